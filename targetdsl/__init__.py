@@ -1,0 +1,28 @@
+"""targetdsl: government target-management assessment methods as checked policy files.
+
+    >>> import targetdsl
+    >>> policy = targetdsl.load_policy("policies/lianyungang-2003.tdsl")
+    >>> policy.year
+    2003
+"""
+
+from targetdsl.api import Policy, Report, check_path, check_text, load_policy, parse_policy
+from targetdsl.diagnostics import Diagnostic, PolicyError, Severity, TargetdslError
+from targetdsl.source import Span
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Diagnostic",
+    "Policy",
+    "PolicyError",
+    "Report",
+    "Severity",
+    "Span",
+    "TargetdslError",
+    "__version__",
+    "check_path",
+    "check_text",
+    "load_policy",
+    "parse_policy",
+]

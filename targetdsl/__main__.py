@@ -1,0 +1,7 @@
+"""`python -m targetdsl` runs the command line."""
+
+import sys
+
+from targetdsl.cli import main
+
+sys.exit(main())

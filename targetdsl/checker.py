@@ -1,0 +1,538 @@
+"""The checker: validates an effective policy and collects every diagnostic.
+
+It runs named passes over the resolved declarations (header, classes and
+points, measures, rules, grades, periods) and returns all diagnostics in
+one go, sorted by position. Expression names and units are delegated to
+`typecheck`. The checker never changes the policy and never evaluates it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from decimal import Decimal
+
+from targetdsl import nodes as n
+from targetdsl.diagnostics import Diagnostic, error, sort_key, warning
+from targetdsl.inheritance import Effective
+from targetdsl.source import NO_SPAN, Span
+from targetdsl.typecheck import INPUT_KINDS, ExpressionChecker, Kind, Scope, suggest
+
+STATUSES = ("draft", "adopted")
+ROUNDING_MODES = ("half_up", "half_even", "down", "up")
+ROUNDING_STAGES = ("indicator", "category", "total", "money")
+MISSING_RULES = ("error", "zero", "na", "peer_avg")
+QUOTA_ROUNDING = ("down", "up", "half_up")
+UNIT_NAMES = ("id", "name", "total", "rank")
+
+# Names a rule body can read besides its own inputs, by rule kind.
+RESULT_NAMES: dict[str, dict[str, Kind]] = {
+    "award": {"total": Kind.NUMBER, "rank": Kind.NUMBER, "items": Kind.NUMBER,
+              "completed_items": Kind.NUMBER, "vetoed": Kind.BOOL},
+    "commendation": {"total": Kind.NUMBER, "rank": Kind.NUMBER},
+}
+
+# Which statements each declaration kind must have exactly once (required)
+# or may have at most once (optional).
+REQUIRED: dict[str, tuple[type, ...]] = {
+    "indicator": (),
+    "items": (n.Score,),
+    "subitem": (n.Score,),
+    "assessed": (),
+    "veto": (n.When, n.Effects),
+    "bonus": (),
+    "deduction": (n.Amount,),
+    "award": (n.Money,),
+    "coefficient": (n.Factor,),
+    "commendation": (n.When,),
+}
+AT_MOST_ONCE = (n.Score, n.Completed, n.Tally, n.Given, n.When, n.Effects, n.Cap, n.CarryOver,
+                n.Amount, n.Money, n.Eligible, n.Factor, n.Applies, n.Scale, n.DropExtremes)
+
+STATEMENT_WORDS = {
+    n.Score: "score", n.Completed: "completed when", n.Tally: "tally", n.Given: "given by",
+    n.When: "when", n.Effects: "effect", n.Cap: "cap", n.CarryOver: "carry over after",
+    n.Amount: "amount", n.Money: "money", n.Eligible: "eligible when", n.Factor: "factor",
+    n.Applies: "on", n.Scale: "scale", n.DropExtremes: "drop extremes",
+}
+
+
+def check(effective: Effective) -> list[Diagnostic]:
+    """Every diagnostic for `effective`, errors and warnings, in source order."""
+    checker = Checker(effective)
+    checker.run()
+    return sorted(checker.diagnostics, key=sort_key)
+
+
+class Checker:
+    def __init__(self, effective: Effective):
+        self.policy = effective
+        self.diagnostics: list[Diagnostic] = []
+        self.expressions = ExpressionChecker(self.diagnostics)
+        decls = effective.declarations
+        self.classes = {d.name: d for d in decls if isinstance(d, n.UnitClass)}
+        self.categories = {d.name: d for d in decls if isinstance(d, n.Category)}
+        self.assessors = {d.name: d for d in decls if isinstance(d, n.Assessor)}
+        self.rules = [d for d in decls if isinstance(d, n.Rule)]
+        self.consts = {d.name: d for d in decls if isinstance(d, n.Const)}
+        self.unit_inputs = {d.name: d for d in decls if isinstance(d, n.Input)}
+        self.grades = next((d for d in decls if isinstance(d, n.Grades)), None)
+        self.grade_names = {b.name for b in self.grades.bands} if self.grades else set()
+
+    def report(self, code: str, message: str, span: Span, help: str | None = None) -> None:
+        self.diagnostics.append(error(code, message, span, help))
+
+    def warn(self, code: str, message: str, span: Span, help: str | None = None) -> None:
+        self.diagnostics.append(warning(code, message, span, help))
+
+    def run(self) -> None:
+        self.check_header()
+        self.global_scope = self.build_global_scope()
+        self.check_classes()
+        self.check_categories()
+        for rule in self.rules:
+            self.check_rule(rule)
+        self.check_grades()
+        self.check_ties()
+        self.check_periods()
+        self.check_unused(self.global_scope, self.unit_inputs.values(), "unit input")
+
+    # ------------------------------------------------------------- header
+
+    def check_header(self) -> None:
+        header = self.policy.header
+        if header is None:
+            files = self.policy.files
+            self.report("check.missing-header", "the policy has no `policy { … }` header",
+                        Span(files[0] if files else "<policy>", 1, 1, 1, 1),
+                        'start the file with `policy "title" { year 2003 status draft }`')
+            return
+        if header.year is None:
+            self.report("check.missing-field", "the header does not say which year the policy assesses",
+                        header.span, "add `year 2003` inside `policy { … }`")
+        elif not 1949 <= header.year.value <= 2200:
+            self.report("check.bad-value", f"year {header.year.value} is not a plausible assessment year",
+                        header.year.span)
+        if header.status is None:
+            self.report("check.missing-field", "the header does not give the policy's status", header.span,
+                        "add `status draft` (for comment) or `status adopted`")
+        elif header.status.value not in STATUSES:
+            self.report("check.bad-value", f"unknown status `{header.status.value}`", header.status.span,
+                        suggest(header.status.value, list(STATUSES)) or "status is `draft` or `adopted`")
+        if header.scale is not None and header.scale.points <= 0:
+            self.report("check.bad-value", "the point scale must be positive", header.scale.span)
+        rounding = header.rounding
+        if rounding is not None:
+            if rounding.mode not in ROUNDING_MODES:
+                self.report("check.bad-value", f"unknown rounding mode `{rounding.mode}`", rounding.span,
+                            suggest(rounding.mode, list(ROUNDING_MODES))
+                            or "rounding modes: " + ", ".join(ROUNDING_MODES))
+            if not 0 <= rounding.places <= 6:
+                self.report("check.bad-value", f"rounding to {rounding.places} places; use 0 to 6", rounding.span)
+            for stage in rounding.stages:
+                if stage not in ROUNDING_STAGES:
+                    self.report("check.bad-value", f"unknown rounding stage `{stage}`", rounding.span,
+                                suggest(stage, list(ROUNDING_STAGES))
+                                or "stages: " + ", ".join(ROUNDING_STAGES))
+
+    @property
+    def scale(self) -> Decimal:
+        header = self.policy.header
+        return header.scale.points if header and header.scale else Decimal(100)
+
+    # ------------------------------------------------------------- scopes
+
+    def build_global_scope(self) -> Scope:
+        scope = Scope({})
+        for unit_input in self.unit_inputs.values():
+            self.check_input(unit_input, scope)
+        const_scope = Scope({}, lets={c.name: n.Let(c.name, c.expr, span=c.span) for c in self.consts.values()},
+                            parent=scope)
+        self.expressions.resolve_lets(const_scope)
+        for name, kind in const_scope.names.items():
+            scope.names.setdefault(name, kind)
+        return scope
+
+    def body_scope(self, body: Iterable[n.Statement], parent: Scope, extra: dict[str, Kind] | None = None) -> Scope:
+        scope = Scope(dict(extra or {}), parent=parent)
+        lets: dict[str, n.Let] = {}
+        for statement in body:
+            if isinstance(statement, n.Input):
+                if statement.name in scope.names or statement.name in lets:
+                    self.report("check.duplicate-name", f"`{statement.name}` is declared twice here", statement.span)
+                self.check_input(statement, scope)
+            elif isinstance(statement, n.Let):
+                if statement.name in scope.names or statement.name in lets:
+                    self.report("check.duplicate-name", f"`{statement.name}` is declared twice here", statement.span)
+                    continue
+                lets[statement.name] = statement
+        scope.lets = lets
+        self.expressions.resolve_lets(scope)
+        return scope
+
+    def check_input(self, declaration: n.Input, scope: Scope) -> None:
+        kind = INPUT_KINDS.get(declaration.type)
+        if kind is None:
+            self.report("check.unknown-type", f"unknown input type `{declaration.type}`", declaration.span,
+                        suggest(declaration.type, list(INPUT_KINDS)) or "types: " + ", ".join(INPUT_KINDS))
+            kind = Kind.ERROR
+        scope.names[declaration.name] = kind
+        missing = declaration.missing
+        if missing is not None:
+            if missing.rule == "default" and missing.default is not None and kind is not Kind.ERROR:
+                self.expressions.expect(missing.default, Scope({}), kind,
+                                        f"the default of `{declaration.name}`", missing.span)
+            elif missing.rule not in MISSING_RULES and missing.rule != "default":
+                self.report("check.bad-value", f"unknown missing-value rule `{missing.rule}`", missing.span,
+                            suggest(missing.rule, list(MISSING_RULES))
+                            or "write `missing error`, `zero`, `na`, `peer_avg` or `default <value>`")
+            elif missing.rule == "zero" and kind in (Kind.BOOL, Kind.DATE):
+                self.report("check.type-mismatch", f"`missing zero` does not fit a {declaration.type} input",
+                            missing.span, "use `missing default false` or `missing error`")
+        if declaration.low is not None and declaration.high is not None:
+            if kind in (Kind.BOOL, Kind.DATE):
+                self.report("check.type-mismatch", f"a {declaration.type} input cannot have a range", declaration.span)
+            elif declaration.low.value > declaration.high.value:
+                self.report("check.bad-value", "the range's low end is above its high end", declaration.low.span)
+        if declaration.prorated and kind not in (Kind.NUMBER, Kind.MONEY, Kind.ERROR):
+            self.report("check.type-mismatch", f"only amounts can be pro-rated, not a {declaration.type}",
+                        declaration.span, "rates and percentages are not pro-rated over the year")
+
+    def check_unused(self, scope: Scope, inputs: Iterable[n.Input], what: str) -> None:
+        for declaration in inputs:
+            if declaration.name not in scope.used:
+                self.warn("check.unused-input", f"{what} `{declaration.name}` is never used", declaration.span,
+                          "use it in a rule, or delete it so units are not asked to supply it")
+
+    def check_statements(self, kind: str, name: str, body: tuple[n.Statement, ...], span: Span) -> None:
+        counts = Counter(type(s) for s in body)
+        for statement in body:
+            if type(statement) in AT_MOST_ONCE and counts[type(statement)] > 1:
+                counts[type(statement)] = 0  # report once
+                word = STATEMENT_WORDS[type(statement)]
+                self.report("check.duplicate-statement", f"`{word}` appears more than once in {kind} `{name}`",
+                            _span(statement, span), "keep one; later ones would silently win")
+        for required in REQUIRED.get(kind, ()):
+            if required not in counts:
+                word = STATEMENT_WORDS[required]
+                self.report("check.missing-statement", f"{kind} `{name}` has no `{word}`", span,
+                            f"add a `{word}` statement")
+
+    def check_classes_exist(self, classes: tuple[str, ...], span: Span) -> None:
+        for name in classes:
+            if name not in self.classes:
+                self.report("check.unknown-name", f"unknown class `{name}`", span,
+                            suggest(name, list(self.classes)) or "declare it with `class`")
+
+    # ------------------------------------------------------------- classes
+
+    def check_classes(self) -> None:
+        if not self.classes:
+            files = self.policy.files
+            self.report("check.no-classes", "the policy declares no unit class",
+                        self.policy.header.span if self.policy.header else Span(files[0] if files else "<policy>", 1, 1, 1, 1),
+                        'declare at least one, e.g. `class county "县区" { quantitative 100 }`')
+        used: set[str] = set()
+        for unit_class in self.classes.values():
+            seen: dict[str, n.Share] = {}
+            for share in unit_class.shares:
+                if share.category in seen:
+                    self.report("check.duplicate-name", f"category `{share.category}` is listed twice in class "
+                                f"`{unit_class.name}`", share.span)
+                seen[share.category] = share
+                if share.category not in self.categories:
+                    self.report("check.unknown-name", f"unknown category `{share.category}`", share.span,
+                                suggest(share.category, list(self.categories)) or "declare it with `category`")
+                used.add(share.category)
+                if share.amount <= 0:
+                    self.report("check.bad-value", "a category's points must be positive", share.span)
+            self.check_points(unit_class)
+        for category in self.categories.values():
+            if category.name not in used:
+                self.warn("check.unused-category", f"category `{category.name}` is not part of any class",
+                          category.span, "list it with its points in a `class`, or delete it")
+
+    def check_points(self, unit_class: n.UnitClass) -> None:
+        shares = unit_class.shares
+        if not shares:
+            self.report("check.points-mismatch", f"class `{unit_class.name}` gives no category any points",
+                        unit_class.span, "list each category with its points, e.g. `quantitative 50`")
+            return
+        percents = [s for s in shares if s.percent]
+        if percents and len(percents) != len(shares):
+            self.report("check.points-mismatch", f"class `{unit_class.name}` mixes points and percentages",
+                        percents[0].span, "give every category points, or every category a percentage")
+            return
+        total = sum((s.amount for s in shares), Decimal(0))
+        if percents:
+            if total != 100:
+                self.report("check.points-mismatch",
+                            f"the weights of class `{unit_class.name}` add up to {_fmt(total)}%, not 100%",
+                            unit_class.span, _ratio(shares))
+        elif total != self.scale:
+            self.report("check.points-mismatch",
+                        f"the points of class `{unit_class.name}` add up to {_fmt(total)}, "
+                        f"not the policy's scale of {_fmt(self.scale)}",
+                        unit_class.span, _ratio(shares) + "; change a category's points or the header's `scale`")
+
+    # ---------------------------------------------------------- categories
+
+    def check_categories(self) -> None:
+        seen: dict[str, n.Measure] = {}
+        for category in self.categories.values():
+            if not category.measures:
+                self.report("check.empty-category", f"category `{category.name}` has nothing to score",
+                            category.span, "add an `indicator`, `items` or `assessed` block")
+            for measure in category.measures:
+                if measure.name in seen:
+                    self.report("check.duplicate-name", f"`{measure.name}` is declared twice",
+                                measure.span, f"the first is at {seen[measure.name].span}; "
+                                "indicator names must be unique in a policy (units' data refer to them)")
+                seen[measure.name] = measure
+                self.check_measure(measure, category)
+
+    def check_measure(self, measure: n.Measure, category: n.Category, parent: Scope | None = None) -> None:
+        self.check_statements(measure.kind, measure.name, measure.body, measure.span)
+        if measure.points is not None and measure.points <= 0:
+            self.report("check.bad-value", "points must be positive", measure.span)
+        self.check_classes_exist(measure.classes, measure.span)
+        for class_name in measure.classes:
+            unit_class = self.classes.get(class_name)
+            if unit_class is not None and category.name not in {s.category for s in unit_class.shares}:
+                self.report("check.class-category", f"class `{class_name}` does not include category "
+                            f"`{category.name}`, so this indicator never applies to it", measure.span)
+        scope = self.body_scope(measure.body, parent or self.global_scope, {"points": Kind.NUMBER})
+        subitems = [s for s in measure.body if isinstance(s, n.Measure)]
+        if measure.kind == "indicator" and not subitems and not any(isinstance(s, n.Score) for s in measure.body):
+            self.report("check.missing-statement", f"indicator `{measure.name}` has no `score`", measure.span,
+                        "add `score <expression>`, or sub-items whose scores add up")
+        names: set[str] = set()
+        for sub in subitems:
+            if sub.name in names:
+                self.report("check.duplicate-name", f"sub-item `{sub.name}` is declared twice", sub.span)
+            names.add(sub.name)
+            self.check_measure(sub, category, self.global_scope)
+        for statement in measure.body:
+            self.check_measure_statement(statement, scope, measure)
+        if measure.kind == "assessed":
+            self.check_assessed(measure)
+        self.check_unused(scope, [s for s in measure.body if isinstance(s, n.Input)], "input")
+
+    def check_measure_statement(self, statement: n.Statement, scope: Scope, measure: n.Measure) -> None:
+        expect = self.expressions.expect
+        match statement:
+            case n.Score(expr=expr):
+                expect(expr, scope, Kind.NUMBER, "a score", statement.span)
+            case n.Completed(expr=expr):
+                expect(expr, scope, Kind.BOOL, "`completed when`", statement.span)
+            case n.Tally(done=done, total=total):
+                expect(done, scope, Kind.NUMBER, "the completed count", statement.span)
+                expect(total, scope, Kind.NUMBER, "the item count", statement.span)
+            case n.Given(assessors=names):
+                self.check_assessors(names, statement.span)
+
+    def check_assessed(self, measure: n.Measure) -> None:
+        raters = [s for s in measure.body if isinstance(s, n.Rater)]
+        if not raters:
+            self.report("check.missing-statement", f"assessed `{measure.name}` names no assessor", measure.span,
+                        "add `by <assessor> weight <w>` lines")
+        seen: set[str] = set()
+        for rater in raters:
+            self.check_assessors((rater.assessor,), rater.span)
+            if rater.assessor in seen:
+                self.report("check.duplicate-name", f"assessor `{rater.assessor}` is listed twice", rater.span)
+            seen.add(rater.assessor)
+            if rater.weight <= 0:
+                self.report("check.bad-value", "an assessor's weight must be positive", rater.span)
+        if any(isinstance(s, n.DropExtremes) for s in measure.body) and len(raters) < 3:
+            self.report("check.bad-value", "dropping the highest and lowest score needs at least three assessors",
+                        measure.span)
+        for statement in measure.body:
+            if isinstance(statement, n.Scale) and statement.points <= 0:
+                self.report("check.bad-value", "the assessors' scale must be positive", statement.span)
+
+    def check_assessors(self, names: tuple[str, ...], span: Span) -> None:
+        for name in names:
+            if name not in self.assessors:
+                self.report("check.unknown-name", f"unknown assessor `{name}`", span,
+                            suggest(name, list(self.assessors)) or f'declare it with `assessor {name} "…"`')
+
+    # --------------------------------------------------------------- rules
+
+    def check_rule(self, rule: n.Rule) -> None:
+        self.check_statements(rule.kind, rule.name, rule.body, rule.span)
+        self.check_classes_exist(rule.classes, rule.span)
+        scope = self.body_scope(rule.body, self.global_scope, RESULT_NAMES.get(rule.kind))
+        expect = self.expressions.expect
+        levels: set[str] = set()
+        for statement in rule.body:
+            match statement:
+                case n.When(expr=expr):
+                    expect(expr, scope, Kind.BOOL, "the condition", statement.span)
+                case n.Effects(effects=effects):
+                    for effect in effects:
+                        if effect.grade is not None:
+                            self.check_grade_name(effect.grade, statement.span)
+                case n.Level():
+                    if statement.name in levels:
+                        self.report("check.duplicate-name", f"award level `{statement.name}` is declared twice",
+                                    statement.span)
+                    levels.add(statement.name)
+                    if statement.points <= 0 or (statement.limit is not None and statement.limit < statement.points):
+                        self.report("check.bad-value", "a level's points must be positive and its limit at least "
+                                    "its points", statement.span)
+                case n.Cap(value=value) if value <= 0:
+                    self.report("check.bad-value", "a cap must be positive", statement.span)
+                case n.CarryOver(after=after):
+                    header = self.policy.header
+                    year = header.year.value if header and header.year else None
+                    if year is not None and not year <= after.year <= year + 1:
+                        self.report("check.bad-value", f"the carry-over cutoff {after} is not in {year} or early "
+                                    f"{year + 1}", statement.span, "the cutoff is the last date an award can "
+                                    "count for this year's assessment")
+                case n.Amount(expr=expr):
+                    expect(expr, scope, Kind.NUMBER, "a deduction", statement.span)
+                case n.Money(amounts=amounts):
+                    for amount in amounts:
+                        self.check_grade_name(amount.grade, amount.span)
+                        if amount.amount < 0:
+                            self.report("check.bad-value", "an award amount cannot be negative", amount.span)
+                case n.Reduce(percent=percent, expr=expr):
+                    if not 0 < percent <= 100:
+                        self.report("check.bad-value", "a reduction is more than 0% and at most 100%", statement.span)
+                    expect(expr, scope, Kind.BOOL, "the condition of `reduce`", statement.span)
+                case n.Eligible(expr=expr):
+                    expect(expr, scope, Kind.BOOL, "the condition of `eligible`", statement.span)
+                case n.Factor(expr=expr):
+                    expect(expr, scope, Kind.NUMBER, "a coefficient", statement.span)
+                case n.Applies(target=target):
+                    if target != "total" and target not in self.categories:
+                        self.report("check.unknown-name", f"a coefficient applies to `total` or a category, not "
+                                    f"`{target}`", statement.span,
+                                    suggest(target, ["total", *self.categories]))
+        if rule.kind == "bonus" and not levels:
+            self.report("check.missing-statement", f"bonus `{rule.name}` has no award level", rule.span,
+                        'add e.g. `level provincial "省级" 2`')
+        self.check_unused(scope, [s for s in rule.body if isinstance(s, n.Input)], "input")
+
+    def check_grade_name(self, name: str, span: Span) -> None:
+        if self.grades is None:
+            self.report("check.unknown-name", f"grade `{name}` is used but the policy declares no `grades`", span)
+        elif name not in self.grade_names:
+            self.report("check.unknown-name", f"unknown grade `{name}`", span,
+                        suggest(name, list(self.grade_names)) or "grades: " + ", ".join(sorted(self.grade_names)))
+
+    # -------------------------------------------------------------- grades
+
+    def check_grades(self) -> None:
+        if self.grades is None:
+            return
+        bands = self.grades.bands
+        if not bands:
+            self.report("check.grade-gap", "`grades` declares no grade", self.grades.span)
+            return
+        names: set[str] = set()
+        for band in bands:
+            if band.name in names:
+                self.report("check.duplicate-name", f"grade `{band.name}` is declared twice", band.span)
+            names.add(band.name)
+            if band.op in ("==", "!="):
+                self.report("check.bad-value", f"a grade band cannot be `{band.op}`", band.span,
+                            "write `>= 90`, `80 to 90`, `< 60` or `otherwise`")
+            if band.op == "to" and band.low is not None and band.high is not None and band.low >= band.high:
+                self.report("check.grade-overlap", "the band's lower bound is not below its upper bound", band.span)
+            if band.quota is not None and not 0 < band.quota <= 100:
+                self.report("check.quota-range", f"a quota of {_fmt(band.quota)}% is out of range", band.span,
+                            "a quota is a share of the class above 0% and at most 100%")
+            if band.quota_rounding is not None and band.quota_rounding not in QUOTA_ROUNDING:
+                self.report("check.bad-value", f"unknown quota rounding `{band.quota_rounding}`", band.span,
+                            suggest(band.quota_rounding, list(QUOTA_ROUNDING))
+                            or "quota rounding: " + ", ".join(QUOTA_ROUNDING))
+        self.check_coverage(bands)
+
+    def check_coverage(self, bands: tuple[n.Band, ...]) -> None:
+        """Bands must cover every score exactly once (or leave the rest to `otherwise`)."""
+        otherwise = [b for b in bands if b.op == "otherwise"]
+        if len(otherwise) > 1:
+            self.report("check.grade-overlap", "more than one grade is `otherwise`", otherwise[1].span)
+        intervals = []  # (low, low_closed, high, high_closed, band)
+        for band in bands:
+            if band.op in (">=", ">"):
+                intervals.append((band.low, band.op == ">=", None, False, band))
+            elif band.op in ("<", "<="):
+                intervals.append((None, False, band.high, band.op == "<=", band))
+            elif band.op == "to" and band.low is not None and band.high is not None and band.low < band.high:
+                intervals.append((band.low, True, band.high, False, band))
+        intervals.sort(key=lambda i: (i[0] is not None, i[0] if i[0] is not None else 0, not i[1]))
+        reach: tuple[Decimal | None, bool] | None = None  # covered up to (value, closed); value None = +inf
+        for low, low_closed, high, high_closed, band in intervals:
+            if reach is None:
+                if low is not None and not otherwise:
+                    self.report("check.grade-gap", f"scores below {_fmt(low)} get no grade", band.span,
+                                f"add e.g. `不合格 < {_fmt(low)}` or a grade `otherwise`")
+            else:
+                end, end_closed = reach
+                if end is None or low is None or low < end or (low == end and end_closed and low_closed):
+                    self.report("check.grade-overlap", f"grade `{band.name}` overlaps another band", band.span,
+                                "each score must fall in exactly one grade")
+                elif (low > end or not (end_closed or low_closed)) and not otherwise:
+                    self.report("check.grade-gap", f"scores from {_fmt(end)} to {_fmt(low)} get no grade",
+                                band.span, "make the bands meet, or add a grade `otherwise`")
+            if reach is None or reach[0] is not None and (high is None or high > reach[0]
+                                                         or high == reach[0] and high_closed):
+                reach = (high, high_closed)
+        if reach is not None and reach[0] is not None and not otherwise:
+            self.report("check.grade-gap", f"scores of {_fmt(reach[0])} and above get no grade",
+                        intervals[-1][4].span, f"add a grade `>= {_fmt(reach[0])}`")
+
+    def check_ties(self) -> None:
+        ties = next((d for d in self.policy.declarations if isinstance(d, n.Ties)), None)
+        if ties is None:
+            return
+        known = [*UNIT_NAMES, *self.categories]
+        for key in ties.keys:
+            if key.key not in known:
+                self.report("check.unknown-name", f"cannot break ties by `{key.key}`", key.span,
+                            suggest(key.key, known) or "tie keys: total, a category, id, name")
+            if key.direction not in (None, "asc", "desc"):
+                self.report("check.bad-value", f"unknown direction `{key.direction}`", key.span,
+                            "write `asc` or `desc`")
+
+    def check_periods(self) -> None:
+        periods = next((d for d in self.policy.declarations if isinstance(d, n.Periods)), None)
+        if periods is None:
+            return
+        previous = 0
+        names: set[str] = set()
+        for period in periods.periods:
+            if period.name in names:
+                self.report("check.duplicate-name", f"period `{period.name}` is declared twice", period.span)
+            names.add(period.name)
+            if not 1 <= period.through <= 12:
+                self.report("check.bad-value", f"month {period.through} does not exist", period.span)
+            elif period.through <= previous:
+                self.report("check.period-order", "periods must end in increasing months", period.span)
+            previous = max(previous, period.through)
+        weights = [p.weight for p in periods.periods if p.weight is not None]
+        if weights and len(weights) != len(periods.periods):
+            self.report("check.period-weights", "some periods have a weight and others do not", periods.span,
+                        "weight every period, or none")
+        elif weights and sum(weights, Decimal(0)) != 100:
+            self.report("check.period-weights",
+                        f"period weights add up to {_fmt(sum(weights, Decimal(0)))}%, not 100%", periods.span)
+
+
+def _span(statement: object, fallback: Span) -> Span:
+    span = getattr(statement, "span", NO_SPAN)
+    return fallback if span is NO_SPAN else span
+
+
+def _fmt(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _ratio(shares: tuple[n.Share, ...]) -> str:
+    return "the categories are " + " : ".join(
+        f"{s.category} {_fmt(s.amount)}{'%' if s.percent else ''}" for s in shares
+    )

@@ -1,0 +1,120 @@
+"""Diagnostics: the one type every stage uses to say what is wrong.
+
+A diagnostic has a stable code (`syntax.unexpected-token`,
+`check.unknown-name`, ...), a severity, a one-line lowercase message, a
+span and an optional help line. Codes are listed, each with a failing
+example and its fix, in docs/errors.md; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from targetdsl.source import NO_SPAN, Span, display_width
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@attrs.frozen(slots=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    message: str
+    span: Span
+    help: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.span.file,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+            "help": self.help,
+        }
+
+
+def error(code: str, message: str, span: Span, help: str | None = None) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, message, span, help)
+
+
+def warning(code: str, message: str, span: Span, help: str | None = None) -> Diagnostic:
+    return Diagnostic(code, Severity.WARNING, message, span, help)
+
+
+class TargetdslError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class PolicyError(TargetdslError):
+    """A policy could not be loaded: it has one or more error diagnostics.
+
+    `diagnostics` holds every diagnostic found (warnings included), in
+    source order; `sources` maps file names to their text for rendering.
+    """
+
+    def __init__(self, diagnostics: Iterable[Diagnostic], sources: Mapping[str, str] | None = None):
+        self.diagnostics = tuple(diagnostics)
+        self.sources = dict(sources or {})
+        errors = [d for d in self.diagnostics if d.is_error]
+        first = errors[0] if errors else (self.diagnostics[0] if self.diagnostics else None)
+        summary = f"{first.span}: {first.message}" if first else "invalid policy"
+        more = len(errors) - 1
+        if more > 0:
+            summary += f" (and {more} more error{'s' if more > 1 else ''})"
+        super().__init__(summary)
+
+    def render(self) -> str:
+        return render_all(self.diagnostics, self.sources)
+
+
+def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
+    span = diagnostic.span
+    return (span.file, span.line, span.column, diagnostic.code)
+
+
+def render(diagnostic: Diagnostic, sources: Mapping[str, str]) -> str:
+    """Render one diagnostic the way compilers do: location, message,
+    the source line with a caret underline (by display width), and help."""
+    span = diagnostic.span
+    head = f"{span}: {diagnostic.severity.value}[{diagnostic.code}]: {diagnostic.message}"
+    lines = [head]
+    text = sources.get(span.file)
+    if text is not None and span is not NO_SPAN and span.line > 0:
+        source_lines = text.splitlines()
+        if span.line <= len(source_lines):
+            line = source_lines[span.line - 1].replace("\t", " ")
+            gutter = str(span.line)
+            pad = " " * len(gutter)
+            start = max(span.column - 1, 0)
+            if span.end_line == span.line and span.end_column > span.column:
+                end = span.end_column - 1
+            else:
+                end = max(len(line), start + 1)
+            end = max(min(end, len(line)), start + 1)
+            caret_at = display_width(line[:start])
+            caret_len = max(display_width(line[start:end]), 1)
+            lines.append(f"{pad} |")
+            lines.append(f"{gutter} | {line}")
+            lines.append(f"{pad} | {' ' * caret_at}{'^' * caret_len}")
+    if diagnostic.help:
+        lines.append(f"  help: {diagnostic.help}")
+    return "\n".join(lines)
+
+
+def render_all(diagnostics: Iterable[Diagnostic], sources: Mapping[str, str]) -> str:
+    return "\n\n".join(render(d, sources) for d in diagnostics)

@@ -1,0 +1,517 @@
+"""The abstract syntax tree: frozen attrs classes named after language concepts.
+
+Nodes are immutable and compare by meaning: every node's `span` is excluded
+from equality and hashing, so the same policy laid out differently yields
+equal trees. Derived facts (resolved names, units, the effective policy
+after `extends`) live in later stages, never in nodes. This module imports
+nothing from the parser: no Lark type appears here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Union
+
+import attrs
+
+from targetdsl.source import NO_SPAN, Span
+
+
+def _span() -> Span:
+    return attrs.field(default=NO_SPAN, eq=False, repr=False, kw_only=True)  # type: ignore[no-any-return]
+
+
+node = attrs.frozen(slots=True)
+
+# ---------------------------------------------------------------- expressions
+
+
+@node
+class Number:
+    """A decimal literal; `unit` is "" (plain), "percent" (`5%`) or "pp" (`2pp`)."""
+
+    value: Decimal
+    unit: str = ""
+    span: Span = _span()
+
+
+@node
+class Boolean:
+    value: bool
+    span: Span = _span()
+
+
+@node
+class Date:
+    value: datetime.date
+    span: Span = _span()
+
+
+@node
+class Name:
+    name: str
+    span: Span = _span()
+
+
+@node
+class Call:
+    function: str
+    args: tuple[Expr, ...]
+    span: Span = _span()
+
+
+@node
+class Unary:
+    """`-x` (op "-") or `not x` (op "not")."""
+
+    op: str
+    operand: Expr
+    span: Span = _span()
+
+
+@node
+class Binary:
+    """Arithmetic (+ - * /), comparison (>= <= == != > <) and logic (and or)."""
+
+    op: str
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@node
+class Conditional:
+    test: Expr
+    then: Expr
+    otherwise: Expr
+    span: Span = _span()
+
+
+@node
+class Arm:
+    """One arm of `bands`: `op bound: value`; op "" marks `otherwise`."""
+
+    op: str
+    bound: Expr | None
+    value: Expr
+    span: Span = _span()
+
+
+@node
+class Bands:
+    """Stepped scoring: the first arm whose comparison holds gives the value."""
+
+    subject: Expr
+    arms: tuple[Arm, ...]
+    span: Span = _span()
+
+
+@node
+class Anchor:
+    at: Number
+    value: Expr
+    span: Span = _span()
+
+
+@node
+class Interpolate:
+    """Piecewise-linear between anchors, flat beyond the first and last."""
+
+    subject: Expr
+    anchors: tuple[Anchor, ...]
+    span: Span = _span()
+
+
+Expr = Union[Number, Boolean, Date, Name, Call, Unary, Binary, Conditional, Bands, Interpolate]
+
+# ------------------------------------------------------- shared statements
+
+
+@node
+class Missing:
+    """What a missing input value means: error, zero, na, peer_avg or a default."""
+
+    rule: str
+    default: Expr | None = None
+    span: Span = _span()
+
+
+@node
+class Input:
+    name: str
+    label: str | None
+    type: str
+    missing: Missing | None = None
+    low: Number | None = None
+    high: Number | None = None
+    prorated: bool = False
+    span: Span = _span()
+
+
+@node
+class Let:
+    name: str
+    expr: Expr
+    span: Span = _span()
+
+
+@node
+class Score:
+    expr: Expr
+    span: Span = _span()
+
+
+@node
+class Completed:
+    expr: Expr
+    span: Span = _span()
+
+
+@node
+class Tally:
+    done: Expr
+    total: Expr
+    span: Span = _span()
+
+
+@node
+class Given:
+    assessors: tuple[str, ...]
+    span: Span = _span()
+
+
+@node
+class Rater:
+    assessor: str
+    weight: Decimal
+    span: Span = _span()
+
+
+@node
+class DropExtremes:
+    span: Span = _span()
+
+
+@node
+class When:
+    expr: Expr
+    span: Span = _span()
+
+
+@node
+class Effect:
+    """A veto's effect: kind is "grade", "cap_grade", "no_award" or "zero_score"."""
+
+    kind: str
+    grade: str | None = None
+    span: Span = _span()
+
+
+@node
+class Effects:
+    effects: tuple[Effect, ...]
+    span: Span = _span()
+
+
+@node
+class Level:
+    name: str
+    label: str | None
+    points: Decimal
+    limit: Decimal | None = None
+    span: Span = _span()
+
+
+@node
+class Cap:
+    value: Decimal
+    span: Span = _span()
+
+
+@node
+class CarryOver:
+    after: datetime.date
+    span: Span = _span()
+
+
+@node
+class Amount:
+    expr: Expr
+    span: Span = _span()
+
+
+@node
+class GradeMoney:
+    grade: str
+    amount: Decimal
+    span: Span = _span()
+
+
+@node
+class Money:
+    amounts: tuple[GradeMoney, ...]
+    span: Span = _span()
+
+
+@node
+class Reduce:
+    percent: Decimal
+    expr: Expr
+    span: Span = _span()
+
+
+@node
+class Eligible:
+    expr: Expr
+    span: Span = _span()
+
+
+@node
+class Factor:
+    expr: Expr
+    span: Span = _span()
+
+
+@node
+class Applies:
+    """A coefficient's target: `on total` or `on <category>`."""
+
+    target: str
+    span: Span = _span()
+
+
+Statement = Union[
+    Input, Let, Score, Completed, Tally, Given, Rater, DropExtremes, When, Effects,
+    Level, Cap, CarryOver, Amount, Money, Reduce, Eligible, Factor, Applies, "Measure", "Scale",
+]
+
+# ----------------------------------------------------------------- header
+
+
+@node
+class Scale:
+    points: Decimal
+    span: Span = _span()
+
+
+@node
+class Rounding:
+    mode: str
+    places: int
+    stages: tuple[str, ...] = ()
+    span: Span = _span()
+
+
+@node
+class Year:
+    value: int
+    span: Span = _span()
+
+
+@node
+class Status:
+    value: str
+    span: Span = _span()
+
+
+@node
+class Header:
+    """`policy "title" { year … status … scale … rounding … source … }`."""
+
+    title: str
+    year: Year | None = None
+    status: Status | None = None
+    scale: Scale | None = None
+    rounding: Rounding | None = None
+    sources: tuple[str, ...] = ()
+    span: Span = _span()
+
+
+# ------------------------------------------------------------ declarations
+
+
+@node
+class Share:
+    """A class's points (or percentage weight) for one category."""
+
+    category: str
+    amount: Decimal
+    percent: bool = False
+    span: Span = _span()
+
+
+@node
+class UnitClass:
+    name: str
+    label: str | None
+    shares: tuple[Share, ...]
+    span: Span = _span()
+
+
+@node
+class Assessor:
+    name: str
+    label: str | None
+    span: Span = _span()
+
+
+@node
+class Measure:
+    """A scored item inside a category.
+
+    kind is "indicator" (every unit of the class has it), "items" (each unit
+    lists its own items of this form in its data), "assessed" (assessors'
+    scores combined by weight) or "subitem" (a part of an indicator).
+    """
+
+    kind: str
+    name: str
+    label: str | None
+    points: Decimal | None
+    classes: tuple[str, ...]
+    body: tuple[Statement, ...]
+    span: Span = _span()
+
+
+@node
+class Category:
+    name: str
+    label: str | None
+    measures: tuple[Measure, ...]
+    span: Span = _span()
+
+
+@node
+class Rule:
+    """A unit-level rule: veto, bonus, deduction, award, coefficient or commendation.
+
+    Which statements a body may hold depends on `kind`; the grammar enforces it.
+    """
+
+    kind: str
+    name: str
+    label: str | None
+    classes: tuple[str, ...]
+    body: tuple[Statement, ...]
+    span: Span = _span()
+
+
+@node
+class Band:
+    """A grade band: `op` is ">=", ">", "<", "<=", "to" (low to high) or "otherwise"."""
+
+    name: str
+    label: str | None
+    op: str
+    low: Decimal | None
+    high: Decimal | None
+    quota: Decimal | None = None
+    quota_rounding: str | None = None
+    span: Span = _span()
+
+
+@node
+class Grades:
+    bands: tuple[Band, ...]
+    span: Span = _span()
+
+
+@node
+class TieKey:
+    key: str
+    direction: str | None = None
+    span: Span = _span()
+
+
+@node
+class Ties:
+    keys: tuple[TieKey, ...]
+    span: Span = _span()
+
+
+@node
+class Period:
+    name: str
+    label: str | None
+    through: int
+    weight: Decimal | None = None
+    span: Span = _span()
+
+
+@node
+class Periods:
+    periods: tuple[Period, ...]
+    span: Span = _span()
+
+
+@node
+class Const:
+    name: str
+    expr: Expr
+    span: Span = _span()
+
+
+Declaration = Union[
+    Header, UnitClass, Assessor, Category, Rule, Grades, Ties, Periods, Const, Input
+]
+
+
+@node
+class Override:
+    declaration: Declaration
+    span: Span = _span()
+
+
+@node
+class Remove:
+    kind: str
+    name: str | None
+    span: Span = _span()
+
+
+@node
+class Extends:
+    path: str
+    span: Span = _span()
+
+
+@node
+class PolicyFile:
+    """One parsed file, before `extends` is resolved."""
+
+    extends: Extends | None
+    items: tuple[Declaration | Override | Remove, ...]
+    span: Span = _span()
+
+
+def declaration_key(declaration: Declaration) -> tuple[str, str]:
+    """The identity a declaration overrides or removes: (kind, name).
+
+    Singletons (header, grades, ties, periods) use their kind as name.
+    """
+    match declaration:
+        case Header():
+            return ("policy", "policy")
+        case UnitClass(name=name):
+            return ("class", name)
+        case Assessor(name=name):
+            return ("assessor", name)
+        case Category(name=name):
+            return ("category", name)
+        case Rule(kind=kind, name=name):
+            return (kind, name)
+        case Grades():
+            return ("grades", "grades")
+        case Ties():
+            return ("ties", "ties")
+        case Periods():
+            return ("periods", "periods")
+        case Const(name=name):
+            return ("const", name)
+        case Input(name=name):
+            return ("input", name)
+    raise TypeError(f"not a declaration: {declaration!r}")
+
+
+SINGLETONS = frozenset({"policy", "grades", "ties", "periods"})

@@ -1,0 +1,250 @@
+"""Text → `PolicyFile`: the LALR parser and its syntax diagnostics.
+
+The Lark parser is built once per process. Parsing runs the transform
+inline, so the result is the AST directly; comments are collected on the
+side for the formatter. Every Lark exception is translated here into a
+`Diagnostic` in words an author understands; none escapes this module.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import gc
+from importlib import resources
+from pathlib import Path
+
+import attrs
+from lark import Lark, Token, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import VisitError
+
+from targetdsl import nodes as n
+from targetdsl.diagnostics import Diagnostic, PolicyError, error
+from targetdsl.source import Span
+from targetdsl.transform import LiteralError, ToNodes, current_file, token_span
+
+GRAMMAR = "policy.lark"
+
+# Characters a Chinese input method produces in place of the ASCII the
+# language expects.
+FULL_WIDTH = {
+    "：": ":", "，": ",", "；": ";", "（": "(", "）": ")", "｛": "{", "｝": "}",
+    "“": '"', "”": '"', "＂": '"', "＝": "=", "＞": ">", "＜": "<", "＋": "+",
+    "－": "-", "＊": "*", "／": "/", "％": "%", "．": ".", "。": ".", "、": ",",
+    "【": "[", "】": "]", "！": "!",
+}
+
+# Terminal names → words. Keywords and punctuation are shown as written.
+TERMINAL_WORDS = {
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "STRING": 'a quoted label "…"',
+    "PERCENT": "a percentage such as 30%",
+    "POINTS_PP": "percentage points such as 2pp",
+    "DATE": "a date such as 2003-12-31",
+    "COMPARE": "a comparison (>=, >, <=, <, ==, !=)",
+    "PLUS": "`+`",
+    "MINUS": "`-`",
+    "MUL": "`*` or `/`",
+    "TRUE": "`true`",
+    "FALSE": "`false`",
+    "$END": "end of file",
+}
+
+
+@attrs.frozen(slots=True)
+class Comment:
+    text: str
+    span: Span
+
+
+@attrs.frozen(slots=True)
+class Parsed:
+    file: n.PolicyFile
+    comments: tuple[Comment, ...]
+
+
+_comments: contextvars.ContextVar[list[Token] | None] = contextvars.ContextVar("comments", default=None)
+
+
+def _collect_comment(token: Token) -> Token:
+    sink = _comments.get()
+    if sink is not None:
+        sink.append(token)
+    return token
+
+
+def grammar_text() -> str:
+    """The grammar: from the installed package, else from the source checkout.
+
+    A wheel carries `targetdsl/grammars/`; an editable install imports the
+    package from the checkout, where the grammar sits in `grammars/`.
+    """
+    packaged = resources.files("targetdsl").joinpath("grammars", GRAMMAR)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    checkout = Path(__file__).resolve().parent.parent / "grammars" / GRAMMAR
+    return checkout.read_text(encoding="utf-8")
+
+
+@functools.cache
+def lark_parser() -> Lark:
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        transformer=ToNodes(),
+        lexer_callbacks={"COMMENT": _collect_comment},
+    )
+
+
+def parse(text: str, name: str = "<policy>") -> Parsed:
+    """Parse one policy file. Raises PolicyError with a syntax diagnostic."""
+    parser = lark_parser()
+    sink: list[Token] = []
+    file_token = current_file.set(name)
+    comments_token = _comments.set(sink)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # parsing allocates many small objects; collection only slows it
+    try:
+        tree = parser.parse(text)
+    except UnexpectedInput as exc:
+        raise PolicyError([syntax_diagnostic(exc, text, name)], {name: text}) from None
+    except (LiteralError, VisitError) as exc:
+        cause = exc.orig_exc if isinstance(exc, VisitError) else exc
+        if not isinstance(cause, LiteralError):
+            raise
+        diagnostic = error("syntax.bad-literal", str(cause), token_span(cause.token), cause.help)
+        raise PolicyError([diagnostic], {name: text}) from None
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+        current_file.reset(file_token)
+        _comments.reset(comments_token)
+    comments = tuple(Comment(str(t), Span(name, t.line or 0, t.column or 0, t.end_line or 0, t.end_column or 0)) for t in sink)
+    return Parsed(tree, comments)
+
+
+# ------------------------------------------------------------ syntax errors
+
+
+def syntax_diagnostic(exc: UnexpectedInput, text: str, name: str) -> Diagnostic:
+    if isinstance(exc, UnexpectedCharacters):
+        return _unexpected_character(exc, text, name)
+    if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
+        return _unexpected_token(exc, name)
+    accepts = set(getattr(exc, "accepts", None) or getattr(exc, "expected", None) or ())
+    return _unexpected_end(accepts, text, name)
+
+
+def _point(name: str, line: int, column: int, width: int = 1) -> Span:
+    return Span(name, line, column, line, column + width)
+
+
+def _unexpected_character(exc: UnexpectedCharacters, text: str, name: str) -> Diagnostic:
+    char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+    span = _point(name, exc.line, exc.column)
+    if char in FULL_WIDTH:
+        return error(
+            "syntax.full-width-punctuation",
+            f"full-width `{char}` where the language expects ASCII `{FULL_WIDTH[char]}`",
+            span,
+            f"replace `{char}` with `{FULL_WIDTH[char]}` (switch the input method to half-width punctuation)",
+        )
+    if char == '"':
+        return error(
+            "syntax.unclosed-string",
+            "this label has no closing quote on the same line",
+            span,
+            'close the label with `"` before the end of the line',
+        )
+    allowed = set(exc.allowed or ())
+    return error(
+        "syntax.unexpected-character",
+        f"unexpected character `{char}`",
+        span,
+        _expected_help(allowed),
+    )
+
+
+def _unexpected_token(exc: UnexpectedToken, name: str) -> Diagnostic:
+    token = exc.token
+    span = token_span(token)
+    accepts = set(exc.accepts or exc.expected or ())
+    shown = str(token)
+    if token.type == "STRING":
+        what = f"label {shown}"
+    elif token.type == "NAME":
+        what = f"name `{shown}`"
+    else:
+        what = f"`{shown}`"
+    help_text = _expected_help(accepts)
+    if token.type == "NAME" and "=" not in accepts and accepts & {"RBRACE"} and len(accepts) > 1:
+        help_text += f"; `{shown}` is not a keyword that can start a statement here"
+    return error("syntax.unexpected-token", f"unexpected {what}", span, help_text)
+
+
+def _unexpected_end(accepts: set[str], text: str, name: str) -> Diagnostic:
+    opener = unclosed_brace(text)
+    if opener is not None and "RBRACE" in accepts:
+        line, column = opener
+        return error(
+            "syntax.unclosed-brace",
+            "this `{` is never closed",
+            _point(name, line, column),
+            "add the matching `}` at the end of the block",
+        )
+    lines = text.splitlines() or [""]
+    end = _point(name, len(lines), len(lines[-1]) + 1)
+    return error("syntax.unexpected-end", "the file ends in the middle of a statement", end, _expected_help(accepts))
+
+
+def unclosed_brace(text: str) -> tuple[int, int] | None:
+    """The `{` most likely left unclosed: where a `}` closes a block less
+    indented than the line that opened it, else the last one left open."""
+    stack: list[tuple[int, int, int]] = []  # line, column, indentation of the opening line
+    suspect: tuple[int, int] | None = None
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        indent = len(line) - len(line.lstrip(" \t\u3000"))
+        in_string = False
+        for col, char in enumerate(line, start=1):
+            if in_string:
+                if char == '"':
+                    in_string = False
+            elif char == '"':
+                in_string = True
+            elif char == "#":
+                break
+            elif char == "{":
+                stack.append((line_no, col, indent))
+            elif char == "}" and stack:
+                open_line, open_col, open_indent = stack.pop()
+                closes_own_line = line[: col - 1].strip() == ""
+                if suspect is None and closes_own_line and indent < open_indent:
+                    suspect = (open_line, open_col)
+    if suspect is not None:
+        return suspect
+    if stack:
+        return stack[-1][0], stack[-1][1]
+    return None
+
+
+def _expected_help(accepts: set[str]) -> str:
+    words = sorted({_terminal_word(t) for t in accepts})
+    if not words:
+        return "check the statement against docs/language.md"
+    if len(words) > 10:
+        words = words[:10] + ["…"]
+    return "expected " + (words[0] if len(words) == 1 else "one of: " + ", ".join(words))
+
+
+def _terminal_word(terminal: str) -> str:
+    if terminal in TERMINAL_WORDS:
+        return TERMINAL_WORDS[terminal]
+    try:
+        definition = lark_parser().get_terminal(terminal)
+    except KeyError:
+        return terminal.lower()
+    pattern = definition.pattern
+    if pattern.type == "str":
+        return f"`{pattern.value}`"
+    return terminal.lower()

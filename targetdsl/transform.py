@@ -1,0 +1,445 @@
+"""Lark parse tree → AST (targetdsl.nodes), with a span on every node.
+
+Runs inline in the LALR parser (Lark's `transformer=`), so no Lark tree is
+ever built. Spans come from the first and last positioned child, which
+avoids `propagate_positions` and its cost. This stage adds no meaning: it
+neither resolves names nor checks values (the checker does); it only
+decodes literals.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from lark import Token, Transformer
+
+from targetdsl import nodes as n
+from targetdsl.source import NO_SPAN, Span
+
+current_file: contextvars.ContextVar[str] = contextvars.ContextVar("current_file", default="<policy>")
+
+
+class LiteralError(Exception):
+    """A token that lexed but does not denote a value (e.g. 2003-02-30)."""
+
+    def __init__(self, message: str, token: Token, help: str | None = None):
+        super().__init__(message)
+        self.token = token
+        self.help = help
+
+
+def token_span(token: Token) -> Span:
+    return Span(
+        current_file.get(),
+        token.line or 0,
+        token.column or 0,
+        token.end_line or 0,
+        token.end_column or 0,
+    )
+
+
+def _first_span(items: Any) -> Span | None:
+    for item in items:
+        span = _span_of(item)
+        if span is not None:
+            return span
+    return None
+
+
+def _span_of(item: Any) -> Span | None:
+    if isinstance(item, Token):
+        return token_span(item)
+    if isinstance(item, (list, tuple)):
+        return _first_span(item)
+    span = getattr(item, "span", None)
+    return span if isinstance(span, Span) and span is not NO_SPAN else None
+
+
+def span_of(children: list[Any]) -> Span:
+    first = _first_span(children)
+    last = _first_span(reversed(children))
+    if first is None or last is None:
+        return NO_SPAN
+    return first.to(last)
+
+
+def _label(token: Token | None) -> str | None:
+    return None if token is None else unquote(token)
+
+
+def unquote(token: Token) -> str:
+    body = str(token)[1:-1]
+    if "\\" not in body:
+        return body
+    out = []
+    chars = iter(body)
+    for char in chars:
+        if char == "\\":
+            escaped = next(chars, "")
+            out.append({"n": "\n", "t": "\t"}.get(escaped, escaped))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _decimal(token: Token) -> Decimal:
+    text = str(token).rstrip("%").removesuffix("pp")
+    return Decimal(text)
+
+
+def _date(token: Token) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(str(token))
+    except ValueError:
+        raise LiteralError(f"`{token}` is not a calendar date", token, "write dates as YYYY-MM-DD") from None
+
+
+def _integer(token: Token) -> int:
+    if "." in str(token):
+        raise LiteralError(f"expected a whole number, found `{token}`", token)
+    return int(str(token))
+
+
+def _names(children: list[Any]) -> tuple[str, ...]:
+    return tuple(str(c) for c in children)
+
+
+class ToNodes(Transformer[Token, Any]):
+    """One method per grammar rule; each returns a node (or a plain value)."""
+
+    # -- file structure
+
+    def start(self, c: list[Any]) -> n.PolicyFile:
+        extends = c[0] if c and isinstance(c[0], n.Extends) else None
+        items = tuple(c[1:] if extends else c)
+        return n.PolicyFile(extends, items, span=span_of(c))
+
+    def extends(self, c: list[Any]) -> n.Extends:
+        return n.Extends(unquote(c[0]), span=span_of(c))
+
+    def override(self, c: list[Any]) -> n.Override:
+        return n.Override(c[0], span=span_of(c))
+
+    def remove(self, c: list[Any]) -> n.Remove:
+        kind, name = c
+        return n.Remove(str(kind), None if name is None else str(name), span=span_of(c))
+
+    def remove_kind(self, c: list[Any]) -> Token:
+        return c[0]  # type: ignore[no-any-return]
+
+    # -- header
+
+    def header(self, c: list[Any]) -> n.Header:
+        title = unquote(c[0])
+        fields: dict[str, Any] = {}
+        sources: list[str] = []
+        for item in c[1:]:
+            if isinstance(item, tuple) and item[0] == "source":
+                sources.append(item[1])
+            elif isinstance(item, tuple):
+                fields[item[0]] = item[1]
+            else:
+                fields[type(item).__name__.lower()] = item
+        return n.Header(
+            title,
+            year=fields.get("year"),
+            status=fields.get("status"),
+            scale=fields.get("scale"),
+            rounding=fields.get("rounding"),
+            sources=tuple(sources),
+            span=span_of(c),
+        )
+
+    def year(self, c: list[Any]) -> n.Year:
+        return n.Year(_integer(c[0]), span=span_of(c))
+
+    def status(self, c: list[Any]) -> n.Status:
+        return n.Status(str(c[0]), span=span_of(c))
+
+    def scale(self, c: list[Any]) -> n.Scale:
+        return n.Scale(_decimal(c[0]), span=span_of(c))
+
+    def rounding(self, c: list[Any]) -> n.Rounding:
+        mode, places, stages = c
+        return n.Rounding(str(mode), _integer(places), tuple(stages or ()), span=span_of(c))
+
+    def source(self, c: list[Any]) -> tuple[str, str]:
+        return ("source", unquote(c[0]))
+
+    def name_list(self, c: list[Any]) -> tuple[str, ...]:
+        return _names(c)
+
+    # -- classes, assessors, categories
+
+    def unit_class(self, c: list[Any]) -> n.UnitClass:
+        return n.UnitClass(str(c[0]), _label(c[1]), tuple(c[2:]), span=span_of(c))
+
+    def share(self, c: list[Any]) -> n.Share:
+        name, amount = c
+        return n.Share(str(name), _decimal(amount), amount.type == "PERCENT", span=span_of(c))
+
+    def assessor(self, c: list[Any]) -> n.Assessor:
+        return n.Assessor(str(c[0]), _label(c[1]), span=span_of(c))
+
+    def category(self, c: list[Any]) -> n.Category:
+        return n.Category(str(c[0]), _label(c[1]), tuple(c[2:]), span=span_of(c))
+
+    def _build_measure(self, kind: str, c: list[Any], points: Any, classes: Any, body: list[Any]) -> n.Measure:
+        return n.Measure(
+            kind, str(c[0]), _label(c[1]), points, tuple(classes or ()), tuple(body), span=span_of(c)
+        )
+
+    def indicator(self, c: list[Any]) -> n.Measure:
+        return self._build_measure("indicator", c, c[2], c[3], c[4:])
+
+    def items(self, c: list[Any]) -> n.Measure:
+        return self._build_measure("items", c, None, c[2], c[3:])
+
+    def subitem(self, c: list[Any]) -> n.Measure:
+        return self._build_measure("subitem", c, c[2], None, c[3:])
+
+    def assessed(self, c: list[Any]) -> n.Measure:
+        return self._build_measure("assessed", c, c[2], c[3], c[4:])
+
+    def points(self, c: list[Any]) -> Decimal:
+        return _decimal(c[0])
+
+    def for_classes(self, c: list[Any]) -> tuple[str, ...]:
+        return tuple(c[0])
+
+    # -- statements
+
+    def input(self, c: list[Any]) -> n.Input:
+        name, label, type_, *options = c
+        missing = next((o for o in options if isinstance(o, n.Missing)), None)
+        bounds = next((o for o in options if isinstance(o, tuple)), (None, None))
+        prorated = any(o == "prorated" for o in options if isinstance(o, str))
+        return n.Input(
+            str(name), _label(label), str(type_), missing, bounds[0], bounds[1], prorated, span=span_of(c)
+        )
+
+    def missing(self, c: list[Any]) -> n.Missing:
+        value = c[0]
+        if isinstance(value, Token):
+            return n.Missing(str(value), span=span_of(c))
+        return n.Missing("default", value, span=span_of(c))
+
+    def range(self, c: list[Any]) -> tuple[n.Number, n.Number]:
+        return (c[0], c[1])
+
+    def prorated(self, c: list[Any]) -> str:
+        return "prorated"
+
+    def signed(self, c: list[Any]) -> n.Number:
+        sign, token = c
+        value = _decimal(token)
+        unit = {"PERCENT": "percent", "POINTS_PP": "pp"}.get(token.type, "")
+        return n.Number(-value if sign is not None else value, unit, span=span_of(c))
+
+    def let(self, c: list[Any]) -> n.Let:
+        return n.Let(str(c[0]), c[1], span=span_of(c))
+
+    def score(self, c: list[Any]) -> n.Score:
+        return n.Score(c[0], span=span_of(c))
+
+    def completed(self, c: list[Any]) -> n.Completed:
+        return n.Completed(c[0], span=span_of(c))
+
+    def tally(self, c: list[Any]) -> n.Tally:
+        return n.Tally(c[0], c[1], span=span_of(c))
+
+    def given(self, c: list[Any]) -> n.Given:
+        return n.Given(tuple(c[0]), span=span_of(c))
+
+    def rater(self, c: list[Any]) -> n.Rater:
+        return n.Rater(str(c[0]), _decimal(c[1]), span=span_of(c))
+
+    def drop_extremes(self, c: list[Any]) -> n.DropExtremes:
+        return n.DropExtremes(span=NO_SPAN)
+
+    # -- rules
+
+    def _build_rule(self, kind: str, c: list[Any]) -> n.Rule:
+        return n.Rule(kind, str(c[0]), _label(c[1]), tuple(c[2] or ()), tuple(c[3:]), span=span_of(c))
+
+    def veto(self, c: list[Any]) -> n.Rule:
+        return self._build_rule("veto", c)
+
+    def bonus(self, c: list[Any]) -> n.Rule:
+        return self._build_rule("bonus", c)
+
+    def deduction(self, c: list[Any]) -> n.Rule:
+        return self._build_rule("deduction", c)
+
+    def award(self, c: list[Any]) -> n.Rule:
+        return self._build_rule("award", c)
+
+    def coefficient(self, c: list[Any]) -> n.Rule:
+        return self._build_rule("coefficient", c)
+
+    def commendation(self, c: list[Any]) -> n.Rule:
+        return self._build_rule("commendation", c)
+
+    def when(self, c: list[Any]) -> n.When:
+        return n.When(c[0], span=span_of(c))
+
+    def effects(self, c: list[Any]) -> n.Effects:
+        return n.Effects(tuple(c), span=span_of(c))
+
+    def force_grade(self, c: list[Any]) -> n.Effect:
+        return n.Effect("grade", str(c[0]), span=span_of(c))
+
+    def cap_grade(self, c: list[Any]) -> n.Effect:
+        return n.Effect("cap_grade", str(c[0]), span=span_of(c))
+
+    def no_award(self, c: list[Any]) -> n.Effect:
+        return n.Effect("no_award")
+
+    def zero_score(self, c: list[Any]) -> n.Effect:
+        return n.Effect("zero_score")
+
+    def level(self, c: list[Any]) -> n.Level:
+        name, label, points, limit = c
+        return n.Level(
+            str(name), _label(label), _decimal(points), None if limit is None else _decimal(limit),
+            span=span_of(c),
+        )
+
+    def cap(self, c: list[Any]) -> n.Cap:
+        return n.Cap(_decimal(c[0]), span=span_of(c))
+
+    def carry_over(self, c: list[Any]) -> n.CarryOver:
+        return n.CarryOver(_date(c[0]), span=span_of(c))
+
+    def amount(self, c: list[Any]) -> n.Amount:
+        return n.Amount(c[0], span=span_of(c))
+
+    def money(self, c: list[Any]) -> n.Money:
+        return n.Money(tuple(c), span=span_of(c))
+
+    def grade_money(self, c: list[Any]) -> n.GradeMoney:
+        return n.GradeMoney(str(c[0]), _decimal(c[1]), span=span_of(c))
+
+    def reduce(self, c: list[Any]) -> n.Reduce:
+        return n.Reduce(_decimal(c[0]), c[1], span=span_of(c))
+
+    def eligible(self, c: list[Any]) -> n.Eligible:
+        return n.Eligible(c[0], span=span_of(c))
+
+    def factor(self, c: list[Any]) -> n.Factor:
+        return n.Factor(c[0], span=span_of(c))
+
+    def applies(self, c: list[Any]) -> n.Applies:
+        return n.Applies(str(c[0]), span=span_of(c))
+
+    # -- grades, ties, periods, constants
+
+    def grades(self, c: list[Any]) -> n.Grades:
+        return n.Grades(tuple(c), span=span_of(c))
+
+    def band(self, c: list[Any]) -> n.Band:
+        name, label, (op, low, high), quota = c
+        share, rounding = quota if quota is not None else (None, None)
+        return n.Band(str(name), _label(label), op, low, high, share, rounding, span=span_of(c))
+
+    def bound(self, c: list[Any]) -> tuple[str, Decimal | None, Decimal | None]:
+        op, value = c
+        if str(op) in (">=", ">"):
+            return (str(op), _decimal(value), None)
+        return (str(op), None, _decimal(value))
+
+    def between(self, c: list[Any]) -> tuple[str, Decimal, Decimal]:
+        return ("to", _decimal(c[0]), _decimal(c[1]))
+
+    def otherwise(self, c: list[Any]) -> tuple[str, None, None]:
+        return ("otherwise", None, None)
+
+    def quota(self, c: list[Any]) -> tuple[Decimal, str | None]:
+        return (_decimal(c[0]), None if c[1] is None else str(c[1]))
+
+    def ties(self, c: list[Any]) -> n.Ties:
+        return n.Ties(tuple(c), span=span_of(c))
+
+    def tie_key(self, c: list[Any]) -> n.TieKey:
+        return n.TieKey(str(c[0]), None if c[1] is None else str(c[1]), span=span_of(c))
+
+    def periods(self, c: list[Any]) -> n.Periods:
+        return n.Periods(tuple(c), span=span_of(c))
+
+    def period(self, c: list[Any]) -> n.Period:
+        name, label, through, weight = c
+        return n.Period(
+            str(name), _label(label), _integer(through), None if weight is None else _decimal(weight),
+            span=span_of(c),
+        )
+
+    def const(self, c: list[Any]) -> n.Const:
+        return n.Const(str(c[0]), c[1], span=span_of(c))
+
+    # -- expressions
+
+    def conditional(self, c: list[Any]) -> n.Conditional:
+        return n.Conditional(c[0], c[1], c[2], span=span_of(c))
+
+    def or_op(self, c: list[Any]) -> n.Binary:
+        return n.Binary("or", c[0], c[1], span=span_of(c))
+
+    def and_op(self, c: list[Any]) -> n.Binary:
+        return n.Binary("and", c[0], c[1], span=span_of(c))
+
+    def not_op(self, c: list[Any]) -> n.Unary:
+        return n.Unary("not", c[0], span=span_of(c))
+
+    def compare(self, c: list[Any]) -> n.Binary:
+        return n.Binary(str(c[1]), c[0], c[2], span=span_of(c))
+
+    def arith(self, c: list[Any]) -> n.Binary:
+        return n.Binary(str(c[1]), c[0], c[2], span=span_of(c))
+
+    def negate(self, c: list[Any]) -> n.Unary:
+        return n.Unary("-", c[1], span=span_of(c))
+
+    def number(self, c: list[Any]) -> n.Number:
+        return n.Number(_decimal(c[0]), span=span_of(c))
+
+    def percent(self, c: list[Any]) -> n.Number:
+        return n.Number(_decimal(c[0]), "percent", span=span_of(c))
+
+    def pp(self, c: list[Any]) -> n.Number:
+        return n.Number(_decimal(c[0]), "pp", span=span_of(c))
+
+    def date(self, c: list[Any]) -> n.Date:
+        return n.Date(_date(c[0]), span=span_of(c))
+
+    def true(self, c: list[Any]) -> n.Boolean:
+        return n.Boolean(True, span=span_of(c))
+
+    def false(self, c: list[Any]) -> n.Boolean:
+        return n.Boolean(False, span=span_of(c))
+
+    def name(self, c: list[Any]) -> n.Name:
+        return n.Name(str(c[0]), span=span_of(c))
+
+    def call(self, c: list[Any]) -> n.Call:
+        function, *args = c
+        return n.Call(str(function), tuple(a for a in args if a is not None), span=span_of(c))
+
+    def bands(self, c: list[Any]) -> n.Bands:
+        subject, *arms = c
+        return n.Bands(subject, tuple(a for a in arms if a is not None), span=span_of(c))
+
+    def arm(self, c: list[Any]) -> n.Arm:
+        return n.Arm(str(c[0]), c[1], c[2], span=span_of(c))
+
+    def otherwise_arm(self, c: list[Any]) -> n.Arm:
+        return n.Arm("", None, c[0], span=span_of(c))
+
+    def interpolate(self, c: list[Any]) -> n.Interpolate:
+        subject, *anchors = c
+        return n.Interpolate(subject, tuple(a for a in anchors if a is not None), span=span_of(c))
+
+    def anchor(self, c: list[Any]) -> n.Anchor:
+        return n.Anchor(c[0], c[1], span=span_of(c))

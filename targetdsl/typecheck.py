@@ -1,0 +1,444 @@
+"""Names, kinds and units of expressions.
+
+Every expression has a kind: a plain number, a percentage, percentage
+points, money, a boolean or a date. The rules keep authors from the
+classic spreadsheet slips: adding money to a count, comparing a growth
+difference in percentage points with a bare number (is `2` two points or
+two percent?), a score that is not points. A scope maps names to kinds;
+let-bindings are checked for cycles. This module reports diagnostics and
+returns kinds; it never evaluates anything.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+from collections.abc import Iterator
+
+import attrs
+
+from targetdsl import nodes as n
+from targetdsl.diagnostics import Diagnostic, error
+from targetdsl.functions import FUNCTIONS
+from targetdsl.source import NO_SPAN, Span
+
+
+class Kind(enum.Enum):
+    NUMBER = "number"
+    LITERAL = "number literal"  # a bare number: adapts to number, percent or money
+    PERCENT = "percent"
+    PP = "percentage points"
+    MONEY = "money"
+    BOOL = "boolean"
+    DATE = "date"
+    ERROR = "error"  # already reported; suppresses follow-on diagnostics
+
+
+INPUT_KINDS = {
+    "number": Kind.NUMBER,
+    "count": Kind.NUMBER,
+    "score": Kind.NUMBER,
+    "percent": Kind.PERCENT,
+    "pp": Kind.PP,
+    "money": Kind.MONEY,
+    "bool": Kind.BOOL,
+    "date": Kind.DATE,
+}
+
+NUMERIC = {Kind.NUMBER, Kind.LITERAL, Kind.PERCENT}
+
+
+@attrs.define
+class Scope:
+    """Names visible to an expression and their kinds, plus pending lets."""
+
+    names: dict[str, Kind]
+    lets: dict[str, n.Let] = attrs.field(factory=dict)
+    parent: Scope | None = None
+    used: set[str] = attrs.field(factory=set)
+    _resolving: list[str] = attrs.field(factory=list)
+
+    def lookup(self, name: str) -> tuple[Kind, Scope] | None:
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.names:
+                return scope.names[name], scope
+            scope = scope.parent
+        return None
+
+    def visible(self) -> Iterator[str]:
+        scope: Scope | None = self
+        while scope is not None:
+            yield from scope.names
+            scope = scope.parent
+
+
+def suggest(name: str, candidates: Iterator[str] | list[str]) -> str | None:
+    matches = difflib.get_close_matches(name, list(dict.fromkeys(candidates)), n=1, cutoff=0.5)
+    return f"did you mean `{matches[0]}`?" if matches else None
+
+
+class ExpressionChecker:
+    """Infers kinds for the expressions of one scope, reporting problems."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = diagnostics
+
+    def resolve_lets(self, scope: Scope) -> None:
+        """Give every let in `scope` a kind, in dependency order, reporting cycles."""
+        for name in list(scope.lets):
+            self._resolve_let(scope, name)
+
+    def _resolve_let(self, scope: Scope, name: str) -> Kind:
+        if name in scope.names:
+            return scope.names[name]
+        let = scope.lets[name]
+        if name in scope._resolving:
+            chain = scope._resolving[scope._resolving.index(name):] + [name]
+            self.diagnostics.append(
+                error("check.cycle", "definitions refer to each other in a cycle: " + " → ".join(chain),
+                      let.span, "break the cycle: one of these values must be computed from inputs alone")
+            )
+            scope.names[name] = Kind.ERROR
+            return Kind.ERROR
+        scope._resolving.append(name)
+        kind = self.infer(let.expr, scope)
+        scope._resolving.pop()
+        scope.names.setdefault(name, kind)
+        return scope.names[name]
+
+    def expect(self, expr: n.Expr, scope: Scope, wanted: Kind, what: str, fallback: Span = NO_SPAN) -> Kind:
+        kind = self.infer(expr, scope)
+        if kind is Kind.ERROR:
+            return kind
+        ok = kind is wanted or (wanted is Kind.NUMBER and kind in NUMERIC)
+        if not ok:
+            code = "check.type-mismatch" if Kind.BOOL in (kind, wanted) or Kind.DATE in (kind, wanted) else "check.unit-mismatch"
+            help_text = None
+            if wanted is Kind.NUMBER and kind is Kind.MONEY:
+                help_text = "divide by another money value (e.g. `actual / target`) to get a ratio"
+            elif wanted is Kind.NUMBER and kind is Kind.PP:
+                help_text = "divide by a pp value (e.g. `gap / 1pp`) to count percentage points"
+            elif wanted is Kind.BOOL:
+                help_text = "write a comparison such as `x >= target`"
+            self.diagnostics.append(
+                error(code, f"{what} must be {_article(wanted)}, but this is {_article(kind)}",
+                      _span(expr, fallback), help_text)
+            )
+            return Kind.ERROR
+        return kind
+
+    def infer(self, expr: n.Expr, scope: Scope) -> Kind:
+        match expr:
+            case n.Number(unit=unit):
+                return {"percent": Kind.PERCENT, "pp": Kind.PP}.get(unit, Kind.LITERAL)
+            case n.Boolean():
+                return Kind.BOOL
+            case n.Date():
+                return Kind.DATE
+            case n.Name(name=name):
+                return self._name(expr, name, scope)
+            case n.Call():
+                return self._call(expr, scope)
+            case n.Unary(op="not", operand=operand):
+                self.expect(operand, scope, Kind.BOOL, "the operand of `not`")
+                return Kind.BOOL
+            case n.Unary(operand=operand):
+                kind = self.infer(operand, scope)
+                if kind in (Kind.BOOL, Kind.DATE):
+                    self._mismatch(expr, f"cannot negate {_article(kind)}")
+                    return Kind.ERROR
+                return kind
+            case n.Binary(op="and" | "or", left=left, right=right):
+                self.expect(left, scope, Kind.BOOL, f"each side of `{expr.op}`")
+                self.expect(right, scope, Kind.BOOL, f"each side of `{expr.op}`")
+                return Kind.BOOL
+            case n.Binary(op=op, left=left, right=right):
+                return self._binary(expr, op, self.infer(left, scope), self.infer(right, scope))
+            case n.Conditional(test=test, then=then, otherwise=otherwise):
+                self.expect(test, scope, Kind.BOOL, "the condition after `if`")
+                return self._join(expr, [self.infer(then, scope), self.infer(otherwise, scope)], "both branches")
+            case n.Bands():
+                return self._bands(expr, scope)
+            case n.Interpolate():
+                return self._interpolate(expr, scope)
+        raise TypeError(f"not an expression: {expr!r}")
+
+    # -- pieces
+
+    def _name(self, expr: n.Name, name: str, scope: Scope) -> Kind:
+        found = scope.lookup(name)
+        if found is None:
+            owner: Scope | None = scope
+            while owner is not None:
+                if name in owner.lets:
+                    found = (self._resolve_let(owner, name), owner)
+                    break
+                owner = owner.parent
+        if found is None:
+            candidates = list(scope.visible())
+            owner = scope
+            while owner is not None:
+                candidates.extend(owner.lets)
+                owner = owner.parent
+            self.diagnostics.append(
+                error("check.unknown-name", f"unknown name `{name}`", expr.span,
+                      suggest(name, candidates) or "declare it with `input`, `let` or `const` first")
+            )
+            return Kind.ERROR
+        kind, owner = found
+        owner.used.add(name)
+        return kind
+
+    def _call(self, expr: n.Call, scope: Scope) -> Kind:
+        function = FUNCTIONS.get(expr.function)
+        kinds = [self.infer(arg, scope) for arg in expr.args]
+        if function is None:
+            self.diagnostics.append(
+                error("check.unknown-function", f"unknown function `{expr.function}`", expr.span,
+                      suggest(expr.function, list(FUNCTIONS)) or "see the list of functions in docs/language.md")
+            )
+            return Kind.ERROR
+        count = len(expr.args)
+        if count < function.min_args or (function.max_args is not None and count > function.max_args):
+            if function.max_args is None:
+                wanted = f"at least {function.min_args}"
+            elif function.min_args == function.max_args:
+                wanted = str(function.min_args)
+            else:
+                wanted = f"{function.min_args} to {function.max_args}"
+            self.diagnostics.append(
+                error("check.arity", f"`{expr.function}` takes {wanted} argument{'s' if wanted != '1' else ''}, "
+                      f"not {count}", expr.span, function.summary)
+            )
+            return Kind.ERROR
+        if function.peer:
+            for arg in expr.args:
+                inner = _peer_call(arg, scope, set())
+                if inner is not None:
+                    self.diagnostics.append(
+                        error("check.nested-peer", f"`{inner.function}` inside `{expr.function}`: a class-wide "
+                              "value cannot depend on another class-wide value", _span(arg, expr.span),
+                              "compute the argument from the unit's own inputs")
+                    )
+                    return Kind.ERROR
+        if Kind.ERROR in kinds:
+            return Kind.ERROR
+        name = expr.function
+        if name in ("rank", "rank_asc", "efficacy", "efficacy_reverse", "peer_count"):
+            for arg, kind in zip(expr.args, kinds):
+                if kind in (Kind.BOOL, Kind.DATE):
+                    self._mismatch(arg, f"`{name}` needs a number, not {_article(kind)}")
+                    return Kind.ERROR
+            return Kind.NUMBER
+        if name == "round":
+            places = expr.args[1]
+            if not (isinstance(places, n.Number) and places.unit == "" and places.value == places.value.to_integral()):
+                self._mismatch(places, "the places of `round` must be a whole number such as 2")
+                return Kind.ERROR
+            kinds = kinds[:1]
+        if name == "clamp":
+            return self._join(expr, kinds, "the arguments of `clamp`")
+        return self._join(expr, kinds, f"the arguments of `{name}`", numeric=True)
+
+    def _binary(self, expr: n.Binary, op: str, left: Kind, right: Kind) -> Kind:
+        if Kind.ERROR in (left, right):
+            return Kind.BOOL if op in COMPARISONS else Kind.ERROR
+        result = combine(op, left, right)
+        if result is None:
+            help_text = None
+            if Kind.PP in (left, right) and Kind.LITERAL in (left, right):
+                help_text = "write percentage points with their unit, e.g. `2pp`"
+            elif {left, right} == {Kind.PP, Kind.PERCENT}:
+                help_text = "subtract two percentages to get percentage points: `actual - target`"
+            self.diagnostics.append(
+                error("check.type-mismatch" if {left, right} & {Kind.BOOL, Kind.DATE} else "check.unit-mismatch",
+                      f"cannot apply `{op}` to {_article(left)} and {_article(right)}", expr.span, help_text)
+            )
+            return Kind.BOOL if op in COMPARISONS else Kind.ERROR
+        return result
+
+    def _join(self, expr: n.Expr, kinds: list[Kind], what: str, numeric: bool = False) -> Kind:
+        if Kind.ERROR in kinds:
+            return Kind.ERROR
+        result = kinds[0]
+        for kind in kinds[1:]:
+            joined = join(result, kind)
+            if joined is None:
+                self._mismatch(expr, f"{what} mix {_article(result)} and {_article(kind)}")
+                return Kind.ERROR
+            result = joined
+        if numeric and result in (Kind.BOOL, Kind.DATE):
+            self._mismatch(expr, f"{what} must be numbers, not {_article(result)}")
+            return Kind.ERROR
+        return result
+
+    def _bands(self, expr: n.Bands, scope: Scope) -> Kind:
+        subject = self.infer(expr.subject, scope)
+        values: list[Kind] = []
+        otherwise_seen = False
+        for index, arm in enumerate(expr.arms):
+            if arm.op == "":
+                if index != len(expr.arms) - 1:
+                    self.diagnostics.append(
+                        error("check.unreachable-band", "arms after `otherwise` can never apply", arm.span,
+                              "put `otherwise` last")
+                    )
+                otherwise_seen = True
+            elif arm.bound is not None:
+                bound = self.infer(arm.bound, scope)
+                if subject is not Kind.ERROR and bound is not Kind.ERROR and combine(arm.op, subject, bound) is None:
+                    self._mismatch(arm.bound, f"cannot compare {_article(subject)} with {_article(bound)}")
+            values.append(self.infer(arm.value, scope))
+        if not otherwise_seen:
+            self.diagnostics.append(
+                error("check.bands-no-otherwise", "`bands` has no `otherwise` arm", expr.span,
+                      "add `otherwise: 0` (or the value for anything below the last band)")
+            )
+        return self._join(expr, values, "the values of `bands`")
+
+    def _interpolate(self, expr: n.Interpolate, scope: Scope) -> Kind:
+        subject = self.infer(expr.subject, scope)
+        previous: n.Anchor | None = None
+        for anchor in expr.anchors:
+            at_kind = self.infer(anchor.at, scope)
+            if subject is not Kind.ERROR and combine("<", subject, at_kind) is None:
+                self._mismatch(anchor.at, f"cannot compare {_article(subject)} with {_article(at_kind)}")
+            if previous is not None and _as_ratio(anchor.at) <= _as_ratio(previous.at):
+                self.diagnostics.append(
+                    error("check.interpolate-order", "interpolation points must increase strictly",
+                          anchor.at.span, f"this point is not above the previous one ({previous.at.value})")
+                )
+            previous = anchor
+        if len(expr.anchors) < 2:
+            self.diagnostics.append(
+                error("check.interpolate-order", "`interpolate` needs at least two points", expr.span)
+            )
+        return self._join(expr, [self.infer(a.value, scope) for a in expr.anchors], "the values of `interpolate`")
+
+    def _mismatch(self, expr: n.Expr, message: str) -> None:
+        self.diagnostics.append(error("check.unit-mismatch", message, expr.span))
+
+
+COMPARISONS = {">=", "<=", ">", "<", "==", "!="}
+
+
+def _as_ratio(number: n.Number) -> object:
+    return number.value / 100 if number.unit in ("percent", "pp") else number.value
+
+
+def join(a: Kind, b: Kind) -> Kind | None:
+    """The kind of a value that may be either `a` or `b`."""
+    if a is b:
+        return a
+    if Kind.LITERAL in (a, b):
+        other = b if a is Kind.LITERAL else a
+        return other if other in (Kind.NUMBER, Kind.PERCENT, Kind.MONEY) else None
+    if {a, b} == {Kind.NUMBER, Kind.PERCENT}:
+        return Kind.NUMBER
+    return None
+
+
+def combine(op: str, a: Kind, b: Kind) -> Kind | None:
+    """The kind of `a op b`, or None when the operation mixes units."""
+    if op in COMPARISONS:
+        if a is b:
+            return Kind.BOOL if a is not Kind.BOOL or op in ("==", "!=") else None
+        if {a, b} & {Kind.BOOL, Kind.DATE, Kind.PP}:
+            return None
+        return Kind.BOOL if join(a, b) is not None else None
+    if Kind.BOOL in (a, b) or Kind.DATE in (a, b):
+        return None
+    if op in ("+", "-"):
+        if a is Kind.PERCENT and b is Kind.PERCENT:
+            return Kind.PP if op == "-" else Kind.PERCENT
+        if a is Kind.PP and b is Kind.PP:
+            return Kind.PP
+        if a is Kind.PERCENT and b is Kind.PP or op == "+" and a is Kind.PP and b is Kind.PERCENT:
+            return Kind.PERCENT
+        if Kind.PP in (a, b):
+            return None
+        return join(a, b)
+    if op == "*":
+        if a in NUMERIC and b in NUMERIC:
+            return Kind.LITERAL if a is b is Kind.LITERAL else Kind.NUMBER
+        if a in NUMERIC:
+            return b
+        if b in NUMERIC:
+            return a
+        return None
+    if op == "/":
+        if a in NUMERIC and b in NUMERIC:
+            return Kind.LITERAL if a is b is Kind.LITERAL else Kind.NUMBER
+        if a is b:
+            return Kind.NUMBER
+        if b in NUMERIC:
+            return a
+        return None
+    raise ValueError(op)
+
+
+def _peer_call(expr: n.Expr, scope: Scope, seen: set[str]) -> n.Call | None:
+    """A class-wide call inside `expr`, directly or through a `let`."""
+    for inner in walk(expr):
+        if isinstance(inner, n.Call) and inner.function in FUNCTIONS and FUNCTIONS[inner.function].peer:
+            return inner
+        if isinstance(inner, n.Name) and inner.name not in seen:
+            owner: Scope | None = scope
+            while owner is not None:
+                let = owner.lets.get(inner.name)
+                if let is not None:
+                    found = _peer_call(let.expr, owner, seen | {inner.name})
+                    if found is not None:
+                        return found
+                    break
+                owner = owner.parent
+    return None
+
+
+def walk(expr: n.Expr) -> Iterator[n.Expr]:
+    """Every sub-expression of `expr`, itself included."""
+    yield expr
+    match expr:
+        case n.Call(args=args):
+            for arg in args:
+                yield from walk(arg)
+        case n.Unary(operand=operand):
+            yield from walk(operand)
+        case n.Binary(left=left, right=right):
+            yield from walk(left)
+            yield from walk(right)
+        case n.Conditional(test=test, then=then, otherwise=otherwise):
+            yield from walk(test)
+            yield from walk(then)
+            yield from walk(otherwise)
+        case n.Bands(subject=subject, arms=arms):
+            yield from walk(subject)
+            for arm in arms:
+                if arm.bound is not None:
+                    yield from walk(arm.bound)
+                yield from walk(arm.value)
+        case n.Interpolate(subject=subject, anchors=anchors):
+            yield from walk(subject)
+            for anchor in anchors:
+                yield from walk(anchor.value)
+
+
+def _span(expr: n.Expr, fallback: Span) -> Span:
+    return expr.span if expr.span is not NO_SPAN else fallback
+
+
+DESCRIPTIONS = {
+    Kind.NUMBER: "a number",
+    Kind.LITERAL: "a number",
+    Kind.PERCENT: "a percentage",
+    Kind.PP: "percentage points",
+    Kind.MONEY: "money",
+    Kind.BOOL: "a boolean (true or false)",
+    Kind.DATE: "a date",
+    Kind.ERROR: "an invalid value",
+}
+
+
+def _article(kind: Kind) -> str:
+    return DESCRIPTIONS[kind]
