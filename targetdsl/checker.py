@@ -206,12 +206,13 @@ class Checker:
 
     def check_statements(self, kind: str, name: str, body: tuple[n.Statement, ...], span: Span) -> None:
         counts = Counter(type(s) for s in body)
+        seen: set[type] = set()
         for statement in body:
-            if type(statement) in AT_MOST_ONCE and counts[type(statement)] > 1:
-                counts[type(statement)] = 0  # report once
+            if type(statement) in AT_MOST_ONCE and type(statement) in seen:
                 word = STATEMENT_WORDS[type(statement)]
-                self.report("check.duplicate-statement", f"`{word}` appears more than once in {kind} `{name}`",
-                            _span(statement, span), "keep one; later ones would silently win")
+                self.report("check.duplicate-statement", f"a second `{word}` in {kind} `{name}`",
+                            _span(statement, span), "keep one; a rule must say one thing once")
+            seen.add(type(statement))
         for required in REQUIRED.get(kind, ()):
             if required not in counts:
                 word = STATEMENT_WORDS[required]
@@ -465,6 +466,7 @@ class Checker:
                 intervals.append((band.low, True, band.high, False, band))
         intervals.sort(key=lambda i: (i[0] is not None, i[0] if i[0] is not None else 0, not i[1]))
         reach: tuple[Decimal | None, bool] | None = None  # covered up to (value, closed); value None = +inf
+        reached_by: n.Band | None = None
         for low, low_closed, high, high_closed, band in intervals:
             if reach is None:
                 if low is not None and not otherwise:
@@ -473,7 +475,8 @@ class Checker:
             else:
                 end, end_closed = reach
                 if end is None or low is None or low < end or (low == end and end_closed and low_closed):
-                    self.report("check.grade-overlap", f"grade `{band.name}` overlaps another band", band.span,
+                    other = f"`{reached_by.name}`" if reached_by is not None else "another grade"
+                    self.report("check.grade-overlap", f"grade `{band.name}` overlaps {other}", band.span,
                                 "each score must fall in exactly one grade")
                 elif (low > end or not (end_closed or low_closed)) and not otherwise:
                     self.report("check.grade-gap", f"scores from {_fmt(end)} to {_fmt(low)} get no grade",
@@ -481,6 +484,7 @@ class Checker:
             if reach is None or reach[0] is not None and (high is None or high > reach[0]
                                                          or high == reach[0] and high_closed):
                 reach = (high, high_closed)
+                reached_by = band
         if reach is not None and reach[0] is not None and not otherwise:
             self.report("check.grade-gap", f"scores of {_fmt(reach[0])} and above get no grade",
                         intervals[-1][4].span, f"add a grade `>= {_fmt(reach[0])}`")

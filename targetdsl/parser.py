@@ -9,6 +9,7 @@ side for the formatter. Every Lark exception is translated here into a
 from __future__ import annotations
 
 import contextvars
+import difflib
 import functools
 import gc
 from importlib import resources
@@ -50,6 +51,12 @@ TERMINAL_WORDS = {
     "FALSE": "`false`",
     "$END": "end of file",
 }
+
+
+DECLARATION_KEYWORDS = frozenset({
+    "policy", "class", "category", "assessor", "veto", "bonus", "deduction", "award", "grades",
+    "ties", "periods", "coefficient", "commendation", "const", "override", "remove", "extends",
+})
 
 
 @attrs.frozen(slots=True)
@@ -131,7 +138,7 @@ def syntax_diagnostic(exc: UnexpectedInput, text: str, name: str) -> Diagnostic:
     if isinstance(exc, UnexpectedCharacters):
         return _unexpected_character(exc, text, name)
     if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
-        return _unexpected_token(exc, name)
+        return _unexpected_token(exc, text, name)
     accepts = set(getattr(exc, "accepts", None) or getattr(exc, "expected", None) or ())
     return _unexpected_end(accepts, text, name)
 
@@ -166,11 +173,21 @@ def _unexpected_character(exc: UnexpectedCharacters, text: str, name: str) -> Di
     )
 
 
-def _unexpected_token(exc: UnexpectedToken, name: str) -> Diagnostic:
+def _unexpected_token(exc: UnexpectedToken, text: str, name: str) -> Diagnostic:
     token = exc.token
     span = token_span(token)
     accepts = set(exc.accepts or exc.expected or ())
     shown = str(token)
+    if "RBRACE" in accepts and shown in DECLARATION_KEYWORDS:
+        # A new declaration starts while a block is still open.
+        opener = unclosed_brace(text[: token.start_pos])
+        if opener is not None:
+            return error(
+                "syntax.unclosed-brace",
+                "this `{` is never closed",
+                _point(name, *opener),
+                f"add the matching `}}` before `{shown}` on line {token.line}",
+            )
     if token.type == "STRING":
         what = f"label {shown}"
     elif token.type == "NAME":
@@ -178,8 +195,11 @@ def _unexpected_token(exc: UnexpectedToken, name: str) -> Diagnostic:
     else:
         what = f"`{shown}`"
     help_text = _expected_help(accepts)
-    if token.type == "NAME" and "=" not in accepts and accepts & {"RBRACE"} and len(accepts) > 1:
-        help_text += f"; `{shown}` is not a keyword that can start a statement here"
+    if token.type == "NAME":
+        keywords = [w.strip("`") for w in map(_terminal_word, accepts) if w.startswith("`")]
+        close = difflib.get_close_matches(shown, keywords, n=1, cutoff=0.6)
+        if close:
+            help_text = f"did you mean `{close[0]}`? " + help_text
     return error("syntax.unexpected-token", f"unexpected {what}", span, help_text)
 
 
