@@ -318,7 +318,7 @@ class ToNodes(Transformer[Token, Any]):
         return n.Amount(c[0], span=span_of(c))
 
     def money(self, c: list[Any]) -> n.Money:
-        return n.Money(tuple(c), span=span_of(c))
+        return n.Money(tuple(c[1:]), span=span_of(c))
 
     def grade_money(self, c: list[Any]) -> n.GradeMoney:
         return n.GradeMoney(str(c[0]), _decimal(c[1]), span=span_of(c))
@@ -338,7 +338,7 @@ class ToNodes(Transformer[Token, Any]):
     # -- grades, ties, periods, constants
 
     def grades(self, c: list[Any]) -> n.Grades:
-        return n.Grades(tuple(c), span=span_of(c))
+        return n.Grades(tuple(c[1:]), span=span_of(c))
 
     def band(self, c: list[Any]) -> n.Band:
         name, label, (op, low, high), quota = c
@@ -367,7 +367,7 @@ class ToNodes(Transformer[Token, Any]):
         return n.TieKey(str(c[0]), None if c[1] is None else str(c[1]), span=span_of(c))
 
     def periods(self, c: list[Any]) -> n.Periods:
-        return n.Periods(tuple(c), span=span_of(c))
+        return n.Periods(tuple(c[1:]), span=span_of(c))
 
     def period(self, c: list[Any]) -> n.Period:
         name, label, through, weight = c
