@@ -113,3 +113,16 @@ def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
 def test_two_headers_in_one_file() -> None:
     loaded = load_text(BASE + 'policy "again" { year 2003 status draft }\n', "t.tdsl")
     assert codes(loaded) == ["check.duplicate-name"]
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    loaded = load_path(tmp_path / "absent.tdsl")
+    assert codes(loaded) == ["load.unreadable"]
+    assert "absent.tdsl" in loaded.diagnostics[0].message
+
+
+def test_huge_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "huge.tdsl"
+    with path.open("wb") as handle:
+        handle.truncate(9 * 1024 * 1024)  # sparse: cheap to create
+    assert codes(load_path(path)) == ["load.too-large"]

@@ -1,0 +1,103 @@
+"""Every policy example in the docs is checked, and every diagnostic code
+the library can emit is documented in docs/errors.md with an example
+that produces it.
+
+Conventions in the Markdown: a ```tdsl block is appended to the page's
+prelude (its first block marked `<!-- check: alone -->`) and must check
+without errors; `<!-- check: alone -->` checks the block by itself;
+`<!-- check: parse -->` only parses it (e.g. `extends` of a file that is
+not beside the page); `<!-- check: expect CODE -->` must report CODE.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+import targetdsl
+from targetdsl.parser import parse
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+BLOCK = re.compile(r"(?:<!-- check: (?P<mode>[^>]*?) -->\n)?```tdsl\n(?P<body>.*?)```", re.S)
+
+
+def blocks(page: Path) -> list[tuple[str, str, int]]:
+    text = page.read_text(encoding="utf-8")
+    return [(m["mode"] or "prelude", m["body"], text.count("\n", 0, m.start()) + 1) for m in BLOCK.finditer(text)]
+
+
+def prelude(page: Path) -> str:
+    for mode, body, _ in blocks(page):
+        if mode == "alone":
+            return body
+    return ""
+
+
+CASES = [
+    pytest.param(page, mode, body, id=f"{page.name}:{line}")
+    for page in sorted(DOCS.glob("*.md"))
+    for mode, body, line in blocks(page)
+]
+
+
+@pytest.mark.parametrize(("page", "mode", "body"), CASES)
+def test_doc_example(page: Path, mode: str, body: str) -> None:
+    if mode == "parse":
+        parse(body, page.name)
+        return
+    if mode.startswith("expect "):
+        code = mode.split()[1]
+        text = body if body.lstrip().startswith(("policy", "extends")) else prelude(page) + body
+        report = targetdsl.check_text(text, name=page.name, base=ROOT / "policies")
+        assert code in [d.code for d in report.diagnostics], report.render()
+        return
+    text = body if mode == "alone" else prelude(page) + body
+    report = targetdsl.check_text(text, name=page.name, base=ROOT / "policies")
+    assert report.errors == (), report.render()
+
+
+def emitted_codes() -> set[str]:
+    pattern = re.compile(r'"((?:syntax|check|extends|load)\.[a-z-]+)"')
+    codes: set[str] = set()
+    for module in (ROOT / "targetdsl").rglob("*.py"):
+        codes.update(pattern.findall(module.read_text(encoding="utf-8")))
+    for module in (ROOT / "targetdsl").rglob("*.py"):
+        # codes built as f"check.{verb}-unknown"
+        for verb in re.findall(r'_not_inherited\("(\w+)"', module.read_text(encoding="utf-8")):
+            codes.add(f"check.{verb}-unknown")
+    return codes
+
+
+def documented_codes() -> dict[str, str]:
+    text = (DOCS / "errors.md").read_text(encoding="utf-8")
+    sections = re.split(r"^### `", text, flags=re.M)[1:]
+    return {section.split("`", 1)[0]: section for section in sections}
+
+
+def test_every_emitted_code_is_documented() -> None:
+    emitted = emitted_codes()
+    documented = documented_codes()
+    assert emitted - set(documented) == set(), "undocumented codes"
+    assert set(documented) - emitted == set(), "documented codes nothing emits"
+
+
+@pytest.mark.parametrize("code", sorted(documented_codes()))
+def test_documented_code_has_example_and_fix(code: str) -> None:
+    """Each code has a checked example here, or names the test or broken
+    policy (tests/broken, listed in expected.yaml) that produces it."""
+    section = documented_codes()[code]
+    assert "**Fix.**" in section, code
+    if f"<!-- check: expect {code} -->" in section:
+        return
+    reference = re.search(r"<!-- example: (\S+) -->", section)
+    assert reference, f"{code} has neither an example nor a reference to one"
+    path, _, test = reference[1].partition("::")
+    target = ROOT / path
+    assert target.is_file(), reference[1]
+    if target.suffix == ".tdsl":
+        expected = (target.parent / "expected.yaml").read_text(encoding="utf-8")
+        assert f"{target.name}:\n  - {code} " in expected, code
+    else:
+        source = target.read_text(encoding="utf-8")
+        assert f"def {test}(" in source and code in source, reference[1]
