@@ -103,8 +103,7 @@ class Checker:
         header = self.policy.header
         if header is None:
             files = self.policy.files
-            self.report("check.missing-header", "the policy has no `policy { … }` header",
-                        Span(files[0] if files else "<policy>", 1, 1, 1, 1),
+            self.report("check.missing-header", "the policy has no `policy { … }` header", _file_start(files),
                         'start the file with `policy "title" { year 2003 status draft }`')
             return
         if header.year is None:
@@ -230,9 +229,9 @@ class Checker:
     def check_classes(self) -> None:
         if not self.classes:
             files = self.policy.files
-            self.report("check.no-classes", "the policy declares no unit class",
-                        self.policy.header.span if self.policy.header else Span(files[0] if files else "<policy>", 1, 1, 1, 1),
-                        'declare at least one, e.g. `class county "县区" { quantitative 100 }`')
+            where = self.policy.header.span if self.policy.header else _file_start(files)
+            self.report("check.no-classes", "the policy declares no unit class", where,
+                        'declare at least one, e.g. `class 县区 "县区" { 定量指标 100 }`')
         used: set[str] = set()
         for unit_class in self.classes.values():
             seen: dict[str, n.Share] = {}
@@ -456,7 +455,7 @@ class Checker:
         otherwise = [b for b in bands if b.op == "otherwise"]
         if len(otherwise) > 1:
             self.report("check.grade-overlap", "more than one grade is `otherwise`", otherwise[1].span)
-        intervals = []  # (low, low_closed, high, high_closed, band)
+        intervals: list[tuple[Decimal | None, bool, Decimal | None, bool, n.Band]] = []
         for band in bands:
             if band.op in (">=", ">"):
                 intervals.append((band.low, band.op == ">=", None, False, band))
@@ -524,6 +523,10 @@ class Checker:
         elif weights and sum(weights, Decimal(0)) != 100:
             self.report("check.period-weights",
                         f"period weights add up to {_fmt(sum(weights, Decimal(0)))}%, not 100%", periods.span)
+
+
+def _file_start(files: tuple[str, ...]) -> Span:
+    return Span(files[-1] if files else "<policy>", 1, 1, 1, 1)
 
 
 def _span(statement: object, fallback: Span) -> Span:

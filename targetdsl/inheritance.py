@@ -78,7 +78,7 @@ def load_text(text: str, name: str, *, base: str | os.PathLike[str] | None = Non
     parsed = _parse_into(text, name, loaded)
     if parsed is None:
         return loaded
-    chain: list[n.PolicyFile] | None = [parsed]
+    chain = [parsed]
     if parsed.extends is not None:
         if base is None:
             loaded.diagnostics.append(
@@ -247,7 +247,7 @@ def _describe(key: tuple[str, str]) -> str:
     return f"`{kind}`" if name == kind else f"{kind} `{name}`"
 
 
-def _not_inherited(verb: str, key: tuple[str, str], span: n.Span) -> Diagnostic:
+def _not_inherited(verb: str, key: tuple[str, str], span: Span) -> Diagnostic:
     return error(
         f"check.{verb}-unknown",
         f"`{verb}` names {_describe(key)}, which no extended policy declares",

@@ -19,15 +19,14 @@ from targetdsl.source import NO_SPAN, Span
 
 
 def _span() -> Span:
-    return attrs.field(default=NO_SPAN, eq=False, repr=False, kw_only=True)  # type: ignore[no-any-return]
+    return attrs.field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
 
 
-node = attrs.frozen(slots=True)
 
 # ---------------------------------------------------------------- expressions
 
 
-@node
+@attrs.frozen
 class Number:
     """A decimal literal; `unit` is "" (plain), "percent" (`5%`) or "pp" (`2pp`)."""
 
@@ -36,32 +35,32 @@ class Number:
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Boolean:
     value: bool
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Date:
     value: datetime.date
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Name:
     name: str
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Call:
     function: str
     args: tuple[Expr, ...]
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Unary:
     """`-x` (op "-") or `not x` (op "not")."""
 
@@ -70,7 +69,7 @@ class Unary:
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Binary:
     """Arithmetic (+ - * /), comparison (>= <= == != > <) and logic (and or)."""
 
@@ -80,7 +79,7 @@ class Binary:
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Conditional:
     test: Expr
     then: Expr
@@ -88,7 +87,7 @@ class Conditional:
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Arm:
     """One arm of `bands`: `op bound: value`; op "" marks `otherwise`."""
 
@@ -98,7 +97,7 @@ class Arm:
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Bands:
     """Stepped scoring: the first arm whose comparison holds gives the value."""
 
@@ -107,14 +106,14 @@ class Bands:
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Anchor:
     at: Number
     value: Expr
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Interpolate:
     """Piecewise-linear between anchors, flat beyond the first and last."""
 
@@ -123,12 +122,12 @@ class Interpolate:
     span: Span = _span()
 
 
-Expr = Union[Number, Boolean, Date, Name, Call, Unary, Binary, Conditional, Bands, Interpolate]
+Expr = Union[Number, Boolean, Date, Name, Call, Unary, Binary, Conditional, Bands, Interpolate]  # noqa: UP007
 
 # ------------------------------------------------------- shared statements
 
 
-@node
+@attrs.frozen
 class Missing:
     """What a missing input value means: error, zero, na, peer_avg or a default."""
 
@@ -137,7 +136,7 @@ class Missing:
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Input:
     name: str
     label: str | None
@@ -149,57 +148,57 @@ class Input:
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Let:
     name: str
     expr: Expr
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Score:
     expr: Expr
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Completed:
     expr: Expr
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Tally:
     done: Expr
     total: Expr
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Given:
     assessors: tuple[str, ...]
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Rater:
     assessor: str
     weight: Decimal
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class DropExtremes:
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class When:
     expr: Expr
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Effect:
     """A veto's effect: kind is "grade", "cap_grade", "no_award" or "zero_score"."""
 
@@ -208,13 +207,13 @@ class Effect:
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Effects:
     effects: tuple[Effect, ...]
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Level:
     name: str
     label: str | None
@@ -223,57 +222,57 @@ class Level:
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Cap:
     value: Decimal
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class CarryOver:
     after: datetime.date
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Amount:
     expr: Expr
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class GradeMoney:
     grade: str
     amount: Decimal
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Money:
     amounts: tuple[GradeMoney, ...]
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Reduce:
     percent: Decimal
     expr: Expr
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Eligible:
     expr: Expr
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Factor:
     expr: Expr
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Applies:
     """A coefficient's target: `on total` or `on <category>`."""
 
@@ -281,7 +280,7 @@ class Applies:
     span: Span = _span()
 
 
-Statement = Union[
+Statement = Union[  # noqa: UP007 (holds forward references)
     Input, Let, Score, Completed, Tally, Given, Rater, DropExtremes, When, Effects,
     Level, Cap, CarryOver, Amount, Money, Reduce, Eligible, Factor, Applies, "Measure", "Scale",
 ]
@@ -289,13 +288,13 @@ Statement = Union[
 # ----------------------------------------------------------------- header
 
 
-@node
+@attrs.frozen
 class Scale:
     points: Decimal
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Rounding:
     mode: str
     places: int
@@ -303,19 +302,19 @@ class Rounding:
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Year:
     value: int
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Status:
     value: str
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Header:
     """`policy "title" { year … status … scale … rounding … source … }`."""
 
@@ -331,7 +330,7 @@ class Header:
 # ------------------------------------------------------------ declarations
 
 
-@node
+@attrs.frozen
 class Share:
     """A class's points (or percentage weight) for one category."""
 
@@ -341,7 +340,7 @@ class Share:
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class UnitClass:
     name: str
     label: str | None
@@ -349,14 +348,14 @@ class UnitClass:
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Assessor:
     name: str
     label: str | None
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Measure:
     """A scored item inside a category.
 
@@ -374,7 +373,7 @@ class Measure:
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Category:
     name: str
     label: str | None
@@ -382,7 +381,7 @@ class Category:
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Rule:
     """A unit-level rule: veto, bonus, deduction, award, coefficient or commendation.
 
@@ -397,7 +396,7 @@ class Rule:
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Band:
     """A grade band: `op` is ">=", ">", "<", "<=", "to" (low to high) or "otherwise"."""
 
@@ -411,26 +410,26 @@ class Band:
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Grades:
     bands: tuple[Band, ...]
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class TieKey:
     key: str
     direction: str | None = None
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Ties:
     keys: tuple[TieKey, ...]
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Period:
     name: str
     label: str | None
@@ -439,44 +438,44 @@ class Period:
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Periods:
     periods: tuple[Period, ...]
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Const:
     name: str
     expr: Expr
     span: Span = _span()
 
 
-Declaration = Union[
+Declaration = Union[  # noqa: UP007
     Header, UnitClass, Assessor, Category, Rule, Grades, Ties, Periods, Const, Input
 ]
 
 
-@node
+@attrs.frozen
 class Override:
     declaration: Declaration
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Remove:
     kind: str
     name: str | None
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class Extends:
     path: str
     span: Span = _span()
 
 
-@node
+@attrs.frozen
 class PolicyFile:
     """One parsed file, before `extends` is resolved."""
 

@@ -31,9 +31,9 @@ class LiteralError(Exception):
         self.help = help
 
 
-def token_span(token: Token) -> Span:
+def token_span(token: Token, file: str | None = None) -> Span:
     return Span(
-        current_file.get(),
+        file if file is not None else current_file.get(),
         token.line or 0,
         token.column or 0,
         token.end_line or 0,

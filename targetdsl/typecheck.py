@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import enum
 from collections.abc import Iterator
+from decimal import Decimal
 
 import attrs
 
@@ -113,7 +114,8 @@ class ExpressionChecker:
             return kind
         ok = kind is wanted or (wanted is Kind.NUMBER and kind in NUMERIC)
         if not ok:
-            code = "check.type-mismatch" if Kind.BOOL in (kind, wanted) or Kind.DATE in (kind, wanted) else "check.unit-mismatch"
+            logical = {kind, wanted} & {Kind.BOOL, Kind.DATE}
+            code = "check.type-mismatch" if logical else "check.unit-mismatch"
             help_text = None
             if wanted is Kind.NUMBER and kind is Kind.MONEY:
                 help_text = "divide by another money value (e.g. `actual / target`) to get a ratio"
@@ -226,7 +228,7 @@ class ExpressionChecker:
             return Kind.ERROR
         name = expr.function
         if name in ("rank", "rank_asc", "efficacy", "efficacy_reverse", "peer_count"):
-            for arg, kind in zip(expr.args, kinds):
+            for arg, kind in zip(expr.args, kinds, strict=True):
                 if kind in (Kind.BOOL, Kind.DATE):
                     self._mismatch(arg, f"`{name}` needs a number, not {_article(kind)}")
                     return Kind.ERROR
@@ -323,7 +325,7 @@ class ExpressionChecker:
 COMPARISONS = {">=", "<=", ">", "<", "==", "!="}
 
 
-def _as_ratio(number: n.Number) -> object:
+def _as_ratio(number: n.Number) -> Decimal:
     return number.value / 100 if number.unit in ("percent", "pp") else number.value
 
 

@@ -146,3 +146,11 @@ def test_unclosed_brace_uses_indentation() -> None:
         parse(text, "t.tdsl")
     diagnostic = caught.value.diagnostics[0]
     assert (diagnostic.code, diagnostic.span.line, diagnostic.span.column) == ("syntax.unclosed-brace", 2, 13)
+
+
+def test_grammar_is_conflict_free() -> None:
+    from lark import Lark
+
+    from targetdsl.parser import grammar_text
+
+    Lark(grammar_text(), parser="lalr", strict=True)  # raises on any shift/reduce conflict
