@@ -7,13 +7,25 @@
 """
 
 from targetdsl.api import Policy, Report, check_path, check_text, load_policy, parse_policy
+from targetdsl.data import DataError, DataProblem
 from targetdsl.diagnostics import Diagnostic, PolicyError, Severity, TargetdslError
+from targetdsl.interpreter import EvaluationError
+from targetdsl.results import Assessment, CarryOver, CategoryResult, MeasureResult, Step, UnitResult
 from targetdsl.source import Span
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Assessment",
+    "CarryOver",
+    "CategoryResult",
+    "DataError",
+    "DataProblem",
     "Diagnostic",
+    "EvaluationError",
+    "MeasureResult",
+    "Step",
+    "UnitResult",
     "Policy",
     "PolicyError",
     "Report",

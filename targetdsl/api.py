@@ -9,13 +9,23 @@ the diagnostics, which is what the command line and editors need.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
+from typing import Any, Union
 
 import attrs
 
 from targetdsl.checker import check
+from targetdsl.data import AwardWon, DataError, DataProblem, Unit, load_ledger, load_units, read_document
 from targetdsl.diagnostics import Diagnostic, PolicyError, render_all, sort_key
+from targetdsl.engine import Engine, PeriodError
 from targetdsl.inheritance import Effective, Loaded, load_path, load_text
 from targetdsl.parser import Comment
+from targetdsl.results import Assessment, CarryOver
+from targetdsl.schema import Schema
+from targetdsl.schema import build as build_schema
+
+UnitsSource = Union[str, os.PathLike[str], Mapping[str, Any], Sequence[Any]]  # noqa: UP007
+LedgerSource = Union[str, os.PathLike[str], Assessment, Sequence[CarryOver]]  # noqa: UP007
 
 
 @attrs.frozen(slots=True)
@@ -46,11 +56,58 @@ class Report:
 
 @attrs.frozen(slots=True)
 class Policy:
-    """A checked policy, ready to use. Immutable; safe to share."""
+    """A checked policy, ready to use. Immutable; safe to share.
+
+    Compile once, evaluate many: the layout evaluation needs is built when
+    the policy is loaded, and `evaluate` never parses or checks again.
+    """
 
     effective: Effective
     warnings: tuple[Diagnostic, ...] = attrs.field(eq=False)
     sources: dict[str, str] = attrs.field(eq=False, repr=False)
+    schema: Schema = attrs.field(eq=False, repr=False)
+
+    def load_units(self, data: UnitsSource, *, name: str = "<data>") -> list[Unit]:
+        """Validate unit data (a YAML/JSON path, a document, or a list of unit mappings).
+
+        Raises DataError listing every problem, each naming file, unit and field.
+        """
+        if isinstance(data, (str, os.PathLike)):
+            return load_units(self.schema, read_document(data), os.fspath(data))
+        if isinstance(data, list) and data and all(isinstance(u, Unit) for u in data):
+            return list(data)
+        return load_units(self.schema, data, name)
+
+    def evaluate(
+        self,
+        units: UnitsSource,
+        *,
+        period: str | None = None,
+        carried_in: LedgerSource | None = None,
+    ) -> Assessment:
+        """Evaluate every unit: scores, vetoes, bonuses, grades, ranks, money, explanations.
+
+        `period` (a policy period name, Q1–Q4, H1/H2 or YYYY-MM) pro-rates
+        targets marked `prorated`; `carried_in` is last year's carry-over
+        ledger (a path, an Assessment, or its `ledger`). Raises DataError
+        for invalid data and EvaluationError if any unit cannot be scored;
+        in either case nothing is returned.
+        """
+        loaded = self.load_units(units)
+        ledger = self._carried_in(carried_in)
+        try:
+            engine = Engine(self.schema, self.title, period=period, carried_in=ledger)
+        except PeriodError as exc:
+            raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
+        return engine.run(loaded)
+
+    def _carried_in(self, source: LedgerSource | None) -> list[tuple[str, AwardWon]]:
+        if source is None:
+            return []
+        if isinstance(source, (str, os.PathLike)):
+            return load_ledger(self.schema, read_document(source), os.fspath(source))
+        entries = source.ledger if isinstance(source, Assessment) else source
+        return [(e.unit, AwardWon(e.bonus, e.level, e.name, e.date, carried_in=True)) for e in entries]
 
     @property
     def title(self) -> str:
@@ -88,7 +145,7 @@ def check_text(text: str, *, name: str = "<policy>", base: str | os.PathLike[str
 def _policy(report: Report) -> Policy:
     if not report.ok or report.effective is None:
         raise PolicyError(report.diagnostics, report.sources)
-    return Policy(report.effective, report.warnings, report.sources)
+    return Policy(report.effective, report.warnings, report.sources, build_schema(report.effective))
 
 
 def load_policy(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None) -> Policy:

@@ -1,0 +1,572 @@
+"""Unit data in: read YAML or JSON, validate against the policy, type every value.
+
+A data document lists the assessed units; each names its class and gives
+the inputs the policy declares (see docs/data.md). Validation reports
+**every** problem at once, each naming the file, the unit and the field;
+if there is any, nothing is evaluated. Numbers are read as exact decimals
+(never through floats), percentages and percentage points are stored as
+fractions (8.5 → 0.085), and missing values are resolved by the rule the
+policy declares for them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+
+from targetdsl import nodes as n
+from targetdsl.diagnostics import TargetdslError
+from targetdsl.numeric import HUNDRED, ZERO
+from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
+
+MAX_DATA_BYTES = 256 * 1024 * 1024
+
+
+class _Marker:
+    """A missing value the evaluator resolves: not applicable, or the peer average."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+NOT_APPLICABLE = _Marker("NOT_APPLICABLE")
+PEER_AVERAGE = _Marker("PEER_AVERAGE")
+
+Value = Decimal | bool | datetime.date | _Marker
+
+
+@attrs.frozen
+class DataProblem:
+    file: str
+    unit: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.unit is not None:
+            where.append(f"unit {self.unit}")
+        if self.field is not None:
+            where.append(self.field)
+        return ": ".join(where) + f": {self.message}"
+
+
+class DataError(TargetdslError):
+    """Unit data that cannot be evaluated; `problems` lists every one found."""
+
+    def __init__(self, problems: Iterable[DataProblem]):
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        head = str(self.problems[0]) if self.problems else "invalid data"
+        super().__init__(head if count == 1 else f"{head} (and {count - 1} more problems)")
+
+    def render(self) -> str:
+        return "\n".join(f"error: {p}" for p in self.problems)
+
+
+@attrs.frozen
+class GivenScore:
+    assessor: str
+    score: Decimal  # out of 100
+
+
+@attrs.frozen
+class Item:
+    index: int
+    name: str | None
+    points: Decimal
+    values: dict[str, Value]
+    given: GivenScore | None
+
+
+@attrs.frozen
+class MeasureData:
+    values: dict[str, Value] = attrs.field(factory=dict)
+    items: tuple[Item, ...] = ()
+    subitems: dict[str, dict[str, Value]] = attrs.field(factory=dict)
+    ratings: dict[str, Decimal] = attrs.field(factory=dict)
+    given: GivenScore | None = None
+
+
+@attrs.frozen
+class AwardWon:
+    bonus: str
+    level: str
+    name: str | None
+    date: datetime.date | None
+    carried_in: bool = False
+
+
+@attrs.frozen
+class Unit:
+    id: str
+    name: str
+    unit_class: str
+    values: dict[str, Value]
+    measures: dict[str, MeasureData]
+    rules: dict[tuple[str, str], dict[str, Value]]
+    awards: tuple[AwardWon, ...]
+
+
+# ------------------------------------------------------------------ reading
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """YAML without floats: decimals are read from their text."""
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return Decimal("NaN")  # .inf / .nan: refused by validation
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+def _refuse_constant(text: str) -> Any:
+    return Decimal("NaN")
+
+
+def read_document(path: str | os.PathLike[str]) -> Any:
+    """The raw document of a YAML or JSON data file. Raises DataError."""
+    shown = os.fspath(path)
+    target = Path(path)
+    try:
+        if target.stat().st_size > MAX_DATA_BYTES:
+            raise DataError([DataProblem(shown, None, None, "the file is larger than 256 MB")])
+        raw = target.read_bytes()
+    except OSError as exc:
+        raise DataError([DataProblem(shown, None, None, f"cannot be read ({exc.strerror})")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError([DataProblem(shown, None, None,
+                                     "is not UTF-8 text; save it as UTF-8 (GBK is not accepted)")]) from None
+    suffix = target.suffix.lower()
+    try:
+        if suffix == ".json":
+            return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+        if suffix in (".yaml", ".yml"):
+            return yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 (a SafeLoader subclass)
+    except json.JSONDecodeError as exc:
+        raise DataError([DataProblem(shown, None, f"line {exc.lineno}", f"invalid JSON: {exc.msg}")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DataError([DataProblem(shown, None, where, f"invalid YAML: {problem}")]) from None
+    raise DataError([DataProblem(shown, None, None, f"unknown data format `{suffix}`; use .yaml, .yml or .json")])
+
+
+# --------------------------------------------------------------- validating
+
+
+UNIT_KEYS = {"id", "name", "class", "inputs", "indicators", "vetoes", "bonuses", "deductions", "awards",
+             "coefficients", "commendations"}
+RULE_SECTIONS = {"veto": "vetoes", "deduction": "deductions", "award": "awards", "coefficient": "coefficients",
+                 "commendation": "commendations"}
+ITEM_KEYS = {"name", "points", "given"}
+
+
+class Validator:
+    """Turns a raw document into typed units, collecting every problem."""
+
+    def __init__(self, schema: Schema, file: str):
+        self.schema = schema
+        self.file = file
+        self.problems: list[DataProblem] = []
+        self.unit_label: str | None = None
+
+    def problem(self, field: str | None, message: str) -> None:
+        self.problems.append(DataProblem(self.file, self.unit_label, field, message))
+
+    def units(self, document: Any) -> list[Unit]:
+        if isinstance(document, Mapping):
+            records = document.get("units")
+            year = document.get("year")
+            if year is not None and self.schema.year is not None and _int(year) != self.schema.year:
+                self.problem("year", f"the data is for {year}, the policy for {self.schema.year}")
+            unknown = set(document) - {"units", "year", "title"}
+            for key in sorted(map(str, unknown)):
+                self.problem(key, "unknown top-level key (expected `units`, `year`, `title`)")
+        else:
+            records = document
+        if not isinstance(records, list):
+            self.problem("units", "expected a list of units")
+            return []
+        units: list[Unit] = []
+        seen: dict[str, int] = {}
+        for index, record in enumerate(records, start=1):
+            unit = self.unit(record, index)
+            if unit is None:
+                continue
+            if unit.id in seen:
+                self.unit_label = unit.id
+                self.problem("id", f"duplicate unit id (also unit #{seen[unit.id]} in the file)")
+                continue
+            seen[unit.id] = index
+            units.append(unit)
+        self.unit_label = None
+        return units
+
+    def unit(self, record: Any, index: int) -> Unit | None:
+        self.unit_label = f"#{index}"
+        if not isinstance(record, Mapping):
+            self.problem(None, "expected a mapping with id, name, class and inputs")
+            return None
+        raw_id = record.get("id")
+        if raw_id is None or str(raw_id).strip() == "":
+            self.problem("id", "missing unit id")
+            return None
+        unit_id = str(raw_id).strip()
+        name = str(record.get("name") or unit_id)
+        self.unit_label = unit_id if name == unit_id else f"{unit_id} ({name})"
+        for key in sorted(set(map(str, record)) - UNIT_KEYS):
+            self.problem(key, f"unknown key; expected one of {', '.join(sorted(UNIT_KEYS))}")
+        class_name = record.get("class")
+        unit_class = self.schema.classes.get(str(class_name)) if class_name is not None else None
+        if unit_class is None:
+            known = ", ".join(self.schema.classes)
+            self.problem("class", f"unknown class `{class_name}`; the policy's classes are {known}"
+                         if class_name is not None else f"missing class; the policy's classes are {known}")
+            return None
+        values = self.values(_mapping(record.get("inputs"), "inputs", self), self.schema.unit_inputs, "inputs")
+        measures = self.measures(record.get("indicators"), unit_class)
+        rules: dict[tuple[str, str], dict[str, Value]] = {}
+        for kind, section in RULE_SECTIONS.items():
+            given = _mapping(record.get(section), section, self)
+            specs = {r.name: r for r in unit_class.rules_of(kind)}
+            for name in sorted(set(given) - set(specs)):
+                self.problem(f"{section}.{name}", f"no {kind} `{name}` applies to class {unit_class.name}")
+            for spec in specs.values():
+                raw = _mapping(given.get(spec.name), f"{section}.{spec.name}", self)
+                rules[(kind, spec.name)] = self.values(raw, spec.inputs, f"{section}.{spec.name}")
+        awards = self.awards(record.get("bonuses"), unit_class)
+        return Unit(unit_id, name, unit_class.name, values, measures, rules, awards)
+
+    # -- measures
+
+    def measures(self, raw: Any, unit_class: ClassSpec) -> dict[str, MeasureData]:
+        given = _mapping(raw, "indicators", self)
+        specs = {m.name: m for m in unit_class.measures()}
+        for name in sorted(set(given) - set(specs)):
+            hint = "" if self.schema.measure(name) is None else f" (it does not apply to class {unit_class.name})"
+            self.problem(f"indicators.{name}", f"unknown indicator{hint}")
+        result: dict[str, MeasureData] = {}
+        for spec in specs.values():
+            field = f"indicators.{spec.name}"
+            result[spec.name] = self.measure(spec, given.get(spec.name), field)
+        return result
+
+    def measure(self, spec: MeasureSpec, raw: Any, field: str) -> MeasureData:
+        if spec.kind == "items":
+            if raw is None:
+                self.problem(field, "missing: list this unit's items (an empty list if it has none)")
+                return MeasureData()
+            if not isinstance(raw, list):
+                self.problem(field, "expected a list of items")
+                return MeasureData()
+            return MeasureData(items=tuple(self.item(spec, r, i, f"{field}[{i}]") for i, r in enumerate(raw, 1)))
+        if spec.kind == "assessed":
+            return MeasureData(ratings=self.ratings(spec, raw, field))
+        mapping = _mapping(raw, field, self)
+        allowed = set(spec.inputs) | {s.name for s in spec.subitems} | ({"given"} if spec.given_by else set())
+        for key in sorted(set(mapping) - allowed):
+            self.problem(f"{field}.{key}", f"unknown input; `{spec.name}` takes {', '.join(sorted(allowed)) or 'none'}")
+        values = self.values({k: v for k, v in mapping.items() if k in spec.inputs}, spec.inputs, field,
+                             check_unknown=False)
+        subitems = {
+            sub.name: self.values(_mapping(mapping.get(sub.name), f"{field}.{sub.name}", self), sub.inputs,
+                                  f"{field}.{sub.name}")
+            for sub in spec.subitems
+        }
+        return MeasureData(values=values, subitems=subitems, given=self.given(spec, mapping.get("given"), field))
+
+    def item(self, spec: MeasureSpec, raw: Any, index: int, field: str) -> Item:
+        mapping = _mapping(raw, field, self)
+        allowed = set(spec.inputs) | ITEM_KEYS
+        for key in sorted(set(mapping) - allowed):
+            self.problem(f"{field}.{key}", f"unknown input; items of `{spec.name}` take "
+                         f"{', '.join(sorted(allowed))}")
+        points = Decimal(1)
+        if "points" in mapping:
+            number = self.number(mapping["points"], f"{field}.points")
+            if number is not None and number <= 0:
+                self.problem(f"{field}.points", "an item's points must be positive")
+            elif number is not None:
+                points = number
+        values = self.values({k: v for k, v in mapping.items() if k in spec.inputs}, spec.inputs, field,
+                             check_unknown=False)
+        name = mapping.get("name")
+        return Item(index, None if name is None else str(name), points, values,
+                    self.given(spec, mapping.get("given"), field))
+
+    def given(self, spec: MeasureSpec, raw: Any, field: str) -> GivenScore | None:
+        if raw is None:
+            return None
+        if not spec.given_by:
+            self.problem(f"{field}.given", f"`{spec.name}` takes no given scores")
+            return None
+        mapping = _mapping(raw, f"{field}.given", self)
+        assessor = mapping.get("by")
+        if assessor not in spec.given_by:
+            self.problem(f"{field}.given.by", f"scores are given only by {', '.join(spec.given_by)}, "
+                         f"not `{assessor}`")
+            return None
+        score = self.number(mapping.get("score"), f"{field}.given.score")
+        if score is None:
+            return None
+        if not ZERO <= score <= HUNDRED:
+            self.problem(f"{field}.given.score", f"a given score is out of 100, not {score}")
+            return None
+        return GivenScore(str(assessor), score)
+
+    def ratings(self, spec: MeasureSpec, raw: Any, field: str) -> dict[str, Decimal]:
+        mapping = _mapping(raw, field, self)
+        names = {r.assessor for r in spec.raters}
+        for key in sorted(set(mapping) - names):
+            self.problem(f"{field}.{key}", f"`{key}` does not assess `{spec.name}`; its assessors are "
+                         f"{', '.join(sorted(names))}")
+        ratings: dict[str, Decimal] = {}
+        for rater in spec.raters:
+            value = mapping.get(rater.assessor)
+            if value is None:
+                self.problem(f"{field}.{rater.assessor}", "missing assessor score")
+                continue
+            score = self.number(value, f"{field}.{rater.assessor}")
+            if score is None:
+                continue
+            if not ZERO <= score <= spec.scale:
+                self.problem(f"{field}.{rater.assessor}", f"assessor score {score} is outside 0 to {spec.scale}")
+                continue
+            ratings[rater.assessor] = score
+        return ratings
+
+    # -- awards won
+
+    def awards(self, raw: Any, unit_class: ClassSpec) -> tuple[AwardWon, ...]:
+        given = _mapping(raw, "bonuses", self)
+        specs = {r.name: r for r in unit_class.rules_of("bonus")}
+        for name in sorted(set(given) - set(specs)):
+            self.problem(f"bonuses.{name}", f"no bonus `{name}` applies to class {unit_class.name}")
+        awards: list[AwardWon] = []
+        for spec in specs.values():
+            entries = given.get(spec.name)
+            if entries is None:
+                continue
+            if not isinstance(entries, list):
+                self.problem(f"bonuses.{spec.name}", "expected a list of awards won")
+                continue
+            for index, entry in enumerate(entries, start=1):
+                award = self.award(spec, entry, f"bonuses.{spec.name}[{index}]")
+                if award is not None:
+                    awards.append(award)
+        return tuple(awards)
+
+    def award(self, spec: RuleSpec, raw: Any, field: str, carried_in: bool = False) -> AwardWon | None:
+        mapping = _mapping(raw, field, self)
+        for key in sorted(set(mapping) - {"name", "level", "date"}):
+            self.problem(f"{field}.{key}", "unknown key; an award has name, level and date")
+        levels = [s.name for s in spec.all(n.Level)]
+        level = mapping.get("level")
+        if level is None or str(level) not in levels:
+            self.problem(f"{field}.level", f"unknown award level `{level}`; levels are {', '.join(levels)}")
+            return None
+        date = None
+        if mapping.get("date") is not None:
+            date = self.date(mapping["date"], f"{field}.date")
+            year = self.schema.year
+            if date is not None and year is not None and not carried_in and not year <= date.year <= year + 1:
+                self.problem(f"{field}.date", f"{date} is outside the assessment year {year} "
+                             f"(and the following year, when late awards are presented)")
+                return None
+        elif spec.first(n.CarryOver) is not None:
+            self.problem(f"{field}.date", "missing: this bonus carries late awards over, so each award needs a date")
+            return None
+        name = mapping.get("name")
+        return AwardWon(spec.name, str(level), None if name is None else str(name), date, carried_in)
+
+    # -- values
+
+    def values(self, raw: Mapping[str, Any], specs: Mapping[str, InputSpec], field: str,
+               check_unknown: bool = True) -> dict[str, Value]:
+        if check_unknown:
+            for key in sorted(set(map(str, raw)) - set(specs)):
+                self.problem(f"{field}.{key}", "unknown input; the policy declares "
+                             + (", ".join(sorted(specs)) or "no inputs here"))
+        values: dict[str, Value] = {}
+        for spec in specs.values():
+            value = self.value(spec, raw.get(spec.name), f"{field}.{spec.name}")
+            if value is not None:
+                values[spec.name] = value
+        return values
+
+    def value(self, spec: InputSpec, raw: Any, field: str) -> Value | None:
+        if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+            return self.missing(spec, field)
+        if spec.type == "bool":
+            if isinstance(raw, bool):
+                return raw
+            self.problem(field, f"expected true or false, found `{raw}`")
+            return None
+        if spec.type == "date":
+            date = self.date(raw, field)
+            if date is not None and self.schema.year is not None and date.year != self.schema.year:
+                self.problem(field, f"{date} is outside the assessment year {self.schema.year}")
+                return None
+            return date
+        number = self.number(raw, field)
+        if number is None:
+            return None
+        if spec.type == "count" and (number < 0 or number != number.to_integral_value()):
+            self.problem(field, f"expected a whole number of at least 0, found {raw}")
+            return None
+        if spec.low is not None and number < _bound(spec.low, spec.type) or (
+            spec.high is not None and number > _bound(spec.high, spec.type)
+        ):
+            low = spec.low.value if spec.low else "…"
+            high = spec.high.value if spec.high else "…"
+            self.problem(field, f"{raw} is outside the declared range {low} to {high}")
+            return None
+        if spec.divisor and number < 0:
+            self.problem(field, f"{raw} is negative, and the formula divides by `{spec.name}`")
+            return None
+        if spec.type in ("percent", "pp"):
+            return number / HUNDRED
+        return number
+
+    def missing(self, spec: InputSpec, field: str) -> Value | None:
+        if spec.missing == "zero":
+            return ZERO
+        if spec.missing == "na":
+            return NOT_APPLICABLE
+        if spec.missing == "peer_avg":
+            return PEER_AVERAGE
+        if spec.missing == "default" and spec.default is not None:
+            return literal(spec.default, spec.type)
+        self.problem(field, "missing value" + (f" ({spec.label})" if spec.label else ""))
+        return None
+
+    def number(self, raw: Any, field: str) -> Decimal | None:
+        if isinstance(raw, bool):
+            self.problem(field, f"expected a number, found {str(raw).lower()}")
+            return None
+        if isinstance(raw, int):
+            return Decimal(raw)
+        if isinstance(raw, Decimal):
+            number = raw
+        elif isinstance(raw, str):
+            text = raw.strip().replace(",", "")
+            if len(text) > 40:
+                self.problem(field, "a number with more than 40 characters")
+                return None
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                self.problem(field, f"expected a number, found `{raw}`")
+                return None
+        else:
+            self.problem(field, f"expected a number, found {type(raw).__name__}")
+            return None
+        if not number.is_finite():
+            self.problem(field, f"`{raw}` is not a finite number")
+            return None
+        if number.adjusted() > 15 or number.adjusted() < -15:
+            self.problem(field, f"{raw} is outside the range of plausible values")
+            return None
+        return number + 0  # normalises -0 to 0
+
+    def date(self, raw: Any, field: str) -> datetime.date | None:
+        if isinstance(raw, datetime.datetime):
+            return raw.date()
+        if isinstance(raw, datetime.date):
+            return raw
+        try:
+            return datetime.date.fromisoformat(str(raw).strip())
+        except ValueError:
+            self.problem(field, f"expected a date YYYY-MM-DD, found `{raw}`")
+            return None
+
+
+def literal(expr: n.Expr, type_name: str) -> Value:
+    """The value of a literal default (`missing default 1`, `default true`)."""
+    match expr:
+        case n.Boolean(value=value):
+            return value
+        case n.Date(value=value):
+            return value
+        case n.Number(value=value, unit=unit):
+            return value / HUNDRED if unit in ("percent", "pp") or type_name in ("percent", "pp") else value
+        case n.Unary(op="-", operand=n.Number(value=value)):
+            return -value
+    raise ValueError(f"not a literal: {expr!r}")
+
+
+def _bound(bound: n.Number, type_name: str) -> Decimal:
+    # Ranges are written as the data is: `range 0 to 100` for a percent input means 0 % to 100 %.
+    return bound.value
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _mapping(raw: Any, field: str, validator: Validator) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        validator.problem(field, "expected a mapping of names to values")
+        return {}
+    return {str(k): v for k, v in raw.items()}
+
+
+def load_units(schema: Schema, document: Any, file: str) -> list[Unit]:
+    """Validate a raw document; raise DataError listing every problem."""
+    validator = Validator(schema, file)
+    units = validator.units(document)
+    if validator.problems:
+        raise DataError(validator.problems)
+    return units
+
+
+def load_ledger(schema: Schema, document: Any, file: str) -> list[tuple[str, AwardWon]]:
+    """Awards carried in from last year's ledger, as (unit id, award). Raises DataError."""
+    validator = Validator(schema, file)
+    entries = document.get("carry_over") if isinstance(document, Mapping) else None
+    if not isinstance(entries, list):
+        raise DataError([DataProblem(file, None, "carry_over", "expected a list of carried-over awards")])
+    result: list[tuple[str, AwardWon]] = []
+    bonuses = {r.name: r for c in schema.classes.values() for r in c.rules_of("bonus")}
+    for index, entry in enumerate(entries, start=1):
+        field = f"carry_over[{index}]"
+        if not isinstance(entry, Mapping) or "unit" not in entry or "bonus" not in entry:
+            validator.problem(field, "each entry needs unit, bonus, level (and name, date)")
+            continue
+        spec = bonuses.get(str(entry["bonus"]))
+        if spec is None:
+            validator.problem(f"{field}.bonus", f"the policy has no bonus `{entry['bonus']}`")
+            continue
+        award = validator.award(spec, {k: v for k, v in entry.items() if k not in ("unit", "bonus")}, field,
+                                carried_in=True)
+        if award is not None:
+            result.append((str(entry["unit"]), award))
+    if validator.problems:
+        raise DataError(validator.problems)
+    return result

@@ -1,0 +1,456 @@
+"""The assessment of many units: the order of steps is the contract.
+
+For each class: measures → category subtotals → coefficients → bonus and
+deductions → total → vetoes → rank → grades → quotas → eligibility and
+money → commendations; then the carry-over ledger and the completion
+table (docs/semantics.md). Every failure is collected; if any unit
+cannot be evaluated, no result is returned.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import attrs
+
+from targetdsl import nodes as n
+from targetdsl.data import AwardWon, Unit, Value
+from targetdsl.interpreter import EvaluationError, EvaluationProblem, Failure, Frame, condition, number
+from targetdsl.measures import MeasureScorer
+from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, quantize, text, whole
+from targetdsl.results import (
+    Assessment,
+    BonusResult,
+    CarryOver,
+    CategoryResult,
+    CompletionRow,
+    MeasureResult,
+    Step,
+    UnitResult,
+    VetoResult,
+)
+from targetdsl.schema import ClassSpec, RuleSpec, Schema
+
+
+@attrs.define
+class Draft:
+    """A unit between scoring and the class-wide steps (rank, grades, quotas)."""
+
+    unit: Unit
+    categories: list[CategoryResult]
+    measures: list[MeasureResult]
+    raw: Decimal
+    total: Decimal
+    coefficient: Decimal
+    bonus: Decimal
+    deductions: Decimal
+    vetoes: list[VetoResult]
+    bonuses: list[BonusResult]
+    steps: list[Step]
+    items: int
+    completed: int
+    grade: str | None = None
+    reason: str = ""
+
+
+QUARTERS = {"Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12, "H1": 6, "H2": 12}
+
+
+class PeriodError(ValueError):
+    pass
+
+
+def period_months(schema: Schema, period: str | None) -> int:
+    """Months elapsed at the end of `period`: a policy period name, Q1–Q4, H1/H2 or YYYY-MM."""
+    if period is None:
+        return 12
+    for declared in schema.periods:
+        if declared.name == period:
+            return declared.through
+    if period.upper() in QUARTERS:
+        return QUARTERS[period.upper()]
+    year, _, month = period.partition("-")
+    if year.isdigit() and month.isdigit() and 1 <= int(month) <= 12:
+        if schema.year is not None and int(year) != schema.year:
+            raise PeriodError(f"period {period} is not in the policy's year {schema.year}")
+        return int(month)
+    names = ", ".join([p.name for p in schema.periods] + list(QUARTERS) + ["YYYY-MM"])
+    raise PeriodError(f"unknown period `{period}`; use one of {names}")
+
+
+class Engine:
+    def __init__(self, schema: Schema, title: str, *, period: str | None, carried_in: list[tuple[str, AwardWon]]):
+        self.schema = schema
+        self.title = title
+        self.period = period
+        self.months = period_months(schema, period)
+        self.fraction = CONTEXT.divide(Decimal(self.months), Decimal(12))
+        self.carried_in: dict[str, list[AwardWon]] = {}
+        for unit_id, award in carried_in:
+            self.carried_in.setdefault(unit_id, []).append(award)
+        self.problems: list[EvaluationProblem] = []
+        self.ledger: list[CarryOver] = []
+
+    def fail(self, unit: Unit, where: str, failure: Failure) -> None:
+        self.problems.append(EvaluationProblem(unit.id, where, failure.message, failure.span))
+
+    def run(self, units: list[Unit]) -> Assessment:
+        results: list[UnitResult] = []
+        completion: list[CompletionRow] = []
+        for class_name, spec in self.schema.classes.items():
+            members = sorted((u for u in units if u.unit_class == class_name), key=lambda u: u.id)
+            class_results = self.assess_class(spec, members)
+            results.extend(class_results)
+            completion.extend(self.completion(spec, class_results))
+        if self.problems:
+            raise EvaluationError(sorted(self.problems, key=lambda p: (p.unit, str(p.span))))
+        self.ledger.sort(key=lambda c: (c.unit, c.bonus, c.date or datetime.date.min, c.name or ""))
+        return Assessment(
+            self.title, self.schema.year, self.period, tuple(self.schema.classes), tuple(results),
+            tuple(self.ledger), tuple(completion),
+        )
+
+    # ------------------------------------------------------------ one class
+
+    def assess_class(self, spec: ClassSpec, members: list[Unit]) -> list[UnitResult]:
+        if not members:
+            return []
+        frames = {u.id: self.unit_frame(u) for u in members}
+        by_measure: dict[str, dict[str, MeasureResult]] = {}
+        for measure in spec.measures():
+            scorer = MeasureScorer(measure, members, frames, self.fraction, self.schema.rounding, self.fail)
+            by_measure[measure.name] = scorer.run()
+        drafts = [self.assess_unit(spec, unit, frames[unit.id], by_measure) for unit in members]
+        ordered = self.rank(drafts)
+        self.grade(ordered)
+        return [self.finish(spec, draft, frames[draft.unit.id], rank) for rank, draft in enumerate(ordered, 1)]
+
+    def unit_frame(self, unit: Unit) -> Frame:
+        consts = {c.name: n.Let(c.name, c.expr, span=c.span) for c in self.schema.consts.values()}
+        return Frame(dict(unit.values), consts)
+
+    def rounded(self, value: Decimal, stage: str) -> Decimal:
+        rounding = self.schema.rounding
+        if stage in rounding.stages:
+            return quantize(value, rounding.places, rounding.mode)
+        return value
+
+    def assess_unit(self, spec: ClassSpec, unit: Unit, frame: Frame,
+                    by_measure: dict[str, dict[str, MeasureResult]]) -> Draft:
+        steps: list[Step] = []
+        measures: list[MeasureResult] = []
+        categories: list[CategoryResult] = []
+        factors = self.coefficients(spec, unit, frame)
+        for category in spec.categories:
+            results = [by_measure[m.name][unit.id] for m in category.measures]
+            measures.extend(results)
+            earned = sum((r.earned for r in results if r.applicable), ZERO)
+            available = sum((r.points for r in results if r.applicable), ZERO)
+            applicable = available > ZERO
+            subtotal = CONTEXT.divide(CONTEXT.multiply(category.points, earned), available) if applicable else ZERO
+            factor = factors.get(category.name, ONE)
+            if factor != ONE:
+                subtotal = CONTEXT.multiply(subtotal, factor)
+            subtotal = self.rounded(subtotal, "category")
+            categories.append(CategoryResult(category.name, category.label, category.points, earned, available,
+                                             subtotal, applicable))
+            how = (f"{text(category.points)} × {text(earned)} / {text(available)}" if applicable
+                   else "no applicable measure")
+            if factor != ONE:
+                how += f" × coefficient {text(factor)}"
+            steps.append(Step(f"category {category.label or category.name}", text(subtotal), str(category.span),
+                              (how,), (), tuple(r.step for r in results)))
+        applicable_points = sum((c.points for c in categories if c.applicable), ZERO)
+        raw = sum((c.subtotal for c in categories), ZERO)
+        if ZERO < applicable_points < sum((c.points for c in categories), ZERO):
+            scaled = CONTEXT.divide(CONTEXT.multiply(raw, self.schema.scale), applicable_points)
+            steps.append(Step("reweighted for categories that do not apply", text(scaled), None,
+                              (f"{text(raw)} × {text(self.schema.scale)} / {text(applicable_points)}",)))
+            raw = scaled
+        coefficient = factors.get("total", ONE)
+        if coefficient != ONE:
+            steps.append(Step("coefficient on the total", text(coefficient), None,
+                              (f"{text(raw)} × {text(coefficient)}",)))
+            raw = CONTEXT.multiply(raw, coefficient)
+        bonuses = self.bonuses(spec, unit)
+        bonus = sum((b.points for b in bonuses), ZERO)
+        for result, rule in zip(bonuses, spec.rules_of("bonus"), strict=True):
+            notes = [f"counted: {c}" for c in result.counted] + [f"carried to next year: {c}" for c in
+                                                                   result.carried_out]
+            steps.append(Step(f"bonus {rule.label or rule.name}", text(result.points), str(rule.span), tuple(notes)))
+        deductions = ZERO
+        for rule in spec.rules_of("deduction"):
+            amount = self.deduction(rule, unit, frame)
+            deductions += amount
+            steps.append(Step(f"deduction {rule.label or rule.name}", text(amount), str(rule.span)))
+        total = self.rounded(CONTEXT.subtract(CONTEXT.add(raw, bonus), deductions), "total")
+        steps.append(Step("total", text(total), None,
+                          (f"{text(raw)} + bonus {text(bonus)} − deductions {text(deductions)}",)))
+        vetoes = self.vetoes(spec, unit, frame)
+        reported = ZERO if any("zero score" in v.effects for v in vetoes) else total
+        for veto in vetoes:
+            steps.append(Step(f"veto {veto.label or veto.name}", ", ".join(veto.effects), veto.rule))
+        if reported != total:
+            steps.append(Step("reported total", text(reported), None, (f"a veto zeroes the score; raw total "
+                                                                         f"{text(total)} is kept",)))
+        items = sum(m.counted for m in measures)
+        completed = sum(m.completed for m in measures)
+        return Draft(unit, categories, measures, total, reported, coefficient, bonus, deductions, vetoes, bonuses,
+                     steps, items, completed)
+
+    # ------------------------------------------------------- unit-level rules
+
+    def rule_frame(self, rule: RuleSpec, unit: Unit, frame: Frame, extra: dict[str, Value] | None = None) -> Frame:
+        values = dict(unit.rules.get((rule.kind, rule.name), {}))
+        values.update(extra or {})
+        return Frame(values, rule.lets, parent=frame)
+
+    def coefficients(self, spec: ClassSpec, unit: Unit, frame: Frame) -> dict[str, Decimal]:
+        factors: dict[str, Decimal] = {}
+        for rule in spec.rules_of("coefficient"):
+            factor = rule.first(n.Factor)
+            applies = rule.first(n.Applies)
+            target = applies.target if isinstance(applies, n.Applies) else "total"
+            try:
+                value = number(factor.expr, self.rule_frame(rule, unit, frame)) if isinstance(factor, n.Factor) else ONE
+            except Failure as failure:
+                self.fail(unit, f"coefficient {rule.name}", failure)
+                value = ONE
+            factors[target] = CONTEXT.multiply(factors.get(target, ONE), value)
+        return factors
+
+    def bonuses(self, spec: ClassSpec, unit: Unit) -> list[BonusResult]:
+        results = []
+        for rule in spec.rules_of("bonus"):
+            levels = {s.name: s for s in rule.all(n.Level)}
+            cap = rule.first(n.Cap)
+            carry = rule.first(n.CarryOver)
+            cutoff = carry.after if isinstance(carry, n.CarryOver) else None
+            won = [a for a in unit.awards if a.bonus == rule.name]
+            won += [a for a in self.carried_in.get(unit.id, []) if a.bonus == rule.name]
+            counted: list[str] = []
+            carried_out: list[str] = []
+            by_level: dict[str, Decimal] = {}
+            for award in sorted(won, key=lambda a: (a.date or datetime.date.min, a.level, a.name or "")):
+                described = _award(award)
+                if cutoff is not None and not award.carried_in and award.date is not None and award.date > cutoff:
+                    carried_out.append(described)
+                    self.ledger.append(CarryOver(unit.id, rule.name, award.level, award.name, award.date))
+                    continue
+                level = levels[award.level]
+                by_level[award.level] = by_level.get(award.level, ZERO) + level.points
+                counted.append(described + (" — carried in from last year" if award.carried_in else ""))
+            points = ZERO
+            for name, amount in by_level.items():
+                limit = levels[name].limit
+                points += min(amount, limit) if limit is not None else amount
+            if isinstance(cap, n.Cap):
+                points = min(points, cap.value)
+            results.append(BonusResult(rule.name, tuple(counted), tuple(carried_out), points))
+        return results
+
+    def deduction(self, rule: RuleSpec, unit: Unit, frame: Frame) -> Decimal:
+        amount_stmt = rule.first(n.Amount)
+        cap = rule.first(n.Cap)
+        try:
+            amount = number(amount_stmt.expr, self.rule_frame(rule, unit, frame)) if isinstance(
+                amount_stmt, n.Amount) else ZERO
+        except Failure as failure:
+            self.fail(unit, f"deduction {rule.name}", failure)
+            return ZERO
+        amount = max(amount, ZERO)
+        if isinstance(cap, n.Cap):
+            amount = min(amount, cap.value)
+        return amount
+
+    def vetoes(self, spec: ClassSpec, unit: Unit, frame: Frame) -> list[VetoResult]:
+        fired = []
+        for rule in spec.rules_of("veto"):
+            when = rule.first(n.When)
+            effects = rule.first(n.Effects)
+            try:
+                hit = condition(when.expr, self.rule_frame(rule, unit, frame)) if isinstance(when, n.When) else False
+            except Failure as failure:
+                self.fail(unit, f"veto {rule.name}", failure)
+                continue
+            if hit and isinstance(effects, n.Effects):
+                fired.append(VetoResult(rule.name, rule.label, tuple(_effect(e) for e in effects.effects),
+                                        str(rule.span)))
+        return fired
+
+    # ------------------------------------------------------ ranking, grades
+
+    def rank(self, drafts: list[Draft]) -> list[Draft]:
+        keys = list(self.schema.ties)
+        if not any(k.key == "id" for k in keys):
+            keys.append(n.TieKey("id", "asc"))
+
+        def sort_key(draft: Draft) -> tuple[object, ...]:
+            parts: list[object] = []
+            for key in keys:
+                descending = (key.direction or ("asc" if key.key in ("id", "name") else "desc")) == "desc"
+                if key.key in ("total", "rank"):
+                    value: object = draft.total
+                elif key.key == "id":
+                    value = draft.unit.id
+                elif key.key == "name":
+                    value = draft.unit.name
+                else:
+                    value = next((c.subtotal for c in draft.categories if c.name == key.key), ZERO)
+                parts.append(_Descending(value) if descending else value)
+            return tuple(parts)
+
+        return sorted(drafts, key=sort_key)
+
+    def grade(self, ordered: list[Draft]) -> None:
+        ladder = [g.name for g in self.schema.grades]
+        if not ladder:
+            for draft in ordered:
+                draft.grade, draft.reason = None, "the policy declares no grades"
+            return
+        for draft in ordered:
+            total = draft.total
+            grade = next((g for g in self.schema.grades if _in_band(g.band, total)), self.schema.grades[-1])
+            reason = f"total {text(total)} is in band {_band(grade.band)}"
+            for veto in draft.vetoes:
+                for effect in veto.effects:
+                    if effect.startswith("grade "):
+                        forced = effect.removeprefix("grade ")
+                        reason += f"; veto {veto.name} forces {forced}"
+                        grade = next(g for g in self.schema.grades if g.name == forced)
+                    elif effect.startswith("cap grade "):
+                        cap = effect.removeprefix("cap grade ")
+                        if ladder.index(grade.name) < ladder.index(cap):
+                            reason += f"; veto {veto.name} caps the grade at {cap}"
+                            grade = next(g for g in self.schema.grades if g.name == cap)
+            draft.grade, draft.reason = grade.name, reason
+        size = len(ordered)
+        for index, spec in enumerate(self.schema.grades):
+            band = spec.band
+            if band.quota is None:
+                continue
+            allowed = whole(CONTEXT.divide(CONTEXT.multiply(band.quota, Decimal(size)), HUNDRED),
+                            band.quota_rounding or "down")
+            holders = [d for d in ordered if d.grade == spec.name]
+            below = ladder[index + 1] if index + 1 < len(ladder) else spec.name
+            for draft in holders[allowed:]:
+                draft.grade = below
+                draft.reason += (f"; {spec.name} is limited to {text(band.quota)}% of {size} units "
+                                    f"= {allowed}, so ranked below the quota it gets {below}")
+
+    # ---------------------------------------------------- money, commendation
+
+    def finish(self, spec: ClassSpec, draft: Draft, frame: Frame, rank: int) -> UnitResult:
+        unit = draft.unit
+        steps = draft.steps
+        vetoes = draft.vetoes
+        context: dict[str, Value] = {"total": draft.total, "rank": Decimal(rank), "items": Decimal(draft.items),
+                                     "completed_items": Decimal(draft.completed), "vetoed": bool(vetoes)}
+        steps.append(Step("rank in class", str(rank), None))
+        steps.append(Step("grade", draft.grade or "—", None, (draft.reason,)))
+        eligible = True
+        money: Decimal | None = None
+        for rule in spec.rules_of("award"):
+            rule_frame = self.rule_frame(rule, unit, frame, context)
+            notes: list[str] = []
+            try:
+                eligible_stmt = rule.first(n.Eligible)
+                if isinstance(eligible_stmt, n.Eligible) and not condition(eligible_stmt.expr, rule_frame):
+                    eligible = False
+                    notes.append(f"not eligible (line {eligible_stmt.span.line})")
+                if any("no award" in v.effects for v in vetoes):
+                    eligible = False
+                    notes.append("a veto withholds the award")
+                amounts = rule.first(n.Money)
+                base = ZERO
+                if isinstance(amounts, n.Money):
+                    base = next((a.amount for a in amounts.amounts if a.grade == draft.grade), ZERO)
+                reduction = ZERO
+                for reduce in rule.all(n.Reduce):
+                    if condition(reduce.expr, rule_frame):
+                        reduction += reduce.percent
+                        notes.append(f"reduced by {text(reduce.percent)}% (line {reduce.span.line})")
+                amount = CONTEXT.multiply(base, max(ZERO, HUNDRED - reduction)) / HUNDRED if eligible else ZERO
+                amount = self.rounded(amount, "money")
+            except Failure as failure:
+                self.fail(unit, f"award {rule.name}", failure)
+                amount = ZERO
+            money = amount if money is None else money + amount
+            steps.append(Step(f"award {rule.label or rule.name}", text(amount), str(rule.span), tuple(notes)))
+        commendations = []
+        for rule in spec.rules_of("commendation"):
+            when = rule.first(n.When)
+            try:
+                if isinstance(when, n.When) and condition(when.expr, self.rule_frame(rule, unit, frame, context)):
+                    commendations.append(rule.name)
+                    steps.append(Step(f"commendation {rule.label or rule.name}", "yes", str(rule.span)))
+            except Failure as failure:
+                self.fail(unit, f"commendation {rule.name}", failure)
+        return UnitResult(
+            unit.id, unit.name, unit.unit_class, tuple(draft.categories), tuple(draft.measures), draft.raw,
+            draft.coefficient, draft.bonus, draft.deductions, draft.total, tuple(vetoes), draft.grade, draft.reason,
+            rank, eligible, money, tuple(commendations), draft.items, draft.completed, tuple(draft.bonuses),
+            tuple(steps),
+        )
+
+    def completion(self, spec: ClassSpec, results: list[UnitResult]) -> list[CompletionRow]:
+        rows = []
+        for category in spec.categories:
+            if not any(m.counted for m in category.measures):
+                continue
+            items = sum(m.counted for r in results for m in r.measures if m.category == category.name)
+            done = sum(m.completed for r in results for m in r.measures if m.category == category.name)
+            rows.append(CompletionRow(spec.name, category.name, items, done))
+        return rows
+
+
+class _Descending:
+    """Wraps a value so that sorting puts larger values first."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object):
+        self.value = value
+
+    def __lt__(self, other: _Descending) -> bool:
+        return self.value > other.value  # type: ignore[operator,no-any-return]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Descending) and self.value == other.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+
+def _in_band(band: n.Band, total: Decimal) -> bool:
+    if band.op == ">=":
+        return total >= band.low  # type: ignore[operator]
+    if band.op == ">":
+        return total > band.low  # type: ignore[operator]
+    if band.op == "<":
+        return total < band.high  # type: ignore[operator]
+    if band.op == "<=":
+        return total <= band.high  # type: ignore[operator]
+    if band.op == "to":
+        return band.low <= total < band.high  # type: ignore[operator]
+    return band.op == "otherwise"
+
+
+def _band(band: n.Band) -> str:
+    if band.op == "to":
+        return f"{band.name} [{text(band.low)}, {text(band.high)})"  # type: ignore[arg-type]
+    if band.op == "otherwise":
+        return f"{band.name} (otherwise)"
+    bound = band.low if band.low is not None else band.high
+    return f"{band.name} ({band.op} {text(bound)})"  # type: ignore[arg-type]
+
+
+def _effect(effect: n.Effect) -> str:
+    return {"grade": f"grade {effect.grade}", "cap_grade": f"cap grade {effect.grade}", "no_award": "no award",
+            "zero_score": "zero score"}[effect.kind]
+
+
+def _award(award: AwardWon) -> str:
+    parts = [award.level] + ([award.date.isoformat()] if award.date else [])
+    return f"{award.name or 'award'} ({', '.join(parts)})"

@@ -1,0 +1,302 @@
+"""The reference semantics of expressions: exact, traced, terminating.
+
+`Frame` binds the names one expression can see (inputs, `let`s evaluated
+lazily and once, constants, `points`, result names) for one unit. `Peers`
+gives class-wide functions the same expression's values over the unit's
+class. Evaluation records notes — caps that applied, the band that
+matched, the interpolation segment — so every number can be explained.
+
+Nothing here loops over policy-controlled structure without bound: the
+checker has rejected cycles and nested class-wide calls, so evaluation of
+an expression visits each node at most once per unit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow
+
+import attrs
+
+from targetdsl import nodes as n
+from targetdsl.data import NOT_APPLICABLE, Value, _Marker
+from targetdsl.diagnostics import TargetdslError
+from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, quantize, text
+from targetdsl.source import Span
+
+
+class NotApplicable(Exception):
+    """A `missing na` input was read: the measure drops out for this unit."""
+
+
+class NeedsPeerAverage(Exception):
+    """A `missing peer_avg` input was read: the measure scores the class average."""
+
+
+@attrs.frozen
+class EvaluationProblem:
+    unit: str
+    where: str
+    message: str
+    span: Span
+
+    def __str__(self) -> str:
+        return f"{self.span}: unit {self.unit}: {self.where}: {self.message}"
+
+
+class EvaluationError(TargetdslError):
+    """Evaluation failed for some units (e.g. a division by zero); nothing is returned."""
+
+    def __init__(self, problems: list[EvaluationProblem]):
+        self.problems = tuple(problems)
+        head = str(self.problems[0]) if self.problems else "evaluation failed"
+        more = len(self.problems) - 1
+        super().__init__(head + (f" (and {more} more problems)" if more > 0 else ""))
+
+    def render(self) -> str:
+        return "\n".join(f"error: {p}" for p in self.problems)
+
+
+class Failure(Exception):
+    """An expression cannot be evaluated for this unit; caught and reported by the engine."""
+
+    def __init__(self, message: str, span: Span):
+        super().__init__(message)
+        self.message = message
+        self.span = span
+
+
+Peers = Callable[[n.Expr], list[Decimal]]
+
+
+class Frame:
+    """The names visible to one expression for one unit."""
+
+    def __init__(
+        self,
+        values: dict[str, Value],
+        lets: dict[str, n.Let] | None = None,
+        parent: Frame | None = None,
+        peers: Peers | None = None,
+    ):
+        self.values = values
+        self.lets = lets or {}
+        self.parent = parent
+        self.peers = peers
+        self.computed: dict[str, Value] = {}
+        self.used: dict[str, Value] = {}
+        self.notes: list[str] = []
+
+    def lookup(self, name: str, span: Span) -> Value:
+        frame: Frame | None = self
+        while frame is not None:
+            if name in frame.values:
+                value = frame.values[name]
+                self.used.setdefault(name, value)
+                return value
+            if name in frame.lets:
+                if name not in frame.computed:
+                    frame.computed[name] = evaluate(frame.lets[name].expr, frame)
+                return frame.computed[name]
+            frame = frame.parent
+        raise Failure(f"`{name}` has no value", span)
+
+    def peer_values(self) -> Peers | None:
+        frame: Frame | None = self
+        while frame is not None:
+            if frame.peers is not None:
+                return frame.peers
+            frame = frame.parent
+        return None
+
+
+def evaluate(expr: n.Expr, frame: Frame) -> Value:
+    try:
+        return _evaluate(expr, frame)
+    except DivisionByZero:
+        raise Failure(f"division by zero in {_describe(expr)}", expr.span) from None
+    except (InvalidOperation, Overflow):
+        raise Failure(f"the arithmetic in {_describe(expr)} has no finite result", expr.span) from None
+
+
+def number(expr: n.Expr, frame: Frame) -> Decimal:
+    value = evaluate(expr, frame)
+    if not isinstance(value, Decimal) or isinstance(value, bool):
+        raise Failure(f"expected a number, got {value!r}", expr.span)
+    return value
+
+
+def condition(expr: n.Expr, frame: Frame) -> bool:
+    value = evaluate(expr, frame)
+    if not isinstance(value, bool):
+        raise Failure(f"expected true or false, got {value!r}", expr.span)
+    return value
+
+
+def _evaluate(expr: n.Expr, frame: Frame) -> Value:
+    match expr:
+        case n.Number(value=value, unit=unit):
+            return value / HUNDRED if unit in ("percent", "pp") else value
+        case n.Boolean(value=value) | n.Date(value=value):
+            return value
+        case n.Name(name=name, span=span):
+            found = frame.lookup(name, span)
+            if isinstance(found, _Marker):
+                if found is NOT_APPLICABLE:
+                    raise NotApplicable(name)
+                raise NeedsPeerAverage(name)
+            return found
+        case n.Unary(op="not", operand=operand):
+            return not condition(operand, frame)
+        case n.Unary(op="-", operand=operand):
+            return CONTEXT.minus(number(operand, frame))
+        case n.Binary(op="and", left=left, right=right):
+            return condition(left, frame) and condition(right, frame)
+        case n.Binary(op="or", left=left, right=right):
+            return condition(left, frame) or condition(right, frame)
+        case n.Binary(op=op, left=left, right=right):
+            return _binary(op, evaluate(left, frame), evaluate(right, frame), expr)
+        case n.Conditional(test=test, then=then, otherwise=otherwise):
+            return evaluate(then if condition(test, frame) else otherwise, frame)
+        case n.Call():
+            return _call(expr, frame)
+        case n.Bands():
+            return _bands(expr, frame)
+        case n.Interpolate():
+            return _interpolate(expr, frame)
+    raise TypeError(f"not an expression: {expr!r}")
+
+
+def _binary(op: str, left: Value, right: Value, expr: n.Binary) -> Value:
+    if op == "==":
+        return left == right
+    if op == "!=":
+        return left != right
+    if op in (">=", ">", "<=", "<"):
+        if isinstance(left, datetime.date) != isinstance(right, datetime.date):
+            raise Failure("cannot compare a date with a number", expr.span)
+        a, b = left, right  # both Decimal or both date
+        if op == ">=":
+            return a >= b  # type: ignore[operator]
+        if op == ">":
+            return a > b  # type: ignore[operator]
+        if op == "<=":
+            return a <= b  # type: ignore[operator]
+        return a < b  # type: ignore[operator]
+    if not isinstance(left, Decimal) or not isinstance(right, Decimal):
+        raise Failure(f"`{op}` needs numbers", expr.span)
+    if op == "+":
+        return CONTEXT.add(left, right)
+    if op == "-":
+        return CONTEXT.subtract(left, right)
+    if op == "*":
+        return CONTEXT.multiply(left, right)
+    if right == ZERO:
+        raise Failure(f"division by zero: {_describe(expr.right)} is 0", expr.span)
+    return CONTEXT.divide(left, right)
+
+
+def _call(expr: n.Call, frame: Frame) -> Value:
+    name = expr.function
+    if name in ("peer_min", "peer_max", "peer_avg", "peer_count", "rank", "rank_asc", "efficacy",
+                "efficacy_reverse"):
+        return _peer_call(expr, frame)
+    args = [number(a, frame) for a in expr.args]
+    if name in ("min", "max"):
+        result = min(args) if name == "min" else max(args)
+        chosen = args.index(result)
+        if chosen != 0:
+            limit = "capped" if name == "min" else "floored"
+            frame.notes.append(f"{name}(…) {limit} at {text(result)} (line {expr.span.line})")
+        return result
+    if name == "clamp":
+        value, low, high = args
+        if value < low:
+            frame.notes.append(f"clamp(…) raised {text(value)} to the floor {text(low)} (line {expr.span.line})")
+            return low
+        if value > high:
+            frame.notes.append(f"clamp(…) capped {text(value)} at {text(high)} (line {expr.span.line})")
+            return high
+        return value
+    if name == "abs":
+        return abs(args[0])
+    if name == "round":
+        return quantize(args[0], int(args[1]), "half_up")
+    if name == "floor":
+        return args[0].to_integral_value(rounding="ROUND_FLOOR")
+    if name == "ceil":
+        return args[0].to_integral_value(rounding="ROUND_CEILING")
+    raise Failure(f"unknown function `{name}`", expr.span)
+
+
+def _peer_call(expr: n.Call, frame: Frame) -> Value:
+    peers = frame.peer_values()
+    if peers is None:
+        raise Failure(f"`{expr.function}` needs the unit's class, which is not available here", expr.span)
+    name = expr.function
+    if name == "peer_count":
+        return Decimal(len(peers(n.Number(ONE))))
+    own = number(expr.args[0], frame)
+    values = peers(expr.args[0])
+    if not values:
+        raise Failure(f"no unit in the class has a value for {_describe(expr.args[0])}", expr.span)
+    low, high = min(values), max(values)
+    if name == "peer_min":
+        result = low
+    elif name == "peer_max":
+        result = high
+    elif name == "peer_avg":
+        result = CONTEXT.divide(sum(values, ZERO), Decimal(len(values)))
+    elif name == "rank":
+        result = Decimal(1 + sum(1 for v in values if v > own))
+    elif name == "rank_asc":
+        result = Decimal(1 + sum(1 for v in values if v < own))
+    elif high == low:
+        result = HUNDRED  # every unit equal: all at the satisfactory value
+    elif name == "efficacy":
+        result = 60 + CONTEXT.divide(40 * (own - low), high - low)
+    else:
+        result = 60 + CONTEXT.divide(40 * (high - own), high - low)
+    frame.notes.append(
+        f"{name}: class of {len(values)}, min {text(low)}, max {text(high)} → {text(result)} (line {expr.span.line})"
+    )
+    return result
+
+
+def _bands(expr: n.Bands, frame: Frame) -> Value:
+    subject = evaluate(expr.subject, frame)
+    for arm in expr.arms:
+        if arm.op == "" or arm.bound is None:
+            frame.notes.append(f"bands: otherwise (line {arm.value.span.line})")
+            return evaluate(arm.value, frame)
+        bound = evaluate(arm.bound, frame)
+        if _binary(arm.op, subject, bound, n.Binary(arm.op, expr.subject, arm.bound, span=arm.span)):
+            frame.notes.append(f"bands: {_show(subject)} {arm.op} {_show(bound)} (line {arm.span.line})")
+            return evaluate(arm.value, frame)
+    raise Failure("no band matched", expr.span)
+
+
+def _interpolate(expr: n.Interpolate, frame: Frame) -> Value:
+    x = number(expr.subject, frame)
+    points = [(number(a.at, frame), number(a.value, frame)) for a in expr.anchors]
+    if x <= points[0][0]:
+        frame.notes.append(f"interpolate: {text(x)} at or below the first point → {text(points[0][1])}")
+        return points[0][1]
+    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        if x <= x1:
+            result = y0 + CONTEXT.divide((y1 - y0) * (x - x0), x1 - x0)
+            frame.notes.append(f"interpolate: {text(x)} between {text(x0)} and {text(x1)} → {text(result)}")
+            return result
+    frame.notes.append(f"interpolate: {text(x)} at or above the last point → {text(points[-1][1])}")
+    return points[-1][1]
+
+
+def _show(value: Value) -> str:
+    return text(value) if isinstance(value, Decimal) and not isinstance(value, bool) else str(value)
+
+
+def _describe(expr: n.Expr) -> str:
+    if isinstance(expr, n.Name):
+        return f"`{expr.name}`"
+    return f"the expression on line {expr.span.line}"

@@ -1,0 +1,282 @@
+"""Scoring measures: indicators, items, sub-items and assessor scores.
+
+For one measure and one class of units, this stage computes each unit's
+earned and available points, its completion counts and a trace step.
+Class-wide functions (rank, efficacy, peer averages) see the same
+measure's values across the class; `missing peer_avg` is resolved after
+every unit has been scored. The engine combines measures into categories.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import attrs
+
+from targetdsl import nodes as n
+from targetdsl.data import NOT_APPLICABLE, PEER_AVERAGE, GivenScore, Item, MeasureData, Unit, Value
+from targetdsl.interpreter import Failure, Frame, NeedsPeerAverage, NotApplicable, condition, evaluate, number
+from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, quantize, text
+from targetdsl.results import ItemResult, MeasureResult, Step
+from targetdsl.schema import InputSpec, MeasureSpec
+
+
+@attrs.define
+class Scored:
+    """One unit's outcome for one measure, before peer averages are filled in."""
+
+    earned: Decimal | None  # None: not applicable or waiting for the peer average
+    available: Decimal
+    completed: int = 0
+    counted: int = 0
+    pending_peer: bool = False
+    items: list[ItemResult] = attrs.field(factory=list)
+    notes: list[str] = attrs.field(factory=list)
+    inputs: dict[str, Value] = attrs.field(factory=dict)
+    lets: dict[str, Value] = attrs.field(factory=dict)
+    children: list[Step] = attrs.field(factory=list)
+
+
+class MeasureScorer:
+    """Scores one measure for every unit of one class."""
+
+    def __init__(
+        self,
+        spec: MeasureSpec,
+        units: list[Unit],
+        unit_frames: dict[str, Frame],
+        fraction: Decimal,
+        rounding: n.Rounding,
+        fail: Callable[[Unit, str, Failure], None],
+    ):
+        self.spec = spec
+        self.units = units
+        self.unit_frames = unit_frames
+        self.fraction = fraction  # share of the year elapsed, for pro-rated inputs
+        self.rounding = rounding
+        self.fail = fail
+        self.frames: dict[str, Frame] = {}
+        self._peer_cache: dict[int, list[Decimal]] = {}
+
+    def run(self) -> dict[str, MeasureResult]:
+        scored: dict[str, Scored] = {}
+        for unit in self.units:
+            data = unit.measures.get(self.spec.name, MeasureData())
+            try:
+                scored[unit.id] = self.score_unit(unit, data)
+            except Failure as failure:
+                self.fail(unit, self.spec.name, failure)
+                scored[unit.id] = Scored(None, ZERO)
+        self.fill_peer_averages(scored)
+        return {unit_id: self.result(s) for unit_id, s in scored.items()}
+
+    # -- frames
+
+    def frame(self, unit: Unit, values: dict[str, Value], points: Decimal, spec: MeasureSpec) -> Frame:
+        bound = {name: self.prorate(spec.inputs.get(name), value) for name, value in values.items()}
+        bound["points"] = points
+        return Frame(bound, spec.lets, parent=self.unit_frames[unit.id], peers=self.peers)
+
+    def prorate(self, spec: InputSpec | None, value: Value) -> Value:
+        if spec is not None and spec.prorated and isinstance(value, Decimal) and self.fraction != 1:
+            return CONTEXT.multiply(value, self.fraction)
+        return value
+
+    def peers(self, expr: n.Expr) -> list[Decimal]:
+        key = id(expr)
+        if key not in self._peer_cache:
+            values: list[Decimal] = []
+            for frame in self.frames.values():
+                try:
+                    value = evaluate(expr, frame)
+                except (NotApplicable, NeedsPeerAverage, Failure):
+                    continue
+                if isinstance(value, Decimal):
+                    values.append(value)
+            self._peer_cache[key] = values
+        return self._peer_cache[key]
+
+    # -- scoring
+
+    def score_unit(self, unit: Unit, data: MeasureData) -> Scored:
+        spec = self.spec
+        if spec.kind == "items":
+            return self.score_items(unit, data)
+        if spec.kind == "assessed":
+            return self.score_assessed(data)
+        frame = self.frame(unit, data.values, spec.points, spec)
+        self.frames[unit.id] = frame
+        return self.score_indicator(unit, data, frame)
+
+    def score_indicator(self, unit: Unit, data: MeasureData, frame: Frame) -> Scored:
+        spec = self.spec
+        children: list[Step] = []
+        sub_earned = ZERO
+        sub_points = ZERO
+        completed = counted = 0
+        for sub in spec.subitems:
+            sub_frame = self.frame(unit, data.subitems.get(sub.name, {}), sub.points, sub)
+            try:
+                earned = number(sub.score, sub_frame) if sub.score is not None else ZERO
+            except NotApplicable:
+                children.append(Step(sub.label or sub.name, "not applicable", str(sub.span)))
+                continue
+            done, total = self.completion(sub, sub_frame)
+            completed += done
+            counted += total
+            sub_earned += earned
+            sub_points += sub.points
+            children.append(self.step(sub, earned, sub_frame))
+        try:
+            if data.given is not None:
+                earned = self.given_points(spec.points, data.given)
+                notes = [f"score given by {data.given.assessor}: {text(data.given.score)} of 100"]
+            elif spec.score is not None:
+                earned = number(spec.score, frame)
+                notes = []
+            elif sub_points == ZERO:
+                return Scored(None, ZERO, children=children, notes=["no applicable sub-item"])
+            else:
+                earned = CONTEXT.divide(CONTEXT.multiply(sub_earned, spec.points), sub_points)
+                notes = [f"sum of sub-items {text(sub_earned)} of {text(sub_points)}, scaled to {text(spec.points)}"]
+            done, total = self.completion(spec, frame)
+        except NotApplicable as missing:
+            return Scored(None, ZERO, notes=[f"not applicable: `{missing}` is missing"], inputs=dict(frame.used))
+        except NeedsPeerAverage as missing:
+            return Scored(None, spec.points, pending_peer=True, inputs=dict(frame.used),
+                          notes=[f"`{missing}` is missing: scored the class average"])
+        return Scored(
+            self.round_indicator(earned), spec.points, completed + done, counted + total,
+            notes=notes + frame.notes, inputs=dict(frame.used), lets=dict(frame.computed), children=children,
+        )
+
+    def score_items(self, unit: Unit, data: MeasureData) -> Scored:
+        spec = self.spec
+        earned_total = available = ZERO
+        completed = counted = 0
+        results: list[ItemResult] = []
+        for item in data.items:
+            frame = self.frame(unit, item.values, item.points, spec)
+            try:
+                if item.given is not None:
+                    earned = self.given_points(item.points, item.given)
+                    frame.notes.append(f"score given by {item.given.assessor}: {text(item.given.score)} of 100")
+                else:
+                    earned = number(spec.score, frame) if spec.score is not None else ZERO
+                earned = self.round_indicator(earned)
+                done, total = self.completion(spec, frame)
+            except NotApplicable as missing:
+                step = Step(self.item_label(item), "not applicable", str(spec.span), (f"`{missing}` is missing",))
+                results.append(ItemResult(item.index, item.name, ZERO, None, 0, 0, step))
+                continue
+            except NeedsPeerAverage as missing:
+                raise Failure(f"item {item.index}: `{missing}` is missing, and a peer average is not defined "
+                              "for individual items", spec.span) from None
+            except Failure as failure:
+                raise Failure(f"item {item.index}{f' ({item.name})' if item.name else ''}: {failure.message}",
+                              failure.span) from None
+            earned_total += earned
+            available += item.points
+            completed += done
+            counted += total
+            step = self.step(spec, earned, frame, label=self.item_label(item), points=item.points)
+            results.append(ItemResult(item.index, item.name, item.points, earned, done, total, step))
+        if available == ZERO:
+            return Scored(None, ZERO, items=results, notes=["no applicable items"])
+        return Scored(earned_total, available, completed, counted, items=results)
+
+    def score_assessed(self, data: MeasureData) -> Scored:
+        spec = self.spec
+        ratings = [(r.assessor, r.weight, data.ratings[r.assessor]) for r in spec.raters if r.assessor in data.ratings]
+        notes: list[str] = []
+        if spec.drop_extremes and len(ratings) >= 3:
+            high = max(range(len(ratings)), key=lambda i: (ratings[i][2], -i))
+            low = min(range(len(ratings)), key=lambda i: (ratings[i][2], i))
+            notes.append(f"dropped the highest ({ratings[high][0]} {text(ratings[high][2])}) and the lowest "
+                         f"({ratings[low][0]} {text(ratings[low][2])})")
+            ratings = [r for i, r in enumerate(ratings) if i not in (high, low)]
+        weight = sum((w for _, w, _ in ratings), ZERO)
+        if weight == ZERO:
+            return Scored(None, ZERO, notes=["no assessor scores"])
+        mean = CONTEXT.divide(sum((w * s for _, w, s in ratings), ZERO), weight)
+        earned = CONTEXT.divide(CONTEXT.multiply(spec.points, mean), spec.scale)
+        notes.append(f"weighted mean {text(quantize(mean, 4))} of {text(spec.scale)}")
+        inputs: dict[str, Value] = {a: s for a, _, s in ratings}
+        return Scored(self.round_indicator(earned), spec.points, notes=notes, inputs=inputs)
+
+    def given_points(self, points: Decimal, given: GivenScore) -> Decimal:
+        return CONTEXT.divide(CONTEXT.multiply(points, given.score), HUNDRED)
+
+    def completion(self, spec: MeasureSpec, frame: Frame) -> tuple[int, int]:
+        if spec.tally is not None:
+            done = number(spec.tally.done, frame)
+            total = number(spec.tally.total, frame)
+            return int(done), int(total)
+        if spec.completed is not None:
+            return (1 if condition(spec.completed, frame) else 0), 1
+        return 0, 0
+
+    def round_indicator(self, value: Decimal) -> Decimal:
+        if "indicator" in self.rounding.stages:
+            return quantize(value, self.rounding.places, self.rounding.mode)
+        return value
+
+    def fill_peer_averages(self, scored: dict[str, Scored]) -> None:
+        have = [s.earned for s in scored.values() if s.earned is not None and not s.pending_peer]
+        for outcome in scored.values():
+            if not outcome.pending_peer:
+                continue
+            if not have:
+                outcome.pending_peer = False
+                outcome.available = ZERO
+                outcome.notes.append("no unit in the class has a value: not applicable")
+                continue
+            average = CONTEXT.divide(sum(have, ZERO), Decimal(len(have)))
+            outcome.earned = self.round_indicator(average)
+            outcome.pending_peer = False
+            outcome.notes.append(f"class average of {len(have)} units: {text(average)}")
+
+    # -- results
+
+    def item_label(self, item: Item) -> str:
+        return f"{self.spec.label or self.spec.name} #{item.index}" + (f" {item.name}" if item.name else "")
+
+    def step(self, spec: MeasureSpec, earned: Decimal, frame: Frame, *, label: str | None = None,
+             points: Decimal | None = None) -> Step:
+        notes = [f"{name} = {_show(value)}" for name, value in frame.computed.items()] + frame.notes
+        return Step(
+            label or spec.label or spec.name,
+            f"{text(earned)} of {text(points if points is not None else spec.points)}",
+            str(spec.span),
+            tuple(notes),
+            tuple((k, _show(v)) for k, v in frame.used.items() if k != "points"),
+        )
+
+    def result(self, outcome: Scored) -> MeasureResult:
+        spec = self.spec
+        applicable = outcome.earned is not None
+        earned = outcome.earned if outcome.earned is not None else ZERO
+        available = outcome.available if applicable else ZERO
+        if applicable:
+            value = f"{text(earned)} of {text(available)}"
+        else:
+            value = "not applicable"
+        notes = [f"{name} = {_show(v)}" for name, v in outcome.lets.items()] + outcome.notes
+        step = Step(
+            spec.label or spec.name, value, str(spec.span), tuple(notes),
+            tuple((k, _show(v)) for k, v in outcome.inputs.items() if k != "points"),
+            tuple(outcome.children) + tuple(i.step for i in outcome.items),
+        )
+        return MeasureResult(spec.name, spec.label, spec.category, spec.kind, available, earned, applicable,
+                             outcome.completed, outcome.counted, tuple(outcome.items), step)
+
+
+def _show(value: Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return text(value)
+    if value is NOT_APPLICABLE or value is PEER_AVERAGE:
+        return "missing"
+    return str(value)

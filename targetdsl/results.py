@@ -1,0 +1,194 @@
+"""What an evaluation returns: immutable, JSON-serialisable, deterministic.
+
+Numbers stay `Decimal` in the API and are written to JSON as strings, so
+no consumer ever sees a float. Units come in policy class order, then by
+rank; everything else in policy order.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from targetdsl.numeric import text
+
+
+@attrs.frozen
+class Step:
+    """One line of an explanation: what was computed, its value, and the rule (file:line) behind it."""
+
+    what: str
+    value: str
+    rule: str | None = None
+    notes: tuple[str, ...] = ()
+    inputs: tuple[tuple[str, str], ...] = ()
+    children: tuple[Step, ...] = ()
+
+
+@attrs.frozen
+class ItemResult:
+    index: int
+    name: str | None
+    points: Decimal
+    earned: Decimal | None
+    completed: int
+    counted: int
+    step: Step
+
+
+@attrs.frozen
+class MeasureResult:
+    name: str
+    label: str | None
+    category: str
+    kind: str
+    points: Decimal  # available points (0 when not applicable)
+    earned: Decimal  # points earned (0 when not applicable)
+    applicable: bool
+    completed: int
+    counted: int
+    items: tuple[ItemResult, ...]
+    step: Step
+
+
+@attrs.frozen
+class CategoryResult:
+    name: str
+    label: str | None
+    points: Decimal  # the class's points for this category
+    earned: Decimal  # Σ earned of its measures
+    available: Decimal  # Σ available points of its measures
+    subtotal: Decimal
+    applicable: bool
+
+
+@attrs.frozen
+class VetoResult:
+    name: str
+    label: str | None
+    effects: tuple[str, ...]
+    rule: str
+
+
+@attrs.frozen
+class BonusResult:
+    name: str
+    counted: tuple[str, ...]  # "name (level, date)"
+    carried_out: tuple[str, ...]
+    points: Decimal
+
+
+@attrs.frozen
+class UnitResult:
+    id: str
+    name: str
+    unit_class: str
+    categories: tuple[CategoryResult, ...]
+    measures: tuple[MeasureResult, ...]
+    raw_total: Decimal  # the sum before veto effects (kept when a veto zeroes the score)
+    coefficient: Decimal
+    bonus: Decimal
+    deductions: Decimal
+    total: Decimal  # the reported total
+    vetoes: tuple[VetoResult, ...]
+    grade: str | None
+    grade_reason: str
+    rank: int
+    eligible: bool
+    money: Decimal | None
+    commendations: tuple[str, ...]
+    items: int
+    completed_items: int
+    bonuses: tuple[BonusResult, ...]
+    explanation: tuple[Step, ...]
+
+    @property
+    def vetoed(self) -> bool:
+        return bool(self.vetoes)
+
+    def subtotal(self, category: str) -> Decimal | None:
+        for result in self.categories:
+            if result.name == category:
+                return result.subtotal
+        return None
+
+
+@attrs.frozen
+class CarryOver:
+    """An award presented after the cutoff: it counts in next year's assessment."""
+
+    unit: str
+    bonus: str
+    level: str
+    name: str | None
+    date: datetime.date | None
+
+
+@attrs.frozen
+class CompletionRow:
+    unit_class: str
+    category: str
+    items: int
+    completed: int
+
+
+@attrs.frozen
+class Assessment:
+    title: str
+    year: int | None
+    period: str | None
+    classes: tuple[str, ...]
+    units: tuple[UnitResult, ...]
+    ledger: tuple[CarryOver, ...]
+    completion: tuple[CompletionRow, ...]
+
+    def unit(self, unit_id: str) -> UnitResult:
+        for unit in self.units:
+            if unit.id == unit_id:
+                return unit
+        raise KeyError(unit_id)
+
+    def in_class(self, unit_class: str) -> tuple[UnitResult, ...]:
+        return tuple(u for u in self.units if u.unit_class == unit_class)
+
+    @property
+    def total_items(self) -> int:
+        return sum(row.items for row in self.completion)
+
+    @property
+    def total_completed(self) -> int:
+        return sum(row.completed for row in self.completion)
+
+    def to_json(self, *, explanations: bool = False) -> dict[str, Any]:
+        document: dict[str, Any] = to_json(self)
+        if not explanations:
+            for unit in document["units"]:
+                unit.pop("explanation", None)
+                for measure in unit["measures"]:
+                    measure.pop("step", None)
+                    for item in measure["items"]:
+                        item.pop("step", None)
+        return document
+
+    def ledger_json(self) -> dict[str, Any]:
+        return {"year": self.year, "carry_over": [to_json(entry) for entry in self.ledger]}
+
+
+def to_json(value: Any) -> Any:
+    """attrs results → plain JSON values; decimals as exact strings."""
+    if attrs.has(type(value)):
+        return {field.name: to_json(getattr(value, field.name)) for field in attrs.fields(type(value))}
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, Decimal):
+        return text(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
+    raise TypeError(f"cannot serialise {type(value).__name__}")

@@ -1,0 +1,277 @@
+"""What a checked policy expects of each unit, laid out for data and evaluation.
+
+From the effective policy this stage derives, per unit class, the
+categories with their points, the measures that apply (with their inputs,
+points, formulas), and the rules that apply (vetoes, bonuses, deductions,
+awards, coefficients, commendations), plus the grade ladder from best to
+worst. Data validation and the evaluator both read this layout; neither
+walks the raw declarations again. It assumes a policy the checker passed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TypeVar
+
+import attrs
+
+from targetdsl import nodes as n
+from targetdsl.inheritance import Effective
+from targetdsl.numeric import HUNDRED, ONE
+from targetdsl.source import Span
+from targetdsl.typecheck import walk
+
+T = TypeVar("T")
+
+RULE_KINDS = ("veto", "bonus", "deduction", "award", "coefficient", "commendation")
+
+
+@attrs.frozen
+class InputSpec:
+    name: str
+    label: str | None
+    type: str
+    missing: str  # error, zero, na, peer_avg, default
+    default: n.Expr | None
+    low: n.Number | None
+    high: n.Number | None
+    prorated: bool
+    divisor: bool  # a formula divides by it: negative values are refused
+    span: Span
+
+
+@attrs.frozen
+class MeasureSpec:
+    node: n.Measure
+    category: str
+    kind: str
+    name: str
+    label: str | None
+    points: Decimal
+    inputs: dict[str, InputSpec]
+    lets: dict[str, n.Let]
+    score: n.Expr | None
+    completed: n.Expr | None
+    tally: n.Tally | None
+    given_by: tuple[str, ...]
+    subitems: tuple[MeasureSpec, ...]
+    raters: tuple[n.Rater, ...]
+    scale: Decimal
+    drop_extremes: bool
+
+    @property
+    def span(self) -> Span:
+        return self.node.span
+
+    @property
+    def counted(self) -> bool:
+        """Whether the measure appears in the completion table."""
+        return self.completed is not None or self.tally is not None
+
+
+@attrs.frozen
+class CategorySpec:
+    name: str
+    label: str | None
+    points: Decimal  # this class's points for the category
+    measures: tuple[MeasureSpec, ...]
+    span: Span
+
+
+@attrs.frozen
+class RuleSpec:
+    node: n.Rule
+    kind: str
+    name: str
+    label: str | None
+    inputs: dict[str, InputSpec]
+    lets: dict[str, n.Let]
+
+    @property
+    def span(self) -> Span:
+        return self.node.span
+
+    def first(self, statement_type: type[T]) -> T | None:
+        return next((s for s in self.node.body if isinstance(s, statement_type)), None)
+
+    def all(self, statement_type: type[T]) -> list[T]:
+        return [s for s in self.node.body if isinstance(s, statement_type)]
+
+
+@attrs.frozen
+class ClassSpec:
+    name: str
+    label: str | None
+    categories: tuple[CategorySpec, ...]
+    rules: tuple[RuleSpec, ...]
+    span: Span
+
+    def measures(self) -> list[MeasureSpec]:
+        return [m for c in self.categories for m in c.measures]
+
+    def rules_of(self, kind: str) -> list[RuleSpec]:
+        return [r for r in self.rules if r.kind == kind]
+
+
+@attrs.frozen
+class GradeSpec:
+    name: str
+    label: str | None
+    band: n.Band
+
+
+@attrs.frozen
+class Schema:
+    classes: dict[str, ClassSpec]
+    unit_inputs: dict[str, InputSpec]
+    consts: dict[str, n.Const]
+    grades: tuple[GradeSpec, ...]  # best first
+    ties: tuple[n.TieKey, ...]
+    periods: tuple[n.Period, ...]
+    rounding: n.Rounding
+    scale: Decimal
+    year: int | None
+
+    def measure(self, name: str) -> MeasureSpec | None:
+        for unit_class in self.classes.values():
+            for measure in unit_class.measures():
+                if measure.name == name:
+                    return measure
+        return None
+
+
+DEFAULT_ROUNDING = n.Rounding("half_up", 2, ("total",))
+DEFAULT_TIES = (n.TieKey("total", "desc"), n.TieKey("id", "asc"))
+
+
+def build(effective: Effective) -> Schema:
+    declarations = effective.declarations
+    header = effective.header
+    scale = header.scale.points if header and header.scale else HUNDRED
+    categories = {d.name: d for d in declarations if isinstance(d, n.Category)}
+    rules = [d for d in declarations if isinstance(d, n.Rule)]
+    classes: dict[str, ClassSpec] = {}
+    for unit_class in (d for d in declarations if isinstance(d, n.UnitClass)):
+        category_specs = []
+        for share in unit_class.shares:
+            category = categories[share.category]
+            points = scale * share.amount / HUNDRED if share.percent else share.amount
+            measures = tuple(
+                measure_spec(m, category.name)
+                for m in category.measures
+                if not m.classes or unit_class.name in m.classes
+            )
+            category_specs.append(CategorySpec(category.name, category.label, points, measures, category.span))
+        class_rules = tuple(
+            rule_spec(r) for r in rules if not r.classes or unit_class.name in r.classes
+        )
+        classes[unit_class.name] = ClassSpec(
+            unit_class.name, unit_class.label, tuple(category_specs), class_rules, unit_class.span
+        )
+    unit_inputs = {d.name: input_spec(d, ()) for d in declarations if isinstance(d, n.Input)}
+    consts = {d.name: d for d in declarations if isinstance(d, n.Const)}
+    grades_node = next((d for d in declarations if isinstance(d, n.Grades)), None)
+    ties_node = next((d for d in declarations if isinstance(d, n.Ties)), None)
+    periods_node = next((d for d in declarations if isinstance(d, n.Periods)), None)
+    return Schema(
+        classes=classes,
+        unit_inputs=unit_inputs,
+        consts=consts,
+        grades=grade_ladder(grades_node.bands if grades_node else ()),
+        ties=ties_node.keys if ties_node else DEFAULT_TIES,
+        periods=periods_node.periods if periods_node else (),
+        rounding=header.rounding if header and header.rounding else DEFAULT_ROUNDING,
+        scale=scale,
+        year=header.year.value if header and header.year else None,
+    )
+
+
+def grade_ladder(bands: tuple[n.Band, ...]) -> tuple[GradeSpec, ...]:
+    """Grades from best to worst: by lower bound, `otherwise` last."""
+
+    def rank(band: n.Band) -> tuple[int, Decimal]:
+        if band.op == "otherwise":
+            return (2, Decimal(0))
+        if band.low is None:  # `< x`: open below
+            return (1, -(band.high or Decimal(0)))
+        return (0, -band.low)
+
+    return tuple(GradeSpec(b.name, b.label, b) for b in sorted(bands, key=rank))
+
+
+def _divisors(expressions: list[n.Expr]) -> set[str]:
+    names: set[str] = set()
+    for expression in expressions:
+        for node in walk(expression):
+            if isinstance(node, n.Binary) and node.op == "/" and isinstance(node.right, n.Name):
+                names.add(node.right.name)
+    return names
+
+
+def _expressions(body: tuple[n.Statement, ...]) -> list[n.Expr]:
+    found: list[n.Expr] = []
+    for statement in body:
+        match statement:
+            case n.Let(expr=expr) | n.Score(expr=expr) | n.Completed(expr=expr) | n.When(expr=expr) \
+                    | n.Amount(expr=expr) | n.Eligible(expr=expr) | n.Factor(expr=expr) | n.Reduce(expr=expr):
+                found.append(expr)
+            case n.Tally(done=done, total=total):
+                found.extend((done, total))
+    return found
+
+
+def input_spec(node: n.Input, divisors: tuple[str, ...] | set[str]) -> InputSpec:
+    missing = node.missing
+    return InputSpec(
+        name=node.name,
+        label=node.label,
+        type=node.type,
+        missing=missing.rule if missing else "error",
+        default=missing.default if missing else None,
+        low=node.low,
+        high=node.high,
+        prorated=node.prorated,
+        divisor=node.name in divisors,
+        span=node.span,
+    )
+
+
+def measure_spec(measure: n.Measure, category: str) -> MeasureSpec:
+    body = measure.body
+    divisors = _divisors(_expressions(body))
+    subitems = tuple(measure_spec(s, category) for s in body if isinstance(s, n.Measure))
+    scale = next((s.points for s in body if isinstance(s, n.Scale)), HUNDRED)
+    given = next((s for s in body if isinstance(s, n.Given)), None)
+    points = measure.points
+    if points is None:
+        points = sum((s.points for s in subitems), Decimal(0)) if subitems else ONE
+    return MeasureSpec(
+        node=measure,
+        category=category,
+        kind=measure.kind,
+        name=measure.name,
+        label=measure.label,
+        points=points,
+        inputs={s.name: input_spec(s, divisors) for s in body if isinstance(s, n.Input)},
+        lets={s.name: s for s in body if isinstance(s, n.Let)},
+        score=next((s.expr for s in body if isinstance(s, n.Score)), None),
+        completed=next((s.expr for s in body if isinstance(s, n.Completed)), None),
+        tally=next((s for s in body if isinstance(s, n.Tally)), None),
+        given_by=given.assessors if given else (),
+        subitems=subitems,
+        raters=tuple(s for s in body if isinstance(s, n.Rater)),
+        scale=scale,
+        drop_extremes=any(isinstance(s, n.DropExtremes) for s in body),
+    )
+
+
+def rule_spec(rule: n.Rule) -> RuleSpec:
+    divisors = _divisors(_expressions(rule.body))
+    return RuleSpec(
+        node=rule,
+        kind=rule.kind,
+        name=rule.name,
+        label=rule.label,
+        inputs={s.name: input_spec(s, divisors) for s in rule.body if isinstance(s, n.Input)},
+        lets={s.name: s for s in rule.body if isinstance(s, n.Let)},
+    )
