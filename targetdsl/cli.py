@@ -14,7 +14,13 @@ import sys
 from collections.abc import Sequence
 
 from targetdsl import __version__
-from targetdsl.api import Report, check_path
+from targetdsl.api import Report, check_path, load_policy
+from targetdsl.data import DataError
+from targetdsl.diagnostics import PolicyError
+from targetdsl.explain import render_json, render_text
+from targetdsl.interpreter import EvaluationError
+from targetdsl.results import Assessment
+from targetdsl.tables import render_assessment, render_csv
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -39,6 +45,37 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     check.add_argument("--root", metavar="DIR", help="refuse `extends` paths that leave this directory")
     check.set_defaults(run=run_check)
+
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="evaluate a policy against unit data",
+        description="Score every unit: each class ranked with its category subtotals, bonus, veto and grade, "
+        "then the completion table. Exit 1 when the policy or the data has errors (all are listed).",
+    )
+    evaluate.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
+    evaluate.add_argument("data", metavar="DATA", help="unit data (.yaml, .yml or .json)")
+    evaluate.add_argument("--period", help="progress check: a policy period, Q1–Q4, H1, H2 or YYYY-MM")
+    evaluate.add_argument("--carry-in", metavar="LEDGER", help="last year's carry-over ledger")
+    evaluate.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                          help="output format (default: table)")
+    evaluate.add_argument("--explain", action="store_true", help="with --format json: include every explanation")
+    evaluate.add_argument("--ledger", metavar="FILE", help="also write the carry-over ledger for next year")
+    evaluate.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    evaluate.set_defaults(run=run_evaluate)
+
+    explain = commands.add_parser(
+        "explain",
+        help="trace one unit's result back to rules and inputs",
+        description="Every number of one unit's result with the rule (file:line) that produced it, the inputs "
+        "used, intermediate values, caps, the veto that fired and why the grade is what it is.",
+    )
+    explain.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
+    explain.add_argument("data", metavar="DATA", help="unit data (.yaml, .yml or .json)")
+    explain.add_argument("unit", metavar="UNIT_ID", help="the unit's id")
+    explain.add_argument("--period", help="progress check: a policy period, Q1–Q4, H1, H2 or YYYY-MM")
+    explain.add_argument("--carry-in", metavar="LEDGER", help="last year's carry-over ledger")
+    explain.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    explain.set_defaults(run=run_explain)
     return parser
 
 
@@ -75,6 +112,61 @@ def run_check(args: argparse.Namespace) -> int:
             f"{warnings} warning{'s' * (warnings != 1)}\n"
         )
     return EXIT_FAILED if errors else EXIT_OK
+
+
+def _assess(args: argparse.Namespace) -> Assessment | int:
+    inputs = [args.policy, args.data] + ([args.carry_in] if args.carry_in else [])
+    if _missing_files(inputs):
+        return EXIT_USAGE
+    try:
+        policy = load_policy(args.policy)
+        return policy.evaluate(args.data, period=args.period, carried_in=args.carry_in)
+    except PolicyError as exc:
+        sys.stdout.write(exc.render() + "\n")
+    except (DataError, EvaluationError) as exc:
+        sys.stdout.write(exc.render() + "\n")
+    return EXIT_FAILED
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    assessment = _assess(args)
+    if isinstance(assessment, int):
+        return assessment
+    if args.format == "json":
+        text = json.dumps(assessment.to_json(explanations=args.explain), ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "csv":
+        text = render_csv(assessment)
+    else:
+        text = render_assessment(assessment)
+    _write(text, args.output)
+    if args.ledger:
+        _write(json.dumps(assessment.ledger_json(), ensure_ascii=False, indent=2) + "\n", args.ledger)
+    return EXIT_OK
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    assessment = _assess(args)
+    if isinstance(assessment, int):
+        return assessment
+    try:
+        unit = assessment.unit(args.unit)
+    except KeyError:
+        known = ", ".join(u.id for u in assessment.units[:10])
+        sys.stderr.write(f"targetdsl: error: no unit `{args.unit}` in {args.data} (units: {known}, …)\n")
+        return EXIT_USAGE
+    if args.format == "json":
+        sys.stdout.write(json.dumps(render_json(unit), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_text(unit, len(assessment.in_class(unit.unit_class))))
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

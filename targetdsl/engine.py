@@ -18,7 +18,7 @@ from targetdsl import nodes as n
 from targetdsl.data import AwardWon, Unit, Value
 from targetdsl.interpreter import EvaluationError, EvaluationProblem, Failure, Frame, condition, number
 from targetdsl.measures import MeasureScorer
-from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, quantize, text, whole
+from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, quantize, show, text, whole
 from targetdsl.results import (
     Assessment,
     BonusResult,
@@ -155,7 +155,7 @@ class Engine:
             subtotal = self.rounded(subtotal, "category")
             categories.append(CategoryResult(category.name, category.label, category.points, earned, available,
                                              subtotal, applicable))
-            how = (f"{text(category.points)} × {text(earned)} / {text(available)}" if applicable
+            how = (f"{text(category.points)} × {show(earned)} / {text(available)}" if applicable
                    else "no applicable measure")
             if factor != ONE:
                 how += f" × coefficient {text(factor)}"

@@ -22,7 +22,7 @@ import attrs
 from targetdsl import nodes as n
 from targetdsl.data import NOT_APPLICABLE, Value, _Marker
 from targetdsl.diagnostics import TargetdslError
-from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, quantize, text
+from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, quantize, show, text
 from targetdsl.source import Span
 
 
@@ -259,7 +259,7 @@ def _peer_call(expr: n.Call, frame: Frame) -> Value:
     else:
         result = 60 + CONTEXT.divide(40 * (high - own), high - low)
     frame.notes.append(
-        f"{name}: class of {len(values)}, min {text(low)}, max {text(high)} → {text(result)} (line {expr.span.line})"
+        f"{name}: class of {len(values)}, min {show(low)}, max {show(high)} → {show(result)} (line {expr.span.line})"
     )
     return result
 
@@ -286,14 +286,14 @@ def _interpolate(expr: n.Interpolate, frame: Frame) -> Value:
     for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
         if x <= x1:
             result = y0 + CONTEXT.divide((y1 - y0) * (x - x0), x1 - x0)
-            frame.notes.append(f"interpolate: {text(x)} between {text(x0)} and {text(x1)} → {text(result)}")
+            frame.notes.append(f"interpolate: {show(x)} between {text(x0)} and {text(x1)} → {show(result)}")
             return result
     frame.notes.append(f"interpolate: {text(x)} at or above the last point → {text(points[-1][1])}")
     return points[-1][1]
 
 
 def _show(value: Value) -> str:
-    return text(value) if isinstance(value, Decimal) and not isinstance(value, bool) else str(value)
+    return show(value) if isinstance(value, Decimal) else str(value)
 
 
 def _describe(expr: n.Expr) -> str:

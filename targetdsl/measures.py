@@ -17,7 +17,7 @@ import attrs
 from targetdsl import nodes as n
 from targetdsl.data import NOT_APPLICABLE, PEER_AVERAGE, GivenScore, Item, MeasureData, Unit, Value
 from targetdsl.interpreter import Failure, Frame, NeedsPeerAverage, NotApplicable, condition, evaluate, number
-from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, quantize, text
+from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, quantize, show, text
 from targetdsl.results import ItemResult, MeasureResult, Step
 from targetdsl.schema import InputSpec, MeasureSpec
 
@@ -247,7 +247,7 @@ class MeasureScorer:
         notes = [f"{name} = {_show(value)}" for name, value in frame.computed.items()] + frame.notes
         return Step(
             label or spec.label or spec.name,
-            f"{text(earned)} of {text(points if points is not None else spec.points)}",
+            f"{show(earned)} of {text(points if points is not None else spec.points)}",
             str(spec.span),
             tuple(notes),
             tuple((k, _show(v)) for k, v in frame.used.items() if k != "points"),
@@ -259,7 +259,7 @@ class MeasureScorer:
         earned = outcome.earned if outcome.earned is not None else ZERO
         available = outcome.available if applicable else ZERO
         if applicable:
-            value = f"{text(earned)} of {text(available)}"
+            value = f"{show(earned)} of {text(available)}"
         else:
             value = "not applicable"
         notes = [f"{name} = {_show(v)}" for name, v in outcome.lets.items()] + outcome.notes
@@ -276,7 +276,7 @@ def _show(value: Value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        return text(value)
+        return show(value)
     if value is NOT_APPLICABLE or value is PEER_AVERAGE:
         return "missing"
     return str(value)

@@ -52,3 +52,12 @@ def normalize(value: Decimal) -> Decimal:
 def text(value: Decimal) -> str:
     """A decimal as plain text, never in exponent notation."""
     return format(normalize(value), "f")
+
+
+def show(value: Decimal, places: int = 6) -> str:
+    """A decimal for people: exact when short, else cut to `places` decimals with an ellipsis."""
+    exact = text(value)
+    decimals = exact.partition(".")[2]
+    if len(decimals) <= places:
+        return exact
+    return format(value.quantize(Decimal(1).scaleb(-places), rounding=decimal.ROUND_DOWN), "f") + "…"

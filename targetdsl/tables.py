@@ -1,0 +1,108 @@
+"""Assessment results as text tables (aligned by terminal display width) and CSV.
+
+Chinese names take two terminal columns per character; columns are padded
+by display width so tables line up in a terminal. This module only
+formats: it computes nothing the Assessment does not already hold.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+
+from targetdsl.numeric import HUNDRED, quantize, text
+from targetdsl.results import Assessment, UnitResult
+from targetdsl.source import display_width
+
+
+def two(value: Decimal) -> str:
+    return format(quantize(value, 2), "f")
+
+
+def rate(done: int, items: int) -> str:
+    if items == 0:
+        return "—"
+    return format(quantize(Decimal(done) * HUNDRED / Decimal(items), 1), "f") + "%"
+
+
+def pad(cell: str, width: int, right: bool) -> str:
+    gap = " " * max(width - display_width(cell), 0)
+    return gap + cell if right else cell + gap
+
+
+def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:
+    widths = [display_width(h) for h in headers]
+    for row in rows:
+        for index, cell in enumerate(row):
+            widths[index] = max(widths[index], display_width(cell))
+    lines = ["  ".join(pad(h, widths[i], i in right) for i, h in enumerate(headers)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append("  ".join(pad(c, widths[i], i in right) for i, c in enumerate(row)).rstrip())
+    return "\n".join(lines)
+
+
+def veto_cell(unit: UnitResult) -> str:
+    return "、".join(v.label or v.name for v in unit.vetoes) or "—"
+
+
+def class_table(assessment: Assessment, unit_class: str) -> str:
+    units = assessment.in_class(unit_class)
+    categories = [c.label or c.name for c in units[0].categories] if units else []
+    headers = ["rank", "unit", "total", *categories, "bonus", "veto", "grade"]
+    rows = []
+    for unit in units:
+        rows.append([
+            str(unit.rank), unit.name, two(unit.total), *(two(c.subtotal) for c in unit.categories),
+            two(unit.bonus), veto_cell(unit), unit.grade or "—",
+        ])
+    right = {0, 2, *range(3, 3 + len(categories) + 1)}
+    return render_table(headers, rows, right)
+
+
+def completion_table(assessment: Assessment) -> str:
+    rows = [[row.unit_class, row.category, str(row.items), str(row.completed), rate(row.completed, row.items)]
+            for row in assessment.completion]
+    rows.append(["all", "", str(assessment.total_items), str(assessment.total_completed),
+                 rate(assessment.total_completed, assessment.total_items)])
+    return render_table(["class", "part", "items", "completed", "rate"], rows, {2, 3, 4})
+
+
+def render_assessment(assessment: Assessment) -> str:
+    parts = [assessment.title + (f" — period {assessment.period}" if assessment.period else "")]
+    for unit_class in assessment.classes:
+        units = assessment.in_class(unit_class)
+        if not units:
+            continue
+        parts.append(f"\n{unit_class} ({len(units)} units)\n" + class_table(assessment, unit_class))
+    parts.append("\ncompletion\n" + completion_table(assessment))
+    if assessment.ledger:
+        rows = [[c.unit, c.bonus, c.level, c.name or "", c.date.isoformat() if c.date else ""]
+                for c in assessment.ledger]
+        parts.append("\ncarried over to next year\n" + render_table(["unit", "bonus", "level", "award", "date"],
+                                                                   rows, set()))
+    return "\n".join(parts) + "\n"
+
+
+def render_csv(assessment: Assessment) -> str:
+    """One row per unit: every category subtotal, bonus, deductions, veto, grade, rank, money."""
+    categories: list[str] = []
+    for unit in assessment.units:
+        for category in unit.categories:
+            if category.name not in categories:
+                categories.append(category.name)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["class", "rank", "id", "name", "total", "raw_total", *categories, "bonus", "deductions",
+                     "vetoes", "grade", "eligible", "money", "items", "completed_items"])
+    for unit in assessment.units:
+        subtotals = [text(s) if (s := unit.subtotal(c)) is not None else "" for c in categories]
+        writer.writerow([
+            unit.unit_class, unit.rank, unit.id, unit.name, text(unit.total), text(unit.raw_total), *subtotals,
+            text(unit.bonus), text(unit.deductions), ";".join(v.name for v in unit.vetoes), unit.grade or "",
+            "yes" if unit.eligible else "no", "" if unit.money is None else text(unit.money), unit.items,
+            unit.completed_items,
+        ])
+    return out.getvalue()
