@@ -25,7 +25,7 @@ from targetdsl.schema import Schema
 from targetdsl.schema import build as build_schema
 
 UnitsSource = Union[str, os.PathLike[str], Mapping[str, Any], Sequence[Any]]  # noqa: UP007
-LedgerSource = Union[str, os.PathLike[str], Assessment, Sequence[CarryOver]]  # noqa: UP007
+LedgerSource = Union[str, os.PathLike[str], Assessment, Sequence[CarryOver], Mapping[str, Any]]  # noqa: UP007
 
 
 @attrs.frozen(slots=True)
@@ -106,6 +106,8 @@ class Policy:
             return []
         if isinstance(source, (str, os.PathLike)):
             return load_ledger(self.schema, read_document(source), os.fspath(source))
+        if isinstance(source, Mapping):
+            return load_ledger(self.schema, source, "<ledger>")
         entries = source.ledger if isinstance(source, Assessment) else source
         return [(e.unit, AwardWon(e.bonus, e.level, e.name, e.date, carried_in=True)) for e in entries]
 

@@ -137,6 +137,11 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decima
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 
+def parse_yaml(text: str) -> Any:
+    """YAML text → plain values, with every non-integer number as an exact Decimal."""
+    return yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 (a SafeLoader subclass)
+
+
 def _refuse_constant(text: str) -> Any:
     return Decimal("NaN")
 
@@ -161,7 +166,7 @@ def read_document(path: str | os.PathLike[str]) -> Any:
         if suffix == ".json":
             return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
         if suffix in (".yaml", ".yml"):
-            return yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 (a SafeLoader subclass)
+            return parse_yaml(text)
     except json.JSONDecodeError as exc:
         raise DataError([DataProblem(shown, None, f"line {exc.lineno}", f"invalid JSON: {exc.msg}")]) from None
     except yaml.YAMLError as exc:
@@ -479,6 +484,9 @@ class Validator:
             except InvalidOperation:
                 self.problem(field, f"expected a number, found `{raw}`")
                 return None
+        elif isinstance(raw, float):
+            self.problem(field, f"{raw} is a binary float; pass numbers as Decimal or text so they stay exact")
+            return None
         else:
             self.problem(field, f"expected a number, found {type(raw).__name__}")
             return None

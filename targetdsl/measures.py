@@ -60,6 +60,11 @@ class MeasureScorer:
         self._peer_cache: dict[int, list[Decimal]] = {}
 
     def run(self) -> dict[str, MeasureResult]:
+        if self.spec.kind == "indicator":
+            # Every frame exists before any is scored: class-wide functions read them all.
+            for unit in self.units:
+                data = unit.measures.get(self.spec.name, MeasureData())
+                self.frames[unit.id] = self.frame(unit, data.values, self.spec.points, self.spec)
         scored: dict[str, Scored] = {}
         for unit in self.units:
             data = unit.measures.get(self.spec.name, MeasureData())
@@ -105,9 +110,7 @@ class MeasureScorer:
             return self.score_items(unit, data)
         if spec.kind == "assessed":
             return self.score_assessed(data)
-        frame = self.frame(unit, data.values, spec.points, spec)
-        self.frames[unit.id] = frame
-        return self.score_indicator(unit, data, frame)
+        return self.score_indicator(unit, data, self.frames[unit.id])
 
     def score_indicator(self, unit: Unit, data: MeasureData, frame: Frame) -> Scored:
         spec = self.spec

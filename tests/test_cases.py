@@ -1,0 +1,80 @@
+"""Data-driven evaluation cases (tests/cases/*.yaml): a policy, units and
+the expected results, worked out by hand in each file's comments."""
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import targetdsl
+from targetdsl.data import parse_yaml
+
+CASES = Path(__file__).parent / "cases"
+
+
+def runs() -> list[Any]:
+    params = []
+    for path in sorted(CASES.glob("*.yaml")):
+        document = parse_yaml(path.read_text(encoding="utf-8"))
+        for index, run in enumerate(document.get("cases") or [{"expect": document["expect"]}]):
+            params.append(pytest.param(path, document, run, id=f"{path.stem}[{index}]"))
+    return params
+
+
+def decimal(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+@pytest.mark.parametrize(("path", "document", "run"), runs())
+def test_case(path: Path, document: dict[str, Any], run: dict[str, Any]) -> None:
+    policy = targetdsl.parse_policy(document["policy"], name=path.name)
+    expect = run["expect"]
+    options = {"period": run.get("period"), "carried_in": document.get("carried_in")}
+    if "data_errors" in expect:
+        with pytest.raises(targetdsl.DataError) as caught:
+            policy.evaluate(document["units"], **options)
+        problems = [str(p) for p in caught.value.problems]
+        for expected in expect["data_errors"]:
+            assert any(expected in p for p in problems), f"{expected!r} not in {problems}"
+        assert len(problems) == len(expect["data_errors"]), problems
+        return
+    if "evaluation_errors" in expect:
+        with pytest.raises(targetdsl.EvaluationError) as caught:
+            policy.evaluate(document["units"], **options)
+        problems = [str(p) for p in caught.value.problems]
+        for expected in expect["evaluation_errors"]:
+            assert any(expected in p for p in problems), f"{expected!r} not in {problems}"
+        assert len(problems) == len(expect["evaluation_errors"]), problems
+        return
+    assessment = policy.evaluate(document["units"], **options)
+    for unit_id, fields in expect.get("units", {}).items():
+        unit = assessment.unit(unit_id)
+        for field, wanted in fields.items():
+            check_field(unit, field, wanted)
+    if "ledger" in expect:
+        ledger = [{"unit": c.unit, "bonus": c.bonus, "level": c.level, "name": c.name,
+                   "date": c.date.isoformat() if c.date else None} for c in assessment.ledger]
+        assert ledger == expect["ledger"]
+    if "completion" in expect:
+        rows = [[r.unit_class, r.category, r.items, r.completed] for r in assessment.completion]
+        assert rows == expect["completion"]
+
+
+def check_field(unit: targetdsl.UnitResult, field: str, wanted: Any) -> None:
+    if field == "measures":
+        for name, value in wanted.items():
+            measure = next(m for m in unit.measures if m.name == name)
+            if value is None:
+                assert not measure.applicable, f"{unit.id}.{name} should not apply"
+            else:
+                assert measure.applicable and measure.earned == decimal(value), (unit.id, name, measure.earned)
+    elif field == "vetoes":
+        assert [v.name for v in unit.vetoes] == wanted
+    elif field == "commendations":
+        assert list(unit.commendations) == wanted
+    elif field in ("grade", "rank", "eligible", "items", "completed_items"):
+        assert getattr(unit, field) == wanted, (unit.id, field, getattr(unit, field))
+    else:
+        actual = getattr(unit, field)
+        assert actual is not None and actual == decimal(wanted), (unit.id, field, actual)

@@ -1,0 +1,135 @@
+"""The example data reproduce the speech's published figures, and the 2003
+example exercises what the 2003 method changed."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import targetdsl
+from targetdsl.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+P2002 = ROOT / "policies/lianyungang-2002.tdsl"
+P2003 = ROOT / "policies/lianyungang-2003.tdsl"
+D2002 = ROOT / "examples/lianyungang-2002/units.yaml"
+D2003 = ROOT / "examples/lianyungang-2003/units.yaml"
+LEDGER = ROOT / "examples/lianyungang-2003/carried-in.yaml"
+
+# The table in the 2003 speech (see ../DOMAIN.md): class, part, items, completed.
+PUBLISHED = [
+    ("县区", "定量指标", 252, 206),
+    ("县区", "重点工作", 119, 116),
+    ("市直部门", "常规工作", 288, 286),
+    ("市直部门", "定量指标", 239, 223),
+    ("驻连部省属单位", "常规工作", 108, 108),
+    ("驻连部省属单位", "定量指标", 71, 65),
+]
+
+
+@pytest.fixture(scope="module")
+def assessment_2002() -> targetdsl.Assessment:
+    return targetdsl.load_policy(P2002).evaluate(D2002)
+
+
+@pytest.fixture(scope="module")
+def assessment_2003() -> targetdsl.Assessment:
+    return targetdsl.load_policy(P2003).evaluate(D2003, carried_in=LEDGER)
+
+
+def test_the_published_completion_table_is_reproduced(assessment_2002: targetdsl.Assessment) -> None:
+    rows = sorted((r.unit_class, r.category, r.items, r.completed) for r in assessment_2002.completion)
+    assert rows == sorted(PUBLISHED)
+    assert (assessment_2002.total_items, assessment_2002.total_completed) == (1077, 1004)
+    counts = {c: len(assessment_2002.in_class(c)) for c in assessment_2002.classes}
+    assert counts == {"县区": 9, "市直部门": 48, "驻连部省属单位": 18}
+
+
+def test_seventy_three_units_are_commended(assessment_2002: targetdsl.Assessment) -> None:
+    assert sum(1 for u in assessment_2002.units if "重要事项" in u.commendations) == 73
+
+
+def test_readme_command_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", str(P2002), str(D2002)]) == 0
+    out = capsys.readouterr().out
+    assert "县区 (9 units)" in out and "市直部门 (48 units)" in out and "驻连部省属单位 (18 units)" in out
+    completion = out[out.index("completion"):]
+    for unit_class, _, items, done in PUBLISHED:
+        assert any(line.split()[:1] == [unit_class] and f" {items} " in line and f" {done} " in line
+                   for line in completion.splitlines())
+    assert "all" in completion and "1077" in completion and "1004" in completion and "93.2%" in completion
+
+
+def test_2003_example_covers_the_new_rules(assessment_2003: targetdsl.Assessment) -> None:
+    vetoed = assessment_2003.unit("C04")
+    assert [v.name for v in vetoed.vetoes] == ["环境保护"]
+    assert vetoed.money == 0 and not vetoed.eligible
+    assert [(c.unit, c.name) for c in assessment_2003.ledger] == [("C02", "全国科技进步先进县")]
+    no_targets = assessment_2003.unit("D45")
+    assert not no_targets.eligible and no_targets.money == 0
+    carried = assessment_2003.unit("C05")
+    assert any("carried in" in c for b in carried.bonuses for c in b.counted)
+    given = assessment_2003.unit("C01")
+    key = next(m for m in given.measures if m.name == "重点项目")
+    assert key.items[0].earned == Decimal("0.95")
+
+
+def test_2003_weights_apply(assessment_2003: targetdsl.Assessment) -> None:
+    county = assessment_2003.unit("C01")
+    assert [c.points for c in county.categories] == [40, 50, 10]
+    department = assessment_2003.unit("D01")
+    assert [c.points for c in department.categories] == [20, 60, 20]
+
+
+def test_explain_the_vetoed_county(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", str(P2003), str(D2003), "C04", "--carry-in", str(LEDGER)]) == 0
+    out = capsys.readouterr().out
+    assert "vetoed: 环境保护" in out
+    assert "lianyungang-2002.tdsl:132" in out  # the veto's rule
+    assert "caps the grade at 良好" in out
+    assert "a veto withholds the award" in out
+    assert "inputs: " in out
+
+
+def test_evaluate_json_and_ledger(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ledger = tmp_path / "ledger.json"
+    assert main(["evaluate", str(P2003), str(D2003), "--carry-in", str(LEDGER), "--format", "json",
+                 "--ledger", str(ledger)]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert len(document["units"]) == 75
+    assert document["units"][0]["rank"] == 1
+    assert isinstance(document["units"][0]["total"], str)  # exact decimals as text
+    carried = json.loads(ledger.read_text(encoding="utf-8"))
+    assert carried["carry_over"][0]["unit"] == "C02"
+    # next year's evaluation accepts this ledger as its carry-in
+    assert targetdsl.load_policy(P2003).evaluate(D2003, carried_in=ledger).unit("C02").bonus >= 0
+
+
+def test_evaluate_is_deterministic(capsys: pytest.CaptureFixture[str]) -> None:
+    outputs = []
+    for _ in range(2):
+        main(["evaluate", str(P2003), str(D2003), "--format", "json", "--explain"])
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+
+
+def test_the_generator_reproduces_the_committed_examples(tmp_path: Path) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "examples/generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(tmp_path)
+    for path in tmp_path.rglob("*.yaml"):
+        committed = ROOT / "examples" / path.relative_to(tmp_path)
+        assert path.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8"), committed
+
+
+def test_data_errors_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "units.yaml"
+    data.write_text("units:\n  - {id: X, class: 乡镇}\n", encoding="utf-8")
+    assert main(["evaluate", str(P2002), str(data)]) == 1
+    out = capsys.readouterr().out
+    assert "units.yaml: unit X: class: unknown class `乡镇`" in out
