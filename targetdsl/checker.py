@@ -16,7 +16,8 @@ from targetdsl import nodes as n
 from targetdsl.diagnostics import Diagnostic, error, sort_key, warning
 from targetdsl.inheritance import Effective
 from targetdsl.source import NO_SPAN, Span
-from targetdsl.typecheck import INPUT_KINDS, ExpressionChecker, Kind, Scope, suggest
+from targetdsl.functions import FUNCTIONS
+from targetdsl.typecheck import INPUT_KINDS, ExpressionChecker, Kind, Scope, suggest, walk
 
 STATUSES = ("draft", "adopted")
 ROUNDING_MODES = ("half_up", "half_even", "down", "up")
@@ -314,6 +315,8 @@ class Checker:
             self.check_measure(sub, category, self.global_scope)
         for statement in measure.body:
             self.check_measure_statement(statement, scope, measure)
+        if measure.kind in ("items", "subitem"):
+            self.check_no_peer(measure)
         if measure.kind == "assessed":
             self.check_assessed(measure)
         self.check_unused(scope, [s for s in measure.body if isinstance(s, n.Input)], "input")
@@ -330,6 +333,21 @@ class Checker:
                 expect(total, scope, Kind.NUMBER, "the item count", statement.span)
             case n.Given(assessors=names):
                 self.check_assessors(names, statement.span)
+
+    def check_no_peer(self, measure: n.Measure) -> None:
+        """Class-wide functions compare units; an item list differs per unit, so they are refused there."""
+        for statement in measure.body:
+            expressions = [getattr(statement, "expr", None), getattr(statement, "done", None),
+                           getattr(statement, "total", None)]
+            for expression in expressions:
+                if expression is None:
+                    continue
+                for node in walk(expression):
+                    if isinstance(node, n.Call) and node.function in FUNCTIONS and FUNCTIONS[node.function].peer:
+                        self.report("check.peer-in-items", f"`{node.function}` compares units of the class, "
+                                    f"but {measure.kind} `{measure.name}` differs from unit to unit", node.span,
+                                    "use class-wide functions in an `indicator` that every unit has")
+                        return
 
     def check_assessed(self, measure: n.Measure) -> None:
         raters = [s for s in measure.body if isinstance(s, n.Rater)]

@@ -57,6 +57,38 @@ def test_doc_example(page: Path, mode: str, body: str) -> None:
     assert report.errors == (), report.render()
 
 
+DATA_BLOCK = re.compile(r"<!-- data: (?P<mode>\w+) -->\n```yaml\n(?P<body>.*?)```", re.S)
+
+DATA_CASES = [
+    pytest.param(page, m["mode"], m["body"], id=f"{page.name}:data:{index}")
+    for page in sorted(DOCS.glob("*.md"))
+    for index, m in enumerate(DATA_BLOCK.finditer(page.read_text(encoding="utf-8")))
+]
+
+
+@pytest.mark.parametrize(("page", "mode", "body"), DATA_CASES)
+def test_doc_data_example(page: Path, mode: str, body: str) -> None:
+    """YAML data examples are evaluated against the page's policy."""
+    from targetdsl.data import parse_yaml
+
+    policy = targetdsl.parse_policy(prelude(page), name=page.name)
+    document = parse_yaml(body)
+    if mode == "errors":
+        with pytest.raises(targetdsl.DataError) as caught:
+            policy.evaluate(document)
+        assert len(caught.value.problems) >= 2
+    elif mode == "ledger":
+        # carried into the page's first data example: the award counts for its unit
+        example = next(m["body"] for m in DATA_BLOCK.finditer(page.read_text(encoding="utf-8"))
+                       if m["mode"] == "evaluate")
+        assessment = policy.evaluate(parse_yaml(example), carried_in=document)
+        unit = assessment.unit(document["carry_over"][0]["unit"])
+        assert any("carried in" in c for b in unit.bonuses for c in b.counted)
+    else:
+        assessment = policy.evaluate(document)
+        assert assessment.units
+
+
 def emitted_codes() -> set[str]:
     pattern = re.compile(r'"((?:syntax|check|extends|load)\.[a-z-]+)"')
     codes: set[str] = set()

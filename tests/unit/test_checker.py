@@ -79,7 +79,8 @@ def test_assessed_measures() -> None:
     assert errors('assessor 政协 "市政协"', base.replace("weight 1 }", "weight 1 drop extremes }")) == [
         "check.bad-value"]
     assert errors("", BASE.replace("by 人大 weight 1", "")) == ["check.missing-statement"]
-    assert errors("", BASE.replace("by 人大 weight 1", "by 人大 weight 1 given by 政协")) == ["check.unknown-name"]
+    # assessor scores are combined, never "given": the grammar has no place for it
+    assert errors("", BASE.replace("by 人大 weight 1", "by 人大 weight 1 given by 政协")) == ["syntax.unexpected-token"]
 
 
 def test_header_problems() -> None:
