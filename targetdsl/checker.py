@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from targetdsl import nodes as n
 from targetdsl.diagnostics import Diagnostic, error, sort_key, warning
+from targetdsl.functions import FUNCTIONS
 from targetdsl.inheritance import Effective
 from targetdsl.source import NO_SPAN, Span
-from targetdsl.functions import FUNCTIONS
 from targetdsl.typecheck import INPUT_KINDS, ExpressionChecker, Kind, Scope, suggest, walk
 
 STATUSES = ("draft", "adopted")
