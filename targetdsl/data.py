@@ -156,17 +156,28 @@ def read_document(path: str | os.PathLike[str]) -> Any:
         raw = target.read_bytes()
     except OSError as exc:
         raise DataError([DataProblem(shown, None, None, f"cannot be read ({exc.strerror})")]) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError([DataProblem(shown, None, None,
-                                     "is not UTF-8 text; save it as UTF-8 (GBK is not accepted)")]) from None
+    if target.suffix.lower() == ".xlsx":
+        text = ""
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise DataError([DataProblem(shown, None, None, "is not UTF-8 text; save it as UTF-8 (“CSV UTF-8” "
+                                         "in Excel's Save As); GBK is not accepted")]) from None
     suffix = target.suffix.lower()
+    if suffix == ".xlsx":
+        from targetdsl.tabular import read_xlsx
+
+        return read_xlsx(target)
     try:
         if suffix == ".json":
             return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
         if suffix in (".yaml", ".yml"):
             return parse_yaml(text)
+        if suffix == ".csv":
+            from targetdsl.tabular import read_csv
+
+            return read_csv(target, text)
     except json.JSONDecodeError as exc:
         raise DataError([DataProblem(shown, None, f"line {exc.lineno}", f"invalid JSON: {exc.msg}")]) from None
     except yaml.YAMLError as exc:
@@ -174,7 +185,8 @@ def read_document(path: str | os.PathLike[str]) -> Any:
         where = f"line {mark.line + 1}" if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise DataError([DataProblem(shown, None, where, f"invalid YAML: {problem}")]) from None
-    raise DataError([DataProblem(shown, None, None, f"unknown data format `{suffix}`; use .yaml, .yml or .json")])
+    raise DataError([DataProblem(shown, None, None,
+                                 f"unknown data format `{suffix}`; use .yaml, .yml, .json, .csv or .xlsx")])
 
 
 # --------------------------------------------------------------- validating
@@ -185,6 +197,8 @@ UNIT_KEYS = {"id", "name", "class", "inputs", "indicators", "vetoes", "bonuses",
 RULE_SECTIONS = {"veto": "vetoes", "deduction": "deductions", "award": "awards", "coefficient": "coefficients",
                  "commendation": "commendations"}
 ITEM_KEYS = {"name", "points", "given"}
+# Spreadsheet cells spell booleans in words.
+BOOLEAN_WORDS = {"true": True, "false": False, "yes": True, "no": False, "是": True, "否": False}
 
 
 class Validator:
@@ -426,6 +440,8 @@ class Validator:
         if spec.type == "bool":
             if isinstance(raw, bool):
                 return raw
+            if isinstance(raw, str) and raw.strip().lower() in BOOLEAN_WORDS:
+                return BOOLEAN_WORDS[raw.strip().lower()]
             self.problem(field, f"expected true or false, found `{raw}`")
             return None
         if spec.type == "date":

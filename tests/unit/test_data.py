@@ -1,0 +1,93 @@
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import targetdsl
+from targetdsl.data import parse_yaml, read_document
+
+POLICY = """policy "数据" { year 2003 status draft }
+class 县区 { 定量 100 }
+category 定量 {
+    indicator gdp points 1 { input target: number input actual: number score points * actual / target }
+    indicator rate points 1 { input growth: percent score if growth >= 10% then points else 0 }
+}
+"""
+
+
+@pytest.fixture
+def policy() -> targetdsl.Policy:
+    return targetdsl.parse_policy(POLICY, name="数据.tdsl")
+
+
+def test_yaml_numbers_are_exact_decimals() -> None:
+    document = parse_yaml("a: 0.1\nb: 3\nc: 1_000.5\nd: .nan\n")
+    assert document["a"] == Decimal("0.1") and isinstance(document["a"], Decimal)
+    assert document["b"] == 3
+    assert document["c"] == Decimal("1000.5")
+    assert document["d"].is_nan()
+
+
+def test_json_numbers_are_exact_and_nan_is_refused(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    path = tmp_path / "units.json"
+    path.write_text('{"units": [{"id": "A", "class": "县区", "indicators": {"gdp": {"target": 0.3, '
+                    '"actual": NaN}, "rate": {"growth": 12.5}}}]}', encoding="utf-8")
+    assert read_document(path)["units"][0]["indicators"]["gdp"]["target"] == Decimal("0.3")
+    with pytest.raises(targetdsl.DataError) as caught:
+        policy.evaluate(path)
+    assert [p.field for p in caught.value.problems] == ["indicators.gdp.actual"]
+
+
+def test_percent_inputs_are_fractions(policy: targetdsl.Policy) -> None:
+    units = [{"id": "A", "class": "县区", "indicators": {"gdp": {"target": 1, "actual": 1},
+                                                        "rate": {"growth": "10"}}}]
+    assessment = policy.evaluate(units)
+    assert assessment.unit("A").measures[1].earned == 1  # 10 means 10 %, and 10% >= 10%
+
+
+def test_python_floats_are_refused(policy: targetdsl.Policy) -> None:
+    units = [{"id": "A", "class": "县区", "indicators": {"gdp": {"target": 0.1, "actual": 1}, "rate": {"growth": 1}}}]
+    with pytest.raises(targetdsl.DataError) as caught:
+        policy.evaluate(units)
+    assert "binary float" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("1e999", "outside the range of plausible values"),
+        ("9" * 50, "more than 40 characters"),
+        ("-0", None),
+        ("", "missing value"),
+    ],
+)
+def test_hostile_numbers(policy: targetdsl.Policy, value: str, message: str | None) -> None:
+    units = [{"id": "A", "class": "县区", "indicators": {"gdp": {"target": "1", "actual": value},
+                                                        "rate": {"growth": "1"}}}]
+    if message is None:
+        assert policy.evaluate(units).unit("A").measures[0].earned == 0
+        return
+    with pytest.raises(targetdsl.DataError) as caught:
+        policy.evaluate(units)
+    assert message in caught.value.problems[0].message
+
+
+def test_unreadable_and_unknown_formats(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    with pytest.raises(targetdsl.DataError, match="cannot be read"):
+        policy.evaluate(tmp_path / "absent.yaml")
+    other = tmp_path / "units.txt"
+    other.write_text("x", encoding="utf-8")
+    with pytest.raises(targetdsl.DataError, match="unknown data format"):
+        policy.evaluate(other)
+    broken = tmp_path / "units.yaml"
+    broken.write_text("units: [\n", encoding="utf-8")
+    with pytest.raises(targetdsl.DataError, match="invalid YAML"):
+        policy.evaluate(broken)
+
+
+def test_evaluation_does_not_depend_on_input_order(policy: targetdsl.Policy) -> None:
+    units = [{"id": f"U{i}", "class": "县区", "indicators": {"gdp": {"target": "10", "actual": str(i % 4 + 7)},
+                                                            "rate": {"growth": "9"}}} for i in range(8)]
+    forward = policy.evaluate(units).to_json(explanations=True)
+    backward = policy.evaluate(list(reversed(units))).to_json(explanations=True)
+    assert forward == backward

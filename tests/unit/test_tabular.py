@@ -1,0 +1,111 @@
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import targetdsl
+from targetdsl.numeric import CONTEXT
+from targetdsl.tabular import document
+
+POLICY = """policy "表格" { year 2003 status draft }
+class 县区 { 定量 100 }
+category 定量 {
+    indicator gdp points 1 { input target: number input actual: number score points * min(actual / target, 1.2) }
+    items 项目 { input done: bool score if done then points else 0 completed when done }
+}
+input 承担: bool missing default true
+bonus 获奖 { level 省级 2 }
+"""
+
+
+@pytest.fixture
+def policy() -> targetdsl.Policy:
+    return targetdsl.parse_policy(POLICY, name="表格.tdsl")
+
+
+def test_columns_become_the_yaml_shape() -> None:
+    header = ["id", "class", "gdp.target", "项目.1.done", "项目.2.done", "inputs.承担", "bonuses.获奖.1.level"]
+    built = document("t.csv", header, [["A", "县区", "10", "true", None, "否", "省级"]])
+    assert built == {"units": [{"id": "A", "class": "县区",
+                                "indicators": {"gdp": {"target": "10"}, "项目": [{"done": "true"}]},
+                                "inputs": {"承担": "否"}, "bonuses": {"获奖": [{"level": "省级"}]}}]}
+
+
+def test_csv(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text("id,class,gdp.target,gdp.actual,项目.1.done,项目.2.done\n"
+                    "A,县区,\"1,000\",1100,true,false\nB,县区,100,50,是,\n", encoding="utf-8-sig")
+    assessment = policy.evaluate(path)
+    a, b = assessment.unit("A"), assessment.unit("B")
+    assert a.measures[0].earned == Decimal("1.1") and a.items == 2 and a.completed_items == 1
+    assert b.measures[0].earned == Decimal("0.5") and b.items == 1
+
+
+def test_csv_in_gbk_is_refused_with_advice(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    path = tmp_path / "units.csv"
+    path.write_bytes("id,class\nA,县区\n".encode("gbk"))
+    with pytest.raises(targetdsl.DataError) as caught:
+        policy.evaluate(path)
+    assert "UTF-8" in str(caught.value.problems[0])
+
+
+def test_header_problems(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text("id,gdp.target,gdp.target\nA,1,2\n", encoding="utf-8")
+    with pytest.raises(targetdsl.DataError) as caught:
+        policy.evaluate(path)
+    messages = [p.message for p in caught.value.problems]
+    assert messages == ["no `class` column", "column `gdp.target` appears twice"]
+
+
+def workbook(path: Path, rows: list[list[object]]) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "县区"
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+def test_xlsx(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    path = tmp_path / "units.xlsx"
+    workbook(path, [
+        ["id", "class", "gdp.target", "gdp.actual", "项目.1.done", "bonuses.获奖.1.level"],
+        ["A", "县区", 31.6, 33.1, True, "省级"],
+        ["B", "县区", 10, 9, False, None],
+    ])
+    assessment = policy.evaluate(path)
+    # Excel's double 31.6 is read as the decimal 31.6, not 31.60000000000000142…
+    assert assessment.unit("A").measures[0].earned == CONTEXT.divide(Decimal("33.1"), Decimal("31.6"))
+    assert assessment.unit("A").bonus == 2
+    assert assessment.unit("B").completed_items == 0
+
+
+def test_xlsx_error_cells_and_uncalculated_formulas(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    path = tmp_path / "units.xlsx"
+    workbook(path, [
+        ["id", "class", "gdp.target", "gdp.actual", "项目.1.done"],
+        ["A", "县区", "#DIV/0!", "=B2*2", True],
+        ["B", "县区", datetime.datetime(2003, 5, 1), 9, True],
+    ])
+    with pytest.raises(targetdsl.DataError) as caught:
+        policy.evaluate(path)
+    problems = [str(p) for p in caught.value.problems]
+    assert any("cell D2" in p and "formula" in p for p in problems)
+    assert len(problems) == 1  # the workbook is refused before the values are checked
+
+
+def test_xlsx_values_are_checked_like_yaml(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    path = tmp_path / "units.xlsx"
+    workbook(path, [
+        ["id", "class", "gdp.target", "gdp.actual", "项目.1.done"],
+        ["A", "县区", "#DIV/0!", 5, True],
+        ["B", "县区", datetime.datetime(2003, 5, 1), 9, True],
+    ])
+    with pytest.raises(targetdsl.DataError) as caught:
+        policy.evaluate(path)
+    problems = [str(p) for p in caught.value.problems]
+    assert any("unit A: indicators.gdp.target: expected a number, found `#DIV/0!`" in p for p in problems)
+    assert any("unit B: indicators.gdp.target: expected a number, found date" in p for p in problems)
