@@ -20,7 +20,7 @@ from targetdsl.diagnostics import PolicyError
 from targetdsl.explain import render_json, render_text
 from targetdsl.interpreter import EvaluationError
 from targetdsl.results import Assessment
-from targetdsl.tables import render_assessment, render_csv
+from targetdsl.tables import render_assessment, render_csv, write_xlsx
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -53,11 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
         "then the completion table. Exit 1 when the policy or the data has errors (all are listed).",
     )
     evaluate.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
-    evaluate.add_argument("data", metavar="DATA", help="unit data (.yaml, .yml or .json)")
+    evaluate.add_argument("data", metavar="DATA", help="unit data (.yaml, .yml, .json, .csv or .xlsx)")
     evaluate.add_argument("--period", help="progress check: a policy period, Q1–Q4, H1, H2 or YYYY-MM")
     evaluate.add_argument("--carry-in", metavar="LEDGER", help="last year's carry-over ledger")
-    evaluate.add_argument("--format", choices=("table", "json", "csv"), default="table",
-                          help="output format (default: table)")
+    evaluate.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table",
+                          help="output format (default: table; xlsx needs -o)")
     evaluate.add_argument("--explain", action="store_true", help="with --format json: include every explanation")
     evaluate.add_argument("--ledger", metavar="FILE", help="also write the carry-over ledger for next year")
     evaluate.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         "used, intermediate values, caps, the veto that fired and why the grade is what it is.",
     )
     explain.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
-    explain.add_argument("data", metavar="DATA", help="unit data (.yaml, .yml or .json)")
+    explain.add_argument("data", metavar="DATA", help="unit data (.yaml, .yml, .json, .csv or .xlsx)")
     explain.add_argument("unit", metavar="UNIT_ID", help="the unit's id")
     explain.add_argument("--period", help="progress check: a policy period, Q1–Q4, H1, H2 or YYYY-MM")
     explain.add_argument("--carry-in", metavar="LEDGER", help="last year's carry-over ledger")
@@ -140,13 +140,20 @@ def run_evaluate(args: argparse.Namespace) -> int:
     assessment = _assess(args)
     if isinstance(assessment, int):
         return assessment
-    if args.format == "json":
+    if args.format == "xlsx":
+        if not args.output:
+            sys.stderr.write("targetdsl: error: --format xlsx writes a workbook; name it with -o FILE.xlsx\n")
+            return EXIT_USAGE
+        write_xlsx(assessment, args.output)
+        text = None
+    elif args.format == "json":
         text = json.dumps(assessment.to_json(explanations=args.explain), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "csv":
         text = render_csv(assessment)
     else:
         text = render_assessment(assessment)
-    _write(text, args.output)
+    if text is not None:
+        _write(text, args.output)
     if args.ledger:
         _write(json.dumps(assessment.ledger_json(), ensure_ascii=False, indent=2) + "\n", args.ledger)
     return EXIT_OK

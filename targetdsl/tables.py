@@ -106,3 +106,35 @@ def render_csv(assessment: Assessment) -> str:
             unit.completed_items,
         ])
     return out.getvalue()
+
+
+def write_xlsx(assessment: Assessment, path: str) -> None:
+    """A workbook: one ranked sheet per class, then the completion table."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for unit_class in assessment.classes:
+        units = assessment.in_class(unit_class)
+        if not units:
+            continue
+        sheet = book.create_sheet(unit_class[:31])
+        categories = [c.label or c.name for c in units[0].categories]
+        sheet.append(["名次 rank", "单位 unit", "总分 total", *categories, "加分 bonus", "扣分 deductions",
+                      "一票否决 veto", "等次 grade", "奖金 money"])
+        for unit in units:
+            sheet.append([unit.rank, unit.name, unit.total, *(c.subtotal for c in unit.categories), unit.bonus,
+                          unit.deductions, veto_cell(unit), unit.grade or "", unit.money])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in sheet.iter_rows(min_row=2, min_col=3, max_col=5 + len(categories)):
+            for cell in row:
+                cell.number_format = "0.00"
+        sheet.freeze_panes = "A2"
+    sheet = book.create_sheet("完成情况 completion")
+    sheet.append(["class", "part", "items", "completed"])
+    for row in assessment.completion:
+        sheet.append([row.unit_class, row.category, row.items, row.completed])
+    sheet.append(["all", "", assessment.total_items, assessment.total_completed])
+    book.save(path)

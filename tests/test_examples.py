@@ -133,3 +133,20 @@ def test_data_errors_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["evaluate", str(P2002), str(data)]) == 1
     out = capsys.readouterr().out
     assert "units.yaml: unit X: class: unknown class `乡镇`" in out
+
+
+def test_evaluate_xlsx_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import openpyxl
+
+    out = tmp_path / "results.xlsx"
+    assert main(["evaluate", str(P2002), str(D2002), "--format", "xlsx", "-o", str(out)]) == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["县区", "市直部门", "驻连部省属单位", "完成情况 completion"]
+    assert book["市直部门"].max_row == 49
+    assert list(book["完成情况 completion"].iter_rows(values_only=True))[-1] == ("all", None, 1077, 1004)
+    assert main(["evaluate", str(P2002), str(D2002), "--format", "xlsx"]) == 2
+    capsys.readouterr()
+    assert main(["evaluate", str(P2002), str(D2002), "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("class,rank,id,name,total,raw_total")
+    assert len(lines) == 76
