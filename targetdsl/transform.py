@@ -14,6 +14,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+import attrs
 from lark import Token, Transformer
 
 from targetdsl import nodes as n
@@ -66,6 +67,17 @@ def span_of(children: list[Any]) -> Span:
     return first.to(last)
 
 
+@attrs.frozen
+class Closing:
+    """The `}` that ends a block: kept only so that the block's span ends there."""
+
+    span: Span
+
+
+def _inner(c: list[Any]) -> list[Any]:
+    return [x for x in c if not isinstance(x, Closing)]
+
+
 def _label(token: Token | None) -> str | None:
     return None if token is None else unquote(token)
 
@@ -110,6 +122,9 @@ def _names(children: list[Any]) -> tuple[str, ...]:
 class ToNodes(Transformer[Token, Any]):
     """One method per grammar rule; each returns a node (or a plain value)."""
 
+    def RBRACE(self, token: Token) -> Closing:  # noqa: N802 (called for the terminal of that name)
+        return Closing(token_span(token))
+
     # -- file structure
 
     def start(self, c: list[Any]) -> n.PolicyFile:
@@ -133,6 +148,7 @@ class ToNodes(Transformer[Token, Any]):
     # -- header
 
     def header(self, c: list[Any]) -> n.Header:
+        span, c = span_of(c), _inner(c)
         title = unquote(c[0])
         fields: dict[str, Any] = {}
         sources: list[str] = []
@@ -150,7 +166,7 @@ class ToNodes(Transformer[Token, Any]):
             scale=fields.get("scale"),
             rounding=fields.get("rounding"),
             sources=tuple(sources),
-            span=span_of(c),
+            span=span,
         )
 
     def year(self, c: list[Any]) -> n.Year:
@@ -175,7 +191,8 @@ class ToNodes(Transformer[Token, Any]):
     # -- classes, assessors, categories
 
     def unit_class(self, c: list[Any]) -> n.UnitClass:
-        return n.UnitClass(str(c[0]), _label(c[1]), tuple(c[2:]), span=span_of(c))
+        span, c = span_of(c), _inner(c)
+        return n.UnitClass(str(c[0]), _label(c[1]), tuple(c[2:]), span=span)
 
     def share(self, c: list[Any]) -> n.Share:
         name, amount = c
@@ -185,24 +202,28 @@ class ToNodes(Transformer[Token, Any]):
         return n.Assessor(str(c[0]), _label(c[1]), span=span_of(c))
 
     def category(self, c: list[Any]) -> n.Category:
-        return n.Category(str(c[0]), _label(c[1]), tuple(c[2:]), span=span_of(c))
+        span, c = span_of(c), _inner(c)
+        return n.Category(str(c[0]), _label(c[1]), tuple(c[2:]), span=span)
 
-    def _build_measure(self, kind: str, c: list[Any], points: Any, classes: Any, body: list[Any]) -> n.Measure:
-        return n.Measure(
-            kind, str(c[0]), _label(c[1]), points, tuple(classes or ()), tuple(body), span=span_of(c)
-        )
+    def _build_measure(self, kind: str, c: list[Any], points: Any, classes: Any, body: list[Any],
+                       span: Span) -> n.Measure:
+        return n.Measure(kind, str(c[0]), _label(c[1]), points, tuple(classes or ()), tuple(body), span=span)
 
     def indicator(self, c: list[Any]) -> n.Measure:
-        return self._build_measure("indicator", c, c[2], c[3], c[4:])
+        span, c = span_of(c), _inner(c)
+        return self._build_measure("indicator", c, c[2], c[3], c[4:], span)
 
     def items(self, c: list[Any]) -> n.Measure:
-        return self._build_measure("items", c, None, c[2], c[3:])
+        span, c = span_of(c), _inner(c)
+        return self._build_measure("items", c, None, c[2], c[3:], span)
 
     def subitem(self, c: list[Any]) -> n.Measure:
-        return self._build_measure("subitem", c, c[2], None, c[3:])
+        span, c = span_of(c), _inner(c)
+        return self._build_measure("subitem", c, c[2], None, c[3:], span)
 
     def assessed(self, c: list[Any]) -> n.Measure:
-        return self._build_measure("assessed", c, c[2], c[3], c[4:])
+        span, c = span_of(c), _inner(c)
+        return self._build_measure("assessed", c, c[2], c[3], c[4:], span)
 
     def points(self, c: list[Any]) -> Decimal:
         return _decimal(c[0])
@@ -263,7 +284,8 @@ class ToNodes(Transformer[Token, Any]):
     # -- rules
 
     def _build_rule(self, kind: str, c: list[Any]) -> n.Rule:
-        return n.Rule(kind, str(c[0]), _label(c[1]), tuple(c[2] or ()), tuple(c[3:]), span=span_of(c))
+        span, c = span_of(c), _inner(c)
+        return n.Rule(kind, str(c[0]), _label(c[1]), tuple(c[2] or ()), tuple(c[3:]), span=span)
 
     def veto(self, c: list[Any]) -> n.Rule:
         return self._build_rule("veto", c)
@@ -318,7 +340,8 @@ class ToNodes(Transformer[Token, Any]):
         return n.Amount(c[0], span=span_of(c))
 
     def money(self, c: list[Any]) -> n.Money:
-        return n.Money(tuple(c[1:]), span=span_of(c))
+        span, c = span_of(c), _inner(c)
+        return n.Money(tuple(c[1:]), span=span)
 
     def grade_money(self, c: list[Any]) -> n.GradeMoney:
         return n.GradeMoney(str(c[0]), _decimal(c[1]), span=span_of(c))
@@ -338,7 +361,8 @@ class ToNodes(Transformer[Token, Any]):
     # -- grades, ties, periods, constants
 
     def grades(self, c: list[Any]) -> n.Grades:
-        return n.Grades(tuple(c[1:]), span=span_of(c))
+        span, c = span_of(c), _inner(c)
+        return n.Grades(tuple(c[1:]), span=span)
 
     def band(self, c: list[Any]) -> n.Band:
         name, label, (op, low, high), quota = c
@@ -367,7 +391,8 @@ class ToNodes(Transformer[Token, Any]):
         return n.TieKey(str(c[0]), None if c[1] is None else str(c[1]), span=span_of(c))
 
     def periods(self, c: list[Any]) -> n.Periods:
-        return n.Periods(tuple(c[1:]), span=span_of(c))
+        span, c = span_of(c), _inner(c)
+        return n.Periods(tuple(c[1:]), span=span)
 
     def period(self, c: list[Any]) -> n.Period:
         name, label, through, weight = c
@@ -428,8 +453,8 @@ class ToNodes(Transformer[Token, Any]):
         return n.Call(str(function), tuple(a for a in args if a is not None), span=span_of(c))
 
     def bands(self, c: list[Any]) -> n.Bands:
-        subject, *arms = c
-        return n.Bands(subject, tuple(a for a in arms if a is not None), span=span_of(c))
+        span, (subject, *arms) = span_of(c), _inner(c)
+        return n.Bands(subject, tuple(a for a in arms if a is not None), span=span)
 
     def arm(self, c: list[Any]) -> n.Arm:
         return n.Arm(str(c[0]), c[1], c[2], span=span_of(c))
@@ -438,8 +463,8 @@ class ToNodes(Transformer[Token, Any]):
         return n.Arm("", None, c[0], span=span_of(c))
 
     def interpolate(self, c: list[Any]) -> n.Interpolate:
-        subject, *anchors = c
-        return n.Interpolate(subject, tuple(a for a in anchors if a is not None), span=span_of(c))
+        span, (subject, *anchors) = span_of(c), _inner(c)
+        return n.Interpolate(subject, tuple(a for a in anchors if a is not None), span=span)
 
     def anchor(self, c: list[Any]) -> n.Anchor:
         return n.Anchor(c[0], c[1], span=span_of(c))
