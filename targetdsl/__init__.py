@@ -9,6 +9,7 @@
 from targetdsl.api import Policy, Report, check_path, check_text, load_policy, parse_policy
 from targetdsl.data import DataError, DataProblem
 from targetdsl.diagnostics import Diagnostic, PolicyError, Severity, TargetdslError
+from targetdsl.formatter import FormatError, format_policy
 from targetdsl.interpreter import EvaluationError
 from targetdsl.results import Assessment, CarryOver, CategoryResult, MeasureResult, Step, UnitResult
 from targetdsl.source import Span
@@ -23,6 +24,7 @@ __all__ = [
     "DataProblem",
     "Diagnostic",
     "EvaluationError",
+    "FormatError",
     "MeasureResult",
     "Step",
     "UnitResult",
@@ -35,6 +37,7 @@ __all__ = [
     "__version__",
     "check_path",
     "check_text",
+    "format_policy",
     "load_policy",
     "parse_policy",
 ]

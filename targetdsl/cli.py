@@ -8,6 +8,7 @@ processed in the order given and diagnostics sorted by position.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import sys
@@ -18,6 +19,7 @@ from targetdsl.api import Report, check_path, load_policy
 from targetdsl.data import DataError
 from targetdsl.diagnostics import PolicyError
 from targetdsl.explain import render_json, render_text
+from targetdsl.formatter import FormatError, format_policy
 from targetdsl.interpreter import EvaluationError
 from targetdsl.results import Assessment
 from targetdsl.tables import render_assessment, render_csv, write_xlsx
@@ -62,6 +64,18 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--ledger", metavar="FILE", help="also write the carry-over ledger for next year")
     evaluate.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     evaluate.set_defaults(run=run_evaluate)
+
+    fmt = commands.add_parser(
+        "fmt",
+        help="rewrite policy files in the canonical layout",
+        description="Rewrite each file in the canonical layout, keeping every comment. The result is re-parsed "
+        "and compared before anything is written. With --check or --diff nothing is written; exit 1 when a "
+        "file is not formatted.",
+    )
+    fmt.add_argument("files", nargs="+", metavar="FILE", help="policy files (.tdsl)")
+    fmt.add_argument("--check", action="store_true", help="only report files that are not formatted")
+    fmt.add_argument("--diff", action="store_true", help="print what would change as a unified diff")
+    fmt.set_defaults(run=run_fmt)
 
     explain = commands.add_parser(
         "explain",
@@ -174,6 +188,45 @@ def run_explain(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render_text(unit, len(assessment.in_class(unit.unit_class))))
     return EXIT_OK
+
+
+def run_fmt(args: argparse.Namespace) -> int:
+    if _missing_files(args.files):
+        return EXIT_USAGE
+    unformatted = failed = 0
+    for path in args.files:
+        try:
+            with open(path, encoding="utf-8-sig") as handle:
+                original = handle.read()
+            formatted = format_policy(original, name=path)
+        except UnicodeDecodeError:
+            sys.stdout.write(f"{path}: error: not UTF-8 text\n")
+            failed += 1
+            continue
+        except PolicyError as exc:
+            sys.stdout.write(exc.render() + "\n")
+            failed += 1
+            continue
+        except FormatError as exc:
+            sys.stdout.write(f"error: {exc}\n")
+            failed += 1
+            continue
+        if formatted == original:
+            continue
+        unformatted += 1
+        if args.diff:
+            sys.stdout.writelines(difflib.unified_diff(
+                original.splitlines(keepends=True), formatted.splitlines(keepends=True),
+                fromfile=path, tofile=f"{path} (formatted)"))
+        elif args.check:
+            sys.stdout.write(f"{path}: not formatted\n")
+        else:
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(formatted)
+            sys.stdout.write(f"formatted {path}\n")
+    if failed:
+        return EXIT_FAILED
+    return EXIT_FAILED if unformatted and (args.check or args.diff) else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

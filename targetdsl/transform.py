@@ -180,13 +180,13 @@ class ToNodes(Transformer[Token, Any]):
 
     def rounding(self, c: list[Any]) -> n.Rounding:
         mode, places, stages = c
-        return n.Rounding(str(mode), _integer(places), tuple(stages or ()), span=span_of(c))
+        return n.Rounding(str(mode), _integer(places), _names(stages or []), span=span_of(c))
 
     def source(self, c: list[Any]) -> tuple[str, str]:
         return ("source", unquote(c[0]))
 
-    def name_list(self, c: list[Any]) -> tuple[str, ...]:
-        return _names(c)
+    def name_list(self, c: list[Any]) -> list[Token]:
+        return c  # tokens, so that the statement using them keeps their positions
 
     # -- classes, assessors, categories
 
@@ -229,7 +229,7 @@ class ToNodes(Transformer[Token, Any]):
         return _decimal(c[0])
 
     def for_classes(self, c: list[Any]) -> tuple[str, ...]:
-        return tuple(c[0])
+        return _names(c[0])
 
     # -- statements
 
@@ -273,7 +273,7 @@ class ToNodes(Transformer[Token, Any]):
         return n.Tally(c[0], c[1], span=span_of(c))
 
     def given(self, c: list[Any]) -> n.Given:
-        return n.Given(tuple(c[0]), span=span_of(c))
+        return n.Given(_names(c[0]), span=span_of(c))
 
     def rater(self, c: list[Any]) -> n.Rater:
         return n.Rater(str(c[0]), _decimal(c[1]), span=span_of(c))

@@ -1,0 +1,495 @@
+"""The formatter: one canonical layout for every policy, comments kept in place.
+
+`canonical_lines` prints a parsed file in the canonical layout, each
+output line remembering the source line it came from. `format_policy`
+then puts every comment back next to the code it was written beside
+(own-line comments before the next line of code, trailing comments after
+the line they followed), keeps single blank lines the author left inside
+blocks, separates top-level declarations by one blank line — and finally
+re-parses its own output and refuses (`FormatError`) unless the tree and
+the comments are unchanged. Formatting never changes meaning.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+from targetdsl import nodes as n
+from targetdsl.diagnostics import TargetdslError
+from targetdsl.parser import Comment, parse
+from targetdsl.source import NO_SPAN, Span, display_width
+
+INDENT = "    "
+
+# Expression precedence, loosest first.
+CONDITIONAL, OR, AND, NOT, COMPARE, SUM, PRODUCT, UNARY, ATOM = range(9)
+BINARY = {"or": OR, "and": AND, "+": SUM, "-": SUM, "*": PRODUCT, "/": PRODUCT}
+COMPARISONS = {">=", "<=", ">", "<", "==", "!="}
+
+
+class FormatError(TargetdslError):
+    """The formatter's output would not mean the same as its input (a bug; nothing is written)."""
+
+
+@attrs.define
+class Line:
+    depth: int
+    text: str
+    origin: int  # the source line it came from
+    closing: bool = False  # a line that is only `}`
+    opening: bool = False  # a line that ends with `{`
+    top: bool = False  # starts a top-level declaration
+    kind: str = ""  # for top-level lines: the declaration kind
+    single: bool = False  # a top-level declaration that fits on one line
+
+
+# ---------------------------------------------------------------- expressions
+
+Doc = list[tuple[int, str, int]]  # (extra depth, text, origin) — the first line is inline
+
+
+def _join(left: Doc, sep: str, right: Doc) -> Doc:
+    depth, text, origin = left[-1]
+    return left[:-1] + [(depth, text + sep + right[0][1], origin)] + right[1:]
+
+
+def _wrap(doc: Doc, before: str, after: str) -> Doc:
+    doc = list(doc)
+    depth, text, origin = doc[0]
+    doc[0] = (depth, before + text, origin)
+    depth, text, origin = doc[-1]
+    doc[-1] = (depth, text + after, origin)
+    return doc
+
+
+def _precedence(expr: n.Expr) -> int:
+    match expr:
+        case n.Conditional():
+            return CONDITIONAL
+        case n.Binary(op=op):
+            return COMPARE if op in COMPARISONS else BINARY[op]
+        case n.Unary(op="not"):
+            return NOT
+        case n.Unary():
+            return UNARY
+    return ATOM
+
+
+def number(value: Decimal, unit: str = "") -> str:
+    return format(value, "f") + {"percent": "%", "pp": "pp"}.get(unit, "")
+
+
+def quote(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return f'"{escaped}"'
+
+
+def expression(expr: n.Expr, minimum: int = CONDITIONAL) -> Doc:
+    """`expr` printed, parenthesised if its precedence is below `minimum`."""
+    doc = _expression(expr)
+    if _precedence(expr) < minimum:
+        return _wrap(doc, "(", ")")
+    return doc
+
+
+def _expression(expr: n.Expr) -> Doc:
+    line = expr.span.line
+    match expr:
+        case n.Number(value=value, unit=unit):
+            return [(0, number(value, unit), line)]
+        case n.Boolean(value=value):
+            return [(0, "true" if value else "false", line)]
+        case n.Date(value=value):
+            return [(0, value.isoformat(), line)]
+        case n.Name(name=name):
+            return [(0, name, line)]
+        case n.Call(function=function, args=args):
+            doc: Doc = [(0, function + "(", line)]
+            for index, arg in enumerate(args):
+                doc = _join(doc, ", " if index else "", expression(arg))
+            return _join(doc, "", [(0, ")", line)])
+        case n.Unary(op="not", operand=operand):
+            return _wrap(expression(operand, NOT), "not ", "")
+        case n.Unary(operand=operand):
+            return _wrap(expression(operand, UNARY), "-", "")
+        case n.Binary(op=op, left=left, right=right):
+            if op in COMPARISONS:
+                return _join(expression(left, SUM), f" {op} ", expression(right, SUM))
+            level = BINARY[op]
+            return _join(expression(left, level), f" {op} ", expression(right, level + 1))
+        case n.Conditional(test=test, then=then, otherwise=otherwise):
+            # A conditional inside `if` or `then` is bracketed for the reader; `else if` chains read as they are.
+            doc = _join(_wrap(expression(test, OR), "if ", ""), " then ", expression(then, OR))
+            return _join(doc, " else ", expression(otherwise))
+        case n.Bands(subject=subject, arms=arms):
+            doc = _join(_wrap(expression(subject), "bands ", ""), " {", [(0, "", line)])
+            for arm in arms:
+                head = "otherwise" if arm.op == "" or arm.bound is None else f"{arm.op} "
+                body: Doc = [(0, head, arm.span.line)]
+                if arm.bound is not None and arm.op != "":
+                    body = _join(body, "", expression(arm.bound))
+                body = _join(_join(body, ": ", expression(arm.value)), ",", [(0, "", 0)])
+                doc += [(depth + 1, text, origin) for depth, text, origin in body]
+            return doc + [(0, "}", expr.span.end_line)]
+        case n.Interpolate(subject=subject, anchors=anchors):
+            doc = _join(_wrap(expression(subject), "interpolate ", ""), " { ", [(0, "", line)])
+            for index, anchor in enumerate(anchors):
+                point = _join([(0, number(anchor.at.value, anchor.at.unit), line)], ": ", expression(anchor.value))
+                doc = _join(doc, ", " if index else "", point)
+            return _join(doc, " }", [(0, "", line)])
+    raise TypeError(f"not an expression: {expr!r}")
+
+
+# ----------------------------------------------------------------- printer
+
+
+class Printer:
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+
+    def emit(self, depth: int, text: str, origin: int, **flags: bool | str) -> Line:
+        # A statement made only of keywords (`drop extremes`) has no position: it follows its predecessor.
+        line = Line(depth, text, origin or self._previous_origin(), **flags)  # type: ignore[arg-type]
+        self.lines.append(line)
+        return line
+
+    def doc(self, depth: int, prefix: str, doc: Doc, origin: int, **flags: bool | str) -> None:
+        """A statement whose expression may span several lines (bands)."""
+        first = True
+        for extra, text, line_origin in _wrap(doc, prefix, ""):
+            if first:
+                self.emit(depth, text, origin, **flags)
+                first = False
+            else:
+                self.emit(depth + extra, text, line_origin or origin, closing=text == "}")
+
+    def block(self, depth: int, head: str, node_span: Span, body: list[object], **flags: bool | str) -> None:
+        self.emit(depth, head + " {", node_span.line, opening=True, **flags)
+        for statement in body:
+            self.statement(depth + 1, statement)
+        self.emit(depth, "}", node_span.end_line, closing=True)
+
+    # -- top level
+
+    def file(self, policy_file: n.PolicyFile) -> None:
+        if policy_file.extends is not None:
+            self.emit(0, f"extends {quote(policy_file.extends.path)}", policy_file.extends.span.line, top=True,
+                      kind="extends", single=True)
+        for item in policy_file.items:
+            self.top_level(item)
+
+    def top_level(self, item: object) -> None:
+        start = len(self.lines)
+        prefix = ""
+        declaration = item
+        if isinstance(item, n.Override):
+            prefix, declaration = "override ", item.declaration
+        if isinstance(declaration, n.Remove):
+            name = f" {declaration.name}" if declaration.name and declaration.name != declaration.kind else ""
+            self.emit(0, f"remove {declaration.kind}{name}", declaration.span.line)
+        else:
+            self.declaration(declaration, prefix)
+        first = self.lines[start]
+        first.top = True
+        first.kind = type(declaration).__name__ + (":" + prefix if prefix else "")
+        first.single = len(self.lines) - start == 1
+
+    def declaration(self, declaration: object, prefix: str) -> None:
+        match declaration:
+            case n.Header():
+                self.header(declaration, prefix)
+            case n.UnitClass(name=name, label=label, shares=shares):
+                self.block(0, f"{prefix}class {name}{_label(label)}", declaration.span, list(shares))
+            case n.Assessor(name=name, label=label):
+                self.emit(0, f"{prefix}assessor {name}{_label(label)}", declaration.span.line)
+            case n.Category(name=name, label=label, measures=measures):
+                self.block(0, f"{prefix}category {name}{_label(label)}", declaration.span, list(measures))
+            case n.Rule():
+                self.rule(0, declaration, prefix)
+            case n.Grades(bands=bands):
+                self.block(0, f"{prefix}grades", declaration.span, list(bands))
+            case n.Ties(keys=keys):
+                self.emit(0, f"{prefix}ties " + ", ".join(_tie(k) for k in keys), declaration.span.line)
+            case n.Periods(periods=periods):
+                self.block(0, f"{prefix}periods", declaration.span, list(periods))
+            case n.Const(name=name, expr=expr):
+                self.doc(0, f"{prefix}const {name} = ", expression(expr), declaration.span.line)
+            case n.Input():
+                self.input(0, declaration, prefix)
+            case _:
+                raise TypeError(f"not a declaration: {declaration!r}")
+
+    def header(self, header: n.Header, prefix: str) -> None:
+        self.emit(0, f"{prefix}policy {quote(header.title)} {{", header.span.line, opening=True)
+        if header.year is not None:
+            self.emit(1, f"year {header.year.value}", header.year.span.line)
+        if header.status is not None:
+            self.emit(1, f"status {header.status.value}", header.status.span.line)
+        if header.scale is not None:
+            self.emit(1, f"scale {number(header.scale.points)}", header.scale.span.line)
+        if header.rounding is not None:
+            rounding = header.rounding
+            stages = f" at {', '.join(rounding.stages)}" if rounding.stages else ""
+            self.emit(1, f"rounding {rounding.mode} {rounding.places}{stages}", rounding.span.line)
+        last = max((f.span.line for f in (header.year, header.status, header.scale, header.rounding) if f),
+                   default=header.span.line)
+        for source in header.sources:
+            self.emit(1, f"source {quote(source)}", last)
+        self.emit(0, "}", header.span.end_line, closing=True)
+
+    def rule(self, depth: int, rule: n.Rule, prefix: str) -> None:
+        head = f"{prefix}{rule.kind} {rule.name}{_label(rule.label)}{_for(rule.classes)}"
+        self.block(depth, head, rule.span, list(rule.body))
+
+    def measure(self, depth: int, measure: n.Measure) -> None:
+        points = f" points {number(measure.points)}" if measure.points is not None else ""
+        head = f"{measure.kind} {measure.name}{_label(measure.label)}{points}{_for(measure.classes)}"
+        self.block(depth, head, measure.span, list(measure.body))
+
+    def input(self, depth: int, node: n.Input, prefix: str = "") -> None:
+        text = f"{prefix}input {node.name}{_label(node.label)}: {node.type}"
+        doc: Doc = [(0, text, node.span.line)]
+        if node.missing is not None:
+            if node.missing.rule == "default" and node.missing.default is not None:
+                doc = _join(doc, " missing default ", expression(node.missing.default))
+            else:
+                doc = _join(doc, f" missing {node.missing.rule}", [(0, "", 0)])
+        if node.low is not None and node.high is not None:
+            doc = _join(doc, f" range {number(node.low.value, node.low.unit)} to "
+                             f"{number(node.high.value, node.high.unit)}", [(0, "", 0)])
+        if node.prorated:
+            doc = _join(doc, " prorated", [(0, "", 0)])
+        self.doc(depth, "", doc, node.span.line)
+
+    def statement(self, depth: int, statement: object) -> None:
+        line = getattr(statement, "span", NO_SPAN).line
+        match statement:
+            case n.Measure():
+                self.measure(depth, statement)
+            case n.Input():
+                self.input(depth, statement)
+            case n.Let(name=name, expr=expr):
+                self.doc(depth, f"let {name} = ", expression(expr), line)
+            case n.Score(expr=expr):
+                self.doc(depth, "score ", expression(expr), line)
+            case n.Completed(expr=expr):
+                self.doc(depth, "completed when ", expression(expr), line)
+            case n.Tally(done=done, total=total):
+                self.doc(depth, "tally ", _join(expression(done), " of ", expression(total)), line)
+            case n.Given(assessors=assessors):
+                self.emit(depth, "given by " + ", ".join(assessors), line)
+            case n.Rater(assessor=assessor, weight=weight):
+                self.emit(depth, f"by {assessor} weight {number(weight)}", line)
+            case n.DropExtremes():
+                self.emit(depth, "drop extremes", self._previous_origin())
+            case n.Scale(points=points):
+                self.emit(depth, f"scale {number(points)}", line)
+            case n.When(expr=expr):
+                self.doc(depth, "when ", expression(expr), line)
+            case n.Effects(effects=effects):
+                self.emit(depth, "effect " + ", ".join(_effect(e) for e in effects), line)
+            case n.Level(name=name, label=label, points=points, limit=limit):
+                up_to = f" up to {number(limit)}" if limit is not None else ""
+                self.emit(depth, f"level {name}{_label(label)} {number(points)}{up_to}", line)
+            case n.Cap(value=value):
+                self.emit(depth, f"cap {number(value)}", line)
+            case n.CarryOver(after=after):
+                self.emit(depth, f"carry over after {after.isoformat()}", line)
+            case n.Amount(expr=expr):
+                self.doc(depth, "amount ", expression(expr), line)
+            case n.Money(amounts=amounts):
+                self.block(depth, "money", statement.span, list(amounts))
+            case n.GradeMoney(grade=grade, amount=amount):
+                self.emit(depth, f"{grade} {number(amount)}", line)
+            case n.Reduce(percent=percent, expr=expr):
+                self.doc(depth, f"reduce {number(percent, 'percent')} when ", expression(expr), line)
+            case n.Eligible(expr=expr):
+                self.doc(depth, "eligible when ", expression(expr), line)
+            case n.Factor(expr=expr):
+                self.doc(depth, "factor ", expression(expr), line)
+            case n.Applies(target=target):
+                self.emit(depth, f"on {target}", line)
+            case n.Share(category=category, amount=amount, percent=percent):
+                self.emit(depth, f"{category} {number(amount, 'percent' if percent else '')}", line)
+            case n.Band():
+                self.emit(depth, _band(statement), line)
+            case n.Period(name=name, label=label, through=through, weight=weight):
+                weighted = f" weight {number(weight, 'percent')}" if weight is not None else ""
+                self.emit(depth, f"{name}{_label(label)} through month {through}{weighted}", line)
+            case _:
+                raise TypeError(f"not a statement: {statement!r}")
+
+    def _previous_origin(self) -> int:
+        return self.lines[-1].origin if self.lines else 0
+
+
+def _label(label: str | None) -> str:
+    return f" {quote(label)}" if label is not None else ""
+
+
+def _for(classes: tuple[str, ...]) -> str:
+    return f" for {', '.join(classes)}" if classes else ""
+
+
+def _tie(key: n.TieKey) -> str:
+    return key.key + (f" {key.direction}" if key.direction else "")
+
+
+def _effect(effect: n.Effect) -> str:
+    return {"grade": f"grade {effect.grade}", "cap_grade": f"cap grade {effect.grade}", "no_award": "no award",
+            "zero_score": "zero score"}[effect.kind]
+
+
+def _band(band: n.Band) -> str:
+    if band.op == "to":
+        rule = f"{number(band.low)} to {number(band.high)}"  # type: ignore[arg-type]
+    elif band.op == "otherwise":
+        rule = "otherwise"
+    else:
+        bound = band.low if band.op in (">=", ">") else band.high
+        rule = f"{band.op} {number(bound)}"  # type: ignore[arg-type]
+    quota = ""
+    if band.quota is not None:
+        quota = f" quota {number(band.quota, 'percent')}" + (f" round {band.quota_rounding}"
+                                                            if band.quota_rounding else "")
+    return f"{band.name}{_label(band.label)} {rule}{quota}"
+
+
+def canonical_lines(policy_file: n.PolicyFile) -> list[Line]:
+    printer = Printer()
+    printer.file(policy_file)
+    return printer.lines
+
+
+def canonical_text(policy_file: n.PolicyFile) -> str:
+    """The canonical text without comments or source-dependent blank lines (for hashing and diffs)."""
+    out: list[str] = []
+    for index, line in enumerate(canonical_lines(policy_file)):
+        if line.top and index:
+            out.append("")
+        out.append(INDENT * line.depth + line.text)
+    return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------ with comments
+
+
+def _blank_between(source_lines: list[str], after: int, before: int) -> bool:
+    """Whether the source has an empty line strictly between lines `after` and `before` (1-based)."""
+    return any(source_lines[i - 1].strip() == "" for i in range(max(after + 1, 1), min(before, len(source_lines) + 1)))
+
+
+def layout(policy_file: n.PolicyFile, comments: tuple[Comment, ...], text: str) -> str:
+    source_lines = text.splitlines()
+    lines = canonical_lines(policy_file)
+    own_line = [c for c in comments if source_lines[c.span.line - 1][: c.span.column - 1].strip() == ""]
+    trailing = [c for c in comments if c not in own_line]
+    # Each output item: (depth, text, source line, line or None for comments)
+    items: list[tuple[int, str, int, Line | None]] = []
+    tails_of: dict[int, str] = {}  # item index → trailing comment
+    pending = list(own_line)
+    tails = list(trailing)
+    for index, line in enumerate(lines):
+        while pending and pending[0].span.line < line.origin:
+            comment = pending.pop(0)
+            depth = line.depth + (1 if line.closing else 0)
+            items.append((depth, comment.text, comment.span.line, None))
+        text_out = line.text
+        next_origin = lines[index + 1].origin if index + 1 < len(lines) else None
+        attached = []
+        while tails and tails[0].span.line >= line.origin and (next_origin is None or tails[0].span.line < next_origin
+                                                                or next_origin < line.origin):
+            attached.append(tails.pop(0).text)
+        while tails and tails[0].span.line < line.origin:  # comments on lines the layout merged
+            attached.append(tails.pop(0).text)
+        if attached:
+            tails_of[len(items)] = " ".join(attached)
+        items.append((line.depth, text_out, line.origin, line))
+    for comment in pending + tails:
+        items.append((0, comment.text, comment.span.line, None))
+
+    out: list[str] = []
+    previous: tuple[int, str, int, Line | None] | None = None
+    columns = _comment_columns(items, tails_of, source_lines)
+    for index, item in enumerate(items):
+        depth, text_out, origin, current = item
+        if previous is not None:
+            prev_line = previous[3]
+            starts_top = _starts_top_level(items, index)
+            forced = starts_top and not _continues_run(items, index)
+            blank = _blank_between(source_lines, previous[2], origin)
+            after_open = prev_line is not None and prev_line.opening
+            before_close = current is not None and current.closing
+            if forced or (blank and not after_open and not before_close):
+                out.append("")
+        code = INDENT * depth + text_out
+        if index in tails_of:
+            code += " " * max(columns[index] - display_width(code), 2) + tails_of[index]
+        out.append(code)
+        previous = item
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _comment_columns(items: list[tuple[int, str, int, Line | None]], tails: dict[int, str],
+                     source_lines: list[str]) -> dict[int, int]:
+    """Trailing comments on consecutive lines line up, like a column in a table."""
+    columns: dict[int, int] = {}
+    run: list[int] = []
+
+    def close() -> None:
+        width = max(display_width(INDENT * items[i][0] + items[i][1]) for i in run) + 2
+        for i in run:
+            columns[i] = width
+        run.clear()
+
+    for index in range(len(items)):
+        if index in tails:
+            adjacent = run and run[-1] == index - 1 and not _blank_between(source_lines, items[index - 1][2],
+                                                                           items[index][2])
+            if run and not adjacent:
+                close()
+            run.append(index)
+        elif run:
+            close()
+    if run:
+        close()
+    return columns
+
+
+def _starts_top_level(items: list[tuple[int, str, int, Line | None]], index: int) -> bool:
+    """Item `index` is a top-level declaration's first line, or the first of the comments just before one."""
+    _, _, _, line = items[index]
+    if line is not None:
+        return line.top and not (index and items[index - 1][3] is None and items[index - 1][0] == 0)
+    if items[index][0] != 0 or (index and items[index - 1][3] is None):
+        return False
+    for _, _, _, following in items[index + 1:]:
+        if following is not None:
+            return following.top
+    return False
+
+
+def _continues_run(items: list[tuple[int, str, int, Line | None]], index: int) -> bool:
+    """One-line declarations of one kind (assessors, constants) stay together."""
+    current = next((line for _, _, _, line in items[index:] if line is not None), None)
+    previous = next((line for _, _, _, line in reversed(items[:index]) if line is not None), None)
+    if current is None or previous is None:
+        return False
+    previous_top = next((line for _, _, _, line in reversed(items[:index]) if line is not None and line.top), None)
+    return (current.single and previous_top is not None and previous_top.single and previous_top is previous
+            and previous_top.kind == current.kind and items[index][3] is not None)
+
+
+def format_policy(text: str, *, name: str = "<policy>") -> str:
+    """`text` in the canonical layout. Raises PolicyError for text that does not
+    parse, FormatError if the result would not mean the same (never expected)."""
+    parsed = parse(text, name)
+    formatted = layout(parsed.file, parsed.comments, text)
+    again = parse(formatted, name)
+    if again.file != parsed.file:
+        raise FormatError(f"{name}: formatting would change the policy's meaning; the file was left as it is")
+    if [c.text for c in again.comments] != [c.text for c in parsed.comments]:
+        raise FormatError(f"{name}: formatting would lose or reorder comments; the file was left as it is")
+    return formatted
