@@ -6,15 +6,24 @@
     2003
 """
 
-from targetdsl.api import Policy, Report, check_path, check_text, load_policy, parse_policy
+__version__ = "0.1.0"
+
+from targetdsl.api import (  # noqa: E402 (the version is read by api)
+    Policy,
+    Report,
+    check_path,
+    check_text,
+    diff_policies,
+    impact,
+    load_policy,
+    parse_policy,
+)
 from targetdsl.data import DataError, DataProblem
 from targetdsl.diagnostics import Diagnostic, PolicyError, Severity, TargetdslError
 from targetdsl.formatter import FormatError, format_policy
 from targetdsl.interpreter import EvaluationError
 from targetdsl.results import Assessment, CarryOver, CategoryResult, MeasureResult, Step, UnitResult
 from targetdsl.source import Span
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Assessment",
@@ -37,6 +46,8 @@ __all__ = [
     "__version__",
     "check_path",
     "check_text",
+    "diff_policies",
+    "impact",
     "format_policy",
     "load_policy",
     "parse_policy",

@@ -8,19 +8,34 @@ the diagnostics, which is what the command line and editors need.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, Union
 
 import attrs
 
+from targetdsl import __version__
 from targetdsl.checker import check
 from targetdsl.data import AwardWon, DataError, DataProblem, Unit, load_ledger, load_units, read_document
 from targetdsl.diagnostics import Diagnostic, PolicyError, render_all, sort_key
+from targetdsl.diff import PolicyDiff, diff_effective
 from targetdsl.engine import Engine, PeriodError
+from targetdsl.impact import Impact, compare
 from targetdsl.inheritance import Effective, Loaded, load_path, load_text
+from targetdsl.interpreter import EvaluationError
 from targetdsl.parser import Comment
-from targetdsl.results import Assessment, CarryOver
+from targetdsl.record import (
+    RECORD_VERSION,
+    canonical_json,
+    canonical_policy,
+    differences,
+    sha256_file,
+    sha256_text,
+    units_sha256,
+)
+from targetdsl.results import Assessment, CarryOver, Provenance
 from targetdsl.schema import Schema
 from targetdsl.schema import build as build_schema
 
@@ -66,17 +81,25 @@ class Policy:
     warnings: tuple[Diagnostic, ...] = attrs.field(eq=False)
     sources: dict[str, str] = attrs.field(eq=False, repr=False)
     schema: Schema = attrs.field(eq=False, repr=False)
+    sha256: str = attrs.field(eq=False)  # of the effective policy in canonical form
 
-    def load_units(self, data: UnitsSource, *, name: str = "<data>") -> list[Unit]:
-        """Validate unit data (a YAML/JSON path, a document, or a list of unit mappings).
+    @property
+    def source_hashes(self) -> tuple[tuple[str, str], ...]:
+        """Each file of the `extends` chain with the SHA-256 of its text."""
+        return tuple((f, sha256_text(self.sources[f])) for f in self.files if f in self.sources)
+
+    def load_units(self, data: UnitsSource, *, name: str = "<data>", lenient: bool = False,
+                   ignored: list[DataProblem] | None = None) -> list[Unit]:
+        """Validate unit data (a YAML/JSON/CSV/XLSX path, a document, or a list of unit mappings).
 
         Raises DataError listing every problem, each naming file, unit and field.
+        With `lenient`, data this policy does not declare is ignored and listed in `ignored`.
         """
         if isinstance(data, (str, os.PathLike)):
-            return load_units(self.schema, read_document(data), os.fspath(data))
+            return load_units(self.schema, read_document(data), os.fspath(data), lenient=lenient, ignored=ignored)
         if isinstance(data, list) and data and all(isinstance(u, Unit) for u in data):
             return list(data)
-        return load_units(self.schema, data, name)
+        return load_units(self.schema, data, name, lenient=lenient, ignored=ignored)
 
     def evaluate(
         self,
@@ -93,13 +116,17 @@ class Policy:
         for invalid data and EvaluationError if any unit cannot be scored;
         in either case nothing is returned.
         """
-        loaded = self.load_units(units)
+        return self._evaluate(self.load_units(units), period=period, carried_in=carried_in)
+
+    def _evaluate(self, loaded: list[Unit], *, period: str | None, carried_in: LedgerSource | None) -> Assessment:
         ledger = self._carried_in(carried_in)
         try:
             engine = Engine(self.schema, self.title, period=period, carried_in=ledger)
         except PeriodError as exc:
             raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
-        return engine.run(loaded)
+        provenance = Provenance(__version__, self.sha256, self.source_hashes, units_sha256(loaded), period,
+                                len(ledger))
+        return attrs.evolve(engine.run(loaded), provenance=provenance)
 
     def _carried_in(self, source: LedgerSource | None) -> list[tuple[str, AwardWon]]:
         if source is None:
@@ -147,7 +174,9 @@ def check_text(text: str, *, name: str = "<policy>", base: str | os.PathLike[str
 def _policy(report: Report) -> Policy:
     if not report.ok or report.effective is None:
         raise PolicyError(report.diagnostics, report.sources)
-    return Policy(report.effective, report.warnings, report.sources, build_schema(report.effective))
+    effective = report.effective
+    return Policy(effective, report.warnings, report.sources, build_schema(effective),
+                  sha256_text(canonical_policy(effective)))
 
 
 def load_policy(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None) -> Policy:
@@ -162,3 +191,85 @@ def load_policy(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | 
 def parse_policy(text: str, *, name: str = "<policy>", base: str | os.PathLike[str] | None = None) -> Policy:
     """Parse and check policy text. Raises PolicyError if it has errors."""
     return _policy(check_text(text, name=name, base=base))
+
+
+def _as_policy(policy: Policy | str | os.PathLike[str]) -> Policy:
+    return policy if isinstance(policy, Policy) else load_policy(policy)
+
+
+def diff_policies(old: Policy | str | os.PathLike[str], new: Policy | str | os.PathLike[str]) -> PolicyDiff:
+    """The semantic difference between two policies (their effective forms, after `extends`)."""
+    return diff_effective(_as_policy(old).effective, _as_policy(new).effective)
+
+
+def impact(
+    old: Policy | str | os.PathLike[str],
+    new: Policy | str | os.PathLike[str],
+    units: UnitsSource,
+    *,
+    period: str | None = None,
+    carried_in: LedgerSource | None = None,
+) -> Impact:
+    """Evaluate both policies on the same units and compare unit by unit.
+
+    Data that one version does not declare (e.g. an input the new version
+    adds) is ignored for that version and listed in the result.
+    """
+    before, after = _as_policy(old), _as_policy(new)
+    ignored_old: list[DataProblem] = []
+    ignored_new: list[DataProblem] = []
+    old_units = before.load_units(units, lenient=True, ignored=ignored_old)
+    new_units = after.load_units(units, lenient=True, ignored=ignored_new)
+    old_assessment = before._evaluate(old_units, period=period, carried_in=carried_in)
+    new_assessment = after._evaluate(new_units, period=period, carried_in=carried_in)
+    return compare(
+        old_assessment, new_assessment,
+        old_top=before.schema.grades[0].name if before.schema.grades else None,
+        new_top=after.schema.grades[0].name if after.schema.grades else None,
+        ignored_by_old=ignored_old, ignored_by_new=ignored_new,
+    )
+
+
+def verify_record(path: str | os.PathLike[str]) -> list[str]:
+    """Re-run a result record; every way it fails to reproduce (empty when it verifies).
+
+    Raises ValueError when the file is not a record at all.
+    """
+    try:
+        with open(path, encoding="utf-8") as handle:
+            record = json.load(handle)
+        base = Path(path).resolve().parent
+        policy_files = record["policy"]["files"]
+        data, carry = record["data"], record["carry_in"]
+    except (OSError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise ValueError(f"{os.fspath(path)}: not a readable record ({exc})") from None
+    if record.get("record") != RECORD_VERSION:
+        return [f"unknown record version {record.get('record')!r}"]
+    problems: list[str] = []
+    for entry in policy_files:
+        file = base / entry["path"]
+        if not file.is_file():
+            problems.append(f"{entry['path']}: missing")
+        elif sha256_text(file.read_text(encoding="utf-8-sig")) != entry["sha256"]:
+            problems.append(f"{entry['path']}: changed since the record was written (SHA-256 differs)")
+    for entry in [data, *([carry] if carry else [])]:
+        file = base / entry["path"]
+        if not file.is_file():
+            problems.append(f"{entry['path']}: missing")
+        elif sha256_file(file) != entry["sha256"]:
+            problems.append(f"{entry['path']}: changed since the record was written (SHA-256 differs)")
+    if problems:
+        return problems
+    try:
+        policy = load_policy(base / record["policy"]["path"])
+        assessment = policy.evaluate(base / data["path"], period=record["period"],
+                                     carried_in=base / carry["path"] if carry else None)
+    except (PolicyError, DataError, EvaluationError) as exc:
+        return [f"the recorded evaluation no longer runs: {exc}"]
+    if policy.sha256 != record["policy"]["sha256"]:
+        problems.append("the effective policy differs from the recorded one (canonical SHA-256 differs)")
+    result = assessment.to_json()
+    if sha256_text(canonical_json(result)) != record["result_sha256"]:
+        problems.append("the result differs from the recorded one:")
+        problems.extend("  " + line for line in differences(record["result"], result))
+    return problems

@@ -13,14 +13,16 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from targetdsl import __version__
-from targetdsl.api import Report, check_path, load_policy
+from targetdsl.api import Report, check_path, diff_policies, impact, load_policy, verify_record
 from targetdsl.data import DataError
 from targetdsl.diagnostics import PolicyError
 from targetdsl.explain import render_json, render_text
 from targetdsl.formatter import FormatError, format_policy
 from targetdsl.interpreter import EvaluationError
+from targetdsl.record import make_record
 from targetdsl.results import Assessment
 from targetdsl.tables import render_assessment, render_csv, write_xlsx
 
@@ -63,7 +65,32 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--explain", action="store_true", help="with --format json: include every explanation")
     evaluate.add_argument("--ledger", metavar="FILE", help="also write the carry-over ledger for next year")
     evaluate.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    evaluate.add_argument("--record", metavar="FILE", help="also write a record that `targetdsl verify` re-checks")
     evaluate.set_defaults(run=run_evaluate)
+
+    diff = commands.add_parser(
+        "diff",
+        help="semantic difference between two policies, and its impact on units",
+        description="Compare the effective policies (after `extends`) in the domain's terms; layout, comments "
+        "and declaration order are not changes. With --data, evaluate both on the same units and report "
+        "who gains or loses. Exit 0 when equivalent, 1 when different, 2 on error.",
+    )
+    diff.add_argument("old", metavar="OLD", help="the earlier policy")
+    diff.add_argument("new", metavar="NEW", help="the later policy")
+    diff.add_argument("--data", metavar="UNITS", help="unit data to evaluate both policies on")
+    diff.add_argument("--period", help="progress check for the impact report")
+    diff.add_argument("--carry-in", metavar="LEDGER", help="carry-over ledger for the impact report")
+    diff.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    diff.set_defaults(run=run_diff)
+
+    verify = commands.add_parser(
+        "verify",
+        help="re-run a result record and confirm it byte for byte",
+        description="Check the recorded policy and data files against their SHA-256, evaluate again, and "
+        "compare the result. Exit 0 when verified, 1 when anything differs (each difference is listed).",
+    )
+    verify.add_argument("record", metavar="RECORD", help="a record written by `evaluate --record`")
+    verify.set_defaults(run=run_verify)
 
     fmt = commands.add_parser(
         "fmt",
@@ -170,7 +197,49 @@ def run_evaluate(args: argparse.Namespace) -> int:
         _write(text, args.output)
     if args.ledger:
         _write(json.dumps(assessment.ledger_json(), ensure_ascii=False, indent=2) + "\n", args.ledger)
+    if args.record:
+        record = make_record(record_path=Path(args.record), policy_path=args.policy, data_path=args.data,
+                             carry_in=args.carry_in, period=args.period, result=assessment.to_json())
+        _write(json.dumps(record, ensure_ascii=False, indent=1) + "\n", args.record)
     return EXIT_OK
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    inputs = [args.old, args.new] + [p for p in (args.data, args.carry_in) if p]
+    if _missing_files(inputs):
+        return EXIT_USAGE
+    try:
+        old, new = load_policy(args.old), load_policy(args.new)
+        difference = diff_policies(old, new)
+        effect = impact(old, new, args.data, period=args.period, carried_in=args.carry_in) if args.data else None
+    except PolicyError as exc:
+        sys.stdout.write(exc.render() + "\n")
+        return EXIT_USAGE
+    except (DataError, EvaluationError) as exc:
+        sys.stdout.write(exc.render() + "\n")
+        return EXIT_USAGE
+    if args.format == "json":
+        document = difference.to_json()
+        if effect is not None:
+            document["impact"] = effect.to_json()
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(difference.render())
+        if effect is not None:
+            sys.stdout.write("\n" + effect.render())
+    return EXIT_OK if difference.equivalent else EXIT_FAILED
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    if _missing_files([args.record]):
+        return EXIT_USAGE
+    try:
+        outcome = verify_record(args.record)
+    except ValueError as exc:
+        sys.stderr.write(f"targetdsl: error: {exc}\n")
+        return EXIT_USAGE
+    sys.stdout.write("\n".join(outcome) + "\n" if outcome else f"verified: {args.record} reproduces byte for byte\n")
+    return EXIT_FAILED if outcome else EXIT_OK
 
 
 def run_explain(args: argparse.Namespace) -> int:

@@ -39,6 +39,9 @@ class _Marker:
     def __repr__(self) -> str:
         return self.name
 
+    def to_json(self) -> str:
+        return self.name.lower()
+
 
 NOT_APPLICABLE = _Marker("NOT_APPLICABLE")
 PEER_AVERAGE = _Marker("PEER_AVERAGE")
@@ -204,24 +207,38 @@ BOOLEAN_WORDS = {"true": True, "false": False, "yes": True, "no": False, "是": 
 class Validator:
     """Turns a raw document into typed units, collecting every problem."""
 
-    def __init__(self, schema: Schema, file: str):
+    def __init__(self, schema: Schema, file: str, *, lenient: bool = False):
         self.schema = schema
         self.file = file
+        self.lenient = lenient
         self.problems: list[DataProblem] = []
+        self.ignored: list[DataProblem] = []
         self.unit_label: str | None = None
+        self.year = schema.year  # the assessment year dates are checked against
 
     def problem(self, field: str | None, message: str) -> None:
         self.problems.append(DataProblem(self.file, self.unit_label, field, message))
+
+    def unknown(self, field: str | None, message: str) -> None:
+        """Data the policy does not ask for: an error, or (lenient, when comparing
+        two policies on one data set) noted and ignored."""
+        problem = DataProblem(self.file, self.unit_label, field, message)
+        (self.ignored if self.lenient else self.problems).append(problem)
 
     def units(self, document: Any) -> list[Unit]:
         if isinstance(document, Mapping):
             records = document.get("units")
             year = document.get("year")
-            if year is not None and self.schema.year is not None and _int(year) != self.schema.year:
-                self.problem("year", f"the data is for {year}, the policy for {self.schema.year}")
+            if year is not None and self.year is not None and _int(year) != self.year:
+                if self.lenient:
+                    # comparing policy versions on one year's data: that year's dates are the ones to check
+                    self.unknown("year", f"the data is for {year}, the policy for {self.year}")
+                    self.year = _int(year)
+                else:
+                    self.problem("year", f"the data is for {year}, the policy for {self.year}")
             unknown = set(document) - {"units", "year", "title"}
             for key in sorted(map(str, unknown)):
-                self.problem(key, "unknown top-level key (expected `units`, `year`, `title`)")
+                self.unknown(key, "unknown top-level key (expected `units`, `year`, `title`)")
         else:
             records = document
         if not isinstance(records, list):
@@ -255,7 +272,7 @@ class Validator:
         name = str(record.get("name") or unit_id)
         self.unit_label = unit_id if name == unit_id else f"{unit_id} ({name})"
         for key in sorted(set(map(str, record)) - UNIT_KEYS):
-            self.problem(key, f"unknown key; expected one of {', '.join(sorted(UNIT_KEYS))}")
+            self.unknown(key, f"unknown key; expected one of {', '.join(sorted(UNIT_KEYS))}")
         class_name = record.get("class")
         unit_class = self.schema.classes.get(str(class_name)) if class_name is not None else None
         if unit_class is None:
@@ -270,7 +287,7 @@ class Validator:
             given = _mapping(record.get(section), section, self)
             specs = {r.name: r for r in unit_class.rules_of(kind)}
             for name in sorted(set(given) - set(specs)):
-                self.problem(f"{section}.{name}", f"no {kind} `{name}` applies to class {unit_class.name}")
+                self.unknown(f"{section}.{name}", f"no {kind} `{name}` applies to class {unit_class.name}")
             for spec in specs.values():
                 raw = _mapping(given.get(spec.name), f"{section}.{spec.name}", self)
                 rules[(kind, spec.name)] = self.values(raw, spec.inputs, f"{section}.{spec.name}")
@@ -284,7 +301,7 @@ class Validator:
         specs = {m.name: m for m in unit_class.measures()}
         for name in sorted(set(given) - set(specs)):
             hint = "" if self.schema.measure(name) is None else f" (it does not apply to class {unit_class.name})"
-            self.problem(f"indicators.{name}", f"unknown indicator{hint}")
+            self.unknown(f"indicators.{name}", f"unknown indicator{hint}")
         result: dict[str, MeasureData] = {}
         for spec in specs.values():
             field = f"indicators.{spec.name}"
@@ -305,7 +322,7 @@ class Validator:
         mapping = _mapping(raw, field, self)
         allowed = set(spec.inputs) | {s.name for s in spec.subitems} | ({"given"} if spec.given_by else set())
         for key in sorted(set(mapping) - allowed):
-            self.problem(f"{field}.{key}", f"unknown input; `{spec.name}` takes {', '.join(sorted(allowed)) or 'none'}")
+            self.unknown(f"{field}.{key}", f"unknown input; `{spec.name}` takes {', '.join(sorted(allowed)) or 'none'}")
         values = self.values({k: v for k, v in mapping.items() if k in spec.inputs}, spec.inputs, field,
                              check_unknown=False)
         subitems = {
@@ -319,7 +336,7 @@ class Validator:
         mapping = _mapping(raw, field, self)
         allowed = set(spec.inputs) | ITEM_KEYS
         for key in sorted(set(mapping) - allowed):
-            self.problem(f"{field}.{key}", f"unknown input; items of `{spec.name}` take "
+            self.unknown(f"{field}.{key}", f"unknown input; items of `{spec.name}` take "
                          f"{', '.join(sorted(allowed))}")
         points = Decimal(1)
         if "points" in mapping:
@@ -338,7 +355,7 @@ class Validator:
         if raw is None:
             return None
         if not spec.given_by:
-            self.problem(f"{field}.given", f"`{spec.name}` takes no given scores")
+            self.unknown(f"{field}.given", f"`{spec.name}` takes no given scores")
             return None
         mapping = _mapping(raw, f"{field}.given", self)
         assessor = mapping.get("by")
@@ -358,7 +375,7 @@ class Validator:
         mapping = _mapping(raw, field, self)
         names = {r.assessor for r in spec.raters}
         for key in sorted(set(mapping) - names):
-            self.problem(f"{field}.{key}", f"`{key}` does not assess `{spec.name}`; its assessors are "
+            self.unknown(f"{field}.{key}", f"`{key}` does not assess `{spec.name}`; its assessors are "
                          f"{', '.join(sorted(names))}")
         ratings: dict[str, Decimal] = {}
         for rater in spec.raters:
@@ -381,7 +398,7 @@ class Validator:
         given = _mapping(raw, "bonuses", self)
         specs = {r.name: r for r in unit_class.rules_of("bonus")}
         for name in sorted(set(given) - set(specs)):
-            self.problem(f"bonuses.{name}", f"no bonus `{name}` applies to class {unit_class.name}")
+            self.unknown(f"bonuses.{name}", f"no bonus `{name}` applies to class {unit_class.name}")
         awards: list[AwardWon] = []
         for spec in specs.values():
             entries = given.get(spec.name)
@@ -408,7 +425,7 @@ class Validator:
         date = None
         if mapping.get("date") is not None:
             date = self.date(mapping["date"], f"{field}.date")
-            year = self.schema.year
+            year = self.year
             if date is not None and year is not None and not carried_in and not year <= date.year <= year + 1:
                 self.problem(f"{field}.date", f"{date} is outside the assessment year {year} "
                              f"(and the following year, when late awards are presented)")
@@ -425,7 +442,7 @@ class Validator:
                check_unknown: bool = True) -> dict[str, Value]:
         if check_unknown:
             for key in sorted(set(map(str, raw)) - set(specs)):
-                self.problem(f"{field}.{key}", "unknown input; the policy declares "
+                self.unknown(f"{field}.{key}", "unknown input; the policy declares "
                              + (", ".join(sorted(specs)) or "no inputs here"))
         values: dict[str, Value] = {}
         for spec in specs.values():
@@ -446,8 +463,8 @@ class Validator:
             return None
         if spec.type == "date":
             date = self.date(raw, field)
-            if date is not None and self.schema.year is not None and date.year != self.schema.year:
-                self.problem(field, f"{date} is outside the assessment year {self.schema.year}")
+            if date is not None and self.year is not None and date.year != self.year:
+                self.problem(field, f"{date} is outside the assessment year {self.year}")
                 return None
             return date
         number = self.number(raw, field)
@@ -561,12 +578,20 @@ def _mapping(raw: Any, field: str, validator: Validator) -> dict[str, Any]:
     return {str(k): v for k, v in raw.items()}
 
 
-def load_units(schema: Schema, document: Any, file: str) -> list[Unit]:
-    """Validate a raw document; raise DataError listing every problem."""
-    validator = Validator(schema, file)
+def load_units(schema: Schema, document: Any, file: str, *, lenient: bool = False,
+               ignored: list[DataProblem] | None = None) -> list[Unit]:
+    """Validate a raw document; raise DataError listing every problem.
+
+    With `lenient`, data the policy does not declare is ignored (and listed
+    in `ignored`) instead of refused: for evaluating two versions of a policy
+    on data written for one of them.
+    """
+    validator = Validator(schema, file, lenient=lenient)
     units = validator.units(document)
     if validator.problems:
         raise DataError(validator.problems)
+    if ignored is not None:
+        ignored.extend(validator.ignored)
     return units
 
 

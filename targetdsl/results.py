@@ -136,6 +136,23 @@ class CompletionRow:
 
 
 @attrs.frozen
+class Provenance:
+    """What a result was computed from. Carried by every Assessment."""
+
+    targetdsl: str
+    policy_sha256: str
+    sources: tuple[tuple[str, str], ...]  # (file, sha256 of its text)
+    units_sha256: str
+    period: str | None
+    carried_in: int  # number of carried-in awards
+
+    def to_json(self) -> dict[str, Any]:
+        return {"targetdsl": self.targetdsl, "policy_sha256": self.policy_sha256,
+                "sources": [{"file": f, "sha256": h} for f, h in self.sources],
+                "units_sha256": self.units_sha256, "period": self.period, "carried_in": self.carried_in}
+
+
+@attrs.frozen
 class Assessment:
     title: str
     year: int | None
@@ -144,6 +161,7 @@ class Assessment:
     units: tuple[UnitResult, ...]
     ledger: tuple[CarryOver, ...]
     completion: tuple[CompletionRow, ...]
+    provenance: Provenance | None = None
 
     def unit(self, unit_id: str) -> UnitResult:
         for unit in self.units:
@@ -179,6 +197,8 @@ class Assessment:
 
 def to_json(value: Any) -> Any:
     """attrs results → plain JSON values; decimals as exact strings."""
+    if hasattr(value, "to_json") and not isinstance(value, Assessment):
+        return value.to_json()
     if attrs.has(type(value)):
         return {field.name: to_json(getattr(value, field.name)) for field in attrs.fields(type(value))}
     if isinstance(value, bool) or value is None or isinstance(value, (int, str)):

@@ -1,0 +1,378 @@
+"""Semantic diff of two effective policies, in the domain's terms.
+
+Declarations are matched by kind and name, statements inside them by what
+they are (an input by its name, a level by its level, `score` by being
+the score), so layout, comments and declaration order never show up as
+changes. An indicator whose definition reappears unchanged under another
+name is reported as renamed; one that moved category, as moved. Every
+change carries the source locations on both sides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from targetdsl import nodes as n
+from targetdsl.formatter import INDENT, Printer, number
+from targetdsl.inheritance import Effective
+from targetdsl.source import Span
+
+
+@attrs.frozen
+class Change:
+    """One difference. `group` is where it belongs (`class 县区`, `category 定量指标`, `veto 计划生育`, …)."""
+
+    group: str
+    kind: str  # added, removed, changed, renamed, moved, weight
+    what: str
+    old: str | None
+    new: str | None
+    old_at: Span | None
+    new_at: Span | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "group": self.group,
+            "kind": self.kind,
+            "what": self.what,
+            "old": self.old,
+            "new": self.new,
+            "old_at": str(self.old_at) if self.old_at else None,
+            "new_at": str(self.new_at) if self.new_at else None,
+        }
+
+
+@attrs.frozen
+class PolicyDiff:
+    old_title: str
+    new_title: str
+    changes: tuple[Change, ...]
+
+    @property
+    def equivalent(self) -> bool:
+        return not self.changes
+
+    def to_json(self) -> dict[str, Any]:
+        return {"old": self.old_title, "new": self.new_title, "equivalent": self.equivalent,
+                "changes": [c.to_json() for c in self.changes]}
+
+    def render(self) -> str:
+        if not self.changes:
+            return f"{self.old_title} → {self.new_title}: no semantic change\n"
+        lines = [f"{self.old_title} → {self.new_title}: {len(self.changes)} change"
+                 + ("s" if len(self.changes) != 1 else "")]
+        group = None
+        for change in self.changes:
+            if change.group != group:
+                group = change.group
+                lines.append(f"\n{group}")
+            lines.append("  " + describe(change))
+            where = [f"was {change.old_at}" if change.old_at else "", f"now {change.new_at}" if change.new_at else ""]
+            lines.append("      " + ", ".join(w for w in where if w))
+        return "\n".join(lines) + "\n"
+
+
+def describe(change: Change) -> str:
+    if change.kind == "added":
+        return f"+ {change.what}: {change.new}"
+    if change.kind == "removed":
+        return f"- {change.what}: {change.old}"
+    if change.kind == "renamed":
+        return f"~ {change.what} renamed: {change.old} → {change.new}"
+    if change.kind == "moved":
+        return f"~ {change.what} moved: {change.old} → {change.new}"
+    return f"~ {change.what}: {change.old} → {change.new}"
+
+
+# ------------------------------------------------------------------ printing
+
+
+def show(statement: object) -> str:
+    """A statement or declaration as one line of canonical text."""
+    printer = Printer()
+    if isinstance(statement, n.Measure):
+        printer.measure(0, statement)
+    elif isinstance(statement, (n.UnitClass, n.Category, n.Rule, n.Grades, n.Periods, n.Header, n.Ties,
+                                n.Const, n.Assessor)):
+        printer.declaration(statement, "")
+    elif isinstance(statement, n.Input):
+        printer.input(0, statement)
+    else:
+        printer.statement(0, statement)
+    lines = [INDENT * line.depth + line.text for line in printer.lines]
+    if len(lines) == 1:
+        return lines[0]
+    return " ".join(line.strip() for line in lines)
+
+
+def statement_key(statement: object) -> tuple[str, ...]:
+    match statement:
+        case n.Input(name=name):
+            return ("input", name)
+        case n.Let(name=name):
+            return ("let", name)
+        case n.Rater(assessor=assessor):
+            return ("by", assessor)
+        case n.Level(name=name):
+            return ("level", name)
+        case n.Measure(name=name):
+            return ("subitem", name)
+        case n.Reduce(expr=expr):
+            return ("reduce", show(n.When(expr)))
+        case n.Money():
+            return ("money",)
+    return (type(statement).__name__.lower(),)
+
+
+STATEMENT_NAMES = {
+    "input": "input", "let": "let", "by": "assessor", "level": "award level", "subitem": "sub-item",
+    "reduce": "reduction", "money": "award money", "score": "scoring formula", "completed": "completed when",
+    "tally": "tally", "given": "given scores", "dropextremes": "drop extremes", "scale": "assessor scale",
+    "when": "condition", "effects": "effect", "cap": "cap", "carryover": "carry-over", "amount": "amount",
+    "eligible": "eligibility", "factor": "factor", "applies": "applies to",
+}
+
+
+def _what(key: tuple[str, ...]) -> str:
+    word = STATEMENT_NAMES.get(key[0], key[0])
+    if key[0] in ("input", "let", "by", "level", "subitem"):
+        return f"{word} `{key[1]}`"
+    return word
+
+
+# ------------------------------------------------------------------ diffing
+
+
+class Differ:
+    def __init__(self, old: Effective, new: Effective):
+        self.old = old
+        self.new = new
+        self.changes: list[Change] = []
+
+    def add(self, group: str, kind: str, what: str, old: str | None, new: str | None,
+            old_at: Span | None, new_at: Span | None) -> None:
+        self.changes.append(Change(group, kind, what, old, new, old_at, new_at))
+
+    def run(self) -> list[Change]:
+        self.header()
+        old_decls = _table(self.old.declarations)
+        new_decls = _table(self.new.declarations)
+        for kind in ("class", "assessor", "category", "input", "const", "veto", "bonus", "deduction", "award",
+                     "coefficient", "commendation", "grades", "ties", "periods"):
+            old_of = {k[1]: d for k, d in old_decls.items() if k[0] == kind}
+            new_of = {k[1]: d for k, d in new_decls.items() if k[0] == kind}
+            if kind == "class":
+                self.classes(old_of, new_of)
+            elif kind == "category":
+                self.categories(old_of, new_of)
+            else:
+                self.declarations(kind, old_of, new_of)
+        return self.changes
+
+    def header(self) -> None:
+        old, new = self.old.header, self.new.header
+        if old is None or new is None:
+            return
+        group = "policy header"
+        pairs = [
+            ("title", old.title, new.title),
+            ("year", old.year.value if old.year else None, new.year.value if new.year else None),
+            ("status", old.status.value if old.status else None, new.status.value if new.status else None),
+            ("scale", number(old.scale.points) if old.scale else "100",
+             number(new.scale.points) if new.scale else "100"),
+            ("rounding", _rounding(old.rounding), _rounding(new.rounding)),
+        ]
+        for what, before, after in pairs:
+            if before != after:
+                self.add(group, "changed", what, _text(before), _text(after), old.span, new.span)
+        for source in old.sources:
+            if source not in new.sources:
+                self.add(group, "removed", "source", source, None, old.span, new.span)
+        for source in new.sources:
+            if source not in old.sources:
+                self.add(group, "added", "source", None, source, old.span, new.span)
+
+    def classes(self, old: dict[str, Any], new: dict[str, Any]) -> None:
+        for name in _ordered(old, new):
+            group = f"class {name}"
+            before: Any = old.get(name)
+            after: Any = new.get(name)
+            if before is None:
+                self.add(group, "added", "class", None, show(after), None, after.span)
+                continue
+            if after is None:
+                self.add(group, "removed", "class", show(before), None, before.span, None)
+                continue
+            if before.label != after.label:
+                self.add(group, "changed", "label", _text(before.label), _text(after.label), before.span, after.span)
+            old_shares = {s.category: s for s in before.shares}
+            new_shares = {s.category: s for s in after.shares}
+            for category in _ordered(old_shares, new_shares):
+                a: Any = old_shares.get(category)
+                b: Any = new_shares.get(category)
+                if a is None:
+                    self.add(group, "added", f"category {category}", None, _share(b), None, b.span)
+                elif b is None:
+                    self.add(group, "removed", f"category {category}", _share(a), None, a.span, None)
+                elif a != b:
+                    self.add(group, "weight", category, _share(a), _share(b), a.span, b.span)
+
+    def categories(self, old: dict[str, Any], new: dict[str, Any]) -> None:
+        old_measures = {m.name: (c, m) for c in old.values() for m in c.measures}
+        new_measures = {m.name: (c, m) for c in new.values() for m in c.measures}
+        for name in _ordered(old, new):
+            before: Any = old.get(name)
+            after: Any = new.get(name)
+            group = f"category {name}"
+            if before is None:
+                self.add(group, "added", "category", None, f"category {name}", None, after.span)
+            elif after is None:
+                self.add(group, "removed", "category", f"category {name}", None, before.span, None)
+            elif before.label != after.label:
+                self.add(group, "changed", "label", _text(before.label), _text(after.label), before.span, after.span)
+        gone = {k: v for k, v in old_measures.items() if k not in new_measures}
+        fresh = {k: v for k, v in new_measures.items() if k not in old_measures}
+        for old_name, (_, old_measure) in list(gone.items()):
+            match = next((k for k, (_, m) in fresh.items() if _same_definition(old_measure, m)), None)
+            if match is not None:
+                new_category, new_measure = fresh.pop(match)
+                del gone[old_name]
+                self.add(f"category {new_category.name}", "renamed", f"{new_measure.kind} `{match}`", old_name, match,
+                         old_measure.span, new_measure.span)
+        for name, (category, measure) in gone.items():
+            self.add(f"category {category.name}", "removed", f"{measure.kind} `{name}`", show(measure), None,
+                     measure.span, None)
+        for name, (category, measure) in fresh.items():
+            self.add(f"category {category.name}", "added", f"{measure.kind} `{name}`", None, show(measure), None,
+                     measure.span)
+        for name in _ordered(old_measures, new_measures):
+            if name not in old_measures or name not in new_measures:
+                continue
+            (old_category, before), (new_category, after) = old_measures[name], new_measures[name]
+            group = f"category {new_category.name}"
+            if old_category.name != new_category.name:
+                self.add(group, "moved", f"{after.kind} `{name}`", f"category {old_category.name}",
+                         f"category {new_category.name}", before.span, after.span)
+            self.measure(group, before, after, f"{after.kind} `{name}`")
+
+    def measure(self, group: str, before: n.Measure, after: n.Measure, prefix: str) -> None:
+        for what, a, b in (("kind", before.kind, after.kind), ("label", before.label, after.label),
+                           ("points", before.points, after.points),
+                           ("classes", ", ".join(sorted(before.classes)) or "all",
+                            ", ".join(sorted(after.classes)) or "all")):
+            if a != b:
+                value_a = number(a) if isinstance(a, Decimal) else _text(a)
+                value_b = number(b) if isinstance(b, Decimal) else _text(b)
+                self.add(group, "changed", f"{prefix}: {what}", value_a, value_b, before.span, after.span)
+        self.bodies(group, prefix, before.body, after.body)
+
+    def bodies(self, group: str, prefix: str, before: Iterable[object], after: Iterable[object]) -> None:
+        old_statements = {statement_key(s): s for s in before}
+        new_statements = {statement_key(s): s for s in after}
+        for key in _ordered(old_statements, new_statements):
+            a: Any = old_statements.get(key)
+            b: Any = new_statements.get(key)
+            what = f"{prefix}: {_what(key)}" if prefix else _what(key)
+            if a is None:
+                self.add(group, "added", what, None, show(b), None, _span(b))
+            elif b is None:
+                self.add(group, "removed", what, show(a), None, _span(a), None)
+            elif isinstance(a, n.Measure) and isinstance(b, n.Measure):
+                self.measure(group, a, b, f"{prefix} sub-item `{a.name}`")
+            elif isinstance(a, n.Money) and isinstance(b, n.Money):
+                self.money(group, what, a, b)
+            elif a != b:
+                self.add(group, "changed", what, show(a), show(b), _span(a), _span(b))
+
+    def money(self, group: str, what: str, before: n.Money, after: n.Money) -> None:
+        old_amounts = {m.grade: m for m in before.amounts}
+        new_amounts = {m.grade: m for m in after.amounts}
+        for grade in _ordered(old_amounts, new_amounts):
+            a: Any = old_amounts.get(grade)
+            b: Any = new_amounts.get(grade)
+            if a != b:
+                self.add(group, "changed", f"{what} for {grade}", number(a.amount) if a else None,
+                         number(b.amount) if b else None, _span(a) if a else None, _span(b) if b else None)
+
+    def declarations(self, kind: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+        for name in _ordered(old, new):
+            before: Any = old.get(name)
+            after: Any = new.get(name)
+            group = kind if name == kind else f"{kind} {name}"
+            if before is None:
+                self.add(group, "added", kind, None, show(after), None, after.span)
+            elif after is None:
+                self.add(group, "removed", kind, show(before), None, before.span, None)
+            elif isinstance(before, n.Rule) and isinstance(after, n.Rule):
+                if before.label != after.label:
+                    self.add(group, "changed", "label", _text(before.label), _text(after.label), before.span,
+                             after.span)
+                if sorted(before.classes) != sorted(after.classes):
+                    self.add(group, "changed", "classes", ", ".join(before.classes) or "all",
+                             ", ".join(after.classes) or "all", before.span, after.span)
+                self.bodies(group, "", before.body, after.body)
+            elif isinstance(before, n.Grades) and isinstance(after, n.Grades):
+                self.keyed(group, "grade", {b.name: b for b in before.bands}, {b.name: b for b in after.bands})
+            elif isinstance(before, n.Periods) and isinstance(after, n.Periods):
+                self.keyed(group, "period", {p.name: p for p in before.periods},
+                           {p.name: p for p in after.periods})
+            elif before != after:
+                self.add(group, "changed", kind, show(before), show(after), before.span, after.span)
+
+    def keyed(self, group: str, word: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+        for name in _ordered(old, new):
+            a: Any = old.get(name)
+            b: Any = new.get(name)
+            if a is None:
+                self.add(group, "added", f"{word} {name}", None, show(b), None, b.span)
+            elif b is None:
+                self.add(group, "removed", f"{word} {name}", show(a), None, a.span, None)
+            elif a != b:
+                self.add(group, "changed", f"{word} {name}", show(a), show(b), a.span, b.span)
+
+
+def _table(declarations: Iterable[n.Declaration]) -> dict[tuple[str, str], Any]:
+    return {n.declaration_key(d): d for d in declarations if not isinstance(d, n.Header)}
+
+
+def _ordered(old: dict[Any, Any], new: dict[Any, Any]) -> list[Any]:
+    """Keys of both, in the new policy's order, then those only the old one has."""
+    return list(new) + [k for k in old if k not in new]
+
+
+def _same_definition(a: n.Measure, b: n.Measure) -> bool:
+    return (a.kind, a.points, tuple(sorted(a.classes)), _body_set(a.body)) == (
+        b.kind, b.points, tuple(sorted(b.classes)), _body_set(b.body))
+
+
+def _body_set(body: tuple[object, ...]) -> frozenset[tuple[tuple[str, ...], object]]:
+    return frozenset((statement_key(s), s) for s in body)
+
+
+def _rounding(rounding: n.Rounding | None) -> str:
+    if rounding is None:
+        return "half_up 2 at total (the default)"
+    return f"{rounding.mode} {rounding.places}" + (f" at {', '.join(rounding.stages)}" if rounding.stages else "")
+
+
+def _share(share: n.Share) -> str:
+    return number(share.amount, "percent" if share.percent else "")
+
+
+def _span(node: object) -> Span | None:
+    span = getattr(node, "span", None)
+    return span if isinstance(span, Span) and span.line > 0 else None
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def diff_effective(old: Effective, new: Effective) -> PolicyDiff:
+    old_title = old.header.title if old.header else "(old)"
+    new_title = new.header.title if new.header else "(new)"
+    return PolicyDiff(old_title, new_title, tuple(Differ(old, new).run()))
