@@ -17,6 +17,7 @@ from targetdsl.api import (  # noqa: E402 (the version is read by api)
     impact,
     load_policy,
     parse_policy,
+    verify_record,
 )
 from targetdsl.data import DataError, DataProblem
 from targetdsl.diagnostics import Diagnostic, PolicyError, Severity, TargetdslError
@@ -51,4 +52,5 @@ __all__ = [
     "format_policy",
     "load_policy",
     "parse_policy",
+    "verify_record",
 ]

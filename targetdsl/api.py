@@ -82,11 +82,8 @@ class Policy:
     sources: dict[str, str] = attrs.field(eq=False, repr=False)
     schema: Schema = attrs.field(eq=False, repr=False)
     sha256: str = attrs.field(eq=False)  # of the effective policy in canonical form
-
-    @property
-    def source_hashes(self) -> tuple[tuple[str, str], ...]:
-        """Each file of the `extends` chain with the SHA-256 of its text."""
-        return tuple((f, sha256_text(self.sources[f])) for f in self.files if f in self.sources)
+    # Each file of the `extends` chain, named relative to the policy's own directory, with the SHA-256 of its text.
+    source_hashes: tuple[tuple[str, str], ...] = attrs.field(eq=False)
 
     def load_units(self, data: UnitsSource, *, name: str = "<data>", lenient: bool = False,
                    ignored: list[DataProblem] | None = None) -> list[Unit]:
@@ -175,8 +172,20 @@ def _policy(report: Report) -> Policy:
     if not report.ok or report.effective is None:
         raise PolicyError(report.diagnostics, report.sources)
     effective = report.effective
-    return Policy(effective, report.warnings, report.sources, build_schema(effective),
-                  sha256_text(canonical_policy(effective)))
+    files = [f for f in effective.files if f in report.sources]
+    entry = Path(files[-1]) if files else None
+    names = {f: _stable_name(f, entry) for f in files}
+    hashes = tuple((names[f], sha256_text(report.sources[f])) for f in files)
+    return Policy(effective, report.warnings, report.sources, build_schema(effective, names),
+                  sha256_text(canonical_policy(effective)), hashes)
+
+
+def _stable_name(file: str, entry: Path | None) -> str:
+    """A source file's name that does not depend on the working directory: relative to the entry policy."""
+    path = Path(file)
+    if entry is None or not path.is_file() or not entry.is_file():
+        return file
+    return os.path.relpath(path.resolve(), entry.resolve().parent).replace(os.sep, "/")
 
 
 def load_policy(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None) -> Policy:
@@ -268,8 +277,10 @@ def verify_record(path: str | os.PathLike[str]) -> list[str]:
         return [f"the recorded evaluation no longer runs: {exc}"]
     if policy.sha256 != record["policy"]["sha256"]:
         problems.append("the effective policy differs from the recorded one (canonical SHA-256 differs)")
+    if sha256_text(canonical_json(record["result"])) != record["result_sha256"]:
+        problems.append("the recorded result does not match the record's own SHA-256: the record was edited")
     result = assessment.to_json()
-    if sha256_text(canonical_json(result)) != record["result_sha256"]:
+    if canonical_json(result) != canonical_json(record["result"]):
         problems.append("the result differs from the recorded one:")
         problems.extend("  " + line for line in differences(record["result"], result))
     return problems

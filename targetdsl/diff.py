@@ -179,16 +179,18 @@ class Differ:
             return
         group = "policy header"
         pairs = [
-            ("title", old.title, new.title),
-            ("year", old.year.value if old.year else None, new.year.value if new.year else None),
-            ("status", old.status.value if old.status else None, new.status.value if new.status else None),
+            ("title", old.title, new.title, old, new),
+            ("year", old.year.value if old.year else None, new.year.value if new.year else None, old.year, new.year),
+            ("status", old.status.value if old.status else None, new.status.value if new.status else None,
+             old.status, new.status),
             ("scale", number(old.scale.points) if old.scale else "100",
-             number(new.scale.points) if new.scale else "100"),
-            ("rounding", _rounding(old.rounding), _rounding(new.rounding)),
+             number(new.scale.points) if new.scale else "100", old.scale, new.scale),
+            ("rounding", _rounding(old.rounding), _rounding(new.rounding), old.rounding, new.rounding),
         ]
-        for what, before, after in pairs:
+        for what, before, after, old_node, new_node in pairs:
             if before != after:
-                self.add(group, "changed", what, _text(before), _text(after), old.span, new.span)
+                self.add(group, "changed", what, _text(before), _text(after), _span(old_node) or old.span,
+                         _span(new_node) or new.span)
         for source in old.sources:
             if source not in new.sources:
                 self.add(group, "removed", "source", source, None, old.span, new.span)

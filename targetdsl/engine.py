@@ -120,6 +120,7 @@ class Engine:
         by_measure: dict[str, dict[str, MeasureResult]] = {}
         for measure in spec.measures():
             scorer = MeasureScorer(measure, members, frames, self.fraction, self.schema.rounding, self.fail)
+            scorer.where = self.schema.where
             by_measure[measure.name] = scorer.run()
         drafts = [self.assess_unit(spec, unit, frames[unit.id], by_measure) for unit in members]
         ordered = self.rank(drafts)
@@ -159,7 +160,8 @@ class Engine:
                    else "no applicable measure")
             if factor != ONE:
                 how += f" × coefficient {text(factor)}"
-            steps.append(Step(f"category {category.label or category.name}", text(subtotal), str(category.span),
+            steps.append(Step(f"category {category.label or category.name}", text(subtotal),
+                              self.schema.where(category.span),
                               (how,), (), tuple(r.step for r in results)))
         applicable_points = sum((c.points for c in categories if c.applicable), ZERO)
         raw = sum((c.subtotal for c in categories), ZERO)
@@ -178,12 +180,13 @@ class Engine:
         for result, rule in zip(bonuses, spec.rules_of("bonus"), strict=True):
             notes = [f"counted: {c}" for c in result.counted] + [f"carried to next year: {c}" for c in
                                                                    result.carried_out]
-            steps.append(Step(f"bonus {rule.label or rule.name}", text(result.points), str(rule.span), tuple(notes)))
+            steps.append(Step(f"bonus {rule.label or rule.name}", text(result.points), self.schema.where(rule.span),
+                              tuple(notes)))
         deductions = ZERO
         for rule in spec.rules_of("deduction"):
             amount = self.deduction(rule, unit, frame)
             deductions += amount
-            steps.append(Step(f"deduction {rule.label or rule.name}", text(amount), str(rule.span)))
+            steps.append(Step(f"deduction {rule.label or rule.name}", text(amount), self.schema.where(rule.span)))
         total = self.rounded(CONTEXT.subtract(CONTEXT.add(raw, bonus), deductions), "total")
         steps.append(Step("total", text(total), None,
                           (f"{text(raw)} + bonus {text(bonus)} − deductions {text(deductions)}",)))
@@ -276,7 +279,7 @@ class Engine:
                 continue
             if hit and isinstance(effects, n.Effects):
                 fired.append(VetoResult(rule.name, rule.label, tuple(_effect(e) for e in effects.effects),
-                                        str(rule.span)))
+                                        self.schema.where(rule.span)))
         return fired
 
     # ------------------------------------------------------ ranking, grades
@@ -377,14 +380,15 @@ class Engine:
                 self.fail(unit, f"award {rule.name}", failure)
                 amount = ZERO
             money = amount if money is None else money + amount
-            steps.append(Step(f"award {rule.label or rule.name}", text(amount), str(rule.span), tuple(notes)))
+            steps.append(Step(f"award {rule.label or rule.name}", text(amount), self.schema.where(rule.span),
+                              tuple(notes)))
         commendations = []
         for rule in spec.rules_of("commendation"):
             when = rule.first(n.When)
             try:
                 if isinstance(when, n.When) and condition(when.expr, self.rule_frame(rule, unit, frame, context)):
                     commendations.append(rule.name)
-                    steps.append(Step(f"commendation {rule.label or rule.name}", "yes", str(rule.span)))
+                    steps.append(Step(f"commendation {rule.label or rule.name}", "yes", self.schema.where(rule.span)))
             except Failure as failure:
                 self.fail(unit, f"commendation {rule.name}", failure)
         return UnitResult(

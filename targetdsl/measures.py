@@ -20,6 +20,7 @@ from targetdsl.interpreter import Failure, Frame, NeedsPeerAverage, NotApplicabl
 from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, quantize, show, text
 from targetdsl.results import ItemResult, MeasureResult, Step
 from targetdsl.schema import InputSpec, MeasureSpec
+from targetdsl.source import Span
 
 
 @attrs.define
@@ -58,6 +59,7 @@ class MeasureScorer:
         self.fail = fail
         self.frames: dict[str, Frame] = {}
         self._peer_cache: dict[int, list[Decimal]] = {}
+        self.where: Callable[[Span], str] = str
 
     def run(self) -> dict[str, MeasureResult]:
         if self.spec.kind == "indicator":
@@ -123,7 +125,7 @@ class MeasureScorer:
             try:
                 earned = number(sub.score, sub_frame) if sub.score is not None else ZERO
             except NotApplicable:
-                children.append(Step(sub.label or sub.name, "not applicable", str(sub.span)))
+                children.append(Step(sub.label or sub.name, "not applicable", self.where(sub.span)))
                 continue
             done, total = self.completion(sub, sub_frame)
             completed += done
@@ -170,7 +172,8 @@ class MeasureScorer:
                 earned = self.round_indicator(earned)
                 done, total = self.completion(spec, frame)
             except NotApplicable as missing:
-                step = Step(self.item_label(item), "not applicable", str(spec.span), (f"`{missing}` is missing",))
+                step = Step(self.item_label(item), "not applicable", self.where(spec.span),
+                            (f"`{missing}` is missing",))
                 results.append(ItemResult(item.index, item.name, ZERO, None, 0, 0, step))
                 continue
             except NeedsPeerAverage as missing:
@@ -251,7 +254,7 @@ class MeasureScorer:
         return Step(
             label or spec.label or spec.name,
             f"{show(earned)} of {text(points if points is not None else spec.points)}",
-            str(spec.span),
+            self.where(spec.span),
             tuple(notes),
             tuple((k, _show(v)) for k, v in frame.used.items() if k != "points"),
         )
@@ -267,7 +270,7 @@ class MeasureScorer:
             value = "not applicable"
         notes = [f"{name} = {_show(v)}" for name, v in outcome.lets.items()] + outcome.notes
         step = Step(
-            spec.label or spec.name, value, str(spec.span), tuple(notes),
+            spec.label or spec.name, value, self.where(spec.span), tuple(notes),
             tuple((k, _show(v)) for k, v in outcome.inputs.items() if k != "points"),
             tuple(outcome.children) + tuple(i.step for i in outcome.items),
         )

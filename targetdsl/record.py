@@ -60,7 +60,8 @@ def relative(path: str | os.PathLike[str], base: Path) -> str:
 def make_record(*, record_path: Path, policy_path: str, data_path: str, carry_in: str | None,
                 period: str | None, result: dict[str, Any]) -> dict[str, Any]:
     base = record_path.resolve().parent
-    files = result["provenance"]["sources"]
+    policy_dir = Path(policy_path).resolve().parent
+    files = [{"file": policy_dir / f["file"], "sha256": f["sha256"]} for f in result["provenance"]["sources"]]
     return {
         "record": RECORD_VERSION,
         "policy": {"path": relative(policy_path, base), "sha256": result["provenance"]["policy_sha256"],

@@ -131,6 +131,12 @@ class Schema:
     rounding: n.Rounding
     scale: Decimal
     year: int | None
+    # Source file names as results show them: relative to the entry policy, whatever the working directory.
+    names: dict[str, str] = attrs.field(factory=dict)
+
+    def where(self, span: Span) -> str:
+        """A rule's location for results and explanations: `file:line:col`, the file named stably."""
+        return f"{self.names.get(span.file, span.file)}:{span.line}:{span.column}"
 
     def measure(self, name: str) -> MeasureSpec | None:
         for unit_class in self.classes.values():
@@ -144,7 +150,7 @@ DEFAULT_ROUNDING = n.Rounding("half_up", 2, ("total",))
 DEFAULT_TIES = (n.TieKey("total", "desc"), n.TieKey("id", "asc"))
 
 
-def build(effective: Effective) -> Schema:
+def build(effective: Effective, names: dict[str, str] | None = None) -> Schema:
     declarations = effective.declarations
     header = effective.header
     scale = header.scale.points if header and header.scale else HUNDRED
@@ -183,6 +189,7 @@ def build(effective: Effective) -> Schema:
         rounding=header.rounding if header and header.rounding else DEFAULT_ROUNDING,
         scale=scale,
         year=header.year.value if header and header.year else None,
+        names=dict(names or {}),
     )
 
 
