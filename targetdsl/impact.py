@@ -95,6 +95,13 @@ class Impact:
             f"impact on {len(self.units)} units: {gains} gain, {losses} lose, "
             f"{len(self.units) - gains - losses} unchanged; {len(self.grade_changes)} change grade",
         ]
+        for unit_class in dict.fromkeys(u.unit_class for u in self.units):
+            members = [u for u in self.units if u.unit_class == unit_class]
+            mean = sum((u.delta for u in members), Decimal(0)) / len(members)
+            up = sum(1 for u in members if u.delta > 0)
+            down = sum(1 for u in members if u.delta < 0)
+            lines.append(f"  {unit_class}: {len(members)} units, mean change {'+' if mean > 0 else ''}{two(mean)}, "
+                         f"{up} gain, {down} lose")
         if self.entered_top:
             lines.append(f"enter {self.new_top}: " + "、".join(u.name for u in self.entered_top))
         if self.left_top:
