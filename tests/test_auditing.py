@@ -108,3 +108,16 @@ def test_output_bytes_do_not_depend_on_the_hash_seed(command: list[str]) -> None
         assert result.returncode in (0, 1), result.stderr
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_the_committed_record_verifies() -> None:
+    """examples/lianyungang-2003/record.json was written by
+
+        targetdsl evaluate policies/lianyungang-2003.tdsl examples/lianyungang-2003/units.yaml \\
+            --carry-in examples/lianyungang-2003/carried-in.yaml --format json -o /dev/null \\
+            --record examples/lianyungang-2003/record.json
+
+    If an intended change alters results, this test names what changed;
+    re-run the command above to record the new results.
+    """
+    assert targetdsl.verify_record(ROOT / "examples/lianyungang-2003/record.json") == []
