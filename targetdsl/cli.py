@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from targetdsl import __version__
+from targetdsl import __version__, tester
 from targetdsl.api import Report, check_path, diff_policies, impact, load_policy, verify_record
 from targetdsl.data import DataError
 from targetdsl.diagnostics import PolicyError
@@ -91,6 +91,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("record", metavar="RECORD", help="a record written by `evaluate --record`")
     verify.set_defaults(run=run_verify)
+
+    test = commands.add_parser(
+        "test",
+        help="run the tests written beside policies (*.test.yaml)",
+        description="Run every *.test.yaml under the given paths (default: the current directory). A failure "
+        "shows expected against actual and the explanation of the actual value. Exit 1 when any test fails.",
+    )
+    test.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="test files or directories")
+    test.add_argument("--format", choices=("text", "json", "junit"), default="text", help="output format")
+    test.add_argument("--coverage", action="store_true",
+                      help="report which rules, branches, bands and vetoes the tests exercised, and which not")
+    test.set_defaults(run=run_test)
 
     fmt = commands.add_parser(
         "fmt",
@@ -240,6 +252,25 @@ def run_verify(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     sys.stdout.write("\n".join(outcome) + "\n" if outcome else f"verified: {args.record} reproduces byte for byte\n")
     return EXIT_FAILED if outcome else EXIT_OK
+
+
+def run_test(args: argparse.Namespace) -> int:
+    missing = [p for p in args.paths if not os.path.exists(p)]
+    for path in missing:
+        sys.stderr.write(f"targetdsl: error: {path}: no such file or directory\n")
+    if missing:
+        return EXIT_USAGE
+    if not tester.discover(args.paths):
+        sys.stderr.write("targetdsl: error: no *.test.yaml files found\n")
+        return EXIT_USAGE
+    outcome = tester.run(args.paths, coverage=args.coverage)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(tester.render_json(outcome), ensure_ascii=False, indent=2) + "\n")
+    elif args.format == "junit":
+        sys.stdout.write(tester.render_junit(outcome))
+    else:
+        sys.stdout.write(tester.render_text(outcome))
+    return EXIT_FAILED if outcome.failed else EXIT_OK
 
 
 def run_explain(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import attrs
 
+from targetdsl import cover
 from targetdsl import nodes as n
 from targetdsl.data import AwardWon, Unit, Value
 from targetdsl.interpreter import EvaluationError, EvaluationProblem, Failure, Frame, condition, number
@@ -238,10 +239,12 @@ class Engine:
             for award in sorted(won, key=lambda a: (a.date or datetime.date.min, a.level, a.name or "")):
                 described = _award(award)
                 if cutoff is not None and not award.carried_in and award.date is not None and award.date > cutoff:
+                    cover.hit(rule.span, f"bonus {rule.name}: award carried over")
                     carried_out.append(described)
                     self.ledger.append(CarryOver(unit.id, rule.name, award.level, award.name, award.date))
                     continue
                 level = levels[award.level]
+                cover.hit(level.span, f"award level {level.name} counted")
                 by_level[award.level] = by_level.get(award.level, ZERO) + level.points
                 counted.append(described + (" — carried in from last year" if award.carried_in else ""))
             points = ZERO
@@ -277,6 +280,7 @@ class Engine:
             except Failure as failure:
                 self.fail(unit, f"veto {rule.name}", failure)
                 continue
+            cover.hit(rule.span, f"veto {rule.name} {'fired' if hit else 'did not fire'}")
             if hit and isinstance(effects, n.Effects):
                 fired.append(VetoResult(rule.name, rule.label, tuple(_effect(e) for e in effects.effects),
                                         self.schema.where(rule.span)))
@@ -328,6 +332,7 @@ class Engine:
                             reason += f"; veto {veto.name} caps the grade at {cap}"
                             grade = next(g for g in self.schema.grades if g.name == cap)
             draft.grade, draft.reason = grade.name, reason
+            cover.hit(grade.band.span, f"grade {grade.name} given")
         size = len(ordered)
         for index, spec in enumerate(self.schema.grades):
             band = spec.band
@@ -337,7 +342,11 @@ class Engine:
                             band.quota_rounding or "down")
             holders = [d for d in ordered if d.grade == spec.name]
             below = ladder[index + 1] if index + 1 < len(ladder) else spec.name
+            if holders[allowed:]:
+                cover.hit(band.span, f"grade {spec.name}: quota applied")
+            below_band = next(g.band for g in self.schema.grades if g.name == below)
             for draft in holders[allowed:]:
+                cover.hit(below_band.span, f"grade {below} given")
                 draft.grade = below
                 draft.reason += (f"; {spec.name} is limited to {text(band.quota)}% of {size} units "
                                     f"= {allowed}, so ranked below the quota it gets {below}")
@@ -360,6 +369,7 @@ class Engine:
             try:
                 eligible_stmt = rule.first(n.Eligible)
                 if isinstance(eligible_stmt, n.Eligible) and not condition(eligible_stmt.expr, rule_frame):
+                    cover.hit(eligible_stmt.span, "not eligible")
                     eligible = False
                     notes.append(f"not eligible (line {eligible_stmt.span.line})")
                 if any("no award" in v.effects for v in vetoes):
@@ -372,10 +382,13 @@ class Engine:
                 reduction = ZERO
                 for reduce in rule.all(n.Reduce):
                     if condition(reduce.expr, rule_frame):
+                        cover.hit(reduce.span, "reduction applied")
                         reduction += reduce.percent
                         notes.append(f"reduced by {text(reduce.percent)}% (line {reduce.span.line})")
                 amount = CONTEXT.multiply(base, max(ZERO, HUNDRED - reduction)) / HUNDRED if eligible else ZERO
                 amount = self.rounded(amount, "money")
+                if amount > ZERO:
+                    cover.hit(rule.span, f"award {rule.name} paid")
             except Failure as failure:
                 self.fail(unit, f"award {rule.name}", failure)
                 amount = ZERO
@@ -388,6 +401,7 @@ class Engine:
             try:
                 if isinstance(when, n.When) and condition(when.expr, self.rule_frame(rule, unit, frame, context)):
                     commendations.append(rule.name)
+                    cover.hit(rule.span, f"commendation {rule.name} given")
                     steps.append(Step(f"commendation {rule.label or rule.name}", "yes", self.schema.where(rule.span)))
             except Failure as failure:
                 self.fail(unit, f"commendation {rule.name}", failure)

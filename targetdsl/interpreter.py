@@ -19,6 +19,7 @@ from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow
 
 import attrs
 
+from targetdsl import cover
 from targetdsl import nodes as n
 from targetdsl.data import NOT_APPLICABLE, Value, _Marker
 from targetdsl.diagnostics import TargetdslError
@@ -158,7 +159,9 @@ def _evaluate(expr: n.Expr, frame: Frame) -> Value:
         case n.Binary(op=op, left=left, right=right):
             return _binary(op, evaluate(left, frame), evaluate(right, frame), expr)
         case n.Conditional(test=test, then=then, otherwise=otherwise):
-            return evaluate(then if condition(test, frame) else otherwise, frame)
+            taken = condition(test, frame)
+            cover.hit(expr.span, "if: then" if taken else "if: else")
+            return evaluate(then if taken else otherwise, frame)
         case n.Call():
             return _call(expr, frame)
         case n.Bands():
@@ -266,13 +269,15 @@ def _peer_call(expr: n.Call, frame: Frame) -> Value:
 
 def _bands(expr: n.Bands, frame: Frame) -> Value:
     subject = evaluate(expr.subject, frame)
-    for arm in expr.arms:
+    for index, arm in enumerate(expr.arms):
         if arm.op == "" or arm.bound is None:
             frame.notes.append(f"bands: otherwise (line {arm.value.span.line})")
+            cover.hit(expr.span, "band otherwise")
             return evaluate(arm.value, frame)
         bound = evaluate(arm.bound, frame)
         if _binary(arm.op, subject, bound, n.Binary(arm.op, expr.subject, arm.bound, span=arm.span)):
             frame.notes.append(f"bands: {_show(subject)} {arm.op} {_show(bound)} (line {arm.span.line})")
+            cover.hit(expr.span, f"band {index + 1}")
             return evaluate(arm.value, frame)
     raise Failure("no band matched", expr.span)
 

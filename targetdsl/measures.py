@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import attrs
 
+from targetdsl import cover
 from targetdsl import nodes as n
 from targetdsl.data import NOT_APPLICABLE, PEER_AVERAGE, GivenScore, Item, MeasureData, Unit, Value
 from targetdsl.interpreter import Failure, Frame, NeedsPeerAverage, NotApplicable, condition, evaluate, number
@@ -128,6 +129,7 @@ class MeasureScorer:
                 children.append(Step(sub.label or sub.name, "not applicable", self.where(sub.span)))
                 continue
             done, total = self.completion(sub, sub_frame)
+            cover.hit(sub.span, f"subitem {sub.name} scored")
             completed += done
             counted += total
             sub_earned += earned
@@ -262,6 +264,8 @@ class MeasureScorer:
     def result(self, outcome: Scored) -> MeasureResult:
         spec = self.spec
         applicable = outcome.earned is not None
+        if applicable:
+            cover.hit(spec.span, f"{spec.kind} {spec.name} scored")
         earned = outcome.earned if outcome.earned is not None else ZERO
         available = outcome.available if applicable else ZERO
         if applicable:

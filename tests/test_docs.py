@@ -73,6 +73,17 @@ def test_doc_data_example(page: Path, mode: str, body: str) -> None:
 
     policy = targetdsl.parse_policy(prelude(page), name=page.name)
     document = parse_yaml(body)
+    if mode == "tests":
+        import tempfile
+
+        from targetdsl import tester
+
+        with tempfile.TemporaryDirectory() as directory:
+            (Path(directory) / "policy.tdsl").write_text(prelude(page), encoding="utf-8")
+            (Path(directory) / "policy.test.yaml").write_text(body, encoding="utf-8")
+            outcome = tester.run([directory])
+        assert outcome.results and outcome.failed == 0, tester.render_text(outcome)
+        return
     if mode == "errors":
         with pytest.raises(targetdsl.DataError) as caught:
             policy.evaluate(document)

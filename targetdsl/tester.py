@@ -1,0 +1,283 @@
+"""Policy tests: expected outcomes written beside a policy, run by `targetdsl test`.
+
+A test file `<name>.test.yaml` names its policy and lists tests; each
+gives unit data (a file or inline units) and what the author expects: a
+unit's total, category subtotals, indicator scores, grade, rank, vetoes,
+bonus, money, eligibility; the carry-over ledger; or a data error. A
+failure shows expected against actual with the explanation of the actual
+value. With coverage, every decision the tests exercised is collected.
+See docs/testing.md.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import attrs
+
+from targetdsl import cover
+from targetdsl.api import Policy, load_policy
+from targetdsl.data import DataError, parse_yaml
+from targetdsl.diagnostics import PolicyError
+from targetdsl.explain import render_step
+from targetdsl.interpreter import EvaluationError
+from targetdsl.numeric import text
+from targetdsl.results import Assessment, Step, UnitResult
+
+UNIT_FIELDS = ("total", "raw_total", "bonus", "deductions", "money", "grade", "rank", "eligible", "vetoes",
+               "subtotals", "measures", "commendations", "items", "completed_items")
+
+
+@attrs.frozen
+class Mismatch:
+    field: str
+    expected: str
+    actual: str
+    why: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class TestResult:
+    file: str
+    name: str
+    mismatches: tuple[Mismatch, ...]
+    error: str | None = None  # the test itself could not run (bad test file, broken policy)
+
+    @property
+    def passed(self) -> bool:
+        return not self.mismatches and self.error is None
+
+
+@attrs.frozen
+class RunResult:
+    results: tuple[TestResult, ...]
+    coverage: dict[str, cover.CoverageReport]
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for r in self.results if not r.passed)
+
+
+def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(path.rglob("*.test.yaml")))
+        elif path.is_file():
+            files.append(path)
+    return list(dict.fromkeys(files))
+
+
+def run(paths: Iterable[str | os.PathLike[str]], *, coverage: bool = False) -> RunResult:
+    results: list[TestResult] = []
+    reports: dict[str, cover.CoverageReport] = {}
+    for file in discover(paths):
+        recorder = cover.Recorder() if coverage else None
+        token = cover.current.set(recorder)
+        try:
+            policy, file_results = run_file(file)
+        finally:
+            cover.current.reset(token)
+        results.extend(file_results)
+        if recorder is not None and policy is not None:
+            reports[str(file)] = cover.report(policy.effective, recorder.hits)
+    return RunResult(tuple(results), reports)
+
+
+def run_file(file: Path) -> tuple[Policy | None, list[TestResult]]:
+    shown = str(file)
+    try:
+        document = parse_yaml(file.read_text(encoding="utf-8-sig"))
+        policy_path = file.parent / document["policy"]
+        tests = document["tests"]
+        if not isinstance(tests, list):
+            raise TypeError("`tests` must be a list")
+    except (OSError, UnicodeDecodeError, KeyError, TypeError) as exc:
+        return None, [TestResult(shown, "(file)", (), f"not a test file: {exc}")]
+    except Exception as exc:  # YAML errors carry their own position
+        return None, [TestResult(shown, "(file)", (), f"not a test file: {exc}")]
+    try:
+        policy = load_policy(policy_path)
+    except PolicyError as exc:
+        return None, [TestResult(shown, "(policy)", (), f"the policy has errors:\n{exc.render()}")]
+    return policy, [run_test(policy, file, index, test) for index, test in enumerate(tests, start=1)]
+
+
+def run_test(policy: Policy, file: Path, index: int, test: dict[str, Any]) -> TestResult:
+    name = str(test.get("name") or f"test {index}")
+    shown = str(file)
+    if "data" in test:
+        units: Any = file.parent / test["data"]
+    else:
+        units = {"units": test.get("units", [])}
+    carry_in = file.parent / test["carry_in"] if test.get("carry_in") else None
+    expected_error = test.get("expect_error")
+    try:
+        assessment = policy.evaluate(units, period=test.get("period"), carried_in=carry_in)
+    except (DataError, EvaluationError) as exc:
+        message = exc.render()
+        if expected_error is not None and str(expected_error) in message:
+            return TestResult(shown, name, ())
+        if expected_error is not None:
+            return TestResult(shown, name, (Mismatch("error", str(expected_error), message),))
+        return TestResult(shown, name, (), f"the data cannot be evaluated:\n{message}")
+    if expected_error is not None:
+        return TestResult(shown, name, (Mismatch("error", str(expected_error), "no error: the data evaluated"),))
+    return TestResult(shown, name, tuple(compare(assessment, test.get("expect") or {})))
+
+
+def compare(assessment: Assessment, expect: dict[str, Any]) -> list[Mismatch]:
+    mismatches: list[Mismatch] = []
+    for unit_id, fields in (expect.get("units") or {}).items():
+        try:
+            unit = assessment.unit(str(unit_id))
+        except KeyError:
+            mismatches.append(Mismatch(f"{unit_id}", "a unit", "no such unit in the data"))
+            continue
+        for field, wanted in fields.items():
+            mismatches.extend(compare_field(unit, str(field), wanted))
+    if "completion" in expect:
+        wanted_rows = expect["completion"] or {}
+        actual_rows = {f"{r.unit_class}/{r.category}": [r.items, r.completed] for r in assessment.completion}
+        actual_rows["all"] = [assessment.total_items, assessment.total_completed]
+        for key, value in wanted_rows.items():
+            if actual_rows.get(str(key)) != list(value):
+                mismatches.append(Mismatch(f"completion.{key}", _plain(list(value)),
+                                           _plain(actual_rows.get(str(key), "no such row"))))
+    if "ledger" in expect:
+        actual = [{"unit": c.unit, "name": c.name} for c in assessment.ledger]
+        wanted = [{"unit": str(e.get("unit")), "name": e.get("name")} for e in expect["ledger"] or []]
+        if actual != wanted:
+            mismatches.append(Mismatch("ledger", _plain(wanted), _plain(actual)))
+    return mismatches
+
+
+def compare_field(unit: UnitResult, field: str, wanted: Any) -> list[Mismatch]:
+    where = f"{unit.id}.{field}"
+    if field == "subtotals":
+        return [m for category, value in wanted.items()
+                for m in _number(f"{where}.{category}", value, unit.subtotal(str(category)),
+                                 _steps(unit, f"category {_category_label(unit, str(category))}"))]
+    if field == "measures":
+        found: list[Mismatch] = []
+        for name, value in wanted.items():
+            measure = next((m for m in unit.measures if m.name == name), None)
+            if measure is None:
+                found.append(Mismatch(f"{where}.{name}", str(value), "no such indicator for this unit"))
+                continue
+            actual = measure.earned if measure.applicable else None
+            found.extend(_number(f"{where}.{name}", value, actual, tuple(render_step(measure.step, 0))))
+        return found
+    if field == "vetoes":
+        actual_vetoes = [v.name for v in unit.vetoes]
+        if sorted(actual_vetoes) != sorted(wanted or []):
+            return [Mismatch(where, _plain(wanted), _plain(actual_vetoes), _steps(unit, "veto "))]
+        return []
+    if field == "commendations":
+        if sorted(unit.commendations) != sorted(wanted or []):
+            return [Mismatch(where, _plain(wanted), _plain(list(unit.commendations)))]
+        return []
+    if field in ("grade", "rank", "eligible", "items", "completed_items"):
+        actual_value = getattr(unit, field)
+        if actual_value != wanted:
+            why = (unit.grade_reason,) if field == "grade" else _steps(unit, "rank in class")
+            return [Mismatch(where, _plain(wanted), _plain(actual_value), why)]
+        return []
+    if field in ("total", "raw_total", "bonus", "deductions", "money"):
+        prefix = {"bonus": "bonus ", "deductions": "deduction ", "money": "award "}.get(field, "total")
+        return _number(where, wanted, getattr(unit, field), _steps(unit, prefix))
+    return [Mismatch(where, _plain(wanted), f"unknown field; expected one of {', '.join(UNIT_FIELDS)}")]
+
+
+def _number(where: str, wanted: Any, actual: Decimal | None, why: tuple[str, ...]) -> list[Mismatch]:
+    if wanted is None:
+        return [] if actual is None else [Mismatch(where, "not applicable", text(actual), why)]
+    try:
+        expected = Decimal(str(wanted))
+    except InvalidOperation:
+        return [Mismatch(where, str(wanted), "expected a number in the test")]
+    if actual is None or actual != expected:
+        return [Mismatch(where, text(expected), "not applicable" if actual is None else text(actual), why)]
+    return []
+
+
+def _category_label(unit: UnitResult, name: str) -> str:
+    category = next((c for c in unit.categories if c.name == name), None)
+    return (category.label or category.name) if category else name
+
+
+def _steps(unit: UnitResult, prefix: str) -> tuple[str, ...]:
+    lines: list[str] = []
+    for step in unit.explanation:
+        if step.what.startswith(prefix):
+            lines.extend(render_step(_shallow(step), 0))
+    return tuple(lines)
+
+
+def _shallow(step: Step) -> Step:
+    return attrs.evolve(step, children=tuple(attrs.evolve(c, children=()) for c in step.children))
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return text(value)
+    return str(value)
+
+
+# ---------------------------------------------------------------- reports
+
+
+def render_text(outcome: RunResult) -> str:
+    lines: list[str] = []
+    for result in outcome.results:
+        status = "PASS" if result.passed else ("ERROR" if result.error else "FAIL")
+        lines.append(f"{status} {result.file}: {result.name}")
+        if result.error:
+            lines.extend("    " + line for line in result.error.splitlines())
+        for mismatch in result.mismatches:
+            lines.append(f"    {mismatch.field}: expected {mismatch.expected}, got {mismatch.actual}")
+            if mismatch.why:
+                lines.append("      why:")
+                lines.extend("        " + line for line in mismatch.why)
+    passed = len(outcome.results) - outcome.failed
+    lines.append(f"\n{passed} passed, {outcome.failed} failed")
+    for file, report in outcome.coverage.items():
+        lines.append(f"\n{file}")
+        lines.append(report.render().rstrip("\n"))
+    return "\n".join(lines) + "\n"
+
+
+def render_json(outcome: RunResult) -> dict[str, Any]:
+    return {
+        "tests": [
+            {"file": r.file, "name": r.name, "passed": r.passed, "error": r.error,
+             "mismatches": [attrs.asdict(m) for m in r.mismatches]}
+            for r in outcome.results
+        ],
+        "passed": len(outcome.results) - outcome.failed,
+        "failed": outcome.failed,
+        "coverage": {file: report.to_json() for file, report in outcome.coverage.items()},
+    }
+
+
+def render_junit(outcome: RunResult) -> str:
+    cases = []
+    for result in outcome.results:
+        head = f"<testcase classname={quoteattr(result.file)} name={quoteattr(result.name)}"
+        if result.passed:
+            cases.append(head + "/>")
+            continue
+        body = result.error or "\n".join(f"{m.field}: expected {m.expected}, got {m.actual}" for m in result.mismatches)
+        tag = "error" if result.error else "failure"
+        cases.append(f"{head}><{tag} message={quoteattr(body.splitlines()[0])}>{escape(body)}</{tag}></testcase>")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<testsuite name="targetdsl" tests="{len(outcome.results)}" failures="{outcome.failed}">\n  '
+            + "\n  ".join(cases) + "\n</testsuite>\n")
