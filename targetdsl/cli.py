@@ -104,6 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
                       help="report which rules, branches, bands and vetoes the tests exercised, and which not")
     test.set_defaults(run=run_test)
 
+    lsp = commands.add_parser(
+        "lsp",
+        help="run the language server over stdio (for editors)",
+        description="A Language Server Protocol server over standard input and output: diagnostics, hover, "
+        "go to definition, completion, formatting and an outline. See docs/editors.md.",
+    )
+    lsp.set_defaults(run=run_lsp)
+
     fmt = commands.add_parser(
         "fmt",
         help="rewrite policy files in the canonical layout",
@@ -271,6 +279,13 @@ def run_test(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(tester.render_text(outcome))
     return EXIT_FAILED if outcome.failed else EXIT_OK
+
+
+def run_lsp(args: argparse.Namespace) -> int:
+    from targetdsl.lsp import main as serve
+
+    serve()
+    return EXIT_OK
 
 
 def run_explain(args: argparse.Namespace) -> int:

@@ -1,0 +1,325 @@
+"""`targetdsl lsp`: a language server over stdio for editors.
+
+Diagnostics as the author types (the checker's, with codes and hints);
+hover on a name shows its definition — points, weights per class, the file
+it is inherited from through `extends`; go to definition (across `extends`
+files); completion of keywords and declared names; whole-document
+formatting; an outline of classes, categories, indicators and rules.
+
+Positions: LSP counts UTF-16 code units, targetdsl counts code points;
+they agree for every character of the Basic Multilingual Plane, which
+holds all CJK ideographs in common use.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+
+from targetdsl import __version__
+from targetdsl import nodes as n
+from targetdsl.api import Report, check_text
+from targetdsl.diagnostics import Diagnostic, PolicyError, Severity
+from targetdsl.formatter import FormatError, format_policy
+from targetdsl.functions import FUNCTIONS
+from targetdsl.inheritance import Effective
+from targetdsl.source import Span
+
+KEYWORDS = sorted({
+    "policy", "year", "status", "draft", "adopted", "scale", "rounding", "at", "source", "extends", "override",
+    "remove", "class", "assessor", "category", "indicator", "items", "subitem", "assessed", "points", "for",
+    "input", "missing", "default", "range", "to", "prorated", "let", "score", "completed", "when", "tally", "of",
+    "given", "by", "weight", "drop", "extremes", "veto", "effect", "grade", "cap", "no", "award", "zero", "bonus",
+    "level", "up", "carry", "over", "after", "deduction", "amount", "money", "reduce", "eligible", "coefficient",
+    "factor", "on", "commendation", "grades", "quota", "round", "otherwise", "ties", "asc", "desc", "periods",
+    "through", "month", "const", "if", "then", "else", "and", "or", "not", "true", "false", "bands", "interpolate",
+    "number", "count", "percent", "pp", "bool", "date", "error", "na", "peer_avg",
+})
+NAME_CHARS = re.compile(r"[A-Za-z0-9_\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]")
+
+
+def uri_to_path(uri: str) -> Path | None:
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    return Path(unquote(parsed.path))
+
+
+def path_to_uri(path: str) -> str:
+    return Path(path).resolve().as_uri()
+
+
+def to_range(span: Span) -> lsp.Range:
+    start = lsp.Position(line=max(span.line - 1, 0), character=max(span.column - 1, 0))
+    if span.end_line >= span.line and span.end_line > 0:
+        end = lsp.Position(line=span.end_line - 1, character=max(span.end_column - 1, 0))
+    else:
+        end = lsp.Position(line=start.line, character=start.character + 1)
+    return lsp.Range(start=start, end=end)
+
+
+class PolicyServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("targetdsl", __version__)
+        self.reports: dict[str, Report] = {}
+
+    def analyse(self, uri: str, text: str) -> Report:
+        path = uri_to_path(uri)
+        name = str(path) if path is not None else uri
+        base = path.parent if path is not None else None
+        report = check_text(text, name=name, base=base)
+        self.reports[uri] = report
+        return report
+
+    def publish(self, uri: str, report: Report) -> None:
+        path = uri_to_path(uri)
+        own = str(path) if path is not None else uri
+        items = [self.convert(d, own) for d in report.diagnostics]
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=items))
+
+    @staticmethod
+    def convert(diagnostic: Diagnostic, own: str) -> lsp.Diagnostic:
+        message = diagnostic.message + (f"\nhelp: {diagnostic.help}" if diagnostic.help else "")
+        span = diagnostic.span
+        if span.file != own:
+            # A problem in a file this one extends: shown at the top, naming where it is.
+            message = f"{span}: {message}"
+            span = Span(own, 1, 1, 1, 2)
+        return lsp.Diagnostic(
+            range=to_range(span),
+            message=message,
+            severity=lsp.DiagnosticSeverity.Error if diagnostic.severity is Severity.ERROR
+            else lsp.DiagnosticSeverity.Warning,
+            code=diagnostic.code,
+            source="targetdsl",
+        )
+
+
+server = PolicyServer()
+
+
+def word_at(text: str, position: lsp.Position) -> str | None:
+    lines = text.splitlines()
+    if position.line >= len(lines):
+        return None
+    line = lines[position.line]
+    start = end = min(position.character, len(line))
+    while start > 0 and NAME_CHARS.match(line[start - 1]):
+        start -= 1
+    while end < len(line) and NAME_CHARS.match(line[end]):
+        end += 1
+    return line[start:end] or None
+
+
+def definitions(effective: Effective) -> dict[str, list[tuple[str, Any, Span]]]:
+    """Every declared name → (what, node, where). A name may be declared several times (an input per rule)."""
+    found: dict[str, list[tuple[str, Any, Span]]] = {}
+
+    def add(name: str, what: str, node: Any, span: Span) -> None:
+        found.setdefault(name, []).append((what, node, span))
+
+    for declaration in effective.declarations:
+        match declaration:
+            case n.UnitClass(name=name):
+                add(name, "class", declaration, declaration.span)
+            case n.Category(name=name, measures=measures):
+                add(name, "category", declaration, declaration.span)
+                for measure in measures:
+                    add(measure.name, measure.kind, (declaration, measure), measure.span)
+                    for statement in measure.body:
+                        if isinstance(statement, (n.Input, n.Let)):
+                            add(statement.name, "input" if isinstance(statement, n.Input) else "let",
+                                statement, statement.span)
+            case n.Assessor(name=name):
+                add(name, "assessor", declaration, declaration.span)
+            case n.Rule(kind=kind, name=name, body=body):
+                add(name, kind, declaration, declaration.span)
+                for statement in body:
+                    if isinstance(statement, (n.Input, n.Let)):
+                        add(statement.name, "input", statement, statement.span)
+            case n.Grades(bands=bands):
+                for band in bands:
+                    add(band.name, "grade", band, band.span)
+            case n.Const(name=name) | n.Input(name=name):
+                add(name, "const" if isinstance(declaration, n.Const) else "unit input", declaration,
+                    declaration.span)
+    return found
+
+
+def describe(name: str, what: str, node: Any, span: Span, effective: Effective, own: str) -> str:
+    lines: list[str] = []
+    origin = "" if Path(span.file).resolve() == Path(own).resolve() else f" — inherited from `{Path(span.file).name}`"
+    if what == "category":
+        lines.append(f"**category {name}**{_label(node.label)}{origin}")
+        for unit_class in (d for d in effective.declarations if isinstance(d, n.UnitClass)):
+            for share in unit_class.shares:
+                if share.category == name:
+                    lines.append(f"- {unit_class.name}: {_amount(share)}")
+    elif what == "class":
+        shares = " : ".join(f"{s.category} {_amount(s)}" for s in node.shares)
+        lines.append(f"**class {name}**{_label(node.label)}{origin}\n\n{shares}")
+    elif what in ("indicator", "items", "assessed"):
+        category, measure = node
+        points = f"points {measure.points}" if measure.points is not None else "points 1"
+        classes = ", ".join(measure.classes) or "every class with this category"
+        lines.append(f"**{what} {name}**{_label(measure.label)}{origin}")
+        lines.append(f"- category {category.name}; {points}; for {classes}")
+        for unit_class in (d for d in effective.declarations if isinstance(d, n.UnitClass)):
+            weight = next((s for s in unit_class.shares if s.category == category.name), None)
+            if weight is not None:
+                lines.append(f"- category weight in {unit_class.name}: {_amount(weight)}")
+        score = next((s for s in measure.body if isinstance(s, n.Score)), None)
+        if score is not None:
+            from targetdsl.diff import show
+
+            lines.append(f"\n```\n{show(score)}\n```")
+    elif what in ("input", "unit input"):
+        missing = f", missing {node.missing.rule}" if node.missing else ""
+        lines.append(f"**input {name}**{_label(node.label)}: {node.type}{missing}{origin}")
+    else:
+        label = getattr(node, "label", None)
+        lines.append(f"**{what} {name}**{_label(label)}{origin}")
+    lines.append(f"\ndeclared at `{Path(span.file).name}:{span.line}`")
+    return "\n".join(lines)
+
+
+def _label(label: str | None) -> str:
+    return f" “{label}”" if label else ""
+
+
+def _amount(share: n.Share) -> str:
+    return f"{share.amount}{'%' if share.percent else ' points'}"
+
+
+def _report(ls: PolicyServer, uri: str) -> Report:
+    report = ls.reports.get(uri)
+    if report is None:
+        document = ls.workspace.get_text_document(uri)
+        report = ls.analyse(uri, document.source)
+    return report
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: PolicyServer, params: lsp.DidOpenTextDocumentParams) -> None:
+    ls.publish(params.text_document.uri, ls.analyse(params.text_document.uri, params.text_document.text))
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: PolicyServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    ls.publish(params.text_document.uri, ls.analyse(params.text_document.uri, document.source))
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: PolicyServer, params: lsp.DidSaveTextDocumentParams) -> None:
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    ls.publish(params.text_document.uri, ls.analyse(params.text_document.uri, document.source))
+
+
+@server.feature(lsp.TEXT_DOCUMENT_HOVER)
+def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    uri = params.text_document.uri
+    document = ls.workspace.get_text_document(uri)
+    name = word_at(document.source, params.position)
+    report = _report(ls, uri)
+    if name is None or report.effective is None:
+        return None
+    if name[0].isdigit():
+        # A weight such as `定量指标 50`: describe the category it belongs to.
+        line = document.source.splitlines()[params.position.line]
+        share = re.match(r"\s*([^\s\d][^\s]*)\s+[0-9.]+%?\s*(#.*)?$", line)
+        if share is None:
+            return None
+        name = share.group(1)
+    found = definitions(report.effective).get(name)
+    own = str(uri_to_path(uri) or uri)
+    if not found:
+        if name in FUNCTIONS:
+            return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown,
+                                                        value=f"**{name}** — {FUNCTIONS[name].summary}"))
+        return None
+    text = "\n\n---\n\n".join(describe(name, what, node, span, report.effective, own) for what, node, span in found)
+    return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+def definition(ls: PolicyServer, params: lsp.DefinitionParams) -> list[lsp.Location] | None:
+    uri = params.text_document.uri
+    document = ls.workspace.get_text_document(uri)
+    name = word_at(document.source, params.position)
+    report = _report(ls, uri)
+    if name is None or report.effective is None:
+        return None
+    found = definitions(report.effective).get(name, [])
+    return [lsp.Location(uri=path_to_uri(span.file), range=to_range(span)) for _, _, span in found] or None
+
+
+@server.feature(lsp.TEXT_DOCUMENT_COMPLETION)
+def completion(ls: PolicyServer, params: lsp.CompletionParams) -> lsp.CompletionList:
+    report = _report(ls, params.text_document.uri)
+    items = [lsp.CompletionItem(label=k, kind=lsp.CompletionItemKind.Keyword) for k in KEYWORDS]
+    items += [lsp.CompletionItem(label=f, kind=lsp.CompletionItemKind.Function, detail=FUNCTIONS[f].summary)
+              for f in sorted(FUNCTIONS)]
+    if report.effective is not None:
+        for name, entries in sorted(definitions(report.effective).items()):
+            what = entries[0][0]
+            items.append(lsp.CompletionItem(label=name, kind=lsp.CompletionItemKind.Reference, detail=what))
+    return lsp.CompletionList(is_incomplete=False, items=items)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
+def formatting(ls: PolicyServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit] | None:
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    try:
+        formatted = format_policy(document.source, name=params.text_document.uri)
+    except (PolicyError, FormatError):
+        return None  # the diagnostics already say what is wrong
+    if formatted == document.source:
+        return []
+    lines = document.source.splitlines()
+    end = lsp.Position(line=len(lines), character=0)
+    return [lsp.TextEdit(range=lsp.Range(start=lsp.Position(line=0, character=0), end=end), new_text=formatted)]
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+def symbols(ls: PolicyServer, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol]:
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    from targetdsl.parser import parse
+
+    try:
+        parsed = parse(document.source, "<outline>")
+    except PolicyError:
+        return []
+    result: list[lsp.DocumentSymbol] = []
+    for item in parsed.file.items:
+        declaration = item.declaration if isinstance(item, n.Override) else item
+        if isinstance(declaration, n.UnitClass):
+            children = [_symbol(f"{s.category} {s.amount}", lsp.SymbolKind.Field, s.span) for s in declaration.shares]
+            result.append(_symbol(f"class {declaration.name}", lsp.SymbolKind.Class, declaration.span, children))
+        elif isinstance(declaration, n.Category):
+            children = [_symbol(f"{m.kind} {m.name}", lsp.SymbolKind.Property, m.span) for m in declaration.measures]
+            result.append(_symbol(f"category {declaration.name}", lsp.SymbolKind.Namespace, declaration.span,
+                                  children))
+        elif isinstance(declaration, n.Rule):
+            result.append(_symbol(f"{declaration.kind} {declaration.name}", lsp.SymbolKind.Event, declaration.span))
+        elif isinstance(declaration, n.Grades):
+            children = [_symbol(b.name, lsp.SymbolKind.EnumMember, b.span) for b in declaration.bands]
+            result.append(_symbol("grades", lsp.SymbolKind.Enum, declaration.span, children))
+        elif isinstance(declaration, n.Header):
+            result.append(_symbol(f"policy {declaration.title}", lsp.SymbolKind.File, declaration.span))
+    return result
+
+
+def _symbol(name: str, kind: lsp.SymbolKind, span: Span,
+            children: list[lsp.DocumentSymbol] | None = None) -> lsp.DocumentSymbol:
+    return lsp.DocumentSymbol(name=name, kind=kind, range=to_range(span), selection_range=to_range(span),
+                              children=children or None)
+
+
+def main() -> None:
+    server.start_io()
