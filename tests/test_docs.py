@@ -144,3 +144,14 @@ def test_documented_code_has_example_and_fix(code: str) -> None:
     else:
         source = target.read_text(encoding="utf-8")
         assert f"def {test}(" in source and code in source, reference[1]
+
+
+@pytest.mark.parametrize(("page", "mode", "body"), CASES)
+def test_doc_example_is_formatted(page: Path, mode: str, body: str) -> None:
+    """Examples are shown as `targetdsl fmt` writes them. The failing examples
+    of docs/errors.md are exempt: they show what an author typed."""
+    from targetdsl.formatter import format_policy
+
+    if mode.startswith("expect "):
+        return
+    assert format_policy(body, name=page.name) == body
