@@ -125,8 +125,23 @@ class Unit:
 # ------------------------------------------------------------------ reading
 
 
+MAX_ALIASES = 100
+
+
 class _DecimalLoader(yaml.SafeLoader):
-    """YAML without floats: decimals are read from their text."""
+    """YAML without floats: decimals are read from their text. Aliases are
+    limited, so a few lines cannot expand into a billion values."""
+
+    aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                event = self.peek_event()
+                raise yaml.YAMLError(f"more than {MAX_ALIASES} aliases (line {event.start_mark.line + 1}); "
+                                     "write the values out instead of referring to them")
+        return super().compose_node(parent, index)
 
 
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
@@ -183,6 +198,8 @@ def read_document(path: str | os.PathLike[str]) -> Any:
             return read_csv(target, text)
     except json.JSONDecodeError as exc:
         raise DataError([DataProblem(shown, None, f"line {exc.lineno}", f"invalid JSON: {exc.msg}")]) from None
+    except RecursionError:
+        raise DataError([DataProblem(shown, None, None, "the data is nested too deeply to be unit data")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else None
@@ -200,6 +217,7 @@ UNIT_KEYS = {"id", "name", "class", "inputs", "indicators", "vetoes", "bonuses",
 RULE_SECTIONS = {"veto": "vetoes", "deduction": "deductions", "award": "awards", "coefficient": "coefficients",
                  "commendation": "commendations"}
 ITEM_KEYS = {"name", "points", "given"}
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．－＋，", "0123456789.-+,")
 # Spreadsheet cells spell booleans in words.
 BOOLEAN_WORDS = {"true": True, "false": False, "yes": True, "no": False, "是": True, "否": False}
 
@@ -508,7 +526,12 @@ class Validator:
         if isinstance(raw, Decimal):
             number = raw
         elif isinstance(raw, str):
-            text = raw.strip().replace(",", "")
+            # Full-width digits typed with a Chinese input method are the digits they show;
+            # any other non-ASCII character (Arabic-Indic digits, …) is refused.
+            text = raw.strip().translate(FULL_WIDTH_DIGITS).replace(",", "")
+            if not text.isascii():
+                self.problem(field, f"expected a number, found `{raw}`")
+                return None
             if len(text) > 40:
                 self.problem(field, "a number with more than 40 characters")
                 return None

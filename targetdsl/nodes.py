@@ -22,6 +22,11 @@ def _span() -> Span:
     return attrs.field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
 
 
+def _depth() -> int:
+    """How deeply an expression nests (1 for a leaf); set by the parser, no part of equality."""
+    return attrs.field(default=1, eq=False, repr=False, kw_only=True)
+
+
 
 # ---------------------------------------------------------------- expressions
 
@@ -58,6 +63,7 @@ class Call:
     function: str
     args: tuple[Expr, ...]
     span: Span = _span()
+    depth: int = _depth()
 
 
 @attrs.frozen
@@ -67,6 +73,7 @@ class Unary:
     op: str
     operand: Expr
     span: Span = _span()
+    depth: int = _depth()
 
 
 @attrs.frozen
@@ -77,6 +84,7 @@ class Binary:
     left: Expr
     right: Expr
     span: Span = _span()
+    depth: int = _depth()
 
 
 @attrs.frozen
@@ -85,6 +93,7 @@ class Conditional:
     then: Expr
     otherwise: Expr
     span: Span = _span()
+    depth: int = _depth()
 
 
 @attrs.frozen
@@ -104,6 +113,7 @@ class Bands:
     subject: Expr
     arms: tuple[Arm, ...]
     span: Span = _span()
+    depth: int = _depth()
 
 
 @attrs.frozen
@@ -120,6 +130,7 @@ class Interpolate:
     subject: Expr
     anchors: tuple[Anchor, ...]
     span: Span = _span()
+    depth: int = _depth()
 
 
 Expr = Union[Number, Boolean, Date, Name, Call, Unary, Binary, Conditional, Bands, Interpolate]  # noqa: UP007

@@ -25,7 +25,7 @@ from lark.exceptions import VisitError
 from targetdsl import nodes as n
 from targetdsl.diagnostics import Diagnostic, PolicyError, error
 from targetdsl.source import Span
-from targetdsl.transform import LiteralError, ToNodes, current_file, token_span
+from targetdsl.transform import DepthError, LiteralError, ToNodes, current_file, token_span
 
 GRAMMAR = "policy.lark"
 
@@ -146,6 +146,8 @@ def parse(text: str, name: str = "<policy>") -> Parsed:
         tree = cast(n.PolicyFile, parser.parse(text))  # the inline transform builds the AST
     except UnexpectedInput as exc:
         raise PolicyError([syntax_diagnostic(exc, text, name)], {name: text}) from None
+    except DepthError as exc:
+        raise PolicyError([error("syntax.too-deep", str(exc), exc.span, exc.help)], {name: text}) from None
     except (LiteralError, VisitError) as exc:
         cause = exc.orig_exc if isinstance(exc, VisitError) else exc
         if not isinstance(cause, LiteralError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextvars
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from lark import Token, Transformer
@@ -23,12 +23,39 @@ from targetdsl.source import NO_SPAN, Span
 current_file: contextvars.ContextVar[str] = contextvars.ContextVar("current_file", default="<policy>")
 
 
+MAX_DEPTH = 64  # expressions nested deeper are refused: no real formula comes close
+
+
+def _depth(*children: Any) -> int:
+    return 1 + max((getattr(c, "depth", 1) for c in children if c is not None), default=0)
+
+
+E = TypeVar("E", n.Binary, n.Unary, n.Call, n.Conditional, n.Bands, n.Interpolate)
+
+
+def _deep(node: E, c: list[Any]) -> E:
+    """`node`, unless it nests deeper than MAX_DEPTH (then an error at its first token)."""
+    if node.depth > MAX_DEPTH:
+        raise DepthError(f"this expression nests more than {MAX_DEPTH} levels deep", node.span,
+                         "split it into named steps with `let`")
+    return node
+
+
 class LiteralError(Exception):
     """A token that lexed but does not denote a value (e.g. 2003-02-30)."""
 
     def __init__(self, message: str, token: Token, help: str | None = None):
         super().__init__(message)
         self.token = token
+        self.help = help
+
+
+class DepthError(Exception):
+    """An expression nested beyond MAX_DEPTH."""
+
+    def __init__(self, message: str, span: Span, help: str):
+        super().__init__(message)
+        self.span = span
         self.help = help
 
 
@@ -407,25 +434,25 @@ class ToNodes(Transformer[Token, Any]):
     # -- expressions
 
     def conditional(self, c: list[Any]) -> n.Conditional:
-        return n.Conditional(c[0], c[1], c[2], span=span_of(c))
+        return _deep(n.Conditional(c[0], c[1], c[2], span=span_of(c), depth=_depth(c[0], c[1], c[2])), c)
 
     def or_op(self, c: list[Any]) -> n.Binary:
-        return n.Binary("or", c[0], c[1], span=span_of(c))
+        return _deep(n.Binary("or", c[0], c[1], span=span_of(c), depth=_depth(c[0], c[1])), c)
 
     def and_op(self, c: list[Any]) -> n.Binary:
-        return n.Binary("and", c[0], c[1], span=span_of(c))
+        return _deep(n.Binary("and", c[0], c[1], span=span_of(c), depth=_depth(c[0], c[1])), c)
 
     def not_op(self, c: list[Any]) -> n.Unary:
-        return n.Unary("not", c[0], span=span_of(c))
+        return _deep(n.Unary("not", c[0], span=span_of(c), depth=_depth(c[0])), c)
 
     def compare(self, c: list[Any]) -> n.Binary:
-        return n.Binary(str(c[1]), c[0], c[2], span=span_of(c))
+        return _deep(n.Binary(str(c[1]), c[0], c[2], span=span_of(c), depth=_depth(c[0], c[2])), c)
 
     def arith(self, c: list[Any]) -> n.Binary:
-        return n.Binary(str(c[1]), c[0], c[2], span=span_of(c))
+        return _deep(n.Binary(str(c[1]), c[0], c[2], span=span_of(c), depth=_depth(c[0], c[2])), c)
 
     def negate(self, c: list[Any]) -> n.Unary:
-        return n.Unary("-", c[1], span=span_of(c))
+        return _deep(n.Unary("-", c[1], span=span_of(c), depth=_depth(c[1])), c)
 
     def number(self, c: list[Any]) -> n.Number:
         return n.Number(_decimal(c[0]), span=span_of(c))
@@ -450,11 +477,14 @@ class ToNodes(Transformer[Token, Any]):
 
     def call(self, c: list[Any]) -> n.Call:
         function, *args = c
-        return n.Call(str(function), tuple(a for a in args if a is not None), span=span_of(c))
+        real = tuple(a for a in args if a is not None)
+        return _deep(n.Call(str(function), real, span=span_of(c), depth=_depth(*real)), c)
 
     def bands(self, c: list[Any]) -> n.Bands:
         span, (subject, *arms) = span_of(c), _inner(c)
-        return n.Bands(subject, tuple(a for a in arms if a is not None), span=span)
+        real = tuple(a for a in arms if a is not None)
+        depth = _depth(subject, *(a.value for a in real), *(a.bound for a in real))
+        return _deep(n.Bands(subject, real, span=span, depth=depth), c)
 
     def arm(self, c: list[Any]) -> n.Arm:
         return n.Arm(str(c[0]), c[1], c[2], span=span_of(c))
@@ -464,7 +494,9 @@ class ToNodes(Transformer[Token, Any]):
 
     def interpolate(self, c: list[Any]) -> n.Interpolate:
         span, (subject, *anchors) = span_of(c), _inner(c)
-        return n.Interpolate(subject, tuple(a for a in anchors if a is not None), span=span)
+        real = tuple(a for a in anchors if a is not None)
+        depth = _depth(subject, *(a.value for a in real))
+        return _deep(n.Interpolate(subject, real, span=span, depth=depth), c)
 
     def anchor(self, c: list[Any]) -> n.Anchor:
         return n.Anchor(c[0], c[1], span=span_of(c))
