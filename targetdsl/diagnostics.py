@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from targetdsl.source import NO_SPAN, Span, display_width
+from targetdsl.source import source_lines as lines_of
 
 
 class Severity(enum.Enum):
@@ -95,7 +96,7 @@ def render(diagnostic: Diagnostic, sources: Mapping[str, str]) -> str:
     lines = [head]
     text = sources.get(span.file)
     if text is not None and span is not NO_SPAN and span.line > 0:
-        source_lines = text.splitlines()
+        source_lines = lines_of(text)
         if span.line <= len(source_lines):
             line = source_lines[span.line - 1].replace("\t", " ")
             gutter = str(span.line)

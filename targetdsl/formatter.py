@@ -20,6 +20,7 @@ from targetdsl import nodes as n
 from targetdsl.diagnostics import TargetdslError
 from targetdsl.parser import Comment, parse
 from targetdsl.source import NO_SPAN, Span, display_width
+from targetdsl.source import source_lines as lines_of
 
 INDENT = "    "
 
@@ -382,8 +383,13 @@ def _blank_between(source_lines: list[str], after: int, before: int) -> bool:
 
 
 def layout(policy_file: n.PolicyFile, comments: tuple[Comment, ...], text: str) -> str:
-    source_lines = text.splitlines()
+    source_lines = lines_of(text)
     lines = canonical_lines(policy_file)
+    # The canonical order may put a line before one that preceded it in the source (header fields are
+    # printed in a fixed order): origins are made non-decreasing so that comments keep their order.
+    running = 0
+    for line in lines:
+        running = line.origin = max(line.origin, running)
     own_line = [c for c in comments if source_lines[c.span.line - 1][: c.span.column - 1].strip() == ""]
     trailing = [c for c in comments if c not in own_line]
     # Each output item: (depth, text, source line, line or None for comments)
@@ -399,8 +405,7 @@ def layout(policy_file: n.PolicyFile, comments: tuple[Comment, ...], text: str) 
         text_out = line.text
         next_origin = lines[index + 1].origin if index + 1 < len(lines) else None
         attached = []
-        while tails and tails[0].span.line >= line.origin and (next_origin is None or tails[0].span.line < next_origin
-                                                                or next_origin < line.origin):
+        while tails and tails[0].span.line >= line.origin and (next_origin is None or tails[0].span.line < next_origin):
             attached.append(tails.pop(0).text)
         while tails and tails[0].span.line < line.origin:  # comments on lines the layout merged
             attached.append(tails.pop(0).text)

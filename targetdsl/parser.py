@@ -24,7 +24,7 @@ from lark.exceptions import VisitError
 
 from targetdsl import nodes as n
 from targetdsl.diagnostics import Diagnostic, PolicyError, error
-from targetdsl.source import Span
+from targetdsl.source import Span, source_lines
 from targetdsl.transform import DepthError, LiteralError, ToNodes, current_file, token_span
 
 GRAMMAR = "policy.lark"
@@ -246,7 +246,9 @@ def _unexpected_end(accepts: set[str], text: str, name: str) -> Diagnostic:
             _point(name, line, column),
             "add the matching `}` at the end of the block",
         )
-    lines = text.splitlines() or [""]
+    lines = source_lines(text)
+    while len(lines) > 1 and lines[-1] == "":
+        lines.pop()  # the end of the last line with text, not the empty one after it
     end = _point(name, len(lines), len(lines[-1]) + 1)
     return error("syntax.unexpected-end", "the file ends in the middle of a statement", end, _expected_help(accepts))
 
@@ -256,7 +258,7 @@ def unclosed_brace(text: str) -> tuple[int, int] | None:
     indented than the line that opened it, else the last one left open."""
     stack: list[tuple[int, int, int]] = []  # line, column, indentation of the opening line
     suspect: tuple[int, int] | None = None
-    for line_no, line in enumerate(text.splitlines(), start=1):
+    for line_no, line in enumerate(source_lines(text), start=1):
         indent = len(line) - len(line.lstrip(" \t\u3000"))
         in_string = False
         for col, char in enumerate(line, start=1):

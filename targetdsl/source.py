@@ -44,7 +44,7 @@ class Source:
     text: str
 
     def line_text(self, line: int) -> str:
-        lines = self.text.splitlines()
+        lines = source_lines(self.text)
         if 1 <= line <= len(lines):
             return lines[line - 1]
         return ""
@@ -57,6 +57,15 @@ def decode(data: bytes, name: str) -> str:
     a diagnostic naming the file.
     """
     return data.decode("utf-8-sig")
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines of `text` as the parser counts them: only `\n` ends a line.
+
+    (`str.splitlines` also breaks at form feeds, vertical tabs and other
+    separators, which would shift every position after them.)
+    """
+    return [line.removesuffix("\r") for line in text.split("\n")]
 
 
 def display_width(text: str) -> int:

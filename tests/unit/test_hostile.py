@@ -126,3 +126,22 @@ def test_json_constants_are_not_numbers(tmp_path: Path, policy: targetdsl.Policy
     path.write_text(json.dumps({"units": [unit("0")]}).replace('"0"', "Infinity"), encoding="utf-8")
     with pytest.raises(targetdsl.DataError, match="not a finite number"):
         policy.evaluate(path)
+
+
+def test_huge_data_file_is_refused(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(300 * 1024 * 1024)  # sparse: nothing is written
+    with pytest.raises(targetdsl.DataError, match="larger than 256 MB"):
+        policy.evaluate(path)
+
+
+def test_grammar_cache_is_never_read_from_a_shared_directory(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from targetdsl.parser import cache_file
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    private = cache_file()
+    assert private is not None and Path(private).parent == tmp_path / "targetdsl"
+    (tmp_path / "targetdsl").chmod(0o777)  # another user could plant a pickle here
+    assert cache_file() is None
