@@ -104,6 +104,20 @@ def build_parser() -> argparse.ArgumentParser:
                       help="report which rules, branches, bands and vetoes the tests exercised, and which not")
     test.set_defaults(run=run_test)
 
+    template = commands.add_parser(
+        "template",
+        help="generate an Excel data-entry workbook from a policy",
+        description="One sheet per unit class, a row per unit, a column per declared input with its display "
+        "name, type and allowed range (Excel data validation), locked header rows and an instructions sheet. "
+        "A filled workbook is read by `targetdsl evaluate` as it is.",
+    )
+    template.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
+    template.add_argument("-o", "--output", metavar="FILE.xlsx", required=True, help="the workbook to write")
+    template.add_argument("--class", dest="unit_class", metavar="C", help="only this unit class")
+    template.add_argument("--rows", type=int, default=100, help="rows per sheet (default 100)")
+    template.add_argument("--items", type=int, default=10, help="item slots per item list (default 10)")
+    template.set_defaults(run=run_template)
+
     lsp = commands.add_parser(
         "lsp",
         help="run the language server over stdio (for editors)",
@@ -279,6 +293,23 @@ def run_test(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(tester.render_text(outcome))
     return EXIT_FAILED if outcome.failed else EXIT_OK
+
+
+def run_template(args: argparse.Namespace) -> int:
+    from targetdsl.template import write
+
+    if _missing_files([args.policy]):
+        return EXIT_USAGE
+    try:
+        write(load_policy(args.policy), args.output, only=args.unit_class, rows=args.rows, items=args.items)
+    except PolicyError as exc:
+        sys.stdout.write(exc.render() + "\n")
+        return EXIT_FAILED
+    except ValueError as exc:
+        sys.stderr.write(f"targetdsl: error: {exc}\n")
+        return EXIT_USAGE
+    sys.stdout.write(f"wrote {args.output}\n")
+    return EXIT_OK
 
 
 def run_lsp(args: argparse.Namespace) -> int:

@@ -9,7 +9,9 @@ prefix may be left out and list positions are 1-based numbers:
     bonuses.获奖加分.1.level, bonuses.获奖加分.1.date, inputs.承担市级目标
 
 Empty cells are missing values; an item whose cells are all empty is
-absent. The document produced is validated by `data.py` exactly like
+absent. In a workbook, a sheet without a `class` column gives its rows the
+class it is named after; a sheet whose first row names no `id` column and
+no input path (a template's instructions) holds no data. The document produced is validated by `data.py` exactly like
 YAML. Excel numbers are binary doubles: each is read as the shortest
 decimal that denotes it (what Excel displays). Formulas are read by their
 last calculated value; a formula never calculated is refused.
@@ -29,6 +31,7 @@ from targetdsl.data import RULE_SECTIONS, DataError, DataProblem
 
 SECTIONS = {"inputs", "indicators", "bonuses", *RULE_SECTIONS.values()}
 FIXED = ("id", "name", "class")
+LABEL_ROW_MARK = "单位编号"  # a template's second header row (display names) starts with this; it is skipped
 
 
 def read_csv(path: Path, text: str) -> dict[str, Any]:
@@ -57,6 +60,8 @@ def read_xlsx(path: Path) -> dict[str, Any]:
         if not rows:
             continue
         header = ["" if c is None else str(c).strip() for c in rows[0]]
+        if "id" not in header and not any("." in c for c in header):
+            continue  # not a data sheet (a template's instructions, a chart): nothing to read
         body: list[list[Any]] = []
         for row_index, row in enumerate(rows[1:], start=2):
             cells: list[Any] = []
@@ -68,8 +73,11 @@ def read_xlsx(path: Path) -> dict[str, Any]:
                                                 "in Excel so its values are stored"))
                 cells.append(_cell(cell))
             body.append(cells)
+        if body and body[0] and str(body[0][0] or "").strip() == LABEL_ROW_MARK:
+            body = body[1:]
         try:
-            units.extend(document(f"{path} (sheet {sheet.title})", header, body)["units"])
+            units.extend(document(f"{path} (sheet {sheet.title})", header, body,
+                                  default_class=sheet.title)["units"])
         except DataError as exc:
             problems.extend(exc.problems)
     book.close()
@@ -116,11 +124,17 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def document(file: str, header: list[str], rows: list[list[Any]]) -> dict[str, Any]:
-    """Rows under a header of column paths → `{"units": [...]}` in the YAML shape."""
+def document(file: str, header: list[str], rows: list[list[Any]], *,
+             default_class: str | None = None) -> dict[str, Any]:
+    """Rows under a header of column paths → `{"units": [...]}` in the YAML shape.
+
+    Without a `class` column, units take `default_class` (a workbook's sheet
+    is named after the class its rows belong to).
+    """
     problems: list[DataProblem] = []
     columns = [c.strip() for c in header]
-    for required in ("id", "class"):
+    required_columns = ("id",) if default_class is not None else ("id", "class")
+    for required in required_columns:
         if required not in columns:
             problems.append(DataProblem(file, None, "header", f"no `{required}` column"))
     seen: set[str] = set()
@@ -144,6 +158,8 @@ def document(file: str, header: list[str], rows: list[list[Any]]) -> dict[str, A
                 path = ["indicators", *path]
             _place(unit, path, value)
         if unit:
+            if "class" not in unit and default_class is not None:
+                unit["class"] = default_class
             units.append(_lists(unit))
     return {"units": units}
 
