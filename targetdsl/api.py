@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Union
 
@@ -104,6 +104,7 @@ class Policy:
         *,
         period: str | None = None,
         carried_in: LedgerSource | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Assessment:
         """Evaluate every unit: scores, vetoes, bonuses, grades, ranks, money, explanations.
 
@@ -111,14 +112,15 @@ class Policy:
         targets marked `prorated`; `carried_in` is last year's carry-over
         ledger (a path, an Assessment, or its `ledger`). Raises DataError
         for invalid data and EvaluationError if any unit cannot be scored;
-        in either case nothing is returned.
+        in either case nothing is returned. `progress(done, total)` is called as units finish.
         """
-        return self._evaluate(self.load_units(units), period=period, carried_in=carried_in)
+        return self._evaluate(self.load_units(units), period=period, carried_in=carried_in, progress=progress)
 
-    def _evaluate(self, loaded: list[Unit], *, period: str | None, carried_in: LedgerSource | None) -> Assessment:
+    def _evaluate(self, loaded: list[Unit], *, period: str | None, carried_in: LedgerSource | None,
+                  progress: Callable[[int, int], None] | None = None) -> Assessment:
         ledger = self._carried_in(carried_in)
         try:
-            engine = Engine(self.schema, self.title, period=period, carried_in=ledger)
+            engine = Engine(self.schema, self.title, period=period, carried_in=ledger, progress=progress)
         except PeriodError as exc:
             raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
         provenance = Provenance(__version__, self.sha256, self.source_hashes, units_sha256(loaded), period,

@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from targetdsl import __version__, tester
 from targetdsl.api import Report, check_path, diff_policies, impact, load_policy, verify_record
@@ -103,6 +104,20 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--coverage", action="store_true",
                       help="report which rules, branches, bands and vetoes the tests exercised, and which not")
     test.set_defaults(run=run_test)
+
+    report = commands.add_parser(
+        "report",
+        help="a self-contained HTML report with charts",
+        description="Evaluate and write one static HTML page: summary figures, each class ranked with a chart "
+        "of category subtotals, grade distribution, vetoes and causes, the completion table and every unit's "
+        "explanation. It needs no network to view and prints on A4.",
+    )
+    report.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
+    report.add_argument("data", metavar="DATA", help="unit data (.yaml, .yml, .json, .csv or .xlsx)")
+    report.add_argument("-o", "--output", metavar="FILE.html", required=True, help="the page to write")
+    report.add_argument("--period", help="progress check: a policy period, Q1–Q4, H1, H2 or YYYY-MM")
+    report.add_argument("--carry-in", metavar="LEDGER", help="last year's carry-over ledger")
+    report.set_defaults(run=run_report)
 
     template = commands.add_parser(
         "template",
@@ -195,12 +210,42 @@ def _assess(args: argparse.Namespace) -> Assessment | int:
         return EXIT_USAGE
     try:
         policy = load_policy(args.policy)
-        return policy.evaluate(args.data, period=args.period, carried_in=args.carry_in)
+        bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+        try:
+            return policy.evaluate(args.data, period=args.period, carried_in=args.carry_in, progress=bar)
+        finally:
+            if bar is not None:
+                bar.close()
     except PolicyError as exc:
         sys.stdout.write(exc.render() + "\n")
     except (DataError, EvaluationError) as exc:
         sys.stdout.write(exc.render() + "\n")
     return EXIT_FAILED
+
+
+class ProgressBar:
+    """`evaluating ███████░░░ 7,000/10,000 units` on a terminal; silent for small runs."""
+
+    def __init__(self, stream: Any, minimum: int = 2000):
+        self.stream = stream
+        self.minimum = minimum
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < self.minimum:
+            return
+        percent = done * 100 // total
+        if percent == self.shown:
+            return
+        self.shown = percent
+        filled = percent // 5
+        self.stream.write(f"\revaluating {'█' * filled}{'░' * (20 - filled)} {done:,}/{total:,} units")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.shown >= 0:
+            self.stream.write("\n")
+            self.stream.flush()
 
 
 def _write(text: str, output: str | None) -> None:
@@ -293,6 +338,17 @@ def run_test(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(tester.render_text(outcome))
     return EXIT_FAILED if outcome.failed else EXIT_OK
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from targetdsl.htmlreport import render
+
+    assessment = _assess(args)
+    if isinstance(assessment, int):
+        return assessment
+    _write(render(assessment), args.output)
+    sys.stdout.write(f"wrote {args.output}\n")
+    return EXIT_OK
 
 
 def run_template(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ cannot be evaluated, no result is returned.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 
 import attrs
@@ -81,8 +82,12 @@ def period_months(schema: Schema, period: str | None) -> int:
 
 
 class Engine:
-    def __init__(self, schema: Schema, title: str, *, period: str | None, carried_in: list[tuple[str, AwardWon]]):
+    def __init__(self, schema: Schema, title: str, *, period: str | None, carried_in: list[tuple[str, AwardWon]],
+                 progress: Callable[[int, int], None] | None = None):
         self.schema = schema
+        self.progress = progress
+        self.done = 0
+        self.count = 0
         self.title = title
         self.period = period
         self.months = period_months(schema, period)
@@ -99,6 +104,7 @@ class Engine:
     def run(self, units: list[Unit]) -> Assessment:
         results: list[UnitResult] = []
         completion: list[CompletionRow] = []
+        self.count = len(units)
         for class_name, spec in self.schema.classes.items():
             members = sorted((u for u in units if u.unit_class == class_name), key=lambda u: u.id)
             class_results = self.assess_class(spec, members)
@@ -126,7 +132,13 @@ class Engine:
         drafts = [self.assess_unit(spec, unit, frames[unit.id], by_measure) for unit in members]
         ordered = self.rank(drafts)
         self.grade(ordered)
-        return [self.finish(spec, draft, frames[draft.unit.id], rank) for rank, draft in enumerate(ordered, 1)]
+        finished = []
+        for rank, draft in enumerate(ordered, 1):
+            finished.append(self.finish(spec, draft, frames[draft.unit.id], rank))
+            self.done += 1
+            if self.progress is not None:
+                self.progress(self.done, self.count)
+        return finished
 
     def unit_frame(self, unit: Unit) -> Frame:
         consts = {c.name: n.Let(c.name, c.expr, span=c.span) for c in self.schema.consts.values()}

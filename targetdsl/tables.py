@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from targetdsl.numeric import HUNDRED, quantize, text
 from targetdsl.results import Assessment, UnitResult
@@ -109,32 +110,62 @@ def render_csv(assessment: Assessment) -> str:
 
 
 def write_xlsx(assessment: Assessment, path: str) -> None:
-    """A workbook: one ranked sheet per class, then the completion table."""
+    """A printable results workbook: a ranked sheet per class, the completion table, and a
+    breakdown sheet with every indicator of every unit. A4 landscape, header rows repeated
+    on every page, two-decimal numbers, columns wide enough for Chinese names."""
     import openpyxl
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     book = openpyxl.Workbook()
     book.remove(book.active)
+
+    def finish(sheet: Any, rows: list[list[Any]], decimals: set[int]) -> None:
+        for row in rows:
+            sheet.append(row)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDEBF7")
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        for index in range(1, sheet.max_column + 1):
+            letter = get_column_letter(index)
+            width = max(display_width(str(c.value)) for c in sheet[letter] if c.value is not None) + 2
+            sheet.column_dimensions[letter].width = min(max(width, 6), 40)
+            if index in decimals:
+                for cell in sheet[letter][1:]:
+                    cell.number_format = "0.00"
+        sheet.freeze_panes = "A2"
+        sheet.print_title_rows = "1:1"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
     for unit_class in assessment.classes:
         units = assessment.in_class(unit_class)
         if not units:
             continue
-        sheet = book.create_sheet(unit_class[:31])
         categories = [c.label or c.name for c in units[0].categories]
-        sheet.append(["名次 rank", "单位 unit", "总分 total", *categories, "加分 bonus", "扣分 deductions",
-                      "一票否决 veto", "等次 grade", "奖金 money"])
+        rows: list[list[Any]] = [["名次 rank", "单位 unit", "总分 total", *categories, "加分 bonus",
+                                  "扣分 deductions", "一票否决 veto", "否决原因 cause", "等次 grade", "奖金 money"]]
         for unit in units:
-            sheet.append([unit.rank, unit.name, unit.total, *(c.subtotal for c in unit.categories), unit.bonus,
-                          unit.deductions, veto_cell(unit), unit.grade or "", unit.money])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in sheet.iter_rows(min_row=2, min_col=3, max_col=5 + len(categories)):
-            for cell in row:
-                cell.number_format = "0.00"
-        sheet.freeze_panes = "A2"
-    sheet = book.create_sheet("完成情况 completion")
-    sheet.append(["class", "part", "items", "completed"])
-    for row in assessment.completion:
-        sheet.append([row.unit_class, row.category, row.items, row.completed])
-    sheet.append(["all", "", assessment.total_items, assessment.total_completed])
+            causes = "; ".join(f"{v.label or v.name}: {', '.join(v.effects)}" for v in unit.vetoes)
+            rows.append([unit.rank, unit.name, unit.total, *(c.subtotal for c in unit.categories), unit.bonus,
+                         unit.deductions, veto_cell(unit) if unit.vetoes else "", causes, unit.grade or "",
+                         unit.money])
+        numeric = {3, *range(4, 4 + len(categories)), 4 + len(categories), 5 + len(categories), 9 + len(categories)}
+        finish(book.create_sheet(unit_class[:31]), rows, numeric)
+    completion: list[list[Any]] = [["类别 class", "部分 part", "项目 items", "完成 completed"]]
+    completion += [[row.unit_class, row.category, row.items, row.completed] for row in assessment.completion]
+    completion.append(["all", "", assessment.total_items, assessment.total_completed])
+    finish(book.create_sheet("完成情况 completion"), completion, set())
+    breakdown: list[list[Any]] = [["类别 class", "单位编号 id", "单位 unit", "考核内容 category", "指标 indicator",
+                                   "得分 earned", "分值 points", "完成 completed", "项目 items"]]
+    for unit in assessment.units:
+        for measure in unit.measures:
+            breakdown.append([unit.unit_class, unit.id, unit.name, measure.category, measure.label or measure.name,
+                              measure.earned if measure.applicable else None,
+                              measure.points if measure.applicable else None, measure.completed, measure.counted])
+    finish(book.create_sheet("明细 breakdown"), breakdown, {6, 7})
     book.save(path)

@@ -40,3 +40,31 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     with pytest.raises(SystemExit) as caught:
         main(["check", "--format", "xml", "x.tdsl"])
     assert caught.value.code == 2
+
+
+def test_progress_bar_only_on_a_terminal() -> None:
+    import io
+
+    from targetdsl.cli import ProgressBar
+
+    stream = io.StringIO()
+    bar = ProgressBar(stream, minimum=10)
+    for done in range(1, 101):
+        bar(done, 100)
+    bar.close()
+    text = stream.getvalue()
+    assert text.count("\r") == 100 and text.endswith("100/100 units\n")
+    quiet = io.StringIO()
+    small = ProgressBar(quiet)
+    small(5, 75)
+    small.close()
+    assert quiet.getvalue() == ""  # a small run shows nothing
+
+
+def test_progress_is_reported_by_the_api(root: Path) -> None:
+    import targetdsl
+
+    seen: list[tuple[int, int]] = []
+    targetdsl.load_policy(root / "policies/lianyungang-2002.tdsl").evaluate(
+        root / "examples/lianyungang-2002/units.yaml", progress=lambda done, total: seen.append((done, total)))
+    assert seen[0] == (1, 75) and seen[-1] == (75, 75) and len(seen) == 75
