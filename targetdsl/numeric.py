@@ -50,8 +50,11 @@ def normalize(value: Decimal) -> Decimal:
 
 
 def text(value: Decimal) -> str:
-    """A decimal as plain text, never in exponent notation."""
-    return format(normalize(value), "f")
+    """A decimal as plain text without trailing zeros, never in exponent notation (2.50 → 2.5)."""
+    plain = format(value, "f")
+    if "." in plain:
+        plain = plain.rstrip("0").rstrip(".")
+    return "0" if plain == "-0" else plain
 
 
 def show(value: Decimal, places: int = 6) -> str:

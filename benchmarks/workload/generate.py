@@ -1,0 +1,30 @@
+"""The WORKLOAD.md data: deterministic unit records (seed 2003), numbers as text."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+ASSESSORS = ("npc", "cppcc", "org", "propaganda", "discipline", "leaders")
+VETOES = ("family_planning", "public_security", "environment", "foreign_capital", "safety")
+LEVELS = ("national", "provincial", "city")
+
+
+def units(count: int, seed: int = 2003) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    records = []
+    for index in range(1, count + 1):
+        indicators: dict[str, Any] = {}
+        for q in range(1, 21):
+            target = round(rng.uniform(50, 500), 2)
+            actual = round(target * rng.uniform(0.4, 1.4), 2)
+            indicators[f"q{q:02d}"] = {"target": f"{target:.2f}", "actual": f"{actual:.2f}"}
+        for k in range(1, 11):
+            subs = rng.randint(1, 3)
+            indicators[f"k{k:02d}"] = {"subs": subs, "done": rng.randint(0, subs)}
+        indicators["other"] = {a: f"{rng.uniform(0, 100):.2f}" for a in ASSESSORS}
+        awards = [{"level": rng.choice(LEVELS)} for _ in range(rng.randint(0, 4))]
+        vetoes = {v: {"failed": rng.random() < 0.02} for v in VETOES}
+        records.append({"id": f"U{index:06d}", "class": "county", "indicators": indicators,
+                        "bonuses": {"awards": awards}, "vetoes": vetoes})
+    return records
