@@ -10,7 +10,7 @@ def text() -> str:
     lines = ['policy "county-2003 workload" {', "    year 2003", "    status draft",
              "    rounding half_up 2 at total", "}", "", "class county {", "    quant 50", "    key 40",
              "    other 10", "}", ""]
-    for name, weight in WEIGHTS.items():
+    for name in WEIGHTS:
         lines.append(f'assessor {name} "{name}"')
     lines += ["", "category quant {"]
     for q in range(1, 21):

@@ -9,6 +9,7 @@ Run from the repository root:  python -m benchmarks.workload.run --units 10000 1
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import time
 from collections.abc import Callable
@@ -38,9 +39,9 @@ def main() -> None:
     print(f"setup: policy parse + check {1000 * (time.perf_counter() - started):.0f} ms")
     for count in args.units:
         records = generate.units(count)
-        hand_s, expected = timed(lambda: handwritten.evaluate(records), args.runs)
-        load_s, units = timed(lambda: compiled.load_units(records), args.runs)
-        eval_s, assessment = timed(lambda: compiled.evaluate(units), args.runs)
+        hand_s, expected = timed(functools.partial(handwritten.evaluate, records), args.runs)
+        load_s, units = timed(functools.partial(compiled.load_units, records), args.runs)
+        eval_s, assessment = timed(functools.partial(compiled.evaluate, units), args.runs)
         got = {u.id: (u.total, u.grade, u.rank) for u in assessment.units}
         want = {r["id"]: (r["total"], r["grade"], r["rank"]) for r in expected}
         mismatches = sum(1 for k in want if got[k] != want[k])
