@@ -18,9 +18,10 @@ import attrs
 
 from targetdsl import __version__
 from targetdsl.checker import check
-from targetdsl.data import AwardWon, DataError, DataProblem, Unit, load_ledger, load_units, read_document
+from targetdsl.data import AwardWon, DataError, DataProblem, Unit, load_ledger, load_units
 from targetdsl.diagnostics import Diagnostic, PolicyError, render_all, sort_key
 from targetdsl.diff import PolicyDiff, diff_effective
+from targetdsl.documents import read_document
 from targetdsl.engine import Engine, PeriodError
 from targetdsl.impact import Impact, compare
 from targetdsl.inheritance import Effective, Loaded, load_path, load_text

@@ -57,10 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Score every unit: each class ranked with its category subtotals, bonus, veto and grade, "
         "then the completion table. Exit 1 when the policy or the data has errors (all are listed).",
     )
-    evaluate.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
-    evaluate.add_argument("data", metavar="DATA", help="unit data (.yaml, .yml, .json, .csv or .xlsx)")
-    evaluate.add_argument("--period", help="progress check: a policy period, Q1–Q4, H1, H2 or YYYY-MM")
-    evaluate.add_argument("--carry-in", metavar="LEDGER", help="last year's carry-over ledger")
+    _evaluation_arguments(evaluate)
     evaluate.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table",
                           help="output format (default: table; xlsx needs -o)")
     evaluate.add_argument("--explain", action="store_true", help="with --format json: include every explanation")
@@ -112,11 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
         "of category subtotals, grade distribution, vetoes and causes, the completion table and every unit's "
         "explanation. It needs no network to view and prints on A4.",
     )
-    report.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
-    report.add_argument("data", metavar="DATA", help="unit data (.yaml, .yml, .json, .csv or .xlsx)")
+    _evaluation_arguments(report)
     report.add_argument("-o", "--output", metavar="FILE.html", required=True, help="the page to write")
-    report.add_argument("--period", help="progress check: a policy period, Q1–Q4, H1, H2 or YYYY-MM")
-    report.add_argument("--carry-in", metavar="LEDGER", help="last year's carry-over ledger")
     report.set_defaults(run=run_report)
 
     template = commands.add_parser(
@@ -159,14 +153,19 @@ def build_parser() -> argparse.ArgumentParser:
         description="Every number of one unit's result with the rule (file:line) that produced it, the inputs "
         "used, intermediate values, caps, the veto that fired and why the grade is what it is.",
     )
-    explain.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
-    explain.add_argument("data", metavar="DATA", help="unit data (.yaml, .yml, .json, .csv or .xlsx)")
+    _evaluation_arguments(explain)
     explain.add_argument("unit", metavar="UNIT_ID", help="the unit's id")
-    explain.add_argument("--period", help="progress check: a policy period, Q1–Q4, H1, H2 or YYYY-MM")
-    explain.add_argument("--carry-in", metavar="LEDGER", help="last year's carry-over ledger")
     explain.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     explain.set_defaults(run=run_explain)
     return parser
+
+
+def _evaluation_arguments(command: argparse.ArgumentParser) -> None:
+    """POLICY DATA [--period P] [--carry-in LEDGER]: what every evaluating command takes."""
+    command.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
+    command.add_argument("data", metavar="DATA", help="unit data (.yaml, .yml, .json, .csv or .xlsx)")
+    command.add_argument("--period", help="progress check: a policy period, Q1–Q4, H1, H2 or YYYY-MM")
+    command.add_argument("--carry-in", metavar="LEDGER", help="last year's carry-over ledger")
 
 
 def _missing_files(paths: Sequence[str]) -> int:

@@ -12,22 +12,16 @@ policy declares for them.
 from __future__ import annotations
 
 import datetime
-import json
-import os
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 import attrs
-import yaml
 
 from targetdsl import nodes as n
 from targetdsl.diagnostics import TargetdslError
 from targetdsl.numeric import HUNDRED, ZERO
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
-
-MAX_DATA_BYTES = 256 * 1024 * 1024
 
 
 class _Marker:
@@ -120,93 +114,6 @@ class Unit:
     measures: dict[str, MeasureData]
     rules: dict[tuple[str, str], dict[str, Value]]
     awards: tuple[AwardWon, ...]
-
-
-# ------------------------------------------------------------------ reading
-
-
-MAX_ALIASES = 100
-
-
-class _DecimalLoader(yaml.SafeLoader):
-    """YAML without floats: decimals are read from their text. Aliases are
-    limited, so a few lines cannot expand into a billion values."""
-
-    aliases = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            self.aliases += 1
-            if self.aliases > MAX_ALIASES:
-                event = self.peek_event()  # type: ignore[no-untyped-call]
-                raise yaml.YAMLError(f"more than {MAX_ALIASES} aliases (line {event.start_mark.line + 1}); "
-                                     "write the values out instead of referring to them")
-        return super().compose_node(parent, index)
-
-
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-    text = str(loader.construct_scalar(node)).replace("_", "")
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return Decimal("NaN")  # .inf / .nan: refused by validation
-
-
-_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
-
-
-def parse_yaml(text: str) -> Any:
-    """YAML text → plain values, with every non-integer number as an exact Decimal."""
-    return yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 (a SafeLoader subclass)
-
-
-def _refuse_constant(text: str) -> Any:
-    return Decimal("NaN")
-
-
-def read_document(path: str | os.PathLike[str]) -> Any:
-    """The raw document of a YAML or JSON data file. Raises DataError."""
-    shown = os.fspath(path)
-    target = Path(path)
-    try:
-        if target.stat().st_size > MAX_DATA_BYTES:
-            raise DataError([DataProblem(shown, None, None, "the file is larger than 256 MB")])
-        raw = target.read_bytes()
-    except OSError as exc:
-        raise DataError([DataProblem(shown, None, None, f"cannot be read ({exc.strerror})")]) from None
-    if target.suffix.lower() == ".xlsx":
-        text = ""
-    else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise DataError([DataProblem(shown, None, None, "is not UTF-8 text; save it as UTF-8 (“CSV UTF-8” "
-                                         "in Excel's Save As); GBK is not accepted")]) from None
-    suffix = target.suffix.lower()
-    if suffix == ".xlsx":
-        from targetdsl.tabular import read_xlsx
-
-        return read_xlsx(target)
-    try:
-        if suffix == ".json":
-            return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
-        if suffix in (".yaml", ".yml"):
-            return parse_yaml(text)
-        if suffix == ".csv":
-            from targetdsl.tabular import read_csv
-
-            return read_csv(target, text)
-    except json.JSONDecodeError as exc:
-        raise DataError([DataProblem(shown, None, f"line {exc.lineno}", f"invalid JSON: {exc.msg}")]) from None
-    except RecursionError:
-        raise DataError([DataProblem(shown, None, None, "the data is nested too deeply to be unit data")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise DataError([DataProblem(shown, None, where, f"invalid YAML: {problem}")]) from None
-    raise DataError([DataProblem(shown, None, None,
-                                 f"unknown data format `{suffix}`; use .yaml, .yml, .json, .csv or .xlsx")])
 
 
 # --------------------------------------------------------------- validating
@@ -491,9 +398,8 @@ class Validator:
         if spec.type == "count" and (number < 0 or number != number.to_integral_value()):
             self.problem(field, f"expected a whole number of at least 0, found {raw}")
             return None
-        if spec.low is not None and number < _bound(spec.low, spec.type) or (
-            spec.high is not None and number > _bound(spec.high, spec.type)
-        ):
+        # Ranges are written as the data is: `range 0 to 100` on a percent input means 0 % to 100 %.
+        if spec.low is not None and number < spec.low.value or (spec.high is not None and number > spec.high.value):
             low = spec.low.value if spec.low else "…"
             high = spec.high.value if spec.high else "…"
             self.problem(field, f"{raw} is outside the declared range {low} to {high}")
@@ -578,11 +484,6 @@ def literal(expr: n.Expr, type_name: str) -> Value:
         case n.Unary(op="-", operand=n.Number(value=value)):
             return -value
     raise ValueError(f"not a literal: {expr!r}")
-
-
-def _bound(bound: n.Number, type_name: str) -> Decimal:
-    # Ranges are written as the data is: `range 0 to 100` for a percent input means 0 % to 100 %.
-    return bound.value
 
 
 def _int(value: Any) -> int | None:

@@ -153,7 +153,7 @@ def _read_chain(
         loaded.diagnostics.append(error(code, f"policy file `{shown}` {reason}", span, help_text))
         return None
     try:
-        text = decode(data, shown)
+        text = decode(data)
     except UnicodeDecodeError:
         loaded.diagnostics.append(
             error("load.encoding", f"`{shown}` is not UTF-8 text", span,

@@ -221,41 +221,47 @@ def did_save(ls: PolicyServer, params: lsp.DidSaveTextDocumentParams) -> None:
     ls.publish(params.text_document.uri, ls.analyse(params.text_document.uri, document.source))
 
 
-@server.feature(lsp.TEXT_DOCUMENT_HOVER)
-def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
-    uri = params.text_document.uri
+def _name_under_cursor(ls: PolicyServer, uri: str, position: lsp.Position) -> tuple[str, Effective] | None:
+    """The declared name at `position` (for a weight such as `定量指标 50`, its category) and the policy."""
     document = ls.workspace.get_text_document(uri)
-    name = word_at(document.source, params.position)
-    report = _report(ls, uri)
-    if name is None or report.effective is None:
+    name = word_at(document.source, position)
+    effective = _report(ls, uri).effective
+    if name is None or effective is None:
         return None
     if name[0].isdigit():
-        # A weight such as `定量指标 50`: describe the category it belongs to.
-        line = document.source.splitlines()[params.position.line]
+        line = document.source.splitlines()[position.line]
         share = re.match(r"\s*([^\s\d][^\s]*)\s+[0-9.]+%?\s*(#.*)?$", line)
         if share is None:
             return None
         name = share.group(1)
-    found = definitions(report.effective).get(name)
+    return name, effective
+
+
+@server.feature(lsp.TEXT_DOCUMENT_HOVER)
+def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    uri = params.text_document.uri
+    target = _name_under_cursor(ls, uri, params.position)
+    if target is None:
+        return None
+    name, effective = target
+    found = definitions(effective).get(name)
     own = str(uri_to_path(uri) or uri)
     if not found:
         if name in FUNCTIONS:
             return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown,
                                                         value=f"**{name}** — {FUNCTIONS[name].summary}"))
         return None
-    text = "\n\n---\n\n".join(describe(name, what, node, span, report.effective, own) for what, node, span in found)
+    text = "\n\n---\n\n".join(describe(name, what, node, span, effective, own) for what, node, span in found)
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
 def definition(ls: PolicyServer, params: lsp.DefinitionParams) -> list[lsp.Location] | None:
-    uri = params.text_document.uri
-    document = ls.workspace.get_text_document(uri)
-    name = word_at(document.source, params.position)
-    report = _report(ls, uri)
-    if name is None or report.effective is None:
+    target = _name_under_cursor(ls, params.text_document.uri, params.position)
+    if target is None:
         return None
-    found = definitions(report.effective).get(name, [])
+    name, effective = target
+    found = definitions(effective).get(name, [])
     return [lsp.Location(uri=path_to_uri(span.file), range=to_range(span)) for _, _, span in found] or None
 
 

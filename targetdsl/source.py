@@ -50,7 +50,7 @@ class Source:
         return ""
 
 
-def decode(data: bytes, name: str) -> str:
+def decode(data: bytes) -> str:
     """Decode a policy file: UTF-8, with or without a byte-order mark.
 
     Raises UnicodeDecodeError for anything else; the loader turns that into

@@ -22,8 +22,9 @@ import attrs
 
 from targetdsl import cover
 from targetdsl.api import Policy, load_policy
-from targetdsl.data import DataError, parse_yaml
+from targetdsl.data import DataError
 from targetdsl.diagnostics import PolicyError
+from targetdsl.documents import parse_yaml
 from targetdsl.explain import render_step
 from targetdsl.interpreter import EvaluationError
 from targetdsl.numeric import text

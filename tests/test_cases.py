@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import targetdsl
-from targetdsl.data import parse_yaml
+from targetdsl.documents import parse_yaml
 
 CASES = Path(__file__).parent / "cases"
 

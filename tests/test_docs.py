@@ -69,7 +69,7 @@ DATA_CASES = [
 @pytest.mark.parametrize(("page", "mode", "body"), DATA_CASES)
 def test_doc_data_example(page: Path, mode: str, body: str) -> None:
     """YAML data examples are evaluated against the page's policy."""
-    from targetdsl.data import parse_yaml
+    from targetdsl.documents import parse_yaml
 
     policy = targetdsl.parse_policy(prelude(page), name=page.name)
     document = parse_yaml(body)
