@@ -125,10 +125,10 @@ class MeasureScorer:
             sub_frame = self.frame(unit, data.subitems.get(sub.name, {}), sub.points, sub)
             try:
                 earned = number(sub.score, sub_frame) if sub.score is not None else ZERO
+                done, total = self.completion(sub, sub_frame)
             except NotApplicable:
                 children.append(Step(sub.label or sub.name, "not applicable", self.where(sub.span)))
                 continue
-            done, total = self.completion(sub, sub_frame)
             cover.hit(sub.span, f"subitem {sub.name} scored")
             completed += done
             counted += total
@@ -258,7 +258,7 @@ class MeasureScorer:
             f"{show(earned)} of {text(points if points is not None else spec.points)}",
             self.where(spec.span),
             tuple(notes),
-            tuple((k, _show(v)) for k, v in frame.used.items() if k != "points"),
+            tuple((k, _show(v, spec.inputs.get(k))) for k, v in frame.used.items() if k != "points"),
         )
 
     def result(self, outcome: Scored) -> MeasureResult:
@@ -275,17 +275,20 @@ class MeasureScorer:
         notes = [f"{name} = {_show(v)}" for name, v in outcome.lets.items()] + outcome.notes
         step = Step(
             spec.label or spec.name, value, self.where(spec.span), tuple(notes),
-            tuple((k, _show(v)) for k, v in outcome.inputs.items() if k != "points"),
+            tuple((k, _show(v, spec.inputs.get(k))) for k, v in outcome.inputs.items() if k != "points"),
             tuple(outcome.children) + tuple(i.step for i in outcome.items),
         )
         return MeasureResult(spec.name, spec.label, spec.category, spec.kind, available, earned, applicable,
                              outcome.completed, outcome.counted, tuple(outcome.items), step)
 
 
-def _show(value: Value) -> str:
+def _show(value: Value, spec: InputSpec | None = None) -> str:
+    """An input or intermediate value for an explanation; percentages shown as the data wrote them."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
+        if spec is not None and spec.type in ("percent", "pp"):
+            return show(value * HUNDRED) + ("%" if spec.type == "percent" else "pp")
         return show(value)
     if value is NOT_APPLICABLE or value is PEER_AVERAGE:
         return "missing"
