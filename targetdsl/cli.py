@@ -102,6 +102,17 @@ def build_parser() -> argparse.ArgumentParser:
                       help="report which rules, branches, bands and vetoes the tests exercised, and which not")
     test.set_defaults(run=run_test)
 
+    periods = commands.add_parser(
+        "periods",
+        help="combine period results into the annual score by the policy's period weights",
+        description="Evaluate each weighted period on its own data (targets pro-rated) and rank units on "
+        "the weighted sum of their period totals.",
+    )
+    periods.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
+    periods.add_argument("data", nargs="+", metavar="PERIOD=DATA", help="each weighted period's unit data")
+    periods.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    periods.set_defaults(run=run_periods)
+
     report = commands.add_parser(
         "report",
         help="a self-contained HTML report with charts",
@@ -337,6 +348,29 @@ def run_test(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(tester.render_text(outcome))
     return EXIT_FAILED if outcome.failed else EXIT_OK
+
+
+def run_periods(args: argparse.Namespace) -> int:
+    pairs = [item.partition("=") for item in args.data]
+    bad = [item for item, (_, sep, path) in zip(args.data, pairs, strict=True) if not sep or not path]
+    if bad:
+        sys.stderr.write(f"targetdsl: error: write each period as PERIOD=DATA, not {bad[0]}\n")
+        return EXIT_USAGE
+    if _missing_files([args.policy] + [path for _, _, path in pairs]):
+        return EXIT_USAGE
+    try:
+        combined = load_policy(args.policy).evaluate_periods({name: path for name, _, path in pairs})
+    except PolicyError as exc:
+        sys.stdout.write(exc.render() + "\n")
+        return EXIT_FAILED
+    except (DataError, EvaluationError) as exc:
+        sys.stdout.write(exc.render() + "\n")
+        return EXIT_FAILED
+    if args.format == "json":
+        sys.stdout.write(json.dumps(combined.to_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(combined.render())
+    return EXIT_OK
 
 
 def run_report(args: argparse.Namespace) -> int:
