@@ -107,6 +107,7 @@ class Policy:
         period: str | None = None,
         carried_in: LedgerSource | None = None,
         progress: Callable[[int, int], None] | None = None,
+        explain: bool = True,
     ) -> Assessment:
         """Evaluate every unit: scores, vetoes, bonuses, grades, ranks, money, explanations.
 
@@ -115,14 +116,17 @@ class Policy:
         ledger (a path, an Assessment, or its `ledger`). Raises DataError
         for invalid data and EvaluationError if any unit cannot be scored;
         in either case nothing is returned. `progress(done, total)` is called as units finish.
+        With `explain=False` no explanation trace is built (faster); every other result is identical.
         """
-        return self._evaluate(self.load_units(units), period=period, carried_in=carried_in, progress=progress)
+        return self._evaluate(self.load_units(units), period=period, carried_in=carried_in, progress=progress,
+                              explain=explain)
 
     def _evaluate(self, loaded: list[Unit], *, period: str | None, carried_in: LedgerSource | None,
-                  progress: Callable[[int, int], None] | None = None) -> Assessment:
+                  progress: Callable[[int, int], None] | None = None, explain: bool = True) -> Assessment:
         ledger = self._carried_in(carried_in)
         try:
-            engine = Engine(self.schema, self.title, period=period, carried_in=ledger, progress=progress)
+            engine = Engine(self.schema, self.title, period=period, carried_in=ledger, progress=progress,
+                            explain=explain)
         except PeriodError as exc:
             raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
         provenance = Provenance(__version__, self.sha256, self.source_hashes, units_sha256(loaded), period,

@@ -214,7 +214,7 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_FAILED if errors else EXIT_OK
 
 
-def _assess(args: argparse.Namespace) -> Assessment | int:
+def _assess(args: argparse.Namespace, *, explain: bool = True) -> Assessment | int:
     inputs = [args.policy, args.data] + ([args.carry_in] if args.carry_in else [])
     if _missing_files(inputs):
         return EXIT_USAGE
@@ -222,7 +222,8 @@ def _assess(args: argparse.Namespace) -> Assessment | int:
         policy = load_policy(args.policy)
         bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
         try:
-            return policy.evaluate(args.data, period=args.period, carried_in=args.carry_in, progress=bar)
+            return policy.evaluate(args.data, period=args.period, carried_in=args.carry_in, progress=bar,
+                                   explain=explain)
         finally:
             if bar is not None:
                 bar.close()
@@ -267,7 +268,7 @@ def _write(text: str, output: str | None) -> None:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    assessment = _assess(args)
+    assessment = _assess(args, explain=args.format == "json" and args.explain)
     if isinstance(assessment, int):
         return assessment
     if args.format == "xlsx":

@@ -83,8 +83,9 @@ def period_months(schema: Schema, period: str | None) -> int:
 
 class Engine:
     def __init__(self, schema: Schema, title: str, *, period: str | None, carried_in: list[tuple[str, AwardWon]],
-                 progress: Callable[[int, int], None] | None = None):
+                 progress: Callable[[int, int], None] | None = None, explain: bool = True):
         self.schema = schema
+        self.explain = explain
         self.progress = progress
         self.done = 0
         self.count = 0
@@ -128,6 +129,7 @@ class Engine:
         for measure in spec.measures():
             scorer = MeasureScorer(measure, members, frames, self.fraction, self.schema.rounding, self.fail)
             scorer.where = self.schema.where
+            scorer.explain = self.explain
             by_measure[measure.name] = scorer.run()
         drafts = [self.assess_unit(spec, unit, frames[unit.id], by_measure) for unit in members]
         ordered = self.rank(drafts)
@@ -142,7 +144,7 @@ class Engine:
 
     def unit_frame(self, unit: Unit) -> Frame:
         consts = {c.name: n.Let(c.name, c.expr, span=c.span) for c in self.schema.consts.values()}
-        return Frame(dict(unit.values), consts)
+        return Frame(dict(unit.values), consts, explain=self.explain)
 
     def rounded(self, value: Decimal, stage: str) -> Decimal:
         rounding = self.schema.rounding
@@ -220,7 +222,7 @@ class Engine:
     def rule_frame(self, rule: RuleSpec, unit: Unit, frame: Frame, extra: dict[str, Value] | None = None) -> Frame:
         values = dict(unit.rules.get((rule.kind, rule.name), {}))
         values.update(extra or {})
-        return Frame(values, rule.lets, parent=frame)
+        return Frame(values, rule.lets, parent=frame, explain=self.explain)
 
     def coefficients(self, spec: ClassSpec, unit: Unit, frame: Frame) -> dict[str, Decimal]:
         factors: dict[str, Decimal] = {}
@@ -421,7 +423,7 @@ class Engine:
             unit.id, unit.name, unit.unit_class, tuple(draft.categories), tuple(draft.measures), draft.raw,
             draft.coefficient, draft.bonus, draft.deductions, draft.total, tuple(vetoes), draft.grade, draft.reason,
             rank, eligible, money, tuple(commendations), draft.items, draft.completed, tuple(draft.bonuses),
-            tuple(steps),
+            tuple(steps) if self.explain else (),
         )
 
     def completion(self, spec: ClassSpec, results: list[UnitResult]) -> list[CompletionRow]:

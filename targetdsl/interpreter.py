@@ -80,6 +80,7 @@ class Frame:
         lets: dict[str, n.Let] | None = None,
         parent: Frame | None = None,
         peers: Peers | None = None,
+        explain: bool = True,
     ):
         self.values = values
         self.lets = lets or {}
@@ -87,7 +88,8 @@ class Frame:
         self.peers = peers
         self.computed: dict[str, Value] = {}
         self.used: dict[str, Value] = {}
-        self.notes: list[str] = []
+        # Notes for the explanation (caps, bands, class statistics); None when no explanation is wanted.
+        self.notes: list[str] | None = [] if explain else None
 
     def lookup(self, name: str, span: Span) -> Value:
         frame: Frame | None = self
@@ -211,15 +213,18 @@ def _call(expr: n.Call, frame: Frame) -> Value:
         chosen = args.index(result)
         if chosen != 0:
             limit = "capped" if name == "min" else "floored"
-            frame.notes.append(f"{name}(…) {limit} at {text(result)} (line {expr.span.line})")
+            if frame.notes is not None:
+                frame.notes.append(f"{name}(…) {limit} at {text(result)} (line {expr.span.line})")
         return result
     if name == "clamp":
         value, low, high = args
         if value < low:
-            frame.notes.append(f"clamp(…) raised {text(value)} to the floor {text(low)} (line {expr.span.line})")
+            if frame.notes is not None:
+                frame.notes.append(f"clamp(…) raised {text(value)} to the floor {text(low)} (line {expr.span.line})")
             return low
         if value > high:
-            frame.notes.append(f"clamp(…) capped {text(value)} at {text(high)} (line {expr.span.line})")
+            if frame.notes is not None:
+                frame.notes.append(f"clamp(…) capped {text(value)} at {text(high)} (line {expr.span.line})")
             return high
         return value
     if name == "abs":
@@ -261,9 +266,9 @@ def _peer_call(expr: n.Call, frame: Frame) -> Value:
         result = 60 + CONTEXT.divide(40 * (own - low), high - low)
     else:
         result = 60 + CONTEXT.divide(40 * (high - own), high - low)
-    frame.notes.append(
-        f"{name}: class of {len(values)}, min {show(low)}, max {show(high)} → {show(result)} (line {expr.span.line})"
-    )
+    if frame.notes is not None:
+        frame.notes.append(f"{name}: class of {len(values)}, min {show(low)}, max {show(high)} → {show(result)} "
+                           f"(line {expr.span.line})")
     return result
 
 
@@ -271,12 +276,14 @@ def _bands(expr: n.Bands, frame: Frame) -> Value:
     subject = evaluate(expr.subject, frame)
     for index, arm in enumerate(expr.arms):
         if arm.op == "" or arm.bound is None:
-            frame.notes.append(f"bands: otherwise (line {arm.value.span.line})")
+            if frame.notes is not None:
+                frame.notes.append(f"bands: otherwise (line {arm.value.span.line})")
             cover.hit(expr.span, "band otherwise")
             return evaluate(arm.value, frame)
         bound = evaluate(arm.bound, frame)
         if _binary(arm.op, subject, bound, n.Binary(arm.op, expr.subject, arm.bound, span=arm.span)):
-            frame.notes.append(f"bands: {_show(subject)} {arm.op} {_show(bound)} (line {arm.span.line})")
+            if frame.notes is not None:
+                frame.notes.append(f"bands: {_show(subject)} {arm.op} {_show(bound)} (line {arm.span.line})")
             cover.hit(expr.span, f"band {index + 1}")
             return evaluate(arm.value, frame)
     raise Failure("no band matched", expr.span)
@@ -286,14 +293,17 @@ def _interpolate(expr: n.Interpolate, frame: Frame) -> Value:
     x = number(expr.subject, frame)
     points = [(number(a.at, frame), number(a.value, frame)) for a in expr.anchors]
     if x <= points[0][0]:
-        frame.notes.append(f"interpolate: {text(x)} at or below the first point → {text(points[0][1])}")
+        if frame.notes is not None:
+            frame.notes.append(f"interpolate: {text(x)} at or below the first point → {text(points[0][1])}")
         return points[0][1]
     for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
         if x <= x1:
             result = y0 + CONTEXT.divide((y1 - y0) * (x - x0), x1 - x0)
-            frame.notes.append(f"interpolate: {show(x)} between {text(x0)} and {text(x1)} → {show(result)}")
+            if frame.notes is not None:
+                frame.notes.append(f"interpolate: {show(x)} between {text(x0)} and {text(x1)} → {show(result)}")
             return result
-    frame.notes.append(f"interpolate: {text(x)} at or above the last point → {text(points[-1][1])}")
+    if frame.notes is not None:
+        frame.notes.append(f"interpolate: {text(x)} at or above the last point → {text(points[-1][1])}")
     return points[-1][1]
 
 

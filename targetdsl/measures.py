@@ -19,9 +19,11 @@ from targetdsl import nodes as n
 from targetdsl.data import NOT_APPLICABLE, PEER_AVERAGE, GivenScore, Item, MeasureData, Unit, Value
 from targetdsl.interpreter import Failure, Frame, NeedsPeerAverage, NotApplicable, condition, evaluate, number
 from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, quantize, show, text
-from targetdsl.results import ItemResult, MeasureResult, Step
+from targetdsl.results import NO_STEP, ItemResult, MeasureResult, Step
 from targetdsl.schema import InputSpec, MeasureSpec
 from targetdsl.source import Span
+
+NO_DATA = MeasureData()  # a unit that gave nothing for a measure
 
 
 @attrs.define
@@ -61,16 +63,17 @@ class MeasureScorer:
         self.frames: dict[str, Frame] = {}
         self._peer_cache: dict[int, list[Decimal]] = {}
         self.where: Callable[[Span], str] = str
+        self.explain = True
 
     def run(self) -> dict[str, MeasureResult]:
         if self.spec.kind == "indicator":
             # Every frame exists before any is scored: class-wide functions read them all.
             for unit in self.units:
-                data = unit.measures.get(self.spec.name, MeasureData())
+                data = unit.measures.get(self.spec.name, NO_DATA)
                 self.frames[unit.id] = self.frame(unit, data.values, self.spec.points, self.spec)
         scored: dict[str, Scored] = {}
         for unit in self.units:
-            data = unit.measures.get(self.spec.name, MeasureData())
+            data = unit.measures.get(self.spec.name, NO_DATA)
             try:
                 scored[unit.id] = self.score_unit(unit, data)
             except Failure as failure:
@@ -84,7 +87,7 @@ class MeasureScorer:
     def frame(self, unit: Unit, values: dict[str, Value], points: Decimal, spec: MeasureSpec) -> Frame:
         bound = {name: self.prorate(spec.inputs.get(name), value) for name, value in values.items()}
         bound["points"] = points
-        return Frame(bound, spec.lets, parent=self.unit_frames[unit.id], peers=self.peers)
+        return Frame(bound, spec.lets, parent=self.unit_frames[unit.id], peers=self.peers, explain=self.explain)
 
     def prorate(self, spec: InputSpec | None, value: Value) -> Value:
         if spec is not None and spec.prorated and isinstance(value, Decimal) and self.fraction != 1:
@@ -155,7 +158,7 @@ class MeasureScorer:
                           notes=[f"`{missing}` is missing: scored the class average"])
         return Scored(
             self.round_indicator(earned), spec.points, completed + done, counted + total,
-            notes=notes + frame.notes, inputs=dict(frame.used), lets=dict(frame.computed), children=children,
+            notes=notes + (frame.notes or []), inputs=dict(frame.used), lets=dict(frame.computed), children=children,
         )
 
     def score_items(self, unit: Unit, data: MeasureData) -> Scored:
@@ -168,7 +171,8 @@ class MeasureScorer:
             try:
                 if item.given is not None:
                     earned = self.given_points(item.points, item.given)
-                    frame.notes.append(f"score given by {item.given.assessor}: {text(item.given.score)} of 100")
+                    if frame.notes is not None:
+                        frame.notes.append(f"score given by {item.given.assessor}: {text(item.given.score)} of 100")
                 else:
                     earned = number(spec.score, frame) if spec.score is not None else ZERO
                 earned = self.round_indicator(earned)
@@ -252,7 +256,9 @@ class MeasureScorer:
 
     def step(self, spec: MeasureSpec, earned: Decimal, frame: Frame, *, label: str | None = None,
              points: Decimal | None = None) -> Step:
-        notes = [f"{name} = {_show(value)}" for name, value in frame.computed.items()] + frame.notes
+        if not self.explain:
+            return NO_STEP
+        notes = [f"{name} = {_show(value)}" for name, value in frame.computed.items()] + (frame.notes or [])
         return Step(
             label or spec.label or spec.name,
             f"{show(earned)} of {text(points if points is not None else spec.points)}",
@@ -268,6 +274,9 @@ class MeasureScorer:
             cover.hit(spec.span, f"{spec.kind} {spec.name} scored")
         earned = outcome.earned if outcome.earned is not None else ZERO
         available = outcome.available if applicable else ZERO
+        if not self.explain:
+            return MeasureResult(spec.name, spec.label, spec.category, spec.kind, available, earned, applicable,
+                                 outcome.completed, outcome.counted, tuple(outcome.items), NO_STEP)
         if applicable:
             value = f"{show(earned)} of {text(available)}"
         else:

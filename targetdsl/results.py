@@ -28,6 +28,9 @@ class Step:
     children: tuple[Step, ...] = ()
 
 
+NO_STEP = Step("", "")  # what results carry in place of explanations when none were asked for
+
+
 @attrs.frozen
 class ItemResult:
     index: int

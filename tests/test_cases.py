@@ -78,3 +78,16 @@ def check_field(unit: targetdsl.UnitResult, field: str, wanted: Any) -> None:
     else:
         actual = getattr(unit, field)
         assert actual is not None and actual == decimal(wanted), (unit.id, field, actual)
+
+
+@pytest.mark.parametrize(("path", "document", "run"), runs())
+def test_without_explanations_results_are_identical(path: Path, document: dict[str, Any], run: dict[str, Any]) -> None:
+    """The fast path that builds no explanation trace changes no result."""
+    if {"data_errors", "evaluation_errors"} & set(run["expect"]):
+        return
+    policy = targetdsl.parse_policy(document["policy"], name=path.name)
+    options = {"period": run.get("period"), "carried_in": document.get("carried_in")}
+    traced = policy.evaluate(document["units"], **options)
+    fast = policy.evaluate(document["units"], explain=False, **options)
+    assert fast.to_json() == traced.to_json()
+    assert all(unit.explanation == () for unit in fast.units)

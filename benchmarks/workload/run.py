@@ -42,13 +42,16 @@ def main() -> None:
         hand_s, expected = timed(functools.partial(handwritten.evaluate, records), args.runs)
         load_s, units = timed(functools.partial(compiled.load_units, records), args.runs)
         eval_s, assessment = timed(functools.partial(compiled.evaluate, units), args.runs)
+        fast_s, fast = timed(functools.partial(compiled.evaluate, units, explain=False), args.runs)
+        assert fast.to_json() == assessment.to_json(), "explain=False changed a result"
         got = {u.id: (u.total, u.grade, u.rank) for u in assessment.units}
         want = {r["id"]: (r["total"], r["grade"], r["rank"]) for r in expected}
         mismatches = sum(1 for k in want if got[k] != want[k])
         print(f"\nN = {count:,} ({'identical results' if not mismatches else f'{mismatches} MISMATCHES'})")
         print(f"  hand-written Decimal        {count / hand_s:>10,.0f} units/s")
         print(f"  targetdsl evaluate          {count / eval_s:>10,.0f} units/s  "
-              f"({hand_s / eval_s:.2f}× hand-written)")
+              f"({hand_s / eval_s:.2f}× hand-written; with explanations)")
+        print(f"  targetdsl evaluate, no trace{count / fast_s:>10,.0f} units/s  ({hand_s / fast_s:.2f}× hand-written)")
         print(f"  targetdsl validate+evaluate {count / (load_s + eval_s):>10,.0f} units/s")
 
 

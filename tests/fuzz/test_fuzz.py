@@ -39,6 +39,7 @@ def exercise_policy(text: str, units: list[dict[str, object]]) -> None:
         first = policy.evaluate(units).to_json(explanations=True)
         second = policy.evaluate(list(reversed(units))).to_json(explanations=True)
         assert first == second
+        assert policy.evaluate(units, explain=False).to_json() == policy.evaluate(units).to_json()
     except (targetdsl.DataError, targetdsl.EvaluationError):
         pass
 
