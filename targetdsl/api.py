@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, Union
 
@@ -129,7 +130,7 @@ class Policy:
                             explain=explain)
         except PeriodError as exc:
             raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
-        provenance = Provenance(__version__, self.sha256, self.source_hashes, units_sha256(loaded), period,
+        provenance = Provenance(__version__, self.sha256, self.source_hashes, partial(units_sha256, loaded), period,
                                 len(ledger))
         return attrs.evolve(engine.run(loaded), provenance=provenance)
 

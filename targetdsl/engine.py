@@ -130,6 +130,8 @@ class Engine:
             scorer = MeasureScorer(measure, members, frames, self.fraction, self.schema.rounding, self.fail)
             scorer.where = self.schema.where
             scorer.explain = self.explain
+            if not self.explain:
+                scorer.use_compiled(self.schema.compiled)
             by_measure[measure.name] = scorer.run()
         drafts = [self.assess_unit(spec, unit, frames[unit.id], by_measure) for unit in members]
         ordered = self.rank(drafts)

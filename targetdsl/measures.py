@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
 from targetdsl import cover
 from targetdsl import nodes as n
+from targetdsl.compiler import Compiler, Uncompilable, uses_peers
 from targetdsl.data import NOT_APPLICABLE, PEER_AVERAGE, GivenScore, Item, MeasureData, Unit, Value
 from targetdsl.interpreter import Failure, Frame, NeedsPeerAverage, NotApplicable, condition, evaluate, number
 from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, quantize, show, text
 from targetdsl.results import NO_STEP, ItemResult, MeasureResult, Step
 from targetdsl.schema import InputSpec, MeasureSpec
-from targetdsl.source import Span
+from targetdsl.source import NO_SPAN, Span
 
 NO_DATA = MeasureData()  # a unit that gave nothing for a measure
 
@@ -64,9 +66,16 @@ class MeasureScorer:
         self._peer_cache: dict[int, list[Decimal]] = {}
         self.where: Callable[[Span], str] = str
         self.explain = True
+        self.fast: FastMeasure | None = None
+
+    def use_compiled(self, cache: dict[str, Any]) -> None:
+        """Take the compiled path (no explanation) when the measure allows it."""
+        if self.spec.name not in cache:
+            cache[self.spec.name] = FastMeasure.build(self.spec)
+        self.fast = cache[self.spec.name]
 
     def run(self) -> dict[str, MeasureResult]:
-        if self.spec.kind == "indicator":
+        if self.spec.kind == "indicator" and self.fast is None:
             # Every frame exists before any is scored: class-wide functions read them all.
             for unit in self.units:
                 data = unit.measures.get(self.spec.name, NO_DATA)
@@ -112,11 +121,62 @@ class MeasureScorer:
 
     def score_unit(self, unit: Unit, data: MeasureData) -> Scored:
         spec = self.spec
+        if self.fast is not None:
+            return self.score_fast(unit, data, self.fast)
         if spec.kind == "items":
             return self.score_items(unit, data)
         if spec.kind == "assessed":
             return self.score_assessed(data)
         return self.score_indicator(unit, data, self.frames[unit.id])
+
+    def score_fast(self, unit: Unit, data: MeasureData, fast: FastMeasure) -> Scored:
+        """The compiled path: the same outcome as score_indicator / score_items, without a trace."""
+        spec = self.spec
+        unit_frame = self.unit_frames[unit.id]
+        if spec.kind == "indicator":
+            env = self.env(data.values, spec.points)
+            try:
+                earned = self.given_points(spec.points, data.given) if data.given is not None else fast.score(
+                    env, unit_frame)
+                done, total = fast.completion(env, unit_frame)
+            except NotApplicable:
+                return Scored(None, ZERO)
+            except NeedsPeerAverage:
+                return Scored(None, spec.points, pending_peer=True)
+            return Scored(self.round_indicator(earned), spec.points, done, total)
+        earned_total = available = ZERO
+        completed = counted = 0
+        results: list[ItemResult] = []
+        for item in data.items:
+            env = self.env(item.values, item.points)
+            try:
+                earned = self.given_points(item.points, item.given) if item.given is not None else fast.score(
+                    env, unit_frame)
+                earned = self.round_indicator(earned)
+                done, total = fast.completion(env, unit_frame)
+            except NotApplicable:
+                results.append(ItemResult(item.index, item.name, ZERO, None, 0, 0, NO_STEP))
+                continue
+            except NeedsPeerAverage as missing:
+                raise Failure(f"item {item.index}: `{missing}` is missing, and a peer average is not defined "
+                              "for individual items", spec.span) from None
+            except Failure as failure:
+                raise Failure(f"item {item.index}{f' ({item.name})' if item.name else ''}: {failure.message}",
+                              failure.span) from None
+            earned_total += earned
+            available += item.points
+            completed += done
+            counted += total
+            results.append(ItemResult(item.index, item.name, item.points, earned, done, total, NO_STEP))
+        if available == ZERO:
+            return Scored(None, ZERO, items=results)
+        return Scored(earned_total, available, completed, counted, items=results)
+
+    def env(self, values: dict[str, Value], points: Decimal) -> dict[str, Any]:
+        inputs = self.spec.inputs
+        bound: dict[str, Any] = {name: self.prorate(inputs.get(name), value) for name, value in values.items()}
+        bound["points"] = points
+        return bound
 
     def score_indicator(self, unit: Unit, data: MeasureData, frame: Frame) -> Scored:
         spec = self.spec
@@ -289,6 +349,55 @@ class MeasureScorer:
         )
         return MeasureResult(spec.name, spec.label, spec.category, spec.kind, available, earned, applicable,
                              outcome.completed, outcome.counted, tuple(outcome.items), step)
+
+
+@attrs.frozen
+class FastMeasure:
+    """A measure's expressions compiled to closures (see compiler.py)."""
+
+    score_closure: Any
+    completed: Any
+    tally: tuple[Any, Any] | None
+
+    @staticmethod
+    def build(spec: MeasureSpec) -> FastMeasure | None:
+        """None when the measure needs the interpreter: sub-items, assessors, class-wide functions."""
+        if spec.kind not in ("indicator", "items") or spec.subitems or spec.score is None:
+            return None
+        expressions = [spec.score, *(let.expr for let in spec.lets.values())]
+        expressions += [e for e in (spec.completed,) if e is not None]
+        if spec.tally is not None:
+            expressions += [spec.tally.done, spec.tally.total]
+        if uses_peers(expressions):
+            return None
+        compiler = Compiler(spec.lets)
+        try:
+            return FastMeasure(
+                compiler.compile(spec.score),
+                compiler.compile(spec.completed) if spec.completed is not None else None,
+                (compiler.compile(spec.tally.done), compiler.compile(spec.tally.total)) if spec.tally else None,
+            )
+        except Uncompilable:
+            return None
+
+    def score(self, env: dict[str, Any], frame: Frame) -> Decimal:
+        value = self.score_closure(env, frame)
+        if type(value) is not Decimal:
+            raise Failure(f"expected a number, got {value!r}", NO_SPAN)
+        return value
+
+    def completion(self, env: dict[str, Any], frame: Frame) -> tuple[int, int]:
+        if self.tally is not None:
+            done, total = self.tally[0](env, frame), self.tally[1](env, frame)
+            if type(done) is not Decimal or type(total) is not Decimal:
+                raise Failure("expected a number in `tally`", NO_SPAN)
+            return int(done), int(total)
+        if self.completed is not None:
+            outcome = self.completed(env, frame)
+            if type(outcome) is not bool:
+                raise Failure(f"expected true or false, got {outcome!r}", NO_SPAN)
+            return (1 if outcome else 0), 1
+        return 0, 0
 
 
 def _show(value: Value, spec: InputSpec | None = None) -> str:

@@ -8,6 +8,7 @@ rank; everything else in policy order.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -145,9 +146,18 @@ class Provenance:
     targetdsl: str
     policy_sha256: str
     sources: tuple[tuple[str, str], ...]  # (file, sha256 of its text)
-    units_sha256: str
+    digest: Callable[[], str] = attrs.field(eq=False, repr=False)  # computes the units' SHA-256
     period: str | None
     carried_in: int  # number of carried-in awards
+    _cache: dict[str, str] = attrs.field(factory=dict, eq=False, repr=False, init=False)
+
+    @property
+    def units_sha256(self) -> str:
+        """The SHA-256 of the validated unit data: computed when first asked for (it costs as much as
+        a third of an evaluation without explanations), then kept."""
+        if "units" not in self._cache:
+            self._cache["units"] = self.digest()
+        return self._cache["units"]
 
     def to_json(self) -> dict[str, Any]:
         return {"targetdsl": self.targetdsl, "policy_sha256": self.policy_sha256,

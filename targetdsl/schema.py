@@ -11,7 +11,7 @@ walks the raw declarations again. It assumes a policy the checker passed.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -133,6 +133,8 @@ class Schema:
     year: int | None
     # Source file names as results show them: relative to the entry policy, whatever the working directory.
     names: dict[str, str] = attrs.field(factory=dict)
+    # Measures lowered by the compiler, by measure name: filled on first use, once per policy.
+    compiled: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
     def where(self, span: Span) -> str:
         """A rule's location for results and explanations: `file:line:col`, the file named stably."""
