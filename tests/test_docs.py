@@ -155,3 +155,13 @@ def test_doc_example_is_formatted(page: Path, mode: str, body: str) -> None:
     if mode.startswith("expect "):
         return
     assert format_policy(body, name=page.name) == body
+
+
+def test_readme_library_example_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", text, re.S)
+    assert code is not None
+    monkeypatch.chdir(ROOT)
+    exec(compile(code[1], "README.md", "exec"), {})  # noqa: S102 (the project's own example)
+    out = capsys.readouterr().out
+    assert "灌南县" in out and "环境保护" in out
