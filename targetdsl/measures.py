@@ -121,7 +121,7 @@ class MeasureScorer:
 
     def score_unit(self, unit: Unit, data: MeasureData) -> Scored:
         spec = self.spec
-        if self.fast is not None:
+        if self.fast is not None and spec.kind == "indicator":
             return self.score_fast(unit, data, self.fast)
         if spec.kind == "items":
             return self.score_items(unit, data)
@@ -130,47 +130,19 @@ class MeasureScorer:
         return self.score_indicator(unit, data, self.frames[unit.id])
 
     def score_fast(self, unit: Unit, data: MeasureData, fast: FastMeasure) -> Scored:
-        """The compiled path: the same outcome as score_indicator / score_items, without a trace."""
+        """The compiled path for an indicator: the outcome of score_indicator, without a trace."""
         spec = self.spec
         unit_frame = self.unit_frames[unit.id]
-        if spec.kind == "indicator":
-            env = self.env(data.values, spec.points)
-            try:
-                earned = self.given_points(spec.points, data.given) if data.given is not None else fast.score(
-                    env, unit_frame)
-                done, total = fast.completion(env, unit_frame)
-            except NotApplicable:
-                return Scored(None, ZERO)
-            except NeedsPeerAverage:
-                return Scored(None, spec.points, pending_peer=True)
-            return Scored(self.round_indicator(earned), spec.points, done, total)
-        earned_total = available = ZERO
-        completed = counted = 0
-        results: list[ItemResult] = []
-        for item in data.items:
-            env = self.env(item.values, item.points)
-            try:
-                earned = self.given_points(item.points, item.given) if item.given is not None else fast.score(
-                    env, unit_frame)
-                earned = self.round_indicator(earned)
-                done, total = fast.completion(env, unit_frame)
-            except NotApplicable:
-                results.append(ItemResult(item.index, item.name, ZERO, None, 0, 0, NO_STEP))
-                continue
-            except NeedsPeerAverage as missing:
-                raise Failure(f"item {item.index}: `{missing}` is missing, and a peer average is not defined "
-                              "for individual items", spec.span) from None
-            except Failure as failure:
-                raise Failure(f"item {item.index}{f' ({item.name})' if item.name else ''}: {failure.message}",
-                              failure.span) from None
-            earned_total += earned
-            available += item.points
-            completed += done
-            counted += total
-            results.append(ItemResult(item.index, item.name, item.points, earned, done, total, NO_STEP))
-        if available == ZERO:
-            return Scored(None, ZERO, items=results)
-        return Scored(earned_total, available, completed, counted, items=results)
+        env = self.env(data.values, spec.points)
+        try:
+            earned = self.given_points(spec.points, data.given) if data.given is not None else fast.score(
+                env, unit_frame)
+            done, total = fast.completion(env, unit_frame)
+        except NotApplicable:
+            return Scored(None, ZERO)
+        except NeedsPeerAverage:
+            return Scored(None, spec.points, pending_peer=True)
+        return Scored(self.round_indicator(earned), spec.points, done, total)
 
     def env(self, values: dict[str, Value], points: Decimal) -> dict[str, Any]:
         inputs = self.spec.inputs
@@ -227,19 +199,11 @@ class MeasureScorer:
         completed = counted = 0
         results: list[ItemResult] = []
         for item in data.items:
-            frame = self.frame(unit, item.values, item.points, spec)
             try:
-                if item.given is not None:
-                    earned = self.given_points(item.points, item.given)
-                    if frame.notes is not None:
-                        frame.notes.append(f"score given by {item.given.assessor}: {text(item.given.score)} of 100")
-                else:
-                    earned = number(spec.score, frame) if spec.score is not None else ZERO
-                earned = self.round_indicator(earned)
-                done, total = self.completion(spec, frame)
+                earned, done, total, step = self.score_item(unit, item)
             except NotApplicable as missing:
-                step = Step(self.item_label(item), "not applicable", self.where(spec.span),
-                            (f"`{missing}` is missing",))
+                step = NO_STEP if not self.explain else Step(self.item_label(item), "not applicable",
+                                                             self.where(spec.span), (f"`{missing}` is missing",))
                 results.append(ItemResult(item.index, item.name, ZERO, None, 0, 0, step))
                 continue
             except NeedsPeerAverage as missing:
@@ -252,11 +216,31 @@ class MeasureScorer:
             available += item.points
             completed += done
             counted += total
-            step = self.step(spec, earned, frame, label=self.item_label(item), points=item.points)
             results.append(ItemResult(item.index, item.name, item.points, earned, done, total, step))
         if available == ZERO:
             return Scored(None, ZERO, items=results, notes=["no applicable items"])
         return Scored(earned_total, available, completed, counted, items=results)
+
+    def score_item(self, unit: Unit, item: Item) -> tuple[Decimal, int, int, Step]:
+        """One item's earned points, completion and trace step: compiled when possible, else interpreted."""
+        spec = self.spec
+        if self.fast is not None:
+            env = self.env(item.values, item.points)
+            unit_frame = self.unit_frames[unit.id]
+            earned = self.given_points(item.points, item.given) if item.given is not None else self.fast.score(
+                env, unit_frame)
+            done, total = self.fast.completion(env, unit_frame)
+            return self.round_indicator(earned), done, total, NO_STEP
+        frame = self.frame(unit, item.values, item.points, spec)
+        if item.given is not None:
+            earned = self.given_points(item.points, item.given)
+            if frame.notes is not None:
+                frame.notes.append(f"score given by {item.given.assessor}: {text(item.given.score)} of 100")
+        else:
+            earned = number(spec.score, frame) if spec.score is not None else ZERO
+        earned = self.round_indicator(earned)
+        done, total = self.completion(spec, frame)
+        return earned, done, total, self.step(spec, earned, frame, label=self.item_label(item), points=item.points)
 
     def score_assessed(self, data: MeasureData) -> Scored:
         spec = self.spec
