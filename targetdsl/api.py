@@ -125,6 +125,13 @@ class Policy:
     def _evaluate(self, loaded: list[Unit], *, period: str | None, carried_in: LedgerSource | None,
                   progress: Callable[[int, int], None] | None = None, explain: bool = True) -> Assessment:
         ledger = self._carried_in(carried_in)
+        known = {unit.id for unit in loaded}
+        strangers = sorted({unit_id for unit_id, _ in ledger if unit_id not in known})
+        if strangers:
+            # An award carried in for a unit that is not assessed would be lost without a word.
+            raise DataError([DataProblem("<carry-in>", unit_id, "carry_over",
+                                         "an award is carried in for this unit, which is not in the data")
+                             for unit_id in strangers])
         try:
             engine = Engine(self.schema, self.title, period=period, carried_in=ledger, progress=progress,
                             explain=explain)

@@ -91,3 +91,14 @@ def test_evaluation_does_not_depend_on_input_order(policy: targetdsl.Policy) -> 
     forward = policy.evaluate(units).to_json(explanations=True)
     backward = policy.evaluate(list(reversed(units))).to_json(explanations=True)
     assert forward == backward
+
+
+def test_carried_in_awards_for_unknown_units_are_refused() -> None:
+    ledger_policy = targetdsl.parse_policy(
+        POLICY + "bonus 获奖 { level 省级 2 }\n", name="l.tdsl")
+    units = [{"id": "A", "class": "县区", "indicators": {"gdp": {"target": "1", "actual": "1"},
+                                                        "rate": {"growth": "1"}}}]
+    ledger = {"year": 2002, "carry_over": [{"unit": "Z", "bonus": "获奖", "level": "省级", "date": "2003-01-02"}]}
+    with pytest.raises(targetdsl.DataError) as caught:
+        ledger_policy.evaluate(units, carried_in=ledger)
+    assert caught.value.problems[0].unit == "Z"
