@@ -174,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _evaluation_arguments(command: argparse.ArgumentParser) -> None:
     """POLICY DATA [--period P] [--carry-in LEDGER]: what every evaluating command takes."""
     command.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
-    command.add_argument("data", metavar="DATA", help="unit data (.yaml, .yml, .json, .csv or .xlsx)")
+    command.add_argument("data", metavar="DATA", help="unit data (.yaml, .yml, .json, .jsonl, .csv or .xlsx)")
     command.add_argument("--period", help="progress check: a policy period, Q1–Q4, H1, H2 or YYYY-MM")
     command.add_argument("--carry-in", metavar="LEDGER", help="last year's carry-over ledger")
 

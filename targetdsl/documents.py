@@ -61,7 +61,7 @@ def _refuse_constant(text: str) -> Any:
 
 
 def read_document(path: str | os.PathLike[str]) -> Any:
-    """The raw document of a YAML or JSON data file. Raises DataError."""
+    """The raw document of a YAML, JSON, JSON Lines, CSV or Excel data file. Raises DataError."""
     shown = os.fspath(path)
     target = Path(path)
     try:
@@ -88,6 +88,8 @@ def read_document(path: str | os.PathLike[str]) -> Any:
             return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
         if suffix in (".yaml", ".yml"):
             return parse_yaml(text)
+        if suffix == ".jsonl":
+            return {"units": _json_lines(text, shown)}
         if suffix == ".csv":
             from targetdsl.tabular import read_csv
 
@@ -102,4 +104,20 @@ def read_document(path: str | os.PathLike[str]) -> Any:
         problem = getattr(exc, "problem", None) or str(exc)
         raise DataError([DataProblem(shown, None, where, f"invalid YAML: {problem}")]) from None
     raise DataError([DataProblem(shown, None, None,
-                                 f"unknown data format `{suffix}`; use .yaml, .yml, .json, .csv or .xlsx")])
+                                 f"unknown data format `{suffix}`; use .yaml, .yml, .json, .jsonl, .csv or .xlsx")])
+
+
+def _json_lines(text: str, shown: str) -> list[Any]:
+    """One unit per line (JSON Lines); every malformed line is reported."""
+    records: list[Any] = []
+    problems: list[DataProblem] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(json.loads(line, parse_float=Decimal, parse_constant=_refuse_constant))
+        except json.JSONDecodeError as exc:
+            problems.append(DataProblem(shown, None, f"line {number}", f"invalid JSON: {exc.msg}"))
+    if problems:
+        raise DataError(problems)
+    return records

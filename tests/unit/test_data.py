@@ -102,3 +102,18 @@ def test_carried_in_awards_for_unknown_units_are_refused() -> None:
     with pytest.raises(targetdsl.DataError) as caught:
         ledger_policy.evaluate(units, carried_in=ledger)
     assert caught.value.problems[0].unit == "Z"
+
+
+def test_json_lines(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    path = tmp_path / "units.jsonl"
+    path.write_text('{"id": "A", "class": "县区", "indicators": {"gdp": {"target": 2, "actual": 1}, '
+                    '"rate": {"growth": 12.5}}}\n\n'
+                    '{"id": "B", "class": "县区", "indicators": {"gdp": {"target": 4, "actual": 1}, '
+                    '"rate": {"growth": 1}}}\n', encoding="utf-8")
+    assessment = policy.evaluate(path)
+    assert [u.id for u in assessment.units] == ["A", "B"]
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "A"}\n{oops\n{"id": "B"}\n[\n', encoding="utf-8")
+    with pytest.raises(targetdsl.DataError) as caught:
+        policy.evaluate(broken)
+    assert [p.field for p in caught.value.problems] == ["line 2", "line 4"]
