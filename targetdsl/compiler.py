@@ -17,13 +17,21 @@ from __future__ import annotations
 import datetime
 import operator
 from collections.abc import Callable
-from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow
+from decimal import Decimal
 from typing import Any
 
 from targetdsl import nodes as n
 from targetdsl.data import NOT_APPLICABLE, _Marker
 from targetdsl.functions import FUNCTIONS
-from targetdsl.interpreter import Failure, Frame, NeedsPeerAverage, NotApplicable, _describe
+from targetdsl.interpreter import (
+    ARITHMETIC_ERRORS,
+    Failure,
+    Frame,
+    NeedsPeerAverage,
+    NotApplicable,
+    _describe,
+    arithmetic_failure,
+)
 from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, quantize
 from targetdsl.source import Span
 
@@ -57,10 +65,8 @@ class Compiler:
         def guarded(env: Env, frame: Frame) -> Any:
             try:
                 return function(env, frame)
-            except DivisionByZero:
-                raise Failure(f"division by zero in {_describe(expr)}", expr.span) from None
-            except (InvalidOperation, Overflow):
-                raise Failure(f"the arithmetic in {_describe(expr)} has no finite result", expr.span) from None
+            except ARITHMETIC_ERRORS as exc:
+                raise arithmetic_failure(exc, expr) from None
 
         return guarded
 

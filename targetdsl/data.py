@@ -33,7 +33,7 @@ class _Marker:
     def __repr__(self) -> str:
         return self.name
 
-    def to_json(self) -> str:
+    def json_value(self) -> str:
         return self.name.lower()
 
 

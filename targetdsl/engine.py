@@ -86,6 +86,8 @@ class Engine:
                  progress: Callable[[int, int], None] | None = None, explain: bool = True):
         self.schema = schema
         self.explain = explain
+        # Constants are evaluated per unit (they may read unit inputs), lazily, like `let`s.
+        self.consts = {c.name: n.Let(c.name, c.expr, span=c.span) for c in schema.consts.values()}
         self.progress = progress
         self.done = 0
         self.count = 0
@@ -145,8 +147,7 @@ class Engine:
         return finished
 
     def unit_frame(self, unit: Unit) -> Frame:
-        consts = {c.name: n.Let(c.name, c.expr, span=c.span) for c in self.schema.consts.values()}
-        return Frame(dict(unit.values), consts, explain=self.explain)
+        return Frame(dict(unit.values), self.consts, explain=self.explain)
 
     def rounded(self, value: Decimal, stage: str) -> Decimal:
         rounding = self.schema.rounding

@@ -117,10 +117,18 @@ class Frame:
 def evaluate(expr: n.Expr, frame: Frame) -> Value:
     try:
         return _evaluate(expr, frame)
-    except DivisionByZero:
-        raise Failure(f"division by zero in {_describe(expr)}", expr.span) from None
-    except (InvalidOperation, Overflow):
-        raise Failure(f"the arithmetic in {_describe(expr)} has no finite result", expr.span) from None
+    except ARITHMETIC_ERRORS as exc:
+        raise arithmetic_failure(exc, expr) from None
+
+
+ARITHMETIC_ERRORS = (DivisionByZero, InvalidOperation, Overflow)
+
+
+def arithmetic_failure(exc: Exception, expr: n.Expr) -> Failure:
+    """What the decimal context's traps mean for the author, located at the expression."""
+    if isinstance(exc, DivisionByZero):
+        return Failure(f"division by zero in {_describe(expr)}", expr.span)
+    return Failure(f"the arithmetic in {_describe(expr)} has no finite result", expr.span)
 
 
 def number(expr: n.Expr, frame: Frame) -> Decimal:

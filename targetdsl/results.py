@@ -159,7 +159,7 @@ class Provenance:
             self._cache["units"] = self.digest()
         return self._cache["units"]
 
-    def to_json(self) -> dict[str, Any]:
+    def json_value(self) -> dict[str, Any]:
         return {"targetdsl": self.targetdsl, "policy_sha256": self.policy_sha256,
                 "sources": [{"file": f, "sha256": h} for f, h in self.sources],
                 "units_sha256": self.units_sha256, "period": self.period, "carried_in": self.carried_in}
@@ -210,8 +210,8 @@ class Assessment:
 
 def to_json(value: Any) -> Any:
     """attrs results → plain JSON values; decimals as exact strings."""
-    if hasattr(value, "to_json") and not isinstance(value, Assessment):
-        return value.to_json()
+    if hasattr(value, "json_value"):
+        return value.json_value()
     if attrs.has(type(value)):
         return {field.name: to_json(getattr(value, field.name)) for field in attrs.fields(type(value))}
     if isinstance(value, bool) or value is None or isinstance(value, (int, str)):

@@ -31,22 +31,15 @@ def test_case(path: Path, document: dict[str, Any], run: dict[str, Any]) -> None
     policy = targetdsl.parse_policy(document["policy"], name=path.name)
     expect = run["expect"]
     options = {"period": run.get("period"), "carried_in": document.get("carried_in")}
-    if "data_errors" in expect:
-        with pytest.raises(targetdsl.DataError) as caught:
-            policy.evaluate(document["units"], **options)
-        problems = [str(p) for p in caught.value.problems]
-        for expected in expect["data_errors"]:
-            assert any(expected in p for p in problems), f"{expected!r} not in {problems}"
-        assert len(problems) == len(expect["data_errors"]), problems
-        return
-    if "evaluation_errors" in expect:
-        with pytest.raises(targetdsl.EvaluationError) as caught:
-            policy.evaluate(document["units"], **options)
-        problems = [str(p) for p in caught.value.problems]
-        for expected in expect["evaluation_errors"]:
-            assert any(expected in p for p in problems), f"{expected!r} not in {problems}"
-        assert len(problems) == len(expect["evaluation_errors"]), problems
-        return
+    for key, error in (("data_errors", targetdsl.DataError), ("evaluation_errors", targetdsl.EvaluationError)):
+        if key in expect:
+            with pytest.raises(error) as caught:
+                policy.evaluate(document["units"], **options)
+            problems = [str(p) for p in caught.value.problems]  # type: ignore[attr-defined]
+            for expected in expect[key]:
+                assert any(expected in p for p in problems), f"{expected!r} not in {problems}"
+            assert len(problems) == len(expect[key]), problems
+            return
     assessment = policy.evaluate(document["units"], **options)
     for unit_id, fields in expect.get("units", {}).items():
         unit = assessment.unit(unit_id)
