@@ -10,6 +10,8 @@ cannot be evaluated, no result is returned.
 from __future__ import annotations
 
 import datetime
+import decimal
+import gc
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -17,13 +19,18 @@ import attrs
 
 from targetdsl import cover
 from targetdsl import nodes as n
+from targetdsl.compiler import Compiler, Uncompilable
 from targetdsl.data import AwardWon, Unit, Value
 from targetdsl.interpreter import EvaluationError, EvaluationProblem, Failure, Frame, condition, number
+from targetdsl.kernel import WIDTH, Cells, Kernel
+from targetdsl.kernel import build as build_kernel
 from targetdsl.measures import MeasureScorer
 from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, quantize, show, text, whole
 from targetdsl.results import (
+    NO_STEP,
     Assessment,
     BonusResult,
+    Breakdown,
     CarryOver,
     CategoryResult,
     CompletionRow,
@@ -32,7 +39,7 @@ from targetdsl.results import (
     UnitResult,
     VetoResult,
 )
-from targetdsl.schema import ClassSpec, RuleSpec, Schema
+from targetdsl.schema import ClassSpec, MeasureSpec, RuleSpec, Schema
 
 
 @attrs.define
@@ -41,7 +48,8 @@ class Draft:
 
     unit: Unit
     categories: list[CategoryResult]
-    measures: list[MeasureResult]
+    breakdown: Breakdown
+    counts: list[tuple[int, int]]  # per category of the class: items counted, items completed
     raw: Decimal
     total: Decimal
     coefficient: Decimal
@@ -105,14 +113,27 @@ class Engine:
         self.problems.append(EvaluationProblem(unit.id, where, failure.message, failure.span))
 
     def run(self, units: list[Unit]) -> Assessment:
+        # Every operator on decimals below runs in the policy's context, whatever the caller's is.
+        # The cycle collector pauses meanwhile: an evaluation makes many objects and no cycles, and
+        # a collection pass every few hundred of them would cost a third of the time.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            with decimal.localcontext(CONTEXT):
+                return self._run(units)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _run(self, units: list[Unit]) -> Assessment:
         results: list[UnitResult] = []
         completion: list[CompletionRow] = []
         self.count = len(units)
         for class_name, spec in self.schema.classes.items():
             members = sorted((u for u in units if u.unit_class == class_name), key=lambda u: u.id)
-            class_results = self.assess_class(spec, members)
+            class_results, rows = self.assess_class(spec, members)
             results.extend(class_results)
-            completion.extend(self.completion(spec, class_results))
+            completion.extend(rows)
         if self.problems:
             raise EvaluationError(sorted(self.problems, key=lambda p: (p.unit, str(p.span))))
         self.ledger.sort(key=lambda c: (c.unit, c.bonus, c.date or datetime.date.min, c.name or ""))
@@ -123,19 +144,34 @@ class Engine:
 
     # ------------------------------------------------------------ one class
 
-    def assess_class(self, spec: ClassSpec, members: list[Unit]) -> list[UnitResult]:
+    def assess_class(self, spec: ClassSpec, members: list[Unit]) -> tuple[list[UnitResult], list[CompletionRow]]:
         if not members:
-            return []
+            return [], []
         frames = {u.id: self.unit_frame(u) for u in members}
+        kernel = self.kernel(spec)
+        cells: dict[str, Cells] = {}
+        by_reference = members
+        if kernel is not None:
+            by_reference = []
+            for unit in members:
+                try:
+                    cells[unit.id] = kernel.score(unit, frames[unit.id])
+                except Exception:  # noqa: BLE001 (any surprise: the reference path scores it, or reports it)
+                    by_reference.append(unit)
+        in_kernel = {m.name for m in kernel.measures} if kernel is not None else set()
         by_measure: dict[str, dict[str, MeasureResult]] = {}
         for measure in spec.measures():
-            scorer = MeasureScorer(measure, members, frames, self.fraction, self.schema.rounding, self.fail)
+            scored = by_reference if measure.name in in_kernel else members
+            if not scored:
+                continue
+            scorer = MeasureScorer(measure, scored, frames, self.fraction, self.schema.rounding, self.fail)
             scorer.where = self.schema.where
             scorer.explain = self.explain
             if not self.explain:
                 scorer.use_compiled(self.schema.compiled)
             by_measure[measure.name] = scorer.run()
-        drafts = [self.assess_unit(spec, unit, frames[unit.id], by_measure) for unit in members]
+        drafts = [self.assess_unit(spec, unit, frames[unit.id], by_measure, cells.get(unit.id), kernel)
+                  for unit in members]
         ordered = self.rank(drafts)
         self.grade(ordered)
         finished = []
@@ -144,7 +180,17 @@ class Engine:
             self.done += 1
             if self.progress is not None:
                 self.progress(self.done, self.count)
-        return finished
+        return finished, self.completion(spec, drafts)
+
+    def kernel(self, spec: ClassSpec) -> Kernel | None:
+        """The class's generated scorer, for evaluations that keep no trace and record no coverage."""
+        if self.explain or cover.current.get() is not None:
+            return None
+        key = f"\0kernel:{spec.name}:{self.fraction}"
+        if key not in self.schema.compiled:
+            self.schema.compiled[key] = build_kernel(self.schema, spec, self.fraction)
+        kernel: Kernel | None = self.schema.compiled[key]
+        return kernel
 
     def unit_frame(self, unit: Unit) -> Frame:
         return Frame(dict(unit.values), self.consts, explain=self.explain)
@@ -156,16 +202,37 @@ class Engine:
         return value
 
     def assess_unit(self, spec: ClassSpec, unit: Unit, frame: Frame,
-                    by_measure: dict[str, dict[str, MeasureResult]]) -> Draft:
+                    by_measure: dict[str, dict[str, MeasureResult]], cells: Cells | None,
+                    kernel: Kernel | None) -> Draft:
         steps: list[Step] = []
-        measures: list[MeasureResult] = []
         categories: list[CategoryResult] = []
+        counts: list[tuple[int, int]] = []
+        taken = kernel is not None and cells is not None
+        positions = kernel.positions if taken else {}  # type: ignore[union-attr]
+        sums = kernel.categories if taken else {}  # type: ignore[union-attr]
         factors = self.coefficients(spec, unit, frame)
         for category in spec.categories:
-            results = [by_measure[m.name][unit.id] for m in category.measures]
-            measures.extend(results)
-            earned = sum((r.earned for r in results if r.applicable), ZERO)
-            available = sum((r.points for r in results if r.applicable), ZERO)
+            if category.name in sums:  # summed by the kernel
+                at = sums[category.name]
+                earned, available, completed, counted = cells[at:at + WIDTH]  # type: ignore[index]
+            else:
+                earned = available = ZERO
+                counted = completed = 0
+                for measure in category.measures:
+                    if measure.name in positions:
+                        at = positions[measure.name]
+                        earned += cells[at]  # type: ignore[index]
+                        available += cells[at + 1]  # type: ignore[index]
+                        completed += cells[at + 2]  # type: ignore[index]
+                        counted += cells[at + 3]  # type: ignore[index]
+                        continue
+                    measured = by_measure[measure.name][unit.id]
+                    if measured.applicable:
+                        earned += measured.earned
+                        available += measured.points
+                    completed += measured.completed
+                    counted += measured.counted
+            counts.append((counted, completed))
             applicable = available > ZERO
             subtotal = CONTEXT.divide(CONTEXT.multiply(category.points, earned), available) if applicable else ZERO
             factor = factors.get(category.name, ONE)
@@ -174,51 +241,68 @@ class Engine:
             subtotal = self.rounded(subtotal, "category")
             categories.append(CategoryResult(category.name, category.label, category.points, earned, available,
                                              subtotal, applicable))
-            how = (f"{text(category.points)} × {show(earned)} / {text(available)}" if applicable
-                   else "no applicable measure")
-            if factor != ONE:
-                how += f" × coefficient {text(factor)}"
-            steps.append(Step(f"category {category.label or category.name}", text(subtotal),
-                              self.schema.where(category.span),
-                              (how,), (), tuple(r.step for r in results)))
+            if self.explain:
+                how = (f"{text(category.points)} × {show(earned)} / {text(available)}" if applicable
+                       else "no applicable measure")
+                if factor != ONE:
+                    how += f" × coefficient {text(factor)}"
+                children = tuple(by_measure[m.name][unit.id].step for m in category.measures)
+                steps.append(Step(f"category {category.label or category.name}", text(subtotal),
+                                  self.schema.where(category.span), (how,), (), children))
         applicable_points = sum((c.points for c in categories if c.applicable), ZERO)
         raw = sum((c.subtotal for c in categories), ZERO)
         if ZERO < applicable_points < sum((c.points for c in categories), ZERO):
             scaled = CONTEXT.divide(CONTEXT.multiply(raw, self.schema.scale), applicable_points)
-            steps.append(Step("reweighted for categories that do not apply", text(scaled), None,
+            if self.explain:
+                steps.append(Step("reweighted for categories that do not apply", text(scaled), None,
                               (f"{text(raw)} × {text(self.schema.scale)} / {text(applicable_points)}",)))
             raw = scaled
         coefficient = factors.get("total", ONE)
         if coefficient != ONE:
-            steps.append(Step("coefficient on the total", text(coefficient), None,
-                              (f"{text(raw)} × {text(coefficient)}",)))
+            if self.explain:
+                steps.append(Step("coefficient on the total", text(coefficient), None,
+                                  (f"{text(raw)} × {text(coefficient)}",)))
             raw = CONTEXT.multiply(raw, coefficient)
         bonuses = self.bonuses(spec, unit)
         bonus = sum((b.points for b in bonuses), ZERO)
         for result, rule in zip(bonuses, spec.rules_of("bonus"), strict=True):
-            notes = [f"counted: {c}" for c in result.counted] + [f"carried to next year: {c}" for c in
-                                                                   result.carried_out]
-            steps.append(Step(f"bonus {rule.label or rule.name}", text(result.points), self.schema.where(rule.span),
-                              tuple(notes)))
+            if self.explain:
+                notes = [f"counted: {c}" for c in result.counted] + [f"carried to next year: {c}" for c in
+                                                                       result.carried_out]
+                steps.append(Step(f"bonus {rule.label or rule.name}", text(result.points),
+                                  self.schema.where(rule.span), tuple(notes)))
         deductions = ZERO
         for rule in spec.rules_of("deduction"):
             amount = self.deduction(rule, unit, frame)
             deductions += amount
-            steps.append(Step(f"deduction {rule.label or rule.name}", text(amount), self.schema.where(rule.span)))
+            if self.explain:
+                steps.append(Step(f"deduction {rule.label or rule.name}", text(amount),
+                                  self.schema.where(rule.span)))
         total = self.rounded(CONTEXT.subtract(CONTEXT.add(raw, bonus), deductions), "total")
-        steps.append(Step("total", text(total), None,
-                          (f"{text(raw)} + bonus {text(bonus)} − deductions {text(deductions)}",)))
-        vetoes = self.vetoes(spec, unit, frame)
+        if self.explain:
+            steps.append(Step("total", text(total), None,
+                              (f"{text(raw)} + bonus {text(bonus)} − deductions {text(deductions)}",)))
+        flags = cells[kernel.vetoes:] if kernel is not None and cells is not None and kernel.vetoes is not None \
+            else None
+        vetoes = self.vetoes(spec, unit, frame, flags)
         reported = ZERO if any("zero score" in v.effects for v in vetoes) else total
-        for veto in vetoes:
-            steps.append(Step(f"veto {veto.label or veto.name}", ", ".join(veto.effects), veto.rule))
-        if reported != total:
+        if self.explain:
+            for veto in vetoes:
+                steps.append(Step(f"veto {veto.label or veto.name}", ", ".join(veto.effects), veto.rule))
+        if reported != total and self.explain:
             steps.append(Step("reported total", text(reported), None, (f"a veto zeroes the score; raw total "
                                                                          f"{text(total)} is kept",)))
-        items = sum(m.counted for m in measures)
-        completed = sum(m.completed for m in measures)
-        return Draft(unit, categories, measures, total, reported, coefficient, bonus, deductions, vetoes, bonuses,
-                     steps, items, completed)
+        items = sum(c[0] for c in counts)
+        done = sum(c[1] for c in counts)
+        measures = spec.measures()
+
+        def breakdown() -> tuple[tuple[CategoryResult, ...], tuple[MeasureResult, ...]]:
+            built = tuple(_cell_result(m, cells, positions[m.name]) if m.name in positions  # type: ignore[arg-type]
+                          else by_measure[m.name][unit.id] for m in measures)
+            return tuple(categories), built
+
+        return Draft(unit, categories, Breakdown(breakdown), counts, total, reported, coefficient, bonus, deductions,
+                     vetoes, bonuses, steps, items, done)
 
     # ------------------------------------------------------- unit-level rules
 
@@ -227,6 +311,33 @@ class Engine:
         values.update(extra or {})
         return Frame(values, rule.lets, parent=frame, explain=self.explain)
 
+    def rule_number(self, rule: RuleSpec, expr: n.Expr, unit: Unit, frame: Frame) -> Decimal:
+        value = self.compiled_rule(rule, expr, unit, frame)
+        return value if type(value) is Decimal else number(expr, self.rule_frame(rule, unit, frame))
+
+    def rule_condition(self, rule: RuleSpec, expr: n.Expr, unit: Unit, frame: Frame) -> bool:
+        value = self.compiled_rule(rule, expr, unit, frame)
+        return value if type(value) is bool else condition(expr, self.rule_frame(rule, unit, frame))
+
+    def compiled_rule(self, rule: RuleSpec, expr: n.Expr, unit: Unit, frame: Frame) -> object:
+        """A rule expression's value by its compiled closure, when there is no trace or coverage to keep;
+        None when the interpreter must give it (a failure, a missing value: the reference reports them)."""
+        if self.explain or cover.current.get() is not None:
+            return None
+        key = f"\0rule:{rule.kind}:{rule.name}:{id(expr)}"
+        if key not in self.schema.compiled:
+            try:
+                self.schema.compiled[key] = Compiler(rule.lets).compile(expr)
+            except Uncompilable:
+                self.schema.compiled[key] = None
+        closure = self.schema.compiled[key]
+        if closure is None:
+            return None
+        try:
+            return closure(dict(unit.rules.get((rule.kind, rule.name), ())), frame)
+        except Exception:  # noqa: BLE001 (the interpreter evaluates it again and reports what went wrong)
+            return None
+
     def coefficients(self, spec: ClassSpec, unit: Unit, frame: Frame) -> dict[str, Decimal]:
         factors: dict[str, Decimal] = {}
         for rule in spec.rules_of("coefficient"):
@@ -234,7 +345,7 @@ class Engine:
             applies = rule.first(n.Applies)
             target = applies.target if isinstance(applies, n.Applies) else "total"
             try:
-                value = number(factor.expr, self.rule_frame(rule, unit, frame)) if isinstance(factor, n.Factor) else ONE
+                value = self.rule_number(rule, factor.expr, unit, frame) if isinstance(factor, n.Factor) else ONE
             except Failure as failure:
                 self.fail(unit, f"coefficient {rule.name}", failure)
                 value = ONE
@@ -277,7 +388,7 @@ class Engine:
         amount_stmt = rule.first(n.Amount)
         cap = rule.first(n.Cap)
         try:
-            amount = number(amount_stmt.expr, self.rule_frame(rule, unit, frame)) if isinstance(
+            amount = self.rule_number(rule, amount_stmt.expr, unit, frame) if isinstance(
                 amount_stmt, n.Amount) else ZERO
         except Failure as failure:
             self.fail(unit, f"deduction {rule.name}", failure)
@@ -287,21 +398,29 @@ class Engine:
             amount = min(amount, cap.value)
         return amount
 
-    def vetoes(self, spec: ClassSpec, unit: Unit, frame: Frame) -> list[VetoResult]:
+    def vetoes(self, spec: ClassSpec, unit: Unit, frame: Frame, flags: Cells | None = None) -> list[VetoResult]:
+        """The vetoes that fired; `flags` are the kernel's findings, when it evaluated the conditions."""
         fired = []
-        for rule in spec.rules_of("veto"):
+        for index, rule in enumerate(spec.rules_of("veto")):
             when = rule.first(n.When)
             effects = rule.first(n.Effects)
+            if flags is not None:
+                if flags[index] and isinstance(effects, n.Effects):
+                    fired.append(self.fired(rule, effects))
+                continue
             try:
-                hit = condition(when.expr, self.rule_frame(rule, unit, frame)) if isinstance(when, n.When) else False
+                hit = self.rule_condition(rule, when.expr, unit, frame) if isinstance(when, n.When) else False
             except Failure as failure:
                 self.fail(unit, f"veto {rule.name}", failure)
                 continue
             cover.hit(rule.span, f"veto {rule.name} {'fired' if hit else 'did not fire'}")
             if hit and isinstance(effects, n.Effects):
-                fired.append(VetoResult(rule.name, rule.label, tuple(_effect(e) for e in effects.effects),
-                                        self.schema.where(rule.span)))
+                fired.append(self.fired(rule, effects))
         return fired
+
+    def fired(self, rule: RuleSpec, effects: n.Effects) -> VetoResult:
+        return VetoResult(rule.name, rule.label, tuple(_effect(e) for e in effects.effects),
+                          self.schema.where(rule.span))
 
     # ------------------------------------------------------ ranking, grades
 
@@ -376,8 +495,9 @@ class Engine:
         vetoes = draft.vetoes
         context: dict[str, Value] = {"total": draft.total, "rank": Decimal(rank), "items": Decimal(draft.items),
                                      "completed_items": Decimal(draft.completed), "vetoed": bool(vetoes)}
-        steps.append(Step("rank in class", str(rank), None))
-        steps.append(Step("grade", draft.grade or "—", None, (draft.reason,)))
+        if self.explain:
+            steps.append(Step("rank in class", str(rank), None))
+            steps.append(Step("grade", draft.grade or "—", None, (draft.reason,)))
         eligible = True
         money: Decimal | None = None
         for rule in spec.rules_of("award"):
@@ -423,21 +543,27 @@ class Engine:
             except Failure as failure:
                 self.fail(unit, f"commendation {rule.name}", failure)
         return UnitResult(
-            unit.id, unit.name, unit.unit_class, tuple(draft.categories), tuple(draft.measures), draft.raw,
+            unit.id, unit.name, unit.unit_class, draft.breakdown, draft.raw,
             draft.coefficient, draft.bonus, draft.deductions, draft.total, tuple(vetoes), draft.grade, draft.reason,
             rank, eligible, money, tuple(commendations), draft.items, draft.completed, tuple(draft.bonuses),
             tuple(steps) if self.explain else (),
         )
 
-    def completion(self, spec: ClassSpec, results: list[UnitResult]) -> list[CompletionRow]:
+    def completion(self, spec: ClassSpec, drafts: list[Draft]) -> list[CompletionRow]:
         rows = []
-        for category in spec.categories:
+        for index, category in enumerate(spec.categories):
             if not any(m.counted for m in category.measures):
                 continue
-            items = sum(m.counted for r in results for m in r.measures if m.category == category.name)
-            done = sum(m.completed for r in results for m in r.measures if m.category == category.name)
+            items = sum(d.counts[index][0] for d in drafts)
+            done = sum(d.counts[index][1] for d in drafts)
             rows.append(CompletionRow(spec.name, category.name, items, done))
         return rows
+
+
+def _cell_result(spec: MeasureSpec, cells: Cells, at: int) -> MeasureResult:
+    """A measure's result from the kernel's cells (always applicable: other outcomes take the reference path)."""
+    return MeasureResult(spec.name, spec.label, spec.category, spec.kind, cells[at + 1], cells[at], True,
+                         cells[at + 2], cells[at + 3], (), NO_STEP)
 
 
 class _Descending:

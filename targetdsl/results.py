@@ -85,13 +85,43 @@ class BonusResult:
     points: Decimal
 
 
+class Breakdown:
+    """A unit's category and measure results. An evaluation without explanations builds them only
+    when first read: most uses of its results never look below the totals."""
+
+    __slots__ = ("_build", "_parts")
+
+    def __init__(self, build: Callable[[], tuple[tuple[CategoryResult, ...], tuple[MeasureResult, ...]]]):
+        self._build: Callable[[], tuple[tuple[CategoryResult, ...], tuple[MeasureResult, ...]]] | None = build
+        self._parts: tuple[tuple[CategoryResult, ...], tuple[MeasureResult, ...]] = ((), ())
+
+    @staticmethod
+    def of(categories: tuple[CategoryResult, ...], measures: tuple[MeasureResult, ...]) -> Breakdown:
+        breakdown = Breakdown(lambda: ((), ()))
+        breakdown._build, breakdown._parts = None, (categories, measures)
+        return breakdown
+
+    def parts(self) -> tuple[tuple[CategoryResult, ...], tuple[MeasureResult, ...]]:
+        if self._build is not None:
+            self._parts, self._build = self._build(), None
+        return self._parts
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Breakdown) and self.parts() == other.parts()
+
+    def __hash__(self) -> int:
+        return hash(self.parts())
+
+    def __repr__(self) -> str:
+        return f"Breakdown{self.parts()!r}"
+
+
 @attrs.frozen
 class UnitResult:
     id: str
     name: str
     unit_class: str
-    categories: tuple[CategoryResult, ...]
-    measures: tuple[MeasureResult, ...]
+    breakdown: Breakdown = attrs.field(repr=False)  # read as `categories` and `measures`
     raw_total: Decimal  # the sum before veto effects (kept when a veto zeroes the score)
     coefficient: Decimal
     bonus: Decimal
@@ -110,8 +140,26 @@ class UnitResult:
     explanation: tuple[Step, ...]
 
     @property
+    def categories(self) -> tuple[CategoryResult, ...]:
+        return self.breakdown.parts()[0]
+
+    @property
+    def measures(self) -> tuple[MeasureResult, ...]:
+        return self.breakdown.parts()[1]
+
+    @property
     def vetoed(self) -> bool:
         return bool(self.vetoes)
+
+    def json_value(self) -> dict[str, Any]:
+        document: dict[str, Any] = {}
+        for field in attrs.fields(UnitResult):
+            if field.name == "breakdown":
+                document["categories"] = to_json(self.categories)
+                document["measures"] = to_json(self.measures)
+            else:
+                document[field.name] = to_json(getattr(self, field.name))
+        return document
 
     def subtotal(self, category: str) -> Decimal | None:
         for result in self.categories:

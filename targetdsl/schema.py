@@ -86,16 +86,21 @@ class RuleSpec:
     label: str | None
     inputs: dict[str, InputSpec]
     lets: dict[str, n.Let]
+    # Statements by type, looked up once per rule rather than once per unit.
+    _statements: dict[type, list[Any]] = attrs.field(factory=dict, eq=False, repr=False, init=False)
 
     @property
     def span(self) -> Span:
         return self.node.span
 
     def first(self, statement_type: type[T]) -> T | None:
-        return next((s for s in self.node.body if isinstance(s, statement_type)), None)
+        found = self.all(statement_type)
+        return found[0] if found else None
 
     def all(self, statement_type: type[T]) -> list[T]:
-        return [s for s in self.node.body if isinstance(s, statement_type)]
+        if statement_type not in self._statements:
+            self._statements[statement_type] = [s for s in self.node.body if isinstance(s, statement_type)]
+        return list(self._statements[statement_type])
 
 
 @attrs.frozen
@@ -105,12 +110,15 @@ class ClassSpec:
     categories: tuple[CategorySpec, ...]
     rules: tuple[RuleSpec, ...]
     span: Span
+    _by_kind: dict[str, tuple[RuleSpec, ...]] = attrs.field(factory=dict, eq=False, repr=False, init=False)
 
     def measures(self) -> list[MeasureSpec]:
         return [m for c in self.categories for m in c.measures]
 
-    def rules_of(self, kind: str) -> list[RuleSpec]:
-        return [r for r in self.rules if r.kind == kind]
+    def rules_of(self, kind: str) -> tuple[RuleSpec, ...]:
+        if kind not in self._by_kind:
+            self._by_kind[kind] = tuple(r for r in self.rules if r.kind == kind)
+        return self._by_kind[kind]
 
 
 @attrs.frozen

@@ -20,7 +20,7 @@ def expressions(draw: st.DrawFn, names: list[str], depth: int = 0) -> str:
     if choice <= 3:
         return draw(st.one_of(leaves))
     if choice == 4:
-        return f"({draw(inner)} {draw(st.sampled_from(['+', '-', '*']))} {draw(inner)})"
+        return f"({draw(inner)} {draw(st.sampled_from(['+', '-', '*', '/']))} {draw(inner)})"
     if choice == 5:
         return f"{draw(st.sampled_from(['min', 'max']))}({draw(inner)}, {draw(inner)})"
     if choice == 6:
@@ -42,18 +42,43 @@ def policies(draw: st.DrawFn) -> tuple[str, list[dict[str, Any]]]:
              + draw(st.sampled_from(["half_up 2 at total", "half_even 1 at category, total", "down 0 at indicator"]))
              + " }"]
     lines.append("class c { " + " ".join(f"k{i} {w}" for i, w in enumerate(weights)) + " }")
+    lines.append("input 规模: number missing default 1")
+    lines.append("const 上限 = 1.2")
+    lines.append("assessor 甲方")
+    lines.append("assessor 乙方")
+    lines.append("assessor 丙方")
     measures: dict[str, list[str]] = {}
+    optional: set[tuple[str, str]] = set()  # (measure, input) that may be left out of the data
+    assessed: list[str] = []
+    given: list[str] = []
     for i in range(categories):
         body = []
         for j in range(draw(st.integers(1, 3))):
             name = f"m{i}_{j}"
+            points = draw(st.integers(1, 10))
+            if draw(st.integers(0, 5)) == 0:
+                assessed.append(name)
+                raters = " ".join(f"by {a} weight {draw(st.integers(1, 3))}" for a in ("甲方", "乙方", "丙方"))
+                extremes = " drop extremes" if draw(st.booleans()) else ""
+                body.append(f"assessed {name} points {points} {{ scale 100 {raters}{extremes} }}")
+                continue
             inputs = draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=3, unique=True))
             measures[name] = inputs
-            declared = " ".join(f"input {v}: number" for v in inputs)
-            score = draw(expressions(inputs))
-            points = draw(st.integers(1, 10))
-            body.append(f"indicator {name} points {points} {{ {declared} score {score} "
-                        f"completed when {inputs[0]} >= 1 }}")
+            declared = []
+            for v in inputs:
+                missing = draw(st.sampled_from(["", "", " missing na", " missing peer_avg", " missing zero"]))
+                if missing:
+                    optional.add((name, v))
+                declared.append(f"input {v}: number{missing}")
+            scope = inputs + ["规模", "上限"]
+            let = f"let 中间 = {draw(expressions(scope))} " if draw(st.booleans()) else ""
+            score = draw(expressions(scope + (["中间"] if let else [])))
+            by = ""
+            if draw(st.integers(0, 3)) == 0:
+                given.append(name)
+                by = " given by 甲方"
+            body.append(f"indicator {name} points {points} {{ {' '.join(declared)} {let}score {score} "
+                        f"completed when {inputs[0]} >= 1{by} }}")
         lines.append(f"category k{i} {{ " + " ".join(body) + " }")
     if draw(st.booleans()):
         lines.append("veto v { input hit: bool missing default false when hit effect "
@@ -63,9 +88,19 @@ def policies(draw: st.DrawFn) -> tuple[str, list[dict[str, Any]]]:
     lines.append("grades { 优 >= 90 quota 30% 良 60 to 90 差 otherwise }")
     units = []
     for u in range(draw(st.integers(1, 6))):
-        indicators = {m: {v: str(draw(st.decimals(0, 50, places=2, allow_nan=False))) for v in inputs}
-                      for m, inputs in measures.items()}
+        indicators: dict[str, Any] = {
+            m: {v: str(draw(st.decimals(0, 50, places=2, allow_nan=False))) for v in inputs
+                if (m, v) not in optional or draw(st.integers(0, 3))}
+            for m, inputs in measures.items()}
+        for m in given:
+            if draw(st.integers(0, 3)) == 0:
+                indicators[m]["given"] = {"by": "甲方", "score": str(draw(st.integers(0, 100)))}
+        for m in assessed:
+            indicators[m] = {a: str(draw(st.decimals(0, 100, places=1, allow_nan=False)))
+                             for a in ("甲方", "乙方", "丙方") if draw(st.integers(0, 30))}
         unit: dict[str, Any] = {"id": f"U{u}", "class": "c", "indicators": indicators}
+        if draw(st.booleans()):
+            unit["inputs"] = {"规模": str(draw(st.decimals(0, 3, places=1, allow_nan=False)))}
         if draw(st.booleans()):
             unit["vetoes"] = {"v": {"hit": draw(st.booleans())}}
         units.append(unit)

@@ -1,0 +1,349 @@
+"""One class's measures lowered to generated Python: the inner loop of evaluation.
+
+For evaluations that build no explanation, the measures of a class that
+need nothing class-wide (indicators without sub-items or peer functions,
+assessor scores) are compiled into the source of one Python function,
+compiled once per policy and class, that scores every such measure of a
+unit in straight-line code: inputs and `let`s become local variables,
+arithmetic runs on `Decimal` operators under the policy's 34-digit context
+(`numeric.CONTEXT`, which the engine makes current), and the function
+returns one flat tuple — earned, available, completed, counted per measure.
+
+The kernel covers the common case only and hands everything else back:
+any unusual turn for a unit (a missing value, a given score, a division by
+zero, a type surprise) raises, and the engine scores that unit by the
+reference path (`measures.py` and `interpreter.py`), which produces the
+same numbers or the located error. A `let` is computed before the score
+rather than on first use; when that matters (it failed, or it read a
+missing value), the unit takes the reference path, so laziness stays the
+reference semantics. The differential suite runs both on every test case
+and on generated policies.
+
+Policy text never becomes code: names, labels and literals are passed to
+the generated function as constants (`k3`, `c5`), and local variables are
+numbered, so the source is built only from this module's own fragments.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from targetdsl import nodes as n
+from targetdsl.compiler import uses_peers
+from targetdsl.data import Unit, _Marker
+from targetdsl.functions import FUNCTIONS
+from targetdsl.interpreter import Frame
+from targetdsl.numeric import CONTEXT, HUNDRED, MODES, ZERO, quantize
+from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
+
+# A unit's cells: per measure, earned (rounded as the policy says), available points, completed, counted.
+Cells = tuple[Any, ...]
+WIDTH = 4  # values per measure in Cells
+
+
+class Bail(Exception):
+    """The kernel does not take this unit: score it by the reference path."""
+
+
+class Unsupported(Exception):
+    """A construct the kernel does not generate: the measure stays on the reference path."""
+
+
+@attrs.frozen
+class Kernel:
+    """The generated scorer of one class: its measures, the sums of the categories it covers, its vetoes."""
+
+    measures: tuple[MeasureSpec, ...]  # in class order; positions in Cells are 4 × their index
+    categories: dict[str, int]  # category → position of its earned, available, completed, counted sums
+    vetoes: int | None  # position of one flag per veto rule of the class (None: vetoes are left to the engine)
+    function: Callable[[dict[str, Any], dict[str, Any], Frame, dict[Any, Any]], Cells]
+    source: str
+
+    @functools.cached_property
+    def positions(self) -> dict[str, int]:
+        """Where each measure's cells start in Cells."""
+        return {m.name: WIDTH * i for i, m in enumerate(self.measures)}
+
+    def score(self, unit: Unit, frame: Frame) -> Cells:
+        """One unit's cells; raises (Bail or another exception) when the unit needs the reference path."""
+        return self.function(unit.measures, unit.values, frame, unit.rules)
+
+
+def build(schema: Schema, spec: ClassSpec, fraction: Decimal) -> Kernel | None:
+    """The kernel of `spec`'s measures that allow one, or None when none does."""
+    writer = _Writer(schema, fraction)
+    taken: list[MeasureSpec] = []
+    for measure in spec.measures():
+        try:
+            lines = writer.measure(measure, len(taken))
+        except Unsupported:
+            continue
+        writer.body.extend(lines)
+        taken.append(measure)
+    if not taken:
+        return None
+    outputs = [f"e{i}, p{i}, d{i}, t{i}" for i in range(len(taken))]
+    position = WIDTH * len(taken)
+    categories: dict[str, int] = {}
+    index = {m.name: i for i, m in enumerate(taken)}
+    for category in spec.categories:
+        if not category.measures or any(m.name not in index for m in category.measures):
+            continue
+        members = [index[m.name] for m in category.measures]
+        # summed in the engine's order, from the same starting zero, so every digit is the same
+        for letter, start in (("e", "ZERO"), ("p", "ZERO"), ("d", "0"), ("t", "0")):
+            writer.body.append(f"s{letter}{position} = {start} + " + " + ".join(f"{letter}{i}" for i in members))
+        outputs.append(f"se{position}, sp{position}, sd{position}, st{position}")
+        categories[category.name] = position
+        position += WIDTH
+    vetoes: int | None = None
+    try:
+        flags = [writer.veto(rule, j) for j, rule in enumerate(spec.rules_of("veto"))]
+    except Unsupported:
+        flags = []
+    else:
+        vetoes = position
+        for lines in flags:
+            writer.body.extend(lines)
+        outputs += [f"h{j}" for j in range(len(flags))]
+    source = "\n".join([
+        "def score(M, UV, F, R):",
+        *("    " + line for line in writer.prelude),
+        *("    " + line for line in writer.body),
+        f"    return ({', '.join(outputs)},)",
+    ]) + "\n"
+    namespace = dict(writer.constants)
+    exec(compile(source, "<targetdsl kernel>", "exec"), namespace)  # noqa: S102 (source built from fixed fragments)
+    return Kernel(tuple(taken), categories, vetoes, namespace["score"], source)
+
+
+def _no_band() -> Any:
+    raise Bail("no band matched")
+
+
+def _clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    return low if value < low else high if value > high else value
+
+
+def _interpolate(x: Decimal, points: tuple[tuple[Decimal, Decimal], ...]) -> Decimal:
+    if x <= points[0][0]:
+        return points[0][1]
+    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        if x <= x1:
+            return y0 + CONTEXT.divide((y1 - y0) * (x - x0), x1 - x0)
+    return points[-1][1]
+
+
+def _constant(frame: Frame, name: str, span: Any) -> Any:
+    value = frame.lookup(name, span)
+    if type(value) is _Marker:
+        raise Bail(name)
+    return value
+
+
+HELPERS: dict[str, Any] = {
+    "BAIL": Bail, "MARKER": _Marker, "ZERO": ZERO, "DECIMAL": Decimal, "MIN": min, "MAX": max, "ABS": abs, "INT": int,
+    "CLAMP": _clamp, "NO_BAND": _no_band, "INTERP": _interpolate, "CONST": _constant,
+    "ROUND": lambda x, places: quantize(x, int(places), "half_up"),
+    "FLOOR": lambda x: x.to_integral_value(rounding="ROUND_FLOOR"),
+    "CEIL": lambda x: x.to_integral_value(rounding="ROUND_CEILING"),
+}
+
+_COMPARE = {"==", "!=", ">=", ">", "<=", "<"}
+_ARITHMETIC = {"+", "-", "*", "/"}
+
+
+class _Writer:
+    """Builds the function's source; policy values go into `constants`, never into the text."""
+
+    def __init__(self, schema: Schema, fraction: Decimal):
+        self.schema = schema
+        self.fraction = fraction
+        self.constants: dict[str, Any] = dict(HELPERS)
+        self.prelude: list[str] = []  # unit-level names, read once per unit
+        self.unit_names: dict[str, str] = {}
+        self.body: list[str] = []
+        self.temporaries = 0
+
+    def constant(self, value: Any) -> str:
+        name = f"c{len(self.constants)}"
+        self.constants[name] = value
+        return name
+
+    def measure(self, spec: MeasureSpec, index: int) -> list[str]:
+        if spec.kind == "assessed" and not spec.drop_extremes:
+            return self.assessed(spec, index)
+        if spec.kind != "indicator" or spec.subitems or spec.score is None:
+            raise Unsupported(spec.name)
+        expressions = [spec.score, *(let.expr for let in spec.lets.values())]
+        expressions += [e for e in (spec.completed,) if e is not None]
+        if spec.tally is not None:
+            expressions += [spec.tally.done, spec.tally.total]
+        if uses_peers(expressions) or any(i.missing == "peer_avg" for i in spec.inputs.values()):
+            raise Unsupported(spec.name)
+        if self.fraction != 1 and any(i.prorated for i in spec.inputs.values()):
+            raise Unsupported(spec.name)
+        scope = _Scope(self, spec.inputs, spec.lets, spec.points, f"m{index}")
+        score = scope.expr(spec.score)
+        if spec.tally is not None:
+            done, total = f"INT({scope.expr(spec.tally.done)})", f"INT({scope.expr(spec.tally.total)})"
+        elif spec.completed is not None:
+            done, total = f"(1 if {scope.expr(spec.completed)} else 0)", "1"
+        else:
+            done, total = "0", "0"
+        lines = [f"m = M[{self.constant(spec.name)}]"]
+        if spec.given_by:
+            lines.append("if m.given is not None: raise BAIL")
+        lines.append("v = m.values")
+        lines += scope.reads + scope.lets
+        lines.append(f"e{index} = {score}")
+        lines.append(f"if e{index}.__class__ is not DECIMAL: raise BAIL")
+        lines += self.rounded(index)
+        lines.append(f"p{index} = {self.constant(spec.points)}")
+        lines.append(f"d{index} = {done}")
+        lines.append(f"t{index} = {total}")
+        return lines
+
+    def veto(self, rule: RuleSpec, index: int) -> list[str]:
+        when = rule.first(n.When)
+        if when is None:
+            return [f"h{index} = False"]
+        if uses_peers([when.expr, *(let.expr for let in rule.lets.values())]):
+            raise Unsupported(rule.name)
+        scope = _Scope(self, rule.inputs, rule.lets, None, f"r{index}")
+        test = scope.expr(when.expr)
+        return [f"v = R[{self.constant((rule.kind, rule.name))}]", *scope.reads, *scope.lets, f"h{index} = {test}",
+                f"if h{index}.__class__ is not bool: raise BAIL"]
+
+    def assessed(self, spec: MeasureSpec, index: int) -> list[str]:
+        lines = [f"r = M[{self.constant(spec.name)}].ratings", "w = s = 0"]
+        for rater in spec.raters:
+            key, weight = self.constant(rater.assessor), self.constant(rater.weight)
+            lines.append(f"if {key} in r: w += {weight}; s += {weight} * r[{key}]")
+        lines.append("if not w: raise BAIL")  # no assessor scores: not applicable
+        lines.append(f"e{index} = {self.constant(spec.points)} * (s / w) / {self.constant(spec.scale)}")
+        lines += self.rounded(index)
+        lines += [f"p{index} = {self.constant(spec.points)}", f"d{index} = t{index} = 0"]
+        return lines
+
+    def rounded(self, index: int) -> list[str]:
+        rounding = self.schema.rounding
+        if "indicator" not in rounding.stages:
+            return []
+        exponent = self.constant(Decimal(1).scaleb(-rounding.places))
+        mode = self.constant(MODES[rounding.mode])
+        context = self.constant(CONTEXT)
+        return [f"e{index} = e{index}.quantize({exponent}, rounding={mode}, context={context})"]
+
+    def unit_name(self, name: str) -> str:
+        """A unit input or constant, read once per unit."""
+        if name not in self.unit_names:
+            local = f"u{len(self.unit_names)}"
+            key = self.constant(name)
+            if name in self.schema.unit_inputs:
+                self.prelude.append(f"{local} = UV[{key}]")
+                if self.schema.unit_inputs[name].missing in ("na", "peer_avg"):
+                    self.prelude.append(f"if {local}.__class__ is MARKER: raise BAIL")
+            elif name in self.schema.consts:
+                span = self.constant(self.schema.consts[name].span)
+                self.prelude.append(f"{local} = CONST(F, {key}, {span})")
+            else:
+                raise Unsupported(name)
+            self.unit_names[name] = local
+        return self.unit_names[name]
+
+
+class _Scope:
+    """The names one measure's or rule's expressions see, as local variables of the generated function."""
+
+    def __init__(self, writer: _Writer, inputs: dict[str, InputSpec], lets: dict[str, n.Let],
+                 points: Decimal | None, prefix: str):
+        self.writer = writer
+        self.inputs = inputs
+        self.lets_of = lets
+        self.points = points
+        self.prefix = prefix
+        self.locals: dict[str, str] = {}
+        self.reads: list[str] = []  # inputs, in the order first used
+        self.lets: list[str] = []  # lets, each after the lets it uses
+        self.pending: set[str] = set()
+        self.count = 0
+
+    def fresh(self) -> str:
+        self.count += 1
+        return f"{self.prefix}_{self.count}"
+
+    def name(self, name: str) -> str:
+        if name in self.locals:
+            return self.locals[name]
+        if name == "points" and self.points is not None:
+            return self.writer.constant(self.points)
+        if name in self.inputs:
+            local = self.fresh()
+            self.reads.append(f"{local} = v[{self.writer.constant(name)}]")
+            if self.inputs[name].missing in ("na", "peer_avg"):
+                self.reads.append(f"if {local}.__class__ is MARKER: raise BAIL")
+        elif name in self.lets_of:
+            if name in self.pending:
+                raise Unsupported(name)  # a cycle; the checker rejects these, never generate one
+            self.pending.add(name)
+            value = self.expr(self.lets_of[name].expr)
+            local = self.fresh()  # after the names the let reads have taken theirs
+            self.lets.append(f"{local} = {value}")
+        else:
+            return self.writer.unit_name(name)
+        self.locals[name] = local
+        return local
+
+    def expr(self, expr: n.Expr) -> str:  # noqa: C901 (one case per node type)
+        constant = self.writer.constant
+        match expr:
+            case n.Number(value=value, unit=unit):
+                return constant(value / HUNDRED if unit in ("percent", "pp") else value)
+            case n.Boolean(value=flag):
+                return "True" if flag else "False"
+            case n.Date(value=day):
+                return constant(day)
+            case n.Name(name=name):
+                return self.name(name)
+            case n.Unary(op="not", operand=operand):
+                return f"(not {self.expr(operand)})"
+            case n.Unary(op="-", operand=operand):
+                return f"(-{self.expr(operand)})"
+            case n.Binary(op="and" | "or" as op, left=left, right=right):
+                return f"({self.expr(left)} {op} {self.expr(right)})"
+            case n.Binary(op=op, left=left, right=right) if op in _COMPARE or op in _ARITHMETIC:
+                return f"({self.expr(left)} {op} {self.expr(right)})"
+            case n.Conditional(test=test, then=then, otherwise=otherwise):
+                return f"({self.expr(then)} if {self.expr(test)} else {self.expr(otherwise)})"
+            case n.Call(function=function, args=args) if not FUNCTIONS[function].peer:
+                helper = {"min": "MIN", "max": "MAX", "clamp": "CLAMP", "abs": "ABS", "round": "ROUND",
+                          "floor": "FLOOR", "ceil": "CEIL"}.get(function)
+                if helper is None:
+                    raise Unsupported(function)
+                return f"{helper}({', '.join(self.expr(a) for a in args)})"
+            case n.Bands(subject=subject, arms=arms):
+                self.writer.temporaries += 1
+                slot = f"b{self.writer.temporaries}"
+                text, first = "", True
+                for arm in arms:
+                    gives = self.expr(arm.value)
+                    if arm.op == "" or arm.bound is None:
+                        # the subject is evaluated even when `otherwise` comes first, as the reference does
+                        return f"({text}{gives})" if text else f"(({slot} := {self.expr(subject)}), {gives})[1]"
+                    if arm.op not in _COMPARE:
+                        raise Unsupported(arm.op)
+                    tested = f"({slot} := {self.expr(subject)})" if first else slot
+                    text += f"{gives} if {tested} {arm.op} {self.expr(arm.bound)} else "
+                    first = False
+                return f"({text}NO_BAND())"
+            case n.Interpolate(subject=subject, anchors=anchors):
+                points = ", ".join(f"({self.expr(a.at)}, {self.expr(a.value)})" for a in anchors)
+                return f"INTERP({self.expr(subject)}, ({points},))"
+        raise Unsupported(type(expr).__name__)
+
