@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import gc
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -20,7 +19,7 @@ import attrs
 from targetdsl import cover
 from targetdsl import nodes as n
 from targetdsl.compiler import Compiler, Uncompilable
-from targetdsl.data import AwardWon, Unit, Value
+from targetdsl.data import AwardWon, Unit, Value, collector_paused
 from targetdsl.interpreter import EvaluationError, EvaluationProblem, Failure, Frame, condition, number
 from targetdsl.kernel import WIDTH, Cells, Kernel
 from targetdsl.kernel import build as build_kernel
@@ -108,22 +107,15 @@ class Engine:
             self.carried_in.setdefault(unit_id, []).append(award)
         self.problems: list[EvaluationProblem] = []
         self.ledger: list[CarryOver] = []
+        self.frames = _Frames(self, [])
 
     def fail(self, unit: Unit, where: str, failure: Failure) -> None:
         self.problems.append(EvaluationProblem(unit.id, where, failure.message, failure.span))
 
     def run(self, units: list[Unit]) -> Assessment:
         # Every operator on decimals below runs in the policy's context, whatever the caller's is.
-        # The cycle collector pauses meanwhile: an evaluation makes many objects and no cycles, and
-        # a collection pass every few hundred of them would cost a third of the time.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            with decimal.localcontext(CONTEXT):
-                return self._run(units)
-        finally:
-            if collecting:
-                gc.enable()
+        with collector_paused(), decimal.localcontext(CONTEXT):
+            return self._run(units)
 
     def _run(self, units: list[Unit]) -> Assessment:
         results: list[UnitResult] = []
@@ -147,7 +139,7 @@ class Engine:
     def assess_class(self, spec: ClassSpec, members: list[Unit]) -> tuple[list[UnitResult], list[CompletionRow]]:
         if not members:
             return [], []
-        frames = {u.id: self.unit_frame(u) for u in members}
+        frames = self.frames = _Frames(self, members)
         kernel = self.kernel(spec)
         cells: dict[str, Cells] = {}
         by_reference = members
@@ -155,7 +147,7 @@ class Engine:
             by_reference = []
             for unit in members:
                 try:
-                    cells[unit.id] = kernel.score(unit, frames[unit.id])
+                    cells[unit.id] = kernel.score(unit, frames)
                 except Exception:  # noqa: BLE001 (any surprise: the reference path scores it, or reports it)
                     by_reference.append(unit)
         in_kernel = {m.name for m in kernel.measures} if kernel is not None else set()
@@ -170,13 +162,13 @@ class Engine:
             if not self.explain:
                 scorer.use_compiled(self.schema.compiled)
             by_measure[measure.name] = scorer.run()
-        drafts = [self.assess_unit(spec, unit, frames[unit.id], by_measure, cells.get(unit.id), kernel)
+        drafts = [self.assess_unit(spec, unit, by_measure, cells.get(unit.id), kernel)
                   for unit in members]
         ordered = self.rank(drafts)
         self.grade(ordered)
         finished = []
         for rank, draft in enumerate(ordered, 1):
-            finished.append(self.finish(spec, draft, frames[draft.unit.id], rank))
+            finished.append(self.finish(spec, draft, rank))
             self.done += 1
             if self.progress is not None:
                 self.progress(self.done, self.count)
@@ -201,7 +193,7 @@ class Engine:
             return quantize(value, rounding.places, rounding.mode)
         return value
 
-    def assess_unit(self, spec: ClassSpec, unit: Unit, frame: Frame,
+    def assess_unit(self, spec: ClassSpec, unit: Unit,
                     by_measure: dict[str, dict[str, MeasureResult]], cells: Cells | None,
                     kernel: Kernel | None) -> Draft:
         steps: list[Step] = []
@@ -210,7 +202,7 @@ class Engine:
         taken = kernel is not None and cells is not None
         positions = kernel.positions if taken else {}  # type: ignore[union-attr]
         sums = kernel.categories if taken else {}  # type: ignore[union-attr]
-        factors = self.coefficients(spec, unit, frame)
+        factors = self.coefficients(spec, unit)
         for category in spec.categories:
             if category.name in sums:  # summed by the kernel
                 at = sums[category.name]
@@ -273,7 +265,7 @@ class Engine:
                                   self.schema.where(rule.span), tuple(notes)))
         deductions = ZERO
         for rule in spec.rules_of("deduction"):
-            amount = self.deduction(rule, unit, frame)
+            amount = self.deduction(rule, unit)
             deductions += amount
             if self.explain:
                 steps.append(Step(f"deduction {rule.label or rule.name}", text(amount),
@@ -284,7 +276,7 @@ class Engine:
                               (f"{text(raw)} + bonus {text(bonus)} − deductions {text(deductions)}",)))
         flags = cells[kernel.vetoes:] if kernel is not None and cells is not None and kernel.vetoes is not None \
             else None
-        vetoes = self.vetoes(spec, unit, frame, flags)
+        vetoes = self.vetoes(spec, unit, flags)
         reported = ZERO if any("zero score" in v.effects for v in vetoes) else total
         if self.explain:
             for veto in vetoes:
@@ -306,20 +298,20 @@ class Engine:
 
     # ------------------------------------------------------- unit-level rules
 
-    def rule_frame(self, rule: RuleSpec, unit: Unit, frame: Frame, extra: dict[str, Value] | None = None) -> Frame:
+    def rule_frame(self, rule: RuleSpec, unit: Unit, extra: dict[str, Value] | None = None) -> Frame:
         values = dict(unit.rules.get((rule.kind, rule.name), {}))
         values.update(extra or {})
-        return Frame(values, rule.lets, parent=frame, explain=self.explain)
+        return Frame(values, rule.lets, parent=self.frames[unit.id], explain=self.explain)
 
-    def rule_number(self, rule: RuleSpec, expr: n.Expr, unit: Unit, frame: Frame) -> Decimal:
-        value = self.compiled_rule(rule, expr, unit, frame)
-        return value if type(value) is Decimal else number(expr, self.rule_frame(rule, unit, frame))
+    def rule_number(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> Decimal:
+        value = self.compiled_rule(rule, expr, unit)
+        return value if type(value) is Decimal else number(expr, self.rule_frame(rule, unit))
 
-    def rule_condition(self, rule: RuleSpec, expr: n.Expr, unit: Unit, frame: Frame) -> bool:
-        value = self.compiled_rule(rule, expr, unit, frame)
-        return value if type(value) is bool else condition(expr, self.rule_frame(rule, unit, frame))
+    def rule_condition(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> bool:
+        value = self.compiled_rule(rule, expr, unit)
+        return value if type(value) is bool else condition(expr, self.rule_frame(rule, unit))
 
-    def compiled_rule(self, rule: RuleSpec, expr: n.Expr, unit: Unit, frame: Frame) -> object:
+    def compiled_rule(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> object:
         """A rule expression's value by its compiled closure, when there is no trace or coverage to keep;
         None when the interpreter must give it (a failure, a missing value: the reference reports them)."""
         if self.explain or cover.current.get() is not None:
@@ -334,18 +326,18 @@ class Engine:
         if closure is None:
             return None
         try:
-            return closure(dict(unit.rules.get((rule.kind, rule.name), ())), frame)
+            return closure(dict(unit.rules.get((rule.kind, rule.name), ())), self.frames[unit.id])
         except Exception:  # noqa: BLE001 (the interpreter evaluates it again and reports what went wrong)
             return None
 
-    def coefficients(self, spec: ClassSpec, unit: Unit, frame: Frame) -> dict[str, Decimal]:
+    def coefficients(self, spec: ClassSpec, unit: Unit) -> dict[str, Decimal]:
         factors: dict[str, Decimal] = {}
         for rule in spec.rules_of("coefficient"):
             factor = rule.first(n.Factor)
             applies = rule.first(n.Applies)
             target = applies.target if isinstance(applies, n.Applies) else "total"
             try:
-                value = self.rule_number(rule, factor.expr, unit, frame) if isinstance(factor, n.Factor) else ONE
+                value = self.rule_number(rule, factor.expr, unit) if isinstance(factor, n.Factor) else ONE
             except Failure as failure:
                 self.fail(unit, f"coefficient {rule.name}", failure)
                 value = ONE
@@ -384,11 +376,11 @@ class Engine:
             results.append(BonusResult(rule.name, tuple(counted), tuple(carried_out), points))
         return results
 
-    def deduction(self, rule: RuleSpec, unit: Unit, frame: Frame) -> Decimal:
+    def deduction(self, rule: RuleSpec, unit: Unit) -> Decimal:
         amount_stmt = rule.first(n.Amount)
         cap = rule.first(n.Cap)
         try:
-            amount = self.rule_number(rule, amount_stmt.expr, unit, frame) if isinstance(
+            amount = self.rule_number(rule, amount_stmt.expr, unit) if isinstance(
                 amount_stmt, n.Amount) else ZERO
         except Failure as failure:
             self.fail(unit, f"deduction {rule.name}", failure)
@@ -398,7 +390,7 @@ class Engine:
             amount = min(amount, cap.value)
         return amount
 
-    def vetoes(self, spec: ClassSpec, unit: Unit, frame: Frame, flags: Cells | None = None) -> list[VetoResult]:
+    def vetoes(self, spec: ClassSpec, unit: Unit, flags: Cells | None = None) -> list[VetoResult]:
         """The vetoes that fired; `flags` are the kernel's findings, when it evaluated the conditions."""
         fired = []
         for index, rule in enumerate(spec.rules_of("veto")):
@@ -409,7 +401,7 @@ class Engine:
                     fired.append(self.fired(rule, effects))
                 continue
             try:
-                hit = self.rule_condition(rule, when.expr, unit, frame) if isinstance(when, n.When) else False
+                hit = self.rule_condition(rule, when.expr, unit) if isinstance(when, n.When) else False
             except Failure as failure:
                 self.fail(unit, f"veto {rule.name}", failure)
                 continue
@@ -489,7 +481,7 @@ class Engine:
 
     # ---------------------------------------------------- money, commendation
 
-    def finish(self, spec: ClassSpec, draft: Draft, frame: Frame, rank: int) -> UnitResult:
+    def finish(self, spec: ClassSpec, draft: Draft, rank: int) -> UnitResult:
         unit = draft.unit
         steps = draft.steps
         vetoes = draft.vetoes
@@ -501,7 +493,7 @@ class Engine:
         eligible = True
         money: Decimal | None = None
         for rule in spec.rules_of("award"):
-            rule_frame = self.rule_frame(rule, unit, frame, context)
+            rule_frame = self.rule_frame(rule, unit, context)
             notes: list[str] = []
             try:
                 eligible_stmt = rule.first(n.Eligible)
@@ -536,7 +528,7 @@ class Engine:
         for rule in spec.rules_of("commendation"):
             when = rule.first(n.When)
             try:
-                if isinstance(when, n.When) and condition(when.expr, self.rule_frame(rule, unit, frame, context)):
+                if isinstance(when, n.When) and condition(when.expr, self.rule_frame(rule, unit, context)):
                     commendations.append(rule.name)
                     cover.hit(rule.span, f"commendation {rule.name} given")
                     steps.append(Step(f"commendation {rule.label or rule.name}", "yes", self.schema.where(rule.span)))
@@ -564,6 +556,19 @@ def _cell_result(spec: MeasureSpec, cells: Cells, at: int) -> MeasureResult:
     """A measure's result from the kernel's cells (always applicable: other outcomes take the reference path)."""
     return MeasureResult(spec.name, spec.label, spec.category, spec.kind, cells[at + 1], cells[at], True,
                          cells[at + 2], cells[at + 3], (), NO_STEP)
+
+
+class _Frames(dict[str, Frame]):
+    """The frames of one class's units, each made when first needed: the kernel seldom needs one."""
+
+    def __init__(self, engine: Engine, units: list[Unit]):
+        super().__init__()
+        self.engine = engine
+        self.units = {u.id: u for u in units}
+
+    def __missing__(self, unit_id: str) -> Frame:
+        frame = self[unit_id] = self.engine.unit_frame(self.units[unit_id])
+        return frame
 
 
 class _Descending:

@@ -27,7 +27,7 @@ numbered, so the source is built only from this module's own fragments.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -61,7 +61,7 @@ class Kernel:
     measures: tuple[MeasureSpec, ...]  # in class order; positions in Cells are 4 × their index
     categories: dict[str, int]  # category → position of its earned, available, completed, counted sums
     vetoes: int | None  # position of one flag per veto rule of the class (None: vetoes are left to the engine)
-    function: Callable[[dict[str, Any], dict[str, Any], Frame, dict[Any, Any]], Cells]
+    function: Callable[[dict[str, Any], dict[str, Any], Mapping[str, Frame], str, dict[Any, Any]], Cells]
     source: str
 
     @functools.cached_property
@@ -69,9 +69,10 @@ class Kernel:
         """Where each measure's cells start in Cells."""
         return {m.name: WIDTH * i for i, m in enumerate(self.measures)}
 
-    def score(self, unit: Unit, frame: Frame) -> Cells:
-        """One unit's cells; raises (Bail or another exception) when the unit needs the reference path."""
-        return self.function(unit.measures, unit.values, frame, unit.rules)
+    def score(self, unit: Unit, frames: Mapping[str, Frame]) -> Cells:
+        """One unit's cells; raises (Bail or another exception) when the unit needs the reference path.
+        `frames` gives units' frames (made on demand), for the policy's constants."""
+        return self.function(unit.measures, unit.values, frames, unit.id, unit.rules)
 
 
 def build(schema: Schema, spec: ClassSpec, fraction: Decimal) -> Kernel | None:
@@ -112,7 +113,7 @@ def build(schema: Schema, spec: ClassSpec, fraction: Decimal) -> Kernel | None:
             writer.body.extend(lines)
         outputs += [f"h{j}" for j in range(len(flags))]
     source = "\n".join([
-        "def score(M, UV, F, R):",
+        "def score(M, UV, F, I, R):",
         *("    " + line for line in writer.prelude),
         *("    " + line for line in writer.body),
         f"    return ({', '.join(outputs)},)",
@@ -139,8 +140,8 @@ def _interpolate(x: Decimal, points: tuple[tuple[Decimal, Decimal], ...]) -> Dec
     return points[-1][1]
 
 
-def _constant(frame: Frame, name: str, span: Any) -> Any:
-    value = frame.lookup(name, span)
+def _constant(frames: Mapping[str, Frame], unit: str, name: str, span: Any) -> Any:
+    value = frames[unit].lookup(name, span)
     if type(value) is _Marker:
         raise Bail(name)
     return value
@@ -251,7 +252,7 @@ class _Writer:
                     self.prelude.append(f"if {local}.__class__ is MARKER: raise BAIL")
             elif name in self.schema.consts:
                 span = self.constant(self.schema.consts[name].span)
-                self.prelude.append(f"{local} = CONST(F, {key}, {span})")
+                self.prelude.append(f"{local} = CONST(F, I, {key}, {span})")
             else:
                 raise Unsupported(name)
             self.unit_names[name] = local

@@ -19,6 +19,8 @@ CONTEXT = decimal.Context(
     traps=[decimal.DivisionByZero, decimal.InvalidOperation, decimal.Overflow],
 )
 
+PRECISION = CONTEXT.prec  # significant digits a value in the data may have
+
 MODES = {
     "half_up": decimal.ROUND_HALF_UP,
     "half_even": decimal.ROUND_HALF_EVEN,

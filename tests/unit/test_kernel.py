@@ -33,7 +33,7 @@ UNITS = [
     {"id": "C", "class": "c", "indicators": {"os": {"M": "1", "F": "3"}, "系统": {"甲": "1"}}},
 ]
 
-ALLOWED = {"score", "M", "UV", "F", "R", "ZERO", "m", "v", "r", "w", "s", "values", "given", "ratings", "quantize",
+ALLOWED = {"score", "M", "UV", "F", "I", "R", "ZERO", "m", "v", "r", "w", "s", "values", "given", "ratings", "quantize",
            "rounding", "context", "__class__", "BAIL", "MARKER", "DECIMAL", "MIN", "MAX", "ABS", "INT", "CLAMP",
            "NO_BAND", "INTERP", "CONST", "ROUND", "FLOOR", "CEIL"}
 NUMBERED = re.compile(r"(?:[cekpdtuilbmrh]|s[epdt])\d+(_\d+)?$")
