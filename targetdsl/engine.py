@@ -13,6 +13,7 @@ import datetime
 import decimal
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -41,14 +42,20 @@ from targetdsl.results import (
 from targetdsl.schema import ClassSpec, MeasureSpec, RuleSpec, Schema
 
 
+class SUMS:
+    """Where a category's values sit in Draft.sums, from the category's start."""
+
+    earned, available, subtotal, applicable, counted, completed = range(6)
+    width = 6
+
+
 @attrs.define
 class Draft:
     """A unit between scoring and the class-wide steps (rank, grades, quotas)."""
 
     unit: Unit
-    categories: list[CategoryResult]
+    sums: list[Any]  # per category of the class, SUMS.width values: see SUMS
     breakdown: Breakdown
-    counts: list[tuple[int, int]]  # per category of the class: items counted, items completed
     raw: Decimal
     total: Decimal
     coefficient: Decimal
@@ -197,15 +204,15 @@ class Engine:
                     by_measure: dict[str, dict[str, MeasureResult]], cells: Cells | None,
                     kernel: Kernel | None) -> Draft:
         steps: list[Step] = []
-        categories: list[CategoryResult] = []
-        counts: list[tuple[int, int]] = []
+        sums: list[Any] = []  # per category: SUMS values (see Draft)
         taken = kernel is not None and cells is not None
         positions = kernel.positions if taken else {}  # type: ignore[union-attr]
-        sums = kernel.categories if taken else {}  # type: ignore[union-attr]
-        factors = self.coefficients(spec, unit)
+        summed = kernel.categories if taken else {}  # type: ignore[union-attr]
+        factors = self.coefficients(spec, unit) if spec.rules_of("coefficient") else {}
+        raw = applicable_points = all_points = ZERO
         for category in spec.categories:
-            if category.name in sums:  # summed by the kernel
-                at = sums[category.name]
+            if category.name in summed:  # summed by the kernel
+                at = summed[category.name]
                 earned, available, completed, counted = cells[at:at + WIDTH]  # type: ignore[index]
             else:
                 earned = available = ZERO
@@ -224,15 +231,17 @@ class Engine:
                         available += measured.points
                     completed += measured.completed
                     counted += measured.counted
-            counts.append((counted, completed))
             applicable = available > ZERO
             subtotal = CONTEXT.divide(CONTEXT.multiply(category.points, earned), available) if applicable else ZERO
             factor = factors.get(category.name, ONE)
             if factor != ONE:
                 subtotal = CONTEXT.multiply(subtotal, factor)
             subtotal = self.rounded(subtotal, "category")
-            categories.append(CategoryResult(category.name, category.label, category.points, earned, available,
-                                             subtotal, applicable))
+            sums += (earned, available, subtotal, applicable, counted, completed)
+            raw += subtotal
+            all_points += category.points
+            if applicable:
+                applicable_points += category.points
             if self.explain:
                 how = (f"{text(category.points)} × {show(earned)} / {text(available)}" if applicable
                        else "no applicable measure")
@@ -241,13 +250,11 @@ class Engine:
                 children = tuple(by_measure[m.name][unit.id].step for m in category.measures)
                 steps.append(Step(f"category {category.label or category.name}", text(subtotal),
                                   self.schema.where(category.span), (how,), (), children))
-        applicable_points = sum((c.points for c in categories if c.applicable), ZERO)
-        raw = sum((c.subtotal for c in categories), ZERO)
-        if ZERO < applicable_points < sum((c.points for c in categories), ZERO):
+        if ZERO < applicable_points < all_points:
             scaled = CONTEXT.divide(CONTEXT.multiply(raw, self.schema.scale), applicable_points)
             if self.explain:
                 steps.append(Step("reweighted for categories that do not apply", text(scaled), None,
-                              (f"{text(raw)} × {text(self.schema.scale)} / {text(applicable_points)}",)))
+                                  (f"{text(raw)} × {text(self.schema.scale)} / {text(applicable_points)}",)))
             raw = scaled
         coefficient = factors.get("total", ONE)
         if coefficient != ONE:
@@ -284,17 +291,10 @@ class Engine:
         if reported != total and self.explain:
             steps.append(Step("reported total", text(reported), None, (f"a veto zeroes the score; raw total "
                                                                          f"{text(total)} is kept",)))
-        items = sum(c[0] for c in counts)
-        done = sum(c[1] for c in counts)
-        measures = spec.measures()
-
-        def breakdown() -> tuple[tuple[CategoryResult, ...], tuple[MeasureResult, ...]]:
-            built = tuple(_cell_result(m, cells, positions[m.name]) if m.name in positions  # type: ignore[arg-type]
-                          else by_measure[m.name][unit.id] for m in measures)
-            return tuple(categories), built
-
-        return Draft(unit, categories, Breakdown(breakdown), counts, total, reported, coefficient, bonus, deductions,
-                     vetoes, bonuses, steps, items, done)
+        items = sum(sums[SUMS.counted::SUMS.width])
+        done = sum(sums[SUMS.completed::SUMS.width])
+        return Draft(unit, sums, Breakdown(_breakdown, (spec, sums, cells, positions, by_measure, unit.id)), total,
+                     reported, coefficient, bonus, deductions, vetoes, bonuses, steps, items, done)
 
     # ------------------------------------------------------- unit-level rules
 
@@ -345,14 +345,22 @@ class Engine:
         return factors
 
     def bonuses(self, spec: ClassSpec, unit: Unit) -> list[BonusResult]:
+        rules = spec.rules_of("bonus")
+        if not rules:
+            return []
+        if not unit.awards and unit.id not in self.carried_in:
+            return [self.nothing_won(rule) for rule in rules]
         results = []
-        for rule in spec.rules_of("bonus"):
+        for rule in rules:
             levels = {s.name: s for s in rule.all(n.Level)}
             cap = rule.first(n.Cap)
             carry = rule.first(n.CarryOver)
             cutoff = carry.after if isinstance(carry, n.CarryOver) else None
             won = [a for a in unit.awards if a.bonus == rule.name]
             won += [a for a in self.carried_in.get(unit.id, []) if a.bonus == rule.name]
+            if not won:
+                results.append(self.nothing_won(rule))
+                continue
             counted: list[str] = []
             carried_out: list[str] = []
             by_level: dict[str, Decimal] = {}
@@ -375,6 +383,14 @@ class Engine:
                 points = min(points, cap.value)
             results.append(BonusResult(rule.name, tuple(counted), tuple(carried_out), points))
         return results
+
+    def nothing_won(self, rule: RuleSpec) -> BonusResult:
+        """The result of a bonus rule for a unit that won none of its awards (one object, shared)."""
+        key = f"\0nothing:{rule.name}"
+        if key not in self.schema.compiled:
+            self.schema.compiled[key] = BonusResult(rule.name, (), (), ZERO)
+        result: BonusResult = self.schema.compiled[key]
+        return result
 
     def deduction(self, rule: RuleSpec, unit: Unit) -> Decimal:
         amount_stmt = rule.first(n.Amount)
@@ -421,6 +437,11 @@ class Engine:
         if not any(k.key == "id" for k in keys):
             keys.append(n.TieKey("id", "asc"))
 
+        if [(k.key, k.direction or "desc") for k in keys[:-1]] == [("total", "desc")] and \
+                (keys[-1].key, keys[-1].direction or "asc") == ("id", "asc"):
+            # the usual order, and the quickest key (totals are exact within the context: negation is exact)
+            return sorted(drafts, key=lambda d: (-d.total, d.unit.id))
+
         def sort_key(draft: Draft) -> tuple[object, ...]:
             parts: list[object] = []
             for key in keys:
@@ -432,7 +453,9 @@ class Engine:
                 elif key.key == "name":
                     value = draft.unit.name
                 else:
-                    value = next((c.subtotal for c in draft.categories if c.name == key.key), ZERO)
+                    index = next((i for i, c in enumerate(self.schema.classes[draft.unit.unit_class].categories)
+                                  if c.name == key.key), None)
+                    value = draft.sums[SUMS.width * index + SUMS.subtotal] if index is not None else ZERO
                 parts.append(_Descending(value) if descending else value)
             return tuple(parts)
 
@@ -444,10 +467,11 @@ class Engine:
             for draft in ordered:
                 draft.grade, draft.reason = None, "the policy declares no grades"
             return
+        bands = {g.name: _band(g.band) for g in self.schema.grades}
         for draft in ordered:
             total = draft.total
             grade = next((g for g in self.schema.grades if _in_band(g.band, total)), self.schema.grades[-1])
-            reason = f"total {text(total)} is in band {_band(grade.band)}"
+            reason = f"total {text(total)} is in band {bands[grade.name]}"
             for veto in draft.vetoes:
                 for effect in veto.effects:
                     if effect.startswith("grade "):
@@ -485,8 +509,10 @@ class Engine:
         unit = draft.unit
         steps = draft.steps
         vetoes = draft.vetoes
-        context: dict[str, Value] = {"total": draft.total, "rank": Decimal(rank), "items": Decimal(draft.items),
-                                     "completed_items": Decimal(draft.completed), "vetoed": bool(vetoes)}
+        context: dict[str, Value] = {}
+        if spec.rules_of("award") or spec.rules_of("commendation"):
+            context = {"total": draft.total, "rank": Decimal(rank), "items": Decimal(draft.items),
+                       "completed_items": Decimal(draft.completed), "vetoed": bool(vetoes)}
         if self.explain:
             steps.append(Step("rank in class", str(rank), None))
             steps.append(Step("grade", draft.grade or "—", None, (draft.reason,)))
@@ -546,10 +572,25 @@ class Engine:
         for index, category in enumerate(spec.categories):
             if not any(m.counted for m in category.measures):
                 continue
-            items = sum(d.counts[index][0] for d in drafts)
-            done = sum(d.counts[index][1] for d in drafts)
+            items = sum(d.sums[SUMS.width * index + SUMS.counted] for d in drafts)
+            done = sum(d.sums[SUMS.width * index + SUMS.completed] for d in drafts)
             rows.append(CompletionRow(spec.name, category.name, items, done))
         return rows
+
+
+def _breakdown(spec: ClassSpec, sums: list[Any], cells: Cells | None, positions: dict[str, int],
+               by_measure: dict[str, dict[str, MeasureResult]],
+               unit_id: str) -> tuple[tuple[CategoryResult, ...], tuple[MeasureResult, ...]]:
+    """A unit's category and measure results, from what assess_unit kept."""
+    categories = []
+    for index, category in enumerate(spec.categories):
+        at = SUMS.width * index
+        categories.append(CategoryResult(category.name, category.label, category.points, sums[at + SUMS.earned],
+                                         sums[at + SUMS.available], sums[at + SUMS.subtotal],
+                                         sums[at + SUMS.applicable]))
+    measures = tuple(_cell_result(m, cells, positions[m.name]) if cells is not None and m.name in positions
+                     else by_measure[m.name][unit_id] for m in spec.measures())
+    return tuple(categories), measures
 
 
 def _cell_result(spec: MeasureSpec, cells: Cells, at: int) -> MeasureResult:

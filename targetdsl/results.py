@@ -85,25 +85,24 @@ class BonusResult:
     points: Decimal
 
 
+Parts = tuple[tuple[CategoryResult, ...], tuple[MeasureResult, ...]]
+
+
 class Breakdown:
     """A unit's category and measure results. An evaluation without explanations builds them only
     when first read: most uses of its results never look below the totals."""
 
-    __slots__ = ("_build", "_parts")
+    __slots__ = ("_build", "_args", "_parts")
 
-    def __init__(self, build: Callable[[], tuple[tuple[CategoryResult, ...], tuple[MeasureResult, ...]]]):
-        self._build: Callable[[], tuple[tuple[CategoryResult, ...], tuple[MeasureResult, ...]]] | None = build
-        self._parts: tuple[tuple[CategoryResult, ...], tuple[MeasureResult, ...]] = ((), ())
+    def __init__(self, build: Callable[..., Parts], args: tuple[Any, ...]):
+        self._build: Callable[..., Parts] | None = build
+        self._args = args
+        self._parts: Parts = ((), ())
 
-    @staticmethod
-    def of(categories: tuple[CategoryResult, ...], measures: tuple[MeasureResult, ...]) -> Breakdown:
-        breakdown = Breakdown(lambda: ((), ()))
-        breakdown._build, breakdown._parts = None, (categories, measures)
-        return breakdown
-
-    def parts(self) -> tuple[tuple[CategoryResult, ...], tuple[MeasureResult, ...]]:
+    def parts(self) -> Parts:
         if self._build is not None:
-            self._parts, self._build = self._build(), None
+            self._parts = self._build(*self._args)
+            self._build, self._args = None, ()
         return self._parts
 
     def __eq__(self, other: object) -> bool:
