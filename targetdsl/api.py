@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, Union
@@ -41,6 +41,7 @@ from targetdsl.record import (
 from targetdsl.results import Assessment, CarryOver, Provenance
 from targetdsl.schema import Schema
 from targetdsl.schema import build as build_schema
+from targetdsl.stream import Stream, file_records
 
 UnitsSource = Union[str, os.PathLike[str], Mapping[str, Any], Sequence[Any]]  # noqa: UP007
 LedgerSource = Union[str, os.PathLike[str], Assessment, Sequence[CarryOver], Mapping[str, Any]]  # noqa: UP007
@@ -140,6 +141,43 @@ class Policy:
         provenance = Provenance(__version__, self.sha256, self.source_hashes, partial(units_sha256, loaded), period,
                                 len(ledger))
         return attrs.evolve(engine.run(loaded), provenance=provenance)
+
+    def stream(
+        self,
+        units: str | os.PathLike[str] | Iterable[Mapping[str, Any]],
+        *,
+        period: str | None = None,
+        carried_in: LedgerSource | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        name: str = "<data>",
+    ) -> Stream:
+        """Evaluate units read one at a time, for more units than fit in memory.
+
+        `units` is a JSON Lines (.jsonl) or CSV file, or any iterable of unit mappings (a generator
+        reading a database, say). Every unit is validated and scored before this returns, and every
+        problem raised as DataError or EvaluationError, as `evaluate` does; only what ranking and
+        quotas need stays in memory. Iterate the returned Stream for each unit's UnitResult, in the
+        order `evaluate` gives them (class, then rank), identical to `evaluate(..., explain=False)`;
+        its `ledger` and `completion` are known at once. Close it, or use it in a `with` block, to
+        remove its spool file. A policy whose measures compare units across their class while scoring
+        (peer functions, `missing peer_avg`) cannot be streamed: DataError says so.
+        """
+        ledger = self._carried_in(carried_in)
+        expected = None
+        if isinstance(units, (str, os.PathLike)):
+            records, close = file_records(units)
+            name = os.fspath(units)
+            if progress is not None:
+                expected = _count_records(units)
+        else:
+            records, close = ((record, None) for record in units), _nothing
+        try:
+            return Stream(self.schema, self.title, records, file=name, period=period, carried_in=ledger,
+                          progress=progress, expected=expected)
+        except PeriodError as exc:
+            raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
+        finally:
+            close()
 
     def evaluate_periods(self, data: Mapping[str, UnitsSource]) -> PeriodCombination:
         """Evaluate each weighted period on its own data and combine the totals by the policy's weights.
@@ -318,3 +356,17 @@ def verify_record(path: str | os.PathLike[str]) -> list[str]:
         problems.append("the result differs from the recorded one:")
         problems.extend("  " + line for line in differences(record["result"], result))
     return problems
+
+
+def _nothing() -> None:
+    pass
+
+
+def _count_records(path: str | os.PathLike[str]) -> int | None:
+    """How many units a JSON Lines or CSV file holds, counted by lines (for a progress bar)."""
+    try:
+        with open(path, "rb") as handle:
+            lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+    except OSError:
+        return None
+    return lines - 1 if Path(path).suffix.lower() == ".csv" else lines

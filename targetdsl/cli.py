@@ -8,6 +8,7 @@ processed in the order given and diagnostics sorted by position.
 from __future__ import annotations
 
 import argparse
+import csv
 import difflib
 import json
 import os
@@ -24,8 +25,9 @@ from targetdsl.explain import render_json, render_text
 from targetdsl.formatter import FormatError, format_policy
 from targetdsl.interpreter import EvaluationError
 from targetdsl.record import make_record
-from targetdsl.results import Assessment
-from targetdsl.tables import render_assessment, render_csv, write_xlsx
+from targetdsl.results import Assessment, to_json, unit_json
+from targetdsl.stream import STREAMED, unstreamable
+from targetdsl.tables import csv_header, csv_row, render_assessment, render_csv, write_xlsx
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -58,9 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
         "then the completion table. Exit 1 when the policy or the data has errors (all are listed).",
     )
     _evaluation_arguments(evaluate)
-    evaluate.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table",
-                          help="output format (default: table; xlsx needs -o)")
-    evaluate.add_argument("--explain", action="store_true", help="with --format json: include every explanation")
+    evaluate.add_argument("--format", choices=("table", "json", "jsonl", "csv", "xlsx"), default="table",
+                          help="output format (default: table; xlsx needs -o; jsonl is one unit's results per "
+                          "line). csv and jsonl from .jsonl or .csv data are streamed: any number of units, in "
+                          "bounded memory")
+    evaluate.add_argument("--explain", action="store_true",
+                          help="with --format json or jsonl: include every explanation")
     evaluate.add_argument("--ledger", metavar="FILE", help="also write the carry-over ledger for next year")
     evaluate.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     evaluate.add_argument("--record", metavar="FILE", help="also write a record that `targetdsl verify` re-checks")
@@ -237,8 +242,9 @@ def _assess(args: argparse.Namespace, *, explain: bool = True) -> Assessment | i
 class ProgressBar:
     """`evaluating ███████░░░ 7,000/10,000 units` on a terminal; silent for small runs."""
 
-    def __init__(self, stream: Any, minimum: int = 2000):
+    def __init__(self, stream: Any, minimum: int = 2000, noun: str = "units"):
         self.stream = stream
+        self.noun = noun
         self.minimum = minimum
         self.shown = -1
 
@@ -250,7 +256,7 @@ class ProgressBar:
             return
         self.shown = percent
         filled = percent // 5
-        self.stream.write(f"\revaluating {'█' * filled}{'░' * (20 - filled)} {done:,}/{total:,} units")
+        self.stream.write(f"\revaluating {'█' * filled}{'░' * (20 - filled)} {done:,}/{total:,} {self.noun}")
         self.stream.flush()
 
     def close(self) -> None:
@@ -268,7 +274,10 @@ def _write(text: str, output: str | None) -> None:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    assessment = _assess(args, explain=args.format == "json" and args.explain)
+    streamed = _evaluate_streamed(args)
+    if streamed is not None:
+        return streamed
+    assessment = _assess(args, explain=args.format in ("json", "jsonl") and args.explain)
     if isinstance(assessment, int):
         return assessment
     if args.format == "xlsx":
@@ -279,6 +288,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
         text = None
     elif args.format == "json":
         text = json.dumps(assessment.to_json(explanations=args.explain), ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "jsonl":
+        text = "".join(json.dumps(unit_json(unit, explanations=args.explain), ensure_ascii=False) + "\n"
+                       for unit in assessment.units)
     elif args.format == "csv":
         text = render_csv(assessment)
     else:
@@ -291,6 +303,52 @@ def run_evaluate(args: argparse.Namespace) -> int:
         record = make_record(record_path=Path(args.record), policy_path=args.policy, data_path=args.data,
                              carry_in=args.carry_in, period=args.period, result=assessment.to_json())
         _write(json.dumps(record, ensure_ascii=False, indent=1) + "\n", args.record)
+    return EXIT_OK
+
+
+def _evaluate_streamed(args: argparse.Namespace) -> int | None:
+    """csv or jsonl results from .jsonl or .csv data, streamed; None when this evaluation is done in memory
+    instead (other formats, --record or --explain, or a policy that compares units across a class)."""
+    if (args.format not in ("csv", "jsonl") or Path(args.data).suffix.lower() not in STREAMED or args.record
+            or args.explain):
+        return None
+    inputs = [args.policy, args.data] + ([args.carry_in] if args.carry_in else [])
+    if _missing_files(inputs):
+        return EXIT_USAGE
+    try:
+        policy = load_policy(args.policy)
+        if unstreamable(policy.schema) is not None:
+            return None
+        bar = ProgressBar(sys.stderr, noun="unit passes") if sys.stderr.isatty() else None
+        try:
+            with policy.stream(args.data, period=args.period, carried_in=args.carry_in, progress=bar) as results:
+                output = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout  # noqa: SIM115
+                try:
+                    if args.format == "csv":
+                        categories = list(dict.fromkeys(c.name for name, spec in policy.schema.classes.items()
+                                                        if results.standings[name] for c in spec.categories))
+                        writer = csv.writer(output, lineterminator="\n")
+                        writer.writerow(csv_header(categories))
+                        for unit in results:
+                            writer.writerow(csv_row(unit, categories))
+                    else:
+                        for unit in results:
+                            output.write(json.dumps(unit_json(unit), ensure_ascii=False) + "\n")
+                finally:
+                    if output is not sys.stdout:
+                        output.close()
+                if args.ledger:
+                    ledger = {"year": policy.schema.year, "carry_over": [to_json(entry) for entry in results.ledger]}
+                    _write(json.dumps(ledger, ensure_ascii=False, indent=2) + "\n", args.ledger)
+        finally:
+            if bar is not None:
+                bar.close()
+    except PolicyError as exc:
+        sys.stdout.write(exc.render() + "\n")
+        return EXIT_FAILED
+    except (DataError, EvaluationError) as exc:
+        sys.stdout.write(exc.render() + "\n")
+        return EXIT_FAILED
     return EXIT_OK
 
 

@@ -13,7 +13,7 @@ import datetime
 import decimal
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -47,6 +47,29 @@ class SUMS:
 
     earned, available, subtotal, applicable, counted, completed = range(6)
     width = 6
+
+
+class Standing:
+    """What ranking and grading need of a unit, and no more: a streamed evaluation keeps one per unit
+    (see stream.py). It answers to the same names as a Draft."""
+
+    __slots__ = ("id", "name", "unit_class", "total", "vetoes", "sums", "at", "size", "grade", "reason")
+
+    def __init__(self, unit_id: str, name: str, unit_class: str, total: Decimal, vetoes: tuple[VetoResult, ...],
+                 sums: dict[int, Decimal], at: int, size: int):
+        self.id, self.name, self.unit_class, self.total = unit_id, name, unit_class, total
+        self.vetoes, self.sums, self.at, self.size = vetoes, sums, at, size  # sums: only what tie-breaking reads
+        self.grade: str | None = None
+        self.reason: str | None = ""
+
+    @property
+    def unit(self) -> Standing:
+        return self
+
+
+NO_SUMS: dict[int, Decimal] = {}
+NO_GRADES = "the policy declares no grades"
+Ranked = TypeVar("Ranked", "Draft", Standing)
 
 
 @attrs.define
@@ -146,6 +169,20 @@ class Engine:
     def assess_class(self, spec: ClassSpec, members: list[Unit]) -> tuple[list[UnitResult], list[CompletionRow]]:
         if not members:
             return [], []
+        drafts = self.score_class(spec, members)
+        ordered = self.rank(drafts)
+        self.grade(ordered)
+        finished = []
+        for rank, draft in enumerate(ordered, 1):
+            finished.append(self.finish(spec, draft, rank))
+            self.done += 1
+            if self.progress is not None:
+                self.progress(self.done, self.count)
+        return finished, self.completion(spec, drafts)
+
+    def score_class(self, spec: ClassSpec, members: list[Unit]) -> list[Draft]:
+        """Measures, categories, bonus, deductions, total and vetoes of some units of one class: every step
+        that needs no other unit (unless a measure compares units across the class, then all of them)."""
         frames = self.frames = _Frames(self, members)
         kernel = self.kernel(spec)
         cells: dict[str, Cells] = {}
@@ -169,17 +206,7 @@ class Engine:
             if not self.explain:
                 scorer.use_compiled(self.schema.compiled)
             by_measure[measure.name] = scorer.run()
-        drafts = [self.assess_unit(spec, unit, by_measure, cells.get(unit.id), kernel)
-                  for unit in members]
-        ordered = self.rank(drafts)
-        self.grade(ordered)
-        finished = []
-        for rank, draft in enumerate(ordered, 1):
-            finished.append(self.finish(spec, draft, rank))
-            self.done += 1
-            if self.progress is not None:
-                self.progress(self.done, self.count)
-        return finished, self.completion(spec, drafts)
+        return [self.assess_unit(spec, unit, by_measure, cells.get(unit.id), kernel) for unit in members]
 
     def kernel(self, spec: ClassSpec) -> Kernel | None:
         """The class's generated scorer, for evaluations that keep no trace and record no coverage."""
@@ -293,7 +320,8 @@ class Engine:
                                                                          f"{text(total)} is kept",)))
         items = sum(sums[SUMS.counted::SUMS.width])
         done = sum(sums[SUMS.completed::SUMS.width])
-        return Draft(unit, sums, Breakdown(_breakdown, (spec, sums, cells, positions, by_measure, unit.id)), total,
+        breakdown = Breakdown(_categories, _measures, (spec, sums, cells, positions, by_measure, unit.id))
+        return Draft(unit, sums, breakdown, total,
                      reported, coefficient, bonus, deductions, vetoes, bonuses, steps, items, done)
 
     # ------------------------------------------------------- unit-level rules
@@ -410,12 +438,14 @@ class Engine:
         """The vetoes that fired; `flags` are the kernel's findings, when it evaluated the conditions."""
         fired = []
         for index, rule in enumerate(spec.rules_of("veto")):
+            if flags is not None:
+                if flags[index]:
+                    effects = rule.first(n.Effects)
+                    if isinstance(effects, n.Effects):
+                        fired.append(self.fired(rule, effects))
+                continue
             when = rule.first(n.When)
             effects = rule.first(n.Effects)
-            if flags is not None:
-                if flags[index] and isinstance(effects, n.Effects):
-                    fired.append(self.fired(rule, effects))
-                continue
             try:
                 hit = self.rule_condition(rule, when.expr, unit) if isinstance(when, n.When) else False
             except Failure as failure:
@@ -432,7 +462,7 @@ class Engine:
 
     # ------------------------------------------------------ ranking, grades
 
-    def rank(self, drafts: list[Draft]) -> list[Draft]:
+    def rank(self, drafts: list[Ranked]) -> list[Ranked]:
         keys = list(self.schema.ties)
         if not any(k.key == "id" for k in keys):
             keys.append(n.TieKey("id", "asc"))
@@ -442,7 +472,7 @@ class Engine:
             # the usual order, and the quickest key (totals are exact within the context: negation is exact)
             return sorted(drafts, key=lambda d: (-d.total, d.unit.id))
 
-        def sort_key(draft: Draft) -> tuple[object, ...]:
+        def sort_key(draft: Ranked) -> tuple[object, ...]:
             parts: list[object] = []
             for key in keys:
                 descending = (key.direction or ("asc" if key.key in ("id", "name") else "desc")) == "desc"
@@ -461,11 +491,18 @@ class Engine:
 
         return sorted(drafts, key=sort_key)
 
-    def grade(self, ordered: list[Draft]) -> None:
+    def reason(self, ranked: Draft | Standing) -> str:
+        """Why a unit has its grade, when nothing but its total decided."""
+        if not self.schema.grades:
+            return NO_GRADES
+        band = next(g.band for g in self.schema.grades if g.name == ranked.grade)
+        return f"total {text(ranked.total)} is in band {_band(band)}"
+
+    def grade(self, ordered: list[Draft] | list[Standing]) -> None:
         ladder = [g.name for g in self.schema.grades]
         if not ladder:
             for draft in ordered:
-                draft.grade, draft.reason = None, "the policy declares no grades"
+                draft.grade, draft.reason = None, NO_GRADES
             return
         bands = {g.name: _band(g.band) for g in self.schema.grades}
         for draft in ordered:
@@ -500,8 +537,9 @@ class Engine:
             for draft in holders[allowed:]:
                 cover.hit(below_band.span, f"grade {below} given")
                 draft.grade = below
-                draft.reason += (f"; {spec.name} is limited to {text(band.quota)}% of {size} units "
-                                    f"= {allowed}, so ranked below the quota it gets {below}")
+                draft.reason = (draft.reason or "") + (f"; {spec.name} is limited to {text(band.quota)}% of "
+                                                       f"{size} units = {allowed}, so ranked below the quota it "
+                                                       f"gets {below}")
 
     # ---------------------------------------------------- money, commendation
 
@@ -578,19 +616,23 @@ class Engine:
         return rows
 
 
-def _breakdown(spec: ClassSpec, sums: list[Any], cells: Cells | None, positions: dict[str, int],
-               by_measure: dict[str, dict[str, MeasureResult]],
-               unit_id: str) -> tuple[tuple[CategoryResult, ...], tuple[MeasureResult, ...]]:
-    """A unit's category and measure results, from what assess_unit kept."""
+def _categories(spec: ClassSpec, sums: list[Any], cells: Cells | None, positions: dict[str, int],
+                by_measure: dict[str, dict[str, MeasureResult]], unit_id: str) -> tuple[CategoryResult, ...]:
+    """A unit's category results, from what assess_unit kept."""
     categories = []
     for index, category in enumerate(spec.categories):
         at = SUMS.width * index
         categories.append(CategoryResult(category.name, category.label, category.points, sums[at + SUMS.earned],
                                          sums[at + SUMS.available], sums[at + SUMS.subtotal],
                                          sums[at + SUMS.applicable]))
-    measures = tuple(_cell_result(m, cells, positions[m.name]) if cells is not None and m.name in positions
-                     else by_measure[m.name][unit_id] for m in spec.measures())
-    return tuple(categories), measures
+    return tuple(categories)
+
+
+def _measures(spec: ClassSpec, sums: list[Any], cells: Cells | None, positions: dict[str, int],
+              by_measure: dict[str, dict[str, MeasureResult]], unit_id: str) -> tuple[MeasureResult, ...]:
+    """A unit's measure results: the kernel's cells, or the reference path's results."""
+    return tuple(_cell_result(m, cells, positions[m.name]) if cells is not None and m.name in positions
+                 else by_measure[m.name][unit_id] for m in spec.measures())
 
 
 def _cell_result(spec: MeasureSpec, cells: Cells, at: int) -> MeasureResult:

@@ -322,6 +322,12 @@ class _Scope:
                 return f"({self.expr(left)} {op} {self.expr(right)})"
             case n.Conditional(test=test, then=then, otherwise=otherwise):
                 return f"({self.expr(then)} if {self.expr(test)} else {self.expr(otherwise)})"
+            case n.Call(function="min" | "max" as function, args=(one, other)):
+                # inline, and like the builtins: the first argument unless the second is strictly beyond it
+                self.writer.temporaries += 1
+                a, b = f"a{self.writer.temporaries}", f"b{self.writer.temporaries}"
+                beyond = ">" if function == "min" else "<"
+                return f"({b} if ({a} := {self.expr(one)}) {beyond} ({b} := {self.expr(other)}) else {a})"
             case n.Call(function=function, args=args) if not FUNCTIONS[function].peer:
                 helper = {"min": "MIN", "max": "MAX", "clamp": "CLAMP", "abs": "ABS", "round": "ROUND",
                           "floor": "FLOOR", "ceil": "CEIL"}.get(function)

@@ -85,34 +85,41 @@ class BonusResult:
     points: Decimal
 
 
-Parts = tuple[tuple[CategoryResult, ...], tuple[MeasureResult, ...]]
-
-
 class Breakdown:
-    """A unit's category and measure results. An evaluation without explanations builds them only
+    """A unit's category and measure results. An evaluation without explanations builds each only
     when first read: most uses of its results never look below the totals."""
 
-    __slots__ = ("_build", "_args", "_parts")
+    __slots__ = ("_categories", "_measures", "_args", "_built_categories", "_built_measures")
 
-    def __init__(self, build: Callable[..., Parts], args: tuple[Any, ...]):
-        self._build: Callable[..., Parts] | None = build
+    def __init__(self, categories: Callable[..., tuple[CategoryResult, ...]],
+                 measures: Callable[..., tuple[MeasureResult, ...]], args: tuple[Any, ...]):
+        self._categories = categories
+        self._measures = measures
         self._args = args
-        self._parts: Parts = ((), ())
+        self._built_categories: tuple[CategoryResult, ...] | None = None
+        self._built_measures: tuple[MeasureResult, ...] | None = None
 
-    def parts(self) -> Parts:
-        if self._build is not None:
-            self._parts = self._build(*self._args)
-            self._build, self._args = None, ()
-        return self._parts
+    @property
+    def categories(self) -> tuple[CategoryResult, ...]:
+        if self._built_categories is None:
+            self._built_categories = self._categories(*self._args)
+        return self._built_categories
+
+    @property
+    def measures(self) -> tuple[MeasureResult, ...]:
+        if self._built_measures is None:
+            self._built_measures = self._measures(*self._args)
+        return self._built_measures
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Breakdown) and self.parts() == other.parts()
+        return (isinstance(other, Breakdown) and self.categories == other.categories
+                and self.measures == other.measures)
 
     def __hash__(self) -> int:
-        return hash(self.parts())
+        return hash((self.categories, self.measures))
 
     def __repr__(self) -> str:
-        return f"Breakdown{self.parts()!r}"
+        return f"Breakdown({self.categories!r}, {self.measures!r})"
 
 
 @attrs.frozen
@@ -140,11 +147,11 @@ class UnitResult:
 
     @property
     def categories(self) -> tuple[CategoryResult, ...]:
-        return self.breakdown.parts()[0]
+        return self.breakdown.categories
 
     @property
     def measures(self) -> tuple[MeasureResult, ...]:
-        return self.breakdown.parts()[1]
+        return self.breakdown.measures
 
     @property
     def vetoed(self) -> bool:
@@ -244,15 +251,26 @@ class Assessment:
         document: dict[str, Any] = to_json(self)
         if not explanations:
             for unit in document["units"]:
-                unit.pop("explanation", None)
-                for measure in unit["measures"]:
-                    measure.pop("step", None)
-                    for item in measure["items"]:
-                        item.pop("step", None)
+                _drop_explanations(unit)
         return document
 
     def ledger_json(self) -> dict[str, Any]:
         return {"year": self.year, "carry_over": [to_json(entry) for entry in self.ledger]}
+
+
+def unit_json(unit: UnitResult, *, explanations: bool = False) -> dict[str, Any]:
+    """One unit's results as in `Assessment.to_json()["units"]`."""
+    document: dict[str, Any] = to_json(unit)
+    return document if explanations else _drop_explanations(document)
+
+
+def _drop_explanations(unit: dict[str, Any]) -> dict[str, Any]:
+    unit.pop("explanation", None)
+    for measure in unit["measures"]:
+        measure.pop("step", None)
+        for item in measure["items"]:
+            item.pop("step", None)
+    return unit
 
 
 def to_json(value: Any) -> Any:

@@ -87,7 +87,7 @@ class RuleSpec:
     inputs: dict[str, InputSpec]
     lets: dict[str, n.Let]
     # Statements by type, looked up once per rule rather than once per unit.
-    _statements: dict[type, list[Any]] = attrs.field(factory=dict, eq=False, repr=False, init=False)
+    _statements: dict[type, tuple[Any, ...]] = attrs.field(factory=dict, eq=False, repr=False, init=False)
 
     @property
     def span(self) -> Span:
@@ -97,10 +97,12 @@ class RuleSpec:
         found = self.all(statement_type)
         return found[0] if found else None
 
-    def all(self, statement_type: type[T]) -> list[T]:
-        if statement_type not in self._statements:
-            self._statements[statement_type] = [s for s in self.node.body if isinstance(s, statement_type)]
-        return list(self._statements[statement_type])
+    def all(self, statement_type: type[T]) -> tuple[T, ...]:
+        found = self._statements.get(statement_type)
+        if found is None:
+            found = self._statements[statement_type] = tuple(s for s in self.node.body
+                                                             if isinstance(s, statement_type))
+        return found
 
 
 @attrs.frozen

@@ -96,17 +96,25 @@ def render_csv(assessment: Assessment) -> str:
                 categories.append(category.name)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["class", "rank", "id", "name", "total", "raw_total", *categories, "bonus", "deductions",
-                     "vetoes", "grade", "eligible", "money", "items", "completed_items"])
+    writer.writerow(csv_header(categories))
     for unit in assessment.units:
-        subtotals = [text(s) if (s := unit.subtotal(c)) is not None else "" for c in categories]
-        writer.writerow([
-            unit.unit_class, unit.rank, unit.id, unit.name, text(unit.total), text(unit.raw_total), *subtotals,
-            text(unit.bonus), text(unit.deductions), ";".join(v.name for v in unit.vetoes), unit.grade or "",
-            "yes" if unit.eligible else "no", "" if unit.money is None else text(unit.money), unit.items,
-            unit.completed_items,
-        ])
+        writer.writerow(csv_row(unit, categories))
     return out.getvalue()
+
+
+def csv_header(categories: Sequence[str]) -> list[str]:
+    return ["class", "rank", "id", "name", "total", "raw_total", *categories, "bonus", "deductions", "vetoes",
+            "grade", "eligible", "money", "items", "completed_items"]
+
+
+def csv_row(unit: UnitResult, categories: Sequence[str]) -> list[Any]:
+    subtotals = [text(s) if (s := unit.subtotal(c)) is not None else "" for c in categories]
+    return [
+        unit.unit_class, unit.rank, unit.id, unit.name, text(unit.total), text(unit.raw_total), *subtotals,
+        text(unit.bonus), text(unit.deductions), ";".join(v.name for v in unit.vetoes), unit.grade or "",
+        "yes" if unit.eligible else "no", "" if unit.money is None else text(unit.money), unit.items,
+        unit.completed_items,
+    ]
 
 
 def write_xlsx(assessment: Assessment, path: str) -> None:

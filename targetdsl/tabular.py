@@ -23,6 +23,7 @@ import csv
 import datetime
 import io
 import math
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -131,6 +132,13 @@ def document(file: str, header: list[str], rows: list[list[Any]], *,
     Without a `class` column, units take `default_class` (a workbook's sheet
     is named after the class its rows belong to).
     """
+    columns = header_columns(file, header, default_class=default_class)
+    units = [unit for unit in (record(columns, row, default_class) for row in rows) if unit]
+    return {"units": units}
+
+
+def header_columns(file: str, header: list[str], *, default_class: str | None = None) -> list[str]:
+    """The column paths of a header row; DataError when a required column is missing or repeated."""
     problems: list[DataProblem] = []
     columns = [c.strip() for c in header]
     required_columns = ("id",) if default_class is not None else ("id", "class")
@@ -144,24 +152,38 @@ def document(file: str, header: list[str], rows: list[list[Any]], *,
         seen.add(column)
     if problems:
         raise DataError(problems)
-    units = []
-    for row in rows:
-        unit: dict[str, Any] = {}
-        for column, value in zip(columns, row, strict=False):
-            if not column or value is None:
-                continue
-            if column in FIXED:
-                unit[column] = value
-                continue
-            path = column.split(".")
-            if path[0] not in SECTIONS:
-                path = ["indicators", *path]
-            _place(unit, path, value)
+    return columns
+
+
+def record(columns: list[str], row: list[Any], default_class: str | None = None) -> dict[str, Any]:
+    """One row → one unit's record in the YAML shape (empty when the row holds nothing)."""
+    unit: dict[str, Any] = {}
+    for column, value in zip(columns, row, strict=False):
+        if not column or value is None:
+            continue
+        if column in FIXED:
+            unit[column] = value
+            continue
+        path = column.split(".")
+        if path[0] not in SECTIONS:
+            path = ["indicators", *path]
+        _place(unit, path, value)
+    if unit and "class" not in unit and default_class is not None:
+        unit["class"] = default_class
+    return _lists(unit) if unit else unit
+
+
+def csv_records(path: Path, lines: Iterator[str]) -> Iterator[dict[str, Any]]:
+    """The unit records of a CSV file, one row at a time (for streaming evaluation)."""
+    reader = csv.reader(lines)
+    header = next(reader, None)
+    if header is None:
+        raise DataError([DataProblem(str(path), None, None, "the file is empty")])
+    columns = header_columns(str(path), header)
+    for row in reader:
+        unit = record(columns, [cell if cell.strip() != "" else None for cell in row])
         if unit:
-            if "class" not in unit and default_class is not None:
-                unit["class"] = default_class
-            units.append(_lists(unit))
-    return {"units": units}
+            yield unit
 
 
 def _place(target: dict[str, Any], path: list[str], value: Any) -> None:

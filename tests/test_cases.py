@@ -9,6 +9,8 @@ import pytest
 
 import targetdsl
 from targetdsl.documents import parse_yaml
+from targetdsl.results import unit_json
+from targetdsl.stream import unstreamable
 
 CASES = Path(__file__).parent / "cases"
 
@@ -91,3 +93,31 @@ def test_without_explanations_results_are_identical(path: Path, document: dict[s
     fast = policy.evaluate(document["units"], explain=False, **options)
     assert fast.to_json() == traced.to_json()
     assert all(unit.explanation == () for unit in fast.units)
+
+
+@pytest.mark.parametrize(("path", "document", "run"), runs())
+def test_streamed_results_are_identical(path: Path, document: dict[str, Any], run: dict[str, Any]) -> None:
+    """Streaming (two passes, a spool) gives the in-memory results, ledger and completion, or the same errors;
+    a policy it cannot stream is refused with the reason."""
+    policy = targetdsl.parse_policy(document["policy"], name=path.name)
+    options = {"period": run.get("period"), "carried_in": document.get("carried_in")}
+    units = document["units"]
+    reason = unstreamable(policy.schema)
+    if reason is not None:
+        with pytest.raises(targetdsl.DataError, match="cannot be streamed"):
+            policy.stream(iter(units), **options)
+        return
+    for key, error in (("data_errors", targetdsl.DataError), ("evaluation_errors", targetdsl.EvaluationError)):
+        if key in run["expect"]:
+            with pytest.raises(error) as caught:
+                policy.stream(iter(units), **options)
+            problems = [str(p) for p in caught.value.problems]  # type: ignore[attr-defined]
+            for expected in run["expect"][key]:
+                assert any(expected in p for p in problems), f"{expected!r} not in {problems}"
+            return
+    assessment = policy.evaluate(units, explain=False, **options)
+    with policy.stream(iter(units), **options) as stream:
+        assert [unit_json(u) for u in stream] == assessment.to_json()["units"]
+        assert stream.ledger == assessment.ledger
+        assert stream.completion == assessment.completion
+        assert [unit_json(u) for u in stream] == assessment.to_json()["units"]  # again: the spool is kept

@@ -36,7 +36,7 @@ UNITS = [
 ALLOWED = {"score", "M", "UV", "F", "I", "R", "ZERO", "m", "v", "r", "w", "s", "values", "given", "ratings", "quantize",
            "rounding", "context", "__class__", "BAIL", "MARKER", "DECIMAL", "MIN", "MAX", "ABS", "INT", "CLAMP",
            "NO_BAND", "INTERP", "CONST", "ROUND", "FLOOR", "CEIL"}
-NUMBERED = re.compile(r"(?:[cekpdtuilbmrh]|s[epdt])\d+(_\d+)?$")
+NUMBERED = re.compile(r"(?:[cekpdtuilbmrha]|s[epdt])\d+(_\d+)?$")
 
 
 def kernel_of(text: str) -> kernel.Kernel:

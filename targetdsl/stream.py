@@ -1,0 +1,287 @@
+"""Evaluating more units than fit in memory: two passes and a spool on disk.
+
+A unit's rank, and a grade under a quota, depend on every other unit's
+total, but not on its data. Pass 1 reads the records one at a time (JSON
+Lines or CSV, or any iterable of mappings), validates and scores them in
+batches, writes each record to a private spool file, and keeps per unit
+only its standing: total, id, what tie-breaking and vetoes need, where its
+record lies in the spool. Every problem in the data or in the evaluation
+is collected and raised (DataError, EvaluationError) before any result is
+given. Ranks, grades and quotas are then settled per class. Pass 2 reads
+the records back in class and rank order, in batches, scores them again
+(the same inputs give the same numbers; this is checked) and finishes each
+unit — money, commendations — yielding complete `UnitResult`s one by one,
+in the order `Policy.evaluate` gives them.
+
+Memory is therefore bounded by the standings (a few hundred bytes a unit)
+and one batch. A measure that compares units across the class while
+scoring (peer functions, `missing peer_avg`) needs every unit's data at
+once: such a policy cannot be streamed, and `unstreamable()` says why.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from targetdsl.compiler import uses_peers
+from targetdsl.data import AwardWon, DataError, DataProblem, Unit, Validator, collector_paused
+from targetdsl.documents import _refuse_constant
+from targetdsl.engine import NO_SUMS, SUMS, Draft, Engine, Standing
+from targetdsl.interpreter import EvaluationError
+from targetdsl.numeric import CONTEXT
+from targetdsl.results import CarryOver, CompletionRow, UnitResult
+from targetdsl.schema import ClassSpec, Schema
+
+BATCH = 2000  # units scored together: large enough to amortise, small enough to stay in memory
+STREAMED = (".jsonl", ".csv")  # unit data files that can be read one unit at a time
+MAX_LINE_BYTES = 1 << 20  # one unit's line; a stream has no size limit, but each unit is read whole
+
+
+def unstreamable(schema: Schema) -> str | None:
+    """Why this policy cannot be evaluated as a stream, or None when it can."""
+    for spec in schema.classes.values():
+        for measure in spec.measures():
+            for scope in (measure, *measure.subitems):
+                expressions = [e for e in (scope.score, scope.completed) if e is not None]
+                expressions += [let.expr for let in scope.lets.values()]
+                if scope.tally is not None:
+                    expressions += [scope.tally.done, scope.tally.total]
+                if uses_peers(expressions):
+                    return f"`{measure.name}` compares each unit with its whole class (a peer function)"
+                if any(i.missing == "peer_avg" for i in scope.inputs.values()):
+                    return f"`{measure.name}` scores a missing value as the class average (`missing peer_avg`)"
+    return None
+
+
+def file_records(path: str | os.PathLike[str]) -> tuple[Iterator[tuple[Any, bytes | None]], Callable[[], None]]:
+    """The records of a JSON Lines or CSV file, read one at a time, each with its line as spooled
+    text (None: spool the record itself); and a function that closes the file."""
+    target = Path(path)
+    shown = os.fspath(path)
+    suffix = target.suffix.lower()
+    if suffix not in STREAMED:
+        raise DataError([DataProblem(shown, None, None, f"cannot stream `{suffix}` data; use .jsonl or .csv")])
+    try:
+        handle: IO[Any] = open(target, "rb") if suffix == ".jsonl" else open(  # noqa: SIM115 (closed by caller)
+            target, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise DataError([DataProblem(shown, None, None, f"cannot be read ({exc.strerror})")]) from None
+    if suffix == ".jsonl":
+        return _json_lines(handle, shown), handle.close
+    from targetdsl.tabular import csv_records
+
+    return ((record, None) for record in csv_records(target, _text_lines(handle, shown))), handle.close
+
+
+def _text_lines(handle: IO[str], shown: str) -> Iterator[str]:
+    try:
+        yield from handle
+    except UnicodeDecodeError:
+        raise DataError([DataProblem(shown, None, None, "is not UTF-8 text; save it as UTF-8 (“CSV UTF-8” in "
+                                     "Excel's Save As); GBK is not accepted")]) from None
+
+
+def _json_lines(handle: IO[bytes], shown: str) -> Iterator[tuple[Any, bytes | None]]:
+    problems: list[DataProblem] = []
+    for number, read in enumerate(handle, start=1):
+        line = read[3:] if number == 1 and read.startswith(b"\xef\xbb\xbf") else read
+        if not line.strip():
+            continue
+        if len(line) > MAX_LINE_BYTES:
+            problems.append(DataProblem(shown, None, f"line {number}", "a line longer than 1 MB"))
+            continue
+        try:
+            record = json.loads(line.decode("utf-8"), parse_float=Decimal, parse_constant=_refuse_constant)
+        except UnicodeDecodeError:
+            problems.append(DataProblem(shown, None, f"line {number}", "is not UTF-8 text"))
+            continue
+        except (json.JSONDecodeError, RecursionError) as exc:
+            message = f"invalid JSON: {exc.msg}" if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+            problems.append(DataProblem(shown, None, f"line {number}", message))
+            continue
+        yield record, line.rstrip(b"\r\n")
+    if problems:
+        raise DataError(problems)
+
+
+class Stream:
+    """An evaluation streamed from records. Iterate it for every unit's result, in class order, then
+    by rank; `ledger` and `completion` are known once it is made. Close it (or use `with`) to remove
+    the spool; iterating again reads the spool again."""
+
+    def __init__(self, schema: Schema, title: str, records: Iterable[tuple[Any, bytes | None]], *, file: str,
+                 period: str | None, carried_in: list[tuple[str, AwardWon]],
+                 progress: Callable[[int, int], None] | None = None, expected: int | None = None):
+        reason = unstreamable(schema)
+        if reason is not None:
+            raise DataError([DataProblem(file, None, None, f"this policy cannot be streamed: {reason}; "
+                                         "evaluate the units in memory instead")])
+        self.schema = schema
+        self.title = title
+        self.year = schema.year
+        self.period = period
+        self.classes = tuple(schema.classes)
+        self.carried_in = carried_in
+        self.progress = progress
+        self.spool: IO[bytes] = tempfile.TemporaryFile(prefix="targetdsl-")  # noqa: SIM115 (closed by close())
+        self.standings: dict[str, list[Standing]] = {name: [] for name in schema.classes}
+        self.counts: dict[str, list[int]] = {name: [0] * (2 * len(spec.categories))
+                                             for name, spec in schema.classes.items()}
+        self.ledger: tuple[CarryOver, ...] = ()
+        self.completion: tuple[CompletionRow, ...] = ()
+        self.count = 0
+        self._expected = expected
+        self._done = 0
+        self._keys = self._tie_categories()
+        try:
+            with collector_paused(), _decimal_context():
+                self._first_pass(records, file)
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> Stream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.spool.close()
+
+    # -- pass 1: validate, score, keep standings
+
+    def _engine(self) -> Engine:
+        return Engine(self.schema, self.title, period=self.period, carried_in=self.carried_in, explain=False)
+
+    def _first_pass(self, records: Iterable[tuple[Any, bytes | None]], file: str) -> None:
+        validator = Validator(self.schema, file)
+        self.engine = self._engine()
+        seen: dict[str, int] = {}
+        batch: list[tuple[Unit, int, int]] = []
+        try:
+            for index, (record, line) in enumerate(records, start=1):
+                unit = validator.unit(record, index)
+                if unit is None:
+                    continue
+                if unit.id in seen:
+                    validator.problem("id", f"duplicate unit id (also unit #{seen[unit.id]} in the file)")
+                    continue
+                seen[unit.id] = index
+                blob = line if line is not None else pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
+                at = self.spool.tell()
+                self.spool.write(blob)
+                batch.append((unit, at, len(blob)))
+                if len(batch) >= BATCH:
+                    self._score(batch)
+                    batch = []
+        except DataError as exc:  # the reader's own problems (malformed lines) join the validator's
+            validator.problems.extend(exc.problems)
+        self._score(batch)
+        validator.unit_label = None
+        strangers = sorted({unit_id for unit_id, _ in self.carried_in if unit_id not in seen})
+        for unit_id in strangers:
+            validator.problems.append(DataProblem("<carry-in>", unit_id, "carry_over",
+                                                  "an award is carried in for this unit, which is not in the data"))
+        if validator.problems:
+            raise DataError(validator.problems)
+        if self.engine.problems:
+            raise EvaluationError(sorted(self.engine.problems, key=lambda p: (p.unit, str(p.span))))
+        self.count = sum(len(s) for s in self.standings.values())
+        self.ledger = tuple(sorted(self.engine.ledger, key=lambda c: (c.unit, c.bonus, c.date or datetime.date.min,
+                                                                       c.name or "")))
+        rows = []
+        for name, spec in self.schema.classes.items():
+            ordered = self.standings[name] = self.engine.rank(self.standings[name])
+            self.engine.grade(ordered)
+            for standing in ordered:  # most reasons say only which band the total is in: made again when needed
+                if standing.reason == self.engine.reason(standing):
+                    standing.reason = None
+            counts = self.counts[name]
+            if ordered:
+                rows += [CompletionRow(name, category.name, counts[2 * i], counts[2 * i + 1])
+                         for i, category in enumerate(spec.categories) if any(m.counted for m in category.measures)]
+        self.completion = tuple(rows)
+
+    def _score(self, batch: list[tuple[Unit, int, int]]) -> None:
+        by_class: dict[str, list[tuple[Unit, int, int]]] = {}
+        for entry in batch:
+            by_class.setdefault(entry[0].unit_class, []).append(entry)
+        for name, entries in by_class.items():
+            spec = self.schema.classes[name]
+            drafts = self.engine.score_class(spec, [unit for unit, _, _ in entries])
+            counts = self.counts[name]
+            for draft, (_, at, size) in zip(drafts, entries, strict=True):
+                self.standings[name].append(self._standing(draft, at, size))
+                for i in range(len(spec.categories)):
+                    counts[2 * i] += draft.sums[SUMS.width * i + SUMS.counted]
+                    counts[2 * i + 1] += draft.sums[SUMS.width * i + SUMS.completed]
+        self._tick(len(batch))
+
+    def _standing(self, draft: Draft, at: int, size: int) -> Standing:
+        kept = {SUMS.width * i + SUMS.subtotal: draft.sums[SUMS.width * i + SUMS.subtotal] for i in self._keys}
+        return Standing(draft.unit.id, draft.unit.name, draft.unit.unit_class, draft.total,
+                        tuple(draft.vetoes) if draft.vetoes else (), kept or NO_SUMS, at, size)
+
+    def _tie_categories(self) -> list[int]:
+        """The category positions tie-breaking reads (the same in every class that has them), kept per unit."""
+        wanted = {k.key for k in self.schema.ties} - {"total", "rank", "id", "name"}
+        positions: set[int] = set()
+        for spec in self.schema.classes.values():
+            positions |= {i for i, c in enumerate(spec.categories) if c.name in wanted}
+        return sorted(positions)
+
+    def _tick(self, done: int) -> None:
+        self._done += done
+        if self.progress is not None and self._expected is not None:
+            self.progress(min(self._done, 2 * self._expected), 2 * self._expected)
+
+    # -- pass 2: read back in rank order, finish
+
+    def __iter__(self) -> Iterator[UnitResult]:
+        engine = self._engine()
+        validator = Validator(self.schema, "<spool>")
+        self._done = self.count
+        with _decimal_context():
+            for name, spec in self.schema.classes.items():
+                ordered = self.standings[name]
+                for start in range(0, len(ordered), BATCH):
+                    yield from self._finish(engine, validator, spec, ordered[start:start + BATCH], start)
+
+    def _finish(self, engine: Engine, validator: Validator, spec: ClassSpec, standings: list[Standing],
+                start: int) -> Iterator[UnitResult]:
+        with collector_paused():
+            units = [validator.unit(self._read(s), start + i) for i, s in enumerate(standings)]
+            if validator.problems or any(u is None for u in units):
+                raise RuntimeError("the spool no longer holds the records read in the first pass")
+            drafts = engine.score_class(spec, units)  # type: ignore[arg-type]
+            results = []
+            for rank, (draft, standing) in enumerate(zip(drafts, standings, strict=True), start=start + 1):
+                if draft.total != standing.total or draft.unit.id != standing.id:
+                    raise RuntimeError(f"unit {standing.id} scored differently in the second pass")
+                draft.grade, draft.reason = standing.grade, standing.reason or engine.reason(standing)
+                results.append(engine.finish(spec, draft, rank))
+        if engine.problems:
+            raise EvaluationError(engine.problems)
+        self._tick(len(results))
+        yield from results
+
+    def _read(self, standing: Standing) -> Any:
+        self.spool.seek(standing.at)
+        blob = self.spool.read(standing.size)
+        if blob[:1] == b"\x80":  # a pickle (records given as Python objects); JSON text never starts so
+            return pickle.loads(blob)  # noqa: S301 (our own private spool, written by this object)
+        return json.loads(blob.decode("utf-8"), parse_float=Decimal, parse_constant=_refuse_constant)
+
+
+def _decimal_context() -> Any:
+    return decimal.localcontext(CONTEXT)

@@ -1,0 +1,114 @@
+"""Streaming evaluation: files read one unit at a time, every problem reported, results as in memory."""
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import targetdsl
+from benchmarks.workload import generate, policy
+from targetdsl.cli import main
+from targetdsl.results import unit_json
+
+PEERS = '''policy "p" { year 2003 status draft }
+class c { k 100 }
+category k {
+    indicator a points 100 {
+        input x: number
+        score efficacy(x) * points / 100
+    }
+}
+'''
+
+
+def workload() -> targetdsl.Policy:
+    return targetdsl.parse_policy(policy.text(), name="workload.tdsl")
+
+
+def write_jsonl(path: Path, records: list[Any]) -> None:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+
+
+def flat(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A record as CSV columns: nested keys joined by dots, list positions from 1."""
+    cells: dict[str, Any] = {}
+    items = enumerate(record, 1) if isinstance(record, list) else record.items()
+    for key, value in items:
+        name = f"{prefix}{key}"
+        if isinstance(value, (dict, list)):
+            cells.update(flat(value, name + "."))  # type: ignore[arg-type]
+        else:
+            cells[name] = value
+    return cells
+
+
+def test_a_jsonl_file_streams_to_the_in_memory_results(tmp_path: Path) -> None:
+    records = generate.units(300)
+    write_jsonl(tmp_path / "units.jsonl", records)
+    compiled = workload()
+    calls: list[tuple[int, int]] = []
+    with compiled.stream(tmp_path / "units.jsonl", progress=lambda done, total: calls.append((done, total))) as s:
+        streamed = [unit_json(u) for u in s]
+    assert streamed == compiled.evaluate(records, explain=False).to_json()["units"]
+    assert calls[-1] == (600, 600) and all(a[0] <= b[0] for a, b in zip(calls, calls[1:], strict=False))
+
+
+def test_every_problem_in_a_stream_is_reported_with_its_line_unit_and_field(tmp_path: Path) -> None:
+    records = generate.units(5)
+    records[2]["indicators"]["q01"]["actual"] = "lots"
+    records[4]["id"] = records[0]["id"]
+    lines = [json.dumps(r) for r in records]
+    lines.insert(3, '{"id": "broken", ')
+    (tmp_path / "units.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(targetdsl.DataError) as caught:
+        workload().stream(tmp_path / "units.jsonl")
+    problems = [str(p) for p in caught.value.problems]
+    assert any("line 4" in p and "invalid JSON" in p for p in problems), problems
+    assert any("U000003" in p and "indicators.q01.actual" in p and "lots" in p for p in problems), problems
+    assert any("U000001" in p and "duplicate unit id" in p for p in problems), problems
+
+
+def test_a_policy_comparing_units_across_the_class_is_not_streamed(tmp_path: Path) -> None:
+    compiled = targetdsl.parse_policy(PEERS, name="p.tdsl")
+    with pytest.raises(targetdsl.DataError, match=r"cannot be streamed: `a` compares each unit"):
+        compiled.stream(iter([{"id": "A", "class": "c", "indicators": {"a": {"x": "1"}}}]))
+    # the command line evaluates such a policy in memory instead, with the same output
+    (tmp_path / "p.tdsl").write_text(PEERS, encoding="utf-8")
+    write_jsonl(tmp_path / "u.jsonl", [{"id": u, "class": "c", "indicators": {"a": {"x": x}}}
+                                       for u, x in (("A", "1"), ("B", "3"), ("C", "2"))])
+    assert main(["evaluate", str(tmp_path / "p.tdsl"), str(tmp_path / "u.jsonl"), "--format", "csv",
+                 "-o", str(tmp_path / "out.csv")]) == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text(encoding="utf-8"))))
+    assert [(r["id"], r["rank"], r["total"]) for r in rows] == [("B", "1", "100"), ("C", "2", "80"), ("A", "3", "60")]
+
+
+def test_streamed_command_output_is_the_in_memory_output(tmp_path: Path) -> None:
+    (tmp_path / "w.tdsl").write_text(policy.text(), encoding="utf-8")
+    records = generate.units(200)
+    write_jsonl(tmp_path / "u.jsonl", records)
+    columns = list(dict.fromkeys(k for r in records for k in flat(r)))
+    with open(tmp_path / "u.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, columns)
+        writer.writeheader()
+        writer.writerows(flat(r) for r in records)
+    outputs = {}
+    for data in ("u.jsonl", "u.csv"):
+        for form in ("csv", "jsonl"):
+            streamed, in_memory = tmp_path / f"s-{data}.{form}", tmp_path / f"m-{data}.{form}"
+            assert main(["evaluate", str(tmp_path / "w.tdsl"), str(tmp_path / data), "--format", form,
+                         "-o", str(streamed)]) == 0
+            # --record needs the whole data: the same evaluation, in memory
+            assert main(["evaluate", str(tmp_path / "w.tdsl"), str(tmp_path / data), "--format", form,
+                         "-o", str(in_memory), "--record", str(tmp_path / "r.json")]) == 0
+            assert streamed.read_bytes() == in_memory.read_bytes()
+            outputs[data, form] = streamed.read_bytes()
+    assert outputs["u.jsonl", "csv"] == outputs["u.csv", "csv"]
+    assert len(outputs["u.jsonl", "jsonl"].splitlines()) == 200
+
+
+def test_only_line_formats_stream() -> None:
+    with pytest.raises(targetdsl.DataError, match=r"cannot stream `\.yaml` data"):
+        workload().stream("units.yaml")
