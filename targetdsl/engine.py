@@ -53,12 +53,12 @@ class Standing:
     """What ranking and grading need of a unit, and no more: a streamed evaluation keeps one per unit
     (see stream.py). It answers to the same names as a Draft."""
 
-    __slots__ = ("id", "name", "unit_class", "total", "vetoes", "sums", "at", "size", "grade", "reason")
+    __slots__ = ("id", "name", "unit_class", "total", "vetoes", "sums", "index", "grade", "reason")
 
     def __init__(self, unit_id: str, name: str, unit_class: str, total: Decimal, vetoes: tuple[VetoResult, ...],
-                 sums: dict[int, Decimal], at: int, size: int):
+                 sums: dict[int, Decimal], index: int):
         self.id, self.name, self.unit_class, self.total = unit_id, name, unit_class, total
-        self.vetoes, self.sums, self.at, self.size = vetoes, sums, at, size  # sums: only what tie-breaking reads
+        self.vetoes, self.sums, self.index = vetoes, sums, index  # sums: only what tie-breaking reads
         self.grade: str | None = None
         self.reason: str | None = ""
 

@@ -21,6 +21,7 @@ once: such a policy cannot be streamed, and `unstreamable()` says why.
 
 from __future__ import annotations
 
+import array
 import datetime
 import decimal
 import json
@@ -134,6 +135,8 @@ class Stream:
         self.progress = progress
         self.spool: IO[bytes] = tempfile.TemporaryFile(prefix="targetdsl-")  # noqa: SIM115 (closed by close())
         self.standings: dict[str, list[Standing]] = {name: [] for name in schema.classes}
+        self.offsets = array.array("q", [0])  # where each spooled record starts (and the last ends)
+        self.positions = array.array("q")  # each spooled record's position in the data, for messages
         self.counts: dict[str, list[int]] = {name: [0] * (2 * len(spec.categories))
                                              for name, spec in schema.classes.items()}
         self.ledger: tuple[CarryOver, ...] = ()
@@ -166,32 +169,30 @@ class Stream:
     def _first_pass(self, records: Iterable[tuple[Any, bytes | None]], file: str) -> None:
         validator = Validator(self.schema, file)
         self.engine = self._engine()
-        seen: dict[str, int] = {}
-        batch: list[tuple[Unit, int, int]] = []
+        batch: list[tuple[Unit, int]] = []
         try:
             for index, (record, line) in enumerate(records, start=1):
                 unit = validator.unit(record, index)
                 if unit is None:
                     continue
-                if unit.id in seen:
-                    validator.problem("id", f"duplicate unit id (also unit #{seen[unit.id]} in the file)")
-                    continue
-                seen[unit.id] = index
                 blob = line if line is not None else pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
-                at = self.spool.tell()
                 self.spool.write(blob)
-                batch.append((unit, at, len(blob)))
+                self.offsets.append(self.offsets[-1] + len(blob))
+                self.positions.append(index)
+                batch.append((unit, len(self.positions) - 1))
                 if len(batch) >= BATCH:
                     self._score(batch)
                     batch = []
         except DataError as exc:  # the reader's own problems (malformed lines) join the validator's
             validator.problems.extend(exc.problems)
         self._score(batch)
-        validator.unit_label = None
-        strangers = sorted({unit_id for unit_id, _ in self.carried_in if unit_id not in seen})
-        for unit_id in strangers:
-            validator.problems.append(DataProblem("<carry-in>", unit_id, "carry_over",
-                                                  "an award is carried in for this unit, which is not in the data"))
+        del batch
+        validator.problems += self._duplicates(file)
+        if self.carried_in:
+            known = {s.id for standings in self.standings.values() for s in standings}
+            for unit_id in sorted({unit_id for unit_id, _ in self.carried_in if unit_id not in known}):
+                validator.problems.append(DataProblem("<carry-in>", unit_id, "carry_over", "an award is carried "
+                                                      "in for this unit, which is not in the data"))
         if validator.problems:
             raise DataError(validator.problems)
         if self.engine.problems:
@@ -212,25 +213,37 @@ class Stream:
                          for i, category in enumerate(spec.categories) if any(m.counted for m in category.measures)]
         self.completion = tuple(rows)
 
-    def _score(self, batch: list[tuple[Unit, int, int]]) -> None:
-        by_class: dict[str, list[tuple[Unit, int, int]]] = {}
+    def _duplicates(self, file: str) -> list[DataProblem]:
+        """Units that share an id, found by sorting the standings (no table of ids is kept meanwhile)."""
+        everyone = sorted((s for standings in self.standings.values() for s in standings),
+                          key=lambda s: (s.id, s.index))
+        problems = []
+        for first, second in zip(everyone, everyone[1:], strict=False):
+            if first.id == second.id:
+                label = second.id if second.name == second.id else f"{second.id} ({second.name})"
+                problems.append(DataProblem(file, label, "id", "duplicate unit id (also unit "
+                                            f"#{self.positions[first.index]} in the file)"))
+        return problems
+
+    def _score(self, batch: list[tuple[Unit, int]]) -> None:
+        by_class: dict[str, list[tuple[Unit, int]]] = {}
         for entry in batch:
             by_class.setdefault(entry[0].unit_class, []).append(entry)
         for name, entries in by_class.items():
             spec = self.schema.classes[name]
-            drafts = self.engine.score_class(spec, [unit for unit, _, _ in entries])
+            drafts = self.engine.score_class(spec, [unit for unit, _ in entries])
             counts = self.counts[name]
-            for draft, (_, at, size) in zip(drafts, entries, strict=True):
-                self.standings[name].append(self._standing(draft, at, size))
+            for draft, (_, index) in zip(drafts, entries, strict=True):
+                self.standings[name].append(self._standing(draft, index))
                 for i in range(len(spec.categories)):
                     counts[2 * i] += draft.sums[SUMS.width * i + SUMS.counted]
                     counts[2 * i + 1] += draft.sums[SUMS.width * i + SUMS.completed]
         self._tick(len(batch))
 
-    def _standing(self, draft: Draft, at: int, size: int) -> Standing:
+    def _standing(self, draft: Draft, index: int) -> Standing:
         kept = {SUMS.width * i + SUMS.subtotal: draft.sums[SUMS.width * i + SUMS.subtotal] for i in self._keys}
         return Standing(draft.unit.id, draft.unit.name, draft.unit.unit_class, draft.total,
-                        tuple(draft.vetoes) if draft.vetoes else (), kept or NO_SUMS, at, size)
+                        tuple(draft.vetoes) if draft.vetoes else (), kept or NO_SUMS, index)
 
     def _tie_categories(self) -> list[int]:
         """The category positions tie-breaking reads (the same in every class that has them), kept per unit."""
@@ -276,8 +289,9 @@ class Stream:
         yield from results
 
     def _read(self, standing: Standing) -> Any:
-        self.spool.seek(standing.at)
-        blob = self.spool.read(standing.size)
+        at = self.offsets[standing.index]
+        self.spool.seek(at)
+        blob = self.spool.read(self.offsets[standing.index + 1] - at)
         if blob[:1] == b"\x80":  # a pickle (records given as Python objects); JSON text never starts so
             return pickle.loads(blob)  # noqa: S301 (our own private spool, written by this object)
         return json.loads(blob.decode("utf-8"), parse_float=Decimal, parse_constant=_refuse_constant)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import random
+from collections.abc import Iterator
 from typing import Any
 
 ASSESSORS = ("npc", "cppcc", "org", "propaganda", "discipline", "leaders")
@@ -11,8 +13,12 @@ LEVELS = ("national", "provincial", "city")
 
 
 def units(count: int, seed: int = 2003) -> list[dict[str, Any]]:
+    return list(records(count, seed))
+
+
+def records(count: int, seed: int = 2003) -> Iterator[dict[str, Any]]:
+    """The same units as `units`, one at a time (for files larger than memory)."""
     rng = random.Random(seed)
-    records = []
     for index in range(1, count + 1):
         indicators: dict[str, Any] = {}
         for q in range(1, 21):
@@ -25,6 +31,11 @@ def units(count: int, seed: int = 2003) -> list[dict[str, Any]]:
         indicators["other"] = {a: f"{rng.uniform(0, 100):.2f}" for a in ASSESSORS}
         awards = [{"level": rng.choice(LEVELS)} for _ in range(rng.randint(0, 4))]
         vetoes = {v: {"failed": rng.random() < 0.02} for v in VETOES}
-        records.append({"id": f"U{index:06d}", "class": "county", "indicators": indicators,
-                        "bonuses": {"awards": awards}, "vetoes": vetoes})
-    return records
+        yield {"id": f"U{index:07d}" if count > 999_999 else f"U{index:06d}", "class": "county",
+               "indicators": indicators, "bonuses": {"awards": awards}, "vetoes": vetoes}
+
+
+def write_jsonl(path: str, count: int, seed: int = 2003) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        for record in records(count, seed):
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
