@@ -28,7 +28,7 @@ def test_workload_policy_matches_the_hand_written_rules() -> None:
 @pytest.mark.parametrize("command", [
     ["benchmarks/evaluate.py", "--units", "60"],
     ["benchmarks/parse_check.py", "--lines", "200", "--runs", "2"],
-    ["-m", "benchmarks.workload.run", "--units", "100", "--runs", "1"],
+    ["-m", "benchmarks.workload.run", "--units", "100", "--runs", "1", "--stream", "200"],
 ], ids=["evaluate", "parse_check", "workload"])
 def test_benchmark_commands_run(command: list[str]) -> None:
     """The benchmark commands keep working (their figures are for people, not assertions)."""
