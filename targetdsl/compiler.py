@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -194,12 +194,7 @@ class Compiler:
             return lambda env, frame: pick(f(env, frame) for f in args)
         if name == "clamp":
             value_of, low_of, high_of = args
-
-            def clamp(env: Env, frame: Frame) -> Any:
-                value, low, high = value_of(env, frame), low_of(env, frame), high_of(env, frame)
-                return low if value < low else high if value > high else value
-
-            return clamp
+            return lambda env, frame: clamped(value_of(env, frame), low_of(env, frame), high_of(env, frame))
         if name == "abs":
             return lambda env, frame: abs(args[0](env, frame))
         if name == "round":
@@ -235,13 +230,20 @@ class Compiler:
         anchors = [(self._number(a.at), self._number(a.value)) for a in expr.anchors]
 
         def interpolate(env: Env, frame: Frame) -> Any:
-            x = subject(env, frame)
-            points = [(at(env, frame), value(env, frame)) for at, value in anchors]
-            if x <= points[0][0]:
-                return points[0][1]
-            for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
-                if x <= x1:
-                    return y0 + CONTEXT.divide((y1 - y0) * (x - x0), x1 - x0)
-            return points[-1][1]
+            return interpolated(subject(env, frame), [(at(env, frame), value(env, frame)) for at, value in anchors])
 
         return interpolate
+
+
+def interpolated(x: Decimal, points: Sequence[tuple[Decimal, Decimal]]) -> Decimal:
+    """Piecewise-linear through `points` (ascending), flat beyond the first and the last."""
+    if x <= points[0][0]:
+        return points[0][1]
+    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        if x <= x1:
+            return y0 + CONTEXT.divide((y1 - y0) * (x - x0), x1 - x0)
+    return points[-1][1]
+
+
+def clamped(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    return low if value < low else high if value > high else value

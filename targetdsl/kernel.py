@@ -34,7 +34,7 @@ from typing import Any
 import attrs
 
 from targetdsl import nodes as n
-from targetdsl.compiler import uses_peers
+from targetdsl.compiler import clamped, interpolated, uses_peers
 from targetdsl.data import Unit, _Marker
 from targetdsl.functions import FUNCTIONS
 from targetdsl.interpreter import Frame
@@ -96,10 +96,16 @@ def build(schema: Schema, spec: ClassSpec, fraction: Decimal) -> Kernel | None:
         if not category.measures or any(m.name not in index for m in category.measures):
             continue
         members = [index[m.name] for m in category.measures]
-        # summed in the engine's order, from the same starting zero, so every digit is the same
-        for letter, start in (("e", "ZERO"), ("p", "ZERO"), ("d", "0"), ("t", "0")):
-            writer.body.append(f"s{letter}{position} = {start} + " + " + ".join(f"{letter}{i}" for i in members))
-        outputs.append(f"se{position}, sp{position}, sd{position}, st{position}")
+        # Summed in the engine's order, from the same starting zero, so every digit is the same. The points
+        # available are the same for every unit the kernel keeps (all its measures apply): summed once, here.
+        available = ZERO
+        for measure in category.measures:
+            available = CONTEXT.add(available, measure.points)
+        counting = [i for i in members if i in writer.counting]
+        writer.body.append(f"se{position} = ZERO + " + " + ".join(f"e{i}" for i in members))
+        for letter in ("d", "t"):
+            writer.body.append(f"s{letter}{position} = 0" + "".join(f" + {letter}{i}" for i in counting))
+        outputs.append(f"se{position}, {writer.constant(available)}, sd{position}, st{position}")
         categories[category.name] = position
         position += WIDTH
     vetoes: int | None = None
@@ -127,19 +133,6 @@ def _no_band() -> Any:
     raise Bail("no band matched")
 
 
-def _clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
-    return low if value < low else high if value > high else value
-
-
-def _interpolate(x: Decimal, points: tuple[tuple[Decimal, Decimal], ...]) -> Decimal:
-    if x <= points[0][0]:
-        return points[0][1]
-    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
-        if x <= x1:
-            return y0 + CONTEXT.divide((y1 - y0) * (x - x0), x1 - x0)
-    return points[-1][1]
-
-
 def _constant(frames: Mapping[str, Frame], unit: str, name: str, span: Any) -> Any:
     value = frames[unit].lookup(name, span)
     if type(value) is _Marker:
@@ -149,7 +142,7 @@ def _constant(frames: Mapping[str, Frame], unit: str, name: str, span: Any) -> A
 
 HELPERS: dict[str, Any] = {
     "BAIL": Bail, "MARKER": _Marker, "ZERO": ZERO, "DECIMAL": Decimal, "MIN": min, "MAX": max, "ABS": abs, "INT": int,
-    "CLAMP": _clamp, "NO_BAND": _no_band, "INTERP": _interpolate, "CONST": _constant,
+    "CLAMP": clamped, "NO_BAND": _no_band, "INTERP": interpolated, "CONST": _constant,
     "ROUND": lambda x, places: quantize(x, int(places), "half_up"),
     "FLOOR": lambda x: x.to_integral_value(rounding="ROUND_FLOOR"),
     "CEIL": lambda x: x.to_integral_value(rounding="ROUND_CEILING"),
@@ -170,6 +163,7 @@ class _Writer:
         self.unit_names: dict[str, str] = {}
         self.body: list[str] = []
         self.temporaries = 0
+        self.counting: set[int] = set()  # measures that count completed items
 
     def constant(self, value: Any) -> str:
         name = f"c{len(self.constants)}"
@@ -191,6 +185,8 @@ class _Writer:
             raise Unsupported(spec.name)
         scope = _Scope(self, spec.inputs, spec.lets, spec.points, f"m{index}")
         score = scope.expr(spec.score)
+        if spec.tally is not None or spec.completed is not None:
+            self.counting.add(index)
         if spec.tally is not None:
             done, total = f"INT({scope.expr(spec.tally.done)})", f"INT({scope.expr(spec.tally.total)})"
         elif spec.completed is not None:
