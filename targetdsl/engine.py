@@ -51,20 +51,53 @@ class SUMS:
 
 class Standing:
     """What ranking and grading need of a unit, and no more: a streamed evaluation keeps one per unit
-    (see stream.py). It answers to the same names as a Draft."""
+    (see stream.py), so it is small. It answers to the same names as a Draft. A total with at most
+    two decimals (the usual rounding) is kept as a whole number of hundredths, which compares the same;
+    what is rare (vetoes, subtotals that break ties, a reason beyond the band) is kept only when there
+    is some."""
 
-    __slots__ = ("id", "name", "unit_class", "total", "vetoes", "sums", "index", "grade", "reason")
+    __slots__ = ("id", "name", "_total", "index", "grade", "_rest")
 
     def __init__(self, unit_id: str, name: str, unit_class: str, total: Decimal, vetoes: tuple[VetoResult, ...],
                  sums: dict[int, Decimal], index: int):
-        self.id, self.name, self.unit_class, self.total = unit_id, name, unit_class, total
-        self.vetoes, self.sums, self.index = vetoes, sums, index  # sums: only what tie-breaking reads
+        self.id, self.name, self.index = unit_id, name, index
+        hundredths = total.scaleb(2)
+        self._total: int | Decimal = int(hundredths) if hundredths == hundredths.to_integral_value() else total
         self.grade: str | None = None
-        self.reason: str | None = ""
+        # unit class, vetoes, tie-breaking subtotals, reason: None when there are no vetoes, no subtotals
+        self._rest: list[Any] | None = [unit_class, vetoes, sums, None] if vetoes or sums else None
+
+    @property
+    def total(self) -> Decimal:
+        total = self._total
+        return total if type(total) is Decimal else Decimal(total).scaleb(-2)
 
     @property
     def unit(self) -> Standing:
         return self
+
+    @property
+    def unit_class(self) -> str:
+        return self._rest[0] if self._rest is not None else ""
+
+    @property
+    def vetoes(self) -> tuple[VetoResult, ...]:
+        return self._rest[1] if self._rest is not None else ()
+
+    @property
+    def sums(self) -> dict[int, Decimal]:
+        return self._rest[2] if self._rest is not None else NO_SUMS
+
+    @property
+    def reason(self) -> str | None:
+        return self._rest[3] if self._rest is not None else None
+
+    @reason.setter
+    def reason(self, reason: str | None) -> None:
+        if self._rest is None and reason is not None:
+            self._rest = ["", (), NO_SUMS, None]
+        if self._rest is not None:
+            self._rest[3] = reason
 
 
 NO_SUMS: dict[int, Decimal] = {}
@@ -90,7 +123,7 @@ class Draft:
     items: int
     completed: int
     grade: str | None = None
-    reason: str = ""
+    reason: str | None = None  # None: only the band decided (Engine.reason)
 
 
 QUARTERS = {"Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12, "H1": 6, "H2": 12}
@@ -138,6 +171,8 @@ class Engine:
         self.problems: list[EvaluationProblem] = []
         self.ledger: list[CarryOver] = []
         self.frames = _Frames(self, [])
+        self.bands = {g.name: _band(g.band) for g in schema.grades}  # each grade's band, as reasons name it
+        self.round_at = schema.rounding.stages
 
     def fail(self, unit: Unit, where: str, failure: Failure) -> None:
         self.problems.append(EvaluationProblem(unit.id, where, failure.message, failure.span))
@@ -222,8 +257,8 @@ class Engine:
         return Frame(dict(unit.values), self.consts, explain=self.explain)
 
     def rounded(self, value: Decimal, stage: str) -> Decimal:
-        rounding = self.schema.rounding
-        if stage in rounding.stages:
+        if stage in self.round_at:
+            rounding = self.schema.rounding
             return quantize(value, rounding.places, rounding.mode)
         return value
 
@@ -380,19 +415,21 @@ class Engine:
             return [self.nothing_won(rule) for rule in rules]
         results = []
         for rule in rules:
+            won = [a for a in unit.awards if a.bonus == rule.name]
+            won += [a for a in self.carried_in.get(unit.id, ()) if a.bonus == rule.name]
+            if not won:
+                results.append(self.nothing_won(rule))
+                continue
             levels = {s.name: s for s in rule.all(n.Level)}
             cap = rule.first(n.Cap)
             carry = rule.first(n.CarryOver)
             cutoff = carry.after if isinstance(carry, n.CarryOver) else None
-            won = [a for a in unit.awards if a.bonus == rule.name]
-            won += [a for a in self.carried_in.get(unit.id, []) if a.bonus == rule.name]
-            if not won:
-                results.append(self.nothing_won(rule))
-                continue
             counted: list[str] = []
             carried_out: list[str] = []
             by_level: dict[str, Decimal] = {}
-            for award in sorted(won, key=lambda a: (a.date or datetime.date.min, a.level, a.name or "")):
+            if len(won) > 1:
+                won.sort(key=_award_order)
+            for award in won:
                 described = _award(award)
                 if cutoff is not None and not award.carried_in and award.date is not None and award.date > cutoff:
                     cover.hit(rule.span, f"bonus {rule.name}: award carried over")
@@ -469,8 +506,10 @@ class Engine:
 
         if [(k.key, k.direction or "desc") for k in keys[:-1]] == [("total", "desc")] and \
                 (keys[-1].key, keys[-1].direction or "asc") == ("id", "asc"):
-            # the usual order, and the quickest key (totals are exact within the context: negation is exact)
-            return sorted(drafts, key=lambda d: (-d.total, d.unit.id))
+            # the usual order, by two stable sorts that make no key objects (a million units: no copies)
+            ordered = sorted(drafts, key=lambda d: d.unit.id)
+            ordered.sort(key=lambda d: d.total, reverse=True)  # stable: ids stay ascending among equal totals
+            return ordered
 
         def sort_key(draft: Ranked) -> tuple[object, ...]:
             parts: list[object] = []
@@ -492,54 +531,59 @@ class Engine:
         return sorted(drafts, key=sort_key)
 
     def reason(self, ranked: Draft | Standing) -> str:
-        """Why a unit has its grade, when nothing but its total decided."""
+        """Why a unit has its grade: the reason grading kept, or, when nothing but the total decided,
+        the band the total is in."""
+        if ranked.reason is not None:
+            return ranked.reason
         if not self.schema.grades:
             return NO_GRADES
-        band = next(g.band for g in self.schema.grades if g.name == ranked.grade)
-        return f"total {text(ranked.total)} is in band {_band(band)}"
+        return f"total {text(ranked.total)} is in band {self.bands[ranked.grade]}"  # type: ignore[index]
 
     def grade(self, ordered: list[Draft] | list[Standing]) -> None:
+        """Grades by band, veto effects and quotas, in rank order. A unit's reason is left None when it
+        would say only which band the total is in (`reason` says it when it is needed)."""
         ladder = [g.name for g in self.schema.grades]
         if not ladder:
             for draft in ordered:
-                draft.grade, draft.reason = None, NO_GRADES
+                draft.grade, draft.reason = None, None
             return
-        bands = {g.name: _band(g.band) for g in self.schema.grades}
+        bands = self.bands
         for draft in ordered:
             total = draft.total
-            grade = next((g for g in self.schema.grades if _in_band(g.band, total)), self.schema.grades[-1])
-            reason = f"total {text(total)} is in band {bands[grade.name]}"
+            band = next((g for g in self.schema.grades if _in_band(g.band, total)), self.schema.grades[-1])
+            grade, notes = band, ""
             for veto in draft.vetoes:
                 for effect in veto.effects:
                     if effect.startswith("grade "):
                         forced = effect.removeprefix("grade ")
-                        reason += f"; veto {veto.name} forces {forced}"
+                        notes += f"; veto {veto.name} forces {forced}"
                         grade = next(g for g in self.schema.grades if g.name == forced)
                     elif effect.startswith("cap grade "):
                         cap = effect.removeprefix("cap grade ")
                         if ladder.index(grade.name) < ladder.index(cap):
-                            reason += f"; veto {veto.name} caps the grade at {cap}"
+                            notes += f"; veto {veto.name} caps the grade at {cap}"
                             grade = next(g for g in self.schema.grades if g.name == cap)
-            draft.grade, draft.reason = grade.name, reason
+            draft.grade = grade.name
+            draft.reason = f"total {text(total)} is in band {bands[band.name]}{notes}" if notes else None
             cover.hit(grade.band.span, f"grade {grade.name} given")
         size = len(ordered)
         for index, spec in enumerate(self.schema.grades):
-            band = spec.band
-            if band.quota is None:
+            band_spec = spec.band
+            if band_spec.quota is None:
                 continue
-            allowed = whole(CONTEXT.divide(CONTEXT.multiply(band.quota, Decimal(size)), HUNDRED),
-                            band.quota_rounding or "down")
+            allowed = whole(CONTEXT.divide(CONTEXT.multiply(band_spec.quota, Decimal(size)), HUNDRED),
+                            band_spec.quota_rounding or "down")
             holders = [d for d in ordered if d.grade == spec.name]
             below = ladder[index + 1] if index + 1 < len(ladder) else spec.name
             if holders[allowed:]:
-                cover.hit(band.span, f"grade {spec.name}: quota applied")
+                cover.hit(band_spec.span, f"grade {spec.name}: quota applied")
             below_band = next(g.band for g in self.schema.grades if g.name == below)
             for draft in holders[allowed:]:
                 cover.hit(below_band.span, f"grade {below} given")
+                base = draft.reason if draft.reason is not None else self.reason(draft)
                 draft.grade = below
-                draft.reason = (draft.reason or "") + (f"; {spec.name} is limited to {text(band.quota)}% of "
-                                                       f"{size} units = {allowed}, so ranked below the quota it "
-                                                       f"gets {below}")
+                draft.reason = base + (f"; {spec.name} is limited to {text(band_spec.quota)}% of {size} units = "
+                                       f"{allowed}, so ranked below the quota it gets {below}")
 
     # ---------------------------------------------------- money, commendation
 
@@ -551,9 +595,10 @@ class Engine:
         if spec.rules_of("award") or spec.rules_of("commendation"):
             context = {"total": draft.total, "rank": Decimal(rank), "items": Decimal(draft.items),
                        "completed_items": Decimal(draft.completed), "vetoed": bool(vetoes)}
+        reason = self.reason(draft)
         if self.explain:
             steps.append(Step("rank in class", str(rank), None))
-            steps.append(Step("grade", draft.grade or "—", None, (draft.reason,)))
+            steps.append(Step("grade", draft.grade or "—", None, (reason,)))
         eligible = True
         money: Decimal | None = None
         for rule in spec.rules_of("award"):
@@ -600,7 +645,7 @@ class Engine:
                 self.fail(unit, f"commendation {rule.name}", failure)
         return UnitResult(
             unit.id, unit.name, unit.unit_class, draft.breakdown, draft.raw,
-            draft.coefficient, draft.bonus, draft.deductions, draft.total, tuple(vetoes), draft.grade, draft.reason,
+            draft.coefficient, draft.bonus, draft.deductions, draft.total, tuple(vetoes), draft.grade, reason,
             rank, eligible, money, tuple(commendations), draft.items, draft.completed, tuple(draft.bonuses),
             tuple(steps) if self.explain else (),
         )
@@ -698,6 +743,10 @@ def _band(band: n.Band) -> str:
 def _effect(effect: n.Effect) -> str:
     return {"grade": f"grade {effect.grade}", "cap_grade": f"cap grade {effect.grade}", "no_award": "no award",
             "zero_score": "zero score"}[effect.kind]
+
+
+def _award_order(award: AwardWon) -> tuple[datetime.date, str, str]:
+    return award.date or datetime.date.min, award.level, award.name or ""
 
 
 def _award(award: AwardWon) -> str:

@@ -136,7 +136,6 @@ class Stream:
         self.spool: IO[bytes] = tempfile.TemporaryFile(prefix="targetdsl-")  # noqa: SIM115 (closed by close())
         self.standings: dict[str, list[Standing]] = {name: [] for name in schema.classes}
         self.offsets = array.array("q", [0])  # where each spooled record starts (and the last ends)
-        self.positions = array.array("q")  # each spooled record's position in the data, for messages
         self.counts: dict[str, list[int]] = {name: [0] * (2 * len(spec.categories))
                                              for name, spec in schema.classes.items()}
         self.ledger: tuple[CarryOver, ...] = ()
@@ -172,14 +171,13 @@ class Stream:
         batch: list[tuple[Unit, int]] = []
         try:
             for index, (record, line) in enumerate(records, start=1):
-                unit = validator.unit(record, index)
-                if unit is None:
-                    continue
+                # every record is spooled, so that its place in the spool is its place in the data
                 blob = line if line is not None else pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
                 self.spool.write(blob)
                 self.offsets.append(self.offsets[-1] + len(blob))
-                self.positions.append(index)
-                batch.append((unit, len(self.positions) - 1))
+                unit = validator.unit(record, index)
+                if unit is not None:
+                    batch.append((unit, index - 1))
                 if len(batch) >= BATCH:
                     self._score(batch)
                     batch = []
@@ -204,9 +202,6 @@ class Stream:
         for name, spec in self.schema.classes.items():
             ordered = self.standings[name] = self.engine.rank(self.standings[name])
             self.engine.grade(ordered)
-            for standing in ordered:  # most reasons say only which band the total is in: made again when needed
-                if standing.reason == self.engine.reason(standing):
-                    standing.reason = None
             counts = self.counts[name]
             if ordered:
                 rows += [CompletionRow(name, category.name, counts[2 * i], counts[2 * i + 1])
@@ -215,14 +210,18 @@ class Stream:
 
     def _duplicates(self, file: str) -> list[DataProblem]:
         """Units that share an id, found by sorting the standings (no table of ids is kept meanwhile)."""
-        everyone = sorted((s for standings in self.standings.values() for s in standings),
-                          key=lambda s: (s.id, s.index))
+        everyone = sorted((s for standings in self.standings.values() for s in standings), key=lambda s: s.id)
         problems = []
-        for first, second in zip(everyone, everyone[1:], strict=False):
-            if first.id == second.id:
-                label = second.id if second.name == second.id else f"{second.id} ({second.name})"
-                problems.append(DataProblem(file, label, "id", "duplicate unit id (also unit "
-                                            f"#{self.positions[first.index]} in the file)"))
+        first = None
+        for standing in everyone:
+            if first is None or standing.id != first.id:
+                first = standing
+                continue
+            earlier, later = sorted((first, standing), key=lambda s: s.index)
+            first = earlier
+            label = later.id if later.name == later.id else f"{later.id} ({later.name})"
+            problems.append(DataProblem(file, label, "id", "duplicate unit id (also unit "
+                                        f"#{earlier.index + 1} in the file)"))
         return problems
 
     def _score(self, batch: list[tuple[Unit, int]]) -> None:
@@ -281,7 +280,7 @@ class Stream:
             for rank, (draft, standing) in enumerate(zip(drafts, standings, strict=True), start=start + 1):
                 if draft.total != standing.total or draft.unit.id != standing.id:
                     raise RuntimeError(f"unit {standing.id} scored differently in the second pass")
-                draft.grade, draft.reason = standing.grade, standing.reason or engine.reason(standing)
+                draft.grade, draft.reason = standing.grade, standing.reason
                 results.append(engine.finish(spec, draft, rank))
         if engine.problems:
             raise EvaluationError(engine.problems)
