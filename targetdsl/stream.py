@@ -42,7 +42,7 @@ from targetdsl.numeric import CONTEXT
 from targetdsl.results import CarryOver, CompletionRow, UnitResult
 from targetdsl.schema import ClassSpec, Schema
 
-BATCH = 2000  # units scored together: large enough to amortise, small enough to stay in memory
+BATCH = 500  # units scored together: large enough to amortise, small enough to stay in memory
 STREAMED = (".jsonl", ".csv")  # unit data files that can be read one unit at a time
 MAX_LINE_BYTES = 1 << 20  # one unit's line; a stream has no size limit, but each unit is read whole
 
