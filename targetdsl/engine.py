@@ -117,8 +117,8 @@ class Draft:
     coefficient: Decimal
     bonus: Decimal
     deductions: Decimal
-    vetoes: list[VetoResult]
-    bonuses: list[BonusResult]
+    vetoes: tuple[VetoResult, ...]
+    bonuses: tuple[BonusResult, ...]
     steps: list[Step]
     items: int
     completed: int
@@ -407,12 +407,12 @@ class Engine:
             factors[target] = CONTEXT.multiply(factors.get(target, ONE), value)
         return factors
 
-    def bonuses(self, spec: ClassSpec, unit: Unit) -> list[BonusResult]:
+    def bonuses(self, spec: ClassSpec, unit: Unit) -> tuple[BonusResult, ...]:
         rules = spec.rules_of("bonus")
         if not rules:
-            return []
+            return ()
         if not unit.awards and unit.id not in self.carried_in:
-            return [self.nothing_won(rule) for rule in rules]
+            return tuple(self.nothing_won(rule) for rule in rules)
         results = []
         for rule in rules:
             won = [a for a in unit.awards if a.bonus == rule.name]
@@ -447,7 +447,7 @@ class Engine:
             if isinstance(cap, n.Cap):
                 points = min(points, cap.value)
             results.append(BonusResult(rule.name, tuple(counted), tuple(carried_out), points))
-        return results
+        return tuple(results)
 
     def nothing_won(self, rule: RuleSpec) -> BonusResult:
         """The result of a bonus rule for a unit that won none of its awards (one object, shared)."""
@@ -471,8 +471,10 @@ class Engine:
             amount = min(amount, cap.value)
         return amount
 
-    def vetoes(self, spec: ClassSpec, unit: Unit, flags: Cells | None = None) -> list[VetoResult]:
+    def vetoes(self, spec: ClassSpec, unit: Unit, flags: Cells | None = None) -> tuple[VetoResult, ...]:
         """The vetoes that fired; `flags` are the kernel's findings, when it evaluated the conditions."""
+        if flags is not None and not any(flags):
+            return ()
         fired = []
         for index, rule in enumerate(spec.rules_of("veto")):
             if flags is not None:
@@ -491,7 +493,7 @@ class Engine:
             cover.hit(rule.span, f"veto {rule.name} {'fired' if hit else 'did not fire'}")
             if hit and isinstance(effects, n.Effects):
                 fired.append(self.fired(rule, effects))
-        return fired
+        return tuple(fired)
 
     def fired(self, rule: RuleSpec, effects: n.Effects) -> VetoResult:
         return VetoResult(rule.name, rule.label, tuple(_effect(e) for e in effects.effects),
