@@ -101,6 +101,7 @@ class Standing:
 
 
 NO_SUMS: dict[int, Decimal] = {}
+NO_FACTORS: dict[str, Decimal] = {}  # a class without coefficients (read, never written)
 NO_GRADES = "the policy declares no grades"
 Ranked = TypeVar("Ranked", "Draft", Standing)
 
@@ -270,8 +271,9 @@ class Engine:
         taken = kernel is not None and cells is not None
         positions = kernel.positions if taken else {}  # type: ignore[union-attr]
         summed = kernel.categories if taken else {}  # type: ignore[union-attr]
-        factors = self.coefficients(spec, unit) if spec.rules_of("coefficient") else {}
+        factors = self.coefficients(spec, unit) if spec.rules_of("coefficient") else NO_FACTORS
         raw = applicable_points = all_points = ZERO
+        round_categories = "category" in self.round_at
         for category in spec.categories:
             if category.name in summed:  # summed by the kernel
                 at = summed[category.name]
@@ -298,7 +300,8 @@ class Engine:
             factor = factors.get(category.name, ONE)
             if factor != ONE:
                 subtotal = CONTEXT.multiply(subtotal, factor)
-            subtotal = self.rounded(subtotal, "category")
+            if round_categories:
+                subtotal = self.rounded(subtotal, "category")
             sums += (earned, available, subtotal, applicable, counted, completed)
             raw += subtotal
             all_points += category.points
@@ -326,12 +329,11 @@ class Engine:
             raw = CONTEXT.multiply(raw, coefficient)
         bonuses = self.bonuses(spec, unit)
         bonus = sum((b.points for b in bonuses), ZERO)
-        for result, rule in zip(bonuses, spec.rules_of("bonus"), strict=True):
-            if self.explain:
-                notes = [f"counted: {c}" for c in result.counted] + [f"carried to next year: {c}" for c in
-                                                                       result.carried_out]
-                steps.append(Step(f"bonus {rule.label or rule.name}", text(result.points),
-                                  self.schema.where(rule.span), tuple(notes)))
+        for result, rule in zip(bonuses, spec.rules_of("bonus"), strict=True) if self.explain else ():
+            notes = [f"counted: {c}" for c in result.counted] + [f"carried to next year: {c}" for c in
+                                                                   result.carried_out]
+            steps.append(Step(f"bonus {rule.label or rule.name}", text(result.points),
+                              self.schema.where(rule.span), tuple(notes)))
         deductions = ZERO
         for rule in spec.rules_of("deduction"):
             amount = self.deduction(rule, unit)
@@ -414,16 +416,15 @@ class Engine:
         if not unit.awards and unit.id not in self.carried_in:
             return tuple(self.nothing_won(rule) for rule in rules)
         results = []
+        recording = cover.current.get() is not None
         for rule in rules:
             won = [a for a in unit.awards if a.bonus == rule.name]
-            won += [a for a in self.carried_in.get(unit.id, ()) if a.bonus == rule.name]
+            if unit.id in self.carried_in:
+                won += [a for a in self.carried_in[unit.id] if a.bonus == rule.name]
             if not won:
                 results.append(self.nothing_won(rule))
                 continue
-            levels = {s.name: s for s in rule.all(n.Level)}
-            cap = rule.first(n.Cap)
-            carry = rule.first(n.CarryOver)
-            cutoff = carry.after if isinstance(carry, n.CarryOver) else None
+            levels, cap, cutoff = self.bonus_rule(rule)
             counted: list[str] = []
             carried_out: list[str] = []
             by_level: dict[str, Decimal] = {}
@@ -437,17 +438,30 @@ class Engine:
                     self.ledger.append(CarryOver(unit.id, rule.name, award.level, award.name, award.date))
                     continue
                 level = levels[award.level]
-                cover.hit(level.span, f"award level {level.name} counted")
+                if recording:
+                    cover.hit(level.span, f"award level {level.name} counted")
                 by_level[award.level] = by_level.get(award.level, ZERO) + level.points
                 counted.append(described + (" — carried in from last year" if award.carried_in else ""))
             points = ZERO
             for name, amount in by_level.items():
                 limit = levels[name].limit
                 points += min(amount, limit) if limit is not None else amount
-            if isinstance(cap, n.Cap):
-                points = min(points, cap.value)
+            if cap is not None:
+                points = min(points, cap)
             results.append(BonusResult(rule.name, tuple(counted), tuple(carried_out), points))
         return tuple(results)
+
+    def bonus_rule(self, rule: RuleSpec) -> tuple[dict[str, n.Level], Decimal | None, datetime.date | None]:
+        """A bonus rule's levels by name, its cap and its carry-over cutoff, read once per evaluation."""
+        key = f"\0bonus:{rule.name}"
+        if key not in self.schema.compiled:
+            cap = rule.first(n.Cap)
+            carry = rule.first(n.CarryOver)
+            self.schema.compiled[key] = ({s.name: s for s in rule.all(n.Level)},
+                                         cap.value if isinstance(cap, n.Cap) else None,
+                                         carry.after if isinstance(carry, n.CarryOver) else None)
+        found: tuple[dict[str, n.Level], Decimal | None, datetime.date | None] = self.schema.compiled[key]
+        return found
 
     def nothing_won(self, rule: RuleSpec) -> BonusResult:
         """The result of a bonus rule for a unit that won none of its awards (one object, shared)."""
