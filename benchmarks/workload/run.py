@@ -20,7 +20,6 @@ import csv
 import functools
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -121,12 +120,13 @@ def streamed(count: int) -> None:
         data, rules, output = Path(folder, "units.jsonl"), Path(folder, "workload.tdsl"), Path(folder, "out.csv")
         rules.write_text(policy.text(), encoding="utf-8")
         generate.write_jsonl(str(data), count)
-        command = [sys.executable, "-m", "targetdsl", "evaluate", str(rules), str(data), "--format", "csv",
-                   "-o", str(output)]
+        peak = Path(folder, "peak.txt")
+        command = [sys.executable, "-m", "benchmarks.peak", str(peak), "targetdsl", "evaluate", str(rules),
+                   str(data), "--format", "csv", "-o", str(output)]
         started = time.perf_counter()
-        subprocess.run(command, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        subprocess.run(command, check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
         seconds = time.perf_counter() - started
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        peak_mb = float(peak.read_text(encoding="utf-8"))
         with open(output, encoding="utf-8", newline="") as handle:
             got = {row["id"]: (Decimal(row["total"]), row["grade"], int(row["rank"])) for row in csv.DictReader(handle)}
         want = outcome(_hand_written_stream(data))
