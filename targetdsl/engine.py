@@ -13,14 +13,13 @@ import datetime
 import decimal
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, TypeVar
-
-import attrs
+from typing import Any
 
 from targetdsl import cover
 from targetdsl import nodes as n
 from targetdsl.compiler import Compiler, Uncompilable
 from targetdsl.data import AwardWon, Unit, Value, collector_paused
+from targetdsl.drafts import NO_FACTORS, NO_GRADES, SUMS, Draft, Ranked, Standing
 from targetdsl.interpreter import EvaluationError, EvaluationProblem, Failure, Frame, condition, number
 from targetdsl.kernel import WIDTH, Cells, Kernel
 from targetdsl.kernel import build as build_kernel
@@ -40,92 +39,6 @@ from targetdsl.results import (
     VetoResult,
 )
 from targetdsl.schema import ClassSpec, MeasureSpec, RuleSpec, Schema
-
-
-class SUMS:
-    """Where a category's values sit in Draft.sums, from the category's start."""
-
-    earned, available, subtotal, applicable, counted, completed = range(6)
-    width = 6
-
-
-class Standing:
-    """What ranking and grading need of a unit, and no more: a streamed evaluation keeps one per unit
-    (see stream.py), so it is small. It answers to the same names as a Draft. A total with at most
-    two decimals (the usual rounding) is kept as a whole number of hundredths, which compares the same;
-    what is rare (vetoes, subtotals that break ties, a reason beyond the band) is kept only when there
-    is some."""
-
-    __slots__ = ("id", "name", "_total", "index", "grade", "_rest")
-
-    def __init__(self, unit_id: str, name: str, unit_class: str, total: Decimal, vetoes: tuple[VetoResult, ...],
-                 sums: dict[int, Decimal], index: int):
-        self.id, self.name, self.index = unit_id, name, index
-        hundredths = total.scaleb(2)
-        self._total: int | Decimal = int(hundredths) if hundredths == hundredths.to_integral_value() else total
-        self.grade: str | None = None
-        # unit class, vetoes, tie-breaking subtotals, reason: None when there are no vetoes, no subtotals
-        self._rest: list[Any] | None = [unit_class, vetoes, sums, None] if vetoes or sums else None
-
-    @property
-    def total(self) -> Decimal:
-        total = self._total
-        return total if type(total) is Decimal else Decimal(total).scaleb(-2)
-
-    @property
-    def unit(self) -> Standing:
-        return self
-
-    @property
-    def unit_class(self) -> str:
-        return self._rest[0] if self._rest is not None else ""
-
-    @property
-    def vetoes(self) -> tuple[VetoResult, ...]:
-        return self._rest[1] if self._rest is not None else ()
-
-    @property
-    def sums(self) -> dict[int, Decimal]:
-        return self._rest[2] if self._rest is not None else NO_SUMS
-
-    @property
-    def reason(self) -> str | None:
-        return self._rest[3] if self._rest is not None else None
-
-    @reason.setter
-    def reason(self, reason: str | None) -> None:
-        if self._rest is None and reason is not None:
-            self._rest = ["", (), NO_SUMS, None]
-        if self._rest is not None:
-            self._rest[3] = reason
-
-
-NO_SUMS: dict[int, Decimal] = {}
-NO_FACTORS: dict[str, Decimal] = {}  # a class without coefficients (read, never written)
-NO_GRADES = "the policy declares no grades"
-Ranked = TypeVar("Ranked", "Draft", Standing)
-
-
-@attrs.define
-class Draft:
-    """A unit between scoring and the class-wide steps (rank, grades, quotas)."""
-
-    unit: Unit
-    sums: list[Any]  # per category of the class, SUMS.width values: see SUMS
-    breakdown: Breakdown
-    raw: Decimal
-    total: Decimal
-    coefficient: Decimal
-    bonus: Decimal
-    deductions: Decimal
-    vetoes: tuple[VetoResult, ...]
-    bonuses: tuple[BonusResult, ...]
-    steps: list[Step]
-    items: int
-    completed: int
-    grade: str | None = None
-    reason: str | None = None  # None: only the band decided (Engine.reason)
-
 
 QUARTERS = {"Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12, "H1": 6, "H2": 12}
 

@@ -36,7 +36,8 @@ from typing import IO, Any
 from targetdsl.compiler import uses_peers
 from targetdsl.data import AwardWon, DataError, DataProblem, Unit, Validator, collector_paused
 from targetdsl.documents import _refuse_constant
-from targetdsl.engine import NO_SUMS, SUMS, Draft, Engine, Standing
+from targetdsl.drafts import NO_SUMS, SUMS, Draft, Standing
+from targetdsl.engine import Engine
 from targetdsl.interpreter import EvaluationError
 from targetdsl.numeric import CONTEXT
 from targetdsl.results import CarryOver, CompletionRow, UnitResult
