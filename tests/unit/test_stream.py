@@ -112,3 +112,13 @@ def test_streamed_command_output_is_the_in_memory_output(tmp_path: Path) -> None
 def test_only_line_formats_stream() -> None:
     with pytest.raises(targetdsl.DataError, match=r"cannot stream `\.yaml` data"):
         workload().stream("units.yaml")
+
+
+def test_jsonl_with_explanations_is_evaluated_in_memory(tmp_path: Path) -> None:
+    (tmp_path / "w.tdsl").write_text(policy.text(), encoding="utf-8")
+    write_jsonl(tmp_path / "u.jsonl", generate.units(20))
+    assert main(["evaluate", str(tmp_path / "w.tdsl"), str(tmp_path / "u.jsonl"), "--format", "jsonl", "--explain",
+                 "-o", str(tmp_path / "out.jsonl")]) == 0
+    units = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(units) == 20 and all(u["explanation"] for u in units)
+    assert [u["rank"] for u in units] == list(range(1, 21))
