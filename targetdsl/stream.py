@@ -264,16 +264,16 @@ class Stream:
         engine = self._engine()
         validator = Validator(self.schema, "<spool>")
         self._done = self.count
-        with _decimal_context():
-            for name, spec in self.schema.classes.items():
-                ordered = self.standings[name]
-                for start in range(0, len(ordered), BATCH):
-                    yield from self._finish(engine, validator, spec, ordered[start:start + BATCH], start)
+        for name, spec in self.schema.classes.items():
+            ordered = self.standings[name]
+            for start in range(0, len(ordered), BATCH):
+                # computed in the policy's context; yielded outside it, so the caller's context is its own
+                yield from self._finish(engine, validator, spec, ordered[start:start + BATCH], start)
 
     def _finish(self, engine: Engine, validator: Validator, spec: ClassSpec, standings: list[Standing],
-                start: int) -> Iterator[UnitResult]:
-        with collector_paused():
-            units = [validator.unit(self._read(s), start + i) for i, s in enumerate(standings)]
+                start: int) -> list[UnitResult]:
+        with collector_paused(), _decimal_context():
+            units = [validator.unit(self._read(s), s.index + 1) for s in standings]
             if validator.problems or any(u is None for u in units):
                 raise RuntimeError("the spool no longer holds the records read in the first pass")
             drafts = engine.score_class(spec, units)  # type: ignore[arg-type]
@@ -286,7 +286,7 @@ class Stream:
         if engine.problems:
             raise EvaluationError(engine.problems)
         self._tick(len(results))
-        yield from results
+        return results
 
     def _read(self, standing: Standing) -> Any:
         at = self.offsets[standing.index]

@@ -1,6 +1,7 @@
 """Streaming evaluation: files read one unit at a time, every problem reported, results as in memory."""
 
 import csv
+import decimal
 import io
 import json
 from pathlib import Path
@@ -122,3 +123,10 @@ def test_jsonl_with_explanations_is_evaluated_in_memory(tmp_path: Path) -> None:
     units = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(units) == 20 and all(u["explanation"] for u in units)
     assert [u["rank"] for u in units] == list(range(1, 21))
+
+
+def test_the_callers_decimal_context_is_its_own_between_results() -> None:
+    compiled = workload()
+    with compiled.stream(iter(generate.units(30))) as stream:
+        contexts = [decimal.getcontext().prec for _ in stream]
+    assert set(contexts) == {decimal.getcontext().prec}
