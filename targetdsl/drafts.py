@@ -1,4 +1,5 @@
-"""A unit between scoring and the class-wide steps, and the smaller standing a stream keeps.
+"""A unit between scoring and the class-wide steps, the smaller standing a stream keeps, and a
+unit's category and measure results built from what its draft kept.
 
 The engine scores each unit into a `Draft` (its totals, category values,
 vetoes, bonuses and lazily built breakdown); ranking and grading read and
@@ -14,7 +15,17 @@ from typing import Any, TypeVar
 import attrs
 
 from targetdsl.data import Unit
-from targetdsl.results import BonusResult, Breakdown, Step, VetoResult
+from targetdsl.kernel import Cells
+from targetdsl.results import (
+    NO_STEP,
+    BonusResult,
+    Breakdown,
+    CategoryResult,
+    MeasureResult,
+    Step,
+    VetoResult,
+)
+from targetdsl.schema import ClassSpec, MeasureSpec
 
 
 class SUMS:
@@ -100,3 +111,28 @@ class Draft:
     completed: int
     grade: str | None = None
     reason: str | None = None  # None: only the band decided (Engine.reason)
+
+
+def categories_of(spec: ClassSpec, sums: list[Any], cells: Cells | None, positions: dict[str, int],
+                by_measure: dict[str, dict[str, MeasureResult]], unit_id: str) -> tuple[CategoryResult, ...]:
+    """A unit's category results, from what assess_unit kept."""
+    categories = []
+    for index, category in enumerate(spec.categories):
+        at = SUMS.width * index
+        categories.append(CategoryResult(category.name, category.label, category.points, sums[at + SUMS.earned],
+                                         sums[at + SUMS.available], sums[at + SUMS.subtotal],
+                                         sums[at + SUMS.applicable]))
+    return tuple(categories)
+
+
+def measures_of(spec: ClassSpec, sums: list[Any], cells: Cells | None, positions: dict[str, int],
+              by_measure: dict[str, dict[str, MeasureResult]], unit_id: str) -> tuple[MeasureResult, ...]:
+    """A unit's measure results: the kernel's cells, or the reference path's results."""
+    return tuple(_cell_result(m, cells, positions[m.name]) if cells is not None and m.name in positions
+                 else by_measure[m.name][unit_id] for m in spec.measures())
+
+
+def _cell_result(spec: MeasureSpec, cells: Cells, at: int) -> MeasureResult:
+    """A measure's result from the kernel's cells (always applicable: other outcomes take the reference path)."""
+    return MeasureResult(spec.name, spec.label, spec.category, spec.kind, cells[at + 1], cells[at], True,
+                         cells[at + 2], cells[at + 3], (), NO_STEP)

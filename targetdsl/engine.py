@@ -19,26 +19,24 @@ from targetdsl import cover
 from targetdsl import nodes as n
 from targetdsl.compiler import Compiler, Uncompilable
 from targetdsl.data import AwardWon, Unit, Value, collector_paused
-from targetdsl.drafts import NO_FACTORS, NO_GRADES, SUMS, Draft, Ranked, Standing
+from targetdsl.drafts import NO_FACTORS, NO_GRADES, SUMS, Draft, Ranked, Standing, categories_of, measures_of
 from targetdsl.interpreter import EvaluationError, EvaluationProblem, Failure, Frame, condition, number
 from targetdsl.kernel import WIDTH, Cells, Kernel
 from targetdsl.kernel import build as build_kernel
 from targetdsl.measures import MeasureScorer
 from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, quantize, show, text, whole
 from targetdsl.results import (
-    NO_STEP,
     Assessment,
     BonusResult,
     Breakdown,
     CarryOver,
-    CategoryResult,
     CompletionRow,
     MeasureResult,
     Step,
     UnitResult,
     VetoResult,
 )
-from targetdsl.schema import ClassSpec, MeasureSpec, RuleSpec, Schema
+from targetdsl.schema import ClassSpec, RuleSpec, Schema
 
 QUARTERS = {"Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12, "H1": 6, "H2": 12}
 
@@ -270,7 +268,7 @@ class Engine:
                                                                          f"{text(total)} is kept",)))
         items = sum(sums[SUMS.counted::SUMS.width])
         done = sum(sums[SUMS.completed::SUMS.width])
-        breakdown = Breakdown(_categories, _measures, (spec, sums, cells, positions, by_measure, unit.id))
+        breakdown = Breakdown(categories_of, measures_of, (spec, sums, cells, positions, by_measure, unit.id))
         return Draft(unit, sums, breakdown, total,
                      reported, coefficient, bonus, deductions, vetoes, bonuses, steps, items, done)
 
@@ -588,31 +586,6 @@ class Engine:
             done = sum(d.sums[SUMS.width * index + SUMS.completed] for d in drafts)
             rows.append(CompletionRow(spec.name, category.name, items, done))
         return rows
-
-
-def _categories(spec: ClassSpec, sums: list[Any], cells: Cells | None, positions: dict[str, int],
-                by_measure: dict[str, dict[str, MeasureResult]], unit_id: str) -> tuple[CategoryResult, ...]:
-    """A unit's category results, from what assess_unit kept."""
-    categories = []
-    for index, category in enumerate(spec.categories):
-        at = SUMS.width * index
-        categories.append(CategoryResult(category.name, category.label, category.points, sums[at + SUMS.earned],
-                                         sums[at + SUMS.available], sums[at + SUMS.subtotal],
-                                         sums[at + SUMS.applicable]))
-    return tuple(categories)
-
-
-def _measures(spec: ClassSpec, sums: list[Any], cells: Cells | None, positions: dict[str, int],
-              by_measure: dict[str, dict[str, MeasureResult]], unit_id: str) -> tuple[MeasureResult, ...]:
-    """A unit's measure results: the kernel's cells, or the reference path's results."""
-    return tuple(_cell_result(m, cells, positions[m.name]) if cells is not None and m.name in positions
-                 else by_measure[m.name][unit_id] for m in spec.measures())
-
-
-def _cell_result(spec: MeasureSpec, cells: Cells, at: int) -> MeasureResult:
-    """A measure's result from the kernel's cells (always applicable: other outcomes take the reference path)."""
-    return MeasureResult(spec.name, spec.label, spec.category, spec.kind, cells[at + 1], cells[at], True,
-                         cells[at + 2], cells[at + 3], (), NO_STEP)
 
 
 class _Frames(dict[str, Frame]):
