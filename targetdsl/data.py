@@ -386,12 +386,12 @@ class Validator:
             convert = converters.get(id(spec))
             if convert is None:
                 convert = converters[id(spec)] = _converter(spec)
-            try:
-                values[spec.name] = convert(given)
-            except _Unusual:
+            value = convert(given)
+            if value is UNUSUAL:
                 value = self.value(spec, given, f"{field}.{spec.name}")
-                if value is not None:
-                    values[spec.name] = value
+                if value is None:
+                    continue
+            values[spec.name] = value
         return values
 
     def value(self, spec: InputSpec, raw: Any, field: str) -> Value | None:
@@ -520,27 +520,34 @@ def literal(expr: n.Expr, type_name: str) -> Value:
     raise ValueError(f"not a literal: {expr!r}")
 
 
-class _Unusual(Exception):
-    """A value the quick converter leaves to `Validator.value` (missing, malformed, out of range…)."""
+class _Unusual:
+    """The quick converter's answer for a value it leaves to `Validator.value` (missing, malformed,
+    out of range…). A returned marker, never a raised exception: a shared exception instance raised
+    again and again keeps a longer traceback each time, and with it every frame and record it saw."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNUSUAL"
 
 
-_UNUSUAL = _Unusual()
+UNUSUAL: Any = _Unusual()
 
 
 def _converter(spec: InputSpec) -> Callable[[Any], Value]:
     """`Validator.value` for the usual case of one input — a plain number as text, a JSON number, a
-    boolean — giving the same value, in fewer steps; anything else raises _Unusual, and `value` decides
-    (and reports the problem, if there is one)."""
+    boolean — giving the same value, in fewer steps; for anything else it returns UNUSUAL, and `value`
+    decides (and reports the problem, if there is one)."""
     if spec.type == "bool":
         def boolean(raw: Any) -> Value:
             if raw is True or raw is False:
                 return bool(raw)
-            raise _UNUSUAL
+            return UNUSUAL
 
         return boolean
     if spec.type == "date":
         def date(raw: Any) -> Value:
-            raise _UNUSUAL
+            return UNUSUAL
 
         return date
     low = spec.low.value if spec.low is not None else None
@@ -553,26 +560,26 @@ def _converter(spec: InputSpec) -> Callable[[Any], Value]:
         kind = type(raw)
         if kind is str:
             if not raw.isascii() or len(raw) > PRECISION or "," in raw:
-                raise _UNUSUAL
+                return UNUSUAL
             try:
                 value = Decimal(raw)
             except InvalidOperation:
-                raise _UNUSUAL from None
+                return UNUSUAL
         elif kind is Decimal:
             value = raw
             if value.is_finite() and len(value.as_tuple().digits) > PRECISION:
-                raise _UNUSUAL
+                return UNUSUAL
         elif kind is int:
             value = Decimal(raw)
         else:
-            raise _UNUSUAL
+            return UNUSUAL
         if not value.is_finite() or not -15 <= value.adjusted() <= 15:
-            raise _UNUSUAL
+            return UNUSUAL
         value = CONTEXT.add(value, ZERO)
         if whole and (value < ZERO or value != value.to_integral_value()):
-            raise _UNUSUAL
+            return UNUSUAL
         if low is not None and value < low or high is not None and value > high or divisor and value < ZERO:
-            raise _UNUSUAL
+            return UNUSUAL
         return CONTEXT.divide(value, HUNDRED) if scaled else value
 
     return number

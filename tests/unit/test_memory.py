@@ -1,0 +1,103 @@
+"""Memory stays flat: nothing an evaluation makes outlives it, on every path a value can take.
+
+Data that takes the slow paths of validation (missing values resolved by rule, dates, booleans
+written `是`, numbers as text with a thousands separator) is evaluated again and again, in memory
+and streamed; the memory still held afterwards must not grow with the number of evaluations or of
+units. A raised exception kept between calls (its traceback pinning every frame and record it
+passed through) is what this catches.
+"""
+
+import copy
+import gc
+import json
+import tracemalloc
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import targetdsl
+from targetdsl.documents import read_document
+
+ROOT = Path(__file__).resolve().parents[2]
+POLICY = ROOT / "policies" / "lianyungang-2003.tdsl"
+UNITS = ROOT / "examples" / "lianyungang-2003" / "units.yaml"
+
+SLOW = '''policy "慢路径" { year 2003 status draft }
+class 县区 { 定量 100 }
+category 定量 {
+    indicator 产值 points 60 {
+        input target: number
+        input actual: number missing zero
+        score points * min(actual / target, 1)
+    }
+    indicator 验收 points 40 {
+        input passed: bool missing default false
+        input on: date missing default 2003-12-31
+        score if passed and on <= 2003-12-31 then points else 0
+    }
+}
+'''
+
+
+def slow_unit(number: int) -> dict[str, Any]:
+    """A unit whose every value leaves the quick converter for the full check."""
+    return {"id": f"U{number:06d}", "name": f"单位{number}", "class": "县区", "indicators": {
+        "产值": {"target": "1,000", "actual": None if number % 2 else f" {900 + number % 50} "},
+        "验收": {"passed": "是" if number % 3 else "否", "on": "2003-06-30" if number % 5 else None},
+    }}
+
+
+def held_after(run: Any, times: int) -> int:
+    """Bytes still allocated after `times` runs, counted from after the first (which warms caches)."""
+    run()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        for _ in range(times):
+            run()
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0] - start
+    finally:
+        tracemalloc.stop()
+
+
+def test_repeated_evaluations_hold_no_memory() -> None:
+    policy = targetdsl.load_policy(POLICY)
+    records = read_document(UNITS)
+    slow = targetdsl.parse_policy(SLOW, name="slow.tdsl")
+    units = [slow_unit(i) for i in range(300)]
+
+    def evaluate() -> None:
+        policy.evaluate(copy.deepcopy(records), explain=False)
+        policy.evaluate(copy.deepcopy(records))
+        slow.evaluate(units, explain=False)
+        slow.evaluate(units)
+
+    assert held_after(evaluate, 4) < 200_000
+
+
+def test_slow_path_values_are_read_as_meant() -> None:
+    policy = targetdsl.parse_policy(SLOW, name="slow.tdsl")
+    result = policy.evaluate([slow_unit(4), slow_unit(3)], explain=False)
+    scores = {u.id: u.total for u in result.units}
+    assert scores == {"U000004": Decimal("94.24"), "U000003": 0}
+
+
+def test_a_stream_of_slow_path_units_holds_memory_independent_of_its_length(tmp_path: Path) -> None:
+    policy = targetdsl.parse_policy(SLOW, name="slow.tdsl")
+
+    def stream(count: int) -> Any:
+        path = tmp_path / f"{count}.jsonl"
+        path.write_text("".join(json.dumps(slow_unit(i), ensure_ascii=False) + "\n" for i in range(count)),
+                        encoding="utf-8")
+
+        def run() -> None:
+            with policy.stream(path) as results:
+                for _ in results:
+                    pass
+
+        return run
+
+    small, large = held_after(stream(300), 2), held_after(stream(3_000), 2)
+    assert large < 200_000 and small < 200_000, (small, large)
