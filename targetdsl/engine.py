@@ -21,7 +21,7 @@ from targetdsl.compiler import Compiler, Uncompilable
 from targetdsl.data import AwardWon, Unit, Value, collector_paused
 from targetdsl.drafts import NO_FACTORS, NO_GRADES, SUMS, Draft, Ranked, Standing, categories_of, measures_of
 from targetdsl.interpreter import EvaluationError, EvaluationProblem, Failure, Frame, condition, number
-from targetdsl.kernel import WIDTH, Cells, Kernel
+from targetdsl.kernel import WIDTH, Bail, Cells, Kernel
 from targetdsl.kernel import build as build_kernel
 from targetdsl.measures import MeasureScorer
 from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, quantize, show, text, whole
@@ -139,7 +139,7 @@ class Engine:
             for unit in members:
                 try:
                     cells[unit.id] = kernel.score(unit, frames)
-                except Exception:  # noqa: BLE001 (any surprise: the reference path scores it, or reports it)
+                except Bail:  # a turn the kernel declares it does not take (see kernel.py)
                     by_reference.append(unit)
         in_kernel = {m.name for m in kernel.measures} if kernel is not None else set()
         by_measure: dict[str, dict[str, MeasureResult]] = {}
@@ -301,10 +301,7 @@ class Engine:
         closure = self.schema.compiled[key]
         if closure is None:
             return None
-        try:
-            return closure(dict(unit.rules.get((rule.kind, rule.name), ())), self.frames[unit.id])
-        except Exception:  # noqa: BLE001 (the interpreter evaluates it again and reports what went wrong)
-            return None
+        return closure(dict(unit.rules.get((rule.kind, rule.name), ())), self.frames[unit.id])
 
     def coefficients(self, spec: ClassSpec, unit: Unit) -> dict[str, Decimal]:
         factors: dict[str, Decimal] = {}

@@ -10,8 +10,9 @@ arithmetic runs on `Decimal` operators under the policy's 34-digit context
 returns one flat tuple — earned, available, completed, counted per measure.
 
 The kernel covers the common case only and hands everything else back:
-any unusual turn for a unit (a missing value, a given score, a division by
-zero, a type surprise) raises, and the engine scores that unit by the
+for the unusual turns it declares (a missing value, a given score, no band
+matched, a value of another type, a decimal trap such as a division by
+zero) it raises `Bail`, and the engine scores that unit by the
 reference path (`measures.py` and `interpreter.py`), which produces the
 same numbers or the located error. A `let` is computed before the score
 rather than on first use; when that matters (it failed, or it read a
@@ -37,7 +38,7 @@ from targetdsl import nodes as n
 from targetdsl.compiler import clamped, interpolated, uses_peers
 from targetdsl.data import Unit, _Marker
 from targetdsl.functions import FUNCTIONS
-from targetdsl.interpreter import Frame
+from targetdsl.interpreter import ARITHMETIC_ERRORS, Frame
 from targetdsl.numeric import CONTEXT, HUNDRED, MODES, ZERO, quantize
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
 
@@ -70,9 +71,15 @@ class Kernel:
         return {m.name: WIDTH * i for i, m in enumerate(self.measures)}
 
     def score(self, unit: Unit, frames: Mapping[str, Frame]) -> Cells:
-        """One unit's cells; raises (Bail or another exception) when the unit needs the reference path.
-        `frames` gives units' frames (made on demand), for the policy's constants."""
-        return self.function(unit.measures, unit.values, frames, unit.id, unit.rules)
+        """One unit's cells; raises Bail when the unit needs the reference path: a turn the generated code
+        tests for (a missing value, a given score, no band, a result of another type), or a decimal trap
+        (division by zero…), which the reference locates — or finds in a `let` it never needs. Any other
+        exception is a defect of the kernel and propagates. `frames` gives units' frames (made on
+        demand), for the policy's constants."""
+        try:
+            return self.function(unit.measures, unit.values, frames, unit.id, unit.rules)
+        except ARITHMETIC_ERRORS as trap:
+            raise Bail(type(trap).__name__) from None
 
 
 def build(schema: Schema, spec: ClassSpec, fraction: Decimal) -> Kernel | None:

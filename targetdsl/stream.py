@@ -31,7 +31,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from targetdsl.compiler import uses_peers
 from targetdsl.data import AwardWon, DataError, DataProblem, Unit, Validator, collector_paused
@@ -115,6 +115,14 @@ def _json_lines(handle: IO[bytes], shown: str) -> Iterator[tuple[Any, bytes | No
         raise DataError(problems)
 
 
+class _Seen(NamedTuple):
+    """A unit whose data has a problem: never scored, but its id takes part in the duplicate check."""
+
+    id: str
+    name: str
+    index: int
+
+
 class Stream:
     """An evaluation streamed from records. Iterate it for every unit's result, in class order, then
     by rank; `ledger` and `completion` are known once it is made. Close it (or use `with`) to remove
@@ -136,6 +144,7 @@ class Stream:
         self.progress = progress
         self.spool: IO[bytes] = tempfile.TemporaryFile(prefix="targetdsl-")  # noqa: SIM115 (closed by close())
         self.standings: dict[str, list[Standing]] = {name: [] for name in schema.classes}
+        self.unscored: list[_Seen] = []  # units with a problem in their data: kept to find duplicate ids
         self.offsets = array.array("q", [0])  # where each spooled record starts (and the last ends)
         self.counts: dict[str, list[int]] = {name: [0] * (2 * len(spec.categories))
                                              for name, spec in schema.classes.items()}
@@ -176,9 +185,12 @@ class Stream:
                 blob = line if line is not None else pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
                 self.spool.write(blob)
                 self.offsets.append(self.offsets[-1] + len(blob))
+                known = len(validator.problems)
                 unit = validator.unit(record, index)
-                if unit is not None:
+                if unit is not None and len(validator.problems) == known:
                     batch.append((unit, index - 1))
+                elif unit is not None:  # not scored (its values are incomplete), but its id still counts
+                    self.unscored.append(_Seen(unit.id, unit.name, index - 1))
                 if len(batch) >= BATCH:
                     self._score(batch)
                     batch = []
@@ -211,7 +223,9 @@ class Stream:
 
     def _duplicates(self, file: str) -> list[DataProblem]:
         """Units that share an id, found by sorting the standings (no table of ids is kept meanwhile)."""
-        everyone = sorted((s for standings in self.standings.values() for s in standings), key=lambda s: s.id)
+        everyone: list[Standing | _Seen] = [s for standings in self.standings.values() for s in standings]
+        everyone += self.unscored
+        everyone.sort(key=lambda s: s.id)
         problems = []
         first = None
         for standing in everyone:
