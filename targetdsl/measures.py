@@ -19,7 +19,16 @@ from targetdsl import cover
 from targetdsl import nodes as n
 from targetdsl.compiler import Compiler, Uncompilable, uses_peers
 from targetdsl.data import NOT_APPLICABLE, PEER_AVERAGE, GivenScore, Item, MeasureData, Unit, Value
-from targetdsl.interpreter import Failure, Frame, NeedsPeerAverage, NotApplicable, condition, evaluate, number
+from targetdsl.interpreter import (
+    ClassValues,
+    Failure,
+    Frame,
+    NeedsPeerAverage,
+    NotApplicable,
+    condition,
+    evaluate,
+    number,
+)
 from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, quantize, show, text
 from targetdsl.results import NO_STEP, ItemResult, MeasureResult, Step
 from targetdsl.schema import InputSpec, MeasureSpec
@@ -63,7 +72,7 @@ class MeasureScorer:
         self.rounding = rounding
         self.fail = fail
         self.frames: dict[str, Frame] = {}
-        self._peer_cache: dict[int, list[Decimal]] = {}
+        self._peer_cache: dict[int, ClassValues] = {}
         self.where: Callable[[Span], str] = str
         self.explain = True
         self.fast: FastMeasure | None = None
@@ -103,7 +112,8 @@ class MeasureScorer:
             return CONTEXT.multiply(value, self.fraction)
         return value
 
-    def peers(self, expr: n.Expr) -> list[Decimal]:
+    def peers(self, expr: n.Expr) -> ClassValues:
+        """`expr`'s values over the class, evaluated, summed and sorted once per expression."""
         key = id(expr)
         if key not in self._peer_cache:
             values: list[Decimal] = []
@@ -114,7 +124,7 @@ class MeasureScorer:
                     continue
                 if isinstance(value, Decimal):
                     values.append(value)
-            self._peer_cache[key] = values
+            self._peer_cache[key] = ClassValues.of(values)
         return self._peer_cache[key]
 
     # -- scoring
