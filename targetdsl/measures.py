@@ -29,7 +29,7 @@ from targetdsl.interpreter import (
     evaluate,
     number,
 )
-from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, quantize, show, text
+from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, plausible, quantize, show, text
 from targetdsl.results import NO_STEP, ItemResult, MeasureResult, Step
 from targetdsl.schema import InputSpec, MeasureSpec
 from targetdsl.source import NO_SPAN, Span
@@ -170,6 +170,9 @@ class MeasureScorer:
             sub_frame = self.frame(unit, data.subitems.get(sub.name, {}), sub.points, sub)
             try:
                 earned = number(sub.score, sub_frame) if sub.score is not None else ZERO
+                if not plausible(earned):
+                    raise Failure(f"sub-item {sub.name}: the score {show(earned)} is outside the range of plausible "
+                                  "values (below 10¹⁶ in size): check this unit's inputs", sub.span)
                 done, total = self.completion(sub, sub_frame)
             except NotApplicable:
                 children.append(Step(sub.label or sub.name, "not applicable", self.where(sub.span)))
@@ -278,12 +281,18 @@ class MeasureScorer:
         if spec.tally is not None:
             done = number(spec.tally.done, frame)
             total = number(spec.tally.total, frame)
-            return int(done), int(total)
+            return count(done, spec.tally.span), count(total, spec.tally.span)
         if spec.completed is not None:
             return (1 if condition(spec.completed, frame) else 0), 1
         return 0, 0
 
     def round_indicator(self, value: Decimal) -> Decimal:
+        """A measure's score, rounded where the policy says; refused when it is not below 10¹⁶ in size, as
+        no value in data or policies is (a mistyped target of 0.000000000000001, say): the sums and roundings
+        after it then stay within the 34 significant digits of the arithmetic."""
+        if not plausible(value):
+            raise Failure(f"the score {show(value)} is outside the range of plausible values (below 10¹⁶ in size): "
+                          "check this unit's inputs", self.spec.span)
         if "indicator" in self.rounding.stages:
             return quantize(value, self.rounding.places, self.rounding.mode)
         return value
@@ -352,6 +361,7 @@ class FastMeasure:
     score_closure: Any
     completed: Any
     tally: tuple[Any, Any] | None
+    tally_span: Span = NO_SPAN
 
     @staticmethod
     def build(spec: MeasureSpec) -> FastMeasure | None:
@@ -370,6 +380,7 @@ class FastMeasure:
                 compiler.compile(spec.score),
                 compiler.compile(spec.completed) if spec.completed is not None else None,
                 (compiler.compile(spec.tally.done), compiler.compile(spec.tally.total)) if spec.tally else None,
+                spec.tally.span if spec.tally else NO_SPAN,
             )
         except Uncompilable:
             return None
@@ -384,14 +395,22 @@ class FastMeasure:
         if self.tally is not None:
             done, total = self.tally[0](env, frame), self.tally[1](env, frame)
             if type(done) is not Decimal or type(total) is not Decimal:
-                raise Failure("expected a number in `tally`", NO_SPAN)
-            return int(done), int(total)
+                raise Failure("expected a number in `tally`", self.tally_span)
+            return count(done, self.tally_span), count(total, self.tally_span)
         if self.completed is not None:
             outcome = self.completed(env, frame)
             if type(outcome) is not bool:
                 raise Failure(f"expected true or false, got {outcome!r}", NO_SPAN)
             return (1 if outcome else 0), 1
         return 0, 0
+
+
+def count(value: Decimal, span: Span) -> int:
+    """A tally's count as a whole number; refused beyond the range of plausible values, where it would
+    make an integer too long to print."""
+    if not plausible(value):
+        raise Failure(f"the count {show(value)} is outside the range of plausible values (below 10¹⁶ in size)", span)
+    return int(value)
 
 
 def _show(value: Value, spec: InputSpec | None = None) -> str:

@@ -53,6 +53,7 @@ NUMERIC = {Kind.NUMBER, Kind.LITERAL, Kind.PERCENT}
 # most five Python frames a level: 128 keeps them well inside Python's default limit of 1,000 frames, and a
 # chain of 50 steps `let a2 = a1 + 1` nests 100.
 MAX_NESTING = 128
+MAX_PLACES = 15  # decimal places `round` may keep: as many as a value in the data may have
 
 
 @attrs.define
@@ -301,6 +302,11 @@ class ExpressionChecker:
             places = expr.args[1]
             if not (isinstance(places, n.Number) and places.unit == "" and places.value == places.value.to_integral()):
                 self._mismatch(places, "the places of `round` must be a whole number such as 2")
+                return Kind.ERROR
+            if places.value > MAX_PLACES:
+                self.diagnostics.append(error("check.bad-value", f"`round` keeps 0 to {MAX_PLACES} decimal places, "
+                                              f"not {places.value}", places.span,
+                                              "values in data have at most 15 decimal places"))
                 return Kind.ERROR
             kinds = kinds[:1]
         if name == "clamp":

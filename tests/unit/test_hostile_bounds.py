@@ -5,6 +5,7 @@ a located error, never a traceback. See docs/security.md."""
 
 from __future__ import annotations
 
+import decimal
 import inspect
 import math
 import random
@@ -282,3 +283,170 @@ def test_lets_that_share_lets_are_searched_once() -> None:
     assert codes(text) == []
     nested = text.replace("let v0 = x", "let v0 = peer_max(x)")
     assert codes(nested) == ["check.nested-peer"]
+
+
+# -- numbers beyond the arithmetic
+
+HUGE = "9" * 5000
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    (f'policy "p" {{ year 1{HUGE} status draft }}\n', "syntax.bad-literal"),  # int() of 5,001 digits raised
+    (f'policy "p" {{ year 2003 status draft rounding half_up {HUGE} }}\n', "syntax.bad-literal"),
+    (f"const k = {HUGE}\n", "syntax.bad-literal"),
+    (f"const k = 0.{HUGE}\n", "syntax.bad-literal"),
+    (f"const k = {HUGE}%\n", "syntax.bad-literal"),
+    ("const k = 10000000000000000\n", "syntax.bad-literal"),  # 10¹⁶: beyond what data may hold
+    ("const k = 0.0000000000000001\n", "syntax.bad-literal"),  # 10⁻¹⁶
+    ("const k = 1.0000000000000000000000000000000001\n", "syntax.bad-literal"),  # 35 significant digits
+    (f"category 定量 {{ indicator g points {HUGE} {{ input x: number score x }} }}\n", "syntax.bad-literal"),
+    ("category 定量 { indicator g points 1 { input x: number score round(x, 100000000) } }\n", "check.bad-value"),
+])
+def test_numbers_beyond_the_arithmetic_end_in_a_diagnostic(text: str, code: str) -> None:
+    report = targetdsl.check_text(text, name="p.tdsl")
+    assert code in [d.code for d in report.diagnostics]
+    assert all(len(d.message) < 200 for d in report.diagnostics)  # the digits are not echoed
+    with pytest.raises(targetdsl.PolicyError):
+        format_policy(text) if code.startswith("syntax") else targetdsl.parse_policy(text)
+
+
+@pytest.mark.parametrize("text", ["const k = 9999999999999999\n", "const k = 0.000000000000001\n",
+                                  "const k = 1.000000000000000000000000000000001\n", "const k = 0.000\n"])
+def test_numbers_within_the_range_are_literals(text: str) -> None:
+    assert "syntax.bad-literal" not in [d.code for d in targetdsl.check_text(text).diagnostics]
+
+
+def ratio_policy(rounding: str = "rounding half_up 2 at indicator, total", kind: str = "indicator g points 10",
+                 extra: str = "") -> str:
+    return (f'policy "p" {{ year 2003 status draft {rounding} }}\nclass c {{ 定量 100 }}\n'
+            f"category 定量 {{\n  {kind} {{\n    input target: number\n    input actual: number\n"
+            f"    score points * actual / target\n{extra}  }}\n}}\n")
+
+
+TINY_TARGET = {"target": "0.000000000000001", "actual": "1000000000000000"}
+
+
+@pytest.mark.parametrize("explain", [True, False])
+@pytest.mark.parametrize("rounding", ["rounding half_up 2 at indicator, total", "rounding half_up 2 at category",
+                                      "rounding down 6 at total", ""])
+def test_a_score_beyond_plausible_values_is_an_error_naming_unit_measure_and_line(rounding: str,
+                                                                                  explain: bool) -> None:
+    """target 0.000000000000001, actual 1000000000000000: the score is 10³¹ points, which rounding at
+    two places could not even hold in 34 digits (a traceback from `quantize`)."""
+    units = [{"id": "A", "class": "c", "indicators": {"g": TINY_TARGET}},
+             {"id": "B", "class": "c", "indicators": {"g": {"target": "100", "actual": "80"}}}]
+    with pytest.raises(targetdsl.EvaluationError) as caught:
+        targetdsl.parse_policy(ratio_policy(rounding), name="p.tdsl").evaluate(units, explain=explain)
+    (problem,) = caught.value.problems
+    assert (problem.unit, problem.where, problem.span.file, problem.span.line) == ("A", "g", "p.tdsl", 4)
+    assert "outside the range of plausible values" in problem.message
+
+
+@pytest.mark.parametrize("explain", [True, False])
+def test_an_item_score_beyond_plausible_values_is_an_error(explain: bool) -> None:
+    units = [{"id": "A", "class": "c", "indicators": {"g": [{"points": 5, **TINY_TARGET}]}}]
+    with pytest.raises(targetdsl.EvaluationError) as caught:
+        targetdsl.parse_policy(ratio_policy(kind="items g")).evaluate(units, explain=explain)
+    assert caught.value.problems[0].message.startswith("item 1: the score 5000000000000000000000000000000 ")
+
+
+def test_a_sub_item_score_beyond_plausible_values_is_an_error() -> None:
+    text = ('policy "p" { year 2003 status draft }\nclass c { 定量 100 }\ncategory 定量 {\n'
+            "  indicator g points 10 {\n    subitem s points 1 {\n      input target: number\n"
+            "      input actual: number\n      score points * actual / target\n    }\n  }\n}\n")
+    units = [{"id": "A", "class": "c", "indicators": {"g": {"s": TINY_TARGET}}}]
+    with pytest.raises(targetdsl.EvaluationError) as caught:
+        targetdsl.parse_policy(text).evaluate(units)
+    assert "sub-item s: the score" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize("explain", [True, False])
+def test_a_count_beyond_plausible_values_is_an_error(explain: bool) -> None:
+    """A tally of 10⁷⁶⁸⁰ became an integer too long to print (ValueError from int → str)."""
+    lets = "".join(f"    let v{i} = " + (f"v{i - 1} * v{i - 1}" if i else "x") + "\n" for i in range(10))
+    text = ('policy "p" { year 2003 status draft }\nclass c { 定量 100 }\ncategory 定量 {\n'
+            f"  indicator g points 10 {{\n    input x: number\n{lets}    score points\n    tally v9 of v9\n  }}\n}}\n")
+    units = [{"id": "A", "class": "c", "indicators": {"g": {"x": "1000000000000000"}}}]
+    with pytest.raises(targetdsl.EvaluationError) as caught:
+        targetdsl.parse_policy(text).evaluate(units, explain=explain)
+    assert caught.value.problems[0].message.startswith("the count 1E+7680 is outside")
+
+
+def kernel_and_unit(text: str, data: dict[str, Any]) -> tuple[Any, Any, dict[str, interpreter.Frame]]:
+    from targetdsl import kernel
+
+    policy = targetdsl.parse_policy(text)
+    built = kernel.build(policy.schema, policy.schema.classes["c"], Decimal(1))
+    assert built is not None
+    (unit,) = policy.load_units([{"id": "A", "class": "c", "indicators": {"g": data}}])
+    return built, unit, {"A": interpreter.Frame(dict(unit.values))}
+
+
+@pytest.mark.parametrize(("extra", "data"), [
+    ("", TINY_TARGET),  # a score beyond plausible values
+    ("", {"target": "0", "actual": "1"}),  # division by zero
+    ("", {"target": "0", "actual": "0"}),  # 0 / 0, an invalid operation
+    ("    tally actual * actual * actual of 1\n", {"target": "1000000000000000", "actual": "1000000000000000"}),
+])
+def test_the_kernel_hands_arithmetic_surprises_back_as_declared(extra: str, data: dict[str, str]) -> None:
+    """The kernel signals `Bail` (the unit goes by the reference path, which reports the located error),
+    never a bare decimal signal that only a catch-all would turn into the right outcome."""
+    from targetdsl.kernel import Bail
+
+    built, unit, frames = kernel_and_unit(ratio_policy(extra=extra), data)
+    with pytest.raises(Bail):
+        built.score(unit, frames)
+    ok, ok_unit, ok_frames = kernel_and_unit(ratio_policy(extra=extra), {"target": "4", "actual": "2"})
+    assert ok.score(ok_unit, ok_frames)[0] == Decimal(5)
+
+
+@pytest.mark.parametrize("data", [TINY_TARGET, {"target": "0", "actual": "1"}, {"target": "0", "actual": "0"}])
+def test_the_compiled_closures_report_located_failures(data: dict[str, str]) -> None:
+    from targetdsl.measures import FastMeasure, MeasureScorer
+
+    policy = targetdsl.parse_policy(ratio_policy(), name="p.tdsl")
+    spec = next(iter(policy.schema.classes["c"].measures()))
+    fast = FastMeasure.build(spec)
+    assert fast is not None
+    (unit,) = policy.load_units([{"id": "A", "class": "c", "indicators": {"g": data}}])
+    problems: list[tuple[str, Any]] = []
+    scorer = MeasureScorer(spec, [unit], {"A": interpreter.Frame(dict(unit.values))}, Decimal(1),
+                           policy.schema.rounding, lambda u, where, failure: problems.append((where, failure)))
+    scorer.explain = False
+    scorer.fast = fast
+    scorer.run()
+    ((where, failure),) = problems
+    assert where == "g" and failure.span.file == "p.tdsl" and failure.span.line in (4, 7)
+
+
+def test_overflow_in_an_expression_is_an_error_on_every_path() -> None:
+    """10¹⁵ squared nineteen times passes 10⁹⁹⁹⁹⁹⁹, the context's largest exponent."""
+    lets = "".join(f"    let v{i} = " + (f"v{i - 1} * v{i - 1}" if i else "x") + "\n" for i in range(20))
+    text = ('policy "p" { year 2003 status draft }\nclass c { 定量 100 }\ncategory 定量 {\n'
+            f"  indicator g points 10 {{\n    input x: number\n{lets}    score if v19 > 0 then points else 0\n"
+            "  }\n}\n")
+    units = [{"id": "A", "class": "c", "indicators": {"g": {"x": "1000000000000000"}}}]
+    for explain in (True, False):
+        with pytest.raises(targetdsl.EvaluationError) as caught:
+            targetdsl.parse_policy(text).evaluate(units, explain=explain)
+        assert "has no finite result" in caught.value.problems[0].message
+
+
+def test_rounding_a_value_with_more_digits_than_the_places_allow_is_exact() -> None:
+    """Totals past 10³² cannot keep two decimals in 34 digits; they have none to round, so the rounding
+    is exact instead of `InvalidOperation` (a category of a measure worth 10⁻¹⁵ of its points, say)."""
+    from targetdsl.numeric import quantize, show
+
+    for raw, places in [("1E+31", 2), ("9999999999999999999999999999999.995", 2), ("-1E+40", 6),
+                        ("123456789012345678901234567890123.4", 2), ("1E+999990", 0)]:
+        value = Decimal(raw)
+        exact = value.quantize(Decimal(1).scaleb(-places), context=decimal.Context(prec=1_000_100, Emax=999_999))
+        assert quantize(value, places, "half_up") == exact
+    assert show(Decimal("1E+7680")) == "1E+7680"
+    assert show(Decimal("1234567890123456789012345.1234567")) == "1234567890123456789012345.123456…"
+    text = ('policy "p" { year 2003 status draft rounding half_up 2 at category, total }\nclass c { 定量 100 }\n'
+            "category 定量 { indicator g points 0.000000000000001 { input x: number score x } }\n")
+    units = [{"id": "A", "class": "c", "indicators": {"g": {"x": "9999999999999999"}}}]
+    for explain in (True, False):
+        total = targetdsl.parse_policy(text).evaluate(units, explain=explain).units[0].total
+        assert total == Decimal("999999999999999900000000000000000")
