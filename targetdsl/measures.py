@@ -298,18 +298,20 @@ class MeasureScorer:
         return value
 
     def fill_peer_averages(self, scored: dict[str, Scored]) -> None:
+        """Units whose `missing peer_avg` input was missing score the class average: computed once."""
+        pending = [outcome for outcome in scored.values() if outcome.pending_peer]
+        if not pending:
+            return
         have = [s.earned for s in scored.values() if s.earned is not None and not s.pending_peer]
-        for outcome in scored.values():
-            if not outcome.pending_peer:
-                continue
-            if not have:
-                outcome.pending_peer = False
+        average = CONTEXT.divide(sum(have, ZERO), Decimal(len(have))) if have else None
+        earned = self.round_indicator(average) if average is not None else None  # the mean of plausible values
+        for outcome in pending:
+            outcome.pending_peer = False
+            if average is None:
                 outcome.available = ZERO
                 outcome.notes.append("no unit in the class has a value: not applicable")
                 continue
-            average = CONTEXT.divide(sum(have, ZERO), Decimal(len(have)))
-            outcome.earned = self.round_indicator(average)
-            outcome.pending_peer = False
+            outcome.earned = earned
             outcome.notes.append(f"class average of {len(have)} units: {text(average)}")
 
     # -- results

@@ -450,3 +450,31 @@ def test_rounding_a_value_with_more_digits_than_the_places_allow_is_exact() -> N
     for explain in (True, False):
         total = targetdsl.parse_policy(text).evaluate(units, explain=explain).units[0].total
         assert total == Decimal("999999999999999900000000000000000")
+
+
+def test_the_class_average_for_missing_values_is_computed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`missing peer_avg`: the class average was recomputed for every unit missing the value (N²)."""
+    from targetdsl import measures
+
+    divisions: list[object] = []
+
+    class Counting:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(CONTEXT, name)
+
+        def divide(self, a: Decimal, b: Decimal) -> Decimal:
+            divisions.append((a, b))
+            return CONTEXT.divide(a, b)
+
+    monkeypatch.setattr(measures, "CONTEXT", Counting())
+    policy = targetdsl.parse_policy("""policy "p" { year 2003 status draft }
+class c { 定量 100 }
+category 定量 { indicator m points 10 { input x: number missing peer_avg  score min(points, x) } }
+""")
+    units = [{"id": f"U{i}", "class": "c", "indicators": {"m": {"x": str(i % 10)} if i % 2 else {}}}
+             for i in range(400)]
+    for explain in (True, False):
+        divisions.clear()
+        assessment = policy.evaluate(units, explain=explain)
+        assert assessment.unit("U0").measures[0].earned == Decimal("5.00")  # (1+3+5+7+9) / 5
+        assert len(divisions) == 1
