@@ -166,6 +166,12 @@ class Checker:
                 if statement.name in scope.names or statement.name in lets:
                     self.report("check.duplicate-name", f"`{statement.name}` is declared twice here", statement.span)
                     continue
+                if parent.lookup(statement.name) is not None:
+                    # evaluation would find the let, the checker the constant: `let k = k + 1` never ended
+                    what = "a constant" if statement.name in self.consts else "an input of every unit"
+                    self.report("check.duplicate-name", f"`{statement.name}` is already {what}; a `let` cannot "
+                                "take its name", statement.span, "give the let a name of its own")
+                    continue
                 lets[statement.name] = statement
         scope.lets = lets
         self.expressions.resolve_lets(scope)

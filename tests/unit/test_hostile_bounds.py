@@ -478,3 +478,13 @@ category 定量 { indicator m points 10 { input x: number missing peer_avg  scor
         assessment = policy.evaluate(units, explain=explain)
         assert assessment.unit("U0").measures[0].earned == Decimal("5.00")  # (1+3+5+7+9) / 5
         assert len(divisions) == 1
+
+
+@pytest.mark.parametrize("declaration", ["const k = 2", "input k: number missing default 2"])
+def test_a_let_cannot_take_the_name_of_a_constant_or_unit_input(declaration: str) -> None:
+    """`let k = k + 1` read the constant when checked and itself when evaluated: endless recursion."""
+    text = (f'policy "p" {{ year 2003 status draft }}\n{declaration}\nclass c {{ 定量 100 }}\n'
+            "category 定量 { indicator g points 10 { input x: number\n    let k = k + 1\n"
+            "    score min(points, x * k) } }\n")
+    report = targetdsl.check_text(text)
+    assert [(d.code, d.span.line) for d in report.errors] == [("check.duplicate-name", 5)]
