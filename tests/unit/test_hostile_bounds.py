@@ -81,7 +81,7 @@ class _Counted(tuple):  # type: ignore[type-arg]
 
 def test_each_unit_reads_its_class_logarithmically(monkeypatch: pytest.MonkeyPatch) -> None:
     """rank and rank_asc bisect the sorted values; min, max and mean are read, not recomputed per unit.
-    A quadratic implementation reads N values per unit (16,384 here); bisection about log₂ N."""
+    Scanning the class reads 512 values a unit here (rank and rank_asc over 256); bisecting, about 18."""
     original = ClassValues.of
 
     def counting(values: list[Decimal]) -> ClassValues:
@@ -95,7 +95,7 @@ def test_each_unit_reads_its_class_logarithmically(monkeypatch: pytest.MonkeyPat
         unit["class"] = "a"
     targetdsl.parse_policy(PEERS).evaluate(units, explain=False)
     per_unit = _Counted.reads / len(units)
-    assert 0 < per_unit <= 2 * (math.log2(len(units)) + 2)
+    assert 0 < per_unit <= 4 * (math.log2(len(units)) + 2)  # two bisections a unit, 9 reads each
 
 
 def naive(name: str, own: Decimal, values: list[Decimal]) -> Decimal:
