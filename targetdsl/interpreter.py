@@ -7,8 +7,10 @@ class. Evaluation records notes — caps that applied, the band that
 matched, the interpolation segment — so every number can be explained.
 
 Nothing here loops over policy-controlled structure without bound: the
-checker has rejected cycles and nested class-wide calls, so evaluation of
-an expression visits each node at most once per unit.
+checker has rejected cycles, nested class-wide calls and expressions that
+nest too deeply through their lets and constants (`check.too-deep`), so
+evaluation of an expression visits each node at most once per unit and
+recurses a bounded depth.
 """
 
 from __future__ import annotations
