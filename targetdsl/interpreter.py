@@ -250,9 +250,7 @@ def _call(expr: n.Call, frame: Frame) -> Value:
     if name in ("peer_min", "peer_max", "peer_avg", "peer_count", "rank", "rank_asc", "efficacy",
                 "efficacy_reverse"):
         return _peer_call(expr, frame)
-    args: list[Decimal] = []
-    for argument in expr.args:  # a loop, not a comprehension: one Python frame less a level of nesting
-        args.append(number(argument, frame))
+    args = [number(a, frame) for a in expr.args]
     if name in ("min", "max"):
         result = min(args) if name == "min" else max(args)
         chosen = args.index(result)
