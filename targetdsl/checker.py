@@ -151,6 +151,7 @@ class Checker:
         self.expressions.resolve_lets(const_scope)
         for name, kind in const_scope.names.items():
             scope.names.setdefault(name, kind)
+        scope.depths.update(const_scope.depths)
         return scope
 
     def body_scope(self, body: Iterable[n.Statement], parent: Scope, extra: dict[str, Kind] | None = None) -> Scope:
@@ -164,6 +165,12 @@ class Checker:
             elif isinstance(statement, n.Let):
                 if statement.name in scope.names or statement.name in lets:
                     self.report("check.duplicate-name", f"`{statement.name}` is declared twice here", statement.span)
+                    continue
+                if parent.lookup(statement.name) is not None:
+                    # evaluation would find the let, the checker the constant: `let k = k + 1` never ended
+                    what = "a constant" if statement.name in self.consts else "an input of every unit"
+                    self.report("check.duplicate-name", f"`{statement.name}` is already {what}; a `let` cannot "
+                                "take its name", statement.span, "give the let a name of its own")
                     continue
                 lets[statement.name] = statement
         scope.lets = lets
@@ -321,8 +328,13 @@ class Checker:
             self.check_assessed(measure)
         self.check_unused(scope, [s for s in measure.body if isinstance(s, n.Input)], "input")
 
+    def expect(self, expr: n.Expr, scope: Scope, wanted: Kind, what: str, span: Span) -> None:
+        """A statement's expression: of the kind wanted, and nested within bounds through the names it uses."""
+        if self.expressions.check_nesting(expr, scope, what, span):
+            self.expressions.expect(expr, scope, wanted, what, span)
+
     def check_measure_statement(self, statement: n.Statement, scope: Scope, measure: n.Measure) -> None:
-        expect = self.expressions.expect
+        expect = self.expect
         match statement:
             case n.Score(expr=expr):
                 expect(expr, scope, Kind.NUMBER, "a score", statement.span)
@@ -381,7 +393,7 @@ class Checker:
         self.check_statements(rule.kind, rule.name, rule.body, rule.span)
         self.check_classes_exist(rule.classes, rule.span)
         scope = self.body_scope(rule.body, self.global_scope, RESULT_NAMES.get(rule.kind))
-        expect = self.expressions.expect
+        expect = self.expect
         levels: set[str] = set()
         for statement in rule.body:
             match statement:

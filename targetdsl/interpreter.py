@@ -7,12 +7,15 @@ class. Evaluation records notes — caps that applied, the band that
 matched, the interpolation segment — so every number can be explained.
 
 Nothing here loops over policy-controlled structure without bound: the
-checker has rejected cycles and nested class-wide calls, so evaluation of
-an expression visits each node at most once per unit.
+checker has rejected cycles, nested class-wide calls and expressions that
+nest too deeply through their lets and constants (`check.too-deep`), so
+evaluation of an expression visits each node at most once per unit and
+recurses a bounded depth.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections.abc import Callable
 from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow
@@ -68,7 +71,39 @@ class Failure(Exception):
         self.span = span
 
 
-Peers = Callable[[n.Expr], list[Decimal]]
+@attrs.frozen(slots=True)
+class ClassValues:
+    """One expression's values over a unit's class and the statistics class-wide functions read.
+
+    Built once per expression and class (`of`): the values are summed in class order and sorted
+    once, so each unit's `rank` is a bisection and its min, max and mean are read, not recomputed —
+    a class of N units costs N log N, not N². The arithmetic is the same as computing each per unit.
+    """
+
+    count: int
+    ordered: tuple[Decimal, ...]  # ascending
+    mean: Decimal  # the sum in class order, divided by the count
+    low: Decimal | None  # the first smallest and the first largest in class order: among equal values
+    high: Decimal | None  # (2.0 and 2.00) the same one as min() and max() would pick
+
+    @classmethod
+    def of(cls, values: list[Decimal]) -> ClassValues:
+        if not values:
+            return cls(0, (), ZERO, None, None)
+        mean = CONTEXT.divide(sum(values, ZERO), Decimal(len(values)))
+        return cls(len(values), tuple(sorted(values)), mean, min(values), max(values))
+
+    def above(self, value: Decimal) -> int:
+        """How many values are greater than `value`."""
+        return self.count - bisect.bisect_right(self.ordered, value)
+
+    def below(self, value: Decimal) -> int:
+        """How many values are less than `value`."""
+        return bisect.bisect_left(self.ordered, value)
+
+
+Peers = Callable[[n.Expr], ClassValues]
+EVERY_UNIT = n.Number(ONE)  # the expression `peer_count()` counts: one per unit of the class
 
 
 class Frame:
@@ -252,22 +287,22 @@ def _peer_call(expr: n.Call, frame: Frame) -> Value:
         raise Failure(f"`{expr.function}` needs the unit's class, which is not available here", expr.span)
     name = expr.function
     if name == "peer_count":
-        return Decimal(len(peers(n.Number(ONE))))
+        return Decimal(peers(EVERY_UNIT).count)
     own = number(expr.args[0], frame)
     values = peers(expr.args[0])
-    if not values:
+    low, high = values.low, values.high
+    if low is None or high is None:
         raise Failure(f"no unit in the class has a value for {_describe(expr.args[0])}", expr.span)
-    low, high = min(values), max(values)
     if name == "peer_min":
         result = low
     elif name == "peer_max":
         result = high
     elif name == "peer_avg":
-        result = CONTEXT.divide(sum(values, ZERO), Decimal(len(values)))
+        result = values.mean
     elif name == "rank":
-        result = Decimal(1 + sum(1 for v in values if v > own))
+        result = Decimal(1 + values.above(own))
     elif name == "rank_asc":
-        result = Decimal(1 + sum(1 for v in values if v < own))
+        result = Decimal(1 + values.below(own))
     elif high == low:
         result = HUNDRED  # every unit equal: all at the satisfactory value
     elif name == "efficacy":
@@ -275,7 +310,7 @@ def _peer_call(expr: n.Call, frame: Frame) -> Value:
     else:
         result = 60 + CONTEXT.divide(40 * (high - own), high - low)
     if frame.notes is not None:
-        frame.notes.append(f"{name}: class of {len(values)}, min {show(low)}, max {show(high)} → {show(result)} "
+        frame.notes.append(f"{name}: class of {values.count}, min {show(low)}, max {show(high)} → {show(result)} "
                            f"(line {expr.span.line})")
     return result
 

@@ -39,7 +39,7 @@ from targetdsl.compiler import clamped, interpolated, uses_peers
 from targetdsl.data import Unit, _Marker
 from targetdsl.functions import FUNCTIONS
 from targetdsl.interpreter import ARITHMETIC_ERRORS, Frame
-from targetdsl.numeric import CONTEXT, HUNDRED, MODES, ZERO, quantize
+from targetdsl.numeric import CONTEXT, HUNDRED, MAGNITUDE, MODES, ZERO, plausible, quantize
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
 
 # A unit's cells: per measure, earned (rounded as the policy says), available points, completed, counted.
@@ -140,6 +140,13 @@ def _no_band() -> Any:
     raise Bail("no band matched")
 
 
+def _count(value: Any) -> int:
+    """A tally's count; a value that is no plausible count goes by the reference path, which reports it."""
+    if value.__class__ is not Decimal or not plausible(value):
+        raise Bail("count")
+    return int(value)
+
+
 def _constant(frames: Mapping[str, Frame], unit: str, name: str, span: Any) -> Any:
     value = frames[unit].lookup(name, span)
     if type(value) is _Marker:
@@ -148,8 +155,8 @@ def _constant(frames: Mapping[str, Frame], unit: str, name: str, span: Any) -> A
 
 
 HELPERS: dict[str, Any] = {
-    "BAIL": Bail, "MARKER": _Marker, "ZERO": ZERO, "DECIMAL": Decimal, "MIN": min, "MAX": max, "ABS": abs, "INT": int,
-    "CLAMP": clamped, "NO_BAND": _no_band, "INTERP": interpolated, "CONST": _constant,
+    "BAIL": Bail, "MARKER": _Marker, "ZERO": ZERO, "DECIMAL": Decimal, "MIN": min, "MAX": max, "ABS": abs,
+    "INT": _count, "CLAMP": clamped, "NO_BAND": _no_band, "INTERP": interpolated, "CONST": _constant,
     "ROUND": lambda x, places: quantize(x, int(places), "half_up"),
     "FLOOR": lambda x: x.to_integral_value(rounding="ROUND_FLOOR"),
     "CEIL": lambda x: x.to_integral_value(rounding="ROUND_CEILING"),
@@ -236,13 +243,16 @@ class _Writer:
         return lines
 
     def rounded(self, index: int) -> list[str]:
+        """The score's plausibility check (as `MeasureScorer.round_indicator`), then its rounding."""
+        bound = Decimal(1).scaleb(MAGNITUDE + 1)
+        lines = [f"if not {self.constant(-bound)} < e{index} < {self.constant(bound)}: raise BAIL"]
         rounding = self.schema.rounding
         if "indicator" not in rounding.stages:
-            return []
+            return lines
         exponent = self.constant(Decimal(1).scaleb(-rounding.places))
         mode = self.constant(MODES[rounding.mode])
         context = self.constant(CONTEXT)
-        return [f"e{index} = e{index}.quantize({exponent}, rounding={mode}, context={context})"]
+        return [*lines, f"e{index} = e{index}.quantize({exponent}, rounding={mode}, context={context})"]
 
     def unit_name(self, name: str) -> str:
         """A unit input or constant, read once per unit."""

@@ -19,8 +19,17 @@ from targetdsl import cover
 from targetdsl import nodes as n
 from targetdsl.compiler import Compiler, Uncompilable, uses_peers
 from targetdsl.data import NOT_APPLICABLE, PEER_AVERAGE, GivenScore, Item, MeasureData, Unit, Value
-from targetdsl.interpreter import Failure, Frame, NeedsPeerAverage, NotApplicable, condition, evaluate, number
-from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, quantize, show, text
+from targetdsl.interpreter import (
+    ClassValues,
+    Failure,
+    Frame,
+    NeedsPeerAverage,
+    NotApplicable,
+    condition,
+    evaluate,
+    number,
+)
+from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, plausible, quantize, show, text
 from targetdsl.results import NO_STEP, ItemResult, MeasureResult, Step
 from targetdsl.schema import InputSpec, MeasureSpec
 from targetdsl.source import NO_SPAN, Span
@@ -63,7 +72,7 @@ class MeasureScorer:
         self.rounding = rounding
         self.fail = fail
         self.frames: dict[str, Frame] = {}
-        self._peer_cache: dict[int, list[Decimal]] = {}
+        self._peer_cache: dict[int, ClassValues] = {}
         self.where: Callable[[Span], str] = str
         self.explain = True
         self.fast: FastMeasure | None = None
@@ -103,7 +112,8 @@ class MeasureScorer:
             return CONTEXT.multiply(value, self.fraction)
         return value
 
-    def peers(self, expr: n.Expr) -> list[Decimal]:
+    def peers(self, expr: n.Expr) -> ClassValues:
+        """`expr`'s values over the class, evaluated, summed and sorted once per expression."""
         key = id(expr)
         if key not in self._peer_cache:
             values: list[Decimal] = []
@@ -114,7 +124,7 @@ class MeasureScorer:
                     continue
                 if isinstance(value, Decimal):
                     values.append(value)
-            self._peer_cache[key] = values
+            self._peer_cache[key] = ClassValues.of(values)
         return self._peer_cache[key]
 
     # -- scoring
@@ -160,6 +170,9 @@ class MeasureScorer:
             sub_frame = self.frame(unit, data.subitems.get(sub.name, {}), sub.points, sub)
             try:
                 earned = number(sub.score, sub_frame) if sub.score is not None else ZERO
+                if not plausible(earned):
+                    raise Failure(f"sub-item {sub.name}: the score {show(earned)} is outside the range of plausible "
+                                  "values (below 10¹⁶ in size): check this unit's inputs", sub.span)
                 done, total = self.completion(sub, sub_frame)
             except NotApplicable:
                 children.append(Step(sub.label or sub.name, "not applicable", self.where(sub.span)))
@@ -268,29 +281,37 @@ class MeasureScorer:
         if spec.tally is not None:
             done = number(spec.tally.done, frame)
             total = number(spec.tally.total, frame)
-            return int(done), int(total)
+            return count(done, spec.tally.span), count(total, spec.tally.span)
         if spec.completed is not None:
             return (1 if condition(spec.completed, frame) else 0), 1
         return 0, 0
 
     def round_indicator(self, value: Decimal) -> Decimal:
+        """A measure's score, rounded where the policy says; refused when it is not below 10¹⁶ in size, as
+        no value in data or policies is (a mistyped target of 0.000000000000001, say): the sums and roundings
+        after it then stay within the 34 significant digits of the arithmetic."""
+        if not plausible(value):
+            raise Failure(f"the score {show(value)} is outside the range of plausible values (below 10¹⁶ in size): "
+                          "check this unit's inputs", self.spec.span)
         if "indicator" in self.rounding.stages:
             return quantize(value, self.rounding.places, self.rounding.mode)
         return value
 
     def fill_peer_averages(self, scored: dict[str, Scored]) -> None:
+        """Units whose `missing peer_avg` input was missing score the class average: computed once."""
+        pending = [outcome for outcome in scored.values() if outcome.pending_peer]
+        if not pending:
+            return
         have = [s.earned for s in scored.values() if s.earned is not None and not s.pending_peer]
-        for outcome in scored.values():
-            if not outcome.pending_peer:
-                continue
-            if not have:
-                outcome.pending_peer = False
+        average = CONTEXT.divide(sum(have, ZERO), Decimal(len(have))) if have else None
+        earned = self.round_indicator(average) if average is not None else None  # the mean of plausible values
+        for outcome in pending:
+            outcome.pending_peer = False
+            if average is None:
                 outcome.available = ZERO
                 outcome.notes.append("no unit in the class has a value: not applicable")
                 continue
-            average = CONTEXT.divide(sum(have, ZERO), Decimal(len(have)))
-            outcome.earned = self.round_indicator(average)
-            outcome.pending_peer = False
+            outcome.earned = earned
             outcome.notes.append(f"class average of {len(have)} units: {text(average)}")
 
     # -- results
@@ -342,6 +363,7 @@ class FastMeasure:
     score_closure: Any
     completed: Any
     tally: tuple[Any, Any] | None
+    tally_span: Span = NO_SPAN
 
     @staticmethod
     def build(spec: MeasureSpec) -> FastMeasure | None:
@@ -360,6 +382,7 @@ class FastMeasure:
                 compiler.compile(spec.score),
                 compiler.compile(spec.completed) if spec.completed is not None else None,
                 (compiler.compile(spec.tally.done), compiler.compile(spec.tally.total)) if spec.tally else None,
+                spec.tally.span if spec.tally else NO_SPAN,
             )
         except Uncompilable:
             return None
@@ -374,14 +397,22 @@ class FastMeasure:
         if self.tally is not None:
             done, total = self.tally[0](env, frame), self.tally[1](env, frame)
             if type(done) is not Decimal or type(total) is not Decimal:
-                raise Failure("expected a number in `tally`", NO_SPAN)
-            return int(done), int(total)
+                raise Failure("expected a number in `tally`", self.tally_span)
+            return count(done, self.tally_span), count(total, self.tally_span)
         if self.completed is not None:
             outcome = self.completed(env, frame)
             if type(outcome) is not bool:
                 raise Failure(f"expected true or false, got {outcome!r}", NO_SPAN)
             return (1 if outcome else 0), 1
         return 0, 0
+
+
+def count(value: Decimal, span: Span) -> int:
+    """A tally's count as a whole number; refused beyond the range of plausible values, where it would
+    make an integer too long to print."""
+    if not plausible(value):
+        raise Failure(f"the count {show(value)} is outside the range of plausible values (below 10¹⁶ in size)", span)
+    return int(value)
 
 
 def _show(value: Value, spec: InputSpec | None = None) -> str:

@@ -3,7 +3,10 @@
 Every score is a `Decimal`. Quotients carry 34 significant digits (IEEE
 decimal128 precision); nothing is rounded except where the policy's
 rounding regime says so, by the mode it names. Division by zero, overflow
-and invalid operations raise instead of producing NaN or infinity.
+and invalid operations raise instead of producing NaN or infinity; the
+evaluators turn them into errors located at the expression. Values in
+data, literals in policies and measure scores are plausible: below 10¹⁶
+in size, so rounding them to the policy's places never runs out of digits.
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ CONTEXT = decimal.Context(
 )
 
 PRECISION = CONTEXT.prec  # significant digits a value in the data may have
+MAGNITUDE = 15  # the largest power of ten in a plausible value: data, policy literals, measure scores
 
 MODES = {
     "half_up": decimal.ROUND_HALF_UP,
     "half_even": decimal.ROUND_HALF_EVEN,
     "down": decimal.ROUND_DOWN,
     "up": decimal.ROUND_UP,
-}
+}  # the policy's words for the decimal module's rounding modes
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -34,9 +38,27 @@ HUNDRED = Decimal(100)
 
 
 def quantize(value: Decimal, places: int, mode: str = "half_up") -> Decimal:
-    """`value` rounded to `places` decimals by the named mode (四舍五入 = half_up)."""
+    """`value` rounded to `places` decimals by the named mode (四舍五入 = half_up), exactly.
+
+    A value too large to show `places` decimals within 34 significant digits (10³² at 2 places) has no
+    digits there to round (at most the last one carries): it is rounded with the digits it needs instead
+    of raising. Where such a value is a mistake (a measure's score) the caller refuses it first (`plausible`).
+    """
     exponent = Decimal(1).scaleb(-places)
-    return value.quantize(exponent, rounding=MODES[mode], context=CONTEXT)
+    rounding = MODES[mode]
+    try:
+        return value.quantize(exponent, rounding=rounding, context=CONTEXT)
+    except decimal.InvalidOperation:
+        if not value.is_finite():
+            raise
+    wide = CONTEXT.copy()
+    wide.prec = value.adjusted() + places + 2
+    return value.quantize(exponent, rounding=rounding, context=wide)
+
+
+def plausible(value: Decimal) -> bool:
+    """Whether `value` is smaller than 10¹⁶ in size, as every value in data and policies is."""
+    return not value or value.adjusted() <= MAGNITUDE
 
 
 def whole(value: Decimal, mode: str) -> int:
@@ -60,9 +82,12 @@ def text(value: Decimal) -> str:
 
 
 def show(value: Decimal, places: int = 6) -> str:
-    """A decimal for people: exact when short, else cut to `places` decimals with an ellipsis."""
+    """A decimal for people: exact when short, else cut to `places` decimals with an ellipsis; a number
+    with more whole digits than the arithmetic carries in exponent notation (1E+7680), exact and short."""
+    if value and value.adjusted() >= PRECISION:
+        return str(value.normalize(CONTEXT))
     exact = text(value)
     decimals = exact.partition(".")[2]
     if len(decimals) <= places:
         return exact
-    return format(value.quantize(Decimal(1).scaleb(-places), rounding=decimal.ROUND_DOWN), "f") + "…"
+    return format(quantize(value, places, "down"), "f") + "…"

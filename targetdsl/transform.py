@@ -18,6 +18,7 @@ import attrs
 from lark import Token, Transformer
 
 from targetdsl import nodes as n
+from targetdsl.numeric import MAGNITUDE, PRECISION
 from targetdsl.source import NO_SPAN, Span
 
 current_file: contextvars.ContextVar[str] = contextvars.ContextVar("current_file", default="<policy>")
@@ -124,9 +125,19 @@ def unquote(token: Token) -> str:
     return "".join(out)
 
 
+PLAUSIBLE = "numbers in a policy lie between 10⁻¹⁵ and 10¹⁶ and have at most 34 significant digits"
+
+
 def _decimal(token: Token) -> Decimal:
+    """The number a literal denotes; within the range data values may take, so that nothing in a policy
+    needs more digits than the arithmetic carries (34) or more than Python turns into an integer."""
     text = str(token).rstrip("%").removesuffix("pp")
-    return Decimal(text)
+    if len(text) > 64:  # no plausible literal is longer; also keeps the digits out of the message
+        raise LiteralError(f"`{text[:20]}…` ({len(text)} characters) is not a plausible number", token, PLAUSIBLE)
+    value = Decimal(text)
+    if value and not -MAGNITUDE <= value.adjusted() <= MAGNITUDE or len(value.as_tuple().digits) > PRECISION:
+        raise LiteralError(f"`{text}` is outside the range of plausible values", token, PLAUSIBLE)
+    return value
 
 
 def _date(token: Token) -> datetime.date:
@@ -139,7 +150,7 @@ def _date(token: Token) -> datetime.date:
 def _integer(token: Token) -> int:
     if "." in str(token):
         raise LiteralError(f"expected a whole number, found `{token}`", token)
-    return int(str(token))
+    return int(_decimal(token))
 
 
 def _names(children: list[Any]) -> tuple[str, ...]:

@@ -48,6 +48,13 @@ INPUT_KINDS = {
 
 NUMERIC = {Kind.NUMBER, Kind.LITERAL, Kind.PERCENT}
 
+# Levels an expression may nest, counting each let or constant it uses as one level more than the
+# expression it names. Every later stage (evaluation, explanation, the fast paths) recurses this deep, at
+# most five Python frames a level: 128 keeps them well inside Python's default limit of 1,000 frames, and a
+# chain of 50 steps `let a2 = a1 + 1` nests 100.
+MAX_NESTING = 128
+MAX_PLACES = 15  # decimal places `round` may keep: as many as a value in the data may have
+
 
 @attrs.define
 class Scope:
@@ -57,6 +64,7 @@ class Scope:
     lets: dict[str, n.Let] = attrs.field(factory=dict)
     parent: Scope | None = None
     used: set[str] = attrs.field(factory=set)
+    depths: dict[str, int] = attrs.field(factory=dict)  # how deeply each let nests, through the names it uses
     _resolving: list[str] = attrs.field(factory=list)
 
     def lookup(self, name: str) -> tuple[Kind, Scope] | None:
@@ -66,6 +74,17 @@ class Scope:
                 return scope.names[name], scope
             scope = scope.parent
         return None
+
+    def depth(self, name: str) -> int:
+        """How deeply the let or constant `name` nests (0 for an input or an unknown name)."""
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.depths:
+                return scope.depths[name]
+            if name in scope.names or name in scope.lets:
+                return 0
+            scope = scope.parent
+        return 0
 
     def visible(self) -> Iterator[str]:
         scope: Scope | None = self
@@ -86,9 +105,55 @@ class ExpressionChecker:
         self.diagnostics = diagnostics
 
     def resolve_lets(self, scope: Scope) -> None:
-        """Give every let in `scope` a kind, in dependency order, reporting cycles."""
+        """Give every let in `scope` a kind, in dependency order, reporting cycles and chains nested too deeply."""
+        self._measure_lets(scope)
         for name in list(scope.lets):
             self._resolve_let(scope, name)
+
+    def _measure_lets(self, scope: Scope) -> None:
+        """Record how deeply each let nests, depth first without recursion. A let beyond MAX_NESTING is
+        reported once (where the chain first goes too deep) and takes no further part, so that no later
+        stage recurses through it. A name that closes a cycle counts 0 here; the cycle is reported later."""
+        uses = {name: nesting(let.expr) for name, let in scope.lets.items()}
+        depths = scope.depths
+        for root in scope.lets:
+            if root in depths:
+                continue
+            path, on_path, cursor = [root], {root}, {root: 0}
+            while path:
+                name = path[-1]
+                names = uses[name][1]
+                i = cursor[name]
+                while i < len(names) and (names[i][0] not in scope.lets or names[i][0] in depths
+                                          or names[i][0] in on_path):
+                    i += 1
+                cursor[name] = i + 1
+                if i < len(names):
+                    following = names[i][0]
+                    path.append(following)
+                    on_path.add(following)
+                    cursor[following] = 0
+                    continue
+                path.pop()
+                on_path.discard(name)
+                own = uses[name][0]
+                depth = max([own] + [level + (depths.get(used, 0) if used in scope.lets else scope.depth(used))
+                                     for used, level in names])
+                depths[name] = depth
+                if depth > MAX_NESTING:
+                    scope.names[name] = Kind.ERROR
+                    if not any(depths.get(used, 0) > MAX_NESTING for used, _ in names if used in scope.lets):
+                        self.diagnostics.append(too_deep(name, depth, scope.lets[name].span))
+
+    def check_nesting(self, expr: n.Expr, scope: Scope, what: str, span: Span) -> bool:
+        """Whether `expr` nests within MAX_NESTING counting the lets and constants it uses; else reported
+        (unless a let it uses was already reported)."""
+        own, names = nesting(expr)
+        depth = max([own] + [level + scope.depth(used) for used, level in names])
+        if depth > MAX_NESTING and all(scope.depth(used) <= MAX_NESTING for used, _ in names):
+            self.diagnostics.append(too_deep(what, depth, _span(expr, span)))
+            return False
+        return depth <= MAX_NESTING
 
     def _resolve_let(self, scope: Scope, name: str) -> Kind:
         if name in scope.names:
@@ -216,7 +281,7 @@ class ExpressionChecker:
             return Kind.ERROR
         if function.peer:
             for arg in expr.args:
-                inner = _peer_call(arg, scope, set())
+                inner = _peer_call(arg, scope)
                 if inner is not None:
                     self.diagnostics.append(
                         error("check.nested-peer", f"`{inner.function}` inside `{expr.function}`: a class-wide "
@@ -237,6 +302,11 @@ class ExpressionChecker:
             places = expr.args[1]
             if not (isinstance(places, n.Number) and places.unit == "" and places.value == places.value.to_integral()):
                 self._mismatch(places, "the places of `round` must be a whole number such as 2")
+                return Kind.ERROR
+            if places.value > MAX_PLACES:
+                self.diagnostics.append(error("check.bad-value", f"`round` keeps 0 to {MAX_PLACES} decimal places, "
+                                              f"not {places.value}", places.span,
+                                              "values in data have at most 15 decimal places"))
                 return Kind.ERROR
             kinds = kinds[:1]
         if name == "clamp":
@@ -380,22 +450,70 @@ def combine(op: str, a: Kind, b: Kind) -> Kind | None:
     raise ValueError(op)
 
 
-def _peer_call(expr: n.Expr, scope: Scope, seen: set[str]) -> n.Call | None:
-    """A class-wide call inside `expr`, directly or through a `let`."""
-    for inner in walk(expr):
+def _peer_call(expr: n.Expr, scope: Scope) -> n.Call | None:
+    """A class-wide call inside `expr`, directly or through a `let`: the first in reading order, each
+    let searched once (lets that share lets would otherwise be searched exponentially often)."""
+    pending: list[tuple[Iterator[n.Expr], Scope]] = [(walk(expr), scope)]
+    searched: set[int] = set()
+    while pending:
+        nodes, where = pending[-1]
+        inner = next(nodes, None)
+        if inner is None:
+            pending.pop()
+            continue
         if isinstance(inner, n.Call) and inner.function in FUNCTIONS and FUNCTIONS[inner.function].peer:
             return inner
-        if isinstance(inner, n.Name) and inner.name not in seen:
-            owner: Scope | None = scope
+        if isinstance(inner, n.Name):
+            owner: Scope | None = where
             while owner is not None:
                 let = owner.lets.get(inner.name)
                 if let is not None:
-                    found = _peer_call(let.expr, owner, seen | {inner.name})
-                    if found is not None:
-                        return found
+                    if id(let) not in searched:
+                        searched.add(id(let))
+                        pending.append((walk(let.expr), owner))
                     break
                 owner = owner.parent
     return None
+
+
+def too_deep(what: str, depth: int, span: Span) -> Diagnostic:
+    subject = f"`{what}`" if what.isidentifier() else what
+    return error("check.too-deep", f"{subject} nests {depth} levels deep, counting the lets and constants it uses "
+                 f"(at most {MAX_NESTING})", span,
+                 f"compute it in fewer steps: each `let` or constant used counts one level more than its "
+                 f"expression, and a chain of about {MAX_NESTING // 2} steps is the most allowed")
+
+
+def nesting(expr: n.Expr) -> tuple[int, list[tuple[str, int]]]:
+    """How deeply `expr` nests by itself (1 for a leaf), and every name it uses with the level it is at."""
+    deepest = 0
+    names: list[tuple[str, int]] = []
+    pending = [(expr, 1)]
+    while pending:
+        node, level = pending.pop()
+        deepest = max(deepest, level)
+        if isinstance(node, n.Name):
+            names.append((node.name, level))
+        pending.extend((child, level + 1) for child in children(node))
+    return deepest, names
+
+
+def children(expr: n.Expr) -> list[n.Expr]:
+    """The sub-expressions directly inside `expr`."""
+    match expr:
+        case n.Call(args=args):
+            return list(args)
+        case n.Unary(operand=operand):
+            return [operand]
+        case n.Binary(left=left, right=right):
+            return [left, right]
+        case n.Conditional(test=test, then=then, otherwise=otherwise):
+            return [test, then, otherwise]
+        case n.Bands(subject=subject, arms=arms):
+            return [subject, *(e for arm in arms for e in (arm.bound, arm.value) if e is not None)]
+        case n.Interpolate(subject=subject, anchors=anchors):
+            return [subject, *(e for anchor in anchors for e in (anchor.at, anchor.value))]
+    return []
 
 
 def walk(expr: n.Expr) -> Iterator[n.Expr]:
