@@ -141,8 +141,9 @@ def _no_band() -> Any:
 
 
 def _count(value: Any) -> int:
-    """A tally's count; a value that is no plausible count goes by the reference path, which reports it."""
-    if value.__class__ is not Decimal or not plausible(value):
+    """A tally's count; a value that is no plausible count (not whole, negative, too large) goes by the
+    reference path, which reports it."""
+    if value.__class__ is not Decimal or not plausible(value) or value < 0 or value != value.to_integral_value():
         raise Bail("count")
     return int(value)
 
@@ -218,6 +219,8 @@ class _Writer:
         lines.append(f"p{index} = {self.constant(spec.points)}")
         lines.append(f"d{index} = {done}")
         lines.append(f"t{index} = {total}")
+        if spec.tally is not None:
+            lines.append(f"if d{index} > t{index}: raise BAIL")  # more done than there are: the reference reports it
         return lines
 
     def veto(self, rule: RuleSpec, index: int) -> list[str]:

@@ -279,9 +279,7 @@ class MeasureScorer:
 
     def completion(self, spec: MeasureSpec, frame: Frame) -> tuple[int, int]:
         if spec.tally is not None:
-            done = number(spec.tally.done, frame)
-            total = number(spec.tally.total, frame)
-            return count(done, spec.tally.span), count(total, spec.tally.span)
+            return tallied(number(spec.tally.done, frame), number(spec.tally.total, frame), spec.tally.span)
         if spec.completed is not None:
             return (1 if condition(spec.completed, frame) else 0), 1
         return 0, 0
@@ -398,7 +396,7 @@ class FastMeasure:
             done, total = self.tally[0](env, frame), self.tally[1](env, frame)
             if type(done) is not Decimal or type(total) is not Decimal:
                 raise Failure("expected a number in `tally`", self.tally_span)
-            return count(done, self.tally_span), count(total, self.tally_span)
+            return tallied(done, total, self.tally_span)
         if self.completed is not None:
             outcome = self.completed(env, frame)
             if type(outcome) is not bool:
@@ -407,12 +405,19 @@ class FastMeasure:
         return 0, 0
 
 
-def count(value: Decimal, span: Span) -> int:
-    """A tally's count as a whole number; refused beyond the range of plausible values, where it would
-    make an integer too long to print."""
-    if not plausible(value):
-        raise Failure(f"the count {show(value)} is outside the range of plausible values (below 10¹⁶ in size)", span)
-    return int(value)
+def tallied(done: Decimal, total: Decimal, span: Span) -> tuple[int, int]:
+    """A tally's counts: whole numbers of items, at least 0, done at most total — never truncated (2.5
+    items done is a mistake in the data or the policy, not 2) and never beyond the range of plausible
+    values, where an integer would be too long to print."""
+    for value in (done, total):
+        if not plausible(value):
+            raise Failure(f"the count {show(value)} is outside the range of plausible values (below 10¹⁶ in size)",
+                          span)
+        if value < 0 or value != value.to_integral_value():
+            raise Failure(f"a tally counts whole items, at least 0; got {show(value)}", span)
+    if done > total:
+        raise Failure(f"a tally cannot count more items done ({show(done)}) than there are ({show(total)})", span)
+    return int(done), int(total)
 
 
 def _show(value: Value, spec: InputSpec | None = None) -> str:

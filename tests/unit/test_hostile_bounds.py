@@ -398,7 +398,7 @@ def kernel_and_unit(text: str, data: dict[str, Any]) -> tuple[Any, Any, dict[str
     ("", TINY_TARGET),  # a score beyond plausible values
     ("", {"target": "0", "actual": "1"}),  # division by zero
     ("", {"target": "0", "actual": "0"}),  # 0 / 0, an invalid operation
-    ("    tally actual * actual * actual of 1\n", {"target": "1000000000000000", "actual": "1000000000000000"}),
+    ("    tally 1 of actual * actual * actual\n", {"target": "1000000000000000", "actual": "1000000000000000"}),
 ])
 def test_the_kernel_hands_arithmetic_surprises_back_as_declared(extra: str, data: dict[str, str]) -> None:
     """The kernel signals `Bail` (the unit goes by the reference path, which reports the located error),
@@ -500,3 +500,22 @@ def test_a_let_cannot_take_the_name_of_a_constant_or_unit_input(declaration: str
             "    score min(points, x * k) } }\n")
     report = targetdsl.check_text(text)
     assert [(d.code, d.span.line) for d in report.errors] == [("check.duplicate-name", 5)]
+
+
+@pytest.mark.parametrize("explain", [True, False])
+@pytest.mark.parametrize(("done", "total", "message"), [
+    ("2.5", "4", "a tally counts whole items, at least 0; got 2.5"),
+    ("-1", "4", "a tally counts whole items, at least 0; got -1"),
+    ("3", "2.5", "a tally counts whole items, at least 0; got 2.5"),
+    ("5", "4", "a tally cannot count more items done (5) than there are (4)"),
+])
+def test_a_tally_is_never_truncated(explain: bool, done: str, total: str, message: str) -> None:
+    """`tally 2.5 of 4` was read as 2 of 4 with exit 0; 5 of 4 as 125 % complete."""
+    text = ('policy "p" { year 2003 status draft }\nclass c { 定量 100 }\ncategory 定量 {\n'
+            "  indicator g points 10 {\n    input d: number\n    input t: number\n    score points\n"
+            "    tally d of t\n  }\n}\n")
+    units = [{"id": "A", "class": "c", "indicators": {"g": {"d": done, "t": total}}},
+             {"id": "B", "class": "c", "indicators": {"g": {"d": "1", "t": "4"}}}]
+    with pytest.raises(targetdsl.EvaluationError) as caught:
+        targetdsl.parse_policy(text).evaluate(units, explain=explain)
+    assert [(p.unit, p.message) for p in caught.value.problems] == [("A", message)]
