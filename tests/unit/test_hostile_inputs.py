@@ -251,3 +251,251 @@ def test_test_files_and_ledgers_refuse_bombs(tmp_path: Path, policy: targetdsl.P
     ledger = write(tmp_path, "ledger.yaml", bomb("carry_over"))
     with pytest.raises(targetdsl.DataError, match="aliases"):
         policy.evaluate([], carried_in=ledger)
+
+
+# ------------------------------------------------------------------ CSV
+
+
+def test_csv_row_with_more_cells_than_the_header(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    """`1,000` unquoted made five cells of four: D01 scored on shifted columns."""
+    path = write(tmp_path, "units.csv", "id,class,gdp.target,gdp.actual,增速.target,增速.actual\n"
+                                        "D01,县区,1,000,920,5,6\nD02,县区,100,92,5,6\n")
+    (problem,) = refused(policy, path)
+    assert (problem.code, problem.field) == ("data.bad-row", "line 2, cell 7")
+    # trailing empty cells (a comma at the end of every line) are no value
+    path.write_text("id,class,gdp.target,gdp.actual,增速.target,增速.actual\nD01,县区,100,92,5,6,,\n", encoding="utf-8")
+    assert policy.evaluate(path).units[0].total == 96
+
+
+def test_csv_columns_inside_one_another(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    path = write(tmp_path, "units.csv", "id,class,gdp.target,gdp.actual,gdp.actual.y,增速.target,增速.actual\n"
+                                        "D01,县区,100,92,5,5,6\n")
+    (problem,) = refused(policy, path)
+    assert problem.code == "data.bad-header" and "`gdp.actual`" in problem.message
+    assert "`gdp.actual.y`" in problem.message
+
+
+@pytest.mark.parametrize(("columns", "named"), [
+    ("gdp.target,indicators.gdp.target", "same value"),
+    ("gdp..target", "between dots"),
+    ("gdp.01.target", "between dots"),
+])
+def test_csv_columns_that_would_hold_one_value(tmp_path: Path, policy: targetdsl.Policy, columns: str,
+                                               named: str) -> None:
+    path = write(tmp_path, "units.csv", f"id,class,{columns}\nD01,县区,1,2\n")
+    problems = refused(policy, path)
+    assert any(p.code == "data.bad-header" and named in p.message for p in problems)
+
+
+def test_csv_footer_rows_are_not_units(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    path = write(tmp_path, "units.csv", "id,class,gdp.target,gdp.actual,增速.target,增速.actual\n"
+                                        "D01,县区,100,92,5,6\n,,,,,\n\n合计,,100,92,,\n填表人：张三,,,,,\n"
+                                        ",,200,184,,\n")
+    problems = refused(policy, path)
+    assert [(p.code, p.field) for p in problems] == [
+        ("data.not-a-unit", "line 5, column `id`"), ("data.not-a-unit", "line 6, column `id`"),
+        ("data.not-a-unit", "line 7, column `id`")]
+    # blank rows alone are skipped
+    path.write_text("id,class,gdp.target,gdp.actual,增速.target,增速.actual\n\n,,,,,\nD01,县区,100,92,5,6\n,,\n",
+                    encoding="utf-8")
+    assert [u.id for u in policy.evaluate(path).units] == ["D01"]
+
+
+def test_csv_value_under_no_header(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    path = write(tmp_path, "units.csv", "id,class,,gdp.target,gdp.actual,增速.target,增速.actual\n"
+                                        "D01,县区,7,100,92,5,6\n")
+    (problem,) = refused(policy, path)
+    assert (problem.code, problem.field) == ("data.no-column", "line 2, cell 3")
+
+
+def test_csv_field_over_the_csv_module_limit(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    path = write(tmp_path, "units.csv", "id,class,gdp.target\nD01,县区,\"" + "9" * 200_000 + "\"\n")
+    (problem,) = refused(policy, path)
+    assert (problem.code, problem.field) == ("data.bad-row", "line 2")
+
+
+def test_csv_problems_in_a_streamed_file(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    path = write(tmp_path, "units.csv", "id,class,gdp.target,gdp.actual,增速.target,增速.actual\n"
+                                        "D01,县区,1,000,920,5,6\n合计,,100,92,,\n")
+    with pytest.raises(targetdsl.DataError) as caught:
+        list(policy.stream(path))
+    assert [p.code for p in caught.value.problems] == ["data.bad-row", "data.not-a-unit"]
+
+
+# ------------------------------------------------------------------ Excel
+
+HEADER = ["id", "gdp.target", "gdp.actual", "增速.target", "增速.actual"]
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELATIONS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def cell(reference: str, value: object, style: int = 0) -> str:
+    """A cell as Excel writes it: text in the shared strings, numbers as their shortest text."""
+    if isinstance(value, str):
+        return f'<c r="{reference}" t="s"><v>{STRINGS.setdefault(value, len(STRINGS))}</v></c>'
+    return f'<c r="{reference}" s="{style}"><v>{value}</v></c>'
+
+
+STRINGS: dict[str, int] = {}
+
+
+def sheet_xml(rows: list[list[object]], *, dimension: str = "A1", styles: dict[str, int] | None = None) -> str:
+    """Rows from A1 (None: no cell); `styles` gives a cell's style by reference (1 = 0.0%, 2 = a date)."""
+    lines = []
+    for number, row in enumerate(rows, start=1):
+        cells = []
+        for index, value in enumerate(row):
+            reference = f"{chr(65 + index)}{number}"
+            if value is not None:
+                cells.append(cell(reference, value, (styles or {}).get(reference, 0)))
+        lines.append(f'<row r="{number}">{"".join(cells)}</row>')
+    return (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><dimension ref="{dimension}"/>'
+            f'<sheetData>{"".join(lines)}</sheetData></worksheet>')
+
+
+def excel(path: Path, sheets: dict[str, str], *, states: dict[str, str] | None = None) -> Path:
+    """A workbook made the way Excel makes one (shared strings, a styles part), from sheet XML."""
+    import zipfile
+
+    entries = "".join(f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"'
+                      + (f' state="{(states or {})[name]}"' if name in (states or {}) else "") + "/>"
+                      for i, name in enumerate(sheets, start=1))
+    relations = "".join(f'<Relationship Id="rId{i}" Type="{RELATIONS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                        for i in range(1, len(sheets) + 1))
+    strings = "".join(f"<si><t>{text}</t></si>" for text in STRINGS)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{MAIN}" xmlns:r="{RELATIONS}"><sheets>{entries}'
+                                            "</sheets></workbook>")
+        archive.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/'
+                                                       f'package/2006/relationships">{relations}</Relationships>')
+        archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{MAIN}">{strings}</sst>')
+        archive.writestr("xl/styles.xml", f'<styleSheet xmlns="{MAIN}"><numFmts count="1"><numFmt numFmtId="164" '
+                                          'formatCode="0.0%"/></numFmts><cellXfs count="3"><xf numFmtId="0"/>'
+                                          '<xf numFmtId="164"/><xf numFmtId="14"/></cellXfs></styleSheet>')
+        for i, text in enumerate(sheets.values(), start=1):
+            archive.writestr(f"xl/worksheets/sheet{i}.xml", text)
+    return path
+
+
+def test_excel_percent_cell_where_the_input_is_a_percentage(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    """`11.5%` typed in Excel is stored 0.115: it was read as 0.115 %, and the unit scored 0."""
+    rows: list[list[object]] = [HEADER, ["A", 100, 100, 0.115, 0.116]]
+    path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows, styles={"D2": 1, "E2": 1})})
+    unit = policy.load_units(path)[0]
+    assert unit.measures["增速"].values["target"] == Decimal("0.115")  # 11.5 %, as a fraction
+    assert policy.evaluate(path).units[0].total == 100
+
+
+def test_excel_percent_cell_elsewhere_is_refused_with_what_to_type(tmp_path: Path,
+                                                                    policy: targetdsl.Policy) -> None:
+    rows: list[list[object]] = [HEADER, ["A", 100, 0.92, 5, 6]]
+    path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows, styles={"C2": 1})})
+    (problem,) = refused(policy, path)
+    assert (problem.code, problem.unit, problem.field) == ("data.percent-cell", "A", "indicators.gdp.actual")
+    assert "92%" in problem.message and "0.92" in problem.message
+
+
+def test_excel_numbers_as_excel_shows_them(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    """The double 99.999999999999986 is shown as 100 by Excel: the item is completed."""
+    rows: list[list[object]] = [HEADER, ["A", 100, "99.999999999999986", 5, 6], ["B", 0.3, 0.30000000000000004, 5, 6]]
+    text = sheet_xml(rows).replace('t="s"><v>' + str(STRINGS["99.999999999999986"]) + "</v>",
+                                   "><v>99.999999999999986</v>")
+    path = excel(tmp_path / "units.xlsx", {"县区": text})
+    units = {u.id: u for u in policy.load_units(path)}
+    assert units["A"].measures["gdp"].values["actual"] == 100
+    assert units["B"].measures["gdp"].values["actual"] == Decimal("0.3")
+
+
+def test_excel_dimension_that_lies(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    """Some exporters write `<dimension ref="A1"/>`: read-only openpyxl then saw one cell, 0 units."""
+    rows: list[list[object]] = [HEADER, ["A", 100, 90, 5, 6], ["B", 100, 80, 5, 4]]
+    path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows, dimension="A1")})
+    assert [(u.id, u.total) for u in policy.evaluate(path).units] == [("A", 95), ("B", 40)]
+
+
+def test_excel_class_sheet_without_its_header_row(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    """Row 1 (the field paths) deleted: the whole sheet was skipped, exit 0, nine counties gone."""
+    rows: list[list[object]] = [["单位编号", "生产总值目标", "生产总值完成", "增速目标", "增速完成"],
+                                ["A", 100, 90, 5, 6]]
+    path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows)})
+    (problem,) = refused(policy, path)
+    assert (problem.code, problem.field) == ("data.no-header", "sheet 县区, row 1")
+    path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml([["A", 100, 90, 5, 6], ["B", 100, 90, 5, 6]])})
+    (problem,) = refused(policy, path)
+    assert (problem.code, problem.field) == ("data.no-header", "sheet 县区")
+
+
+def test_excel_instructions_sheet_is_skipped(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    rows: list[list[object]] = [HEADER, ["A", 100, 90, 5, 6]]
+    path = excel(tmp_path / "units.xlsx", {"填表说明 instructions": sheet_xml([["每个单位一行"]]),
+                                           "县区": sheet_xml(rows)})
+    assert [u.id for u in policy.evaluate(path).units] == ["A"]
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_excel_hidden_sheet_with_units_is_refused(tmp_path: Path, policy: targetdsl.Policy, state: str) -> None:
+    rows: list[list[object]] = [HEADER, ["A", 100, 90, 5, 6]]
+    path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows), "旧": sheet_xml([HEADER, ["Z", 1, 1, 1, 1]]),
+                                           "lists": sheet_xml([["是"], ["否"]])},
+                 states={"旧": state, "lists": "hidden"})
+    (problem,) = refused(policy, path)  # the hidden list of choices holds no units: no problem
+    assert (problem.code, problem.field) == ("data.hidden-sheet", "sheet 旧")
+    assert state in problem.message
+
+
+def test_excel_footer_rows(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    rows: list[list[object]] = [HEADER, ["A", 100, 90, 5, 6], [], [None, None, None], ["合计", 100, 90],
+                                ["填表人：张三"], [None, 200, 180]]
+    path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows)})
+    problems = refused(policy, path)
+    assert [(p.code, p.field) for p in problems] == [("data.not-a-unit", f"sheet 县区, cell A{row}")
+                                                     for row in (5, 6, 7)]
+
+
+def test_excel_value_far_away_does_not_spin(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    rows: list[list[object]] = [HEADER, ["A", 100, 90, 5, 6]]
+    text = sheet_xml(rows, dimension="A1:XFD1048576").replace(
+        "</sheetData>", '<row r="1048576"><c r="XFD1048576"><v>7777</v></c></row></sheetData>')
+    path = excel(tmp_path / "units.xlsx", {"县区": text})
+    started = time.perf_counter()
+    problems = refused(policy, path)
+    assert time.perf_counter() - started < 2
+    assert [(p.code, p.field) for p in problems] == [("data.no-column", "sheet 县区, cell XFD1048576")]
+    # a formatted but empty cell out there is nothing
+    path = excel(tmp_path / "units.xlsx", {"县区": text.replace("<v>7777</v>", "")})
+    assert [u.id for u in policy.evaluate(path).units] == ["A"]
+
+
+def test_excel_inflating_beyond_the_limit_is_refused(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    """The 413 KB workbook that inflates to 1.25 GB, in small: a sheet part beyond the limit."""
+    from targetdsl import sheets
+
+    rows: list[list[object]] = [HEADER, ["A", 100, 90, 5, 6]]
+    padding = "<row r=\"3\"/>" * (sheets.MAX_INFLATED // 12 + 1)
+    path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows).replace("</sheetData>", padding + "</sheetData>")})
+    assert path.stat().st_size < 2_000_000
+    started = time.perf_counter()
+    (problem,) = refused(policy, path)
+    assert time.perf_counter() - started < 2
+    assert problem.code == "data.bad-workbook" and "inflates" in problem.message
+
+
+@pytest.mark.parametrize(("damage", "code", "field"), [
+    (lambda t: t.replace("</sheetData>", "<row>"), "data.bad-workbook", None),                # malformed XML
+    (lambda t: t.replace("<v>90</v>", "<v>NaN</v>"), "data.bad-cell", "sheet 县区, cell C2"),
+    (lambda t: t.replace("<v>90</v>", "<v>1e999</v>"), "data.bad-cell", "sheet 县区, cell C2"),
+    (lambda t: t.replace("<v>90</v>", "<v>ninety</v>"), "data.bad-cell", "sheet 县区, cell C2"),
+    (lambda t: t.replace('r="C2"', 'r="C2x"'), "data.bad-workbook", None),
+    (lambda t: '<!DOCTYPE w [<!ENTITY a "aaaa">]>' + t.split("?>", 1)[1], "data.bad-workbook", None),
+])
+def test_excel_damaged_sheets(tmp_path: Path, policy: targetdsl.Policy, damage: object, code: str,
+                              field: str | None) -> None:
+    rows: list[list[object]] = [HEADER, ["A", 100, 90, 5, 6]]
+    path = excel(tmp_path / "units.xlsx", {"县区": damage(sheet_xml(rows))})  # type: ignore[operator]
+    problems = refused(policy, path)
+    assert (problems[0].code, problems[0].field) == (code, field)
+
+
+def test_not_a_workbook(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    (problem,) = refused(policy, write(tmp_path, "units.xlsx", "id,class\nA,县区\n"))
+    assert problem.code == "data.bad-workbook"
