@@ -1,9 +1,12 @@
 """Reading unit data files: YAML, JSON, CSV and Excel → the raw document.
 
 Numbers are read from their text as exact decimals, never through binary
-floats. Hostile files end in a `DataError` naming the file: too large,
-not UTF-8, invalid syntax, YAML aliases beyond a small limit, nesting too
-deep to be unit data. What the document means is checked by `data.py`.
+floats, and YAML scalars as YAML 1.2 reads them (the text typed: no octal,
+no base 60, no `NO` for false). Hostile files end in a `DataError` naming
+the file and, where there is one, the line: too large, not UTF-8, invalid
+syntax, a key written twice, YAML aliases that expand beyond a bound,
+half a character, nesting too deep to be unit data. What the document
+means is checked by `data.py`; spreadsheets are read by `tabular.py`.
 """
 
 from __future__ import annotations

@@ -209,6 +209,12 @@ def header_columns(file: str, header: list[str], *, default_class: str | None = 
     problems: list[DataProblem] = []
     columns = [c.strip() for c in header]
     required_columns = ("id",) if default_class is not None else ("id", "class")
+    separator = next((c for c in ";\t|" if len(columns) == 1 and c in columns[0]), None)
+    if separator is not None:
+        shown = "tab" if separator == "\t" else f"`{separator}`"
+        problems.append(DataProblem(file, None, "header", f"the columns are separated by {shown}, not commas: save "
+                                    "the file as “CSV UTF-8 (comma delimited)”", code="data.bad-header"))
+        raise DataError(problems)
     for required in required_columns:
         if required not in columns:
             problems.append(DataProblem(file, None, "header", f"no `{required}` column"))

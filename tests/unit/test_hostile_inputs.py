@@ -127,6 +127,7 @@ def test_number_text_refused(policy: targetdsl.Policy, value: str, message: str)
                                                        "增速": {"target": "5", "actual": "6"}}}
     (problem,) = refused(policy, [unit])
     assert problem.field == "indicators.gdp.actual" and message in problem.message
+    assert (problem.code == "data.bad-number") == ("," in value)
 
 
 @pytest.mark.parametrize(("value", "read"), [("1,200", 1200), ("-1,234,567.5", Decimal("-1234567.5")),
@@ -499,3 +500,10 @@ def test_excel_damaged_sheets(tmp_path: Path, policy: targetdsl.Policy, damage: 
 def test_not_a_workbook(tmp_path: Path, policy: targetdsl.Policy) -> None:
     (problem,) = refused(policy, write(tmp_path, "units.xlsx", "id,class\nA,县区\n"))
     assert problem.code == "data.bad-workbook"
+
+
+def test_csv_separated_by_semicolons(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    """Excel in a comma-decimal locale saves "CSV" with semicolons."""
+    path = write(tmp_path, "units.csv", "id;class;gdp.target;gdp.actual\nD01;县区;100;92,5\n")
+    (problem,) = refused(policy, path)
+    assert problem.code == "data.bad-header" and "`;`" in problem.message
