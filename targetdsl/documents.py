@@ -113,10 +113,13 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decima
 
 def _construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
     text = str(loader.construct_scalar(node))
-    if not text.isascii() and SURROGATE.search(text):
+    if text.isascii() or not SURROGATE.search(text):
+        return text
+    try:  # `"\ud83d\ude00"`: PyYAML leaves the two halves of 😀 apart
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError:
         raise RefusedYAMLError("data.bad-text", "a `\\u` escape that is half of a character; write the "
-                               "character itself", node.start_mark)
-    return text
+                               "character itself", node.start_mark) from None
 
 
 _DataLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)

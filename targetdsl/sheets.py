@@ -81,15 +81,17 @@ class _Workbook:
     def sheets(self) -> list[Sheet]:
         book = _parse(self._open("xl/workbook.xml"), _WorkbookPart())
         relations = _parse(self._open("xl/_rels/workbook.xml.rels"), _Relations())
-        strings = _parse(self._open("xl/sharedStrings.xml"), _SharedStrings()).strings \
-            if "xl/sharedStrings.xml" in self.names else []
-        styles = _parse(self._open("xl/styles.xml"), _Styles()) if "xl/styles.xml" in self.names else _Styles()
+        # the shared texts and the styles are found by their relation's type; Excel names them so
+        strings_part = relations.part("sharedStrings") or "xl/sharedStrings.xml"
+        styles_part = relations.part("styles") or "xl/styles.xml"
+        strings = _parse(self._open(strings_part), _SharedStrings()).strings if strings_part in self.names else []
+        styles = _parse(self._open(styles_part), _Styles()) if styles_part in self.names else _Styles()
         sheets: list[Sheet] = []
         for name, state, relation in book.sheets:
             target = relations.targets.get(relation)
             if target is None:
                 raise _Refused(f"sheet {name} has no part in the workbook")
-            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            part = _part_name(target)
             reader = _SheetPart(name, self.shown, strings, styles, book.date1904, self)
             _parse(self._open(part), reader)
             sheets.append(Sheet(name, state, reader.cells, reader.problems))
@@ -162,10 +164,21 @@ class _WorkbookPart(_Part):
 class _Relations(_Part):
     def __init__(self) -> None:
         self.targets: dict[str, str] = {}
+        self.types: dict[str, str] = {}  # the last part of a relation's type → its target
 
     def start(self, local: str, attributes: dict[str, str]) -> None:
         if local == "Relationship":
             self.targets[attributes.get("Id", "")] = attributes.get("Target", "")
+            self.types[attributes.get("Type", "").rpartition("/")[2]] = attributes.get("Target", "")
+
+    def part(self, kind: str) -> str | None:
+        target = self.types.get(kind)
+        return None if target is None else _part_name(target)
+
+
+def _part_name(target: str) -> str:
+    """A relation's target (relative to xl/, or absolute from the package root) as a zip member name."""
+    return target.lstrip("/") if target.startswith("/") else "xl/" + target
 
 
 class _SharedStrings(_Part):

@@ -202,6 +202,7 @@ def test_yaml_lone_surrogate_is_refused(tmp_path: Path, policy: targetdsl.Policy
     path = write(tmp_path, "units.yaml", yaml_unit("{target: 100, actual: 90}", unit_id='"A\\ud800"'))
     (problem,) = refused(policy, path)
     assert (problem.code, problem.field) == ("data.bad-text", "line 2")
+    assert parse_yaml('["\\ud83d\\ude00", "\\u4e2d"]') == ["😀", "中"]  # a pair is one character
 
 
 # ------------------------------------------------------------------ alias bombs
