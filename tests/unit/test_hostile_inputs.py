@@ -508,3 +508,36 @@ def test_csv_separated_by_semicolons(tmp_path: Path, policy: targetdsl.Policy) -
     path = write(tmp_path, "units.csv", "id;class;gdp.target;gdp.actual\nD01;县区;100;92,5\n")
     (problem,) = refused(policy, path)
     assert problem.code == "data.bad-header" and "`;`" in problem.message
+
+
+@pytest.mark.parametrize("text", ["D01\x00", "D01\x1b[2K", "D\r01", "D\x8501"])
+def test_control_characters_in_ids_and_names(tmp_path: Path, policy: targetdsl.Policy, text: str) -> None:
+    units = [{"id": text, "class": "县区"}, {"id": "D02", "name": text, "class": "县区"}]
+    problems = refused(policy, units)
+    assert [(p.code, p.field) for p in problems] == [("data.bad-text", "id"), ("data.bad-text", "name")]
+    assert all(p.unit is not None and p.unit.isprintable() for p in problems)
+
+
+def test_excel_written_by_openpyxl(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    """Built-in formats (0%, 0.00%, a date), text written inline, a formula with its stored value."""
+    import datetime
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "县区"
+    sheet.append(HEADER)
+    sheet.append(["A", 100, 90, 0.05, 0.06])
+    sheet["D2"].number_format = "0%"
+    sheet["E2"].number_format = "0.00%"
+    sheet.append(["B", 100, datetime.datetime(2003, 5, 1), 5, 4])
+    book.save(tmp_path / "units.xlsx")
+    problems = refused(policy, tmp_path / "units.xlsx")
+    assert [(p.unit, p.field) for p in problems] == [("B", "indicators.gdp.actual")]  # a date is no number
+    assert "date" in problems[0].message
+    sheet["C3"] = 90
+    sheet["C3"].number_format = "General"  # else 90 is shown, and read, as the date 1900-03-30
+    book.save(tmp_path / "units.xlsx")
+    unit = policy.load_units(tmp_path / "units.xlsx")[0]
+    assert unit.measures["增速"].values == {"target": Decimal("0.05"), "actual": Decimal("0.06")}
