@@ -61,10 +61,12 @@ class _DataLoader(yaml.SafeLoader):
     the text means for the input it fills (the id `010` stays "010"; `0110` as a number is 110)."""
 
     yaml_implicit_resolvers: dict[Any, Any] = {}
+    anchored = True  # whether the text may define anchors (`&name`), hence aliases to expand
 
     def compose_document(self) -> Any:
         node = super().compose_document()
-        _check_expansion(node)
+        if self.anchored:
+            _check_expansion(node)
         return node
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
@@ -171,7 +173,12 @@ def _children(node: Any) -> list[Any]:
 def parse_yaml(text: str) -> Any:
     """YAML text → plain values, read as written (see `_DataLoader`): integers, exact Decimals, text,
     booleans, dates. Raises yaml.YAMLError (RefusedYAMLError for duplicate keys, alias bombs…)."""
-    return yaml.load(text, Loader=_DataLoader)  # noqa: S506 (a SafeLoader subclass)
+    loader = _DataLoader(text)
+    loader.anchored = "&" in text  # without an anchor there is no alias: nothing to count
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def _decimal(text: str, shown: str | None = None) -> Decimal | str:

@@ -541,3 +541,16 @@ def test_excel_written_by_openpyxl(tmp_path: Path, policy: targetdsl.Policy) -> 
     book.save(tmp_path / "units.xlsx")
     unit = policy.load_units(tmp_path / "units.xlsx")[0]
     assert unit.measures["增速"].values == {"target": Decimal("0.05"), "actual": Decimal("0.06")}
+
+
+def test_excel_cells_beyond_the_limit_are_refused(tmp_path: Path, policy: targetdsl.Policy,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from targetdsl import sheets
+
+    monkeypatch.setattr(sheets, "MAX_CELLS", 9)
+    rows: list[list[object]] = [HEADER, ["A", 100, 90, 5, 6]]
+    path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows)})
+    (problem,) = refused(policy, path)
+    assert problem.code == "data.bad-workbook" and "cells" in problem.message
+    monkeypatch.setattr(sheets, "MAX_CELLS", 10)
+    assert len(policy.evaluate(path).units) == 1
