@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -48,13 +49,17 @@ Where = Callable[[int, int], str]  # (row position in the body, 0-based column) 
 
 
 def read_csv(path: Path, text: str) -> dict[str, Any]:
-    rows = list(_csv_rows(str(path), io.StringIO(text, newline="")))
+    rows = list(itertools.dropwhile(_blank, _csv_rows(str(path), io.StringIO(text, newline=""))))
     if not rows:
         raise DataError([DataProblem(str(path), None, None, "the file is empty")])
     (_, header), body = rows[0], rows[1:]
     lines = [line for line, _ in body]
     return document(str(path), [c or "" for c in header], [cells for _, cells in body],
                     where=lambda position, column: _csv_place(lines[position], header, column))
+
+
+def _blank(row: tuple[int, list[str | None]]) -> bool:
+    return all(cell is None for cell in row[1])
 
 
 def _csv_place(line: int, header: list[str | None], column: int) -> str:
@@ -271,7 +276,7 @@ def csv_records(path: Path, lines: Iterator[str]) -> Iterator[dict[str, Any]]:
     unit are reported together, in a DataError, after the last record."""
     file = str(path)
     rows = _csv_rows(file, lines)
-    first = next(rows, None)
+    first = next(itertools.dropwhile(_blank, rows), None)
     if first is None:
         raise DataError([DataProblem(file, None, None, "the file is empty")])
     header = first[1]

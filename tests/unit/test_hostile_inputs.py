@@ -554,3 +554,10 @@ def test_excel_cells_beyond_the_limit_are_refused(tmp_path: Path, policy: target
     assert problem.code == "data.bad-workbook" and "cells" in problem.message
     monkeypatch.setattr(sheets, "MAX_CELLS", 10)
     assert len(policy.evaluate(path).units) == 1
+
+
+def test_csv_blank_lines_before_the_header(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    path = write(tmp_path, "units.csv", "\n,,,\nid,class,gdp.target,gdp.actual,增速.target,增速.actual\n"
+                                        "D01,县区,100,92,5,6\n")
+    assert [u.id for u in policy.evaluate(path).units] == ["D01"]
+    assert [u.id for u in policy.stream(path)] == ["D01"]
