@@ -560,4 +560,5 @@ def test_csv_blank_lines_before_the_header(tmp_path: Path, policy: targetdsl.Pol
     path = write(tmp_path, "units.csv", "\n,,,\nid,class,gdp.target,gdp.actual,增速.target,增速.actual\n"
                                         "D01,县区,100,92,5,6\n")
     assert [u.id for u in policy.evaluate(path).units] == ["D01"]
-    assert [u.id for u in policy.stream(path)] == ["D01"]
+    with policy.stream(path) as streamed:
+        assert [u.id for u in streamed] == ["D01"]
