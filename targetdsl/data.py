@@ -149,7 +149,7 @@ NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
 # Commas are thousands separators only where they separate thousands: 1,200 and -1,234,567.50.
 GROUPED_TEXT = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 NOT_FINITE = {"nan", "snan", "inf", "infinity"}
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class Validator:
@@ -228,10 +228,11 @@ class Validator:
         for key, text in (("id", unit_id), ("name", name)):
             control = CONTROL.search(text)
             if control is not None:
-                # invisible: `C01\x00` is not `C01`, and ESC sequences rewrite a terminal's lines
+                # invisible: `C01\x00` is not `C01`, and ESC sequences rewrite a terminal's lines;
+                # half a character (a lone surrogate) cannot even be written to a file
+                kind = "half of a character" if "\ud800" <= control[0] <= "\udfff" else "a control character"
                 self.unit_label = ascii(unit_id)
-                self.problem(key, f"a control character (U+{ord(control[0]):04X}) in the {key}: retype it",
-                             code="data.bad-text")
+                self.problem(key, f"{kind} (U+{ord(control[0]):04X}) in the {key}: retype it", code="data.bad-text")
                 return None
         for key in sorted(set(map(str, record)) - UNIT_KEYS):
             self.unknown(key, f"unknown key; expected one of {', '.join(sorted(UNIT_KEYS))}")

@@ -35,6 +35,7 @@ MAX_CELLS = 2_000_000  # cells holding a value, in all sheets
 MAX_COLUMN = 16384  # XFD, Excel's last column
 MAX_ROW = 1048576
 CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 BUILTIN_DATES = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47}
 BUILTIN_PERCENTS = {9, 10}
 
@@ -198,7 +199,7 @@ class _SharedStrings(_Part):
 
     def end(self, local: str) -> None:
         if local == "si" and self.parts is not None:
-            self.strings.append("".join(self.parts))
+            self.strings.append(_unescape("".join(self.parts)))
             self.parts = None
         elif local == "rPh":
             self.phonetic -= 1
@@ -316,7 +317,7 @@ class _SheetPart(_Part):
         raw = None if self.value is None else "".join(self.value)
         value: Any
         if kind == "inlineStr":
-            value = "".join(self.inline or [])
+            value = _unescape("".join(self.inline or []))
         elif raw is None or (raw == "" and kind != "str"):
             if self.formula:
                 self.problems.append(DataProblem(self.shown, None, where, "a formula with no calculated value; open "
@@ -331,7 +332,7 @@ class _SheetPart(_Part):
                 return
             value = self.strings[index]
         elif kind in ("str", "e"):
-            value = raw
+            value = _unescape(raw)
         elif kind == "b":
             value = raw.strip() in ("1", "true")
         elif kind == "d":
@@ -348,7 +349,10 @@ class _SheetPart(_Part):
         if isinstance(value, str) and value.strip() == "":
             return
         self.book.count_cell()
-        self.cells.setdefault(row, {})[column] = value
+        cells = self.cells.setdefault(row, {})
+        if column in cells:
+            raise _Refused(f"sheet {self.name}: cell {column_letter(column - 1)}{row} is written twice")
+        cells[column] = value
 
     def _number(self, raw: str, style: int, where: str) -> Any:
         try:
@@ -378,6 +382,13 @@ class _SheetPart(_Part):
         if kind == "percent":
             return PercentCell(shown.scaleb(2))
         return shown
+
+
+def _unescape(text: str) -> str:
+    """Excel writes characters XML cannot hold as `_x000D_`; `_x005F_` escapes an underscore."""
+    if "_x" not in text:
+        return text
+    return ESCAPED.sub(lambda match: chr(int(match[1], 16)), text)
 
 
 def _reference(reference: str, sheet: str) -> tuple[int, int]:

@@ -562,3 +562,20 @@ def test_csv_blank_lines_before_the_header(tmp_path: Path, policy: targetdsl.Pol
     assert [u.id for u in policy.evaluate(path).units] == ["D01"]
     with policy.stream(path) as streamed:
         assert [u.id for u in streamed] == ["D01"]
+
+
+def test_lone_surrogate_given_from_python(policy: targetdsl.Policy) -> None:
+    (problem,) = refused(policy, [{"id": "A\ud800", "class": "县区"}])
+    assert problem.code == "data.bad-text" and "half of a character" in problem.message
+
+
+def test_excel_escapes_and_cells_written_twice(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    rows: list[list[object]] = [HEADER, ["A_x001B_A", 100, 90, 5, 6], ["B_x005F_x", 100, 90, 5, 6]]
+    path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows)})
+    problems = refused(policy, path)
+    assert [(p.code, p.field) for p in problems] == [("data.bad-text", "id")]  # an ESC in the id
+    rows[1][0] = "A"
+    assert [u.id for u in policy.evaluate(excel(path, {"县区": sheet_xml(rows)})).units] == ["A", "B_x"]
+    twice = sheet_xml(rows).replace('<c r="B2"', '<c r="C2" s="0"><v>1</v></c><c r="B2"')
+    (problem,) = refused(policy, excel(path, {"县区": twice}))
+    assert problem.code == "data.bad-workbook" and "C2 is written twice" in problem.message
