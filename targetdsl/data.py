@@ -706,13 +706,6 @@ def _fraction(shown: Decimal) -> str:
     return f"{CONTEXT.divide(shown, HUNDRED).normalize():f}"
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _mapping(raw: Any, field: str, validator: Validator) -> dict[str, Any]:
     if raw is None:
         return {}
