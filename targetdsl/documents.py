@@ -97,7 +97,10 @@ _resolve("int", r"^[-+]?[0-9]+$", "-+0123456789")
 _resolve("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
          r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+.0123456789")
 _resolve("merge", r"^<<$", "<")
-_resolve("timestamp", r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$", "0123456789")
+# dates and date-times (a database export's `2003-11-20T00:00:00`), as YAML 1.1 reads them
+_DataLoader.add_implicit_resolver("tag:yaml.org,2002:timestamp", next(
+    pattern for tag, pattern in yaml.SafeLoader.yaml_implicit_resolvers["0"] if tag.endswith("timestamp")),
+    list("0123456789"))
 
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:

@@ -579,3 +579,11 @@ def test_excel_escapes_and_cells_written_twice(tmp_path: Path, policy: targetdsl
     twice = sheet_xml(rows).replace('<c r="B2"', '<c r="C2" s="0"><v>1</v></c><c r="B2"')
     (problem,) = refused(policy, excel(path, {"县区": twice}))
     assert problem.code == "data.bad-workbook" and "C2 is written twice" in problem.message
+
+
+def test_yaml_dates_and_date_times(tmp_path: Path) -> None:
+    import datetime
+
+    read = parse_yaml("[2003-11-20, 2003-1-5, 2003-11-20T10:00:00, 20031120]")
+    assert read[:2] == [datetime.date(2003, 11, 20), "2003-1-5"]  # as YAML 1.1: a date has two-digit parts
+    assert read[2] == datetime.datetime(2003, 11, 20, 10) and read[3] == 20031120
