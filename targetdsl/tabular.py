@@ -132,8 +132,9 @@ def read_xlsx(path: Path) -> dict[str, Any]:
                                             code="data.no-column"))
             body.append([cells.get(c) for c in range(1, width + 1)])
         try:
-            units.extend(document(f"{path} (sheet {sheet.name})", header, body, default_class=sheet.name,
-                                  where=functools.partial(_cell_place, sheet.name, body_numbers))["units"])
+            read = document(file, header, body, default_class=sheet.name, at=f"sheet {sheet.name}, row {numbers[0]}",
+                            where=functools.partial(_cell_place, sheet.name, body_numbers))
+            units.extend(read["units"])
         except DataError as exc:
             refused.extend(exc.problems)
     if problems or refused:
@@ -153,8 +154,8 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def document(file: str, header: list[str], rows: list[list[Any]], *,
-             default_class: str | None = None, where: Where | None = None) -> dict[str, Any]:
+def document(file: str, header: list[str], rows: list[list[Any]], *, default_class: str | None = None,
+             where: Where | None = None, at: str = "header") -> dict[str, Any]:
     """Rows under a header of column paths → `{"units": [...]}` in the YAML shape.
 
     Without a `class` column, units take `default_class` (a workbook's sheet
@@ -162,7 +163,7 @@ def document(file: str, header: list[str], rows: list[list[Any]], *,
     that cannot be a unit (cells beyond the header, no id, a note or a total
     under the units) is refused at `where` it is.
     """
-    columns = header_columns(file, header, default_class=default_class)
+    columns = header_columns(file, header, default_class=default_class, at=at)
     place = where or (lambda position, column: f"row {position + 2}, column {column + 1}")
     problems: list[DataProblem] = []
     units = []
@@ -208,7 +209,7 @@ def _row(file: str, columns: list[str], row: list[Any], default_class: str | Non
     return record(columns, row, default_class)
 
 
-def header_columns(file: str, header: list[str], *, default_class: str | None = None) -> list[str]:
+def header_columns(file: str, header: list[str], *, default_class: str | None = None, at: str = "header") -> list[str]:
     """The column paths of a header row; DataError when a required column is missing or repeated,
     or when two columns would hold the same value (`a.x` and `indicators.a.x`, `a.x` and `a.x.y`)."""
     problems: list[DataProblem] = []
@@ -217,36 +218,36 @@ def header_columns(file: str, header: list[str], *, default_class: str | None = 
     separator = next((c for c in ";\t|" if len(columns) == 1 and c in columns[0]), None)
     if separator is not None:
         shown = "tab" if separator == "\t" else f"`{separator}`"
-        problems.append(DataProblem(file, None, "header", f"the columns are separated by {shown}, not commas: save "
+        problems.append(DataProblem(file, None, at, f"the columns are separated by {shown}, not commas: save "
                                     "the file as “CSV UTF-8 (comma delimited)”", code="data.bad-header"))
         raise DataError(problems)
     for required in required_columns:
         if required not in columns:
-            problems.append(DataProblem(file, None, "header", f"no `{required}` column"))
+            problems.append(DataProblem(file, None, at, f"no `{required}` column"))
     seen: set[str] = set()
     paths: dict[tuple[str, ...], str] = {}
     for column in columns:
         if column and column in seen:
-            problems.append(DataProblem(file, None, "header", f"column `{column}` appears twice"))
+            problems.append(DataProblem(file, None, at, f"column `{column}` appears twice"))
             continue
         seen.add(column)
         if not column or column in FIXED:
             continue
         path = column.split(".")
         if "" in path or any(p.isdigit() and (p.startswith("0") or not p.isascii()) for p in path):
-            problems.append(DataProblem(file, None, "header", f"column `{column}`: each part between dots is a "
+            problems.append(DataProblem(file, None, at, f"column `{column}`: each part between dots is a "
                                         "name or a position from 1 (`项目.1.done`)", code="data.bad-header"))
             continue
         key = tuple(path if path[0] in SECTIONS else ["indicators", *path])
         if key in paths:
-            problems.append(DataProblem(file, None, "header", f"columns `{paths[key]}` and `{column}` name the "
+            problems.append(DataProblem(file, None, at, f"columns `{paths[key]}` and `{column}` name the "
                                         "same value", code="data.bad-header"))
         paths[key] = column
     for key, column in paths.items():
         for length in range(1, len(key)):
             inner = paths.get(key[:length])
             if inner is not None:
-                problems.append(DataProblem(file, None, "header", f"columns `{inner}` and `{column}` cannot both "
+                problems.append(DataProblem(file, None, at, f"columns `{inner}` and `{column}` cannot both "
                                             f"hold values: `{column}` is inside `{inner}`", code="data.bad-header"))
     if problems:
         raise DataError(problems)

@@ -341,8 +341,11 @@ def cell(reference: str, value: object, style: int = 0) -> str:
 STRINGS: dict[str, int] = {}
 
 
-def sheet_xml(rows: list[list[object]], *, dimension: str = "A1", styles: dict[str, int] | None = None) -> str:
-    """Rows from A1 (None: no cell); `styles` gives a cell's style by reference (1 = 0.0%, 2 = a date)."""
+def sheet_xml(rows: list[list[object]], *, dimension: str | None = None, styles: dict[str, int] | None = None) -> str:
+    """Rows from A1 (None: no cell); `styles` gives a cell's style by reference (1 = 0.0%, 2 = a date).
+    The dimension is the true one unless given."""
+    width = max((len(row) for row in rows), default=1)
+    dimension = dimension or f"A1:{chr(64 + max(width, 1))}{max(len(rows), 1)}"
     lines = []
     for number, row in enumerate(rows, start=1):
         cells = []
@@ -364,8 +367,23 @@ def excel(path: Path, sheets: dict[str, str], *, states: dict[str, str] | None =
                       for i, name in enumerate(sheets, start=1))
     relations = "".join(f'<Relationship Id="rId{i}" Type="{RELATIONS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
                         for i in range(1, len(sheets) + 1))
+    relations += (f'<Relationship Id="rId{len(sheets) + 1}" Type="{RELATIONS}/sharedStrings" '
+                  f'Target="sharedStrings.xml"/><Relationship Id="rId{len(sheets) + 2}" Type="{RELATIONS}/styles" '
+                  'Target="styles.xml"/>')
     strings = "".join(f"<si><t>{text}</t></si>" for text in STRINGS)
+    kinds = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{kinds}.worksheet+xml"/>'
+                        for i in range(1, len(sheets) + 1))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                         'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+                         'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+                         f'<Override PartName="/xl/workbook.xml" ContentType="{kinds}.sheet.main+xml"/>'
+                         f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kinds}.sharedStrings+xml"/>'
+                         f'<Override PartName="/xl/styles.xml" ContentType="{kinds}.styles+xml"/>{overrides}</Types>')
+        archive.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                         f'relationships"><Relationship Id="rId1" Type="{RELATIONS}/officeDocument" '
+                         'Target="xl/workbook.xml"/></Relationships>')
         archive.writestr("xl/workbook.xml", f'<workbook xmlns="{MAIN}" xmlns:r="{RELATIONS}"><sheets>{entries}'
                                             "</sheets></workbook>")
         archive.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/'
@@ -587,3 +605,10 @@ def test_yaml_dates_and_date_times(tmp_path: Path) -> None:
     read = parse_yaml("[2003-11-20, 2003-1-5, 2003-11-20T10:00:00, 20031120]")
     assert read[:2] == [datetime.date(2003, 11, 20), "2003-1-5"]  # as YAML 1.1: a date has two-digit parts
     assert read[2] == datetime.datetime(2003, 11, 20, 10) and read[3] == 20031120
+
+
+def test_excel_header_problems_name_the_sheet_and_row(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    rows: list[list[object]] = [[], ["id", "gdp.target", "gdp.actual", "gdp.actual.y"], ["A", 100, 90, 5]]
+    path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows)})
+    (problem,) = refused(policy, path)
+    assert (problem.code, problem.file, problem.field) == ("data.bad-header", str(path), "sheet 县区, row 2")
