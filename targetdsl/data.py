@@ -494,7 +494,7 @@ class Validator:
             if number is not None and -15 <= number.adjusted() <= 15:
                 return CONTEXT.add(number, ZERO)
         if isinstance(raw, bool):
-            self.problem(field, f"expected a number, found {str(raw).lower()}")
+            self.problem(field, f"expected a number, found {str(raw).lower()}", code="data.bad-number")
             return None
         if isinstance(raw, PercentCell):
             self.problem(field, f"the cell shows {raw}, but this is not a percentage: type the value itself "
@@ -503,7 +503,7 @@ class Validator:
         if isinstance(raw, int):
             # the same checks as the same digits written as text (a JSON or YAML integer, an Excel cell)
             if raw.bit_length() > 133:  # more than 40 digits; str() of a long int is itself limited
-                self.problem(field, "a number with more than 40 characters")
+                self.problem(field, "a number with more than 40 characters", code="data.bad-number")
                 return None
             number = Decimal(raw)
         elif isinstance(raw, Decimal):
@@ -522,33 +522,34 @@ class Validator:
                     return None
                 text = text.replace(",", "")
             if len(text) > 40:
-                self.problem(field, "a number with more than 40 characters")
+                self.problem(field, "a number with more than 40 characters", code="data.bad-number")
                 return None
             if not NUMBER_TEXT.fullmatch(text):
                 if text.lower().lstrip("+-") in NOT_FINITE:
-                    self.problem(field, f"`{raw}` is not a finite number")
+                    self.problem(field, f"`{raw}` is not a finite number", code="data.bad-number")
                 else:
-                    self.problem(field, f"expected a number, found `{raw}`")
+                    self.problem(field, f"expected a number, found `{raw}`", code="data.bad-number")
                 return None
             parsed = _decimal(text)
             if parsed is None:  # an exponent beyond what a decimal can hold
-                self.problem(field, f"{raw} is outside the range of plausible values")
+                self.problem(field, f"{raw} is outside the range of plausible values", code="data.bad-number")
                 return None
             number = parsed
         elif isinstance(raw, float):
-            self.problem(field, f"{raw} is a binary float; pass numbers as Decimal or text so they stay exact")
+            self.problem(field, f"{raw} is a binary float; pass numbers as Decimal or text so they stay exact",
+                         code="data.bad-number")
             return None
         else:
-            self.problem(field, f"expected a number, found {type(raw).__name__}")
+            self.problem(field, f"expected a number, found {type(raw).__name__}", code="data.bad-number")
             return None
         if not number.is_finite():
-            self.problem(field, f"`{raw}` is not a finite number")
+            self.problem(field, f"`{raw}` is not a finite number", code="data.bad-number")
             return None
         if not -15 <= number.adjusted() <= 15:
-            self.problem(field, f"{raw} is outside the range of plausible values")
+            self.problem(field, f"{raw} is outside the range of plausible values", code="data.bad-number")
             return None
         if len(number.as_tuple().digits) > PRECISION:
-            self.problem(field, f"{raw} has more than {PRECISION} significant digits")
+            self.problem(field, f"{raw} has more than {PRECISION} significant digits", code="data.bad-number")
             return None
         return CONTEXT.add(number, ZERO)  # exact: normalises -0 to 0, 1E+2 to 100
 

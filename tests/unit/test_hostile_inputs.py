@@ -58,7 +58,7 @@ def test_yaml_1_1_numbers_are_not_reinterpreted(tmp_path: Path, policy: targetds
         assert parse_yaml("a: 0110")["a"] == "0110"
         return
     (problem,) = refused(policy, path)
-    assert (problem.unit, problem.field) == ("A", "indicators.gdp.actual")
+    assert (problem.code, problem.unit, problem.field) == ("data.bad-number", "A", "indicators.gdp.actual")
 
 
 @pytest.mark.parametrize(("written", "read"), [("NO", "NO"), ("010", "010"), ("off", "off"), ("y", "y"),
@@ -127,7 +127,7 @@ def test_number_text_refused(policy: targetdsl.Policy, value: str, message: str)
                                                        "增速": {"target": "5", "actual": "6"}}}
     (problem,) = refused(policy, [unit])
     assert problem.field == "indicators.gdp.actual" and message in problem.message
-    assert (problem.code == "data.bad-number") == ("," in value)
+    assert problem.code == "data.bad-number"
 
 
 @pytest.mark.parametrize(("value", "read"), [("1,200", 1200), ("-1,234,567.5", Decimal("-1234567.5")),
