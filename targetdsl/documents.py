@@ -312,7 +312,7 @@ def read_document(path: str | os.PathLike[str]) -> Any:
 
             return read_csv(target, text)
     except json.JSONDecodeError as exc:
-        raise DataError([_json_problem(shown, exc.lineno, exc)]) from None
+        raise DataError([json_problem(shown, exc.lineno, exc)]) from None
     except RecursionError:
         raise DataError([DataProblem(shown, None, None, "the data is nested too deeply to be unit data")]) from None
     except RefusedYAMLError as exc:
@@ -327,7 +327,8 @@ def read_document(path: str | os.PathLike[str]) -> Any:
                                  f"unknown data format `{suffix}`; use .yaml, .yml, .json, .jsonl, .csv or .xlsx")])
 
 
-def _json_problem(shown: str, line: int, exc: json.JSONDecodeError) -> DataProblem:
+def json_problem(shown: str, line: int, exc: json.JSONDecodeError) -> DataProblem:
+    """The problem a JSON error is, at a line of the file (a JSON Lines file's line, or the error's own)."""
     if isinstance(exc, RefusedJSONError):
         return DataProblem(shown, None, f"line {line}", exc.msg, code=exc.code)
     return DataProblem(shown, None, f"line {line}", f"invalid JSON: {exc.msg}")
@@ -343,7 +344,7 @@ def _json_lines(text: str, shown: str) -> list[Any]:
         try:
             records.append(parse_json(line))
         except json.JSONDecodeError as exc:
-            problems.append(_json_problem(shown, number, exc))
+            problems.append(json_problem(shown, number, exc))
         except RecursionError:
             problems.append(DataProblem(shown, None, f"line {number}", "the data is nested too deeply to be unit data"))
     if problems:

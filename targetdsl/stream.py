@@ -34,7 +34,7 @@ from typing import IO, Any
 
 from targetdsl.compiler import uses_peers
 from targetdsl.data import AwardWon, DataError, DataProblem, Unit, Validator, collector_paused
-from targetdsl.documents import parse_json
+from targetdsl.documents import json_problem, parse_json
 from targetdsl.drafts import NO_SUMS, SUMS, Draft, Standing
 from targetdsl.engine import Engine
 from targetdsl.interpreter import EvaluationError
@@ -105,9 +105,11 @@ def _json_lines(handle: IO[bytes], shown: str) -> Iterator[tuple[Any, bytes | No
         except UnicodeDecodeError:
             problems.append(DataProblem(shown, None, f"line {number}", "is not UTF-8 text"))
             continue
-        except (json.JSONDecodeError, RecursionError) as exc:
-            message = f"invalid JSON: {exc.msg}" if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-            problems.append(DataProblem(shown, None, f"line {number}", message))
+        except json.JSONDecodeError as exc:
+            problems.append(json_problem(shown, number, exc))
+            continue
+        except RecursionError:
+            problems.append(DataProblem(shown, None, f"line {number}", "nested too deeply"))
             continue
         yield record, line.rstrip(b"\r\n")
     if problems:

@@ -102,8 +102,9 @@ def test_json_duplicate_key_is_refused_with_its_line(tmp_path: Path, policy: tar
 
 def test_json_duplicate_key_in_a_streamed_file(tmp_path: Path, policy: targetdsl.Policy) -> None:
     line = '{"id": "A", "id": "B", "class": "县区"}\n'
-    with pytest.raises(targetdsl.DataError, match="duplicate key `id`"):
+    with pytest.raises(targetdsl.DataError, match="duplicate key `id`") as caught:
         list(policy.stream(write(tmp_path, "units.jsonl", line)))
+    assert [(p.code, p.field) for p in caught.value.problems] == [("data.duplicate-key", "line 1")]
 
 
 # ------------------------------------------------------------------ numbers
