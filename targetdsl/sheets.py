@@ -36,7 +36,9 @@ MAX_COLUMN = 16384  # XFD, Excel's last column
 MAX_ROW = 1048576
 CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
-BUILTIN_DATES = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47}
+# Built-in formats have no numFmt element. 27–36 and 50–58 are the East Asian locales' dates and
+# times (Chinese Excel writes `yyyy"年"m"月"d"日"` as 31): without them a date would be read as 37945.
+BUILTIN_DATES = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47, *range(27, 37), *range(50, 59)}
 BUILTIN_PERCENTS = {9, 10}
 
 

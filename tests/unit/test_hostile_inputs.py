@@ -343,7 +343,8 @@ STRINGS: dict[str, int] = {}
 
 
 def sheet_xml(rows: list[list[object]], *, dimension: str | None = None, styles: dict[str, int] | None = None) -> str:
-    """Rows from A1 (None: no cell); `styles` gives a cell's style by reference (1 = 0.0%, 2 = a date).
+    """Rows from A1 (None: no cell); `styles` gives a cell's style by reference (1 = 0.0%, 2 = a date,
+    3 = a date as Chinese Excel writes it, yyyy年m月d日).
     The dimension is the true one unless given."""
     width = max((len(row) for row in rows), default=1)
     dimension = dimension or f"A1:{chr(64 + max(width, 1))}{max(len(rows), 1)}"
@@ -391,8 +392,9 @@ def excel(path: Path, sheets: dict[str, str], *, states: dict[str, str] | None =
                                                        f'package/2006/relationships">{relations}</Relationships>')
         archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{MAIN}">{strings}</sst>')
         archive.writestr("xl/styles.xml", f'<styleSheet xmlns="{MAIN}"><numFmts count="1"><numFmt numFmtId="164" '
-                                          'formatCode="0.0%"/></numFmts><cellXfs count="3"><xf numFmtId="0"/>'
-                                          '<xf numFmtId="164"/><xf numFmtId="14"/></cellXfs></styleSheet>')
+                                          'formatCode="0.0%"/></numFmts><cellXfs count="4"><xf numFmtId="0"/>'
+                                          '<xf numFmtId="164"/><xf numFmtId="14"/><xf numFmtId="31"/></cellXfs>'
+                                          '</styleSheet>')
         for i, text in enumerate(sheets.values(), start=1):
             archive.writestr(f"xl/worksheets/sheet{i}.xml", text)
     return path
@@ -613,3 +615,14 @@ def test_excel_header_problems_name_the_sheet_and_row(tmp_path: Path, policy: ta
     path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows)})
     (problem,) = refused(policy, path)
     assert (problem.code, problem.file, problem.field) == ("data.bad-header", str(path), "sheet 县区, row 2")
+
+
+def test_excel_dates_in_chinese_formats(tmp_path: Path) -> None:
+    """Built-in format 31 (yyyy年m月d日) has no numFmt element: the serial 37945 is 2003-11-20."""
+    import datetime
+
+    dated = targetdsl.parse_policy(POLICY.replace("category 定量 {", "input 验收: date\ncategory 定量 {"))
+    rows: list[list[object]] = [[*HEADER, "inputs.验收"], ["A", 100, 90, 5, 6, 37945], ["B", 100, 90, 5, 6, 37946]]
+    path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows, styles={"F2": 3, "F3": 2})})
+    assert [u.values["验收"] for u in dated.load_units(path)] == [datetime.date(2003, 11, 20),
+                                                                  datetime.date(2003, 11, 21)]
