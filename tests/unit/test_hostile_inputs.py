@@ -626,3 +626,13 @@ def test_excel_dates_in_chinese_formats(tmp_path: Path) -> None:
     path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows, styles={"F2": 3, "F3": 2})})
     assert [u.values["验收"] for u in dated.load_units(path)] == [datetime.date(2003, 11, 20),
                                                                   datetime.date(2003, 11, 21)]
+
+
+def test_test_files_refuse_duplicate_keys(tmp_path: Path) -> None:
+    from targetdsl import tester
+
+    write(tmp_path, "p.tdsl", POLICY)
+    write(tmp_path, "p.test.yaml", "policy: p.tdsl\ntests:\n  - name: a\n    name: b\n")
+    outcome = tester.run([str(tmp_path)])
+    assert outcome.failed == 1 and "duplicate key `name`" in str(outcome.results[0].error)
+    assert "line 4" in str(outcome.results[0].error)
