@@ -42,7 +42,8 @@ LABEL_ROW_MARK = "单位编号"  # a template's second header row (display names
 MAX_COLUMNS = 4096  # columns of a header; a template with every item and award has a few hundred
 # What offices write under the units, in the id column: signatures, totals, dates, notes. Such a
 # row is never a unit; it is refused by its cell, so that nobody is scored from it.
-FOOTER = re.compile(r"合计|总计|小计|共计|平均|填表|制表|填报|审核|审批|负责人|联系人|电话|日期|备注|说明|^注")
+FOOTER = re.compile(r"合计|总计|小计|共计|平均|填表|制表|填报|审核|审批|负责人|联系人|电话|日期|备注|说明|^注|："
+                    r"|[0-9]{4} *年 *[0-9]{1,2} *月")  # …and a date line: 2004年1月5日
 INSTRUCTIONS = re.compile(r"说明|instructions", re.IGNORECASE)  # a sheet of instructions, without data
 
 Where = Callable[[int, int], str]  # (row position in the body, 0-based column) → "line 5" or "sheet 县区, cell B5"
@@ -53,9 +54,21 @@ def read_csv(path: Path, text: str) -> dict[str, Any]:
     if not rows:
         raise DataError([DataProblem(str(path), None, None, "the file is empty")])
     (_, header), body = rows[0], rows[1:]
+    below = _header_below([[c or "" for c in cells] for _, cells in rows])
+    if "id" not in header and below is not None:
+        raise DataError([DataProblem(str(path), None, f"line {rows[below][0]}", _ABOVE_HEADER, code="data.no-header")])
     lines = [line for line, _ in body]
     return document(str(path), [c or "" for c in header], [cells for _, cells in body],
                     where=lambda position, column: _csv_place(lines[position], header, column))
+
+
+_ABOVE_HEADER = ("this row holds the field paths, but rows above it hold something else (a title?): delete "
+                 "the rows above, so that the field paths come first")
+
+
+def _header_below(rows: list[list[str]]) -> int | None:
+    """Which of the first rows after the first is a header (has an `id` column): a title typed above it."""
+    return next((index for index, row in enumerate(rows[1:10], start=1) if "id" in row), None)
 
 
 def _blank(row: tuple[int, list[str | None]]) -> bool:
@@ -102,7 +115,11 @@ def read_xlsx(path: Path) -> dict[str, Any]:
             continue
         header = [str(first.get(c, "")).strip() for c in range(1, width + 1)]
         if "id" not in header and not any("." in c for c in header):
-            if LABEL_ROW_MARK in header:
+            below = _header_below([[str(v).strip() for v in sheet.cells[n].values()] for n in numbers])
+            if below is not None:
+                problems.append(DataProblem(file, None, f"sheet {sheet.name}, row {numbers[below]}", _ABOVE_HEADER,
+                                            code="data.no-header"))
+            elif LABEL_ROW_MARK in header:
                 problems.append(DataProblem(file, None, f"sheet {sheet.name}, row {numbers[0]}", "this row holds "
                                             f"the display names ({LABEL_ROW_MARK}, …), but the row of field paths "
                                             "(id, class, 地区生产总值.actual, …) that goes above it is missing: copy "

@@ -293,11 +293,10 @@ def test_csv_columns_that_would_hold_one_value(tmp_path: Path, policy: targetdsl
 def test_csv_footer_rows_are_not_units(tmp_path: Path, policy: targetdsl.Policy) -> None:
     path = write(tmp_path, "units.csv", "id,class,gdp.target,gdp.actual,增速.target,增速.actual\n"
                                         "D01,县区,100,92,5,6\n,,,,,\n\n合计,,100,92,,\n填表人：张三,,,,,\n"
-                                        ",,200,184,,\n")
+                                        ",,200,184,,\n2004年1月5日,,,,,\n单位：万元,,,,,\n")
     problems = refused(policy, path)
     assert [(p.code, p.field) for p in problems] == [
-        ("data.not-a-unit", "line 5, column `id`"), ("data.not-a-unit", "line 6, column `id`"),
-        ("data.not-a-unit", "line 7, column `id`")]
+        ("data.not-a-unit", f"line {line}, column `id`") for line in (5, 6, 7, 8, 9)]
     # blank rows alone are skipped
     path.write_text("id,class,gdp.target,gdp.actual,增速.target,增速.actual\n\n,,,,,\nD01,县区,100,92,5,6\n,,\n",
                     encoding="utf-8")
@@ -636,3 +635,12 @@ def test_test_files_refuse_duplicate_keys(tmp_path: Path) -> None:
     outcome = tester.run([str(tmp_path)])
     assert outcome.failed == 1 and "duplicate key `name`" in str(outcome.results[0].error)
     assert "line 4" in str(outcome.results[0].error)
+
+
+def test_a_title_above_the_header(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    rows: list[list[object]] = [["2003年度目标考核数据"], HEADER, ["A", 100, 90, 5, 6]]
+    (problem,) = refused(policy, excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows)}))
+    assert (problem.code, problem.field) == ("data.no-header", "sheet 县区, row 2")
+    path = write(tmp_path, "units.csv", "2003年度目标考核数据,,\nid,class,gdp.target\nA,县区,1\n")
+    (problem,) = refused(policy, path)
+    assert (problem.code, problem.field) == ("data.no-header", "line 2")
