@@ -644,3 +644,12 @@ def test_a_title_above_the_header(tmp_path: Path, policy: targetdsl.Policy) -> N
     path = write(tmp_path, "units.csv", "2003年度目标考核数据,,\nid,class,gdp.target\nA,县区,1\n")
     (problem,) = refused(policy, path)
     assert (problem.code, problem.field) == ("data.no-header", "line 2")
+
+
+def test_excel_header_too_wide(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    rows: list[list[object]] = [HEADER, ["A", 100, 90, 5, 6]]
+    text = sheet_xml(rows).replace("</row>", '<c r="XFD1"><v>1</v></c></row>', 1)
+    started = time.perf_counter()
+    (problem,) = refused(policy, excel(tmp_path / "units.xlsx", {"县区": text}))
+    assert time.perf_counter() - started < 2
+    assert (problem.code, problem.field) == ("data.bad-header", "sheet 县区, cell XFD1")
