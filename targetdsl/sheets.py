@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import posixpath
 import re
 import zipfile
 import zlib
@@ -82,28 +83,33 @@ class _Workbook:
         self.cells = 0
 
     def sheets(self) -> list[Sheet]:
-        book = _parse(self._open("xl/workbook.xml"), _WorkbookPart())
-        relations = _parse(self._open("xl/_rels/workbook.xml.rels"), _Relations())
-        # the shared texts and the styles are found by their relation's type; Excel names them so
-        strings_part = relations.part("sharedStrings") or "xl/sharedStrings.xml"
-        styles_part = relations.part("styles") or "xl/styles.xml"
-        strings = _parse(self._open(strings_part), _SharedStrings()).strings if strings_part in self.names else []
-        styles = _parse(self._open(styles_part), _Styles()) if styles_part in self.names else _Styles()
+        # Parts are found by their relations' types, as the package names them (Excel: xl/workbook.xml).
+        package = self._read("_rels/.rels", _Relations("")) if "_rels/.rels" in self.names else _Relations("")
+        workbook = package.part("officeDocument") or "xl/workbook.xml"
+        folder, _, base = workbook.rpartition("/")
+        book = self._read(workbook, _WorkbookPart())
+        relations = self._read(f"{folder}/_rels/{base}.rels", _Relations(folder))
+        strings_part = relations.part("sharedStrings")
+        styles_part = relations.part("styles")
+        strings = self._read(strings_part, _SharedStrings()).strings if strings_part in self.names else []
+        styles = self._read(styles_part, _Styles()) if styles_part in self.names else _Styles()
         sheets: list[Sheet] = []
         for name, state, relation in book.sheets:
-            target = relations.targets.get(relation)
-            if target is None:
+            part = relations.targets.get(relation)
+            if part is None:
                 raise _Refused(f"sheet {name} has no part in the workbook")
-            part = _part_name(target)
-            reader = _SheetPart(name, self.shown, strings, styles, book.date1904, self)
-            _parse(self._open(part), reader)
+            reader = self._read(part, _SheetPart(name, self.shown, strings, styles, book.date1904, self))
             sheets.append(Sheet(name, state, reader.cells, reader.problems))
         return sheets
 
-    def _open(self, name: str) -> IO[bytes]:
+    def _read(self, name: str, part: P) -> P:
         if name not in self.names:
             raise _Refused(f"the workbook has no `{name}`: not an Excel workbook")
-        return self.archive.open(name)
+        try:
+            return _parse(self.archive.open(name), part)
+        except expat.ExpatError as exc:
+            raise _Refused(f"`{name}` in the workbook is damaged XML ({expat.errors.messages[exc.code]}, line "
+                           f"{exc.lineno}, column {exc.offset + 1})") from None
 
     def count_cell(self) -> None:
         self.cells += 1
@@ -165,23 +171,24 @@ class _WorkbookPart(_Part):
 
 
 class _Relations(_Part):
-    def __init__(self) -> None:
+    """A part's relations: each target as a zip member name (targets are relative to `folder`, the
+    folder of the part they belong to, or absolute from the package root)."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
         self.targets: dict[str, str] = {}
         self.types: dict[str, str] = {}  # the last part of a relation's type → its target
 
     def start(self, local: str, attributes: dict[str, str]) -> None:
         if local == "Relationship":
-            self.targets[attributes.get("Id", "")] = attributes.get("Target", "")
-            self.types[attributes.get("Type", "").rpartition("/")[2]] = attributes.get("Target", "")
+            target = attributes.get("Target", "")
+            name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                posixpath.join(self.folder, target))
+            self.targets[attributes.get("Id", "")] = name
+            self.types[attributes.get("Type", "").rpartition("/")[2]] = name
 
     def part(self, kind: str) -> str | None:
-        target = self.types.get(kind)
-        return None if target is None else _part_name(target)
-
-
-def _part_name(target: str) -> str:
-    """A relation's target (relative to xl/, or absolute from the package root) as a zip member name."""
-    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+        return self.types.get(kind)
 
 
 class _SharedStrings(_Part):

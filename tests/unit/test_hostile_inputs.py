@@ -653,3 +653,11 @@ def test_excel_header_too_wide(tmp_path: Path, policy: targetdsl.Policy) -> None
     (problem,) = refused(policy, excel(tmp_path / "units.xlsx", {"县区": text}))
     assert time.perf_counter() - started < 2
     assert (problem.code, problem.field) == ("data.bad-header", "sheet 县区, cell XFD1")
+
+
+def test_excel_damaged_xml_names_the_part_and_line(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    rows: list[list[object]] = [HEADER, ["A", 100, 90, 5, 6]]
+    path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows).replace("<v>90</v>", "<v>90</x>")})
+    (problem,) = refused(policy, path)
+    assert problem.code == "data.bad-workbook"
+    assert "`xl/worksheets/sheet1.xml`" in problem.message and "line 1" in problem.message
