@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -46,11 +47,24 @@ Value = Decimal | bool | datetime.date | _Marker
 
 
 @attrs.frozen
+class PercentCell:
+    """A spreadsheet cell formatted as a percentage: `shown` is what Excel displays (11.5 for a cell
+    typed `11.5%`, which Excel stores as 0.115). Only validation knows whether the input it fills is
+    a percentage (then it is 11.5) or not (then it is refused, with what to type)."""
+
+    shown: Decimal
+
+    def __str__(self) -> str:
+        return f"{self.shown}%"
+
+
+@attrs.frozen
 class DataProblem:
     file: str
     unit: str | None
     field: str | None
     message: str
+    code: str | None = attrs.field(default=None, kw_only=True)  # a stable code (`data.*`, docs/errors.md)
 
     def __str__(self) -> str:
         where = [self.file]
@@ -71,7 +85,7 @@ class DataError(TargetdslError):
         super().__init__(head if count == 1 else f"{head} (and {count - 1} more problems)")
 
     def render(self) -> str:
-        return "\n".join(f"error: {p}" for p in self.problems)
+        return "\n".join(f"error[{p.code}]: {p}" if p.code else f"error: {p}" for p in self.problems)
 
 
 @attrs.frozen
@@ -129,6 +143,13 @@ ITEM_KEYS = {"name", "points", "given"}
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．－＋，", "0123456789.-+,")
 # Spreadsheet cells spell booleans in words.
 BOOLEAN_WORDS = {"true": True, "false": False, "yes": True, "no": False, "是": True, "否": False}
+# A number as text: digits with an optional point and exponent; nothing Python's Decimal also takes
+# (`8_0`, `Infinity`, other scripts' digits), no comma. `[0-9]`, because `\d` is any script's digits.
+NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# Commas are thousands separators only where they separate thousands: 1,200 and -1,234,567.50.
+GROUPED_TEXT = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
+NOT_FINITE = {"nan", "snan", "inf", "infinity"}
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class Validator:
@@ -143,10 +164,11 @@ class Validator:
         self.unit_label: str | None = None
         self.year = schema.year  # the assessment year dates are checked against
         self.allowed: dict[str, set[str]] = {}  # keys each measure takes, by measure name
-        self.converters: dict[int, Callable[[Any], Value]] = {}  # the usual case of `value`, by id of InputSpec
+        # the usual case of `value`, by id of InputSpec
+        self.converters: dict[int, Callable[[Any], Value | _Unusual]] = {}
 
-    def problem(self, field: str | None, message: str) -> None:
-        self.problems.append(DataProblem(self.file, self.unit_label, field, message))
+    def problem(self, field: str | None, message: str, *, code: str | None = None) -> None:
+        self.problems.append(DataProblem(self.file, self.unit_label, field, message, code=code))
 
     def unknown(self, field: str | None, message: str) -> None:
         """Data the policy does not ask for: an error, or (lenient, when comparing
@@ -158,11 +180,14 @@ class Validator:
         if isinstance(document, Mapping):
             records = document.get("units")
             year = document.get("year")
-            if year is not None and self.year is not None and _int(year) != self.year:
+            data_year = _year(year)
+            if year is not None and data_year is None:
+                self.problem("year", f"expected a year such as 2003, found `{_shown(year)}`", code="data.bad-year")
+            elif data_year is not None and self.year is not None and data_year != self.year:
                 if self.lenient:
                     # comparing policy versions on one year's data: that year's dates are the ones to check
                     self.unknown("year", f"the data is for {year}, the policy for {self.year}")
-                    self.year = _int(year)
+                    self.year = data_year
                 else:
                     self.problem("year", f"the data is for {year}, the policy for {self.year}")
             unknown = set(document) - {"units", "year", "title"}
@@ -200,6 +225,15 @@ class Validator:
         unit_id = str(raw_id).strip()
         name = str(record.get("name") or unit_id)
         self.unit_label = unit_id if name == unit_id else f"{unit_id} ({name})"
+        for key, text in (("id", unit_id), ("name", name)):
+            control = CONTROL.search(text)
+            if control is not None:
+                # invisible: `C01\x00` is not `C01`, and ESC sequences rewrite a terminal's lines;
+                # half a character (a lone surrogate) cannot even be written to a file
+                kind = "half of a character" if "\ud800" <= control[0] <= "\udfff" else "a control character"
+                self.unit_label = ascii(unit_id)
+                self.problem(key, f"{kind} (U+{ord(control[0]):04X}) in the {key}: retype it", code="data.bad-text")
+                return None
         for key in sorted(set(map(str, record)) - UNIT_KEYS):
             self.unknown(key, f"unknown key; expected one of {', '.join(sorted(UNIT_KEYS))}")
         class_name = record.get("class")
@@ -386,17 +420,29 @@ class Validator:
             convert = converters.get(id(spec))
             if convert is None:
                 convert = converters[id(spec)] = _converter(spec)
-            value = convert(given)
-            if value is UNUSUAL:
+            quick = convert(given)
+            if isinstance(quick, _Unusual):
                 value = self.value(spec, given, f"{field}.{spec.name}")
-                if value is None:
-                    continue
-            values[spec.name] = value
+                if value is not None:
+                    values[spec.name] = value
+            else:
+                values[spec.name] = quick
         return values
 
     def value(self, spec: InputSpec, raw: Any, field: str) -> Value | None:
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):
             return self.missing(spec, field)
+        if spec.type in ("percent", "pp"):
+            # `11.5%` (a cell formatted as a percentage, or the text) is 11.5 where the input is a percentage
+            if isinstance(raw, PercentCell):
+                raw = raw.shown
+            elif isinstance(raw, str) and raw.rstrip().endswith(("%", "％")):
+                raw = raw.rstrip()[:-1]
+        elif isinstance(raw, PercentCell):
+            self.problem(field, f"the cell shows {raw}, but `{spec.name}` is {_a(spec.type)}, not a percentage: "
+                         f"type the value itself ({_fraction(raw.shown)}) in a cell without the % format",
+                         code="data.percent-cell")
+            return None
         if spec.type == "bool":
             if isinstance(raw, bool):
                 return raw
@@ -442,21 +488,25 @@ class Validator:
         return None
 
     def number(self, raw: Any, field: str) -> Decimal | None:
-        if type(raw) is str and raw.isascii() and "," not in raw and len(raw) <= PRECISION:
+        if type(raw) is str and len(raw) <= PRECISION and NUMBER_TEXT.fullmatch(raw):
             # the common case, checked as below but in fewer steps
-            try:
-                number = Decimal(raw.strip())
-            except InvalidOperation:
-                self.problem(field, f"expected a number, found `{raw}`")
-                return None
-            if number.is_finite() and -15 <= number.adjusted() <= 15:
+            number = _decimal(raw)
+            if number is not None and -15 <= number.adjusted() <= 15:
                 return CONTEXT.add(number, ZERO)
         if isinstance(raw, bool):
-            self.problem(field, f"expected a number, found {str(raw).lower()}")
+            self.problem(field, f"expected a number, found {str(raw).lower()}", code="data.bad-number")
+            return None
+        if isinstance(raw, PercentCell):
+            self.problem(field, f"the cell shows {raw}, but this is not a percentage: type the value itself "
+                         f"in a cell without the % format", code="data.percent-cell")
             return None
         if isinstance(raw, int):
-            return Decimal(raw)
-        if isinstance(raw, Decimal):
+            # the same checks as the same digits written as text (a JSON or YAML integer, an Excel cell)
+            if raw.bit_length() > 133:  # more than 40 digits; str() of a long int is itself limited
+                self.problem(field, "a number with more than 40 characters", code="data.bad-number")
+                return None
+            number = Decimal(raw)
+        elif isinstance(raw, Decimal):
             number = raw
         elif isinstance(raw, str):
             # Full-width digits typed with a Chinese input method are the digits they show;
@@ -465,32 +515,41 @@ class Validator:
             if not text.isascii():
                 text = text.translate(FULL_WIDTH_DIGITS)
             if "," in text:
+                if not GROUPED_TEXT.fullmatch(text):
+                    self.problem(field, f"`{_shown(raw)}`: a comma is read only as a thousands separator "
+                                 "(1,200 or 1,234,567.5); write the number without it (a decimal point is `.`)",
+                                 code="data.bad-number")
+                    return None
                 text = text.replace(",", "")
-            if not text.isascii():
-                self.problem(field, f"expected a number, found `{raw}`")
-                return None
             if len(text) > 40:
-                self.problem(field, "a number with more than 40 characters")
+                self.problem(field, "a number with more than 40 characters", code="data.bad-number")
                 return None
-            try:
-                number = Decimal(text)
-            except InvalidOperation:
-                self.problem(field, f"expected a number, found `{raw}`")
+            if not NUMBER_TEXT.fullmatch(text):
+                if text.lower().lstrip("+-") in NOT_FINITE:
+                    self.problem(field, f"`{raw}` is not a finite number", code="data.bad-number")
+                else:
+                    self.problem(field, f"expected a number, found `{raw}`", code="data.bad-number")
                 return None
+            parsed = _decimal(text)
+            if parsed is None:  # an exponent beyond what a decimal can hold
+                self.problem(field, f"{raw} is outside the range of plausible values", code="data.bad-number")
+                return None
+            number = parsed
         elif isinstance(raw, float):
-            self.problem(field, f"{raw} is a binary float; pass numbers as Decimal or text so they stay exact")
+            self.problem(field, f"{raw} is a binary float; pass numbers as Decimal or text so they stay exact",
+                         code="data.bad-number")
             return None
         else:
-            self.problem(field, f"expected a number, found {type(raw).__name__}")
+            self.problem(field, f"expected a number, found {type(raw).__name__}", code="data.bad-number")
             return None
         if not number.is_finite():
-            self.problem(field, f"`{raw}` is not a finite number")
+            self.problem(field, f"`{raw}` is not a finite number", code="data.bad-number")
             return None
         if not -15 <= number.adjusted() <= 15:
-            self.problem(field, f"{raw} is outside the range of plausible values")
+            self.problem(field, f"{raw} is outside the range of plausible values", code="data.bad-number")
             return None
-        if len(str(raw)) > PRECISION and len(number.as_tuple().digits) > PRECISION:
-            self.problem(field, f"{raw} has more than {PRECISION} significant digits")
+        if len(number.as_tuple().digits) > PRECISION:
+            self.problem(field, f"{raw} has more than {PRECISION} significant digits", code="data.bad-number")
             return None
         return CONTEXT.add(number, ZERO)  # exact: normalises -0 to 0, 1E+2 to 100
 
@@ -531,22 +590,22 @@ class _Unusual:
         return "UNUSUAL"
 
 
-UNUSUAL: Any = _Unusual()
+UNUSUAL = _Unusual()
 
 
-def _converter(spec: InputSpec) -> Callable[[Any], Value]:
+def _converter(spec: InputSpec) -> Callable[[Any], Value | _Unusual]:
     """`Validator.value` for the usual case of one input — a plain number as text, a JSON number, a
     boolean — giving the same value, in fewer steps; for anything else it returns UNUSUAL, and `value`
     decides (and reports the problem, if there is one)."""
     if spec.type == "bool":
-        def boolean(raw: Any) -> Value:
+        def boolean(raw: Any) -> Value | _Unusual:
             if raw is True or raw is False:
                 return bool(raw)
             return UNUSUAL
 
         return boolean
     if spec.type == "date":
-        def date(raw: Any) -> Value:
+        def date(raw: Any) -> Value | _Unusual:
             return UNUSUAL
 
         return date
@@ -556,20 +615,22 @@ def _converter(spec: InputSpec) -> Callable[[Any], Value]:
     divisor = spec.divisor
     scaled = spec.type in ("percent", "pp")
 
-    def number(raw: Any) -> Value:
+    def number(raw: Any) -> Value | _Unusual:
         kind = type(raw)
         if kind is str:
-            if not raw.isascii() or len(raw) > PRECISION or "," in raw:
+            if len(raw) > PRECISION or not NUMBER_TEXT.fullmatch(raw):
                 return UNUSUAL
-            try:
-                value = Decimal(raw)
-            except InvalidOperation:
+            parsed = _decimal(raw)
+            if parsed is None:
                 return UNUSUAL
+            value = parsed
         elif kind is Decimal:
             value = raw
             if value.is_finite() and len(value.as_tuple().digits) > PRECISION:
                 return UNUSUAL
         elif kind is int:
+            if raw.bit_length() > 113:  # beyond 34 digits: `number` says why
+                return UNUSUAL
             value = Decimal(raw)
         else:
             return UNUSUAL
@@ -607,11 +668,43 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _int(value: Any) -> int | None:
+def _decimal(text: str) -> Decimal | None:
+    """The decimal of a text that matched NUMBER_TEXT; None when its exponent is beyond any context."""
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return Decimal(text)
+    except InvalidOperation:
         return None
+
+
+def _year(value: Any) -> int | None:
+    """A document's `year` as written: a whole number (2003, "2003"), never 2003.9 read as 2003."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 1 <= value <= 9999 else None
+    if isinstance(value, Decimal):
+        return int(value) if value.is_finite() and value == value.to_integral_value() and 1 <= value <= 9999 else None
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}", value.strip()):
+        return int(value)
+    return None
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: at most 40 characters."""
+    if isinstance(value, int) and value.bit_length() > 133:
+        return "a number with more than 40 digits"
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _a(type_name: str) -> str:
+    return {"count": "a count", "money": "an amount of money", "bool": "true or false", "date": "a date"}.get(
+        type_name, f"a {type_name}")
+
+
+def _fraction(shown: Decimal) -> str:
+    """What a percentage cell holds, written as the number it is: 11.5 % → 0.115."""
+    return f"{CONTEXT.divide(shown, HUNDRED).normalize():f}"
 
 
 def _mapping(raw: Any, field: str, validator: Validator) -> dict[str, Any]:

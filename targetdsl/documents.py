@@ -1,15 +1,21 @@
 """Reading unit data files: YAML, JSON, CSV and Excel → the raw document.
 
 Numbers are read from their text as exact decimals, never through binary
-floats. Hostile files end in a `DataError` naming the file: too large,
-not UTF-8, invalid syntax, YAML aliases beyond a small limit, nesting too
-deep to be unit data. What the document means is checked by `data.py`.
+floats, and YAML scalars as YAML 1.2 reads them (the text typed: no octal,
+no base 60, no `NO` for false). Hostile files end in a `DataError` naming
+the file and, where there is one, the line: too large, not UTF-8, invalid
+syntax, a key written twice, YAML aliases that expand beyond a bound,
+half a character, nesting too deep to be unit data. What the document
+means is checked by `data.py`; spreadsheets are read by `tabular.py`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import json.scanner
 import os
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -19,45 +25,256 @@ import yaml
 from targetdsl.data import DataError, DataProblem
 
 MAX_DATA_BYTES = 256 * 1024 * 1024
+# Values that aliases may add to a YAML document once expanded (each alias counts every value it
+# stands for). A handful of defaults merged into every unit stays far below; a "billion laughs"
+# bomb of a few hundred bytes (9 aliases of 9 aliases, 10 levels deep) is refused before it is built.
+MAX_ALIAS_EXPANSION = 1_000_000
+MAX_INTEGER_DIGITS = 40  # longer integers are kept as text, and validation says why they are refused
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-MAX_ALIASES = 100
+class RefusedYAMLError(yaml.YAMLError):
+    """YAML that parses but that data must not be: a duplicate key, an alias bomb, a lone surrogate."""
+
+    def __init__(self, code: str, problem: str, mark: Any):
+        super().__init__(problem)
+        self.code = code
+        self.problem = problem
+        self.problem_mark = mark
+
+    def __str__(self) -> str:
+        return f"{self.problem} (line {self.problem_mark.line + 1})"
 
 
-class _DecimalLoader(yaml.SafeLoader):
-    """YAML without floats: decimals are read from their text. Aliases are
-    limited, so a few lines cannot expand into a billion values."""
+class RefusedJSONError(json.JSONDecodeError):
+    """JSON that parses but that data must not be: a duplicate key, a lone surrogate."""
 
-    aliases = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            self.aliases += 1
-            if self.aliases > MAX_ALIASES:
-                event = self.peek_event()  # type: ignore[no-untyped-call]
-                raise yaml.YAMLError(f"more than {MAX_ALIASES} aliases (line {event.start_mark.line + 1}); "
-                                     "write the values out instead of referring to them")
-        return super().compose_node(parent, index)
+    def __init__(self, code: str, message: str, text: str, position: int):
+        super().__init__(message, text, position)
+        self.code = code
 
 
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-    text = str(loader.construct_scalar(node)).replace("_", "")
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return Decimal("NaN")  # .inf / .nan: refused by validation
+class _DataLoader(yaml.SafeLoader):
+    """YAML read as written: no Python objects, no floats, and plain scalars resolved the YAML 1.2
+    way. YAML 1.1 (PyYAML's default) reads `0110` as 72 (octal), `1:30` as 90 (base 60), `0x5A` as
+    90, `1_000` as 1000 and `NO` as false; here they are the text typed, and validation decides what
+    the text means for the input it fills (the id `010` stays "010"; `0110` as a number is 110)."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}
+    anchored = True  # whether the text may define anchors (`&name`), hence aliases to expand
+
+    def compose_document(self) -> Any:
+        node = super().compose_document()
+        if self.anchored:
+            _check_expansion(node)
+        return node
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue  # `<<: *defaults`: the keys written beside it override the merged ones
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    if key in seen:
+                        raise RefusedYAMLError("data.duplicate-key", f"duplicate key `{key}`: each key may "
+                                               "appear once (which of the values is meant?)", key_node.start_mark)
+                    seen.add(key)
+                except TypeError:
+                    continue  # an unhashable key: refused by the constructor itself
+        return super().construct_mapping(node, deep=deep)
 
 
-_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+def _resolve(tag: str, pattern: str, first: str) -> None:
+    _DataLoader.add_implicit_resolver(f"tag:yaml.org,2002:{tag}", re.compile(pattern), list(first))
+
+
+_resolve("null", r"^(?:~|null|Null|NULL|)$", "~nN")
+_DataLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"), [""])
+_resolve("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF")
+_resolve("int", r"^[-+]?[0-9]+$", "-+0123456789")
+_resolve("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+.0123456789")
+_resolve("merge", r"^<<$", "<")
+# dates and date-times (a database export's `2003-11-20T00:00:00`), as YAML 1.1 reads them
+_DataLoader.add_implicit_resolver("tag:yaml.org,2002:timestamp", next(
+    pattern for tag, pattern in yaml.SafeLoader.yaml_implicit_resolvers["0"] if tag.endswith("timestamp")),
+    list("0123456789"))
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
+    text = str(loader.construct_scalar(node))
+    # Only a plain whole number is an integer: `010` stays text, so an id keeps its leading zero.
+    if re.fullmatch(r"-?(?:0|[1-9][0-9]*)", text) and len(text) <= MAX_INTEGER_DIGITS:
+        return int(text)
+    return text
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | str:
+    text = str(loader.construct_scalar(node))
+    return _decimal(text.lower().replace(".inf", "Infinity").replace(".nan", "NaN"), text)
+
+
+def _construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    text = str(loader.construct_scalar(node))
+    if text.isascii() or not SURROGATE.search(text):
+        return text
+    try:  # `"\ud83d\ude00"`: PyYAML leaves the two halves of 😀 apart
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError:
+        raise RefusedYAMLError("data.bad-text", "a `\\u` escape that is half of a character; write the "
+                               "character itself", node.start_mark) from None
+
+
+_DataLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_DataLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_DataLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
+
+
+def _check_expansion(root: Any) -> None:
+    """Refuse a document whose aliases, expanded, add more than MAX_ALIAS_EXPANSION values, or that
+    contains itself. Each node's expanded size is counted once (memoised), so this is linear in the
+    text, whatever the expansion."""
+    if root is None:
+        return
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if finished:
+            open_nodes.discard(key)
+            size = 1 + sum(sizes[id(c)] for c in children)
+            if size - len(sizes) > MAX_ALIAS_EXPANSION:
+                raise RefusedYAMLError(
+                    "data.alias-expansion", f"aliases (`*name`) expand the document by more than "
+                    f"{MAX_ALIAS_EXPANSION:,} values; write the values out instead of referring to them",
+                    node.start_mark)
+            sizes[key] = size
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise RefusedYAMLError("data.alias-expansion", "an alias refers to the value that contains it",
+                                   node.start_mark)
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+
+
+def _children(node: Any) -> list[Any]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def parse_yaml(text: str) -> Any:
-    """YAML text → plain values, with every non-integer number as an exact Decimal."""
-    return yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 (a SafeLoader subclass)
+    """YAML text → plain values, read as written (see `_DataLoader`): integers, exact Decimals, text,
+    booleans, dates. Raises yaml.YAMLError (RefusedYAMLError for duplicate keys, alias bombs…)."""
+    loader = _DataLoader(text)
+    loader.anchored = "&" in text  # without an anchor there is no alias: nothing to count
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def _decimal(text: str, shown: str | None = None) -> Decimal | str:
+    """A number's text as an exact Decimal, or the text as written (for validation to refuse) when
+    no decimal can hold it (an exponent of twenty digits)."""
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return text if shown is None else shown
 
 
 def _refuse_constant(text: str) -> Any:
-    return Decimal("NaN")
+    return Decimal("NaN")  # NaN, Infinity: refused by validation
+
+
+def _json_int(text: str) -> int | str:
+    return int(text) if len(text) <= MAX_INTEGER_DIGITS else text
+
+
+def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _DuplicateKeyError
+    return result
+
+
+class _DuplicateKeyError(Exception):
+    pass
+
+
+def parse_json(text: str) -> Any:
+    """JSON text → plain values, numbers exact (Decimal, or int up to 40 digits, or else the text for
+    validation to refuse). A duplicate key or a lone surrogate escape raises json.JSONDecodeError at
+    its line, like a syntax error; nesting too deep, RecursionError."""
+    try:
+        document = json.loads(text, parse_float=_decimal, parse_int=_json_int, parse_constant=_refuse_constant,
+                              object_pairs_hook=_unique_object)
+    except _DuplicateKeyError:
+        raise _duplicate_key(text) from None
+    if "\\u" in text and ("\\ud" in text.lower()):
+        _check_surrogates(text, document)
+    return document
+
+
+def _duplicate_key(text: str) -> RefusedJSONError:
+    """Where the first duplicate key is: read again, slowly, by a scanner that knows positions."""
+    decoder = json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=str)
+    whitespace = json.decoder.WHITESPACE.match  # type: ignore[attr-defined]
+    found: list[RefusedJSONError] = []
+
+    def parse_object(s_and_end: tuple[str, int], strict: bool, scan_once: Any, *_: Any) -> tuple[dict[str, Any], int]:
+        s, end = s_and_end
+        keys: set[str] = set()
+        end = whitespace(s, end).end()
+        if s[end:end + 1] == "}":
+            return {}, end + 1
+        while True:
+            end = whitespace(s, end).end()
+            at = end
+            key, end = json.decoder.scanstring(s, end + 1, strict)  # type: ignore[attr-defined]
+            if key in keys and not found:
+                found.append(RefusedJSONError("data.duplicate-key", f"duplicate key `{key}`: each key may appear "
+                                              "once (which of the values is meant?)", s, at))
+            keys.add(key)
+            end = whitespace(s, whitespace(s, end).end() + 1).end()  # past the colon
+            _, end = scan_once(s, end)
+            end = whitespace(s, end).end()
+            if s[end] == "}":
+                return {}, end + 1
+            end += 1
+
+    decoder.parse_object = parse_object  # type: ignore[attr-defined]
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
+    with contextlib.suppress(RecursionError, json.JSONDecodeError, IndexError):
+        decoder.decode(text)
+    return found[0] if found else RefusedJSONError("data.duplicate-key", "a duplicate key", text, 0)
+
+
+def _check_surrogates(text: str, document: Any) -> None:
+    """A `\\ud800` escape alone is half of a character: no file or terminal can show it."""
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if SURROGATE.search(value):
+                match = re.search(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}", text)
+                raise RefusedJSONError("data.bad-text", "a `\\u` escape that is half of a character; write the "
+                                       "character itself", text, match.start() if match else 0)
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
 
 
 def read_document(path: str | os.PathLike[str]) -> Any:
@@ -85,7 +302,7 @@ def read_document(path: str | os.PathLike[str]) -> Any:
         return read_xlsx(target)
     try:
         if suffix == ".json":
-            return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+            return parse_json(text)
         if suffix in (".yaml", ".yml"):
             return parse_yaml(text)
         if suffix == ".jsonl":
@@ -95,9 +312,12 @@ def read_document(path: str | os.PathLike[str]) -> Any:
 
             return read_csv(target, text)
     except json.JSONDecodeError as exc:
-        raise DataError([DataProblem(shown, None, f"line {exc.lineno}", f"invalid JSON: {exc.msg}")]) from None
+        raise DataError([json_problem(shown, exc.lineno, exc)]) from None
     except RecursionError:
         raise DataError([DataProblem(shown, None, None, "the data is nested too deeply to be unit data")]) from None
+    except RefusedYAMLError as exc:
+        raise DataError([DataProblem(shown, None, f"line {exc.problem_mark.line + 1}", exc.problem,
+                                     code=exc.code)]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else None
@@ -105,6 +325,13 @@ def read_document(path: str | os.PathLike[str]) -> Any:
         raise DataError([DataProblem(shown, None, where, f"invalid YAML: {problem}")]) from None
     raise DataError([DataProblem(shown, None, None,
                                  f"unknown data format `{suffix}`; use .yaml, .yml, .json, .jsonl, .csv or .xlsx")])
+
+
+def json_problem(shown: str, line: int, exc: json.JSONDecodeError) -> DataProblem:
+    """The problem a JSON error is, at a line of the file (a JSON Lines file's line, or the error's own)."""
+    if isinstance(exc, RefusedJSONError):
+        return DataProblem(shown, None, f"line {line}", exc.msg, code=exc.code)
+    return DataProblem(shown, None, f"line {line}", f"invalid JSON: {exc.msg}")
 
 
 def _json_lines(text: str, shown: str) -> list[Any]:
@@ -115,9 +342,11 @@ def _json_lines(text: str, shown: str) -> list[Any]:
         if not line.strip():
             continue
         try:
-            records.append(json.loads(line, parse_float=Decimal, parse_constant=_refuse_constant))
+            records.append(parse_json(line))
         except json.JSONDecodeError as exc:
-            problems.append(DataProblem(shown, None, f"line {number}", f"invalid JSON: {exc.msg}"))
+            problems.append(json_problem(shown, number, exc))
+        except RecursionError:
+            problems.append(DataProblem(shown, None, f"line {number}", "the data is nested too deeply to be unit data"))
     if problems:
         raise DataError(problems)
     return records

@@ -29,13 +29,12 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from targetdsl.compiler import uses_peers
 from targetdsl.data import AwardWon, DataError, DataProblem, Unit, Validator, collector_paused
-from targetdsl.documents import _refuse_constant
+from targetdsl.documents import json_problem, parse_json
 from targetdsl.drafts import NO_SUMS, SUMS, Draft, Standing
 from targetdsl.engine import Engine
 from targetdsl.interpreter import EvaluationError
@@ -102,13 +101,15 @@ def _json_lines(handle: IO[bytes], shown: str) -> Iterator[tuple[Any, bytes | No
             problems.append(DataProblem(shown, None, f"line {number}", "a line longer than 1 MB"))
             continue
         try:
-            record = json.loads(line.decode("utf-8"), parse_float=Decimal, parse_constant=_refuse_constant)
+            record = parse_json(line.decode("utf-8"))
         except UnicodeDecodeError:
             problems.append(DataProblem(shown, None, f"line {number}", "is not UTF-8 text"))
             continue
-        except (json.JSONDecodeError, RecursionError) as exc:
-            message = f"invalid JSON: {exc.msg}" if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-            problems.append(DataProblem(shown, None, f"line {number}", message))
+        except json.JSONDecodeError as exc:
+            problems.append(json_problem(shown, number, exc))
+            continue
+        except RecursionError:
+            problems.append(DataProblem(shown, None, f"line {number}", "nested too deeply"))
             continue
         yield record, line.rstrip(b"\r\n")
     if problems:
@@ -308,7 +309,7 @@ class Stream:
         blob = self.spool.read(self.offsets[standing.index + 1] - at)
         if blob[:1] == b"\x80":  # a pickle (records given as Python objects); JSON text never starts so
             return pickle.loads(blob)  # noqa: S301 (our own private spool, written by this object)
-        return json.loads(blob.decode("utf-8"), parse_float=Decimal, parse_constant=_refuse_constant)
+        return parse_json(blob.decode("utf-8"))
 
 
 def _decimal_context() -> Any:

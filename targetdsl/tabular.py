@@ -9,22 +9,28 @@ prefix may be left out and list positions are 1-based numbers:
     bonuses.获奖加分.1.level, bonuses.获奖加分.1.date, inputs.承担市级目标
 
 Empty cells are missing values; an item whose cells are all empty is
-absent. In a workbook, a sheet without a `class` column gives its rows the
-class it is named after; a sheet whose first row names no `id` column and
-no input path (a template's instructions) holds no data. The document produced is validated by `data.py` exactly like
-YAML. Excel numbers are binary doubles: each is read as the shortest
-decimal that denotes it (what Excel displays). Formulas are read by their
-last calculated value; a formula never calculated is refused.
+absent; a blank row is skipped. A row that cannot be a unit is refused at
+its line or cell, never read as one: more cells than the header (an
+unquoted `1,000`), a value under no column, no id, or a note or total in
+the id column (`填表人：张三`, `合计`). Two columns that would hold the same
+value (`a.x` and `indicators.a.x`, `a.1.x` and `a.1.x.y`) are refused.
+
+In a workbook (read by `sheets.py`), a sheet without a `class` column
+gives its rows the class it is named after. Every sheet that holds cells
+is read or refused, never skipped: a sheet without a header of field
+paths is refused (unless named as instructions, `填表说明`), and so is a
+hidden sheet with units. The document produced is validated by `data.py`
+exactly like YAML.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime
+import functools
 import io
-import math
-from collections.abc import Iterator
-from decimal import Decimal
+import itertools
+import re
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,123 +39,233 @@ from targetdsl.data import RULE_SECTIONS, DataError, DataProblem
 SECTIONS = {"inputs", "indicators", "bonuses", *RULE_SECTIONS.values()}
 FIXED = ("id", "name", "class")
 LABEL_ROW_MARK = "单位编号"  # a template's second header row (display names) starts with this; it is skipped
+MAX_COLUMNS = 4096  # columns of a header; a template with every item and award has a few hundred
+# What offices write under the units, in the id column: signatures, totals, dates, notes. Such a
+# row is never a unit; it is refused by its cell, so that nobody is scored from it.
+FOOTER = re.compile(r"合计|总计|小计|共计|平均|填表|制表|填报|审核|审批|负责人|联系人|电话|日期|备注|说明|^注|："
+                    r"|[0-9]{4} *年 *[0-9]{1,2} *月")  # …and a date line: 2004年1月5日
+INSTRUCTIONS = re.compile(r"说明|instructions", re.IGNORECASE)  # a sheet of instructions, without data
+
+Where = Callable[[int, int], str]  # (row position in the body, 0-based column) → "line 5" or "sheet 县区, cell B5"
 
 
 def read_csv(path: Path, text: str) -> dict[str, Any]:
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(itertools.dropwhile(_blank, _csv_rows(str(path), io.StringIO(text, newline=""))))
     if not rows:
         raise DataError([DataProblem(str(path), None, None, "the file is empty")])
-    header, body = rows[0], rows[1:]
-    return document(str(path), header, [[cell if cell.strip() != "" else None for cell in row] for row in body])
+    (_, header), body = rows[0], rows[1:]
+    below = _header_below([[c or "" for c in cells] for _, cells in rows])
+    if "id" not in header and below is not None:
+        raise DataError([DataProblem(str(path), None, f"line {rows[below][0]}", _ABOVE_HEADER, code="data.no-header")])
+    lines = [line for line, _ in body]
+    return document(str(path), [c or "" for c in header], [cells for _, cells in body],
+                    where=lambda position, column: _csv_place(lines[position], header, column))
+
+
+_ABOVE_HEADER = ("this row holds the field paths, but rows above it hold something else (a title?): delete "
+                 "the rows above, so that the field paths come first")
+
+
+def _header_below(rows: list[list[str]]) -> int | None:
+    """Which of the first rows after the first is a header (has an `id` column): a title typed above it."""
+    return next((index for index, row in enumerate(rows[1:10], start=1) if "id" in row), None)
+
+
+def _blank(row: tuple[int, list[str | None]]) -> bool:
+    return all(cell is None for cell in row[1])
+
+
+def _csv_place(line: int, header: list[str | None], column: int) -> str:
+    name = header[column] if column < len(header) else None
+    return f"line {line}, column `{name}`" if name else f"line {line}, cell {column + 1}"
+
+
+def _csv_rows(file: str, lines: Iterable[str]) -> Iterator[tuple[int, list[str | None]]]:
+    """(line where the row starts, its cells: empty ones None) for every row of a CSV text."""
+    reader = csv.reader(lines)
+    start = 1
+    try:
+        for cells in reader:
+            yield start, [cell if cell.strip() != "" else None for cell in cells]
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        message = (f"a cell longer than {csv.field_size_limit() // 1024} KB: is a quotation mark left open?"
+                   if "field limit" in str(exc) else f"not valid CSV ({exc})")
+        raise DataError([DataProblem(file, None, f"line {start}", message, code="data.bad-row")]) from None
 
 
 def read_xlsx(path: Path) -> dict[str, Any]:
-    try:
-        import openpyxl
-    except ImportError:  # pragma: no cover - a dependency, present in every install
-        raise DataError([DataProblem(str(path), None, None, "reading .xlsx needs openpyxl")]) from None
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise DataError([DataProblem(str(path), None, None, f"not a readable .xlsx workbook ({exc})")]) from None
-    formulas = _formula_cells(path)
+    from targetdsl.sheets import column_letter, read_workbook
+
+    file = str(path)
     units: list[Any] = []
     problems: list[DataProblem] = []
-    for sheet in book.worksheets:
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-        rows = [r for r in rows if any(c is not None and str(c).strip() != "" for c in r)]
-        if not rows:
+    refused: list[DataProblem] = []
+    for sheet in read_workbook(path):
+        problems.extend(sheet.problems)
+        numbers = sorted(sheet.cells)
+        if not numbers:
             continue
-        header = ["" if c is None else str(c).strip() for c in rows[0]]
+        first = sheet.cells[numbers[0]]
+        width = max(first)
+        if width > MAX_COLUMNS:
+            problems.append(DataProblem(file, None, f"sheet {sheet.name}, cell {column_letter(width - 1)}"
+                                        f"{numbers[0]}", f"a header of more than {MAX_COLUMNS:,} columns",
+                                        code="data.bad-header"))
+            continue
+        header = [str(first.get(c, "")).strip() for c in range(1, width + 1)]
         if "id" not in header and not any("." in c for c in header):
-            continue  # not a data sheet (a template's instructions, a chart): nothing to read
+            below = _header_below([[str(v).strip() for v in sheet.cells[n].values()] for n in numbers])
+            if below is not None:
+                problems.append(DataProblem(file, None, f"sheet {sheet.name}, row {numbers[below]}", _ABOVE_HEADER,
+                                            code="data.no-header"))
+            elif LABEL_ROW_MARK in header:
+                problems.append(DataProblem(file, None, f"sheet {sheet.name}, row {numbers[0]}", "this row holds "
+                                            f"the display names ({LABEL_ROW_MARK}, …), but the row of field paths "
+                                            "(id, class, 地区生产总值.actual, …) that goes above it is missing: copy "
+                                            "row 1 of the template back", code="data.no-header"))
+            elif not INSTRUCTIONS.search(sheet.name) and sheet.state == "visible":
+                # (a hidden sheet without field paths is a workbook's machinery: the lists of its drop-downs)
+                problems.append(DataProblem(file, None, f"sheet {sheet.name}", "no row of field paths (id, class, "
+                                            "地区生产总值.actual, …) heads this sheet: if it holds units, copy the "
+                                            "template's row 1 above them; if not, delete the sheet or keep it in "
+                                            "another workbook", code="data.no-header"))
+            continue
+        if sheet.state != "visible":
+            problems.append(DataProblem(file, None, f"sheet {sheet.name}", f"the sheet is {sheet.state} and holds "
+                                        "rows of units nobody sees: unhide it (right-click a sheet tab, Unhide) to "
+                                        "check them, or delete it", code="data.hidden-sheet"))
+            continue
+        body_numbers = numbers[1:]
+        if body_numbers and str(sheet.cells[body_numbers[0]].get(1, "")).strip() == LABEL_ROW_MARK:
+            body_numbers = body_numbers[1:]
         body: list[list[Any]] = []
-        for row_index, row in enumerate(rows[1:], start=2):
-            cells: list[Any] = []
-            for column, cell in enumerate(row):
-                where = f"sheet {sheet.title}, cell {_column_letter(column)}{row_index}"
-                if cell is None and (sheet.title, row_index, column) in formulas:
-                    problems.append(DataProblem(str(path), None, where,
-                                                "a formula with no calculated value; open and save the workbook "
-                                                "in Excel so its values are stored"))
-                cells.append(_cell(cell))
-            body.append(cells)
-        if body and body[0] and str(body[0][0] or "").strip() == LABEL_ROW_MARK:
-            body = body[1:]
+        for number in body_numbers:
+            cells = sheet.cells[number]
+            for column in sorted(c for c in cells if c > width or not header[c - 1]):
+                problems.append(DataProblem(file, None, f"sheet {sheet.name}, cell {column_letter(column - 1)}{number}",
+                                            f"`{_shown(cells[column])}` is under no column header: give the column "
+                                            "its field path in the header row, or clear the cell",
+                                            code="data.no-column"))
+            body.append([cells.get(c) for c in range(1, width + 1)])
         try:
-            units.extend(document(f"{path} (sheet {sheet.title})", header, body,
-                                  default_class=sheet.title)["units"])
+            read = document(file, header, body, default_class=sheet.name, at=f"sheet {sheet.name}, row {numbers[0]}",
+                            where=functools.partial(_cell_place, sheet.name, body_numbers))
+            units.extend(read["units"])
         except DataError as exc:
-            problems.extend(exc.problems)
-    book.close()
+            refused.extend(exc.problems)
+    if problems or refused:
+        # the workbook's own problems (formulas never calculated…) come first
+        raise DataError(problems + refused)
+    return {"units": units}
+
+
+def _cell_place(sheet: str, rows: list[int], position: int, column: int) -> str:
+    from targetdsl.sheets import column_letter
+
+    return f"sheet {sheet}, cell {column_letter(column)}{rows[position]}"
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def document(file: str, header: list[str], rows: list[list[Any]], *, default_class: str | None = None,
+             where: Where | None = None, at: str = "header") -> dict[str, Any]:
+    """Rows under a header of column paths → `{"units": [...]}` in the YAML shape.
+
+    Without a `class` column, units take `default_class` (a workbook's sheet
+    is named after the class its rows belong to). Blank rows are skipped; a row
+    that cannot be a unit (cells beyond the header, no id, a note or a total
+    under the units) is refused at `where` it is.
+    """
+    columns = header_columns(file, header, default_class=default_class, at=at)
+    place = where or (lambda position, column: f"row {position + 2}, column {column + 1}")
+    problems: list[DataProblem] = []
+    units = []
+    for position, row in enumerate(rows):
+        unit = _row(file, columns, row, default_class, functools.partial(place, position), problems)
+        if unit:
+            units.append(unit)
     if problems:
         raise DataError(problems)
     return {"units": units}
 
 
-def _formula_cells(path: Path) -> set[tuple[str, int, int]]:
-    """(sheet, row, column) of every formula cell, to tell 'empty' from 'never calculated'."""
-    import openpyxl
-
-    found: set[tuple[str, int, int]] = set()
-    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    for sheet in book.worksheets:
-        for row_index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            for column, cell in enumerate(row):
-                if isinstance(cell, str) and cell.startswith("="):
-                    found.add((sheet.title, row_index, column))
-    book.close()
-    return found
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, float):
-        return Decimal(repr(value)) if math.isfinite(value) else str(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, str):
-        return value if value.strip() != "" else None
-    return value
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
+def _row(file: str, columns: list[str], row: list[Any], default_class: str | None, where: Callable[[int], str],
+         problems: list[DataProblem]) -> dict[str, Any]:
+    """One row's unit, or {} for a blank row, or {} and a problem for a row that is no unit."""
+    filled = [index for index, value in enumerate(row) if value is not None]
+    if not filled:
+        return {}
+    beyond = [index for index in filled if index >= len(columns)]
+    if beyond:
+        problems.append(DataProblem(file, None, where(beyond[0]), f"{len(row)} cells, but the header has "
+                                    f"{len(columns)}: an unquoted comma (1,000) splits a value in two; put "
+                                    "the value in quotation marks or write it without the comma",
+                                    code="data.bad-row"))
+        return {}
+    nameless = [index for index in filled if not columns[index]]
+    if nameless:
+        problems.append(DataProblem(file, None, where(nameless[0]), f"`{_shown(row[nameless[0]])}` is under no "
+                                    "column header", code="data.no-column"))
+        return {}
+    at = columns.index("id")
+    unit_id = row[at] if at < len(row) else None
+    if unit_id is None:
+        shown = ", ".join(f"`{_shown(row[index])}`" for index in filled[:3])
+        problems.append(DataProblem(file, None, where(at), f"a row with {shown} but no id: a total or a note? "
+                                    "give the unit's id, or delete the row", code="data.not-a-unit"))
+        return {}
+    if isinstance(unit_id, str) and FOOTER.search(unit_id):
+        problems.append(DataProblem(file, None, where(at), f"`{_shown(unit_id)}` is a note or a total, not a "
+                                    "unit's id: delete the row (or keep notes on another sheet)",
+                                    code="data.not-a-unit"))
+        return {}
+    return record(columns, row, default_class)
 
 
-def document(file: str, header: list[str], rows: list[list[Any]], *,
-             default_class: str | None = None) -> dict[str, Any]:
-    """Rows under a header of column paths → `{"units": [...]}` in the YAML shape.
-
-    Without a `class` column, units take `default_class` (a workbook's sheet
-    is named after the class its rows belong to).
-    """
-    columns = header_columns(file, header, default_class=default_class)
-    units = [unit for unit in (record(columns, row, default_class) for row in rows) if unit]
-    return {"units": units}
-
-
-def header_columns(file: str, header: list[str], *, default_class: str | None = None) -> list[str]:
-    """The column paths of a header row; DataError when a required column is missing or repeated."""
+def header_columns(file: str, header: list[str], *, default_class: str | None = None, at: str = "header") -> list[str]:
+    """The column paths of a header row; DataError when a required column is missing or repeated,
+    or when two columns would hold the same value (`a.x` and `indicators.a.x`, `a.x` and `a.x.y`)."""
     problems: list[DataProblem] = []
     columns = [c.strip() for c in header]
     required_columns = ("id",) if default_class is not None else ("id", "class")
+    separator = next((c for c in ";\t|" if len(columns) == 1 and c in columns[0]), None)
+    if separator is not None:
+        shown = "tab" if separator == "\t" else f"`{separator}`"
+        problems.append(DataProblem(file, None, at, f"the columns are separated by {shown}, not commas: save "
+                                    "the file as “CSV UTF-8 (comma delimited)”", code="data.bad-header"))
+        raise DataError(problems)
     for required in required_columns:
         if required not in columns:
-            problems.append(DataProblem(file, None, "header", f"no `{required}` column"))
+            problems.append(DataProblem(file, None, at, f"no `{required}` column"))
     seen: set[str] = set()
+    paths: dict[tuple[str, ...], str] = {}
     for column in columns:
         if column and column in seen:
-            problems.append(DataProblem(file, None, "header", f"column `{column}` appears twice"))
+            problems.append(DataProblem(file, None, at, f"column `{column}` appears twice"))
+            continue
         seen.add(column)
+        if not column or column in FIXED:
+            continue
+        path = column.split(".")
+        if "" in path or any(p.isdigit() and (p.startswith("0") or not p.isascii()) for p in path):
+            problems.append(DataProblem(file, None, at, f"column `{column}`: each part between dots is a "
+                                        "name or a position from 1 (`项目.1.done`)", code="data.bad-header"))
+            continue
+        key = tuple(path if path[0] in SECTIONS else ["indicators", *path])
+        if key in paths:
+            problems.append(DataProblem(file, None, at, f"columns `{paths[key]}` and `{column}` name the "
+                                        "same value", code="data.bad-header"))
+        paths[key] = column
+    for key, column in paths.items():
+        for length in range(1, len(key)):
+            inner = paths.get(key[:length])
+            if inner is not None:
+                problems.append(DataProblem(file, None, at, f"columns `{inner}` and `{column}` cannot both "
+                                            f"hold values: `{column}` is inside `{inner}`", code="data.bad-header"))
     if problems:
         raise DataError(problems)
     return columns
@@ -174,16 +290,22 @@ def record(columns: list[str], row: list[Any], default_class: str | None = None)
 
 
 def csv_records(path: Path, lines: Iterator[str]) -> Iterator[dict[str, Any]]:
-    """The unit records of a CSV file, one row at a time (for streaming evaluation)."""
-    reader = csv.reader(lines)
-    header = next(reader, None)
-    if header is None:
-        raise DataError([DataProblem(str(path), None, None, "the file is empty")])
-    columns = header_columns(str(path), header)
-    for row in reader:
-        unit = record(columns, [cell if cell.strip() != "" else None for cell in row])
+    """The unit records of a CSV file, one row at a time (for streaming evaluation). Rows that are no
+    unit are reported together, in a DataError, after the last record."""
+    file = str(path)
+    rows = _csv_rows(file, lines)
+    first = next(itertools.dropwhile(_blank, rows), None)
+    if first is None:
+        raise DataError([DataProblem(file, None, None, "the file is empty")])
+    header = first[1]
+    columns = header_columns(file, [c or "" for c in header])
+    problems: list[DataProblem] = []
+    for line, cells in rows:
+        unit = _row(file, columns, cells, None, functools.partial(_csv_place, line, header), problems)
         if unit:
             yield unit
+    if problems:
+        raise DataError(problems)
 
 
 def _place(target: dict[str, Any], path: list[str], value: Any) -> None:

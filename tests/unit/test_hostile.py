@@ -70,7 +70,7 @@ def unit(actual: object) -> dict[str, object]:
     ("  ", "missing value"),
     ("１２３", None),                           # full-width digits are the digits they show: 123
     ("١٢٣", "expected a number"),              # other scripts' digits are refused
-    ("1,2,3", None),                           # separators are removed: 123
+    ("1,2,3", "only as a thousands separator"),  # not thousands: refused (1,200 is read as 1200)
     (True, "expected a number, found true"),
     ([1, 2], "expected a number, found list"),
 ])
