@@ -38,7 +38,7 @@ from targetdsl.record import (
     sha256_text,
     units_sha256,
 )
-from targetdsl.results import Assessment, CarryOver, Provenance
+from targetdsl.results import Assessment, CarryOver, Provenance, to_json
 from targetdsl.schema import Schema
 from targetdsl.schema import build as build_schema
 from targetdsl.stream import Stream, file_records
@@ -124,8 +124,9 @@ class Policy:
                               explain=explain)
 
     def _evaluate(self, loaded: list[Unit], *, period: str | None, carried_in: LedgerSource | None,
-                  progress: Callable[[int, int], None] | None = None, explain: bool = True) -> Assessment:
-        ledger = self._carried_in(carried_in)
+                  progress: Callable[[int, int], None] | None = None, explain: bool = True,
+                  year: int | None = None) -> Assessment:
+        ledger = self._carried_in(carried_in, year=year)
         known = {unit.id for unit in loaded}
         strangers = sorted({unit_id for unit_id, _ in ledger if unit_id not in known})
         if strangers:
@@ -197,15 +198,23 @@ class Policy:
         rounding = self.schema.rounding
         return combine(weights, assessments, places=rounding.places, mode=rounding.mode)
 
-    def _carried_in(self, source: LedgerSource | None) -> list[tuple[str, AwardWon]]:
+    def _carried_in(self, source: LedgerSource | None, *, year: int | None = None) -> list[tuple[str, AwardWon]]:
+        """Last year's ledger, checked; `year` is the assessment's when it is not the policy's."""
         if source is None:
             return []
+        year = self.schema.year if year is None else year
         if isinstance(source, (str, os.PathLike)):
-            return load_ledger(self.schema, read_document(source), os.fspath(source))
+            return load_ledger(self.schema, read_document(source), os.fspath(source), year=year)
         if isinstance(source, Mapping):
-            return load_ledger(self.schema, source, "<ledger>")
-        entries = source.ledger if isinstance(source, Assessment) else source
-        return [(e.unit, AwardWon(e.bonus, e.level, e.name, e.date, carried_in=True)) for e in entries]
+            return load_ledger(self.schema, source, "<ledger>", year=year)
+        # An assessment's ledger, or a bare list of its entries, is checked like a file: a bare list
+        # is taken to be last year's, so an award dated in this year's late window is refused.
+        if isinstance(source, Assessment):
+            document = source.ledger_json()
+        else:
+            document = {"year": None if year is None else year - 1,
+                        "carry_over": [to_json(entry) for entry in source]}
+        return load_ledger(self.schema, document, "<ledger>", year=year)
 
     @property
     def title(self) -> str:
@@ -301,8 +310,10 @@ def impact(
     ignored_new: list[DataProblem] = []
     old_units = before.load_units(units, lenient=True, ignored=ignored_old)
     new_units = after.load_units(units, lenient=True, ignored=ignored_new)
-    old_assessment = before._evaluate(old_units, period=period, carried_in=carried_in)
-    new_assessment = after._evaluate(new_units, period=period, carried_in=carried_in)
+    # One data set, one assessment year: the new version's (the old one is read leniently).
+    year = after.schema.year
+    old_assessment = before._evaluate(old_units, period=period, carried_in=carried_in, year=year)
+    new_assessment = after._evaluate(new_units, period=period, carried_in=carried_in, year=year)
     return compare(
         old_assessment, new_assessment,
         old_top=before.schema.grades[0].name if before.schema.grades else None,

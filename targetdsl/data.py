@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -642,27 +643,85 @@ def load_units(schema: Schema, document: Any, file: str, *, lenient: bool = Fals
     return units
 
 
-def load_ledger(schema: Schema, document: Any, file: str) -> list[tuple[str, AwardWon]]:
-    """Awards carried in from last year's ledger, as (unit id, award). Raises DataError."""
+def load_ledger(schema: Schema, document: Any, file: str, *, year: int | None = None) -> list[tuple[str, AwardWon]]:
+    """Awards carried in from last year's ledger, as (unit id, award). Raises DataError.
+
+    The ledger must be the one the previous year's assessment wrote: its
+    `year` is the policy's year − 1 (a year's own ledger fed back would
+    count its late awards twice), every award appears once, and every award
+    is dated in the ledger's year or the following one, when late awards are
+    presented. `year` is the assessment's year, when not the policy's (one
+    data set evaluated by two versions of a policy).
+    """
     validator = Validator(schema, file)
-    entries = document.get("carry_over") if isinstance(document, Mapping) else None
+    if not isinstance(document, Mapping):
+        raise DataError([DataProblem(file, None, None, "expected a ledger: a mapping with `year` and `carry_over`")])
+    for key in sorted(map(str, set(map(str, document)) - {"year", "carry_over"})):
+        validator.problem(key, "unknown top-level key (a ledger has `year` and `carry_over`)")
+    year = _ledger_year(document.get("year"), schema.year if year is None else year, validator)
+    entries = document.get("carry_over")
     if not isinstance(entries, list):
-        raise DataError([DataProblem(file, None, "carry_over", "expected a list of carried-over awards")])
+        validator.problem("carry_over", "expected a list of carried-over awards")
+        raise DataError(validator.problems)
     result: list[tuple[str, AwardWon]] = []
     bonuses = {r.name: r for c in schema.classes.values() for r in c.rules_of("bonus")}
+    seen: dict[tuple[str, str, str, str | None, datetime.date | None], str] = {}
     for index, entry in enumerate(entries, start=1):
         field = f"carry_over[{index}]"
+        validator.unit_label = None
         if not isinstance(entry, Mapping) or "unit" not in entry or "bonus" not in entry:
-            validator.problem(field, "each entry needs unit, bonus, level (and name, date)")
+            validator.problem(field, "each entry needs unit, bonus, level, name and date")
             continue
+        unit_id = "" if entry["unit"] is None else str(entry["unit"]).strip()
+        if not unit_id:
+            validator.problem(f"{field}.unit", "missing unit id")
+            continue
+        validator.unit_label = unit_id
         spec = bonuses.get(str(entry["bonus"]))
         if spec is None:
             validator.problem(f"{field}.bonus", f"the policy has no bonus `{entry['bonus']}`")
             continue
-        award = validator.award(spec, {k: v for k, v in entry.items() if k not in ("unit", "bonus")}, field,
-                                carried_in=True)
-        if award is not None:
-            result.append((str(entry["unit"]), award))
+        details = {k: v for k, v in entry.items() if k not in ("unit", "bonus")}
+        if details.get("date") is None:
+            validator.problem(f"{field}.date", "missing: an award is carried over because of its date")
+            continue
+        award = validator.award(spec, details, field, carried_in=True)
+        if award is None or award.date is None:
+            continue
+        if year is not None and not year <= award.date.year <= year + 1:
+            validator.problem(f"{field}.date", f"{award.date} cannot be an award of the ledger's year {year}: "
+                              f"late awards are dated in {year} or {year + 1}")
+            continue
+        identity = (unit_id, award.bonus, award.level, award.name and award.name.strip(), award.date)
+        if identity in seen:
+            validator.problem(field, f"the same award as {seen[identity]}: each award is carried over once")
+            continue
+        seen[identity] = field
+        result.append((unit_id, award))
     if validator.problems:
         raise DataError(validator.problems)
     return result
+
+
+def _ledger_year(raw: Any, policy_year: int | None, validator: Validator) -> int | None:
+    """The ledger's year, checked to be the year before the policy's; None after a problem."""
+    if raw is None:
+        validator.problem("year", "missing: the year whose assessment wrote this ledger")
+        return None
+    if isinstance(raw, int) and not isinstance(raw, bool) and 1000 <= raw <= 9999:
+        year = raw
+    elif isinstance(raw, str) and re.fullmatch(r"[0-9]{4}", raw.strip()):
+        year = int(raw.strip())
+    else:
+        # An integer over 4,300 digits cannot even be turned into text: say what it is instead.
+        shown = "a number out of range" if isinstance(raw, int) and abs(raw) > 9999 else f"`{str(raw)[:40]}`"
+        validator.problem("year", f"expected a year such as 2002, found {shown}")
+        return None
+    if policy_year is not None and year != policy_year - 1:
+        if year == policy_year:
+            why = "it is this year's own ledger: its late awards count next year, not again now"
+        else:
+            why = f"a {policy_year} assessment takes the {policy_year - 1} ledger"
+        validator.problem("year", f"the ledger is for {year}; {why}")
+        return None
+    return year

@@ -1,0 +1,111 @@
+"""Hostile and unusual inputs against the meaning of a policy: a carry-over
+ledger that is not last year's, a vetoed unit holding a quota place, class-wide
+functions where a unit-level rule cannot compute them, counts above their
+totals, given scores, diff locations and explanation notes. Each is either
+read as the policy means or refused with an error naming the place."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import targetdsl
+from targetdsl.data import DataError
+
+BONUS_POLICY = """policy "bonus" { year 2003 status draft }
+class c { all 100 }
+category all { indicator s points 100 { input s: number score s } }
+bonus 获奖 { level 国家级 3 level 省级 2 cap 5 carry over after 2004-01-15 }
+"""
+
+UNITS = [{"id": "A", "class": "c", "indicators": {"s": {"s": 80}}},
+         {"id": "B", "class": "c", "indicators": {"s": {"s": 70}},
+          "bonuses": {"获奖": [{"name": "late", "level": "省级", "date": "2004-02-01"}]}}]
+
+
+def entry(**changes: Any) -> dict[str, Any]:
+    return {"unit": "A", "bonus": "获奖", "level": "省级", "name": "p", "date": "2003-01-20", **changes}
+
+
+def ledger_problems(ledger: Any) -> list[str]:
+    policy = targetdsl.parse_policy(BONUS_POLICY, name="bonus.tdsl")
+    with pytest.raises(DataError) as caught:
+        policy.evaluate(UNITS, carried_in=ledger)
+    return [str(p) for p in caught.value.problems]
+
+
+# -- the carry-over ledger
+
+
+def test_last_years_ledger_counts_once() -> None:
+    policy = targetdsl.parse_policy(BONUS_POLICY)
+    assessment = policy.evaluate(UNITS, carried_in={"year": 2002, "carry_over": [entry()]})
+    assert assessment.unit("A").bonus == 2
+
+
+def test_a_years_own_ledger_fed_back_is_refused(tmp_path: Path) -> None:
+    policy = targetdsl.parse_policy(BONUS_POLICY)
+    first = policy.evaluate(UNITS)
+    assert [c.unit for c in first.ledger] == ["B"]
+    written = tmp_path / "ledger.json"
+    written.write_text(json.dumps(first.ledger_json()), encoding="utf-8")
+    for source in (written, first, first.ledger, first.ledger_json()):
+        with pytest.raises(DataError) as caught:
+            policy.evaluate(UNITS, carried_in=source)
+        text = str(caught.value)
+        assert "own ledger" in text or "cannot be an award of the ledger's year" in text, text
+    with pytest.raises(DataError, match=r"ledger\.json: year: the ledger is for 2003; it is this year's own"):
+        policy.evaluate(UNITS, carried_in=written)
+
+
+@pytest.mark.parametrize(("year", "message"), [
+    (1990, "year: the ledger is for 1990; a 2003 assessment takes the 2002 ledger"),
+    (2004, "year: the ledger is for 2004; a 2003 assessment takes the 2002 ledger"),
+    (None, "year: missing: the year whose assessment wrote this ledger"),
+    ("2002.9", "year: expected a year such as 2002, found `2002.9`"),
+    (True, "year: expected a year such as 2002, found `True`"),
+    (10 ** 5000, "year: expected a year such as 2002, found a number out of range"),
+], ids=["1990", "2004", "none", "fraction", "bool", "huge"])
+def test_a_ledger_of_another_year_is_refused(year: Any, message: str) -> None:
+    problems = ledger_problems({"year": year, "carry_over": [entry()]})
+    assert any(message in p for p in problems), problems
+
+
+def test_a_duplicated_entry_is_refused_naming_both() -> None:
+    problems = ledger_problems({"year": 2002, "carry_over": [entry(), entry(unit="B"), entry(name=" p ")]})
+    assert problems == ["<ledger>: unit A: carry_over[3]: the same award as carry_over[1]: "
+                        "each award is carried over once"]
+
+
+def test_a_duplicated_entry_in_a_file_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "carried-in.yaml"
+    path.write_text("year: 2002\ncarry_over:\n"
+                    "- {unit: A, bonus: 获奖, level: 省级, name: p, date: 2003-01-20}\n"
+                    "- {unit: A, bonus: 获奖, level: 省级, name: p, date: 2003-01-20}\n", encoding="utf-8")
+    problems = ledger_problems(path)
+    assert problems == [f"{path}: unit A: carry_over[2]: the same award as carry_over[1]: "
+                        "each award is carried over once"]
+
+
+@pytest.mark.parametrize(("date", "message"), [
+    ("2001-12-31", "carry_over[1].date: 2001-12-31 cannot be an award of the ledger's year 2002"),
+    ("2004-02-01", "carry_over[1].date: 2004-02-01 cannot be an award of the ledger's year 2002"),
+    (None, "carry_over[1].date: missing: an award is carried over because of its date"),
+    ("2003-02-30", "carry_over[1].date: expected a date YYYY-MM-DD, found `2003-02-30`"),
+])
+def test_an_implausible_award_date_is_refused(date: Any, message: str) -> None:
+    problems = ledger_problems({"year": 2002, "carry_over": [entry(date=date)]})
+    assert any(f"unit A: {message}" in p for p in problems), problems
+
+
+@pytest.mark.parametrize(("ledger", "message"), [
+    ({"year": 2002, "carry_over": ["A"]}, "carry_over[1]: each entry needs unit, bonus, level, name and date"),
+    ({"year": 2002}, "carry_over: expected a list of carried-over awards"),
+    ({"year": 2002, "carry_over": [entry()], "extra": 1}, "extra: unknown top-level key"),
+    ({"year": 2002, "carry_over": [entry(unit=None)]}, "carry_over[1].unit: missing unit id"),
+    ({"year": 2002, "carry_over": [entry(unit="Z")]}, "unit Z: carry_over: an award is carried in for this unit"),
+])
+def test_a_malformed_ledger_is_refused(ledger: Any, message: str) -> None:
+    problems = ledger_problems(ledger)
+    assert any(message in p for p in problems), problems
