@@ -109,3 +109,31 @@ def test_an_implausible_award_date_is_refused(date: Any, message: str) -> None:
 def test_a_malformed_ledger_is_refused(ledger: Any, message: str) -> None:
     problems = ledger_problems(ledger)
     assert any(message in p for p in problems), problems
+
+
+# -- `no award` and quotas
+
+QUOTA_POLICY = """policy "q" { year 2003 status draft }
+class c { all 100 }
+category all { indicator s points 100 { input s: number score s } }
+veto v { input bad: bool missing default false when bad effect no award }
+grades { 优秀 >= 90 quota 34% 良好 < 90 }
+award m { money { 优秀 1000 良好 500 } }
+"""
+QUOTA_UNITS = [{"id": "A", "class": "c", "indicators": {"s": {"s": 98}}, "vetoes": {"v": {"bad": True}}},
+               {"id": "B", "class": "c", "indicators": {"s": {"s": 95}}},
+               {"id": "C", "class": "c", "indicators": {"s": {"s": 85}}}]
+
+
+def test_a_vetoed_unit_takes_no_quota_place_in_memory_and_streamed(tmp_path: Path) -> None:
+    policy = targetdsl.parse_policy(QUOTA_POLICY)
+    expected = {"A": ("良好", 0), "B": ("优秀", 1000), "C": ("良好", 500)}
+    for explain in (True, False):
+        assessment = policy.evaluate(QUOTA_UNITS, explain=explain)
+        assert {u.id: (u.grade, u.money) for u in assessment.units} == expected
+    assert assessment.unit("A").grade_reason == ("total 98 is in band 优秀 (>= 90); a veto withholds the award, "
+                                           "so it takes no place in the 优秀 quota and gets 良好")
+    data = tmp_path / "units.jsonl"
+    data.write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in QUOTA_UNITS), encoding="utf-8")
+    with policy.stream(data) as streamed:
+        assert {u.id: (u.grade, u.money) for u in streamed} == expected
