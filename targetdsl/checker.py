@@ -9,7 +9,7 @@ one go, sorted by position. Expression names and units are delegated to
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from targetdsl import nodes as n
@@ -428,10 +428,68 @@ class Checker:
                         self.report("check.unknown-name", f"a coefficient applies to `total` or a category, not "
                                     f"`{target}`", statement.span,
                                     suggest(target, ["total", *self.categories]))
+        self.check_per_unit(rule, scope)
         if rule.kind == "bonus" and not levels:
             self.report("check.missing-statement", f"bonus `{rule.name}` has no award level", rule.span,
                         'add e.g. `level provincial "省级" 2`')
         self.check_unused(scope, [s for s in rule.body if isinstance(s, n.Input)], "input")
+
+    def check_per_unit(self, rule: n.Rule, scope: Scope) -> None:
+        """A rule is decided for each unit alone: a class-wide function, or a value missing and
+        replaced by the class average, has no class to read there. Refused here, or it would fail
+        for every unit at run time."""
+        reported: set[tuple[int, int, str]] = set()
+
+        def refuse(what: str, span: Span, through: str | None) -> None:
+            if (span.line, span.column, span.file) in reported:
+                return
+            reported.add((span.line, span.column, span.file))
+            via = f" (through `{through}`)" if through else ""
+            self.report("check.peer-in-rule", f"{what}{via} needs the unit's whole class, but {rule.kind} "
+                        f"`{rule.name}` is decided for each unit alone", span,
+                        "compare units in an `indicator`; a rule compares with fixed values"
+                        + (" (an award can read the unit's `rank` and `total`)" if rule.kind == "award" else ""))
+
+        expressions: list[n.Expr] = []
+        for statement in rule.body:
+            if isinstance(statement, n.Input) and statement.missing is not None:
+                if statement.missing.rule == "peer_avg":
+                    refuse(f"`missing peer_avg` for `{statement.name}`", _span(statement.missing, statement.span),
+                           None)
+                if statement.missing.default is not None:
+                    expressions.append(statement.missing.default)
+            expression = getattr(statement, "expr", None)
+            if expression is not None and not isinstance(statement, n.Let):  # a let counts where it is used
+                expressions.append(expression)
+        for expression in expressions:
+            for node, via in self.class_wide(expression, scope, (), None):
+                what = (f"`{node.function}`" if isinstance(node, n.Call)
+                        else f"unit input `{getattr(node, 'name', '')}` (missing: the class average)")
+                if via is None:
+                    refuse(what, node.span, None)
+                else:
+                    refuse(what, via.span, via.name)
+
+    def class_wide(self, expr: n.Expr, scope: Scope, seen: tuple[str, ...],
+                   via: n.Name | None) -> Iterator[tuple[n.Expr, n.Name | None]]:
+        """Each class-wide call in `expr`, or name of a unit input missing as `peer_avg`, following
+        `let`s and `const`s; with the name in the rule that leads to it, if any."""
+        for node in walk(expr):
+            if isinstance(node, n.Call) and node.function in FUNCTIONS and FUNCTIONS[node.function].peer:
+                yield node, via
+            elif isinstance(node, n.Name) and node.name not in seen:
+                let = scope.lets.get(node.name)
+                if let is not None:
+                    yield from self.class_wide(let.expr, scope, (*seen, node.name), via or node)
+                elif node.name in scope.names:
+                    continue  # the rule's own input or a result name
+                elif node.name in self.consts:
+                    yield from self.class_wide(self.consts[node.name].expr, Scope({}), (*seen, node.name),
+                                               via or node)
+                elif node.name in self.unit_inputs:
+                    missing = self.unit_inputs[node.name].missing
+                    if missing is not None and missing.rule == "peer_avg":
+                        yield node, via
 
     def check_grade_name(self, name: str, span: Span) -> None:
         if self.grades is None:

@@ -137,3 +137,40 @@ def test_a_vetoed_unit_takes_no_quota_place_in_memory_and_streamed(tmp_path: Pat
     data.write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in QUOTA_UNITS), encoding="utf-8")
     with policy.stream(data) as streamed:
         assert {u.id: (u.grade, u.money) for u in streamed} == expected
+
+
+# -- class-wide functions where a rule is decided unit by unit
+
+PEER_BASE = """policy "p" { year 2003 status draft }
+class c { all 100 }
+category all { indicator s points 100 { input s: number score s } }
+"""
+
+
+@pytest.mark.parametrize("rule", [
+    "veto v { input x: number missing zero when rank(x) > 2 effect no award }",
+    "veto v { input x: number missing zero let r = rank_asc(x) when r > 2 effect no award }",
+    "coefficient k { input x: number missing zero factor 1 + peer_avg(x) / 1000 on total }",
+    "deduction d { input x: number missing zero amount efficacy(x) / 100 }",
+    "deduction d { input x: number missing default peer_count() amount x }",
+    "commendation m { input x: number missing zero when efficacy_reverse(x) == 100 }",
+    "award a { money { } eligible when rank(total) <= 2 }",
+    "award a { money { } reduce 10% when peer_min(total) > total }",
+    "const k = peer_count()\nveto v { when k > 2 effect no award }",
+    "veto v { input x: number missing peer_avg when x > 2 effect no award }",
+    "input u: number missing peer_avg\nveto v { when u > 2 effect no award }",
+])
+def test_class_wide_values_in_a_rule_are_refused_by_check(rule: str) -> None:
+    text = PEER_BASE + rule + "\n"
+    report = targetdsl.check_text(text)
+    assert [d.code for d in report.errors] == ["check.peer-in-rule"], report.render()
+    with pytest.raises(targetdsl.PolicyError, match="is decided for each unit alone"):
+        targetdsl.parse_policy(text)
+
+
+def test_rules_may_still_read_the_units_rank_and_compare_in_indicators() -> None:
+    text = PEER_BASE + ("category e { indicator r points 1 { input x: number score points * efficacy(x) / 100 } }\n"
+                        "award a { money { } eligible when rank <= 2 }\n"
+                        "commendation m { when rank == 1 and total > 50 }\n")
+    report = targetdsl.check_text(text)
+    assert "check.peer-in-rule" not in [d.code for d in report.diagnostics]
