@@ -210,6 +210,39 @@ def _binary(op: str, left: Value, right: Value, expr: n.Binary) -> Value:
     return CONTEXT.divide(left, right)
 
 
+def _limited(args: tuple[n.Expr, ...], frame: Frame) -> int:
+    """Which argument of `min`/`max` is the value being capped or floored: the only one that is not
+    a fixed number (`max(0, x)` and `max(x, 0)` alike), else by convention the first."""
+    varying = [i for i, arg in enumerate(args) if not _fixed(arg, frame, set())]
+    return varying[0] if len(varying) == 1 else 0
+
+
+def _fixed(expr: n.Expr, frame: Frame, seen: set[str]) -> bool:
+    """A limit written as a number: literals, `points`, consts of them, and arithmetic of these."""
+    match expr:
+        case n.Number():
+            return True
+        case n.Name(name=name):
+            return name == "points" or (name not in seen and _fixed_const(name, frame, seen | {name}))
+        case n.Unary(operand=operand):
+            return _fixed(operand, frame, seen)
+        case n.Binary(left=left, right=right):
+            return _fixed(left, frame, seen) and _fixed(right, frame, seen)
+    return False
+
+
+def _fixed_const(name: str, frame: Frame, seen: set[str]) -> bool:
+    """Whether `name` is a policy `const` (the outermost frame's lets) whose value is fixed."""
+    found: Frame | None = frame
+    while found is not None:
+        if name in found.values:
+            return False
+        if name in found.lets:
+            return found.parent is None and _fixed(found.lets[name].expr, found, seen)
+        found = found.parent
+    return False
+
+
 def _call(expr: n.Call, frame: Frame) -> Value:
     name = expr.function
     if name in ("peer_min", "peer_max", "peer_avg", "peer_count", "rank", "rank_asc", "efficacy",
@@ -218,11 +251,11 @@ def _call(expr: n.Call, frame: Frame) -> Value:
     args = [number(a, frame) for a in expr.args]
     if name in ("min", "max"):
         result = min(args) if name == "min" else max(args)
-        chosen = args.index(result)
-        if chosen != 0:
-            limit = "capped" if name == "min" else "floored"
-            if frame.notes is not None:
-                frame.notes.append(f"{name}(…) {limit} at {text(result)} (line {expr.span.line})")
+        if frame.notes is not None:
+            value = args[_limited(expr.args, frame)]
+            if value != result:
+                limit = "capped" if name == "min" else "floored"
+                frame.notes.append(f"{name}(…) {limit} {text(value)} at {text(result)} (line {expr.span.line})")
         return result
     if name == "clamp":
         value, low, high = args

@@ -174,3 +174,40 @@ def test_rules_may_still_read_the_units_rank_and_compare_in_indicators() -> None
                         "commendation m { when rank == 1 and total > 50 }\n")
     report = targetdsl.check_text(text)
     assert "check.peer-in-rule" not in [d.code for d in report.diagnostics]
+
+
+# -- explanation notes for min and max
+
+
+def notes(score: str, x: int) -> tuple[str, ...]:
+    policy = targetdsl.parse_policy(f"""policy "p" {{ year 2003 status draft }}
+const 底线 = 1
+const 上限 = 底线 * 8
+class c {{ all 100 }}
+category all {{ indicator s points 10 {{ input x: number input y: number missing zero score {score} }} }}
+""")
+    unit = policy.evaluate([{"id": "A", "class": "c", "indicators": {"s": {"x": x, "y": 4}}}]).units[0]
+    return unit.measures[0].step.notes
+
+
+@pytest.mark.parametrize(("score", "x", "expected"), [
+    ("max(0, x)", -3, "max(…) floored -3 at 0 (line 5)"),
+    ("max(0, x)", 5, None),
+    ("max(x, 0)", -3, "max(…) floored -3 at 0 (line 5)"),
+    ("max(x, 0)", 5, None),
+    ("max(-1 * 2, x)", -3, "max(…) floored -3 at -2 (line 5)"),
+    ("max(底线, x)", -3, "max(…) floored -3 at 1 (line 5)"),
+    ("max(底线, x)", 5, None),
+    ("min(points, x)", 20, "min(…) capped 20 at 10 (line 5)"),
+    ("min(points, x)", 5, None),
+    ("min(x, points * 1.2)", 20, "min(…) capped 20 at 12 (line 5)"),
+    ("min(x, points * 1.2)", -3, None),
+    ("min(上限, x)", 20, "min(…) capped 20 at 8 (line 5)"),
+    ("min(上限, x)", 5, None),
+    ("min(x, y)", 5, "min(…) capped 5 at 4 (line 5)"),  # two values: the first is the one capped
+    ("min(x, y)", 3, None),
+    ("max(0, min(x, points))", 20, "min(…) capped 20 at 10 (line 5)"),
+    ("max(0, min(x, points))", -3, "max(…) floored -3 at 0 (line 5)"),
+])
+def test_min_and_max_notes_say_what_happened_in_any_argument_order(score: str, x: int, expected: str | None) -> None:
+    assert notes(score, x) == (() if expected is None else (expected,))
