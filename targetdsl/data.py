@@ -258,15 +258,17 @@ class Validator:
             for key in sorted(set(map(str, mapping)) - allowed):
                 self.unknown(f"{field}.{key}",
                              f"unknown input; `{spec.name}` takes {', '.join(sorted(allowed)) or 'none'}")
-        values = self.values(mapping, spec.inputs, field, check_unknown=False)
-        if not spec.subitems and "given" not in mapping:
-            return MeasureData(values)
+        # A given score needs no inputs (its sub-items are still read: they are scored and shown).
+        given = self.given(spec, mapping.get("given"), field) if "given" in mapping else None
+        values = self.values(mapping, _needed(spec, mapping, given), field, check_unknown=False)
+        if not spec.subitems:
+            return MeasureData(values, given=given)
         subitems = {
             sub.name: self.values(_mapping(mapping.get(sub.name), f"{field}.{sub.name}", self), sub.inputs,
                                   f"{field}.{sub.name}")
             for sub in spec.subitems
         }
-        return MeasureData(values=values, subitems=subitems, given=self.given(spec, mapping.get("given"), field))
+        return MeasureData(values=values, subitems=subitems, given=given)
 
     def item(self, spec: MeasureSpec, raw: Any, index: int, field: str) -> Item:
         mapping = _mapping(raw, field, self)
@@ -281,11 +283,11 @@ class Validator:
                 self.problem(f"{field}.points", "an item's points must be positive")
             elif number is not None:
                 points = number
-        values = self.values({k: v for k, v in mapping.items() if k in spec.inputs}, spec.inputs, field,
-                             check_unknown=False)
+        given = self.given(spec, mapping.get("given"), field)
+        values = self.values({k: v for k, v in mapping.items() if k in spec.inputs}, _needed(spec, mapping, given),
+                             field, check_unknown=False)
         name = mapping.get("name")
-        return Item(index, None if name is None else str(name), points, values,
-                    self.given(spec, mapping.get("given"), field))
+        return Item(index, None if name is None else str(name), points, values, given)
 
     def given(self, spec: MeasureSpec, raw: Any, field: str) -> GivenScore | None:
         if raw is None:
@@ -606,6 +608,14 @@ def collector_paused() -> Iterator[None]:
             gc.unfreeze()
         if collecting:
             gc.enable()
+
+
+def _needed(spec: MeasureSpec, mapping: Mapping[str, Any], given: GivenScore | None) -> Mapping[str, InputSpec]:
+    """The inputs to validate: all of them, or, when the score is given, only those the data give
+    (a given score needs no inputs; those given still count completion, see measures.py)."""
+    if given is None:
+        return spec.inputs
+    return {name: input_spec for name, input_spec in spec.inputs.items() if name in mapping}
 
 
 def _int(value: Any) -> int | None:

@@ -211,3 +211,41 @@ category all {{ indicator s points 10 {{ input x: number input y: number missing
 ])
 def test_min_and_max_notes_say_what_happened_in_any_argument_order(score: str, x: int, expected: str | None) -> None:
     assert notes(score, x) == (() if expected is None else (expected,))
+
+
+# -- scores given by an assessor
+
+GIVEN_POLICY = """policy "g" { year 2003 status draft }
+assessor 人大 "市人大"
+class c { all 100 }
+category all {
+    indicator 实事 points 10 {
+        input target: number
+        input actual: number
+        score points * min(actual / target, 1)
+        completed when actual >= target
+        given by 人大
+    }
+}
+"""
+
+
+def test_a_given_indicator_needs_no_inputs_and_counts_once() -> None:
+    policy = targetdsl.parse_policy(GIVEN_POLICY)
+    units = [{"id": "A", "class": "c", "indicators": {"实事": {"given": {"by": "人大", "score": 100}}}},
+             {"id": "B", "class": "c", "indicators": {"实事": {"given": {"by": "人大", "score": 80}}}},
+             {"id": "C", "class": "c", "indicators": {"实事": {"target": 2, "actual": 1,
+                                                              "given": {"by": "人大", "score": 100}}}}]
+    for explain in (True, False):
+        assessment = policy.evaluate(units, explain=explain)
+        assert [(u.id, u.total, u.items, u.completed_items) for u in assessment.units] == [
+            ("A", 100, 1, 1), ("C", 100, 1, 0), ("B", 80, 1, 0)]
+
+
+def test_inputs_given_alongside_a_given_score_are_still_validated() -> None:
+    policy = targetdsl.parse_policy(GIVEN_POLICY)
+    with pytest.raises(DataError, match=r"indicators\.实事\.actual: expected a number"):
+        policy.evaluate([{"id": "A", "class": "c",
+                          "indicators": {"实事": {"actual": "lots", "given": {"by": "人大", "score": 100}}}}])
+    with pytest.raises(DataError, match=r"indicators\.实事\.target: missing"):
+        policy.evaluate([{"id": "A", "class": "c", "indicators": {"实事": {"actual": 1}}}])
