@@ -191,12 +191,19 @@ class Differ:
             if before != after:
                 self.add(group, "changed", what, _text(before), _text(after), _span(old_node) or old.span,
                          _span(new_node) or new.span)
+        # Each entry where it is, and where the other version's list is (or would be: its header).
+        old_texts = {s.text for s in old.sources}
+        new_texts = {s.text for s in new.sources}
+        old_list = _span(old.sources[0]) if old.sources else None
+        new_list = _span(new.sources[0]) if new.sources else None
         for source in old.sources:
-            if source not in new.sources:
-                self.add(group, "removed", "source", source, None, old.span, new.span)
+            if source.text not in new_texts:
+                self.add(group, "removed", "source", source.text, None, _span(source) or old.span,
+                         new_list or new.span)
         for source in new.sources:
-            if source not in old.sources:
-                self.add(group, "added", "source", None, source, old.span, new.span)
+            if source.text not in old_texts:
+                self.add(group, "added", "source", None, source.text, old_list or old.span,
+                         _span(source) or new.span)
 
     def classes(self, old: dict[str, Any], new: dict[str, Any]) -> None:
         for name in _ordered(old, new):

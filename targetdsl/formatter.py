@@ -237,7 +237,7 @@ class Printer:
         last = max((f.span.line for f in (header.year, header.status, header.scale, header.rounding) if f),
                    default=header.span.line)
         for source in header.sources:
-            self.emit(1, f"source {quote(source)}", last)
+            self.emit(1, f"source {quote(source.text)}", source.span.line or last)
         self.emit(0, "}", header.span.end_line, closing=True)
 
     def rule(self, depth: int, rule: n.Rule, prefix: str) -> None:

@@ -326,6 +326,14 @@ class Status:
 
 
 @attrs.frozen
+class Source:
+    """`source "…"`: a document the policy is based on."""
+
+    text: str
+    span: Span = _span()
+
+
+@attrs.frozen
 class Header:
     """`policy "title" { year … status … scale … rounding … source … }`."""
 
@@ -334,7 +342,7 @@ class Header:
     status: Status | None = None
     scale: Scale | None = None
     rounding: Rounding | None = None
-    sources: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
     span: Span = _span()
 
 

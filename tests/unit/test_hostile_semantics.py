@@ -249,3 +249,32 @@ def test_inputs_given_alongside_a_given_score_are_still_validated() -> None:
                           "indicators": {"实事": {"actual": "lots", "given": {"by": "人大", "score": 100}}}}])
     with pytest.raises(DataError, match=r"indicators\.实事\.target: missing"):
         policy.evaluate([{"id": "A", "class": "c", "indicators": {"实事": {"actual": 1}}}])
+
+
+# -- diff: source-list entries where they are
+
+DIFF_BASE = """policy "p" {
+    year 2003
+    status draft
+    source "市委〔2003〕1号"
+    source "市政府〔2003〕5号"
+}
+class c { all 100 }
+category all { indicator s points 100 { input s: number score s } }
+"""
+
+
+def test_source_list_changes_carry_both_positions(tmp_path: Path) -> None:
+    old = tmp_path / "old.tdsl"
+    new = tmp_path / "new.tdsl"
+    old.write_text(DIFF_BASE, encoding="utf-8")
+    new.write_text(DIFF_BASE.replace('    source "市委〔2003〕1号"\n', "")
+                   .replace('    source "市政府〔2003〕5号"\n', '    source "市政府〔2003〕5号"\n\n    source "新文件"\n'),
+                   encoding="utf-8")
+    result = targetdsl.diff_policies(old, new)
+    found = {(c.kind, c.old or c.new): (c.old_at.line if c.old_at else None, c.new_at.line if c.new_at else None)
+             for c in result.changes}
+    # removed: where it was (old line 4) and where the list is now (new line 4);
+    # added: where the list was (old line 4) and where it is now (new line 6)
+    assert found == {("removed", "市委〔2003〕1号"): (4, 4), ("added", "新文件"): (4, 6)}
+    assert all(str(c.old_at).startswith(str(old)) and str(c.new_at).startswith(str(new)) for c in result.changes)
