@@ -146,6 +146,7 @@ class Checker:
         scope = Scope({})
         for unit_input in self.unit_inputs.values():
             self.check_input(unit_input, scope)
+        self.check_ranges(list(self.unit_inputs.values()))
         const_scope = Scope({}, lets={c.name: n.Let(c.name, c.expr, span=c.span) for c in self.consts.values()},
                             parent=scope)
         self.expressions.resolve_lets(const_scope)
@@ -168,6 +169,7 @@ class Checker:
                 lets[statement.name] = statement
         scope.lets = lets
         self.expressions.resolve_lets(scope)
+        self.check_ranges([s for s in body if isinstance(s, n.Input)])
         return scope
 
     def check_input(self, declaration: n.Input, scope: Scope) -> None:
@@ -192,11 +194,45 @@ class Checker:
         if declaration.low is not None and declaration.high is not None:
             if kind in (Kind.BOOL, Kind.DATE):
                 self.report("check.type-mismatch", f"a {declaration.type} input cannot have a range", declaration.span)
-            elif declaration.low.value > declaration.high.value:
+            elif (isinstance(declaration.low, n.Number) and isinstance(declaration.high, n.Number)
+                  and declaration.low.value > declaration.high.value):
                 self.report("check.bad-value", "the range's low end is above its high end", declaration.low.span)
         if declaration.prorated and kind not in (Kind.NUMBER, Kind.MONEY, Kind.ERROR):
             self.report("check.type-mismatch", f"only amounts can be pro-rated, not a {declaration.type}",
                         declaration.span, "rates and percentages are not pro-rated over the year")
+
+    def check_ranges(self, inputs: list[n.Input]) -> None:
+        """Range ends that name another input (`range 0 to subs`): it is declared beside this one,
+        holds the same kind of number, and no input bounds itself through others."""
+        by_name = {i.name: i for i in inputs}
+        bounds: dict[str, list[str]] = {}
+        for declaration in inputs:
+            for end in (declaration.low, declaration.high):
+                if not isinstance(end, n.Name):
+                    continue
+                other = by_name.get(end.name)
+                kind = INPUT_KINDS.get(declaration.type)
+                if kind in (None, Kind.BOOL, Kind.DATE):
+                    continue  # reported by check_input
+                if other is None:
+                    self.report("check.unknown-name", f"`{end.name}` is not an input declared beside "
+                                f"`{declaration.name}`", end.span,
+                                suggest(end.name, [i.name for i in inputs if i is not declaration])
+                                or "a range end names another input of the same measure, sub-item or rule")
+                elif INPUT_KINDS.get(other.type) is not kind:
+                    self.report("check.type-mismatch", f"the range of `{declaration.name}` ({declaration.type}) "
+                                f"ends at `{other.name}`, a {other.type} input", end.span,
+                                "a range end names an input holding the same kind of number")
+                else:
+                    bounds.setdefault(declaration.name, []).append(other.name)
+        circle = _circle(bounds)
+        if circle:
+            names = [f"`{name}`" for name in circle]
+            if len(names) > 6:
+                names = [*names[:3], f"… ({len(circle) - 1} inputs)", names[-1]]
+            self.report("check.cycle", "the ranges of " + " → ".join(names) + " bound each other in a circle",
+                        by_name[circle[0]].span,
+                        "bound an input by a fixed number or by an input that has no such range")
 
     def check_unused(self, scope: Scope, inputs: Iterable[n.Input], what: str) -> None:
         for declaration in inputs:
@@ -599,6 +635,31 @@ class Checker:
         elif weights and sum(weights, Decimal(0)) != 100:
             self.report("check.period-weights",
                         f"period weights add up to {_fmt(sum(weights, Decimal(0)))}%, not 100%", periods.span)
+
+
+def _circle(edges: dict[str, list[str]]) -> list[str]:
+    """A cycle in `edges` as [a, b, …, a], or [] (depth-first, without recursion: a policy may
+    chain thousands of inputs)."""
+    done: set[str] = set()
+    for root in edges:
+        if root in done:
+            continue
+        path: list[str] = [root]
+        on_path = {root}
+        pending = [iter(edges.get(root, ()))]
+        while pending:
+            following = next(pending[-1], None)
+            if following is None:
+                pending.pop()
+                done.add(path[-1])
+                on_path.discard(path.pop())
+            elif following in on_path:
+                return path[path.index(following):] + [following]
+            elif following not in done:
+                path.append(following)
+                on_path.add(following)
+                pending.append(iter(edges.get(following, ())))
+    return []
 
 
 def _file_start(files: tuple[str, ...]) -> Span:

@@ -395,7 +395,27 @@ class Validator:
                 if value is None:
                     continue
             values[spec.name] = value
+        for spec in specs.values():
+            if spec.low_input is not None or spec.high_input is not None:
+                self.bounded_by_inputs(spec, raw, values, field)
         return values
+
+    def bounded_by_inputs(self, spec: InputSpec, raw: Mapping[str, Any], values: dict[str, Value],
+                          field: str) -> None:
+        """A range end that names another input (`range 0 to subs`): the value may not pass the
+        other input's value. Both fields are named; a missing value on either side is left alone."""
+        value = values.get(spec.name)
+        if type(value) is not Decimal:
+            return
+        for other, above in ((spec.high_input, True), (spec.low_input, False)):
+            if other is None:
+                continue
+            bound = values.get(other)
+            if type(bound) is not Decimal or (value <= bound if above else value >= bound):
+                continue
+            self.problem(f"{field}.{spec.name}", f"{_shown(raw.get(spec.name))} is {'above' if above else 'below'} "
+                         f"{field}.{other} = {_shown(raw.get(other))}, the {'upper' if above else 'lower'} end "
+                         "of its range")
 
     def value(self, spec: InputSpec, raw: Any, field: str) -> Value | None:
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):
@@ -616,6 +636,12 @@ def _needed(spec: MeasureSpec, mapping: Mapping[str, Any], given: GivenScore | N
     if given is None:
         return spec.inputs
     return {name: input_spec for name, input_spec in spec.inputs.items() if name in mapping}
+
+
+def _shown(raw: Any) -> str:
+    """A data value in a message, short."""
+    text = str(raw)
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _int(value: Any) -> int | None:

@@ -153,8 +153,9 @@ class Input:
     label: str | None
     type: str
     missing: Missing | None = None
-    low: Number | None = None
-    high: Number | None = None
+    # A range end is a number, or the name of another input of the same measure (`range 0 to subs`).
+    low: Number | Name | None = None
+    high: Number | Name | None = None
     prorated: bool = False
     span: Span = _span()
 

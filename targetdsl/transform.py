@@ -275,8 +275,11 @@ class ToNodes(Transformer[Token, Any]):
             return n.Missing(str(value), span=span_of(c))
         return n.Missing("default", value, span=span_of(c))
 
-    def range(self, c: list[Any]) -> tuple[n.Number, n.Number]:
+    def range(self, c: list[Any]) -> tuple[n.Number | n.Name, n.Number | n.Name]:
         return (c[0], c[1])
+
+    def bound_input(self, c: list[Any]) -> n.Name:
+        return n.Name(str(c[0]), span=span_of(c))
 
     def prorated(self, c: list[Any]) -> str:
         return "prorated"

@@ -268,9 +268,9 @@ def test_source_list_changes_carry_both_positions(tmp_path: Path) -> None:
     old = tmp_path / "old.tdsl"
     new = tmp_path / "new.tdsl"
     old.write_text(DIFF_BASE, encoding="utf-8")
-    new.write_text(DIFF_BASE.replace('    source "市委〔2003〕1号"\n', "")
-                   .replace('    source "市政府〔2003〕5号"\n', '    source "市政府〔2003〕5号"\n\n    source "新文件"\n'),
-                   encoding="utf-8")
+    kept = '    source "市政府〔2003〕5号"\n'
+    text = DIFF_BASE.replace('    source "市委〔2003〕1号"\n', "")
+    new.write_text(text.replace(kept, kept + '\n    source "新文件"\n'), encoding="utf-8")
     result = targetdsl.diff_policies(old, new)
     found = {(c.kind, c.old or c.new): (c.old_at.line if c.old_at else None, c.new_at.line if c.new_at else None)
              for c in result.changes}
@@ -278,3 +278,92 @@ def test_source_list_changes_carry_both_positions(tmp_path: Path) -> None:
     # added: where the list was (old line 4) and where it is now (new line 6)
     assert found == {("removed", "市委〔2003〕1号"): (4, 4), ("added", "新文件"): (4, 6)}
     assert all(str(c.old_at).startswith(str(old)) and str(c.new_at).startswith(str(new)) for c in result.changes)
+
+
+# -- a range end that names another input
+
+RANGE_POLICY = """policy "p" {{ year 2003 status draft }}
+class c {{ all 100 }}
+category all {{
+    items s {{
+        {inputs}
+        score points * done / subs
+        tally done of subs
+    }}
+}}
+"""
+GOOD_INPUTS = "input subs: count range 1 to 50\n        input done: count range 0 to subs"
+
+
+@pytest.mark.parametrize(("inputs", "code", "message"), [
+    ("input subs: count range 1 to 50 input done: count range 0 to sub", "check.unknown-name",
+     "`sub` is not an input declared beside `done`"),
+    ("input subs: percent range 1 to 50 input done: count range 0 to subs", "check.type-mismatch",
+     "the range of `done` (count) ends at `subs`, a percent input"),
+    ("input subs: count range 0 to done input done: count range 0 to subs", "check.cycle",
+     "the ranges of `subs` → `done` → `subs` bound each other in a circle"),
+    ("input subs: count input done: count range done to subs", "check.cycle",
+     "the ranges of `done` → `done` bound each other in a circle"),
+    ("input subs: bool input done: bool range 0 to subs", "check.type-mismatch",
+     "a bool input cannot have a range"),
+])
+def test_a_range_naming_an_input_is_checked(inputs: str, code: str, message: str) -> None:
+    report = targetdsl.check_text(RANGE_POLICY.format(inputs=inputs))
+    assert (code, message) in [(d.code, d.message) for d in report.errors], report.render()
+
+
+def test_a_range_naming_an_input_of_another_measure_is_unknown() -> None:
+    text = RANGE_POLICY.format(inputs=GOOD_INPUTS) + "input total: count\ncategory b { indicator t points 1 { " \
+        "input x: count range 0 to total score x } }\n"
+    assert "`total` is not an input declared beside `x`" in targetdsl.check_text(text).render()
+
+
+def test_a_long_chain_of_bounded_inputs_checks_without_recursion() -> None:
+    chain = " ".join(f"input i{k}: count range 0 to i{k + 1}" for k in range(3000)) + " input i3000: count"
+    text = RANGE_POLICY.format(inputs=GOOD_INPUTS).replace("tally done of subs", "tally done of subs }\n"
+                                                           f"indicator long points 1 {{ {chain} score i0")
+    report = targetdsl.check_text(text)
+    assert report.errors == (), report.render()
+    looped = targetdsl.check_text(text.replace("input i3000: count", "input i3000: count range 0 to i0"))
+    assert [d.code for d in looped.errors] == ["check.cycle"]
+
+
+def test_done_above_subs_is_refused_in_memory_and_streamed(tmp_path: Path) -> None:
+    policy = targetdsl.parse_policy(RANGE_POLICY.format(inputs=GOOD_INPUTS))
+    units = [{"id": "赣榆县", "class": "c", "indicators": {"s": [{"subs": 50, "done": 50},
+                                                                 {"subs": 40, "done": 68}]}}]
+    expected = ("<data>: unit 赣榆县: indicators.s[2].done: 68 is above indicators.s[2].subs = 40, "
+                "the upper end of its range")
+    with pytest.raises(DataError) as caught:
+        policy.evaluate(units)
+    assert [str(p) for p in caught.value.problems] == [expected]
+    data = tmp_path / "units.jsonl"
+    data.write_text(json.dumps(units[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as streamed:
+        policy.stream(data)
+    assert [p.field for p in streamed.value.problems] == ["indicators.s[2].done"]
+    units[0]["indicators"]["s"][1]["done"] = 40  # type: ignore[index]
+    assert policy.evaluate(units).units[0].total == 100
+
+
+def test_a_range_naming_an_input_formats_and_diffs() -> None:
+    from targetdsl.formatter import format_policy
+
+    text = RANGE_POLICY.format(inputs=GOOD_INPUTS)
+    formatted = format_policy(text)
+    assert "input done: count range 0 to subs\n" in formatted
+    assert format_policy(formatted) == formatted
+    before = targetdsl.parse_policy(text.replace("range 0 to subs", "range 0 to 50"))
+    after = targetdsl.parse_policy(text)
+    changes = targetdsl.diff_policies(before, after).changes
+    assert [(c.what, c.old, c.new) for c in changes] == [
+        ("items `s`: input `done`", "input done: count range 0 to 50", "input done: count range 0 to subs")]
+
+
+def test_the_seed_policies_bound_done_by_subs() -> None:
+    root = Path(__file__).resolve().parents[2]
+    for name in ("lianyungang-2002", "lianyungang-2003"):
+        policy = targetdsl.load_policy(root / "policies" / f"{name}.tdsl")
+        spec = next(m for c in policy.schema.classes.values() for m in c.measures() if "done" in m.inputs
+                    and "subs" in m.inputs)
+        assert spec.inputs["done"].high_input == "subs"
