@@ -19,7 +19,7 @@ import attrs
 
 from targetdsl import __version__
 from targetdsl.checker import check
-from targetdsl.data import AwardWon, DataError, DataProblem, Unit, load_ledger, load_units
+from targetdsl.data import AwardWon, DataError, DataProblem, Unit, carried_problems, load_ledger, load_units
 from targetdsl.diagnostics import Diagnostic, PolicyError, render_all, sort_key
 from targetdsl.diff import PolicyDiff, diff_effective
 from targetdsl.documents import read_document
@@ -127,13 +127,10 @@ class Policy:
                   progress: Callable[[int, int], None] | None = None, explain: bool = True,
                   year: int | None = None) -> Assessment:
         ledger = self._carried_in(carried_in, year=year)
-        known = {unit.id for unit in loaded}
-        strangers = sorted({unit_id for unit_id, _ in ledger if unit_id not in known})
-        if strangers:
-            # An award carried in for a unit that is not assessed would be lost without a word.
-            raise DataError([DataProblem("<carry-in>", unit_id, "carry_over",
-                                         "an award is carried in for this unit, which is not in the data")
-                             for unit_id in strangers])
+        if ledger:
+            lost = carried_problems(self.schema, ledger, {unit.id: unit.unit_class for unit in loaded})
+            if lost:
+                raise DataError(lost)
         try:
             engine = Engine(self.schema, self.title, period=period, carried_in=ledger, progress=progress,
                             explain=explain)

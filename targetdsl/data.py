@@ -739,6 +739,22 @@ def load_ledger(schema: Schema, document: Any, file: str, *, year: int | None = 
     return result
 
 
+def carried_problems(schema: Schema, ledger: list[tuple[str, AwardWon]],
+                     classes: Mapping[str, str]) -> list[DataProblem]:
+    """Awards carried in that would be lost without a word: for a unit that is not in the data
+    (`classes` maps the assessed units' ids to their classes), or under a bonus its class lacks."""
+    problems: list[DataProblem] = []
+    for unit_id in sorted({unit_id for unit_id, _ in ledger if unit_id not in classes}):
+        problems.append(DataProblem("<carry-in>", unit_id, "carry_over",
+                                    "an award is carried in for this unit, which is not in the data"))
+    lacking = sorted({(unit_id, award.bonus) for unit_id, award in ledger if unit_id in classes
+                      and award.bonus not in {r.name for r in schema.classes[classes[unit_id]].rules_of("bonus")}})
+    for unit_id, bonus in lacking:
+        problems.append(DataProblem("<carry-in>", unit_id, "carry_over", f"an award is carried in under bonus "
+                                    f"`{bonus}`, which does not apply to class {classes[unit_id]}"))
+    return problems
+
+
 def _ledger_year(raw: Any, policy_year: int | None, validator: Validator) -> int | None:
     """The ledger's year, checked to be the year before the policy's; None after a problem."""
     if raw is None:

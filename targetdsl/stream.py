@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from targetdsl.compiler import uses_peers
-from targetdsl.data import AwardWon, DataError, DataProblem, Unit, Validator, collector_paused
+from targetdsl.data import AwardWon, DataError, DataProblem, Unit, Validator, carried_problems, collector_paused
 from targetdsl.documents import _refuse_constant
 from targetdsl.drafts import NO_SUMS, SUMS, Draft, Standing
 from targetdsl.engine import Engine
@@ -188,10 +188,9 @@ class Stream:
         del batch
         validator.problems += self._duplicates(file)
         if self.carried_in:
-            known = {s.id for standings in self.standings.values() for s in standings}
-            for unit_id in sorted({unit_id for unit_id, _ in self.carried_in if unit_id not in known}):
-                validator.problems.append(DataProblem("<carry-in>", unit_id, "carry_over", "an award is carried "
-                                                      "in for this unit, which is not in the data"))
+            wanted = {unit_id for unit_id, _ in self.carried_in}
+            classes = {s.id: name for name, standings in self.standings.items() for s in standings if s.id in wanted}
+            validator.problems += carried_problems(self.schema, self.carried_in, classes)
         if validator.problems:
             raise DataError(validator.problems)
         if self.engine.problems:

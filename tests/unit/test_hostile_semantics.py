@@ -367,3 +367,20 @@ def test_the_seed_policies_bound_done_by_subs() -> None:
         spec = next(m for c in policy.schema.classes.values() for m in c.measures() if "done" in m.inputs
                     and "subs" in m.inputs)
         assert spec.inputs["done"].high_input == "subs"
+
+
+def test_an_award_carried_in_under_a_bonus_the_units_class_lacks_is_refused(tmp_path: Path) -> None:
+    text = BONUS_POLICY.replace("class c { all 100 }", "class c { all 100 }\nclass d { all 100 }")
+    policy = targetdsl.parse_policy(text.replace("bonus 获奖 {", "bonus 获奖 for c {"))
+    units = [*UNITS, {"id": "D", "class": "d", "indicators": {"s": {"s": 80}}}]
+    ledger = {"year": 2002, "carry_over": [entry(unit="D")]}
+    message = ("<carry-in>: unit D: carry_over: an award is carried in under bonus `获奖`, "
+               "which does not apply to class d")
+    with pytest.raises(DataError) as caught:
+        policy.evaluate(units, carried_in=ledger)
+    assert [str(p) for p in caught.value.problems] == [message]
+    data = tmp_path / "units.jsonl"
+    data.write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in units), encoding="utf-8")
+    with pytest.raises(DataError) as streamed:
+        policy.stream(data, carried_in=ledger)
+    assert [str(p) for p in streamed.value.problems] == [message]
