@@ -181,7 +181,11 @@ class Checker:
         scope.names[declaration.name] = kind
         missing = declaration.missing
         if missing is not None:
-            if missing.rule == "default" and missing.default is not None and kind is not Kind.ERROR:
+            if missing.rule == "default" and missing.default is not None and not _literal(missing.default):
+                # the data are read before anything is evaluated: a default is a value, not a formula
+                self.report("check.bad-value", f"the default of `{declaration.name}` must be a literal value",
+                            missing.span, "write a number (`default 0`, `default -2%`), `true`/`false` or a date")
+            elif missing.rule == "default" and missing.default is not None and kind is not Kind.ERROR:
                 self.expressions.expect(missing.default, Scope({}), kind,
                                         f"the default of `{declaration.name}`", missing.span)
             elif missing.rule not in MISSING_RULES and missing.rule != "default":
@@ -371,8 +375,15 @@ class Checker:
                 self.check_assessors(names, statement.span)
 
     def check_no_peer(self, measure: n.Measure) -> None:
-        """Class-wide functions compare units; an item list differs per unit, so they are refused there."""
+        """Class-wide functions compare units; an item list differs per unit, so they are refused there.
+        So is a missing value replaced by the class average: that is taken of whole indicators."""
         for statement in measure.body:
+            missing = statement.missing if isinstance(statement, n.Input) else None
+            if isinstance(statement, n.Input) and missing is not None and missing.rule == "peer_avg":
+                self.report("check.peer-in-items", f"`missing peer_avg` for `{statement.name}`: the class average "
+                            f"is taken of whole indicators, not of {measure.kind} `{measure.name}`",
+                            _span(missing, statement.span), "use `missing zero`, `na` or a default here")
+                return
             expressions = [getattr(statement, "expr", None), getattr(statement, "done", None),
                            getattr(statement, "total", None)]
             for expression in expressions:
@@ -492,8 +503,6 @@ class Checker:
                 if statement.missing.rule == "peer_avg":
                     refuse(f"`missing peer_avg` for `{statement.name}`", _span(statement.missing, statement.span),
                            None)
-                if statement.missing.default is not None:
-                    expressions.append(statement.missing.default)
             expression = getattr(statement, "expr", None)
             if expression is not None and not isinstance(statement, n.Let):  # a let counts where it is used
                 expressions.append(expression)
@@ -635,6 +644,16 @@ class Checker:
         elif weights and sum(weights, Decimal(0)) != 100:
             self.report("check.period-weights",
                         f"period weights add up to {_fmt(sum(weights, Decimal(0)))}%, not 100%", periods.span)
+
+
+def _literal(expr: n.Expr) -> bool:
+    """A value written out (what data.literal reads): a number, maybe negative, a boolean or a date."""
+    match expr:
+        case n.Number() | n.Boolean() | n.Date():
+            return True
+        case n.Unary(op="-", operand=n.Number()):
+            return True
+    return False
 
 
 def _circle(edges: dict[str, list[str]]) -> list[str]:

@@ -538,8 +538,9 @@ def literal(expr: n.Expr, type_name: str) -> Value:
             return value
         case n.Number(value=value, unit=unit):
             return value / HUNDRED if unit in ("percent", "pp") or type_name in ("percent", "pp") else value
-        case n.Unary(op="-", operand=n.Number(value=value)):
-            return -value
+        case n.Unary(op="-", operand=n.Number(value=value, unit=unit)):
+            # scaled like its number: `default -2%` is −0.02, not −2
+            return -value / HUNDRED if unit in ("percent", "pp") or type_name in ("percent", "pp") else -value
     raise ValueError(f"not a literal: {expr!r}")
 
 

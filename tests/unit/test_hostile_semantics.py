@@ -5,6 +5,7 @@ totals, given scores, diff locations and explanation notes. Each is either
 read as the policy means or refused with an error naming the place."""
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +153,6 @@ category all { indicator s points 100 { input s: number score s } }
     "veto v { input x: number missing zero let r = rank_asc(x) when r > 2 effect no award }",
     "coefficient k { input x: number missing zero factor 1 + peer_avg(x) / 1000 on total }",
     "deduction d { input x: number missing zero amount efficacy(x) / 100 }",
-    "deduction d { input x: number missing default peer_count() amount x }",
     "commendation m { input x: number missing zero when efficacy_reverse(x) == 100 }",
     "award a { money { } eligible when rank(total) <= 2 }",
     "award a { money { } reduce 10% when peer_min(total) > total }",
@@ -384,3 +384,29 @@ def test_an_award_carried_in_under_a_bonus_the_units_class_lacks_is_refused(tmp_
     with pytest.raises(DataError) as streamed:
         policy.stream(data, carried_in=ledger)
     assert [str(p) for p in streamed.value.problems] == [message]
+
+
+# -- further late failures found in the same vein
+
+
+@pytest.mark.parametrize(("measure", "code"), [
+    ("items s { input x: number missing peer_avg score x }", "check.peer-in-items"),
+    ("indicator s points 10 { subitem a points 5 { input x: number missing peer_avg score x } "
+     "subitem b points 5 { input y: number score y } }", "check.peer-in-items"),
+    ("indicator s points 10 { input x: number missing default peer_avg(1) score x }", "check.bad-value"),
+    ("indicator s points 10 { input x: number missing default 1 + 1 score x }", "check.bad-value"),
+])
+def test_missing_values_that_cannot_be_resolved_are_refused_by_check(measure: str, code: str) -> None:
+    text = f'policy "p" {{ year 2003 status draft }}\nclass c {{ all 100 }}\ncategory all {{ {measure} }}\n'
+    assert [d.code for d in targetdsl.check_text(text).errors] == [code]
+
+
+@pytest.mark.parametrize(("default", "earned"), [("-2%", "8.00"), ("2%", "12.00"), ("-0.5%", "9.50")])
+def test_a_negative_percent_default_is_scaled_like_a_positive_one(default: str, earned: str) -> None:
+    policy = targetdsl.parse_policy(f"""policy "p" {{ year 2003 status draft }}
+class c {{ all 100 }}
+category all {{ indicator s points 10 {{ input g: percent missing default {default} score points + g * 100 }} }}
+""")
+    for explain in (True, False):
+        unit = policy.evaluate([{"id": "A", "class": "c", "indicators": {"s": {}}}], explain=explain).units[0]
+        assert unit.measures[0].earned == Decimal(earned)
