@@ -19,7 +19,16 @@ import attrs
 
 from targetdsl import __version__
 from targetdsl.checker import check
-from targetdsl.data import AwardWon, DataError, DataProblem, Unit, carried_problems, load_ledger, load_units
+from targetdsl.data import (
+    AwardWon,
+    DataError,
+    DataProblem,
+    Unit,
+    carried_again,
+    carried_problems,
+    load_ledger,
+    load_units,
+)
 from targetdsl.diagnostics import Diagnostic, PolicyError, render_all, sort_key
 from targetdsl.diff import PolicyDiff, diff_effective
 from targetdsl.documents import read_document
@@ -129,6 +138,12 @@ class Policy:
         ledger = self._carried_in(carried_in, year=year)
         if ledger:
             lost = carried_problems(self.schema, ledger, {unit.id: unit.unit_class for unit in loaded})
+            by_unit: dict[str, list[AwardWon]] = {}
+            for unit_id, award in ledger:
+                by_unit.setdefault(unit_id, []).append(award)
+            for unit in loaded:
+                if unit.awards and unit.id in by_unit:
+                    lost += carried_again(unit, by_unit)
             if lost:
                 raise DataError(lost)
         try:

@@ -740,6 +740,21 @@ def load_ledger(schema: Schema, document: Any, file: str, *, year: int | None = 
     return result
 
 
+def carried_again(unit: Unit, carried: Mapping[str, list[AwardWon]]) -> list[DataProblem]:
+    """Awards a unit's data list that are also carried in from last year's ledger: the same bonus,
+    level and date, and the same name where both give one. Counted twice, they would double the
+    bonus; each is refused."""
+    problems: list[DataProblem] = []
+    for award in carried.get(unit.id, ()):
+        for own in unit.awards:
+            if (own.bonus, own.level, own.date) == (award.bonus, award.level, award.date) and (
+                    own.name is None or award.name is None or own.name.strip() == award.name.strip()):
+                problems.append(DataProblem("<carry-in>", unit.id, f"bonuses.{own.bonus}",
+                                            f"the award {own.name or ''} of {own.date} is also carried in from last "
+                                            "year's ledger: list it in one of them"))
+    return problems
+
+
 def carried_problems(schema: Schema, ledger: list[tuple[str, AwardWon]],
                      classes: Mapping[str, str]) -> list[DataProblem]:
     """Awards carried in that would be lost without a word: for a unit that is not in the data

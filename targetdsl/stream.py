@@ -34,7 +34,16 @@ from pathlib import Path
 from typing import IO, Any
 
 from targetdsl.compiler import uses_peers
-from targetdsl.data import AwardWon, DataError, DataProblem, Unit, Validator, carried_problems, collector_paused
+from targetdsl.data import (
+    AwardWon,
+    DataError,
+    DataProblem,
+    Unit,
+    Validator,
+    carried_again,
+    carried_problems,
+    collector_paused,
+)
 from targetdsl.documents import _refuse_constant
 from targetdsl.drafts import NO_SUMS, SUMS, Draft, Standing
 from targetdsl.engine import Engine
@@ -133,6 +142,7 @@ class Stream:
         self.period = period
         self.classes = tuple(schema.classes)
         self.carried_in = carried_in
+        self.carried_twice: list[DataProblem] = []  # awards both in the data and carried in
         self.progress = progress
         self.spool: IO[bytes] = tempfile.TemporaryFile(prefix="targetdsl-")  # noqa: SIM115 (closed by close())
         self.standings: dict[str, list[Standing]] = {name: [] for name in schema.classes}
@@ -190,7 +200,7 @@ class Stream:
         if self.carried_in:
             wanted = {unit_id for unit_id, _ in self.carried_in}
             classes = {s.id: name for name, standings in self.standings.items() for s in standings if s.id in wanted}
-            validator.problems += carried_problems(self.schema, self.carried_in, classes)
+            validator.problems += carried_problems(self.schema, self.carried_in, classes) + self.carried_twice
         if validator.problems:
             raise DataError(validator.problems)
         if self.engine.problems:
@@ -226,8 +236,11 @@ class Stream:
 
     def _score(self, batch: list[tuple[Unit, int]]) -> None:
         by_class: dict[str, list[tuple[Unit, int]]] = {}
+        carried = self.engine.carried_in
         for entry in batch:
             by_class.setdefault(entry[0].unit_class, []).append(entry)
+            if carried and entry[0].awards and entry[0].id in carried:
+                self.carried_twice += carried_again(entry[0], carried)
         for name, entries in by_class.items():
             spec = self.schema.classes[name]
             drafts = self.engine.score_class(spec, [unit for unit, _ in entries])

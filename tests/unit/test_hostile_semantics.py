@@ -410,3 +410,23 @@ category all {{ indicator s points 10 {{ input g: percent missing default {defau
     for explain in (True, False):
         unit = policy.evaluate([{"id": "A", "class": "c", "indicators": {"s": {}}}], explain=explain).units[0]
         assert unit.measures[0].earned == Decimal(earned)
+
+
+@pytest.mark.parametrize("own_name", ["p", None])
+def test_an_award_both_in_the_data_and_carried_in_is_refused(tmp_path: Path, own_name: str | None) -> None:
+    policy = targetdsl.parse_policy(BONUS_POLICY)
+    own = {"level": "省级", "date": "2003-01-20", **({"name": own_name} if own_name else {})}
+    units = [{**UNITS[0], "bonuses": {"获奖": [own]}}, UNITS[1]]
+    ledger = {"year": 2002, "carry_over": [entry()]}
+    with pytest.raises(DataError) as caught:
+        policy.evaluate(units, carried_in=ledger)
+    assert [(p.unit, p.field) for p in caught.value.problems] == [("A", "bonuses.获奖")]
+    assert "is also carried in from last year's ledger" in str(caught.value)
+    data = tmp_path / "units.jsonl"
+    data.write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in units), encoding="utf-8")
+    with pytest.raises(DataError) as streamed:
+        policy.stream(data, carried_in=ledger)
+    assert streamed.value.problems == caught.value.problems
+    # another award of the same level on another day is not the same award
+    units[0]["bonuses"] = {"获奖": [{**own, "date": "2003-05-01"}]}
+    assert policy.evaluate(units, carried_in=ledger).unit("A").bonus == 4
