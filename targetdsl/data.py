@@ -258,16 +258,15 @@ class Validator:
             for key in sorted(set(map(str, mapping)) - allowed):
                 self.unknown(f"{field}.{key}",
                              f"unknown input; `{spec.name}` takes {', '.join(sorted(allowed)) or 'none'}")
-        # A given score needs no inputs (its sub-items are still read: they are scored and shown).
+        # A given score needs no inputs, of the indicator or of its sub-items.
         given = self.given(spec, mapping.get("given"), field) if "given" in mapping else None
         values = self.values(mapping, _needed(spec, mapping, given), field, check_unknown=False)
         if not spec.subitems:
             return MeasureData(values, given=given)
-        subitems = {
-            sub.name: self.values(_mapping(mapping.get(sub.name), f"{field}.{sub.name}", self), sub.inputs,
-                                  f"{field}.{sub.name}")
-            for sub in spec.subitems
-        }
+        subitems = {}
+        for sub in spec.subitems:
+            raw = _mapping(mapping.get(sub.name), f"{field}.{sub.name}", self)
+            subitems[sub.name] = self.values(raw, _needed(sub, raw, given), f"{field}.{sub.name}")
         return MeasureData(values=values, subitems=subitems, given=given)
 
     def item(self, spec: MeasureSpec, raw: Any, index: int, field: str) -> Item:

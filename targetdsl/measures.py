@@ -157,8 +157,15 @@ class MeasureScorer:
         sub_earned = ZERO
         sub_points = ZERO
         completed = counted = 0
+        passed_over = False
         for sub in spec.subitems:
-            sub_frame = self.frame(unit, data.subitems.get(sub.name, {}), sub.points, sub)
+            sub_values = data.subitems.get(sub.name, {})
+            if data.given is not None and not sub_values.keys() >= sub.inputs.keys():
+                # the indicator's score is given: a sub-item the data leave out is not scored
+                passed_over = True
+                children.append(Step(sub.label or sub.name, "not scored: the score is given", self.where(sub.span)))
+                continue
+            sub_frame = self.frame(unit, sub_values, sub.points, sub)
             try:
                 earned = number(sub.score, sub_frame) if sub.score is not None else ZERO
                 done, total = self.completion(sub, sub_frame)
@@ -185,6 +192,8 @@ class MeasureScorer:
                 notes = [f"sum of sub-items {text(sub_earned)} of {text(sub_points)}, scaled to {text(spec.points)}"]
             done, total = (self.completion(spec, frame) if self.counted_by_inputs(data.values, data.given)
                            else self.given_completion(data.given))
+            if passed_over and counted + total == 0 and data.given is not None:
+                done, total = (1 if data.given.score == HUNDRED else 0), 1  # counted once, as a given item
         except NotApplicable as missing:
             return Scored(None, ZERO, notes=[f"not applicable: `{missing}` is missing"], inputs=dict(frame.used))
         except NeedsPeerAverage as missing:

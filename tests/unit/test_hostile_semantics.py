@@ -430,3 +430,28 @@ def test_an_award_both_in_the_data_and_carried_in_is_refused(tmp_path: Path, own
     # another award of the same level on another day is not the same award
     units[0]["bonuses"] = {"获奖": [{**own, "date": "2003-05-01"}]}
     assert policy.evaluate(units, carried_in=ledger).unit("A").bonus == 4
+
+
+def test_a_given_indicator_needs_no_sub_item_data() -> None:
+    policy = targetdsl.parse_policy("""policy "g" { year 2003 status draft }
+assessor 人大 "市人大"
+class c { all 100 }
+category all {
+    indicator 实事 points 10 {
+        subitem a points 5 { input ok: bool score if ok then points else 0 completed when ok }
+        subitem b points 5 { input ok: bool score if ok then points else 0 completed when ok }
+        given by 人大
+    }
+}
+""")
+    given = {"by": "人大", "score": 80}
+    units = [{"id": "A", "class": "c", "indicators": {"实事": {"given": {"by": "人大", "score": 100}}}},
+             {"id": "B", "class": "c", "indicators": {"实事": {"a": {"ok": True}, "given": given}}},
+             {"id": "C", "class": "c", "indicators": {"实事": {"a": {"ok": True}, "b": {"ok": False}}}}]
+    for explain in (True, False):
+        assessment = policy.evaluate(units, explain=explain)
+        # A: nothing but the given score, counted once; B: sub-item a counted; C: scored by its sub-items
+        assert [(u.id, u.total, u.items, u.completed_items) for u in assessment.units] == [
+            ("A", 100, 1, 1), ("B", 80, 1, 1), ("C", 50, 2, 1)]
+    with pytest.raises(DataError, match=r"indicators\.实事\.b\.ok: missing"):
+        policy.evaluate([units[2] | {"indicators": {"实事": {"a": {"ok": True}}}}])
