@@ -51,6 +51,7 @@ class Column:
     high: str | None = None
     choices: tuple[str, ...] = ()
     note: str = ""
+    bound_by: str | None = None  # the column whose value is this one's upper end (`range 0 to subs`)
 
 
 def columns(policy: Policy, unit_class: ClassSpec, *, items: int, awards: int) -> list[Column]:
@@ -101,7 +102,8 @@ def _input(path: str, spec: InputSpec, label: str) -> Column:
     low = format(spec.low.value, "f") if spec.low is not None else ("0" if spec.type in ("count", "score") else None)
     high = format(spec.high.value, "f") if spec.high is not None else None
     note = f"{TYPE_WORDS.get(spec.type, spec.type)}; {MISSING_WORDS.get(spec.missing, spec.missing)}"
-    return Column(path, label, kind, low, high, note=note)
+    bound_by = path.rsplit(".", 1)[0] + "." + spec.high_input if spec.high_input is not None else None
+    return Column(path, label, kind, low, high, note=note, bound_by=bound_by)
 
 
 def write(policy: Policy, path: str | os.PathLike[str], *, only: str | None = None, rows: int = 100,
@@ -120,6 +122,7 @@ def write(policy: Policy, path: str | os.PathLike[str], *, only: str | None = No
     for unit_class in classes:
         sheet = book.create_sheet(unit_class.name[:31])
         cols = columns(policy, unit_class, items=items, awards=awards)
+        letters = {c.path: get_column_letter(i) for i, c in enumerate(cols, start=1)}
         sheet.append([c.path for c in cols])
         sheet.append([c.label for c in cols])
         for index, column in enumerate(cols, start=1):
@@ -130,7 +133,11 @@ def write(policy: Policy, path: str | os.PathLike[str], *, only: str | None = No
                 cell.font = Font(bold=row == 2, color="666666" if row == 1 else "000000", size=9 if row == 1 else 11)
                 cell.fill = PatternFill("solid", fgColor="EEEEEE" if row == 1 else "DDEBF7")
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-            validation = _validation(column, DataValidation)
+            checked = column
+            if column.bound_by in letters and column.high is None:
+                # a relative reference: on each row, at most that row's value of the other column
+                checked = attrs.evolve(column, high=f"{letters[column.bound_by]}3")
+            validation = _validation(checked, DataValidation)
             if validation is not None:
                 sheet.add_data_validation(validation)
                 validation.add(f"{letter}3:{letter}{rows + 2}")
@@ -156,8 +163,9 @@ def _validation(column: Column, factory: Any) -> Any:
     if column.kind in ("number", "count", "score"):
         kind = "whole" if column.kind == "count" else "decimal"
         if column.low is not None and column.high is not None:
+            high = f"本行 {column.bound_by.rsplit('.', 1)[-1]}" if column.bound_by else column.high
             return factory(type=kind, operator="between", formula1=column.low, formula2=column.high, allow_blank=True,
-                           error=f"请填 {column.low} 到 {column.high} 之间的数", errorTitle="数值")
+                           error=f"请填 {column.low} 到 {high} 之间的数", errorTitle="数值")
         if column.low is not None:
             return factory(type=kind, operator="greaterThanOrEqual", formula1=column.low, allow_blank=True,
                            error=f"请填不小于 {column.low} 的数", errorTitle="数值")

@@ -455,3 +455,19 @@ category all {
             ("A", 100, 1, 1), ("B", 80, 1, 1), ("C", 50, 2, 1)]
     with pytest.raises(DataError, match=r"indicators\.实事\.b\.ok: missing"):
         policy.evaluate([units[2] | {"indicators": {"实事": {"a": {"ok": True}}}}])
+
+
+def test_the_template_bounds_done_by_the_same_rows_subs(tmp_path: Path) -> None:
+    import openpyxl
+
+    from targetdsl.template import write
+
+    root = Path(__file__).resolve().parents[2]
+    write(targetdsl.load_policy(root / "policies/lianyungang-2003.tdsl"), tmp_path / "t.xlsx", only="县区", items=2)
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["县区"]
+    heads = {cell.column_letter: cell.value for cell in sheet[1]}
+    rules = {heads[str(v.sqref).split(":")[0].rstrip("0123456789")]: (v.formula1, v.formula2)
+             for v in sheet.data_validations.dataValidation}
+    letter = {path: column for column, path in heads.items()}
+    assert rules["重点项目.2.done"] == ("0", f"{letter['重点项目.2.subs']}3")
+    assert rules["重点项目.2.subs"] == ("1", "50")
