@@ -412,9 +412,11 @@ class Validator:
             bound = values.get(other)
             if type(bound) is not Decimal or (value <= bound if above else value >= bound):
                 continue
+            given = raw.get(other)
+            shown = f"= {_shown(given)}" if given is not None and str(given).strip() else "(missing, so taken as "\
+                f"{_shown(bound * HUNDRED if spec.type in ('percent', 'pp') else bound)})"
             self.problem(f"{field}.{spec.name}", f"{_shown(raw.get(spec.name))} is {'above' if above else 'below'} "
-                         f"{field}.{other} = {_shown(raw.get(other))}, the {'upper' if above else 'lower'} end "
-                         "of its range")
+                         f"{field}.{other} {shown}, the {'upper' if above else 'lower'} end of its range")
 
     def value(self, spec: InputSpec, raw: Any, field: str) -> Value | None:
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):

@@ -471,3 +471,13 @@ def test_the_template_bounds_done_by_the_same_rows_subs(tmp_path: Path) -> None:
     letter = {path: column for column, path in heads.items()}
     assert rules["重点项目.2.done"] == ("0", f"{letter['重点项目.2.subs']}3")
     assert rules["重点项目.2.subs"] == ("1", "50")
+
+
+def test_a_value_above_a_missing_bound_says_what_the_bound_was_taken_as() -> None:
+    policy = targetdsl.parse_policy(RANGE_POLICY.format(
+        inputs="input subs: count missing zero\n        input done: count range 0 to subs"))
+    with pytest.raises(DataError) as caught:
+        policy.evaluate([{"id": "A", "class": "c", "indicators": {"s": [{"done": 3}, {"done": 0}]}}])
+    assert [str(p) for p in caught.value.problems] == [
+        "<data>: unit A: indicators.s[1].done: 3 is above indicators.s[1].subs (missing, so taken as 0), "
+        "the upper end of its range"]
