@@ -147,6 +147,14 @@ class Checker:
         for unit_input in self.unit_inputs.values():
             self.check_input(unit_input, scope)
         self.check_ranges(list(self.unit_inputs.values()))
+        for const in self.consts.values():
+            # a const is computed for each unit alone (it may read unit inputs): there is no class there
+            call = next((node for node in walk(const.expr) if isinstance(node, n.Call)
+                         and node.function in FUNCTIONS and FUNCTIONS[node.function].peer), None)
+            if call is not None:
+                self.report("check.peer-in-const", f"`{call.function}` needs the unit's whole class, but const "
+                            f"`{const.name}` is computed for each unit alone", call.span,
+                            "compare units in an `indicator` (a `let` there may name the comparison)")
         const_scope = Scope({}, lets={c.name: n.Let(c.name, c.expr, span=c.span) for c in self.consts.values()},
                             parent=scope)
         self.expressions.resolve_lets(const_scope)
@@ -356,7 +364,7 @@ class Checker:
         for statement in measure.body:
             self.check_measure_statement(statement, scope, measure)
         if measure.kind in ("items", "subitem"):
-            self.check_no_peer(measure)
+            self.check_no_peer(measure, scope)
         if measure.kind == "assessed":
             self.check_assessed(measure)
         self.check_unused(scope, [s for s in measure.body if isinstance(s, n.Input)], "input")
@@ -374,7 +382,7 @@ class Checker:
             case n.Given(assessors=names):
                 self.check_assessors(names, statement.span)
 
-    def check_no_peer(self, measure: n.Measure) -> None:
+    def check_no_peer(self, measure: n.Measure, scope: Scope) -> None:
         """Class-wide functions compare units; an item list differs per unit, so they are refused there.
         So is a missing value replaced by the class average: that is taken of whole indicators."""
         for statement in measure.body:
@@ -384,17 +392,20 @@ class Checker:
                             f"is taken of whole indicators, not of {measure.kind} `{measure.name}`",
                             _span(missing, statement.span), "use `missing zero`, `na` or a default here")
                 return
+        for statement in measure.body:
             expressions = [getattr(statement, "expr", None), getattr(statement, "done", None),
                            getattr(statement, "total", None)]
             for expression in expressions:
-                if expression is None:
+                if expression is None or isinstance(statement, n.Let):  # a let counts where it is used
                     continue
-                for node in walk(expression):
-                    if isinstance(node, n.Call) and node.function in FUNCTIONS and FUNCTIONS[node.function].peer:
-                        self.report("check.peer-in-items", f"`{node.function}` compares units of the class, "
-                                    f"but {measure.kind} `{measure.name}` differs from unit to unit", node.span,
-                                    "use class-wide functions in an `indicator` that every unit has")
-                        return
+                for node, via in self.class_wide(expression, scope, (), None):
+                    what = (f"`{node.function}` compares units of the class" if isinstance(node, n.Call)
+                            else f"unit input `{getattr(node, 'name', '')}` is missing as the class average")
+                    through = f" (through `{via.name}`)" if via is not None else ""
+                    self.report("check.peer-in-items", f"{what}{through}, but {measure.kind} `{measure.name}` "
+                                "differs from unit to unit", (via or node).span,
+                                "use class-wide functions in an `indicator` that every unit has")
+                    return
 
     def check_assessed(self, measure: n.Measure) -> None:
         raters = [s for s in measure.body if isinstance(s, n.Rater)]
@@ -515,22 +526,23 @@ class Checker:
                 else:
                     refuse(what, via.span, via.name)
 
-    def class_wide(self, expr: n.Expr, scope: Scope, seen: tuple[str, ...],
-                   via: n.Name | None) -> Iterator[tuple[n.Expr, n.Name | None]]:
+    def class_wide(self, expr: n.Expr, scope: Scope, seen: tuple[str, ...], via: n.Name | None,
+                   in_const: bool = False) -> Iterator[tuple[n.Expr, n.Name | None]]:
         """Each class-wide call in `expr`, or name of a unit input missing as `peer_avg`, following
         `let`s and `const`s; with the name in the rule that leads to it, if any."""
         for node in walk(expr):
             if isinstance(node, n.Call) and node.function in FUNCTIONS and FUNCTIONS[node.function].peer:
-                yield node, via
+                if not in_const:  # a const's own are reported at the const (check.peer-in-const)
+                    yield node, via
             elif isinstance(node, n.Name) and node.name not in seen:
                 let = scope.lets.get(node.name)
                 if let is not None:
-                    yield from self.class_wide(let.expr, scope, (*seen, node.name), via or node)
+                    yield from self.class_wide(let.expr, scope, (*seen, node.name), via or node, in_const)
                 elif node.name in scope.names:
                     continue  # the rule's own input or a result name
                 elif node.name in self.consts:
                     yield from self.class_wide(self.consts[node.name].expr, Scope({}), (*seen, node.name),
-                                               via or node)
+                                               via or node, True)
                 elif node.name in self.unit_inputs:
                     missing = self.unit_inputs[node.name].missing
                     if missing is not None and missing.rule == "peer_avg":

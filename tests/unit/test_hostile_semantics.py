@@ -156,7 +156,7 @@ category all { indicator s points 100 { input s: number score s } }
     "commendation m { input x: number missing zero when efficacy_reverse(x) == 100 }",
     "award a { money { } eligible when rank(total) <= 2 }",
     "award a { money { } reduce 10% when peer_min(total) > total }",
-    "const k = peer_count()\nveto v { when k > 2 effect no award }",
+    "input u: number missing peer_avg\nconst k = u * 2\nveto v { when k > 2 effect no award }",
     "veto v { input x: number missing peer_avg when x > 2 effect no award }",
     "input u: number missing peer_avg\nveto v { when u > 2 effect no award }",
 ])
@@ -481,3 +481,41 @@ def test_a_value_above_a_missing_bound_says_what_the_bound_was_taken_as() -> Non
     assert [str(p) for p in caught.value.problems] == [
         "<data>: unit A: indicators.s[1].done: 3 is above indicators.s[1].subs (missing, so taken as 0), "
         "the upper end of its range"]
+
+
+@pytest.mark.parametrize("use", [
+    "category all2 { indicator t points 1 { input x: number score x * k } }",
+    "veto v { when k > 2 effect no award }",
+])
+def test_a_class_wide_function_in_a_const_is_refused_by_check(use: str) -> None:
+    text = PEER_BASE.replace("class c { all 100 }", "class c { all 50 all2 50 }").replace(
+        "points 100", "points 50") + "const k = peer_count()\n" + use + "\n"
+    if "all2" not in use:
+        text = text.replace("all 50 all2 50", "all 100").replace("points 50", "points 100")
+    report = targetdsl.check_text(text)
+    assert [d.code for d in report.errors] == ["check.peer-in-const"], report.render()
+
+
+def test_items_reading_a_unit_input_missing_as_the_class_average_are_refused() -> None:
+    text = PEER_BASE + "input u: number missing peer_avg\nconst k = u + 1\n" + \
+        "category e { items t { input x: number score x * k } }\n"
+    report = targetdsl.check_text(text.replace("class c { all 100 }", "class c { all 50 e 50 }")
+                                  .replace("points 100", "points 50"))
+    assert [(d.code, d.message) for d in report.errors] == [
+        ("check.peer-in-items", "unit input `u` is missing as the class average (through `k`), "
+                                "but items `t` differs from unit to unit")]
+
+
+def test_a_unit_input_missing_as_the_class_average_scores_alike_on_every_path() -> None:
+    """The compiled per-class kernel scored a unit whose unit input was missing on its own, so its
+    measure's class average was taken over that unit alone: 0 instead of the class's average."""
+    policy = targetdsl.parse_policy("""policy "p" { year 2003 status draft }
+input u: number missing peer_avg
+const k = u + 1
+class c { all 100 }
+category all { indicator s points 10 { input x: number score x * k } }
+""")
+    units = [{"id": "A", "class": "c", "inputs": {"u": 2}, "indicators": {"s": {"x": 1}}},
+             {"id": "B", "class": "c", "indicators": {"s": {"x": 1}}}]
+    for explain in (True, False):
+        assert [(u.id, u.total) for u in policy.evaluate(units, explain=explain).units] == [("A", 30), ("B", 30)]
