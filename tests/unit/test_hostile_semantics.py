@@ -519,3 +519,17 @@ category all { indicator s points 10 { input x: number score x * k } }
              {"id": "B", "class": "c", "indicators": {"s": {"x": 1}}}]
     for explain in (True, False):
         assert [(u.id, u.total) for u in policy.evaluate(units, explain=explain).units] == [("A", 30), ("B", 30)]
+
+
+def test_a_range_end_parses_as_a_name_or_a_number() -> None:
+    from decimal import Decimal as D
+
+    from targetdsl import nodes as n
+    from targetdsl.parser import parse
+
+    category = next(d for d in parse(RANGE_POLICY.format(inputs=GOOD_INPUTS)).file.items
+                    if isinstance(d, n.Category))
+    inputs = [s for s in category.measures[0].body if isinstance(s, n.Input)]
+    assert inputs == [n.Input("subs", None, "count", None, n.Number(D(1)), n.Number(D(50))),
+                      n.Input("done", None, "count", None, n.Number(D(0)), n.Name("subs"))]
+    assert inputs[1].high is not None and (inputs[1].high.span.line, inputs[1].high.span.column) == (6, 38)
