@@ -213,34 +213,47 @@ def _binary(op: str, left: Value, right: Value, expr: n.Binary) -> Value:
 def _limited(args: tuple[n.Expr, ...], frame: Frame) -> int:
     """Which argument of `min`/`max` is the value being capped or floored: the only one that is not
     a fixed number (`max(0, x)` and `max(x, 0)` alike), else by convention the first."""
-    varying = [i for i, arg in enumerate(args) if not _fixed(arg, frame, set())]
+    varying = [i for i, arg in enumerate(args) if not _fixed(arg, frame)]
     return varying[0] if len(varying) == 1 else 0
 
 
-def _fixed(expr: n.Expr, frame: Frame, seen: set[str]) -> bool:
-    """A limit written as a number: literals, `points`, consts of them, and arithmetic of these."""
-    match expr:
-        case n.Number():
-            return True
-        case n.Name(name=name):
-            return name == "points" or (name not in seen and _fixed_const(name, frame, seen | {name}))
-        case n.Unary(operand=operand):
-            return _fixed(operand, frame, seen)
-        case n.Binary(left=left, right=right):
-            return _fixed(left, frame, seen) and _fixed(right, frame, seen)
-    return False
+def _fixed(expr: n.Expr, frame: Frame) -> bool:
+    """A limit written as a number: literals, `points`, consts of them, and arithmetic of these.
+    Without recursion: a const may be defined by a long chain of others."""
+    root = frame
+    while root.parent is not None:
+        root = root.parent
+    pending, seen = [expr], set()
+    while pending:
+        match pending.pop():
+            case n.Number():
+                continue
+            case n.Unary(operand=operand):
+                pending.append(operand)
+            case n.Binary(left=left, right=right):
+                pending += [left, right]
+            case n.Name(name="points"):
+                continue
+            case n.Name(name=name) if name not in seen and _const(name, frame) is not None:
+                seen.add(name)
+                pending.append(root.lets[name].expr)
+            case n.Name(name=name) if name in seen:
+                continue
+            case _:
+                return False
+    return True
 
 
-def _fixed_const(name: str, frame: Frame, seen: set[str]) -> bool:
-    """Whether `name` is a policy `const` (the outermost frame's lets) whose value is fixed."""
+def _const(name: str, frame: Frame) -> n.Let | None:
+    """The policy `const` that `name` means here (the outermost frame's lets), if it means one."""
     found: Frame | None = frame
     while found is not None:
         if name in found.values:
-            return False
+            return None
         if name in found.lets:
-            return found.parent is None and _fixed(found.lets[name].expr, found, seen)
+            return found.lets[name] if found.parent is None else None
         found = found.parent
-    return False
+    return None
 
 
 def _call(expr: n.Call, frame: Frame) -> Value:
