@@ -221,9 +221,10 @@ class Policy:
             return load_ledger(self.schema, source, "<ledger>", year=year)
         # An assessment's ledger, or a bare list of its entries, is checked like a file: a bare list
         # is taken to be last year's, so an award dated in this year's late window is refused.
+        document: Any = source  # anything else is refused by load_ledger: not a ledger
         if isinstance(source, Assessment):
             document = source.ledger_json()
-        else:
+        elif isinstance(source, (list, tuple)):
             document = {"year": None if year is None else year - 1,
                         "carry_over": [to_json(entry) for entry in source]}
         return load_ledger(self.schema, document, "<ledger>", year=year)

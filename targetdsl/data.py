@@ -52,6 +52,7 @@ class DataProblem:
     unit: str | None
     field: str | None
     message: str
+    code: str | None = attrs.field(default=None, kw_only=True)  # a stable code (`data.*`, docs/errors.md)
 
     def __str__(self) -> str:
         where = [self.file]
@@ -72,7 +73,7 @@ class DataError(TargetdslError):
         super().__init__(head if count == 1 else f"{head} (and {count - 1} more problems)")
 
     def render(self) -> str:
-        return "\n".join(f"error: {p}" for p in self.problems)
+        return "\n".join(f"error[{p.code}]: {p}" if p.code else f"error: {p}" for p in self.problems)
 
 
 @attrs.frozen
@@ -146,8 +147,8 @@ class Validator:
         self.allowed: dict[str, set[str]] = {}  # keys each measure takes, by measure name
         self.converters: dict[int, Callable[[Any], Value]] = {}  # the usual case of `value`, by id of InputSpec
 
-    def problem(self, field: str | None, message: str) -> None:
-        self.problems.append(DataProblem(self.file, self.unit_label, field, message))
+    def problem(self, field: str | None, message: str, *, code: str | None = None) -> None:
+        self.problems.append(DataProblem(self.file, self.unit_label, field, message, code=code))
 
     def unknown(self, field: str | None, message: str) -> None:
         """Data the policy does not ask for: an error, or (lenient, when comparing
@@ -413,9 +414,9 @@ class Validator:
             if type(bound) is not Decimal or (value <= bound if above else value >= bound):
                 continue
             given = raw.get(other)
-            shown = f"= {_shown(given)}" if given is not None and str(given).strip() else "(missing, so taken as "\
-                f"{_shown(bound * HUNDRED if spec.type in ('percent', 'pp') else bound)})"
-            self.problem(f"{field}.{spec.name}", f"{_shown(raw.get(spec.name))} is {'above' if above else 'below'} "
+            shown = f"= {_excerpt(given)}" if given is not None and str(given).strip() else "(missing, so taken as "\
+                f"{_excerpt(bound * HUNDRED if spec.type in ('percent', 'pp') else bound)})"
+            self.problem(f"{field}.{spec.name}", f"{_excerpt(raw.get(spec.name))} is {'above' if above else 'below'} "
                          f"{field}.{other} {shown}, the {'upper' if above else 'lower'} end of its range")
 
     def value(self, spec: InputSpec, raw: Any, field: str) -> Value | None:
@@ -640,7 +641,7 @@ def _needed(spec: MeasureSpec, mapping: Mapping[str, Any], given: GivenScore | N
     return {name: input_spec for name, input_spec in spec.inputs.items() if name in mapping}
 
 
-def _shown(raw: Any) -> str:
+def _excerpt(raw: Any) -> str:
     """A data value in a message, short."""
     text = str(raw)
     return text if len(text) <= 40 else text[:40] + "…"
@@ -693,13 +694,14 @@ def load_ledger(schema: Schema, document: Any, file: str, *, year: int | None = 
     """
     validator = Validator(schema, file)
     if not isinstance(document, Mapping):
-        raise DataError([DataProblem(file, None, None, "expected a ledger: a mapping with `year` and `carry_over`")])
+        raise DataError([DataProblem(file, None, None, "expected a ledger: a mapping with `year` and `carry_over`",
+                                     code="data.ledger-shape")])
     for key in sorted(map(str, set(map(str, document)) - {"year", "carry_over"})):
-        validator.problem(key, "unknown top-level key (a ledger has `year` and `carry_over`)")
+        validator.problem(key, "unknown top-level key (a ledger has `year` and `carry_over`)", code="data.ledger-shape")
     year = _ledger_year(document.get("year"), schema.year if year is None else year, validator)
     entries = document.get("carry_over")
     if not isinstance(entries, list):
-        validator.problem("carry_over", "expected a list of carried-over awards")
+        validator.problem("carry_over", "expected a list of carried-over awards", code="data.ledger-shape")
         raise DataError(validator.problems)
     result: list[tuple[str, AwardWon]] = []
     bonuses = {r.name: r for c in schema.classes.values() for r in c.rules_of("bonus")}
@@ -708,11 +710,11 @@ def load_ledger(schema: Schema, document: Any, file: str, *, year: int | None = 
         field = f"carry_over[{index}]"
         validator.unit_label = None
         if not isinstance(entry, Mapping) or "unit" not in entry or "bonus" not in entry:
-            validator.problem(field, "each entry needs unit, bonus, level, name and date")
+            validator.problem(field, "each entry needs unit, bonus, level, name and date", code="data.ledger-shape")
             continue
         unit_id = "" if entry["unit"] is None else str(entry["unit"]).strip()
         if not unit_id:
-            validator.problem(f"{field}.unit", "missing unit id")
+            validator.problem(f"{field}.unit", "missing unit id", code="data.ledger-shape")
             continue
         validator.unit_label = unit_id
         spec = bonuses.get(str(entry["bonus"]))
@@ -721,18 +723,20 @@ def load_ledger(schema: Schema, document: Any, file: str, *, year: int | None = 
             continue
         details = {k: v for k, v in entry.items() if k not in ("unit", "bonus")}
         if details.get("date") is None:
-            validator.problem(f"{field}.date", "missing: an award is carried over because of its date")
+            validator.problem(f"{field}.date", "missing: an award is carried over because of its date",
+                              code="data.ledger-date")
             continue
         award = validator.award(spec, details, field, carried_in=True)
         if award is None or award.date is None:
             continue
         if year is not None and not year <= award.date.year <= year + 1:
             validator.problem(f"{field}.date", f"{award.date} cannot be an award of the ledger's year {year}: "
-                              f"late awards are dated in {year} or {year + 1}")
+                              f"late awards are dated in {year} or {year + 1}", code="data.ledger-date")
             continue
         identity = (unit_id, award.bonus, award.level, award.name and award.name.strip(), award.date)
         if identity in seen:
-            validator.problem(field, f"the same award as {seen[identity]}: each award is carried over once")
+            validator.problem(field, f"the same award as {seen[identity]}: each award is carried over once",
+                              code="data.ledger-duplicate")
             continue
         seen[identity] = field
         result.append((unit_id, award))
@@ -752,7 +756,7 @@ def carried_again(unit: Unit, carried: Mapping[str, list[AwardWon]]) -> list[Dat
                     own.name is None or award.name is None or own.name.strip() == award.name.strip()):
                 problems.append(DataProblem("<carry-in>", unit.id, f"bonuses.{own.bonus}",
                                             f"the award {own.name or ''} of {own.date} is also carried in from last "
-                                            "year's ledger: list it in one of them"))
+                                            "year's ledger: list it in one of them", code="data.carried-twice"))
     return problems
 
 
@@ -763,19 +767,21 @@ def carried_problems(schema: Schema, ledger: list[tuple[str, AwardWon]],
     problems: list[DataProblem] = []
     for unit_id in sorted({unit_id for unit_id, _ in ledger if unit_id not in classes}):
         problems.append(DataProblem("<carry-in>", unit_id, "carry_over",
-                                    "an award is carried in for this unit, which is not in the data"))
+                                    "an award is carried in for this unit, which is not in the data",
+                                    code="data.carried-lost"))
     lacking = sorted({(unit_id, award.bonus) for unit_id, award in ledger if unit_id in classes
                       and award.bonus not in {r.name for r in schema.classes[classes[unit_id]].rules_of("bonus")}})
     for unit_id, bonus in lacking:
         problems.append(DataProblem("<carry-in>", unit_id, "carry_over", f"an award is carried in under bonus "
-                                    f"`{bonus}`, which does not apply to class {classes[unit_id]}"))
+                                    f"`{bonus}`, which does not apply to class {classes[unit_id]}",
+                                    code="data.carried-lost"))
     return problems
 
 
 def _ledger_year(raw: Any, policy_year: int | None, validator: Validator) -> int | None:
     """The ledger's year, checked to be the year before the policy's; None after a problem."""
     if raw is None:
-        validator.problem("year", "missing: the year whose assessment wrote this ledger")
+        validator.problem("year", "missing: the year whose assessment wrote this ledger", code="data.ledger-year")
         return None
     if isinstance(raw, int) and not isinstance(raw, bool) and 1000 <= raw <= 9999:
         year = raw
@@ -784,13 +790,13 @@ def _ledger_year(raw: Any, policy_year: int | None, validator: Validator) -> int
     else:
         # An integer over 4,300 digits cannot even be turned into text: say what it is instead.
         shown = "a number out of range" if isinstance(raw, int) and abs(raw) > 9999 else f"`{str(raw)[:40]}`"
-        validator.problem("year", f"expected a year such as 2002, found {shown}")
+        validator.problem("year", f"expected a year such as 2002, found {shown}", code="data.ledger-year")
         return None
     if policy_year is not None and year != policy_year - 1:
         if year == policy_year:
             why = "it is this year's own ledger: its late awards count next year, not again now"
         else:
             why = f"a {policy_year} assessment takes the {policy_year - 1} ledger"
-        validator.problem("year", f"the ledger is for {year}; {why}")
+        validator.problem("year", f"the ledger is for {year}; {why}", code="data.ledger-year")
         return None
     return year

@@ -29,10 +29,14 @@ def entry(**changes: Any) -> dict[str, Any]:
     return {"unit": "A", "bonus": "获奖", "level": "省级", "name": "p", "date": "2003-01-20", **changes}
 
 
-def ledger_problems(ledger: Any) -> list[str]:
+def ledger_problems(ledger: Any, code: str | None = None) -> list[str]:
+    """The problems refusing `ledger`, as text; each has `code` when one is given."""
     policy = targetdsl.parse_policy(BONUS_POLICY, name="bonus.tdsl")
     with pytest.raises(DataError) as caught:
         policy.evaluate(UNITS, carried_in=ledger)
+    if code is not None:
+        assert [p.code for p in caught.value.problems] == [code] * len(caught.value.problems)
+        assert f"error[{code}]: " in caught.value.render()
     return [str(p) for p in caught.value.problems]
 
 
@@ -69,12 +73,13 @@ def test_a_years_own_ledger_fed_back_is_refused(tmp_path: Path) -> None:
     (10 ** 5000, "year: expected a year such as 2002, found a number out of range"),
 ], ids=["1990", "2004", "none", "fraction", "bool", "huge"])
 def test_a_ledger_of_another_year_is_refused(year: Any, message: str) -> None:
-    problems = ledger_problems({"year": year, "carry_over": [entry()]})
+    problems = ledger_problems({"year": year, "carry_over": [entry()]}, "data.ledger-year")
     assert any(message in p for p in problems), problems
 
 
 def test_a_duplicated_entry_is_refused_naming_both() -> None:
-    problems = ledger_problems({"year": 2002, "carry_over": [entry(), entry(unit="B"), entry(name=" p ")]})
+    problems = ledger_problems({"year": 2002, "carry_over": [entry(), entry(unit="B"), entry(name=" p ")]},
+                               "data.ledger-duplicate")
     assert problems == ["<ledger>: unit A: carry_over[3]: the same award as carry_over[1]: "
                         "each award is carried over once"]
 
@@ -84,31 +89,34 @@ def test_a_duplicated_entry_in_a_file_names_the_file(tmp_path: Path) -> None:
     path.write_text("year: 2002\ncarry_over:\n"
                     "- {unit: A, bonus: 获奖, level: 省级, name: p, date: 2003-01-20}\n"
                     "- {unit: A, bonus: 获奖, level: 省级, name: p, date: 2003-01-20}\n", encoding="utf-8")
-    problems = ledger_problems(path)
+    problems = ledger_problems(path, "data.ledger-duplicate")
     assert problems == [f"{path}: unit A: carry_over[2]: the same award as carry_over[1]: "
                         "each award is carried over once"]
 
 
-@pytest.mark.parametrize(("date", "message"), [
-    ("2001-12-31", "carry_over[1].date: 2001-12-31 cannot be an award of the ledger's year 2002"),
-    ("2004-02-01", "carry_over[1].date: 2004-02-01 cannot be an award of the ledger's year 2002"),
-    (None, "carry_over[1].date: missing: an award is carried over because of its date"),
-    ("2003-02-30", "carry_over[1].date: expected a date YYYY-MM-DD, found `2003-02-30`"),
+@pytest.mark.parametrize(("date", "message", "code"), [
+    ("2001-12-31", "carry_over[1].date: 2001-12-31 cannot be an award of the ledger's year 2002", "data.ledger-date"),
+    ("2004-02-01", "carry_over[1].date: 2004-02-01 cannot be an award of the ledger's year 2002", "data.ledger-date"),
+    (None, "carry_over[1].date: missing: an award is carried over because of its date", "data.ledger-date"),
+    ("2003-02-30", "carry_over[1].date: expected a date YYYY-MM-DD, found `2003-02-30`", None),
 ])
-def test_an_implausible_award_date_is_refused(date: Any, message: str) -> None:
-    problems = ledger_problems({"year": 2002, "carry_over": [entry(date=date)]})
+def test_an_implausible_award_date_is_refused(date: Any, message: str, code: str | None) -> None:
+    problems = ledger_problems({"year": 2002, "carry_over": [entry(date=date)]}, code)
     assert any(f"unit A: {message}" in p for p in problems), problems
 
 
-@pytest.mark.parametrize(("ledger", "message"), [
-    ({"year": 2002, "carry_over": ["A"]}, "carry_over[1]: each entry needs unit, bonus, level, name and date"),
-    ({"year": 2002}, "carry_over: expected a list of carried-over awards"),
-    ({"year": 2002, "carry_over": [entry()], "extra": 1}, "extra: unknown top-level key"),
-    ({"year": 2002, "carry_over": [entry(unit=None)]}, "carry_over[1].unit: missing unit id"),
-    ({"year": 2002, "carry_over": [entry(unit="Z")]}, "unit Z: carry_over: an award is carried in for this unit"),
+@pytest.mark.parametrize(("ledger", "message", "code"), [
+    ({"year": 2002, "carry_over": ["A"]}, "carry_over[1]: each entry needs unit, bonus, level, name and date",
+     "data.ledger-shape"),
+    ({"year": 2002}, "carry_over: expected a list of carried-over awards", "data.ledger-shape"),
+    ({"year": 2002, "carry_over": [entry()], "extra": 1}, "extra: unknown top-level key", "data.ledger-shape"),
+    ({"year": 2002, "carry_over": [entry(unit=None)]}, "carry_over[1].unit: missing unit id", "data.ledger-shape"),
+    ({"year": 2002, "carry_over": [entry(unit="Z")]}, "unit Z: carry_over: an award is carried in for this unit",
+     "data.carried-lost"),
+    (42, "expected a ledger: a mapping with `year` and `carry_over`", "data.ledger-shape"),
 ])
-def test_a_malformed_ledger_is_refused(ledger: Any, message: str) -> None:
-    problems = ledger_problems(ledger)
+def test_a_malformed_ledger_is_refused(ledger: Any, message: str, code: str) -> None:
+    problems = ledger_problems(ledger, code)
     assert any(message in p for p in problems), problems
 
 
@@ -379,6 +387,7 @@ def test_an_award_carried_in_under_a_bonus_the_units_class_lacks_is_refused(tmp_
     with pytest.raises(DataError) as caught:
         policy.evaluate(units, carried_in=ledger)
     assert [str(p) for p in caught.value.problems] == [message]
+    assert [p.code for p in caught.value.problems] == ["data.carried-lost"]
     data = tmp_path / "units.jsonl"
     data.write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in units), encoding="utf-8")
     with pytest.raises(DataError) as streamed:
@@ -420,7 +429,7 @@ def test_an_award_both_in_the_data_and_carried_in_is_refused(tmp_path: Path, own
     ledger = {"year": 2002, "carry_over": [entry()]}
     with pytest.raises(DataError) as caught:
         policy.evaluate(units, carried_in=ledger)
-    assert [(p.unit, p.field) for p in caught.value.problems] == [("A", "bonuses.获奖")]
+    assert [(p.unit, p.field, p.code) for p in caught.value.problems] == [("A", "bonuses.获奖", "data.carried-twice")]
     assert "is also carried in from last year's ledger" in str(caught.value)
     data = tmp_path / "units.jsonl"
     data.write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in units), encoding="utf-8")
