@@ -137,13 +137,14 @@ class Policy:
                   year: int | None = None) -> Assessment:
         ledger = self._carried_in(carried_in, year=year)
         if ledger:
-            lost = carried_problems(self.schema, ledger, {unit.id: unit.unit_class for unit in loaded})
+            where = _ledger_name(carried_in)
+            lost = carried_problems(self.schema, ledger, {unit.id: unit.unit_class for unit in loaded}, where)
             by_unit: dict[str, list[AwardWon]] = {}
             for unit_id, award in ledger:
                 by_unit.setdefault(unit_id, []).append(award)
             for unit in loaded:
                 if unit.awards and unit.id in by_unit:
-                    lost += carried_again(unit, by_unit)
+                    lost += carried_again(unit, by_unit, where)
             if lost:
                 raise DataError(lost)
         try:
@@ -186,6 +187,7 @@ class Policy:
             records, close = ((record, None) for record in units), _nothing
         try:
             return Stream(self.schema, self.title, records, file=name, period=period, carried_in=ledger,
+                          ledger_file=_ledger_name(carried_in),
                           progress=progress, expected=expected)
         except PeriodError as exc:
             raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
@@ -303,6 +305,11 @@ def _as_policy(policy: Policy | str | os.PathLike[str]) -> Policy:
 def diff_policies(old: Policy | str | os.PathLike[str], new: Policy | str | os.PathLike[str]) -> PolicyDiff:
     """The semantic difference between two policies (their effective forms, after `extends`)."""
     return diff_effective(_as_policy(old).effective, _as_policy(new).effective)
+
+
+def _ledger_name(source: LedgerSource | None) -> str:
+    """How problems with carried-in awards name the ledger."""
+    return os.fspath(source) if isinstance(source, (str, os.PathLike)) else "<carry-in>"
 
 
 def impact(

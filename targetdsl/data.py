@@ -745,7 +745,8 @@ def load_ledger(schema: Schema, document: Any, file: str, *, year: int | None = 
     return result
 
 
-def carried_again(unit: Unit, carried: Mapping[str, list[AwardWon]]) -> list[DataProblem]:
+def carried_again(unit: Unit, carried: Mapping[str, list[AwardWon]],
+                  ledger_file: str = "<carry-in>") -> list[DataProblem]:
     """Awards a unit's data list that are also carried in from last year's ledger: the same bonus,
     level and date, and the same name where both give one. Counted twice, they would double the
     bonus; each is refused."""
@@ -754,25 +755,25 @@ def carried_again(unit: Unit, carried: Mapping[str, list[AwardWon]]) -> list[Dat
         for own in unit.awards:
             if (own.bonus, own.level, own.date) == (award.bonus, award.level, award.date) and (
                     own.name is None or award.name is None or own.name.strip() == award.name.strip()):
-                problems.append(DataProblem("<carry-in>", unit.id, f"bonuses.{own.bonus}",
+                problems.append(DataProblem(ledger_file, unit.id, f"bonuses.{own.bonus}",
                                             f"the award {own.name or ''} of {own.date} is also carried in from last "
                                             "year's ledger: list it in one of them", code="data.carried-twice"))
     return problems
 
 
-def carried_problems(schema: Schema, ledger: list[tuple[str, AwardWon]],
-                     classes: Mapping[str, str]) -> list[DataProblem]:
+def carried_problems(schema: Schema, ledger: list[tuple[str, AwardWon]], classes: Mapping[str, str],
+                     ledger_file: str = "<carry-in>") -> list[DataProblem]:
     """Awards carried in that would be lost without a word: for a unit that is not in the data
     (`classes` maps the assessed units' ids to their classes), or under a bonus its class lacks."""
     problems: list[DataProblem] = []
     for unit_id in sorted({unit_id for unit_id, _ in ledger if unit_id not in classes}):
-        problems.append(DataProblem("<carry-in>", unit_id, "carry_over",
+        problems.append(DataProblem(ledger_file, unit_id, "carry_over",
                                     "an award is carried in for this unit, which is not in the data",
                                     code="data.carried-lost"))
     lacking = sorted({(unit_id, award.bonus) for unit_id, award in ledger if unit_id in classes
                       and award.bonus not in {r.name for r in schema.classes[classes[unit_id]].rules_of("bonus")}})
     for unit_id, bonus in lacking:
-        problems.append(DataProblem("<carry-in>", unit_id, "carry_over", f"an award is carried in under bonus "
+        problems.append(DataProblem(ledger_file, unit_id, "carry_over", f"an award is carried in under bonus "
                                     f"`{bonus}`, which does not apply to class {classes[unit_id]}",
                                     code="data.carried-lost"))
     return problems

@@ -131,7 +131,8 @@ class Stream:
 
     def __init__(self, schema: Schema, title: str, records: Iterable[tuple[Any, bytes | None]], *, file: str,
                  period: str | None, carried_in: list[tuple[str, AwardWon]],
-                 progress: Callable[[int, int], None] | None = None, expected: int | None = None):
+                 progress: Callable[[int, int], None] | None = None, expected: int | None = None,
+                 ledger_file: str = "<carry-in>"):
         reason = unstreamable(schema)
         if reason is not None:
             raise DataError([DataProblem(file, None, None, f"this policy cannot be streamed: {reason}; "
@@ -143,6 +144,7 @@ class Stream:
         self.classes = tuple(schema.classes)
         self.carried_in = carried_in
         self.carried_twice: list[DataProblem] = []  # awards both in the data and carried in
+        self.ledger_file = ledger_file
         self.progress = progress
         self.spool: IO[bytes] = tempfile.TemporaryFile(prefix="targetdsl-")  # noqa: SIM115 (closed by close())
         self.standings: dict[str, list[Standing]] = {name: [] for name in schema.classes}
@@ -200,7 +202,8 @@ class Stream:
         if self.carried_in:
             wanted = {unit_id for unit_id, _ in self.carried_in}
             classes = {s.id: name for name, standings in self.standings.items() for s in standings if s.id in wanted}
-            validator.problems += carried_problems(self.schema, self.carried_in, classes) + self.carried_twice
+            validator.problems += carried_problems(self.schema, self.carried_in, classes, self.ledger_file)
+            validator.problems += self.carried_twice
         if validator.problems:
             raise DataError(validator.problems)
         if self.engine.problems:
@@ -240,7 +243,7 @@ class Stream:
         for entry in batch:
             by_class.setdefault(entry[0].unit_class, []).append(entry)
             if carried and entry[0].awards and entry[0].id in carried:
-                self.carried_twice += carried_again(entry[0], carried)
+                self.carried_twice += carried_again(entry[0], carried, self.ledger_file)
         for name, entries in by_class.items():
             spec = self.schema.classes[name]
             drafts = self.engine.score_class(spec, [unit for unit, _ in entries])

@@ -542,3 +542,11 @@ def test_a_range_end_parses_as_a_name_or_a_number() -> None:
     assert inputs == [n.Input("subs", None, "count", None, n.Number(D(1)), n.Number(D(50))),
                       n.Input("done", None, "count", None, n.Number(D(0)), n.Name("subs"))]
     assert inputs[1].high is not None and (inputs[1].high.span.line, inputs[1].high.span.column) == (6, 38)
+
+
+def test_an_award_lost_from_a_ledger_file_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "carried-in.yaml"
+    path.write_text("year: 2002\ncarry_over:\n- {unit: Z, bonus: 获奖, level: 省级, name: p, date: 2003-01-20}\n",
+                    encoding="utf-8")
+    assert ledger_problems(path, "data.carried-lost") == [
+        f"{path}: unit Z: carry_over: an award is carried in for this unit, which is not in the data"]
