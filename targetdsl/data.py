@@ -784,6 +784,8 @@ def _ledger_year(raw: Any, policy_year: int | None, validator: Validator) -> int
     if raw is None:
         validator.problem("year", "missing: the year whose assessment wrote this ledger", code="data.ledger-year")
         return None
+    if isinstance(raw, Decimal) and raw.is_finite() and raw == raw.to_integral_value() and 1000 <= raw <= 9999:
+        raw = int(raw)  # 2002 given from Python as a Decimal
     if isinstance(raw, int) and not isinstance(raw, bool) and 1000 <= raw <= 9999:
         year = raw
     elif isinstance(raw, str) and re.fullmatch(r"[0-9]{4}", raw.strip()):

@@ -43,9 +43,10 @@ def ledger_problems(ledger: Any, code: str | None = None) -> list[str]:
 # -- the carry-over ledger
 
 
-def test_last_years_ledger_counts_once() -> None:
+@pytest.mark.parametrize("year", [2002, "2002", Decimal("2002"), Decimal("2002.0")])
+def test_last_years_ledger_counts_once(year: Any) -> None:
     policy = targetdsl.parse_policy(BONUS_POLICY)
-    assessment = policy.evaluate(UNITS, carried_in={"year": 2002, "carry_over": [entry()]})
+    assessment = policy.evaluate(UNITS, carried_in={"year": year, "carry_over": [entry()]})
     assert assessment.unit("A").bonus == 2
 
 
@@ -69,9 +70,10 @@ def test_a_years_own_ledger_fed_back_is_refused(tmp_path: Path) -> None:
     (2004, "year: the ledger is for 2004; a 2003 assessment takes the 2002 ledger"),
     (None, "year: missing: the year whose assessment wrote this ledger"),
     ("2002.9", "year: expected a year such as 2002, found `2002.9`"),
+    (Decimal("2002.9"), "year: expected a year such as 2002, found `2002.9`"),
     (True, "year: expected a year such as 2002, found `True`"),
     (10 ** 5000, "year: expected a year such as 2002, found a number out of range"),
-], ids=["1990", "2004", "none", "fraction", "bool", "huge"])
+], ids=["1990", "2004", "none", "fraction", "decimal-fraction", "bool", "huge"])
 def test_a_ledger_of_another_year_is_refused(year: Any, message: str) -> None:
     problems = ledger_problems({"year": year, "carry_over": [entry()]}, "data.ledger-year")
     assert any(message in p for p in problems), problems
