@@ -552,3 +552,72 @@ def test_an_award_lost_from_a_ledger_file_names_the_file(tmp_path: Path) -> None
                     encoding="utf-8")
     assert ledger_problems(path, "data.carried-lost") == [
         f"{path}: unit Z: carry_over: an award is carried in for this unit, which is not in the data"]
+
+
+# -- a sweep: class-wide values in every place a policy can put them
+
+SWEEP_HEAD = """policy "p" { year 2003 status draft }
+input u: number missing peer_avg
+class c { all 50 more 50 }
+category all { indicator s points 50 { input s: number score s } }
+"""
+PLAIN = "category more {{ indicator t points 50 {{ input q: number score q }} }}\n"
+PLACES = {
+    "indicator": "category more {{ indicator t points 50 {{ input x: number missing zero score {e} }} }}",
+    "indicator-let": "category more {{ indicator t points 50 {{ input x: number missing zero let l = {e} score l }} }}",
+    "items": "category more {{ items t {{ input x: number missing zero score {e} }} }}",
+    "subitem": "category more {{ indicator t points 50 {{ subitem a points 1 {{ input x: number missing zero "
+               "score {e} }} }} }}",
+    "tally": "category more {{ items t {{ input x: number missing zero score x tally {e} of 5 }} }}",
+    "const": "const k = {constant}\ncategory more {{ indicator t points 50 {{ input x: number missing zero "
+             "score x + k }} }}",
+    "veto": PLAIN + "veto v {{ input x: number missing zero when {e} > 1 effect no award }}",
+    "coefficient": PLAIN + "coefficient k {{ input x: number missing zero factor 1 + {e} / 1000 on total }}",
+    "deduction": PLAIN + "deduction d {{ input x: number missing zero amount {e} / 1000 }}",
+    "award": PLAIN + "award a {{ input x: number missing zero money {{ }} eligible when {e} >= 0 }}",
+    "commendation": PLAIN + "commendation m {{ input x: number missing zero when {e} >= 0 }}",
+}
+SECTIONS = {"veto": ("vetoes", "v"), "coefficient": ("coefficients", "k"), "deduction": ("deductions", "d"),
+            "award": ("awards", "a"), "commendation": ("commendations", "m")}
+
+
+def sweep_units(place: str) -> list[dict[str, Any]]:
+    units: list[dict[str, Any]] = []
+    for i, unit_id in enumerate("ABC"):
+        measure: Any = {"q": 10}
+        if place in ("items", "tally"):
+            measure = [{"x": i + 1}]
+        elif place == "subitem":
+            measure = {"a": {"x": i + 1}}
+        elif place in ("indicator", "indicator-let", "const"):
+            measure = {"x": i + 1}
+        unit: dict[str, Any] = {"id": unit_id, "class": "c", "indicators": {"s": {"s": 40 + i}, "t": measure}}
+        if i:
+            unit["inputs"] = {"u": i * 3}  # A's is missing: the class average
+        if place in SECTIONS:
+            section, name = SECTIONS[place]
+            unit[section] = {name: {"x": i + 1}}
+        units.append(unit)
+    return units
+
+
+@pytest.mark.parametrize("expression", ["rank(x)", "peer_avg(x)", "peer_count()", "efficacy(x)", "x * u", "u", "x"])
+@pytest.mark.parametrize("place", sorted(PLACES))
+def test_a_policy_that_checks_clean_evaluates_alike_on_every_path(place: str, expression: str) -> None:
+    """Wherever a class-wide function or a unit input missing as the class average is written: either
+    check refuses it, or the reference path, the compiled path and the stream give the same totals."""
+    text = SWEEP_HEAD + PLACES[place].format(e=expression, constant=expression.replace("x", "1")) + "\n"
+    report = targetdsl.check_text(text)
+    if report.errors:
+        assert {d.code for d in report.errors} <= {"check.peer-in-items", "check.peer-in-rule",
+                                                    "check.peer-in-const"}, report.render()
+        return
+    policy = targetdsl.parse_policy(text)
+    units = sweep_units(place)
+    traced = [(u.id, u.total, u.grade) for u in policy.evaluate(units).units]
+    assert [(u.id, u.total, u.grade) for u in policy.evaluate(units, explain=False).units] == traced
+    try:
+        with policy.stream(iter(units)) as streamed:
+            assert [(u.id, u.total, u.grade) for u in streamed] == traced
+    except DataError as refused:
+        assert "cannot be streamed" in str(refused)
