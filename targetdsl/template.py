@@ -18,7 +18,7 @@ import attrs
 
 from targetdsl import nodes as n
 from targetdsl.api import Policy
-from targetdsl.schema import ClassSpec, InputSpec
+from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec
 from targetdsl.tabular import LABEL_ROW_MARK
 
 TYPE_WORDS = {
@@ -46,7 +46,7 @@ MISSING_WORDS = {"error": "必填 required", "zero": "空为0 empty = 0", "na": 
 class Column:
     path: str
     label: str
-    kind: str  # number, count, bool, date, score, level, text
+    kind: str  # number, count, bool, date, score, level, assessor, text
     low: str | None = None
     high: str | None = None
     choices: tuple[str, ...] = ()
@@ -72,6 +72,7 @@ def columns(policy: Policy, unit_class: ClassSpec, *, items: int, awards: int) -
                     for spec in measure.inputs.values():
                         result.append(_input(f"{measure.name}.{slot}.{spec.name}", spec,
                                              f"{title} {slot}：{spec.label or spec.name}"))
+                    result += _given(f"{measure.name}.{slot}", measure, f"{title} {slot}")
             else:
                 for spec in measure.inputs.values():
                     result.append(_input(f"{measure.name}.{spec.name}", spec, f"{title}：{spec.label or spec.name}"))
@@ -79,6 +80,7 @@ def columns(policy: Policy, unit_class: ClassSpec, *, items: int, awards: int) -
                     for spec in sub.inputs.values():
                         result.append(_input(f"{measure.name}.{sub.name}.{spec.name}", spec,
                                              f"{title}/{sub.label or sub.name}：{spec.label or spec.name}"))
+                result += _given(measure.name, measure, title)
     sections = {"veto": "vetoes", "deduction": "deductions", "award": "awards", "coefficient": "coefficients",
                 "commendation": "commendations"}
     for rule in unit_class.rules:
@@ -95,6 +97,16 @@ def columns(policy: Policy, unit_class: ClassSpec, *, items: int, awards: int) -
             result.append(_input(f"{sections[rule.kind]}.{rule.name}.{spec.name}", spec,
                                  f"{rule.label or rule.name}：{spec.label or spec.name}"))
     return result
+
+
+def _given(path: str, measure: MeasureSpec, title: str) -> list[Column]:
+    """Where a score may be given (`given by 人大, 政协`): who gave it and the score, out of 100. With a
+    given score the other cells of the item may stay empty."""
+    if not measure.given_by:
+        return []
+    note = "给定分数时其他格可空 with a given score the item's other cells may stay empty"
+    return [Column(f"{path}.given.by", f"{title}：给分单位", "assessor", choices=tuple(measure.given_by), note=note),
+            Column(f"{path}.given.score", f"{title}：给定分数", "score", "0", "100", note=note)]
 
 
 def _input(path: str, spec: InputSpec, label: str) -> Column:
@@ -157,6 +169,9 @@ def _validation(column: Column, factory: Any) -> Any:
     if column.kind == "level":
         return factory(type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=True,
                        error="请从列表中选择级别", errorTitle="级别")
+    if column.kind == "assessor":
+        return factory(type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=True,
+                       error="请从列表中选择给分单位", errorTitle="给分单位")
     if column.kind == "date":
         return factory(type="date", operator="greaterThan", formula1="1", allow_blank=True,
                        error="请填日期 YYYY-MM-DD", errorTitle="日期")

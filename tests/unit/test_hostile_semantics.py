@@ -621,3 +621,39 @@ def test_a_policy_that_checks_clean_evaluates_alike_on_every_path(place: str, ex
             assert [(u.id, u.total, u.grade) for u in streamed] == traced
     except DataError as refused:
         assert "cannot be streamed" in str(refused)
+
+
+def test_the_template_takes_given_scores_and_the_item_needs_nothing_else(tmp_path: Path) -> None:
+    import openpyxl
+
+    from targetdsl.template import write
+
+    policy = targetdsl.parse_policy("""policy "g" { year 2003 status draft }
+assessor 人大 "市人大"
+assessor 政协 "市政协"
+class 县区 { all 100 }
+category all {
+    items 重点 {
+        input subs: count range 1 to 50
+        input done: count range 0 to subs
+        score points * done / subs
+        tally done of subs
+        given by 人大, 政协
+    }
+}
+""")
+    book_path = tmp_path / "units.xlsx"
+    write(policy, book_path, items=2)
+    book = openpyxl.load_workbook(book_path)
+    sheet = book["县区"]
+    column = {cell.value: cell.column for cell in sheet[1]}
+    for path, value in {"id": "C01", "name": "赣榆县", "重点.1.subs": 4, "重点.1.done": 3,
+                        "重点.2.given.by": "政协", "重点.2.given.score": 100}.items():
+        sheet.cell(row=3, column=column[path], value=value)
+    rules = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
+    letter = openpyxl.utils.get_column_letter(column["重点.2.given.by"])
+    assert rules[f"{letter}3"].formula1 == '"人大,政协"'
+    book.save(book_path)
+    unit = policy.evaluate(book_path).unit("C01")
+    # (0.75 + 1) of 2 points → 87.5; sub-items 3 of 4, plus the given item once, completed
+    assert (unit.total, unit.items, unit.completed_items) == (Decimal("87.50"), 5, 4)
