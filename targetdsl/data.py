@@ -638,7 +638,8 @@ def _needed(spec: MeasureSpec, mapping: Mapping[str, Any], given: GivenScore | N
     (a given score needs no inputs; those given still count completion, see measures.py)."""
     if given is None:
         return spec.inputs
-    return {name: input_spec for name, input_spec in spec.inputs.items() if name in mapping}
+    return {name: input_spec for name, input_spec in spec.inputs.items()
+            if mapping.get(name) is not None and not (isinstance(mapping[name], str) and not mapping[name].strip())}
 
 
 def _excerpt(raw: Any) -> str:
