@@ -657,3 +657,32 @@ category all {
     unit = policy.evaluate(book_path).unit("C01")
     # (0.75 + 1) of 2 points → 87.5; sub-items 3 of 4, plus the given item once, completed
     assert (unit.total, unit.items, unit.completed_items) == (Decimal("87.50"), 5, 4)
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("category all { indicator s points 100 { input s: number score s } }",
+     "category all { indicator s points 100 { input s: number input t: number missing zero score s + t } }"),
+    ("grades { 优秀 >= 90 合格 < 90 }", "grades { 优秀 >= 90 良好 80 to 90 合格 < 80 }"),
+    ("veto v { input x: bool missing default false when x effect no award }", ""),
+    ("", "deduction d { input n: count missing zero amount n }"),
+    ("award a { money { 优秀 100 } }", "award a { money { 优秀 100 合格 10 } }"),
+    ("class c { all 100 }", "class c { all 100 }\nclass d { all 100 }"),
+    ("category all { indicator s points 100 { input s: number score s } }",
+     "category all { indicator s points 100 { input s: number score s } indicator r points 1 { input r: number "
+     "score r } }"),
+])
+def test_every_added_or_removed_entry_carries_both_locations(tmp_path: Path, old: str, new: str) -> None:
+    base = ('policy "p" {\n    year 2003\n    status draft\n}\nclass c { all 100 }\n'
+            "category all { indicator s points 100 { input s: number score s } }\n"
+            "grades { 优秀 >= 90 合格 < 90 }\n"
+            "veto v { input x: bool missing default false when x effect no award }\n"
+            "award a { money { 优秀 100 } }\n")
+    before = tmp_path / "old.tdsl"
+    after = tmp_path / "new.tdsl"
+    before.write_text(base, encoding="utf-8")
+    after.write_text(base.replace(old, new) if old else base + new + "\n", encoding="utf-8")
+    changes = [c for c in targetdsl.diff_policies(before, after).changes if c.old is None or c.new is None]
+    assert changes
+    for change in changes:
+        assert change.old_at is not None and change.new_at is not None, change
+        assert change.old_at.file == str(before) and change.new_at.file == str(after), change
