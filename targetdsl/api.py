@@ -19,7 +19,16 @@ import attrs
 
 from targetdsl import __version__
 from targetdsl.checker import check
-from targetdsl.data import AwardWon, DataError, DataProblem, Unit, load_ledger, load_units
+from targetdsl.data import (
+    AwardWon,
+    DataError,
+    DataProblem,
+    Unit,
+    carried_again,
+    carried_problems,
+    load_ledger,
+    load_units,
+)
 from targetdsl.diagnostics import Diagnostic, PolicyError, render_all, sort_key
 from targetdsl.diff import PolicyDiff, diff_effective
 from targetdsl.documents import read_document
@@ -38,7 +47,7 @@ from targetdsl.record import (
     sha256_text,
     units_sha256,
 )
-from targetdsl.results import Assessment, CarryOver, Provenance
+from targetdsl.results import Assessment, CarryOver, Provenance, to_json
 from targetdsl.schema import Schema
 from targetdsl.schema import build as build_schema
 from targetdsl.stream import Stream, file_records
@@ -124,15 +133,20 @@ class Policy:
                               explain=explain)
 
     def _evaluate(self, loaded: list[Unit], *, period: str | None, carried_in: LedgerSource | None,
-                  progress: Callable[[int, int], None] | None = None, explain: bool = True) -> Assessment:
-        ledger = self._carried_in(carried_in)
-        known = {unit.id for unit in loaded}
-        strangers = sorted({unit_id for unit_id, _ in ledger if unit_id not in known})
-        if strangers:
-            # An award carried in for a unit that is not assessed would be lost without a word.
-            raise DataError([DataProblem("<carry-in>", unit_id, "carry_over",
-                                         "an award is carried in for this unit, which is not in the data")
-                             for unit_id in strangers])
+                  progress: Callable[[int, int], None] | None = None, explain: bool = True,
+                  year: int | None = None) -> Assessment:
+        ledger = self._carried_in(carried_in, year=year)
+        if ledger:
+            where = _ledger_name(carried_in)
+            lost = carried_problems(self.schema, ledger, {unit.id: unit.unit_class for unit in loaded}, where)
+            by_unit: dict[str, list[AwardWon]] = {}
+            for unit_id, award in ledger:
+                by_unit.setdefault(unit_id, []).append(award)
+            for unit in loaded:
+                if unit.awards and unit.id in by_unit:
+                    lost += carried_again(unit, by_unit, where)
+            if lost:
+                raise DataError(lost)
         try:
             engine = Engine(self.schema, self.title, period=period, carried_in=ledger, progress=progress,
                             explain=explain)
@@ -173,6 +187,7 @@ class Policy:
             records, close = ((record, None) for record in units), _nothing
         try:
             return Stream(self.schema, self.title, records, file=name, period=period, carried_in=ledger,
+                          ledger_file=_ledger_name(carried_in),
                           progress=progress, expected=expected)
         except PeriodError as exc:
             raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
@@ -197,15 +212,24 @@ class Policy:
         rounding = self.schema.rounding
         return combine(weights, assessments, places=rounding.places, mode=rounding.mode)
 
-    def _carried_in(self, source: LedgerSource | None) -> list[tuple[str, AwardWon]]:
+    def _carried_in(self, source: LedgerSource | None, *, year: int | None = None) -> list[tuple[str, AwardWon]]:
+        """Last year's ledger, checked; `year` is the assessment's when it is not the policy's."""
         if source is None:
             return []
+        year = self.schema.year if year is None else year
         if isinstance(source, (str, os.PathLike)):
-            return load_ledger(self.schema, read_document(source), os.fspath(source))
+            return load_ledger(self.schema, read_document(source), os.fspath(source), year=year)
         if isinstance(source, Mapping):
-            return load_ledger(self.schema, source, "<ledger>")
-        entries = source.ledger if isinstance(source, Assessment) else source
-        return [(e.unit, AwardWon(e.bonus, e.level, e.name, e.date, carried_in=True)) for e in entries]
+            return load_ledger(self.schema, source, "<ledger>", year=year)
+        # An assessment's ledger, or a bare list of its entries, is checked like a file: a bare list
+        # is taken to be last year's, so an award dated in this year's late window is refused.
+        document: Any = source  # anything else is refused by load_ledger: not a ledger
+        if isinstance(source, Assessment):
+            document = source.ledger_json()
+        elif isinstance(source, (list, tuple)):
+            document = {"year": None if year is None else year - 1,
+                        "carry_over": [to_json(entry) for entry in source]}
+        return load_ledger(self.schema, document, "<ledger>", year=year)
 
     @property
     def title(self) -> str:
@@ -283,6 +307,11 @@ def diff_policies(old: Policy | str | os.PathLike[str], new: Policy | str | os.P
     return diff_effective(_as_policy(old).effective, _as_policy(new).effective)
 
 
+def _ledger_name(source: LedgerSource | None) -> str:
+    """How problems with carried-in awards name the ledger."""
+    return os.fspath(source) if isinstance(source, (str, os.PathLike)) else "<carry-in>"
+
+
 def impact(
     old: Policy | str | os.PathLike[str],
     new: Policy | str | os.PathLike[str],
@@ -301,8 +330,10 @@ def impact(
     ignored_new: list[DataProblem] = []
     old_units = before.load_units(units, lenient=True, ignored=ignored_old)
     new_units = after.load_units(units, lenient=True, ignored=ignored_new)
-    old_assessment = before._evaluate(old_units, period=period, carried_in=carried_in)
-    new_assessment = after._evaluate(new_units, period=period, carried_in=carried_in)
+    # One data set, one assessment year: the new version's (the old one is read leniently).
+    year = after.schema.year
+    old_assessment = before._evaluate(old_units, period=period, carried_in=carried_in, year=year)
+    new_assessment = after._evaluate(new_units, period=period, carried_in=carried_in, year=year)
     return compare(
         old_assessment, new_assessment,
         old_top=before.schema.grades[0].name if before.schema.grades else None,

@@ -9,7 +9,7 @@ one go, sorted by position. Expression names and units are delegated to
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from targetdsl import nodes as n
@@ -146,6 +146,15 @@ class Checker:
         scope = Scope({})
         for unit_input in self.unit_inputs.values():
             self.check_input(unit_input, scope)
+        self.check_ranges(list(self.unit_inputs.values()))
+        for const in self.consts.values():
+            # a const is computed for each unit alone (it may read unit inputs): there is no class there
+            call = next((node for node in walk(const.expr) if isinstance(node, n.Call)
+                         and node.function in FUNCTIONS and FUNCTIONS[node.function].peer), None)
+            if call is not None:
+                self.report("check.peer-in-const", f"`{call.function}` needs the unit's whole class, but const "
+                            f"`{const.name}` is computed for each unit alone", call.span,
+                            "compare units in an `indicator` (a `let` there may name the comparison)")
         const_scope = Scope({}, lets={c.name: n.Let(c.name, c.expr, span=c.span) for c in self.consts.values()},
                             parent=scope)
         self.expressions.resolve_lets(const_scope)
@@ -175,6 +184,7 @@ class Checker:
                 lets[statement.name] = statement
         scope.lets = lets
         self.expressions.resolve_lets(scope)
+        self.check_ranges([s for s in body if isinstance(s, n.Input)])
         return scope
 
     def check_input(self, declaration: n.Input, scope: Scope) -> None:
@@ -186,7 +196,11 @@ class Checker:
         scope.names[declaration.name] = kind
         missing = declaration.missing
         if missing is not None:
-            if missing.rule == "default" and missing.default is not None and kind is not Kind.ERROR:
+            if missing.rule == "default" and missing.default is not None and not _literal(missing.default):
+                # the data are read before anything is evaluated: a default is a value, not a formula
+                self.report("check.bad-value", f"the default of `{declaration.name}` must be a literal value",
+                            missing.span, "write a number (`default 0`, `default -2%`), `true`/`false` or a date")
+            elif missing.rule == "default" and missing.default is not None and kind is not Kind.ERROR:
                 self.expressions.expect(missing.default, Scope({}), kind,
                                         f"the default of `{declaration.name}`", missing.span)
             elif missing.rule not in MISSING_RULES and missing.rule != "default":
@@ -199,11 +213,45 @@ class Checker:
         if declaration.low is not None and declaration.high is not None:
             if kind in (Kind.BOOL, Kind.DATE):
                 self.report("check.type-mismatch", f"a {declaration.type} input cannot have a range", declaration.span)
-            elif declaration.low.value > declaration.high.value:
+            elif (isinstance(declaration.low, n.Number) and isinstance(declaration.high, n.Number)
+                  and declaration.low.value > declaration.high.value):
                 self.report("check.bad-value", "the range's low end is above its high end", declaration.low.span)
         if declaration.prorated and kind not in (Kind.NUMBER, Kind.MONEY, Kind.ERROR):
             self.report("check.type-mismatch", f"only amounts can be pro-rated, not a {declaration.type}",
                         declaration.span, "rates and percentages are not pro-rated over the year")
+
+    def check_ranges(self, inputs: list[n.Input]) -> None:
+        """Range ends that name another input (`range 0 to subs`): it is declared beside this one,
+        holds the same kind of number, and no input bounds itself through others."""
+        by_name = {i.name: i for i in inputs}
+        bounds: dict[str, list[str]] = {}
+        for declaration in inputs:
+            for end in (declaration.low, declaration.high):
+                if not isinstance(end, n.Name):
+                    continue
+                other = by_name.get(end.name)
+                kind = INPUT_KINDS.get(declaration.type)
+                if kind in (None, Kind.BOOL, Kind.DATE):
+                    continue  # reported by check_input
+                if other is None:
+                    self.report("check.unknown-name", f"`{end.name}` is not an input declared beside "
+                                f"`{declaration.name}`", end.span,
+                                suggest(end.name, [i.name for i in inputs if i is not declaration])
+                                or "a range end names another input of the same measure, sub-item or rule")
+                elif INPUT_KINDS.get(other.type) is not kind:
+                    self.report("check.type-mismatch", f"the range of `{declaration.name}` ({declaration.type}) "
+                                f"ends at `{other.name}`, a {other.type} input", end.span,
+                                "a range end names an input holding the same kind of number")
+                else:
+                    bounds.setdefault(declaration.name, []).append(other.name)
+        circle = _circle(bounds)
+        if circle:
+            names = [f"`{name}`" for name in circle]
+            if len(names) > 6:
+                names = [*names[:3], f"… ({len(circle) - 1} inputs)", names[-1]]
+            self.report("check.cycle", "the ranges of " + " → ".join(names) + " bound each other in a circle",
+                        by_name[circle[0]].span,
+                        "bound an input by a fixed number or by an input that has no such range")
 
     def check_unused(self, scope: Scope, inputs: Iterable[n.Input], what: str) -> None:
         for declaration in inputs:
@@ -323,7 +371,7 @@ class Checker:
         for statement in measure.body:
             self.check_measure_statement(statement, scope, measure)
         if measure.kind in ("items", "subitem"):
-            self.check_no_peer(measure)
+            self.check_no_peer(measure, scope)
         if measure.kind == "assessed":
             self.check_assessed(measure)
         self.check_unused(scope, [s for s in measure.body if isinstance(s, n.Input)], "input")
@@ -346,20 +394,30 @@ class Checker:
             case n.Given(assessors=names):
                 self.check_assessors(names, statement.span)
 
-    def check_no_peer(self, measure: n.Measure) -> None:
-        """Class-wide functions compare units; an item list differs per unit, so they are refused there."""
+    def check_no_peer(self, measure: n.Measure, scope: Scope) -> None:
+        """Class-wide functions compare units; an item list differs per unit, so they are refused there.
+        So is a missing value replaced by the class average: that is taken of whole indicators."""
+        for statement in measure.body:
+            missing = statement.missing if isinstance(statement, n.Input) else None
+            if isinstance(statement, n.Input) and missing is not None and missing.rule == "peer_avg":
+                self.report("check.peer-in-items", f"`missing peer_avg` for `{statement.name}`: the class average "
+                            f"is taken of whole indicators, not of {measure.kind} `{measure.name}`",
+                            _span(missing, statement.span), "use `missing zero`, `na` or a default here")
+                return
         for statement in measure.body:
             expressions = [getattr(statement, "expr", None), getattr(statement, "done", None),
                            getattr(statement, "total", None)]
             for expression in expressions:
-                if expression is None:
+                if expression is None or isinstance(statement, n.Let):  # a let counts where it is used
                     continue
-                for node in walk(expression):
-                    if isinstance(node, n.Call) and node.function in FUNCTIONS and FUNCTIONS[node.function].peer:
-                        self.report("check.peer-in-items", f"`{node.function}` compares units of the class, "
-                                    f"but {measure.kind} `{measure.name}` differs from unit to unit", node.span,
-                                    "use class-wide functions in an `indicator` that every unit has")
-                        return
+                for node, via in self.class_wide(expression, scope, (), None):
+                    what = (f"`{node.function}` compares units of the class" if isinstance(node, n.Call)
+                            else f"unit input `{getattr(node, 'name', '')}` is missing as the class average")
+                    through = f" (through `{via.name}`)" if via is not None else ""
+                    self.report("check.peer-in-items", f"{what}{through}, but {measure.kind} `{measure.name}` "
+                                "differs from unit to unit", (via or node).span,
+                                "use class-wide functions in an `indicator` that every unit has")
+                    return
 
     def check_assessed(self, measure: n.Measure) -> None:
         raters = [s for s in measure.body if isinstance(s, n.Rater)]
@@ -440,10 +498,67 @@ class Checker:
                         self.report("check.unknown-name", f"a coefficient applies to `total` or a category, not "
                                     f"`{target}`", statement.span,
                                     suggest(target, ["total", *self.categories]))
+        self.check_per_unit(rule, scope)
         if rule.kind == "bonus" and not levels:
             self.report("check.missing-statement", f"bonus `{rule.name}` has no award level", rule.span,
                         'add e.g. `level provincial "省级" 2`')
         self.check_unused(scope, [s for s in rule.body if isinstance(s, n.Input)], "input")
+
+    def check_per_unit(self, rule: n.Rule, scope: Scope) -> None:
+        """A rule is decided for each unit alone: a class-wide function, or a value missing and
+        replaced by the class average, has no class to read there. Refused here, or it would fail
+        for every unit at run time."""
+        reported: set[tuple[int, int, str]] = set()
+
+        def refuse(what: str, span: Span, through: str | None) -> None:
+            if (span.line, span.column, span.file) in reported:
+                return
+            reported.add((span.line, span.column, span.file))
+            via = f" (through `{through}`)" if through else ""
+            self.report("check.peer-in-rule", f"{what}{via} needs the unit's whole class, but {rule.kind} "
+                        f"`{rule.name}` is decided for each unit alone", span,
+                        "compare units in an `indicator`; a rule compares with fixed values"
+                        + (" (an award can read the unit's `rank` and `total`)" if rule.kind == "award" else ""))
+
+        expressions: list[n.Expr] = []
+        for statement in rule.body:
+            if isinstance(statement, n.Input) and statement.missing is not None:
+                if statement.missing.rule == "peer_avg":
+                    refuse(f"`missing peer_avg` for `{statement.name}`", _span(statement.missing, statement.span),
+                           None)
+            expression = getattr(statement, "expr", None)
+            if expression is not None and not isinstance(statement, n.Let):  # a let counts where it is used
+                expressions.append(expression)
+        for expression in expressions:
+            for node, via in self.class_wide(expression, scope, (), None):
+                what = (f"`{node.function}`" if isinstance(node, n.Call)
+                        else f"unit input `{getattr(node, 'name', '')}` (missing: the class average)")
+                if via is None:
+                    refuse(what, node.span, None)
+                else:
+                    refuse(what, via.span, via.name)
+
+    def class_wide(self, expr: n.Expr, scope: Scope, seen: tuple[str, ...], via: n.Name | None,
+                   in_const: bool = False) -> Iterator[tuple[n.Expr, n.Name | None]]:
+        """Each class-wide call in `expr`, or name of a unit input missing as `peer_avg`, following
+        `let`s and `const`s; with the name in the rule that leads to it, if any."""
+        for node in walk(expr):
+            if isinstance(node, n.Call) and node.function in FUNCTIONS and FUNCTIONS[node.function].peer:
+                if not in_const:  # a const's own are reported at the const (check.peer-in-const)
+                    yield node, via
+            elif isinstance(node, n.Name) and node.name not in seen:
+                let = scope.lets.get(node.name)
+                if let is not None:
+                    yield from self.class_wide(let.expr, scope, (*seen, node.name), via or node, in_const)
+                elif node.name in scope.names:
+                    continue  # the rule's own input or a result name
+                elif node.name in self.consts:
+                    yield from self.class_wide(self.consts[node.name].expr, Scope({}), (*seen, node.name),
+                                               via or node, True)
+                elif node.name in self.unit_inputs:
+                    missing = self.unit_inputs[node.name].missing
+                    if missing is not None and missing.rule == "peer_avg":
+                        yield node, via
 
     def check_grade_name(self, name: str, span: Span) -> None:
         if self.grades is None:
@@ -553,6 +668,41 @@ class Checker:
         elif weights and sum(weights, Decimal(0)) != 100:
             self.report("check.period-weights",
                         f"period weights add up to {_fmt(sum(weights, Decimal(0)))}%, not 100%", periods.span)
+
+
+def _literal(expr: n.Expr) -> bool:
+    """A value written out (what data.literal reads): a number, maybe negative, a boolean or a date."""
+    match expr:
+        case n.Number() | n.Boolean() | n.Date():
+            return True
+        case n.Unary(op="-", operand=n.Number()):
+            return True
+    return False
+
+
+def _circle(edges: dict[str, list[str]]) -> list[str]:
+    """A cycle in `edges` as [a, b, …, a], or [] (depth-first, without recursion: a policy may
+    chain thousands of inputs)."""
+    done: set[str] = set()
+    for root in edges:
+        if root in done:
+            continue
+        path: list[str] = [root]
+        on_path = {root}
+        pending = [iter(edges.get(root, ()))]
+        while pending:
+            following = next(pending[-1], None)
+            if following is None:
+                pending.pop()
+                done.add(path[-1])
+                on_path.discard(path.pop())
+            elif following in on_path:
+                return path[path.index(following):] + [following]
+            elif following not in done:
+                path.append(following)
+                on_path.add(following)
+                pending.append(iter(edges.get(following, ())))
+    return []
 
 
 def _file_start(files: tuple[str, ...]) -> Span:

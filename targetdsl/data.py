@@ -291,15 +291,16 @@ class Validator:
             for key in sorted(set(map(str, mapping)) - allowed):
                 self.unknown(f"{field}.{key}",
                              f"unknown input; `{spec.name}` takes {', '.join(sorted(allowed)) or 'none'}")
-        values = self.values(mapping, spec.inputs, field, check_unknown=False)
-        if not spec.subitems and "given" not in mapping:
-            return MeasureData(values)
-        subitems = {
-            sub.name: self.values(_mapping(mapping.get(sub.name), f"{field}.{sub.name}", self), sub.inputs,
-                                  f"{field}.{sub.name}")
-            for sub in spec.subitems
-        }
-        return MeasureData(values=values, subitems=subitems, given=self.given(spec, mapping.get("given"), field))
+        # A given score needs no inputs, of the indicator or of its sub-items.
+        given = self.given(spec, mapping.get("given"), field) if "given" in mapping else None
+        values = self.values(mapping, _needed(spec, mapping, given), field, check_unknown=False)
+        if not spec.subitems:
+            return MeasureData(values, given=given)
+        subitems = {}
+        for sub in spec.subitems:
+            raw = _mapping(mapping.get(sub.name), f"{field}.{sub.name}", self)
+            subitems[sub.name] = self.values(raw, _needed(sub, raw, given), f"{field}.{sub.name}")
+        return MeasureData(values=values, subitems=subitems, given=given)
 
     def item(self, spec: MeasureSpec, raw: Any, index: int, field: str) -> Item:
         mapping = _mapping(raw, field, self)
@@ -314,11 +315,11 @@ class Validator:
                 self.problem(f"{field}.points", "an item's points must be positive")
             elif number is not None:
                 points = number
-        values = self.values({k: v for k, v in mapping.items() if k in spec.inputs}, spec.inputs, field,
-                             check_unknown=False)
+        given = self.given(spec, mapping.get("given"), field)
+        values = self.values({k: v for k, v in mapping.items() if k in spec.inputs}, _needed(spec, mapping, given),
+                             field, check_unknown=False)
         name = mapping.get("name")
-        return Item(index, None if name is None else str(name), points, values,
-                    self.given(spec, mapping.get("given"), field))
+        return Item(index, None if name is None else str(name), points, values, given)
 
     def given(self, spec: MeasureSpec, raw: Any, field: str) -> GivenScore | None:
         if raw is None:
@@ -427,7 +428,29 @@ class Validator:
                     values[spec.name] = value
             else:
                 values[spec.name] = quick
+        for spec in specs.values():
+            if spec.low_input is not None or spec.high_input is not None:
+                self.bounded_by_inputs(spec, raw, values, field)
         return values
+
+    def bounded_by_inputs(self, spec: InputSpec, raw: Mapping[str, Any], values: dict[str, Value],
+                          field: str) -> None:
+        """A range end that names another input (`range 0 to subs`): the value may not pass the
+        other input's value. Both fields are named; a missing value on either side is left alone."""
+        value = values.get(spec.name)
+        if type(value) is not Decimal:
+            return
+        for other, above in ((spec.high_input, True), (spec.low_input, False)):
+            if other is None:
+                continue
+            bound = values.get(other)
+            if type(bound) is not Decimal or (value <= bound if above else value >= bound):
+                continue
+            given = raw.get(other)
+            shown = f"= {_shown(given)}" if given is not None and str(given).strip() else "(missing, so taken as "\
+                f"{_shown(bound * HUNDRED if spec.type in ('percent', 'pp') else bound)})"
+            self.problem(f"{field}.{spec.name}", f"{_shown(raw.get(spec.name))} is {'above' if above else 'below'} "
+                         f"{field}.{other} {shown}, the {'upper' if above else 'lower'} end of its range")
 
     def value(self, spec: InputSpec, raw: Any, field: str) -> Value | None:
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):
@@ -574,8 +597,9 @@ def literal(expr: n.Expr, type_name: str) -> Value:
             return value
         case n.Number(value=value, unit=unit):
             return value / HUNDRED if unit in ("percent", "pp") or type_name in ("percent", "pp") else value
-        case n.Unary(op="-", operand=n.Number(value=value)):
-            return -value
+        case n.Unary(op="-", operand=n.Number(value=value, unit=unit)):
+            # scaled like its number: `default -2%` is −0.02, not −2
+            return -value / HUNDRED if unit in ("percent", "pp") or type_name in ("percent", "pp") else -value
     raise ValueError(f"not a literal: {expr!r}")
 
 
@@ -668,6 +692,15 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _needed(spec: MeasureSpec, mapping: Mapping[str, Any], given: GivenScore | None) -> Mapping[str, InputSpec]:
+    """The inputs to validate: all of them, or, when the score is given, only those the data give
+    (a given score needs no inputs; those given still count completion, see measures.py)."""
+    if given is None:
+        return spec.inputs
+    return {name: input_spec for name, input_spec in spec.inputs.items()
+            if mapping.get(name) is not None and not (isinstance(mapping[name], str) and not mapping[name].strip())}
+
+
 def _decimal(text: str) -> Decimal | None:
     """The decimal of a text that matched NUMBER_TEXT; None when its exponent is beyond any context."""
     try:
@@ -735,27 +768,124 @@ def load_units(schema: Schema, document: Any, file: str, *, lenient: bool = Fals
     return units
 
 
-def load_ledger(schema: Schema, document: Any, file: str) -> list[tuple[str, AwardWon]]:
-    """Awards carried in from last year's ledger, as (unit id, award). Raises DataError."""
+def load_ledger(schema: Schema, document: Any, file: str, *, year: int | None = None) -> list[tuple[str, AwardWon]]:
+    """Awards carried in from last year's ledger, as (unit id, award). Raises DataError.
+
+    The ledger must be the one the previous year's assessment wrote: its
+    `year` is the policy's year − 1 (a year's own ledger fed back would
+    count its late awards twice), every award appears once, and every award
+    is dated in the ledger's year or the following one, when late awards are
+    presented. `year` is the assessment's year, when not the policy's (one
+    data set evaluated by two versions of a policy).
+    """
     validator = Validator(schema, file)
-    entries = document.get("carry_over") if isinstance(document, Mapping) else None
+    if not isinstance(document, Mapping):
+        raise DataError([DataProblem(file, None, None, "expected a ledger: a mapping with `year` and `carry_over`",
+                                     code="data.ledger-shape")])
+    for key in sorted(map(str, set(map(str, document)) - {"year", "carry_over"})):
+        validator.problem(key, "unknown top-level key (a ledger has `year` and `carry_over`)", code="data.ledger-shape")
+    year = _ledger_year(document.get("year"), schema.year if year is None else year, validator)
+    entries = document.get("carry_over")
     if not isinstance(entries, list):
-        raise DataError([DataProblem(file, None, "carry_over", "expected a list of carried-over awards")])
+        validator.problem("carry_over", "expected a list of carried-over awards", code="data.ledger-shape")
+        raise DataError(validator.problems)
     result: list[tuple[str, AwardWon]] = []
     bonuses = {r.name: r for c in schema.classes.values() for r in c.rules_of("bonus")}
+    seen: dict[tuple[str, str, str, str | None, datetime.date | None], str] = {}
     for index, entry in enumerate(entries, start=1):
         field = f"carry_over[{index}]"
+        validator.unit_label = None
         if not isinstance(entry, Mapping) or "unit" not in entry or "bonus" not in entry:
-            validator.problem(field, "each entry needs unit, bonus, level (and name, date)")
+            validator.problem(field, "each entry needs unit, bonus, level, name and date", code="data.ledger-shape")
             continue
+        unit_id = "" if entry["unit"] is None else str(entry["unit"]).strip()
+        if not unit_id:
+            validator.problem(f"{field}.unit", "missing unit id", code="data.ledger-shape")
+            continue
+        validator.unit_label = unit_id
         spec = bonuses.get(str(entry["bonus"]))
         if spec is None:
             validator.problem(f"{field}.bonus", f"the policy has no bonus `{entry['bonus']}`")
             continue
-        award = validator.award(spec, {k: v for k, v in entry.items() if k not in ("unit", "bonus")}, field,
-                                carried_in=True)
-        if award is not None:
-            result.append((str(entry["unit"]), award))
+        details = {k: v for k, v in entry.items() if k not in ("unit", "bonus")}
+        if details.get("date") is None:
+            validator.problem(f"{field}.date", "missing: an award is carried over because of its date",
+                              code="data.ledger-date")
+            continue
+        award = validator.award(spec, details, field, carried_in=True)
+        if award is None or award.date is None:
+            continue
+        if year is not None and not year <= award.date.year <= year + 1:
+            validator.problem(f"{field}.date", f"{award.date} cannot be an award of the ledger's year {year}: "
+                              f"late awards are dated in {year} or {year + 1}", code="data.ledger-date")
+            continue
+        identity = (unit_id, award.bonus, award.level, award.name and award.name.strip(), award.date)
+        if identity in seen:
+            validator.problem(field, f"the same award as {seen[identity]}: each award is carried over once",
+                              code="data.ledger-duplicate")
+            continue
+        seen[identity] = field
+        result.append((unit_id, award))
     if validator.problems:
         raise DataError(validator.problems)
     return result
+
+
+def carried_again(unit: Unit, carried: Mapping[str, list[AwardWon]],
+                  ledger_file: str = "<carry-in>") -> list[DataProblem]:
+    """Awards a unit's data list that are also carried in from last year's ledger: the same bonus,
+    level and date, and the same name where both give one. Counted twice, they would double the
+    bonus; each is refused."""
+    problems: list[DataProblem] = []
+    for award in carried.get(unit.id, ()):
+        for own in unit.awards:
+            if (own.bonus, own.level, own.date) == (award.bonus, award.level, award.date) and (
+                    own.name is None or award.name is None or own.name.strip() == award.name.strip()):
+                problems.append(DataProblem(ledger_file, unit.id, f"bonuses.{own.bonus}",
+                                            f"the award {own.name or ''} of {own.date} is also carried in from last "
+                                            "year's ledger: list it in one of them", code="data.carried-twice"))
+    return problems
+
+
+def carried_problems(schema: Schema, ledger: list[tuple[str, AwardWon]], classes: Mapping[str, str],
+                     ledger_file: str = "<carry-in>") -> list[DataProblem]:
+    """Awards carried in that would be lost without a word: for a unit that is not in the data
+    (`classes` maps the assessed units' ids to their classes), or under a bonus its class lacks."""
+    problems: list[DataProblem] = []
+    for unit_id in sorted({unit_id for unit_id, _ in ledger if unit_id not in classes}):
+        problems.append(DataProblem(ledger_file, unit_id, "carry_over",
+                                    "an award is carried in for this unit, which is not in the data",
+                                    code="data.carried-lost"))
+    lacking = sorted({(unit_id, award.bonus) for unit_id, award in ledger if unit_id in classes
+                      and award.bonus not in {r.name for r in schema.classes[classes[unit_id]].rules_of("bonus")}})
+    for unit_id, bonus in lacking:
+        problems.append(DataProblem(ledger_file, unit_id, "carry_over", f"an award is carried in under bonus "
+                                    f"`{bonus}`, which does not apply to class {classes[unit_id]}",
+                                    code="data.carried-lost"))
+    return problems
+
+
+def _ledger_year(raw: Any, policy_year: int | None, validator: Validator) -> int | None:
+    """The ledger's year, checked to be the year before the policy's; None after a problem."""
+    if raw is None:
+        validator.problem("year", "missing: the year whose assessment wrote this ledger", code="data.ledger-year")
+        return None
+    if isinstance(raw, Decimal) and raw.is_finite() and raw == raw.to_integral_value() and 1000 <= raw <= 9999:
+        raw = int(raw)  # 2002 given from Python as a Decimal
+    if isinstance(raw, int) and not isinstance(raw, bool) and 1000 <= raw <= 9999:
+        year = raw
+    elif isinstance(raw, str) and re.fullmatch(r"[0-9]{4}", raw.strip()):
+        year = int(raw.strip())
+    else:
+        # An integer over 4,300 digits cannot even be turned into text: say what it is instead.
+        shown = "a number out of range" if isinstance(raw, int) and abs(raw) > 9999 else f"`{str(raw)[:40]}`"
+        validator.problem("year", f"expected a year such as 2002, found {shown}", code="data.ledger-year")
+        return None
+    if policy_year is not None and year != policy_year - 1:
+        if year == policy_year:
+            why = "it is this year's own ledger: its late awards count next year, not again now"
+        else:
+            why = f"a {policy_year} assessment takes the {policy_year - 1} ledger"
+        validator.problem("year", f"the ledger is for {year}; {why}", code="data.ledger-year")
+        return None
+    return year

@@ -71,8 +71,7 @@ class PolicyDiff:
                 group = change.group
                 lines.append(f"\n{group}")
             lines.append("  " + describe(change))
-            where = [f"was {change.old_at}" if change.old_at else "", f"now {change.new_at}" if change.new_at else ""]
-            lines.append("      " + ", ".join(w for w in where if w))
+            lines.append("      " + _where(change))
         return "\n".join(lines) + "\n"
 
 
@@ -86,6 +85,18 @@ def describe(change: Change) -> str:
     if change.kind == "moved":
         return f"~ {change.what} moved: {change.old} → {change.new}"
     return f"~ {change.what}: {change.old} → {change.new}"
+
+
+def _where(change: Change) -> str:
+    """Both locations: an added entry is `now` where it is and `not in` the old version's block (or
+    header) that would hold it; a removed one the other way round."""
+    if change.kind == "added" or (change.old is None and change.new is not None):
+        where = [f"now {change.new_at}" if change.new_at else "", f"not in {change.old_at}" if change.old_at else ""]
+    elif change.kind == "removed" or (change.new is None and change.old is not None):
+        where = [f"was {change.old_at}" if change.old_at else "", f"not in {change.new_at}" if change.new_at else ""]
+    else:
+        where = [f"was {change.old_at}" if change.old_at else "", f"now {change.new_at}" if change.new_at else ""]
+    return ", ".join(w for w in where if w)
 
 
 # ------------------------------------------------------------------ printing
@@ -152,6 +163,10 @@ class Differ:
         self.old = old
         self.new = new
         self.changes: list[Change] = []
+        # An added or removed entry is located on both sides: where it is, and where the block that
+        # holds it is in the other version (for a top-level declaration, that version's header).
+        self.old_top = _span(old.header) if old.header else None
+        self.new_top = _span(new.header) if new.header else None
 
     def add(self, group: str, kind: str, what: str, old: str | None, new: str | None,
             old_at: Span | None, new_at: Span | None) -> None:
@@ -191,12 +206,19 @@ class Differ:
             if before != after:
                 self.add(group, "changed", what, _text(before), _text(after), _span(old_node) or old.span,
                          _span(new_node) or new.span)
+        # Each entry where it is, and where the other version's list is (or would be: its header).
+        old_texts = {s.text for s in old.sources}
+        new_texts = {s.text for s in new.sources}
+        old_list = _span(old.sources[0]) if old.sources else None
+        new_list = _span(new.sources[0]) if new.sources else None
         for source in old.sources:
-            if source not in new.sources:
-                self.add(group, "removed", "source", source, None, old.span, new.span)
+            if source.text not in new_texts:
+                self.add(group, "removed", "source", source.text, None, _span(source) or old.span,
+                         new_list or new.span)
         for source in new.sources:
-            if source not in old.sources:
-                self.add(group, "added", "source", None, source, old.span, new.span)
+            if source.text not in old_texts:
+                self.add(group, "added", "source", None, source.text, old_list or old.span,
+                         _span(source) or new.span)
 
     def classes(self, old: dict[str, Any], new: dict[str, Any]) -> None:
         for name in _ordered(old, new):
@@ -204,10 +226,10 @@ class Differ:
             before: Any = old.get(name)
             after: Any = new.get(name)
             if before is None:
-                self.add(group, "added", "class", None, show(after), None, after.span)
+                self.add(group, "added", "class", None, show(after), self.old_top, after.span)
                 continue
             if after is None:
-                self.add(group, "removed", "class", show(before), None, before.span, None)
+                self.add(group, "removed", "class", show(before), None, before.span, self.new_top)
                 continue
             if before.label != after.label:
                 self.add(group, "changed", "label", _text(before.label), _text(after.label), before.span, after.span)
@@ -217,9 +239,9 @@ class Differ:
                 a: Any = old_shares.get(category)
                 b: Any = new_shares.get(category)
                 if a is None:
-                    self.add(group, "added", f"category {category}", None, _share(b), None, b.span)
+                    self.add(group, "added", f"category {category}", None, _share(b), before.span, b.span)
                 elif b is None:
-                    self.add(group, "removed", f"category {category}", _share(a), None, a.span, None)
+                    self.add(group, "removed", f"category {category}", _share(a), None, a.span, after.span)
                 elif a != b:
                     self.add(group, "weight", category, _share(a), _share(b), a.span, b.span)
 
@@ -231,9 +253,9 @@ class Differ:
             after: Any = new.get(name)
             group = f"category {name}"
             if before is None:
-                self.add(group, "added", "category", None, f"category {name}", None, after.span)
+                self.add(group, "added", "category", None, f"category {name}", self.old_top, after.span)
             elif after is None:
-                self.add(group, "removed", "category", f"category {name}", None, before.span, None)
+                self.add(group, "removed", "category", f"category {name}", None, before.span, self.new_top)
             elif before.label != after.label:
                 self.add(group, "changed", "label", _text(before.label), _text(after.label), before.span, after.span)
         gone = {k: v for k, v in old_measures.items() if k not in new_measures}
@@ -246,11 +268,13 @@ class Differ:
                 self.add(f"category {new_category.name}", "renamed", f"{new_measure.kind} `{match}`", old_name, match,
                          old_measure.span, new_measure.span)
         for name, (category, measure) in gone.items():
+            home = new.get(category.name)
             self.add(f"category {category.name}", "removed", f"{measure.kind} `{name}`", show(measure), None,
-                     measure.span, None)
+                     measure.span, home.span if home is not None else self.new_top)
         for name, (category, measure) in fresh.items():
-            self.add(f"category {category.name}", "added", f"{measure.kind} `{name}`", None, show(measure), None,
-                     measure.span)
+            home = old.get(category.name)
+            self.add(f"category {category.name}", "added", f"{measure.kind} `{name}`", None, show(measure),
+                     home.span if home is not None else self.old_top, measure.span)
         for name in _ordered(old_measures, new_measures):
             if name not in old_measures or name not in new_measures:
                 continue
@@ -270,9 +294,10 @@ class Differ:
                 value_a = number(a) if isinstance(a, Decimal) else _text(a)
                 value_b = number(b) if isinstance(b, Decimal) else _text(b)
                 self.add(group, "changed", f"{prefix}: {what}", value_a, value_b, before.span, after.span)
-        self.bodies(group, prefix, before.body, after.body)
+        self.bodies(group, prefix, before.body, after.body, before.span, after.span)
 
-    def bodies(self, group: str, prefix: str, before: Iterable[object], after: Iterable[object]) -> None:
+    def bodies(self, group: str, prefix: str, before: Iterable[object], after: Iterable[object],
+               old_home: Span | None, new_home: Span | None) -> None:
         old_statements = {statement_key(s): s for s in before}
         new_statements = {statement_key(s): s for s in after}
         for key in _ordered(old_statements, new_statements):
@@ -280,9 +305,9 @@ class Differ:
             b: Any = new_statements.get(key)
             what = f"{prefix}: {_what(key)}" if prefix else _what(key)
             if a is None:
-                self.add(group, "added", what, None, show(b), None, _span(b))
+                self.add(group, "added", what, None, show(b), old_home, _span(b))
             elif b is None:
-                self.add(group, "removed", what, show(a), None, _span(a), None)
+                self.add(group, "removed", what, show(a), None, _span(a), new_home)
             elif isinstance(a, n.Measure) and isinstance(b, n.Measure):
                 self.measure(group, a, b, f"{prefix} sub-item `{a.name}`")
             elif isinstance(a, n.Money) and isinstance(b, n.Money):
@@ -298,7 +323,8 @@ class Differ:
             b: Any = new_amounts.get(grade)
             if a != b:
                 self.add(group, "changed", f"{what} for {grade}", number(a.amount) if a else None,
-                         number(b.amount) if b else None, _span(a) if a else None, _span(b) if b else None)
+                         number(b.amount) if b else None, _span(a) if a else _span(before),
+                         _span(b) if b else _span(after))
 
     def declarations(self, kind: str, old: dict[str, Any], new: dict[str, Any]) -> None:
         for name in _ordered(old, new):
@@ -306,9 +332,9 @@ class Differ:
             after: Any = new.get(name)
             group = kind if name == kind else f"{kind} {name}"
             if before is None:
-                self.add(group, "added", kind, None, show(after), None, after.span)
+                self.add(group, "added", kind, None, show(after), self.old_top, after.span)
             elif after is None:
-                self.add(group, "removed", kind, show(before), None, before.span, None)
+                self.add(group, "removed", kind, show(before), None, before.span, self.new_top)
             elif isinstance(before, n.Rule) and isinstance(after, n.Rule):
                 if before.label != after.label:
                     self.add(group, "changed", "label", _text(before.label), _text(after.label), before.span,
@@ -316,23 +342,25 @@ class Differ:
                 if sorted(before.classes) != sorted(after.classes):
                     self.add(group, "changed", "classes", ", ".join(before.classes) or "all",
                              ", ".join(after.classes) or "all", before.span, after.span)
-                self.bodies(group, "", before.body, after.body)
+                self.bodies(group, "", before.body, after.body, before.span, after.span)
             elif isinstance(before, n.Grades) and isinstance(after, n.Grades):
-                self.keyed(group, "grade", {b.name: b for b in before.bands}, {b.name: b for b in after.bands})
+                self.keyed(group, "grade", {b.name: b for b in before.bands}, {b.name: b for b in after.bands},
+                           before.span, after.span)
             elif isinstance(before, n.Periods) and isinstance(after, n.Periods):
                 self.keyed(group, "period", {p.name: p for p in before.periods},
-                           {p.name: p for p in after.periods})
+                           {p.name: p for p in after.periods}, before.span, after.span)
             elif before != after:
                 self.add(group, "changed", kind, show(before), show(after), before.span, after.span)
 
-    def keyed(self, group: str, word: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+    def keyed(self, group: str, word: str, old: dict[str, Any], new: dict[str, Any], old_home: Span,
+              new_home: Span) -> None:
         for name in _ordered(old, new):
             a: Any = old.get(name)
             b: Any = new.get(name)
             if a is None:
-                self.add(group, "added", f"{word} {name}", None, show(b), None, b.span)
+                self.add(group, "added", f"{word} {name}", None, show(b), old_home, b.span)
             elif b is None:
-                self.add(group, "removed", f"{word} {name}", show(a), None, a.span, None)
+                self.add(group, "removed", f"{word} {name}", show(a), None, a.span, new_home)
             elif a != b:
                 self.add(group, "changed", f"{word} {name}", show(a), show(b), a.span, b.span)
 

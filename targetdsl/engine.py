@@ -497,11 +497,21 @@ class Engine:
                 continue
             allowed = whole(CONTEXT.divide(CONTEXT.multiply(band_spec.quota, Decimal(size)), HUNDRED),
                             band_spec.quota_rounding or "down")
-            holders = [d for d in ordered if d.grade == spec.name]
             below = ladder[index + 1] if index + 1 < len(ladder) else spec.name
+            # A unit whose veto withholds the award takes no place in a quota: it is passed over, and
+            # the next unit in rank order has the place (in the last grade there is nowhere to pass it).
+            last = below == spec.name
+            holders = [d for d in ordered if d.grade == spec.name and (last or not _withheld(d))]
+            passed_over = [] if last else [d for d in ordered if d.grade == spec.name and _withheld(d)]
             if holders[allowed:]:
                 cover.hit(band_spec.span, f"grade {spec.name}: quota applied")
             below_band = next(g.band for g in self.schema.grades if g.name == below)
+            for draft in passed_over:
+                cover.hit(below_band.span, f"grade {below} given")
+                base = draft.reason if draft.reason is not None else self.reason(draft)
+                draft.grade = below
+                draft.reason = base + (f"; a veto withholds the award, so it takes no place in the {spec.name} "
+                                       f"quota and gets {below}")
             for draft in holders[allowed:]:
                 cover.hit(below_band.span, f"grade {below} given")
                 base = draft.reason if draft.reason is not None else self.reason(draft)
@@ -637,6 +647,11 @@ def _band(band: n.Band) -> str:
         return f"{band.name} (otherwise)"
     bound = band.low if band.low is not None else band.high
     return f"{band.name} ({band.op} {text(bound)})"  # type: ignore[arg-type]
+
+
+def _withheld(ranked: Draft | Standing) -> bool:
+    """Whether a veto with `no award` fired for the unit."""
+    return any("no award" in v.effects for v in ranked.vetoes)
 
 
 def _effect(effect: n.Effect) -> str:

@@ -237,7 +237,7 @@ class Printer:
         last = max((f.span.line for f in (header.year, header.status, header.scale, header.rounding) if f),
                    default=header.span.line)
         for source in header.sources:
-            self.emit(1, f"source {quote(source)}", last)
+            self.emit(1, f"source {quote(source.text)}", source.span.line or last)
         self.emit(0, "}", header.span.end_line, closing=True)
 
     def rule(self, depth: int, rule: n.Rule, prefix: str) -> None:
@@ -258,8 +258,7 @@ class Printer:
             else:
                 doc = _join(doc, f" missing {node.missing.rule}", [(0, "", 0)])
         if node.low is not None and node.high is not None:
-            doc = _join(doc, f" range {number(node.low.value, node.low.unit)} to "
-                             f"{number(node.high.value, node.high.unit)}", [(0, "", 0)])
+            doc = _join(doc, f" range {_range_end(node.low)} to {_range_end(node.high)}", [(0, "", 0)])
         if node.prorated:
             doc = _join(doc, " prorated", [(0, "", 0)])
         self.doc(depth, "", doc, node.span.line)
@@ -498,3 +497,7 @@ def format_policy(text: str, *, name: str = "<policy>") -> str:
     if [c.text for c in again.comments] != [c.text for c in parsed.comments]:
         raise FormatError(f"{name}: formatting would lose or reorder comments; the file was left as it is")
     return formatted
+
+
+def _range_end(end: n.Number | n.Name) -> str:
+    return end.name if isinstance(end, n.Name) else number(end.value, end.unit)

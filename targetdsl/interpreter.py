@@ -245,6 +245,52 @@ def _binary(op: str, left: Value, right: Value, expr: n.Binary) -> Value:
     return CONTEXT.divide(left, right)
 
 
+def _limited(args: tuple[n.Expr, ...], frame: Frame) -> int:
+    """Which argument of `min`/`max` is the value being capped or floored: the only one that is not
+    a fixed number (`max(0, x)` and `max(x, 0)` alike), else by convention the first."""
+    varying = [i for i, arg in enumerate(args) if not _fixed(arg, frame)]
+    return varying[0] if len(varying) == 1 else 0
+
+
+def _fixed(expr: n.Expr, frame: Frame) -> bool:
+    """A limit written as a number: literals, `points`, consts of them, and arithmetic of these.
+    Without recursion: a const may be defined by a long chain of others."""
+    root = frame
+    while root.parent is not None:
+        root = root.parent
+    pending, seen = [expr], set()
+    while pending:
+        match pending.pop():
+            case n.Number():
+                continue
+            case n.Unary(operand=operand):
+                pending.append(operand)
+            case n.Binary(left=left, right=right):
+                pending += [left, right]
+            case n.Name(name="points"):
+                continue
+            case n.Name(name=name) if name not in seen and _const(name, frame) is not None:
+                seen.add(name)
+                pending.append(root.lets[name].expr)
+            case n.Name(name=name) if name in seen:
+                continue
+            case _:
+                return False
+    return True
+
+
+def _const(name: str, frame: Frame) -> n.Let | None:
+    """The policy `const` that `name` means here (the outermost frame's lets), if it means one."""
+    found: Frame | None = frame
+    while found is not None:
+        if name in found.values:
+            return None
+        if name in found.lets:
+            return found.lets[name] if found.parent is None else None
+        found = found.parent
+    return None
+
+
 def _call(expr: n.Call, frame: Frame) -> Value:
     name = expr.function
     if name in ("peer_min", "peer_max", "peer_avg", "peer_count", "rank", "rank_asc", "efficacy",
@@ -253,11 +299,11 @@ def _call(expr: n.Call, frame: Frame) -> Value:
     args = [number(a, frame) for a in expr.args]
     if name in ("min", "max"):
         result = min(args) if name == "min" else max(args)
-        chosen = args.index(result)
-        if chosen != 0:
-            limit = "capped" if name == "min" else "floored"
-            if frame.notes is not None:
-                frame.notes.append(f"{name}(…) {limit} at {text(result)} (line {expr.span.line})")
+        if frame.notes is not None:
+            value = args[_limited(expr.args, frame)]
+            if value != result:
+                limit = "capped" if name == "min" else "floored"
+                frame.notes.append(f"{name}(…) {limit} {text(value)} at {text(result)} (line {expr.span.line})")
         return result
     if name == "clamp":
         value, low, high = args

@@ -41,6 +41,7 @@ from targetdsl.functions import FUNCTIONS
 from targetdsl.interpreter import ARITHMETIC_ERRORS, Frame
 from targetdsl.numeric import CONTEXT, HUNDRED, MAGNITUDE, MODES, ZERO, plausible, quantize
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
+from targetdsl.typecheck import walk
 
 # A unit's cells: per measure, earned (rounded as the policy says), available points, completed, counted.
 Cells = tuple[Any, ...]
@@ -196,6 +197,10 @@ class _Writer:
             expressions += [spec.tally.done, spec.tally.total]
         if uses_peers(expressions) or any(i.missing == "peer_avg" for i in spec.inputs.values()):
             raise Unsupported(spec.name)
+        if self.reads_class_average(expressions):
+            # a unit input missing as `peer_avg` makes the measure score its class's average: every unit
+            # of the class must be scored together, which a unit handed back alone would not be
+            raise Unsupported(spec.name)
         if self.fraction != 1 and any(i.prorated for i in spec.inputs.values()):
             raise Unsupported(spec.name)
         scope = _Scope(self, spec.inputs, spec.lets, spec.points, f"m{index}")
@@ -256,6 +261,23 @@ class _Writer:
         mode = self.constant(MODES[rounding.mode])
         context = self.constant(CONTEXT)
         return [*lines, f"e{index} = e{index}.quantize({exponent}, rounding={mode}, context={context})"]
+
+    def reads_class_average(self, expressions: list[n.Expr]) -> bool:
+        """Whether the expressions read, directly or through consts, a unit input with `missing peer_avg`."""
+        pending = [node.name for expr in expressions for node in walk(expr) if isinstance(node, n.Name)]
+        seen: set[str] = set()
+        while pending:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            unit_input = self.schema.unit_inputs.get(name)
+            if unit_input is not None and unit_input.missing == "peer_avg":
+                return True
+            const = self.schema.consts.get(name)
+            if const is not None:
+                pending += [node.name for node in walk(const.expr) if isinstance(node, n.Name)]
+        return False
 
     def unit_name(self, name: str) -> str:
         """A unit input or constant, read once per unit."""

@@ -147,7 +147,8 @@ class MeasureScorer:
         try:
             earned = self.given_points(spec.points, data.given) if data.given is not None else fast.score(
                 env, unit_frame)
-            done, total = fast.completion(env, unit_frame)
+            done, total = (fast.completion(env, unit_frame) if self.counted_by_inputs(data.values, data.given)
+                           else self.given_completion(data.given))
         except NotApplicable:
             return Scored(None, ZERO)
         except NeedsPeerAverage:
@@ -166,8 +167,15 @@ class MeasureScorer:
         sub_earned = ZERO
         sub_points = ZERO
         completed = counted = 0
+        passed_over = False
         for sub in spec.subitems:
-            sub_frame = self.frame(unit, data.subitems.get(sub.name, {}), sub.points, sub)
+            sub_values = data.subitems.get(sub.name, {})
+            if data.given is not None and not sub_values.keys() >= sub.inputs.keys():
+                # the indicator's score is given: a sub-item the data leave out is not scored
+                passed_over = True
+                children.append(Step(sub.label or sub.name, "not scored: the score is given", self.where(sub.span)))
+                continue
+            sub_frame = self.frame(unit, sub_values, sub.points, sub)
             try:
                 earned = number(sub.score, sub_frame) if sub.score is not None else ZERO
                 if not plausible(earned):
@@ -195,7 +203,10 @@ class MeasureScorer:
             else:
                 earned = CONTEXT.divide(CONTEXT.multiply(sub_earned, spec.points), sub_points)
                 notes = [f"sum of sub-items {text(sub_earned)} of {text(sub_points)}, scaled to {text(spec.points)}"]
-            done, total = self.completion(spec, frame)
+            done, total = (self.completion(spec, frame) if self.counted_by_inputs(data.values, data.given)
+                           else self.given_completion(data.given))
+            if passed_over and counted + total == 0 and data.given is not None:
+                done, total = (1 if data.given.score == HUNDRED else 0), 1  # counted once, as a given item
         except NotApplicable as missing:
             return Scored(None, ZERO, notes=[f"not applicable: `{missing}` is missing"], inputs=dict(frame.used))
         except NeedsPeerAverage as missing:
@@ -242,7 +253,8 @@ class MeasureScorer:
             unit_frame = self.unit_frames[unit.id]
             earned = self.given_points(item.points, item.given) if item.given is not None else self.fast.score(
                 env, unit_frame)
-            done, total = self.fast.completion(env, unit_frame)
+            done, total = (self.fast.completion(env, unit_frame) if self.counted_by_inputs(item.values, item.given)
+                           else self.given_completion(item.given))
             return self.round_indicator(earned), done, total, NO_STEP
         frame = self.frame(unit, item.values, item.points, spec)
         if item.given is not None:
@@ -252,7 +264,13 @@ class MeasureScorer:
         else:
             earned = number(spec.score, frame) if spec.score is not None else ZERO
         earned = self.round_indicator(earned)
-        done, total = self.completion(spec, frame)
+        if self.counted_by_inputs(item.values, item.given):
+            done, total = self.completion(spec, frame)
+        else:
+            done, total = self.given_completion(item.given)
+            if frame.notes is not None and total:
+                frame.notes.append("counted as one item, " + ("completed: full marks" if done else
+                                                              "not completed: the given score is below 100"))
         return earned, done, total, self.step(spec, earned, frame, label=self.item_label(item), points=item.points)
 
     def score_assessed(self, data: MeasureData) -> Scored:
@@ -273,6 +291,17 @@ class MeasureScorer:
         notes.append(f"weighted mean {text(quantize(mean, 4))} of {text(spec.scale)}")
         inputs: dict[str, Value] = {a: s for a, _, s in ratings}
         return Scored(self.round_indicator(earned), spec.points, notes=notes, inputs=inputs)
+
+    def counted_by_inputs(self, values: dict[str, Value], given: GivenScore | None) -> bool:
+        """Whether completion is counted from the inputs (`tally`, `completed when`): always, unless
+        the score is given and the data leave out some input (a given score needs none)."""
+        return given is None or values.keys() >= self.spec.inputs.keys()
+
+    def given_completion(self, given: GivenScore | None) -> tuple[int, int]:
+        """Completion of a given score without its inputs: one item, completed with full marks (100)."""
+        if given is None or (self.spec.tally is None and self.spec.completed is None):
+            return 0, 0
+        return (1 if given.score == HUNDRED else 0), 1
 
     def given_points(self, points: Decimal, given: GivenScore) -> Decimal:
         return CONTEXT.divide(CONTEXT.multiply(points, given.score), HUNDRED)

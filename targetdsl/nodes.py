@@ -153,8 +153,9 @@ class Input:
     label: str | None
     type: str
     missing: Missing | None = None
-    low: Number | None = None
-    high: Number | None = None
+    # A range end is a number, or the name of another input of the same measure (`range 0 to subs`).
+    low: Number | Name | None = None
+    high: Number | Name | None = None
     prorated: bool = False
     span: Span = _span()
 
@@ -326,6 +327,14 @@ class Status:
 
 
 @attrs.frozen
+class Source:
+    """`source "…"`: a document the policy is based on."""
+
+    text: str
+    span: Span = _span()
+
+
+@attrs.frozen
 class Header:
     """`policy "title" { year … status … scale … rounding … source … }`."""
 
@@ -334,7 +343,7 @@ class Header:
     status: Status | None = None
     scale: Scale | None = None
     rounding: Rounding | None = None
-    sources: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
     span: Span = _span()
 
 

@@ -33,11 +33,15 @@ class InputSpec:
     type: str
     missing: str  # error, zero, na, peer_avg, default
     default: n.Expr | None
-    low: n.Number | None
+    low: n.Number | None  # a fixed range end
     high: n.Number | None
     prorated: bool
     divisor: bool  # a formula divides by it: negative values are refused
     span: Span
+    # A range end that names another input of the same measure (`range 0 to subs`): checked once
+    # both values are read (data.Validator.values).
+    low_input: str | None = None
+    high_input: str | None = None
 
 
 @attrs.frozen
@@ -247,11 +251,13 @@ def input_spec(node: n.Input, divisors: tuple[str, ...] | set[str]) -> InputSpec
         type=node.type,
         missing=missing.rule if missing else "error",
         default=missing.default if missing else None,
-        low=node.low,
-        high=node.high,
+        low=node.low if isinstance(node.low, n.Number) else None,
+        high=node.high if isinstance(node.high, n.Number) else None,
         prorated=node.prorated,
         divisor=node.name in divisors,
         span=node.span,
+        low_input=node.low.name if isinstance(node.low, n.Name) else None,
+        high_input=node.high.name if isinstance(node.high, n.Name) else None,
     )
 
 

@@ -30,10 +30,21 @@ import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
+
+import attrs
 
 from targetdsl.compiler import uses_peers
-from targetdsl.data import AwardWon, DataError, DataProblem, Unit, Validator, collector_paused
+from targetdsl.data import (
+    AwardWon,
+    DataError,
+    DataProblem,
+    Unit,
+    Validator,
+    carried_again,
+    carried_problems,
+    collector_paused,
+)
 from targetdsl.documents import json_problem, parse_json
 from targetdsl.drafts import NO_SUMS, SUMS, Draft, Standing
 from targetdsl.engine import Engine
@@ -116,7 +127,8 @@ def _json_lines(handle: IO[bytes], shown: str) -> Iterator[tuple[Any, bytes | No
         raise DataError(problems)
 
 
-class _Seen(NamedTuple):
+@attrs.frozen
+class _Seen:
     """A unit whose data has a problem: never scored, but its id takes part in the duplicate check."""
 
     id: str
@@ -131,7 +143,8 @@ class Stream:
 
     def __init__(self, schema: Schema, title: str, records: Iterable[tuple[Any, bytes | None]], *, file: str,
                  period: str | None, carried_in: list[tuple[str, AwardWon]],
-                 progress: Callable[[int, int], None] | None = None, expected: int | None = None):
+                 progress: Callable[[int, int], None] | None = None, expected: int | None = None,
+                 ledger_file: str = "<carry-in>"):
         reason = unstreamable(schema)
         if reason is not None:
             raise DataError([DataProblem(file, None, None, f"this policy cannot be streamed: {reason}; "
@@ -142,6 +155,8 @@ class Stream:
         self.period = period
         self.classes = tuple(schema.classes)
         self.carried_in = carried_in
+        self.carried_twice: list[DataProblem] = []  # awards both in the data and carried in
+        self.ledger_file = ledger_file
         self.progress = progress
         self.spool: IO[bytes] = tempfile.TemporaryFile(prefix="targetdsl-")  # noqa: SIM115 (closed by close())
         self.standings: dict[str, list[Standing]] = {name: [] for name in schema.classes}
@@ -201,10 +216,10 @@ class Stream:
         del batch
         validator.problems += self._duplicates(file)
         if self.carried_in:
-            known = {s.id for standings in self.standings.values() for s in standings}
-            for unit_id in sorted({unit_id for unit_id, _ in self.carried_in if unit_id not in known}):
-                validator.problems.append(DataProblem("<carry-in>", unit_id, "carry_over", "an award is carried "
-                                                      "in for this unit, which is not in the data"))
+            wanted = {unit_id for unit_id, _ in self.carried_in}
+            classes = {s.id: name for name, standings in self.standings.items() for s in standings if s.id in wanted}
+            validator.problems += carried_problems(self.schema, self.carried_in, classes, self.ledger_file)
+            validator.problems += self.carried_twice
         if validator.problems:
             raise DataError(validator.problems)
         if self.engine.problems:
@@ -242,8 +257,11 @@ class Stream:
 
     def _score(self, batch: list[tuple[Unit, int]]) -> None:
         by_class: dict[str, list[tuple[Unit, int]]] = {}
+        carried = self.engine.carried_in
         for entry in batch:
             by_class.setdefault(entry[0].unit_class, []).append(entry)
+            if carried and entry[0].awards and entry[0].id in carried:
+                self.carried_twice += carried_again(entry[0], carried, self.ledger_file)
         for name, entries in by_class.items():
             spec = self.schema.classes[name]
             drafts = self.engine.score_class(spec, [unit for unit, _ in entries])

@@ -18,7 +18,7 @@ import attrs
 
 from targetdsl import nodes as n
 from targetdsl.api import Policy
-from targetdsl.schema import ClassSpec, InputSpec
+from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec
 from targetdsl.tabular import LABEL_ROW_MARK
 
 TYPE_WORDS = {
@@ -46,11 +46,12 @@ MISSING_WORDS = {"error": "必填 required", "zero": "空为0 empty = 0", "na": 
 class Column:
     path: str
     label: str
-    kind: str  # number, count, bool, date, score, level, text
+    kind: str  # number, count, bool, date, score, level, assessor, text
     low: str | None = None
     high: str | None = None
     choices: tuple[str, ...] = ()
     note: str = ""
+    bound_by: str | None = None  # the column whose value is this one's upper end (`range 0 to subs`)
 
 
 def columns(policy: Policy, unit_class: ClassSpec, *, items: int, awards: int) -> list[Column]:
@@ -71,6 +72,7 @@ def columns(policy: Policy, unit_class: ClassSpec, *, items: int, awards: int) -
                     for spec in measure.inputs.values():
                         result.append(_input(f"{measure.name}.{slot}.{spec.name}", spec,
                                              f"{title} {slot}：{spec.label or spec.name}"))
+                    result += _given(f"{measure.name}.{slot}", measure, f"{title} {slot}")
             else:
                 for spec in measure.inputs.values():
                     result.append(_input(f"{measure.name}.{spec.name}", spec, f"{title}：{spec.label or spec.name}"))
@@ -78,6 +80,7 @@ def columns(policy: Policy, unit_class: ClassSpec, *, items: int, awards: int) -
                     for spec in sub.inputs.values():
                         result.append(_input(f"{measure.name}.{sub.name}.{spec.name}", spec,
                                              f"{title}/{sub.label or sub.name}：{spec.label or spec.name}"))
+                result += _given(measure.name, measure, title)
     sections = {"veto": "vetoes", "deduction": "deductions", "award": "awards", "coefficient": "coefficients",
                 "commendation": "commendations"}
     for rule in unit_class.rules:
@@ -96,12 +99,23 @@ def columns(policy: Policy, unit_class: ClassSpec, *, items: int, awards: int) -
     return result
 
 
+def _given(path: str, measure: MeasureSpec, title: str) -> list[Column]:
+    """Where a score may be given (`given by 人大, 政协`): who gave it and the score, out of 100. With a
+    given score the other cells of the item may stay empty."""
+    if not measure.given_by:
+        return []
+    note = "给定分数时其他格可空 with a given score the item's other cells may stay empty"
+    return [Column(f"{path}.given.by", f"{title}：给分单位", "assessor", choices=tuple(measure.given_by), note=note),
+            Column(f"{path}.given.score", f"{title}：给定分数", "score", "0", "100", note=note)]
+
+
 def _input(path: str, spec: InputSpec, label: str) -> Column:
     kind = {"count": "count", "bool": "bool", "date": "date"}.get(spec.type, "number")
     low = format(spec.low.value, "f") if spec.low is not None else ("0" if spec.type in ("count", "score") else None)
     high = format(spec.high.value, "f") if spec.high is not None else None
     note = f"{TYPE_WORDS.get(spec.type, spec.type)}; {MISSING_WORDS.get(spec.missing, spec.missing)}"
-    return Column(path, label, kind, low, high, note=note)
+    bound_by = path.rsplit(".", 1)[0] + "." + spec.high_input if spec.high_input is not None else None
+    return Column(path, label, kind, low, high, note=note, bound_by=bound_by)
 
 
 def write(policy: Policy, path: str | os.PathLike[str], *, only: str | None = None, rows: int = 100,
@@ -120,6 +134,7 @@ def write(policy: Policy, path: str | os.PathLike[str], *, only: str | None = No
     for unit_class in classes:
         sheet = book.create_sheet(unit_class.name[:31])
         cols = columns(policy, unit_class, items=items, awards=awards)
+        letters = {c.path: get_column_letter(i) for i, c in enumerate(cols, start=1)}
         sheet.append([c.path for c in cols])
         sheet.append([c.label for c in cols])
         for index, column in enumerate(cols, start=1):
@@ -130,7 +145,11 @@ def write(policy: Policy, path: str | os.PathLike[str], *, only: str | None = No
                 cell.font = Font(bold=row == 2, color="666666" if row == 1 else "000000", size=9 if row == 1 else 11)
                 cell.fill = PatternFill("solid", fgColor="EEEEEE" if row == 1 else "DDEBF7")
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-            validation = _validation(column, DataValidation)
+            checked = column
+            if column.bound_by in letters and column.high is None:
+                # a relative reference: on each row, at most that row's value of the other column
+                checked = attrs.evolve(column, high=f"{letters[column.bound_by]}3")
+            validation = _validation(checked, DataValidation)
             if validation is not None:
                 sheet.add_data_validation(validation)
                 validation.add(f"{letter}3:{letter}{rows + 2}")
@@ -150,14 +169,18 @@ def _validation(column: Column, factory: Any) -> Any:
     if column.kind == "level":
         return factory(type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=True,
                        error="请从列表中选择级别", errorTitle="级别")
+    if column.kind == "assessor":
+        return factory(type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=True,
+                       error="请从列表中选择给分单位", errorTitle="给分单位")
     if column.kind == "date":
         return factory(type="date", operator="greaterThan", formula1="1", allow_blank=True,
                        error="请填日期 YYYY-MM-DD", errorTitle="日期")
     if column.kind in ("number", "count", "score"):
         kind = "whole" if column.kind == "count" else "decimal"
         if column.low is not None and column.high is not None:
+            high = f"本行 {column.bound_by.rsplit('.', 1)[-1]}" if column.bound_by else column.high
             return factory(type=kind, operator="between", formula1=column.low, formula2=column.high, allow_blank=True,
-                           error=f"请填 {column.low} 到 {column.high} 之间的数", errorTitle="数值")
+                           error=f"请填 {column.low} 到 {high} 之间的数", errorTitle="数值")
         if column.low is not None:
             return factory(type=kind, operator="greaterThanOrEqual", formula1=column.low, allow_blank=True,
                            error=f"请填不小于 {column.low} 的数", errorTitle="数值")

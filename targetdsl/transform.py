@@ -189,10 +189,10 @@ class ToNodes(Transformer[Token, Any]):
         span, c = span_of(c), _inner(c)
         title = unquote(c[0])
         fields: dict[str, Any] = {}
-        sources: list[str] = []
+        sources: list[n.Source] = []
         for item in c[1:]:
-            if isinstance(item, tuple) and item[0] == "source":
-                sources.append(item[1])
+            if isinstance(item, n.Source):
+                sources.append(item)
             elif isinstance(item, tuple):
                 fields[item[0]] = item[1]
             else:
@@ -220,8 +220,8 @@ class ToNodes(Transformer[Token, Any]):
         mode, places, stages = c
         return n.Rounding(str(mode), _integer(places), _names(stages or []), span=span_of(c))
 
-    def source(self, c: list[Any]) -> tuple[str, str]:
-        return ("source", unquote(c[0]))
+    def source(self, c: list[Any]) -> n.Source:
+        return n.Source(unquote(c[0]), span=span_of(c))
 
     def name_list(self, c: list[Any]) -> list[Token]:
         return c  # tokens, so that the statement using them keeps their positions
@@ -286,8 +286,11 @@ class ToNodes(Transformer[Token, Any]):
             return n.Missing(str(value), span=span_of(c))
         return n.Missing("default", value, span=span_of(c))
 
-    def range(self, c: list[Any]) -> tuple[n.Number, n.Number]:
+    def range(self, c: list[Any]) -> tuple[n.Number | n.Name, n.Number | n.Name]:
         return (c[0], c[1])
+
+    def bound_input(self, c: list[Any]) -> n.Name:
+        return n.Name(str(c[0]), span=span_of(c))
 
     def prorated(self, c: list[Any]) -> str:
         return "prorated"

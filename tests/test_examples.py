@@ -5,10 +5,12 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 
 import targetdsl
 from targetdsl.cli import main
+from targetdsl.data import load_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 P2002 = ROOT / "policies/lianyungang-2002.tdsl"
@@ -102,8 +104,11 @@ def test_evaluate_json_and_ledger(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert isinstance(document["units"][0]["total"], str)  # exact decimals as text
     carried = json.loads(ledger.read_text(encoding="utf-8"))
     assert carried["carry_over"][0]["unit"] == "C02"
-    # next year's evaluation accepts this ledger as its carry-in
-    assert targetdsl.load_policy(P2003).evaluate(D2003, carried_in=ledger).unit("C02").bonus >= 0
+    # next year's assessment takes this ledger as its carry-in; this year's refuses it (double counting)
+    policy = targetdsl.load_policy(P2003)
+    assert load_ledger(attrs.evolve(policy.schema, year=2004), carried, str(ledger))[0][0] == "C02"
+    with pytest.raises(targetdsl.DataError, match="this year's own ledger"):
+        policy.evaluate(D2003, carried_in=ledger)
 
 
 def test_evaluate_is_deterministic(capsys: pytest.CaptureFixture[str]) -> None:

@@ -44,7 +44,7 @@ const j = 2
     assert effective.header.year == n.Year(2003)
     # fields the child does not state are inherited
     assert effective.header.rounding == n.Rounding("half_up", 2)
-    assert effective.header.sources == ("甲",)
+    assert [s.text for s in effective.header.sources] == ["甲"]
     assert effective.origins[("class", "县区")].endswith("child.tdsl")
     assert effective.origins[("category", "定量")].endswith("base.tdsl")
 

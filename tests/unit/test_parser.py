@@ -23,7 +23,7 @@ def test_header_fields() -> None:
     header = only('policy "办法" { year 2003 status draft scale 180 rounding half_up 2 at indicator, total '
                   'source "甲" source "乙" }')
     assert header == n.Header("办法", n.Year(2003), n.Status("draft"), n.Scale(Decimal(180)),
-                              n.Rounding("half_up", 2, ("indicator", "total")), ("甲", "乙"))
+                              n.Rounding("half_up", 2, ("indicator", "total")), (n.Source("甲"), n.Source("乙")))
 
 
 def test_spans_point_at_source_and_do_not_affect_equality() -> None:
