@@ -1,0 +1,136 @@
+"""What reaches a reader: text made safe for a terminal, cells made safe for a spreadsheet, files
+written whole.
+
+Names and ids come from the units' own data, so they may hold anything: an ESC sequence that
+rewrites the terminal line above, a bidirectional override, a lone surrogate that cannot be
+encoded, or `=HYPERLINK(…)` that a spreadsheet would run as a formula. Every output the command
+line writes passes through here. This module only renders and writes; it computes no result.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable
+from typing import IO, Any
+
+# C0 controls but tab and newline, DEL, C1 controls, the bidirectional embeddings, overrides and
+# isolates (a reordered line can show one unit's figures beside another's name), the line and
+# paragraph separators, and lone surrogates (which no UTF-8 output can hold).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ud800-\udfff]")
+# What JSON does not escape by itself: the same set less the C0 controls.
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ud800-\udfff]")
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Every workbook carries this as its creation and modification time, and every zip entry the
+# earliest date a zip can hold, so the same results give the same bytes.
+FIXED_TIME = "1980-01-01T00:00:00Z"
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_CORE_TIME = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """`text` with every control character, bidirectional control and lone surrogate written out as
+    a visible escape (`\\x1b`, `\\u202e`, `\\ud800`); newlines and tabs stay."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def json_visible(document: str) -> str:
+    """A JSON text whose strings hold DEL, C1 or bidirectional controls or lone surrogates, with those
+    written as JSON escapes: the same value, nothing a terminal acts on, valid UTF-8."""
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+
+
+def formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_START)
+
+
+def csv_cell(value: Any) -> Any:
+    """A text cell for CSV: visible escapes, and a leading `'` when a spreadsheet would take it for a
+    formula. Numbers are passed through (they are written by the caller, never from a name)."""
+    if not isinstance(value, str):
+        return value
+    value = visible(value)
+    return "'" + value if formula_like(value) else value
+
+
+def sheet_text(value: str) -> str:
+    """A text cell for a workbook: visible escapes (XML cannot hold C0 controls or lone surrogates)."""
+    return visible(value)
+
+
+def text_only(sheet: Any) -> None:
+    """Every text cell stays text: openpyxl writes a string starting with `=` as a formula, and Excel
+    would run `=HYPERLINK(…)` from a unit's name. Such cells are stored as strings with Excel's quote
+    prefix, which also keeps them text when someone edits the cell."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and (cell.data_type == "f" or formula_like(cell.value)):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write `text` as UTF-8 to `path` whole or not at all."""
+    write_with(path, lambda handle: handle.write(text.encode("utf-8", "backslashreplace")))
+
+
+def write_with(path: str | os.PathLike[str], fill: Callable[[IO[bytes]], object]) -> None:
+    """Let `fill` write a temporary file in `path`'s directory, then move it onto `path` in one step:
+    a reader never sees half a file, and a failure or Ctrl-C leaves `path` as it was."""
+    target = os.fspath(path)
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, removed on any failure
+        dir=os.path.dirname(target) or ".", prefix=".targetdsl-", suffix=".part", delete=False)
+    try:
+        with handle:
+            fill(handle)
+        _keep_mode(handle.name, target)
+        os.replace(handle.name, target)
+    except BaseException:
+        os.unlink(handle.name)
+        raise
+
+
+def _keep_mode(temporary: str, target: str) -> None:
+    """A temporary file is private (0600); give the result the mode an ordinary new file gets, or the
+    mode of the file it replaces."""
+    try:
+        mode = os.stat(target).st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(temporary, mode)
+
+
+def workbook_bytes(book: Any) -> bytes:
+    """An openpyxl workbook as .xlsx bytes that depend only on its content: fixed document times,
+    fixed zip entry dates and attributes."""
+    saved = io.BytesIO()
+    book.save(saved)
+    saved.seek(0)
+    result = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(result, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            data = source.read(entry.filename)
+            if entry.filename == "docProps/core.xml":
+                data = _CORE_TIME.sub(rb"\g<1>" + FIXED_TIME.encode() + rb"\g<2>", data)
+            info = zipfile.ZipInfo(entry.filename, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, data)
+    return result.getvalue()
+
+
+def save_workbook(book: Any, path: str | os.PathLike[str]) -> None:
+    """Save an openpyxl workbook reproducibly and atomically."""
+    data = workbook_bytes(book)
+    write_with(path, lambda handle: handle.write(data))
