@@ -32,7 +32,7 @@ from targetdsl.diagnostics import PolicyError
 from targetdsl.explain import render_json, render_text
 from targetdsl.formatter import FormatError, format_policy
 from targetdsl.interpreter import EvaluationError
-from targetdsl.outputs import csv_cell, json_visible, visible, write_text, write_with
+from targetdsl.outputs import csv_cell, json_visible, visible, visible_inline, write_text, write_with
 from targetdsl.record import make_record
 from targetdsl.results import Assessment, to_json, unit_json
 from targetdsl.stream import STREAMED, unstreamable
@@ -235,7 +235,7 @@ def _missing_files(paths: Sequence[str]) -> int:
 
 
 def _error(message: str) -> None:
-    sys.stderr.write(f"targetdsl: error: {visible(message)}\n")
+    sys.stderr.write(f"targetdsl: error: {visible_inline(message)}\n")
 
 
 def _report(problem: PolicyError | DataError | EvaluationError) -> None:

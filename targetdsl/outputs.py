@@ -17,14 +17,24 @@ import zipfile
 from collections.abc import Callable
 from typing import IO, Any
 
-# C0 controls but tab and newline, DEL, C1 controls, the bidirectional embeddings, overrides and
-# isolates (a reordered line can show one unit's figures beside another's name), the line and
-# paragraph separators, and lone surrogates (which no UTF-8 output can hold).
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ud800-\udfff]")
+# Characters a terminal acts on or a reader cannot see: C0 controls (tab and newline are kept in
+# running text), DEL, C1 controls; the invisible format characters (soft hyphen, zero-width
+# spaces and joiners, word joiner, byte-order mark, tag characters), with which a name can pass
+# for another; the bidirectional marks, embeddings, overrides and isolates (a reordered line can
+# show one unit's figures beside another's name); the line and paragraph separators; and lone
+# surrogates, which no UTF-8 output can hold.
+_INVISIBLE = ("\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u206f"
+              "\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f")
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f{_INVISIBLE}]")
+# In a table cell or a one-line message a newline or tab would start a fake row or shift columns.
+_UNSAFE_INLINE = re.compile(f"[\x00-\x1f{_INVISIBLE}]")
 # What JSON does not escape by itself: the same set less the C0 controls.
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ud800-\udfff]")
-# A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_UNSAFE_IN_JSON = re.compile(f"[{_INVISIBLE}]")
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection); the
+# full-width forms are there for spreadsheets that take them as their ASCII twins.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+# Excel's limit on the characters of one cell: a longer text makes it "repair" the workbook.
+CELL_LIMIT = 32_767
 # Every workbook carries this as its creation and modification time, and every zip entry the
 # earliest date a zip can hold, so the same results give the same bytes.
 FIXED_TIME = "1980-01-01T00:00:00Z"
@@ -34,7 +44,7 @@ _CORE_TIME = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:
 
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def visible(text: str) -> str:
@@ -43,14 +53,28 @@ def visible(text: str) -> str:
     return _UNSAFE.sub(_escape, text)
 
 
+def visible_inline(text: str) -> str:
+    """`visible`, and newlines and tabs escaped too: for one table cell or one line of a message."""
+    return _UNSAFE_INLINE.sub(_escape, text)
+
+
 def json_visible(document: str) -> str:
     """A JSON text whose strings hold DEL, C1 or bidirectional controls or lone surrogates, with those
     written as JSON escapes: the same value, nothing a terminal acts on, valid UTF-8."""
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+    return _UNSAFE_IN_JSON.sub(_json_escape, document)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    high, low = divmod(code - 0x10000, 0x400)  # JSON spells a character beyond the BMP as a pair
+    return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
 
 
 def formula_like(text: str) -> bool:
-    return text.startswith(FORMULA_START)
+    """Whether a spreadsheet could take `text` for a formula (leading spaces are skipped by some)."""
+    return text.lstrip(" \u3000").startswith(FORMULA_START)
 
 
 def csv_cell(value: Any) -> Any:
@@ -63,8 +87,10 @@ def csv_cell(value: Any) -> Any:
 
 
 def sheet_text(value: str) -> str:
-    """A text cell for a workbook: visible escapes (XML cannot hold C0 controls or lone surrogates)."""
-    return visible(value)
+    """A text cell for a workbook: visible escapes (XML cannot hold C0 controls or lone surrogates),
+    cut with `…` at Excel's limit."""
+    value = visible(value)
+    return value if len(value) <= CELL_LIMIT else value[:CELL_LIMIT - 1] + "…"
 
 
 def text_only(sheet: Any) -> None:
@@ -86,7 +112,7 @@ def write_text(path: str | os.PathLike[str], text: str) -> None:
 def write_with(path: str | os.PathLike[str], fill: Callable[[IO[bytes]], object]) -> None:
     """Let `fill` write a temporary file in `path`'s directory, then move it onto `path` in one step:
     a reader never sees half a file, and a failure or Ctrl-C leaves `path` as it was."""
-    target = os.fspath(path)
+    target = os.path.realpath(path)  # through a symbolic link, as open() would: the link stays
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, removed on any failure
         dir=os.path.dirname(target) or ".", prefix=".targetdsl-", suffix=".part", delete=False)
     try:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from targetdsl.numeric import HUNDRED, quantize, text
-from targetdsl.outputs import csv_cell, save_workbook, sheet_text, text_only, visible
+from targetdsl.outputs import csv_cell, save_workbook, sheet_text, text_only, visible_inline
 from targetdsl.results import Assessment, UnitResult
 from targetdsl.source import display_width
 
@@ -37,8 +37,8 @@ def pad(cell: str, width: int, right: bool) -> str:
 
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:
-    headers = [visible(h) for h in headers]
-    rows = [[visible(c) for c in row] for row in rows]
+    headers = [visible_inline(h) for h in headers]
+    rows = [[visible_inline(c) for c in row] for row in rows]
     widths = [display_width(h) for h in headers]
     for row in rows:
         for index, cell in enumerate(row):
@@ -77,12 +77,13 @@ def completion_table(assessment: Assessment) -> str:
 
 
 def render_assessment(assessment: Assessment) -> str:
-    parts = [visible(assessment.title) + (f" — period {visible(assessment.period)}" if assessment.period else "")]
+    parts = [visible_inline(assessment.title)
+             + (f" — period {visible_inline(assessment.period)}" if assessment.period else "")]
     for unit_class in assessment.classes:
         units = assessment.in_class(unit_class)
         if not units:
             continue
-        parts.append(f"\n{visible(unit_class)} ({len(units)} units)\n" + class_table(assessment, unit_class))
+        parts.append(f"\n{visible_inline(unit_class)} ({len(units)} units)\n" + class_table(assessment, unit_class))
     parts.append("\ncompletion\n" + completion_table(assessment))
     if assessment.ledger:
         rows = [[c.unit, c.bonus, c.level, c.name or "", c.date.isoformat() if c.date else ""]

@@ -41,9 +41,14 @@ NAMES = {
     "E2": "\u202eevil\u009b[2J",
     "S1": "bad\ud800name",
     "N1": "普通 县",
+    "N2": "赣榆县\n   1  假县      99.00",  # a fake row in the table
+    "Z1": "赣榆县\u200b",  # passes for 赣榆县
+    "T1": "x\U000e0041\U000e0042",  # tag characters: invisible text
+    "W1": "＝1+1",
+    "L1": "  =1+1",
 }
 # Raw characters that must never reach a terminal or a file as they are.
-RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069\ud800-\udfff\U000e0000-\U000e007f]")
 
 
 @pytest.fixture
@@ -68,11 +73,13 @@ def test_the_text_table_shows_control_characters_as_escapes(hostile: tuple[Path,
     out = capsys.readouterr().out
     assert not RAW.search(out.replace("\n", ""))
     assert "\\x1b[1A\\x1b[2K灌云县\\x1b]0;pwned\\x07" in out and "\\u202eevil\\x9b[2J" in out
-    assert "bad\\ud800name" in out
+    assert "bad\\ud800name" in out and "赣榆县\\u200b" in out and "x\\U000e0041\\U000e0042" in out
+    assert "赣榆县\\x0a   1  假县      99.00" in out
     out.encode("utf-8")  # valid UTF-8: no lone surrogate
     # every row's total still ends in the same terminal column as the header's
     table = out.split("\n\n")[1].splitlines()[1:]
-    ends = {display_width(line[:m.end()]) for line in table[2:] if (m := re.search(r"\s-?\d+\.\d\d(?=\s)", line))}
+    figures = re.compile(r"(-?\d+\.\d\d) +-?\d+\.\d\d +-?\d+\.\d\d +—")  # total, k, bonus, veto
+    ends = {display_width(line[:m.end(1)]) for line in table[2:] if (m := figures.search(line))}
     assert len(ends) == 1 and len(table) == 2 + len(NAMES) + 1
 
 
@@ -81,13 +88,13 @@ def test_csv_neutralises_formula_cells_and_keeps_negative_numbers(hostile: tuple
     out = tmp_path / "results.csv"
     assert run("evaluate", *hostile, "-o", out) == 0
     rows = {row["id"]: row for row in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))}
-    for key in ("F1", "F2", "F3", "F4", "F5"):
+    for key in ("F1", "F2", "F3", "F4", "F5", "W1", "L1"):
         assert rows[key]["name"] == "'" + NAMES[key], key
     assert rows["F6"]["name"] == "\\x0d=1+1"  # the CR is shown escaped, and then it starts no formula
     assert rows["E1"]["name"].startswith("\\x1b[1A")
     assert rows["N1"]["name"] == "普通 县"
     assert rows["NEG"]["total"] == "-30.5" and rows["NEG"]["k"] == "-30.5"  # a number, not text
-    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows.values()
+    assert not any(cell.lstrip().startswith(("=", "+", "-", "@", "\t", "\r", "＝")) for row in rows.values()
                    for key, cell in row.items() if key not in ("total", "raw_total", "k"))
 
 
@@ -106,6 +113,7 @@ def test_streamed_csv_is_neutralised_too(hostile: tuple[Path, Path], tmp_path: P
     assert run("evaluate", policy, lines, "-o", jsonl) == 0
     names = {u["id"]: u["name"] for u in map(json.loads, jsonl.read_text(encoding="utf-8").splitlines())}
     assert names == {**NAMES, "NEG": "负数"}  # JSON escapes: the same names, nothing raw
+    assert not RAW.search(jsonl.read_text(encoding="utf-8").replace("\n", ""))
 
 
 @pytest.mark.parametrize("suffix", ["json", "jsonl"])
@@ -247,3 +255,24 @@ def test_a_failed_write_leaves_the_old_file_and_no_litter(tmp_path: Path) -> Non
         write_with(target, fail)
     assert target.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_a_name_longer_than_an_excel_cell_is_cut_visibly(hostile: tuple[Path, Path], tmp_path: Path) -> None:
+    policy, data = hostile
+    document = json.loads(data.read_text(encoding="utf-8"))
+    document["units"][0]["name"] = "县" * 40_000
+    data.write_text(json.dumps(document), encoding="utf-8")
+    out = tmp_path / "results.xlsx"
+    assert run("evaluate", policy, data, "-o", out) == 0
+    names = [row[1].value for row in openpyxl.load_workbook(out).worksheets[0].iter_rows(min_row=2)]
+    long = [n for n in names if n.startswith("县县")]
+    assert len(long) == 1 and len(long[0]) == 32_767 and long[0].endswith("…")
+
+
+def test_writing_through_a_symbolic_link_keeps_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "real.csv"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    write_with(link, lambda handle: handle.write(b"new\n"))
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "new\n"
