@@ -19,6 +19,7 @@ import difflib
 import io
 import json
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -274,10 +275,28 @@ def _misplaced(policies: Sequence[str], data: Sequence[str] = ()) -> int:
                 _error(f"{policy} is unit data, not a policy (.tdsl): give the policy first")
             return EXIT_USAGE
     for path in data:
-        if _suffix(path) == POLICY_SUFFIX:
-            _error(f"{path} is a policy, not unit data (.yaml, .yml, .json, .jsonl, .csv or .xlsx)")
+        if _suffix(path) == POLICY_SUFFIX or (_suffix(path) not in DATA_SUFFIXES and _policy_text(path)):
+            swapped = [p for p in policies if not _policy_text(p)]
+            if swapped:
+                _error(f"POLICY and DATA are swapped: {path} is the policy and {swapped[0]} the unit data; "
+                       "give the policy first")
+            else:
+                _error(f"{path} is a policy, not unit data (.yaml, .yml, .json, .jsonl, .csv or .xlsx)")
             return EXIT_USAGE
     return EXIT_OK
+
+
+_POLICY_START = re.compile(r"\A(?:\s|#[^\n]*\n)*(?:policy|extends)\s+\"")
+
+
+def _policy_text(path: str) -> bool:
+    """Whether a file begins as a policy does (after comments): `policy "…"` or `extends "…"`."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return bool(_POLICY_START.match(head.decode("utf-8-sig", "replace")))
 
 
 def _special(path: str) -> bool:
@@ -683,6 +702,9 @@ def run_explain(args: argparse.Namespace) -> int:
 def run_fmt(args: argparse.Namespace) -> int:
     if _missing_files(args.files):
         return EXIT_USAGE
+    rewriting = not (args.check or args.diff)
+    if rewriting and _unwritable([("fmt", path) for path in dict.fromkeys(args.files)], []):
+        return EXIT_USAGE  # found before any file is rewritten, not after half of them
     unformatted = failed = 0
     for path in args.files:
         try:

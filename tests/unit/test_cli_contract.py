@@ -242,6 +242,11 @@ def test_swapped_policy_and_data_are_named(w: Path, capsys: pytest.CaptureFixtur
     assert main(["evaluate", "p.tdsl", "p2.tdsl"]) == 2
     assert "p2.tdsl is a policy, not unit data" in capsys.readouterr().err
     assert main(["template", "units.yaml", "-o", "t.xlsx"]) == 2
+    (w / "policy.txt").write_text("# 2003 method\n\n" + POLICY, encoding="utf-8")
+    (w / "units.txt").write_text(UNITS, encoding="utf-8")
+    assert main(["evaluate", "units.txt", "policy.txt"]) == 2
+    err = capsys.readouterr().err
+    assert "POLICY and DATA are swapped: policy.txt is the policy and units.txt the unit data" in err
     assert main(["evaluate", "p.tdsl", "units.yaml", "--carry-in", "p.tdsl"]) == 2
 
 
@@ -312,3 +317,13 @@ def test_ctrl_c_ends_a_long_evaluation_at_once(tmp_path: Path) -> None:
     assert process.returncode == 130 and err == b"targetdsl: interrupted\n" and out == b""
     assert time.monotonic() - sent < 3
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl"]
+
+
+def test_fmt_checks_every_file_before_rewriting_any(w: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    (w / "readonly.tdsl").write_text(POLICY, encoding="utf-8")
+    access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: access(path, mode) and not str(path).endswith("readonly.tdsl"))
+    assert main(["fmt", "unformatted.tdsl", "readonly.tdsl"]) == 2
+    assert "readonly.tdsl: the file is read-only" in capsys.readouterr().err
+    assert (w / "unformatted.tdsl").read_text(encoding="utf-8") != format_policy(POLICY)
