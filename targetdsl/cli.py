@@ -80,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_exits("check"),
         help="check policy files and report every problem",
         description="Parse, resolve `extends` and check each policy file. "
-        "Exit 0 when clean (warnings allowed), 1 when any file has errors.",
+        "Exit 0 when clean (warnings allowed), 1 when any file has errors. The diagnostics are this command's "
+        "result: they go to standard output.",
     )
     check.add_argument("files", nargs="+", metavar="FILE", help="policy files (.tdsl)")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
@@ -742,6 +743,8 @@ def run_fmt(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every way it can end is one of the documented exit codes."""
+    if argv is None:
+        _tolerant_streams()
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
@@ -768,6 +771,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("TARGETDSL_TRACEBACK"):
             traceback.print_exc()
         return EXIT_BUG
+
+
+def _tolerant_streams() -> None:
+    """A terminal that cannot show a character (a Latin-1 or GBK console) gets an escape for it, not a
+    crash half way through the results."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
 
 
 def _leave(code: int) -> None:

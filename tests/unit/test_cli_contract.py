@@ -327,3 +327,11 @@ def test_fmt_checks_every_file_before_rewriting_any(w: Path, monkeypatch: pytest
     assert main(["fmt", "unformatted.tdsl", "readonly.tdsl"]) == 2
     assert "readonly.tdsl: the file is read-only" in capsys.readouterr().err
     assert (w / "unformatted.tdsl").read_text(encoding="utf-8") != format_policy(POLICY)
+
+
+def test_a_terminal_that_cannot_show_chinese_gets_escapes(w: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "latin-1"}
+    result = subprocess.run([sys.executable, "-m", "targetdsl", "evaluate", "p.tdsl", "units.yaml"], env=env,
+                            capture_output=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "\\u4e59" in result.stdout.decode("latin-1")  # 乙
