@@ -9,10 +9,11 @@ line writes passes through here. This module only renders and writes; it compute
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
-import tempfile
+import secrets
 import zipfile
 from collections.abc import Callable
 from typing import IO, Any
@@ -113,28 +114,29 @@ def write_with(path: str | os.PathLike[str], fill: Callable[[IO[bytes]], object]
     """Let `fill` write a temporary file in `path`'s directory, then move it onto `path` in one step:
     a reader never sees half a file, and a failure or Ctrl-C leaves `path` as it was."""
     target = os.path.realpath(path)  # through a symbolic link, as open() would: the link stays
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, removed on any failure
-        dir=os.path.dirname(target) or ".", prefix=".targetdsl-", suffix=".part", delete=False)
+    temporary, handle = _temporary_beside(target)
     try:
         with handle:
             fill(handle)
-        _keep_mode(handle.name, target)
-        os.replace(handle.name, target)
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temporary, os.stat(target).st_mode & 0o7777)  # a replaced file keeps its mode
+        os.replace(temporary, target)
     except BaseException:
-        os.unlink(handle.name)
+        os.unlink(temporary)
         raise
 
 
-def _keep_mode(temporary: str, target: str) -> None:
-    """A temporary file is private (0600); give the result the mode an ordinary new file gets, or the
-    mode of the file it replaces."""
-    try:
-        mode = os.stat(target).st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    os.chmod(temporary, mode)
+def _temporary_beside(target: str) -> tuple[str, IO[bytes]]:
+    """A new file next to `target`, created with the mode any new file gets (0666 less the umask,
+    which the system applies: reading the umask would mean changing it)."""
+    directory = os.path.dirname(target) or "."
+    while True:
+        name = os.path.join(directory, f".targetdsl-{secrets.token_hex(6)}.part")
+        try:
+            descriptor = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except FileExistsError:
+            continue
+        return name, os.fdopen(descriptor, "wb")
 
 
 def workbook_bytes(book: Any) -> bytes:

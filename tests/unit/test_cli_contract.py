@@ -201,12 +201,18 @@ def test_a_stream_that_fails_half_way_writes_nothing(w: Path, capsys: pytest.Cap
 
 
 def test_files_are_written_with_the_ordinary_mode(w: Path) -> None:
-    old = os.umask(0o022)
-    try:
-        assert main(["evaluate", "p.tdsl", "units.yaml", "-o", "r.json"]) == 0
-    finally:
-        os.umask(old)
-    assert stat.S_IMODE((w / "r.json").stat().st_mode) == 0o644
+    """A new file gets 0666 less the umask, as `open()` would give it; a replaced file keeps its mode."""
+    for umask, mode in ((0o022, 0o644), (0o077, 0o600)):
+        old = os.umask(umask)
+        try:
+            assert main(["evaluate", "p.tdsl", "units.yaml", "-o", f"r{umask}.json"]) == 0
+        finally:
+            os.umask(old)
+        assert stat.S_IMODE((w / f"r{umask}.json").stat().st_mode) == mode
+    (w / "r.csv").write_text("old\n", encoding="utf-8")
+    (w / "r.csv").chmod(0o640)
+    assert main(["evaluate", "p.tdsl", "units.yaml", "-o", "r.csv"]) == 0
+    assert stat.S_IMODE((w / "r.csv").stat().st_mode) == 0o640
 
 
 def test_writing_to_a_device_writes_in_place(w: Path) -> None:
