@@ -313,13 +313,13 @@ def _unwritable(outputs: Sequence[tuple[str, str | None]], inputs: Sequence[str 
     for option, path in outputs:
         if path is None:
             continue
-        directory = os.path.dirname(os.path.abspath(path))
+        directory = os.path.dirname(os.path.realpath(path))  # where a symbolic link leads
         if path.endswith(("/", os.sep)) or os.path.isdir(path):
             _error(f"{option} {path}: is a directory; name the file to write")
         elif _special(path):
             continue
         elif not os.path.isdir(directory):
-            _error(f"{option} {path}: no directory {os.path.dirname(path)}; create it first")
+            _error(f"{option} {path}: no directory {directory}; create it first")
         elif not os.access(directory, os.W_OK | os.X_OK):
             _error(f"{option} {path}: cannot write in {os.path.dirname(path) or '.'}")
         elif os.path.exists(path) and not os.access(path, os.W_OK):
@@ -446,9 +446,6 @@ def _write(text: str, output: str | None) -> None:
     """Already escaped text to standard output, or written whole to `output`."""
     if output is None:
         sys.stdout.write(text)
-    elif _special(output):
-        with open(output, "w", encoding="utf-8", errors="backslashreplace", newline="") as handle:
-            handle.write(text)
     else:
         write_text(output, text)
 
@@ -522,9 +519,6 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
 
                 if args.output is None:
                     emit(_VisibleText(sys.stdout))
-                elif _special(args.output):
-                    with open(args.output, "w", encoding="utf-8", errors="backslashreplace", newline="") as out:
-                        emit(_VisibleText(out))
                 else:
                     write_with(args.output, lambda raw: _as_text(raw, emit))
                 if args.ledger:

@@ -114,6 +114,10 @@ def write_with(path: str | os.PathLike[str], fill: Callable[[IO[bytes]], object]
     """Let `fill` write a temporary file in `path`'s directory, then move it onto `path` in one step:
     a reader never sees half a file, and a failure or Ctrl-C leaves `path` as it was."""
     target = os.path.realpath(path)  # through a symbolic link, as open() would: the link stays
+    if os.path.exists(target) and not os.path.isfile(target):  # /dev/null, /dev/stdout, a FIFO: never replaced
+        with open(target, "wb") as device:
+            fill(device)
+        return
     temporary, handle = _temporary_beside(target)
     try:
         with handle:

@@ -173,6 +173,12 @@ def test_output_paths_are_checked_before_any_work(w: Path, argv: list[str], monk
     assert sorted(p.name for p in w.rglob("*")) == before  # nothing written
 
 
+def test_a_link_into_a_missing_directory_is_refused_before_work(w: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (w / "r.csv").symlink_to(w / "gone/r.csv")
+    assert main(["evaluate", "p.tdsl", "units.yaml", "-o", "r.csv"]) == 2
+    assert "no directory" in capsys.readouterr().err
+
+
 def test_an_output_never_overwrites_an_input(w: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for argv in (["evaluate", "p.tdsl", "units.yaml", "--format", "json", "-o", "units.yaml"],
                  ["evaluate", "p.tdsl", "units.yaml", "--ledger", "p.tdsl"],
@@ -215,9 +221,15 @@ def test_files_are_written_with_the_ordinary_mode(w: Path) -> None:
     assert stat.S_IMODE((w / "r.csv").stat().st_mode) == 0o640
 
 
-def test_writing_to_a_device_writes_in_place(w: Path) -> None:
-    assert main(["evaluate", "p.tdsl", "units.yaml", "-o", os.devnull, "--format", "csv"]) == 0
+def test_writing_to_a_device_or_a_pipe_writes_in_place(w: Path) -> None:
+    for form in ("csv", "xlsx", "json"):
+        assert main(["evaluate", "p.tdsl", "units.yaml", "-o", os.devnull, "--format", form]) == 0
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    os.mkfifo(w / "pipe")
+    reader = subprocess.Popen(["cat", str(w / "pipe")], stdout=subprocess.PIPE)
+    assert main(["evaluate", "p.tdsl", "units.yaml", "-o", "pipe", "--format", "csv"]) == 0
+    assert reader.communicate(timeout=30)[0].startswith(b"class,rank,id,name,")
+    assert stat.S_ISFIFO((w / "pipe").stat().st_mode)
 
 
 @pytest.mark.parametrize(("name", "check"), [
