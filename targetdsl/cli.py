@@ -4,7 +4,9 @@ Exit codes, the same for every command: 0 success; 1 the inputs have errors
 (or `diff` found differences, a test failed, a file is not formatted); 2 usage
 (bad arguments, unreadable inputs, an output path that cannot be written);
 3 an internal error, which is a bug; 130 interrupted (Ctrl-C). Results alone
-go to standard output, every error and warning to standard error. Output
+go to standard output (the diagnostics of `check`, the failures of `test` and
+the differences of `diff` are results), every other error and warning to
+standard error. Output
 paths are checked before any work, files are written whole or not at all,
 and nothing from a name or id reaches the terminal or a spreadsheet
 unescaped (`outputs`). Output is deterministic: files are processed in the
@@ -396,11 +398,13 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_FAILED if errors else EXIT_OK
 
 
+def _data_paths(args: argparse.Namespace) -> list[str]:
+    """DATA and, when given, the carry-over ledger: the files an evaluation reads besides the policy."""
+    return [args.data] + ([args.carry_in] if args.carry_in else [])
+
+
 def _assess(args: argparse.Namespace, *, explain: bool = True) -> Assessment | int:
-    inputs = [args.policy, args.data] + ([args.carry_in] if args.carry_in else [])
-    if _misplaced([args.policy], [args.data] + ([args.carry_in] if args.carry_in else [])):
-        return EXIT_USAGE
-    if _missing_files(inputs):
+    if _misplaced([args.policy], _data_paths(args)) or _missing_files([args.policy, *_data_paths(args)]):
         return EXIT_USAGE
     try:
         policy = load_policy(args.policy)
@@ -458,7 +462,7 @@ def _evaluation_outputs(args: argparse.Namespace) -> int:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    if _misplaced([args.policy], [args.data]) or _evaluation_outputs(args):
+    if _misplaced([args.policy], _data_paths(args)) or _evaluation_outputs(args):
         return EXIT_USAGE
     streamed = _evaluate_streamed(args)
     if streamed is not None:
@@ -631,7 +635,7 @@ def run_periods(args: argparse.Namespace) -> int:
 def run_report(args: argparse.Namespace) -> int:
     from targetdsl.htmlreport import render
 
-    if (_misplaced([args.policy], [args.data]) or _suffixed("-o", args.output, (".html", ".htm"), "the report")
+    if (_misplaced([args.policy], _data_paths(args)) or _suffixed("-o", args.output, (".html", ".htm"), "the report")
             or _unwritable([("-o", args.output)], [args.policy, args.data, args.carry_in])):
         return EXIT_USAGE
     assessment = _assess(args)
