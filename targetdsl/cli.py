@@ -234,7 +234,8 @@ def _evaluation_arguments(command: argparse.ArgumentParser) -> None:
 def _missing_files(paths: Sequence[str]) -> int:
     missing = [p for p in paths if not os.path.isfile(p)]
     for path in missing:
-        _error(f"{path}: no such file")
+        _error(f"{path}: " + ("is a directory" if os.path.isdir(path) else
+                              "not a regular file" if os.path.exists(path) else "no such file"))
     return EXIT_USAGE if missing else EXIT_OK
 
 

@@ -353,3 +353,23 @@ def test_a_terminal_that_cannot_show_chinese_gets_escapes(w: Path) -> None:
                             capture_output=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "\\u4e59" in result.stdout.decode("latin-1")  # 乙
+
+
+def test_an_input_that_is_no_regular_file_is_named_so(w: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "p.tdsl", "ok"]) == 2
+    assert capsys.readouterr().err == "targetdsl: error: ok: is a directory\n"
+    assert main(["evaluate", "p.tdsl", os.devnull]) == 2
+    assert capsys.readouterr().err == f"targetdsl: error: {os.devnull}: not a regular file\n"
+
+
+def test_a_reader_that_goes_away_ends_it_quietly() -> None:
+    """`targetdsl evaluate … | head -1`: exit 0, nothing on stderr (no BrokenPipeError at exit)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "targetdsl", "evaluate", str(P2003), str(D2003), "--carry-in",
+                                str(LEDGER), "--format", "json"], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline() == b"{\n"
+    process.stdout.close()
+    assert process.wait(timeout=120) == 0
+    assert process.stderr.read() == b""
