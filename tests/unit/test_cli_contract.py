@@ -372,4 +372,5 @@ def test_a_reader_that_goes_away_ends_it_quietly() -> None:
     assert process.stdout.readline() == b"{\n"
     process.stdout.close()
     assert process.wait(timeout=120) == 0
-    assert process.stderr.read() == b""
+    with process.stderr:
+        assert process.stderr.read() == b""
