@@ -183,8 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
     template.add_argument("-o", "--output", metavar="FILE.xlsx", required=True, help="the workbook to write")
     template.add_argument("--class", dest="unit_class", metavar="C", help="only this unit class")
-    template.add_argument("--rows", type=int, default=100, help="rows per sheet (default 100)")
-    template.add_argument("--items", type=int, default=10, help="item slots per item list (default 10)")
+    template.add_argument("--rows", type=int, default=100, help="rows per sheet, 1 to 5,000 (default 100)")
+    template.add_argument("--items", type=int, default=10, help="item slots per item list, 1 to 200 (default 10)")
     template.set_defaults(run=run_template)
 
     lsp = commands.add_parser(
@@ -671,7 +671,7 @@ def run_template(args: argparse.Namespace) -> int:
 
 # A template sheet has a row per unit and a column per item slot: more is never an office's intent,
 # and Excel stops at 1,048,576 rows and 16,384 columns.
-MAX_TEMPLATE_ROWS = 100_000
+MAX_TEMPLATE_ROWS = 5_000
 MAX_TEMPLATE_ITEMS = 200
 
 
