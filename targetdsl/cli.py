@@ -35,11 +35,11 @@ from targetdsl.diagnostics import PolicyError
 from targetdsl.explain import render_json, render_text
 from targetdsl.formatter import FormatError, format_policy
 from targetdsl.interpreter import EvaluationError
-from targetdsl.outputs import csv_cell, json_visible, visible, visible_inline, write_text, write_with
+from targetdsl.outputs import csv_cell, json_visible, visible, visible_inline, workbook_bytes, write_text, write_with
 from targetdsl.record import make_record
 from targetdsl.results import Assessment, to_json, unit_json
 from targetdsl.stream import STREAMED, unstreamable
-from targetdsl.tables import csv_header, csv_row, render_assessment, render_csv, write_xlsx
+from targetdsl.tables import csv_header, csv_row, render_assessment, render_csv, results_workbook
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -471,25 +471,30 @@ def run_evaluate(args: argparse.Namespace) -> int:
     assessment = _assess(args, explain=args.format in ("json", "jsonl") and args.explain)
     if isinstance(assessment, int):
         return assessment
+    # everything is rendered before the first file is written: a failure leaves no file behind
+    result: str | bytes
     if args.format == "xlsx":
-        write_xlsx(assessment, args.output)
-        text = None
+        result = workbook_bytes(results_workbook(assessment))
     elif args.format == "json":
-        text = _json(assessment.to_json(explanations=args.explain))
+        result = _json(assessment.to_json(explanations=args.explain))
     elif args.format == "jsonl":
-        text = "".join(_json(unit_json(unit, explanations=args.explain), indent=None) for unit in assessment.units)
+        result = "".join(_json(unit_json(unit, explanations=args.explain), indent=None) for unit in assessment.units)
     elif args.format == "csv":
-        text = visible(render_csv(assessment))
+        result = visible(render_csv(assessment))
     else:
-        text = visible(render_assessment(assessment))
-    if text is not None:
-        _write(text, args.output)
-    if args.ledger:
-        _write(_json(assessment.ledger_json()), args.ledger)
+        result = visible(render_assessment(assessment))
+    ledger = _json(assessment.ledger_json()) if args.ledger else None
+    record = None
     if args.record:
-        record = make_record(record_path=Path(args.record), policy_path=args.policy, data_path=args.data,
-                             carry_in=args.carry_in, period=args.period, result=assessment.to_json())
-        _write(_json(record, indent=1), args.record)
+        record = _json(make_record(record_path=Path(args.record), policy_path=args.policy, data_path=args.data,
+                                   carry_in=args.carry_in, period=args.period, result=assessment.to_json()), indent=1)
+    if isinstance(result, bytes):
+        write_with(args.output, lambda handle: handle.write(result))
+    else:
+        _write(result, args.output)
+    for text, path in ((ledger, args.ledger), (record, args.record)):
+        if text is not None:
+            _write(text, path)
     return EXIT_OK
 
 

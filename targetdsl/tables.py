@@ -126,7 +126,12 @@ def csv_row(unit: UnitResult, categories: Sequence[str]) -> list[Any]:
 
 
 def write_xlsx(assessment: Assessment, path: str) -> None:
-    """A printable results workbook: a ranked sheet per class, the completion table, and a
+    """Write `results_workbook`, byte-reproducibly and whole."""
+    save_workbook(results_workbook(assessment), path)
+
+
+def results_workbook(assessment: Assessment) -> Any:
+    """A printable results workbook (openpyxl): a ranked sheet per class, the completion table, and a
     breakdown sheet with every indicator of every unit. A4 landscape, header rows repeated
     on every page, two-decimal numbers, columns wide enough for Chinese names."""
     import openpyxl
@@ -185,5 +190,5 @@ def write_xlsx(assessment: Assessment, path: str) -> None:
                               measure.earned if measure.applicable else None,
                               measure.points if measure.applicable else None, measure.completed, measure.counted])
     finish(book.create_sheet("明细 breakdown"), breakdown, {6, 7})
-    save_workbook(book, path)
+    return book
 

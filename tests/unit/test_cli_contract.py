@@ -374,3 +374,14 @@ def test_a_reader_that_goes_away_ends_it_quietly() -> None:
     assert process.wait(timeout=120) == 0
     with process.stderr:
         assert process.stderr.read() == b""
+
+
+def test_every_output_is_rendered_before_the_first_is_written(w: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    def unreadable(**kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", "units.yaml")
+
+    monkeypatch.setattr(cli, "make_record", unreadable)
+    assert main(["evaluate", "p.tdsl", "units.yaml", "-o", "r.xlsx", "--ledger", "l.json", "--record", "rec.json"]) == 2
+    assert capsys.readouterr().err == "targetdsl: error: units.yaml: Permission denied\n"
+    assert not [p for p in w.iterdir() if p.name.startswith(("r.", "l.", "rec.", ".targetdsl"))]
