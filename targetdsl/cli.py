@@ -3,7 +3,8 @@
 Exit codes, the same for every command: 0 success; 1 the inputs have errors
 (or `diff` found differences, a test failed, a file is not formatted); 2 usage
 (bad arguments, unreadable inputs, an output path that cannot be written);
-3 an internal error, which is a bug; 130 interrupted (Ctrl-C). Results alone
+3 an internal error, which is a bug (or out of memory); 130 interrupted
+(Ctrl-C), 143 terminated (SIGTERM). Results alone
 go to standard output (the diagnostics of `check`, the failures of `test` and
 the differences of `diff` are results), every other error and warning to
 standard error. Output
@@ -16,12 +17,14 @@ order given and diagnostics sorted by position.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import difflib
 import io
 import json
 import os
 import re
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -46,6 +49,7 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_BUG = 3
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 # What the one contract means for each command, shown at the end of its --help.
 EXITS = {
@@ -65,7 +69,8 @@ EXITS = {
 
 def _exits(command: str) -> str:
     return (f"exit status: 0 success; 1 {EXITS[command]}; 2 usage error (bad arguments, unreadable input, "
-            "an output path that cannot be written); 3 internal error (a bug: please report it); 130 interrupted. "
+            "an output path that cannot be written); 3 internal error (a bug: please report it); 130 interrupted "
+            "(143 terminated). "
             "Results go to standard output, errors and warnings to standard error.")
 
 
@@ -749,17 +754,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every way it can end is one of the documented exit codes."""
     if argv is None:
         _tolerant_streams()
+        with contextlib.suppress(ValueError):  # ValueError: not the main thread
+            signal.signal(signal.SIGTERM, _terminate)  # the program's, never the library's
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
         return int(args.run(args))
-    except KeyboardInterrupt:
-        sys.stderr.write("targetdsl: interrupted\n")
+    except (KeyboardInterrupt, Terminated) as exc:
+        code = EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_TERMINATED
+        sys.stderr.write(f"targetdsl: {'interrupted' if code == EXIT_INTERRUPTED else 'terminated'}\n")
         if argv is None:
-            # Run as the program: leave at once. Unwinding would free every unit's result one object
-            # at a time (seconds for a large file); partial files were already removed on the way here.
-            _leave(EXIT_INTERRUPTED)
-        return EXIT_INTERRUPTED
+            # Run as the program: leave at once (partial files were removed on the way here). A normal
+            # exit would free every unit's result one object at a time: seconds for a large file.
+            _leave(code)
+        return code
+    except MemoryError:
+        _error("out of memory; for many units give .jsonl or .csv data with --format csv or jsonl, which "
+               "evaluate in bounded memory")
+        return EXIT_BUG
     except BrokenPipeError:
         # the reader went away (`| head`): nothing more to say, and nothing to flush at exit either
         _silence_stdout()
@@ -775,6 +787,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("TARGETDSL_TRACEBACK"):
             traceback.print_exc()
         return EXIT_BUG
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program was, so that partial files are removed on the way out."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def _tolerant_streams() -> None:

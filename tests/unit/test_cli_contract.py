@@ -385,3 +385,25 @@ def test_every_output_is_rendered_before_the_first_is_written(w: Path, monkeypat
     assert main(["evaluate", "p.tdsl", "units.yaml", "-o", "r.xlsx", "--ledger", "l.json", "--record", "rec.json"]) == 2
     assert capsys.readouterr().err == "targetdsl: error: units.yaml: Permission denied\n"
     assert not [p for p in w.iterdir() if p.name.startswith(("r.", "l.", "rec.", ".targetdsl"))]
+
+
+@pytest.mark.slow
+def test_sigterm_removes_the_partial_file_and_exits_143(tmp_path: Path) -> None:
+    """SIGTERM while a streamed CSV is being written: one line, exit 143, no temporary file left."""
+    from benchmarks.workload import generate, policy
+
+    (tmp_path / "p.tdsl").write_text(policy.text(), encoding="utf-8")
+    with (tmp_path / "u.jsonl").open("w", encoding="utf-8") as out:
+        for record in generate.units(40_000):
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "targetdsl", "evaluate", "p.tdsl", "u.jsonl", "-o", "r.csv"],
+                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not [p for p in tmp_path.iterdir() if p.name.startswith(".targetdsl-")]:
+        assert process.poll() is None and time.monotonic() < deadline, "the results were never being written"
+        time.sleep(0.01)
+    process.terminate()
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 143 and err == b"targetdsl: terminated\n" and out == b""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.tdsl", "u.jsonl"]
