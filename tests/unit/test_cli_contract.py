@@ -407,3 +407,16 @@ def test_sigterm_removes_the_partial_file_and_exits_143(tmp_path: Path) -> None:
     out, err = process.communicate(timeout=60)
     assert process.returncode == 143 and err == b"targetdsl: terminated\n" and out == b""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.tdsl", "u.jsonl"]
+
+
+@pytest.mark.parametrize("line", [line for line, status in CONTRACT if status == 0] + ["lsp"])
+def test_an_internal_error_in_any_command_is_exit_3(w: Path, line: str, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(args: object) -> int:
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(cli, f"run_{line.split(maxsplit=1)[0]}", broken)
+    assert main(line.split()) == 3
+    captured = capsys.readouterr()
+    assert captured.err.startswith("targetdsl: error: internal error: KeyError: 'surprise'\n")
+    assert "Traceback" not in captured.err and captured.out == ""
