@@ -409,7 +409,8 @@ def test_sigterm_removes_the_partial_file_and_exits_143(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.tdsl", "u.jsonl"]
 
 
-@pytest.mark.parametrize("line", [line for line, status in CONTRACT if status == 0] + ["lsp"])
+@pytest.mark.parametrize("line", [line for line, status in CONTRACT if status == 0]
+                         + ["lsp", "verify rec.json", "periods p.tdsl 全年=units.yaml"])
 def test_an_internal_error_in_any_command_is_exit_3(w: Path, line: str, monkeypatch: pytest.MonkeyPatch,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     def broken(args: object) -> int:
