@@ -32,7 +32,7 @@ _UNSAFE_INLINE = re.compile(f"[\x00-\x1f{_INVISIBLE}]")
 # What JSON does not escape by itself: the same set less the C0 controls.
 _UNSAFE_IN_JSON = re.compile(f"[{_INVISIBLE}]")
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection); the
-# full-width forms are there for spreadsheets that take them as their ASCII twins.
+# full-width forms too, in case a spreadsheet or an input method turns them into their ASCII twins.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 # Excel's limit on the characters of one cell: a longer text makes it "repair" the workbook.
 CELL_LIMIT = 32_767
@@ -122,11 +122,14 @@ def write_with(path: str | os.PathLike[str], fill: Callable[[IO[bytes]], object]
     try:
         with handle:
             fill(handle)
+            handle.flush()
+            os.fsync(handle.fileno())  # on disk before it takes the name: a crash leaves the old file, not an empty one
         with contextlib.suppress(FileNotFoundError):
             os.chmod(temporary, os.stat(target).st_mode & 0o7777)  # a replaced file keeps its mode
         os.replace(temporary, target)
     except BaseException:
-        os.unlink(temporary)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
         raise
 
 
