@@ -23,7 +23,6 @@ import difflib
 import io
 import json
 import os
-import re
 import signal
 import sys
 import traceback
@@ -38,6 +37,13 @@ from targetdsl.diagnostics import PolicyError
 from targetdsl.explain import render_json, render_text
 from targetdsl.formatter import FormatError, format_policy
 from targetdsl.interpreter import EvaluationError
+from targetdsl.invocation import (
+    UsageError,
+    output_format,
+    refuse_misplaced,
+    refuse_suffix,
+    refuse_unwritable,
+)
 from targetdsl.outputs import csv_cell, json_visible, visible, visible_inline, workbook_bytes, write_text, write_with
 from targetdsl.record import make_record
 from targetdsl.results import Assessment, to_json, unit_json
@@ -262,120 +268,6 @@ def _json(document: Any, *, indent: int | None = 2) -> str:
     return json_visible(json.dumps(document, ensure_ascii=False, indent=indent)) + "\n"
 
 
-DATA_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".csv", ".xlsx", ".xls")
-POLICY_SUFFIX = ".tdsl"
-# evaluate's output format, by the extension of -o
-FORMATS = {".txt": "table", ".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".xlsx": "xlsx"}
-
-
-def _suffix(path: str) -> str:
-    return Path(path).suffix.lower()
-
-
-def _misplaced(policies: Sequence[str], data: Sequence[str] = ()) -> int:
-    """Unit data given where a policy is expected, or a policy where data is: most often the two swapped."""
-    for policy in policies:
-        if _suffix(policy) in DATA_SUFFIXES:
-            swapped = [path for path in data if _suffix(path) == POLICY_SUFFIX]
-            if swapped:
-                _error(f"POLICY and DATA are swapped: {swapped[0]} is the policy and {policy} the unit data; "
-                       "give the policy first")
-            else:
-                _error(f"{policy} is unit data, not a policy (.tdsl): give the policy first")
-            return EXIT_USAGE
-    for path in data:
-        if _suffix(path) == POLICY_SUFFIX or (_suffix(path) not in DATA_SUFFIXES and _policy_text(path)):
-            swapped = [p for p in policies if not _policy_text(p)]
-            if swapped:
-                _error(f"POLICY and DATA are swapped: {path} is the policy and {swapped[0]} the unit data; "
-                       "give the policy first")
-            else:
-                _error(f"{path} is a policy, not unit data (.yaml, .yml, .json, .jsonl, .csv or .xlsx)")
-            return EXIT_USAGE
-    return EXIT_OK
-
-
-_POLICY_START = re.compile(r"\A(?:\s|#[^\n]*\n)*(?:policy|extends)\s+\"")
-
-
-def _policy_text(path: str) -> bool:
-    """Whether a file begins as a policy does (after comments): `policy "…"` or `extends "…"`."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return False
-    return bool(_POLICY_START.match(head.decode("utf-8-sig", "replace")))
-
-
-def _special(path: str) -> bool:
-    """An existing path that is not a regular file (/dev/null, a FIFO): written in place, never replaced."""
-    return os.path.exists(path) and not os.path.isfile(path) and not os.path.isdir(path)
-
-
-def _unwritable(outputs: Sequence[tuple[str, str | None]], inputs: Sequence[str | None]) -> int:
-    """Check every output path before any work is done, so that a bad one costs nothing and leaves
-    nothing half written: its directory exists and can be written, it is no directory, no input, and
-    no other output."""
-    seen: dict[str, str] = {}
-    for option, path in outputs:
-        if path is None:
-            continue
-        directory = os.path.dirname(os.path.realpath(path))  # where a symbolic link leads
-        if path.endswith(("/", os.sep)) or os.path.isdir(path):
-            _error(f"{option} {path}: is a directory; name the file to write")
-        elif _special(path):
-            continue
-        elif not os.path.isdir(directory):
-            _error(f"{option} {path}: no directory {directory}; create it first")
-        elif not os.access(directory, os.W_OK | os.X_OK):
-            _error(f"{option} {path}: cannot write in {os.path.dirname(path) or '.'}")
-        elif os.path.exists(path) and not os.access(path, os.W_OK):
-            _error(f"{option} {path}: the file is read-only")
-        elif any(source and os.path.exists(path) and os.path.exists(source) and os.path.samefile(path, source)
-                 for source in inputs):
-            _error(f"{option} {path}: is an input of this command; writing it would destroy it")
-        elif os.path.realpath(path) in seen:
-            _error(f"{option} {path}: {seen[os.path.realpath(path)]} writes the same file")
-        else:
-            seen[os.path.realpath(path)] = option
-            continue
-        return EXIT_USAGE
-    return EXIT_OK
-
-
-def _suffixed(option: str, path: str, suffixes: tuple[str, ...], what: str) -> int:
-    if _special(path) or _suffix(path) in suffixes:
-        return EXIT_OK
-    _error(f"{option} {path}: {what} is written to a {' or '.join(suffixes)} file; name it so")
-    return EXIT_USAGE
-
-
-def _output_format(args: argparse.Namespace) -> int:
-    """evaluate's format: as given, else from the extension of -o, else the table; a format that the
-    extension contradicts is refused (a text table in `results.xlsx` opens as a broken workbook)."""
-    suffix = _suffix(args.output) if args.output and not _special(args.output) else ""
-    implied = FORMATS.get(suffix)
-    if suffix in (".html", ".htm"):
-        _error(f"-o {args.output}: evaluate does not write HTML; `targetdsl report POLICY DATA -o "
-               f"{args.output}` does")
-        return EXIT_USAGE
-    if suffix in (".xls", ".xlsm", ".ods", ".tdsl", ".yaml", ".yml"):
-        _error(f"-o {args.output}: evaluate writes a table (.txt), .csv, .json, .jsonl or .xlsx, not {suffix}")
-        return EXIT_USAGE
-    if args.format is None:
-        args.format = implied or "table"
-    elif implied is not None and implied != args.format:
-        _error(f"--format {args.format} contradicts -o {args.output} ({implied}); change one of them")
-        return EXIT_USAGE
-    if args.format == "xlsx":
-        if not args.output:
-            _error("--format xlsx writes a workbook; name it with -o FILE.xlsx")
-            return EXIT_USAGE
-        return _suffixed("-o", args.output, (".xlsx",), "a workbook")
-    return EXIT_OK
-
-
 def run_check(args: argparse.Namespace) -> int:
     if _missing_files(args.files):
         return EXIT_USAGE
@@ -410,7 +302,8 @@ def _data_paths(args: argparse.Namespace) -> list[str]:
 
 
 def _assess(args: argparse.Namespace, *, explain: bool = True) -> Assessment | int:
-    if _misplaced([args.policy], _data_paths(args)) or _missing_files([args.policy, *_data_paths(args)]):
+    refuse_misplaced([args.policy], _data_paths(args))
+    if _missing_files([args.policy, *_data_paths(args)]):
         return EXIT_USAGE
     try:
         policy = load_policy(args.policy)
@@ -460,16 +353,11 @@ def _write(text: str, output: str | None) -> None:
         write_text(output, text)
 
 
-def _evaluation_outputs(args: argparse.Namespace) -> int:
-    """Everything evaluate will write, checked before it evaluates."""
-    inputs = [args.policy, args.data, args.carry_in]
-    return (_output_format(args)
-            or _unwritable([("-o", args.output), ("--ledger", args.ledger), ("--record", args.record)], inputs))
-
-
 def run_evaluate(args: argparse.Namespace) -> int:
-    if _misplaced([args.policy], _data_paths(args)) or _evaluation_outputs(args):
-        return EXIT_USAGE
+    refuse_misplaced([args.policy], _data_paths(args))
+    args.format = output_format(args.format, args.output)
+    refuse_unwritable([("-o", args.output), ("--ledger", args.ledger), ("--record", args.record)],
+                      [args.policy, *_data_paths(args)])
     streamed = _evaluate_streamed(args)
     if streamed is not None:
         return streamed
@@ -569,7 +457,8 @@ def _as_text(raw: IO[bytes], emit: Callable[[Any], None]) -> None:
 
 def run_diff(args: argparse.Namespace) -> int:
     inputs = [args.old, args.new] + [p for p in (args.data, args.carry_in) if p]
-    if _misplaced([args.old, args.new], [p for p in (args.data, args.carry_in) if p]) or _missing_files(inputs):
+    refuse_misplaced([args.old, args.new], [p for p in (args.data, args.carry_in) if p])
+    if _missing_files(inputs):
         return EXIT_USAGE
     try:
         old, new = load_policy(args.old), load_policy(args.new)
@@ -627,8 +516,7 @@ def run_periods(args: argparse.Namespace) -> int:
     if bad:
         _error(f"write each period as PERIOD=DATA, not {bad[0]}")
         return EXIT_USAGE
-    if _misplaced([args.policy], [path for _, _, path in pairs]):
-        return EXIT_USAGE
+    refuse_misplaced([args.policy], [path for _, _, path in pairs])
     if _missing_files([args.policy] + [path for _, _, path in pairs]):
         return EXIT_USAGE
     try:
@@ -646,9 +534,9 @@ def run_periods(args: argparse.Namespace) -> int:
 def run_report(args: argparse.Namespace) -> int:
     from targetdsl.htmlreport import render
 
-    if (_misplaced([args.policy], _data_paths(args)) or _suffixed("-o", args.output, (".html", ".htm"), "the report")
-            or _unwritable([("-o", args.output)], [args.policy, args.data, args.carry_in])):
-        return EXIT_USAGE
+    refuse_misplaced([args.policy], _data_paths(args))
+    refuse_suffix("-o", args.output, (".html", ".htm"), "the report")
+    refuse_unwritable([("-o", args.output)], [args.policy, *_data_paths(args)])
     assessment = _assess(args)
     if isinstance(assessment, int):
         return assessment
@@ -660,10 +548,11 @@ def run_report(args: argparse.Namespace) -> int:
 def run_template(args: argparse.Namespace) -> int:
     from targetdsl.template import write
 
-    if (_misplaced([args.policy]) or _missing_files([args.policy])
-            or _suffixed("-o", args.output, (".xlsx",), "the workbook")
-            or _unwritable([("-o", args.output)], [args.policy])):
+    refuse_misplaced([args.policy])
+    if _missing_files([args.policy]):
         return EXIT_USAGE
+    refuse_suffix("-o", args.output, (".xlsx",), "the workbook")
+    refuse_unwritable([("-o", args.output)], [args.policy])
     if not 1 <= args.rows <= MAX_TEMPLATE_ROWS or not 1 <= args.items <= MAX_TEMPLATE_ITEMS:
         _error(f"--rows is 1 to {MAX_TEMPLATE_ROWS:,} and --items 1 to {MAX_TEMPLATE_ITEMS}")
         return EXIT_USAGE
@@ -712,9 +601,8 @@ def run_explain(args: argparse.Namespace) -> int:
 def run_fmt(args: argparse.Namespace) -> int:
     if _missing_files(args.files):
         return EXIT_USAGE
-    rewriting = not (args.check or args.diff)
-    if rewriting and _unwritable([("fmt", path) for path in dict.fromkeys(args.files)], []):
-        return EXIT_USAGE  # found before any file is rewritten, not after half of them
+    if not (args.check or args.diff):  # found before any file is rewritten, not after half of them
+        refuse_unwritable([("fmt", path) for path in dict.fromkeys(args.files)], [])
     unformatted = failed = 0
     for path in args.files:
         try:
@@ -760,6 +648,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser()
         args = parser.parse_args(argv)
         return int(args.run(args))
+    except UsageError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
     except (KeyboardInterrupt, Terminated) as exc:
         code = EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_TERMINATED
         sys.stderr.write(f"targetdsl: {'interrupted' if code == EXIT_INTERRUPTED else 'terminated'}\n")
