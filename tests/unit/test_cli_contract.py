@@ -421,3 +421,20 @@ def test_an_internal_error_in_any_command_is_exit_3(w: Path, line: str, monkeypa
     captured = capsys.readouterr()
     assert captured.err.startswith("targetdsl: error: internal error: KeyError: 'surprise'\n")
     assert "Traceback" not in captured.err and captured.out == ""
+
+
+@pytest.mark.parametrize(("given", "output", "chosen"), [
+    (None, None, "table"), (None, "r.xlsx", "xlsx"), (None, "R.CSV", "csv"), (None, "r.json", "json"),
+    (None, "r.jsonl", "jsonl"), (None, "r.txt", "table"), (None, "results", "table"), ("csv", None, "csv"),
+    ("json", "r.json", "json"), ("jsonl", "out.dat", "jsonl"), ("xlsx", os.devnull, "xlsx"),
+    ("csv", "r.xlsx", None), ("table", "r.csv", None), (None, "r.html", None), (None, "r.xls", None),
+    (None, "units.yaml", None), ("xlsx", None, None), ("xlsx", "r.dat", None), (None, "p.tdsl", None),
+])
+def test_the_output_format(given: str | None, output: str | None, chosen: str | None) -> None:
+    from targetdsl.invocation import UsageError, output_format
+
+    if chosen is None:
+        with pytest.raises(UsageError):
+            output_format(given, output)
+    else:
+        assert output_format(given, output) == chosen
