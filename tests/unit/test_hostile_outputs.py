@@ -229,6 +229,9 @@ def test_explain_and_diff_output_escape_names(hostile: tuple[Path, Path], capsys
     assert run("explain", *hostile, "E1") == 0
     out = capsys.readouterr().out
     assert "\\x1b[1A" in out and not RAW.search(out.replace("\n", ""))
+    assert run("explain", *hostile, "N2") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("赣榆县\\x0a   1  假县      99.00 (N2), class c\n")
     assert run("explain", *hostile, "E1", "--format", "json") == 0
     out = capsys.readouterr().out
     assert json.loads(out)["name"] == NAMES["E1"]
