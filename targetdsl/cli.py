@@ -255,8 +255,14 @@ def _error(message: str) -> None:
 
 
 def _report(problem: PolicyError | DataError | EvaluationError) -> None:
-    """A policy's or the data's errors, rendered, on standard error."""
-    sys.stderr.write(visible(problem.render()) + "\n")
+    """A policy's or the data's errors, rendered, on standard error. Each data or evaluation problem is one
+    line, escaped on its own: a unit id holding a newline cannot add an error line of its own."""
+    if isinstance(problem, DataError) and problem.problems:
+        sys.stderr.write("".join(visible_inline(DataError([p]).render()) + "\n" for p in problem.problems))
+    elif isinstance(problem, EvaluationError) and problem.problems:
+        sys.stderr.write("".join(visible_inline(EvaluationError([p]).render()) + "\n" for p in problem.problems))
+    else:
+        sys.stderr.write(visible(problem.render()) + "\n")
 
 
 def _emit(text: str) -> None:

@@ -217,11 +217,15 @@ def test_diagnostics_show_control_characters_as_escapes(tmp_path: Path, capsys: 
     policy.write_text(POLICY, encoding="utf-8")
     data = tmp_path / "units.json"
     data.write_text(json.dumps({"units": [{"id": "X\x1b[2J\ud800", "name": "\x1b]0;t\x07", "class": "nope",
-                                           "indicators": {"a": {"x": 1}}}]}), encoding="utf-8")
+                                           "indicators": {"a": {"x": 1}}},
+                                          {"id": "Y\nerror: units.json: unit Z: fake", "class": "nope"}]}),
+                    encoding="utf-8")
     assert run("evaluate", policy, data) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "X\\x1b[2J\\ud800" in captured.err
+    assert "Y\\x0aerror: units.json: unit Z: fake" in captured.err
+    assert not [line for line in captured.err.splitlines() if line.startswith("error: units.json: unit Z")]
     assert not RAW.search(captured.err.replace("\n", ""))
 
 
