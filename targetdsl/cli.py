@@ -40,6 +40,7 @@ from targetdsl.interpreter import EvaluationError
 from targetdsl.invocation import (
     UsageError,
     output_format,
+    refuse_empty,
     refuse_misplaced,
     refuse_suffix,
     refuse_unwritable,
@@ -653,6 +654,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
+        refuse_empty(args)
         return int(args.run(args))
     except UsageError as exc:
         _error(str(exc))

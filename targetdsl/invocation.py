@@ -9,6 +9,7 @@ This module reads at most the first bytes of an input and writes nothing.
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 from collections.abc import Sequence
@@ -44,6 +45,20 @@ def policy_text(path: str) -> bool:
     except OSError:
         return False
     return bool(_POLICY_START.match(head.decode("utf-8-sig", "replace")))
+
+
+def refuse_empty(args: argparse.Namespace) -> None:
+    """An empty path or option (`--carry-in "$LEDGER"` with the variable unset) is refused, never taken
+    as "not given": a ledger or a period silently left out changes the scores."""
+    command = getattr(args, "command", None)
+    positional = {"policy", "files", "paths", "old", "new", "unit"} | ({"data"} if command != "diff" else set()) \
+        | ({"record"} if command == "verify" else set())
+    for name, value in vars(args).items():
+        if value == "" or (isinstance(value, list) and "" in value):
+            if name in positional:
+                raise UsageError(f"{name.upper()}: empty; give a path")
+            option = {"output": "-o", "unit_class": "--class"}.get(name, f"--{name.replace('_', '-')}")
+            raise UsageError(f"{option}: empty; give a value or leave the option out")
 
 
 def refuse_misplaced(policies: Sequence[str], data: Sequence[str] = ()) -> None:

@@ -438,3 +438,22 @@ def test_the_output_format(given: str | None, output: str | None, chosen: str | 
             output_format(given, output)
     else:
         assert output_format(given, output) == chosen
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["evaluate", "p.tdsl", "units.yaml", "--carry-in", ""], "--carry-in: empty"),
+    (["evaluate", "p.tdsl", "units.yaml", "--period", ""], "--period: empty"),
+    (["evaluate", "p.tdsl", "units.yaml", "--ledger", ""], "--ledger: empty"),
+    (["evaluate", "p.tdsl", "units.yaml", "--record", ""], "--record: empty"),
+    (["evaluate", "p.tdsl", "units.yaml", "-o", ""], "-o: empty"),
+    (["evaluate", "p.tdsl", ""], "DATA: empty"),
+    (["diff", "p.tdsl", "p.tdsl", "--data", ""], "--data: empty"),
+    (["template", "p.tdsl", "-o", "t.xlsx", "--class", ""], "--class: empty"),
+    (["verify", ""], "RECORD: empty"),
+    (["fmt", "p.tdsl", ""], "FILES: empty"),
+])
+def test_an_empty_value_is_refused_not_taken_as_absent(w: Path, argv: list[str], said: str,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """`--carry-in "$LEDGER"` with the variable unset must not evaluate without last year's awards."""
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith(f"targetdsl: error: {said}")
