@@ -182,8 +182,12 @@ def test_a_link_into_a_missing_directory_is_refused_before_work(w: Path, capsys:
 def test_an_output_never_overwrites_an_input(w: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for argv in (["evaluate", "p.tdsl", "units.yaml", "--format", "json", "-o", "units.yaml"],
                  ["evaluate", "p.tdsl", "units.yaml", "--ledger", "p.tdsl"],
-                 ["report", "p.tdsl", "units.yaml", "-o", "p.tdsl"]):
+                 ["report", "p.tdsl", "units.yaml", "-o", "p.tdsl"],
+                 ["evaluate", "p.tdsl", "units.yaml", "--carry-in", "last.yaml", "--ledger", "last.yaml"],
+                 ["evaluate", "p.tdsl", "units.yaml", "--carry-in", "last.yaml", "--record", "./last.yaml"]):
+        (w / "last.yaml").write_text("year: 2002\ncarry_over: []\n", encoding="utf-8")
         assert main(argv) == 2, argv
+        assert (w / "last.yaml").read_text(encoding="utf-8") == "year: 2002\ncarry_over: []\n"
     assert (w / "units.yaml").read_text(encoding="utf-8") == UNITS
     assert (w / "p.tdsl").read_text(encoding="utf-8") == POLICY
     assert "is an input" in capsys.readouterr().err
