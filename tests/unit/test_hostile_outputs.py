@@ -283,3 +283,22 @@ def test_writing_through_a_symbolic_link_keeps_the_link(tmp_path: Path) -> None:
     link.symlink_to(real)
     write_with(link, lambda handle: handle.write(b"new\n"))
     assert link.is_symlink() and real.read_text(encoding="utf-8") == "new\n"
+
+
+def test_every_output_format_is_byte_reproducible_across_processes(hostile: tuple[Path, Path],
+                                                                   tmp_path: Path) -> None:
+    """Two processes with different hash seeds (set and dict-of-set order) give the same bytes in every format."""
+    policy, data = hostile
+    script = ("import sys\nfrom targetdsl.cli import main\nfor name in sys.argv[3:]:\n"
+              "    command = 'report' if name.endswith('.html') else 'evaluate'\n"
+              "    assert main([command, sys.argv[1], sys.argv[2], '-o', name]) == 0\n")
+    outputs = {}
+    for seed in ("1", "2"):
+        directory = tmp_path / seed
+        directory.mkdir()
+        names = [str(directory / f"r.{ext}") for ext in ("xlsx", "csv", "json", "jsonl", "txt", "html")]
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+        subprocess.run([sys.executable, "-c", script, str(policy), str(data), *names], check=True, env=env,
+                       capture_output=True)
+        outputs[seed] = {Path(name).name: Path(name).read_bytes() for name in names}
+    assert outputs["1"] == outputs["2"]
