@@ -117,7 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--explain", action="store_true",
                           help="with --format json or jsonl: include every explanation")
     evaluate.add_argument("--ledger", metavar="FILE", help="also write the carry-over ledger for next year")
-    evaluate.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    evaluate.add_argument("-o", "--output", metavar="FILE",
+                          help="write to FILE instead of standard output; its extension picks the format")
     evaluate.add_argument("--record", metavar="FILE", help="also write a record that `targetdsl verify` re-checks")
     evaluate.set_defaults(run=run_evaluate)
 
