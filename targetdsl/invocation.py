@@ -56,7 +56,7 @@ def refuse_empty(args: argparse.Namespace) -> None:
     for name, value in vars(args).items():
         if value == "" or (isinstance(value, list) and "" in value):
             if name in positional:
-                raise UsageError(f"{name.upper()}: empty; give a path")
+                raise UsageError(f"{name.upper()}: empty; give {'a unit id' if name == 'unit' else 'a path'}")
             option = {"output": "-o", "unit_class": "--class"}.get(name, f"--{name.replace('_', '-')}")
             raise UsageError(f"{option}: empty; give a value or leave the option out")
 
