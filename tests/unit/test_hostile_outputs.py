@@ -229,7 +229,7 @@ def test_diagnostics_show_control_characters_as_escapes(tmp_path: Path, capsys: 
     assert not RAW.search(captured.err.replace("\n", ""))
 
 
-def test_explain_and_diff_output_escape_names(hostile: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_explain_output_escapes_names(hostile: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
     assert run("explain", *hostile, "E1") == 0
     out = capsys.readouterr().out
     assert "\\x1b[1A" in out and not RAW.search(out.replace("\n", ""))
