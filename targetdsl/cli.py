@@ -1,21 +1,34 @@
 """The `targetdsl` command line.
 
-Exit codes: 0 success, 1 the policy (or data) has errors, 2 usage errors
-(bad arguments, unreadable paths). Output is deterministic: files are
-processed in the order given and diagnostics sorted by position.
+Exit codes, the same for every command: 0 success; 1 the inputs have errors
+(or `diff` found differences, a test failed, a file is not formatted); 2 usage
+(bad arguments, unreadable inputs, an output path that cannot be written);
+3 an internal error, which is a bug (or out of memory); 130 interrupted
+(Ctrl-C), 143 terminated (SIGTERM). Results alone
+go to standard output (the diagnostics of `check`, the failures of `test` and
+the differences of `diff` are results), every other error and warning to
+standard error. Output
+paths are checked before any work, files are written whole or not at all,
+and nothing from a name or id reaches the terminal or a spreadsheet
+unescaped (`outputs`). Output is deterministic: files are processed in the
+order given and diagnostics sorted by position.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import difflib
+import io
 import json
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from targetdsl import __version__, tester
 from targetdsl.api import Report, check_path, diff_policies, impact, load_policy, verify_record
@@ -24,14 +37,48 @@ from targetdsl.diagnostics import PolicyError
 from targetdsl.explain import render_json, render_text
 from targetdsl.formatter import FormatError, format_policy
 from targetdsl.interpreter import EvaluationError
+from targetdsl.invocation import (
+    UsageError,
+    output_format,
+    refuse_empty,
+    refuse_misplaced,
+    refuse_suffix,
+    refuse_unwritable,
+)
+from targetdsl.outputs import csv_cell, json_visible, visible, visible_inline, workbook_bytes, write_text, write_with
 from targetdsl.record import make_record
 from targetdsl.results import Assessment, to_json, unit_json
 from targetdsl.stream import STREAMED, unstreamable
-from targetdsl.tables import csv_header, csv_row, render_assessment, render_csv, write_xlsx
+from targetdsl.tables import csv_header, csv_row, render_assessment, render_csv, results_workbook
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_BUG = 3
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+# What the one contract means for each command, shown at the end of its --help.
+EXITS = {
+    "check": "a file has errors",
+    "evaluate": "the policy, the data or the ledger has errors (all are listed; nothing is written)",
+    "diff": "the policies differ, or one has errors",
+    "verify": "the record does not reproduce, or is not a record",
+    "test": "a test fails or a policy has errors",
+    "periods": "the policy or a period's data has errors",
+    "report": "the policy, the data or the ledger has errors (nothing is written)",
+    "template": "the policy has errors (nothing is written)",
+    "lsp": "never (the server runs until the editor closes it)",
+    "fmt": "a file is not formatted (with --check or --diff) or cannot be parsed",
+    "explain": "the policy, the data or the ledger has errors",
+}
+
+
+def _exits(command: str) -> str:
+    return (f"exit status: 0 success; 1 {EXITS[command]}; 2 usage error (bad arguments, unreadable input, "
+            "an output path that cannot be written); 3 internal error (a bug: please report it); 130 interrupted "
+            "(143 terminated). "
+            "Results go to standard output, errors and warnings to standard error.")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,9 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser(
         "check",
+        epilog=_exits("check"),
         help="check policy files and report every problem",
         description="Parse, resolve `extends` and check each policy file. "
-        "Exit 0 when clean (warnings allowed), 1 when any file has errors.",
+        "Exit 0 when clean (warnings allowed), 1 when any file has errors. The diagnostics are this command's "
+        "result: they go to standard output.",
     )
     check.add_argument("files", nargs="+", metavar="FILE", help="policy files (.tdsl)")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
@@ -55,24 +104,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser(
         "evaluate",
+        epilog=_exits("evaluate"),
         help="evaluate a policy against unit data",
         description="Score every unit: each class ranked with its category subtotals, bonus, veto and grade, "
         "then the completion table. Exit 1 when the policy or the data has errors (all are listed).",
     )
     _evaluation_arguments(evaluate)
-    evaluate.add_argument("--format", choices=("table", "json", "jsonl", "csv", "xlsx"), default="table",
-                          help="output format (default: table; xlsx needs -o; jsonl is one unit's results per "
-                          "line). csv and jsonl from .jsonl or .csv data are streamed: any number of units, in "
-                          "bounded memory")
+    evaluate.add_argument("--format", choices=("table", "json", "jsonl", "csv", "xlsx"),
+                          help="output format (default: from the extension of -o, else table; xlsx needs -o; jsonl "
+                          "is one unit's results per line). csv and jsonl from .jsonl or .csv data are streamed: any "
+                          "number of units, in bounded memory")
     evaluate.add_argument("--explain", action="store_true",
                           help="with --format json or jsonl: include every explanation")
     evaluate.add_argument("--ledger", metavar="FILE", help="also write the carry-over ledger for next year")
-    evaluate.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    evaluate.add_argument("-o", "--output", metavar="FILE",
+                          help="write to FILE instead of standard output; its extension picks the format")
     evaluate.add_argument("--record", metavar="FILE", help="also write a record that `targetdsl verify` re-checks")
     evaluate.set_defaults(run=run_evaluate)
 
     diff = commands.add_parser(
         "diff",
+        epilog=_exits("diff"),
         help="semantic difference between two policies, and its impact on units",
         description="Compare the effective policies (after `extends`) in the domain's terms; layout, comments "
         "and declaration order are not changes. With --data, evaluate both on the same units and report "
@@ -88,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser(
         "verify",
+        epilog=_exits("verify"),
         help="re-run a result record and confirm it byte for byte",
         description="Check the recorded policy and data files against their SHA-256, evaluate again, and "
         "compare the result. Exit 0 when verified, 1 when anything differs (each difference is listed).",
@@ -97,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     test = commands.add_parser(
         "test",
+        epilog=_exits("test"),
         help="run the tests written beside policies (*.test.yaml)",
         description="Run every *.test.yaml under the given paths (default: the current directory). A failure "
         "shows expected against actual and the explanation of the actual value. Exit 1 when any test fails.",
@@ -109,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     periods = commands.add_parser(
         "periods",
+        epilog=_exits("periods"),
         help="combine period results into the annual score by the policy's period weights",
         description="Evaluate each weighted period on its own data (targets pro-rated) and rank units on "
         "the weighted sum of their period totals.",
@@ -120,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser(
         "report",
+        epilog=_exits("report"),
         help="a self-contained HTML report with charts",
         description="Evaluate and write one static HTML page: summary figures, each class ranked with a chart "
         "of category subtotals, grade distribution, vetoes and causes, the completion table and every unit's "
@@ -131,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     template = commands.add_parser(
         "template",
+        epilog=_exits("template"),
         help="generate an Excel data-entry workbook from a policy",
         description="One sheet per unit class, a row per unit, a column per declared input with its display "
         "name, type and allowed range (Excel data validation), locked header rows and an instructions sheet. "
@@ -139,12 +196,13 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
     template.add_argument("-o", "--output", metavar="FILE.xlsx", required=True, help="the workbook to write")
     template.add_argument("--class", dest="unit_class", metavar="C", help="only this unit class")
-    template.add_argument("--rows", type=int, default=100, help="rows per sheet (default 100)")
-    template.add_argument("--items", type=int, default=10, help="item slots per item list (default 10)")
+    template.add_argument("--rows", type=int, default=100, help="rows per sheet, 1 to 5,000 (default 100)")
+    template.add_argument("--items", type=int, default=10, help="item slots per item list, 1 to 200 (default 10)")
     template.set_defaults(run=run_template)
 
     lsp = commands.add_parser(
         "lsp",
+        epilog=_exits("lsp"),
         help="run the language server over stdio (for editors)",
         description="A Language Server Protocol server over standard input and output: diagnostics, hover, "
         "go to definition, completion, formatting and an outline. See docs/editors.md.",
@@ -153,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     fmt = commands.add_parser(
         "fmt",
+        epilog=_exits("fmt"),
         help="rewrite policy files in the canonical layout",
         description="Rewrite each file in the canonical layout, keeping every comment. The result is re-parsed "
         "and compared before anything is written. With --check or --diff nothing is written; exit 1 when a "
@@ -165,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = commands.add_parser(
         "explain",
+        epilog=_exits("explain"),
         help="trace one unit's result back to rules and inputs",
         description="Every number of one unit's result with the rule (file:line) that produced it, the inputs "
         "used, intermediate values, caps, the veto that fired and why the grade is what it is.",
@@ -187,8 +247,33 @@ def _evaluation_arguments(command: argparse.ArgumentParser) -> None:
 def _missing_files(paths: Sequence[str]) -> int:
     missing = [p for p in paths if not os.path.isfile(p)]
     for path in missing:
-        sys.stderr.write(f"targetdsl: error: {path}: no such file\n")
+        _error(f"{path}: " + ("is a directory" if os.path.isdir(path) else
+                              "not a regular file" if os.path.exists(path) else "no such file"))
     return EXIT_USAGE if missing else EXIT_OK
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"targetdsl: error: {visible_inline(message)}\n")
+
+
+def _report(problem: PolicyError | DataError | EvaluationError) -> None:
+    """A policy's or the data's errors, rendered, on standard error. Each data or evaluation problem is one
+    line, escaped on its own: a unit id holding a newline cannot add an error line of its own."""
+    if isinstance(problem, DataError) and problem.problems:
+        sys.stderr.write("".join(visible_inline(DataError([p]).render()) + "\n" for p in problem.problems))
+    elif isinstance(problem, EvaluationError) and problem.problems:
+        sys.stderr.write("".join(visible_inline(EvaluationError([p]).render()) + "\n" for p in problem.problems))
+    else:
+        sys.stderr.write(visible(problem.render()) + "\n")
+
+
+def _emit(text: str) -> None:
+    """Text results (tables, explanations, diffs) on standard output, with nothing a terminal acts on."""
+    sys.stdout.write(visible(text))
+
+
+def _json(document: Any, *, indent: int | None = 2) -> str:
+    return json_visible(json.dumps(document, ensure_ascii=False, indent=indent)) + "\n"
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -206,11 +291,11 @@ def run_check(args: argparse.Namespace) -> int:
             "errors": errors,
             "warnings": warnings,
         }
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(_json(document))
     else:
         for _, report in reports:
             if report.diagnostics:
-                sys.stdout.write(report.render() + "\n\n")
+                _emit(report.render() + "\n\n")
         noun = "file" if len(reports) == 1 else "files"
         sys.stdout.write(
             f"checked {len(reports)} {noun}: {errors} error{'s' * (errors != 1)}, "
@@ -219,9 +304,14 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_FAILED if errors else EXIT_OK
 
 
+def _data_paths(args: argparse.Namespace) -> list[str]:
+    """DATA and, when given, the carry-over ledger: the files an evaluation reads besides the policy."""
+    return [args.data] + ([args.carry_in] if args.carry_in else [])
+
+
 def _assess(args: argparse.Namespace, *, explain: bool = True) -> Assessment | int:
-    inputs = [args.policy, args.data] + ([args.carry_in] if args.carry_in else [])
-    if _missing_files(inputs):
+    refuse_misplaced([args.policy], _data_paths(args))
+    if _missing_files([args.policy, *_data_paths(args)]):
         return EXIT_USAGE
     try:
         policy = load_policy(args.policy)
@@ -232,10 +322,8 @@ def _assess(args: argparse.Namespace, *, explain: bool = True) -> Assessment | i
         finally:
             if bar is not None:
                 bar.close()
-    except PolicyError as exc:
-        sys.stdout.write(exc.render() + "\n")
-    except (DataError, EvaluationError) as exc:
-        sys.stdout.write(exc.render() + "\n")
+    except (PolicyError, DataError, EvaluationError) as exc:
+        _report(exc)
     return EXIT_FAILED
 
 
@@ -266,43 +354,48 @@ class ProgressBar:
 
 
 def _write(text: str, output: str | None) -> None:
+    """Already escaped text to standard output, or written whole to `output`."""
     if output is None:
         sys.stdout.write(text)
     else:
-        with open(output, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        write_text(output, text)
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
+    refuse_misplaced([args.policy], _data_paths(args))
+    args.format = output_format(args.format, args.output)
+    refuse_unwritable([("-o", args.output), ("--ledger", args.ledger), ("--record", args.record)],
+                      [args.policy, *_data_paths(args)])
     streamed = _evaluate_streamed(args)
     if streamed is not None:
         return streamed
     assessment = _assess(args, explain=args.format in ("json", "jsonl") and args.explain)
     if isinstance(assessment, int):
         return assessment
+    # everything is rendered before the first file is written: a failure leaves no file behind
+    result: str | bytes
     if args.format == "xlsx":
-        if not args.output:
-            sys.stderr.write("targetdsl: error: --format xlsx writes a workbook; name it with -o FILE.xlsx\n")
-            return EXIT_USAGE
-        write_xlsx(assessment, args.output)
-        text = None
+        result = workbook_bytes(results_workbook(assessment))
     elif args.format == "json":
-        text = json.dumps(assessment.to_json(explanations=args.explain), ensure_ascii=False, indent=2) + "\n"
+        result = _json(assessment.to_json(explanations=args.explain))
     elif args.format == "jsonl":
-        text = "".join(json.dumps(unit_json(unit, explanations=args.explain), ensure_ascii=False) + "\n"
-                       for unit in assessment.units)
+        result = "".join(_json(unit_json(unit, explanations=args.explain), indent=None) for unit in assessment.units)
     elif args.format == "csv":
-        text = render_csv(assessment)
+        result = visible(render_csv(assessment))
     else:
-        text = render_assessment(assessment)
-    if text is not None:
-        _write(text, args.output)
-    if args.ledger:
-        _write(json.dumps(assessment.ledger_json(), ensure_ascii=False, indent=2) + "\n", args.ledger)
+        result = visible(render_assessment(assessment))
+    ledger = _json(assessment.ledger_json()) if args.ledger else None
+    record = None
     if args.record:
-        record = make_record(record_path=Path(args.record), policy_path=args.policy, data_path=args.data,
-                             carry_in=args.carry_in, period=args.period, result=assessment.to_json())
-        _write(json.dumps(record, ensure_ascii=False, indent=1) + "\n", args.record)
+        record = _json(make_record(record_path=Path(args.record), policy_path=args.policy, data_path=args.data,
+                                   carry_in=args.carry_in, period=args.period, result=assessment.to_json()), indent=1)
+    if isinstance(result, bytes):
+        write_with(args.output, lambda handle: handle.write(result))
+    else:
+        _write(result, args.output)
+    for text, path in ((ledger, args.ledger), (record, args.record)):
+        if text is not None:
+            _write(text, path)
     return EXIT_OK
 
 
@@ -322,59 +415,75 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
         bar = ProgressBar(sys.stderr, noun="unit passes") if sys.stderr.isatty() else None
         try:
             with policy.stream(args.data, period=args.period, carried_in=args.carry_in, progress=bar) as results:
-                output = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout  # noqa: SIM115
-                try:
+
+                def emit(output: Any) -> None:
                     if args.format == "csv":
                         categories = list(dict.fromkeys(c.name for name, spec in policy.schema.classes.items()
                                                         if results.standings[name] for c in spec.categories))
                         writer = csv.writer(output, lineterminator="\n")
-                        writer.writerow(csv_header(categories))
+                        writer.writerow(csv_cell(c) for c in csv_header(categories))
                         for unit in results:
                             writer.writerow(csv_row(unit, categories))
                     else:
                         for unit in results:
-                            output.write(json.dumps(unit_json(unit), ensure_ascii=False) + "\n")
-                finally:
-                    if output is not sys.stdout:
-                        output.close()
+                            output.write(_json(unit_json(unit), indent=None))
+
+                if args.output is None:
+                    emit(_VisibleText(sys.stdout))
+                else:
+                    write_with(args.output, lambda raw: _as_text(raw, emit))
                 if args.ledger:
                     ledger = {"year": policy.schema.year, "carry_over": [to_json(entry) for entry in results.ledger]}
-                    _write(json.dumps(ledger, ensure_ascii=False, indent=2) + "\n", args.ledger)
+                    _write(_json(ledger), args.ledger)
         finally:
             if bar is not None:
                 bar.close()
-    except PolicyError as exc:
-        sys.stdout.write(exc.render() + "\n")
-        return EXIT_FAILED
-    except (DataError, EvaluationError) as exc:
-        sys.stdout.write(exc.render() + "\n")
+    except (PolicyError, DataError, EvaluationError) as exc:
+        _report(exc)
         return EXIT_FAILED
     return EXIT_OK
 
 
+class _VisibleText:
+    """A text stream that escapes whatever it is given (csv.writer and the jsonl lines write to it)."""
+
+    def __init__(self, stream: IO[str]):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(visible(text))
+
+
+def _as_text(raw: IO[bytes], emit: Callable[[Any], None]) -> None:
+    text = io.TextIOWrapper(raw, encoding="utf-8", errors="backslashreplace", newline="")
+    try:
+        emit(_VisibleText(text))
+        text.flush()
+    finally:
+        text.detach()
+
+
 def run_diff(args: argparse.Namespace) -> int:
     inputs = [args.old, args.new] + [p for p in (args.data, args.carry_in) if p]
+    refuse_misplaced([args.old, args.new], [p for p in (args.data, args.carry_in) if p])
     if _missing_files(inputs):
         return EXIT_USAGE
     try:
         old, new = load_policy(args.old), load_policy(args.new)
         difference = diff_policies(old, new)
         effect = impact(old, new, args.data, period=args.period, carried_in=args.carry_in) if args.data else None
-    except PolicyError as exc:
-        sys.stdout.write(exc.render() + "\n")
-        return EXIT_USAGE
-    except (DataError, EvaluationError) as exc:
-        sys.stdout.write(exc.render() + "\n")
-        return EXIT_USAGE
+    except (PolicyError, DataError, EvaluationError) as exc:
+        _report(exc)
+        return EXIT_FAILED
     if args.format == "json":
         document = difference.to_json()
         if effect is not None:
             document["impact"] = effect.to_json()
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(_json(document))
     else:
-        sys.stdout.write(difference.render())
+        _emit(difference.render())
         if effect is not None:
-            sys.stdout.write("\n" + effect.render())
+            _emit("\n" + effect.render())
     return EXIT_OK if difference.equivalent else EXIT_FAILED
 
 
@@ -384,28 +493,28 @@ def run_verify(args: argparse.Namespace) -> int:
     try:
         outcome = verify_record(args.record)
     except ValueError as exc:
-        sys.stderr.write(f"targetdsl: error: {exc}\n")
-        return EXIT_USAGE
-    sys.stdout.write("\n".join(outcome) + "\n" if outcome else f"verified: {args.record} reproduces byte for byte\n")
+        _error(str(exc))
+        return EXIT_FAILED
+    _emit("\n".join(outcome) + "\n" if outcome else f"verified: {args.record} reproduces byte for byte\n")
     return EXIT_FAILED if outcome else EXIT_OK
 
 
 def run_test(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not os.path.exists(p)]
     for path in missing:
-        sys.stderr.write(f"targetdsl: error: {path}: no such file or directory\n")
+        _error(f"{path}: no such file or directory")
     if missing:
         return EXIT_USAGE
     if not tester.discover(args.paths):
-        sys.stderr.write("targetdsl: error: no *.test.yaml files found\n")
+        _error("no *.test.yaml files found")
         return EXIT_USAGE
     outcome = tester.run(args.paths, coverage=args.coverage)
     if args.format == "json":
-        sys.stdout.write(json.dumps(tester.render_json(outcome), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(_json(tester.render_json(outcome)))
     elif args.format == "junit":
-        sys.stdout.write(tester.render_junit(outcome))
+        _emit(tester.render_junit(outcome))
     else:
-        sys.stdout.write(tester.render_text(outcome))
+        _emit(tester.render_text(outcome))
     return EXIT_FAILED if outcome.failed else EXIT_OK
 
 
@@ -413,51 +522,64 @@ def run_periods(args: argparse.Namespace) -> int:
     pairs = [item.partition("=") for item in args.data]
     bad = [item for item, (_, sep, path) in zip(args.data, pairs, strict=True) if not sep or not path]
     if bad:
-        sys.stderr.write(f"targetdsl: error: write each period as PERIOD=DATA, not {bad[0]}\n")
+        _error(f"write each period as PERIOD=DATA, not {bad[0]}")
         return EXIT_USAGE
+    refuse_misplaced([args.policy], [path for _, _, path in pairs])
     if _missing_files([args.policy] + [path for _, _, path in pairs]):
         return EXIT_USAGE
     try:
         combined = load_policy(args.policy).evaluate_periods({name: path for name, _, path in pairs})
-    except PolicyError as exc:
-        sys.stdout.write(exc.render() + "\n")
-        return EXIT_FAILED
-    except (DataError, EvaluationError) as exc:
-        sys.stdout.write(exc.render() + "\n")
+    except (PolicyError, DataError, EvaluationError) as exc:
+        _report(exc)
         return EXIT_FAILED
     if args.format == "json":
-        sys.stdout.write(json.dumps(combined.to_json(), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(_json(combined.to_json()))
     else:
-        sys.stdout.write(combined.render())
+        _emit(combined.render())
     return EXIT_OK
 
 
 def run_report(args: argparse.Namespace) -> int:
     from targetdsl.htmlreport import render
 
+    refuse_misplaced([args.policy], _data_paths(args))
+    refuse_suffix("-o", args.output, (".html", ".htm"), "the report")
+    refuse_unwritable([("-o", args.output)], [args.policy, *_data_paths(args)])
     assessment = _assess(args)
     if isinstance(assessment, int):
         return assessment
-    _write(render(assessment), args.output)
-    sys.stdout.write(f"wrote {args.output}\n")
+    _write(visible(render(assessment)), args.output)
+    sys.stderr.write(f"wrote {visible(args.output)}\n")
     return EXIT_OK
 
 
 def run_template(args: argparse.Namespace) -> int:
     from targetdsl.template import write
 
+    refuse_misplaced([args.policy])
     if _missing_files([args.policy]):
+        return EXIT_USAGE
+    refuse_suffix("-o", args.output, (".xlsx",), "the workbook")
+    refuse_unwritable([("-o", args.output)], [args.policy])
+    if not 1 <= args.rows <= MAX_TEMPLATE_ROWS or not 1 <= args.items <= MAX_TEMPLATE_ITEMS:
+        _error(f"--rows is 1 to {MAX_TEMPLATE_ROWS:,} and --items 1 to {MAX_TEMPLATE_ITEMS}")
         return EXIT_USAGE
     try:
         write(load_policy(args.policy), args.output, only=args.unit_class, rows=args.rows, items=args.items)
     except PolicyError as exc:
-        sys.stdout.write(exc.render() + "\n")
+        _report(exc)
         return EXIT_FAILED
     except ValueError as exc:
-        sys.stderr.write(f"targetdsl: error: {exc}\n")
+        _error(str(exc))
         return EXIT_USAGE
-    sys.stdout.write(f"wrote {args.output}\n")
+    sys.stderr.write(f"wrote {visible(args.output)}\n")
     return EXIT_OK
+
+
+# A template sheet has a row per unit and a column per item slot: more is never an office's intent,
+# and Excel stops at 1,048,576 rows and 16,384 columns.
+MAX_TEMPLATE_ROWS = 5_000
+MAX_TEMPLATE_ITEMS = 200
 
 
 def run_lsp(args: argparse.Namespace) -> int:
@@ -475,18 +597,20 @@ def run_explain(args: argparse.Namespace) -> int:
         unit = assessment.unit(args.unit)
     except KeyError:
         known = ", ".join(u.id for u in assessment.units[:10])
-        sys.stderr.write(f"targetdsl: error: no unit `{args.unit}` in {args.data} (units: {known}, …)\n")
+        _error(f"no unit `{args.unit}` in {args.data} (units: {known}, …)")
         return EXIT_USAGE
     if args.format == "json":
-        sys.stdout.write(json.dumps(render_json(unit), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(_json(render_json(unit)))
     else:
-        sys.stdout.write(render_text(unit, len(assessment.in_class(unit.unit_class))))
+        _emit(render_text(unit, len(assessment.in_class(unit.unit_class))))
     return EXIT_OK
 
 
 def run_fmt(args: argparse.Namespace) -> int:
     if _missing_files(args.files):
         return EXIT_USAGE
+    if not (args.check or args.diff):  # found before any file is rewritten, not after half of them
+        refuse_unwritable([("fmt", path) for path in dict.fromkeys(args.files)], [])
     unformatted = failed = 0
     for path in args.files:
         try:
@@ -494,42 +618,108 @@ def run_fmt(args: argparse.Namespace) -> int:
                 original = handle.read()
             formatted = format_policy(original, name=path)
         except UnicodeDecodeError:
-            sys.stdout.write(f"{path}: error: not UTF-8 text\n")
+            sys.stderr.write(f"{visible(path)}: error: not UTF-8 text\n")
             failed += 1
             continue
         except PolicyError as exc:
-            sys.stdout.write(exc.render() + "\n")
+            _report(exc)
             failed += 1
             continue
         except FormatError as exc:
-            sys.stdout.write(f"error: {exc}\n")
+            sys.stderr.write(f"error: {visible(str(exc))}\n")
             failed += 1
             continue
         if formatted == original:
             continue
         unformatted += 1
         if args.diff:
-            sys.stdout.writelines(difflib.unified_diff(
+            _emit("".join(difflib.unified_diff(
                 original.splitlines(keepends=True), formatted.splitlines(keepends=True),
-                fromfile=path, tofile=f"{path} (formatted)"))
+                fromfile=path, tofile=f"{path} (formatted)")))
         elif args.check:
-            sys.stdout.write(f"{path}: not formatted\n")
+            _emit(f"{path}: not formatted\n")
         else:
-            with open(path, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(formatted)
-            sys.stdout.write(f"formatted {path}\n")
+            write_text(path, formatted)
+            _emit(f"formatted {path}\n")
     if failed:
         return EXIT_FAILED
     return EXIT_FAILED if unformatted and (args.check or args.diff) else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run one command; every way it can end is one of the documented exit codes."""
+    if argv is None:
+        _tolerant_streams()
+        with contextlib.suppress(ValueError):  # ValueError: not the main thread
+            signal.signal(signal.SIGTERM, _terminate)  # the program's, never the library's
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        refuse_empty(args)
         return int(args.run(args))
+    except UsageError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    except (KeyboardInterrupt, Terminated) as exc:
+        code = EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_TERMINATED
+        sys.stderr.write(f"targetdsl: {'interrupted' if code == EXIT_INTERRUPTED else 'terminated'}\n")
+        if argv is None:
+            # Run as the program: leave at once (partial files were removed on the way here). A normal
+            # exit would free every unit's result one object at a time: seconds for a large file.
+            _leave(code)
+        return code
+    except MemoryError:
+        _error("out of memory; for many units give .jsonl or .csv data with --format csv or jsonl, which "
+               "evaluate in bounded memory")
+        return EXIT_BUG
     except BrokenPipeError:
+        # the reader went away (`| head`): nothing more to say, and nothing to flush at exit either
+        _silence_stdout()
         return EXIT_OK
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(f"{where}{exc.strerror or exc}")
+        return EXIT_USAGE
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, and a code that says "bug"
+        _error(f"internal error: {type(exc).__name__}: {exc}")
+        sys.stderr.write("this is a bug in targetdsl, not in your files: please report it with the command "
+                         "you ran (set TARGETDSL_TRACEBACK=1 to see where it happened)\n")
+        if os.environ.get("TARGETDSL_TRACEBACK"):
+            traceback.print_exc()
+        return EXIT_BUG
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program was, so that partial files are removed on the way out."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _tolerant_streams() -> None:
+    """A terminal that cannot show a character (a Latin-1 or GBK console) gets an escape for it, not a
+    crash half way through the results."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _leave(code: int) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
 
 
 if __name__ == "__main__":

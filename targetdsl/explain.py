@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from targetdsl.numeric import text
+from targetdsl.outputs import visible_inline
 from targetdsl.results import Step, UnitResult, to_json
 
 
@@ -27,7 +28,8 @@ def render_text(unit: UnitResult, class_size: int) -> str:
     lines.append("")
     for step in unit.explanation:
         lines.extend(render_step(step, 0))
-    return "\n".join(lines) + "\n"
+    # each line escaped on its own: a name or an item holding a newline cannot add a line of its own
+    return "\n".join(visible_inline(line) for line in lines) + "\n"
 
 
 def render_step(step: Step, depth: int) -> list[str]:

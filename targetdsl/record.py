@@ -31,7 +31,9 @@ RECORD_VERSION = 1
 
 
 def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate in a name (JSON data may spell one) is hashed, not a crash;
+    # for every other text this is plain UTF-8
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:

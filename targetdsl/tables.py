@@ -1,7 +1,9 @@
-"""Assessment results as text tables (aligned by terminal display width) and CSV.
+"""Assessment results as text tables (aligned by terminal display width), CSV and a workbook.
 
 Chinese names take two terminal columns per character; columns are padded
-by display width so tables line up in a terminal. This module only
+by display width so tables line up in a terminal. Names and ids come from
+the data: the table shows their control characters as visible escapes, and
+CSV and workbook cells never start a formula (`outputs`). This module only
 formats: it computes nothing the Assessment does not already hold.
 """
 
@@ -14,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from targetdsl.numeric import HUNDRED, quantize, text
+from targetdsl.outputs import csv_cell, save_workbook, sheet_text, text_only, visible_inline
 from targetdsl.results import Assessment, UnitResult
 from targetdsl.source import display_width
 
@@ -34,6 +37,8 @@ def pad(cell: str, width: int, right: bool) -> str:
 
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:
+    headers = [visible_inline(h) for h in headers]
+    rows = [[visible_inline(c) for c in row] for row in rows]
     widths = [display_width(h) for h in headers]
     for row in rows:
         for index, cell in enumerate(row):
@@ -72,12 +77,13 @@ def completion_table(assessment: Assessment) -> str:
 
 
 def render_assessment(assessment: Assessment) -> str:
-    parts = [assessment.title + (f" — period {assessment.period}" if assessment.period else "")]
+    parts = [visible_inline(assessment.title)
+             + (f" — period {visible_inline(assessment.period)}" if assessment.period else "")]
     for unit_class in assessment.classes:
         units = assessment.in_class(unit_class)
         if not units:
             continue
-        parts.append(f"\n{unit_class} ({len(units)} units)\n" + class_table(assessment, unit_class))
+        parts.append(f"\n{visible_inline(unit_class)} ({len(units)} units)\n" + class_table(assessment, unit_class))
     parts.append("\ncompletion\n" + completion_table(assessment))
     if assessment.ledger:
         rows = [[c.unit, c.bonus, c.level, c.name or "", c.date.isoformat() if c.date else ""]
@@ -96,7 +102,7 @@ def render_csv(assessment: Assessment) -> str:
                 categories.append(category.name)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(csv_header(categories))
+    writer.writerow([csv_cell(c) for c in csv_header(categories)])
     for unit in assessment.units:
         writer.writerow(csv_row(unit, categories))
     return out.getvalue()
@@ -108,17 +114,24 @@ def csv_header(categories: Sequence[str]) -> list[str]:
 
 
 def csv_row(unit: UnitResult, categories: Sequence[str]) -> list[Any]:
+    """The numbers as they are (a negative total stays a number); every name through `csv_cell`."""
     subtotals = [text(s) if (s := unit.subtotal(c)) is not None else "" for c in categories]
     return [
-        unit.unit_class, unit.rank, unit.id, unit.name, text(unit.total), text(unit.raw_total), *subtotals,
-        text(unit.bonus), text(unit.deductions), ";".join(v.name for v in unit.vetoes), unit.grade or "",
+        csv_cell(unit.unit_class), unit.rank, csv_cell(unit.id), csv_cell(unit.name), text(unit.total),
+        text(unit.raw_total), *subtotals, text(unit.bonus), text(unit.deductions),
+        csv_cell(";".join(v.name for v in unit.vetoes)), csv_cell(unit.grade or ""),
         "yes" if unit.eligible else "no", "" if unit.money is None else text(unit.money), unit.items,
         unit.completed_items,
     ]
 
 
 def write_xlsx(assessment: Assessment, path: str) -> None:
-    """A printable results workbook: a ranked sheet per class, the completion table, and a
+    """Write `results_workbook`, byte-reproducibly and whole."""
+    save_workbook(results_workbook(assessment), path)
+
+
+def results_workbook(assessment: Assessment) -> Any:
+    """A printable results workbook (openpyxl): a ranked sheet per class, the completion table, and a
     breakdown sheet with every indicator of every unit. A4 landscape, header rows repeated
     on every page, two-decimal numbers, columns wide enough for Chinese names."""
     import openpyxl
@@ -130,7 +143,8 @@ def write_xlsx(assessment: Assessment, path: str) -> None:
 
     def finish(sheet: Any, rows: list[list[Any]], decimals: set[int]) -> None:
         for row in rows:
-            sheet.append(row)
+            sheet.append([sheet_text(v) if isinstance(v, str) else v for v in row])
+        text_only(sheet)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
@@ -176,4 +190,5 @@ def write_xlsx(assessment: Assessment, path: str) -> None:
                               measure.earned if measure.applicable else None,
                               measure.points if measure.applicable else None, measure.completed, measure.counted])
     finish(book.create_sheet("明细 breakdown"), breakdown, {6, 7})
-    book.save(path)
+    return book
+

@@ -18,6 +18,7 @@ import attrs
 
 from targetdsl import nodes as n
 from targetdsl.api import Policy
+from targetdsl.outputs import save_workbook, sheet_text, text_only
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec
 from targetdsl.tabular import LABEL_ROW_MARK
 
@@ -135,8 +136,8 @@ def write(policy: Policy, path: str | os.PathLike[str], *, only: str | None = No
         sheet = book.create_sheet(unit_class.name[:31])
         cols = columns(policy, unit_class, items=items, awards=awards)
         letters = {c.path: get_column_letter(i) for i, c in enumerate(cols, start=1)}
-        sheet.append([c.path for c in cols])
-        sheet.append([c.label for c in cols])
+        sheet.append([sheet_text(c.path) for c in cols])
+        sheet.append([sheet_text(c.label) for c in cols])
         for index, column in enumerate(cols, start=1):
             letter = get_column_letter(index)
             sheet.column_dimensions[letter].width = max(12, min(40, len(column.label) * 2 + 2))
@@ -159,7 +160,9 @@ def write(policy: Policy, path: str | os.PathLike[str], *, only: str | None = No
         sheet.protection.sheet = True
         sheet.protection.formatColumns = False
     _instructions(guide, policy, classes)
-    book.save(path)
+    for sheet in book.worksheets:
+        text_only(sheet)
+    save_workbook(book, path)
 
 
 def _validation(column: Column, factory: Any) -> Any:
@@ -199,11 +202,11 @@ def _instructions(sheet: object, policy: Policy, classes: list[ClassSpec]) -> No
     lines += [[""], ["字段 Fields"]]
     for line in lines:
         for text in line:
-            sheet.append([text])  # type: ignore[attr-defined]
+            sheet.append([sheet_text(text)])  # type: ignore[attr-defined]
     for unit_class in classes:
-        sheet.append([f"{unit_class.name}"])  # type: ignore[attr-defined]
+        sheet.append([sheet_text(unit_class.name)])  # type: ignore[attr-defined]
         for column in columns(policy, unit_class, items=1, awards=1):
-            sheet.append([column.path, column.label, column.note])  # type: ignore[attr-defined]
+            sheet.append([sheet_text(column.path), sheet_text(column.label), sheet_text(column.note)])  # type: ignore[attr-defined]
     sheet["A1"].font = Font(bold=True, size=14)  # type: ignore[index]
     sheet.column_dimensions["A"].width = 40  # type: ignore[attr-defined]
     sheet.column_dimensions["B"].width = 40  # type: ignore[attr-defined]

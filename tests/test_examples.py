@@ -136,8 +136,8 @@ def test_data_errors_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     data = tmp_path / "units.yaml"
     data.write_text("units:\n  - {id: X, class: 乡镇}\n", encoding="utf-8")
     assert main(["evaluate", str(P2002), str(data)]) == 1
-    out = capsys.readouterr().out
-    assert "units.yaml: unit X: class: unknown class `乡镇`" in out
+    captured = capsys.readouterr()
+    assert "units.yaml: unit X: class: unknown class `乡镇`" in captured.err and captured.out == ""
 
 
 def test_evaluate_xlsx_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
