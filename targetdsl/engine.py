@@ -24,7 +24,7 @@ from targetdsl.interpreter import EvaluationError, EvaluationProblem, Failure, F
 from targetdsl.kernel import WIDTH, Bail, Cells, Kernel
 from targetdsl.kernel import build as build_kernel
 from targetdsl.measures import MeasureScorer
-from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, quantize, show, text, whole
+from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, plausible, quantize, show, text, whole
 from targetdsl.results import (
     Assessment,
     BonusResult,
@@ -253,6 +253,9 @@ class Engine:
                 steps.append(Step(f"deduction {rule.label or rule.name}", text(amount),
                                   self.schema.where(rule.span)))
         total = self.rounded(CONTEXT.subtract(CONTEXT.add(raw, bonus), deductions), "total")
+        if not plausible(total):  # coefficients multiply: each plausible, the product may not be
+            self.fail(unit, "total", Failure(f"the total {show(total)} is outside the range of plausible values "
+                                             "(below 10¹⁶ in size)", spec.span))
         if self.explain:
             steps.append(Step("total", text(total), None,
                               (f"{text(raw)} + bonus {text(bonus)} − deductions {text(deductions)}",)))
@@ -280,8 +283,15 @@ class Engine:
         return Frame(values, rule.lets, parent=self.frames[unit.id], explain=self.explain)
 
     def rule_number(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> Decimal:
+        """A coefficient's or a deduction's value; refused, like every score, when it is not below 10¹⁶ in
+        size (a deduction of 10⁴⁵ would make a total no assessment can have)."""
         value = self.compiled_rule(rule, expr, unit)
-        return value if type(value) is Decimal else number(expr, self.rule_frame(rule, unit))
+        if type(value) is not Decimal:
+            value = number(expr, self.rule_frame(rule, unit))
+        if not plausible(value):
+            raise Failure(f"the value {show(value)} is outside the range of plausible values (below 10¹⁶ in size)",
+                          expr.span)
+        return value
 
     def rule_condition(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> bool:
         value = self.compiled_rule(rule, expr, unit)

@@ -519,3 +519,28 @@ def test_a_tally_is_never_truncated(explain: bool, done: str, total: str, messag
     with pytest.raises(targetdsl.EvaluationError) as caught:
         targetdsl.parse_policy(text).evaluate(units, explain=explain)
     assert [(p.unit, p.message) for p in caught.value.problems] == [("A", message)]
+
+
+RULES = '''policy "p" {{ year 2003 status draft }}
+class c {{ 定量 100 }}
+category 定量 {{ indicator g points 100 {{ input x: number score points }} }}
+{rule}
+'''
+
+
+@pytest.mark.parametrize("explain", [True, False])
+@pytest.mark.parametrize(("rule", "message"), [
+    ("deduction d {\n    input v: number\n    amount v * v * v\n}", "the value 1E+45 is "),
+    ("coefficient k for c {\n    input v: number\n    factor v * v\n    on total\n}", "the value 1000000000000000000000000000000 is "),
+    ("coefficient k for c {\n    input v: number\n    factor v\n    on total\n}", "the total "),
+])
+def test_a_rule_value_or_total_beyond_plausible_values_is_an_error(explain: bool, rule: str, message: str) -> None:
+    """A deduction `v * v * v` with v = 10¹⁵ gave a total of about −10⁴⁵ with exit 0."""
+    kind, name = rule.split()[:2]
+    units = [{"id": "A", "class": "c", "indicators": {"g": {"x": "1"}},
+              f"{kind}s": {name: {"v": "1000000000000000"}}}]
+    policy = targetdsl.parse_policy(RULES.format(rule=rule))
+    with pytest.raises(targetdsl.EvaluationError) as caught:
+        policy.evaluate(units, explain=explain)
+    (problem,) = caught.value.problems
+    assert problem.unit == "A" and problem.message.startswith(message), problem.message
