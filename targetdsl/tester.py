@@ -22,7 +22,7 @@ import attrs
 
 from targetdsl import cover
 from targetdsl.api import Policy, load_policy
-from targetdsl.data import DataError
+from targetdsl.data import NUMBER_TEXT, DataError
 from targetdsl.diagnostics import PolicyError
 from targetdsl.documents import parse_yaml
 from targetdsl.explain import render_step
@@ -199,10 +199,15 @@ def compare_field(unit: UnitResult, field: str, wanted: Any) -> list[Mismatch]:
 def _number(where: str, wanted: Any, actual: Decimal | None, why: tuple[str, ...]) -> list[Mismatch]:
     if wanted is None:
         return [] if actual is None else [Mismatch(where, "not applicable", text(actual), why)]
+    # Written as the data writes numbers: digits, a point and an exponent; never 8_0 read as 80, a
+    # boolean as 1, or a float's binary approximation.
+    shown = str(wanted).strip()
+    if isinstance(wanted, bool) or isinstance(wanted, float) or not NUMBER_TEXT.fullmatch(shown):
+        return [Mismatch(where, shown, "expected a number in the test, written with digits and a point")]
     try:
-        expected = Decimal(str(wanted))
+        expected = Decimal(shown)
     except InvalidOperation:
-        return [Mismatch(where, str(wanted), "expected a number in the test")]
+        return [Mismatch(where, shown, "expected a number in the test")]
     if actual is None or actual != expected:
         return [Mismatch(where, text(expected), "not applicable" if actual is None else text(actual), why)]
     return []

@@ -95,3 +95,27 @@ def test_cli_formats_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixtur
     suite = ElementTree.fromstring(capsys.readouterr().out)
     assert suite.get("failures") == "1" and len(suite.findall("testcase")) == 2
     assert main(["test", str(tmp_path / "missing")]) == 2
+
+
+@pytest.mark.parametrize("written", ['"9_5"', "true", '"95,0"', '" 0x5F"'])
+def test_an_expected_number_is_read_as_the_data_reads_numbers(tmp_path: Path, written: str) -> None:
+    """`total: "9_5"` was read as 95 (Python's Decimal takes underscores) and the test passed."""
+    write(tmp_path, f"""
+  - name: expected total written oddly
+    units: [{{id: A, class: c, indicators: {{s: {{s: 95}}}}}}]
+    expect: {{units: {{A: {{total: {written}}}}}}}
+""")
+    (result,) = tester.run([tmp_path]).results
+    assert not result.passed
+    (mismatch,) = result.mismatches
+    assert mismatch.field == "A.total" and mismatch.actual.startswith("expected a number in the test")
+
+
+def test_an_expected_number_with_an_exponent_is_a_number(tmp_path: Path) -> None:
+    write(tmp_path, """
+  - name: expected total with an exponent
+    units: [{id: A, class: c, indicators: {s: {s: 95}}}]
+    expect: {units: {A: {total: "9.5e1"}}}
+""")
+    (result,) = tester.run([tmp_path]).results
+    assert result.passed, result.mismatches
