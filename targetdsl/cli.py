@@ -22,10 +22,13 @@ from targetdsl.api import Report, check_path, diff_policies, impact, load_policy
 from targetdsl.data import DataError
 from targetdsl.diagnostics import PolicyError
 from targetdsl.explain import render_json, render_text
+from targetdsl.files import FileReadError, read_limited
 from targetdsl.formatter import FormatError, format_policy
+from targetdsl.inheritance import MAX_FILE_BYTES
 from targetdsl.interpreter import EvaluationError
-from targetdsl.record import make_record
+from targetdsl.record import RecordError, make_record
 from targetdsl.results import Assessment, to_json, unit_json
+from targetdsl.source import decode, first_surrogate, printable
 from targetdsl.stream import STREAMED, unstreamable
 from targetdsl.tables import csv_header, csv_row, render_assessment, render_csv, write_xlsx
 
@@ -50,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("files", nargs="+", metavar="FILE", help="policy files (.tdsl)")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    check.add_argument("--root", metavar="DIR", help="refuse `extends` paths that leave this directory")
+    _root_argument(check)
     check.set_defaults(run=run_check)
 
     evaluate = commands.add_parser(
@@ -84,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--period", help="progress check for the impact report")
     diff.add_argument("--carry-in", metavar="LEDGER", help="carry-over ledger for the impact report")
     diff.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    _root_argument(diff)
     diff.set_defaults(run=run_diff)
 
     verify = commands.add_parser(
@@ -93,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         "compare the result. Exit 0 when verified, 1 when anything differs (each difference is listed).",
     )
     verify.add_argument("record", metavar="RECORD", help="a record written by `evaluate --record`")
+    _root_argument(verify)
     verify.set_defaults(run=run_verify)
 
     test = commands.add_parser(
@@ -105,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--format", choices=("text", "json", "junit"), default="text", help="output format")
     test.add_argument("--coverage", action="store_true",
                       help="report which rules, branches, bands and vetoes the tests exercised, and which not")
+    _root_argument(test)
     test.set_defaults(run=run_test)
 
     periods = commands.add_parser(
@@ -116,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     periods.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
     periods.add_argument("data", nargs="+", metavar="PERIOD=DATA", help="each weighted period's unit data")
     periods.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    _root_argument(periods)
     periods.set_defaults(run=run_periods)
 
     report = commands.add_parser(
@@ -141,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("--class", dest="unit_class", metavar="C", help="only this unit class")
     template.add_argument("--rows", type=int, default=100, help="rows per sheet (default 100)")
     template.add_argument("--items", type=int, default=10, help="item slots per item list (default 10)")
+    _root_argument(template)
     template.set_defaults(run=run_template)
 
     lsp = commands.add_parser(
@@ -149,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="A Language Server Protocol server over standard input and output: diagnostics, hover, "
         "go to definition, completion, formatting and an outline. See docs/editors.md.",
     )
+    lsp.add_argument("--root", metavar="DIR", help="policies may extend files under DIR (default: the editor's "
+                     "workspace folder holding the policy, else the policy's own directory)")
     lsp.set_defaults(run=run_lsp)
 
     fmt = commands.add_parser(
@@ -182,12 +192,19 @@ def _evaluation_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("data", metavar="DATA", help="unit data (.yaml, .yml, .json, .jsonl, .csv or .xlsx)")
     command.add_argument("--period", help="progress check: a policy period, Q1–Q4, H1, H2 or YYYY-MM")
     command.add_argument("--carry-in", metavar="LEDGER", help="last year's carry-over ledger")
+    _root_argument(command)
+
+
+def _root_argument(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--root", metavar="DIR", help="policies may extend files under DIR only (default: the "
+                         "directory of the policy named, with everything below it)")
 
 
 def _missing_files(paths: Sequence[str]) -> int:
     missing = [p for p in paths if not os.path.isfile(p)]
     for path in missing:
-        sys.stderr.write(f"targetdsl: error: {path}: no such file\n")
+        reason = "not a regular file" if os.path.exists(path) else "no such file"
+        sys.stderr.write(f"targetdsl: error: {printable(path)}: {reason}\n")
     return EXIT_USAGE if missing else EXIT_OK
 
 
@@ -224,7 +241,7 @@ def _assess(args: argparse.Namespace, *, explain: bool = True) -> Assessment | i
     if _missing_files(inputs):
         return EXIT_USAGE
     try:
-        policy = load_policy(args.policy)
+        policy = load_policy(args.policy, root=args.root)
         bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
         try:
             return policy.evaluate(args.data, period=args.period, carried_in=args.carry_in, progress=bar,
@@ -316,7 +333,7 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
     if _missing_files(inputs):
         return EXIT_USAGE
     try:
-        policy = load_policy(args.policy)
+        policy = load_policy(args.policy, root=args.root)
         if unstreamable(policy.schema) is not None:
             return None
         bar = ProgressBar(sys.stderr, noun="unit passes") if sys.stderr.isatty() else None
@@ -357,7 +374,7 @@ def run_diff(args: argparse.Namespace) -> int:
     if _missing_files(inputs):
         return EXIT_USAGE
     try:
-        old, new = load_policy(args.old), load_policy(args.new)
+        old, new = load_policy(args.old, root=args.root), load_policy(args.new, root=args.root)
         difference = diff_policies(old, new)
         effect = impact(old, new, args.data, period=args.period, carried_in=args.carry_in) if args.data else None
     except PolicyError as exc:
@@ -382,10 +399,10 @@ def run_verify(args: argparse.Namespace) -> int:
     if _missing_files([args.record]):
         return EXIT_USAGE
     try:
-        outcome = verify_record(args.record)
-    except ValueError as exc:
-        sys.stderr.write(f"targetdsl: error: {exc}\n")
-        return EXIT_USAGE
+        outcome = verify_record(args.record, root=args.root)
+    except RecordError as exc:
+        sys.stderr.write(exc.render() + "\n")
+        return EXIT_FAILED
     sys.stdout.write("\n".join(outcome) + "\n" if outcome else f"verified: {args.record} reproduces byte for byte\n")
     return EXIT_FAILED if outcome else EXIT_OK
 
@@ -399,7 +416,7 @@ def run_test(args: argparse.Namespace) -> int:
     if not tester.discover(args.paths):
         sys.stderr.write("targetdsl: error: no *.test.yaml files found\n")
         return EXIT_USAGE
-    outcome = tester.run(args.paths, coverage=args.coverage)
+    outcome = tester.run(args.paths, coverage=args.coverage, root=args.root)
     if args.format == "json":
         sys.stdout.write(json.dumps(tester.render_json(outcome), ensure_ascii=False, indent=2) + "\n")
     elif args.format == "junit":
@@ -418,7 +435,7 @@ def run_periods(args: argparse.Namespace) -> int:
     if _missing_files([args.policy] + [path for _, _, path in pairs]):
         return EXIT_USAGE
     try:
-        combined = load_policy(args.policy).evaluate_periods({name: path for name, _, path in pairs})
+        combined = load_policy(args.policy, root=args.root).evaluate_periods({name: path for name, _, path in pairs})
     except PolicyError as exc:
         sys.stdout.write(exc.render() + "\n")
         return EXIT_FAILED
@@ -449,7 +466,8 @@ def run_template(args: argparse.Namespace) -> int:
     if _missing_files([args.policy]):
         return EXIT_USAGE
     try:
-        write(load_policy(args.policy), args.output, only=args.unit_class, rows=args.rows, items=args.items)
+        write(load_policy(args.policy, root=args.root), args.output, only=args.unit_class, rows=args.rows,
+              items=args.items)
     except PolicyError as exc:
         sys.stdout.write(exc.render() + "\n")
         return EXIT_FAILED
@@ -463,7 +481,7 @@ def run_template(args: argparse.Namespace) -> int:
 def run_lsp(args: argparse.Namespace) -> int:
     from targetdsl.lsp import main as serve
 
-    serve()
+    serve(root=args.root)
     return EXIT_OK
 
 
@@ -490,9 +508,12 @@ def run_fmt(args: argparse.Namespace) -> int:
     unformatted = failed = 0
     for path in args.files:
         try:
-            with open(path, encoding="utf-8-sig") as handle:
-                original = handle.read()
+            original = decode(read_limited(path, limit=MAX_FILE_BYTES))
             formatted = format_policy(original, name=path)
+        except FileReadError as exc:
+            sys.stdout.write(f"{path}: error: the file {exc.reason}\n")
+            failed += 1
+            continue
         except UnicodeDecodeError:
             sys.stdout.write(f"{path}: error: not UTF-8 text\n")
             failed += 1
@@ -526,10 +547,25 @@ def run_fmt(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    unwritable = _not_text(args)
+    if unwritable is not None:
+        sys.stderr.write(f"targetdsl: error: the argument {printable(unwritable)} is not valid text (a file name "
+                         "that is not UTF-8?); rename the file or give the name in UTF-8\n")
+        return EXIT_USAGE
     try:
         return int(args.run(args))
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _not_text(args: argparse.Namespace) -> str | None:
+    """The first argument that is not valid Unicode text: a name of bytes that are not UTF-8 reaches
+    Python as lone surrogates, which nothing can print or write, so it is refused before any work."""
+    for value in vars(args).values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and first_surrogate(item) is not None:
+                return item
+    return None
 
 
 if __name__ == "__main__":

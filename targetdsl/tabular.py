@@ -43,16 +43,16 @@ def read_csv(path: Path, text: str) -> dict[str, Any]:
     return document(str(path), header, [[cell if cell.strip() != "" else None for cell in row] for row in body])
 
 
-def read_xlsx(path: Path) -> dict[str, Any]:
+def read_xlsx(path: Path, raw: bytes) -> dict[str, Any]:
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - a dependency, present in every install
         raise DataError([DataProblem(str(path), None, None, "reading .xlsx needs openpyxl")]) from None
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise DataError([DataProblem(str(path), None, None, f"not a readable .xlsx workbook ({exc})")]) from None
-    formulas = _formula_cells(path)
+    formulas = _formula_cells(raw)
     units: list[Any] = []
     problems: list[DataProblem] = []
     for sheet in book.worksheets:
@@ -87,12 +87,12 @@ def read_xlsx(path: Path) -> dict[str, Any]:
     return {"units": units}
 
 
-def _formula_cells(path: Path) -> set[tuple[str, int, int]]:
+def _formula_cells(raw: bytes) -> set[tuple[str, int, int]]:
     """(sheet, row, column) of every formula cell, to tell 'empty' from 'never calculated'."""
     import openpyxl
 
     found: set[tuple[str, int, int]] = set()
-    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     for sheet in book.worksheets:
         for row_index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             for column, cell in enumerate(row):
