@@ -254,7 +254,8 @@ def _unread(exc: FileReadError, shown: str, span: Span, via: n.Extends | None) -
         return error("load.link-loop", f"`{shown}` {exc.reason}", span,
                      "point the symbolic link at the policy file itself")
     if exc.problem is FileProblem.BAD_NAME:
-        return error("load.bad-path", f"`{shown}` {exc.reason}", span, "write the file's name as plain text")
+        return error("load.bad-path", f"`{shown}` {exc.reason}", span,
+                     "name the file by a plain path: no NUL character, no undecodable text, not too long")
     return error("load.unreadable", f"policy file `{shown}` {exc.reason}", span)
 
 

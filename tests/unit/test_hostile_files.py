@@ -290,6 +290,17 @@ def test_the_language_server_confines_extends() -> None:
     assert server.confinement(here) == here.parent
 
 
+def test_the_language_server_allows_the_workspace_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "shared" / "base.tdsl", BASE)
+    server = PolicyServer()
+    monkeypatch.setattr(server, "workspace_folders", lambda: [tmp_path / "elsewhere", tmp_path])
+    assert server.confinement(tmp_path / "office") == tmp_path.resolve()
+    assert server.analyse((tmp_path / "office" / "child.tdsl").as_uri(), CHILD.format(parent="../shared/base.tdsl")).ok
+    monkeypatch.setattr(server, "workspace_folders", lambda: [tmp_path / "office"])
+    report = server.analyse((tmp_path / "office" / "child.tdsl").as_uri(), CHILD.format(parent="../shared/base.tdsl"))
+    assert [d.code for d in report.diagnostics] == ["extends.outside-root"]
+
+
 def test_the_language_server_does_not_read_outside(tmp_path: Path) -> None:
     write(tmp_path / "shared" / "base.tdsl", BASE)
     write(tmp_path / "secret.tdsl", SECRET + "\n")
