@@ -111,7 +111,7 @@ def run(paths: Iterable[str | os.PathLike[str]], *, coverage: bool = False,
             cover.current.reset(token)
         results.extend(file_results)
         if recorder is not None and policy is not None:
-            reports[str(file)] = cover.report(policy.effective, recorder.hits)
+            reports[printable(str(file))] = cover.report(policy.effective, recorder.hits)
     return RunResult(tuple(results), reports)
 
 
@@ -156,7 +156,7 @@ def _path_field(document: Any, key: str) -> str:
 
 def run_test(policy: Policy, file: Path, index: int, test: dict[str, Any]) -> TestResult:
     name = str(test.get("name") or f"test {index}")
-    shown = str(file)
+    shown = printable(str(file))
     if "data" in test:
         units: Any = file.parent / test["data"]
     else:

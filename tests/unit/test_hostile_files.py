@@ -389,6 +389,21 @@ def test_paths_that_are_not_utf8_are_a_usage_error(tmp_path: Path, capsys: pytes
         assert "not valid text" in err and "\\xff\\xfe.tdsl" in err
 
 
+@pytest.mark.parametrize("form", ["text", "json", "junit"])
+def test_test_files_whose_names_are_not_utf8_are_shown_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               form: str) -> None:
+    write(tmp_path / "p.tdsl", BASE)
+    try:
+        write(tmp_path / os.fsdecode(b"\xff.test.yaml"), "policy: p.tdsl\ntests:\n  - name: A\n    data: u.yaml\n")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system does not take names that are not UTF-8")
+    write(tmp_path / "u.yaml", UNITS)
+    assert main(["test", str(tmp_path), "--format", form, "--coverage"]) == 0
+    out = capsys.readouterr().out
+    out.encode("utf-8")
+    assert "\\xff.test.yaml" in out or form == "text"
+
+
 @needs_fifo
 def test_named_pipes_on_the_command_line_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pipe = fifo(tmp_path / "pipe.tdsl")
@@ -568,6 +583,12 @@ def test_a_record_naming_devices_and_pipes_is_refused(record: Path, capsys: pyte
     assert promptly(lambda: main(["verify", str(pipe_record)])) == 2  # not a file: a usage error
     with pytest.raises(targetdsl.RecordError, match="named pipe"):
         promptly(lambda: targetdsl.verify_record(pipe_record))
+
+
+def test_a_record_of_another_version_says_so(record: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    record.write_text(json.dumps({"record": 2, "policy": "elsewhere"}), encoding="utf-8")
+    assert main(["verify", str(record)]) == 1
+    assert "unknown record version 2" in capsys.readouterr().out
 
 
 def test_a_policy_with_windows_line_ends_verifies(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
