@@ -153,7 +153,7 @@ def _read_chain(
         # Refused before it is opened: `extends "/etc/shadow"` must not even be tried.
         loaded.diagnostics.append(
             error("extends.not-a-policy", f"`{shown}` is not a policy file: a policy's name ends in {POLICY_SUFFIX}",
-                  span, f"extend the earlier policy's {POLICY_SUFFIX} file")
+                  span, f"name the policy's own {POLICY_SUFFIX} file")
         )
         return None
     try:
