@@ -290,6 +290,16 @@ def test_the_language_server_confines_extends() -> None:
     assert server.confinement(here) == here.parent
 
 
+def test_lsp_root_reaches_the_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from targetdsl import lsp
+
+    monkeypatch.setattr(lsp.server, "start_io", lambda: None)
+    monkeypatch.setattr(lsp.server, "root", None)
+    assert main(["lsp", "--root", str(tmp_path)]) == 0
+    assert lsp.server.root == tmp_path
+    assert lsp.server.confinement(tmp_path / "deep" / "er") == tmp_path
+
+
 def test_the_language_server_allows_the_workspace_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path / "shared" / "base.tdsl", BASE)
     server = PolicyServer()
