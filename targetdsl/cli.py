@@ -22,7 +22,7 @@ from targetdsl.api import Report, check_path, diff_policies, impact, load_policy
 from targetdsl.data import DataError
 from targetdsl.diagnostics import PolicyError
 from targetdsl.explain import render_json, render_text
-from targetdsl.files import FileReadError, read_limited
+from targetdsl.files import FileProblem, FileReadError, open_regular, read_limited
 from targetdsl.formatter import FormatError, format_policy
 from targetdsl.inheritance import MAX_FILE_BYTES
 from targetdsl.interpreter import EvaluationError
@@ -201,10 +201,15 @@ def _root_argument(command: argparse.ArgumentParser) -> None:
 
 
 def _missing_files(paths: Sequence[str]) -> int:
-    missing = [p for p in paths if not os.path.isfile(p)]
-    for path in missing:
-        reason = "not a regular file" if os.path.exists(path) else "no such file"
-        sys.stderr.write(f"targetdsl: error: {printable(path)}: {reason}\n")
+    """Refuse, before any work, an input that is not a regular file (a pipe is not waited on)."""
+    missing = 0
+    for path in paths:
+        try:
+            open_regular(path).close()
+        except FileReadError as exc:
+            reason = "no such file" if exc.problem is FileProblem.MISSING else exc.reason
+            sys.stderr.write(f"targetdsl: error: {printable(path)}: {reason}\n")
+            missing += 1
     return EXIT_USAGE if missing else EXIT_OK
 
 

@@ -419,7 +419,18 @@ def test_named_pipes_on_the_command_line_are_refused(tmp_path: Path, capsys: pyt
     pipe = fifo(tmp_path / "pipe.tdsl")
     assert promptly(lambda: main(["check", str(pipe)])) == 2
     assert promptly(lambda: main(["fmt", str(pipe)])) == 2
-    assert "not a regular file" in capsys.readouterr().err
+    assert f"{pipe}: is a named pipe (FIFO), not a regular file" in capsys.readouterr().err
+    write(tmp_path / "units.yaml", UNITS)
+    write(tmp_path / "p.tdsl", BASE)
+    for argv in (["evaluate", str(tmp_path / "p.tdsl"), str(tmp_path / "units.yaml"), "--carry-in", str(pipe)],
+                 ["evaluate", str(tmp_path / "p.tdsl"), str(tmp_path)],
+                 ["verify", str(pipe)], ["template", str(pipe), "-o", str(tmp_path / "t.xlsx")]):
+        assert promptly(lambda a=argv: main(a)) == 2
+        assert "not a regular file" in capsys.readouterr().err
+    if hasattr(os, "symlink"):
+        (tmp_path / "loop.tdsl").symlink_to(tmp_path / "loop.tdsl")
+        assert main(["check", str(tmp_path / "loop.tdsl")]) == 2
+        assert "leads back to itself" in capsys.readouterr().err
 
 
 # ------------------------------------------------------------------ data, ledgers, streams, test files
