@@ -333,8 +333,8 @@ def verify_record(path: str | os.PathLike[str], *, root: str | os.PathLike[str] 
 
     Every file the record names is checked against its SHA-256 before anything is parsed, so a
     record cannot make anything but a recorded file be read as a policy or as data. `root` is as
-    for `load_policy`. Raises RecordError (a ValueError) naming the file and the field when the
-    file is not a well-formed record.
+    for `load_policy`; when given, every file the record names must lie under it too. Raises
+    RecordError (a ValueError) naming the file and the field when the file is not a well-formed record.
     """
     record = read_record(path)
     if record["record"] != RECORD_VERSION:
@@ -342,10 +342,14 @@ def verify_record(path: str | os.PathLike[str], *, root: str | os.PathLike[str] 
     base = resolve(path).parent
     data, carry = record["data"], record["carry_in"]
     problems: list[str] = []
+    try:
+        allowed = None if root is None else resolve(root)
+    except FileReadError as exc:
+        return [f"the allowed directory `{printable(os.fspath(root or ''))}` {exc.reason}"]
     for entry in record["policy"]["files"]:
-        problems.extend(_file_changes(entry, base, sha256_policy_file))
+        problems.extend(_file_changes(entry, base, sha256_policy_file, allowed))
     for entry in [data, *([carry] if carry else [])]:
-        problems.extend(_file_changes(entry, base, sha256_file))
+        problems.extend(_file_changes(entry, base, sha256_file, allowed))
     if problems:
         return problems
     try:
@@ -365,9 +369,12 @@ def verify_record(path: str | os.PathLike[str], *, root: str | os.PathLike[str] 
     return problems
 
 
-def _file_changes(entry: dict[str, str], base: Path, digest: Callable[[Path], str]) -> list[str]:
+def _file_changes(entry: dict[str, str], base: Path, digest: Callable[[Path], str],
+                  allowed: Path | None) -> list[str]:
     shown = printable(entry["path"])
     try:
+        if allowed is not None and not resolve(base / entry["path"]).is_relative_to(allowed):
+            return [f"{shown}: lies outside the allowed directory `{printable(str(allowed))}`"]
         actual = digest(base / entry["path"])
     except FileReadError as exc:
         return [f"{shown}: missing" if exc.problem is FileProblem.MISSING else f"{shown}: {exc.reason}"]

@@ -26,7 +26,7 @@ from targetdsl.data import DataError
 from targetdsl.diagnostics import PolicyError
 from targetdsl.documents import parse_yaml
 from targetdsl.explain import render_step
-from targetdsl.files import FileReadError, read_limited
+from targetdsl.files import FileReadError, read_limited, resolve
 from targetdsl.interpreter import EvaluationError
 from targetdsl.numeric import text
 from targetdsl.results import Assessment, Step, UnitResult
@@ -99,7 +99,8 @@ def _test_files(directory: Path) -> Iterator[Path]:
 def run(paths: Iterable[str | os.PathLike[str]], *, coverage: bool = False,
         root: str | os.PathLike[str] | None = None) -> RunResult:
     """Run every test file under `paths`; each policy's `extends` chain is confined to `root`
-    (by default the policy's own directory), as `load_policy` does."""
+    (by default the policy's own directory), as `load_policy` does. With a root, the policy, data
+    and ledgers each test file names must lie under it too."""
     results: list[TestResult] = []
     reports: dict[str, cover.CoverageReport] = {}
     for file in discover(paths):
@@ -132,8 +133,8 @@ def run_file(file: Path, *, root: str | os.PathLike[str] | None = None) -> tuple
         for test in tests:
             for key in ("data", "carry_in"):
                 if test.get(key) is not None:
-                    _path_field(test, key)
-    except (KeyError, TypeError) as exc:
+                    _within(file.parent / _path_field(test, key), root, key)
+    except (KeyError, TypeError, FileReadError) as exc:
         return None, [TestResult(shown, "(file)", (), f"not a test file: {exc}")]
     except Exception as exc:  # YAML errors carry their own position
         return None, [TestResult(shown, "(file)", (), f"not a test file: {exc}")]
@@ -154,10 +155,18 @@ def _path_field(document: Any, key: str) -> str:
     return value
 
 
+def _within(path: Path, root: str | os.PathLike[str] | None, key: str) -> None:
+    """With a root, a file a test file names must lie under it (symbolic links followed): a test file
+    from elsewhere cannot have the host's files read as unit data."""
+    if root is not None and not resolve(path).is_relative_to(resolve(root)):
+        raise TypeError(f"`{key}` names `{printable(str(path))}`, outside the allowed directory "
+                        f"`{printable(os.fspath(root))}`")
+
+
 def run_test(policy: Policy, file: Path, index: int, test: dict[str, Any]) -> TestResult:
     name = str(test.get("name") or f"test {index}")
     shown = printable(str(file))
-    if "data" in test:
+    if test.get("data") is not None:
         units: Any = file.parent / test["data"]
     else:
         units = {"units": test.get("units", [])}

@@ -508,6 +508,36 @@ def test_test_files_that_are_not_files_are_reported(tmp_path: Path) -> None:
 
 
 @needs_symlinks
+def test_with_a_root_test_files_name_only_files_under_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A contributed test file whose data is a symbolic link out of the checkout (to /proc/self/environ,
+    say) is refused when the run is given a root."""
+    write(tmp_path / "outside" / "units.yaml", UNITS)
+    checkout = tmp_path / "checkout"
+    write(checkout / "p.tdsl", BASE)
+    (checkout / "units.yaml").symlink_to(tmp_path / "outside" / "units.yaml")
+    write(checkout / "t.test.yaml", "policy: p.tdsl\ntests:\n  - name: A\n    data: units.yaml\n"
+          "    carry_in: ../outside/units.yaml\n")
+    assert main(["test", str(checkout), "--root", str(checkout)]) == 1
+    out = capsys.readouterr().out
+    assert "`data` names" in out and "outside the allowed directory" in out
+    write(checkout / "t.test.yaml", "policy: p.tdsl\ntests:\n  - name: A\n    carry_in: ../outside/units.yaml\n")
+    assert main(["test", str(checkout), "--root", str(checkout)]) == 1
+    assert "`carry_in` names" in capsys.readouterr().out
+    write(checkout / "t.test.yaml", "policy: p.tdsl\ntests:\n  - name: A\n    data: units.yaml\n")
+    assert main(["test", str(checkout), "--root", str(tmp_path)]) == 0
+    assert main(["test", str(checkout)]) == 0  # without a root, data may lie anywhere (docs/testing.md)
+
+
+def test_with_a_root_a_record_names_only_files_under_it(record: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", str(record), "--root", str(record.parent)]) == 0
+    inner = record.parent / "inner"
+    inner.mkdir()
+    assert main(["verify", str(record), "--root", str(inner)]) == 1
+    out = capsys.readouterr().out
+    assert "p.tdsl: lies outside the allowed directory" in out and "units.yaml: lies outside" in out
+
+
+@needs_symlinks
 def test_finding_test_files_ends_on_a_symbolic_link_loop(tmp_path: Path) -> None:
     write(tmp_path / "a" / "x.test.yaml", "policy: p.tdsl\ntests: []\n")
     (tmp_path / "a" / "back").symlink_to(tmp_path, target_is_directory=True)
