@@ -507,6 +507,18 @@ def test_test_files_that_are_not_files_are_reported(tmp_path: Path) -> None:
     assert "`policy` must name a file" in (tester.run([tmp_path]).results[0].error or "")
 
 
+@pytest.mark.parametrize(("entry", "message"), [
+    ("data: null", None),
+    ("data: 5", "`data` must name a file"),
+    ("carry_in: [a]", "`carry_in` must name a file"),
+])
+def test_test_files_with_odd_paths_end_cleanly(tmp_path: Path, entry: str, message: str | None) -> None:
+    write(tmp_path / "p.tdsl", BASE)
+    write(tmp_path / "t.test.yaml", f"policy: p.tdsl\ntests:\n  - name: A\n    {entry}\n")
+    outcome = tester.run([tmp_path])
+    assert outcome.results[0].error == (None if message is None else f"not a test file: {message}")
+
+
 @needs_symlinks
 def test_with_a_root_test_files_name_only_files_under_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A contributed test file whose data is a symbolic link out of the checkout (to /proc/self/environ,
