@@ -226,6 +226,13 @@ def test_extends_stays_in_the_policy_directory_by_default(tmp_path: Path) -> Non
     with pytest.raises(targetdsl.PolicyError):
         targetdsl.parse_policy(text, base=tmp_path / "office")
     assert targetdsl.parse_policy(text, base=tmp_path / "office", root=tmp_path).title == "子"
+    with pytest.raises(targetdsl.PolicyError, match="outside the allowed policy directory"):
+        targetdsl.diff_policies(child, child)
+    assert targetdsl.diff_policies(child, child, root=tmp_path).equivalent
+    units = write(tmp_path / "office" / "units.yaml", UNITS)
+    with pytest.raises(targetdsl.PolicyError, match="outside the allowed policy directory"):
+        targetdsl.impact(child, child, units)
+    assert targetdsl.impact(child, child, units, root=tmp_path).to_json()
 
 
 def test_extends_of_a_file_that_is_not_a_policy_quotes_nothing(tmp_path: Path) -> None:
