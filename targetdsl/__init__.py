@@ -23,6 +23,7 @@ from targetdsl.data import DataError, DataProblem
 from targetdsl.diagnostics import Diagnostic, PolicyError, Severity, TargetdslError
 from targetdsl.formatter import FormatError, format_policy
 from targetdsl.interpreter import EvaluationError
+from targetdsl.record import RecordError
 from targetdsl.results import Assessment, CarryOver, CategoryResult, MeasureResult, Step, UnitResult
 from targetdsl.source import Span
 
@@ -40,6 +41,7 @@ __all__ = [
     "UnitResult",
     "Policy",
     "PolicyError",
+    "RecordError",
     "Report",
     "Severity",
     "Span",

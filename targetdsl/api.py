@@ -8,7 +8,6 @@ the diagnostics, which is what the command line and editors need.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
@@ -33,6 +32,7 @@ from targetdsl.diagnostics import Diagnostic, PolicyError, render_all, sort_key
 from targetdsl.diff import PolicyDiff, diff_effective
 from targetdsl.documents import read_document
 from targetdsl.engine import Engine, PeriodError
+from targetdsl.files import FileProblem, FileReadError, chunks, resolve
 from targetdsl.impact import Impact, compare
 from targetdsl.inheritance import Effective, Loaded, load_path, load_text
 from targetdsl.interpreter import EvaluationError
@@ -43,13 +43,16 @@ from targetdsl.record import (
     canonical_json,
     canonical_policy,
     differences,
+    read_record,
     sha256_file,
+    sha256_policy_file,
     sha256_text,
     units_sha256,
 )
 from targetdsl.results import Assessment, CarryOver, Provenance, to_json
 from targetdsl.schema import Schema
 from targetdsl.schema import build as build_schema
+from targetdsl.source import printable
 from targetdsl.stream import Stream, file_records
 
 UnitsSource = Union[str, os.PathLike[str], Mapping[str, Any], Sequence[Any]]  # noqa: UP007
@@ -255,13 +258,16 @@ def _report(loaded: Loaded) -> Report:
 
 
 def check_path(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None) -> Report:
-    """Load and check a policy file (and the files it extends)."""
+    """Load and check a policy file (and the files it extends, none outside `root`: by default the
+    policy's own directory)."""
     return _report(load_path(path, root=root))
 
 
-def check_text(text: str, *, name: str = "<policy>", base: str | os.PathLike[str] | None = None) -> Report:
-    """Check policy text; `extends` paths are resolved against the directory `base`."""
-    return _report(load_text(text, name, base=base))
+def check_text(text: str, *, name: str = "<policy>", base: str | os.PathLike[str] | None = None,
+               root: str | os.PathLike[str] | None = None) -> Report:
+    """Check policy text; `extends` paths are resolved against the directory `base`, and no
+    extended file may lie outside `root` (by default `base` itself)."""
+    return _report(load_text(text, name, base=base, root=root))
 
 
 def _policy(report: Report) -> Policy:
@@ -287,24 +293,34 @@ def _stable_name(file: str, entry: Path | None) -> str:
 def load_policy(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None) -> Policy:
     """Load, resolve and check a policy file.
 
-    `root`, when given, is a directory no `extends` may leave.
+    No file of the `extends` chain may lie outside `root`, by default the directory of `path`
+    (its whole tree): pass a wider `root` to extend policies elsewhere.
     Raises PolicyError (with every diagnostic) if the policy has errors.
     """
     return _policy(check_path(path, root=root))
 
 
-def parse_policy(text: str, *, name: str = "<policy>", base: str | os.PathLike[str] | None = None) -> Policy:
-    """Parse and check policy text. Raises PolicyError if it has errors."""
-    return _policy(check_text(text, name=name, base=base))
+def load_referenced_policy(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None) -> Policy:
+    """`load_policy` for a path read from another file (a test file, a record): the file must be a
+    .tdsl policy, and one that is not is reported without quoting any of it."""
+    return _policy(_report(load_path(path, root=root, referenced=True)))
 
 
-def _as_policy(policy: Policy | str | os.PathLike[str]) -> Policy:
-    return policy if isinstance(policy, Policy) else load_policy(policy)
+def parse_policy(text: str, *, name: str = "<policy>", base: str | os.PathLike[str] | None = None,
+                 root: str | os.PathLike[str] | None = None) -> Policy:
+    """Parse and check policy text (`base` and `root` as for `check_text`). Raises PolicyError if it has errors."""
+    return _policy(check_text(text, name=name, base=base, root=root))
 
 
-def diff_policies(old: Policy | str | os.PathLike[str], new: Policy | str | os.PathLike[str]) -> PolicyDiff:
-    """The semantic difference between two policies (their effective forms, after `extends`)."""
-    return diff_effective(_as_policy(old).effective, _as_policy(new).effective)
+def _as_policy(policy: Policy | str | os.PathLike[str], root: str | os.PathLike[str] | None) -> Policy:
+    return policy if isinstance(policy, Policy) else load_policy(policy, root=root)
+
+
+def diff_policies(old: Policy | str | os.PathLike[str], new: Policy | str | os.PathLike[str], *,
+                  root: str | os.PathLike[str] | None = None) -> PolicyDiff:
+    """The semantic difference between two policies (their effective forms, after `extends`);
+    `root` as for `load_policy` when they are given as paths."""
+    return diff_effective(_as_policy(old, root).effective, _as_policy(new, root).effective)
 
 
 def _ledger_name(source: LedgerSource | None) -> str:
@@ -319,13 +335,14 @@ def impact(
     *,
     period: str | None = None,
     carried_in: LedgerSource | None = None,
+    root: str | os.PathLike[str] | None = None,
 ) -> Impact:
     """Evaluate both policies on the same units and compare unit by unit.
 
     Data that one version does not declare (e.g. an input the new version
     adds) is ignored for that version and listed in the result.
     """
-    before, after = _as_policy(old), _as_policy(new)
+    before, after = _as_policy(old, root), _as_policy(new, root)
     ignored_old: list[DataProblem] = []
     ignored_new: list[DataProblem] = []
     old_units = before.load_units(units, lenient=True, ignored=ignored_old)
@@ -342,38 +359,32 @@ def impact(
     )
 
 
-def verify_record(path: str | os.PathLike[str]) -> list[str]:
+def verify_record(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None) -> list[str]:
     """Re-run a result record; every way it fails to reproduce (empty when it verifies).
 
-    Raises ValueError when the file is not a record at all.
+    Every file the record names is checked against its SHA-256 before anything is parsed, so a
+    record cannot make anything but a recorded file be read as a policy or as data. `root` is as
+    for `load_policy`; when given, every file the record names must lie under it too. Raises
+    RecordError (a ValueError) naming the file and the field when the file is not a well-formed record.
     """
-    try:
-        with open(path, encoding="utf-8") as handle:
-            record = json.load(handle)
-        base = Path(path).resolve().parent
-        policy_files = record["policy"]["files"]
-        data, carry = record["data"], record["carry_in"]
-    except (OSError, json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise ValueError(f"{os.fspath(path)}: not a readable record ({exc})") from None
-    if record.get("record") != RECORD_VERSION:
-        return [f"unknown record version {record.get('record')!r}"]
+    record = read_record(path)
+    if record["record"] != RECORD_VERSION:
+        return [f"unknown record version {record['record']!r}"]
+    base = resolve(path).parent
+    data, carry = record["data"], record["carry_in"]
     problems: list[str] = []
-    for entry in policy_files:
-        file = base / entry["path"]
-        if not file.is_file():
-            problems.append(f"{entry['path']}: missing")
-        elif sha256_text(file.read_text(encoding="utf-8-sig")) != entry["sha256"]:
-            problems.append(f"{entry['path']}: changed since the record was written (SHA-256 differs)")
+    try:
+        allowed = None if root is None else resolve(root)
+    except FileReadError as exc:
+        return [f"the allowed directory `{printable(os.fspath(root or ''))}` {exc.reason}"]
+    for entry in record["policy"]["files"]:
+        problems.extend(_file_changes(entry, base, sha256_policy_file, allowed))
     for entry in [data, *([carry] if carry else [])]:
-        file = base / entry["path"]
-        if not file.is_file():
-            problems.append(f"{entry['path']}: missing")
-        elif sha256_file(file) != entry["sha256"]:
-            problems.append(f"{entry['path']}: changed since the record was written (SHA-256 differs)")
+        problems.extend(_file_changes(entry, base, sha256_file, allowed))
     if problems:
         return problems
     try:
-        policy = load_policy(base / record["policy"]["path"])
+        policy = load_referenced_policy(base / record["policy"]["path"], root=root)
         assessment = policy.evaluate(base / data["path"], period=record["period"],
                                      carried_in=base / carry["path"] if carry else None)
     except (PolicyError, DataError, EvaluationError) as exc:
@@ -389,6 +400,22 @@ def verify_record(path: str | os.PathLike[str]) -> list[str]:
     return problems
 
 
+def _file_changes(entry: dict[str, str], base: Path, digest: Callable[[Path], str],
+                  allowed: Path | None) -> list[str]:
+    shown = printable(entry["path"])
+    try:
+        if allowed is not None and not resolve(base / entry["path"]).is_relative_to(allowed):
+            return [f"{shown}: lies outside the allowed directory `{printable(str(allowed))}`"]
+        actual = digest(base / entry["path"])
+    except FileReadError as exc:
+        return [f"{shown}: missing" if exc.problem is FileProblem.MISSING else f"{shown}: {exc.reason}"]
+    except UnicodeDecodeError:
+        return [f"{shown}: changed since the record was written (no longer UTF-8 text)"]
+    if actual != entry["sha256"]:
+        return [f"{shown}: changed since the record was written (SHA-256 differs)"]
+    return []
+
+
 def _nothing() -> None:
     pass
 
@@ -396,8 +423,7 @@ def _nothing() -> None:
 def _count_records(path: str | os.PathLike[str]) -> int | None:
     """How many units a JSON Lines or CSV file holds, counted by lines (for a progress bar)."""
     try:
-        with open(path, "rb") as handle:
-            lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
-    except OSError:
+        lines = sum(block.count(b"\n") for block in chunks(path, limit=None))
+    except FileReadError:
         return None
     return lines - 1 if Path(path).suffix.lower() == ".csv" else lines

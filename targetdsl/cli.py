@@ -35,7 +35,9 @@ from targetdsl.api import Report, check_path, diff_policies, impact, load_policy
 from targetdsl.data import DataError
 from targetdsl.diagnostics import PolicyError
 from targetdsl.explain import render_json, render_text
+from targetdsl.files import FileProblem, FileReadError, open_regular, read_limited
 from targetdsl.formatter import FormatError, format_policy
+from targetdsl.inheritance import MAX_FILE_BYTES
 from targetdsl.interpreter import EvaluationError
 from targetdsl.invocation import (
     UsageError,
@@ -46,8 +48,9 @@ from targetdsl.invocation import (
     refuse_unwritable,
 )
 from targetdsl.outputs import csv_cell, json_visible, visible, visible_inline, workbook_bytes, write_text, write_with
-from targetdsl.record import make_record
+from targetdsl.record import RecordError, make_record
 from targetdsl.results import Assessment, to_json, unit_json
+from targetdsl.source import decode, first_surrogate, printable
 from targetdsl.stream import STREAMED, unstreamable
 from targetdsl.tables import csv_header, csv_row, render_assessment, render_csv, results_workbook
 
@@ -99,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("files", nargs="+", metavar="FILE", help="policy files (.tdsl)")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    check.add_argument("--root", metavar="DIR", help="refuse `extends` paths that leave this directory")
+    _root_argument(check)
     check.set_defaults(run=run_check)
 
     evaluate = commands.add_parser(
@@ -136,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--period", help="progress check for the impact report")
     diff.add_argument("--carry-in", metavar="LEDGER", help="carry-over ledger for the impact report")
     diff.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    _root_argument(diff)
     diff.set_defaults(run=run_diff)
 
     verify = commands.add_parser(
@@ -146,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
         "compare the result. Exit 0 when verified, 1 when anything differs (each difference is listed).",
     )
     verify.add_argument("record", metavar="RECORD", help="a record written by `evaluate --record`")
+    _root_argument(verify)
     verify.set_defaults(run=run_verify)
 
     test = commands.add_parser(
@@ -159,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--format", choices=("text", "json", "junit"), default="text", help="output format")
     test.add_argument("--coverage", action="store_true",
                       help="report which rules, branches, bands and vetoes the tests exercised, and which not")
+    _root_argument(test)
     test.set_defaults(run=run_test)
 
     periods = commands.add_parser(
@@ -171,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     periods.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
     periods.add_argument("data", nargs="+", metavar="PERIOD=DATA", help="each weighted period's unit data")
     periods.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    _root_argument(periods)
     periods.set_defaults(run=run_periods)
 
     report = commands.add_parser(
@@ -198,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("--class", dest="unit_class", metavar="C", help="only this unit class")
     template.add_argument("--rows", type=int, default=100, help="rows per sheet, 1 to 5,000 (default 100)")
     template.add_argument("--items", type=int, default=10, help="item slots per item list, 1 to 200 (default 10)")
+    _root_argument(template)
     template.set_defaults(run=run_template)
 
     lsp = commands.add_parser(
@@ -207,6 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="A Language Server Protocol server over standard input and output: diagnostics, hover, "
         "go to definition, completion, formatting and an outline. See docs/editors.md.",
     )
+    lsp.add_argument("--root", metavar="DIR", help="policies may extend files under DIR (default: the editor's "
+                     "workspace folder holding the policy, else the policy's own directory)")
     lsp.set_defaults(run=run_lsp)
 
     fmt = commands.add_parser(
@@ -242,13 +252,24 @@ def _evaluation_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("data", metavar="DATA", help="unit data (.yaml, .yml, .json, .jsonl, .csv or .xlsx)")
     command.add_argument("--period", help="progress check: a policy period, Q1–Q4, H1, H2 or YYYY-MM")
     command.add_argument("--carry-in", metavar="LEDGER", help="last year's carry-over ledger")
+    _root_argument(command)
+
+
+def _root_argument(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--root", metavar="DIR", help="policies may extend files under DIR only (default: the "
+                         "directory of the policy named, with everything below it)")
 
 
 def _missing_files(paths: Sequence[str]) -> int:
-    missing = [p for p in paths if not os.path.isfile(p)]
-    for path in missing:
-        _error(f"{path}: " + ("is a directory" if os.path.isdir(path) else
-                              "not a regular file" if os.path.exists(path) else "no such file"))
+    """Refuse, before any work, an input that is not a regular file (a pipe is not waited on)."""
+    missing = 0
+    for path in paths:
+        try:
+            open_regular(path).close()
+        except FileReadError as exc:
+            reason = "no such file" if exc.problem is FileProblem.MISSING else exc.reason
+            _error(f"{printable(path)}: {reason}")
+            missing += 1
     return EXIT_USAGE if missing else EXIT_OK
 
 
@@ -314,7 +335,7 @@ def _assess(args: argparse.Namespace, *, explain: bool = True) -> Assessment | i
     if _missing_files([args.policy, *_data_paths(args)]):
         return EXIT_USAGE
     try:
-        policy = load_policy(args.policy)
+        policy = load_policy(args.policy, root=args.root)
         bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
         try:
             return policy.evaluate(args.data, period=args.period, carried_in=args.carry_in, progress=bar,
@@ -409,7 +430,7 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
     if _missing_files(inputs):
         return EXIT_USAGE
     try:
-        policy = load_policy(args.policy)
+        policy = load_policy(args.policy, root=args.root)
         if unstreamable(policy.schema) is not None:
             return None
         bar = ProgressBar(sys.stderr, noun="unit passes") if sys.stderr.isatty() else None
@@ -469,7 +490,7 @@ def run_diff(args: argparse.Namespace) -> int:
     if _missing_files(inputs):
         return EXIT_USAGE
     try:
-        old, new = load_policy(args.old), load_policy(args.new)
+        old, new = load_policy(args.old, root=args.root), load_policy(args.new, root=args.root)
         difference = diff_policies(old, new)
         effect = impact(old, new, args.data, period=args.period, carried_in=args.carry_in) if args.data else None
     except (PolicyError, DataError, EvaluationError) as exc:
@@ -491,9 +512,9 @@ def run_verify(args: argparse.Namespace) -> int:
     if _missing_files([args.record]):
         return EXIT_USAGE
     try:
-        outcome = verify_record(args.record)
-    except ValueError as exc:
-        _error(str(exc))
+        outcome = verify_record(args.record, root=args.root)
+    except RecordError as exc:
+        sys.stderr.write(visible_inline(exc.render()) + "\n")
         return EXIT_FAILED
     _emit("\n".join(outcome) + "\n" if outcome else f"verified: {args.record} reproduces byte for byte\n")
     return EXIT_FAILED if outcome else EXIT_OK
@@ -508,7 +529,7 @@ def run_test(args: argparse.Namespace) -> int:
     if not tester.discover(args.paths):
         _error("no *.test.yaml files found")
         return EXIT_USAGE
-    outcome = tester.run(args.paths, coverage=args.coverage)
+    outcome = tester.run(args.paths, coverage=args.coverage, root=args.root)
     if args.format == "json":
         sys.stdout.write(_json(tester.render_json(outcome)))
     elif args.format == "junit":
@@ -528,7 +549,7 @@ def run_periods(args: argparse.Namespace) -> int:
     if _missing_files([args.policy] + [path for _, _, path in pairs]):
         return EXIT_USAGE
     try:
-        combined = load_policy(args.policy).evaluate_periods({name: path for name, _, path in pairs})
+        combined = load_policy(args.policy, root=args.root).evaluate_periods({name: path for name, _, path in pairs})
     except (PolicyError, DataError, EvaluationError) as exc:
         _report(exc)
         return EXIT_FAILED
@@ -565,7 +586,8 @@ def run_template(args: argparse.Namespace) -> int:
         _error(f"--rows is 1 to {MAX_TEMPLATE_ROWS:,} and --items 1 to {MAX_TEMPLATE_ITEMS}")
         return EXIT_USAGE
     try:
-        write(load_policy(args.policy), args.output, only=args.unit_class, rows=args.rows, items=args.items)
+        write(load_policy(args.policy, root=args.root), args.output, only=args.unit_class, rows=args.rows,
+              items=args.items)
     except PolicyError as exc:
         _report(exc)
         return EXIT_FAILED
@@ -585,7 +607,7 @@ MAX_TEMPLATE_ITEMS = 200
 def run_lsp(args: argparse.Namespace) -> int:
     from targetdsl.lsp import main as serve
 
-    serve()
+    serve(root=args.root)
     return EXIT_OK
 
 
@@ -614,9 +636,12 @@ def run_fmt(args: argparse.Namespace) -> int:
     unformatted = failed = 0
     for path in args.files:
         try:
-            with open(path, encoding="utf-8-sig") as handle:
-                original = handle.read()
+            original = decode(read_limited(path, limit=MAX_FILE_BYTES))
             formatted = format_policy(original, name=path)
+        except FileReadError as exc:
+            sys.stdout.write(f"{path}: error: the file {exc.reason}\n")
+            failed += 1
+            continue
         except UnicodeDecodeError:
             sys.stderr.write(f"{visible(path)}: error: not UTF-8 text\n")
             failed += 1
@@ -656,6 +681,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser()
         args = parser.parse_args(argv)
         refuse_empty(args)
+        unwritable = _not_text(args)
+        if unwritable is not None:
+            raise UsageError(f"the argument {printable(unwritable)} is not valid text (a file name that is not "
+                             "UTF-8?); rename the file or give the name in UTF-8")
         return int(args.run(args))
     except UsageError as exc:
         _error(str(exc))
@@ -720,6 +749,16 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, io.UnsupportedOperation):
         pass
+
+
+def _not_text(args: argparse.Namespace) -> str | None:
+    """The first argument that is not valid Unicode text: a name of bytes that are not UTF-8 reaches
+    Python as lone surrogates, which nothing can print or write, so it is refused before any work."""
+    for value in vars(args).values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and first_surrogate(item) is not None:
+                return item
+    return None
 
 
 if __name__ == "__main__":

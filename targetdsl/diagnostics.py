@@ -83,6 +83,11 @@ class PolicyError(TargetdslError):
         return render_all(self.diagnostics, self.sources)
 
 
+# A control character of the source (NUL, ESC, …) is shown as its picture (␀, ␛), one column wide like
+# the character it stands for, so carets stay aligned and the line cannot drive the terminal.
+CONTROL_PICTURES = {code: 0x2400 + code for code in range(0x20)} | {0x7F: 0x2421}
+
+
 def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
     span = diagnostic.span
     return (span.file, span.line, span.column, diagnostic.code)
@@ -98,7 +103,7 @@ def render(diagnostic: Diagnostic, sources: Mapping[str, str]) -> str:
     if text is not None and span is not NO_SPAN and span.line > 0:
         source_lines = lines_of(text)
         if span.line <= len(source_lines):
-            line = source_lines[span.line - 1].replace("\t", " ")
+            line = source_lines[span.line - 1].replace("\t", " ").translate(CONTROL_PICTURES)
             gutter = str(span.line)
             pad = " " * len(gutter)
             start = max(span.column - 1, 0)

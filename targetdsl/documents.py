@@ -23,6 +23,8 @@ from typing import Any
 import yaml
 
 from targetdsl.data import DataError, DataProblem
+from targetdsl.files import FileReadError, read_limited
+from targetdsl.source import printable
 
 MAX_DATA_BYTES = 256 * 1024 * 1024
 # Values that aliases may add to a YAML document once expanded (each alias counts every value it
@@ -279,14 +281,12 @@ def _check_surrogates(text: str, document: Any) -> None:
 
 def read_document(path: str | os.PathLike[str]) -> Any:
     """The raw document of a YAML, JSON, JSON Lines, CSV or Excel data file. Raises DataError."""
-    shown = os.fspath(path)
+    shown = printable(os.fspath(path))
     target = Path(path)
     try:
-        if target.stat().st_size > MAX_DATA_BYTES:
-            raise DataError([DataProblem(shown, None, None, "the file is larger than 256 MB")])
-        raw = target.read_bytes()
-    except OSError as exc:
-        raise DataError([DataProblem(shown, None, None, f"cannot be read ({exc.strerror})")]) from None
+        raw = read_limited(target, limit=MAX_DATA_BYTES)
+    except FileReadError as exc:
+        raise DataError([DataProblem(shown, None, None, exc.reason)]) from None
     if target.suffix.lower() == ".xlsx":
         text = ""
     else:
@@ -299,7 +299,7 @@ def read_document(path: str | os.PathLike[str]) -> Any:
     if suffix == ".xlsx":
         from targetdsl.tabular import read_xlsx
 
-        return read_xlsx(target)
+        return read_xlsx(target, raw)
     try:
         if suffix == ".json":
             return parse_json(text)

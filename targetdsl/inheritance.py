@@ -19,11 +19,13 @@ import attrs
 
 from targetdsl import nodes as n
 from targetdsl.diagnostics import Diagnostic, PolicyError, error
+from targetdsl.files import FileProblem, FileReadError, read_limited, resolve
 from targetdsl.parser import Comment, parse
-from targetdsl.source import Span, decode
+from targetdsl.source import Span, decode, printable
 
 MAX_CHAIN = 32
 MAX_FILE_BYTES = 8 * 1024 * 1024
+POLICY_SUFFIX = ".tdsl"
 
 
 @attrs.frozen(slots=True)
@@ -58,22 +60,40 @@ def display_name(path: Path) -> str:
     try:
         relative = os.path.relpath(path)
     except ValueError:
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
+        return printable(str(path))
+    return printable(str(path) if relative.startswith("..") else relative)
 
 
-def load_path(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None) -> Loaded:
-    """Load a policy file and the chain it extends."""
+def load_path(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None,
+              referenced: bool = False) -> Loaded:
+    """Load a policy file and the chain it extends.
+
+    No file of the chain may lie outside `root`; by default that is the directory of `path`
+    (symbolic links followed), so a policy extends only files in its own directory tree.
+    `referenced` says that `path` was read from another file (a test file, a record) rather than
+    given by the person running targetdsl: it is then held to the rules of an `extends` target
+    (a .tdsl name; not quoted unless it is a policy).
+    """
     loaded = Loaded(None, [], {}, {})
     target = Path(path)
-    chain = _read_chain(target, loaded, root=Path(root).resolve() if root else None)
+    try:
+        top = resolve(root) if root is not None else resolve(target).parent
+    except FileReadError as exc:
+        where = target if root is None else Path(root)
+        loaded.diagnostics.append(_unread(exc, display_name(where), Span(display_name(where), 0, 0, 0, 0), None))
+        return loaded
+    chain = _read_chain(target, loaded, root=top, referenced=referenced)
     if chain is not None:
         loaded.effective = merge(chain, loaded.diagnostics)
     return loaded
 
 
-def load_text(text: str, name: str, *, base: str | os.PathLike[str] | None = None) -> Loaded:
-    """Load policy text; `extends` is resolved relative to `base` (a directory)."""
+def load_text(text: str, name: str, *, base: str | os.PathLike[str] | None = None,
+              root: str | os.PathLike[str] | None = None) -> Loaded:
+    """Load policy text; `extends` is resolved relative to `base` (a directory).
+
+    No extended file may lie outside `root`, by default `base` itself.
+    """
     loaded = Loaded(None, [], {}, {})
     parsed = _parse_into(text, name, loaded)
     if parsed is None:
@@ -90,7 +110,12 @@ def load_text(text: str, name: str, *, base: str | os.PathLike[str] | None = Non
                 )
             )
             return loaded
-        parent = _read_chain(Path(base) / parsed.extends.path, loaded, root=None, seen=[], via=parsed.extends)
+        try:
+            top = resolve(root if root is not None else base)
+        except FileReadError as exc:
+            loaded.diagnostics.append(_unread(exc, display_name(Path(root or base)), parsed.extends.span, None))
+            return loaded
+        parent = _read_chain(Path(base) / parsed.extends.path, loaded, root=top, seen=[], via=parsed.extends)
         if parent is None:
             return loaded
         chain = parent + [parsed]
@@ -103,6 +128,7 @@ def _parse_into(text: str, name: str, loaded: Loaded) -> n.PolicyFile | None:
     try:
         parsed = parse(text, name)
     except PolicyError as exc:
+        loaded.sources.update(exc.sources)  # the text as it can be shown
         loaded.diagnostics.extend(exc.diagnostics)
         return None
     loaded.comments[name] = parsed.comments
@@ -116,15 +142,31 @@ def _read_chain(
     root: Path | None,
     seen: list[Path] | None = None,
     via: n.Extends | None = None,
+    referenced: bool = False,
 ) -> list[n.PolicyFile] | None:
     """Files from the root ancestor down to `path`, or None after a diagnostic."""
     seen = [] if seen is None else seen
-    resolved = path.resolve()
     shown = display_name(path)
     span = via.span if via is not None else Span(shown, 0, 0, 0, 0)
+    named_by_a_file = via is not None or referenced
+    if named_by_a_file and path.suffix.lower() != POLICY_SUFFIX:
+        # Refused before it is opened: `extends "/etc/shadow"` must not even be tried.
+        loaded.diagnostics.append(
+            error("extends.not-a-policy", f"`{shown}` is not a policy file: a policy's name ends in {POLICY_SUFFIX}",
+                  span, f"name the policy's own {POLICY_SUFFIX} file")
+        )
+        return None
+    try:
+        resolved = resolve(path)
+    except FileReadError as exc:
+        loaded.diagnostics.append(_unread(exc, shown, span, via))
+        return None
     if root is not None and not resolved.is_relative_to(root):
         loaded.diagnostics.append(
-            error("extends.outside-root", f"`{shown}` lies outside the allowed policy directory", span)
+            error("extends.outside-root", f"`{shown}` lies outside the allowed policy directory `{display_name(root)}`"
+                  + (" (through a symbolic link)" if resolved != Path(os.path.abspath(path)) else ""),
+                  span, "policies may extend files under the top policy's own directory; widen it with "
+                  "`--root DIR` (or `root=` in the library)")
         )
         return None
     if resolved in seen:
@@ -140,27 +182,23 @@ def _read_chain(
         )
         return None
     try:
-        if resolved.stat().st_size > MAX_FILE_BYTES:
-            loaded.diagnostics.append(
-                error("load.too-large", f"`{shown}` is larger than {MAX_FILE_BYTES // 1024 // 1024} MB", span)
-            )
-            return None
-        data = resolved.read_bytes()
-    except OSError as exc:
-        code = "extends.missing-file" if via is not None else "load.unreadable"
-        reason = "does not exist" if isinstance(exc, FileNotFoundError) else f"cannot be read ({exc.strerror})"
-        help_text = "paths in `extends` are relative to the file that contains them" if via else None
-        loaded.diagnostics.append(error(code, f"policy file `{shown}` {reason}", span, help_text))
+        data = read_limited(resolved, limit=MAX_FILE_BYTES)
+    except FileReadError as exc:
+        loaded.diagnostics.append(_unread(exc, shown, span, via))
         return None
     try:
         text = decode(data)
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
         loaded.diagnostics.append(
-            error("load.encoding", f"`{shown}` is not UTF-8 text", span,
+            error("load.encoding", f"`{shown}` is not UTF-8 text (line {line} holds bytes that are not UTF-8)", span,
                   "save the policy as UTF-8 (editors call it “UTF-8” or “UTF-8 with BOM”); GBK is not accepted")
         )
         return None
-    parsed = _parse_into(text, shown, loaded)
+    if named_by_a_file:
+        parsed = _parse_extended(text, shown, loaded, span)
+    else:
+        parsed = _parse_into(text, shown, loaded)
     if parsed is None:
         return None
     if parsed.extends is None:
@@ -169,6 +207,56 @@ def _read_chain(
         resolved.parent / parsed.extends.path, loaded, root=root, seen=seen + [resolved], via=parsed.extends
     )
     return None if parent is None else parent + [parsed]
+
+
+def _parse_extended(text: str, shown: str, loaded: Loaded, span: Span) -> n.PolicyFile | None:
+    """Parse a file reached through `extends`. One whose first line is not policy syntax is not a
+    policy: it gets one diagnostic that quotes nothing of it (`extends "/proc/self/environ"` must not
+    print the environment)."""
+    try:
+        parsed = parse(text, shown)
+    except PolicyError as exc:
+        first = _first_significant_line(text)
+        if any(d.is_error and d.span.line <= first for d in exc.diagnostics):
+            loaded.diagnostics.append(
+                error("extends.not-a-policy", f"`{shown}` is not a policy file: its first line is not policy syntax",
+                      span, f"check the file on its own with `targetdsl check {shown}`")
+            )
+            return None
+        loaded.sources[shown] = exc.sources.get(shown, text)
+        loaded.diagnostics.extend(exc.diagnostics)
+        return None
+    loaded.sources[shown] = text
+    loaded.comments[shown] = parsed.comments
+    return parsed.file
+
+
+def _first_significant_line(text: str) -> int:
+    """The number of the first line that is neither blank nor a comment (0 when there is none)."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return number
+    return 0
+
+
+def _unread(exc: FileReadError, shown: str, span: Span, via: n.Extends | None) -> Diagnostic:
+    """The diagnostic for a policy file that could not be read."""
+    if exc.problem is FileProblem.MISSING and via is not None:
+        return error("extends.missing-file", f"policy file `{shown}` {exc.reason}", span,
+                     "paths in `extends` are relative to the file that contains them")
+    if exc.problem is FileProblem.TOO_LARGE:
+        return error("load.too-large", f"`{shown}` {exc.reason}", span, "no assessment method is that long; "
+                     "check that the right file was named")
+    if exc.problem is FileProblem.NOT_A_FILE:
+        return error("load.not-a-file", f"`{shown}` {exc.reason}", span, "name a policy file (.tdsl)")
+    if exc.problem is FileProblem.LINK_LOOP:
+        return error("load.link-loop", f"`{shown}` {exc.reason}", span,
+                     "point the symbolic link at the policy file itself")
+    if exc.problem is FileProblem.BAD_NAME:
+        return error("load.bad-path", f"`{shown}` {exc.reason}", span,
+                     "name the file by a plain path: no NUL character, no undecodable text, not too long")
+    return error("load.unreadable", f"policy file `{shown}` {exc.reason}", span)
 
 
 def merge(chain: list[n.PolicyFile], diagnostics: list[Diagnostic]) -> Effective:

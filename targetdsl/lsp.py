@@ -25,6 +25,7 @@ from targetdsl import __version__
 from targetdsl import nodes as n
 from targetdsl.api import Report, check_text
 from targetdsl.diagnostics import Diagnostic, PolicyError, Severity
+from targetdsl.files import FileReadError, resolve
 from targetdsl.formatter import FormatError, format_policy
 from targetdsl.functions import FUNCTIONS
 from targetdsl.inheritance import Effective
@@ -67,14 +68,38 @@ class PolicyServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("targetdsl", __version__)
         self.reports: dict[str, Report] = {}
+        self.root: Path | None = None  # `targetdsl lsp --root DIR`
 
     def analyse(self, uri: str, text: str) -> Report:
         path = uri_to_path(uri)
         name = str(path) if path is not None else uri
         base = path.parent if path is not None else None
-        report = check_text(text, name=name, base=base)
+        root = self.confinement(base) if base is not None else None
+        report = check_text(text, name=name, base=base, root=root)
         self.reports[uri] = report
         return report
+
+    def confinement(self, directory: Path) -> Path:
+        """The directory a document's `extends` may not leave: `--root` when given, else the
+        outermost workspace folder the editor opened that holds the document, else its own directory."""
+        if self.root is not None:
+            return self.root
+        try:
+            here = resolve(directory)
+            folders = sorted((resolve(folder) for folder in self.workspace_folders()), key=lambda p: len(p.parts))
+        except FileReadError:
+            return directory
+        return next((folder for folder in folders if here.is_relative_to(folder)), directory)
+
+    def workspace_folders(self) -> list[Path]:
+        try:
+            workspace = self.workspace
+        except RuntimeError:  # not initialised yet
+            return []
+        uris = [folder.uri for folder in workspace.folders.values()]
+        if workspace.root_uri:
+            uris.append(workspace.root_uri)
+        return [path for path in map(uri_to_path, uris) if path is not None]
 
     def publish(self, uri: str, report: Report) -> None:
         path = uri_to_path(uri)
@@ -327,5 +352,6 @@ def _symbol(name: str, kind: lsp.SymbolKind, span: Span,
                               children=children or None)
 
 
-def main() -> None:
+def main(*, root: str | None = None) -> None:
+    server.root = Path(root) if root is not None else None
     server.start_io()

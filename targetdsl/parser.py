@@ -24,7 +24,7 @@ from lark.exceptions import VisitError
 
 from targetdsl import nodes as n
 from targetdsl.diagnostics import Diagnostic, PolicyError, error
-from targetdsl.source import Span, source_lines
+from targetdsl.source import SURROGATE, Span, first_surrogate, source_lines
 from targetdsl.transform import DepthError, LiteralError, ToNodes, current_file, token_span
 
 GRAMMAR = "policy.lark"
@@ -136,6 +136,13 @@ def lark_parser() -> Lark:
 
 def parse(text: str, name: str = "<policy>") -> Parsed:
     """Parse one policy file. Raises PolicyError with a syntax diagnostic."""
+    surrogate = first_surrogate(text)
+    if surrogate is not None:
+        # Not a character: it could never be printed, written to a file or sent to an editor.
+        diagnostic = error("load.encoding", "the text holds a lone surrogate (half of a UTF-16 pair), "
+                           "which is not a character", _point(name, *surrogate),
+                           "the text was not decoded correctly; save the policy as UTF-8 and read it as UTF-8")
+        raise PolicyError([diagnostic], {name: SURROGATE.sub("\ufffd", text)})
     parser = lark_parser()
     sink: list[Token] = []
     file_token = current_file.set(name)

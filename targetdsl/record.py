@@ -22,12 +22,18 @@ import attrs
 
 from targetdsl import nodes as n
 from targetdsl.data import Unit
+from targetdsl.diagnostics import TargetdslError
+from targetdsl.documents import MAX_DATA_BYTES
+from targetdsl.files import FileReadError, chunks, read_limited
 from targetdsl.formatter import Printer
-from targetdsl.inheritance import Effective
+from targetdsl.inheritance import MAX_FILE_BYTES, Effective
 from targetdsl.numeric import text
 from targetdsl.results import to_json
+from targetdsl.source import decode, printable
 
 RECORD_VERSION = 1
+MAX_RECORD_BYTES = 256 * 1024 * 1024
+SHA256_HEX = frozenset("0123456789abcdef")
 
 
 def sha256_text(text: str) -> str:
@@ -37,7 +43,19 @@ def sha256_text(text: str) -> str:
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """The SHA-256 of a data file's bytes, read in blocks. Raises FileReadError."""
+    digest = hashlib.sha256()
+    for block in chunks(path, limit=MAX_DATA_BYTES):
+        digest.update(block)
+    return digest.hexdigest()
+
+
+def sha256_policy_file(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 a policy file's text is recorded under (as loaded: UTF-8, no byte-order mark).
+
+    Raises FileReadError, or UnicodeDecodeError for a file that is not UTF-8.
+    """
+    return sha256_text(decode(read_limited(path, limit=MAX_FILE_BYTES)))
 
 
 def canonical_policy(effective: Effective) -> str:
@@ -97,6 +115,126 @@ def make_record(*, record_path: Path, policy_path: str, data_path: str, carry_in
         "result_sha256": sha256_text(canonical_json(result)),
         "result": result,
     }
+
+
+class RecordError(TargetdslError, ValueError):
+    """A file that is not a readable result record: `code` is `record.unreadable` (not a regular
+    file, too large, not UTF-8, not JSON) or `record.malformed` (a field missing or of the wrong
+    type, named by its path in the record)."""
+
+    def __init__(self, code: str, file: str, message: str, help: str | None = None):
+        super().__init__(f"{file}: {message}")
+        self.code = code
+        self.file = file
+        self.message = message
+        self.help = help
+
+    def render(self) -> str:
+        text = f"{self.file}: error[{self.code}]: {self.message}"
+        return text + (f"\n  help: {self.help}" if self.help else "")
+
+
+def read_record(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """A result record, every field checked for presence and type. Raises RecordError."""
+    shown = printable(os.fspath(path))
+    try:
+        raw = read_limited(path, limit=MAX_RECORD_BYTES)
+    except FileReadError as exc:
+        raise RecordError("record.unreadable", shown, f"the record {exc.reason}") from None
+    try:
+        document = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except UnicodeDecodeError as exc:
+        raise RecordError("record.unreadable", shown, f"the record is not UTF-8 text (byte {exc.start + 1})",
+                          "records are written by `targetdsl evaluate --record`; write it again") from None
+    except json.JSONDecodeError as exc:
+        raise RecordError("record.unreadable", shown, f"the record is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                          f"column {exc.colno}", "records are written by `targetdsl evaluate --record`; "
+                          "write it again") from None
+    except (ValueError, RecursionError) as exc:
+        message = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise RecordError("record.unreadable", shown, f"the record is not valid JSON: {message}") from None
+    _check_fields(document, shown)
+    return document  # type: ignore[no-any-return]
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in document:
+            raise ValueError(f"the key `{printable(key)}` appears twice in one object")
+        document[key] = value
+    return document
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"`{name}` is not a JSON number")
+
+
+_FILE_FIELDS = {"path": str, "sha256": str}
+_RECORD_FIELDS: dict[str, Any] = {
+    "record": int,
+    "policy": {"path": str, "sha256": str, "files": [_FILE_FIELDS]},
+    "data": _FILE_FIELDS,
+    "carry_in": (None, _FILE_FIELDS),
+    "period": (None, str),
+    "result_sha256": str,
+    "result": dict,
+}
+_TYPE_NAMES = {int: "a whole number", str: "a string", dict: "an object", list: "a list"}
+
+
+def _check_fields(document: Any, shown: str) -> None:
+    def fail(where: str, problem: str) -> RecordError:
+        return RecordError("record.malformed", shown, f"field `{where.removeprefix('$.')}` {problem}",
+                           "records are written by `targetdsl evaluate --record`; do not edit them by hand")
+
+    def walk(value: Any, shape: Any, where: str) -> None:
+        if isinstance(shape, tuple):  # (None, shape): null allowed
+            if value is not None:
+                walk(value, shape[1], where)
+            return
+        if isinstance(shape, dict):
+            if not isinstance(value, dict):
+                raise fail(where, f"must be an object, not {_json_kind(value)}")
+            for key, inner in shape.items():
+                if key not in value:
+                    raise fail(f"{where}.{key}", "is missing")
+                walk(value[key], inner, f"{where}.{key}")
+            return
+        if isinstance(shape, list):
+            if not isinstance(value, list):
+                raise fail(where, f"must be a list, not {_json_kind(value)}")
+            for index, item in enumerate(value):
+                walk(item, shape[0], f"{where}[{index}]")
+            return
+        if type(value) is not shape:  # `true` is not a version number
+            raise fail(where, f"must be {_TYPE_NAMES[shape]}, not {_json_kind(value)}")
+        if where.endswith("sha256") and not (len(value) == 64 and set(value) <= SHA256_HEX):
+            raise fail(where, "must be a SHA-256: 64 lowercase hexadecimal digits")
+        if where.endswith("path") and (not value or "\0" in value):
+            raise fail(where, "must name a file")
+
+    if not isinstance(document, dict):
+        raise RecordError("record.malformed", shown, f"the record must be a JSON object, not {_json_kind(document)}",
+                          "records are written by `targetdsl evaluate --record`")
+    walk(document, {"record": int}, "$")
+    if document["record"] != RECORD_VERSION:
+        return  # another version's fields are its own; `verify` says which version it is
+    walk(document, _RECORD_FIELDS, "$")
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
 
 
 def differences(expected: Any, actual: Any, path: str = "$", limit: int = 20) -> list[str]:

@@ -17,6 +17,7 @@ a formula by its last calculated value (one never calculated is refused), an err
 from __future__ import annotations
 
 import datetime
+import io
 import math
 import posixpath
 import re
@@ -55,11 +56,12 @@ class _Refused(Exception):
     """The workbook cannot be read; the message says why."""
 
 
-def read_workbook(path: Path) -> list[Sheet]:
-    """Every sheet of the workbook, in tab order. Raises DataError for a damaged or oversized file."""
+def read_workbook(path: Path, raw: bytes) -> list[Sheet]:
+    """Every sheet of the workbook whose bytes `raw` were read from `path` (by `files.py`), in tab order.
+    Raises DataError for a damaged or oversized file."""
     shown = str(path)
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             return _Workbook(archive, shown).sheets()
     except _Refused as exc:
         raise DataError([DataProblem(shown, None, None, str(exc), code="data.bad-workbook")]) from None

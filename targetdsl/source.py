@@ -8,6 +8,7 @@ takes two. This module knows nothing about the language itself.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import attrs
@@ -57,6 +58,43 @@ def decode(data: bytes) -> str:
     a diagnostic naming the file.
     """
     return data.decode("utf-8-sig")
+
+
+def printable(text: str) -> str:
+    """A name made safe to show: a control character (NUL, ESC, …) shows as `\\x1b`, a byte of a
+    file name that was not UTF-8 as `\\xff`, any other lone surrogate as `\\ud800` — so a name can
+    neither break the output's encoding nor drive the terminal."""
+    if text.isprintable():
+        return text
+    shown: list[str] = []
+    for char in text:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # how Python carries a file name's byte that is not UTF-8
+            shown.append(f"\\x{code - 0xDC00:02x}")
+        elif 0xD800 <= code <= 0xDFFF:
+            shown.append(f"\\u{code:04x}")
+        elif unicodedata.category(char) == "Cc":
+            shown.append(f"\\x{code:02x}")
+        else:
+            shown.append(char)
+    return "".join(shown)
+
+
+def first_surrogate(text: str) -> tuple[int, int] | None:
+    """Line and column (1-based) of the first lone surrogate in `text`, or None.
+
+    A surrogate is half of a UTF-16 pair, not a character: no UTF-8 file holds one, but text
+    handed over by an editor or a program can.
+    """
+    match = SURROGATE.search(text)
+    if match is None:
+        return None
+    start = match.start()
+    line_start = text.rfind("\n", 0, start) + 1
+    return text.count("\n", 0, start) + 1, start - line_start + 1
+
+
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def source_lines(text: str) -> list[str]:

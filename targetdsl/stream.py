@@ -24,6 +24,7 @@ from __future__ import annotations
 import array
 import datetime
 import decimal
+import io
 import json
 import os
 import pickle
@@ -48,10 +49,12 @@ from targetdsl.data import (
 from targetdsl.documents import json_problem, parse_json
 from targetdsl.drafts import NO_SUMS, SUMS, Draft, Standing
 from targetdsl.engine import Engine
+from targetdsl.files import FileReadError, open_regular
 from targetdsl.interpreter import EvaluationError
 from targetdsl.numeric import CONTEXT
 from targetdsl.results import CarryOver, CompletionRow, UnitResult
 from targetdsl.schema import ClassSpec, Schema
+from targetdsl.source import printable
 
 BATCH = 500  # units scored together: large enough to amortise, small enough to stay in memory
 STREAMED = (".jsonl", ".csv")  # unit data files that can be read one unit at a time
@@ -78,15 +81,15 @@ def file_records(path: str | os.PathLike[str]) -> tuple[Iterator[tuple[Any, byte
     """The records of a JSON Lines or CSV file, read one at a time, each with its line as spooled
     text (None: spool the record itself); and a function that closes the file."""
     target = Path(path)
-    shown = os.fspath(path)
+    shown = printable(os.fspath(path))
     suffix = target.suffix.lower()
     if suffix not in STREAMED:
         raise DataError([DataProblem(shown, None, None, f"cannot stream `{suffix}` data; use .jsonl or .csv")])
     try:
-        handle: IO[Any] = open(target, "rb") if suffix == ".jsonl" else open(  # noqa: SIM115 (closed by caller)
-            target, encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise DataError([DataProblem(shown, None, None, f"cannot be read ({exc.strerror})")]) from None
+        binary = open_regular(target)  # a stream has no size limit, but it must be a regular file
+    except FileReadError as exc:
+        raise DataError([DataProblem(shown, None, None, exc.reason)]) from None
+    handle: IO[Any] = binary if suffix == ".jsonl" else io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
     if suffix == ".jsonl":
         return _json_lines(handle, shown), handle.close
     from targetdsl.tabular import csv_records

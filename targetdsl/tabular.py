@@ -94,14 +94,14 @@ def _csv_rows(file: str, lines: Iterable[str]) -> Iterator[tuple[int, list[str |
         raise DataError([DataProblem(file, None, f"line {start}", message, code="data.bad-row")]) from None
 
 
-def read_xlsx(path: Path) -> dict[str, Any]:
+def read_xlsx(path: Path, raw: bytes) -> dict[str, Any]:
     from targetdsl.sheets import column_letter, read_workbook
 
     file = str(path)
     units: list[Any] = []
     problems: list[DataProblem] = []
     refused: list[DataProblem] = []
-    for sheet in read_workbook(path):
+    for sheet in read_workbook(path, raw):
         problems.extend(sheet.problems)
         numbers = sorted(sheet.cells)
         if not numbers:

@@ -12,7 +12,7 @@ See docs/testing.md.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -21,15 +21,18 @@ from xml.sax.saxutils import escape, quoteattr
 import attrs
 
 from targetdsl import cover
-from targetdsl.api import Policy, load_policy
+from targetdsl.api import Policy, load_referenced_policy
 from targetdsl.data import NUMBER_TEXT, DataError
 from targetdsl.diagnostics import PolicyError
 from targetdsl.documents import parse_yaml
 from targetdsl.explain import render_step
+from targetdsl.files import FileReadError, read_limited, resolve
 from targetdsl.interpreter import EvaluationError
 from targetdsl.numeric import text
 from targetdsl.results import Assessment, Step, UnitResult
+from targetdsl.source import decode, printable
 
+MAX_TEST_BYTES = 64 * 1024 * 1024  # a test file may hold its units inline
 UNIT_FIELDS = ("total", "raw_total", "bonus", "deductions", "money", "grade", "rank", "eligible", "vetoes",
                "subtotals", "measures", "commendations", "items", "completed_items")
 
@@ -69,51 +72,101 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(sorted(path.rglob("*.test.yaml")))
+            files.extend(sorted(_test_files(path)))
         elif path.is_file():
             files.append(path)
     return list(dict.fromkeys(files))
 
 
-def run(paths: Iterable[str | os.PathLike[str]], *, coverage: bool = False) -> RunResult:
+def _test_files(directory: Path) -> Iterator[Path]:
+    """Every `*.test.yaml` under `directory`; a directory reached again through a symbolic link is
+    not walked twice (a link to its own parent would otherwise never end)."""
+    seen: set[tuple[int, int]] = set()
+    for folder, subfolders, names in os.walk(directory, followlinks=True):
+        try:
+            info = os.stat(folder)
+        except OSError:
+            subfolders[:] = []
+            continue
+        if (info.st_dev, info.st_ino) in seen:
+            subfolders[:] = []
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        subfolders.sort()
+        yield from (Path(folder) / name for name in names if name.endswith(".test.yaml"))
+
+
+def run(paths: Iterable[str | os.PathLike[str]], *, coverage: bool = False,
+        root: str | os.PathLike[str] | None = None) -> RunResult:
+    """Run every test file under `paths`; each policy's `extends` chain is confined to `root`
+    (by default the policy's own directory), as `load_policy` does. With a root, the policy, data
+    and ledgers each test file names must lie under it too."""
     results: list[TestResult] = []
     reports: dict[str, cover.CoverageReport] = {}
     for file in discover(paths):
         recorder = cover.Recorder() if coverage else None
         token = cover.current.set(recorder)
         try:
-            policy, file_results = run_file(file)
+            policy, file_results = run_file(file, root=root)
         finally:
             cover.current.reset(token)
         results.extend(file_results)
         if recorder is not None and policy is not None:
-            reports[str(file)] = cover.report(policy.effective, recorder.hits)
+            reports[printable(str(file))] = cover.report(policy.effective, recorder.hits)
     return RunResult(tuple(results), reports)
 
 
-def run_file(file: Path) -> tuple[Policy | None, list[TestResult]]:
-    shown = str(file)
+def run_file(file: Path, *, root: str | os.PathLike[str] | None = None) -> tuple[Policy | None, list[TestResult]]:
+    shown = printable(str(file))
     try:
-        document = parse_yaml(file.read_text(encoding="utf-8-sig"))
-        policy_path = file.parent / document["policy"]
+        text = decode(read_limited(file, limit=MAX_TEST_BYTES))
+    except FileReadError as exc:
+        return None, [TestResult(shown, "(file)", (), f"the test file {exc.reason}")]
+    except UnicodeDecodeError:
+        return None, [TestResult(shown, "(file)", (), "the test file is not UTF-8 text; save it as UTF-8")]
+    try:
+        document = parse_yaml(text)
+        policy_path = file.parent / _path_field(document, "policy")
         tests = document["tests"]
-        if not isinstance(tests, list):
-            raise TypeError("`tests` must be a list")
-    except (OSError, UnicodeDecodeError, KeyError, TypeError) as exc:
+        if not isinstance(tests, list) or not all(isinstance(test, dict) for test in tests):
+            raise TypeError("`tests` must be a list of tests, each a mapping")
+        for test in tests:
+            for key in ("data", "carry_in"):
+                if test.get(key) is not None:
+                    _within(file.parent / _path_field(test, key), root, key)
+    except (KeyError, TypeError, FileReadError) as exc:
         return None, [TestResult(shown, "(file)", (), f"not a test file: {exc}")]
     except Exception as exc:  # YAML errors carry their own position
         return None, [TestResult(shown, "(file)", (), f"not a test file: {exc}")]
     try:
-        policy = load_policy(policy_path)
+        policy = load_referenced_policy(policy_path, root=root)
     except PolicyError as exc:
         return None, [TestResult(shown, "(policy)", (), f"the policy has errors:\n{exc.render()}")]
     return policy, [run_test(policy, file, index, test) for index, test in enumerate(tests, start=1)]
 
 
+def _path_field(document: Any, key: str) -> str:
+    """A file named in a test file: a non-empty string."""
+    if not isinstance(document, dict):
+        raise TypeError("the test file must be a mapping with `policy` and `tests`")
+    value = document[key]
+    if not isinstance(value, str) or not value or "\0" in value:
+        raise TypeError(f"`{key}` must name a file")
+    return value
+
+
+def _within(path: Path, root: str | os.PathLike[str] | None, key: str) -> None:
+    """With a root, a file a test file names must lie under it (symbolic links followed): a test file
+    from elsewhere cannot have the host's files read as unit data."""
+    if root is not None and not resolve(path).is_relative_to(resolve(root)):
+        raise TypeError(f"`{key}` names `{printable(str(path))}`, outside the allowed directory "
+                        f"`{printable(os.fspath(root))}`")
+
+
 def run_test(policy: Policy, file: Path, index: int, test: dict[str, Any]) -> TestResult:
     name = str(test.get("name") or f"test {index}")
-    shown = str(file)
-    if "data" in test:
+    shown = printable(str(file))
+    if test.get("data") is not None:
         units: Any = file.parent / test["data"]
     else:
         units = {"units": test.get("units", [])}

@@ -73,7 +73,7 @@ def test_hostile_numbers(policy: targetdsl.Policy, value: str, message: str | No
 
 
 def test_unreadable_and_unknown_formats(tmp_path: Path, policy: targetdsl.Policy) -> None:
-    with pytest.raises(targetdsl.DataError, match="cannot be read"):
+    with pytest.raises(targetdsl.DataError, match="absent.yaml: does not exist"):
         policy.evaluate(tmp_path / "absent.yaml")
     other = tmp_path / "units.txt"
     other.write_text("x", encoding="utf-8")

@@ -531,7 +531,8 @@ category 定量 {{ indicator g points 100 {{ input x: number score points }} }}
 @pytest.mark.parametrize("explain", [True, False])
 @pytest.mark.parametrize(("rule", "message"), [
     ("deduction d {\n    input v: number\n    amount v * v * v\n}", "the value 1E+45 is "),
-    ("coefficient k for c {\n    input v: number\n    factor v * v\n    on total\n}", "the value 1000000000000000000000000000000 is "),
+    ("coefficient k for c {\n    input v: number\n    factor v * v\n    on total\n}",
+     "the value 1000000000000000000000000000000 is "),
     ("coefficient k for c {\n    input v: number\n    factor v\n    on total\n}", "the total "),
 ])
 def test_a_rule_value_or_total_beyond_plausible_values_is_an_error(explain: bool, rule: str, message: str) -> None:
