@@ -15,6 +15,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from targetdsl.files import FileReadError, open_regular
+
 DATA_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".csv", ".xlsx", ".xls")
 POLICY_SUFFIX = ".tdsl"
 # evaluate's output format, by the extension of -o
@@ -40,9 +42,9 @@ def special(path: str) -> bool:
 def policy_text(path: str) -> bool:
     """Whether a file begins as a policy does (after comments): `policy "…"` or `extends "…"`."""
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:  # a named pipe is never waited on
             head = handle.read(4096)
-    except OSError:
+    except (FileReadError, OSError):
         return False
     return bool(_POLICY_START.match(head.decode("utf-8-sig", "replace")))
 
@@ -62,7 +64,10 @@ def refuse_empty(args: argparse.Namespace) -> None:
 
 
 def refuse_misplaced(policies: Sequence[str], data: Sequence[str] = ()) -> None:
-    """Unit data given where a policy is expected, or a policy where data is: most often the two swapped."""
+    """Unit data given where a policy is expected, or a policy where data is: most often the two swapped.
+    Paths that are no regular file are left to the check that says so."""
+    policies = [path for path in policies if os.path.isfile(path)]
+    data = [path for path in data if os.path.isfile(path)]
     for policy in policies:
         if suffix(policy) in DATA_SUFFIXES:
             swapped = [path for path in data if suffix(path) == POLICY_SUFFIX]
