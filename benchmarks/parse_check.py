@@ -62,7 +62,7 @@ grades {
         for _ in range(8):
             body.append(INDICATOR.format(i=index, points=1 + index % 3))
             index += 1
-        body.append(f'    assessed 评议{len(categories)} points 2 {{ scale 100 by 人大 weight 1 by 政协 weight 1 }}\n')
+        body.append(f"    assessed 评议{len(categories)} points 2 {{ scale 100 by 人大 weight 1 by 政协 weight 1 }}\n")
         body.append("}\n")
         parts.extend(body)
         parts.append(VETO.format(i=len(categories)))
@@ -105,8 +105,10 @@ def main() -> None:
     per_k = [t * 1000 / lines for t in timings]
     print(f"policy: {lines} lines, {len(text)} characters")
     print(f"parser construction (once per process): {build_ms:.1f} ms")
-    print(f"parse + check: median {statistics.median(per_k):.1f} ms per 1,000 lines "
-          f"(min {min(per_k):.1f}, max {max(per_k):.1f}, {args.runs} runs)")
+    print(
+        f"parse + check: median {statistics.median(per_k):.1f} ms per 1,000 lines "
+        f"(min {min(per_k):.1f}, max {max(per_k):.1f}, {args.runs} runs)"
+    )
 
 
 if __name__ == "__main__":

@@ -25,26 +25,104 @@ HERE = Path(__file__).resolve().parent
 
 COUNTIES = ["赣榆县", "东海县", "灌云县", "灌南县", "新浦区", "海州区", "连云区", "云台区", "开发区"]
 DEPARTMENTS = [
-    "市发展计划委员会", "市经济贸易委员会", "市财政局", "市建设局", "市交通局", "市农业局", "市水利局",
-    "市外经贸局", "市教育局", "市科技局", "市公安局", "市民政局", "市司法局", "市劳动和社会保障局",
-    "市国土资源局", "市环保局", "市文化局", "市卫生局", "市计划生育委员会", "市审计局", "市统计局",
-    "市物价局", "市工商局", "市质量技术监督局", "市药品监督管理局", "市安全生产监督管理局", "市旅游局",
-    "市体育局", "市广播电视局", "市规划局", "市房产管理局", "市园林局", "市林业局", "市海洋与渔业局",
-    "市粮食局", "市人事局", "市信息产业局", "市港口管理局", "市口岸办", "市招商局", "市台办", "市侨办",
-    "市档案局", "市地方志办", "市机关事务管理局", "市民族宗教局", "市人防办", "市城管局",
+    "市发展计划委员会",
+    "市经济贸易委员会",
+    "市财政局",
+    "市建设局",
+    "市交通局",
+    "市农业局",
+    "市水利局",
+    "市外经贸局",
+    "市教育局",
+    "市科技局",
+    "市公安局",
+    "市民政局",
+    "市司法局",
+    "市劳动和社会保障局",
+    "市国土资源局",
+    "市环保局",
+    "市文化局",
+    "市卫生局",
+    "市计划生育委员会",
+    "市审计局",
+    "市统计局",
+    "市物价局",
+    "市工商局",
+    "市质量技术监督局",
+    "市药品监督管理局",
+    "市安全生产监督管理局",
+    "市旅游局",
+    "市体育局",
+    "市广播电视局",
+    "市规划局",
+    "市房产管理局",
+    "市园林局",
+    "市林业局",
+    "市海洋与渔业局",
+    "市粮食局",
+    "市人事局",
+    "市信息产业局",
+    "市港口管理局",
+    "市口岸办",
+    "市招商局",
+    "市台办",
+    "市侨办",
+    "市档案局",
+    "市地方志办",
+    "市机关事务管理局",
+    "市民族宗教局",
+    "市人防办",
+    "市城管局",
 ]
 PROVINCIAL = [
-    "连云港海关", "连云港出入境检验检疫局", "连云港海事局", "市国家税务局", "市地方税务局",
-    "人民银行连云港中心支行", "工商银行连云港分行", "农业银行连云港分行", "中国银行连云港分行",
-    "建设银行连云港分行", "连云港供电公司", "连云港电信分公司", "连云港移动分公司", "连云港邮政局",
-    "市烟草专卖局", "市气象局", "连云港港务局", "市石油分公司",
+    "连云港海关",
+    "连云港出入境检验检疫局",
+    "连云港海事局",
+    "市国家税务局",
+    "市地方税务局",
+    "人民银行连云港中心支行",
+    "工商银行连云港分行",
+    "农业银行连云港分行",
+    "中国银行连云港分行",
+    "建设银行连云港分行",
+    "连云港供电公司",
+    "连云港电信分公司",
+    "连云港移动分公司",
+    "连云港邮政局",
+    "市烟草专卖局",
+    "市气象局",
+    "连云港港务局",
+    "市石油分公司",
 ]
 COUNTY_INDICATORS = [
-    "地区生产总值", "全社会固定资产投资", "财政总收入", "地方一般预算收入", "工业增加值", "规模以上工业产值",
-    "实际利用外资", "外贸出口", "社会消费品零售总额", "农民人均纯收入", "城镇居民人均可支配收入",
-    "技改投入", "民营经济注册资本", "新增私营企业", "粮食总产量", "农业产业化龙头企业", "高效农业面积",
-    "城镇化率", "新增就业岗位", "再就业人数", "养老保险扩面", "医疗保险扩面", "招商引资到位资金",
-    "旅游总收入", "万元GDP能耗", "安全生产事故死亡人数", "人口自然增长率", "森林覆盖率",
+    "地区生产总值",
+    "全社会固定资产投资",
+    "财政总收入",
+    "地方一般预算收入",
+    "工业增加值",
+    "规模以上工业产值",
+    "实际利用外资",
+    "外贸出口",
+    "社会消费品零售总额",
+    "农民人均纯收入",
+    "城镇居民人均可支配收入",
+    "技改投入",
+    "民营经济注册资本",
+    "新增私营企业",
+    "粮食总产量",
+    "农业产业化龙头企业",
+    "高效农业面积",
+    "城镇化率",
+    "新增就业岗位",
+    "再就业人数",
+    "养老保险扩面",
+    "医疗保险扩面",
+    "招商引资到位资金",
+    "旅游总收入",
+    "万元GDP能耗",
+    "安全生产事故死亡人数",
+    "人口自然增长率",
+    "森林覆盖率",
 ]
 REVERSE = {"万元GDP能耗", "安全生产事故死亡人数", "人口自然增长率"}
 ROUTINE = ["年度工作计划", "目标分解落实", "季度进度报告", "半年工作总结", "年终自查", "督查事项办结"]
@@ -116,16 +194,24 @@ def counties(rng: random.Random, year: int) -> list[dict[str, Any]]:
         key = []
         for index in range(key_items[number - 1]):
             subs = sub_counts[cursor]
-            key.append({"name": f"{name}重点工程{index + 1}", "subs": subs,
-                        "done": subs - (1 if cursor in unfinished else 0)})
+            key.append(
+                {"name": f"{name}重点工程{index + 1}", "subs": subs, "done": subs - (1 if cursor in unfinished else 0)}
+            )
             cursor += 1
         indicators: dict[str, Any] = {"重点项目": key, "定量任务": quant, **ratings(rng)}
         units.append({"id": f"C{number:02d}", "name": name, "class": "县区", "indicators": indicators})
     return units
 
 
-def bodies(rng: random.Random, names: list[str], prefix: str, unit_class: str, quant_total: int,
-           quant_completed: int, routine_missed: int) -> list[dict[str, Any]]:
+def bodies(
+    rng: random.Random,
+    names: list[str],
+    prefix: str,
+    unit_class: str,
+    quant_total: int,
+    quant_completed: int,
+    routine_missed: int,
+) -> list[dict[str, Any]]:
     count = len(names)
     quant_items = spread(quant_total, count, rng)
     slots = [(u, i) for u in range(count) for i in range(quant_items[u])]
@@ -147,8 +233,13 @@ def add_awards_and_matters(rng: random.Random, units: list[dict[str, Any]], year
         awards = []
         for _ in range(rng.randint(1, 3)):
             month, day = rng.randint(1, 12), rng.randint(1, 28)
-            awards.append({"name": f"{unit['name']}获奖{len(awards) + 1}", "level": rng.choice(levels),
-                           "date": f"{year}-{month:02d}-{day:02d}"})
+            awards.append(
+                {
+                    "name": f"{unit['name']}获奖{len(awards) + 1}",
+                    "level": rng.choice(levels),
+                    "date": f"{year}-{month:02d}-{day:02d}",
+                }
+            )
         unit["bonuses"] = {"获奖加分": awards}
     # 30 important matters undertaken by 73 units
     holders = rng.sample(units, 73)
@@ -182,7 +273,8 @@ def year_2003() -> dict[str, Any]:
     by_id["C04"]["vetoes"] = {"环境保护": {"failed": True}}
     # An award presented after the cutoff: carried over to 2004.
     by_id["C02"].setdefault("bonuses", {"获奖加分": []})["获奖加分"].append(
-        {"name": "全国科技进步先进县", "level": "国家级", "date": "2004-02-20"})
+        {"name": "全国科技进步先进县", "level": "国家级", "date": "2004-02-20"}
+    )
     # A department that carries no city-level targets: no target-achievement award.
     by_id["D45"]["inputs"] = {"承担市级目标": False}
     # A key project the people's congress inspected: its score is taken as given.
@@ -194,8 +286,13 @@ def ledger_2002() -> dict[str, Any]:
     return {
         "year": 2002,
         "carry_over": [
-            {"unit": "C05", "bonus": "获奖加分", "level": "省级", "name": "省文明城区（2002年度，2003年1月颁奖）",
-             "date": "2003-01-28"},
+            {
+                "unit": "C05",
+                "bonus": "获奖加分",
+                "level": "省级",
+                "name": "省文明城区（2002年度，2003年1月颁奖）",
+                "date": "2003-01-28",
+            },
         ],
     }
 
@@ -221,8 +318,11 @@ def main(root: Path = HERE) -> None:
     note = "# Generated by examples/generate.py; edit the generator, not this file.\n"
     dump(year_2002(), root / "lianyungang-2002" / "units.yaml", note)
     dump(year_2003(), root / "lianyungang-2003" / "units.yaml", note)
-    dump(ledger_2002(), root / "lianyungang-2003" / "carried-in.yaml",
-         note + "# Awards for 2002 work presented after the 2002 assessment, carried into 2003.\n")
+    dump(
+        ledger_2002(),
+        root / "lianyungang-2003" / "carried-in.yaml",
+        note + "# Awards for 2002 work presented after the 2002 assessment, carried into 2003.\n",
+    )
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """targetdsl: government target-management assessment methods as checked policy files.
 
-    >>> import targetdsl
-    >>> policy = targetdsl.load_policy("policies/lianyungang-2003.tdsl")
-    >>> policy.year
-    2003
+>>> import targetdsl
+>>> policy = targetdsl.load_policy("policies/lianyungang-2003.tdsl")
+>>> policy.year
+2003
 """
 
 __version__ = "0.1.0"

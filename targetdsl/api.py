@@ -101,8 +101,14 @@ class Policy:
     # Each file of the `extends` chain, named relative to the policy's own directory, with the SHA-256 of its text.
     source_hashes: tuple[tuple[str, str], ...] = attrs.field(eq=False)
 
-    def load_units(self, data: UnitsSource, *, name: str = "<data>", lenient: bool = False,
-                   ignored: list[DataProblem] | None = None) -> list[Unit]:
+    def load_units(
+        self,
+        data: UnitsSource,
+        *,
+        name: str = "<data>",
+        lenient: bool = False,
+        ignored: list[DataProblem] | None = None,
+    ) -> list[Unit]:
         """Validate unit data (a YAML/JSON/CSV/XLSX path, a document, or a list of unit mappings).
 
         Raises DataError listing every problem, each naming file, unit and field.
@@ -132,12 +138,20 @@ class Policy:
         in either case nothing is returned. `progress(done, total)` is called as units finish.
         With `explain=False` no explanation trace is built (faster); every other result is identical.
         """
-        return self._evaluate(self.load_units(units), period=period, carried_in=carried_in, progress=progress,
-                              explain=explain)
+        return self._evaluate(
+            self.load_units(units), period=period, carried_in=carried_in, progress=progress, explain=explain
+        )
 
-    def _evaluate(self, loaded: list[Unit], *, period: str | None, carried_in: LedgerSource | None,
-                  progress: Callable[[int, int], None] | None = None, explain: bool = True,
-                  year: int | None = None) -> Assessment:
+    def _evaluate(
+        self,
+        loaded: list[Unit],
+        *,
+        period: str | None,
+        carried_in: LedgerSource | None,
+        progress: Callable[[int, int], None] | None = None,
+        explain: bool = True,
+        year: int | None = None,
+    ) -> Assessment:
         ledger = self._carried_in(carried_in, year=year)
         if ledger:
             where = _ledger_name(carried_in)
@@ -151,12 +165,14 @@ class Policy:
             if lost:
                 raise DataError(lost)
         try:
-            engine = Engine(self.schema, self.title, period=period, carried_in=ledger, progress=progress,
-                            explain=explain)
+            engine = Engine(
+                self.schema, self.title, period=period, carried_in=ledger, progress=progress, explain=explain
+            )
         except PeriodError as exc:
             raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
-        provenance = Provenance(__version__, self.sha256, self.source_hashes, partial(units_sha256, loaded), period,
-                                len(ledger))
+        provenance = Provenance(
+            __version__, self.sha256, self.source_hashes, partial(units_sha256, loaded), period, len(ledger)
+        )
         return attrs.evolve(engine.run(loaded), provenance=provenance)
 
     def stream(
@@ -189,9 +205,17 @@ class Policy:
         else:
             records, close = ((record, None) for record in units), _nothing
         try:
-            return Stream(self.schema, self.title, records, file=name, period=period, carried_in=ledger,
-                          ledger_file=_ledger_name(carried_in),
-                          progress=progress, expected=expected)
+            return Stream(
+                self.schema,
+                self.title,
+                records,
+                file=name,
+                period=period,
+                carried_in=ledger,
+                ledger_file=_ledger_name(carried_in),
+                progress=progress,
+                expected=expected,
+            )
         except PeriodError as exc:
             raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
         finally:
@@ -206,12 +230,12 @@ class Policy:
         weights = [(p.name, p.weight) for p in self.schema.periods if p.weight is not None]
         if not weights:
             raise DataError([DataProblem("<periods>", None, None, "the policy gives its periods no weights")])
-        assessments = {name: self.evaluate(units, period=name) for name, units in data.items()
-                       if name in dict(weights)}
+        assessments = {name: self.evaluate(units, period=name) for name, units in data.items() if name in dict(weights)}
         missing = [name for name in data if name not in dict(weights)]
         if missing:
-            raise DataError([DataProblem("<periods>", None, name, "this period has no weight in the policy")
-                             for name in missing])
+            raise DataError(
+                [DataProblem("<periods>", None, name, "this period has no weight in the policy") for name in missing]
+            )
         rounding = self.schema.rounding
         return combine(weights, assessments, places=rounding.places, mode=rounding.mode)
 
@@ -230,8 +254,7 @@ class Policy:
         if isinstance(source, Assessment):
             document = source.ledger_json()
         elif isinstance(source, (list, tuple)):
-            document = {"year": None if year is None else year - 1,
-                        "carry_over": [to_json(entry) for entry in source]}
+            document = {"year": None if year is None else year - 1, "carry_over": [to_json(entry) for entry in source]}
         return load_ledger(self.schema, document, "<ledger>", year=year)
 
     @property
@@ -263,8 +286,13 @@ def check_path(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | N
     return _report(load_path(path, root=root))
 
 
-def check_text(text: str, *, name: str = "<policy>", base: str | os.PathLike[str] | None = None,
-               root: str | os.PathLike[str] | None = None) -> Report:
+def check_text(
+    text: str,
+    *,
+    name: str = "<policy>",
+    base: str | os.PathLike[str] | None = None,
+    root: str | os.PathLike[str] | None = None,
+) -> Report:
     """Check policy text; `extends` paths are resolved against the directory `base`, and no
     extended file may lie outside `root` (by default `base` itself)."""
     return _report(load_text(text, name, base=base, root=root))
@@ -278,8 +306,14 @@ def _policy(report: Report) -> Policy:
     entry = Path(files[-1]) if files else None
     names = {f: _stable_name(f, entry) for f in files}
     hashes = tuple((names[f], sha256_text(report.sources[f])) for f in files)
-    return Policy(effective, report.warnings, report.sources, build_schema(effective, names),
-                  sha256_text(canonical_policy(effective)), hashes)
+    return Policy(
+        effective,
+        report.warnings,
+        report.sources,
+        build_schema(effective, names),
+        sha256_text(canonical_policy(effective)),
+        hashes,
+    )
 
 
 def _stable_name(file: str, entry: Path | None) -> str:
@@ -306,8 +340,13 @@ def load_referenced_policy(path: str | os.PathLike[str], *, root: str | os.PathL
     return _policy(_report(load_path(path, root=root, referenced=True)))
 
 
-def parse_policy(text: str, *, name: str = "<policy>", base: str | os.PathLike[str] | None = None,
-                 root: str | os.PathLike[str] | None = None) -> Policy:
+def parse_policy(
+    text: str,
+    *,
+    name: str = "<policy>",
+    base: str | os.PathLike[str] | None = None,
+    root: str | os.PathLike[str] | None = None,
+) -> Policy:
     """Parse and check policy text (`base` and `root` as for `check_text`). Raises PolicyError if it has errors."""
     return _policy(check_text(text, name=name, base=base, root=root))
 
@@ -316,8 +355,12 @@ def _as_policy(policy: Policy | str | os.PathLike[str], root: str | os.PathLike[
     return policy if isinstance(policy, Policy) else load_policy(policy, root=root)
 
 
-def diff_policies(old: Policy | str | os.PathLike[str], new: Policy | str | os.PathLike[str], *,
-                  root: str | os.PathLike[str] | None = None) -> PolicyDiff:
+def diff_policies(
+    old: Policy | str | os.PathLike[str],
+    new: Policy | str | os.PathLike[str],
+    *,
+    root: str | os.PathLike[str] | None = None,
+) -> PolicyDiff:
     """The semantic difference between two policies (their effective forms, after `extends`);
     `root` as for `load_policy` when they are given as paths."""
     return diff_effective(_as_policy(old, root).effective, _as_policy(new, root).effective)
@@ -352,10 +395,12 @@ def impact(
     old_assessment = before._evaluate(old_units, period=period, carried_in=carried_in, year=year)
     new_assessment = after._evaluate(new_units, period=period, carried_in=carried_in, year=year)
     return compare(
-        old_assessment, new_assessment,
+        old_assessment,
+        new_assessment,
         old_top=before.schema.grades[0].name if before.schema.grades else None,
         new_top=after.schema.grades[0].name if after.schema.grades else None,
-        ignored_by_old=ignored_old, ignored_by_new=ignored_new,
+        ignored_by_old=ignored_old,
+        ignored_by_new=ignored_new,
     )
 
 
@@ -385,8 +430,9 @@ def verify_record(path: str | os.PathLike[str], *, root: str | os.PathLike[str] 
         return problems
     try:
         policy = load_referenced_policy(base / record["policy"]["path"], root=root)
-        assessment = policy.evaluate(base / data["path"], period=record["period"],
-                                     carried_in=base / carry["path"] if carry else None)
+        assessment = policy.evaluate(
+            base / data["path"], period=record["period"], carried_in=base / carry["path"] if carry else None
+        )
     except (PolicyError, DataError, EvaluationError) as exc:
         return [f"the recorded evaluation no longer runs: {exc}"]
     if policy.sha256 != record["policy"]["sha256"]:
@@ -400,8 +446,7 @@ def verify_record(path: str | os.PathLike[str], *, root: str | os.PathLike[str] 
     return problems
 
 
-def _file_changes(entry: dict[str, str], base: Path, digest: Callable[[Path], str],
-                  allowed: Path | None) -> list[str]:
+def _file_changes(entry: dict[str, str], base: Path, digest: Callable[[Path], str], allowed: Path | None) -> list[str]:
     shown = printable(entry["path"])
     try:
         if allowed is not None and not resolve(base / entry["path"]).is_relative_to(allowed):

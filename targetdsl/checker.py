@@ -28,8 +28,13 @@ UNIT_NAMES = ("id", "name", "total", "rank")
 
 # Names a rule body can read besides its own inputs, by rule kind.
 RESULT_NAMES: dict[str, dict[str, Kind]] = {
-    "award": {"total": Kind.NUMBER, "rank": Kind.NUMBER, "items": Kind.NUMBER,
-              "completed_items": Kind.NUMBER, "vetoed": Kind.BOOL},
+    "award": {
+        "total": Kind.NUMBER,
+        "rank": Kind.NUMBER,
+        "items": Kind.NUMBER,
+        "completed_items": Kind.NUMBER,
+        "vetoed": Kind.BOOL,
+    },
     "commendation": {"total": Kind.NUMBER, "rank": Kind.NUMBER},
 }
 
@@ -47,14 +52,40 @@ REQUIRED: dict[str, tuple[type, ...]] = {
     "coefficient": (n.Factor,),
     "commendation": (n.When,),
 }
-AT_MOST_ONCE = (n.Score, n.Completed, n.Tally, n.Given, n.When, n.Effects, n.Cap, n.CarryOver,
-                n.Amount, n.Money, n.Eligible, n.Factor, n.Applies, n.Scale, n.DropExtremes)
+AT_MOST_ONCE = (
+    n.Score,
+    n.Completed,
+    n.Tally,
+    n.Given,
+    n.When,
+    n.Effects,
+    n.Cap,
+    n.CarryOver,
+    n.Amount,
+    n.Money,
+    n.Eligible,
+    n.Factor,
+    n.Applies,
+    n.Scale,
+    n.DropExtremes,
+)
 
 STATEMENT_WORDS = {
-    n.Score: "score", n.Completed: "completed when", n.Tally: "tally", n.Given: "given by",
-    n.When: "when", n.Effects: "effect", n.Cap: "cap", n.CarryOver: "carry over after",
-    n.Amount: "amount", n.Money: "money", n.Eligible: "eligible when", n.Factor: "factor",
-    n.Applies: "on", n.Scale: "scale", n.DropExtremes: "drop extremes",
+    n.Score: "score",
+    n.Completed: "completed when",
+    n.Tally: "tally",
+    n.Given: "given by",
+    n.When: "when",
+    n.Effects: "effect",
+    n.Cap: "cap",
+    n.CarryOver: "carry over after",
+    n.Amount: "amount",
+    n.Money: "money",
+    n.Eligible: "eligible when",
+    n.Factor: "factor",
+    n.Applies: "on",
+    n.Scale: "scale",
+    n.DropExtremes: "drop extremes",
 }
 
 
@@ -104,36 +135,59 @@ class Checker:
         header = self.policy.header
         if header is None:
             files = self.policy.files
-            self.report("check.missing-header", "the policy has no `policy { … }` header", _file_start(files),
-                        'start the file with `policy "title" { year 2003 status draft }`')
+            self.report(
+                "check.missing-header",
+                "the policy has no `policy { … }` header",
+                _file_start(files),
+                'start the file with `policy "title" { year 2003 status draft }`',
+            )
             return
         if header.year is None:
-            self.report("check.missing-field", "the header does not say which year the policy assesses",
-                        header.span, "add `year 2003` inside `policy { … }`")
+            self.report(
+                "check.missing-field",
+                "the header does not say which year the policy assesses",
+                header.span,
+                "add `year 2003` inside `policy { … }`",
+            )
         elif not 1949 <= header.year.value <= 2200:
-            self.report("check.bad-value", f"year {header.year.value} is not a plausible assessment year",
-                        header.year.span)
+            self.report(
+                "check.bad-value", f"year {header.year.value} is not a plausible assessment year", header.year.span
+            )
         if header.status is None:
-            self.report("check.missing-field", "the header does not give the policy's status", header.span,
-                        "add `status draft` (for comment) or `status adopted`")
+            self.report(
+                "check.missing-field",
+                "the header does not give the policy's status",
+                header.span,
+                "add `status draft` (for comment) or `status adopted`",
+            )
         elif header.status.value not in STATUSES:
-            self.report("check.bad-value", f"unknown status `{header.status.value}`", header.status.span,
-                        suggest(header.status.value, list(STATUSES)) or "status is `draft` or `adopted`")
+            self.report(
+                "check.bad-value",
+                f"unknown status `{header.status.value}`",
+                header.status.span,
+                suggest(header.status.value, list(STATUSES)) or "status is `draft` or `adopted`",
+            )
         if header.scale is not None and header.scale.points <= 0:
             self.report("check.bad-value", "the point scale must be positive", header.scale.span)
         rounding = header.rounding
         if rounding is not None:
             if rounding.mode not in ROUNDING_MODES:
-                self.report("check.bad-value", f"unknown rounding mode `{rounding.mode}`", rounding.span,
-                            suggest(rounding.mode, list(ROUNDING_MODES))
-                            or "rounding modes: " + ", ".join(ROUNDING_MODES))
+                self.report(
+                    "check.bad-value",
+                    f"unknown rounding mode `{rounding.mode}`",
+                    rounding.span,
+                    suggest(rounding.mode, list(ROUNDING_MODES)) or "rounding modes: " + ", ".join(ROUNDING_MODES),
+                )
             if not 0 <= rounding.places <= 6:
                 self.report("check.bad-value", f"rounding to {rounding.places} places; use 0 to 6", rounding.span)
             for stage in rounding.stages:
                 if stage not in ROUNDING_STAGES:
-                    self.report("check.bad-value", f"unknown rounding stage `{stage}`", rounding.span,
-                                suggest(stage, list(ROUNDING_STAGES))
-                                or "stages: " + ", ".join(ROUNDING_STAGES))
+                    self.report(
+                        "check.bad-value",
+                        f"unknown rounding stage `{stage}`",
+                        rounding.span,
+                        suggest(stage, list(ROUNDING_STAGES)) or "stages: " + ", ".join(ROUNDING_STAGES),
+                    )
 
     @property
     def scale(self) -> Decimal:
@@ -149,14 +203,25 @@ class Checker:
         self.check_ranges(list(self.unit_inputs.values()))
         for const in self.consts.values():
             # a const is computed for each unit alone (it may read unit inputs): there is no class there
-            call = next((node for node in walk(const.expr) if isinstance(node, n.Call)
-                         and node.function in FUNCTIONS and FUNCTIONS[node.function].peer), None)
+            call = next(
+                (
+                    node
+                    for node in walk(const.expr)
+                    if isinstance(node, n.Call) and node.function in FUNCTIONS and FUNCTIONS[node.function].peer
+                ),
+                None,
+            )
             if call is not None:
-                self.report("check.peer-in-const", f"`{call.function}` needs the unit's whole class, but const "
-                            f"`{const.name}` is computed for each unit alone", call.span,
-                            "compare units in an `indicator` (a `let` there may name the comparison)")
-        const_scope = Scope({}, lets={c.name: n.Let(c.name, c.expr, span=c.span) for c in self.consts.values()},
-                            parent=scope)
+                self.report(
+                    "check.peer-in-const",
+                    f"`{call.function}` needs the unit's whole class, but const "
+                    f"`{const.name}` is computed for each unit alone",
+                    call.span,
+                    "compare units in an `indicator` (a `let` there may name the comparison)",
+                )
+        const_scope = Scope(
+            {}, lets={c.name: n.Let(c.name, c.expr, span=c.span) for c in self.consts.values()}, parent=scope
+        )
         self.expressions.resolve_lets(const_scope)
         for name, kind in const_scope.names.items():
             scope.names.setdefault(name, kind)
@@ -178,8 +243,12 @@ class Checker:
                 if parent.lookup(statement.name) is not None:
                     # evaluation would find the let, the checker the constant: `let k = k + 1` never ended
                     what = "a constant" if statement.name in self.consts else "an input of every unit"
-                    self.report("check.duplicate-name", f"`{statement.name}` is already {what}; a `let` cannot "
-                                "take its name", statement.span, "give the let a name of its own")
+                    self.report(
+                        "check.duplicate-name",
+                        f"`{statement.name}` is already {what}; a `let` cannot take its name",
+                        statement.span,
+                        "give the let a name of its own",
+                    )
                     continue
                 lets[statement.name] = statement
         scope.lets = lets
@@ -190,35 +259,59 @@ class Checker:
     def check_input(self, declaration: n.Input, scope: Scope) -> None:
         kind = INPUT_KINDS.get(declaration.type)
         if kind is None:
-            self.report("check.unknown-type", f"unknown input type `{declaration.type}`", declaration.span,
-                        suggest(declaration.type, list(INPUT_KINDS)) or "types: " + ", ".join(INPUT_KINDS))
+            self.report(
+                "check.unknown-type",
+                f"unknown input type `{declaration.type}`",
+                declaration.span,
+                suggest(declaration.type, list(INPUT_KINDS)) or "types: " + ", ".join(INPUT_KINDS),
+            )
             kind = Kind.ERROR
         scope.names[declaration.name] = kind
         missing = declaration.missing
         if missing is not None:
             if missing.rule == "default" and missing.default is not None and not _literal(missing.default):
                 # the data are read before anything is evaluated: a default is a value, not a formula
-                self.report("check.bad-value", f"the default of `{declaration.name}` must be a literal value",
-                            missing.span, "write a number (`default 0`, `default -2%`), `true`/`false` or a date")
+                self.report(
+                    "check.bad-value",
+                    f"the default of `{declaration.name}` must be a literal value",
+                    missing.span,
+                    "write a number (`default 0`, `default -2%`), `true`/`false` or a date",
+                )
             elif missing.rule == "default" and missing.default is not None and kind is not Kind.ERROR:
-                self.expressions.expect(missing.default, Scope({}), kind,
-                                        f"the default of `{declaration.name}`", missing.span)
+                self.expressions.expect(
+                    missing.default, Scope({}), kind, f"the default of `{declaration.name}`", missing.span
+                )
             elif missing.rule not in MISSING_RULES and missing.rule != "default":
-                self.report("check.bad-value", f"unknown missing-value rule `{missing.rule}`", missing.span,
-                            suggest(missing.rule, list(MISSING_RULES))
-                            or "write `missing error`, `zero`, `na`, `peer_avg` or `default <value>`")
+                self.report(
+                    "check.bad-value",
+                    f"unknown missing-value rule `{missing.rule}`",
+                    missing.span,
+                    suggest(missing.rule, list(MISSING_RULES))
+                    or "write `missing error`, `zero`, `na`, `peer_avg` or `default <value>`",
+                )
             elif missing.rule == "zero" and kind in (Kind.BOOL, Kind.DATE):
-                self.report("check.type-mismatch", f"`missing zero` does not fit a {declaration.type} input",
-                            missing.span, "use `missing default false` or `missing error`")
+                self.report(
+                    "check.type-mismatch",
+                    f"`missing zero` does not fit a {declaration.type} input",
+                    missing.span,
+                    "use `missing default false` or `missing error`",
+                )
         if declaration.low is not None and declaration.high is not None:
             if kind in (Kind.BOOL, Kind.DATE):
                 self.report("check.type-mismatch", f"a {declaration.type} input cannot have a range", declaration.span)
-            elif (isinstance(declaration.low, n.Number) and isinstance(declaration.high, n.Number)
-                  and declaration.low.value > declaration.high.value):
+            elif (
+                isinstance(declaration.low, n.Number)
+                and isinstance(declaration.high, n.Number)
+                and declaration.low.value > declaration.high.value
+            ):
                 self.report("check.bad-value", "the range's low end is above its high end", declaration.low.span)
         if declaration.prorated and kind not in (Kind.NUMBER, Kind.MONEY, Kind.ERROR):
-            self.report("check.type-mismatch", f"only amounts can be pro-rated, not a {declaration.type}",
-                        declaration.span, "rates and percentages are not pro-rated over the year")
+            self.report(
+                "check.type-mismatch",
+                f"only amounts can be pro-rated, not a {declaration.type}",
+                declaration.span,
+                "rates and percentages are not pro-rated over the year",
+            )
 
     def check_ranges(self, inputs: list[n.Input]) -> None:
         """Range ends that name another input (`range 0 to subs`): it is declared beside this one,
@@ -234,14 +327,21 @@ class Checker:
                 if kind in (None, Kind.BOOL, Kind.DATE):
                     continue  # reported by check_input
                 if other is None:
-                    self.report("check.unknown-name", f"`{end.name}` is not an input declared beside "
-                                f"`{declaration.name}`", end.span,
-                                suggest(end.name, [i.name for i in inputs if i is not declaration])
-                                or "a range end names another input of the same measure, sub-item or rule")
+                    self.report(
+                        "check.unknown-name",
+                        f"`{end.name}` is not an input declared beside `{declaration.name}`",
+                        end.span,
+                        suggest(end.name, [i.name for i in inputs if i is not declaration])
+                        or "a range end names another input of the same measure, sub-item or rule",
+                    )
                 elif INPUT_KINDS.get(other.type) is not kind:
-                    self.report("check.type-mismatch", f"the range of `{declaration.name}` ({declaration.type}) "
-                                f"ends at `{other.name}`, a {other.type} input", end.span,
-                                "a range end names an input holding the same kind of number")
+                    self.report(
+                        "check.type-mismatch",
+                        f"the range of `{declaration.name}` ({declaration.type}) "
+                        f"ends at `{other.name}`, a {other.type} input",
+                        end.span,
+                        "a range end names an input holding the same kind of number",
+                    )
                 else:
                     bounds.setdefault(declaration.name, []).append(other.name)
         circle = _circle(bounds)
@@ -249,15 +349,22 @@ class Checker:
             names = [f"`{name}`" for name in circle]
             if len(names) > 6:
                 names = [*names[:3], f"… ({len(circle) - 1} inputs)", names[-1]]
-            self.report("check.cycle", "the ranges of " + " → ".join(names) + " bound each other in a circle",
-                        by_name[circle[0]].span,
-                        "bound an input by a fixed number or by an input that has no such range")
+            self.report(
+                "check.cycle",
+                "the ranges of " + " → ".join(names) + " bound each other in a circle",
+                by_name[circle[0]].span,
+                "bound an input by a fixed number or by an input that has no such range",
+            )
 
     def check_unused(self, scope: Scope, inputs: Iterable[n.Input], what: str) -> None:
         for declaration in inputs:
             if declaration.name not in scope.used:
-                self.warn("check.unused-input", f"{what} `{declaration.name}` is never used", declaration.span,
-                          "use it in a rule, or delete it so units are not asked to supply it")
+                self.warn(
+                    "check.unused-input",
+                    f"{what} `{declaration.name}` is never used",
+                    declaration.span,
+                    "use it in a rule, or delete it so units are not asked to supply it",
+                )
 
     def check_statements(self, kind: str, name: str, body: tuple[n.Statement, ...], span: Span) -> None:
         counts = Counter(type(s) for s in body)
@@ -265,20 +372,29 @@ class Checker:
         for statement in body:
             if type(statement) in AT_MOST_ONCE and type(statement) in seen:
                 word = STATEMENT_WORDS[type(statement)]
-                self.report("check.duplicate-statement", f"a second `{word}` in {kind} `{name}`",
-                            _span(statement, span), "keep one; a rule must say one thing once")
+                self.report(
+                    "check.duplicate-statement",
+                    f"a second `{word}` in {kind} `{name}`",
+                    _span(statement, span),
+                    "keep one; a rule must say one thing once",
+                )
             seen.add(type(statement))
         for required in REQUIRED.get(kind, ()):
             if required not in counts:
                 word = STATEMENT_WORDS[required]
-                self.report("check.missing-statement", f"{kind} `{name}` has no `{word}`", span,
-                            f"add a `{word}` statement")
+                self.report(
+                    "check.missing-statement", f"{kind} `{name}` has no `{word}`", span, f"add a `{word}` statement"
+                )
 
     def check_classes_exist(self, classes: tuple[str, ...], span: Span) -> None:
         for name in classes:
             if name not in self.classes:
-                self.report("check.unknown-name", f"unknown class `{name}`", span,
-                            suggest(name, list(self.classes)) or "declare it with `class`")
+                self.report(
+                    "check.unknown-name",
+                    f"unknown class `{name}`",
+                    span,
+                    suggest(name, list(self.classes)) or "declare it with `class`",
+                )
 
     # ------------------------------------------------------------- classes
 
@@ -286,50 +402,79 @@ class Checker:
         if not self.classes:
             files = self.policy.files
             where = self.policy.header.span if self.policy.header else _file_start(files)
-            self.report("check.no-classes", "the policy declares no unit class", where,
-                        'declare at least one, e.g. `class 县区 "县区" { 定量指标 100 }`')
+            self.report(
+                "check.no-classes",
+                "the policy declares no unit class",
+                where,
+                'declare at least one, e.g. `class 县区 "县区" { 定量指标 100 }`',
+            )
         used: set[str] = set()
         for unit_class in self.classes.values():
             seen: dict[str, n.Share] = {}
             for share in unit_class.shares:
                 if share.category in seen:
-                    self.report("check.duplicate-name", f"category `{share.category}` is listed twice in class "
-                                f"`{unit_class.name}`", share.span)
+                    self.report(
+                        "check.duplicate-name",
+                        f"category `{share.category}` is listed twice in class `{unit_class.name}`",
+                        share.span,
+                    )
                 seen[share.category] = share
                 if share.category not in self.categories:
-                    self.report("check.unknown-name", f"unknown category `{share.category}`", share.span,
-                                suggest(share.category, list(self.categories)) or "declare it with `category`")
+                    self.report(
+                        "check.unknown-name",
+                        f"unknown category `{share.category}`",
+                        share.span,
+                        suggest(share.category, list(self.categories)) or "declare it with `category`",
+                    )
                 used.add(share.category)
                 if share.amount <= 0:
                     self.report("check.bad-value", "a category's points must be positive", share.span)
             self.check_points(unit_class)
         for category in self.categories.values():
             if category.name not in used:
-                self.warn("check.unused-category", f"category `{category.name}` is not part of any class",
-                          category.span, "list it with its points in a `class`, or delete it")
+                self.warn(
+                    "check.unused-category",
+                    f"category `{category.name}` is not part of any class",
+                    category.span,
+                    "list it with its points in a `class`, or delete it",
+                )
 
     def check_points(self, unit_class: n.UnitClass) -> None:
         shares = unit_class.shares
         if not shares:
-            self.report("check.points-mismatch", f"class `{unit_class.name}` gives no category any points",
-                        unit_class.span, "list each category with its points, e.g. `quantitative 50`")
+            self.report(
+                "check.points-mismatch",
+                f"class `{unit_class.name}` gives no category any points",
+                unit_class.span,
+                "list each category with its points, e.g. `quantitative 50`",
+            )
             return
         percents = [s for s in shares if s.percent]
         if percents and len(percents) != len(shares):
-            self.report("check.points-mismatch", f"class `{unit_class.name}` mixes points and percentages",
-                        percents[0].span, "give every category points, or every category a percentage")
+            self.report(
+                "check.points-mismatch",
+                f"class `{unit_class.name}` mixes points and percentages",
+                percents[0].span,
+                "give every category points, or every category a percentage",
+            )
             return
         total = sum((s.amount for s in shares), Decimal(0))
         if percents:
             if total != 100:
-                self.report("check.points-mismatch",
-                            f"the weights of class `{unit_class.name}` add up to {_fmt(total)}%, not 100%",
-                            unit_class.span, _ratio(shares))
+                self.report(
+                    "check.points-mismatch",
+                    f"the weights of class `{unit_class.name}` add up to {_fmt(total)}%, not 100%",
+                    unit_class.span,
+                    _ratio(shares),
+                )
         elif total != self.scale:
-            self.report("check.points-mismatch",
-                        f"the points of class `{unit_class.name}` add up to {_fmt(total)}, "
-                        f"not the policy's scale of {_fmt(self.scale)}",
-                        unit_class.span, _ratio(shares) + "; change a category's points or the header's `scale`")
+            self.report(
+                "check.points-mismatch",
+                f"the points of class `{unit_class.name}` add up to {_fmt(total)}, "
+                f"not the policy's scale of {_fmt(self.scale)}",
+                unit_class.span,
+                _ratio(shares) + "; change a category's points or the header's `scale`",
+            )
 
     # ---------------------------------------------------------- categories
 
@@ -337,13 +482,21 @@ class Checker:
         seen: dict[str, n.Measure] = {}
         for category in self.categories.values():
             if not category.measures:
-                self.report("check.empty-category", f"category `{category.name}` has nothing to score",
-                            category.span, "add an `indicator`, `items` or `assessed` block")
+                self.report(
+                    "check.empty-category",
+                    f"category `{category.name}` has nothing to score",
+                    category.span,
+                    "add an `indicator`, `items` or `assessed` block",
+                )
             for measure in category.measures:
                 if measure.name in seen:
-                    self.report("check.duplicate-name", f"`{measure.name}` is declared twice",
-                                measure.span, f"the first is at {seen[measure.name].span}; "
-                                "indicator names must be unique in a policy (units' data refer to them)")
+                    self.report(
+                        "check.duplicate-name",
+                        f"`{measure.name}` is declared twice",
+                        measure.span,
+                        f"the first is at {seen[measure.name].span}; "
+                        "indicator names must be unique in a policy (units' data refer to them)",
+                    )
                 seen[measure.name] = measure
                 self.check_measure(measure, category)
 
@@ -355,13 +508,21 @@ class Checker:
         for class_name in measure.classes:
             unit_class = self.classes.get(class_name)
             if unit_class is not None and category.name not in {s.category for s in unit_class.shares}:
-                self.report("check.class-category", f"class `{class_name}` does not include category "
-                            f"`{category.name}`, so this indicator never applies to it", measure.span)
+                self.report(
+                    "check.class-category",
+                    f"class `{class_name}` does not include category "
+                    f"`{category.name}`, so this indicator never applies to it",
+                    measure.span,
+                )
         scope = self.body_scope(measure.body, parent or self.global_scope, {"points": Kind.NUMBER})
         subitems = [s for s in measure.body if isinstance(s, n.Measure)]
         if measure.kind == "indicator" and not subitems and not any(isinstance(s, n.Score) for s in measure.body):
-            self.report("check.missing-statement", f"indicator `{measure.name}` has no `score`", measure.span,
-                        "add `score <expression>`, or sub-items whose scores add up")
+            self.report(
+                "check.missing-statement",
+                f"indicator `{measure.name}` has no `score`",
+                measure.span,
+                "add `score <expression>`, or sub-items whose scores add up",
+            )
         names: set[str] = set()
         for sub in subitems:
             if sub.name in names:
@@ -400,30 +561,47 @@ class Checker:
         for statement in measure.body:
             missing = statement.missing if isinstance(statement, n.Input) else None
             if isinstance(statement, n.Input) and missing is not None and missing.rule == "peer_avg":
-                self.report("check.peer-in-items", f"`missing peer_avg` for `{statement.name}`: the class average "
-                            f"is taken of whole indicators, not of {measure.kind} `{measure.name}`",
-                            _span(missing, statement.span), "use `missing zero`, `na` or a default here")
+                self.report(
+                    "check.peer-in-items",
+                    f"`missing peer_avg` for `{statement.name}`: the class average "
+                    f"is taken of whole indicators, not of {measure.kind} `{measure.name}`",
+                    _span(missing, statement.span),
+                    "use `missing zero`, `na` or a default here",
+                )
                 return
         for statement in measure.body:
-            expressions = [getattr(statement, "expr", None), getattr(statement, "done", None),
-                           getattr(statement, "total", None)]
+            expressions = [
+                getattr(statement, "expr", None),
+                getattr(statement, "done", None),
+                getattr(statement, "total", None),
+            ]
             for expression in expressions:
                 if expression is None or isinstance(statement, n.Let):  # a let counts where it is used
                     continue
                 for node, via in self.class_wide(expression, scope, (), None):
-                    what = (f"`{node.function}` compares units of the class" if isinstance(node, n.Call)
-                            else f"unit input `{getattr(node, 'name', '')}` is missing as the class average")
+                    what = (
+                        f"`{node.function}` compares units of the class"
+                        if isinstance(node, n.Call)
+                        else f"unit input `{getattr(node, 'name', '')}` is missing as the class average"
+                    )
                     through = f" (through `{via.name}`)" if via is not None else ""
-                    self.report("check.peer-in-items", f"{what}{through}, but {measure.kind} `{measure.name}` "
-                                "differs from unit to unit", (via or node).span,
-                                "use class-wide functions in an `indicator` that every unit has")
+                    self.report(
+                        "check.peer-in-items",
+                        f"{what}{through}, but {measure.kind} `{measure.name}` differs from unit to unit",
+                        (via or node).span,
+                        "use class-wide functions in an `indicator` that every unit has",
+                    )
                     return
 
     def check_assessed(self, measure: n.Measure) -> None:
         raters = [s for s in measure.body if isinstance(s, n.Rater)]
         if not raters:
-            self.report("check.missing-statement", f"assessed `{measure.name}` names no assessor", measure.span,
-                        "add `by <assessor> weight <w>` lines")
+            self.report(
+                "check.missing-statement",
+                f"assessed `{measure.name}` names no assessor",
+                measure.span,
+                "add `by <assessor> weight <w>` lines",
+            )
         seen: set[str] = set()
         for rater in raters:
             self.check_assessors((rater.assessor,), rater.span)
@@ -433,8 +611,9 @@ class Checker:
             if rater.weight <= 0:
                 self.report("check.bad-value", "an assessor's weight must be positive", rater.span)
         if any(isinstance(s, n.DropExtremes) for s in measure.body) and len(raters) < 3:
-            self.report("check.bad-value", "dropping the highest and lowest score needs at least three assessors",
-                        measure.span)
+            self.report(
+                "check.bad-value", "dropping the highest and lowest score needs at least three assessors", measure.span
+            )
         for statement in measure.body:
             if isinstance(statement, n.Scale) and statement.points <= 0:
                 self.report("check.bad-value", "the assessors' scale must be positive", statement.span)
@@ -442,8 +621,12 @@ class Checker:
     def check_assessors(self, names: tuple[str, ...], span: Span) -> None:
         for name in names:
             if name not in self.assessors:
-                self.report("check.unknown-name", f"unknown assessor `{name}`", span,
-                            suggest(name, list(self.assessors)) or f'declare it with `assessor {name} "…"`')
+                self.report(
+                    "check.unknown-name",
+                    f"unknown assessor `{name}`",
+                    span,
+                    suggest(name, list(self.assessors)) or f'declare it with `assessor {name} "…"`',
+                )
 
     # --------------------------------------------------------------- rules
 
@@ -463,21 +646,28 @@ class Checker:
                             self.check_grade_name(effect.grade, statement.span)
                 case n.Level():
                     if statement.name in levels:
-                        self.report("check.duplicate-name", f"award level `{statement.name}` is declared twice",
-                                    statement.span)
+                        self.report(
+                            "check.duplicate-name", f"award level `{statement.name}` is declared twice", statement.span
+                        )
                     levels.add(statement.name)
                     if statement.points <= 0 or (statement.limit is not None and statement.limit < statement.points):
-                        self.report("check.bad-value", "a level's points must be positive and its limit at least "
-                                    "its points", statement.span)
+                        self.report(
+                            "check.bad-value",
+                            "a level's points must be positive and its limit at least its points",
+                            statement.span,
+                        )
                 case n.Cap(value=value) if value <= 0:
                     self.report("check.bad-value", "a cap must be positive", statement.span)
                 case n.CarryOver(after=after):
                     header = self.policy.header
                     year = header.year.value if header and header.year else None
                     if year is not None and not year <= after.year <= year + 1:
-                        self.report("check.bad-value", f"the carry-over cutoff {after} is not in {year} or early "
-                                    f"{year + 1}", statement.span, "the cutoff is the last date an award can "
-                                    "count for this year's assessment")
+                        self.report(
+                            "check.bad-value",
+                            f"the carry-over cutoff {after} is not in {year} or early {year + 1}",
+                            statement.span,
+                            "the cutoff is the last date an award can count for this year's assessment",
+                        )
                 case n.Amount(expr=expr):
                     expect(expr, scope, Kind.NUMBER, "a deduction", statement.span)
                 case n.Money(amounts=amounts):
@@ -495,13 +685,20 @@ class Checker:
                     expect(expr, scope, Kind.NUMBER, "a coefficient", statement.span)
                 case n.Applies(target=target):
                     if target != "total" and target not in self.categories:
-                        self.report("check.unknown-name", f"a coefficient applies to `total` or a category, not "
-                                    f"`{target}`", statement.span,
-                                    suggest(target, ["total", *self.categories]))
+                        self.report(
+                            "check.unknown-name",
+                            f"a coefficient applies to `total` or a category, not `{target}`",
+                            statement.span,
+                            suggest(target, ["total", *self.categories]),
+                        )
         self.check_per_unit(rule, scope)
         if rule.kind == "bonus" and not levels:
-            self.report("check.missing-statement", f"bonus `{rule.name}` has no award level", rule.span,
-                        'add e.g. `level provincial "省级" 2`')
+            self.report(
+                "check.missing-statement",
+                f"bonus `{rule.name}` has no award level",
+                rule.span,
+                'add e.g. `level provincial "省级" 2`',
+            )
         self.check_unused(scope, [s for s in rule.body if isinstance(s, n.Input)], "input")
 
     def check_per_unit(self, rule: n.Rule, scope: Scope) -> None:
@@ -515,31 +712,38 @@ class Checker:
                 return
             reported.add((span.line, span.column, span.file))
             via = f" (through `{through}`)" if through else ""
-            self.report("check.peer-in-rule", f"{what}{via} needs the unit's whole class, but {rule.kind} "
-                        f"`{rule.name}` is decided for each unit alone", span,
-                        "compare units in an `indicator`; a rule compares with fixed values"
-                        + (" (an award can read the unit's `rank` and `total`)" if rule.kind == "award" else ""))
+            self.report(
+                "check.peer-in-rule",
+                f"{what}{via} needs the unit's whole class, but {rule.kind} "
+                f"`{rule.name}` is decided for each unit alone",
+                span,
+                "compare units in an `indicator`; a rule compares with fixed values"
+                + (" (an award can read the unit's `rank` and `total`)" if rule.kind == "award" else ""),
+            )
 
         expressions: list[n.Expr] = []
         for statement in rule.body:
             if isinstance(statement, n.Input) and statement.missing is not None:
                 if statement.missing.rule == "peer_avg":
-                    refuse(f"`missing peer_avg` for `{statement.name}`", _span(statement.missing, statement.span),
-                           None)
+                    refuse(f"`missing peer_avg` for `{statement.name}`", _span(statement.missing, statement.span), None)
             expression = getattr(statement, "expr", None)
             if expression is not None and not isinstance(statement, n.Let):  # a let counts where it is used
                 expressions.append(expression)
         for expression in expressions:
             for node, via in self.class_wide(expression, scope, (), None):
-                what = (f"`{node.function}`" if isinstance(node, n.Call)
-                        else f"unit input `{getattr(node, 'name', '')}` (missing: the class average)")
+                what = (
+                    f"`{node.function}`"
+                    if isinstance(node, n.Call)
+                    else f"unit input `{getattr(node, 'name', '')}` (missing: the class average)"
+                )
                 if via is None:
                     refuse(what, node.span, None)
                 else:
                     refuse(what, via.span, via.name)
 
-    def class_wide(self, expr: n.Expr, scope: Scope, seen: tuple[str, ...], via: n.Name | None,
-                   in_const: bool = False) -> Iterator[tuple[n.Expr, n.Name | None]]:
+    def class_wide(
+        self, expr: n.Expr, scope: Scope, seen: tuple[str, ...], via: n.Name | None, in_const: bool = False
+    ) -> Iterator[tuple[n.Expr, n.Name | None]]:
         """Each class-wide call in `expr`, or name of a unit input missing as `peer_avg`, following
         `let`s and `const`s; with the name in the rule that leads to it, if any."""
         for node in walk(expr):
@@ -553,8 +757,9 @@ class Checker:
                 elif node.name in scope.names:
                     continue  # the rule's own input or a result name
                 elif node.name in self.consts:
-                    yield from self.class_wide(self.consts[node.name].expr, Scope({}), (*seen, node.name),
-                                               via or node, True)
+                    yield from self.class_wide(
+                        self.consts[node.name].expr, Scope({}), (*seen, node.name), via or node, True
+                    )
                 elif node.name in self.unit_inputs:
                     missing = self.unit_inputs[node.name].missing
                     if missing is not None and missing.rule == "peer_avg":
@@ -564,8 +769,12 @@ class Checker:
         if self.grades is None:
             self.report("check.unknown-name", f"grade `{name}` is used but the policy declares no `grades`", span)
         elif name not in self.grade_names:
-            self.report("check.unknown-name", f"unknown grade `{name}`", span,
-                        suggest(name, list(self.grade_names)) or "grades: " + ", ".join(sorted(self.grade_names)))
+            self.report(
+                "check.unknown-name",
+                f"unknown grade `{name}`",
+                span,
+                suggest(name, list(self.grade_names)) or "grades: " + ", ".join(sorted(self.grade_names)),
+            )
 
     # -------------------------------------------------------------- grades
 
@@ -582,17 +791,29 @@ class Checker:
                 self.report("check.duplicate-name", f"grade `{band.name}` is declared twice", band.span)
             names.add(band.name)
             if band.op in ("==", "!="):
-                self.report("check.bad-value", f"a grade band cannot be `{band.op}`", band.span,
-                            "write `>= 90`, `80 to 90`, `< 60` or `otherwise`")
+                self.report(
+                    "check.bad-value",
+                    f"a grade band cannot be `{band.op}`",
+                    band.span,
+                    "write `>= 90`, `80 to 90`, `< 60` or `otherwise`",
+                )
             if band.op == "to" and band.low is not None and band.high is not None and band.low >= band.high:
                 self.report("check.grade-overlap", "the band's lower bound is not below its upper bound", band.span)
             if band.quota is not None and not 0 < band.quota <= 100:
-                self.report("check.quota-range", f"a quota of {_fmt(band.quota)}% is out of range", band.span,
-                            "a quota is a share of the class above 0% and at most 100%")
+                self.report(
+                    "check.quota-range",
+                    f"a quota of {_fmt(band.quota)}% is out of range",
+                    band.span,
+                    "a quota is a share of the class above 0% and at most 100%",
+                )
             if band.quota_rounding is not None and band.quota_rounding not in QUOTA_ROUNDING:
-                self.report("check.bad-value", f"unknown quota rounding `{band.quota_rounding}`", band.span,
-                            suggest(band.quota_rounding, list(QUOTA_ROUNDING))
-                            or "quota rounding: " + ", ".join(QUOTA_ROUNDING))
+                self.report(
+                    "check.bad-value",
+                    f"unknown quota rounding `{band.quota_rounding}`",
+                    band.span,
+                    suggest(band.quota_rounding, list(QUOTA_ROUNDING))
+                    or "quota rounding: " + ", ".join(QUOTA_ROUNDING),
+                )
         self.check_coverage(bands)
 
     def check_coverage(self, bands: tuple[n.Band, ...]) -> None:
@@ -614,24 +835,43 @@ class Checker:
         for low, low_closed, high, high_closed, band in intervals:
             if reach is None:
                 if low is not None and not otherwise:
-                    self.report("check.grade-gap", f"scores below {_fmt(low)} get no grade", band.span,
-                                f"add e.g. `不合格 < {_fmt(low)}` or a grade `otherwise`")
+                    self.report(
+                        "check.grade-gap",
+                        f"scores below {_fmt(low)} get no grade",
+                        band.span,
+                        f"add e.g. `不合格 < {_fmt(low)}` or a grade `otherwise`",
+                    )
             else:
                 end, end_closed = reach
                 if end is None or low is None or low < end or (low == end and end_closed and low_closed):
                     other = f"`{reached_by.name}`" if reached_by is not None else "another grade"
-                    self.report("check.grade-overlap", f"grade `{band.name}` overlaps {other}", band.span,
-                                "each score must fall in exactly one grade")
+                    self.report(
+                        "check.grade-overlap",
+                        f"grade `{band.name}` overlaps {other}",
+                        band.span,
+                        "each score must fall in exactly one grade",
+                    )
                 elif (low > end or not (end_closed or low_closed)) and not otherwise:
-                    self.report("check.grade-gap", f"scores from {_fmt(end)} to {_fmt(low)} get no grade",
-                                band.span, "make the bands meet, or add a grade `otherwise`")
-            if reach is None or reach[0] is not None and (high is None or high > reach[0]
-                                                         or high == reach[0] and high_closed):
+                    self.report(
+                        "check.grade-gap",
+                        f"scores from {_fmt(end)} to {_fmt(low)} get no grade",
+                        band.span,
+                        "make the bands meet, or add a grade `otherwise`",
+                    )
+            if (
+                reach is None
+                or reach[0] is not None
+                and (high is None or high > reach[0] or high == reach[0] and high_closed)
+            ):
                 reach = (high, high_closed)
                 reached_by = band
         if reach is not None and reach[0] is not None and not otherwise:
-            self.report("check.grade-gap", f"scores of {_fmt(reach[0])} and above get no grade",
-                        intervals[-1][4].span, f"add a grade `>= {_fmt(reach[0])}`")
+            self.report(
+                "check.grade-gap",
+                f"scores of {_fmt(reach[0])} and above get no grade",
+                intervals[-1][4].span,
+                f"add a grade `>= {_fmt(reach[0])}`",
+            )
 
     def check_ties(self) -> None:
         ties = next((d for d in self.policy.declarations if isinstance(d, n.Ties)), None)
@@ -640,11 +880,16 @@ class Checker:
         known = [*UNIT_NAMES, *self.categories]
         for key in ties.keys:
             if key.key not in known:
-                self.report("check.unknown-name", f"cannot break ties by `{key.key}`", key.span,
-                            suggest(key.key, known) or "tie keys: total, a category, id, name")
+                self.report(
+                    "check.unknown-name",
+                    f"cannot break ties by `{key.key}`",
+                    key.span,
+                    suggest(key.key, known) or "tie keys: total, a category, id, name",
+                )
             if key.direction not in (None, "asc", "desc"):
-                self.report("check.bad-value", f"unknown direction `{key.direction}`", key.span,
-                            "write `asc` or `desc`")
+                self.report(
+                    "check.bad-value", f"unknown direction `{key.direction}`", key.span, "write `asc` or `desc`"
+                )
 
     def check_periods(self) -> None:
         periods = next((d for d in self.policy.declarations if isinstance(d, n.Periods)), None)
@@ -663,11 +908,18 @@ class Checker:
             previous = max(previous, period.through)
         weights = [p.weight for p in periods.periods if p.weight is not None]
         if weights and len(weights) != len(periods.periods):
-            self.report("check.period-weights", "some periods have a weight and others do not", periods.span,
-                        "weight every period, or none")
+            self.report(
+                "check.period-weights",
+                "some periods have a weight and others do not",
+                periods.span,
+                "weight every period, or none",
+            )
         elif weights and sum(weights, Decimal(0)) != 100:
-            self.report("check.period-weights",
-                        f"period weights add up to {_fmt(sum(weights, Decimal(0)))}%, not 100%", periods.span)
+            self.report(
+                "check.period-weights",
+                f"period weights add up to {_fmt(sum(weights, Decimal(0)))}%, not 100%",
+                periods.span,
+            )
 
 
 def _literal(expr: n.Expr) -> bool:
@@ -697,7 +949,7 @@ def _circle(edges: dict[str, list[str]]) -> list[str]:
                 done.add(path[-1])
                 on_path.discard(path.pop())
             elif following in on_path:
-                return path[path.index(following):] + [following]
+                return path[path.index(following) :] + [following]
             elif following not in done:
                 path.append(following)
                 on_path.add(following)

@@ -78,10 +78,12 @@ EXITS = {
 
 
 def _exits(command: str) -> str:
-    return (f"exit status: 0 success; 1 {EXITS[command]}; 2 usage error (bad arguments, unreadable input, "
-            "an output path that cannot be written); 3 internal error (a bug: please report it); 130 interrupted "
-            "(143 terminated). "
-            "Results go to standard output, errors and warnings to standard error.")
+    return (
+        f"exit status: 0 success; 1 {EXITS[command]}; 2 usage error (bad arguments, unreadable input, "
+        "an output path that cannot be written); 3 internal error (a bug: please report it); 130 interrupted "
+        "(143 terminated). "
+        "Results go to standard output, errors and warnings to standard error."
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -113,15 +115,23 @@ def build_parser() -> argparse.ArgumentParser:
         "then the completion table. Exit 1 when the policy or the data has errors (all are listed).",
     )
     _evaluation_arguments(evaluate)
-    evaluate.add_argument("--format", choices=("table", "json", "jsonl", "csv", "xlsx"),
-                          help="output format (default: from the extension of -o, else table; xlsx needs -o; jsonl "
-                          "is one unit's results per line). csv and jsonl from .jsonl or .csv data are streamed: any "
-                          "number of units, in bounded memory")
-    evaluate.add_argument("--explain", action="store_true",
-                          help="with --format json or jsonl: include every explanation")
+    evaluate.add_argument(
+        "--format",
+        choices=("table", "json", "jsonl", "csv", "xlsx"),
+        help="output format (default: from the extension of -o, else table; xlsx needs -o; jsonl "
+        "is one unit's results per line). csv and jsonl from .jsonl or .csv data are streamed: any "
+        "number of units, in bounded memory",
+    )
+    evaluate.add_argument(
+        "--explain", action="store_true", help="with --format json or jsonl: include every explanation"
+    )
     evaluate.add_argument("--ledger", metavar="FILE", help="also write the carry-over ledger for next year")
-    evaluate.add_argument("-o", "--output", metavar="FILE",
-                          help="write to FILE instead of standard output; its extension picks the format")
+    evaluate.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE instead of standard output; its extension picks the format",
+    )
     evaluate.add_argument("--record", metavar="FILE", help="also write a record that `targetdsl verify` re-checks")
     evaluate.set_defaults(run=run_evaluate)
 
@@ -162,8 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     test.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="test files or directories")
     test.add_argument("--format", choices=("text", "json", "junit"), default="text", help="output format")
-    test.add_argument("--coverage", action="store_true",
-                      help="report which rules, branches, bands and vetoes the tests exercised, and which not")
+    test.add_argument(
+        "--coverage",
+        action="store_true",
+        help="report which rules, branches, bands and vetoes the tests exercised, and which not",
+    )
     _root_argument(test)
     test.set_defaults(run=run_test)
 
@@ -215,8 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="A Language Server Protocol server over standard input and output: diagnostics, hover, "
         "go to definition, completion, formatting and an outline. See docs/editors.md.",
     )
-    lsp.add_argument("--root", metavar="DIR", help="policies may extend files under DIR (default: the editor's "
-                     "workspace folder holding the policy, else the policy's own directory)")
+    lsp.add_argument(
+        "--root",
+        metavar="DIR",
+        help="policies may extend files under DIR (default: the editor's "
+        "workspace folder holding the policy, else the policy's own directory)",
+    )
     lsp.set_defaults(run=run_lsp)
 
     fmt = commands.add_parser(
@@ -256,8 +273,12 @@ def _evaluation_arguments(command: argparse.ArgumentParser) -> None:
 
 
 def _root_argument(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--root", metavar="DIR", help="policies may extend files under DIR only (default: the "
-                         "directory of the policy named, with everything below it)")
+    command.add_argument(
+        "--root",
+        metavar="DIR",
+        help="policies may extend files under DIR only (default: the "
+        "directory of the policy named, with everything below it)",
+    )
 
 
 def _missing_files(paths: Sequence[str]) -> int:
@@ -338,8 +359,9 @@ def _assess(args: argparse.Namespace, *, explain: bool = True) -> Assessment | i
         policy = load_policy(args.policy, root=args.root)
         bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
         try:
-            return policy.evaluate(args.data, period=args.period, carried_in=args.carry_in, progress=bar,
-                                   explain=explain)
+            return policy.evaluate(
+                args.data, period=args.period, carried_in=args.carry_in, progress=bar, explain=explain
+            )
         finally:
             if bar is not None:
                 bar.close()
@@ -385,8 +407,9 @@ def _write(text: str, output: str | None) -> None:
 def run_evaluate(args: argparse.Namespace) -> int:
     refuse_misplaced([args.policy], _data_paths(args))
     args.format = output_format(args.format, args.output)
-    refuse_unwritable([("-o", args.output), ("--ledger", args.ledger), ("--record", args.record)],
-                      [args.policy, *_data_paths(args)])
+    refuse_unwritable(
+        [("-o", args.output), ("--ledger", args.ledger), ("--record", args.record)], [args.policy, *_data_paths(args)]
+    )
     streamed = _evaluate_streamed(args)
     if streamed is not None:
         return streamed
@@ -408,8 +431,17 @@ def run_evaluate(args: argparse.Namespace) -> int:
     ledger = _json(assessment.ledger_json()) if args.ledger else None
     record = None
     if args.record:
-        record = _json(make_record(record_path=Path(args.record), policy_path=args.policy, data_path=args.data,
-                                   carry_in=args.carry_in, period=args.period, result=assessment.to_json()), indent=1)
+        record = _json(
+            make_record(
+                record_path=Path(args.record),
+                policy_path=args.policy,
+                data_path=args.data,
+                carry_in=args.carry_in,
+                period=args.period,
+                result=assessment.to_json(),
+            ),
+            indent=1,
+        )
     if isinstance(result, bytes):
         write_with(args.output, lambda handle: handle.write(result))
     else:
@@ -423,8 +455,12 @@ def run_evaluate(args: argparse.Namespace) -> int:
 def _evaluate_streamed(args: argparse.Namespace) -> int | None:
     """csv or jsonl results from .jsonl or .csv data, streamed; None when this evaluation is done in memory
     instead (other formats, --record or --explain, or a policy that compares units across a class)."""
-    if (args.format not in ("csv", "jsonl") or Path(args.data).suffix.lower() not in STREAMED or args.record
-            or args.explain):
+    if (
+        args.format not in ("csv", "jsonl")
+        or Path(args.data).suffix.lower() not in STREAMED
+        or args.record
+        or args.explain
+    ):
         return None
     inputs = [args.policy, args.data] + ([args.carry_in] if args.carry_in else [])
     if _missing_files(inputs):
@@ -439,8 +475,14 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
 
                 def emit(output: Any) -> None:
                     if args.format == "csv":
-                        categories = list(dict.fromkeys(c.name for name, spec in policy.schema.classes.items()
-                                                        if results.standings[name] for c in spec.categories))
+                        categories = list(
+                            dict.fromkeys(
+                                c.name
+                                for name, spec in policy.schema.classes.items()
+                                if results.standings[name]
+                                for c in spec.categories
+                            )
+                        )
                         writer = csv.writer(output, lineterminator="\n")
                         writer.writerow(csv_cell(c) for c in csv_header(categories))
                         for unit in results:
@@ -586,8 +628,13 @@ def run_template(args: argparse.Namespace) -> int:
         _error(f"--rows is 1 to {MAX_TEMPLATE_ROWS:,} and --items 1 to {MAX_TEMPLATE_ITEMS}")
         return EXIT_USAGE
     try:
-        write(load_policy(args.policy, root=args.root), args.output, only=args.unit_class, rows=args.rows,
-              items=args.items)
+        write(
+            load_policy(args.policy, root=args.root),
+            args.output,
+            only=args.unit_class,
+            rows=args.rows,
+            items=args.items,
+        )
     except PolicyError as exc:
         _report(exc)
         return EXIT_FAILED
@@ -658,9 +705,16 @@ def run_fmt(args: argparse.Namespace) -> int:
             continue
         unformatted += 1
         if args.diff:
-            _emit("".join(difflib.unified_diff(
-                original.splitlines(keepends=True), formatted.splitlines(keepends=True),
-                fromfile=path, tofile=f"{path} (formatted)")))
+            _emit(
+                "".join(
+                    difflib.unified_diff(
+                        original.splitlines(keepends=True),
+                        formatted.splitlines(keepends=True),
+                        fromfile=path,
+                        tofile=f"{path} (formatted)",
+                    )
+                )
+            )
         elif args.check:
             _emit(f"{path}: not formatted\n")
         else:
@@ -683,8 +737,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         refuse_empty(args)
         unwritable = _not_text(args)
         if unwritable is not None:
-            raise UsageError(f"the argument {printable(unwritable)} is not valid text (a file name that is not "
-                             "UTF-8?); rename the file or give the name in UTF-8")
+            raise UsageError(
+                f"the argument {printable(unwritable)} is not valid text (a file name that is not "
+                "UTF-8?); rename the file or give the name in UTF-8"
+            )
         return int(args.run(args))
     except UsageError as exc:
         _error(str(exc))
@@ -698,8 +754,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _leave(code)
         return code
     except MemoryError:
-        _error("out of memory; for many units give .jsonl or .csv data with --format csv or jsonl, which "
-               "evaluate in bounded memory")
+        _error(
+            "out of memory; for many units give .jsonl or .csv data with --format csv or jsonl, which "
+            "evaluate in bounded memory"
+        )
         return EXIT_BUG
     except BrokenPipeError:
         # the reader went away (`| head`): nothing more to say, and nothing to flush at exit either
@@ -711,8 +769,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, and a code that says "bug"
         _error(f"internal error: {type(exc).__name__}: {exc}")
-        sys.stderr.write("this is a bug in targetdsl, not in your files: please report it with the command "
-                         "you ran (set TARGETDSL_TRACEBACK=1 to see where it happened)\n")
+        sys.stderr.write(
+            "this is a bug in targetdsl, not in your files: please report it with the command "
+            "you ran (set TARGETDSL_TRACEBACK=1 to see where it happened)\n"
+        )
         if os.environ.get("TARGETDSL_TRACEBACK"):
             traceback.print_exc()
         return EXIT_BUG

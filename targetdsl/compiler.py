@@ -48,8 +48,11 @@ class Uncompilable(Exception):
 def uses_peers(expressions: list[n.Expr]) -> bool:
     from targetdsl.typecheck import walk
 
-    return any(isinstance(node, n.Call) and FUNCTIONS.get(node.function) is not None
-               and FUNCTIONS[node.function].peer for expr in expressions for node in walk(expr))
+    return any(
+        isinstance(node, n.Call) and FUNCTIONS.get(node.function) is not None and FUNCTIONS[node.function].peer
+        for expr in expressions
+        for node in walk(expr)
+    )
 
 
 class Compiler:

@@ -125,8 +125,11 @@ class CoverageReport:
         def entry(point: Point) -> dict[str, Any]:
             return {"file": point[0], "line": point[1], "column": point[2], "what": point[3]}
 
-        return {"covered": [entry(p) for p in self.covered], "missed": [entry(p) for p in self.missed],
-                "percent": round(self.percent, 1)}
+        return {
+            "covered": [entry(p) for p in self.covered],
+            "missed": [entry(p) for p in self.missed],
+            "percent": round(self.percent, 1),
+        }
 
 
 def report(effective: Effective, hits: set[Point]) -> CoverageReport:

@@ -135,10 +135,26 @@ class Unit:
 # --------------------------------------------------------------- validating
 
 
-UNIT_KEYS = {"id", "name", "class", "inputs", "indicators", "vetoes", "bonuses", "deductions", "awards",
-             "coefficients", "commendations"}
-RULE_SECTIONS = {"veto": "vetoes", "deduction": "deductions", "award": "awards", "coefficient": "coefficients",
-                 "commendation": "commendations"}
+UNIT_KEYS = {
+    "id",
+    "name",
+    "class",
+    "inputs",
+    "indicators",
+    "vetoes",
+    "bonuses",
+    "deductions",
+    "awards",
+    "coefficients",
+    "commendations",
+}
+RULE_SECTIONS = {
+    "veto": "vetoes",
+    "deduction": "deductions",
+    "award": "awards",
+    "coefficient": "coefficients",
+    "commendation": "commendations",
+}
 ITEM_KEYS = {"name", "points", "given"}
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．－＋，", "0123456789.-+,")
 # Spreadsheet cells spell booleans in words.
@@ -240,8 +256,12 @@ class Validator:
         unit_class = self.schema.classes.get(str(class_name)) if class_name is not None else None
         if unit_class is None:
             known = ", ".join(self.schema.classes)
-            self.problem("class", f"unknown class `{class_name}`; the policy's classes are {known}"
-                         if class_name is not None else f"missing class; the policy's classes are {known}")
+            self.problem(
+                "class",
+                f"unknown class `{class_name}`; the policy's classes are {known}"
+                if class_name is not None
+                else f"missing class; the policy's classes are {known}",
+            )
             return None
         values = self.values(_mapping(record.get("inputs"), "inputs", self), self.schema.unit_inputs, "inputs")
         measures = self.measures(record.get("indicators"), unit_class)
@@ -284,13 +304,15 @@ class Validator:
             return MeasureData(ratings=self.ratings(spec, raw, field))
         mapping = _mapping(raw, field, self)
         if spec.name not in self.allowed:
-            self.allowed[spec.name] = (set(spec.inputs) | {s.name for s in spec.subitems}
-                                       | ({"given"} if spec.given_by else set()))
+            self.allowed[spec.name] = (
+                set(spec.inputs) | {s.name for s in spec.subitems} | ({"given"} if spec.given_by else set())
+            )
         allowed = self.allowed[spec.name]
         if not mapping.keys() <= allowed:
             for key in sorted(set(map(str, mapping)) - allowed):
-                self.unknown(f"{field}.{key}",
-                             f"unknown input; `{spec.name}` takes {', '.join(sorted(allowed)) or 'none'}")
+                self.unknown(
+                    f"{field}.{key}", f"unknown input; `{spec.name}` takes {', '.join(sorted(allowed)) or 'none'}"
+                )
         # A given score needs no inputs, of the indicator or of its sub-items.
         given = self.given(spec, mapping.get("given"), field) if "given" in mapping else None
         values = self.values(mapping, _needed(spec, mapping, given), field, check_unknown=False)
@@ -306,8 +328,7 @@ class Validator:
         mapping = _mapping(raw, field, self)
         allowed = set(spec.inputs) | ITEM_KEYS
         for key in sorted(set(map(str, mapping)) - allowed):
-            self.unknown(f"{field}.{key}", f"unknown input; items of `{spec.name}` take "
-                         f"{', '.join(sorted(allowed))}")
+            self.unknown(f"{field}.{key}", f"unknown input; items of `{spec.name}` take {', '.join(sorted(allowed))}")
         points = Decimal(1)
         if "points" in mapping:
             number = self.number(mapping["points"], f"{field}.points")
@@ -316,8 +337,12 @@ class Validator:
             elif number is not None:
                 points = number
         given = self.given(spec, mapping.get("given"), field)
-        values = self.values({k: v for k, v in mapping.items() if k in spec.inputs}, _needed(spec, mapping, given),
-                             field, check_unknown=False)
+        values = self.values(
+            {k: v for k, v in mapping.items() if k in spec.inputs},
+            _needed(spec, mapping, given),
+            field,
+            check_unknown=False,
+        )
         name = mapping.get("name")
         return Item(index, None if name is None else str(name), points, values, given)
 
@@ -330,8 +355,7 @@ class Validator:
         mapping = _mapping(raw, f"{field}.given", self)
         assessor = mapping.get("by")
         if assessor not in spec.given_by:
-            self.problem(f"{field}.given.by", f"scores are given only by {', '.join(spec.given_by)}, "
-                         f"not `{assessor}`")
+            self.problem(f"{field}.given.by", f"scores are given only by {', '.join(spec.given_by)}, not `{assessor}`")
             return None
         score = self.number(mapping.get("score"), f"{field}.given.score")
         if score is None:
@@ -345,8 +369,9 @@ class Validator:
         mapping = _mapping(raw, field, self)
         names = {r.assessor for r in spec.raters}
         for key in sorted(set(map(str, mapping)) - names):
-            self.unknown(f"{field}.{key}", f"`{key}` does not assess `{spec.name}`; its assessors are "
-                         f"{', '.join(sorted(names))}")
+            self.unknown(
+                f"{field}.{key}", f"`{key}` does not assess `{spec.name}`; its assessors are {', '.join(sorted(names))}"
+            )
         ratings: dict[str, Decimal] = {}
         for rater in spec.raters:
             value = mapping.get(rater.assessor)
@@ -397,8 +422,11 @@ class Validator:
             date = self.date(mapping["date"], f"{field}.date")
             year = self.year
             if date is not None and year is not None and not carried_in and not year <= date.year <= year + 1:
-                self.problem(f"{field}.date", f"{date} is outside the assessment year {year} "
-                             f"(and the following year, when late awards are presented)")
+                self.problem(
+                    f"{field}.date",
+                    f"{date} is outside the assessment year {year} "
+                    f"(and the following year, when late awards are presented)",
+                )
                 return None
         elif spec.first(n.CarryOver) is not None:
             self.problem(f"{field}.date", "missing: this bonus carries late awards over, so each award needs a date")
@@ -408,12 +436,15 @@ class Validator:
 
     # -- values
 
-    def values(self, raw: Mapping[str, Any], specs: Mapping[str, InputSpec], field: str,
-               check_unknown: bool = True) -> dict[str, Value]:
+    def values(
+        self, raw: Mapping[str, Any], specs: Mapping[str, InputSpec], field: str, check_unknown: bool = True
+    ) -> dict[str, Value]:
         if check_unknown and not raw.keys() <= specs.keys():
             for key in sorted(set(map(str, raw)) - set(specs)):
-                self.unknown(f"{field}.{key}", "unknown input; the policy declares "
-                             + (", ".join(sorted(specs)) or "no inputs here"))
+                self.unknown(
+                    f"{field}.{key}",
+                    "unknown input; the policy declares " + (", ".join(sorted(specs)) or "no inputs here"),
+                )
         values: dict[str, Value] = {}
         converters = self.converters
         for spec in specs.values():
@@ -433,8 +464,7 @@ class Validator:
                 self.bounded_by_inputs(spec, raw, values, field)
         return values
 
-    def bounded_by_inputs(self, spec: InputSpec, raw: Mapping[str, Any], values: dict[str, Value],
-                          field: str) -> None:
+    def bounded_by_inputs(self, spec: InputSpec, raw: Mapping[str, Any], values: dict[str, Value], field: str) -> None:
         """A range end that names another input (`range 0 to subs`): the value may not pass the
         other input's value. Both fields are named; a missing value on either side is left alone."""
         value = values.get(spec.name)
@@ -447,10 +477,16 @@ class Validator:
             if type(bound) is not Decimal or (value <= bound if above else value >= bound):
                 continue
             given = raw.get(other)
-            shown = f"= {_shown(given)}" if given is not None and str(given).strip() else "(missing, so taken as "\
-                f"{_shown(bound * HUNDRED if spec.type in ('percent', 'pp') else bound)})"
-            self.problem(f"{field}.{spec.name}", f"{_shown(raw.get(spec.name))} is {'above' if above else 'below'} "
-                         f"{field}.{other} {shown}, the {'upper' if above else 'lower'} end of its range")
+            shown = (
+                f"= {_shown(given)}"
+                if given is not None and str(given).strip()
+                else f"(missing, so taken as {_shown(bound * HUNDRED if spec.type in ('percent', 'pp') else bound)})"
+            )
+            self.problem(
+                f"{field}.{spec.name}",
+                f"{_shown(raw.get(spec.name))} is {'above' if above else 'below'} "
+                f"{field}.{other} {shown}, the {'upper' if above else 'lower'} end of its range",
+            )
 
     def value(self, spec: InputSpec, raw: Any, field: str) -> Value | None:
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):
@@ -462,9 +498,12 @@ class Validator:
             elif isinstance(raw, str) and raw.rstrip().endswith(("%", "％")):
                 raw = raw.rstrip()[:-1]
         elif isinstance(raw, PercentCell):
-            self.problem(field, f"the cell shows {raw}, but `{spec.name}` is {_a(spec.type)}, not a percentage: "
-                         f"type the value itself ({_fraction(raw.shown)}) in a cell without the % format",
-                         code="data.percent-cell")
+            self.problem(
+                field,
+                f"the cell shows {raw}, but `{spec.name}` is {_a(spec.type)}, not a percentage: "
+                f"type the value itself ({_fraction(raw.shown)}) in a cell without the % format",
+                code="data.percent-cell",
+            )
             return None
         if spec.type == "bool":
             if isinstance(raw, bool):
@@ -520,8 +559,12 @@ class Validator:
             self.problem(field, f"expected a number, found {str(raw).lower()}", code="data.bad-number")
             return None
         if isinstance(raw, PercentCell):
-            self.problem(field, f"the cell shows {raw}, but this is not a percentage: type the value itself "
-                         f"in a cell without the % format", code="data.percent-cell")
+            self.problem(
+                field,
+                f"the cell shows {raw}, but this is not a percentage: type the value itself "
+                f"in a cell without the % format",
+                code="data.percent-cell",
+            )
             return None
         if isinstance(raw, int):
             # the same checks as the same digits written as text (a JSON or YAML integer, an Excel cell)
@@ -539,9 +582,12 @@ class Validator:
                 text = text.translate(FULL_WIDTH_DIGITS)
             if "," in text:
                 if not GROUPED_TEXT.fullmatch(text):
-                    self.problem(field, f"`{_shown(raw)}`: a comma is read only as a thousands separator "
-                                 "(1,200 or 1,234,567.5); write the number without it (a decimal point is `.`)",
-                                 code="data.bad-number")
+                    self.problem(
+                        field,
+                        f"`{_shown(raw)}`: a comma is read only as a thousands separator "
+                        "(1,200 or 1,234,567.5); write the number without it (a decimal point is `.`)",
+                        code="data.bad-number",
+                    )
                     return None
                 text = text.replace(",", "")
             if len(text) > 40:
@@ -559,8 +605,11 @@ class Validator:
                 return None
             number = parsed
         elif isinstance(raw, float):
-            self.problem(field, f"{raw} is a binary float; pass numbers as Decimal or text so they stay exact",
-                         code="data.bad-number")
+            self.problem(
+                field,
+                f"{raw} is a binary float; pass numbers as Decimal or text so they stay exact",
+                code="data.bad-number",
+            )
             return None
         else:
             self.problem(field, f"expected a number, found {type(raw).__name__}", code="data.bad-number")
@@ -622,6 +671,7 @@ def _converter(spec: InputSpec) -> Callable[[Any], Value | _Unusual]:
     boolean — giving the same value, in fewer steps; for anything else it returns UNUSUAL, and `value`
     decides (and reports the problem, if there is one)."""
     if spec.type == "bool":
+
         def boolean(raw: Any) -> Value | _Unusual:
             if raw is True or raw is False:
                 return bool(raw)
@@ -629,6 +679,7 @@ def _converter(spec: InputSpec) -> Callable[[Any], Value | _Unusual]:
 
         return boolean
     if spec.type == "date":
+
         def date(raw: Any) -> Value | _Unusual:
             return UNUSUAL
 
@@ -697,8 +748,11 @@ def _needed(spec: MeasureSpec, mapping: Mapping[str, Any], given: GivenScore | N
     (a given score needs no inputs; those given still count completion, see measures.py)."""
     if given is None:
         return spec.inputs
-    return {name: input_spec for name, input_spec in spec.inputs.items()
-            if mapping.get(name) is not None and not (isinstance(mapping[name], str) and not mapping[name].strip())}
+    return {
+        name: input_spec
+        for name, input_spec in spec.inputs.items()
+        if mapping.get(name) is not None and not (isinstance(mapping[name], str) and not mapping[name].strip())
+    }
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -732,7 +786,8 @@ def _shown(value: Any) -> str:
 
 def _a(type_name: str) -> str:
     return {"count": "a count", "money": "an amount of money", "bool": "true or false", "date": "a date"}.get(
-        type_name, f"a {type_name}")
+        type_name, f"a {type_name}"
+    )
 
 
 def _fraction(shown: Decimal) -> str:
@@ -750,8 +805,9 @@ def _mapping(raw: Any, field: str, validator: Validator) -> dict[str, Any]:
     return raw if type(raw) is dict else dict(raw)
 
 
-def load_units(schema: Schema, document: Any, file: str, *, lenient: bool = False,
-               ignored: list[DataProblem] | None = None) -> list[Unit]:
+def load_units(
+    schema: Schema, document: Any, file: str, *, lenient: bool = False, ignored: list[DataProblem] | None = None
+) -> list[Unit]:
     """Validate a raw document; raise DataError listing every problem.
 
     With `lenient`, data the policy does not declare is ignored (and listed
@@ -780,8 +836,17 @@ def load_ledger(schema: Schema, document: Any, file: str, *, year: int | None = 
     """
     validator = Validator(schema, file)
     if not isinstance(document, Mapping):
-        raise DataError([DataProblem(file, None, None, "expected a ledger: a mapping with `year` and `carry_over`",
-                                     code="data.ledger-shape")])
+        raise DataError(
+            [
+                DataProblem(
+                    file,
+                    None,
+                    None,
+                    "expected a ledger: a mapping with `year` and `carry_over`",
+                    code="data.ledger-shape",
+                )
+            ]
+        )
     for key in sorted(map(str, set(map(str, document)) - {"year", "carry_over"})):
         validator.problem(key, "unknown top-level key (a ledger has `year` and `carry_over`)", code="data.ledger-shape")
     year = _ledger_year(document.get("year"), schema.year if year is None else year, validator)
@@ -809,20 +874,28 @@ def load_ledger(schema: Schema, document: Any, file: str, *, year: int | None = 
             continue
         details = {k: v for k, v in entry.items() if k not in ("unit", "bonus")}
         if details.get("date") is None:
-            validator.problem(f"{field}.date", "missing: an award is carried over because of its date",
-                              code="data.ledger-date")
+            validator.problem(
+                f"{field}.date", "missing: an award is carried over because of its date", code="data.ledger-date"
+            )
             continue
         award = validator.award(spec, details, field, carried_in=True)
         if award is None or award.date is None:
             continue
         if year is not None and not year <= award.date.year <= year + 1:
-            validator.problem(f"{field}.date", f"{award.date} cannot be an award of the ledger's year {year}: "
-                              f"late awards are dated in {year} or {year + 1}", code="data.ledger-date")
+            validator.problem(
+                f"{field}.date",
+                f"{award.date} cannot be an award of the ledger's year {year}: "
+                f"late awards are dated in {year} or {year + 1}",
+                code="data.ledger-date",
+            )
             continue
         identity = (unit_id, award.bonus, award.level, award.name and award.name.strip(), award.date)
         if identity in seen:
-            validator.problem(field, f"the same award as {seen[identity]}: each award is carried over once",
-                              code="data.ledger-duplicate")
+            validator.problem(
+                field,
+                f"the same award as {seen[identity]}: each award is carried over once",
+                code="data.ledger-duplicate",
+            )
             continue
         seen[identity] = field
         result.append((unit_id, award))
@@ -831,8 +904,9 @@ def load_ledger(schema: Schema, document: Any, file: str, *, year: int | None = 
     return result
 
 
-def carried_again(unit: Unit, carried: Mapping[str, list[AwardWon]],
-                  ledger_file: str = "<carry-in>") -> list[DataProblem]:
+def carried_again(
+    unit: Unit, carried: Mapping[str, list[AwardWon]], ledger_file: str = "<carry-in>"
+) -> list[DataProblem]:
     """Awards a unit's data list that are also carried in from last year's ledger: the same bonus,
     level and date, and the same name where both give one. Counted twice, they would double the
     bonus; each is refused."""
@@ -840,28 +914,55 @@ def carried_again(unit: Unit, carried: Mapping[str, list[AwardWon]],
     for award in carried.get(unit.id, ()):
         for own in unit.awards:
             if (own.bonus, own.level, own.date) == (award.bonus, award.level, award.date) and (
-                    own.name is None or award.name is None or own.name.strip() == award.name.strip()):
-                problems.append(DataProblem(ledger_file, unit.id, f"bonuses.{own.bonus}",
-                                            f"the award {own.name or ''} of {own.date} is also carried in from last "
-                                            "year's ledger: list it in one of them", code="data.carried-twice"))
+                own.name is None or award.name is None or own.name.strip() == award.name.strip()
+            ):
+                problems.append(
+                    DataProblem(
+                        ledger_file,
+                        unit.id,
+                        f"bonuses.{own.bonus}",
+                        f"the award {own.name or ''} of {own.date} is also carried in from last "
+                        "year's ledger: list it in one of them",
+                        code="data.carried-twice",
+                    )
+                )
     return problems
 
 
-def carried_problems(schema: Schema, ledger: list[tuple[str, AwardWon]], classes: Mapping[str, str],
-                     ledger_file: str = "<carry-in>") -> list[DataProblem]:
+def carried_problems(
+    schema: Schema, ledger: list[tuple[str, AwardWon]], classes: Mapping[str, str], ledger_file: str = "<carry-in>"
+) -> list[DataProblem]:
     """Awards carried in that would be lost without a word: for a unit that is not in the data
     (`classes` maps the assessed units' ids to their classes), or under a bonus its class lacks."""
     problems: list[DataProblem] = []
     for unit_id in sorted({unit_id for unit_id, _ in ledger if unit_id not in classes}):
-        problems.append(DataProblem(ledger_file, unit_id, "carry_over",
-                                    "an award is carried in for this unit, which is not in the data",
-                                    code="data.carried-lost"))
-    lacking = sorted({(unit_id, award.bonus) for unit_id, award in ledger if unit_id in classes
-                      and award.bonus not in {r.name for r in schema.classes[classes[unit_id]].rules_of("bonus")}})
+        problems.append(
+            DataProblem(
+                ledger_file,
+                unit_id,
+                "carry_over",
+                "an award is carried in for this unit, which is not in the data",
+                code="data.carried-lost",
+            )
+        )
+    lacking = sorted(
+        {
+            (unit_id, award.bonus)
+            for unit_id, award in ledger
+            if unit_id in classes
+            and award.bonus not in {r.name for r in schema.classes[classes[unit_id]].rules_of("bonus")}
+        }
+    )
     for unit_id, bonus in lacking:
-        problems.append(DataProblem(ledger_file, unit_id, "carry_over", f"an award is carried in under bonus "
-                                    f"`{bonus}`, which does not apply to class {classes[unit_id]}",
-                                    code="data.carried-lost"))
+        problems.append(
+            DataProblem(
+                ledger_file,
+                unit_id,
+                "carry_over",
+                f"an award is carried in under bonus `{bonus}`, which does not apply to class {classes[unit_id]}",
+                code="data.carried-lost",
+            )
+        )
     return problems
 
 

@@ -57,14 +57,19 @@ class PolicyDiff:
         return not self.changes
 
     def to_json(self) -> dict[str, Any]:
-        return {"old": self.old_title, "new": self.new_title, "equivalent": self.equivalent,
-                "changes": [c.to_json() for c in self.changes]}
+        return {
+            "old": self.old_title,
+            "new": self.new_title,
+            "equivalent": self.equivalent,
+            "changes": [c.to_json() for c in self.changes],
+        }
 
     def render(self) -> str:
         if not self.changes:
             return f"{self.old_title} → {self.new_title}: no semantic change\n"
-        lines = [f"{self.old_title} → {self.new_title}: {len(self.changes)} change"
-                 + ("s" if len(self.changes) != 1 else "")]
+        lines = [
+            f"{self.old_title} → {self.new_title}: {len(self.changes)} change" + ("s" if len(self.changes) != 1 else "")
+        ]
         group = None
         for change in self.changes:
             if change.group != group:
@@ -107,8 +112,9 @@ def show(statement: object) -> str:
     printer = Printer()
     if isinstance(statement, n.Measure):
         printer.measure(0, statement)
-    elif isinstance(statement, (n.UnitClass, n.Category, n.Rule, n.Grades, n.Periods, n.Header, n.Ties,
-                                n.Const, n.Assessor)):
+    elif isinstance(
+        statement, (n.UnitClass, n.Category, n.Rule, n.Grades, n.Periods, n.Header, n.Ties, n.Const, n.Assessor)
+    ):
         printer.declaration(statement, "")
     elif isinstance(statement, n.Input):
         printer.input(0, statement)
@@ -140,11 +146,27 @@ def statement_key(statement: object) -> tuple[str, ...]:
 
 
 STATEMENT_NAMES = {
-    "input": "input", "let": "let", "by": "assessor", "level": "award level", "subitem": "sub-item",
-    "reduce": "reduction", "money": "award money", "score": "scoring formula", "completed": "completed when",
-    "tally": "tally", "given": "given scores", "dropextremes": "drop extremes", "scale": "assessor scale",
-    "when": "condition", "effects": "effect", "cap": "cap", "carryover": "carry-over", "amount": "amount",
-    "eligible": "eligibility", "factor": "factor", "applies": "applies to",
+    "input": "input",
+    "let": "let",
+    "by": "assessor",
+    "level": "award level",
+    "subitem": "sub-item",
+    "reduce": "reduction",
+    "money": "award money",
+    "score": "scoring formula",
+    "completed": "completed when",
+    "tally": "tally",
+    "given": "given scores",
+    "dropextremes": "drop extremes",
+    "scale": "assessor scale",
+    "when": "condition",
+    "effects": "effect",
+    "cap": "cap",
+    "carryover": "carry-over",
+    "amount": "amount",
+    "eligible": "eligibility",
+    "factor": "factor",
+    "applies": "applies to",
 }
 
 
@@ -168,16 +190,38 @@ class Differ:
         self.old_top = _span(old.header) if old.header else None
         self.new_top = _span(new.header) if new.header else None
 
-    def add(self, group: str, kind: str, what: str, old: str | None, new: str | None,
-            old_at: Span | None, new_at: Span | None) -> None:
+    def add(
+        self,
+        group: str,
+        kind: str,
+        what: str,
+        old: str | None,
+        new: str | None,
+        old_at: Span | None,
+        new_at: Span | None,
+    ) -> None:
         self.changes.append(Change(group, kind, what, old, new, old_at, new_at))
 
     def run(self) -> list[Change]:
         self.header()
         old_decls = _table(self.old.declarations)
         new_decls = _table(self.new.declarations)
-        for kind in ("class", "assessor", "category", "input", "const", "veto", "bonus", "deduction", "award",
-                     "coefficient", "commendation", "grades", "ties", "periods"):
+        for kind in (
+            "class",
+            "assessor",
+            "category",
+            "input",
+            "const",
+            "veto",
+            "bonus",
+            "deduction",
+            "award",
+            "coefficient",
+            "commendation",
+            "grades",
+            "ties",
+            "periods",
+        ):
             old_of = {k[1]: d for k, d in old_decls.items() if k[0] == kind}
             new_of = {k[1]: d for k, d in new_decls.items() if k[0] == kind}
             if kind == "class":
@@ -196,16 +240,33 @@ class Differ:
         pairs = [
             ("title", old.title, new.title, old, new),
             ("year", old.year.value if old.year else None, new.year.value if new.year else None, old.year, new.year),
-            ("status", old.status.value if old.status else None, new.status.value if new.status else None,
-             old.status, new.status),
-            ("scale", number(old.scale.points) if old.scale else "100",
-             number(new.scale.points) if new.scale else "100", old.scale, new.scale),
+            (
+                "status",
+                old.status.value if old.status else None,
+                new.status.value if new.status else None,
+                old.status,
+                new.status,
+            ),
+            (
+                "scale",
+                number(old.scale.points) if old.scale else "100",
+                number(new.scale.points) if new.scale else "100",
+                old.scale,
+                new.scale,
+            ),
             ("rounding", _rounding(old.rounding), _rounding(new.rounding), old.rounding, new.rounding),
         ]
         for what, before, after, old_node, new_node in pairs:
             if before != after:
-                self.add(group, "changed", what, _text(before), _text(after), _span(old_node) or old.span,
-                         _span(new_node) or new.span)
+                self.add(
+                    group,
+                    "changed",
+                    what,
+                    _text(before),
+                    _text(after),
+                    _span(old_node) or old.span,
+                    _span(new_node) or new.span,
+                )
         # Each entry where it is, and where the other version's list is (or would be: its header).
         old_texts = {s.text for s in old.sources}
         new_texts = {s.text for s in new.sources}
@@ -213,12 +274,10 @@ class Differ:
         new_list = _span(new.sources[0]) if new.sources else None
         for source in old.sources:
             if source.text not in new_texts:
-                self.add(group, "removed", "source", source.text, None, _span(source) or old.span,
-                         new_list or new.span)
+                self.add(group, "removed", "source", source.text, None, _span(source) or old.span, new_list or new.span)
         for source in new.sources:
             if source.text not in old_texts:
-                self.add(group, "added", "source", None, source.text, old_list or old.span,
-                         _span(source) or new.span)
+                self.add(group, "added", "source", None, source.text, old_list or old.span, _span(source) or new.span)
 
     def classes(self, old: dict[str, Any], new: dict[str, Any]) -> None:
         for name in _ordered(old, new):
@@ -265,39 +324,76 @@ class Differ:
             if match is not None:
                 new_category, new_measure = fresh.pop(match)
                 del gone[old_name]
-                self.add(f"category {new_category.name}", "renamed", f"{new_measure.kind} `{match}`", old_name, match,
-                         old_measure.span, new_measure.span)
+                self.add(
+                    f"category {new_category.name}",
+                    "renamed",
+                    f"{new_measure.kind} `{match}`",
+                    old_name,
+                    match,
+                    old_measure.span,
+                    new_measure.span,
+                )
         for name, (category, measure) in gone.items():
             home = new.get(category.name)
-            self.add(f"category {category.name}", "removed", f"{measure.kind} `{name}`", show(measure), None,
-                     measure.span, home.span if home is not None else self.new_top)
+            self.add(
+                f"category {category.name}",
+                "removed",
+                f"{measure.kind} `{name}`",
+                show(measure),
+                None,
+                measure.span,
+                home.span if home is not None else self.new_top,
+            )
         for name, (category, measure) in fresh.items():
             home = old.get(category.name)
-            self.add(f"category {category.name}", "added", f"{measure.kind} `{name}`", None, show(measure),
-                     home.span if home is not None else self.old_top, measure.span)
+            self.add(
+                f"category {category.name}",
+                "added",
+                f"{measure.kind} `{name}`",
+                None,
+                show(measure),
+                home.span if home is not None else self.old_top,
+                measure.span,
+            )
         for name in _ordered(old_measures, new_measures):
             if name not in old_measures or name not in new_measures:
                 continue
             (old_category, before), (new_category, after) = old_measures[name], new_measures[name]
             group = f"category {new_category.name}"
             if old_category.name != new_category.name:
-                self.add(group, "moved", f"{after.kind} `{name}`", f"category {old_category.name}",
-                         f"category {new_category.name}", before.span, after.span)
+                self.add(
+                    group,
+                    "moved",
+                    f"{after.kind} `{name}`",
+                    f"category {old_category.name}",
+                    f"category {new_category.name}",
+                    before.span,
+                    after.span,
+                )
             self.measure(group, before, after, f"{after.kind} `{name}`")
 
     def measure(self, group: str, before: n.Measure, after: n.Measure, prefix: str) -> None:
-        for what, a, b in (("kind", before.kind, after.kind), ("label", before.label, after.label),
-                           ("points", before.points, after.points),
-                           ("classes", ", ".join(sorted(before.classes)) or "all",
-                            ", ".join(sorted(after.classes)) or "all")):
+        for what, a, b in (
+            ("kind", before.kind, after.kind),
+            ("label", before.label, after.label),
+            ("points", before.points, after.points),
+            ("classes", ", ".join(sorted(before.classes)) or "all", ", ".join(sorted(after.classes)) or "all"),
+        ):
             if a != b:
                 value_a = number(a) if isinstance(a, Decimal) else _text(a)
                 value_b = number(b) if isinstance(b, Decimal) else _text(b)
                 self.add(group, "changed", f"{prefix}: {what}", value_a, value_b, before.span, after.span)
         self.bodies(group, prefix, before.body, after.body, before.span, after.span)
 
-    def bodies(self, group: str, prefix: str, before: Iterable[object], after: Iterable[object],
-               old_home: Span | None, new_home: Span | None) -> None:
+    def bodies(
+        self,
+        group: str,
+        prefix: str,
+        before: Iterable[object],
+        after: Iterable[object],
+        old_home: Span | None,
+        new_home: Span | None,
+    ) -> None:
         old_statements = {statement_key(s): s for s in before}
         new_statements = {statement_key(s): s for s in after}
         for key in _ordered(old_statements, new_statements):
@@ -322,9 +418,15 @@ class Differ:
             a: Any = old_amounts.get(grade)
             b: Any = new_amounts.get(grade)
             if a != b:
-                self.add(group, "changed", f"{what} for {grade}", number(a.amount) if a else None,
-                         number(b.amount) if b else None, _span(a) if a else _span(before),
-                         _span(b) if b else _span(after))
+                self.add(
+                    group,
+                    "changed",
+                    f"{what} for {grade}",
+                    number(a.amount) if a else None,
+                    number(b.amount) if b else None,
+                    _span(a) if a else _span(before),
+                    _span(b) if b else _span(after),
+                )
 
     def declarations(self, kind: str, old: dict[str, Any], new: dict[str, Any]) -> None:
         for name in _ordered(old, new):
@@ -337,23 +439,44 @@ class Differ:
                 self.add(group, "removed", kind, show(before), None, before.span, self.new_top)
             elif isinstance(before, n.Rule) and isinstance(after, n.Rule):
                 if before.label != after.label:
-                    self.add(group, "changed", "label", _text(before.label), _text(after.label), before.span,
-                             after.span)
+                    self.add(
+                        group, "changed", "label", _text(before.label), _text(after.label), before.span, after.span
+                    )
                 if sorted(before.classes) != sorted(after.classes):
-                    self.add(group, "changed", "classes", ", ".join(before.classes) or "all",
-                             ", ".join(after.classes) or "all", before.span, after.span)
+                    self.add(
+                        group,
+                        "changed",
+                        "classes",
+                        ", ".join(before.classes) or "all",
+                        ", ".join(after.classes) or "all",
+                        before.span,
+                        after.span,
+                    )
                 self.bodies(group, "", before.body, after.body, before.span, after.span)
             elif isinstance(before, n.Grades) and isinstance(after, n.Grades):
-                self.keyed(group, "grade", {b.name: b for b in before.bands}, {b.name: b for b in after.bands},
-                           before.span, after.span)
+                self.keyed(
+                    group,
+                    "grade",
+                    {b.name: b for b in before.bands},
+                    {b.name: b for b in after.bands},
+                    before.span,
+                    after.span,
+                )
             elif isinstance(before, n.Periods) and isinstance(after, n.Periods):
-                self.keyed(group, "period", {p.name: p for p in before.periods},
-                           {p.name: p for p in after.periods}, before.span, after.span)
+                self.keyed(
+                    group,
+                    "period",
+                    {p.name: p for p in before.periods},
+                    {p.name: p for p in after.periods},
+                    before.span,
+                    after.span,
+                )
             elif before != after:
                 self.add(group, "changed", kind, show(before), show(after), before.span, after.span)
 
-    def keyed(self, group: str, word: str, old: dict[str, Any], new: dict[str, Any], old_home: Span,
-              new_home: Span) -> None:
+    def keyed(
+        self, group: str, word: str, old: dict[str, Any], new: dict[str, Any], old_home: Span, new_home: Span
+    ) -> None:
         for name in _ordered(old, new):
             a: Any = old.get(name)
             b: Any = new.get(name)
@@ -376,7 +499,11 @@ def _ordered(old: dict[Any, Any], new: dict[Any, Any]) -> list[Any]:
 
 def _same_definition(a: n.Measure, b: n.Measure) -> bool:
     return (a.kind, a.points, tuple(sorted(a.classes)), _body_set(a.body)) == (
-        b.kind, b.points, tuple(sorted(b.classes)), _body_set(b.body))
+        b.kind,
+        b.points,
+        tuple(sorted(b.classes)),
+        _body_set(b.body),
+    )
 
 
 def _body_set(body: tuple[object, ...]) -> frozenset[tuple[tuple[str, ...], object]]:

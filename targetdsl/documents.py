@@ -80,8 +80,11 @@ class _DataLoader(yaml.SafeLoader):
                 key = self.construct_object(key_node, deep=True)
                 try:
                     if key in seen:
-                        raise RefusedYAMLError("data.duplicate-key", f"duplicate key `{key}`: each key may "
-                                               "appear once (which of the values is meant?)", key_node.start_mark)
+                        raise RefusedYAMLError(
+                            "data.duplicate-key",
+                            f"duplicate key `{key}`: each key may appear once (which of the values is meant?)",
+                            key_node.start_mark,
+                        )
                     seen.add(key)
                 except TypeError:
                     continue  # an unhashable key: refused by the constructor itself
@@ -96,13 +99,19 @@ _resolve("null", r"^(?:~|null|Null|NULL|)$", "~nN")
 _DataLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"), [""])
 _resolve("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF")
 _resolve("int", r"^[-+]?[0-9]+$", "-+0123456789")
-_resolve("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+.0123456789")
+_resolve(
+    "float",
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+    "-+.0123456789",
+)
 _resolve("merge", r"^<<$", "<")
 # dates and date-times (a database export's `2003-11-20T00:00:00`), as YAML 1.1 reads them
-_DataLoader.add_implicit_resolver("tag:yaml.org,2002:timestamp", next(
-    pattern for tag, pattern in yaml.SafeLoader.yaml_implicit_resolvers["0"] if tag.endswith("timestamp")),
-    list("0123456789"))
+_DataLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:timestamp",
+    next(pattern for tag, pattern in yaml.SafeLoader.yaml_implicit_resolvers["0"] if tag.endswith("timestamp")),
+    list("0123456789"),
+)
 
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
@@ -125,8 +134,9 @@ def _construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
     try:  # `"\ud83d\ude00"`: PyYAML leaves the two halves of 😀 apart
         return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
     except UnicodeDecodeError:
-        raise RefusedYAMLError("data.bad-text", "a `\\u` escape that is half of a character; write the "
-                               "character itself", node.start_mark) from None
+        raise RefusedYAMLError(
+            "data.bad-text", "a `\\u` escape that is half of a character; write the character itself", node.start_mark
+        ) from None
 
 
 _DataLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
@@ -152,16 +162,19 @@ def _check_expansion(root: Any) -> None:
             size = 1 + sum(sizes[id(c)] for c in children)
             if size - len(sizes) > MAX_ALIAS_EXPANSION:
                 raise RefusedYAMLError(
-                    "data.alias-expansion", f"aliases (`*name`) expand the document by more than "
+                    "data.alias-expansion",
+                    f"aliases (`*name`) expand the document by more than "
                     f"{MAX_ALIAS_EXPANSION:,} values; write the values out instead of referring to them",
-                    node.start_mark)
+                    node.start_mark,
+                )
             sizes[key] = size
             continue
         if key in sizes:
             continue
         if key in open_nodes:
-            raise RefusedYAMLError("data.alias-expansion", "an alias refers to the value that contains it",
-                                   node.start_mark)
+            raise RefusedYAMLError(
+                "data.alias-expansion", "an alias refers to the value that contains it", node.start_mark
+            )
         open_nodes.add(key)
         stack.append((node, True))
         stack.extend((c, False) for c in children if id(c) not in sizes)
@@ -219,8 +232,13 @@ def parse_json(text: str) -> Any:
     validation to refuse). A duplicate key or a lone surrogate escape raises json.JSONDecodeError at
     its line, like a syntax error; nesting too deep, RecursionError."""
     try:
-        document = json.loads(text, parse_float=_decimal, parse_int=_json_int, parse_constant=_refuse_constant,
-                              object_pairs_hook=_unique_object)
+        document = json.loads(
+            text,
+            parse_float=_decimal,
+            parse_int=_json_int,
+            parse_constant=_refuse_constant,
+            object_pairs_hook=_unique_object,
+        )
     except _DuplicateKeyError:
         raise _duplicate_key(text) from None
     if "\\u" in text and ("\\ud" in text.lower()):
@@ -238,15 +256,21 @@ def _duplicate_key(text: str) -> RefusedJSONError:
         s, end = s_and_end
         keys: set[str] = set()
         end = whitespace(s, end).end()
-        if s[end:end + 1] == "}":
+        if s[end : end + 1] == "}":
             return {}, end + 1
         while True:
             end = whitespace(s, end).end()
             at = end
             key, end = json.decoder.scanstring(s, end + 1, strict)  # type: ignore[attr-defined]
             if key in keys and not found:
-                found.append(RefusedJSONError("data.duplicate-key", f"duplicate key `{key}`: each key may appear "
-                                              "once (which of the values is meant?)", s, at))
+                found.append(
+                    RefusedJSONError(
+                        "data.duplicate-key",
+                        f"duplicate key `{key}`: each key may appear once (which of the values is meant?)",
+                        s,
+                        at,
+                    )
+                )
             keys.add(key)
             end = whitespace(s, whitespace(s, end).end() + 1).end()  # past the colon
             _, end = scan_once(s, end)
@@ -270,8 +294,12 @@ def _check_surrogates(text: str, document: Any) -> None:
         if isinstance(value, str):
             if SURROGATE.search(value):
                 match = re.search(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}", text)
-                raise RefusedJSONError("data.bad-text", "a `\\u` escape that is half of a character; write the "
-                                       "character itself", text, match.start() if match else 0)
+                raise RefusedJSONError(
+                    "data.bad-text",
+                    "a `\\u` escape that is half of a character; write the character itself",
+                    text,
+                    match.start() if match else 0,
+                )
         elif isinstance(value, dict):
             stack.extend(value.keys())
             stack.extend(value.values())
@@ -293,8 +321,16 @@ def read_document(path: str | os.PathLike[str]) -> Any:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise DataError([DataProblem(shown, None, None, "is not UTF-8 text; save it as UTF-8 (“CSV UTF-8” "
-                                         "in Excel's Save As); GBK is not accepted")]) from None
+            raise DataError(
+                [
+                    DataProblem(
+                        shown,
+                        None,
+                        None,
+                        "is not UTF-8 text; save it as UTF-8 (“CSV UTF-8” in Excel's Save As); GBK is not accepted",
+                    )
+                ]
+            ) from None
     suffix = target.suffix.lower()
     if suffix == ".xlsx":
         from targetdsl.tabular import read_xlsx
@@ -316,15 +352,21 @@ def read_document(path: str | os.PathLike[str]) -> Any:
     except RecursionError:
         raise DataError([DataProblem(shown, None, None, "the data is nested too deeply to be unit data")]) from None
     except RefusedYAMLError as exc:
-        raise DataError([DataProblem(shown, None, f"line {exc.problem_mark.line + 1}", exc.problem,
-                                     code=exc.code)]) from None
+        raise DataError(
+            [DataProblem(shown, None, f"line {exc.problem_mark.line + 1}", exc.problem, code=exc.code)]
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise DataError([DataProblem(shown, None, where, f"invalid YAML: {problem}")]) from None
-    raise DataError([DataProblem(shown, None, None,
-                                 f"unknown data format `{suffix}`; use .yaml, .yml, .json, .jsonl, .csv or .xlsx")])
+    raise DataError(
+        [
+            DataProblem(
+                shown, None, None, f"unknown data format `{suffix}`; use .yaml, .yml, .json, .jsonl, .csv or .xlsx"
+            )
+        ]
+    )
 
 
 def json_problem(shown: str, line: int, exc: json.JSONDecodeError) -> DataProblem:

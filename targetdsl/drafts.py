@@ -44,8 +44,16 @@ class Standing:
 
     __slots__ = ("id", "name", "_total", "index", "grade", "_rest")
 
-    def __init__(self, unit_id: str, name: str, unit_class: str, total: Decimal, vetoes: tuple[VetoResult, ...],
-                 sums: dict[int, Decimal], index: int):
+    def __init__(
+        self,
+        unit_id: str,
+        name: str,
+        unit_class: str,
+        total: Decimal,
+        vetoes: tuple[VetoResult, ...],
+        sums: dict[int, Decimal],
+        index: int,
+    ):
         self.id, self.name, self.index = unit_id, name, index
         hundredths = total.scaleb(2)
         self._total: int | Decimal = int(hundredths) if hundredths == hundredths.to_integral_value() else total
@@ -113,26 +121,61 @@ class Draft:
     reason: str | None = None  # None: only the band decided (Engine.reason)
 
 
-def categories_of(spec: ClassSpec, sums: list[Any], cells: Cells | None, positions: dict[str, int],
-                by_measure: dict[str, dict[str, MeasureResult]], unit_id: str) -> tuple[CategoryResult, ...]:
+def categories_of(
+    spec: ClassSpec,
+    sums: list[Any],
+    cells: Cells | None,
+    positions: dict[str, int],
+    by_measure: dict[str, dict[str, MeasureResult]],
+    unit_id: str,
+) -> tuple[CategoryResult, ...]:
     """A unit's category results, from what assess_unit kept."""
     categories = []
     for index, category in enumerate(spec.categories):
         at = SUMS.width * index
-        categories.append(CategoryResult(category.name, category.label, category.points, sums[at + SUMS.earned],
-                                         sums[at + SUMS.available], sums[at + SUMS.subtotal],
-                                         sums[at + SUMS.applicable]))
+        categories.append(
+            CategoryResult(
+                category.name,
+                category.label,
+                category.points,
+                sums[at + SUMS.earned],
+                sums[at + SUMS.available],
+                sums[at + SUMS.subtotal],
+                sums[at + SUMS.applicable],
+            )
+        )
     return tuple(categories)
 
 
-def measures_of(spec: ClassSpec, sums: list[Any], cells: Cells | None, positions: dict[str, int],
-              by_measure: dict[str, dict[str, MeasureResult]], unit_id: str) -> tuple[MeasureResult, ...]:
+def measures_of(
+    spec: ClassSpec,
+    sums: list[Any],
+    cells: Cells | None,
+    positions: dict[str, int],
+    by_measure: dict[str, dict[str, MeasureResult]],
+    unit_id: str,
+) -> tuple[MeasureResult, ...]:
     """A unit's measure results: the kernel's cells, or the reference path's results."""
-    return tuple(_cell_result(m, cells, positions[m.name]) if cells is not None and m.name in positions
-                 else by_measure[m.name][unit_id] for m in spec.measures())
+    return tuple(
+        _cell_result(m, cells, positions[m.name])
+        if cells is not None and m.name in positions
+        else by_measure[m.name][unit_id]
+        for m in spec.measures()
+    )
 
 
 def _cell_result(spec: MeasureSpec, cells: Cells, at: int) -> MeasureResult:
     """A measure's result from the kernel's cells (always applicable: other outcomes take the reference path)."""
-    return MeasureResult(spec.name, spec.label, spec.category, spec.kind, cells[at + 1], cells[at], True,
-                         cells[at + 2], cells[at + 3], (), NO_STEP)
+    return MeasureResult(
+        spec.name,
+        spec.label,
+        spec.category,
+        spec.kind,
+        cells[at + 1],
+        cells[at],
+        True,
+        cells[at + 2],
+        cells[at + 3],
+        (),
+        NO_STEP,
+    )

@@ -64,8 +64,16 @@ def period_months(schema: Schema, period: str | None) -> int:
 
 
 class Engine:
-    def __init__(self, schema: Schema, title: str, *, period: str | None, carried_in: list[tuple[str, AwardWon]],
-                 progress: Callable[[int, int], None] | None = None, explain: bool = True):
+    def __init__(
+        self,
+        schema: Schema,
+        title: str,
+        *,
+        period: str | None,
+        carried_in: list[tuple[str, AwardWon]],
+        progress: Callable[[int, int], None] | None = None,
+        explain: bool = True,
+    ):
         self.schema = schema
         self.explain = explain
         # Constants are evaluated per unit (they may read unit inputs), lazily, like `let`s.
@@ -107,8 +115,13 @@ class Engine:
             raise EvaluationError(sorted(self.problems, key=lambda p: (p.unit, str(p.span))))
         self.ledger.sort(key=lambda c: (c.unit, c.bonus, c.date or datetime.date.min, c.name or ""))
         return Assessment(
-            self.title, self.schema.year, self.period, tuple(self.schema.classes), tuple(results),
-            tuple(self.ledger), tuple(completion),
+            self.title,
+            self.schema.year,
+            self.period,
+            tuple(self.schema.classes),
+            tuple(results),
+            tuple(self.ledger),
+            tuple(completion),
         )
 
     # ------------------------------------------------------------ one class
@@ -174,9 +187,14 @@ class Engine:
             return quantize(value, rounding.places, rounding.mode)
         return value
 
-    def assess_unit(self, spec: ClassSpec, unit: Unit,
-                    by_measure: dict[str, dict[str, MeasureResult]], cells: Cells | None,
-                    kernel: Kernel | None) -> Draft:
+    def assess_unit(
+        self,
+        spec: ClassSpec,
+        unit: Unit,
+        by_measure: dict[str, dict[str, MeasureResult]],
+        cells: Cells | None,
+        kernel: Kernel | None,
+    ) -> Draft:
         steps: list[Step] = []
         sums: list[Any] = []  # per category: SUMS values (see Draft)
         taken = kernel is not None and cells is not None
@@ -188,7 +206,7 @@ class Engine:
         for category in spec.categories:
             if category.name in summed:  # summed by the kernel
                 at = summed[category.name]
-                earned, available, completed, counted = cells[at:at + WIDTH]  # type: ignore[index]
+                earned, available, completed, counted = cells[at : at + WIDTH]  # type: ignore[index]
             else:
                 earned = available = ZERO
                 counted = completed = 0
@@ -219,61 +237,98 @@ class Engine:
             if applicable:
                 applicable_points += category.points
             if self.explain:
-                how = (f"{text(category.points)} × {show(earned)} / {text(available)}" if applicable
-                       else "no applicable measure")
+                how = (
+                    f"{text(category.points)} × {show(earned)} / {text(available)}"
+                    if applicable
+                    else "no applicable measure"
+                )
                 if factor != ONE:
                     how += f" × coefficient {text(factor)}"
                 children = tuple(by_measure[m.name][unit.id].step for m in category.measures)
-                steps.append(Step(f"category {category.label or category.name}", text(subtotal),
-                                  self.schema.where(category.span), (how,), (), children))
+                steps.append(
+                    Step(
+                        f"category {category.label or category.name}",
+                        text(subtotal),
+                        self.schema.where(category.span),
+                        (how,),
+                        (),
+                        children,
+                    )
+                )
         if ZERO < applicable_points < all_points:
             scaled = CONTEXT.divide(CONTEXT.multiply(raw, self.schema.scale), applicable_points)
             if self.explain:
-                steps.append(Step("reweighted for categories that do not apply", text(scaled), None,
-                                  (f"{text(raw)} × {text(self.schema.scale)} / {text(applicable_points)}",)))
+                steps.append(
+                    Step(
+                        "reweighted for categories that do not apply",
+                        text(scaled),
+                        None,
+                        (f"{text(raw)} × {text(self.schema.scale)} / {text(applicable_points)}",),
+                    )
+                )
             raw = scaled
         coefficient = factors.get("total", ONE)
         if coefficient != ONE:
             if self.explain:
-                steps.append(Step("coefficient on the total", text(coefficient), None,
-                                  (f"{text(raw)} × {text(coefficient)}",)))
+                steps.append(
+                    Step("coefficient on the total", text(coefficient), None, (f"{text(raw)} × {text(coefficient)}",))
+                )
             raw = CONTEXT.multiply(raw, coefficient)
         bonuses = self.bonuses(spec, unit)
         bonus = sum((b.points for b in bonuses), ZERO)
         for result, rule in zip(bonuses, spec.rules_of("bonus"), strict=True) if self.explain else ():
-            notes = [f"counted: {c}" for c in result.counted] + [f"carried to next year: {c}" for c in
-                                                                   result.carried_out]
-            steps.append(Step(f"bonus {rule.label or rule.name}", text(result.points),
-                              self.schema.where(rule.span), tuple(notes)))
+            notes = [f"counted: {c}" for c in result.counted] + [
+                f"carried to next year: {c}" for c in result.carried_out
+            ]
+            steps.append(
+                Step(
+                    f"bonus {rule.label or rule.name}", text(result.points), self.schema.where(rule.span), tuple(notes)
+                )
+            )
         deductions = ZERO
         for rule in spec.rules_of("deduction"):
             amount = self.deduction(rule, unit)
             deductions += amount
             if self.explain:
-                steps.append(Step(f"deduction {rule.label or rule.name}", text(amount),
-                                  self.schema.where(rule.span)))
+                steps.append(Step(f"deduction {rule.label or rule.name}", text(amount), self.schema.where(rule.span)))
         total = self.rounded(CONTEXT.subtract(CONTEXT.add(raw, bonus), deductions), "total")
         if not plausible(total):  # coefficients multiply: each plausible, the product may not be
-            self.fail(unit, "total", Failure(f"the total {show(total)} is outside the range of plausible values "
-                                             "(below 10¹⁶ in size)", spec.span))
+            self.fail(
+                unit,
+                "total",
+                Failure(
+                    f"the total {show(total)} is outside the range of plausible values (below 10¹⁶ in size)", spec.span
+                ),
+            )
         if self.explain:
-            steps.append(Step("total", text(total), None,
-                              (f"{text(raw)} + bonus {text(bonus)} − deductions {text(deductions)}",)))
-        flags = cells[kernel.vetoes:] if kernel is not None and cells is not None and kernel.vetoes is not None \
-            else None
+            steps.append(
+                Step(
+                    "total", text(total), None, (f"{text(raw)} + bonus {text(bonus)} − deductions {text(deductions)}",)
+                )
+            )
+        flags = (
+            cells[kernel.vetoes :] if kernel is not None and cells is not None and kernel.vetoes is not None else None
+        )
         vetoes = self.vetoes(spec, unit, flags)
         reported = ZERO if any("zero score" in v.effects for v in vetoes) else total
         if self.explain:
             for veto in vetoes:
                 steps.append(Step(f"veto {veto.label or veto.name}", ", ".join(veto.effects), veto.rule))
         if reported != total and self.explain:
-            steps.append(Step("reported total", text(reported), None, (f"a veto zeroes the score; raw total "
-                                                                         f"{text(total)} is kept",)))
-        items = sum(sums[SUMS.counted::SUMS.width])
-        done = sum(sums[SUMS.completed::SUMS.width])
+            steps.append(
+                Step(
+                    "reported total",
+                    text(reported),
+                    None,
+                    (f"a veto zeroes the score; raw total {text(total)} is kept",),
+                )
+            )
+        items = sum(sums[SUMS.counted :: SUMS.width])
+        done = sum(sums[SUMS.completed :: SUMS.width])
         breakdown = Breakdown(categories_of, measures_of, (spec, sums, cells, positions, by_measure, unit.id))
-        return Draft(unit, sums, breakdown, total,
-                     reported, coefficient, bonus, deductions, vetoes, bonuses, steps, items, done)
+        return Draft(
+            unit, sums, breakdown, total, reported, coefficient, bonus, deductions, vetoes, bonuses, steps, items, done
+        )
 
     # ------------------------------------------------------- unit-level rules
 
@@ -289,8 +344,9 @@ class Engine:
         if type(value) is not Decimal:
             value = number(expr, self.rule_frame(rule, unit))
         if not plausible(value):
-            raise Failure(f"the value {show(value)} is outside the range of plausible values (below 10¹⁶ in size)",
-                          expr.span)
+            raise Failure(
+                f"the value {show(value)} is outside the range of plausible values (below 10¹⁶ in size)", expr.span
+            )
         return value
 
     def rule_condition(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> bool:
@@ -375,9 +431,11 @@ class Engine:
         if key not in self.schema.compiled:
             cap = rule.first(n.Cap)
             carry = rule.first(n.CarryOver)
-            self.schema.compiled[key] = ({s.name: s for s in rule.all(n.Level)},
-                                         cap.value if isinstance(cap, n.Cap) else None,
-                                         carry.after if isinstance(carry, n.CarryOver) else None)
+            self.schema.compiled[key] = (
+                {s.name: s for s in rule.all(n.Level)},
+                cap.value if isinstance(cap, n.Cap) else None,
+                carry.after if isinstance(carry, n.CarryOver) else None,
+            )
         found: tuple[dict[str, n.Level], Decimal | None, datetime.date | None] = self.schema.compiled[key]
         return found
 
@@ -393,8 +451,7 @@ class Engine:
         amount_stmt = rule.first(n.Amount)
         cap = rule.first(n.Cap)
         try:
-            amount = self.rule_number(rule, amount_stmt.expr, unit) if isinstance(
-                amount_stmt, n.Amount) else ZERO
+            amount = self.rule_number(rule, amount_stmt.expr, unit) if isinstance(amount_stmt, n.Amount) else ZERO
         except Failure as failure:
             self.fail(unit, f"deduction {rule.name}", failure)
             return ZERO
@@ -428,8 +485,9 @@ class Engine:
         return tuple(fired)
 
     def fired(self, rule: RuleSpec, effects: n.Effects) -> VetoResult:
-        return VetoResult(rule.name, rule.label, tuple(_effect(e) for e in effects.effects),
-                          self.schema.where(rule.span))
+        return VetoResult(
+            rule.name, rule.label, tuple(_effect(e) for e in effects.effects), self.schema.where(rule.span)
+        )
 
     # ------------------------------------------------------ ranking, grades
 
@@ -438,8 +496,10 @@ class Engine:
         if not any(k.key == "id" for k in keys):
             keys.append(n.TieKey("id", "asc"))
 
-        if [(k.key, k.direction or "desc") for k in keys[:-1]] == [("total", "desc")] and \
-                (keys[-1].key, keys[-1].direction or "asc") == ("id", "asc"):
+        if [(k.key, k.direction or "desc") for k in keys[:-1]] == [("total", "desc")] and (
+            keys[-1].key,
+            keys[-1].direction or "asc",
+        ) == ("id", "asc"):
             # the usual order, by two stable sorts that make no key objects (a million units: no copies)
             ordered = sorted(drafts, key=lambda d: d.unit.id)
             ordered.sort(key=lambda d: d.total, reverse=True)  # stable: ids stay ascending among equal totals
@@ -456,8 +516,14 @@ class Engine:
                 elif key.key == "name":
                     value = draft.unit.name
                 else:
-                    index = next((i for i, c in enumerate(self.schema.classes[draft.unit.unit_class].categories)
-                                  if c.name == key.key), None)
+                    index = next(
+                        (
+                            i
+                            for i, c in enumerate(self.schema.classes[draft.unit.unit_class].categories)
+                            if c.name == key.key
+                        ),
+                        None,
+                    )
                     value = draft.sums[SUMS.width * index + SUMS.subtotal] if index is not None else ZERO
                 parts.append(_Descending(value) if descending else value)
             return tuple(parts)
@@ -505,8 +571,10 @@ class Engine:
             band_spec = spec.band
             if band_spec.quota is None:
                 continue
-            allowed = whole(CONTEXT.divide(CONTEXT.multiply(band_spec.quota, Decimal(size)), HUNDRED),
-                            band_spec.quota_rounding or "down")
+            allowed = whole(
+                CONTEXT.divide(CONTEXT.multiply(band_spec.quota, Decimal(size)), HUNDRED),
+                band_spec.quota_rounding or "down",
+            )
             below = ladder[index + 1] if index + 1 < len(ladder) else spec.name
             # A unit whose veto withholds the award takes no place in a quota: it is passed over, and
             # the next unit in rank order has the place (in the last grade there is nowhere to pass it).
@@ -520,14 +588,17 @@ class Engine:
                 cover.hit(below_band.span, f"grade {below} given")
                 base = draft.reason if draft.reason is not None else self.reason(draft)
                 draft.grade = below
-                draft.reason = base + (f"; a veto withholds the award, so it takes no place in the {spec.name} "
-                                       f"quota and gets {below}")
+                draft.reason = base + (
+                    f"; a veto withholds the award, so it takes no place in the {spec.name} quota and gets {below}"
+                )
             for draft in holders[allowed:]:
                 cover.hit(below_band.span, f"grade {below} given")
                 base = draft.reason if draft.reason is not None else self.reason(draft)
                 draft.grade = below
-                draft.reason = base + (f"; {spec.name} is limited to {text(band_spec.quota)}% of {size} units = "
-                                       f"{allowed}, so ranked below the quota it gets {below}")
+                draft.reason = base + (
+                    f"; {spec.name} is limited to {text(band_spec.quota)}% of {size} units = "
+                    f"{allowed}, so ranked below the quota it gets {below}"
+                )
 
     # ---------------------------------------------------- money, commendation
 
@@ -537,8 +608,13 @@ class Engine:
         vetoes = draft.vetoes
         context: dict[str, Value] = {}
         if spec.rules_of("award") or spec.rules_of("commendation"):
-            context = {"total": draft.total, "rank": Decimal(rank), "items": Decimal(draft.items),
-                       "completed_items": Decimal(draft.completed), "vetoed": bool(vetoes)}
+            context = {
+                "total": draft.total,
+                "rank": Decimal(rank),
+                "items": Decimal(draft.items),
+                "completed_items": Decimal(draft.completed),
+                "vetoed": bool(vetoes),
+            }
         reason = self.reason(draft)
         if self.explain:
             steps.append(Step("rank in class", str(rank), None))
@@ -575,8 +651,9 @@ class Engine:
                 self.fail(unit, f"award {rule.name}", failure)
                 amount = ZERO
             money = amount if money is None else money + amount
-            steps.append(Step(f"award {rule.label or rule.name}", text(amount), self.schema.where(rule.span),
-                              tuple(notes)))
+            steps.append(
+                Step(f"award {rule.label or rule.name}", text(amount), self.schema.where(rule.span), tuple(notes))
+            )
         commendations = []
         for rule in spec.rules_of("commendation"):
             when = rule.first(n.When)
@@ -588,9 +665,25 @@ class Engine:
             except Failure as failure:
                 self.fail(unit, f"commendation {rule.name}", failure)
         return UnitResult(
-            unit.id, unit.name, unit.unit_class, draft.breakdown, draft.raw,
-            draft.coefficient, draft.bonus, draft.deductions, draft.total, tuple(vetoes), draft.grade, reason,
-            rank, eligible, money, tuple(commendations), draft.items, draft.completed, tuple(draft.bonuses),
+            unit.id,
+            unit.name,
+            unit.unit_class,
+            draft.breakdown,
+            draft.raw,
+            draft.coefficient,
+            draft.bonus,
+            draft.deductions,
+            draft.total,
+            tuple(vetoes),
+            draft.grade,
+            reason,
+            rank,
+            eligible,
+            money,
+            tuple(commendations),
+            draft.items,
+            draft.completed,
+            tuple(draft.bonuses),
             tuple(steps) if self.explain else (),
         )
 
@@ -665,8 +758,12 @@ def _withheld(ranked: Draft | Standing) -> bool:
 
 
 def _effect(effect: n.Effect) -> str:
-    return {"grade": f"grade {effect.grade}", "cap_grade": f"cap grade {effect.grade}", "no_award": "no award",
-            "zero_score": "zero score"}[effect.kind]
+    return {
+        "grade": f"grade {effect.grade}",
+        "cap_grade": f"cap grade {effect.grade}",
+        "no_award": "no award",
+        "zero_score": "zero score",
+    }[effect.kind]
 
 
 def _award_order(award: AwardWon) -> tuple[datetime.date, str, str]:

@@ -21,8 +21,9 @@ def render_text(unit: UnitResult, class_size: int) -> str:
         f"total {text(unit.total)}, grade {unit.grade or '—'}, rank {unit.rank} of {class_size}",
     ]
     if unit.vetoes:
-        lines.append("vetoed: " + "; ".join(f"{v.label or v.name} ({', '.join(v.effects)}) at {v.rule}"
-                                             for v in unit.vetoes))
+        lines.append(
+            "vetoed: " + "; ".join(f"{v.label or v.name} ({', '.join(v.effects)}) at {v.rule}" for v in unit.vetoes)
+        )
     if unit.total != unit.raw_total:
         lines.append(f"raw total before the veto: {text(unit.raw_total)}")
     lines.append("")

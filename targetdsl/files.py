@@ -75,8 +75,9 @@ def encoded(path: str | os.PathLike[str]) -> bytes:
     try:
         raw = os.fsencode(path)
     except UnicodeError:
-        raise FileReadError(FileProblem.BAD_NAME, "has a name that is not valid text (it holds a lone "
-                            "surrogate, half of a UTF-16 pair)") from None
+        raise FileReadError(
+            FileProblem.BAD_NAME, "has a name that is not valid text (it holds a lone surrogate, half of a UTF-16 pair)"
+        ) from None
     if b"\0" in raw:
         raise FileReadError(FileProblem.BAD_NAME, "has a NUL character in its name")
     return raw

@@ -176,8 +176,14 @@ class Printer:
 
     def file(self, policy_file: n.PolicyFile) -> None:
         if policy_file.extends is not None:
-            self.emit(0, f"extends {quote(policy_file.extends.path)}", policy_file.extends.span.line, top=True,
-                      kind="extends", single=True)
+            self.emit(
+                0,
+                f"extends {quote(policy_file.extends.path)}",
+                policy_file.extends.span.line,
+                top=True,
+                kind="extends",
+                single=True,
+            )
         for item in policy_file.items:
             self.top_level(item)
 
@@ -234,8 +240,10 @@ class Printer:
             rounding = header.rounding
             stages = f" at {', '.join(rounding.stages)}" if rounding.stages else ""
             self.emit(1, f"rounding {rounding.mode} {rounding.places}{stages}", rounding.span.line)
-        last = max((f.span.line for f in (header.year, header.status, header.scale, header.rounding) if f),
-                   default=header.span.line)
+        last = max(
+            (f.span.line for f in (header.year, header.status, header.scale, header.rounding) if f),
+            default=header.span.line,
+        )
         for source in header.sources:
             self.emit(1, f"source {quote(source.text)}", source.span.line or last)
         self.emit(0, "}", header.span.end_line, closing=True)
@@ -338,8 +346,12 @@ def _tie(key: n.TieKey) -> str:
 
 
 def _effect(effect: n.Effect) -> str:
-    return {"grade": f"grade {effect.grade}", "cap_grade": f"cap grade {effect.grade}", "no_award": "no award",
-            "zero_score": "zero score"}[effect.kind]
+    return {
+        "grade": f"grade {effect.grade}",
+        "cap_grade": f"cap grade {effect.grade}",
+        "no_award": "no award",
+        "zero_score": "zero score",
+    }[effect.kind]
 
 
 def _band(band: n.Band) -> str:
@@ -352,8 +364,9 @@ def _band(band: n.Band) -> str:
         rule = f"{band.op} {number(bound)}"  # type: ignore[arg-type]
     quota = ""
     if band.quota is not None:
-        quota = f" quota {number(band.quota, 'percent')}" + (f" round {band.quota_rounding}"
-                                                            if band.quota_rounding else "")
+        quota = f" quota {number(band.quota, 'percent')}" + (
+            f" round {band.quota_rounding}" if band.quota_rounding else ""
+        )
     return f"{band.name}{_label(band.label)} {rule}{quota}"
 
 
@@ -436,8 +449,9 @@ def layout(policy_file: n.PolicyFile, comments: tuple[Comment, ...], text: str) 
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _comment_columns(items: list[tuple[int, str, int, Line | None]], tails: dict[int, str],
-                     source_lines: list[str]) -> dict[int, int]:
+def _comment_columns(
+    items: list[tuple[int, str, int, Line | None]], tails: dict[int, str], source_lines: list[str]
+) -> dict[int, int]:
     """Trailing comments on consecutive lines line up, like a column in a table."""
     columns: dict[int, int] = {}
     run: list[int] = []
@@ -450,8 +464,9 @@ def _comment_columns(items: list[tuple[int, str, int, Line | None]], tails: dict
 
     for index in range(len(items)):
         if index in tails:
-            adjacent = run and run[-1] == index - 1 and not _blank_between(source_lines, items[index - 1][2],
-                                                                           items[index][2])
+            adjacent = (
+                run and run[-1] == index - 1 and not _blank_between(source_lines, items[index - 1][2], items[index][2])
+            )
             if run and not adjacent:
                 close()
             run.append(index)
@@ -469,7 +484,7 @@ def _starts_top_level(items: list[tuple[int, str, int, Line | None]], index: int
         return line.top and not (index and items[index - 1][3] is None and items[index - 1][0] == 0)
     if items[index][0] != 0 or (index and items[index - 1][3] is None):
         return False
-    for _, _, _, following in items[index + 1:]:
+    for _, _, _, following in items[index + 1 :]:
         if following is not None:
             return following.top
     return False
@@ -482,8 +497,14 @@ def _continues_run(items: list[tuple[int, str, int, Line | None]], index: int) -
     if current is None or previous is None:
         return False
     previous_top = next((line for _, _, _, line in reversed(items[:index]) if line is not None and line.top), None)
-    return (current.single and previous_top is not None and previous_top.single and previous_top is previous
-            and previous_top.kind == current.kind and items[index][3] is not None)
+    return (
+        current.single
+        and previous_top is not None
+        and previous_top.single
+        and previous_top is previous
+        and previous_top.kind == current.kind
+        and items[index][3] is not None
+    )
 
 
 def format_policy(text: str, *, name: str = "<policy>") -> str:

@@ -62,10 +62,20 @@ class Impact:
     def to_json(self) -> dict[str, Any]:
         return {
             "units": [
-                {"id": u.id, "name": u.name, "class": u.unit_class, "old_total": text(u.old_total),
-                 "new_total": text(u.new_total), "delta": text(u.delta), "old_grade": u.old_grade,
-                 "new_grade": u.new_grade, "old_rank": u.old_rank, "new_rank": u.new_rank,
-                 "old_vetoes": list(u.old_vetoes), "new_vetoes": list(u.new_vetoes)}
+                {
+                    "id": u.id,
+                    "name": u.name,
+                    "class": u.unit_class,
+                    "old_total": text(u.old_total),
+                    "new_total": text(u.new_total),
+                    "delta": text(u.delta),
+                    "old_grade": u.old_grade,
+                    "new_grade": u.new_grade,
+                    "old_rank": u.old_rank,
+                    "new_rank": u.new_rank,
+                    "old_vetoes": list(u.old_vetoes),
+                    "new_vetoes": list(u.new_vetoes),
+                }
                 for u in self.units
             ],
             "summary": {
@@ -82,13 +92,19 @@ class Impact:
         rows = []
         for unit in self.units:
             sign = "+" if unit.delta > 0 else ""
-            rows.append([
-                unit.name, unit.unit_class, two(unit.old_total), two(unit.new_total), sign + two(unit.delta),
-                _arrow(unit.old_grade or "—", unit.new_grade or "—"), _arrow(str(unit.old_rank), str(unit.new_rank)),
-                _arrow("、".join(unit.old_vetoes) or "—", "、".join(unit.new_vetoes) or "—"),
-            ])
-        table = render_table(["unit", "class", "before", "after", "change", "grade", "rank", "veto"], rows,
-                             {2, 3, 4})
+            rows.append(
+                [
+                    unit.name,
+                    unit.unit_class,
+                    two(unit.old_total),
+                    two(unit.new_total),
+                    sign + two(unit.delta),
+                    _arrow(unit.old_grade or "—", unit.new_grade or "—"),
+                    _arrow(str(unit.old_rank), str(unit.new_rank)),
+                    _arrow("、".join(unit.old_vetoes) or "—", "、".join(unit.new_vetoes) or "—"),
+                ]
+            )
+        table = render_table(["unit", "class", "before", "after", "change", "grade", "rank", "veto"], rows, {2, 3, 4})
         gains = sum(1 for u in self.units if u.delta > 0)
         losses = sum(1 for u in self.units if u.delta < 0)
         lines = [
@@ -100,8 +116,10 @@ class Impact:
             mean = sum((u.delta for u in members), Decimal(0)) / len(members)
             up = sum(1 for u in members if u.delta > 0)
             down = sum(1 for u in members if u.delta < 0)
-            lines.append(f"  {unit_class}: {len(members)} units, mean change {'+' if mean > 0 else ''}{two(mean)}, "
-                         f"{up} gain, {down} lose")
+            lines.append(
+                f"  {unit_class}: {len(members)} units, mean change {'+' if mean > 0 else ''}{two(mean)}, "
+                f"{up} gain, {down} lose"
+            )
         if self.entered_top:
             lines.append(f"enter {self.new_top}: " + "、".join(u.name for u in self.entered_top))
         if self.left_top:
@@ -118,17 +136,35 @@ def _arrow(before: str, after: str) -> str:
     return before if before == after else f"{before} → {after}"
 
 
-def compare(old: Assessment, new: Assessment, *, old_top: str | None, new_top: str | None,
-            ignored_by_old: list[DataProblem], ignored_by_new: list[DataProblem]) -> Impact:
+def compare(
+    old: Assessment,
+    new: Assessment,
+    *,
+    old_top: str | None,
+    new_top: str | None,
+    ignored_by_old: list[DataProblem],
+    ignored_by_new: list[DataProblem],
+) -> Impact:
     old_units = {u.id: u for u in old.units}
     impacts = []
     for unit in new.units:
         before: UnitResult | None = old_units.get(unit.id)
         if before is None:
             continue
-        impacts.append(UnitImpact(
-            unit.id, unit.name, unit.unit_class, before.total, unit.total, before.grade, unit.grade, before.rank,
-            unit.rank, tuple(v.name for v in before.vetoes), tuple(v.name for v in unit.vetoes),
-        ))
+        impacts.append(
+            UnitImpact(
+                unit.id,
+                unit.name,
+                unit.unit_class,
+                before.total,
+                unit.total,
+                before.grade,
+                unit.grade,
+                before.rank,
+                unit.rank,
+                tuple(v.name for v in before.vetoes),
+                tuple(v.name for v in unit.vetoes),
+            )
+        )
     impacts.sort(key=lambda u: (-abs(u.delta), u.unit_class, u.id))
     return Impact(tuple(impacts), old_top, new_top, tuple(ignored_by_old), tuple(ignored_by_new))

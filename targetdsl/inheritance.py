@@ -64,8 +64,9 @@ def display_name(path: Path) -> str:
     return printable(str(path) if relative.startswith("..") else relative)
 
 
-def load_path(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None,
-              referenced: bool = False) -> Loaded:
+def load_path(
+    path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None, referenced: bool = False
+) -> Loaded:
     """Load a policy file and the chain it extends.
 
     No file of the chain may lie outside `root`; by default that is the directory of `path`
@@ -88,8 +89,9 @@ def load_path(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | No
     return loaded
 
 
-def load_text(text: str, name: str, *, base: str | os.PathLike[str] | None = None,
-              root: str | os.PathLike[str] | None = None) -> Loaded:
+def load_text(
+    text: str, name: str, *, base: str | os.PathLike[str] | None = None, root: str | os.PathLike[str] | None = None
+) -> Loaded:
     """Load policy text; `extends` is resolved relative to `base` (a directory).
 
     No extended file may lie outside `root`, by default `base` itself.
@@ -152,8 +154,12 @@ def _read_chain(
     if named_by_a_file and path.suffix.lower() != POLICY_SUFFIX:
         # Refused before it is opened: `extends "/etc/shadow"` must not even be tried.
         loaded.diagnostics.append(
-            error("extends.not-a-policy", f"`{shown}` is not a policy file: a policy's name ends in {POLICY_SUFFIX}",
-                  span, f"name the policy's own {POLICY_SUFFIX} file")
+            error(
+                "extends.not-a-policy",
+                f"`{shown}` is not a policy file: a policy's name ends in {POLICY_SUFFIX}",
+                span,
+                f"name the policy's own {POLICY_SUFFIX} file",
+            )
         )
         return None
     try:
@@ -163,17 +169,25 @@ def _read_chain(
         return None
     if root is not None and not resolved.is_relative_to(root):
         loaded.diagnostics.append(
-            error("extends.outside-root", f"`{shown}` lies outside the allowed policy directory `{display_name(root)}`"
-                  + (" (through a symbolic link)" if resolved != Path(os.path.abspath(path)) else ""),
-                  span, "policies may extend files under the top policy's own directory; widen it with "
-                  "`--root DIR` (or `root=` in the library)")
+            error(
+                "extends.outside-root",
+                f"`{shown}` lies outside the allowed policy directory `{display_name(root)}`"
+                + (" (through a symbolic link)" if resolved != Path(os.path.abspath(path)) else ""),
+                span,
+                "policies may extend files under the top policy's own directory; widen it with "
+                "`--root DIR` (or `root=` in the library)",
+            )
         )
         return None
     if resolved in seen:
-        cycle = " → ".join(display_name(p) for p in seen[seen.index(resolved):] + [resolved])
+        cycle = " → ".join(display_name(p) for p in seen[seen.index(resolved) :] + [resolved])
         loaded.diagnostics.append(
-            error("extends.cycle", f"policies extend each other in a cycle: {cycle}", span,
-                  "a policy may extend an older one, never one that extends it")
+            error(
+                "extends.cycle",
+                f"policies extend each other in a cycle: {cycle}",
+                span,
+                "a policy may extend an older one, never one that extends it",
+            )
         )
         return None
     if len(seen) >= MAX_CHAIN:
@@ -191,8 +205,12 @@ def _read_chain(
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         loaded.diagnostics.append(
-            error("load.encoding", f"`{shown}` is not UTF-8 text (line {line} holds bytes that are not UTF-8)", span,
-                  "save the policy as UTF-8 (editors call it “UTF-8” or “UTF-8 with BOM”); GBK is not accepted")
+            error(
+                "load.encoding",
+                f"`{shown}` is not UTF-8 text (line {line} holds bytes that are not UTF-8)",
+                span,
+                "save the policy as UTF-8 (editors call it “UTF-8” or “UTF-8 with BOM”); GBK is not accepted",
+            )
         )
         return None
     if named_by_a_file:
@@ -219,8 +237,12 @@ def _parse_extended(text: str, shown: str, loaded: Loaded, span: Span) -> n.Poli
         first = _first_significant_line(text)
         if any(d.is_error and d.span.line <= first for d in exc.diagnostics):
             loaded.diagnostics.append(
-                error("extends.not-a-policy", f"`{shown}` is not a policy file: its first line is not policy syntax",
-                      span, f"check the file on its own with `targetdsl check {shown}`")
+                error(
+                    "extends.not-a-policy",
+                    f"`{shown}` is not a policy file: its first line is not policy syntax",
+                    span,
+                    f"check the file on its own with `targetdsl check {shown}`",
+                )
             )
             return None
         loaded.sources[shown] = exc.sources.get(shown, text)
@@ -243,19 +265,32 @@ def _first_significant_line(text: str) -> int:
 def _unread(exc: FileReadError, shown: str, span: Span, via: n.Extends | None) -> Diagnostic:
     """The diagnostic for a policy file that could not be read."""
     if exc.problem is FileProblem.MISSING and via is not None:
-        return error("extends.missing-file", f"policy file `{shown}` {exc.reason}", span,
-                     "paths in `extends` are relative to the file that contains them")
+        return error(
+            "extends.missing-file",
+            f"policy file `{shown}` {exc.reason}",
+            span,
+            "paths in `extends` are relative to the file that contains them",
+        )
     if exc.problem is FileProblem.TOO_LARGE:
-        return error("load.too-large", f"`{shown}` {exc.reason}", span, "no assessment method is that long; "
-                     "check that the right file was named")
+        return error(
+            "load.too-large",
+            f"`{shown}` {exc.reason}",
+            span,
+            "no assessment method is that long; check that the right file was named",
+        )
     if exc.problem is FileProblem.NOT_A_FILE:
         return error("load.not-a-file", f"`{shown}` {exc.reason}", span, "name a policy file (.tdsl)")
     if exc.problem is FileProblem.LINK_LOOP:
-        return error("load.link-loop", f"`{shown}` {exc.reason}", span,
-                     "point the symbolic link at the policy file itself")
+        return error(
+            "load.link-loop", f"`{shown}` {exc.reason}", span, "point the symbolic link at the policy file itself"
+        )
     if exc.problem is FileProblem.BAD_NAME:
-        return error("load.bad-path", f"`{shown}` {exc.reason}", span,
-                     "name the file by a plain path: no NUL character, no undecodable text, not too long")
+        return error(
+            "load.bad-path",
+            f"`{shown}` {exc.reason}",
+            span,
+            "name the file by a plain path: no NUL character, no undecodable text, not too long",
+        )
     return error("load.unreadable", f"policy file `{shown}` {exc.reason}", span)
 
 
@@ -271,8 +306,14 @@ def merge(chain: list[n.PolicyFile], diagnostics: list[Diagnostic]) -> Effective
         for item in policy_file.items:
             if isinstance(item, n.Header):
                 if _header_in(declared_here):
-                    diagnostics.append(error("check.duplicate-name", "a second `policy` header in one file",
-                                             item.span, "each file has exactly one `policy { … }` header"))
+                    diagnostics.append(
+                        error(
+                            "check.duplicate-name",
+                            "a second `policy` header in one file",
+                            item.span,
+                            "each file has exactly one `policy { … }` header",
+                        )
+                    )
                     continue
                 declared_here[("policy", "policy")] = item
                 header = _merge_header(header, item) if is_child else item
@@ -288,9 +329,14 @@ def merge(chain: list[n.PolicyFile], diagnostics: list[Diagnostic]) -> Effective
             overriding = isinstance(item, n.Override)
             declaration = item.declaration if isinstance(item, n.Override) else item
             if isinstance(declaration, n.Header):
-                diagnostics.append(error("check.override-header", "the `policy` header is not overridden",
-                                         item.span, "write the child's own `policy { … }` header; "
-                                         "fields it states replace the inherited ones"))
+                diagnostics.append(
+                    error(
+                        "check.override-header",
+                        "the `policy` header is not overridden",
+                        item.span,
+                        "write the child's own `policy { … }` header; fields it states replace the inherited ones",
+                    )
+                )
                 continue
             key = n.declaration_key(declaration)
             if key in declared_here:
@@ -301,10 +347,12 @@ def merge(chain: list[n.PolicyFile], diagnostics: list[Diagnostic]) -> Effective
                 diagnostics.append(_not_inherited("override", key, item.span))
             elif not overriding and key in inherited:
                 diagnostics.append(
-                    error("check.missing-override",
-                          f"{_describe(key)} is inherited; redeclaring it needs `override`",
-                          declaration.span,
-                          f"write `override {key[0]} …` to replace the inherited one, or choose another name")
+                    error(
+                        "check.missing-override",
+                        f"{_describe(key)} is inherited; redeclaring it needs `override`",
+                        declaration.span,
+                        f"write `override {key[0]} …` to replace the inherited one, or choose another name",
+                    )
                 )
             table[key] = declaration
             origins[key] = declaration.span.file
@@ -340,8 +388,7 @@ def _not_inherited(verb: str, key: tuple[str, str], span: Span) -> Diagnostic:
         f"check.{verb}-unknown",
         f"`{verb}` names {_describe(key)}, which no extended policy declares",
         span,
-        "only declarations inherited through `extends` can be "
-        + ("overridden" if verb == "override" else "removed"),
+        "only declarations inherited through `extends` can be " + ("overridden" if verb == "override" else "removed"),
     )
 
 

@@ -293,8 +293,7 @@ def _const(name: str, frame: Frame) -> n.Let | None:
 
 def _call(expr: n.Call, frame: Frame) -> Value:
     name = expr.function
-    if name in ("peer_min", "peer_max", "peer_avg", "peer_count", "rank", "rank_asc", "efficacy",
-                "efficacy_reverse"):
+    if name in ("peer_min", "peer_max", "peer_avg", "peer_count", "rank", "rank_asc", "efficacy", "efficacy_reverse"):
         return _peer_call(expr, frame)
     args = [number(a, frame) for a in expr.args]
     if name in ("min", "max"):
@@ -356,8 +355,10 @@ def _peer_call(expr: n.Call, frame: Frame) -> Value:
     else:
         result = 60 + CONTEXT.divide(40 * (high - own), high - low)
     if frame.notes is not None:
-        frame.notes.append(f"{name}: class of {values.count}, min {show(low)}, max {show(high)} → {show(result)} "
-                           f"(line {expr.span.line})")
+        frame.notes.append(
+            f"{name}: class of {values.count}, min {show(low)}, max {show(high)} → {show(result)} "
+            f"(line {expr.span.line})"
+        )
     return result
 
 

@@ -53,8 +53,11 @@ def refuse_empty(args: argparse.Namespace) -> None:
     """An empty path or option (`--carry-in "$LEDGER"` with the variable unset) is refused, never taken
     as "not given": a ledger or a period silently left out changes the scores."""
     command = getattr(args, "command", None)
-    positional = {"policy", "files", "paths", "old", "new", "unit"} | ({"data"} if command != "diff" else set()) \
+    positional = (
+        {"policy", "files", "paths", "old", "new", "unit"}
+        | ({"data"} if command != "diff" else set())
         | ({"record"} if command == "verify" else set())
+    )
     for name, value in vars(args).items():
         if value == "" or (isinstance(value, list) and "" in value):
             if name in positional:
@@ -72,15 +75,19 @@ def refuse_misplaced(policies: Sequence[str], data: Sequence[str] = ()) -> None:
         if suffix(policy) in DATA_SUFFIXES:
             swapped = [path for path in data if suffix(path) == POLICY_SUFFIX]
             if swapped:
-                raise UsageError(f"POLICY and DATA are swapped: {swapped[0]} is the policy and {policy} the unit "
-                                 "data; give the policy first")
+                raise UsageError(
+                    f"POLICY and DATA are swapped: {swapped[0]} is the policy and {policy} the unit "
+                    "data; give the policy first"
+                )
             raise UsageError(f"{policy} is unit data, not a policy (.tdsl): give the policy first")
     for path in data:
         if suffix(path) == POLICY_SUFFIX or (suffix(path) not in DATA_SUFFIXES and policy_text(path)):
             swapped = [p for p in policies if not policy_text(p)]
             if swapped:
-                raise UsageError(f"POLICY and DATA are swapped: {path} is the policy and {swapped[0]} the unit "
-                                 "data; give the policy first")
+                raise UsageError(
+                    f"POLICY and DATA are swapped: {path} is the policy and {swapped[0]} the unit "
+                    "data; give the policy first"
+                )
             raise UsageError(f"{path} is a policy, not unit data (.yaml, .yml, .json, .jsonl, .csv or .xlsx)")
 
 
@@ -104,8 +111,10 @@ def refuse_unwritable(outputs: Sequence[tuple[str, str | None]], inputs: Sequenc
             raise UsageError(f"{option} {path}: cannot write in {directory}")
         if os.path.exists(path) and not os.access(path, os.W_OK):
             raise UsageError(f"{option} {path}: the file is read-only")
-        if any(source and os.path.exists(path) and os.path.exists(source) and os.path.samefile(path, source)
-               for source in inputs):
+        if any(
+            source and os.path.exists(path) and os.path.exists(source) and os.path.samefile(path, source)
+            for source in inputs
+        ):
             raise UsageError(f"{option} {path}: is an input of this command; writing it would destroy it")
         if real in seen:
             raise UsageError(f"{option} {path}: {seen[real]} writes the same file")
@@ -123,11 +132,9 @@ def output_format(given: str | None, output: str | None) -> str:
     extension = suffix(output) if output and not special(output) else ""
     implied = FORMATS.get(extension)
     if extension in (".html", ".htm"):
-        raise UsageError(f"-o {output}: evaluate does not write HTML; `targetdsl report POLICY DATA -o {output}` "
-                         "does")
+        raise UsageError(f"-o {output}: evaluate does not write HTML; `targetdsl report POLICY DATA -o {output}` does")
     if extension in NOT_RESULTS:
-        raise UsageError(f"-o {output}: evaluate writes a table (.txt), .csv, .json, .jsonl or .xlsx, not "
-                         f"{extension}")
+        raise UsageError(f"-o {output}: evaluate writes a table (.txt), .csv, .json, .jsonl or .xlsx, not {extension}")
     if given is not None and implied is not None and implied != given:
         raise UsageError(f"--format {given} contradicts -o {output} ({implied}); change one of them")
     chosen = given or implied or "table"

@@ -126,12 +126,17 @@ def build(schema: Schema, spec: ClassSpec, fraction: Decimal) -> Kernel | None:
         for lines in flags:
             writer.body.extend(lines)
         outputs += [f"h{j}" for j in range(len(flags))]
-    source = "\n".join([
-        "def score(M, UV, F, I, R):",
-        *("    " + line for line in writer.prelude),
-        *("    " + line for line in writer.body),
-        f"    return ({', '.join(outputs)},)",
-    ]) + "\n"
+    source = (
+        "\n".join(
+            [
+                "def score(M, UV, F, I, R):",
+                *("    " + line for line in writer.prelude),
+                *("    " + line for line in writer.body),
+                f"    return ({', '.join(outputs)},)",
+            ]
+        )
+        + "\n"
+    )
     namespace = dict(writer.constants)
     exec(compile(source, "<targetdsl kernel>", "exec"), namespace)  # noqa: S102 (source built from fixed fragments)
     return Kernel(tuple(taken), categories, vetoes, namespace["score"], source)
@@ -157,8 +162,18 @@ def _constant(frames: Mapping[str, Frame], unit: str, name: str, span: Any) -> A
 
 
 HELPERS: dict[str, Any] = {
-    "BAIL": Bail, "MARKER": _Marker, "ZERO": ZERO, "DECIMAL": Decimal, "MIN": min, "MAX": max, "ABS": abs,
-    "INT": _count, "CLAMP": clamped, "NO_BAND": _no_band, "INTERP": interpolated, "CONST": _constant,
+    "BAIL": Bail,
+    "MARKER": _Marker,
+    "ZERO": ZERO,
+    "DECIMAL": Decimal,
+    "MIN": min,
+    "MAX": max,
+    "ABS": abs,
+    "INT": _count,
+    "CLAMP": clamped,
+    "NO_BAND": _no_band,
+    "INTERP": interpolated,
+    "CONST": _constant,
     "ROUND": lambda x, places: quantize(x, int(places), "half_up"),
     "FLOOR": lambda x: x.to_integral_value(rounding="ROUND_FLOOR"),
     "CEIL": lambda x: x.to_integral_value(rounding="ROUND_CEILING"),
@@ -236,8 +251,13 @@ class _Writer:
             raise Unsupported(rule.name)
         scope = _Scope(self, rule.inputs, rule.lets, None, f"r{index}")
         test = scope.expr(when.expr)
-        return [f"v = R[{self.constant((rule.kind, rule.name))}]", *scope.reads, *scope.lets, f"h{index} = {test}",
-                f"if h{index}.__class__ is not bool: raise BAIL"]
+        return [
+            f"v = R[{self.constant((rule.kind, rule.name))}]",
+            *scope.reads,
+            *scope.lets,
+            f"h{index} = {test}",
+            f"if h{index}.__class__ is not bool: raise BAIL",
+        ]
 
     def assessed(self, spec: MeasureSpec, index: int) -> list[str]:
         lines = [f"r = M[{self.constant(spec.name)}].ratings", "w = s = 0"]
@@ -300,8 +320,9 @@ class _Writer:
 class _Scope:
     """The names one measure's or rule's expressions see, as local variables of the generated function."""
 
-    def __init__(self, writer: _Writer, inputs: dict[str, InputSpec], lets: dict[str, n.Let],
-                 points: Decimal | None, prefix: str):
+    def __init__(
+        self, writer: _Writer, inputs: dict[str, InputSpec], lets: dict[str, n.Let], points: Decimal | None, prefix: str
+    ):
         self.writer = writer
         self.inputs = inputs
         self.lets_of = lets
@@ -367,8 +388,15 @@ class _Scope:
                 beyond = ">" if function == "min" else "<"
                 return f"({b} if ({a} := {self.expr(one)}) {beyond} ({b} := {self.expr(other)}) else {a})"
             case n.Call(function=function, args=args) if not FUNCTIONS[function].peer:
-                helper = {"min": "MIN", "max": "MAX", "clamp": "CLAMP", "abs": "ABS", "round": "ROUND",
-                          "floor": "FLOOR", "ceil": "CEIL"}.get(function)
+                helper = {
+                    "min": "MIN",
+                    "max": "MAX",
+                    "clamp": "CLAMP",
+                    "abs": "ABS",
+                    "round": "ROUND",
+                    "floor": "FLOOR",
+                    "ceil": "CEIL",
+                }.get(function)
                 if helper is None:
                     raise Unsupported(function)
                 return f"{helper}({', '.join(self.expr(a) for a in args)})"
@@ -391,4 +419,3 @@ class _Scope:
                 points = ", ".join(f"({self.expr(a.at)}, {self.expr(a.value)})" for a in anchors)
                 return f"INTERP({self.expr(subject)}, ({points},))"
         raise Unsupported(type(expr).__name__)
-

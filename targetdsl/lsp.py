@@ -31,16 +31,100 @@ from targetdsl.functions import FUNCTIONS
 from targetdsl.inheritance import Effective
 from targetdsl.source import Span
 
-KEYWORDS = sorted({
-    "policy", "year", "status", "draft", "adopted", "scale", "rounding", "at", "source", "extends", "override",
-    "remove", "class", "assessor", "category", "indicator", "items", "subitem", "assessed", "points", "for",
-    "input", "missing", "default", "range", "to", "prorated", "let", "score", "completed", "when", "tally", "of",
-    "given", "by", "weight", "drop", "extremes", "veto", "effect", "grade", "cap", "no", "award", "zero", "bonus",
-    "level", "up", "carry", "over", "after", "deduction", "amount", "money", "reduce", "eligible", "coefficient",
-    "factor", "on", "commendation", "grades", "quota", "round", "otherwise", "ties", "asc", "desc", "periods",
-    "through", "month", "const", "if", "then", "else", "and", "or", "not", "true", "false", "bands", "interpolate",
-    "number", "count", "percent", "pp", "bool", "date", "error", "na", "peer_avg",
-})
+KEYWORDS = sorted(
+    {
+        "policy",
+        "year",
+        "status",
+        "draft",
+        "adopted",
+        "scale",
+        "rounding",
+        "at",
+        "source",
+        "extends",
+        "override",
+        "remove",
+        "class",
+        "assessor",
+        "category",
+        "indicator",
+        "items",
+        "subitem",
+        "assessed",
+        "points",
+        "for",
+        "input",
+        "missing",
+        "default",
+        "range",
+        "to",
+        "prorated",
+        "let",
+        "score",
+        "completed",
+        "when",
+        "tally",
+        "of",
+        "given",
+        "by",
+        "weight",
+        "drop",
+        "extremes",
+        "veto",
+        "effect",
+        "grade",
+        "cap",
+        "no",
+        "award",
+        "zero",
+        "bonus",
+        "level",
+        "up",
+        "carry",
+        "over",
+        "after",
+        "deduction",
+        "amount",
+        "money",
+        "reduce",
+        "eligible",
+        "coefficient",
+        "factor",
+        "on",
+        "commendation",
+        "grades",
+        "quota",
+        "round",
+        "otherwise",
+        "ties",
+        "asc",
+        "desc",
+        "periods",
+        "through",
+        "month",
+        "const",
+        "if",
+        "then",
+        "else",
+        "and",
+        "or",
+        "not",
+        "true",
+        "false",
+        "bands",
+        "interpolate",
+        "number",
+        "count",
+        "percent",
+        "pp",
+        "bool",
+        "date",
+        "error",
+        "na",
+        "peer_avg",
+    }
+)
 NAME_CHARS = re.compile(r"[A-Za-z0-9_\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]")
 
 
@@ -118,7 +202,8 @@ class PolicyServer(LanguageServer):
         return lsp.Diagnostic(
             range=to_range(span),
             message=message,
-            severity=lsp.DiagnosticSeverity.Error if diagnostic.severity is Severity.ERROR
+            severity=lsp.DiagnosticSeverity.Error
+            if diagnostic.severity is Severity.ERROR
             else lsp.DiagnosticSeverity.Warning,
             code=diagnostic.code,
             source="targetdsl",
@@ -158,8 +243,12 @@ def definitions(effective: Effective) -> dict[str, list[tuple[str, Any, Span]]]:
                     add(measure.name, measure.kind, (declaration, measure), measure.span)
                     for statement in measure.body:
                         if isinstance(statement, (n.Input, n.Let)):
-                            add(statement.name, "input" if isinstance(statement, n.Input) else "let",
-                                statement, statement.span)
+                            add(
+                                statement.name,
+                                "input" if isinstance(statement, n.Input) else "let",
+                                statement,
+                                statement.span,
+                            )
             case n.Assessor(name=name):
                 add(name, "assessor", declaration, declaration.span)
             case n.Rule(kind=kind, name=name, body=body):
@@ -171,8 +260,7 @@ def definitions(effective: Effective) -> dict[str, list[tuple[str, Any, Span]]]:
                 for band in bands:
                     add(band.name, "grade", band, band.span)
             case n.Const(name=name) | n.Input(name=name):
-                add(name, "const" if isinstance(declaration, n.Const) else "unit input", declaration,
-                    declaration.span)
+                add(name, "const" if isinstance(declaration, n.Const) else "unit input", declaration, declaration.span)
     return found
 
 
@@ -273,8 +361,11 @@ def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
     own = str(uri_to_path(uri) or uri)
     if not found:
         if name in FUNCTIONS:
-            return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown,
-                                                        value=f"**{name}** — {FUNCTIONS[name].summary}"))
+            return lsp.Hover(
+                contents=lsp.MarkupContent(
+                    kind=lsp.MarkupKind.Markdown, value=f"**{name}** — {FUNCTIONS[name].summary}"
+                )
+            )
         return None
     text = "\n\n---\n\n".join(describe(name, what, node, span, effective, own) for what, node, span in found)
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
@@ -294,8 +385,10 @@ def definition(ls: PolicyServer, params: lsp.DefinitionParams) -> list[lsp.Locat
 def completion(ls: PolicyServer, params: lsp.CompletionParams) -> lsp.CompletionList:
     report = _report(ls, params.text_document.uri)
     items = [lsp.CompletionItem(label=k, kind=lsp.CompletionItemKind.Keyword) for k in KEYWORDS]
-    items += [lsp.CompletionItem(label=f, kind=lsp.CompletionItemKind.Function, detail=FUNCTIONS[f].summary)
-              for f in sorted(FUNCTIONS)]
+    items += [
+        lsp.CompletionItem(label=f, kind=lsp.CompletionItemKind.Function, detail=FUNCTIONS[f].summary)
+        for f in sorted(FUNCTIONS)
+    ]
     if report.effective is not None:
         for name, entries in sorted(definitions(report.effective).items()):
             what = entries[0][0]
@@ -334,8 +427,7 @@ def symbols(ls: PolicyServer, params: lsp.DocumentSymbolParams) -> list[lsp.Docu
             result.append(_symbol(f"class {declaration.name}", lsp.SymbolKind.Class, declaration.span, children))
         elif isinstance(declaration, n.Category):
             children = [_symbol(f"{m.kind} {m.name}", lsp.SymbolKind.Property, m.span) for m in declaration.measures]
-            result.append(_symbol(f"category {declaration.name}", lsp.SymbolKind.Namespace, declaration.span,
-                                  children))
+            result.append(_symbol(f"category {declaration.name}", lsp.SymbolKind.Namespace, declaration.span, children))
         elif isinstance(declaration, n.Rule):
             result.append(_symbol(f"{declaration.kind} {declaration.name}", lsp.SymbolKind.Event, declaration.span))
         elif isinstance(declaration, n.Grades):
@@ -346,10 +438,12 @@ def symbols(ls: PolicyServer, params: lsp.DocumentSymbolParams) -> list[lsp.Docu
     return result
 
 
-def _symbol(name: str, kind: lsp.SymbolKind, span: Span,
-            children: list[lsp.DocumentSymbol] | None = None) -> lsp.DocumentSymbol:
-    return lsp.DocumentSymbol(name=name, kind=kind, range=to_range(span), selection_range=to_range(span),
-                              children=children or None)
+def _symbol(
+    name: str, kind: lsp.SymbolKind, span: Span, children: list[lsp.DocumentSymbol] | None = None
+) -> lsp.DocumentSymbol:
+    return lsp.DocumentSymbol(
+        name=name, kind=kind, range=to_range(span), selection_range=to_range(span), children=children or None
+    )
 
 
 def main(*, root: str | None = None) -> None:

@@ -145,10 +145,14 @@ class MeasureScorer:
         unit_frame = self.unit_frames[unit.id]
         env = self.env(data.values, spec.points)
         try:
-            earned = self.given_points(spec.points, data.given) if data.given is not None else fast.score(
-                env, unit_frame)
-            done, total = (fast.completion(env, unit_frame) if self.counted_by_inputs(data.values, data.given)
-                           else self.given_completion(data.given))
+            earned = (
+                self.given_points(spec.points, data.given) if data.given is not None else fast.score(env, unit_frame)
+            )
+            done, total = (
+                fast.completion(env, unit_frame)
+                if self.counted_by_inputs(data.values, data.given)
+                else self.given_completion(data.given)
+            )
         except NotApplicable:
             return Scored(None, ZERO)
         except NeedsPeerAverage:
@@ -179,8 +183,11 @@ class MeasureScorer:
             try:
                 earned = number(sub.score, sub_frame) if sub.score is not None else ZERO
                 if not plausible(earned):
-                    raise Failure(f"sub-item {sub.name}: the score {show(earned)} is outside the range of plausible "
-                                  "values (below 10¹⁶ in size): check this unit's inputs", sub.span)
+                    raise Failure(
+                        f"sub-item {sub.name}: the score {show(earned)} is outside the range of plausible "
+                        "values (below 10¹⁶ in size): check this unit's inputs",
+                        sub.span,
+                    )
                 done, total = self.completion(sub, sub_frame)
             except NotApplicable:
                 children.append(Step(sub.label or sub.name, "not applicable", self.where(sub.span)))
@@ -203,18 +210,32 @@ class MeasureScorer:
             else:
                 earned = CONTEXT.divide(CONTEXT.multiply(sub_earned, spec.points), sub_points)
                 notes = [f"sum of sub-items {text(sub_earned)} of {text(sub_points)}, scaled to {text(spec.points)}"]
-            done, total = (self.completion(spec, frame) if self.counted_by_inputs(data.values, data.given)
-                           else self.given_completion(data.given))
+            done, total = (
+                self.completion(spec, frame)
+                if self.counted_by_inputs(data.values, data.given)
+                else self.given_completion(data.given)
+            )
             if passed_over and counted + total == 0 and data.given is not None:
                 done, total = (1 if data.given.score == HUNDRED else 0), 1  # counted once, as a given item
         except NotApplicable as missing:
             return Scored(None, ZERO, notes=[f"not applicable: `{missing}` is missing"], inputs=dict(frame.used))
         except NeedsPeerAverage as missing:
-            return Scored(None, spec.points, pending_peer=True, inputs=dict(frame.used),
-                          notes=[f"`{missing}` is missing: scored the class average"])
+            return Scored(
+                None,
+                spec.points,
+                pending_peer=True,
+                inputs=dict(frame.used),
+                notes=[f"`{missing}` is missing: scored the class average"],
+            )
         return Scored(
-            self.round_indicator(earned), spec.points, completed + done, counted + total,
-            notes=notes + (frame.notes or []), inputs=dict(frame.used), lets=dict(frame.computed), children=children,
+            self.round_indicator(earned),
+            spec.points,
+            completed + done,
+            counted + total,
+            notes=notes + (frame.notes or []),
+            inputs=dict(frame.used),
+            lets=dict(frame.computed),
+            children=children,
         )
 
     def score_items(self, unit: Unit, data: MeasureData) -> Scored:
@@ -226,16 +247,25 @@ class MeasureScorer:
             try:
                 earned, done, total, step = self.score_item(unit, item)
             except NotApplicable as missing:
-                step = NO_STEP if not self.explain else Step(self.item_label(item), "not applicable",
-                                                             self.where(spec.span), (f"`{missing}` is missing",))
+                step = (
+                    NO_STEP
+                    if not self.explain
+                    else Step(
+                        self.item_label(item), "not applicable", self.where(spec.span), (f"`{missing}` is missing",)
+                    )
+                )
                 results.append(ItemResult(item.index, item.name, ZERO, None, 0, 0, step))
                 continue
             except NeedsPeerAverage as missing:
-                raise Failure(f"item {item.index}: `{missing}` is missing, and a peer average is not defined "
-                              "for individual items", spec.span) from None
+                raise Failure(
+                    f"item {item.index}: `{missing}` is missing, and a peer average is not defined "
+                    "for individual items",
+                    spec.span,
+                ) from None
             except Failure as failure:
-                raise Failure(f"item {item.index}{f' ({item.name})' if item.name else ''}: {failure.message}",
-                              failure.span) from None
+                raise Failure(
+                    f"item {item.index}{f' ({item.name})' if item.name else ''}: {failure.message}", failure.span
+                ) from None
             earned_total += earned
             available += item.points
             completed += done
@@ -251,10 +281,16 @@ class MeasureScorer:
         if self.fast is not None:
             env = self.env(item.values, item.points)
             unit_frame = self.unit_frames[unit.id]
-            earned = self.given_points(item.points, item.given) if item.given is not None else self.fast.score(
-                env, unit_frame)
-            done, total = (self.fast.completion(env, unit_frame) if self.counted_by_inputs(item.values, item.given)
-                           else self.given_completion(item.given))
+            earned = (
+                self.given_points(item.points, item.given)
+                if item.given is not None
+                else self.fast.score(env, unit_frame)
+            )
+            done, total = (
+                self.fast.completion(env, unit_frame)
+                if self.counted_by_inputs(item.values, item.given)
+                else self.given_completion(item.given)
+            )
             return self.round_indicator(earned), done, total, NO_STEP
         frame = self.frame(unit, item.values, item.points, spec)
         if item.given is not None:
@@ -269,8 +305,10 @@ class MeasureScorer:
         else:
             done, total = self.given_completion(item.given)
             if frame.notes is not None and total:
-                frame.notes.append("counted as one item, " + ("completed: full marks" if done else
-                                                              "not completed: the given score is below 100"))
+                frame.notes.append(
+                    "counted as one item, "
+                    + ("completed: full marks" if done else "not completed: the given score is below 100")
+                )
         return earned, done, total, self.step(spec, earned, frame, label=self.item_label(item), points=item.points)
 
     def score_assessed(self, data: MeasureData) -> Scored:
@@ -280,8 +318,10 @@ class MeasureScorer:
         if spec.drop_extremes and len(ratings) >= 3:
             high = max(range(len(ratings)), key=lambda i: (ratings[i][2], -i))
             low = min(range(len(ratings)), key=lambda i: (ratings[i][2], i))
-            notes.append(f"dropped the highest ({ratings[high][0]} {text(ratings[high][2])}) and the lowest "
-                         f"({ratings[low][0]} {text(ratings[low][2])})")
+            notes.append(
+                f"dropped the highest ({ratings[high][0]} {text(ratings[high][2])}) and the lowest "
+                f"({ratings[low][0]} {text(ratings[low][2])})"
+            )
             ratings = [r for i, r in enumerate(ratings) if i not in (high, low)]
         weight = sum((w for _, w, _ in ratings), ZERO)
         if weight == ZERO:
@@ -318,8 +358,11 @@ class MeasureScorer:
         no value in data or policies is (a mistyped target of 0.000000000000001, say): the sums and roundings
         after it then stay within the 34 significant digits of the arithmetic."""
         if not plausible(value):
-            raise Failure(f"the score {show(value)} is outside the range of plausible values (below 10¹⁶ in size): "
-                          "check this unit's inputs", self.spec.span)
+            raise Failure(
+                f"the score {show(value)} is outside the range of plausible values (below 10¹⁶ in size): "
+                "check this unit's inputs",
+                self.spec.span,
+            )
         if "indicator" in self.rounding.stages:
             return quantize(value, self.rounding.places, self.rounding.mode)
         return value
@@ -346,8 +389,15 @@ class MeasureScorer:
     def item_label(self, item: Item) -> str:
         return f"{self.spec.label or self.spec.name} #{item.index}" + (f" {item.name}" if item.name else "")
 
-    def step(self, spec: MeasureSpec, earned: Decimal, frame: Frame, *, label: str | None = None,
-             points: Decimal | None = None) -> Step:
+    def step(
+        self,
+        spec: MeasureSpec,
+        earned: Decimal,
+        frame: Frame,
+        *,
+        label: str | None = None,
+        points: Decimal | None = None,
+    ) -> Step:
         if not self.explain:
             return NO_STEP
         notes = [f"{name} = {_show(value)}" for name, value in frame.computed.items()] + (frame.notes or [])
@@ -367,20 +417,45 @@ class MeasureScorer:
         earned = outcome.earned if outcome.earned is not None else ZERO
         available = outcome.available if applicable else ZERO
         if not self.explain:
-            return MeasureResult(spec.name, spec.label, spec.category, spec.kind, available, earned, applicable,
-                                 outcome.completed, outcome.counted, tuple(outcome.items), NO_STEP)
+            return MeasureResult(
+                spec.name,
+                spec.label,
+                spec.category,
+                spec.kind,
+                available,
+                earned,
+                applicable,
+                outcome.completed,
+                outcome.counted,
+                tuple(outcome.items),
+                NO_STEP,
+            )
         if applicable:
             value = f"{show(earned)} of {text(available)}"
         else:
             value = "not applicable"
         notes = [f"{name} = {_show(v)}" for name, v in outcome.lets.items()] + outcome.notes
         step = Step(
-            spec.label or spec.name, value, self.where(spec.span), tuple(notes),
+            spec.label or spec.name,
+            value,
+            self.where(spec.span),
+            tuple(notes),
             tuple((k, _show(v, spec.inputs.get(k))) for k, v in outcome.inputs.items() if k != "points"),
             tuple(outcome.children) + tuple(i.step for i in outcome.items),
         )
-        return MeasureResult(spec.name, spec.label, spec.category, spec.kind, available, earned, applicable,
-                             outcome.completed, outcome.counted, tuple(outcome.items), step)
+        return MeasureResult(
+            spec.name,
+            spec.label,
+            spec.category,
+            spec.kind,
+            available,
+            earned,
+            applicable,
+            outcome.completed,
+            outcome.counted,
+            tuple(outcome.items),
+            step,
+        )
 
 
 @attrs.frozen
@@ -440,8 +515,9 @@ def tallied(done: Decimal, total: Decimal, span: Span) -> tuple[int, int]:
     values, where an integer would be too long to print."""
     for value in (done, total):
         if not plausible(value):
-            raise Failure(f"the count {show(value)} is outside the range of plausible values (below 10¹⁶ in size)",
-                          span)
+            raise Failure(
+                f"the count {show(value)} is outside the range of plausible values (below 10¹⁶ in size)", span
+            )
         if value < 0 or value != value.to_integral_value():
             raise Failure(f"a tally counts whole items, at least 0; got {show(value)}", span)
     if done > total:

@@ -27,7 +27,6 @@ def _depth() -> int:
     return attrs.field(default=1, eq=False, repr=False, kw_only=True)
 
 
-
 # ---------------------------------------------------------------- expressions
 
 
@@ -293,8 +292,27 @@ class Applies:
 
 
 Statement = Union[  # noqa: UP007 (holds forward references)
-    Input, Let, Score, Completed, Tally, Given, Rater, DropExtremes, When, Effects,
-    Level, Cap, CarryOver, Amount, Money, Reduce, Eligible, Factor, Applies, "Measure", "Scale",
+    Input,
+    Let,
+    Score,
+    Completed,
+    Tally,
+    Given,
+    Rater,
+    DropExtremes,
+    When,
+    Effects,
+    Level,
+    Cap,
+    CarryOver,
+    Amount,
+    Money,
+    Reduce,
+    Eligible,
+    Factor,
+    Applies,
+    "Measure",
+    "Scale",
 ]
 
 # ----------------------------------------------------------------- header

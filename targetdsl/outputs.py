@@ -24,8 +24,10 @@ from typing import IO, Any
 # for another; the bidirectional marks, embeddings, overrides and isolates (a reordered line can
 # show one unit's figures beside another's name); the line and paragraph separators; and lone
 # surrogates, which no UTF-8 output can hold.
-_INVISIBLE = ("\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u206f"
-              "\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f")
+_INVISIBLE = (
+    "\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u206f"
+    "\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f"
+)
 _UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f{_INVISIBLE}]")
 # In a table cell or a one-line message a newline or tab would start a fake row or shift columns.
 _UNSAFE_INLINE = re.compile(f"[\x00-\x1f{_INVISIBLE}]")
@@ -91,7 +93,7 @@ def sheet_text(value: str) -> str:
     """A text cell for a workbook: visible escapes (XML cannot hold C0 controls or lone surrogates),
     cut with `…` at Excel's limit."""
     value = visible(value)
-    return value if len(value) <= CELL_LIMIT else value[:CELL_LIMIT - 1] + "…"
+    return value if len(value) <= CELL_LIMIT else value[: CELL_LIMIT - 1] + "…"
 
 
 def text_only(sheet: Any) -> None:

@@ -32,10 +32,30 @@ GRAMMAR = "policy.lark"
 # Characters a Chinese input method produces in place of the ASCII the
 # language expects.
 FULL_WIDTH = {
-    "：": ":", "，": ",", "；": ";", "（": "(", "）": ")", "｛": "{", "｝": "}",
-    "“": '"', "”": '"', "＂": '"', "＝": "=", "＞": ">", "＜": "<", "＋": "+",
-    "－": "-", "＊": "*", "／": "/", "％": "%", "．": ".", "。": ".", "、": ",",
-    "【": "[", "】": "]", "！": "!",
+    "：": ":",
+    "，": ",",
+    "；": ";",
+    "（": "(",
+    "）": ")",
+    "｛": "{",
+    "｝": "}",
+    "“": '"',
+    "”": '"',
+    "＂": '"',
+    "＝": "=",
+    "＞": ">",
+    "＜": "<",
+    "＋": "+",
+    "－": "-",
+    "＊": "*",
+    "／": "/",
+    "％": "%",
+    "．": ".",
+    "。": ".",
+    "、": ",",
+    "【": "[",
+    "】": "]",
+    "！": "!",
 }
 
 # Terminal names → words. Keywords and punctuation are shown as written.
@@ -56,10 +76,27 @@ TERMINAL_WORDS = {
 }
 
 
-DECLARATION_KEYWORDS = frozenset({
-    "policy", "class", "category", "assessor", "veto", "bonus", "deduction", "award", "grades",
-    "ties", "periods", "coefficient", "commendation", "const", "override", "remove", "extends",
-})
+DECLARATION_KEYWORDS = frozenset(
+    {
+        "policy",
+        "class",
+        "category",
+        "assessor",
+        "veto",
+        "bonus",
+        "deduction",
+        "award",
+        "grades",
+        "ties",
+        "periods",
+        "coefficient",
+        "commendation",
+        "const",
+        "override",
+        "remove",
+        "extends",
+    }
+)
 
 
 @attrs.frozen(slots=True)
@@ -139,9 +176,12 @@ def parse(text: str, name: str = "<policy>") -> Parsed:
     surrogate = first_surrogate(text)
     if surrogate is not None:
         # Not a character: it could never be printed, written to a file or sent to an editor.
-        diagnostic = error("load.encoding", "the text holds a lone surrogate (half of a UTF-16 pair), "
-                           "which is not a character", _point(name, *surrogate),
-                           "the text was not decoded correctly; save the policy as UTF-8 and read it as UTF-8")
+        diagnostic = error(
+            "load.encoding",
+            "the text holds a lone surrogate (half of a UTF-16 pair), which is not a character",
+            _point(name, *surrogate),
+            "the text was not decoded correctly; save the policy as UTF-8 and read it as UTF-8",
+        )
         raise PolicyError([diagnostic], {name: SURROGATE.sub("\ufffd", text)})
     parser = lark_parser()
     sink: list[Token] = []

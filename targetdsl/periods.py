@@ -38,23 +38,38 @@ class PeriodCombination:
     def to_json(self) -> dict[str, Any]:
         return {
             "periods": [{"period": p, "weight": text(w)} for p, w in self.periods],
-            "units": [{"id": u.id, "name": u.name, "class": u.unit_class, "rank": u.rank, "score": text(u.score),
-                       "totals": {p: text(t) for p, t in u.totals}} for u in self.units],
+            "units": [
+                {
+                    "id": u.id,
+                    "name": u.name,
+                    "class": u.unit_class,
+                    "rank": u.rank,
+                    "score": text(u.score),
+                    "totals": {p: text(t) for p, t in u.totals},
+                }
+                for u in self.units
+            ],
         }
 
     def render(self) -> str:
         headers = ["class", "rank", "unit", *(f"{p} ({text(w)}%)" for p, w in self.periods), "weighted"]
-        rows = [[u.unit_class, str(u.rank), u.name, *(two(t) for _, t in u.totals), two(u.score)]
-                for u in self.units]
+        rows = [[u.unit_class, str(u.rank), u.name, *(two(t) for _, t in u.totals), two(u.score)] for u in self.units]
         return render_table(headers, rows, {1, *range(3, 4 + len(self.periods))}) + "\n"
 
 
-def combine(weights: list[tuple[str, Decimal]], assessments: dict[str, Assessment], *, places: int,
-            mode: str) -> PeriodCombination:
-    problems = [DataProblem("<periods>", None, name, "no data given for this weighted period")
-                for name, _ in weights if name not in assessments]
-    extra = [DataProblem("<periods>", None, name, "this period has no weight in the policy")
-             for name in assessments if name not in dict(weights)]
+def combine(
+    weights: list[tuple[str, Decimal]], assessments: dict[str, Assessment], *, places: int, mode: str
+) -> PeriodCombination:
+    problems = [
+        DataProblem("<periods>", None, name, "no data given for this weighted period")
+        for name, _ in weights
+        if name not in assessments
+    ]
+    extra = [
+        DataProblem("<periods>", None, name, "this period has no weight in the policy")
+        for name in assessments
+        if name not in dict(weights)
+    ]
     if problems or extra:
         raise DataError(problems + extra)
     first = assessments[weights[0][0]]
@@ -68,10 +83,19 @@ def combine(weights: list[tuple[str, Decimal]], assessments: dict[str, Assessmen
                 problems.append(DataProblem("<periods>", unit.id, name, "the unit has no data for this period"))
         if len(totals) != len(weights):
             continue
-        score = sum((CONTEXT.multiply(total, weight) for (_, total), (_, weight) in zip(totals, weights,
-                                                                                          strict=True)), ZERO)
-        scores.append(PeriodScore(unit.id, unit.name, unit.unit_class, tuple(totals),
-                                  quantize(CONTEXT.divide(score, HUNDRED), places, mode), 0))
+        score = sum(
+            (CONTEXT.multiply(total, weight) for (_, total), (_, weight) in zip(totals, weights, strict=True)), ZERO
+        )
+        scores.append(
+            PeriodScore(
+                unit.id,
+                unit.name,
+                unit.unit_class,
+                tuple(totals),
+                quantize(CONTEXT.divide(score, HUNDRED), places, mode),
+                0,
+            )
+        )
     if problems:
         raise DataError(problems)
     ranked: list[PeriodScore] = []

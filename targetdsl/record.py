@@ -95,20 +95,29 @@ def _encode(value: Any) -> Any:
     return to_json(value)
 
 
-
 def relative(path: str | os.PathLike[str], base: Path) -> str:
     return os.path.relpath(Path(path).resolve(), base.resolve()).replace(os.sep, "/")
 
 
-def make_record(*, record_path: Path, policy_path: str, data_path: str, carry_in: str | None,
-                period: str | None, result: dict[str, Any]) -> dict[str, Any]:
+def make_record(
+    *,
+    record_path: Path,
+    policy_path: str,
+    data_path: str,
+    carry_in: str | None,
+    period: str | None,
+    result: dict[str, Any],
+) -> dict[str, Any]:
     base = record_path.resolve().parent
     policy_dir = Path(policy_path).resolve().parent
     files = [{"file": policy_dir / f["file"], "sha256": f["sha256"]} for f in result["provenance"]["sources"]]
     return {
         "record": RECORD_VERSION,
-        "policy": {"path": relative(policy_path, base), "sha256": result["provenance"]["policy_sha256"],
-                   "files": [{"path": relative(f["file"], base), "sha256": f["sha256"]} for f in files]},
+        "policy": {
+            "path": relative(policy_path, base),
+            "sha256": result["provenance"]["policy_sha256"],
+            "files": [{"path": relative(f["file"], base), "sha256": f["sha256"]} for f in files],
+        },
         "data": {"path": relative(data_path, base), "sha256": sha256_file(data_path)},
         "carry_in": None if carry_in is None else {"path": relative(carry_in, base), "sha256": sha256_file(carry_in)},
         "period": period,
@@ -144,12 +153,19 @@ def read_record(path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
         document = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
     except UnicodeDecodeError as exc:
-        raise RecordError("record.unreadable", shown, f"the record is not UTF-8 text (byte {exc.start + 1})",
-                          "records are written by `targetdsl evaluate --record`; write it again") from None
+        raise RecordError(
+            "record.unreadable",
+            shown,
+            f"the record is not UTF-8 text (byte {exc.start + 1})",
+            "records are written by `targetdsl evaluate --record`; write it again",
+        ) from None
     except json.JSONDecodeError as exc:
-        raise RecordError("record.unreadable", shown, f"the record is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                          f"column {exc.colno}", "records are written by `targetdsl evaluate --record`; "
-                          "write it again") from None
+        raise RecordError(
+            "record.unreadable",
+            shown,
+            f"the record is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+            "records are written by `targetdsl evaluate --record`; write it again",
+        ) from None
     except (ValueError, RecursionError) as exc:
         message = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
         raise RecordError("record.unreadable", shown, f"the record is not valid JSON: {message}") from None
@@ -185,8 +201,12 @@ _TYPE_NAMES = {int: "a whole number", str: "a string", dict: "an object", list: 
 
 def _check_fields(document: Any, shown: str) -> None:
     def fail(where: str, problem: str) -> RecordError:
-        return RecordError("record.malformed", shown, f"field `{where.removeprefix('$.')}` {problem}",
-                           "records are written by `targetdsl evaluate --record`; do not edit them by hand")
+        return RecordError(
+            "record.malformed",
+            shown,
+            f"field `{where.removeprefix('$.')}` {problem}",
+            "records are written by `targetdsl evaluate --record`; do not edit them by hand",
+        )
 
     def walk(value: Any, shape: Any, where: str) -> None:
         if isinstance(shape, tuple):  # (None, shape): null allowed
@@ -215,8 +235,12 @@ def _check_fields(document: Any, shown: str) -> None:
             raise fail(where, "must name a file")
 
     if not isinstance(document, dict):
-        raise RecordError("record.malformed", shown, f"the record must be a JSON object, not {_json_kind(document)}",
-                          "records are written by `targetdsl evaluate --record`")
+        raise RecordError(
+            "record.malformed",
+            shown,
+            f"the record must be a JSON object, not {_json_kind(document)}",
+            "records are written by `targetdsl evaluate --record`",
+        )
     walk(document, {"record": int}, "$")
     if document["record"] != RECORD_VERSION:
         return  # another version's fields are its own; `verify` says which version it is

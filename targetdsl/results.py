@@ -91,8 +91,12 @@ class Breakdown:
 
     __slots__ = ("_categories", "_measures", "_args", "_built_categories", "_built_measures")
 
-    def __init__(self, categories: Callable[..., tuple[CategoryResult, ...]],
-                 measures: Callable[..., tuple[MeasureResult, ...]], args: tuple[Any, ...]):
+    def __init__(
+        self,
+        categories: Callable[..., tuple[CategoryResult, ...]],
+        measures: Callable[..., tuple[MeasureResult, ...]],
+        args: tuple[Any, ...],
+    ):
         self._categories = categories
         self._measures = measures
         self._args = args
@@ -112,8 +116,7 @@ class Breakdown:
         return self._built_measures
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, Breakdown) and self.categories == other.categories
-                and self.measures == other.measures)
+        return isinstance(other, Breakdown) and self.categories == other.categories and self.measures == other.measures
 
     def __hash__(self) -> int:
         return hash((self.categories, self.measures))
@@ -214,9 +217,14 @@ class Provenance:
         return self._cache["units"]
 
     def json_value(self) -> dict[str, Any]:
-        return {"targetdsl": self.targetdsl, "policy_sha256": self.policy_sha256,
-                "sources": [{"file": f, "sha256": h} for f, h in self.sources],
-                "units_sha256": self.units_sha256, "period": self.period, "carried_in": self.carried_in}
+        return {
+            "targetdsl": self.targetdsl,
+            "policy_sha256": self.policy_sha256,
+            "sources": [{"file": f, "sha256": h} for f, h in self.sources],
+            "units_sha256": self.units_sha256,
+            "period": self.period,
+            "carried_in": self.carried_in,
+        }
 
 
 @attrs.frozen

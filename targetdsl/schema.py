@@ -104,8 +104,7 @@ class RuleSpec:
     def all(self, statement_type: type[T]) -> tuple[T, ...]:
         found = self._statements.get(statement_type)
         if found is None:
-            found = self._statements[statement_type] = tuple(s for s in self.node.body
-                                                             if isinstance(s, statement_type))
+            found = self._statements[statement_type] = tuple(s for s in self.node.body if isinstance(s, statement_type))
         return found
 
 
@@ -184,9 +183,7 @@ def build(effective: Effective, names: dict[str, str] | None = None) -> Schema:
                 if not m.classes or unit_class.name in m.classes
             )
             category_specs.append(CategorySpec(category.name, category.label, points, measures, category.span))
-        class_rules = tuple(
-            rule_spec(r) for r in rules if not r.classes or unit_class.name in r.classes
-        )
+        class_rules = tuple(rule_spec(r) for r in rules if not r.classes or unit_class.name in r.classes)
         classes[unit_class.name] = ClassSpec(
             unit_class.name, unit_class.label, tuple(category_specs), class_rules, unit_class.span
         )
@@ -235,8 +232,16 @@ def _expressions(body: tuple[n.Statement, ...]) -> list[n.Expr]:
     found: list[n.Expr] = []
     for statement in body:
         match statement:
-            case n.Let(expr=expr) | n.Score(expr=expr) | n.Completed(expr=expr) | n.When(expr=expr) \
-                    | n.Amount(expr=expr) | n.Eligible(expr=expr) | n.Factor(expr=expr) | n.Reduce(expr=expr):
+            case (
+                n.Let(expr=expr)
+                | n.Score(expr=expr)
+                | n.Completed(expr=expr)
+                | n.When(expr=expr)
+                | n.Amount(expr=expr)
+                | n.Eligible(expr=expr)
+                | n.Factor(expr=expr)
+                | n.Reduce(expr=expr)
+            ):
                 found.append(expr)
             case n.Tally(done=done, total=total):
                 found.extend((done, total))

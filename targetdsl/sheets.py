@@ -65,12 +65,31 @@ def read_workbook(path: Path, raw: bytes) -> list[Sheet]:
             return _Workbook(archive, shown).sheets()
     except _Refused as exc:
         raise DataError([DataProblem(shown, None, None, str(exc), code="data.bad-workbook")]) from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, OSError, EOFError, RuntimeError,
-            NotImplementedError, zlib.error, expat.ExpatError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        KeyError,
+        ValueError,
+        OSError,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+        zlib.error,
+        expat.ExpatError,
+    ) as exc:
         detail = f"{type(exc).__name__}: {exc}"[:200]
-        raise DataError([DataProblem(shown, None, None, f"not a readable .xlsx workbook ({detail}); open it in "
-                                     "Excel and save it again as an Excel Workbook (.xlsx)",
-                                     code="data.bad-workbook")]) from None
+        raise DataError(
+            [
+                DataProblem(
+                    shown,
+                    None,
+                    None,
+                    f"not a readable .xlsx workbook ({detail}); open it in "
+                    "Excel and save it again as an Excel Workbook (.xlsx)",
+                    code="data.bad-workbook",
+                )
+            ]
+        ) from None
 
 
 class _Workbook:
@@ -79,8 +98,10 @@ class _Workbook:
         self.shown = shown
         inflated = sum(info.file_size for info in archive.infolist())
         if inflated > MAX_INFLATED:
-            raise _Refused(f"the workbook inflates to {inflated // 2**20:,} MB, more than unit data can need "
-                           f"({MAX_INFLATED // 2**20} MB); save the sheets with data in a new workbook")
+            raise _Refused(
+                f"the workbook inflates to {inflated // 2**20:,} MB, more than unit data can need "
+                f"({MAX_INFLATED // 2**20} MB); save the sheets with data in a new workbook"
+            )
         self.names = set(archive.namelist())
         self.cells = 0
 
@@ -110,8 +131,10 @@ class _Workbook:
         try:
             return _parse(self.archive.open(name), part)
         except expat.ExpatError as exc:
-            raise _Refused(f"`{name}` in the workbook is damaged XML ({expat.errors.messages[exc.code]}, line "
-                           f"{exc.lineno}, column {exc.offset + 1})") from None
+            raise _Refused(
+                f"`{name}` in the workbook is damaged XML ({expat.errors.messages[exc.code]}, line "
+                f"{exc.lineno}, column {exc.offset + 1})"
+            ) from None
 
     def count_cell(self) -> None:
         self.cells += 1
@@ -166,8 +189,9 @@ class _WorkbookPart(_Part):
 
     def start(self, local: str, attributes: dict[str, str]) -> None:
         if local == "sheet":
-            self.sheets.append((attributes.get("name", "?"), attributes.get("state", "visible"),
-                                _attribute(attributes, "id") or ""))
+            self.sheets.append(
+                (attributes.get("name", "?"), attributes.get("state", "visible"), _attribute(attributes, "id") or "")
+            )
         elif local == "workbookPr":
             self.date1904 = attributes.get("date1904", "0") in ("1", "true")
 
@@ -184,8 +208,11 @@ class _Relations(_Part):
     def start(self, local: str, attributes: dict[str, str]) -> None:
         if local == "Relationship":
             target = attributes.get("Target", "")
-            name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                posixpath.join(self.folder, target))
+            name = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(self.folder, target))
+            )
             self.targets[attributes.get("Id", "")] = name
             self.types[attributes.get("Type", "").rpartition("/")[2]] = name
 
@@ -248,8 +275,13 @@ class _Styles(_Part):
         number_format = self.style_formats[style] if 0 <= style < len(self.style_formats) else 0
         code = self.formats.get(number_format)
         if code is None:
-            return "date" if number_format in BUILTIN_DATES else "percent" if number_format in BUILTIN_PERCENTS \
+            return (
+                "date"
+                if number_format in BUILTIN_DATES
+                else "percent"
+                if number_format in BUILTIN_PERCENTS
                 else "number"
+            )
         if is_date_format(code):
             return "date"
         # a % outside quotes and brackets: the value is shown multiplied by 100
@@ -261,8 +293,7 @@ def _whole(text: str | None) -> int:
 
 
 class _SheetPart(_Part):
-    def __init__(self, name: str, shown: str, strings: list[str], styles: _Styles, date1904: bool,
-                 book: _Workbook):
+    def __init__(self, name: str, shown: str, strings: list[str], styles: _Styles, date1904: bool, book: _Workbook):
         self.name = name
         self.shown = shown
         self.strings = strings
@@ -331,15 +362,25 @@ class _SheetPart(_Part):
             value = _unescape("".join(self.inline or []))
         elif raw is None or (raw == "" and kind != "str"):
             if self.formula:
-                self.problems.append(DataProblem(self.shown, None, where, "a formula with no calculated value; open "
-                                                 "and save the workbook in Excel so its values are stored",
-                                                 code="data.bad-cell"))
+                self.problems.append(
+                    DataProblem(
+                        self.shown,
+                        None,
+                        where,
+                        "a formula with no calculated value; open "
+                        "and save the workbook in Excel so its values are stored",
+                        code="data.bad-cell",
+                    )
+                )
             return
         elif kind == "s":
             index = _whole(raw.strip())
             if not 0 <= index < len(self.strings):
-                self.problems.append(DataProblem(self.shown, None, where, "refers to a text the workbook does not "
-                                                 "hold", code="data.bad-cell"))
+                self.problems.append(
+                    DataProblem(
+                        self.shown, None, where, "refers to a text the workbook does not hold", code="data.bad-cell"
+                    )
+                )
                 return
             value = self.strings[index]
         elif kind in ("str", "e"):
@@ -350,8 +391,9 @@ class _SheetPart(_Part):
             try:
                 value = datetime.date.fromisoformat(raw.strip()[:10])
             except ValueError:
-                self.problems.append(DataProblem(self.shown, None, where, f"`{raw[:40]}` is not a date",
-                                                 code="data.bad-cell"))
+                self.problems.append(
+                    DataProblem(self.shown, None, where, f"`{raw[:40]}` is not a date", code="data.bad-cell")
+                )
                 return
         else:
             value = self._number(raw, style, where)
@@ -371,8 +413,11 @@ class _SheetPart(_Part):
         except ValueError:
             number = math.nan
         if not math.isfinite(number):
-            self.problems.append(DataProblem(self.shown, None, where, f"`{raw[:40]}` is not a number Excel can hold",
-                                             code="data.bad-cell"))
+            self.problems.append(
+                DataProblem(
+                    self.shown, None, where, f"`{raw[:40]}` is not a number Excel can hold", code="data.bad-cell"
+                )
+            )
             return None
         kind = self.kinds.get(style)
         if kind is None:
@@ -386,8 +431,9 @@ class _SheetPart(_Part):
                 moment = None
             if isinstance(moment, datetime.datetime):
                 return moment.date()
-            self.problems.append(DataProblem(self.shown, None, where, f"{raw[:40]} is not a date Excel can show",
-                                             code="data.bad-cell"))
+            self.problems.append(
+                DataProblem(self.shown, None, where, f"{raw[:40]} is not a date Excel can show", code="data.bad-cell")
+            )
             return None
         shown = Decimal(format(number, ".15g"))  # what Excel displays: 15 significant digits
         if kind == "percent":

@@ -101,8 +101,16 @@ def _text_lines(handle: IO[str], shown: str) -> Iterator[str]:
     try:
         yield from handle
     except UnicodeDecodeError:
-        raise DataError([DataProblem(shown, None, None, "is not UTF-8 text; save it as UTF-8 (“CSV UTF-8” in "
-                                     "Excel's Save As); GBK is not accepted")]) from None
+        raise DataError(
+            [
+                DataProblem(
+                    shown,
+                    None,
+                    None,
+                    "is not UTF-8 text; save it as UTF-8 (“CSV UTF-8” in Excel's Save As); GBK is not accepted",
+                )
+            ]
+        ) from None
 
 
 def _json_lines(handle: IO[bytes], shown: str) -> Iterator[tuple[Any, bytes | None]]:
@@ -144,14 +152,31 @@ class Stream:
     by rank; `ledger` and `completion` are known once it is made. Close it (or use `with`) to remove
     the spool; iterating again reads the spool again."""
 
-    def __init__(self, schema: Schema, title: str, records: Iterable[tuple[Any, bytes | None]], *, file: str,
-                 period: str | None, carried_in: list[tuple[str, AwardWon]],
-                 progress: Callable[[int, int], None] | None = None, expected: int | None = None,
-                 ledger_file: str = "<carry-in>"):
+    def __init__(
+        self,
+        schema: Schema,
+        title: str,
+        records: Iterable[tuple[Any, bytes | None]],
+        *,
+        file: str,
+        period: str | None,
+        carried_in: list[tuple[str, AwardWon]],
+        progress: Callable[[int, int], None] | None = None,
+        expected: int | None = None,
+        ledger_file: str = "<carry-in>",
+    ):
         reason = unstreamable(schema)
         if reason is not None:
-            raise DataError([DataProblem(file, None, None, f"this policy cannot be streamed: {reason}; "
-                                         "evaluate the units in memory instead")])
+            raise DataError(
+                [
+                    DataProblem(
+                        file,
+                        None,
+                        None,
+                        f"this policy cannot be streamed: {reason}; evaluate the units in memory instead",
+                    )
+                ]
+            )
         self.schema = schema
         self.title = title
         self.year = schema.year
@@ -165,8 +190,9 @@ class Stream:
         self.standings: dict[str, list[Standing]] = {name: [] for name in schema.classes}
         self.unscored: list[_Seen] = []  # units with a problem in their data: kept to find duplicate ids
         self.offsets = array.array("q", [0])  # where each spooled record starts (and the last ends)
-        self.counts: dict[str, list[int]] = {name: [0] * (2 * len(spec.categories))
-                                             for name, spec in schema.classes.items()}
+        self.counts: dict[str, list[int]] = {
+            name: [0] * (2 * len(spec.categories)) for name, spec in schema.classes.items()
+        }
         self.ledger: tuple[CarryOver, ...] = ()
         self.completion: tuple[CompletionRow, ...] = ()
         self.count = 0
@@ -228,16 +254,20 @@ class Stream:
         if self.engine.problems:
             raise EvaluationError(sorted(self.engine.problems, key=lambda p: (p.unit, str(p.span))))
         self.count = sum(len(s) for s in self.standings.values())
-        self.ledger = tuple(sorted(self.engine.ledger, key=lambda c: (c.unit, c.bonus, c.date or datetime.date.min,
-                                                                       c.name or "")))
+        self.ledger = tuple(
+            sorted(self.engine.ledger, key=lambda c: (c.unit, c.bonus, c.date or datetime.date.min, c.name or ""))
+        )
         rows = []
         for name, spec in self.schema.classes.items():
             ordered = self.standings[name] = self.engine.rank(self.standings[name])
             self.engine.grade(ordered)
             counts = self.counts[name]
             if ordered:
-                rows += [CompletionRow(name, category.name, counts[2 * i], counts[2 * i + 1])
-                         for i, category in enumerate(spec.categories) if any(m.counted for m in category.measures)]
+                rows += [
+                    CompletionRow(name, category.name, counts[2 * i], counts[2 * i + 1])
+                    for i, category in enumerate(spec.categories)
+                    if any(m.counted for m in category.measures)
+                ]
         self.completion = tuple(rows)
 
     def _duplicates(self, file: str) -> list[DataProblem]:
@@ -254,8 +284,9 @@ class Stream:
             earlier, later = sorted((first, standing), key=lambda s: s.index)
             first = earlier
             label = later.id if later.name == later.id else f"{later.id} ({later.name})"
-            problems.append(DataProblem(file, label, "id", "duplicate unit id (also unit "
-                                        f"#{earlier.index + 1} in the file)"))
+            problems.append(
+                DataProblem(file, label, "id", f"duplicate unit id (also unit #{earlier.index + 1} in the file)")
+            )
         return problems
 
     def _score(self, batch: list[tuple[Unit, int]]) -> None:
@@ -278,8 +309,15 @@ class Stream:
 
     def _standing(self, draft: Draft, index: int) -> Standing:
         kept = {SUMS.width * i + SUMS.subtotal: draft.sums[SUMS.width * i + SUMS.subtotal] for i in self._keys}
-        return Standing(draft.unit.id, draft.unit.name, draft.unit.unit_class, draft.total,
-                        tuple(draft.vetoes) if draft.vetoes else (), kept or NO_SUMS, index)
+        return Standing(
+            draft.unit.id,
+            draft.unit.name,
+            draft.unit.unit_class,
+            draft.total,
+            tuple(draft.vetoes) if draft.vetoes else (),
+            kept or NO_SUMS,
+            index,
+        )
 
     def _tie_categories(self) -> list[int]:
         """The category positions tie-breaking reads (the same in every class that has them), kept per unit."""
@@ -304,10 +342,11 @@ class Stream:
             ordered = self.standings[name]
             for start in range(0, len(ordered), BATCH):
                 # computed in the policy's context; yielded outside it, so the caller's context is its own
-                yield from self._finish(engine, validator, spec, ordered[start:start + BATCH], start)
+                yield from self._finish(engine, validator, spec, ordered[start : start + BATCH], start)
 
-    def _finish(self, engine: Engine, validator: Validator, spec: ClassSpec, standings: list[Standing],
-                start: int) -> list[UnitResult]:
+    def _finish(
+        self, engine: Engine, validator: Validator, spec: ClassSpec, standings: list[Standing], start: int
+    ) -> list[UnitResult]:
         with collector_paused(), _decimal_context():
             units = [validator.unit(self._read(s), s.index + 1) for s in standings]
             if validator.problems or any(u is None for u in units):

@@ -60,25 +60,43 @@ def class_table(assessment: Assessment, unit_class: str) -> str:
     headers = ["rank", "unit", "total", *categories, "bonus", "veto", "grade"]
     rows = []
     for unit in units:
-        rows.append([
-            str(unit.rank), unit.name, two(unit.total), *(two(c.subtotal) for c in unit.categories),
-            two(unit.bonus), veto_cell(unit), unit.grade or "—",
-        ])
+        rows.append(
+            [
+                str(unit.rank),
+                unit.name,
+                two(unit.total),
+                *(two(c.subtotal) for c in unit.categories),
+                two(unit.bonus),
+                veto_cell(unit),
+                unit.grade or "—",
+            ]
+        )
     right = {0, 2, *range(3, 3 + len(categories) + 1)}
     return render_table(headers, rows, right)
 
 
 def completion_table(assessment: Assessment) -> str:
-    rows = [[row.unit_class, row.category, str(row.items), str(row.completed), rate(row.completed, row.items)]
-            for row in assessment.completion]
-    rows.append(["all", "", str(assessment.total_items), str(assessment.total_completed),
-                 rate(assessment.total_completed, assessment.total_items)])
+    rows = [
+        [row.unit_class, row.category, str(row.items), str(row.completed), rate(row.completed, row.items)]
+        for row in assessment.completion
+    ]
+    rows.append(
+        [
+            "all",
+            "",
+            str(assessment.total_items),
+            str(assessment.total_completed),
+            rate(assessment.total_completed, assessment.total_items),
+        ]
+    )
     return render_table(["class", "part", "items", "completed", "rate"], rows, {2, 3, 4})
 
 
 def render_assessment(assessment: Assessment) -> str:
-    parts = [visible_inline(assessment.title)
-             + (f" — period {visible_inline(assessment.period)}" if assessment.period else "")]
+    parts = [
+        visible_inline(assessment.title)
+        + (f" — period {visible_inline(assessment.period)}" if assessment.period else "")
+    ]
     for unit_class in assessment.classes:
         units = assessment.in_class(unit_class)
         if not units:
@@ -86,10 +104,12 @@ def render_assessment(assessment: Assessment) -> str:
         parts.append(f"\n{visible_inline(unit_class)} ({len(units)} units)\n" + class_table(assessment, unit_class))
     parts.append("\ncompletion\n" + completion_table(assessment))
     if assessment.ledger:
-        rows = [[c.unit, c.bonus, c.level, c.name or "", c.date.isoformat() if c.date else ""]
-                for c in assessment.ledger]
-        parts.append("\ncarried over to next year\n" + render_table(["unit", "bonus", "level", "award", "date"],
-                                                                   rows, set()))
+        rows = [
+            [c.unit, c.bonus, c.level, c.name or "", c.date.isoformat() if c.date else ""] for c in assessment.ledger
+        ]
+        parts.append(
+            "\ncarried over to next year\n" + render_table(["unit", "bonus", "level", "award", "date"], rows, set())
+        )
     return "\n".join(parts) + "\n"
 
 
@@ -109,18 +129,43 @@ def render_csv(assessment: Assessment) -> str:
 
 
 def csv_header(categories: Sequence[str]) -> list[str]:
-    return ["class", "rank", "id", "name", "total", "raw_total", *categories, "bonus", "deductions", "vetoes",
-            "grade", "eligible", "money", "items", "completed_items"]
+    return [
+        "class",
+        "rank",
+        "id",
+        "name",
+        "total",
+        "raw_total",
+        *categories,
+        "bonus",
+        "deductions",
+        "vetoes",
+        "grade",
+        "eligible",
+        "money",
+        "items",
+        "completed_items",
+    ]
 
 
 def csv_row(unit: UnitResult, categories: Sequence[str]) -> list[Any]:
     """The numbers as they are (a negative total stays a number); every name through `csv_cell`."""
     subtotals = [text(s) if (s := unit.subtotal(c)) is not None else "" for c in categories]
     return [
-        csv_cell(unit.unit_class), unit.rank, csv_cell(unit.id), csv_cell(unit.name), text(unit.total),
-        text(unit.raw_total), *subtotals, text(unit.bonus), text(unit.deductions),
-        csv_cell(";".join(v.name for v in unit.vetoes)), csv_cell(unit.grade or ""),
-        "yes" if unit.eligible else "no", "" if unit.money is None else text(unit.money), unit.items,
+        csv_cell(unit.unit_class),
+        unit.rank,
+        csv_cell(unit.id),
+        csv_cell(unit.name),
+        text(unit.total),
+        text(unit.raw_total),
+        *subtotals,
+        text(unit.bonus),
+        text(unit.deductions),
+        csv_cell(";".join(v.name for v in unit.vetoes)),
+        csv_cell(unit.grade or ""),
+        "yes" if unit.eligible else "no",
+        "" if unit.money is None else text(unit.money),
+        unit.items,
         unit.completed_items,
     ]
 
@@ -169,26 +214,69 @@ def results_workbook(assessment: Assessment) -> Any:
         if not units:
             continue
         categories = [c.label or c.name for c in units[0].categories]
-        rows: list[list[Any]] = [["名次 rank", "单位 unit", "总分 total", *categories, "加分 bonus",
-                                  "扣分 deductions", "一票否决 veto", "否决原因 cause", "等次 grade", "奖金 money"]]
+        rows: list[list[Any]] = [
+            [
+                "名次 rank",
+                "单位 unit",
+                "总分 total",
+                *categories,
+                "加分 bonus",
+                "扣分 deductions",
+                "一票否决 veto",
+                "否决原因 cause",
+                "等次 grade",
+                "奖金 money",
+            ]
+        ]
         for unit in units:
             causes = "; ".join(f"{v.label or v.name}: {', '.join(v.effects)}" for v in unit.vetoes)
-            rows.append([unit.rank, unit.name, unit.total, *(c.subtotal for c in unit.categories), unit.bonus,
-                         unit.deductions, veto_cell(unit) if unit.vetoes else "", causes, unit.grade or "",
-                         unit.money])
+            rows.append(
+                [
+                    unit.rank,
+                    unit.name,
+                    unit.total,
+                    *(c.subtotal for c in unit.categories),
+                    unit.bonus,
+                    unit.deductions,
+                    veto_cell(unit) if unit.vetoes else "",
+                    causes,
+                    unit.grade or "",
+                    unit.money,
+                ]
+            )
         numeric = {3, *range(4, 4 + len(categories)), 4 + len(categories), 5 + len(categories), 9 + len(categories)}
         finish(book.create_sheet(unit_class[:31]), rows, numeric)
     completion: list[list[Any]] = [["类别 class", "部分 part", "项目 items", "完成 completed"]]
     completion += [[row.unit_class, row.category, row.items, row.completed] for row in assessment.completion]
     completion.append(["all", "", assessment.total_items, assessment.total_completed])
     finish(book.create_sheet("完成情况 completion"), completion, set())
-    breakdown: list[list[Any]] = [["类别 class", "单位编号 id", "单位 unit", "考核内容 category", "指标 indicator",
-                                   "得分 earned", "分值 points", "完成 completed", "项目 items"]]
+    breakdown: list[list[Any]] = [
+        [
+            "类别 class",
+            "单位编号 id",
+            "单位 unit",
+            "考核内容 category",
+            "指标 indicator",
+            "得分 earned",
+            "分值 points",
+            "完成 completed",
+            "项目 items",
+        ]
+    ]
     for unit in assessment.units:
         for measure in unit.measures:
-            breakdown.append([unit.unit_class, unit.id, unit.name, measure.category, measure.label or measure.name,
-                              measure.earned if measure.applicable else None,
-                              measure.points if measure.applicable else None, measure.completed, measure.counted])
+            breakdown.append(
+                [
+                    unit.unit_class,
+                    unit.id,
+                    unit.name,
+                    measure.category,
+                    measure.label or measure.name,
+                    measure.earned if measure.applicable else None,
+                    measure.points if measure.applicable else None,
+                    measure.completed,
+                    measure.counted,
+                ]
+            )
     finish(book.create_sheet("明细 breakdown"), breakdown, {6, 7})
     return book
-

@@ -42,8 +42,10 @@ LABEL_ROW_MARK = "单位编号"  # a template's second header row (display names
 MAX_COLUMNS = 4096  # columns of a header; a template with every item and award has a few hundred
 # What offices write under the units, in the id column: signatures, totals, dates, notes. Such a
 # row is never a unit; it is refused by its cell, so that nobody is scored from it.
-FOOTER = re.compile(r"合计|总计|小计|共计|平均|填表|制表|填报|审核|审批|负责人|联系人|电话|日期|备注|说明|^注|："
-                    r"|[0-9]{4} *年 *[0-9]{1,2} *月")  # …and a date line: 2004年1月5日
+FOOTER = re.compile(
+    r"合计|总计|小计|共计|平均|填表|制表|填报|审核|审批|负责人|联系人|电话|日期|备注|说明|^注|："
+    r"|[0-9]{4} *年 *[0-9]{1,2} *月"
+)  # …and a date line: 2004年1月5日
 INSTRUCTIONS = re.compile(r"说明|instructions", re.IGNORECASE)  # a sheet of instructions, without data
 
 Where = Callable[[int, int], str]  # (row position in the body, 0-based column) → "line 5" or "sheet 县区, cell B5"
@@ -58,12 +60,18 @@ def read_csv(path: Path, text: str) -> dict[str, Any]:
     if "id" not in header and below is not None:
         raise DataError([DataProblem(str(path), None, f"line {rows[below][0]}", _ABOVE_HEADER, code="data.no-header")])
     lines = [line for line, _ in body]
-    return document(str(path), [c or "" for c in header], [cells for _, cells in body],
-                    where=lambda position, column: _csv_place(lines[position], header, column))
+    return document(
+        str(path),
+        [c or "" for c in header],
+        [cells for _, cells in body],
+        where=lambda position, column: _csv_place(lines[position], header, column),
+    )
 
 
-_ABOVE_HEADER = ("this row holds the field paths, but rows above it hold something else (a title?): delete "
-                 "the rows above, so that the field paths come first")
+_ABOVE_HEADER = (
+    "this row holds the field paths, but rows above it hold something else (a title?): delete "
+    "the rows above, so that the field paths come first"
+)
 
 
 def _header_below(rows: list[list[str]]) -> int | None:
@@ -89,8 +97,11 @@ def _csv_rows(file: str, lines: Iterable[str]) -> Iterator[tuple[int, list[str |
             yield start, [cell if cell.strip() != "" else None for cell in cells]
             start = reader.line_num + 1
     except csv.Error as exc:
-        message = (f"a cell longer than {csv.field_size_limit() // 1024} KB: is a quotation mark left open?"
-                   if "field limit" in str(exc) else f"not valid CSV ({exc})")
+        message = (
+            f"a cell longer than {csv.field_size_limit() // 1024} KB: is a quotation mark left open?"
+            if "field limit" in str(exc)
+            else f"not valid CSV ({exc})"
+        )
         raise DataError([DataProblem(file, None, f"line {start}", message, code="data.bad-row")]) from None
 
 
@@ -109,32 +120,65 @@ def read_xlsx(path: Path, raw: bytes) -> dict[str, Any]:
         first = sheet.cells[numbers[0]]
         width = max(first)
         if width > MAX_COLUMNS:
-            problems.append(DataProblem(file, None, f"sheet {sheet.name}, cell {column_letter(width - 1)}"
-                                        f"{numbers[0]}", f"a header of more than {MAX_COLUMNS:,} columns",
-                                        code="data.bad-header"))
+            problems.append(
+                DataProblem(
+                    file,
+                    None,
+                    f"sheet {sheet.name}, cell {column_letter(width - 1)}{numbers[0]}",
+                    f"a header of more than {MAX_COLUMNS:,} columns",
+                    code="data.bad-header",
+                )
+            )
             continue
         header = [str(first.get(c, "")).strip() for c in range(1, width + 1)]
         if "id" not in header and not any("." in c for c in header):
             below = _header_below([[str(v).strip() for v in sheet.cells[n].values()] for n in numbers])
             if below is not None:
-                problems.append(DataProblem(file, None, f"sheet {sheet.name}, row {numbers[below]}", _ABOVE_HEADER,
-                                            code="data.no-header"))
+                problems.append(
+                    DataProblem(
+                        file, None, f"sheet {sheet.name}, row {numbers[below]}", _ABOVE_HEADER, code="data.no-header"
+                    )
+                )
             elif LABEL_ROW_MARK in header:
-                problems.append(DataProblem(file, None, f"sheet {sheet.name}, row {numbers[0]}", "this row holds "
-                                            f"the display names ({LABEL_ROW_MARK}, …), but the row of field paths "
-                                            "(id, class, 地区生产总值.actual, …) that goes above it is missing: copy "
-                                            "row 1 of the template back", code="data.no-header"))
+                problems.append(
+                    DataProblem(
+                        file,
+                        None,
+                        f"sheet {sheet.name}, row {numbers[0]}",
+                        "this row holds "
+                        f"the display names ({LABEL_ROW_MARK}, …), but the row of field paths "
+                        "(id, class, 地区生产总值.actual, …) that goes above it is missing: copy "
+                        "row 1 of the template back",
+                        code="data.no-header",
+                    )
+                )
             elif not INSTRUCTIONS.search(sheet.name) and sheet.state == "visible":
                 # (a hidden sheet without field paths is a workbook's machinery: the lists of its drop-downs)
-                problems.append(DataProblem(file, None, f"sheet {sheet.name}", "no row of field paths (id, class, "
-                                            "地区生产总值.actual, …) heads this sheet: if it holds units, copy the "
-                                            "template's row 1 above them; if not, delete the sheet or keep it in "
-                                            "another workbook", code="data.no-header"))
+                problems.append(
+                    DataProblem(
+                        file,
+                        None,
+                        f"sheet {sheet.name}",
+                        "no row of field paths (id, class, "
+                        "地区生产总值.actual, …) heads this sheet: if it holds units, copy the "
+                        "template's row 1 above them; if not, delete the sheet or keep it in "
+                        "another workbook",
+                        code="data.no-header",
+                    )
+                )
             continue
         if sheet.state != "visible":
-            problems.append(DataProblem(file, None, f"sheet {sheet.name}", f"the sheet is {sheet.state} and holds "
-                                        "rows of units nobody sees: unhide it (right-click a sheet tab, Unhide) to "
-                                        "check them, or delete it", code="data.hidden-sheet"))
+            problems.append(
+                DataProblem(
+                    file,
+                    None,
+                    f"sheet {sheet.name}",
+                    f"the sheet is {sheet.state} and holds "
+                    "rows of units nobody sees: unhide it (right-click a sheet tab, Unhide) to "
+                    "check them, or delete it",
+                    code="data.hidden-sheet",
+                )
+            )
             continue
         body_numbers = numbers[1:]
         if body_numbers and str(sheet.cells[body_numbers[0]].get(1, "")).strip() == LABEL_ROW_MARK:
@@ -143,14 +187,26 @@ def read_xlsx(path: Path, raw: bytes) -> dict[str, Any]:
         for number in body_numbers:
             cells = sheet.cells[number]
             for column in sorted(c for c in cells if c > width or not header[c - 1]):
-                problems.append(DataProblem(file, None, f"sheet {sheet.name}, cell {column_letter(column - 1)}{number}",
-                                            f"`{_shown(cells[column])}` is under no column header: give the column "
-                                            "its field path in the header row, or clear the cell",
-                                            code="data.no-column"))
+                problems.append(
+                    DataProblem(
+                        file,
+                        None,
+                        f"sheet {sheet.name}, cell {column_letter(column - 1)}{number}",
+                        f"`{_shown(cells[column])}` is under no column header: give the column "
+                        "its field path in the header row, or clear the cell",
+                        code="data.no-column",
+                    )
+                )
             body.append([cells.get(c) for c in range(1, width + 1)])
         try:
-            read = document(file, header, body, default_class=sheet.name, at=f"sheet {sheet.name}, row {numbers[0]}",
-                            where=functools.partial(_cell_place, sheet.name, body_numbers))
+            read = document(
+                file,
+                header,
+                body,
+                default_class=sheet.name,
+                at=f"sheet {sheet.name}, row {numbers[0]}",
+                where=functools.partial(_cell_place, sheet.name, body_numbers),
+            )
             units.extend(read["units"])
         except DataError as exc:
             refused.extend(exc.problems)
@@ -171,8 +227,15 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def document(file: str, header: list[str], rows: list[list[Any]], *, default_class: str | None = None,
-             where: Where | None = None, at: str = "header") -> dict[str, Any]:
+def document(
+    file: str,
+    header: list[str],
+    rows: list[list[Any]],
+    *,
+    default_class: str | None = None,
+    where: Where | None = None,
+    at: str = "header",
+) -> dict[str, Any]:
     """Rows under a header of column paths → `{"units": [...]}` in the YAML shape.
 
     Without a `class` column, units take `default_class` (a workbook's sheet
@@ -193,35 +256,69 @@ def document(file: str, header: list[str], rows: list[list[Any]], *, default_cla
     return {"units": units}
 
 
-def _row(file: str, columns: list[str], row: list[Any], default_class: str | None, where: Callable[[int], str],
-         problems: list[DataProblem]) -> dict[str, Any]:
+def _row(
+    file: str,
+    columns: list[str],
+    row: list[Any],
+    default_class: str | None,
+    where: Callable[[int], str],
+    problems: list[DataProblem],
+) -> dict[str, Any]:
     """One row's unit, or {} for a blank row, or {} and a problem for a row that is no unit."""
     filled = [index for index, value in enumerate(row) if value is not None]
     if not filled:
         return {}
     beyond = [index for index in filled if index >= len(columns)]
     if beyond:
-        problems.append(DataProblem(file, None, where(beyond[0]), f"{len(row)} cells, but the header has "
-                                    f"{len(columns)}: an unquoted comma (1,000) splits a value in two; put "
-                                    "the value in quotation marks or write it without the comma",
-                                    code="data.bad-row"))
+        problems.append(
+            DataProblem(
+                file,
+                None,
+                where(beyond[0]),
+                f"{len(row)} cells, but the header has "
+                f"{len(columns)}: an unquoted comma (1,000) splits a value in two; put "
+                "the value in quotation marks or write it without the comma",
+                code="data.bad-row",
+            )
+        )
         return {}
     nameless = [index for index in filled if not columns[index]]
     if nameless:
-        problems.append(DataProblem(file, None, where(nameless[0]), f"`{_shown(row[nameless[0]])}` is under no "
-                                    "column header", code="data.no-column"))
+        problems.append(
+            DataProblem(
+                file,
+                None,
+                where(nameless[0]),
+                f"`{_shown(row[nameless[0]])}` is under no column header",
+                code="data.no-column",
+            )
+        )
         return {}
     at = columns.index("id")
     unit_id = row[at] if at < len(row) else None
     if unit_id is None:
         shown = ", ".join(f"`{_shown(row[index])}`" for index in filled[:3])
-        problems.append(DataProblem(file, None, where(at), f"a row with {shown} but no id: a total or a note? "
-                                    "give the unit's id, or delete the row", code="data.not-a-unit"))
+        problems.append(
+            DataProblem(
+                file,
+                None,
+                where(at),
+                f"a row with {shown} but no id: a total or a note? give the unit's id, or delete the row",
+                code="data.not-a-unit",
+            )
+        )
         return {}
     if isinstance(unit_id, str) and FOOTER.search(unit_id):
-        problems.append(DataProblem(file, None, where(at), f"`{_shown(unit_id)}` is a note or a total, not a "
-                                    "unit's id: delete the row (or keep notes on another sheet)",
-                                    code="data.not-a-unit"))
+        problems.append(
+            DataProblem(
+                file,
+                None,
+                where(at),
+                f"`{_shown(unit_id)}` is a note or a total, not a "
+                "unit's id: delete the row (or keep notes on another sheet)",
+                code="data.not-a-unit",
+            )
+        )
         return {}
     return record(columns, row, default_class)
 
@@ -235,8 +332,15 @@ def header_columns(file: str, header: list[str], *, default_class: str | None = 
     separator = next((c for c in ";\t|" if len(columns) == 1 and c in columns[0]), None)
     if separator is not None:
         shown = "tab" if separator == "\t" else f"`{separator}`"
-        problems.append(DataProblem(file, None, at, f"the columns are separated by {shown}, not commas: save "
-                                    "the file as “CSV UTF-8 (comma delimited)”", code="data.bad-header"))
+        problems.append(
+            DataProblem(
+                file,
+                None,
+                at,
+                f"the columns are separated by {shown}, not commas: save the file as “CSV UTF-8 (comma delimited)”",
+                code="data.bad-header",
+            )
+        )
         raise DataError(problems)
     for required in required_columns:
         if required not in columns:
@@ -252,20 +356,37 @@ def header_columns(file: str, header: list[str], *, default_class: str | None = 
             continue
         path = column.split(".")
         if "" in path or any(p.isdigit() and (p.startswith("0") or not p.isascii()) for p in path):
-            problems.append(DataProblem(file, None, at, f"column `{column}`: each part between dots is a "
-                                        "name or a position from 1 (`项目.1.done`)", code="data.bad-header"))
+            problems.append(
+                DataProblem(
+                    file,
+                    None,
+                    at,
+                    f"column `{column}`: each part between dots is a name or a position from 1 (`项目.1.done`)",
+                    code="data.bad-header",
+                )
+            )
             continue
         key = tuple(path if path[0] in SECTIONS else ["indicators", *path])
         if key in paths:
-            problems.append(DataProblem(file, None, at, f"columns `{paths[key]}` and `{column}` name the "
-                                        "same value", code="data.bad-header"))
+            problems.append(
+                DataProblem(
+                    file, None, at, f"columns `{paths[key]}` and `{column}` name the same value", code="data.bad-header"
+                )
+            )
         paths[key] = column
     for key, column in paths.items():
         for length in range(1, len(key)):
             inner = paths.get(key[:length])
             if inner is not None:
-                problems.append(DataProblem(file, None, at, f"columns `{inner}` and `{column}` cannot both "
-                                            f"hold values: `{column}` is inside `{inner}`", code="data.bad-header"))
+                problems.append(
+                    DataProblem(
+                        file,
+                        None,
+                        at,
+                        f"columns `{inner}` and `{column}` cannot both hold values: `{column}` is inside `{inner}`",
+                        code="data.bad-header",
+                    )
+                )
     if problems:
         raise DataError(problems)
     return columns

@@ -33,8 +33,22 @@ from targetdsl.results import Assessment, Step, UnitResult
 from targetdsl.source import decode, printable
 
 MAX_TEST_BYTES = 64 * 1024 * 1024  # a test file may hold its units inline
-UNIT_FIELDS = ("total", "raw_total", "bonus", "deductions", "money", "grade", "rank", "eligible", "vetoes",
-               "subtotals", "measures", "commendations", "items", "completed_items")
+UNIT_FIELDS = (
+    "total",
+    "raw_total",
+    "bonus",
+    "deductions",
+    "money",
+    "grade",
+    "rank",
+    "eligible",
+    "vetoes",
+    "subtotals",
+    "measures",
+    "commendations",
+    "items",
+    "completed_items",
+)
 
 
 @attrs.frozen
@@ -96,8 +110,9 @@ def _test_files(directory: Path) -> Iterator[Path]:
         yield from (Path(folder) / name for name in names if name.endswith(".test.yaml"))
 
 
-def run(paths: Iterable[str | os.PathLike[str]], *, coverage: bool = False,
-        root: str | os.PathLike[str] | None = None) -> RunResult:
+def run(
+    paths: Iterable[str | os.PathLike[str]], *, coverage: bool = False, root: str | os.PathLike[str] | None = None
+) -> RunResult:
     """Run every test file under `paths`; each policy's `extends` chain is confined to `root`
     (by default the policy's own directory), as `load_policy` does. With a root, the policy, data
     and ledgers each test file names must lie under it too."""
@@ -159,8 +174,9 @@ def _within(path: Path, root: str | os.PathLike[str] | None, key: str) -> None:
     """With a root, a file a test file names must lie under it (symbolic links followed): a test file
     from elsewhere cannot have the host's files read as unit data."""
     if root is not None and not resolve(path).is_relative_to(resolve(root)):
-        raise TypeError(f"`{key}` names `{printable(str(path))}`, outside the allowed directory "
-                        f"`{printable(os.fspath(root))}`")
+        raise TypeError(
+            f"`{key}` names `{printable(str(path))}`, outside the allowed directory `{printable(os.fspath(root))}`"
+        )
 
 
 def run_test(policy: Policy, file: Path, index: int, test: dict[str, Any]) -> TestResult:
@@ -202,8 +218,9 @@ def compare(assessment: Assessment, expect: dict[str, Any]) -> list[Mismatch]:
         actual_rows["all"] = [assessment.total_items, assessment.total_completed]
         for key, value in wanted_rows.items():
             if actual_rows.get(str(key)) != list(value):
-                mismatches.append(Mismatch(f"completion.{key}", _plain(list(value)),
-                                           _plain(actual_rows.get(str(key), "no such row"))))
+                mismatches.append(
+                    Mismatch(f"completion.{key}", _plain(list(value)), _plain(actual_rows.get(str(key), "no such row")))
+                )
     if "ledger" in expect:
         actual = [{"unit": c.unit, "name": c.name} for c in assessment.ledger]
         wanted = [{"unit": str(e.get("unit")), "name": e.get("name")} for e in expect["ledger"] or []]
@@ -215,9 +232,16 @@ def compare(assessment: Assessment, expect: dict[str, Any]) -> list[Mismatch]:
 def compare_field(unit: UnitResult, field: str, wanted: Any) -> list[Mismatch]:
     where = f"{unit.id}.{field}"
     if field == "subtotals":
-        return [m for category, value in wanted.items()
-                for m in _number(f"{where}.{category}", value, unit.subtotal(str(category)),
-                                 _steps(unit, f"category {_category_label(unit, str(category))}"))]
+        return [
+            m
+            for category, value in wanted.items()
+            for m in _number(
+                f"{where}.{category}",
+                value,
+                unit.subtotal(str(category)),
+                _steps(unit, f"category {_category_label(unit, str(category))}"),
+            )
+        ]
     if field == "measures":
         found: list[Mismatch] = []
         for name, value in wanted.items():
@@ -317,8 +341,13 @@ def render_text(outcome: RunResult) -> str:
 def render_json(outcome: RunResult) -> dict[str, Any]:
     return {
         "tests": [
-            {"file": r.file, "name": r.name, "passed": r.passed, "error": r.error,
-             "mismatches": [attrs.asdict(m) for m in r.mismatches]}
+            {
+                "file": r.file,
+                "name": r.name,
+                "passed": r.passed,
+                "error": r.error,
+                "mismatches": [attrs.asdict(m) for m in r.mismatches],
+            }
             for r in outcome.results
         ],
         "passed": len(outcome.results) - outcome.failed,
@@ -337,6 +366,9 @@ def render_junit(outcome: RunResult) -> str:
         body = result.error or "\n".join(f"{m.field}: expected {m.expected}, got {m.actual}" for m in result.mismatches)
         tag = "error" if result.error else "failure"
         cases.append(f"{head}><{tag} message={quoteattr(body.splitlines()[0])}>{escape(body)}</{tag}></testcase>")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<testsuite name="targetdsl" tests="{len(outcome.results)}" failures="{outcome.failed}">\n  '
-            + "\n  ".join(cases) + "\n</testsuite>\n")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<testsuite name="targetdsl" tests="{len(outcome.results)}" failures="{outcome.failed}">\n  '
+        + "\n  ".join(cases)
+        + "\n</testsuite>\n"
+    )

@@ -37,8 +37,11 @@ E = TypeVar("E", n.Binary, n.Unary, n.Call, n.Conditional, n.Bands, n.Interpolat
 def _deep(node: E, c: list[Any]) -> E:
     """`node`, unless it nests deeper than MAX_DEPTH (then an error at its first token)."""
     if node.depth > MAX_DEPTH:
-        raise DepthError(f"this expression nests more than {MAX_DEPTH} levels deep", node.span,
-                         "split it into named steps with `let`")
+        raise DepthError(
+            f"this expression nests more than {MAX_DEPTH} levels deep",
+            node.span,
+            "split it into named steps with `let`",
+        )
     return node
 
 
@@ -243,8 +246,9 @@ class ToNodes(Transformer[Token, Any]):
         span, c = span_of(c), _inner(c)
         return n.Category(str(c[0]), _label(c[1]), tuple(c[2:]), span=span)
 
-    def _build_measure(self, kind: str, c: list[Any], points: Any, classes: Any, body: list[Any],
-                       span: Span) -> n.Measure:
+    def _build_measure(
+        self, kind: str, c: list[Any], points: Any, classes: Any, body: list[Any], span: Span
+    ) -> n.Measure:
         return n.Measure(kind, str(c[0]), _label(c[1]), points, tuple(classes or ()), tuple(body), span=span)
 
     def indicator(self, c: list[Any]) -> n.Measure:
@@ -276,9 +280,7 @@ class ToNodes(Transformer[Token, Any]):
         missing = next((o for o in options if isinstance(o, n.Missing)), None)
         bounds = next((o for o in options if isinstance(o, tuple)), (None, None))
         prorated = any(o == "prorated" for o in options if isinstance(o, str))
-        return n.Input(
-            str(name), _label(label), str(type_), missing, bounds[0], bounds[1], prorated, span=span_of(c)
-        )
+        return n.Input(str(name), _label(label), str(type_), missing, bounds[0], bounds[1], prorated, span=span_of(c))
 
     def missing(self, c: list[Any]) -> n.Missing:
         value = c[0]
@@ -367,7 +369,10 @@ class ToNodes(Transformer[Token, Any]):
     def level(self, c: list[Any]) -> n.Level:
         name, label, points, limit = c
         return n.Level(
-            str(name), _label(label), _decimal(points), None if limit is None else _decimal(limit),
+            str(name),
+            _label(label),
+            _decimal(points),
+            None if limit is None else _decimal(limit),
             span=span_of(c),
         )
 
@@ -438,7 +443,10 @@ class ToNodes(Transformer[Token, Any]):
     def period(self, c: list[Any]) -> n.Period:
         name, label, through, weight = c
         return n.Period(
-            str(name), _label(label), _integer(through), None if weight is None else _decimal(weight),
+            str(name),
+            _label(label),
+            _integer(through),
+            None if weight is None else _decimal(weight),
             span=span_of(c),
         )
 

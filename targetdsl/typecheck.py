@@ -124,8 +124,9 @@ class ExpressionChecker:
                 name = path[-1]
                 names = uses[name][1]
                 i = cursor[name]
-                while i < len(names) and (names[i][0] not in scope.lets or names[i][0] in depths
-                                          or names[i][0] in on_path):
+                while i < len(names) and (
+                    names[i][0] not in scope.lets or names[i][0] in depths or names[i][0] in on_path
+                ):
                     i += 1
                 cursor[name] = i + 1
                 if i < len(names):
@@ -137,8 +138,13 @@ class ExpressionChecker:
                 path.pop()
                 on_path.discard(name)
                 own = uses[name][0]
-                depth = max([own] + [level + (depths.get(used, 0) if used in scope.lets else scope.depth(used))
-                                     for used, level in names])
+                depth = max(
+                    [own]
+                    + [
+                        level + (depths.get(used, 0) if used in scope.lets else scope.depth(used))
+                        for used, level in names
+                    ]
+                )
                 depths[name] = depth
                 if depth > MAX_NESTING:
                     scope.names[name] = Kind.ERROR
@@ -160,10 +166,14 @@ class ExpressionChecker:
             return scope.names[name]
         let = scope.lets[name]
         if name in scope._resolving:
-            chain = scope._resolving[scope._resolving.index(name):] + [name]
+            chain = scope._resolving[scope._resolving.index(name) :] + [name]
             self.diagnostics.append(
-                error("check.cycle", "definitions refer to each other in a cycle: " + " → ".join(chain),
-                      let.span, "break the cycle: one of these values must be computed from inputs alone")
+                error(
+                    "check.cycle",
+                    "definitions refer to each other in a cycle: " + " → ".join(chain),
+                    let.span,
+                    "break the cycle: one of these values must be computed from inputs alone",
+                )
             )
             scope.names[name] = Kind.ERROR
             return Kind.ERROR
@@ -189,8 +199,12 @@ class ExpressionChecker:
             elif wanted is Kind.BOOL:
                 help_text = "write a comparison such as `x >= target`"
             self.diagnostics.append(
-                error(code, f"{what} must be {_article(wanted)}, but this is {_article(kind)}",
-                      _span(expr, fallback), help_text)
+                error(
+                    code,
+                    f"{what} must be {_article(wanted)}, but this is {_article(kind)}",
+                    _span(expr, fallback),
+                    help_text,
+                )
             )
             return Kind.ERROR
         return kind
@@ -249,8 +263,12 @@ class ExpressionChecker:
                 candidates.extend(owner.lets)
                 owner = owner.parent
             self.diagnostics.append(
-                error("check.unknown-name", f"unknown name `{name}`", expr.span,
-                      suggest(name, candidates) or "declare it with `input`, `let` or `const` first")
+                error(
+                    "check.unknown-name",
+                    f"unknown name `{name}`",
+                    expr.span,
+                    suggest(name, candidates) or "declare it with `input`, `let` or `const` first",
+                )
             )
             return Kind.ERROR
         kind, owner = found
@@ -262,8 +280,12 @@ class ExpressionChecker:
         kinds = [self.infer(arg, scope) for arg in expr.args]
         if function is None:
             self.diagnostics.append(
-                error("check.unknown-function", f"unknown function `{expr.function}`", expr.span,
-                      suggest(expr.function, list(FUNCTIONS)) or "see the list of functions in docs/language.md")
+                error(
+                    "check.unknown-function",
+                    f"unknown function `{expr.function}`",
+                    expr.span,
+                    suggest(expr.function, list(FUNCTIONS)) or "see the list of functions in docs/language.md",
+                )
             )
             return Kind.ERROR
         count = len(expr.args)
@@ -275,8 +297,12 @@ class ExpressionChecker:
             else:
                 wanted = f"{function.min_args} to {function.max_args}"
             self.diagnostics.append(
-                error("check.arity", f"`{expr.function}` takes {wanted} argument{'s' if wanted != '1' else ''}, "
-                      f"not {count}", expr.span, function.summary)
+                error(
+                    "check.arity",
+                    f"`{expr.function}` takes {wanted} argument{'s' if wanted != '1' else ''}, not {count}",
+                    expr.span,
+                    function.summary,
+                )
             )
             return Kind.ERROR
         if function.peer:
@@ -284,9 +310,13 @@ class ExpressionChecker:
                 inner = _peer_call(arg, scope)
                 if inner is not None:
                     self.diagnostics.append(
-                        error("check.nested-peer", f"`{inner.function}` inside `{expr.function}`: a class-wide "
-                              "value cannot depend on another class-wide value", _span(arg, expr.span),
-                              "compute the argument from the unit's own inputs")
+                        error(
+                            "check.nested-peer",
+                            f"`{inner.function}` inside `{expr.function}`: a class-wide "
+                            "value cannot depend on another class-wide value",
+                            _span(arg, expr.span),
+                            "compute the argument from the unit's own inputs",
+                        )
                     )
                     return Kind.ERROR
         if Kind.ERROR in kinds:
@@ -304,9 +334,14 @@ class ExpressionChecker:
                 self._mismatch(places, "the places of `round` must be a whole number such as 2")
                 return Kind.ERROR
             if places.value > MAX_PLACES:
-                self.diagnostics.append(error("check.bad-value", f"`round` keeps 0 to {MAX_PLACES} decimal places, "
-                                              f"not {places.value}", places.span,
-                                              "values in data have at most 15 decimal places"))
+                self.diagnostics.append(
+                    error(
+                        "check.bad-value",
+                        f"`round` keeps 0 to {MAX_PLACES} decimal places, not {places.value}",
+                        places.span,
+                        "values in data have at most 15 decimal places",
+                    )
+                )
                 return Kind.ERROR
             kinds = kinds[:1]
         if name == "clamp":
@@ -324,8 +359,12 @@ class ExpressionChecker:
             elif {left, right} == {Kind.PP, Kind.PERCENT}:
                 help_text = "subtract two percentages to get percentage points: `actual - target`"
             self.diagnostics.append(
-                error("check.type-mismatch" if {left, right} & {Kind.BOOL, Kind.DATE} else "check.unit-mismatch",
-                      f"cannot apply `{op}` to {_article(left)} and {_article(right)}", expr.span, help_text)
+                error(
+                    "check.type-mismatch" if {left, right} & {Kind.BOOL, Kind.DATE} else "check.unit-mismatch",
+                    f"cannot apply `{op}` to {_article(left)} and {_article(right)}",
+                    expr.span,
+                    help_text,
+                )
             )
             return Kind.BOOL if op in COMPARISONS else Kind.ERROR
         return result
@@ -353,8 +392,12 @@ class ExpressionChecker:
             if arm.op == "":
                 if index != len(expr.arms) - 1:
                     self.diagnostics.append(
-                        error("check.unreachable-band", "arms after `otherwise` can never apply", arm.span,
-                              "put `otherwise` last")
+                        error(
+                            "check.unreachable-band",
+                            "arms after `otherwise` can never apply",
+                            arm.span,
+                            "put `otherwise` last",
+                        )
                     )
                 otherwise_seen = True
             elif arm.bound is not None:
@@ -364,8 +407,12 @@ class ExpressionChecker:
             values.append(self.infer(arm.value, scope))
         if not otherwise_seen:
             self.diagnostics.append(
-                error("check.bands-no-otherwise", "`bands` has no `otherwise` arm", expr.span,
-                      "add `otherwise: 0` (or the value for anything below the last band)")
+                error(
+                    "check.bands-no-otherwise",
+                    "`bands` has no `otherwise` arm",
+                    expr.span,
+                    "add `otherwise: 0` (or the value for anything below the last band)",
+                )
             )
         return self._join(expr, values, "the values of `bands`")
 
@@ -378,8 +425,12 @@ class ExpressionChecker:
                 self._mismatch(anchor.at, f"cannot compare {_article(subject)} with {_article(at_kind)}")
             if previous is not None and _as_ratio(anchor.at) <= _as_ratio(previous.at):
                 self.diagnostics.append(
-                    error("check.interpolate-order", "interpolation points must increase strictly",
-                          anchor.at.span, f"this point is not above the previous one ({previous.at.value})")
+                    error(
+                        "check.interpolate-order",
+                        "interpolation points must increase strictly",
+                        anchor.at.span,
+                        f"this point is not above the previous one ({previous.at.value})",
+                    )
                 )
             previous = anchor
         if len(expr.anchors) < 2:
@@ -478,10 +529,13 @@ def _peer_call(expr: n.Expr, scope: Scope) -> n.Call | None:
 
 def too_deep(what: str, depth: int, span: Span) -> Diagnostic:
     subject = f"`{what}`" if what.isidentifier() else what
-    return error("check.too-deep", f"{subject} nests {depth} levels deep, counting the lets and constants it uses "
-                 f"(at most {MAX_NESTING})", span,
-                 f"compute it in fewer steps: each `let` or constant used counts one level more than its "
-                 f"expression, and a chain of about {MAX_NESTING // 2} steps is the most allowed")
+    return error(
+        "check.too-deep",
+        f"{subject} nests {depth} levels deep, counting the lets and constants it uses (at most {MAX_NESTING})",
+        span,
+        f"compute it in fewer steps: each `let` or constant used counts one level more than its "
+        f"expression, and a chain of about {MAX_NESTING // 2} steps is the most allowed",
+    )
 
 
 def nesting(expr: n.Expr) -> tuple[int, list[tuple[str, int]]]:

@@ -37,8 +37,9 @@ def test_impact_of_the_2003_weights(capsys: pytest.CaptureFixture[str]) -> None:
     assert {u.unit_class for u in effect.units if u.delta > 0} >= {"县区", "市直部门"}
     # the new input exists only in 2003; the 2002 evaluation ignores it and says so
     assert any("承担市级目标" in str(p) for p in effect.ignored_by_old)
-    assert main(["diff", str(P2002), str(P2003), "--data", str(D2003), "--carry-in", str(LEDGER),
-                 "--format", "json"]) == 1
+    assert (
+        main(["diff", str(P2002), str(P2003), "--data", str(D2003), "--carry-in", str(LEDGER), "--format", "json"]) == 1
+    )
     document = json.loads(capsys.readouterr().out)
     assert document["impact"]["summary"]["units"] == 75
     assert document["equivalent"] is False
@@ -70,8 +71,12 @@ def test_record_and_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     record.parent.mkdir()
     policy, data = work / "policies/lianyungang-2003.tdsl", work / "examples/lianyungang-2003/units.yaml"
     ledger = work / "examples/lianyungang-2003/carried-in.yaml"
-    assert main(["evaluate", str(policy), str(data), "--carry-in", str(ledger), "--format", "json",
-                 "--record", str(record)]) == 0
+    assert (
+        main(
+            ["evaluate", str(policy), str(data), "--carry-in", str(ledger), "--format", "json", "--record", str(record)]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main(["verify", str(record)]) == 0
     assert "reproduces byte for byte" in capsys.readouterr().out
@@ -93,18 +98,38 @@ def test_record_and_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert problems[2].startswith('  $.units[0].total: "1" →')
 
 
-@pytest.mark.parametrize("command", [
-    ["evaluate", "policies/lianyungang-2003.tdsl", "examples/lianyungang-2003/units.yaml", "--format", "json",
-     "--explain", "--carry-in", "examples/lianyungang-2003/carried-in.yaml"],
-    ["diff", "policies/lianyungang-2002.tdsl", "policies/lianyungang-2003.tdsl", "--data",
-     "examples/lianyungang-2003/units.yaml", "--format", "json"],
-], ids=["evaluate", "diff"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [
+            "evaluate",
+            "policies/lianyungang-2003.tdsl",
+            "examples/lianyungang-2003/units.yaml",
+            "--format",
+            "json",
+            "--explain",
+            "--carry-in",
+            "examples/lianyungang-2003/carried-in.yaml",
+        ],
+        [
+            "diff",
+            "policies/lianyungang-2002.tdsl",
+            "policies/lianyungang-2003.tdsl",
+            "--data",
+            "examples/lianyungang-2003/units.yaml",
+            "--format",
+            "json",
+        ],
+    ],
+    ids=["evaluate", "diff"],
+)
 def test_output_bytes_do_not_depend_on_the_hash_seed(command: list[str]) -> None:
     outputs = []
     for seed in ("0", "1", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
-        result = subprocess.run([sys.executable, "-m", "targetdsl", *command], cwd=ROOT, env=env,
-                                capture_output=True, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "targetdsl", *command], cwd=ROOT, env=env, capture_output=True, check=False
+        )
         assert result.returncode in (0, 1), result.stderr
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1] == outputs[2]

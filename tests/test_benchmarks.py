@@ -25,15 +25,20 @@ def test_workload_policy_matches_the_hand_written_rules() -> None:
     assert {grade for _, grade, _ in expected.values()} >= {"good", "pass", "fail"}
 
 
-@pytest.mark.parametrize("command", [
-    ["benchmarks/evaluate.py", "--units", "60"],
-    ["benchmarks/parse_check.py", "--lines", "200", "--runs", "2"],
-    ["-m", "benchmarks.workload.run", "--units", "100", "--runs", "1", "--stream", "200"],
-], ids=["evaluate", "parse_check", "workload"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["benchmarks/evaluate.py", "--units", "60"],
+        ["benchmarks/parse_check.py", "--lines", "200", "--runs", "2"],
+        ["-m", "benchmarks.workload.run", "--units", "100", "--runs", "1", "--stream", "200"],
+    ],
+    ids=["evaluate", "parse_check", "workload"],
+)
 def test_benchmark_commands_run(command: list[str]) -> None:
     """The benchmark commands keep working (their figures are for people, not assertions)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True,
-                            check=False, timeout=300)
+    result = subprocess.run(
+        [sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     assert "MISMATCH" not in result.stdout

@@ -48,8 +48,16 @@ def test_case(path: Path, document: dict[str, Any], run: dict[str, Any]) -> None
         for field, wanted in fields.items():
             check_field(unit, field, wanted)
     if "ledger" in expect:
-        ledger = [{"unit": c.unit, "bonus": c.bonus, "level": c.level, "name": c.name,
-                   "date": c.date.isoformat() if c.date else None} for c in assessment.ledger]
+        ledger = [
+            {
+                "unit": c.unit,
+                "bonus": c.bonus,
+                "level": c.level,
+                "name": c.name,
+                "date": c.date.isoformat() if c.date else None,
+            }
+            for c in assessment.ledger
+        ]
         assert ledger == expect["ledger"]
     if "completion" in expect:
         rows = [[r.unit_class, r.category, r.items, r.completed] for r in assessment.completion]

@@ -90,8 +90,9 @@ def test_doc_data_example(page: Path, mode: str, body: str) -> None:
         assert len(caught.value.problems) >= 2
     elif mode == "ledger":
         # carried into the page's first data example: the award counts for its unit
-        example = next(m["body"] for m in DATA_BLOCK.finditer(page.read_text(encoding="utf-8"))
-                       if m["mode"] == "evaluate")
+        example = next(
+            m["body"] for m in DATA_BLOCK.finditer(page.read_text(encoding="utf-8")) if m["mode"] == "evaluate"
+        )
         assessment = policy.evaluate(parse_yaml(example), carried_in=document)
         unit = assessment.unit(document["carry_over"][0]["unit"])
         assert any("carried in" in c for b in unit.bonuses for c in b.counted)

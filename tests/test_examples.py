@@ -56,10 +56,12 @@ def test_readme_command_prints_the_table(capsys: pytest.CaptureFixture[str]) -> 
     assert main(["evaluate", str(P2002), str(D2002)]) == 0
     out = capsys.readouterr().out
     assert "县区 (9 units)" in out and "市直部门 (48 units)" in out and "驻连部省属单位 (18 units)" in out
-    completion = out[out.index("completion"):]
+    completion = out[out.index("completion") :]
     for unit_class, _, items, done in PUBLISHED:
-        assert any(line.split()[:1] == [unit_class] and f" {items} " in line and f" {done} " in line
-                   for line in completion.splitlines())
+        assert any(
+            line.split()[:1] == [unit_class] and f" {items} " in line and f" {done} " in line
+            for line in completion.splitlines()
+        )
     assert "all" in completion and "1077" in completion and "1004" in completion and "93.2%" in completion
 
 
@@ -96,8 +98,12 @@ def test_explain_the_vetoed_county(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_evaluate_json_and_ledger(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ledger = tmp_path / "ledger.json"
-    assert main(["evaluate", str(P2003), str(D2003), "--carry-in", str(LEDGER), "--format", "json",
-                 "--ledger", str(ledger)]) == 0
+    assert (
+        main(
+            ["evaluate", str(P2003), str(D2003), "--carry-in", str(LEDGER), "--format", "json", "--ledger", str(ledger)]
+        )
+        == 0
+    )
     document = json.loads(capsys.readouterr().out)
     assert len(document["units"]) == 75
     assert document["units"][0]["rank"] == 1

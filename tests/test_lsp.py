@@ -17,8 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 class Client:
     def __init__(self) -> None:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.process = subprocess.Popen([sys.executable, "-m", "targetdsl", "lsp"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "targetdsl", "lsp"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
         self.messages: Queue[dict[str, Any]] = Queue()
         self.next_id = 0
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -94,8 +99,9 @@ def test_editor_session(client: Client, tmp_path: Path) -> None:
     path = tmp_path / "lianyungang-2003.tdsl"
     path.write_text(broken, encoding="utf-8")
     uri = path.as_uri()
-    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "targetdsl", "version": 1,
-                                                            "text": broken}})
+    client.notify(
+        "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "targetdsl", "version": 1, "text": broken}}
+    )
     published = client.wait("textDocument/publishDiagnostics")["params"]
     # the typo, and (a warning) the input it meant is now unused
     assert sorted(d["code"] for d in published["diagnostics"]) == ["check.unknown-name", "check.unused-input"]
@@ -106,30 +112,36 @@ def test_editor_session(client: Client, tmp_path: Path) -> None:
     assert "承担市及目标" in line
 
     # fixing the typo clears the diagnostics
-    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
-                                             "contentChanges": [{"text": text}]})
+    client.notify(
+        "textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text}]}
+    )
     assert client.wait("textDocument/publishDiagnostics")["params"]["diagnostics"] == []
 
     # hover on a category name inside a class shows its weights; the inherited indicator says where from
     lines = text.splitlines()
     row = next(i for i, line in enumerate(lines) if line.strip() == "定量指标 50")
-    hover = client.request("textDocument/hover", {"textDocument": {"uri": uri},
-                                                  "position": {"line": row, "character": 5}})
+    hover = client.request(
+        "textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": row, "character": 5}}
+    )
     assert "县区: 50 points" in hover["contents"]["value"]
     assert "inherited from `lianyungang-2002.tdsl`" in hover["contents"]["value"]
 
     # hovering the weight itself says the same
-    weight = client.request("textDocument/hover", {"textDocument": {"uri": uri},
-                                                   "position": {"line": row, "character": lines[row].index("50")}})
+    weight = client.request(
+        "textDocument/hover",
+        {"textDocument": {"uri": uri}, "position": {"line": row, "character": lines[row].index("50")}},
+    )
     assert "县区: 50 points" in weight["contents"]["value"]
 
     # go to definition of an inherited category: into the extended file
-    locations = client.request("textDocument/definition", {"textDocument": {"uri": uri},
-                                                           "position": {"line": row, "character": 5}})
+    locations = client.request(
+        "textDocument/definition", {"textDocument": {"uri": uri}, "position": {"line": row, "character": 5}}
+    )
     assert locations[0]["uri"].endswith("lianyungang-2002.tdsl")
 
-    completion = client.request("textDocument/completion", {"textDocument": {"uri": uri},
-                                                            "position": {"line": row, "character": 0}})
+    completion = client.request(
+        "textDocument/completion", {"textDocument": {"uri": uri}, "position": {"line": row, "character": 0}}
+    )
     labels = {item["label"] for item in completion["items"]}
     assert {"veto", "score", "定量指标", "efficacy"} <= labels
 
@@ -138,11 +150,13 @@ def test_editor_session(client: Client, tmp_path: Path) -> None:
     assert "class 县区" in names and "award 目标兑现奖" in names
 
     messy = text.replace("    重点工作 40\n", "  重点工作    40\n")
-    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3},
-                                             "contentChanges": [{"text": messy}]})
+    client.notify(
+        "textDocument/didChange", {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": messy}]}
+    )
     client.wait("textDocument/publishDiagnostics")
-    edits = client.request("textDocument/formatting", {"textDocument": {"uri": uri},
-                                                       "options": {"tabSize": 4, "insertSpaces": True}})
+    edits = client.request(
+        "textDocument/formatting", {"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": True}}
+    )
     assert edits[0]["newText"] == text
 
 

@@ -26,12 +26,20 @@ def make_env(tmp_path: Path) -> Path:
     deps.mkdir()
     for folder in dict.fromkeys(site.getsitepackages() + [sysconfig.get_path("purelib")]):
         for entry in Path(folder).iterdir() if Path(folder).is_dir() else ():
-            if not entry.name.startswith(OWN) and not entry.name.endswith(".pth") and entry.name != "pip" \
-                    and not (deps / entry.name).exists():
+            if (
+                not entry.name.startswith(OWN)
+                and not entry.name.endswith(".pth")
+                and entry.name != "pip"
+                and not (deps / entry.name).exists()
+            ):
                 (deps / entry.name).symlink_to(entry)
     bindir = tmp_path / "env" / ("Scripts" if os.name == "nt" else "bin")
-    purelib = subprocess.run([str(bindir / "python"), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                             check=True, capture_output=True, text=True).stdout.strip()
+    purelib = subprocess.run(
+        [str(bindir / "python"), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     # Added after the environment's own folder, so the targetdsl installed there is the one imported.
     (Path(purelib) / "zz_dependencies.pth").write_text(str(deps) + "\n")
     return bindir
@@ -39,25 +47,56 @@ def make_env(tmp_path: Path) -> Path:
 
 def build_wheel(into: Path) -> Path:
     """The wheel, built with this environment's tools (the test extra installs the build backend)."""
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "-w", str(into), str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(into),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = into.glob("targetdsl-*.whl")
     return wheel
 
 
 def install(bindir: Path, *args: str) -> None:
     subprocess.run(
-        [str(bindir / "python"), "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--no-index", *args],
-        check=True, cwd=ROOT, capture_output=True,
+        [
+            str(bindir / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            *args,
+        ],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
     )
 
 
 def run_check(bindir: Path, workdir: Path) -> subprocess.CompletedProcess[str]:
     policies = [str(p) for p in sorted((ROOT / "policies").glob("*.tdsl"))]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    return subprocess.run([str(bindir / "targetdsl"), "check", *policies], cwd=workdir, env=env,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [str(bindir / "targetdsl"), "check", *policies],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 @pytest.mark.parametrize("editable", [False, True], ids=["wheel", "editable"])
@@ -69,8 +108,13 @@ def test_install_and_check_from_elsewhere(tmp_path: Path, editable: bool) -> Non
     result = run_check(bindir, elsewhere)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 errors" in result.stdout
-    located = subprocess.run([str(bindir / "python"), "-c", "import targetdsl; print(targetdsl.__file__)"],
-                             cwd=elsewhere, capture_output=True, text=True, check=True)
+    located = subprocess.run(
+        [str(bindir / "python"), "-c", "import targetdsl; print(targetdsl.__file__)"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     inside_checkout = Path(located.stdout.strip()).resolve().is_relative_to(ROOT)
     assert inside_checkout == editable
 

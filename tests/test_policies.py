@@ -56,8 +56,16 @@ def test_seed_2003_adds_given_scores_eligibility_and_carry_over(root: Path) -> N
     assert not any(isinstance(s, n.CarryOver) for s in statements(old, "bonus", "获奖加分"))
     assert any(isinstance(s, n.CarryOver) for s in statements(new, "bonus", "获奖加分"))
     # Everything else is inherited unchanged.
-    changed = {("class", "县区"), ("class", "市直部门"), ("class", "驻连部省属单位"), ("category", "重点工作"),
-               ("category", "常规工作"), ("award", "目标兑现奖"), ("bonus", "获奖加分"), ("input", "承担市级目标")}
+    changed = {
+        ("class", "县区"),
+        ("class", "市直部门"),
+        ("class", "驻连部省属单位"),
+        ("category", "重点工作"),
+        ("category", "常规工作"),
+        ("award", "目标兑现奖"),
+        ("bonus", "获奖加分"),
+        ("input", "承担市级目标"),
+    }
     old_table = {n.declaration_key(d): d for d in old.effective.declarations}
     new_table = {n.declaration_key(d): d for d in new.effective.declarations}
     assert set(new_table) - set(old_table) == {("input", "承担市级目标")}

@@ -60,18 +60,34 @@ class Collector(HTMLParser):
 
 def test_report_renders_in_chromium(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     page = tmp_path / "report.html"
-    assert main(["report", str(ROOT / "policies/lianyungang-2003.tdsl"),
-                 str(ROOT / "examples/lianyungang-2003/units.yaml"), "--carry-in",
-                 str(ROOT / "examples/lianyungang-2003/carried-in.yaml"), "-o", str(page)]) == 0
+    assert (
+        main(
+            [
+                "report",
+                str(ROOT / "policies/lianyungang-2003.tdsl"),
+                str(ROOT / "examples/lianyungang-2003/units.yaml"),
+                "--carry-in",
+                str(ROOT / "examples/lianyungang-2003/carried-in.yaml"),
+                "-o",
+                str(page),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     ARTIFACTS.mkdir(exist_ok=True)
     screenshot = ARTIFACTS / "report.png"
     common = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
-    subprocess.run([*common, "--window-size=1280,2400", f"--screenshot={screenshot}", page.as_uri()],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [*common, "--window-size=1280,2400", f"--screenshot={screenshot}", page.as_uri()],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     assert screenshot.stat().st_size > 20_000
-    dom = subprocess.run([*common, "--dump-dom", page.as_uri()], check=True, capture_output=True, timeout=120,
-                         text=True).stdout
+    dom = subprocess.run(
+        [*common, "--dump-dom", page.as_uri()], check=True, capture_output=True, timeout=120, text=True
+    ).stdout
     collected = Collector()
     collected.feed(dom)
     assert collected.rows == {"县区": 9, "市直部门": 48, "驻连部省属单位": 18}

@@ -52,5 +52,6 @@ def test_every_guarantee_names_tests_that_exist(guarantee: str, proof: str) -> N
         if test is not None:
             assert path.suffix == ".py", f"{file}::{test}: a test name needs a Python file"
             source = path.read_text(encoding="utf-8")
-            assert re.search(rf"^\s*def {re.escape(test)}\(", source, re.M), \
+            assert re.search(rf"^\s*def {re.escape(test)}\(", source, re.M), (
                 f"{file} defines no test `{test}` (named for: {guarantee})"
+            )

@@ -31,8 +31,13 @@ def records(count: int, seed: int = 2003) -> Iterator[dict[str, Any]]:
         indicators["other"] = {a: f"{rng.uniform(0, 100):.2f}" for a in ASSESSORS}
         awards = [{"level": rng.choice(LEVELS)} for _ in range(rng.randint(0, 4))]
         vetoes = {v: {"failed": rng.random() < 0.02} for v in VETOES}
-        yield {"id": f"U{index:07d}" if count > 999_999 else f"U{index:06d}", "class": "county",
-               "indicators": indicators, "bonuses": {"awards": awards}, "vetoes": vetoes}
+        yield {
+            "id": f"U{index:07d}" if count > 999_999 else f"U{index:06d}",
+            "class": "county",
+            "indicators": indicators,
+            "bonuses": {"awards": awards},
+            "vetoes": vetoes,
+        }
 
 
 def write_jsonl(path: str, count: int, seed: int = 2003) -> None:

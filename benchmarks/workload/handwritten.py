@@ -6,8 +6,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 TWO = Decimal("0.01")
-WEIGHTS = {"npc": Decimal("0.30"), "cppcc": Decimal("0.20"), "org": Decimal("0.15"),
-           "propaganda": Decimal("0.10"), "discipline": Decimal("0.15"), "leaders": Decimal("0.10")}
+WEIGHTS = {
+    "npc": Decimal("0.30"),
+    "cppcc": Decimal("0.20"),
+    "org": Decimal("0.15"),
+    "propaganda": Decimal("0.10"),
+    "discipline": Decimal("0.15"),
+    "leaders": Decimal("0.10"),
+}
 LEVELS = {"national": Decimal(2), "provincial": Decimal(1), "city": Decimal("0.5")}
 CAP, FLOOR, POINTS = Decimal("1.2"), Decimal("0.6"), Decimal("2.5")
 
@@ -44,8 +50,16 @@ def score(record: dict[str, Any]) -> dict[str, Any]:
         grade = "pass"
     else:
         grade = "fail"
-    return {"id": record["id"], "quant": quant, "key": key, "other": other, "bonus": bonus, "total": total,
-            "vetoed": vetoed, "grade": grade}
+    return {
+        "id": record["id"],
+        "quant": quant,
+        "key": key,
+        "other": other,
+        "bonus": bonus,
+        "total": total,
+        "vetoed": vetoed,
+        "grade": grade,
+    }
 
 
 def evaluate(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

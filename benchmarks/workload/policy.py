@@ -7,26 +7,57 @@ VETOES = ("family_planning", "public_security", "environment", "foreign_capital"
 
 
 def text() -> str:
-    lines = ['policy "county-2003 workload" {', "    year 2003", "    status draft",
-             "    rounding half_up 2 at total", "}", "", "class county {", "    quant 50", "    key 40",
-             "    other 10", "}", ""]
+    lines = [
+        'policy "county-2003 workload" {',
+        "    year 2003",
+        "    status draft",
+        "    rounding half_up 2 at total",
+        "}",
+        "",
+        "class county {",
+        "    quant 50",
+        "    key 40",
+        "    other 10",
+        "}",
+        "",
+    ]
     for name in WEIGHTS:
         lines.append(f'assessor {name} "{name}"')
     lines += ["", "category quant {"]
     for q in range(1, 21):
         reverse = q >= 17
         ratio = "if actual == 0 then 1.2 else target / actual" if reverse else "actual / target"
-        lines += [f"    indicator q{q:02d} points 2.5 {{", "        input target: number",
-                  "        input actual: number", f"        let ratio = {ratio}",
-                  "        score if ratio < 0.6 then 0 else points * min(ratio, 1.2)", "    }"]
+        lines += [
+            f"    indicator q{q:02d} points 2.5 {{",
+            "        input target: number",
+            "        input actual: number",
+            f"        let ratio = {ratio}",
+            "        score if ratio < 0.6 then 0 else points * min(ratio, 1.2)",
+            "    }",
+        ]
     lines += ["}", "", "category key {"]
     for k in range(1, 11):
-        lines += [f"    indicator k{k:02d} points 4 {{", "        input subs: count", "        input done: count",
-                  "        score points * done / subs", "    }"]
+        lines += [
+            f"    indicator k{k:02d} points 4 {{",
+            "        input subs: count",
+            "        input done: count",
+            "        score points * done / subs",
+            "    }",
+        ]
     lines += ["}", "", "category other {", "    assessed other points 10 {", "        scale 100"]
     lines += [f"        by {name} weight {weight}" for name, weight in WEIGHTS.items()]
-    lines += ["    }", "}", "", "bonus awards {", "    level national 2", "    level provincial 1",
-              "    level city 0.5", "    cap 3", "}", ""]
+    lines += [
+        "    }",
+        "}",
+        "",
+        "bonus awards {",
+        "    level national 2",
+        "    level provincial 1",
+        "    level city 0.5",
+        "    cap 3",
+        "}",
+        "",
+    ]
     for veto in VETOES:
         lines += [f"veto {veto} {{", "    input failed: bool", "    when failed", "    effect grade fail", "}", ""]
     lines += ["grades {", "    excellent >= 95", "    good 85 to 95", "    pass 70 to 85", "    fail < 70", "}"]

@@ -68,8 +68,11 @@ def side_by_side(sizes: list[int], runs: int) -> None:
         started = time.perf_counter()
         decision = zen.decision()
         setup["zen-engine"] = time.perf_counter() - started
-    print("setup: " + ", ".join(f"{name} {1000 * seconds:.0f} ms" for name, seconds in setup.items())
-          + " (parse, check / build the rules; not in the figures below)")
+    print(
+        "setup: "
+        + ", ".join(f"{name} {1000 * seconds:.0f} ms" for name, seconds in setup.items())
+        + " (parse, check / build the rules; not in the figures below)"
+    )
     rows: dict[str, list[str]] = {}
     for count in sizes:
         records = generate.units(count)
@@ -91,8 +94,10 @@ def side_by_side(sizes: list[int], runs: int) -> None:
             rows.setdefault(name, []).append(f"{count / seconds:>9,.0f}  {hand_s / seconds:5.2f}×  {check:<10}")
         del records, units, fast, traced
     width = max(len(name) for name in rows)
-    print(f"\n{'units per second (median of ' + str(runs) + ' runs)':<{width}}  "
-          + "  ".join(f"{'N = ' + format(c, ','):<28}" for c in sizes))
+    print(
+        f"\n{'units per second (median of ' + str(runs) + ' runs)':<{width}}  "
+        + "  ".join(f"{'N = ' + format(c, ','):<28}" for c in sizes)
+    )
     print(f"{'':<{width}}  " + "  ".join(f"{'u/s':>9}  {'× hand':>6}  {'results':<10}" for _ in sizes))
     for name, cells in rows.items():
         print(f"{name:<{width}}  " + "  ".join(cells))
@@ -109,8 +114,10 @@ def parse_and_check(lines: int = 1000, runs: int = 9) -> None:
         targetdsl.check_text(text, name="bench.tdsl")
         timings.append(time.perf_counter() - started)
     per_k = statistics.median(timings) * 1000 * 1000 / text.count("\n")
-    print(f"\nparse + check: {per_k:.0f} ms per 1,000 policy lines (median of {runs}, a {text.count(chr(10))}-line "
-          "policy)")
+    print(
+        f"\nparse + check: {per_k:.0f} ms per 1,000 policy lines (median of {runs}, a {text.count(chr(10))}-line "
+        "policy)"
+    )
 
 
 def streamed(count: int) -> None:
@@ -121,8 +128,20 @@ def streamed(count: int) -> None:
         rules.write_text(policy.text(), encoding="utf-8")
         generate.write_jsonl(str(data), count)
         peak = Path(folder, "peak.txt")
-        command = [sys.executable, "-m", "benchmarks.peak", str(peak), "targetdsl", "evaluate", str(rules),
-                   str(data), "--format", "csv", "-o", str(output)]
+        command = [
+            sys.executable,
+            "-m",
+            "benchmarks.peak",
+            str(peak),
+            "targetdsl",
+            "evaluate",
+            str(rules),
+            str(data),
+            "--format",
+            "csv",
+            "-o",
+            str(output),
+        ]
         started = time.perf_counter()
         subprocess.run(command, check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
         seconds = time.perf_counter() - started
@@ -130,9 +149,11 @@ def streamed(count: int) -> None:
         with open(output, encoding="utf-8", newline="") as handle:
             got = {row["id"]: (Decimal(row["total"]), row["grade"], int(row["rank"])) for row in csv.DictReader(handle)}
         want = outcome(_hand_written_stream(data))
-        print(f"\nstreamed evaluation of {count:,} units (JSON Lines in, CSV out, validation included): "
-              f"{seconds:.0f} s, {count / seconds:,.0f} units/s, peak memory {peak_mb:,.0f} MB, "
-              f"{data.stat().st_size / 1e6:,.0f} MB of data; results {verdict(got, want)}")
+        print(
+            f"\nstreamed evaluation of {count:,} units (JSON Lines in, CSV out, validation included): "
+            f"{seconds:.0f} s, {count / seconds:,.0f} units/s, peak memory {peak_mb:,.0f} MB, "
+            f"{data.stat().st_size / 1e6:,.0f} MB of data; results {verdict(got, want)}"
+        )
 
 
 def _hand_written_stream(path: Path) -> list[dict[str, Any]]:

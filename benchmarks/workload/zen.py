@@ -32,31 +32,50 @@ def expressions() -> list[tuple[str, str]]:
         ratio = f"({actual} == 0 ? 1.2 : {target} / {actual})" if q >= 17 else f"{actual} / {target}"
         rows.append((f"r{q:02d}", ratio))
     rows.append(("quant", " + ".join(f"($.r{q:02d} < 0.6 ? 0 : 2.5 * min([$.r{q:02d}, 1.2]))" for q in range(1, 21))))
-    rows.append(("key", " + ".join(f"4 * number(indicators.k{k:02d}.done) / number(indicators.k{k:02d}.subs)"
-                                   for k in range(1, 11))))
+    rows.append(
+        (
+            "key",
+            " + ".join(
+                f"4 * number(indicators.k{k:02d}.done) / number(indicators.k{k:02d}.subs)" for k in range(1, 11)
+            ),
+        )
+    )
     mean = " + ".join(f"{Decimal(w) / 100} * number(indicators.other.{name})" for name, w in WEIGHTS.items())
     rows.append(("other", f"10 * ({mean}) / 100"))
     level = " : ".join(f'#.level == "{name}" ? {points}' for name, points in LEVELS.items()) + " : 0"
     rows.append(("bonus", f"min([sum(map(bonuses.awards, {level})), 3])"))
     rows.append(("total", "round($.quant + $.key + $.other + $.bonus, 2)"))
     rows.append(("vetoed", " or ".join(f"vetoes.{name}.failed" for name in VETOES)))
-    rows.append(("grade", '$.vetoed ? "fail" : ($.total >= 95 ? "excellent" : ($.total >= 85 ? "good" : '
-                          '($.total >= 70 ? "pass" : "fail")))'))
+    rows.append(
+        (
+            "grade",
+            '$.vetoed ? "fail" : ($.total >= 95 ? "excellent" : ($.total >= 85 ? "good" : '
+            '($.total >= 70 ? "pass" : "fail")))',
+        )
+    )
     return rows
 
 
 def graph() -> dict[str, Any]:
-    content = {"expressions": [{"id": str(i), "key": key, "value": value}
-                               for i, (key, value) in enumerate(expressions())]}
+    content = {
+        "expressions": [{"id": str(i), "key": key, "value": value} for i, (key, value) in enumerate(expressions())]
+    }
     return {
         "nodes": [
             {"id": "in", "type": "inputNode", "name": "unit", "position": {"x": 0, "y": 0}},
-            {"id": "score", "type": "expressionNode", "name": "score", "position": {"x": 1, "y": 0},
-             "content": content},
+            {
+                "id": "score",
+                "type": "expressionNode",
+                "name": "score",
+                "position": {"x": 1, "y": 0},
+                "content": content,
+            },
             {"id": "out", "type": "outputNode", "name": "result", "position": {"x": 2, "y": 0}},
         ],
-        "edges": [{"id": "a", "sourceId": "in", "targetId": "score", "type": "edge"},
-                  {"id": "b", "sourceId": "score", "targetId": "out", "type": "edge"}],
+        "edges": [
+            {"id": "a", "sourceId": "in", "targetId": "score", "type": "edge"},
+            {"id": "b", "sourceId": "score", "targetId": "out", "type": "edge"},
+        ],
     }
 
 

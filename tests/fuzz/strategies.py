@@ -11,8 +11,11 @@ NAMES = ["甲", "乙", "丙", "gdp", "投资", "收入", "rate", "x"]
 @st.composite
 def expressions(draw: st.DrawFn, names: list[str], depth: int = 0) -> str:
     """A numeric expression over `names` (all plain numbers)."""
-    leaves = [st.sampled_from(names), st.decimals(0, 100, places=2, allow_nan=False).map(lambda d: format(d, "f")),
-              st.sampled_from(["points", "0.5", "1.2"])]
+    leaves = [
+        st.sampled_from(names),
+        st.decimals(0, 100, places=2, allow_nan=False).map(lambda d: format(d, "f")),
+        st.sampled_from(["points", "0.5", "1.2"]),
+    ]
     if depth >= 3:
         return draw(st.one_of(leaves))
     inner = expressions(names, depth + 1)
@@ -38,9 +41,11 @@ def policies(draw: st.DrawFn) -> tuple[str, list[dict[str, Any]]]:
     categories = draw(st.integers(1, 3))
     weights = [100 // categories] * categories
     weights[0] += 100 - sum(weights)
-    lines = ['policy "生成" { year 2003 status draft rounding '
-             + draw(st.sampled_from(["half_up 2 at total", "half_even 1 at category, total", "down 0 at indicator"]))
-             + " }"]
+    lines = [
+        'policy "生成" { year 2003 status draft rounding '
+        + draw(st.sampled_from(["half_up 2 at total", "half_even 1 at category, total", "down 0 at indicator"]))
+        + " }"
+    ]
     lines.append("class c { " + " ".join(f"k{i} {w}" for i, w in enumerate(weights)) + " }")
     lines.append("input 规模: number missing default 1")
     lines.append("const 上限 = 1.2")
@@ -77,27 +82,39 @@ def policies(draw: st.DrawFn) -> tuple[str, list[dict[str, Any]]]:
             if draw(st.integers(0, 3)) == 0:
                 given.append(name)
                 by = " given by 甲方"
-            body.append(f"indicator {name} points {points} {{ {' '.join(declared)} {let}score {score} "
-                        f"completed when {inputs[0]} >= 1{by} }}")
+            body.append(
+                f"indicator {name} points {points} {{ {' '.join(declared)} {let}score {score} "
+                f"completed when {inputs[0]} >= 1{by} }}"
+            )
         lines.append(f"category k{i} {{ " + " ".join(body) + " }")
     if draw(st.booleans()):
-        lines.append("veto v { input hit: bool missing default false when hit effect "
-                     + draw(st.sampled_from(["cap grade 良", "grade 差", "zero score", "no award"])) + " }")
+        lines.append(
+            "veto v { input hit: bool missing default false when hit effect "
+            + draw(st.sampled_from(["cap grade 良", "grade 差", "zero score", "no award"]))
+            + " }"
+        )
     if draw(st.booleans()):
         lines.append("bonus b { level 省 2 up to 3 level 市 1 cap 4 }")
     lines.append("grades { 优 >= 90 quota 30% 良 60 to 90 差 otherwise }")
     units = []
     for u in range(draw(st.integers(1, 6))):
         indicators: dict[str, Any] = {
-            m: {v: str(draw(st.decimals(0, 50, places=2, allow_nan=False))) for v in inputs
-                if (m, v) not in optional or draw(st.integers(0, 3))}
-            for m, inputs in measures.items()}
+            m: {
+                v: str(draw(st.decimals(0, 50, places=2, allow_nan=False)))
+                for v in inputs
+                if (m, v) not in optional or draw(st.integers(0, 3))
+            }
+            for m, inputs in measures.items()
+        }
         for m in given:
             if draw(st.integers(0, 3)) == 0:
                 indicators[m]["given"] = {"by": "甲方", "score": str(draw(st.integers(0, 100)))}
         for m in assessed:
-            indicators[m] = {a: str(draw(st.decimals(0, 100, places=1, allow_nan=False)))
-                             for a in ("甲方", "乙方", "丙方") if draw(st.integers(0, 30))}
+            indicators[m] = {
+                a: str(draw(st.decimals(0, 100, places=1, allow_nan=False)))
+                for a in ("甲方", "乙方", "丙方")
+                if draw(st.integers(0, 30))
+            }
         unit: dict[str, Any] = {"id": f"U{u}", "class": "c", "indicators": indicators}
         if draw(st.booleans()):
             unit["inputs"] = {"规模": str(draw(st.decimals(0, 3, places=1, allow_nan=False)))}
@@ -105,8 +122,9 @@ def policies(draw: st.DrawFn) -> tuple[str, list[dict[str, Any]]]:
             unit["vetoes"] = {"v": {"hit": draw(st.booleans())}}
         units.append(unit)
     text = "\n".join(lines) + "\n"
-    return text, [u if "v" in text or "vetoes" not in u else {k: v for k, v in u.items() if k != "vetoes"}
-                  for u in units]
+    return text, [
+        u if "v" in text or "vetoes" not in u else {k: v for k, v in u.items() if k != "vetoes"} for u in units
+    ]
 
 
 def decimal(value: Any) -> Decimal:

@@ -21,8 +21,38 @@ from tests.fuzz.strategies import policies
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SHIPPED = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "policies").glob("*.tdsl"))]
-TOKENS = ["{", "}", "(", ")", ",", ":", "=", ">=", "-", "*", "/", "%", "1", "0", '"', "#", "\n", "：", "if",
-          "then", "else", "score", "points", "class", "veto", "bands", "override", "remove", "1e9", "\u3000"]
+TOKENS = [
+    "{",
+    "}",
+    "(",
+    ")",
+    ",",
+    ":",
+    "=",
+    ">=",
+    "-",
+    "*",
+    "/",
+    "%",
+    "1",
+    "0",
+    '"',
+    "#",
+    "\n",
+    "：",
+    "if",
+    "then",
+    "else",
+    "score",
+    "points",
+    "class",
+    "veto",
+    "bands",
+    "override",
+    "remove",
+    "1e9",
+    "\u3000",
+]
 
 SHORT = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 LONG = settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
@@ -62,7 +92,7 @@ def exercise_mutation(seed: int, count: int) -> None:
         position = rng.randrange(len(text) + 1)
         action = rng.randrange(4)
         if action == 0:
-            text = text[:position] + text[position + rng.randrange(1, 20):]
+            text = text[:position] + text[position + rng.randrange(1, 20) :]
         elif action == 1:
             text = text[:position] + rng.choice(TOKENS) + text[position:]
         elif action == 2:
@@ -72,7 +102,7 @@ def exercise_mutation(seed: int, count: int) -> None:
                 lines[i], lines[j] = lines[j], lines[i]
                 text = "".join(lines)
         else:
-            text = text[:position] + text[position:position + rng.randrange(1, 30)] * 2 + text[position:]
+            text = text[:position] + text[position : position + rng.randrange(1, 30)] * 2 + text[position:]
     report = targetdsl.check_text(text, name="mutant.tdsl", base=ROOT / "policies")
     report.render()
     try:

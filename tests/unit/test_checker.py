@@ -63,9 +63,11 @@ def test_rule_statements() -> None:
     assert errors("bonus b { level 省级 2 carry over after 2010-01-01 }") == ["check.bad-value"]
     assert errors("deduction d { input n: count amount n * 0.5 cap 0 }") == ["check.bad-value"]
     assert errors("award a { money { 优秀 10 } reduce 120% when total < 60 }\ngrades { 优秀 >= 90 差 otherwise }") == [
-        "check.bad-value"]
+        "check.bad-value"
+    ]
     assert errors("award a { money { 优 10 } eligible when rank <= 3 }\ngrades { 优秀 >= 90 差 otherwise }") == [
-        "check.unknown-name"]
+        "check.unknown-name"
+    ]
     assert errors("coefficient k { input f: number factor f on 定量指标 }") == ["check.unknown-name"]
     assert errors("coefficient k { input f: number factor f on 定量 }") == []
     assert errors("commendation c { input n: count when n }") == ["check.type-mismatch"]
@@ -77,7 +79,8 @@ def test_assessed_measures() -> None:
     assert errors("", base) == ["check.unknown-name"]
     assert errors('assessor 政协 "市政协"', base) == []
     assert errors('assessor 政协 "市政协"', base.replace("weight 1 }", "weight 1 drop extremes }")) == [
-        "check.bad-value"]
+        "check.bad-value"
+    ]
     assert errors("", BASE.replace("by 人大 weight 1", "")) == ["check.missing-statement"]
     # assessor scores are combined, never "given": the grammar has no place for it
     assert errors("", BASE.replace("by 人大 weight 1", "by 人大 weight 1 given by 政协")) == ["syntax.unexpected-token"]
@@ -87,7 +90,10 @@ def test_header_problems() -> None:
     assert errors("", BASE.replace("year 2003 ", "")) == ["check.missing-field"]
     assert errors("", BASE.replace("year 2003", "year 20003")) == ["check.bad-value"]
     assert errors("", BASE.replace("scale 100", "scale 100 rounding half_down 9 at totals", 1)) == [
-        "check.bad-value", "check.bad-value", "check.bad-value"]
+        "check.bad-value",
+        "check.bad-value",
+        "check.bad-value",
+    ]
 
 
 def test_inputs() -> None:
@@ -123,7 +129,14 @@ def test_subitems_and_items() -> None:
     )
     assert errors("", base) == []
     assert errors("", base.replace("subitem 化解", "subitem 无新增")) == ["check.duplicate-name"]
-    assert errors("", BASE.replace("indicator 收入 points 1 { input x: number score points * x }",
-                                   "items 项目 { input x: number }")) == ["check.missing-statement"]
-    assert errors("", BASE.replace("indicator 收入 points 1 { input x: number score points * x }",
-                                   "indicator 收入 points 1 { input x: number }")) == ["check.missing-statement"]
+    assert errors(
+        "",
+        BASE.replace("indicator 收入 points 1 { input x: number score points * x }", "items 项目 { input x: number }"),
+    ) == ["check.missing-statement"]
+    assert errors(
+        "",
+        BASE.replace(
+            "indicator 收入 points 1 { input x: number score points * x }",
+            "indicator 收入 points 1 { input x: number }",
+        ),
+    ) == ["check.missing-statement"]

@@ -66,5 +66,6 @@ def test_progress_is_reported_by_the_api(root: Path) -> None:
 
     seen: list[tuple[int, int]] = []
     targetdsl.load_policy(root / "policies/lianyungang-2002.tdsl").evaluate(
-        root / "examples/lianyungang-2002/units.yaml", progress=lambda done, total: seen.append((done, total)))
+        root / "examples/lianyungang-2002/units.yaml", progress=lambda done, total: seen.append((done, total))
+    )
     assert seen[0] == (1, 75) and seen[-1] == (75, 75) and len(seen) == 75

@@ -24,7 +24,7 @@ P2003 = ROOT / "policies/lianyungang-2003.tdsl"
 D2003 = ROOT / "examples/lianyungang-2003/units.yaml"
 LEDGER = ROOT / "examples/lianyungang-2003/carried-in.yaml"
 
-POLICY = '''policy "小政策" { year 2003 status draft }
+POLICY = """policy "小政策" { year 2003 status draft }
 class c { k 100 }
 category k {
     indicator a points 100 {
@@ -32,12 +32,16 @@ category k {
         score x * points / 100
     }
 }
-'''
-UNITS = "units:\n  - {id: A, name: 甲, class: c, indicators: {a: {x: 50}}}\n" \
-        "  - {id: B, name: 乙, class: c, indicators: {a: {x: 70}}}\n"
+"""
+UNITS = (
+    "units:\n  - {id: A, name: 甲, class: c, indicators: {a: {x: 50}}}\n"
+    "  - {id: B, name: 乙, class: c, indicators: {a: {x: 70}}}\n"
+)
 BAD_UNITS = "units:\n  - {id: A, name: 甲, class: nope, indicators: {a: {x: 50}}}\n"
-TESTS = "policy: p.tdsl\ntests:\n  - name: t\n    units: [{id: A, class: c, indicators: {a: {x: 50}}}]\n" \
-        "    expect: {units: {A: {total: \"%s\"}}}\n"
+TESTS = (
+    "policy: p.tdsl\ntests:\n  - name: t\n    units: [{id: A, class: c, indicators: {a: {x: 50}}}]\n"
+    '    expect: {units: {A: {total: "%s"}}}\n'
+)
 
 
 @pytest.fixture
@@ -65,32 +69,61 @@ def w(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 # (command line, expected exit status): every command, each way it can end
 CONTRACT = [
-    ("check p.tdsl", 0), ("check broken.tdsl", 1), ("check missing.tdsl", 2), ("check --root", 2),
-    ("evaluate p.tdsl units.yaml", 0), ("evaluate p.tdsl bad.yaml", 1), ("evaluate broken.tdsl units.yaml", 1),
-    ("evaluate p.tdsl missing.yaml", 2), ("evaluate p.tdsl units.yaml -o nodir/r.csv", 2),
-    ("evaluate units.yaml p.tdsl", 2), ("evaluate p.tdsl units.yaml --format csv -o r.xlsx", 2),
-    ("explain p.tdsl units.yaml A", 0), ("explain p.tdsl bad.yaml A", 1), ("explain broken.tdsl units.yaml A", 1),
-    ("explain p.tdsl units.yaml ZZ", 2), ("explain units.yaml p.tdsl A", 2),
-    ("diff p.tdsl p.tdsl", 0), ("diff p.tdsl p2.tdsl", 1), ("diff p.tdsl broken.tdsl", 1),
-    ("diff p.tdsl p2.tdsl --data bad.yaml", 1), ("diff p.tdsl missing.tdsl", 2), ("diff units.yaml p.tdsl", 2),
-    ("verify notarecord.json", 1), ("verify garbage.json", 1), ("verify missing.json", 2),
-    ("test ok", 0), ("test failing", 1), ("test missing", 2),
-    ("periods p.tdsl 全年=units.yaml", 1), ("periods broken.tdsl 全年=units.yaml", 1), ("periods p.tdsl units.yaml", 2),
-    ("report p.tdsl units.yaml -o r.html", 0), ("report p.tdsl bad.yaml -o r.html", 1),
-    ("report broken.tdsl units.yaml -o r.html", 1), ("report p.tdsl units.yaml -o nodir/r.html", 2),
+    ("check p.tdsl", 0),
+    ("check broken.tdsl", 1),
+    ("check missing.tdsl", 2),
+    ("check --root", 2),
+    ("evaluate p.tdsl units.yaml", 0),
+    ("evaluate p.tdsl bad.yaml", 1),
+    ("evaluate broken.tdsl units.yaml", 1),
+    ("evaluate p.tdsl missing.yaml", 2),
+    ("evaluate p.tdsl units.yaml -o nodir/r.csv", 2),
+    ("evaluate units.yaml p.tdsl", 2),
+    ("evaluate p.tdsl units.yaml --format csv -o r.xlsx", 2),
+    ("explain p.tdsl units.yaml A", 0),
+    ("explain p.tdsl bad.yaml A", 1),
+    ("explain broken.tdsl units.yaml A", 1),
+    ("explain p.tdsl units.yaml ZZ", 2),
+    ("explain units.yaml p.tdsl A", 2),
+    ("diff p.tdsl p.tdsl", 0),
+    ("diff p.tdsl p2.tdsl", 1),
+    ("diff p.tdsl broken.tdsl", 1),
+    ("diff p.tdsl p2.tdsl --data bad.yaml", 1),
+    ("diff p.tdsl missing.tdsl", 2),
+    ("diff units.yaml p.tdsl", 2),
+    ("verify notarecord.json", 1),
+    ("verify garbage.json", 1),
+    ("verify missing.json", 2),
+    ("test ok", 0),
+    ("test failing", 1),
+    ("test missing", 2),
+    ("periods p.tdsl 全年=units.yaml", 1),
+    ("periods broken.tdsl 全年=units.yaml", 1),
+    ("periods p.tdsl units.yaml", 2),
+    ("report p.tdsl units.yaml -o r.html", 0),
+    ("report p.tdsl bad.yaml -o r.html", 1),
+    ("report broken.tdsl units.yaml -o r.html", 1),
+    ("report p.tdsl units.yaml -o nodir/r.html", 2),
     ("report p.tdsl units.yaml -o r.xlsx", 2),
-    ("template p.tdsl -o t.xlsx", 0), ("template broken.tdsl -o t.xlsx", 1), ("template p.tdsl -o nodir/t.xlsx", 2),
-    ("template p.tdsl -o t.xlsx --class nope", 2), ("template p.tdsl -o t.csv", 2),
-    ("template p.tdsl -o t.xlsx --rows 0", 2), ("template p.tdsl -o t.xlsx --rows 5001", 2),
-    ("fmt --check formatted.tdsl", 0), ("fmt --check unformatted.tdsl", 1), ("fmt syntax.tdsl", 1),
+    ("template p.tdsl -o t.xlsx", 0),
+    ("template broken.tdsl -o t.xlsx", 1),
+    ("template p.tdsl -o nodir/t.xlsx", 2),
+    ("template p.tdsl -o t.xlsx --class nope", 2),
+    ("template p.tdsl -o t.csv", 2),
+    ("template p.tdsl -o t.xlsx --rows 0", 2),
+    ("template p.tdsl -o t.xlsx --rows 5001", 2),
+    ("fmt --check formatted.tdsl", 0),
+    ("fmt --check unformatted.tdsl", 1),
+    ("fmt syntax.tdsl", 1),
     ("fmt --check missing.tdsl", 2),
     ("nosuchcommand", 2),
 ]
 
 
 @pytest.mark.parametrize(("line", "status"), CONTRACT, ids=[line for line, _ in CONTRACT])
-def test_one_exit_code_contract_for_every_command(w: Path, line: str, status: int,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_one_exit_code_contract_for_every_command(
+    w: Path, line: str, status: int, capsys: pytest.CaptureFixture[str]
+) -> None:
     try:
         code = main(line.split())
     except SystemExit as exit_:  # argparse's own usage errors
@@ -120,9 +153,14 @@ def test_every_help_states_the_exit_codes(command: str, capsys: pytest.CaptureFi
 
 def test_the_readme_states_the_contract() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Command line"):readme.index("## Slow suites")]
-    for code, meaning in (("0", "success"), ("1", "inputs have errors"), ("2", "usage"), ("3", "bug"),
-                          ("130", "interrupted")):
+    section = readme[readme.index("## Command line") : readme.index("## Slow suites")]
+    for code, meaning in (
+        ("0", "success"),
+        ("1", "inputs have errors"),
+        ("2", "usage"),
+        ("3", "bug"),
+        ("130", "interrupted"),
+    ):
         assert f"| {code} | " in section and meaning in section
 
 
@@ -158,8 +196,9 @@ OUTPUTS = [
 
 
 @pytest.mark.parametrize("argv", OUTPUTS, ids=[" ".join(a[3:]) for a in OUTPUTS])
-def test_output_paths_are_checked_before_any_work(w: Path, argv: list[str], monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_paths_are_checked_before_any_work(
+    w: Path, argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (w / "sub").mkdir()
     before = sorted(p.name for p in w.rglob("*"))
 
@@ -180,11 +219,13 @@ def test_a_link_into_a_missing_directory_is_refused_before_work(w: Path, capsys:
 
 
 def test_an_output_never_overwrites_an_input(w: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    for argv in (["evaluate", "p.tdsl", "units.yaml", "--format", "json", "-o", "units.yaml"],
-                 ["evaluate", "p.tdsl", "units.yaml", "--ledger", "p.tdsl"],
-                 ["report", "p.tdsl", "units.yaml", "-o", "p.tdsl"],
-                 ["evaluate", "p.tdsl", "units.yaml", "--carry-in", "last.yaml", "--ledger", "last.yaml"],
-                 ["evaluate", "p.tdsl", "units.yaml", "--carry-in", "last.yaml", "--record", "./last.yaml"]):
+    for argv in (
+        ["evaluate", "p.tdsl", "units.yaml", "--format", "json", "-o", "units.yaml"],
+        ["evaluate", "p.tdsl", "units.yaml", "--ledger", "p.tdsl"],
+        ["report", "p.tdsl", "units.yaml", "-o", "p.tdsl"],
+        ["evaluate", "p.tdsl", "units.yaml", "--carry-in", "last.yaml", "--ledger", "last.yaml"],
+        ["evaluate", "p.tdsl", "units.yaml", "--carry-in", "last.yaml", "--record", "./last.yaml"],
+    ):
         (w / "last.yaml").write_text("year: 2002\ncarry_over: []\n", encoding="utf-8")
         assert main(argv) == 2, argv
         assert (w / "last.yaml").read_text(encoding="utf-8") == "year: 2002\ncarry_over: []\n"
@@ -236,14 +277,17 @@ def test_writing_to_a_device_or_a_pipe_writes_in_place(w: Path) -> None:
     assert stat.S_ISFIFO((w / "pipe").stat().st_mode)
 
 
-@pytest.mark.parametrize(("name", "check"), [
-    ("r.xlsx", lambda data: data[:2] == b"PK"),
-    ("r.csv", lambda data: data.startswith(b"class,rank,id,name,")),
-    ("r.json", lambda data: json.loads(data)["units"][0]["id"] == "B"),
-    ("r.jsonl", lambda data: [json.loads(line)["id"] for line in data.splitlines()] == ["B", "A"]),
-    ("r.txt", lambda data: "rank  unit" in data.decode()),
-    ("r.out", lambda data: "rank  unit" in data.decode()),
-])
+@pytest.mark.parametrize(
+    ("name", "check"),
+    [
+        ("r.xlsx", lambda data: data[:2] == b"PK"),
+        ("r.csv", lambda data: data.startswith(b"class,rank,id,name,")),
+        ("r.json", lambda data: json.loads(data)["units"][0]["id"] == "B"),
+        ("r.jsonl", lambda data: [json.loads(line)["id"] for line in data.splitlines()] == ["B", "A"]),
+        ("r.txt", lambda data: "rank  unit" in data.decode()),
+        ("r.out", lambda data: "rank  unit" in data.decode()),
+    ],
+)
 def test_the_format_follows_the_extension_of_o(w: Path, name: str, check: Callable[[bytes], bool]) -> None:
     assert main(["evaluate", "p.tdsl", "units.yaml", "-o", name]) == 0
     assert check((w / name).read_bytes())
@@ -272,8 +316,9 @@ def test_swapped_policy_and_data_are_named(w: Path, capsys: pytest.CaptureFixtur
     assert main(["evaluate", "p.tdsl", "units.yaml", "--carry-in", "p.tdsl"]) == 2
 
 
-def test_an_internal_error_is_one_line_and_exit_3(w: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_internal_error_is_one_line_and_exit_3(
+    w: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("division by zero")
 
@@ -286,8 +331,9 @@ def test_an_internal_error_is_one_line_and_exit_3(w: Path, monkeypatch: pytest.M
     assert "this is a bug in targetdsl" in captured.err and len(captured.err.splitlines()) == 2
 
 
-def test_an_unwritable_output_is_a_usage_error(w: Path, monkeypatch: pytest.MonkeyPatch,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unwritable_output_is_a_usage_error(
+    w: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device", "r.csv")
 
@@ -296,8 +342,9 @@ def test_an_unwritable_output_is_a_usage_error(w: Path, monkeypatch: pytest.Monk
     assert capsys.readouterr().err == "targetdsl: error: r.csv: No space left on device\n"
 
 
-def test_ctrl_c_is_one_line_and_exit_130(w: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_ctrl_c_is_one_line_and_exit_130(
+    w: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
@@ -327,10 +374,24 @@ def test_ctrl_c_ends_a_long_evaluation_at_once(tmp_path: Path) -> None:
                 out.write(json.dumps({**unit, "id": f"{unit['id']}-{copy}"}, ensure_ascii=False, default=str) + "\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "targetdsl", "evaluate", str(P2003), str(tmp_path / "big.jsonl"), "--format", "json",
-         "-o", str(tmp_path / "r.json")], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "targetdsl",
+            "evaluate",
+            str(P2003),
+            str(tmp_path / "big.jsonl"),
+            "--format",
+            "json",
+            "-o",
+            str(tmp_path / "r.json"),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         # a background job inherits SIGINT ignored; the child must see it as a terminal would send it
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
+    )
     time.sleep(4)
     assert process.poll() is None, "the evaluation ended before it could be interrupted"
     sent = time.monotonic()
@@ -341,8 +402,9 @@ def test_ctrl_c_ends_a_long_evaluation_at_once(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl"]
 
 
-def test_fmt_checks_every_file_before_rewriting_any(w: Path, monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_fmt_checks_every_file_before_rewriting_any(
+    w: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (w / "readonly.tdsl").write_text(POLICY, encoding="utf-8")
     access = os.access
     monkeypatch.setattr(os, "access", lambda path, mode: access(path, mode) and not str(path).endswith("readonly.tdsl"))
@@ -353,8 +415,12 @@ def test_fmt_checks_every_file_before_rewriting_any(w: Path, monkeypatch: pytest
 
 def test_a_terminal_that_cannot_show_chinese_gets_escapes(w: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "latin-1"}
-    result = subprocess.run([sys.executable, "-m", "targetdsl", "evaluate", "p.tdsl", "units.yaml"], env=env,
-                            capture_output=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "targetdsl", "evaluate", "p.tdsl", "units.yaml"],
+        env=env,
+        capture_output=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "\\u4e59" in result.stdout.decode("latin-1")  # 乙
 
@@ -369,9 +435,23 @@ def test_an_input_that_is_no_regular_file_is_named_so(w: Path, capsys: pytest.Ca
 def test_a_reader_that_goes_away_ends_it_quietly() -> None:
     """`targetdsl evaluate … | head -1`: exit 0, nothing on stderr (no BrokenPipeError at exit)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "targetdsl", "evaluate", str(P2003), str(D2003), "--carry-in",
-                                str(LEDGER), "--format", "json"], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "targetdsl",
+            "evaluate",
+            str(P2003),
+            str(D2003),
+            "--carry-in",
+            str(LEDGER),
+            "--format",
+            "json",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert process.stdout is not None and process.stderr is not None
     assert process.stdout.readline() == b"{\n"
     process.stdout.close()
@@ -380,8 +460,9 @@ def test_a_reader_that_goes_away_ends_it_quietly() -> None:
         assert process.stderr.read() == b""
 
 
-def test_every_output_is_rendered_before_the_first_is_written(w: Path, monkeypatch: pytest.MonkeyPatch,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_output_is_rendered_before_the_first_is_written(
+    w: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def unreadable(**kwargs: object) -> None:
         raise PermissionError(13, "Permission denied", "units.yaml")
 
@@ -401,8 +482,13 @@ def test_sigterm_removes_the_partial_file_and_exits_143(tmp_path: Path) -> None:
         for record in generate.units(40_000):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "targetdsl", "evaluate", "p.tdsl", "u.jsonl", "-o", "r.csv"],
-                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "targetdsl", "evaluate", "p.tdsl", "u.jsonl", "-o", "r.csv"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 120
     while not [p for p in tmp_path.iterdir() if p.name.startswith(".targetdsl-")]:
         assert process.poll() is None and time.monotonic() < deadline, "the results were never being written"
@@ -413,10 +499,13 @@ def test_sigterm_removes_the_partial_file_and_exits_143(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.tdsl", "u.jsonl"]
 
 
-@pytest.mark.parametrize("line", [line for line, status in CONTRACT if status == 0]
-                         + ["lsp", "verify rec.json", "periods p.tdsl 全年=units.yaml"])
-def test_an_internal_error_in_any_command_is_exit_3(w: Path, line: str, monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "line",
+    [line for line, status in CONTRACT if status == 0] + ["lsp", "verify rec.json", "periods p.tdsl 全年=units.yaml"],
+)
+def test_an_internal_error_in_any_command_is_exit_3(
+    w: Path, line: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def broken(args: object) -> int:
         raise KeyError("surprise")
 
@@ -427,13 +516,30 @@ def test_an_internal_error_in_any_command_is_exit_3(w: Path, line: str, monkeypa
     assert "Traceback" not in captured.err and captured.out == ""
 
 
-@pytest.mark.parametrize(("given", "output", "chosen"), [
-    (None, None, "table"), (None, "r.xlsx", "xlsx"), (None, "R.CSV", "csv"), (None, "r.json", "json"),
-    (None, "r.jsonl", "jsonl"), (None, "r.txt", "table"), (None, "results", "table"), ("csv", None, "csv"),
-    ("json", "r.json", "json"), ("jsonl", "out.dat", "jsonl"), ("xlsx", os.devnull, "xlsx"),
-    ("csv", "r.xlsx", None), ("table", "r.csv", None), (None, "r.html", None), (None, "r.xls", None),
-    (None, "units.yaml", None), ("xlsx", None, None), ("xlsx", "r.dat", None), (None, "p.tdsl", None),
-])
+@pytest.mark.parametrize(
+    ("given", "output", "chosen"),
+    [
+        (None, None, "table"),
+        (None, "r.xlsx", "xlsx"),
+        (None, "R.CSV", "csv"),
+        (None, "r.json", "json"),
+        (None, "r.jsonl", "jsonl"),
+        (None, "r.txt", "table"),
+        (None, "results", "table"),
+        ("csv", None, "csv"),
+        ("json", "r.json", "json"),
+        ("jsonl", "out.dat", "jsonl"),
+        ("xlsx", os.devnull, "xlsx"),
+        ("csv", "r.xlsx", None),
+        ("table", "r.csv", None),
+        (None, "r.html", None),
+        (None, "r.xls", None),
+        (None, "units.yaml", None),
+        ("xlsx", None, None),
+        ("xlsx", "r.dat", None),
+        (None, "p.tdsl", None),
+    ],
+)
 def test_the_output_format(given: str | None, output: str | None, chosen: str | None) -> None:
     from targetdsl.invocation import UsageError, output_format
 
@@ -444,20 +550,24 @@ def test_the_output_format(given: str | None, output: str | None, chosen: str | 
         assert output_format(given, output) == chosen
 
 
-@pytest.mark.parametrize(("argv", "said"), [
-    (["evaluate", "p.tdsl", "units.yaml", "--carry-in", ""], "--carry-in: empty"),
-    (["evaluate", "p.tdsl", "units.yaml", "--period", ""], "--period: empty"),
-    (["evaluate", "p.tdsl", "units.yaml", "--ledger", ""], "--ledger: empty"),
-    (["evaluate", "p.tdsl", "units.yaml", "--record", ""], "--record: empty"),
-    (["evaluate", "p.tdsl", "units.yaml", "-o", ""], "-o: empty"),
-    (["evaluate", "p.tdsl", ""], "DATA: empty"),
-    (["diff", "p.tdsl", "p.tdsl", "--data", ""], "--data: empty"),
-    (["template", "p.tdsl", "-o", "t.xlsx", "--class", ""], "--class: empty"),
-    (["verify", ""], "RECORD: empty"),
-    (["fmt", "p.tdsl", ""], "FILES: empty"),
-])
-def test_an_empty_value_is_refused_not_taken_as_absent(w: Path, argv: list[str], said: str,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["evaluate", "p.tdsl", "units.yaml", "--carry-in", ""], "--carry-in: empty"),
+        (["evaluate", "p.tdsl", "units.yaml", "--period", ""], "--period: empty"),
+        (["evaluate", "p.tdsl", "units.yaml", "--ledger", ""], "--ledger: empty"),
+        (["evaluate", "p.tdsl", "units.yaml", "--record", ""], "--record: empty"),
+        (["evaluate", "p.tdsl", "units.yaml", "-o", ""], "-o: empty"),
+        (["evaluate", "p.tdsl", ""], "DATA: empty"),
+        (["diff", "p.tdsl", "p.tdsl", "--data", ""], "--data: empty"),
+        (["template", "p.tdsl", "-o", "t.xlsx", "--class", ""], "--class: empty"),
+        (["verify", ""], "RECORD: empty"),
+        (["fmt", "p.tdsl", ""], "FILES: empty"),
+    ],
+)
+def test_an_empty_value_is_refused_not_taken_as_absent(
+    w: Path, argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`--carry-in "$LEDGER"` with the variable unset must not evaluate without last year's awards."""
     assert main(argv) == 2
     assert capsys.readouterr().err.startswith(f"targetdsl: error: {said}")

@@ -30,8 +30,11 @@ def test_yaml_numbers_are_exact_decimals() -> None:
 
 def test_json_numbers_are_exact_and_nan_is_refused(tmp_path: Path, policy: targetdsl.Policy) -> None:
     path = tmp_path / "units.json"
-    path.write_text('{"units": [{"id": "A", "class": "县区", "indicators": {"gdp": {"target": 0.3, '
-                    '"actual": NaN}, "rate": {"growth": 12.5}}}]}', encoding="utf-8")
+    path.write_text(
+        '{"units": [{"id": "A", "class": "县区", "indicators": {"gdp": {"target": 0.3, '
+        '"actual": NaN}, "rate": {"growth": 12.5}}}]}',
+        encoding="utf-8",
+    )
     assert read_document(path)["units"][0]["indicators"]["gdp"]["target"] == Decimal("0.3")
     with pytest.raises(targetdsl.DataError) as caught:
         policy.evaluate(path)
@@ -39,8 +42,7 @@ def test_json_numbers_are_exact_and_nan_is_refused(tmp_path: Path, policy: targe
 
 
 def test_percent_inputs_are_fractions(policy: targetdsl.Policy) -> None:
-    units = [{"id": "A", "class": "县区", "indicators": {"gdp": {"target": 1, "actual": 1},
-                                                        "rate": {"growth": "10"}}}]
+    units = [{"id": "A", "class": "县区", "indicators": {"gdp": {"target": 1, "actual": 1}, "rate": {"growth": "10"}}}]
     assessment = policy.evaluate(units)
     assert assessment.unit("A").measures[1].earned == 1  # 10 means 10 %, and 10% >= 10%
 
@@ -62,8 +64,9 @@ def test_python_floats_are_refused(policy: targetdsl.Policy) -> None:
     ],
 )
 def test_hostile_numbers(policy: targetdsl.Policy, value: str, message: str | None) -> None:
-    units = [{"id": "A", "class": "县区", "indicators": {"gdp": {"target": "1", "actual": value},
-                                                        "rate": {"growth": "1"}}}]
+    units = [
+        {"id": "A", "class": "县区", "indicators": {"gdp": {"target": "1", "actual": value}, "rate": {"growth": "1"}}}
+    ]
     if message is None:
         assert policy.evaluate(units).unit("A").measures[0].earned == 0
         return
@@ -86,18 +89,24 @@ def test_unreadable_and_unknown_formats(tmp_path: Path, policy: targetdsl.Policy
 
 
 def test_evaluation_does_not_depend_on_input_order(policy: targetdsl.Policy) -> None:
-    units = [{"id": f"U{i}", "class": "县区", "indicators": {"gdp": {"target": "10", "actual": str(i % 4 + 7)},
-                                                            "rate": {"growth": "9"}}} for i in range(8)]
+    units = [
+        {
+            "id": f"U{i}",
+            "class": "县区",
+            "indicators": {"gdp": {"target": "10", "actual": str(i % 4 + 7)}, "rate": {"growth": "9"}},
+        }
+        for i in range(8)
+    ]
     forward = policy.evaluate(units).to_json(explanations=True)
     backward = policy.evaluate(list(reversed(units))).to_json(explanations=True)
     assert forward == backward
 
 
 def test_carried_in_awards_for_unknown_units_are_refused() -> None:
-    ledger_policy = targetdsl.parse_policy(
-        POLICY + "bonus 获奖 { level 省级 2 }\n", name="l.tdsl")
-    units = [{"id": "A", "class": "县区", "indicators": {"gdp": {"target": "1", "actual": "1"},
-                                                        "rate": {"growth": "1"}}}]
+    ledger_policy = targetdsl.parse_policy(POLICY + "bonus 获奖 { level 省级 2 }\n", name="l.tdsl")
+    units = [
+        {"id": "A", "class": "县区", "indicators": {"gdp": {"target": "1", "actual": "1"}, "rate": {"growth": "1"}}}
+    ]
     ledger = {"year": 2002, "carry_over": [{"unit": "Z", "bonus": "获奖", "level": "省级", "date": "2003-01-02"}]}
     with pytest.raises(targetdsl.DataError) as caught:
         ledger_policy.evaluate(units, carried_in=ledger)
@@ -106,10 +115,13 @@ def test_carried_in_awards_for_unknown_units_are_refused() -> None:
 
 def test_json_lines(tmp_path: Path, policy: targetdsl.Policy) -> None:
     path = tmp_path / "units.jsonl"
-    path.write_text('{"id": "A", "class": "县区", "indicators": {"gdp": {"target": 2, "actual": 1}, '
-                    '"rate": {"growth": 12.5}}}\n\n'
-                    '{"id": "B", "class": "县区", "indicators": {"gdp": {"target": 4, "actual": 1}, '
-                    '"rate": {"growth": 1}}}\n', encoding="utf-8")
+    path.write_text(
+        '{"id": "A", "class": "县区", "indicators": {"gdp": {"target": 2, "actual": 1}, '
+        '"rate": {"growth": 12.5}}}\n\n'
+        '{"id": "B", "class": "县区", "indicators": {"gdp": {"target": 4, "actual": 1}, '
+        '"rate": {"growth": 1}}}\n',
+        encoding="utf-8",
+    )
     assessment = policy.evaluate(path)
     assert [u.id for u in assessment.units] == ["A", "B"]
     broken = tmp_path / "broken.jsonl"

@@ -113,7 +113,7 @@ def test_a_defect_in_a_compiled_closure_is_not_answered_by_the_reference(monkeyp
 def test_a_kernel_declining_a_unit_gives_the_reference_result() -> None:
     """A declared decline (here a division by zero in a let the score never reads) is scored by the
     reference path, with the reference's result."""
-    text = '''policy "p" { year 2003 status draft }
+    text = """policy "p" { year 2003 status draft }
 class c { k 100 }
 category k {
     indicator a points 100 {
@@ -123,10 +123,12 @@ category k {
         score if target > 0 then points * actual / target else points
     }
 }
-'''
+"""
     policy = targetdsl.parse_policy(text, name="p.tdsl")
-    units = [{"id": "A", "class": "c", "indicators": {"a": {"target": "0", "actual": "3"}}},
-             {"id": "B", "class": "c", "indicators": {"a": {"target": "4", "actual": "3"}}}]
+    units = [
+        {"id": "A", "class": "c", "indicators": {"a": {"target": "0", "actual": "3"}}},
+        {"id": "B", "class": "c", "indicators": {"a": {"target": "4", "actual": "3"}}},
+    ]
     fast, reference = policy.evaluate(units, explain=False), policy.evaluate(units)
     assert [(u.id, u.total, u.grade) for u in fast.units] == [(u.id, u.total, u.grade) for u in reference.units]
     assert [u.total for u in fast.units] == [100, 75]

@@ -21,10 +21,14 @@ def test_shipped_policies_are_formatted(path: Path) -> None:
 
 
 def test_canonical_layout() -> None:
-    messy = ('policy "t"{year 2003 status draft}\nclass c{q 100}\ncategory q{indicator i points 1{input x:number '
-             'score if x>0 then (if x>1 then 1 else x) else 0 completed when not(x<1)}}\n'
-             'grades{优秀>=90 其他 otherwise}\n')
-    assert format_policy(messy) == '''policy "t" {
+    messy = (
+        'policy "t"{year 2003 status draft}\nclass c{q 100}\ncategory q{indicator i points 1{input x:number '
+        "score if x>0 then (if x>1 then 1 else x) else 0 completed when not(x<1)}}\n"
+        "grades{优秀>=90 其他 otherwise}\n"
+    )
+    assert (
+        format_policy(messy)
+        == """policy "t" {
     year 2003
     status draft
 }
@@ -45,19 +49,29 @@ grades {
     优秀 >= 90
     其他 otherwise
 }
-'''
+"""
+    )
 
 
 def test_precedence_keeps_the_tree() -> None:
-    for source in ["a - (b - c)", "(a + b) * c", "-(a + b)", "not (a and b)", "(a or b) and c", "a / (b * c)",
-                   "(if a then b else c) + 1", "min(a, b) - -c", "(a > b) == (c > d)"]:
+    for source in [
+        "a - (b - c)",
+        "(a + b) * c",
+        "-(a + b)",
+        "not (a and b)",
+        "(a or b) and c",
+        "a / (b * c)",
+        "(if a then b else c) + 1",
+        "min(a, b) - -c",
+        "(a > b) == (c > d)",
+    ]:
         text = f"const k = {source}\n"
         formatted = format_policy(text)
         assert parse(formatted).file == parse(text).file, (source, formatted)
 
 
 def test_comments_stay_where_they_were() -> None:
-    text = '''# 文件头
+    text = """# 文件头
 policy "t" { year 2003 status draft }  # 头部
 
 class c {
@@ -66,9 +80,11 @@ class c {
     # 块尾
 }
 # 文件尾
-'''
+"""
     # a comment after a one-line block follows the block's last line
-    assert format_policy(text) == '''# 文件头
+    assert (
+        format_policy(text)
+        == """# 文件头
 policy "t" {
     year 2003
     status draft
@@ -80,7 +96,8 @@ class c {
     # 块尾
 }
 # 文件尾
-'''
+"""
+    )
 
 
 def test_bands_are_laid_out_one_arm_per_line() -> None:

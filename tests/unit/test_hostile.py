@@ -18,13 +18,16 @@ category 定量 { indicator gdp points 1 { input target: number input actual: nu
 """
 
 
-@pytest.mark.parametrize("expression", [
-    "+".join(["1"] * 20000),            # a very long chain on one very long line
-    "not " * 5000 + "true",
-    "-" * 5000 + "1",
-    "max(" * 100 + "1" + ", 2)" * 100,
-    "if true then " * 100 + "1" + " else 0" * 100,
-])
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "+".join(["1"] * 20000),  # a very long chain on one very long line
+        "not " * 5000 + "true",
+        "-" * 5000 + "1",
+        "max(" * 100 + "1" + ", 2)" * 100,
+        "if true then " * 100 + "1" + " else 0" * 100,
+    ],
+)
 def test_deep_expressions_end_in_a_diagnostic(expression: str) -> None:
     report = targetdsl.check_text(f"const k = {expression}\n")
     assert [d.code for d in report.diagnostics] == ["syntax.too-deep"]
@@ -38,9 +41,11 @@ def test_deep_brackets_are_fine() -> None:
 
 
 def test_names_and_labels_with_hostile_characters_round_trip() -> None:
-    text = ('policy "a\\"b\\\\c\\nd\\t__import__(\'os\')" { year 2003 status draft }\n'
-            'class __class__ "{{}}" { __dict__ 100 }\n'
-            'category __dict__ { indicator __init__ "#not a comment" points 1 { input x: number score x } }\n')
+    text = (
+        'policy "a\\"b\\\\c\\nd\\t__import__(\'os\')" { year 2003 status draft }\n'
+        'class __class__ "{{}}" { __dict__ 100 }\n'
+        'category __dict__ { indicator __init__ "#not a comment" points 1 { input x: number score x } }\n'
+    )
     report = targetdsl.check_text(text)
     assert report.errors == ()
     formatted = format_policy(text)
@@ -60,20 +65,23 @@ def unit(actual: object) -> dict[str, object]:
     return {"id": "A", "class": "县区", "indicators": {"gdp": {"target": "1", "actual": actual}}}
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("NaN", "is not a finite number"),
-    ("Infinity", "is not a finite number"),
-    ("-inf", "is not a finite number"),
-    ("1e999", "outside the range of plausible values"),
-    ("1" * 41, "more than 40 characters"),
-    ("", "missing value"),
-    ("  ", "missing value"),
-    ("１２３", None),                           # full-width digits are the digits they show: 123
-    ("١٢٣", "expected a number"),              # other scripts' digits are refused
-    ("1,2,3", "only as a thousands separator"),  # not thousands: refused (1,200 is read as 1200)
-    (True, "expected a number, found true"),
-    ([1, 2], "expected a number, found list"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("NaN", "is not a finite number"),
+        ("Infinity", "is not a finite number"),
+        ("-inf", "is not a finite number"),
+        ("1e999", "outside the range of plausible values"),
+        ("1" * 41, "more than 40 characters"),
+        ("", "missing value"),
+        ("  ", "missing value"),
+        ("１２３", None),  # full-width digits are the digits they show: 123
+        ("١٢٣", "expected a number"),  # other scripts' digits are refused
+        ("1,2,3", "only as a thousands separator"),  # not thousands: refused (1,200 is read as 1200)
+        (True, "expected a number, found true"),
+        ([1, 2], "expected a number, found list"),
+    ],
+)
 def test_hostile_values(policy: targetdsl.Policy, value: object, message: str | None) -> None:
     if message is None:
         assert policy.evaluate([unit(value)]).units[0].measures[0].earned == 123
@@ -109,8 +117,9 @@ def test_deeply_nested_data_is_refused(tmp_path: Path, policy: targetdsl.Policy)
 
 def test_yaml_with_a_byte_order_mark(tmp_path: Path, policy: targetdsl.Policy) -> None:
     path = tmp_path / "bom.yaml"
-    path.write_bytes("\ufeffunits:\n  - {id: A, class: 县区, indicators: {gdp: {target: 2, actual: 1}}}\n"
-                     .encode("utf-8"))
+    path.write_bytes(
+        "\ufeffunits:\n  - {id: A, class: 县区, indicators: {gdp: {target: 2, actual: 1}}}\n".encode("utf-8")
+    )
     assert policy.evaluate(path).units[0].measures[0].earned == Decimal("0.5")
 
 
@@ -136,8 +145,7 @@ def test_huge_data_file_is_refused(tmp_path: Path, policy: targetdsl.Policy) -> 
         policy.evaluate(path)
 
 
-def test_grammar_cache_is_never_read_from_a_shared_directory(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_grammar_cache_is_never_read_from_a_shared_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from targetdsl.parser import cache_file
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))

@@ -41,14 +41,16 @@ def peer_units(count: int, seed: int = 1) -> list[dict[str, Any]]:
     units = []
     for i in range(count):
         x = str(draw.choice([draw.randint(1, 40), "7.0", "7.00", "7"]))  # ties, also between 7 and 7.00
-        units.append({"id": f"U{i:04d}", "class": "ab"[i % 2],
-                      "indicators": {k: {"x": x} for k in ("r", "ra", "e", "m", "c")}})
+        units.append(
+            {"id": f"U{i:04d}", "class": "ab"[i % 2], "indicators": {k: {"x": x} for k in ("r", "ra", "e", "m", "c")}}
+        )
     return units
 
 
 @pytest.mark.parametrize("explain", [True, False])
-def test_class_statistics_are_computed_once_per_expression_and_class(monkeypatch: pytest.MonkeyPatch,
-                                                                     explain: bool) -> None:
+def test_class_statistics_are_computed_once_per_expression_and_class(
+    monkeypatch: pytest.MonkeyPatch, explain: bool
+) -> None:
     built: list[int] = []
     original = ClassValues.of
 
@@ -121,10 +123,20 @@ def naive(name: str, own: Decimal, values: list[Decimal]) -> Decimal:
 @pytest.mark.parametrize("seed", range(20))
 def test_class_statistics_equal_their_definitions_with_ties(seed: int) -> None:
     draw = random.Random(seed)
-    pool = [Decimal("7"), Decimal("7.0"), Decimal("7.000"), Decimal("-0"), Decimal("0"),
-            Decimal("1E+2"), Decimal("100.00"), Decimal("0.1234567890123456789012345678901234")]
-    values = [draw.choice(pool) if draw.random() < 0.5 else Decimal(draw.randint(-50, 50)) / 7
-              for _ in range(draw.randint(1, 40))]
+    pool = [
+        Decimal("7"),
+        Decimal("7.0"),
+        Decimal("7.000"),
+        Decimal("-0"),
+        Decimal("0"),
+        Decimal("1E+2"),
+        Decimal("100.00"),
+        Decimal("0.1234567890123456789012345678901234"),
+    ]
+    values = [
+        draw.choice(pool) if draw.random() < 0.5 else Decimal(draw.randint(-50, 50)) / 7
+        for _ in range(draw.randint(1, 40))
+    ]
     for name in ("rank", "rank_asc", "peer_avg", "peer_min", "peer_max", "efficacy", "efficacy_reverse"):
         call = n.Call(name, (n.Name("x"),))
         stats = ClassValues.of(values)
@@ -152,9 +164,16 @@ category 定量 { indicator k points 10 { input x: number  score min(points, pee
 # -- chains of lets and constants
 
 STEPS = {  # one step of a chain: how each let uses the one before
-    "add": "{} + 1", "max": "max({}, 0)", "neg": "-{}", "abs": "abs({})", "round": "round({}, 2)",
-    "clamp": "clamp({}, 0, 1)", "if": "if x > 0 then {} else 0", "bands": "bands {} {{ >= 1: 1, otherwise: 0 }}",
-    "interpolate": "interpolate {} {{ 0: 0, 1: 1 }}", "rank": "{} + 1",
+    "add": "{} + 1",
+    "max": "max({}, 0)",
+    "neg": "-{}",
+    "abs": "abs({})",
+    "round": "round({}, 2)",
+    "clamp": "clamp({}, 0, 1)",
+    "if": "if x > 0 then {} else 0",
+    "bands": "bands {} {{ >= 1: 1, otherwise: 0 }}",
+    "interpolate": "interpolate {} {{ 0: 0, 1: 1 }}",
+    "rank": "{} + 1",
 }
 
 
@@ -163,11 +182,14 @@ def chain_policy(shape: str, length: int) -> str:
     head = 'policy "p" { year 2003 status draft }\n'
     if shape == "const":
         consts = "".join(f"const k{i} = " + (f"k{i - 1} + 1" if i else "1") + "\n" for i in range(length))
-        return (head + consts + "class c { 定量 100 }\ncategory 定量 {\n  indicator g points 10 {\n"
-                f"    input x: number\n    score min(points, x * k{length - 1})\n  }}\n}}\n")
+        return (
+            head + consts + "class c { 定量 100 }\ncategory 定量 {\n  indicator g points 10 {\n"
+            f"    input x: number\n    score min(points, x * k{length - 1})\n  }}\n}}\n"
+        )
     if shape == "reversed":  # declared last-first: the checker meets each let before the ones it uses
-        lets = "".join(f"    let v{i} = " + (f"max(v{i + 1}, 0)" if i < length - 1 else "x") + "\n"
-                       for i in range(length))
+        lets = "".join(
+            f"    let v{i} = " + (f"max(v{i + 1}, 0)" if i < length - 1 else "x") + "\n" for i in range(length)
+        )
         score = "v0"
     elif shape == "formula":  # a formula nested as deep as the grammar allows, then a chain after it
         deep = "max(" * 62 + "x" + ", 0)" * 62
@@ -180,10 +202,14 @@ def chain_policy(shape: str, length: int) -> str:
     veto = ""
     if shape == "add":  # the same chain in a rule's own lets
         rule_lets = "".join(f"    let w{i} = " + (f"w{i - 1} + 1" if i else "bad") + "\n" for i in range(length))
-        veto = (f"veto v {{\n    input bad: number missing default 0\n{rule_lets}    when w{length - 1} < 0\n"
-                "    effect zero score\n}\n")
-    return (head + "class c { 定量 100 }\ncategory 定量 {\n  indicator g points 10 {\n    input x: number\n"
-            f"{lets}    score min(points, {score})\n  }}\n}}\n{veto}")
+        veto = (
+            f"veto v {{\n    input bad: number missing default 0\n{rule_lets}    when w{length - 1} < 0\n"
+            "    effect zero score\n}\n"
+        )
+    return (
+        head + "class c { 定量 100 }\ncategory 定量 {\n  indicator g points 10 {\n    input x: number\n"
+        f"{lets}    score min(points, {score})\n  }}\n}}\n{veto}"
+    )
 
 
 def codes(text: str) -> list[str]:
@@ -255,8 +281,10 @@ def fast_paths(policy: targetdsl.Policy, units: list[dict[str, Any]]) -> None:
             fast.score({**unit.measures["g"].values, "points": measure.points}, frames[unit.id])
 
 
-@pytest.mark.parametrize(("shape", "length"), [("add", 300), ("max", 500), ("reversed", 300), ("reversed", 5000),
-                                               ("const", 300), ("const", 3000), ("rank", 300)])
+@pytest.mark.parametrize(
+    ("shape", "length"),
+    [("add", 300), ("max", 500), ("reversed", 300), ("reversed", 5000), ("const", 300), ("const", 3000), ("rank", 300)],
+)
 def test_longer_chains_are_refused_with_a_located_diagnostic(shape: str, length: int) -> None:
     report = targetdsl.check_text(chain_policy(shape, length), name="p.tdsl")
     errors = [d for d in report.diagnostics if d.severity.value == "error"]
@@ -269,8 +297,10 @@ def test_longer_chains_are_refused_with_a_located_diagnostic(shape: str, length:
 
 def test_a_long_cycle_is_refused_without_recursion() -> None:
     lets = "".join(f"    let v{i} = v{(i + 1) % 3000} + 1\n" for i in range(3000))
-    text = ('policy "p" { year 2003 status draft }\nclass c { 定量 100 }\ncategory 定量 {\n'
-            f"  indicator g points 10 {{\n    input x: number\n{lets}    score v0 + x\n  }}\n}}\n")
+    text = (
+        'policy "p" { year 2003 status draft }\nclass c { 定量 100 }\ncategory 定量 {\n'
+        f"  indicator g points 10 {{\n    input x: number\n{lets}    score v0 + x\n  }}\n}}\n"
+    )
     assert set(codes(text)) <= {"check.too-deep", "check.cycle"} and codes(text)
 
 
@@ -288,9 +318,11 @@ def test_lets_that_share_lets_are_searched_once(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(typecheck, "walk", counted)
     lets = "".join(f"    let v{i} = " + (f"v{i - 1} + v{i - 1}" if i else "x") + "\n" for i in range(16))
-    text = ('policy "p" { year 2003 status draft }\nclass c { 定量 100 }\ncategory 定量 {\n'
-            f"  indicator g points 10 {{\n    input x: number\n{lets}"
-            "    score bands rank(v15) { <= 1: points, otherwise: 0 }\n  }\n}\n")
+    text = (
+        'policy "p" { year 2003 status draft }\nclass c { 定量 100 }\ncategory 定量 {\n'
+        f"  indicator g points 10 {{\n    input x: number\n{lets}"
+        "    score bands rank(v15) { <= 1: points, otherwise: 0 }\n  }\n}\n"
+    )
     assert codes(text) == []
     assert len(walked) <= 200  # a few nodes a let; searching every path walks 2¹⁶ × 3
     nested = text.replace("let v0 = x", "let v0 = peer_max(x)")
@@ -302,18 +334,21 @@ def test_lets_that_share_lets_are_searched_once(monkeypatch: pytest.MonkeyPatch)
 HUGE = "9" * 5000
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    (f'policy "p" {{ year 1{HUGE} status draft }}\n', "syntax.bad-literal"),  # int() of 5,001 digits raised
-    (f'policy "p" {{ year 2003 status draft rounding half_up {HUGE} }}\n', "syntax.bad-literal"),
-    (f"const k = {HUGE}\n", "syntax.bad-literal"),
-    (f"const k = 0.{HUGE}\n", "syntax.bad-literal"),
-    (f"const k = {HUGE}%\n", "syntax.bad-literal"),
-    ("const k = 10000000000000000\n", "syntax.bad-literal"),  # 10¹⁶: beyond what data may hold
-    ("const k = 0.0000000000000001\n", "syntax.bad-literal"),  # 10⁻¹⁶
-    ("const k = 1.0000000000000000000000000000000001\n", "syntax.bad-literal"),  # 35 significant digits
-    (f"category 定量 {{ indicator g points {HUGE} {{ input x: number score x }} }}\n", "syntax.bad-literal"),
-    ("category 定量 { indicator g points 1 { input x: number score round(x, 100000000) } }\n", "check.bad-value"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (f'policy "p" {{ year 1{HUGE} status draft }}\n', "syntax.bad-literal"),  # int() of 5,001 digits raised
+        (f'policy "p" {{ year 2003 status draft rounding half_up {HUGE} }}\n', "syntax.bad-literal"),
+        (f"const k = {HUGE}\n", "syntax.bad-literal"),
+        (f"const k = 0.{HUGE}\n", "syntax.bad-literal"),
+        (f"const k = {HUGE}%\n", "syntax.bad-literal"),
+        ("const k = 10000000000000000\n", "syntax.bad-literal"),  # 10¹⁶: beyond what data may hold
+        ("const k = 0.0000000000000001\n", "syntax.bad-literal"),  # 10⁻¹⁶
+        ("const k = 1.0000000000000000000000000000000001\n", "syntax.bad-literal"),  # 35 significant digits
+        (f"category 定量 {{ indicator g points {HUGE} {{ input x: number score x }} }}\n", "syntax.bad-literal"),
+        ("category 定量 { indicator g points 1 { input x: number score round(x, 100000000) } }\n", "check.bad-value"),
+    ],
+)
 def test_numbers_beyond_the_arithmetic_end_in_a_diagnostic(text: str, code: str) -> None:
     report = targetdsl.check_text(text, name="p.tdsl")
     assert code in [d.code for d in report.diagnostics]
@@ -322,31 +357,44 @@ def test_numbers_beyond_the_arithmetic_end_in_a_diagnostic(text: str, code: str)
         format_policy(text) if code.startswith("syntax") else targetdsl.parse_policy(text)
 
 
-@pytest.mark.parametrize("text", ["const k = 9999999999999999\n", "const k = 0.000000000000001\n",
-                                  "const k = 1.000000000000000000000000000000001\n", "const k = 0.000\n"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "const k = 9999999999999999\n",
+        "const k = 0.000000000000001\n",
+        "const k = 1.000000000000000000000000000000001\n",
+        "const k = 0.000\n",
+    ],
+)
 def test_numbers_within_the_range_are_literals(text: str) -> None:
     assert "syntax.bad-literal" not in [d.code for d in targetdsl.check_text(text).diagnostics]
 
 
-def ratio_policy(rounding: str = "rounding half_up 2 at indicator, total", kind: str = "indicator g points 10",
-                 extra: str = "") -> str:
-    return (f'policy "p" {{ year 2003 status draft {rounding} }}\nclass c {{ 定量 100 }}\n'
-            f"category 定量 {{\n  {kind} {{\n    input target: number\n    input actual: number\n"
-            f"    score points * actual / target\n{extra}  }}\n}}\n")
+def ratio_policy(
+    rounding: str = "rounding half_up 2 at indicator, total", kind: str = "indicator g points 10", extra: str = ""
+) -> str:
+    return (
+        f'policy "p" {{ year 2003 status draft {rounding} }}\nclass c {{ 定量 100 }}\n'
+        f"category 定量 {{\n  {kind} {{\n    input target: number\n    input actual: number\n"
+        f"    score points * actual / target\n{extra}  }}\n}}\n"
+    )
 
 
 TINY_TARGET = {"target": "0.000000000000001", "actual": "1000000000000000"}
 
 
 @pytest.mark.parametrize("explain", [True, False])
-@pytest.mark.parametrize("rounding", ["rounding half_up 2 at indicator, total", "rounding half_up 2 at category",
-                                      "rounding down 6 at total", ""])
-def test_a_score_beyond_plausible_values_is_an_error_naming_unit_measure_and_line(rounding: str,
-                                                                                  explain: bool) -> None:
+@pytest.mark.parametrize(
+    "rounding",
+    ["rounding half_up 2 at indicator, total", "rounding half_up 2 at category", "rounding down 6 at total", ""],
+)
+def test_a_score_beyond_plausible_values_is_an_error_naming_unit_measure_and_line(rounding: str, explain: bool) -> None:
     """target 0.000000000000001, actual 1000000000000000: the score is 10³¹ points, which rounding at
     two places could not even hold in 34 digits (a traceback from `quantize`)."""
-    units = [{"id": "A", "class": "c", "indicators": {"g": TINY_TARGET}},
-             {"id": "B", "class": "c", "indicators": {"g": {"target": "100", "actual": "80"}}}]
+    units = [
+        {"id": "A", "class": "c", "indicators": {"g": TINY_TARGET}},
+        {"id": "B", "class": "c", "indicators": {"g": {"target": "100", "actual": "80"}}},
+    ]
     with pytest.raises(targetdsl.EvaluationError) as caught:
         targetdsl.parse_policy(ratio_policy(rounding), name="p.tdsl").evaluate(units, explain=explain)
     (problem,) = caught.value.problems
@@ -363,9 +411,11 @@ def test_an_item_score_beyond_plausible_values_is_an_error(explain: bool) -> Non
 
 
 def test_a_sub_item_score_beyond_plausible_values_is_an_error() -> None:
-    text = ('policy "p" { year 2003 status draft }\nclass c { 定量 100 }\ncategory 定量 {\n'
-            "  indicator g points 10 {\n    subitem s points 1 {\n      input target: number\n"
-            "      input actual: number\n      score points * actual / target\n    }\n  }\n}\n")
+    text = (
+        'policy "p" { year 2003 status draft }\nclass c { 定量 100 }\ncategory 定量 {\n'
+        "  indicator g points 10 {\n    subitem s points 1 {\n      input target: number\n"
+        "      input actual: number\n      score points * actual / target\n    }\n  }\n}\n"
+    )
     units = [{"id": "A", "class": "c", "indicators": {"g": {"s": TINY_TARGET}}}]
     with pytest.raises(targetdsl.EvaluationError) as caught:
         targetdsl.parse_policy(text).evaluate(units)
@@ -376,8 +426,10 @@ def test_a_sub_item_score_beyond_plausible_values_is_an_error() -> None:
 def test_a_count_beyond_plausible_values_is_an_error(explain: bool) -> None:
     """A tally of 10⁷⁶⁸⁰ became an integer too long to print (ValueError from int → str)."""
     lets = "".join(f"    let v{i} = " + (f"v{i - 1} * v{i - 1}" if i else "x") + "\n" for i in range(10))
-    text = ('policy "p" { year 2003 status draft }\nclass c { 定量 100 }\ncategory 定量 {\n'
-            f"  indicator g points 10 {{\n    input x: number\n{lets}    score points\n    tally v9 of v9\n  }}\n}}\n")
+    text = (
+        'policy "p" { year 2003 status draft }\nclass c { 定量 100 }\ncategory 定量 {\n'
+        f"  indicator g points 10 {{\n    input x: number\n{lets}    score points\n    tally v9 of v9\n  }}\n}}\n"
+    )
     units = [{"id": "A", "class": "c", "indicators": {"g": {"x": "1000000000000000"}}}]
     with pytest.raises(targetdsl.EvaluationError) as caught:
         targetdsl.parse_policy(text).evaluate(units, explain=explain)
@@ -394,12 +446,15 @@ def kernel_and_unit(text: str, data: dict[str, Any]) -> tuple[Any, Any, dict[str
     return built, unit, {"A": interpreter.Frame(dict(unit.values))}
 
 
-@pytest.mark.parametrize(("extra", "data"), [
-    ("", TINY_TARGET),  # a score beyond plausible values
-    ("", {"target": "0", "actual": "1"}),  # division by zero
-    ("", {"target": "0", "actual": "0"}),  # 0 / 0, an invalid operation
-    ("    tally 1 of actual * actual * actual\n", {"target": "1000000000000000", "actual": "1000000000000000"}),
-])
+@pytest.mark.parametrize(
+    ("extra", "data"),
+    [
+        ("", TINY_TARGET),  # a score beyond plausible values
+        ("", {"target": "0", "actual": "1"}),  # division by zero
+        ("", {"target": "0", "actual": "0"}),  # 0 / 0, an invalid operation
+        ("    tally 1 of actual * actual * actual\n", {"target": "1000000000000000", "actual": "1000000000000000"}),
+    ],
+)
 def test_the_kernel_hands_arithmetic_surprises_back_as_declared(extra: str, data: dict[str, str]) -> None:
     """The kernel signals `Bail` (the unit goes by the reference path, which reports the located error),
     never a bare decimal signal that only a catch-all would turn into the right outcome."""
@@ -422,8 +477,14 @@ def test_the_compiled_closures_report_located_failures(data: dict[str, str]) -> 
     assert fast is not None
     (unit,) = policy.load_units([{"id": "A", "class": "c", "indicators": {"g": data}}])
     problems: list[tuple[str, Any]] = []
-    scorer = MeasureScorer(spec, [unit], {"A": interpreter.Frame(dict(unit.values))}, Decimal(1),
-                           policy.schema.rounding, lambda u, where, failure: problems.append((where, failure)))
+    scorer = MeasureScorer(
+        spec,
+        [unit],
+        {"A": interpreter.Frame(dict(unit.values))},
+        Decimal(1),
+        policy.schema.rounding,
+        lambda u, where, failure: problems.append((where, failure)),
+    )
     scorer.explain = False
     scorer.fast = fast
     scorer.run()
@@ -434,9 +495,11 @@ def test_the_compiled_closures_report_located_failures(data: dict[str, str]) -> 
 def test_overflow_in_an_expression_is_an_error_on_every_path() -> None:
     """10¹⁵ squared nineteen times passes 10⁹⁹⁹⁹⁹⁹, the context's largest exponent."""
     lets = "".join(f"    let v{i} = " + (f"v{i - 1} * v{i - 1}" if i else "x") + "\n" for i in range(20))
-    text = ('policy "p" { year 2003 status draft }\nclass c { 定量 100 }\ncategory 定量 {\n'
-            f"  indicator g points 10 {{\n    input x: number\n{lets}    score if v19 > 0 then points else 0\n"
-            "  }\n}\n")
+    text = (
+        'policy "p" { year 2003 status draft }\nclass c { 定量 100 }\ncategory 定量 {\n'
+        f"  indicator g points 10 {{\n    input x: number\n{lets}    score if v19 > 0 then points else 0\n"
+        "  }\n}\n"
+    )
     units = [{"id": "A", "class": "c", "indicators": {"g": {"x": "1000000000000000"}}}]
     for explain in (True, False):
         with pytest.raises(targetdsl.EvaluationError) as caught:
@@ -449,15 +512,22 @@ def test_rounding_a_value_with_more_digits_than_the_places_allow_is_exact() -> N
     is exact instead of `InvalidOperation` (a category of a measure worth 10⁻¹⁵ of its points, say)."""
     from targetdsl.numeric import quantize, show
 
-    for raw, places in [("1E+31", 2), ("9999999999999999999999999999999.995", 2), ("-1E+40", 6),
-                        ("123456789012345678901234567890123.4", 2), ("1E+999990", 0)]:
+    for raw, places in [
+        ("1E+31", 2),
+        ("9999999999999999999999999999999.995", 2),
+        ("-1E+40", 6),
+        ("123456789012345678901234567890123.4", 2),
+        ("1E+999990", 0),
+    ]:
         value = Decimal(raw)
         exact = value.quantize(Decimal(1).scaleb(-places), context=decimal.Context(prec=1_000_100, Emax=999_999))
         assert quantize(value, places, "half_up") == exact
     assert show(Decimal("1E+7680")) == "1E+7680"
     assert show(Decimal("1234567890123456789012345.1234567")) == "1234567890123456789012345.123456…"
-    text = ('policy "p" { year 2003 status draft rounding half_up 2 at category, total }\nclass c { 定量 100 }\n'
-            "category 定量 { indicator g points 0.000000000000001 { input x: number score x } }\n")
+    text = (
+        'policy "p" { year 2003 status draft rounding half_up 2 at category, total }\nclass c { 定量 100 }\n'
+        "category 定量 { indicator g points 0.000000000000001 { input x: number score x } }\n"
+    )
     units = [{"id": "A", "class": "c", "indicators": {"g": {"x": "9999999999999999"}}}]
     for explain in (True, False):  # the category rounds exactly; the total is then beyond plausible values
         with pytest.raises(targetdsl.EvaluationError) as caught:
@@ -484,8 +554,9 @@ def test_the_class_average_for_missing_values_is_computed_once(monkeypatch: pyte
 class c { 定量 100 }
 category 定量 { indicator m points 10 { input x: number missing peer_avg  score min(points, x) } }
 """)
-    units = [{"id": f"U{i}", "class": "c", "indicators": {"m": {"x": str(i % 10)} if i % 2 else {}}}
-             for i in range(400)]
+    units = [
+        {"id": f"U{i}", "class": "c", "indicators": {"m": {"x": str(i % 10)} if i % 2 else {}}} for i in range(400)
+    ]
     for explain in (True, False):
         divisions.clear()
         assessment = policy.evaluate(units, explain=explain)
@@ -496,51 +567,64 @@ category 定量 { indicator m points 10 { input x: number missing peer_avg  scor
 @pytest.mark.parametrize("declaration", ["const k = 2", "input k: number missing default 2"])
 def test_a_let_cannot_take_the_name_of_a_constant_or_unit_input(declaration: str) -> None:
     """`let k = k + 1` read the constant when checked and itself when evaluated: endless recursion."""
-    text = (f'policy "p" {{ year 2003 status draft }}\n{declaration}\nclass c {{ 定量 100 }}\n'
-            "category 定量 { indicator g points 10 { input x: number\n    let k = k + 1\n"
-            "    score min(points, x * k) } }\n")
+    text = (
+        f'policy "p" {{ year 2003 status draft }}\n{declaration}\nclass c {{ 定量 100 }}\n'
+        "category 定量 { indicator g points 10 { input x: number\n    let k = k + 1\n"
+        "    score min(points, x * k) } }\n"
+    )
     report = targetdsl.check_text(text)
     assert [(d.code, d.span.line) for d in report.errors] == [("check.duplicate-name", 5)]
 
 
 @pytest.mark.parametrize("explain", [True, False])
-@pytest.mark.parametrize(("done", "total", "message"), [
-    ("2.5", "4", "a tally counts whole items, at least 0; got 2.5"),
-    ("-1", "4", "a tally counts whole items, at least 0; got -1"),
-    ("3", "2.5", "a tally counts whole items, at least 0; got 2.5"),
-    ("5", "4", "a tally cannot count more items done (5) than there are (4)"),
-])
+@pytest.mark.parametrize(
+    ("done", "total", "message"),
+    [
+        ("2.5", "4", "a tally counts whole items, at least 0; got 2.5"),
+        ("-1", "4", "a tally counts whole items, at least 0; got -1"),
+        ("3", "2.5", "a tally counts whole items, at least 0; got 2.5"),
+        ("5", "4", "a tally cannot count more items done (5) than there are (4)"),
+    ],
+)
 def test_a_tally_is_never_truncated(explain: bool, done: str, total: str, message: str) -> None:
     """`tally 2.5 of 4` was read as 2 of 4 with exit 0; 5 of 4 as 125 % complete."""
-    text = ('policy "p" { year 2003 status draft }\nclass c { 定量 100 }\ncategory 定量 {\n'
-            "  indicator g points 10 {\n    input d: number\n    input t: number\n    score points\n"
-            "    tally d of t\n  }\n}\n")
-    units = [{"id": "A", "class": "c", "indicators": {"g": {"d": done, "t": total}}},
-             {"id": "B", "class": "c", "indicators": {"g": {"d": "1", "t": "4"}}}]
+    text = (
+        'policy "p" { year 2003 status draft }\nclass c { 定量 100 }\ncategory 定量 {\n'
+        "  indicator g points 10 {\n    input d: number\n    input t: number\n    score points\n"
+        "    tally d of t\n  }\n}\n"
+    )
+    units = [
+        {"id": "A", "class": "c", "indicators": {"g": {"d": done, "t": total}}},
+        {"id": "B", "class": "c", "indicators": {"g": {"d": "1", "t": "4"}}},
+    ]
     with pytest.raises(targetdsl.EvaluationError) as caught:
         targetdsl.parse_policy(text).evaluate(units, explain=explain)
     assert [(p.unit, p.message) for p in caught.value.problems] == [("A", message)]
 
 
-RULES = '''policy "p" {{ year 2003 status draft }}
+RULES = """policy "p" {{ year 2003 status draft }}
 class c {{ 定量 100 }}
 category 定量 {{ indicator g points 100 {{ input x: number score points }} }}
 {rule}
-'''
+"""
 
 
 @pytest.mark.parametrize("explain", [True, False])
-@pytest.mark.parametrize(("rule", "message"), [
-    ("deduction d {\n    input v: number\n    amount v * v * v\n}", "the value 1E+45 is "),
-    ("coefficient k for c {\n    input v: number\n    factor v * v\n    on total\n}",
-     "the value 1000000000000000000000000000000 is "),
-    ("coefficient k for c {\n    input v: number\n    factor v\n    on total\n}", "the total "),
-])
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("deduction d {\n    input v: number\n    amount v * v * v\n}", "the value 1E+45 is "),
+        (
+            "coefficient k for c {\n    input v: number\n    factor v * v\n    on total\n}",
+            "the value 1000000000000000000000000000000 is ",
+        ),
+        ("coefficient k for c {\n    input v: number\n    factor v\n    on total\n}", "the total "),
+    ],
+)
 def test_a_rule_value_or_total_beyond_plausible_values_is_an_error(explain: bool, rule: str, message: str) -> None:
     """A deduction `v * v * v` with v = 10¹⁵ gave a total of about −10⁴⁵ with exit 0."""
     kind, name = rule.split()[:2]
-    units = [{"id": "A", "class": "c", "indicators": {"g": {"x": "1"}},
-              f"{kind}s": {name: {"v": "1000000000000000"}}}]
+    units = [{"id": "A", "class": "c", "indicators": {"g": {"x": "1"}}, f"{kind}s": {name: {"v": "1000000000000000"}}}]
     policy = targetdsl.parse_policy(RULES.format(rule=rule))
     with pytest.raises(targetdsl.EvaluationError) as caught:
         policy.evaluate(units, explain=explain)

@@ -258,8 +258,11 @@ def test_extends_cannot_print_the_environment(tmp_path: Path) -> None:
     (tmp_path / "env.tdsl").symlink_to("/proc/self/environ")
     child = write(tmp_path / "child.tdsl", CHILD.format(parent="env.tdsl"))
     direct = write(tmp_path / "direct.tdsl", CHILD.format(parent="/proc/self/environ"))
-    for path, root, code in ((child, None, "extends.outside-root"), (child, "/", "extends.not-a-policy"),
-                             (direct, "/", "extends.not-a-policy")):
+    for path, root, code in (
+        (child, None, "extends.outside-root"),
+        (child, "/", "extends.not-a-policy"),
+        (direct, "/", "extends.not-a-policy"),
+    ):
         report = targetdsl.check_path(path, root=root)
         assert [d.code for d in report.diagnostics] == [code]
         shown = report.render() + json.dumps([d.to_json() for d in report.diagnostics], ensure_ascii=False)
@@ -345,10 +348,17 @@ def outside(tmp_path: Path) -> dict[str, str]:
     write(tmp_path / "shared" / "base.tdsl", BASE)
     policy = write(tmp_path / "office" / "child.tdsl", CHILD.format(parent="../shared/base.tdsl"))
     units = write(tmp_path / "office" / "units.yaml", UNITS)
-    write(tmp_path / "office" / "child.test.yaml", "policy: child.tdsl\ntests:\n  - name: A\n"
-          "    data: units.yaml\n    expect: {units: {A: {total: '90.00'}}}\n")
-    return {"policy": str(policy), "units": str(units), "dir": str(tmp_path / "office"), "root": str(tmp_path),
-            "out": str(tmp_path / "out")}
+    write(
+        tmp_path / "office" / "child.test.yaml",
+        "policy: child.tdsl\ntests:\n  - name: A\n    data: units.yaml\n    expect: {units: {A: {total: '90.00'}}}\n",
+    )
+    return {
+        "policy": str(policy),
+        "units": str(units),
+        "dir": str(tmp_path / "office"),
+        "root": str(tmp_path),
+        "out": str(tmp_path / "out"),
+    }
 
 
 COMMANDS = {
@@ -379,8 +389,7 @@ def test_every_command_confines_extends_and_takes_root(
 
 def test_verify_confines_extends_and_takes_root(outside: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     record = outside["out"] + ".record.json"
-    assert main(["evaluate", outside["policy"], outside["units"], "--record", record,
-                 "--root", outside["root"]]) == 0
+    assert main(["evaluate", outside["policy"], outside["units"], "--record", record, "--root", outside["root"]]) == 0
     capsys.readouterr()
     assert main(["verify", record]) == 1
     assert "lies outside the allowed policy directory" in capsys.readouterr().out
@@ -412,8 +421,9 @@ def test_paths_that_are_not_utf8_are_a_usage_error(tmp_path: Path, capsys: pytes
 
 
 @pytest.mark.parametrize("form", ["text", "json", "junit"])
-def test_test_files_whose_names_are_not_utf8_are_shown_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                               form: str) -> None:
+def test_test_files_whose_names_are_not_utf8_are_shown_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], form: str
+) -> None:
     write(tmp_path / "p.tdsl", BASE)
     try:
         write(tmp_path / os.fsdecode(b"\xff.test.yaml"), "policy: p.tdsl\ntests:\n  - name: A\n    data: u.yaml\n")
@@ -434,9 +444,12 @@ def test_named_pipes_on_the_command_line_are_refused(tmp_path: Path, capsys: pyt
     assert f"{pipe}: is a named pipe (FIFO), not a regular file" in capsys.readouterr().err
     write(tmp_path / "units.yaml", UNITS)
     write(tmp_path / "p.tdsl", BASE)
-    for argv in (["evaluate", str(tmp_path / "p.tdsl"), str(tmp_path / "units.yaml"), "--carry-in", str(pipe)],
-                 ["evaluate", str(tmp_path / "p.tdsl"), str(tmp_path)],
-                 ["verify", str(pipe)], ["template", str(pipe), "-o", str(tmp_path / "t.xlsx")]):
+    for argv in (
+        ["evaluate", str(tmp_path / "p.tdsl"), str(tmp_path / "units.yaml"), "--carry-in", str(pipe)],
+        ["evaluate", str(tmp_path / "p.tdsl"), str(tmp_path)],
+        ["verify", str(pipe)],
+        ["template", str(pipe), "-o", str(tmp_path / "t.xlsx")],
+    ):
         assert promptly(lambda a=argv: main(a)) == 2
         assert "not a regular file" in capsys.readouterr().err
     if hasattr(os, "symlink"):
@@ -455,8 +468,7 @@ def policy() -> targetdsl.Policy:
 
 @needs_fifo
 @pytest.mark.parametrize("suffix", [".yaml", ".json", ".csv", ".xlsx", ".jsonl"])
-def test_data_and_ledgers_from_named_pipes_are_refused(tmp_path: Path, policy: targetdsl.Policy,
-                                                       suffix: str) -> None:
+def test_data_and_ledgers_from_named_pipes_are_refused(tmp_path: Path, policy: targetdsl.Policy, suffix: str) -> None:
     pipe = fifo(tmp_path / f"units{suffix}")
     with pytest.raises(targetdsl.DataError, match="named pipe"):
         promptly(lambda: read_document(pipe))
@@ -489,8 +501,9 @@ def test_data_from_a_device_is_refused(tmp_path: Path, policy: targetdsl.Policy)
                 promptly(lambda s=suffix: file_records(tmp_path / f"zero{s}"))
 
 
-def test_data_larger_than_the_limit_is_refused_while_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                             policy: targetdsl.Policy) -> None:
+def test_data_larger_than_the_limit_is_refused_while_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, policy: targetdsl.Policy
+) -> None:
     import targetdsl.documents
 
     units = write(tmp_path / "units.yaml", UNITS)
@@ -508,8 +521,9 @@ def test_test_files_that_are_not_files_are_reported(tmp_path: Path) -> None:
     assert outcome.results[0].file == str(pipe)
     os.unlink(pipe)
     fifo(tmp_path / "units.yaml")
-    write(tmp_path / "t.test.yaml", "policy: base.tdsl\ntests:\n  - name: pipe\n    data: units.yaml\n"
-          "  - just a string\n")
+    write(
+        tmp_path / "t.test.yaml", "policy: base.tdsl\ntests:\n  - name: pipe\n    data: units.yaml\n  - just a string\n"
+    )
     outcome = promptly(lambda: tester.run([tmp_path]))
     assert "not a test file" in (outcome.results[0].error or "")
     write(tmp_path / "t.test.yaml", "policy: base.tdsl\ntests:\n  - name: pipe\n    data: units.yaml\n")
@@ -519,11 +533,14 @@ def test_test_files_that_are_not_files_are_reported(tmp_path: Path) -> None:
     assert "`policy` must name a file" in (tester.run([tmp_path]).results[0].error or "")
 
 
-@pytest.mark.parametrize(("entry", "message"), [
-    ("data: null", None),
-    ("data: 5", "`data` must name a file"),
-    ("carry_in: [a]", "`carry_in` must name a file"),
-])
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("data: null", None),
+        ("data: 5", "`data` must name a file"),
+        ("carry_in: [a]", "`carry_in` must name a file"),
+    ],
+)
 def test_test_files_with_odd_paths_end_cleanly(tmp_path: Path, entry: str, message: str | None) -> None:
     write(tmp_path / "p.tdsl", BASE)
     write(tmp_path / "t.test.yaml", f"policy: p.tdsl\ntests:\n  - name: A\n    {entry}\n")
@@ -539,8 +556,10 @@ def test_with_a_root_test_files_name_only_files_under_it(tmp_path: Path, capsys:
     checkout = tmp_path / "checkout"
     write(checkout / "p.tdsl", BASE)
     (checkout / "units.yaml").symlink_to(tmp_path / "outside" / "units.yaml")
-    write(checkout / "t.test.yaml", "policy: p.tdsl\ntests:\n  - name: A\n    data: units.yaml\n"
-          "    carry_in: ../outside/units.yaml\n")
+    write(
+        checkout / "t.test.yaml",
+        "policy: p.tdsl\ntests:\n  - name: A\n    data: units.yaml\n    carry_in: ../outside/units.yaml\n",
+    )
     assert main(["test", str(checkout), "--root", str(checkout)]) == 1
     out = capsys.readouterr().out
     assert "`data` names" in out and "outside the allowed directory" in out
@@ -610,8 +629,9 @@ MALFORMED = [
 
 
 @pytest.mark.parametrize(("where", "value", "message"), MALFORMED)
-def test_malformed_records_name_the_file_and_the_field(record: Path, capsys: pytest.CaptureFixture[str],
-                                                       where: str, value: Any, message: str) -> None:
+def test_malformed_records_name_the_file_and_the_field(
+    record: Path, capsys: pytest.CaptureFixture[str], where: str, value: Any, message: str
+) -> None:
     document = json.loads(record.read_text(encoding="utf-8"))
     _set(document, where, value)
     record.write_text(json.dumps(document), encoding="utf-8")
@@ -624,18 +644,25 @@ def test_malformed_records_name_the_file_and_the_field(record: Path, capsys: pyt
     assert isinstance(caught.value, ValueError)
 
 
-@pytest.mark.parametrize(("content", "code", "message"), [
-    (b"{", "record.unreadable", "the record is not valid JSON: Expecting property name"),
-    (b'{"record": 1, "record": 1}', "record.unreadable",
-     "the record is not valid JSON: the key `record` appears twice"),
-    (b'{"record": NaN}', "record.unreadable", "the record is not valid JSON: `NaN` is not a JSON number"),
-    (b"\xff", "record.unreadable", "the record is not UTF-8 text"),
-    (b"[" * 100_000, "record.unreadable", "the record is not valid JSON: nested too deeply"),
-    (b'{"record": 1' + b"0" * 5000 + b"}", "record.unreadable", "the record is not valid JSON"),
-    (b"[1, 2]", "record.malformed", "the record must be a JSON object, not a list"),
-])
-def test_records_that_are_not_json_records(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes,
-                                           code: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "code", "message"),
+    [
+        (b"{", "record.unreadable", "the record is not valid JSON: Expecting property name"),
+        (
+            b'{"record": 1, "record": 1}',
+            "record.unreadable",
+            "the record is not valid JSON: the key `record` appears twice",
+        ),
+        (b'{"record": NaN}', "record.unreadable", "the record is not valid JSON: `NaN` is not a JSON number"),
+        (b"\xff", "record.unreadable", "the record is not UTF-8 text"),
+        (b"[" * 100_000, "record.unreadable", "the record is not valid JSON: nested too deeply"),
+        (b'{"record": 1' + b"0" * 5000 + b"}", "record.unreadable", "the record is not valid JSON"),
+        (b"[1, 2]", "record.malformed", "the record must be a JSON object, not a list"),
+    ],
+)
+def test_records_that_are_not_json_records(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, code: str, message: str
+) -> None:
     path = tmp_path / "record.json"
     path.write_bytes(content)
     assert main(["verify", str(path)]) == 1
@@ -716,8 +743,9 @@ def test_no_module_but_files_opens_an_input() -> None:
     assert found == []
 
 
-def test_policies_named_by_test_files_and_records_are_not_quoted(record: Path,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_policies_named_by_test_files_and_records_are_not_quoted(
+    record: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A test file or a record names its policy as `extends` does: a file that is not a policy is
     refused without a word of it, whatever the file's name."""
     folder = record.parent

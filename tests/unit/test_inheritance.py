@@ -27,12 +27,16 @@ def codes(loaded: object) -> list[str]:
 
 def test_child_overrides_removes_and_adds(tmp_path: Path) -> None:
     write(tmp_path, "base.tdsl", BASE)
-    child = write(tmp_path, "child.tdsl", """extends "base.tdsl"
+    child = write(
+        tmp_path,
+        "child.tdsl",
+        """extends "base.tdsl"
 policy "子" { year 2003 status draft }
 override class 县区 { 定量 100 }
 remove veto 安全
 const j = 2
-""")
+""",
+    )
     loaded = load_path(child)
     assert codes(loaded) == []
     effective = loaded.effective
@@ -60,8 +64,12 @@ def test_extends_is_relative_to_the_extending_file(tmp_path: Path, monkeypatch: 
 
 def test_redeclaring_without_override_is_an_error(tmp_path: Path) -> None:
     write(tmp_path, "base.tdsl", BASE)
-    child = write(tmp_path, "child.tdsl", 'extends "base.tdsl"\npolicy "子" { year 2003 status draft }\n'
-                  "const k = 3\noverride const zz = 1\nremove category 无\n")
+    child = write(
+        tmp_path,
+        "child.tdsl",
+        'extends "base.tdsl"\npolicy "子" { year 2003 status draft }\n'
+        "const k = 3\noverride const zz = 1\nremove category 无\n",
+    )
     assert codes(load_path(child)) == ["check.missing-override", "check.override-unknown", "check.remove-unknown"]
 
 

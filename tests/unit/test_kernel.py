@@ -8,7 +8,7 @@ import targetdsl
 from benchmarks.workload import generate, policy
 from targetdsl import kernel
 
-HOSTILE = '''policy "p" { year 2003 status draft rounding half_up 2 at indicator, total }
+HOSTILE = """policy "p" { year 2003 status draft rounding half_up 2 at indicator, total }
 class c { __import__ 100 }
 input exec: number missing default 1
 const BAIL = 1.2
@@ -25,7 +25,7 @@ category __import__ {
     }
 }
 grades { good >= 10 other otherwise }
-'''
+"""
 
 UNITS = [
     {"id": "A", "class": "c", "indicators": {"os": {"M": "8", "F": "4"}, "系统": {"甲": "6"}}},
@@ -33,9 +33,41 @@ UNITS = [
     {"id": "C", "class": "c", "indicators": {"os": {"M": "1", "F": "3"}, "系统": {"甲": "1"}}},
 ]
 
-ALLOWED = {"score", "M", "UV", "F", "I", "R", "ZERO", "m", "v", "r", "w", "s", "values", "given", "ratings", "quantize",
-           "rounding", "context", "__class__", "BAIL", "MARKER", "DECIMAL", "MIN", "MAX", "ABS", "INT", "CLAMP",
-           "NO_BAND", "INTERP", "CONST", "ROUND", "FLOOR", "CEIL"}
+ALLOWED = {
+    "score",
+    "M",
+    "UV",
+    "F",
+    "I",
+    "R",
+    "ZERO",
+    "m",
+    "v",
+    "r",
+    "w",
+    "s",
+    "values",
+    "given",
+    "ratings",
+    "quantize",
+    "rounding",
+    "context",
+    "__class__",
+    "BAIL",
+    "MARKER",
+    "DECIMAL",
+    "MIN",
+    "MAX",
+    "ABS",
+    "INT",
+    "CLAMP",
+    "NO_BAND",
+    "INTERP",
+    "CONST",
+    "ROUND",
+    "FLOOR",
+    "CEIL",
+}
 NUMBERED = re.compile(r"(?:[cekpdtuilbmrha]|s[epdt])\d+(_\d+)?$")
 
 
@@ -96,7 +128,7 @@ def test_results_do_not_depend_on_the_callers_decimal_context() -> None:
 
 def test_every_name_has_its_own_local() -> None:
     """A let and the inputs it reads keep apart, whichever is read first and whatever is read after."""
-    text = '''policy "p" { year 2003 status draft }
+    text = """policy "p" { year 2003 status draft }
 class c { k 100 }
 category k {
     indicator a points 10 {
@@ -107,10 +139,12 @@ category k {
         score if r > 1 then r + q + x + y else q - r - x - y
     }
 }
-'''
+"""
     compiled = targetdsl.parse_policy(text, name="p.tdsl")
-    units = [{"id": str(i), "class": "c", "indicators": {"a": {"x": str(x), "y": str(y)}}}
-             for i, (x, y) in enumerate([(2, 3), (5, 1), (4, 4)])]
+    units = [
+        {"id": str(i), "class": "c", "indicators": {"a": {"x": str(x), "y": str(y)}}}
+        for i, (x, y) in enumerate([(2, 3), (5, 1), (4, 4)])
+    ]
     fast = compiled.evaluate(units, explain=False)
     assert fast.to_json() == compiled.evaluate(units).to_json()
     # x = 2, y = 3: r = 1.5, q = 6, r > 1: r + q + x + y = 12.5

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "policies" / "lianyungang-2003.tdsl"
 UNITS = ROOT / "examples" / "lianyungang-2003" / "units.yaml"
 
-SLOW = '''policy "慢路径" { year 2003 status draft }
+SLOW = """policy "慢路径" { year 2003 status draft }
 class 县区 { 定量 100 }
 category 定量 {
     indicator 产值 points 60 {
@@ -36,15 +36,20 @@ category 定量 {
         score if passed and on <= 2003-12-31 then points else 0
     }
 }
-'''
+"""
 
 
 def slow_unit(number: int) -> dict[str, Any]:
     """A unit whose every value leaves the quick converter for the full check."""
-    return {"id": f"U{number:06d}", "name": f"单位{number}", "class": "县区", "indicators": {
-        "产值": {"target": "1,000", "actual": None if number % 2 else f" {900 + number % 50} "},
-        "验收": {"passed": "是" if number % 3 else "否", "on": "2003-06-30" if number % 5 else None},
-    }}
+    return {
+        "id": f"U{number:06d}",
+        "name": f"单位{number}",
+        "class": "县区",
+        "indicators": {
+            "产值": {"target": "1,000", "actual": None if number % 2 else f" {900 + number % 50} "},
+            "验收": {"passed": "是" if number % 3 else "否", "on": "2003-06-30" if number % 5 else None},
+        },
+    }
 
 
 def held_after(run: Any, times: int) -> int:
@@ -89,8 +94,9 @@ def test_a_stream_of_slow_path_units_holds_memory_independent_of_its_length(tmp_
 
     def stream(count: int) -> Any:
         path = tmp_path / f"{count}.jsonl"
-        path.write_text("".join(json.dumps(slow_unit(i), ensure_ascii=False) + "\n" for i in range(count)),
-                        encoding="utf-8")
+        path.write_text(
+            "".join(json.dumps(slow_unit(i), ensure_ascii=False) + "\n" for i in range(count)), encoding="utf-8"
+        )
 
         def run() -> None:
             with policy.stream(path) as results:

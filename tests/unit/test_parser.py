@@ -20,10 +20,18 @@ def expr(text: str) -> n.Expr:
 
 
 def test_header_fields() -> None:
-    header = only('policy "办法" { year 2003 status draft scale 180 rounding half_up 2 at indicator, total '
-                  'source "甲" source "乙" }')
-    assert header == n.Header("办法", n.Year(2003), n.Status("draft"), n.Scale(Decimal(180)),
-                              n.Rounding("half_up", 2, ("indicator", "total")), (n.Source("甲"), n.Source("乙")))
+    header = only(
+        'policy "办法" { year 2003 status draft scale 180 rounding half_up 2 at indicator, total '
+        'source "甲" source "乙" }'
+    )
+    assert header == n.Header(
+        "办法",
+        n.Year(2003),
+        n.Status("draft"),
+        n.Scale(Decimal(180)),
+        n.Rounding("half_up", 2, ("indicator", "total")),
+        (n.Source("甲"), n.Source("乙")),
+    )
 
 
 def test_spans_point_at_source_and_do_not_affect_equality() -> None:
@@ -36,10 +44,12 @@ def test_spans_point_at_source_and_do_not_affect_equality() -> None:
 
 
 def test_arithmetic_is_left_associative_with_precedence() -> None:
-    assert expr("5 - 3 - 1") == n.Binary("-", n.Binary("-", n.Number(Decimal(5)), n.Number(Decimal(3))),
-                                         n.Number(Decimal(1)))
-    assert expr("1 + 2 * 3") == n.Binary("+", n.Number(Decimal(1)),
-                                         n.Binary("*", n.Number(Decimal(2)), n.Number(Decimal(3))))
+    assert expr("5 - 3 - 1") == n.Binary(
+        "-", n.Binary("-", n.Number(Decimal(5)), n.Number(Decimal(3))), n.Number(Decimal(1))
+    )
+    assert expr("1 + 2 * 3") == n.Binary(
+        "+", n.Number(Decimal(1)), n.Binary("*", n.Number(Decimal(2)), n.Number(Decimal(3)))
+    )
 
 
 def test_logic_binds_looser_than_comparison() -> None:
@@ -70,8 +80,9 @@ def test_bands_and_interpolate() -> None:
 
 def test_conditional_and_calls() -> None:
     parsed = expr("if a then max(b, c, 1) else peer_count()")
-    assert parsed == n.Conditional(n.Name("a"), n.Call("max", (n.Name("b"), n.Name("c"), n.Number(Decimal(1)))),
-                                   n.Call("peer_count", ()))
+    assert parsed == n.Conditional(
+        n.Name("a"), n.Call("max", (n.Name("b"), n.Name("c"), n.Number(Decimal(1)))), n.Call("peer_count", ())
+    )
 
 
 def test_keywords_are_names_where_no_keyword_fits() -> None:

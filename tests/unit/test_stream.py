@@ -14,7 +14,7 @@ from benchmarks.workload import generate, policy
 from targetdsl.cli import main
 from targetdsl.results import unit_json
 
-PEERS = '''policy "p" { year 2003 status draft }
+PEERS = """policy "p" { year 2003 status draft }
 class c { k 100 }
 category k {
     indicator a points 100 {
@@ -22,7 +22,7 @@ category k {
         score efficacy(x) * points / 100
     }
 }
-'''
+"""
 
 
 def workload() -> targetdsl.Policy:
@@ -78,10 +78,24 @@ def test_a_policy_comparing_units_across_the_class_is_not_streamed(tmp_path: Pat
         compiled.stream(iter([{"id": "A", "class": "c", "indicators": {"a": {"x": "1"}}}]))
     # the command line evaluates such a policy in memory instead, with the same output
     (tmp_path / "p.tdsl").write_text(PEERS, encoding="utf-8")
-    write_jsonl(tmp_path / "u.jsonl", [{"id": u, "class": "c", "indicators": {"a": {"x": x}}}
-                                       for u, x in (("A", "1"), ("B", "3"), ("C", "2"))])
-    assert main(["evaluate", str(tmp_path / "p.tdsl"), str(tmp_path / "u.jsonl"), "--format", "csv",
-                 "-o", str(tmp_path / "out.csv")]) == 0
+    write_jsonl(
+        tmp_path / "u.jsonl",
+        [{"id": u, "class": "c", "indicators": {"a": {"x": x}}} for u, x in (("A", "1"), ("B", "3"), ("C", "2"))],
+    )
+    assert (
+        main(
+            [
+                "evaluate",
+                str(tmp_path / "p.tdsl"),
+                str(tmp_path / "u.jsonl"),
+                "--format",
+                "csv",
+                "-o",
+                str(tmp_path / "out.csv"),
+            ]
+        )
+        == 0
+    )
     rows = list(csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text(encoding="utf-8"))))
     assert [(r["id"], r["rank"], r["total"]) for r in rows] == [("B", "1", "100"), ("C", "2", "80"), ("A", "3", "60")]
 
@@ -99,11 +113,29 @@ def test_streamed_command_output_is_the_in_memory_output(tmp_path: Path) -> None
     for data in ("u.jsonl", "u.csv"):
         for form in ("csv", "jsonl"):
             streamed, in_memory = tmp_path / f"s-{data}.{form}", tmp_path / f"m-{data}.{form}"
-            assert main(["evaluate", str(tmp_path / "w.tdsl"), str(tmp_path / data), "--format", form,
-                         "-o", str(streamed)]) == 0
+            assert (
+                main(
+                    ["evaluate", str(tmp_path / "w.tdsl"), str(tmp_path / data), "--format", form, "-o", str(streamed)]
+                )
+                == 0
+            )
             # --record needs the whole data: the same evaluation, in memory
-            assert main(["evaluate", str(tmp_path / "w.tdsl"), str(tmp_path / data), "--format", form,
-                         "-o", str(in_memory), "--record", str(tmp_path / "r.json")]) == 0
+            assert (
+                main(
+                    [
+                        "evaluate",
+                        str(tmp_path / "w.tdsl"),
+                        str(tmp_path / data),
+                        "--format",
+                        form,
+                        "-o",
+                        str(in_memory),
+                        "--record",
+                        str(tmp_path / "r.json"),
+                    ]
+                )
+                == 0
+            )
             assert streamed.read_bytes() == in_memory.read_bytes()
             outputs[data, form] = streamed.read_bytes()
     assert outputs["u.jsonl", "csv"] == outputs["u.csv", "csv"]
@@ -118,8 +150,21 @@ def test_only_line_formats_stream() -> None:
 def test_jsonl_with_explanations_is_evaluated_in_memory(tmp_path: Path) -> None:
     (tmp_path / "w.tdsl").write_text(policy.text(), encoding="utf-8")
     write_jsonl(tmp_path / "u.jsonl", generate.units(20))
-    assert main(["evaluate", str(tmp_path / "w.tdsl"), str(tmp_path / "u.jsonl"), "--format", "jsonl", "--explain",
-                 "-o", str(tmp_path / "out.jsonl")]) == 0
+    assert (
+        main(
+            [
+                "evaluate",
+                str(tmp_path / "w.tdsl"),
+                str(tmp_path / "u.jsonl"),
+                "--format",
+                "jsonl",
+                "--explain",
+                "-o",
+                str(tmp_path / "out.jsonl"),
+            ]
+        )
+        == 0
+    )
     units = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(units) == 20 and all(u["explanation"] for u in units)
     assert [u["rank"] for u in units] == list(range(1, 21))

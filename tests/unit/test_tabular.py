@@ -28,15 +28,25 @@ def policy() -> targetdsl.Policy:
 def test_columns_become_the_yaml_shape() -> None:
     header = ["id", "class", "gdp.target", "项目.1.done", "项目.2.done", "inputs.承担", "bonuses.获奖.1.level"]
     built = document("t.csv", header, [["A", "县区", "10", "true", None, "否", "省级"]])
-    assert built == {"units": [{"id": "A", "class": "县区",
-                                "indicators": {"gdp": {"target": "10"}, "项目": [{"done": "true"}]},
-                                "inputs": {"承担": "否"}, "bonuses": {"获奖": [{"level": "省级"}]}}]}
+    assert built == {
+        "units": [
+            {
+                "id": "A",
+                "class": "县区",
+                "indicators": {"gdp": {"target": "10"}, "项目": [{"done": "true"}]},
+                "inputs": {"承担": "否"},
+                "bonuses": {"获奖": [{"level": "省级"}]},
+            }
+        ]
+    }
 
 
 def test_csv(tmp_path: Path, policy: targetdsl.Policy) -> None:
     path = tmp_path / "units.csv"
-    path.write_text("id,class,gdp.target,gdp.actual,项目.1.done,项目.2.done\n"
-                    "A,县区,\"1,000\",1100,true,false\nB,县区,100,50,是,\n", encoding="utf-8-sig")
+    path.write_text(
+        'id,class,gdp.target,gdp.actual,项目.1.done,项目.2.done\nA,县区,"1,000",1100,true,false\nB,县区,100,50,是,\n',
+        encoding="utf-8-sig",
+    )
     assessment = policy.evaluate(path)
     a, b = assessment.unit("A"), assessment.unit("B")
     assert a.measures[0].earned == Decimal("1.1") and a.items == 2 and a.completed_items == 1
@@ -71,11 +81,14 @@ def workbook(path: Path, rows: list[list[object]]) -> None:
 
 def test_xlsx(tmp_path: Path, policy: targetdsl.Policy) -> None:
     path = tmp_path / "units.xlsx"
-    workbook(path, [
-        ["id", "class", "gdp.target", "gdp.actual", "项目.1.done", "bonuses.获奖.1.level"],
-        ["A", "县区", 31.6, 33.1, True, "省级"],
-        ["B", "县区", 10, 9, False, None],
-    ])
+    workbook(
+        path,
+        [
+            ["id", "class", "gdp.target", "gdp.actual", "项目.1.done", "bonuses.获奖.1.level"],
+            ["A", "县区", 31.6, 33.1, True, "省级"],
+            ["B", "县区", 10, 9, False, None],
+        ],
+    )
     assessment = policy.evaluate(path)
     # Excel's double 31.6 is read as the decimal 31.6, not 31.60000000000000142…
     assert assessment.unit("A").measures[0].earned == CONTEXT.divide(Decimal("33.1"), Decimal("31.6"))
@@ -85,11 +98,14 @@ def test_xlsx(tmp_path: Path, policy: targetdsl.Policy) -> None:
 
 def test_xlsx_error_cells_and_uncalculated_formulas(tmp_path: Path, policy: targetdsl.Policy) -> None:
     path = tmp_path / "units.xlsx"
-    workbook(path, [
-        ["id", "class", "gdp.target", "gdp.actual", "项目.1.done"],
-        ["A", "县区", "#DIV/0!", "=B2*2", True],
-        ["B", "县区", datetime.datetime(2003, 5, 1), 9, True],
-    ])
+    workbook(
+        path,
+        [
+            ["id", "class", "gdp.target", "gdp.actual", "项目.1.done"],
+            ["A", "县区", "#DIV/0!", "=B2*2", True],
+            ["B", "县区", datetime.datetime(2003, 5, 1), 9, True],
+        ],
+    )
     with pytest.raises(targetdsl.DataError) as caught:
         policy.evaluate(path)
     problems = [str(p) for p in caught.value.problems]
@@ -99,11 +115,14 @@ def test_xlsx_error_cells_and_uncalculated_formulas(tmp_path: Path, policy: targ
 
 def test_xlsx_values_are_checked_like_yaml(tmp_path: Path, policy: targetdsl.Policy) -> None:
     path = tmp_path / "units.xlsx"
-    workbook(path, [
-        ["id", "class", "gdp.target", "gdp.actual", "项目.1.done"],
-        ["A", "县区", "#DIV/0!", 5, True],
-        ["B", "县区", datetime.datetime(2003, 5, 1), 9, True],
-    ])
+    workbook(
+        path,
+        [
+            ["id", "class", "gdp.target", "gdp.actual", "项目.1.done"],
+            ["A", "县区", "#DIV/0!", 5, True],
+            ["B", "县区", datetime.datetime(2003, 5, 1), 9, True],
+        ],
+    )
     with pytest.raises(targetdsl.DataError) as caught:
         policy.evaluate(path)
     problems = [str(p) for p in caught.value.problems]

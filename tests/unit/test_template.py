@@ -13,8 +13,15 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 P2003 = ROOT / "policies/lianyungang-2003.tdsl"
 
 
-ASSESSED = [("人民满意度", "人大"), ("人民满意度", "政协"), ("领导班子建设", "组织部"), ("精神文明建设", "宣传部"),
-            ("党风廉政建设", "纪委"), ("全面工作评价", "分管领导"), ("日常工作", "目标办")]
+ASSESSED = [
+    ("人民满意度", "人大"),
+    ("人民满意度", "政协"),
+    ("领导班子建设", "组织部"),
+    ("精神文明建设", "宣传部"),
+    ("党风廉政建设", "纪委"),
+    ("全面工作评价", "分管领导"),
+    ("日常工作", "目标办"),
+]
 
 
 def fill(sheet: object, row: int, values: dict[str, object]) -> None:
@@ -39,14 +46,24 @@ def test_generate_fill_evaluate(tmp_path: Path, capsys: pytest.CaptureFixture[st
     kinds = {v.type for v in county.data_validations.dataValidation}
     assert {"list", "whole", "decimal", "date"} <= kinds
 
-    fill(county, 3, {
-        "id": "T01", "name": "测试县",
-        "重点项目.1.subs": 2, "重点项目.1.done": 2,
-        "定量任务.1.target": 100, "定量任务.1.actual": 90, "定量任务.2.target": 50, "定量任务.2.actual": 60,
-        **{f"{m}.{a}": 80 for m, a in ASSESSED},
-        "vetoes.环境保护.failed": "是",
-        "bonuses.获奖加分.1.level": "省级", "bonuses.获奖加分.1.date": "2003-06-01",
-    })
+    fill(
+        county,
+        3,
+        {
+            "id": "T01",
+            "name": "测试县",
+            "重点项目.1.subs": 2,
+            "重点项目.1.done": 2,
+            "定量任务.1.target": 100,
+            "定量任务.1.actual": 90,
+            "定量任务.2.target": 50,
+            "定量任务.2.actual": 60,
+            **{f"{m}.{a}": 80 for m, a in ASSESSED},
+            "vetoes.环境保护.failed": "是",
+            "bonuses.获奖加分.1.level": "省级",
+            "bonuses.获奖加分.1.date": "2003-06-01",
+        },
+    )
     book.save(workbook)
     assessment = targetdsl.load_policy(P2003).evaluate(workbook)
     unit = assessment.unit("T01")

@@ -31,11 +31,14 @@ def test_the_seed_policies_tests_pass() -> None:
 
 
 def test_failure_shows_expected_actual_and_why(tmp_path: Path) -> None:
-    write(tmp_path, """
+    write(
+        tmp_path,
+        """
   - name: wrong grade
     units: [{id: A, class: c, indicators: {s: {s: 95}}, vetoes: {v: {hit: true}}}]
     expect: {units: {A: {grade: 优秀, total: "95"}}}
-""")
+""",
+    )
     outcome = tester.run([tmp_path])
     (result,) = outcome.results
     assert not result.passed
@@ -47,7 +50,9 @@ def test_failure_shows_expected_actual_and_why(tmp_path: Path) -> None:
 
 
 def test_expected_errors(tmp_path: Path) -> None:
-    write(tmp_path, """
+    write(
+        tmp_path,
+        """
   - name: data error expected
     units: [{id: A, class: d}]
     expect_error: "unknown class `d`"
@@ -57,34 +62,45 @@ def test_expected_errors(tmp_path: Path) -> None:
   - name: an unexpected data error is an error, not a pass
     units: [{id: A, class: d}]
     expect: {units: {A: {total: "1"}}}
-""")
+""",
+    )
     results = tester.run([tmp_path]).results
     assert [r.passed for r in results] == [True, False, False]
     assert results[2].error is not None and "unknown class" in results[2].error
 
 
 def test_coverage_names_what_no_test_exercised(tmp_path: Path) -> None:
-    write(tmp_path, """
+    write(
+        tmp_path,
+        """
   - units: [{id: A, class: c, indicators: {s: {s: 95}}}]
     expect: {units: {A: {grade: 优秀}}}
-""")
+""",
+    )
     outcome = tester.run([tmp_path], coverage=True)
     report = outcome.coverage[str(tmp_path / "p.test.yaml")]
     missed = {what for _, _, _, what in report.missed}
     assert missed == {"if: else", "veto v fired", "grade 良好 given", "grade 差 given"}
-    assert {what for _, _, _, what in report.covered} == {"indicator s scored", "if: then", "veto v did not fire",
-                                                          "grade 优秀 given"}
+    assert {what for _, _, _, what in report.covered} == {
+        "indicator s scored",
+        "if: then",
+        "veto v did not fire",
+        "grade 优秀 given",
+    }
 
 
 def test_cli_formats_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(tmp_path, """
+    write(
+        tmp_path,
+        """
   - name: passes
     units: [{id: A, class: c, indicators: {s: {s: 70}}}]
     expect: {units: {A: {total: "70"}}}
   - name: fails
     units: [{id: A, class: c, indicators: {s: {s: 70}}}]
     expect: {units: {A: {total: "71"}}}
-""")
+""",
+    )
     assert main(["test", str(tmp_path)]) == 1
     assert "1 passed, 1 failed" in capsys.readouterr().out
     assert main(["test", "--format", "json", "--coverage", str(tmp_path)]) == 1
@@ -100,11 +116,14 @@ def test_cli_formats_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixtur
 @pytest.mark.parametrize("written", ['"9_5"', "true", '"95,0"', '" 0x5F"'])
 def test_an_expected_number_is_read_as_the_data_reads_numbers(tmp_path: Path, written: str) -> None:
     """`total: "9_5"` was read as 95 (Python's Decimal takes underscores) and the test passed."""
-    write(tmp_path, f"""
+    write(
+        tmp_path,
+        f"""
   - name: expected total written oddly
     units: [{{id: A, class: c, indicators: {{s: {{s: 95}}}}}}]
     expect: {{units: {{A: {{total: {written}}}}}}}
-""")
+""",
+    )
     (result,) = tester.run([tmp_path]).results
     assert not result.passed
     (mismatch,) = result.mismatches
@@ -112,10 +131,13 @@ def test_an_expected_number_is_read_as_the_data_reads_numbers(tmp_path: Path, wr
 
 
 def test_an_expected_number_with_an_exponent_is_a_number(tmp_path: Path) -> None:
-    write(tmp_path, """
+    write(
+        tmp_path,
+        """
   - name: expected total with an exponent
     units: [{id: A, class: c, indicators: {s: {s: 95}}}]
     expect: {units: {A: {total: "9.5e1"}}}
-""")
+""",
+    )
     (result,) = tester.run([tmp_path]).results
     assert result.passed, result.mismatches

@@ -67,8 +67,10 @@ def test_unknown_names_suggest_the_closest() -> None:
 
 
 def test_constants_and_unit_inputs_are_visible_everywhere() -> None:
-    text = HEADER + ("const 上限 = 120%\ninput 系数: number missing default 1\n"
-                     "category q { indicator i points 1 { input a: number score points * min(a, 上限) * 系数 } }")
+    text = HEADER + (
+        "const 上限 = 120%\ninput 系数: number missing default 1\n"
+        "category q { indicator i points 1 { input a: number score points * min(a, 上限) * 系数 } }"
+    )
     assert targetdsl.check_text(text).diagnostics == ()
 
 
