@@ -321,16 +321,7 @@ def read_document(path: str | os.PathLike[str]) -> Any:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise DataError(
-                [
-                    DataProblem(
-                        shown,
-                        None,
-                        None,
-                        "is not UTF-8 text; save it as UTF-8 (“CSV UTF-8” in Excel's Save As); GBK is not accepted",
-                    )
-                ]
-            ) from None
+            raise not_utf8(shown, target.suffix) from None
     suffix = target.suffix.lower()
     if suffix == ".xlsx":
         from targetdsl.tabular import read_xlsx
@@ -392,3 +383,11 @@ def _json_lines(text: str, shown: str) -> list[Any]:
     if problems:
         raise DataError(problems)
     return records
+
+
+def not_utf8(shown: str, suffix: str) -> DataError:
+    """A data file whose bytes are not UTF-8, with the advice for the program that most likely wrote it."""
+    how = "(“CSV UTF-8” in Excel's Save As)" if suffix.lower() == ".csv" else "(the editor's or exporter's encoding)"
+    return DataError(
+        [DataProblem(shown, None, None, f"is not UTF-8 text; save it as UTF-8 {how}; GBK is not accepted")]
+    )

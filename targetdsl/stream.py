@@ -46,7 +46,7 @@ from targetdsl.data import (
     carried_problems,
     collector_paused,
 )
-from targetdsl.documents import json_problem, parse_json
+from targetdsl.documents import json_problem, not_utf8, parse_json
 from targetdsl.drafts import NO_SUMS, SUMS, Draft, Standing
 from targetdsl.engine import Engine
 from targetdsl.files import FileReadError, open_regular
@@ -101,16 +101,7 @@ def _text_lines(handle: IO[str], shown: str) -> Iterator[str]:
     try:
         yield from handle
     except UnicodeDecodeError:
-        raise DataError(
-            [
-                DataProblem(
-                    shown,
-                    None,
-                    None,
-                    "is not UTF-8 text; save it as UTF-8 (“CSV UTF-8” in Excel's Save As); GBK is not accepted",
-                )
-            ]
-        ) from None
+        raise not_utf8(shown, ".csv") from None  # only CSV files are read as text lines
 
 
 def _json_lines(handle: IO[bytes], shown: str) -> Iterator[tuple[Any, bytes | None]]:

@@ -128,3 +128,21 @@ def test_xlsx_values_are_checked_like_yaml(tmp_path: Path, policy: targetdsl.Pol
     problems = [str(p) for p in caught.value.problems]
     assert any("unit A: indicators.gdp.target: expected a number, found `#DIV/0!`" in p for p in problems)
     assert any("unit B: indicators.gdp.target: expected a number, found date" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "advice"),
+    [
+        (".csv", "“CSV UTF-8” in Excel's Save As"),
+        (".jsonl", "the editor's or exporter's encoding"),
+        (".yaml", "the editor's or exporter's encoding"),
+    ],
+)
+def test_the_advice_for_text_that_is_not_utf8_fits_the_file(
+    tmp_path: Path, policy: targetdsl.Policy, suffix: str, advice: str
+) -> None:
+    path = tmp_path / f"units{suffix}"
+    path.write_bytes("id: 县区\n".encode("gbk"))
+    with pytest.raises(targetdsl.DataError) as caught:
+        policy.evaluate(path)
+    assert advice in str(caught.value.problems[0]), caught.value.problems[0]
