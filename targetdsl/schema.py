@@ -149,6 +149,17 @@ class Schema:
     # Measures lowered by the compiler, by measure name: filled on first use, once per policy.
     compiled: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without what was compiled (generated functions do not pickle): a copy in another
+        process compiles again on first use, from the same layout."""
+        state = {field.name: getattr(self, field.name) for field in attrs.fields(Schema)}
+        state["compiled"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
     def where(self, span: Span) -> str:
         """A rule's location for results and explanations: `file:line:col`, the file named stably."""
         return f"{self.names.get(span.file, span.file)}:{span.line}:{span.column}"

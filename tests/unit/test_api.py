@@ -34,3 +34,26 @@ def test_check_never_raises_for_bad_policies() -> None:
     assert not report.ok
     assert [d.code for d in report.errors] == ["syntax.unexpected-token"]
     assert "t.tdsl:1:7" in report.render()
+
+
+def _evaluated_in_another_process(policy: targetdsl.Policy, units: str, carried_in: str) -> object:
+    return policy.evaluate(units, carried_in=carried_in, explain=False).to_json()
+
+
+def test_a_policy_pickles_after_evaluating_and_gives_the_same_results_elsewhere() -> None:
+    """A policy used to stop pickling after its first evaluation (the generated kernel was cached
+    inside it), so it could not be handed to a process pool."""
+    import multiprocessing
+    import pickle
+    from concurrent.futures import ProcessPoolExecutor
+
+    root = Path(__file__).resolve().parents[2]
+    policy = targetdsl.load_policy(root / "policies" / "lianyungang-2003.tdsl")
+    units = str(root / "examples" / "lianyungang-2003" / "units.yaml")
+    carried = str(root / "examples" / "lianyungang-2003" / "carried-in.yaml")
+    here = policy.evaluate(units, carried_in=carried, explain=False).to_json()
+    copy = pickle.loads(pickle.dumps(policy))
+    assert copy == policy and copy.sha256 == policy.sha256
+    assert copy.evaluate(units, carried_in=carried, explain=False).to_json() == here
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        assert pool.submit(_evaluated_in_another_process, policy, units, carried).result() == here
