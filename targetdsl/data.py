@@ -805,6 +805,18 @@ def _mapping(raw: Any, field: str, validator: Validator) -> dict[str, Any]:
     return raw if type(raw) is dict else dict(raw)
 
 
+def no_units(file: str) -> DataProblem:
+    """The data hold no unit at all: an empty file, or a workbook whose sheets have nothing under their
+    headers. An assessment of nobody is never what was meant (a blank template, the wrong file)."""
+    return DataProblem(
+        file,
+        None,
+        "units",
+        "no units: the file lists none (a blank template, or the wrong file?); fill in the units to assess",
+        code="data.no-units",
+    )
+
+
 def load_units(
     schema: Schema, document: Any, file: str, *, lenient: bool = False, ignored: list[DataProblem] | None = None
 ) -> list[Unit]:
@@ -817,6 +829,8 @@ def load_units(
     validator = Validator(schema, file, lenient=lenient)
     with collector_paused():
         units = validator.units(document)
+    if not units and not validator.problems:
+        validator.problems.append(no_units(file))
     if validator.problems:
         raise DataError(validator.problems)
     if ignored is not None:

@@ -45,6 +45,7 @@ from targetdsl.data import (
     carried_again,
     carried_problems,
     collector_paused,
+    no_units,
 )
 from targetdsl.documents import json_problem, not_utf8, parse_json
 from targetdsl.drafts import NO_SUMS, SUMS, Draft, Standing
@@ -240,6 +241,8 @@ class Stream:
             classes = {s.id: name for name, standings in self.standings.items() for s in standings if s.id in wanted}
             validator.problems += carried_problems(self.schema, self.carried_in, classes, self.ledger_file)
             validator.problems += self.carried_twice
+        if not validator.problems and not any(self.standings.values()):
+            validator.problems.append(no_units(file))
         if validator.problems:
             raise DataError(validator.problems)
         if self.engine.problems:

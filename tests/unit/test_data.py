@@ -129,3 +129,18 @@ def test_json_lines(tmp_path: Path, policy: targetdsl.Policy) -> None:
     with pytest.raises(targetdsl.DataError) as caught:
         policy.evaluate(broken)
     assert [p.field for p in caught.value.problems] == ["line 2", "line 4"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"), [("units.yaml", "units: []\n"), ("units.jsonl", ""), ("units.csv", "id,name,class\n")]
+)
+def test_data_without_units_is_refused(tmp_path: Path, policy: targetdsl.Policy, name: str, content: str) -> None:
+    """An empty file or a blank template evaluated to an empty result with exit 0."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(targetdsl.DataError) as caught:
+        policy.evaluate(path)
+    assert caught.value.problems[0].code == "data.no-units"
+    if name != "units.yaml":
+        with pytest.raises(targetdsl.DataError, match="no units"):
+            policy.stream(path)

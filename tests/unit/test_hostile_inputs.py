@@ -283,8 +283,9 @@ def test_test_files_and_ledgers_refuse_bombs(tmp_path: Path, policy: targetdsl.P
     assert time.perf_counter() - started < 5
     assert outcome.failed == 1 and "aliases" in str(outcome.results[0].error)
     ledger = write(tmp_path, "ledger.yaml", bomb("carry_over"))
+    units = write(tmp_path, "units.yaml", yaml_unit("{target: 1, actual: 1}"))
     with pytest.raises(targetdsl.DataError, match="aliases"):
-        policy.evaluate([], carried_in=ledger)
+        policy.evaluate(units, carried_in=ledger)
 
 
 # ------------------------------------------------------------------ CSV
