@@ -30,7 +30,7 @@ def test_workload_policy_matches_the_hand_written_rules() -> None:
     [
         ["benchmarks/evaluate.py", "--units", "60"],
         ["benchmarks/parse_check.py", "--lines", "200", "--runs", "2"],
-        ["-m", "benchmarks.workload.run", "--units", "100", "--runs", "1", "--stream", "200"],
+        ["-m", "benchmarks.workload.run", "--units", "100", "--runs", "1", "--stream", "200", "--office"],
     ],
     ids=["evaluate", "parse_check", "workload"],
 )

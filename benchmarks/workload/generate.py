@@ -40,7 +40,26 @@ def records(count: int, seed: int = 2003) -> Iterator[dict[str, Any]]:
         }
 
 
-def write_jsonl(path: str, count: int, seed: int = 2003) -> None:
+FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
+
+
+def as_an_office_writes(record: dict[str, Any]) -> dict[str, Any]:
+    """The same unit as an office's export writes it: every value takes validation's slow path, and
+    means the same — numbers padded with spaces or in full-width digits, counts as text, vetoes as
+    是/否, and an assessor's score left out where the policy cannot take that (none here)."""
+    indicators: dict[str, Any] = {}
+    for name, values in record["indicators"].items():
+        written = {}
+        for key, value in values.items():
+            text = str(value)
+            written[key] = text.translate(FULL_WIDTH) if len(text) % 2 else f" {text} "
+        indicators[name] = written
+    vetoes = {name: {"failed": "是" if v["failed"] else "否"} for name, v in record["vetoes"].items()}
+    return {**record, "indicators": indicators, "vetoes": vetoes}
+
+
+def write_jsonl(path: str, count: int, seed: int = 2003, *, office: bool = False) -> None:
+    """`count` units as JSON Lines; with `office`, every value written as an office's export writes it."""
     with open(path, "w", encoding="utf-8") as handle:
         for record in records(count, seed):
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            handle.write(json.dumps(as_an_office_writes(record) if office else record, ensure_ascii=False) + "\n")
