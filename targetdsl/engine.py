@@ -55,7 +55,7 @@ def period_months(schema: Schema, period: str | None) -> int:
     if period.upper() in QUARTERS:
         return QUARTERS[period.upper()]
     year, _, month = period.partition("-")
-    if year.isdigit() and month.isdigit() and 1 <= int(month) <= 12:
+    if year.isdecimal() and month.isdecimal() and 1 <= int(month) <= 12:  # int() takes no "²"
         if schema.year is not None and int(year) != schema.year:
             raise PeriodError(f"period {period} is not in the policy's year {schema.year}")
         return int(month)

@@ -1,0 +1,143 @@
+"""What an office (or someone less friendly) sends that the happy path never does: a period given twice,
+an unknown period, a drop-down that does not stop a wrong value, an editor that claims a huge message,
+an award that does not exist."""
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+import targetdsl
+from targetdsl.cli import main
+
+POLICY = """policy "期间" { year 2003 status draft }
+class c { q 100 }
+category q {
+    indicator 投资 points 10 {
+        input target: money prorated
+        input actual: money
+        score points * min(actual / target, 1)
+    }
+}
+periods {
+    上半年 through month 6 weight 40%
+    全年 through month 12 weight 60%
+}
+"""
+
+
+def units(*actuals: str, unit_class: str = "c") -> list[dict[str, object]]:
+    return [
+        {"id": unit_id, "class": unit_class, "indicators": {"投资": {"target": "120", "actual": actual}}}
+        for unit_id, actual in zip("ABC", actuals, strict=False)
+    ]
+
+
+@pytest.fixture
+def period_files(tmp_path: Path) -> Path:
+    (tmp_path / "p.tdsl").write_text(POLICY, encoding="utf-8")
+    for name, document in {
+        "h1": units("60", "30"),
+        "fy": units("90", "120"),
+        "h1-only-a": units("60"),
+    }.items():
+        (tmp_path / f"{name}.yaml").write_text(yaml.safe_dump({"units": document}, allow_unicode=True), "utf-8")
+    return tmp_path
+
+
+# ------------------------------------------------------------------ periods
+
+
+def test_a_period_given_twice_is_a_usage_error(period_files: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    d = period_files
+    code = main(
+        ["periods", str(d / "p.tdsl"), f"上半年={d / 'h1.yaml'}", f"全年={d / 'fy.yaml'}", f"全年={d / 'h1.yaml'}"]
+    )
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    assert "period 全年 given twice" in captured.err and "fy.yaml" in captured.err
+
+
+def test_an_unknown_or_missing_period_is_a_usage_error(period_files: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    d = period_files
+    assert (
+        main(["periods", str(d / "p.tdsl"), f"上半年={d / 'h1.yaml'}", f"全年={d / 'fy.yaml'}", f"Q1={d / 'fy.yaml'}"])
+        == 2
+    )
+    assert "the policy weights no period Q1" in capsys.readouterr().err
+    assert main(["periods", str(d / "p.tdsl"), f"上半年={d / 'h1.yaml'}"]) == 2
+    assert "no data given for the weighted period 全年; give each weighted period once: 上半年=DATA 全年=DATA" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_unit_only_in_a_later_period_is_refused_not_dropped(
+    period_files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    d = period_files
+    assert main(["periods", str(d / "p.tdsl"), f"上半年={d / 'h1-only-a.yaml'}", f"全年={d / 'fy.yaml'}"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "unit B: 上半年: the unit is in the data of 全年 but not of this period" in captured.err
+
+
+def test_the_same_file_for_two_periods_is_warned(period_files: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    d = period_files
+    assert main(["periods", str(d / "p.tdsl"), f"上半年={d / 'fy.yaml'}", f"全年={d / 'fy.yaml'}"]) == 0
+    assert "warning: periods 上半年 and 全年 read the same file" in capsys.readouterr().err
+
+
+def test_library_checks_the_periods_before_evaluating_any() -> None:
+    policy = targetdsl.parse_policy(POLICY)
+    # the data of the unknown period would fail to load: the names are refused first
+    with pytest.raises(targetdsl.DataError, match="Q9: this period has no weight in the policy; its weighted"):
+        policy.evaluate_periods({"上半年": units("60", "30"), "全年": units("1", "1"), "Q9": "no such file.yaml"})
+    with pytest.raises(targetdsl.DataError, match="全年: no data given"):
+        policy.evaluate_periods({"上半年": "no such file.yaml"})
+    with pytest.raises(targetdsl.DataError, match="unit B: 上半年: the unit is in the data of 全年"):
+        policy.evaluate_periods({"上半年": units("60"), "全年": units("90", "120")})
+
+
+def test_a_unit_that_changes_class_between_periods_is_refused() -> None:
+    policy = targetdsl.parse_policy(POLICY.replace("class c { q 100 }", "class c { q 100 }\nclass d { q 100 }"))
+    moved = units("90", "120")
+    moved[1]["class"] = "d"
+    with pytest.raises(targetdsl.DataError, match="unit B: 全年: the unit is in class d here but in c in 上半年"):
+        policy.evaluate_periods({"上半年": units("60", "30"), "全年": moved})
+
+
+@pytest.mark.parametrize("period", ["Q9", "2002-06", "2003-13", "2003-²", "一季度"])
+@pytest.mark.parametrize("command", ["evaluate", "report", "explain", "diff"])
+def test_an_unknown_period_is_a_usage_error(
+    period_files: Path, capsys: pytest.CaptureFixture[str], command: str, period: str
+) -> None:
+    d = period_files
+    policy, data = str(d / "p.tdsl"), str(d / "fy.yaml")
+    argv = {
+        "evaluate": ["evaluate", policy, data],
+        "report": ["report", policy, data, "-o", str(d / "r.html")],
+        "explain": ["explain", policy, data, "A"],
+        "diff": ["diff", policy, policy, "--data", data],
+    }[command]
+    assert main([*argv, "--period", period]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and f"--period {period}: " in captured.err
+    assert not (d / "r.html").exists()
+
+
+def test_an_unknown_period_is_a_usage_error_when_streamed(
+    period_files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    d = period_files
+    (d / "fy.jsonl").write_text("".join(json.dumps(u) + "\n" for u in units("1")), encoding="utf-8")
+    assert main(["evaluate", str(d / "p.tdsl"), str(d / "fy.jsonl"), "--format", "csv", "--period", "Q9"]) == 2
+    assert "--period Q9: unknown period" in capsys.readouterr().err
+
+
+def test_diff_refuses_period_without_data(period_files: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    policy = str(period_files / "p.tdsl")
+    assert main(["diff", policy, policy, "--period", "Q1"]) == 2
+    assert "--period is for the impact on units: give the units with --data" in capsys.readouterr().err
+    assert main(["diff", policy, policy, "--carry-in", policy]) == 2
+    assert "--carry-in is for the impact on units" in capsys.readouterr().err
