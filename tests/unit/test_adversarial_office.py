@@ -141,3 +141,73 @@ def test_diff_refuses_period_without_data(period_files: Path, capsys: pytest.Cap
     assert "--period is for the impact on units: give the units with --data" in capsys.readouterr().err
     assert main(["diff", policy, policy, "--carry-in", policy]) == 2
     assert "--carry-in is for the impact on units" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ language server
+
+
+def test_bounded_input_skips_a_message_claiming_too_much() -> None:
+    import io
+
+    from targetdsl.lsp import BoundedInput
+
+    body = b'{"jsonrpc": "2.0", "id": 1, "method": "shutdown"}'
+    raw = (
+        b"Content-Length: 99999999999\r\n\r\n"
+        + b"x" * 10_000  # the refused body, sent after all: read a line's worth at a time, never whole
+        + b"Content-Length: %d\r\n\r\n" % len(body)
+        + body
+    )
+    log = io.StringIO()
+    bounded = BoundedInput(io.BytesIO(raw), limit=1000, log=log)
+    lines = []
+    while (line := bounded.readline()) not in (b"\r\n", b""):
+        lines.append(line)
+    assert lines == [b"X-Refused-Content-Length: 99999999999\r\n"]
+    while (line := bounded.readline()) != b"Content-Length: %d\r\n" % len(body):
+        assert len(line) <= 4096 and line
+    assert bounded.readline() == b"\r\n" and bounded.read(len(body)) == body
+    assert "a message of 99999999999 bytes is more than the 1,000 this server accepts: skipped" in log.getvalue()
+    # a length of thousands of digits is refused without being turned into an int
+    digits = BoundedInput(io.BytesIO(b"Content-Length: " + b"9" * 5000 + b"\r\n"), limit=1000, log=log)
+    assert digits.readline().startswith(b"Content-Length: 999")  # longer than a header line: not a header
+    assert BoundedInput(io.BytesIO(b"Content-Length: 1000\r\n"), limit=1000).readline() == b"Content-Length: 1000\r\n"
+    assert BoundedInput(io.BytesIO(b"Content-Length: 1001\r\n"), limit=1000, log=log).readline().startswith(b"X-")
+    assert bounded.read(10**12) == b""  # never more than the limit asked of the stream
+
+
+def test_language_server_survives_a_huge_content_length() -> None:
+    from tests.test_lsp import Client
+
+    client = Client()
+    try:
+        assert client.process.stdin is not None
+        client.process.stdin.write(b"Content-Length: 99999999999\r\n\r\n")
+        client.process.stdin.flush()
+        result = client.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
+        assert result["serverInfo"]["name"] == "targetdsl"
+        # a refused message whose body does follow, the next header glued to its end
+        client.process.stdin.write(b"Content-Length: 99999999999\r\n\r\n" + b'{"jsonrpc": "2.0", "x": "' * 2000)
+        client.process.stdin.flush()
+        assert client.request("textDocument/documentSymbol", {"textDocument": {"uri": "file:///none.tdsl"}}) == []
+        # a document the editor never opened is not read from the disk (this one would never end)
+        where = {"textDocument": {"uri": "file:///dev/zero"}, "position": {"line": 0, "character": 0}}
+        assert client.request("textDocument/hover", where) is None
+        assert (
+            client.request("textDocument/formatting", {**where, "options": {"tabSize": 4, "insertSpaces": True}})
+            is None
+        )
+        client.request("shutdown", None)
+        client.notify("exit", None)
+        assert client.process.wait(timeout=20) == 0
+        assert client.process.stderr is not None
+        log = client.process.stderr.read().decode("utf-8")
+        assert log.count("targetdsl lsp: a message of 99999999999 bytes is more than the") == 2
+        assert "out of memory" not in log
+    finally:
+        if client.process.poll() is None:
+            client.process.kill()
+            client.process.wait()
+        for stream in (client.process.stdin, client.process.stdout, client.process.stderr):
+            if stream is not None:
+                stream.close()
