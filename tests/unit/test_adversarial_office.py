@@ -211,3 +211,110 @@ def test_language_server_survives_a_huge_content_length() -> None:
         for stream in (client.process.stdin, client.process.stdout, client.process.stderr):
             if stream is not None:
                 stream.close()
+
+
+# ------------------------------------------------------------------ data-entry template
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def validations(workbook: Path) -> dict[str, list[tuple[dict[str, str], str, str]]]:
+    """Each sheet's data validations as written in the file: (attributes, formula1, formula2)."""
+    import re
+    import zipfile
+    from xml.etree import ElementTree
+
+    main_ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    found: dict[str, list[tuple[dict[str, str], str, str]]] = {}
+    with zipfile.ZipFile(workbook) as archive:
+        names = sorted(n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
+        for name in names:
+            root = ElementTree.fromstring(archive.read(name))
+            found[name] = [
+                (
+                    dict(v.attrib),
+                    v.findtext(f"{main_ns}formula1") or "",
+                    v.findtext(f"{main_ns}formula2") or "",
+                )
+                for v in root.iter(f"{main_ns}dataValidation")
+            ]
+    return found
+
+
+def test_every_drop_down_and_range_is_enforced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    workbook = tmp_path / "t.xlsx"
+    assert main(["template", str(ROOT / "policies/lianyungang-2003.tdsl"), "-o", str(workbook), "--rows", "3"]) == 0
+    capsys.readouterr()
+    sheets = validations(workbook)
+    every = [v for found in sheets.values() for v in found]
+    assert len(every) > 50
+    for attributes, formula1, _ in every:
+        # a stop alert (errorStyle absent means stop) that says what is allowed, and the same as a prompt
+        assert attributes["showErrorMessage"] == "1" and attributes.get("errorStyle", "stop") == "stop"
+        assert attributes["showInputMessage"] == "1"
+        assert attributes["error"] and attributes["prompt"] and attributes["errorTitle"] and attributes["promptTitle"]
+        assert len(attributes["errorTitle"]) <= 32 and len(attributes["promptTitle"]) <= 32  # Excel's limits
+        assert len(attributes["error"]) <= 255 and len(attributes["prompt"]) <= 255
+        assert len(formula1) <= 255
+        assert any("\u4e00" <= c <= "\u9fff" for c in attributes["error"])  # Chinese
+        assert any(c.isascii() and c.isalpha() for c in attributes["error"])  # and English
+    messages = {a["error"] for a, _, _ in every}
+    assert "请填 0 到 本行 subs 之间的整数。Enter a whole number from 0 to this row's subs." in messages
+    assert "请从列表中选择级别：国家级、省级、市级。Choose a level from the list." in messages
+
+
+LONG_LEVELS = """policy "级别很多" { year 2003 status draft }
+class c { q 100 }
+category q { indicator a points 100 { input x: number score x } }
+bonus 获奖 {
+%s
+    cap 5
+}
+"""
+
+
+def test_a_long_list_goes_to_a_hidden_sheet_and_the_workbook_still_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    levels = [f"省级特别重大科技进步奖项第{i}等奖甲乙丙丁戊己庚辛" for i in range(1, 21)]  # 500+ characters joined
+    policy = tmp_path / "p.tdsl"
+    policy.write_text(LONG_LEVELS % "\n".join(f"    level {name} 1" for name in levels), encoding="utf-8")
+    workbook = tmp_path / "t.xlsx"
+    assert main(["template", str(policy), "-o", str(workbook), "--rows", "3"]) == 0
+    capsys.readouterr()
+    import openpyxl
+
+    book = openpyxl.load_workbook(workbook)
+    assert book.sheetnames == ["填表说明 instructions", "c", "下拉列表 lists"]
+    lists = book["下拉列表 lists"]
+    assert lists.sheet_state == "hidden"
+    assert [lists.cell(row=r, column=1).value for r in range(2, 22)] == levels
+    level_lists = [f1 for found in validations(workbook).values() for a, f1, _ in found if a["type"] == "list"]
+    assert "'下拉列表 lists'!$A$2:$A$21" in level_lists and all(len(f) <= 255 for f in level_lists)
+    # filled in and read back: the hidden sheet of lists is passed by
+    sheet = book["c"]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(row=3, column=1, value="U1")
+    sheet.cell(row=3, column=header.index("a.x") + 1, value=80)
+    sheet.cell(row=3, column=header.index("bonuses.获奖.1.level") + 1, value=levels[19])
+    book.save(workbook)
+    unit = targetdsl.load_policy(policy).evaluate(workbook).unit("U1")
+    assert unit.total == 81 and unit.bonus == 1
+
+
+def test_a_choice_with_a_comma_or_a_quote_is_never_split() -> None:
+    import openpyxl
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from targetdsl.template import Column, _Lists, _validation
+
+    book = openpyxl.Workbook()
+    lists = _Lists(book)
+    choices = ("人大,政协", 'say "yes"', "纪委")
+    validation = _validation(Column("x.given.by", "given", "assessor", choices=choices), DataValidation, lists)
+    assert validation.formula1 == "'下拉列表 lists'!$A$2:$A$4"
+    assert [lists.sheet.cell(row=r, column=1).value for r in (2, 3, 4)] == list(choices)
+    safe = _validation(Column("y.given.by", "given", "assessor", choices=("人大", "政协")), DataValidation, lists)
+    assert safe.formula1 == '"人大,政协"'
+    with pytest.raises(ValueError, match="lists sheet"):
+        _validation(Column("x.given.by", "given", "assessor", choices=choices), DataValidation)
