@@ -318,3 +318,86 @@ def test_a_choice_with_a_comma_or_a_quote_is_never_split() -> None:
     assert safe.formula1 == '"人大,政协"'
     with pytest.raises(ValueError, match="lists sheet"):
         _validation(Column("x.given.by", "given", "assessor", choices=choices), DataValidation)
+
+
+# ------------------------------------------------------------------ eligibility
+
+VETO = """policy "veto" { year 2003 status draft }
+class c { all 100 }
+category all { indicator s points 100 { input s: number score s } }
+input 承担: bool missing default true
+veto noaward "withholds the award" { input hit: bool missing default false when hit effect no award }
+grades { 优秀 >= 90 良好 80 to 90 合格 60 to 80 不合格 < 60 }
+"""
+VETO_UNITS = [
+    {
+        "id": "D",
+        "class": "c",
+        "inputs": {"承担": False},
+        "indicators": {"s": {"s": 95}},
+        "vetoes": {"noaward": {"hit": True}},
+    },
+    {"id": "E", "class": "c", "inputs": {"承担": False}, "indicators": {"s": {"s": 95}}},
+    {"id": "F", "class": "c", "indicators": {"s": {"s": 85}}},
+]
+
+
+def outputs(tmp_path: Path, policy: str, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+    """Every unit's eligibility and money as each output format shows it."""
+    import csv
+    import io
+
+    import openpyxl
+
+    (tmp_path / "p.tdsl").write_text(policy, encoding="utf-8")
+    (tmp_path / "u.yaml").write_text(yaml.safe_dump({"units": VETO_UNITS}, allow_unicode=True), encoding="utf-8")
+    base = ["evaluate", str(tmp_path / "p.tdsl"), str(tmp_path / "u.yaml")]
+    shown: dict[str, object] = {}
+    assert main([*base, "--format", "json"]) == 0
+    shown["json"] = {u["id"]: (u["eligible"], u["money"]) for u in json.loads(capsys.readouterr().out)["units"]}
+    assert main([*base, "--format", "csv"]) == 0
+    shown["csv"] = {r["id"]: (r["eligible"], r["money"]) for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert main([*base, "-o", str(tmp_path / "r.xlsx")]) == 0
+    rows = list(openpyxl.load_workbook(tmp_path / "r.xlsx")["c"].values)
+    header = list(rows[0])
+    shown["xlsx"] = {
+        row[1]: (row[header.index("可获奖 eligible")], row[header.index("奖金 money")]) for row in rows[1:]
+    }
+    assert main(base) == 0
+    table = capsys.readouterr().out.splitlines()
+    shown["table"] = {line.split()[1]: line.split()[-1] for line in table if line.strip()[:1].isdigit()}
+    shown["header"] = next(line for line in table if line.startswith("rank"))
+    return shown
+
+
+def test_no_award_means_no_eligibility_in_every_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shown = outputs(tmp_path, VETO, capsys)
+    assert shown["json"] == {"D": (None, None), "E": (None, None), "F": (None, None)}
+    assert shown["csv"] == {"D": ("", ""), "E": ("", ""), "F": ("", "")}
+    assert shown["xlsx"] == {"D": (None, None), "E": (None, None), "F": (None, None)}
+    assert "award" not in str(shown["header"])
+    assert targetdsl.parse_policy(VETO).evaluate(VETO_UNITS).unit("D").eligible is None
+
+
+def test_a_vetoed_unit_is_not_eligible_in_every_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shown = outputs(tmp_path, VETO + "award 奖金 { money { 优秀 1000 良好 500 } }\n", capsys)
+    assert shown["json"] == {"D": (False, "0"), "E": (True, "1000"), "F": (True, "500")}
+    assert shown["csv"] == {"D": ("no", "0"), "E": ("yes", "1000"), "F": ("yes", "500")}
+    assert shown["xlsx"] == {"D": ("否", 0), "E": ("是", 1000), "F": ("是", 500)}
+    assert shown["table"] == {"D": "eligible", "E": "1000.00", "F": "500.00"}  # D: "not eligible"
+
+
+def test_an_award_that_excludes_a_unit_does_not_withhold_another_award() -> None:
+    # 甲 excludes units without city-level targets; 乙 pays every unit by grade. E was paid nothing
+    # by 乙 when 甲 came first, 300 when 乙 came first.
+    awards = (
+        "award 甲 { eligible when 承担 money { 优秀 1000 良好 500 } }\n",
+        "award 乙 { money { 优秀 300 良好 200 } }\n",
+    )
+    for order in (awards, awards[::-1]):
+        assessment = targetdsl.parse_policy(VETO + "".join(order)).evaluate(VETO_UNITS)
+        paid = {u.id: (u.eligible, u.money) for u in assessment.units}
+        assert paid == {"D": (False, 0), "E": (True, 300), "F": (True, 700)}, order
+        notes = {s.what: (s.value, s.notes) for s in assessment.unit("E").explanation if s.what.startswith("award")}
+        line = VETO.count("\n") + 1 + order.index(awards[0])  # where 甲 is
+        assert notes == {"award 甲": ("0", (f"not eligible (line {line})",)), "award 乙": ("300", ())}
