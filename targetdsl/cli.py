@@ -590,7 +590,7 @@ def run_test(args: argparse.Namespace) -> int:
 
 def run_periods(args: argparse.Namespace) -> int:
     pairs = [item.partition("=") for item in args.data]
-    bad = [item for item, (_, sep, path) in zip(args.data, pairs, strict=True) if not sep or not path]
+    bad = [item for item, (name, sep, path) in zip(args.data, pairs, strict=True) if not (name and sep and path)]
     if bad:
         _error(f"write each period as PERIOD=DATA, not {bad[0]}")
         return EXIT_USAGE

@@ -181,6 +181,17 @@ def csv_row(unit: UnitResult, categories: Sequence[str]) -> list[Any]:
     ]
 
 
+def sheet_title(name: str, taken: Sequence[str]) -> str:
+    """A sheet name Excel accepts for `name`: at most 31 characters, and none it takes for one already
+    there (Excel ignores case). A long class name is cut and numbered: `…~2`."""
+    folded = {t.casefold() for t in taken}
+    title, number = name[:31], 1
+    while title.casefold() in folded:
+        number += 1
+        title = f"{name[: 31 - len(str(number)) - 1]}~{number}"
+    return title
+
+
 def write_xlsx(assessment: Assessment, path: str) -> None:
     """Write `results_workbook`, byte-reproducibly and whole."""
     save_workbook(results_workbook(assessment), path)
@@ -258,7 +269,7 @@ def results_workbook(assessment: Assessment) -> Any:
                 ]
             )
         numeric = {3, *range(4, 4 + len(categories)), 4 + len(categories), 5 + len(categories), 10 + len(categories)}
-        finish(book.create_sheet(unit_class[:31]), rows, numeric)
+        finish(book.create_sheet(sheet_title(unit_class, book.sheetnames)), rows, numeric)
     completion: list[list[Any]] = [["类别 class", "部分 part", "项目 items", "完成 completed"]]
     completion += [[row.unit_class, row.category, row.items, row.completed] for row in assessment.completion]
     completion.append(["all", "", assessment.total_items, assessment.total_completed])

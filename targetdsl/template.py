@@ -193,9 +193,10 @@ def write(
     classes = [c for c in policy.schema.classes.values() if only is None or c.name == only]
     if not classes:
         raise ValueError(f"the policy has no class `{only}`; its classes are {', '.join(policy.schema.classes)}")
+    _sheet_names(classes)
     lists = _Lists(book)
     for unit_class in classes:
-        sheet = book.create_sheet(unit_class.name[:31])
+        sheet = book.create_sheet(unit_class.name)
         cols = columns(policy, unit_class, items=items, awards=awards)
         letters = {c.path: get_column_letter(i) for i, c in enumerate(cols, start=1)}
         sheet.append([sheet_text(c.path) for c in cols])
@@ -333,6 +334,30 @@ def _validation(column: Column, factory: Any, lists: Any = None) -> Any:
         promptTitle=title,
         prompt=message,
     )
+
+
+SHEET_NAME_LIMIT = 31  # Excel's
+
+
+def _sheet_names(classes: list[ClassSpec]) -> None:
+    """Each class's sheet is named after it, and the name gives its rows their class when the workbook
+    is read back: a name Excel cannot hold whole (over 31 characters), or two that Excel takes for one
+    (it ignores case), would give rows no class or the wrong one."""
+    seen: dict[str, str] = {}
+    for unit_class in classes:
+        name = unit_class.name
+        if len(name) > SHEET_NAME_LIMIT:
+            raise ValueError(
+                f"the class `{name}` has a name of {len(name)} characters; Excel names a sheet with at most "
+                f"{SHEET_NAME_LIMIT}, and the sheet's name gives its rows their class: give the class a shorter "
+                "name to make a template"
+            )
+        if name.casefold() in seen:
+            raise ValueError(
+                f"the classes `{seen[name.casefold()]}` and `{name}` differ only in case, and Excel takes their "
+                "sheets for one: give one of them another name to make a template"
+            )
+        seen[name.casefold()] = name
 
 
 class _Lists:

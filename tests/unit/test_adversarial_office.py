@@ -82,6 +82,12 @@ def test_a_unit_only_in_a_later_period_is_refused_not_dropped(
     assert "unit B: 上半年: the unit is in the data of 全年 but not of this period" in captured.err
 
 
+def test_a_period_without_a_name_is_a_usage_error(period_files: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    d = period_files
+    assert main(["periods", str(d / "p.tdsl"), f"={d / 'h1.yaml'}", f"全年={d / 'fy.yaml'}"]) == 2
+    assert "write each period as PERIOD=DATA, not =" in capsys.readouterr().err
+
+
 def test_the_same_file_for_two_periods_is_warned(period_files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     d = period_files
     assert main(["periods", str(d / "p.tdsl"), f"上半年={d / 'fy.yaml'}", f"全年={d / 'fy.yaml'}"]) == 0
@@ -401,3 +407,50 @@ def test_an_award_that_excludes_a_unit_does_not_withhold_another_award() -> None
         notes = {s.what: (s.value, s.notes) for s in assessment.unit("E").explanation if s.what.startswith("award")}
         line = VETO.count("\n") + 1 + order.index(awards[0])  # where 甲 is
         assert notes == {"award 甲": ("0", (f"not eligible (line {line})",)), "award 乙": ("300", ())}
+
+
+# ------------------------------------------------------------------ sheet names
+
+LONG_CLASSES = """policy "long" {{ year 2003 status draft }}
+class {a} {{ q 100 }}
+class {b} {{ q 100 }}
+category q {{ indicator x points 100 {{ input v: number score v }} }}
+"""
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "message"),
+    [
+        ("甲" * 31 + "一", "乙", "has a name of 32 characters; Excel names a sheet with at most 31"),
+        ("County", "county", "the classes `County` and `county` differ only in case"),
+    ],
+)
+def test_a_template_whose_sheets_would_lose_their_class_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], a: str, b: str, message: str
+) -> None:
+    (tmp_path / "p.tdsl").write_text(LONG_CLASSES.format(a=a, b=b), encoding="utf-8")
+    assert main(["template", str(tmp_path / "p.tdsl"), "-o", str(tmp_path / "t.xlsx")]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_results_workbook_sheet_names_are_valid_and_distinct(tmp_path: Path) -> None:
+    import warnings
+
+    import openpyxl
+
+    a, b = "甲" * 31 + "一", "甲" * 31 + "二"
+    text = LONG_CLASSES.format(a=a, b=b) + "class County { q 100 }\nclass county { q 100 }\n"
+    (tmp_path / "p.tdsl").write_text(text, encoding="utf-8")
+    data = [
+        {"id": str(i), "class": name, "indicators": {"x": {"v": 50}}}
+        for i, name in enumerate([a, b, "County", "county"])
+    ]
+    (tmp_path / "u.yaml").write_text(yaml.safe_dump({"units": data}, allow_unicode=True), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # openpyxl warns of a title over 31 characters
+        assert (
+            main(["evaluate", str(tmp_path / "p.tdsl"), str(tmp_path / "u.yaml"), "-o", str(tmp_path / "r.xlsx")]) == 0
+        )
+    names = openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames
+    assert names == ["甲" * 31, "甲" * 29 + "~2", "County", "county~2", "完成情况 completion", "明细 breakdown"]
