@@ -609,11 +609,10 @@ def run_periods(args: argparse.Namespace) -> int:
             unknown = [name for name in given if name not in dict(weights)]
             missing = [name for name, _ in weights if name not in given]
             if unknown or missing:
-                problem = (
-                    f"{unknown[0]}=…: the policy weights no period {unknown[0]}"
-                    if unknown
-                    else (f"no data given for the weighted period {missing[0]}")
-                )
+                if unknown:
+                    problem = f"{unknown[0]}=…: the policy weights no period {unknown[0]}"
+                else:
+                    problem = f"no data given for the weighted period {missing[0]}"
                 usage = " ".join(f"{name}=DATA" for name, _ in weights)
                 raise UsageError(f"{problem}; give each weighted period once: {usage}")
         _same_files(given)
