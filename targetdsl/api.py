@@ -37,7 +37,7 @@ from targetdsl.impact import Impact, compare
 from targetdsl.inheritance import Effective, Loaded, load_path, load_text
 from targetdsl.interpreter import EvaluationError
 from targetdsl.parser import Comment
-from targetdsl.periods import PeriodCombination, combine
+from targetdsl.periods import PeriodCombination, combine, unweighted
 from targetdsl.record import (
     RECORD_VERSION,
     canonical_json,
@@ -224,18 +224,17 @@ class Policy:
     def evaluate_periods(self, data: Mapping[str, UnitsSource]) -> PeriodCombination:
         """Evaluate each weighted period on its own data and combine the totals by the policy's weights.
 
-        `data` maps every period the policy weights to that period's unit data.
-        Raises DataError when a period or a unit is missing, or the policy weights no periods.
+        `data` maps every period the policy weights, and nothing else, to that period's unit data.
+        Raises DataError when a period is missing or unknown (before anything is evaluated), when a
+        unit is missing from a period or changes class, or when the policy weights no periods.
         """
         weights = [(p.name, p.weight) for p in self.schema.periods if p.weight is not None]
         if not weights:
             raise DataError([DataProblem("<periods>", None, None, "the policy gives its periods no weights")])
-        assessments = {name: self.evaluate(units, period=name) for name, units in data.items() if name in dict(weights)}
-        missing = [name for name in data if name not in dict(weights)]
-        if missing:
-            raise DataError(
-                [DataProblem("<periods>", None, name, "this period has no weight in the policy") for name in missing]
-            )
+        problems = unweighted(weights, data)
+        if problems:  # before any period is evaluated
+            raise DataError(problems)
+        assessments = {name: self.evaluate(units, period=name) for name, units in data.items()}
         rounding = self.schema.rounding
         return combine(weights, assessments, places=rounding.places, mode=rounding.mode)
 

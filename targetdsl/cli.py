@@ -34,6 +34,7 @@ from targetdsl import __version__, tester
 from targetdsl.api import Report, check_path, diff_policies, impact, load_policy, verify_record
 from targetdsl.data import DataError
 from targetdsl.diagnostics import PolicyError
+from targetdsl.engine import PeriodError, period_months
 from targetdsl.explain import render_json, render_text
 from targetdsl.files import FileProblem, FileReadError, open_regular, read_limited
 from targetdsl.formatter import FormatError, format_policy
@@ -357,6 +358,7 @@ def _assess(args: argparse.Namespace, *, explain: bool = True) -> Assessment | i
         return EXIT_USAGE
     try:
         policy = load_policy(args.policy, root=args.root)
+        _check_period([policy], args.period)
         bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
         try:
             return policy.evaluate(
@@ -467,6 +469,7 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
         return EXIT_USAGE
     try:
         policy = load_policy(args.policy, root=args.root)
+        _check_period([policy], args.period)
         if unstreamable(policy.schema) is not None:
             return None
         bar = ProgressBar(sys.stderr, noun="unit passes") if sys.stderr.isatty() else None
@@ -527,12 +530,16 @@ def _as_text(raw: IO[bytes], emit: Callable[[Any], None]) -> None:
 
 
 def run_diff(args: argparse.Namespace) -> int:
+    if not args.data and (args.period or args.carry_in):
+        option = "--period" if args.period else "--carry-in"
+        raise UsageError(f"{option} is for the impact on units: give the units with --data, or leave {option} out")
     inputs = [args.old, args.new] + [p for p in (args.data, args.carry_in) if p]
     refuse_misplaced([args.old, args.new], [p for p in (args.data, args.carry_in) if p])
     if _missing_files(inputs):
         return EXIT_USAGE
     try:
         old, new = load_policy(args.old, root=args.root), load_policy(args.new, root=args.root)
+        _check_period([old, new], args.period)
         difference = diff_policies(old, new)
         effect = impact(old, new, args.data, period=args.period, carried_in=args.carry_in) if args.data else None
     except (PolicyError, DataError, EvaluationError) as exc:
@@ -583,15 +590,33 @@ def run_test(args: argparse.Namespace) -> int:
 
 def run_periods(args: argparse.Namespace) -> int:
     pairs = [item.partition("=") for item in args.data]
-    bad = [item for item, (_, sep, path) in zip(args.data, pairs, strict=True) if not sep or not path]
+    bad = [item for item, (name, sep, path) in zip(args.data, pairs, strict=True) if not (name and sep and path)]
     if bad:
         _error(f"write each period as PERIOD=DATA, not {bad[0]}")
         return EXIT_USAGE
-    refuse_misplaced([args.policy], [path for _, _, path in pairs])
-    if _missing_files([args.policy] + [path for _, _, path in pairs]):
+    given: dict[str, str] = {}
+    for name, _, path in pairs:
+        if name in given:
+            raise UsageError(f"period {name} given twice ({name}={given[name]}, {name}={path}): give each period once")
+        given[name] = path
+    refuse_misplaced([args.policy], list(given.values()))
+    if _missing_files([args.policy, *given.values()]):
         return EXIT_USAGE
     try:
-        combined = load_policy(args.policy, root=args.root).evaluate_periods({name: path for name, _, path in pairs})
+        policy = load_policy(args.policy, root=args.root)
+        weights = [(p.name, p.weight) for p in policy.schema.periods if p.weight is not None]
+        if weights:
+            unknown = [name for name in given if name not in dict(weights)]
+            missing = [name for name, _ in weights if name not in given]
+            if unknown or missing:
+                if unknown:
+                    problem = f"{unknown[0]}=…: the policy weights no period {unknown[0]}"
+                else:
+                    problem = f"no data given for the weighted period {missing[0]}"
+                usage = " ".join(f"{name}=DATA" for name, _ in weights)
+                raise UsageError(f"{problem}; give each weighted period once: {usage}")
+        _same_files(given)
+        combined = policy.evaluate_periods(given)
     except (PolicyError, DataError, EvaluationError) as exc:
         _report(exc)
         return EXIT_FAILED
@@ -600,6 +625,30 @@ def run_periods(args: argparse.Namespace) -> int:
     else:
         _emit(combined.render())
     return EXIT_OK
+
+
+def _same_files(given: dict[str, str]) -> None:
+    """A warning for two periods read from one file: most often a copy of the command line not edited."""
+    seen: dict[tuple[int, int], str] = {}
+    for name, path in given.items():
+        status = os.stat(path)
+        key = (status.st_dev, status.st_ino)
+        if key in seen:
+            sys.stderr.write(
+                visible_inline(f"targetdsl: warning: periods {seen[key]} and {name} read the same file {path}") + "\n"
+            )
+        seen.setdefault(key, name)
+
+
+def _check_period(policies: Sequence[Any], period: str | None) -> None:
+    """`--period` names a period of every policy given, before any data is read (exit 2, not 1)."""
+    if period is None:
+        return
+    for policy in policies:
+        try:
+            period_months(policy.schema, period)
+        except PeriodError as exc:
+            raise UsageError(f"--period {period}: {exc}") from None
 
 
 def run_report(args: argparse.Namespace) -> int:

@@ -55,7 +55,7 @@ def period_months(schema: Schema, period: str | None) -> int:
     if period.upper() in QUARTERS:
         return QUARTERS[period.upper()]
     year, _, month = period.partition("-")
-    if year.isdigit() and month.isdigit() and 1 <= int(month) <= 12:
+    if year.isdecimal() and month.isdecimal() and 1 <= int(month) <= 12:  # int() takes no "²"
         if schema.year is not None and int(year) != schema.year:
             raise PeriodError(f"period {period} is not in the policy's year {schema.year}")
         return int(month)
@@ -619,19 +619,24 @@ class Engine:
         if self.explain:
             steps.append(Step("rank in class", str(rank), None))
             steps.append(Step("grade", draft.grade or "—", None, (reason,)))
-        eligible = True
+        # Eligibility is each award's own: a unit an award's `eligible when` excludes may still be paid
+        # another award. The unit is eligible when at least one award of its class admits it, and
+        # neither (None) when its class has no award.
+        eligible: bool | None = None
+        withheld = any("no award" in v.effects for v in vetoes)
         money: Decimal | None = None
         for rule in spec.rules_of("award"):
             rule_frame = self.rule_frame(rule, unit, context)
             notes: list[str] = []
+            admitted = True
             try:
                 eligible_stmt = rule.first(n.Eligible)
                 if isinstance(eligible_stmt, n.Eligible) and not condition(eligible_stmt.expr, rule_frame):
                     cover.hit(eligible_stmt.span, "not eligible")
-                    eligible = False
+                    admitted = False
                     notes.append(f"not eligible (line {eligible_stmt.span.line})")
-                if any("no award" in v.effects for v in vetoes):
-                    eligible = False
+                if withheld:
+                    admitted = False
                     notes.append("a veto withholds the award")
                 amounts = rule.first(n.Money)
                 base = ZERO
@@ -643,7 +648,7 @@ class Engine:
                         cover.hit(reduce.span, "reduction applied")
                         reduction += reduce.percent
                         notes.append(f"reduced by {text(reduce.percent)}% (line {reduce.span.line})")
-                amount = CONTEXT.multiply(base, max(ZERO, HUNDRED - reduction)) / HUNDRED if eligible else ZERO
+                amount = CONTEXT.multiply(base, max(ZERO, HUNDRED - reduction)) / HUNDRED if admitted else ZERO
                 amount = self.rounded(amount, "money")
                 if amount > ZERO:
                     cover.hit(rule.span, f"award {rule.name} paid")
@@ -651,6 +656,7 @@ class Engine:
                 self.fail(unit, f"award {rule.name}", failure)
                 amount = ZERO
             money = amount if money is None else money + amount
+            eligible = bool(eligible) or admitted
             steps.append(
                 Step(f"award {rule.label or rule.name}", text(amount), self.schema.where(rule.span), tuple(notes))
             )

@@ -9,13 +9,20 @@ formatting; an outline of classes, categories, indicators and rules.
 Positions: LSP counts UTF-16 code units, targetdsl counts code points;
 they agree for every character of the Basic Multilingual Plane, which
 holds all CJK ideographs in common use.
+
+Standard input is read through `BoundedInput`: a message may not claim more
+than MAX_MESSAGE_BYTES, nor a header line run on without end. A message
+over the bound is skipped with a line on standard error, and the server
+reads on from the next header: an editor's (or anyone's) bad message never
+ends the server, nor makes it allocate what a header claims.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as lsp
@@ -28,7 +35,7 @@ from targetdsl.diagnostics import Diagnostic, PolicyError, Severity
 from targetdsl.files import FileReadError, resolve
 from targetdsl.formatter import FormatError, format_policy
 from targetdsl.functions import FUNCTIONS
-from targetdsl.inheritance import Effective
+from targetdsl.inheritance import MAX_FILE_BYTES, Effective
 from targetdsl.source import Span
 
 KEYWORDS = sorted(
@@ -309,11 +316,19 @@ def _amount(share: n.Share) -> str:
     return f"{share.amount}{'%' if share.percent else ' points'}"
 
 
-def _report(ls: PolicyServer, uri: str) -> Report:
+def _opened(ls: PolicyServer, uri: str) -> str | None:
+    """The text of a document the editor opened; None for any other. pygls would read a URI it was not
+    given from the disk, whole, whatever it names (`file:///dev/zero`): the server answers only about
+    what the editor sent it."""
+    document = ls.workspace.text_documents.get(unquote(uri))
+    return document.source if document is not None else None
+
+
+def _report(ls: PolicyServer, uri: str) -> Report | None:
     report = ls.reports.get(uri)
     if report is None:
-        document = ls.workspace.get_text_document(uri)
-        report = ls.analyse(uri, document.source)
+        text = _opened(ls, uri)
+        report = ls.analyse(uri, text) if text is not None else None
     return report
 
 
@@ -324,25 +339,30 @@ def did_open(ls: PolicyServer, params: lsp.DidOpenTextDocumentParams) -> None:
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: PolicyServer, params: lsp.DidChangeTextDocumentParams) -> None:
-    document = ls.workspace.get_text_document(params.text_document.uri)
-    ls.publish(params.text_document.uri, ls.analyse(params.text_document.uri, document.source))
+    text = _opened(ls, params.text_document.uri)
+    if text is not None:
+        ls.publish(params.text_document.uri, ls.analyse(params.text_document.uri, text))
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: PolicyServer, params: lsp.DidSaveTextDocumentParams) -> None:
-    document = ls.workspace.get_text_document(params.text_document.uri)
-    ls.publish(params.text_document.uri, ls.analyse(params.text_document.uri, document.source))
+    text = _opened(ls, params.text_document.uri)
+    if text is not None:
+        ls.publish(params.text_document.uri, ls.analyse(params.text_document.uri, text))
 
 
 def _name_under_cursor(ls: PolicyServer, uri: str, position: lsp.Position) -> tuple[str, Effective] | None:
     """The declared name at `position` (for a weight such as `定量指标 50`, its category) and the policy."""
-    document = ls.workspace.get_text_document(uri)
-    name = word_at(document.source, position)
-    effective = _report(ls, uri).effective
+    text = _opened(ls, uri)
+    report = _report(ls, uri)
+    if text is None or report is None:
+        return None
+    name = word_at(text, position)
+    effective = report.effective
     if name is None or effective is None:
         return None
     if name[0].isdigit():
-        line = document.source.splitlines()[position.line]
+        line = text.splitlines()[position.line]
         share = re.match(r"\s*([^\s\d][^\s]*)\s+[0-9.]+%?\s*(#.*)?$", line)
         if share is None:
             return None
@@ -389,7 +409,7 @@ def completion(ls: PolicyServer, params: lsp.CompletionParams) -> lsp.Completion
         lsp.CompletionItem(label=f, kind=lsp.CompletionItemKind.Function, detail=FUNCTIONS[f].summary)
         for f in sorted(FUNCTIONS)
     ]
-    if report.effective is not None:
+    if report is not None and report.effective is not None:
         for name, entries in sorted(definitions(report.effective).items()):
             what = entries[0][0]
             items.append(lsp.CompletionItem(label=name, kind=lsp.CompletionItemKind.Reference, detail=what))
@@ -398,25 +418,29 @@ def completion(ls: PolicyServer, params: lsp.CompletionParams) -> lsp.Completion
 
 @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
 def formatting(ls: PolicyServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit] | None:
-    document = ls.workspace.get_text_document(params.text_document.uri)
+    text = _opened(ls, params.text_document.uri)
+    if text is None:
+        return None
     try:
-        formatted = format_policy(document.source, name=params.text_document.uri)
+        formatted = format_policy(text, name=params.text_document.uri)
     except (PolicyError, FormatError):
         return None  # the diagnostics already say what is wrong
-    if formatted == document.source:
+    if formatted == text:
         return []
-    lines = document.source.splitlines()
+    lines = text.splitlines()
     end = lsp.Position(line=len(lines), character=0)
     return [lsp.TextEdit(range=lsp.Range(start=lsp.Position(line=0, character=0), end=end), new_text=formatted)]
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 def symbols(ls: PolicyServer, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol]:
-    document = ls.workspace.get_text_document(params.text_document.uri)
+    text = _opened(ls, params.text_document.uri)
+    if text is None:
+        return []
     from targetdsl.parser import parse
 
     try:
-        parsed = parse(document.source, "<outline>")
+        parsed = parse(text, "<outline>")
     except PolicyError:
         return []
     result: list[lsp.DocumentSymbol] = []
@@ -446,6 +470,58 @@ def _symbol(
     )
 
 
+# A policy file may hold MAX_FILE_BYTES; in JSON every byte may take up to six (`\u0001`).
+MAX_MESSAGE_BYTES = 6 * MAX_FILE_BYTES + 1024 * 1024
+MAX_HEADER_LINE = 4096
+CONTENT_LENGTH = b"Content-Length:"
+_LENGTH = re.compile(rb"Content-Length:[ \t]*([0-9]+)[ \t]*\r?\n")
+
+
+class BoundedInput:
+    """Standard input as pygls reads it (`readline` for headers, `read(n)` for a body), with bounds.
+
+    A header line is read at most MAX_HEADER_LINE bytes at a time. A `Content-Length` over `limit` is
+    shown to pygls as a header it ignores, so the message's body is never read into one buffer; the
+    lines after it are passed on as they come, and the first `Content-Length` found, even glued to the
+    end of the refused body, starts the next message."""
+
+    def __init__(self, stream: IO[bytes], *, limit: int = MAX_MESSAGE_BYTES, log: IO[str] | None = None):
+        self.stream = stream
+        self.limit = limit
+        self.log = log
+        self.skipping = False
+
+    def readline(self) -> bytes:
+        line = self.stream.readline(MAX_HEADER_LINE)
+        if self.skipping:
+            at = line.find(CONTENT_LENGTH)
+            if at < 0:
+                return line
+            line = line[at:]
+            self.skipping = False
+        match = _LENGTH.fullmatch(line)
+        if match is None:
+            return line
+        digits = match.group(1).lstrip(b"0")
+        if len(digits) > len(str(self.limit)) or int(digits or b"0") > self.limit:
+            self.skipping = True
+            shown = digits[:20].decode("ascii") + ("…" if len(digits) > 20 else "")
+            self._say(f"a message of {shown} bytes is more than the {self.limit:,} this server accepts: skipped")
+            return b"X-Refused-Content-Length: " + digits[:20] + b"\r\n"
+        return line
+
+    def read(self, size: int) -> bytes:
+        return self.stream.read(min(size, self.limit))
+
+    def _say(self, message: str) -> None:
+        log = self.log if self.log is not None else sys.stderr
+        try:
+            log.write(f"targetdsl lsp: {message}\n")
+            log.flush()
+        except (OSError, ValueError):
+            pass
+
+
 def main(*, root: str | None = None) -> None:
     server.root = Path(root) if root is not None else None
-    server.start_io()
+    server.start_io(stdin=BoundedInput(sys.stdin.buffer))  # type: ignore[arg-type]

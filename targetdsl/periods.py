@@ -4,11 +4,14 @@ A policy may weight its periods (`一季度 through month 3 weight 15%` …).
 Each period is evaluated on its own data with its targets pro-rated; a
 unit's annual score is the weighted sum of its period totals, and units
 are ranked within their class on it (ties by id). Every period the policy
-weights must be given, and a unit must appear in every period.
+weights must be given, once, and nothing else; a unit must appear in every
+period, in the same class: a unit missing from one period is refused, never
+left out of the ranking.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -57,30 +60,64 @@ class PeriodCombination:
         return render_table(headers, rows, {1, *range(3, 4 + len(self.periods))}) + "\n"
 
 
+def unweighted(weights: Sequence[tuple[str, Decimal]], names: Iterable[str]) -> list[DataProblem]:
+    """The periods given that the policy does not weight, and the weighted periods not given: checked
+    before any period is evaluated."""
+    names = list(names)
+    weighted = ", ".join(name for name, _ in weights)
+    return [
+        DataProblem(
+            "<periods>", None, name, f"this period has no weight in the policy; its weighted periods are {weighted}"
+        )
+        for name in names
+        if name not in dict(weights)
+    ] + [
+        DataProblem("<periods>", None, name, "no data given for this weighted period")
+        for name, _ in weights
+        if name not in names
+    ]
+
+
 def combine(
     weights: list[tuple[str, Decimal]], assessments: dict[str, Assessment], *, places: int, mode: str
 ) -> PeriodCombination:
-    problems = [
-        DataProblem("<periods>", None, name, "no data given for this weighted period")
-        for name, _ in weights
-        if name not in assessments
-    ]
-    extra = [
-        DataProblem("<periods>", None, name, "this period has no weight in the policy")
-        for name in assessments
-        if name not in dict(weights)
-    ]
-    if problems or extra:
-        raise DataError(problems + extra)
+    problems = unweighted(weights, assessments)
+    if problems:
+        raise DataError(problems)
     first = assessments[weights[0][0]]
+    known = {unit.id for unit in first.units}
+    for name, _ in weights[1:]:
+        problems += [
+            DataProblem(
+                "<periods>",
+                unit.id,
+                weights[0][0],
+                f"the unit is in the data of {name} but not of this period: a unit must be in every period",
+            )
+            for unit in assessments[name].units
+            if unit.id not in known
+        ]
     scores: list[PeriodScore] = []
     for unit in first.units:
         totals = []
         for name, _ in weights:
             try:
-                totals.append((name, assessments[name].unit(unit.id).total))
+                other = assessments[name].unit(unit.id)
             except KeyError:
                 problems.append(DataProblem("<periods>", unit.id, name, "the unit has no data for this period"))
+                continue
+            if other.unit_class != unit.unit_class:
+                problems.append(
+                    DataProblem(
+                        "<periods>",
+                        unit.id,
+                        name,
+                        f"the unit is in class {other.unit_class} here but in {unit.unit_class} in "
+                        f"{weights[0][0]}: it is ranked within one class",
+                    )
+                )
+                continue
+            totals.append((name, other.total))
         if len(totals) != len(weights):
             continue
         score = sum(

@@ -140,7 +140,7 @@ class UnitResult:
     grade: str | None
     grade_reason: str
     rank: int
-    eligible: bool
+    eligible: bool | None  # admitted to at least one award of its class; None: the class has no award
     money: Decimal | None
     commendations: tuple[str, ...]
     items: int

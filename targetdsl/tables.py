@@ -50,6 +50,15 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: s
     return "\n".join(lines)
 
 
+def yes_no(eligible: bool | None) -> str:
+    """Eligibility in CSV: yes, no, or empty where the class has no award (as `money` is empty)."""
+    return "" if eligible is None else "yes" if eligible else "no"
+
+
+def award_cell(unit: UnitResult) -> str:
+    return "not eligible" if unit.eligible is False else "—" if unit.money is None else two(unit.money)
+
+
 def veto_cell(unit: UnitResult) -> str:
     return "、".join(v.label or v.name for v in unit.vetoes) or "—"
 
@@ -57,7 +66,8 @@ def veto_cell(unit: UnitResult) -> str:
 def class_table(assessment: Assessment, unit_class: str) -> str:
     units = assessment.in_class(unit_class)
     categories = [c.label or c.name for c in units[0].categories] if units else []
-    headers = ["rank", "unit", "total", *categories, "bonus", "veto", "grade"]
+    awards = any(unit.eligible is not None for unit in units)  # the class has an award: its money is shown
+    headers = ["rank", "unit", "total", *categories, "bonus", "veto", "grade", *(["award"] if awards else [])]
     rows = []
     for unit in units:
         rows.append(
@@ -69,9 +79,10 @@ def class_table(assessment: Assessment, unit_class: str) -> str:
                 two(unit.bonus),
                 veto_cell(unit),
                 unit.grade or "—",
+                *([award_cell(unit)] if awards else []),
             ]
         )
-    right = {0, 2, *range(3, 3 + len(categories) + 1)}
+    right = {0, 2, *range(3, 3 + len(categories) + 1), *([6 + len(categories)] if awards else [])}
     return render_table(headers, rows, right)
 
 
@@ -163,11 +174,22 @@ def csv_row(unit: UnitResult, categories: Sequence[str]) -> list[Any]:
         text(unit.deductions),
         csv_cell(";".join(v.name for v in unit.vetoes)),
         csv_cell(unit.grade or ""),
-        "yes" if unit.eligible else "no",
+        yes_no(unit.eligible),
         "" if unit.money is None else text(unit.money),
         unit.items,
         unit.completed_items,
     ]
+
+
+def sheet_title(name: str, taken: Sequence[str]) -> str:
+    """A sheet name Excel accepts for `name`: at most 31 characters, and none it takes for one already
+    there (Excel ignores case). A long class name is cut and numbered: `…~2`."""
+    folded = {t.casefold() for t in taken}
+    title, number = name[:31], 1
+    while title.casefold() in folded:
+        number += 1
+        title = f"{name[: 31 - len(str(number)) - 1]}~{number}"
+    return title
 
 
 def write_xlsx(assessment: Assessment, path: str) -> None:
@@ -225,6 +247,7 @@ def results_workbook(assessment: Assessment) -> Any:
                 "一票否决 veto",
                 "否决原因 cause",
                 "等次 grade",
+                "可获奖 eligible",
                 "奖金 money",
             ]
         ]
@@ -241,11 +264,12 @@ def results_workbook(assessment: Assessment) -> Any:
                     veto_cell(unit) if unit.vetoes else "",
                     causes,
                     unit.grade or "",
+                    "" if unit.eligible is None else "是" if unit.eligible else "否",
                     unit.money,
                 ]
             )
-        numeric = {3, *range(4, 4 + len(categories)), 4 + len(categories), 5 + len(categories), 9 + len(categories)}
-        finish(book.create_sheet(unit_class[:31]), rows, numeric)
+        numeric = {3, *range(4, 4 + len(categories)), 4 + len(categories), 5 + len(categories), 10 + len(categories)}
+        finish(book.create_sheet(sheet_title(unit_class, book.sheetnames)), rows, numeric)
     completion: list[list[Any]] = [["类别 class", "部分 part", "项目 items", "完成 completed"]]
     completion += [[row.unit_class, row.category, row.items, row.completed] for row in assessment.completion]
     completion.append(["all", "", assessment.total_items, assessment.total_completed])

@@ -4,7 +4,9 @@ One sheet per unit class, named after the class, a row per unit; a column
 per input the policy declares for that class, headed by its path (what
 `targetdsl evaluate` reads) and, in a second row, its display name as the
 policy spells it, its type and its unit. Each column's allowed values are
-enforced by Excel data validation; the two header rows are locked. An
+enforced by Excel data validation (a stop alert, and a prompt saying what
+the cell takes); a drop-down list Excel cannot hold inline goes to a hidden
+sheet. The two header rows are locked. An
 instructions sheet explains how to fill it in. A filled workbook is read
 back by `targetdsl evaluate` unchanged.
 """
@@ -191,8 +193,10 @@ def write(
     classes = [c for c in policy.schema.classes.values() if only is None or c.name == only]
     if not classes:
         raise ValueError(f"the policy has no class `{only}`; its classes are {', '.join(policy.schema.classes)}")
+    _sheet_names(classes)
+    lists = _Lists(book)
     for unit_class in classes:
-        sheet = book.create_sheet(unit_class.name[:31])
+        sheet = book.create_sheet(unit_class.name)
         cols = columns(policy, unit_class, items=items, awards=awards)
         letters = {c.path: get_column_letter(i) for i, c in enumerate(cols, start=1)}
         sheet.append([sheet_text(c.path) for c in cols])
@@ -209,7 +213,7 @@ def write(
             if column.bound_by in letters and column.high is None:
                 # a relative reference: on each row, at most that row's value of the other column
                 checked = attrs.evolve(column, high=f"{letters[column.bound_by]}3")
-            validation = _validation(checked, DataValidation)
+            validation = _validation(checked, DataValidation, lists)
             if validation is not None:
                 sheet.add_data_validation(validation)
                 validation.add(f"{letter}3:{letter}{rows + 2}")
@@ -219,77 +223,167 @@ def write(
         sheet.protection.sheet = True
         sheet.protection.formatColumns = False
     _instructions(guide, policy, classes)
+    if lists.sheet is not None:
+        book.move_sheet(lists.sheet, offset=len(book.worksheets))  # last, after the classes
     for sheet in book.worksheets:
         text_only(sheet)
     save_workbook(book, path)
 
 
-def _validation(column: Column, factory: Any) -> Any:
+# Excel's limits on a data validation: longer text, or a list formula longer than 255 characters, makes
+# Excel call the whole workbook damaged and drop the validations when it "repairs" it.
+LIST_LIMIT = 255
+TITLE_LIMIT = 32
+MESSAGE_LIMIT = 255
+LISTS_SHEET = "下拉列表 lists"  # a hidden sheet with no field paths: `targetdsl evaluate` passes it by
+
+
+@attrs.frozen
+class Rule:
+    """What Excel checks in a column: its openpyxl arguments and what to tell the person typing."""
+
+    options: dict[str, str]
+    title: str  # the alert's and the prompt's title
+    message: str  # what is allowed, in Chinese and English
+
+
+def _rule(column: Column) -> Rule | None:
     if column.kind == "bool":
-        return factory(
-            type="list",
-            formula1='"true,false,是,否"',
-            allow_blank=True,
-            error="请填 true/false 或 是/否",
-            errorTitle="是/否",
+        return Rule(
+            {"type": "list", "formula1": '"true,false,是,否"'},
+            "是/否 yes/no",
+            "请选择 是/否（true/false）。Choose 是 or 否.",
         )
-    if column.kind == "level":
-        return factory(
-            type="list",
-            formula1='"' + ",".join(column.choices) + '"',
-            allow_blank=True,
-            error="请从列表中选择级别",
-            errorTitle="级别",
+    if column.kind in ("level", "assessor"):
+        chinese, title, english = (
+            ("级别", "级别 level", "a level")
+            if column.kind == "level"
+            else ("给分单位", "给分单位 given by", "who gave the score")
         )
-    if column.kind == "assessor":
-        return factory(
-            type="list",
-            formula1='"' + ",".join(column.choices) + '"',
-            allow_blank=True,
-            error="请从列表中选择给分单位",
-            errorTitle="给分单位",
+        return Rule(
+            {"type": "list", "formula1": _inline_list(column.choices)},
+            title,
+            f"请从列表中选择{chinese}：{'、'.join(column.choices)}。Choose {english} from the list.",
         )
     if column.kind == "date":
-        return factory(
-            type="date",
-            operator="greaterThan",
-            formula1="1",
-            allow_blank=True,
-            error="请填日期 YYYY-MM-DD",
-            errorTitle="日期",
+        return Rule(
+            {"type": "date", "operator": "greaterThan", "formula1": "1"},
+            "日期 date",
+            "请填日期，如 2003-06-01。Enter a date as YYYY-MM-DD.",
         )
     if column.kind in ("number", "count", "score"):
         kind = "whole" if column.kind == "count" else "decimal"
+        whole = ("整数", "a whole number") if column.kind == "count" else ("数", "a number")
         if column.low is not None and column.high is not None:
             high = f"本行 {column.bound_by.rsplit('.', 1)[-1]}" if column.bound_by else column.high
-            return factory(
-                type=kind,
-                operator="between",
-                formula1=column.low,
-                formula2=column.high,
-                allow_blank=True,
-                error=f"请填 {column.low} 到 {high} 之间的数",
-                errorTitle="数值",
+            high_en = f"this row's {column.bound_by.rsplit('.', 1)[-1]}" if column.bound_by else column.high
+            return Rule(
+                {"type": kind, "operator": "between", "formula1": column.low, "formula2": column.high},
+                "数值 number",
+                f"请填 {column.low} 到 {high} 之间的{whole[0]}。Enter {whole[1]} from {column.low} to {high_en}.",
             )
         if column.low is not None:
-            return factory(
-                type=kind,
-                operator="greaterThanOrEqual",
-                formula1=column.low,
-                allow_blank=True,
-                error=f"请填不小于 {column.low} 的数",
-                errorTitle="数值",
+            return Rule(
+                {"type": kind, "operator": "greaterThanOrEqual", "formula1": column.low},
+                "数值 number",
+                f"请填不小于 {column.low} 的{whole[0]}。Enter {whole[1]} of at least {column.low}.",
             )
-        return factory(
-            type=kind,
-            operator="between",
-            formula1="-1E+15",
-            formula2="1E+15",
-            allow_blank=True,
-            error="请填数值",
-            errorTitle="数值",
+        return Rule(
+            {"type": kind, "operator": "between", "formula1": "-1E+15", "formula2": "1E+15"},
+            "数值 number",
+            f"请填{whole[0]}，不用文字或公式。Enter {whole[1]}: no text, no formula.",
         )
     return None
+
+
+def _inline_list(choices: tuple[str, ...]) -> str:
+    """Excel's list formula `"a,b,c"`: a choice holding a comma or a quote cannot be written in it (Excel
+    splits on every comma), so such a list, or one too long, is left empty here: `_validation` puts it
+    on the hidden lists sheet instead."""
+    formula = '"' + ",".join(choices) + '"'
+    if any("," in c or '"' in c for c in choices) or len(formula) > LIST_LIMIT:
+        return ""
+    return formula
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _validation(column: Column, factory: Any, lists: Any = None) -> Any:
+    """The column's data validation, enforced: a value outside it is refused with a stop alert saying
+    what is allowed, and the same words show as a prompt when the cell is selected. `lists` is a
+    callable that writes a list on the hidden lists sheet and returns its range."""
+    rule = _rule(column)
+    if rule is None:
+        return None
+    options = dict(rule.options)
+    if options["type"] == "list" and not options["formula1"]:
+        if lists is None:
+            raise ValueError(f"the choices of {column.path} need the workbook's lists sheet")
+        options["formula1"] = lists(column.choices)
+    title, message = _cut(rule.title, TITLE_LIMIT), _cut(rule.message, MESSAGE_LIMIT)
+    return factory(
+        **options,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="stop",
+        errorTitle=title,
+        error=message,
+        showInputMessage=True,
+        promptTitle=title,
+        prompt=message,
+    )
+
+
+SHEET_NAME_LIMIT = 31  # Excel's
+
+
+def _sheet_names(classes: list[ClassSpec]) -> None:
+    """Each class's sheet is named after it, and the name gives its rows their class when the workbook
+    is read back: a name Excel cannot hold whole (over 31 characters), or two that Excel takes for one
+    (it ignores case), would give rows no class or the wrong one."""
+    seen: dict[str, str] = {}
+    for unit_class in classes:
+        name = unit_class.name
+        if len(name) > SHEET_NAME_LIMIT:
+            raise ValueError(
+                f"the class `{name}` has a name of {len(name)} characters; Excel names a sheet with at most "
+                f"{SHEET_NAME_LIMIT}, and the sheet's name gives its rows their class: give the class a shorter "
+                "name to make a template"
+            )
+        if name.casefold() in seen:
+            raise ValueError(
+                f"the classes `{seen[name.casefold()]}` and `{name}` differ only in case, and Excel takes their "
+                "sheets for one: give one of them another name to make a template"
+            )
+        seen[name.casefold()] = name
+
+
+class _Lists:
+    """The hidden sheet that holds the drop-down lists an inline list formula cannot: one column each,
+    under a heading that is no field path (so that `targetdsl evaluate` passes the sheet by)."""
+
+    def __init__(self, book: Any):
+        self.book = book
+        self.sheet: Any = None
+        self.ranges: dict[tuple[str, ...], str] = {}
+
+    def __call__(self, choices: tuple[str, ...]) -> str:
+        from openpyxl.utils import get_column_letter, quote_sheetname
+
+        if choices not in self.ranges:
+            if self.sheet is None:
+                self.sheet = self.book.create_sheet(LISTS_SHEET)
+                self.sheet.sheet_state = "hidden"
+                self.sheet.protection.sheet = True
+            index = len(self.ranges) + 1
+            letter = get_column_letter(index)
+            self.sheet.cell(row=1, column=index, value=f"列表 list {index}")
+            for row, choice in enumerate(choices, start=2):
+                self.sheet.cell(row=row, column=index, value=sheet_text(choice))
+            self.ranges[choices] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(choices) + 1}"
+        return self.ranges[choices]
 
 
 def _instructions(sheet: object, policy: Policy, classes: list[ClassSpec]) -> None:

@@ -308,7 +308,7 @@ def test_the_language_server_confines_extends() -> None:
 def test_lsp_root_reaches_the_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from targetdsl import lsp
 
-    monkeypatch.setattr(lsp.server, "start_io", lambda: None)
+    monkeypatch.setattr(lsp.server, "start_io", lambda **_: None)  # given the bounded standard input
     monkeypatch.setattr(lsp.server, "root", None)
     assert main(["lsp", "--root", str(tmp_path)]) == 0
     assert lsp.server.root == tmp_path
