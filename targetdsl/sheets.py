@@ -11,7 +11,8 @@ Cells are read as Excel displays them: a number to 15 significant digits (the do
 99.999999999999986 is 100), a date-formatted number as a date, a percent-formatted number as a
 `PercentCell` (0.115 shown as 11.5 %: validation decides what it means for the input it fills),
 a formula by its last calculated value (one never calculated is refused), an error value
-(`#DIV/0!`) as its text, for validation to refuse. What the rows mean is `tabular.py`'s concern.
+(`#DIV/0!`) as an `ErrorCell`, which `tabular.py` refuses by its cell wherever it is. What the
+rows mean is `tabular.py`'s concern.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from xml.parsers import expat
 
 import attrs
 
-from targetdsl.data import DataError, DataProblem, PercentCell
+from targetdsl.data import DataError, DataProblem, ErrorCell, PercentCell
 
 MAX_INFLATED = 128 * 1024 * 1024  # all the parts of a workbook, uncompressed
 MAX_CELLS = 2_000_000  # cells holding a value, in all sheets
@@ -383,8 +384,10 @@ class _SheetPart(_Part):
                 )
                 return
             value = self.strings[index]
-        elif kind in ("str", "e"):
+        elif kind == "str":
             value = _unescape(raw)
+        elif kind == "e":
+            value = ErrorCell(raw.strip() or "#VALUE!")
         elif kind == "b":
             value = raw.strip() in ("1", "true")
         elif kind == "d":

@@ -16,7 +16,10 @@ the id column (`填表人：张三`, `合计`). Two columns that would hold the 
 value (`a.x` and `indicators.a.x`, `a.1.x` and `a.1.x.y`) are refused.
 
 In a workbook (read by `sheets.py`), a sheet without a `class` column
-gives its rows the class it is named after. Every sheet that holds cells
+gives its rows the class it is named after; with one, a row whose class
+contradicts a sheet named after a class is refused (by validation, which
+knows the classes). An Excel error value (`#N/A`: a workbook's error cell,
+or its text in a CSV) is refused by its cell wherever it is. Every sheet that holds cells
 is read or refused, never skipped: a sheet without a header of field
 paths is refused (unless named as instructions, `填表说明`), and so is a
 hidden sheet with units. The document produced is validated by `data.py`
@@ -34,7 +37,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from targetdsl.data import RULE_SECTIONS, DataError, DataProblem
+from targetdsl.data import EXCEL_ERRORS, RULE_SECTIONS, DataError, DataProblem, ErrorCell, Records, SheetClass
 
 SECTIONS = {"inputs", "indicators", "bonuses", *RULE_SECTIONS.values()}
 FIXED = ("id", "name", "class")
@@ -109,7 +112,7 @@ def read_xlsx(path: Path, raw: bytes) -> dict[str, Any]:
     from targetdsl.sheets import column_letter, read_workbook
 
     file = str(path)
-    units: list[Any] = []
+    units = Records()
     problems: list[DataProblem] = []
     refused: list[DataProblem] = []
     for sheet in read_workbook(path, raw):
@@ -208,6 +211,7 @@ def read_xlsx(path: Path, raw: bytes) -> dict[str, Any]:
                 where=functools.partial(_cell_place, sheet.name, body_numbers),
             )
             units.extend(read["units"])
+            units.places.extend(read["units"].places)
         except DataError as exc:
             refused.extend(exc.problems)
     if problems or refused:
@@ -246,11 +250,13 @@ def document(
     columns = header_columns(file, header, default_class=default_class, at=at)
     place = where or (lambda position, column: f"row {position + 2}, column {column + 1}")
     problems: list[DataProblem] = []
-    units = []
+    units = Records()
+    at_id = columns.index("id")
     for position, row in enumerate(rows):
         unit = _row(file, columns, row, default_class, functools.partial(place, position), problems)
         if unit:
             units.append(unit)
+            units.places.append(place(position, at_id))
     if problems:
         raise DataError(problems)
     return {"units": units}
@@ -308,6 +314,22 @@ def _row(
             )
         )
         return {}
+    failed = [index for index in filled if _is_error(row[index])]
+    if failed:
+        label = unit_id.strip() if isinstance(unit_id, str) and not _is_error(unit_id) else None
+        for index in failed:
+            problems.append(
+                DataProblem(
+                    file,
+                    label,
+                    where(index),
+                    f"`{columns[index]}` holds Excel's error value {str(row[index]).strip()} (a formula "
+                    "that failed, or a value pasted from one), not a value: correct the formula, or type "
+                    "the value",
+                    code="data.error-cell",
+                )
+            )
+        return {}
     if isinstance(unit_id, str) and FOOTER.search(unit_id):
         problems.append(
             DataProblem(
@@ -320,7 +342,12 @@ def _row(
             )
         )
         return {}
-    return record(columns, row, default_class)
+    return record(columns, row, default_class, where)
+
+
+def _is_error(value: Any) -> bool:
+    """An Excel error value: a workbook's error cell, or its text in a CSV Excel saved (`#N/A`)."""
+    return type(value) is ErrorCell or (type(value) is str and value[:1] == "#" and value.strip() in EXCEL_ERRORS)
 
 
 def header_columns(file: str, header: list[str], *, default_class: str | None = None, at: str = "header") -> list[str]:
@@ -344,12 +371,23 @@ def header_columns(file: str, header: list[str], *, default_class: str | None = 
         raise DataError(problems)
     for required in required_columns:
         if required not in columns:
-            problems.append(DataProblem(file, None, at, f"no `{required}` column"))
+            problems.append(DataProblem(file, None, at, f"no `{required}` column", code="data.bad-header"))
     seen: set[str] = set()
     paths: dict[tuple[str, ...], str] = {}
     for column in columns:
+        if column in EXCEL_ERRORS:
+            problems.append(
+                DataProblem(
+                    file,
+                    None,
+                    at,
+                    f"a column headed by Excel's error value {column}: give it its field path",
+                    code="data.error-cell",
+                )
+            )
+            continue
         if column and column in seen:
-            problems.append(DataProblem(file, None, at, f"column `{column}` appears twice"))
+            problems.append(DataProblem(file, None, at, f"column `{column}` appears twice", code="data.bad-header"))
             continue
         seen.add(column)
         if not column or column in FIXED:
@@ -392,14 +430,21 @@ def header_columns(file: str, header: list[str], *, default_class: str | None = 
     return columns
 
 
-def record(columns: list[str], row: list[Any], default_class: str | None = None) -> dict[str, Any]:
-    """One row → one unit's record in the YAML shape (empty when the row holds nothing)."""
+def record(
+    columns: list[str], row: list[Any], default_class: str | None = None, where: Callable[[int], str] | None = None
+) -> dict[str, Any]:
+    """One row → one unit's record in the YAML shape (empty when the row holds nothing). On a sheet
+    (`default_class`, its name) with a class column, the class is a `SheetClass`: validation
+    refuses a row whose class contradicts the sheet named after a class."""
     unit: dict[str, Any] = {}
-    for column, value in zip(columns, row, strict=False):
+    for index, (column, value) in enumerate(zip(columns, row, strict=False)):
         if not column or value is None:
             continue
         if column in FIXED:
-            unit[column] = value
+            if column == "class" and default_class is not None and where is not None:
+                unit[column] = SheetClass(default_class, value, where(index))
+            else:
+                unit[column] = value
             continue
         path = column.split(".")
         if path[0] not in SECTIONS:
