@@ -72,14 +72,26 @@ class DateText(str):
 
 
 class Records(list[Any]):
-    """Unit records with where each one was read (`line 5`, `sheet 县区, row 7`), for the problems that
-    point at a whole unit (a duplicate id). A plain list of records has no places."""
+    """Unit records that know where each one was read (`line 5`, `sheet 县区, cell A7`), for the problems
+    that point at a whole unit (a duplicate id). A plain list of records has no places. A place is
+    made only when asked for, from what the reader keeps anyway (line or row numbers)."""
 
-    places: list[str]
-
-    def __init__(self, records: Iterable[Any] = (), places: Iterable[str] = ()):
+    def __init__(self, records: Iterable[Any] = (), *, place: Callable[[int], str] | None = None):
         super().__init__(records)
-        self.places = list(places)
+        # (index of the first record, its place by index from there), for records joined from several sheets
+        self.segments: list[tuple[int, Callable[[int], str]]] = [] if place is None else [(0, place)]
+
+    def place(self, index: int) -> str | None:
+        """Where the record at `index` (from 0) was read, or None when not known."""
+        for start, where in reversed(self.segments):
+            if index >= start:
+                return where(index - start)
+        return None
+
+    def join(self, other: Records) -> None:
+        start = len(self)
+        self.extend(other)
+        self.segments.extend((start + first, where) for first, where in other.segments)
 
 
 @attrs.frozen
@@ -258,7 +270,7 @@ class Validator:
             return []
         units: list[Unit] = []
         seen: dict[str, tuple[int, str | None]] = {}
-        places = getattr(records, "places", None) or []
+        place = records.place if isinstance(records, Records) else None
         for index, record in enumerate(records, start=1):
             unit = self.unit(record, index)
             if unit is None:
@@ -266,11 +278,9 @@ class Validator:
             if unit.id in seen:
                 self.unit_label = unit.id
                 first, first_typed = seen[unit.id]
-                here, there = (
-                    (f"{places[index - 1]}", f"{places[first - 1]}")
-                    if len(places) >= index
-                    else (f"unit #{index}", f"unit #{first}")
-                )
+                here, there = (place(index - 1), place(first - 1)) if place is not None else (None, None)
+                if here is None or there is None:
+                    here, there = f"unit #{index}", f"unit #{first}"
                 alike = "".join(
                     f" (`{typed}` reads as `{unit.id}`)"
                     for typed in dict.fromkeys((first_typed, _typed_id(record)))

@@ -226,7 +226,8 @@ def _placed(node: Any, document: Any) -> Any:
     records = document.get("units") if isinstance(document, dict) else document
     if not isinstance(records, list) or len(records) != len(sequence.value):
         return document
-    placed = Records(records, (f"line {item.start_mark.line + 1}" for item in sequence.value))
+    lines = [item.start_mark.line + 1 for item in sequence.value]
+    placed = Records(records, place=lambda index: f"line {lines[index]}")
     if isinstance(document, dict):
         document["units"] = placed
         return document
@@ -457,14 +458,15 @@ def json_problem(shown: str, line: int, exc: json.JSONDecodeError) -> DataProble
 
 def _json_lines(text: str, shown: str) -> list[Any]:
     """One unit per line (JSON Lines); every malformed line is reported."""
-    records = Records()
+    lines: list[int] = []
+    records = Records(place=lambda index: f"line {lines[index]}")
     problems: list[DataProblem] = []
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             records.append(parse_json(line))
-            records.places.append(f"line {number}")
+            lines.append(number)
         except json.JSONDecodeError as exc:
             problems.append(json_problem(shown, number, exc))
         except RecursionError:

@@ -477,3 +477,55 @@ def test_a_streamed_workbook_named_csv_is_recognised(tmp_path: Path, policy: tar
         list(policy.stream(path))
     (problem,) = caught.value.problems
     assert problem.code == "data.wrong-format" and "zip archive (an Excel workbook?)" in problem.message
+
+
+# ------------------------------------------------------------------ D1: a workbook's rows held compactly
+
+
+def wide_workbook(path: Path, rows: int) -> Path:
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("县区")
+    sheet.append(
+        [
+            "id",
+            "name",
+            "gdp.actual",
+            "bonuses.获奖.1.level",
+            "bonuses.获奖.1.name",
+            *[f"x.{i}.done" for i in (1, 2, 3, 4)],
+        ]
+    )
+    for i in range(rows):
+        sheet.append([f"U{i:06d}", f"单位{i}", i % 97, "省级", f"奖{i}", 1, 0, 1, 1])
+    workbook.save(path)
+    return path
+
+
+def test_a_sheets_rows_are_flat_tuples_of_present_cells(tmp_path: Path) -> None:
+    from targetdsl.sheets import read_workbook
+
+    path = book(tmp_path / "units.xlsx", {"县区": [["id", None, "gdp.actual"], ["C01", None, 5]]})
+    (sheet,) = read_workbook(path, path.read_bytes())
+    assert sheet.cells == {1: (1, "id", 3, "gdp.actual"), 2: (1, "C01", 3, Decimal(5))}
+    assert sheet.row(2) == {1: "C01", 3: Decimal(5)}
+
+
+def test_reading_a_workbook_costs_less_than_3_kb_a_row(tmp_path: Path) -> None:
+    """100,000 rows of nine cells took 486 MB and 9.7 s of CPU (4.3 KB a row at the peak); rows are now
+    tuples of the cells present, read into records one at a time, with repeated numbers shared."""
+    import tracemalloc
+
+    from targetdsl.tabular import read_xlsx
+
+    rows = 2000
+    path = wide_workbook(tmp_path / "units.xlsx", rows)
+    raw = path.read_bytes()
+    tracemalloc.start()
+    try:
+        document = read_xlsx(path, raw)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(document["units"]) == rows
+    assert document["units"][1]["indicators"]["x"][1] == {"done": Decimal(0)}
+    assert peak / rows < 3000, f"{peak / rows:.0f} bytes a row"
