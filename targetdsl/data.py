@@ -306,7 +306,14 @@ class Validator:
         raw_id = record.get("id")
         typed_id = _text(raw_id)
         if typed_id is None:
-            self.problem("id", f"expected the unit's id as text, found {_shown_value(raw_id)}", code="data.bad-text")
+            long = type(raw_id) is Decimal and raw_id.is_finite() and raw_id == raw_id.to_integral_value()
+            why = (
+                f"`{raw_id}` is a number too long to be an id (Excel shows long numbers so, and drops digits "
+                "after the 15th): format the column as Text and type the id again"
+                if long
+                else f"expected the unit's id as text, found {_shown_value(raw_id)}"
+            )
+            self.problem("id", why, code="data.bad-text")
             return None
         if typed_id.strip() == "":
             self.problem("id", "missing unit id", code="data.missing-value")
@@ -351,18 +358,18 @@ class Validator:
         """The class a record names, trimmed like an id (a sheet named `县区 ` is class 县区)."""
         known = ", ".join(self.schema.classes)
         if isinstance(raw, SheetClass):
-            column = raw.column if raw.column is None else _text(raw.column)
+            column = _text(raw.column)
             sheet = identifier(raw.sheet)
-            if column is not None and identifier(column) != sheet and sheet in self.schema.classes:
+            if sheet in self.schema.classes and (column is None or identifier(column) not in ("", sheet)):
                 self.problem(
                     "class",
-                    f"{raw.where}: the class column says `{_shown(column.strip())}`, but the row is on sheet "
+                    f"{raw.where}: the class column says {_shown_value(raw.column)}, but the row is on sheet "
                     f"{raw.sheet.strip()}, which is the class {sheet}: move the row to its class's sheet, "
                     "or correct the class",
                     code="data.unknown-class",
                 )
                 return None
-            raw = raw.sheet if column is None or not column.strip() else column
+            raw = raw.sheet if column is not None and not column.strip() else raw.column
         text = _text(raw)
         if raw is None or text is None or not text.strip():
             shown = (

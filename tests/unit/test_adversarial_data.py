@@ -529,3 +529,27 @@ def test_reading_a_workbook_costs_less_than_3_kb_a_row(tmp_path: Path) -> None:
     assert len(document["units"]) == rows
     assert document["units"][1]["indicators"]["x"][1] == {"done": Decimal(0)}
     assert peak / rows < 3000, f"{peak / rows:.0f} bytes a row"
+
+
+def test_a_class_cell_that_is_not_text_on_a_class_sheet_is_refused(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    path = book(tmp_path / "units.xlsx", {"县区": [HEADER[:5], ["D01", "财政局", True, 1, 1]]})
+    (problem,) = refused(policy, path)
+    assert problem.code == "data.unknown-class" and "the class column says `true`" in problem.message
+
+
+def test_a_long_number_as_an_id_is_refused_with_what_to_do(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    """Excel keeps 15 digits: an 18-digit id typed as a number is already wrong in the workbook."""
+    path = book(tmp_path / "units.xlsx", {"县区": [HEADER[:5], [320700123456789012, "a", None, 1, 1]]})
+    (problem,) = refused(policy, path)
+    assert (problem.code, problem.field) == ("data.bad-text", "id") and "format the column as Text" in problem.message
+
+
+def test_look_alikes_and_twice_listed_awards_are_refused_when_streamed(
+    tmp_path: Path, policy: targetdsl.Policy
+) -> None:
+    awards = "bonuses.获奖.1.name,bonuses.获奖.1.level,bonuses.获奖.2.name,bonuses.获奖.2.level"
+    text = f"id,class,gdp.target,gdp.actual,{awards}\n"
+    text += "C01,县区,1,1,a,省级,a ,省级\nＣ01,县区,1,1,,,,\n"
+    with pytest.raises(targetdsl.DataError) as caught:
+        list(policy.stream(write(tmp_path, "units.csv", text)))
+    assert sorted(p.code or "" for p in caught.value.problems) == ["data.duplicate-award", "data.duplicate-unit"]
