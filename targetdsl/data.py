@@ -307,13 +307,13 @@ class Validator:
         typed_id = _text(raw_id)
         if typed_id is None:
             long = type(raw_id) is Decimal and raw_id.is_finite() and raw_id == raw_id.to_integral_value()
-            why = (
+            message = (
                 f"`{raw_id}` is a number too long to be an id (Excel shows long numbers so, and drops digits "
                 "after the 15th): format the column as Text and type the id again"
                 if long
                 else f"expected the unit's id as text, found {_shown_value(raw_id)}"
             )
-            self.problem("id", why, code="data.bad-text")
+            self.problem("id", message, code="data.bad-text")
             return None
         if typed_id.strip() == "":
             self.problem("id", "missing unit id", code="data.missing-value")
