@@ -70,6 +70,9 @@ class DateText(str):
         self.line = line
         return self
 
+    def __getnewargs__(self) -> tuple[str, int]:  # type: ignore[override]
+        return str(self), self.line  # pickled (a streamed record's spool) with its line
+
 
 class Records(list[Any]):
     """Unit records that know where each one was read (`line 5`, `sheet 县区, cell A7`), for the problems
@@ -87,6 +90,9 @@ class Records(list[Any]):
             if index >= start:
                 return where(index - start)
         return None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return list, (list(self),)  # pickled as the records alone: the places are the reader's
 
     def join(self, other: Records) -> None:
         start = len(self)

@@ -553,3 +553,17 @@ def test_look_alikes_and_twice_listed_awards_are_refused_when_streamed(
     with pytest.raises(targetdsl.DataError) as caught:
         list(policy.stream(write(tmp_path, "units.csv", text)))
     assert sorted(p.code or "" for p in caught.value.problems) == ["data.duplicate-award", "data.duplicate-unit"]
+
+
+def test_read_documents_and_records_pickle(policy: targetdsl.Policy) -> None:
+    """A streamed record given as a Python object is pickled to the spool: a kept impossible date too."""
+    import pickle
+
+    document = parse_yaml("units:\n  - {id: A, class: 县区, bonuses: {获奖: [{level: 省级, date: 2004-02-30}]}}\n")
+    again = pickle.loads(pickle.dumps(document))
+    assert again == document and type(again["units"]) is list
+    date = again["units"][0]["bonuses"]["获奖"][0]["date"]
+    assert (date, date.line) == ("2004-02-30", 2)
+    with pytest.raises(targetdsl.DataError) as caught:
+        list(policy.stream(iter(document["units"])))
+    assert any(p.code == "data.bad-date" and "(line 2)" in p.message for p in caught.value.problems)
