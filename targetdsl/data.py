@@ -225,6 +225,7 @@ NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
 # Commas are thousands separators only where they separate thousands: 1,200 and -1,234,567.50.
 GROUPED_TEXT = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 NOT_FINITE = {"nan", "snan", "inf", "infinity"}
+LINE_BREAKS = str.maketrans("\n\r\t", "   ")
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
@@ -471,7 +472,9 @@ class Validator:
         if text is None:
             self.problem(field, f"expected a name, found {_shown_value(raw)}", code="data.bad-text")
             return False
-        why = _invisible(text)
+        # a line break within a cell (Alt+Enter in Excel) is part of a long item's name; other invisible
+        # characters are not
+        why = _invisible(text.translate(LINE_BREAKS))
         if why is not None:
             self.problem(field, f"{why} in the name: retype it", code="data.bad-text")
             return False

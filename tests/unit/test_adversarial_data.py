@@ -567,3 +567,11 @@ def test_read_documents_and_records_pickle(policy: targetdsl.Policy) -> None:
     with pytest.raises(targetdsl.DataError) as caught:
         list(policy.stream(iter(document["units"])))
     assert any(p.code == "data.bad-date" and "(line 2)" in p.message for p in caught.value.problems)
+
+
+def test_an_award_name_may_break_lines_but_hide_nothing(policy: targetdsl.Policy) -> None:
+    """Alt+Enter in an Excel cell breaks a long name in two lines: it is still the award's name."""
+    result = policy.evaluate({"units": [unit(bonuses={"获奖": [{"name": "省级\n文明县城", "level": "省级"}]})]})
+    assert result.units[0].bonus == 2
+    (problem,) = refused(policy, {"units": [unit(bonuses={"获奖": [{"name": "文明\u200b县城", "level": "省级"}]})]})
+    assert (problem.code, problem.field) == ("data.bad-text", "bonuses.获奖[1].name")
