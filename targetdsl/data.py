@@ -276,7 +276,7 @@ class Validator:
             self.problem("units", "expected a list of units", code="data.bad-shape")
             return []
         units: list[Unit] = []
-        seen: dict[str, tuple[int, str | None]] = {}
+        seen: dict[str, int] = {}
         place = records.place if isinstance(records, Records) else None
         for index, record in enumerate(records, start=1):
             unit = self.unit(record, index)
@@ -284,13 +284,13 @@ class Validator:
                 continue
             if unit.id in seen:
                 self.unit_label = unit.id
-                first, first_typed = seen[unit.id]
+                first = seen[unit.id]
                 here, there = (place(index - 1), place(first - 1)) if place is not None else (None, None)
                 if here is None or there is None:
                     here, there = f"unit #{index}", f"unit #{first}"
                 alike = "".join(
                     f" (`{typed}` reads as `{unit.id}`)"
-                    for typed in dict.fromkeys((first_typed, _typed_id(record)))
+                    for typed in dict.fromkeys((_typed_id(records[first - 1]), _typed_id(record)))
                     if typed is not None and typed != unit.id
                 )
                 self.problem(
@@ -300,7 +300,7 @@ class Validator:
                     code="data.duplicate-unit",
                 )
                 continue
-            seen[unit.id] = (index, _typed_id(record))
+            seen[unit.id] = index
             units.append(unit)
         self.unit_label = None
         return units

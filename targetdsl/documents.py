@@ -433,6 +433,8 @@ def wrong_format(raw: bytes, suffix: str, shown: str) -> DataError | None:
         what = "UTF-16 text (Excel's “Unicode Text”): save it as “CSV UTF-8” instead"
     elif suffix in (*WORKBOOKS, ".xls", ".et") and raw.lstrip()[:1] == b"<":
         what = f"a web page or XML file, not a workbook (an export from a web system?): {SAVE_AS_XLSX}"
+    elif suffix in WORKBOOKS and not raw:
+        what = "empty (0 bytes), not a workbook: save the workbook again, or send it again"
     elif suffix in WORKBOOKS:
         what = f"not an Excel workbook (a text file renamed .xlsx?): {SAVE_AS_XLSX}"
     if what is None:

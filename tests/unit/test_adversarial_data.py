@@ -452,6 +452,8 @@ def a_workbook(tmp_path: Path) -> bytes:
         ("units.xls", b"<html><table><tr><td>id</td></tr></table></html>", "a web page or XML file"),
         ("units.xlsx", b"id,class\nC01,\xe5\x8e\xbf\xe5\x8c\xba\n", "not an Excel workbook"),
         ("units.csv", b"%PDF-1.4\n", "a PDF"),
+        ("units.xlsx", b"", "empty (0 bytes)"),
+        ("units.json", "workbook", "an Excel workbook, not .json"),
     ],
 )
 def test_files_are_recognised_by_their_content(
