@@ -313,7 +313,7 @@ class Validator:
         raw_id = record.get("id")
         typed_id = _text(raw_id)
         if typed_id is None:
-            long = type(raw_id) is Decimal and raw_id.is_finite() and raw_id == raw_id.to_integral_value()
+            long = type(raw_id) is Decimal and raw_id.is_finite() and raw_id.adjusted() >= 15
             message = (
                 f"`{raw_id}` is a number too long to be an id (Excel shows long numbers so, and drops digits "
                 "after the 15th): format the column as Text and type the id again"
