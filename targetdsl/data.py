@@ -15,9 +15,10 @@ import contextlib
 import datetime
 import gc
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -55,7 +56,66 @@ class PercentCell:
     shown: Decimal
 
     def __str__(self) -> str:
-        return f"{self.shown}%"
+        return f"{self.shown.normalize():f}%"  # 300%, never 3E+2%
+
+
+class DateText(str):
+    """A YAML date the calendar does not have (`2004-02-30`), kept as the text typed, with its line:
+    where a date is meant validation refuses it (`data.bad-date`); elsewhere (a name) it is text."""
+
+    line: int
+
+    def __new__(cls, text: str, line: int) -> DateText:
+        self = super().__new__(cls, text)
+        self.line = line
+        return self
+
+    def __getnewargs__(self) -> tuple[str, int]:  # type: ignore[override]
+        return str(self), self.line  # pickled (a streamed record's spool) with its line
+
+
+class Records(list[Any]):
+    """Unit records that know where each one was read (`line 5`, `sheet 县区, cell A7`), for the problems
+    that point at a whole unit (a duplicate id). A plain list of records has no places. A place is
+    made only when asked for, from what the reader keeps anyway (line or row numbers)."""
+
+    def __init__(self, records: Iterable[Any] = (), *, place: Callable[[int], str] | None = None):
+        super().__init__(records)
+        # (index of the first record, its place by index from there), for records joined from several sheets
+        self.segments: list[tuple[int, Callable[[int], str]]] = [] if place is None else [(0, place)]
+
+    def place(self, index: int) -> str | None:
+        """Where the record at `index` (from 0) was read, or None when not known."""
+        for start, where in reversed(self.segments):
+            if index >= start:
+                return where(index - start)
+        return None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return list, (list(self),)  # pickled as the records alone: the places are the reader's
+
+    def join(self, other: Records) -> None:
+        start = len(self)
+        self.extend(other)
+        self.segments.extend((start + first, where) for first, where in other.segments)
+
+
+@attrs.frozen
+class ErrorCell:
+    """A spreadsheet cell holding one of Excel's error values (`#DIV/0!`, `#REF!`, `#N/A`): the
+    result of a failed formula, never a value. Refused by its cell wherever it is (tabular.py)."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# Excel's error values; a CSV saved by Excel writes an error cell as this text.
+EXCEL_ERRORS = frozenset(
+    "#NULL! #DIV/0! #VALUE! #REF! #NAME? #NUM! #N/A #GETTING_DATA #SPILL! #CALC! #FIELD! #BLOCKED! "
+    "#CONNECT! #BUSY! #UNKNOWN! #EXTERNAL!".split()
+)
 
 
 @attrs.frozen
@@ -165,6 +225,7 @@ NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
 # Commas are thousands separators only where they separate thousands: 1,200 and -1,234,567.50.
 GROUPED_TEXT = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 NOT_FINITE = {"nan", "snan", "inf", "infinity"}
+LINE_BREAKS = str.maketrans("\n\r\t", "   ")
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
@@ -189,7 +250,7 @@ class Validator:
     def unknown(self, field: str | None, message: str) -> None:
         """Data the policy does not ask for: an error, or (lenient, when comparing
         two policies on one data set) noted and ignored."""
-        problem = DataProblem(self.file, self.unit_label, field, message)
+        problem = DataProblem(self.file, self.unit_label, field, message, code="data.unknown-field")
         (self.ignored if self.lenient else self.problems).append(problem)
 
     def units(self, document: Any) -> list[Unit]:
@@ -205,24 +266,39 @@ class Validator:
                     self.unknown("year", f"the data is for {year}, the policy for {self.year}")
                     self.year = data_year
                 else:
-                    self.problem("year", f"the data is for {year}, the policy for {self.year}")
+                    self.problem("year", f"the data is for {year}, the policy for {self.year}", code="data.bad-year")
             unknown = set(document) - {"units", "year", "title"}
             for key in sorted(map(str, unknown)):
                 self.unknown(key, "unknown top-level key (expected `units`, `year`, `title`)")
         else:
             records = document
         if not isinstance(records, list):
-            self.problem("units", "expected a list of units")
+            self.problem("units", "expected a list of units", code="data.bad-shape")
             return []
         units: list[Unit] = []
         seen: dict[str, int] = {}
+        place = records.place if isinstance(records, Records) else None
         for index, record in enumerate(records, start=1):
             unit = self.unit(record, index)
             if unit is None:
                 continue
             if unit.id in seen:
                 self.unit_label = unit.id
-                self.problem("id", f"duplicate unit id (also unit #{seen[unit.id]} in the file)")
+                first = seen[unit.id]
+                here, there = (place(index - 1), place(first - 1)) if place is not None else (None, None)
+                if here is None or there is None:
+                    here, there = f"unit #{index}", f"unit #{first}"
+                alike = "".join(
+                    f" (`{typed}` reads as `{unit.id}`)"
+                    for typed in dict.fromkeys((_typed_id(records[first - 1]), _typed_id(record)))
+                    if typed is not None and typed != unit.id
+                )
+                self.problem(
+                    "id",
+                    f"duplicate unit id{alike}: {here} and {there} both give `{unit.id}`; "
+                    "each unit is listed once, under its own id",
+                    code="data.duplicate-unit",
+                )
                 continue
             seen[unit.id] = index
             units.append(unit)
@@ -232,36 +308,44 @@ class Validator:
     def unit(self, record: Any, index: int) -> Unit | None:
         self.unit_label = f"#{index}"
         if not isinstance(record, Mapping):
-            self.problem(None, "expected a mapping with id, name, class and inputs")
+            self.problem(None, "expected a mapping with id, name, class and inputs", code="data.bad-shape")
             return None
         raw_id = record.get("id")
-        if raw_id is None or str(raw_id).strip() == "":
-            self.problem("id", "missing unit id")
+        typed_id = _text(raw_id)
+        if typed_id is None:
+            long = type(raw_id) is Decimal and raw_id.is_finite() and raw_id.adjusted() >= 15
+            message = (
+                f"`{raw_id}` is a number too long to be an id (Excel shows long numbers so, and drops digits "
+                "after the 15th): format the column as Text and type the id again"
+                if long
+                else f"expected the unit's id as text, found {_shown_value(raw_id)}"
+            )
+            self.problem("id", message, code="data.bad-text")
             return None
-        unit_id = str(raw_id).strip()
-        name = str(record.get("name") or unit_id)
-        self.unit_label = unit_id if name == unit_id else f"{unit_id} ({name})"
-        for key, text in (("id", unit_id), ("name", name)):
-            control = CONTROL.search(text)
-            if control is not None:
-                # invisible: `C01\x00` is not `C01`, and ESC sequences rewrite a terminal's lines;
-                # half a character (a lone surrogate) cannot even be written to a file
-                kind = "half of a character" if "\ud800" <= control[0] <= "\udfff" else "a control character"
-                self.unit_label = ascii(unit_id)
-                self.problem(key, f"{kind} (U+{ord(control[0]):04X}) in the {key}: retype it", code="data.bad-text")
+        if typed_id.strip() == "":
+            self.problem("id", "missing unit id", code="data.missing-value")
+            return None
+        raw_name = record.get("name")
+        typed_name = _text(raw_name) if raw_name is not None else typed_id
+        if typed_name is None:
+            self.unit_label = typed_id.strip()
+            self.problem(
+                "name", f"expected the unit's name as text, found {_shown_value(raw_name)}", code="data.bad-text"
+            )
+            return None
+        for key, text in (("id", typed_id), ("name", typed_name)):
+            why = _invisible(text)
+            if why is not None:
+                self.unit_label = ascii(typed_id.strip())
+                self.problem(key, f"{why} in the {key}: retype it", code="data.bad-text")
                 return None
+        unit_id = identifier(typed_id)
+        name = typed_name if typed_name.strip() else unit_id  # as typed: outputs show it as it is
+        self.unit_label = unit_id if name == unit_id else f"{unit_id} ({name})"
         for key in sorted(set(map(str, record)) - UNIT_KEYS):
             self.unknown(key, f"unknown key; expected one of {', '.join(sorted(UNIT_KEYS))}")
-        class_name = record.get("class")
-        unit_class = self.schema.classes.get(str(class_name)) if class_name is not None else None
+        unit_class = self.unit_class(record.get("class"))
         if unit_class is None:
-            known = ", ".join(self.schema.classes)
-            self.problem(
-                "class",
-                f"unknown class `{class_name}`; the policy's classes are {known}"
-                if class_name is not None
-                else f"missing class; the policy's classes are {known}",
-            )
             return None
         values = self.values(_mapping(record.get("inputs"), "inputs", self), self.schema.unit_inputs, "inputs")
         measures = self.measures(record.get("indicators"), unit_class)
@@ -276,6 +360,38 @@ class Validator:
                 rules[(kind, spec.name)] = self.values(raw, spec.inputs, f"{section}.{spec.name}")
         awards = self.awards(record.get("bonuses"), unit_class)
         return Unit(unit_id, name, unit_class.name, values, measures, rules, awards)
+
+    def unit_class(self, raw: Any) -> ClassSpec | None:
+        """The class a record names, trimmed like an id (a sheet named `县区 ` is class 县区)."""
+        known = ", ".join(self.schema.classes)
+        if isinstance(raw, SheetClass):
+            column = _text(raw.column)
+            sheet = identifier(raw.sheet)
+            if sheet in self.schema.classes and (column is None or identifier(column) not in ("", sheet)):
+                self.problem(
+                    "class",
+                    f"{raw.where}: the class column says {_shown_value(raw.column)}, but the row is on sheet "
+                    f"{raw.sheet.strip()}, which is the class {sheet}: move the row to its class's sheet, "
+                    "or correct the class",
+                    code="data.unknown-class",
+                )
+                return None
+            raw = raw.sheet if column is not None and not column.strip() else raw.column
+        text = _text(raw)
+        if raw is None or text is None or not text.strip():
+            shown = (
+                "missing class" if raw is None or text is not None else f"expected a class, found {_shown_value(raw)}"
+            )
+            self.problem("class", f"{shown}; the policy's classes are {known}", code="data.unknown-class")
+            return None
+        unit_class = self.schema.classes.get(identifier(text))
+        if unit_class is None:
+            self.problem(
+                "class",
+                f"unknown class `{_shown(text.strip())}`; the policy's classes are {known}",
+                code="data.unknown-class",
+            )
+        return unit_class
 
     # -- measures
 
@@ -294,10 +410,12 @@ class Validator:
     def measure(self, spec: MeasureSpec, raw: Any, field: str) -> MeasureData:
         if spec.kind == "items":
             if raw is None:
-                self.problem(field, "missing: list this unit's items (an empty list if it has none)")
+                self.problem(
+                    field, "missing: list this unit's items (an empty list if it has none)", code="data.missing-value"
+                )
                 return MeasureData()
             if not isinstance(raw, list):
-                self.problem(field, "expected a list of items")
+                self.problem(field, "expected a list of items", code="data.bad-shape")
                 return MeasureData()
             return MeasureData(items=tuple(self.item(spec, r, i, f"{field}[{i}]") for i, r in enumerate(raw, 1)))
         if spec.kind == "assessed":
@@ -333,7 +451,7 @@ class Validator:
         if "points" in mapping:
             number = self.number(mapping["points"], f"{field}.points")
             if number is not None and number <= 0:
-                self.problem(f"{field}.points", "an item's points must be positive")
+                self.problem(f"{field}.points", "an item's points must be positive", code="data.out-of-range")
             elif number is not None:
                 points = number
         given = self.given(spec, mapping.get("given"), field)
@@ -343,8 +461,24 @@ class Validator:
             field,
             check_unknown=False,
         )
-        name = mapping.get("name")
-        return Item(index, None if name is None else str(name), points, values, given)
+        name = self.text(mapping.get("name"), f"{field}.name")
+        return Item(index, None if name is False else name, points, values, given)
+
+    def text(self, raw: Any, field: str) -> str | None | Literal[False]:
+        """A name (of an item, of an award) as text, None when there is none; False after a problem."""
+        if raw is None:
+            return None
+        text = _text(raw)
+        if text is None:
+            self.problem(field, f"expected a name, found {_shown_value(raw)}", code="data.bad-text")
+            return False
+        # a line break within a cell (Alt+Enter in Excel) is part of a long item's name; other invisible
+        # characters are not
+        why = _invisible(text.translate(LINE_BREAKS))
+        if why is not None:
+            self.problem(field, f"{why} in the name: retype it", code="data.bad-text")
+            return False
+        return text.strip() or None
 
     def given(self, spec: MeasureSpec, raw: Any, field: str) -> GivenScore | None:
         if raw is None:
@@ -355,13 +489,17 @@ class Validator:
         mapping = _mapping(raw, f"{field}.given", self)
         assessor = mapping.get("by")
         if assessor not in spec.given_by:
-            self.problem(f"{field}.given.by", f"scores are given only by {', '.join(spec.given_by)}, not `{assessor}`")
+            self.problem(
+                f"{field}.given.by",
+                f"scores are given only by {', '.join(spec.given_by)}, not {_shown_value(assessor)}",
+                code="data.bad-value",
+            )
             return None
         score = self.number(mapping.get("score"), f"{field}.given.score")
         if score is None:
             return None
         if not ZERO <= score <= HUNDRED:
-            self.problem(f"{field}.given.score", f"a given score is out of 100, not {score}")
+            self.problem(f"{field}.given.score", f"a given score is out of 100, not {score}", code="data.out-of-range")
             return None
         return GivenScore(str(assessor), score)
 
@@ -376,13 +514,17 @@ class Validator:
         for rater in spec.raters:
             value = mapping.get(rater.assessor)
             if value is None:
-                self.problem(f"{field}.{rater.assessor}", "missing assessor score")
+                self.problem(f"{field}.{rater.assessor}", "missing assessor score", code="data.missing-value")
                 continue
             score = self.number(value, f"{field}.{rater.assessor}")
             if score is None:
                 continue
             if not ZERO <= score <= spec.scale:
-                self.problem(f"{field}.{rater.assessor}", f"assessor score {score} is outside 0 to {spec.scale}")
+                self.problem(
+                    f"{field}.{rater.assessor}",
+                    f"assessor score {score} is outside 0 to {spec.scale}",
+                    code="data.out-of-range",
+                )
                 continue
             ratings[rater.assessor] = score
         return ratings
@@ -400,39 +542,63 @@ class Validator:
             if entries is None:
                 continue
             if not isinstance(entries, list):
-                self.problem(f"bonuses.{spec.name}", "expected a list of awards won")
+                self.problem(f"bonuses.{spec.name}", "expected a list of awards won", code="data.bad-shape")
                 continue
+            listed: list[tuple[AwardWon, str]] = []
             for index, entry in enumerate(entries, start=1):
-                award = self.award(spec, entry, f"bonuses.{spec.name}[{index}]")
-                if award is not None:
-                    awards.append(award)
+                field = f"bonuses.{spec.name}[{index}]"
+                award = self.award(spec, entry, field)
+                if award is None:
+                    continue
+                twin = next((other for won, other in listed if same_award(won, award)), None)
+                if twin is not None:
+                    self.problem(
+                        field,
+                        f"the same award as {twin} ({award.level}, {award.name or 'no name'}, "
+                        f"{award.date or 'no date'}): each award is listed once",
+                        code="data.duplicate-award",
+                    )
+                    continue
+                listed.append((award, field))
+                awards.append(award)
         return tuple(awards)
 
     def award(self, spec: RuleSpec, raw: Any, field: str, carried_in: bool = False) -> AwardWon | None:
         mapping = _mapping(raw, field, self)
         for key in sorted(set(map(str, mapping)) - {"name", "level", "date"}):
-            self.problem(f"{field}.{key}", "unknown key; an award has name, level and date")
+            self.problem(f"{field}.{key}", "unknown key; an award has name, level and date", code="data.unknown-field")
         levels = [s.name for s in spec.all(n.Level)]
-        level = mapping.get("level")
-        if level is None or str(level) not in levels:
-            self.problem(f"{field}.level", f"unknown award level `{level}`; levels are {', '.join(levels)}")
+        level_text = _text(mapping.get("level"))
+        level = None if level_text is None else identifier(level_text)
+        if level not in levels:
+            shown = "missing award level" if not level else f"unknown award level `{_shown(level)}`"
+            self.problem(f"{field}.level", f"{shown}; levels are {', '.join(levels)}", code="data.unknown-level")
             return None
         date = None
         if mapping.get("date") is not None:
             date = self.date(mapping["date"], f"{field}.date")
+            if date is None:
+                return None
             year = self.year
             if date is not None and year is not None and not carried_in and not year <= date.year <= year + 1:
                 self.problem(
                     f"{field}.date",
                     f"{date} is outside the assessment year {year} "
                     f"(and the following year, when late awards are presented)",
+                    code="data.date-outside-year",
                 )
                 return None
         elif spec.first(n.CarryOver) is not None:
-            self.problem(f"{field}.date", "missing: this bonus carries late awards over, so each award needs a date")
+            self.problem(
+                f"{field}.date",
+                "missing: this bonus carries late awards over, so each award needs a date",
+                code="data.missing-value",
+            )
             return None
-        name = mapping.get("name")
-        return AwardWon(spec.name, str(level), None if name is None else str(name), date, carried_in)
+        name = self.text(mapping.get("name"), f"{field}.name")
+        if name is False:
+            return None
+        return AwardWon(spec.name, level, name, date, carried_in)
 
     # -- values
 
@@ -486,6 +652,7 @@ class Validator:
                 f"{field}.{spec.name}",
                 f"{_shown(raw.get(spec.name))} is {'above' if above else 'below'} "
                 f"{field}.{other} {shown}, the {'upper' if above else 'lower'} end of its range",
+                code="data.out-of-range",
             )
 
     def value(self, spec: InputSpec, raw: Any, field: str) -> Value | None:
@@ -510,28 +677,30 @@ class Validator:
                 return raw
             if isinstance(raw, str) and raw.strip().lower() in BOOLEAN_WORDS:
                 return BOOLEAN_WORDS[raw.strip().lower()]
-            self.problem(field, f"expected true or false, found `{raw}`")
+            self.problem(field, f"expected true or false, found {_shown_value(raw)}", code="data.bad-value")
             return None
         if spec.type == "date":
             date = self.date(raw, field)
             if date is not None and self.year is not None and date.year != self.year:
-                self.problem(field, f"{date} is outside the assessment year {self.year}")
+                self.problem(field, f"{date} is outside the assessment year {self.year}", code="data.date-outside-year")
                 return None
             return date
         number = self.number(raw, field)
         if number is None:
             return None
         if spec.type == "count" and (number < 0 or number != number.to_integral_value()):
-            self.problem(field, f"expected a whole number of at least 0, found {raw}")
+            self.problem(field, f"expected a whole number of at least 0, found {_shown(raw)}", code="data.bad-number")
             return None
         # Ranges are written as the data is: `range 0 to 100` on a percent input means 0 % to 100 %.
         if spec.low is not None and number < spec.low.value or (spec.high is not None and number > spec.high.value):
             low = spec.low.value if spec.low else "…"
             high = spec.high.value if spec.high else "…"
-            self.problem(field, f"{raw} is outside the declared range {low} to {high}")
+            self.problem(field, f"{raw} is outside the declared range {low} to {high}", code="data.out-of-range")
             return None
         if spec.divisor and number < 0:
-            self.problem(field, f"{raw} is negative, and the formula divides by `{spec.name}`")
+            self.problem(
+                field, f"{raw} is negative, and the formula divides by `{spec.name}`", code="data.out-of-range"
+            )
             return None
         if spec.type in ("percent", "pp"):
             return CONTEXT.divide(number, HUNDRED)
@@ -546,7 +715,7 @@ class Validator:
             return PEER_AVERAGE
         if spec.missing == "default" and spec.default is not None:
             return literal(spec.default, spec.type)
-        self.problem(field, "missing value" + (f" ({spec.label})" if spec.label else ""))
+        self.problem(field, "missing value" + (f" ({spec.label})" if spec.label else ""), code="data.missing-value")
         return None
 
     def number(self, raw: Any, field: str) -> Decimal | None:
@@ -612,7 +781,7 @@ class Validator:
             )
             return None
         else:
-            self.problem(field, f"expected a number, found {type(raw).__name__}", code="data.bad-number")
+            self.problem(field, f"expected a number, found {_shown_value(raw)}", code="data.bad-number")
             return None
         if not number.is_finite():
             self.problem(field, f"`{raw}` is not a finite number", code="data.bad-number")
@@ -630,11 +799,35 @@ class Validator:
             return raw.date()
         if isinstance(raw, datetime.date):
             return raw
-        try:
-            return datetime.date.fromisoformat(str(raw).strip())
-        except ValueError:
-            self.problem(field, f"expected a date YYYY-MM-DD, found `{raw}`")
+        text = raw.strip() if isinstance(raw, str) else ""
+        at = f" (line {raw.line})" if isinstance(raw, DateText) else ""
+        if not DATE_TEXT.fullmatch(text):
+            # only YYYY-MM-DD: Python would also take 20031120 or 2003-W47-4, which nobody types as a date
+            self.problem(field, f"expected a date YYYY-MM-DD, found {_shown_value(raw)}{at}", code="data.bad-date")
             return None
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            self.problem(
+                field, f"`{text}`{at} is not a day of the calendar: {_no_such_day(text)}", code="data.bad-date"
+            )
+            return None
+
+
+DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _no_such_day(text: str) -> str:
+    """Why a YYYY-MM-DD text is no date: `2004-02-30` → February 2004 has 29 days."""
+    year, month, day = (int(part) for part in text.split("-"))
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if year < 1:
+        return "there is no year 0"
+    import calendar
+
+    days = calendar.monthrange(year, month)[1]
+    return f"{calendar.month_name[month]} {year} has {days} days" if day else "there is no day 0"
 
 
 def literal(expr: n.Expr, type_name: str) -> Value:
@@ -763,6 +956,111 @@ def _decimal(text: str) -> Decimal | None:
         return None
 
 
+@attrs.frozen
+class SheetClass:
+    """A workbook row's class where its sheet has a `class` column with a value: the sheet's name and the
+    cell's value, which must agree when the sheet is named after a class (`where` is the cell)."""
+
+    sheet: str
+    column: Any
+    where: str
+
+
+# Characters that show nothing (zero-width spaces and joiners, direction marks and overrides, the BOM,
+# soft hyphens, variation selectors, Hangul fillers): `C01` followed by one of them looks like `C01`.
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\U000e0000-\U000e0fff]"
+)
+
+
+def identifier(text: str) -> str:
+    """An id (or a class, a level) as a person reads it: trimmed of spaces (also non-breaking and
+    ideographic ones), and full-width forms the characters they show (NFKC: `Ｃ０１` is `C01`).
+    Case and leading zeros stay: `c01` and `001` are other texts to a reader too."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return text.strip()
+
+
+def award_name(name: str | None) -> str:
+    """An award's name as compared: without spaces, full-width forms read as what they show."""
+    if name is None:
+        return ""
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+def same_award(one: AwardWon, other: AwardWon) -> bool:
+    """Two entries of a unit's awards that are one award: the same bonus and level, the same name, and
+    the same date (or either undated). Listed twice, it would count twice. Entries without a name are
+    never taken for one another: two provincial awards may be won on one day."""
+    return (
+        (one.bonus, one.level) == (other.bonus, other.level)
+        and one.name is not None
+        and other.name is not None
+        and award_name(one.name) == award_name(other.name)
+        and (one.date is None or other.date is None or one.date == other.date)
+    )
+
+
+def _text(value: Any) -> str | None:
+    """A value that may be a name or an id, as its text: text, a whole or plain decimal number as
+    written, a date; None for anything else (a list, a mapping, true/false, a float from Python)."""
+    kind = type(value)
+    if isinstance(value, str) or kind is int:
+        return str(value)
+    if kind is Decimal and value.is_finite() and "E" not in str(value):
+        return str(value)
+    if kind is datetime.date:
+        return str(value.isoformat())
+    return None
+
+
+def _typed_id(record: Any) -> str | None:
+    text = _text(record.get("id")) if isinstance(record, Mapping) else None
+    return None if text is None else text.strip()
+
+
+def _invisible(text: str) -> str | None:
+    """Why a text (an id, a name) cannot be read as it shows, or None."""
+    control = CONTROL.search(text)
+    if control is not None:
+        # `C01\x00` is not `C01`, and ESC sequences rewrite a terminal's lines;
+        # half a character (a lone surrogate) cannot even be written to a file
+        kind = "half of a character" if "\ud800" <= control[0] <= "\udfff" else "a control character"
+        return f"{kind} (U+{ord(control[0]):04X})"
+    if not text.isascii():
+        hidden = INVISIBLE.search(text)
+        if hidden is not None:
+            return f"an invisible character (U+{ord(hidden[0]):04X} {unicodedata.name(hidden[0], '')})".replace(
+                " )", ")"
+            )
+    return None
+
+
+def _shown_value(value: Any) -> str:
+    """A value as a message names it: text and numbers quoted as written, anything else in words."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, Mapping):
+        return "a mapping of names to values"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, (set, frozenset)):
+        return "a set"
+    if isinstance(value, (bytes, bytearray)):
+        return "bytes (give text)"
+    if isinstance(value, float):
+        return f"the binary float {value!r}"
+    if isinstance(value, datetime.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, (str, int, Decimal, PercentCell)):
+        return f"`{_shown(value)}`"
+    return "a value that is neither text nor a number"
+
+
 def _year(value: Any) -> int | None:
     """A document's `year` as written: a whole number (2003, "2003"), never 2003.9 read as 2003."""
     if isinstance(value, bool):
@@ -799,7 +1097,7 @@ def _mapping(raw: Any, field: str, validator: Validator) -> dict[str, Any]:
     if raw is None:
         return {}
     if not isinstance(raw, Mapping):
-        validator.problem(field, "expected a mapping of names to values")
+        validator.problem(field, "expected a mapping of names to values", code="data.bad-shape")
         return {}
     # Keys that are not text (a YAML `1:`) match no name; they are reported as unknown, by their text.
     return raw if type(raw) is dict else dict(raw)
@@ -870,21 +1168,23 @@ def load_ledger(schema: Schema, document: Any, file: str, *, year: int | None = 
         raise DataError(validator.problems)
     result: list[tuple[str, AwardWon]] = []
     bonuses = {r.name: r for c in schema.classes.values() for r in c.rules_of("bonus")}
-    seen: dict[tuple[str, str, str, str | None, datetime.date | None], str] = {}
+    seen: dict[tuple[str, str, str, str, datetime.date | None], str] = {}
     for index, entry in enumerate(entries, start=1):
         field = f"carry_over[{index}]"
         validator.unit_label = None
         if not isinstance(entry, Mapping) or "unit" not in entry or "bonus" not in entry:
             validator.problem(field, "each entry needs unit, bonus, level, name and date", code="data.ledger-shape")
             continue
-        unit_id = "" if entry["unit"] is None else str(entry["unit"]).strip()
+        unit_id = identifier(_text(entry["unit"]) or "")
         if not unit_id:
             validator.problem(f"{field}.unit", "missing unit id", code="data.ledger-shape")
             continue
         validator.unit_label = unit_id
         spec = bonuses.get(str(entry["bonus"]))
         if spec is None:
-            validator.problem(f"{field}.bonus", f"the policy has no bonus `{entry['bonus']}`")
+            validator.problem(
+                f"{field}.bonus", f"the policy has no bonus `{_shown(entry['bonus'])}`", code="data.carried-lost"
+            )
             continue
         details = {k: v for k, v in entry.items() if k not in ("unit", "bonus")}
         if details.get("date") is None:
@@ -903,7 +1203,7 @@ def load_ledger(schema: Schema, document: Any, file: str, *, year: int | None = 
                 code="data.ledger-date",
             )
             continue
-        identity = (unit_id, award.bonus, award.level, award.name and award.name.strip(), award.date)
+        identity = (unit_id, award.bonus, award.level, award_name(award.name), award.date)
         if identity in seen:
             validator.problem(
                 field,
@@ -928,7 +1228,7 @@ def carried_again(
     for award in carried.get(unit.id, ()):
         for own in unit.awards:
             if (own.bonus, own.level, own.date) == (award.bonus, award.level, award.date) and (
-                own.name is None or award.name is None or own.name.strip() == award.name.strip()
+                own.name is None or award.name is None or award_name(own.name) == award_name(award.name)
             ):
                 problems.append(
                     DataProblem(

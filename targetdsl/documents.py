@@ -12,17 +12,19 @@ means is checked by `data.py`; spreadsheets are read by `tabular.py`.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import json.scanner
 import os
 import re
+import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from targetdsl.data import DataError, DataProblem
+from targetdsl.data import DataError, DataProblem, DateText, Records
 from targetdsl.files import FileReadError, read_limited
 from targetdsl.source import printable
 
@@ -139,6 +141,17 @@ def _construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
         ) from None
 
 
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A date as YAML reads it; one the calendar does not have (`2004-02-30`, `2004-13-01`) stays the
+    text typed, with its line, for validation to refuse where a date is meant (and to keep as text
+    in a name)."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return DateText(str(loader.construct_scalar(node)), node.start_mark.line + 1)
+
+
+_DataLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _DataLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _DataLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 _DataLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
@@ -194,9 +207,31 @@ def parse_yaml(text: str) -> Any:
     loader = _DataLoader(text)
     loader.anchored = "&" in text  # without an anchor there is no alias: nothing to count
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        return _placed(node, loader.construct_document(node))
     finally:
         loader.dispose()
+
+
+def _placed(node: Any, document: Any) -> Any:
+    """The document, its list of units knowing the line each unit starts on (for messages that point
+    at a whole unit, such as a duplicate id)."""
+    sequence = node
+    if isinstance(node, yaml.MappingNode) and isinstance(document, dict):
+        sequence = next((value for key, value in node.value if key.value == "units"), None)
+    if not isinstance(sequence, yaml.SequenceNode):
+        return document
+    records = document.get("units") if isinstance(document, dict) else document
+    if not isinstance(records, list) or len(records) != len(sequence.value):
+        return document
+    lines = [item.start_mark.line + 1 for item in sequence.value]
+    placed = Records(records, place=lambda index: f"line {lines[index]}")
+    if isinstance(document, dict):
+        document["units"] = placed
+        return document
+    return placed
 
 
 def _decimal(text: str, shown: str | None = None) -> Decimal | str:
@@ -315,15 +350,18 @@ def read_document(path: str | os.PathLike[str]) -> Any:
         raw = read_limited(target, limit=MAX_DATA_BYTES)
     except FileReadError as exc:
         raise DataError([DataProblem(shown, None, None, exc.reason)]) from None
-    if target.suffix.lower() == ".xlsx":
+    suffix = target.suffix.lower()
+    refusal = wrong_format(raw, suffix, shown)
+    if refusal is not None:
+        raise refusal
+    if suffix in WORKBOOKS:
         text = ""
     else:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise not_utf8(shown, target.suffix) from None
-    suffix = target.suffix.lower()
-    if suffix == ".xlsx":
+    if suffix in WORKBOOKS:
         from targetdsl.tabular import read_xlsx
 
         return read_xlsx(target, raw)
@@ -354,10 +392,63 @@ def read_document(path: str | os.PathLike[str]) -> Any:
     raise DataError(
         [
             DataProblem(
-                shown, None, None, f"unknown data format `{suffix}`; use .yaml, .yml, .json, .jsonl, .csv or .xlsx"
+                shown,
+                None,
+                None,
+                f"unknown data format `{suffix}`; use .yaml, .yml, .json, .jsonl, .csv or .xlsx",
+                code="data.wrong-format",
             )
         ]
     )
+
+
+WORKBOOKS = (".xlsx", ".xlsm")  # a macro-enabled workbook's cells are read like any other; no macro runs
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Microsoft's compound file: .xls, WPS .et, an encrypted .xlsx
+SAVE_AS_XLSX = "open it in Excel or WPS and save it as an Excel Workbook (.xlsx)"
+
+
+def wrong_format(raw: bytes, suffix: str, shown: str) -> DataError | None:
+    """A file whose content is not what its name says, or holds no unit data this reader can read (an
+    old .xls, a workbook renamed .csv, a PDF…), told by its first bytes; None when it may be read."""
+    what: str | None = None
+    if raw.startswith(OLE):
+        if "EncryptedPackage".encode("utf-16-le") in raw:
+            what = "an Excel workbook protected by a password: remove the password (File, Info) and save it as .xlsx"
+        else:
+            what = f"an old Excel 97–2003 workbook (.xls) or a WPS spreadsheet (.et): {SAVE_AS_XLSX}"
+    elif raw.startswith(b"PK\x03\x04"):
+        names = _zip_names(raw)
+        if any(name.startswith("xl/") for name in names):
+            if suffix not in WORKBOOKS:
+                what = f"an Excel workbook, not {suffix or 'text'}: name it .xlsx (or {SAVE_AS_XLSX})"
+        elif "content.xml" in names or "mimetype" in names:
+            what = f"an OpenDocument spreadsheet (.ods): {SAVE_AS_XLSX}"
+        elif any(name.startswith("word/") for name in names):
+            what = "a Word document: put the units in a workbook (the template) or a CSV file"
+        elif suffix not in WORKBOOKS:
+            what = f"a zip archive (an Excel workbook?), not {suffix or 'text'}: give the workbook its name .xlsx"
+    elif raw.startswith(b"%PDF"):
+        what = "a PDF: unit data cannot be read from it; give the workbook or CSV file it was made from"
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        what = "UTF-16 text (Excel's “Unicode Text”): save it as “CSV UTF-8” instead"
+    elif suffix in (*WORKBOOKS, ".xls", ".et") and raw.lstrip()[:1] == b"<":
+        what = f"a web page or XML file, not a workbook (an export from a web system?): {SAVE_AS_XLSX}"
+    elif suffix in WORKBOOKS and not raw:
+        what = "empty (0 bytes), not a workbook: save the workbook again, or send it again"
+    elif suffix in WORKBOOKS:
+        what = f"not an Excel workbook (a text file renamed .xlsx?): {SAVE_AS_XLSX}"
+    if what is None:
+        return None
+    return DataError([DataProblem(shown, None, None, f"this file is {what}", code="data.wrong-format")])
+
+
+def _zip_names(raw: bytes) -> set[str]:
+    """The member names of a zip archive's central directory (nothing is inflated); empty when damaged."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            return set(archive.namelist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        return set()
 
 
 def json_problem(shown: str, line: int, exc: json.JSONDecodeError) -> DataProblem:
@@ -369,13 +460,15 @@ def json_problem(shown: str, line: int, exc: json.JSONDecodeError) -> DataProble
 
 def _json_lines(text: str, shown: str) -> list[Any]:
     """One unit per line (JSON Lines); every malformed line is reported."""
-    records: list[Any] = []
+    lines: list[int] = []
+    records = Records(place=lambda index: f"line {lines[index]}")
     problems: list[DataProblem] = []
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             records.append(parse_json(line))
+            lines.append(number)
         except json.JSONDecodeError as exc:
             problems.append(json_problem(shown, number, exc))
         except RecursionError:

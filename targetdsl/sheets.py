@@ -11,7 +11,8 @@ Cells are read as Excel displays them: a number to 15 significant digits (the do
 99.999999999999986 is 100), a date-formatted number as a date, a percent-formatted number as a
 `PercentCell` (0.115 shown as 11.5 %: validation decides what it means for the input it fills),
 a formula by its last calculated value (one never calculated is refused), an error value
-(`#DIV/0!`) as its text, for validation to refuse. What the rows mean is `tabular.py`'s concern.
+(`#DIV/0!`) as an `ErrorCell`, which `tabular.py` refuses by its cell wherever it is. What the
+rows mean is `tabular.py`'s concern.
 """
 
 from __future__ import annotations
@@ -30,12 +31,13 @@ from xml.parsers import expat
 
 import attrs
 
-from targetdsl.data import DataError, DataProblem, PercentCell
+from targetdsl.data import DataError, DataProblem, ErrorCell, PercentCell
 
 MAX_INFLATED = 128 * 1024 * 1024  # all the parts of a workbook, uncompressed
 MAX_CELLS = 2_000_000  # cells holding a value, in all sheets
 MAX_COLUMN = 16384  # XFD, Excel's last column
 MAX_ROW = 1048576
+MAX_SHARED_NUMBERS = 4096  # distinct number texts whose values are shared between cells, per sheet
 CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 # Built-in formats have no numFmt element. 27–36 and 50–58 are the East Asian locales' dates and
@@ -48,8 +50,15 @@ BUILTIN_PERCENTS = {9, 10}
 class Sheet:
     name: str
     state: str  # visible, hidden or veryHidden
-    cells: dict[int, dict[int, Any]]  # row → column → value (both from 1); only cells with a value
+    # row → its cells with a value, flat and in column order: (column, value, column, value, …), both
+    # from 1. A tuple costs a quarter of a dict per row: a workbook of 100,000 rows is held compactly.
+    cells: dict[int, tuple[Any, ...]]
     problems: list[DataProblem]
+
+    def row(self, number: int) -> dict[int, Any]:
+        """One row's cells, column → value (for the few rows read by column: the header)."""
+        flat = self.cells.get(number, ())
+        return dict(zip(flat[::2], flat[1::2], strict=True))
 
 
 class _Refused(Exception):
@@ -166,8 +175,17 @@ def _parse(stream: IO[bytes], part: P) -> P:
 
     parser.StartDoctypeDeclHandler = refuse_doctype
     parser.EntityDeclHandler = refuse_doctype
-    parser.StartElementHandler = lambda name, attributes: part.start(name.rpartition(" ")[2], attributes)
-    parser.EndElementHandler = lambda name: part.end(name.rpartition(" ")[2])
+    names: dict[str, str] = {}  # an element's name → its local name: a few names, millions of elements
+
+    def local(name: str) -> str:
+        found = names.get(name)
+        if found is None:
+            found = names[name] = name.rpartition(" ")[2]
+        return found
+
+    start, end = part.start, part.end
+    parser.StartElementHandler = lambda name, attributes: start(local(name), attributes)
+    parser.EndElementHandler = lambda name: end(local(name))
     parser.CharacterDataHandler = part.text
     parser.buffer_text = True
     with stream:
@@ -299,9 +317,10 @@ class _SheetPart(_Part):
         self.strings = strings
         self.styles = styles
         self.kinds: dict[int, str] = {}
+        self.numbers: dict[str, Decimal] = {}  # a number cell's text → its value, shared between cells
         self.date1904 = date1904
         self.book = book
-        self.cells: dict[int, dict[int, Any]] = {}
+        self.cells: dict[int, Any] = {}  # row → flat tuple (a list while the row is read)
         self.problems: list[DataProblem] = []
         self.row = 0
         self.column = 0
@@ -349,6 +368,12 @@ class _SheetPart(_Part):
         elif local == "c" and self.cell is not None:
             self._finish(*self.cell)
             self.cell = None
+        elif local == "row" and type(self.cells.get(self.row)) is list:
+            self.cells[self.row] = tuple(self.cells[self.row])
+        elif local == "sheetData":
+            for number, cells in self.cells.items():
+                if type(cells) is list:
+                    self.cells[number] = tuple(cells)
 
     def text(self, data: str) -> None:
         if self.collecting is not None:
@@ -383,8 +408,10 @@ class _SheetPart(_Part):
                 )
                 return
             value = self.strings[index]
-        elif kind in ("str", "e"):
+        elif kind == "str":
             value = _unescape(raw)
+        elif kind == "e":
+            value = ErrorCell(raw.strip() or "#VALUE!")
         elif kind == "b":
             value = raw.strip() in ("1", "true")
         elif kind == "d":
@@ -402,10 +429,19 @@ class _SheetPart(_Part):
         if isinstance(value, str) and value.strip() == "":
             return
         self.book.count_cell()
-        cells = self.cells.setdefault(row, {})
-        if column in cells:
-            raise _Refused(f"sheet {self.name}: cell {column_letter(column - 1)}{row} is written twice")
-        cells[column] = value
+        cells = self.cells.get(row)
+        if cells is None:
+            self.cells[row] = [column, value]
+            return
+        if type(cells) is not list:
+            cells = self.cells[row] = list(cells)  # a cell out of its row's place: rare
+        if column <= cells[-2]:
+            if column in cells[::2]:
+                raise _Refused(f"sheet {self.name}: cell {column_letter(column - 1)}{row} is written twice")
+            pairs = sorted([*zip(cells[::2], cells[1::2], strict=True), (column, value)], key=lambda p: p[0])
+            cells[:] = [part for pair in pairs for part in pair]
+            return
+        cells += (column, value)
 
     def _number(self, raw: str, style: int, where: str) -> Any:
         try:
@@ -435,7 +471,15 @@ class _SheetPart(_Part):
                 DataProblem(self.shown, None, where, f"{raw[:40]} is not a date Excel can show", code="data.bad-cell")
             )
             return None
-        shown = Decimal(format(number, ".15g"))  # what Excel displays: 15 significant digits
+        if kind == "number":
+            # the same few values (0, 1, 100) fill most cells: one Decimal for each, not one per cell
+            known = self.numbers.get(raw)
+            if known is None:
+                known = Decimal(format(number, ".15g"))  # what Excel displays: 15 significant digits
+                if len(self.numbers) < MAX_SHARED_NUMBERS:
+                    self.numbers[raw] = known
+            return known
+        shown = Decimal(format(number, ".15g"))
         if kind == "percent":
             return PercentCell(shown.scaleb(2))
         return shown

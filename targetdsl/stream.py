@@ -47,7 +47,7 @@ from targetdsl.data import (
     collector_paused,
     no_units,
 )
-from targetdsl.documents import json_problem, not_utf8, parse_json
+from targetdsl.documents import json_problem, not_utf8, parse_json, wrong_format
 from targetdsl.drafts import NO_SUMS, SUMS, Draft, Standing
 from targetdsl.engine import Engine
 from targetdsl.files import FileReadError, open_regular
@@ -90,6 +90,11 @@ def file_records(path: str | os.PathLike[str]) -> tuple[Iterator[tuple[Any, byte
         binary = open_regular(target)  # a stream has no size limit, but it must be a regular file
     except FileReadError as exc:
         raise DataError([DataProblem(shown, None, None, exc.reason)]) from None
+    head = binary.peek(8)[:8] if isinstance(binary, io.BufferedReader) else b""
+    refusal = wrong_format(head, suffix, shown)  # an Excel workbook named .csv, UTF-16 text…
+    if refusal is not None:
+        binary.close()
+        raise refusal
     handle: IO[Any] = binary if suffix == ".jsonl" else io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
     if suffix == ".jsonl":
         return _json_lines(handle, shown), handle.close
@@ -279,7 +284,13 @@ class Stream:
             first = earlier
             label = later.id if later.name == later.id else f"{later.id} ({later.name})"
             problems.append(
-                DataProblem(file, label, "id", f"duplicate unit id (also unit #{earlier.index + 1} in the file)")
+                DataProblem(
+                    file,
+                    label,
+                    "id",
+                    f"duplicate unit id (also unit #{earlier.index + 1} in the file)",
+                    code="data.duplicate-unit",
+                )
             )
         return problems
 

@@ -16,7 +16,10 @@ the id column (`填表人：张三`, `合计`). Two columns that would hold the 
 value (`a.x` and `indicators.a.x`, `a.1.x` and `a.1.x.y`) are refused.
 
 In a workbook (read by `sheets.py`), a sheet without a `class` column
-gives its rows the class it is named after. Every sheet that holds cells
+gives its rows the class it is named after; with one, a row whose class
+contradicts a sheet named after a class is refused (by validation, which
+knows the classes). An Excel error value (`#N/A`: a workbook's error cell,
+or its text in a CSV) is refused by its cell wherever it is. Every sheet that holds cells
 is read or refused, never skipped: a sheet without a header of field
 paths is refused (unless named as instructions, `填表说明`), and so is a
 hidden sheet with units. The document produced is validated by `data.py`
@@ -32,9 +35,12 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from targetdsl.data import RULE_SECTIONS, DataError, DataProblem
+from targetdsl.data import EXCEL_ERRORS, RULE_SECTIONS, DataError, DataProblem, ErrorCell, Records, SheetClass
+
+if TYPE_CHECKING:
+    from targetdsl.sheets import Sheet
 
 SECTIONS = {"inputs", "indicators", "bonuses", *RULE_SECTIONS.values()}
 FIXED = ("id", "name", "class")
@@ -109,7 +115,7 @@ def read_xlsx(path: Path, raw: bytes) -> dict[str, Any]:
     from targetdsl.sheets import column_letter, read_workbook
 
     file = str(path)
-    units: list[Any] = []
+    units = Records()
     problems: list[DataProblem] = []
     refused: list[DataProblem] = []
     for sheet in read_workbook(path, raw):
@@ -117,7 +123,7 @@ def read_xlsx(path: Path, raw: bytes) -> dict[str, Any]:
         numbers = sorted(sheet.cells)
         if not numbers:
             continue
-        first = sheet.cells[numbers[0]]
+        first = sheet.row(numbers[0])
         width = max(first)
         if width > MAX_COLUMNS:
             problems.append(
@@ -132,7 +138,7 @@ def read_xlsx(path: Path, raw: bytes) -> dict[str, Any]:
             continue
         header = [str(first.get(c, "")).strip() for c in range(1, width + 1)]
         if "id" not in header and not any("." in c for c in header):
-            below = _header_below([[str(v).strip() for v in sheet.cells[n].values()] for n in numbers])
+            below = _header_below([[str(v).strip() for v in sheet.cells[n][1::2]] for n in numbers[:10]])
             if below is not None:
                 problems.append(
                     DataProblem(
@@ -181,39 +187,54 @@ def read_xlsx(path: Path, raw: bytes) -> dict[str, Any]:
             )
             continue
         body_numbers = numbers[1:]
-        if body_numbers and str(sheet.cells[body_numbers[0]].get(1, "")).strip() == LABEL_ROW_MARK:
+        if body_numbers and str(sheet.row(body_numbers[0]).get(1, "")).strip() == LABEL_ROW_MARK:
             body_numbers = body_numbers[1:]
-        body: list[list[Any]] = []
-        for number in body_numbers:
-            cells = sheet.cells[number]
-            for column in sorted(c for c in cells if c > width or not header[c - 1]):
-                problems.append(
-                    DataProblem(
-                        file,
-                        None,
-                        f"sheet {sheet.name}, cell {column_letter(column - 1)}{number}",
-                        f"`{_shown(cells[column])}` is under no column header: give the column "
-                        "its field path in the header row, or clear the cell",
-                        code="data.no-column",
-                    )
-                )
-            body.append([cells.get(c) for c in range(1, width + 1)])
         try:
             read = document(
                 file,
                 header,
-                body,
+                _body(file, sheet, body_numbers, header, problems),
                 default_class=sheet.name,
                 at=f"sheet {sheet.name}, row {numbers[0]}",
                 where=functools.partial(_cell_place, sheet.name, body_numbers),
             )
-            units.extend(read["units"])
+            units.join(read["units"])
         except DataError as exc:
             refused.extend(exc.problems)
     if problems or refused:
         # the workbook's own problems (formulas never calculated…) come first
         raise DataError(problems + refused)
     return {"units": units}
+
+
+def _body(
+    file: str, sheet: Sheet, numbers: list[int], header: list[str], problems: list[DataProblem]
+) -> Iterator[list[Any]]:
+    """The rows under the header, one at a time, each as a list as wide as the header; each row is
+    dropped from the sheet once read, so that the sheet's cells and the records are never all held
+    twice. A value under no column header is a problem, at its cell."""
+    from targetdsl.sheets import column_letter
+
+    width = len(header)
+    for number in numbers:
+        flat = sheet.cells.pop(number)
+        row: list[Any] = [None] * width
+        for at in range(0, len(flat), 2):
+            column = flat[at]
+            if column > width or not header[column - 1]:
+                problems.append(
+                    DataProblem(
+                        file,
+                        None,
+                        f"sheet {sheet.name}, cell {column_letter(column - 1)}{number}",
+                        f"`{_shown(flat[at + 1])}` is under no column header: give the column "
+                        "its field path in the header row, or clear the cell",
+                        code="data.no-column",
+                    )
+                )
+            else:
+                row[column - 1] = flat[at + 1]
+        yield row
 
 
 def _cell_place(sheet: str, rows: list[int], position: int, column: int) -> str:
@@ -230,7 +251,7 @@ def _shown(value: Any) -> str:
 def document(
     file: str,
     header: list[str],
-    rows: list[list[Any]],
+    rows: Iterable[list[Any]],
     *,
     default_class: str | None = None,
     where: Where | None = None,
@@ -246,11 +267,15 @@ def document(
     columns = header_columns(file, header, default_class=default_class, at=at)
     place = where or (lambda position, column: f"row {position + 2}, column {column + 1}")
     problems: list[DataProblem] = []
-    units = []
+    at_id = columns.index("id")
+    positions: list[int] = []
+    units = Records(place=lambda index: place(positions[index], at_id))
+    paths = _paths(columns)
     for position, row in enumerate(rows):
-        unit = _row(file, columns, row, default_class, functools.partial(place, position), problems)
+        unit = _row(file, columns, row, default_class, functools.partial(place, position), problems, paths)
         if unit:
             units.append(unit)
+            positions.append(position)
     if problems:
         raise DataError(problems)
     return {"units": units}
@@ -263,6 +288,7 @@ def _row(
     default_class: str | None,
     where: Callable[[int], str],
     problems: list[DataProblem],
+    paths: list[tuple[str, ...] | None] | None = None,
 ) -> dict[str, Any]:
     """One row's unit, or {} for a blank row, or {} and a problem for a row that is no unit."""
     filled = [index for index, value in enumerate(row) if value is not None]
@@ -308,6 +334,22 @@ def _row(
             )
         )
         return {}
+    failed = [index for index in filled if _is_error(row[index])]
+    if failed:
+        label = unit_id.strip() if isinstance(unit_id, str) and not _is_error(unit_id) else None
+        for index in failed:
+            problems.append(
+                DataProblem(
+                    file,
+                    label,
+                    where(index),
+                    f"`{columns[index]}` holds Excel's error value {str(row[index]).strip()} (a formula "
+                    "that failed, or a value pasted from one), not a value: correct the formula, or type "
+                    "the value",
+                    code="data.error-cell",
+                )
+            )
+        return {}
     if isinstance(unit_id, str) and FOOTER.search(unit_id):
         problems.append(
             DataProblem(
@@ -320,7 +362,25 @@ def _row(
             )
         )
         return {}
-    return record(columns, row, default_class)
+    return record(columns, row, default_class, where, paths)
+
+
+def _paths(columns: list[str]) -> list[tuple[str, ...] | None]:
+    """Each column's path in the YAML shape (None for no column, or `id`, `name`, `class`): split once
+    per header, not once per cell."""
+    paths: list[tuple[str, ...] | None] = []
+    for column in columns:
+        if not column or column in FIXED:
+            paths.append(None)
+            continue
+        path = column.split(".")
+        paths.append(tuple(path if path[0] in SECTIONS else ["indicators", *path]))
+    return paths
+
+
+def _is_error(value: Any) -> bool:
+    """An Excel error value: a workbook's error cell, or its text in a CSV Excel saved (`#N/A`)."""
+    return type(value) is ErrorCell or (type(value) is str and value[:1] == "#" and value.strip() in EXCEL_ERRORS)
 
 
 def header_columns(file: str, header: list[str], *, default_class: str | None = None, at: str = "header") -> list[str]:
@@ -344,12 +404,23 @@ def header_columns(file: str, header: list[str], *, default_class: str | None = 
         raise DataError(problems)
     for required in required_columns:
         if required not in columns:
-            problems.append(DataProblem(file, None, at, f"no `{required}` column"))
+            problems.append(DataProblem(file, None, at, f"no `{required}` column", code="data.bad-header"))
     seen: set[str] = set()
     paths: dict[tuple[str, ...], str] = {}
     for column in columns:
+        if column in EXCEL_ERRORS:
+            problems.append(
+                DataProblem(
+                    file,
+                    None,
+                    at,
+                    f"a column headed by Excel's error value {column}: give it its field path",
+                    code="data.error-cell",
+                )
+            )
+            continue
         if column and column in seen:
-            problems.append(DataProblem(file, None, at, f"column `{column}` appears twice"))
+            problems.append(DataProblem(file, None, at, f"column `{column}` appears twice", code="data.bad-header"))
             continue
         seen.add(column)
         if not column or column in FIXED:
@@ -392,22 +463,35 @@ def header_columns(file: str, header: list[str], *, default_class: str | None = 
     return columns
 
 
-def record(columns: list[str], row: list[Any], default_class: str | None = None) -> dict[str, Any]:
-    """One row → one unit's record in the YAML shape (empty when the row holds nothing)."""
+def record(
+    columns: list[str],
+    row: list[Any],
+    default_class: str | None = None,
+    where: Callable[[int], str] | None = None,
+    paths: list[tuple[str, ...] | None] | None = None,
+) -> dict[str, Any]:
+    """One row → one unit's record in the YAML shape (empty when the row holds nothing). On a sheet
+    (`default_class`, its name) with a class column, the class is a `SheetClass`: validation
+    refuses a row whose class contradicts the sheet named after a class."""
     unit: dict[str, Any] = {}
-    for column, value in zip(columns, row, strict=False):
-        if not column or value is None:
+    if paths is None:
+        paths = _paths(columns)
+    for index, (column, value) in enumerate(zip(columns, row, strict=False)):
+        if value is None or not column:
             continue
-        if column in FIXED:
-            unit[column] = value
+        path = paths[index]
+        if path is None:
+            if column == "class" and default_class is not None and where is not None:
+                unit[column] = SheetClass(default_class, value, where(index))
+            else:
+                unit[column] = value
             continue
-        path = column.split(".")
-        if path[0] not in SECTIONS:
-            path = ["indicators", *path]
         _place(unit, path, value)
     if unit and "class" not in unit and default_class is not None:
         unit["class"] = default_class
-    return _lists(unit) if unit else unit
+    for container in _containers(tuple(paths)):
+        _listed(unit, container)
+    return unit
 
 
 def csv_records(path: Path, lines: Iterator[str]) -> Iterator[dict[str, Any]]:
@@ -420,29 +504,41 @@ def csv_records(path: Path, lines: Iterator[str]) -> Iterator[dict[str, Any]]:
         raise DataError([DataProblem(file, None, None, "the file is empty")])
     header = first[1]
     columns = header_columns(file, [c or "" for c in header])
+    paths = _paths(columns)
     problems: list[DataProblem] = []
     for line, cells in rows:
-        unit = _row(file, columns, cells, None, functools.partial(_csv_place, line, header), problems)
+        unit = _row(file, columns, cells, None, functools.partial(_csv_place, line, header), problems, paths)
         if unit:
             yield unit
     if problems:
         raise DataError(problems)
 
 
-def _place(target: dict[str, Any], path: list[str], value: Any) -> None:
+def _place(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     node = target
     for key in path[:-1]:
-        node = node.setdefault(key, {})
-        if not isinstance(node, dict):
-            return
+        inner = node.get(key)
+        if inner is None:
+            inner = node[key] = {}
+        elif not isinstance(inner, dict):
+            return  # (header_columns refuses a column inside another's value: never reached)
+        node = inner
     node[path[-1]] = value
 
 
-def _lists(node: Any) -> Any:
-    """Mappings whose keys are all 1-based numbers become lists (items, awards)."""
-    if not isinstance(node, dict):
-        return node
-    converted = {k: _lists(v) for k, v in node.items()}
-    if converted and all(isinstance(k, str) and k.isdigit() and int(k) >= 1 for k in converted):
-        return [converted[k] for k in sorted(converted, key=int)]
-    return converted
+@functools.lru_cache(maxsize=64)
+def _containers(paths: tuple[tuple[str, ...] | None, ...]) -> list[tuple[str, ...]]:
+    """The paths of the mappings that the header's numbered parts make lists (`项目` of `项目.1.done`),
+    the deepest first, so that a list inside a list is made before the outer one."""
+    found = {path[:at] for path in paths if path for at, part in enumerate(path) if part.isdigit()}
+    return sorted(found, key=len, reverse=True)
+
+
+def _listed(unit: dict[str, Any], container: tuple[str, ...]) -> None:
+    """The mapping at `container` as a list, when all its keys are positions (1, 2, …), in their order."""
+    node: Any = unit
+    for key in container[:-1]:
+        node = node.get(key) if isinstance(node, dict) else None
+    inner = node.get(container[-1]) if isinstance(node, dict) else None
+    if isinstance(inner, dict) and inner and all(k.isdigit() and int(k) >= 1 for k in inner):
+        node[container[-1]] = [inner[k] for k in sorted(inner, key=int)]

@@ -79,7 +79,7 @@ def unit(actual: object) -> dict[str, object]:
         ("١٢٣", "expected a number"),  # other scripts' digits are refused
         ("1,2,3", "only as a thousands separator"),  # not thousands: refused (1,200 is read as 1200)
         (True, "expected a number, found true"),
-        ([1, 2], "expected a number, found list"),
+        ([1, 2], "expected a number, found a list"),
     ],
 )
 def test_hostile_values(policy: targetdsl.Policy, value: object, message: str | None) -> None:

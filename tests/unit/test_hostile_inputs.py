@@ -614,7 +614,7 @@ def test_excel_damaged_sheets(
 
 def test_not_a_workbook(tmp_path: Path, policy: targetdsl.Policy) -> None:
     (problem,) = refused(policy, write(tmp_path, "units.xlsx", "id,class\nA,县区\n"))
-    assert problem.code == "data.bad-workbook"
+    assert problem.code == "data.wrong-format"  # told by its content: text renamed .xlsx
 
 
 def test_csv_separated_by_semicolons(tmp_path: Path, policy: targetdsl.Policy) -> None:

@@ -56,10 +56,11 @@ RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069\u
 
 @pytest.fixture
 def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    # Data files refuse control characters and halves of characters in ids and names (data.bad-text,
+    # Data files refuse control, invisible and half characters in ids and names (data.bad-text,
     # tests/unit/test_hostile_inputs.py); the outputs escape them all the same, for whatever other way a
     # name may take to them. Here the data check is lifted so that the names reach every output.
     monkeypatch.setattr(data_module, "CONTROL", re.compile("(?!)"))
+    monkeypatch.setattr(data_module, "INVISIBLE", re.compile("(?!)"))  # and invisible ones (U+200B, U+202E)
     monkeypatch.setattr(documents, "parse_json", lambda text: json.loads(text, parse_float=Decimal))
     monkeypatch.setattr(stream, "parse_json", lambda text: json.loads(text, parse_float=Decimal))
     policy = tmp_path / "p.tdsl"
@@ -341,7 +342,7 @@ def test_every_output_format_is_byte_reproducible_across_processes(hostile: tupl
     script = (
         "import json, re, sys\nfrom decimal import Decimal\nfrom targetdsl import data, documents\n"
         "from targetdsl.cli import main\n"
-        "data.CONTROL = re.compile('(?!)')  # as the fixture: the names reach every output\n"
+        "data.CONTROL = data.INVISIBLE = re.compile('(?!)')  # as the fixture: the names reach every output\n"
         "documents.parse_json = lambda text: json.loads(text, parse_float=Decimal)\n"
         "for name in sys.argv[3:]:\n"
         "    command = 'report' if name.endswith('.html') else 'evaluate'\n"

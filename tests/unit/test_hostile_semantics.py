@@ -126,7 +126,7 @@ def test_a_duplicated_entry_in_a_file_names_the_file(tmp_path: Path) -> None:
             "data.ledger-date",
         ),
         (None, "carry_over[1].date: missing: an award is carried over because of its date", "data.ledger-date"),
-        ("2003-02-30", "carry_over[1].date: expected a date YYYY-MM-DD, found `2003-02-30`", None),
+        ("2003-02-30", "carry_over[1].date: `2003-02-30` is not a day of the calendar", "data.bad-date"),
     ],
 )
 def test_an_implausible_award_date_is_refused(date: Any, message: str, code: str | None) -> None:

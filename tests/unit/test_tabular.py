@@ -110,7 +110,9 @@ def test_xlsx_error_cells_and_uncalculated_formulas(tmp_path: Path, policy: targ
         policy.evaluate(path)
     problems = [str(p) for p in caught.value.problems]
     assert any("cell D2" in p and "formula" in p for p in problems)
-    assert len(problems) == 1  # the workbook is refused before the values are checked
+    # an error cell is refused by its cell, like the formula never calculated, before values are checked
+    assert any("unit A: sheet 县区, cell C2: `gdp.target` holds Excel's error value #DIV/0!" in p for p in problems)
+    assert len(problems) == 2
 
 
 def test_xlsx_values_are_checked_like_yaml(tmp_path: Path, policy: targetdsl.Policy) -> None:
@@ -119,15 +121,15 @@ def test_xlsx_values_are_checked_like_yaml(tmp_path: Path, policy: targetdsl.Pol
         path,
         [
             ["id", "class", "gdp.target", "gdp.actual", "项目.1.done"],
-            ["A", "县区", "#DIV/0!", 5, True],
+            ["A", "县区", "ninety", 5, True],
             ["B", "县区", datetime.datetime(2003, 5, 1), 9, True],
         ],
     )
     with pytest.raises(targetdsl.DataError) as caught:
         policy.evaluate(path)
     problems = [str(p) for p in caught.value.problems]
-    assert any("unit A: indicators.gdp.target: expected a number, found `#DIV/0!`" in p for p in problems)
-    assert any("unit B: indicators.gdp.target: expected a number, found date" in p for p in problems)
+    assert any("unit A: indicators.gdp.target: expected a number, found `ninety`" in p for p in problems)
+    assert any("unit B: indicators.gdp.target: expected a number, found the date 2003-05-01" in p for p in problems)
 
 
 @pytest.mark.parametrize(
