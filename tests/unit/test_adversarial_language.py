@@ -1,0 +1,103 @@
+"""Policies that checked clean but scored wrong, or crashed later: each must now be refused by check
+(with a code and a fix) or evaluate exactly."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+import targetdsl
+
+HEADER = 'policy "t" { year 2003 status draft }\nclass 乡镇 { 指标 100 }\n'
+
+
+def diagnostics(body: str, header: str = HEADER) -> list[targetdsl.Diagnostic]:
+    return [d for d in targetdsl.check_text(header + body, name="t.tdsl").diagnostics if d.is_error]
+
+
+def codes(body: str, header: str = HEADER) -> list[str]:
+    return [d.code for d in diagnostics(body, header)]
+
+
+def indicator(body: str) -> str:
+    return f"category 指标 {{ indicator a points 10 {{ {body} }} }}\n"
+
+
+# -- A bare number beside a percentage (80 would mean 8000%)
+
+
+@pytest.mark.parametrize(
+    "score",
+    [
+        "score interpolate rate { 60: 0, 100: points }",
+        "score bands rate { >= 90: points, >= 60: points * 0.6, otherwise: 0 }",
+        "score if rate >= 80 then points else 0",
+        "score if rate + 5 > 90% then points else 0",
+        "score if rate - 5 > 90% then points else 0",
+        "score min(rate, 1) * points",
+        "score clamp(rate, 0, 1) * points",
+        "score if (if rate > 50% then rate else 1) > 50% then points else 0",
+        "let cap = 100 score if rate >= cap then points else 0",
+        "score if rate > 0 then points else 0",
+        "score if 80 <= rate then points else 0",
+        "score if rate == 100 then points else 0",
+        "score if rate >= 0.8 then points else 0",
+        "score if rate >= -(5) + 85 then points else 0",
+    ],
+)
+def test_a_bare_number_never_meets_a_percentage(score: str) -> None:
+    found = diagnostics(indicator(f"input rate: percent {score}"))
+    assert [d.code for d in found] and {d.code for d in found} == {"check.unit-mismatch"}
+    assert all(d.help and "%" in d.help for d in found)
+
+
+def test_a_bare_number_in_a_const_is_refused_beside_a_percentage() -> None:
+    body = "const 目标 = 80\n" + indicator("input rate: percent score if rate >= 目标 then points else 0")
+    assert codes(body) == ["check.unit-mismatch"]
+
+
+def test_the_help_names_the_percentage_to_write() -> None:
+    [found] = diagnostics(indicator("input rate: percent score if rate >= 80 then points else 0"))
+    assert found.help is not None and "`80%`" in found.help and "8000%" in found.help
+    [added] = diagnostics(indicator("input rate: percent score if rate + 5 > 90% then points else 0"))
+    assert added.help is not None and "`5pp`" in added.help
+
+
+@pytest.mark.parametrize(
+    "score",
+    [
+        "score interpolate rate { 60%: 0, 100%: points }",
+        "score bands rate { >= 90%: points, >= 60%: points * 0.6, otherwise: 0 }",
+        "score if rate >= 80% then points else 0",
+        "score if rate * 100 >= 80 then points else 0",
+        "score if rate / 1% >= 80 then points else 0",
+        "score min(rate, 100%) * points",
+        "score if rate + 5pp > 90% then points else 0",
+        "score points * rate",
+        "score if rate > 0% then points else 0",
+    ],
+)
+def test_percentages_written_with_their_unit_check_and_score(score: str) -> None:
+    text = HEADER + indicator(f"input rate: percent range 0 to 100 {score}")
+    assert codes(indicator(f"input rate: percent range 0 to 100 {score}")) == []
+    policy = targetdsl.parse_policy(text, name="t.tdsl")
+    result = policy.evaluate(
+        {"units": [{"id": "u", "class": "乡镇", "indicators": {"a": {"rate": 95}}}]}, explain=False
+    )
+    assert result.units[0].total > 0
+
+
+def test_the_reported_policy_scores_as_meant_once_written_with_units() -> None:
+    body = """category 指标 {
+  indicator a points 10 { input rate: percent score interpolate rate { 60%: 0, 100%: points } }
+  indicator b points 10 { input rate: percent score bands rate { >= 90%: points, >= 60%: points * 0.6, otherwise: 0 } }
+  indicator c points 10 { input rate: percent range 0 to 100 score points * rate }
+}
+"""
+    policy = targetdsl.parse_policy(HEADER + body, name="t.tdsl")
+    data = {
+        "units": [{"id": "u", "class": "乡镇", "indicators": {"a": {"rate": 80}, "b": {"rate": 95}, "c": {"rate": 95}}}]
+    }
+    [unit] = policy.evaluate(data, explain=False).units
+    assert unit.total == Decimal("81.67")  # 5 + 10 + 9.5 of the category's 30 points, scaled to its 100
