@@ -128,6 +128,7 @@ def unquote(token: Token) -> str:
     return "".join(out)
 
 
+SEPARATORS = "thousands separators are not written in a policy: write 1000, not 1,000"
 PLAUSIBLE = "numbers in a policy lie between 10⁻¹⁵ and 10¹⁶ and have at most 34 significant digits"
 
 
@@ -137,6 +138,14 @@ def _decimal(token: Token) -> Decimal:
     text = str(token).rstrip("%").removesuffix("pp")
     if len(text) > 64:  # no plausible literal is longer; also keeps the digits out of the message
         raise LiteralError(f"`{text[:20]}…` ({len(text)} characters) is not a plausible number", token, PLAUSIBLE)
+    if len(text) > 1 and text[0] == "0" and text[1].isdigit():
+        # `min(v, 1,000)` lexes as the arguments 1 and 000: a number never starts with a 0 followed by
+        # digits, so a thousands separator cannot silently split one number into two.
+        raise LiteralError(
+            f"`{text}` starts with a 0: numbers are written without leading zeros",
+            token,
+            f"write {Decimal(text)}; {SEPARATORS}",
+        )
     value = Decimal(text)
     if value and not -MAGNITUDE <= value.adjusted() <= MAGNITUDE or len(value.as_tuple().digits) > PRECISION:
         raise LiteralError(f"`{text}` is outside the range of plausible values", token, PLAUSIBLE)
@@ -478,6 +487,17 @@ class ToNodes(Transformer[Token, Any]):
 
     def number(self, c: list[Any]) -> n.Number:
         return n.Number(_decimal(c[0]), span=span_of(c))
+
+    def grouped(self, c: list[Any]) -> n.Number:
+        text = str(c[0])
+        joined = text.replace(",", "")
+        apart = text.replace(",", ", ")
+        two = "" if ", 0" in apart else f" (or, for separate arguments, a comma and a space: `{apart}`)"
+        raise LiteralError(
+            f"`{text}` is written with a thousands separator",
+            c[0],
+            f"thousands separators are not written in a policy: write {joined}, not {text}{two}",
+        )
 
     def percent(self, c: list[Any]) -> n.Number:
         return n.Number(_decimal(c[0]), "percent", span=span_of(c))

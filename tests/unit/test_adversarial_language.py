@@ -101,3 +101,39 @@ def test_the_reported_policy_scores_as_meant_once_written_with_units() -> None:
     }
     [unit] = policy.evaluate(data, explain=False).units
     assert unit.total == Decimal("81.67")  # 5 + 10 + 9.5 of the category's 30 points, scaled to its 100
+
+
+# -- Thousands separators and leading zeros in numbers
+
+
+@pytest.mark.parametrize(
+    ("score", "write"),
+    [
+        ("min(v, 1,000) / 1000", "write 1000, not 1,000"),
+        ("min(v, 1,500) / 1000", "write 1500, not 1,500"),
+        ("min(v, 1,000,000) / 1000", "write 1000000"),
+        ("min(v, 1,000.5) / 1000", "write 1000.5"),
+        ("min(v, 12,345%) * points", "write 12345%"),
+        ("-1,000 + v", "write 1000"),
+        ("min(v, 1, 000) / 1000", "write 0"),
+        ("min(v, 010) / 10", "write 10"),
+        ("min(v, 00) + 1", "write 0"),
+        ("min(v, 007.5) / 10", "write 7.5"),
+        ("min(v, 05%) * points", "write 5"),
+    ],
+)
+def test_a_number_with_a_separator_or_a_leading_zero_is_refused(score: str, write: str) -> None:
+    [found] = diagnostics(indicator(f"input v: number score {score}"))
+    assert found.code == "syntax.bad-literal"
+    assert found.help is not None and write in found.help and "thousands separators" in found.help
+
+
+@pytest.mark.parametrize("score", ["clamp(v,0,100)", "min(v, 0.05)", "min(v, 0)", "clamp(v, 1, 100)", "v * 1000"])
+def test_numbers_written_plainly_still_parse(score: str) -> None:
+    assert codes(indicator(f"input v: number score {score}")) == []
+
+
+def test_the_formatter_separates_arguments_so_its_output_never_reads_as_a_separator() -> None:
+    formatted = targetdsl.format_policy(HEADER + indicator("input v: number score clamp(v,0,100) + min(v,2 , 0)"))
+    assert "clamp(v, 0, 100)" in formatted and "min(v, 2, 0)" in formatted
+    assert targetdsl.check_text(formatted).ok
