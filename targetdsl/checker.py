@@ -8,6 +8,8 @@ one go, sorted by position. Expression names and units are delegated to
 
 from __future__ import annotations
 
+import datetime
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -659,15 +661,7 @@ class Checker:
                 case n.Cap(value=value) if value <= 0:
                     self.report("check.bad-value", "a cap must be positive", statement.span)
                 case n.CarryOver(after=after):
-                    header = self.policy.header
-                    year = header.year.value if header and header.year else None
-                    if year is not None and not year <= after.year <= year + 1:
-                        self.report(
-                            "check.bad-value",
-                            f"the carry-over cutoff {after} is not in {year} or early {year + 1}",
-                            statement.span,
-                            "the cutoff is the last date an award can count for this year's assessment",
-                        )
+                    self.check_cutoff(after, statement.span)
                 case n.Amount(expr=expr):
                     expect(expr, scope, Kind.NUMBER, "a deduction", statement.span)
                 case n.Money(amounts=amounts):
@@ -764,6 +758,24 @@ class Checker:
                     missing = self.unit_inputs[node.name].missing
                     if missing is not None and missing.rule == "peer_avg":
                         yield node, via
+
+    def check_cutoff(self, after: datetime.date, span: Span) -> None:
+        """The carry-over cutoff lies from the last day of the policy's year to the end of the next: an
+        earlier one (often inherited from last year's policy) would carry a whole year of awards over."""
+        header = self.policy.header
+        year = header.year.value if header and header.year else None
+        if year is None or (year, 12, 31) <= (after.year, after.month, after.day) and after.year <= year + 1:
+            return
+        inherited = span.file != self.policy.files[-1]
+        where = f", inherited from `{os.path.basename(span.file)}`," if inherited else ""
+        self.report(
+            "check.bad-value",
+            f"the carry-over cutoff {after}{where} is not between the end of {year} and the end of {year + 1}",
+            span,
+            f"awards dated after the cutoff count next year, so a {year} policy needs a cutoff such as "
+            f"{year + 1}-01-15"
+            + (f": override the bonus in this file with its own `carry over after {year + 1}-…`" if inherited else ""),
+        )
 
     def check_grade_name(self, name: str, span: Span) -> None:
         if self.grades is None:

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -137,3 +139,63 @@ def test_the_formatter_separates_arguments_so_its_output_never_reads_as_a_separa
     formatted = targetdsl.format_policy(HEADER + indicator("input v: number score clamp(v,0,100) + min(v,2 , 0)"))
     assert "clamp(v, 0, 100)" in formatted and "min(v, 2, 0)" in formatted
     assert targetdsl.check_text(formatted).ok
+
+
+# -- The carry-over cutoff belongs to the policy's own year
+
+
+def _next_year(tmp_path: Path, root: Path, extra: str = "") -> Path:
+    for name in ("lianyungang-2002.tdsl", "lianyungang-2003.tdsl"):
+        shutil.copy(root / "policies" / name, tmp_path / name)
+    child = tmp_path / "lianyungang-2004.tdsl"
+    child.write_text(f'extends "lianyungang-2003.tdsl"\npolicy "2004" {{ year 2004 status draft }}\n{extra}')
+    return child
+
+
+def test_an_inherited_cutoff_from_last_year_is_refused_and_named(tmp_path: Path, root: Path) -> None:
+    report = targetdsl.check_path(_next_year(tmp_path, root))
+    [found] = [d for d in report.diagnostics if d.is_error]
+    assert found.code == "check.bad-value"
+    assert "2004-01-15, inherited from `lianyungang-2003.tdsl`" in found.message
+    assert found.help is not None and "override the bonus" in found.help and "2005-01-15" in found.help
+
+
+BASE_2003 = """policy "2003" { year 2003 status draft }
+class c { all 100 }
+category all { indicator s points 100 { input s: number score s } }
+bonus 获奖 { level 省级 2 carry over after 2004-01-15 }
+"""
+
+
+def test_an_award_of_the_policys_own_year_counts_once_the_child_states_its_cutoff(tmp_path: Path) -> None:
+    (tmp_path / "base.tdsl").write_text(BASE_2003)
+    child = tmp_path / "child.tdsl"
+    child.write_text('extends "base.tdsl"\npolicy "2004" { year 2004 status draft }\n')
+    assert [d.code for d in targetdsl.check_path(child).errors] == ["check.bad-value"]
+    child.write_text(
+        'extends "base.tdsl"\npolicy "2004" { year 2004 status draft }\n'
+        "override bonus 获奖 { level 省级 2 carry over after 2005-01-15 }\n"
+    )
+    policy = targetdsl.load_policy(child)
+    award = {"name": "p", "level": "省级", "date": "2004-06-01"}
+    data = {"units": [{"id": "A", "class": "c", "indicators": {"s": {"s": 80}}, "bonuses": {"获奖": [award]}}]}
+    result = policy.evaluate(data, explain=False)
+    assert result.units[0].bonus == 2 and result.units[0].total == 82
+
+
+@pytest.mark.parametrize(
+    ("year", "cutoff", "ok"),
+    [
+        (2003, "2003-12-31", True),
+        (2003, "2004-01-15", True),
+        (2003, "2004-12-31", True),
+        (2003, "2003-12-30", False),
+        (2003, "2003-06-30", False),
+        (2003, "2005-01-01", False),
+        (2004, "2004-01-15", False),
+    ],
+)
+def test_the_cutoff_lies_from_the_years_last_day_to_the_end_of_the_next(year: int, cutoff: str, ok: bool) -> None:
+    header = f'policy "t" {{ year {year} status draft }}\nclass 乡镇 {{ 指标 100 }}\n'
+    body = indicator("input v: number score v") + f"bonus 获奖 {{ level 省级 2 carry over after {cutoff} }}\n"
+    assert codes(body, header) == ([] if ok else ["check.bad-value"])
