@@ -307,12 +307,41 @@ class Checker:
                 and declaration.low.value > declaration.high.value
             ):
                 self.report("check.bad-value", "the range's low end is above its high end", declaration.low.span)
+        if missing is not None and missing.rule == "default" and missing.default is not None:
+            self.check_default(declaration, missing.default)
         if declaration.prorated and kind not in (Kind.NUMBER, Kind.MONEY, Kind.ERROR):
             self.report(
                 "check.type-mismatch",
                 f"only amounts can be pro-rated, not a {declaration.type}",
                 declaration.span,
                 "rates and percentages are not pro-rated over the year",
+            )
+
+    def check_default(self, declaration: n.Input, default: n.Expr) -> None:
+        """A default is a value the data could have held: within a literal range, and a whole number of at
+        least 0 for a count. (The data are not checked against their range once defaulted.) A range
+        end naming another input is checked when the data are read."""
+        written = _written(default)
+        if written is None:
+            return
+        low, high = declaration.low, declaration.high
+        if declaration.type == "count" and (written < 0 or written != written.to_integral_value()):
+            self.report(
+                "check.bad-value",
+                f"the default of `{declaration.name}` is {written}, but a count is a whole number of at least 0",
+                default.span,
+                "write a whole number such as `default 0`",
+            )
+        elif isinstance(low, n.Number) and written < low.value or isinstance(high, n.Number) and written > high.value:
+            ends = [end.value if isinstance(end, n.Number) else "…" for end in (low, high)]
+            shown = f"{ends[0]} to {ends[1]}"
+            number = default.operand if isinstance(default, n.Unary) else default
+            unit = {"percent": "%", "pp": "pp"}.get(number.unit if isinstance(number, n.Number) else "", "")
+            self.report(
+                "check.bad-value",
+                f"the default of `{declaration.name}` ({written}{unit}) is outside its declared range {shown}",
+                default.span,
+                "a missing value is taken as the default: give one the data could have held",
             )
 
     def check_ranges(self, inputs: list[n.Input]) -> None:
@@ -987,3 +1016,13 @@ def _ratio(shares: tuple[n.Share, ...]) -> str:
     return "the categories are " + " : ".join(
         f"{s.category} {_fmt(s.amount)}{'%' if s.percent else ''}" for s in shares
     )
+
+
+def _written(expr: n.Expr) -> Decimal | None:
+    """A literal default's number as the data would hold it (`80%` is 80, like the data), else None."""
+    match expr:
+        case n.Number(value=value):
+            return value
+        case n.Unary(op="-", operand=n.Number(value=value)):
+            return -value
+    return None

@@ -196,6 +196,8 @@ class ExpressionChecker:
                 help_text = "divide by another money value (e.g. `actual / target`) to get a ratio"
             elif wanted is Kind.NUMBER and kind is Kind.PP:
                 help_text = "divide by a pp value (e.g. `gap / 1pp`) to count percentage points"
+            elif wanted is Kind.PERCENT and kind is Kind.LITERAL:
+                help_text = percent_help(expr)
             elif wanted is Kind.BOOL:
                 help_text = "write a comparison such as `x >= target`"
             self.diagnostics.append(

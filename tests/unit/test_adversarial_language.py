@@ -199,3 +199,52 @@ def test_the_cutoff_lies_from_the_years_last_day_to_the_end_of_the_next(year: in
     header = f'policy "t" {{ year {year} status draft }}\nclass 乡镇 {{ 指标 100 }}\n'
     body = indicator("input v: number score v") + f"bonus 获奖 {{ level 省级 2 carry over after {cutoff} }}\n"
     assert codes(body, header) == ([] if ok else ["check.bad-value"])
+
+
+# -- A missing default is a value the data could have held
+
+
+@pytest.mark.parametrize(
+    ("declaration", "message"),
+    [
+        ("input v: number missing default 500 range 0 to 100", "(500) is outside its declared range 0 to 100"),
+        ("input v: number missing default -5 range 0 to 100", "(-5) is outside"),
+        ("input v: number range -5 to 5 missing default -6", "(-6) is outside its declared range -5 to 5"),
+        ("input v: percent missing default 150% range 0 to 100", "(150%) is outside"),
+        ("input v: pp missing default -2pp range -1 to 5", "(-2pp) is outside"),
+        ("input v: count missing default 2.5", "a count is a whole number"),
+        ("input v: count missing default -1", "a count is a whole number"),
+    ],
+)
+def test_a_default_the_data_could_not_hold_is_refused(declaration: str, message: str) -> None:
+    [found] = diagnostics(indicator(f"{declaration} score points"))
+    assert found.code == "check.bad-value" and message in found.message
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        "input v: number missing default 50 range 0 to 100",
+        "input v: number missing default 0 range 0 to 100",
+        "input v: number missing default 100 range 0 to 100",
+        "input v: percent missing default 80% range 0 to 100",
+        "input v: pp missing default -1pp range -1 to 5",
+        "input v: count missing default 3",
+        "input v: number missing default -6",
+    ],
+)
+def test_a_default_within_the_range_checks(declaration: str) -> None:
+    assert codes(indicator(f"{declaration} score points")) == []
+
+
+def test_a_percent_default_without_its_unit_says_what_to_write() -> None:
+    [found] = diagnostics(indicator("input v: percent missing default 80 score points"))
+    assert found.code == "check.unit-mismatch" and found.help is not None and "`80%`" in found.help
+
+
+def test_a_default_past_a_named_range_end_is_refused_when_the_data_are_read() -> None:
+    body = indicator("input subs: count input done: count missing default 5 range 0 to subs score done / subs")
+    policy = targetdsl.parse_policy(HEADER + body)
+    data = {"units": [{"id": "A", "class": "乡镇", "indicators": {"a": {"subs": 2}}}]}
+    with pytest.raises(targetdsl.DataError, match="above"):
+        policy.evaluate(data, explain=False)
