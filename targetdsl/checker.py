@@ -269,6 +269,8 @@ class Checker:
             )
             kind = Kind.ERROR
         scope.names[declaration.name] = kind
+        if declaration.prorated:
+            scope.prorated.add(declaration.name)
         missing = declaration.missing
         if missing is not None:
             if missing.rule == "default" and missing.default is not None and not _literal(missing.default):
@@ -583,8 +585,44 @@ class Checker:
             case n.Tally(done=done, total=total):
                 expect(done, scope, Kind.NUMBER, "the completed count", statement.span)
                 expect(total, scope, Kind.NUMBER, "the item count", statement.span)
+                for expr in (done, total):
+                    source = self.prorated_source(expr, scope)
+                    if source is not None:
+                        self.report(
+                            "check.prorated-tally",
+                            f"`tally` counts whole items, but `{source}` is pro-rated: in a period "
+                            "it becomes a fraction of an item (2 × 0.25 = 0.5)",
+                            _span(expr, statement.span),
+                            f"drop `prorated` from `{source}`, or score the share with a formula "
+                            "(`score points * done / subs`) instead of a tally",
+                        )
             case n.Given(assessors=names):
                 self.check_assessors(names, statement.span)
+
+    def prorated_source(self, expr: n.Expr, scope: Scope) -> str | None:
+        """The pro-rated input `expr` reads, directly or through lets and constants, if any."""
+        pending: list[tuple[n.Expr, Scope]] = [(expr, scope)]
+        followed: set[str] = set()
+        while pending:
+            current, where = pending.pop()
+            for node in walk(current):
+                if not isinstance(node, n.Name) or node.name in followed:
+                    continue
+                owner: Scope | None = where
+                while owner is not None:
+                    if node.name in owner.lets:
+                        followed.add(node.name)
+                        pending.append((owner.lets[node.name].expr, owner))
+                        break
+                    if node.name in owner.names:
+                        if node.name in owner.prorated:
+                            return node.name
+                        if owner is self.global_scope and node.name in self.consts:
+                            followed.add(node.name)
+                            pending.append((self.consts[node.name].expr, owner))
+                        break
+                    owner = owner.parent
+        return None
 
     def check_no_peer(self, measure: n.Measure, scope: Scope) -> None:
         """Class-wide functions compare units; an item list differs per unit, so they are refused there.

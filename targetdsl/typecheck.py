@@ -65,6 +65,7 @@ class Scope:
     parent: Scope | None = None
     used: set[str] = attrs.field(factory=set)
     depths: dict[str, int] = attrs.field(factory=dict)  # how deeply each let nests, through the names it uses
+    prorated: set[str] = attrs.field(factory=set)  # inputs scaled to a period's share of the year
     _resolving: list[str] = attrs.field(factory=list)
 
     def lookup(self, name: str) -> tuple[Kind, Scope] | None:

@@ -248,3 +248,46 @@ def test_a_default_past_a_named_range_end_is_refused_when_the_data_are_read() ->
     data = {"units": [{"id": "A", "class": "乡镇", "indicators": {"a": {"subs": 2}}}]}
     with pytest.raises(targetdsl.DataError, match="above"):
         policy.evaluate(data, explain=False)
+
+
+# -- A tally never counts a pro-rated input
+
+PERIODS = "periods { Q1 through month 3 weight 50% Q2 through month 12 weight 50% }\n"
+
+
+def items(body: str) -> str:
+    return f"category 指标 {{ items 任务 {{ {body} }} }}\n"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "input subs: count prorated input done: count range 0 to subs tally done of subs score points",
+        "input subs: count input done: count prorated tally done of subs score points",
+        "input subs: number prorated input done: count tally done of subs score points",
+        "input subs: count prorated let all = subs + 0 input done: count tally done of all score points",
+        "input subs: count prorated let a = subs let b = a * 1 input done: count tally done of b score points",
+    ],
+)
+def test_a_tally_of_a_prorated_input_is_refused(body: str) -> None:
+    [found] = diagnostics(PERIODS + items(body))
+    assert found.code == "check.prorated-tally" and "pro-rated" in found.message
+    assert found.help is not None and "drop `prorated`" in found.help
+
+
+def test_a_tally_of_a_constant_reading_a_prorated_unit_input_is_refused() -> None:
+    body = "input 计划 : count prorated\nconst 总数 = 计划 * 1\n" + items(
+        "input done: count tally done of 总数 score points"
+    )
+    assert codes(PERIODS + body) == ["check.prorated-tally"]
+
+
+def test_a_prorated_target_scored_by_formula_runs_in_a_period() -> None:
+    body = items(
+        "input subs: count input done: count range 0 to subs input target: count prorated "
+        "tally done of subs score points * min(done / target, 1)"
+    )
+    policy = targetdsl.parse_policy(HEADER + PERIODS + body)
+    data = {"units": [{"id": "A", "class": "乡镇", "indicators": {"任务": [{"subs": 2, "done": 1, "target": 4}]}}]}
+    [unit] = policy.evaluate(data, period="Q1", explain=False).units
+    assert unit.total == 100  # Q1's target is 4 × 3/12 = 1 item, and 1 is done
