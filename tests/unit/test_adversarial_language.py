@@ -6,10 +6,12 @@ from __future__ import annotations
 import shutil
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import targetdsl
+from targetdsl import kernel
 
 HEADER = 'policy "t" { year 2003 status draft }\nclass 乡镇 { 指标 100 }\n'
 
@@ -291,3 +293,93 @@ def test_a_prorated_target_scored_by_formula_runs_in_a_period() -> None:
     data = {"units": [{"id": "A", "class": "乡镇", "indicators": {"任务": [{"subs": 2, "done": 1, "target": 4}]}}]}
     [unit] = policy.evaluate(data, period="Q1", explain=False).units
     assert unit.total == 100  # Q1's target is 4 × 3/12 = 1 item, and 1 is done
+
+
+# -- Policies of any size evaluate: no generated expression nests per indicator or per band
+
+BIG = 'policy "t" { year 2003 status draft }\nclass c { all 100 }\n'
+
+
+def many_indicators(count: int) -> tuple[str, dict[str, Any]]:
+    lines = [
+        f"  indicator i{k} points 1 {{ input v: number score min(v, points)"
+        + (" completed when v >= 1" if k % 2 else "")
+        + " }\n"
+        for k in range(count)
+    ]
+    units = [
+        {"id": f"U{u}", "class": "c", "indicators": {f"i{k}": {"v": (k + u) % 3} for k in range(count)}}
+        for u in range(3)
+    ]
+    return BIG + "category all {\n" + "".join(lines) + "}\n", {"units": units}
+
+
+def many_arms(count: int, *, lazy: bool = False) -> tuple[str, dict[str, Any]]:
+    # descending bounds. With `lazy`, each value divides by (v - the next bound), which is zero for v at
+    # that next bound, where this arm is not the one chosen: only the chosen arm's value may be computed
+    values = [f"{count - a} / (v - {count - a - 1})" if lazy else f"{count - a}" for a in range(count)]
+    arms = ", ".join(f">= {count - a}: {value} * 0 + {count - a}" for a, value in enumerate(values))
+    score = f"bands v {{ {arms}, otherwise: 0 }}"
+    body = f"category all {{ indicator s points {count} {{ input v: number score {score} }} }}\n"
+    units = [{"id": f"U{u}", "class": "c", "indicators": {"s": {"v": u * 37}}} for u in range(5)]
+    units.append({"id": "top", "class": "c", "indicators": {"s": {"v": count * 2}}})
+    return BIG + body, {"units": units}
+
+
+HEADER_BANDS = (
+    BIG + "category all { indicator s points 100 { input v: number score bands v { >= 1: 1, otherwise: 0 } } }\n"
+)
+
+
+def kernel_of_first_class(text: str) -> kernel.Kernel:
+    policy = targetdsl.parse_policy(text, name="big.tdsl")
+    built = kernel.build(policy.schema, next(iter(policy.schema.classes.values())), Decimal(1))
+    assert built is not None
+    return built
+
+
+def evaluated_both_ways(text: str, data: dict[str, Any]) -> targetdsl.Assessment:
+    policy = targetdsl.parse_policy(text, name="big.tdsl")
+    spec = next(iter(policy.schema.classes.values()))
+    assert len(kernel_of_first_class(text).measures) == len(list(spec.measures()))  # the fast path takes all
+    fast = policy.evaluate(data, explain=False)
+    assert fast.to_json() == policy.evaluate(data).to_json()
+    return fast
+
+
+def test_a_generated_sum_is_written_in_lines_that_any_count_of_terms_compiles() -> None:
+    lines = kernel._sum("se0", "ZERO", [f"e{i}" for i in range(20000)])
+    namespace: dict[str, Any] = {"ZERO": 0, **{f"e{i}": i for i in range(20000)}}
+    exec(compile("\n".join(lines), "<sum>", "exec"), namespace)  # noqa: S102 (the test's own source)
+    assert namespace["se0"] == sum(range(20000))
+
+
+def test_bands_of_three_thousand_arms_evaluate_on_both_paths() -> None:
+    result = evaluated_both_ways(*many_arms(3000))
+    assert [str(u.total) for u in result.units] == ["100.00", "4.93", "3.70", "2.47", "1.23", "0.00"]
+
+
+def test_long_bands_compute_only_the_chosen_arms_value_as_the_reference_does() -> None:
+    text, data = many_arms(100, lazy=True)  # past the arms written inline
+    data["units"] += [{"id": f"at{b}", "class": "c", "indicators": {"s": {"v": b}}} for b in (1, 50, 99)]
+    result = evaluated_both_ways(text, data)
+    assert {u.id: str(u.total) for u in result.units}["at50"] == "50.00"
+    source = kernel_of_first_class(text).source
+    assert "'" not in source and '"' not in source  # policy values are constants, never text
+    assert "BANDS(" in source and "BANDS(" not in kernel_of_first_class(HEADER_BANDS).source
+
+
+def test_a_category_of_three_thousand_indicators_evaluates_on_both_paths() -> None:
+    result = evaluated_both_ways(*many_indicators(3000))
+    done = {f"U{u}": sum(1 for k in range(1, 3000, 2) if (k + u) % 3 >= 1) for u in range(3)}
+    assert {u.id: u.completed_items for u in result.units} == done
+    assert {u.id: u.items for u in result.units} == {f"U{u}": 1500 for u in range(3)}
+
+
+@pytest.mark.slow
+def test_five_thousand_indicators_and_five_thousand_arms_evaluate_explain_format_and_diff() -> None:
+    for text, data in (many_indicators(5000), many_arms(5000)):
+        policy = targetdsl.parse_policy(text, name="big.tdsl")
+        evaluated_both_ways(text, data)
+        assert targetdsl.parse_policy(targetdsl.format_policy(text), name="big.tdsl").effective == policy.effective
+        assert not targetdsl.diff_policies(policy, policy).changes
