@@ -202,6 +202,8 @@ class Checker:
         scope = Scope({})
         for unit_input in self.unit_inputs.values():
             self.check_input(unit_input, scope)
+            if unit_input.prorated:
+                self.refuse_prorated(unit_input, "a unit input")
         self.check_ranges(list(self.unit_inputs.values()))
         for const in self.consts.values():
             # a const is computed for each unit alone (it may read unit inputs): there is no class there
@@ -311,6 +313,9 @@ class Checker:
                 self.report("check.bad-value", "the range's low end is above its high end", declaration.low.span)
         if missing is not None and missing.rule == "default" and missing.default is not None:
             self.check_default(declaration, missing.default)
+        elif missing is not None and missing.rule == "zero" and kind not in (Kind.BOOL, Kind.DATE):
+            zero = n.Number(Decimal(0), span=missing.span)
+            self.check_default(declaration, zero, f"`missing zero` takes `{declaration.name}` as 0, which")
         if declaration.prorated and kind not in (Kind.NUMBER, Kind.MONEY, Kind.ERROR):
             self.report(
                 "check.type-mismatch",
@@ -319,7 +324,18 @@ class Checker:
                 "rates and percentages are not pro-rated over the year",
             )
 
-    def check_default(self, declaration: n.Input, default: n.Expr) -> None:
+    def refuse_prorated(self, declaration: n.Input, what: str) -> None:
+        """Only the inputs of indicators and items are pro-rated in a period; elsewhere the word would be
+        taken at its word by the reader and silently ignored by evaluation."""
+        self.report(
+            "check.bad-value",
+            f"`{declaration.name}` is {what}, which is not pro-rated in a period: `prorated` applies "
+            "to the inputs of indicators and items",
+            declaration.span,
+            "declare the pro-rated amount as an input of the indicator that scores it",
+        )
+
+    def check_default(self, declaration: n.Input, default: n.Expr, what: str = "") -> None:
         """A default is a value the data could have held: within a literal range, and a whole number of at
         least 0 for a count. (The data are not checked against their range once defaulted.) A range
         end naming another input is checked when the data are read."""
@@ -335,13 +351,14 @@ class Checker:
                 "write a whole number such as `default 0`",
             )
         elif isinstance(low, n.Number) and written < low.value or isinstance(high, n.Number) and written > high.value:
-            ends = [end.value if isinstance(end, n.Number) else "…" for end in (low, high)]
-            shown = f"{ends[0]} to {ends[1]}"
             number = default.operand if isinstance(default, n.Unary) else default
             unit = {"percent": "%", "pp": "pp"}.get(number.unit if isinstance(number, n.Number) else "", "")
+            subject = what or f"the default of `{declaration.name}` ({written}{unit})"
+            ends = [end.value if isinstance(end, n.Number) else "…" for end in (low, high)]
+            shown = f"{ends[0]} to {ends[1]}"
             self.report(
                 "check.bad-value",
-                f"the default of `{declaration.name}` ({written}{unit}) is outside its declared range {shown}",
+                f"{subject} is outside its declared range {shown}",
                 default.span,
                 "a missing value is taken as the default: give one the data could have held",
             )
@@ -703,6 +720,9 @@ class Checker:
         self.check_statements(rule.kind, rule.name, rule.body, rule.span)
         self.check_classes_exist(rule.classes, rule.span)
         scope = self.body_scope(rule.body, self.global_scope, RESULT_NAMES.get(rule.kind))
+        for statement in rule.body:
+            if isinstance(statement, n.Input) and statement.prorated:
+                self.refuse_prorated(statement, f"an input of {rule.kind} `{rule.name}`")
         expect = self.expect
         levels: set[str] = set()
         for statement in rule.body:

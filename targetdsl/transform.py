@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime
+import re
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -128,6 +129,7 @@ def unquote(token: Token) -> str:
     return "".join(out)
 
 
+THOUSANDS = re.compile(r"[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]+)?(%|pp)?")
 SEPARATORS = "thousands separators are not written in a policy: write 1000, not 1,000"
 PLAUSIBLE = "numbers in a policy lie between 10⁻¹⁵ and 10¹⁶ and have at most 34 significant digits"
 
@@ -490,13 +492,23 @@ class ToNodes(Transformer[Token, Any]):
 
     def grouped(self, c: list[Any]) -> n.Number:
         text = str(c[0])
-        joined = text.replace(",", "")
         apart = text.replace(",", ", ")
-        two = "" if ", 0" in apart else f" (or, for separate arguments, a comma and a space: `{apart}`)"
+        two = (
+            ""
+            if re.search(r"(^|, )0[0-9]", apart)
+            else f" (or, for separate arguments, a comma and a space: `{apart}`)"
+        )
+        if THOUSANDS.fullmatch(text):
+            raise LiteralError(
+                f"`{text}` is written with a thousands separator",
+                c[0],
+                f"thousands separators are not written in a policy: write {text.replace(',', '')}, not {text}{two}",
+            )
         raise LiteralError(
-            f"`{text}` is written with a thousands separator",
+            f"`{text}` has a comma between digits",
             c[0],
-            f"thousands separators are not written in a policy: write {joined}, not {text}{two}",
+            f"numbers in a policy have no thousands separators and a decimal point, never a comma: "
+            f"write the number itself{two}",
         )
 
     def percent(self, c: list[Any]) -> n.Number:

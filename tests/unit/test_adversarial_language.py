@@ -132,13 +132,30 @@ def test_a_number_with_a_separator_or_a_leading_zero_is_refused(score: str, writ
     assert found.help is not None and write in found.help and "thousands separators" in found.help
 
 
-@pytest.mark.parametrize("score", ["clamp(v,0,100)", "min(v, 0.05)", "min(v, 0)", "clamp(v, 1, 100)", "v * 1000"])
+@pytest.mark.parametrize(
+    ("score", "write"),
+    [
+        ("min(v, 1.000,5) / 1000", "`1.000, 5`"),
+        ("min(v,1,5)", "`1, 5`"),
+        ("clamp(v,0,100)", "`0, 100`"),
+        ("min(v, 0,5)", "`0, 5`"),
+    ],
+)
+def test_a_comma_between_digits_is_refused_whatever_it_meant(score: str, write: str) -> None:
+    [found] = diagnostics(indicator(f"input v: number score {score}"))
+    assert found.code == "syntax.bad-literal" and "comma between digits" in found.message
+    assert found.help is not None and write in found.help
+
+
+@pytest.mark.parametrize(
+    "score", ["clamp(v, 0, 100)", "min(v, 0.05)", "min(v, 0)", "clamp(v, 1, 100)", "v * 1000", "min(v,x)", "min(5%,v)"]
+)
 def test_numbers_written_plainly_still_parse(score: str) -> None:
-    assert codes(indicator(f"input v: number score {score}")) == []
+    assert codes(indicator(f"input v: number input x: number score {score} + x * 0")) == []
 
 
 def test_the_formatter_separates_arguments_so_its_output_never_reads_as_a_separator() -> None:
-    formatted = targetdsl.format_policy(HEADER + indicator("input v: number score clamp(v,0,100) + min(v,2 , 0)"))
+    formatted = targetdsl.format_policy(HEADER + indicator("input v: number score clamp(v,0 ,100) + min(v,2 , 0)"))
     assert "clamp(v, 0, 100)" in formatted and "min(v, 2, 0)" in formatted
     assert targetdsl.check_text(formatted).ok
 
@@ -281,7 +298,7 @@ def test_a_tally_of_a_constant_reading_a_prorated_unit_input_is_refused() -> Non
     body = "input 计划 : count prorated\nconst 总数 = 计划 * 1\n" + items(
         "input done: count tally done of 总数 score points"
     )
-    assert codes(PERIODS + body) == ["check.prorated-tally"]
+    assert codes(PERIODS + body) == ["check.bad-value", "check.prorated-tally"]  # not pro-rated there either
 
 
 def test_a_prorated_target_scored_by_formula_runs_in_a_period() -> None:
@@ -383,3 +400,24 @@ def test_five_thousand_indicators_and_five_thousand_arms_evaluate_explain_format
         evaluated_both_ways(text, data)
         assert targetdsl.parse_policy(targetdsl.format_policy(text), name="big.tdsl").effective == policy.effective
         assert not targetdsl.diff_policies(policy, policy).changes
+
+
+@pytest.mark.parametrize(
+    ("body", "what"),
+    [
+        ("input plan: number prorated\n" + indicator("input done: number score points * done / plan"), "a unit input"),
+        (
+            indicator("input v: number score points") + "deduction d { input n: number prorated amount n cap 5 }\n",
+            "an input of deduction `d`",
+        ),
+    ],
+)
+def test_prorated_outside_an_indicator_is_refused_as_it_would_be_ignored(body: str, what: str) -> None:
+    [found] = diagnostics(PERIODS + body)
+    assert found.code == "check.bad-value" and what in found.message and "not pro-rated" in found.message
+
+
+def test_missing_zero_outside_the_range_is_refused() -> None:
+    [found] = diagnostics(indicator("input v: number missing zero range 1 to 5 score v"))
+    assert found.code == "check.bad-value" and "`missing zero` takes `v` as 0" in found.message
+    assert codes(indicator("input v: number missing zero range 0 to 5 score v")) == []
