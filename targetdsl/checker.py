@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+import attrs
+
 from targetdsl import nodes as n
 from targetdsl.diagnostics import Diagnostic, error, sort_key, warning
 from targetdsl.functions import FUNCTIONS
@@ -129,6 +131,7 @@ class Checker:
         self.check_grades()
         self.check_ties()
         self.check_periods()
+        self.check_inherited_dates()
         self.check_unused(self.global_scope, self.unit_inputs.values(), "unit input")
 
     # ------------------------------------------------------------- header
@@ -323,6 +326,28 @@ class Checker:
                 declaration.span,
                 "rates and percentages are not pro-rated over the year",
             )
+
+    def check_inherited_dates(self) -> None:
+        """A date written in last year's file and inherited into this year's is likely a deadline of that
+        year (`completed when finished <= 2003-06-30` in a 2004 policy): warn where one predates the year."""
+        header = self.policy.header
+        year = header.year.value if header and header.year else None
+        if year is None or len(self.policy.files) < 2:
+            return
+        for declaration in self.policy.declarations:
+            origin = declaration.span.file
+            if origin == self.policy.files[-1]:
+                continue
+            key = " ".join(n.declaration_key(declaration))
+            for date in _dates(declaration):
+                if date.value.year < year:
+                    self.warn(
+                        "check.inherited-date",
+                        f"the date {date.value}, inherited from `{os.path.basename(origin)}`, "
+                        f"is before this policy's year {year}",
+                        date.span,
+                        f"if it is a deadline of the earlier year, override `{key}` in this file with this year's date",
+                    )
 
     def refuse_prorated(self, declaration: n.Input, what: str) -> None:
         """Only the inputs of indicators and items are pro-rated in a period; elsewhere the word would be
@@ -1084,3 +1109,16 @@ def _written(expr: n.Expr) -> Decimal | None:
         case n.Unary(op="-", operand=n.Number(value=value)):
             return -value
     return None
+
+
+def _dates(node: object) -> Iterator[n.Date]:
+    """Every date literal inside a declaration."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, n.Date):
+            yield current
+        elif isinstance(current, tuple):
+            pending.extend(current)
+        elif attrs.has(type(current)):
+            pending.extend(getattr(current, field.name) for field in attrs.fields(type(current)))  # type: ignore[arg-type]

@@ -421,3 +421,28 @@ def test_missing_zero_outside_the_range_is_refused() -> None:
     [found] = diagnostics(indicator("input v: number missing zero range 1 to 5 score v"))
     assert found.code == "check.bad-value" and "`missing zero` takes `v` as 0" in found.message
     assert codes(indicator("input v: number missing zero range 0 to 5 score v")) == []
+
+
+# -- A deadline of last year inherited into this year's policy
+
+
+DATED = """policy "2003" { year 2003 status draft }
+class c { all 100 }
+category all { indicator s points 100 { input started: date score if started <= 2003-06-30 then points else 0 } }
+"""
+
+
+def test_a_date_of_last_year_inherited_into_this_years_policy_is_warned(tmp_path: Path) -> None:
+    (tmp_path / "base.tdsl").write_text(DATED)
+    child = tmp_path / "child.tdsl"
+    child.write_text('extends "base.tdsl"\npolicy "2004" { year 2004 status draft }\n')
+    [found] = targetdsl.check_path(child).diagnostics
+    assert found.code == "check.inherited-date" and not found.is_error
+    assert "2003-06-30, inherited from `base.tdsl`" in found.message
+    assert found.help is not None and "`category all`" in found.help
+    child.write_text(
+        'extends "base.tdsl"\npolicy "2004" { year 2004 status draft }\n'
+        + DATED.split("\n", 2)[2].replace("category", "override category").replace("2003-06-30", "2004-06-30")
+    )
+    assert targetdsl.check_path(child).diagnostics == ()
+    assert targetdsl.check_path(tmp_path / "base.tdsl").diagnostics == ()
