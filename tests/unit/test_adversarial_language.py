@@ -446,3 +446,17 @@ def test_a_date_of_last_year_inherited_into_this_years_policy_is_warned(tmp_path
     )
     assert targetdsl.check_path(child).diagnostics == ()
     assert targetdsl.check_path(tmp_path / "base.tdsl").diagnostics == ()
+
+
+def test_long_bands_whose_arms_hold_min_max_and_inner_bands_match_the_reference() -> None:
+    arms = ", ".join(
+        f">= {100 - a}: min(v, {100 - a}) + max(bands v {{ >= 50: 1, otherwise: 0 }}, w) * 0" for a in range(100)
+    )
+    text = BIG + (
+        "category all { indicator s points 200 { input v: number input w: number "
+        f"score bands v {{ {arms}, otherwise: w }} }} }}\n"
+    )
+    units = [{"id": f"U{v}", "class": "c", "indicators": {"s": {"v": v, "w": 3}}} for v in (0, 1, 49, 50, 99, 100, 150)]
+    result = evaluated_both_ways(text, {"units": units})
+    assert {u.id: str(u.total) for u in result.units}["U49"] == "24.50"  # 49 of 200 points, scaled to 100
+    assert "BANDS(" in kernel_of_first_class(text).source
