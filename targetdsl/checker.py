@@ -8,9 +8,13 @@ one go, sorted by position. Expression names and units are delegated to
 
 from __future__ import annotations
 
+import datetime
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+
+import attrs
 
 from targetdsl import nodes as n
 from targetdsl.diagnostics import Diagnostic, error, sort_key, warning
@@ -127,6 +131,7 @@ class Checker:
         self.check_grades()
         self.check_ties()
         self.check_periods()
+        self.check_inherited_dates()
         self.check_unused(self.global_scope, self.unit_inputs.values(), "unit input")
 
     # ------------------------------------------------------------- header
@@ -200,6 +205,8 @@ class Checker:
         scope = Scope({})
         for unit_input in self.unit_inputs.values():
             self.check_input(unit_input, scope)
+            if unit_input.prorated:
+                self.refuse_prorated(unit_input, "a unit input")
         self.check_ranges(list(self.unit_inputs.values()))
         for const in self.consts.values():
             # a const is computed for each unit alone (it may read unit inputs): there is no class there
@@ -267,6 +274,8 @@ class Checker:
             )
             kind = Kind.ERROR
         scope.names[declaration.name] = kind
+        if declaration.prorated:
+            scope.prorated.add(declaration.name)
         missing = declaration.missing
         if missing is not None:
             if missing.rule == "default" and missing.default is not None and not _literal(missing.default):
@@ -305,12 +314,78 @@ class Checker:
                 and declaration.low.value > declaration.high.value
             ):
                 self.report("check.bad-value", "the range's low end is above its high end", declaration.low.span)
+        if missing is not None and missing.rule == "default" and missing.default is not None:
+            self.check_default(declaration, missing.default)
+        elif missing is not None and missing.rule == "zero" and kind not in (Kind.BOOL, Kind.DATE):
+            zero = n.Number(Decimal(0), span=missing.span)
+            self.check_default(declaration, zero, f"`missing zero` takes `{declaration.name}` as 0, which")
         if declaration.prorated and kind not in (Kind.NUMBER, Kind.MONEY, Kind.ERROR):
             self.report(
                 "check.type-mismatch",
                 f"only amounts can be pro-rated, not a {declaration.type}",
                 declaration.span,
                 "rates and percentages are not pro-rated over the year",
+            )
+
+    def check_inherited_dates(self) -> None:
+        """A date written in last year's file and inherited into this year's is likely a deadline of that
+        year (`completed when finished <= 2003-06-30` in a 2004 policy): warn where one predates the year."""
+        header = self.policy.header
+        year = header.year.value if header and header.year else None
+        if year is None or len(self.policy.files) < 2:
+            return
+        for declaration in self.policy.declarations:
+            origin = declaration.span.file
+            if origin == self.policy.files[-1]:
+                continue
+            key = " ".join(n.declaration_key(declaration))
+            for date in _dates(declaration):
+                if date.value.year < year:
+                    self.warn(
+                        "check.inherited-date",
+                        f"the date {date.value}, inherited from `{os.path.basename(origin)}`, "
+                        f"is before this policy's year {year}",
+                        date.span,
+                        f"if it is a deadline of the earlier year, override `{key}` in this file with this year's date",
+                    )
+
+    def refuse_prorated(self, declaration: n.Input, what: str) -> None:
+        """Only the inputs of indicators and items are pro-rated in a period; elsewhere the word would be
+        taken at its word by the reader and silently ignored by evaluation."""
+        self.report(
+            "check.bad-value",
+            f"`{declaration.name}` is {what}, which is not pro-rated in a period: `prorated` applies "
+            "to the inputs of indicators and items",
+            declaration.span,
+            "declare the pro-rated amount as an input of the indicator that scores it",
+        )
+
+    def check_default(self, declaration: n.Input, default: n.Expr, what: str = "") -> None:
+        """A default is a value the data could have held: within a literal range, and a whole number of at
+        least 0 for a count. (The data are not checked against their range once defaulted.) A range
+        end naming another input is checked when the data are read."""
+        written = _written(default)
+        if written is None:
+            return
+        low, high = declaration.low, declaration.high
+        if declaration.type == "count" and (written < 0 or written != written.to_integral_value()):
+            self.report(
+                "check.bad-value",
+                f"the default of `{declaration.name}` is {written}, but a count is a whole number of at least 0",
+                default.span,
+                "write a whole number such as `default 0`",
+            )
+        elif isinstance(low, n.Number) and written < low.value or isinstance(high, n.Number) and written > high.value:
+            number = default.operand if isinstance(default, n.Unary) else default
+            unit = {"percent": "%", "pp": "pp"}.get(number.unit if isinstance(number, n.Number) else "", "")
+            subject = what or f"the default of `{declaration.name}` ({written}{unit})"
+            ends = [end.value if isinstance(end, n.Number) else "…" for end in (low, high)]
+            shown = f"{ends[0]} to {ends[1]}"
+            self.report(
+                "check.bad-value",
+                f"{subject} is outside its declared range {shown}",
+                default.span,
+                "a missing value is taken as the default: give one the data could have held",
             )
 
     def check_ranges(self, inputs: list[n.Input]) -> None:
@@ -552,8 +627,44 @@ class Checker:
             case n.Tally(done=done, total=total):
                 expect(done, scope, Kind.NUMBER, "the completed count", statement.span)
                 expect(total, scope, Kind.NUMBER, "the item count", statement.span)
+                for expr in (done, total):
+                    source = self.prorated_source(expr, scope)
+                    if source is not None:
+                        self.report(
+                            "check.prorated-tally",
+                            f"`tally` counts whole items, but `{source}` is pro-rated: in a period "
+                            "it becomes a fraction of an item (2 × 0.25 = 0.5)",
+                            _span(expr, statement.span),
+                            f"drop `prorated` from `{source}`, or score the share with a formula "
+                            "(`score points * done / subs`) instead of a tally",
+                        )
             case n.Given(assessors=names):
                 self.check_assessors(names, statement.span)
+
+    def prorated_source(self, expr: n.Expr, scope: Scope) -> str | None:
+        """The pro-rated input `expr` reads, directly or through lets and constants, if any."""
+        pending: list[tuple[n.Expr, Scope]] = [(expr, scope)]
+        followed: set[str] = set()
+        while pending:
+            current, where = pending.pop()
+            for node in walk(current):
+                if not isinstance(node, n.Name) or node.name in followed:
+                    continue
+                owner: Scope | None = where
+                while owner is not None:
+                    if node.name in owner.lets:
+                        followed.add(node.name)
+                        pending.append((owner.lets[node.name].expr, owner))
+                        break
+                    if node.name in owner.names:
+                        if node.name in owner.prorated:
+                            return node.name
+                        if owner is self.global_scope and node.name in self.consts:
+                            followed.add(node.name)
+                            pending.append((self.consts[node.name].expr, owner))
+                        break
+                    owner = owner.parent
+        return None
 
     def check_no_peer(self, measure: n.Measure, scope: Scope) -> None:
         """Class-wide functions compare units; an item list differs per unit, so they are refused there.
@@ -634,6 +745,9 @@ class Checker:
         self.check_statements(rule.kind, rule.name, rule.body, rule.span)
         self.check_classes_exist(rule.classes, rule.span)
         scope = self.body_scope(rule.body, self.global_scope, RESULT_NAMES.get(rule.kind))
+        for statement in rule.body:
+            if isinstance(statement, n.Input) and statement.prorated:
+                self.refuse_prorated(statement, f"an input of {rule.kind} `{rule.name}`")
         expect = self.expect
         levels: set[str] = set()
         for statement in rule.body:
@@ -659,15 +773,7 @@ class Checker:
                 case n.Cap(value=value) if value <= 0:
                     self.report("check.bad-value", "a cap must be positive", statement.span)
                 case n.CarryOver(after=after):
-                    header = self.policy.header
-                    year = header.year.value if header and header.year else None
-                    if year is not None and not year <= after.year <= year + 1:
-                        self.report(
-                            "check.bad-value",
-                            f"the carry-over cutoff {after} is not in {year} or early {year + 1}",
-                            statement.span,
-                            "the cutoff is the last date an award can count for this year's assessment",
-                        )
+                    self.check_cutoff(after, statement.span)
                 case n.Amount(expr=expr):
                     expect(expr, scope, Kind.NUMBER, "a deduction", statement.span)
                 case n.Money(amounts=amounts):
@@ -764,6 +870,24 @@ class Checker:
                     missing = self.unit_inputs[node.name].missing
                     if missing is not None and missing.rule == "peer_avg":
                         yield node, via
+
+    def check_cutoff(self, after: datetime.date, span: Span) -> None:
+        """The carry-over cutoff lies from the last day of the policy's year to the end of the next: an
+        earlier one (often inherited from last year's policy) would carry a whole year of awards over."""
+        header = self.policy.header
+        year = header.year.value if header and header.year else None
+        if year is None or (year, 12, 31) <= (after.year, after.month, after.day) and after.year <= year + 1:
+            return
+        inherited = span.file != self.policy.files[-1]
+        where = f", inherited from `{os.path.basename(span.file)}`," if inherited else ""
+        self.report(
+            "check.bad-value",
+            f"the carry-over cutoff {after}{where} is not between the end of {year} and the end of {year + 1}",
+            span,
+            f"awards dated after the cutoff count next year, so a {year} policy needs a cutoff such as "
+            f"{year + 1}-01-15"
+            + (f": override the bonus in this file with its own `carry over after {year + 1}-…`" if inherited else ""),
+        )
 
     def check_grade_name(self, name: str, span: Span) -> None:
         if self.grades is None:
@@ -975,3 +1099,26 @@ def _ratio(shares: tuple[n.Share, ...]) -> str:
     return "the categories are " + " : ".join(
         f"{s.category} {_fmt(s.amount)}{'%' if s.percent else ''}" for s in shares
     )
+
+
+def _written(expr: n.Expr) -> Decimal | None:
+    """A literal default's number as the data would hold it (`80%` is 80, like the data), else None."""
+    match expr:
+        case n.Number(value=value):
+            return value
+        case n.Unary(op="-", operand=n.Number(value=value)):
+            return -value
+    return None
+
+
+def _dates(node: object) -> Iterator[n.Date]:
+    """Every date literal inside a declaration."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, n.Date):
+            yield current
+        elif isinstance(current, tuple):
+            pending.extend(current)
+        elif attrs.has(type(current)):
+            pending.extend(getattr(current, field.name) for field in attrs.fields(type(current)))  # type: ignore[arg-type]

@@ -28,6 +28,7 @@ numbered, so the source is built only from this module's own fragments.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -110,9 +111,9 @@ def build(schema: Schema, spec: ClassSpec, fraction: Decimal) -> Kernel | None:
         for measure in category.measures:
             available = CONTEXT.add(available, measure.points)
         counting = [i for i in members if i in writer.counting]
-        writer.body.append(f"se{position} = ZERO + " + " + ".join(f"e{i}" for i in members))
+        writer.body += _sum(f"se{position}", "ZERO", [f"e{i}" for i in members])
         for letter in ("d", "t"):
-            writer.body.append(f"s{letter}{position} = 0" + "".join(f" + {letter}{i}" for i in counting))
+            writer.body += _sum(f"s{letter}{position}", "0", [f"{letter}{i}" for i in counting])
         outputs.append(f"se{position}, {writer.constant(available)}, sd{position}, st{position}")
         categories[category.name] = position
         position += WIDTH
@@ -142,7 +143,32 @@ def build(schema: Schema, spec: ClassSpec, fraction: Decimal) -> Kernel | None:
     return Kernel(tuple(taken), categories, vetoes, namespace["score"], source)
 
 
+# Terms per line of a generated sum, and arms of `bands` written as one conditional expression. Python's
+# compiler recurses once per term of `a + b + …` and per arm of `x if … else y if … else …`: a category of
+# thousands of indicators, or bands of thousands of arms, exceeded its limit. Sums are written in lines of
+# SUM_TERMS terms, added left to right as before; longer bands go through BANDS, a loop over the arms.
+SUM_TERMS = 64
+INLINE_ARMS = 64
+
+
+def _sum(target: str, start: str, terms: list[str]) -> list[str]:
+    """Lines setting `target` to `start + terms[0] + terms[1] + …`, summed left to right as one line would."""
+    lines = [f"{target} = {start}"]
+    for first in range(0, len(terms), SUM_TERMS):
+        lines.append(f"{target} = {target} + " + " + ".join(terms[first : first + SUM_TERMS]))
+    return lines
+
+
 def _no_band() -> Any:
+    raise Bail("no band matched")
+
+
+def _bands(subject: Any, arms: tuple[tuple[Any, Any, Callable[[], Any]], ...]) -> Any:
+    """The value of the first arm whose test holds, as the inline conditional gives it: each bound is
+    computed when its arm is tested, and only the chosen arm's value is computed."""
+    for test, bound, value in arms:
+        if test is None or test(subject, bound()):
+            return value()
     raise Bail("no band matched")
 
 
@@ -172,6 +198,7 @@ HELPERS: dict[str, Any] = {
     "INT": _count,
     "CLAMP": clamped,
     "NO_BAND": _no_band,
+    "BANDS": _bands,
     "INTERP": interpolated,
     "CONST": _constant,
     "ROUND": lambda x, places: quantize(x, int(places), "half_up"),
@@ -180,6 +207,14 @@ HELPERS: dict[str, Any] = {
 }
 
 _COMPARE = {"==", "!=", ">=", ">", "<=", "<"}
+_OPERATORS = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+}
 _ARITHMETIC = {"+", "-", "*", "/"}
 
 
@@ -400,6 +435,17 @@ class _Scope:
                 if helper is None:
                     raise Unsupported(function)
                 return f"{helper}({', '.join(self.expr(a) for a in args)})"
+            case n.Bands(subject=subject, arms=arms) if len(arms) > INLINE_ARMS:
+                entries: list[str] = []
+                for arm in arms:
+                    gives = f"lambda: {self.expr(arm.value)}"
+                    if arm.op == "" or arm.bound is None:
+                        entries.append(f"(None, None, {gives})")
+                        break
+                    if arm.op not in _COMPARE:
+                        raise Unsupported(arm.op)
+                    entries.append(f"({constant(_OPERATORS[arm.op])}, lambda: {self.expr(arm.bound)}, {gives})")
+                return f"BANDS({self.expr(subject)}, ({', '.join(entries)},))"
             case n.Bands(subject=subject, arms=arms):
                 self.writer.temporaries += 1
                 slot = f"b{self.writer.temporaries}"

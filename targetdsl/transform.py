@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime
+import re
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -128,6 +129,8 @@ def unquote(token: Token) -> str:
     return "".join(out)
 
 
+THOUSANDS = re.compile(r"[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]+)?(%|pp)?")
+SEPARATORS = "thousands separators are not written in a policy: write 1000, not 1,000"
 PLAUSIBLE = "numbers in a policy lie between 10⁻¹⁵ and 10¹⁶ and have at most 34 significant digits"
 
 
@@ -137,6 +140,14 @@ def _decimal(token: Token) -> Decimal:
     text = str(token).rstrip("%").removesuffix("pp")
     if len(text) > 64:  # no plausible literal is longer; also keeps the digits out of the message
         raise LiteralError(f"`{text[:20]}…` ({len(text)} characters) is not a plausible number", token, PLAUSIBLE)
+    if len(text) > 1 and text[0] == "0" and text[1].isdigit():
+        # `min(v, 1,000)` lexes as the arguments 1 and 000: a number never starts with a 0 followed by
+        # digits, so a thousands separator cannot silently split one number into two.
+        raise LiteralError(
+            f"`{text}` starts with a 0: numbers are written without leading zeros",
+            token,
+            f"write {Decimal(text)}; {SEPARATORS}",
+        )
     value = Decimal(text)
     if value and not -MAGNITUDE <= value.adjusted() <= MAGNITUDE or len(value.as_tuple().digits) > PRECISION:
         raise LiteralError(f"`{text}` is outside the range of plausible values", token, PLAUSIBLE)
@@ -478,6 +489,27 @@ class ToNodes(Transformer[Token, Any]):
 
     def number(self, c: list[Any]) -> n.Number:
         return n.Number(_decimal(c[0]), span=span_of(c))
+
+    def grouped(self, c: list[Any]) -> n.Number:
+        text = str(c[0])
+        apart = text.replace(",", ", ")
+        two = (
+            ""
+            if re.search(r"(^|, )0[0-9]", apart)
+            else f" (or, for separate arguments, a comma and a space: `{apart}`)"
+        )
+        if THOUSANDS.fullmatch(text):
+            raise LiteralError(
+                f"`{text}` is written with a thousands separator",
+                c[0],
+                f"thousands separators are not written in a policy: write {text.replace(',', '')}, not {text}{two}",
+            )
+        raise LiteralError(
+            f"`{text}` has a comma between digits",
+            c[0],
+            f"numbers in a policy have no thousands separators and a decimal point, never a comma: "
+            f"write the number itself{two}",
+        )
 
     def percent(self, c: list[Any]) -> n.Number:
         return n.Number(_decimal(c[0]), "percent", span=span_of(c))

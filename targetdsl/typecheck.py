@@ -65,6 +65,7 @@ class Scope:
     parent: Scope | None = None
     used: set[str] = attrs.field(factory=set)
     depths: dict[str, int] = attrs.field(factory=dict)  # how deeply each let nests, through the names it uses
+    prorated: set[str] = attrs.field(factory=set)  # inputs scaled to a period's share of the year
     _resolving: list[str] = attrs.field(factory=list)
 
     def lookup(self, name: str) -> tuple[Kind, Scope] | None:
@@ -196,6 +197,8 @@ class ExpressionChecker:
                 help_text = "divide by another money value (e.g. `actual / target`) to get a ratio"
             elif wanted is Kind.NUMBER and kind is Kind.PP:
                 help_text = "divide by a pp value (e.g. `gap / 1pp`) to count percentage points"
+            elif wanted is Kind.PERCENT and kind is Kind.LITERAL:
+                help_text = percent_help(expr)
             elif wanted is Kind.BOOL:
                 help_text = "write a comparison such as `x >= target`"
             self.diagnostics.append(
@@ -356,6 +359,8 @@ class ExpressionChecker:
             help_text = None
             if Kind.PP in (left, right) and Kind.LITERAL in (left, right):
                 help_text = "write percentage points with their unit, e.g. `2pp`"
+            elif {left, right} == {Kind.PERCENT, Kind.LITERAL}:
+                help_text = percent_help(expr.right if right is Kind.LITERAL else expr.left, op)
             elif {left, right} == {Kind.PP, Kind.PERCENT}:
                 help_text = "subtract two percentages to get percentage points: `actual - target`"
             self.diagnostics.append(
@@ -376,7 +381,9 @@ class ExpressionChecker:
         for kind in kinds[1:]:
             joined = join(result, kind)
             if joined is None:
-                self._mismatch(expr, f"{what} mix {_article(result)} and {_article(kind)}")
+                self._mismatch(
+                    expr, f"{what} mix {_article(result)} and {_article(kind)}", _unit_help(result, kind, expr)
+                )
                 return Kind.ERROR
             result = joined
         if numeric and result in (Kind.BOOL, Kind.DATE):
@@ -403,7 +410,11 @@ class ExpressionChecker:
             elif arm.bound is not None:
                 bound = self.infer(arm.bound, scope)
                 if subject is not Kind.ERROR and bound is not Kind.ERROR and combine(arm.op, subject, bound) is None:
-                    self._mismatch(arm.bound, f"cannot compare {_article(subject)} with {_article(bound)}")
+                    self._mismatch(
+                        arm.bound,
+                        f"cannot compare {_article(subject)} with {_article(bound)}",
+                        _unit_help(subject, bound, arm.bound),
+                    )
             values.append(self.infer(arm.value, scope))
         if not otherwise_seen:
             self.diagnostics.append(
@@ -422,7 +433,11 @@ class ExpressionChecker:
         for anchor in expr.anchors:
             at_kind = self.infer(anchor.at, scope)
             if subject is not Kind.ERROR and combine("<", subject, at_kind) is None:
-                self._mismatch(anchor.at, f"cannot compare {_article(subject)} with {_article(at_kind)}")
+                self._mismatch(
+                    anchor.at,
+                    f"cannot compare {_article(subject)} with {_article(at_kind)}",
+                    _unit_help(subject, at_kind, anchor.at),
+                )
             if previous is not None and _as_ratio(anchor.at) <= _as_ratio(previous.at):
                 self.diagnostics.append(
                     error(
@@ -439,11 +454,29 @@ class ExpressionChecker:
             )
         return self._join(expr, [self.infer(a.value, scope) for a in expr.anchors], "the values of `interpolate`")
 
-    def _mismatch(self, expr: n.Expr, message: str) -> None:
-        self.diagnostics.append(error("check.unit-mismatch", message, expr.span))
+    def _mismatch(self, expr: n.Expr, message: str, help_text: str | None = None) -> None:
+        self.diagnostics.append(error("check.unit-mismatch", message, expr.span, help_text))
 
 
 COMPARISONS = {">=", "<=", ">", "<", "==", "!="}
+
+
+def percent_help(literal: n.Expr, op: str = "") -> str:
+    """What to write instead of a bare number that meets a percentage."""
+    value = literal.value if isinstance(literal, n.Number) and literal.value else None
+    if op in ("+", "-"):
+        return f"write `{value or 2}pp` (percentage points) or `{value or 2}%` with its unit"
+    if value is None:
+        return "write percentages with their unit, e.g. `80%`: a bare `80` beside a percentage would mean 8000%"
+    return f"write `{value}%`: a bare `{value}` beside a percentage would mean {value * 100}%"
+
+
+def _unit_help(subject: Kind, bound: Kind, expr: n.Expr) -> str | None:
+    if {subject, bound} == {Kind.PERCENT, Kind.LITERAL}:
+        return percent_help(expr)
+    if {subject, bound} == {Kind.PP, Kind.LITERAL}:
+        return "write percentage points with their unit, e.g. `2pp`"
+    return None
 
 
 def _as_ratio(number: n.Number) -> Decimal:
@@ -455,8 +488,10 @@ def join(a: Kind, b: Kind) -> Kind | None:
     if a is b:
         return a
     if Kind.LITERAL in (a, b):
+        # A bare number is not a percentage: a percentage is held as the fraction it is (80% is 0.8), so
+        # a bare `80` beside one would be read as 8,000%. Write `80%`.
         other = b if a is Kind.LITERAL else a
-        return other if other in (Kind.NUMBER, Kind.PERCENT, Kind.MONEY) else None
+        return other if other in (Kind.NUMBER, Kind.MONEY) else None
     if {a, b} == {Kind.NUMBER, Kind.PERCENT}:
         return Kind.NUMBER
     return None
