@@ -19,13 +19,13 @@ from targetdsl.api import (  # noqa: E402 (the version is read by api)
     parse_policy,
     verify_record,
 )
-from targetdsl.data import DataError, DataProblem
 from targetdsl.diagnostics import Diagnostic, PolicyError, Severity, TargetdslError
 from targetdsl.formatter import FormatError, format_policy
 from targetdsl.interpreter import EvaluationError
 from targetdsl.record import RecordError
 from targetdsl.results import Assessment, CarryOver, CategoryResult, MeasureResult, Step, UnitResult
 from targetdsl.source import Span
+from targetdsl.values import DataError, DataProblem
 
 __all__ = [
     "Assessment",

@@ -18,16 +18,7 @@ import attrs
 
 from targetdsl import __version__
 from targetdsl.checker import check
-from targetdsl.data import (
-    AwardWon,
-    DataError,
-    DataProblem,
-    Unit,
-    carried_again,
-    carried_problems,
-    load_ledger,
-    load_units,
-)
+from targetdsl.data import load_units
 from targetdsl.diagnostics import Diagnostic, PolicyError, render_all, sort_key
 from targetdsl.diff import PolicyDiff, diff_effective
 from targetdsl.documents import read_document
@@ -36,6 +27,7 @@ from targetdsl.files import FileProblem, FileReadError, chunks, resolve
 from targetdsl.impact import Impact, compare
 from targetdsl.inheritance import Effective, Loaded, load_path, load_text
 from targetdsl.interpreter import EvaluationError
+from targetdsl.ledger import carried_again, carried_problems, load_ledger
 from targetdsl.parser import Comment
 from targetdsl.periods import PeriodCombination, combine, unweighted
 from targetdsl.record import (
@@ -54,6 +46,7 @@ from targetdsl.schema import Schema
 from targetdsl.schema import build as build_schema
 from targetdsl.source import printable
 from targetdsl.stream import Stream, file_records
+from targetdsl.values import AwardWon, DataError, DataProblem, Unit
 
 UnitsSource = Union[str, os.PathLike[str], Mapping[str, Any], Sequence[Any]]  # noqa: UP007
 LedgerSource = Union[str, os.PathLike[str], Assessment, Sequence[CarryOver], Mapping[str, Any]]  # noqa: UP007

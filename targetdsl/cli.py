@@ -32,7 +32,6 @@ from typing import IO, Any
 
 from targetdsl import __version__, tester
 from targetdsl.api import Report, check_path, diff_policies, impact, load_policy, verify_record
-from targetdsl.data import DataError
 from targetdsl.diagnostics import PolicyError
 from targetdsl.engine import PeriodError, period_months
 from targetdsl.explain import render_json, render_text
@@ -54,6 +53,7 @@ from targetdsl.results import Assessment, to_json, unit_json
 from targetdsl.source import decode, first_surrogate, printable
 from targetdsl.stream import STREAMED, unstreamable
 from targetdsl.tables import csv_header, csv_row, render_assessment, render_csv, results_workbook
+from targetdsl.values import DataError
 
 EXIT_OK = 0
 EXIT_FAILED = 1

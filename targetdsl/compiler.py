@@ -21,7 +21,6 @@ from decimal import Decimal
 from typing import Any
 
 from targetdsl import nodes as n
-from targetdsl.data import NOT_APPLICABLE, _Marker
 from targetdsl.functions import FUNCTIONS
 from targetdsl.interpreter import (
     ARITHMETIC_ERRORS,
@@ -34,6 +33,7 @@ from targetdsl.interpreter import (
 )
 from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, quantize
 from targetdsl.source import Span
+from targetdsl.values import NOT_APPLICABLE, Marker
 
 Env = dict[str, Any]
 Closure = Callable[[Env, Frame], Any]  # values are Decimal, bool or date
@@ -127,7 +127,7 @@ class Compiler:
 
         def lookup(env: Env, frame: Frame) -> Any:
             value = env[name] if name in env else frame.lookup(name, span)
-            if type(value) is _Marker:
+            if type(value) is Marker:
                 if value is NOT_APPLICABLE:
                     raise NotApplicable(name)
                 raise NeedsPeerAverage(name)

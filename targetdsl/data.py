@@ -16,181 +16,30 @@ import datetime
 import gc
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 import attrs
 
 from targetdsl import nodes as n
-from targetdsl.diagnostics import TargetdslError
 from targetdsl.numeric import CONTEXT, HUNDRED, PRECISION, ZERO
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
-
-
-class _Marker:
-    """A missing value the evaluator resolves: not applicable, or the peer average."""
-
-    def __init__(self, name: str):
-        self.name = name
-
-    def __repr__(self) -> str:
-        return self.name
-
-    def json_value(self) -> str:
-        return self.name.lower()
-
-
-NOT_APPLICABLE = _Marker("NOT_APPLICABLE")
-PEER_AVERAGE = _Marker("PEER_AVERAGE")
-
-Value = Decimal | bool | datetime.date | _Marker
-
-
-@attrs.frozen
-class PercentCell:
-    """A spreadsheet cell formatted as a percentage: `shown` is what Excel displays (11.5 for a cell
-    typed `11.5%`, which Excel stores as 0.115). Only validation knows whether the input it fills is
-    a percentage (then it is 11.5) or not (then it is refused, with what to type)."""
-
-    shown: Decimal
-
-    def __str__(self) -> str:
-        return f"{self.shown.normalize():f}%"  # 300%, never 3E+2%
-
-
-class DateText(str):
-    """A YAML date the calendar does not have (`2004-02-30`), kept as the text typed, with its line:
-    where a date is meant validation refuses it (`data.bad-date`); elsewhere (a name) it is text."""
-
-    line: int
-
-    def __new__(cls, text: str, line: int) -> DateText:
-        self = super().__new__(cls, text)
-        self.line = line
-        return self
-
-    def __getnewargs__(self) -> tuple[str, int]:  # type: ignore[override]
-        return str(self), self.line  # pickled (a streamed record's spool) with its line
-
-
-class Records(list[Any]):
-    """Unit records that know where each one was read (`line 5`, `sheet 县区, cell A7`), for the problems
-    that point at a whole unit (a duplicate id). A plain list of records has no places. A place is
-    made only when asked for, from what the reader keeps anyway (line or row numbers)."""
-
-    def __init__(self, records: Iterable[Any] = (), *, place: Callable[[int], str] | None = None):
-        super().__init__(records)
-        # (index of the first record, its place by index from there), for records joined from several sheets
-        self.segments: list[tuple[int, Callable[[int], str]]] = [] if place is None else [(0, place)]
-
-    def place(self, index: int) -> str | None:
-        """Where the record at `index` (from 0) was read, or None when not known."""
-        for start, where in reversed(self.segments):
-            if index >= start:
-                return where(index - start)
-        return None
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return list, (list(self),)  # pickled as the records alone: the places are the reader's
-
-    def join(self, other: Records) -> None:
-        start = len(self)
-        self.extend(other)
-        self.segments.extend((start + first, where) for first, where in other.segments)
-
-
-@attrs.frozen
-class ErrorCell:
-    """A spreadsheet cell holding one of Excel's error values (`#DIV/0!`, `#REF!`, `#N/A`): the
-    result of a failed formula, never a value. Refused by its cell wherever it is (tabular.py)."""
-
-    text: str
-
-    def __str__(self) -> str:
-        return self.text
-
-
-# Excel's error values; a CSV saved by Excel writes an error cell as this text.
-EXCEL_ERRORS = frozenset(
-    "#NULL! #DIV/0! #VALUE! #REF! #NAME? #NUM! #N/A #GETTING_DATA #SPILL! #CALC! #FIELD! #BLOCKED! "
-    "#CONNECT! #BUSY! #UNKNOWN! #EXTERNAL!".split()
+from targetdsl.values import (
+    NOT_APPLICABLE,
+    PEER_AVERAGE,
+    AwardWon,
+    DataError,
+    DataProblem,
+    DateText,
+    GivenScore,
+    Item,
+    MeasureData,
+    PercentCell,
+    Records,
+    Unit,
+    Value,
 )
-
-
-@attrs.frozen
-class DataProblem:
-    file: str
-    unit: str | None
-    field: str | None
-    message: str
-    code: str | None = attrs.field(default=None, kw_only=True)  # a stable code (`data.*`, docs/errors.md)
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.unit is not None:
-            where.append(f"unit {self.unit}")
-        if self.field is not None:
-            where.append(self.field)
-        return ": ".join(where) + f": {self.message}"
-
-
-class DataError(TargetdslError):
-    """Unit data that cannot be evaluated; `problems` lists every one found."""
-
-    def __init__(self, problems: Iterable[DataProblem]):
-        self.problems = tuple(problems)
-        count = len(self.problems)
-        head = str(self.problems[0]) if self.problems else "invalid data"
-        super().__init__(head if count == 1 else f"{head} (and {count - 1} more problems)")
-
-    def render(self) -> str:
-        return "\n".join(f"error[{p.code}]: {p}" if p.code else f"error: {p}" for p in self.problems)
-
-
-@attrs.frozen
-class GivenScore:
-    assessor: str
-    score: Decimal  # out of 100
-
-
-@attrs.frozen
-class Item:
-    index: int
-    name: str | None
-    points: Decimal
-    values: dict[str, Value]
-    given: GivenScore | None
-
-
-@attrs.frozen
-class MeasureData:
-    values: dict[str, Value] = attrs.field(factory=dict)
-    items: tuple[Item, ...] = ()
-    subitems: dict[str, dict[str, Value]] = attrs.field(factory=dict)
-    ratings: dict[str, Decimal] = attrs.field(factory=dict)
-    given: GivenScore | None = None
-
-
-@attrs.frozen
-class AwardWon:
-    bonus: str
-    level: str
-    name: str | None
-    date: datetime.date | None
-    carried_in: bool = False
-
-
-@attrs.frozen
-class Unit:
-    id: str
-    name: str
-    unit_class: str
-    values: dict[str, Value]
-    measures: dict[str, MeasureData]
-    rules: dict[tuple[str, str], dict[str, Value]]
-    awards: tuple[AwardWon, ...]
-
 
 # --------------------------------------------------------------- validating
 
@@ -259,7 +108,7 @@ class Validator:
             year = document.get("year")
             data_year = _year(year)
             if year is not None and data_year is None:
-                self.problem("year", f"expected a year such as 2003, found `{_shown(year)}`", code="data.bad-year")
+                self.problem("year", f"expected a year such as 2003, found `{excerpt(year)}`", code="data.bad-year")
             elif data_year is not None and self.year is not None and data_year != self.year:
                 if self.lenient:
                     # comparing policy versions on one year's data: that year's dates are the ones to check
@@ -311,7 +160,7 @@ class Validator:
             self.problem(None, "expected a mapping with id, name, class and inputs", code="data.bad-shape")
             return None
         raw_id = record.get("id")
-        typed_id = _text(raw_id)
+        typed_id = text_of(raw_id)
         if typed_id is None:
             long = type(raw_id) is Decimal and raw_id.is_finite() and raw_id.adjusted() >= 15
             message = (
@@ -326,7 +175,7 @@ class Validator:
             self.problem("id", "missing unit id", code="data.missing-value")
             return None
         raw_name = record.get("name")
-        typed_name = _text(raw_name) if raw_name is not None else typed_id
+        typed_name = text_of(raw_name) if raw_name is not None else typed_id
         if typed_name is None:
             self.unit_label = typed_id.strip()
             self.problem(
@@ -365,7 +214,7 @@ class Validator:
         """The class a record names, trimmed like an id (a sheet named `县区 ` is class 县区)."""
         known = ", ".join(self.schema.classes)
         if isinstance(raw, SheetClass):
-            column = _text(raw.column)
+            column = text_of(raw.column)
             sheet = identifier(raw.sheet)
             if sheet in self.schema.classes and (column is None or identifier(column) not in ("", sheet)):
                 self.problem(
@@ -377,7 +226,7 @@ class Validator:
                 )
                 return None
             raw = raw.sheet if column is not None and not column.strip() else raw.column
-        text = _text(raw)
+        text = text_of(raw)
         if raw is None or text is None or not text.strip():
             shown = (
                 "missing class" if raw is None or text is not None else f"expected a class, found {_shown_value(raw)}"
@@ -388,7 +237,7 @@ class Validator:
         if unit_class is None:
             self.problem(
                 "class",
-                f"unknown class `{_shown(text.strip())}`; the policy's classes are {known}",
+                f"unknown class `{excerpt(text.strip())}`; the policy's classes are {known}",
                 code="data.unknown-class",
             )
         return unit_class
@@ -468,7 +317,7 @@ class Validator:
         """A name (of an item, of an award) as text, None when there is none; False after a problem."""
         if raw is None:
             return None
-        text = _text(raw)
+        text = text_of(raw)
         if text is None:
             self.problem(field, f"expected a name, found {_shown_value(raw)}", code="data.bad-text")
             return False
@@ -568,10 +417,10 @@ class Validator:
         for key in sorted(set(map(str, mapping)) - {"name", "level", "date"}):
             self.problem(f"{field}.{key}", "unknown key; an award has name, level and date", code="data.unknown-field")
         levels = [s.name for s in spec.all(n.Level)]
-        level_text = _text(mapping.get("level"))
+        level_text = text_of(mapping.get("level"))
         level = None if level_text is None else identifier(level_text)
         if level not in levels:
-            shown = "missing award level" if not level else f"unknown award level `{_shown(level)}`"
+            shown = "missing award level" if not level else f"unknown award level `{excerpt(level)}`"
             self.problem(f"{field}.level", f"{shown}; levels are {', '.join(levels)}", code="data.unknown-level")
             return None
         date = None
@@ -644,13 +493,13 @@ class Validator:
                 continue
             given = raw.get(other)
             shown = (
-                f"= {_shown(given)}"
+                f"= {excerpt(given)}"
                 if given is not None and str(given).strip()
-                else f"(missing, so taken as {_shown(bound * HUNDRED if spec.type in ('percent', 'pp') else bound)})"
+                else f"(missing, so taken as {excerpt(bound * HUNDRED if spec.type in ('percent', 'pp') else bound)})"
             )
             self.problem(
                 f"{field}.{spec.name}",
-                f"{_shown(raw.get(spec.name))} is {'above' if above else 'below'} "
+                f"{excerpt(raw.get(spec.name))} is {'above' if above else 'below'} "
                 f"{field}.{other} {shown}, the {'upper' if above else 'lower'} end of its range",
                 code="data.out-of-range",
             )
@@ -689,7 +538,7 @@ class Validator:
         if number is None:
             return None
         if spec.type == "count" and (number < 0 or number != number.to_integral_value()):
-            self.problem(field, f"expected a whole number of at least 0, found {_shown(raw)}", code="data.bad-number")
+            self.problem(field, f"expected a whole number of at least 0, found {excerpt(raw)}", code="data.bad-number")
             return None
         # Ranges are written as the data is: `range 0 to 100` on a percent input means 0 % to 100 %.
         if spec.low is not None and number < spec.low.value or (spec.high is not None and number > spec.high.value):
@@ -753,7 +602,7 @@ class Validator:
                 if not GROUPED_TEXT.fullmatch(text):
                     self.problem(
                         field,
-                        f"`{_shown(raw)}`: a comma is read only as a thousands separator "
+                        f"`{excerpt(raw)}`: a comma is read only as a thousands separator "
                         "(1,200 or 1,234,567.5); write the number without it (a decimal point is `.`)",
                         code="data.bad-number",
                     )
@@ -1003,7 +852,7 @@ def same_award(one: AwardWon, other: AwardWon) -> bool:
     )
 
 
-def _text(value: Any) -> str | None:
+def text_of(value: Any) -> str | None:
     """A value that may be a name or an id, as its text: text, a whole or plain decimal number as
     written, a date; None for anything else (a list, a mapping, true/false, a float from Python)."""
     kind = type(value)
@@ -1017,7 +866,7 @@ def _text(value: Any) -> str | None:
 
 
 def _typed_id(record: Any) -> str | None:
-    text = _text(record.get("id")) if isinstance(record, Mapping) else None
+    text = text_of(record.get("id")) if isinstance(record, Mapping) else None
     return None if text is None else text.strip()
 
 
@@ -1057,7 +906,7 @@ def _shown_value(value: Any) -> str:
     if isinstance(value, datetime.date):
         return f"the date {value.isoformat()}"
     if isinstance(value, (str, int, Decimal, PercentCell)):
-        return f"`{_shown(value)}`"
+        return f"`{excerpt(value)}`"
     return "a value that is neither text nor a number"
 
 
@@ -1074,7 +923,7 @@ def _year(value: Any) -> int | None:
     return None
 
 
-def _shown(value: Any) -> str:
+def excerpt(value: Any) -> str:
     """A value as a message quotes it: at most 40 characters."""
     if isinstance(value, int) and value.bit_length() > 133:
         return "a number with more than 40 digits"
@@ -1134,173 +983,3 @@ def load_units(
     if ignored is not None:
         ignored.extend(validator.ignored)
     return units
-
-
-def load_ledger(schema: Schema, document: Any, file: str, *, year: int | None = None) -> list[tuple[str, AwardWon]]:
-    """Awards carried in from last year's ledger, as (unit id, award). Raises DataError.
-
-    The ledger must be the one the previous year's assessment wrote: its
-    `year` is the policy's year − 1 (a year's own ledger fed back would
-    count its late awards twice), every award appears once, and every award
-    is dated in the ledger's year or the following one, when late awards are
-    presented. `year` is the assessment's year, when not the policy's (one
-    data set evaluated by two versions of a policy).
-    """
-    validator = Validator(schema, file)
-    if not isinstance(document, Mapping):
-        raise DataError(
-            [
-                DataProblem(
-                    file,
-                    None,
-                    None,
-                    "expected a ledger: a mapping with `year` and `carry_over`",
-                    code="data.ledger-shape",
-                )
-            ]
-        )
-    for key in sorted(map(str, set(map(str, document)) - {"year", "carry_over"})):
-        validator.problem(key, "unknown top-level key (a ledger has `year` and `carry_over`)", code="data.ledger-shape")
-    year = _ledger_year(document.get("year"), schema.year if year is None else year, validator)
-    entries = document.get("carry_over")
-    if not isinstance(entries, list):
-        validator.problem("carry_over", "expected a list of carried-over awards", code="data.ledger-shape")
-        raise DataError(validator.problems)
-    result: list[tuple[str, AwardWon]] = []
-    bonuses = {r.name: r for c in schema.classes.values() for r in c.rules_of("bonus")}
-    seen: dict[tuple[str, str, str, str, datetime.date | None], str] = {}
-    for index, entry in enumerate(entries, start=1):
-        field = f"carry_over[{index}]"
-        validator.unit_label = None
-        if not isinstance(entry, Mapping) or "unit" not in entry or "bonus" not in entry:
-            validator.problem(field, "each entry needs unit, bonus, level, name and date", code="data.ledger-shape")
-            continue
-        unit_id = identifier(_text(entry["unit"]) or "")
-        if not unit_id:
-            validator.problem(f"{field}.unit", "missing unit id", code="data.ledger-shape")
-            continue
-        validator.unit_label = unit_id
-        spec = bonuses.get(str(entry["bonus"]))
-        if spec is None:
-            validator.problem(
-                f"{field}.bonus", f"the policy has no bonus `{_shown(entry['bonus'])}`", code="data.carried-lost"
-            )
-            continue
-        details = {k: v for k, v in entry.items() if k not in ("unit", "bonus")}
-        if details.get("date") is None:
-            validator.problem(
-                f"{field}.date", "missing: an award is carried over because of its date", code="data.ledger-date"
-            )
-            continue
-        award = validator.award(spec, details, field, carried_in=True)
-        if award is None or award.date is None:
-            continue
-        if year is not None and not year <= award.date.year <= year + 1:
-            validator.problem(
-                f"{field}.date",
-                f"{award.date} cannot be an award of the ledger's year {year}: "
-                f"late awards are dated in {year} or {year + 1}",
-                code="data.ledger-date",
-            )
-            continue
-        identity = (unit_id, award.bonus, award.level, award_name(award.name), award.date)
-        if identity in seen:
-            validator.problem(
-                field,
-                f"the same award as {seen[identity]}: each award is carried over once",
-                code="data.ledger-duplicate",
-            )
-            continue
-        seen[identity] = field
-        result.append((unit_id, award))
-    if validator.problems:
-        raise DataError(validator.problems)
-    return result
-
-
-def carried_again(
-    unit: Unit, carried: Mapping[str, list[AwardWon]], ledger_file: str = "<carry-in>"
-) -> list[DataProblem]:
-    """Awards a unit's data list that are also carried in from last year's ledger: the same bonus,
-    level and date, and the same name where both give one. Counted twice, they would double the
-    bonus; each is refused."""
-    problems: list[DataProblem] = []
-    for award in carried.get(unit.id, ()):
-        for own in unit.awards:
-            if (own.bonus, own.level, own.date) == (award.bonus, award.level, award.date) and (
-                own.name is None or award.name is None or award_name(own.name) == award_name(award.name)
-            ):
-                problems.append(
-                    DataProblem(
-                        ledger_file,
-                        unit.id,
-                        f"bonuses.{own.bonus}",
-                        f"the award {own.name or ''} of {own.date} is also carried in from last "
-                        "year's ledger: list it in one of them",
-                        code="data.carried-twice",
-                    )
-                )
-    return problems
-
-
-def carried_problems(
-    schema: Schema, ledger: list[tuple[str, AwardWon]], classes: Mapping[str, str], ledger_file: str = "<carry-in>"
-) -> list[DataProblem]:
-    """Awards carried in that would be lost without a word: for a unit that is not in the data
-    (`classes` maps the assessed units' ids to their classes), or under a bonus its class lacks."""
-    problems: list[DataProblem] = []
-    for unit_id in sorted({unit_id for unit_id, _ in ledger if unit_id not in classes}):
-        problems.append(
-            DataProblem(
-                ledger_file,
-                unit_id,
-                "carry_over",
-                "an award is carried in for this unit, which is not in the data",
-                code="data.carried-lost",
-            )
-        )
-    lacking = sorted(
-        {
-            (unit_id, award.bonus)
-            for unit_id, award in ledger
-            if unit_id in classes
-            and award.bonus not in {r.name for r in schema.classes[classes[unit_id]].rules_of("bonus")}
-        }
-    )
-    for unit_id, bonus in lacking:
-        problems.append(
-            DataProblem(
-                ledger_file,
-                unit_id,
-                "carry_over",
-                f"an award is carried in under bonus `{bonus}`, which does not apply to class {classes[unit_id]}",
-                code="data.carried-lost",
-            )
-        )
-    return problems
-
-
-def _ledger_year(raw: Any, policy_year: int | None, validator: Validator) -> int | None:
-    """The ledger's year, checked to be the year before the policy's; None after a problem."""
-    if raw is None:
-        validator.problem("year", "missing: the year whose assessment wrote this ledger", code="data.ledger-year")
-        return None
-    if isinstance(raw, Decimal) and raw.is_finite() and raw == raw.to_integral_value() and 1000 <= raw <= 9999:
-        raw = int(raw)  # 2002 given from Python as a Decimal
-    if isinstance(raw, int) and not isinstance(raw, bool) and 1000 <= raw <= 9999:
-        year = raw
-    elif isinstance(raw, str) and re.fullmatch(r"[0-9]{4}", raw.strip()):
-        year = int(raw.strip())
-    else:
-        # An integer over 4,300 digits cannot even be turned into text: say what it is instead.
-        shown = "a number out of range" if isinstance(raw, int) and abs(raw) > 9999 else f"`{str(raw)[:40]}`"
-        validator.problem("year", f"expected a year such as 2002, found {shown}", code="data.ledger-year")
-        return None
-    if policy_year is not None and year != policy_year - 1:
-        if year == policy_year:
-            why = "it is this year's own ledger: its late awards count next year, not again now"
-        else:
-            why = f"a {policy_year} assessment takes the {policy_year - 1} ledger"
-        validator.problem("year", f"the ledger is for {year}; {why}", code="data.ledger-year")
-        return None
-    return year

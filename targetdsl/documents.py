@@ -24,9 +24,9 @@ from typing import Any
 
 import yaml
 
-from targetdsl.data import DataError, DataProblem, DateText, Records
 from targetdsl.files import FileReadError, read_limited
 from targetdsl.source import printable
+from targetdsl.values import DataError, DataProblem, DateText, Records
 
 MAX_DATA_BYTES = 256 * 1024 * 1024
 # Values that aliases may add to a YAML document once expanded (each alias counts every value it

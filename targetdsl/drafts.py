@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 
 import attrs
 
-from targetdsl.data import Unit
 from targetdsl.kernel import Cells
 from targetdsl.results import (
     NO_STEP,
@@ -26,6 +25,7 @@ from targetdsl.results import (
     VetoResult,
 )
 from targetdsl.schema import ClassSpec, MeasureSpec
+from targetdsl.values import Unit
 
 
 class SUMS:

@@ -18,7 +18,7 @@ from typing import Any
 from targetdsl import cover
 from targetdsl import nodes as n
 from targetdsl.compiler import Compiler, Uncompilable
-from targetdsl.data import AwardWon, Unit, Value, collector_paused
+from targetdsl.data import collector_paused
 from targetdsl.drafts import NO_FACTORS, NO_GRADES, SUMS, Draft, Ranked, Standing, categories_of, measures_of
 from targetdsl.interpreter import EvaluationError, EvaluationProblem, Failure, Frame, condition, number
 from targetdsl.kernel import WIDTH, Bail, Cells, Kernel
@@ -37,6 +37,7 @@ from targetdsl.results import (
     VetoResult,
 )
 from targetdsl.schema import ClassSpec, RuleSpec, Schema
+from targetdsl.values import AwardWon, Unit, Value
 
 QUARTERS = {"Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12, "H1": 6, "H2": 12}
 

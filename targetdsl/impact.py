@@ -14,10 +14,10 @@ from typing import Any
 
 import attrs
 
-from targetdsl.data import DataProblem
 from targetdsl.numeric import text
 from targetdsl.results import Assessment, UnitResult
 from targetdsl.tables import render_table, two
+from targetdsl.values import DataProblem
 
 
 @attrs.frozen

@@ -24,10 +24,10 @@ import attrs
 
 from targetdsl import cover
 from targetdsl import nodes as n
-from targetdsl.data import NOT_APPLICABLE, Value, _Marker
 from targetdsl.diagnostics import TargetdslError
 from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, quantize, show, text
 from targetdsl.source import Span
+from targetdsl.values import NOT_APPLICABLE, Marker, Value
 
 
 class NotApplicable(Exception):
@@ -188,7 +188,7 @@ def _evaluate(expr: n.Expr, frame: Frame) -> Value:
             return value
         case n.Name(name=name, span=span):
             found = frame.lookup(name, span)
-            if isinstance(found, _Marker):
+            if isinstance(found, Marker):
                 if found is NOT_APPLICABLE:
                     raise NotApplicable(name)
                 raise NeedsPeerAverage(name)

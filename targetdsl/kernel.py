@@ -37,12 +37,12 @@ import attrs
 
 from targetdsl import nodes as n
 from targetdsl.compiler import clamped, interpolated, uses_peers
-from targetdsl.data import Unit, _Marker
 from targetdsl.functions import FUNCTIONS
 from targetdsl.interpreter import ARITHMETIC_ERRORS, Frame
 from targetdsl.numeric import CONTEXT, HUNDRED, MAGNITUDE, MODES, ZERO, plausible, quantize
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
 from targetdsl.typecheck import walk
+from targetdsl.values import Marker, Unit
 
 # A unit's cells: per measure, earned (rounded as the policy says), available points, completed, counted.
 Cells = tuple[Any, ...]
@@ -182,14 +182,14 @@ def _count(value: Any) -> int:
 
 def _constant(frames: Mapping[str, Frame], unit: str, name: str, span: Any) -> Any:
     value = frames[unit].lookup(name, span)
-    if type(value) is _Marker:
+    if type(value) is Marker:
         raise Bail(name)
     return value
 
 
 HELPERS: dict[str, Any] = {
     "BAIL": Bail,
-    "MARKER": _Marker,
+    "MARKER": Marker,
     "ZERO": ZERO,
     "DECIMAL": Decimal,
     "MIN": min,

@@ -18,7 +18,6 @@ import attrs
 from targetdsl import cover
 from targetdsl import nodes as n
 from targetdsl.compiler import Compiler, Uncompilable, uses_peers
-from targetdsl.data import NOT_APPLICABLE, PEER_AVERAGE, GivenScore, Item, MeasureData, Unit, Value
 from targetdsl.interpreter import (
     ClassValues,
     Failure,
@@ -33,6 +32,7 @@ from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, plausible, quantize, show,
 from targetdsl.results import NO_STEP, ItemResult, MeasureResult, Step
 from targetdsl.schema import InputSpec, MeasureSpec
 from targetdsl.source import NO_SPAN, Span
+from targetdsl.values import NOT_APPLICABLE, PEER_AVERAGE, GivenScore, Item, MeasureData, Unit, Value
 
 NO_DATA = MeasureData()  # a unit that gave nothing for a measure
 

@@ -17,10 +17,10 @@ from typing import Any
 
 import attrs
 
-from targetdsl.data import DataError, DataProblem
 from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, quantize, text
 from targetdsl.results import Assessment
 from targetdsl.tables import render_table, two
+from targetdsl.values import DataError, DataProblem
 
 
 @attrs.frozen

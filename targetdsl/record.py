@@ -21,7 +21,6 @@ from typing import Any
 import attrs
 
 from targetdsl import nodes as n
-from targetdsl.data import Unit
 from targetdsl.diagnostics import TargetdslError
 from targetdsl.documents import MAX_DATA_BYTES
 from targetdsl.files import FileReadError, chunks, read_limited
@@ -30,6 +29,7 @@ from targetdsl.inheritance import MAX_FILE_BYTES, Effective
 from targetdsl.numeric import text
 from targetdsl.results import to_json
 from targetdsl.source import decode, printable
+from targetdsl.values import Unit
 
 RECORD_VERSION = 1
 MAX_RECORD_BYTES = 256 * 1024 * 1024

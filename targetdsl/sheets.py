@@ -31,7 +31,7 @@ from xml.parsers import expat
 
 import attrs
 
-from targetdsl.data import DataError, DataProblem, ErrorCell, PercentCell
+from targetdsl.values import DataError, DataProblem, ErrorCell, PercentCell
 
 MAX_INFLATED = 128 * 1024 * 1024  # all the parts of a workbook, uncompressed
 MAX_CELLS = 2_000_000  # cells holding a value, in all sheets

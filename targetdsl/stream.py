@@ -36,26 +36,18 @@ from typing import IO, Any
 import attrs
 
 from targetdsl.compiler import uses_peers
-from targetdsl.data import (
-    AwardWon,
-    DataError,
-    DataProblem,
-    Unit,
-    Validator,
-    carried_again,
-    carried_problems,
-    collector_paused,
-    no_units,
-)
+from targetdsl.data import Validator, collector_paused, no_units
 from targetdsl.documents import json_problem, not_utf8, parse_json, wrong_format
 from targetdsl.drafts import NO_SUMS, SUMS, Draft, Standing
 from targetdsl.engine import Engine
 from targetdsl.files import FileReadError, open_regular
 from targetdsl.interpreter import EvaluationError
+from targetdsl.ledger import carried_again, carried_problems
 from targetdsl.numeric import CONTEXT
 from targetdsl.results import CarryOver, CompletionRow, UnitResult
 from targetdsl.schema import ClassSpec, Schema
 from targetdsl.source import printable
+from targetdsl.values import AwardWon, DataError, DataProblem, Unit
 
 BATCH = 500  # units scored together: large enough to amortise, small enough to stay in memory
 STREAMED = (".jsonl", ".csv")  # unit data files that can be read one unit at a time

@@ -37,7 +37,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from targetdsl.data import EXCEL_ERRORS, RULE_SECTIONS, DataError, DataProblem, ErrorCell, Records, SheetClass
+from targetdsl.data import RULE_SECTIONS, SheetClass
+from targetdsl.values import EXCEL_ERRORS, DataError, DataProblem, ErrorCell, Records
 
 if TYPE_CHECKING:
     from targetdsl.sheets import Sheet

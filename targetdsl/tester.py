@@ -22,7 +22,7 @@ import attrs
 
 from targetdsl import cover
 from targetdsl.api import Policy, load_referenced_policy
-from targetdsl.data import NUMBER_TEXT, DataError
+from targetdsl.data import NUMBER_TEXT
 from targetdsl.diagnostics import PolicyError
 from targetdsl.documents import parse_yaml
 from targetdsl.explain import render_step
@@ -31,6 +31,7 @@ from targetdsl.interpreter import EvaluationError
 from targetdsl.numeric import text
 from targetdsl.results import Assessment, Step, UnitResult
 from targetdsl.source import decode, printable
+from targetdsl.values import DataError
 
 MAX_TEST_BYTES = 64 * 1024 * 1024  # a test file may hold its units inline
 UNIT_FIELDS = (

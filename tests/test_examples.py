@@ -10,7 +10,7 @@ import pytest
 
 import targetdsl
 from targetdsl.cli import main
-from targetdsl.data import load_ledger
+from targetdsl.ledger import load_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 P2002 = ROOT / "policies/lianyungang-2002.tdsl"

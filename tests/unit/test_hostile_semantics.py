@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import targetdsl
-from targetdsl.data import DataError
+from targetdsl.values import DataError
 
 BONUS_POLICY = """policy "bonus" { year 2003 status draft }
 class c { all 100 }

@@ -1,0 +1,185 @@
+"""The runtime value model: what validated unit data is made of, and how a data problem is said.
+
+A unit's inputs are `Value`s — exact `Decimal`s, booleans, dates, or a
+`Marker` for a missing value the evaluator resolves (not applicable, the
+peer average). Readers mark what only validation can judge (a
+percent-formatted cell, an impossible date, an Excel error value), and
+every problem found in data is a `DataProblem`, raised together in one
+`DataError`. This module reads nothing and validates nothing: `data.py`
+does, for the readers in `documents.py`, `tabular.py` and `sheets.py`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from targetdsl.diagnostics import TargetdslError
+
+
+class Marker:
+    """A missing value the evaluator resolves: not applicable, or the peer average."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def json_value(self) -> str:
+        return self.name.lower()
+
+
+NOT_APPLICABLE = Marker("NOT_APPLICABLE")
+PEER_AVERAGE = Marker("PEER_AVERAGE")
+
+Value = Decimal | bool | datetime.date | Marker
+
+
+@attrs.frozen
+class PercentCell:
+    """A spreadsheet cell formatted as a percentage: `shown` is what Excel displays (11.5 for a cell
+    typed `11.5%`, which Excel stores as 0.115). Only validation knows whether the input it fills is
+    a percentage (then it is 11.5) or not (then it is refused, with what to type)."""
+
+    shown: Decimal
+
+    def __str__(self) -> str:
+        return f"{self.shown.normalize():f}%"  # 300%, never 3E+2%
+
+
+class DateText(str):
+    """A YAML date the calendar does not have (`2004-02-30`), kept as the text typed, with its line:
+    where a date is meant validation refuses it (`data.bad-date`); elsewhere (a name) it is text."""
+
+    line: int
+
+    def __new__(cls, text: str, line: int) -> DateText:
+        self = super().__new__(cls, text)
+        self.line = line
+        return self
+
+    def __getnewargs__(self) -> tuple[str, int]:  # type: ignore[override]
+        return str(self), self.line  # pickled (a streamed record's spool) with its line
+
+
+class Records(list[Any]):
+    """Unit records that know where each one was read (`line 5`, `sheet 县区, cell A7`), for the problems
+    that point at a whole unit (a duplicate id). A plain list of records has no places. A place is
+    made only when asked for, from what the reader keeps anyway (line or row numbers)."""
+
+    def __init__(self, records: Iterable[Any] = (), *, place: Callable[[int], str] | None = None):
+        super().__init__(records)
+        # (index of the first record, its place by index from there), for records joined from several sheets
+        self.segments: list[tuple[int, Callable[[int], str]]] = [] if place is None else [(0, place)]
+
+    def place(self, index: int) -> str | None:
+        """Where the record at `index` (from 0) was read, or None when not known."""
+        for start, where in reversed(self.segments):
+            if index >= start:
+                return where(index - start)
+        return None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return list, (list(self),)  # pickled as the records alone: the places are the reader's
+
+    def join(self, other: Records) -> None:
+        start = len(self)
+        self.extend(other)
+        self.segments.extend((start + first, where) for first, where in other.segments)
+
+
+@attrs.frozen
+class ErrorCell:
+    """A spreadsheet cell holding one of Excel's error values (`#DIV/0!`, `#REF!`, `#N/A`): the
+    result of a failed formula, never a value. Refused by its cell wherever it is (tabular.py)."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# Excel's error values; a CSV saved by Excel writes an error cell as this text.
+EXCEL_ERRORS = frozenset(
+    "#NULL! #DIV/0! #VALUE! #REF! #NAME? #NUM! #N/A #GETTING_DATA #SPILL! #CALC! #FIELD! #BLOCKED! "
+    "#CONNECT! #BUSY! #UNKNOWN! #EXTERNAL!".split()
+)
+
+
+@attrs.frozen
+class DataProblem:
+    file: str
+    unit: str | None
+    field: str | None
+    message: str
+    code: str | None = attrs.field(default=None, kw_only=True)  # a stable code (`data.*`, docs/errors.md)
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.unit is not None:
+            where.append(f"unit {self.unit}")
+        if self.field is not None:
+            where.append(self.field)
+        return ": ".join(where) + f": {self.message}"
+
+
+class DataError(TargetdslError):
+    """Unit data that cannot be evaluated; `problems` lists every one found."""
+
+    def __init__(self, problems: Iterable[DataProblem]):
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        head = str(self.problems[0]) if self.problems else "invalid data"
+        super().__init__(head if count == 1 else f"{head} (and {count - 1} more problems)")
+
+    def render(self) -> str:
+        return "\n".join(f"error[{p.code}]: {p}" if p.code else f"error: {p}" for p in self.problems)
+
+
+@attrs.frozen
+class GivenScore:
+    assessor: str
+    score: Decimal  # out of 100
+
+
+@attrs.frozen
+class Item:
+    index: int
+    name: str | None
+    points: Decimal
+    values: dict[str, Value]
+    given: GivenScore | None
+
+
+@attrs.frozen
+class MeasureData:
+    values: dict[str, Value] = attrs.field(factory=dict)
+    items: tuple[Item, ...] = ()
+    subitems: dict[str, dict[str, Value]] = attrs.field(factory=dict)
+    ratings: dict[str, Decimal] = attrs.field(factory=dict)
+    given: GivenScore | None = None
+
+
+@attrs.frozen
+class AwardWon:
+    bonus: str
+    level: str
+    name: str | None
+    date: datetime.date | None
+    carried_in: bool = False
+
+
+@attrs.frozen
+class Unit:
+    id: str
+    name: str
+    unit_class: str
+    values: dict[str, Value]
+    measures: dict[str, MeasureData]
+    rules: dict[tuple[str, str], dict[str, Value]]
+    awards: tuple[AwardWon, ...]
