@@ -30,6 +30,12 @@ def test_the_seed_policies_tests_pass() -> None:
     assert outcome.failed == 0, tester.render_text(outcome)
 
 
+def test_the_seed_policies_tests_pass_confined_to_the_repository() -> None:
+    """As CI should run them (`targetdsl test --root .`): every file a test names lies in the checkout."""
+    outcome = tester.run([ROOT / "policies"], root=ROOT)
+    assert outcome.failed == 0, tester.render_text(outcome)
+
+
 def test_failure_shows_expected_actual_and_why(tmp_path: Path) -> None:
     write(
         tmp_path,
