@@ -872,20 +872,32 @@ class Checker:
                         yield node, via
 
     def check_cutoff(self, after: datetime.date, span: Span) -> None:
-        """The carry-over cutoff lies from the last day of the policy's year to the end of the next: an
-        earlier one (often inherited from last year's policy) would carry a whole year of awards over."""
+        """The carry-over cutoff lies from the last day of the policy's year to the end of the next. One
+        inside the year may be meant (a method whose award season closes in November) and is warned when
+        written in this file; inherited from another file, or outside both years, it is an error: an
+        earlier one (last year's, say) would carry a whole year of awards over."""
         header = self.policy.header
         year = header.year.value if header and header.year else None
-        if year is None or (year, 12, 31) <= (after.year, after.month, after.day) and after.year <= year + 1:
+        if year is None or datetime.date(year, 12, 31) <= after <= datetime.date(year + 1, 12, 31):
             return
         inherited = span.file != self.policy.files[-1]
         where = f", inherited from `{os.path.basename(span.file)}`," if inherited else ""
+        fix = (
+            f"awards dated after the cutoff count next year, so a {year} policy needs a cutoff such as {year + 1}-01-15"
+        )
+        if after.year == year and not inherited:
+            self.warn(
+                "check.early-cutoff",
+                f"the carry-over cutoff {after} lies inside {year}: every award dated after it counts in {year + 1}",
+                span,
+                f"if the award season closes before the year ends, keep it; otherwise {fix[0].lower()}{fix[1:]}",
+            )
+            return
         self.report(
             "check.bad-value",
             f"the carry-over cutoff {after}{where} is not between the end of {year} and the end of {year + 1}",
             span,
-            f"awards dated after the cutoff count next year, so a {year} policy needs a cutoff such as "
-            f"{year + 1}-01-15"
+            fix
             + (f": override the bonus in this file with its own `carry over after {year + 1}-…`" if inherited else ""),
         )
 

@@ -203,21 +203,36 @@ def test_an_award_of_the_policys_own_year_counts_once_the_child_states_its_cutof
 
 
 @pytest.mark.parametrize(
-    ("year", "cutoff", "ok"),
+    ("year", "cutoff", "expected"),
     [
-        (2003, "2003-12-31", True),
-        (2003, "2004-01-15", True),
-        (2003, "2004-12-31", True),
-        (2003, "2003-12-30", False),
-        (2003, "2003-06-30", False),
-        (2003, "2005-01-01", False),
-        (2004, "2004-01-15", False),
+        (2003, "2003-12-31", []),
+        (2003, "2004-01-15", []),
+        (2003, "2004-12-31", []),
+        # inside the year, written in this file: a season that closes early may be meant; warned
+        (2003, "2003-12-30", ["check.early-cutoff"]),
+        (2003, "2003-06-30", ["check.early-cutoff"]),
+        (2004, "2004-01-15", ["check.early-cutoff"]),
+        # before the year or after the next: never meant
+        (2003, "2002-12-31", ["check.bad-value"]),
+        (2003, "2005-01-01", ["check.bad-value"]),
     ],
 )
-def test_the_cutoff_lies_from_the_years_last_day_to_the_end_of_the_next(year: int, cutoff: str, ok: bool) -> None:
+def test_the_cutoff_lies_from_the_years_last_day_to_the_end_of_the_next(
+    year: int, cutoff: str, expected: list[str]
+) -> None:
     header = f'policy "t" {{ year {year} status draft }}\nclass 乡镇 {{ 指标 100 }}\n'
     body = indicator("input v: number score v") + f"bonus 获奖 {{ level 省级 2 carry over after {cutoff} }}\n"
-    assert codes(body, header) == ([] if ok else ["check.bad-value"])
+    assert [d.code for d in targetdsl.check_text(header + body, name="t.tdsl").diagnostics] == expected
+
+
+def test_an_early_cutoff_is_a_warning_that_says_what_it_does() -> None:
+    """A method whose award season closes in November can say so; the warning says what it means."""
+    header = 'policy "t" { year 2003 status draft }\nclass 乡镇 { 指标 100 }\n'
+    body = indicator("input v: number score v") + "bonus 获奖 { level 省级 2 carry over after 2003-11-30 }\n"
+    report = targetdsl.check_text(header + body)
+    (warning,) = report.diagnostics
+    assert report.errors == () and warning.code == "check.early-cutoff"
+    assert "every award dated after it counts in 2004" in warning.message
 
 
 # -- A missing default is a value the data could have held
