@@ -416,33 +416,18 @@ class MeasureScorer:
             cover.hit(spec.span, f"{spec.kind} {spec.name} scored")
         earned = outcome.earned if outcome.earned is not None else ZERO
         available = outcome.available if applicable else ZERO
-        if not self.explain:
-            return MeasureResult(
-                spec.name,
-                spec.label,
-                spec.category,
-                spec.kind,
-                available,
-                earned,
-                applicable,
-                outcome.completed,
-                outcome.counted,
-                tuple(outcome.items),
-                NO_STEP,
+        step = NO_STEP
+        if self.explain:
+            value = f"{show(earned)} of {text(available)}" if applicable else "not applicable"
+            notes = [f"{name} = {_show(v)}" for name, v in outcome.lets.items()] + outcome.notes
+            step = Step(
+                spec.label or spec.name,
+                value,
+                self.where(spec.span),
+                tuple(notes),
+                tuple((k, _show(v, spec.inputs.get(k))) for k, v in outcome.inputs.items() if k != "points"),
+                tuple(outcome.children) + tuple(i.step for i in outcome.items),
             )
-        if applicable:
-            value = f"{show(earned)} of {text(available)}"
-        else:
-            value = "not applicable"
-        notes = [f"{name} = {_show(v)}" for name, v in outcome.lets.items()] + outcome.notes
-        step = Step(
-            spec.label or spec.name,
-            value,
-            self.where(spec.span),
-            tuple(notes),
-            tuple((k, _show(v, spec.inputs.get(k))) for k, v in outcome.inputs.items() if k != "points"),
-            tuple(outcome.children) + tuple(i.step for i in outcome.items),
-        )
         return MeasureResult(
             spec.name,
             spec.label,

@@ -16,6 +16,7 @@ import pytest
 
 import targetdsl
 from targetdsl.documents import parse_yaml
+from tests.support import refused, write
 
 POLICY = """policy "数据" { year 2003 status draft }
 class 县区 { 定量 100 }
@@ -34,18 +35,6 @@ bonus 获奖 {
 @pytest.fixture
 def policy() -> targetdsl.Policy:
     return targetdsl.parse_policy(POLICY, name="数据.tdsl")
-
-
-def refused(policy: targetdsl.Policy, data: Any) -> list[targetdsl.DataProblem]:
-    with pytest.raises(targetdsl.DataError) as caught:
-        policy.evaluate(data)
-    return list(caught.value.problems)
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def unit(unit_id: Any = "A", **extra: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import pytest
 
 import targetdsl
 from targetdsl.documents import parse_json, parse_yaml
+from tests.support import refused, write
 
 POLICY = """policy "数据" { year 2003 status draft }
 class 县区 { 定量 100 }
@@ -27,18 +28,6 @@ category 定量 {
 @pytest.fixture
 def policy() -> targetdsl.Policy:
     return targetdsl.parse_policy(POLICY, name="数据.tdsl")
-
-
-def refused(policy: targetdsl.Policy, data: object) -> list[targetdsl.DataProblem]:
-    with pytest.raises(targetdsl.DataError) as caught:
-        policy.evaluate(data)
-    return list(caught.value.problems)
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def yaml_unit(gdp: str, rate: str = "{target: 5, actual: 6}", unit_id: str = "A") -> str:

@@ -5,6 +5,7 @@ import pytest
 import targetdsl
 from targetdsl import nodes as n
 from targetdsl.inheritance import load_path, load_text
+from tests.support import write
 
 BASE = """policy "基础" { year 2002 status adopted rounding half_up 2 source "甲" }
 class 县区 { 定量 100 }
@@ -12,13 +13,6 @@ category 定量 { indicator 收入 points 1 { input x: number score x } }
 veto 安全 for 县区 { input failed: bool missing default false when failed effect no award }
 const k = 1
 """
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def codes(loaded: object) -> list[str]:
