@@ -1,4 +1,5 @@
-"""Helpers the data tests share: write a file, and the problems a policy refuses data with."""
+"""What several test files share: writing a file, the problems a policy refuses data with, and a
+policy weighting two periods."""
 
 from pathlib import Path
 from typing import Any
@@ -20,3 +21,20 @@ def refused(policy: targetdsl.Policy, data: Any) -> list[targetdsl.DataProblem]:
     with pytest.raises(targetdsl.DataError) as caught:
         policy.evaluate(data)
     return list(caught.value.problems)
+
+
+# Two periods, the half year weighted 40% and the year 60%; the target of 投资 is pro-rated.
+PERIOD_POLICY = """policy "期间" { year 2003 status draft }
+class c { q 100 }
+category q {
+    indicator 投资 points 10 {
+        input target: money prorated
+        input actual: money
+        score points * min(actual / target, 1)
+    }
+}
+periods {
+    上半年 through month 6 weight 40%
+    全年 through month 12 weight 60%
+}
+"""

@@ -10,21 +10,7 @@ import yaml
 
 import targetdsl
 from targetdsl.cli import main
-
-POLICY = """policy "期间" { year 2003 status draft }
-class c { q 100 }
-category q {
-    indicator 投资 points 10 {
-        input target: money prorated
-        input actual: money
-        score points * min(actual / target, 1)
-    }
-}
-periods {
-    上半年 through month 6 weight 40%
-    全年 through month 12 weight 60%
-}
-"""
+from tests.support import PERIOD_POLICY
 
 
 def units(*actuals: str, unit_class: str = "c") -> list[dict[str, object]]:
@@ -36,7 +22,7 @@ def units(*actuals: str, unit_class: str = "c") -> list[dict[str, object]]:
 
 @pytest.fixture
 def period_files(tmp_path: Path) -> Path:
-    (tmp_path / "p.tdsl").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "p.tdsl").write_text(PERIOD_POLICY, encoding="utf-8")
     for name, document in {
         "h1": units("60", "30"),
         "fy": units("90", "120"),
@@ -95,7 +81,7 @@ def test_the_same_file_for_two_periods_is_warned(period_files: Path, capsys: pyt
 
 
 def test_library_checks_the_periods_before_evaluating_any() -> None:
-    policy = targetdsl.parse_policy(POLICY)
+    policy = targetdsl.parse_policy(PERIOD_POLICY)
     # the data of the unknown period would fail to load: the names are refused first
     with pytest.raises(targetdsl.DataError, match="Q9: this period has no weight in the policy; its weighted"):
         policy.evaluate_periods({"上半年": units("60", "30"), "全年": units("1", "1"), "Q9": "no such file.yaml"})
@@ -106,7 +92,7 @@ def test_library_checks_the_periods_before_evaluating_any() -> None:
 
 
 def test_a_unit_that_changes_class_between_periods_is_refused() -> None:
-    policy = targetdsl.parse_policy(POLICY.replace("class c { q 100 }", "class c { q 100 }\nclass d { q 100 }"))
+    policy = targetdsl.parse_policy(PERIOD_POLICY.replace("class c { q 100 }", "class c { q 100 }\nclass d { q 100 }"))
     moved = units("90", "120")
     moved[1]["class"] = "d"
     with pytest.raises(targetdsl.DataError, match="unit B: 全年: the unit is in class d here but in c in 上半年"):

@@ -5,21 +5,7 @@ import pytest
 
 import targetdsl
 from targetdsl.cli import main
-
-POLICY = """policy "期间" { year 2003 status draft }
-class c { q 100 }
-category q {
-    indicator 投资 points 10 {
-        input target: money prorated
-        input actual: money
-        score points * min(actual / target, 1)
-    }
-}
-periods {
-    上半年 through month 6 weight 40%
-    全年 through month 12 weight 60%
-}
-"""
+from tests.support import PERIOD_POLICY
 
 
 def units(actual_a: str, actual_b: str) -> list[dict[str, object]]:
@@ -30,7 +16,7 @@ def units(actual_a: str, actual_b: str) -> list[dict[str, object]]:
 
 
 def test_weighted_periods() -> None:
-    policy = targetdsl.parse_policy(POLICY)
+    policy = targetdsl.parse_policy(PERIOD_POLICY)
     combined = policy.evaluate_periods({"上半年": units("60", "30"), "全年": units("90", "120")})
     # A: half-year 60/60 → 100, year 90/120 → 75: 0.4 × 100 + 0.6 × 75 = 85
     # B: half-year 30/60 → 50, year 120/120 → 100: 0.4 × 50 + 0.6 × 100 = 80
@@ -39,7 +25,7 @@ def test_weighted_periods() -> None:
 
 
 def test_missing_period_or_unit() -> None:
-    policy = targetdsl.parse_policy(POLICY)
+    policy = targetdsl.parse_policy(PERIOD_POLICY)
     with pytest.raises(targetdsl.DataError, match="no data given"):
         policy.evaluate_periods({"上半年": units("60", "30")})
     with pytest.raises(targetdsl.DataError, match="no weight"):
@@ -51,7 +37,7 @@ def test_missing_period_or_unit() -> None:
 def test_periods_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import yaml
 
-    (tmp_path / "p.tdsl").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "p.tdsl").write_text(PERIOD_POLICY, encoding="utf-8")
     (tmp_path / "h1.yaml").write_text(
         yaml.safe_dump({"units": units("60", "30")}, allow_unicode=True), encoding="utf-8"
     )
