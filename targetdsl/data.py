@@ -23,6 +23,7 @@ from typing import Any, Literal
 import attrs
 
 from targetdsl import nodes as n
+from targetdsl.intake import intakes
 from targetdsl.numeric import CONTEXT, HUNDRED, PRECISION, ZERO
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
 from targetdsl.values import (
@@ -81,7 +82,7 @@ CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 class Validator:
     """Turns a raw document into typed units, collecting every problem."""
 
-    def __init__(self, schema: Schema, file: str, *, lenient: bool = False):
+    def __init__(self, schema: Schema, file: str, *, lenient: bool = False, usual: bool = True):
         self.schema = schema
         self.file = file
         self.lenient = lenient
@@ -90,8 +91,12 @@ class Validator:
         self.unit_label: str | None = None
         self.year = schema.year  # the assessment year dates are checked against
         self.allowed: dict[str, set[str]] = {}  # keys each measure takes, by measure name
+        self.levels: dict[str, list[str]] = {}  # the levels of each bonus, by bonus name
         # the usual case of `value`, by id of InputSpec
         self.converters: dict[int, Callable[[Any], Value | _Unusual]] = {}
+        # the usual shape of a record, read by a function per class (intake.py); off to test it against
+        # the general path
+        self.usual = intakes(schema) if usual else {}
 
     def problem(self, field: str | None, message: str, *, code: str | None = None) -> None:
         self.problems.append(DataProblem(self.file, self.unit_label, field, message, code=code))
@@ -155,6 +160,16 @@ class Validator:
         return units
 
     def unit(self, record: Any, index: int) -> Unit | None:
+        if type(record) is dict:
+            unit_class = record.get("class")
+            usual = self.usual.get(unit_class) if type(unit_class) is str else None
+            if usual is not None:
+                problems, ignored = len(self.problems), len(self.ignored)
+                unit = usual(self, record)
+                if unit is not None:
+                    return unit
+                # declined: what it reported is reported again, in order, by the general path
+                del self.problems[problems:], self.ignored[ignored:]
         self.unit_label = f"#{index}"
         if not isinstance(record, Mapping):
             self.problem(None, "expected a mapping with id, name, class and inputs", code="data.bad-shape")
@@ -361,22 +376,23 @@ class Validator:
             )
         ratings: dict[str, Decimal] = {}
         for rater in spec.raters:
-            value = mapping.get(rater.assessor)
-            if value is None:
-                self.problem(f"{field}.{rater.assessor}", "missing assessor score", code="data.missing-value")
-                continue
-            score = self.number(value, f"{field}.{rater.assessor}")
-            if score is None:
-                continue
-            if not ZERO <= score <= spec.scale:
-                self.problem(
-                    f"{field}.{rater.assessor}",
-                    f"assessor score {score} is outside 0 to {spec.scale}",
-                    code="data.out-of-range",
-                )
-                continue
-            ratings[rater.assessor] = score
+            score = self.rating(spec, mapping.get(rater.assessor), f"{field}.{rater.assessor}")
+            if score is not None:
+                ratings[rater.assessor] = score
         return ratings
+
+    def rating(self, spec: MeasureSpec, value: Any, field: str) -> Decimal | None:
+        """One assessor's score, between 0 and the measure's scale."""
+        if value is None:
+            self.problem(field, "missing assessor score", code="data.missing-value")
+            return None
+        score = self.number(value, field)
+        if score is None:
+            return None
+        if not ZERO <= score <= spec.scale:
+            self.problem(field, f"assessor score {score} is outside 0 to {spec.scale}", code="data.out-of-range")
+            return None
+        return score
 
     # -- awards won
 
@@ -416,7 +432,9 @@ class Validator:
         mapping = _mapping(raw, field, self)
         for key in sorted(set(map(str, mapping)) - {"name", "level", "date"}):
             self.problem(f"{field}.{key}", "unknown key; an award has name, level and date", code="data.unknown-field")
-        levels = [s.name for s in spec.all(n.Level)]
+        levels = self.levels.get(spec.name)
+        if levels is None:
+            levels = self.levels[spec.name] = [s.name for s in spec.all(n.Level)]
         level_text = text_of(mapping.get("level"))
         level = None if level_text is None else identifier(level_text)
         if level not in levels:

@@ -1,0 +1,202 @@
+"""The generated usual path of validation (intake.py) against the general path: the same units, the same
+problems in the same order, the same ignored data — for every data set shipped and for records mutated
+into every shape an office or a program sends."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import targetdsl
+from benchmarks.workload import generate, policy
+from targetdsl.data import Validator
+from targetdsl.documents import parse_yaml, read_document
+from targetdsl.intake import intakes
+from targetdsl.values import PercentCell
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES = ROOT / "tests" / "cases"
+
+
+def both(schema: Any, document: Any, *, lenient: bool = False) -> tuple[str, str]:
+    """What validation gives with and without the usual path: units (their repr shows each decimal's
+    exponent), then problems and ignored data, in order."""
+    seen = []
+    for usual in (True, False):
+        validator = Validator(schema, "data.yaml", lenient=lenient, usual=usual)
+        units = validator.units(document)
+        seen.append(f"{units!r}\n{validator.problems!r}\n{validator.ignored!r}")
+    return seen[0], seen[1]
+
+
+def shipped() -> list[Any]:
+    params = []
+    for path in sorted(CASES.glob("*.yaml")):
+        document = parse_yaml(path.read_text(encoding="utf-8"))
+        params.append(pytest.param(document["policy"], document["units"], id=path.stem))
+    for year in ("2002", "2003"):
+        data = read_document(ROOT / "examples" / f"lianyungang-{year}" / "units.yaml")
+        params.append(pytest.param(ROOT / "policies" / f"lianyungang-{year}.tdsl", data, id=f"lianyungang-{year}"))
+    params.append(pytest.param(policy.text(), generate.units(40), id="workload"))
+    return params
+
+
+def compiled(source: Any) -> targetdsl.Policy:
+    if isinstance(source, Path):
+        return targetdsl.load_policy(source)
+    return targetdsl.parse_policy(source, name="case.tdsl")
+
+
+@pytest.mark.parametrize(("source", "document"), shipped())
+def test_shipped_data_reads_the_same_both_ways(source: Any, document: Any) -> None:
+    schema = compiled(source).schema
+    usual, general = both(schema, document)
+    assert usual == general
+    usual, general = both(schema, document, lenient=True)
+    assert usual == general
+
+
+def test_the_usual_path_takes_the_usual_records() -> None:
+    """Not a path that declines everything: the benchmark's records and the seed data are all read by it."""
+    for source, document in (
+        (policy.text(), generate.units(200)),
+        (
+            ROOT / "policies" / "lianyungang-2003.tdsl",
+            read_document(ROOT / "examples" / "lianyungang-2003" / "units.yaml"),
+        ),
+    ):
+        schema = compiled(source).schema
+        validator = Validator(schema, "data.yaml")
+        table = intakes(schema)
+        records = document["units"] if isinstance(document, dict) else document
+        for record in records:
+            assert table[record["class"]](validator, record) is not None, record["id"]
+        assert validator.problems == []
+
+
+def test_source_holds_no_policy_text() -> None:
+    """Names, labels and fields reach the generated function as constants only."""
+    text = (
+        'policy "p" { year 2003 status draft }\nclass c { all 100 }\ncategory all {\n'
+        '    indicator 指标 "x\\")\\nimport os" points 100 {\n'
+        '        input 甲 "label \\" os.system": number\n        score 甲\n    }\n}\n'
+    )
+    schema = targetdsl.parse_policy(text, name="p.tdsl").schema
+    source = intakes(schema)["c"].source  # type: ignore[attr-defined]
+    assert "指标" not in source and "甲" not in source and "os" not in re.findall(r"[A-Za-z_]+", source)
+    allowed = {
+        "def", "intake", "V", "R", "return", "None", "if", "elif", "else", "not", "and", "or", "is", "in",
+        "get", "keys", "strip", "unit_label", "measure", "value", "rating", "awards", "bounded_by_inputs",
+        "adjusted", "to_integral_value", "len", "x", "y", "i", "nm", "u", "m", "I", "M", "RL", "UV", "A", "rt",
+        "STR", "DICT", "EMPTY", "UNUSUAL", "UNIT", "MEASURE", "UNIT_KEYS", "INVISIBLE", "IDENTIFIER",
+        "PRECISION", "MATCH", "DECIMAL_OF", "ADD", "ZERO", "INT", "DECIMAL", "MAGNITUDE", "DIVIDE",
+        "HUNDRED", "__class__", "id", "name", "inputs", "indicators", "bonuses", "values", "subitems",
+        "ratings",
+    }  # fmt: skip
+    for word in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", source):
+        assert word in allowed or re.fullmatch(r"[kgrsvp]\d+|si\d+", word), word
+
+
+# -- mutated records
+
+HOSTILE = st.sampled_from(
+    [
+        None, "", " ", "  7 ", "7", "2.5", "-1", "-2.5", "101", "100", "+3", "1e1", "-0.0", "0.5", 150,
+        "-0", "0", "1,000", "1,00", "8_0", "NaN", "inf", "1e999999999", "1E+2",
+        "12.5%", "１２", "٣", "是", "true", "x", True, False, 7, -3, 0, 10**20, -(10**17), 2.5, 0.1,
+        Decimal("2.50"), Decimal("2.5"), Decimal("-1"), Decimal("101"), Decimal("-0"), Decimal("NaN"),
+        Decimal("1E+2"), Decimal("1E-20"), Decimal("Infinity"), Decimal("1." + "1" * 40),
+        [], [1], {}, {"a": 1}, datetime.date(2003, 5, 1), "2003-02-30", "2003-05-01",
+        PercentCell(Decimal("11.5")), "C\u200b01", "\x00", "１", 12345678901234567,
+    ]
+)  # fmt: skip
+KEYS = st.sampled_from(["id", "name", "class", "inputs", "indicators", "vetoes", "bonuses", "extra", 1, "given"])
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _paths(value, (*prefix, index))
+    return found
+
+
+@st.composite
+def mutated(draw: st.DrawFn, records: list[dict[str, Any]]) -> list[Any]:
+    records = copy.deepcopy(records)
+    for _ in range(draw(st.integers(1, 4))):
+        paths = _paths(records)[1:]
+        path = draw(st.sampled_from(paths))
+        parent: Any = records
+        for step in path[:-1]:
+            parent = parent[step]
+        action = draw(st.sampled_from(["replace", "replace", "replace", "delete", "add"]))
+        if action == "replace":
+            parent[path[-1]] = draw(HOSTILE)
+        elif action == "delete" and isinstance(parent, dict):
+            del parent[path[-1]]
+        elif isinstance(parent, dict):
+            parent[draw(KEYS)] = draw(HOSTILE)
+    return records
+
+
+WORKLOAD = targetdsl.parse_policy(policy.text(), name="workload.tdsl").schema
+SEED = targetdsl.load_policy(ROOT / "policies" / "lianyungang-2003.tdsl")
+SEED_UNITS = read_document(ROOT / "examples" / "lianyungang-2003" / "units.yaml")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=mutated(generate.units(3)), lenient=st.booleans())
+def test_mutated_workload_records_read_the_same_both_ways(records: list[Any], lenient: bool) -> None:
+    usual, general = both(WORKLOAD, records, lenient=lenient)
+    assert usual == general
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=mutated(SEED_UNITS["units"][:4]), lenient=st.booleans())
+def test_mutated_seed_records_read_the_same_both_ways(records: list[Any], lenient: bool) -> None:
+    usual, general = both(SEED.schema, {**SEED_UNITS, "units": records}, lenient=lenient)
+    assert usual == general
+
+
+def test_a_declined_record_is_reported_once() -> None:
+    """A value problem met before the record's shape is declined is reported by the general path alone."""
+    records = generate.units(1)
+    records[0]["indicators"]["q01"]["target"] = "x"  # reported on the usual path…
+    records[0]["vetoes"] = ["not a mapping"]  # …which then declines the record
+    usual, general = both(WORKLOAD, records)
+    assert usual == general
+    assert usual.count("indicators.q01.target") == 1
+
+
+@pytest.mark.parametrize(
+    ("schema", "record"),
+    [
+        pytest.param(WORKLOAD, generate.units(1)[0], id="workload"),
+        pytest.param(SEED.schema, SEED_UNITS["units"][1], id="seed-county", marks=pytest.mark.slow),
+        pytest.param(SEED.schema, SEED_UNITS["units"][12], id="seed-department"),
+    ],
+)
+def test_every_hostile_value_at_every_place_reads_the_same_both_ways(schema: Any, record: dict[str, Any]) -> None:
+    """Each place of a record (every section, measure and input) given each hostile value in turn."""
+    values = HOSTILE.wrapped_strategy.elements if hasattr(HOSTILE, "wrapped_strategy") else HOSTILE.elements  # type: ignore[attr-defined]
+    for path in _paths(record)[1:]:
+        for value in values:
+            changed = copy.deepcopy(record)
+            parent: Any = changed
+            for step in path[:-1]:
+                parent = parent[step]
+            parent[path[-1]] = value
+            usual, general = both(schema, [changed])
+            assert usual == general, (path, value)
