@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -641,12 +642,16 @@ class Validator:
                 return None
             number = parsed
         elif isinstance(raw, float):
-            self.problem(
-                field,
-                f"{raw} is a binary float; pass numbers as Decimal or text so they stay exact",
-                code="data.bad-number",
-            )
-            return None
+            parsed = float_decimal(raw)
+            if parsed is None:
+                self.problem(
+                    field,
+                    f"{raw!r} is a binary float that is not a number of at most {FLOAT_DIGITS} significant digits "
+                    "(the result of a computation?): round it, or pass it as Decimal or text",
+                    code="data.bad-number",
+                )
+                return None
+            number = parsed
         else:
             self.problem(field, f"expected a number, found {_shown_value(raw)}", code="data.bad-number")
             return None
@@ -767,6 +772,11 @@ def _converter(spec: InputSpec) -> Callable[[Any], Value | _Unusual]:
             if raw.bit_length() > 113:  # beyond 34 digits: `number` says why
                 return UNUSUAL
             value = Decimal(raw)
+        elif kind is float:
+            parsed = float_decimal(raw)
+            if parsed is None:
+                return UNUSUAL
+            value = parsed
         else:
             return UNUSUAL
         if not value.is_finite() or not -15 <= value.adjusted() <= 15:
@@ -813,6 +823,20 @@ def _needed(spec: MeasureSpec, mapping: Mapping[str, Any], given: GivenScore | N
         for name, input_spec in spec.inputs.items()
         if mapping.get(name) is not None and not (isinstance(mapping[name], str) and not mapping[name].strip())
     }
+
+
+FLOAT_DIGITS = 15  # every decimal of at most 15 significant digits is the one a binary float shows
+
+
+def float_decimal(value: float) -> Decimal | None:
+    """The decimal a Python float stands for, as written: `0.1` is 0.1, not 0.1000000000000000055…. A float's
+    repr is the shortest decimal that reads back as it; with at most 15 significant digits that decimal is
+    the one the program wrote (15 digits always survive a round trip through a binary float). A float with
+    more (`0.1 + 0.2` is 0.30000000000000004), infinite or not a number is None: its decimal is not known."""
+    if not math.isfinite(value):
+        return None
+    number = Decimal(repr(value))
+    return number if len(number.as_tuple().digits) <= FLOAT_DIGITS else None
 
 
 def _decimal(text: str) -> Decimal | None:

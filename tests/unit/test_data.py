@@ -47,11 +47,45 @@ def test_percent_inputs_are_fractions(policy: targetdsl.Policy) -> None:
     assert assessment.unit("A").measures[1].earned == 1  # 10 means 10 %, and 10% >= 10%
 
 
-def test_python_floats_are_refused(policy: targetdsl.Policy) -> None:
-    units = [{"id": "A", "class": "县区", "indicators": {"gdp": {"target": 0.1, "actual": 1}, "rate": {"growth": 1}}}]
+def test_python_floats_are_the_decimals_they_show(policy: targetdsl.Policy) -> None:
+    """A program may pass floats: 0.1 is 0.1 (its repr), not 0.1000000000000000055…."""
+    as_floats = [
+        {"id": "A", "class": "县区", "indicators": {"gdp": {"target": 0.3, "actual": 0.1}, "rate": {"growth": 7.5}}}
+    ]
+    as_text = [
+        {
+            "id": "A",
+            "class": "县区",
+            "indicators": {"gdp": {"target": "0.3", "actual": "0.1"}, "rate": {"growth": "7.5"}},
+        }
+    ]
+    assert policy.evaluate(as_floats).to_json() == policy.evaluate(as_text).to_json()
+    assert policy.load_units(as_floats)[0].measures["gdp"].values == {
+        "target": Decimal("0.3"),
+        "actual": Decimal("0.1"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (0.1 + 0.2, "0.30000000000000004 is a binary float that is not a number of at most 15 significant digits"),
+        (1 / 3, "0.3333333333333333 is a binary float that is not a number of at most 15"),
+        (float("nan"), "nan is a binary float that is not a number"),
+        (float("inf"), "inf is a binary float that is not a number"),
+        (1e16, "outside the range of plausible values"),
+        (True, "expected a number, found true"),
+    ],
+)
+def test_python_floats_that_are_no_written_decimal_are_refused(
+    policy: targetdsl.Policy, value: object, message: str
+) -> None:
+    units = [{"id": "A", "class": "县区", "indicators": {"gdp": {"target": value, "actual": 1}, "rate": {"growth": 1}}}]
     with pytest.raises(targetdsl.DataError) as caught:
         policy.evaluate(units)
-    assert "binary float" in caught.value.problems[0].message
+    problem = caught.value.problems[0]
+    assert (problem.field, problem.code) == ("indicators.gdp.target", "data.bad-number")
+    assert message in problem.message
 
 
 @pytest.mark.parametrize(
