@@ -81,6 +81,8 @@ class _Writer:
             "ADD": CONTEXT.add,
             "ZERO": ZERO,
             "INT": int,
+            "FLOAT": float,
+            "FLOAT_DECIMAL": data.float_decimal,
             "DECIMAL": Decimal,
             "MAGNITUDE": 10**16,
             "DIVIDE": CONTEXT.divide,
@@ -248,12 +250,14 @@ class _Writer:
 
     @staticmethod
     def number() -> tuple[str, ...]:
-        """Lines setting y to a number as text or an integer within the plausible size, as
+        """Lines setting y to a number as text, an integer or a float within the plausible size, as
         `Validator.number` reads it, or to None for anything else."""
         return (
             "if x.__class__ is STR and len(x) <= PRECISION and MATCH(x) is not None "
             "and (y := DECIMAL_OF(x)) is not None and -15 <= y.adjusted() <= 15: y = ADD(y, ZERO)",
             "elif x.__class__ is INT and -MAGNITUDE < x < MAGNITUDE: y = DECIMAL(x)",
+            "elif x.__class__ is FLOAT and (y := FLOAT_DECIMAL(x)) is not None and -15 <= y.adjusted() <= 15:",
+            "    y = ADD(y, ZERO)",
             "else: y = None",
         )
 

@@ -1,8 +1,10 @@
 """Side by side, in one run: units per second on the WORKLOAD.md rules, every result verified.
 
 Contenders: a hand-written exact-Decimal implementation (the reference),
-targetdsl through its public API from the raw records (validation
-included: the path a user's program takes, and the row to quote), the same
+the same rules by hand with binary floats (the pure-Python limit; its
+mismatches on rounding ties are counted), targetdsl through its public API
+from the raw records (validation included: the path a user's program
+takes, and the row to quote) and from the same records holding floats, the same
 on units validated beforehand (shown to say where the time goes, not a
 path a user can take), targetdsl with explanations, and GoRules ZEN when
 installed (`pip install '.[bench]'`), through `ZenEngine.evaluate` on
@@ -36,7 +38,7 @@ from typing import Any
 
 import targetdsl
 from benchmarks import parse_check
-from benchmarks.workload import generate, handwritten, policy, zen
+from benchmarks.workload import generate, handfloat, handwritten, policy, zen
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CENT = Decimal("0.01")
@@ -59,19 +61,33 @@ def cents(value: Decimal) -> Decimal:
 
 
 def outcome(results: list[dict[str, Any]]) -> Outcome:
+    """Each unit's FIELDS; a float contender's numbers are taken as the decimals they show (repr)."""
     return {
         r["id"]: (
-            cents(r["quant"]),
-            cents(r["key"]),
-            cents(r["other"]),
-            r["bonus"],
-            r["total"],
+            cents(_exact(r["quant"])),
+            cents(_exact(r["key"])),
+            cents(_exact(r["other"])),
+            _exact(r["bonus"]),
+            _exact(r["total"]),
             r["vetoed"],
             r["grade"],
             r["rank"],
         )
         for r in results
     }
+
+
+def _exact(value: Any) -> Any:
+    return Decimal(repr(value)) if isinstance(value, float) else value
+
+
+def as_floats(record: dict[str, Any]) -> dict[str, Any]:
+    """A record as a Python program holding numbers as floats passes it: the same decimals."""
+    indicators = {
+        name: {key: float(value) if isinstance(value, str) else value for key, value in values.items()}
+        for name, values in record["indicators"].items()
+    }
+    return {**record, "indicators": indicators}
 
 
 def assessed(assessment: targetdsl.Assessment) -> Outcome:
@@ -127,13 +143,19 @@ def side_by_side(sizes: list[int], runs: int) -> None:
         records = generate.units(count)
         hand_s, reference = timed(functools.partial(handwritten.evaluate, records), runs)
         want = outcome(reference)
+        float_s, floats = timed(functools.partial(handfloat.evaluate, records), runs)
         api_s, api = timed(functools.partial(compiled.evaluate, records, explain=False), runs)
+        float_records = [as_floats(r) for r in records]
+        api_float_s, api_float = timed(functools.partial(compiled.evaluate, float_records, explain=False), runs)
+        del float_records
         units = compiled.load_units(records)
         fast_s, fast = timed(functools.partial(compiled.evaluate, units, explain=False), runs)
         traced_s, traced = timed(functools.partial(compiled.evaluate, records), 1)
         measured = {
+            "hand-written Python, floats (wrong on rounding ties)": (float_s, verdict(outcome(floats), want)),
             "hand-written Python, exact Decimal": (hand_s, "reference"),
             "targetdsl, public API from the records (a user's path)": (api_s, verdict(assessed(api), want)),
+            "targetdsl, public API from records holding floats": (api_float_s, verdict(assessed(api_float), want)),
             "  of which evaluation alone (validated units; no user's path)": (
                 fast_s,
                 verdict(assessed(fast), want),
@@ -146,7 +168,7 @@ def side_by_side(sizes: list[int], runs: int) -> None:
                 measured[f"zen-engine, ZenEngine.evaluate on {label}"] = (zen_s, verdict(outcome(zen_results), want))
         for name, (seconds, check) in measured.items():
             rows.setdefault(name, []).append(f"{count / seconds:>9,.0f}  {hand_s / seconds:5.2f}×  {check:<10}")
-        del records, units, api, fast, traced
+        del records, units, api, api_float, fast, traced, floats
     width = max(len(name) for name in rows)
     print(
         f"\n{'units per second (median of ' + str(runs) + ' runs)':<{width}}  "

@@ -98,8 +98,8 @@ def test_source_holds_no_policy_text() -> None:
         "adjusted", "to_integral_value", "len", "x", "y", "i", "nm", "u", "m", "I", "M", "RL", "UV", "A", "rt",
         "STR", "DICT", "EMPTY", "UNUSUAL", "UNIT", "MEASURE", "UNIT_KEYS", "INVISIBLE", "IDENTIFIER",
         "PRECISION", "MATCH", "DECIMAL_OF", "ADD", "ZERO", "INT", "DECIMAL", "MAGNITUDE", "DIVIDE",
-        "HUNDRED", "__class__", "id", "name", "inputs", "indicators", "bonuses", "values", "subitems",
-        "ratings",
+        "HUNDRED", "FLOAT", "FLOAT_DECIMAL", "__class__", "id", "name", "inputs", "indicators", "bonuses",
+        "values", "subitems", "ratings",
     }  # fmt: skip
     for word in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", source):
         assert word in allowed or re.fullmatch(r"[kgrsvp]\d+|si\d+", word), word
@@ -112,6 +112,7 @@ HOSTILE = st.sampled_from(
         None, "", " ", "  7 ", "7", "2.5", "-1", "-2.5", "101", "100", "+3", "1e1", "-0.0", "0.5", 150,
         "-0", "0", "1,000", "1,00", "8_0", "NaN", "inf", "1e999999999", "1E+2",
         "12.5%", "１２", "٣", "是", "true", "x", True, False, 7, -3, 0, 10**20, -(10**17), 2.5, 0.1,
+        1e16, 1e15, 0.1 + 0.2, float("nan"), -0.0, 100.0, 12.345,
         Decimal("2.50"), Decimal("2.5"), Decimal("-1"), Decimal("101"), Decimal("-0"), Decimal("NaN"),
         Decimal("1E+2"), Decimal("1E-20"), Decimal("Infinity"), Decimal("1." + "1" * 40),
         [], [1], {}, {"a": 1}, datetime.date(2003, 5, 1), "2003-02-30", "2003-05-01",
