@@ -370,7 +370,7 @@ class _Lowering:
             local[name] = f"{base}.let.{name}"
         for name, spec in measure.inputs.items():
             default = self.expression_names(spec.default, local, base) if spec.default is not None else []
-            per = " per item" if measure.kind == "items" else ""
+            per = (" per item" if measure.kind == "items" else "") + (", prorated" if spec.prorated else "")
             self.add(Quantity(local[name], Kind.INPUT, tuple(default), spec.span, detail=f"{spec.type}{per}"))
         for name, let in measure.lets.items():
             self.add(Quantity(local[name], Kind.LET, tuple(self.expression_names(let.expr, local, base)), let.span))

@@ -201,11 +201,13 @@ def render_text(made: Plan, where: Any) -> str:
                 what = "over the whole class" if phase.settle else "per unit"
                 lines.append(f"  {phase} ({what})")
             quantity = step.quantity
-            taken = step.evaluator.value + (f" ({step.reason})" if step.reason else "")
-            lines.append(f"    {quantity.name}  [{quantity.kind.value}]  {taken}")
+            lines.append(
+                f"    {quantity.name}  {quantity.kind.value} · {step.evaluator.value} · {where(quantity.span)}"
+            )
             if quantity.detail:
                 lines.append(f"      = {quantity.detail}")
             if quantity.dependencies:
                 lines.append(f"      ← {', '.join(quantity.dependencies)}")
-            lines.append(f"      at {where(quantity.span)}")
+            if step.reason:
+                lines.append(f"      why: {step.reason}")
     return "\n".join(lines) + "\n"

@@ -159,10 +159,9 @@ def test_plan_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.startswith("plan of 2003年度")
     assert "class 县区: 2 passes over the units" in out
     assert "  pass 1 (per unit)\n" in out and "  settle 1 (over the whole class)\n" in out
-    assert "    total  [total]  reference\n" in out
-    assert "其他考核.人民满意度.score  [score]  kernel\n" in out
-    assert "closures (kernel: a list of items is scored item by item)" in out
-    assert "      at lianyungang-2003.tdsl:" in out  # located as results name files
+    assert "\n    total  total · reference · lianyungang-2003.tdsl:" in out  # located as results name files
+    assert "其他考核.人民满意度.score  score · kernel · lianyungang-2002.tdsl:" in out
+    assert "      why: kernel: a list of items is scored item by item\n" in out
 
 
 def test_plan_json_and_one_class(capsys: pytest.CaptureFixture[str]) -> None:
@@ -208,7 +207,7 @@ def test_plan_confines_extends_to_the_root(tmp_path: Path, capsys: pytest.Captur
     code, out, err = run(capsys, "plan", str(inner / "p.tdsl"))
     assert code == 1 and out == "" and "extends" in err
     code, out, _ = run(capsys, "plan", str(inner / "p.tdsl"), "--root", str(tmp_path))
-    assert code == 0 and "k.a.efficacy  [statistic]" in out
+    assert code == 0 and "k.a.efficacy  statistic · reference" in out
 
 
 def test_the_plan_of_every_measure_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
