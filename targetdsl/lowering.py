@@ -251,6 +251,21 @@ def reads(expr: n.Expr) -> Iterator[n.Name | n.Call]:
                 yield from reads(anchor.value)
 
 
+# The words a quantity's name is built with. A category (the first part of a measure's quantities) or a
+# sub-item named with one of them is written in backticks (`veto`.n.input.x), so that no two quantities
+# can have one name: a name in the language has no backtick.
+STRUCTURE = frozenset(
+    {"input", "const", "category", "veto", "bonus", "deduction", "award", "coefficient", "commendation"}
+    | {"let", "score", "completion", "given", "ratings", "scored", "class_average", "argument"}
+    | {name for name, function in FUNCTIONS.items() if function.peer}
+)
+
+
+def part(name: str) -> str:
+    """A category's or sub-item's name as a part of a quantity's name."""
+    return f"`{name}`" if name in STRUCTURE else name
+
+
 # Names a rule's expressions may read besides its own inputs and lets: awards and commendations see the
 # unit's result so far (docs/semantics.md, step 10).
 RESULT_NAMES = {"total": "total", "rank": "rank", "items": "items", "completed_items": "items"}
@@ -293,7 +308,7 @@ class _Lowering:
         for category in spec.categories:
             for measure in category.measures:
                 self.owner = measure.name
-                score, completion = self.measure(measure, category.name)
+                score, completion = self.measure(measure, part(category.name))
                 self.owner = ""
                 categories[category.name].append(score)
                 if completion is not None:
@@ -360,9 +375,9 @@ class _Lowering:
 
     # ------------------------------------------------------------ measures
 
-    def measure(self, measure: MeasureSpec, prefix: str) -> tuple[str, str | None]:
+    def measure(self, measure: MeasureSpec, prefix: str, *, nested: bool = False) -> tuple[str, str | None]:
         """The quantities of one measure (and its sub-items); its score's and completion's names."""
-        base = f"{prefix}.{measure.name}"
+        base = f"{prefix}.{part(measure.name) if nested else measure.name}"
         local: dict[str, str] = {}
         for name in measure.inputs:
             local[name] = f"{base}.input.{name}"
@@ -400,7 +415,7 @@ class _Lowering:
                 )
             )
         for sub in measure.subitems:
-            depends.append(self.measure(sub, base)[0])
+            depends.append(self.measure(sub, base, nested=True)[0])
         if measure.score is not None:
             depends += self.expression_names(measure.score, local, base)
         detail = f"{measure.kind}, {measure.points} points" if measure.kind != "items" else "items, points each"
@@ -446,7 +461,7 @@ class _Lowering:
                 Quantity(
                     f"{base}.completion",
                     Kind.COMPLETION,
-                    tuple(f"{base}.{s.name}.completion" for s in measure.subitems if s.counted),
+                    tuple(f"{base}.{part(s.name)}.completion" for s in measure.subitems if s.counted),
                     measure.span,
                     detail="its sub-items'",
                 )

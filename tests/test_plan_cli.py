@@ -16,7 +16,7 @@ from targetdsl.cli import main
 from targetdsl.documents import parse_yaml
 from targetdsl.engine import period_months
 from targetdsl.kernel import Kernel
-from targetdsl.lowering import Kind
+from targetdsl.lowering import Kind, part
 from targetdsl.measures import FastMeasure
 from targetdsl.numeric import CONTEXT
 from targetdsl.plan import Evaluator, Plan
@@ -91,7 +91,7 @@ def test_the_plan_agrees_with_what_the_engine_does(source: Any, units: Any, peri
         in_kernel = {m.name for m in kernel.measures} if kernel is not None else set()
         steps = {s.quantity.name: s for s in class_plan.steps}
         for measure in spec.measures():
-            step = steps[f"{measure.category}.{measure.name}.score"]
+            step = steps[f"{part(measure.category)}.{measure.name}.score"]
             if step.evaluator is Evaluator.KERNEL:
                 assert measure.name in in_kernel, measure.name
                 assert step.reason is None

@@ -11,7 +11,7 @@ import targetdsl
 from benchmarks.workload import policy as workload
 from targetdsl.diagnostics import PolicyError
 from targetdsl.documents import parse_yaml
-from targetdsl.lowering import Graph, Kind, Phase, Quantity, Scope, graph, lower
+from targetdsl.lowering import Graph, Kind, Phase, Quantity, Scope, graph, lower, part
 from targetdsl.source import Span
 from tests.fuzz.strategies import policies
 
@@ -171,6 +171,48 @@ def test_names_are_unique_and_every_dependency_names_a_quantity() -> None:
             assert all(d in g for q in g.quantities for d in q.dependencies)
 
 
+# Names the language allows that are also the words quantities are named with.
+KEYWORD_NAMES = """policy "p" { year 2003 status draft }
+input 规模: number missing default 1
+class c { veto 50 input 50 }
+category veto {
+    indicator n points 10 {
+        input x: bool
+        let score = 1
+        score if x then points * score else 0
+    }
+    indicator m points 2 {
+        input score: number
+        subitem input points 1 { input score: number score points * min(score, 1) completed when score >= 1 }
+        subitem let points 1 { input x: number score points * min(x, 1) }
+    }
+}
+category input {
+    indicator rank points 10 {
+        input x: number
+        score points * efficacy(x) / 100 + 0 * rank(x) + 0 * rank(x)
+    }
+}
+veto n {
+    input x: bool
+    let score = x
+    when score
+    effect zero score
+}
+"""
+
+
+def test_names_the_language_allows_never_make_two_quantities_one() -> None:
+    policy = targetdsl.parse_policy(KEYWORD_NAMES, name="p.tdsl")
+    g = lower(policy.schema)["c"]
+    assert_well_formed(g)
+    assert {"`veto`.n.input.x", "veto.n.input.x", "`veto`.n.let.score", "veto.n.let.score"} <= set(g.order)
+    assert {"`veto`.m.input.score", "`veto`.m.`input`.score", "`veto`.m.`input`.input.score"} <= set(g.order)
+    assert {"`veto`.m.`let`.score", "`input`.rank.efficacy", "`input`.rank.rank", "`input`.rank.rank#2"} <= set(g.order)
+    assert g.quantity("`input`.rank.rank#2.argument").dependencies == ("`input`.rank.input.x",)
+    assert g.quantity("`veto`.n.score").dependencies == ("`veto`.n.input.x", "`veto`.n.let.score")
+
+
 SPAN = Span("hand.tdsl", 3, 5, 3, 9)
 
 
@@ -220,6 +262,6 @@ def test_generated_policies_lower_to_well_formed_graphs(generated: tuple[str, li
         measures = [m.name for m in policy.schema.classes[g.unit_class].measures()]
         category_of = {m.name: m.category for m in policy.schema.classes[g.unit_class].measures()}
         for measure in measures:
-            score = f"{category_of[measure]}.{measure}.score"
+            score = f"{part(category_of[measure])}.{measure}.score"
             assert score in g
             assert score in g.quantity(f"category.{category_of[measure]}").dependencies
