@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import enum
 import heapq
-from collections.abc import Iterator
 
 import attrs
 
@@ -108,14 +107,16 @@ class Graph:
     order: tuple[str, ...]  # evaluation order: every quantity after all it depends on
     phases: dict[str, Phase]
 
+    _by_name: dict[str, Quantity] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_by_name", {q.name: q for q in self.quantities})
+
     def quantity(self, name: str) -> Quantity:
-        return self._by_name()[name]
+        return self._by_name[name]
 
     def __contains__(self, name: object) -> bool:
-        return name in self._by_name()
-
-    def _by_name(self) -> dict[str, Quantity]:
-        return {q.name: q for q in self.quantities}
+        return name in self._by_name
 
     @property
     def passes(self) -> int:
@@ -218,37 +219,43 @@ def describe(expr: n.Expr) -> str:
     return " ".join(text.strip() for _, text, _ in expression(expr))
 
 
-def reads(expr: n.Expr) -> Iterator[n.Name | n.Call]:
+def reads(expr: n.Expr) -> list[n.Name | n.Call]:
     """The names `expr` reads and the class-wide calls in it, in source order; a class-wide call's
     argument belongs to its statistic, not to the expression that uses the statistic."""
+    found: list[n.Name | n.Call] = []
+    _reads(expr, found)
+    return found
+
+
+def _reads(expr: n.Expr, found: list[n.Name | n.Call]) -> None:
     match expr:
         case n.Name():
-            yield expr
+            found.append(expr)
         case n.Call(function=function, args=args):
             if FUNCTIONS[function].peer:
-                yield expr
+                found.append(expr)
                 return
             for arg in args:
-                yield from reads(arg)
+                _reads(arg, found)
         case n.Unary(operand=operand):
-            yield from reads(operand)
+            _reads(operand, found)
         case n.Binary(left=left, right=right):
-            yield from reads(left)
-            yield from reads(right)
+            _reads(left, found)
+            _reads(right, found)
         case n.Conditional(test=test, then=then, otherwise=otherwise):
-            yield from reads(test)
-            yield from reads(then)
-            yield from reads(otherwise)
+            _reads(test, found)
+            _reads(then, found)
+            _reads(otherwise, found)
         case n.Bands(subject=subject, arms=arms):
-            yield from reads(subject)
+            _reads(subject, found)
             for arm in arms:
                 if arm.bound is not None:
-                    yield from reads(arm.bound)
-                yield from reads(arm.value)
+                    _reads(arm.bound, found)
+                _reads(arm.value, found)
         case n.Interpolate(subject=subject, anchors=anchors):
-            yield from reads(subject)
+            _reads(subject, found)
             for anchor in anchors:
-                yield from reads(anchor.value)
+                _reads(anchor.value, found)
 
 
 # The words a quantity's name is built with. A category (the first part of a measure's quantities) or a
