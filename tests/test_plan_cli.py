@@ -25,6 +25,18 @@ from tests.unit.test_lowering import PEERS
 ROOT = Path(__file__).resolve().parent.parent
 
 
+SMALL_UNITS = [
+    {"id": "A", "class": "县区", "indicators": {"增长": {"target": "100", "actual": "90"}, "效率": {"x": "3"}}},
+    {"id": "B", "class": "县区", "indicators": {"增长": {"target": "80", "actual": "100"}, "效率": {"x": "5"}}},
+    {
+        "id": "C",
+        "class": "县区",
+        "indicators": {"增长": {"target": "50", "actual": "1"}, "效率": {"x": "4"}},
+        "vetoes": {"安全": {"failed": True}},
+    },
+]
+
+
 def evaluations() -> list[Any]:
     """(name, policy text or path, units, period, carried in) for every policy with units to run."""
     runs: list[Any] = [
@@ -50,6 +62,8 @@ def evaluations() -> list[Any]:
             id="lianyungang-2003[一季度]",
         ),
         pytest.param(workload.text(), generate.units(60), None, None, id="workload"),
+        pytest.param(ROOT / "examples/plan/small.tdsl", SMALL_UNITS, None, None, id="plan-example"),
+        pytest.param(ROOT / "examples/plan/small.tdsl", SMALL_UNITS, "Q1", None, id="plan-example[Q1]"),
     ]
     for path in sorted((ROOT / "tests/cases").glob("*.yaml")):
         document = parse_yaml(path.read_text(encoding="utf-8"))
