@@ -151,6 +151,8 @@ def test_the_graph_is_built_once_and_pickles_with_the_schema() -> None:
     assert lower(policy.schema) is first
     copy = pickle.loads(pickle.dumps(policy.schema))
     assert copy.lowered == first
+    for name, graph_ in copy.lowered.items():  # the index comes along: lookups work in the copy
+        assert graph_.quantity("total") == first[name].quantity("total") and "rank" in graph_
     again = targetdsl.load_policy(ROOT / "policies/lianyungang-2002.tdsl")
     assert lower(again.schema) == first  # deterministic
     assert [g.order for g in lower(again.schema).values()] == [g.order for g in first.values()]
