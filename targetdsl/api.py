@@ -30,6 +30,8 @@ from targetdsl.interpreter import EvaluationError
 from targetdsl.ledger import carried_again, carried_problems, load_ledger
 from targetdsl.parser import Comment
 from targetdsl.periods import PeriodCombination, combine, unweighted
+from targetdsl.plan import Plan
+from targetdsl.plan import plan as make_plan
 from targetdsl.record import (
     RECORD_VERSION,
     canonical_json,
@@ -248,6 +250,13 @@ class Policy:
         elif isinstance(source, (list, tuple)):
             document = {"year": None if year is None else year - 1, "carry_over": [to_json(entry) for entry in source]}
         return load_ledger(self.schema, document, "<ledger>", year=year)
+
+    def plan(self, *, period: str | None = None, unit_class: str | None = None) -> Plan:
+        """The policy lowered to named quantities, per class in evaluation order, each with the pass of a
+        partitioned evaluation it belongs to and the evaluator that takes it when nothing is explained
+        (with the reason a faster one declines it). Raises PeriodError for an unknown period and
+        KeyError for an unknown class."""
+        return make_plan(self.schema, self.title, period=period, only=unit_class)
 
     @property
     def title(self) -> str:

@@ -84,19 +84,54 @@ class Kernel:
             raise Bail(type(trap).__name__) from None
 
 
-def build(schema: Schema, spec: ClassSpec, fraction: Decimal) -> Kernel | None:
-    """The kernel of `spec`'s measures that allow one, or None when none does."""
+@attrs.frozen
+class Survey:
+    """What the kernel of a class takes and why it declines the rest, decided when it is built."""
+
+    measures: tuple[str, ...]  # the measures it scores, in class order
+    declined: dict[str, str]  # measure → why it stays with the closures or the reference path
+    categories: tuple[str, ...]  # the categories it sums (all their measures are its own)
+    vetoes: str | None  # why the vetoes are left to the engine; None when it tests them (or there are none)
+
+
+def survey(schema: Schema, spec: ClassSpec, fraction: Decimal) -> Survey:
+    """The kernel's decisions for `spec`, as `build` makes them, without compiling anything."""
+    layout = _lay_out(schema, spec, fraction)
+    if not layout.taken:  # no kernel at all: the engine tests the vetoes itself
+        vetoes = "the class has no measure the kernel takes, so it has no kernel" if spec.rules_of("veto") else None
+        return Survey((), dict(layout.declined), (), vetoes)
+    return Survey(
+        tuple(m.name for m in layout.taken),
+        dict(layout.declined),
+        tuple(layout.categories),
+        layout.vetoes_declined if spec.rules_of("veto") else None,
+    )
+
+
+@attrs.define
+class _Layout:
+    writer: _Writer
+    taken: list[MeasureSpec]
+    declined: dict[str, str]
+    outputs: list[str]
+    categories: dict[str, int]
+    vetoes: int | None
+    vetoes_declined: str | None
+
+
+def _lay_out(schema: Schema, spec: ClassSpec, fraction: Decimal) -> _Layout:
+    """The generated function's lines and outputs, and every construct declined, with its reason."""
     writer = _Writer(schema, fraction)
     taken: list[MeasureSpec] = []
+    declined: dict[str, str] = {}
     for measure in spec.measures():
         try:
             lines = writer.measure(measure, len(taken))
-        except Unsupported:
+        except Unsupported as reason:
+            declined[measure.name] = str(reason)
             continue
         writer.body.extend(lines)
         taken.append(measure)
-    if not taken:
-        return None
     outputs = [f"e{i}, p{i}, d{i}, t{i}" for i in range(len(taken))]
     position = WIDTH * len(taken)
     categories: dict[str, int] = {}
@@ -118,15 +153,32 @@ def build(schema: Schema, spec: ClassSpec, fraction: Decimal) -> Kernel | None:
         categories[category.name] = position
         position += WIDTH
     vetoes: int | None = None
+    vetoes_declined: str | None = None
     try:
         flags = [writer.veto(rule, j) for j, rule in enumerate(spec.rules_of("veto"))]
-    except Unsupported:
+    except Unsupported as reason:
         flags = []
+        vetoes_declined = str(reason)
     else:
         vetoes = position
         for lines in flags:
             writer.body.extend(lines)
         outputs += [f"h{j}" for j in range(len(flags))]
+    return _Layout(writer, taken, declined, outputs, categories, vetoes, vetoes_declined)
+
+
+def build(schema: Schema, spec: ClassSpec, fraction: Decimal) -> Kernel | None:
+    """The kernel of `spec`'s measures that allow one, or None when none does."""
+    layout = _lay_out(schema, spec, fraction)
+    writer, taken, outputs, categories, vetoes = (
+        layout.writer,
+        layout.taken,
+        layout.outputs,
+        layout.categories,
+        layout.vetoes,
+    )
+    if not taken:
+        return None
     source = (
         "\n".join(
             [
@@ -157,6 +209,16 @@ def _sum(target: str, start: str, terms: list[str]) -> list[str]:
     for first in range(0, len(terms), SUM_TERMS):
         lines.append(f"{target} = {target} + " + " + ".join(terms[first : first + SUM_TERMS]))
     return lines
+
+
+def _peer_function(expressions: list[n.Expr]) -> str:
+    """The first class-wide function the expressions call."""
+    return next(
+        node.function
+        for expr in expressions
+        for node in walk(expr)
+        if isinstance(node, n.Call) and FUNCTIONS[node.function].peer
+    )
 
 
 def _no_band() -> Any:
@@ -239,20 +301,29 @@ class _Writer:
     def measure(self, spec: MeasureSpec, index: int) -> list[str]:
         if spec.kind == "assessed" and not spec.drop_extremes:
             return self.assessed(spec, index)
-        if spec.kind != "indicator" or spec.subitems or spec.score is None:
-            raise Unsupported(spec.name)
+        if spec.kind == "assessed":
+            raise Unsupported("`drop extremes` is not generated")
+        if spec.kind != "indicator":
+            raise Unsupported("a list of items is scored item by item")
+        if spec.subitems:
+            raise Unsupported("an indicator with sub-items is not generated")
+        if spec.score is None:
+            raise Unsupported("an indicator without a score of its own")
         expressions = [spec.score, *(let.expr for let in spec.lets.values())]
         expressions += [e for e in (spec.completed,) if e is not None]
         if spec.tally is not None:
             expressions += [spec.tally.done, spec.tally.total]
-        if uses_peers(expressions) or any(i.missing == "peer_avg" for i in spec.inputs.values()):
-            raise Unsupported(spec.name)
+        if uses_peers(expressions):
+            raise Unsupported(f"the class-wide function {_peer_function(expressions)}() needs every unit of the class")
+        missing = next((i.name for i in spec.inputs.values() if i.missing == "peer_avg"), None)
+        if missing is not None:
+            raise Unsupported(f"input {missing} is `missing peer_avg`: the score may be the class's average")
         if self.reads_class_average(expressions):
             # a unit input missing as `peer_avg` makes the measure score its class's average: every unit
             # of the class must be scored together, which a unit handed back alone would not be
-            raise Unsupported(spec.name)
+            raise Unsupported("it reads a unit input `missing peer_avg`: the score may be the class's average")
         if self.fraction != 1 and any(i.prorated for i in spec.inputs.values()):
-            raise Unsupported(spec.name)
+            raise Unsupported("a `prorated` input in a progress check is not generated")
         scope = _Scope(self, spec.inputs, spec.lets, spec.points, f"m{index}")
         score = scope.expr(spec.score)
         if spec.tally is not None or spec.completed is not None:
@@ -283,7 +354,7 @@ class _Writer:
         if when is None:
             return [f"h{index} = False"]
         if uses_peers([when.expr, *(let.expr for let in rule.lets.values())]):
-            raise Unsupported(rule.name)
+            raise Unsupported(f"veto {rule.name} uses a class-wide function")
         scope = _Scope(self, rule.inputs, rule.lets, None, f"r{index}")
         test = scope.expr(when.expr)
         return [
@@ -347,7 +418,7 @@ class _Writer:
                 span = self.constant(self.schema.consts[name].span)
                 self.prelude.append(f"{local} = CONST(F, I, {key}, {span})")
             else:
-                raise Unsupported(name)
+                raise Unsupported(f"the name {name} is not an input, a let or a constant")
             self.unit_names[name] = local
         return self.unit_names[name]
 
@@ -385,7 +456,7 @@ class _Scope:
                 self.reads.append(f"if {local}.__class__ is MARKER: raise BAIL")
         elif name in self.lets_of:
             if name in self.pending:
-                raise Unsupported(name)  # a cycle; the checker rejects these, never generate one
+                raise Unsupported(f"let {name} depends on itself")  # the checker rejects these: never generate one
             self.pending.add(name)
             value = self.expr(self.lets_of[name].expr)
             local = self.fresh()  # after the names the let reads have taken theirs
@@ -433,7 +504,7 @@ class _Scope:
                     "ceil": "CEIL",
                 }.get(function)
                 if helper is None:
-                    raise Unsupported(function)
+                    raise Unsupported(f"the function {function}() is not generated")
                 return f"{helper}({', '.join(self.expr(a) for a in args)})"
             case n.Bands(subject=subject, arms=arms) if len(arms) > INLINE_ARMS:
                 entries: list[str] = []
@@ -443,7 +514,7 @@ class _Scope:
                         entries.append(f"(None, None, {gives})")
                         break
                     if arm.op not in _COMPARE:
-                        raise Unsupported(arm.op)
+                        raise Unsupported(f"a band `{arm.op}` is not generated")
                     entries.append(f"({constant(_OPERATORS[arm.op])}, lambda: {self.expr(arm.bound)}, {gives})")
                 return f"BANDS({self.expr(subject)}, ({', '.join(entries)},))"
             case n.Bands(subject=subject, arms=arms):
@@ -456,7 +527,7 @@ class _Scope:
                         # the subject is evaluated even when `otherwise` comes first, as the reference does
                         return f"({text}{gives})" if text else f"(({slot} := {self.expr(subject)}), {gives})[1]"
                     if arm.op not in _COMPARE:
-                        raise Unsupported(arm.op)
+                        raise Unsupported(f"a band `{arm.op}` is not generated")
                     tested = f"({slot} := {self.expr(subject)})" if first else slot
                     text += f"{gives} if {tested} {arm.op} {self.expr(arm.bound)} else "
                     first = False
@@ -464,4 +535,4 @@ class _Scope:
             case n.Interpolate(subject=subject, anchors=anchors):
                 points = ", ".join(f"({self.expr(a.at)}, {self.expr(a.value)})" for a in anchors)
                 return f"INTERP({self.expr(subject)}, ({points},))"
-        raise Unsupported(type(expr).__name__)
+        raise Unsupported(f"{type(expr).__name__.lower()} expressions are not generated")

@@ -455,24 +455,34 @@ class FastMeasure:
     @staticmethod
     def build(spec: MeasureSpec) -> FastMeasure | None:
         """None when the measure needs the interpreter: sub-items, assessors, class-wide functions."""
-        if spec.kind not in ("indicator", "items") or spec.subitems or spec.score is None:
-            return None
+        return FastMeasure.attempt(spec)[0]
+
+    @staticmethod
+    def attempt(spec: MeasureSpec) -> tuple[FastMeasure | None, str]:
+        """The compiled measure, or None and why the closures decline it (`targetdsl plan` shows it)."""
+        if spec.kind not in ("indicator", "items"):
+            return None, f"an {spec.kind} measure is scored by the reference path"
+        if spec.subitems:
+            return None, "sub-items are scored by the reference path"
+        if spec.score is None:
+            return None, "no score of its own"
         expressions = [spec.score, *(let.expr for let in spec.lets.values())]
         expressions += [e for e in (spec.completed,) if e is not None]
         if spec.tally is not None:
             expressions += [spec.tally.done, spec.tally.total]
         if uses_peers(expressions):
-            return None
+            return None, "a class-wide function reads the class's values"
         compiler = Compiler(spec.lets)
         try:
-            return FastMeasure(
+            built = FastMeasure(
                 compiler.compile(spec.score),
                 compiler.compile(spec.completed) if spec.completed is not None else None,
                 (compiler.compile(spec.tally.done), compiler.compile(spec.tally.total)) if spec.tally else None,
                 spec.tally.span if spec.tally else NO_SPAN,
             )
-        except Uncompilable:
-            return None
+        except Uncompilable as reason:
+            return None, f"{reason} is not compiled"
+        return built, ""
 
     def score(self, env: dict[str, Any], frame: Frame) -> Decimal:
         value = self.score_closure(env, frame)

@@ -148,6 +148,8 @@ class Schema:
     names: dict[str, str] = attrs.field(factory=dict)
     # Measures lowered by the compiler, by measure name: filled on first use, once per policy.
     compiled: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    # Each class's graph of named quantities (lowering.Graph), built on first use; plain data, it pickles.
+    lowered: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled without what was compiled (generated functions do not pickle): a copy in another

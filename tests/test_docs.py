@@ -2,7 +2,8 @@
 the library can emit is documented in docs/errors.md with an example
 that produces it.
 
-Conventions in the Markdown: a ```tdsl block is appended to the page's
+Conventions in the Markdown: a ```text block after `<!-- run: targetdsl ARGS -->`
+is exactly what that command prints, run from the checkout; a ```tdsl block is appended to the page's
 prelude (its first block marked `<!-- check: alone -->`) and must check
 without errors; `<!-- check: alone -->` checks the block by itself;
 `<!-- check: parse -->` only parses it (e.g. `extends` of a file that is
@@ -166,3 +167,24 @@ def test_readme_library_example_runs(monkeypatch: pytest.MonkeyPatch, capsys: py
     exec(compile(code[1], "README.md", "exec"), {})  # noqa: S102 (the project's own example)
     out = capsys.readouterr().out
     assert "灌南县" in out and "环境保护" in out
+
+
+RUN_BLOCK = re.compile(r"<!-- run: targetdsl (?P<args>[^>]*?) -->\n```text\n(?P<body>.*?)```", re.S)
+
+RUN_CASES = [
+    pytest.param(m["args"], m["body"], id=f"{page.name}:run:{index}")
+    for page in sorted(DOCS.glob("*.md"))
+    for index, m in enumerate(RUN_BLOCK.finditer(page.read_text(encoding="utf-8")))
+]
+
+
+@pytest.mark.parametrize(("args", "output"), RUN_CASES)
+def test_doc_command_example(
+    args: str, output: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A command shown with its output prints exactly that output, and succeeds."""
+    from targetdsl.cli import main
+
+    monkeypatch.chdir(ROOT)
+    assert main(args.split()) == 0
+    assert capsys.readouterr().out == output

@@ -112,6 +112,13 @@ CONTRACT = [
     ("template p.tdsl -o t.csv", 2),
     ("template p.tdsl -o t.xlsx --rows 0", 2),
     ("template p.tdsl -o t.xlsx --rows 5001", 2),
+    ("plan p.tdsl", 0),
+    ("plan p.tdsl --format json", 0),
+    ("plan broken.tdsl", 1),
+    ("plan missing.tdsl", 2),
+    ("plan p.tdsl --class nope", 2),
+    ("plan p.tdsl --period Q9", 2),
+    ("plan units.yaml", 2),
     ("fmt --check formatted.tdsl", 0),
     ("fmt --check unformatted.tdsl", 1),
     ("fmt syntax.tdsl", 1),
@@ -131,7 +138,9 @@ def test_one_exit_code_contract_for_every_command(
     assert code == status, capsys.readouterr()
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err
-    if status == 2 or (status == 1 and line.split(maxsplit=1)[0] in ("evaluate", "explain", "report", "template")):
+    if status == 2 or (
+        status == 1 and line.split(maxsplit=1)[0] in ("evaluate", "explain", "report", "template", "plan")
+    ):
         assert captured.out == "" and captured.err  # an error is said on stderr, never on stdout
 
 
