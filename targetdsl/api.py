@@ -131,7 +131,9 @@ class Policy:
         ledger (a path, an Assessment, or its `ledger`). Raises DataError
         for invalid data and EvaluationError if any unit cannot be scored;
         in either case nothing is returned. `progress(done, total)` is called as units finish.
-        With `explain=False` no explanation trace is built (faster); every other result is identical.
+        With `explain=False` no explanation trace is built; every other result is identical. Otherwise
+        a class's explanations are built when the first of them (or of its measures) is read, and
+        checked against the numbers they explain.
         """
         return self._evaluate(
             self.load_units(units), period=period, carried_in=carried_in, progress=progress, explain=explain

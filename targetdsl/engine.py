@@ -9,9 +9,11 @@ cannot be evaluated, no result is returned.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import decimal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -26,13 +28,16 @@ from targetdsl.kernel import build as build_kernel
 from targetdsl.measures import MeasureScorer
 from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, plausible, quantize, show, text, whole
 from targetdsl.results import (
+    NO_TRACE,
     Assessment,
     BonusResult,
     Breakdown,
     CarryOver,
     CompletionRow,
+    Disagreement,
     MeasureResult,
     Step,
+    Trace,
     UnitResult,
     VetoResult,
 )
@@ -64,6 +69,20 @@ def period_months(schema: Schema, period: str | None) -> int:
     raise PeriodError(f"unknown period `{period}`; use one of {names}")
 
 
+_REFERENCE: contextvars.ContextVar[bool] = contextvars.ContextVar("reference", default=False)
+
+
+@contextlib.contextmanager
+def by_reference() -> Iterator[None]:
+    """Evaluations asked for explanations build them as they go, by the reference path alone, instead of
+    on first read: what the differential tests compare the fast path with."""
+    token = _REFERENCE.set(True)
+    try:
+        yield
+    finally:
+        _REFERENCE.reset(token)
+
+
 class Engine:
     def __init__(
         self,
@@ -76,7 +95,12 @@ class Engine:
         explain: bool = True,
     ):
         self.schema = schema
-        self.explain = explain
+        # Explanations asked for are built when first read (OnDemand), by an engine that explains, for the
+        # class of the unit read; this one computes without a trace. Coverage is recorded as it goes.
+        self.on_demand = explain and cover.current.get() is None and not _REFERENCE.get()
+        self.explain = explain and not self.on_demand
+        self.carried = carried_in
+        self.explainer: OnDemand | None = None
         # Constants are evaluated per unit (they may read unit inputs), lazily, like `let`s.
         self.consts = {c.name: n.Let(c.name, c.expr, span=c.span) for c in schema.consts.values()}
         self.progress = progress
@@ -109,6 +133,8 @@ class Engine:
         self.count = len(units)
         for class_name, spec in self.schema.classes.items():
             members = sorted((u for u in units if u.unit_class == class_name), key=lambda u: u.id)
+            if self.on_demand:
+                self.explainer = OnDemand(self.schema, self.title, self.period, self.carried, spec, members)
             class_results, rows = self.assess_class(spec, members)
             results.extend(class_results)
             completion.extend(rows)
@@ -326,7 +352,9 @@ class Engine:
             )
         items = sum(sums[SUMS.counted :: SUMS.width])
         done = sum(sums[SUMS.completed :: SUMS.width])
-        breakdown = Breakdown(categories_of, measures_of, (spec, sums, cells, positions, by_measure, unit.id))
+        breakdown = Breakdown(
+            categories_of, measures_of, (spec, sums, cells, positions, by_measure, unit.id), self.explainer, unit.id
+        )
         return Draft(
             unit, sums, breakdown, total, reported, coefficient, bonus, deductions, vetoes, bonuses, steps, items, done
         )
@@ -691,7 +719,7 @@ class Engine:
             draft.items,
             draft.completed,
             tuple(draft.bonuses),
-            tuple(steps) if self.explain else (),
+            Trace(tuple(steps)) if self.explain else Trace((), self.explainer, unit.id) if self.explainer else NO_TRACE,
         )
 
     def completion(self, spec: ClassSpec, drafts: list[Draft]) -> list[CompletionRow]:
@@ -780,3 +808,34 @@ def _award_order(award: AwardWon) -> tuple[datetime.date, str, str]:
 def _award(award: AwardWon) -> str:
     parts = [award.level] + ([award.date.isoformat()] if award.date else [])
     return f"{award.name or 'award'} ({', '.join(parts)})"
+
+
+class OnDemand:
+    """The explanations of one class's units, built when the first of them is read: the class evaluated
+    again by an engine that explains (the reference path), in the policy's decimal context. Each unit's
+    explanation is then checked against the numbers it explains (results.Trace, results.Breakdown)."""
+
+    def __init__(
+        self,
+        schema: Schema,
+        title: str,
+        period: str | None,
+        carried_in: list[tuple[str, AwardWon]],
+        spec: ClassSpec,
+        members: list[Unit],
+    ):
+        self.schema, self.title, self.period, self.carried_in = schema, title, period, carried_in
+        self.spec, self.members = spec, members
+        self.results: dict[str, UnitResult] | None = None
+
+    def reference(self, unit: str) -> UnitResult:
+        if self.results is None:
+            engine = Engine(self.schema, self.title, period=self.period, carried_in=self.carried_in, explain=True)
+            engine.on_demand, engine.explain = False, True
+            with collector_paused(), decimal.localcontext(CONTEXT):
+                results, _ = engine.assess_class(self.spec, self.members)
+            if engine.problems:
+                raise Disagreement(f"the explaining path failed where the evaluation did not: {engine.problems[0]}")
+            self.results = {r.id: r for r in results}
+            self.members = []
+        return self.results[unit]

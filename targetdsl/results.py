@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
@@ -85,23 +85,42 @@ class BonusResult:
     points: Decimal
 
 
+class Explainer(Protocol):
+    """Explains, on first read, the units of one class evaluated without a trace (engine.OnDemand)."""
+
+    def reference(self, unit: str) -> UnitResult:
+        """The unit's result as the explaining path computes it, with every step."""
+        ...
+
+
+class Disagreement(RuntimeError):
+    """The explaining path computed another number than the evaluation it explains: a defect of
+    targetdsl, never of the policy or the data. Nothing is explained with numbers that differ."""
+
+
 class Breakdown:
     """A unit's category and measure results. An evaluation without explanations builds each only
-    when first read: most uses of its results never look below the totals."""
+    when first read: most uses of its results never look below the totals. When explanations were
+    asked for but not yet built (`Explainer`), the measures, which carry their steps, come from the
+    explaining path, checked against the ones computed here."""
 
-    __slots__ = ("_categories", "_measures", "_args", "_built_categories", "_built_measures")
+    __slots__ = ("_categories", "_measures", "_args", "_built_categories", "_built_measures", "_explainer", "_unit")
 
     def __init__(
         self,
         categories: Callable[..., tuple[CategoryResult, ...]],
         measures: Callable[..., tuple[MeasureResult, ...]],
         args: tuple[Any, ...],
+        explainer: Explainer | None = None,
+        unit: str = "",
     ):
         self._categories = categories
         self._measures = measures
         self._args = args
         self._built_categories: tuple[CategoryResult, ...] | None = None
         self._built_measures: tuple[MeasureResult, ...] | None = None
+        self._explainer = explainer
+        self._unit = unit
 
     @property
     def categories(self) -> tuple[CategoryResult, ...]:
@@ -112,8 +131,21 @@ class Breakdown:
     @property
     def measures(self) -> tuple[MeasureResult, ...]:
         if self._built_measures is None:
-            self._built_measures = self._measures(*self._args)
+            computed = self._measures(*self._args)
+            if self._explainer is not None:
+                explained = self._explainer.reference(self._unit).measures
+                if _stepless(explained) != _stepless(computed):
+                    raise Disagreement(f"unit {self._unit}: the explained measures differ from the ones computed")
+                computed = explained
+                self._explainer = None
+            self._built_measures = computed
         return self._built_measures
+
+    def computed(self) -> tuple[MeasureResult, ...]:
+        """The measures without building their explanations: read when no explanation is shown."""
+        if self._built_measures is not None:
+            return self._built_measures
+        return self._measures(*self._args)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Breakdown) and self.categories == other.categories and self.measures == other.measures
@@ -146,7 +178,12 @@ class UnitResult:
     items: int
     completed_items: int
     bonuses: tuple[BonusResult, ...]
-    explanation: tuple[Step, ...]
+    trace: Trace = attrs.field(repr=False)  # read as `explanation`
+
+    @property
+    def explanation(self) -> tuple[Step, ...]:
+        """The unit's steps, from its total down to each measure (empty when none were asked for)."""
+        return self.trace.read(self)
 
     @property
     def categories(self) -> tuple[CategoryResult, ...]:
@@ -160,15 +197,19 @@ class UnitResult:
     def vetoed(self) -> bool:
         return bool(self.vetoes)
 
-    def json_value(self) -> dict[str, Any]:
+    def json_value(self, *, explanations: bool = True) -> dict[str, Any]:
         document: dict[str, Any] = {}
         for field in attrs.fields(UnitResult):
             if field.name == "breakdown":
                 document["categories"] = to_json(self.categories)
-                document["measures"] = to_json(self.measures)
+                measures = self.measures if explanations else self.breakdown.computed()
+                document["measures"] = to_json(measures)
+            elif field.name == "trace":
+                if explanations:
+                    document["explanation"] = to_json(self.explanation)
             else:
                 document[field.name] = to_json(getattr(self, field.name))
-        return document
+        return document if explanations else _drop_explanations(document)
 
     def subtotal(self, category: str) -> Decimal | None:
         for result in self.categories:
@@ -256,10 +297,13 @@ class Assessment:
         return sum(row.completed for row in self.completion)
 
     def to_json(self, *, explanations: bool = False) -> dict[str, Any]:
-        document: dict[str, Any] = to_json(self)
-        if not explanations:
-            for unit in document["units"]:
-                _drop_explanations(unit)
+        document: dict[str, Any] = {}
+        for field in attrs.fields(Assessment):
+            value = getattr(self, field.name)
+            if field.name == "units":
+                document["units"] = [unit.json_value(explanations=explanations) for unit in value]
+            else:
+                document[field.name] = to_json(value)
         return document
 
     def ledger_json(self) -> dict[str, Any]:
@@ -268,8 +312,54 @@ class Assessment:
 
 def unit_json(unit: UnitResult, *, explanations: bool = False) -> dict[str, Any]:
     """One unit's results as in `Assessment.to_json()["units"]`."""
-    document: dict[str, Any] = to_json(unit)
-    return document if explanations else _drop_explanations(document)
+    return unit.json_value(explanations=explanations)
+
+
+class Trace:
+    """A unit's explanation: its steps, given when it was evaluated (or none, when none were asked
+    for), or built when first read by the unit's `Explainer`, after checking that the explaining path
+    computed every number of the unit as the evaluation did (else `Disagreement`)."""
+
+    __slots__ = ("_steps", "_explainer", "_unit")
+
+    def __init__(self, steps: tuple[Step, ...] = (), explainer: Explainer | None = None, unit: str = ""):
+        self._steps = steps
+        self._explainer = explainer
+        self._unit = unit
+
+    def read(self, result: UnitResult) -> tuple[Step, ...]:
+        if self._explainer is not None:
+            reference = self._explainer.reference(self._unit)
+            if reference.json_value(explanations=False) != result.json_value(explanations=False):
+                raise Disagreement(f"unit {self._unit}: the explaining path computed other results")
+            self._steps = reference.trace.read(reference)
+            self._explainer = None
+        return self._steps
+
+    def _built(self) -> tuple[Step, ...]:
+        if self._explainer is not None:
+            self._steps = self._explainer.reference(self._unit).trace.read(self._explainer.reference(self._unit))
+            self._explainer = None
+        return self._steps
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Trace) and self._built() == other._built()
+
+    def __hash__(self) -> int:
+        return hash(self._built())
+
+    def __repr__(self) -> str:
+        return f"Trace({self._built()!r})"
+
+
+NO_TRACE = Trace()
+
+
+def _stepless(measures: tuple[MeasureResult, ...]) -> tuple[MeasureResult, ...]:
+    """Measures as compared between the two paths: without their explanations."""
+    return tuple(
+        attrs.evolve(m, step=NO_STEP, items=tuple(attrs.evolve(i, step=NO_STEP) for i in m.items)) for m in measures
+    )
 
 
 def _drop_explanations(unit: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 import targetdsl
+from targetdsl.engine import by_reference
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -14,6 +15,13 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def reference(policy: targetdsl.Policy, data: Any, **options: Any) -> targetdsl.Assessment:
+    """`policy` evaluated by the reference path alone, explaining as it goes: what the fast path is
+    compared with."""
+    with by_reference():
+        return policy.evaluate(data, **options)
 
 
 def refused(policy: targetdsl.Policy, data: Any) -> list[targetdsl.DataProblem]:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import targetdsl
 from targetdsl.diff import diff_effective
+from targetdsl.engine import by_reference
 from targetdsl.formatter import format_policy
 from targetdsl.parser import parse
 from tests.fuzz.strategies import policies
@@ -73,7 +74,11 @@ def exercise_policy(text: str, units: list[dict[str, object]]) -> None:
     else:
         assert first == second
     # The fast path (generated kernel, compiled closures) gives the reference's results, or its errors.
-    reference = outcome(lambda: policy.evaluate(units).to_json())
+    with by_reference():
+        explained = outcome(lambda: policy.evaluate(units).to_json(explanations=True))
+        reference = outcome(lambda: policy.evaluate(units).to_json())
+    # Explanations built on first read are the reference's (or the evaluation's error).
+    assert outcome(lambda: policy.evaluate(units).to_json(explanations=True)) == explained, text
     assert outcome(lambda: policy.evaluate(units, explain=False).to_json()) == reference, text
 
 

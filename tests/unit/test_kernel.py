@@ -7,6 +7,7 @@ import re
 import targetdsl
 from benchmarks.workload import generate, policy
 from targetdsl import kernel
+from tests.support import reference as by_reference_path
 
 HOSTILE = """policy "p" { year 2003 status draft rounding half_up 2 at indicator, total }
 class c { __import__ 100 }
@@ -90,7 +91,7 @@ def test_policy_names_never_become_code() -> None:
 def test_the_kernel_gives_the_reference_results_including_units_it_hands_back() -> None:
     compiled = targetdsl.parse_policy(HOSTILE, name="p.tdsl")
     fast = compiled.evaluate(UNITS, explain=False)
-    assert fast.to_json() == compiled.evaluate(UNITS).to_json()
+    assert fast.to_json() == by_reference_path(compiled, UNITS).to_json()
     b = fast.unit("B")  # F is missing: `os` does not apply; the reference path scored B
     assert [m.applicable for m in b.measures] == [False, True]
     assert fast.unit("A").measures[0].earned == decimal.Decimal("2.40")  # 8 / 4 × 1.2 × 1, below the cap
@@ -114,15 +115,15 @@ def test_every_workload_measure_is_in_the_kernel() -> None:
     assert len(built.measures) == 31
     compiled = targetdsl.parse_policy(policy.text(), name="workload.tdsl")
     units = compiled.load_units(generate.units(50))
-    assert compiled.evaluate(units, explain=False).to_json() == compiled.evaluate(units).to_json()
+    assert compiled.evaluate(units, explain=False).to_json() == by_reference_path(compiled, units).to_json()
 
 
 def test_results_do_not_depend_on_the_callers_decimal_context() -> None:
     compiled = targetdsl.parse_policy(policy.text(), name="workload.tdsl")
     units = compiled.load_units(generate.units(20))
-    expected = compiled.evaluate(units).to_json()
+    expected = by_reference_path(compiled, units).to_json()
     with decimal.localcontext(decimal.Context(prec=6, rounding=decimal.ROUND_DOWN)):
-        assert compiled.evaluate(units).to_json() == expected
+        assert by_reference_path(compiled, units).to_json() == expected
         assert compiled.evaluate(units, explain=False).to_json() == expected
 
 
@@ -146,6 +147,6 @@ category k {
         for i, (x, y) in enumerate([(2, 3), (5, 1), (4, 4)])
     ]
     fast = compiled.evaluate(units, explain=False)
-    assert fast.to_json() == compiled.evaluate(units).to_json()
+    assert fast.to_json() == by_reference_path(compiled, units).to_json()
     # x = 2, y = 3: r = 1.5, q = 6, r > 1: r + q + x + y = 12.5
     assert fast.unit("0").measures[0].earned == decimal.Decimal("12.5")

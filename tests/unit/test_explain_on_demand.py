@@ -1,0 +1,100 @@
+"""Explanations asked for are built when first read, per class, by the reference path, and checked
+against the numbers they explain."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import targetdsl
+from targetdsl import cover, engine, kernel
+from targetdsl.results import Disagreement
+from tests.support import reference
+
+ROOT = Path(__file__).resolve().parents[2]
+POLICY = ROOT / "policies" / "lianyungang-2003.tdsl"
+UNITS = ROOT / "examples" / "lianyungang-2003" / "units.yaml"
+CARRIED = ROOT / "examples" / "lianyungang-2003" / "carried-in.yaml"
+
+
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The classes the explaining path evaluates, in order."""
+    runs: list[str] = []
+    real = engine.OnDemand.reference
+
+    def reference(self: engine.OnDemand, unit: str) -> Any:
+        if self.results is None:
+            runs.append(self.spec.name)
+        return real(self, unit)
+
+    monkeypatch.setattr(engine.OnDemand, "reference", reference)
+    return runs
+
+
+def test_nothing_is_explained_until_read_and_each_class_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = counted(monkeypatch)
+    policy = targetdsl.load_policy(POLICY)
+    assessment = policy.evaluate(UNITS, carried_in=CARRIED)
+    assert [(u.total, u.grade, u.categories[0].subtotal) for u in assessment.units]  # numbers read…
+    assert assessment.to_json()["units"]  # …and written without explanations
+    assert runs == []
+    counties, departments = (assessment.in_class(name) for name in assessment.classes[:2])
+    assert counties[0].explanation
+    assert counties[-1].measures[0].step.what
+    assert runs == [counties[0].unit_class]
+    assert all(u.explanation for u in departments)
+    assert runs == [counties[0].unit_class, departments[0].unit_class]
+
+
+def test_explanations_read_later_are_the_reference_paths() -> None:
+    policy = targetdsl.load_policy(POLICY)
+    expected = reference(policy, UNITS, carried_in=CARRIED).to_json(explanations=True)
+    assert policy.evaluate(UNITS, carried_in=CARRIED).to_json(explanations=True) == expected
+
+
+def test_an_explanation_that_would_explain_other_numbers_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A defect that made the fast path compute another number shows when the unit is explained."""
+    real = kernel.Kernel.score
+
+    def off_by_one(self: kernel.Kernel, unit: Any, frames: Any) -> Any:
+        cells = real(self, unit, frames)
+        return (cells[0] + 1, *cells[1:])
+
+    monkeypatch.setattr(kernel.Kernel, "score", off_by_one)
+    policy = targetdsl.load_policy(POLICY)
+    assessment = policy.evaluate(UNITS, carried_in=CARRIED)
+    with pytest.raises(Disagreement, match="C0"):
+        assessment.in_class(assessment.classes[0])[0].explanation  # noqa: B018
+    with pytest.raises(Disagreement):
+        assessment.in_class(assessment.classes[0])[1].measures  # noqa: B018
+
+
+def test_coverage_is_recorded_by_the_explaining_path_as_it_goes(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = counted(monkeypatch)
+    token = cover.current.set(cover.Recorder())
+    try:
+        assessment = targetdsl.load_policy(POLICY).evaluate(UNITS, carried_in=CARRIED)
+        hits = cover.current.get()
+    finally:
+        cover.current.reset(token)
+    assert hits is not None and hits.hits
+    assert all(u.explanation for u in assessment.units)
+    assert runs == []
+
+
+def test_an_assessment_pickles_before_its_explanations_are_read() -> None:
+    policy = targetdsl.load_policy(POLICY)
+    assessment = policy.evaluate(UNITS, carried_in=CARRIED)
+    copied = pickle.loads(pickle.dumps(assessment))
+    assert copied.to_json(explanations=True) == assessment.to_json(explanations=True)
+
+
+def test_no_explanation_when_none_was_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = counted(monkeypatch)
+    assessment = targetdsl.load_policy(POLICY).evaluate(UNITS, carried_in=CARRIED, explain=False)
+    assert all(u.explanation == () for u in assessment.units)
+    assert all(m.step.what == "" for u in assessment.units for m in u.measures)
+    assert runs == []
