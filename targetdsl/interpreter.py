@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import heapq
 from collections.abc import Callable
 from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow
 
@@ -25,7 +26,7 @@ import attrs
 from targetdsl import cover
 from targetdsl import nodes as n
 from targetdsl.diagnostics import TargetdslError
-from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, quantize, show, text
+from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, SumTooWideError, average, exact_sum, quantize, show, text
 from targetdsl.source import Span
 from targetdsl.values import NOT_APPLICABLE, Marker, Value
 
@@ -75,23 +76,56 @@ class Failure(Exception):
 class ClassValues:
     """One expression's values over a unit's class and the statistics class-wide functions read.
 
-    Built once per expression and class (`of`): the values are summed in class order and sorted
-    once, so each unit's `rank` is a bisection and its min, max and mean are read, not recomputed —
-    a class of N units costs N log N, not N². The arithmetic is the same as computing each per unit.
+    Built once per expression and class (`of`): the values are summed exactly and sorted once, so each
+    unit's `rank` is a bisection and its min, max and mean are read, not recomputed — a class of N units
+    costs N log N, not N². The sum is exact (`numeric.exact_sum`), so the mean — that sum divided by the
+    count, rounded once in the policy's context — is the same whatever the order of the units, and the
+    statistics of parts of a class `merge` into those of the whole, digit for digit.
     """
 
     count: int
     ordered: tuple[Decimal, ...]  # ascending
-    mean: Decimal  # the sum in class order, divided by the count
+    mean: Decimal | None  # the exact sum divided by the count; None: the values are too far apart to sum
     low: Decimal | None  # the first smallest and the first largest in class order: among equal values
     high: Decimal | None  # (2.0 and 2.00) the same one as min() and max() would pick
+    total: Decimal | None = None  # the exact sum (None as for the mean)
 
     @classmethod
     def of(cls, values: list[Decimal]) -> ClassValues:
         if not values:
-            return cls(0, (), ZERO, None, None)
-        mean = CONTEXT.divide(sum(values, ZERO), Decimal(len(values)))
-        return cls(len(values), tuple(sorted(values)), mean, min(values), max(values))
+            return cls(0, (), ZERO, None, None, ZERO)
+        try:
+            total: Decimal | None = exact_sum(values)
+        except SumTooWideError:
+            total = None
+        return cls.made(len(values), tuple(sorted(values)), total, min(values), max(values))
+
+    @classmethod
+    def made(
+        cls, count: int, ordered: tuple[Decimal, ...], total: Decimal | None, low: Decimal, high: Decimal
+    ) -> ClassValues:
+        return cls(count, ordered, average(total, count) if total is not None else None, low, high, total)
+
+    def merge(self, later: ClassValues) -> ClassValues:
+        """The statistics of this part of a class followed, in class order, by `later`'s units."""
+        if not later.count:
+            return self
+        if not self.count:
+            return later
+        assert self.low is not None and self.high is not None and later.low is not None and later.high is not None
+        try:
+            total = (
+                exact_sum((later.total,), self.total) if self.total is not None and later.total is not None else None
+            )
+        except SumTooWideError:
+            total = None
+        return ClassValues.made(
+            self.count + later.count,
+            tuple(heapq.merge(self.ordered, later.ordered)),
+            total,
+            later.low if later.low < self.low else self.low,  # on a tie the earlier one, as min() picks
+            later.high if later.high > self.high else self.high,
+        )
 
     def above(self, value: Decimal) -> int:
         """How many values are greater than `value`."""
@@ -343,6 +377,10 @@ def _peer_call(expr: n.Call, frame: Frame) -> Value:
     elif name == "peer_max":
         result = high
     elif name == "peer_avg":
+        if values.mean is None:
+            raise Failure(
+                f"the values of {_describe(expr.args[0])} in the class are too far apart in size to average", expr.span
+            )
         result = values.mean
     elif name == "rank":
         result = Decimal(1 + values.above(own))

@@ -373,7 +373,7 @@ class MeasureScorer:
         if not pending:
             return
         have = [s.earned for s in scored.values() if s.earned is not None and not s.pending_peer]
-        average = CONTEXT.divide(sum(have, ZERO), Decimal(len(have))) if have else None
+        average = ClassValues.of(have).mean if have else None  # plausible scores: never too far apart to sum
         earned = self.round_indicator(average) if average is not None else None  # the mean of plausible values
         for outcome in pending:
             outcome.pending_peer = False

@@ -6,6 +6,7 @@ a located error, never a traceback. See docs/security.md."""
 from __future__ import annotations
 
 import decimal
+import functools
 import inspect
 import math
 import random
@@ -107,8 +108,9 @@ def naive(name: str, own: Decimal, values: list[Decimal]) -> Decimal:
         return Decimal(1 + sum(1 for v in values if v > own))
     if name == "rank_asc":
         return Decimal(1 + sum(1 for v in values if v < own))
-    if name == "peer_avg":
-        return CONTEXT.divide(sum(values, Decimal(0)), Decimal(len(values)))
+    if name == "peer_avg":  # the exact sum (a context too wide to round), divided once
+        wide = decimal.Context(prec=10_000, Emin=-999_999, Emax=999_999, traps=[decimal.Rounded])
+        return CONTEXT.divide(functools.reduce(wide.add, values, Decimal(0)), Decimal(len(values)))
     if name == "peer_min":
         return low
     if name == "peer_max":
@@ -540,16 +542,13 @@ def test_the_class_average_for_missing_values_is_computed_once(monkeypatch: pyte
     from targetdsl import measures
 
     divisions: list[object] = []
+    original = ClassValues.of
 
-    class Counting:
-        def __getattr__(self, name: str) -> Any:
-            return getattr(CONTEXT, name)
+    def counted(values: list[Decimal]) -> ClassValues:
+        divisions.append(len(values))
+        return original(values)
 
-        def divide(self, a: Decimal, b: Decimal) -> Decimal:
-            divisions.append((a, b))
-            return CONTEXT.divide(a, b)
-
-    monkeypatch.setattr(measures, "CONTEXT", Counting())
+    monkeypatch.setattr(measures.ClassValues, "of", staticmethod(counted))
     policy = targetdsl.parse_policy("""policy "p" { year 2003 status draft }
 class c { 定量 100 }
 category 定量 { indicator m points 10 { input x: number missing peer_avg  score min(points, x) } }
