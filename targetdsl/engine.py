@@ -24,7 +24,7 @@ from targetdsl.interpreter import EvaluationError, EvaluationProblem, Failure, F
 from targetdsl.kernel import WIDTH, Bail, Cells, Kernel
 from targetdsl.kernel import build as build_kernel
 from targetdsl.measures import MeasureScorer
-from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, plausible, quantize, show, text, whole
+from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, in_context, plausible, quantize, show, text, whole
 from targetdsl.results import (
     Assessment,
     BonusResult,
@@ -141,6 +141,7 @@ class Engine:
                 self.progress(self.done, self.count)
         return finished, self.completion(spec, drafts)
 
+    @in_context
     def score_class(self, spec: ClassSpec, members: list[Unit]) -> list[Draft]:
         """Measures, categories, bonus, deductions, total and vetoes of some units of one class: every step
         that needs no other unit (unless a measure compares units across the class, then all of them)."""
@@ -492,6 +493,7 @@ class Engine:
 
     # ------------------------------------------------------ ranking, grades
 
+    @in_context
     def rank(self, drafts: list[Ranked]) -> list[Ranked]:
         keys = list(self.schema.ties)
         if not any(k.key == "id" for k in keys):
@@ -540,6 +542,7 @@ class Engine:
             return NO_GRADES
         return f"total {text(ranked.total)} is in band {self.bands[ranked.grade]}"  # type: ignore[index]
 
+    @in_context
     def grade(self, ordered: list[Draft] | list[Standing]) -> None:
         """Grades by band, veto effects and quotas, in rank order. A unit's reason is left None when it
         would say only which band the total is in (`reason` says it when it is needed)."""
@@ -603,6 +606,7 @@ class Engine:
 
     # ---------------------------------------------------- money, commendation
 
+    @in_context
     def finish(self, spec: ClassSpec, draft: Draft, rank: int) -> UnitResult:
         unit = draft.unit
         steps = draft.steps

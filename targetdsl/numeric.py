@@ -12,8 +12,10 @@ in size, so rounding them to the policy's places never runs out of digits.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import ParamSpec, TypeVar
 
 CONTEXT = decimal.Context(
     prec=34,
@@ -147,3 +149,20 @@ _WIDE = decimal.Context(
 def average(total: Decimal, count: int) -> Decimal:
     """An exact sum of `count` values divided by the count, rounded once in the policy's context."""
     return CONTEXT.divide(total, Decimal(count))
+
+
+Result = TypeVar("Result")
+Parameters = ParamSpec("Parameters")
+
+
+def in_context(function: Callable[Parameters, Result]) -> Callable[Parameters, Result]:
+    """`function` run in the policy's decimal context, whatever the caller's (a thread's default context
+    has 28 digits): every operator on decimals inside it computes as the policy says, and the caller's
+    context is as it was afterwards."""
+
+    @functools.wraps(function)
+    def entered(*args: Parameters.args, **kwargs: Parameters.kwargs) -> Result:
+        with decimal.localcontext(CONTEXT):
+            return function(*args, **kwargs)
+
+    return entered
