@@ -18,8 +18,8 @@ import attrs
 from targetdsl import cover
 from targetdsl import nodes as n
 from targetdsl.compiler import Compiler, Uncompilable, uses_peers
+from targetdsl.functions import ClassValues
 from targetdsl.interpreter import (
-    ClassValues,
     Failure,
     Frame,
     NeedsPeerAverage,

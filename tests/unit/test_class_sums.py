@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import targetdsl
-from targetdsl.interpreter import ClassValues
+from targetdsl.functions import ClassValues
 from targetdsl.numeric import CONTEXT, SUM_DIGITS, SumTooWideError, exact_sum
 
 HUGE = decimal.Context(prec=100_000, Emin=-999_999_999, Emax=999_999_999, traps=[decimal.Inexact, decimal.Rounded])
