@@ -24,6 +24,7 @@ from targetdsl.interpreter import EvaluationError, EvaluationProblem, Failure, F
 from targetdsl.kernel import WIDTH, Bail, Cells, Kernel
 from targetdsl.kernel import build as build_kernel
 from targetdsl.measures import MeasureScorer
+from targetdsl.nodes import EffectKind
 from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, in_context, plausible, quantize, show, text, whole
 from targetdsl.results import (
     Assessment,
@@ -34,6 +35,7 @@ from targetdsl.results import (
     MeasureResult,
     Step,
     UnitResult,
+    VetoEffect,
     VetoResult,
 )
 from targetdsl.schema import ClassSpec, RuleSpec, Schema
@@ -312,7 +314,7 @@ class Engine:
             cells[kernel.vetoes :] if kernel is not None and cells is not None and kernel.vetoes is not None else None
         )
         vetoes = self.vetoes(spec, unit, flags)
-        reported = ZERO if any("zero score" in v.effects for v in vetoes) else total
+        reported = ZERO if any(v.zeroes_score for v in vetoes) else total
         if self.explain:
             for veto in vetoes:
                 steps.append(Step(f"veto {veto.label or veto.name}", ", ".join(veto.effects), veto.rule))
@@ -487,9 +489,8 @@ class Engine:
         return tuple(fired)
 
     def fired(self, rule: RuleSpec, effects: n.Effects) -> VetoResult:
-        return VetoResult(
-            rule.name, rule.label, tuple(_effect(e) for e in effects.effects), self.schema.where(rule.span)
-        )
+        actions = tuple(VetoEffect(e.kind, e.grade) for e in effects.effects)
+        return VetoResult(rule.name, rule.label, actions, self.schema.where(rule.span))
 
     # ------------------------------------------------------ ranking, grades
 
@@ -557,14 +558,14 @@ class Engine:
             band = next((g for g in self.schema.grades if _in_band(g.band, total)), self.schema.grades[-1])
             grade, notes = band, ""
             for veto in draft.vetoes:
-                for effect in veto.effects:
-                    if effect.startswith("grade "):
-                        forced = effect.removeprefix("grade ")
+                for effect in veto.actions:
+                    if effect.kind is EffectKind.GRADE:
+                        forced = effect.grade
                         notes += f"; veto {veto.name} forces {forced}"
                         grade = next(g for g in self.schema.grades if g.name == forced)
-                    elif effect.startswith("cap grade "):
-                        cap = effect.removeprefix("cap grade ")
-                        if ladder.index(grade.name) < ladder.index(cap):
+                    elif effect.kind is EffectKind.CAP_GRADE:
+                        cap = effect.grade
+                        if ladder.index(grade.name) < ladder.index(cap):  # type: ignore[arg-type]
                             notes += f"; veto {veto.name} caps the grade at {cap}"
                             grade = next(g for g in self.schema.grades if g.name == cap)
             draft.grade = grade.name
@@ -628,7 +629,7 @@ class Engine:
         # another award. The unit is eligible when at least one award of its class admits it, and
         # neither (None) when its class has no award.
         eligible: bool | None = None
-        withheld = any("no award" in v.effects for v in vetoes)
+        withheld = any(v.withholds_award for v in vetoes)
         money: Decimal | None = None
         for rule in spec.rules_of("award"):
             rule_frame = self.rule_frame(rule, unit, context)
@@ -765,16 +766,7 @@ def _band(band: n.Band) -> str:
 
 def _withheld(ranked: Draft | Standing) -> bool:
     """Whether a veto with `no award` fired for the unit."""
-    return any("no award" in v.effects for v in ranked.vetoes)
-
-
-def _effect(effect: n.Effect) -> str:
-    return {
-        "grade": f"grade {effect.grade}",
-        "cap_grade": f"cap grade {effect.grade}",
-        "no_award": "no award",
-        "zero_score": "zero score",
-    }[effect.kind]
+    return any(v.withholds_award for v in ranked.vetoes)
 
 
 def _award_order(award: AwardWon) -> tuple[datetime.date, str, str]:
