@@ -25,7 +25,19 @@ from targetdsl.kernel import WIDTH, Bail, Cells, Kernel
 from targetdsl.kernel import build as build_kernel
 from targetdsl.measures import MeasureScorer
 from targetdsl.nodes import EffectKind
-from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, in_context, plausible, quantize, show, text, whole
+from targetdsl.numeric import (
+    CONTEXT,
+    HUNDRED,
+    ONE,
+    ZERO,
+    in_context,
+    percent_of,
+    plausible,
+    quantize,
+    show,
+    text,
+    whole,
+)
 from targetdsl.results import (
     Assessment,
     BonusResult,
@@ -576,10 +588,7 @@ class Engine:
             band_spec = spec.band
             if band_spec.quota is None:
                 continue
-            allowed = whole(
-                CONTEXT.divide(CONTEXT.multiply(band_spec.quota, Decimal(size)), HUNDRED),
-                band_spec.quota_rounding or "down",
-            )
+            allowed = whole(percent_of(band_spec.quota, size), band_spec.quota_rounding or "down")
             below = ladder[index + 1] if index + 1 < len(ladder) else spec.name
             # A unit whose veto withholds the award takes no place in a quota: it is passed over, and
             # the next unit in rank order has the place (in the last grade there is nowhere to pass it).

@@ -146,6 +146,12 @@ _WIDE = decimal.Context(
 )
 
 
+def percent_of(percent: Decimal, count: int) -> Decimal:
+    """`percent`% of `count`, exactly: a quota's head count before it is rounded to a whole number by the
+    policy's mode. Taken in 34 digits, 0.0999000999…% of 1,001 units came to 1 rounded down, not 0."""
+    return _WIDE.multiply(percent, Decimal(count)).scaleb(-2, context=_WIDE)
+
+
 def average(total: Decimal, count: int) -> Decimal:
     """An exact sum of `count` values divided by the count, rounded once in the policy's context."""
     return CONTEXT.divide(total, Decimal(count))

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import targetdsl
 from targetdsl.functions import ClassValues
-from targetdsl.numeric import CONTEXT, SUM_DIGITS, SumTooWideError, exact_sum
+from targetdsl.numeric import CONTEXT, SUM_DIGITS, SumTooWideError, exact_sum, percent_of
 
 HUGE = decimal.Context(prec=100_000, Emin=-999_999_999, Emax=999_999_999, traps=[decimal.Inexact, decimal.Rounded])
 
@@ -142,3 +142,22 @@ def test_peer_average_of_a_policy_does_not_depend_on_the_order_of_its_units() ->
     assert first.to_json() == second.to_json()
     explained = policy.evaluate(units)
     assert [u.total for u in explained.units] == [u.total for u in first.units]
+
+
+def test_a_quota_head_count_is_taken_of_the_exact_share() -> None:
+    """0.0999000999…% of 1,001 units is just below one unit: rounded down, no unit keeps the grade (in 34
+    digits the share came to exactly 1, and one unit kept it)."""
+    quota = "0.09990009990009990009990009990009990"
+    policy = targetdsl.parse_policy(f"""policy "p" {{ year 2003 status draft }}
+class a {{ 定量 100 }}
+category 定量 {{ indicator k points 100 {{ input x: number  score x }} }}
+grades {{
+  优秀 >= 50 quota {quota}%
+  合格 < 50
+}}
+""")
+    units = [{"id": f"U{i:04d}", "class": "a", "indicators": {"k": {"x": "80"}}} for i in range(1001)]
+    assessment = policy.evaluate(units, explain=False)
+    assert {u.grade for u in assessment.units} == {"合格"}
+    assert percent_of(Decimal(quota), 1001) < 1
+    assert percent_of(Decimal("30"), 7) == Decimal("2.1")
