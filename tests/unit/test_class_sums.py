@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import targetdsl
+from targetdsl import numeric
 from targetdsl.functions import ClassValues
 from targetdsl.numeric import CONTEXT, SUM_DIGITS, SumTooWideError, exact_sum, percent_of
 
@@ -161,3 +162,38 @@ grades {{
     assert {u.grade for u in assessment.units} == {"合格"}
     assert percent_of(Decimal(quota), 1001) < 1
     assert percent_of(Decimal("30"), 7) == Decimal("2.1")
+
+
+WIDE_APART = """policy "p" { year 2003 status draft }
+const T = 1000000000000000
+class a { 定量 100 }
+category 定量 {
+  indicator k points 50 { input x: number missing peer_avg  score if x > 1 then x else x / T / T / T / T / T / T / T }
+  indicator r points 50 {
+    input y: number
+    let z = if y > 1 then y else y / T / T / T / T / T / T / T
+    score min(points, z / peer_avg(z))
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("explain", [True, False])
+def test_a_class_too_far_apart_to_average_is_an_error_naming_the_unit(
+    monkeypatch: pytest.MonkeyPatch, explain: bool
+) -> None:
+    """Values whose exact sum needs more digits than the bound are refused with a located error, never
+    averaged in fewer digits nor taken as not applicable (the bound is lowered here: no plausible policy
+    reaches 10,000 digits; these span about 125)."""
+    monkeypatch.setattr(numeric, "SUM_DIGITS", 20)
+    units = [
+        {"id": "A", "class": "a", "indicators": {"k": {"x": "1000000"}, "r": {"y": "1000000"}}},
+        {"id": "B", "class": "a", "indicators": {"k": {"x": "0.000000000000001"}, "r": {"y": "0.000000000000001"}}},
+        {"id": "C", "class": "a", "indicators": {"k": {}, "r": {"y": "1"}}},
+    ]
+    with pytest.raises(targetdsl.EvaluationError) as refused:
+        targetdsl.parse_policy(WIDE_APART).evaluate(units, explain=explain)
+    found = {(p.unit, p.where, p.message) for p in refused.value.problems}
+    assert ("C", "k", "the class's scores are too far apart in size to average") in found
+    for unit in "ABC":
+        assert (unit, "r", "the values of `z` in the class are too far apart in size to average") in found
