@@ -28,6 +28,7 @@ from targetdsl.impact import Impact, compare
 from targetdsl.inheritance import Effective, Loaded, load_path, load_text
 from targetdsl.interpreter import EvaluationError
 from targetdsl.ledger import carried_again, carried_problems, load_ledger
+from targetdsl.numeric import in_context
 from targetdsl.parser import Comment
 from targetdsl.periods import PeriodCombination, combine, unweighted
 from targetdsl.plan import Plan
@@ -96,6 +97,7 @@ class Policy:
     # Each file of the `extends` chain, named relative to the policy's own directory, with the SHA-256 of its text.
     source_hashes: tuple[tuple[str, str], ...] = attrs.field(eq=False)
 
+    @in_context
     def load_units(
         self,
         data: UnitsSource,
@@ -115,6 +117,7 @@ class Policy:
             return list(data)
         return load_units(self.schema, data, name, lenient=lenient, ignored=ignored)
 
+    @in_context
     def evaluate(
         self,
         units: UnitsSource,
@@ -172,6 +175,7 @@ class Policy:
         )
         return attrs.evolve(engine.run(loaded), provenance=provenance)
 
+    @in_context
     def stream(
         self,
         units: str | os.PathLike[str] | Iterable[Mapping[str, Any]],
@@ -218,6 +222,7 @@ class Policy:
         finally:
             close()
 
+    @in_context
     def evaluate_periods(self, data: Mapping[str, UnitsSource]) -> PeriodCombination:
         """Evaluate each weighted period on its own data and combine the totals by the policy's weights.
 
@@ -283,12 +288,14 @@ def _report(loaded: Loaded) -> Report:
     return Report(tuple(diagnostics), loaded.sources, loaded.comments, loaded.effective)
 
 
+@in_context
 def check_path(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None) -> Report:
     """Load and check a policy file (and the files it extends, none outside `root`: by default the
     policy's own directory)."""
     return _report(load_path(path, root=root))
 
 
+@in_context
 def check_text(
     text: str,
     *,
@@ -327,6 +334,7 @@ def _stable_name(file: str, entry: Path | None) -> str:
     return os.path.relpath(path.resolve(), entry.resolve().parent).replace(os.sep, "/")
 
 
+@in_context
 def load_policy(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None) -> Policy:
     """Load, resolve and check a policy file.
 
@@ -337,12 +345,14 @@ def load_policy(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | 
     return _policy(check_path(path, root=root))
 
 
+@in_context
 def load_referenced_policy(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None) -> Policy:
     """`load_policy` for a path read from another file (a test file, a record): the file must be a
     .tdsl policy, and one that is not is reported without quoting any of it."""
     return _policy(_report(load_path(path, root=root, referenced=True)))
 
 
+@in_context
 def parse_policy(
     text: str,
     *,
@@ -358,6 +368,7 @@ def _as_policy(policy: Policy | str | os.PathLike[str], root: str | os.PathLike[
     return policy if isinstance(policy, Policy) else load_policy(policy, root=root)
 
 
+@in_context
 def diff_policies(
     old: Policy | str | os.PathLike[str],
     new: Policy | str | os.PathLike[str],
@@ -374,6 +385,7 @@ def _ledger_name(source: LedgerSource | None) -> str:
     return os.fspath(source) if isinstance(source, (str, os.PathLike)) else "<carry-in>"
 
 
+@in_context
 def impact(
     old: Policy | str | os.PathLike[str],
     new: Policy | str | os.PathLike[str],
@@ -407,6 +419,7 @@ def impact(
     )
 
 
+@in_context
 def verify_record(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None) -> list[str]:
     """Re-run a result record; every way it fails to reproduce (empty when it verifies).
 

@@ -20,6 +20,7 @@ from targetdsl import nodes as n
 from targetdsl.diagnostics import Diagnostic, error, sort_key, warning
 from targetdsl.functions import FUNCTIONS
 from targetdsl.inheritance import Effective
+from targetdsl.numeric import in_context
 from targetdsl.source import NO_SPAN, Span
 from targetdsl.typecheck import INPUT_KINDS, ExpressionChecker, Kind, Scope, suggest, walk
 
@@ -93,6 +94,7 @@ STATEMENT_WORDS = {
 }
 
 
+@in_context
 def check(effective: Effective) -> list[Diagnostic]:
     """Every diagnostic for `effective`, errors and warnings, in source order."""
     checker = Checker(effective)

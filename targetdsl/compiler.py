@@ -31,7 +31,7 @@ from targetdsl.interpreter import (
     _describe,
     arithmetic_failure,
 )
-from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, quantize
+from targetdsl.numeric import CONTEXT, HUNDRED, ZERO
 from targetdsl.source import Span
 from targetdsl.values import NOT_APPLICABLE, Marker
 
@@ -188,25 +188,18 @@ class Compiler:
         return arithmetic
 
     def _call(self, expr: n.Call) -> Closure:
-        name = expr.function
-        if FUNCTIONS[name].peer:
-            raise Uncompilable(name)
+        function = FUNCTIONS[expr.function]
+        apply = function.apply
+        if apply is None:  # class-wide: the interpreter reads the class
+            raise Uncompilable(expr.function)
         args = [self._number(a) for a in expr.args]
-        if name in ("min", "max"):
-            pick = min if name == "min" else max
-            return lambda env, frame: pick(f(env, frame) for f in args)
-        if name == "clamp":
-            value_of, low_of, high_of = args
-            return lambda env, frame: clamped(value_of(env, frame), low_of(env, frame), high_of(env, frame))
-        if name == "abs":
-            return lambda env, frame: abs(args[0](env, frame))
-        if name == "round":
-            return lambda env, frame: quantize(args[0](env, frame), int(args[1](env, frame)), "half_up")
-        if name == "floor":
-            return lambda env, frame: args[0](env, frame).to_integral_value(rounding="ROUND_FLOOR")
-        if name == "ceil":
-            return lambda env, frame: args[0](env, frame).to_integral_value(rounding="ROUND_CEILING")
-        raise Uncompilable(name)
+        if len(args) == 1:
+            (only,) = args
+            return lambda env, frame: apply(only(env, frame))
+        if len(args) == 2:
+            first, second = args
+            return lambda env, frame: apply(first(env, frame), second(env, frame))
+        return lambda env, frame: apply(*[f(env, frame) for f in args])
 
     def _bands(self, expr: n.Bands) -> Closure:
         subject = self._compile(expr.subject)
@@ -246,7 +239,3 @@ def interpolated(x: Decimal, points: Sequence[tuple[Decimal, Decimal]]) -> Decim
         if x <= x1:
             return y0 + CONTEXT.divide((y1 - y0) * (x - x0), x1 - x0)
     return points[-1][1]
-
-
-def clamped(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
-    return low if value < low else high if value > high else value

@@ -710,10 +710,14 @@ def literal(expr: n.Expr, type_name: str) -> Value:
         case n.Date(value=value):
             return value
         case n.Number(value=value, unit=unit):
-            return value / HUNDRED if unit in ("percent", "pp") or type_name in ("percent", "pp") else value
+            return (
+                CONTEXT.divide(value, HUNDRED) if unit in ("percent", "pp") or type_name in ("percent", "pp") else value
+            )
         case n.Unary(op="-", operand=n.Number(value=value, unit=unit)):
             # scaled like its number: `default -2%` is −0.02, not −2
-            return -value / HUNDRED if unit in ("percent", "pp") or type_name in ("percent", "pp") else -value
+            negative = CONTEXT.minus(value)
+            scaled = unit in ("percent", "pp") or type_name in ("percent", "pp")
+            return CONTEXT.divide(negative, HUNDRED) if scaled else negative
     raise ValueError(f"not a literal: {expr!r}")
 
 
@@ -981,7 +985,7 @@ def _a(type_name: str) -> str:
 
 def _fraction(shown: Decimal) -> str:
     """What a percentage cell holds, written as the number it is: 11.5 % → 0.115."""
-    return f"{CONTEXT.divide(shown, HUNDRED).normalize():f}"
+    return f"{CONTEXT.divide(shown, HUNDRED).normalize(CONTEXT):f}"
 
 
 def _mapping(raw: Any, field: str, validator: Validator) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import attrs
 
 from targetdsl.kernel import Cells
+from targetdsl.numeric import CONTEXT
 from targetdsl.results import (
     NO_STEP,
     BonusResult,
@@ -55,7 +56,7 @@ class Standing:
         index: int,
     ):
         self.id, self.name, self.index = unit_id, name, index
-        hundredths = total.scaleb(2)
+        hundredths = total.scaleb(2, CONTEXT)
         self._total: int | Decimal = int(hundredths) if hundredths == hundredths.to_integral_value() else total
         self.grade: str | None = None
         # unit class, vetoes, tie-breaking subtotals, reason: None when there are no vetoes, no subtotals
@@ -64,7 +65,7 @@ class Standing:
     @property
     def total(self) -> Decimal:
         total = self._total
-        return total if type(total) is Decimal else Decimal(total).scaleb(-2)
+        return total if type(total) is Decimal else Decimal(total).scaleb(-2, CONTEXT)
 
     @property
     def unit(self) -> Standing:

@@ -26,7 +26,20 @@ from targetdsl.interpreter import EvaluationError, EvaluationProblem, Failure, F
 from targetdsl.kernel import WIDTH, Bail, Cells, Kernel
 from targetdsl.kernel import build as build_kernel
 from targetdsl.measures import MeasureScorer
-from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, plausible, quantize, show, text, whole
+from targetdsl.nodes import EffectKind
+from targetdsl.numeric import (
+    CONTEXT,
+    HUNDRED,
+    ONE,
+    ZERO,
+    in_context,
+    percent_of,
+    plausible,
+    quantize,
+    show,
+    text,
+    whole,
+)
 from targetdsl.results import (
     NO_TRACE,
     Assessment,
@@ -39,6 +52,7 @@ from targetdsl.results import (
     Step,
     Trace,
     UnitResult,
+    VetoEffect,
     VetoResult,
 )
 from targetdsl.schema import ClassSpec, RuleSpec, Schema
@@ -167,6 +181,7 @@ class Engine:
                 self.progress(self.done, self.count)
         return finished, self.completion(spec, drafts)
 
+    @in_context
     def score_class(self, spec: ClassSpec, members: list[Unit]) -> list[Draft]:
         """Measures, categories, bonus, deductions, total and vetoes of some units of one class: every step
         that needs no other unit (unless a measure compares units across the class, then all of them)."""
@@ -337,7 +352,7 @@ class Engine:
             cells[kernel.vetoes :] if kernel is not None and cells is not None and kernel.vetoes is not None else None
         )
         vetoes = self.vetoes(spec, unit, flags)
-        reported = ZERO if any("zero score" in v.effects for v in vetoes) else total
+        reported = ZERO if any(v.zeroes_score for v in vetoes) else total
         if self.explain:
             for veto in vetoes:
                 steps.append(Step(f"veto {veto.label or veto.name}", ", ".join(veto.effects), veto.rule))
@@ -514,12 +529,12 @@ class Engine:
         return tuple(fired)
 
     def fired(self, rule: RuleSpec, effects: n.Effects) -> VetoResult:
-        return VetoResult(
-            rule.name, rule.label, tuple(_effect(e) for e in effects.effects), self.schema.where(rule.span)
-        )
+        actions = tuple(VetoEffect(e.kind, e.grade) for e in effects.effects)
+        return VetoResult(rule.name, rule.label, actions, self.schema.where(rule.span))
 
     # ------------------------------------------------------ ranking, grades
 
+    @in_context
     def rank(self, drafts: list[Ranked]) -> list[Ranked]:
         keys = list(self.schema.ties)
         if not any(k.key == "id" for k in keys):
@@ -568,6 +583,7 @@ class Engine:
             return NO_GRADES
         return f"total {text(ranked.total)} is in band {self.bands[ranked.grade]}"  # type: ignore[index]
 
+    @in_context
     def grade(self, ordered: list[Draft] | list[Standing]) -> None:
         """Grades by band, veto effects and quotas, in rank order. A unit's reason is left None when it
         would say only which band the total is in (`reason` says it when it is needed)."""
@@ -582,14 +598,14 @@ class Engine:
             band = next((g for g in self.schema.grades if _in_band(g.band, total)), self.schema.grades[-1])
             grade, notes = band, ""
             for veto in draft.vetoes:
-                for effect in veto.effects:
-                    if effect.startswith("grade "):
-                        forced = effect.removeprefix("grade ")
+                for effect in veto.actions:
+                    if effect.kind is EffectKind.GRADE:
+                        forced = effect.grade
                         notes += f"; veto {veto.name} forces {forced}"
                         grade = next(g for g in self.schema.grades if g.name == forced)
-                    elif effect.startswith("cap grade "):
-                        cap = effect.removeprefix("cap grade ")
-                        if ladder.index(grade.name) < ladder.index(cap):
+                    elif effect.kind is EffectKind.CAP_GRADE:
+                        cap = effect.grade
+                        if ladder.index(grade.name) < ladder.index(cap):  # type: ignore[arg-type]
                             notes += f"; veto {veto.name} caps the grade at {cap}"
                             grade = next(g for g in self.schema.grades if g.name == cap)
             draft.grade = grade.name
@@ -600,10 +616,7 @@ class Engine:
             band_spec = spec.band
             if band_spec.quota is None:
                 continue
-            allowed = whole(
-                CONTEXT.divide(CONTEXT.multiply(band_spec.quota, Decimal(size)), HUNDRED),
-                band_spec.quota_rounding or "down",
-            )
+            allowed = whole(percent_of(band_spec.quota, size), band_spec.quota_rounding or "down")
             below = ladder[index + 1] if index + 1 < len(ladder) else spec.name
             # A unit whose veto withholds the award takes no place in a quota: it is passed over, and
             # the next unit in rank order has the place (in the last grade there is nowhere to pass it).
@@ -631,6 +644,7 @@ class Engine:
 
     # ---------------------------------------------------- money, commendation
 
+    @in_context
     def finish(self, spec: ClassSpec, draft: Draft, rank: int) -> UnitResult:
         unit = draft.unit
         steps = draft.steps
@@ -652,7 +666,7 @@ class Engine:
         # another award. The unit is eligible when at least one award of its class admits it, and
         # neither (None) when its class has no award.
         eligible: bool | None = None
-        withheld = any("no award" in v.effects for v in vetoes)
+        withheld = any(v.withholds_award for v in vetoes)
         money: Decimal | None = None
         for rule in spec.rules_of("award"):
             rule_frame = self.rule_frame(rule, unit, context)
@@ -789,16 +803,7 @@ def _band(band: n.Band) -> str:
 
 def _withheld(ranked: Draft | Standing) -> bool:
     """Whether a veto with `no award` fired for the unit."""
-    return any("no award" in v.effects for v in ranked.vetoes)
-
-
-def _effect(effect: n.Effect) -> str:
-    return {
-        "grade": f"grade {effect.grade}",
-        "cap_grade": f"cap grade {effect.grade}",
-        "no_award": "no award",
-        "zero_score": "zero score",
-    }[effect.kind]
+    return any(v.withholds_award for v in ranked.vetoes)
 
 
 def _award_order(award: AwardWon) -> tuple[datetime.date, str, str]:

@@ -297,7 +297,7 @@ class Printer:
             case n.When(expr=expr):
                 self.doc(depth, "when ", expression(expr), line)
             case n.Effects(effects=effects):
-                self.emit(depth, "effect " + ", ".join(_effect(e) for e in effects), line)
+                self.emit(depth, "effect " + ", ".join(e.words for e in effects), line)
             case n.Level(name=name, label=label, points=points, limit=limit):
                 up_to = f" up to {number(limit)}" if limit is not None else ""
                 self.emit(depth, f"level {name}{_label(label)} {number(points)}{up_to}", line)
@@ -343,15 +343,6 @@ def _for(classes: tuple[str, ...]) -> str:
 
 def _tie(key: n.TieKey) -> str:
     return key.key + (f" {key.direction}" if key.direction else "")
-
-
-def _effect(effect: n.Effect) -> str:
-    return {
-        "grade": f"grade {effect.grade}",
-        "cap_grade": f"cap grade {effect.grade}",
-        "no_award": "no award",
-        "zero_score": "zero score",
-    }[effect.kind]
 
 
 def _band(band: n.Band) -> str:

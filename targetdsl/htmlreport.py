@@ -15,6 +15,7 @@ from decimal import Decimal
 from html import escape
 
 from targetdsl.explain import render_text
+from targetdsl.numeric import CONTEXT, in_context
 from targetdsl.results import Assessment, UnitResult
 from targetdsl.tables import rate, two
 
@@ -46,6 +47,7 @@ pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.85em; 
 """
 
 
+@in_context
 def render(assessment: Assessment) -> str:
     parts = [
         "<!DOCTYPE html>",
@@ -131,13 +133,13 @@ def stacked_bars(units: tuple[UnitResult, ...], categories: list[str]) -> str:
         )
         x = Decimal(label_width)
         for index, category in enumerate(unit.categories):
-            width = max(category.subtotal, Decimal(0)) * scale_width / top
+            width = CONTEXT.divide(CONTEXT.multiply(max(category.subtotal, Decimal(0)), Decimal(scale_width)), top)
             colour = COLOURS[index % len(COLOURS)]
             shapes.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{bar}" fill="{colour}">'
                 f"<title>{escape(category.label or category.name)} {two(category.subtotal)}</title></rect>"
             )
-            x += width
+            x = CONTEXT.add(x, width)
         shapes.append(f'<text x="{x + 4:.1f}" y="{y + bar - 4}" font-size="12">{two(unit.total)}</text>')
     shapes.append("</svg>")
     legend = "".join(

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from targetdsl.numeric import text
+from targetdsl.numeric import CONTEXT, average, exact_sum, text
 from targetdsl.results import Assessment, UnitResult
 from targetdsl.tables import render_table, two
 from targetdsl.values import DataProblem
@@ -36,7 +36,7 @@ class UnitImpact:
 
     @property
     def delta(self) -> Decimal:
-        return self.new_total - self.old_total
+        return CONTEXT.subtract(self.new_total, self.old_total)
 
 
 @attrs.frozen
@@ -113,7 +113,7 @@ class Impact:
         ]
         for unit_class in dict.fromkeys(u.unit_class for u in self.units):
             members = [u for u in self.units if u.unit_class == unit_class]
-            mean = sum((u.delta for u in members), Decimal(0)) / len(members)
+            mean = average(exact_sum(u.delta for u in members), len(members))
             up = sum(1 for u in members if u.delta > 0)
             down = sum(1 for u in members if u.delta < 0)
             lines.append(

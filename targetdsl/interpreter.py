@@ -15,7 +15,6 @@ recurses a bounded depth.
 
 from __future__ import annotations
 
-import bisect
 import datetime
 from collections.abc import Callable
 from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow
@@ -25,7 +24,8 @@ import attrs
 from targetdsl import cover
 from targetdsl import nodes as n
 from targetdsl.diagnostics import TargetdslError
-from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, quantize, show, text
+from targetdsl.functions import FUNCTIONS, ClassValues, EmptyClassError, OverClass, TooWideError
+from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, show, text
 from targetdsl.source import Span
 from targetdsl.values import NOT_APPLICABLE, Marker, Value
 
@@ -69,37 +69,6 @@ class Failure(Exception):
         super().__init__(message)
         self.message = message
         self.span = span
-
-
-@attrs.frozen(slots=True)
-class ClassValues:
-    """One expression's values over a unit's class and the statistics class-wide functions read.
-
-    Built once per expression and class (`of`): the values are summed in class order and sorted
-    once, so each unit's `rank` is a bisection and its min, max and mean are read, not recomputed —
-    a class of N units costs N log N, not N². The arithmetic is the same as computing each per unit.
-    """
-
-    count: int
-    ordered: tuple[Decimal, ...]  # ascending
-    mean: Decimal  # the sum in class order, divided by the count
-    low: Decimal | None  # the first smallest and the first largest in class order: among equal values
-    high: Decimal | None  # (2.0 and 2.00) the same one as min() and max() would pick
-
-    @classmethod
-    def of(cls, values: list[Decimal]) -> ClassValues:
-        if not values:
-            return cls(0, (), ZERO, None, None)
-        mean = CONTEXT.divide(sum(values, ZERO), Decimal(len(values)))
-        return cls(len(values), tuple(sorted(values)), mean, min(values), max(values))
-
-    def above(self, value: Decimal) -> int:
-        """How many values are greater than `value`."""
-        return self.count - bisect.bisect_right(self.ordered, value)
-
-    def below(self, value: Decimal) -> int:
-        """How many values are less than `value`."""
-        return bisect.bisect_left(self.ordered, value)
 
 
 Peers = Callable[[n.Expr], ClassValues]
@@ -292,72 +261,55 @@ def _const(name: str, frame: Frame) -> n.Let | None:
 
 
 def _call(expr: n.Call, frame: Frame) -> Value:
-    name = expr.function
-    if name in ("peer_min", "peer_max", "peer_avg", "peer_count", "rank", "rank_asc", "efficacy", "efficacy_reverse"):
-        return _peer_call(expr, frame)
+    function = FUNCTIONS.get(expr.function)
+    if function is None:
+        raise Failure(f"unknown function `{expr.function}`", expr.span)
+    if function.over_class is not None:
+        return _peer_call(expr, function.over_class, frame)
+    assert function.apply is not None
     args = [number(a, frame) for a in expr.args]
+    result = function.apply(*args)
+    if frame.notes is not None:
+        _note_limit(expr, args, result, frame, frame.notes)
+    return result
+
+
+def _note_limit(expr: n.Call, args: list[Decimal], result: Decimal, frame: Frame, notes: list[str]) -> None:
+    """The explanation of a cap or a floor that applied (`min`, `max`, `clamp`)."""
+    name = expr.function
     if name in ("min", "max"):
-        result = min(args) if name == "min" else max(args)
-        if frame.notes is not None:
-            value = args[_limited(expr.args, frame)]
-            if value != result:
-                limit = "capped" if name == "min" else "floored"
-                frame.notes.append(f"{name}(…) {limit} {text(value)} at {text(result)} (line {expr.span.line})")
-        return result
-    if name == "clamp":
+        value = args[_limited(expr.args, frame)]
+        if value != result:
+            limit = "capped" if name == "min" else "floored"
+            notes.append(f"{name}(…) {limit} {text(value)} at {text(result)} (line {expr.span.line})")
+    elif name == "clamp":
         value, low, high = args
         if value < low:
-            if frame.notes is not None:
-                frame.notes.append(f"clamp(…) raised {text(value)} to the floor {text(low)} (line {expr.span.line})")
-            return low
-        if value > high:
-            if frame.notes is not None:
-                frame.notes.append(f"clamp(…) capped {text(value)} at {text(high)} (line {expr.span.line})")
-            return high
-        return value
-    if name == "abs":
-        return abs(args[0])
-    if name == "round":
-        return quantize(args[0], int(args[1]), "half_up")
-    if name == "floor":
-        return args[0].to_integral_value(rounding="ROUND_FLOOR")
-    if name == "ceil":
-        return args[0].to_integral_value(rounding="ROUND_CEILING")
-    raise Failure(f"unknown function `{name}`", expr.span)
+            notes.append(f"clamp(…) raised {text(value)} to the floor {text(low)} (line {expr.span.line})")
+        elif value > high:
+            notes.append(f"clamp(…) capped {text(value)} at {text(high)} (line {expr.span.line})")
 
 
-def _peer_call(expr: n.Call, frame: Frame) -> Value:
+def _peer_call(expr: n.Call, over_class: OverClass, frame: Frame) -> Value:
     peers = frame.peer_values()
     if peers is None:
         raise Failure(f"`{expr.function}` needs the unit's class, which is not available here", expr.span)
-    name = expr.function
-    if name == "peer_count":
-        return Decimal(peers(EVERY_UNIT).count)
+    if not expr.args:  # peer_count(): one value per unit of the class
+        return over_class(peers(EVERY_UNIT), ONE)
     own = number(expr.args[0], frame)
     values = peers(expr.args[0])
-    low, high = values.low, values.high
-    if low is None or high is None:
-        raise Failure(f"no unit in the class has a value for {_describe(expr.args[0])}", expr.span)
-    if name == "peer_min":
-        result = low
-    elif name == "peer_max":
-        result = high
-    elif name == "peer_avg":
-        result = values.mean
-    elif name == "rank":
-        result = Decimal(1 + values.above(own))
-    elif name == "rank_asc":
-        result = Decimal(1 + values.below(own))
-    elif high == low:
-        result = HUNDRED  # every unit equal: all at the satisfactory value
-    elif name == "efficacy":
-        result = 60 + CONTEXT.divide(40 * (own - low), high - low)
-    else:
-        result = 60 + CONTEXT.divide(40 * (high - own), high - low)
+    try:
+        result = over_class(values, own)
+    except EmptyClassError:
+        raise Failure(f"no unit in the class has a value for {_describe(expr.args[0])}", expr.span) from None
+    except TooWideError:
+        raise Failure(
+            f"the values of {_describe(expr.args[0])} in the class are too far apart in size to average", expr.span
+        ) from None
     if frame.notes is not None:
         frame.notes.append(
-            f"{name}: class of {values.count}, min {show(low)}, max {show(high)} → {show(result)} "
-            f"(line {expr.span.line})"
+            f"{expr.function}: class of {values.count}, min {show(values.low)}, max {show(values.high)} → "  # type: ignore[arg-type]
+            f"{show(result)} (line {expr.span.line})"
         )
     return result
 

@@ -36,10 +36,10 @@ from typing import Any
 import attrs
 
 from targetdsl import nodes as n
-from targetdsl.compiler import clamped, interpolated, uses_peers
+from targetdsl.compiler import interpolated, uses_peers
 from targetdsl.functions import FUNCTIONS
 from targetdsl.interpreter import ARITHMETIC_ERRORS, Frame
-from targetdsl.numeric import CONTEXT, HUNDRED, MAGNITUDE, MODES, ZERO, plausible, quantize
+from targetdsl.numeric import CONTEXT, HUNDRED, MAGNITUDE, MODES, ZERO, plausible
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
 from targetdsl.typecheck import walk
 from targetdsl.values import Marker, Unit
@@ -254,18 +254,11 @@ HELPERS: dict[str, Any] = {
     "MARKER": Marker,
     "ZERO": ZERO,
     "DECIMAL": Decimal,
-    "MIN": min,
-    "MAX": max,
-    "ABS": abs,
     "INT": _count,
-    "CLAMP": clamped,
     "NO_BAND": _no_band,
     "BANDS": _bands,
     "INTERP": interpolated,
     "CONST": _constant,
-    "ROUND": lambda x, places: quantize(x, int(places), "half_up"),
-    "FLOOR": lambda x: x.to_integral_value(rounding="ROUND_FLOOR"),
-    "CEIL": lambda x: x.to_integral_value(rounding="ROUND_CEILING"),
 }
 
 _COMPARE = {"==", "!=", ">=", ">", "<=", "<"}
@@ -493,19 +486,9 @@ class _Scope:
                 a, b = f"a{self.writer.temporaries}", f"b{self.writer.temporaries}"
                 beyond = ">" if function == "min" else "<"
                 return f"({b} if ({a} := {self.expr(one)}) {beyond} ({b} := {self.expr(other)}) else {a})"
-            case n.Call(function=function, args=args) if not FUNCTIONS[function].peer:
-                helper = {
-                    "min": "MIN",
-                    "max": "MAX",
-                    "clamp": "CLAMP",
-                    "abs": "ABS",
-                    "round": "ROUND",
-                    "floor": "FLOOR",
-                    "ceil": "CEIL",
-                }.get(function)
-                if helper is None:
-                    raise Unsupported(f"the function {function}() is not generated")
-                return f"{helper}({', '.join(self.expr(a) for a in args)})"
+            case n.Call(function=function, args=args) if FUNCTIONS[function].apply is not None:
+                # the implementation the interpreter and the closures call (functions.py), passed as a constant
+                return f"{constant(FUNCTIONS[function].apply)}({', '.join(self.expr(a) for a in args)})"
             case n.Bands(subject=subject, arms=arms) if len(arms) > INLINE_ARMS:
                 entries: list[str] = []
                 for arm in arms:

@@ -607,7 +607,7 @@ class _Lowering:
         for rule in self.spec.rules_of("veto"):
             when = rule.first(n.When)
             effects = rule.first(n.Effects)
-            kinds = {e.kind for e in effects.effects} if isinstance(effects, n.Effects) else set()
+            kinds = {str(e.kind) for e in effects.effects} if isinstance(effects, n.Effects) else set()
             name = self.rule(rule, [when.expr] if isinstance(when, n.When) else [], Kind.VETO)
             found.append((name, kinds))
         return found

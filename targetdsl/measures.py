@@ -18,8 +18,8 @@ import attrs
 from targetdsl import cover
 from targetdsl import nodes as n
 from targetdsl.compiler import Compiler, Uncompilable, uses_peers
+from targetdsl.functions import ClassValues
 from targetdsl.interpreter import (
-    ClassValues,
     Failure,
     Frame,
     NeedsPeerAverage,
@@ -373,7 +373,16 @@ class MeasureScorer:
         if not pending:
             return
         have = [s.earned for s in scored.values() if s.earned is not None and not s.pending_peer]
-        average = CONTEXT.divide(sum(have, ZERO), Decimal(len(have))) if have else None
+        average = ClassValues.of(have).mean if have else None
+        if have and average is None:  # scores of sizes too far apart to sum exactly (10⁻⁹⁹⁸⁵ beside 10¹⁵)
+            by_id = {unit.id: unit for unit in self.units}
+            for unit_id, outcome in scored.items():
+                if outcome.pending_peer:
+                    outcome.pending_peer = False
+                    outcome.available = ZERO
+                    failure = Failure("the class's scores are too far apart in size to average", self.spec.span)
+                    self.fail(by_id[unit_id], self.spec.name, failure)
+            return
         earned = self.round_indicator(average) if average is not None else None  # the mean of plausible values
         for outcome in pending:
             outcome.pending_peer = False

@@ -10,6 +10,7 @@ nothing from the parser: no Lark type appears here.
 from __future__ import annotations
 
 import datetime
+import enum
 from decimal import Decimal
 from typing import Union
 
@@ -209,13 +210,36 @@ class When:
     span: Span = _span()
 
 
+class EffectKind(enum.StrEnum):
+    """What a veto does (docs/language.md, one-vote veto)."""
+
+    GRADE = "grade"  # forces the grade
+    CAP_GRADE = "cap_grade"  # the grade is at most this one
+    NO_AWARD = "no_award"  # no money, no place in a quota
+    ZERO_SCORE = "zero_score"  # the total is reported as 0
+
+
+def effect_words(kind: EffectKind, grade: str | None) -> str:
+    """How an effect is written, the one place: in a policy (`effect cap grade 良好, no award`) and in
+    results and explanations alike (`grade 不合格`, `cap grade 良好`, `no award`, `zero score`)."""
+    if kind is EffectKind.GRADE:
+        return f"grade {grade}"
+    if kind is EffectKind.CAP_GRADE:
+        return f"cap grade {grade}"
+    return "no award" if kind is EffectKind.NO_AWARD else "zero score"
+
+
 @attrs.frozen
 class Effect:
-    """A veto's effect: kind is "grade", "cap_grade", "no_award" or "zero_score"."""
+    """A veto's effect, with the grade it forces or caps at."""
 
-    kind: str
+    kind: EffectKind
     grade: str | None = None
     span: Span = _span()
+
+    @property
+    def words(self) -> str:
+        return effect_words(self.kind, self.grade)
 
 
 @attrs.frozen

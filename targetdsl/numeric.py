@@ -12,7 +12,10 @@ in size, so rounding them to the policy's places never runs out of digits.
 from __future__ import annotations
 
 import decimal
+import functools
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import ParamSpec, TypeVar
 
 CONTEXT = decimal.Context(
     prec=34,
@@ -91,3 +94,81 @@ def show(value: Decimal, places: int = 6) -> str:
     if len(decimals) <= places:
         return exact
     return format(quantize(value, places, "down"), "f") + "…"
+
+
+SUM_DIGITS = 10_000  # the widest exact sum: values further apart in size than this are refused
+
+
+class SumTooWideError(ArithmeticError):
+    """Values too far apart in size (more than SUM_DIGITS digits between the largest and the smallest
+    digit) to be summed exactly: no plausible policy makes them."""
+
+
+def exact_sum(values: Iterable[Decimal], start: Decimal = ZERO) -> Decimal:
+    """`start` plus every value, exactly: no digit rounded away, so the same digits and exponent whatever
+    the order of the values and however they are split and the parts added (a sum in 34 digits depends
+    on the order: 100,000 quotients summed in 8 parts end in another digit than summed in one).
+
+    Added first in a wide context that traps any rounding; the few sums that need more digits are redone
+    with exactly the digits they need (from the largest value's first digit to the smallest's last).
+    """
+    terms = values if isinstance(values, (list, tuple)) else list(values)
+    try:
+        return _add_all(_WIDE, terms, start)
+    except decimal.Rounded:
+        pass
+    count = len(terms) + 1
+    every = [start, *terms]
+    high = max(t.adjusted() for t in every if t) if any(every) else 0
+    low = min(int(t.as_tuple().exponent) for t in every)  # finite: the context traps the rest
+    digits = high - low + len(str(count)) + 2
+    if digits > SUM_DIGITS:
+        raise SumTooWideError(f"the values span {digits} digits")
+    context = _WIDE.copy()
+    context.prec = digits
+    return _add_all(context, terms, start)
+
+
+def _add_all(context: decimal.Context, terms: Iterable[Decimal], start: Decimal) -> Decimal:
+    add = context.add
+    total = start
+    for term in terms:
+        total = add(total, term)
+    return total
+
+
+_WIDE = decimal.Context(
+    prec=3 * PRECISION,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emin=CONTEXT.Emin,
+    Emax=CONTEXT.Emax,
+    traps=[decimal.Rounded, decimal.DivisionByZero, decimal.InvalidOperation, decimal.Overflow],
+)
+
+
+def percent_of(percent: Decimal, count: int) -> Decimal:
+    """`percent`% of `count`, exactly: a quota's head count before it is rounded to a whole number by the
+    policy's mode. Taken in 34 digits, 0.0999000999…% of 1,001 units came to 1 rounded down, not 0."""
+    return _WIDE.multiply(percent, Decimal(count)).scaleb(-2, context=_WIDE)
+
+
+def average(total: Decimal, count: int) -> Decimal:
+    """An exact sum of `count` values divided by the count, rounded once in the policy's context."""
+    return CONTEXT.divide(total, Decimal(count))
+
+
+Result = TypeVar("Result")
+Parameters = ParamSpec("Parameters")
+
+
+def in_context(function: Callable[Parameters, Result]) -> Callable[Parameters, Result]:
+    """`function` run in the policy's decimal context, whatever the caller's (a thread's default context
+    has 28 digits): every operator on decimals inside it computes as the policy says, and the caller's
+    context is as it was afterwards."""
+
+    @functools.wraps(function)
+    def entered(*args: Parameters.args, **kwargs: Parameters.kwargs) -> Result:
+        with decimal.localcontext(CONTEXT):
+            return function(*args, **kwargs)
+
+    return entered

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, quantize, text
+from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, in_context, quantize, text
 from targetdsl.results import Assessment
 from targetdsl.tables import render_table, two
 from targetdsl.values import DataError, DataProblem
@@ -78,6 +78,7 @@ def unweighted(weights: Sequence[tuple[str, Decimal]], names: Iterable[str]) -> 
     ]
 
 
+@in_context
 def combine(
     weights: list[tuple[str, Decimal]], assessments: dict[str, Assessment], *, places: int, mode: str
 ) -> PeriodCombination:
@@ -120,9 +121,9 @@ def combine(
             totals.append((name, other.total))
         if len(totals) != len(weights):
             continue
-        score = sum(
-            (CONTEXT.multiply(total, weight) for (_, total), (_, weight) in zip(totals, weights, strict=True)), ZERO
-        )
+        score = ZERO
+        for (_, total), (_, weight) in zip(totals, weights, strict=True):
+            score = CONTEXT.add(score, CONTEXT.multiply(total, weight))  # in the policy's order of periods
         scores.append(
             PeriodScore(
                 unit.id,

@@ -3,6 +3,11 @@
 Numbers stay `Decimal` in the API and are written to JSON as strings, so
 no consumer ever sees a float. Units come in policy class order, then by
 rank; everything else in policy order.
+
+A fired veto's effects are typed values (`VetoResult.actions`: `VetoEffect`
+— kind and grade); `VetoResult.effects` gives them as the words results
+have always shown (`cap grade 良好`, `no award`), worded in one place
+(`nodes.effect_words`), and JSON keeps writing those words.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import Any, Protocol
 
 import attrs
 
+from targetdsl.nodes import EffectKind, effect_words
 from targetdsl.numeric import text
 
 
@@ -70,11 +76,38 @@ class CategoryResult:
 
 
 @attrs.frozen
+class VetoEffect:
+    """One effect of a fired veto: what it does, and the grade it forces or caps at."""
+
+    kind: EffectKind
+    grade: str | None = None
+
+    def __str__(self) -> str:
+        return effect_words(self.kind, self.grade)
+
+
+@attrs.frozen
 class VetoResult:
     name: str
     label: str | None
-    effects: tuple[str, ...]
+    actions: tuple[VetoEffect, ...]  # the effects, typed
     rule: str
+
+    @property
+    def effects(self) -> tuple[str, ...]:
+        """The effects in words, as results show them: `grade 不合格`, `cap grade 良好`, `no award`, `zero score`."""
+        return tuple(str(action) for action in self.actions)
+
+    @property
+    def zeroes_score(self) -> bool:
+        return any(action.kind is EffectKind.ZERO_SCORE for action in self.actions)
+
+    @property
+    def withholds_award(self) -> bool:
+        return any(action.kind is EffectKind.NO_AWARD for action in self.actions)
+
+    def json_value(self) -> dict[str, Any]:
+        return {"name": self.name, "label": self.label, "effects": list(self.effects), "rule": self.rule}
 
 
 @attrs.frozen

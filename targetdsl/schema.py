@@ -17,7 +17,7 @@ import attrs
 
 from targetdsl import nodes as n
 from targetdsl.inheritance import Effective
-from targetdsl.numeric import HUNDRED, ONE
+from targetdsl.numeric import HUNDRED, ONE, in_context
 from targetdsl.source import Span
 from targetdsl.typecheck import walk
 
@@ -178,6 +178,7 @@ DEFAULT_ROUNDING = n.Rounding("half_up", 2, ("total",))
 DEFAULT_TIES = (n.TieKey("total", "desc"), n.TieKey("id", "asc"))
 
 
+@in_context
 def build(effective: Effective, names: dict[str, str] | None = None) -> Schema:
     declarations = effective.declarations
     header = effective.header

@@ -31,6 +31,7 @@ from xml.parsers import expat
 
 import attrs
 
+from targetdsl.numeric import CONTEXT
 from targetdsl.values import DataError, DataProblem, ErrorCell, PercentCell
 
 MAX_INFLATED = 128 * 1024 * 1024  # all the parts of a workbook, uncompressed
@@ -481,7 +482,7 @@ class _SheetPart(_Part):
             return known
         shown = Decimal(format(number, ".15g"))
         if kind == "percent":
-            return PercentCell(shown.scaleb(2))
+            return PercentCell(shown.scaleb(2, CONTEXT))
         return shown
 
 

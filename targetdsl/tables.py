@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from targetdsl.numeric import HUNDRED, quantize, text
+from targetdsl.numeric import CONTEXT, HUNDRED, quantize, text
 from targetdsl.outputs import csv_cell, save_workbook, sheet_text, text_only, visible_inline
 from targetdsl.results import Assessment, UnitResult
 from targetdsl.source import display_width
@@ -28,7 +28,7 @@ def two(value: Decimal) -> str:
 def rate(done: int, items: int) -> str:
     if items == 0:
         return "—"
-    return format(quantize(Decimal(done) * HUNDRED / Decimal(items), 1), "f") + "%"
+    return format(quantize(CONTEXT.divide(Decimal(done) * HUNDRED, Decimal(items)), 1), "f") + "%"
 
 
 def pad(cell: str, width: int, right: bool) -> str:

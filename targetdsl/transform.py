@@ -366,16 +366,16 @@ class ToNodes(Transformer[Token, Any]):
         return n.Effects(tuple(c), span=span_of(c))
 
     def force_grade(self, c: list[Any]) -> n.Effect:
-        return n.Effect("grade", str(c[0]), span=span_of(c))
+        return n.Effect(n.EffectKind.GRADE, str(c[0]), span=span_of(c))
 
     def cap_grade(self, c: list[Any]) -> n.Effect:
-        return n.Effect("cap_grade", str(c[0]), span=span_of(c))
+        return n.Effect(n.EffectKind.CAP_GRADE, str(c[0]), span=span_of(c))
 
     def no_award(self, c: list[Any]) -> n.Effect:
-        return n.Effect("no_award")
+        return n.Effect(n.EffectKind.NO_AWARD)
 
     def zero_score(self, c: list[Any]) -> n.Effect:
-        return n.Effect("zero_score")
+        return n.Effect(n.EffectKind.ZERO_SCORE)
 
     def level(self, c: list[Any]) -> n.Level:
         name, label, points, limit = c

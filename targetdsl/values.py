@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from targetdsl.diagnostics import TargetdslError
+from targetdsl.numeric import CONTEXT
 
 
 class Marker:
@@ -49,7 +50,7 @@ class PercentCell:
     shown: Decimal
 
     def __str__(self) -> str:
-        return f"{self.shown.normalize():f}%"  # 300%, never 3E+2%
+        return f"{self.shown.normalize(CONTEXT):f}%"  # 300%, never 3E+2%
 
 
 class DateText(str):
