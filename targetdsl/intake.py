@@ -27,6 +27,7 @@ built from this module's own fragments only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -35,6 +36,7 @@ from targetdsl.numeric import CONTEXT, HUNDRED, PRECISION, ZERO
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, Schema
 from targetdsl.values import MeasureData, Unit
 
+PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")  # digits, and a point
 NUMBERS = ("number", "count", "money", "percent", "pp")  # the input types read as decimals
 
 # A class's function: (validator, record) → the unit, or None when the record takes the general path.
@@ -77,6 +79,7 @@ class _Writer:
             "IDENTIFIER": data.identifier,
             "PRECISION": PRECISION,
             "MATCH": data.NUMBER_TEXT.fullmatch,
+            "PLAIN": PLAIN_NUMBER.fullmatch,
             "DECIMAL_OF": data._decimal,
             "ADD": CONTEXT.add,
             "ZERO": ZERO,
@@ -253,7 +256,10 @@ class _Writer:
         """Lines setting y to a number as text, an integer or a float within the plausible size, as
         `Validator.number` reads it, or to None for anything else."""
         return (
-            "if x.__class__ is STR and len(x) <= PRECISION and MATCH(x) is not None "
+            # an unsigned number without exponent of at most 16 characters is a Decimal as it is: the sum
+            # with zero that `Validator.number` adds changes nothing, and its size is plausible
+            "if x.__class__ is STR and len(x) <= 16 and PLAIN(x) is not None: y = DECIMAL(x)",
+            "elif x.__class__ is STR and len(x) <= PRECISION and MATCH(x) is not None "
             "and (y := DECIMAL_OF(x)) is not None and -15 <= y.adjusted() <= 15: y = ADD(y, ZERO)",
             "elif x.__class__ is INT and -MAGNITUDE < x < MAGNITUDE: y = DECIMAL(x)",
             "elif x.__class__ is FLOAT and (y := FLOAT_DECIMAL(x)) is not None and -15 <= y.adjusted() <= 15:",

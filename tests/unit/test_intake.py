@@ -97,7 +97,7 @@ def test_source_holds_no_policy_text() -> None:
         "get", "keys", "strip", "unit_label", "measure", "value", "rating", "awards", "bounded_by_inputs",
         "adjusted", "to_integral_value", "len", "x", "y", "i", "nm", "u", "m", "I", "M", "RL", "UV", "A", "rt",
         "STR", "DICT", "EMPTY", "UNUSUAL", "UNIT", "MEASURE", "UNIT_KEYS", "INVISIBLE", "IDENTIFIER",
-        "PRECISION", "MATCH", "DECIMAL_OF", "ADD", "ZERO", "INT", "DECIMAL", "MAGNITUDE", "DIVIDE",
+        "PRECISION", "MATCH", "PLAIN", "DECIMAL_OF", "ADD", "ZERO", "INT", "DECIMAL", "MAGNITUDE", "DIVIDE",
         "HUNDRED", "FLOAT", "FLOAT_DECIMAL", "__class__", "id", "name", "inputs", "indicators", "bonuses",
         "values", "subitems", "ratings",
     }  # fmt: skip
@@ -109,7 +109,9 @@ def test_source_holds_no_policy_text() -> None:
 
 HOSTILE = st.sampled_from(
     [
-        None, "", " ", "  7 ", "7", "2.5", "-1", "-2.5", "101", "100", "+3", "1e1", "-0.0", "0.5", 150,
+        None, "", " ", "  7 ", "7", "5.", ".5", "007.50", "0.00000000000001", "0.000000000000001",
+        "1234567890123456", "12345678901234567", "9999999999999999.99", "0.0", "00", "2.5", "-1", "-2.5",
+        "101", "100", "+3", "1e1", "-0.0", "0.5", 150,
         "-0", "0", "1,000", "1,00", "8_0", "NaN", "inf", "1e999999999", "1E+2",
         "12.5%", "１２", "٣", "是", "true", "x", True, False, 7, -3, 0, 10**20, -(10**17), 2.5, 0.1,
         1e16, 1e15, 0.1 + 0.2, float("nan"), -0.0, 100.0, 12.345,
