@@ -24,7 +24,7 @@ from typing import Any, Literal
 import attrs
 
 from targetdsl import nodes as n
-from targetdsl.intake import intakes
+from targetdsl.intake import Intake, intakes
 from targetdsl.numeric import CONTEXT, HUNDRED, PRECISION, ZERO
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
 from targetdsl.values import (
@@ -80,10 +80,13 @@ LINE_BREAKS = str.maketrans("\n\r\t", "   ")
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+USUAL_AFTER = 200  # records read by the general path before the usual path is built (see Validator)
+
+
 class Validator:
     """Turns a raw document into typed units, collecting every problem."""
 
-    def __init__(self, schema: Schema, file: str, *, lenient: bool = False, usual: bool = True):
+    def __init__(self, schema: Schema, file: str, *, lenient: bool = False, usual_after: int | None = USUAL_AFTER):
         self.schema = schema
         self.file = file
         self.lenient = lenient
@@ -95,9 +98,12 @@ class Validator:
         self.levels: dict[str, list[str]] = {}  # the levels of each bonus, by bonus name
         # the usual case of `value`, by id of InputSpec
         self.converters: dict[int, Callable[[Any], Value | _Unusual]] = {}
-        # the usual shape of a record, read by a function per class (intake.py); off to test it against
-        # the general path
-        self.usual = intakes(schema) if usual else {}
+        # the usual shape of a record, read by a function per class (intake.py), once `usual_after` records
+        # have been read: building it costs what validating a couple of hundred records saves (None: never,
+        # to test it against the general path)
+        self.usual: dict[str, Intake] = {}
+        self.usual_after = usual_after
+        self.read = 0
 
     def problem(self, field: str | None, message: str, *, code: str | None = None) -> None:
         self.problems.append(DataProblem(self.file, self.unit_label, field, message, code=code))
@@ -161,6 +167,9 @@ class Validator:
         return units
 
     def unit(self, record: Any, index: int) -> Unit | None:
+        self.read += 1
+        if self.read == self.usual_after:
+            self.usual = intakes(self.schema)
         if type(record) is dict:
             unit_class = record.get("class")
             usual = self.usual.get(unit_class) if type(unit_class) is str else None

@@ -37,6 +37,10 @@ from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, Schema
 from targetdsl.values import MeasureData, Unit
 
 PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")  # digits, and a point
+# Beyond this many values a record, the function's compilation (about 8 lines a value) would cost more than
+# the validation it saves for any likely number of units: such a class is read by the general path.
+MAX_INPUTS = 2000
+RULE_KINDS = ("veto", "deduction", "award", "coefficient", "commendation")
 NUMBERS = ("number", "count", "money", "percent", "pp")  # the input types read as decimals
 
 # A class's function: (validator, record) → the unit, or None when the record takes the general path.
@@ -50,10 +54,20 @@ def intakes(schema: Schema) -> dict[str, Intake]:
     key = "\0intake"
     if key not in schema.compiled:
         schema.compiled[key] = {
-            name: build(schema, spec) for name, spec in schema.classes.items() if identifier(name) == name
+            name: build(schema, spec)
+            for name, spec in schema.classes.items()
+            if identifier(name) == name and _inputs(schema, spec) <= MAX_INPUTS
         }
     table: dict[str, Intake] = schema.compiled[key]
     return table
+
+
+def _inputs(schema: Schema, spec: ClassSpec) -> int:
+    """How many values a record of the class gives at most: what the function's length grows with."""
+    count = len(schema.unit_inputs) + sum(len(r.inputs) for kind in RULE_KINDS for r in spec.rules_of(kind))
+    for measure in spec.measures():
+        count += len(measure.inputs) + len(measure.raters) + sum(len(s.inputs) for s in measure.subitems)
+    return count
 
 
 def build(schema: Schema, spec: ClassSpec) -> Intake:

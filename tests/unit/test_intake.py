@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import targetdsl
 from benchmarks.workload import generate, policy
-from targetdsl.data import Validator
+from targetdsl.data import USUAL_AFTER, Validator
 from targetdsl.documents import parse_yaml, read_document
 from targetdsl.intake import intakes
 from targetdsl.values import PercentCell
@@ -30,8 +30,8 @@ def both(schema: Any, document: Any, *, lenient: bool = False) -> tuple[str, str
     """What validation gives with and without the usual path: units (their repr shows each decimal's
     exponent), then problems and ignored data, in order."""
     seen = []
-    for usual in (True, False):
-        validator = Validator(schema, "data.yaml", lenient=lenient, usual=usual)
+    for usual in (1, None):
+        validator = Validator(schema, "data.yaml", lenient=lenient, usual_after=usual)
         units = validator.units(document)
         seen.append(f"{units!r}\n{validator.problems!r}\n{validator.ignored!r}")
     return seen[0], seen[1]
@@ -203,3 +203,13 @@ def test_every_hostile_value_at_every_place_reads_the_same_both_ways(schema: Any
             parent[path[-1]] = value
             usual, general = both(schema, [changed])
             assert usual == general, (path, value)
+
+
+def test_the_usual_path_is_built_once_enough_records_are_read() -> None:
+    """Building it costs about what validating a couple of hundred records saves: a small file is read by
+    the general path alone, a large one by the usual path from record USUAL_AFTER on."""
+    few, many = Validator(WORKLOAD, "data.yaml"), Validator(WORKLOAD, "data.yaml")
+    few.units(generate.units(USUAL_AFTER - 1))
+    assert few.usual == {}
+    many.units(generate.units(USUAL_AFTER + 1))
+    assert set(many.usual) == {"county"}
