@@ -214,7 +214,7 @@ class Engine:
         """The class's generated scorer, for evaluations that keep no trace and record no coverage."""
         if self.explain or cover.current.get() is not None:
             return None
-        key = f"\0kernel:{spec.name}:{self.fraction}"
+        key = ("kernel", spec.name, self.fraction)
         if key not in self.schema.compiled:
             self.schema.compiled[key] = build_kernel(self.schema, spec, self.fraction)
         kernel: Kernel | None = self.schema.compiled[key]
@@ -402,7 +402,7 @@ class Engine:
         None when the interpreter must give it (a failure, a missing value: the reference reports them)."""
         if self.explain or cover.current.get() is not None:
             return None
-        key = f"\0rule:{rule.kind}:{rule.name}:{id(expr)}"
+        key = ("rule", rule.kind, rule.name, id(expr))
         if key not in self.schema.compiled:
             try:
                 self.schema.compiled[key] = Compiler(rule.lets).compile(expr)
@@ -471,7 +471,7 @@ class Engine:
 
     def bonus_rule(self, rule: RuleSpec) -> tuple[dict[str, n.Level], Decimal | None, datetime.date | None]:
         """A bonus rule's levels by name, its cap and its carry-over cutoff, read once per evaluation."""
-        key = f"\0bonus:{rule.name}"
+        key = ("bonus", rule.name)
         if key not in self.schema.compiled:
             cap = rule.first(n.Cap)
             carry = rule.first(n.CarryOver)
@@ -485,7 +485,7 @@ class Engine:
 
     def nothing_won(self, rule: RuleSpec) -> BonusResult:
         """The result of a bonus rule for a unit that won none of its awards (one object, shared)."""
-        key = f"\0nothing:{rule.name}"
+        key = ("nothing", rule.name)
         if key not in self.schema.compiled:
             self.schema.compiled[key] = BonusResult(rule.name, (), (), ZERO)
         result: BonusResult = self.schema.compiled[key]

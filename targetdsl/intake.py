@@ -51,7 +51,7 @@ def intakes(schema: Schema) -> dict[str, Intake]:
     """Each class's function, by the class name a record gives exactly (built once per policy)."""
     from targetdsl.data import identifier
 
-    key = "\0intake"
+    key = ("intake",)
     if key not in schema.compiled:
         schema.compiled[key] = {
             name: build(schema, spec)

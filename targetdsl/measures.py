@@ -77,11 +77,12 @@ class MeasureScorer:
         self.explain = True
         self.fast: FastMeasure | None = None
 
-    def use_compiled(self, cache: dict[str, Any]) -> None:
+    def use_compiled(self, cache: dict[tuple[Any, ...], Any]) -> None:
         """Take the compiled path (no explanation) when the measure allows it."""
-        if self.spec.name not in cache:
-            cache[self.spec.name] = FastMeasure.build(self.spec)
-        self.fast = cache[self.spec.name]
+        key = ("measure", self.spec.name)
+        if key not in cache:
+            cache[key] = FastMeasure.build(self.spec)
+        self.fast = cache[key]
 
     def run(self) -> dict[str, MeasureResult]:
         if self.spec.kind == "indicator" and self.fast is None:

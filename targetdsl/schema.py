@@ -146,8 +146,10 @@ class Schema:
     year: int | None
     # Source file names as results show them: relative to the entry policy, whatever the working directory.
     names: dict[str, str] = attrs.field(factory=dict)
-    # Measures lowered by the compiler, by measure name: filled on first use, once per policy.
-    compiled: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    # What is built from the layout on first use, once per policy: each class's generated scorer and
+    # validation path, each measure's and rule's closures…, by a key naming what it is: ("kernel", class,
+    # fraction), ("measure", name), ("intake",)…
+    compiled: dict[tuple[Any, ...], Any] = attrs.field(factory=dict, eq=False, repr=False)
     # Each class's graph of named quantities (lowering.Graph), built on first use; plain data, it pickles.
     lowered: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 

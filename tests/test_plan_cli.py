@@ -98,7 +98,7 @@ def test_the_plan_agrees_with_what_the_engine_does(source: Any, units: Any, peri
     checked = 0
     for class_plan in made.classes:
         spec = policy.schema.classes[class_plan.unit_class]
-        key = f"\0kernel:{spec.name}:{fraction}"
+        key = ("kernel", spec.name, fraction)
         if key not in compiled:  # no unit of this class in the data: nothing was built to compare
             continue
         kernel: Kernel | None = compiled[key]
@@ -112,7 +112,8 @@ def test_the_plan_agrees_with_what_the_engine_does(source: Any, units: Any, peri
                 continue
             assert measure.name not in in_kernel, measure.name
             assert step.reason, measure.name  # a decline is always said, with its reason
-            fast = compiled[measure.name]  # every unit the kernel does not take: the engine asked for closures
+            # every unit the kernel does not take: the engine asked for closures
+            fast = compiled[("measure", measure.name)]
             if step.evaluator is Evaluator.CLOSURES:
                 assert isinstance(fast, FastMeasure), measure.name
             else:
