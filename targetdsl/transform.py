@@ -19,6 +19,7 @@ import attrs
 from lark import Token, Transformer
 
 from targetdsl import nodes as n
+from targetdsl.keywords import english_word
 from targetdsl.numeric import MAGNITUDE, PRECISION
 from targetdsl.source import NO_SPAN, Span
 
@@ -195,7 +196,8 @@ class ToNodes(Transformer[Token, Any]):
         return n.Remove(str(kind), None if name is None else str(name), span=span_of(c))
 
     def remove_kind(self, c: list[Any]) -> Token:
-        return c[0]  # type: ignore[no-any-return]
+        token: Token = c[0]
+        return token.update(value=english_word(str(token)))  # `取消 类别` removes a `class`
 
     # -- header
 
