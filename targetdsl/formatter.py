@@ -19,7 +19,7 @@ import attrs
 
 from targetdsl import nodes as n
 from targetdsl.diagnostics import Diagnostic, PolicyError, TargetdslError, error
-from targetdsl.keywords import ENGLISH, WORDS, KeywordSet, Language, keyword_set
+from targetdsl.keywords import ENGLISH, NAME_PATTERN, WORDS, KeywordSet, Language, keyword_set
 from targetdsl.parser import Comment, parse
 from targetdsl.source import NO_SPAN, Span, display_width
 from targetdsl.source import source_lines as lines_of
@@ -555,8 +555,10 @@ def format_policy(text: str, *, name: str = "<policy>", keywords: Language | Non
     except PolicyError as exc:
         if language is parsed.language:
             raise
-        raise PolicyError([_unconvertible(exc, text, language, name)], {name: text}) from None
+        raise PolicyError([_unconvertible(exc.diagnostics, formatted, text, language, name)], {name: text}) from None
     if again.file != parsed.file:
+        if language is not parsed.language:  # a name read back as a keyword (`是` as `true`)
+            raise PolicyError([_unconvertible((), formatted, text, language, name)], {name: text})
         raise FormatError(f"{name}: formatting would change the policy's meaning; the file was left as it is")
     if [c.text for c in again.comments] != [c.text for c in parsed.comments]:
         raise FormatError(f"{name}: formatting would lose or reorder comments; the file was left as it is")
@@ -567,35 +569,55 @@ def _range_end(end: n.Number | n.Name) -> str:
     return end.name if isinstance(end, n.Name) else number(end.value, end.unit)
 
 
-def _unconvertible(exc: PolicyError, source: str, language: Language, name: str) -> Diagnostic:
-    """Why a policy cannot be written with `language`'s keywords: a name spelled like one of them."""
+def _unconvertible(
+    failures: tuple[Diagnostic, ...], formatted: str, source: str, language: Language, name: str
+) -> Diagnostic:
+    """Why a policy cannot be written with `language`'s keywords: a name spelled like one of them.
+
+    The name is the word the converted text failed at, when that is such a
+    name; otherwise the first name of the source spelled like a keyword.
+    """
     words = WORDS[language]
-    for diagnostic in exc.diagnostics:
-        span = diagnostic.span
-        line = exc.sources.get(name, "").splitlines()[span.line - 1] if span.line else ""
-        word = line[span.column - 1 : span.end_column - 1] if span.line == span.end_line else ""
-        if word in words:
-            break
-    else:
-        word = ""
-    clash = f"the name `{word}` is spelled like a keyword" if word else "a name is spelled like one of its keywords"
+    converted = source_words(formatted)
+    failed = {(d.span.line, d.span.column) for d in failures}
+    at_failure = [word for word, line, column in converted if (line, column) in failed and word in words]
+    candidates = [(word, line, column) for word, line, column in source_words(source) if word in words]
+    if at_failure:
+        candidates = [c for c in candidates if c[0] == at_failure[0]] or candidates
+    if not candidates:
+        return error(
+            "fmt.keyword-name",
+            f"this policy cannot be written with {_LANGUAGE_NAMES[language]} keywords",
+            Span(name, 1, 1, 1, 1),
+            "a name is spelled like one of that language's keywords: rename it, then convert again",
+        )
+    word, line, column = candidates[0]
     return error(
         "fmt.keyword-name",
-        f"this policy cannot be written with {_LANGUAGE_NAMES[language]} keywords: {clash}",
-        _first_use(source, word, name) if word else Span(name, 1, 1, 1, 1),
-        f"rename `{word or '…'}` (for example `{word or '…'}项`) where it is declared and used, then convert again",
+        f"this policy cannot be written with {_LANGUAGE_NAMES[language]} keywords: "
+        f"the name `{word}` is spelled like the keyword `{word}`",
+        Span(name, line, column, line, column + len(word)),
+        f"rename `{word}` (for example `{word}项`) where it is declared and wherever it is used, then convert again",
     )
 
 
-def _first_use(text: str, word: str, name: str) -> Span:
-    """Where `word` first stands as a whole word in `text`, outside labels and comments."""
-    pattern = re.compile(r'"(?:\\.|[^"\\\n])*"|#[^\n]*|(?<![A-Za-z0-9_\u3400-\u9FFF\uF900-\uFAFF])' + re.escape(word))
-    for match in pattern.finditer(text):
-        if match.group(0) == word and not text[match.end() : match.end() + 1].isalnum():
-            line = text.count("\n", 0, match.start()) + 1
-            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-            return Span(name, line, column, line, column + len(word))
-    return Span(name, 1, 1, 1, 1)
+_WORDS = re.compile(r'"(?:\\.|[^"\\\n])*"|#[^\n]*|(' + NAME_PATTERN + ")")
+
+
+def source_words(text: str) -> list[tuple[str, int, int]]:
+    """The words of a policy text outside labels and comments: (word, line, column)."""
+    out: list[tuple[str, int, int]] = []
+    line, line_start = 1, 0
+    for match in _WORDS.finditer(text):
+        if match.group(1) is None:
+            continue
+        start = match.start()
+        newlines = text.count("\n", line_start, start)
+        if newlines:
+            line += newlines
+            line_start = text.rfind("\n", 0, start) + 1
+        out.append((match.group(1), line, start - line_start + 1))
+    return out
 
 
 _LANGUAGE_NAMES = {Language.ENGLISH: "English", Language.CHINESE: "Chinese"}

@@ -128,6 +128,32 @@ KEYWORDS: tuple[Keyword, ...] = (
     _k("interpolate", "插值", "piecewise linear between anchors"),
 )
 
+# Words the checker reads where the grammar takes a name: status values, input types, what a missing
+# value means, tie directions and rounding modes. They are the same in both keyword languages.
+VOCABULARY: frozenset[str] = frozenset(
+    {
+        "draft",
+        "adopted",
+        "number",
+        "count",
+        "score",
+        "percent",
+        "pp",
+        "money",
+        "bool",
+        "date",
+        "error",
+        "zero",
+        "na",
+        "peer_avg",
+        "asc",
+        "desc",
+        "down",
+        "up",
+        "half_up",
+    }
+)
+
 BY_CONCEPT: dict[str, Keyword] = {k.concept: k for k in KEYWORDS}
 
 # Every word that is a keyword, or the first word of one, in each language → its keyword.

@@ -279,14 +279,32 @@ def _unexpected_token(exc: UnexpectedToken, text: str, name: str, language: Lang
             help_text = f"write a space after the keyword: `{keyword} {shown[len(keyword) :]}`"
         elif close:
             help_text = f"did you mean `{close[0]}`? " + help_text
-    elif "NAME" in accepts and keyword_of(shown, language) is not None:
-        return error(
-            "syntax.keyword-as-name",
-            f"`{shown}` is a keyword and cannot be a name here",
-            span,
-            f"rename it (for example `{shown}项`), in its declaration and wherever it is used",
-        )
+    else:
+        joined = _joined_opener(token, text, language)
+        if joined is not None:
+            help_text = joined
     return error("syntax.unexpected-token", f"unexpected {what}", span, help_text)
+
+
+# Chinese keywords that open an expression, and the token that follows what they open. Written
+# without a space, such a keyword and the next word read as one name (`如果完成`): the parse fails
+# only at the follower.
+_OPENERS = {"如果": "则", "分档": "{", "插值": "{"}
+
+
+def _joined_opener(token: Token, text: str, language: Language) -> str | None:
+    """A help line for `如果完成 则 …`: the keyword was written joined to the word after it."""
+    if language is not Language.CHINESE:
+        return None
+    start = token.start_pos or 0
+    before = _WORD_BEFORE.search(text, max(0, start - 200), start)
+    if before is None:
+        return None
+    word = before.group(1)
+    for opener, follower in _OPENERS.items():
+        if word.startswith(opener) and len(word) > len(opener) and str(token) == follower:
+            return f"write a space after the keyword: `{opener} {word[len(opener) :]}`"
+    return None
 
 
 def _other_language_keyword(token: Token, text: str, language: Language) -> Diagnostic | None:
