@@ -233,7 +233,11 @@ class Printer:
             case n.Grades(bands=bands):
                 self.block(0, f"{prefix}{self.word('grades')}", declaration.span, list(bands))
             case n.Ties(keys=keys):
-                self.emit(0, f"{prefix}{self.word('ties')} " + ", ".join(_tie(k) for k in keys), declaration.span.line)
+                self.emit(
+                    0,
+                    f"{prefix}{self.word('ties')} " + ", ".join(_tie(k, self.kw) for k in keys),
+                    declaration.span.line,
+                )
             case n.Periods(periods=periods):
                 self.block(0, f"{prefix}{self.word('periods')}", declaration.span, list(periods))
             case n.Const(name=name, expr=expr):
@@ -248,13 +252,17 @@ class Printer:
         if header.year is not None:
             self.emit(1, f"{self.word('year')} {header.year.value}", header.year.span.line)
         if header.status is not None:
-            self.emit(1, f"{self.word('status')} {header.status.value}", header.status.span.line)
+            self.emit(
+                1, f"{self.word('status')} {self.kw.term('status', header.status.value)}", header.status.span.line
+            )
         if header.scale is not None:
             self.emit(1, f"{self.word('scale')} {number(header.scale.points)}", header.scale.span.line)
         if header.rounding is not None:
             rounding = header.rounding
-            stages = f" {self.word('at')} {', '.join(rounding.stages)}" if rounding.stages else ""
-            self.emit(1, f"{self.word('rounding')} {rounding.mode} {rounding.places}{stages}", rounding.span.line)
+            stage_names = ", ".join(self.kw.term("stage", stage) for stage in rounding.stages)
+            stages = f" {self.word('at')} {stage_names}" if rounding.stages else ""
+            mode = self.kw.term("rounding", rounding.mode)
+            self.emit(1, f"{self.word('rounding')} {mode} {rounding.places}{stages}", rounding.span.line)
         last = max(
             (f.span.line for f in (header.year, header.status, header.scale, header.rounding) if f),
             default=header.span.line,
@@ -275,7 +283,7 @@ class Printer:
         self.block(depth, head, measure.span, list(measure.body))
 
     def input(self, depth: int, node: n.Input, prefix: str = "") -> None:
-        text = f"{prefix}{self.word('input')} {node.name}{_label(node.label)}: {node.type}"
+        text = f"{prefix}{self.word('input')} {node.name}{_label(node.label)}: {self.kw.term('type', node.type)}"
         doc: Doc = [(0, text, node.span.line)]
         if node.missing is not None:
             if node.missing.rule == "default" and node.missing.default is not None:
@@ -283,7 +291,7 @@ class Printer:
                     doc, f" {self.word('missing')} {self.word('default')} ", self.expression(node.missing.default)
                 )
             else:
-                doc = _join(doc, f" {self.word('missing')} {node.missing.rule}", [(0, "", 0)])
+                doc = _join(doc, f" {self.word('missing')} {self.kw.term('missing', node.missing.rule)}", [(0, "", 0)])
         if node.low is not None and node.high is not None:
             doc = _join(
                 doc,
@@ -374,8 +382,8 @@ def _for(classes: tuple[str, ...], kw: KeywordSet) -> str:
     return f" {kw.word('for')} {', '.join(classes)}" if classes else ""
 
 
-def _tie(key: n.TieKey) -> str:
-    return key.key + (f" {key.direction}" if key.direction else "")
+def _tie(key: n.TieKey, kw: KeywordSet) -> str:
+    return key.key + (f" {kw.term('direction', key.direction)}" if key.direction else "")
 
 
 def _effect(effect: n.Effect, kw: KeywordSet) -> str:
@@ -398,7 +406,7 @@ def _band(band: n.Band, kw: KeywordSet) -> str:
     quota = ""
     if band.quota is not None:
         quota = f" {kw.word('quota')} {number(band.quota, 'percent')}" + (
-            f" {kw.word('round')} {band.quota_rounding}" if band.quota_rounding else ""
+            f" {kw.word('round')} {kw.term('quota', band.quota_rounding)}" if band.quota_rounding else ""
         )
     return f"{band.name}{_label(band.label)} {rule}{quota}"
 

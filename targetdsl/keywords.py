@@ -13,6 +13,13 @@ A file is written in one keyword language, the author's choice, found by
 keywords are not reserved in it, so a name such as `加分` keeps working in
 a file written with English keywords.
 
+Some words are read where the grammar takes a name but only a fixed set
+of words fits: input types, `missing` rules, statuses, rounding modes and
+stages, quota rounding and tie directions. They are `TERMS`, with an
+English and a Chinese form each; either form is read in any file (the
+transform keeps the English one in the tree), and the formatter writes
+the file's language.
+
 This module knows words only; it must not import the parser or any later
 stage.
 """
@@ -128,31 +135,62 @@ KEYWORDS: tuple[Keyword, ...] = (
     _k("interpolate", "插值", "piecewise linear between anchors"),
 )
 
-# Words the checker reads where the grammar takes a name: status values, input types, what a missing
-# value means, tie directions and rounding modes. They are the same in both keyword languages.
-VOCABULARY: frozenset[str] = frozenset(
-    {
-        "draft",
-        "adopted",
-        "number",
-        "count",
-        "score",
-        "percent",
-        "pp",
-        "money",
-        "bool",
-        "date",
-        "error",
-        "zero",
-        "na",
-        "peer_avg",
-        "asc",
-        "desc",
-        "down",
-        "up",
-        "half_up",
-    }
+
+@attrs.frozen(slots=True)
+class Term:
+    """A word read where the grammar takes a name but only a fixed set of words fits (an input's type)."""
+
+    position: str  # which set: "type", "missing", "status", "rounding", "stage", "quota", "direction"
+    english: str
+    chinese: str
+    meaning: str
+
+
+def _t(position: str, english: str, chinese: str, meaning: str) -> Term:
+    return Term(position, english, chinese, meaning)
+
+
+TERMS: tuple[Term, ...] = (
+    _t("type", "number", "数值", "any decimal"),
+    _t("type", "count", "个数", "a whole number, at least 0"),
+    _t("type", "score", "评分", "an assessor's score"),
+    _t("type", "percent", "百分比", "a percentage: 8.5 in the data is 8.5%"),
+    _t("type", "pp", "百分点", "percentage points"),
+    _t("type", "money", "金额", "yuan"),
+    _t("type", "bool", "是否", "true or false"),
+    _t("type", "date", "日期", "YYYY-MM-DD"),
+    _t("missing", "error", "报错", "a missing value is an error"),
+    _t("missing", "zero", "计零", "a missing value counts as 0"),
+    _t("missing", "na", "不适用", "the measure drops out and the category is reweighted"),
+    _t("missing", "peer_avg", "同类平均", "the average of the class's units that have it"),
+    _t("status", "draft", "征求意见稿", "issued for comment"),
+    _t("status", "adopted", "正式", "adopted"),
+    _t("rounding", "half_up", "四舍五入", "round half up"),
+    _t("rounding", "half_even", "四舍六入", "round half to even"),
+    _t("rounding", "down", "去尾", "round towards zero"),
+    _t("rounding", "up", "进一", "round away from zero"),
+    _t("stage", "indicator", "指标", "each measure's score"),
+    _t("stage", "category", "考核内容", "each category's subtotal"),
+    _t("stage", "total", "总分", "the total"),
+    _t("stage", "money", "奖金", "the award money"),
+    _t("quota", "down", "去尾", "round the head count down"),
+    _t("quota", "up", "进一", "round the head count up (进一法)"),
+    _t("quota", "half_up", "四舍五入", "round the head count half up"),
+    _t("direction", "asc", "升序", "lowest first"),
+    _t("direction", "desc", "降序", "highest first"),
 )
+
+_TERM_TO_ENGLISH: dict[tuple[str, str], str] = {(t.position, t.chinese): t.english for t in TERMS}
+_TERM_TO_CHINESE: dict[tuple[str, str], str] = {(t.position, t.english): t.chinese for t in TERMS}
+
+# The English terms, as editors complete and highlight them.
+VOCABULARY: frozenset[str] = frozenset(t.english for t in TERMS)
+
+
+def english_term(position: str, word: str) -> str:
+    """A term in English (`金额` as a type → `money`); a word that is none is returned unchanged."""
+    return _TERM_TO_ENGLISH.get((position, word), word)
+
 
 BY_CONCEPT: dict[str, Keyword] = {k.concept: k for k in KEYWORDS}
 
@@ -183,6 +221,12 @@ class KeywordSet:
     def word(self, concept: str) -> str:
         """The keyword for `concept` (an English phrase from the table) in this language."""
         return BY_CONCEPT[concept].written(self.language)
+
+    def term(self, position: str, english: str) -> str:
+        """A term (an input type, a missing rule, …) in this language; a word that is none, unchanged."""
+        if self.language is Language.ENGLISH:
+            return english
+        return _TERM_TO_CHINESE.get((position, english), english)
 
 
 ENGLISH = KeywordSet(Language.ENGLISH)

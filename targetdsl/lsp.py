@@ -36,7 +36,7 @@ from targetdsl.files import FileReadError, resolve
 from targetdsl.formatter import FormatError, format_policy
 from targetdsl.functions import FUNCTIONS
 from targetdsl.inheritance import MAX_FILE_BYTES, Effective
-from targetdsl.keywords import KEYWORDS, VOCABULARY, Language, detect, keyword_of
+from targetdsl.keywords import KEYWORDS, TERMS, Language, detect, keyword_of
 from targetdsl.source import Span
 
 NAME_CHARS = re.compile(r"[A-Za-z0-9_\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]")
@@ -332,7 +332,11 @@ def completion(ls: PolicyServer, params: lsp.CompletionParams) -> lsp.Completion
         lsp.CompletionItem(label=k.written(language), kind=lsp.CompletionItemKind.Keyword, detail=k.meaning)
         for k in KEYWORDS
     ]
-    items += [lsp.CompletionItem(label=w, kind=lsp.CompletionItemKind.Constant) for w in sorted(VOCABULARY)]
+    terms = {(t.chinese if language is Language.CHINESE else t.english): t.meaning for t in TERMS}
+    items += [
+        lsp.CompletionItem(label=w, kind=lsp.CompletionItemKind.Constant, detail=meaning)
+        for w, meaning in sorted(terms.items())
+    ]
     items += [
         lsp.CompletionItem(label=f, kind=lsp.CompletionItemKind.Function, detail=FUNCTIONS[f].summary)
         for f in sorted(FUNCTIONS)

@@ -15,6 +15,7 @@ from targetdsl.keywords import (
     BY_CONCEPT,
     KEYWORDS,
     NAME_PATTERN,
+    TERMS,
     VOCABULARY,
     WORDS,
     Language,
@@ -60,6 +61,50 @@ def test_the_table_is_one_to_one() -> None:
         assert keyword.meaning and keyword.meaning == keyword.meaning.strip()
     assert not WORDS[Language.ENGLISH] & WORDS[Language.CHINESE]
     assert not VOCABULARY & WORDS[Language.CHINESE]
+
+
+def test_every_term_has_one_chinese_form_per_position() -> None:
+    positions = {t.position for t in TERMS}
+    for position in positions:
+        terms = [t for t in TERMS if t.position == position]
+        assert len({t.english for t in terms}) == len({t.chinese for t in terms}) == len(terms), position
+    for term in TERMS:
+        assert re.fullmatch(NAME_PATTERN, term.chinese) and not term.chinese.isascii(), term
+    from targetdsl.checker import MISSING_RULES, QUOTA_ROUNDING, ROUNDING_MODES, ROUNDING_STAGES, STATUSES
+    from targetdsl.typecheck import INPUT_KINDS
+
+    def english(position: str) -> set[str]:
+        return {t.english for t in TERMS if t.position == position}
+
+    assert english("type") == set(INPUT_KINDS)
+    assert english("missing") == set(MISSING_RULES)
+    assert english("status") == set(STATUSES)
+    assert english("rounding") == set(ROUNDING_MODES)
+    assert english("stage") == set(ROUNDING_STAGES)
+    assert english("quota") == set(QUOTA_ROUNDING)
+    assert english("direction") == {"asc", "desc"}
+
+
+def test_terms_are_read_in_either_language_and_written_in_the_file_language() -> None:
+    chinese = (
+        '考核办法 "x" {\n    年度 2003\n    状态 征求意见稿\n    舍入 四舍五入 2 用于 考核内容, 总分\n}\n\n'
+        "类别 县区 {\n    甲 100\n}\n\n"
+        '考核内容 甲 {\n    指标 乙 分值 10 {\n        填报 x "完成值": 金额 缺报 计零 范围 0 至 100\n'
+        "        填报 y: 百分比 缺报 同类平均\n        得分 如果 x > 0 则 points 否则 0\n    }\n}\n\n"
+        "等次 {\n    优秀 >= 90 名额 30% 取整 进一\n    合格 其余\n}\n\n同分 total 降序, 甲 升序\n"
+    )
+    english = (
+        'policy "x" {\n    year 2003\n    status draft\n    rounding half_up 2 at category, total\n}\n\n'
+        "class 县区 {\n    甲 100\n}\n\n"
+        'category 甲 {\n    indicator 乙 points 10 {\n        input x "完成值": money missing zero range 0 to 100\n'
+        "        input y: percent missing peer_avg\n        score if x > 0 then points else 0\n    }\n}\n\n"
+        "grades {\n    优秀 >= 90 quota 30% round up\n    合格 otherwise\n}\n\nties total desc, 甲 asc\n"
+    )
+    assert parse(chinese).file == parse(english).file
+    assert format_policy(chinese) == chinese
+    assert format_policy(english, keywords=Language.CHINESE) == chinese
+    assert format_policy(chinese, keywords=Language.ENGLISH) == english
+    assert targetdsl.check_text(chinese, name="zh.tdsl").errors == ()
 
 
 def test_a_phrase_becomes_one_word_and_its_parts_stay_apart() -> None:
@@ -249,11 +294,15 @@ def test_the_editor_grammar_highlights_every_keyword_in_both_languages() -> None
         alternatives |= set(group.split("|"))
     keywords = {word for k in KEYWORDS for word in k.english} | {k.chinese for k in KEYWORDS}
     assert keywords - alternatives == set(), "keywords the editor does not highlight"
-    assert alternatives - keywords - VOCABULARY == set(), "highlighted words that are no keyword"
+    terms = {t.chinese for t in TERMS}
+    assert terms - {"指标", "考核内容", "总分", "奖金"} - alternatives == set(), "terms the editor does not highlight"
+    assert alternatives - keywords - VOCABULARY - terms == set(), "highlighted words that are no keyword"
 
 
 def test_the_language_reference_lists_every_keyword() -> None:
     text = (ROOT / "docs/language.md").read_text(encoding="utf-8")
     for keyword in KEYWORDS:
         assert f"| `{keyword.concept}` | `{keyword.chinese}` | {keyword.meaning} |" in text, keyword.concept
+    for term in TERMS:
+        assert f"| `{term.english}` | `{term.chinese}` | {term.meaning} |" in text, term
     assert BY_CONCEPT["veto"].chinese == "一票否决"
