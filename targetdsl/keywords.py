@@ -258,11 +258,27 @@ _FIRST_WORD = re.compile(r"(?:[\s\u3000\ufeff]+|#[^\n]*)*(" + NAME_PATTERN + ")"
 
 
 def detect(text: str) -> Language:
-    """The keyword language of a policy file: Chinese when its first word is a Chinese keyword."""
+    """The keyword language of a policy file: the language of its first word.
+
+    When the first word is no keyword (a misspelt `考核方法`), the language
+    with more keywords among the file's first words decides, so that the
+    syntax error that follows speaks of the keywords the author used.
+    """
     match = _FIRST_WORD.match(text)
-    if match is not None and match.group(1) in WORDS[Language.CHINESE]:
+    first = match.group(1) if match is not None else None
+    if first in WORDS[Language.CHINESE]:
         return Language.CHINESE
-    return Language.ENGLISH
+    if first is None or first in WORDS[Language.ENGLISH]:
+        return Language.ENGLISH
+    counts = {Language.ENGLISH: 0, Language.CHINESE: 0}
+    for word in _WORD.findall(_LABELS_AND_COMMENTS.sub(" ", text[:4000]))[:200]:
+        for language in counts:
+            counts[language] += word in WORDS[language]
+    return Language.CHINESE if counts[Language.CHINESE] > counts[Language.ENGLISH] else Language.ENGLISH
+
+
+_WORD = re.compile(NAME_PATTERN)
+_LABELS_AND_COMMENTS = re.compile(r'"(?:\\.|[^"\\\n])*"|#[^\n]*')
 
 
 # A run of quoted words in the grammar: `"completed" "when"`.
@@ -273,15 +289,30 @@ def chinese_grammar(english: str) -> str:
     """The grammar with every keyword phrase replaced by its Chinese word.
 
     Longer phrases are replaced first, so `"cap" "grade"` becomes one word
-    while `"cap"` alone becomes another. A word the table does not know is
-    left in English; `tests/unit/test_keywords.py` proves there is none.
+    while `"cap"` alone becomes another. Each Chinese word is a terminal
+    with an ASCII name (`_ZH_COMPLETED_WHEN`), or the named terminal the
+    English grammar already has for it (`GRADES`): Lark names an anonymous
+    terminal after its text, and leaves a terminal whose name is not upper
+    case out of what an error says may come next. A word the table does
+    not know is left in English; `tests/unit/test_keywords.py` proves there
+    is none.
     """
-    text = english
+    named = {word: name for name, word in _NAMED_TERMINAL.findall(english)}
+    text = _NAMED_TERMINAL.sub(
+        lambda m: f'{m[1]}: "{BY_CONCEPT[m[2]].chinese}"' if m[2] in BY_CONCEPT else m[0], english
+    )
+    definitions: list[str] = []
     for keyword in sorted(KEYWORDS, key=lambda k: -len(k.english)):
         quoted = " ".join(f'"{word}"' for word in keyword.english)
-        replacement = f'"{keyword.chinese}"'
-        text = re.sub(r"(?<![A-Za-z_\"])" + re.escape(quoted) + r"(?![A-Za-z_])", replacement, text)
-    return text
+        terminal = named.get(keyword.concept) or "_ZH_" + keyword.concept.upper().replace(" ", "_")
+        text, count = re.subn(r"(?<![A-Za-z_\"])" + re.escape(quoted) + r"(?![A-Za-z_])", terminal, text)
+        if count and keyword.concept not in named:
+            definitions.append(f'{terminal}: "{keyword.chinese}"')
+    return text + "\n// Chinese keywords, from targetdsl/keywords.py\n" + "\n".join(definitions) + "\n"
+
+
+# A terminal of the grammar defined as one keyword: `GRADES: "grades"`.
+_NAMED_TERMINAL = re.compile(r'^([A-Z][A-Z_]*): "([a-z_]+)"$', re.M)
 
 
 def grammar_words(grammar: str) -> list[str]:

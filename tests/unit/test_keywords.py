@@ -108,8 +108,21 @@ def test_terms_are_read_in_either_language_and_written_in_the_file_language() ->
 
 
 def test_a_phrase_becomes_one_word_and_its_parts_stay_apart() -> None:
-    grammar = '"cap" "grade" NAME | "grade" NAME | cap: "cap" NUMBER | "up" "to" NUMBER | "to"'
-    assert chinese_grammar(grammar) == '"最高等次" NAME | "定为" NAME | cap: "封顶" NUMBER | "最多" NUMBER | "至"'
+    grammar = 'GRADES: "grades"\nx: "cap" "grade" NAME | "grade" NAME | "up" "to" NUMBER | "to" | "grades"\n'
+    rules, definitions = chinese_grammar(grammar).split("\n// Chinese keywords, from targetdsl/keywords.py\n")
+    assert rules == 'GRADES: "等次"\nx: _ZH_CAP_GRADE NAME | _ZH_GRADE NAME | _ZH_UP_TO NUMBER | _ZH_TO | GRADES\n'
+    assert sorted(definitions.split("\n")) == [
+        "",
+        '_ZH_CAP_GRADE: "最高等次"',
+        '_ZH_GRADE: "定为"',
+        '_ZH_TO: "至"',
+        '_ZH_UP_TO: "最多"',
+    ]
+
+
+def test_an_error_lists_the_chinese_keywords_that_may_come() -> None:
+    rendered = diagnostic('考核方法 "x" {\n    年度 2003\n}\n')
+    assert "`考核办法`" in rendered and "`一票否决`" in rendered and "`等次`" in rendered, rendered
 
 
 @pytest.mark.parametrize(
@@ -123,6 +136,9 @@ def test_a_phrase_becomes_one_word_and_its_parts_stay_apart() -> None:
         ("\u3000常量 上限 = 1", Language.CHINESE),
         ("加分项 x", Language.ENGLISH),  # a name that begins like a keyword is not one
         ("category 加分 {}", Language.ENGLISH),
+        # a first word that is no keyword: the keywords that follow decide
+        ('考核方法 "x" {\n    年度 2003\n    状态 征求意见稿\n}\n类别 县区 { 甲 100 }', Language.CHINESE),
+        ('polcy "x" {\n    year 2003\n}\ncategory 指标 {}  # 指标 考核内容', Language.ENGLISH),
     ],
 )
 def test_a_file_keyword_language_is_its_first_word(text: str, language: Language) -> None:
@@ -219,6 +235,11 @@ def test_a_chinese_keyword_joined_to_a_name_is_pointed_out() -> None:
     assert "write a space after the keyword: `如果 完成`" in rendered, rendered
     rendered = diagnostic("常量 上限 = 分档x { >= 1: 1, 其余: 0 }\n")
     assert "write a space after the keyword: `分档 x`" in rendered, rendered
+
+
+def test_a_misspelt_first_keyword_is_named_with_the_chinese_keywords() -> None:
+    rendered = diagnostic('考核方法 "x" {\n    年度 2003\n}\n')
+    assert "did you mean `考核办法`?" in rendered, rendered
 
 
 def test_an_unclosed_brace_is_found_before_a_chinese_declaration() -> None:
