@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lark import Lark
 
 import targetdsl
@@ -327,3 +329,54 @@ def test_the_language_reference_lists_every_keyword() -> None:
     for term in TERMS:
         assert f"| `{term.english}` | `{term.chinese}` | {term.meaning} |" in text, term
     assert BY_CONCEPT["veto"].chinese == "一票否决"
+
+
+# Fragments of both keyword languages, names spelled like keywords and terms included.
+FRAGMENTS = [k.chinese for k in KEYWORDS] + [w for k in KEYWORDS for w in k.english] + [t.chinese for t in TERMS]
+FRAGMENTS += ['"办法"', "{", "}", ":", "=", ",", ">=", "<", "+", "*", "(", ")", "1.5", "30%", "2pp", "2004-01-15"]
+FRAGMENTS += ["县区", "定量", "x", "points", "min", "#", "\n", "：", "如果完成", "分档x"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=50))
+def test_mixed_fragments_parse_or_raise_a_policy_error(pieces: list[str]) -> None:
+    """Whatever mix of the two languages is typed, the parser answers with a tree or diagnostics."""
+    text = " ".join(pieces)
+    try:
+        parsed = parse(text, "p.tdsl")
+    except PolicyError as exc:
+        assert exc.diagnostics and exc.render()
+        return
+    for language in Language:
+        try:
+            converted = format_policy(text, keywords=language)
+        except PolicyError as exc:  # a name spelled like a keyword of `language`
+            assert [d.code for d in exc.diagnostics] == ["fmt.keyword-name"]
+            continue
+        empty = not parsed.file.items and parsed.file.extends is None  # no keyword to tell the language by
+        assert parse(converted).language is language or empty
+        assert parse(converted).file == parsed.file
+        assert format_policy(converted) == converted
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_a_chinese_policy_formats_the_same_however_it_is_laid_out(data: st.DataObject) -> None:
+    original = (ROOT / "policies/lianyungang-2002.zh.tdsl").read_text(encoding="utf-8")
+    code = "\n".join(line.split("#", 1)[0].strip() for line in original.splitlines() if line.split("#", 1)[0].strip())
+    relaid = re.sub(r" +", lambda _: data.draw(st.sampled_from([" ", "  ", "\t", "\u3000"])), code) + "\n"
+    formatted = format_policy(relaid)
+    assert formatted == format_policy(formatted)
+    assert parse(formatted).file == parse(original).file
+    english = (ROOT / "policies/lianyungang-2002.tdsl").read_text(encoding="utf-8")
+    assert parse(format_policy(formatted, keywords=Language.ENGLISH)).file == parse(english).file
+
+
+def test_the_points_keyword_in_an_expression_names_the_value_to_write() -> None:
+    text = (
+        '考核办法 "x" {\n    年度 2003\n    状态 征求意见稿\n}\n\n类别 县区 {\n    甲 100\n}\n\n'
+        "考核内容 甲 {\n    指标 乙 分值 10 {\n        得分 分值 * 0.5\n    }\n}\n"
+    )
+    (found,) = targetdsl.check_text(text, name="p.tdsl").errors
+    assert found.code == "check.unknown-name"
+    assert found.help == "`分值` is a keyword; in an expression the value is written `points`"
