@@ -25,7 +25,15 @@ from lark.exceptions import VisitError
 
 from targetdsl import nodes as n
 from targetdsl.diagnostics import Diagnostic, PolicyError, error
-from targetdsl.keywords import DECLARATION_WORDS, NAME_PATTERN, Language, chinese_grammar, detect, keyword_of
+from targetdsl.keywords import (
+    BY_CONCEPT,
+    DECLARATION_WORDS,
+    NAME_PATTERN,
+    Language,
+    chinese_grammar,
+    detect,
+    keyword_of,
+)
 from targetdsl.source import SURROGATE, Span, first_surrogate, source_lines
 from targetdsl.transform import DepthError, LiteralError, ToNodes, current_file, token_span
 
@@ -77,9 +85,6 @@ TERMINAL_WORDS = {
     "MUL": "`*` or `/`",
     "$END": "end of file",
 }
-
-
-DECLARATION_KEYWORDS = DECLARATION_WORDS
 
 
 @attrs.frozen(slots=True)
@@ -250,7 +255,7 @@ def _unexpected_token(exc: UnexpectedToken, text: str, name: str, language: Lang
     span = token_span(token)
     accepts = set(exc.accepts or exc.expected or ())
     shown = str(token)
-    if "RBRACE" in accepts and shown in DECLARATION_KEYWORDS:
+    if "RBRACE" in accepts and shown in DECLARATION_WORDS:
         # A new declaration starts while a block is still open.
         opener = unclosed_brace(text[: token.start_pos])
         if opener is not None:
@@ -289,7 +294,11 @@ def _unexpected_token(exc: UnexpectedToken, text: str, name: str, language: Lang
 # Chinese keywords that open an expression, and the token that follows what they open. Written
 # without a space, such a keyword and the next word read as one name (`如果完成`): the parse fails
 # only at the follower.
-_OPENERS = {"如果": "则", "分档": "{", "插值": "{"}
+_OPENERS = {
+    BY_CONCEPT["if"].chinese: BY_CONCEPT["then"].chinese,
+    BY_CONCEPT["bands"].chinese: "{",
+    BY_CONCEPT["interpolate"].chinese: "{",
+}
 
 
 def _joined_opener(token: Token, text: str, language: Language) -> str | None:
