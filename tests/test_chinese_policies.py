@@ -201,3 +201,10 @@ def test_every_case_evaluates_alike_with_chinese_keywords(path: Path, document: 
         document_json["provenance"]["sources"] = []
         outcomes.append(LOCATION.sub('"rule": ""', json.dumps(document_json, ensure_ascii=False, sort_keys=True)))
     assert outcomes[0] == outcomes[1]
+
+
+def test_the_library_converts_too() -> None:
+    text = 'policy "x" {\n    year 2003\n    status draft\n}\n'
+    chinese = targetdsl.format_policy(text, keywords=targetdsl.Language.CHINESE)
+    assert chinese == '考核办法 "x" {\n    年度 2003\n    状态 征求意见稿\n}\n'
+    assert targetdsl.format_policy(chinese, keywords=targetdsl.Language.ENGLISH) == text
