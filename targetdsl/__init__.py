@@ -22,6 +22,7 @@ from targetdsl.api import (  # noqa: E402 (the version is read by api)
 from targetdsl.diagnostics import Diagnostic, PolicyError, Severity, TargetdslError
 from targetdsl.formatter import FormatError, format_policy
 from targetdsl.interpreter import EvaluationError
+from targetdsl.keywords import Language
 from targetdsl.record import RecordError
 from targetdsl.results import Assessment, CarryOver, CategoryResult, MeasureResult, Step, UnitResult
 from targetdsl.source import Span
@@ -36,6 +37,7 @@ __all__ = [
     "Diagnostic",
     "EvaluationError",
     "FormatError",
+    "Language",
     "MeasureResult",
     "Step",
     "UnitResult",

@@ -47,6 +47,7 @@ from targetdsl.invocation import (
     refuse_suffix,
     refuse_unwritable,
 )
+from targetdsl.keywords import Language
 from targetdsl.outputs import csv_cell, json_visible, visible, visible_inline, workbook_bytes, write_text, write_with
 from targetdsl.record import RecordError, make_record
 from targetdsl.results import Assessment, to_json, unit_json
@@ -249,6 +250,11 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("files", nargs="+", metavar="FILE", help="policy files (.tdsl)")
     fmt.add_argument("--check", action="store_true", help="only report files that are not formatted")
     fmt.add_argument("--diff", action="store_true", help="print what would change as a unified diff")
+    fmt.add_argument(
+        "--keywords",
+        choices=["zh", "en"],
+        help="write the keywords in Chinese (zh) or English (en); by default each file keeps its own",
+    )
     fmt.set_defaults(run=run_fmt)
 
     explain = commands.add_parser(
@@ -773,7 +779,8 @@ def run_fmt(args: argparse.Namespace) -> int:
     for path in args.files:
         try:
             original = decode(read_limited(path, limit=MAX_FILE_BYTES))
-            formatted = format_policy(original, name=path)
+            keywords = None if args.keywords is None else Language(args.keywords)
+            formatted = format_policy(original, name=path, keywords=keywords)
         except FileReadError as exc:
             sys.stdout.write(f"{path}: error: the file {exc.reason}\n")
             failed += 1

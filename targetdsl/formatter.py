@@ -12,12 +12,14 @@ the comments are unchanged. Formatting never changes meaning.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import attrs
 
 from targetdsl import nodes as n
-from targetdsl.diagnostics import TargetdslError
+from targetdsl.diagnostics import Diagnostic, PolicyError, TargetdslError, error
+from targetdsl.keywords import ENGLISH, NAME_PATTERN, WORDS, KeywordSet, Language, keyword_set
 from targetdsl.parser import Comment, parse
 from targetdsl.source import NO_SPAN, Span, display_width
 from targetdsl.source import source_lines as lines_of
@@ -87,21 +89,22 @@ def quote(text: str) -> str:
     return f'"{escaped}"'
 
 
-def expression(expr: n.Expr, minimum: int = CONDITIONAL) -> Doc:
-    """`expr` printed, parenthesised if its precedence is below `minimum`."""
-    doc = _expression(expr)
+def expression(expr: n.Expr, minimum: int = CONDITIONAL, kw: KeywordSet = ENGLISH) -> Doc:
+    """`expr` printed with `kw`'s keywords, parenthesised if its precedence is below `minimum`."""
+    doc = _expression(expr, kw)
     if _precedence(expr) < minimum:
         return _wrap(doc, "(", ")")
     return doc
 
 
-def _expression(expr: n.Expr) -> Doc:
+def _expression(expr: n.Expr, kw: KeywordSet) -> Doc:
     line = expr.span.line
+    word = kw.word
     match expr:
         case n.Number(value=value, unit=unit):
             return [(0, number(value, unit), line)]
         case n.Boolean(value=value):
-            return [(0, "true" if value else "false", line)]
+            return [(0, word("true") if value else word("false"), line)]
         case n.Date(value=value):
             return [(0, value.isoformat(), line)]
         case n.Name(name=name):
@@ -109,35 +112,38 @@ def _expression(expr: n.Expr) -> Doc:
         case n.Call(function=function, args=args):
             doc: Doc = [(0, function + "(", line)]
             for index, arg in enumerate(args):
-                doc = _join(doc, ", " if index else "", expression(arg))
+                doc = _join(doc, ", " if index else "", expression(arg, kw=kw))
             return _join(doc, "", [(0, ")", line)])
         case n.Unary(op="not", operand=operand):
-            return _wrap(expression(operand, NOT), "not ", "")
+            return _wrap(expression(operand, NOT, kw), word("not") + " ", "")
         case n.Unary(operand=operand):
-            return _wrap(expression(operand, UNARY), "-", "")
+            return _wrap(expression(operand, UNARY, kw), "-", "")
         case n.Binary(op=op, left=left, right=right):
             if op in COMPARISONS:
-                return _join(expression(left, SUM), f" {op} ", expression(right, SUM))
+                return _join(expression(left, SUM, kw), f" {op} ", expression(right, SUM, kw))
             level = BINARY[op]
-            return _join(expression(left, level), f" {op} ", expression(right, level + 1))
+            shown = word(op) if op in ("and", "or") else op
+            return _join(expression(left, level, kw), f" {shown} ", expression(right, level + 1, kw))
         case n.Conditional(test=test, then=then, otherwise=otherwise):
             # A conditional inside `if` or `then` is bracketed for the reader; `else if` chains read as they are.
-            doc = _join(_wrap(expression(test, OR), "if ", ""), " then ", expression(then, OR))
-            return _join(doc, " else ", expression(otherwise))
+            test_doc = _wrap(expression(test, OR, kw), word("if") + " ", "")
+            doc = _join(test_doc, f" {word('then')} ", expression(then, OR, kw))
+            return _join(doc, f" {word('else')} ", expression(otherwise, kw=kw))
         case n.Bands(subject=subject, arms=arms):
-            doc = _join(_wrap(expression(subject), "bands ", ""), " {", [(0, "", line)])
+            doc = _join(_wrap(expression(subject, kw=kw), word("bands") + " ", ""), " {", [(0, "", line)])
             for arm in arms:
-                head = "otherwise" if arm.op == "" or arm.bound is None else f"{arm.op} "
+                head = word("otherwise") if arm.op == "" or arm.bound is None else f"{arm.op} "
                 body: Doc = [(0, head, arm.span.line)]
                 if arm.bound is not None and arm.op != "":
-                    body = _join(body, "", expression(arm.bound))
-                body = _join(_join(body, ": ", expression(arm.value)), ",", [(0, "", 0)])
+                    body = _join(body, "", expression(arm.bound, kw=kw))
+                body = _join(_join(body, ": ", expression(arm.value, kw=kw)), ",", [(0, "", 0)])
                 doc += [(depth + 1, text, origin) for depth, text, origin in body]
             return doc + [(0, "}", expr.span.end_line)]
         case n.Interpolate(subject=subject, anchors=anchors):
-            doc = _join(_wrap(expression(subject), "interpolate ", ""), " { ", [(0, "", line)])
+            doc = _join(_wrap(expression(subject, kw=kw), word("interpolate") + " ", ""), " { ", [(0, "", line)])
             for index, anchor in enumerate(anchors):
-                point = _join([(0, number(anchor.at.value, anchor.at.unit), line)], ": ", expression(anchor.value))
+                at: Doc = [(0, number(anchor.at.value, anchor.at.unit), line)]
+                point = _join(at, ": ", expression(anchor.value, kw=kw))
                 doc = _join(doc, ", " if index else "", point)
             return _join(doc, " }", [(0, "", line)])
     raise TypeError(f"not an expression: {expr!r}")
@@ -147,8 +153,15 @@ def _expression(expr: n.Expr) -> Doc:
 
 
 class Printer:
-    def __init__(self) -> None:
+    def __init__(self, kw: KeywordSet = ENGLISH) -> None:
         self.lines: list[Line] = []
+        self.kw = kw
+
+    def word(self, concept: str) -> str:
+        return self.kw.word(concept)
+
+    def expression(self, expr: n.Expr) -> Doc:
+        return expression(expr, kw=self.kw)
 
     def emit(self, depth: int, text: str, origin: int, **flags: bool | str) -> Line:
         # A statement made only of keywords (`drop extremes`) has no position: it follows its predecessor.
@@ -178,7 +191,7 @@ class Printer:
         if policy_file.extends is not None:
             self.emit(
                 0,
-                f"extends {quote(policy_file.extends.path)}",
+                f"{self.word('extends')} {quote(policy_file.extends.path)}",
                 policy_file.extends.span.line,
                 top=True,
                 kind="extends",
@@ -192,10 +205,10 @@ class Printer:
         prefix = ""
         declaration = item
         if isinstance(item, n.Override):
-            prefix, declaration = "override ", item.declaration
+            prefix, declaration = self.word("override") + " ", item.declaration
         if isinstance(declaration, n.Remove):
             name = f" {declaration.name}" if declaration.name and declaration.name != declaration.kind else ""
-            self.emit(0, f"remove {declaration.kind}{name}", declaration.span.line)
+            self.emit(0, f"{self.word('remove')} {self.word(declaration.kind)}{name}", declaration.span.line)
         else:
             self.declaration(declaration, prefix)
         first = self.lines[start]
@@ -208,67 +221,85 @@ class Printer:
             case n.Header():
                 self.header(declaration, prefix)
             case n.UnitClass(name=name, label=label, shares=shares):
-                self.block(0, f"{prefix}class {name}{_label(label)}", declaration.span, list(shares))
+                self.block(0, f"{prefix}{self.word('class')} {name}{_label(label)}", declaration.span, list(shares))
             case n.Assessor(name=name, label=label):
-                self.emit(0, f"{prefix}assessor {name}{_label(label)}", declaration.span.line)
+                self.emit(0, f"{prefix}{self.word('assessor')} {name}{_label(label)}", declaration.span.line)
             case n.Category(name=name, label=label, measures=measures):
-                self.block(0, f"{prefix}category {name}{_label(label)}", declaration.span, list(measures))
+                self.block(
+                    0, f"{prefix}{self.word('category')} {name}{_label(label)}", declaration.span, list(measures)
+                )
             case n.Rule():
                 self.rule(0, declaration, prefix)
             case n.Grades(bands=bands):
-                self.block(0, f"{prefix}grades", declaration.span, list(bands))
+                self.block(0, f"{prefix}{self.word('grades')}", declaration.span, list(bands))
             case n.Ties(keys=keys):
-                self.emit(0, f"{prefix}ties " + ", ".join(_tie(k) for k in keys), declaration.span.line)
+                self.emit(
+                    0,
+                    f"{prefix}{self.word('ties')} " + ", ".join(_tie(k, self.kw) for k in keys),
+                    declaration.span.line,
+                )
             case n.Periods(periods=periods):
-                self.block(0, f"{prefix}periods", declaration.span, list(periods))
+                self.block(0, f"{prefix}{self.word('periods')}", declaration.span, list(periods))
             case n.Const(name=name, expr=expr):
-                self.doc(0, f"{prefix}const {name} = ", expression(expr), declaration.span.line)
+                self.doc(0, f"{prefix}{self.word('const')} {name} = ", self.expression(expr), declaration.span.line)
             case n.Input():
                 self.input(0, declaration, prefix)
             case _:
                 raise TypeError(f"not a declaration: {declaration!r}")
 
     def header(self, header: n.Header, prefix: str) -> None:
-        self.emit(0, f"{prefix}policy {quote(header.title)} {{", header.span.line, opening=True)
+        self.emit(0, f"{prefix}{self.word('policy')} {quote(header.title)} {{", header.span.line, opening=True)
         if header.year is not None:
-            self.emit(1, f"year {header.year.value}", header.year.span.line)
+            self.emit(1, f"{self.word('year')} {header.year.value}", header.year.span.line)
         if header.status is not None:
-            self.emit(1, f"status {header.status.value}", header.status.span.line)
+            self.emit(
+                1, f"{self.word('status')} {self.kw.term('status', header.status.value)}", header.status.span.line
+            )
         if header.scale is not None:
-            self.emit(1, f"scale {number(header.scale.points)}", header.scale.span.line)
+            self.emit(1, f"{self.word('scale')} {number(header.scale.points)}", header.scale.span.line)
         if header.rounding is not None:
             rounding = header.rounding
-            stages = f" at {', '.join(rounding.stages)}" if rounding.stages else ""
-            self.emit(1, f"rounding {rounding.mode} {rounding.places}{stages}", rounding.span.line)
+            stage_names = ", ".join(self.kw.term("stage", stage) for stage in rounding.stages)
+            stages = f" {self.word('at')} {stage_names}" if rounding.stages else ""
+            mode = self.kw.term("rounding", rounding.mode)
+            self.emit(1, f"{self.word('rounding')} {mode} {rounding.places}{stages}", rounding.span.line)
         last = max(
             (f.span.line for f in (header.year, header.status, header.scale, header.rounding) if f),
             default=header.span.line,
         )
         for source in header.sources:
-            self.emit(1, f"source {quote(source.text)}", source.span.line or last)
+            self.emit(1, f"{self.word('source')} {quote(source.text)}", source.span.line or last)
         self.emit(0, "}", header.span.end_line, closing=True)
 
     def rule(self, depth: int, rule: n.Rule, prefix: str) -> None:
-        head = f"{prefix}{rule.kind} {rule.name}{_label(rule.label)}{_for(rule.classes)}"
+        head = f"{prefix}{self.word(rule.kind)} {rule.name}{_label(rule.label)}{_for(rule.classes, self.kw)}"
         self.block(depth, head, rule.span, list(rule.body))
 
     def measure(self, depth: int, measure: n.Measure) -> None:
-        points = f" points {number(measure.points)}" if measure.points is not None else ""
-        head = f"{measure.kind} {measure.name}{_label(measure.label)}{points}{_for(measure.classes)}"
+        points = f" {self.word('points')} {number(measure.points)}" if measure.points is not None else ""
+        head = (
+            f"{self.word(measure.kind)} {measure.name}{_label(measure.label)}{points}{_for(measure.classes, self.kw)}"
+        )
         self.block(depth, head, measure.span, list(measure.body))
 
     def input(self, depth: int, node: n.Input, prefix: str = "") -> None:
-        text = f"{prefix}input {node.name}{_label(node.label)}: {node.type}"
+        text = f"{prefix}{self.word('input')} {node.name}{_label(node.label)}: {self.kw.term('type', node.type)}"
         doc: Doc = [(0, text, node.span.line)]
         if node.missing is not None:
             if node.missing.rule == "default" and node.missing.default is not None:
-                doc = _join(doc, " missing default ", expression(node.missing.default))
+                doc = _join(
+                    doc, f" {self.word('missing')} {self.word('default')} ", self.expression(node.missing.default)
+                )
             else:
-                doc = _join(doc, f" missing {node.missing.rule}", [(0, "", 0)])
+                doc = _join(doc, f" {self.word('missing')} {self.kw.term('missing', node.missing.rule)}", [(0, "", 0)])
         if node.low is not None and node.high is not None:
-            doc = _join(doc, f" range {_range_end(node.low)} to {_range_end(node.high)}", [(0, "", 0)])
+            doc = _join(
+                doc,
+                f" {self.word('range')} {_range_end(node.low)} {self.word('to')} {_range_end(node.high)}",
+                [(0, "", 0)],
+            )
         if node.prorated:
-            doc = _join(doc, " prorated", [(0, "", 0)])
+            doc = _join(doc, " " + self.word("prorated"), [(0, "", 0)])
         self.doc(depth, "", doc, node.span.line)
 
     def statement(self, depth: int, statement: object) -> None:
@@ -279,53 +310,63 @@ class Printer:
             case n.Input():
                 self.input(depth, statement)
             case n.Let(name=name, expr=expr):
-                self.doc(depth, f"let {name} = ", expression(expr), line)
+                self.doc(depth, f"{self.word('let')} {name} = ", self.expression(expr), line)
             case n.Score(expr=expr):
-                self.doc(depth, "score ", expression(expr), line)
+                self.doc(depth, self.word("score") + " ", self.expression(expr), line)
             case n.Completed(expr=expr):
-                self.doc(depth, "completed when ", expression(expr), line)
+                self.doc(depth, self.word("completed when") + " ", self.expression(expr), line)
             case n.Tally(done=done, total=total):
-                self.doc(depth, "tally ", _join(expression(done), " of ", expression(total)), line)
+                self.doc(
+                    depth,
+                    self.word("tally") + " ",
+                    _join(self.expression(done), f" {self.word('of')} ", self.expression(total)),
+                    line,
+                )
             case n.Given(assessors=assessors):
-                self.emit(depth, "given by " + ", ".join(assessors), line)
+                self.emit(depth, self.word("given by") + " " + ", ".join(assessors), line)
             case n.Rater(assessor=assessor, weight=weight):
-                self.emit(depth, f"by {assessor} weight {number(weight)}", line)
+                self.emit(depth, f"{self.word('by')} {assessor} {self.word('weight')} {number(weight)}", line)
             case n.DropExtremes():
-                self.emit(depth, "drop extremes", self._previous_origin())
+                self.emit(depth, self.word("drop extremes"), self._previous_origin())
             case n.Scale(points=points):
-                self.emit(depth, f"scale {number(points)}", line)
+                self.emit(depth, f"{self.word('scale')} {number(points)}", line)
             case n.When(expr=expr):
-                self.doc(depth, "when ", expression(expr), line)
+                self.doc(depth, self.word("when") + " ", self.expression(expr), line)
             case n.Effects(effects=effects):
-                self.emit(depth, "effect " + ", ".join(e.words for e in effects), line)
+                self.emit(depth, self.word("effect") + " " + ", ".join(_effect(e, self.kw) for e in effects), line)
             case n.Level(name=name, label=label, points=points, limit=limit):
-                up_to = f" up to {number(limit)}" if limit is not None else ""
-                self.emit(depth, f"level {name}{_label(label)} {number(points)}{up_to}", line)
+                up_to = f" {self.word('up to')} {number(limit)}" if limit is not None else ""
+                self.emit(depth, f"{self.word('level')} {name}{_label(label)} {number(points)}{up_to}", line)
             case n.Cap(value=value):
-                self.emit(depth, f"cap {number(value)}", line)
+                self.emit(depth, f"{self.word('cap')} {number(value)}", line)
             case n.CarryOver(after=after):
-                self.emit(depth, f"carry over after {after.isoformat()}", line)
+                self.emit(depth, f"{self.word('carry over after')} {after.isoformat()}", line)
             case n.Amount(expr=expr):
-                self.doc(depth, "amount ", expression(expr), line)
+                self.doc(depth, self.word("amount") + " ", self.expression(expr), line)
             case n.Money(amounts=amounts):
-                self.block(depth, "money", statement.span, list(amounts))
+                self.block(depth, self.word("money"), statement.span, list(amounts))
             case n.GradeMoney(grade=grade, amount=amount):
                 self.emit(depth, f"{grade} {number(amount)}", line)
             case n.Reduce(percent=percent, expr=expr):
-                self.doc(depth, f"reduce {number(percent, 'percent')} when ", expression(expr), line)
+                self.doc(
+                    depth,
+                    f"{self.word('reduce')} {number(percent, 'percent')} {self.word('when')} ",
+                    self.expression(expr),
+                    line,
+                )
             case n.Eligible(expr=expr):
-                self.doc(depth, "eligible when ", expression(expr), line)
+                self.doc(depth, self.word("eligible when") + " ", self.expression(expr), line)
             case n.Factor(expr=expr):
-                self.doc(depth, "factor ", expression(expr), line)
+                self.doc(depth, self.word("factor") + " ", self.expression(expr), line)
             case n.Applies(target=target):
-                self.emit(depth, f"on {target}", line)
+                self.emit(depth, f"{self.word('on')} {target}", line)
             case n.Share(category=category, amount=amount, percent=percent):
                 self.emit(depth, f"{category} {number(amount, 'percent' if percent else '')}", line)
             case n.Band():
-                self.emit(depth, _band(statement), line)
+                self.emit(depth, _band(statement, self.kw), line)
             case n.Period(name=name, label=label, through=through, weight=weight):
-                weighted = f" weight {number(weight, 'percent')}" if weight is not None else ""
-                self.emit(depth, f"{name}{_label(label)} through month {through}{weighted}", line)
+                weighted = f" {self.word('weight')} {number(weight, 'percent')}" if weight is not None else ""
+                self.emit(depth, f"{name}{_label(label)} {self.word('through month')} {through}{weighted}", line)
             case _:
                 raise TypeError(f"not a statement: {statement!r}")
 
@@ -337,32 +378,42 @@ def _label(label: str | None) -> str:
     return f" {quote(label)}" if label is not None else ""
 
 
-def _for(classes: tuple[str, ...]) -> str:
-    return f" for {', '.join(classes)}" if classes else ""
+def _for(classes: tuple[str, ...], kw: KeywordSet) -> str:
+    return f" {kw.word('for')} {', '.join(classes)}" if classes else ""
 
 
-def _tie(key: n.TieKey) -> str:
-    return key.key + (f" {key.direction}" if key.direction else "")
+def _tie(key: n.TieKey, kw: KeywordSet) -> str:
+    return key.key + (f" {kw.term('direction', key.direction)}" if key.direction else "")
 
 
-def _band(band: n.Band) -> str:
+def _effect(effect: n.Effect, kw: KeywordSet) -> str:
+    """An effect in the file's keyword language (results word it in English: nodes.effect_words)."""
+    return {
+        "grade": f"{kw.word('grade')} {effect.grade}",
+        "cap_grade": f"{kw.word('cap grade')} {effect.grade}",
+        "no_award": kw.word("no award"),
+        "zero_score": kw.word("zero score"),
+    }[effect.kind]
+
+
+def _band(band: n.Band, kw: KeywordSet) -> str:
     if band.op == "to":
-        rule = f"{number(band.low)} to {number(band.high)}"  # type: ignore[arg-type]
+        rule = f"{number(band.low)} {kw.word('to')} {number(band.high)}"  # type: ignore[arg-type]
     elif band.op == "otherwise":
-        rule = "otherwise"
+        rule = kw.word("otherwise")
     else:
         bound = band.low if band.op in (">=", ">") else band.high
         rule = f"{band.op} {number(bound)}"  # type: ignore[arg-type]
     quota = ""
     if band.quota is not None:
-        quota = f" quota {number(band.quota, 'percent')}" + (
-            f" round {band.quota_rounding}" if band.quota_rounding else ""
+        quota = f" {kw.word('quota')} {number(band.quota, 'percent')}" + (
+            f" {kw.word('round')} {kw.term('quota', band.quota_rounding)}" if band.quota_rounding else ""
         )
     return f"{band.name}{_label(band.label)} {rule}{quota}"
 
 
-def canonical_lines(policy_file: n.PolicyFile) -> list[Line]:
-    printer = Printer()
+def canonical_lines(policy_file: n.PolicyFile, *, keywords: Language = Language.ENGLISH) -> list[Line]:
+    printer = Printer(keyword_set(keywords))
     printer.file(policy_file)
     return printer.lines
 
@@ -385,9 +436,11 @@ def _blank_between(source_lines: list[str], after: int, before: int) -> bool:
     return any(source_lines[i - 1].strip() == "" for i in range(max(after + 1, 1), min(before, len(source_lines) + 1)))
 
 
-def layout(policy_file: n.PolicyFile, comments: tuple[Comment, ...], text: str) -> str:
+def layout(
+    policy_file: n.PolicyFile, comments: tuple[Comment, ...], text: str, *, keywords: Language = Language.ENGLISH
+) -> str:
     source_lines = lines_of(text)
-    lines = canonical_lines(policy_file)
+    lines = canonical_lines(policy_file, keywords=keywords)
     # The canonical order may put a line before one that preceded it in the source (header fields are
     # printed in a fixed order): origins are made non-decreasing so that comments keep their order.
     running = 0
@@ -498,13 +551,23 @@ def _continues_run(items: list[tuple[int, str, int, Line | None]], index: int) -
     )
 
 
-def format_policy(text: str, *, name: str = "<policy>") -> str:
-    """`text` in the canonical layout. Raises PolicyError for text that does not
-    parse, FormatError if the result would not mean the same (never expected)."""
+def format_policy(text: str, *, name: str = "<policy>", keywords: Language | None = None) -> str:
+    """`text` in the canonical layout, written with `keywords` (by default the
+    file's own keyword language). Raises PolicyError for text that does not
+    parse or a name that cannot be written in the other keyword language,
+    FormatError if the result would not mean the same (never expected)."""
     parsed = parse(text, name)
-    formatted = layout(parsed.file, parsed.comments, text)
-    again = parse(formatted, name)
+    language = parsed.language if keywords is None else keywords
+    formatted = layout(parsed.file, parsed.comments, text, keywords=language)
+    try:
+        again = parse(formatted, name)
+    except PolicyError as exc:
+        if language is parsed.language:
+            raise
+        raise PolicyError([_unconvertible(exc.diagnostics, formatted, text, language, name)], {name: text}) from None
     if again.file != parsed.file:
+        if language is not parsed.language:  # a name read back as a keyword (`是` as `true`)
+            raise PolicyError([_unconvertible((), formatted, text, language, name)], {name: text})
         raise FormatError(f"{name}: formatting would change the policy's meaning; the file was left as it is")
     if [c.text for c in again.comments] != [c.text for c in parsed.comments]:
         raise FormatError(f"{name}: formatting would lose or reorder comments; the file was left as it is")
@@ -513,3 +576,57 @@ def format_policy(text: str, *, name: str = "<policy>") -> str:
 
 def _range_end(end: n.Number | n.Name) -> str:
     return end.name if isinstance(end, n.Name) else number(end.value, end.unit)
+
+
+def _unconvertible(
+    failures: tuple[Diagnostic, ...], formatted: str, source: str, language: Language, name: str
+) -> Diagnostic:
+    """Why a policy cannot be written with `language`'s keywords: a name spelled like one of them.
+
+    The name is the word the converted text failed at, when that is such a
+    name; otherwise the first name of the source spelled like a keyword.
+    """
+    words = WORDS[language]
+    converted = source_words(formatted)
+    failed = {(d.span.line, d.span.column) for d in failures}
+    at_failure = [word for word, line, column in converted if (line, column) in failed and word in words]
+    candidates = [(word, line, column) for word, line, column in source_words(source) if word in words]
+    if at_failure:
+        candidates = [c for c in candidates if c[0] == at_failure[0]] or candidates
+    if not candidates:
+        return error(
+            "fmt.keyword-name",
+            f"this policy cannot be written with {_LANGUAGE_NAMES[language]} keywords",
+            Span(name, 1, 1, 1, 1),
+            "a name is spelled like one of that language's keywords: rename it, then convert again",
+        )
+    word, line, column = candidates[0]
+    return error(
+        "fmt.keyword-name",
+        f"this policy cannot be written with {_LANGUAGE_NAMES[language]} keywords: "
+        f"the name `{word}` is spelled like the keyword `{word}`",
+        Span(name, line, column, line, column + len(word)),
+        f"rename `{word}` (for example `{word}项`) where it is declared and wherever it is used, then convert again",
+    )
+
+
+_WORDS = re.compile(r'"(?:\\.|[^"\\\n])*"|#[^\n]*|(' + NAME_PATTERN + ")")
+
+
+def source_words(text: str) -> list[tuple[str, int, int]]:
+    """The words of a policy text outside labels and comments: (word, line, column)."""
+    out: list[tuple[str, int, int]] = []
+    line, line_start = 1, 0
+    for match in _WORDS.finditer(text):
+        if match.group(1) is None:
+            continue
+        start = match.start()
+        newlines = text.count("\n", line_start, start)
+        if newlines:
+            line += newlines
+            line_start = text.rfind("\n", 0, start) + 1
+        out.append((match.group(1), line, start - line_start + 1))
+    return out
+
+
+_LANGUAGE_NAMES = {Language.ENGLISH: "English", Language.CHINESE: "Chinese"}

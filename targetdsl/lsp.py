@@ -36,102 +36,9 @@ from targetdsl.files import FileReadError, resolve
 from targetdsl.formatter import FormatError, format_policy
 from targetdsl.functions import FUNCTIONS
 from targetdsl.inheritance import MAX_FILE_BYTES, Effective
+from targetdsl.keywords import KEYWORDS, TERMS, Language, detect, keyword_of
 from targetdsl.source import Span
 
-KEYWORDS = sorted(
-    {
-        "policy",
-        "year",
-        "status",
-        "draft",
-        "adopted",
-        "scale",
-        "rounding",
-        "at",
-        "source",
-        "extends",
-        "override",
-        "remove",
-        "class",
-        "assessor",
-        "category",
-        "indicator",
-        "items",
-        "subitem",
-        "assessed",
-        "points",
-        "for",
-        "input",
-        "missing",
-        "default",
-        "range",
-        "to",
-        "prorated",
-        "let",
-        "score",
-        "completed",
-        "when",
-        "tally",
-        "of",
-        "given",
-        "by",
-        "weight",
-        "drop",
-        "extremes",
-        "veto",
-        "effect",
-        "grade",
-        "cap",
-        "no",
-        "award",
-        "zero",
-        "bonus",
-        "level",
-        "up",
-        "carry",
-        "over",
-        "after",
-        "deduction",
-        "amount",
-        "money",
-        "reduce",
-        "eligible",
-        "coefficient",
-        "factor",
-        "on",
-        "commendation",
-        "grades",
-        "quota",
-        "round",
-        "otherwise",
-        "ties",
-        "asc",
-        "desc",
-        "periods",
-        "through",
-        "month",
-        "const",
-        "if",
-        "then",
-        "else",
-        "and",
-        "or",
-        "not",
-        "true",
-        "false",
-        "bands",
-        "interpolate",
-        "number",
-        "count",
-        "percent",
-        "pp",
-        "bool",
-        "date",
-        "error",
-        "na",
-        "peer_avg",
-    }
-)
 NAME_CHARS = re.compile(r"[A-Za-z0-9_\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]")
 
 
@@ -374,12 +281,17 @@ def _name_under_cursor(ls: PolicyServer, uri: str, position: lsp.Position) -> tu
 def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
     uri = params.text_document.uri
     target = _name_under_cursor(ls, uri, params.position)
-    if target is None:
-        return None
+    if target is None:  # a policy with errors still explains its keywords
+        text = _opened(ls, uri)
+        word = word_at(text, params.position) if text is not None else None
+        return _keyword_hover(text or "", word) if word is not None else None
     name, effective = target
     found = definitions(effective).get(name)
     own = str(uri_to_path(uri) or uri)
     if not found:
+        keyword = _keyword_hover(_opened(ls, uri) or "", name)
+        if keyword is not None:
+            return keyword
         if name in FUNCTIONS:
             return lsp.Hover(
                 contents=lsp.MarkupContent(
@@ -389,6 +301,17 @@ def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
         return None
     text = "\n\n---\n\n".join(describe(name, what, node, span, effective, own) for what, node, span in found)
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
+
+
+def _keyword_hover(text: str, word: str) -> lsp.Hover | None:
+    """A keyword of the file's keyword language, with its twin in the other language and its meaning."""
+    language = detect(text)
+    keyword = keyword_of(word, language)
+    if keyword is None:
+        return None
+    other = Language.ENGLISH if language is Language.CHINESE else Language.CHINESE
+    value = f"**{keyword.written(language)}** ({keyword.written(other)}) — keyword: {keyword.meaning}"
+    return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=value))
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
@@ -404,7 +327,16 @@ def definition(ls: PolicyServer, params: lsp.DefinitionParams) -> list[lsp.Locat
 @server.feature(lsp.TEXT_DOCUMENT_COMPLETION)
 def completion(ls: PolicyServer, params: lsp.CompletionParams) -> lsp.CompletionList:
     report = _report(ls, params.text_document.uri)
-    items = [lsp.CompletionItem(label=k, kind=lsp.CompletionItemKind.Keyword) for k in KEYWORDS]
+    language = detect(_opened(ls, params.text_document.uri) or "")
+    items = [
+        lsp.CompletionItem(label=k.written(language), kind=lsp.CompletionItemKind.Keyword, detail=k.meaning)
+        for k in KEYWORDS
+    ]
+    terms = {(t.chinese if language is Language.CHINESE else t.english): t.meaning for t in TERMS}
+    items += [
+        lsp.CompletionItem(label=w, kind=lsp.CompletionItemKind.Constant, detail=meaning)
+        for w, meaning in sorted(terms.items())
+    ]
     items += [
         lsp.CompletionItem(label=f, kind=lsp.CompletionItemKind.Function, detail=FUNCTIONS[f].summary)
         for f in sorted(FUNCTIONS)

@@ -13,6 +13,7 @@ import difflib
 import functools
 import gc
 import os
+import re
 from importlib import resources
 from pathlib import Path
 from typing import cast
@@ -24,6 +25,15 @@ from lark.exceptions import VisitError
 
 from targetdsl import nodes as n
 from targetdsl.diagnostics import Diagnostic, PolicyError, error
+from targetdsl.keywords import (
+    BY_CONCEPT,
+    DECLARATION_WORDS,
+    NAME_PATTERN,
+    Language,
+    chinese_grammar,
+    detect,
+    keyword_of,
+)
 from targetdsl.source import SURROGATE, Span, first_surrogate, source_lines
 from targetdsl.transform import DepthError, LiteralError, ToNodes, current_file, token_span
 
@@ -58,6 +68,9 @@ FULL_WIDTH = {
     "！": "!",
 }
 
+# The word just before a position, with only blank space between.
+_WORD_BEFORE = re.compile("(" + NAME_PATTERN + r")[ \t\u3000]*\Z")
+
 # Terminal names → words. Keywords and punctuation are shown as written.
 TERMINAL_WORDS = {
     "NAME": "a name",
@@ -70,33 +83,8 @@ TERMINAL_WORDS = {
     "PLUS": "`+`",
     "MINUS": "`-`",
     "MUL": "`*` or `/`",
-    "TRUE": "`true`",
-    "FALSE": "`false`",
     "$END": "end of file",
 }
-
-
-DECLARATION_KEYWORDS = frozenset(
-    {
-        "policy",
-        "class",
-        "category",
-        "assessor",
-        "veto",
-        "bonus",
-        "deduction",
-        "award",
-        "grades",
-        "ties",
-        "periods",
-        "coefficient",
-        "commendation",
-        "const",
-        "override",
-        "remove",
-        "extends",
-    }
-)
 
 
 @attrs.frozen(slots=True)
@@ -109,6 +97,7 @@ class Comment:
 class Parsed:
     file: n.PolicyFile
     comments: tuple[Comment, ...]
+    language: Language = Language.ENGLISH  # the file's keyword language
 
 
 _comments: contextvars.ContextVar[list[Token] | None] = contextvars.ContextVar("comments", default=None)
@@ -121,20 +110,24 @@ def _collect_comment(token: Token) -> Token:
     return token
 
 
-def grammar_text() -> str:
+def grammar_text(language: Language = Language.ENGLISH) -> str:
     """The grammar: from the installed package, else from the source checkout.
 
     A wheel carries `targetdsl/grammars/`; an editable install imports the
-    package from the checkout, where the grammar sits in `grammars/`.
+    package from the checkout, where the grammar sits in `grammars/`. The
+    file is written with English keywords; the Chinese grammar is derived
+    from it through the keyword table.
     """
     packaged = resources.files("targetdsl").joinpath("grammars", GRAMMAR)
     if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    checkout = Path(__file__).resolve().parent.parent / "grammars" / GRAMMAR
-    return checkout.read_text(encoding="utf-8")
+        english = packaged.read_text(encoding="utf-8")
+    else:
+        checkout = Path(__file__).resolve().parent.parent / "grammars" / GRAMMAR
+        english = checkout.read_text(encoding="utf-8")
+    return english if language is Language.ENGLISH else chinese_grammar(english)
 
 
-def cache_file() -> str | None:
+def cache_file(language: Language = Language.ENGLISH) -> str | None:
     """Where the analysed grammar is cached: a directory only this user can write.
 
     Building the LALR tables takes 0.15 s (seconds when the optional
@@ -152,23 +145,26 @@ def cache_file() -> str | None:
         return None
     if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
         return None
-    return os.path.join(directory, f"policy-grammar-{lark.__version__}.cache")
+    suffix = "" if language is Language.ENGLISH else f"-{language.value}"
+    return os.path.join(directory, f"policy-grammar{suffix}-{lark.__version__}.cache")
 
 
 @functools.cache
-def lark_parser() -> Lark:
+def lark_parser(language: Language = Language.ENGLISH) -> Lark:
+    """The parser for files written with `language`'s keywords, built on first use."""
     options = dict(
         parser="lalr",
         transformer=ToNodes(),
         lexer_callbacks={"COMMENT": _collect_comment},
     )
-    cache = cache_file()
+    grammar = grammar_text(language)
+    cache = cache_file(language)
     if cache is not None:
         try:
-            return Lark(grammar_text(), cache=cache, **options)
+            return Lark(grammar, cache=cache, **options)
         except OSError:
             pass  # unwritable cache: build without it
-    return Lark(grammar_text(), **options)
+    return Lark(grammar, **options)
 
 
 def parse(text: str, name: str = "<policy>") -> Parsed:
@@ -183,7 +179,8 @@ def parse(text: str, name: str = "<policy>") -> Parsed:
             "the text was not decoded correctly; save the policy as UTF-8 and read it as UTF-8",
         )
         raise PolicyError([diagnostic], {name: SURROGATE.sub("\ufffd", text)})
-    parser = lark_parser()
+    language = detect(text)
+    parser = lark_parser(language)
     sink: list[Token] = []
     file_token = current_file.set(name)
     comments_token = _comments.set(sink)
@@ -192,7 +189,7 @@ def parse(text: str, name: str = "<policy>") -> Parsed:
     try:
         tree = cast(n.PolicyFile, parser.parse(text))  # the inline transform builds the AST
     except UnexpectedInput as exc:
-        raise PolicyError([syntax_diagnostic(exc, text, name)], {name: text}) from None
+        raise PolicyError([syntax_diagnostic(exc, text, name, language)], {name: text}) from None
     except DepthError as exc:
         raise PolicyError([error("syntax.too-deep", str(exc), exc.span, exc.help)], {name: text}) from None
     except (LiteralError, VisitError) as exc:
@@ -207,26 +204,26 @@ def parse(text: str, name: str = "<policy>") -> Parsed:
         current_file.reset(file_token)
         _comments.reset(comments_token)
     comments = tuple(Comment(str(t), token_span(t, name)) for t in sink)
-    return Parsed(tree, comments)
+    return Parsed(tree, comments, language)
 
 
 # ------------------------------------------------------------ syntax errors
 
 
-def syntax_diagnostic(exc: UnexpectedInput, text: str, name: str) -> Diagnostic:
+def syntax_diagnostic(exc: UnexpectedInput, text: str, name: str, language: Language = Language.ENGLISH) -> Diagnostic:
     if isinstance(exc, UnexpectedCharacters):
-        return _unexpected_character(exc, text, name)
+        return _unexpected_character(exc, text, name, language)
     if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
-        return _unexpected_token(exc, text, name)
+        return _unexpected_token(exc, text, name, language)
     accepts = set(getattr(exc, "accepts", None) or getattr(exc, "expected", None) or ())
-    return _unexpected_end(accepts, text, name)
+    return _unexpected_end(accepts, text, name, language)
 
 
 def _point(name: str, line: int, column: int, width: int = 1) -> Span:
     return Span(name, line, column, line, column + width)
 
 
-def _unexpected_character(exc: UnexpectedCharacters, text: str, name: str) -> Diagnostic:
+def _unexpected_character(exc: UnexpectedCharacters, text: str, name: str, language: Language) -> Diagnostic:
     position = exc.pos_in_stream or 0
     char = text[position] if position < len(text) else ""
     span = _point(name, exc.line, exc.column)
@@ -249,16 +246,16 @@ def _unexpected_character(exc: UnexpectedCharacters, text: str, name: str) -> Di
         "syntax.unexpected-character",
         f"unexpected character `{char}`",
         span,
-        _expected_help(allowed),
+        _expected_help(allowed, language),
     )
 
 
-def _unexpected_token(exc: UnexpectedToken, text: str, name: str) -> Diagnostic:
+def _unexpected_token(exc: UnexpectedToken, text: str, name: str, language: Language) -> Diagnostic:
     token = exc.token
     span = token_span(token)
     accepts = set(exc.accepts or exc.expected or ())
     shown = str(token)
-    if "RBRACE" in accepts and shown in DECLARATION_KEYWORDS:
+    if "RBRACE" in accepts and shown in DECLARATION_WORDS:
         # A new declaration starts while a block is still open.
         opener = unclosed_brace(text[: token.start_pos])
         if opener is not None:
@@ -268,22 +265,92 @@ def _unexpected_token(exc: UnexpectedToken, text: str, name: str) -> Diagnostic:
                 _point(name, *opener),
                 f"add the matching `}}` before `{shown}` on line {token.line}",
             )
+    mixed = _other_language_keyword(token, text, language)
+    if mixed is not None:
+        return mixed
     if token.type == "STRING":
         what = f"label {shown}"
     elif token.type == "NAME":
         what = f"name `{shown}`"
     else:
         what = f"`{shown}`"
-    help_text = _expected_help(accepts)
+    help_text = _expected_help(accepts, language)
     if token.type == "NAME":
-        keywords = [w.strip("`") for w in map(_terminal_word, accepts) if w.startswith("`")]
+        keywords = [w.strip("`") for w in (_terminal_word(t, language) for t in accepts) if w.startswith("`")]
+        glued = [k for k in keywords if len(k) < len(shown) and shown.startswith(k) and not k.isascii()]
         close = difflib.get_close_matches(shown, keywords, n=1, cutoff=0.6)
-        if close:
+        if glued:
+            keyword = max(glued, key=len)
+            help_text = f"write a space after the keyword: `{keyword} {shown[len(keyword) :]}`"
+        elif close:
             help_text = f"did you mean `{close[0]}`? " + help_text
+    else:
+        joined = _joined_opener(token, text, language)
+        if joined is not None:
+            help_text = joined
     return error("syntax.unexpected-token", f"unexpected {what}", span, help_text)
 
 
-def _unexpected_end(accepts: set[str], text: str, name: str) -> Diagnostic:
+# Chinese keywords that open an expression, and the token that follows what they open. Written
+# without a space, such a keyword and the next word read as one name (`如果完成`): the parse fails
+# only at the follower.
+_OPENERS = {
+    BY_CONCEPT["if"].chinese: BY_CONCEPT["then"].chinese,
+    BY_CONCEPT["bands"].chinese: "{",
+    BY_CONCEPT["interpolate"].chinese: "{",
+}
+
+
+def _joined_opener(token: Token, text: str, language: Language) -> str | None:
+    """A help line for `如果完成 则 …`: the keyword was written joined to the word after it."""
+    if language is not Language.CHINESE:
+        return None
+    start = token.start_pos or 0
+    before = _WORD_BEFORE.search(text, max(0, start - 200), start)
+    if before is None:
+        return None
+    word = before.group(1)
+    for opener, follower in _OPENERS.items():
+        if word.startswith(opener) and len(word) > len(opener) and str(token) == follower:
+            return f"write a space after the keyword: `{opener} {word[len(opener) :]}`"
+    return None
+
+
+def _other_language_keyword(token: Token, text: str, language: Language) -> Diagnostic | None:
+    """A keyword of the other language in a file written in one: the file mixes keyword languages.
+
+    The misplaced keyword is the unexpected word itself (`indicator` where a
+    Chinese file expects `指标`) or the word just before it, read as a name
+    (`if x` in a Chinese file fails at `x`).
+    """
+    other = Language.CHINESE if language is Language.ENGLISH else Language.ENGLISH
+    start = token.start_pos or 0
+    before = _WORD_BEFORE.search(text, max(0, start - 200), start)
+    candidates: list[tuple[str, Span]] = []
+    if before is not None:
+        line = text.count("\n", 0, before.start(1)) + 1
+        column = before.start(1) - (text.rfind("\n", 0, before.start(1)) + 1) + 1
+        word = before.group(1)
+        candidates.append((word, Span(token_span(token).file, line, column, line, column + len(word))))
+    if token.type == "NAME":
+        candidates.append((str(token), token_span(token)))
+    for word, span in reversed(candidates):
+        keyword = keyword_of(word, other)
+        if keyword is None or keyword_of(word, language) is not None:
+            continue
+        ours = keyword.written(language)
+        written = "Chinese" if language is Language.CHINESE else "English"
+        return error(
+            "syntax.mixed-keywords",
+            f"`{word}` is a keyword of the other language; this file is written with {written} keywords",
+            span,
+            f"write `{ours}` for `{keyword.written(other)}`: one file uses one keyword language, set by its "
+            f"first word (`targetdsl fmt --keywords {language.value}` converts a whole file)",
+        )
+    return None
+
+
+def _unexpected_end(accepts: set[str], text: str, name: str, language: Language) -> Diagnostic:
     opener = unclosed_brace(text)
     if opener is not None and "RBRACE" in accepts:
         line, column = opener
@@ -297,7 +364,9 @@ def _unexpected_end(accepts: set[str], text: str, name: str) -> Diagnostic:
     while len(lines) > 1 and lines[-1] == "":
         lines.pop()  # the end of the last line with text, not the empty one after it
     end = _point(name, len(lines), len(lines[-1]) + 1)
-    return error("syntax.unexpected-end", "the file ends in the middle of a statement", end, _expected_help(accepts))
+    return error(
+        "syntax.unexpected-end", "the file ends in the middle of a statement", end, _expected_help(accepts, language)
+    )
 
 
 def unclosed_brace(text: str) -> tuple[int, int] | None:
@@ -330,8 +399,8 @@ def unclosed_brace(text: str) -> tuple[int, int] | None:
     return None
 
 
-def _expected_help(accepts: set[str]) -> str:
-    words = sorted({_terminal_word(t) for t in accepts})
+def _expected_help(accepts: set[str], language: Language) -> str:
+    words = sorted({_terminal_word(t, language) for t in accepts})
     if not words:
         return "check the statement against docs/language.md"
     if len(words) > 10:
@@ -339,11 +408,11 @@ def _expected_help(accepts: set[str]) -> str:
     return "expected " + (words[0] if len(words) == 1 else "one of: " + ", ".join(words))
 
 
-def _terminal_word(terminal: str) -> str:
+def _terminal_word(terminal: str, language: Language) -> str:
     if terminal in TERMINAL_WORDS:
         return TERMINAL_WORDS[terminal]
     try:
-        definition = lark_parser().get_terminal(terminal)
+        definition = lark_parser(language).get_terminal(terminal)
     except KeyError:
         return terminal.lower()
     pattern = definition.pattern

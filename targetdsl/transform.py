@@ -19,6 +19,7 @@ import attrs
 from lark import Token, Transformer
 
 from targetdsl import nodes as n
+from targetdsl.keywords import english_term, english_word
 from targetdsl.numeric import MAGNITUDE, PRECISION
 from targetdsl.source import NO_SPAN, Span
 
@@ -195,7 +196,8 @@ class ToNodes(Transformer[Token, Any]):
         return n.Remove(str(kind), None if name is None else str(name), span=span_of(c))
 
     def remove_kind(self, c: list[Any]) -> Token:
-        return c[0]  # type: ignore[no-any-return]
+        token: Token = c[0]
+        return token.update(value=english_word(str(token)))  # `取消 类别` removes a `class`
 
     # -- header
 
@@ -225,14 +227,15 @@ class ToNodes(Transformer[Token, Any]):
         return n.Year(_integer(c[0]), span=span_of(c))
 
     def status(self, c: list[Any]) -> n.Status:
-        return n.Status(str(c[0]), span=span_of(c))
+        return n.Status(english_term("status", str(c[0])), span=span_of(c))
 
     def scale(self, c: list[Any]) -> n.Scale:
         return n.Scale(_decimal(c[0]), span=span_of(c))
 
     def rounding(self, c: list[Any]) -> n.Rounding:
         mode, places, stages = c
-        return n.Rounding(str(mode), _integer(places), _names(stages or []), span=span_of(c))
+        stage_names = tuple(english_term("stage", stage) for stage in _names(stages or []))
+        return n.Rounding(english_term("rounding", str(mode)), _integer(places), stage_names, span=span_of(c))
 
     def source(self, c: list[Any]) -> n.Source:
         return n.Source(unquote(c[0]), span=span_of(c))
@@ -291,12 +294,13 @@ class ToNodes(Transformer[Token, Any]):
         missing = next((o for o in options if isinstance(o, n.Missing)), None)
         bounds = next((o for o in options if isinstance(o, tuple)), (None, None))
         prorated = any(o == "prorated" for o in options if isinstance(o, str))
-        return n.Input(str(name), _label(label), str(type_), missing, bounds[0], bounds[1], prorated, span=span_of(c))
+        kind = english_term("type", str(type_))
+        return n.Input(str(name), _label(label), kind, missing, bounds[0], bounds[1], prorated, span=span_of(c))
 
     def missing(self, c: list[Any]) -> n.Missing:
         value = c[0]
         if isinstance(value, Token):
-            return n.Missing(str(value), span=span_of(c))
+            return n.Missing(english_term("missing", str(value)), span=span_of(c))
         return n.Missing("default", value, span=span_of(c))
 
     def range(self, c: list[Any]) -> tuple[n.Number | n.Name, n.Number | n.Name]:
@@ -439,13 +443,13 @@ class ToNodes(Transformer[Token, Any]):
         return ("otherwise", None, None)
 
     def quota(self, c: list[Any]) -> tuple[Decimal, str | None]:
-        return (_decimal(c[0]), None if c[1] is None else str(c[1]))
+        return (_decimal(c[0]), None if c[1] is None else english_term("quota", str(c[1])))
 
     def ties(self, c: list[Any]) -> n.Ties:
         return n.Ties(tuple(c), span=span_of(c))
 
     def tie_key(self, c: list[Any]) -> n.TieKey:
-        return n.TieKey(str(c[0]), None if c[1] is None else str(c[1]), span=span_of(c))
+        return n.TieKey(str(c[0]), None if c[1] is None else english_term("direction", str(c[1])), span=span_of(c))
 
     def periods(self, c: list[Any]) -> n.Periods:
         span, c = span_of(c), _inner(c)

@@ -21,6 +21,7 @@ import attrs
 from targetdsl import nodes as n
 from targetdsl.diagnostics import Diagnostic, error
 from targetdsl.functions import FUNCTIONS
+from targetdsl.keywords import Language, keyword_of
 from targetdsl.source import NO_SPAN, Span
 
 
@@ -265,14 +266,12 @@ class ExpressionChecker:
             while owner is not None:
                 candidates.extend(owner.lets)
                 owner = owner.parent
-            self.diagnostics.append(
-                error(
-                    "check.unknown-name",
-                    f"unknown name `{name}`",
-                    expr.span,
-                    suggest(name, candidates) or "declare it with `input`, `let` or `const` first",
-                )
-            )
+            keyword = keyword_of(name, Language.CHINESE)
+            if keyword is not None and keyword.concept in candidates:  # `得分 分值 * 2`
+                help_text = f"`{name}` is a keyword; in an expression the value is written `{keyword.concept}`"
+            else:
+                help_text = suggest(name, candidates) or "declare it with `input`, `let` or `const` first"
+            self.diagnostics.append(error("check.unknown-name", f"unknown name `{name}`", expr.span, help_text))
             return Kind.ERROR
         kind, owner = found
         owner.used.add(name)

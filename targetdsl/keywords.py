@@ -1,0 +1,324 @@
+"""The keywords of the policy language, in English and in Chinese: the one place they are defined.
+
+Each keyword is a concept written as an English phrase (one or more words,
+as the grammar spells them) and as one Chinese word a target office would
+use. `grammars/policy.lark` is written with the English words; the Chinese
+grammar is generated from it by `chinese_grammar`, phrase by phrase. The
+formatter prints keywords through `KeywordSet.word`, the language server
+completes and explains them from `KEYWORDS`, and tests hold the grammar
+and the editor grammar to this table.
+
+A file is written in one keyword language, the author's choice, found by
+`detect`: the language of the file's first word. The other language's
+keywords are not reserved in it, so a name such as `加分` keeps working in
+a file written with English keywords.
+
+Some words are read where the grammar takes a name but only a fixed set
+of words fits: input types, `missing` rules, statuses, rounding modes and
+stages, quota rounding and tie directions. They are `TERMS`, with an
+English and a Chinese form each; either form is read in any file (the
+transform keeps the English one in the tree), and the formatter writes
+the file's language.
+
+This module knows words only; it must not import the parser or any later
+stage.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+
+import attrs
+
+
+class Language(enum.Enum):
+    ENGLISH = "en"
+    CHINESE = "zh"
+
+
+@attrs.frozen(slots=True)
+class Keyword:
+    concept: str  # the English phrase, words joined by one space: the key of the table
+    english: tuple[str, ...]  # the words as the grammar spells them
+    chinese: str  # one word
+    meaning: str  # one line, for docs and hover
+    declaration: bool = False  # starts a top-level declaration (`category`, `veto`, …)
+
+    def written(self, language: Language) -> str:
+        return " ".join(self.english) if language is Language.ENGLISH else self.chinese
+
+
+def _k(english: str, chinese: str, meaning: str, *, declaration: bool = False) -> Keyword:
+    return Keyword(english, tuple(english.split()), chinese, meaning, declaration)
+
+
+KEYWORDS: tuple[Keyword, ...] = (
+    # files and declarations
+    _k("extends", "继承", "this file amends another policy file", declaration=True),
+    _k("override", "覆盖", "replace an inherited declaration of the same name", declaration=True),
+    _k("remove", "取消", "drop an inherited declaration", declaration=True),
+    _k("policy", "考核办法", "the header: title, year, status, sources", declaration=True),
+    _k("year", "年度", "the year the policy assesses"),
+    _k("status", "状态", "draft or adopted"),
+    _k("scale", "满分", "the full score (of the policy, or of assessors' scores)"),
+    _k("rounding", "舍入", "how results are rounded"),
+    _k("at", "用于", "the stages a rounding applies to"),
+    _k("source", "依据", "the document the policy is taken from"),
+    _k("class", "类别", "a class of assessed units and its category weights", declaration=True),
+    _k("assessor", "评议方", "a body that gives scores (people's congress, CPPCC, …)", declaration=True),
+    _k("category", "考核内容", "a category of measures, weighted per class", declaration=True),
+    _k("const", "常量", "a named constant", declaration=True),
+    _k("input", "填报", "a value the unit's data supplies", declaration=True),
+    # measures
+    _k("indicator", "指标", "a measure every unit of the class has"),
+    _k("items", "事项", "a measure whose items each unit lists itself"),
+    _k("subitem", "子项", "a part of an indicator"),
+    _k("assessed", "评议", "a measure scored by assessors"),
+    _k("points", "分值", "the points a measure is worth"),
+    _k("for", "适用", "the classes a measure or rule applies to"),
+    _k("missing", "缺报", "what a missing value means"),
+    _k("default", "默认", "the value taken when the data gives none"),
+    _k("range", "范围", "the values the data may hold"),
+    _k("to", "至", "the upper end of a range or band"),
+    _k("prorated", "按进度", "a cumulative target pro-rated over a period"),
+    _k("let", "设", "a named intermediate value"),
+    _k("score", "得分", "the points earned"),
+    _k("completed when", "完成条件", "when the item counts as completed"),
+    _k("tally", "完成项数", "completed sub-items counted at once"),
+    _k("of", "共", "the total a tally counts against"),
+    _k("given by", "采信", "scores taken as given from these assessors"),
+    _k("by", "由", "an assessor and the weight of its score"),
+    _k("weight", "权重", "the weight of an assessor's score or of a period"),
+    _k("drop extremes", "去极值", "discard the highest and lowest assessor score"),
+    # rules
+    _k("veto", "一票否决", "a one-vote veto: a condition and its effects", declaration=True),
+    _k("when", "条件", "the condition of a veto, commendation or reduction"),
+    _k("effect", "处理", "what a veto does"),
+    _k("grade", "定为", "the veto forces this grade"),
+    _k("cap grade", "最高等次", "the veto caps the grade"),
+    _k("no award", "不予奖励", "the veto withholds the award and a quota place"),
+    _k("zero score", "得分清零", "the veto reports the total as 0"),
+    _k("bonus", "加分", "bonus points by award level", declaration=True),
+    _k("level", "级别", "an award level and its points"),
+    _k("up to", "最多", "the most a level adds"),
+    _k("cap", "封顶", "the most a bonus or deduction adds up to"),
+    _k("carry over after", "结转截止日", "awards dated after this day count next year"),
+    _k("deduction", "扣分", "points deducted", declaration=True),
+    _k("amount", "扣减", "the points a deduction takes"),
+    _k("award", "奖励", "award money by grade", declaration=True),
+    _k("money", "奖金", "the money each grade receives"),
+    _k("reduce", "下浮", "lower the award by a percentage"),
+    _k("eligible when", "享受条件", "which units receive the award"),
+    _k("coefficient", "系数", "a factor on the total or a category", declaration=True),
+    _k("factor", "乘以", "the coefficient's value"),
+    _k("on", "作用于", "what the coefficient multiplies"),
+    _k("commendation", "嘉奖", "units named for meeting a condition", declaration=True),
+    # grades and periods
+    _k("grades", "等次", "the grade bands", declaration=True),
+    _k("otherwise", "其余", "every other score"),
+    _k("quota", "名额", "the most a grade may hold, as a share of the class"),
+    _k("round", "取整", "how a quota's head count is rounded"),
+    _k("ties", "同分", "how units with equal totals are ordered", declaration=True),
+    _k("periods", "考核期", "monthly, quarterly or half-year checks", declaration=True),
+    _k("through month", "截至月", "the last month of a period"),
+    # expressions
+    _k("if", "如果", "a conditional value"),
+    _k("then", "则", "the value when the condition holds"),
+    _k("else", "否则", "the value when it does not"),
+    _k("or", "或", "either condition"),
+    _k("and", "且", "both conditions"),
+    _k("not", "非", "the condition does not hold"),
+    _k("true", "是", "yes"),
+    _k("false", "否", "no"),
+    _k("bands", "分档", "stepped bands: the first arm that holds"),
+    _k("interpolate", "插值", "piecewise linear between anchors"),
+)
+
+
+@attrs.frozen(slots=True)
+class Term:
+    """A word read where the grammar takes a name but only a fixed set of words fits (an input's type)."""
+
+    position: str  # which set: "type", "missing", "status", "rounding", "stage", "quota", "direction"
+    english: str
+    chinese: str
+    meaning: str
+
+
+def _t(position: str, english: str, chinese: str, meaning: str) -> Term:
+    return Term(position, english, chinese, meaning)
+
+
+TERMS: tuple[Term, ...] = (
+    _t("type", "number", "数值", "any decimal"),
+    _t("type", "count", "个数", "a whole number, at least 0"),
+    _t("type", "score", "评分", "an assessor's score"),
+    _t("type", "percent", "百分比", "a percentage: 8.5 in the data is 8.5%"),
+    _t("type", "pp", "百分点", "percentage points"),
+    _t("type", "money", "金额", "yuan"),
+    _t("type", "bool", "是否", "true or false"),
+    _t("type", "date", "日期", "YYYY-MM-DD"),
+    _t("missing", "error", "报错", "a missing value is an error"),
+    _t("missing", "zero", "计零", "a missing value counts as 0"),
+    _t("missing", "na", "不适用", "the measure drops out and the category is reweighted"),
+    _t("missing", "peer_avg", "同类平均", "the average of the class's units that have it"),
+    _t("status", "draft", "征求意见稿", "issued for comment"),
+    _t("status", "adopted", "正式", "adopted"),
+    _t("rounding", "half_up", "四舍五入", "round half up"),
+    _t("rounding", "half_even", "四舍六入", "round half to even"),
+    _t("rounding", "down", "去尾", "round towards zero"),
+    _t("rounding", "up", "进一", "round away from zero"),
+    _t("stage", "indicator", "指标", "each measure's score"),
+    _t("stage", "category", "考核内容", "each category's subtotal"),
+    _t("stage", "total", "总分", "the total"),
+    _t("stage", "money", "奖金", "the award money"),
+    _t("quota", "down", "去尾", "round the head count down"),
+    _t("quota", "up", "进一", "round the head count up (进一法)"),
+    _t("quota", "half_up", "四舍五入", "round the head count half up"),
+    _t("direction", "asc", "升序", "lowest first"),
+    _t("direction", "desc", "降序", "highest first"),
+)
+
+_TERM_TO_ENGLISH: dict[tuple[str, str], str] = {(t.position, t.chinese): t.english for t in TERMS}
+_TERM_TO_CHINESE: dict[tuple[str, str], str] = {(t.position, t.english): t.chinese for t in TERMS}
+
+# The English terms, as editors complete and highlight them.
+VOCABULARY: frozenset[str] = frozenset(t.english for t in TERMS)
+
+
+def english_term(position: str, word: str) -> str:
+    """A term in English (`金额` as a type → `money`); a word that is none is returned unchanged."""
+    return _TERM_TO_ENGLISH.get((position, word), word)
+
+
+BY_CONCEPT: dict[str, Keyword] = {k.concept: k for k in KEYWORDS}
+
+# Every word that is a keyword, or the first word of one, in each language → its keyword.
+_FIRST_WORDS: dict[Language, dict[str, Keyword]] = {
+    Language.ENGLISH: {},
+    Language.CHINESE: {k.chinese: k for k in KEYWORDS},
+}
+for _keyword in KEYWORDS:
+    _FIRST_WORDS[Language.ENGLISH].setdefault(_keyword.english[0], _keyword)
+
+WORDS: dict[Language, frozenset[str]] = {
+    Language.ENGLISH: frozenset(word for k in KEYWORDS for word in k.english),
+    Language.CHINESE: frozenset(k.chinese for k in KEYWORDS),
+}
+
+DECLARATION_WORDS: frozenset[str] = frozenset(
+    word for k in KEYWORDS if k.declaration for word in (k.english[0], k.chinese)
+)
+
+
+@attrs.frozen(slots=True)
+class KeywordSet:
+    """The keywords of one language, as the formatter prints them."""
+
+    language: Language
+
+    def word(self, concept: str) -> str:
+        """The keyword for `concept` (an English phrase from the table) in this language."""
+        return BY_CONCEPT[concept].written(self.language)
+
+    def term(self, position: str, english: str) -> str:
+        """A term (an input type, a missing rule, …) in this language; a word that is none, unchanged."""
+        if self.language is Language.ENGLISH:
+            return english
+        return _TERM_TO_CHINESE.get((position, english), english)
+
+
+ENGLISH = KeywordSet(Language.ENGLISH)
+CHINESE = KeywordSet(Language.CHINESE)
+
+
+def keyword_set(language: Language) -> KeywordSet:
+    return ENGLISH if language is Language.ENGLISH else CHINESE
+
+
+def keyword_of(word: str, language: Language) -> Keyword | None:
+    """The keyword `word` is (or begins) in `language`, if any."""
+    return _FIRST_WORDS[language].get(word)
+
+
+def english_word(word: str) -> str:
+    """A one-word keyword in either language, in English (`类别` → `class`); other words unchanged."""
+    keyword = _FIRST_WORDS[Language.CHINESE].get(word)
+    if keyword is None or len(keyword.english) != 1:
+        return word
+    return keyword.english[0]
+
+
+# A name as the grammar's NAME terminal reads it.
+NAME_PATTERN = r"[A-Za-z_\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF][A-Za-z0-9_\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]*"
+
+# The first word of a file: skip blank space, a byte-order mark and comments.
+_FIRST_WORD = re.compile(r"(?:[\s\u3000\ufeff]+|#[^\n]*)*(" + NAME_PATTERN + ")")
+
+
+def detect(text: str) -> Language:
+    """The keyword language of a policy file: the language of its first word.
+
+    When the first word is no keyword (a misspelt `考核方法`), the language
+    with more keywords among the file's first words decides, so that the
+    syntax error that follows speaks of the keywords the author used.
+    """
+    match = _FIRST_WORD.match(text)
+    first = match.group(1) if match is not None else None
+    if first in WORDS[Language.CHINESE]:
+        return Language.CHINESE
+    if first is None or first in WORDS[Language.ENGLISH]:
+        return Language.ENGLISH
+    counts = {Language.ENGLISH: 0, Language.CHINESE: 0}
+    for word in _WORD.findall(_LABELS_AND_COMMENTS.sub(" ", text[:4000]))[:200]:
+        for language in counts:
+            counts[language] += word in WORDS[language]
+    return Language.CHINESE if counts[Language.CHINESE] > counts[Language.ENGLISH] else Language.ENGLISH
+
+
+_WORD = re.compile(NAME_PATTERN)
+_LABELS_AND_COMMENTS = re.compile(r'"(?:\\.|[^"\\\n])*"|#[^\n]*')
+
+
+# A run of quoted words in the grammar: `"completed" "when"`.
+_LITERAL = re.compile(r'"([A-Za-z_]+)"')
+
+
+def chinese_grammar(english: str) -> str:
+    """The grammar with every keyword phrase replaced by its Chinese word.
+
+    Longer phrases are replaced first, so `"cap" "grade"` becomes one word
+    while `"cap"` alone becomes another. Each Chinese word is a terminal
+    with an ASCII name (`_ZH_COMPLETED_WHEN`), or the named terminal the
+    English grammar already has for it (`GRADES`): Lark names an anonymous
+    terminal after its text, and leaves a terminal whose name is not upper
+    case out of what an error says may come next. A word the table does
+    not know is left in English; `tests/unit/test_keywords.py` proves there
+    is none.
+    """
+    named = {word: name for name, word in _NAMED_TERMINAL.findall(english)}
+    text = _NAMED_TERMINAL.sub(
+        lambda m: f'{m[1]}: "{BY_CONCEPT[m[2]].chinese}"' if m[2] in BY_CONCEPT else m[0], english
+    )
+    definitions: list[str] = []
+    for keyword in sorted(KEYWORDS, key=lambda k: -len(k.english)):
+        quoted = " ".join(f'"{word}"' for word in keyword.english)
+        terminal = named.get(keyword.concept) or "_ZH_" + keyword.concept.upper().replace(" ", "_")
+        text, count = re.subn(r"(?<![A-Za-z_\"])" + re.escape(quoted) + r"(?![A-Za-z_])", terminal, text)
+        if count and keyword.concept not in named:
+            definitions.append(f'{terminal}: "{keyword.chinese}"')
+    return text + "\n// Chinese keywords, from targetdsl/keywords.py\n" + "\n".join(definitions) + "\n"
+
+
+# A terminal of the grammar defined as one keyword: `GRADES: "grades"`.
+_NAMED_TERMINAL = re.compile(r'^([A-Z][A-Z_]*): "([a-z_]+)"$', re.M)
+
+
+def grammar_words(grammar: str) -> list[str]:
+    """Every quoted word in a grammar text (outside comments), in order."""
+    words: list[str] = []
+    for line in grammar.splitlines():
+        code = line.split("//", 1)[0]
+        words += _LITERAL.findall(code)
+    return words

@@ -1,0 +1,382 @@
+"""The keyword table is the one list of keywords: the grammar, the formatter,
+the language server and the editor grammar agree with it, in both languages."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lark import Lark
+
+import targetdsl
+from targetdsl.diagnostics import PolicyError
+from targetdsl.formatter import format_policy
+from targetdsl.keywords import (
+    BY_CONCEPT,
+    KEYWORDS,
+    NAME_PATTERN,
+    TERMS,
+    VOCABULARY,
+    WORDS,
+    Language,
+    chinese_grammar,
+    detect,
+    grammar_words,
+)
+from targetdsl.parser import grammar_text, parse
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def test_every_grammar_keyword_is_in_the_table_and_every_table_keyword_in_the_grammar() -> None:
+    grammar = grammar_text()
+    words = grammar_words(grammar)
+    table = {word for k in KEYWORDS for word in k.english}
+    assert set(words) - table == set(), "keywords of the grammar missing from targetdsl/keywords.py"
+    assert table - set(words) == set(), "keywords of the table the grammar does not use"
+    for keyword in KEYWORDS:  # a phrase stands in the grammar as written, word after word
+        quoted = " ".join(f'"{w}"' for w in keyword.english)
+        assert quoted in grammar, keyword.concept
+
+
+def test_the_chinese_grammar_has_no_english_keyword_left() -> None:
+    chinese = grammar_text(Language.CHINESE)
+    assert grammar_words(chinese) == []
+    for keyword in KEYWORDS:
+        assert f'"{keyword.chinese}"' in chinese, keyword.concept
+
+
+def test_the_chinese_grammar_is_lalr_without_conflicts() -> None:
+    Lark(grammar_text(Language.CHINESE), parser="lalr", strict=True)
+
+
+def test_the_table_is_one_to_one() -> None:
+    concepts = [k.concept for k in KEYWORDS]
+    chinese = [k.chinese for k in KEYWORDS]
+    assert len(set(concepts)) == len(concepts)
+    assert len(set(chinese)) == len(chinese)
+    for keyword in KEYWORDS:
+        assert re.fullmatch(NAME_PATTERN, keyword.chinese), keyword  # lexed like a name, so never glued in a name
+        assert not keyword.chinese.isascii()
+        assert keyword.meaning and keyword.meaning == keyword.meaning.strip()
+    assert not WORDS[Language.ENGLISH] & WORDS[Language.CHINESE]
+    assert not VOCABULARY & WORDS[Language.CHINESE]
+
+
+def test_every_term_has_one_chinese_form_per_position() -> None:
+    positions = {t.position for t in TERMS}
+    for position in positions:
+        terms = [t for t in TERMS if t.position == position]
+        assert len({t.english for t in terms}) == len({t.chinese for t in terms}) == len(terms), position
+    for term in TERMS:
+        assert re.fullmatch(NAME_PATTERN, term.chinese) and not term.chinese.isascii(), term
+    from targetdsl.checker import MISSING_RULES, QUOTA_ROUNDING, ROUNDING_MODES, ROUNDING_STAGES, STATUSES
+    from targetdsl.typecheck import INPUT_KINDS
+
+    def english(position: str) -> set[str]:
+        return {t.english for t in TERMS if t.position == position}
+
+    assert english("type") == set(INPUT_KINDS)
+    assert english("missing") == set(MISSING_RULES)
+    assert english("status") == set(STATUSES)
+    assert english("rounding") == set(ROUNDING_MODES)
+    assert english("stage") == set(ROUNDING_STAGES)
+    assert english("quota") == set(QUOTA_ROUNDING)
+    assert english("direction") == {"asc", "desc"}
+
+
+def test_terms_are_read_in_either_language_and_written_in_the_file_language() -> None:
+    chinese = (
+        '考核办法 "x" {\n    年度 2003\n    状态 征求意见稿\n    舍入 四舍五入 2 用于 考核内容, 总分\n}\n\n'
+        "类别 县区 {\n    甲 100\n}\n\n"
+        '考核内容 甲 {\n    指标 乙 分值 10 {\n        填报 x "完成值": 金额 缺报 计零 范围 0 至 100\n'
+        "        填报 y: 百分比 缺报 同类平均\n        得分 如果 x > 0 则 points 否则 0\n    }\n}\n\n"
+        "等次 {\n    优秀 >= 90 名额 30% 取整 进一\n    合格 其余\n}\n\n同分 total 降序, 甲 升序\n"
+    )
+    english = (
+        'policy "x" {\n    year 2003\n    status draft\n    rounding half_up 2 at category, total\n}\n\n'
+        "class 县区 {\n    甲 100\n}\n\n"
+        'category 甲 {\n    indicator 乙 points 10 {\n        input x "完成值": money missing zero range 0 to 100\n'
+        "        input y: percent missing peer_avg\n        score if x > 0 then points else 0\n    }\n}\n\n"
+        "grades {\n    优秀 >= 90 quota 30% round up\n    合格 otherwise\n}\n\nties total desc, 甲 asc\n"
+    )
+    assert parse(chinese).file == parse(english).file
+    assert format_policy(chinese) == chinese
+    assert format_policy(english, keywords=Language.CHINESE) == chinese
+    assert format_policy(chinese, keywords=Language.ENGLISH) == english
+    assert targetdsl.check_text(chinese, name="zh.tdsl").errors == ()
+
+
+def test_a_phrase_becomes_one_word_and_its_parts_stay_apart() -> None:
+    grammar = 'GRADES: "grades"\nx: "cap" "grade" NAME | "grade" NAME | "up" "to" NUMBER | "to" | "grades"\n'
+    rules, definitions = chinese_grammar(grammar).split("\n// Chinese keywords, from targetdsl/keywords.py\n")
+    assert rules == 'GRADES: "等次"\nx: _ZH_CAP_GRADE NAME | _ZH_GRADE NAME | _ZH_UP_TO NUMBER | _ZH_TO | GRADES\n'
+    assert sorted(definitions.split("\n")) == [
+        "",
+        '_ZH_CAP_GRADE: "最高等次"',
+        '_ZH_GRADE: "定为"',
+        '_ZH_TO: "至"',
+        '_ZH_UP_TO: "最多"',
+    ]
+
+
+def test_an_error_lists_the_chinese_keywords_that_may_come() -> None:
+    rendered = diagnostic('考核方法 "x" {\n    年度 2003\n}\n')
+    assert "`考核办法`" in rendered and "`一票否决`" in rendered and "`等次`" in rendered, rendered
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("", Language.ENGLISH),
+        ("# 注释\n", Language.ENGLISH),
+        ('policy "x" {}', Language.ENGLISH),
+        ('考核办法 "x" {}', Language.CHINESE),
+        ('\ufeff  # 说明\n\n# 另一行\n继承 "a.tdsl"', Language.CHINESE),
+        ("\u3000常量 上限 = 1", Language.CHINESE),
+        ("加分项 x", Language.ENGLISH),  # a name that begins like a keyword is not one
+        ("category 加分 {}", Language.ENGLISH),
+        # a first word that is no keyword: the keywords that follow decide
+        ('考核方法 "x" {\n    年度 2003\n    状态 征求意见稿\n}\n类别 县区 { 甲 100 }', Language.CHINESE),
+        ('polcy "x" {\n    year 2003\n}\ncategory 指标 {}  # 指标 考核内容', Language.ENGLISH),
+    ],
+)
+def test_a_file_keyword_language_is_its_first_word(text: str, language: Language) -> None:
+    assert detect(text) is language
+
+
+ENGLISH_WITH_CHINESE_KEYWORDS_AS_NAMES = """\
+policy "名字与中文关键字相同" {
+    year 2003
+    status draft
+}
+
+class 县区 {
+    加分 100
+}
+
+input 一票否决 "本单位有否决事项": bool missing default false
+
+category 加分 "加分事项" {
+    indicator 等次 points 10 {
+        input 得分: number
+        let 名额 = 得分 * 2
+        score min(名额, points)
+        completed when 得分 > 0
+    }
+}
+
+veto 扣分 {
+    when 一票否决
+    effect cap grade 良好
+}
+
+grades {
+    优秀 >= 90
+    良好 otherwise
+}
+"""
+
+
+def test_chinese_keywords_are_free_names_in_a_file_written_in_english() -> None:
+    report = targetdsl.check_text(ENGLISH_WITH_CHINESE_KEYWORDS_AS_NAMES, name="en.tdsl")
+    assert report.errors == (), report.render()
+    assert format_policy(ENGLISH_WITH_CHINESE_KEYWORDS_AS_NAMES) == ENGLISH_WITH_CHINESE_KEYWORDS_AS_NAMES
+    # the same names still work with Chinese keywords: none stands where its keyword may
+    chinese = format_policy(ENGLISH_WITH_CHINESE_KEYWORDS_AS_NAMES, keywords=Language.CHINESE)
+    assert "\n填报 一票否决 " in chinese
+    assert parse(chinese).file == parse(ENGLISH_WITH_CHINESE_KEYWORDS_AS_NAMES).file
+    assert targetdsl.check_text(chinese, name="zh.tdsl").errors == ()
+
+
+def test_english_keywords_are_free_names_in_a_file_written_in_chinese() -> None:
+    text = (
+        '考核办法 "x" {\n    年度 2003\n    状态 draft\n}\n\n类别 class {\n    score 100\n}\n\n'
+        "考核内容 score {\n    指标 indicator 分值 5 {\n        填报 veto: number\n        得分 veto\n    }\n}\n\n"
+        "等次 {\n    grades 其余\n}\n"
+    )
+    assert parse(text).file.items[2].name == "score"  # type: ignore[attr-defined]
+    assert targetdsl.check_text(text, name="zh.tdsl").errors == ()
+
+
+def codes(text: str) -> list[str]:
+    with pytest.raises(PolicyError) as caught:
+        parse(text, "p.tdsl")
+    return [d.code for d in caught.value.diagnostics]
+
+
+def diagnostic(text: str) -> str:
+    with pytest.raises(PolicyError) as caught:
+        parse(text, "p.tdsl")
+    return caught.value.render()
+
+
+@pytest.mark.parametrize(
+    ("text", "keyword", "ours"),
+    [
+        ('考核办法 "x" {\n    year 2003\n}\n', "year", "年度"),
+        ("考核内容 甲 {\n    indicator 乙 {\n        得分 1\n    }\n}\n", "indicator", "指标"),
+        ("常量 上限 = if 1 > 2 then 1 else 2\n", "if", "如果"),
+        ("常量 上限 = 是 and 否\n", "and", "且"),
+        ("category 甲 {\n    指标 乙 {\n        score 1\n    }\n}\n", "指标", "indicator"),
+        ("const 上限 = 如果 1 > 2 则 1 否则 2\n", "如果", "if"),
+        ("category 甲 {\n    indicator 乙 {\n        completed when 1 > 2 且 2 > 1\n    }\n}\n", "且", "and"),
+    ],
+)
+def test_a_keyword_of_the_other_language_is_named_with_its_twin(text: str, keyword: str, ours: str) -> None:
+    rendered = diagnostic(text)
+    assert "error[syntax.mixed-keywords]" in rendered, rendered
+    assert f"`{keyword}` is a keyword of the other language" in rendered
+    assert f"write `{ours}` for `{keyword}`" in rendered
+
+
+def test_a_chinese_keyword_joined_to_a_name_is_pointed_out() -> None:
+    rendered = diagnostic("考核内容 甲 {\n    指标 乙 {\n        得分 如果完成 则 1 否则 0\n    }\n}\n")
+    assert "write a space after the keyword: `如果 完成`" in rendered, rendered
+    rendered = diagnostic("常量 上限 = 分档x { >= 1: 1, 其余: 0 }\n")
+    assert "write a space after the keyword: `分档 x`" in rendered, rendered
+
+
+def test_a_misspelt_first_keyword_is_named_with_the_chinese_keywords() -> None:
+    rendered = diagnostic('考核方法 "x" {\n    年度 2003\n}\n')
+    assert "did you mean `考核办法`?" in rendered, rendered
+
+
+def test_an_unclosed_brace_is_found_before_a_chinese_declaration() -> None:
+    rendered = diagnostic("考核内容 甲 {\n    指标 乙 {\n        得分 1\n\n一票否决 丙 {\n    条件 是\n}\n")
+    assert "syntax.unclosed-brace" in rendered, rendered
+
+
+def test_remove_names_the_declaration_kind_in_english_in_the_tree() -> None:
+    parsed = parse('继承 "a.tdsl"\n\n取消 类别 县区\n取消 等次\n')
+    kinds = [item.kind for item in parsed.file.items]  # type: ignore[attr-defined]
+    assert kinds == ["class", "grades"]
+    assert format_policy('继承 "a.tdsl"\n\n取消 类别 县区\n', keywords=Language.ENGLISH) == (
+        'extends "a.tdsl"\n\nremove class 县区\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "input 是: bool\n\ncategory 甲 {\n    indicator 乙 points 1 {\n        score if 是 then 1 else 0\n"
+            "    }\n}\n\ngrades {\n    优秀 >= 90\n    合格 otherwise\n}\n",
+            "是",
+        ),
+        (
+            "category 甲 {\n    indicator 乙 points 1 {\n        score 1\n    }\n}\n\n"
+            "grades {\n    优秀 >= 90\n    名额 otherwise\n}\n",
+            "名额",
+        ),
+    ],
+)
+def test_a_conversion_that_would_read_a_name_as_a_keyword_is_refused(text: str, name: str) -> None:
+    """`是` would read back as `true`, and a grade named 名额 as a quota: the
+    conversion stops and names the name to rename; nothing changes meaning."""
+    text = 'policy "x" {\n    year 2003\n    status draft\n}\n\nclass 县区 {\n    甲 100\n}\n\n' + text
+    assert targetdsl.check_text(text, name="en.tdsl").errors == ()
+    with pytest.raises(PolicyError) as caught:
+        format_policy(text, name="en.tdsl", keywords=Language.CHINESE)
+    (found,) = caught.value.diagnostics
+    assert found.code == "fmt.keyword-name"
+    assert f"`{name}`" in found.message
+    line = text.splitlines()[found.span.line - 1]
+    assert line[found.span.column - 1 :].startswith(name)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "tests/cases").rglob("*.yaml")), ids=lambda p: p.name)
+def test_every_case_policy_converts_both_ways_without_changing_meaning(path: Path) -> None:
+    """Every policy of the data-driven cases (all with Chinese names) is
+    written with Chinese keywords and back: the tree is the same, the
+    formatting idempotent in both languages."""
+    from targetdsl.documents import parse_yaml
+
+    document = parse_yaml(path.read_text(encoding="utf-8"))
+    policies = [document.get("policy")] + [c.get("policy") for c in document.get("cases", []) or []]
+    for text in (p for p in policies if isinstance(p, str)):
+        try:
+            english = format_policy(text, name=path.name)
+        except PolicyError:
+            continue  # a case about a broken policy
+        chinese = format_policy(english, name=path.name, keywords=Language.CHINESE)
+        assert parse(chinese).language is Language.CHINESE
+        assert parse(chinese).file == parse(english).file
+        assert format_policy(chinese, name=path.name) == chinese
+        assert format_policy(chinese, name=path.name, keywords=Language.ENGLISH) == english
+
+
+def test_the_editor_grammar_highlights_every_keyword_in_both_languages() -> None:
+    grammar = json.loads((ROOT / "editors/vscode/syntaxes/targetdsl.tmLanguage.json").read_text(encoding="utf-8"))
+    patterns = json.dumps(grammar["repository"]["keyword"], ensure_ascii=False)
+    patterns += json.dumps(grammar["repository"]["declaration"], ensure_ascii=False)
+    alternatives: set[str] = set()
+    for group in re.findall(r"\\\\b\(([^)]*)\)", patterns):
+        alternatives |= set(group.split("|"))
+    keywords = {word for k in KEYWORDS for word in k.english} | {k.chinese for k in KEYWORDS}
+    assert keywords - alternatives == set(), "keywords the editor does not highlight"
+    terms = {t.chinese for t in TERMS}
+    assert terms - {"指标", "考核内容", "总分", "奖金"} - alternatives == set(), "terms the editor does not highlight"
+    assert alternatives - keywords - VOCABULARY - terms == set(), "highlighted words that are no keyword"
+
+
+def test_the_language_reference_lists_every_keyword() -> None:
+    text = (ROOT / "docs/language.md").read_text(encoding="utf-8")
+    for keyword in KEYWORDS:
+        assert f"| `{keyword.concept}` | `{keyword.chinese}` | {keyword.meaning} |" in text, keyword.concept
+    for term in TERMS:
+        assert f"| `{term.english}` | `{term.chinese}` | {term.meaning} |" in text, term
+    assert BY_CONCEPT["veto"].chinese == "一票否决"
+
+
+# Fragments of both keyword languages, names spelled like keywords and terms included.
+FRAGMENTS = [k.chinese for k in KEYWORDS] + [w for k in KEYWORDS for w in k.english] + [t.chinese for t in TERMS]
+FRAGMENTS += ['"办法"', "{", "}", ":", "=", ",", ">=", "<", "+", "*", "(", ")", "1.5", "30%", "2pp", "2004-01-15"]
+FRAGMENTS += ["县区", "定量", "x", "points", "min", "#", "\n", "：", "如果完成", "分档x"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=50))
+def test_mixed_fragments_parse_or_raise_a_policy_error(pieces: list[str]) -> None:
+    """Whatever mix of the two languages is typed, the parser answers with a tree or diagnostics."""
+    text = " ".join(pieces)
+    try:
+        parsed = parse(text, "p.tdsl")
+    except PolicyError as exc:
+        assert exc.diagnostics and exc.render()
+        return
+    for language in Language:
+        try:
+            converted = format_policy(text, keywords=language)
+        except PolicyError as exc:  # a name spelled like a keyword of `language`
+            assert [d.code for d in exc.diagnostics] == ["fmt.keyword-name"]
+            continue
+        empty = not parsed.file.items and parsed.file.extends is None  # no keyword to tell the language by
+        assert parse(converted).language is language or empty
+        assert parse(converted).file == parsed.file
+        assert format_policy(converted) == converted
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_a_chinese_policy_formats_the_same_however_it_is_laid_out(data: st.DataObject) -> None:
+    original = (ROOT / "policies/lianyungang-2002.zh.tdsl").read_text(encoding="utf-8")
+    code = "\n".join(line.split("#", 1)[0].strip() for line in original.splitlines() if line.split("#", 1)[0].strip())
+    relaid = re.sub(r" +", lambda _: data.draw(st.sampled_from([" ", "  ", "\t", "\u3000"])), code) + "\n"
+    formatted = format_policy(relaid)
+    assert formatted == format_policy(formatted)
+    assert parse(formatted).file == parse(original).file
+    english = (ROOT / "policies/lianyungang-2002.tdsl").read_text(encoding="utf-8")
+    assert parse(format_policy(formatted, keywords=Language.ENGLISH)).file == parse(english).file
+
+
+def test_the_points_keyword_in_an_expression_names_the_value_to_write() -> None:
+    text = (
+        '考核办法 "x" {\n    年度 2003\n    状态 征求意见稿\n}\n\n类别 县区 {\n    甲 100\n}\n\n'
+        "考核内容 甲 {\n    指标 乙 分值 10 {\n        得分 分值 * 0.5\n    }\n}\n"
+    )
+    (found,) = targetdsl.check_text(text, name="p.tdsl").errors
+    assert found.code == "check.unknown-name"
+    assert found.help == "`分值` is a keyword; in an expression the value is written `points`"
