@@ -14,6 +14,7 @@ import functools
 import gc
 import os
 import re
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import cast
@@ -103,6 +104,42 @@ class Parsed:
 _comments: contextvars.ContextVar[list[Token] | None] = contextvars.ContextVar("comments", default=None)
 
 
+_text: contextvars.ContextVar[str] = contextvars.ContextVar("text", default="")
+WORD_CHARACTER = re.compile(r"[A-Za-z0-9_\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]")
+
+
+class Glued(Exception):
+    """A word the lexer split in two: `scorex` read as `score x` (see _Apart)."""
+
+    def __init__(self, token: Token, first: str):
+        super().__init__(str(token))
+        self.token = token
+        self.first = first
+
+
+class _Apart:
+    """Words the lexer would read apart only by splitting them: where the grammar allows no name, it reads
+    `scorex` as the keyword `score` and the name `x`, `points10` as `points 10`, `andy` as `and y`. Two
+    tokens that touch, both of word characters where they meet, are refused (`Glued`)."""
+
+    always_accept: tuple[str, ...] = ()
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        text = _text.get()
+        previous: Token | None = None
+        for token in stream:
+            start = token.start_pos or 0
+            if (
+                previous is not None
+                and previous.end_pos == start
+                and WORD_CHARACTER.match(text, start)
+                and WORD_CHARACTER.match(text, start - 1)
+            ):
+                raise Glued(token, str(previous))
+            previous = token
+            yield token
+
+
 def _collect_comment(token: Token) -> Token:
     sink = _comments.get()
     if sink is not None:
@@ -156,6 +193,7 @@ def lark_parser(language: Language = Language.ENGLISH) -> Lark:
         parser="lalr",
         transformer=ToNodes(),
         lexer_callbacks={"COMMENT": _collect_comment},
+        postlex=_Apart(),
     )
     grammar = grammar_text(language)
     cache = cache_file(language)
@@ -184,12 +222,23 @@ def parse(text: str, name: str = "<policy>") -> Parsed:
     sink: list[Token] = []
     file_token = current_file.set(name)
     comments_token = _comments.set(sink)
+    text_token = _text.set(text)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # parsing allocates many small objects; collection only slows it
     try:
         tree = cast(n.PolicyFile, parser.parse(text))  # the inline transform builds the AST
     except UnexpectedInput as exc:
+        token = getattr(exc, "token", None)
+        start = token.start_pos if isinstance(token, Token) else None
+        if start and WORD_CHARACTER.match(text, start) and WORD_CHARACTER.match(text, start - 1):
+            # a word the grammar refuses here, run into the one before it (`1e9` read as `1` then `e9`)
+            begin = start - 1
+            while begin and WORD_CHARACTER.match(text, begin - 1):
+                begin -= 1
+            raise PolicyError([_glued(text[begin:start], token, name)], {name: text}) from None  # type: ignore[arg-type]
         raise PolicyError([syntax_diagnostic(exc, text, name, language)], {name: text}) from None
+    except Glued as exc:
+        raise PolicyError([_glued(exc.first, exc.token, name)], {name: text}) from None
     except DepthError as exc:
         raise PolicyError([error("syntax.too-deep", str(exc), exc.span, exc.help)], {name: text}) from None
     except (LiteralError, VisitError) as exc:
@@ -203,11 +252,25 @@ def parse(text: str, name: str = "<policy>") -> Parsed:
             gc.enable()
         current_file.reset(file_token)
         _comments.reset(comments_token)
+        _text.reset(text_token)
     comments = tuple(Comment(str(t), token_span(t, name)) for t in sink)
     return Parsed(tree, comments, language)
 
 
 # ------------------------------------------------------------ syntax errors
+
+
+def _glued(first: str, token: Token, name: str) -> Diagnostic:
+    """`first` and the token after it, written as one word: the diagnostic covers the word."""
+    rest = str(token)
+    span = token_span(token, name)
+    span = attrs.evolve(span, column=span.column - len(first))  # one line: word characters hold no break
+    return error(
+        "syntax.glued-words",
+        f"`{first}{rest}` reads as `{first}` followed by `{rest}`",
+        span,
+        f"put a space between them if that is what is meant (`{first} {rest}`), or correct the word",
+    )
 
 
 def syntax_diagnostic(exc: UnexpectedInput, text: str, name: str, language: Language = Language.ENGLISH) -> Diagnostic:
