@@ -219,7 +219,14 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("-o", "--output", metavar="FILE.xlsx", required=True, help="the workbook to write")
     template.add_argument("--class", dest="unit_class", metavar="C", help="only this unit class")
     template.add_argument("--rows", type=int, default=100, help="rows per sheet, 1 to 5,000 (default 100)")
-    template.add_argument("--items", type=int, default=10, help="item slots per item list, 1 to 200 (default 10)")
+    template.add_argument(
+        "--items",
+        action="append",
+        default=[],
+        metavar="N|LIST=N",
+        help="item slots: N for every item list, LIST=N for one (repeat it: --items 10 --items 定量任务=30); "
+        "1 to 200, default 10",
+    )
     _root_argument(template)
     template.set_defaults(run=run_template)
 
@@ -284,7 +291,13 @@ def build_parser() -> argparse.ArgumentParser:
 def _evaluation_arguments(command: argparse.ArgumentParser) -> None:
     """POLICY DATA [--period P] [--carry-in LEDGER]: what every evaluating command takes."""
     command.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
-    command.add_argument("data", metavar="DATA", help="unit data (.yaml, .yml, .json, .jsonl, .csv or .xlsx)")
+    command.add_argument(
+        "data",
+        nargs="+",
+        metavar="DATA",
+        help="unit data (.yaml, .yml, .json, .jsonl, .csv or .xlsx), or a folder of such files; several files "
+        "(the workbooks returned by the units) are evaluated together, a unit listed twice refused with both places",
+    )
     command.add_argument("--period", help="progress check: a policy period, Q1–Q4, H1, H2 or YYYY-MM")
     command.add_argument("--carry-in", metavar="LEDGER", help="last year's carry-over ledger")
     _root_argument(command)
@@ -299,10 +312,13 @@ def _root_argument(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _missing_files(paths: Sequence[str]) -> int:
-    """Refuse, before any work, an input that is not a regular file (a pipe is not waited on)."""
+def _missing_files(paths: Sequence[str], *, folders: Sequence[str] = ()) -> int:
+    """Refuse, before any work, an input that is not a regular file (a pipe is not waited on), or,
+    where one may be (`folders`), a folder."""
     missing = 0
     for path in paths:
+        if path in folders and os.path.isdir(path):
+            continue
         try:
             open_regular(path).close()
         except FileReadError as exc:
@@ -366,12 +382,17 @@ def run_check(args: argparse.Namespace) -> int:
 
 def _data_paths(args: argparse.Namespace) -> list[str]:
     """DATA and, when given, the carry-over ledger: the files an evaluation reads besides the policy."""
-    return [args.data] + ([args.carry_in] if args.carry_in else [])
+    return [*args.data] + ([args.carry_in] if args.carry_in else [])
+
+
+def _units(args: argparse.Namespace) -> str | list[str]:
+    """DATA as the API takes it: one path (a file or a folder), or the list of several."""
+    return args.data[0] if len(args.data) == 1 else list(args.data)
 
 
 def _assess(args: argparse.Namespace, *, explain: bool = True) -> Assessment | int:
     refuse_misplaced([args.policy], _data_paths(args))
-    if _missing_files([args.policy, *_data_paths(args)]):
+    if _missing_files([args.policy, *_data_paths(args)], folders=args.data):
         return EXIT_USAGE
     try:
         policy = load_policy(args.policy, root=args.root)
@@ -379,7 +400,7 @@ def _assess(args: argparse.Namespace, *, explain: bool = True) -> Assessment | i
         bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
         try:
             return policy.evaluate(
-                args.data, period=args.period, carried_in=args.carry_in, progress=bar, explain=explain
+                _units(args), period=args.period, carried_in=args.carry_in, progress=bar, explain=explain
             )
         finally:
             if bar is not None:
@@ -425,6 +446,8 @@ def _write(text: str, output: str | None) -> None:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     refuse_misplaced([args.policy], _data_paths(args))
+    if args.record and (len(args.data) != 1 or os.path.isdir(args.data[0])):
+        raise UsageError("--record records one data file: gather the units into one file, or leave --record out")
     args.format = output_format(args.format, args.output)
     refuse_unwritable(
         [("-o", args.output), ("--ledger", args.ledger), ("--record", args.record)], [args.policy, *_data_paths(args)]
@@ -454,7 +477,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
             make_record(
                 record_path=Path(args.record),
                 policy_path=args.policy,
-                data_path=args.data,
+                data_path=args.data[0],
                 carry_in=args.carry_in,
                 period=args.period,
                 result=assessment.to_json(),
@@ -476,12 +499,13 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
     instead (other formats, --record or --explain, or a policy that compares units across a class)."""
     if (
         args.format not in ("csv", "jsonl")
-        or Path(args.data).suffix.lower() not in STREAMED
+        or len(args.data) != 1
+        or Path(args.data[0]).suffix.lower() not in STREAMED
         or args.record
         or args.explain
     ):
         return None
-    inputs = [args.policy, args.data] + ([args.carry_in] if args.carry_in else [])
+    inputs = [args.policy, *args.data] + ([args.carry_in] if args.carry_in else [])
     if _missing_files(inputs):
         return EXIT_USAGE
     try:
@@ -491,7 +515,7 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
             return None
         bar = ProgressBar(sys.stderr, noun="unit passes") if sys.stderr.isatty() else None
         try:
-            with policy.stream(args.data, period=args.period, carried_in=args.carry_in, progress=bar) as results:
+            with policy.stream(args.data[0], period=args.period, carried_in=args.carry_in, progress=bar) as results:
 
                 def emit(output: Any) -> None:
                     if args.format == "csv":
@@ -690,7 +714,9 @@ def run_template(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     refuse_suffix("-o", args.output, (".xlsx",), "the workbook")
     refuse_unwritable([("-o", args.output)], [args.policy])
-    if not 1 <= args.rows <= MAX_TEMPLATE_ROWS or not 1 <= args.items <= MAX_TEMPLATE_ITEMS:
+    items, slots = _item_slots(args.items)
+    counts = [items, *slots.values()]
+    if not 1 <= args.rows <= MAX_TEMPLATE_ROWS or not all(1 <= count <= MAX_TEMPLATE_ITEMS for count in counts):
         _error(f"--rows is 1 to {MAX_TEMPLATE_ROWS:,} and --items 1 to {MAX_TEMPLATE_ITEMS}")
         return EXIT_USAGE
     try:
@@ -699,7 +725,8 @@ def run_template(args: argparse.Namespace) -> int:
             args.output,
             only=args.unit_class,
             rows=args.rows,
-            items=args.items,
+            items=items,
+            slots=slots,
         )
     except PolicyError as exc:
         _report(exc)
@@ -709,6 +736,23 @@ def run_template(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     sys.stderr.write(f"wrote {visible(args.output)}\n")
     return EXIT_OK
+
+
+def _item_slots(given: Sequence[str]) -> tuple[int, dict[str, int]]:
+    """`--items 12 --items 定量任务=30` → 12 slots for every list, 30 for 定量任务; nothing given: 10."""
+    default = 10
+    named: dict[str, int] = {}
+    for text in given:
+        name, equals, count = text.rpartition("=")
+        try:
+            number = int(count)
+        except ValueError:
+            raise UsageError(f"--items {text}: give a number of slots, N or LIST=N (--items 定量任务=30)") from None
+        if equals and name.strip():
+            named[name.strip()] = number
+        else:
+            default = number
+    return default, named
 
 
 # A template sheet has a row per unit and a column per item slot: more is never an office's intent,
@@ -732,7 +776,7 @@ def run_explain(args: argparse.Namespace) -> int:
         unit = assessment.unit(args.unit)
     except KeyError:
         known = ", ".join(u.id for u in assessment.units[:10])
-        _error(f"no unit `{args.unit}` in {args.data} (units: {known}, …)")
+        _error(f"no unit `{args.unit}` in {', '.join(args.data)} (units: {known}, …)")
         return EXIT_USAGE
     if args.format == "json":
         sys.stdout.write(_json(render_json(unit)))

@@ -435,7 +435,8 @@ def test_a_terminal_that_cannot_show_chinese_gets_escapes(w: Path) -> None:
 
 
 def test_an_input_that_is_no_regular_file_is_named_so(w: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["evaluate", "p.tdsl", "ok"]) == 2
+    # (DATA may be a folder of data files: the policy may not)
+    assert main(["evaluate", "ok", "units.yaml"]) == 2
     assert capsys.readouterr().err == "targetdsl: error: ok: is a directory, not a regular file\n"
     assert main(["evaluate", "p.tdsl", os.devnull]) == 2
     assert capsys.readouterr().err == f"targetdsl: error: {os.devnull}: is a device, not a regular file\n"
