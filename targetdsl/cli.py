@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from targetdsl import __version__, tester
-from targetdsl.api import Report, check_path, diff_policies, impact, load_policy, verify_record
+from targetdsl.api import Report, check_path, check_text, diff_policies, impact, load_policy, verify_record
 from targetdsl.diagnostics import PolicyError
 from targetdsl.engine import PeriodError, period_months
 from targetdsl.explain import render_json, render_text
@@ -46,8 +46,10 @@ from targetdsl.invocation import (
     refuse_misplaced,
     refuse_suffix,
     refuse_unwritable,
+    special,
 )
 from targetdsl.outputs import csv_cell, json_visible, visible, visible_inline, workbook_bytes, write_text, write_with
+from targetdsl.progress import ProgressBar
 from targetdsl.record import RecordError, make_record
 from targetdsl.results import Assessment, to_json, unit_json
 from targetdsl.source import decode, first_surrogate, printable
@@ -73,14 +75,83 @@ EXITS = {
     "report": "the policy, the data or the ledger has errors (nothing is written)",
     "template": "the policy has errors (nothing is written)",
     "lsp": "never (the server runs until the editor closes it)",
-    "fmt": "a file is not formatted (with --check or --diff) or cannot be parsed",
+    "fmt": "a file is not formatted (with --check or --diff); a file that cannot be read or parsed exits 2",
     "explain": "the policy, the data or the ledger has errors",
     "plan": "the policy has errors",
 }
 
 
+# Two or three command lines for each command's --help, as an office or a policy author types them.
+EXAMPLES = {
+    "check": [
+        "targetdsl check policies/lianyungang-2003.tdsl",
+        "targetdsl check policies/ --format json      # every .tdsl under the directory",
+        "cat draft.tdsl | targetdsl check -           # standard input; extends relative to here",
+    ],
+    "evaluate": [
+        "targetdsl evaluate policy.tdsl units.yaml",
+        "targetdsl evaluate policy.tdsl returned/ -o results.xlsx   # the workbooks the units sent back",
+        "targetdsl evaluate policy.tdsl units.yaml --carry-in ledger-2002.json -o results.csv --bom",
+        "targetdsl evaluate policy.tdsl units.yaml --format json --explain",
+    ],
+    "diff": [
+        "targetdsl diff policies/lianyungang-2002.tdsl policies/lianyungang-2003.tdsl",
+        "targetdsl diff old.tdsl new.tdsl --data units.yaml   # who gains, who loses",
+    ],
+    "verify": ["targetdsl evaluate policy.tdsl units.yaml --record record.json", "targetdsl verify record.json"],
+    "test": [
+        "targetdsl test                              # every *.test.yaml under the current directory",
+        "targetdsl test policies/ --coverage",
+        "targetdsl test - < policy.test.yaml --format junit",
+    ],
+    "periods": ["targetdsl periods policy.tdsl H1=units-h1.yaml H2=units-h2.yaml"],
+    "report": [
+        "targetdsl report policy.tdsl units.yaml -o report.html",
+        "targetdsl report policy.tdsl returned/ --carry-in ledger-2002.json -o report.html",
+    ],
+    "template": [
+        "targetdsl template policy.tdsl -o units.xlsx",
+        "targetdsl template policy.tdsl -o counties.xlsx --class 县区 --rows 20 --items 定量任务=30",
+    ],
+    "lsp": ["targetdsl lsp                               # started by the editor (docs/editors.md)"],
+    "fmt": [
+        "targetdsl fmt policies/",
+        "targetdsl fmt --check policies/             # exit 1: a file would change; 2: one cannot be parsed",
+        "targetdsl fmt - < draft.tdsl > formatted.tdsl",
+    ],
+    "explain": [
+        "targetdsl explain policy.tdsl units.yaml C04",
+        "targetdsl explain policy.tdsl returned/ C04 --format json",
+    ],
+    "plan": ["targetdsl plan policy.tdsl", "targetdsl plan policy.tdsl --class 县区 --period Q1 --format json"],
+}
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Wraps each paragraph of a description or epilog on its own, and keeps example lines (indented
+    by two spaces) as they are written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        paragraphs = []
+        for paragraph in text.split("\n\n"):
+            if paragraph.startswith("  "):
+                paragraphs.append("\n".join(indent + line for line in paragraph.splitlines()))
+            else:
+                paragraphs.append(super()._fill_text(paragraph, width, indent))
+        return "\n\n".join(paragraphs)
+
+
+class _CommandParser(argparse.ArgumentParser):
+    """A command's parser: its --help keeps the examples as written."""
+
+    def __init__(self, *args: Any, **options: Any):
+        options.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **options)
+
+
 def _exits(command: str) -> str:
-    return (
+    examples = "examples:\n\n" + "\n".join(f"  {line}" for line in EXAMPLES[command]) + "\n\n"
+    return examples + (
         f"exit status: 0 success; 1 {EXITS[command]}; 2 usage error (bad arguments, unreadable input, "
         "an output path that cannot be written); 3 internal error (a bug: please report it); 130 interrupted "
         "(143 terminated). "
@@ -92,9 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="targetdsl",
         description="Target-management assessment methods as checked policy files.",
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"targetdsl {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_CommandParser)
 
     check = commands.add_parser(
         "check",
@@ -104,7 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Exit 0 when clean (warnings allowed), 1 when any file has errors. The diagnostics are this command's "
         "result: they go to standard output.",
     )
-    check.add_argument("files", nargs="+", metavar="FILE", help="policy files (.tdsl)")
+    check.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="policy files (.tdsl), directories (every .tdsl under them) or - (stdin)",
+    )
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     _root_argument(check)
     check.set_defaults(run=run_check)
@@ -126,6 +203,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument(
         "--explain", action="store_true", help="with --format json or jsonl: include every explanation"
+    )
+    evaluate.add_argument(
+        "--bom",
+        action=argparse.BooleanOptionalAction,
+        help="CSV: begin with a UTF-8 byte order mark, which Excel on a Chinese Windows needs to read the file "
+        "as UTF-8 (default: on when -o writes a .csv file, off on standard output)",
     )
     evaluate.add_argument("--ledger", metavar="FILE", help="also write the carry-over ledger for next year")
     evaluate.add_argument(
@@ -172,7 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run every *.test.yaml under the given paths (default: the current directory). A failure "
         "shows expected against actual and the explanation of the actual value. Exit 1 when any test fails.",
     )
-    test.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="test files or directories")
+    test.add_argument(
+        "paths", nargs="*", default=["."], metavar="PATH", help="test files, directories or - (a test file on stdin)"
+    )
     test.add_argument("--format", choices=("text", "json", "junit"), default="text", help="output format")
     test.add_argument(
         "--coverage",
@@ -253,7 +338,13 @@ def build_parser() -> argparse.ArgumentParser:
         "and compared before anything is written. With --check or --diff nothing is written; exit 1 when a "
         "file is not formatted.",
     )
-    fmt.add_argument("files", nargs="+", metavar="FILE", help="policy files (.tdsl)")
+    fmt.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="policy files (.tdsl), directories (every .tdsl under them) or - (read standard input, write the "
+        "formatted text to standard output)",
+    )
     fmt.add_argument("--check", action="store_true", help="only report files that are not formatted")
     fmt.add_argument("--diff", action="store_true", help="print what would change as a unified diff")
     fmt.set_defaults(run=run_fmt)
@@ -300,6 +391,9 @@ def _evaluation_arguments(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument("--period", help="progress check: a policy period, Q1–Q4, H1, H2 or YYYY-MM")
     command.add_argument("--carry-in", metavar="LEDGER", help="last year's carry-over ledger")
+    command.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress line and no `wrote FILE` note on standard error"
+    )
     _root_argument(command)
 
 
@@ -310,6 +404,43 @@ def _root_argument(command: argparse.ArgumentParser) -> None:
         help="policies may extend files under DIR only (default: the "
         "directory of the policy named, with everything below it)",
     )
+
+
+STDIN = "-"  # as a FILE of check, fmt and test: standard input
+STDIN_NAME = "<stdin>"  # how diagnostics name it
+
+
+def policy_files(paths: Sequence[str]) -> list[str]:
+    """FILE arguments as the files to read, each once: `-` as it is, a directory as every `.tdsl` file
+    under it (sorted; hidden directories such as .git skipped), anything else as given. Standard
+    input can be read once."""
+    if paths.count(STDIN) > 1:
+        raise UsageError("- (standard input) is given twice; it can be read once")
+    files: list[str] = []
+    for path in paths:
+        if path == STDIN or not os.path.isdir(path):
+            files.append(path)
+            continue
+        found = []
+        for folder, subfolders, names in os.walk(path):
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            found += [os.path.join(folder, name) for name in names if name.endswith(".tdsl")]
+        if not found:
+            raise UsageError(f"{path}: no policy files (.tdsl) in this directory")
+        files += sorted(found)
+    return list(dict.fromkeys(files))
+
+
+def _stdin_text(limit: int = MAX_FILE_BYTES) -> str:
+    """Standard input as UTF-8 text, at most `limit` bytes; a usage error otherwise."""
+    stream = getattr(sys.stdin, "buffer", None)
+    raw = stream.read(limit + 1) if stream is not None else sys.stdin.read(limit + 1).encode("utf-8")
+    if len(raw) > limit:
+        raise UsageError(f"standard input is larger than {limit // (1 << 20)} MB")
+    try:
+        return decode(raw)
+    except UnicodeDecodeError:
+        raise UsageError("standard input is not UTF-8 text") from None
 
 
 def _missing_files(paths: Sequence[str], *, folders: Sequence[str] = ()) -> int:
@@ -353,9 +484,15 @@ def _json(document: Any, *, indent: int | None = 2) -> str:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    if _missing_files(args.files):
+    files = policy_files(args.files)
+    if _missing_files([path for path in files if path != STDIN]):
         return EXIT_USAGE
-    reports: list[tuple[str, Report]] = [(path, check_path(path, root=args.root)) for path in args.files]
+    reports: list[tuple[str, Report]] = [
+        (STDIN_NAME, check_text(_stdin_text(), name=STDIN_NAME, base=os.getcwd(), root=args.root))
+        if path == STDIN
+        else (path, check_path(path, root=args.root))
+        for path in files
+    ]
     errors = sum(len(r.errors) for _, r in reports)
     warnings = sum(len(r.warnings) for _, r in reports)
     if args.format == "json":
@@ -397,8 +534,10 @@ def _assess(args: argparse.Namespace, *, explain: bool = True) -> Assessment | i
     try:
         policy = load_policy(args.policy, root=args.root)
         _check_period([policy], args.period)
-        bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+        bar = _progress(args)
         try:
+            if bar is not None:
+                bar.reading(args.data)
             return policy.evaluate(
                 _units(args), period=args.period, carried_in=args.carry_in, progress=bar, explain=explain
             )
@@ -410,30 +549,11 @@ def _assess(args: argparse.Namespace, *, explain: bool = True) -> Assessment | i
     return EXIT_FAILED
 
 
-class ProgressBar:
-    """`evaluating ███████░░░ 7,000/10,000 units` on a terminal; silent for small runs."""
-
-    def __init__(self, stream: Any, minimum: int = 2000, noun: str = "units"):
-        self.stream = stream
-        self.noun = noun
-        self.minimum = minimum
-        self.shown = -1
-
-    def __call__(self, done: int, total: int) -> None:
-        if total < self.minimum:
-            return
-        percent = done * 100 // total
-        if percent == self.shown:
-            return
-        self.shown = percent
-        filled = percent // 5
-        self.stream.write(f"\revaluating {'█' * filled}{'░' * (20 - filled)} {done:,}/{total:,} {self.noun}")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.shown >= 0:
-            self.stream.write("\n")
-            self.stream.flush()
+def _progress(args: argparse.Namespace, *, passes: int = 1) -> ProgressBar | None:
+    """The progress line, on a terminal only, unless -q."""
+    if getattr(args, "quiet", False) or not sys.stderr.isatty():
+        return None
+    return ProgressBar(sys.stderr, passes=passes)
 
 
 def _write(text: str, output: str | None) -> None:
@@ -467,7 +587,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     elif args.format == "jsonl":
         result = "".join(_json(unit_json(unit, explanations=args.explain), indent=None) for unit in assessment.units)
     elif args.format == "csv":
-        result = visible(render_csv(assessment))
+        result = _bom(args) + visible(render_csv(assessment))
     else:
         result = visible(render_assessment(assessment))
     ledger = _json(assessment.ledger_json()) if args.ledger else None
@@ -494,6 +614,19 @@ def run_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+BOM = "\ufeff"
+
+
+def _bom(args: argparse.Namespace) -> str:
+    """The byte order mark CSV begins with: as --bom or --no-bom say, else for a .csv file (opened in
+    Excel, which reads UTF-8 without it as the system's code page: GBK on a Chinese Windows) and not on
+    standard output (read by programs, to which a BOM is a stray character in the first field)."""
+    if args.format != "csv":
+        return ""
+    wanted = args.bom if args.bom is not None else args.output is not None and not special(args.output)
+    return BOM if wanted else ""
+
+
 def _evaluate_streamed(args: argparse.Namespace) -> int | None:
     """csv or jsonl results from .jsonl or .csv data, streamed; None when this evaluation is done in memory
     instead (other formats, --record or --explain, or a policy that compares units across a class)."""
@@ -513,7 +646,7 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
         _check_period([policy], args.period)
         if unstreamable(policy.schema) is not None:
             return None
-        bar = ProgressBar(sys.stderr, noun="unit passes") if sys.stderr.isatty() else None
+        bar = _progress(args, passes=2)
         try:
             with policy.stream(args.data[0], period=args.period, carried_in=args.carry_in, progress=bar) as results:
 
@@ -536,9 +669,10 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
                             output.write(_json(unit_json(unit), indent=None))
 
                 if args.output is None:
+                    sys.stdout.write(_bom(args))
                     emit(_VisibleText(sys.stdout))
                 else:
-                    write_with(args.output, lambda raw: _as_text(raw, emit))
+                    write_with(args.output, lambda raw: _as_text(raw, emit, _bom(args)))
                 if args.ledger:
                     ledger = {"year": policy.schema.year, "carry_over": [to_json(entry) for entry in results.ledger]}
                     _write(_json(ledger), args.ledger)
@@ -561,9 +695,10 @@ class _VisibleText:
         return self.stream.write(visible(text))
 
 
-def _as_text(raw: IO[bytes], emit: Callable[[Any], None]) -> None:
+def _as_text(raw: IO[bytes], emit: Callable[[Any], None], start: str = "") -> None:
     text = io.TextIOWrapper(raw, encoding="utf-8", errors="backslashreplace", newline="")
     try:
+        text.write(start)
         emit(_VisibleText(text))
         text.flush()
     finally:
@@ -611,15 +746,16 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_test(args: argparse.Namespace) -> int:
-    missing = [p for p in args.paths if not os.path.exists(p)]
+    missing = [p for p in args.paths if p != STDIN and not os.path.exists(p)]
     for path in missing:
         _error(f"{path}: no such file or directory")
     if missing:
         return EXIT_USAGE
-    if not tester.discover(args.paths):
+    stdin = _stdin_text(limit=tester.MAX_TEST_BYTES) if STDIN in args.paths else None
+    if not tester.discover(args.paths) and stdin is None:
         _error("no *.test.yaml files found")
         return EXIT_USAGE
-    outcome = tester.run(args.paths, coverage=args.coverage, root=args.root)
+    outcome = tester.run(args.paths, coverage=args.coverage, root=args.root, stdin=stdin)
     if args.format == "json":
         sys.stdout.write(_json(tester.render_json(outcome)))
     elif args.format == "junit":
@@ -702,7 +838,8 @@ def run_report(args: argparse.Namespace) -> int:
     if isinstance(assessment, int):
         return assessment
     _write(visible(render(assessment)), args.output)
-    sys.stderr.write(f"wrote {visible(args.output)}\n")
+    if not args.quiet:
+        sys.stderr.write(f"wrote {visible(args.output)}\n")
     return EXIT_OK
 
 
@@ -809,14 +946,16 @@ def run_plan(args: argparse.Namespace) -> int:
 
 
 def run_fmt(args: argparse.Namespace) -> int:
-    if _missing_files(args.files):
+    files = policy_files(args.files)
+    if _missing_files([path for path in files if path != STDIN]):
         return EXIT_USAGE
     if not (args.check or args.diff):  # found before any file is rewritten, not after half of them
-        refuse_unwritable([("fmt", path) for path in dict.fromkeys(args.files)], [])
+        refuse_unwritable([("fmt", path) for path in files if path != STDIN], [])
     unformatted = failed = 0
-    for path in args.files:
+    for given in files:
+        path = STDIN_NAME if given == STDIN else given
         try:
-            original = decode(read_limited(path, limit=MAX_FILE_BYTES))
+            original = _stdin_text() if given == STDIN else decode(read_limited(path, limit=MAX_FILE_BYTES))
             formatted = format_policy(original, name=path)
         except FileReadError as exc:
             sys.stdout.write(f"{path}: error: the file {exc.reason}\n")
@@ -833,6 +972,9 @@ def run_fmt(args: argparse.Namespace) -> int:
         except FormatError as exc:
             sys.stderr.write(f"error: {visible(str(exc))}\n")
             failed += 1
+            continue
+        if given == STDIN and not (args.check or args.diff):
+            _emit(formatted)  # a filter: the text in, the formatted text out, formatted or not
             continue
         if formatted == original:
             continue
@@ -854,7 +996,7 @@ def run_fmt(args: argparse.Namespace) -> int:
             write_text(path, formatted)
             _emit(f"formatted {path}\n")
     if failed:
-        return EXIT_FAILED
+        return EXIT_USAGE  # as black and ruff: 2 when a file cannot be read or parsed, 1 when one would change
     return EXIT_FAILED if unformatted and (args.check or args.diff) else EXIT_OK
 
 
