@@ -32,6 +32,7 @@ from typing import IO, Any
 
 from targetdsl import __version__, tester
 from targetdsl.api import Report, check_path, check_text, diff_policies, impact, load_policy, verify_record
+from targetdsl.data import nearest
 from targetdsl.diagnostics import PolicyError
 from targetdsl.engine import PeriodError, period_months
 from targetdsl.explain import render_json, render_text
@@ -912,8 +913,16 @@ def run_explain(args: argparse.Namespace) -> int:
     try:
         unit = assessment.unit(args.unit)
     except KeyError:
+        named = [u.id for u in assessment.units if u.name == args.unit]
+        cased = [u.id for u in assessment.units if u.id.casefold() == args.unit.casefold()]
+        if named:
+            hint = f"; {args.unit} is the name of unit {named[0]}: give its id"
+        elif cased:  # ids keep their case (c01 and C01 are two), but a reader means the one that exists
+            hint = f"; did you mean `{cased[0]}`?"
+        else:
+            hint = nearest(args.unit, [u.id for u in assessment.units])
         known = ", ".join(u.id for u in assessment.units[:10])
-        _error(f"no unit `{args.unit}` in {', '.join(args.data)} (units: {known}, …)")
+        _error(f"no unit `{args.unit}` in {', '.join(args.data)}{hint} (units: {known}, …)")
         return EXIT_USAGE
     if args.format == "json":
         sys.stdout.write(_json(render_json(unit)))

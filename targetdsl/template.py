@@ -45,8 +45,10 @@ GUIDE = (
         "Row 1 holds the field paths the evaluator reads: do not edit it. Row 2 describes each field.",
     ),
     (
-        "数值直接填数字；百分数填百分比的数值（8.5 表示 8.5%）；是/否填 true/false 或 是/否；日期填 YYYY-MM-DD。",
-        "Numbers as numbers; percentages as the percent figure (8.5 means 8.5%); yes/no as true/false or 是/否.",
+        "数值直接填数字；百分数填百分比的数值（8.5 表示 8.5%）；是/否填 true/false 或 是/否；"
+        "日期年份在前，如 2003-12-05、2003/12/05 或 2003年12月5日。",
+        "Numbers as numbers; percentages as the percent figure (8.5 means 8.5%); yes/no as true/false or 是/否; "
+        "dates year first: 2003-12-05.",
     ),
     (
         "不适用的项目留空；留空的含义见第二行说明。",

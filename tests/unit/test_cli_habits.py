@@ -263,3 +263,13 @@ def test_the_table_shows_points_money_and_why_a_grade_is_lower(capsys: pytest.Ca
         "* 优秀 is limited to 30% of 9 units = 2, so ranked below the quota it gets 良好: "
         "海州区、开发区、灌云县、赣榆县、东海县、连云区",
     ]
+
+
+def test_explain_suggests_the_unit_meant(capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["explain", str(P2003), str(UNITS_2003), "--carry-in", str(CARRIED)]
+    assert main([*base, "灌南县"]) == 2  # a name where the id is asked for
+    assert "灌南县 is the name of unit C04: give its id" in capsys.readouterr().err
+    assert main([*base, "c04"]) == 2
+    assert "did you mean `C04`?" in capsys.readouterr().err
+    assert main([*base, "市财政"]) == 2  # neither an id nor a name: the nearest id, whatever it is
+    assert "no unit `市财政`" in capsys.readouterr().err
