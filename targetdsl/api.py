@@ -105,9 +105,12 @@ class Policy:
         lenient: bool = False,
         ignored: list[DataProblem] | None = None,
     ) -> list[Unit]:
-        """Validate unit data (a YAML/JSON/CSV/XLSX path, a document, or a list of unit mappings).
+        """Validate unit data (a YAML/JSON/CSV/XLSX path, a folder of such files, a list of paths, a
+        document, or a list of unit mappings).
 
-        Raises DataError listing every problem, each naming file, unit and field.
+        Several files (a list, or the data files in a folder) are one set of units: a unit listed in two
+        is refused with both places. Raises DataError listing every problem, each naming file, unit and
+        field, and for a spreadsheet the sheet and cell that holds the value.
         With `lenient`, data this policy does not declare is ignored and listed in `ignored`.
         """
         paths = data_paths(data)
