@@ -914,13 +914,10 @@ def run_explain(args: argparse.Namespace) -> int:
         unit = assessment.unit(args.unit)
     except KeyError:
         named = [u.id for u in assessment.units if u.name == args.unit]
-        cased = [u.id for u in assessment.units if u.id.casefold() == args.unit.casefold()]
         if named:
             hint = f"; {args.unit} is the name of unit {named[0]}: give its id"
-        elif cased:  # ids keep their case (c01 and C01 are two), but a reader means the one that exists
-            hint = f"; did you mean `{cased[0]}`?"
-        else:
-            hint = nearest(args.unit, [u.id for u in assessment.units])
+        else:  # ids keep their case (c01 and C01 are two), but a reader means the one that exists
+            hint = nearest(args.unit, [u.id for u in assessment.units], cutoff=0.8)
         known = ", ".join(u.id for u in assessment.units[:10])
         _error(f"no unit `{args.unit}` in {', '.join(args.data)}{hint} (units: {known}, …)")
         return EXIT_USAGE

@@ -743,12 +743,15 @@ def _date_parts(text: str) -> tuple[int, int, int] | None:
     return int(year), int(month or chinese_month), int(day or chinese_day)
 
 
-def nearest(name: str, known: Iterable[str]) -> str:
+def nearest(name: str, known: Iterable[str], *, cutoff: float = 0.5) -> str:
     """`; did you mean `增速`?` when a known name is close to `name` (a misspelling, a character typed
-    with the wrong input method), else nothing."""
+    with the wrong input method, another case), else nothing. Ids are short and alike (C01, C10):
+    for them a higher `cutoff` keeps the hint from naming another unit."""
     import difflib
 
-    close = difflib.get_close_matches(name, [str(k) for k in known], n=1, cutoff=0.5)
+    names = [str(k) for k in known]
+    same = [k for k in names if k.casefold() == name.casefold()]
+    close = same or difflib.get_close_matches(name, names, n=1, cutoff=cutoff)
     return f"; did you mean `{close[0]}`?" if close and close[0] != name else ""
 
 

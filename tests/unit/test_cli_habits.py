@@ -271,5 +271,15 @@ def test_explain_suggests_the_unit_meant(capsys: pytest.CaptureFixture[str]) -> 
     assert "灌南县 is the name of unit C04: give its id" in capsys.readouterr().err
     assert main([*base, "c04"]) == 2
     assert "did you mean `C04`?" in capsys.readouterr().err
-    assert main([*base, "市财政"]) == 2  # neither an id nor a name: the nearest id, whatever it is
-    assert "no unit `市财政`" in capsys.readouterr().err
+    assert main([*base, "C10"]) == 2  # ids are short and alike: C01 is another unit, not suggested
+    assert "did you mean" not in capsys.readouterr().err
+
+
+def test_a_ledger_award_for_a_unit_typed_in_another_case_names_it(tmp_path: Path) -> None:
+    import targetdsl
+
+    ledger = tmp_path / "carried.yaml"
+    ledger.write_text(CARRIED.read_text(encoding="utf-8").replace("unit: C05", "unit: c05", 1), encoding="utf-8")
+    with pytest.raises(targetdsl.DataError) as caught:
+        targetdsl.load_policy(P2003).evaluate(UNITS_2003, carried_in=ledger)
+    assert any("not in the data; did you mean `C05`?" in p.message for p in caught.value.problems)
