@@ -105,7 +105,10 @@ EXAMPLES = {
         "targetdsl test policies/ --coverage",
         "targetdsl test - < policy.test.yaml --format junit",
     ],
-    "periods": ["targetdsl periods policy.tdsl H1=units-h1.yaml H2=units-h2.yaml"],
+    "periods": [
+        "targetdsl periods policy.tdsl H1=units-h1.yaml H2=units-h2.yaml",
+        "targetdsl periods policy.tdsl 上半年=h1.xlsx 下半年=h2.xlsx --format json",
+    ],
     "report": [
         "targetdsl report policy.tdsl units.yaml -o report.html",
         "targetdsl report policy.tdsl returned/ --carry-in ledger-2002.json -o report.html",
@@ -114,7 +117,10 @@ EXAMPLES = {
         "targetdsl template policy.tdsl -o units.xlsx",
         "targetdsl template policy.tdsl -o counties.xlsx --class 县区 --rows 20 --items 定量任务=30",
     ],
-    "lsp": ["targetdsl lsp                               # started by the editor (docs/editors.md)"],
+    "lsp": [
+        "targetdsl lsp                               # started by the editor (docs/editors.md)",
+        "targetdsl lsp --root ~/policies             # extends may reach any file under ~/policies",
+    ],
     "fmt": [
         "targetdsl fmt policies/",
         "targetdsl fmt --check policies/             # exit 1: a file would change; 2: one cannot be parsed",

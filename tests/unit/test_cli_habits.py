@@ -122,7 +122,7 @@ def test_every_command_has_examples_in_its_help(capsys: pytest.CaptureFixture[st
             main([name, "--help"])
         shown = capsys.readouterr().out
         examples = shown.split("examples:\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
-        assert 1 <= len(examples) <= 4 and all(
+        assert 2 <= len(examples) <= 4 and all(
             line.startswith("  targetdsl ") or line.startswith("  cat ") for line in examples
         )
         assert any(f"targetdsl {name}" in line for line in examples), name
