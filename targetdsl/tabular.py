@@ -275,7 +275,12 @@ def document(
     by_field.update((column, index) for index, column in enumerate(columns) if column in FIXED)
 
     def cell(index: int, field: str) -> str | None:
-        column = by_field.get(field_key(field))
+        """The cell of the field's column, or for a field that spans columns (an item list, an item)
+        the first of them: where the person filling in the row looks."""
+        key = field_key(field)
+        column = by_field.get(key)
+        if column is None:
+            column = next((at for name, at in by_field.items() if name.startswith(key + ".")), None)
         return None if column is None else place(positions[index], column)
 
     units = Records(place=lambda index: place(positions[index], at_id), cell=cell)

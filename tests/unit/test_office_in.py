@@ -110,8 +110,6 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Path:
         values, record = unit_values(number)
         sheet = book["县区"]
         fill(sheet, 3, values)
-        if number == 1:
-            sheet.cell(row=4, column=1, value=None)  # a blank row stays blank
         percent = sheet.cell(row=3, column=column(sheet, "增速.target"))
         percent.number_format = "0.0%"  # typed `10.5%`: Excel stores 0.105 and shows 10.5%
         book.save(returned / f"units-C{number:02}.xlsx")
@@ -406,3 +404,21 @@ def test_item_slots_by_list(office: Path, tmp_path: Path, capsys: pytest.Capture
     assert "no item list `重点` (its item lists: 重点项目)" in capsys.readouterr().err
     assert main(["template", policy, "-o", out, "--items", "many"]) == 2
     assert main(["template", policy, "-o", out, "--items", "重点项目=201"]) == 2
+
+
+def test_a_problem_with_a_whole_item_list_points_at_its_first_cell(office: Path, tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(office / "returned" / "units-C05.xlsx")
+    sheet = book["县区"]
+    for slot in range(1, 5):  # every slot cleared (openpyxl's cell(value=None) would leave the value)
+        for key in ("name", "subs", "done", "given.by", "given.score"):
+            sheet.cell(row=3, column=column(sheet, f"重点项目.{slot}.{key}")).value = None
+    book.save(tmp_path / "units.xlsx")
+    with pytest.raises(targetdsl.DataError) as caught:
+        targetdsl.load_policy(office / "policy.tdsl").evaluate(tmp_path / "units.xlsx")
+    (problem,) = caught.value.problems
+    first = openpyxl.utils.get_column_letter(column(sheet, "重点项目.1.name"))
+    assert (problem.code, problem.field, problem.cell) == (
+        "data.missing-value",
+        "indicators.重点项目",
+        f"sheet 县区, cell {first}3",
+    )
