@@ -73,7 +73,7 @@ MISSING_WORDS = {
 class Column:
     path: str
     label: str
-    kind: str  # number, count, bool, date, score, level, assessor, text
+    kind: str  # number, count, bool, date, score, points, level, assessor, text
     low: str | None = None
     high: str | None = None
     choices: tuple[str, ...] = ()
@@ -109,6 +109,14 @@ def columns(
             elif measure.kind == "items":
                 for slot in range(1, (slots or {}).get(measure.name, items) + 1):
                     result.append(Column(f"{measure.name}.{slot}.name", f"{title} {slot}：名称", "text"))
+                    result.append(
+                        Column(
+                            f"{measure.name}.{slot}.points",
+                            f"{title} {slot}：分值",
+                            "points",
+                            note="分值 points; 空为1分 empty = 1 point",
+                        )
+                    )
                     for spec in measure.inputs.values():
                         result.append(
                             _input(
@@ -317,6 +325,12 @@ def _rule(column: Column) -> Rule | None:
             {"type": "date", "operator": "greaterThan", "formula1": "1"},
             "日期 date",
             "请填日期，如 2003-12-05、2003/12/05 或 2003年12月5日。Enter a date, year first: 2003-12-05.",
+        )
+    if column.kind == "points":
+        return Rule(
+            {"type": "decimal", "operator": "greaterThan", "formula1": "0"},
+            "分值 points",
+            "请填大于 0 的分值；空为 1 分。Enter the item's points, more than 0; empty means 1.",
         )
     if column.kind in ("number", "count", "score"):
         kind = "whole" if column.kind == "count" else "decimal"

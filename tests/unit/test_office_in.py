@@ -142,6 +142,9 @@ def unit_values(number: int) -> tuple[dict[str, Any], dict[str, Any]]:
         values[f"重点项目.{slot}.subs"] = subs
         values[f"重点项目.{slot}.done"] = done
         item_records.append({"name": f"项目{slot}", "subs": subs, "done": done})
+    if number % 6 == 0 and len(items) > 1:  # an item worth 2 points
+        values["重点项目.2.points"] = 2
+        item_records[1]["points"] = 2
     if number % 7 == 0:  # a score given by 人大: the item's other cells stay empty
         values["重点项目.3.name"] = "民生实事"
         values["重点项目.3.given.by"] = "人大"
@@ -202,6 +205,8 @@ def test_75_returned_workbooks_give_the_results_of_one_file(office: Path) -> Non
     growth = {u: next(m for m in by_id[u]["measures"] if m["name"] == "增速")["earned"] for u in ("C07", "C01")}
     assert growth == {"C07": "1", "C01": "0"}
     assert [v.name for v in from_folder.unit("C11").vetoes] == ["环境保护"]
+    # C06 typed 2 in its second item's points column: 1 + 2 points of items
+    assert next(m for m in by_id["C06"]["measures"] if m["name"] == "重点项目")["points"] == "3"
     # C04 typed its award's date as a date cell, C01 as 2003/12/5, C02 as 2003.10.01, C03 in Chinese
     assert all(by_id[u]["bonus"] == "2" for u in ("C01", "C02", "C03", "C04")), [by_id[u]["bonus"] for u in by_id]
 
@@ -237,10 +242,11 @@ def test_errors_name_workbook_sheet_and_cell(office: Path, tmp_path: Path) -> No
     at = {p.code: p for p in caught.value.problems}
     assert len(shown) == 5, shown
     c02 = at["data.bad-number"]
-    assert (Path(c02.file).name, c02.cell) == ("units-C02.xlsx", "sheet 县区, cell E3")
+    template = openpyxl.load_workbook(office / "template.xlsx")["县区"]
+    subs = f"sheet 县区, cell {openpyxl.utils.get_column_letter(column(template, '重点项目.1.subs'))}3"
+    assert (Path(c02.file).name, c02.cell) == ("units-C02.xlsx", subs)
     assert str(c02).endswith(
-        "units-C02.xlsx: sheet 县区, cell E3: unit C02 (第2县): indicators.重点项目[1].subs: "
-        "expected a number, found `一百`"
+        f"units-C02.xlsx: {subs}: unit C02 (第2县): indicators.重点项目[1].subs: expected a number, found `一百`"
     )
     duplicate = at["data.duplicate-unit"]
     assert Path(duplicate.file).name == "units-C30.xlsx"
@@ -249,7 +255,6 @@ def test_errors_name_workbook_sheet_and_cell(office: Path, tmp_path: Path) -> No
     footer = at["data.not-a-unit"]
     assert (Path(footer.file).name, footer.field) == ("units-C12.xlsx", "sheet 县区, cell A5")
     dates = sorted((Path(p.file).name, p.cell, p.message) for p in caught.value.problems if p.code == "data.bad-date")
-    template = openpyxl.load_workbook(office / "template.xlsx")["县区"]
     cell = f"sheet 县区, cell {openpyxl.utils.get_column_letter(column(template, 'bonuses.获奖加分.1.date'))}3"
     assert [d[:2] for d in dates] == [("units-C40.xlsx", cell), ("units-C41.xlsx", cell)]
     assert "expected a date such as 2003-12-05" in dates[0][2] and "February 2003 has 28 days" in dates[1][2]
