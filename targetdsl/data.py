@@ -289,7 +289,9 @@ class Validator:
         specs = {m.name: m for m in unit_class.measures()}
         for name in sorted(set(map(str, given)) - set(specs)):
             hint = "" if self.schema.measure(name) is None else f" (it does not apply to class {unit_class.name})"
-            self.unknown(f"indicators.{name}", f"unknown indicator{hint}", among=specs)
+            # a spreadsheet column `vetos.环境保护.failed` reads as the indicator `vetos`: the section is meant
+            sections = (*RULE_SECTIONS.values(), "bonuses", "inputs")
+            self.unknown(f"indicators.{name}", f"unknown indicator{hint}", among=(*specs, *sections))
         result: dict[str, MeasureData] = {}
         for spec in specs.values():
             field = f"indicators.{spec.name}"

@@ -354,6 +354,7 @@ def _complete(unit: dict[str, Any]) -> dict[str, Any]:
         ({"indicatros": {}}, "did you mean `indicators`?"),
         ({"vetoes": {"环境保户": {"failed": True}}}, "did you mean `环境保护`?"),
         ({"inputs": {"承担市及目标": True}}, "did you mean `承担市级目标`?"),
+        ({"indicators": {"vetos": {"环境保护": {"failed": True}}}}, "did you mean `vetoes`?"),  # column vetos.…
     ],
 )
 def test_a_misspelt_name_gets_the_nearest_one(office: Path, change: dict[str, Any], suggested: str) -> None:
