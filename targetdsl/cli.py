@@ -237,7 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("old", metavar="OLD", help="the earlier policy")
     diff.add_argument("new", metavar="NEW", help="the later policy")
-    diff.add_argument("--data", metavar="UNITS", help="unit data to evaluate both policies on")
+    diff.add_argument(
+        "--data", metavar="UNITS", help="unit data (a file or a folder of them) to evaluate both policies on"
+    )
     diff.add_argument("--period", help="progress check for the impact report")
     diff.add_argument("--carry-in", metavar="LEDGER", help="carry-over ledger for the impact report")
     diff.add_argument("--format", choices=("text", "json"), default="text", help="output format")
@@ -718,7 +720,7 @@ def run_diff(args: argparse.Namespace) -> int:
         raise UsageError(f"{option} is for the impact on units: give the units with --data, or leave {option} out")
     inputs = [args.old, args.new] + [p for p in (args.data, args.carry_in) if p]
     refuse_misplaced([args.old, args.new], [p for p in (args.data, args.carry_in) if p])
-    if _missing_files(inputs):
+    if _missing_files(inputs, folders=[args.data] if args.data else []):
         return EXIT_USAGE
     try:
         old, new = load_policy(args.old, root=args.root), load_policy(args.new, root=args.root)
@@ -784,7 +786,7 @@ def run_periods(args: argparse.Namespace) -> int:
             raise UsageError(f"period {name} given twice ({name}={given[name]}, {name}={path}): give each period once")
         given[name] = path
     refuse_misplaced([args.policy], list(given.values()))
-    if _missing_files([args.policy, *given.values()]):
+    if _missing_files([args.policy, *given.values()], folders=list(given.values())):
         return EXIT_USAGE
     try:
         policy = load_policy(args.policy, root=args.root)

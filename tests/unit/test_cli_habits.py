@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import subprocess
 import sys
@@ -283,3 +284,29 @@ def test_a_ledger_award_for_a_unit_typed_in_another_case_names_it(tmp_path: Path
     with pytest.raises(targetdsl.DataError) as caught:
         targetdsl.load_policy(P2003).evaluate(UNITS_2003, carried_in=ledger)
     assert any("not in the data; did you mean `C05`?" in p.message for p in caught.value.problems)
+
+
+def test_diff_and_periods_take_a_data_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "p.tdsl").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "q.tdsl").write_text(POLICY.replace("score x", "score x / 2"), encoding="utf-8")
+    (tmp_path / "returned").mkdir()
+    for unit, x in (("A", 50), ("B", 70)):
+        (tmp_path / "returned" / f"{unit}.yaml").write_text(
+            f"units:\n  - {{id: {unit}, class: 县区, indicators: {{增长: {{x: {x}}}}}}}\n", encoding="utf-8"
+        )
+    argv = ["diff", str(tmp_path / "p.tdsl"), str(tmp_path / "q.tdsl"), "--data", str(tmp_path / "returned")]
+    assert main([*argv, "--format", "json"]) == 1
+    assert "impact" in capsys.readouterr().out
+    from tests.support import PERIOD_POLICY
+
+    (tmp_path / "periods.tdsl").write_text(PERIOD_POLICY, encoding="utf-8")
+    for period in ("h1", "year"):
+        (tmp_path / period).mkdir()
+        for unit in ("A", "B"):
+            (tmp_path / period / f"{unit}.yaml").write_text(
+                f"units:\n  - {{id: {unit}, class: c, indicators: {{投资: {{target: 100, actual: 60}}}}}}\n",
+                encoding="utf-8",
+            )
+    periods = [f"上半年={tmp_path / 'h1'}", f"全年={tmp_path / 'year'}"]
+    assert main(["periods", str(tmp_path / "periods.tdsl"), *periods, "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["units"]) == 2
