@@ -218,7 +218,11 @@ def test_quiet_silences_progress_and_notes(tmp_path: Path) -> None:
 def test_csv_for_excel_has_a_bom_in_a_file_not_on_standard_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    base = ["evaluate", str(P2003), str(UNITS_2003), "--carry-in", str(CARRIED)]
+    (tmp_path / "p.tdsl").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "u.yaml").write_text(
+        "units:\n  - {id: A, name: 甲, class: 县区, indicators: {增长: {x: 50}}}\n", encoding="utf-8"
+    )
+    base = ["evaluate", str(tmp_path / "p.tdsl"), str(tmp_path / "u.yaml")]
     assert main([*base, "--format", "csv"]) == 0
     piped = capsys.readouterr().out
     assert piped.startswith("class,rank,")
