@@ -112,6 +112,11 @@ def gather(paths: Sequence[str | os.PathLike[str]]) -> tuple[dict[str, Any], lis
             problems.extend(exc.problems)
             continue
         records = read.get("units") if isinstance(read, Mapping) else read
+        if not isinstance(records, list):
+            # not unit data (a ledger, a test file dropped in the folder): it adds nothing but this problem
+            message = "not unit data: it holds no list of `units` (a ledger, a test file?); move it out of the data"
+            problems.append(DataProblem(shown, None, "units", message, code="data.bad-shape"))
+            continue
         if isinstance(read, Mapping):
             for key, value in read.items():
                 if key == "units":
@@ -130,9 +135,6 @@ def gather(paths: Sequence[str | os.PathLike[str]]) -> tuple[dict[str, Any], lis
                 if key == "year" and year is None:
                     year = (shown, value)
                 document.setdefault(key, value)
-        if not isinstance(records, list):
-            problems.append(DataProblem(shown, None, "units", "expected a list of units", code="data.bad-shape"))
-            continue
         if not records:
             problems.append(
                 DataProblem(

@@ -269,10 +269,13 @@ def test_a_folder_passes_nothing_by_silently(office: Path, tmp_path: Path) -> No
     (returned / "old").mkdir()
     (returned / ".DS_Store").write_bytes(b"\0")  # hidden: never data
     shutil.copy(office / "template.xlsx", returned / "units-C03.xlsx")  # returned unfilled
+    # last year's ledger, dropped among the data: one problem, and its year and keys taken for nothing
+    (returned / "ledger.yaml").write_text("year: 2002\ncarry_over: []\n", encoding="utf-8")
     with pytest.raises(targetdsl.DataError) as caught:
         targetdsl.load_policy(office / "policy.tdsl").evaluate(returned)
     found = sorted((Path(p.file).name, p.code) for p in caught.value.problems)
     assert found == [
+        ("ledger.yaml", "data.bad-shape"),
         ("old", "data.wrong-format"),
         ("units-C03.xlsx", "data.no-units"),
         ("说明.docx", "data.wrong-format"),
