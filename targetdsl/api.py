@@ -127,7 +127,7 @@ class Policy:
     ) -> list[Unit]:
         """The units of several files, or of the files in a folder: every file read and every unit
         validated before any problem is raised, each naming its own file (and sheet and cell)."""
-        document, problems = gather(paths)
+        document, problems = gather(paths, year=None if lenient else self.schema.year)
         name = ", ".join(printable(os.fspath(p)) for p in paths)
         units: list[Unit] = []
         if document["units"] or not problems:

@@ -78,14 +78,18 @@ def expand(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[str], list[Dat
     return files, problems
 
 
-def gather(paths: Sequence[str | os.PathLike[str]]) -> tuple[dict[str, Any], list[DataProblem]]:
+def gather(
+    paths: Sequence[str | os.PathLike[str]], *, year: int | None = None
+) -> tuple[dict[str, Any], list[DataProblem]]:
     """One document of the units of every file the paths name, and the problems found reading them
-    (every file is read, whatever the others hold). Each record knows its file and its place in it."""
+    (every file is read, whatever the others hold). Each record knows its file and its place in it.
+    A file's `year` is checked against `year` (the policy's) where there is one, so that the file that
+    differs is named, not the 74 that agree; else against the first file that gives one."""
     files, problems = expand(paths)
     units = Records()
     document: dict[str, Any] = {"units": units}
     seen: dict[tuple[int, int], str] = {}
-    year: tuple[str, Any] | None = None
+    first: tuple[str, Any] | None = None
     for file in files:
         shown = printable(file)
         try:
@@ -121,19 +125,20 @@ def gather(paths: Sequence[str | os.PathLike[str]]) -> tuple[dict[str, Any], lis
             for key, value in read.items():
                 if key == "units":
                     continue
-                if key == "year" and year is not None and str(value) != str(year[1]):
-                    problems.append(
-                        DataProblem(
-                            shown,
-                            None,
-                            "year",
-                            f"the data is for {value}, {year[0]} for {year[1]}: every file is one year's",
-                            code="data.bad-year",
+                if key == "year":
+                    against = ("the policy", year) if year is not None else first
+                    if against is not None and str(value) != str(against[1]):
+                        problems.append(
+                            DataProblem(
+                                shown,
+                                None,
+                                "year",
+                                f"the data is for {value}, {against[0]} for {against[1]}: every file is one year's",
+                                code="data.bad-year",
+                            )
                         )
-                    )
-                    continue
-                if key == "year" and year is None:
-                    year = (shown, value)
+                        continue
+                    first = first or (shown, value)
                 document.setdefault(key, value)
         if not records:
             problems.append(

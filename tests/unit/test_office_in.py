@@ -290,13 +290,17 @@ def test_a_file_given_twice_is_refused_not_counted_twice(office: Path) -> None:
     assert "the same file as" in caught.value.problems[0].message
 
 
-def test_files_of_different_years_are_refused(tmp_path: Path, office: Path) -> None:
-    for year in (2003, 2002):
-        document = {"year": year, "units": [{"id": f"Y{year}", "class": "县区"}]}
-        (tmp_path / f"{year}.yaml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+@pytest.mark.parametrize("order", [("2003", "2002", "2003b"), ("2002", "2003", "2003b")])
+def test_a_file_of_another_year_is_the_one_named(tmp_path: Path, office: Path, order: tuple[str, ...]) -> None:
+    for name in order:
+        document = {"year": int(name[:4]), "units": [_complete({"id": f"Y{name}", "class": "县区"})]}
+        (tmp_path / f"{name}.yaml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
     with pytest.raises(targetdsl.DataError) as caught:
-        targetdsl.load_policy(office / "policy.tdsl").load_units([tmp_path / "2003.yaml", tmp_path / "2002.yaml"])
-    assert any(p.code == "data.bad-year" and p.file.endswith("2002.yaml") for p in caught.value.problems)
+        targetdsl.load_policy(office / "policy.tdsl").load_units([tmp_path / f"{name}.yaml" for name in order])
+    found = [(Path(p.file).name, p.code, p.message) for p in caught.value.problems]
+    assert found == [
+        ("2002.yaml", "data.bad-year", "the data is for 2002, the policy for 2003: every file is one year's")
+    ]
 
 
 @pytest.mark.parametrize(
