@@ -24,6 +24,7 @@ from targetdsl.diff import PolicyDiff, diff_effective
 from targetdsl.documents import read_document
 from targetdsl.engine import Engine, PeriodError
 from targetdsl.files import FileProblem, FileReadError, chunks, resolve
+from targetdsl.gathering import gather
 from targetdsl.impact import Impact, compare
 from targetdsl.inheritance import Effective, Loaded, load_path, load_text
 from targetdsl.interpreter import EvaluationError
@@ -106,16 +107,39 @@ class Policy:
         lenient: bool = False,
         ignored: list[DataProblem] | None = None,
     ) -> list[Unit]:
-        """Validate unit data (a YAML/JSON/CSV/XLSX path, a document, or a list of unit mappings).
+        """Validate unit data (a YAML/JSON/CSV/XLSX path, a folder of such files, a list of paths, a
+        document, or a list of unit mappings).
 
-        Raises DataError listing every problem, each naming file, unit and field.
+        Several files (a list, or the data files in a folder) are one set of units: a unit listed in two
+        is refused with both places. Raises DataError listing every problem, each naming file, unit and
+        field, and for a spreadsheet the sheet and cell that holds the value.
         With `lenient`, data this policy does not declare is ignored and listed in `ignored`.
         """
+        paths = data_paths(data)
+        if paths is not None:
+            return self._gathered(paths, lenient=lenient, ignored=ignored)
         if isinstance(data, (str, os.PathLike)):
             return load_units(self.schema, read_document(data), os.fspath(data), lenient=lenient, ignored=ignored)
         if isinstance(data, list) and data and all(isinstance(u, Unit) for u in data):
             return list(data)
         return load_units(self.schema, data, name, lenient=lenient, ignored=ignored)
+
+    def _gathered(
+        self, paths: list[str | os.PathLike[str]], *, lenient: bool, ignored: list[DataProblem] | None
+    ) -> list[Unit]:
+        """The units of several files, or of the files in a folder: every file read and every unit
+        validated before any problem is raised, each naming its own file (and sheet and cell)."""
+        document, problems = gather(paths, year=None if lenient else self.schema.year)
+        name = ", ".join(printable(os.fspath(p)) for p in paths)
+        units: list[Unit] = []
+        if document["units"] or not problems:
+            try:
+                units = load_units(self.schema, document, name, lenient=lenient, ignored=ignored)
+            except DataError as exc:
+                problems += exc.problems
+        if problems:
+            raise DataError(problems)
+        return units
 
     @in_context
     def evaluate(
@@ -278,6 +302,15 @@ class Policy:
     def files(self) -> tuple[str, ...]:
         """The files of the `extends` chain, the root ancestor first."""
         return self.effective.files
+
+
+def data_paths(data: Any) -> list[str | os.PathLike[str]] | None:
+    """The files to gather when `data` names several (a list of paths) or a folder; None otherwise."""
+    if isinstance(data, (str, os.PathLike)):
+        return [data] if os.path.isdir(data) else None
+    if isinstance(data, (list, tuple)) and data and all(isinstance(p, (str, os.PathLike)) for p in data):
+        return list(data)
+    return None
 
 
 def _report(loaded: Loaded) -> Report:

@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from targetdsl import __version__, tester
-from targetdsl.api import Report, check_path, diff_policies, impact, load_policy, verify_record
+from targetdsl.api import Report, check_path, check_text, diff_policies, impact, load_policy, verify_record
+from targetdsl.data import nearest
 from targetdsl.diagnostics import PolicyError
 from targetdsl.engine import PeriodError, period_months
 from targetdsl.explain import render_json, render_text
@@ -46,9 +47,11 @@ from targetdsl.invocation import (
     refuse_misplaced,
     refuse_suffix,
     refuse_unwritable,
+    special,
 )
 from targetdsl.keywords import Language
 from targetdsl.outputs import csv_cell, json_visible, visible, visible_inline, workbook_bytes, write_text, write_with
+from targetdsl.progress import ProgressBar
 from targetdsl.record import RecordError, make_record
 from targetdsl.results import Assessment, to_json, unit_json
 from targetdsl.source import decode, first_surrogate, printable
@@ -74,14 +77,89 @@ EXITS = {
     "report": "the policy, the data or the ledger has errors (nothing is written)",
     "template": "the policy has errors (nothing is written)",
     "lsp": "never (the server runs until the editor closes it)",
-    "fmt": "a file is not formatted (with --check or --diff) or cannot be parsed",
+    "fmt": "a file is not formatted (with --check or --diff); a file that cannot be read or parsed exits 2",
     "explain": "the policy, the data or the ledger has errors",
     "plan": "the policy has errors",
 }
 
 
+# Two or three command lines for each command's --help, as an office or a policy author types them.
+EXAMPLES = {
+    "check": [
+        "targetdsl check policies/lianyungang-2003.tdsl",
+        "targetdsl check policies/ --format json      # every .tdsl under the directory",
+        "cat draft.tdsl | targetdsl check -           # standard input; extends relative to here",
+    ],
+    "evaluate": [
+        "targetdsl evaluate policy.tdsl units.yaml",
+        "targetdsl evaluate policy.tdsl returned/ -o results.xlsx   # the workbooks the units sent back",
+        "targetdsl evaluate policy.tdsl units.yaml --carry-in ledger-2002.json -o results.csv --bom",
+        "targetdsl evaluate policy.tdsl units.yaml --format json --explain",
+    ],
+    "diff": [
+        "targetdsl diff policies/lianyungang-2002.tdsl policies/lianyungang-2003.tdsl",
+        "targetdsl diff old.tdsl new.tdsl --data units.yaml   # who gains, who loses",
+    ],
+    "verify": ["targetdsl evaluate policy.tdsl units.yaml --record record.json", "targetdsl verify record.json"],
+    "test": [
+        "targetdsl test                              # every *.test.yaml under the current directory",
+        "targetdsl test policies/ --coverage",
+        "targetdsl test - < policy.test.yaml --format junit",
+    ],
+    "periods": [
+        "targetdsl periods policy.tdsl H1=units-h1.yaml H2=units-h2.yaml",
+        "targetdsl periods policy.tdsl 上半年=h1.xlsx 下半年=h2.xlsx --format json",
+    ],
+    "report": [
+        "targetdsl report policy.tdsl units.yaml -o report.html",
+        "targetdsl report policy.tdsl returned/ --carry-in ledger-2002.json -o report.html",
+    ],
+    "template": [
+        "targetdsl template policy.tdsl -o units.xlsx",
+        "targetdsl template policy.tdsl -o counties.xlsx --class 县区 --rows 20 --items 定量任务=30",
+    ],
+    "lsp": [
+        "targetdsl lsp                               # started by the editor (docs/editors.md)",
+        "targetdsl lsp --root ~/policies             # extends may reach any file under ~/policies",
+    ],
+    "fmt": [
+        "targetdsl fmt policies/",
+        "targetdsl fmt --check policies/             # exit 1: a file would change; 2: one cannot be parsed",
+        "targetdsl fmt - < draft.tdsl > formatted.tdsl",
+    ],
+    "explain": [
+        "targetdsl explain policy.tdsl units.yaml C04",
+        "targetdsl explain policy.tdsl returned/ C04 --format json",
+    ],
+    "plan": ["targetdsl plan policy.tdsl", "targetdsl plan policy.tdsl --class 县区 --period Q1 --format json"],
+}
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Wraps each paragraph of a description or epilog on its own, and keeps example lines (indented
+    by two spaces) as they are written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        paragraphs = []
+        for paragraph in text.split("\n\n"):
+            if paragraph.startswith("  "):
+                paragraphs.append("\n".join(indent + line for line in paragraph.splitlines()))
+            else:
+                paragraphs.append(super()._fill_text(paragraph, width, indent))
+        return "\n\n".join(paragraphs)
+
+
+class _CommandParser(argparse.ArgumentParser):
+    """A command's parser: its --help keeps the examples as written."""
+
+    def __init__(self, *args: Any, **options: Any):
+        options.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **options)
+
+
 def _exits(command: str) -> str:
-    return (
+    examples = "examples:\n\n" + "\n".join(f"  {line}" for line in EXAMPLES[command]) + "\n\n"
+    return examples + (
         f"exit status: 0 success; 1 {EXITS[command]}; 2 usage error (bad arguments, unreadable input, "
         "an output path that cannot be written); 3 internal error (a bug: please report it); 130 interrupted "
         "(143 terminated). "
@@ -93,9 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="targetdsl",
         description="Target-management assessment methods as checked policy files.",
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"targetdsl {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_CommandParser)
 
     check = commands.add_parser(
         "check",
@@ -105,7 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Exit 0 when clean (warnings allowed), 1 when any file has errors. The diagnostics are this command's "
         "result: they go to standard output.",
     )
-    check.add_argument("files", nargs="+", metavar="FILE", help="policy files (.tdsl)")
+    check.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="policy files (.tdsl), directories (every .tdsl under them) or - (stdin)",
+    )
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     _root_argument(check)
     check.set_defaults(run=run_check)
@@ -128,6 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--explain", action="store_true", help="with --format json or jsonl: include every explanation"
     )
+    evaluate.add_argument(
+        "--bom",
+        action=argparse.BooleanOptionalAction,
+        help="CSV: begin with a UTF-8 byte order mark, which Excel on a Chinese Windows needs to read the file "
+        "as UTF-8 (default: on when -o writes a .csv file, off on standard output)",
+    )
     evaluate.add_argument("--ledger", metavar="FILE", help="also write the carry-over ledger for next year")
     evaluate.add_argument(
         "-o",
@@ -148,7 +238,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("old", metavar="OLD", help="the earlier policy")
     diff.add_argument("new", metavar="NEW", help="the later policy")
-    diff.add_argument("--data", metavar="UNITS", help="unit data to evaluate both policies on")
+    diff.add_argument(
+        "--data", metavar="UNITS", help="unit data (a file or a folder of them) to evaluate both policies on"
+    )
     diff.add_argument("--period", help="progress check for the impact report")
     diff.add_argument("--carry-in", metavar="LEDGER", help="carry-over ledger for the impact report")
     diff.add_argument("--format", choices=("text", "json"), default="text", help="output format")
@@ -173,7 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run every *.test.yaml under the given paths (default: the current directory). A failure "
         "shows expected against actual and the explanation of the actual value. Exit 1 when any test fails.",
     )
-    test.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="test files or directories")
+    test.add_argument(
+        "paths", nargs="*", default=["."], metavar="PATH", help="test files, directories or - (a test file on stdin)"
+    )
     test.add_argument("--format", choices=("text", "json", "junit"), default="text", help="output format")
     test.add_argument(
         "--coverage",
@@ -220,7 +314,14 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("-o", "--output", metavar="FILE.xlsx", required=True, help="the workbook to write")
     template.add_argument("--class", dest="unit_class", metavar="C", help="only this unit class")
     template.add_argument("--rows", type=int, default=100, help="rows per sheet, 1 to 5,000 (default 100)")
-    template.add_argument("--items", type=int, default=10, help="item slots per item list, 1 to 200 (default 10)")
+    template.add_argument(
+        "--items",
+        action="append",
+        default=[],
+        metavar="N|LIST=N",
+        help="item slots: N for every item list, LIST=N for one (repeat it: --items 10 --items 定量任务=30); "
+        "1 to 200, default 10",
+    )
     _root_argument(template)
     template.set_defaults(run=run_template)
 
@@ -247,7 +348,13 @@ def build_parser() -> argparse.ArgumentParser:
         "and compared before anything is written. With --check or --diff nothing is written; exit 1 when a "
         "file is not formatted.",
     )
-    fmt.add_argument("files", nargs="+", metavar="FILE", help="policy files (.tdsl)")
+    fmt.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="policy files (.tdsl), directories (every .tdsl under them) or - (read standard input, write the "
+        "formatted text to standard output)",
+    )
     fmt.add_argument("--check", action="store_true", help="only report files that are not formatted")
     fmt.add_argument("--diff", action="store_true", help="print what would change as a unified diff")
     fmt.add_argument(
@@ -290,9 +397,18 @@ def build_parser() -> argparse.ArgumentParser:
 def _evaluation_arguments(command: argparse.ArgumentParser) -> None:
     """POLICY DATA [--period P] [--carry-in LEDGER]: what every evaluating command takes."""
     command.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
-    command.add_argument("data", metavar="DATA", help="unit data (.yaml, .yml, .json, .jsonl, .csv or .xlsx)")
+    command.add_argument(
+        "data",
+        nargs="+",
+        metavar="DATA",
+        help="unit data (.yaml, .yml, .json, .jsonl, .csv or .xlsx), or a folder of such files; several files "
+        "(the workbooks returned by the units) are evaluated together, a unit listed twice refused with both places",
+    )
     command.add_argument("--period", help="progress check: a policy period, Q1–Q4, H1, H2 or YYYY-MM")
     command.add_argument("--carry-in", metavar="LEDGER", help="last year's carry-over ledger")
+    command.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress line and no `wrote FILE` note on standard error"
+    )
     _root_argument(command)
 
 
@@ -305,10 +421,50 @@ def _root_argument(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _missing_files(paths: Sequence[str]) -> int:
-    """Refuse, before any work, an input that is not a regular file (a pipe is not waited on)."""
+STDIN = "-"  # as a FILE of check, fmt and test: standard input
+STDIN_NAME = "<stdin>"  # how diagnostics name it
+
+
+def policy_files(paths: Sequence[str]) -> list[str]:
+    """FILE arguments as the files to read, each once: `-` as it is, a directory as every `.tdsl` file
+    under it (sorted; hidden directories such as .git skipped), anything else as given. Standard
+    input can be read once."""
+    if paths.count(STDIN) > 1:
+        raise UsageError("- (standard input) is given twice; it can be read once")
+    files: list[str] = []
+    for path in paths:
+        if path == STDIN or not os.path.isdir(path):
+            files.append(path)
+            continue
+        found = []
+        for folder, subfolders, names in os.walk(path):
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            found += [os.path.join(folder, name) for name in names if name.endswith(".tdsl")]
+        if not found:
+            raise UsageError(f"{path}: no policy files (.tdsl) in this directory")
+        files += sorted(found)
+    return list(dict.fromkeys(files))
+
+
+def _stdin_text(limit: int = MAX_FILE_BYTES) -> str:
+    """Standard input as UTF-8 text, at most `limit` bytes; a usage error otherwise."""
+    stream = getattr(sys.stdin, "buffer", None)
+    raw = stream.read(limit + 1) if stream is not None else sys.stdin.read(limit + 1).encode("utf-8")
+    if len(raw) > limit:
+        raise UsageError(f"standard input is larger than {limit // (1 << 20)} MB")
+    try:
+        return decode(raw)
+    except UnicodeDecodeError:
+        raise UsageError("standard input is not UTF-8 text") from None
+
+
+def _missing_files(paths: Sequence[str], *, folders: Sequence[str] = ()) -> int:
+    """Refuse, before any work, an input that is not a regular file (a pipe is not waited on), or,
+    where one may be (`folders`), a folder."""
     missing = 0
     for path in paths:
+        if path in folders and os.path.isdir(path):
+            continue
         try:
             open_regular(path).close()
         except FileReadError as exc:
@@ -343,9 +499,15 @@ def _json(document: Any, *, indent: int | None = 2) -> str:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    if _missing_files(args.files):
+    files = policy_files(args.files)
+    if _missing_files([path for path in files if path != STDIN]):
         return EXIT_USAGE
-    reports: list[tuple[str, Report]] = [(path, check_path(path, root=args.root)) for path in args.files]
+    reports: list[tuple[str, Report]] = [
+        (STDIN_NAME, check_text(_stdin_text(), name=STDIN_NAME, base=os.getcwd(), root=args.root))
+        if path == STDIN
+        else (path, check_path(path, root=args.root))
+        for path in files
+    ]
     errors = sum(len(r.errors) for _, r in reports)
     warnings = sum(len(r.warnings) for _, r in reports)
     if args.format == "json":
@@ -372,20 +534,27 @@ def run_check(args: argparse.Namespace) -> int:
 
 def _data_paths(args: argparse.Namespace) -> list[str]:
     """DATA and, when given, the carry-over ledger: the files an evaluation reads besides the policy."""
-    return [args.data] + ([args.carry_in] if args.carry_in else [])
+    return [*args.data] + ([args.carry_in] if args.carry_in else [])
+
+
+def _units(args: argparse.Namespace) -> str | list[str]:
+    """DATA as the API takes it: one path (a file or a folder), or the list of several."""
+    return args.data[0] if len(args.data) == 1 else list(args.data)
 
 
 def _assess(args: argparse.Namespace, *, explain: bool = True) -> Assessment | int:
     refuse_misplaced([args.policy], _data_paths(args))
-    if _missing_files([args.policy, *_data_paths(args)]):
+    if _missing_files([args.policy, *_data_paths(args)], folders=args.data):
         return EXIT_USAGE
     try:
         policy = load_policy(args.policy, root=args.root)
         _check_period([policy], args.period)
-        bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+        bar = _progress(args)
         try:
+            if bar is not None:
+                bar.reading(args.data)
             return policy.evaluate(
-                args.data, period=args.period, carried_in=args.carry_in, progress=bar, explain=explain
+                _units(args), period=args.period, carried_in=args.carry_in, progress=bar, explain=explain
             )
         finally:
             if bar is not None:
@@ -395,30 +564,11 @@ def _assess(args: argparse.Namespace, *, explain: bool = True) -> Assessment | i
     return EXIT_FAILED
 
 
-class ProgressBar:
-    """`evaluating ███████░░░ 7,000/10,000 units` on a terminal; silent for small runs."""
-
-    def __init__(self, stream: Any, minimum: int = 2000, noun: str = "units"):
-        self.stream = stream
-        self.noun = noun
-        self.minimum = minimum
-        self.shown = -1
-
-    def __call__(self, done: int, total: int) -> None:
-        if total < self.minimum:
-            return
-        percent = done * 100 // total
-        if percent == self.shown:
-            return
-        self.shown = percent
-        filled = percent // 5
-        self.stream.write(f"\revaluating {'█' * filled}{'░' * (20 - filled)} {done:,}/{total:,} {self.noun}")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.shown >= 0:
-            self.stream.write("\n")
-            self.stream.flush()
+def _progress(args: argparse.Namespace, *, passes: int = 1) -> ProgressBar | None:
+    """The progress line, on a terminal only, unless -q."""
+    if getattr(args, "quiet", False) or not sys.stderr.isatty():
+        return None
+    return ProgressBar(sys.stderr, passes=passes)
 
 
 def _write(text: str, output: str | None) -> None:
@@ -431,6 +581,8 @@ def _write(text: str, output: str | None) -> None:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     refuse_misplaced([args.policy], _data_paths(args))
+    if args.record and (len(args.data) != 1 or os.path.isdir(args.data[0])):
+        raise UsageError("--record records one data file: gather the units into one file, or leave --record out")
     args.format = output_format(args.format, args.output)
     refuse_unwritable(
         [("-o", args.output), ("--ledger", args.ledger), ("--record", args.record)], [args.policy, *_data_paths(args)]
@@ -450,7 +602,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     elif args.format == "jsonl":
         result = "".join(_json(unit_json(unit, explanations=args.explain), indent=None) for unit in assessment.units)
     elif args.format == "csv":
-        result = visible(render_csv(assessment))
+        result = _bom(args) + visible(render_csv(assessment))
     else:
         result = visible(render_assessment(assessment))
     ledger = _json(assessment.ledger_json()) if args.ledger else None
@@ -460,7 +612,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
             make_record(
                 record_path=Path(args.record),
                 policy_path=args.policy,
-                data_path=args.data,
+                data_path=args.data[0],
                 carry_in=args.carry_in,
                 period=args.period,
                 result=assessment.to_json(),
@@ -477,17 +629,31 @@ def run_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+BOM = "\ufeff"
+
+
+def _bom(args: argparse.Namespace) -> str:
+    """The byte order mark CSV begins with: as --bom or --no-bom say, else for a .csv file (opened in
+    Excel, which reads UTF-8 without it as the system's code page: GBK on a Chinese Windows) and not on
+    standard output (read by programs, to which a BOM is a stray character in the first field)."""
+    if args.format != "csv":
+        return ""
+    wanted = args.bom if args.bom is not None else args.output is not None and not special(args.output)
+    return BOM if wanted else ""
+
+
 def _evaluate_streamed(args: argparse.Namespace) -> int | None:
     """csv or jsonl results from .jsonl or .csv data, streamed; None when this evaluation is done in memory
     instead (other formats, --record or --explain, or a policy that compares units across a class)."""
     if (
         args.format not in ("csv", "jsonl")
-        or Path(args.data).suffix.lower() not in STREAMED
+        or len(args.data) != 1
+        or Path(args.data[0]).suffix.lower() not in STREAMED
         or args.record
         or args.explain
     ):
         return None
-    inputs = [args.policy, args.data] + ([args.carry_in] if args.carry_in else [])
+    inputs = [args.policy, *args.data] + ([args.carry_in] if args.carry_in else [])
     if _missing_files(inputs):
         return EXIT_USAGE
     try:
@@ -495,9 +661,9 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
         _check_period([policy], args.period)
         if unstreamable(policy.schema) is not None:
             return None
-        bar = ProgressBar(sys.stderr, noun="unit passes") if sys.stderr.isatty() else None
+        bar = _progress(args, passes=2)
         try:
-            with policy.stream(args.data, period=args.period, carried_in=args.carry_in, progress=bar) as results:
+            with policy.stream(args.data[0], period=args.period, carried_in=args.carry_in, progress=bar) as results:
 
                 def emit(output: Any) -> None:
                     if args.format == "csv":
@@ -518,9 +684,10 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
                             output.write(_json(unit_json(unit), indent=None))
 
                 if args.output is None:
+                    sys.stdout.write(_bom(args))
                     emit(_VisibleText(sys.stdout))
                 else:
-                    write_with(args.output, lambda raw: _as_text(raw, emit))
+                    write_with(args.output, lambda raw: _as_text(raw, emit, _bom(args)))
                 if args.ledger:
                     ledger = {"year": policy.schema.year, "carry_over": [to_json(entry) for entry in results.ledger]}
                     _write(_json(ledger), args.ledger)
@@ -543,9 +710,10 @@ class _VisibleText:
         return self.stream.write(visible(text))
 
 
-def _as_text(raw: IO[bytes], emit: Callable[[Any], None]) -> None:
+def _as_text(raw: IO[bytes], emit: Callable[[Any], None], start: str = "") -> None:
     text = io.TextIOWrapper(raw, encoding="utf-8", errors="backslashreplace", newline="")
     try:
+        text.write(start)
         emit(_VisibleText(text))
         text.flush()
     finally:
@@ -558,7 +726,7 @@ def run_diff(args: argparse.Namespace) -> int:
         raise UsageError(f"{option} is for the impact on units: give the units with --data, or leave {option} out")
     inputs = [args.old, args.new] + [p for p in (args.data, args.carry_in) if p]
     refuse_misplaced([args.old, args.new], [p for p in (args.data, args.carry_in) if p])
-    if _missing_files(inputs):
+    if _missing_files(inputs, folders=[args.data] if args.data else []):
         return EXIT_USAGE
     try:
         old, new = load_policy(args.old, root=args.root), load_policy(args.new, root=args.root)
@@ -593,15 +761,16 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_test(args: argparse.Namespace) -> int:
-    missing = [p for p in args.paths if not os.path.exists(p)]
+    missing = [p for p in args.paths if p != STDIN and not os.path.exists(p)]
     for path in missing:
         _error(f"{path}: no such file or directory")
     if missing:
         return EXIT_USAGE
-    if not tester.discover(args.paths):
+    stdin = _stdin_text(limit=tester.MAX_TEST_BYTES) if STDIN in args.paths else None
+    if not tester.discover(args.paths) and stdin is None:
         _error("no *.test.yaml files found")
         return EXIT_USAGE
-    outcome = tester.run(args.paths, coverage=args.coverage, root=args.root)
+    outcome = tester.run(args.paths, coverage=args.coverage, root=args.root, stdin=stdin)
     if args.format == "json":
         sys.stdout.write(_json(tester.render_json(outcome)))
     elif args.format == "junit":
@@ -623,7 +792,7 @@ def run_periods(args: argparse.Namespace) -> int:
             raise UsageError(f"period {name} given twice ({name}={given[name]}, {name}={path}): give each period once")
         given[name] = path
     refuse_misplaced([args.policy], list(given.values()))
-    if _missing_files([args.policy, *given.values()]):
+    if _missing_files([args.policy, *given.values()], folders=list(given.values())):
         return EXIT_USAGE
     try:
         policy = load_policy(args.policy, root=args.root)
@@ -684,7 +853,8 @@ def run_report(args: argparse.Namespace) -> int:
     if isinstance(assessment, int):
         return assessment
     _write(visible(render(assessment)), args.output)
-    sys.stderr.write(f"wrote {visible(args.output)}\n")
+    if not args.quiet:
+        sys.stderr.write(f"wrote {visible(args.output)}\n")
     return EXIT_OK
 
 
@@ -696,7 +866,9 @@ def run_template(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     refuse_suffix("-o", args.output, (".xlsx",), "the workbook")
     refuse_unwritable([("-o", args.output)], [args.policy])
-    if not 1 <= args.rows <= MAX_TEMPLATE_ROWS or not 1 <= args.items <= MAX_TEMPLATE_ITEMS:
+    items, slots = _item_slots(args.items)
+    counts = [items, *slots.values()]
+    if not 1 <= args.rows <= MAX_TEMPLATE_ROWS or not all(1 <= count <= MAX_TEMPLATE_ITEMS for count in counts):
         _error(f"--rows is 1 to {MAX_TEMPLATE_ROWS:,} and --items 1 to {MAX_TEMPLATE_ITEMS}")
         return EXIT_USAGE
     try:
@@ -705,7 +877,8 @@ def run_template(args: argparse.Namespace) -> int:
             args.output,
             only=args.unit_class,
             rows=args.rows,
-            items=args.items,
+            items=items,
+            slots=slots,
         )
     except PolicyError as exc:
         _report(exc)
@@ -715,6 +888,23 @@ def run_template(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     sys.stderr.write(f"wrote {visible(args.output)}\n")
     return EXIT_OK
+
+
+def _item_slots(given: Sequence[str]) -> tuple[int, dict[str, int]]:
+    """`--items 12 --items 定量任务=30` → 12 slots for every list, 30 for 定量任务; nothing given: 10."""
+    default = 10
+    named: dict[str, int] = {}
+    for text in given:
+        name, equals, count = text.rpartition("=")
+        try:
+            number = int(count)
+        except ValueError:
+            raise UsageError(f"--items {text}: give a number of slots, N or LIST=N (--items 定量任务=30)") from None
+        if equals and name.strip():
+            named[name.strip()] = number
+        else:
+            default = number
+    return default, named
 
 
 # A template sheet has a row per unit and a column per item slot: more is never an office's intent,
@@ -737,8 +927,13 @@ def run_explain(args: argparse.Namespace) -> int:
     try:
         unit = assessment.unit(args.unit)
     except KeyError:
+        named = [u.id for u in assessment.units if u.name == args.unit]
+        if named:
+            hint = f"; {args.unit} is the name of unit {named[0]}: give its id"
+        else:  # ids keep their case (c01 and C01 are two), but a reader means the one that exists
+            hint = nearest(args.unit, [u.id for u in assessment.units], cutoff=0.8)
         known = ", ".join(u.id for u in assessment.units[:10])
-        _error(f"no unit `{args.unit}` in {args.data} (units: {known}, …)")
+        _error(f"no unit `{args.unit}` in {', '.join(args.data)}{hint} (units: {known}, …)")
         return EXIT_USAGE
     if args.format == "json":
         sys.stdout.write(_json(render_json(unit)))
@@ -771,14 +966,16 @@ def run_plan(args: argparse.Namespace) -> int:
 
 
 def run_fmt(args: argparse.Namespace) -> int:
-    if _missing_files(args.files):
+    files = policy_files(args.files)
+    if _missing_files([path for path in files if path != STDIN]):
         return EXIT_USAGE
     if not (args.check or args.diff):  # found before any file is rewritten, not after half of them
-        refuse_unwritable([("fmt", path) for path in dict.fromkeys(args.files)], [])
+        refuse_unwritable([("fmt", path) for path in files if path != STDIN], [])
     unformatted = failed = 0
-    for path in args.files:
+    for given in files:
+        path = STDIN_NAME if given == STDIN else given
         try:
-            original = decode(read_limited(path, limit=MAX_FILE_BYTES))
+            original = _stdin_text() if given == STDIN else decode(read_limited(path, limit=MAX_FILE_BYTES))
             keywords = None if args.keywords is None else Language(args.keywords)
             formatted = format_policy(original, name=path, keywords=keywords)
         except FileReadError as exc:
@@ -796,6 +993,9 @@ def run_fmt(args: argparse.Namespace) -> int:
         except FormatError as exc:
             sys.stderr.write(f"error: {visible(str(exc))}\n")
             failed += 1
+            continue
+        if given == STDIN and not (args.check or args.diff):
+            _emit(formatted)  # a filter: the text in, the formatted text out, formatted or not
             continue
         if formatted == original:
             continue
@@ -817,7 +1017,7 @@ def run_fmt(args: argparse.Namespace) -> int:
             write_text(path, formatted)
             _emit(f"formatted {path}\n")
     if failed:
-        return EXIT_FAILED
+        return EXIT_USAGE  # as black and ruff: 2 when a file cannot be read or parsed, 1 when one would change
     return EXIT_FAILED if unformatted and (args.check or args.diff) else EXIT_OK
 
 

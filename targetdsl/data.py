@@ -17,7 +17,7 @@ import gc
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -108,9 +108,12 @@ class Validator:
     def problem(self, field: str | None, message: str, *, code: str | None = None) -> None:
         self.problems.append(DataProblem(self.file, self.unit_label, field, message, code=code))
 
-    def unknown(self, field: str | None, message: str) -> None:
+    def unknown(self, field: str | None, message: str, *, among: Iterable[str] = ()) -> None:
         """Data the policy does not ask for: an error, or (lenient, when comparing
-        two policies on one data set) noted and ignored."""
+        two policies on one data set) noted and ignored. `among` are the names that would have been
+        known there: the nearest to the one given is suggested (a misspelt column or key)."""
+        if field is not None:
+            message += nearest(field.rsplit(".", 1)[-1], among)
         problem = DataProblem(self.file, self.unit_label, field, message, code="data.unknown-field")
         (self.ignored if self.lenient else self.problems).append(problem)
 
@@ -130,7 +133,9 @@ class Validator:
                     self.problem("year", f"the data is for {year}, the policy for {self.year}", code="data.bad-year")
             unknown = set(document) - {"units", "year", "title"}
             for key in sorted(map(str, unknown)):
-                self.unknown(key, "unknown top-level key (expected `units`, `year`, `title`)")
+                self.unknown(
+                    key, "unknown top-level key (expected `units`, `year`, `title`)", among=("units", "year", "title")
+                )
         else:
             records = document
         if not isinstance(records, list):
@@ -138,9 +143,17 @@ class Validator:
             return []
         units: list[Unit] = []
         seen: dict[str, int] = {}
-        place = records.place if isinstance(records, Records) else None
+        placed = records if isinstance(records, Records) else None
+        place = placed.place if placed is not None else None
+        file = self.file
+        gathered = placed is not None and any(s.file is not None for s in placed.segments)
         for index, record in enumerate(records, start=1):
+            before = len(self.problems)
+            if gathered and placed is not None:
+                self.file = placed.file(index - 1) or file
             unit = self.unit(record, index)
+            if placed is not None and len(self.problems) > before:
+                self.locate(placed, index - 1, before)
             if unit is None:
                 continue
             if unit.id in seen:
@@ -164,7 +177,17 @@ class Validator:
             seen[unit.id] = index
             units.append(unit)
         self.unit_label = None
+        self.file = file
         return units
+
+    def locate(self, records: Records, index: int, since: int) -> None:
+        """Give the problems found in a spreadsheet's row from `since` on the cell of their field."""
+        for at in range(since, len(self.problems)):
+            problem = self.problems[at]
+            if problem.field is not None and problem.cell is None:
+                cell = records.cell(index, problem.field)
+                if cell is not None:
+                    self.problems[at] = attrs.evolve(problem, cell=cell)
 
     def unit(self, record: Any, index: int) -> Unit | None:
         self.read += 1
@@ -217,7 +240,7 @@ class Validator:
         name = typed_name if typed_name.strip() else unit_id  # as typed: outputs show it as it is
         self.unit_label = unit_id if name == unit_id else f"{unit_id} ({name})"
         for key in sorted(set(map(str, record)) - UNIT_KEYS):
-            self.unknown(key, f"unknown key; expected one of {', '.join(sorted(UNIT_KEYS))}")
+            self.unknown(key, f"unknown key; expected one of {', '.join(sorted(UNIT_KEYS))}", among=UNIT_KEYS)
         unit_class = self.unit_class(record.get("class"))
         if unit_class is None:
             return None
@@ -228,7 +251,7 @@ class Validator:
             given = _mapping(record.get(section), section, self)
             specs = {r.name: r for r in unit_class.rules_of(kind)}
             for name in sorted(set(map(str, given)) - set(specs)):
-                self.unknown(f"{section}.{name}", f"no {kind} `{name}` applies to class {unit_class.name}")
+                self.unknown(f"{section}.{name}", f"no {kind} `{name}` applies to class {unit_class.name}", among=specs)
             for spec in specs.values():
                 raw = _mapping(given.get(spec.name), f"{section}.{spec.name}", self)
                 rules[(kind, spec.name)] = self.values(raw, spec.inputs, f"{section}.{spec.name}")
@@ -262,7 +285,8 @@ class Validator:
         if unit_class is None:
             self.problem(
                 "class",
-                f"unknown class `{excerpt(text.strip())}`; the policy's classes are {known}",
+                f"unknown class `{excerpt(text.strip())}`; the policy's classes are {known}"
+                + nearest(identifier(text), self.schema.classes),
                 code="data.unknown-class",
             )
         return unit_class
@@ -274,7 +298,9 @@ class Validator:
         specs = {m.name: m for m in unit_class.measures()}
         for name in sorted(set(map(str, given)) - set(specs)):
             hint = "" if self.schema.measure(name) is None else f" (it does not apply to class {unit_class.name})"
-            self.unknown(f"indicators.{name}", f"unknown indicator{hint}")
+            # a spreadsheet column `vetos.环境保护.failed` reads as the indicator `vetos`: the section is meant
+            sections = (*RULE_SECTIONS.values(), "bonuses", "inputs")
+            self.unknown(f"indicators.{name}", f"unknown indicator{hint}", among=(*specs, *sections))
         result: dict[str, MeasureData] = {}
         for spec in specs.values():
             field = f"indicators.{spec.name}"
@@ -303,7 +329,9 @@ class Validator:
         if not mapping.keys() <= allowed:
             for key in sorted(set(map(str, mapping)) - allowed):
                 self.unknown(
-                    f"{field}.{key}", f"unknown input; `{spec.name}` takes {', '.join(sorted(allowed)) or 'none'}"
+                    f"{field}.{key}",
+                    f"unknown input; `{spec.name}` takes {', '.join(sorted(allowed)) or 'none'}",
+                    among=allowed,
                 )
         # A given score needs no inputs, of the indicator or of its sub-items.
         given = self.given(spec, mapping.get("given"), field) if "given" in mapping else None
@@ -320,7 +348,11 @@ class Validator:
         mapping = _mapping(raw, field, self)
         allowed = set(spec.inputs) | ITEM_KEYS
         for key in sorted(set(map(str, mapping)) - allowed):
-            self.unknown(f"{field}.{key}", f"unknown input; items of `{spec.name}` take {', '.join(sorted(allowed))}")
+            self.unknown(
+                f"{field}.{key}",
+                f"unknown input; items of `{spec.name}` take {', '.join(sorted(allowed))}",
+                among=allowed,
+            )
         points = Decimal(1)
         if "points" in mapping:
             number = self.number(mapping["points"], f"{field}.points")
@@ -382,7 +414,9 @@ class Validator:
         names = {r.assessor for r in spec.raters}
         for key in sorted(set(map(str, mapping)) - names):
             self.unknown(
-                f"{field}.{key}", f"`{key}` does not assess `{spec.name}`; its assessors are {', '.join(sorted(names))}"
+                f"{field}.{key}",
+                f"`{key}` does not assess `{spec.name}`; its assessors are {', '.join(sorted(names))}",
+                among=names,
             )
         ratings: dict[str, Decimal] = {}
         for rater in spec.raters:
@@ -410,7 +444,7 @@ class Validator:
         given = _mapping(raw, "bonuses", self)
         specs = {r.name: r for r in unit_class.rules_of("bonus")}
         for name in sorted(set(map(str, given)) - set(specs)):
-            self.unknown(f"bonuses.{name}", f"no bonus `{name}` applies to class {unit_class.name}")
+            self.unknown(f"bonuses.{name}", f"no bonus `{name}` applies to class {unit_class.name}", among=specs)
         awards: list[AwardWon] = []
         for spec in specs.values():
             entries = given.get(spec.name)
@@ -487,6 +521,7 @@ class Validator:
                 self.unknown(
                     f"{field}.{key}",
                     "unknown input; the policy declares " + (", ".join(sorted(specs)) or "no inputs here"),
+                    among=specs,
                 )
         values: dict[str, Value] = {}
         converters = self.converters
@@ -682,25 +717,57 @@ class Validator:
             return raw
         text = raw.strip() if isinstance(raw, str) else ""
         at = f" (line {raw.line})" if isinstance(raw, DateText) else ""
-        if not DATE_TEXT.fullmatch(text):
-            # only YYYY-MM-DD: Python would also take 20031120 or 2003-W47-4, which nobody types as a date
-            self.problem(field, f"expected a date YYYY-MM-DD, found {_shown_value(raw)}{at}", code="data.bad-date")
+        parts = _date_parts(text)
+        if parts is None:
+            # Python would also take 20031120 or 2003-W47-4, which nobody types as a date; 12/05/2003 is
+            # December 5 to some and May 12 to others
+            self.problem(
+                field,
+                f"expected a date such as 2003-12-05, 2003/12/05 or 2003年12月5日, found {_shown_value(raw)}{at}",
+                code="data.bad-date",
+            )
             return None
         try:
-            return datetime.date.fromisoformat(text)
+            return datetime.date(*parts)
         except ValueError:
             self.problem(
-                field, f"`{text}`{at} is not a day of the calendar: {_no_such_day(text)}", code="data.bad-date"
+                field, f"`{text}`{at} is not a day of the calendar: {_no_such_day(*parts)}", code="data.bad-date"
             )
             return None
 
 
-DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A date as people type it, the year first: 2003-12-05, 2003/12/5, 2003.12.05, 2003年12月5日 (digits
+# typed full-width by a Chinese input method are the digits they show). Nothing else: not 20031120,
+# not a week date, not 12/05/2003, whose order differs from one country to another.
+DATE_TEXT = re.compile(
+    r"([0-9]{4})(?:([-/.])([0-9]{1,2})\2([0-9]{1,2})|\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*[日号]?)",
+    re.ASCII,
+)
 
 
-def _no_such_day(text: str) -> str:
-    """Why a YYYY-MM-DD text is no date: `2004-02-30` → February 2004 has 29 days."""
-    year, month, day = (int(part) for part in text.split("-"))
+def _date_parts(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a date typed in one of the usual forms, not yet checked against the calendar."""
+    match = DATE_TEXT.fullmatch(unicodedata.normalize("NFKC", text))
+    if match is None:
+        return None
+    year, _, month, day, chinese_month, chinese_day = match.groups()
+    return int(year), int(month or chinese_month), int(day or chinese_day)
+
+
+def nearest(name: str, known: Iterable[str], *, cutoff: float = 0.5) -> str:
+    """`; did you mean `增速`?` when a known name is close to `name` (a misspelling, a character typed
+    with the wrong input method, another case), else nothing. Ids are short and alike (C01, C10):
+    for them a higher `cutoff` keeps the hint from naming another unit."""
+    import difflib
+
+    names = [str(k) for k in known]
+    same = [k for k in names if k.casefold() == name.casefold()]
+    close = same or difflib.get_close_matches(name, names, n=1, cutoff=cutoff)
+    return f"; did you mean `{close[0]}`?" if close and close[0] != name else ""
+
+
+def _no_such_day(year: int, month: int, day: int) -> str:
+    """Why a typed date is no day: `2004-02-30` → February 2004 has 29 days."""
     if not 1 <= month <= 12:
         return f"there is no month {month}"
     if year < 1:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from targetdsl.data import Validator, award_name, excerpt, identifier, text_of
+from targetdsl.data import Validator, award_name, excerpt, identifier, nearest, text_of
 from targetdsl.schema import Schema
 from targetdsl.values import AwardWon, DataError, DataProblem, Unit
 
@@ -141,7 +141,8 @@ def carried_problems(
                 ledger_file,
                 unit_id,
                 "carry_over",
-                "an award is carried in for this unit, which is not in the data",
+                "an award is carried in for this unit, which is not in the data"
+                + nearest(unit_id, classes, cutoff=0.8),
                 code="data.carried-lost",
             )
         )

@@ -56,7 +56,19 @@ def yes_no(eligible: bool | None) -> str:
 
 
 def award_cell(unit: UnitResult) -> str:
-    return "not eligible" if unit.eligible is False else "—" if unit.money is None else two(unit.money)
+    return "not eligible" if unit.eligible is False else "—" if unit.money is None else money(unit.money)
+
+
+def money(value: Decimal) -> str:
+    """An amount of money as a reader reads it: 16,000.00."""
+    return format(quantize(value, 2), ",f")
+
+
+def grade_note(unit: UnitResult) -> str | None:
+    """Why the grade is not the one the total's band gives (a quota, a veto), or None when it is: the
+    grade reason past its first clause, which says only which band the total is in."""
+    _, separator, rest = unit.grade_reason.partition("; ")
+    return rest if separator and unit.grade is not None else None
 
 
 def veto_cell(unit: UnitResult) -> str:
@@ -64,8 +76,11 @@ def veto_cell(unit: UnitResult) -> str:
 
 
 def class_table(assessment: Assessment, unit_class: str) -> str:
+    """The class's units in rank order; each category headed with its points (`定量指标 (50)`), the award
+    money where the class has an award, and under the table a note for each grade a quota or a veto
+    changed from the one the total's band gives (marked `*`)."""
     units = assessment.in_class(unit_class)
-    categories = [c.label or c.name for c in units[0].categories] if units else []
+    categories = [f"{c.label or c.name} ({text(c.points)})" for c in units[0].categories] if units else []
     awards = any(unit.eligible is not None for unit in units)  # the class has an award: its money is shown
     headers = ["rank", "unit", "total", *categories, "bonus", "veto", "grade", *(["award"] if awards else [])]
     rows = []
@@ -78,12 +93,19 @@ def class_table(assessment: Assessment, unit_class: str) -> str:
                 *(two(c.subtotal) for c in unit.categories),
                 two(unit.bonus),
                 veto_cell(unit),
-                unit.grade or "—",
+                (unit.grade or "—") + ("*" if grade_note(unit) else ""),
                 *([award_cell(unit)] if awards else []),
             ]
         )
     right = {0, 2, *range(3, 3 + len(categories) + 1), *([6 + len(categories)] if awards else [])}
-    return render_table(headers, rows, right)
+    # one line per cause, naming its units: a quota gives every unit below it the same reason
+    noted: dict[str, list[str]] = {}
+    for unit in units:
+        note = grade_note(unit)
+        if note is not None:
+            noted.setdefault(note, []).append(unit.name)
+    lines = [f"* {note}: {'、'.join(names)}" for note, names in noted.items()]
+    return render_table(headers, rows, right) + "".join(f"\n{visible_inline(line)}" for line in lines)
 
 
 def completion_table(assessment: Assessment) -> str:

@@ -270,8 +270,20 @@ def document(
     problems: list[DataProblem] = []
     at_id = columns.index("id")
     positions: list[int] = []
-    units = Records(place=lambda index: place(positions[index], at_id))
     paths = _paths(columns)
+    by_field = {".".join(path): index for index, path in enumerate(paths) if path is not None}
+    by_field.update((column, index) for index, column in enumerate(columns) if column in FIXED)
+
+    def cell(index: int, field: str) -> str | None:
+        """The cell of the field's column, or for a field that spans columns (an item list, an item)
+        the first of them: where the person filling in the row looks."""
+        key = field_key(field)
+        column = by_field.get(key)
+        if column is None:
+            column = next((at for name, at in by_field.items() if name.startswith(key + ".")), None)
+        return None if column is None else place(positions[index], column)
+
+    units = Records(place=lambda index: place(positions[index], at_id), cell=cell)
     for position, row in enumerate(rows):
         unit = _row(file, columns, row, default_class, functools.partial(place, position), problems, paths)
         if unit:
@@ -377,6 +389,14 @@ def _paths(columns: list[str]) -> list[tuple[str, ...] | None]:
         path = column.split(".")
         paths.append(tuple(path if path[0] in SECTIONS else ["indicators", *path]))
     return paths
+
+
+_POSITION = re.compile(r"\[([0-9]+)\]")
+
+
+def field_key(field: str) -> str:
+    """A field as validation names it (`indicators.项目[2].done`) in a column's terms (`indicators.项目.2.done`)."""
+    return _POSITION.sub(r".\1", field)
 
 
 def _is_error(value: Any) -> bool:

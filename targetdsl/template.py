@@ -14,6 +14,7 @@ back by `targetdsl evaluate` unchanged.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -44,8 +45,10 @@ GUIDE = (
         "Row 1 holds the field paths the evaluator reads: do not edit it. Row 2 describes each field.",
     ),
     (
-        "数值直接填数字；百分数填百分比的数值（8.5 表示 8.5%）；是/否填 true/false 或 是/否；日期填 YYYY-MM-DD。",
-        "Numbers as numbers; percentages as the percent figure (8.5 means 8.5%); yes/no as true/false or 是/否.",
+        "数值直接填数字；百分数填百分比的数值（8.5 表示 8.5%）；是/否填 true/false 或 是/否；"
+        "日期年份在前，如 2003-12-05、2003/12/05 或 2003年12月5日。",
+        "Numbers as numbers; percentages as the percent figure (8.5 means 8.5%); yes/no as true/false or 是/否; "
+        "dates year first: 2003-12-05.",
     ),
     (
         "不适用的项目留空；留空的含义见第二行说明。",
@@ -70,7 +73,7 @@ MISSING_WORDS = {
 class Column:
     path: str
     label: str
-    kind: str  # number, count, bool, date, score, level, assessor, text
+    kind: str  # number, count, bool, date, score, points, level, assessor, text
     low: str | None = None
     high: str | None = None
     choices: tuple[str, ...] = ()
@@ -78,7 +81,11 @@ class Column:
     bound_by: str | None = None  # the column whose value is this one's upper end (`range 0 to subs`)
 
 
-def columns(policy: Policy, unit_class: ClassSpec, *, items: int, awards: int) -> list[Column]:
+def columns(
+    policy: Policy, unit_class: ClassSpec, *, items: int, awards: int, slots: Mapping[str, int] | None = None
+) -> list[Column]:
+    """The template's columns for one class: `items` slots for each item list, or as many as `slots`
+    gives for it by name (a county with 28 quantitative targets needs 28)."""
     result = [
         Column("id", LABEL_ROW_MARK, "text", note="必填 required: each unit's own code"),
         Column("name", "单位名称 name", "text"),
@@ -100,8 +107,16 @@ def columns(policy: Policy, unit_class: ClassSpec, *, items: int, awards: int) -
                         )
                     )
             elif measure.kind == "items":
-                for slot in range(1, items + 1):
+                for slot in range(1, (slots or {}).get(measure.name, items) + 1):
                     result.append(Column(f"{measure.name}.{slot}.name", f"{title} {slot}：名称", "text"))
+                    result.append(
+                        Column(
+                            f"{measure.name}.{slot}.points",
+                            f"{title} {slot}：分值",
+                            "points",
+                            note="分值 points; 空为1分 empty = 1 point",
+                        )
+                    )
                     for spec in measure.inputs.values():
                         result.append(
                             _input(
@@ -180,6 +195,7 @@ def write(
     only: str | None = None,
     rows: int = 100,
     items: int = 10,
+    slots: Mapping[str, int] | None = None,
     awards: int = 3,
 ) -> None:
     import openpyxl
@@ -191,13 +207,19 @@ def write(
     book.remove(book.active)
     guide = book.create_sheet("填表说明 instructions")
     classes = [c for c in policy.schema.classes.values() if only is None or c.name == only]
+    if slots:
+        item_lists = {m.name for c in policy.schema.classes.values() for m in c.measures() if m.kind == "items"}
+        for name in slots:
+            if name not in item_lists:
+                known = ", ".join(sorted(item_lists)) or "none"
+                raise ValueError(f"--items {name}=…: the policy has no item list `{name}` (its item lists: {known})")
     if not classes:
         raise ValueError(f"the policy has no class `{only}`; its classes are {', '.join(policy.schema.classes)}")
     _sheet_names(classes)
     lists = _Lists(book)
     for unit_class in classes:
         sheet = book.create_sheet(unit_class.name)
-        cols = columns(policy, unit_class, items=items, awards=awards)
+        cols = columns(policy, unit_class, items=items, awards=awards, slots=slots)
         letters = {c.path: get_column_letter(i) for i, c in enumerate(cols, start=1)}
         sheet.append([sheet_text(c.path) for c in cols])
         sheet.append([sheet_text(c.label) for c in cols])
@@ -220,14 +242,47 @@ def write(
             for row in range(3, rows + 3):
                 sheet.cell(row=row, column=index).protection = Protection(locked=False)
         sheet.freeze_panes = "C3"
-        sheet.protection.sheet = True
-        sheet.protection.formatColumns = False
+        _protect(sheet, len(cols), rows)
+        _print_setup(sheet, landscape=True)
     _instructions(guide, policy, classes)
+    _print_setup(guide, landscape=False)
     if lists.sheet is not None:
         book.move_sheet(lists.sheet, offset=len(book.worksheets))  # last, after the classes
     for sheet in book.worksheets:
         text_only(sheet)
     save_workbook(book, path)
+
+
+def _protect(sheet: Any, width: int, rows: int) -> None:
+    """Header rows locked; the entry rows open, and the sheet still lets people insert and delete rows
+    (a unit forgotten), widen columns, sort and filter (Excel's protection forbids all of it unless
+    allowed: an attribute set to False here is an action allowed)."""
+    from openpyxl.utils import get_column_letter
+
+    protection = sheet.protection
+    protection.sheet = True
+    protection.formatColumns = False
+    protection.formatRows = False
+    protection.insertRows = False
+    protection.deleteRows = False
+    protection.sort = False
+    protection.autoFilter = False
+    # the filter's buttons on the display names (row 2), over every entry row
+    sheet.auto_filter.ref = f"A2:{get_column_letter(width)}{rows + 2}"
+
+
+def _print_setup(sheet: Any, *, landscape: bool) -> None:
+    """A4, as wide as the page (as many pages down as it takes), the header rows and the id and name
+    columns on every page, and the page number in the footer."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if landscape:
+        sheet.print_title_rows = "1:2"
+        sheet.print_title_cols = "A:B"
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 # Excel's limits on a data validation: longer text, or a list formula longer than 255 characters, makes
@@ -269,7 +324,13 @@ def _rule(column: Column) -> Rule | None:
         return Rule(
             {"type": "date", "operator": "greaterThan", "formula1": "1"},
             "日期 date",
-            "请填日期，如 2003-06-01。Enter a date as YYYY-MM-DD.",
+            "请填日期，如 2003-12-05、2003/12/05 或 2003年12月5日。Enter a date, year first: 2003-12-05.",
+        )
+    if column.kind == "points":
+        return Rule(
+            {"type": "decimal", "operator": "greaterThan", "formula1": "0"},
+            "分值 points",
+            "请填大于 0 的分值；空为 1 分。Enter the item's points, more than 0; empty means 1.",
         )
     if column.kind in ("number", "count", "score"):
         kind = "whole" if column.kind == "count" else "decimal"
@@ -323,6 +384,8 @@ def _validation(column: Column, factory: Any, lists: Any = None) -> Any:
             raise ValueError(f"the choices of {column.path} need the workbook's lists sheet")
         options["formula1"] = lists(column.choices)
     title, message = _cut(rule.title, TITLE_LIMIT), _cut(rule.message, MESSAGE_LIMIT)
+    # the prompt also says what the cell holds and what a blank means (`百分数…; 空为0 empty = 0`)
+    prompt = _cut(f"{rule.message}\n{column.note}" if column.note else rule.message, MESSAGE_LIMIT)
     return factory(
         **options,
         allow_blank=True,
@@ -332,7 +395,7 @@ def _validation(column: Column, factory: Any, lists: Any = None) -> Any:
         error=message,
         showInputMessage=True,
         promptTitle=title,
-        prompt=message,
+        prompt=prompt,
     )
 
 

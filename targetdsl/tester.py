@@ -85,6 +85,8 @@ class RunResult:
 def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     files: list[Path] = []
     for raw in paths:
+        if os.fspath(raw) == "-":  # standard input: the caller reads it (`run(..., stdin=text)`)
+            continue
         path = Path(raw)
         if path.is_dir():
             files.extend(sorted(_test_files(path)))
@@ -112,18 +114,27 @@ def _test_files(directory: Path) -> Iterator[Path]:
 
 
 def run(
-    paths: Iterable[str | os.PathLike[str]], *, coverage: bool = False, root: str | os.PathLike[str] | None = None
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    coverage: bool = False,
+    root: str | os.PathLike[str] | None = None,
+    stdin: str | None = None,
 ) -> RunResult:
     """Run every test file under `paths`; each policy's `extends` chain is confined to `root`
     (by default the policy's own directory), as `load_policy` does. With a root, the policy, data
-    and ledgers each test file names must lie under it too."""
+    and ledgers each test file names must lie under it too. `stdin` is the text of a test file read
+    from standard input (named `<stdin>`; the files it names are relative to the current directory),
+    run after the files."""
     results: list[TestResult] = []
     reports: dict[str, cover.CoverageReport] = {}
-    for file in discover(paths):
+    files: list[tuple[Path, str | None]] = [(file, None) for file in discover(paths)]
+    if stdin is not None:
+        files.append((Path(STDIN_NAME), stdin))
+    for file, given in files:
         recorder = cover.Recorder() if coverage else None
         token = cover.current.set(recorder)
         try:
-            policy, file_results = run_file(file, root=root)
+            policy, file_results = run_file(file, root=root, text=given)
         finally:
             cover.current.reset(token)
         results.extend(file_results)
@@ -132,10 +143,17 @@ def run(
     return RunResult(tuple(results), reports)
 
 
-def run_file(file: Path, *, root: str | os.PathLike[str] | None = None) -> tuple[Policy | None, list[TestResult]]:
+STDIN_NAME = "<stdin>"  # a test file read from standard input: its paths are relative to the current directory
+
+
+def run_file(
+    file: Path, *, root: str | os.PathLike[str] | None = None, text: str | None = None
+) -> tuple[Policy | None, list[TestResult]]:
+    """Run the tests of one file (or of `text`, read elsewhere, named `file`)."""
     shown = printable(str(file))
     try:
-        text = decode(read_limited(file, limit=MAX_TEST_BYTES))
+        if text is None:
+            text = decode(read_limited(file, limit=MAX_TEST_BYTES))
     except FileReadError as exc:
         return None, [TestResult(shown, "(file)", (), f"the test file {exc.reason}")]
     except UnicodeDecodeError:

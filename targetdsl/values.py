@@ -70,28 +70,72 @@ class DateText(str):
 
 class Records(list[Any]):
     """Unit records that know where each one was read (`line 5`, `sheet 县区, cell A7`), for the problems
-    that point at a whole unit (a duplicate id). A plain list of records has no places. A place is
-    made only when asked for, from what the reader keeps anyway (line or row numbers)."""
+    that point at a whole unit (a duplicate id), and, from a spreadsheet, the cell of each field (for
+    every problem with a value). Records gathered from several files know each one's file. A plain
+    list of records has no places. A place is made only when asked for, from what the reader keeps
+    anyway (line or row numbers)."""
 
-    def __init__(self, records: Iterable[Any] = (), *, place: Callable[[int], str] | None = None):
+    def __init__(
+        self,
+        records: Iterable[Any] = (),
+        *,
+        place: Callable[[int], str] | None = None,
+        cell: Callable[[int, str], str | None] | None = None,
+    ):
         super().__init__(records)
-        # (index of the first record, its place by index from there), for records joined from several sheets
-        self.segments: list[tuple[int, Callable[[int], str]]] = [] if place is None else [(0, place)]
+        # the records from `start` on: where each was read, the cell of a field, the file (when gathered)
+        self.segments: list[Segment] = [] if place is None else [Segment(0, place, cell, None)]
+
+    def _segment(self, index: int) -> Segment | None:
+        for segment in reversed(self.segments):
+            if index >= segment.start:
+                return segment
+        return None
 
     def place(self, index: int) -> str | None:
-        """Where the record at `index` (from 0) was read, or None when not known."""
-        for start, where in reversed(self.segments):
-            if index >= start:
-                return where(index - start)
-        return None
+        """Where the record at `index` (from 0) was read, or None when not known; gathered from several
+        files, the place starts with the file."""
+        segment = self._segment(index)
+        if segment is None:
+            return None
+        where = segment.place(index - segment.start)
+        return where if segment.file is None else f"{segment.file}, {where}"
+
+    def cell(self, index: int, field: str) -> str | None:
+        """The cell that holds `field` (`indicators.项目[2].done`) of the record at `index`, when the
+        record is a spreadsheet's row with a column for it."""
+        segment = self._segment(index)
+        if segment is None or segment.cell is None:
+            return None
+        return segment.cell(index - segment.start, field)
+
+    def file(self, index: int) -> str | None:
+        """The file the record at `index` was read from, when the records were gathered from several."""
+        segment = self._segment(index)
+        return None if segment is None else segment.file
 
     def __reduce__(self) -> tuple[Any, ...]:
         return list, (list(self),)  # pickled as the records alone: the places are the reader's
 
-    def join(self, other: Records) -> None:
+    def join(self, other: Records, *, file: str | None = None) -> None:
+        """Append `other`'s records, keeping their places; `file` names the file they were read from."""
         start = len(self)
         self.extend(other)
-        self.segments.extend((start + first, where) for first, where in other.segments)
+        if file is not None and not other.segments:
+            self.segments.append(Segment(start, lambda index: f"unit #{index + 1}", None, file))
+        self.segments.extend(
+            Segment(start + s.start, s.place, s.cell, file if file is not None else s.file) for s in other.segments
+        )
+
+
+@attrs.frozen
+class Segment:
+    """Consecutive records read from one place: the first's index, and how to say where each was read."""
+
+    start: int
+    place: Callable[[int], str]
+    cell: Callable[[int, str], str | None] | None
+    file: str | None
 
 
 @attrs.frozen
@@ -119,9 +163,13 @@ class DataProblem:
     field: str | None
     message: str
     code: str | None = attrs.field(default=None, kw_only=True)  # a stable code (`data.*`, docs/errors.md)
+    # the spreadsheet cell that holds the value (`sheet 县区, cell CG3`), when read from one
+    cell: str | None = attrs.field(default=None, kw_only=True)
 
     def __str__(self) -> str:
         where = [self.file]
+        if self.cell is not None:
+            where.append(self.cell)
         if self.unit is not None:
             where.append(f"unit {self.unit}")
         if self.field is not None:

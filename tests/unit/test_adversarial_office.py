@@ -376,7 +376,7 @@ def test_a_vetoed_unit_is_not_eligible_in_every_output(tmp_path: Path, capsys: p
     assert shown["json"] == {"D": (False, "0"), "E": (True, "1000"), "F": (True, "500")}
     assert shown["csv"] == {"D": ("no", "0"), "E": ("yes", "1000"), "F": ("yes", "500")}
     assert shown["xlsx"] == {"D": ("否", 0), "E": ("是", 1000), "F": ("是", 500)}
-    assert shown["table"] == {"D": "eligible", "E": "1000.00", "F": "500.00"}  # D: "not eligible"
+    assert shown["table"] == {"D": "eligible", "E": "1,000.00", "F": "500.00"}  # D: "not eligible"
 
 
 def test_an_award_that_excludes_a_unit_does_not_withhold_another_award() -> None:

@@ -446,12 +446,17 @@ def test_named_pipes_on_the_command_line_are_refused(tmp_path: Path, capsys: pyt
     write(tmp_path / "p.tdsl", BASE)
     for argv in (
         ["evaluate", str(tmp_path / "p.tdsl"), str(tmp_path / "units.yaml"), "--carry-in", str(pipe)],
-        ["evaluate", str(tmp_path / "p.tdsl"), str(tmp_path)],
+        ["evaluate", str(tmp_path), str(tmp_path / "units.yaml")],
         ["verify", str(pipe)],
         ["template", str(pipe), "-o", str(tmp_path / "t.xlsx")],
     ):
         assert promptly(lambda a=argv: main(a)) == 2
         assert "not a regular file" in capsys.readouterr().err
+    # a folder of data is read file by file: a pipe in it is refused by name, never waited on
+    (tmp_path / "returned").mkdir()
+    fifo(tmp_path / "returned" / "units.yaml")
+    assert promptly(lambda: main(["evaluate", str(tmp_path / "p.tdsl"), str(tmp_path / "returned")])) == 1
+    assert "units.yaml: is a named pipe (FIFO), not a regular file" in capsys.readouterr().err
     if hasattr(os, "symlink"):
         (tmp_path / "loop.tdsl").symlink_to(tmp_path / "loop.tdsl")
         assert main(["check", str(tmp_path / "loop.tdsl")]) == 2
