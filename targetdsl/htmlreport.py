@@ -37,7 +37,8 @@ h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 2em; border-bott
 .meta { margin: 0.2em 0; color: #444; } .meta b { color: #222; }
 table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.92em; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; } th { background: #eef3f8; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.name, td.grade { white-space: nowrap; } td.words { min-width: 10em; }
 tr.vetoed td { background: #fdecea; } tr.quota td { background: #fff2cc; }
 .figures { display: flex; gap: 1em; flex-wrap: wrap; }
 .figure { border: 1px solid #ccc; border-radius: 6px; padding: 0.6em 1em; min-width: 9em; }
@@ -51,6 +52,8 @@ figure.chart { margin: 0.5em 0; } svg.chart { max-width: 100%; height: auto; }
 @media print {
   @page { size: A4 landscape; margin: 12mm; }
   body { margin: 0; max-width: none; font-size: 10pt; }
+  section.part > h2:first-child, section.part > .keep > h2:first-child { margin-top: 0; }
+  table { font-size: 8.5pt; } td.words { min-width: 16em; }
   section.part { break-before: page; } section.part.first { break-before: auto; }
   h1, h2, h3, .lead { break-after: avoid; }
   figure.chart, .keep { break-inside: avoid; }
@@ -159,10 +162,10 @@ def class_section(unit_class: str, units: Sequence[UnitResult], issue: Edition) 
             money = f'<td class="num">{_money(unit.money)}</td>'
         rows.append(
             f'<tr class="{css}" data-unit="{escape(unit.id)}"><td class="num">{unit.rank}</td>'
-            f'<td><a href="#unit-{escape(unit.id)}">{escape(unit.name)}</a></td>'
+            f'<td class="name"><a href="#unit-{escape(unit.id)}">{escape(unit.name)}</a></td>'
             f'<td class="num">{show(unit.total)}</td>{subtotals}<td class="num">{show(unit.bonus)}</td>'
-            f'<td class="num">{show(unit.deductions)}</td><td>{escape(veto)}</td>'
-            f"<td>{escape(unit.grade or '—')}</td><td>{escape(reasons)}</td>{money}</tr>"
+            f'<td class="num">{show(unit.deductions)}</td><td class="words">{escape(veto)}</td>'
+            f'<td class="grade">{escape(unit.grade or "—")}</td><td class="words">{escape(reasons)}</td>{money}</tr>'
         )
     award_head = f'<th class="num">{say("award")}</th>' if awards else ""
     table = (
@@ -389,6 +392,7 @@ def provenance(assessment: Assessment, issue: Edition) -> str:
         return ""
     facts = assessment.provenance
     return (
-        f'<p class="provenance"><small>{issue.say("provenance")}: policy SHA-256 {facts.policy_sha256} · '
-        f"units SHA-256 {facts.units_sha256} · targetdsl {escape(facts.targetdsl)}</small></p>"
+        f'<p class="provenance"><small>{issue.say("provenance")}{issue.colon}{issue.say("policy_hash")} SHA-256 '
+        f"{facts.policy_sha256} · {issue.say('units_hash')} SHA-256 {facts.units_sha256} · "
+        f"targetdsl {escape(facts.targetdsl)}</small></p>"
     )

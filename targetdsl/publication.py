@@ -103,6 +103,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "card.no_award": ("本类别不设奖金", "no award in this class"),
     "commendations": ("嘉奖", "commendations"),
     "provenance": ("依据", "computed from"),
+    "policy_hash": ("考核办法", "policy"),
+    "units_hash": ("单位数据", "unit data"),
     "effect.grade": ("等次定为{grade}", "grade set to {grade}"),
     "effect.cap_grade": ("等次最高为{grade}", "grade at most {grade}"),
     "effect.no_award": ("不得获奖", "no award"),

@@ -68,9 +68,10 @@ def card(assessment: Assessment, unit: UnitResult, issue: Edition) -> str:
         f'<td class="num">{show(c.subtotal)}</td></tr>'
         for c in unit.categories
     )
+    minus = "−" if unit.deductions > 0 else ""
     categories += (
         f'<tr><td>{say("bonus")}</td><td></td><td class="num">{show(unit.bonus)}</td></tr>'
-        f'<tr><td>{say("deductions")}</td><td></td><td class="num">−{show(unit.deductions)}</td></tr>'
+        f'<tr><td>{say("deductions")}</td><td></td><td class="num">{minus}{show(unit.deductions)}</td></tr>'
     )
     reasons = [issue.veto_cause(v) for v in unit.vetoes]
     reasons += [r for r in issue.grade_reasons(unit) if r not in reasons]
