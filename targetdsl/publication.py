@@ -66,6 +66,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "items": ("目标项数", "targets"),
     "completed": ("完成项数", "completed"),
     "rate": ("完成率", "completion rate"),
+    "rate_note": ("完成率 = 完成项数 ÷ 目标项数", "completion rate = targets completed ÷ targets"),
     "completion": ("完成情况", "completion"),
     "breakdown": ("明细", "breakdown"),
     "exact": ("精确值", "exact values"),

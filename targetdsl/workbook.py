@@ -154,7 +154,8 @@ def _completion_sheet(book: Any, assessment: Assessment, issue: Edition) -> None
         ]
     )
     sheet = book.create_sheet(sheet_title(say("completion"), book.sheetnames))
-    _fill(sheet, assessment, issue, "　".join(_issued(issue)), columns, rows, [None] * len(rows), bold_last=True)
+    note = "　".join([say("rate_note"), *_issued(issue)])
+    _fill(sheet, assessment, issue, note, columns, rows, [None] * len(rows), bold_last=True)
 
 
 def _breakdown_sheet(book: Any, assessment: Assessment, issue: Edition) -> None:

@@ -202,3 +202,42 @@ def test_the_command_takes_lang_office_date_and_cards(tmp_path: Path, capsys: py
         main([*base, "--lang", "fr"])
     assert exited.value.code == 2
     assert "invalid choice: 'fr'" in capsys.readouterr().err
+
+
+HARD = """policy "=HYPERLINK(\\"x\\") & <b>t</b>" { year 2003 status adopted rounding down 1 at total }
+class c { a 60 b 40 }
+category a { indicator s points 60 { input s: number score s } }
+category b { indicator t points 40 { input t: number score t } }
+veto z "总分清零" { input bad: bool missing default false when bad effect zero score }
+veto g "定级" { input bad: bool missing default false when bad effect grade 不合格 }
+deduction d "扣分项" { input n: number missing zero amount n }
+grades { 优秀 >= 90 quota 20% 良好 80 to 90 合格 60 to 80 不合格 < 60 }
+award m { money { 优秀 1000.5 良好 500 } }
+"""
+HARD_UNITS = [
+    {"id": "<script>", "name": "=1+1", "class": "c", "indicators": {"s": {"s": 59}, "t": {"t": 39}}},
+    {"id": "neg", "class": "c", "indicators": {"s": {"s": 10}, "t": {"t": 0}}, "deductions": {"d": {"n": 30}}},
+    {"id": "zero", "class": "c", "indicators": {"s": {"s": 55}, "t": {"t": 30}}, "vetoes": {"z": {"bad": True}}},
+    {"id": "g", "class": "c", "indicators": {"s": {"s": 60}, "t": {"t": 38}}, "vetoes": {"g": {"bad": True}}},
+    {"id": "q", "class": "c", "indicators": {"s": {"s": 58}, "t": {"t": 37.77}}},
+]
+
+
+def test_zero_scores_negative_totals_and_hostile_names() -> None:
+    policy = targetdsl.parse_policy(HARD)
+    assessment = policy.evaluate(HARD_UNITS)
+    issue = edition(policy)
+    html = render(assessment, issue)
+    assert "<script>" not in html and "&lt;script&gt;" in html and "<b>t</b>" not in html
+    drawn = bars(html)
+    kinds = {unit: [kind for kind, _, _ in bar["rects"]] for unit, bar in drawn.items()}  # type: ignore[union-attr]
+    assert kinds["zero"] == ["before-veto"]  # counted as 0: no bar, its total before the veto outlined
+    assert "0.0（否决前 85.0）" in html
+    assert kinds["neg"] == ["deduction"]  # a total below 0 has no bar; the deductions are still shown
+    assert drawn["q"]["total"] == Decimal("95.7")  # rounded down to 1 place, as the policy rounds
+    rows = {u.id: (issue.quota_grade(u), issue.grade_reasons(u)) for u in assessment.units}
+    assert rows["q"] == ("优秀", ["优秀名额限 20%，按名次评为良好"])
+    assert rows["g"] == (None, ["定级一票否决：等次定为不合格"])
+    cards = render_cards(assessment, issue)
+    assert cards.count('<section class="card"') == 5 and "<b>1,000.50</b>" in cards  # money keeps its fraction
+    assert "<script>" not in cards

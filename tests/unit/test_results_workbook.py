@@ -238,3 +238,32 @@ def test_quota_cases_are_marked_as_the_engine_reasons(case: str) -> None:
         marked = [u.id for u in assessment.units if issue.quota_grade(u)]
         assert marked == [u.id for u in assessment.units if demoted_by_engine(u.grade_reason)]
         assert marked
+
+
+def test_the_workbook_agrees_with_the_csv_field_by_field(
+    evaluated: tuple[targetdsl.Policy, Assessment], book: Any
+) -> None:
+    """The CSV writes every number exactly: the exact sheet holds the same digits, and every ranked
+    figure is their rounding."""
+    import csv
+    import io
+
+    from targetdsl.tables import render_csv
+
+    _, assessment = evaluated
+    rows = list(csv.DictReader(io.StringIO(render_csv(assessment))))
+    _, exact = table(book["精确值"])
+    figures = {(r["单位编号"], r["项目"]): r["数值"] for r in exact}
+    ranked = {r["单位编号"]: r for c in assessment.classes for r in table(book[c])[1]}
+    assert len(rows) == len(ranked) == 75
+    for row in rows:
+        unit = row["id"]
+        for field, label in (("total", "总分"), ("raw_total", "否决前总分"), ("bonus", "加分"), ("deductions", "扣分")):
+            assert figures[(unit, label)] == row[field], (unit, field)
+        if row["money"]:
+            assert figures[(unit, "奖金（元）")] == row["money"] and Decimal(
+                str(ranked[unit]["奖金（元）"])
+            ) == Decimal(row["money"])
+        assert Decimal(str(ranked[unit]["总分"])) == quantize(Decimal(row["total"]), 2)
+        assert ranked[unit]["名次"] == int(row["rank"]) and ranked[unit]["等次"] == (row["grade"] or None)
+        assert ranked[unit]["可获奖"] == {"yes": "是", "no": "否"}[row["eligible"]]
