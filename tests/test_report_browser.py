@@ -164,10 +164,11 @@ def printed(page: Path) -> tuple[bytes, dict[str, list[list[str]]], dict[str, An
     return pdf, pairs, layout
 
 
-# What print media shows, measured in the page: every explanation laid out (expanded), the tallest chart.
+# What print media shows, measured in the page: every explanation shown (a closed <details> hides its
+# content with content-visibility, which checkVisibility sees), the tallest chart.
 LAYOUT = """(() => ({
   explanations: document.querySelectorAll('details pre').length,
-  shown: [...document.querySelectorAll('details pre')].filter((p) => p.getBoundingClientRect().height > 0).length,
+  shown: [...document.querySelectorAll('details pre')].filter((p) => p.checkVisibility()).length,
   tallest: Math.max(0, ...[...document.querySelectorAll('figure.chart')].map((f) => f.getBoundingClientRect().height)),
 }))()"""
 
