@@ -21,6 +21,7 @@ from targetdsl.explain import render_text
 from targetdsl.numeric import CONTEXT, ZERO, in_context
 from targetdsl.publication import Edition, edition
 from targetdsl.results import Assessment, UnitResult
+from targetdsl.tables import rate
 
 COLOURS = ["#4e79a7", "#59a14f", "#76b7b2", "#b07aa1", "#9c755f", "#edc948", "#ff9da7", "#bab0ac"]
 BONUS_COLOUR = "#f28e2b"
@@ -123,13 +124,6 @@ def masthead(assessment: Assessment, issue: Edition) -> list[str]:
     return lines
 
 
-def rate_text(done: int, items: int) -> str:
-    if items == 0:
-        return "—"
-    value = CONTEXT.divide(Decimal(done) * 100, Decimal(items)).quantize(Decimal("0.1"), context=CONTEXT)
-    return f"{value}%"
-
-
 def summary(assessment: Assessment, issue: Edition) -> str:
     say = issue.say
     vetoed = sum(1 for u in assessment.units if u.vetoes)
@@ -138,7 +132,7 @@ def summary(assessment: Assessment, issue: Edition) -> str:
     figures += [
         (say("items"), str(assessment.total_items)),
         (say("completed"), str(assessment.total_completed)),
-        (say("rate"), rate_text(assessment.total_completed, assessment.total_items)),
+        (say("rate"), rate(assessment.total_completed, assessment.total_items)),
         (say("vetoed_units"), str(vetoed)),
     ]
     cells = "".join(f'<div class="figure">{escape(label)}<b>{value}</b></div>' for label, value in figures)
@@ -355,13 +349,13 @@ def completion_section(assessment: Assessment, issue: Edition) -> str:
     say = issue.say
     rows = "".join(
         f'<tr><td>{escape(r.unit_class)}</td><td>{escape(r.category)}</td><td class="num">{r.items}</td>'
-        f'<td class="num">{r.completed}</td><td class="num">{rate_text(r.completed, r.items)}</td></tr>'
+        f'<td class="num">{r.completed}</td><td class="num">{rate(r.completed, r.items)}</td></tr>'
         for r in assessment.completion
     )
     total = (
         f'<tr id="completion-total"><th>{say("all")}</th><th></th><th class="num">{assessment.total_items}</th>'
         f'<th class="num">{assessment.total_completed}</th>'
-        f'<th class="num">{rate_text(assessment.total_completed, assessment.total_items)}</th></tr>'
+        f'<th class="num">{rate(assessment.total_completed, assessment.total_items)}</th></tr>'
     )
     return (
         f'<section class="part" id="completion-part"><h2 class="lead">{say("completion")}</h2>\n'
