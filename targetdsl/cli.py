@@ -201,9 +201,11 @@ def build_parser() -> argparse.ArgumentParser:
         "report",
         epilog=_exits("report"),
         help="a self-contained HTML report with charts",
-        description="Evaluate and write one static HTML page: summary figures, each class ranked with a chart "
-        "of category subtotals, grade distribution, vetoes and causes, the completion table and every unit's "
-        "explanation. It needs no network to view and prints on A4.",
+        description="Evaluate and write one static HTML page: the policy's status (and the office and date "
+        "given), summary figures, each class ranked with a bar per unit as long as its total (categories, "
+        "bonus, deductions), grades in the policy's order, vetoes and causes, the completion table and every "
+        "unit's explanation. It needs no network to view and prints on A4. With --cards: a score card per unit, "
+        "one A4 page each.",
     )
     _evaluation_arguments(report)
     report.add_argument("-o", "--output", metavar="FILE.html", required=True, help="the page to write")
