@@ -98,8 +98,8 @@ def test_report_renders_in_chromium(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 # ---------------------------------------------------------------- printed on A4
 
-# Run in the page before printing: an empty marker at the start and the end of every chart, before
-# every heading and at the start of the first content after it (descending into the next element to
+# Run in the page before printing: an empty marker at the start and the end of every chart, at the
+# start of every heading and of the first content after it (descending into the next element to
 # its first cell, item or line), each the target of a hidden link, for which Chromium writes a PDF
 # destination with its page. Returns the marker pairs.
 MARK = """(() => {
@@ -119,7 +119,7 @@ MARK = """(() => {
     pairs.charts.push([`chart-${i}-start`, `chart-${i}-end`]);
   });
   document.querySelectorAll('h2').forEach((heading, i) => {
-    heading.before(marker(`heading-${i}`));
+    heading.prepend(marker(`heading-${i}`, true));
     let next = heading.nextElementSibling;
     while (next && next.id && next.id.startsWith('chart-')) next = next.nextElementSibling;
     while (next && next.firstElementChild && !['TH', 'TD', 'LI', 'SUMMARY', 'P'].includes(next.tagName)) {
