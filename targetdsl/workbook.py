@@ -28,6 +28,7 @@ from targetdsl.source import display_width
 BODY_FONT = "宋体"  # SimSun: on every Chinese Windows; other systems substitute a CJK font by name
 TITLE_FONT = "黑体"
 FIRST_ROW = 4  # rows 1–2: title and subtitle; row 3: the column headers
+SHEET_ROWS = 1_048_576 - FIRST_ROW + 1  # the rows below the header that fit on a sheet (Excel's last row is 1,048,576)
 HEADER_FILL = "DDEBF7"
 VETO_FILL = "FDECEA"
 QUOTA_FILL = "FFF2CC"
@@ -127,8 +128,7 @@ def _ranking_sheet(
     subtitle = [f"{unit_class} · {say('units', count=len(units))}", *_issued(issue)]
     if any(c.subtotal != issue.figure(c.subtotal) for u in units for c in u.categories):
         subtitle.append(say("rounding_note", mode=say(f"mode.{issue.mode}"), places=issue.places, sheet=say("exact")))
-    sheet = book.create_sheet(sheet_title(unit_class, book.sheetnames))
-    _fill(sheet, assessment, issue, "　".join(subtitle), columns, rows, fills)
+    _sheets(book, unit_class, assessment, issue, "　".join(subtitle), columns, rows, fills)
 
 
 def _completion_sheet(book: Any, assessment: Assessment, issue: Edition) -> None:
@@ -188,8 +188,7 @@ def _breakdown_sheet(book: Any, assessment: Assessment, issue: Edition) -> None:
                 ]
             )
     note = say("rounding_note", mode=say(f"mode.{issue.mode}"), places=issue.places, sheet=say("exact"))
-    sheet = book.create_sheet(sheet_title(say("breakdown"), book.sheetnames))
-    _fill(sheet, assessment, issue, note, columns, rows, [None] * len(rows))
+    _sheets(book, say("breakdown"), assessment, issue, note, columns, rows, [None] * len(rows))
 
 
 def _exact_sheet(book: Any, assessment: Assessment, issue: Edition) -> None:
@@ -216,12 +215,29 @@ def _exact_sheet(book: Any, assessment: Assessment, issue: Edition) -> None:
         for what, value in figures:
             if value is not None:
                 rows.append([unit.unit_class, unit.id, unit.name, what, text(value)])
-    sheet = book.create_sheet(sheet_title(say("exact"), book.sheetnames))
-    _fill(sheet, assessment, issue, say("exact_note"), columns, rows, [None] * len(rows))
+    _sheets(book, say("exact"), assessment, issue, say("exact_note"), columns, rows, [None] * len(rows))
 
 
 def _yes_no(issue: Edition, eligible: bool | None) -> str:
     return "" if eligible is None else issue.say("yes" if eligible else "no")
+
+
+def _sheets(
+    book: Any,
+    name: str,
+    assessment: Assessment,
+    issue: Edition,
+    subtitle: str,
+    columns: Sequence[_Column],
+    rows: Sequence[Sequence[Any]],
+    fills: Sequence[str | None],
+) -> None:
+    """`rows` on a sheet named `name`, continued on `name~2`, `name~3`… beyond the rows a sheet holds:
+    Excel refuses a workbook with a row past its last, so none is ever written there."""
+    for start in range(0, max(len(rows), 1), SHEET_ROWS):
+        sheet = book.create_sheet(sheet_title(name, book.sheetnames))
+        part = slice(start, start + SHEET_ROWS)
+        _fill(sheet, assessment, issue, subtitle, columns, rows[part], fills[part])
 
 
 def _issued(issue: Edition) -> list[str]:

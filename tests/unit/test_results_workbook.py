@@ -267,3 +267,25 @@ def test_the_workbook_agrees_with_the_csv_field_by_field(
         assert Decimal(str(ranked[unit]["总分"])) == quantize(Decimal(row["total"]), 2)
         assert ranked[unit]["名次"] == int(row["rank"]) and ranked[unit]["等次"] == (row["grade"] or None)
         assert ranked[unit]["可获奖"] == {"yes": "是", "no": "否"}[row["eligible"]]
+
+
+def test_rows_beyond_a_sheet_continue_on_the_next(
+    evaluated: tuple[targetdsl.Policy, Assessment], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Excel holds 1,048,576 rows a sheet: a longer breakdown (131,073 units of 8 measures) continues
+    on `明细~2`, `明细~3`…, nothing lost. Shown here with sheets of 250 rows."""
+    from targetdsl import workbook
+
+    policy, assessment = evaluated
+    monkeypatch.setattr(workbook, "SHEET_ROWS", 250)
+    book = results_workbook(assessment, edition(policy))
+    breakdown = [name for name in book.sheetnames if name.startswith("明细")]
+    exact = [name for name in book.sheetnames if name.startswith("精确值")]
+    assert breakdown == ["明细", "明细~2", "明细~3"] and exact[:2] == ["精确值", "精确值~2"]
+    rows = [r for name in breakdown for r in table(book[name])[1]]
+    assert len(rows) == sum(len(u.measures) for u in assessment.units) == 600
+    assert all(book[name].max_row <= FIRST_ROW - 1 + 250 for name in book.sheetnames)
+    exact_rows = [r for name in exact for r in table(book[name])[1]]
+    assert exact_rows[0]["单位编号"] == "C05" and len({(r["单位编号"], r["项目"]) for r in exact_rows}) == len(
+        exact_rows
+    )
