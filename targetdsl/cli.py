@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from targetdsl import __version__, tester
-from targetdsl.api import Report, check_path, check_text, diff_policies, impact, load_policy, verify_record
+from targetdsl.api import Policy, Report, check_path, check_text, diff_policies, impact, load_policy, verify_record
 from targetdsl.data import nearest
 from targetdsl.diagnostics import PolicyError
 from targetdsl.engine import PeriodError, period_months
@@ -52,12 +52,14 @@ from targetdsl.invocation import (
 from targetdsl.keywords import Language
 from targetdsl.outputs import csv_cell, json_visible, visible, visible_inline, workbook_bytes, write_text, write_with
 from targetdsl.progress import ProgressBar
+from targetdsl.publication import LANGUAGES, edition
 from targetdsl.record import RecordError, make_record
 from targetdsl.results import Assessment, to_json, unit_json
 from targetdsl.source import decode, first_surrogate, printable
 from targetdsl.stream import STREAMED, unstreamable
-from targetdsl.tables import csv_header, csv_row, render_assessment, render_csv, results_workbook
+from targetdsl.tables import csv_header, csv_row, render_assessment, render_csv
 from targetdsl.values import DataError
+from targetdsl.workbook import results_workbook
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -294,12 +296,22 @@ def build_parser() -> argparse.ArgumentParser:
         "report",
         epilog=_exits("report"),
         help="a self-contained HTML report with charts",
-        description="Evaluate and write one static HTML page: summary figures, each class ranked with a chart "
-        "of category subtotals, grade distribution, vetoes and causes, the completion table and every unit's "
-        "explanation. It needs no network to view and prints on A4.",
+        description="Evaluate and write one static HTML page: the policy's status (and the office and date "
+        "given), summary figures, each class ranked with a bar per unit as long as its total (categories, "
+        "bonus, deductions), grades in the policy's order, vetoes and causes, the completion table and every "
+        "unit's explanation. It needs no network to view and prints on A4. With --cards: a score card per unit, "
+        "one A4 page each.",
     )
     _evaluation_arguments(report)
     report.add_argument("-o", "--output", metavar="FILE.html", required=True, help="the page to write")
+    report.add_argument(
+        "--cards", action="store_true", help="write a score card (成绩单) per unit instead, one A4 page each"
+    )
+    report.add_argument("--office", metavar="NAME", help="the issuing office, printed on the first page")
+    report.add_argument(
+        "--date", metavar="DATE", help="the date printed on the first page, as given (default: none, never today's)"
+    )
+    report.add_argument("--lang", choices=LANGUAGES, default="zh", help="language of the labels (default: zh)")
     report.set_defaults(run=run_report)
 
     template = commands.add_parser(
@@ -543,6 +555,12 @@ def _units(args: argparse.Namespace) -> str | list[str]:
 
 
 def _assess(args: argparse.Namespace, *, explain: bool = True) -> Assessment | int:
+    assessed = _assess_by_policy(args, explain=explain)
+    return assessed if isinstance(assessed, int) else assessed[1]
+
+
+def _assess_by_policy(args: argparse.Namespace, *, explain: bool = True) -> tuple[Policy, Assessment] | int:
+    """The policy and its evaluation of the data, or the exit code after reporting why there is none."""
     refuse_misplaced([args.policy], _data_paths(args))
     if _missing_files([args.policy, *_data_paths(args)], folders=args.data):
         return EXIT_USAGE
@@ -553,7 +571,7 @@ def _assess(args: argparse.Namespace, *, explain: bool = True) -> Assessment | i
         try:
             if bar is not None:
                 bar.reading(args.data)
-            return policy.evaluate(
+            return policy, policy.evaluate(
                 _units(args), period=args.period, carried_in=args.carry_in, progress=bar, explain=explain
             )
         finally:
@@ -590,13 +608,14 @@ def run_evaluate(args: argparse.Namespace) -> int:
     streamed = _evaluate_streamed(args)
     if streamed is not None:
         return streamed
-    assessment = _assess(args, explain=args.format in ("json", "jsonl") and args.explain)
-    if isinstance(assessment, int):
-        return assessment
+    assessed = _assess_by_policy(args, explain=args.format in ("json", "jsonl") and args.explain)
+    if isinstance(assessed, int):
+        return assessed
+    policy, assessment = assessed
     # everything is rendered before the first file is written: a failure leaves no file behind
     result: str | bytes
     if args.format == "xlsx":
-        result = workbook_bytes(results_workbook(assessment))
+        result = workbook_bytes(results_workbook(assessment, edition(policy)))
     elif args.format == "json":
         result = _json(assessment.to_json(explanations=args.explain))
     elif args.format == "jsonl":
@@ -845,14 +864,17 @@ def _check_period(policies: Sequence[Any], period: str | None) -> None:
 
 def run_report(args: argparse.Namespace) -> int:
     from targetdsl.htmlreport import render
+    from targetdsl.scorecards import render_cards
 
     refuse_misplaced([args.policy], _data_paths(args))
     refuse_suffix("-o", args.output, (".html", ".htm"), "the report")
     refuse_unwritable([("-o", args.output)], [args.policy, *_data_paths(args)])
-    assessment = _assess(args)
-    if isinstance(assessment, int):
-        return assessment
-    _write(visible(render(assessment)), args.output)
+    assessed = _assess_by_policy(args)
+    if isinstance(assessed, int):
+        return assessed
+    policy, assessment = assessed
+    issue = edition(policy, office=args.office, date=args.date, lang=args.lang)
+    _write(visible((render_cards if args.cards else render)(assessment, issue)), args.output)
     if not args.quiet:
         sys.stderr.write(f"wrote {visible(args.output)}\n")
     return EXIT_OK

@@ -1,9 +1,9 @@
-"""Assessment results as text tables (aligned by terminal display width), CSV and a workbook.
+"""Assessment results as text tables (aligned by terminal display width) and CSV.
 
 Chinese names take two terminal columns per character; columns are padded
 by display width so tables line up in a terminal. Names and ids come from
 the data: the table shows their control characters as visible escapes, and
-CSV and workbook cells never start a formula (`outputs`). This module only
+CSV cells never start a formula (`outputs`). This module only
 formats: it computes nothing the Assessment does not already hold.
 """
 
@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from targetdsl.numeric import CONTEXT, HUNDRED, quantize, text
-from targetdsl.outputs import csv_cell, save_workbook, sheet_text, text_only, visible_inline
+from targetdsl.outputs import csv_cell, visible_inline
 from targetdsl.results import Assessment, UnitResult
 from targetdsl.source import display_width
 
@@ -201,128 +201,3 @@ def csv_row(unit: UnitResult, categories: Sequence[str]) -> list[Any]:
         unit.items,
         unit.completed_items,
     ]
-
-
-def sheet_title(name: str, taken: Sequence[str]) -> str:
-    """A sheet name Excel accepts for `name`: at most 31 characters, and none it takes for one already
-    there (Excel ignores case). A long class name is cut and numbered: `…~2`."""
-    folded = {t.casefold() for t in taken}
-    title, number = name[:31], 1
-    while title.casefold() in folded:
-        number += 1
-        title = f"{name[: 31 - len(str(number)) - 1]}~{number}"
-    return title
-
-
-def write_xlsx(assessment: Assessment, path: str) -> None:
-    """Write `results_workbook`, byte-reproducibly and whole."""
-    save_workbook(results_workbook(assessment), path)
-
-
-def results_workbook(assessment: Assessment) -> Any:
-    """A printable results workbook (openpyxl): a ranked sheet per class, the completion table, and a
-    breakdown sheet with every indicator of every unit. A4 landscape, header rows repeated
-    on every page, two-decimal numbers, columns wide enough for Chinese names."""
-    import openpyxl
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-
-    def finish(sheet: Any, rows: list[list[Any]], decimals: set[int]) -> None:
-        for row in rows:
-            sheet.append([sheet_text(v) if isinstance(v, str) else v for v in row])
-        text_only(sheet)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDEBF7")
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-        for index in range(1, sheet.max_column + 1):
-            letter = get_column_letter(index)
-            width = max(display_width(str(c.value)) for c in sheet[letter] if c.value is not None) + 2
-            sheet.column_dimensions[letter].width = min(max(width, 6), 40)
-            if index in decimals:
-                for cell in sheet[letter][1:]:
-                    cell.number_format = "0.00"
-        sheet.freeze_panes = "A2"
-        sheet.print_title_rows = "1:1"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-
-    for unit_class in assessment.classes:
-        units = assessment.in_class(unit_class)
-        if not units:
-            continue
-        categories = [c.label or c.name for c in units[0].categories]
-        rows: list[list[Any]] = [
-            [
-                "名次 rank",
-                "单位 unit",
-                "总分 total",
-                *categories,
-                "加分 bonus",
-                "扣分 deductions",
-                "一票否决 veto",
-                "否决原因 cause",
-                "等次 grade",
-                "可获奖 eligible",
-                "奖金 money",
-            ]
-        ]
-        for unit in units:
-            causes = "; ".join(f"{v.label or v.name}: {', '.join(v.effects)}" for v in unit.vetoes)
-            rows.append(
-                [
-                    unit.rank,
-                    unit.name,
-                    unit.total,
-                    *(c.subtotal for c in unit.categories),
-                    unit.bonus,
-                    unit.deductions,
-                    veto_cell(unit) if unit.vetoes else "",
-                    causes,
-                    unit.grade or "",
-                    "" if unit.eligible is None else "是" if unit.eligible else "否",
-                    unit.money,
-                ]
-            )
-        numeric = {3, *range(4, 4 + len(categories)), 4 + len(categories), 5 + len(categories), 10 + len(categories)}
-        finish(book.create_sheet(sheet_title(unit_class, book.sheetnames)), rows, numeric)
-    completion: list[list[Any]] = [["类别 class", "部分 part", "项目 items", "完成 completed"]]
-    completion += [[row.unit_class, row.category, row.items, row.completed] for row in assessment.completion]
-    completion.append(["all", "", assessment.total_items, assessment.total_completed])
-    finish(book.create_sheet("完成情况 completion"), completion, set())
-    breakdown: list[list[Any]] = [
-        [
-            "类别 class",
-            "单位编号 id",
-            "单位 unit",
-            "考核内容 category",
-            "指标 indicator",
-            "得分 earned",
-            "分值 points",
-            "完成 completed",
-            "项目 items",
-        ]
-    ]
-    for unit in assessment.units:
-        for measure in unit.measures:
-            breakdown.append(
-                [
-                    unit.unit_class,
-                    unit.id,
-                    unit.name,
-                    measure.category,
-                    measure.label or measure.name,
-                    measure.earned if measure.applicable else None,
-                    measure.points if measure.applicable else None,
-                    measure.completed,
-                    measure.counted,
-                ]
-            )
-    finish(book.create_sheet("明细 breakdown"), breakdown, {6, 7})
-    return book

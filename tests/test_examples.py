@@ -152,13 +152,13 @@ def test_evaluate_xlsx_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str
     out = tmp_path / "results.xlsx"
     assert main(["evaluate", str(P2002), str(D2002), "--format", "xlsx", "-o", str(out)]) == 0
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["县区", "市直部门", "驻连部省属单位", "完成情况 completion", "明细 breakdown"]
+    assert book.sheetnames == ["县区", "市直部门", "驻连部省属单位", "完成情况", "明细", "精确值"]
     departments = book["市直部门"]
-    assert departments.max_row == 49
-    assert departments.page_setup.orientation == "landscape" and departments.print_title_rows == "$1:$1"
-    assert departments["C2"].number_format == "0.00"
-    assert list(book["完成情况 completion"].iter_rows(values_only=True))[-1] == ("all", None, 1077, 1004)
-    assert book["明细 breakdown"].max_row > 75
+    assert departments.max_row == 3 + 48  # title, subtitle, header, a row per department
+    assert departments.page_setup.orientation == "landscape" and departments.print_title_rows == "$3:$3"
+    assert departments["D4"].number_format == "0.00"
+    assert list(book["完成情况"].iter_rows(values_only=True))[-1][:4] == ("合计", None, 1077, 1004)
+    assert book["明细"].max_row > 75
     assert main(["evaluate", str(P2002), str(D2002), "--format", "xlsx"]) == 2
     capsys.readouterr()
     assert main(["evaluate", str(P2002), str(D2002), "--format", "csv"]) == 0

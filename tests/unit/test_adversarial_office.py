@@ -351,9 +351,10 @@ def outputs(tmp_path: Path, policy: str, capsys: pytest.CaptureFixture[str]) -> 
     shown["csv"] = {r["id"]: (r["eligible"], r["money"]) for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
     assert main([*base, "-o", str(tmp_path / "r.xlsx")]) == 0
     rows = list(openpyxl.load_workbook(tmp_path / "r.xlsx")["c"].values)
-    header = list(rows[0])
+    header = list(rows[2])  # below the title and the subtitle
+    eligible, money = (header.index(h) if h in header else None for h in ("可获奖", "奖金（元）"))
     shown["xlsx"] = {
-        row[1]: (row[header.index("可获奖 eligible")], row[header.index("奖金 money")]) for row in rows[1:]
+        row[1]: (None if eligible is None else row[eligible], None if money is None else row[money]) for row in rows[3:]
     }
     assert main(base) == 0
     table = capsys.readouterr().out.splitlines()
@@ -439,4 +440,4 @@ def test_results_workbook_sheet_names_are_valid_and_distinct(tmp_path: Path) -> 
             main(["evaluate", str(tmp_path / "p.tdsl"), str(tmp_path / "u.yaml"), "-o", str(tmp_path / "r.xlsx")]) == 0
         )
     names = openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames
-    assert names == ["甲" * 31, "甲" * 29 + "~2", "County", "county~2", "完成情况 completion", "明细 breakdown"]
+    assert names == ["甲" * 31, "甲" * 29 + "~2", "County", "county~2", "完成情况", "明细", "精确值"]

@@ -166,14 +166,14 @@ def test_xlsx_cells_from_names_are_text_never_formulas(hostile: tuple[Path, Path
     assert not any("<f>" in xml or "<f " in xml for name, xml in parts.items() if "worksheets" in name)
     book = openpyxl.load_workbook(out)
     ranked = book.worksheets[0]
-    cells = {row[1].value: row[1] for row in ranked.iter_rows(min_row=2)}
+    cells = {row[2].value: row[2] for row in ranked.iter_rows(min_row=4)}  # below the title, subtitle and header
     formula = cells[NAMES["F1"]]
     assert formula.data_type == "s" and formula.quotePrefix
     assert cells["-2+3"].quotePrefix and cells["普通 县"].quotePrefix is False
     assert "\\x1b[1A\\x1b[2K灌云县\\x1b]0;pwned\\x07" in cells and "bad\\ud800name" in cells
-    totals = {row[1].value: row[2].value for row in ranked.iter_rows(min_row=2)}
+    totals = {row[2].value: row[3].value for row in ranked.iter_rows(min_row=4)}
     assert totals["负数"] == -30.5  # a negative number stays a number
-    breakdown = book["明细 breakdown"]
+    breakdown = book["明细"]
     assert all(not isinstance(c.value, str) or c.data_type == "s" for row in breakdown.iter_rows() for c in row)
 
 
@@ -322,7 +322,7 @@ def test_a_name_longer_than_an_excel_cell_is_cut_visibly(hostile: tuple[Path, Pa
     data.write_text(json.dumps(document), encoding="utf-8")
     out = tmp_path / "results.xlsx"
     assert run("evaluate", policy, data, "-o", out) == 0
-    names = [row[1].value for row in openpyxl.load_workbook(out).worksheets[0].iter_rows(min_row=2)]
+    names = [row[2].value for row in openpyxl.load_workbook(out).worksheets[0].iter_rows(min_row=4)]
     long = [n for n in names if n.startswith("县县")]
     assert len(long) == 1 and len(long[0]) == 32_767 and long[0].endswith("…")
 
