@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import contextvars
 import csv
 import difflib
 import io
@@ -48,6 +49,7 @@ from targetdsl.invocation import (
     refuse_unwritable,
 )
 from targetdsl.keywords import Language
+from targetdsl.messages import choose, from_locale, translate
 from targetdsl.outputs import csv_cell, json_visible, visible, visible_inline, workbook_bytes, write_text, write_with
 from targetdsl.record import RecordError, make_record
 from targetdsl.results import Assessment, to_json, unit_json
@@ -95,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Target-management assessment methods as checked policy files.",
     )
     parser.add_argument("--version", action="version", version=f"targetdsl {__version__}")
+    _language_argument(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     check = commands.add_parser(
@@ -284,7 +287,20 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     _root_argument(plan)
     plan.set_defaults(run=run_plan)
+    for command in commands.choices.values():
+        _language_argument(command)
     return parser
+
+
+def _language_argument(command: argparse.ArgumentParser) -> None:
+    # SUPPRESS: a subcommand's default would otherwise undo `targetdsl --lang zh check …`
+    command.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=argparse.SUPPRESS,
+        help="the language of messages: zh (Chinese) or en (English); default: the locale's "
+        "(LC_ALL, LC_MESSAGES, LANG starting with zh: Chinese; otherwise English)",
+    )
 
 
 def _evaluation_arguments(command: argparse.ArgumentParser) -> None:
@@ -318,19 +334,35 @@ def _missing_files(paths: Sequence[str]) -> int:
     return EXIT_USAGE if missing else EXIT_OK
 
 
+# The language of this run's messages: set by `main` from `--lang` or the locale, for that call only.
+_LANGUAGE: contextvars.ContextVar[Language] = contextvars.ContextVar("language", default=Language.ENGLISH)
+_ERROR_WORDS = {Language.ENGLISH: "error: ", Language.CHINESE: "错误："}
+_WARNING_WORDS = {Language.ENGLISH: "warning: ", Language.CHINESE: "警告："}
+
+
+def _say(text: str) -> str:
+    """A message of the command line in this run's language."""
+    return translate(text, _LANGUAGE.get())
+
+
 def _error(message: str) -> None:
-    sys.stderr.write(f"targetdsl: error: {visible_inline(message)}\n")
+    sys.stderr.write(f"targetdsl: {_ERROR_WORDS[_LANGUAGE.get()]}{visible_inline(_say(message))}\n")
 
 
 def _report(problem: PolicyError | DataError | EvaluationError) -> None:
     """A policy's or the data's errors, rendered, on standard error. Each data or evaluation problem is one
     line, escaped on its own: a unit id holding a newline cannot add an error line of its own."""
+    language = _LANGUAGE.get()
     if isinstance(problem, DataError) and problem.problems:
-        sys.stderr.write("".join(visible_inline(DataError([p]).render()) + "\n" for p in problem.problems))
+        sys.stderr.write(
+            "".join(visible_inline(DataError([p]).render(language=language)) + "\n" for p in problem.problems)
+        )
     elif isinstance(problem, EvaluationError) and problem.problems:
-        sys.stderr.write("".join(visible_inline(EvaluationError([p]).render()) + "\n" for p in problem.problems))
+        sys.stderr.write(
+            "".join(visible_inline(EvaluationError([p]).render(language=language)) + "\n" for p in problem.problems)
+        )
     else:
-        sys.stderr.write(visible(problem.render()) + "\n")
+        sys.stderr.write(visible(problem.render(language=language)) + "\n")
 
 
 def _emit(text: str) -> None:
@@ -361,12 +393,13 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         for _, report in reports:
             if report.diagnostics:
-                _emit(report.render() + "\n\n")
+                _emit(report.render(language=_LANGUAGE.get()) + "\n\n")
         noun = "file" if len(reports) == 1 else "files"
-        sys.stdout.write(
+        summary = (
             f"checked {len(reports)} {noun}: {errors} error{'s' * (errors != 1)}, "
-            f"{warnings} warning{'s' * (warnings != 1)}\n"
+            f"{warnings} warning{'s' * (warnings != 1)}"
         )
+        sys.stdout.write(_say(summary) + "\n")
     return EXIT_FAILED if errors else EXIT_OK
 
 
@@ -412,7 +445,8 @@ class ProgressBar:
             return
         self.shown = percent
         filled = percent // 5
-        self.stream.write(f"\revaluating {'█' * filled}{'░' * (20 - filled)} {done:,}/{total:,} {self.noun}")
+        bar = f"{'█' * filled}{'░' * (20 - filled)}"
+        self.stream.write("\r" + _say(f"evaluating {bar} {done:,}/{total:,} {self.noun}"))
         self.stream.flush()
 
     def close(self) -> None:
@@ -588,7 +622,7 @@ def run_verify(args: argparse.Namespace) -> int:
     except RecordError as exc:
         sys.stderr.write(visible_inline(exc.render()) + "\n")
         return EXIT_FAILED
-    _emit("\n".join(outcome) + "\n" if outcome else f"verified: {args.record} reproduces byte for byte\n")
+    _emit("\n".join(outcome) + "\n" if outcome else _say(f"verified: {args.record} reproduces byte for byte") + "\n")
     return EXIT_FAILED if outcome else EXIT_OK
 
 
@@ -658,7 +692,11 @@ def _same_files(given: dict[str, str]) -> None:
         key = (status.st_dev, status.st_ino)
         if key in seen:
             sys.stderr.write(
-                visible_inline(f"targetdsl: warning: periods {seen[key]} and {name} read the same file {path}") + "\n"
+                visible_inline(
+                    f"targetdsl: {_WARNING_WORDS[_LANGUAGE.get()]}"
+                    + _say(f"periods {seen[key]} and {name} read the same file {path}")
+                )
+                + "\n"
             )
         seen.setdefault(key, name)
 
@@ -684,7 +722,7 @@ def run_report(args: argparse.Namespace) -> int:
     if isinstance(assessment, int):
         return assessment
     _write(visible(render(assessment)), args.output)
-    sys.stderr.write(f"wrote {visible(args.output)}\n")
+    sys.stderr.write(_say(f"wrote {visible(args.output)}") + "\n")
     return EXIT_OK
 
 
@@ -713,7 +751,7 @@ def run_template(args: argparse.Namespace) -> int:
     except ValueError as exc:
         _error(str(exc))
         return EXIT_USAGE
-    sys.stderr.write(f"wrote {visible(args.output)}\n")
+    sys.stderr.write(_say(f"wrote {visible(args.output)}") + "\n")
     return EXIT_OK
 
 
@@ -782,11 +820,11 @@ def run_fmt(args: argparse.Namespace) -> int:
             keywords = None if args.keywords is None else Language(args.keywords)
             formatted = format_policy(original, name=path, keywords=keywords)
         except FileReadError as exc:
-            sys.stdout.write(f"{path}: error: the file {exc.reason}\n")
+            sys.stdout.write(f"{path}: {_ERROR_WORDS[_LANGUAGE.get()]}{_say(f'the file {exc.reason}')}\n")
             failed += 1
             continue
         except UnicodeDecodeError:
-            sys.stderr.write(f"{visible(path)}: error: not UTF-8 text\n")
+            sys.stderr.write(f"{visible(path)}: {_ERROR_WORDS[_LANGUAGE.get()]}{_say('not UTF-8 text')}\n")
             failed += 1
             continue
         except PolicyError as exc:
@@ -794,7 +832,7 @@ def run_fmt(args: argparse.Namespace) -> int:
             failed += 1
             continue
         except FormatError as exc:
-            sys.stderr.write(f"error: {visible(str(exc))}\n")
+            sys.stderr.write(f"{_ERROR_WORDS[_LANGUAGE.get()]}{visible(_say(str(exc)))}\n")
             failed += 1
             continue
         if formatted == original:
@@ -822,7 +860,16 @@ def run_fmt(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; every way it can end is one of the documented exit codes."""
+    """Run one command; every way it can end is one of the documented exit codes. Messages are in the
+    language `--lang` names, else the locale's (English when it names none)."""
+    token = _LANGUAGE.set(from_locale(os.environ))
+    try:
+        return _main(argv)
+    finally:
+        _LANGUAGE.reset(token)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     if argv is None:
         _tolerant_streams()
         with contextlib.suppress(ValueError):  # ValueError: not the main thread
@@ -830,6 +877,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
+        _LANGUAGE.set(choose(getattr(args, "lang", None), os.environ))
         refuse_empty(args)
         unwritable = _not_text(args)
         if unwritable is not None:
@@ -843,7 +891,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except (KeyboardInterrupt, Terminated) as exc:
         code = EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_TERMINATED
-        sys.stderr.write(f"targetdsl: {'interrupted' if code == EXIT_INTERRUPTED else 'terminated'}\n")
+        sys.stderr.write(f"targetdsl: {_say('interrupted' if code == EXIT_INTERRUPTED else 'terminated')}\n")
         if argv is None:
             # Run as the program: leave at once (partial files were removed on the way here). A normal
             # exit would free every unit's result one object at a time: seconds for a large file.
@@ -866,8 +914,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, and a code that says "bug"
         _error(f"internal error: {type(exc).__name__}: {exc}")
         sys.stderr.write(
-            "this is a bug in targetdsl, not in your files: please report it with the command "
-            "you ran (set TARGETDSL_TRACEBACK=1 to see where it happened)\n"
+            _say(
+                "this is a bug in targetdsl, not in your files: please report it with the command "
+                "you ran (set TARGETDSL_TRACEBACK=1 to see where it happened)"
+            )
+            + "\n"
         )
         if os.environ.get("TARGETDSL_TRACEBACK"):
             traceback.print_exc()

@@ -1,0 +1,135 @@
+"""Messages in the reader's language: which language, and a message's wording in it.
+
+A problem is reported once, in English, where it is found: a `Diagnostic`'s message and help, a
+`DataProblem`'s message, a `UsageError`. That text and the problem's code are the structured fields
+tools read (`check --format json`, the language server, records); they never change with the
+language. Rendering for a person looks the English text up in the catalog (`translations.py`) the
+way gettext looks up its msgid, and writes it in the language asked for. The English text is a
+template with named placeholders (`unknown class {name}`); the values found in their places
+are carried over verbatim, or, for a placeholder marked `:t`, looked up in turn (a phrase such as
+"a constant" that a message is built from), or for one marked `:l`, looked up item by item (a
+list joined by ", "). A text the catalog does not know is shown as it is,
+in English: never lost, and a test renders every broken policy and data fixture in Chinese to
+prove none is left.
+
+This module chooses a language and translates text; it must not know where a message comes from.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+
+import attrs
+
+from targetdsl.keywords import Language
+from targetdsl.translations import CATALOG
+
+__all__ = ["Language", "choose", "from_locale", "translate", "Template", "TEMPLATES"]
+
+_PLACEHOLDER = re.compile(r"\{(\w+)(?::([tl]))?\}")
+
+
+def from_locale(environ: Mapping[str, str]) -> Language:
+    """The language of a locale, as POSIX picks the one for messages: `LC_ALL`, else `LC_MESSAGES`,
+    else `LANG`; Chinese when it starts with `zh` (`zh_CN.UTF-8`, `zh_TW`), English otherwise (unset,
+    `C`, `POSIX`, `en_US.UTF-8`)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            return Language.CHINESE if value.lower().startswith("zh") else Language.ENGLISH
+    return Language.ENGLISH
+
+
+def choose(given: str | None, environ: Mapping[str, str]) -> Language:
+    """`--lang zh|en` when given, else the locale's language."""
+    if given is not None:
+        return Language(given)
+    return from_locale(environ)
+
+
+@attrs.frozen(slots=True)
+class Template:
+    """One message in both languages; `pattern` recovers the placeholders' values from the English."""
+
+    english: str
+    chinese: str
+    pattern: re.Pattern[str]
+    translated: frozenset[str]  # placeholders whose value is itself looked up
+    listed: frozenset[str]  # placeholders whose value is a list, each item looked up
+    anchor: str  # the longest literal piece of the English: a message without it cannot match
+    weight: int  # how much literal text the English holds: more specific templates are tried first
+
+
+def _compile(english: str, chinese: str) -> Template:
+    parts: list[str] = []
+    literals: list[str] = []
+    seen: set[str] = set()
+    translated: set[str] = set()
+    listed: set[str] = set()
+    position = 0
+    for match in _PLACEHOLDER.finditer(english):
+        literal = english[position : match.start()]
+        literals.append(literal)
+        parts.append(re.escape(literal))
+        name = match.group(1)
+        if match.group(2):
+            (translated if match.group(2) == "t" else listed).add(name)
+        parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
+        seen.add(name)
+        position = match.end()
+    literals.append(english[position:])
+    parts.append(re.escape(english[position:]))
+    wanted = {m.group(1) for m in _PLACEHOLDER.finditer(chinese)}
+    if not wanted <= seen:
+        raise ValueError(f"the Chinese of {english!r} names placeholders the English lacks: {sorted(wanted - seen)}")
+    return Template(
+        english,
+        chinese,
+        re.compile("".join(parts), re.DOTALL),
+        frozenset(translated),
+        frozenset(listed),
+        max(literals, key=len),
+        sum(len(literal) for literal in literals),
+    )
+
+
+TEMPLATES: tuple[Template, ...] = tuple(
+    sorted((_compile(english, chinese) for english, chinese in CATALOG), key=lambda t: -t.weight)
+)
+_EXACT: dict[str, str] = {t.english: t.chinese for t in TEMPLATES if not t.pattern.groupindex}
+
+
+def translate(text: str, language: Language) -> str:
+    """`text`, an English message, in `language`; a text the catalog lacks is returned unchanged."""
+    if language is Language.ENGLISH or not text:
+        return text
+    return _chinese(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _chinese(text: str) -> str:
+    exact = _EXACT.get(text)
+    if exact is not None:
+        return exact
+    for template in TEMPLATES:
+        if template.anchor not in text:
+            continue
+        match = template.pattern.fullmatch(text)
+        if match is None:
+            continue
+        return _fill(template, {name: _value(template, name, value) for name, value in match.groupdict().items()})
+    return text
+
+
+def _fill(template: Template, values: dict[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template.chinese)
+
+
+def _value(template: Template, name: str, value: str) -> str:
+    if name in template.translated:
+        return _chinese(value)
+    if name in template.listed:
+        return "、".join(_chinese(item) for item in value.split(", "))
+    return value

@@ -1,0 +1,249 @@
+"""Messages in Chinese and English: the language chosen, the catalog complete, English unchanged.
+
+The catalog (targetdsl/translations.py) is keyed by the English text. These tests prove that every
+message the checker, parser, inheritance and command line write has its Chinese: by reading the
+source for every message literal, and by rendering every broken policy, every failing example of
+the docs and every data-error fixture in Chinese and finding no English left outside code, names
+and paths.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+import targetdsl
+from targetdsl.cli import main
+from targetdsl.functions import FUNCTIONS
+from targetdsl.keywords import KEYWORDS, VOCABULARY, Language
+from targetdsl.messages import TEMPLATES, choose, from_locale, translate
+from targetdsl.translations import CATALOG
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+BROKEN = ROOT / "tests" / "broken"
+DOCS = ROOT / "docs"
+
+# Words that stay as they are in a Chinese message: the language's own words (keywords, terms), and
+# the names of encodings and formats.
+ALLOWED = (
+    {word for keyword in KEYWORDS for word in keyword.english}
+    | set(VOCABULARY)
+    | {"true", "false", "let", "base", "load_policy", "path", "root", "targetdsl", "check", "fmt", "keywords"}
+    | {"evaluate", "report", "format", "csv", "jsonl", "txt", "json", "xlsx", "html", "yaml", "yml", "tdsl"}
+    | {"rows", "items", "data", "lang", "period", "carry", "class", "unit", "output", "policy"}
+    | set(FUNCTIONS)
+    | {"low", "high", "places"}  # the parameters of built-in functions, as their signatures name them
+)
+ENGLISH_WORD = re.compile(r"[A-Za-z_][A-Za-z_]{2,}")
+
+
+def english_left(text: str) -> list[str]:
+    """The English words of `text` outside code (`…`), quoted labels, paths and upper-case names."""
+    text = re.sub(r"`[^`\n]*`", " ", text)
+    text = re.sub(r'"[^"\n]*"', " ", text)
+    text = re.sub(r"[^\s:：（）()]*[/\\.][^\s:：（）()]*", " ", text)  # paths, file names, options
+    words = ENGLISH_WORD.findall(text)
+    return [w for w in words if w not in ALLOWED and not w.isupper() and not w.startswith("--")]
+
+
+# ------------------------------------------------------------------ the language chosen
+
+
+@pytest.mark.parametrize(
+    ("environ", "language"),
+    [
+        ({}, Language.ENGLISH),
+        ({"LANG": "C"}, Language.ENGLISH),
+        ({"LANG": "POSIX"}, Language.ENGLISH),
+        ({"LANG": "C.UTF-8"}, Language.ENGLISH),
+        ({"LANG": "en_US.UTF-8"}, Language.ENGLISH),
+        ({"LANG": "zh_CN.UTF-8"}, Language.CHINESE),
+        ({"LANG": "zh_TW.Big5"}, Language.CHINESE),
+        ({"LANG": "zh_CN.UTF-8", "LC_ALL": "C"}, Language.ENGLISH),  # LC_ALL overrides
+        ({"LANG": "en_US.UTF-8", "LC_MESSAGES": "zh_CN.UTF-8"}, Language.CHINESE),
+        ({"LANG": "zh_CN.UTF-8", "LC_ALL": ""}, Language.CHINESE),  # empty means unset
+    ],
+)
+def test_language_follows_the_locale(environ: dict[str, str], language: Language) -> None:
+    assert from_locale(environ) is language
+
+
+def test_the_option_overrides_the_locale() -> None:
+    assert choose("en", {"LANG": "zh_CN.UTF-8"}) is Language.ENGLISH
+    assert choose("zh", {"LANG": "C"}) is Language.CHINESE
+    assert choose(None, {"LANG": "zh_CN.UTF-8"}) is Language.CHINESE
+
+
+# ------------------------------------------------------------------ the catalog
+
+
+def test_catalog_entries_are_unique_and_chinese() -> None:
+    english = [e for e, _ in CATALOG]
+    assert len(english) == len(set(english)), "an English text is in the catalog twice"
+    for entry, chinese in CATALOG:
+        if re.search("[a-z]{3}", re.sub(r"\{\w+(:[tl])?\}|--[a-z-]+", "", entry)):  # words to translate
+            assert re.search(r"[\u4e00-\u9fff]", chinese), entry
+
+
+def test_english_is_unchanged_and_unknown_text_kept() -> None:
+    assert translate("unknown class `县`", Language.ENGLISH) == "unknown class `县`"
+    assert translate("unknown class `县`", Language.CHINESE) == "未知的类别 `县`"
+    assert translate("no such message here", Language.CHINESE) == "no such message here"
+
+
+def test_placeholders_carry_values_verbatim() -> None:
+    # a value that itself reads like a message is not translated unless its place says so
+    text = "unknown class `unknown class`"
+    assert translate(text, Language.CHINESE) == "未知的类别 `unknown class`"
+    assert translate("`x` is already a constant; a `let` cannot take its name", Language.CHINESE) == (
+        "`x` 已是常量；`let` 不能用这个名字"
+    )
+
+
+def test_every_template_matches_its_own_english() -> None:
+    for template in TEMPLATES:
+        sample = re.sub(r"\{(\w+)(?::[tl])?\}", "Q", template.english)
+        if template.pattern.groupindex:
+            assert template.pattern.fullmatch(sample) or "(?P=" in template.pattern.pattern, template.english
+
+
+# Every message literal the source writes, with Q for each value put into it
+SOURCES = [
+    "parser",
+    "transform",
+    "inheritance",
+    "checker",
+    "typecheck",
+    "formatter",
+    "lowering",
+    "invocation",
+    "cli",
+]
+CALLS = {"report", "warn", "error", "warning", "UsageError", "_error", "LiteralError", "DepthError", "_mismatch"}
+
+
+def _samples(node: ast.expr) -> list[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.JoinedStr):
+        return ["".join(v.value if isinstance(v, ast.Constant) else "Q" for v in node.values)]  # type: ignore[misc]
+    if isinstance(node, ast.IfExp):
+        return (_samples(node.body) or ["Q"]) + (_samples(node.orelse) or ["Q"])
+    if isinstance(node, ast.BoolOp):
+        return [s for value in node.values for s in _samples(value)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _samples(node.left) or ["Q"], _samples(node.right) or ["Q"]
+        return [a + b for a in left for b in right]
+    return []
+
+
+def source_messages() -> list[tuple[str, str]]:
+    found = []
+    for module in SOURCES:
+        path = ROOT / "targetdsl" / f"{module}.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+            if name not in CALLS:
+                continue
+            arguments = list(node.args) + [k.value for k in node.keywords]
+            if name in ("report", "warn", "error", "warning"):
+                arguments = arguments[1:]  # the code
+            for argument in arguments:
+                for sample in _samples(argument):
+                    if " " in sample.strip():  # a message, not a code or a name
+                        found.append((f"{module}.py:{node.lineno}", sample))
+    return found
+
+
+@pytest.mark.parametrize(("where", "english"), source_messages())
+def test_every_message_in_the_source_has_chinese(where: str, english: str) -> None:
+    if not re.search("[A-Za-z]", english.replace("Q", "")):
+        return  # only values: each is a message of its own
+    assert translate(english, Language.CHINESE) != english, f"{where}: no Chinese for {english!r}"
+
+
+# ------------------------------------------------------------------ rendering
+
+
+@pytest.mark.parametrize("path", sorted(BROKEN.glob("*.tdsl")), ids=lambda p: p.name)
+def test_broken_policies_render_in_chinese(path: Path) -> None:
+    report = targetdsl.check_path(path)
+    assert report.render(language=Language.ENGLISH) == report.render()
+    chinese = report.render(language=Language.CHINESE)
+    for diagnostic in report.diagnostics:
+        assert f"[{diagnostic.code}]" in chinese  # the codes are the same
+    for line in chinese.splitlines():
+        if line.lstrip()[:1].isdigit() or line.strip() in ("|", ""):
+            continue  # the quoted source and its caret
+        if re.match(r"\s*\d* \|", line):
+            continue
+        assert not english_left(line), line
+
+
+def _expect_blocks() -> list[tuple[str, str]]:
+    block = re.compile(r"<!-- check: expect (?P<code>\S+) -->\n```tdsl\n(?P<body>.*?)```", re.S)
+    cases = []
+    for page in sorted(DOCS.glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        prelude = re.search(r"<!-- check: alone -->\n```tdsl\n(.*?)```", text, re.S)
+        for match in block.finditer(text):
+            body = match["body"]
+            if not body.lstrip().startswith(("policy", "extends")) and prelude:
+                body = prelude[1] + body
+            cases.append((f"{page.name}:{match['code']}", body))
+    return cases
+
+
+@pytest.mark.parametrize(("where", "text"), _expect_blocks(), ids=[w for w, _ in _expect_blocks()])
+def test_documented_failures_render_in_chinese(where: str, text: str) -> None:
+    report = targetdsl.check_text(text, name="example.tdsl", base=ROOT / "policies")
+    for diagnostic in report.diagnostics:
+        for part in (diagnostic.message, diagnostic.help or ""):
+            chinese = translate(part, Language.CHINESE)
+            assert not english_left(chinese), f"{where}: {part!r} → {chinese!r}"
+
+
+# ------------------------------------------------------------------ the command line
+
+
+def test_check_in_chinese_by_option(capsys: pytest.CaptureFixture[str]) -> None:
+    broken = BROKEN / "check-unknown-name-input.tdsl"
+    assert main(["check", "--lang", "zh", str(broken)]) == 1
+    out = capsys.readouterr().out
+    assert "错误[check.unknown-name]: 未知的名称" in out
+    assert "提示：" in out
+    assert re.search(r"已检查 1 个文件：\d+ 个错误，\d+ 个警告\n\Z", out)
+
+
+def test_check_in_chinese_by_locale(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    assert main(["check", str(ROOT / "policies/lianyungang-2002.tdsl")]) == 0
+    assert capsys.readouterr().out == "已检查 1 个文件：0 个错误，0 个警告\n"
+    assert main(["--lang", "en", "check", str(ROOT / "policies/lianyungang-2002.tdsl")]) == 0
+    assert capsys.readouterr().out == "checked 1 file: 0 errors, 0 warnings\n"
+
+
+def test_english_output_is_byte_identical(capsys: pytest.CaptureFixture[str]) -> None:
+    paths = [str(p) for p in sorted(BROKEN.glob("*.tdsl"))]
+    assert main(["check", *paths]) == 1
+    plain = capsys.readouterr()
+    assert main(["check", "--lang", "en", *paths]) == 1
+    assert capsys.readouterr() == plain
+
+
+def test_usage_errors_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    policy = str(ROOT / "policies/lianyungang-2002.tdsl")
+    data = str(ROOT / "examples/lianyungang-2002/units.yaml")
+    assert main(["evaluate", "--lang", "zh", data, policy]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("targetdsl: 错误：考核办法和数据的位置颠倒了"), err
+    assert main(["evaluate", "--lang", "zh", policy, data, "-o", str(tmp_path / "none" / "r.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "没有目录" in err and not english_left(err.split("：", 1)[1]), err
