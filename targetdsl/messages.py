@@ -8,7 +8,8 @@ way gettext looks up its msgid, and writes it in the language asked for. The Eng
 template with named placeholders (`unknown class {name}`); the values found in their places
 are carried over verbatim, or, for a placeholder marked `:t`, looked up in turn (a phrase such as
 "a constant" that a message is built from), or for one marked `:l`, looked up item by item (a
-list joined by ", "). A text the catalog does not know is shown as it is,
+list joined by ", "); one marked `:d` is a whole number. A plain value never spans "; ", which
+joins a message to its advice. A text the catalog does not know is shown as it is,
 in English: never lost, and a test renders every broken policy and data fixture in Chinese to
 prove none is left.
 
@@ -28,7 +29,7 @@ from targetdsl.translations import CATALOG
 
 __all__ = ["Language", "choose", "from_locale", "translate", "Template", "TEMPLATES"]
 
-_PLACEHOLDER = re.compile(r"\{(\w+)(?::([tl]))?\}")
+_PLACEHOLDER = re.compile(r"\{(\w+)(?::([tld]))?\}")
 
 
 def from_locale(environ: Mapping[str, str]) -> Language:
@@ -73,10 +74,13 @@ def _compile(english: str, chinese: str) -> Template:
         literal = english[position : match.start()]
         literals.append(literal)
         parts.append(re.escape(literal))
-        name = match.group(1)
-        if match.group(2):
-            (translated if match.group(2) == "t" else listed).add(name)
-        parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
+        name, kind = match.group(1), match.group(2)
+        if kind in ("t", "l"):
+            (translated if kind == "t" else listed).add(name)
+        # a plain value never spans a "; " (which joins a message to its advice) or a line; a message
+        # (`:t`) may; `:d` is a whole number
+        value = {"d": r"\d+", "t": r".*?"}.get(kind or "", r"(?:(?!; )[^\n])*?")
+        parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>{value})")
         seen.add(name)
         position = match.end()
     literals.append(english[position:])
@@ -133,3 +137,30 @@ def _value(template: Template, name: str, value: str) -> str:
     if name in template.listed:
         return "、".join(_chinese(item) for item in value.split(", "))
     return value
+
+
+# What a `:t` place may hold that is a value, not a phrase: code in backticks, a field path, a number.
+_VALUES = re.compile(r"`[^`]*`|\S*[.\[]\S*|[-+0-9.,]+")
+_WORDS = re.compile(r"[A-Za-z]{2,}")
+
+
+def untranslated(text: str) -> list[str]:
+    """The parts of `text` the catalog has no Chinese for: the text itself when no template matches it,
+    else the values of its `:t` and `:l` placeholders that none matches, leaving out those that are
+    values rather than phrases (code in backticks, field paths, numbers): what the tests look for."""
+    if not text or _EXACT.get(text) is not None:
+        return []
+    for template in TEMPLATES:
+        if template.anchor not in text:
+            continue
+        match = template.pattern.fullmatch(text)
+        if match is None:
+            continue
+        found: list[str] = []
+        for name, value in match.groupdict().items():
+            if name in template.translated and _WORDS.search(_VALUES.sub(" ", value)):
+                found.extend(untranslated(value))
+            elif name in template.listed:
+                found.extend(item for item in value.split(", ") if untranslated(item))
+        return found
+    return [text]

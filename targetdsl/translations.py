@@ -6,6 +6,8 @@ this catalog; `{name:l}`: a list joined by ", ", each item a phrase); the Chines
 names. Entries follow the order of docs/errors.md. This module must not import anything.
 """
 
+# ruff: noqa: E501 - a Chinese sentence is kept whole on its line, where a reviewer reads it beside its English
+
 from __future__ import annotations
 
 # Phrases that messages are built from: the kinds of values, the words of the grammar, declarations.
@@ -495,7 +497,7 @@ CHECK: tuple[tuple[str, str], ...] = (
     ("scores of {low} and above get no grade", "{low} 分及以上的得分没有等次"),
     ("add a grade `>= {low}`", "加一个等次 `>= {low}`"),
     ("cannot break ties by `{key}`", "不能按 `{key}` 排定同分顺序"),
-    ("tie keys: total, a category, id, name", "同分排序依据：total、某个考核内容、id、name"),
+    ("tie keys: total, a category, id, name", "同分排序依据：`total`、某个考核内容、`id`、`name`"),
     ("unknown direction `{word}`", "未知的排序方向 `{word}`"),
     ("write `asc` or `desc`", "写 `asc` 或 `desc`"),
     ("period `{name}` is declared twice", "考核期 `{name}` 声明了两次"),
@@ -736,4 +738,463 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
     ),
 )
 
-CATALOG: tuple[tuple[str, str], ...] = PHRASES + SYNTAX + LOADING + CHECK + FUNCTIONS + COMMAND_LINE
+# data.*: reading and validating unit data (documents, tabular, sheets, data, ledger, stream, periods)
+DATA: tuple[tuple[str, str], ...] = (
+    ("{kind:t}, not a regular file", "{kind}，不是普通文件"),
+    ("is a named pipe (FIFO)", "是命名管道（FIFO）"),
+    ("is a device", "是设备"),
+    ("is a socket", "是套接字"),
+    ("is a special file", "是特殊文件"),
+    ("sheet {sheet}", "工作表 {sheet}"),
+    ("sheet {sheet}, row {row}", "工作表 {sheet} 第 {row} 行"),
+    ("no `{column}` column", "没有 `{column}` 列"),
+    ("{value} is not a date Excel can show", "{value} 不是 Excel 能显示的日期"),
+    (
+        "not a readable .xlsx workbook ({detail}); open it in Excel and save it again as an Excel Workbook (.xlsx)",
+        "不是可读的 .xlsx 工作簿（{detail}）；请在 Excel 中打开，重新另存为 Excel 工作簿（.xlsx）",
+    ),
+    ("refers to a text the workbook does not hold", "引用了工作簿中没有的文本"),
+    ("`{text}` is not a date", "`{text}` 不是日期"),
+    ("{what:t}; the policy's classes are {classes}", "{what}；考核办法的类别有 {classes}"),
+    ("missing class", "缺少类别"),
+    ("expected a class, found {found:t}", "此处应为类别，却是{found}"),
+    ("scores are given only by {given}, not {other:t}", "只有 {given} 给出得分，而不是{other}"),
+    ("a given score is out of 100, not {value}", "给定的得分以 100 为满分，而不是 {value}"),
+    ("assessor score {value} is outside 0 to {scale}", "评议得分 {value} 超出 0 至 {scale}"),
+    ("{what:t}; levels are {levels}", "{what}；级别有 {levels}"),
+    ("missing award level", "缺少奖项级别"),
+    ("unknown award level `{level}`", "未知的奖项级别 `{level}`"),
+    ("{value} is {side:t} {field:t}, the {end:t} end of its range", "{value} {side}其范围的{end}限 {field}"),
+    ("above", "高于"),
+    ("below", "低于"),
+    ("upper", "上"),
+    ("lower", "下"),
+    ("{value} has more than {digits} significant digits", "{value} 超过 {digits} 位有效数字"),
+    ("an item's points must be positive", "事项的分值必须为正数"),
+    ("the data is for {year}, the policy for {policy_year}", "数据是 {year} 年的，考核办法是 {policy_year} 年的"),
+    ("the ledger is for {year}; {why:t}", "这份台账是 {year} 年的；{why}"),
+    ("a {this} assessment takes the {last} ledger", "{this} 年的考核用 {last} 年的台账"),
+    (
+        "it is this year's own ledger: its late awards count next year, not again now",
+        "这是本年度自己的台账：其中迟到的奖项计入下一年，不在本年再计",
+    ),
+    ("the policy has no bonus `{name}`", "考核办法没有加分 `{name}`"),
+    (
+        "is not UTF-8 text; save it as UTF-8 {how:t}; GBK is not accepted",
+        "不是 UTF-8 文本；请存为 UTF-8{how}；不接受 GBK",
+    ),
+    ("(“CSV UTF-8” in Excel's Save As)", "（Excel“另存为”中的“CSV UTF-8”）"),
+    ("(the editor's or exporter's encoding)", "（编辑器或导出工具的编码）"),
+    ("this file is {what:t}", "这个文件是{what}"),
+    (
+        "this file is an OpenDocument spreadsheet (.ods): open it in Excel or WPS and save it as an Excel Workbook (.xlsx)",
+        "这个文件是 OpenDocument 表格（.ods）：请用 Excel 或 WPS 打开并另存为 Excel 工作簿（.xlsx）",
+    ),
+    (
+        "this file is a Word document: put the units in a workbook (the template) or a CSV file",
+        "这个文件是 Word 文档：请把单位填在工作簿（模板）或 CSV 文件中",
+    ),
+    ("the file is empty", "文件是空的"),
+    # what was found where a value was expected
+    ("nothing", "空值"),
+    ("a list", "列表"),
+    ("a set", "集合"),
+    ("a mapping of names to values", "名称到值的映射"),
+    ("bytes (give text)", "字节串（请给文本）"),
+    ("the binary float {value}", "二进制浮点数 {value}"),
+    ("the date {date}", "日期 {date}"),
+    ("a value that is neither text nor a number", "既不是文本也不是数的值"),
+    ("a number out of range", "超出范围的数"),
+    ("expected the unit's id as text, found {found:t}", "单位编号应为文本，却是{found}"),
+    ("expected the unit's name as text, found {found:t}", "单位名称应为文本，却是{found}"),
+    ("missing unit id", "缺少单位编号"),
+    ("missing class; the policy's classes are {classes}", "缺少类别；考核办法的类别有 {classes}"),
+    (
+        "expected a class, found {found:t}; the policy's classes are {classes}",
+        "此处应为类别，却是{found}；考核办法的类别有 {classes}",
+    ),
+    ("unknown class `{name}`; the policy's classes are {classes}", "未知的类别 `{name}`；考核办法的类别有 {classes}"),
+    ("expected a name, found {found:t}", "此处应为名称，却是{found}"),
+    ("expected true or false, found {found:t}", "此处应为 true 或 false，却是{found}"),
+    ("expected a whole number of at least 0, found {found}", "此处应为不小于 0 的整数，却是 {found}"),
+    ("expected a number, found {found:t}", "此处应为数，却是{found}"),
+    ("expected a date YYYY-MM-DD, found {found:t}", "此处应为 YYYY-MM-DD 格式的日期，却是{found}"),
+    ("expected a year such as 2002, found {found:t}", "此处应为年份（如 2002），却是{found}"),
+    ("expected a mapping of names to values", "此处应为名称到值的映射"),
+    ("expected a mapping with id, name, class and inputs", "此处应为含 `id`、`name`、`class` 和各填报项的映射"),
+    ("expected a list of units", "此处应为单位列表"),
+    ("expected a list of items", "此处应为事项列表"),
+    ("expected a list of awards won", "此处应为所获奖项的列表"),
+    ("expected a list of carried-over awards", "此处应为结转奖项的列表"),
+    ("expected a ledger: a mapping with `year` and `carry_over`", "此处应为结转台账：含 `year` 和 `carry_over` 的映射"),
+    ("each entry needs unit, bonus, level, name and date", "每一条都需要 `unit`、`bonus`、`level`、`name` 和 `date`"),
+    (
+        "{value} is a binary float that is not a number of at most {digits} significant digits (the result of a "
+        "computation?): round it, or pass it as Decimal or text",
+        "{value} 是二进制浮点数，不是最多 {digits} 位有效数字的数（计算的结果？）：请舍入，或以 Decimal 或文本传入",
+    ),
+    ("{value} has more than 34 significant digits", "{value} 超过 34 位有效数字"),
+    ("{value} is outside the range of plausible values", "{value} 超出合理取值范围"),
+    ("{value} is outside the declared range {low} to {high}", "{value} 超出声明的范围 {low} 至 {high}"),
+    ("{field} (missing, so taken as 0)", "{field}（缺报，按 0 计）"),
+    ("missing assessor score", "缺少评议得分"),
+    ("missing value", "缺少数值"),
+    ("missing value ({label})", "缺少数值（{label}）"),
+    ("missing: list this unit's items (an empty list if it has none)", "缺少：请列出本单位的事项（没有就写空列表）"),
+    ("missing: the year whose assessment wrote this ledger", "缺少：写出这份台账的考核年度"),
+    ("missing: an award is carried over because of its date", "缺少：奖项按日期结转"),
+    (
+        "missing: this bonus carries late awards over, so each award needs a date",
+        "缺少：这项加分会结转迟到的奖项，所以每个奖项都要有日期",
+    ),
+    ("missing award level; levels are {levels}", "缺少奖项级别；级别有 {levels}"),
+    ("unknown award level `{level}`; levels are {levels}", "未知的奖项级别 `{level}`；级别有 {levels}"),
+    ("unknown indicator", "未知的指标"),
+    ("unknown input; `{name}` takes {inputs}", "未知的填报项；`{name}` 的填报项有 {inputs}"),
+    ("unknown input; items of `{name}` take {inputs}", "未知的填报项；`{name}` 的事项的填报项有 {inputs}"),
+    ("unknown input; the policy declares {inputs}", "未知的填报项；考核办法声明的有 {inputs}"),
+    ("unknown key; an award has name, level and date", "未知的键；奖项有 `name`、`level` 和 `date`"),
+    ("unknown key; expected one of {keys}", "未知的键；应为 {keys} 之一"),
+    ("unknown top-level key (a ledger has `year` and `carry_over`)", "未知的顶层键（台账有 `year` 和 `carry_over`）"),
+    ("unknown top-level key (expected {keys})", "未知的顶层键（应为 {keys}）"),
+    ("no bonus `{name}` applies to class {unit_class}", "没有适用于类别 {unit_class} 的加分 `{name}`"),
+    ("no veto `{name}` applies to class {unit_class}", "没有适用于类别 {unit_class} 的一票否决 `{name}`"),
+    ("no deduction `{name}` applies to class {unit_class}", "没有适用于类别 {unit_class} 的扣分 `{name}`"),
+    ("no coefficient `{name}` applies to class {unit_class}", "没有适用于类别 {unit_class} 的系数 `{name}`"),
+    ("no award `{name}` applies to class {unit_class}", "没有适用于类别 {unit_class} 的奖励 `{name}`"),
+    ("no commendation `{name}` applies to class {unit_class}", "没有适用于类别 {unit_class} 的嘉奖 `{name}`"),
+    (
+        "`{unit}` does not assess `{measure}`; its assessors are {assessors}",
+        "`{unit}` 不参与评议 `{measure}`；它的评议方有 {assessors}",
+    ),
+    ("{date} is outside the assessment year {year}", "{date} 不在考核年度 {year} 之内"),
+    (
+        "{date} is outside the assessment year {year} (and the following year, when late awards are presented)",
+        "{date} 不在考核年度 {year} 之内（也不在颁发迟到奖项的下一年之内）",
+    ),
+    (
+        "the same award as {other} ({level}, {name}, {date:t}): each award is listed once",
+        "与 {other} 是同一个奖项（{level}，{name}，{date}）：每个奖项只列一次",
+    ),
+    ("no date", "无日期"),
+    ("the same award as {other}: each award is carried over once", "与 {other} 是同一个奖项：每个奖项只结转一次"),
+    ("duplicate unit id (also unit #{index} in the file)", "单位编号重复（文件中第 {index} 个单位也是它）"),
+    (
+        "duplicate unit id: {first:t} and {second:t} both give `{id}`; each unit is listed once, under its own id",
+        "单位编号重复：{first} 和 {second} 都是 `{id}`；每个单位只列一次，用它自己的编号",
+    ),
+    (
+        "duplicate unit id (`{written}` reads as `{id}`): {first:t} and {second:t} both give `{id}`; each unit is "
+        "listed once, under its own id",
+        "单位编号重复（`{written}` 读作 `{id}`）：{first} 和 {second} 都是 `{id}`；每个单位只列一次，用它自己的编号",
+    ),
+    ("line {line:d}, column `{column}`", "第 {line} 行 `{column}` 列"),
+    ("line {line:d}", "第 {line} 行"),
+    ("sheet {sheet}, cell {cell}", "工作表 {sheet} 的 {cell} 单元格"),
+    ("a control character ({code}) in the {what:t}: retype it", "{what}中有控制字符（{code}）：请重新输入"),
+    ("an invisible character ({code}) in the {what:t}: retype it", "{what}中有不可见字符（{code}）：请重新输入"),
+    ("half of a character ({code}) in the {what:t}: retype it", "{what}中有半个字符（{code}）：请重新输入"),
+    ("id", "编号"),
+    ("name", "名称"),
+    (
+        "no units: the file lists none (a blank template, or the wrong file?); fill in the units to assess",
+        "没有单位：文件中一个单位也没有（空白模板，还是给错了文件？）；请填入要考核的单位",
+    ),
+    (
+        "duplicate key `{key}`: each key may appear once (which of the values is meant?)",
+        "键 `{key}` 重复：每个键只能出现一次（指的是哪个值？）",
+    ),
+    (
+        "aliases (`*name`) expand the document by more than {limit} values; write the values out instead of "
+        "referring to them",
+        "别名（`*name`）使文档展开超过 {limit} 个值；请直接写出这些值，不要引用",
+    ),
+    ("an alias refers to the value that contains it", "别名引用了包含它的值"),
+    ("the data is nested too deeply to be unit data", "数据嵌套太深，不像单位数据"),
+    ("nested too deeply", "嵌套太深"),
+    ("invalid JSON: {detail}", "JSON 无效：{detail}"),
+    ("invalid YAML: {detail}", "YAML 无效：{detail}"),
+    (
+        "a `\\u` escape that is half of a character; write the character itself",
+        "`\\u` 转义只是半个字符；请直接写出这个字符",
+    ),
+    ("is not UTF-8 text", "不是 UTF-8 文本"),
+    ("is a named pipe (FIFO), not a regular file", "是命名管道（FIFO），不是普通文件"),
+    ("a line longer than 1 MB", "一行超过 1 MB"),
+    (
+        "unknown data format `{suffix}`; use .yaml, .yml, .json, .jsonl, .csv or .xlsx",
+        "未知的数据格式 `{suffix}`；请用 .yaml、.yml、.json、.jsonl、.csv 或 .xlsx",
+    ),
+    ("cannot stream `{suffix}` data; use .jsonl or .csv", "不能流式读取 `{suffix}` 数据；请用 .jsonl 或 .csv"),
+    (
+        "this policy cannot be streamed: {reason:t}; evaluate the units in memory instead",
+        "这个考核办法不能流式评估：{reason}；请改为在内存中评估各单位",
+    ),
+    (
+        "`{name}` compares each unit with its whole class (a peer function)",
+        "`{name}` 把每个单位与其整个类别比较（同类函数）",
+    ),
+    (
+        "`{name}` scores a missing value as the class average (`missing peer_avg`)",
+        "`{name}` 把缺报值按同类平均计分（`missing peer_avg`）",
+    ),
+    # CSV and workbooks
+    (
+        "{cells} cells, but the header has {header}: an unquoted comma (1,000) splits a value in two; put the "
+        "value in quotation marks or write it without the comma",
+        "有 {cells} 个单元格，而表头只有 {header} 个：未加引号的逗号（1,000）把一个值拆成了两个；请给值加引号，或去掉逗号",
+    ),
+    (
+        "`{text}`: a comma is read only as a thousands separator (1,200 or 1,234,567.5); write the number without "
+        "it (a decimal point is `.`)",
+        "`{text}`：逗号只作千位分隔符（1,200 或 1,234,567.5）；请不带逗号写这个数（小数点是 `.`）",
+    ),
+    ("`{text}` is not a finite number", "`{text}` 不是有限的数"),
+    ("`{text}` is not a number Excel can hold", "`{text}` 不是 Excel 能存放的数"),
+    ("`{text}` is under no column header", "`{text}` 不在任何列标题之下"),
+    (
+        "`{text}` is under no column header: give the column its field path in the header row, or clear the cell",
+        "`{text}` 不在任何列标题之下：请在表头行给这一列写上字段路径，或清空这个单元格",
+    ),
+    ("`{date}` is not a day of the calendar: {why:t}", "`{date}` 不是日历上的日子：{why}"),
+    ("`{date}` (line {line}) is not a day of the calendar: {why:t}", "`{date}`（第 {line} 行）不是日历上的日子：{why}"),
+    ("there is no day 0", "没有 0 日"),
+    ("there is no month {month}", "没有 {month} 月"),
+    ("{month:t} {year} has {days} days", "{year} 年 {month}有 {days} 天"),
+    ("January", "1 月"),
+    ("February", "2 月"),
+    ("March", "3 月"),
+    ("April", "4 月"),
+    ("May", "5 月"),
+    ("June", "6 月"),
+    ("July", "7 月"),
+    ("August", "8 月"),
+    ("September", "9 月"),
+    ("October", "10 月"),
+    ("November", "11 月"),
+    ("December", "12 月"),
+    (
+        "`{field}` holds Excel's error value {value} (a formula that failed, or a value pasted from one), not a value: "
+        "correct the formula, or type the value",
+        "`{field}` 是 Excel 的错误值 {value}（公式出错，或从出错的公式粘贴而来），不是数值：请改正公式，或直接输入数值",
+    ),
+    (
+        "a column headed by Excel's error value {value}: give it its field path",
+        "一列的标题是 Excel 的错误值 {value}：请写上它的字段路径",
+    ),
+    (
+        "`{path}` in the workbook is damaged XML ({detail})",
+        "工作簿中的 `{path}` 是损坏的 XML（{detail}）",
+    ),
+    (
+        "`{text}` is a note or a total, not a unit's id: delete the row (or keep notes on another sheet)",
+        "`{text}` 是备注或合计，不是单位编号：请删去这一行（或把备注放在另一个工作表）",
+    ),
+    (
+        "`{text}` is a number too long to be an id (Excel shows long numbers so, and drops digits after the 15th): "
+        "format the column as Text and type the id again",
+        "`{text}` 是过长的数，不能作编号（Excel 这样显示长数字，并丢掉第 15 位之后的数字）：请把这一列设为文本格式后重新输入编号",
+    ),
+    ("a cell longer than 128 KB: is a quotation mark left open?", "单元格超过 128 KB：是不是有引号没有闭合？"),
+    (
+        "a formula with no calculated value; open and save the workbook in Excel so its values are stored",
+        "公式没有计算结果；请在 Excel 中打开并保存工作簿，使其存下数值",
+    ),
+    ("a header of more than {count} columns", "表头超过 {count} 列"),
+    ("a number with more than 40 characters", "数的长度超过 40 个字符"),
+    (
+        "a row with {cells} but no id: a total or a note? give the unit's id, or delete the row",
+        "一行有 {cells} 却没有编号：是合计还是备注？请给出单位编号，或删去这一行",
+    ),
+    ("column `{column}` appears twice", "`{column}` 列出现了两次"),
+    (
+        "column `{column}`: each part between dots is a name or a position from 1 (`项目.1.done`)",
+        "`{column}` 列：点号之间的每一部分是名称或从 1 起的序号（`项目.1.done`）",
+    ),
+    (
+        "columns `{outer}` and `{inner}` cannot both hold values: `{inside}` is inside `{container}`",
+        "`{outer}` 列和 `{inner}` 列不能都有值：`{inside}` 在 `{container}` 之内",
+    ),
+    ("columns `{first}` and `{second}` name the same value", "`{first}` 列和 `{second}` 列指的是同一个值"),
+    (
+        "more than {count} cells hold values: more than unit data can need",
+        "超过 {count} 个单元格有值：超出单位数据所需",
+    ),
+    ("no `class` column", "没有 `class` 列"),
+    (
+        "no row of field paths ({paths}, …) heads this sheet: if it holds units, copy the template's row 1 above "
+        "them; if not, delete the sheet or keep it in another workbook",
+        "这个工作表的开头没有字段路径行（{paths}，…）：若其中是单位，请把模板的第 1 行复制到它们上面；若不是，请删去这个工作表或放到另一个工作簿",
+    ),
+    (
+        "this row holds the display names ({names}, …), but the row of field paths ({paths}, …) that goes above it is "
+        "missing: copy row 1 of the template back",
+        "这一行是显示名称（{names}，…），但它上面应有的字段路径行（{paths}，…）缺失：请把模板的第 1 行复制回来",
+    ),
+    (
+        "this row holds the field paths, but rows above it hold something else (a title?): delete the rows above, so "
+        "that the field paths come first",
+        "这一行是字段路径，但它上面的行另有内容（标题？）：请删去上面的行，让字段路径在最前",
+    ),
+    (
+        "sheet {sheet}, cell {cell}: the class column says `{said}`, but the row is on sheet {sheet}, which is the "
+        "class {unit_class}: move the row to its class's sheet, or correct the class",
+        "工作表 {sheet} 的 {cell} 单元格：类别列写的是 `{said}`，但这一行在工作表 {sheet} 上，即类别 {unit_class}：请把这一行移到其类别的工作表，或改正类别",
+    ),
+    ("sheet {sheet}: a cell named `{cell}`", "工作表 {sheet}：有名为 `{cell}` 的单元格"),
+    ("sheet {sheet}: cell {cell} is written twice", "工作表 {sheet}：{cell} 单元格写了两次"),
+    (
+        "the cell shows {shown}, but `{field}` is {kind:t}, not a percentage: type the value itself ({value}) in a "
+        "cell without the % format",
+        "单元格显示 {shown}，但 `{field}` 是{kind}，不是百分比：请在不带 % 格式的单元格中直接输入数值（{value}）",
+    ),
+    (
+        "the cell shows {shown}, but this is not a percentage: type the value itself in a cell without the % format",
+        "单元格显示 {shown}，但这不是百分比：请在不带 % 格式的单元格中直接输入数值",
+    ),
+    ("a count", "个数"),
+    ("true or false", "是否值"),
+    ("an amount of money", "金额"),
+    (
+        "the columns are separated by `;`, not commas: save the file as “CSV UTF-8 (comma delimited)”",
+        "各列用 `;` 而不是逗号分隔：请把文件存为“CSV UTF-8（逗号分隔）”",
+    ),
+    (
+        "the sheet is {state} and holds rows of units nobody sees: unhide it (right-click a sheet tab, Unhide) to "
+        "check them, or delete it",
+        "工作表被隐藏（{state}），其中有谁都看不到的单位行：请取消隐藏（右击工作表标签，取消隐藏）后核对，或删去它",
+    ),
+    (
+        "the workbook inflates to {size}, more than unit data can need ({limit}); save the sheets with data in a new "
+        "workbook",
+        "工作簿解压后达 {size}，超出单位数据所需（{limit}）；请把有数据的工作表另存为新工作簿",
+    ),
+    (
+        "the workbook's XML declares a document type (entities): Excel never writes one",
+        "工作簿的 XML 声明了文档类型（实体）：Excel 从不写这个",
+    ),
+    (
+        "this file is UTF-16 text (Excel's “Unicode Text”): save it as “CSV UTF-8” instead",
+        "这个文件是 UTF-16 文本（Excel 的“Unicode 文本”）：请改存为“CSV UTF-8”",
+    ),
+    (
+        "this file is a PDF: unit data cannot be read from it; give the workbook or CSV file it was made from",
+        "这个文件是 PDF：无法从中读取单位数据；请给出生成它的工作簿或 CSV 文件",
+    ),
+    (
+        "this file is a web page or XML file, not a workbook (an export from a web system?): open it in Excel or WPS "
+        "and save it as an Excel Workbook (.xlsx)",
+        "这个文件是网页或 XML 文件，不是工作簿（从网上系统导出的？）：请用 Excel 或 WPS 打开并另存为 Excel 工作簿（.xlsx）",
+    ),
+    (
+        "this file is a zip archive (an Excel workbook?), not {suffix}: give the workbook its name .xlsx",
+        "这个文件是 ZIP 压缩包（Excel 工作簿？），不是 {suffix}：请把工作簿命名为 .xlsx",
+    ),
+    (
+        "this file is an Excel workbook protected by a password: remove the password (File, Info) and save it as .xlsx",
+        "这个文件是有密码保护的 Excel 工作簿：请去掉密码（文件 > 信息）后另存为 .xlsx",
+    ),
+    (
+        "this file is an Excel workbook, not {suffix}: name it .xlsx (or open it in Excel or WPS and save it as an Excel "
+        "Workbook (.xlsx))",
+        "这个文件是 Excel 工作簿，不是 {suffix}：请命名为 .xlsx（或用 Excel 或 WPS 打开并另存为 Excel 工作簿（.xlsx））",
+    ),
+    (
+        "this file is an old Excel 97–2003 workbook (.xls) or a WPS spreadsheet (.et): open it in Excel or WPS and "
+        "save it as an Excel Workbook (.xlsx)",
+        "这个文件是旧的 Excel 97–2003 工作簿（.xls）或 WPS 表格（.et）：请用 Excel 或 WPS 打开并另存为 Excel 工作簿（.xlsx）",
+    ),
+    (
+        "this file is empty (0 bytes), not a workbook: save the workbook again, or send it again",
+        "这个文件是空的（0 字节），不是工作簿：请重新保存或重新发送工作簿",
+    ),
+    (
+        "this file is not an Excel workbook (a text file renamed .xlsx?): open it in Excel or WPS and save it as an "
+        "Excel Workbook (.xlsx)",
+        "这个文件不是 Excel 工作簿（改名为 .xlsx 的文本文件？）：请用 Excel 或 WPS 打开并另存为 Excel 工作簿（.xlsx）",
+    ),
+    # the carry-over ledger
+    (
+        "{date} cannot be an award of the ledger's year {year}: late awards are dated in {year} or {next}",
+        "{date} 不可能是台账年度 {year} 的奖项：迟到的奖项日期在 {year} 或 {next} 年",
+    ),
+    ("an award is carried in for this unit, which is not in the data", "为这个单位结转了奖项，但数据中没有这个单位"),
+    (
+        "an award is carried in under bonus `{bonus}`, which does not apply to class {unit_class}",
+        "以加分 `{bonus}` 结转了奖项，但它不适用于类别 {unit_class}",
+    ),
+    (
+        "the award {name} of {date} is also carried in from last year's ledger: list it in one of them",
+        "{date} 的奖项 {name} 也从去年的台账结转进来了：请只在其中一处列出",
+    ),
+    # periods
+    (
+        "this period has no weight in the policy; its weighted periods are {periods}",
+        "考核办法没有给这个考核期权重；有权重的考核期是 {periods}",
+    ),
+    ("no data given for this weighted period", "这个有权重的考核期没有给出数据"),
+    ("the policy gives its periods no weights", "考核办法没有给考核期权重"),
+    ("the unit has no data for this period", "这个单位在本考核期没有数据"),
+    (
+        "the unit is in the data of {period} but not of this period: a unit must be in every period",
+        "这个单位在 {period} 的数据中，却不在本考核期中：每个单位都必须出现在每个考核期",
+    ),
+    (
+        "the unit is in class {here} here but in {there} in {period}: it is ranked within one class",
+        "这个单位在这里属于类别 {here}，在 {period} 中却属于 {there}：排名只能在一个类别之内",
+    ),
+)
+
+# evaluation problems (interpreter, compiler, measures, engine): where, and what failed
+EVALUATION: tuple[tuple[str, str], ...] = (
+    ("total", "总分"),
+    ("coefficient {name}", "系数 {name}"),
+    ("deduction {name}", "扣分 {name}"),
+    ("veto {name}", "一票否决 {name}"),
+    ("award {name}", "奖励 {name}"),
+    ("commendation {name}", "嘉奖 {name}"),
+    ("`{name}` has no value", "`{name}` 没有值"),
+    ("the expression on line {line}", "第 {line} 行的表达式"),
+    ("division by zero in {what:t}", "{what}中除以零"),
+    ("division by zero: {what:t} is 0", "除以零：{what}为 0"),
+    ("the arithmetic in {what:t} has no finite result", "{what}的运算没有有限的结果"),
+    ("expected a number, got {value}", "此处应为数，却是 {value}"),
+    ("expected true or false, got {value}", "此处应为 true 或 false，却是 {value}"),
+    ("cannot compare a date with a number", "不能把日期与数比较"),
+    ("`{op}` needs numbers", "`{op}` 需要数"),
+    ("`{function}` needs the unit's class, which is not available here", "`{function}` 需要单位所在的类别，但此处没有"),
+    ("no unit in the class has a value for {what:t}", "本类别中没有单位有{what}的值"),
+    (
+        "the values of {what:t} in the class are too far apart in size to average",
+        "本类别中{what}的值大小相差太远，无法平均",
+    ),
+    ("no band matched", "没有匹配的分档"),
+    ("the class's scores are too far apart in size to average", "本类别的得分大小相差太远，无法平均"),
+    ("expected a number in `tally`", "`tally` 中应为数"),
+    ("a tally counts whole items, at least 0; got {value}", "完成项数按整项计，不小于 0；却是 {value}"),
+    (
+        "a tally cannot count more items done ({done}) than there are ({total})",
+        "完成项数（{done}）不能多于事项总数（{total}）",
+    ),
+    (
+        "the {what:t} {value} is outside the range of plausible values (below 10¹⁶ in size)",
+        "{what} {value} 超出合理取值范围（绝对值应小于 10¹⁶）",
+    ),
+    (
+        "the {what:t} {value} is outside the range of plausible values (below 10¹⁶ in size): check this unit's inputs",
+        "{what} {value} 超出合理取值范围（绝对值应小于 10¹⁶）：请检查本单位的填报数据",
+    ),
+    ("value", "值"),
+    ("score", "得分"),
+    ("count", "计数"),
+    ("item {index:d}: {problem:t}", "事项 {index}：{problem}"),
+    ("item {index:d} ({name}): {problem:t}", "事项 {index}（{name}）：{problem}"),
+    ("sub-item {name}: {problem:t}", "子项 {name}：{problem}"),
+    (
+        "item {index}: `{name}` is missing, and a peer average is not defined for individual items",
+        "事项 {index}：缺少 `{name}`，而单个事项没有同类平均",
+    ),
+    ("{value} is negative, and the formula divides by `{name}`", "{value} 是负数，而公式要除以 `{name}`"),
+)
+
+CATALOG: tuple[tuple[str, str], ...] = PHRASES + SYNTAX + LOADING + CHECK + FUNCTIONS + COMMAND_LINE + DATA + EVALUATION

@@ -131,7 +131,7 @@ class DataProblem:
         if self.unit is not None:
             where.append(f"{UNIT_WORDS[language]}{self.unit}")
         if self.field is not None:
-            where.append(self.field)
+            where.append(translate(self.field, language))  # `line 3`, `sheet 县区, cell C2`; a field path as it is
         return ": ".join(where) + f": {translate(self.message, language)}"
 
 

@@ -19,7 +19,7 @@ import targetdsl
 from targetdsl.cli import main
 from targetdsl.functions import FUNCTIONS
 from targetdsl.keywords import KEYWORDS, VOCABULARY, Language
-from targetdsl.messages import TEMPLATES, choose, from_locale, translate
+from targetdsl.messages import TEMPLATES, choose, from_locale, translate, untranslated
 from targetdsl.translations import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -36,6 +36,7 @@ ALLOWED = (
     | {"rows", "items", "data", "lang", "period", "carry", "class", "unit", "output", "policy"}
     | set(FUNCTIONS)
     | {"low", "high", "places"}  # the parameters of built-in functions, as their signatures name them
+    | {"Excel", "Word", "OpenDocument", "Decimal", "Unicode"}  # names of programs and types
 )
 ENGLISH_WORD = re.compile(r"[A-Za-z_][A-Za-z_]{2,}")
 
@@ -44,6 +45,7 @@ def english_left(text: str) -> list[str]:
     """The English words of `text` outside code (`…`), quoted labels, paths and upper-case names."""
     text = re.sub(r"`[^`\n]*`", " ", text)
     text = re.sub(r'"[^"\n]*"', " ", text)
+    text = re.sub(r"“[^”\n]*”", " ", text)
     text = re.sub(r"[^\s:：（）()]*[/\\.][^\s:：（）()]*", " ", text)  # paths, file names, options
     words = ENGLISH_WORD.findall(text)
     return [w for w in words if w not in ALLOWED and not w.isupper() and not w.startswith("--")]
@@ -88,6 +90,12 @@ def test_catalog_entries_are_unique_and_chinese() -> None:
             assert re.search(r"[\u4e00-\u9fff]", chinese), entry
 
 
+def test_chinese_templates_hold_no_english() -> None:
+    """Whatever fills a template's places, the words around them are Chinese (or code, in backticks)."""
+    for english, chinese in CATALOG:
+        assert not english_left(re.sub(r"\{\w+(:[tld])?\}", " ", chinese)), (english, chinese)
+
+
 def test_english_is_unchanged_and_unknown_text_kept() -> None:
     assert translate("unknown class `县`", Language.ENGLISH) == "unknown class `县`"
     assert translate("unknown class `县`", Language.CHINESE) == "未知的类别 `县`"
@@ -105,7 +113,7 @@ def test_placeholders_carry_values_verbatim() -> None:
 
 def test_every_template_matches_its_own_english() -> None:
     for template in TEMPLATES:
-        sample = re.sub(r"\{(\w+)(?::[tl])?\}", "Q", template.english)
+        sample = re.sub(r"\{\w+(?::[tl])?\}", "Q", re.sub(r"\{\w+:d\}", "1", template.english))
         if template.pattern.groupindex:
             assert template.pattern.fullmatch(sample) or "(?P=" in template.pattern.pattern, template.english
 
@@ -123,6 +131,22 @@ SOURCES = [
     "cli",
 ]
 CALLS = {"report", "warn", "error", "warning", "UsageError", "_error", "LiteralError", "DepthError", "_mismatch"}
+# the readers and validators of unit data, and evaluation: every message they write
+DATA_SOURCES = [
+    "files",
+    "documents",
+    "tabular",
+    "sheets",
+    "data",
+    "ledger",
+    "stream",
+    "periods",
+    "engine",
+    "measures",
+    "interpreter",
+    "compiler",
+]
+DATA_CALLS = {"problem", "DataProblem", "Failure", "fail", "FileReadError", "PeriodError", "RefusedYAMLError"}
 
 
 def _samples(node: ast.expr) -> list[str]:
@@ -140,15 +164,15 @@ def _samples(node: ast.expr) -> list[str]:
     return []
 
 
-def source_messages() -> list[tuple[str, str]]:
+def source_messages(modules: list[str] = SOURCES, calls: set[str] = CALLS) -> list[tuple[str, str]]:
     found = []
-    for module in SOURCES:
+    for module in modules:
         path = ROOT / "targetdsl" / f"{module}.py"
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
-            if name not in CALLS:
+            if name not in calls:
                 continue
             arguments = list(node.args) + [k.value for k in node.keywords]
             if name in ("report", "warn", "error", "warning"):
@@ -160,11 +184,14 @@ def source_messages() -> list[tuple[str, str]]:
     return found
 
 
-@pytest.mark.parametrize(("where", "english"), source_messages())
+@pytest.mark.parametrize(("where", "english"), source_messages() + source_messages(DATA_SOURCES, DATA_CALLS))
 def test_every_message_in_the_source_has_chinese(where: str, english: str) -> None:
     if not re.search("[A-Za-z]", english.replace("Q", "")):
         return  # only values: each is a message of its own
-    assert translate(english, Language.CHINESE) != english, f"{where}: no Chinese for {english!r}"
+    numbered = english.replace("Q", "1")  # a place that takes a whole number (`line {line:d}`)
+    assert translate(english, Language.CHINESE) != english or translate(numbered, Language.CHINESE) != numbered, (
+        f"{where}: no Chinese for {english!r}"
+    )
 
 
 # ------------------------------------------------------------------ rendering
@@ -247,3 +274,101 @@ def test_usage_errors_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["evaluate", "--lang", "zh", policy, data, "-o", str(tmp_path / "none" / "r.csv")]) == 2
     err = capsys.readouterr().err
     assert "没有目录" in err and not english_left(err.split("：", 1)[1]), err
+
+
+# ------------------------------------------------------------------ data and evaluation problems
+
+
+def _problem_cases() -> list[object]:
+    from targetdsl.documents import parse_yaml
+
+    cases = []
+    for path in sorted((ROOT / "tests" / "cases").glob("*.yaml")):
+        document = parse_yaml(path.read_text(encoding="utf-8"))
+        for index, run in enumerate(document.get("cases") or [{"expect": document["expect"]}]):
+            if "data_errors" in run["expect"] or "evaluation_errors" in run["expect"]:
+                cases.append(pytest.param(path, document, run, id=f"{path.stem}[{index}]"))
+    return cases
+
+
+def assert_chinese_problems(error: targetdsl.DataError | targetdsl.EvaluationError) -> None:
+    english = error.render()
+    chinese = error.render(language=Language.CHINESE)
+    assert english == error.render(language=Language.ENGLISH)
+    assert len(chinese.splitlines()) == len(english.splitlines()) == len(error.problems)
+    for problem, line in zip(error.problems, chinese.splitlines(), strict=True):
+        assert line.startswith("错误"), line
+        code = getattr(problem, "code", None)
+        if code:
+            assert line.startswith(f"错误[{code}]: "), line  # the same code
+        assert not untranslated(problem.message), problem.message
+
+
+@pytest.mark.parametrize(("path", "document", "run"), _problem_cases())
+def test_case_problems_render_in_chinese(path: Path, document: dict[str, object], run: dict[str, object]) -> None:
+    policy = targetdsl.parse_policy(str(document["policy"]), name=path.name)
+    options = {"period": run.get("period"), "carried_in": document.get("carried_in")}
+    with pytest.raises((targetdsl.DataError, targetdsl.EvaluationError)) as caught:
+        policy.evaluate(document["units"], **options)  # type: ignore[arg-type]
+    assert_chinese_problems(caught.value)
+
+
+BAD_UNITS = """\
+units:
+  - id: A01
+    name: 甲县
+    class: 乡镇
+  - id: A01
+    name: 乙县
+    class: 县区
+    indicators:
+      地区生产总值: {actual: 一百, target: 80}
+      不存在: {actual: 1}
+  - name: 丙县
+    class: [县区]
+"""
+
+
+def test_data_problems_render_in_chinese(tmp_path: Path) -> None:
+    policy = targetdsl.load_policy(ROOT / "policies/lianyungang-2002.tdsl")
+    path = tmp_path / "units.yaml"
+    path.write_text(BAD_UNITS, encoding="utf-8")
+    with pytest.raises(targetdsl.DataError) as caught:
+        policy.evaluate(str(path))
+    assert len(caught.value.problems) >= 4
+    assert_chinese_problems(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("units.csv", "id;name;class\nA01;甲县;县区\n"),
+        ("units.csv", 'id,name,class,地区生产总值.actual\nA01,甲县,县区,"1,5"\n,,,200\n'),
+        ("units.json", '{"units": [{"id": "A01", "id": "A02"}]}'),
+        ("units.xlsx", "not a workbook"),
+        ("units.yaml", "units: [\n"),
+        ("units.csv", "\ufeffid,name\n"),
+    ],
+)
+def test_file_problems_render_in_chinese(tmp_path: Path, name: str, content: str) -> None:
+    policy = targetdsl.load_policy(ROOT / "policies/lianyungang-2002.tdsl")
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(targetdsl.DataError) as caught:
+        policy.evaluate(str(path))
+    for problem in caught.value.problems:
+        if problem.message.startswith(("invalid YAML: ", "invalid JSON: ")):
+            continue  # the parser's own words follow; the sentence around them is translated
+        assert not untranslated(problem.message), problem.message
+
+
+def test_evaluate_reports_data_problems_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "units.yaml"
+    path.write_text(BAD_UNITS, encoding="utf-8")
+    policy = str(ROOT / "policies/lianyungang-2002.tdsl")
+    assert main(["evaluate", policy, str(path)]) == 1
+    english = capsys.readouterr().err
+    assert main(["evaluate", "--lang", "zh", policy, str(path)]) == 1
+    chinese = capsys.readouterr().err
+    assert len(chinese.splitlines()) == len(english.splitlines())
+    assert "错误[data.unknown-class]" in chinese and "未知的类别" in chinese
