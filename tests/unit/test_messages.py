@@ -372,3 +372,13 @@ def test_evaluate_reports_data_problems_in_chinese(tmp_path: Path, capsys: pytes
     chinese = capsys.readouterr().err
     assert len(chinese.splitlines()) == len(english.splitlines())
     assert "错误[data.unknown-class]" in chinese and "未知的类别" in chinese
+
+
+def test_every_code_is_described_in_chinese() -> None:
+    text = (DOCS / "errors.md").read_text(encoding="utf-8")
+    sections = re.split(r"^### `", text, flags=re.M)[1:]
+    assert len(sections) > 90
+    for section in sections:
+        code = section.split("`", 1)[0]
+        line = re.search(r"^中文：(.+)$", section, re.M)
+        assert line and re.search(r"[\u4e00-\u9fff]", line[1]), f"{code} has no Chinese description"
