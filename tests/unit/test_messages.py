@@ -382,3 +382,45 @@ def test_every_code_is_described_in_chinese() -> None:
         code = section.split("`", 1)[0]
         line = re.search(r"^中文：(.+)$", section, re.M)
         assert line and re.search(r"[\u4e00-\u9fff]", line[1]), f"{code} has no Chinese description"
+
+
+# ------------------------------------------------------------------ README.zh-CN.md
+
+
+def test_chinese_readme_is_linked_from_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "](README.zh-CN.md)" in readme.split("```", 1)[0]  # at the top, before the first command
+
+
+def test_chinese_readme_commands_are_the_readmes(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its two commands: the install and test line is README's own; the main job runs and prints the
+    example's units, the Chinese-keyword policy scoring as the English one does."""
+    chinese = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
+    english = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.search(r"```sh\n(.*?)```", chinese, re.S)
+    theirs = re.search(r"```sh\n(.*?)```", english, re.S)
+    assert commands and theirs
+    install, tests = commands[1].splitlines()
+    assert tests == theirs[1].splitlines()[1]
+    assert install.startswith("pip install . && targetdsl ")
+    monkeypatch.chdir(ROOT)
+    assert main(install.split("&& targetdsl ", 1)[1].split()) == 0
+    out = capsys.readouterr().out
+    english_args = theirs[1].splitlines()[0].split("&& targetdsl ", 1)[1].split()
+    assert main([*english_args, "--lang", "zh"]) == 0
+    assert capsys.readouterr().out == out  # the same results, whichever the policy's keywords
+    assert "灌南县" in out and "1077" in out and "1004" in out
+
+
+def test_chinese_readme_shows_what_the_command_prints(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"<!-- run: targetdsl (?P<args>[^>]*?) -->\n```text\n(?P<body>.*?)```", text, re.S)
+    assert blocks
+    monkeypatch.chdir(ROOT)
+    for args, body in blocks:
+        main(args.split())
+        assert capsys.readouterr().out == body
