@@ -29,7 +29,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from targetdsl import __version__, tester
 from targetdsl.api import Report, check_path, diff_policies, impact, load_policy, verify_record
@@ -91,8 +91,17 @@ def _exits(command: str) -> str:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's own complaints (a missing argument, an unknown option) in this run's language."""
+
+    def error(self, message: str) -> NoReturn:
+        language = _LANGUAGE.get()
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: {_ERROR_WORDS[language]}{translate(message, language)}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="targetdsl",
         description="Target-management assessment methods as checked policy files.",
     )
@@ -869,7 +878,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         _LANGUAGE.reset(token)
 
 
+def _given_language(argv: Sequence[str]) -> str | None:
+    """`--lang` as given, read before the arguments are parsed: argparse's own complaints follow it."""
+    for index, argument in enumerate(argv):
+        if argument.startswith("--lang="):
+            return argument.partition("=")[2]
+        if argument == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+    return None
+
+
 def _main(argv: Sequence[str] | None) -> int:
+    given = _given_language(sys.argv[1:] if argv is None else argv)
+    if given in ("zh", "en"):
+        _LANGUAGE.set(Language(given))
     if argv is None:
         _tolerant_streams()
         with contextlib.suppress(ValueError):  # ValueError: not the main thread

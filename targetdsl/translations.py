@@ -687,6 +687,19 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
         "{option} 用于评估对各单位的影响：请用 --data 给出单位数据，或去掉 {option}",
     ),
     ("the policy has no class `{name}`; its classes are {known}", "考核办法没有类别 `{name}`；它的类别有 {known}"),
+    # argparse's own complaints
+    ("the following arguments are required: {names}", "缺少以下参数：{names}"),
+    ("unrecognized arguments: {arguments}", "无法识别的参数：{arguments}"),
+    (
+        "argument {name}: invalid choice: {value} (choose from {choices})",
+        "参数 {name}：无效的选择 {value}（可选 {choices}）",
+    ),
+    ("argument {name}: expected one argument", "参数 {name}：需要一个值"),
+    ("argument {name}: expected at least one argument", "参数 {name}：至少需要一个值"),
+    ("argument {name}: invalid {kind} value: {value}", "参数 {name}：无效的 {kind} 值 {value}"),
+    ("argument {name}: not allowed with argument {other}", "参数 {name}：不能与参数 {other} 同用"),
+    ("argument {name}: ignored explicit argument {value}", "参数 {name}：忽略了显式给出的值 {value}"),
+    ("ambiguous option: {option} could match {matches}", "有歧义的选项：{option} 可能是 {matches}"),
     # invocation.py
     ("{name}: empty; give a unit id", "{name}：为空；请给出单位编号"),
     ("{name}: empty; give a path", "{name}：为空；请给出路径"),

@@ -424,3 +424,25 @@ def test_chinese_readme_shows_what_the_command_prints(
     for args, body in blocks:
         main(args.split())
         assert capsys.readouterr().out == body
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["check", "--lang", "zh"], "targetdsl check: 错误：缺少以下参数：FILE\n"),
+        (["--lang=zh", "nosuch"], "targetdsl: 错误：参数 COMMAND：无效的选择 'nosuch'"),
+        (["check", "--lang", "zh", "--format", "xml", "a.tdsl"], "错误：参数 --format：无效的选择 'xml'"),
+        (["check", "a.tdsl", "--lang", "zh", "--nosuch"], "错误：无法识别的参数：--nosuch\n"),
+    ],
+)
+def test_argument_errors_in_chinese(argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_argument_errors_in_english_are_argparses(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["check"])
+    assert capsys.readouterr().err.endswith("targetdsl check: error: the following arguments are required: FILE\n")
