@@ -773,7 +773,7 @@ MAX_TEMPLATE_ITEMS = 200
 def run_lsp(args: argparse.Namespace) -> int:
     from targetdsl.lsp import main as serve
 
-    serve(root=args.root)
+    serve(root=args.root, language=_LANGUAGE.get())
     return EXIT_OK
 
 

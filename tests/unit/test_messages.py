@@ -446,3 +446,18 @@ def test_argument_errors_in_english_are_argparses(capsys: pytest.CaptureFixture[
     with pytest.raises(SystemExit):
         main(["check"])
     assert capsys.readouterr().err.endswith("targetdsl check: error: the following arguments are required: FILE\n")
+
+
+def test_language_server_diagnostics_in_chinese() -> None:
+    from targetdsl.lsp import PolicyServer
+
+    report = targetdsl.check_path(BROKEN / "check-unknown-name-input.tdsl")
+    own = str(BROKEN / "check-unknown-name-input.tdsl")
+    english = [PolicyServer.convert(d, own) for d in report.diagnostics]
+    chinese = [PolicyServer.convert(d, own, language=Language.CHINESE) for d in report.diagnostics]
+    assert [d.code for d in chinese] == [d.code for d in english]
+    assert any(d.code == "check.unknown-name" for d in chinese)
+    for zh, en in zip(chinese, english, strict=True):
+        if zh.code == "check.unknown-name":
+            assert "未知的名称" in zh.message, zh.message
+        assert ("\n提示：" in zh.message) == ("\nhelp: " in en.message), zh.message
