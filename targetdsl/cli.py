@@ -629,7 +629,7 @@ def run_verify(args: argparse.Namespace) -> int:
     try:
         outcome = verify_record(args.record, root=args.root)
     except RecordError as exc:
-        sys.stderr.write(visible_inline(exc.render()) + "\n")
+        sys.stderr.write(visible_inline(exc.render(language=_LANGUAGE.get())) + "\n")
         return EXIT_FAILED
     _emit("\n".join(outcome) + "\n" if outcome else _say(f"verified: {args.record} reproduces byte for byte") + "\n")
     return EXIT_FAILED if outcome else EXIT_OK

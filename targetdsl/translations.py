@@ -1158,6 +1158,31 @@ DATA: tuple[tuple[str, str], ...] = (
     ),
 )
 
+# record.*: a result record that `verify` cannot read
+RECORDS: tuple[tuple[str, str], ...] = (
+    ("the record {reason:t}", "结果记录{reason}"),
+    ("the record is not UTF-8 text (byte {byte:d})", "结果记录不是 UTF-8 文本（第 {byte} 字节）"),
+    ("the record is not valid JSON: {detail}", "结果记录不是有效的 JSON：{detail}"),
+    (
+        "records are written by `targetdsl evaluate --record`; write it again",
+        "结果记录由 `targetdsl evaluate --record` 写出；请重新写出",
+    ),
+    (
+        "records are written by `targetdsl evaluate --record`; do not edit them by hand",
+        "结果记录由 `targetdsl evaluate --record` 写出；请勿手工修改",
+    ),
+    ("records are written by `targetdsl evaluate --record`", "结果记录由 `targetdsl evaluate --record` 写出"),
+    ("the record must be a JSON object, not {kind:t}", "结果记录必须是 JSON 对象，而不是{kind}"),
+    ("field `{field}` {problem:t}", "字段 `{field}` {problem}"),
+    ("is missing", "缺失"),
+    ("must be {wanted:t}, not {kind:t}", "必须是{wanted}，而不是{kind}"),
+    ("must be a SHA-256: 64 lowercase hexadecimal digits", "必须是 SHA-256：64 位小写十六进制数字"),
+    ("must name a file", "必须给出文件名"),
+    ("a whole number", "整数"),
+    ("a string", "字符串"),
+    ("an object", "对象"),
+)
+
 # evaluation problems (interpreter, compiler, measures, engine): where, and what failed
 EVALUATION: tuple[tuple[str, str], ...] = (
     ("total", "总分"),
@@ -1210,4 +1235,6 @@ EVALUATION: tuple[tuple[str, str], ...] = (
     ("{value} is negative, and the formula divides by `{name}`", "{value} 是负数，而公式要除以 `{name}`"),
 )
 
-CATALOG: tuple[tuple[str, str], ...] = PHRASES + SYNTAX + LOADING + CHECK + FUNCTIONS + COMMAND_LINE + DATA + EVALUATION
+CATALOG: tuple[tuple[str, str], ...] = (
+    PHRASES + SYNTAX + LOADING + CHECK + FUNCTIONS + COMMAND_LINE + DATA + EVALUATION + RECORDS
+)

@@ -145,8 +145,18 @@ DATA_SOURCES = [
     "measures",
     "interpreter",
     "compiler",
+    "record",
 ]
-DATA_CALLS = {"problem", "DataProblem", "Failure", "fail", "FileReadError", "PeriodError", "RefusedYAMLError"}
+DATA_CALLS = {
+    "problem",
+    "DataProblem",
+    "Failure",
+    "fail",
+    "FileReadError",
+    "PeriodError",
+    "RefusedYAMLError",
+    "RecordError",
+}
 
 
 def _samples(node: ast.expr) -> list[str]:
