@@ -859,10 +859,10 @@ def run_fmt(args: argparse.Namespace) -> int:
                 )
             )
         elif args.check:
-            _emit(f"{path}: not formatted\n")
+            _emit(_say(f"{path}: not formatted") + "\n")
         else:
             write_text(path, formatted)
-            _emit(f"formatted {path}\n")
+            _emit(_say(f"formatted {path}") + "\n")
     if failed:
         return EXIT_FAILED
     return EXIT_FAILED if unformatted and (args.check or args.diff) else EXIT_OK

@@ -634,8 +634,9 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
         "checked {count} {noun}: {errors} {errors_noun}, {warnings} {warnings_noun}",
         "已检查 {count} 个文件：{errors} 个错误，{warnings} 个警告",
     ),
-    ("evaluating {bar} {done}/{total} units", "正在评估 {bar} {done}/{total} 个单位"),
-    ("evaluating {bar} {done}/{total} unit passes", "正在评估 {bar} {done}/{total} 单位·遍"),
+    ("evaluating {bar} {done}/{total} {noun:t}", "正在评估 {bar} {done}/{total} {noun}"),
+    ("units", "个单位"),
+    ("unit passes", "单位遍次"),
     ("wrote {path}", "已写入 {path}"),
     ("verified: {path} reproduces byte for byte", "已核验：{path} 逐字节重现"),
     ("interrupted", "已中断"),
@@ -687,6 +688,16 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
         "{option} 用于评估对各单位的影响：请用 --data 给出单位数据，或去掉 {option}",
     ),
     ("the policy has no class `{name}`; its classes are {known}", "考核办法没有类别 `{name}`；它的类别有 {known}"),
+    ("{path}: not formatted", "{path}：格式未规范"),
+    ("formatted {path}", "已规范格式：{path}"),
+    (
+        "{name}: formatting would change the policy's meaning; the file was left as it is",
+        "{name}：规范格式会改变考核办法的含义；文件保持原样",
+    ),
+    (
+        "{name}: formatting would lose or reorder comments; the file was left as it is",
+        "{name}：规范格式会丢失注释或打乱注释顺序；文件保持原样",
+    ),
     # argparse's own complaints
     ("the following arguments are required: {names}", "缺少以下参数：{names}"),
     ("unrecognized arguments: {arguments}", "无法识别的参数：{arguments}"),

@@ -130,7 +130,19 @@ SOURCES = [
     "invocation",
     "cli",
 ]
-CALLS = {"report", "warn", "error", "warning", "UsageError", "_error", "LiteralError", "DepthError", "_mismatch"}
+CALLS = {
+    "report",
+    "warn",
+    "error",
+    "warning",
+    "UsageError",
+    "_error",
+    "LiteralError",
+    "DepthError",
+    "_mismatch",
+    "_say",
+    "FormatError",
+}
 # the readers and validators of unit data, and evaluation: every message they write
 DATA_SOURCES = [
     "files",
