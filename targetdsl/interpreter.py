@@ -52,7 +52,8 @@ class EvaluationProblem:
 
     def render(self, *, language: Language = Language.ENGLISH) -> str:
         """`file:line:col: unit U: where: message`, the words in `language`."""
-        where = translate(self.where, language)
+        # `veto 安全`, `total` are put in words; a measure is named as the policy names it (`value`, `score`)
+        where = translate(self.where, language) if " " in self.where or self.where == "total" else self.where
         return f"{self.span}: {UNIT_WORDS[language]}{self.unit}: {where}: {translate(self.message, language)}"
 
 

@@ -131,7 +131,10 @@ class DataProblem:
         if self.unit is not None:
             where.append(f"{UNIT_WORDS[language]}{self.unit}")
         if self.field is not None:
-            where.append(translate(self.field, language))  # `line 3`, `sheet 县区, cell C2`; a field path as it is
+            # a place in a file is put in words (`line 3`, `sheet 县区, cell C2`); a field path is shown as the
+            # data names it, whatever it means in English (`id`, `class`)
+            place = self.field.startswith(("line ", "sheet "))
+            where.append(translate(self.field, language) if place else self.field)
         return ": ".join(where) + f": {translate(self.message, language)}"
 
 

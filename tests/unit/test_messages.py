@@ -483,3 +483,21 @@ def test_language_server_diagnostics_in_chinese() -> None:
         if zh.code == "check.unknown-name":
             assert "未知的名称" in zh.message, zh.message
         assert ("\n提示：" in zh.message) == ("\nhelp: " in en.message), zh.message
+
+
+def test_names_and_field_paths_are_never_translated() -> None:
+    """A field path or a measure named like an English phrase of the catalog stays as the data and the
+    policy name it; only places in a file and the kinds of rules are put in words."""
+    from targetdsl.interpreter import EvaluationProblem
+    from targetdsl.source import Span
+    from targetdsl.values import DataProblem
+
+    problem = DataProblem("u.csv", "A", "id", "missing value", code="data.missing-value")
+    assert problem.render(language=Language.CHINESE) == "u.csv: 单位 A: id: 缺少数值"
+    problem = DataProblem("u.csv", None, "line 3", "missing unit id", code="data.bad-text")
+    assert problem.render(language=Language.CHINESE) == "u.csv: 第 3 行: 缺少单位编号"
+    span = Span("p.tdsl", 4, 5, 4, 9)
+    named = EvaluationProblem("A", "value", "no band matched", span)
+    assert named.render(language=Language.CHINESE) == "p.tdsl:4:5: 单位 A: value: 没有匹配的分档"
+    rule = EvaluationProblem("A", "veto value", "no band matched", span)
+    assert rule.render(language=Language.CHINESE) == "p.tdsl:4:5: 单位 A: 一票否决 value: 没有匹配的分档"
