@@ -626,6 +626,19 @@ CHECK: tuple[tuple[str, str], ...] = (
 FUNCTIONS: tuple[tuple[str, str], ...] = (
     ("clamp(x, low, high): x limited to [low, high]", "clamp(x, low, high)：把 x 限制在 [low, high] 之内"),
     ("round(x, places): half-up to a whole number of places", "round(x, places)：四舍五入保留 places 位小数"),
+    ("the smallest of its arguments", "各参数中最小的一个"),
+    ("the largest of its arguments", "各参数中最大的一个"),
+    ("the absolute value", "绝对值"),
+    ("the largest whole number not above x", "不大于 x 的最大整数"),
+    ("the smallest whole number not below x", "不小于 x 的最小整数"),
+    ("the smallest value of x in the unit's class", "本单位所在类别中 x 的最小值"),
+    ("the largest value of x in the unit's class", "本单位所在类别中 x 的最大值"),
+    ("the mean of x over the unit's class", "本单位所在类别中 x 的平均值"),
+    ("the number of units in the class", "本类别的单位数"),
+    ("1 for the highest x in the class, ties share a rank", "本类别中 x 最高者为 1，相同者名次相同"),
+    ("1 for the lowest x in the class, ties share a rank", "本类别中 x 最低者为 1，相同者名次相同"),
+    ("60 + 40·(x − min)/(max − min) over the class (功效系数)", "本类别内的功效系数：60 + 40·(x − min)/(max − min)"),
+    ("60 + 40·(max − x)/(max − min): lower is better", "反向功效系数：60 + 40·(max − x)/(max − min)，越低越好"),
 )
 
 # The command line's own messages: usage errors (invocation.py, cli.py), summaries, progress

@@ -501,3 +501,9 @@ def test_names_and_field_paths_are_never_translated() -> None:
     assert named.render(language=Language.CHINESE) == "p.tdsl:4:5: 单位 A: value: 没有匹配的分档"
     rule = EvaluationProblem("A", "veto value", "no band matched", span)
     assert rule.render(language=Language.CHINESE) == "p.tdsl:4:5: 单位 A: 一票否决 value: 没有匹配的分档"
+
+
+def test_every_built_in_function_is_described_in_chinese() -> None:
+    """A function's summary is the help line of a call with the wrong number of arguments."""
+    for function in FUNCTIONS.values():
+        assert not untranslated(function.summary), function.name
