@@ -28,6 +28,7 @@ from targetdsl.gathering import gather
 from targetdsl.impact import Impact, compare
 from targetdsl.inheritance import Effective, Loaded, load_path, load_text
 from targetdsl.interpreter import EvaluationError
+from targetdsl.keywords import Language
 from targetdsl.ledger import carried_again, carried_problems, load_ledger
 from targetdsl.numeric import in_context
 from targetdsl.parser import Comment
@@ -78,8 +79,9 @@ class Report:
     def warnings(self) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self.diagnostics if not d.is_error)
 
-    def render(self) -> str:
-        return render_all(self.diagnostics, self.sources)
+    def render(self, *, language: Language = Language.ENGLISH) -> str:
+        """Every diagnostic as text, in `language` (codes and locations are the same in every language)."""
+        return render_all(self.diagnostics, self.sources, language=language)
 
 
 @attrs.frozen(slots=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import contextvars
 import csv
 import difflib
 import io
@@ -28,7 +29,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from targetdsl import __version__, tester
 from targetdsl.api import Policy, Report, check_path, check_text, diff_policies, impact, load_policy, verify_record
@@ -50,9 +51,10 @@ from targetdsl.invocation import (
     special,
 )
 from targetdsl.keywords import Language
+from targetdsl.messages import choose, from_locale, translate
 from targetdsl.outputs import csv_cell, json_visible, visible, visible_inline, workbook_bytes, write_text, write_with
 from targetdsl.progress import ProgressBar
-from targetdsl.publication import LANGUAGES, edition
+from targetdsl.publication import edition
 from targetdsl.record import RecordError, make_record
 from targetdsl.results import Assessment, to_json, unit_json
 from targetdsl.source import decode, first_surrogate, printable
@@ -151,14 +153,6 @@ class _HelpFormatter(argparse.HelpFormatter):
         return "\n\n".join(paragraphs)
 
 
-class _CommandParser(argparse.ArgumentParser):
-    """A command's parser: its --help keeps the examples as written."""
-
-    def __init__(self, *args: Any, **options: Any):
-        options.setdefault("formatter_class", _HelpFormatter)
-        super().__init__(*args, **options)
-
-
 def _exits(command: str) -> str:
     examples = "examples:\n\n" + "\n".join(f"  {line}" for line in EXAMPLES[command]) + "\n\n"
     return examples + (
@@ -169,13 +163,31 @@ def _exits(command: str) -> str:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's own complaints (a missing argument, an unknown option) in this run's language."""
+
+    def error(self, message: str) -> NoReturn:
+        language = _LANGUAGE.get()
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: {_ERROR_WORDS[language]}{translate(message, language)}\n")
+
+
+class _CommandParser(_Parser):
+    """A command's parser: its --help keeps the examples as written; its complaints in the run's language."""
+
+    def __init__(self, *args: Any, **options: Any):
+        options.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **options)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="targetdsl",
         description="Target-management assessment methods as checked policy files.",
         formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"targetdsl {__version__}")
+    _language_argument(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_CommandParser)
 
     check = commands.add_parser(
@@ -311,7 +323,6 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--date", metavar="DATE", help="the date printed on the first page, as given (default: none, never today's)"
     )
-    report.add_argument("--lang", choices=LANGUAGES, default="zh", help="language of the labels (default: zh)")
     report.set_defaults(run=run_report)
 
     template = commands.add_parser(
@@ -403,7 +414,20 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     _root_argument(plan)
     plan.set_defaults(run=run_plan)
+    for command in commands.choices.values():
+        _language_argument(command)
     return parser
+
+
+def _language_argument(command: argparse.ArgumentParser) -> None:
+    # SUPPRESS: a subcommand's default would otherwise undo `targetdsl --lang zh check …`
+    command.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=argparse.SUPPRESS,
+        help="the language of messages: zh (Chinese) or en (English); default: the locale's "
+        "(LC_ALL, LC_MESSAGES, LANG starting with zh: Chinese; otherwise English)",
+    )
 
 
 def _evaluation_arguments(command: argparse.ArgumentParser) -> None:
@@ -486,19 +510,35 @@ def _missing_files(paths: Sequence[str], *, folders: Sequence[str] = ()) -> int:
     return EXIT_USAGE if missing else EXIT_OK
 
 
+# The language of this run's messages: set by `main` from `--lang` or the locale, for that call only.
+_LANGUAGE: contextvars.ContextVar[Language] = contextvars.ContextVar("language", default=Language.ENGLISH)
+_ERROR_WORDS = {Language.ENGLISH: "error: ", Language.CHINESE: "错误："}
+_WARNING_WORDS = {Language.ENGLISH: "warning: ", Language.CHINESE: "警告："}
+
+
+def _say(text: str) -> str:
+    """A message of the command line in this run's language."""
+    return translate(text, _LANGUAGE.get())
+
+
 def _error(message: str) -> None:
-    sys.stderr.write(f"targetdsl: error: {visible_inline(message)}\n")
+    sys.stderr.write(f"targetdsl: {_ERROR_WORDS[_LANGUAGE.get()]}{visible_inline(_say(message))}\n")
 
 
 def _report(problem: PolicyError | DataError | EvaluationError) -> None:
     """A policy's or the data's errors, rendered, on standard error. Each data or evaluation problem is one
     line, escaped on its own: a unit id holding a newline cannot add an error line of its own."""
+    language = _LANGUAGE.get()
     if isinstance(problem, DataError) and problem.problems:
-        sys.stderr.write("".join(visible_inline(DataError([p]).render()) + "\n" for p in problem.problems))
+        sys.stderr.write(
+            "".join(visible_inline(DataError([p]).render(language=language)) + "\n" for p in problem.problems)
+        )
     elif isinstance(problem, EvaluationError) and problem.problems:
-        sys.stderr.write("".join(visible_inline(EvaluationError([p]).render()) + "\n" for p in problem.problems))
+        sys.stderr.write(
+            "".join(visible_inline(EvaluationError([p]).render(language=language)) + "\n" for p in problem.problems)
+        )
     else:
-        sys.stderr.write(visible(problem.render()) + "\n")
+        sys.stderr.write(visible(problem.render(language=language)) + "\n")
 
 
 def _emit(text: str) -> None:
@@ -535,12 +575,13 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         for _, report in reports:
             if report.diagnostics:
-                _emit(report.render() + "\n\n")
+                _emit(report.render(language=_LANGUAGE.get()) + "\n\n")
         noun = "file" if len(reports) == 1 else "files"
-        sys.stdout.write(
+        summary = (
             f"checked {len(reports)} {noun}: {errors} error{'s' * (errors != 1)}, "
-            f"{warnings} warning{'s' * (warnings != 1)}\n"
+            f"{warnings} warning{'s' * (warnings != 1)}"
         )
+        sys.stdout.write(_say(summary) + "\n")
     return EXIT_FAILED if errors else EXIT_OK
 
 
@@ -773,9 +814,9 @@ def run_verify(args: argparse.Namespace) -> int:
     try:
         outcome = verify_record(args.record, root=args.root)
     except RecordError as exc:
-        sys.stderr.write(visible_inline(exc.render()) + "\n")
+        sys.stderr.write(visible_inline(exc.render(language=_LANGUAGE.get())) + "\n")
         return EXIT_FAILED
-    _emit("\n".join(outcome) + "\n" if outcome else f"verified: {args.record} reproduces byte for byte\n")
+    _emit("\n".join(outcome) + "\n" if outcome else _say(f"verified: {args.record} reproduces byte for byte") + "\n")
     return EXIT_FAILED if outcome else EXIT_OK
 
 
@@ -846,7 +887,11 @@ def _same_files(given: dict[str, str]) -> None:
         key = (status.st_dev, status.st_ino)
         if key in seen:
             sys.stderr.write(
-                visible_inline(f"targetdsl: warning: periods {seen[key]} and {name} read the same file {path}") + "\n"
+                visible_inline(
+                    f"targetdsl: {_WARNING_WORDS[_LANGUAGE.get()]}"
+                    + _say(f"periods {seen[key]} and {name} read the same file {path}")
+                )
+                + "\n"
             )
         seen.setdefault(key, name)
 
@@ -873,10 +918,10 @@ def run_report(args: argparse.Namespace) -> int:
     if isinstance(assessed, int):
         return assessed
     policy, assessment = assessed
-    issue = edition(policy, office=args.office, date=args.date, lang=args.lang)
+    issue = edition(policy, office=args.office, date=args.date, lang=_LANGUAGE.get().value)
     _write(visible((render_cards if args.cards else render)(assessment, issue)), args.output)
     if not args.quiet:
-        sys.stderr.write(f"wrote {visible(args.output)}\n")
+        sys.stderr.write(_say(f"wrote {visible(args.output)}") + "\n")
     return EXIT_OK
 
 
@@ -908,7 +953,7 @@ def run_template(args: argparse.Namespace) -> int:
     except ValueError as exc:
         _error(str(exc))
         return EXIT_USAGE
-    sys.stderr.write(f"wrote {visible(args.output)}\n")
+    sys.stderr.write(_say(f"wrote {visible(args.output)}") + "\n")
     return EXIT_OK
 
 
@@ -938,7 +983,7 @@ MAX_TEMPLATE_ITEMS = 200
 def run_lsp(args: argparse.Namespace) -> int:
     from targetdsl.lsp import main as serve
 
-    serve(root=args.root)
+    serve(root=args.root, language=_LANGUAGE.get())
     return EXIT_OK
 
 
@@ -1001,11 +1046,11 @@ def run_fmt(args: argparse.Namespace) -> int:
             keywords = None if args.keywords is None else Language(args.keywords)
             formatted = format_policy(original, name=path, keywords=keywords)
         except FileReadError as exc:
-            sys.stdout.write(f"{path}: error: the file {exc.reason}\n")
+            sys.stdout.write(f"{path}: {_ERROR_WORDS[_LANGUAGE.get()]}{_say(f'the file {exc.reason}')}\n")
             failed += 1
             continue
         except UnicodeDecodeError:
-            sys.stderr.write(f"{visible(path)}: error: not UTF-8 text\n")
+            sys.stderr.write(f"{visible(path)}: {_ERROR_WORDS[_LANGUAGE.get()]}{_say('not UTF-8 text')}\n")
             failed += 1
             continue
         except PolicyError as exc:
@@ -1013,7 +1058,7 @@ def run_fmt(args: argparse.Namespace) -> int:
             failed += 1
             continue
         except FormatError as exc:
-            sys.stderr.write(f"error: {visible(str(exc))}\n")
+            sys.stderr.write(f"{_ERROR_WORDS[_LANGUAGE.get()]}{visible(_say(str(exc)))}\n")
             failed += 1
             continue
         if given == STDIN and not (args.check or args.diff):
@@ -1034,17 +1079,39 @@ def run_fmt(args: argparse.Namespace) -> int:
                 )
             )
         elif args.check:
-            _emit(f"{path}: not formatted\n")
+            _emit(_say(f"{path}: not formatted") + "\n")
         else:
             write_text(path, formatted)
-            _emit(f"formatted {path}\n")
+            _emit(_say(f"formatted {path}") + "\n")
     if failed:
         return EXIT_USAGE  # as black and ruff: 2 when a file cannot be read or parsed, 1 when one would change
     return EXIT_FAILED if unformatted and (args.check or args.diff) else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; every way it can end is one of the documented exit codes."""
+    """Run one command; every way it can end is one of the documented exit codes. Messages are in the
+    language `--lang` names, else the locale's (English when it names none)."""
+    token = _LANGUAGE.set(from_locale(os.environ))
+    try:
+        return _main(argv)
+    finally:
+        _LANGUAGE.reset(token)
+
+
+def _given_language(argv: Sequence[str]) -> str | None:
+    """`--lang` as given, read before the arguments are parsed: argparse's own complaints follow it."""
+    for index, argument in enumerate(argv):
+        if argument.startswith("--lang="):
+            return argument.partition("=")[2]
+        if argument == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+    return None
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    given = _given_language(sys.argv[1:] if argv is None else argv)
+    if given in ("zh", "en"):
+        _LANGUAGE.set(Language(given))
     if argv is None:
         _tolerant_streams()
         with contextlib.suppress(ValueError):  # ValueError: not the main thread
@@ -1052,6 +1119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
+        _LANGUAGE.set(choose(getattr(args, "lang", None), os.environ))
         refuse_empty(args)
         unwritable = _not_text(args)
         if unwritable is not None:
@@ -1065,7 +1133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except (KeyboardInterrupt, Terminated) as exc:
         code = EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_TERMINATED
-        sys.stderr.write(f"targetdsl: {'interrupted' if code == EXIT_INTERRUPTED else 'terminated'}\n")
+        sys.stderr.write(f"targetdsl: {_say('interrupted' if code == EXIT_INTERRUPTED else 'terminated')}\n")
         if argv is None:
             # Run as the program: leave at once (partial files were removed on the way here). A normal
             # exit would free every unit's result one object at a time: seconds for a large file.
@@ -1088,8 +1156,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, and a code that says "bug"
         _error(f"internal error: {type(exc).__name__}: {exc}")
         sys.stderr.write(
-            "this is a bug in targetdsl, not in your files: please report it with the command "
-            "you ran (set TARGETDSL_TRACEBACK=1 to see where it happened)\n"
+            _say(
+                "this is a bug in targetdsl, not in your files: please report it with the command "
+                "you ran (set TARGETDSL_TRACEBACK=1 to see where it happened)"
+            )
+            + "\n"
         )
         if os.environ.get("TARGETDSL_TRACEBACK"):
             traceback.print_exc()

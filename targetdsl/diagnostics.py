@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from targetdsl.messages import Language, translate
 from targetdsl.source import NO_SPAN, Span, display_width
 from targetdsl.source import source_lines as lines_of
 
@@ -79,8 +80,8 @@ class PolicyError(TargetdslError):
             summary += f" (and {more} more error{'s' if more > 1 else ''})"
         super().__init__(summary)
 
-    def render(self) -> str:
-        return render_all(self.diagnostics, self.sources)
+    def render(self, *, language: Language = Language.ENGLISH) -> str:
+        return render_all(self.diagnostics, self.sources, language=language)
 
 
 # A control character of the source (NUL, ESC, …) is shown as its picture (␀, ␛), one column wide like
@@ -93,11 +94,21 @@ def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
     return (span.file, span.line, span.column, diagnostic.code)
 
 
-def render(diagnostic: Diagnostic, sources: Mapping[str, str]) -> str:
+# The words around a diagnostic's message, by language: the code and the location stay as they are.
+SEVERITY_WORDS = {
+    Language.ENGLISH: {Severity.ERROR: "error", Severity.WARNING: "warning"},
+    Language.CHINESE: {Severity.ERROR: "错误", Severity.WARNING: "警告"},
+}
+HELP_WORDS = {Language.ENGLISH: "help: ", Language.CHINESE: "提示："}
+
+
+def render(diagnostic: Diagnostic, sources: Mapping[str, str], *, language: Language = Language.ENGLISH) -> str:
     """Render one diagnostic the way compilers do: location, message,
-    the source line with a caret underline (by display width), and help."""
+    the source line with a caret underline (by display width), and help,
+    the words in `language` (the code and location are the same in every language)."""
     span = diagnostic.span
-    head = f"{span}: {diagnostic.severity.value}[{diagnostic.code}]: {diagnostic.message}"
+    severity = SEVERITY_WORDS[language][diagnostic.severity]
+    head = f"{span}: {severity}[{diagnostic.code}]: {translate(diagnostic.message, language)}"
     lines = [head]
     text = sources.get(span.file)
     if text is not None and span is not NO_SPAN and span.line > 0:
@@ -118,9 +129,11 @@ def render(diagnostic: Diagnostic, sources: Mapping[str, str]) -> str:
             lines.append(f"{gutter} | {line}")
             lines.append(f"{pad} | {' ' * caret_at}{'^' * caret_len}")
     if diagnostic.help:
-        lines.append(f"  help: {diagnostic.help}")
+        lines.append(f"  {HELP_WORDS[language]}{translate(diagnostic.help, language)}")
     return "\n".join(lines)
 
 
-def render_all(diagnostics: Iterable[Diagnostic], sources: Mapping[str, str]) -> str:
-    return "\n\n".join(render(d, sources) for d in diagnostics)
+def render_all(
+    diagnostics: Iterable[Diagnostic], sources: Mapping[str, str], *, language: Language = Language.ENGLISH
+) -> str:
+    return "\n\n".join(render(d, sources, language=language) for d in diagnostics)

@@ -25,9 +25,11 @@ from targetdsl import cover
 from targetdsl import nodes as n
 from targetdsl.diagnostics import TargetdslError
 from targetdsl.functions import FUNCTIONS, ClassValues, EmptyClassError, OverClass, TooWideError
+from targetdsl.keywords import Language
+from targetdsl.messages import translate
 from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, show, text
 from targetdsl.source import Span
-from targetdsl.values import NOT_APPLICABLE, Marker, Value
+from targetdsl.values import ERROR_WORDS, NOT_APPLICABLE, UNIT_WORDS, Marker, Value
 
 
 class NotApplicable(Exception):
@@ -46,7 +48,13 @@ class EvaluationProblem:
     span: Span
 
     def __str__(self) -> str:
-        return f"{self.span}: unit {self.unit}: {self.where}: {self.message}"
+        return self.render()
+
+    def render(self, *, language: Language = Language.ENGLISH) -> str:
+        """`file:line:col: unit U: where: message`, the words in `language`."""
+        # `veto 安全`, `total` are put in words; a measure is named as the policy names it (`value`, `score`)
+        where = translate(self.where, language) if " " in self.where or self.where == "total" else self.where
+        return f"{self.span}: {UNIT_WORDS[language]}{self.unit}: {where}: {translate(self.message, language)}"
 
 
 class EvaluationError(TargetdslError):
@@ -58,8 +66,9 @@ class EvaluationError(TargetdslError):
         more = len(self.problems) - 1
         super().__init__(head + (f" (and {more} more problems)" if more > 0 else ""))
 
-    def render(self) -> str:
-        return "\n".join(f"error: {p}" for p in self.problems)
+    def render(self, *, language: Language = Language.ENGLISH) -> str:
+        word = ERROR_WORDS[language]
+        return "\n".join(f"{word}: {p.render(language=language)}" for p in self.problems)
 
 
 class Failure(Exception):

@@ -136,13 +136,14 @@ def carried_problems(
     (`classes` maps the assessed units' ids to their classes), or under a bonus its class lacks."""
     problems: list[DataProblem] = []
     for unit_id in sorted({unit_id for unit_id, _ in ledger if unit_id not in classes}):
+        message = "an award is carried in for this unit, which is not in the data"
+        message += nearest(unit_id, classes, cutoff=0.8)
         problems.append(
             DataProblem(
                 ledger_file,
                 unit_id,
                 "carry_over",
-                "an award is carried in for this unit, which is not in the data"
-                + nearest(unit_id, classes, cutoff=0.8),
+                message,
                 code="data.carried-lost",
             )
         )

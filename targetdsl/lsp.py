@@ -31,12 +31,13 @@ from pygls.lsp.server import LanguageServer
 from targetdsl import __version__
 from targetdsl import nodes as n
 from targetdsl.api import Report, check_text
-from targetdsl.diagnostics import Diagnostic, PolicyError, Severity
+from targetdsl.diagnostics import HELP_WORDS, Diagnostic, PolicyError, Severity
 from targetdsl.files import FileReadError, resolve
 from targetdsl.formatter import FormatError, format_policy
 from targetdsl.functions import FUNCTIONS
 from targetdsl.inheritance import MAX_FILE_BYTES, Effective
 from targetdsl.keywords import KEYWORDS, TERMS, Language, detect, keyword_of
+from targetdsl.messages import translate
 from targetdsl.source import Span
 
 NAME_CHARS = re.compile(r"[A-Za-z0-9_\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]")
@@ -67,6 +68,7 @@ class PolicyServer(LanguageServer):
         super().__init__("targetdsl", __version__)
         self.reports: dict[str, Report] = {}
         self.root: Path | None = None  # `targetdsl lsp --root DIR`
+        self.language = Language.ENGLISH  # of the messages: `targetdsl lsp --lang`, or the locale
 
     def analyse(self, uri: str, text: str) -> Report:
         path = uri_to_path(uri)
@@ -102,12 +104,14 @@ class PolicyServer(LanguageServer):
     def publish(self, uri: str, report: Report) -> None:
         path = uri_to_path(uri)
         own = str(path) if path is not None else uri
-        items = [self.convert(d, own) for d in report.diagnostics]
+        items = [self.convert(d, own, language=self.language) for d in report.diagnostics]
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=items))
 
     @staticmethod
-    def convert(diagnostic: Diagnostic, own: str) -> lsp.Diagnostic:
-        message = diagnostic.message + (f"\nhelp: {diagnostic.help}" if diagnostic.help else "")
+    def convert(diagnostic: Diagnostic, own: str, *, language: Language = Language.ENGLISH) -> lsp.Diagnostic:
+        message = translate(diagnostic.message, language)
+        if diagnostic.help:
+            message += f"\n{HELP_WORDS[language]}{translate(diagnostic.help, language)}"
         span = diagnostic.span
         if span.file != own:
             # A problem in a file this one extends: shown at the top, naming where it is.
@@ -454,6 +458,7 @@ class BoundedInput:
             pass
 
 
-def main(*, root: str | None = None) -> None:
+def main(*, root: str | None = None, language: Language = Language.ENGLISH) -> None:
     server.root = Path(root) if root is not None else None
+    server.language = language
     server.start_io(stdin=BoundedInput(sys.stdin.buffer))  # type: ignore[arg-type]

@@ -263,11 +263,12 @@ def parse(text: str, name: str = "<policy>") -> Parsed:
 def _glued(first: str, token: Token, name: str) -> Diagnostic:
     """`first` and the token after it, written as one word: the diagnostic covers the word."""
     rest = str(token)
+    word = first + rest
     span = token_span(token, name)
     span = attrs.evolve(span, column=span.column - len(first))  # one line: word characters hold no break
     return error(
         "syntax.glued-words",
-        f"`{first}{rest}` reads as `{first}` followed by `{rest}`",
+        f"`{word}` reads as `{first}` followed by `{rest}`",
         span,
         f"put a space between them if that is what is meant (`{first} {rest}`), or correct the word",
     )

@@ -21,15 +21,17 @@ from typing import Any
 import attrs
 
 from targetdsl import nodes as n
-from targetdsl.diagnostics import TargetdslError
+from targetdsl.diagnostics import HELP_WORDS, TargetdslError
 from targetdsl.documents import MAX_DATA_BYTES
 from targetdsl.files import FileReadError, chunks, read_limited
 from targetdsl.formatter import Printer
 from targetdsl.inheritance import MAX_FILE_BYTES, Effective
+from targetdsl.keywords import Language
+from targetdsl.messages import translate
 from targetdsl.numeric import text
 from targetdsl.results import to_json
 from targetdsl.source import decode, printable
-from targetdsl.values import Unit
+from targetdsl.values import ERROR_WORDS, Unit
 
 RECORD_VERSION = 1
 MAX_RECORD_BYTES = 256 * 1024 * 1024
@@ -138,9 +140,9 @@ class RecordError(TargetdslError, ValueError):
         self.message = message
         self.help = help
 
-    def render(self) -> str:
-        text = f"{self.file}: error[{self.code}]: {self.message}"
-        return text + (f"\n  help: {self.help}" if self.help else "")
+    def render(self, *, language: Language = Language.ENGLISH) -> str:
+        text = f"{self.file}: {ERROR_WORDS[language]}[{self.code}]: {translate(self.message, language)}"
+        return text + (f"\n  {HELP_WORDS[language]}{translate(self.help, language)}" if self.help else "")
 
 
 def read_record(path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -19,6 +19,8 @@ from typing import Any
 import attrs
 
 from targetdsl.diagnostics import TargetdslError
+from targetdsl.keywords import Language
+from targetdsl.messages import translate
 from targetdsl.numeric import CONTEXT
 
 
@@ -167,14 +169,26 @@ class DataProblem:
     cell: str | None = attrs.field(default=None, kw_only=True)
 
     def __str__(self) -> str:
+        return self.render()
+
+    def render(self, *, language: Language = Language.ENGLISH) -> str:
+        """`file: unit U: field: message`, the words in `language` (file, unit and field as they are)."""
         where = [self.file]
         if self.cell is not None:
             where.append(self.cell)
         if self.unit is not None:
-            where.append(f"unit {self.unit}")
+            where.append(f"{UNIT_WORDS[language]}{self.unit}")
         if self.field is not None:
-            where.append(self.field)
-        return ": ".join(where) + f": {self.message}"
+            # a place in a file is put in words (`line 3`, `sheet 县区, cell C2`); a field path is shown as the
+            # data names it, whatever it means in English (`id`, `class`)
+            place = self.field.startswith(("line ", "sheet "))
+            where.append(translate(self.field, language) if place else self.field)
+        return ": ".join(where) + f": {translate(self.message, language)}"
+
+
+# The words that frame a problem's line: the unit's id, the file and the field are shown as they are.
+UNIT_WORDS = {Language.ENGLISH: "unit ", Language.CHINESE: "单位 "}
+ERROR_WORDS = {Language.ENGLISH: "error", Language.CHINESE: "错误"}
 
 
 class DataError(TargetdslError):
@@ -186,8 +200,13 @@ class DataError(TargetdslError):
         head = str(self.problems[0]) if self.problems else "invalid data"
         super().__init__(head if count == 1 else f"{head} (and {count - 1} more problems)")
 
-    def render(self) -> str:
-        return "\n".join(f"error[{p.code}]: {p}" if p.code else f"error: {p}" for p in self.problems)
+    def render(self, *, language: Language = Language.ENGLISH) -> str:
+        """One line a problem, in `language`; the codes are the same in every language."""
+        word = ERROR_WORDS[language]
+        return "\n".join(
+            f"{word}[{p.code}]: {p.render(language=language)}" if p.code else f"{word}: {p.render(language=language)}"
+            for p in self.problems
+        )
 
 
 @attrs.frozen

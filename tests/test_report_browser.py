@@ -70,6 +70,8 @@ def test_report_renders_in_chromium(tmp_path: Path, capsys: pytest.CaptureFixtur
                 str(ROOT / "examples/lianyungang-2003/carried-in.yaml"),
                 "-o",
                 str(page),
+                "--lang",
+                "zh",
             ]
         )
         == 0
@@ -146,6 +148,8 @@ def report_page(tmp_path: Path, *extra: str) -> Path:
         str(ROOT / "examples/lianyungang-2003/carried-in.yaml"),
         "-o",
         str(page),
+        "--lang",
+        "zh",
         *extra,
     ]
     assert main(arguments) == 0

@@ -1,0 +1,173 @@
+"""Messages in the reader's language: which language, and a message's wording in it.
+
+A problem is reported once, in English, where it is found: a `Diagnostic`'s message and help, a
+`DataProblem`'s message, a `UsageError`. That text and the problem's code are the structured fields
+tools read (`check --format json`, the language server, records); they never change with the
+language. Rendering for a person looks the English text up in the catalog (`translations.py`) the
+way gettext looks up its msgid, and writes it in the language asked for. The English text is a
+template with named placeholders (`unknown class {name}`); the values found in their places
+are carried over verbatim, or, for a placeholder marked `:t`, looked up in turn (a phrase such as
+"a constant" that a message is built from), or for one marked `:l`, looked up item by item (a
+list joined by ", "); one marked `:d` is a whole number. A plain value never spans "; ", which
+joins a message to its advice. A text the catalog does not know is shown as it is,
+in English: never lost, and a test renders every broken policy and data fixture in Chinese to
+prove none is left.
+
+This module chooses a language and translates text; it must not know where a message comes from.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+
+import attrs
+
+from targetdsl.keywords import Language
+from targetdsl.translations import CATALOG
+
+__all__ = ["Language", "choose", "from_locale", "translate", "Template", "TEMPLATES"]
+
+_PLACEHOLDER = re.compile(r"\{(\w+)(?::([tld]))?\}")
+
+
+def from_locale(environ: Mapping[str, str]) -> Language:
+    """The language of a locale, as POSIX picks the one for messages: `LC_ALL`, else `LC_MESSAGES`,
+    else `LANG`; Chinese when it starts with `zh` (`zh_CN.UTF-8`, `zh_TW`), English otherwise (unset,
+    `C`, `POSIX`, `en_US.UTF-8`)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            return Language.CHINESE if value.lower().startswith("zh") else Language.ENGLISH
+    return Language.ENGLISH
+
+
+def choose(given: str | None, environ: Mapping[str, str]) -> Language:
+    """`--lang zh|en` when given, else the locale's language."""
+    if given is not None:
+        return Language(given)
+    return from_locale(environ)
+
+
+@attrs.frozen(slots=True)
+class Template:
+    """One message in both languages; `pattern` recovers the placeholders' values from the English."""
+
+    english: str
+    chinese: str
+    pattern: re.Pattern[str]
+    translated: frozenset[str]  # placeholders whose value is itself looked up
+    listed: frozenset[str]  # placeholders whose value is a list, each item looked up
+    anchor: str  # the longest literal piece of the English: a message without it cannot match
+    weight: int  # how much literal text the English holds: more specific templates are tried first
+
+
+def _compile(english: str, chinese: str) -> Template:
+    parts: list[str] = []
+    literals: list[str] = []
+    seen: set[str] = set()
+    translated: set[str] = set()
+    listed: set[str] = set()
+    position = 0
+    for match in _PLACEHOLDER.finditer(english):
+        literal = english[position : match.start()]
+        literals.append(literal)
+        parts.append(re.escape(literal))
+        name, kind = match.group(1), match.group(2)
+        if kind in ("t", "l"):
+            (translated if kind == "t" else listed).add(name)
+        # a plain value never spans a "; " (which joins a message to its advice) or a line; a message
+        # (`:t`) may; `:d` is a whole number
+        value = {"d": r"\d+", "t": r".*?"}.get(kind or "", r"(?:(?!; )[^\n])*?")
+        parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>{value})")
+        seen.add(name)
+        position = match.end()
+    literals.append(english[position:])
+    parts.append(re.escape(english[position:]))
+    wanted = {m.group(1) for m in _PLACEHOLDER.finditer(chinese)}
+    if not wanted <= seen:
+        raise ValueError(f"the Chinese of {english!r} names placeholders the English lacks: {sorted(wanted - seen)}")
+    return Template(
+        english,
+        chinese,
+        re.compile("".join(parts), re.DOTALL),
+        frozenset(translated),
+        frozenset(listed),
+        max(literals, key=len),
+        sum(len(literal) for literal in literals),
+    )
+
+
+TEMPLATES: tuple[Template, ...] = tuple(
+    sorted((_compile(english, chinese) for english, chinese in CATALOG), key=lambda t: -t.weight)
+)
+_EXACT: dict[str, str] = {t.english: t.chinese for t in TEMPLATES if not t.pattern.groupindex}
+
+
+def translate(text: str, language: Language) -> str:
+    """`text`, an English message, in `language`; a text the catalog lacks is returned unchanged."""
+    if language is Language.ENGLISH or not text:
+        return text
+    return _chinese(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _chinese(text: str) -> str:
+    exact = _EXACT.get(text)
+    if exact is not None:
+        return exact
+    for template in TEMPLATES:
+        if template.anchor not in text:
+            continue
+        match = template.pattern.fullmatch(text)
+        if match is None:
+            continue
+        return _fill(template, {name: _value(template, name, value) for name, value in match.groupdict().items()})
+    head, hint, name = text.rpartition("; did you mean `")
+    if hint and name.endswith("`?") and "`" not in name[:-2]:
+        # a nearest-name hint (data.nearest) after any message: the message, then the hint
+        return f"{_chinese(head)}；是否想写 `{name[:-2]}`？"
+    return text
+
+
+def _fill(template: Template, values: dict[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template.chinese)
+
+
+def _value(template: Template, name: str, value: str) -> str:
+    if name in template.translated:
+        return _chinese(value)
+    if name in template.listed:
+        return "、".join(_chinese(item) for item in value.split(", "))
+    return value
+
+
+# What a `:t` place may hold that is a value, not a phrase: code in backticks, a field path, a number.
+_VALUES = re.compile(r"`[^`]*`|\S*[.\[]\S*|[-+0-9.,]+")
+_WORDS = re.compile(r"[A-Za-z]{2,}")
+
+
+def untranslated(text: str) -> list[str]:
+    """The parts of `text` the catalog has no Chinese for: the text itself when no template matches it,
+    else the values of its `:t` and `:l` placeholders that none matches, leaving out those that are
+    values rather than phrases (code in backticks, field paths, numbers): what the tests look for."""
+    if not text or _EXACT.get(text) is not None:
+        return []
+    for template in TEMPLATES:
+        if template.anchor not in text:
+            continue
+        match = template.pattern.fullmatch(text)
+        if match is None:
+            continue
+        found: list[str] = []
+        for name, value in match.groupdict().items():
+            if name in template.translated and _WORDS.search(_VALUES.sub(" ", value)):
+                found.extend(untranslated(value))
+            elif name in template.listed:
+                found.extend(item for item in value.split(", ") if untranslated(item))
+        return found
+    head, hint, name = text.rpartition("; did you mean `")
+    if hint and name.endswith("`?") and "`" not in name[:-2]:
+        return untranslated(head)
+    return [text]

@@ -1,0 +1,1272 @@
+"""The catalog: every message in English and in Chinese (plain data; `messages.py` reads it).
+
+Each entry is (English, Chinese). The English is the text exactly as the code that reports the
+problem writes it, with `{name}` where a value goes (`{name:t}`: a value that is itself a phrase of
+this catalog; `{name:l}`: a list joined by ", ", each item a phrase); the Chinese uses the same
+names. Entries follow the order of docs/errors.md. This module must not import anything.
+"""
+
+# ruff: noqa: E501 - a Chinese sentence is kept whole on its line, where a reviewer reads it beside its English
+
+from __future__ import annotations
+
+# Phrases that messages are built from: the kinds of values, the words of the grammar, declarations.
+PHRASES: tuple[tuple[str, str], ...] = (
+    ("a number", "数值"),
+    ("a percentage", "百分比"),
+    ("percentage points", "百分点"),
+    ("money", "金额"),
+    ("a boolean (true or false)", "逻辑值（true 或 false）"),
+    ("a date", "日期"),
+    ("an invalid value", "无效值"),
+    ("a name", "名称"),
+    ('a quoted label "…"', '带引号的标签 "…"'),
+    ("a percentage such as 30%", "百分比（如 30%）"),
+    ("percentage points such as 2pp", "百分点（如 2pp）"),
+    ("a date such as 2003-12-31", "日期（如 2003-12-31）"),
+    ("a comparison (>=, >, <=, <, ==, !=)", "比较（>=、>、<=、<、==、!=）"),
+    ("`*` or `/`", "`*` 或 `/`"),
+    ("end of file", "文件结尾"),
+    ("Chinese", "中文"),
+    ("English", "英文"),
+    ("a constant", "常量"),
+    ("an input of every unit", "每个单位的填报项"),
+    ("a unit input", "单位填报项"),
+    ("unit input", "单位填报项"),
+    ("input", "填报项"),
+    ("indicator", "指标"),
+    ("items", "事项"),
+    ("assessed", "评议"),
+    ("category", "考核内容"),
+    ("class", "类别"),
+    ("const", "常量"),
+    ("veto", "一票否决"),
+    ("bonus", "加分"),
+    ("deduction", "扣分"),
+    ("award", "奖励"),
+    ("coefficient", "系数"),
+    ("commendation", "嘉奖"),
+    ("assessor", "评议方"),
+    ("grades", "等次"),
+    ("ties", "同分"),
+    ("periods", "考核期"),
+    ("policy", "考核办法"),
+    ("a score", "得分"),
+    ("`completed when`", "`completed when`（完成条件）"),
+    ("the completed count", "完成数"),
+    ("the item count", "事项数"),
+    ("the condition", "条件"),
+    ("a deduction", "扣分"),
+    ("the condition of `reduce`", "`reduce`（下浮）的条件"),
+    ("the condition of `eligible`", "`eligible when`（享受条件）的条件"),
+    ("a coefficient", "系数"),
+    ("the operand of `not`", "`not` 的操作数"),
+    ("the condition after `if`", "`if` 之后的条件"),
+    ("the values of `bands`", "`bands` 的各档取值"),
+    ("both branches", "两个分支"),
+)
+
+# syntax.*: reading a policy's text
+SYNTAX: tuple[tuple[str, str], ...] = (
+    ("unexpected character `{char}`", "意外的字符 `{char}`"),
+    ("`{word}` reads as `{first}` followed by `{rest}`", "`{word}` 会被读作 `{first}` 后接 `{rest}`"),
+    (
+        "put a space between them if that is what is meant (`{first} {rest}`), or correct the word",
+        "如果本意如此，请在两者之间加空格（`{first} {rest}`），否则请改正这个词",
+    ),
+    ("unexpected name `{word}`", "此处不应出现名称 `{word}`"),
+    ("unexpected `{word}`", "此处不应出现 `{word}`"),
+    ("unexpected {what:t}", "此处不应出现{what}"),
+    ("the file ends in the middle of a statement", "文件在一条语句中间结束"),
+    ("expected one of: {words:l}", "此处应为以下之一：{words}"),
+    ("expected {word:t}", "此处应为{word}"),
+    ("expected `{word}`", "此处应为 `{word}`"),
+    ("did you mean `{word}`? {rest:t}", "是否想写 `{word}`？{rest}"),
+    ("did you mean `{word}`?", "是否想写 `{word}`？"),
+    ("check the statement against docs/language.md", "请对照 docs/language.md 检查这条语句"),
+    ("write a space after the keyword: `{words}`", "在关键字后加一个空格：`{words}`"),
+    ("use `{word}`", "请用 `{word}`"),
+    (
+        "`{word}` is a keyword; in an expression the value is written `{english}`",
+        "`{word}` 是关键字；在表达式中，这个值写作 `{english}`",
+    ),
+    (
+        "the text holds a lone surrogate (half of a UTF-16 pair), which is not a character",
+        "文本含有孤立的代理码元（UTF-16 对的一半），它不是字符",
+    ),
+    (
+        "the text was not decoded correctly; save the policy as UTF-8 and read it as UTF-8",
+        "文本解码有误；请把考核办法存为 UTF-8 并按 UTF-8 读取",
+    ),
+    (
+        "full-width `{char}` where the language expects ASCII `{ascii}`",
+        "全角符号 `{char}`，此处应为半角 `{ascii}`",
+    ),
+    (
+        "replace `{char}` with `{ascii}` (switch the input method to half-width punctuation)",
+        "把 `{char}` 改为 `{ascii}`（将输入法切换为半角标点）",
+    ),
+    ("this label has no closing quote on the same line", "这个标签在同一行内没有结束引号"),
+    ('close the label with `"` before the end of the line', '在行尾之前用 `"` 结束标签'),
+    (
+        "`{word}` is a keyword of the other language; this file is written with {written:t} keywords",
+        "`{word}` 是另一种语言的关键字；本文件用{written}关键字书写",
+    ),
+    (
+        "write `{ours}` for `{theirs}`: one file uses one keyword language, set by its first word "
+        "(`targetdsl fmt --keywords {language}` converts a whole file)",
+        "把 `{theirs}` 写作 `{ours}`：一个文件只用一种关键字语言，由文件的第一个词决定"
+        "（`targetdsl fmt --keywords {language}` 可转换整个文件）",
+    ),
+    ("this `{` is never closed", "这个 `{` 没有闭合"),
+    ("add the matching `}` at the end of the block", "在块的末尾加上对应的 `}`"),
+    ("add the matching `}` before `{word}` on line {line}", "在第 {line} 行的 `{word}` 之前加上对应的 `}`"),
+    ("this expression nests more than {depth} levels deep", "这个表达式嵌套超过 {depth} 层"),
+    ("split it into named steps with `let`", "用 `let` 把它拆成几个有名字的步骤"),
+    (
+        "`{text}` ({length} characters) is not a plausible number",
+        "`{text}`（{length} 个字符）不是合理的数",
+    ),
+    (
+        "numbers in a policy lie between 10⁻¹⁵ and 10¹⁶ and have at most 34 significant digits",
+        "考核办法中的数在 10⁻¹⁵ 与 10¹⁶ 之间，最多 34 位有效数字",
+    ),
+    (
+        "`{text}` starts with a 0: numbers are written without leading zeros",
+        "`{text}` 以 0 开头：数不写前导零",
+    ),
+    ("write {number}; {rest:t}", "写作 {number}；{rest}"),
+    (
+        "thousands separators are not written in a policy: write {plain}, not {text}",
+        "考核办法中不写千位分隔符：写 {plain}，不写 {text}",
+    ),
+    (
+        "thousands separators are not written in a policy: write {plain}, not {text} "
+        "(or, for separate arguments, a comma and a space: `{apart}`)",
+        "考核办法中不写千位分隔符：写 {plain}，不写 {text}（若是分开的参数，请用逗号加空格：`{apart}`）",
+    ),
+    ("`{text}` is outside the range of plausible values", "`{text}` 超出合理取值范围"),
+    ("`{text}` is not a calendar date", "`{text}` 不是日历上的日期"),
+    ("write dates as YYYY-MM-DD", "日期写作 YYYY-MM-DD"),
+    ("expected a whole number, found `{text}`", "此处应为整数，却是 `{text}`"),
+    ("`{text}` is written with a thousands separator", "`{text}` 带有千位分隔符"),
+    ("`{text}` has a comma between digits", "`{text}` 的数字之间有逗号"),
+    (
+        "numbers in a policy have no thousands separators and a decimal point, never a comma: write the number itself",
+        "考核办法中的数不带千位分隔符，小数点用点号而不用逗号：请直接写出这个数",
+    ),
+    (
+        "numbers in a policy have no thousands separators and a decimal point, never a comma: "
+        "write the number itself (or, for separate arguments, a comma and a space: `{apart}`)",
+        "考核办法中的数不带千位分隔符，小数点用点号而不用逗号：请直接写出这个数（若是分开的参数，请用逗号加空格：`{apart}`）",
+    ),
+)
+
+# load.* and extends.*: reading the files of a policy and its `extends` chain
+LOADING: tuple[tuple[str, str], ...] = (
+    ("does not exist", "不存在"),
+    ("does not exist (a part of its path is not a directory)", "不存在（路径中有一部分不是目录）"),
+    ("has a NUL character in its name", "的名称中含有 NUL 字符"),
+    (
+        "has a name that is not valid text (it holds a lone surrogate, half of a UTF-16 pair)",
+        "的名称不是有效文本（含有孤立的代理码元，即 UTF-16 对的一半）",
+    ),
+    ("has a name too long for the file system", "的名称对文件系统来说太长"),
+    ("is a directory, not a regular file", "是目录，不是普通文件"),
+    ("is a symbolic link that leads back to itself (a loop)", "是指回自身的符号链接（循环）"),
+    ("cannot be read ({reason})", "无法读取（{reason}）"),
+    ("is larger than {size}", "大于 {size}"),
+    ("is a named pipe, not a regular file", "是命名管道，不是普通文件"),
+    ("is a device, not a regular file", "是设备，不是普通文件"),
+    ("is a socket, not a regular file", "是套接字，不是普通文件"),
+    ("policy file `{path}` {reason:t}", "考核办法文件 `{path}` {reason}"),
+    ("`{path}` {reason:t}", "`{path}` {reason}"),
+    ("paths in `extends` are relative to the file that contains them", "`extends` 中的路径相对于写它的文件"),
+    (
+        "no assessment method is that long; check that the right file was named",
+        "没有这么长的考核办法；请检查文件是否给对",
+    ),
+    ("name a policy file (.tdsl)", "请给出考核办法文件（.tdsl）"),
+    ("point the symbolic link at the policy file itself", "让符号链接指向考核办法文件本身"),
+    (
+        "name the file by a plain path: no NUL character, no undecodable text, not too long",
+        "用普通路径给出文件：不含 NUL 字符、没有无法解码的文本、不要太长",
+    ),
+    (
+        "`{path}` is not a policy file: a policy's name ends in {suffix}",
+        "`{path}` 不是考核办法文件：考核办法的文件名以 {suffix} 结尾",
+    ),
+    ("name the policy's own {suffix} file", "请给出考核办法自己的 {suffix} 文件"),
+    (
+        "`{path}` lies outside the allowed policy directory `{root}`",
+        "`{path}` 不在允许的考核办法目录 `{root}` 之内",
+    ),
+    (
+        "policies may extend files under the top policy's own directory; widen it with `--root DIR` "
+        "(or `root=` in the library)",
+        "考核办法只能继承顶层考核办法所在目录下的文件；可用 `--root DIR`（库中用 `root=`）放宽",
+    ),
+    ("policies extend each other in a cycle: {cycle}", "考核办法之间循环继承：{cycle}"),
+    (
+        "a policy may extend an older one, never one that extends it",
+        "考核办法可以继承较早的办法，但不能继承继承了它的办法",
+    ),
+    ("more than {limit} policies in one `extends` chain", "一条 `extends` 链上超过 {limit} 个考核办法"),
+    (
+        "this policy extends a file, but it was given as text with no directory to look in",
+        "这个考核办法继承了一个文件，但它是以文本给出的，没有可查找的目录",
+    ),
+    (
+        "load it with load_policy(path), or pass base= the directory of the policy",
+        "请用 load_policy(path) 加载，或用 base= 给出考核办法所在目录",
+    ),
+    (
+        "`{path}` is not UTF-8 text (line {line} holds bytes that are not UTF-8)",
+        "`{path}` 不是 UTF-8 文本（第 {line} 行含有非 UTF-8 字节）",
+    ),
+    (
+        "save the policy as UTF-8 (editors call it “UTF-8” or “UTF-8 with BOM”); GBK is not accepted",
+        "请把考核办法存为 UTF-8（编辑器中称“UTF-8”或“UTF-8 with BOM”）；不接受 GBK",
+    ),
+    (
+        "`{path}` is not a policy file: its first line is not policy syntax",
+        "`{path}` 不是考核办法文件：它的第一行不是考核办法的写法",
+    ),
+    ("check the file on its own with `targetdsl check {path}`", "请用 `targetdsl check {path}` 单独检查这个文件"),
+)
+
+# check.*: the checker, the type checker and inheritance
+CHECK: tuple[tuple[str, str], ...] = (
+    (
+        "{shares:t}; change a category's points or the header's `scale`",
+        "{shares}；请修改某个考核内容的分值或头部的 `scale`",
+    ),
+    (" (an award can read the unit's `rank` and `total`)", "（奖励可以读取单位的 `rank` 和 `total`）"),
+    (
+        "compare units in an `indicator`; a rule compares with fixed values{award:t}",
+        "请在 `indicator` 中比较单位；规则只与固定值比较{award}",
+    ),
+    (
+        "if the award season closes before the year ends, keep it; otherwise {fix:t}",
+        "若评奖在年底之前结束，可保留；否则{fix}",
+    ),
+    (
+        "`{function}` takes {wanted} argument{plural}, not {count}",
+        "`{function}` 需要 {wanted} 个参数，而不是 {count} 个",
+    ),
+    ("only declarations inherited through `extends` can be {done:t}", "只有通过 `extends` 继承的声明才能{done}"),
+    ("overridden", "用 `override` 替换"),
+    ("removed", "用 `remove` 取消"),
+    (
+        "`{path}` lies outside the allowed policy directory `{root}` (through a symbolic link)",
+        "`{path}` 不在允许的考核办法目录 `{root}` 之内（经由符号链接）",
+    ),
+    ("the policy has no `policy { … }` header", "考核办法没有 `policy { … }` 头部"),
+    (
+        'start the file with `policy "title" { year 2003 status draft }`',
+        '文件以 `policy "标题" { year 2003 status draft }` 开头',
+    ),
+    ("the header does not say which year the policy assesses", "头部没有写明考核哪一年"),
+    ("add `year 2003` inside `policy { … }`", "在 `policy { … }` 中加上 `year 2003`"),
+    ("the header does not give the policy's status", "头部没有给出考核办法的状态"),
+    (
+        "add `status draft` (for comment) or `status adopted`",
+        "加上 `status draft`（征求意见）或 `status adopted`（正式）",
+    ),
+    ("year {year} is not a plausible assessment year", "{year} 不是合理的考核年度"),
+    ("unknown status `{word}`", "未知的状态 `{word}`"),
+    ("status is `draft` or `adopted`", "状态为 `draft` 或 `adopted`"),
+    ("the point scale must be positive", "满分必须为正数"),
+    ("unknown rounding mode `{word}`", "未知的舍入方式 `{word}`"),
+    ("rounding modes: {words}", "舍入方式：{words}"),
+    ("rounding to {places} places; use 0 to 6", "舍入到 {places} 位小数；请用 0 到 6"),
+    ("unknown rounding stage `{word}`", "未知的舍入环节 `{word}`"),
+    ("stages: {words}", "环节：{words}"),
+    (
+        "`{function}` needs the unit's whole class, but const `{name}` is computed for each unit alone",
+        "`{function}` 需要该单位所在类别的全部单位，而常量 `{name}` 是逐个单位单独计算的",
+    ),
+    (
+        "compare units in an `indicator` (a `let` there may name the comparison)",
+        "请在 `indicator` 中比较单位（可在那里用 `let` 给比较结果命名）",
+    ),
+    ("`{name}` is declared twice here", "`{name}` 在此处声明了两次"),
+    ("`{name}` is already {what:t}; a `let` cannot take its name", "`{name}` 已是{what}；`let` 不能用这个名字"),
+    ("give the let a name of its own", "给这个 let 另起一个名字"),
+    ("unknown input type `{word}`", "未知的填报类型 `{word}`"),
+    ("types: {words}", "类型：{words}"),
+    ("the default of `{name}` must be a literal value", "`{name}` 的默认值必须是字面值"),
+    (
+        "write a number (`default 0`, `default -2%`), `true`/`false` or a date",
+        "写一个数（`default 0`、`default -2%`）、`true`/`false` 或日期",
+    ),
+    ("unknown missing-value rule `{word}`", "未知的缺报规则 `{word}`"),
+    (
+        "write `missing error`, `zero`, `na`, `peer_avg` or `default <value>`",
+        "写 `missing error`、`zero`、`na`、`peer_avg` 或 `default <值>`",
+    ),
+    ("`missing zero` does not fit a {type} input", "`missing zero` 不适用于 `{type}` 类型的填报项"),
+    ("use `missing default false` or `missing error`", "请用 `missing default false` 或 `missing error`"),
+    ("a {type} input cannot have a range", "`{type}` 类型的填报项不能有范围"),
+    ("the range's low end is above its high end", "范围的下限高于上限"),
+    ("only amounts can be pro-rated, not a {type}", "只有总量可以按进度折算，`{type}` 不行"),
+    ("rates and percentages are not pro-rated over the year", "比率和百分比不按全年进度折算"),
+    (
+        "`{name}` is {what:t}, which is not pro-rated in a period: `prorated` applies to the inputs of "
+        "indicators and items",
+        "`{name}` 是{what}，在考核期中不按进度折算：`prorated` 只适用于指标和事项的填报项",
+    ),
+    ("an input of {kind:t} `{rule}`", "{kind} `{rule}` 的填报项"),
+    (
+        "declare the pro-rated amount as an input of the indicator that scores it",
+        "请把按进度折算的总量声明为给它计分的指标的填报项",
+    ),
+    (
+        "the default of `{name}` is {value}, but a count is a whole number of at least 0",
+        "`{name}` 的默认值是 {value}，但个数是不小于 0 的整数",
+    ),
+    ("write a whole number such as `default 0`", "请写整数，如 `default 0`"),
+    ("{subject:t} is outside its declared range {range}", "{subject}超出了声明的范围 {range}"),
+    ("the default of `{name}` ({value})", "`{name}` 的默认值（{value}）"),
+    ("`missing zero` takes `{name}` as 0, which", "`missing zero` 把 `{name}` 当作 0，而 0"),
+    (
+        "a missing value is taken as the default: give one the data could have held",
+        "缺报的值取默认值：请给一个数据本身可能取到的值",
+    ),
+    ("`{end}` is not an input declared beside `{name}`", "`{end}` 不是与 `{name}` 并列声明的填报项"),
+    (
+        "a range end names another input of the same measure, sub-item or rule",
+        "范围的端点应是同一指标、子项或规则中的另一个填报项",
+    ),
+    (
+        "the range of `{name}` ({type}) ends at `{other}`, a {other_type} input",
+        "`{name}`（{type}）的范围以 `{other}` 为端点，而它是 {other_type} 类型的填报项",
+    ),
+    ("a range end names an input holding the same kind of number", "范围端点应是同一种数的填报项"),
+    ("the ranges of {names} bound each other in a circle", "{names} 的范围互为端点，形成循环"),
+    (
+        "bound an input by a fixed number or by an input that has no such range",
+        "请用固定的数或没有这种范围的填报项作端点",
+    ),
+    ("{what:t} `{name}` is never used", "{what} `{name}` 从未使用"),
+    (
+        "use it in a rule, or delete it so units are not asked to supply it",
+        "在规则中使用它，或删去它，免得要求各单位填报",
+    ),
+    ("a second `{word}` in {kind:t} `{name}`", "{kind} `{name}` 中有第二个 `{word}`"),
+    ("keep one; a rule must say one thing once", "只保留一个；一条规则对一件事只说一次"),
+    ("{kind:t} `{name}` has no `{word}`", "{kind} `{name}` 没有 `{word}`"),
+    ("add a `{word}` statement", "加上一条 `{word}` 语句"),
+    ("unknown class `{name}`", "未知的类别 `{name}`"),
+    ("declare it with `class`", "请用 `class` 声明它"),
+    ("the policy declares no unit class", "考核办法没有声明任何单位类别"),
+    (
+        'declare at least one, e.g. `class 县区 "县区" { 定量指标 100 }`',
+        '至少声明一个，如 `class 县区 "县区" { 定量指标 100 }`',
+    ),
+    ("category `{name}` is listed twice in class `{unit_class}`", "考核内容 `{name}` 在类别 `{unit_class}` 中列了两次"),
+    ("unknown category `{name}`", "未知的考核内容 `{name}`"),
+    ("declare it with `category`", "请用 `category` 声明它"),
+    ("a category's points must be positive", "考核内容的分值必须为正数"),
+    ("category `{name}` is not part of any class", "考核内容 `{name}` 不属于任何类别"),
+    ("list it with its points in a `class`, or delete it", "在某个 `class` 中列出它及其分值，或删去它"),
+    ("class `{name}` gives no category any points", "类别 `{name}` 没有给任何考核内容分值"),
+    ("list each category with its points, e.g. `quantitative 50`", "列出每个考核内容及其分值，如 `quantitative 50`"),
+    ("class `{name}` mixes points and percentages", "类别 `{name}` 混用了分值和百分比"),
+    ("give every category points, or every category a percentage", "要么都给分值，要么都给百分比"),
+    ("the weights of class `{name}` add up to {total}%, not 100%", "类别 `{name}` 的权重合计为 {total}%，而不是 100%"),
+    (
+        "the points of class `{name}` add up to {total}, not the policy's scale of {scale}",
+        "类别 `{name}` 的分值合计为 {total}，而不是考核办法的满分 {scale}",
+    ),
+    ("the categories are {shares}", "各考核内容为 {shares}"),
+    ("category `{name}` has nothing to score", "考核内容 `{name}` 没有可计分的内容"),
+    ("add an `indicator`, `items` or `assessed` block", "加上 `indicator`、`items` 或 `assessed` 块"),
+    ("`{name}` is declared twice", "`{name}` 声明了两次"),
+    (
+        "the first is at {where}; indicator names must be unique in a policy (units' data refer to them)",
+        "第一次在 {where}；指标名称在考核办法中必须唯一（各单位的数据按名称引用指标）",
+    ),
+    ("points must be positive", "分值必须为正数"),
+    (
+        "class `{unit_class}` does not include category `{name}`, so this indicator never applies to it",
+        "类别 `{unit_class}` 不含考核内容 `{name}`，这个指标对它永远不适用",
+    ),
+    ("indicator `{name}` has no `score`", "指标 `{name}` 没有 `score`"),
+    ("add `score <expression>`, or sub-items whose scores add up", "加上 `score <表达式>`，或加上得分可累加的子项"),
+    ("sub-item `{name}` is declared twice", "子项 `{name}` 声明了两次"),
+    (
+        "`tally` counts whole items, but `{name}` is pro-rated: in a period it becomes a fraction of an item "
+        "(2 × 0.25 = 0.5)",
+        "`tally` 按整项计数，但 `{name}` 按进度折算：在考核期中它会变成零点几项（2 × 0.25 = 0.5）",
+    ),
+    (
+        "drop `prorated` from `{name}`, or score the share with a formula (`score points * done / subs`) "
+        "instead of a tally",
+        "去掉 `{name}` 的 `prorated`，或用公式按比例计分（`score points * done / subs`）而不用 `tally`",
+    ),
+    (
+        "`missing peer_avg` for `{name}`: the class average is taken of whole indicators, not of {kind:t} `{measure}`",
+        "`{name}` 的 `missing peer_avg`：同类平均只对整个指标取，不对{kind} `{measure}` 取",
+    ),
+    ("use `missing zero`, `na` or a default here", "此处请用 `missing zero`、`na` 或默认值"),
+    ("`{function}` compares units of the class", "`{function}` 比较同类别的各单位"),
+    ("unit input `{name}` is missing as the class average", "单位填报项 `{name}` 缺报时取同类平均"),
+    (
+        "{what:t} (through `{via}`), but {kind:t} `{name}` differs from unit to unit",
+        "{what}（经由 `{via}`），但{kind} `{name}` 因单位而异",
+    ),
+    ("{what:t}, but {kind:t} `{name}` differs from unit to unit", "{what}，但{kind} `{name}` 因单位而异"),
+    (
+        "use class-wide functions in an `indicator` that every unit has",
+        "请在每个单位都有的 `indicator` 中使用全类别函数",
+    ),
+    ("assessed `{name}` names no assessor", "评议 `{name}` 没有指定评议方"),
+    ("add `by <assessor> weight <w>` lines", "加上 `by <评议方> weight <权重>` 行"),
+    ("assessor `{name}` is listed twice", "评议方 `{name}` 列了两次"),
+    ("an assessor's weight must be positive", "评议方的权重必须为正数"),
+    ("dropping the highest and lowest score needs at least three assessors", "去掉最高分和最低分至少需要三个评议方"),
+    ("the assessors' scale must be positive", "评议方的满分必须为正数"),
+    ("unknown assessor `{name}`", "未知的评议方 `{name}`"),
+    ('declare it with `assessor {name} "…"`', '请用 `assessor {name} "…"` 声明它'),
+    ("award level `{name}` is declared twice", "奖项级别 `{name}` 声明了两次"),
+    ("a level's points must be positive and its limit at least its points", "级别的分值必须为正数，上限不小于分值"),
+    ("a cap must be positive", "封顶值必须为正数"),
+    ("an award amount cannot be negative", "奖励金额不能为负"),
+    ("a reduction is more than 0% and at most 100%", "下浮比例须大于 0% 且不超过 100%"),
+    (
+        "a coefficient applies to `total` or a category, not `{name}`",
+        "系数作用于 `total` 或某个考核内容，不能作用于 `{name}`",
+    ),
+    ("bonus `{name}` has no award level", "加分 `{name}` 没有奖项级别"),
+    ('add e.g. `level provincial "省级" 2`', '加上如 `level provincial "省级" 2`'),
+    ("`missing peer_avg` for `{name}`", "`{name}` 的 `missing peer_avg`"),
+    ("unit input `{name}` (missing: the class average)", "单位填报项 `{name}`（缺报时取同类平均）"),
+    (
+        "{what:t} (through `{via}`) needs the unit's whole class, but {kind:t} `{name}` is decided for each unit alone",
+        "{what}（经由 `{via}`）需要该单位所在类别的全部单位，而{kind} `{name}` 是逐个单位单独判定的",
+    ),
+    (
+        "{what:t} needs the unit's whole class, but {kind:t} `{name}` is decided for each unit alone",
+        "{what}需要该单位所在类别的全部单位，而{kind} `{name}` 是逐个单位单独判定的",
+    ),
+    (
+        "the carry-over cutoff {date} lies inside {year}: every award dated after it counts in {next}",
+        "结转截止日 {date} 在 {year} 年之内：此后的奖项都计入 {next} 年",
+    ),
+    (
+        "the carry-over cutoff {date} is not between the end of {year} and the end of {next}",
+        "结转截止日 {date} 不在 {year} 年底与 {next} 年底之间",
+    ),
+    (
+        "the carry-over cutoff {date}, inherited from `{file}`, is not between the end of {year} and the end of {next}",
+        "继承自 `{file}` 的结转截止日 {date} 不在 {year} 年底与 {next} 年底之间",
+    ),
+    (
+        "awards dated after the cutoff count next year, so a {year} policy needs a cutoff such as {date}",
+        "截止日之后的奖项计入下一年，{year} 年的考核办法需要如 {date} 这样的截止日",
+    ),
+    (
+        "awards dated after the cutoff count next year, so a {year} policy needs a cutoff such as {date}: "
+        "override the bonus in this file with its own `carry over after {next}`",
+        "截止日之后的奖项计入下一年，{year} 年的考核办法需要如 {date} 这样的截止日："
+        "请在本文件中用 `override` 替换这项加分，写上自己的 `carry over after {next}`",
+    ),
+    (
+        "the date {date}, inherited from `{file}`, is before this policy's year {year}",
+        "继承自 `{file}` 的日期 {date} 早于本考核办法的年度 {year}",
+    ),
+    (
+        "if it is a deadline of the earlier year, override `{key}` in this file with this year's date",
+        "若它是前一年的截止期限，请在本文件中用 `override` 替换 `{key}`，写上本年度的日期",
+    ),
+    ("grade `{name}` is used but the policy declares no `grades`", "使用了等次 `{name}`，但考核办法没有声明 `grades`"),
+    ("unknown grade `{name}`", "未知的等次 `{name}`"),
+    ("grades: {words}", "等次：{words}"),
+    ("`grades` declares no grade", "`grades` 没有声明任何等次"),
+    ("grade `{name}` is declared twice", "等次 `{name}` 声明了两次"),
+    ("a grade band cannot be `{op}`", "等次区间不能用 `{op}`"),
+    ("write `>= 90`, `80 to 90`, `< 60` or `otherwise`", "写 `>= 90`、`80 to 90`、`< 60` 或 `otherwise`"),
+    ("the band's lower bound is not below its upper bound", "区间的下限不低于上限"),
+    ("a quota of {quota}% is out of range", "名额 {quota}% 超出范围"),
+    ("a quota is a share of the class above 0% and at most 100%", "名额是占本类别的比例，大于 0% 且不超过 100%"),
+    ("unknown quota rounding `{word}`", "未知的名额取整方式 `{word}`"),
+    ("quota rounding: {words}", "名额取整方式：{words}"),
+    ("more than one grade is `otherwise`", "不止一个等次是 `otherwise`"),
+    ("scores below {low} get no grade", "低于 {low} 分的得分没有等次"),
+    ("add e.g. `不合格 < {low}` or a grade `otherwise`", "加上如 `不合格 < {low}`，或一个 `otherwise` 等次"),
+    ("grade `{name}` overlaps {other}", "等次 `{name}` 与 {other} 重叠"),
+    ("each score must fall in exactly one grade", "每个得分必须恰好落在一个等次中"),
+    ("scores from {low} to {high} get no grade", "{low} 至 {high} 分的得分没有等次"),
+    ("make the bands meet, or add a grade `otherwise`", "让各区间首尾相接，或加一个 `otherwise` 等次"),
+    ("scores of {low} and above get no grade", "{low} 分及以上的得分没有等次"),
+    ("add a grade `>= {low}`", "加一个等次 `>= {low}`"),
+    ("cannot break ties by `{key}`", "不能按 `{key}` 排定同分顺序"),
+    ("tie keys: total, a category, id, name", "同分排序依据：`total`、某个考核内容、`id`、`name`"),
+    ("unknown direction `{word}`", "未知的排序方向 `{word}`"),
+    ("write `asc` or `desc`", "写 `asc` 或 `desc`"),
+    ("period `{name}` is declared twice", "考核期 `{name}` 声明了两次"),
+    ("month {month} does not exist", "不存在第 {month} 月"),
+    ("periods must end in increasing months", "各考核期的截至月必须递增"),
+    ("some periods have a weight and others do not", "有的考核期有权重，有的没有"),
+    ("weight every period, or none", "要么每个考核期都给权重，要么都不给"),
+    ("period weights add up to {total}%, not 100%", "考核期权重合计为 {total}%，而不是 100%"),
+    # the type checker
+    (
+        "definitions refer to each other in a cycle: {cycle}",
+        "定义之间循环引用：{cycle}",
+    ),
+    (
+        "break the cycle: one of these values must be computed from inputs alone",
+        "请打破循环：其中某个值必须只由填报项算出",
+    ),
+    ("{what:t} must be {wanted:t}, but this is {kind:t}", "{what}必须是{wanted}，但这里是{kind}"),
+    (
+        "the default of `{name}` must be {wanted:t}, but this is {kind:t}",
+        "`{name}` 的默认值必须是{wanted}，但这里是{kind}",
+    ),
+    ("each side of `{op}` must be {wanted:t}, but this is {kind:t}", "`{op}` 的两边都必须是{wanted}，但这里是{kind}"),
+    (
+        "divide by another money value (e.g. `actual / target`) to get a ratio",
+        "除以另一个金额（如 `actual / target`）得到比率",
+    ),
+    (
+        "divide by a pp value (e.g. `gap / 1pp`) to count percentage points",
+        "除以一个百分点值（如 `gap / 1pp`）得到百分点数",
+    ),
+    ("write a comparison such as `x >= target`", "写一个比较，如 `x >= target`"),
+    ("write `{a}pp` (percentage points) or `{b}%` with its unit", "写 `{a}pp`（百分点）或 `{b}%`，带上单位"),
+    (
+        "write percentages with their unit, e.g. `80%`: a bare `80` beside a percentage would mean 8000%",
+        "百分比要带单位，如 `80%`：与百分比并列时，单写 `80` 表示 8000%",
+    ),
+    (
+        "write `{value}%`: a bare `{value}` beside a percentage would mean {times}%",
+        "写 `{value}%`：与百分比并列时，单写 `{value}` 表示 {times}%",
+    ),
+    ("cannot negate {kind:t}", "不能对{kind}取负"),
+    ("unknown name `{name}`", "未知的名称 `{name}`"),
+    ("declare it with `input`, `let` or `const` first", "请先用 `input`、`let` 或 `const` 声明它"),
+    ("unknown function `{name}`", "未知的函数 `{name}`"),
+    ("see the list of functions in docs/language.md", "函数列表见 docs/language.md"),
+    (
+        "`{inner}` inside `{outer}`: a class-wide value cannot depend on another class-wide value",
+        "`{outer}` 中含有 `{inner}`：一个全类别的值不能依赖另一个全类别的值",
+    ),
+    ("compute the argument from the unit's own inputs", "请只用该单位自己的填报项计算参数"),
+    ("`{name}` needs a number, not {kind:t}", "`{name}` 需要数值，而不是{kind}"),
+    ("the places of `round` must be a whole number such as 2", "`round` 的小数位数必须是整数，如 2"),
+    (
+        "`round` keeps 0 to {most} decimal places, not {places}",
+        "`round` 保留 0 到 {most} 位小数，而不是 {places} 位",
+    ),
+    ("values in data have at most 15 decimal places", "数据中的值最多 15 位小数"),
+    ("cannot apply `{op}` to {left:t} and {right:t}", "不能对{left}和{right}使用 `{op}`"),
+    ("write percentage points with their unit, e.g. `2pp`", "百分点要带单位，如 `2pp`"),
+    (
+        "subtract two percentages to get percentage points: `actual - target`",
+        "两个百分比相减得到百分点：`actual - target`",
+    ),
+    ("{what:t} mix {left:t} and {right:t}", "{what}混用了{left}和{right}"),
+    ("the arguments of `{function}` mix {left:t} and {right:t}", "`{function}` 的参数混用了{left}和{right}"),
+    ("{what:t} must be numbers, not {kind:t}", "{what}必须是数值，而不是{kind}"),
+    ("arms after `otherwise` can never apply", "`otherwise` 之后的分档永远不会生效"),
+    ("put `otherwise` last", "把 `otherwise` 放在最后"),
+    ("cannot compare {left:t} with {right:t}", "不能把{left}与{right}比较"),
+    ("`bands` has no `otherwise` arm", "`bands` 没有 `otherwise` 档"),
+    (
+        "add `otherwise: 0` (or the value for anything below the last band)",
+        "加上 `otherwise: 0`（或低于最后一档时的取值）",
+    ),
+    ("interpolation points must increase strictly", "插值点必须严格递增"),
+    ("this point is not above the previous one ({previous})", "这个点不高于前一个点（{previous}）"),
+    ("`interpolate` needs at least two points", "`interpolate` 至少需要两个点"),
+    (
+        "{subject:t} nests {depth} levels deep, counting the lets and constants it uses (at most {most})",
+        "{subject}嵌套了 {depth} 层（连同它用到的 let 和常量，最多 {most} 层）",
+    ),
+    (
+        "compute it in fewer steps: each `let` or constant used counts one level more than its expression, "
+        "and a chain of about {steps} steps is the most allowed",
+        "请用更少的步骤计算：每用到一个 `let` 或常量，就比它的表达式多算一层，最多允许约 {steps} 步的链",
+    ),
+    ("these quantities depend on each other in a circle: {cycle}", "这些量互相依赖，形成循环：{cycle}"),
+    ("a quantity cannot be computed from itself; break the circle", "一个量不能由它自己算出；请打破循环"),
+    # inheritance
+    ("`{verb}` names {what:t}, which no extended policy declares", "`{verb}` 指向{what}，但被继承的考核办法中没有它"),
+    ("{what:t} is declared twice", "{what}声明了两次"),
+    ("the first declaration is at {where}; rename or remove one", "第一次声明在 {where}；请改名或删去其中一个"),
+    ("{what:t} is inherited; redeclaring it needs `override`", "{what}是继承来的；重新声明需要 `override`"),
+    (
+        "write `override {kind} …` to replace the inherited one, or choose another name",
+        "写 `override {kind} …` 替换继承来的声明，或另起名字",
+    ),
+    ("the `policy` header is not overridden", "`policy` 头部不用 `override`"),
+    (
+        "write the child's own `policy { … }` header; fields it states replace the inherited ones",
+        "写出本办法自己的 `policy { … }` 头部；其中写明的字段替换继承来的",
+    ),
+    ("a second `policy` header in one file", "一个文件中有第二个 `policy` 头部"),
+    ("each file has exactly one `policy { … }` header", "每个文件恰好有一个 `policy { … }` 头部"),
+    ("{kind:t} `{name}`", "{kind} `{name}`"),
+    ("the `policy` header", "`policy` 头部"),
+    # fmt.*
+    (
+        "this policy cannot be written with {language:t} keywords: the name `{name}` is spelled like the "
+        "keyword `{word}`",
+        "这个考核办法不能用{language}关键字书写：名称 `{name}` 与关键字 `{word}` 写法相同",
+    ),
+    ("this policy cannot be written with {language:t} keywords", "这个考核办法不能用{language}关键字书写"),
+    (
+        "rename `{name}` (for example `{example}`) where it is declared and wherever it is used, then convert again",
+        "在声明和使用 `{name}` 的每一处把它改名（如 `{example}`），然后再转换",
+    ),
+    (
+        "a name is spelled like one of that language's keywords: rename it, then convert again",
+        "有名称与该语言的关键字写法相同：请改名后再转换",
+    ),
+)
+
+# The built-in functions, as a help line shows them (functions.py)
+FUNCTIONS: tuple[tuple[str, str], ...] = (
+    ("clamp(x, low, high): x limited to [low, high]", "clamp(x, low, high)：把 x 限制在 [low, high] 之内"),
+    ("round(x, places): half-up to a whole number of places", "round(x, places)：四舍五入保留 places 位小数"),
+    ("the smallest of its arguments", "各参数中最小的一个"),
+    ("the largest of its arguments", "各参数中最大的一个"),
+    ("the absolute value", "绝对值"),
+    ("the largest whole number not above x", "不大于 x 的最大整数"),
+    ("the smallest whole number not below x", "不小于 x 的最小整数"),
+    ("the smallest value of x in the unit's class", "本单位所在类别中 x 的最小值"),
+    ("the largest value of x in the unit's class", "本单位所在类别中 x 的最大值"),
+    ("the mean of x over the unit's class", "本单位所在类别中 x 的平均值"),
+    ("the number of units in the class", "本类别的单位数"),
+    ("1 for the highest x in the class, ties share a rank", "本类别中 x 最高者为 1，相同者名次相同"),
+    ("1 for the lowest x in the class, ties share a rank", "本类别中 x 最低者为 1，相同者名次相同"),
+    ("60 + 40·(x − min)/(max − min) over the class (功效系数)", "本类别内的功效系数：60 + 40·(x − min)/(max − min)"),
+    ("60 + 40·(max − x)/(max − min): lower is better", "反向功效系数：60 + 40·(max − x)/(max − min)，越低越好"),
+)
+
+# The command line's own messages: usage errors (invocation.py, cli.py), summaries, progress
+COMMAND_LINE: tuple[tuple[str, str], ...] = (
+    ("- (standard input) is given twice; it can be read once", "-（标准输入）给了两次；标准输入只能读一次"),
+    ("standard input is larger than {size} MB", "标准输入大于 {size} MB"),
+    ("standard input is not UTF-8 text", "标准输入不是 UTF-8 文本"),
+    (
+        "checked {count} {noun}: {errors} {errors_noun}, {warnings} {warnings_noun}",
+        "已检查 {count} 个文件：{errors} 个错误，{warnings} 个警告",
+    ),
+    ("evaluating {bar} {done}/{total} {noun:t}", "正在评估 {bar} {done}/{total} {noun}"),
+    ("units", "个单位"),
+    ("unit passes", "单位遍次"),
+    ("wrote {path}", "已写入 {path}"),
+    ("verified: {path} reproduces byte for byte", "已核验：{path} 逐字节重现"),
+    ("interrupted", "已中断"),
+    ("terminated", "已终止"),
+    (
+        "this is a bug in targetdsl, not in your files: please report it with the command you ran "
+        "(set TARGETDSL_TRACEBACK=1 to see where it happened)",
+        "这是 targetdsl 的缺陷，不是您文件的问题：请连同所运行的命令一起报告"
+        "（设置 TARGETDSL_TRACEBACK=1 可看到出错位置）",
+    ),
+    ("internal error: {kind}: {detail}", "内部错误：{kind}：{detail}"),
+    (
+        "out of memory; for many units give .jsonl or .csv data with --format csv or jsonl, which evaluate "
+        "in bounded memory",
+        "内存不足；单位很多时，请给出 .jsonl 或 .csv 数据并用 --format csv 或 jsonl，这样评估只占有限内存",
+    ),
+    ("the file {reason:t}", "文件{reason}"),
+    ("not UTF-8 text", "不是 UTF-8 文本"),
+    ("no such file", "文件不存在"),
+    ("{path}: no such file", "{path}：文件不存在"),
+    ("{path}: {reason:t}", "{path}：{reason}"),
+    ("{path}: no such file or directory", "{path}：没有这个文件或目录"),
+    ("no *.test.yaml files found", "没有找到 *.test.yaml 文件"),
+    ("write each period as PERIOD=DATA, not {given}", "每个考核期写作 考核期=数据文件，而不是 {given}"),
+    ("--rows is 1 to {rows} and --items 1 to {items}", "--rows 取 1 到 {rows}，--items 取 1 到 {items}"),
+    ("no unit `{unit}` in {path} (units: {known}, …)", "{path} 中没有单位 `{unit}`（单位有：{known}，…）"),
+    (
+        "the argument {argument} is not valid text (a file name that is not UTF-8?); rename the file or give "
+        "the name in UTF-8",
+        "参数 {argument} 不是有效文本（文件名不是 UTF-8？）；请给文件改名，或用 UTF-8 给出文件名",
+    ),
+    ("periods {first} and {second} read the same file {path}", "考核期 {first} 和 {second} 读取同一个文件 {path}"),
+    (
+        "period {name} given twice ({first}, {second}): give each period once",
+        "考核期 {name} 给了两次（{first}，{second}）：每个考核期只给一次",
+    ),
+    ("{period}=…: the policy weights no period {name}", "{period}=…：考核办法没有给考核期 {name} 权重"),
+    ("no data given for the weighted period {name}", "有权重的考核期 {name} 没有给出数据"),
+    ("{problem:t}; give each weighted period once: {usage}", "{problem}；每个有权重的考核期给一次：{usage}"),
+    ("--period {period}: {problem:t}", "--period {period}：{problem}"),
+    ("period {period} is not in the policy's year {year}", "考核期 {period} 不在考核办法的年度 {year} 之内"),
+    ("unknown period `{period}`; use one of {names}", "未知的考核期 `{period}`；请用 {names} 之一"),
+    (
+        "--class {name}: the policy has no such class (classes: {known})",
+        "--class {name}：考核办法没有这个类别（类别有：{known}）",
+    ),
+    (
+        "{option} is for the impact on units: give the units with --data, or leave {option} out",
+        "{option} 用于评估对各单位的影响：请用 --data 给出单位数据，或去掉 {option}",
+    ),
+    ("the policy has no class `{name}`; its classes are {known}", "考核办法没有类别 `{name}`；它的类别有 {known}"),
+    ("{path}: not formatted", "{path}：格式未规范"),
+    ("formatted {path}", "已规范格式：{path}"),
+    (
+        "{name}: formatting would change the policy's meaning; the file was left as it is",
+        "{name}：规范格式会改变考核办法的含义；文件保持原样",
+    ),
+    (
+        "{name}: formatting would lose or reorder comments; the file was left as it is",
+        "{name}：规范格式会丢失注释或打乱注释顺序；文件保持原样",
+    ),
+    # argparse's own complaints
+    ("the following arguments are required: {names}", "缺少以下参数：{names}"),
+    ("unrecognized arguments: {arguments}", "无法识别的参数：{arguments}"),
+    (
+        "argument {name}: invalid choice: {value} (choose from {choices})",
+        "参数 {name}：无效的选择 {value}（可选 {choices}）",
+    ),
+    ("argument {name}: expected one argument", "参数 {name}：需要一个值"),
+    ("argument {name}: expected at least one argument", "参数 {name}：至少需要一个值"),
+    ("argument {name}: invalid {kind} value: {value}", "参数 {name}：无效的 {kind} 值 {value}"),
+    ("argument {name}: not allowed with argument {other}", "参数 {name}：不能与参数 {other} 同用"),
+    ("argument {name}: ignored explicit argument {value}", "参数 {name}：忽略了显式给出的值 {value}"),
+    ("ambiguous option: {option} could match {matches}", "有歧义的选项：{option} 可能是 {matches}"),
+    # invocation.py
+    ("{name}: empty; give a unit id", "{name}：为空；请给出单位编号"),
+    ("{name}: empty; give a path", "{name}：为空；请给出路径"),
+    ("{option}: empty; give a value or leave the option out", "{option}：为空；请给一个值，或去掉这个选项"),
+    (
+        "POLICY and DATA are swapped: {policy} is the policy and {data} the unit data; give the policy first",
+        "考核办法和数据的位置颠倒了：{policy} 是考核办法，{data} 是单位数据；请先给考核办法",
+    ),
+    (
+        "{path} is unit data, not a policy (.tdsl): give the policy first",
+        "{path} 是单位数据，不是考核办法（.tdsl）：请先给考核办法",
+    ),
+    (
+        "{path} is a policy, not unit data (.yaml, .yml, .json, .jsonl, .csv or .xlsx)",
+        "{path} 是考核办法，不是单位数据（.yaml、.yml、.json、.jsonl、.csv 或 .xlsx）",
+    ),
+    ("{option} {path}: is a directory; name the file to write", "{option} {path}：是目录；请给出要写的文件名"),
+    ("{option} {path}: no directory {directory}; create it first", "{option} {path}：没有目录 {directory}；请先创建"),
+    ("{option} {path}: cannot write in {directory}", "{option} {path}：无法在 {directory} 中写入"),
+    ("{option} {path}: the file is read-only", "{option} {path}：文件是只读的"),
+    (
+        "{option} {path}: is an input of this command; writing it would destroy it",
+        "{option} {path}：是本命令的输入；写入会毁掉它",
+    ),
+    ("{option} {path}: {other} writes the same file", "{option} {path}：{other} 也写这个文件"),
+    (
+        "{option} {path}: {what:t} is written to a {suffixes} file; name it so",
+        "{option} {path}：{what}要写入 {suffixes} 文件；请这样命名",
+    ),
+    ("a workbook", "工作簿"),
+    ("the report", "报告"),
+    ("the workbook", "工作簿"),
+    ("a record", "结果记录"),
+    (
+        "-o {output}: evaluate does not write HTML; `targetdsl report POLICY DATA -o {other}` does",
+        "-o {output}：evaluate 不写 HTML；请用 `targetdsl report POLICY DATA -o {other}`",
+    ),
+    (
+        "-o {output}: evaluate writes a table (.txt), .csv, .json, .jsonl or .xlsx, not {extension}",
+        "-o {output}：evaluate 写表格（.txt）、.csv、.json、.jsonl 或 .xlsx，不写 {extension}",
+    ),
+    (
+        "--format {given} contradicts -o {output} ({implied}); change one of them",
+        "--format {given} 与 -o {output}（{implied}）矛盾；请改掉其中一个",
+    ),
+    (
+        "--format xlsx writes a workbook; name it with -o FILE.xlsx",
+        "--format xlsx 写工作簿；请用 -o 文件.xlsx 给出文件名",
+    ),
+)
+
+# data.*: reading and validating unit data (documents, tabular, sheets, data, ledger, stream, periods)
+DATA: tuple[tuple[str, str], ...] = (
+    ("{kind:t}, not a regular file", "{kind}，不是普通文件"),
+    ("is a named pipe (FIFO)", "是命名管道（FIFO）"),
+    ("is a device", "是设备"),
+    ("is a socket", "是套接字"),
+    ("is a special file", "是特殊文件"),
+    ("sheet {sheet}", "工作表 {sheet}"),
+    ("sheet {sheet}, row {row}", "工作表 {sheet} 第 {row} 行"),
+    ("no `{column}` column", "没有 `{column}` 列"),
+    ("{value} is not a date Excel can show", "{value} 不是 Excel 能显示的日期"),
+    (
+        "not a readable .xlsx workbook ({detail}); open it in Excel and save it again as an Excel Workbook (.xlsx)",
+        "不是可读的 .xlsx 工作簿（{detail}）；请在 Excel 中打开，重新另存为 Excel 工作簿（.xlsx）",
+    ),
+    ("refers to a text the workbook does not hold", "引用了工作簿中没有的文本"),
+    ("`{text}` is not a date", "`{text}` 不是日期"),
+    ("{what:t}; the policy's classes are {classes}", "{what}；考核办法的类别有 {classes}"),
+    ("missing class", "缺少类别"),
+    ("expected a class, found {found:t}", "此处应为类别，却是{found}"),
+    ("scores are given only by {given}, not {other:t}", "只有 {given} 给出得分，而不是{other}"),
+    ("a given score is out of 100, not {value}", "给定的得分以 100 为满分，而不是 {value}"),
+    ("assessor score {value} is outside 0 to {scale}", "评议得分 {value} 超出 0 至 {scale}"),
+    ("{what:t}; levels are {levels}", "{what}；级别有 {levels}"),
+    ("missing award level", "缺少奖项级别"),
+    ("unknown award level `{level}`", "未知的奖项级别 `{level}`"),
+    ("{value} is {side:t} {field:t}, the {end:t} end of its range", "{value} {side}其范围的{end}限 {field}"),
+    ("above", "高于"),
+    ("below", "低于"),
+    ("upper", "上"),
+    ("lower", "下"),
+    ("{value} has more than {digits} significant digits", "{value} 超过 {digits} 位有效数字"),
+    ("an item's points must be positive", "事项的分值必须为正数"),
+    ("the data is for {year}, the policy for {policy_year}", "数据是 {year} 年的，考核办法是 {policy_year} 年的"),
+    ("the ledger is for {year}; {why:t}", "这份台账是 {year} 年的；{why}"),
+    ("a {this} assessment takes the {last} ledger", "{this} 年的考核用 {last} 年的台账"),
+    (
+        "it is this year's own ledger: its late awards count next year, not again now",
+        "这是本年度自己的台账：其中迟到的奖项计入下一年，不在本年再计",
+    ),
+    ("the policy has no bonus `{name}`", "考核办法没有加分 `{name}`"),
+    (
+        "is not UTF-8 text; save it as UTF-8 {how:t}; GBK is not accepted",
+        "不是 UTF-8 文本；请存为 UTF-8{how}；不接受 GBK",
+    ),
+    ("(“CSV UTF-8” in Excel's Save As)", "（Excel“另存为”中的“CSV UTF-8”）"),
+    ("(the editor's or exporter's encoding)", "（编辑器或导出工具的编码）"),
+    ("this file is {what:t}", "这个文件是{what}"),
+    (
+        "this file is an OpenDocument spreadsheet (.ods): open it in Excel or WPS and save it as an Excel Workbook (.xlsx)",
+        "这个文件是 OpenDocument 表格（.ods）：请用 Excel 或 WPS 打开并另存为 Excel 工作簿（.xlsx）",
+    ),
+    (
+        "this file is a Word document: put the units in a workbook (the template) or a CSV file",
+        "这个文件是 Word 文档：请把单位填在工作簿（模板）或 CSV 文件中",
+    ),
+    ("the file is empty", "文件是空的"),
+    # what was found where a value was expected
+    ("nothing", "空值"),
+    ("a list", "列表"),
+    ("a set", "集合"),
+    ("a mapping of names to values", "名称到值的映射"),
+    ("bytes (give text)", "字节串（请给文本）"),
+    ("the binary float {value}", "二进制浮点数 {value}"),
+    ("the date {date}", "日期 {date}"),
+    ("a value that is neither text nor a number", "既不是文本也不是数的值"),
+    ("a number out of range", "超出范围的数"),
+    ("expected the unit's id as text, found {found:t}", "单位编号应为文本，却是{found}"),
+    ("expected the unit's name as text, found {found:t}", "单位名称应为文本，却是{found}"),
+    ("missing unit id", "缺少单位编号"),
+    ("missing class; the policy's classes are {classes}", "缺少类别；考核办法的类别有 {classes}"),
+    (
+        "expected a class, found {found:t}; the policy's classes are {classes}",
+        "此处应为类别，却是{found}；考核办法的类别有 {classes}",
+    ),
+    ("unknown class `{name}`; the policy's classes are {classes}", "未知的类别 `{name}`；考核办法的类别有 {classes}"),
+    ("expected a name, found {found:t}", "此处应为名称，却是{found}"),
+    ("expected true or false, found {found:t}", "此处应为 true 或 false，却是{found}"),
+    ("expected a whole number of at least 0, found {found}", "此处应为不小于 0 的整数，却是 {found}"),
+    ("expected a number, found {found:t}", "此处应为数，却是{found}"),
+    ("expected a date YYYY-MM-DD, found {found:t}", "此处应为 YYYY-MM-DD 格式的日期，却是{found}"),
+    ("expected a year such as 2002, found {found:t}", "此处应为年份（如 2002），却是{found}"),
+    ("expected a mapping of names to values", "此处应为名称到值的映射"),
+    ("expected a mapping with id, name, class and inputs", "此处应为含 `id`、`name`、`class` 和各填报项的映射"),
+    ("expected a list of units", "此处应为单位列表"),
+    ("expected a list of items", "此处应为事项列表"),
+    ("expected a list of awards won", "此处应为所获奖项的列表"),
+    ("expected a list of carried-over awards", "此处应为结转奖项的列表"),
+    ("expected a ledger: a mapping with `year` and `carry_over`", "此处应为结转台账：含 `year` 和 `carry_over` 的映射"),
+    ("each entry needs unit, bonus, level, name and date", "每一条都需要 `unit`、`bonus`、`level`、`name` 和 `date`"),
+    (
+        "{value} is a binary float that is not a number of at most {digits} significant digits (the result of a "
+        "computation?): round it, or pass it as Decimal or text",
+        "{value} 是二进制浮点数，不是最多 {digits} 位有效数字的数（计算的结果？）：请舍入，或以 Decimal 或文本传入",
+    ),
+    ("{value} has more than 34 significant digits", "{value} 超过 34 位有效数字"),
+    ("{value} is outside the range of plausible values", "{value} 超出合理取值范围"),
+    ("{value} is outside the declared range {low} to {high}", "{value} 超出声明的范围 {low} 至 {high}"),
+    ("{field} (missing, so taken as 0)", "{field}（缺报，按 0 计）"),
+    ("missing assessor score", "缺少评议得分"),
+    ("missing value", "缺少数值"),
+    ("missing value ({label})", "缺少数值（{label}）"),
+    ("missing: list this unit's items (an empty list if it has none)", "缺少：请列出本单位的事项（没有就写空列表）"),
+    ("missing: the year whose assessment wrote this ledger", "缺少：写出这份台账的考核年度"),
+    ("missing: an award is carried over because of its date", "缺少：奖项按日期结转"),
+    (
+        "missing: this bonus carries late awards over, so each award needs a date",
+        "缺少：这项加分会结转迟到的奖项，所以每个奖项都要有日期",
+    ),
+    ("missing award level; levels are {levels}", "缺少奖项级别；级别有 {levels}"),
+    ("unknown award level `{level}`; levels are {levels}", "未知的奖项级别 `{level}`；级别有 {levels}"),
+    ("unknown indicator", "未知的指标"),
+    ("unknown input; `{name}` takes {inputs}", "未知的填报项；`{name}` 的填报项有 {inputs}"),
+    ("unknown input; items of `{name}` take {inputs}", "未知的填报项；`{name}` 的事项的填报项有 {inputs}"),
+    ("unknown input; the policy declares {inputs}", "未知的填报项；考核办法声明的有 {inputs}"),
+    ("unknown key; an award has name, level and date", "未知的键；奖项有 `name`、`level` 和 `date`"),
+    ("unknown key; expected one of {keys}", "未知的键；应为 {keys} 之一"),
+    ("unknown top-level key (a ledger has `year` and `carry_over`)", "未知的顶层键（台账有 `year` 和 `carry_over`）"),
+    ("unknown top-level key (expected {keys})", "未知的顶层键（应为 {keys}）"),
+    ("no bonus `{name}` applies to class {unit_class}", "没有适用于类别 {unit_class} 的加分 `{name}`"),
+    ("no veto `{name}` applies to class {unit_class}", "没有适用于类别 {unit_class} 的一票否决 `{name}`"),
+    ("no deduction `{name}` applies to class {unit_class}", "没有适用于类别 {unit_class} 的扣分 `{name}`"),
+    ("no coefficient `{name}` applies to class {unit_class}", "没有适用于类别 {unit_class} 的系数 `{name}`"),
+    ("no award `{name}` applies to class {unit_class}", "没有适用于类别 {unit_class} 的奖励 `{name}`"),
+    ("no commendation `{name}` applies to class {unit_class}", "没有适用于类别 {unit_class} 的嘉奖 `{name}`"),
+    (
+        "`{unit}` does not assess `{measure}`; its assessors are {assessors}",
+        "`{unit}` 不参与评议 `{measure}`；它的评议方有 {assessors}",
+    ),
+    ("{date} is outside the assessment year {year}", "{date} 不在考核年度 {year} 之内"),
+    (
+        "{date} is outside the assessment year {year} (and the following year, when late awards are presented)",
+        "{date} 不在考核年度 {year} 之内（也不在颁发迟到奖项的下一年之内）",
+    ),
+    (
+        "the same award as {other} ({level}, {name}, {date:t}): each award is listed once",
+        "与 {other} 是同一个奖项（{level}，{name}，{date}）：每个奖项只列一次",
+    ),
+    ("no date", "无日期"),
+    ("the same award as {other}: each award is carried over once", "与 {other} 是同一个奖项：每个奖项只结转一次"),
+    ("duplicate unit id (also unit #{index} in the file)", "单位编号重复（文件中第 {index} 个单位也是它）"),
+    (
+        "duplicate unit id: {first:t} and {second:t} both give `{id}`; each unit is listed once, under its own id",
+        "单位编号重复：{first} 和 {second} 都是 `{id}`；每个单位只列一次，用它自己的编号",
+    ),
+    (
+        "duplicate unit id (`{written}` reads as `{id}`): {first:t} and {second:t} both give `{id}`; each unit is "
+        "listed once, under its own id",
+        "单位编号重复（`{written}` 读作 `{id}`）：{first} 和 {second} 都是 `{id}`；每个单位只列一次，用它自己的编号",
+    ),
+    ("line {line:d}, column `{column}`", "第 {line} 行 `{column}` 列"),
+    ("line {line:d}", "第 {line} 行"),
+    ("sheet {sheet}, cell {cell}", "工作表 {sheet} 的 {cell} 单元格"),
+    ("a control character ({code}) in the {what:t}: retype it", "{what}中有控制字符（{code}）：请重新输入"),
+    ("an invisible character ({code}) in the {what:t}: retype it", "{what}中有不可见字符（{code}）：请重新输入"),
+    ("half of a character ({code}) in the {what:t}: retype it", "{what}中有半个字符（{code}）：请重新输入"),
+    ("id", "编号"),
+    ("name", "名称"),
+    (
+        "no units: the file lists none (a blank template, or the wrong file?); fill in the units to assess",
+        "没有单位：文件中一个单位也没有（空白模板，还是给错了文件？）；请填入要考核的单位",
+    ),
+    (
+        "duplicate key `{key}`: each key may appear once (which of the values is meant?)",
+        "键 `{key}` 重复：每个键只能出现一次（指的是哪个值？）",
+    ),
+    (
+        "aliases (`*name`) expand the document by more than {limit} values; write the values out instead of "
+        "referring to them",
+        "别名（`*name`）使文档展开超过 {limit} 个值；请直接写出这些值，不要引用",
+    ),
+    ("an alias refers to the value that contains it", "别名引用了包含它的值"),
+    ("the data is nested too deeply to be unit data", "数据嵌套太深，不像单位数据"),
+    ("nested too deeply", "嵌套太深"),
+    ("invalid JSON: {detail}", "JSON 无效：{detail}"),
+    ("invalid YAML: {detail}", "YAML 无效：{detail}"),
+    (
+        "a `\\u` escape that is half of a character; write the character itself",
+        "`\\u` 转义只是半个字符；请直接写出这个字符",
+    ),
+    ("is not UTF-8 text", "不是 UTF-8 文本"),
+    ("is a named pipe (FIFO), not a regular file", "是命名管道（FIFO），不是普通文件"),
+    ("a line longer than 1 MB", "一行超过 1 MB"),
+    (
+        "unknown data format `{suffix}`; use .yaml, .yml, .json, .jsonl, .csv or .xlsx",
+        "未知的数据格式 `{suffix}`；请用 .yaml、.yml、.json、.jsonl、.csv 或 .xlsx",
+    ),
+    ("cannot stream `{suffix}` data; use .jsonl or .csv", "不能流式读取 `{suffix}` 数据；请用 .jsonl 或 .csv"),
+    (
+        "this policy cannot be streamed: {reason:t}; evaluate the units in memory instead",
+        "这个考核办法不能流式评估：{reason}；请改为在内存中评估各单位",
+    ),
+    (
+        "`{name}` compares each unit with its whole class (a peer function)",
+        "`{name}` 把每个单位与其整个类别比较（同类函数）",
+    ),
+    (
+        "`{name}` scores a missing value as the class average (`missing peer_avg`)",
+        "`{name}` 把缺报值按同类平均计分（`missing peer_avg`）",
+    ),
+    # CSV and workbooks
+    (
+        "{cells} cells, but the header has {header}: an unquoted comma (1,000) splits a value in two; put the "
+        "value in quotation marks or write it without the comma",
+        "有 {cells} 个单元格，而表头只有 {header} 个：未加引号的逗号（1,000）把一个值拆成了两个；请给值加引号，或去掉逗号",
+    ),
+    (
+        "`{text}`: a comma is read only as a thousands separator (1,200 or 1,234,567.5); write the number without "
+        "it (a decimal point is `.`)",
+        "`{text}`：逗号只作千位分隔符（1,200 或 1,234,567.5）；请不带逗号写这个数（小数点是 `.`）",
+    ),
+    ("`{text}` is not a finite number", "`{text}` 不是有限的数"),
+    ("`{text}` is not a number Excel can hold", "`{text}` 不是 Excel 能存放的数"),
+    ("`{text}` is under no column header", "`{text}` 不在任何列标题之下"),
+    (
+        "`{text}` is under no column header: give the column its field path in the header row, or clear the cell",
+        "`{text}` 不在任何列标题之下：请在表头行给这一列写上字段路径，或清空这个单元格",
+    ),
+    ("`{date}` is not a day of the calendar: {why:t}", "`{date}` 不是日历上的日子：{why}"),
+    ("`{date}` (line {line}) is not a day of the calendar: {why:t}", "`{date}`（第 {line} 行）不是日历上的日子：{why}"),
+    ("there is no day 0", "没有 0 日"),
+    ("there is no month {month}", "没有 {month} 月"),
+    ("{month:t} {year} has {days} days", "{year} 年 {month}有 {days} 天"),
+    ("January", "1 月"),
+    ("February", "2 月"),
+    ("March", "3 月"),
+    ("April", "4 月"),
+    ("May", "5 月"),
+    ("June", "6 月"),
+    ("July", "7 月"),
+    ("August", "8 月"),
+    ("September", "9 月"),
+    ("October", "10 月"),
+    ("November", "11 月"),
+    ("December", "12 月"),
+    (
+        "`{field}` holds Excel's error value {value} (a formula that failed, or a value pasted from one), not a value: "
+        "correct the formula, or type the value",
+        "`{field}` 是 Excel 的错误值 {value}（公式出错，或从出错的公式粘贴而来），不是数值：请改正公式，或直接输入数值",
+    ),
+    (
+        "a column headed by Excel's error value {value}: give it its field path",
+        "一列的标题是 Excel 的错误值 {value}：请写上它的字段路径",
+    ),
+    (
+        "`{path}` in the workbook is damaged XML ({detail})",
+        "工作簿中的 `{path}` 是损坏的 XML（{detail}）",
+    ),
+    (
+        "`{text}` is a note or a total, not a unit's id: delete the row (or keep notes on another sheet)",
+        "`{text}` 是备注或合计，不是单位编号：请删去这一行（或把备注放在另一个工作表）",
+    ),
+    (
+        "`{text}` is a number too long to be an id (Excel shows long numbers so, and drops digits after the 15th): "
+        "format the column as Text and type the id again",
+        "`{text}` 是过长的数，不能作编号（Excel 这样显示长数字，并丢掉第 15 位之后的数字）：请把这一列设为文本格式后重新输入编号",
+    ),
+    ("a cell longer than 128 KB: is a quotation mark left open?", "单元格超过 128 KB：是不是有引号没有闭合？"),
+    (
+        "a formula with no calculated value; open and save the workbook in Excel so its values are stored",
+        "公式没有计算结果；请在 Excel 中打开并保存工作簿，使其存下数值",
+    ),
+    ("a header of more than {count} columns", "表头超过 {count} 列"),
+    ("a number with more than 40 characters", "数的长度超过 40 个字符"),
+    (
+        "a row with {cells} but no id: a total or a note? give the unit's id, or delete the row",
+        "一行有 {cells} 却没有编号：是合计还是备注？请给出单位编号，或删去这一行",
+    ),
+    ("column `{column}` appears twice", "`{column}` 列出现了两次"),
+    (
+        "column `{column}`: each part between dots is a name or a position from 1 (`项目.1.done`)",
+        "`{column}` 列：点号之间的每一部分是名称或从 1 起的序号（`项目.1.done`）",
+    ),
+    (
+        "columns `{outer}` and `{inner}` cannot both hold values: `{inside}` is inside `{container}`",
+        "`{outer}` 列和 `{inner}` 列不能都有值：`{inside}` 在 `{container}` 之内",
+    ),
+    ("columns `{first}` and `{second}` name the same value", "`{first}` 列和 `{second}` 列指的是同一个值"),
+    (
+        "more than {count} cells hold values: more than unit data can need",
+        "超过 {count} 个单元格有值：超出单位数据所需",
+    ),
+    ("no `class` column", "没有 `class` 列"),
+    (
+        "no row of field paths ({paths}, …) heads this sheet: if it holds units, copy the template's row 1 above "
+        "them; if not, delete the sheet or keep it in another workbook",
+        "这个工作表的开头没有字段路径行（{paths}，…）：若其中是单位，请把模板的第 1 行复制到它们上面；若不是，请删去这个工作表或放到另一个工作簿",
+    ),
+    (
+        "this row holds the display names ({names}, …), but the row of field paths ({paths}, …) that goes above it is "
+        "missing: copy row 1 of the template back",
+        "这一行是显示名称（{names}，…），但它上面应有的字段路径行（{paths}，…）缺失：请把模板的第 1 行复制回来",
+    ),
+    (
+        "this row holds the field paths, but rows above it hold something else (a title?): delete the rows above, so "
+        "that the field paths come first",
+        "这一行是字段路径，但它上面的行另有内容（标题？）：请删去上面的行，让字段路径在最前",
+    ),
+    (
+        "sheet {sheet}, cell {cell}: the class column says `{said}`, but the row is on sheet {sheet}, which is the "
+        "class {unit_class}: move the row to its class's sheet, or correct the class",
+        "工作表 {sheet} 的 {cell} 单元格：类别列写的是 `{said}`，但这一行在工作表 {sheet} 上，即类别 {unit_class}：请把这一行移到其类别的工作表，或改正类别",
+    ),
+    ("sheet {sheet}: a cell named `{cell}`", "工作表 {sheet}：有名为 `{cell}` 的单元格"),
+    ("sheet {sheet}: cell {cell} is written twice", "工作表 {sheet}：{cell} 单元格写了两次"),
+    (
+        "the cell shows {shown}, but `{field}` is {kind:t}, not a percentage: type the value itself ({value}) in a "
+        "cell without the % format",
+        "单元格显示 {shown}，但 `{field}` 是{kind}，不是百分比：请在不带 % 格式的单元格中直接输入数值（{value}）",
+    ),
+    (
+        "the cell shows {shown}, but this is not a percentage: type the value itself in a cell without the % format",
+        "单元格显示 {shown}，但这不是百分比：请在不带 % 格式的单元格中直接输入数值",
+    ),
+    ("a count", "个数"),
+    ("true or false", "是否值"),
+    ("an amount of money", "金额"),
+    (
+        "the columns are separated by `;`, not commas: save the file as “CSV UTF-8 (comma delimited)”",
+        "各列用 `;` 而不是逗号分隔：请把文件存为“CSV UTF-8（逗号分隔）”",
+    ),
+    (
+        "the sheet is {state} and holds rows of units nobody sees: unhide it (right-click a sheet tab, Unhide) to "
+        "check them, or delete it",
+        "工作表被隐藏（{state}），其中有谁都看不到的单位行：请取消隐藏（右击工作表标签，取消隐藏）后核对，或删去它",
+    ),
+    (
+        "the workbook inflates to {size}, more than unit data can need ({limit}); save the sheets with data in a new "
+        "workbook",
+        "工作簿解压后达 {size}，超出单位数据所需（{limit}）；请把有数据的工作表另存为新工作簿",
+    ),
+    (
+        "the workbook's XML declares a document type (entities): Excel never writes one",
+        "工作簿的 XML 声明了文档类型（实体）：Excel 从不写这个",
+    ),
+    (
+        "this file is UTF-16 text (Excel's “Unicode Text”): save it as “CSV UTF-8” instead",
+        "这个文件是 UTF-16 文本（Excel 的“Unicode 文本”）：请改存为“CSV UTF-8”",
+    ),
+    (
+        "this file is a PDF: unit data cannot be read from it; give the workbook or CSV file it was made from",
+        "这个文件是 PDF：无法从中读取单位数据；请给出生成它的工作簿或 CSV 文件",
+    ),
+    (
+        "this file is a web page or XML file, not a workbook (an export from a web system?): open it in Excel or WPS "
+        "and save it as an Excel Workbook (.xlsx)",
+        "这个文件是网页或 XML 文件，不是工作簿（从网上系统导出的？）：请用 Excel 或 WPS 打开并另存为 Excel 工作簿（.xlsx）",
+    ),
+    (
+        "this file is a zip archive (an Excel workbook?), not {suffix}: give the workbook its name .xlsx",
+        "这个文件是 ZIP 压缩包（Excel 工作簿？），不是 {suffix}：请把工作簿命名为 .xlsx",
+    ),
+    (
+        "this file is an Excel workbook protected by a password: remove the password (File, Info) and save it as .xlsx",
+        "这个文件是有密码保护的 Excel 工作簿：请去掉密码（文件 > 信息）后另存为 .xlsx",
+    ),
+    (
+        "this file is an Excel workbook, not {suffix}: name it .xlsx (or open it in Excel or WPS and save it as an Excel "
+        "Workbook (.xlsx))",
+        "这个文件是 Excel 工作簿，不是 {suffix}：请命名为 .xlsx（或用 Excel 或 WPS 打开并另存为 Excel 工作簿（.xlsx））",
+    ),
+    (
+        "this file is an old Excel 97–2003 workbook (.xls) or a WPS spreadsheet (.et): open it in Excel or WPS and "
+        "save it as an Excel Workbook (.xlsx)",
+        "这个文件是旧的 Excel 97–2003 工作簿（.xls）或 WPS 表格（.et）：请用 Excel 或 WPS 打开并另存为 Excel 工作簿（.xlsx）",
+    ),
+    (
+        "this file is empty (0 bytes), not a workbook: save the workbook again, or send it again",
+        "这个文件是空的（0 字节），不是工作簿：请重新保存或重新发送工作簿",
+    ),
+    (
+        "this file is not an Excel workbook (a text file renamed .xlsx?): open it in Excel or WPS and save it as an "
+        "Excel Workbook (.xlsx)",
+        "这个文件不是 Excel 工作簿（改名为 .xlsx 的文本文件？）：请用 Excel 或 WPS 打开并另存为 Excel 工作簿（.xlsx）",
+    ),
+    # the carry-over ledger
+    (
+        "{date} cannot be an award of the ledger's year {year}: late awards are dated in {year} or {next}",
+        "{date} 不可能是台账年度 {year} 的奖项：迟到的奖项日期在 {year} 或 {next} 年",
+    ),
+    ("an award is carried in for this unit, which is not in the data", "为这个单位结转了奖项，但数据中没有这个单位"),
+    (
+        "an award is carried in under bonus `{bonus}`, which does not apply to class {unit_class}",
+        "以加分 `{bonus}` 结转了奖项，但它不适用于类别 {unit_class}",
+    ),
+    (
+        "the award {name} of {date} is also carried in from last year's ledger: list it in one of them",
+        "{date} 的奖项 {name} 也从去年的台账结转进来了：请只在其中一处列出",
+    ),
+    # periods
+    (
+        "this period has no weight in the policy; its weighted periods are {periods}",
+        "考核办法没有给这个考核期权重；有权重的考核期是 {periods}",
+    ),
+    ("no data given for this weighted period", "这个有权重的考核期没有给出数据"),
+    ("the policy gives its periods no weights", "考核办法没有给考核期权重"),
+    ("the unit has no data for this period", "这个单位在本考核期没有数据"),
+    (
+        "the unit is in the data of {period} but not of this period: a unit must be in every period",
+        "这个单位在 {period} 的数据中，却不在本考核期中：每个单位都必须出现在每个考核期",
+    ),
+    (
+        "the unit is in class {here} here but in {there} in {period}: it is ranked within one class",
+        "这个单位在这里属于类别 {here}，在 {period} 中却属于 {there}：排名只能在一个类别之内",
+    ),
+)
+
+# record.*: a result record that `verify` cannot read
+RECORDS: tuple[tuple[str, str], ...] = (
+    ("the record {reason:t}", "结果记录{reason}"),
+    ("the record is not UTF-8 text (byte {byte:d})", "结果记录不是 UTF-8 文本（第 {byte} 字节）"),
+    ("the record is not valid JSON: {detail}", "结果记录不是有效的 JSON：{detail}"),
+    (
+        "records are written by `targetdsl evaluate --record`; write it again",
+        "结果记录由 `targetdsl evaluate --record` 写出；请重新写出",
+    ),
+    (
+        "records are written by `targetdsl evaluate --record`; do not edit them by hand",
+        "结果记录由 `targetdsl evaluate --record` 写出；请勿手工修改",
+    ),
+    ("records are written by `targetdsl evaluate --record`", "结果记录由 `targetdsl evaluate --record` 写出"),
+    ("the record must be a JSON object, not {kind:t}", "结果记录必须是 JSON 对象，而不是{kind}"),
+    ("field `{field}` {problem:t}", "字段 `{field}` {problem}"),
+    ("is missing", "缺失"),
+    ("must be {wanted:t}, not {kind:t}", "必须是{wanted}，而不是{kind}"),
+    ("must be a SHA-256: 64 lowercase hexadecimal digits", "必须是 SHA-256：64 位小写十六进制数字"),
+    ("must name a file", "必须给出文件名"),
+    ("a whole number", "整数"),
+    ("a string", "字符串"),
+    ("an object", "对象"),
+)
+
+# evaluation problems (interpreter, compiler, measures, engine): where, and what failed
+EVALUATION: tuple[tuple[str, str], ...] = (
+    ("total", "总分"),
+    ("coefficient {name}", "系数 {name}"),
+    ("deduction {name}", "扣分 {name}"),
+    ("veto {name}", "一票否决 {name}"),
+    ("award {name}", "奖励 {name}"),
+    ("commendation {name}", "嘉奖 {name}"),
+    ("`{name}` has no value", "`{name}` 没有值"),
+    ("the expression on line {line}", "第 {line} 行的表达式"),
+    ("division by zero in {what:t}", "{what}中除以零"),
+    ("division by zero: {what:t} is 0", "除以零：{what}为 0"),
+    ("the arithmetic in {what:t} has no finite result", "{what}的运算没有有限的结果"),
+    ("expected a number, got {value}", "此处应为数，却是 {value}"),
+    ("expected true or false, got {value}", "此处应为 true 或 false，却是 {value}"),
+    ("cannot compare a date with a number", "不能把日期与数比较"),
+    ("`{op}` needs numbers", "`{op}` 需要数"),
+    ("`{function}` needs the unit's class, which is not available here", "`{function}` 需要单位所在的类别，但此处没有"),
+    ("no unit in the class has a value for {what:t}", "本类别中没有单位有{what}的值"),
+    (
+        "the values of {what:t} in the class are too far apart in size to average",
+        "本类别中{what}的值大小相差太远，无法平均",
+    ),
+    ("no band matched", "没有匹配的分档"),
+    ("the class's scores are too far apart in size to average", "本类别的得分大小相差太远，无法平均"),
+    ("expected a number in `tally`", "`tally` 中应为数"),
+    ("a tally counts whole items, at least 0; got {value}", "完成项数按整项计，不小于 0；却是 {value}"),
+    (
+        "a tally cannot count more items done ({done}) than there are ({total})",
+        "完成项数（{done}）不能多于事项总数（{total}）",
+    ),
+    (
+        "the {what:t} {value} is outside the range of plausible values (below 10¹⁶ in size)",
+        "{what} {value} 超出合理取值范围（绝对值应小于 10¹⁶）",
+    ),
+    (
+        "the {what:t} {value} is outside the range of plausible values (below 10¹⁶ in size): check this unit's inputs",
+        "{what} {value} 超出合理取值范围（绝对值应小于 10¹⁶）：请检查本单位的填报数据",
+    ),
+    ("value", "值"),
+    ("score", "得分"),
+    ("count", "计数"),
+    ("item {index:d}: {problem:t}", "事项 {index}：{problem}"),
+    ("item {index:d} ({name}): {problem:t}", "事项 {index}（{name}）：{problem}"),
+    ("sub-item {name}: {problem:t}", "子项 {name}：{problem}"),
+    (
+        "item {index}: `{name}` is missing, and a peer average is not defined for individual items",
+        "事项 {index}：缺少 `{name}`，而单个事项没有同类平均",
+    ),
+    ("{value} is negative, and the formula divides by `{name}`", "{value} 是负数，而公式要除以 `{name}`"),
+)
+
+CATALOG: tuple[tuple[str, str], ...] = (
+    PHRASES + SYNTAX + LOADING + CHECK + FUNCTIONS + COMMAND_LINE + DATA + EVALUATION + RECORDS
+)
