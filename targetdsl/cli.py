@@ -51,7 +51,7 @@ from targetdsl.outputs import csv_cell, json_visible, visible, visible_inline, w
 from targetdsl.record import RecordError, make_record
 from targetdsl.results import Assessment, to_json, unit_json
 from targetdsl.source import decode, first_surrogate, printable
-from targetdsl.stream import STREAMED, unstreamable
+from targetdsl.stream import STREAMED
 from targetdsl.tables import csv_header, csv_row, render_assessment, render_csv, results_workbook
 from targetdsl.values import DataError
 
@@ -456,7 +456,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 def _evaluate_streamed(args: argparse.Namespace) -> int | None:
     """csv or jsonl results from .jsonl or .csv data, streamed; None when this evaluation is done in memory
-    instead (other formats, --record or --explain, or a policy that compares units across a class)."""
+    instead (other formats, --record or --explain)."""
     if (
         args.format not in ("csv", "jsonl")
         or Path(args.data).suffix.lower() not in STREAMED
@@ -470,8 +470,6 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
     try:
         policy = load_policy(args.policy, root=args.root)
         _check_period([policy], args.period)
-        if unstreamable(policy.schema) is not None:
-            return None
         bar = ProgressBar(sys.stderr, noun="unit passes") if sys.stderr.isatty() else None
         try:
             with policy.stream(args.data, period=args.period, carried_in=args.carry_in, progress=bar) as results:
