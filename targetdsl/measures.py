@@ -147,6 +147,8 @@ class MeasureScorer:
                 self.fail(unit, self.spec.name, failure)
                 scored[unit.id] = Scored(None, ZERO)
         self.fill_peer_averages(scored)
+        self.frames = {}  # each frame reads its class through this scorer: no cycle may outlive the run (the
+        # cycle collector is paused while units are evaluated, and a stream would keep every batch)
         return {unit_id: self.result(s) for unit_id, s in scored.items()}
 
     def gather(self, figures: MeasureFigures) -> None:
@@ -159,6 +161,7 @@ class MeasureScorer:
             for at, value in self.peer_values(expr):
                 column[at] = value
         figures.gather(list(self.frames), values)
+        self.frames = {}  # as in `run`
 
     # -- frames
 

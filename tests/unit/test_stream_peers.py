@@ -7,6 +7,7 @@ given as an iterable, as JSON Lines and as CSV, and the command line's bytes.
 """
 
 import csv
+import gc
 import json
 import random
 import re
@@ -27,6 +28,7 @@ from targetdsl.functions import FUNCTIONS
 from targetdsl.numeric import CONTEXT
 from targetdsl.results import unit_json
 from targetdsl.schema import InputSpec
+from targetdsl.values import Unit
 from tests.fuzz.strategies import expressions, policies
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -362,3 +364,18 @@ category k { indicator a points 100 { input x: number score peer_min(x) * 1 + pe
     units = [{"id": i, "class": "c", "indicators": {"a": {"x": x}}} for i, x in read]
     results, _, _ = assert_streams_alike(policy, units)
     assert len({r["measures"][0]["earned"] for r in results}) == 1
+
+
+def test_a_stream_of_a_peer_policy_keeps_no_unit_of_an_earlier_batch() -> None:
+    """Scoring by the reference path makes frames that read their class through their scorer; the cycle
+    collector is paused meanwhile, so such a cycle left behind would keep every batch until the end."""
+    policy = targetdsl.parse_policy(DIVIDES, name="p.tdsl")
+    units = [
+        {"id": f"kept{i:03d}", "class": "c", "indicators": {"a": {"x": str(i), "y": "2"}, "b": {"z": str(i % 9)}}}
+        for i in range(60)
+    ]
+    with policy.stream(iter(units)) as results:
+        # garbage not yet collected included
+        alive = sum(isinstance(o, Unit) and o.id.startswith("kept") for o in gc.get_objects())
+        assert alive <= 2 * streaming.BATCH, alive  # the last batch of each pass so far
+        assert len(list(results)) == 60
