@@ -40,41 +40,100 @@ from targetdsl.values import NOT_APPLICABLE, PEER_AVERAGE, GivenScore, Item, Mea
 NO_DATA = MeasureData()  # a unit that gave nothing for a measure
 
 
+@attrs.define(slots=True)
+class _Extremes:
+    """One class-wide argument that no `peer_avg` reads, gathered as the units come, keeping no id: how
+    many units have a value, the first smallest and the first largest in class order (by id, as
+    `min` and `max` over the class pick among equal values such as 2.0 and 2.00), and, for a rank,
+    every value (sorted once settled)."""
+
+    ranked: bool
+    count: int = 0
+    total: Decimal = ZERO  # in the order read: no function reading this argument reads the mean
+    low: Decimal | None = None
+    low_id: str = ""
+    high: Decimal | None = None
+    high_id: str = ""
+    values: list[Decimal] = attrs.field(factory=list)
+
+    def add(self, unit_id: str, value: Decimal) -> None:
+        self.count += 1
+        self.total = CONTEXT.add(self.total, value)
+        low, high = self.low, self.high
+        if low is None or value < low or (value == low and unit_id < self.low_id):
+            self.low, self.low_id = value, unit_id
+        if high is None or value > high or (value == high and unit_id < self.high_id):
+            self.high, self.high_id = value, unit_id
+        if self.ranked:
+            self.values.append(value)
+
+    def settle(self) -> ClassValues:
+        if not self.count:
+            return ClassValues.of([])
+        mean = CONTEXT.divide(self.total, Decimal(self.count))
+        return ClassValues(self.count, tuple(sorted(self.values)), mean, self.low, self.high)
+
+
 @attrs.define
 class MeasureFigures:
     """One measure's class-wide figures for a class scored in parts, as a stream scores it.
 
     The in-memory evaluation computes them over the class's units in class order (by id). A stream
-    gathers the same inputs unit by unit, in any order, then `settle`s them in class order: the
-    values of each class-wide function's argument (`arguments`, each unit's value or None where the
-    argument has none, as `MeasureScorer.peer_values` skips it), and the earned points of the units
-    that did not score the class average (`missing peer_avg`). Once settled, a part of the class is
-    scored with exactly the numbers the whole class would give.
+    gathers the same inputs unit by unit, in any order (`gather`), then settles them: the values of
+    each class-wide function's argument (`arguments`; a unit where the argument has no value is
+    skipped, as `MeasureScorer.peer_values` skips it), and the earned points of the units that did
+    not score the class average (`missing peer_avg`). Once settled, a part of the class is scored
+    with exactly the numbers the whole class would give.
+
+    What is kept per unit depends on what reads the argument (`readers`): for `peer_avg`, whose mean
+    sums in class order, every value with its unit's id, put in class order when settled; for a
+    rank, every value; for the rest (min, max, efficacy, count) nothing: see `_Extremes`.
     """
 
     arguments: tuple[n.Expr, ...]  # the arguments of the measure's class-wide calls (peer_count: EVERY_UNIT)
+    readers: dict[int, frozenset[str]]  # by id(argument): the class-wide functions that read it
     averaged: bool  # a unit may score the class average: the earned points are gathered
-    ids: list[str] = attrs.field(factory=list)  # the units gathered, in the order they came
+    ids: list[str] = attrs.field(factory=list)  # the units gathered, in the order they came (for `values`)
     values: dict[int, list[Decimal | None]] = attrs.field(factory=dict)  # by id(argument), as `ids`
+    extremes: dict[int, _Extremes] = attrs.field(factory=dict)  # by id(argument), those no peer_avg reads
     earned: list[tuple[str, Decimal]] = attrs.field(factory=list)  # units with points of their own
     pending: int = 0  # units that scored the class average while it was not known
     peers: dict[int, ClassValues] | None = None  # settled: each argument's values over the class
     average: tuple[int, Decimal | None] | None = None  # settled: how many units had points, their mean
 
+    def __attrs_post_init__(self) -> None:
+        for expr in self.arguments:
+            readers = self.readers[id(expr)]
+            if "peer_avg" not in readers:
+                self.extremes[id(expr)] = _Extremes(bool(readers & {"rank", "rank_asc"}))
+
     def gather(self, ids: list[str], values: dict[int, list[Decimal | None]]) -> None:
         """Some units' values of every argument (`MeasureScorer.gather`)."""
-        self.ids += ids
+        in_order = False
         for key, column in values.items():
-            self.values.setdefault(key, []).extend(column)
+            extremes = self.extremes.get(key)
+            if extremes is None:
+                self.values.setdefault(key, []).extend(column)
+                in_order = True
+                continue
+            for unit_id, value in zip(ids, column, strict=True):
+                if value is not None:
+                    extremes.add(unit_id, value)
+        if in_order:
+            self.ids += ids
 
     def settle_peers(self) -> None:
         order = sorted(range(len(self.ids)), key=self.ids.__getitem__)
         peers = {}
         for expr in self.arguments:
+            extremes = self.extremes.get(id(expr))
+            if extremes is not None:
+                peers[id(expr)] = extremes.settle()
+                continue
             column = self.values.get(id(expr), [])
             peers[id(expr)] = ClassValues.of([v for v in (column[i] for i in order) if v is not None])
         self.peers = peers
-        self.ids, self.values = [], {}
+        self.ids, self.values, self.extremes = [], {}, {}
 
     def settle_average(self) -> None:
         have = [value for _, value in sorted(self.earned, key=lambda pair: pair[0])]

@@ -23,9 +23,10 @@ other units' points: they are gathered while scoring, and when some unit
 did score the average, the units are scored once more with it known.
 
 Memory is therefore bounded by the standings (a few hundred bytes a unit),
-one batch, and the figures: one value (a Decimal, about 110 bytes) per unit
-for each argument of a class-wide function, and one per unit of a measure
-that may score the class average.
+one batch, and the figures: nothing per unit for an argument only min, max,
+efficacy or a count read; one value (a Decimal, about 110 bytes) per unit
+for an argument a rank reads; that and the unit's id for one `peer_avg`
+reads, or for a measure that may score the class average.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def class_figures(schema: Schema) -> dict[str, dict[str, MeasureFigures]]:
         figures[name] = {}
         for measure in spec.measures():
             arguments: dict[int, n.Expr] = {}
+            readers: dict[int, set[str]] = {}
             averaged = averaged_anywhere
             for scope in (measure, *measure.subitems):
                 expressions = [e for e in (scope.score, scope.completed) if e is not None]
@@ -85,8 +87,11 @@ def class_figures(schema: Schema) -> dict[str, dict[str, MeasureFigures]]:
                 for call in _class_wide_calls(expressions):
                     argument = EVERY_UNIT if call.function == "peer_count" else call.args[0]
                     arguments[id(argument)] = argument
+                    readers.setdefault(id(argument), set()).add(call.function)
                 averaged = averaged or any(i.missing == "peer_avg" for i in scope.inputs.values())
-            figures[name][measure.name] = MeasureFigures(tuple(arguments.values()), averaged)
+            figures[name][measure.name] = MeasureFigures(
+                tuple(arguments.values()), {k: frozenset(v) for k, v in readers.items()}, averaged
+            )
     return figures
 
 
