@@ -196,7 +196,7 @@ class Policy:
             if progress is not None:
                 expected = _count_records(units)
         else:
-            records, close = ((record, None) for record in units), _nothing
+            records, close = iter(units), _nothing
         try:
             return Stream(
                 self.schema,

@@ -3,12 +3,13 @@
 A unit's rank, and a grade under a quota, depend on every other unit's
 total, but not on its data. Pass 1 reads the records one at a time (JSON
 Lines or CSV, or any iterable of mappings), validates and scores them in
-batches, writes each record to a private spool file, and keeps per unit
+batches, writes each validated unit to a private spool file (so that no
+pass after the first parses or validates it again), and keeps per unit
 only its standing: total, id, what tie-breaking and vetoes need, where its
-record lies in the spool. Every problem in the data or in the evaluation
+unit lies in the spool. Every problem in the data or in the evaluation
 is collected and raised (DataError, EvaluationError) before any result is
 given. Ranks, grades and quotas are then settled per class. The last pass
-reads the records back in class and rank order, in batches, scores them
+reads the units back in class and rank order, in batches, scores them
 again (the same inputs give the same numbers; this is checked) and
 finishes each unit — money, commendations — yielding complete
 `UnitResult`s one by one, in the order `Policy.evaluate` gives them.
@@ -105,9 +106,8 @@ def _class_wide_calls(expressions: list[n.Expr]) -> Iterator[n.Call]:
                 pending += [anchor.at for anchor in node.anchors]
 
 
-def file_records(path: str | os.PathLike[str]) -> tuple[Iterator[tuple[Any, bytes | None]], Callable[[], None]]:
-    """The records of a JSON Lines or CSV file, read one at a time, each with its line as spooled
-    text (None: spool the record itself); and a function that closes the file."""
+def file_records(path: str | os.PathLike[str]) -> tuple[Iterator[Any], Callable[[], None]]:
+    """The records of a JSON Lines or CSV file, read one at a time; and a function that closes the file."""
     target = Path(path)
     shown = printable(os.fspath(path))
     suffix = target.suffix.lower()
@@ -127,7 +127,7 @@ def file_records(path: str | os.PathLike[str]) -> tuple[Iterator[tuple[Any, byte
         return _json_lines(handle, shown), handle.close
     from targetdsl.tabular import csv_records
 
-    return ((record, None) for record in csv_records(target, _text_lines(handle, shown))), handle.close
+    return csv_records(target, _text_lines(handle, shown)), handle.close
 
 
 def _text_lines(handle: IO[str], shown: str) -> Iterator[str]:
@@ -137,7 +137,7 @@ def _text_lines(handle: IO[str], shown: str) -> Iterator[str]:
         raise not_utf8(shown, ".csv") from None  # only CSV files are read as text lines
 
 
-def _json_lines(handle: IO[bytes], shown: str) -> Iterator[tuple[Any, bytes | None]]:
+def _json_lines(handle: IO[bytes], shown: str) -> Iterator[Any]:
     problems: list[DataProblem] = []
     for number, read in enumerate(handle, start=1):
         line = read[3:] if number == 1 and read.startswith(b"\xef\xbb\xbf") else read
@@ -157,7 +157,7 @@ def _json_lines(handle: IO[bytes], shown: str) -> Iterator[tuple[Any, bytes | No
         except RecursionError:
             problems.append(DataProblem(shown, None, f"line {number}", "nested too deeply"))
             continue
-        yield record, line.rstrip(b"\r\n")
+        yield record
     if problems:
         raise DataError(problems)
 
@@ -182,7 +182,7 @@ class Stream:
         self,
         schema: Schema,
         title: str,
-        records: Iterable[tuple[Any, bytes | None]],
+        records: Iterable[Any],
         *,
         file: str,
         period: str | None,
@@ -241,19 +241,22 @@ class Stream:
         engine.figures = self.figures
         return engine
 
-    def _first_pass(self, records: Iterable[tuple[Any, bytes | None]], file: str) -> None:
+    def _first_pass(self, records: Iterable[Any], file: str) -> None:
         validator = Validator(self.schema, file)
         self.engine = self._engine()
         batch: list[tuple[Unit, int]] = []
         try:
-            for index, (record, line) in enumerate(records, start=1):
-                # every record is spooled, so that its place in the spool is its place in the data
-                blob = line if line is not None else pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
-                self.spool.write(blob)
-                self.offsets.append(self.offsets[-1] + len(blob))
+            for index, record in enumerate(records, start=1):
                 known = len(validator.problems)
                 unit = validator.unit(record, index)
-                if unit is not None and len(validator.problems) == known:
+                valid = unit is not None and len(validator.problems) == known
+                # Every record has its place in the spool, so that a unit's index there is its place in the
+                # data: a unit spooled as validated (read back, it is not validated again), a record with a
+                # problem as nothing (never read back: the data are refused).
+                blob = pickle.dumps(unit, pickle.HIGHEST_PROTOCOL) if valid else b""
+                self.spool.write(blob)
+                self.offsets.append(self.offsets[-1] + len(blob))
+                if unit is not None and valid:
                     batch.append((unit, index - 1))
                 elif unit is not None:  # not scored (its values are incomplete), but its id still counts
                     self.unscored.append(_Seen(unit.id, unit.name, index - 1))
@@ -359,21 +362,14 @@ class Stream:
         self.engine = self._engine()
         self.standings = {name: [] for name in self.schema.classes}
         self.counts = {name: [0] * (2 * len(spec.categories)) for name, spec in self.schema.classes.items()}
-        validator = Validator(self.schema, "<spool>")
         self.spool.seek(0)
         batch: list[tuple[Unit, int]] = []
         for index in range(len(self.offsets) - 1):
-            record = self._decode(self.spool.read(self.offsets[index + 1] - self.offsets[index]))
-            unit = validator.unit(record, index + 1)
-            if unit is None:
-                continue  # a record read in pass 1 with no unit in it (only when a problem was reported there)
-            batch.append((unit, index))
+            batch.append((self._unit(self.spool.read(self.offsets[index + 1] - self.offsets[index])), index))
             if len(batch) >= BATCH:
                 self._score(batch)
                 batch = []
         self._score(batch)
-        if validator.problems:
-            raise RuntimeError("the spool no longer holds the records read in the first pass")
 
     def _score(self, batch: list[tuple[Unit, int]]) -> None:
         by_class: dict[str, list[tuple[Unit, int]]] = {}
@@ -420,22 +416,17 @@ class Stream:
 
     def __iter__(self) -> Iterator[UnitResult]:
         engine = self._engine()
-        validator = Validator(self.schema, "<spool>")
         self._done = (self._passes - 1) * self.count
         for name, spec in self.schema.classes.items():
             ordered = self.standings[name]
             for start in range(0, len(ordered), BATCH):
                 # computed in the policy's context; yielded outside it, so the caller's context is its own
-                yield from self._finish(engine, validator, spec, ordered[start : start + BATCH], start)
+                yield from self._finish(engine, spec, ordered[start : start + BATCH], start)
 
-    def _finish(
-        self, engine: Engine, validator: Validator, spec: ClassSpec, standings: list[Standing], start: int
-    ) -> list[UnitResult]:
+    def _finish(self, engine: Engine, spec: ClassSpec, standings: list[Standing], start: int) -> list[UnitResult]:
         with collector_paused(), _decimal_context():
-            units = [validator.unit(self._read(s), s.index + 1) for s in standings]
-            if validator.problems or any(u is None for u in units):
-                raise RuntimeError("the spool no longer holds the records read in the first pass")
-            drafts = engine.score_class(spec, units)  # type: ignore[arg-type]
+            units = [self._read(s) for s in standings]
+            drafts = engine.score_class(spec, units)
             results = []
             for rank, (draft, standing) in enumerate(zip(drafts, standings, strict=True), start=start + 1):
                 if draft.total != standing.total or draft.unit.id != standing.id:
@@ -447,16 +438,17 @@ class Stream:
         self._tick(len(results))
         return results
 
-    def _read(self, standing: Standing) -> Any:
+    def _read(self, standing: Standing) -> Unit:
         at = self.offsets[standing.index]
         self.spool.seek(at)
-        return self._decode(self.spool.read(self.offsets[standing.index + 1] - at))
+        return self._unit(self.spool.read(self.offsets[standing.index + 1] - at))
 
     @staticmethod
-    def _decode(blob: bytes) -> Any:
-        if blob[:1] == b"\x80":  # a pickle (records given as Python objects); JSON text never starts so
-            return pickle.loads(blob)  # noqa: S301 (our own private spool, written by this object)
-        return parse_json(blob.decode("utf-8"))
+    def _unit(blob: bytes) -> Unit:
+        unit = pickle.loads(blob)  # noqa: S301 (our own private spool, written by this object)
+        if not isinstance(unit, Unit):
+            raise RuntimeError("the spool no longer holds the units read in the first pass")
+        return unit
 
 
 def _decimal_context() -> Any:

@@ -379,3 +379,14 @@ def test_a_stream_of_a_peer_policy_keeps_no_unit_of_an_earlier_batch() -> None:
         alive = sum(isinstance(o, Unit) and o.id.startswith("kept") for o in gc.get_objects())
         assert alive <= 2 * streaming.BATCH, alive  # the last batch of each pass so far
         assert len(list(results)) == 60
+
+
+def test_a_spooled_unit_keeps_its_missing_value_markers() -> None:
+    """The spool holds validated units: a value missing as `na` or `peer_avg` is read back as the very
+    marker the evaluator tests by identity."""
+    import pickle
+
+    from targetdsl.values import NOT_APPLICABLE, PEER_AVERAGE
+
+    again = pickle.loads(pickle.dumps([NOT_APPLICABLE, PEER_AVERAGE]))
+    assert again[0] is NOT_APPLICABLE and again[1] is PEER_AVERAGE
