@@ -390,3 +390,41 @@ def test_a_spooled_unit_keeps_its_missing_value_markers() -> None:
 
     again = pickle.loads(pickle.dumps([NOT_APPLICABLE, PEER_AVERAGE]))
     assert again[0] is NOT_APPLICABLE and again[1] is PEER_AVERAGE
+
+
+def test_carried_awards_and_periods_stream_as_in_memory() -> None:
+    """A peer policy streamed with last year's ledger (good, naming a unit not in the data, or an award
+    also in the data) and for a period that pro-rates the compared input."""
+    document = parse_yaml((ROOT / "tests" / "cases" / "bonus-carry-over.yaml").read_text(encoding="utf-8"))
+    policy = targetdsl.parse_policy(document["policy"].replace("score s }", "score efficacy(s) }"))
+    units = document["units"]
+    for index, unit in enumerate(units):
+        unit["indicators"]["s"]["s"] = 50 + 10 * index
+    ledger = document["carried_in"]
+    _, carried_over, _ = assert_streams_alike(policy, units, carried_in=ledger)
+    assert [c["unit"] for c in carried_over] == ["C"]
+    for extra in (
+        {"unit": "Z", "bonus": "获奖", "level": "省级", "name": "x", "date": "2003-01-20"},
+        {"unit": "A", "bonus": "获奖", "level": "省级", "name": "p1", "date": "2003-03-01"},
+    ):
+        error, _ = assert_streams_alike(
+            policy, units, carried_in={**ledger, "carry_over": [*ledger["carry_over"], extra]}
+        )
+        assert error == "DataError"
+    periods = targetdsl.parse_policy("""policy "periods" { year 2003 status draft }
+class c { all 100 }
+category all {
+    indicator 投资 points 10 {
+        input target: money prorated
+        input actual: money
+        score points * efficacy(actual / target) / 100 + rank(target) / 10
+    }
+}
+periods { 上半年 through month 6 全年 through month 12 }
+""")
+    units = [
+        {"id": f"U{i}", "class": "c", "indicators": {"投资": {"target": str(100 + 7 * i), "actual": str(40 + 3 * i)}}}
+        for i in range(11, 0, -1)
+    ]
+    for period in (None, "上半年", "2003-05"):
+        assert isinstance(assert_streams_alike(periods, units, period=period)[0], list)
