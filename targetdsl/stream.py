@@ -208,7 +208,7 @@ class Stream:
         self.compares = any(f.arguments for measures in self.figures.values() for f in measures.values())
         averages = any(f.averaged for measures in self.figures.values() for f in measures.values())
         self._passes = 2 + self.compares + averages  # over every unit; a pass not needed is counted done
-        self.offsets = array.array("q", [0])  # where each spooled record starts (and the last ends)
+        self.offsets = array.array("q", [0])  # where each spooled unit starts (and the last ends)
         self.counts: dict[str, list[int]] = {
             name: [0] * (2 * len(spec.categories)) for name, spec in schema.classes.items()
         }
