@@ -219,8 +219,8 @@ class Policy:
         quotas need stays in memory. Iterate the returned Stream for each unit's UnitResult, in the
         order `evaluate` gives them (class, then rank), identical to `evaluate(..., explain=False)`;
         its `ledger` and `completion` are known at once. Close it, or use it in a `with` block, to
-        remove its spool file. A policy whose measures compare units across their class while scoring
-        (peer functions, `missing peer_avg`) cannot be streamed: DataError says so.
+        remove its spool file. Every policy streams; one whose measures compare units across their
+        class (peer functions, `missing peer_avg`) reads the spool once or twice more.
         """
         ledger = self._carried_in(carried_in)
         expected = None
@@ -230,7 +230,7 @@ class Policy:
             if progress is not None:
                 expected = _count_records(units)
         else:
-            records, close = ((record, None) for record in units), _nothing
+            records, close = iter(units), _nothing
         try:
             return Stream(
                 self.schema,

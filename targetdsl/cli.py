@@ -58,7 +58,7 @@ from targetdsl.publication import edition
 from targetdsl.record import RecordError, make_record
 from targetdsl.results import Assessment, to_json, unit_json
 from targetdsl.source import decode, first_surrogate, printable
-from targetdsl.stream import STREAMED, unstreamable
+from targetdsl.stream import STREAMED, stream_passes
 from targetdsl.tables import csv_header, csv_row, render_assessment, render_csv
 from targetdsl.values import DataError
 from targetdsl.workbook import results_workbook
@@ -704,7 +704,7 @@ def _bom(args: argparse.Namespace) -> str:
 
 def _evaluate_streamed(args: argparse.Namespace) -> int | None:
     """csv or jsonl results from .jsonl or .csv data, streamed; None when this evaluation is done in memory
-    instead (other formats, --record or --explain, or a policy that compares units across a class)."""
+    instead (other formats, --record or --explain)."""
     if (
         args.format not in ("csv", "jsonl")
         or len(args.data) != 1
@@ -719,9 +719,7 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
     try:
         policy = load_policy(args.policy, root=args.root)
         _check_period([policy], args.period)
-        if unstreamable(policy.schema) is not None:
-            return None
-        bar = _progress(args, passes=2)
+        bar = _progress(args, passes=stream_passes(policy.schema))
         try:
             with policy.stream(args.data[0], period=args.period, carried_in=args.carry_in, progress=bar) as results:
 

@@ -25,7 +25,7 @@ from targetdsl.drafts import NO_FACTORS, NO_GRADES, SUMS, Draft, Ranked, Standin
 from targetdsl.interpreter import EvaluationError, EvaluationProblem, Failure, Frame, condition, number
 from targetdsl.kernel import WIDTH, Bail, Cells, Kernel
 from targetdsl.kernel import build as build_kernel
-from targetdsl.measures import MeasureScorer
+from targetdsl.measures import MeasureFigures, MeasureScorer
 from targetdsl.nodes import EffectKind
 from targetdsl.numeric import (
     CONTEXT,
@@ -132,6 +132,9 @@ class Engine:
         self.frames = _Frames(self, [])
         self.bands = {g.name: _band(g.band) for g in schema.grades}  # each grade's band, as reasons name it
         self.round_at = schema.rounding.stages
+        # A class scored in parts (a stream): each measure's class-wide figures, by class and measure,
+        # gathered over the whole class first; None when each class is scored whole.
+        self.figures: dict[str, dict[str, MeasureFigures]] | None = None
 
     def fail(self, unit: Unit, where: str, failure: Failure) -> None:
         self.problems.append(EvaluationProblem(unit.id, where, failure.message, failure.span))
@@ -205,10 +208,25 @@ class Engine:
             scorer = MeasureScorer(measure, scored, frames, self.fraction, self.schema.rounding, self.fail)
             scorer.where = self.schema.where
             scorer.explain = self.explain
+            if self.figures is not None:
+                scorer.figures = self.figures[spec.name][measure.name]
             if not self.explain:
                 scorer.use_compiled(self.schema.compiled)
             by_measure[measure.name] = scorer.run()
         return [self.assess_unit(spec, unit, by_measure, cells.get(unit.id), kernel) for unit in members]
+
+    def gather(self, spec: ClassSpec, members: list[Unit]) -> None:
+        """Pass 1 of a stream: some units' values of the arguments of each class-wide function, into
+        `figures`; nothing is scored (a value that cannot be computed is skipped, as the whole class
+        skips it: the unit's own evaluation reports it when it is scored)."""
+        assert self.figures is not None
+        frames = self.frames = _Frames(self, members)
+        for measure in spec.measures():
+            figures = self.figures[spec.name][measure.name]
+            if figures.arguments:
+                scorer = MeasureScorer(measure, members, frames, self.fraction, self.schema.rounding, self.fail)
+                scorer.explain = self.explain
+                scorer.gather(figures)
 
     def kernel(self, spec: ClassSpec) -> Kernel | None:
         """The class's generated scorer, for evaluations that keep no trace and record no coverage."""

@@ -4,12 +4,15 @@ For one measure and one class of units, this stage computes each unit's
 earned and available points, its completion counts and a trace step.
 Class-wide functions (rank, efficacy, peer averages) see the same
 measure's values across the class; `missing peer_avg` is resolved after
-every unit has been scored. The engine combines measures into categories.
+every unit has been scored. A class scored in parts (a stream) reads these
+class-wide figures from `MeasureFigures`, gathered over the whole class
+first, instead of from the part. The engine combines measures into
+categories.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +38,113 @@ from targetdsl.source import NO_SPAN, Span
 from targetdsl.values import NOT_APPLICABLE, PEER_AVERAGE, GivenScore, Item, MeasureData, Unit, Value
 
 NO_DATA = MeasureData()  # a unit that gave nothing for a measure
+
+
+@attrs.define(slots=True)
+class _Extremes:
+    """One class-wide argument that no `peer_avg` reads, gathered as the units come, keeping no id: how
+    many units have a value, the first smallest and the first largest in class order (by id, as
+    `min` and `max` over the class pick among equal values such as 2.0 and 2.00), and, for a rank,
+    every value (sorted once settled)."""
+
+    ranked: bool
+    count: int = 0
+    total: Decimal = ZERO  # in the order read: no function reading this argument reads the mean
+    low: Decimal | None = None
+    low_id: str = ""
+    high: Decimal | None = None
+    high_id: str = ""
+    values: list[Decimal] = attrs.field(factory=list)
+
+    def add(self, unit_id: str, value: Decimal) -> None:
+        self.count += 1
+        self.total = CONTEXT.add(self.total, value)
+        low, high = self.low, self.high
+        if low is None or value < low or (value == low and unit_id < self.low_id):
+            self.low, self.low_id = value, unit_id
+        if high is None or value > high or (value == high and unit_id < self.high_id):
+            self.high, self.high_id = value, unit_id
+        if self.ranked:
+            self.values.append(value)
+
+    def settle(self) -> ClassValues:
+        if not self.count:
+            return ClassValues.of([])
+        mean = CONTEXT.divide(self.total, Decimal(self.count))
+        return ClassValues(self.count, tuple(sorted(self.values)), mean, self.low, self.high)
+
+
+@attrs.define
+class MeasureFigures:
+    """One measure's class-wide figures for a class scored in parts, as a stream scores it.
+
+    The in-memory evaluation computes them over the class's units in class order (by id). A stream
+    gathers the same inputs unit by unit, in any order (`gather`), then settles them: the values of
+    each class-wide function's argument (`arguments`; a unit where the argument has no value is
+    skipped, as `MeasureScorer.peer_values` skips it), and the earned points of the units that did
+    not score the class average (`missing peer_avg`). Once settled, a part of the class is scored
+    with exactly the numbers the whole class would give.
+
+    What is kept per unit depends on what reads the argument (`readers`): for `peer_avg`, whose mean
+    sums in class order, every value with its unit's id, put in class order when settled; for a
+    rank, every value; for the rest (min, max, efficacy, count) nothing: see `_Extremes`.
+    """
+
+    arguments: tuple[n.Expr, ...]  # the arguments of the measure's class-wide calls (peer_count: EVERY_UNIT)
+    readers: dict[int, frozenset[str]]  # by id(argument): the class-wide functions that read it
+    averaged: bool  # a unit may score the class average: the earned points are gathered
+    ids: list[str] = attrs.field(factory=list)  # the units gathered, in the order they came (for `values`)
+    values: dict[int, list[Decimal | None]] = attrs.field(factory=dict)  # by id(argument), as `ids`
+    extremes: dict[int, _Extremes] = attrs.field(factory=dict)  # by id(argument), those no peer_avg reads
+    earned: list[tuple[str, Decimal]] = attrs.field(factory=list)  # units with points of their own
+    pending: int = 0  # units that scored the class average while it was not known
+    peers: dict[int, ClassValues] | None = None  # settled: each argument's values over the class
+    average: tuple[int, Decimal | None] | None = None  # settled: how many units had points, their mean
+
+    def __attrs_post_init__(self) -> None:
+        for expr in self.arguments:
+            readers = self.readers[id(expr)]
+            if "peer_avg" not in readers:
+                self.extremes[id(expr)] = _Extremes(bool(readers & {"rank", "rank_asc"}))
+
+    def gather(self, ids: list[str], values: dict[int, list[Decimal | None]]) -> None:
+        """Some units' values of every argument (`MeasureScorer.gather`)."""
+        in_order = False
+        for key, column in values.items():
+            extremes = self.extremes.get(key)
+            if extremes is None:
+                self.values.setdefault(key, []).extend(column)
+                in_order = True
+                continue
+            for unit_id, value in zip(ids, column, strict=True):
+                if value is not None:
+                    extremes.add(unit_id, value)
+        if in_order:
+            self.ids += ids
+
+    def settle_peers(self) -> None:
+        order = sorted(range(len(self.ids)), key=self.ids.__getitem__)
+        peers = {}
+        for expr in self.arguments:
+            extremes = self.extremes.get(id(expr))
+            if extremes is not None:
+                peers[id(expr)] = extremes.settle()
+                continue
+            column = self.values.get(id(expr), [])
+            peers[id(expr)] = ClassValues.of([v for v in (column[i] for i in order) if v is not None])
+        self.peers = peers
+        self.ids, self.values, self.extremes = [], {}, {}
+
+    def settle_average(self) -> None:
+        have = [value for _, value in sorted(self.earned, key=lambda pair: pair[0])]
+        # the arithmetic of `MeasureScorer.fill_peer_averages`, over the whole class
+        self.average = len(have), ClassValues.of(have).mean if have else None
+        self.earned = []
+
+    def class_values(self, expr: n.Expr) -> ClassValues:
+        if self.peers is None or id(expr) not in self.peers:
+            raise RuntimeError("a class-wide function was read before its class's values were gathered")
+        return self.peers[id(expr)]
 
 
 @attrs.define
@@ -76,6 +186,7 @@ class MeasureScorer:
         self.where: Callable[[Span], str] = str
         self.explain = True
         self.fast: FastMeasure | None = None
+        self.figures: MeasureFigures | None = None  # the class's figures, when these units are a part of it
 
     def use_compiled(self, cache: dict[tuple[Any, ...], Any]) -> None:
         """Take the compiled path (no explanation) when the measure allows it."""
@@ -86,10 +197,7 @@ class MeasureScorer:
 
     def run(self) -> dict[str, MeasureResult]:
         if self.spec.kind == "indicator" and self.fast is None:
-            # Every frame exists before any is scored: class-wide functions read them all.
-            for unit in self.units:
-                data = unit.measures.get(self.spec.name, NO_DATA)
-                self.frames[unit.id] = self.frame(unit, data.values, self.spec.points, self.spec)
+            self.make_frames()
         scored: dict[str, Scored] = {}
         for unit in self.units:
             data = unit.measures.get(self.spec.name, NO_DATA)
@@ -99,9 +207,29 @@ class MeasureScorer:
                 self.fail(unit, self.spec.name, failure)
                 scored[unit.id] = Scored(None, ZERO)
         self.fill_peer_averages(scored)
+        self.frames = {}  # each frame reads its class through this scorer: no cycle may outlive the run (the
+        # cycle collector is paused while units are evaluated, and a stream would keep every batch)
         return {unit_id: self.result(s) for unit_id, s in scored.items()}
 
+    def gather(self, figures: MeasureFigures) -> None:
+        """Pass 1 of a stream: these units' values of the measure's class-wide arguments, for `figures`."""
+        if self.spec.kind == "indicator":  # as `run` makes them: other kinds read no frames
+            self.make_frames()
+        values: dict[int, list[Decimal | None]] = {}
+        for expr in figures.arguments:
+            column = values[id(expr)] = [None] * len(self.frames)
+            for at, value in self.peer_values(expr):
+                column[at] = value
+        figures.gather(list(self.frames), values)
+        self.frames = {}  # as in `run`
+
     # -- frames
+
+    def make_frames(self) -> None:
+        """Every frame exists before any is scored: class-wide functions read them all."""
+        for unit in self.units:
+            data = unit.measures.get(self.spec.name, NO_DATA)
+            self.frames[unit.id] = self.frame(unit, data.values, self.spec.points, self.spec)
 
     def frame(self, unit: Unit, values: dict[str, Value], points: Decimal, spec: MeasureSpec) -> Frame:
         bound = {name: self.prorate(spec.inputs.get(name), value) for name, value in values.items()}
@@ -115,18 +243,22 @@ class MeasureScorer:
 
     def peers(self, expr: n.Expr) -> ClassValues:
         """`expr`'s values over the class, evaluated, summed and sorted once per expression."""
+        if self.figures is not None:
+            return self.figures.class_values(expr)
         key = id(expr)
         if key not in self._peer_cache:
-            values: list[Decimal] = []
-            for frame in self.frames.values():
-                try:
-                    value = evaluate(expr, frame)
-                except (NotApplicable, NeedsPeerAverage, Failure):
-                    continue
-                if isinstance(value, Decimal):
-                    values.append(value)
-            self._peer_cache[key] = ClassValues.of(values)
+            self._peer_cache[key] = ClassValues.of([value for _, value in self.peer_values(expr)])
         return self._peer_cache[key]
+
+    def peer_values(self, expr: n.Expr) -> Iterator[tuple[int, Decimal]]:
+        """`expr`'s value for each unit of these frames that has one, with the frame's position."""
+        for at, frame in enumerate(self.frames.values()):
+            try:
+                value = evaluate(expr, frame)
+            except (NotApplicable, NeedsPeerAverage, Failure):
+                continue
+            if isinstance(value, Decimal):
+                yield at, value
 
     # -- scoring
 
@@ -371,11 +503,22 @@ class MeasureScorer:
     def fill_peer_averages(self, scored: dict[str, Scored]) -> None:
         """Units whose `missing peer_avg` input was missing score the class average: computed once."""
         pending = [outcome for outcome in scored.values() if outcome.pending_peer]
+        figures = self.figures
+        if figures is not None and figures.averaged and figures.average is None:
+            # a part of the class: its points are gathered, and the average is known once all are
+            figures.earned += [(k, s.earned) for k, s in scored.items() if s.earned is not None and not s.pending_peer]
+            figures.pending += len(pending)
+            return
         if not pending:
             return
-        have = [s.earned for s in scored.values() if s.earned is not None and not s.pending_peer]
-        average = ClassValues.of(have).mean if have else None
-        if have and average is None:  # scores of sizes too far apart to sum exactly (10⁻⁹⁹⁸⁵ beside 10¹⁵)
+        if figures is not None:
+            if figures.average is None:
+                raise RuntimeError(f"`{self.spec.name}` scored a class average its stream did not gather")
+            count, average = figures.average
+        else:
+            have = [s.earned for s in scored.values() if s.earned is not None and not s.pending_peer]
+            count, average = len(have), ClassValues.of(have).mean if have else None
+        if count and average is None:  # scores of sizes too far apart to sum exactly (10⁻⁹⁹⁸⁵ beside 10¹⁵)
             by_id = {unit.id: unit for unit in self.units}
             for unit_id, outcome in scored.items():
                 if outcome.pending_peer:
@@ -392,7 +535,7 @@ class MeasureScorer:
                 outcome.notes.append("no unit in the class has a value: not applicable")
                 continue
             outcome.earned = earned
-            outcome.notes.append(f"class average of {len(have)} units: {text(average)}")
+            outcome.notes.append(f"class average of {count} units: {text(average)}")
 
     # -- results
 

@@ -1,22 +1,33 @@
-"""Evaluating more units than fit in memory: two passes and a spool on disk.
+"""Evaluating more units than fit in memory: passes over a spool on disk.
 
 A unit's rank, and a grade under a quota, depend on every other unit's
 total, but not on its data. Pass 1 reads the records one at a time (JSON
 Lines or CSV, or any iterable of mappings), validates and scores them in
-batches, writes each record to a private spool file, and keeps per unit
+batches, writes each validated unit to a private spool file (so that no
+pass after the first parses or validates it again), and keeps per unit
 only its standing: total, id, what tie-breaking and vetoes need, where its
-record lies in the spool. Every problem in the data or in the evaluation
+unit lies in the spool. Every problem in the data or in the evaluation
 is collected and raised (DataError, EvaluationError) before any result is
-given. Ranks, grades and quotas are then settled per class. Pass 2 reads
-the records back in class and rank order, in batches, scores them again
-(the same inputs give the same numbers; this is checked) and finishes each
-unit — money, commendations — yielding complete `UnitResult`s one by one,
-in the order `Policy.evaluate` gives them.
+given. Ranks, grades and quotas are then settled per class. The last pass
+reads the units back in class and rank order, in batches, scores them
+again (the same inputs give the same numbers; this is checked) and
+finishes each unit — money, commendations — yielding complete
+`UnitResult`s one by one, in the order `Policy.evaluate` gives them.
 
-Memory is therefore bounded by the standings (a few hundred bytes a unit)
-and one batch. A measure that compares units across the class while
-scoring (peer functions, `missing peer_avg`) needs every unit's data at
-once: such a policy cannot be streamed, and `unstreamable()` says why.
+A measure that compares units across the class while scoring (peer
+functions) needs class-wide figures first: pass 1 then scores nothing, but
+evaluates for each unit only the arguments of the class-wide functions
+(`measures.MeasureFigures`), settled per class in class order once every
+unit is read; a scoring pass over the spool follows with the figures fixed.
+A unit that scores its class's average (`missing peer_avg`) needs the
+other units' points: they are gathered while scoring, and when some unit
+did score the average, the units are scored once more with it known.
+
+Memory is therefore bounded by the standings (a few hundred bytes a unit),
+one batch, and the figures: nothing per unit for an argument only min, max,
+efficacy or a count read; one value (a Decimal, about 110 bytes) per unit
+for an argument a rank reads; that and the unit's id for one `peer_avg`
+reads, or for a measure that may score the class average.
 """
 
 from __future__ import annotations
@@ -35,18 +46,21 @@ from typing import IO, Any
 
 import attrs
 
-from targetdsl.compiler import uses_peers
+from targetdsl import nodes as n
 from targetdsl.data import Validator, collector_paused, no_units
 from targetdsl.documents import json_problem, not_utf8, parse_json, wrong_format
 from targetdsl.drafts import NO_SUMS, SUMS, Draft, Standing
 from targetdsl.engine import Engine
 from targetdsl.files import FileReadError, open_regular
-from targetdsl.interpreter import EvaluationError
+from targetdsl.functions import FUNCTIONS
+from targetdsl.interpreter import EVERY_UNIT, EvaluationError
 from targetdsl.ledger import carried_again, carried_problems
+from targetdsl.measures import MeasureFigures
 from targetdsl.numeric import CONTEXT
 from targetdsl.results import CarryOver, CompletionRow, UnitResult
 from targetdsl.schema import ClassSpec, Schema
 from targetdsl.source import printable
+from targetdsl.typecheck import walk
 from targetdsl.values import AwardWon, DataError, DataProblem, Unit
 
 BATCH = 500  # units scored together: large enough to amortise, small enough to stay in memory
@@ -54,25 +68,55 @@ STREAMED = (".jsonl", ".csv")  # unit data files that can be read one unit at a 
 MAX_LINE_BYTES = 1 << 20  # one unit's line; a stream has no size limit, but each unit is read whole
 
 
-def unstreamable(schema: Schema) -> str | None:
-    """Why this policy cannot be evaluated as a stream, or None when it can."""
-    for spec in schema.classes.values():
+def stream_passes(schema: Schema, figures: dict[str, dict[str, MeasureFigures]] | None = None) -> int:
+    """How many times a stream goes over its units: read and score, finish; with peer functions, a pass
+    to gather each class's figures first; with a class average a unit may score, one more."""
+    figures = class_figures(schema) if figures is None else figures
+    compares = any(f.arguments for measures in figures.values() for f in measures.values())
+    averages = any(f.averaged for measures in figures.values() for f in measures.values())
+    return 2 + compares + averages
+
+
+def class_figures(schema: Schema) -> dict[str, dict[str, MeasureFigures]]:
+    """What a stream gathers of each class before scoring any of its units: the arguments of every
+    class-wide function of each measure, and the earned points of a measure whose missing value may
+    score the class average (a unit input with `missing peer_avg` may be read by any measure)."""
+    averaged_anywhere = any(i.missing == "peer_avg" for i in schema.unit_inputs.values())
+    figures: dict[str, dict[str, MeasureFigures]] = {}
+    for name, spec in schema.classes.items():
+        figures[name] = {}
         for measure in spec.measures():
+            arguments: dict[int, n.Expr] = {}
+            readers: dict[int, set[str]] = {}
+            averaged = averaged_anywhere
             for scope in (measure, *measure.subitems):
                 expressions = [e for e in (scope.score, scope.completed) if e is not None]
                 expressions += [let.expr for let in scope.lets.values()]
                 if scope.tally is not None:
                     expressions += [scope.tally.done, scope.tally.total]
-                if uses_peers(expressions):
-                    return f"`{measure.name}` compares each unit with its whole class (a peer function)"
-                if any(i.missing == "peer_avg" for i in scope.inputs.values()):
-                    return f"`{measure.name}` scores a missing value as the class average (`missing peer_avg`)"
-    return None
+                for call in _class_wide_calls(expressions):
+                    argument = EVERY_UNIT if call.function == "peer_count" else call.args[0]
+                    arguments[id(argument)] = argument
+                    readers.setdefault(id(argument), set()).add(call.function)
+                averaged = averaged or any(i.missing == "peer_avg" for i in scope.inputs.values())
+            figures[name][measure.name] = MeasureFigures(
+                tuple(arguments.values()), {k: frozenset(v) for k, v in readers.items()}, averaged
+            )
+    return figures
 
 
-def file_records(path: str | os.PathLike[str]) -> tuple[Iterator[tuple[Any, bytes | None]], Callable[[], None]]:
-    """The records of a JSON Lines or CSV file, read one at a time, each with its line as spooled
-    text (None: spool the record itself); and a function that closes the file."""
+def _class_wide_calls(expressions: list[n.Expr]) -> Iterator[n.Call]:
+    pending = list(expressions)
+    while pending:
+        for node in walk(pending.pop()):
+            if isinstance(node, n.Call) and node.function in FUNCTIONS and FUNCTIONS[node.function].peer:
+                yield node
+            elif isinstance(node, n.Interpolate):  # an anchor's position is evaluated too
+                pending += [anchor.at for anchor in node.anchors]
+
+
+def file_records(path: str | os.PathLike[str]) -> tuple[Iterator[Any], Callable[[], None]]:
+    """The records of a JSON Lines or CSV file, read one at a time; and a function that closes the file."""
     target = Path(path)
     shown = printable(os.fspath(path))
     suffix = target.suffix.lower()
@@ -92,7 +136,7 @@ def file_records(path: str | os.PathLike[str]) -> tuple[Iterator[tuple[Any, byte
         return _json_lines(handle, shown), handle.close
     from targetdsl.tabular import csv_records
 
-    return ((record, None) for record in csv_records(target, _text_lines(handle, shown))), handle.close
+    return csv_records(target, _text_lines(handle, shown)), handle.close
 
 
 def _text_lines(handle: IO[str], shown: str) -> Iterator[str]:
@@ -102,7 +146,7 @@ def _text_lines(handle: IO[str], shown: str) -> Iterator[str]:
         raise not_utf8(shown, ".csv") from None  # only CSV files are read as text lines
 
 
-def _json_lines(handle: IO[bytes], shown: str) -> Iterator[tuple[Any, bytes | None]]:
+def _json_lines(handle: IO[bytes], shown: str) -> Iterator[Any]:
     problems: list[DataProblem] = []
     for number, read in enumerate(handle, start=1):
         line = read[3:] if number == 1 and read.startswith(b"\xef\xbb\xbf") else read
@@ -122,18 +166,20 @@ def _json_lines(handle: IO[bytes], shown: str) -> Iterator[tuple[Any, bytes | No
         except RecursionError:
             problems.append(DataProblem(shown, None, f"line {number}", "nested too deeply"))
             continue
-        yield record, line.rstrip(b"\r\n")
+        yield record
     if problems:
         raise DataError(problems)
 
 
 @attrs.frozen
 class _Seen:
-    """A unit whose data has a problem: never scored, but its id takes part in the duplicate check."""
+    """A unit not (yet) scored: one whose data has a problem, never scored, or one read while a class's
+    figures are gathered. Its id takes part in the duplicate check."""
 
     id: str
     name: str
     index: int
+    unit_class: str = ""
 
 
 class Stream:
@@ -145,7 +191,7 @@ class Stream:
         self,
         schema: Schema,
         title: str,
-        records: Iterable[tuple[Any, bytes | None]],
+        records: Iterable[Any],
         *,
         file: str,
         period: str | None,
@@ -154,18 +200,6 @@ class Stream:
         expected: int | None = None,
         ledger_file: str = "<carry-in>",
     ):
-        reason = unstreamable(schema)
-        if reason is not None:
-            raise DataError(
-                [
-                    DataProblem(
-                        file,
-                        None,
-                        None,
-                        f"this policy cannot be streamed: {reason}; evaluate the units in memory instead",
-                    )
-                ]
-            )
         self.schema = schema
         self.title = title
         self.year = schema.year
@@ -178,7 +212,11 @@ class Stream:
         self.spool: IO[bytes] = tempfile.TemporaryFile(prefix="targetdsl-")  # noqa: SIM115 (closed by close())
         self.standings: dict[str, list[Standing]] = {name: [] for name in schema.classes}
         self.unscored: list[_Seen] = []  # units with a problem in their data: kept to find duplicate ids
-        self.offsets = array.array("q", [0])  # where each spooled record starts (and the last ends)
+        self.seen: list[_Seen] = []  # units read while the figures are gathered (before any is scored)
+        self.figures = class_figures(schema)
+        self.compares = any(f.arguments for measures in self.figures.values() for f in measures.values())
+        self._passes = stream_passes(schema, self.figures)  # over every unit; a pass not needed is counted done
+        self.offsets = array.array("q", [0])  # where each spooled unit starts (and the last ends)
         self.counts: dict[str, list[int]] = {
             name: [0] * (2 * len(spec.categories)) for name, spec in schema.classes.items()
         }
@@ -207,41 +245,63 @@ class Stream:
     # -- pass 1: validate, score, keep standings
 
     def _engine(self) -> Engine:
-        return Engine(self.schema, self.title, period=self.period, carried_in=self.carried_in, explain=False)
+        engine = Engine(self.schema, self.title, period=self.period, carried_in=self.carried_in, explain=False)
+        engine.figures = self.figures
+        return engine
 
-    def _first_pass(self, records: Iterable[tuple[Any, bytes | None]], file: str) -> None:
+    def _first_pass(self, records: Iterable[Any], file: str) -> None:
         validator = Validator(self.schema, file)
         self.engine = self._engine()
         batch: list[tuple[Unit, int]] = []
         try:
-            for index, (record, line) in enumerate(records, start=1):
-                # every record is spooled, so that its place in the spool is its place in the data
-                blob = line if line is not None else pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
-                self.spool.write(blob)
-                self.offsets.append(self.offsets[-1] + len(blob))
+            for index, record in enumerate(records, start=1):
                 known = len(validator.problems)
                 unit = validator.unit(record, index)
-                if unit is not None and len(validator.problems) == known:
+                valid = unit is not None and len(validator.problems) == known
+                # Every record has its place in the spool, so that a unit's index there is its place in the
+                # data: a unit spooled as validated (read back, it is not validated again), a record with a
+                # problem as nothing (never read back: the data are refused).
+                blob = pickle.dumps(unit, pickle.HIGHEST_PROTOCOL) if valid else b""
+                self.spool.write(blob)
+                self.offsets.append(self.offsets[-1] + len(blob))
+                if unit is not None and valid:
                     batch.append((unit, index - 1))
                 elif unit is not None:  # not scored (its values are incomplete), but its id still counts
                     self.unscored.append(_Seen(unit.id, unit.name, index - 1))
                 if len(batch) >= BATCH:
-                    self._score(batch)
+                    self._take(batch)
                     batch = []
         except DataError as exc:  # the reader's own problems (malformed lines) join the validator's
             validator.problems.extend(exc.problems)
-        self._score(batch)
+        self._take(batch)
         del batch
         validator.problems += self._duplicates(file)
         if self.carried_in:
             wanted = {unit_id for unit_id, _ in self.carried_in}
             classes = {s.id: name for name, standings in self.standings.items() for s in standings if s.id in wanted}
+            classes.update((s.id, s.unit_class) for s in self.seen if s.id in wanted)
             validator.problems += carried_problems(self.schema, self.carried_in, classes, self.ledger_file)
             validator.problems += self.carried_twice
-        if not validator.problems and not any(self.standings.values()):
+        if not validator.problems and not any(self.standings.values()) and not self.seen:
             validator.problems.append(no_units(file))
         if validator.problems:
             raise DataError(validator.problems)
+        if self.compares:  # the class-wide figures are known: every unit is scored with them
+            for measures in self.figures.values():
+                for figures in measures.values():
+                    figures.settle_peers()
+            self.seen = []
+            self._rescore()
+        pending = False
+        for measures in self.figures.values():
+            for figures in measures.values():
+                pending = pending or figures.pending > 0
+                if figures.averaged:
+                    figures.settle_average()
+        if pending:  # some units scored their class's average, known only now: they are scored again
+            self._rescore()
+        elif any(f.averaged for measures in self.figures.values() for f in measures.values()):
+            self._tick(sum(len(s) for s in self.standings.values()))
         if self.engine.problems:
             raise EvaluationError(sorted(self.engine.problems, key=lambda p: (p.unit, str(p.span))))
         self.count = sum(len(s) for s in self.standings.values())
@@ -265,6 +325,7 @@ class Stream:
         """Units that share an id, found by sorting the standings (no table of ids is kept meanwhile)."""
         everyone: list[Standing | _Seen] = [s for standings in self.standings.values() for s in standings]
         everyone += self.unscored
+        everyone += self.seen
         everyone.sort(key=lambda s: s.id)
         problems = []
         first = None
@@ -286,13 +347,42 @@ class Stream:
             )
         return problems
 
+    def _take(self, batch: list[tuple[Unit, int]]) -> None:
+        """Pass 1 for some units: scored at once, or, when their class's figures are still to be
+        gathered, their share of the figures taken and the unit kept only as seen."""
+        carried = self.engine.carried_in
+        for unit, _ in batch:
+            if carried and unit.awards and unit.id in carried:
+                self.carried_twice += carried_again(unit, carried, self.ledger_file)
+        if not self.compares:
+            self._score(batch)
+            return
+        by_class: dict[str, list[Unit]] = {}
+        for unit, index in batch:
+            by_class.setdefault(unit.unit_class, []).append(unit)
+            self.seen.append(_Seen(unit.id, unit.name, index, unit.unit_class))
+        for name, units in by_class.items():
+            self.engine.gather(self.schema.classes[name], units)
+        self._tick(len(batch))
+
+    def _rescore(self) -> None:
+        """Score every unit again from the spool, in the order read, with the class figures now known."""
+        self.engine = self._engine()
+        self.standings = {name: [] for name in self.schema.classes}
+        self.counts = {name: [0] * (2 * len(spec.categories)) for name, spec in self.schema.classes.items()}
+        self.spool.seek(0)
+        batch: list[tuple[Unit, int]] = []
+        for index in range(len(self.offsets) - 1):
+            batch.append((self._unit(self.spool.read(self.offsets[index + 1] - self.offsets[index])), index))
+            if len(batch) >= BATCH:
+                self._score(batch)
+                batch = []
+        self._score(batch)
+
     def _score(self, batch: list[tuple[Unit, int]]) -> None:
         by_class: dict[str, list[tuple[Unit, int]]] = {}
-        carried = self.engine.carried_in
         for entry in batch:
             by_class.setdefault(entry[0].unit_class, []).append(entry)
-            if carried and entry[0].awards and entry[0].id in carried:
-                self.carried_twice += carried_again(entry[0], carried, self.ledger_file)
         for name, entries in by_class.items():
             spec = self.schema.classes[name]
             drafts = self.engine.score_class(spec, [unit for unit, _ in entries])
@@ -327,28 +417,24 @@ class Stream:
     def _tick(self, done: int) -> None:
         self._done += done
         if self.progress is not None and self._expected is not None:
-            self.progress(min(self._done, 2 * self._expected), 2 * self._expected)
+            total = self._passes * self._expected
+            self.progress(min(self._done, total), total)
 
     # -- pass 2: read back in rank order, finish
 
     def __iter__(self) -> Iterator[UnitResult]:
         engine = self._engine()
-        validator = Validator(self.schema, "<spool>")
-        self._done = self.count
+        self._done = (self._passes - 1) * self.count
         for name, spec in self.schema.classes.items():
             ordered = self.standings[name]
             for start in range(0, len(ordered), BATCH):
                 # computed in the policy's context; yielded outside it, so the caller's context is its own
-                yield from self._finish(engine, validator, spec, ordered[start : start + BATCH], start)
+                yield from self._finish(engine, spec, ordered[start : start + BATCH], start)
 
-    def _finish(
-        self, engine: Engine, validator: Validator, spec: ClassSpec, standings: list[Standing], start: int
-    ) -> list[UnitResult]:
+    def _finish(self, engine: Engine, spec: ClassSpec, standings: list[Standing], start: int) -> list[UnitResult]:
         with collector_paused(), _decimal_context():
-            units = [validator.unit(self._read(s), s.index + 1) for s in standings]
-            if validator.problems or any(u is None for u in units):
-                raise RuntimeError("the spool no longer holds the records read in the first pass")
-            drafts = engine.score_class(spec, units)  # type: ignore[arg-type]
+            units = [self._read(s) for s in standings]
+            drafts = engine.score_class(spec, units)
             results = []
             for rank, (draft, standing) in enumerate(zip(drafts, standings, strict=True), start=start + 1):
                 if draft.total != standing.total or draft.unit.id != standing.id:
@@ -360,13 +446,17 @@ class Stream:
         self._tick(len(results))
         return results
 
-    def _read(self, standing: Standing) -> Any:
+    def _read(self, standing: Standing) -> Unit:
         at = self.offsets[standing.index]
         self.spool.seek(at)
-        blob = self.spool.read(self.offsets[standing.index + 1] - at)
-        if blob[:1] == b"\x80":  # a pickle (records given as Python objects); JSON text never starts so
-            return pickle.loads(blob)  # noqa: S301 (our own private spool, written by this object)
-        return parse_json(blob.decode("utf-8"))
+        return self._unit(self.spool.read(self.offsets[standing.index + 1] - at))
+
+    @staticmethod
+    def _unit(blob: bytes) -> Unit:
+        unit = pickle.loads(blob)  # noqa: S301 (our own private spool, written by this object)
+        if not isinstance(unit, Unit):
+            raise RuntimeError("the spool no longer holds the units read in the first pass")
+        return unit
 
 
 def _decimal_context() -> Any:

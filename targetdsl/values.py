@@ -36,6 +36,9 @@ class Marker:
     def json_value(self) -> str:
         return self.name.lower()
 
+    def __reduce__(self) -> str:
+        return self.name  # pickled as the module's own instance (a stream spools validated units)
+
 
 NOT_APPLICABLE = Marker("NOT_APPLICABLE")
 PEER_AVERAGE = Marker("PEER_AVERAGE")

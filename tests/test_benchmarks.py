@@ -42,3 +42,18 @@ def test_benchmark_commands_run(command: list[str]) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "MISMATCH" not in result.stdout
+
+
+def test_peer_policy_matches_its_hand_written_rules() -> None:
+    """The peer-relative variant (efficacy coefficients, a rank, a grade quota) and its hand-written
+    reference agree on every unit, in memory and streamed; the quota decides some grades."""
+    from benchmarks.workload import peer_handwritten, peer_policy
+
+    records = generate.units(400, seed=11)
+    compiled = targetdsl.parse_policy(peer_policy.text(), name="peers.tdsl")
+    expected = {r["id"]: (r["total"], r["grade"], r["rank"]) for r in peer_handwritten.evaluate(records)}
+    assert {u.id: (u.total, u.grade, u.rank) for u in compiled.evaluate(records, explain=False).units} == expected
+    with compiled.stream(iter(records)) as streamed:
+        assert {u.id: (u.total, u.grade, u.rank) for u in streamed} == expected
+    grades = [grade for _, grade, _ in expected.values()]
+    assert grades.count("excellent") == 400 * 20 // 100 and "good" in grades

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -62,7 +63,7 @@ def score(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def evaluate(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def evaluate(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     results = [score(r) for r in records]
     results.sort(key=lambda r: (-r["total"], r["id"]))
     for rank, result in enumerate(results, start=1):

@@ -13,7 +13,10 @@ results are checked field by field against the reference: each category
 subtotal (to the cent), the bonus, the total, the veto, the grade and the
 rank of every unit.
 Then parse + check per 1,000 policy lines and, with --stream N, a streamed
-`targetdsl evaluate` of N units from a JSON Lines file: time and peak memory.
+`targetdsl evaluate` of N units from a JSON Lines file to CSV: time and peak
+memory, for the workload policy and for its peer-relative variant
+(`peer_policy.py`: efficacy coefficients, a rank, a grade quota), each
+checked against its hand-written reference.
 Data is generated beforehand and not timed; setup is reported separately.
 
 Run from the repository root:
@@ -38,7 +41,7 @@ from typing import Any
 
 import targetdsl
 from benchmarks import parse_check
-from benchmarks.workload import generate, handfloat, handwritten, policy, zen
+from benchmarks.workload import generate, handfloat, handwritten, peer_handwritten, peer_policy, policy, zen
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CENT = Decimal("0.01")
@@ -213,13 +216,23 @@ def parse_and_check(lines: int = 1000, runs: int = 9) -> None:
     )
 
 
-def streamed(count: int, *, office: bool = False) -> None:
+def reference(count: int, *, peers: bool) -> list[dict[str, Any]]:
+    """The hand-written results for the first `count` generated units, reading them one at a time (the
+    peer-relative rules twice: the class's statistics, then each unit)."""
+    if not peers:
+        return handwritten.evaluate(generate.records(count))
+    statistics = peer_handwritten.Statistics(generate.records(count))
+    return peer_handwritten.rank_and_grade([peer_handwritten.score(r, statistics) for r in generate.records(count)])
+
+
+def streamed(count: int, *, office: bool = False, peers: bool = False) -> None:
     """`targetdsl evaluate` streaming `count` units from JSON Lines to CSV, in a child process whose peak
     memory is measured; its results are checked against the hand-written rules. With `office`, every
-    value is written as an office's export writes it (padded, full-width, 是/否): the slow paths."""
+    value is written as an office's export writes it (padded, full-width, 是/否): the slow paths. With
+    `peers`, the peer-relative variant of the policy (efficacy coefficients, a rank, a grade quota)."""
     with tempfile.TemporaryDirectory(prefix="targetdsl-bench-") as folder:
         data, rules, output = Path(folder, "units.jsonl"), Path(folder, "workload.tdsl"), Path(folder, "out.csv")
-        rules.write_text(policy.text(), encoding="utf-8")
+        rules.write_text(peer_policy.text() if peers else policy.text(), encoding="utf-8")
         generate.write_jsonl(str(data), count, office=office)
         peak = Path(folder, "peak.txt")
         command = [
@@ -252,10 +265,12 @@ def streamed(count: int, *, office: bool = False) -> None:
                 for row in csv.DictReader(handle)
             }
         # The CSV holds no category subtotals: the rest of the fields are checked
-        want = {key: value[3:] for key, value in outcome(handwritten.evaluate(generate.units(count))).items()}
+        want = {key: value[3:] for key, value in outcome(reference(count, peers=peers)).items()}
         kind = "values as an office writes them" if office else "plain values"
+        rules_name = "the peer-relative policy" if peers else "the workload policy"
         print(
-            f"\nstreamed evaluation of {count:,} units ({kind}; JSON Lines in, CSV out, validation included): "
+            f"\nstreamed evaluation of {count:,} units by {rules_name} ({kind}; JSON Lines in, CSV out, "
+            "validation included): "
             f"{seconds:.0f} s, {count / seconds:,.0f} units/s, peak memory {peak_mb:,.0f} MB, "
             f"{data.stat().st_size / 1e6:,.0f} MB of data; bonus, total, veto, grade and rank "
             f"{verdict(got, want, FIELDS[3:])}"
@@ -266,7 +281,12 @@ def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--units", type=int, nargs="+", default=[10_000], help="sizes (default 10,000)")
     options.add_argument("--runs", type=int, default=3, help="runs per size; the median is shown")
-    options.add_argument("--stream", type=int, metavar="N", help="also stream N units through the command line")
+    options.add_argument(
+        "--stream",
+        type=int,
+        metavar="N",
+        help="also stream N units through the command line, by the workload policy and by its peer-relative variant",
+    )
     options.add_argument(
         "--office",
         action="store_true",
@@ -277,6 +297,7 @@ def main() -> None:
     parse_and_check()
     if args.stream:
         streamed(args.stream)
+        streamed(args.stream, peers=True)
         if args.office:
             streamed(args.stream, office=True)
 

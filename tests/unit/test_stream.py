@@ -72,16 +72,13 @@ def test_every_problem_in_a_stream_is_reported_with_its_line_unit_and_field(tmp_
     assert any("U000001" in p and "duplicate unit id" in p for p in problems), problems
 
 
-def test_a_policy_comparing_units_across_the_class_is_not_streamed(tmp_path: Path) -> None:
+def test_a_policy_comparing_units_across_the_class_streams(tmp_path: Path) -> None:
     compiled = targetdsl.parse_policy(PEERS, name="p.tdsl")
-    with pytest.raises(targetdsl.DataError, match=r"cannot be streamed: `a` compares each unit"):
-        compiled.stream(iter([{"id": "A", "class": "c", "indicators": {"a": {"x": "1"}}}]))
-    # the command line evaluates such a policy in memory instead, with the same output
+    records = [{"id": u, "class": "c", "indicators": {"a": {"x": x}}} for u, x in (("A", "1"), ("B", "3"), ("C", "2"))]
+    with compiled.stream(iter(records)) as streamed:
+        assert [(u.id, u.rank, u.total) for u in streamed] == [("B", 1, 100), ("C", 2, 80), ("A", 3, 60)]
     (tmp_path / "p.tdsl").write_text(PEERS, encoding="utf-8")
-    write_jsonl(
-        tmp_path / "u.jsonl",
-        [{"id": u, "class": "c", "indicators": {"a": {"x": x}}} for u, x in (("A", "1"), ("B", "3"), ("C", "2"))],
-    )
+    write_jsonl(tmp_path / "u.jsonl", records)
     assert (
         main(
             [
