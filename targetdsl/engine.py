@@ -613,7 +613,7 @@ class Engine:
         bands = self.bands
         for draft in ordered:
             total = draft.total
-            band = next((g for g in self.schema.grades if _in_band(g.band, total)), self.schema.grades[-1])
+            band = next((g for g in self.schema.grades if in_band(g.band, total)), self.schema.grades[-1])
             grade, notes = band, ""
             for veto in draft.vetoes:
                 for effect in veto.actions:
@@ -796,7 +796,8 @@ class _Descending:
         return hash(self.value)
 
 
-def _in_band(band: n.Band, total: Decimal) -> bool:
+def in_band(band: n.Band, total: Decimal) -> bool:
+    """Whether `total` lies in a grade's band (what the engine grades by, and publications read)."""
     if band.op == ">=":
         return total >= band.low  # type: ignore[operator]
     if band.op == ">":

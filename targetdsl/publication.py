@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from targetdsl.engine import _in_band
+from targetdsl.engine import in_band
 from targetdsl.nodes import Band, EffectKind
 from targetdsl.numeric import CONTEXT, quantize
 from targetdsl.results import Assessment, UnitResult, VetoEffect, VetoResult
@@ -224,7 +224,7 @@ class Edition:
         ladder = [g.name for g in self.grades]
         if unit.grade is None or unit.grade not in ladder or not self.bands:
             return None
-        expected = next((name for name, band in self.bands if _in_band(band, unit.total)), ladder[-1])
+        expected = next((name for name, band in self.bands if in_band(band, unit.total)), ladder[-1])
         for veto in unit.vetoes:
             for action in veto.actions:
                 if action.kind is EffectKind.GRADE and action.grade in ladder:

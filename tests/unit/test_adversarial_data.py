@@ -548,7 +548,8 @@ def test_look_alikes_and_twice_listed_awards_are_refused_when_streamed(
 
 
 def test_read_documents_and_records_pickle(policy: targetdsl.Policy) -> None:
-    """A streamed record given as a Python object is pickled to the spool: a kept impossible date too."""
+    """A read document pickles with what validation will judge in it (a kept impossible date too): what
+    a process that reads data for another pickles."""
     import pickle
 
     document = parse_yaml("units:\n  - {id: A, class: 县区, bonuses: {获奖: [{level: 省级, date: 2004-02-30}]}}\n")
