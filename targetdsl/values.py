@@ -212,10 +212,17 @@ class DataError(TargetdslError):
         )
 
 
+# The units a stream spools are pickled, and read back by each later pass: each value class pickles as
+# its constructor and fields, not through attrs' state of each slot (a third of a stream's time).
+
+
 @attrs.frozen
 class GivenScore:
     assessor: str
     score: Decimal  # out of 100
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return GivenScore, (self.assessor, self.score)
 
 
 @attrs.frozen
@@ -226,6 +233,9 @@ class Item:
     values: dict[str, Value]
     given: GivenScore | None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Item, (self.index, self.name, self.points, self.values, self.given)
+
 
 @attrs.frozen
 class MeasureData:
@@ -235,6 +245,9 @@ class MeasureData:
     ratings: dict[str, Decimal] = attrs.field(factory=dict)
     given: GivenScore | None = None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return MeasureData, (self.values, self.items, self.subitems, self.ratings, self.given)
+
 
 @attrs.frozen
 class AwardWon:
@@ -243,6 +256,9 @@ class AwardWon:
     name: str | None
     date: datetime.date | None
     carried_in: bool = False
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return AwardWon, (self.bonus, self.level, self.name, self.date, self.carried_in)
 
 
 @attrs.frozen
@@ -254,3 +270,6 @@ class Unit:
     measures: dict[str, MeasureData]
     rules: dict[tuple[str, str], dict[str, Value]]
     awards: tuple[AwardWon, ...]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Unit, (self.id, self.name, self.unit_class, self.values, self.measures, self.rules, self.awards)

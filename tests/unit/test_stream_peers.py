@@ -428,3 +428,18 @@ periods { 上半年 through month 6 全年 through month 12 }
     ]
     for period in (None, "上半年", "2003-05"):
         assert isinstance(assert_streams_alike(periods, units, period=period)[0], list)
+
+
+def test_spooled_units_read_back_equal_to_what_was_written() -> None:
+    """A stream pickles each validated unit to its spool and reads it back in every later pass: the unit
+    read back is the same, decimals with their exponents, markers as the module's own instances."""
+    import pickle
+
+    from benchmarks.workload import generate, policy
+    from targetdsl.values import NOT_APPLICABLE, PEER_AVERAGE
+
+    units = targetdsl.parse_policy(policy.text(), name="w.tdsl").load_units(generate.units(20))
+    again = pickle.loads(pickle.dumps(units))
+    assert again == units and repr(again) == repr(units)
+    markers = pickle.loads(pickle.dumps([NOT_APPLICABLE, PEER_AVERAGE]))
+    assert markers[0] is NOT_APPLICABLE and markers[1] is PEER_AVERAGE
