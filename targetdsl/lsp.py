@@ -2,9 +2,16 @@
 
 Diagnostics as the author types (the checker's, with codes and hints);
 hover on a name shows its definition — points, weights per class, the file
-it is inherited from through `extends`; go to definition (across `extends`
-files); completion of keywords and declared names; whole-document
-formatting; an outline of classes, categories, indicators and rules.
+it is inherited from through `extends`, for an input the one of the measure
+the cursor is in; go to definition (across `extends` files); completion by
+context (classes after `for`, grades after `cap grade`, a measure's own
+inputs inside it, …); whole-document formatting; an outline of classes,
+categories, indicators and rules.
+
+While the author types, the buffer seldom parses: completion and hover then
+answer from the last version of the document that parsed, and read the
+context (the blocks open at the cursor, the words before it) from the text
+alone.
 
 Positions: LSP counts UTF-16 code units, targetdsl counts code points;
 they agree for every character of the Basic Multilingual Plane, which
