@@ -241,6 +241,7 @@ _AFTER_FOR = re.compile(r"(?:^|\s)(?:for|适用)\s+" + _LIST + "$")
 _AFTER_BY = re.compile(r"(?:^|\s)(?:by|由|采信)\s+" + _LIST + "$")
 _AFTER_GRADE = re.compile(r"(?:^|\s)(?:grade|定为|最高等次)\s+$")
 _AFTER_LEVEL = re.compile(r"^\s*(?:level|级别)\s+$")
+_BRACES = re.compile(r'"(?:\\.|[^"\\\n])*"?|#[^\n]*|[{}\n]')  # a label or a comment hides its braces
 _LINE_END = re.compile(r"\r\n|\r|\n")  # as LSP counts lines
 
 
@@ -260,32 +261,18 @@ def open_blocks(text: str, offset: int) -> tuple[Block, ...]:
     """The blocks open at `offset`, read from the text alone: it need not parse (the author is typing)."""
     stack: list[Block] = []
     header = 0  # where the text that may open the next block starts
-    at = 0
-    offset = min(offset, len(text))
-    while at < offset:
-        char = text[at]
-        if char == '"':
-            match = _STRING.match(text, at)
-            at = match.end() if match is not None else at + 1
-            continue
-        if char == "#":
-            end = text.find("\n", at, offset)
-            at = offset if end < 0 else end
-            continue
-        if char == "{":
-            words = _NAME.findall(_STRING.sub(" ", text[header:at]))
+    for match in _BRACES.finditer(text, 0, min(offset, len(text))):
+        token = match.group()
+        if token == "{":
+            words = _NAME.findall(_STRING.sub(" ", text[header : match.start()]))
             if words and words[0] in ("override", "覆盖"):
                 words = words[1:]
             kind = english_word(words[0]) if words else ""
-            stack.append(Block(kind, words[1] if len(words) > 1 else None, at + 1))
-            header = at + 1
-        elif char == "}":
-            if stack:
-                stack.pop()
-            header = at + 1
-        elif char == "\n":
-            header = at + 1
-        at += 1
+            stack.append(Block(kind, words[1] if len(words) > 1 else None, match.end()))
+        elif token == "}" and stack:
+            stack.pop()
+        if token in ("{", "}", "\n"):
+            header = match.end()
     return tuple(stack)
 
 
@@ -320,7 +307,7 @@ def _declared(text: str, words: str) -> list[str]:
 def _block_text(text: str, block: Block) -> str:
     """The text of a block, from its `{` to the `}` that closes it (or the end of the buffer)."""
     depth = 1
-    for match in re.finditer(r'"(?:\\.|[^"\\\n])*"?|#[^\n]*|[{}]', text[block.start :]):
+    for match in _BRACES.finditer(text[block.start :]):
         if match.group() == "{":
             depth += 1
         elif match.group() == "}":
