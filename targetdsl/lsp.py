@@ -42,10 +42,19 @@ from targetdsl import nodes as n
 from targetdsl.api import Report, check_text
 from targetdsl.diagnostics import HELP_WORDS, Diagnostic, PolicyError, Severity
 from targetdsl.files import FileReadError, resolve
-from targetdsl.formatter import FormatError, format_policy
+from targetdsl.formatter import INDENT, FormatError, Printer, format_policy
 from targetdsl.functions import FUNCTIONS
 from targetdsl.inheritance import MAX_FILE_BYTES, Effective
-from targetdsl.keywords import KEYWORDS, NAME_PATTERN, TERMS, Language, detect, english_word, keyword_of
+from targetdsl.keywords import (
+    KEYWORDS,
+    NAME_PATTERN,
+    TERMS,
+    Language,
+    detect,
+    english_word,
+    keyword_of,
+    keyword_set,
+)
 from targetdsl.messages import translate
 from targetdsl.source import Span
 
@@ -417,7 +426,16 @@ def candidates(text: str, position: lsp.Position, effective: Effective | None) -
     return items
 
 
-def describe(name: str, what: str, node: Any, span: Span, effective: Effective, own: str) -> str:
+def describe(
+    name: str,
+    what: str,
+    node: Any,
+    span: Span,
+    effective: Effective,
+    own: str,
+    *,
+    language: Language = Language.ENGLISH,
+) -> str:
     lines: list[str] = []
     origin = "" if Path(span.file).resolve() == Path(own).resolve() else f" — inherited from `{Path(span.file).name}`"
     if what == "category":
@@ -447,11 +465,26 @@ def describe(name: str, what: str, node: Any, span: Span, effective: Effective, 
     elif what in ("input", "unit input"):
         missing = f", missing {node.missing.rule}" if node.missing else ""
         lines.append(f"**input {name}**{_label(node.label)}: {node.type}{missing}{origin}")
+        lines.append(f"\n```\n{canonical(node, language)}\n```")
+    elif what in ("let", "level"):
+        lines.append(f"**{what} {name}**{_label(getattr(node, 'label', None))}{origin}")
+        lines.append(f"\n```\n{canonical(node, language)}\n```")
     else:
         label = getattr(node, "label", None)
         lines.append(f"**{what} {name}**{_label(label)}{origin}")
     lines.append(f"\ndeclared at `{Path(span.file).name}:{span.line}`")
     return "\n".join(lines)
+
+
+def canonical(statement: n.Input | n.Let | n.Level, language: Language) -> str:
+    """A statement as `targetdsl fmt` writes it, in the file's keyword language: an input's type, range and
+    what a missing value means (its default), a level's points and limit."""
+    printer = Printer(keyword_set(language))
+    if isinstance(statement, n.Input):
+        printer.input(0, statement)
+    else:
+        printer.statement(0, statement)
+    return "\n".join(INDENT * line.depth + line.text for line in printer.lines)
 
 
 def _label(label: str | None) -> str:
@@ -548,7 +581,10 @@ def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
     local = [entry for entry in found if any(entry[1] is statement for statement in scope)]
     if local:  # `done` inside a measure is that measure's input, not another's of the same name
         found = local
-    text = "\n\n---\n\n".join(describe(name, what, node, span, effective, own) for what, node, span in found)
+    language = detect(source)
+    text = "\n\n---\n\n".join(
+        describe(name, what, node, span, effective, own, language=language) for what, node, span in found
+    )
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
 
 

@@ -221,3 +221,35 @@ def test_over_stdio_a_broken_buffer_completes_and_hovers_by_scope(tmp_path: Path
             assert label in value and other not in value, (measure, value)
     finally:
         client.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "language", "shown"),
+    [
+        (
+            "lianyungang-2003.tdsl",
+            "en",
+            ['input 承担市级目标 "承担市一级目标任务": bool missing default true', 'level 国家级 "国家级奖项" 3'],
+        ),
+        (
+            "lianyungang-2003.zh.tdsl",
+            "zh",
+            ['填报 承担市级目标 "承担市一级目标任务": 是否 缺报 默认 是', '级别 国家级 "国家级奖项" 3'],
+        ),
+    ],
+)
+def test_hover_shows_an_inputs_default_and_a_levels_points(name: str, language: str, shown: list[str]) -> None:
+    from targetdsl.keywords import Language
+    from targetdsl.lsp import definitions, describe
+
+    path = POLICIES / name
+    effective = effective_of(path)
+    found = definitions(effective)
+    texts = [
+        describe(word, what, node, span, effective, str(path), language=Language(language))
+        for word in ("承担市级目标", "国家级")
+        for what, node, span in found[word]
+    ]
+    assert len(texts) == 2
+    for text, line in zip(texts, shown, strict=True):
+        assert f"```\n{line}\n```" in text
