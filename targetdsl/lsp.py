@@ -530,6 +530,13 @@ def did_save(ls: PolicyServer, params: lsp.DidSaveTextDocumentParams) -> None:
         ls.publish(params.text_document.uri, ls.analyse(params.text_document.uri, text))
 
 
+@server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: PolicyServer, params: lsp.DidCloseTextDocumentParams) -> None:
+    """A closed document is forgotten: its report and its last version that parsed."""
+    ls.reports.pop(params.text_document.uri, None)
+    ls.last_good.pop(params.text_document.uri, None)
+
+
 def _name_under_cursor(
     ls: PolicyServer, uri: str, position: lsp.Position, *, last_good: bool = False
 ) -> tuple[str, Effective] | None:

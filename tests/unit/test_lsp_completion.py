@@ -219,6 +219,13 @@ def test_over_stdio_a_broken_buffer_completes_and_hovers_by_scope(tmp_path: Path
             )
             value = hover["contents"]["value"]
             assert label in value and other not in value, (measure, value)
+
+        # a closed document is forgotten: nothing is offered from what it once declared
+        client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        closed = client.request(
+            "textDocument/completion", {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}
+        )
+        assert closed["items"] == []
     finally:
         client.close()
 
@@ -253,3 +260,16 @@ def test_hover_shows_an_inputs_default_and_a_levels_points(name: str, language: 
     assert len(texts) == 2
     for text, line in zip(texts, shown, strict=True):
         assert f"```\n{line}\n```" in text
+
+
+def test_closing_a_document_forgets_its_last_good_version() -> None:
+    from targetdsl.lsp import PolicyServer, did_close
+
+    ls = PolicyServer()
+    uri = "untitled:a.tdsl"
+    ls.analyse(uri, "class 县区 {\n    甲 100\n}\ncategory 甲 {\n}\n")
+    assert uri in ls.last_good
+    ls.analyse(uri, "class 县区 {\n    甲 100\n}\nveto 测试 for ")
+    assert uri in ls.last_good and ls.reports[uri].effective is None  # kept while the buffer is broken
+    did_close(ls, lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    assert uri not in ls.last_good and uri not in ls.reports
