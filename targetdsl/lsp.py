@@ -2,9 +2,16 @@
 
 Diagnostics as the author types (the checker's, with codes and hints);
 hover on a name shows its definition — points, weights per class, the file
-it is inherited from through `extends`; go to definition (across `extends`
-files); completion of keywords and declared names; whole-document
-formatting; an outline of classes, categories, indicators and rules.
+it is inherited from through `extends`, for an input the one of the measure
+the cursor is in; go to definition (across `extends` files); completion by
+context (classes after `for`, grades after `cap grade`, a measure's own
+inputs inside it, …); whole-document formatting; an outline of classes,
+categories, indicators and rules.
+
+While the author types, the buffer seldom parses: completion and hover then
+answer from the last version of the document that parsed, and read the
+context (the blocks open at the cursor, the words before it) from the text
+alone.
 
 Positions: LSP counts UTF-16 code units, targetdsl counts code points;
 they agree for every character of the Basic Multilingual Plane, which
@@ -19,12 +26,14 @@ ends the server, nor makes it allocate what a header claims.
 
 from __future__ import annotations
 
+import enum
 import re
 import sys
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import unquote, urlparse
 
+import attrs
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
@@ -33,10 +42,19 @@ from targetdsl import nodes as n
 from targetdsl.api import Report, check_text
 from targetdsl.diagnostics import HELP_WORDS, Diagnostic, PolicyError, Severity
 from targetdsl.files import FileReadError, resolve
-from targetdsl.formatter import FormatError, format_policy
+from targetdsl.formatter import INDENT, FormatError, Printer, format_policy
 from targetdsl.functions import FUNCTIONS
 from targetdsl.inheritance import MAX_FILE_BYTES, Effective
-from targetdsl.keywords import KEYWORDS, TERMS, Language, detect, keyword_of
+from targetdsl.keywords import (
+    KEYWORDS,
+    NAME_PATTERN,
+    TERMS,
+    Language,
+    detect,
+    english_word,
+    keyword_of,
+    keyword_set,
+)
 from targetdsl.messages import translate
 from targetdsl.source import Span
 
@@ -67,6 +85,9 @@ class PolicyServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("targetdsl", __version__)
         self.reports: dict[str, Report] = {}
+        # The last policy each document parsed to: while the author types, the buffer rarely parses,
+        # and completion and hover still know the names declared.
+        self.last_good: dict[str, Effective] = {}
         self.root: Path | None = None  # `targetdsl lsp --root DIR`
         self.language = Language.ENGLISH  # of the messages: `targetdsl lsp --lang`, or the locale
 
@@ -77,6 +98,8 @@ class PolicyServer(LanguageServer):
         root = self.confinement(base) if base is not None else None
         report = check_text(text, name=name, base=base, root=root)
         self.reports[uri] = report
+        if report.effective is not None:
+            self.last_good[uri] = report.effective
         return report
 
     def confinement(self, directory: Path) -> Path:
@@ -151,6 +174,14 @@ def definitions(effective: Effective) -> dict[str, list[tuple[str, Any, Span]]]:
     def add(name: str, what: str, node: Any, span: Span) -> None:
         found.setdefault(name, []).append((what, node, span))
 
+    def add_body(body: tuple[Any, ...]) -> None:
+        for statement in body:
+            if isinstance(statement, (n.Input, n.Let)):
+                add(statement.name, "input" if isinstance(statement, n.Input) else "let", statement, statement.span)
+            elif isinstance(statement, n.Measure):  # a subitem
+                add(statement.name, statement.kind, statement, statement.span)
+                add_body(statement.body)
+
     for declaration in effective.declarations:
         match declaration:
             case n.UnitClass(name=name):
@@ -159,21 +190,15 @@ def definitions(effective: Effective) -> dict[str, list[tuple[str, Any, Span]]]:
                 add(name, "category", declaration, declaration.span)
                 for measure in measures:
                     add(measure.name, measure.kind, (declaration, measure), measure.span)
-                    for statement in measure.body:
-                        if isinstance(statement, (n.Input, n.Let)):
-                            add(
-                                statement.name,
-                                "input" if isinstance(statement, n.Input) else "let",
-                                statement,
-                                statement.span,
-                            )
+                    add_body(measure.body)
             case n.Assessor(name=name):
                 add(name, "assessor", declaration, declaration.span)
             case n.Rule(kind=kind, name=name, body=body):
                 add(name, kind, declaration, declaration.span)
+                add_body(body)
                 for statement in body:
-                    if isinstance(statement, (n.Input, n.Let)):
-                        add(statement.name, "input", statement, statement.span)
+                    if isinstance(statement, n.Level):
+                        add(statement.name, "level", statement, statement.span)
             case n.Grades(bands=bands):
                 for band in bands:
                     add(band.name, "grade", band, band.span)
@@ -182,7 +207,235 @@ def definitions(effective: Effective) -> dict[str, list[tuple[str, Any, Span]]]:
     return found
 
 
-def describe(name: str, what: str, node: Any, span: Span, effective: Effective, own: str) -> str:
+# ---------------------------------------------------------------- where the cursor is
+
+MEASURE_KINDS = frozenset({"indicator", "items", "assessed", "subitem"})
+RULE_KINDS = frozenset({"veto", "bonus", "deduction", "award", "coefficient", "commendation"})
+
+
+class Place(enum.Enum):
+    """What the text before the cursor says comes next."""
+
+    CLASS = "class"  # after `for` (`适用`), or a comma in its list
+    GRADE = "grade"  # after `grade`, `cap grade` (`定为`, `最高等次`), or at a line of a `money` block
+    ASSESSOR = "assessor"  # after `by`, `given by` (`由`, `采信`), or a comma in its list
+    LEVEL = "level"  # after `level` (`级别`) inside a bonus
+    BODY = "body"  # inside a measure or a rule: its own inputs and lets, the policy's constants
+    ANYWHERE = "anywhere"
+
+
+@attrs.frozen
+class Block:
+    """A `{ … }` open at the cursor: the keyword that opened it (in English) and the name after it."""
+
+    kind: str
+    name: str | None
+    start: int  # the offset just after its `{`
+
+
+@attrs.frozen
+class Context:
+    place: Place
+    blocks: tuple[Block, ...]  # outermost first
+
+    def innermost(self, kinds: frozenset[str]) -> Block | None:
+        return next((b for b in reversed(self.blocks) if b.kind in kinds), None)
+
+
+_STRING = re.compile(r'"(?:\\.|[^"\\\n])*"?')
+_NAME = re.compile(NAME_PATTERN)
+_PARTIAL = re.compile("(?:" + NAME_PATTERN + ")$")
+_LIST = r"(?:" + NAME_PATTERN + r"\s*[,，]\s*)*"
+_AFTER_FOR = re.compile(r"(?:^|\s)(?:for|适用)\s+" + _LIST + "$")
+_AFTER_BY = re.compile(r"(?:^|\s)(?:by|由|采信)\s+" + _LIST + "$")
+_AFTER_GRADE = re.compile(r"(?:^|\s)(?:grade|定为|最高等次)\s+$")
+_AFTER_LEVEL = re.compile(r"^\s*(?:level|级别)\s+$")
+_BRACES = re.compile(r'"(?:\\.|[^"\\\n])*"?|#[^\n]*|[{}\n]')  # a label or a comment hides its braces
+_LINE_END = re.compile(r"\r\n|\r|\n")  # as LSP counts lines
+
+
+def offset_of(text: str, position: lsp.Position) -> int:
+    """The offset in `text` of an LSP position (a line past the end is the end)."""
+    offset = 0
+    for _ in range(position.line):
+        match = _LINE_END.search(text, offset)
+        if match is None:
+            return len(text)
+        offset = match.end()
+    end = _LINE_END.search(text, offset)
+    return min(offset + position.character, end.start() if end is not None else len(text))
+
+
+def open_blocks(text: str, offset: int) -> tuple[Block, ...]:
+    """The blocks open at `offset`, read from the text alone: it need not parse (the author is typing)."""
+    stack: list[Block] = []
+    header = 0  # where the text that may open the next block starts
+    for match in _BRACES.finditer(text, 0, min(offset, len(text))):
+        token = match.group()
+        if token == "{":
+            words = _NAME.findall(_STRING.sub(" ", text[header : match.start()]))
+            if words and words[0] in ("override", "覆盖"):
+                words = words[1:]
+            kind = english_word(words[0]) if words else ""
+            stack.append(Block(kind, words[1] if len(words) > 1 else None, match.end()))
+        elif token == "}" and stack:
+            stack.pop()
+        if token in ("{", "}", "\n"):
+            header = match.end()
+    return tuple(stack)
+
+
+def context_at(text: str, offset: int) -> Context:
+    blocks = open_blocks(text, offset)
+    line = text[text.rfind("\n", 0, offset) + 1 : offset]
+    if "#" in _STRING.sub(" ", line):
+        return Context(Place.ANYWHERE, blocks)
+    before = _PARTIAL.sub("", line)
+    inner = blocks[-1].kind if blocks else None
+    if _AFTER_FOR.search(before):
+        place = Place.CLASS
+    elif _AFTER_BY.search(before):
+        place = Place.ASSESSOR
+    elif _AFTER_GRADE.search(before) or (inner == "money" and not before.strip()):
+        place = Place.GRADE
+    elif inner == "bonus" and _AFTER_LEVEL.search(before):
+        place = Place.LEVEL
+    elif any(b.kind in MEASURE_KINDS | RULE_KINDS for b in blocks):
+        place = Place.BODY
+    else:
+        place = Place.ANYWHERE
+    return Context(place, blocks)
+
+
+def _declared(text: str, words: str) -> list[str]:
+    """Names the buffer declares with one of `words` at the start of a line, parsed or not."""
+    pattern = r"(?m)^[ \t]*(?:(?:override|覆盖)[ \t]+)?(?:" + words + r")[ \t]+(" + NAME_PATTERN + ")"
+    return re.findall(pattern, _STRING.sub(" ", text))
+
+
+def _block_text(text: str, block: Block) -> str:
+    """The text of a block, from its `{` to the `}` that closes it (or the end of the buffer)."""
+    depth = 1
+    for match in _BRACES.finditer(text[block.start :]):
+        if match.group() == "{":
+            depth += 1
+        elif match.group() == "}":
+            depth -= 1
+            if depth == 0:
+                return text[block.start : block.start + match.start()]
+    return text[block.start :]
+
+
+def scope_of(effective: Effective | None, blocks: tuple[Block, ...]) -> list[n.Input | n.Let]:
+    """The inputs and lets of the measure or rule the blocks lead into, in a policy that parsed."""
+    if effective is None:
+        return []
+    inner = next((i for i in range(len(blocks) - 1, -1, -1) if blocks[i].kind in MEASURE_KINDS | RULE_KINDS), None)
+    if inner is None:
+        return []
+    body: tuple[Any, ...] | None = None
+    if blocks[inner].kind in RULE_KINDS:
+        rule = effective.find(blocks[inner].kind, blocks[inner].name or "")
+        body = rule.body if isinstance(rule, n.Rule) else None
+    else:
+        category = next((b for b in blocks[:inner] if b.kind == "category"), None)
+        found = effective.find("category", category.name or "") if category is not None else None
+        if isinstance(found, n.Category):
+            candidates: tuple[Any, ...] = found.measures
+            for block in blocks[blocks.index(category) + 1 : inner + 1] if category is not None else ():
+                if block.kind not in MEASURE_KINDS:
+                    continue
+                measure = next((m for m in candidates if isinstance(m, n.Measure) and m.name == block.name), None)
+                if measure is None:
+                    body = None
+                    break
+                body = candidates = measure.body
+    return [s for s in body or () if isinstance(s, (n.Input, n.Let))]
+
+
+def _globals(effective: Effective | None) -> list[tuple[str, str]]:
+    if effective is None:
+        return []
+    return [
+        (d.name, "const" if isinstance(d, n.Const) else "unit input")
+        for d in effective.declarations
+        if isinstance(d, (n.Const, n.Input))
+    ]
+
+
+def candidates(text: str, position: lsp.Position, effective: Effective | None) -> list[lsp.CompletionItem]:
+    """What may be written at `position`: names by context, from the buffer as it is and from
+    `effective`, the last version of it that parsed."""
+    context = context_at(text, offset_of(text, position))
+    names: dict[str, str] = {}  # name → what it is, first found first
+
+    def offer(found: Any, what: str) -> None:
+        for name in found:
+            names.setdefault(name, what)
+
+    declarations = effective.declarations if effective is not None else ()
+    if context.place is Place.CLASS:
+        offer((d.name for d in declarations if isinstance(d, n.UnitClass)), "class")
+        offer(_declared(text, "class|类别"), "class")
+    elif context.place is Place.ASSESSOR:
+        offer((d.name for d in declarations if isinstance(d, n.Assessor)), "assessor")
+        offer(_declared(text, "assessor|评议方"), "assessor")
+    elif context.place is Place.GRADE:
+        offer((b.name for d in declarations if isinstance(d, n.Grades) for b in d.bands), "grade")
+        for block in re.findall(r"(?:^|\s)(?:grades|等次)\s*\{([^{}]*)\}", _STRING.sub(" ", text)):
+            offer(re.findall(r"(?m)^[ \t]*(" + NAME_PATTERN + ")", block), "grade")
+        names.pop("otherwise", None)
+        names.pop("其余", None)
+    elif context.place is Place.LEVEL:
+        bonus = context.blocks[-1].name
+        rules = [d for d in declarations if isinstance(d, n.Rule) and d.kind == "bonus"]
+        own = [r for r in rules if r.name == bonus] or rules
+        offer((s.name for r in own for s in r.body if isinstance(s, n.Level)), "level")
+    if context.place is not Place.ANYWHERE and context.place is not Place.BODY:
+        return [lsp.CompletionItem(label=k, kind=lsp.CompletionItemKind.Reference, detail=v) for k, v in names.items()]
+
+    language = detect(text)
+    items = [
+        lsp.CompletionItem(label=k.written(language), kind=lsp.CompletionItemKind.Keyword, detail=k.meaning)
+        for k in KEYWORDS
+    ]
+    terms = {(t.chinese if language is Language.CHINESE else t.english): t.meaning for t in TERMS}
+    items += [
+        lsp.CompletionItem(label=w, kind=lsp.CompletionItemKind.Constant, detail=meaning)
+        for w, meaning in sorted(terms.items())
+    ]
+    items += [
+        lsp.CompletionItem(label=f, kind=lsp.CompletionItemKind.Function, detail=FUNCTIONS[f].summary)
+        for f in sorted(FUNCTIONS)
+    ]
+    if context.place is Place.BODY:
+        body = context.innermost(MEASURE_KINDS | RULE_KINDS)
+        if body is not None:
+            inside = _block_text(text, body)
+            offer(_declared(inside, "input|填报"), "input")
+            offer(_declared(inside, "let|设"), "let")
+        for statement in scope_of(effective, context.blocks):
+            offer([statement.name], "input" if isinstance(statement, n.Input) else "let")
+        for name, what in _globals(effective):
+            offer([name], what)
+        offer(_declared(text, "const|常量"), "const")
+    elif effective is not None:
+        for name, entries in sorted(definitions(effective).items()):
+            offer([name], entries[0][0])
+    items += [lsp.CompletionItem(label=k, kind=lsp.CompletionItemKind.Reference, detail=v) for k, v in names.items()]
+    return items
+
+
+def describe(
+    name: str,
+    what: str,
+    node: Any,
+    span: Span,
+    effective: Effective,
+    own: str,
+    *,
+    language: Language = Language.ENGLISH,
+) -> str:
     lines: list[str] = []
     origin = "" if Path(span.file).resolve() == Path(own).resolve() else f" — inherited from `{Path(span.file).name}`"
     if what == "category":
@@ -212,11 +465,26 @@ def describe(name: str, what: str, node: Any, span: Span, effective: Effective, 
     elif what in ("input", "unit input"):
         missing = f", missing {node.missing.rule}" if node.missing else ""
         lines.append(f"**input {name}**{_label(node.label)}: {node.type}{missing}{origin}")
+        lines.append(f"\n```\n{canonical(node, language)}\n```")
+    elif what in ("let", "level"):
+        lines.append(f"**{what} {name}**{_label(getattr(node, 'label', None))}{origin}")
+        lines.append(f"\n```\n{canonical(node, language)}\n```")
     else:
         label = getattr(node, "label", None)
         lines.append(f"**{what} {name}**{_label(label)}{origin}")
     lines.append(f"\ndeclared at `{Path(span.file).name}:{span.line}`")
     return "\n".join(lines)
+
+
+def canonical(statement: n.Input | n.Let | n.Level, language: Language) -> str:
+    """A statement as `targetdsl fmt` writes it, in the file's keyword language: an input's type, range and
+    what a missing value means (its default), a level's points and limit."""
+    printer = Printer(keyword_set(language))
+    if isinstance(statement, n.Input):
+        printer.input(0, statement)
+    else:
+        printer.statement(0, statement)
+    return "\n".join(INDENT * line.depth + line.text for line in printer.lines)
 
 
 def _label(label: str | None) -> str:
@@ -262,14 +530,26 @@ def did_save(ls: PolicyServer, params: lsp.DidSaveTextDocumentParams) -> None:
         ls.publish(params.text_document.uri, ls.analyse(params.text_document.uri, text))
 
 
-def _name_under_cursor(ls: PolicyServer, uri: str, position: lsp.Position) -> tuple[str, Effective] | None:
-    """The declared name at `position` (for a weight such as `定量指标 50`, its category) and the policy."""
+@server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: PolicyServer, params: lsp.DidCloseTextDocumentParams) -> None:
+    """A closed document is forgotten: its report and its last version that parsed."""
+    ls.reports.pop(params.text_document.uri, None)
+    ls.last_good.pop(params.text_document.uri, None)
+
+
+def _name_under_cursor(
+    ls: PolicyServer, uri: str, position: lsp.Position, *, last_good: bool = False
+) -> tuple[str, Effective] | None:
+    """The declared name at `position` (for a weight such as `定量指标 50`, its category) and the policy:
+    with `last_good`, while the buffer does not parse, the last version of it that did."""
     text = _opened(ls, uri)
     report = _report(ls, uri)
     if text is None or report is None:
         return None
     name = word_at(text, position)
     effective = report.effective
+    if effective is None and last_good:
+        effective = ls.last_good.get(uri)
     if name is None or effective is None:
         return None
     if name[0].isdigit():
@@ -284,7 +564,7 @@ def _name_under_cursor(ls: PolicyServer, uri: str, position: lsp.Position) -> tu
 @server.feature(lsp.TEXT_DOCUMENT_HOVER)
 def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
     uri = params.text_document.uri
-    target = _name_under_cursor(ls, uri, params.position)
+    target = _name_under_cursor(ls, uri, params.position, last_good=True)
     if target is None:  # a policy with errors still explains its keywords
         text = _opened(ls, uri)
         word = word_at(text, params.position) if text is not None else None
@@ -303,7 +583,15 @@ def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
                 )
             )
         return None
-    text = "\n\n---\n\n".join(describe(name, what, node, span, effective, own) for what, node, span in found)
+    source = _opened(ls, uri) or ""
+    scope = scope_of(effective, open_blocks(source, offset_of(source, params.position)))
+    local = [entry for entry in found if any(entry[1] is statement for statement in scope)]
+    if local:  # `done` inside a measure is that measure's input, not another's of the same name
+        found = local
+    language = detect(source)
+    text = "\n\n---\n\n".join(
+        describe(name, what, node, span, effective, own, language=language) for what, node, span in found
+    )
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
 
 
@@ -330,26 +618,13 @@ def definition(ls: PolicyServer, params: lsp.DefinitionParams) -> list[lsp.Locat
 
 @server.feature(lsp.TEXT_DOCUMENT_COMPLETION)
 def completion(ls: PolicyServer, params: lsp.CompletionParams) -> lsp.CompletionList:
-    report = _report(ls, params.text_document.uri)
-    language = detect(_opened(ls, params.text_document.uri) or "")
-    items = [
-        lsp.CompletionItem(label=k.written(language), kind=lsp.CompletionItemKind.Keyword, detail=k.meaning)
-        for k in KEYWORDS
-    ]
-    terms = {(t.chinese if language is Language.CHINESE else t.english): t.meaning for t in TERMS}
-    items += [
-        lsp.CompletionItem(label=w, kind=lsp.CompletionItemKind.Constant, detail=meaning)
-        for w, meaning in sorted(terms.items())
-    ]
-    items += [
-        lsp.CompletionItem(label=f, kind=lsp.CompletionItemKind.Function, detail=FUNCTIONS[f].summary)
-        for f in sorted(FUNCTIONS)
-    ]
-    if report is not None and report.effective is not None:
-        for name, entries in sorted(definitions(report.effective).items()):
-            what = entries[0][0]
-            items.append(lsp.CompletionItem(label=name, kind=lsp.CompletionItemKind.Reference, detail=what))
-    return lsp.CompletionList(is_incomplete=False, items=items)
+    uri = params.text_document.uri
+    text = _opened(ls, uri)
+    report = _report(ls, uri)
+    if text is None:
+        return lsp.CompletionList(is_incomplete=False, items=[])
+    effective = report.effective if report is not None and report.effective is not None else ls.last_good.get(uri)
+    return lsp.CompletionList(is_incomplete=False, items=candidates(text, params.position, effective))
 
 
 @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
