@@ -13,9 +13,12 @@ answer from the last version of the document that parsed, and read the
 context (the blocks open at the cursor, the words before it) from the text
 alone.
 
-Positions: LSP counts UTF-16 code units, targetdsl counts code points;
-they agree for every character of the Basic Multilingual Plane, which
-holds all CJK ideographs in common use.
+Positions: LSP counts lines by `\r\n`, `\r` and `\n`, and columns in UTF-16
+code units; targetdsl counts columns in code points. The two differ on a
+character outside the Basic Multilingual Plane (the rarer CJK ideographs of
+Extension B and after, found in some place names): every position crossing
+the boundary is converted through the line's text (`utf16_column`,
+`code_point_index`).
 
 Standard input is read through `BoundedInput`: a message may not claim more
 than MAX_MESSAGE_BYTES, nor a header line run on without end. A message
@@ -72,10 +75,41 @@ def path_to_uri(path: str) -> str:
     return Path(path).resolve().as_uri()
 
 
-def to_range(span: Span) -> lsp.Range:
-    start = lsp.Position(line=max(span.line - 1, 0), character=max(span.column - 1, 0))
+def lines_of(text: str) -> list[str]:
+    """The lines of a document as LSP counts them: ended by `\r\n`, `\r` or `\n` only (not by the form
+    feeds and separators `str.splitlines` also breaks at)."""
+    return _LINE_END.split(text)
+
+
+def utf16_column(line: str, index: int) -> int:
+    """The UTF-16 column of code point `index` in `line`."""
+    head = line[:index]
+    return len(head) + sum(1 for char in head if char > "\uffff")
+
+
+def code_point_index(line: str, units: int) -> int:
+    """The code point index of UTF-16 column `units` in `line` (inside a surrogate pair: its character)."""
+    if line.isascii() or not any(char > "\uffff" for char in line):
+        return min(units, len(line))
+    index = count = 0
+    while index < len(line) and count < units:
+        count += 2 if line[index] > "\uffff" else 1
+        index += 1
+    return index
+
+
+def to_range(span: Span, lines: list[str] | None = None) -> lsp.Range:
+    """A span as LSP counts it; `lines`, the document's, put its columns in UTF-16 units."""
+
+    def position(line: int, column: int) -> lsp.Position:
+        line, column = max(line - 1, 0), max(column - 1, 0)
+        if lines is not None and line < len(lines):
+            column = utf16_column(lines[line], column)
+        return lsp.Position(line=line, character=column)
+
+    start = position(span.line, span.column)
     if span.end_line >= span.line and span.end_line > 0:
-        end = lsp.Position(line=span.end_line - 1, character=max(span.end_column - 1, 0))
+        end = position(span.end_line, span.end_column)
     else:
         end = lsp.Position(line=start.line, character=start.character + 1)
     return lsp.Range(start=start, end=end)
@@ -127,11 +161,15 @@ class PolicyServer(LanguageServer):
     def publish(self, uri: str, report: Report) -> None:
         path = uri_to_path(uri)
         own = str(path) if path is not None else uri
-        items = [self.convert(d, own, language=self.language) for d in report.diagnostics]
+        text = _opened(self, uri)
+        lines = lines_of(text) if text is not None else None
+        items = [self.convert(d, own, language=self.language, lines=lines) for d in report.diagnostics]
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=items))
 
     @staticmethod
-    def convert(diagnostic: Diagnostic, own: str, *, language: Language = Language.ENGLISH) -> lsp.Diagnostic:
+    def convert(
+        diagnostic: Diagnostic, own: str, *, language: Language = Language.ENGLISH, lines: list[str] | None = None
+    ) -> lsp.Diagnostic:
         message = translate(diagnostic.message, language)
         if diagnostic.help:
             message += f"\n{HELP_WORDS[language]}{translate(diagnostic.help, language)}"
@@ -141,7 +179,7 @@ class PolicyServer(LanguageServer):
             message = f"{span}: {message}"
             span = Span(own, 1, 1, 1, 2)
         return lsp.Diagnostic(
-            range=to_range(span),
+            range=to_range(span, lines),
             message=message,
             severity=lsp.DiagnosticSeverity.Error
             if diagnostic.severity is Severity.ERROR
@@ -155,11 +193,11 @@ server = PolicyServer()
 
 
 def word_at(text: str, position: lsp.Position) -> str | None:
-    lines = text.splitlines()
+    lines = lines_of(text)
     if position.line >= len(lines):
         return None
     line = lines[position.line]
-    start = end = min(position.character, len(line))
+    start = end = code_point_index(line, position.character)
     while start > 0 and NAME_CHARS.match(line[start - 1]):
         start -= 1
     while end < len(line) and NAME_CHARS.match(line[end]):
@@ -263,7 +301,8 @@ def offset_of(text: str, position: lsp.Position) -> int:
             return len(text)
         offset = match.end()
     end = _LINE_END.search(text, offset)
-    return min(offset + position.character, end.start() if end is not None else len(text))
+    line = text[offset : end.start() if end is not None else len(text)]
+    return offset + code_point_index(line, position.character)
 
 
 def open_blocks(text: str, offset: int) -> tuple[Block, ...]:
@@ -553,7 +592,7 @@ def _name_under_cursor(
     if name is None or effective is None:
         return None
     if name[0].isdigit():
-        line = text.splitlines()[position.line]
+        line = lines_of(text)[position.line]
         share = re.match(r"\s*([^\s\d][^\s]*)\s+[0-9.]+%?\s*(#.*)?$", line)
         if share is None:
             return None
@@ -613,7 +652,14 @@ def definition(ls: PolicyServer, params: lsp.DefinitionParams) -> list[lsp.Locat
         return None
     name, effective = target
     found = definitions(effective).get(name, [])
-    return [lsp.Location(uri=path_to_uri(span.file), range=to_range(span)) for _, _, span in found] or None
+    own = uri_to_path(params.text_document.uri)
+    text = _opened(ls, params.text_document.uri)
+    lines = lines_of(text) if text is not None else None
+
+    def where(span: Span) -> lsp.Range:  # columns in UTF-16 units for the open document
+        return to_range(span, lines if own is not None and Path(span.file).resolve() == own.resolve() else None)
+
+    return [lsp.Location(uri=path_to_uri(span.file), range=where(span)) for _, _, span in found] or None
 
 
 @server.feature(lsp.TEXT_DOCUMENT_COMPLETION)
@@ -638,8 +684,7 @@ def formatting(ls: PolicyServer, params: lsp.DocumentFormattingParams) -> list[l
         return None  # the diagnostics already say what is wrong
     if formatted == text:
         return []
-    lines = text.splitlines()
-    end = lsp.Position(line=len(lines), character=0)
+    end = lsp.Position(line=len(lines_of(text)), character=0)
     return [lsp.TextEdit(range=lsp.Range(start=lsp.Position(line=0, character=0), end=end), new_text=formatted)]
 
 
@@ -654,6 +699,14 @@ def symbols(ls: PolicyServer, params: lsp.DocumentSymbolParams) -> list[lsp.Docu
         parsed = parse(text, "<outline>")
     except PolicyError:
         return []
+    lines = lines_of(text)
+
+    def _symbol(
+        name: str, kind: lsp.SymbolKind, span: Span, children: list[lsp.DocumentSymbol] | None = None
+    ) -> lsp.DocumentSymbol:
+        where = to_range(span, lines)
+        return lsp.DocumentSymbol(name=name, kind=kind, range=where, selection_range=where, children=children or None)
+
     result: list[lsp.DocumentSymbol] = []
     for item in parsed.file.items:
         declaration = item.declaration if isinstance(item, n.Override) else item
@@ -671,14 +724,6 @@ def symbols(ls: PolicyServer, params: lsp.DocumentSymbolParams) -> list[lsp.Docu
         elif isinstance(declaration, n.Header):
             result.append(_symbol(f"policy {declaration.title}", lsp.SymbolKind.File, declaration.span))
     return result
-
-
-def _symbol(
-    name: str, kind: lsp.SymbolKind, span: Span, children: list[lsp.DocumentSymbol] | None = None
-) -> lsp.DocumentSymbol:
-    return lsp.DocumentSymbol(
-        name=name, kind=kind, range=to_range(span), selection_range=to_range(span), children=children or None
-    )
 
 
 # A policy file may hold MAX_FILE_BYTES; in JSON every byte may take up to six (`\u0001`).
