@@ -337,10 +337,12 @@ def check_text(
     name: str = "<policy>",
     base: str | os.PathLike[str] | None = None,
     root: str | os.PathLike[str] | None = None,
+    opened: Mapping[Path, str] | None = None,
 ) -> Report:
     """Check policy text; `extends` paths are resolved against the directory `base`, and no
-    extended file may lie outside `root` (by default `base` itself)."""
-    return _report(load_text(text, name, base=base, root=root))
+    extended file may lie outside `root` (by default `base` itself). `opened`: the text of files open
+    in an editor, by resolved path, read instead of the disk when the policy extends them."""
+    return _report(load_text(text, name, base=base, root=root, opened=opened))
 
 
 def _policy(report: Report) -> Policy:

@@ -13,6 +13,7 @@ is the checker's job.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import attrs
@@ -90,11 +91,17 @@ def load_path(
 
 
 def load_text(
-    text: str, name: str, *, base: str | os.PathLike[str] | None = None, root: str | os.PathLike[str] | None = None
+    text: str,
+    name: str,
+    *,
+    base: str | os.PathLike[str] | None = None,
+    root: str | os.PathLike[str] | None = None,
+    opened: Mapping[Path, str] | None = None,
 ) -> Loaded:
     """Load policy text; `extends` is resolved relative to `base` (a directory).
 
-    No extended file may lie outside `root`, by default `base` itself.
+    No extended file may lie outside `root`, by default `base` itself. `opened` gives the text of files
+    open in an editor, by resolved path: an extended file there is read from it, not from the disk.
     """
     loaded = Loaded(None, [], {}, {})
     parsed = _parse_into(text, name, loaded)
@@ -117,7 +124,9 @@ def load_text(
         except FileReadError as exc:
             loaded.diagnostics.append(_unread(exc, display_name(Path(root or base)), parsed.extends.span, None))
             return loaded
-        parent = _read_chain(Path(base) / parsed.extends.path, loaded, root=top, seen=[], via=parsed.extends)
+        parent = _read_chain(
+            Path(base) / parsed.extends.path, loaded, root=top, seen=[], via=parsed.extends, opened=opened
+        )
         if parent is None:
             return loaded
         chain = parent + [parsed]
@@ -145,6 +154,7 @@ def _read_chain(
     seen: list[Path] | None = None,
     via: n.Extends | None = None,
     referenced: bool = False,
+    opened: Mapping[Path, str] | None = None,
 ) -> list[n.PolicyFile] | None:
     """Files from the root ancestor down to `path`, or None after a diagnostic."""
     seen = [] if seen is None else seen
@@ -196,12 +206,12 @@ def _read_chain(
         )
         return None
     try:
-        data = read_limited(resolved, limit=MAX_FILE_BYTES)
+        data = read_limited(resolved, limit=MAX_FILE_BYTES) if opened is None or resolved not in opened else b""
     except FileReadError as exc:
         loaded.diagnostics.append(_unread(exc, shown, span, via))
         return None
     try:
-        text = decode(data)
+        text = opened[resolved] if opened is not None and resolved in opened else decode(data)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         loaded.diagnostics.append(
@@ -222,7 +232,12 @@ def _read_chain(
     if parsed.extends is None:
         return [parsed]
     parent = _read_chain(
-        resolved.parent / parsed.extends.path, loaded, root=root, seen=seen + [resolved], via=parsed.extends
+        resolved.parent / parsed.extends.path,
+        loaded,
+        root=root,
+        seen=seen + [resolved],
+        via=parsed.extends,
+        opened=opened,
     )
     return None if parent is None else parent + [parsed]
 

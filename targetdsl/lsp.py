@@ -30,6 +30,7 @@ ends the server, nor makes it allocate what a header claims.
 from __future__ import annotations
 
 import enum
+import os
 import re
 import sys
 from pathlib import Path
@@ -49,6 +50,8 @@ from targetdsl.formatter import INDENT, FormatError, Printer, format_policy
 from targetdsl.functions import FUNCTIONS
 from targetdsl.inheritance import MAX_FILE_BYTES, Effective
 from targetdsl.keywords import (
+    CHINESE,
+    ENGLISH,
     KEYWORDS,
     NAME_PATTERN,
     TERMS,
@@ -73,6 +76,19 @@ def uri_to_path(uri: str) -> Path | None:
 
 def path_to_uri(path: str) -> str:
     return Path(path).resolve().as_uri()
+
+
+_EXTENDS = re.compile(
+    r"\s*(?:" + re.escape(ENGLISH.word("extends")) + "|" + re.escape(CHINESE.word("extends")) + r")\s"
+)
+
+
+def extends_line(lines: list[str]) -> int | None:
+    """The 1-based line of the document's `extends` (继承), or None."""
+    for number, line in enumerate(lines, 1):
+        if _EXTENDS.match(line):
+            return number
+    return None
 
 
 def lines_of(text: str) -> list[str]:
@@ -130,11 +146,40 @@ class PolicyServer(LanguageServer):
         name = str(path) if path is not None else uri
         base = path.parent if path is not None else None
         root = self.confinement(base) if base is not None else None
-        report = check_text(text, name=name, base=base, root=root)
+        report = check_text(text, name=name, base=base, root=root, opened=self.open_policies(uri))
         self.reports[uri] = report
         if report.effective is not None:
             self.last_good[uri] = report.effective
         return report
+
+    def open_policies(self, but: str) -> dict[Path, str]:
+        """The text of every other policy the editor has open, by resolved path: a policy extending one
+        of them is checked against the text being edited, not the one saved."""
+        opened: dict[Path, str] = {}
+        try:
+            documents = self.workspace.text_documents
+        except RuntimeError:  # pygls: no workspace before the editor initialised the server
+            return opened
+        for uri, document in documents.items():
+            path = uri_to_path(uri)
+            if uri != but and path is not None and path.suffix.lower() == ".tdsl":
+                try:
+                    opened[path.resolve()] = document.source
+                except OSError:  # a path that cannot be resolved: read as saved, if at all
+                    continue
+        return opened
+
+    def dependents(self, uri: str) -> list[str]:
+        """The other open documents whose `extends` chain reads `uri`'s file: checked again when it changes."""
+        path = uri_to_path(uri)
+        if path is None:
+            return []
+        target = os.path.abspath(path)
+        return [
+            other
+            for other, report in self.reports.items()
+            if other != uri and any(os.path.abspath(file) == target for file in report.sources)
+        ]
 
     def confinement(self, directory: Path) -> Path:
         """The directory a document's `extends` may not leave: `--root` when given, else the
@@ -163,13 +208,21 @@ class PolicyServer(LanguageServer):
         own = str(path) if path is not None else uri
         text = _opened(self, uri)
         lines = lines_of(text) if text is not None else None
-        items = [self.convert(d, own, language=self.language, lines=lines) for d in report.diagnostics]
+        at = extends_line(lines) if lines is not None else None
+        items = [self.convert(d, own, language=self.language, lines=lines, at=at) for d in report.diagnostics]
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=items))
 
     @staticmethod
     def convert(
-        diagnostic: Diagnostic, own: str, *, language: Language = Language.ENGLISH, lines: list[str] | None = None
+        diagnostic: Diagnostic,
+        own: str,
+        *,
+        language: Language = Language.ENGLISH,
+        lines: list[str] | None = None,
+        at: int | None = None,
     ) -> lsp.Diagnostic:
+        """One diagnostic for the editor; a problem in a file this one extends is shown on its `extends`
+        line (`at`, 1-based), or else on the first, naming where it is."""
         message = translate(diagnostic.message, language)
         if diagnostic.help:
             message += f"\n{HELP_WORDS[language]}{translate(diagnostic.help, language)}"
@@ -177,7 +230,9 @@ class PolicyServer(LanguageServer):
         if span.file != own:
             # A problem in a file this one extends: shown at the top, naming where it is.
             message = f"{span}: {message}"
-            span = Span(own, 1, 1, 1, 2)
+            line = at if at is not None else 1
+            width = len(lines[line - 1]) if lines is not None and line <= len(lines) else 1
+            span = Span(own, line, 1, line, max(width, 1) + 1)
         return lsp.Diagnostic(
             range=to_range(span, lines),
             message=message,
@@ -557,9 +612,14 @@ def did_open(ls: PolicyServer, params: lsp.DidOpenTextDocumentParams) -> None:
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: PolicyServer, params: lsp.DidChangeTextDocumentParams) -> None:
-    text = _opened(ls, params.text_document.uri)
+    uri = params.text_document.uri
+    text = _opened(ls, uri)
     if text is not None:
-        ls.publish(params.text_document.uri, ls.analyse(params.text_document.uri, text))
+        ls.publish(uri, ls.analyse(uri, text))
+        for other in ls.dependents(uri):  # the policies extending this one see the text being edited
+            other_text = _opened(ls, other)
+            if other_text is not None:
+                ls.publish(other, ls.analyse(other, other_text))
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)

@@ -172,3 +172,45 @@ def test_textmate_grammar_is_valid_and_covers_the_keywords() -> None:
     english = {word for keyword in KEYWORDS for word in keyword.english}
     missing = (english | VOCABULARY) - words - {"error", "na", "peer_avg", "down", "half_up", "half_even", "total"}
     assert missing == set()
+
+
+def test_a_parent_open_in_the_editor_is_read_as_edited(client: Client, tmp_path: Path) -> None:
+    """The 2003 policy extends the 2002 one. With both open, a child is checked against the parent's text
+    as it is being edited, not as saved; a problem the parent's edit causes is shown on the child's
+    `extends` line, and goes when the parent is corrected."""
+    parent_text = (ROOT / "policies/lianyungang-2002.tdsl").read_text(encoding="utf-8")
+    parent, child = tmp_path / "lianyungang-2002.tdsl", tmp_path / "lianyungang-2003.tdsl"
+    parent.write_text(parent_text, encoding="utf-8")
+    child_text = (ROOT / "policies/lianyungang-2003.tdsl").read_text(encoding="utf-8")
+    child.write_text(child_text, encoding="utf-8")
+    for path, text in ((parent, parent_text), (child, child_text)):
+        client.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": path.as_uri(), "languageId": "targetdsl", "version": 1, "text": text}},
+        )
+        assert client.wait("textDocument/publishDiagnostics")["params"]["diagnostics"] == []
+    # an edit of the parent, not saved: the child's policy no longer adds up
+    # an assessor the 2003 policy inherits as it is, now weighted by one that was never declared
+    edited = parent_text.replace("by 人大 weight", "by 人代会 weight", 1)
+    assert edited != parent_text
+    client.notify(
+        "textDocument/didChange",
+        {"textDocument": {"uri": parent.as_uri(), "version": 2}, "contentChanges": [{"text": edited}]},
+    )
+    seen: dict[str, list[Any]] = {}
+    while len(seen) < 2:
+        params = client.wait("textDocument/publishDiagnostics")["params"]
+        seen[params["uri"]] = params["diagnostics"]
+    assert seen[parent.as_uri()] and seen[child.as_uri()]
+    extends_row = next(i for i, line in enumerate(child_text.splitlines()) if line.lstrip().startswith("extends "))
+    assert any(d["range"]["start"]["line"] == extends_row for d in seen[child.as_uri()])
+    assert parent.read_text(encoding="utf-8") == parent_text  # nothing was saved
+    client.notify(
+        "textDocument/didChange",
+        {"textDocument": {"uri": parent.as_uri(), "version": 3}, "contentChanges": [{"text": parent_text}]},
+    )
+    seen = {}
+    while len(seen) < 2:
+        params = client.wait("textDocument/publishDiagnostics")["params"]
+        seen[params["uri"]] = params["diagnostics"]
+    assert seen == {parent.as_uri(): [], child.as_uri(): []}
