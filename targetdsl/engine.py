@@ -13,6 +13,7 @@ import contextlib
 import contextvars
 import datetime
 import decimal
+import weakref
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -766,15 +767,20 @@ class Engine:
 
 
 class _Frames(dict[str, Frame]):
-    """The frames of one class's units, each made when first needed: the kernel seldom needs one."""
+    """The frames of one class's units, each made when first needed: the kernel seldom needs one. It
+    reaches its engine weakly: the engine holds it, and a cycle would keep the class's units (and, while
+    the cycle collector is paused, everything they reach) until a full collection."""
 
     def __init__(self, engine: Engine, units: list[Unit]):
         super().__init__()
-        self.engine = engine
+        self.engine = weakref.ref(engine)
         self.units = {u.id: u for u in units}
 
     def __missing__(self, unit_id: str) -> Frame:
-        frame = self[unit_id] = self.engine.unit_frame(self.units[unit_id])
+        engine = self.engine()
+        if engine is None:  # frames are read only while their engine evaluates
+            raise RuntimeError("a unit's frame was asked for after its evaluation ended")
+        frame = self[unit_id] = engine.unit_frame(self.units[unit_id])
         return frame
 
 

@@ -15,6 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import targetdsl
 from targetdsl.documents import read_document
 
@@ -107,3 +109,24 @@ def test_a_stream_of_slow_path_units_holds_memory_independent_of_its_length(tmp_
 
     small, large = held_after(stream(300), 2), held_after(stream(3_000), 2)
     assert large < 200_000 and small < 200_000, (small, large)
+
+
+@pytest.mark.parametrize("explain", [False, True])
+def test_an_evaluation_leaves_no_cycles_behind(explain: bool) -> None:
+    """The cycle collector is paused while units are evaluated: whatever an evaluation makes must be freed
+    by reference counting alone, or it waits for a full collection (everything it reaches with it)."""
+    root = Path(__file__).resolve().parents[2]
+    policy = targetdsl.load_policy(root / "policies" / "lianyungang-2003.tdsl")
+    data = root / "examples" / "lianyungang-2003"
+    policy.evaluate(data / "units.yaml", carried_in=data / "carried-in.yaml", explain=explain)  # caches built
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        assessment = policy.evaluate(data / "units.yaml", carried_in=data / "carried-in.yaml", explain=explain)
+        assert all(unit.explanation for unit in assessment.units) == explain
+        del assessment
+        assert gc.collect() == 0
+    finally:
+        if was:
+            gc.enable()
