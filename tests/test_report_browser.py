@@ -59,23 +59,7 @@ class Collector(HTMLParser):
 
 
 def test_report_renders_in_chromium(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    page = tmp_path / "report.html"
-    assert (
-        main(
-            [
-                "report",
-                str(ROOT / "policies/lianyungang-2003.tdsl"),
-                str(ROOT / "examples/lianyungang-2003/units.yaml"),
-                "--carry-in",
-                str(ROOT / "examples/lianyungang-2003/carried-in.yaml"),
-                "-o",
-                str(page),
-                "--lang",
-                "zh",
-            ]
-        )
-        == 0
-    )
+    page = report_page(tmp_path)
     capsys.readouterr()
     ARTIFACTS.mkdir(exist_ok=True)
     screenshot = ARTIFACTS / "report.png"

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from benchmarks.workload.handwritten import grade
+
 WEIGHTS = {"npc": 0.30, "cppcc": 0.20, "org": 0.15, "propaganda": 0.10, "discipline": 0.15, "leaders": 0.10}
 LEVELS = {"national": 2.0, "provincial": 1.0, "city": 0.5}
 
@@ -34,16 +36,6 @@ def score(record: dict[str, Any]) -> dict[str, Any]:
     bonus = min(sum(LEVELS[a["level"]] for a in record["bonuses"]["awards"]), 3.0)
     total = math.floor((quant + key + other + bonus) * 100 + 0.5) / 100
     vetoed = any(v["failed"] for v in record["vetoes"].values())
-    if vetoed:
-        grade = "fail"
-    elif total >= 95:
-        grade = "excellent"
-    elif total >= 85:
-        grade = "good"
-    elif total >= 70:
-        grade = "pass"
-    else:
-        grade = "fail"
     return {
         "id": record["id"],
         "quant": quant,
@@ -52,7 +44,7 @@ def score(record: dict[str, Any]) -> dict[str, Any]:
         "bonus": bonus,
         "total": total,
         "vetoed": vetoed,
-        "grade": grade,
+        "grade": grade(total, vetoed),
     }
 
 

@@ -19,18 +19,18 @@ LEVELS = {"national": Decimal(2), "provincial": Decimal(1), "city": Decimal("0.5
 CAP, FLOOR, POINTS = Decimal("1.2"), Decimal("0.6"), Decimal("2.5")
 
 
-def score(record: dict[str, Any]) -> dict[str, Any]:
+def quantitative(q: int, values: dict[str, Any]) -> Decimal:
+    """Indicator q's points: a ratio to its target, nothing below 0.6, capped at 1.2."""
+    target, actual = Decimal(values["target"]), Decimal(values["actual"])
+    if q >= 17:
+        ratio = CAP if actual == 0 else target / actual
+    else:
+        ratio = actual / target
+    return POINTS * min(ratio, CAP) if ratio >= FLOOR else Decimal(0)
+
+
+def key_other_bonus(record: dict[str, Any]) -> tuple[Decimal, Decimal, Decimal]:
     indicators = record["indicators"]
-    quant = Decimal(0)
-    for q in range(1, 21):
-        values = indicators[f"q{q:02d}"]
-        target, actual = Decimal(values["target"]), Decimal(values["actual"])
-        if q >= 17:
-            ratio = CAP if actual == 0 else target / actual
-        else:
-            ratio = actual / target
-        if ratio >= FLOOR:
-            quant += POINTS * min(ratio, CAP)
     key = Decimal(0)
     for k in range(1, 11):
         values = indicators[f"k{k:02d}"]
@@ -39,18 +39,30 @@ def score(record: dict[str, Any]) -> dict[str, Any]:
     mean = sum(WEIGHTS[a] * Decimal(other_scores[a]) for a in WEIGHTS)
     other = 10 * mean / 100
     bonus = min(sum((LEVELS[a["level"]] for a in record["bonuses"]["awards"]), Decimal(0)), Decimal(3))
+    return key, other, bonus
+
+
+def grade(total: Any, vetoed: bool) -> str:
+    """The grade: a veto fails the unit, else the total's band (decimals or floats alike)."""
+    if vetoed:
+        return "fail"
+    if total >= 95:
+        return "excellent"
+    if total >= 85:
+        return "good"
+    if total >= 70:
+        return "pass"
+    return "fail"
+
+
+def score(record: dict[str, Any]) -> dict[str, Any]:
+    indicators = record["indicators"]
+    quant = Decimal(0)
+    for q in range(1, 21):
+        quant += quantitative(q, indicators[f"q{q:02d}"])
+    key, other, bonus = key_other_bonus(record)
     total = (quant + key + other + bonus).quantize(TWO, rounding=ROUND_HALF_UP)
     vetoed = any(v["failed"] for v in record["vetoes"].values())
-    if vetoed:
-        grade = "fail"
-    elif total >= 95:
-        grade = "excellent"
-    elif total >= 85:
-        grade = "good"
-    elif total >= 70:
-        grade = "pass"
-    else:
-        grade = "fail"
     return {
         "id": record["id"],
         "quant": quant,
@@ -59,7 +71,7 @@ def score(record: dict[str, Any]) -> dict[str, Any]:
         "bonus": bonus,
         "total": total,
         "vetoed": vetoed,
-        "grade": grade,
+        "grade": grade(total, vetoed),
     }
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
 from typing import Any
 
-from benchmarks.workload.handwritten import CAP, FLOOR, LEVELS, POINTS, TWO, WEIGHTS
+from benchmarks.workload.handwritten import POINTS, TWO, key_other_bonus, quantitative
 from benchmarks.workload.peer_policy import EFFICACY, RANKED, REVERSE
 
 EXACT = Context(prec=34, rounding=ROUND_HALF_EVEN)
@@ -63,22 +63,8 @@ def score(record: dict[str, Any], stats: Statistics) -> dict[str, Any]:
             if name == RANKED:
                 quant += POINTS if stats.rank(ratio(record, name)) * 5 <= stats.count else POINTS / 2
                 continue
-            values = indicators[name]
-            target, actual = Decimal(values["target"]), Decimal(values["actual"])
-            if q >= 17:
-                value = CAP if actual == 0 else target / actual
-            else:
-                value = actual / target
-            if value >= FLOOR:
-                quant += POINTS * min(value, CAP)
-        key = Decimal(0)
-        for k in range(1, 11):
-            values = indicators[f"k{k:02d}"]
-            key += 4 * Decimal(values["done"]) / Decimal(values["subs"])
-        other_scores = indicators["other"]
-        mean = sum(WEIGHTS[a] * Decimal(other_scores[a]) for a in WEIGHTS)
-        other = 10 * mean / 100
-        bonus = min(sum((LEVELS[a["level"]] for a in record["bonuses"]["awards"]), Decimal(0)), Decimal(3))
+            quant += quantitative(q, indicators[name])
+        key, other, bonus = key_other_bonus(record)
         total = (quant + key + other + bonus).quantize(TWO, rounding=ROUND_HALF_UP)
     vetoed = any(v["failed"] for v in record["vetoes"].values())
     return {

@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 WEIGHTS = {"npc": "30", "cppcc": "20", "org": "15", "propaganda": "10", "discipline": "15", "leaders": "10"}
 VETOES = ("family_planning", "public_security", "environment", "foreign_capital", "safety")
 
 
-def text() -> str:
+GRADES = ("excellent >= 95", "good 85 to 95", "pass 70 to 85", "fail < 70")
+
+
+def quantitative(q: int) -> list[str]:
+    """How indicator q is scored: a ratio to its target, floored at 0.6 and capped at 1.2."""
+    ratio = "if actual == 0 then 1.2 else target / actual" if q >= 17 else "actual / target"
+    return [f"let ratio = {ratio}", "score if ratio < 0.6 then 0 else points * min(ratio, 1.2)"]
+
+
+def text(
+    title: str = "county-2003 workload",
+    scored: Callable[[int], list[str]] = quantitative,
+    grades: Sequence[str] = GRADES,
+) -> str:
+    """The policy; `scored` gives each quantitative indicator's scoring lines, `grades` the ladder (the
+    peer-relative variant changes only these)."""
     lines = [
-        'policy "county-2003 workload" {',
+        f'policy "{title}" {{',
         "    year 2003",
         "    status draft",
         "    rounding half_up 2 at total",
@@ -25,16 +42,13 @@ def text() -> str:
         lines.append(f'assessor {name} "{name}"')
     lines += ["", "category quant {"]
     for q in range(1, 21):
-        reverse = q >= 17
-        ratio = "if actual == 0 then 1.2 else target / actual" if reverse else "actual / target"
         lines += [
             f"    indicator q{q:02d} points 2.5 {{",
             "        input target: number",
             "        input actual: number",
-            f"        let ratio = {ratio}",
-            "        score if ratio < 0.6 then 0 else points * min(ratio, 1.2)",
-            "    }",
         ]
+        lines += [f"        {line}" for line in scored(q)]
+        lines.append("    }")
     lines += ["}", "", "category key {"]
     for k in range(1, 11):
         lines += [
@@ -60,5 +74,5 @@ def text() -> str:
     ]
     for veto in VETOES:
         lines += [f"veto {veto} {{", "    input failed: bool", "    when failed", "    effect grade fail", "}", ""]
-    lines += ["grades {", "    excellent >= 95", "    good 85 to 95", "    pass 70 to 85", "    fail < 70", "}"]
+    lines += ["grades {", *(f"    {grade}" for grade in grades), "}"]
     return "\n".join(lines) + "\n"
