@@ -124,10 +124,6 @@ def _chinese(text: str) -> str:
         if match is None:
             continue
         return _fill(template, {name: _value(template, name, value) for name, value in match.groupdict().items()})
-    head, hint, name = text.rpartition("; did you mean `")
-    if hint and name.endswith("`?") and "`" not in name[:-2]:
-        # a nearest-name hint (data.nearest) after any message: the message, then the hint
-        return f"{_chinese(head)}；是否想写 `{name[:-2]}`？"
     return text
 
 
@@ -167,7 +163,4 @@ def untranslated(text: str) -> list[str]:
             elif name in template.listed:
                 found.extend(item for item in value.split(", ") if untranslated(item))
         return found
-    head, hint, name = text.rpartition("; did you mean `")
-    if hint and name.endswith("`?") and "`" not in name[:-2]:
-        return untranslated(head)
     return [text]

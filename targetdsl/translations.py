@@ -83,6 +83,8 @@ SYNTAX: tuple[tuple[str, str], ...] = (
     ("expected `{word}`", "此处应为 `{word}`"),
     ("did you mean `{word}`? {rest:t}", "是否想写 `{word}`？{rest}"),
     ("did you mean `{word}`?", "是否想写 `{word}`？"),
+    # the nearest-name hint (data.nearest) after any message
+    ("{message:t}; did you mean `{word}`?", "{message}；是否想写 `{word}`？"),
     ("check the statement against docs/language.md", "请对照 docs/language.md 检查这条语句"),
     ("write a space after the keyword: `{words}`", "在关键字后加一个空格：`{words}`"),
     ("use `{word}`", "请用 `{word}`"),
