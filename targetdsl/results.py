@@ -371,7 +371,8 @@ class Trace:
 
     def _built(self) -> tuple[Step, ...]:
         if self._explainer is not None:
-            self._steps = self._explainer.reference(self._unit).trace.read(self._explainer.reference(self._unit))
+            reference = self._explainer.reference(self._unit)
+            self._steps = reference.trace.read(reference)
             self._explainer = None
         return self._steps
 
