@@ -279,7 +279,9 @@ class Checker:
         if declaration.prorated:
             scope.prorated.add(declaration.name)
         missing = declaration.missing
-        if missing is not None:
+        if declaration.choices:
+            self.check_choices(declaration)
+        elif missing is not None:
             if missing.rule == "default" and missing.default is not None and not _literal(missing.default):
                 # the data are read before anything is evaluated: a default is a value, not a formula
                 self.report(
@@ -327,6 +329,50 @@ class Checker:
                 f"only amounts can be pro-rated, not a {declaration.type}",
                 declaration.span,
                 "rates and percentages are not pro-rated over the year",
+            )
+
+    # -- inputs of words
+
+    def check_choices(self, declaration: n.Input) -> None:
+        """An input of words (`{好: 10, 较好: 8}`): each word once, each a plain number; no range or pro-rating
+        (the words are the range); a missing value is an error, zero, na, peer_avg or one of the words."""
+        seen: set[str] = set()
+        for choice in declaration.choices:
+            if choice.word in seen:
+                self.report(
+                    "check.duplicate-name",
+                    f"the word `{choice.word}` is already one of `{declaration.name}`'s words",
+                    choice.span,
+                    "give each word once, with the number it stands for",
+                )
+            seen.add(choice.word)
+            if choice.value.unit:
+                shown = f"{choice.value.value}{'%' if choice.value.unit == 'percent' else 'pp'}"
+                self.report(
+                    "check.unit-mismatch",
+                    f"the word `{choice.word}` stands for {shown}; the words of an input stand for plain numbers",
+                    choice.value.span,
+                    "write the number without % or pp",
+                )
+        if declaration.low is not None or declaration.high is not None or declaration.prorated:
+            self.report(
+                "check.type-mismatch",
+                f"`{declaration.name}` holds one of its words, which has no range and is not pro-rated",
+                declaration.span,
+                "drop `range` and `prorated`: the data may hold only the words listed",
+            )
+        missing = declaration.missing
+        if missing is None or missing.rule in ("error", "zero", "na", "peer_avg"):
+            return
+        words = [choice.word for choice in declaration.choices]
+        default = missing.default
+        if missing.rule != "default" or not isinstance(default, n.Name) or default.name not in words:
+            shown = default.name if isinstance(default, n.Name) else ""
+            self.report(
+                "check.bad-value",
+                f"the default of `{declaration.name}` must be one of its words: {', '.join(words)}",
+                missing.span,
+                (suggest(shown, words) if shown else None) or "write `missing default <word>` with one of the words",
             )
 
     def check_inherited_dates(self) -> None:

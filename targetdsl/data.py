@@ -570,6 +570,8 @@ class Validator:
     def value(self, spec: InputSpec, raw: Any, field: str) -> Value | None:
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):
             return self.missing(spec, field)
+        if spec.choices is not None:
+            return self.word(spec, spec.choices, raw, field)
         if spec.type in ("percent", "pp"):
             # `11.5%` (a cell formatted as a percentage, or the text) is 11.5 where the input is a percentage
             if isinstance(raw, PercentCell):
@@ -617,6 +619,25 @@ class Validator:
         if spec.type in ("percent", "pp"):
             return CONTEXT.divide(number, HUNDRED)
         return number
+
+    def word(self, spec: InputSpec, choices: dict[str, Decimal], raw: Any, field: str) -> Decimal | None:
+        """An input of words: the number of the word the data give (spaces around it ignored); anything
+        else — another word, a number, a percent cell — is refused, naming the words and the nearest one."""
+        if isinstance(raw, PercentCell):
+            raw = str(raw)
+        if type(raw) is str and raw.strip() in choices:
+            return choices[raw.strip()]
+        given = raw.strip() if isinstance(raw, str) else str(raw)
+        hint = nearest(given, choices)
+        holding = [word for word in choices if given and (given in word or word in given)]
+        if not hint and len(holding) == 1:  # `差` for `差（含）`: too short for a close match, but only one word has it
+            hint = f"; did you mean `{holding[0]}`?"
+        self.problem(
+            field,
+            f"expected one of the words of `{spec.name}` ({', '.join(choices)}), found {_shown_value(raw)}" + hint,
+            code="data.bad-value",
+        )
+        return None
 
     def missing(self, spec: InputSpec, field: str) -> Value | None:
         if spec.missing == "zero":
@@ -815,6 +836,14 @@ def _converter(spec: InputSpec) -> Callable[[Any], Value | _Unusual]:
     """`Validator.value` for the usual case of one input — a plain number as text, a JSON number, a
     boolean — giving the same value, in fewer steps; for anything else it returns UNUSUAL, and `value`
     decides (and reports the problem, if there is one)."""
+    if spec.choices is not None:
+        words = spec.choices
+
+        def word(raw: Any) -> Value | _Unusual:
+            # the word exactly as declared; spaces around it, and any problem, are `Validator.word`'s
+            return words.get(raw, UNUSUAL) if type(raw) is str else UNUSUAL
+
+        return word
     if spec.type == "bool":
 
         def boolean(raw: Any) -> Value | _Unusual:

@@ -283,7 +283,8 @@ class Printer:
         self.block(depth, head, measure.span, list(measure.body))
 
     def input(self, depth: int, node: n.Input, prefix: str = "") -> None:
-        text = f"{prefix}{self.word('input')} {node.name}{_label(node.label)}: {self.kw.term('type', node.type)}"
+        kind = _choices(node.choices) if node.choices else self.kw.term("type", node.type)
+        text = f"{prefix}{self.word('input')} {node.name}{_label(node.label)}: {kind}"
         doc: Doc = [(0, text, node.span.line)]
         if node.missing is not None:
             if node.missing.rule == "default" and node.missing.default is not None:
@@ -376,6 +377,23 @@ class Printer:
 
 def _label(label: str | None) -> str:
     return f" {quote(label)}" if label is not None else ""
+
+
+# -- inputs of words
+
+
+_PLAIN_WORD = re.compile(NAME_PATTERN)
+
+
+def _choices(choices: tuple[n.Choice, ...]) -> str:
+    """`{好: 10, 较好: 8}`: a word that is no plain name, or is spelled like a keyword, is quoted."""
+    keywords = WORDS[Language.ENGLISH] | WORDS[Language.CHINESE]
+    words = [
+        (c.word if _PLAIN_WORD.fullmatch(c.word) and c.word not in keywords else quote(c.word))
+        + f": {number(c.value.value, c.value.unit)}"
+        for c in choices
+    ]
+    return "{" + ", ".join(words) + "}"
 
 
 def _for(classes: tuple[str, ...], kw: KeywordSet) -> str:

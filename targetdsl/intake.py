@@ -200,7 +200,10 @@ class _Writer:
             name = self.constant(spec.name)
             convert = self.constant(_converter(spec))
             self.emit(indent, f"x = {mapping}.get({name})")
-            if spec.type in NUMBERS:
+            if spec.choices is not None:
+                # an input of words: the data's word through the validator's own converter, never as a number
+                self.emit(indent, f"y = {convert}(x)")
+            elif spec.type in NUMBERS:
                 # the converter's usual cases written out: a number as text, an integer, within the plausible
                 # size; then its checks (whole, range, divisor) and the scaling of a percentage
                 self.emit(indent, *self.number(), f"if y is None: y = {convert}(x)")

@@ -147,6 +147,18 @@ class Missing:
     span: Span = _span()
 
 
+# ------------------------------------------------------- enumerated inputs
+
+
+@attrs.frozen
+class Choice:
+    """One word an input of words may hold and the number it stands for (`较好: 8`)."""
+
+    word: str
+    value: Number
+    span: Span = _span()
+
+
 @attrs.frozen
 class Input:
     name: str
@@ -157,6 +169,8 @@ class Input:
     low: Number | Name | None = None
     high: Number | Name | None = None
     prorated: bool = False
+    # An input of words (`{好: 10, 较好: 8}`): its type is "number", the number of the word the data give.
+    choices: tuple[Choice, ...] = ()
     span: Span = _span()
 
 

@@ -42,6 +42,8 @@ class InputSpec:
     # both values are read (data.Validator.values).
     low_input: str | None = None
     high_input: str | None = None
+    # An input of words (`{好: 10, 较好: 8}`): each word and the number it stands for; None for other inputs.
+    choices: dict[str, Decimal] | None = None
 
 
 @attrs.frozen
@@ -266,12 +268,17 @@ def _expressions(body: tuple[n.Statement, ...]) -> list[n.Expr]:
 
 def input_spec(node: n.Input, divisors: tuple[str, ...] | set[str]) -> InputSpec:
     missing = node.missing
+    default = missing.default if missing else None
+    choices = {choice.word: _choice_value(choice) for choice in node.choices} or None
+    if choices is not None and isinstance(default, n.Name) and default.name in choices:
+        # `missing default 一般`: the number the word stands for, as if the data held the word
+        default = n.Number(choices[default.name], span=default.span)
     return InputSpec(
         name=node.name,
         label=node.label,
         type=node.type,
         missing=missing.rule if missing else "error",
-        default=missing.default if missing else None,
+        default=default,
         low=node.low if isinstance(node.low, n.Number) else None,
         high=node.high if isinstance(node.high, n.Number) else None,
         prorated=node.prorated,
@@ -279,7 +286,12 @@ def input_spec(node: n.Input, divisors: tuple[str, ...] | set[str]) -> InputSpec
         span=node.span,
         low_input=node.low.name if isinstance(node.low, n.Name) else None,
         high_input=node.high.name if isinstance(node.high, n.Name) else None,
+        choices=choices,
     )
+
+
+def _choice_value(choice: n.Choice) -> Decimal:
+    return choice.value.value
 
 
 def measure_spec(measure: n.Measure, category: str) -> MeasureSpec:

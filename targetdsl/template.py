@@ -73,7 +73,7 @@ MISSING_WORDS = {
 class Column:
     path: str
     label: str
-    kind: str  # number, count, bool, date, score, points, level, assessor, text
+    kind: str  # number, count, bool, date, score, points, level, assessor, word (an input of words), text
     low: str | None = None
     high: str | None = None
     choices: tuple[str, ...] = ()
@@ -180,6 +180,11 @@ def _given(path: str, measure: MeasureSpec, title: str) -> list[Column]:
 
 
 def _input(path: str, spec: InputSpec, label: str) -> Column:
+    if spec.choices is not None:
+        # an input of words: a dropdown of the words, nothing else typed
+        words = "、".join(spec.choices)
+        note = f"{words} 之一 one of the words; {MISSING_WORDS.get(spec.missing, spec.missing)}"
+        return Column(path, label, "word", choices=tuple(spec.choices), note=note)
     kind = {"count": "count", "bool": "bool", "date": "date"}.get(spec.type, "number")
     low = format(spec.low.value, "f") if spec.low is not None else ("0" if spec.type in ("count", "score") else None)
     high = format(spec.high.value, "f") if spec.high is not None else None
@@ -309,12 +314,12 @@ def _rule(column: Column) -> Rule | None:
             "是/否 yes/no",
             "请选择 是/否（true/false）。Choose 是 or 否.",
         )
-    if column.kind in ("level", "assessor"):
-        chinese, title, english = (
-            ("级别", "级别 level", "a level")
-            if column.kind == "level"
-            else ("给分单位", "给分单位 given by", "who gave the score")
-        )
+    if column.kind in ("level", "assessor", "word"):
+        chinese, title, english = {
+            "level": ("级别", "级别 level", "a level"),
+            "assessor": ("给分单位", "给分单位 given by", "who gave the score"),
+            "word": ("评价", "评价 rating", "a word"),
+        }[column.kind]
         return Rule(
             {"type": "list", "formula1": _inline_list(column.choices)},
             title,

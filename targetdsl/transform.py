@@ -294,8 +294,22 @@ class ToNodes(Transformer[Token, Any]):
         missing = next((o for o in options if isinstance(o, n.Missing)), None)
         bounds = next((o for o in options if isinstance(o, tuple)), (None, None))
         prorated = any(o == "prorated" for o in options if isinstance(o, str))
+        if isinstance(type_, tuple):  # an input of words: a number, read from the word the data give
+            return n.Input(
+                str(name), _label(label), "number", missing, bounds[0], bounds[1], prorated, type_, span=span_of(c)
+            )
         kind = english_term("type", str(type_))
         return n.Input(str(name), _label(label), kind, missing, bounds[0], bounds[1], prorated, span=span_of(c))
+
+    # -- inputs of words
+
+    def choices(self, c: list[Any]) -> tuple[n.Choice, ...]:
+        return tuple(choice for choice in c if isinstance(choice, n.Choice))
+
+    def choice(self, c: list[Any]) -> n.Choice:
+        word, value = c
+        text = _label(word) if word.type == "STRING" else str(word)
+        return n.Choice(text or "", value, span=span_of(c))
 
     def missing(self, c: list[Any]) -> n.Missing:
         value = c[0]

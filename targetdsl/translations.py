@@ -627,6 +627,24 @@ CHECK: tuple[tuple[str, str], ...] = (
         "a name is spelled like one of that language's keywords: rename it, then convert again",
         "有名称与该语言的关键字写法相同：请改名后再转换",
     ),
+    # -- issue 14, inputs: words, constraints, functions
+    ("the word `{word}` is already one of `{name}`'s words", "`{word}` 已是 `{name}` 的可选词之一"),
+    ("give each word once, with the number it stands for", "每个词只写一次，并写明它对应的数"),
+    (
+        "the word `{word}` stands for {shown}; the words of an input stand for plain numbers",
+        "词 `{word}` 对应 {shown}；填报项的可选词只对应普通的数",
+    ),
+    ("write the number without % or pp", "写数时不带 % 或 pp"),
+    (
+        "`{name}` holds one of its words, which has no range and is not pro-rated",
+        "`{name}` 填的是可选词之一，没有范围，也不按进度折算",
+    ),
+    (
+        "drop `range` and `prorated`: the data may hold only the words listed",
+        "去掉 `range` 和 `prorated`：数据只能填所列的词",
+    ),
+    ("the default of `{name}` must be one of its words: {words}", "`{name}` 的默认值必须是它的可选词之一：{words}"),
+    ("write `missing default <word>` with one of the words", "写 `missing default <词>`，用所列的词之一"),
 )
 
 # The built-in functions, as a help line shows them (functions.py)
@@ -1189,6 +1207,11 @@ DATA: tuple[tuple[str, str], ...] = (
     (
         "the unit is in class {here} here but in {there} in {period}: it is ranked within one class",
         "这个单位在这里属于类别 {here}，在 {period} 中却属于 {there}：排名只能在一个类别之内",
+    ),
+    # -- issue 14, inputs: words, constraints, functions
+    (
+        "expected one of the words of `{name}` ({words}), found {found:t}",
+        "此处应为 `{name}` 的可选词之一（{words}），却是{found}",
     ),
 )
 
