@@ -998,7 +998,20 @@ class Checker:
                     suggest(band.quota_rounding, list(QUOTA_ROUNDING))
                     or "quota rounding: " + ", ".join(QUOTA_ROUNDING),
                 )
+            self.check_quota_form(band)
         self.check_coverage(bands)
+
+    # -- quota forms: a fixed head count (`quota 3`), the fewest a share keeps (`at least 1`)
+
+    def check_quota_form(self, band: n.Band) -> None:
+        for count, form in ((band.quota_count, "quota"), (band.quota_floor, "at least")):
+            if count is not None and (count < 1 or count != count.to_integral_value()):
+                self.report(
+                    "check.quota-count",
+                    f"a quota head count of {_fmt(count)} is not a whole number of 1 or more",
+                    band.span,
+                    f"`{form}` takes a whole number of units, such as `{form} 1`",
+                )
 
     def check_coverage(self, bands: tuple[n.Band, ...]) -> None:
         """Bands must cover every score exactly once (or leave the rest to `otherwise`)."""

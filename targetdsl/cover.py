@@ -98,7 +98,7 @@ def points(effective: Effective) -> list[Point]:
         elif isinstance(declaration, n.Grades):
             for band in declaration.bands:
                 found.append(_point(band.span, f"grade {band.name} given"))
-                if band.quota is not None:
+                if band.quota is not None or band.quota_count is not None:
                     found.append(_point(band.span, f"grade {band.name}: quota applied"))
     return found
 

@@ -633,9 +633,9 @@ class Engine:
         size = len(ordered)
         for index, spec in enumerate(self.schema.grades):
             band_spec = spec.band
-            if band_spec.quota is None:
+            if band_spec.quota is None and band_spec.quota_count is None:
                 continue
-            allowed = whole(percent_of(band_spec.quota, size), band_spec.quota_rounding or "down")
+            allowed = head_count(band_spec, size)
             below = ladder[index + 1] if index + 1 < len(ladder) else spec.name
             # A unit whose veto withholds the award takes no place in a quota: it is passed over, and
             # the next unit in rank order has the place (in the last grade there is nowhere to pass it).
@@ -656,9 +656,10 @@ class Engine:
                 cover.hit(below_band.span, f"grade {below} given")
                 base = draft.reason if draft.reason is not None else self.reason(draft)
                 draft.grade = below
-                draft.reason = base + (
-                    f"; {spec.name} is limited to {text(band_spec.quota)}% of {size} units = "
-                    f"{allowed}, so ranked below the quota it gets {below}"
+                draft.reason = (
+                    base
+                    + f"; {spec.name} is limited to {quota_words(band_spec, size, allowed)}, "
+                    + (f"so ranked below the quota it gets {below}")
                 )
 
     # ---------------------------------------------------- money, commendation
@@ -815,6 +816,30 @@ def in_band(band: n.Band, total: Decimal) -> bool:
     if band.op == "to":
         return band.low <= total < band.high  # type: ignore[operator]
     return band.op == "otherwise"
+
+
+# ------------------------------------------------------------ quota forms
+
+
+def head_count(band: n.Band, size: int) -> int:
+    """How many units of a class of `size` a grade's quota keeps: a fixed head count (`quota 3`), or the
+    share of the class rounded as the band says, raised to its `at least`."""
+    if band.quota_count is not None:
+        return int(band.quota_count)
+    allowed = whole(percent_of(band.quota, size), band.quota_rounding or "down")  # type: ignore[arg-type]
+    if band.quota_floor is not None:
+        allowed = max(allowed, int(band.quota_floor))
+    return allowed
+
+
+def quota_words(band: n.Band, size: int, allowed: int) -> str:
+    """What a quota allows, as a reason says it: `3 units`, `30% of 9 units = 2`, `20% of 3 units = 0,
+    at least 1`."""
+    if band.quota_count is not None:
+        return f"{allowed} units"
+    share = whole(percent_of(band.quota, size), band.quota_rounding or "down")  # type: ignore[arg-type]
+    said = f"{text(band.quota)}% of {size} units = {share}"  # type: ignore[arg-type]
+    return said if allowed == share else f"{said}, at least {allowed}"
 
 
 def _band(band: n.Band) -> str:

@@ -427,6 +427,11 @@ def _band(band: n.Band, kw: KeywordSet) -> str:
         quota = f" {kw.word('quota')} {number(band.quota, 'percent')}" + (
             f" {kw.word('round')} {kw.term('quota', band.quota_rounding)}" if band.quota_rounding else ""
         )
+    # quota forms: a fixed head count, the fewest units a share keeps
+    if band.quota_count is not None:
+        quota = f" {kw.word('quota')} {number(band.quota_count)}"
+    if band.quota_floor is not None:
+        quota += f" {kw.word('at least')} {number(band.quota_floor)}"
     return f"{band.name}{_label(band.label)} {rule}{quota}"
 
 

@@ -618,11 +618,11 @@ class _Lowering:
 
     def grade(self, ranked: str, vetoes: list[tuple[str, set[str]]]) -> None:
         depends = [ranked] + [name for name, kinds in vetoes if kinds & {"grade", "cap_grade"}]
-        quotas = [g for g in self.schema.grades if g.band.quota is not None]
+        quotas = [g for g in self.schema.grades if g.band.quota is not None or g.band.quota_count is not None]
         if quotas:
             # a quota keeps a head count of the class in rank order; a `no award` veto gives up its place
             depends += ["rank"] + [name for name, kinds in vetoes if "no_award" in kinds]
-            detail = "bands, veto effects, quotas " + ", ".join(f"{g.name} {g.band.quota}%" for g in quotas)
+            detail = "bands, veto effects, quotas " + ", ".join(f"{g.name} {_quota(g.band)}" for g in quotas)
             self.add(Quantity("grade", Kind.GRADE, _unique(depends), quotas[0].band.span, Scope.CLASS, detail))
         else:
             span = self.schema.grades[0].band.span
@@ -643,3 +643,11 @@ def _all_names(expr: n.Expr) -> list[str]:
 
 def _unique(names: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
+
+
+def _quota(band: n.Band) -> str:
+    """A quota as the plan shows it: `30%`, `20% at least 1`, `3 units`."""
+    if band.quota_count is not None:
+        return f"{band.quota_count} units"
+    floor = f" at least {band.quota_floor}" if band.quota_floor is not None else ""
+    return f"{band.quota}%{floor}"

@@ -483,6 +483,10 @@ class Band:
     high: Decimal | None
     quota: Decimal | None = None
     quota_rounding: str | None = None
+    # quota forms: a fixed head count (`quota 3`, top-N) instead of a share, and the fewest units a
+    # share keeps (`quota 20% at least 1`)
+    quota_count: Decimal | None = None
+    quota_floor: Decimal | None = None
     span: Span = _span()
 
 

@@ -116,6 +116,15 @@ LABELS: dict[str, tuple[str, str]] = {
         "{grade}名额限 {quota}%，按名次评为{result}",
         "{grade} is limited to {quota}% of the class; by rank, {result}",
     ),
+    # quota forms: a fixed head count, a share with the fewest it keeps
+    "reason.quota_count": (
+        "{grade}名额限 {count} 个，按名次评为{result}",
+        "{grade} is limited to {count} units; by rank, {result}",
+    ),
+    "reason.quota_floor": (
+        "{grade}名额限 {quota}%（不少于 {floor} 个），按名次评为{result}",
+        "{grade} is limited to {quota}% of the class, at least {floor}; by rank, {result}",
+    ),
     "reason.passed_over": (
         "一票否决不得获奖，不占{grade}名额，评为{result}",
         "a veto withholds the award: no place in the {grade} quota; {result}",
@@ -129,11 +138,18 @@ LABELS: dict[str, tuple[str, str]] = {
 
 @attrs.frozen
 class Grade:
-    """A grade of the policy's ladder, best first: its name, label and quota."""
+    """A grade of the policy's ladder, best first: its name, label and quota (a share, or a fixed head
+    count; a share may keep at least `floor` units)."""
 
     name: str
     label: str | None
     quota: Decimal | None = None
+    count: Decimal | None = None
+    floor: Decimal | None = None
+
+    @property
+    def limited(self) -> bool:
+        return self.quota is not None or self.count is not None
 
 
 @attrs.frozen
@@ -247,6 +263,14 @@ class Edition:
             grade = next(g for g in self.grades if g.name == limited)
             if any(v.withholds_award for v in unit.vetoes):
                 reasons.append(self.say("reason.passed_over", grade=limited, result=unit.grade))
+            elif grade.count is not None:
+                count = format(grade.count, "f")
+                reasons.append(self.say("reason.quota_count", grade=limited, count=count, result=unit.grade))
+            elif grade.floor is not None:
+                quota, floor = format(grade.quota, "f"), format(grade.floor, "f")
+                reasons.append(
+                    self.say("reason.quota_floor", grade=limited, quota=quota, floor=floor, result=unit.grade)
+                )
             else:
                 quota = format(grade.quota, "f") if grade.quota is not None else "?"
                 reasons.append(self.say("reason.quota", grade=limited, quota=quota, result=unit.grade))
@@ -275,7 +299,9 @@ def edition(
     header = policy.effective.header
     return Edition(
         status=header.status.value if header is not None and header.status is not None else None,
-        grades=tuple(Grade(g.name, g.label, g.band.quota) for g in schema.grades),
+        grades=tuple(
+            Grade(g.name, g.label, g.band.quota, g.band.quota_count, g.band.quota_floor) for g in schema.grades
+        ),
         places=schema.rounding.places,
         mode=schema.rounding.mode,
         office=office,

@@ -494,6 +494,9 @@ CHECK: tuple[tuple[str, str], ...] = (
     ("a quota is a share of the class above 0% and at most 100%", "名额是占本类别的比例，大于 0% 且不超过 100%"),
     ("unknown quota rounding `{word}`", "未知的名额取整方式 `{word}`"),
     ("quota rounding: {words}", "名额取整方式：{words}"),
+    # quota forms
+    ("a quota head count of {count} is not a whole number of 1 or more", "名额人数 {count} 不是不小于 1 的整数"),
+    ("`{form}` takes a whole number of units, such as `{form} 1`", "`{form}` 应为整数个单位，如 `{form} 1`"),
     ("more than one grade is `otherwise`", "不止一个等次是 `otherwise`"),
     ("scores below {low} get no grade", "低于 {low} 分的得分没有等次"),
     ("add e.g. `不合格 < {low}` or a grade `otherwise`", "加上如 `不合格 < {low}`，或一个 `otherwise` 等次"),

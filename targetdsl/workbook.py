@@ -85,7 +85,7 @@ def _ranking_sheet(
     say, figure = issue.say, issue.number_format
     categories = [c.label or c.name for c in units[0].categories]
     awards = any(unit.eligible is not None for unit in units)
-    quotas = any(g.quota is not None for g in issue.grades)
+    quotas = any(g.limited for g in issue.grades)
     columns = [
         _Column(say("rank"), "0"),
         _Column(say("id")),
