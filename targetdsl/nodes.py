@@ -157,6 +157,9 @@ class Input:
     low: Number | Name | None = None
     high: Number | Name | None = None
     prorated: bool = False
+    # pro-rating by kind (`prorated unless level`): a bool input of the same measure that, when true,
+    # marks this value as a level (a rate, an intensity, a share), which a period does not pro-rate
+    prorated_unless: Name | None = None
     span: Span = _span()
 
 

@@ -42,6 +42,9 @@ class InputSpec:
     # both values are read (data.Validator.values).
     low_input: str | None = None
     high_input: str | None = None
+    # pro-rating by kind: a bool input of the same measure; when true, this value is a level (a rate,
+    # an intensity, a share) and is not pro-rated
+    prorated_unless: str | None = None
 
 
 @attrs.frozen
@@ -279,6 +282,7 @@ def input_spec(node: n.Input, divisors: tuple[str, ...] | set[str]) -> InputSpec
         span=node.span,
         low_input=node.low.name if isinstance(node.low, n.Name) else None,
         high_input=node.high.name if isinstance(node.high, n.Name) else None,
+        prorated_unless=node.prorated_unless.name if node.prorated_unless is not None else None,
     )
 
 
