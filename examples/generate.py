@@ -125,6 +125,8 @@ COUNTY_INDICATORS = [
     "森林覆盖率",
 ]
 REVERSE = {"万元GDP能耗", "安全生产事故死亡人数", "人口自然增长率"}
+# levels, not amounts to date: a progress check does not pro-rate their targets
+LEVEL = {"城镇化率", "万元GDP能耗", "人口自然增长率", "森林覆盖率"}
 ROUTINE = ["年度工作计划", "目标分解落实", "季度进度报告", "半年工作总结", "年终自查", "督查事项办结"]
 OTHER = {
     "人民满意度": ["人大", "政协"],
@@ -157,6 +159,8 @@ def quant_item(rng: random.Random, name: str, completed: bool) -> dict[str, Any]
     item: dict[str, Any] = {"name": name, "target": target, "actual": actual}
     if reverse:
         item["reverse"] = True
+    if name in LEVEL:
+        item["level"] = True
     return item
 
 

@@ -263,6 +263,7 @@ class Checker:
         scope.lets = lets
         self.expressions.resolve_lets(scope)
         self.check_ranges([s for s in body if isinstance(s, n.Input)])
+        self.check_prorated_unless([s for s in body if isinstance(s, n.Input)], scope)
         return scope
 
     def check_input(self, declaration: n.Input, scope: Scope) -> None:
@@ -435,6 +436,44 @@ class Checker:
                 default.span,
                 "a missing value is taken as the default: give one the data could have held",
             )
+
+    # -- pro-rating by kind
+
+    def check_prorated_unless(self, inputs: list[n.Input], scope: Scope) -> None:
+        """`prorated unless level`: `level` is a yes/no input declared beside the pro-rated one, always
+        known (missing as an error or a default: a level that may be absent would leave the kind of
+        the value unknown), and not itself the pro-rated value."""
+        by_name = {i.name: i for i in inputs}
+        for declaration in inputs:
+            unless = declaration.prorated_unless
+            if unless is None:
+                continue
+            other = by_name.get(unless.name)
+            if other is not None:
+                scope.used.add(other.name)  # it decides the value read
+            if other is None:
+                self.report(
+                    "check.unknown-name",
+                    f"`{unless.name}` is not an input declared beside `{declaration.name}`",
+                    unless.span,
+                    suggest(unless.name, [i.name for i in inputs if i is not declaration])
+                    or "`unless` names a yes/no input of the same measure that marks a rate, intensity or share",
+                )
+            elif other is declaration or INPUT_KINDS.get(other.type) is not Kind.BOOL:
+                self.report(
+                    "check.type-mismatch",
+                    f"`{declaration.name}` is pro-rated unless `{other.name}`, a {other.type} input",
+                    unless.span,
+                    "`unless` names a yes/no input (`input level: bool missing default false`)",
+                )
+            elif other.missing is not None and other.missing.rule not in ("error", "default"):
+                self.report(
+                    "check.bad-value",
+                    f"`{other.name}` decides whether `{declaration.name}` is pro-rated, so it cannot be "
+                    f"`missing {other.missing.rule}`",
+                    other.missing.span,
+                    "write `missing default false` (an amount unless the data say otherwise) or `missing error`",
+                )
 
     def check_ranges(self, inputs: list[n.Input]) -> None:
         """Range ends that name another input (`range 0 to subs`): it is declared beside this one,

@@ -301,6 +301,8 @@ class Printer:
             )
         if node.prorated:
             doc = _join(doc, " " + self.word("prorated"), [(0, "", 0)])
+        if node.prorated_unless is not None:  # pro-rating by kind
+            doc = _join(doc, f" {self.word('unless')} {node.prorated_unless.name}", [(0, "", 0)])
         self.doc(depth, "", doc, node.span.line)
 
     def statement(self, depth: int, statement: object) -> None:

@@ -393,6 +393,9 @@ class _Lowering:
         for name, spec in measure.inputs.items():
             default = self.expression_names(spec.default, local, base) if spec.default is not None else []
             per = (" per item" if measure.kind == "items" else "") + (", prorated" if spec.prorated else "")
+            if spec.prorated_unless is not None and spec.prorated_unless in local:  # pro-rating by kind
+                default.append(local[spec.prorated_unless])
+                per += f" unless {spec.prorated_unless}"
             self.add(Quantity(local[name], Kind.INPUT, tuple(default), spec.span, detail=f"{spec.type}{per}"))
         for name, let in measure.lets.items():
             self.add(Quantity(local[name], Kind.LET, tuple(self.expression_names(let.expr, local, base)), let.span))

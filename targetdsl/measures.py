@@ -232,12 +232,14 @@ class MeasureScorer:
             self.frames[unit.id] = self.frame(unit, data.values, self.spec.points, self.spec)
 
     def frame(self, unit: Unit, values: dict[str, Value], points: Decimal, spec: MeasureSpec) -> Frame:
-        bound = {name: self.prorate(spec.inputs.get(name), value) for name, value in values.items()}
+        bound = {name: self.prorate(spec.inputs.get(name), value, values) for name, value in values.items()}
         bound["points"] = points
         return Frame(bound, spec.lets, parent=self.unit_frames[unit.id], peers=self.peers, explain=self.explain)
 
-    def prorate(self, spec: InputSpec | None, value: Value) -> Value:
+    def prorate(self, spec: InputSpec | None, value: Value, values: dict[str, Value]) -> Value:
         if spec is not None and spec.prorated and isinstance(value, Decimal) and self.fraction != 1:
+            if spec.prorated_unless is not None and values.get(spec.prorated_unless) is True:
+                return value  # a level (rate, intensity, share): the period's value is the year's
             return CONTEXT.multiply(value, self.fraction)
         return value
 
@@ -294,7 +296,7 @@ class MeasureScorer:
 
     def env(self, values: dict[str, Value], points: Decimal) -> dict[str, Any]:
         inputs = self.spec.inputs
-        bound: dict[str, Any] = {name: self.prorate(inputs.get(name), value) for name, value in values.items()}
+        bound: dict[str, Any] = {name: self.prorate(inputs.get(name), value, values) for name, value in values.items()}
         bound["points"] = points
         return bound
 

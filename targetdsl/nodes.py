@@ -171,6 +171,9 @@ class Input:
     prorated: bool = False
     # An input of words (`{好: 10, 较好: 8}`): its type is "number", the number of the word the data give.
     choices: tuple[Choice, ...] = ()
+    # pro-rating by kind (`prorated unless level`): a bool input of the same measure that, when true,
+    # marks this value as a level (a rate, an intensity, a share), which a period does not pro-rate
+    prorated_unless: Name | None = None
     span: Span = _span()
 
 

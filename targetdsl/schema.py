@@ -44,6 +44,9 @@ class InputSpec:
     high_input: str | None = None
     # An input of words (`{好: 10, 较好: 8}`): each word and the number it stands for; None for other inputs.
     choices: dict[str, Decimal] | None = None
+    # pro-rating by kind: a bool input of the same measure; when true, this value is a level (a rate,
+    # an intensity, a share) and is not pro-rated
+    prorated_unless: str | None = None
 
 
 @attrs.frozen
@@ -287,6 +290,7 @@ def input_spec(node: n.Input, divisors: tuple[str, ...] | set[str]) -> InputSpec
         low_input=node.low.name if isinstance(node.low, n.Name) else None,
         high_input=node.high.name if isinstance(node.high, n.Name) else None,
         choices=choices,
+        prorated_unless=node.prorated_unless.name if node.prorated_unless is not None else None,
     )
 
 

@@ -107,6 +107,13 @@ class Closing:
     span: Span
 
 
+@attrs.frozen
+class _Prorated:
+    """An input's `prorated` option, with the input that exempts a value from it (`unless level`)."""
+
+    unless: n.Name | None
+
+
 def _inner(c: list[Any]) -> list[Any]:
     return [x for x in c if not isinstance(x, Closing)]
 
@@ -293,13 +300,33 @@ class ToNodes(Transformer[Token, Any]):
         name, label, type_, *options = c
         missing = next((o for o in options if isinstance(o, n.Missing)), None)
         bounds = next((o for o in options if isinstance(o, tuple)), (None, None))
-        prorated = any(o == "prorated" for o in options if isinstance(o, str))
+        prorated = next((o for o in options if isinstance(o, _Prorated)), None)
+        unless = prorated.unless if prorated is not None else None
         if isinstance(type_, tuple):  # an input of words: a number, read from the word the data give
             return n.Input(
-                str(name), _label(label), "number", missing, bounds[0], bounds[1], prorated, type_, span=span_of(c)
+                str(name),
+                _label(label),
+                "number",
+                missing,
+                bounds[0],
+                bounds[1],
+                prorated is not None,
+                choices=type_,
+                prorated_unless=unless,
+                span=span_of(c),
             )
         kind = english_term("type", str(type_))
-        return n.Input(str(name), _label(label), kind, missing, bounds[0], bounds[1], prorated, span=span_of(c))
+        return n.Input(
+            str(name),
+            _label(label),
+            kind,
+            missing,
+            bounds[0],
+            bounds[1],
+            prorated is not None,
+            prorated_unless=unless,
+            span=span_of(c),
+        )
 
     # -- inputs of words
 
@@ -323,8 +350,13 @@ class ToNodes(Transformer[Token, Any]):
     def bound_input(self, c: list[Any]) -> n.Name:
         return n.Name(str(c[0]), span=span_of(c))
 
-    def prorated(self, c: list[Any]) -> str:
-        return "prorated"
+    def prorated(self, c: list[Any]) -> _Prorated:
+        return _Prorated(c[0])
+
+    # -- pro-rating by kind
+
+    def prorated_unless(self, c: list[Any]) -> n.Name:
+        return n.Name(str(c[0]), span=span_of(c))
 
     def signed(self, c: list[Any]) -> n.Number:
         sign, token = c

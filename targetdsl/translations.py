@@ -336,6 +336,27 @@ CHECK: tuple[tuple[str, str], ...] = (
         "缺报的值取默认值：请给一个数据本身可能取到的值",
     ),
     ("`{end}` is not an input declared beside `{name}`", "`{end}` 不是与 `{name}` 并列声明的填报项"),
+    # pro-rating by kind (`prorated unless level`)
+    (
+        "`unless` names a yes/no input of the same measure that marks a rate, intensity or share",
+        "`unless` 应是同一指标中标明比率、强度或占比类指标的是否型填报项",
+    ),
+    (
+        "`{name}` is pro-rated unless `{other}`, a {type} input",
+        "`{name}` 按进度折算，除非 `{other}`，而它是 {type} 类型的填报项",
+    ),
+    (
+        "`unless` names a yes/no input (`input level: bool missing default false`)",
+        "`unless` 应是是否型填报项（`input level: bool missing default false`）",
+    ),
+    (
+        "`{other}` decides whether `{name}` is pro-rated, so it cannot be `missing {rule}`",
+        "`{other}` 决定 `{name}` 是否按进度折算，不能是 `missing {rule}`",
+    ),
+    (
+        "write `missing default false` (an amount unless the data say otherwise) or `missing error`",
+        "请写 `missing default false`（数据未注明即为总量类指标）或 `missing error`",
+    ),
     (
         "a range end names another input of the same measure, sub-item or rule",
         "范围的端点应是同一指标、子项或规则中的另一个填报项",

@@ -1,0 +1,192 @@
+"""Periods and shares in the language (issue 14, items 4, 7 and 9): pro-rating by kind first.
+
+`prorated unless <input>`: a level (a rate, an intensity, a share) keeps its annual target in a
+progress check, an amount's target is pro-rated. The seed policy's first-quarter run is the real
+case: before, 城镇化率 stood at 491 % of a quarter of its annual target and 万元GDP能耗 scored 0.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import targetdsl
+from targetdsl import nodes as n
+from targetdsl.diff import diff_effective
+from targetdsl.formatter import canonical_text, layout
+from targetdsl.keywords import Language
+from targetdsl.lowering import lower
+from targetdsl.numeric import CONTEXT
+from targetdsl.parser import parse
+from targetdsl.results import unit_json
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+P2002 = ROOT / "policies/lianyungang-2002.tdsl"
+D2002 = ROOT / "examples/lianyungang-2002/units.yaml"
+
+LEVELS = """policy "levels" { year 2003 status draft }
+class c { all 100 }
+category all {
+    items 定量 {
+        input target: number prorated unless level
+        input actual: number
+        input level: bool missing default false
+        score points * min(actual / target, 120%)
+    }
+}
+periods { 一季度 through month 3 全年 through month 12 }
+"""
+
+
+def errors(text: str) -> list[tuple[str, int]]:
+    return [(d.code, d.span.line) for d in targetdsl.check_text(text).diagnostics if d.is_error]
+
+
+# ------------------------------------------------------------ pro-rating by kind
+
+
+def test_the_option_parses_formats_and_round_trips_in_both_keyword_languages() -> None:
+    parsed = parse(LEVELS)
+    text = layout(parsed.file, parsed.comments, LEVELS)
+    assert "input target: number prorated unless level" in text
+    chinese = layout(parsed.file, parsed.comments, LEVELS, keywords=Language.CHINESE)
+    assert "填报 target: 数值 按进度 除非 level" in chinese
+    assert parse(chinese).file == parsed.file
+    again = parse(chinese)
+    assert layout(again.file, again.comments, chinese, keywords=Language.ENGLISH) == text
+    assert canonical_text(parse(text).file) == canonical_text(parsed.file)
+    category = parsed.file.items[2]
+    assert isinstance(category, n.Category)
+    target = category.measures[0].body[0]
+    assert isinstance(target, n.Input) and target.prorated_unless is not None
+    assert (target.prorated_unless.name, target.prorated_unless.span.line) == ("level", 5)
+
+
+def test_a_word_unless_is_still_a_name_where_a_name_is_read() -> None:
+    text = LEVELS.replace("level", "unless")
+    assert errors(text) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "found"),
+    [
+        (("prorated unless level", "prorated unless levle"), ("check.unknown-name", 5)),
+        (
+            ("input level: bool missing default false", "input level: number missing default 0"),
+            ("check.type-mismatch", 5),
+        ),
+        (("prorated unless level", "prorated unless target"), ("check.type-mismatch", 5)),
+        (("input level: bool missing default false", "input level: bool missing na"), ("check.bad-value", 7)),
+        (("input level: bool missing default false", "input level: bool missing peer_avg"), ("check.bad-value", 7)),
+    ],
+)
+def test_the_input_named_is_a_yes_no_input_beside_it_that_is_always_known(
+    change: tuple[str, str], found: tuple[str, int]
+) -> None:
+    text = LEVELS.replace(*change)
+    assert found in errors(text)
+
+
+def test_unless_on_an_input_that_is_not_pro_rated_elsewhere_is_refused_as_prorated_is() -> None:
+    text = LEVELS + "input u: number prorated unless level\n"
+    assert ("check.bad-value", 12) in errors(text)
+
+
+def test_the_level_input_counts_as_used() -> None:
+    assert not [d for d in targetdsl.check_text(LEVELS).diagnostics if d.code == "check.unused-input"]
+
+
+def test_a_change_of_the_option_is_a_change_an_auditor_sees() -> None:
+    old = targetdsl.parse_policy(LEVELS, name="old.tdsl")
+    for new_text in (
+        LEVELS.replace(" unless level", ""),
+        LEVELS.replace(
+            "input level: bool missing default false",
+            "input level: bool missing default false\n        input rate: bool missing default false",
+        ).replace("unless level", "unless rate"),
+    ):
+        new = targetdsl.parse_policy(new_text, name="new.tdsl")
+        found = [(c.group, c.kind, c.what) for c in diff_effective(old.effective, new.effective).changes]
+        assert ("category all", "changed", "items `定量`: input `target`") in found, found
+
+
+def test_the_plan_shows_the_input_the_pro_rating_depends_on() -> None:
+    policy = targetdsl.parse_policy(LEVELS, name="levels.tdsl")
+    target = lower(policy.schema)["c"].quantity("all.定量.input.target")
+    assert target.dependencies == ("all.定量.input.level",)
+    assert "prorated unless level" in (target.detail or "")
+
+
+UNITS: list[dict[str, Any]] = [
+    {
+        "id": "A",
+        "class": "c",
+        "indicators": {
+            "定量": [
+                {"target": 400, "actual": 110},
+                {"target": 50, "actual": 48, "level": True},
+                {"target": "0.8", "actual": "0.9", "level": True},
+            ]
+        },
+    },
+    {"id": "B", "class": "c", "indicators": {"定量": [{"target": 40, "actual": 9, "level": False}]}},
+]
+
+
+@pytest.mark.parametrize("period", [None, "一季度", "Q2", "2003-05"])
+def test_fast_reference_and_streamed_evaluations_agree(period: str | None) -> None:
+    policy = targetdsl.parse_policy(LEVELS, name="levels.tdsl")
+    from targetdsl.engine import by_reference
+
+    with by_reference():
+        traced = policy.evaluate(UNITS, period=period)
+    fast = policy.evaluate(UNITS, period=period, explain=False)
+    assert fast.to_json() == traced.to_json()
+    with policy.stream(iter(UNITS), period=period) as results:
+        streamed = sorted((unit_json(u) for u in results), key=lambda u: str(u["id"]))
+    assert streamed == sorted((unit_json(u) for u in fast.units), key=lambda u: str(u["id"]))
+
+
+def test_by_hand_in_the_first_quarter() -> None:
+    policy = targetdsl.parse_policy(LEVELS, name="levels.tdsl")
+    a = policy.evaluate(UNITS, period="一季度").unit("A")
+    items = [i.earned for i in a.measures[0].items]  # type: ignore[union-attr]
+    # 110 / (400 × 3/12) = 1.1; the rate 48 / 50 = 0.96 (not 48 / 12.5); 0.9 / 0.8 = 1.125
+    assert items == [Decimal("1.1"), Decimal("0.96"), Decimal("1.125")]
+    b = policy.evaluate(UNITS, period="一季度").unit("B")
+    assert b.measures[0].earned == Decimal("0.9")  # an amount, said so: 9 / (40 × 3/12)
+
+
+# ------------------------------------------------------------ the seed policy's progress check
+
+
+def item_rates(assessment: targetdsl.Assessment, unit_id: str) -> dict[str, Decimal]:
+    unit = assessment.unit(unit_id)
+    measure = next(m for m in unit.measures if m.name == "定量任务")
+    return {str(i.name): i.earned for i in measure.items}  # type: ignore[union-attr]
+
+
+def test_the_seed_first_quarter_scores_levels_against_their_annual_targets() -> None:
+    policy = targetdsl.load_policy(P2002)
+    quarter = policy.evaluate(D2002, period="一季度", explain=False)
+    earned = item_rates(quarter, "C01")
+    # 赣榆县: 城镇化率 579.28 / 472.37 = 1.226 → capped at 120 % (pro-rated: 579.28 / 118.09 = 491 %)
+    assert earned["城镇化率"] == Decimal("1.2")
+    # 万元GDP能耗 (lower is better): 323.96 / 296.59 = 1.0922…, not 80.99 / 296.59 = 27 % → 0
+    assert earned["万元GDP能耗"] == CONTEXT.divide(Decimal("323.96"), Decimal("296.59"))
+    # 人口自然增长率: 100.39 / 96.29; 森林覆盖率: 354.77 / 299.36
+    assert earned["人口自然增长率"] == CONTEXT.divide(Decimal("100.39"), Decimal("96.29"))
+    assert earned["森林覆盖率"] == CONTEXT.divide(Decimal("354.77"), Decimal("299.36"))
+    # an amount is still pro-rated: 地区生产总值 282.32 / (318.44 × 3/12) = 3.55 → capped at 1.2
+    assert earned["地区生产总值"] == Decimal("1.2")
+    # the county's total: 40 × Σ / 28 items; the four levels add 2.1199… points of 28 → +3.03
+    assert quarter.unit("C01").total == Decimal("103.90")
+
+
+def test_the_seed_year_is_unchanged_by_the_levels() -> None:
+    policy = targetdsl.load_policy(P2002)
+    year = policy.evaluate(D2002, explain=False)
+    assert year.unit("C01").total == Decimal("100.63")
