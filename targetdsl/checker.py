@@ -134,6 +134,7 @@ class Checker:
         self.check_ties()
         self.check_periods()
         self.check_inherited_dates()
+        self.check_references()
         self.check_unused(self.global_scope, self.unit_inputs.values(), "unit input")
 
     # ------------------------------------------------------------- header
@@ -1156,6 +1157,157 @@ class Checker:
                 f"period weights add up to {_fmt(sum(weights, Decimal(0)))}%, not 100%",
                 periods.span,
             )
+
+    # ------------------------------------------------- quantity references
+
+    def check_references(self) -> None:
+        """`score(M)`: M is a measure that is scored wherever the expression reading it is; no measure
+        reads its own score through others; a class-wide function does not take its values over a
+        measure that itself compares units; constants and input defaults, which hold for the unit
+        before anything is scored, read no measure's score."""
+        measures: dict[str, tuple[n.Category, n.Measure]] = {}
+        for category in self.categories.values():
+            for measure in category.measures:
+                measures.setdefault(measure.name, (category, measure))
+        subitems = {s.name: m.name for _, m in measures.values() for s in m.body if isinstance(s, n.Measure)}
+        edges: dict[str, list[str]] = {name: [] for name in measures}
+        first: dict[tuple[str, str], n.Reference] = {}
+        comparing: dict[str, bool] = {}
+        for name, (category, measure) in measures.items():
+            classes = self.measure_classes(category, measure)
+            comparing[name] = any(self.class_wide_statement(s) for s in _bodies(measure))
+            for expr, allowed in _statement_expressions(measure.body):
+                for ref in _references(expr):
+                    if self.check_reference(ref, allowed, classes, name, measures, subitems):
+                        edges[name].append(ref.target)
+                        first.setdefault((name, ref.target), ref)
+        for rule in self.rules:
+            classes = set(rule.classes) if rule.classes else set(self.classes)
+            for expr, allowed in _statement_expressions(rule.body):
+                for ref in _references(expr):
+                    self.check_reference(ref, allowed, classes, rule.name, measures, subitems)
+        before = [c.expr for c in self.consts.values()]  # these hold before anything is scored
+        before += [i.missing.default for i in self.unit_inputs.values() if i.missing and i.missing.default]
+        for expr in before:
+            for ref in _references(expr):
+                self.check_reference(ref, False, set(), "", measures, subitems)
+        circle = _circle(edges)
+        if circle:
+            self.report(
+                "check.quantity-cycle",
+                "these measures read each other's scores in a circle: " + " → ".join(circle),
+                first[(circle[0], circle[1])].span,
+                "a score cannot be computed from itself; read the inputs the other measure reads instead",
+            )
+            return
+        # a measure compares units when it calls a class-wide function or reads the score of one that does
+        pending = True
+        while pending:
+            pending = False
+            for name, targets in edges.items():
+                if not comparing[name] and any(comparing.get(t, False) for t in targets):
+                    comparing[name] = pending = True
+        for _, measure in measures.values():
+            for expr, _ in _statement_expressions(measure.body):
+                for node in walk(expr):
+                    if not (isinstance(node, n.Call) and node.function in FUNCTIONS and FUNCTIONS[node.function].peer):
+                        continue
+                    for arg in node.args:
+                        for ref in _references(arg):
+                            if comparing.get(ref.target, False):
+                                self.report(
+                                    "check.nested-peer",
+                                    f"`{node.function}` over `score({ref.target})`: `{ref.target}` already compares "
+                                    "units across the class, and a class-wide value cannot depend on another",
+                                    ref.span,
+                                    f"take `{node.function}` over what `{ref.target}` is computed from",
+                                )
+
+    def check_reference(
+        self,
+        ref: n.Reference,
+        allowed: bool,
+        classes: set[str],
+        owner: str,
+        measures: dict[str, tuple[n.Category, n.Measure]],
+        subitems: dict[str, str],
+    ) -> bool:
+        """One `score(M)` read by `owner` (a measure's or rule's name) in `classes`; whether it names a
+        measure that may be read there."""
+        written = f"{ref.quantity}({ref.target})"
+        if not allowed:
+            self.report(
+                "check.reference-scope",
+                f"`{written}` cannot be read here: a constant or an input's default holds before any measure is scored",
+                ref.span,
+                "read the score in a `let` of the measure or rule that needs it",
+            )
+            return False
+        if ref.target not in measures:
+            if ref.target in subitems:
+                owner = subitems[ref.target]
+                help_text = f"a sub-item's points are part of `{owner}`: read `score({owner})`"
+            else:
+                help_text = suggest(ref.target, list(measures)) or "name an indicator, items or assessed measure"
+            self.report("check.unknown-name", f"no measure is named `{ref.target}`", ref.span, help_text)
+            return False
+        category, measure = measures[ref.target]
+        for class_name in sorted(classes - self.measure_classes(category, measure)):
+            self.report(
+                "check.reference-scope",
+                f"`{ref.target}` is not scored for class `{class_name}`, where `{owner}` reads its score",
+                ref.span,
+                f"limit `{owner}` with `for` to the classes `{ref.target}` is scored for",
+            )
+            return False
+        return True
+
+    def measure_classes(self, category: n.Category, measure: n.Measure) -> set[str]:
+        """The classes a measure is scored for: its category is weighted in them, and its `for` names them."""
+        return {
+            name
+            for name, unit_class in self.classes.items()
+            if category.name in {s.category for s in unit_class.shares}
+            and (not measure.classes or name in measure.classes)
+        }
+
+    def class_wide_statement(self, statement: n.Statement) -> bool:
+        if isinstance(statement, n.Input):
+            return statement.missing is not None and statement.missing.rule == "peer_avg"
+        return any(
+            isinstance(node, n.Call) and node.function in FUNCTIONS and FUNCTIONS[node.function].peer
+            for expr, _ in _statement_expressions((statement,))
+            for node in walk(expr)
+        )
+
+
+def _bodies(measure: n.Measure) -> Iterator[n.Statement]:
+    """A measure's statements and its sub-items'."""
+    for statement in measure.body:
+        if isinstance(statement, n.Measure):
+            yield from _bodies(statement)
+        else:
+            yield statement
+
+
+def _statement_expressions(body: Iterable[n.Statement]) -> Iterator[tuple[n.Expr, bool]]:
+    """Every expression of a body (sub-items' included), and whether it may read a measure's score: an
+    input's default is read with the data, before anything is scored."""
+    for statement in body:
+        match statement:
+            case n.Measure():
+                yield from _statement_expressions(statement.body)
+            case n.Input(missing=n.Missing(default=default)) if default is not None:
+                yield default, False
+            case n.Tally(done=done, total=total):
+                yield done, True
+                yield total, True
+            case n.Let() | n.Score() | n.Completed() | n.When() | n.Amount() | n.Reduce() | n.Eligible() | n.Factor():
+                yield statement.expr, True
+
+
+def _references(expr: n.Expr) -> list[n.Reference]:
+    return [node for node in walk(expr) if isinstance(node, n.Reference)]
 
 
 def _literal(expr: n.Expr) -> bool:

@@ -112,6 +112,8 @@ class Compiler:
                 return self._bands(expr)
             case n.Interpolate():
                 return self._interpolate(expr)
+            case n.Reference():
+                return self._reference(expr)
         raise TypeError(f"not an expression: {expr!r}")
 
     def _name(self, name: str, span: Span) -> Closure:
@@ -134,6 +136,18 @@ class Compiler:
             return value
 
         return lookup
+
+    @staticmethod
+    def _reference(expr: n.Reference) -> Closure:
+        """`score(M)`: read from the unit's frame, as the interpreter reads it."""
+
+        def quantity(env: Env, frame: Frame) -> Any:
+            value = frame.quantity(expr)
+            if value is NOT_APPLICABLE:
+                raise NotApplicable(f"{expr.quantity}({expr.target})")
+            return value
+
+        return quantity
 
     def _number(self, expr: n.Expr) -> Closure:
         function = self._compile(expr)

@@ -23,7 +23,15 @@ from targetdsl import nodes as n
 from targetdsl.compiler import Compiler, Uncompilable
 from targetdsl.data import collector_paused
 from targetdsl.drafts import NO_FACTORS, NO_GRADES, SUMS, Draft, Ranked, Standing, categories_of, measures_of
-from targetdsl.interpreter import EvaluationError, EvaluationProblem, Failure, Frame, condition, number
+from targetdsl.interpreter import (
+    EvaluationError,
+    EvaluationProblem,
+    Failure,
+    Frame,
+    NotApplicable,
+    condition,
+    number,
+)
 from targetdsl.kernel import WIDTH, Bail, Cells, Kernel
 from targetdsl.kernel import build as build_kernel
 from targetdsl.measures import MeasureFigures, MeasureScorer
@@ -57,7 +65,7 @@ from targetdsl.results import (
     VetoResult,
 )
 from targetdsl.schema import ClassSpec, RuleSpec, Schema
-from targetdsl.values import AwardWon, Unit, Value
+from targetdsl.values import NOT_APPLICABLE, AwardWon, Unit, Value
 
 QUARTERS = {"Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12, "H1": 6, "H2": 12}
 
@@ -202,7 +210,8 @@ class Engine:
                     by_reference.append(unit)
         in_kernel = {m.name for m in kernel.measures} if kernel is not None else set()
         by_measure: dict[str, dict[str, MeasureResult]] = {}
-        for measure in spec.measures():
+        referenced = spec.referenced
+        for measure in spec.scoring_order():  # a measure after those whose scores it reads
             scored = by_reference if measure.name in in_kernel else members
             if not scored:
                 continue
@@ -214,6 +223,8 @@ class Engine:
             if not self.explain:
                 scorer.use_compiled(self.schema.compiled)
             by_measure[measure.name] = scorer.run()
+            if measure.name in referenced:
+                record_scores(frames, measure.name, by_measure[measure.name])
         return [self.assess_unit(spec, unit, by_measure, cells.get(unit.id), kernel) for unit in members]
 
     def gather(self, spec: ClassSpec, members: list[Unit]) -> None:
@@ -222,8 +233,16 @@ class Engine:
         skips it: the unit's own evaluation reports it when it is scored)."""
         assert self.figures is not None
         frames = self.frames = _Frames(self, members)
-        for measure in spec.measures():
+        referenced = spec.referenced
+        for measure in spec.scoring_order():
             figures = self.figures[spec.name][measure.name]
+            if measure.name in referenced:
+                # a class-wide argument may read this measure's score (`peer_max(score(M))`): scored here
+                # for these units alone, by the reference path, which the checker allows only for a measure
+                # that compares no units itself; a failure is reported when the unit is scored
+                scorer = MeasureScorer(measure, members, frames, self.fraction, self.schema.rounding, _ignore)
+                scorer.explain = False
+                record_scores(frames, measure.name, scorer.run())
             if figures.arguments:
                 scorer = MeasureScorer(measure, members, frames, self.fraction, self.schema.rounding, self.fail)
                 scorer.explain = self.explain
@@ -240,7 +259,9 @@ class Engine:
         return kernel
 
     def unit_frame(self, unit: Unit) -> Frame:
-        return Frame(dict(unit.values), self.consts, explain=self.explain)
+        frame = Frame(dict(unit.values), self.consts, explain=self.explain)
+        frame.quantities = {}  # `score(M)`, as the measures are scored (record_scores)
+        return frame
 
     def rounded(self, value: Decimal, stage: str) -> Decimal:
         if stage in self.round_at:
@@ -403,9 +424,10 @@ class Engine:
     def rule_number(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> Decimal:
         """A coefficient's or a deduction's value; refused, like every score, when it is not below 10¹⁶ in
         size (a deduction of 10⁴⁵ would make a total no assessment can have)."""
-        value = self.compiled_rule(rule, expr, unit)
-        if type(value) is not Decimal:
-            value = number(expr, self.rule_frame(rule, unit))
+        with _applicable(rule):
+            value = self.compiled_rule(rule, expr, unit)
+            if type(value) is not Decimal:
+                value = number(expr, self.rule_frame(rule, unit))
         if not plausible(value):
             raise Failure(
                 f"the value {show(value)} is outside the range of plausible values (below 10¹⁶ in size)", expr.span
@@ -413,8 +435,9 @@ class Engine:
         return value
 
     def rule_condition(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> bool:
-        value = self.compiled_rule(rule, expr, unit)
-        return value if type(value) is bool else condition(expr, self.rule_frame(rule, unit))
+        with _applicable(rule):
+            value = self.compiled_rule(rule, expr, unit)
+            return value if type(value) is bool else condition(expr, self.rule_frame(rule, unit))
 
     def compiled_rule(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> object:
         """A rule expression's value by its compiled closure, when there is no trace or coverage to keep;
@@ -694,7 +717,7 @@ class Engine:
             admitted = True
             try:
                 eligible_stmt = rule.first(n.Eligible)
-                if isinstance(eligible_stmt, n.Eligible) and not condition(eligible_stmt.expr, rule_frame):
+                if isinstance(eligible_stmt, n.Eligible) and not _decided(rule, eligible_stmt.expr, rule_frame):
                     cover.hit(eligible_stmt.span, "not eligible")
                     admitted = False
                     notes.append(f"not eligible (line {eligible_stmt.span.line})")
@@ -707,7 +730,7 @@ class Engine:
                     base = next((a.amount for a in amounts.amounts if a.grade == draft.grade), ZERO)
                 reduction = ZERO
                 for reduce in rule.all(n.Reduce):
-                    if condition(reduce.expr, rule_frame):
+                    if _decided(rule, reduce.expr, rule_frame):
                         cover.hit(reduce.span, "reduction applied")
                         reduction += reduce.percent
                         notes.append(f"reduced by {text(reduce.percent)}% (line {reduce.span.line})")
@@ -727,7 +750,9 @@ class Engine:
         for rule in spec.rules_of("commendation"):
             when = rule.first(n.When)
             try:
-                if isinstance(when, n.When) and condition(when.expr, self.rule_frame(rule, unit, context)):
+                with _applicable(rule):
+                    given = isinstance(when, n.When) and condition(when.expr, self.rule_frame(rule, unit, context))
+                if given:
                     commendations.append(rule.name)
                     cover.hit(rule.span, f"commendation {rule.name} given")
                     steps.append(Step(f"commendation {rule.label or rule.name}", "yes", self.schema.where(rule.span)))
@@ -765,6 +790,38 @@ class Engine:
             done = sum(d.sums[SUMS.width * index + SUMS.completed] for d in drafts)
             rows.append(CompletionRow(spec.name, category.name, items, done))
         return rows
+
+
+def record_scores(frames: dict[str, Frame], measure: str, results: dict[str, MeasureResult]) -> None:
+    """A measure's earned points in its units' frames, where `score(measure)` reads them; a unit the
+    measure does not apply to reads it as not applicable."""
+    key = ("score", measure)
+    for unit_id, result in results.items():
+        quantities = frames[unit_id].quantities
+        assert quantities is not None
+        quantities[key] = result.earned if result.applicable else NOT_APPLICABLE
+
+
+@contextlib.contextmanager
+def _applicable(rule: RuleSpec) -> Iterator[None]:
+    """A rule reading the score of a measure that does not apply to the unit (`score(M)`, M `missing
+    na`) cannot be decided: an error for the unit, never a silent zero."""
+    try:
+        yield
+    except NotApplicable as missing:
+        raise Failure(
+            f"`{missing}` does not apply to this unit, so {rule.kind} `{rule.name}` cannot be decided", rule.span
+        ) from None
+
+
+def _decided(rule: RuleSpec, expr: n.Expr, frame: Frame) -> bool:
+    """A condition of an award, by the reference path."""
+    with _applicable(rule):
+        return condition(expr, frame)
+
+
+def _ignore(unit: Unit, where: str, failure: Failure) -> None:
+    """Failures while a stream gathers: the unit's own scoring reports them."""
 
 
 class _Frames(dict[str, Frame]):

@@ -109,6 +109,8 @@ def _expression(expr: n.Expr, kw: KeywordSet) -> Doc:
             return [(0, value.isoformat(), line)]
         case n.Name(name=name):
             return [(0, name, line)]
+        case n.Reference(quantity=quantity, target=target):
+            return [(0, f"{quantity}({target})", line)]
         case n.Call(function=function, args=args):
             doc: Doc = [(0, function + "(", line)]
             for index, arg in enumerate(args):

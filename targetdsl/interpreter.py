@@ -101,6 +101,9 @@ class Frame:
         self.peers = peers
         self.computed: dict[str, Value] = {}
         self.used: dict[str, Value] = {}
+        # A unit's frame: the quantities of its result referred to by `score(M)`, by (quantity, target),
+        # filled by the engine as they are computed; None in every other frame.
+        self.quantities: dict[tuple[str, str], Value] | None = None
         # Notes for the explanation (caps, bands, class statistics); None when no explanation is wanted.
         self.notes: list[str] | None = [] if explain else None
 
@@ -117,6 +120,21 @@ class Frame:
                 return frame.computed[name]
             frame = frame.parent
         raise Failure(f"`{name}` has no value", span)
+
+    def quantity(self, reference: n.Reference) -> Value:
+        """The value of `score(M)` for this frame's unit: a number, or NOT_APPLICABLE when M does not
+        apply to the unit. One not computed yet is a defect of the evaluation order, never a zero."""
+        frame: Frame | None = self
+        while frame is not None:
+            if frame.quantities is not None:
+                key = (reference.quantity, reference.target)
+                if key not in frame.quantities:
+                    raise RuntimeError(f"`{reference.quantity}({reference.target})` was read before it was computed")
+                value = frame.quantities[key]
+                self.used.setdefault(f"{reference.quantity}({reference.target})", value)
+                return value
+            frame = frame.parent
+        raise RuntimeError(f"`{reference.quantity}({reference.target})` was read outside a unit's evaluation")
 
     def peer_values(self) -> Peers | None:
         frame: Frame | None = self
@@ -191,6 +209,11 @@ def _evaluate(expr: n.Expr, frame: Frame) -> Value:
             return _bands(expr, frame)
         case n.Interpolate():
             return _interpolate(expr, frame)
+        case n.Reference():
+            found = frame.quantity(expr)
+            if found is NOT_APPLICABLE:
+                raise NotApplicable(f"{expr.quantity}({expr.target})")
+            return found
     raise TypeError(f"not an expression: {expr!r}")
 
 

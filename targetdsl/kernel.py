@@ -40,7 +40,7 @@ from targetdsl.compiler import interpolated, uses_peers
 from targetdsl.functions import FUNCTIONS
 from targetdsl.interpreter import ARITHMETIC_ERRORS, Frame
 from targetdsl.numeric import CONTEXT, HUNDRED, MAGNITUDE, MODES, ZERO, plausible
-from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
+from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema, references
 from targetdsl.typecheck import walk
 from targetdsl.values import Marker, Unit
 
@@ -122,6 +122,7 @@ class _Layout:
 def _lay_out(schema: Schema, spec: ClassSpec, fraction: Decimal) -> _Layout:
     """The generated function's lines and outputs, and every construct declined, with its reason."""
     writer = _Writer(schema, fraction)
+    writer.referenced = spec.referenced
     taken: list[MeasureSpec] = []
     declined: dict[str, str] = {}
     for measure in spec.measures():
@@ -285,6 +286,7 @@ class _Writer:
         self.body: list[str] = []
         self.temporaries = 0
         self.counting: set[int] = set()  # measures that count completed items
+        self.referenced: frozenset[str] = frozenset()  # measures whose scores `score(…)` reads
 
     def constant(self, value: Any) -> str:
         name = f"c{len(self.constants)}"
@@ -292,6 +294,8 @@ class _Writer:
         return name
 
     def measure(self, spec: MeasureSpec, index: int) -> list[str]:
+        if spec.name in self.referenced:
+            raise Unsupported("its score is read by another measure or rule (`score(…)`)")
         if spec.kind == "assessed" and not spec.drop_extremes:
             return self.assessed(spec, index)
         if spec.kind == "assessed":
@@ -302,6 +306,8 @@ class _Writer:
             raise Unsupported("an indicator with sub-items is not generated")
         if spec.score is None:
             raise Unsupported("an indicator without a score of its own")
+        if spec.reads:
+            raise Unsupported(f"it reads the score of {', '.join(spec.reads)}, scored before it by the engine")
         expressions = [spec.score, *(let.expr for let in spec.lets.values())]
         expressions += [e for e in (spec.completed,) if e is not None]
         if spec.tally is not None:
@@ -348,6 +354,8 @@ class _Writer:
             return [f"h{index} = False"]
         if uses_peers([when.expr, *(let.expr for let in rule.lets.values())]):
             raise Unsupported(f"veto {rule.name} uses a class-wide function")
+        if references(rule.expressions):
+            raise Unsupported(f"veto {rule.name} reads a measure's score (`score(…)`)")
         scope = _Scope(self, rule.inputs, rule.lets, None, f"r{index}")
         test = scope.expr(when.expr)
         return [

@@ -219,17 +219,17 @@ def describe(expr: n.Expr) -> str:
     return " ".join(text.strip() for _, text, _ in expression(expr))
 
 
-def reads(expr: n.Expr) -> list[n.Name | n.Call]:
+def reads(expr: n.Expr) -> list[n.Name | n.Call | n.Reference]:
     """The names `expr` reads and the class-wide calls in it, in source order; a class-wide call's
     argument belongs to its statistic, not to the expression that uses the statistic."""
-    found: list[n.Name | n.Call] = []
+    found: list[n.Name | n.Call | n.Reference] = []
     _reads(expr, found)
     return found
 
 
-def _reads(expr: n.Expr, found: list[n.Name | n.Call]) -> None:
+def _reads(expr: n.Expr, found: list[n.Name | n.Call | n.Reference]) -> None:
     match expr:
-        case n.Name():
+        case n.Name() | n.Reference():
             found.append(expr)
         case n.Call(function=function, args=args):
             if FUNCTIONS[function].peer:
@@ -288,6 +288,8 @@ class _Lowering:
         self.names: set[str] = set()
         self.calls: dict[str, int] = {}  # class-wide calls per measure and function, to number them
         self.owner = ""  # the measure or rule being lowered
+        # `score(M)` reads this quantity: each measure's score, by the measure's name
+        self.scores = {m.name: f"{part(c.name)}.{m.name}.score" for c in spec.categories for m in c.measures}
 
     def add(self, quantity: Quantity) -> str:
         quantity = attrs.evolve(quantity, dependencies=tuple(dict.fromkeys(quantity.dependencies)), owner=self.owner)
@@ -507,6 +509,9 @@ class _Lowering:
         for read in reads(expr):
             if isinstance(read, n.Name):
                 found += self.resolve(read.name, local)
+                continue
+            if isinstance(read, n.Reference):
+                found.append(self.scores[read.target])  # the checker has made sure the class scores it
                 continue
             argument: list[str] = []
             detail = f"{read.function}({', '.join(describe(a) for a in read.args)})"

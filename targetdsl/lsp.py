@@ -502,6 +502,10 @@ def candidates(text: str, position: lsp.Position, effective: Effective | None) -
         lsp.CompletionItem(label=f, kind=lsp.CompletionItemKind.Function, detail=FUNCTIONS[f].summary)
         for f in sorted(FUNCTIONS)
     ]
+    items += [  # quantity references: `score(重要项目)`
+        lsp.CompletionItem(label=f"{word}()", kind=lsp.CompletionItemKind.Function, detail=meaning)
+        for word, meaning in n.REFERENCES.items()
+    ]
     if context.place is Place.BODY:
         body = context.innermost(MEASURE_KINDS | RULE_KINDS)
         if body is not None:

@@ -133,7 +133,28 @@ class Interpolate:
     depth: int = _depth()
 
 
-Expr = Union[Number, Boolean, Date, Name, Call, Unary, Binary, Conditional, Bands, Interpolate]  # noqa: UP007
+# -------------------------------------------------- quantity references
+
+# The quantities of a unit's result an expression may name, written like a call with a name as the one
+# argument (`score(重要项目)`): the one table the parser, the checker, the lowering and the editor read. A
+# reference names a declaration, so it can never be taken for an input, a `let` or a constant: `score` is
+# no name an expression could mean otherwise, and its argument is looked up among the measures alone.
+REFERENCES: dict[str, str] = {
+    "score": "the points a measure earned for the unit (after the `indicator` rounding), e.g. `score(重要项目)`",
+}
+
+
+@attrs.frozen
+class Reference:
+    """`score(M)`: a quantity of the unit's result computed elsewhere in the policy (`quantity` is a word
+    of REFERENCES, `target` the declaration's name)."""
+
+    quantity: str
+    target: str
+    span: Span = _span()
+
+
+Expr = Union[Number, Boolean, Date, Name, Call, Unary, Binary, Conditional, Bands, Interpolate, Reference]  # noqa: UP007
 
 # ------------------------------------------------------- shared statements
 

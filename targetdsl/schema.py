@@ -77,6 +77,27 @@ class MeasureSpec:
         """Whether the measure appears in the completion table."""
         return self.completed is not None or self.tally is not None
 
+    @property
+    def expressions(self) -> list[n.Expr]:
+        """Every expression it scores with, its sub-items' included."""
+        found = [e for e in (self.score, self.completed) if e is not None]
+        found += [let.expr for let in self.lets.values()]
+        if self.tally is not None:
+            found += [self.tally.done, self.tally.total]
+        for sub in self.subitems:
+            found += sub.expressions
+        return found
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The measures whose scores it reads (`score(M)`), in the order written."""
+        return references(self.expressions)
+
+
+def references(expressions: list[n.Expr]) -> tuple[str, ...]:
+    """The measures `score(M)` names in `expressions`, each once, in the order written."""
+    return tuple(dict.fromkeys(r.target for e in expressions for r in walk(e) if isinstance(r, n.Reference)))
+
 
 @attrs.frozen
 class CategorySpec:
@@ -102,6 +123,16 @@ class RuleSpec:
     def span(self) -> Span:
         return self.node.span
 
+    @property
+    def expressions(self) -> list[n.Expr]:
+        """Every expression of the rule (its lets' included)."""
+        found = [let.expr for let in self.lets.values()]
+        for statement in self.node.body:
+            expr = getattr(statement, "expr", None)
+            if expr is not None and not isinstance(statement, n.Let):
+                found.append(expr)
+        return found
+
     def first(self, statement_type: type[T]) -> T | None:
         found = self.all(statement_type)
         return found[0] if found else None
@@ -121,9 +152,42 @@ class ClassSpec:
     rules: tuple[RuleSpec, ...]
     span: Span
     _by_kind: dict[str, tuple[RuleSpec, ...]] = attrs.field(factory=dict, eq=False, repr=False, init=False)
+    _order: list[MeasureSpec] = attrs.field(factory=list, eq=False, repr=False, init=False)  # scoring_order
 
     def measures(self) -> list[MeasureSpec]:
         return [m for c in self.categories for m in c.measures]
+
+    def scoring_order(self) -> list[MeasureSpec]:
+        """The measures in the order they are scored: each after the measures whose scores it reads
+        (`score(M)`), otherwise in class order. The checker has refused circles and references to
+        measures the class does not score."""
+        if not self._order:
+            measures = self.measures()
+            by_name = {m.name: m for m in measures}
+            placed: dict[str, MeasureSpec] = {}
+
+            def place(measure: MeasureSpec) -> None:
+                pending = [(measure, iter(measure.reads))]
+                while pending:
+                    current, reads = pending[-1]
+                    following = next((t for t in reads if t in by_name and t not in placed), None)
+                    if following is None:
+                        pending.pop()
+                        placed.setdefault(current.name, current)
+                    elif all(following != m.name for m, _ in pending):
+                        pending.append((by_name[following], iter(by_name[following].reads)))
+
+            for measure in measures:
+                place(measure)
+            self._order.extend(placed.values())
+        return list(self._order)
+
+    @property
+    def referenced(self) -> frozenset[str]:
+        """The measures some measure or rule of the class reads the score of."""
+        expressions = [e for m in self.measures() for e in m.expressions]
+        expressions += [e for r in self.rules for e in r.expressions]
+        return frozenset(references(expressions))
 
     def rules_of(self, kind: str) -> tuple[RuleSpec, ...]:
         if kind not in self._by_kind:

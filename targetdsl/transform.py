@@ -588,9 +588,13 @@ class ToNodes(Transformer[Token, Any]):
     def name(self, c: list[Any]) -> n.Name:
         return n.Name(str(c[0]), span=span_of(c))
 
-    def call(self, c: list[Any]) -> n.Call:
+    def call(self, c: list[Any]) -> n.Call | n.Reference:
         function, *args = c
         real = tuple(a for a in args if a is not None)
+        # A quantity reference (`score(重要项目)`) is written as a call whose one argument is a name; any
+        # other shape stays a call, for the checker to explain.
+        if str(function) in n.REFERENCES and len(real) == 1 and isinstance(real[0], n.Name):
+            return n.Reference(str(function), real[0].name, span=span_of(c))
         return _deep(n.Call(str(function), real, span=span_of(c), depth=_depth(*real)), c)
 
     def bands(self, c: list[Any]) -> n.Bands:

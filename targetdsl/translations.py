@@ -617,6 +617,49 @@ CHECK: tuple[tuple[str, str], ...] = (
         "请用更少的步骤计算：每用到一个 `let` 或常量，就比它的表达式多算一层，最多允许约 {steps} 步的链",
     ),
     ("these quantities depend on each other in a circle: {cycle}", "这些量互相依赖，形成循环：{cycle}"),
+    # quantity references (`score(M)`)
+    (
+        "`{function}(…)` takes the name of one measure, not an expression",
+        "`{function}(…)` 只接受一个考核项目的名称，而不是表达式",
+    ),
+    (
+        "write e.g. `{function}(重要项目)`, naming an indicator, items or assessed measure",
+        "写成如 `{function}(重要项目)`，括号内是指标、事项或评议项目的名称",
+    ),
+    (
+        "`{written}` cannot be read here: a constant or an input's default holds before any measure is scored",
+        "这里不能读取 `{written}`：常量和填报项的默认值在任何项目计分之前就已确定",
+    ),
+    ("read the score in a `let` of the measure or rule that needs it", "请在需要它的项目或规则中用 `let` 读取该得分"),
+    ("no measure is named `{name}`", "没有名为 `{name}` 的考核项目"),
+    (
+        "a sub-item's points are part of `{owner}`: read `score({owner})`",
+        "子项的得分是 `{owner}` 的一部分：请读取 `score({owner})`",
+    ),
+    ("name an indicator, items or assessed measure", "请写指标、事项或评议项目的名称"),
+    (
+        "`{target}` is not scored for class `{unit_class}`, where `{owner}` reads its score",
+        "`{target}` 不对类别 `{unit_class}` 计分，而 `{owner}` 在该类别读取它的得分",
+    ),
+    (
+        "limit `{owner}` with `for` to the classes `{target}` is scored for",
+        "请用 `for` 把 `{owner}` 限定在 `{target}` 计分的类别",
+    ),
+    ("these measures read each other's scores in a circle: {cycle}", "这些考核项目互相读取得分，形成循环：{cycle}"),
+    (
+        "a score cannot be computed from itself; read the inputs the other measure reads instead",
+        "得分不能由它自己算出；请改为读取另一个项目所用的填报项",
+    ),
+    (
+        "`{function}` over `score({target})`: `{target}` already compares units across the class, "
+        "and a class-wide value cannot depend on another",
+        "`{function}` 作用于 `score({target})`：`{target}` 本身已在全类别内比较，一个全类别的值不能依赖另一个全类别的值",
+    ),
+    ("take `{function}` over what `{target}` is computed from", "请把 `{function}` 作用于 `{target}` 所依据的值"),
+    (
+        "`{name}` does not apply to this unit, so {kind:t} `{rule}` cannot be decided",
+        "`{name}` 对该单位不适用，因此无法判定{kind} `{rule}`",
+    ),
     ("a quantity cannot be computed from itself; break the circle", "一个量不能由它自己算出；请打破循环"),
     # inheritance
     ("`{verb}` names {what:t}, which no extended policy declares", "`{verb}` 指向{what}，但被继承的考核办法中没有它"),

@@ -247,6 +247,8 @@ class ExpressionChecker:
                 return self._bands(expr, scope)
             case n.Interpolate():
                 return self._interpolate(expr, scope)
+            case n.Reference():
+                return Kind.NUMBER  # points; that its target exists and may be read there is the checker's pass
         raise TypeError(f"not an expression: {expr!r}")
 
     # -- pieces
@@ -278,6 +280,16 @@ class ExpressionChecker:
         return kind
 
     def _call(self, expr: n.Call, scope: Scope) -> Kind:
+        if expr.function in n.REFERENCES:  # `score(1 + x)`, `score()`: not a reference's shape
+            self.diagnostics.append(
+                error(
+                    "check.bad-reference",
+                    f"`{expr.function}(…)` takes the name of one measure, not an expression",
+                    expr.span,
+                    f"write e.g. `{expr.function}(重要项目)`, naming an indicator, items or assessed measure",
+                )
+            )
+            return Kind.ERROR
         function = FUNCTIONS.get(expr.function)
         kinds = [self.infer(arg, scope) for arg in expr.args]
         if function is None:
