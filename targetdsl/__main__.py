@@ -4,4 +4,5 @@ import sys
 
 from targetdsl.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # a process `--jobs` starts imports this module again, and must not run it
+    sys.exit(main())

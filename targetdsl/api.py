@@ -22,7 +22,7 @@ from targetdsl.data import load_units
 from targetdsl.diagnostics import Diagnostic, PolicyError, render_all, sort_key
 from targetdsl.diff import PolicyDiff, diff_effective
 from targetdsl.documents import read_document
-from targetdsl.engine import Engine, PeriodError
+from targetdsl.engine import Engine, PeriodError, period_months
 from targetdsl.files import FileProblem, FileReadError, chunks, resolve
 from targetdsl.gathering import gather
 from targetdsl.impact import Impact, compare
@@ -32,6 +32,8 @@ from targetdsl.keywords import Language
 from targetdsl.ledger import carried_again, carried_problems, load_ledger
 from targetdsl.numeric import in_context
 from targetdsl.parser import Comment
+from targetdsl.partition import InProcess, Job, Outcome, Parcel, Render, chunks_of
+from targetdsl.partition import evaluate as evaluate_in_parts
 from targetdsl.periods import PeriodCombination, combine, unweighted
 from targetdsl.plan import Plan
 from targetdsl.plan import plan as make_plan
@@ -247,6 +249,45 @@ class Policy:
             raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
         finally:
             close()
+
+    def parcel(self) -> Parcel:
+        """The policy as a task of a partitioned evaluation carries it to another process or machine."""
+        return Parcel(self.effective, tuple(sorted(self.schema.names.items())), self.title, self.sha256)
+
+    def evaluate_parts(
+        self,
+        units: str | os.PathLike[str] | Iterable[Mapping[str, Any]],
+        *,
+        jobs: int = 1,
+        parts: int | None = None,
+        period: str | None = None,
+        carried_in: LedgerSource | None = None,
+        render: Render | None = None,
+    ) -> Outcome:
+        """Evaluate as `stream` does, the data cut into `parts` (by default `jobs`) run by `jobs` processes.
+
+        `units` is a JSON Lines file (cut by byte ranges), a CSV file or an iterable of unit mappings
+        (cut into runs of records). The results are `stream`'s, in the same order, and so are the
+        problems raised (DataError, EvaluationError), whatever the number of parts or processes.
+        `render`, a picklable function of a UnitResult and the categories of the classes assessed, is
+        applied where each unit is finished (the results are then what it returns).
+        """
+        ledger = self._carried_in(carried_in)
+        name = os.fspath(units) if isinstance(units, (str, os.PathLike)) else "<data>"
+        count = max(1, parts if parts is not None else jobs)
+        chunks, before = chunks_of(units, printable(name), count)
+        try:
+            period_months(self.schema, period)
+        except PeriodError as exc:
+            raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
+        job = Job(printable(name), period, tuple(ledger), _ledger_name(carried_in))
+        if jobs <= 1:
+            return evaluate_in_parts(self.parcel(), self.schema, job, chunks, InProcess(), before=before, render=render)
+        from targetdsl.pool import Pool
+
+        with Pool(jobs) as pool:
+            job = attrs.evolve(job, spool_dir=pool.folder)
+            return evaluate_in_parts(self.parcel(), self.schema, job, chunks, pool, before=before, render=render)
 
     @in_context
     def evaluate_periods(self, data: Mapping[str, UnitsSource]) -> PeriodCombination:

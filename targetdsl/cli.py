@@ -59,7 +59,7 @@ from targetdsl.record import RecordError, make_record
 from targetdsl.results import Assessment, to_json, unit_json
 from targetdsl.source import decode, first_surrogate, printable
 from targetdsl.stream import STREAMED, stream_passes
-from targetdsl.tables import csv_header, csv_row, render_assessment, render_csv
+from targetdsl.tables import csv_header, csv_line, csv_row, jsonl_line, render_assessment, render_csv
 from targetdsl.values import DataError
 from targetdsl.workbook import results_workbook
 
@@ -240,6 +240,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="write to FILE instead of standard output; its extension picks the format",
     )
     evaluate.add_argument("--record", metavar="FILE", help="also write a record that `targetdsl verify` re-checks")
+    evaluate.add_argument(
+        "--jobs",
+        metavar="N",
+        type=_jobs,
+        default=1,
+        help="evaluate in N processes of this machine (csv or jsonl results from one .jsonl or .csv file); "
+        "the result is the same, byte for byte (default: 1)",
+    )
+    evaluate.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="dask: evaluate on a Dask cluster (needs the dask extra: pip install 'targetdsl[dask]'); "
+        "csv or jsonl results from one .jsonl or .csv file or URL; the same result (default: local)",
+    )
+    evaluate.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the scheduler's address (tcp://host:8786); default: a cluster on this "
+        "machine with --jobs workers",
+    )
     evaluate.set_defaults(run=run_evaluate)
 
     diff = commands.add_parser(
@@ -417,6 +438,16 @@ def build_parser() -> argparse.ArgumentParser:
     for command in commands.choices.values():
         _language_argument(command)
     return parser
+
+
+def _jobs(given: str) -> int:
+    try:
+        jobs = int(given)
+    except ValueError:
+        jobs = 0
+    if not 1 <= jobs <= 1024:
+        raise argparse.ArgumentTypeError(f"{given} is not a number of processes from 1 to 1024")
+    return jobs
 
 
 def _language_argument(command: argparse.ArgumentParser) -> None:
@@ -646,6 +677,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
     refuse_unwritable(
         [("-o", args.output), ("--ledger", args.ledger), ("--record", args.record)], [args.policy, *_data_paths(args)]
     )
+    if args.jobs > 1 or args.engine == "dask" or args.scheduler:
+        return _evaluate_in_parts(args)
     streamed = _evaluate_streamed(args)
     if streamed is not None:
         return streamed
@@ -755,6 +788,70 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
     except (PolicyError, DataError, EvaluationError) as exc:
         _report(exc)
         return EXIT_FAILED
+    return EXIT_OK
+
+
+def _evaluate_in_parts(args: argparse.Namespace) -> int:
+    """--jobs N or --engine dask: the data cut into parts, evaluated by several processes or a cluster,
+    written as one process writes them."""
+    option = "--engine dask" if args.engine == "dask" else "--jobs"
+    if args.scheduler and args.engine != "dask":
+        raise UsageError("--scheduler is the address of a Dask scheduler: give --engine dask too")
+    url = args.engine == "dask" and "://" in args.data[0]
+    if (
+        args.format not in ("csv", "jsonl")
+        or len(args.data) != 1
+        or Path(args.data[0]).suffix.lower() not in STREAMED
+        or args.record
+        or args.explain
+    ):
+        raise UsageError(
+            f"{option} writes csv or jsonl results (-o FILE.csv, FILE.jsonl or --format) from one .jsonl or .csv "
+            "data file, without --record or --explain; leave it out for the others"
+        )
+    inputs = [args.policy] + ([] if url else args.data) + ([args.carry_in] if args.carry_in else [])
+    if _missing_files(inputs):
+        return EXIT_USAGE
+    render = csv_line if args.format == "csv" else jsonl_line
+    try:
+        policy = load_policy(args.policy, root=args.root)
+        _check_period([policy], args.period)
+        if args.engine == "dask":
+            from targetdsl.dask import evaluate_file, missing_extra
+
+            if missing_extra() is not None:
+                raise UsageError(str(missing_extra()))
+            outcome = evaluate_file(
+                policy,
+                args.data[0],
+                scheduler=args.scheduler,
+                workers=args.jobs,
+                period=args.period,
+                carried_in=args.carry_in,
+                render=render,
+            )
+        else:
+            outcome = policy.evaluate_parts(
+                args.data[0], jobs=args.jobs, period=args.period, carried_in=args.carry_in, render=render
+            )
+    except (PolicyError, DataError, EvaluationError) as exc:
+        _report(exc)
+        return EXIT_FAILED
+
+    def emit(output: Any) -> None:
+        if args.format == "csv":
+            csv.writer(output, lineterminator="\n").writerow(csv_cell(c) for c in csv_header(outcome.categories))
+        for line in outcome.results:
+            output.write(line)
+
+    if args.output is None:
+        sys.stdout.write(_bom(args))
+        emit(_VisibleText(sys.stdout))
+    else:
+        write_with(args.output, lambda raw: _as_text(raw, emit, _bom(args)))
+    if args.ledger:
+        ledger = {"year": policy.schema.year, "carry_over": [to_json(entry) for entry in outcome.ledger]}
+        _write(_json(ledger), args.ledger)
     return EXIT_OK
 
 

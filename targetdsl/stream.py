@@ -133,7 +133,7 @@ def file_records(path: str | os.PathLike[str]) -> tuple[Iterator[Any], Callable[
         raise refusal
     handle: IO[Any] = binary if suffix == ".jsonl" else io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
     if suffix == ".jsonl":
-        return _json_lines(handle, shown), handle.close
+        return json_lines(handle, shown), handle.close
     from targetdsl.tabular import csv_records
 
     return csv_records(target, _text_lines(handle, shown)), handle.close
@@ -146,9 +146,11 @@ def _text_lines(handle: IO[str], shown: str) -> Iterator[str]:
         raise not_utf8(shown, ".csv") from None  # only CSV files are read as text lines
 
 
-def _json_lines(handle: IO[bytes], shown: str) -> Iterator[Any]:
+def json_lines(lines: Iterable[bytes], shown: str, first_line: int = 1) -> Iterator[Any]:
+    """The records of JSON Lines, the first of `lines` being line `first_line` of the file; a line that
+    is no record is reported by its number, all of them together once every line is read."""
     problems: list[DataProblem] = []
-    for number, read in enumerate(handle, start=1):
+    for number, read in enumerate(lines, start=first_line):
         line = read[3:] if number == 1 and read.startswith(b"\xef\xbb\xbf") else read
         if not line.strip():
             continue
@@ -172,7 +174,7 @@ def _json_lines(handle: IO[bytes], shown: str) -> Iterator[Any]:
 
 
 @attrs.frozen
-class _Seen:
+class Seen:
     """A unit not (yet) scored: one whose data has a problem, never scored, or one read while a class's
     figures are gathered. Its id takes part in the duplicate check."""
 
@@ -180,6 +182,54 @@ class _Seen:
     name: str
     index: int
     unit_class: str = ""
+
+
+def duplicates(everyone: list[Standing | Seen], file: str) -> list[DataProblem]:
+    """Units that share an id, found by sorting the standings (no table of ids is kept meanwhile), each
+    named with the place in the data (`index`) of the first unit of its id."""
+    everyone.sort(key=lambda s: s.id)
+    problems = []
+    first = None
+    for standing in everyone:
+        if first is None or standing.id != first.id:
+            first = standing
+            continue
+        earlier, later = sorted((first, standing), key=lambda s: s.index)
+        first = earlier
+        label = later.id if later.name == later.id else f"{later.id} ({later.name})"
+        problems.append(
+            DataProblem(
+                file,
+                label,
+                "id",
+                f"duplicate unit id (also unit #{earlier.index + 1} in the file)",
+                code="data.duplicate-unit",
+            )
+        )
+    return problems
+
+
+def standing(draft: Draft, index: int, keys: list[int]) -> Standing:
+    """What a stream keeps of a scored unit: `keys` are the category positions tie-breaking reads."""
+    kept = {SUMS.width * i + SUMS.subtotal: draft.sums[SUMS.width * i + SUMS.subtotal] for i in keys}
+    return Standing(
+        draft.unit.id,
+        draft.unit.name,
+        draft.unit.unit_class,
+        draft.total,
+        tuple(draft.vetoes) if draft.vetoes else (),
+        kept or NO_SUMS,
+        index,
+    )
+
+
+def tie_categories(schema: Schema) -> list[int]:
+    """The category positions tie-breaking reads (the same in every class that has them), kept per unit."""
+    wanted = {k.key for k in schema.ties} - {"total", "rank", "id", "name"}
+    positions: set[int] = set()
+    for spec in schema.classes.values():
+        positions |= {i for i, c in enumerate(spec.categories) if c.name in wanted}
+    return sorted(positions)
 
 
 class Stream:
@@ -211,8 +261,8 @@ class Stream:
         self.progress = progress
         self.spool: IO[bytes] = tempfile.TemporaryFile(prefix="targetdsl-")  # noqa: SIM115 (closed by close())
         self.standings: dict[str, list[Standing]] = {name: [] for name in schema.classes}
-        self.unscored: list[_Seen] = []  # units with a problem in their data: kept to find duplicate ids
-        self.seen: list[_Seen] = []  # units read while the figures are gathered (before any is scored)
+        self.unscored: list[Seen] = []  # units with a problem in their data: kept to find duplicate ids
+        self.seen: list[Seen] = []  # units read while the figures are gathered (before any is scored)
         self.figures = class_figures(schema)
         self.compares = any(f.arguments for measures in self.figures.values() for f in measures.values())
         self._passes = stream_passes(schema, self.figures)  # over every unit; a pass not needed is counted done
@@ -225,7 +275,7 @@ class Stream:
         self.count = 0
         self._expected = expected
         self._done = 0
-        self._keys = self._tie_categories()
+        self._keys = tie_categories(schema)
         try:
             with collector_paused(), _decimal_context():
                 self._first_pass(records, file)
@@ -267,7 +317,7 @@ class Stream:
                 if unit is not None and valid:
                     batch.append((unit, index - 1))
                 elif unit is not None:  # not scored (its values are incomplete), but its id still counts
-                    self.unscored.append(_Seen(unit.id, unit.name, index - 1))
+                    self.unscored.append(Seen(unit.id, unit.name, index - 1))
                 if len(batch) >= BATCH:
                     self._take(batch)
                     batch = []
@@ -322,30 +372,8 @@ class Stream:
         self.completion = tuple(rows)
 
     def _duplicates(self, file: str) -> list[DataProblem]:
-        """Units that share an id, found by sorting the standings (no table of ids is kept meanwhile)."""
-        everyone: list[Standing | _Seen] = [s for standings in self.standings.values() for s in standings]
-        everyone += self.unscored
-        everyone += self.seen
-        everyone.sort(key=lambda s: s.id)
-        problems = []
-        first = None
-        for standing in everyone:
-            if first is None or standing.id != first.id:
-                first = standing
-                continue
-            earlier, later = sorted((first, standing), key=lambda s: s.index)
-            first = earlier
-            label = later.id if later.name == later.id else f"{later.id} ({later.name})"
-            problems.append(
-                DataProblem(
-                    file,
-                    label,
-                    "id",
-                    f"duplicate unit id (also unit #{earlier.index + 1} in the file)",
-                    code="data.duplicate-unit",
-                )
-            )
-        return problems
+        everyone: list[Standing | Seen] = [s for standings in self.standings.values() for s in standings]
+        return duplicates([*everyone, *self.unscored, *self.seen], file)
 
     def _take(self, batch: list[tuple[Unit, int]]) -> None:
         """Pass 1 for some units: scored at once, or, when their class's figures are still to be
@@ -360,7 +388,7 @@ class Stream:
         by_class: dict[str, list[Unit]] = {}
         for unit, index in batch:
             by_class.setdefault(unit.unit_class, []).append(unit)
-            self.seen.append(_Seen(unit.id, unit.name, index, unit.unit_class))
+            self.seen.append(Seen(unit.id, unit.name, index, unit.unit_class))
         for name, units in by_class.items():
             self.engine.gather(self.schema.classes[name], units)
         self._tick(len(batch))
@@ -388,31 +416,11 @@ class Stream:
             drafts = self.engine.score_class(spec, [unit for unit, _ in entries])
             counts = self.counts[name]
             for draft, (_, index) in zip(drafts, entries, strict=True):
-                self.standings[name].append(self._standing(draft, index))
+                self.standings[name].append(standing(draft, index, self._keys))
                 for i in range(len(spec.categories)):
                     counts[2 * i] += draft.sums[SUMS.width * i + SUMS.counted]
                     counts[2 * i + 1] += draft.sums[SUMS.width * i + SUMS.completed]
         self._tick(len(batch))
-
-    def _standing(self, draft: Draft, index: int) -> Standing:
-        kept = {SUMS.width * i + SUMS.subtotal: draft.sums[SUMS.width * i + SUMS.subtotal] for i in self._keys}
-        return Standing(
-            draft.unit.id,
-            draft.unit.name,
-            draft.unit.unit_class,
-            draft.total,
-            tuple(draft.vetoes) if draft.vetoes else (),
-            kept or NO_SUMS,
-            index,
-        )
-
-    def _tie_categories(self) -> list[int]:
-        """The category positions tie-breaking reads (the same in every class that has them), kept per unit."""
-        wanted = {k.key for k in self.schema.ties} - {"total", "rank", "id", "name"}
-        positions: set[int] = set()
-        for spec in self.schema.classes.values():
-            positions |= {i for i, c in enumerate(spec.categories) if c.name in wanted}
-        return sorted(positions)
 
     def _tick(self, done: int) -> None:
         self._done += done

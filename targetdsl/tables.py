@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from targetdsl.numeric import CONTEXT, HUNDRED, quantize, text
-from targetdsl.outputs import csv_cell, visible_inline
-from targetdsl.results import Assessment, UnitResult
+from targetdsl.outputs import csv_cell, json_visible, visible_inline
+from targetdsl.results import Assessment, UnitResult, unit_json
 from targetdsl.source import display_width
 
 
@@ -201,3 +202,15 @@ def csv_row(unit: UnitResult, categories: Sequence[str]) -> list[Any]:
         unit.items,
         unit.completed_items,
     ]
+
+
+def csv_line(unit: UnitResult, categories: Sequence[str]) -> str:
+    """One unit's CSV line as `evaluate` writes it (before control characters are made visible)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(csv_row(unit, categories))
+    return out.getvalue()
+
+
+def jsonl_line(unit: UnitResult, categories: Sequence[str]) -> str:
+    """One unit's JSON Lines line as `evaluate` writes it (before control characters are made visible)."""
+    return json_visible(json.dumps(unit_json(unit), ensure_ascii=False)) + "\n"

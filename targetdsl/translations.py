@@ -795,6 +795,21 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
         "{option} is for the impact on units: give the units with --data, or leave {option} out",
         "{option} 用于评估对各单位的影响：请用 --data 给出单位数据，或去掉 {option}",
     ),
+    (
+        "{option} writes csv or jsonl results (-o FILE.csv, FILE.jsonl or --format) from one .jsonl or .csv data "
+        "file, without --record or --explain; leave it out for the others",
+        "{option} 只从一个 .jsonl 或 .csv 数据文件输出 csv 或 jsonl 结果（-o FILE.csv、FILE.jsonl 或 --format），"
+        "且不带 `--record` 或 `--explain`；其他情形请去掉它",
+    ),
+    (
+        "--scheduler is the address of a Dask scheduler: give --engine dask too",
+        "`--scheduler` 是 `Dask` 调度器的地址：请同时给出 `--engine dask`",
+    ),
+    ("{given} is not a number of processes from 1 to 1024", "{given} 不是 1 到 1024 之间的进程数"),
+    (
+        "--engine dask needs Dask, which is not installed ({name}): {command}",
+        "`--engine dask` 需要 `Dask`，但未安装（{name}）：{command}",
+    ),
     ("the policy has no class `{name}`; its classes are {known}", "考核办法没有类别 `{name}`；它的类别有 {known}"),
     ("{path}: not formatted", "{path}：格式未规范"),
     ("formatted {path}", "已规范格式：{path}"),

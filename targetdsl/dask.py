@@ -1,0 +1,176 @@
+"""targetdsl on a Dask cluster: the partitioned evaluation (`partition.py`) with Dask running its tasks.
+
+Optional: it needs the `dask` extra (`pip install 'targetdsl[dask]'`: dask's bags and distributed).
+Nothing here decides a number: every task is one of partition.py's, given the policy as a `Parcel`
+(scattered to every worker once) and the parts as futures, so that a part's units stay on the worker
+that read them and only summaries come back. Exact decimals travel as they are (pickled), never through
+a dataframe's fixed-scale decimal type.
+
+`evaluate(policy, source, …)` reads one JSON Lines or CSV file — a path, or a URL any fsspec file system
+opens (JSON Lines is cut into byte ranges that each worker reads itself; CSV is read here, since a
+quoted field may hold a line break, and sent in runs of records) — or a Dask bag of unit mappings,
+and gives `Policy.stream`'s results, in its order, byte for byte.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from targetdsl.api import LedgerSource, Policy, _ledger_name
+from targetdsl.engine import PeriodError, period_months
+from targetdsl.partition import (
+    Job,
+    Outcome,
+    Records,
+    Render,
+    Summary,
+    chunks_of,
+    summary,
+)
+from targetdsl.partition import (
+    evaluate as evaluate_in_parts,
+)
+from targetdsl.source import printable
+from targetdsl.values import DataError, DataProblem
+
+EXTRA = "pip install 'targetdsl[dask]'"
+
+
+class MissingExtraError(ImportError):
+    """Dask is not installed: the `dask` extra is needed."""
+
+
+def missing_extra() -> MissingExtraError | None:
+    """Why the Dask engine cannot run here, or None when it can."""
+    try:
+        import dask.bag  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError as exc:
+        return MissingExtraError(f"--engine dask needs Dask, which is not installed ({exc.name}): {EXTRA}")
+    return None
+
+
+class DaskRunner:
+    """A `partition.Runner` on a `distributed.Client`."""
+
+    def __init__(self, client: Any):
+        self.client = client
+
+    def map(self, task: Any, *arguments: Any) -> list[Any]:
+        return list(self.client.map(task, *arguments, pure=False))
+
+    def summaries(self, parts: list[Any]) -> list[Summary]:
+        return list(self.client.gather(self.client.map(summary, parts, pure=False)))
+
+    def gather(self, handles: list[Any]) -> list[Any]:
+        return list(self.client.gather(handles))
+
+    def share(self, value: Any) -> Any:
+        return self.client.scatter(value, broadcast=True, hash=False)
+
+
+def evaluate(
+    policy: Policy,
+    source: str | os.PathLike[str] | Any,
+    *,
+    client: Any = None,
+    partitions: int | None = None,
+    period: str | None = None,
+    carried_in: LedgerSource | None = None,
+    render: Render | None = None,
+) -> Outcome:
+    """Evaluate `source` on a Dask cluster: `client` (a `distributed.Client`), else a cluster started on
+    this machine for the call. `partitions`: how many parts a file is cut into (default: two per worker);
+    a bag keeps its own. Raises DataError or EvaluationError exactly as `Policy.stream` does, and
+    MissingExtraError without Dask."""
+    missing = missing_extra()
+    if missing is not None:
+        raise missing
+    with _client(client, None, None) as connected:
+        return _evaluate(policy, source, connected, partitions, period, carried_in, render)
+
+
+def evaluate_file(
+    policy: Policy,
+    path: str,
+    *,
+    scheduler: str | None,
+    workers: int,
+    period: str | None,
+    carried_in: LedgerSource | None,
+    render: Render | None,
+) -> Outcome:
+    """The command line's `--engine dask`: a scheduler's address, or a cluster of `workers` here."""
+    with _client(None, scheduler, workers) as connected:
+        return _evaluate(policy, path, connected, None, period, carried_in, render)
+
+
+@contextlib.contextmanager
+def _client(client: Any, scheduler: str | None, workers: int | None) -> Iterator[Any]:
+    if client is not None:
+        yield client
+        return
+    import importlib
+
+    distributed: Any = importlib.import_module("distributed")  # untyped: an optional dependency
+    Client, LocalCluster = distributed.Client, distributed.LocalCluster
+
+    if scheduler is not None:
+        with Client(scheduler) as connected:
+            yield connected
+        return
+    count = workers if workers is not None and workers > 1 else (os.cpu_count() or 1)
+    with (
+        LocalCluster(
+            n_workers=count,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as connected,
+    ):
+        yield connected
+
+
+def _evaluate(
+    policy: Policy,
+    source: Any,
+    client: Any,
+    partitions: int | None,
+    period: str | None,
+    carried_in: LedgerSource | None,
+    render: Render | None,
+) -> Outcome:
+    ledger = policy._carried_in(carried_in)
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    parts = partitions if partitions is not None else 2 * workers
+    from dask.bag import Bag
+
+    if not isinstance(source, Bag):  # a file, or records in memory
+        name = printable(os.fspath(source)) if isinstance(source, (str, os.PathLike)) else "<data>"
+        chunks, before = chunks_of(source, name, parts)
+    else:  # a Dask bag of unit mappings: its partitions are the parts, counted where they are
+        name = "<data>"
+        import importlib
+
+        bag: Any = source
+        persisted = bag.persist()
+        futures = importlib.import_module("distributed").futures_of(persisted)
+        before, first = [], 0
+        for count in client.gather(client.map(len, futures, pure=False)):
+            before.append(first)
+            first += count
+        chunks = list(client.map(Records, futures, pure=False))
+    try:
+        period_months(policy.schema, period)
+    except PeriodError as exc:
+        raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
+    job = Job(name, period, tuple(ledger), _ledger_name(carried_in))
+    return evaluate_in_parts(
+        policy.parcel(), policy.schema, job, chunks, DaskRunner(client), before=before, render=render
+    )

@@ -1,0 +1,800 @@
+"""A partitioned evaluation: a stream's passes run on parts of the data, wherever, combined in one place.
+
+The data are cut into parts (a byte range of a JSON Lines file, or a run of records), each holding the
+records that follow one another in the data. Every part goes through the passes `stream.py` makes over
+the whole data — read and validate, then score (or, for a policy that compares units across a class,
+gather the class figures first and score once they are settled), then finish — and between the passes
+one place (the driver) combines what the parts found: the class figures (`measures.MeasureFigures`,
+merged part after part, so they are those of the whole class), the standings every rank, grade and
+quota is decided from, the duplicate ids across parts, every problem in the order one process reports
+them. The finished units are merged in class and rank order. The result is that of `Policy.stream`,
+byte for byte, whatever the number of parts and wherever they ran: a part is numbered by the records
+before it (`first`), so every message names the unit and line a single run names.
+
+What runs a part is an engine's business (`Runner`): here, one process (`InProcess`); a pool of
+processes (`--jobs N`, `pool.py`); a Dask cluster (`targetdsl.dask`). A task receives the policy as a
+`Parcel` — its checked tree, every span included so that messages name the policy's own lines, and the
+SHA-256 of its canonical text, checked when the worker rebuilds it — never a compiled policy (compiled
+kernels are code made in one process), and runs in the policy's decimal context.
+
+This module must not read any file but the data part it is given, nor know which engine runs it.
+"""
+
+from __future__ import annotations
+
+import array
+import datetime
+import decimal
+import heapq
+import io
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO, Any, Protocol
+
+import attrs
+
+from targetdsl.data import Validator, collector_paused, no_units
+from targetdsl.drafts import SUMS, Standing
+from targetdsl.engine import Engine
+from targetdsl.files import FileReadError, open_regular
+from targetdsl.functions import ClassValues
+from targetdsl.inheritance import Effective
+from targetdsl.interpreter import EvaluationError, EvaluationProblem
+from targetdsl.ledger import carried_again, carried_problems
+from targetdsl.measures import MeasureFigures, _Extremes
+from targetdsl.numeric import CONTEXT
+from targetdsl.record import canonical_policy, sha256_text
+from targetdsl.results import CarryOver, CompletionRow, UnitResult
+from targetdsl.schema import Schema
+from targetdsl.schema import build as build_schema
+from targetdsl.stream import (
+    BATCH,
+    Seen,
+    class_figures,
+    duplicates,
+    file_records,
+    json_lines,
+    standing,
+    tie_categories,
+)
+from targetdsl.values import AwardWon, DataError, DataProblem, Unit
+
+# -- the policy as it travels
+
+
+@attrs.frozen
+class Parcel:
+    """A checked policy on its way to a worker: its effective tree (with spans), the stable names of its
+    files, its title, and the SHA-256 of its canonical text, which the rebuilt policy must have."""
+
+    effective: Effective
+    names: tuple[tuple[str, str], ...]
+    title: str
+    sha256: str
+
+    def schema(self) -> Schema:
+        """The policy's schema, rebuilt once per process (kernels compiled in it stay in it)."""
+        key = (self.sha256, self.names)
+        built = _REBUILT.get(key)
+        if built is None:
+            if sha256_text(canonical_policy(self.effective)) != self.sha256:
+                raise RuntimeError("the policy arrived changed: its canonical text has another SHA-256")
+            built = _REBUILT[key] = build_schema(self.effective, dict(self.names))
+        return built
+
+
+_REBUILT: dict[tuple[str, tuple[tuple[str, str], ...]], Schema] = {}
+
+
+@attrs.frozen
+class Job:
+    """What every part of one evaluation shares besides the policy."""
+
+    file: str  # the data as messages name them
+    period: str | None
+    carried_in: tuple[tuple[str, AwardWon], ...]
+    ledger_file: str
+    spool_dir: str | None = None  # parts keep their units in a file there, else in memory
+
+
+# -- parts of the data
+
+
+@attrs.frozen
+class Records:
+    """Records already read, one after another in the data."""
+
+    records: Sequence[Any]
+    trailing: tuple[DataProblem, ...] = ()  # what the reader found wrong after them (it stopped there)
+
+    def read(self, job: Job) -> tuple[Iterator[Any], Callable[[], None]]:
+        return self._records(), _nothing
+
+    def _records(self) -> Iterator[Any]:
+        yield from self.records
+        if self.trailing:
+            raise DataError(list(self.trailing))
+
+
+@attrs.frozen
+class Lines:
+    """The lines of a JSON Lines file that start in the byte range [start, end); `line` is the first's number."""
+
+    path: str
+    start: int
+    end: int
+    line: int
+
+    def read(self, job: Job) -> tuple[Iterator[Any], Callable[[], None]]:
+        handle = _open(self.path, job.file)
+        handle.seek(self.start)
+        return json_lines(_range(handle, self.start, self.end), job.file, self.line), handle.close
+
+
+def _open(path: str, shown: str) -> IO[bytes]:
+    if "://" in path:  # a URL any fsspec file system reads (s3://, gs://, hdfs://…)
+        import fsspec  # type: ignore[import-untyped]  # an optional dependency, of the dask extra
+
+        opened: IO[bytes] = fsspec.open(path, "rb").open()
+        return opened
+    try:
+        return open_regular(path)
+    except FileReadError as exc:
+        raise DataError([DataProblem(shown, None, None, exc.reason)]) from None
+
+
+def _range(handle: IO[bytes], start: int, end: int) -> Iterator[bytes]:
+    at = start
+    for line in handle:
+        if at >= end:
+            return
+        at += len(line)
+        yield line
+
+
+def _nothing() -> None:
+    pass
+
+
+Chunk = Records | Lines
+
+
+def line_ranges(path: str, shown: str, parts: int) -> tuple[list[Lines], list[int]]:
+    """A JSON Lines file cut at line starts into about `parts` ranges of equal size, with the number of
+    non-blank lines before each (the records before it, unless a line is refused: see `evaluate`)."""
+    handle = _open(path, shown)
+    try:
+        handle.seek(0, io.SEEK_END)
+        size = handle.tell()
+        handle.seek(0)
+        step = max(1, -(-size // max(1, parts)))
+        ranges: list[Lines] = []
+        before: list[int] = []
+        at = start = 0
+        line = counted = 0
+        first_line = 1
+        first_counted = 0
+        for read in handle:
+            line += 1
+            if at >= start + step and at > start:
+                ranges.append(Lines(path, start, at, first_line))
+                before.append(first_counted)
+                start, first_line, first_counted = at, line, counted
+            text = read[3:] if line == 1 and read.startswith(b"\xef\xbb\xbf") else read
+            if text.strip():
+                counted += 1
+            at += len(read)
+        ranges.append(Lines(path, start, max(at, start), first_line))
+        before.append(first_counted)
+        return ranges, before
+    finally:
+        handle.close()
+
+
+def record_runs(records: Sequence[Any], parts: int) -> list[Records]:
+    """Records cut into `parts` runs of nearly equal length (at least one run, none empty but the only one)."""
+    parts = max(1, min(parts, len(records))) if records else 1
+    size, extra = divmod(len(records), parts)
+    runs, at = [], 0
+    for number in range(parts):
+        length = size + (number < extra)
+        runs.append(Records(records[at : at + length]))
+        at += length
+    return runs
+
+
+# -- what a part found, and what the driver needs of it
+
+
+@attrs.define
+class Gathered:
+    """One measure's class figures as a part gathered them, by the position of each argument (the
+    expressions themselves differ from process to process)."""
+
+    ids: list[str]
+    values: list[list[Any] | None]
+    extremes: list[_Extremes | None]
+    earned: list[tuple[str, decimal.Decimal]]
+    pending: int
+
+
+@attrs.define
+class Summary:
+    """What the driver reads of a part after a pass."""
+
+    number: int
+    first: int  # records before this part in the data
+    count: int  # records in it
+    rejected: int  # lines the reader refused (no record: the records after it are numbered one less)
+    problems: list[DataProblem]  # the validator's, in record order
+    reader: list[DataProblem]  # the reader's (malformed lines), reported after every record's
+    carried_twice: list[DataProblem]
+    unscored: list[Seen]
+    seen: list[Seen]
+    standings: dict[str, list[Standing]]
+    counts: dict[str, list[int]]
+    figures: dict[str, dict[str, Gathered]]
+    failures: list[EvaluationProblem]
+    ledger: list[CarryOver]
+
+
+@attrs.define
+class Part:
+    """A part of the data after a pass: its validated units (pickled, one after another, in a spool in
+    memory or in a file) and its summary."""
+
+    spool: bytes | str
+    offsets: array.array[int]
+    summary: Summary
+
+    def units(self) -> Iterator[tuple[Unit, int]]:
+        """Every unit with its place in the data."""
+        data = self._data()
+        first = self.summary.first
+        for index in range(len(self.offsets) - 1):
+            start, end = self.offsets[index], self.offsets[index + 1]
+            if end > start:
+                yield _unit(data[start:end]), first + index
+
+    def unit(self, data: bytes, index: int) -> Unit:
+        local = index - self.summary.first
+        return _unit(data[self.offsets[local] : self.offsets[local + 1]])
+
+    def _data(self) -> bytes:
+        if isinstance(self.spool, bytes):
+            return self.spool
+        with open(self.spool, "rb") as handle:
+            return handle.read()
+
+
+def _unit(blob: bytes) -> Unit:
+    unit = pickle.loads(blob)  # noqa: S301 (a spool this module wrote)
+    if not isinstance(unit, Unit):
+        raise RuntimeError("a part's spool no longer holds the units read in its first pass")
+    return unit
+
+
+def summary(part: Part) -> Summary:
+    return part.summary
+
+
+# -- the class figures, portable
+
+
+@attrs.frozen
+class Settled:
+    """The class figures every part scores with: per class and measure, each argument's values over
+    the class (by position) and the class average (`missing peer_avg`)."""
+
+    peers: dict[str, dict[str, list[ClassValues] | None]]
+    averages: dict[str, dict[str, tuple[int, decimal.Decimal | None] | None]]
+
+
+NOTHING_SETTLED = Settled({}, {})
+
+
+def _figures(schema: Schema, settled: Settled) -> dict[str, dict[str, MeasureFigures]]:
+    figures = class_figures(schema)
+    for name, measures in figures.items():
+        for measure, figure in measures.items():
+            peers = settled.peers.get(name, {}).get(measure)
+            if peers is not None:
+                figure.peers = {id(expr): values for expr, values in zip(figure.arguments, peers, strict=True)}
+            figure.average = settled.averages.get(name, {}).get(measure)
+    return figures
+
+
+def _portable(figures: dict[str, dict[str, MeasureFigures]]) -> dict[str, dict[str, Gathered]]:
+    return {
+        name: {
+            measure: Gathered(
+                f.ids,
+                [f.values.get(id(expr)) for expr in f.arguments],
+                [f.extremes.get(id(expr)) for expr in f.arguments],
+                f.earned,
+                f.pending,
+            )
+            for measure, f in measures.items()
+        }
+        for name, measures in figures.items()
+    }
+
+
+def _merge_extremes(into: _Extremes, later: _Extremes) -> None:
+    """`later`'s units added to `into`'s, as if `into` had read them one by one after its own."""
+    into.count += later.count
+    into.total = CONTEXT.add(into.total, later.total)
+    if later.low is not None and (
+        into.low is None or later.low < into.low or (later.low == into.low and later.low_id < into.low_id)
+    ):
+        into.low, into.low_id = later.low, later.low_id
+    if later.high is not None and (
+        into.high is None or later.high > into.high or (later.high == into.high and later.high_id < into.high_id)
+    ):
+        into.high, into.high_id = later.high, later.high_id
+    into.values += later.values
+
+
+def _combined(schema: Schema, summaries: list[Summary]) -> dict[str, dict[str, MeasureFigures]]:
+    """The parts' gathered figures as one stream would have gathered them, reading the parts in order."""
+    figures = class_figures(schema)
+    for name, measures in figures.items():
+        for measure, figure in measures.items():
+            for part in summaries:
+                gathered = part.figures[name][measure]
+                figure.ids += gathered.ids
+                for expr, values, extremes in zip(figure.arguments, gathered.values, gathered.extremes, strict=True):
+                    if values is not None:
+                        figure.values.setdefault(id(expr), []).extend(values)
+                    if extremes is not None:
+                        _merge_extremes(figure.extremes[id(expr)], extremes)
+                figure.earned += gathered.earned
+                figure.pending += gathered.pending
+    return figures
+
+
+# -- the passes, as tasks
+
+
+def read_part(parcel: Parcel, job: Job, chunk: Chunk, number: int, first: int, compares: bool) -> Part:
+    """Pass 1: read, validate and spool a part's records, numbered from `first`; score them, or, when the
+    policy compares units across a class, gather their share of the class figures."""
+    schema = parcel.schema()
+    with collector_paused(), decimal.localcontext(CONTEXT):
+        validator = Validator(schema, job.file)
+        engine = _engine(parcel, job, NOTHING_SETTLED)
+        carried = engine.carried_in
+        spool, offsets = _spool(job)
+        units: list[tuple[Unit, int]] = []
+        unscored: list[Seen] = []
+        seen: list[Seen] = []
+        twice: list[DataProblem] = []
+        reader: list[DataProblem] = []
+        count = 0
+        records, close = chunk.read(job)
+        try:
+            for index, record in enumerate(records, start=first + 1):
+                count += 1
+                known = len(validator.problems)
+                unit = validator.unit(record, index)
+                valid = unit is not None and len(validator.problems) == known
+                blob = pickle.dumps(unit, pickle.HIGHEST_PROTOCOL) if valid else b""
+                spool.write(blob)
+                offsets.append(offsets[-1] + len(blob))
+                if unit is not None and valid:
+                    units.append((unit, index - 1))
+                    if carried and unit.awards and unit.id in carried:
+                        twice += carried_again(unit, carried, job.ledger_file)
+                elif unit is not None:
+                    unscored.append(Seen(unit.id, unit.name, index - 1))
+        except DataError as exc:
+            reader = list(exc.problems)
+        finally:
+            close()
+        found = Summary(
+            number, first, count, len(reader), validator.problems, reader, twice, unscored, seen, {}, {}, {}, [], []
+        )
+        if compares:
+            seen += [Seen(unit.id, unit.name, index, unit.unit_class) for unit, index in units]
+            for start in range(0, len(units), BATCH):  # as a stream takes them: a batch at a time
+                by_class: dict[str, list[Unit]] = {}
+                for unit, _ in units[start : start + BATCH]:
+                    by_class.setdefault(unit.unit_class, []).append(unit)
+                for name, members in by_class.items():
+                    engine.gather(schema.classes[name], members)
+            found.figures = _portable(engine.figures or {})
+        else:
+            _score(schema, engine, units, found)
+        return Part(_close(spool, job), offsets, found)
+
+
+def score_part(parcel: Parcel, job: Job, part: Part, settled: Settled) -> Part:
+    """A scoring pass over a part's spool with the class figures settled."""
+    schema = parcel.schema()
+    with collector_paused(), decimal.localcontext(CONTEXT):
+        engine = _engine(parcel, job, settled)
+        found = attrs.evolve(part.summary, standings={}, counts={}, figures={}, failures=[], ledger=[], seen=[])
+        _score(schema, engine, list(part.units()), found)
+        return Part(part.spool, part.offsets, found)
+
+
+@attrs.frozen
+class Place:
+    """A unit's place once its class is ranked: class position, rank, grade and its reason."""
+
+    index: int
+    order: int
+    rank: int
+    grade: str | None
+    reason: str | None
+
+
+@attrs.define
+class Finished:
+    """A part's units finished: (class position, rank, result or rendered line), in that order; and the
+    problems finishing met, each with its unit's class position and rank."""
+
+    results: list[tuple[int, int, Any]]
+    failures: list[tuple[int, int, EvaluationProblem]]
+
+
+def finish_part(
+    parcel: Parcel,
+    job: Job,
+    part: Part,
+    settled: Settled,
+    places: list[Place],
+    render: Render | None = None,
+    categories: tuple[str, ...] = (),
+) -> Finished:
+    """The last pass: a part's units scored again, given their rank and grade, and finished."""
+    schema = parcel.schema()
+    classes = list(schema.classes)
+    done = Finished([], [])
+    data = part._data()
+    with collector_paused(), decimal.localcontext(CONTEXT):
+        engine = _engine(parcel, job, settled)
+        ordered = sorted(places, key=lambda p: (p.order, p.rank))
+        for start in range(0, len(ordered), BATCH):
+            batch = ordered[start : start + BATCH]
+            by_class: dict[int, list[Place]] = {}
+            for place in batch:
+                by_class.setdefault(place.order, []).append(place)
+            for order, members in by_class.items():
+                spec = schema.classes[classes[order]]
+                drafts = engine.score_class(spec, [part.unit(data, p.index) for p in members])
+                for draft, place in zip(drafts, members, strict=True):
+                    draft.grade, draft.reason = place.grade, place.reason
+                    known = len(engine.problems)
+                    result = engine.finish(spec, draft, place.rank)
+                    done.failures += [(order, place.rank, p) for p in engine.problems[known:]]
+                    done.results.append((order, place.rank, result if render is None else render(result, categories)))
+    return done
+
+
+def _engine(parcel: Parcel, job: Job, settled: Settled) -> Engine:
+    schema = parcel.schema()
+    engine = Engine(schema, parcel.title, period=job.period, carried_in=list(job.carried_in), explain=False)
+    engine.figures = _figures(schema, settled)
+    return engine
+
+
+def _score(schema: Schema, engine: Engine, units: list[tuple[Unit, int]], found: Summary) -> None:
+    keys = tie_categories(schema)
+    found.standings = {name: [] for name in schema.classes}
+    found.counts = {name: [0] * (2 * len(spec.categories)) for name, spec in schema.classes.items()}
+    for start in range(0, len(units), BATCH):
+        by_class: dict[str, list[tuple[Unit, int]]] = {}
+        for entry in units[start : start + BATCH]:
+            by_class.setdefault(entry[0].unit_class, []).append(entry)
+        for name, entries in by_class.items():
+            spec = schema.classes[name]
+            drafts = engine.score_class(spec, [unit for unit, _ in entries])
+            counts = found.counts[name]
+            for draft, (_, index) in zip(drafts, entries, strict=True):
+                found.standings[name].append(standing(draft, index, keys))
+                for i in range(len(spec.categories)):
+                    counts[2 * i] += draft.sums[SUMS.width * i + SUMS.counted]
+                    counts[2 * i + 1] += draft.sums[SUMS.width * i + SUMS.completed]
+    found.figures = _portable(engine.figures or {})
+    found.failures = list(engine.problems)
+    found.ledger = list(engine.ledger)
+
+
+def _spool(job: Job) -> tuple[IO[bytes], array.array[int]]:
+    if job.spool_dir is None:
+        return io.BytesIO(), array.array("q", [0])
+    return tempfile.NamedTemporaryFile(dir=job.spool_dir, prefix="part-", delete=False), array.array("q", [0])  # noqa: SIM115
+
+
+def _close(spool: IO[bytes], job: Job) -> bytes | str:
+    if isinstance(spool, io.BytesIO):
+        return spool.getvalue()
+    spool.close()
+    return str(spool.name)
+
+
+# -- the driver
+
+Render = Callable[[UnitResult, Sequence[str]], Any]  # a unit's result, the categories of the classes assessed
+
+
+class Runner(Protocol):
+    """Runs the tasks of one pass, one per part, somewhere; what it returns for each stays opaque to the
+    driver but for `summaries` and `gather`."""
+
+    def map(self, task: Callable[..., Any], *arguments: Sequence[Any]) -> list[Any]: ...
+
+    def summaries(self, parts: list[Any]) -> list[Summary]: ...
+
+    def gather(self, handles: list[Any]) -> list[Any]: ...
+
+    def share(self, value: Any) -> Any: ...
+
+
+class InProcess:
+    """Every task in this process, one after another."""
+
+    def map(self, task: Callable[..., Any], *arguments: Sequence[Any]) -> list[Any]:
+        return [task(*given) for given in zip(*arguments, strict=True)]
+
+    def summaries(self, parts: list[Any]) -> list[Summary]:
+        return [summary(part) for part in parts]
+
+    def gather(self, handles: list[Any]) -> list[Any]:
+        return list(handles)
+
+    def share(self, value: Any) -> Any:
+        return value
+
+
+@attrs.define
+class Outcome:
+    """A partitioned evaluation's results: `results` in class then rank order (UnitResults, or what
+    `render` made of each), the carry-over ledger, the completion table, the classes that have units."""
+
+    results: Iterator[Any]
+    ledger: tuple[CarryOver, ...]
+    completion: tuple[CompletionRow, ...]
+    assessed: tuple[str, ...]
+    categories: tuple[str, ...]  # of the classes assessed, as the CSV's header names them
+    count: int
+
+
+def evaluate(
+    parcel: Parcel,
+    schema: Schema,
+    job: Job,
+    chunks: Sequence[Chunk],
+    runner: Runner,
+    *,
+    before: Sequence[int] | None = None,
+    render: Render | None = None,
+) -> Outcome:
+    """Evaluate the data cut into `chunks` (in the order of the data), each part's tasks run by `runner`.
+
+    `before`: the records before each chunk when known without reading it (a chunk of lines counts its
+    non-blank lines); otherwise every part is read once, counted, and numbered from the counts. Raises
+    DataError or EvaluationError with exactly the problems, in exactly the order, one stream reports.
+    """
+    figures = class_figures(schema)
+    compares = any(f.arguments for measures in figures.values() for f in measures.values())
+    averaged = any(f.averaged for measures in figures.values() for f in measures.values())
+    shipped = runner.share(parcel)
+    numbers = list(range(len(chunks)))
+    firsts = list(before) if before is not None else _counted(runner, shipped, job, chunks)
+    parts = runner.map(
+        read_part, [shipped] * len(chunks), [job] * len(chunks), chunks, numbers, firsts, [compares] * len(chunks)
+    )
+    found = runner.summaries(parts)
+    # A line a reader refused is no record: the parts after it were numbered one too far; read them again.
+    refused = next((i for i, s in enumerate(found) if s.rejected), None)
+    if refused is not None and refused + 1 < len(chunks):
+        again = list(range(refused + 1, len(chunks)))
+        first = found[refused].first + found[refused].count
+        renumbered = []
+        for i in again:
+            renumbered.append(first)
+            first += found[i].count
+        redone = runner.map(
+            read_part,
+            [shipped] * len(again),
+            [job] * len(again),
+            [chunks[i] for i in again],
+            again,
+            renumbered,
+            [compares] * len(again),
+        )
+        for i, part, redone_summary in zip(again, redone, runner.summaries(redone), strict=True):
+            parts[i], found[i] = part, redone_summary
+    _refuse(schema, job, found)
+    settled = NOTHING_SETTLED
+    if compares:
+        combined = _combined(schema, found)
+        for measures in combined.values():
+            for figure in measures.values():
+                figure.settle_peers()
+        settled = Settled(_peers(combined), {})
+        parts, found = _rescore(runner, shipped, job, parts, settled)
+    if averaged:
+        combined = _combined(schema, found)
+        pending = any(f.pending for measures in combined.values() for f in measures.values())
+        for measures in combined.values():
+            for figure in measures.values():
+                if figure.averaged:
+                    figure.settle_average()
+        settled = Settled(settled.peers, {c: {m: f.average for m, f in ms.items()} for c, ms in combined.items()})
+        if pending:
+            parts, found = _rescore(runner, shipped, job, parts, settled)
+    failures = [p for s in found for p in s.failures]
+    if failures:
+        raise EvaluationError(sorted(failures, key=lambda p: (p.unit, str(p.span))))
+    ledger = tuple(
+        sorted(
+            (c for s in found for c in s.ledger),
+            key=lambda c: (c.unit, c.bonus, c.date or datetime.date.min, c.name or ""),
+        )
+    )
+    places: list[list[Place]] = [[] for _ in parts]
+    owner = [0] * (sum(s.count for s in found) + 1)
+    for i, s in enumerate(found):
+        owner[s.first : s.first + s.count] = [i] * s.count
+    rows = []
+    assessed = []
+    grader = Engine(schema, parcel.title, period=job.period, carried_in=list(job.carried_in), explain=False)
+    count = 0
+    with decimal.localcontext(CONTEXT):
+        for order, (name, spec) in enumerate(schema.classes.items()):
+            standings = [st for s in found for st in s.standings[name]]
+            if not standings:
+                continue
+            assessed.append(name)
+            count += len(standings)
+            ranked = grader.rank(standings)
+            grader.grade(ranked)
+            for rank, st in enumerate(ranked, start=1):
+                places[owner[st.index]].append(Place(st.index, order, rank, st.grade, st.reason))
+            counts = [sum(column) for column in zip(*(s.counts[name] for s in found), strict=True)]
+            rows += [
+                CompletionRow(name, category.name, counts[2 * i], counts[2 * i + 1])
+                for i, category in enumerate(spec.categories)
+                if any(m.counted for m in category.measures)
+            ]
+    categories = tuple(dict.fromkeys(c.name for name in assessed for c in schema.classes[name].categories))
+    finished: list[Finished] = runner.gather(
+        runner.map(
+            finish_part,
+            [shipped] * len(parts),
+            [job] * len(parts),
+            parts,
+            [settled] * len(parts),
+            places,
+            [render] * len(parts),
+            [categories] * len(parts),
+        )
+    )
+    _refuse_finishing(finished)
+    merged = heapq.merge(*(f.results for f in finished), key=lambda entry: (entry[0], entry[1]))
+    return Outcome((result for _, _, result in merged), ledger, tuple(rows), tuple(assessed), categories, count)
+
+
+def _counted(runner: Runner, shipped: Any, job: Job, chunks: Sequence[Chunk]) -> list[int]:
+    counts = runner.gather(runner.map(count_records, [job] * len(chunks), chunks))
+    firsts, first = [], 0
+    for counted in counts:
+        firsts.append(first)
+        first += counted
+    return firsts
+
+
+def count_records(job: Job, chunk: Chunk) -> int:
+    if isinstance(chunk, Records):
+        return len(chunk.records)
+    records, close = chunk.read(job)
+    counted = 0
+    try:
+        for _ in records:
+            counted += 1
+    except DataError:
+        pass
+    finally:
+        close()
+    return counted
+
+
+def _rescore(
+    runner: Runner, shipped: Any, job: Job, parts: list[Any], settled: Settled
+) -> tuple[list[Any], list[Summary]]:
+    rescored = runner.map(score_part, [shipped] * len(parts), [job] * len(parts), parts, [settled] * len(parts))
+    return rescored, runner.summaries(rescored)
+
+
+def _peers(figures: dict[str, dict[str, MeasureFigures]]) -> dict[str, dict[str, list[ClassValues] | None]]:
+    return {
+        name: {
+            measure: [f.class_values(expr) for expr in f.arguments] if f.arguments else None
+            for measure, f in measures.items()
+        }
+        for name, measures in figures.items()
+    }
+
+
+def _refuse(schema: Schema, job: Job, found: list[Summary]) -> None:
+    """Every problem of the data, in the order one stream reports them; raised when there is any."""
+    problems = [p for s in found for p in s.problems]
+    problems += [p for s in found for p in s.reader]
+    everyone: list[Standing | Seen] = [st for s in found for standings in s.standings.values() for st in standings]
+    everyone += [u for s in found for u in s.unscored]
+    seen = [u for s in found for u in s.seen]
+    problems += duplicates([*everyone, *seen], job.file)
+    if job.carried_in:
+        wanted = {unit_id for unit_id, _ in job.carried_in}
+        classes = {
+            st.id: name for s in found for name, standings in s.standings.items() for st in standings if st.id in wanted
+        }
+        classes.update((u.id, u.unit_class) for u in seen if u.id in wanted)
+        problems += carried_problems(schema, list(job.carried_in), classes, job.ledger_file)
+        problems += [p for s in found for p in s.carried_twice]
+    if not problems and not any(s.standings.get(name) for s in found for name in schema.classes) and not seen:
+        problems.append(no_units(job.file))
+    if problems:
+        raise DataError(problems)
+
+
+def _refuse_finishing(finished: list[Finished]) -> None:
+    """Problems met while finishing: those of the first batch a stream finishes that has any."""
+    failures = sorted((f for part in finished for f in part.failures), key=lambda f: (f[0], f[1]))
+    if failures:
+        order, rank, _ = failures[0]
+        batch = (rank - 1) // BATCH
+        raise EvaluationError([p for o, r, p in failures if o == order and (r - 1) // BATCH == batch])
+
+
+def spool_folder() -> tempfile.TemporaryDirectory[str]:
+    """A private folder for the parts' spools when they are run by processes of this machine."""
+    return tempfile.TemporaryDirectory(prefix="targetdsl-parts-")
+
+
+def parcel_of(effective: Effective, names: dict[str, str], title: str, sha256: str) -> Parcel:
+    return Parcel(effective, tuple(sorted(names.items())), title, sha256)
+
+
+def chunks_of(source: str | os.PathLike[str] | Iterable[Any], shown: str, parts: int) -> tuple[list[Chunk], list[int]]:
+    """The data cut into about `parts` chunks, with the records before each: a JSON Lines file by byte
+    ranges at line starts, a CSV file or records by runs of records (CSV cannot be cut by bytes: a
+    quoted field may hold a line break). Raises DataError for a file that cannot be read at all."""
+    if not isinstance(source, (str, os.PathLike)):
+        runs = record_runs(list(source), parts)
+        return list(runs), _firsts(runs)
+    path = os.fspath(source)
+    local = "://" not in path
+    if local:  # the checks a stream makes before reading: a regular file, of the format its name says
+        records, close = file_records(path)
+        if path.lower().endswith(".jsonl"):
+            close()
+    if path.lower().endswith(".jsonl"):
+        ranges, before = line_ranges(path, shown, parts)
+        return list(ranges), before
+    read: list[Any] = []
+    trailing: tuple[DataProblem, ...] = ()
+    try:
+        for record in records:
+            read.append(record)
+    except DataError as exc:
+        trailing = tuple(exc.problems)
+    finally:
+        close()
+    runs = record_runs(read, parts)
+    if trailing:
+        runs[-1] = Records(runs[-1].records, trailing)
+    return list(runs), _firsts(runs)
+
+
+def _firsts(runs: list[Records]) -> list[int]:
+    firsts, first = [], 0
+    for run in runs:
+        firsts.append(first)
+        first += len(run.records)
+    return firsts

@@ -1,0 +1,48 @@
+"""`--jobs N`: the tasks of a partitioned evaluation on a pool of processes of this machine.
+
+Each part's units wait between passes in a spool file of a private folder (removed when the pool
+closes), so that only summaries travel back to this process. The processes are started fresh
+(`spawn`): nothing of this process — a compiled kernel, a decimal context, a lock held by a thread —
+is inherited; every task rebuilds the policy from its parcel (once per process) and enters its
+decimal context itself (`partition.py`).
+
+This module must not decide anything about the evaluation: it only runs what partition.py asks.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import tempfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from targetdsl.partition import Summary, summary
+
+
+class Pool:
+    """A pool of `jobs` processes as a `partition.Runner`; use it in a `with` block."""
+
+    def __init__(self, jobs: int):
+        self.executor = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+        self._folder = tempfile.TemporaryDirectory(prefix="targetdsl-parts-")
+        self.folder = self._folder.name
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        self._folder.cleanup()
+
+    def map(self, task: Callable[..., Any], *arguments: Sequence[Any]) -> list[Any]:
+        return list(self.executor.map(task, *arguments))
+
+    def summaries(self, parts: list[Any]) -> list[Summary]:
+        return [summary(part) for part in parts]
+
+    def gather(self, handles: list[Any]) -> list[Any]:
+        return list(handles)
+
+    def share(self, value: Any) -> Any:
+        return value

@@ -1,0 +1,143 @@
+"""targetdsl on Dask: the partitioned evaluation on a real cluster of processes, held to one stream.
+
+One cluster for the session — two worker processes of one thread each, so that every task's policy,
+parts and figures are really pickled — runs every case, a generated two-class policy with quotas and
+peer functions (600 units; 3,000 with -m slow), duplicate ids in different partitions and an error
+in one partition through 1, 7 and 31 partitions, from records, a JSON Lines file, a CSV file and a Dask bag; and the
+command line's `--engine dask` writes the bytes one process writes.
+"""
+
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import targetdsl
+from targetdsl.cli import main
+from targetdsl.documents import parse_yaml
+from targetdsl.results import unit_json
+from tests.unit.test_partition import QUOTAS, outcome, quota_units, streamed
+from tests.unit.test_stream_peers import write_files
+
+try:
+    import dask.bag as bags
+    from distributed import Client, LocalCluster
+except ImportError:  # pragma: no cover (CI installs the extra)
+    pytest.fail("dask is not installed: pip install '.[test,dask]' installs it", pytrace=False)
+
+import targetdsl.dask as on_dask
+
+ROOT = Path(__file__).resolve().parent.parent
+PARTS = (1, 7, 31)
+
+
+@pytest.fixture(scope="session")
+def client() -> Iterator[Any]:
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+        ) as cluster,
+        Client(cluster) as connected,
+    ):
+        yield connected
+
+
+def on_cluster(policy: targetdsl.Policy, source: Any, client: Any, parts: int, **options: Any) -> Any:
+    done = on_dask.evaluate(policy, source, client=client, partitions=parts, **options)
+    return [unit_json(u) for u in done.results], done.ledger, done.completion
+
+
+def assert_alike(
+    policy: targetdsl.Policy, source: Any, client: Any, parts: tuple[int, ...] = PARTS, **options: Any
+) -> Any:
+    expected = outcome(lambda: streamed(policy, source, **options))
+    for count in parts:
+        got = outcome(lambda c=count: on_cluster(policy, source, client, c, **options))  # type: ignore[misc]
+        assert got == expected, count
+    return expected
+
+
+def test_every_case_evaluates_on_the_cluster_as_one_stream(client: Any) -> None:
+    for path in sorted((ROOT / "tests" / "cases").glob("*.yaml")):
+        document = parse_yaml(path.read_text(encoding="utf-8"))
+        policy = targetdsl.parse_policy(document["policy"], name=path.name)
+        for run in document.get("cases") or [{}]:
+            options = {"period": run.get("period"), "carried_in": document.get("carried_in")}
+            assert_alike(policy, document["units"], client, **options)
+
+
+@pytest.mark.parametrize("count", [600, pytest.param(3000, marks=pytest.mark.slow)])
+def test_units_of_two_classes_with_quotas(count: int, client: Any, tmp_path: Path) -> None:
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    units = quota_units(count, seed=2026)
+    jsonl, table = write_files(tmp_path, units)
+    results, ledger, _ = assert_alike(policy, jsonl, client)
+    assert {u["unit_class"] for u in results} == {"县", "区"} and ledger
+    assert [u["grade"] for u in results].count("优秀") > 0
+    assert_alike(policy, table, client, (7,))
+
+
+def test_a_dask_bag_of_records_evaluates_as_one_stream(client: Any) -> None:
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    units = quota_units(200, seed=4)
+    expected = outcome(lambda: streamed(policy, units))
+    for count in (1, 7):
+        bag = bags.from_sequence(units, npartitions=count)
+        assert outcome(lambda b=bag: on_cluster(policy, b, client, 0)) == expected  # type: ignore[misc]
+    units[150]["id"] = units[10]["id"]  # in different partitions of the bag
+    expected = outcome(lambda: streamed(policy, units))
+    assert expected[0] == "DataError"
+    assert outcome(lambda: on_cluster(policy, bags.from_sequence(units, npartitions=7), client, 0)) == expected
+
+
+def test_duplicate_ids_across_partitions_and_an_error_in_one_partition(client: Any, tmp_path: Path) -> None:
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    units = quota_units(300, seed=8)
+    units[290]["id"] = units[1]["id"]
+    units[150]["indicators"]["增长"]["actual"] = "many"
+    jsonl, _ = write_files(tmp_path, units)
+    kind, problems = assert_alike(policy, jsonl, client)
+    assert kind == "DataError" and len(problems) == 2
+    units = quota_units(300, seed=8)
+    units[120]["indicators"]["增长"]["target"] = "0"
+    jsonl, _ = write_files(tmp_path, units)
+    kind, problems = assert_alike(policy, jsonl, client)
+    assert kind == "EvaluationError" and len(problems) == 1
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(["--lang", "en", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_the_command_line_on_a_scheduler_writes_what_one_process_writes(
+    client: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "p.tdsl").write_text(QUOTAS, encoding="utf-8")
+    jsonl, _ = write_files(tmp_path, quota_units(500, seed=12))
+    address = client.scheduler.address
+    for suffix in ("csv", "jsonl"):
+        one, many = tmp_path / f"one.{suffix}", tmp_path / f"many.{suffix}"
+        assert run_cli(["evaluate", str(tmp_path / "p.tdsl"), str(jsonl), "-q", "-o", str(one)], capsys)[0] == 0
+        command = ["evaluate", str(tmp_path / "p.tdsl"), str(jsonl), "-q", "-o", str(many)]
+        code, _, err = run_cli([*command, "--engine", "dask", "--scheduler", address], capsys)
+        assert (code, err) == (0, "") and many.read_bytes() == one.read_bytes()
+
+
+def test_without_dask_the_engine_is_a_usage_error_that_says_how_to_install_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "p.tdsl").write_text(QUOTAS, encoding="utf-8")
+    jsonl, _ = write_files(tmp_path, quota_units(5))
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed → ImportError
+    code, out, err = run_cli(
+        ["evaluate", str(tmp_path / "p.tdsl"), str(jsonl), "--engine", "dask", "-o", "x.csv"], capsys
+    )
+    assert code == 2 and out == "" and "pip install 'targetdsl[dask]'" in err
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    with pytest.raises(on_dask.MissingExtraError, match=r"targetdsl\[dask\]"):
+        on_dask.evaluate(policy, jsonl)

@@ -1,0 +1,277 @@
+"""The partitioned evaluation (partition.py, `--jobs N`) against one stream, field by field and byte by byte.
+
+A partitioned evaluation must give what `Policy.stream` gives — every result, the ledger, the
+completion table, or exactly the same problems in the same order — whatever the number of parts:
+every case, generated policies (peer functions, quotas, `missing peer_avg`), JSON Lines cut by byte
+ranges (blank lines, a byte-order mark, a malformed line that shifts the numbering of every later
+part), CSV with a line break inside a quoted name, duplicate ids in different parts, an error in one
+part; and the command line's bytes with `--jobs 2`.
+"""
+
+import json
+import pickle
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import targetdsl
+from targetdsl import partition
+from targetdsl.cli import main
+from targetdsl.documents import parse_yaml
+from targetdsl.results import unit_json
+from tests.fuzz.strategies import policies
+from tests.unit.test_stream_peers import peer_policies, records_for, write_files
+
+ROOT = Path(__file__).resolve().parents[2]
+PARTS = (1, 7, 31)
+
+
+def outcome(run: Any) -> Any:
+    try:
+        return run()
+    except (targetdsl.DataError, targetdsl.EvaluationError) as exc:
+        return type(exc).__name__, [str(p) for p in exc.problems]
+
+
+def streamed(policy: targetdsl.Policy, units: Any, **options: Any) -> Any:
+    with policy.stream(units, **options) as results:
+        return [unit_json(u) for u in results], results.ledger, results.completion
+
+
+def in_parts(policy: targetdsl.Policy, units: Any, parts: int, **options: Any) -> Any:
+    done = policy.evaluate_parts(units, parts=parts, **options)
+    return [unit_json(u) for u in done.results], done.ledger, done.completion
+
+
+def assert_alike(policy: targetdsl.Policy, units: Any, parts: tuple[int, ...] = PARTS, **options: Any) -> Any:
+    expected = outcome(lambda: streamed(policy, units, **options))
+    for count in parts:
+        assert outcome(lambda c=count: in_parts(policy, units, c, **options)) == expected, count  # type: ignore[misc]
+    return expected
+
+
+def cases() -> list[Any]:
+    params = []
+    for path in sorted((ROOT / "tests" / "cases").glob("*.yaml")):
+        document = parse_yaml(path.read_text(encoding="utf-8"))
+        for index, run in enumerate(document.get("cases") or [{}]):
+            params.append(pytest.param(path.name, document, run, id=f"{path.stem}[{index}]"))
+    return params
+
+
+@pytest.mark.parametrize(("name", "document", "run"), cases())
+def test_every_case_evaluates_in_parts_as_one_stream(name: str, document: dict[str, Any], run: dict[str, Any]) -> None:
+    policy = targetdsl.parse_policy(document["policy"], name=name)
+    options = {"period": run.get("period"), "carried_in": document.get("carried_in")}
+    assert_alike(policy, document["units"], (1, 2, 3, 7, 31), **options)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(peer_policies(), st.integers(1, 9))
+def test_generated_peer_policies_evaluate_in_parts_as_one_stream(case: tuple[str, int, int], parts: int) -> None:
+    text, count, seed = case
+    if targetdsl.check_text(text).errors:
+        return
+    policy = targetdsl.parse_policy(text)
+    assert_alike(policy, records_for(policy, count, seed), (parts,))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(policies(), st.integers(1, 9))
+def test_generated_policies_evaluate_in_parts_as_one_stream(case: tuple[str, list[Any]], parts: int) -> None:
+    text, units = case
+    assert_alike(targetdsl.parse_policy(text), units, (parts,))
+
+
+# -- a two-class policy with quotas, peer functions and a class average, on generated units
+
+QUOTAS = """policy "两类" { year 2003 status draft rounding half_up 2 at total }
+input 规模: number missing peer_avg
+class 县 { 经济 60 社会 40 }
+class 区 { 经济 100 }
+category 经济 {
+    indicator 增长 points 40 { input actual: number input target: number score points * min(actual / target, 1.2) }
+    indicator 效率 points 20 { input x: number missing peer_avg score points * efficacy(x) / 100 }
+    indicator 排名 points 40 { input y: number score if rank(y * 规模) * 5 <= peer_count() then points else points / 2 }
+}
+category 社会 { indicator 民生 points 40 { input z: number missing na score z } }
+bonus 创新 { level 国家级 1.5 level 省级 1 cap 3 carry over after 2003-12-01 }
+grades { 优秀 >= 85 quota 20% 良好 70 to 85 quota 50% round up 合格 60 to 70 不合格 otherwise }
+ties total desc, 经济 desc, id
+"""
+
+
+def quota_units(count: int, seed: int = 2003) -> list[dict[str, Any]]:
+    """Units of both classes in no order of id: ties on purpose, missing values now and then."""
+    rng = random.Random(seed)
+    units = []
+    for number in rng.sample(range(10 * count), count):
+        county = rng.random() < 0.6
+        indicators: dict[str, Any] = {
+            "增长": {"actual": str(rng.randint(50, 130)), "target": "100"},
+            "排名": {"y": f"{rng.randint(0, 40) / 4}"},
+        }
+        if rng.random() < 0.9:
+            indicators["效率"] = {"x": f"{rng.randint(0, 20)}.{rng.choice(['0', '00', '5'])}"}
+        if county:
+            indicators["民生"] = {"z": str(rng.randint(20, 40))} if rng.random() < 0.9 else {}
+        unit: dict[str, Any] = {"id": f"U{number:05d}", "class": "县" if county else "区", "indicators": indicators}
+        if rng.random() < 0.8:
+            unit["inputs"] = {"规模": str(rng.randint(1, 3))}
+        if rng.random() < 0.1:
+            award = {
+                "level": rng.choice(["国家级", "省级"]),
+                "name": "x",
+                "date": rng.choice(["2003-05-01", "2003-12-15"]),
+            }
+            unit["bonuses"] = {"创新": [award]}
+        units.append(unit)
+    return units
+
+
+def test_a_two_class_policy_with_quotas_evaluates_in_parts_as_one_stream(tmp_path: Path) -> None:
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    units = quota_units(400)
+    results, _, _ = assert_alike(policy, units)
+    grades = [u["grade"] for u in results]
+    assert grades.count("优秀") > 0 and len({u["unit_class"] for u in results}) == 2
+    jsonl, table = write_files(tmp_path, units)
+    assert_alike(policy, jsonl, (1, 3, 7))
+    assert_alike(policy, table, (1, 3, 7))
+
+
+# -- JSON Lines by byte ranges, CSV by records
+
+
+def lines_of(units: list[Any]) -> list[str]:
+    return [json.dumps(u, ensure_ascii=False) + "\n" for u in units]
+
+
+def test_json_lines_cut_by_bytes_number_their_lines_and_units_as_one_stream(tmp_path: Path) -> None:
+    """Blank lines, a byte-order mark and a missing last line break; then malformed lines in early
+    parts, which are no records: every later unit's number is one less than its line's."""
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    units = quota_units(60, seed=5)
+    text = lines_of(units)
+    text.insert(10, "\n")
+    text.insert(25, "   \n")
+    path = tmp_path / "units.jsonl"
+    path.write_text("\ufeff" + "".join(text).rstrip("\n"), encoding="utf-8")
+    assert_alike(policy, path, (1, 2, 5, 7, 31, 100))
+    broken = list(text)
+    broken[3] = '{"id": "bad", \n'
+    broken[20] = "not json\n"
+    broken[40] = json.dumps({"id": "U?", "class": "县", "indicators": {"增长": {"actual": "x"}}}) + "\n"
+    path.write_text("".join(broken), encoding="utf-8")
+    problems = assert_alike(policy, path, (1, 2, 3, 7, 31))
+    assert problems[0] == "DataError" and any("line 4" in p for p in problems[1])
+
+
+def test_csv_with_a_line_break_in_a_quoted_name_is_cut_by_records(tmp_path: Path) -> None:
+    """A name may not hold a line break: the unit is refused by the same words, and the units after
+    it (in this part and the next) keep their numbers."""
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    units = quota_units(30, seed=9)
+    units[7]["name"] = "第一行\n第二行"
+    units[20]["id"] = units[8]["id"]
+    _, table = write_files(tmp_path, units)
+    assert '"第一行\n第二行"' in table.read_text(encoding="utf-8")
+    kind, problems = assert_alike(policy, table, (1, 4, 31))
+    assert kind == "DataError" and "U+000A" in problems[0] and "also unit #9" in problems[1]
+
+
+def test_duplicate_ids_in_different_parts_and_an_error_in_one_part_are_reported_as_one_stream() -> None:
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    units = quota_units(70, seed=3)
+    units[65]["id"] = units[2]["id"]  # the same id, in the first and the last part
+    units[66]["id"] = units[40]["id"]
+    kind, problems = assert_alike(policy, units, (1, 2, 7, 31))
+    assert kind == "DataError" and len(problems) == 2 and any("also unit #3 " in p for p in problems)
+    units = quota_units(70, seed=3)
+    units[50]["indicators"]["增长"]["target"] = "0"  # a division by zero in one part only
+    kind, problems = assert_alike(policy, units, (1, 7, 31))
+    assert kind == "EvaluationError" and len(problems) == 1
+
+
+def test_no_units_and_a_bad_period_are_refused_as_by_one_stream(tmp_path: Path) -> None:
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n\n", encoding="utf-8")
+    assert assert_alike(policy, empty, (1, 3))[0] == "DataError"
+    assert assert_alike(policy, quota_units(5), (1, 3), period="Q5")[0] == "DataError"
+
+
+# -- the policy as it travels
+
+
+def test_a_parcel_pickles_after_an_evaluation_and_rebuilds_the_same_policy() -> None:
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    policy.evaluate(quota_units(20), explain=False)  # compiled kernels now sit in the schema
+    parcel = pickle.loads(pickle.dumps(policy.parcel()))
+    partition._REBUILT.clear()
+    rebuilt = parcel.schema()
+    assert rebuilt is not policy.schema and rebuilt.names == policy.schema.names
+    assert parcel.schema() is rebuilt  # once per process
+
+
+def test_a_parcel_whose_policy_changed_on_the_way_is_refused() -> None:
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    other = targetdsl.parse_policy(QUOTAS.replace("quota 20%", "quota 30%"), name="quotas.tdsl")
+    forged = partition.Parcel(other.effective, policy.parcel().names, policy.title, policy.sha256)
+    partition._REBUILT.clear()  # a process that rebuilt the policy of this hash already uses its own
+    with pytest.raises(RuntimeError, match="changed"):
+        forged.schema()
+
+
+# -- the command line: --jobs 2 writes what one process writes
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        code = main(["--lang", "en", *args])
+    except SystemExit as exc:  # argparse's own refusals
+        code = int(exc.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_jobs_write_the_same_bytes_as_one_process(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "p.tdsl").write_text(QUOTAS, encoding="utf-8")
+    units = quota_units(300, seed=17)
+    jsonl, _ = write_files(tmp_path, units)
+    for suffix in ("csv", "jsonl"):
+        one, two = tmp_path / f"one.{suffix}", tmp_path / f"two.{suffix}"
+        assert run_cli(["evaluate", str(tmp_path / "p.tdsl"), str(jsonl), "-q", "-o", str(one)], capsys)[0] == 0
+        code, _, err = run_cli(
+            ["evaluate", str(tmp_path / "p.tdsl"), str(jsonl), "-q", "--jobs", "2", "-o", str(two)], capsys
+        )
+        assert (code, err) == (0, "") and two.read_bytes() == one.read_bytes()
+    units[250]["id"] = units[3]["id"]
+    jsonl, _ = write_files(tmp_path, units)
+    single = run_cli(["evaluate", str(tmp_path / "p.tdsl"), str(jsonl), "--format", "csv"], capsys)
+    out = tmp_path / "never.csv"
+    jobs = run_cli(["evaluate", str(tmp_path / "p.tdsl"), str(jsonl), "--jobs", "2", "-o", str(out)], capsys)
+    assert single[0] == jobs[0] == 1 and single[2] == jobs[2] and "duplicate unit id" in jobs[2]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "wanted"),
+    [
+        (["--jobs", "2"], "writes csv or jsonl"),
+        (["--jobs", "2", "--format", "csv", "--explain"], "without --record or --explain"),
+        (["--scheduler", "tcp://127.0.0.1:1", "--format", "csv"], "give --engine dask too"),
+        (["--jobs", "0", "--format", "csv"], "not a number of processes"),
+    ],
+)
+def test_jobs_where_they_cannot_apply_are_a_usage_error(
+    options: list[str], wanted: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "p.tdsl").write_text(QUOTAS, encoding="utf-8")
+    jsonl, _ = write_files(tmp_path, quota_units(5))
+    code, out, err = run_cli(["evaluate", str(tmp_path / "p.tdsl"), str(jsonl), *options], capsys)
+    assert code == 2 and wanted in err and out == ""
