@@ -688,16 +688,17 @@ def run_evaluate(args: argparse.Namespace) -> int:
     policy, assessment = assessed
     # everything is rendered before the first file is written: a failure leaves no file behind
     result: str | bytes
+    language = _LANGUAGE.get()
     if args.format == "xlsx":
-        result = workbook_bytes(results_workbook(assessment, edition(policy)))
+        result = workbook_bytes(results_workbook(assessment, edition(policy, lang=language.value)))
     elif args.format == "json":
         result = _json(assessment.to_json(explanations=args.explain))
     elif args.format == "jsonl":
         result = "".join(_json(unit_json(unit, explanations=args.explain), indent=None) for unit in assessment.units)
     elif args.format == "csv":
-        result = _bom(args) + visible(render_csv(assessment))
+        result = _bom(args) + visible(render_csv(assessment, language=language))
     else:
-        result = visible(render_assessment(assessment))
+        result = visible(render_assessment(assessment, language=language))
     ledger = _json(assessment.ledger_json()) if args.ledger else None
     record = None
     if args.record:
@@ -767,9 +768,10 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
                             )
                         )
                         writer = csv.writer(output, lineterminator="\n")
-                        writer.writerow(csv_cell(c) for c in csv_header(categories))
+                        language = _LANGUAGE.get()
+                        writer.writerow(csv_cell(c) for c in csv_header(categories, language=language))
                         for unit in results:
-                            writer.writerow(csv_row(unit, categories))
+                            writer.writerow(csv_row(unit, categories, language=language))
                     else:
                         for unit in results:
                             output.write(_json(unit_json(unit), indent=None))
@@ -931,7 +933,7 @@ def run_test(args: argparse.Namespace) -> int:
     elif args.format == "junit":
         _emit(tester.render_junit(outcome))
     else:
-        _emit(tester.render_text(outcome))
+        _emit(tester.render_text(outcome, language=_LANGUAGE.get()))
     return EXIT_FAILED if outcome.failed else EXIT_OK
 
 
@@ -1100,7 +1102,7 @@ def run_explain(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(_json(render_json(unit)))
     else:
-        _emit(render_text(unit, len(assessment.in_class(unit.unit_class))))
+        _emit(render_text(unit, len(assessment.in_class(unit.unit_class)), language=_LANGUAGE.get()))
     return EXIT_OK
 
 

@@ -18,6 +18,7 @@ import attrs
 
 from targetdsl import nodes as n
 from targetdsl.inheritance import Effective
+from targetdsl.messages import Language, translate
 from targetdsl.source import Span
 from targetdsl.typecheck import walk
 
@@ -113,12 +114,15 @@ class CoverageReport:
         total = len(self.covered) + len(self.missed)
         return 100.0 * len(self.covered) / total if total else 100.0
 
-    def render(self) -> str:
+    def render(self, *, language: Language = Language.ENGLISH) -> str:
+        def say(words: str) -> str:
+            return translate(words, language)
+
         total = len(self.covered) + len(self.missed)
-        lines = [f"coverage: {len(self.covered)} of {total} decision points ({self.percent:.1f}%)"]
+        lines = [say(f"coverage: {len(self.covered)} of {total} decision points ({self.percent:.1f}%)")]
         if self.missed:
-            lines.append("not exercised by any test:")
-            lines.extend(f"  {file}:{line}:{column}: {what}" for file, line, column, what in self.missed)
+            lines.append(say("not exercised by any test:"))
+            lines.extend(f"  {file}:{line}:{column}: {say(what)}" for file, line, column, what in self.missed)
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> dict[str, Any]:

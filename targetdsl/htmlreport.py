@@ -18,6 +18,7 @@ from decimal import Decimal
 from html import escape
 
 from targetdsl.explain import render_text
+from targetdsl.messages import Language
 from targetdsl.numeric import CONTEXT, ZERO, in_context
 from targetdsl.publication import Edition, edition
 from targetdsl.results import Assessment, UnitResult
@@ -375,7 +376,7 @@ def drill_down(assessment: Assessment, issue: Edition) -> str:
         parts.append(
             f'<details id="unit-{escape(unit.id)}"><summary>{escape(unit.unit_class)} · {unit.rank}. '
             f"{escape(unit.name)} — {issue.figure_text(unit.total)} {escape(unit.grade or '')}</summary>"
-            f"<pre>{escape(render_text(unit, size))}</pre></details>"
+            f"<pre>{escape(render_text(unit, size, language=Language(issue.lang)))}</pre></details>"
         )
     parts.append("</div></section>")
     return "\n".join(parts)

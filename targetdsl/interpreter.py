@@ -312,8 +312,12 @@ def _note_limit(expr: n.Call, args: list[Decimal], result: Decimal, frame: Frame
     if name in ("min", "max"):
         value = args[_limited(expr.args, frame)]
         if value != result:
-            limit = "capped" if name == "min" else "floored"
-            notes.append(f"{name}(…) {limit} {text(value)} at {text(result)} (line {expr.span.line})")
+            line = expr.span.line
+            notes.append(
+                f"{name}(…) capped {text(value)} at {text(result)} (line {line})"
+                if name == "min"
+                else f"{name}(…) floored {text(value)} at {text(result)} (line {line})"
+            )
     elif name == "clamp":
         value, low, high = args
         if value < low:

@@ -27,7 +27,7 @@ import attrs
 from targetdsl.keywords import Language
 from targetdsl.translations import CATALOG
 
-__all__ = ["Language", "choose", "from_locale", "translate", "Template", "TEMPLATES"]
+__all__ = ["Language", "choose", "from_locale", "translate", "translate_clauses", "Template", "TEMPLATES"]
 
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::([tld]))?\}")
 
@@ -110,6 +110,14 @@ def translate(text: str, language: Language) -> str:
     if language is Language.ENGLISH or not text:
         return text
     return _chinese(text)
+
+
+def translate_clauses(text: str, language: Language) -> str:
+    """`text`, clauses joined by "; " (a grade reason: the band, then what changed the grade), each
+    clause translated alone and joined as Chinese joins them."""
+    if language is Language.ENGLISH or not text:
+        return text
+    return "；".join(_chinese(clause) for clause in text.split("; "))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -5,6 +5,10 @@ by display width so tables line up in a terminal. Names and ids come from
 the data: the table shows their control characters as visible escapes, and
 CSV cells never start a formula (`outputs`). This module only
 formats: it computes nothing the Assessment does not already hold.
+
+Every word is English unless a language is asked for: then the words are those the workbook and the
+report print (`publication.LABELS`), and a grade's reason is put into that language through the
+catalog. CSV keeps its English column names for programs unless Chinese is asked for.
 """
 
 from __future__ import annotations
@@ -16,10 +20,20 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from targetdsl.messages import Language, translate_clauses
 from targetdsl.numeric import CONTEXT, HUNDRED, quantize, text
 from targetdsl.outputs import csv_cell, json_visible, visible_inline
 from targetdsl.results import Assessment, UnitResult, unit_json
 from targetdsl.source import display_width
+
+
+def word(key: str, english: str, language: Language) -> str:
+    """`english` as this module prints it, or in Chinese the label `key` of `publication.LABELS`."""
+    if language is Language.ENGLISH:
+        return english
+    from targetdsl.publication import LABELS  # publication reads the engine: imported when needed
+
+    return LABELS[key][0]
 
 
 def two(value: Decimal) -> str:
@@ -51,13 +65,15 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: s
     return "\n".join(lines)
 
 
-def yes_no(eligible: bool | None) -> str:
+def yes_no(eligible: bool | None, language: Language = Language.ENGLISH) -> str:
     """Eligibility in CSV: yes, no, or empty where the class has no award (as `money` is empty)."""
-    return "" if eligible is None else "yes" if eligible else "no"
+    return "" if eligible is None else word("yes", "yes", language) if eligible else word("no", "no", language)
 
 
-def award_cell(unit: UnitResult) -> str:
-    return "not eligible" if unit.eligible is False else "—" if unit.money is None else money(unit.money)
+def award_cell(unit: UnitResult, language: Language = Language.ENGLISH) -> str:
+    if unit.eligible is False:
+        return word("not_eligible", "not eligible", language)
+    return "—" if unit.money is None else money(unit.money)
 
 
 def money(value: Decimal) -> str:
@@ -76,14 +92,23 @@ def veto_cell(unit: UnitResult) -> str:
     return "、".join(v.label or v.name for v in unit.vetoes) or "—"
 
 
-def class_table(assessment: Assessment, unit_class: str) -> str:
+def class_table(assessment: Assessment, unit_class: str, *, language: Language = Language.ENGLISH) -> str:
     """The class's units in rank order; each category headed with its points (`定量指标 (50)`), the award
     money where the class has an award, and under the table a note for each grade a quota or a veto
     changed from the one the total's band gives (marked `*`)."""
     units = assessment.in_class(unit_class)
     categories = [f"{c.label or c.name} ({text(c.points)})" for c in units[0].categories] if units else []
     awards = any(unit.eligible is not None for unit in units)  # the class has an award: its money is shown
-    headers = ["rank", "unit", "total", *categories, "bonus", "veto", "grade", *(["award"] if awards else [])]
+    headers = [
+        word("rank", "rank", language),
+        word("unit", "unit", language),
+        word("total", "total", language),
+        *categories,
+        word("bonus", "bonus", language),
+        word("veto", "veto", language),
+        word("grade", "grade", language),
+        *([word("award", "award", language)] if awards else []),
+    ]
     rows = []
     for unit in units:
         rows.append(
@@ -95,7 +120,7 @@ def class_table(assessment: Assessment, unit_class: str) -> str:
                 two(unit.bonus),
                 veto_cell(unit),
                 (unit.grade or "—") + ("*" if grade_note(unit) else ""),
-                *([award_cell(unit)] if awards else []),
+                *([award_cell(unit, language)] if awards else []),
             ]
         )
     right = {0, 2, *range(3, 3 + len(categories) + 1), *([6 + len(categories)] if awards else [])}
@@ -104,50 +129,60 @@ def class_table(assessment: Assessment, unit_class: str) -> str:
     for unit in units:
         note = grade_note(unit)
         if note is not None:
-            noted.setdefault(note, []).append(unit.name)
-    lines = [f"* {note}: {'、'.join(names)}" for note, names in noted.items()]
+            noted.setdefault(translate_clauses(note, language), []).append(unit.name)
+    colon = ": " if language is Language.ENGLISH else "："
+    lines = [f"* {note}{colon}{'、'.join(names)}" for note, names in noted.items()]
     return render_table(headers, rows, right) + "".join(f"\n{visible_inline(line)}" for line in lines)
 
 
-def completion_table(assessment: Assessment) -> str:
+def completion_table(assessment: Assessment, *, language: Language = Language.ENGLISH) -> str:
     rows = [
         [row.unit_class, row.category, str(row.items), str(row.completed), rate(row.completed, row.items)]
         for row in assessment.completion
     ]
     rows.append(
         [
-            "all",
+            word("all", "all", language),
             "",
             str(assessment.total_items),
             str(assessment.total_completed),
             rate(assessment.total_completed, assessment.total_items),
         ]
     )
-    return render_table(["class", "part", "items", "completed", "rate"], rows, {2, 3, 4})
+    headers = [word(key, key, language) for key in ("class", "part", "items", "completed", "rate")]
+    return render_table(headers, rows, {2, 3, 4})
 
 
-def render_assessment(assessment: Assessment) -> str:
-    parts = [
-        visible_inline(assessment.title)
-        + (f" — period {visible_inline(assessment.period)}" if assessment.period else "")
-    ]
+def render_assessment(assessment: Assessment, *, language: Language = Language.ENGLISH) -> str:
+    chinese = language is Language.CHINESE
+    period = ""
+    if assessment.period:
+        period = (
+            f"（{visible_inline(assessment.period)}）" if chinese else f" — period {visible_inline(assessment.period)}"
+        )
+    parts = [visible_inline(assessment.title) + period]
     for unit_class in assessment.classes:
         units = assessment.in_class(unit_class)
         if not units:
             continue
-        parts.append(f"\n{visible_inline(unit_class)} ({len(units)} units)\n" + class_table(assessment, unit_class))
-    parts.append("\ncompletion\n" + completion_table(assessment))
+        count = f"（{len(units)} 个单位）" if chinese else f" ({len(units)} units)"
+        parts.append(
+            f"\n{visible_inline(unit_class)}{count}\n" + class_table(assessment, unit_class, language=language)
+        )
+    parts.append(f"\n{word('completion', 'completion', language)}\n" + completion_table(assessment, language=language))
     if assessment.ledger:
         rows = [
             [c.unit, c.bonus, c.level, c.name or "", c.date.isoformat() if c.date else ""] for c in assessment.ledger
         ]
-        parts.append(
-            "\ncarried over to next year\n" + render_table(["unit", "bonus", "level", "award", "date"], rows, set())
-        )
+        headers = ["unit", "bonus", "level", "award", "date"]
+        if chinese:
+            headers = [word("unit", "", language), word("bonus", "", language), "级别", "奖项", "颁奖日期"]
+        title = "结转下一年度" if chinese else "carried over to next year"
+        parts.append(f"\n{title}\n" + render_table(headers, rows, set()))
     return "\n".join(parts) + "\n"
 
 
-def render_csv(assessment: Assessment) -> str:
+def render_csv(assessment: Assessment, *, language: Language = Language.ENGLISH) -> str:
     """One row per unit: every category subtotal, bonus, deductions, veto, grade, rank, money."""
     categories: list[str] = []
     for unit in assessment.units:
@@ -156,13 +191,41 @@ def render_csv(assessment: Assessment) -> str:
                 categories.append(category.name)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([csv_cell(c) for c in csv_header(categories)])
+    writer.writerow([csv_cell(c) for c in csv_header(categories, language=language)])
     for unit in assessment.units:
-        writer.writerow(csv_row(unit, categories))
+        writer.writerow(csv_row(unit, categories, language=language))
     return out.getvalue()
 
 
-def csv_header(categories: Sequence[str]) -> list[str]:
+# The CSV columns in Chinese, beside the English names programs read.
+CSV_CHINESE = {
+    "class": "类别",
+    "rank": "名次",
+    "id": "单位编号",
+    "name": "单位名称",
+    "total": "总分",
+    "raw_total": "否决前总分",
+    "bonus": "加分",
+    "deductions": "扣分",
+    "vetoes": "一票否决",
+    "grade": "等次",
+    "eligible": "可获奖",
+    "money": "奖金",
+    "items": "目标项数",
+    "completed_items": "完成项数",
+}
+
+
+def csv_header(categories: Sequence[str], *, language: Language = Language.ENGLISH) -> list[str]:
+    names = _csv_names(categories)
+    if language is Language.ENGLISH:
+        return names
+    # a category keeps its name, even one spelled like a column
+    fixed = range(6, 6 + len(categories))
+    return [name if index in fixed else CSV_CHINESE[name] for index, name in enumerate(names)]
+
+
+def _csv_names(categories: Sequence[str]) -> list[str]:
     return [
         "class",
         "rank",
@@ -182,7 +245,7 @@ def csv_header(categories: Sequence[str]) -> list[str]:
     ]
 
 
-def csv_row(unit: UnitResult, categories: Sequence[str]) -> list[Any]:
+def csv_row(unit: UnitResult, categories: Sequence[str], *, language: Language = Language.ENGLISH) -> list[Any]:
     """The numbers as they are (a negative total stays a number); every name through `csv_cell`."""
     subtotals = [text(s) if (s := unit.subtotal(c)) is not None else "" for c in categories]
     return [
@@ -197,7 +260,7 @@ def csv_row(unit: UnitResult, categories: Sequence[str]) -> list[Any]:
         text(unit.deductions),
         csv_cell(";".join(v.name for v in unit.vetoes)),
         csv_cell(unit.grade or ""),
-        yes_no(unit.eligible),
+        yes_no(unit.eligible, language),
         "" if unit.money is None else text(unit.money),
         unit.items,
         unit.completed_items,

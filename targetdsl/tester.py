@@ -7,6 +7,11 @@ bonus, money, eligibility; the carry-over ledger; or a data error. A
 failure shows expected against actual with the explanation of the actual
 value. With coverage, every decision the tests exercised is collected.
 See docs/testing.md.
+
+A result holds its texts in English (what the JSON and JUnit reports carry) and, for the few texts
+built from a rendered problem or explanation, in Chinese beside them (`Mismatch.chinese_why`,
+`TestResult.chinese_error`: failures are few, so both are made when found); `render_text` shows them in
+the language asked for, every other word through the catalog.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from targetdsl.documents import parse_yaml
 from targetdsl.explain import render_step
 from targetdsl.files import FileReadError, read_limited, resolve
 from targetdsl.interpreter import EvaluationError
+from targetdsl.messages import Language, translate, translate_clauses
 from targetdsl.numeric import text
 from targetdsl.results import Assessment, Step, UnitResult
 from targetdsl.source import decode, printable
@@ -52,12 +58,18 @@ UNIT_FIELDS = (
 )
 
 
+ZH = Language.CHINESE
+_IN_CHINESE = attrs.field(default=None, eq=False, repr=False)  # a text in Chinese, beside its English
+
+
 @attrs.frozen
 class Mismatch:
     field: str
     expected: str
     actual: str
     why: tuple[str, ...] = ()
+    chinese_why: tuple[str, ...] | None = _IN_CHINESE
+    chinese_actual: str | None = _IN_CHINESE  # an error message rendered in Chinese
 
 
 @attrs.frozen
@@ -66,6 +78,7 @@ class TestResult:
     name: str
     mismatches: tuple[Mismatch, ...]
     error: str | None = None  # the test itself could not run (bad test file, broken policy)
+    chinese_error: str | None = _IN_CHINESE
 
     @property
     def passed(self) -> bool:
@@ -175,7 +188,9 @@ def run_file(
     try:
         policy = load_referenced_policy(policy_path, root=root)
     except PolicyError as exc:
-        return None, [TestResult(shown, "(policy)", (), f"the policy has errors:\n{exc.render()}")]
+        error = f"the policy has errors:\n{exc.render()}"
+        chinese = f"{translate('the policy has errors:', ZH)}\n{exc.render(language=ZH)}"
+        return None, [TestResult(shown, "(policy)", (), error, chinese)]
     return policy, [run_test(policy, file, index, test) for index, test in enumerate(tests, start=1)]
 
 
@@ -210,12 +225,14 @@ def run_test(policy: Policy, file: Path, index: int, test: dict[str, Any]) -> Te
     try:
         assessment = policy.evaluate(units, period=test.get("period"), carried_in=carry_in)
     except (DataError, EvaluationError) as exc:
-        message = exc.render()
-        if expected_error is not None and str(expected_error) in message:
+        message, chinese = exc.render(), exc.render(language=ZH)
+        # the expected error may be written in either language
+        if expected_error is not None and (str(expected_error) in message or str(expected_error) in chinese):
             return TestResult(shown, name, ())
         if expected_error is not None:
-            return TestResult(shown, name, (Mismatch("error", str(expected_error), message),))
-        return TestResult(shown, name, (), f"the data cannot be evaluated:\n{message}")
+            return TestResult(shown, name, (Mismatch("error", str(expected_error), message, chinese_actual=chinese),))
+        error = f"the data cannot be evaluated:\n{message}"
+        return TestResult(shown, name, (), error, f"{translate('the data cannot be evaluated:', ZH)}\n{chinese}")
     if expected_error is not None:
         return TestResult(shown, name, (Mismatch("error", str(expected_error), "no error: the data evaluated"),))
     return TestResult(shown, name, tuple(compare(assessment, test.get("expect") or {})))
@@ -269,12 +286,13 @@ def compare_field(unit: UnitResult, field: str, wanted: Any) -> list[Mismatch]:
                 found.append(Mismatch(f"{where}.{name}", str(value), "no such indicator for this unit"))
                 continue
             actual = measure.earned if measure.applicable else None
-            found.extend(_number(f"{where}.{name}", value, actual, tuple(render_step(measure.step, 0))))
+            why = _lines([measure.step], wording=False)
+            found.extend(_number(f"{where}.{name}", value, actual, why))
         return found
     if field == "vetoes":
         actual_vetoes = [v.name for v in unit.vetoes]
         if sorted(actual_vetoes) != sorted(wanted or []):
-            return [Mismatch(where, _plain(wanted), _plain(actual_vetoes), _steps(unit, "veto "))]
+            return [Mismatch(where, _plain(wanted), _plain(actual_vetoes), *_steps(unit, "veto "))]
         return []
     if field == "commendations":
         if sorted(unit.commendations) != sorted(wanted or []):
@@ -283,8 +301,12 @@ def compare_field(unit: UnitResult, field: str, wanted: Any) -> list[Mismatch]:
     if field in ("grade", "rank", "eligible", "items", "completed_items"):
         actual_value = getattr(unit, field)
         if actual_value != wanted:
-            why = (unit.grade_reason,) if field == "grade" else _steps(unit, "rank in class")
-            return [Mismatch(where, _plain(wanted), _plain(actual_value), why)]
+            if field == "grade":
+                reason = unit.grade_reason
+                why = ((reason,), (translate_clauses(reason, ZH),))
+            else:
+                why = _steps(unit, "rank in class")
+            return [Mismatch(where, _plain(wanted), _plain(actual_value), *why)]
         return []
     if field in ("total", "raw_total", "bonus", "deductions", "money"):
         prefix = {"bonus": "bonus ", "deductions": "deduction ", "money": "award "}.get(field, "total")
@@ -292,9 +314,12 @@ def compare_field(unit: UnitResult, field: str, wanted: Any) -> list[Mismatch]:
     return [Mismatch(where, _plain(wanted), f"unknown field; expected one of {', '.join(UNIT_FIELDS)}")]
 
 
-def _number(where: str, wanted: Any, actual: Decimal | None, why: tuple[str, ...]) -> list[Mismatch]:
+Why = tuple[tuple[str, ...], tuple[str, ...]]  # an explanation's lines in English and in Chinese
+
+
+def _number(where: str, wanted: Any, actual: Decimal | None, why: Why) -> list[Mismatch]:
     if wanted is None:
-        return [] if actual is None else [Mismatch(where, "not applicable", text(actual), why)]
+        return [] if actual is None else [Mismatch(where, "not applicable", text(actual), *why)]
     # Written as the data writes numbers: digits, a point and an exponent; never 8_0 read as 80, a
     # boolean as 1, or a float's binary approximation.
     shown = str(wanted).strip()
@@ -305,7 +330,7 @@ def _number(where: str, wanted: Any, actual: Decimal | None, why: tuple[str, ...
     except InvalidOperation:
         return [Mismatch(where, shown, "expected a number in the test")]
     if actual is None or actual != expected:
-        return [Mismatch(where, text(expected), "not applicable" if actual is None else text(actual), why)]
+        return [Mismatch(where, text(expected), "not applicable" if actual is None else text(actual), *why)]
     return []
 
 
@@ -314,12 +339,16 @@ def _category_label(unit: UnitResult, name: str) -> str:
     return (category.label or category.name) if category else name
 
 
-def _steps(unit: UnitResult, prefix: str) -> tuple[str, ...]:
-    lines: list[str] = []
-    for step in unit.explanation:
-        if step.what.startswith(prefix):
-            lines.extend(render_step(_shallow(step), 0))
-    return tuple(lines)
+def _steps(unit: UnitResult, prefix: str) -> Why:
+    return _lines([_shallow(step) for step in unit.explanation if step.what.startswith(prefix)])
+
+
+def _lines(steps: list[Step], *, wording: bool = True) -> Why:
+    """The steps rendered in English and in Chinese; `wording`: the first step's `what` is the engine's
+    wording (`category 经济`), not a measure's name."""
+    english = [line for step in steps for line in render_step(step, 0, wording=wording)]
+    chinese = [line for step in steps for line in render_step(step, 0, language=ZH, wording=wording)]
+    return tuple(english), tuple(chinese)
 
 
 def _shallow(step: Step) -> Step:
@@ -337,23 +366,35 @@ def _plain(value: Any) -> str:
 # ---------------------------------------------------------------- reports
 
 
-def render_text(outcome: RunResult) -> str:
+def render_text(outcome: RunResult, *, language: Language = Language.ENGLISH) -> str:
+    chinese = language is Language.CHINESE
+
+    def say(words: str) -> str:
+        return translate(words, language)
+
     lines: list[str] = []
     for result in outcome.results:
         status = "PASS" if result.passed else ("ERROR" if result.error else "FAIL")
-        lines.append(f"{status} {result.file}: {result.name}")
-        if result.error:
-            lines.extend("    " + line for line in result.error.splitlines())
+        lines.append(f"{say(status)} {result.file}: {result.name}")
+        error = result.chinese_error if chinese and result.chinese_error is not None else result.error
+        if error:
+            lines.extend("    " + line for line in (say(error) if error == result.error else error).splitlines())
         for mismatch in result.mismatches:
-            lines.append(f"    {mismatch.field}: expected {mismatch.expected}, got {mismatch.actual}")
-            if mismatch.why:
-                lines.append("      why:")
-                lines.extend("        " + line for line in mismatch.why)
+            if chinese:
+                actual = mismatch.chinese_actual if mismatch.chinese_actual is not None else say(mismatch.actual)
+                expected = mismatch.expected if mismatch.field == "error" else say(mismatch.expected)
+                lines.append(f"    {mismatch.field}：应为 {expected}，实为 {actual}")
+            else:
+                lines.append(f"    {mismatch.field}: expected {mismatch.expected}, got {mismatch.actual}")
+            why = mismatch.chinese_why if chinese and mismatch.chinese_why is not None else mismatch.why
+            if why:
+                lines.append("      " + say("why:"))
+                lines.extend("        " + line for line in why)
     passed = len(outcome.results) - outcome.failed
-    lines.append(f"\n{passed} passed, {outcome.failed} failed")
+    lines.append("\n" + say(f"{passed} passed, {outcome.failed} failed"))
     for file, report in outcome.coverage.items():
         lines.append(f"\n{file}")
-        lines.append(report.render().rstrip("\n"))
+        lines.append(report.render(language=language).rstrip("\n"))
     return "\n".join(lines) + "\n"
 
 
@@ -365,7 +406,7 @@ def render_json(outcome: RunResult) -> dict[str, Any]:
                 "name": r.name,
                 "passed": r.passed,
                 "error": r.error,
-                "mismatches": [attrs.asdict(m) for m in r.mismatches],
+                "mismatches": [attrs.asdict(m, filter=_english) for m in r.mismatches],
             }
             for r in outcome.results
         ],
@@ -373,6 +414,11 @@ def render_json(outcome: RunResult) -> dict[str, Any]:
         "failed": outcome.failed,
         "coverage": {file: report.to_json() for file, report in outcome.coverage.items()},
     }
+
+
+def _english(field: attrs.Attribute[Any], value: Any) -> bool:
+    """JSON carries the English texts only, whatever the language."""
+    return not field.name.startswith("chinese_")
 
 
 def render_junit(outcome: RunResult) -> str:

@@ -1374,6 +1374,155 @@ EVALUATION: tuple[tuple[str, str], ...] = (
     ("{value} is negative, and the formula divides by `{name}`", "{value} 是负数，而公式要除以 `{name}`"),
 )
 
+# Outputs: the words of explanations (trace steps and their notes, written in engine.py, measures.py
+# and interpreter.py), grade reasons, veto effects, and the command line's tables and summaries. A
+# trace step's wording is written in English where it is recorded and put into the reader's language
+# when it is shown (explain.py); a new step needs only its line here (tests/unit/test_outputs_zh.py
+# fails for a wording without one).
+OUTPUTS: tuple[tuple[str, str], ...] = (
+    # explanations: the lines above the steps
+    ("{name} ({id}), class {unit_class}", "{name}（{id}），类别 {unit_class}"),
+    (
+        "total {total}, grade {grade}, rank {rank} of {size}",
+        "总分 {total}，等次 {grade}，类别内第 {rank} 名（共 {size} 个单位）",
+    ),
+    ("vetoed: {vetoes}", "一票否决：{vetoes}"),
+    ("{veto} ({effects:l}) at {rule}", "{veto}（{effects}），规则见 {rule}"),
+    ("raw total before the veto: {total}", "否决前原总分：{total}"),
+    ("inputs: {inputs}", "填报数据：{inputs}"),
+    # veto effects (nodes.effect_words)
+    ("grade {grade}", "等次定为{grade}"),
+    ("cap grade {grade}", "等次最高为{grade}"),
+    ("no award", "不得获奖"),
+    ("zero score", "总分计零"),
+    # the engine's steps
+    ("category {name}", "考核内容 {name}"),
+    ("no applicable measure", "没有适用的指标"),
+    ("{how:t} × coefficient {factor}", "{how} × 系数 {factor}"),
+    ("reweighted for categories that do not apply", "按适用的考核内容折算"),
+    ("coefficient on the total", "总分系数"),
+    ("bonus {name}", "加分 {name}"),
+    ("counted: {award}", "计入：{award}"),
+    ("counted: {award} — carried in from last year", "计入：{award}——上年度结转"),
+    ("carried to next year: {award}", "结转下一年度：{award}"),
+    ("{raw} + bonus {bonus} − deductions {deductions}", "{raw} + 加分 {bonus} − 扣分 {deductions}"),
+    ("reported total", "公布总分"),
+    ("a veto zeroes the score; raw total {total} is kept", "一票否决使总分计零；原总分 {total} 保留备查"),
+    ("rank in class", "类别内名次"),
+    ("grade", "等次"),
+    ("not eligible (line {line:d})", "不符合享受条件（第 {line} 行）"),
+    ("a veto withholds the award", "一票否决，不得获奖"),
+    ("reduced by {percent}% (line {line:d})", "下浮 {percent}%（第 {line} 行）"),
+    ("yes", "是"),
+    ("no", "否"),
+    # grade reasons, clause by clause (joined by "; ")
+    ("total {total} is in band {band:t}", "总分 {total} 属{band}"),
+    ("{grade} (otherwise)", "{grade}档（其余）"),
+    ("{grade} ({op} {bound})", "{grade}档（{op} {bound}）"),
+    ("{grade} [{low}, {high})", "{grade}档 [{low}, {high})"),
+    ("veto {name} forces {grade}", "一票否决 {name} 将等次定为{grade}"),
+    ("veto {name} caps the grade at {grade}", "一票否决 {name} 使等次最高为{grade}"),
+    (
+        "a veto withholds the award, so it takes no place in the {grade} quota and gets {below}",
+        "一票否决不得获奖，不占{grade}名额，评为{below}",
+    ),
+    (
+        "{grade} is limited to {quota}% of {size} units = {allowed}, so ranked below the quota it gets {below}",
+        "{grade}名额限 {quota}%，{size} 个单位中为 {allowed} 个，名次在名额之外，评为{below}",
+    ),
+    ("the policy declares no grades", "考核办法未设等次"),
+    # the measures' steps
+    ("{earned} of {points}", "{earned}（满分 {points}）"),
+    ("not applicable", "不适用"),
+    ("not scored: the score is given", "不计分：已给定分数"),
+    ("score given by {assessor}: {score} of 100", "{assessor}给定分数：{score}（满分 100）"),
+    ("no applicable sub-item", "没有适用的子项"),
+    ("no applicable items", "没有适用的事项"),
+    (
+        "sum of sub-items {earned} of {points}, scaled to {total}",
+        "子项合计 {earned}（满分 {points}），折算为满分 {total}",
+    ),
+    ("not applicable: `{name}` is missing", "不适用：缺少 `{name}`"),
+    ("`{name}` is missing: scored the class average", "缺少 `{name}`：按同类平均计分"),
+    ("`{name}` is missing", "缺少 `{name}`"),
+    ("counted as one item, completed: full marks", "按一项计，已完成：满分"),
+    (
+        "counted as one item, not completed: the given score is below 100",
+        "按一项计，未完成：给定分数低于 100",
+    ),
+    ("dropped the highest ({high}) and the lowest ({low})", "去掉最高分（{high}）和最低分（{low}）"),
+    ("no assessor scores", "没有评议分"),
+    ("weighted mean {mean} of {scale}", "加权平均 {mean}（满分 {scale}）"),
+    ("no unit in the class has a value: not applicable", "本类别没有单位有值：不适用"),
+    ("class average of {count:d} units: {average}", "本类别 {count} 个单位的平均：{average}"),
+    ("{name} = {value}", "{name} = {value}"),
+    ("missing", "缺失"),
+    ("true", "是"),
+    ("false", "否"),
+    # `targetdsl test`: its report, and the decision points of coverage (cover.py)
+    ("PASS", "通过"),
+    ("FAIL", "未通过"),
+    ("ERROR", "出错"),
+    ("why:", "原因："),
+    ("{passed:d} passed, {failed:d} failed", "{passed} 项通过，{failed} 项未通过"),
+    ("the policy has errors:", "考核办法有错误："),
+    ("the data cannot be evaluated:", "数据无法评估："),
+    ("the test file {reason:t}", "测试文件{reason}"),
+    ("the test file is not UTF-8 text; save it as UTF-8", "测试文件不是 UTF-8 文本；请存为 UTF-8"),
+    ("not a test file: {detail}", "不是测试文件：{detail}"),
+    ("a unit", "一个单位"),
+    ("no such unit in the data", "数据中没有这个单位"),
+    ("no such row", "没有这一行"),
+    ("no such indicator for this unit", "本单位没有这个指标"),
+    ("no error: the data evaluated", "没有错误：数据评估成功"),
+    ("expected a number in the test, written with digits and a point", "测试中此处应为数，用数字和小数点书写"),
+    ("expected a number in the test", "测试中此处应为数"),
+    ("unknown field; expected one of {fields}", "未知的字段；应为 {fields} 之一"),
+    (
+        "coverage: {covered:d} of {total:d} decision points ({percent}%)",
+        "覆盖率：{total} 个判定点中覆盖 {covered} 个（{percent}%）",
+    ),
+    ("not exercised by any test:", "没有测试覆盖的判定点："),
+    ("if: then", "如果：成立"),
+    ("if: else", "如果：不成立"),
+    ("band {index:d}", "第 {index} 档"),
+    ("band otherwise", "其余档"),
+    ("{kind:t} {name} scored", "{kind} {name} 计分"),
+    ("subitem {name} scored", "子项 {name} 计分"),
+    ("veto {name} fired", "一票否决 {name} 触发"),
+    ("veto {name} did not fire", "一票否决 {name} 未触发"),
+    ("award level {name} counted", "奖项级别 {name} 计入"),
+    ("bonus {name}: award carried over", "加分 {name}：奖项结转"),
+    ("award {name} paid", "奖励 {name} 发放"),
+    ("reduction applied", "下浮适用"),
+    ("not eligible", "不符合享受条件"),
+    ("commendation {name} given", "嘉奖 {name} 授予"),
+    ("grade {name} given", "等次 {name} 评定"),
+    ("grade {name}: quota applied", "等次 {name}：名额限制适用"),
+    # the interpreter's notes
+    (
+        "{function}(…) capped {value} at {result} (line {line:d})",
+        "{function}(…) 将 {value} 封顶为 {result}（第 {line} 行）",
+    ),
+    (
+        "{function}(…) floored {value} at {result} (line {line:d})",
+        "{function}(…) 将 {value} 保底为 {result}（第 {line} 行）",
+    ),
+    (
+        "clamp(…) raised {value} to the floor {low} (line {line:d})",
+        "clamp(…) 将 {value} 提高到下限 {low}（第 {line} 行）",
+    ),
+    (
+        "{function}: class of {count:d}, min {low}, max {high} → {result} (line {line:d})",
+        "{function}：本类别 {count} 个单位，最小 {low}，最大 {high} → {result}（第 {line} 行）",
+    ),
+    ("bands: otherwise (line {line:d})", "分档：其余（第 {line} 行）"),
+    ("bands: {subject} {op} {bound} (line {line:d})", "分档：{subject} {op} {bound}（第 {line} 行）"),
+    ("interpolate: {x} at or below the first point → {y}", "插值：{x} 不高于第一个点 → {y}"),
+    ("interpolate: {x} between {low} and {high} → {y}", "插值：{x} 在 {low} 与 {high} 之间 → {y}"),
+    ("interpolate: {x} at or above the last point → {y}", "插值：{x} 不低于最后一个点 → {y}"),
+)
+
 CATALOG: tuple[tuple[str, str], ...] = (
-    PHRASES + SYNTAX + LOADING + CHECK + FUNCTIONS + COMMAND_LINE + DATA + EVALUATION + RECORDS
+    PHRASES + SYNTAX + LOADING + CHECK + FUNCTIONS + COMMAND_LINE + DATA + EVALUATION + RECORDS + OUTPUTS
 )

@@ -150,7 +150,7 @@ def test_evaluate_xlsx_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str
     import openpyxl
 
     out = tmp_path / "results.xlsx"
-    assert main(["evaluate", str(P2002), str(D2002), "--format", "xlsx", "-o", str(out)]) == 0
+    assert main(["evaluate", str(P2002), str(D2002), "--format", "xlsx", "-o", str(out), "--lang", "zh"]) == 0
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["县区", "市直部门", "驻连部省属单位", "完成情况", "明细", "精确值"]
     departments = book["市直部门"]

@@ -349,7 +349,7 @@ def outputs(tmp_path: Path, policy: str, capsys: pytest.CaptureFixture[str]) -> 
     shown["json"] = {u["id"]: (u["eligible"], u["money"]) for u in json.loads(capsys.readouterr().out)["units"]}
     assert main([*base, "--format", "csv"]) == 0
     shown["csv"] = {r["id"]: (r["eligible"], r["money"]) for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
-    assert main([*base, "-o", str(tmp_path / "r.xlsx")]) == 0
+    assert main([*base, "-o", str(tmp_path / "r.xlsx"), "--lang", "zh"]) == 0  # the workbook in Chinese
     rows = list(openpyxl.load_workbook(tmp_path / "r.xlsx")["c"].values)
     header = list(rows[2])  # below the title and the subtitle
     eligible, money = (header.index(h) if h in header else None for h in ("可获奖", "奖金（元）"))
@@ -437,7 +437,18 @@ def test_results_workbook_sheet_names_are_valid_and_distinct(tmp_path: Path) -> 
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # openpyxl warns of a title over 31 characters
         assert (
-            main(["evaluate", str(tmp_path / "p.tdsl"), str(tmp_path / "u.yaml"), "-o", str(tmp_path / "r.xlsx")]) == 0
+            main(
+                [
+                    "evaluate",
+                    str(tmp_path / "p.tdsl"),
+                    str(tmp_path / "u.yaml"),
+                    "-o",
+                    str(tmp_path / "r.xlsx"),
+                    "--lang",
+                    "zh",
+                ]
+            )
+            == 0
         )
     names = openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames
     assert names == ["甲" * 31, "甲" * 29 + "~2", "County", "county~2", "完成情况", "明细", "精确值"]

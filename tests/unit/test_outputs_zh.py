@@ -1,0 +1,394 @@
+"""Outputs in one language: explanations, grade reasons, veto effects and the evaluation's table and CSV
+are Chinese under `--lang zh` (or a Chinese locale), with no English word left over, and English output
+is what it always was.
+
+A trace step's wording is written in English where it is recorded (engine.py, measures.py,
+interpreter.py) and put into Chinese when shown, through the catalog. Two guards keep it so: every
+step of every shipped policy and evaluation case, explained, has its Chinese; and every wording the
+source can record (a `Step(...)` or a note appended to `notes`) has a catalog entry, found by reading
+the source, so that a new step without its Chinese fails here before anyone runs it.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import targetdsl
+from targetdsl.cli import main
+from targetdsl.documents import parse_yaml
+from targetdsl.explain import render_step, render_text
+from targetdsl.messages import Language, translate, translate_clauses, untranslated
+from targetdsl.results import Assessment, Step
+from targetdsl.tables import csv_header, render_assessment, render_csv
+
+ROOT = Path(__file__).resolve().parents[2]
+POLICIES = ROOT / "policies"
+EXAMPLES = ROOT / "examples"
+CASES = ROOT / "tests" / "cases"
+ZH = Language.CHINESE
+EN = Language.ENGLISH
+
+SEEDS = [
+    ("lianyungang-2002.zh.tdsl", "lianyungang-2002/units.yaml", None),
+    ("lianyungang-2003.zh.tdsl", "lianyungang-2003/units.yaml", "lianyungang-2003/carried-in.yaml"),
+    ("lianyungang-2002.tdsl", "lianyungang-2002/units.yaml", None),
+]
+
+
+def seed(index: int) -> Assessment:
+    policy, units, carried = SEEDS[index]
+    return targetdsl.load_policy(POLICIES / policy).evaluate(
+        EXAMPLES / units, carried_in=EXAMPLES / carried if carried else None
+    )
+
+
+def case_assessments() -> Iterator[tuple[str, Assessment]]:
+    for path in sorted(CASES.glob("*.yaml")):
+        document = parse_yaml(path.read_text(encoding="utf-8"))
+        policy = targetdsl.parse_policy(document["policy"], name=path.name)
+        for index, run in enumerate(document.get("cases") or [{"expect": document["expect"]}]):
+            if "data_errors" in run["expect"] or "evaluation_errors" in run["expect"]:
+                continue
+            yield (
+                f"{path.stem}[{index}]",
+                policy.evaluate(document["units"], period=run.get("period"), carried_in=document.get("carried_in")),
+            )
+
+
+def wording(step: Step, depth: int = 0) -> Iterator[tuple[str, str]]:
+    """Every English text of a step that the reader should see in Chinese, with where it is."""
+    if depth == 0:
+        yield "step", step.what
+    if not (depth == 0 and step.what == "grade"):  # a grade step's value is the grade's name
+        yield "value", step.value
+    for note in step.notes:
+        if depth == 0 and step.what == "grade":
+            yield from (("reason", clause) for clause in note.split("; "))
+        else:
+            yield "note", note
+    for child in step.children:
+        yield from wording(child, depth + 1)
+
+
+ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def leftover(text: str, names: set[str]) -> list[str]:
+    """English words in `text` that are not a name of the policy or the data."""
+    for name in sorted(names, key=len, reverse=True):
+        if name:
+            text = text.replace(name, " ")
+    # rule locations, code, the built-in function a note names
+    text = re.sub(r"\[[^\]]*\.tdsl:\d+:\d+\]|\S+\.tdsl:\d+:\d+|`[^`]*`|\w+\(…\)", " ", text)
+    return ENGLISH_WORD.findall(text)
+
+
+def names_of(assessment: Assessment) -> set[str]:
+    """The names a Chinese output may show as they are: of units, classes, categories, measures, inputs,
+    lets, items, vetoes, grades, awards, bonus lists and levels."""
+    found: set[str] = {assessment.title, *(assessment.classes)}
+    for unit in assessment.units:
+        found |= {unit.id, unit.name, unit.unit_class, unit.grade or ""}
+        found |= {c.name for c in unit.categories} | {c.label or "" for c in unit.categories}
+        for measure in unit.measures:
+            found |= {measure.name, measure.label or ""} | {i.name or "" for i in measure.items}
+        for veto in unit.vetoes:
+            found |= {veto.name, veto.label or ""} | {a.grade or "" for a in veto.actions}
+        found |= set(unit.commendations)
+        for bonus in unit.bonuses:
+            found.add(bonus.name)
+        stack = list(unit.explanation)
+        while stack:
+            step = stack.pop()
+            found.update(k for k, _ in step.inputs)
+            found.update(note.split(" = ")[0] for note in step.notes if " = " in note)
+            stack.extend(step.children)
+            if step.what.startswith(("award ", "bonus ", "deduction ", "commendation ", "veto ", "category ")):
+                found.add(step.what.split(" ", 1)[1])
+            found.update(re.findall(r"`([^`]*)`", " ".join(step.notes)))
+    for entry in assessment.ledger:
+        found |= {entry.bonus, entry.level, entry.name or ""}
+    return found
+
+
+# ------------------------------------------------------------------ every step has its Chinese
+
+
+@pytest.mark.parametrize("index", range(len(SEEDS)), ids=[s[0] for s in SEEDS])
+def test_every_step_of_a_seed_policy_has_its_chinese(index: int) -> None:
+    assessment = seed(index)
+    missing = {
+        (kind, text)
+        for unit in assessment.units
+        for step in unit.explanation
+        for kind, text in wording(step)
+        if untranslated(text) and ENGLISH_WORD.search(text)
+    }
+    assert not missing, sorted(missing)
+
+
+def test_every_step_of_every_case_has_its_chinese() -> None:
+    missing = set()
+    for name, assessment in case_assessments():
+        for unit in assessment.units:
+            for step in unit.explanation:
+                missing |= {(name, kind, text) for kind, text in wording(step) if untranslated(text)}
+    # a value or note that is a name of the case's data (an item's name, a let's value) is no wording
+    missing = {m for m in missing if ENGLISH_WORD.search(m[2].split(" = ")[-1])}
+    assert not missing, sorted(missing)
+
+
+def recorded_wordings() -> Iterator[tuple[str, int, str]]:
+    """Every wording the evaluators can record: the text of each `Step(...)`'s `what`, `value` and notes,
+    and each string appended to a list of notes, in engine.py, measures.py and interpreter.py; an
+    f-string's values stood for by `1`."""
+
+    def sample(node: ast.expr) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.JoinedStr):
+            parts = []
+            for value in node.values:
+                if isinstance(value, ast.Constant):
+                    parts.append(str(value.value))
+                else:
+                    parts.append("1")
+            return "".join(parts)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = sample(node.left), sample(node.right)
+            return None if left is None or right is None else left + right
+        if isinstance(node, ast.IfExp):
+            return None  # both branches are looked at on their own
+        return None
+
+    def texts(node: ast.expr) -> Iterator[ast.expr]:
+        if isinstance(node, (ast.Tuple, ast.List)):
+            for element in node.elts:
+                yield from texts(element)
+        elif isinstance(node, ast.IfExp):
+            yield from texts(node.body)
+            yield from texts(node.orelse)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.right, ast.IfExp):
+            for branch in (node.right.body, node.right.orelse):
+                yield ast.BinOp(node.left, ast.Add(), branch)
+        elif isinstance(node, ast.ListComp):
+            yield node.elt
+        else:
+            yield node
+
+    for module in ("engine.py", "measures.py", "interpreter.py"):
+        tree = ast.parse((ROOT / "targetdsl" / module).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            candidates: list[ast.expr] = []
+            if isinstance(node.func, ast.Name) and node.func.id == "Step":
+                candidates = [a for i, a in enumerate(node.args) if i in (0, 1, 3)]
+            elif (
+                isinstance(node.func, ast.Attribute)
+                and node.func.attr == "append"
+                and "notes" in ast.unparse(node.func.value)
+            ):
+                candidates = list(node.args)
+            elif isinstance(node.func, ast.Name) and node.func.id == "Scored":
+                candidates = [k.value for k in node.keywords if k.arg == "notes"]
+            for candidate in candidates:
+                for expression in texts(candidate):
+                    text = sample(expression)
+                    if text is not None:
+                        yield module, node.lineno, text
+
+
+def test_every_recorded_wording_has_a_catalog_entry() -> None:
+    """Read from the source: a step or a note added without its Chinese fails here."""
+    found = list(recorded_wordings())
+    assert len(found) > 40  # the reader finds the steps: it did not silently stop reading the source
+    missing = [
+        (module, line, text)
+        for module, line, text in found
+        if ENGLISH_WORD.search(text) and (untranslated(text) or translate(text, ZH) == text)
+    ]
+    assert not missing, missing
+
+
+# ------------------------------------------------------------------ explanations
+
+
+def test_an_explanation_in_chinese_has_no_english_words() -> None:
+    assessment = seed(1)
+    names = names_of(assessment)
+    for unit in assessment.units:
+        text = render_text(unit, len(assessment.in_class(unit.unit_class)), language=ZH)
+        assert not leftover(text, names), (unit.id, leftover(text, names))
+
+
+def test_a_vetoed_unit_is_explained_in_chinese() -> None:
+    assessment = seed(1)
+    unit = assessment.unit("C04")  # 灌南县: the environment veto caps its grade and withholds the award
+    text = render_text(unit, 9, language=ZH)
+    lines = text.splitlines()
+    assert lines[0] == "灌南县（C04），类别 县区"
+    assert lines[1] == f"总分 102.46，等次 良好，类别内第 {unit.rank} 名（共 9 个单位）"
+    assert lines[2].startswith("一票否决：环境保护（等次最高为良好、不得获奖），规则见 lianyungang-2002.zh.tdsl:")
+    assert "一票否决 环境保护 = 等次最高为良好，不得获奖" in text
+    assert f"类别内名次 = {unit.rank}" in text and "等次 = 良好" in text
+    assert "    总分 102.46 属优秀档（>= 90）；一票否决 环境保护 使等次最高为良好" in text
+
+
+def test_english_explanations_are_unchanged() -> None:
+    """The English is the recorded wording itself, untouched: rendering in English is the default."""
+    assessment = seed(1)
+    for unit in assessment.units[:5]:
+        size = len(assessment.in_class(unit.unit_class))
+        assert render_text(unit, size, language=EN) == render_text(unit, size)
+        for step in unit.explanation:
+            assert render_step(step, 0, language=EN) == render_step(step, 0)
+    text = render_text(assessment.unit("C04"), 9)
+    assert "vetoed: 环境保护 (cap grade 良好, no award) at " in text
+    assert "veto 环境保护 = cap grade 良好, no award" in text
+
+
+def test_grade_reasons_in_chinese() -> None:
+    assert translate_clauses("total 95 is in band 优秀 (>= 90)", ZH) == "总分 95 属优秀档（>= 90）"
+    assert translate_clauses("total 85 is in band 良好 [80, 90)", ZH) == "总分 85 属良好档 [80, 90)"
+    assert translate_clauses("total 61 is in band 合格 (otherwise); veto 安全 forces 不合格", ZH) == (
+        "总分 61 属合格档（其余）；一票否决 安全 将等次定为不合格"
+    )
+    quota = (
+        "total 92 is in band 优秀 (>= 90); 优秀 is limited to 30% of 9 units = 2, "
+        "so ranked below the quota it gets 良好"
+    )
+    assert translate_clauses(quota, ZH) == (
+        "总分 92 属优秀档（>= 90）；优秀名额限 30%，9 个单位中为 2 个，名次在名额之外，评为良好"
+    )
+    assert translate_clauses(quota, EN) == quota
+
+
+# ------------------------------------------------------------------ the evaluation's table and CSV
+
+
+def test_the_table_in_chinese_has_no_english_words() -> None:
+    for index in range(len(SEEDS)):
+        assessment = seed(index)
+        text = render_assessment(assessment, language=ZH)
+        assert not leftover(text, names_of(assessment)), leftover(text, names_of(assessment))
+        assert render_assessment(assessment, language=EN) == render_assessment(assessment)
+
+
+def test_every_case_table_in_chinese_has_no_english_words() -> None:
+    for name, assessment in case_assessments():
+        text = render_assessment(assessment, language=ZH)
+        assert not leftover(text, names_of(assessment)), (name, leftover(text, names_of(assessment)))
+
+
+def test_csv_in_chinese_keeps_its_columns_and_numbers() -> None:
+    assessment = seed(1)
+    english = list(csv.reader(io.StringIO(render_csv(assessment))))
+    chinese = list(csv.reader(io.StringIO(render_csv(assessment, language=ZH))))
+    assert chinese[0][:6] == ["类别", "名次", "单位编号", "单位名称", "总分", "否决前总分"]
+    assert chinese[0][-2:] == ["目标项数", "完成项数"]
+    assert len(chinese) == len(english) and all(len(a) == len(b) for a, b in zip(chinese, english, strict=True))
+    eligible = english[0].index("eligible")
+    for zh_row, en_row in zip(chinese[1:], english[1:], strict=True):
+        assert zh_row[eligible] == {"yes": "是", "no": "否", "": ""}[en_row[eligible]]
+        assert [c for i, c in enumerate(zh_row) if i != eligible] == [c for i, c in enumerate(en_row) if i != eligible]
+
+
+def test_a_category_named_like_a_column_keeps_its_name() -> None:
+    assert csv_header(["total", "bonus"], language=ZH)[6:8] == ["total", "bonus"]
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, lang: str) -> Any:
+    monkeypatch.chdir(ROOT)
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", lang)
+    assert main(argv) == 0
+    return capsys.readouterr().out
+
+
+def test_the_locale_chooses_the_language_of_evaluate_and_explain(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ["policies/lianyungang-2003.zh.tdsl", "examples/lianyungang-2003/units.yaml"]
+    table = run(["evaluate", *args], capsys, monkeypatch, "zh_CN.UTF-8")
+    assert "县区（9 个单位）" in table and "名次  单位" in table and "rank" not in table
+    assert "* 优秀名额限 30%" in table and "\n合计 " in table
+    english = run(["evaluate", *args], capsys, monkeypatch, "en_US.UTF-8")
+    assert "县区 (9 units)" in english and "rank  unit" in english
+    assert run(["evaluate", *args, "--lang", "en"], capsys, monkeypatch, "zh_CN.UTF-8") == english
+    explained = run(["explain", *args, "C04"], capsys, monkeypatch, "zh_CN.UTF-8")
+    assert explained.startswith("灌南县（C04），类别 县区\n")
+    as_json = run(["explain", *args, "C04", "--format", "json"], capsys, monkeypatch, "zh_CN.UTF-8")
+    assert as_json == run(["explain", *args, "C04", "--format", "json"], capsys, monkeypatch, "C")
+
+
+# ------------------------------------------------------------------ `targetdsl test`
+
+FAILING_TESTS = """\
+policy: p.tdsl
+tests:
+  - name: 总分
+    units:
+      - {id: A, name: 甲, class: 县区, indicators: {增长: {actual: 5, target: 10}}}
+    expect:
+      units:
+        A: {total: 99, grade: 优秀, measures: {增长: 1}}
+  - name: 错误
+    units:
+      - {id: B, name: 乙, class: 乡镇}
+    expect_error: 未知的类别
+"""
+
+SMALL = """\
+考核办法 "小例" {
+    年度 2003
+    状态 征求意见稿
+}
+
+类别 县区 {
+    经济 100
+}
+
+考核内容 经济 {
+    指标 增长 分值 100 {
+        填报 target: 数值
+        填报 actual: 数值
+        得分 points * min(actual / target, 1)
+    }
+}
+
+等次 {
+    优秀 >= 90
+    合格 其余
+}
+"""
+
+
+def test_a_failing_test_is_reported_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from targetdsl import tester
+
+    (tmp_path / "p.tdsl").write_text(SMALL, encoding="utf-8")
+    (tmp_path / "p.test.yaml").write_text(FAILING_TESTS, encoding="utf-8")
+    outcome = tester.run([tmp_path], coverage=True)
+    assert outcome.failed == 1  # the expected error is written in Chinese, and found
+    text = tester.render_text(outcome, language=ZH)
+    assert "未通过 " in text and "    A.total：应为 99，实为 50" in text and "      原因：" in text
+    assert "\n1 项通过，1 项未通过\n" in text and "覆盖率：" in text
+    assert not leftover(
+        text.replace(str(tmp_path), ""), {"total", "grade", "measures", "p.test.yaml", "actual", "target"}
+    )
+    english = tester.render_text(outcome)
+    assert english == tester.render_text(outcome, language=EN) and "    A.total: expected 99, got 50" in english
+    document = tester.render_json(outcome)  # JSON carries the English texts only
+    assert all(set(m) == {"field", "expected", "actual", "why"} for t in document["tests"] for m in t["mismatches"])
