@@ -1427,8 +1427,17 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
         "一票否决不得获奖，不占{grade}名额，评为{below}",
     ),
     (
-        "{grade} is limited to {quota}% of {size} units = {allowed}, so ranked below the quota it gets {below}",
+        "{grade} is limited to {quota}% of {size} units = {allowed:d}, so ranked below the quota it gets {below}",
         "{grade}名额限 {quota}%，{size} 个单位中为 {allowed} 个，名次在名额之外，评为{below}",
+    ),
+    (
+        "{grade} is limited to {quota}% of {size} units = {share:d}, at least {allowed:d}, "
+        "so ranked below the quota it gets {below}",
+        "{grade}名额限 {quota}%，{size} 个单位中为 {share} 个，至少 {allowed} 个，名次在名额之外，评为{below}",
+    ),
+    (
+        "{grade} is limited to {allowed:d} units, so ranked below the quota it gets {below}",
+        "{grade}名额限 {allowed} 个，名次在名额之外，评为{below}",
     ),
     ("the policy declares no grades", "考核办法未设等次"),
     # the measures' steps
