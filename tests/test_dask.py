@@ -34,7 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PARTS = (1, 7, 31)
 
 
-@pytest.fixture(scope="session")
+# One cluster for this file, closed when it is done: its threads would otherwise run beside the
+# tests that count memory and reference cycles.
+@pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
     with (
         LocalCluster(
