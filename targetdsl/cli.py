@@ -792,6 +792,9 @@ def run_diff(args: argparse.Namespace) -> int:
         old, new = load_policy(args.old, root=args.root), load_policy(args.new, root=args.root)
         _check_period([old, new], args.period)
         difference = diff_policies(old, new)
+        if args.format != "json" and _LANGUAGE.get() is Language.CHINESE:
+            # the text quotes the policies with Chinese keywords; JSON keeps the English
+            difference = diff_policies(old, new, keywords=Language.CHINESE)
         effect = impact(old, new, args.data, period=args.period, carried_in=args.carry_in) if args.data else None
     except (PolicyError, DataError, EvaluationError) as exc:
         _report(exc)
@@ -802,9 +805,9 @@ def run_diff(args: argparse.Namespace) -> int:
             document["impact"] = effect.to_json()
         sys.stdout.write(_json(document))
     else:
-        _emit(difference.render())
+        _emit(difference.render(language=_LANGUAGE.get()))
         if effect is not None:
-            _emit("\n" + effect.render())
+            _emit("\n" + effect.render(language=_LANGUAGE.get()))
     return EXIT_OK if difference.equivalent else EXIT_FAILED
 
 

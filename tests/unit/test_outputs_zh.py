@@ -392,3 +392,55 @@ def test_a_failing_test_is_reported_in_chinese(
     assert english == tester.render_text(outcome, language=EN) and "    A.total: expected 99, got 50" in english
     document = tester.render_json(outcome)  # JSON carries the English texts only
     assert all(set(m) == {"field", "expected", "actual", "why"} for t in document["tests"] for m in t["mismatches"])
+
+
+# ------------------------------------------------------------------ diff and impact
+
+
+def diff_names(old: targetdsl.Policy, new: targetdsl.Policy) -> set[str]:
+    """Names in both policies: declarations, inputs, lets, levels, grades, periods, assessors."""
+    found: set[str] = set()
+    for policy in (old, new):
+        schema = policy.schema
+        found |= {g.name for g in schema.grades} | {p.name for p in schema.periods}
+        text = policy.effective.header.title if policy.effective.header else ""
+        found.add(text)
+        for declaration in policy.effective.declarations:
+            found.add(str(getattr(declaration, "name", "")))
+            found.update(re.findall(r"\b[a-z_][a-z_0-9]*\b", repr(declaration)))
+    return found - {"not", "and", "or", "in", "of", "if", "then", "else", "to", "at", "for", "by"}
+
+
+def test_every_kind_of_change_is_said_in_chinese() -> None:
+    from test_diff import BASE, MUTATIONS  # type: ignore[import-not-found]
+
+    base = targetdsl.parse_policy(BASE, name="old.tdsl")
+    for description, old, new, _ in MUTATIONS:
+        mutated = targetdsl.parse_policy(BASE.replace(old, new, 1), name="new.tdsl")
+        difference = targetdsl.diff_policies(base, mutated, keywords=ZH)
+        text = difference.render(language=ZH)
+        # the quoted policy text is in Chinese keywords; what is left in ASCII is a name of the policy
+        left = leftover(text, diff_names(base, mutated) | {"old.tdsl", "new.tdsl"})
+        assert not left, (description, left, text)
+        english = targetdsl.diff_policies(base, mutated)
+        assert english.render() == english.render(language=EN)
+        assert english.to_json()["changes"] == [  # the same changes, only said otherwise
+            {**c, "old": a["old"], "new": a["new"]}
+            for c, a in zip(difference.to_json()["changes"], english.to_json()["changes"], strict=True)
+        ]
+
+
+def test_diff_and_its_impact_in_chinese(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    args = ["diff", "policies/lianyungang-2002.zh.tdsl", "policies/lianyungang-2003.zh.tdsl"]
+    monkeypatch.chdir(ROOT)
+    assert main([*args, "--data", "examples/lianyungang-2003/units.yaml", "--lang", "zh"]) == 1  # they differ
+    text = capsys.readouterr().out
+    assert "：21 处变化\n\n考核办法头部\n  ~ 标题：" in text
+    assert "  ~ 状态：正式 → 征求意见稿\n" in text
+    assert '  + 填报项：填报 承担市级目标 "承担市一级目标任务": 是否 缺报 默认 是\n' in text
+    assert "\n对 75 个单位的影响：" in text and "\n单位  " in text.replace(" " * 20, "  ")
+    assert main([*args, "--format", "json", "--lang", "zh"]) == 1
+    chinese_json = capsys.readouterr().out
+    assert main([*args, "--format", "json", "--lang", "en"]) == 1
+    assert capsys.readouterr().out == chinese_json  # JSON does not change with the language
+    assert '"new": "input 承担市级目标 \\"承担市一级目标任务\\": bool missing default true"' in chinese_json
