@@ -819,7 +819,11 @@ def run_verify(args: argparse.Namespace) -> int:
     except RecordError as exc:
         sys.stderr.write(visible_inline(exc.render(language=_LANGUAGE.get())) + "\n")
         return EXIT_FAILED
-    _emit("\n".join(outcome) + "\n" if outcome else _say(f"verified: {args.record} reproduces byte for byte") + "\n")
+    if outcome:
+        # each line said alone, its indentation kept (the differences are indented under their heading)
+        _emit("".join(line[: len(line) - len(line.lstrip())] + _say(line.lstrip()) + "\n" for line in outcome))
+    else:
+        _emit(_say(f"verified: {args.record} reproduces byte for byte") + "\n")
     return EXIT_FAILED if outcome else EXIT_OK
 
 
@@ -878,7 +882,7 @@ def run_periods(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(_json(combined.to_json()))
     else:
-        _emit(combined.render())
+        _emit(combined.render(language=_LANGUAGE.get()))
     return EXIT_OK
 
 
@@ -1031,7 +1035,7 @@ def run_plan(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(_json(to_json(made, policy.schema.where)))
     else:
-        _emit(render_text(made, policy.schema.where))
+        _emit(render_text(made, policy.schema.where, language=_LANGUAGE.get()))
     return EXIT_OK
 
 

@@ -1463,6 +1463,38 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ),
     ("the old policy", "旧办法"),
     ("the new policy", "新办法"),
+    # `targetdsl verify`: what differs from a record (api.verify_record, record.differences)
+    ("unknown record version {version}", "未知的记录版本 {version}"),
+    ("the allowed directory `{path}` {reason:t}", "允许的目录 `{path}` {reason}"),
+    ("{path}: lies outside the allowed directory `{root}`", "{path}：不在允许的目录 `{root}` 之内"),
+    ("{path}: missing", "{path}：缺失"),
+    (
+        "{path}: changed since the record was written (no longer UTF-8 text)",
+        "{path}：记录写出后已改动（不再是 UTF-8 文本）",
+    ),
+    ("{path}: changed since the record was written (SHA-256 differs)", "{path}：记录写出后已改动（SHA-256 不同）"),
+    ("the recorded evaluation no longer runs: {problem:t}", "记录的评估已无法重现：{problem}"),
+    (
+        "the effective policy differs from the recorded one (canonical SHA-256 differs)",
+        "生效的考核办法与记录的不同（规范文本的 SHA-256 不同）",
+    ),
+    (
+        "the recorded result does not match the record's own SHA-256: the record was edited",
+        "记录的结果与记录自身的 SHA-256 不符：记录被改动过",
+    ),
+    ("the result differs from the recorded one:", "结果与记录的不同："),
+    ("{where}: recorded, now missing", "{where}：原有记录，现在没有"),
+    ("{where}: not recorded, now present", "{where}：原无记录，现在出现"),
+    ("{where}: {recorded:d} entries recorded, {now:d} now", "{where}：记录了 {recorded} 项，现在 {now} 项"),
+    # `targetdsl periods`: the weighted combination (periods.py)
+    ("weighted", "加权得分"),
+    # `targetdsl plan`: the frame of the plan (plan.py); a quantity's detail and a decline's reason stay in English
+    ("plan of {title}, the whole year", "{title} 的评估计划，全年"),
+    ("plan of {title}, period {period}", "{title} 的评估计划，考核期 {period}"),
+    ("class {name}: {count:d} pass over the units", "类别 {name}：对各单位 {count} 遍"),
+    ("class {name}: {count:d} passes over the units", "类别 {name}：对各单位 {count} 遍"),
+    ("pass {index:d} (per unit)", "第 {index} 遍（逐单位）"),
+    ("settle {index:d} (over the whole class)", "第 {index} 次汇总（全类别）"),
     # the interpreter's notes
     (
         "{function}(…) capped {value} at {result} (line {line:d})",

@@ -16,6 +16,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -444,3 +445,64 @@ def test_diff_and_its_impact_in_chinese(capsys: pytest.CaptureFixture[str], monk
     assert main([*args, "--format", "json", "--lang", "en"]) == 1
     assert capsys.readouterr().out == chinese_json  # JSON does not change with the language
     assert '"new": "input 承担市级目标 \\"承担市一级目标任务\\": bool missing default true"' in chinese_json
+
+
+# ------------------------------------------------------------------ plan, periods, verify
+
+
+def test_the_plan_frame_in_chinese(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["plan", "examples/plan/small.tdsl", "--lang", "zh"]) == 0
+    chinese = capsys.readouterr().out
+    assert chinese.startswith("小例 的评估计划，全年\n\n类别 县区：对各单位 2 遍\n  第 1 遍（逐单位）\n")
+    assert "\n  第 1 次汇总（全类别）\n" in chinese and "\n      原因： kernel: " in chinese
+    assert main(["plan", "examples/plan/small.tdsl", "--lang", "en"]) == 0
+    english = capsys.readouterr().out
+    assert english.startswith("plan of 小例, the whole year\n\nclass 县区: 2 passes over the units\n")
+    assert len(english.splitlines()) == len(chinese.splitlines())
+
+
+def test_the_periods_table_in_chinese() -> None:
+    from targetdsl.periods import PeriodCombination, PeriodScore
+
+    combined = PeriodCombination(
+        (("上半年", Decimal(40)), ("全年", Decimal(60))),
+        (PeriodScore("A", "甲", "县区", (("上半年", Decimal(80)), ("全年", Decimal(90))), Decimal(86), 1),),
+    )
+    assert combined.render(language=ZH).splitlines()[0].split() == [
+        "类别",
+        "名次",
+        "单位",
+        "上半年",
+        "(40%)",
+        "全年",
+        "(60%)",
+        "加权得分",
+    ]
+    assert combined.render().splitlines()[0].split()[:3] == ["class", "rank", "unit"]
+    assert combined.render() == combined.render(language=EN)
+
+
+def test_a_record_that_no_longer_reproduces_is_said_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import shutil
+
+    for name in ("record.json", "units.yaml", "carried-in.yaml"):
+        shutil.copy(EXAMPLES / "lianyungang-2003" / name, tmp_path / name)
+    record = json.loads((tmp_path / "record.json").read_text(encoding="utf-8"))
+    for entry in record["policy"]["files"]:
+        shutil.copy(POLICIES / Path(entry["path"]).name, tmp_path / Path(entry["path"]).name)
+    record["policy"]["path"] = Path(record["policy"]["path"]).name
+    for entry in record["policy"]["files"]:
+        entry["path"] = Path(entry["path"]).name
+    record["result"]["units"][0]["total"] = "1"  # an edited result
+    (tmp_path / "record.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    assert main(["verify", str(tmp_path / "record.json"), "--lang", "zh"]) == 1
+    text = capsys.readouterr().out
+    assert "记录的结果与记录自身的 SHA-256 不符：记录被改动过\n" in text
+    assert "结果与记录的不同：\n  $.units[0].total：" in text
+    assert not leftover(text, {"units", "total", "SHA-256"}), text
+    assert main(["verify", str(tmp_path / "record.json"), "--lang", "en"]) == 1
+    assert "the record was edited" in capsys.readouterr().out
