@@ -953,6 +953,7 @@ def run_template(args: argparse.Namespace) -> int:
             rows=args.rows,
             items=items,
             slots=slots,
+            language=_LANGUAGE.get(),
         )
     except PolicyError as exc:
         _report(exc)

@@ -506,3 +506,83 @@ def test_a_record_that_no_longer_reproduces_is_said_in_chinese(
     assert not leftover(text, {"units", "total", "SHA-256"}), text
     assert main(["verify", str(tmp_path / "record.json"), "--lang", "en"]) == 1
     assert "the record was edited" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ templates
+
+
+def template_texts(path: Path) -> tuple[list[str], list[str]]:
+    """A template's sheet names and every text it shows a person: cells below the field paths, and every
+    drop-down's title, alert and prompt."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    texts: list[str] = []
+    paths = {str(v) for sheet in book.worksheets for v in next(sheet.iter_rows(values_only=True), ())}
+    for sheet in book.worksheets:
+        rows = list(sheet.iter_rows(values_only=True))
+        start = 1 if sheet.title not in ("填表说明", "instructions") else 0
+        texts += [str(v) for row in rows[start:] for v in row if isinstance(v, str) and v not in paths]
+        for validation in sheet.data_validations.dataValidation:
+            texts += [validation.errorTitle or "", validation.error or "", validation.prompt or ""]
+        texts += [sheet.oddFooter.center.text or ""]
+    return book.sheetnames, texts
+
+
+@pytest.mark.parametrize("language", [ZH, EN], ids=["zh", "en"])
+def test_a_template_speaks_one_language_and_reads_back(
+    language: Language, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import openpyxl
+
+    policy = POLICIES / "lianyungang-2003.zh.tdsl"
+    out = tmp_path / "t.xlsx"
+    assert main(["template", str(policy), "-o", str(out), "--rows", "3", "--items", "2", "--lang", language.value]) == 0
+    capsys.readouterr()
+    sheets, texts = template_texts(out)
+    loaded = targetdsl.load_policy(policy)
+    names = {loaded.title, *loaded.schema.classes, "true", "false", "是", "否"}
+    for spec in loaded.schema.classes.values():
+        for measure in spec.measures():
+            names |= {measure.name, measure.label or "", *measure.given_by}
+            names |= set(measure.inputs) | {s.label or "" for s in measure.inputs.values()}
+            for sub in measure.subitems:
+                names |= {sub.name, sub.label or ""} | set(sub.inputs)
+        for rule in spec.rules:
+            names |= {rule.name, rule.label or ""} | set(rule.inputs)
+            names |= {s.label or "" for s in rule.inputs.values()}
+    names |= {s.label or s.name for s in loaded.schema.unit_inputs.values()}
+    names |= {r.assessor for spec in loaded.schema.classes.values() for m in spec.measures() for r in m.raters}
+    if language is ZH:
+        assert sheets[0] == "填表说明"
+        left = [t for t in texts if leftover(t.replace("true/false", ""), names | {"targetdsl", "evaluate"})]
+        assert not left, left[:10]
+    else:
+        assert sheets[0] == "instructions"
+        # once the policy's names and labels are taken out, nothing Chinese is left but the values 是/否
+        # the data may hold, named in the English as a reader may type them
+        chinese = re.compile(r"[\u4e00-\u9fff]")
+        known = "|".join(map(re.escape, sorted(names - {""}, key=len, reverse=True)))
+        left = [t for t in texts if chinese.search(re.sub(known, " ", t))]
+        assert not left, left[:10]
+    # filled in as a unit would, and read back by evaluate
+    book = openpyxl.load_workbook(out)
+    sheet = book["市直部门"]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(row=3, column=header.index("id") + 1, value="T1")
+    sheet.cell(row=3, column=header.index("name") + 1, value="测试局")
+    for path in header:
+        if path.startswith(("常规任务.1.", "定量任务.1.")) and path.endswith(("done", "target", "actual")):
+            sheet.cell(row=3, column=header.index(path) + 1, value=True if path.endswith("done") else 100)
+        elif path.count(".") == 1 and path.split(".")[0] in {
+            "人民满意度",
+            "领导班子建设",
+            "精神文明建设",
+            "党风廉政建设",
+            "全面工作评价",
+            "日常工作",
+        }:
+            sheet.cell(row=3, column=header.index(path) + 1, value=80)
+    book.save(out)
+    unit = targetdsl.load_policy(policy).evaluate(out).unit("T1")
+    assert unit.name == "测试局" and unit.unit_class == "市直部门"
