@@ -687,6 +687,14 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
     ("--rows is 1 to {rows} and --items 1 to {items}", "--rows 取 1 到 {rows}，--items 取 1 到 {items}"),
     ("no unit `{unit}` in {path} (units: {known}, …)", "{path} 中没有单位 `{unit}`（单位有：{known}，…）"),
     (
+        "no unit `{unit}` in {path}; did you mean `{near}`? (units: {known}, …)",
+        "{path} 中没有单位 `{unit}`；是不是 `{near}`？（单位有：{known}，…）",
+    ),
+    (
+        "no unit `{unit}` in {path}; {name} is the name of unit {id}: give its id (units: {known}, …)",
+        "{path} 中没有单位 `{unit}`；{name} 是单位 {id} 的名称：请给出它的编号（单位有：{known}，…）",
+    ),
+    (
         "the argument {argument} is not valid text (a file name that is not UTF-8?); rename the file or give "
         "the name in UTF-8",
         "参数 {argument} 不是有效文本（文件名不是 UTF-8？）；请给文件改名，或用 UTF-8 给出文件名",

@@ -586,3 +586,14 @@ def test_a_template_speaks_one_language_and_reads_back(
     book.save(out)
     unit = targetdsl.load_policy(policy).evaluate(out).unit("T1")
     assert unit.name == "测试局" and unit.unit_class == "市直部门"
+
+
+def test_an_unknown_unit_to_explain_is_said_in_chinese(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    args = ["explain", "policies/lianyungang-2003.zh.tdsl", "examples/lianyungang-2003/units.yaml", "--lang", "zh"]
+    assert main([*args, "c04"]) == 2
+    assert "中没有单位 `c04`；是不是 `C04`？（单位有：" in capsys.readouterr().err
+    assert main([*args, "灌南县"]) == 2
+    assert "；灌南县 是单位 C04 的名称：请给出它的编号（单位有：" in capsys.readouterr().err
