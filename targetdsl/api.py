@@ -452,10 +452,12 @@ def diff_policies(
     new: Policy | str | os.PathLike[str],
     *,
     root: str | os.PathLike[str] | None = None,
+    keywords: Language = Language.ENGLISH,
 ) -> PolicyDiff:
     """The semantic difference between two policies (their effective forms, after `extends`);
-    `root` as for `load_policy` when they are given as paths."""
-    return diff_effective(_as_policy(old, root).effective, _as_policy(new, root).effective)
+    `root` as for `load_policy` when they are given as paths; the policy text the changes quote is
+    printed with `keywords` (English, as JSON carries it, unless Chinese is asked for)."""
+    return diff_effective(_as_policy(old, root).effective, _as_policy(new, root).effective, keywords=keywords)
 
 
 def _ledger_name(source: LedgerSource | None) -> str:

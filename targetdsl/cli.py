@@ -889,6 +889,9 @@ def run_diff(args: argparse.Namespace) -> int:
         old, new = load_policy(args.old, root=args.root), load_policy(args.new, root=args.root)
         _check_period([old, new], args.period)
         difference = diff_policies(old, new)
+        if args.format != "json" and _LANGUAGE.get() is Language.CHINESE:
+            # the text quotes the policies with Chinese keywords; JSON keeps the English
+            difference = diff_policies(old, new, keywords=Language.CHINESE)
         effect = impact(old, new, args.data, period=args.period, carried_in=args.carry_in) if args.data else None
     except (PolicyError, DataError, EvaluationError) as exc:
         _report(exc)
@@ -899,9 +902,9 @@ def run_diff(args: argparse.Namespace) -> int:
             document["impact"] = effect.to_json()
         sys.stdout.write(_json(document))
     else:
-        _emit(difference.render())
+        _emit(difference.render(language=_LANGUAGE.get()))
         if effect is not None:
-            _emit("\n" + effect.render())
+            _emit("\n" + effect.render(language=_LANGUAGE.get()))
     return EXIT_OK if difference.equivalent else EXIT_FAILED
 
 
@@ -913,7 +916,11 @@ def run_verify(args: argparse.Namespace) -> int:
     except RecordError as exc:
         sys.stderr.write(visible_inline(exc.render(language=_LANGUAGE.get())) + "\n")
         return EXIT_FAILED
-    _emit("\n".join(outcome) + "\n" if outcome else _say(f"verified: {args.record} reproduces byte for byte") + "\n")
+    if outcome:
+        # each line said alone, its indentation kept (the differences are indented under their heading)
+        _emit("".join(line[: len(line) - len(line.lstrip())] + _say(line.lstrip()) + "\n" for line in outcome))
+    else:
+        _emit(_say(f"verified: {args.record} reproduces byte for byte") + "\n")
     return EXIT_FAILED if outcome else EXIT_OK
 
 
@@ -972,7 +979,7 @@ def run_periods(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(_json(combined.to_json()))
     else:
-        _emit(combined.render())
+        _emit(combined.render(language=_LANGUAGE.get()))
     return EXIT_OK
 
 
@@ -1043,6 +1050,7 @@ def run_template(args: argparse.Namespace) -> int:
             rows=args.rows,
             items=items,
             slots=slots,
+            language=_LANGUAGE.get(),
         )
     except PolicyError as exc:
         _report(exc)
@@ -1125,7 +1133,7 @@ def run_plan(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(_json(to_json(made, policy.schema.where)))
     else:
-        _emit(render_text(made, policy.schema.where))
+        _emit(render_text(made, policy.schema.where, language=_LANGUAGE.get()))
     return EXIT_OK
 
 

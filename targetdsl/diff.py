@@ -6,10 +6,15 @@ the score), so layout, comments and declaration order never show up as
 changes. An indicator whose definition reappears unchanged under another
 name is reported as renamed; one that moved category, as moved. Every
 change carries the source locations on both sides.
+
+The policy text a change quotes is printed with the keywords asked for (`diff_effective(…,
+keywords=…)`: English by default, what JSON carries); `PolicyDiff.render(language=…)` says the rest
+— groups, kinds of change, locations — in the reader's language through the catalog.
 """
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -19,6 +24,8 @@ import attrs
 from targetdsl import nodes as n
 from targetdsl.formatter import INDENT, Printer, number
 from targetdsl.inheritance import Effective
+from targetdsl.keywords import ENGLISH, KeywordSet, keyword_set
+from targetdsl.messages import Language, translate
 from targetdsl.source import Span
 
 
@@ -64,35 +71,39 @@ class PolicyDiff:
             "changes": [c.to_json() for c in self.changes],
         }
 
-    def render(self) -> str:
+    def render(self, *, language: Language = Language.ENGLISH) -> str:
+        def say(words: str) -> str:
+            return translate(words, language)
+
         if not self.changes:
-            return f"{self.old_title} → {self.new_title}: no semantic change\n"
-        lines = [
-            f"{self.old_title} → {self.new_title}: {len(self.changes)} change" + ("s" if len(self.changes) != 1 else "")
-        ]
+            return say(f"{self.old_title} → {self.new_title}: no semantic change") + "\n"
+        count = len(self.changes)
+        lines = [say(f"{self.old_title} → {self.new_title}: {count} change" + ("s" if count != 1 else ""))]
         group = None
         for change in self.changes:
             if change.group != group:
                 group = change.group
-                lines.append(f"\n{group}")
-            lines.append("  " + describe(change))
-            lines.append("      " + _where(change))
+                lines.append(f"\n{say(group)}")
+            lines.append("  " + describe(change, language=language))
+            lines.append("      " + _where(change, language))
         return "\n".join(lines) + "\n"
 
 
-def describe(change: Change) -> str:
+def describe(change: Change, *, language: Language = Language.ENGLISH) -> str:
+    colon = ": " if language is Language.ENGLISH else "："
+    # `items `重点项目`: sub-item `a`: scoring formula`: each part said alone
+    what = colon.join(translate(part, language) for part in change.what.split(": "))
     if change.kind == "added":
-        return f"+ {change.what}: {change.new}"
+        return f"+ {what}{colon}{change.new}"
     if change.kind == "removed":
-        return f"- {change.what}: {change.old}"
-    if change.kind == "renamed":
-        return f"~ {change.what} renamed: {change.old} → {change.new}"
-    if change.kind == "moved":
-        return f"~ {change.what} moved: {change.old} → {change.new}"
-    return f"~ {change.what}: {change.old} → {change.new}"
+        return f"- {what}{colon}{change.old}"
+    if change.kind in ("renamed", "moved"):
+        how = translate(change.kind, language)
+        return f"~ {what} {how}{colon}{change.old} → {change.new}"
+    return f"~ {what}{colon}{change.old} → {change.new}"
 
 
-def _where(change: Change) -> str:
+def _where(change: Change, language: Language = Language.ENGLISH) -> str:
     """Both locations: an added entry is `now` where it is and `not in` the old version's block (or
     header) that would hold it; a removed one the other way round."""
     if change.kind == "added" or (change.old is None and change.new is not None):
@@ -101,15 +112,19 @@ def _where(change: Change) -> str:
         where = [f"was {change.old_at}" if change.old_at else "", f"not in {change.new_at}" if change.new_at else ""]
     else:
         where = [f"was {change.old_at}" if change.old_at else "", f"now {change.new_at}" if change.new_at else ""]
-    return ", ".join(w for w in where if w)
+    separator = ", " if language is Language.ENGLISH else "，"
+    return separator.join(translate(w, language) for w in where if w)
 
 
 # ------------------------------------------------------------------ printing
 
 
+_KEYWORDS: contextvars.ContextVar[KeywordSet] = contextvars.ContextVar("keywords", default=ENGLISH)
+
+
 def show(statement: object) -> str:
-    """A statement or declaration as one line of canonical text."""
-    printer = Printer()
+    """A statement or declaration as one line of canonical text, with the keywords of this diff."""
+    printer = Printer(_KEYWORDS.get())
     if isinstance(statement, n.Measure):
         printer.measure(0, statement)
     elif isinstance(
@@ -242,8 +257,8 @@ class Differ:
             ("year", old.year.value if old.year else None, new.year.value if new.year else None, old.year, new.year),
             (
                 "status",
-                old.status.value if old.status else None,
-                new.status.value if new.status else None,
+                _KEYWORDS.get().term("status", old.status.value) if old.status else None,
+                _KEYWORDS.get().term("status", new.status.value) if new.status else None,
                 old.status,
                 new.status,
             ),
@@ -511,9 +526,16 @@ def _body_set(body: tuple[object, ...]) -> frozenset[tuple[tuple[str, ...], obje
 
 
 def _rounding(rounding: n.Rounding | None) -> str:
+    kw = _KEYWORDS.get()
     if rounding is None:
-        return "half_up 2 at total (the default)"
-    return f"{rounding.mode} {rounding.places}" + (f" at {', '.join(rounding.stages)}" if rounding.stages else "")
+        default = "half_up 2 at total (the default)"
+        return (
+            default
+            if kw is ENGLISH
+            else f"{kw.term('rounding', 'half_up')} 2 {kw.word('at')} {kw.term('stage', 'total')}（默认）"
+        )
+    stages = ", ".join(kw.term("stage", stage) for stage in rounding.stages)
+    return f"{kw.term('rounding', rounding.mode)} {rounding.places}" + (f" {kw.word('at')} {stages}" if stages else "")
 
 
 def _share(share: n.Share) -> str:
@@ -529,7 +551,16 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def diff_effective(old: Effective, new: Effective) -> PolicyDiff:
+def diff_effective(old: Effective, new: Effective, *, keywords: Language = Language.ENGLISH) -> PolicyDiff:
+    """The changes from `old` to `new`; the policy text they quote printed with `keywords`."""
+    token = _KEYWORDS.set(keyword_set(keywords))
+    try:
+        return _diff(old, new)
+    finally:
+        _KEYWORDS.reset(token)
+
+
+def _diff(old: Effective, new: Effective) -> PolicyDiff:
     old_title = old.header.title if old.header else "(old)"
     new_title = new.header.title if new.header else "(new)"
     return PolicyDiff(old_title, new_title, tuple(Differ(old, new).run()))

@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from targetdsl.messages import Language, translate
 from targetdsl.numeric import CONTEXT, average, exact_sum, text
 from targetdsl.results import Assessment, UnitResult
 from targetdsl.tables import render_table, two
@@ -88,7 +89,10 @@ class Impact:
             "ignored_by_new": [str(p) for p in self.ignored_by_new],
         }
 
-    def render(self) -> str:
+    def render(self, *, language: Language = Language.ENGLISH) -> str:
+        def say(words: str) -> str:
+            return translate(words, language)
+
         rows = []
         for unit in self.units:
             sign = "+" if unit.delta > 0 else ""
@@ -104,12 +108,17 @@ class Impact:
                     _arrow("、".join(unit.old_vetoes) or "—", "、".join(unit.new_vetoes) or "—"),
                 ]
             )
-        table = render_table(["unit", "class", "before", "after", "change", "grade", "rank", "veto"], rows, {2, 3, 4})
+        headers = ["unit", "class", "before", "after", "change", "grade", "rank", "veto"]
+        if language is Language.CHINESE:
+            headers = ["单位", "类别", "调整前", "调整后", "变化", "等次", "名次", "一票否决"]
+        table = render_table(headers, rows, {2, 3, 4})
         gains = sum(1 for u in self.units if u.delta > 0)
         losses = sum(1 for u in self.units if u.delta < 0)
         lines = [
-            f"impact on {len(self.units)} units: {gains} gain, {losses} lose, "
-            f"{len(self.units) - gains - losses} unchanged; {len(self.grade_changes)} change grade",
+            say(
+                f"impact on {len(self.units)} units: {gains} gain, {losses} lose, "
+                f"{len(self.units) - gains - losses} unchanged; {len(self.grade_changes)} change grade"
+            ),
         ]
         for unit_class in dict.fromkeys(u.unit_class for u in self.units):
             members = [u for u in self.units if u.unit_class == unit_class]
@@ -117,18 +126,23 @@ class Impact:
             up = sum(1 for u in members if u.delta > 0)
             down = sum(1 for u in members if u.delta < 0)
             lines.append(
-                f"  {unit_class}: {len(members)} units, mean change {'+' if mean > 0 else ''}{two(mean)}, "
-                f"{up} gain, {down} lose"
+                "  "
+                + say(
+                    f"{unit_class}: {len(members)} units, mean change {'+' if mean > 0 else ''}{two(mean)}, "
+                    f"{up} gain, {down} lose"
+                )
             )
+        names = "、".join(u.name for u in self.entered_top)
         if self.entered_top:
-            lines.append(f"enter {self.new_top}: " + "、".join(u.name for u in self.entered_top))
+            lines.append(say(f"enter {self.new_top}: {names}"))
+        names = "、".join(u.name for u in self.left_top)
         if self.left_top:
-            lines.append(f"leave {self.old_top}: " + "、".join(u.name for u in self.left_top))
+            lines.append(say(f"leave {self.old_top}: {names}"))
         lines += ["", table]
         for label, ignored in (("the old policy", self.ignored_by_old), ("the new policy", self.ignored_by_new)):
             if ignored:
-                lines.append(f"\ndata {label} does not declare (ignored for it): {len(ignored)} values, e.g.")
-                lines.extend(f"  {p}" for p in ignored[:5])
+                lines.append("\n" + say(f"data {label} does not declare (ignored for it): {len(ignored)} values, e.g."))
+                lines.extend(f"  {p.render(language=language)}" for p in ignored[:5])
         return "\n".join(lines) + "\n"
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from targetdsl.messages import Language
 from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, in_context, quantize, text
 from targetdsl.results import Assessment
 from targetdsl.tables import render_table, two
@@ -54,8 +55,11 @@ class PeriodCombination:
             ],
         }
 
-    def render(self) -> str:
-        headers = ["class", "rank", "unit", *(f"{p} ({text(w)}%)" for p, w in self.periods), "weighted"]
+    def render(self, *, language: Language = Language.ENGLISH) -> str:
+        words = ["class", "rank", "unit", "weighted"]
+        if language is Language.CHINESE:
+            words = ["类别", "名次", "单位", "加权得分"]
+        headers = [*words[:3], *(f"{p} ({text(w)}%)" for p, w in self.periods), words[3]]
         rows = [[u.unit_class, str(u.rank), u.name, *(two(t) for _, t in u.totals), two(u.score)] for u in self.units]
         return render_table(headers, rows, {1, *range(3, 4 + len(self.periods))}) + "\n"
 

@@ -32,6 +32,7 @@ from targetdsl.engine import period_months
 from targetdsl.kernel import Survey, survey
 from targetdsl.lowering import Graph, Kind, Phase, Quantity, lower
 from targetdsl.measures import FastMeasure
+from targetdsl.messages import Language, translate
 from targetdsl.numeric import CONTEXT
 from targetdsl.schema import ClassSpec, MeasureSpec, RuleSpec, Schema
 
@@ -187,19 +188,24 @@ def to_json(made: Plan, where: Any) -> dict[str, Any]:
     }
 
 
-def render_text(made: Plan, where: Any) -> str:
-    """The plan for a reader: per class, each phase, each quantity with what it reads and who takes it."""
-    lines = [f"plan of {made.title}" + (f", period {made.period}" if made.period else ", the whole year")]
+def render_text(made: Plan, where: Any, *, language: Language = Language.ENGLISH) -> str:
+    """The plan for a reader: per class, each phase, each quantity with what it reads and who takes it.
+    The frame is said in `language`; names, kinds, evaluators, details and reasons are as they are."""
+
+    def say(words: str) -> str:
+        return translate(words, language)
+
+    lines = [say(f"plan of {made.title}" + (f", period {made.period}" if made.period else ", the whole year"))]
     for unit_class in made.classes:
         noun = "pass" if unit_class.passes == 1 else "passes"
         lines.append("")
-        lines.append(f"class {unit_class.unit_class}: {unit_class.passes} {noun} over the units")
+        lines.append(say(f"class {unit_class.unit_class}: {unit_class.passes} {noun} over the units"))
         phase: Phase | None = None
         for step in unit_class.steps:
             if step.phase != phase:
                 phase = step.phase
                 what = "over the whole class" if phase.settle else "per unit"
-                lines.append(f"  {phase} ({what})")
+                lines.append(f"  {say(f'{phase} ({what})')}")
             quantity = step.quantity
             lines.append(
                 f"    {quantity.name}  {quantity.kind.value} · {step.evaluator.value} · {where(quantity.span)}"
@@ -209,5 +215,5 @@ def render_text(made: Plan, where: Any) -> str:
             if quantity.dependencies:
                 lines.append(f"      ← {', '.join(quantity.dependencies)}")
             if step.reason:
-                lines.append(f"      why: {step.reason}")
+                lines.append(f"      {say('why:')} {step.reason}")
     return "\n".join(lines) + "\n"

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 SECTIONS = {"inputs", "indicators", "bonuses", *RULE_SECTIONS.values()}
 FIXED = ("id", "name", "class")
 LABEL_ROW_MARK = "单位编号"  # a template's second header row (display names) starts with this; it is skipped
+LABEL_ROW_MARK_ENGLISH = "unit id"  # …or, in a template made in English, with this
 MAX_COLUMNS = 4096  # columns of a header; a template with every item and award has a few hundred
 # What offices write under the units, in the id column: signatures, totals, dates, notes. Such a
 # row is never a unit; it is refused by its cell, so that nobody is scored from it.
@@ -146,7 +147,7 @@ def read_xlsx(path: Path, raw: bytes) -> dict[str, Any]:
                         file, None, f"sheet {sheet.name}, row {numbers[below]}", _ABOVE_HEADER, code="data.no-header"
                     )
                 )
-            elif LABEL_ROW_MARK in header:
+            elif LABEL_ROW_MARK in header or LABEL_ROW_MARK_ENGLISH in header:
                 problems.append(
                     DataProblem(
                         file,
@@ -188,7 +189,10 @@ def read_xlsx(path: Path, raw: bytes) -> dict[str, Any]:
             )
             continue
         body_numbers = numbers[1:]
-        if body_numbers and str(sheet.row(body_numbers[0]).get(1, "")).strip() == LABEL_ROW_MARK:
+        if body_numbers and str(sheet.row(body_numbers[0]).get(1, "")).strip() in (
+            LABEL_ROW_MARK,
+            LABEL_ROW_MARK_ENGLISH,
+        ):
             body_numbers = body_numbers[1:]
         try:
             read = document(

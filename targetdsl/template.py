@@ -9,6 +9,10 @@ the cell takes); a drop-down list Excel cannot hold inline goes to a hidden
 sheet. The two header rows are locked. An
 instructions sheet explains how to fill it in. A filled workbook is read
 back by `targetdsl evaluate` unchanged.
+
+Every word the workbook prints is in one language when one is asked for (`language=`: the command
+line passes its own), Chinese or English; without one, the workbook says each in both, as it always
+has. Names from the policy (classes, measures, labels) are shown as they are.
 """
 
 from __future__ import annotations
@@ -21,19 +25,33 @@ import attrs
 
 from targetdsl import nodes as n
 from targetdsl.api import Policy
+from targetdsl.messages import Language
 from targetdsl.outputs import save_workbook, sheet_text, text_only
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec
-from targetdsl.tabular import LABEL_ROW_MARK
+from targetdsl.tabular import LABEL_ROW_MARK, LABEL_ROW_MARK_ENGLISH
 
-TYPE_WORDS = {
-    "number": "数值 number",
-    "count": "整数 count",
-    "score": "评分 score",
-    "percent": "百分数 percent (8.5 = 8.5%)",
-    "pp": "百分点 percentage points",
-    "money": "金额 money",
-    "bool": "是/否 true/false",
-    "date": "日期 date",
+Words = tuple[str, str, str]  # a text in both languages (as a workbook without a language says it), Chinese, English
+
+
+def say(words: Words, language: Language | None) -> str:
+    both, chinese, english = words
+    return both if language is None else chinese if language is Language.CHINESE else english
+
+
+def pair(chinese: str, english: str) -> Words:
+    """A text said in both languages as `中文 English`."""
+    return f"{chinese} {english}", chinese, english
+
+
+TYPE_WORDS: dict[str, Words] = {
+    "number": pair("数值", "number"),
+    "count": pair("整数", "count"),
+    "score": pair("评分", "score"),
+    "percent": ("百分数 percent (8.5 = 8.5%)", "百分数（8.5 即 8.5%）", "percent (8.5 = 8.5%)"),
+    "pp": pair("百分点", "percentage points"),
+    "money": pair("金额", "money"),
+    "bool": pair("是/否", "true/false"),
+    "date": pair("日期", "date"),
 }
 GUIDE = (
     (
@@ -60,13 +78,18 @@ GUIDE = (
         "Return the workbook: `targetdsl evaluate POLICY WORKBOOK.xlsx` reads it as it is.",
     ),
 )
-MISSING_WORDS = {
-    "error": "必填 required",
-    "zero": "空为0 empty = 0",
-    "na": "空为不适用 empty = not applicable",
-    "peer_avg": "空取同类平均 empty = class average",
-    "default": "空取默认值 empty = default",
+MISSING_WORDS: dict[str, Words] = {
+    "error": pair("必填", "required"),
+    "zero": pair("空为0", "empty = 0"),
+    "na": pair("空为不适用", "empty = not applicable"),
+    "peer_avg": pair("空取同类平均", "empty = class average"),
+    "default": pair("空取默认值", "empty = default"),
 }
+ID_NOTE: Words = ("必填 required: each unit's own code", "必填：本单位的编号", "required: each unit's own code")
+NAME_LABEL: Words = pair("单位名称", "name")
+ITEM_POINTS_NOTE: Words = ("分值 points; 空为1分 empty = 1 point", "分值；空为1分", "points; empty = 1 point")
+GIVEN_NOTE: Words = pair("给定分数时其他格可空", "with a given score the item's other cells may stay empty")
+COLON: Words = ("：", "：", ": ")  # between a measure's title and what its column holds
 
 
 @attrs.frozen
@@ -82,13 +105,28 @@ class Column:
 
 
 def columns(
-    policy: Policy, unit_class: ClassSpec, *, items: int, awards: int, slots: Mapping[str, int] | None = None
+    policy: Policy,
+    unit_class: ClassSpec,
+    *,
+    items: int,
+    awards: int,
+    slots: Mapping[str, int] | None = None,
+    language: Language | None = None,
 ) -> list[Column]:
     """The template's columns for one class: `items` slots for each item list, or as many as `slots`
     gives for it by name (a county with 28 quantitative targets needs 28)."""
+    colon = say(COLON, language)
+
+    def word(chinese: str, english: str) -> str:
+        return english if language is Language.ENGLISH else chinese
+
+    def _input(path: str, spec: InputSpec, label: str) -> Column:
+        return _input_column(path, spec, label, language)
+
+    mark = LABEL_ROW_MARK_ENGLISH if language is Language.ENGLISH else LABEL_ROW_MARK
     result = [
-        Column("id", LABEL_ROW_MARK, "text", note="必填 required: each unit's own code"),
-        Column("name", "单位名称 name", "text"),
+        Column("id", mark, "text", note=say(ID_NOTE, language)),
+        Column("name", say(NAME_LABEL, language), "text"),
     ]
     for unit_input in policy.schema.unit_inputs.values():
         result.append(_input(f"inputs.{unit_input.name}", unit_input, unit_input.label or unit_input.name))
@@ -100,7 +138,9 @@ def columns(
                     result.append(
                         Column(
                             f"{measure.name}.{rater.assessor}",
-                            f"{title}：{rater.assessor}评分",
+                            f"{title}{colon}{rater.assessor}评分"
+                            if language is not Language.ENGLISH
+                            else f"{title}{colon}score by {rater.assessor}",
                             "score",
                             "0",
                             str(measure.scale),
@@ -108,32 +148,38 @@ def columns(
                     )
             elif measure.kind == "items":
                 for slot in range(1, (slots or {}).get(measure.name, items) + 1):
-                    result.append(Column(f"{measure.name}.{slot}.name", f"{title} {slot}：名称", "text"))
+                    result.append(
+                        Column(f"{measure.name}.{slot}.name", f"{title} {slot}{colon}{word('名称', 'name')}", "text")
+                    )
                     result.append(
                         Column(
                             f"{measure.name}.{slot}.points",
-                            f"{title} {slot}：分值",
+                            f"{title} {slot}{colon}{word('分值', 'points')}",
                             "points",
-                            note="分值 points; 空为1分 empty = 1 point",
+                            note=say(ITEM_POINTS_NOTE, language),
                         )
                     )
                     for spec in measure.inputs.values():
                         result.append(
                             _input(
-                                f"{measure.name}.{slot}.{spec.name}", spec, f"{title} {slot}：{spec.label or spec.name}"
+                                f"{measure.name}.{slot}.{spec.name}",
+                                spec,
+                                f"{title} {slot}{colon}{spec.label or spec.name}",
                             )
                         )
-                    result += _given(f"{measure.name}.{slot}", measure, f"{title} {slot}")
+                    result += _given(f"{measure.name}.{slot}", measure, f"{title} {slot}", language)
             else:
                 for spec in measure.inputs.values():
-                    result.append(_input(f"{measure.name}.{spec.name}", spec, f"{title}：{spec.label or spec.name}"))
+                    result.append(
+                        _input(f"{measure.name}.{spec.name}", spec, f"{title}{colon}{spec.label or spec.name}")
+                    )
                 for sub in measure.subitems:
                     for spec in sub.inputs.values():
                         result.append(
                             _input(
                                 f"{measure.name}.{sub.name}.{spec.name}",
                                 spec,
-                                f"{title}/{sub.label or sub.name}：{spec.label or spec.name}",
+                                f"{title}/{sub.label or sub.name}{colon}{spec.label or spec.name}",
                             )
                         )
                 result += _given(measure.name, measure, title)
@@ -151,9 +197,9 @@ def columns(
                 base = f"bonuses.{rule.name}.{slot}"
                 title = f"{rule.label or rule.name} {slot}"
                 result += [
-                    Column(f"{base}.name", f"{title}：奖项", "text"),
-                    Column(f"{base}.level", f"{title}：级别", "level", choices=levels),
-                    Column(f"{base}.date", f"{title}：颁奖日期", "date"),
+                    Column(f"{base}.name", f"{title}{colon}{word('奖项', 'award')}", "text"),
+                    Column(f"{base}.level", f"{title}{colon}{word('级别', 'level')}", "level", choices=levels),
+                    Column(f"{base}.date", f"{title}{colon}{word('颁奖日期', 'date presented')}", "date"),
                 ]
             continue
         for spec in rule.inputs.values():
@@ -161,34 +207,39 @@ def columns(
                 _input(
                     f"{sections[rule.kind]}.{rule.name}.{spec.name}",
                     spec,
-                    f"{rule.label or rule.name}：{spec.label or spec.name}",
+                    f"{rule.label or rule.name}{colon}{spec.label or spec.name}",
                 )
             )
     return result
 
 
-def _given(path: str, measure: MeasureSpec, title: str) -> list[Column]:
+def _given(path: str, measure: MeasureSpec, title: str, language: Language | None = None) -> list[Column]:
     """Where a score may be given (`given by 人大, 政协`): who gave it and the score, out of 100. With a
     given score the other cells of the item may stay empty."""
     if not measure.given_by:
         return []
-    note = "给定分数时其他格可空 with a given score the item's other cells may stay empty"
+    note = say(GIVEN_NOTE, language)
+    colon = say(COLON, language)
+    by, score = ("given by", "given score") if language is Language.ENGLISH else ("给分单位", "给定分数")
     return [
-        Column(f"{path}.given.by", f"{title}：给分单位", "assessor", choices=tuple(measure.given_by), note=note),
-        Column(f"{path}.given.score", f"{title}：给定分数", "score", "0", "100", note=note),
+        Column(f"{path}.given.by", f"{title}{colon}{by}", "assessor", choices=tuple(measure.given_by), note=note),
+        Column(f"{path}.given.score", f"{title}{colon}{score}", "score", "0", "100", note=note),
     ]
 
 
-def _input(path: str, spec: InputSpec, label: str) -> Column:
+def _input_column(path: str, spec: InputSpec, label: str, language: Language | None = None) -> Column:
+    missing_words = say(MISSING_WORDS[spec.missing], language) if spec.missing in MISSING_WORDS else spec.missing
+    separator = "；" if language is Language.CHINESE else "; "
     if spec.choices is not None:
         # an input of words: a dropdown of the words, nothing else typed
         words = "、".join(spec.choices)
-        note = f"{words} 之一 one of the words; {MISSING_WORDS.get(spec.missing, spec.missing)}"
-        return Column(path, label, "word", choices=tuple(spec.choices), note=note)
+        one_of = say((f"{words} 之一 one of the words", f"{words} 之一", f"one of {words}"), language)
+        return Column(path, label, "word", choices=tuple(spec.choices), note=f"{one_of}{separator}{missing_words}")
     kind = {"count": "count", "bool": "bool", "date": "date"}.get(spec.type, "number")
     low = format(spec.low.value, "f") if spec.low is not None else ("0" if spec.type in ("count", "score") else None)
     high = format(spec.high.value, "f") if spec.high is not None else None
-    note = f"{TYPE_WORDS.get(spec.type, spec.type)}; {MISSING_WORDS.get(spec.missing, spec.missing)}"
+    type_words = say(TYPE_WORDS[spec.type], language) if spec.type in TYPE_WORDS else spec.type
+    note = f"{type_words}{separator}{missing_words}"
     bound_by = path.rsplit(".", 1)[0] + "." + spec.high_input if spec.high_input is not None else None
     return Column(path, label, kind, low, high, note=note, bound_by=bound_by)
 
@@ -202,6 +253,7 @@ def write(
     items: int = 10,
     slots: Mapping[str, int] | None = None,
     awards: int = 3,
+    language: Language | None = None,
 ) -> None:
     import openpyxl
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -210,7 +262,7 @@ def write(
 
     book = openpyxl.Workbook()
     book.remove(book.active)
-    guide = book.create_sheet("填表说明 instructions")
+    guide = book.create_sheet(say(INSTRUCTIONS_SHEET, language))
     classes = [c for c in policy.schema.classes.values() if only is None or c.name == only]
     if slots:
         item_lists = {m.name for c in policy.schema.classes.values() for m in c.measures() if m.kind == "items"}
@@ -221,10 +273,10 @@ def write(
     if not classes:
         raise ValueError(f"the policy has no class `{only}`; its classes are {', '.join(policy.schema.classes)}")
     _sheet_names(classes)
-    lists = _Lists(book)
+    lists = _Lists(book, say(LISTS_SHEET_NAMES, language))
     for unit_class in classes:
         sheet = book.create_sheet(unit_class.name)
-        cols = columns(policy, unit_class, items=items, awards=awards, slots=slots)
+        cols = columns(policy, unit_class, items=items, awards=awards, slots=slots, language=language)
         letters = {c.path: get_column_letter(i) for i, c in enumerate(cols, start=1)}
         sheet.append([sheet_text(c.path) for c in cols])
         sheet.append([sheet_text(c.label) for c in cols])
@@ -240,7 +292,7 @@ def write(
             if column.bound_by in letters and column.high is None:
                 # a relative reference: on each row, at most that row's value of the other column
                 checked = attrs.evolve(column, high=f"{letters[column.bound_by]}3")
-            validation = _validation(checked, DataValidation, lists)
+            validation = _validation(checked, DataValidation, lists, language)
             if validation is not None:
                 sheet.add_data_validation(validation)
                 validation.add(f"{letter}3:{letter}{rows + 2}")
@@ -248,9 +300,9 @@ def write(
                 sheet.cell(row=row, column=index).protection = Protection(locked=False)
         sheet.freeze_panes = "C3"
         _protect(sheet, len(cols), rows)
-        _print_setup(sheet, landscape=True)
-    _instructions(guide, policy, classes)
-    _print_setup(guide, landscape=False)
+        _print_setup(sheet, landscape=True, language=language)
+    _instructions(guide, policy, classes, language)
+    _print_setup(guide, landscape=False, language=language)
     if lists.sheet is not None:
         book.move_sheet(lists.sheet, offset=len(book.worksheets))  # last, after the classes
     for sheet in book.worksheets:
@@ -276,7 +328,7 @@ def _protect(sheet: Any, width: int, rows: int) -> None:
     sheet.auto_filter.ref = f"A2:{get_column_letter(width)}{rows + 2}"
 
 
-def _print_setup(sheet: Any, *, landscape: bool) -> None:
+def _print_setup(sheet: Any, *, landscape: bool, language: Language | None = None) -> None:
     """A4, as wide as the page (as many pages down as it takes), the header rows and the id and name
     columns on every page, and the page number in the footer."""
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -287,7 +339,7 @@ def _print_setup(sheet: Any, *, landscape: bool) -> None:
     if landscape:
         sheet.print_title_rows = "1:2"
         sheet.print_title_cols = "A:B"
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    sheet.oddFooter.center.text = "page &P of &N" if language is Language.ENGLISH else "第 &P 页，共 &N 页"
 
 
 # Excel's limits on a data validation: longer text, or a list formula longer than 255 characters, makes
@@ -295,7 +347,9 @@ def _print_setup(sheet: Any, *, landscape: bool) -> None:
 LIST_LIMIT = 255
 TITLE_LIMIT = 32
 MESSAGE_LIMIT = 255
-LISTS_SHEET = "下拉列表 lists"  # a hidden sheet with no field paths: `targetdsl evaluate` passes it by
+LISTS_SHEET_NAMES: Words = pair("下拉列表", "lists")  # a hidden sheet with no field paths: evaluate passes it by
+LISTS_SHEET = LISTS_SHEET_NAMES[0]
+INSTRUCTIONS_SHEET: Words = pair("填表说明", "instructions")  # a name tabular.INSTRUCTIONS knows
 
 
 @attrs.frozen
@@ -304,60 +358,72 @@ class Rule:
 
     options: dict[str, str]
     title: str  # the alert's and the prompt's title
-    message: str  # what is allowed, in Chinese and English
+    message: str  # what is allowed
 
 
-def _rule(column: Column) -> Rule | None:
+def _rule(column: Column, language: Language | None = None) -> Rule | None:
+    def told(options: dict[str, str], title: Words, chinese: str, english: str) -> Rule:
+        """A rule whose message is said in Chinese, in English, or in both (the Chinese, then the English)."""
+        return Rule(options, say(title, language), say((chinese + english, chinese, english), language))
+
     if column.kind == "bool":
-        return Rule(
+        return told(
             {"type": "list", "formula1": '"true,false,是,否"'},
-            "是/否 yes/no",
-            "请选择 是/否（true/false）。Choose 是 or 否.",
+            pair("是/否", "yes/no"),
+            "请选择 是/否（true/false）。",
+            "Choose 是 or 否." if language is None else "Choose true or false.",
         )
     if column.kind in ("level", "assessor", "word"):
         chinese, title, english = {
-            "level": ("级别", "级别 level", "a level"),
-            "assessor": ("给分单位", "给分单位 given by", "who gave the score"),
-            "word": ("评价", "评价 rating", "a word"),
+            "level": ("级别", pair("级别", "level"), "a level"),
+            "assessor": ("给分单位", pair("给分单位", "given by"), "who gave the score"),
+            "word": ("评价", pair("评价", "rating"), "a word"),
         }[column.kind]
-        return Rule(
+        return told(
             {"type": "list", "formula1": _inline_list(column.choices)},
             title,
-            f"请从列表中选择{chinese}：{'、'.join(column.choices)}。Choose {english} from the list.",
+            f"请从列表中选择{chinese}：{'、'.join(column.choices)}。",
+            f"Choose {english} from the list.",
         )
     if column.kind == "date":
-        return Rule(
+        return told(
             {"type": "date", "operator": "greaterThan", "formula1": "1"},
-            "日期 date",
-            "请填日期，如 2003-12-05、2003/12/05 或 2003年12月5日。Enter a date, year first: 2003-12-05.",
+            pair("日期", "date"),
+            "请填日期，如 2003-12-05、2003/12/05 或 2003年12月5日。",
+            "Enter a date, year first: 2003-12-05.",
         )
     if column.kind == "points":
-        return Rule(
+        return told(
             {"type": "decimal", "operator": "greaterThan", "formula1": "0"},
-            "分值 points",
-            "请填大于 0 的分值；空为 1 分。Enter the item's points, more than 0; empty means 1.",
+            pair("分值", "points"),
+            "请填大于 0 的分值；空为 1 分。",
+            "Enter the item's points, more than 0; empty means 1.",
         )
     if column.kind in ("number", "count", "score"):
         kind = "whole" if column.kind == "count" else "decimal"
         whole = ("整数", "a whole number") if column.kind == "count" else ("数", "a number")
+        number = pair("数值", "number")
         if column.low is not None and column.high is not None:
             high = f"本行 {column.bound_by.rsplit('.', 1)[-1]}" if column.bound_by else column.high
             high_en = f"this row's {column.bound_by.rsplit('.', 1)[-1]}" if column.bound_by else column.high
-            return Rule(
+            return told(
                 {"type": kind, "operator": "between", "formula1": column.low, "formula2": column.high},
-                "数值 number",
-                f"请填 {column.low} 到 {high} 之间的{whole[0]}。Enter {whole[1]} from {column.low} to {high_en}.",
+                number,
+                f"请填 {column.low} 到 {high} 之间的{whole[0]}。",
+                f"Enter {whole[1]} from {column.low} to {high_en}.",
             )
         if column.low is not None:
-            return Rule(
+            return told(
                 {"type": kind, "operator": "greaterThanOrEqual", "formula1": column.low},
-                "数值 number",
-                f"请填不小于 {column.low} 的{whole[0]}。Enter {whole[1]} of at least {column.low}.",
+                number,
+                f"请填不小于 {column.low} 的{whole[0]}。",
+                f"Enter {whole[1]} of at least {column.low}.",
             )
-        return Rule(
+        return told(
             {"type": kind, "operator": "between", "formula1": "-1E+15", "formula2": "1E+15"},
-            "数值 number",
-            f"请填{whole[0]}，不用文字或公式。Enter {whole[1]}: no text, no formula.",
+            number,
+            f"请填{whole[0]}，不用文字或公式。",
+            f"Enter {whole[1]}: no text, no formula.",
         )
     return None
 
@@ -376,11 +442,11 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _validation(column: Column, factory: Any, lists: Any = None) -> Any:
+def _validation(column: Column, factory: Any, lists: Any = None, language: Language | None = None) -> Any:
     """The column's data validation, enforced: a value outside it is refused with a stop alert saying
     what is allowed, and the same words show as a prompt when the cell is selected. `lists` is a
     callable that writes a list on the hidden lists sheet and returns its range."""
-    rule = _rule(column)
+    rule = _rule(column, language)
     if rule is None:
         return None
     options = dict(rule.options)
@@ -432,8 +498,9 @@ class _Lists:
     """The hidden sheet that holds the drop-down lists an inline list formula cannot: one column each,
     under a heading that is no field path (so that `targetdsl evaluate` passes the sheet by)."""
 
-    def __init__(self, book: Any):
+    def __init__(self, book: Any, name: str = LISTS_SHEET):
         self.book = book
+        self.name = name
         self.sheet: Any = None
         self.ranges: dict[tuple[str, ...], str] = {}
 
@@ -442,38 +509,50 @@ class _Lists:
 
         if choices not in self.ranges:
             if self.sheet is None:
-                self.sheet = self.book.create_sheet(LISTS_SHEET)
+                self.sheet = self.book.create_sheet(self.name)
                 self.sheet.sheet_state = "hidden"
                 self.sheet.protection.sheet = True
             index = len(self.ranges) + 1
             letter = get_column_letter(index)
-            self.sheet.cell(row=1, column=index, value=f"列表 list {index}")
+            heading = {"下拉列表": f"列表 {index}", "lists": f"list {index}"}.get(self.name, f"列表 list {index}")
+            self.sheet.cell(row=1, column=index, value=heading)
             for row, choice in enumerate(choices, start=2):
                 self.sheet.cell(row=row, column=index, value=sheet_text(choice))
-            self.ranges[choices] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(choices) + 1}"
+            self.ranges[choices] = f"{quote_sheetname(self.name)}!${letter}$2:${letter}${len(choices) + 1}"
         return self.ranges[choices]
 
 
-def _instructions(sheet: object, policy: Policy, classes: list[ClassSpec]) -> None:
+def _instructions(sheet: object, policy: Policy, classes: list[ClassSpec], language: Language | None = None) -> None:
     from openpyxl.styles import Font
 
+    year = policy.year
     lines = [
         [policy.title],
-        [f"{policy.year}年度 数据填报表 — one sheet per class, one row per unit from row 3"],
+        [
+            say(
+                (
+                    f"{year}年度 数据填报表 — one sheet per class, one row per unit from row 3",
+                    f"{year}年度 数据填报表：每个类别一张表，从第 3 行起每个单位一行",
+                    f"Data entry for {year}: one sheet per class, one row per unit from row 3",
+                ),
+                language,
+            )
+        ],
         [""],
-        ["填写说明 How to fill it in"],
+        [say(pair("填写说明", "How to fill it in"), language)],
     ]
-    lines += [
-        [f"{index}. {chinese}"] + ([f"   {english}"] if english else [])
-        for index, (chinese, english) in enumerate(GUIDE, start=1)
-    ]
-    lines += [[""], ["字段 Fields"]]
+    for index, (chinese, english) in enumerate(GUIDE, start=1):
+        if language is None:
+            lines.append([f"{index}. {chinese}", f"   {english}"])
+        else:
+            lines.append([f"{index}. {chinese if language is Language.CHINESE else english}"])
+    lines += [[""], [say(pair("字段", "Fields"), language)]]
     for line in lines:
         for text in line:
             sheet.append([sheet_text(text)])  # type: ignore[attr-defined]
     for unit_class in classes:
         sheet.append([sheet_text(unit_class.name)])  # type: ignore[attr-defined]
-        for column in columns(policy, unit_class, items=1, awards=1):
+        for column in columns(policy, unit_class, items=1, awards=1, language=language):
             sheet.append([sheet_text(column.path), sheet_text(column.label), sheet_text(column.note)])  # type: ignore[attr-defined]
     sheet["A1"].font = Font(bold=True, size=14)  # type: ignore[index]
     sheet.column_dimensions["A"].width = 40  # type: ignore[attr-defined]

@@ -188,3 +188,45 @@ def test_doc_command_example(
     monkeypatch.chdir(ROOT)
     assert main(args.split()) == 0
     assert capsys.readouterr().out == output
+
+
+HEAD_BLOCK = re.compile(
+    r"<!-- run-head(?: exit (?P<code>\d))?: targetdsl (?P<args>[^>]*?) -->\n```text\n(?P<body>.*?)```", re.S
+)
+
+HEAD_CASES = [
+    pytest.param(m["args"], m["body"], int(m["code"] or 0), id=f"{page.name}:run-head:{index}")
+    for page in sorted(DOCS.glob("*.md"))
+    for index, m in enumerate(HEAD_BLOCK.finditer(page.read_text(encoding="utf-8")))
+]
+
+
+@pytest.mark.parametrize(("args", "output", "code"), HEAD_CASES)
+def test_doc_command_example_head(
+    args: str, output: str, code: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A command shown with the first lines of its output (`<!-- run-head: … -->`) prints them first, and
+    exits 0 (or the status `<!-- run-head exit N: … -->` names: `diff` exits 1 for policies that differ)."""
+    from targetdsl.cli import main
+
+    monkeypatch.chdir(ROOT)
+    assert main(args.split()) == code
+    assert capsys.readouterr().out.startswith(output)
+
+
+def test_the_chinese_docs_are_linked_and_list_every_keyword() -> None:
+    """README.zh-CN.md links the Chinese tutorial and reference; the reference lists every keyword and
+    term of keywords.py with its English twin, as docs/language.md does."""
+    from targetdsl.keywords import KEYWORDS, TERMS
+
+    readme = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
+    assert "(docs/tutorial.zh-CN.md)" in readme and "(docs/language.zh-CN.md)" in readme
+    reference = (DOCS / "language.zh-CN.md").read_text(encoding="utf-8")
+    for keyword in KEYWORDS:
+        assert f"| `{keyword.chinese}` | `{keyword.concept}` | " in reference, keyword.concept
+    for term in TERMS:
+        assert f"| `{term.chinese}` | `{term.english}` | " in reference, term
+    for page in ("tutorial.zh-CN.md", "language.zh-CN.md"):
+        text = (DOCS / page).read_text(encoding="utf-8")
+        assert "```tdsl\n" in text and "<!-- check: alone -->" in text
+        assert not re.search(r"```tdsl\n(policy|extends|class|category) ", text), page  # Chinese keywords only

@@ -16,6 +16,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -392,3 +393,207 @@ def test_a_failing_test_is_reported_in_chinese(
     assert english == tester.render_text(outcome, language=EN) and "    A.total: expected 99, got 50" in english
     document = tester.render_json(outcome)  # JSON carries the English texts only
     assert all(set(m) == {"field", "expected", "actual", "why"} for t in document["tests"] for m in t["mismatches"])
+
+
+# ------------------------------------------------------------------ diff and impact
+
+
+def diff_names(old: targetdsl.Policy, new: targetdsl.Policy) -> set[str]:
+    """Names in both policies: declarations, inputs, lets, levels, grades, periods, assessors."""
+    found: set[str] = set()
+    for policy in (old, new):
+        schema = policy.schema
+        found |= {g.name for g in schema.grades} | {p.name for p in schema.periods}
+        text = policy.effective.header.title if policy.effective.header else ""
+        found.add(text)
+        for declaration in policy.effective.declarations:
+            found.add(str(getattr(declaration, "name", "")))
+            found.update(re.findall(r"\b[a-z_][a-z_0-9]*\b", repr(declaration)))
+    return found - {"not", "and", "or", "in", "of", "if", "then", "else", "to", "at", "for", "by"}
+
+
+def test_every_kind_of_change_is_said_in_chinese() -> None:
+    from test_diff import BASE, MUTATIONS  # type: ignore[import-not-found]
+
+    base = targetdsl.parse_policy(BASE, name="old.tdsl")
+    for description, old, new, _ in MUTATIONS:
+        mutated = targetdsl.parse_policy(BASE.replace(old, new, 1), name="new.tdsl")
+        difference = targetdsl.diff_policies(base, mutated, keywords=ZH)
+        text = difference.render(language=ZH)
+        # the quoted policy text is in Chinese keywords; what is left in ASCII is a name of the policy
+        left = leftover(text, diff_names(base, mutated) | {"old.tdsl", "new.tdsl"})
+        assert not left, (description, left, text)
+        english = targetdsl.diff_policies(base, mutated)
+        assert english.render() == english.render(language=EN)
+        assert english.to_json()["changes"] == [  # the same changes, only said otherwise
+            {**c, "old": a["old"], "new": a["new"]}
+            for c, a in zip(difference.to_json()["changes"], english.to_json()["changes"], strict=True)
+        ]
+
+
+def test_diff_and_its_impact_in_chinese(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    args = ["diff", "policies/lianyungang-2002.zh.tdsl", "policies/lianyungang-2003.zh.tdsl"]
+    monkeypatch.chdir(ROOT)
+    assert main([*args, "--data", "examples/lianyungang-2003/units.yaml", "--lang", "zh"]) == 1  # they differ
+    text = capsys.readouterr().out
+    assert "：21 处变化\n\n考核办法头部\n  ~ 标题：" in text
+    assert "  ~ 状态：正式 → 征求意见稿\n" in text
+    assert '  + 填报项：填报 承担市级目标 "承担市一级目标任务": 是否 缺报 默认 是\n' in text
+    assert "\n对 75 个单位的影响：" in text and "\n单位  " in text.replace(" " * 20, "  ")
+    assert main([*args, "--format", "json", "--lang", "zh"]) == 1
+    chinese_json = capsys.readouterr().out
+    assert main([*args, "--format", "json", "--lang", "en"]) == 1
+    assert capsys.readouterr().out == chinese_json  # JSON does not change with the language
+    assert '"new": "input 承担市级目标 \\"承担市一级目标任务\\": bool missing default true"' in chinese_json
+
+
+# ------------------------------------------------------------------ plan, periods, verify
+
+
+def test_the_plan_frame_in_chinese(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["plan", "examples/plan/small.tdsl", "--lang", "zh"]) == 0
+    chinese = capsys.readouterr().out
+    assert chinese.startswith("小例 的评估计划，全年\n\n类别 县区：对各单位 2 遍\n  第 1 遍（逐单位）\n")
+    assert "\n  第 1 次汇总（全类别）\n" in chinese and "\n      原因： kernel: " in chinese
+    assert main(["plan", "examples/plan/small.tdsl", "--lang", "en"]) == 0
+    english = capsys.readouterr().out
+    assert english.startswith("plan of 小例, the whole year\n\nclass 县区: 2 passes over the units\n")
+    assert len(english.splitlines()) == len(chinese.splitlines())
+
+
+def test_the_periods_table_in_chinese() -> None:
+    from targetdsl.periods import PeriodCombination, PeriodScore
+
+    combined = PeriodCombination(
+        (("上半年", Decimal(40)), ("全年", Decimal(60))),
+        (PeriodScore("A", "甲", "县区", (("上半年", Decimal(80)), ("全年", Decimal(90))), Decimal(86), 1),),
+    )
+    assert combined.render(language=ZH).splitlines()[0].split() == [
+        "类别",
+        "名次",
+        "单位",
+        "上半年",
+        "(40%)",
+        "全年",
+        "(60%)",
+        "加权得分",
+    ]
+    assert combined.render().splitlines()[0].split()[:3] == ["class", "rank", "unit"]
+    assert combined.render() == combined.render(language=EN)
+
+
+def test_a_record_that_no_longer_reproduces_is_said_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import shutil
+
+    for name in ("record.json", "units.yaml", "carried-in.yaml"):
+        shutil.copy(EXAMPLES / "lianyungang-2003" / name, tmp_path / name)
+    record = json.loads((tmp_path / "record.json").read_text(encoding="utf-8"))
+    for entry in record["policy"]["files"]:
+        shutil.copy(POLICIES / Path(entry["path"]).name, tmp_path / Path(entry["path"]).name)
+    record["policy"]["path"] = Path(record["policy"]["path"]).name
+    for entry in record["policy"]["files"]:
+        entry["path"] = Path(entry["path"]).name
+    record["result"]["units"][0]["total"] = "1"  # an edited result
+    (tmp_path / "record.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    assert main(["verify", str(tmp_path / "record.json"), "--lang", "zh"]) == 1
+    text = capsys.readouterr().out
+    assert "记录的结果与记录自身的 SHA-256 不符：记录被改动过\n" in text
+    assert "结果与记录的不同：\n  $.units[0].total：" in text
+    assert not leftover(text, {"units", "total", "SHA-256"}), text
+    assert main(["verify", str(tmp_path / "record.json"), "--lang", "en"]) == 1
+    assert "the record was edited" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ templates
+
+
+def template_texts(path: Path) -> tuple[list[str], list[str]]:
+    """A template's sheet names and every text it shows a person: cells below the field paths, and every
+    drop-down's title, alert and prompt."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    texts: list[str] = []
+    paths = {str(v) for sheet in book.worksheets for v in next(sheet.iter_rows(values_only=True), ())}
+    for sheet in book.worksheets:
+        rows = list(sheet.iter_rows(values_only=True))
+        start = 1 if sheet.title not in ("填表说明", "instructions") else 0
+        texts += [str(v) for row in rows[start:] for v in row if isinstance(v, str) and v not in paths]
+        for validation in sheet.data_validations.dataValidation:
+            texts += [validation.errorTitle or "", validation.error or "", validation.prompt or ""]
+        texts += [sheet.oddFooter.center.text or ""]
+    return book.sheetnames, texts
+
+
+@pytest.mark.parametrize("language", [ZH, EN], ids=["zh", "en"])
+def test_a_template_speaks_one_language_and_reads_back(
+    language: Language, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import openpyxl
+
+    policy = POLICIES / "lianyungang-2003.zh.tdsl"
+    out = tmp_path / "t.xlsx"
+    assert main(["template", str(policy), "-o", str(out), "--rows", "3", "--items", "2", "--lang", language.value]) == 0
+    capsys.readouterr()
+    sheets, texts = template_texts(out)
+    loaded = targetdsl.load_policy(policy)
+    names = {loaded.title, *loaded.schema.classes, "true", "false", "是", "否"}
+    for spec in loaded.schema.classes.values():
+        for measure in spec.measures():
+            names |= {measure.name, measure.label or "", *measure.given_by}
+            names |= set(measure.inputs) | {s.label or "" for s in measure.inputs.values()}
+            for sub in measure.subitems:
+                names |= {sub.name, sub.label or ""} | set(sub.inputs)
+        for rule in spec.rules:
+            names |= {rule.name, rule.label or ""} | set(rule.inputs)
+            names |= {s.label or "" for s in rule.inputs.values()}
+    names |= {s.label or s.name for s in loaded.schema.unit_inputs.values()}
+    names |= {r.assessor for spec in loaded.schema.classes.values() for m in spec.measures() for r in m.raters}
+    if language is ZH:
+        assert sheets[0] == "填表说明"
+        left = [t for t in texts if leftover(t.replace("true/false", ""), names | {"targetdsl", "evaluate"})]
+        assert not left, left[:10]
+    else:
+        assert sheets[0] == "instructions"
+        # once the policy's names and labels are taken out, nothing Chinese is left but the values 是/否
+        # the data may hold, named in the English as a reader may type them
+        chinese = re.compile(r"[\u4e00-\u9fff]")
+        known = "|".join(map(re.escape, sorted(names - {""}, key=len, reverse=True)))
+        left = [t for t in texts if chinese.search(re.sub(known, " ", t))]
+        assert not left, left[:10]
+    # filled in as a unit would, and read back by evaluate
+    book = openpyxl.load_workbook(out)
+    sheet = book["市直部门"]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(row=3, column=header.index("id") + 1, value="T1")
+    sheet.cell(row=3, column=header.index("name") + 1, value="测试局")
+    for path in header:
+        if path.startswith(("常规任务.1.", "定量任务.1.")) and path.endswith(("done", "target", "actual")):
+            sheet.cell(row=3, column=header.index(path) + 1, value=True if path.endswith("done") else 100)
+        elif path.count(".") == 1 and path.split(".")[0] in {
+            "人民满意度",
+            "领导班子建设",
+            "精神文明建设",
+            "党风廉政建设",
+            "全面工作评价",
+            "日常工作",
+        }:
+            sheet.cell(row=3, column=header.index(path) + 1, value=80)
+    book.save(out)
+    unit = targetdsl.load_policy(policy).evaluate(out).unit("T1")
+    assert unit.name == "测试局" and unit.unit_class == "市直部门"
+
+
+def test_an_unknown_unit_to_explain_is_said_in_chinese(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    args = ["explain", "policies/lianyungang-2003.zh.tdsl", "examples/lianyungang-2003/units.yaml", "--lang", "zh"]
+    assert main([*args, "c04"]) == 2
+    assert "中没有单位 `c04`；是不是 `C04`？（单位有：" in capsys.readouterr().err
+    assert main([*args, "灌南县"]) == 2
+    assert "；灌南县 是单位 C04 的名称：请给出它的编号（单位有：" in capsys.readouterr().err

@@ -32,10 +32,10 @@ def fill(sheet: object, row: int, values: dict[str, object]) -> None:
 
 def test_generate_fill_evaluate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     workbook = tmp_path / "template.xlsx"
-    assert main(["template", str(P2003), "-o", str(workbook), "--rows", "5", "--items", "3"]) == 0
+    assert main(["template", str(P2003), "-o", str(workbook), "--rows", "5", "--items", "3", "--lang", "zh"]) == 0
     capsys.readouterr()
     book = openpyxl.load_workbook(workbook)
-    assert book.sheetnames == ["填表说明 instructions", "县区", "市直部门", "驻连部省属单位"]
+    assert book.sheetnames == ["填表说明", "县区", "市直部门", "驻连部省属单位"]
     county = book["县区"]
     header = [cell.value for cell in county[1]]
     labels = [cell.value for cell in county[2]]
@@ -76,7 +76,7 @@ def test_generate_fill_evaluate(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 def test_only_one_class(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     workbook = tmp_path / "departments.xlsx"
-    assert main(["template", str(P2003), "--class", "市直部门", "-o", str(workbook)]) == 0
-    assert openpyxl.load_workbook(workbook).sheetnames == ["填表说明 instructions", "市直部门"]
+    assert main(["template", str(P2003), "--class", "市直部门", "-o", str(workbook), "--lang", "zh"]) == 0
+    assert openpyxl.load_workbook(workbook).sheetnames == ["填表说明", "市直部门"]
     assert main(["template", str(P2003), "--class", "乡镇", "-o", str(workbook)]) == 2
     assert "no class `乡镇`" in capsys.readouterr().err
