@@ -19,7 +19,9 @@ This module chooses a language and translates text; it must not know where a mes
 from __future__ import annotations
 
 import functools
+import locale
 import re
+import sys
 from collections.abc import Mapping
 
 import attrs
@@ -32,15 +34,25 @@ __all__ = ["Language", "choose", "from_locale", "translate", "translate_clauses"
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::([tld]))?\}")
 
 
-def from_locale(environ: Mapping[str, str]) -> Language:
+def from_locale(environ: Mapping[str, str], system: str | None = None) -> Language:
     """The language of a locale, as POSIX picks the one for messages: `LC_ALL`, else `LC_MESSAGES`,
-    else `LANG`; Chinese when it starts with `zh` (`zh_CN.UTF-8`, `zh_TW`), English otherwise (unset,
-    `C`, `POSIX`, `en_US.UTF-8`)."""
+    else `LANG`; Chinese when it starts with `zh` (`zh_CN.UTF-8`, `zh_TW`), English otherwise (`C`,
+    `POSIX`, `en_US.UTF-8`). When none is set — as on Windows, which keeps its locale elsewhere — the
+    system's own locale decides (`system`, by default what `locale.getlocale` reports on Windows:
+    `Chinese (Simplified)_China` or `zh_CN`); unset elsewhere, English."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = environ.get(name, "")
         if value:
             return Language.CHINESE if value.lower().startswith("zh") else Language.ENGLISH
-    return Language.ENGLISH
+    system = _system_locale() if system is None else system
+    return Language.CHINESE if system.lower().startswith(("zh", "chinese")) else Language.ENGLISH
+
+
+def _system_locale() -> str:
+    """The user's locale where the environment does not say it: Windows only."""
+    if sys.platform != "win32":
+        return ""
+    return locale.getlocale()[0] or ""
 
 
 def choose(given: str | None, environ: Mapping[str, str]) -> Language:

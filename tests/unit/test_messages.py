@@ -10,7 +10,9 @@ and paths.
 from __future__ import annotations
 
 import ast
+import locale
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -507,3 +509,27 @@ def test_every_built_in_function_is_described_in_chinese() -> None:
     """A function's summary is the help line of a call with the wrong number of arguments."""
     for function in FUNCTIONS.values():
         assert not untranslated(function.summary), function.name
+
+
+@pytest.mark.parametrize(
+    ("system", "language"),
+    [
+        ("Chinese (Simplified)_China", Language.CHINESE),
+        ("Chinese (Traditional)_Taiwan", Language.CHINESE),
+        ("zh_CN", Language.CHINESE),
+        ("English_United States", Language.ENGLISH),
+        ("", Language.ENGLISH),
+    ],
+)
+def test_without_locale_variables_the_system_locale_decides(system: str, language: Language) -> None:
+    # Windows sets none of LC_ALL, LC_MESSAGES, LANG: a Chinese Windows still gets Chinese
+    assert from_locale({}, system=system) is language
+    assert from_locale({"LANG": "en_US.UTF-8"}, system=system) is Language.ENGLISH
+
+
+def test_the_system_locale_is_asked_only_on_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(locale, "getlocale", lambda *_: ("Chinese (Simplified)_China", "936"))
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert from_locale({}) is Language.ENGLISH
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert from_locale({}) is Language.CHINESE
