@@ -331,6 +331,30 @@ class Checker:
                 "rates and percentages are not pro-rated over the year",
             )
 
+    # -- cross-field constraints
+
+    def check_require(self, statement: n.Require, scope: Scope, body: tuple[n.Statement, ...]) -> None:
+        """`require <condition>`: checked when the data are read, before anything is computed, so it reads
+        only the inputs declared beside it (no let, const, `points` or unit input) and nothing class-wide."""
+        inputs = {s.name for s in body if isinstance(s, n.Input)}
+        for node in walk(statement.expr):
+            if isinstance(node, n.Name) and node.name not in inputs:
+                self.report(
+                    "check.constraint-scope",
+                    f"`require` reads `{node.name}`, which is not an input declared beside it",
+                    node.span,
+                    "a constraint is checked when the data are read: it compares the inputs of its measure, "
+                    "sub-item, item or rule",
+                )
+            elif isinstance(node, n.Call) and node.function in FUNCTIONS and FUNCTIONS[node.function].peer:
+                self.report(
+                    "check.constraint-scope",
+                    f"`require` uses `{node.function}`, which needs the unit's whole class",
+                    node.span,
+                    "a constraint is checked for each unit's data alone",
+                )
+        self.expect(statement.expr, scope, Kind.BOOL, "a constraint", statement.span)
+
     # -- inputs of words
 
     def check_choices(self, declaration: n.Input) -> None:
@@ -688,6 +712,8 @@ class Checker:
                         )
             case n.Given(assessors=names):
                 self.check_assessors(names, statement.span)
+            case n.Require():
+                self.check_require(statement, scope, measure.body)
 
     def prorated_source(self, expr: n.Expr, scope: Scope) -> str | None:
         """The pro-rated input `expr` reads, directly or through lets and constants, if any."""
@@ -802,6 +828,8 @@ class Checker:
             match statement:
                 case n.When(expr=expr):
                     expect(expr, scope, Kind.BOOL, "the condition", statement.span)
+                case n.Require():
+                    self.check_require(statement, scope, rule.body)
                 case n.Effects(effects=effects):
                     for effect in effects:
                         if effect.grade is not None:

@@ -36,6 +36,7 @@ from targetdsl.values import (
     DateText,
     GivenScore,
     Item,
+    Marker,
     MeasureData,
     PercentCell,
     Records,
@@ -255,6 +256,8 @@ class Validator:
             for spec in specs.values():
                 raw = _mapping(given.get(spec.name), f"{section}.{spec.name}", self)
                 rules[(kind, spec.name)] = self.values(raw, spec.inputs, f"{section}.{spec.name}")
+                if spec.all(n.Require):
+                    self.required(spec.all(n.Require), spec.inputs, rules[(kind, spec.name)], f"{section}.{spec.name}")
         awards = self.awards(record.get("bonuses"), unit_class)
         return Unit(unit_id, name, unit_class.name, values, measures, rules, awards)
 
@@ -336,12 +339,16 @@ class Validator:
         # A given score needs no inputs, of the indicator or of its sub-items.
         given = self.given(spec, mapping.get("given"), field) if "given" in mapping else None
         values = self.values(mapping, _needed(spec, mapping, given), field, check_unknown=False)
+        if spec.requires:
+            self.required(spec.requires, spec.inputs, values, field)
         if not spec.subitems:
             return MeasureData(values, given=given)
         subitems = {}
         for sub in spec.subitems:
             raw = _mapping(mapping.get(sub.name), f"{field}.{sub.name}", self)
             subitems[sub.name] = self.values(raw, _needed(sub, raw, given), f"{field}.{sub.name}")
+            if sub.requires:
+                self.required(sub.requires, sub.inputs, subitems[sub.name], f"{field}.{sub.name}")
         return MeasureData(values=values, subitems=subitems, given=given)
 
     def item(self, spec: MeasureSpec, raw: Any, index: int, field: str) -> Item:
@@ -367,6 +374,8 @@ class Validator:
             field,
             check_unknown=False,
         )
+        if spec.requires:
+            self.required(spec.requires, spec.inputs, values, field)
         name = self.text(mapping.get("name"), f"{field}.name")
         return Item(index, None if name is False else name, points, values, given)
 
@@ -565,6 +574,40 @@ class Validator:
                 f"{excerpt(raw.get(spec.name))} is {'above' if above else 'below'} "
                 f"{field}.{other} {shown}, the {'upper' if above else 'lower'} end of its range",
                 code="data.out-of-range",
+            )
+
+    def required(
+        self, requires: tuple[n.Require, ...], specs: Mapping[str, InputSpec], values: Mapping[str, Value], field: str
+    ) -> None:
+        """Cross-field constraints (`require done <= subs`) over the values just read, each reported as
+        `data.constraint` naming the fields and their values. A constraint reading a value that is missing
+        (refused, not applicable, the class average) or was refused is not checked: the input's own rule
+        decides that value. One the data make impossible to decide (a division by zero) is reported."""
+        from targetdsl.formatter import expression  # the condition as the policy says it, for the message
+        from targetdsl.interpreter import Failure, Frame, evaluate
+        from targetdsl.typecheck import walk
+
+        for require in requires:
+            names = list(dict.fromkeys(node.name for node in walk(require.expr) if isinstance(node, n.Name)))
+            read = {name: values.get(name) for name in names}
+            if any(value is None or isinstance(value, Marker) for value in read.values()):
+                continue
+            try:
+                holds = evaluate(require.expr, Frame(dict(read), explain=False))
+                reason = None
+            except Failure as failure:
+                holds, reason = False, failure.message
+            if holds is True:
+                continue
+            shown = ", ".join(f"{field}.{name} = {_value_text(value, specs[name])}" for name, value in read.items())
+            text = " ".join(part for _, part, _ in expression(require.expr))
+            at = f"{field}.{names[0]}" if names else field  # the first field it names: in a workbook, its cell
+            self.problem(
+                at,
+                f"the data do not meet `require {text}` (line {require.span.line}): {shown}"
+                if reason is None
+                else f"`require {text}` (line {require.span.line}) cannot be decided ({reason}): {shown}",
+                code="data.constraint",
             )
 
     def value(self, spec: InputSpec, raw: Any, field: str) -> Value | None:
@@ -1036,6 +1079,19 @@ def _invisible(text: str) -> str | None:
                 " )", ")"
             )
     return None
+
+
+def _value_text(value: Value, spec: InputSpec) -> str:
+    """A validated value as a constraint's message names it: numbers as the data wrote them (a percent
+    input's 0.085 as 8.5), the word of an input of words, booleans and dates as written."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, Decimal):
+        if spec.choices is not None:
+            return next((word for word, number in spec.choices.items() if number == value), str(value))
+        shown = CONTEXT.multiply(value, HUNDRED) if spec.type in ("percent", "pp") else value
+        return format(shown.normalize(CONTEXT), "f")
+    return str(value)
 
 
 def _shown_value(value: Any) -> str:

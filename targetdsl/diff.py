@@ -142,6 +142,8 @@ def statement_key(statement: object) -> tuple[str, ...]:
             return ("reduce", show(n.When(expr)))
         case n.Money():
             return ("money",)
+        case n.Require():  # a body may hold several constraints: each is known by what it says
+            return ("require", show(statement))
     return (type(statement).__name__.lower(),)
 
 
@@ -167,12 +169,13 @@ STATEMENT_NAMES = {
     "eligible": "eligibility",
     "factor": "factor",
     "applies": "applies to",
+    "require": "data constraint",
 }
 
 
 def _what(key: tuple[str, ...]) -> str:
     word = STATEMENT_NAMES.get(key[0], key[0])
-    if key[0] in ("input", "let", "by", "level", "subitem"):
+    if key[0] in ("input", "let", "by", "level", "subitem", "require"):
         return f"{word} `{key[1]}`"
     return word
 

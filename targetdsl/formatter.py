@@ -333,6 +333,8 @@ class Printer:
                 self.emit(depth, f"{self.word('scale')} {number(points)}", line)
             case n.When(expr=expr):
                 self.doc(depth, self.word("when") + " ", self.expression(expr), line)
+            case n.Require(expr=expr):  # a cross-field constraint
+                self.doc(depth, self.word("require") + " ", self.expression(expr), line)
             case n.Effects(effects=effects):
                 self.emit(depth, self.word("effect") + " " + ", ".join(_effect(e, self.kw) for e in effects), line)
             case n.Level(name=name, label=label, points=points, limit=limit):

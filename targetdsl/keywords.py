@@ -82,6 +82,8 @@ KEYWORDS: tuple[Keyword, ...] = (
     _k("range", "范围", "the values the data may hold"),
     _k("to", "至", "the upper end of a range or band"),
     _k("prorated", "按进度", "a cumulative target pro-rated over a period"),
+    # cross-field constraints
+    _k("require", "校验", "a condition the data must meet, checked when they are read"),
     _k("let", "设", "a named intermediate value"),
     _k("score", "得分", "the points earned"),
     _k("completed when", "完成条件", "when the item counts as completed"),

@@ -175,6 +175,14 @@ class Input:
 
 
 @attrs.frozen
+class Require:
+    """A condition over the inputs declared beside it that a unit's data must meet (`require done <= subs`)."""
+
+    expr: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
 class Let:
     name: str
     expr: Expr
@@ -331,6 +339,7 @@ class Applies:
 
 Statement = Union[  # noqa: UP007 (holds forward references)
     Input,
+    Require,
     Let,
     Score,
     Completed,

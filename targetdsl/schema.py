@@ -64,6 +64,8 @@ class MeasureSpec:
     raters: tuple[n.Rater, ...]
     scale: Decimal
     drop_extremes: bool
+    # cross-field constraints over the inputs, checked when the data are read (for items: each item's)
+    requires: tuple[n.Require, ...] = ()
 
     @property
     def span(self) -> Span:
@@ -320,6 +322,7 @@ def measure_spec(measure: n.Measure, category: str) -> MeasureSpec:
         raters=tuple(s for s in body if isinstance(s, n.Rater)),
         scale=scale,
         drop_extremes=any(isinstance(s, n.DropExtremes) for s in body),
+        requires=tuple(s for s in body if isinstance(s, n.Require)),
     )
 
 

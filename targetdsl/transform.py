@@ -301,6 +301,11 @@ class ToNodes(Transformer[Token, Any]):
         kind = english_term("type", str(type_))
         return n.Input(str(name), _label(label), kind, missing, bounds[0], bounds[1], prorated, span=span_of(c))
 
+    # -- cross-field constraints
+
+    def require(self, c: list[Any]) -> n.Require:
+        return n.Require(c[0], span=span_of(c))
+
     # -- inputs of words
 
     def choices(self, c: list[Any]) -> tuple[n.Choice, ...]:

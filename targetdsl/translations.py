@@ -645,6 +645,20 @@ CHECK: tuple[tuple[str, str], ...] = (
     ),
     ("the default of `{name}` must be one of its words: {words}", "`{name}` 的默认值必须是它的可选词之一：{words}"),
     ("write `missing default <word>` with one of the words", "写 `missing default <词>`，用所列的词之一"),
+    (
+        "`require` reads `{name}`, which is not an input declared beside it",
+        "`require`（校验）读取了 `{name}`，但它不是同一处声明的填报项",
+    ),
+    (
+        "a constraint is checked when the data are read: it compares the inputs of its measure, sub-item, item or rule",
+        "校验在读取数据时进行：只能比较同一指标、子项、事项或规则中的填报项",
+    ),
+    (
+        "`require` uses `{function}`, which needs the unit's whole class",
+        "`require`（校验）使用了 `{function}`，它需要全类别的数据",
+    ),
+    ("a constraint is checked for each unit's data alone", "校验逐个单位地检查该单位自己的数据"),
+    ("a constraint", "校验条件"),
 )
 
 # The built-in functions, as a help line shows them (functions.py)
@@ -1212,6 +1226,14 @@ DATA: tuple[tuple[str, str], ...] = (
     (
         "expected one of the words of `{name}` ({words}), found {found:t}",
         "此处应为 `{name}` 的可选词之一（{words}），却是{found}",
+    ),
+    (
+        "the data do not meet `require {text}` (line {line}): {values}",
+        "数据不满足 `require {text}`（第 {line} 行）：{values}",
+    ),
+    (
+        "`require {text}` (line {line}) cannot be decided ({reason}): {values}",
+        "无法判断 `require {text}`（第 {line} 行）是否满足（{reason}）：{values}",
     ),
 )
 

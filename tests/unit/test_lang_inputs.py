@@ -164,3 +164,156 @@ def test_the_template_offers_the_words_as_a_dropdown(tmp_path: Path) -> None:
     (validation,) = [v for v in sheet.data_validations.dataValidation if str(v.sqref).startswith(letter)]
     assert validation.type == "list" and validation.formula1 == '"好,较好,一般,差（含）"'
     assert validation.errorStyle == "stop"
+
+
+# ---------------------------------------------------------- cross-field constraints
+
+STAFF = (
+    'policy "inputs" { year 2023 status draft }\nclass 部门 { 编制 100 }\n'
+    + """
+category 编制 {
+    indicator 编制使用 points 10 {
+        input 核定: count
+        input 实有: count
+        input 比例: percent missing zero
+        require 实有 <= 核定
+        require 比例 <= 100% and 核定 / 实有 > 0
+        score points * 实有 / 核定
+    }
+    indicator 子项 points 10 {
+        subitem 甲 points 10 {
+            input a: number
+            input b: number missing na
+            require a < b
+            score points
+        }
+    }
+}
+deduction 借调 {
+    input 借调: count missing zero
+    input 实有: count
+    require 借调 <= 实有
+    amount 0.5 * 借调
+}
+"""
+)
+
+
+def staff(unit: str, quota: Any = 10, staffed: Any = 8, share: Any = None, a: Any = 1, b: Any = 2, out: Any = 0) -> Any:
+    """A department's record: establishment (核定), staff (实有), a share, a sub-item's a and b, seconded (借调)."""
+    indicator = {"核定": quota, "实有": staffed} | ({} if share is None else {"比例": share})
+    return {
+        "id": unit,
+        "class": "部门",
+        "indicators": {"编制使用": indicator, "子项": {"甲": {"a": a, "b": b}}},
+        "deductions": {"借调": {"借调": out, "实有": staffed}},
+    }
+
+
+def test_a_constraint_the_data_break_is_a_data_error_naming_the_fields() -> None:
+    with pytest.raises(targetdsl.DataError) as caught:
+        policy(STAFF).evaluate({"units": [staff("A", staffed=12, share="101.5%", a=3, b=3, out=13), staff("B")]})
+    assert [(p.code, p.unit, p.field) for p in caught.value.problems] == [
+        ("data.constraint", "A", "indicators.编制使用.实有"),
+        ("data.constraint", "A", "indicators.编制使用.比例"),
+        ("data.constraint", "A", "indicators.子项.甲.a"),
+        ("data.constraint", "A", "deductions.借调.借调"),
+    ]
+    first, second, _, _ = (p.message for p in caught.value.problems)
+    fields = "indicators.编制使用.实有 = 12, indicators.编制使用.核定 = 10"
+    assert first == f"the data do not meet `require 实有 <= 核定` (line 9): {fields}"
+    assert second.endswith(
+        "indicators.编制使用.比例 = 101.5, indicators.编制使用.核定 = 10, indicators.编制使用.实有 = 12"
+    )
+
+
+def test_data_that_meet_the_constraints_score_as_without_them() -> None:
+    units = {"units": [staff("A", staffed=10, share=50), staff("B", b=None), staff("C", out=None)]}
+    constrained = policy(STAFF).evaluate(units).to_json()["units"]
+    free = policy("\n".join(line for line in STAFF.splitlines() if "require" not in line)).evaluate(units)
+    assert constrained == free.to_json()["units"] and len(constrained) == 3
+
+
+def test_a_constraint_the_data_cannot_decide_is_refused() -> None:
+    with pytest.raises(targetdsl.DataError) as caught:
+        policy(STAFF).evaluate({"units": [staff("A", quota=0, staffed=0)]})
+    (problem,) = caught.value.problems
+    assert problem.code == "data.constraint"
+    assert problem.message.startswith(
+        "`require 比例 <= 100% and 核定 / 实有 > 0` (line 10) cannot be decided (division"
+    )
+
+
+def test_a_missing_or_refused_value_leaves_its_constraints_to_its_own_rule() -> None:
+    with pytest.raises(targetdsl.DataError) as caught:
+        policy(STAFF).evaluate({"units": [staff("A", staffed="多", b=None)]})
+    assert [p.code for p in caught.value.problems] == ["data.bad-number", "data.bad-number"]
+
+
+def test_a_constraint_points_at_its_cell_in_a_workbook(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "部门"
+    sheet.append(["id", "编制使用.核定", "编制使用.实有", "子项.甲.a", "子项.甲.b", "deductions.借调.实有"])
+    sheet.append(["A", 10, 12, 1, 2, 12])
+    book.save(tmp_path / "units.xlsx")
+    with pytest.raises(targetdsl.DataError) as caught:
+        policy(STAFF).evaluate(tmp_path / "units.xlsx")
+    (problem,) = caught.value.problems
+    assert problem.code == "data.constraint" and "C2" in str(problem)
+
+
+HOSTILE_STAFF = [10, 12, "12", " 8 ", None, "", -1, 1.5, "x", True, Decimal("1E+20"), 0, "0"]
+
+
+def test_the_usual_path_checks_constraints_as_the_general_path() -> None:
+    schema = policy(STAFF).schema
+    records: list[Any] = []
+    for index, value in enumerate(HOSTILE_STAFF):
+        records.append(staff(f"U{index:02d}", staffed=value))
+        records.append(staff(f"V{index:02d}", quota=value, out=value, a=value, b=None if index % 2 else value))
+        records.append(staff(f"W{index:02d}", share=value))
+    usual, general = both(schema, records)
+    assert usual == general
+    assert general.count("data.constraint") >= 10  # not a path that checks nothing
+
+
+@pytest.mark.parametrize(
+    ("statement", "code"),
+    [
+        ("let k = 核定 require 实有 <= k", "check.constraint-scope"),
+        ("require 实有 <= points", "check.constraint-scope"),
+        ("require 实有 <= 上限", "check.constraint-scope"),
+        ("require 实有 <= 单位人数", "check.constraint-scope"),
+        ("require 实有 <= peer_max(核定)", "check.constraint-scope"),
+        ("require 实有 + 核定", "check.type-mismatch"),
+        ("require 实有 <= 未知", "check.constraint-scope"),
+    ],
+)
+def test_a_constraint_reads_only_the_inputs_beside_it(statement: str, code: str) -> None:
+    text = (
+        'policy "inputs" { year 2023 status draft }\nclass 部门 { 编制 100 }\nconst 上限 = 100\n'
+        "input 单位人数: count\n"
+        f"category 编制 {{ indicator 编制使用 {{ input 核定: count input 实有: count {statement} score 实有 }} }}\n"
+    )
+    assert code in codes(text)
+
+
+def test_constraints_print_canonically_and_read_alike_in_both_languages() -> None:
+    english = format_policy(STAFF, name="inputs.tdsl")
+    assert "        require 实有 <= 核定\n" in english and "    require 借调 <= 实有\n" in english
+    chinese = format_policy(STAFF, name="inputs.tdsl", keywords=Language.CHINESE)
+    assert "        校验 实有 <= 核定\n" in chinese and "        校验 比例 <= 100% 且 核定 / 实有 > 0\n" in chinese
+    assert parse(chinese, "zh.tdsl").file == parse(STAFF, "en.tdsl").file
+    assert format_policy(chinese, name="zh.tdsl", keywords=Language.ENGLISH) == english
+
+
+def test_a_changed_constraint_is_a_change_an_auditor_sees() -> None:
+    old = policy(STAFF)
+    new = policy(STAFF.replace("require 实有 <= 核定", "require 实有 <= 核定 + 2"))
+    found = [(c.group, c.kind, c.what) for c in diff_effective(old.effective, new.effective).changes]
+    assert ("category 编制", "removed", "indicator `编制使用`: data constraint `require 实有 <= 核定`") in found
+    assert ("category 编制", "added", "indicator `编制使用`: data constraint `require 实有 <= 核定 + 2`") in found
+    assert diff_effective(old.effective, policy(STAFF).effective).changes == ()
