@@ -589,9 +589,9 @@ class Validator:
 
         for require in requires:
             names = list(dict.fromkeys(node.name for node in walk(require.expr) if isinstance(node, n.Name)))
-            read = {name: values.get(name) for name in names}
-            if any(value is None or isinstance(value, Marker) for value in read.values()):
+            if any(name not in values or isinstance(values[name], Marker) for name in names):
                 continue
+            read = {name: values[name] for name in names}
             try:
                 holds = evaluate(require.expr, Frame(dict(read), explain=False))
                 reason = None

@@ -113,7 +113,8 @@ def show(statement: object) -> str:
     if isinstance(statement, n.Measure):
         printer.measure(0, statement)
     elif isinstance(
-        statement, (n.UnitClass, n.Category, n.Rule, n.Grades, n.Periods, n.Header, n.Ties, n.Const, n.Assessor)
+        statement,
+        (n.UnitClass, n.Category, n.Rule, n.Grades, n.Periods, n.Header, n.Ties, n.Const, n.Assessor, n.Function),
     ):
         printer.declaration(statement, "")
     elif isinstance(statement, n.Input):
@@ -215,6 +216,7 @@ class Differ:
             "category",
             "input",
             "const",
+            "function",
             "veto",
             "bonus",
             "deduction",

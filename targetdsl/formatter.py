@@ -109,7 +109,8 @@ def _expression(expr: n.Expr, kw: KeywordSet) -> Doc:
             return [(0, value.isoformat(), line)]
         case n.Name(name=name):
             return [(0, name, line)]
-        case n.Call(function=function, args=args):
+        case n.Call(function=function, args=args) | n.Applied(function=function, args=args):
+            # an expanded call of a user-defined function (a plan, an explanation) reads as it was written
             doc: Doc = [(0, function + "(", line)]
             for index, arg in enumerate(args):
                 doc = _join(doc, ", " if index else "", expression(arg, kw=kw))
@@ -242,6 +243,9 @@ class Printer:
                 self.block(0, f"{prefix}{self.word('periods')}", declaration.span, list(periods))
             case n.Const(name=name, expr=expr):
                 self.doc(0, f"{prefix}{self.word('const')} {name} = ", self.expression(expr), declaration.span.line)
+            case n.Function(name=name, params=params, expr=expr):  # a user-defined function
+                head = f"{prefix}{self.word('function')} {name}({', '.join(params)}) = "
+                self.doc(0, head, self.expression(expr), declaration.span.line)
             case n.Input():
                 self.input(0, declaration, prefix)
             case _:

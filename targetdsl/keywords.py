@@ -69,6 +69,7 @@ KEYWORDS: tuple[Keyword, ...] = (
     _k("assessor", "评议方", "a body that gives scores (people's congress, CPPCC, …)", declaration=True),
     _k("category", "考核内容", "a category of measures, weighted per class", declaration=True),
     _k("const", "常量", "a named constant", declaration=True),
+    _k("function", "函数", "a named formula with parameters, called like a built-in function", declaration=True),
     _k("input", "填报", "a value the unit's data supplies", declaration=True),
     # measures
     _k("indicator", "指标", "a measure every unit of the class has"),

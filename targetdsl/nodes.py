@@ -133,7 +133,22 @@ class Interpolate:
     depth: int = _depth()
 
 
-Expr = Union[Number, Boolean, Date, Name, Call, Unary, Binary, Conditional, Bands, Interpolate]  # noqa: UP007
+# ------------------------------------------------------ user-defined functions
+
+
+@attrs.frozen
+class Applied:
+    """A call of a user-defined function with its body, each parameter replaced by its argument
+    (expansion.py builds it for evaluation; the parser never does). It evaluates as its body does."""
+
+    function: str
+    args: tuple[Expr, ...]
+    body: Expr
+    span: Span = _span()
+    depth: int = _depth()
+
+
+Expr = Union[Number, Boolean, Date, Name, Call, Unary, Binary, Conditional, Bands, Interpolate, Applied]  # noqa: UP007
 
 # ------------------------------------------------------- shared statements
 
@@ -536,8 +551,18 @@ class Const:
     span: Span = _span()
 
 
+@attrs.frozen
+class Function:
+    """`function name(a, b) = expr`: a named formula over its parameters (no recursion)."""
+
+    name: str
+    params: tuple[str, ...]
+    expr: Expr
+    span: Span = _span()
+
+
 Declaration = Union[  # noqa: UP007
-    Header, UnitClass, Assessor, Category, Rule, Grades, Ties, Periods, Const, Input
+    Header, UnitClass, Assessor, Category, Rule, Grades, Ties, Periods, Const, Input, Function
 ]
 
 
@@ -595,6 +620,8 @@ def declaration_key(declaration: Declaration) -> tuple[str, str]:
             return ("const", name)
         case Input(name=name):
             return ("input", name)
+        case Function(name=name):
+            return ("function", name)
     raise TypeError(f"not a declaration: {declaration!r}")
 
 

@@ -186,6 +186,9 @@ DEFAULT_TIES = (n.TieKey("total", "desc"), n.TieKey("id", "asc"))
 
 @in_context
 def build(effective: Effective, names: dict[str, str] | None = None) -> Schema:
+    from targetdsl.expansion import expand
+
+    effective = expand(effective)  # every call of a user-defined function, its body in place
     declarations = effective.declarations
     header = effective.header
     scale = header.scale.points if header and header.scale else HUNDRED

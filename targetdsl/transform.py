@@ -301,6 +301,12 @@ class ToNodes(Transformer[Token, Any]):
         kind = english_term("type", str(type_))
         return n.Input(str(name), _label(label), kind, missing, bounds[0], bounds[1], prorated, span=span_of(c))
 
+    # -- user-defined functions
+
+    def function(self, c: list[Any]) -> n.Function:
+        name, *params, expr = c
+        return n.Function(str(name), tuple(str(p) for p in params if p is not None), expr, span=span_of(c))
+
     # -- cross-field constraints
 
     def require(self, c: list[Any]) -> n.Require:

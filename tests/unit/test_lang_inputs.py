@@ -317,3 +317,181 @@ def test_a_changed_constraint_is_a_change_an_auditor_sees() -> None:
     assert ("category 编制", "removed", "indicator `编制使用`: data constraint `require 实有 <= 核定`") in found
     assert ("category 编制", "added", "indicator `编制使用`: data constraint `require 实有 <= 核定 + 2`") in found
     assert diff_effective(old.effective, policy(STAFF).effective).changes == ()
+
+
+# ---------------------------------------------------------- user-defined functions
+
+VOTES = (
+    'policy "inputs" { year 2023 status draft }\nclass 乡镇 { 测评 100 }\n'
+    + """
+function 得票率(好, 较好, 一般, 票数) = (好 + 0.8 * 较好 + 0.6 * 一般) / 票数
+function 分(率, 满) = 满 * min(率, 1)
+
+category 测评 {
+    indicator 干部 points 60 {
+        input 好: count
+        input 较好: count
+        input 一般: count
+        input 差: count
+        score 分(得票率(好, 较好, 一般, 好 + 较好 + 一般 + 差), points)
+    }
+    indicator 群众 points 40 {
+        input 好: count
+        input 较好: count
+        input 一般: count
+        input 票数: count
+        let 率 = 得票率(好, 较好, 一般, 票数)
+        score 分(率, points)
+    }
+}
+"""
+)
+WRITTEN_OUT = (
+    "\n".join(line for line in VOTES.splitlines() if not line.startswith("function"))
+    .replace(
+        "分(得票率(好, 较好, 一般, 好 + 较好 + 一般 + 差), points)",
+        "points * min((好 + 0.8 * 较好 + 0.6 * 一般) / (好 + 较好 + 一般 + 差), 1)",
+    )
+    .replace("得票率(好, 较好, 一般, 票数)", "(好 + 0.8 * 较好 + 0.6 * 一般) / 票数")
+    .replace("分(率, points)", "points * min(率, 1)")
+)
+
+
+def votes(unit: str, cadres: tuple[int, int, int, int], public: tuple[int, int, int, int]) -> dict[str, Any]:
+    return {
+        "id": unit,
+        "class": "乡镇",
+        "indicators": {
+            "干部": dict(zip(("好", "较好", "一般", "差"), cadres, strict=True)),
+            "群众": dict(zip(("好", "较好", "一般", "票数"), public, strict=True)),
+        },
+    }
+
+
+VOTERS = [
+    votes("A", (10, 5, 3, 2), (50, 30, 10, 100)),
+    votes("B", (20, 0, 0, 0), (7, 2, 1, 9)),
+    votes("C", (0, 0, 0, 3), (1, 1, 1, 3)),
+    votes("D", (1, 1, 1, 0), (0, 0, 0, 7)),
+]
+
+
+def test_a_function_scores_as_its_formula_written_out() -> None:
+    assert "得票率" not in WRITTEN_OUT and "分(" not in WRITTEN_OUT
+    called = policy(VOTES)
+    written = policy(WRITTEN_OUT)
+    for explain in (True, False):
+        ours = called.evaluate({"units": VOTERS}, explain=explain).to_json()["units"]
+        theirs = written.evaluate({"units": VOTERS}, explain=explain).to_json()["units"]
+        assert ours == theirs
+    a = called.evaluate({"units": VOTERS}).unit("A")
+    assert a.total == Decimal("79.40")  # 60 × 15.8 / 20 + 40 × 80 / 100
+
+
+def test_the_explanation_names_each_function_and_what_it_gave() -> None:
+    unit = policy(VOTES).evaluate({"units": VOTERS}).unit("A")
+    text = "\n".join(note for step in unit.explanation for child in step.children for note in child.notes)
+    assert "得票率(…) = 0.79 (line 13)" in text and "分(…) = 47.4 (line 13)" in text
+    assert "得票率(…) = 0.8 (line 20)" in text and "分(…) = 32 (line 21)" in text
+
+
+def test_a_division_by_zero_in_a_function_points_at_its_body() -> None:
+    with pytest.raises(targetdsl.EvaluationError) as caught:
+        policy(VOTES).evaluate({"units": [votes("A", (0, 0, 0, 0), (1, 0, 0, 1))]})
+    (problem,) = caught.value.problems
+    assert problem.span.line == 4 and "division by zero" in problem.message
+
+
+def test_the_fast_paths_take_a_function_and_the_plan_shows_its_inputs() -> None:
+    from targetdsl.plan import Evaluator
+
+    (made,) = policy(VOTES).plan().classes
+    steps = {s.quantity.name: s for s in made.steps}
+    score = steps["测评.干部.score"]
+    assert (
+        score.evaluator is Evaluator.KERNEL
+        and "分(得票率(好, 较好, 一般, 好 + 较好 + 一般 + 差), points)" in score.quantity.detail
+    )
+    assert set(score.quantity.dependencies) == {f"测评.干部.input.{x}" for x in ("好", "较好", "一般", "差")}
+    let = steps["测评.群众.let.率"].quantity
+    assert set(let.dependencies) == {f"测评.群众.input.{x}" for x in ("好", "较好", "一般", "票数")}
+
+
+@pytest.mark.parametrize(
+    ("declarations", "call", "code"),
+    [
+        ("function min(a, b) = a", "min(x, 1)", "check.duplicate-name"),
+        ("function f(a, a) = a", "f(x, x)", "check.duplicate-name"),
+        ("function f(a) = a + b", "f(x)", "check.unknown-name"),
+        ("function f(a) = a + points", "f(x)", "check.unknown-name"),
+        ("function f(a) = a / peer_max(a)", "f(x)", "check.peer-in-function"),
+        ("function f(a) = f(a) + 1", "f(x)", "check.cycle"),
+        ("function f(a) = g(a)\nfunction g(a) = h(a)\nfunction h(a) = f(a)", "f(x)", "check.cycle"),
+        ("function f(a) = a", "f(x, 1)", "check.arity"),
+        ("function f(a) = nosuch(a)", "f(x)", "check.unknown-function"),
+        ("function f(a) = a > 2pp", "f(x)", "check.unit-mismatch"),
+        ("function f(a) = a and true", "f(x)", "check.type-mismatch"),
+        ("function f(a) = a", "g(x)", "check.unknown-function"),
+    ],
+)
+def test_a_function_declared_or_called_wrongly_is_refused(declarations: str, call: str, code: str) -> None:
+    text = HEAD + declarations + f"\ncategory 评价 {{ indicator 综合 {{ input x: number score {call} }} }}\n"
+    assert code in codes(text)
+
+
+def test_a_function_is_typed_at_each_call() -> None:
+    text = HEAD + (
+        "function 增幅(实际, 目标) = 实际 - 目标\n"
+        "category 评价 { indicator 综合 { input a: percent input b: percent input m: money input n: money\n"
+        "    score if 增幅(a, b) > 2pp then 增幅(m, n) / m * 10 else 0 } }\n"
+    )
+    assert codes(text) == []
+    assert "check.unit-mismatch" in codes(text.replace("> 2pp", "> 2"))
+
+
+def test_an_expansion_that_would_grow_without_bound_is_refused() -> None:
+    chain = "\n".join(f"function f{i}(a) = f{i + 1}(a) + f{i + 1}(a)" for i in range(20)) + "\nfunction f20(a) = a"
+    text = HEAD + chain + "\ncategory 评价 { indicator 综合 { input x: number score f0(x) } }\n"
+    assert "check.too-deep" in codes(text)
+    deep = "\n".join(f"function g{i}(a) = g{i + 1}(a) + 1" for i in range(140)) + "\nfunction g140(a) = a"
+    assert "check.too-deep" in codes(
+        HEAD + deep + "\ncategory 评价 { indicator 综合 { input x: number score g0(x) } }\n"
+    )
+
+
+def test_functions_print_canonically_and_read_alike_in_both_languages() -> None:
+    english = format_policy(VOTES, name="votes.tdsl")
+    assert "function 得票率(好, 较好, 一般, 票数) = (好 + 0.8 * 较好 + 0.6 * 一般) / 票数\n" in english
+    chinese = format_policy(VOTES, name="votes.tdsl", keywords=Language.CHINESE)
+    assert "函数 分(率, 满) = 满 * min(率, 1)\n" in chinese
+    assert parse(chinese, "zh.tdsl").file == parse(VOTES, "en.tdsl").file
+    assert format_policy("function  k ( ) = 1", name="k.tdsl") == "function k() = 1\n"
+
+
+def test_a_changed_function_is_a_change_an_auditor_sees() -> None:
+    old = policy(VOTES)
+    new = policy(VOTES.replace("0.6 * 一般", "0.5 * 一般"))
+    found = [(c.group, c.kind) for c in diff_effective(old.effective, new.effective).changes]
+    assert found and all(group == "function 得票率" for group, _ in found)
+    assert diff_effective(old.effective, policy(VOTES).effective).changes == ()
+
+
+def test_an_extending_policy_overrides_or_removes_a_function(tmp_path: Path) -> None:
+    (tmp_path / "base.tdsl").write_text(VOTES, encoding="utf-8")
+    (tmp_path / "next.tdsl").write_text(
+        'extends "base.tdsl"\noverride function 得票率(好, 较好, 一般, 票数) = (好 + 较好) / 票数\n', encoding="utf-8"
+    )
+    assessment = targetdsl.load_policy(tmp_path / "next.tdsl").evaluate({"units": VOTERS})
+    assert assessment.unit("A").total == Decimal("77.00")  # 60 × 15 / 20 + 40 × 80 / 100
+    (tmp_path / "gone.tdsl").write_text('extends "base.tdsl"\nremove function 分\n', encoding="utf-8")
+    assert "check.unknown-function" in [d.code for d in targetdsl.check_path(tmp_path / "gone.tdsl").diagnostics]
+
+
+def test_the_language_server_shows_a_function_on_hover() -> None:
+    from targetdsl.lsp import definitions, describe
+
+    effective = policy(VOTES).effective
+    ((what, node, span),) = definitions(effective)["得票率"]
+    shown = describe("得票率", what, node, span, effective, span.file)
+    assert "**function 得票率**(好, 较好, 一般, 票数)" in shown
+    assert "function 得票率(好, 较好, 一般, 票数) = (好 + 0.8 * 较好 + 0.6 * 一般) / 票数" in shown
