@@ -671,6 +671,8 @@ class Validator:
         if type(raw) is str and raw.strip() in choices:
             return choices[raw.strip()]
         given = raw.strip() if isinstance(raw, str) else str(raw)
+        if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool) and given in choices:
+            return choices[given]  # a word written in digits (`"1": 6`), which YAML or a cell reads as a number
         hint = nearest(given, choices)
         holding = [word for word in choices if given and (given in word or word in given)]
         if not hint and len(holding) == 1:  # `差` for `差（含）`: too short for a close match, but only one word has it

@@ -495,3 +495,67 @@ def test_the_language_server_shows_a_function_on_hover() -> None:
     shown = describe("得票率", what, node, span, effective, span.file)
     assert "**function 得票率**(好, 较好, 一般, 票数)" in shown
     assert "function 得票率(好, 较好, 一般, 票数) = (好 + 0.8 * 较好 + 0.6 * 一般) / 票数" in shown
+
+
+WORDS_EVERYWHERE = """考核办法 "测评" { 年度 2023 状态 征求意见稿 }
+类别 乡镇 { 评价 100 }
+填报 班子 "班子评价": {好: 10, 一般: 5, "是": 1} 缺报 默认 一般
+考核内容 评价 {
+    指标 综合 分值 10 {
+        填报 等次: {好: 10, 较好: 8, "1": 6} 缺报 同类平均
+        得分 min(等次 + 班子 - 班子, points)
+    }
+    事项 任务 {
+        填报 完成: {完成: 1, 部分完成: 0.5, 未完成: 0}
+        得分 points * 完成
+        完成条件 完成 == 1
+    }
+}
+一票否决 安全 {
+    填报 事故: {无: 0, 一般: 1, 重大: 2} 缺报 默认 无
+    条件 事故 >= 2
+    处理 得分清零
+}
+"""
+
+
+def everywhere(unit: str, value: Any) -> dict[str, Any]:
+    return {
+        "id": unit,
+        "class": "乡镇",
+        "inputs": {"班子": value},
+        "indicators": {"综合": {"等次": value}, "任务": [{"完成": value}]},
+        "vetoes": {"安全": {"事故": value}},
+    }
+
+
+def test_words_in_unit_inputs_items_and_rules_score_by_hand() -> None:
+    units = [
+        {
+            "id": "A",
+            "class": "乡镇",
+            "inputs": {"班子": "好"},
+            "indicators": {"综合": {"等次": "较好"}, "任务": [{"完成": "完成"}, {"完成": "部分完成"}]},
+            "vetoes": {"安全": {"事故": "重大"}},
+        },
+        {"id": "B", "class": "乡镇", "indicators": {"综合": {"等次": 1}, "任务": [{"完成": "未完成"}]}},
+        {"id": "C", "class": "乡镇", "indicators": {"综合": {}, "任务": []}},
+    ]
+    assessment = policy(WORDS_EVERYWHERE).evaluate({"units": units})
+    # A: (8 + 1 + 0.5) / 12 → 79.17, vetoed (重大 = 2): reported 0; B: the word "1" given as a number = 6,
+    # (6 + 0) / 11 → 54.55; C: 综合 the class average (8 + 6) / 2 = 7, no items: 7 / 10 → 70
+    assert [(u.id, u.raw_total, u.total) for u in assessment.units] == [
+        ("C", Decimal("70.00"), Decimal("70.00")),
+        ("B", Decimal("54.55"), Decimal("54.55")),
+        ("A", Decimal("79.17"), Decimal("0.00")),
+    ]
+    explained = "\n".join(f"{child.inputs}" for step in assessment.unit("A").explanation for child in step.children)
+    assert "('等次', '较好 (8)')" in explained
+
+
+def test_the_usual_path_judges_words_everywhere_as_the_general_path() -> None:
+    schema = policy(WORDS_EVERYWHERE).schema
+    records: list[Any] = [everywhere(f"U{i:02d}", value) for i, value in enumerate([*HOSTILE, 1, "1", Decimal("1.0")])]
+    usual, general = both(schema, records)
+    assert usual == general
+    assert general.count("data.bad-value") > 20
