@@ -25,6 +25,7 @@ import attrs
 
 from targetdsl import nodes as n
 from targetdsl.intake import Intake, intakes
+from targetdsl.interpreter import Failure
 from targetdsl.numeric import CONTEXT, HUNDRED, PRECISION, ZERO
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
 from targetdsl.values import (
@@ -99,6 +100,8 @@ class Validator:
         self.levels: dict[str, list[str]] = {}  # the levels of each bonus, by bonus name
         # the usual case of `value`, by id of InputSpec
         self.converters: dict[int, Callable[[Any], Value | _Unusual]] = {}
+        # each cross-field constraint's names and compiled condition, by the constraint (`_constraint`)
+        self.constraints: dict[int, tuple[tuple[str, ...], Callable[[dict[str, Any], Any], Any], Any]] = {}
         # the usual shape of a record, read by a function per class (intake.py), once `usual_after` records
         # have been read: building it costs what validating a couple of hundred records saves (None: never,
         # to test it against the general path)
@@ -577,28 +580,29 @@ class Validator:
             )
 
     def required(
-        self, requires: tuple[n.Require, ...], specs: Mapping[str, InputSpec], values: Mapping[str, Value], field: str
+        self, requires: tuple[n.Require, ...], specs: Mapping[str, InputSpec], values: dict[str, Value], field: str
     ) -> None:
         """Cross-field constraints (`require done <= subs`) over the values just read, each reported as
         `data.constraint` naming the fields and their values. A constraint reading a value that is missing
         (refused, not applicable, the class average) or was refused is not checked: the input's own rule
         decides that value. One the data make impossible to decide (a division by zero) is reported."""
-        from targetdsl.formatter import expression  # the condition as the policy says it, for the message
-        from targetdsl.interpreter import Failure, Frame, evaluate
-        from targetdsl.typecheck import walk
-
         for require in requires:
-            names = list(dict.fromkeys(node.name for node in walk(require.expr) if isinstance(node, n.Name)))
+            plan = self.constraints.get(id(require))
+            if plan is None:
+                plan = self.constraints[id(require)] = _constraint(require)
+            names, holds_for, frame = plan
             if any(name not in values or isinstance(values[name], Marker) for name in names):
                 continue
-            read = {name: values[name] for name in names}
             try:
-                holds = evaluate(require.expr, Frame(dict(read), explain=False))
+                holds = holds_for(values, frame)  # reads only `names`, and writes nothing (a constraint has no let)
                 reason = None
             except Failure as failure:
                 holds, reason = False, failure.message
             if holds is True:
                 continue
+            from targetdsl.formatter import expression  # the condition as the policy says it, for the message
+
+            read = {name: values[name] for name in names}
             shown = ", ".join(f"{field}.{name} = {_value_text(value, specs[name])}" for name, value in read.items())
             text = " ".join(part for _, part, _ in expression(require.expr))
             at = f"{field}.{names[0]}" if names else field  # the first field it names: in a workbook, its cell
@@ -1081,6 +1085,20 @@ def _invisible(text: str) -> str | None:
                 " )", ")"
             )
     return None
+
+
+def _constraint(
+    require: n.Require,
+) -> tuple[tuple[str, ...], Callable[[dict[str, Any], Any], Any], Any]:
+    """A constraint as validation checks it, built once per validation: the names it reads, its condition
+    compiled into a closure (the fast path's, which the differential tests hold to the interpreter's), and
+    the frame it is called with (never read: every name it reads is in the values it is given)."""
+    from targetdsl.compiler import Compiler
+    from targetdsl.interpreter import Frame
+    from targetdsl.typecheck import walk
+
+    names = tuple(dict.fromkeys(node.name for node in walk(require.expr) if isinstance(node, n.Name)))
+    return names, Compiler({}).compile(require.expr), Frame({}, explain=False)
 
 
 def _value_text(value: Value, spec: InputSpec) -> str:
