@@ -125,6 +125,7 @@ class Checker:
 
     def run(self) -> None:
         self.check_header()
+        self.check_functions()
         self.global_scope = self.build_global_scope()
         self.check_classes()
         self.check_categories()
@@ -332,6 +333,107 @@ class Checker:
                 declaration.span,
                 "rates and percentages are not pro-rated over the year",
             )
+
+    # -- user-defined functions
+
+    def check_functions(self) -> None:
+        """Each `function`: a name no built-in has, parameters named once, a body that reads only them and
+        calls no class-wide function, and no call of itself, directly or through others. The sound ones
+        are handed to the expression checker, which types each call through its expansion."""
+        functions = [d for d in self.policy.declarations if isinstance(d, n.Function)]
+        defined = {f.name for f in functions}
+        refused: set[str] = set()
+        calls: dict[str, list[str]] = {}
+        for function in functions:
+            problems = len(self.diagnostics)
+            if function.name in FUNCTIONS:
+                self.report(
+                    "check.duplicate-name",
+                    f"`{function.name}` is a built-in function",
+                    function.span,
+                    "give the function a name of its own",
+                )
+            seen: set[str] = set()
+            for param in function.params:
+                if param in seen:
+                    self.report(
+                        "check.duplicate-name",
+                        f"the parameter `{param}` of `{function.name}` is named twice",
+                        function.span,
+                        "name each parameter once",
+                    )
+                seen.add(param)
+            for node in walk(function.expr):
+                if isinstance(node, n.Name) and node.name not in seen:
+                    self.report(
+                        "check.unknown-name",
+                        f"`{node.name}` is not a parameter of `{function.name}`",
+                        node.span,
+                        suggest(node.name, sorted(seen))
+                        or "a function reads only its parameters: pass the value as an argument",
+                    )
+                elif isinstance(node, n.Call) and node.function in FUNCTIONS and FUNCTIONS[node.function].peer:
+                    self.report(
+                        "check.peer-in-function",
+                        f"`{node.function}` needs the unit's whole class, but function `{function.name}` "
+                        "is computed from its arguments alone",
+                        node.span,
+                        "pass the class-wide value as an argument where the function is called",
+                    )
+                elif isinstance(node, n.Call) and node.function in defined:
+                    calls.setdefault(function.name, []).append(node.function)
+            if len(self.diagnostics) > problems:
+                refused.add(function.name)
+        circle = _circle(calls)
+        while circle:
+            names = " → ".join(f"`{name}`" for name in circle)
+            first = next(f for f in functions if f.name == circle[0])
+            self.report(
+                "check.cycle",
+                f"function `{circle[0]}` calls itself: {names}",
+                first.span,
+                "a function may call others, never itself (there is no recursion)",
+            )
+            refused.update(circle)
+            calls = {
+                name: [c for c in called if c not in refused] for name, called in calls.items() if name not in refused
+            }
+            circle = _circle(calls)
+        # a function that calls a refused one is refused too, silently: the refused one is reported
+        changed = True
+        while changed:
+            changed = False
+            for name, called in calls.items():
+                if name not in refused and any(c in refused for c in called):
+                    refused.add(name)
+                    changed = True
+        self.expressions.functions = {
+            f.name: None if f.name in refused else f for f in functions if f.name not in FUNCTIONS
+        }
+
+    # -- cross-field constraints
+
+    def check_require(self, statement: n.Require, scope: Scope, body: tuple[n.Statement, ...]) -> None:
+        """`require <condition>`: checked when the data are read, before anything is computed, so it reads
+        only the inputs declared beside it (no let, const, `points` or unit input) and nothing class-wide."""
+        inputs = {s.name for s in body if isinstance(s, n.Input)}
+        for node in walk(statement.expr):
+            if isinstance(node, n.Name) and node.name not in inputs:
+                self.report(
+                    "check.constraint-scope",
+                    f"`require` reads `{node.name}`, which is not an input declared beside it",
+                    node.span,
+                    "a constraint is checked when the data are read: it compares the inputs of its measure, "
+                    "sub-item, item or rule",
+                )
+            elif isinstance(node, n.Call) and node.function in FUNCTIONS and FUNCTIONS[node.function].peer:
+                self.report(
+                    "check.constraint-scope",
+                    f"`require` uses `{node.function}`, which needs the unit's whole class",
+                    node.span,
+                    "a constraint is checked for each unit's data alone",
+                )
+        self.expect(statement.expr, scope, Kind.BOOL, "a constraint", statement.span)
 
     # -- inputs of words
 
@@ -728,6 +830,8 @@ class Checker:
                         )
             case n.Given(assessors=names):
                 self.check_assessors(names, statement.span)
+            case n.Require():
+                self.check_require(statement, scope, measure.body)
 
     def prorated_source(self, expr: n.Expr, scope: Scope) -> str | None:
         """The pro-rated input `expr` reads, directly or through lets and constants, if any."""
@@ -842,6 +946,8 @@ class Checker:
             match statement:
                 case n.When(expr=expr):
                     expect(expr, scope, Kind.BOOL, "the condition", statement.span)
+                case n.Require():
+                    self.check_require(statement, scope, rule.body)
                 case n.Effects(effects=effects):
                     for effect in effects:
                         if effect.grade is not None:

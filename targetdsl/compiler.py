@@ -108,6 +108,8 @@ class Compiler:
                 return lambda env, frame: yes(env, frame) if condition(env, frame) else no(env, frame)
             case n.Call():
                 return self._call(expr)
+            case n.Applied(body=body):  # a user-defined function: its body, as the interpreter evaluates it
+                return self._compile(body)
             case n.Bands():
                 return self._bands(expr)
             case n.Interpolate():

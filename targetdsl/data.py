@@ -25,6 +25,7 @@ import attrs
 
 from targetdsl import nodes as n
 from targetdsl.intake import Intake, intakes
+from targetdsl.interpreter import Failure
 from targetdsl.numeric import CONTEXT, HUNDRED, PRECISION, ZERO
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
 from targetdsl.values import (
@@ -36,6 +37,7 @@ from targetdsl.values import (
     DateText,
     GivenScore,
     Item,
+    Marker,
     MeasureData,
     PercentCell,
     Records,
@@ -98,6 +100,8 @@ class Validator:
         self.levels: dict[str, list[str]] = {}  # the levels of each bonus, by bonus name
         # the usual case of `value`, by id of InputSpec
         self.converters: dict[int, Callable[[Any], Value | _Unusual]] = {}
+        # each cross-field constraint's names and compiled condition, by the constraint (`_constraint`)
+        self.constraints: dict[int, tuple[tuple[str, ...], Callable[[dict[str, Any], Any], Any], Any]] = {}
         # the usual shape of a record, read by a function per class (intake.py), once `usual_after` records
         # have been read: building it costs what validating a couple of hundred records saves (None: never,
         # to test it against the general path)
@@ -255,6 +259,8 @@ class Validator:
             for spec in specs.values():
                 raw = _mapping(given.get(spec.name), f"{section}.{spec.name}", self)
                 rules[(kind, spec.name)] = self.values(raw, spec.inputs, f"{section}.{spec.name}")
+                if spec.all(n.Require):
+                    self.required(spec.all(n.Require), spec.inputs, rules[(kind, spec.name)], f"{section}.{spec.name}")
         awards = self.awards(record.get("bonuses"), unit_class)
         return Unit(unit_id, name, unit_class.name, values, measures, rules, awards)
 
@@ -336,12 +342,16 @@ class Validator:
         # A given score needs no inputs, of the indicator or of its sub-items.
         given = self.given(spec, mapping.get("given"), field) if "given" in mapping else None
         values = self.values(mapping, _needed(spec, mapping, given), field, check_unknown=False)
+        if spec.requires:
+            self.required(spec.requires, spec.inputs, values, field)
         if not spec.subitems:
             return MeasureData(values, given=given)
         subitems = {}
         for sub in spec.subitems:
             raw = _mapping(mapping.get(sub.name), f"{field}.{sub.name}", self)
             subitems[sub.name] = self.values(raw, _needed(sub, raw, given), f"{field}.{sub.name}")
+            if sub.requires:
+                self.required(sub.requires, sub.inputs, subitems[sub.name], f"{field}.{sub.name}")
         return MeasureData(values=values, subitems=subitems, given=given)
 
     def item(self, spec: MeasureSpec, raw: Any, index: int, field: str) -> Item:
@@ -367,6 +377,8 @@ class Validator:
             field,
             check_unknown=False,
         )
+        if spec.requires:
+            self.required(spec.requires, spec.inputs, values, field)
         name = self.text(mapping.get("name"), f"{field}.name")
         return Item(index, None if name is False else name, points, values, given)
 
@@ -567,6 +579,41 @@ class Validator:
                 code="data.out-of-range",
             )
 
+    def required(
+        self, requires: tuple[n.Require, ...], specs: Mapping[str, InputSpec], values: dict[str, Value], field: str
+    ) -> None:
+        """Cross-field constraints (`require done <= subs`) over the values just read, each reported as
+        `data.constraint` naming the fields and their values. A constraint reading a value that is missing
+        (refused, not applicable, the class average) or was refused is not checked: the input's own rule
+        decides that value. One the data make impossible to decide (a division by zero) is reported."""
+        for require in requires:
+            plan = self.constraints.get(id(require))
+            if plan is None:
+                plan = self.constraints[id(require)] = _constraint(require)
+            names, holds_for, frame = plan
+            if any(name not in values or isinstance(values[name], Marker) for name in names):
+                continue
+            try:
+                holds = holds_for(values, frame)  # reads only `names`, and writes nothing (a constraint has no let)
+                reason = None
+            except Failure as failure:
+                holds, reason = False, failure.message
+            if holds is True:
+                continue
+            from targetdsl.formatter import expression  # the condition as the policy says it, for the message
+
+            read = {name: values[name] for name in names}
+            shown = ", ".join(f"{field}.{name} = {_value_text(value, specs[name])}" for name, value in read.items())
+            text = " ".join(part for _, part, _ in expression(require.expr))
+            at = f"{field}.{names[0]}" if names else field  # the first field it names: in a workbook, its cell
+            self.problem(
+                at,
+                f"the data do not meet `require {text}` (line {require.span.line}): {shown}"
+                if reason is None
+                else f"`require {text}` (line {require.span.line}) cannot be decided ({reason}): {shown}",
+                code="data.constraint",
+            )
+
     def value(self, spec: InputSpec, raw: Any, field: str) -> Value | None:
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):
             return self.missing(spec, field)
@@ -628,6 +675,8 @@ class Validator:
         if type(raw) is str and raw.strip() in choices:
             return choices[raw.strip()]
         given = raw.strip() if isinstance(raw, str) else str(raw)
+        if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool) and given in choices:
+            return choices[given]  # a word written in digits (`"1": 6`), which YAML or a cell reads as a number
         hint = nearest(given, choices)
         holding = [word for word in choices if given and (given in word or word in given)]
         if not hint and len(holding) == 1:  # `差` for `差（含）`: too short for a close match, but only one word has it
@@ -1036,6 +1085,33 @@ def _invisible(text: str) -> str | None:
                 " )", ")"
             )
     return None
+
+
+def _constraint(
+    require: n.Require,
+) -> tuple[tuple[str, ...], Callable[[dict[str, Any], Any], Any], Any]:
+    """A constraint as validation checks it, built once per validation: the names it reads, its condition
+    compiled into a closure (the fast path's, which the differential tests hold to the interpreter's), and
+    the frame it is called with (never read: every name it reads is in the values it is given)."""
+    from targetdsl.compiler import Compiler
+    from targetdsl.interpreter import Frame
+    from targetdsl.typecheck import walk
+
+    names = tuple(dict.fromkeys(node.name for node in walk(require.expr) if isinstance(node, n.Name)))
+    return names, Compiler({}).compile(require.expr), Frame({}, explain=False)
+
+
+def _value_text(value: Value, spec: InputSpec) -> str:
+    """A validated value as a constraint's message names it: numbers as the data wrote them (a percent
+    input's 0.085 as 8.5), the word of an input of words, booleans and dates as written."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, Decimal):
+        if spec.choices is not None:
+            return next((word for word, number in spec.choices.items() if number == value), str(value))
+        shown = CONTEXT.multiply(value, HUNDRED) if spec.type in ("percent", "pp") else value
+        return format(shown.normalize(CONTEXT), "f")
+    return str(value)
 
 
 def _shown_value(value: Any) -> str:

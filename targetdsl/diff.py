@@ -128,7 +128,8 @@ def show(statement: object) -> str:
     if isinstance(statement, n.Measure):
         printer.measure(0, statement)
     elif isinstance(
-        statement, (n.UnitClass, n.Category, n.Rule, n.Grades, n.Periods, n.Header, n.Ties, n.Const, n.Assessor)
+        statement,
+        (n.UnitClass, n.Category, n.Rule, n.Grades, n.Periods, n.Header, n.Ties, n.Const, n.Assessor, n.Function),
     ):
         printer.declaration(statement, "")
     elif isinstance(statement, n.Input):
@@ -157,6 +158,8 @@ def statement_key(statement: object) -> tuple[str, ...]:
             return ("reduce", show(n.When(expr)))
         case n.Money():
             return ("money",)
+        case n.Require():  # a body may hold several constraints: each is known by what it says
+            return ("require", show(statement))
     return (type(statement).__name__.lower(),)
 
 
@@ -182,12 +185,13 @@ STATEMENT_NAMES = {
     "eligible": "eligibility",
     "factor": "factor",
     "applies": "applies to",
+    "require": "data constraint",
 }
 
 
 def _what(key: tuple[str, ...]) -> str:
     word = STATEMENT_NAMES.get(key[0], key[0])
-    if key[0] in ("input", "let", "by", "level", "subitem"):
+    if key[0] in ("input", "let", "by", "level", "subitem", "require"):
         return f"{word} `{key[1]}`"
     return word
 
@@ -227,6 +231,7 @@ class Differ:
             "category",
             "input",
             "const",
+            "function",
             "veto",
             "bonus",
             "deduction",

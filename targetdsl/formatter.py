@@ -111,7 +111,8 @@ def _expression(expr: n.Expr, kw: KeywordSet) -> Doc:
             return [(0, name, line)]
         case n.Reference(quantity=quantity, target=target):
             return [(0, f"{quantity}({target})", line)]
-        case n.Call(function=function, args=args):
+        case n.Call(function=function, args=args) | n.Applied(function=function, args=args):
+            # an expanded call of a user-defined function (a plan, an explanation) reads as it was written
             doc: Doc = [(0, function + "(", line)]
             for index, arg in enumerate(args):
                 doc = _join(doc, ", " if index else "", expression(arg, kw=kw))
@@ -244,6 +245,9 @@ class Printer:
                 self.block(0, f"{prefix}{self.word('periods')}", declaration.span, list(periods))
             case n.Const(name=name, expr=expr):
                 self.doc(0, f"{prefix}{self.word('const')} {name} = ", self.expression(expr), declaration.span.line)
+            case n.Function(name=name, params=params, expr=expr):  # a user-defined function
+                head = f"{prefix}{self.word('function')} {name}({', '.join(params)}) = "
+                self.doc(0, head, self.expression(expr), declaration.span.line)
             case n.Input():
                 self.input(0, declaration, prefix)
             case _:
@@ -337,6 +341,8 @@ class Printer:
                 self.emit(depth, f"{self.word('scale')} {number(points)}", line)
             case n.When(expr=expr):
                 self.doc(depth, self.word("when") + " ", self.expression(expr), line)
+            case n.Require(expr=expr):  # a cross-field constraint
+                self.doc(depth, self.word("require") + " ", self.expression(expr), line)
             case n.Effects(effects=effects):
                 self.emit(depth, self.word("effect") + " " + ", ".join(_effect(e, self.kw) for e in effects), line)
             case n.Level(name=name, label=label, points=points, limit=limit):

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from targetdsl import nodes as n
 from targetdsl.numeric import CONTEXT, HUNDRED, PRECISION, ZERO
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, Schema
 from targetdsl.values import MeasureData, Unit
@@ -166,6 +167,7 @@ class _Writer:
                 raw = self.section(1, f"{given}.get({self.constant(rule.name)})", rule.inputs)
                 values = self.temporary("r")
                 self.values(1, raw, values, rule.inputs, field)
+                self.required(1, rule.all(n.Require), rule.inputs, values, field)
                 self.emit(1, f"RL[{self.constant((kind, rule.name))}] = {values}")
         self.emit(
             1,
@@ -229,6 +231,16 @@ class _Writer:
                     indent,
                     f"V.bounded_by_inputs({self.constant(spec)}, {mapping}, {target}, {self.constant(field)})",
                 )
+
+    def required(
+        self, indent: int, requires: tuple[n.Require, ...], inputs: dict[str, InputSpec], values: str, field: str
+    ) -> None:
+        """The line checking cross-field constraints once the values are read: the validator's own method."""
+        if requires:
+            self.emit(
+                indent,
+                f"V.required({self.constant(requires)}, {self.constant(inputs)}, {values}, {self.constant(field)})",
+            )
 
     def failing(self, spec: InputSpec) -> str:
         """The condition under which the converter leaves a number to `Validator.value`, as it tests it."""
@@ -311,6 +323,7 @@ class _Writer:
         self.emit(1, "if m is None: m = EMPTY", f"if not ({usual}):", f"    {general}", "else:")
         values = self.temporary("v")
         self.values(2, "m", values, spec.inputs, field)
+        self.required(2, spec.requires, spec.inputs, values, field)
         if not spec.subitems:
             self.emit(2, f"M[{name}] = MEASURE({values})")
             return
@@ -320,5 +333,6 @@ class _Writer:
             self.emit(2, f"if {part} is None: {part} = EMPTY")
             target = self.temporary("v")
             self.values(2, part, target, sub.inputs, f"{field}.{sub.name}")
+            self.required(2, sub.requires, sub.inputs, target, f"{field}.{sub.name}")
             self.emit(2, f"{subitems}[{self.constant(sub.name)}] = {target}")
         self.emit(2, f"M[{name}] = MEASURE(values={values}, subitems={subitems})")

@@ -205,6 +205,11 @@ def _evaluate(expr: n.Expr, frame: Frame) -> Value:
             return evaluate(then if taken else otherwise, frame)
         case n.Call():
             return _call(expr, frame)
+        case n.Applied(function=function, body=body):
+            gave = evaluate(body, frame)
+            if frame.notes is not None:  # the explanation names the function and what it gave
+                frame.notes.append(f"{function}(…) = {_show(gave)} (line {expr.span.line})")
+            return gave
         case n.Bands():
             return _bands(expr, frame)
         case n.Interpolate():

@@ -53,6 +53,11 @@ class Bail(Exception):
     """The kernel does not take this unit: score it by the reference path."""
 
 
+# How deeply a user-defined function's expansion may nest in generated code: as deeply as an expression
+# may be written (syntax.too-deep), which the generated source is known to hold.
+MAX_APPLIED_DEPTH = 64
+
+
 class Unsupported(Exception):
     """A construct the kernel does not generate: the measure stays on the reference path."""
 
@@ -488,6 +493,10 @@ class _Scope:
                 return f"({self.expr(left)} {op} {self.expr(right)})"
             case n.Conditional(test=test, then=then, otherwise=otherwise):
                 return f"({self.expr(then)} if {self.expr(test)} else {self.expr(otherwise)})"
+            case n.Applied(body=body) if expr.depth <= MAX_APPLIED_DEPTH:
+                return self.expr(body)  # a user-defined function: its body in place, as the reference evaluates
+            case n.Applied(function=function):
+                raise Unsupported(f"function {function} nests too deeply once expanded to be generated")
             case n.Call(function="min" | "max" as function, args=(one, other)):
                 # inline, and like the builtins: the first argument unless the second is strictly beyond it
                 self.writer.temporaries += 1

@@ -69,6 +69,7 @@ KEYWORDS: tuple[Keyword, ...] = (
     _k("assessor", "评议方", "a body that gives scores (people's congress, CPPCC, …)", declaration=True),
     _k("category", "考核内容", "a category of measures, weighted per class", declaration=True),
     _k("const", "常量", "a named constant", declaration=True),
+    _k("function", "函数", "a named formula with parameters, called like a built-in function", declaration=True),
     _k("input", "填报", "a value the unit's data supplies", declaration=True),
     # measures
     _k("indicator", "指标", "a measure every unit of the class has"),
@@ -83,6 +84,8 @@ KEYWORDS: tuple[Keyword, ...] = (
     _k("to", "至", "the upper end of a range or band"),
     _k("prorated", "按进度", "a cumulative target pro-rated over a period"),
     _k("unless", "除非", "not pro-rated when this input is true: a rate, an intensity or a share"),
+    # cross-field constraints
+    _k("require", "校验", "a condition the data must meet, checked when they are read"),
     _k("let", "设", "a named intermediate value"),
     _k("score", "得分", "the points earned"),
     _k("completed when", "完成条件", "when the item counts as completed"),

@@ -231,6 +231,8 @@ def _reads(expr: n.Expr, found: list[n.Name | n.Call | n.Reference]) -> None:
     match expr:
         case n.Name() | n.Reference():
             found.append(expr)
+        case n.Applied(body=body):  # a user-defined function reads what its body (the arguments in place) reads
+            _reads(body, found)
         case n.Call(function=function, args=args):
             if FUNCTIONS[function].peer:
                 found.append(expr)

@@ -297,6 +297,8 @@ def definitions(effective: Effective) -> dict[str, list[tuple[str, Any, Span]]]:
                     add(band.name, "grade", band, band.span)
             case n.Const(name=name) | n.Input(name=name):
                 add(name, "const" if isinstance(declaration, n.Const) else "unit input", declaration, declaration.span)
+            case n.Function(name=name):  # a user-defined function: hover shows its parameters and formula
+                add(name, "function", declaration, declaration.span)
     return found
 
 
@@ -567,6 +569,11 @@ def describe(
     elif what in ("let", "level"):
         lines.append(f"**{what} {name}**{_label(getattr(node, 'label', None))}{origin}")
         lines.append(f"\n```\n{canonical(node, language)}\n```")
+    elif what == "function":
+        from targetdsl.diff import show
+
+        lines.append(f"**function {name}**({', '.join(node.params)}){origin}")
+        lines.append(f"\n```\n{show(node)}\n```")
     else:
         label = getattr(node, "label", None)
         lines.append(f"**{what} {name}**{_label(label)}{origin}")

@@ -682,6 +682,11 @@ def _show(value: Value, spec: InputSpec | None = None) -> str:
     if isinstance(value, Decimal):
         if spec is not None and spec.type in ("percent", "pp"):
             return show(value * HUNDRED) + ("%" if spec.type == "percent" else "pp")
+        if spec is not None and spec.choices is not None:
+            # an input of words: the word the number stands for, when only one does (`较好 (8)`)
+            words = [word for word, number in spec.choices.items() if number == value]
+            if len(words) == 1:
+                return f"{words[0]} ({show(value)})"
         return show(value)
     if value is NOT_APPLICABLE or value is PEER_AVERAGE:
         return "missing"

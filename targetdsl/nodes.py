@@ -154,7 +154,22 @@ class Reference:
     span: Span = _span()
 
 
-Expr = Union[Number, Boolean, Date, Name, Call, Unary, Binary, Conditional, Bands, Interpolate, Reference]  # noqa: UP007
+# ------------------------------------------------------ user-defined functions
+
+
+@attrs.frozen
+class Applied:
+    """A call of a user-defined function with its body, each parameter replaced by its argument
+    (expansion.py builds it for evaluation; the parser never does). It evaluates as its body does."""
+
+    function: str
+    args: tuple[Expr, ...]
+    body: Expr
+    span: Span = _span()
+    depth: int = _depth()
+
+
+Expr = Union[Number, Boolean, Date, Name, Call, Unary, Binary, Conditional, Bands, Interpolate, Reference, Applied]  # noqa: UP007
 
 # ------------------------------------------------------- shared statements
 
@@ -195,6 +210,14 @@ class Input:
     # pro-rating by kind (`prorated unless level`): a bool input of the same measure that, when true,
     # marks this value as a level (a rate, an intensity, a share), which a period does not pro-rate
     prorated_unless: Name | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Require:
+    """A condition over the inputs declared beside it that a unit's data must meet (`require done <= subs`)."""
+
+    expr: Expr
     span: Span = _span()
 
 
@@ -355,6 +378,7 @@ class Applies:
 
 Statement = Union[  # noqa: UP007 (holds forward references)
     Input,
+    Require,
     Let,
     Score,
     Completed,
@@ -555,8 +579,18 @@ class Const:
     span: Span = _span()
 
 
+@attrs.frozen
+class Function:
+    """`function name(a, b) = expr`: a named formula over its parameters (no recursion)."""
+
+    name: str
+    params: tuple[str, ...]
+    expr: Expr
+    span: Span = _span()
+
+
 Declaration = Union[  # noqa: UP007
-    Header, UnitClass, Assessor, Category, Rule, Grades, Ties, Periods, Const, Input
+    Header, UnitClass, Assessor, Category, Rule, Grades, Ties, Periods, Const, Input, Function
 ]
 
 
@@ -614,6 +648,8 @@ def declaration_key(declaration: Declaration) -> tuple[str, str]:
             return ("const", name)
         case Input(name=name):
             return ("input", name)
+        case Function(name=name):
+            return ("function", name)
     raise TypeError(f"not a declaration: {declaration!r}")
 
 

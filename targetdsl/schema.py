@@ -67,6 +67,8 @@ class MeasureSpec:
     raters: tuple[n.Rater, ...]
     scale: Decimal
     drop_extremes: bool
+    # cross-field constraints over the inputs, checked when the data are read (for items: each item's)
+    requires: tuple[n.Require, ...] = ()
 
     @property
     def span(self) -> Span:
@@ -251,6 +253,9 @@ DEFAULT_TIES = (n.TieKey("total", "desc"), n.TieKey("id", "asc"))
 
 @in_context
 def build(effective: Effective, names: dict[str, str] | None = None) -> Schema:
+    from targetdsl.expansion import expand
+
+    effective = expand(effective)  # every call of a user-defined function, its body in place
     declarations = effective.declarations
     header = effective.header
     scale = header.scale.points if header and header.scale else HUNDRED
@@ -388,6 +393,7 @@ def measure_spec(measure: n.Measure, category: str) -> MeasureSpec:
         raters=tuple(s for s in body if isinstance(s, n.Rater)),
         scale=scale,
         drop_extremes=any(isinstance(s, n.DropExtremes) for s in body),
+        requires=tuple(s for s in body if isinstance(s, n.Require)),
     )
 
 

@@ -328,6 +328,17 @@ class ToNodes(Transformer[Token, Any]):
             span=span_of(c),
         )
 
+    # -- user-defined functions
+
+    def function(self, c: list[Any]) -> n.Function:
+        name, *params, expr = c
+        return n.Function(str(name), tuple(str(p) for p in params if p is not None), expr, span=span_of(c))
+
+    # -- cross-field constraints
+
+    def require(self, c: list[Any]) -> n.Require:
+        return n.Require(c[0], span=span_of(c))
+
     # -- inputs of words
 
     def choices(self, c: list[Any]) -> tuple[n.Choice, ...]:

@@ -712,6 +712,44 @@ CHECK: tuple[tuple[str, str], ...] = (
     ),
     ("the default of `{name}` must be one of its words: {words}", "`{name}` 的默认值必须是它的可选词之一：{words}"),
     ("write `missing default <word>` with one of the words", "写 `missing default <词>`，用所列的词之一"),
+    (
+        "`require` reads `{name}`, which is not an input declared beside it",
+        "`require`（校验）读取了 `{name}`，但它不是同一处声明的填报项",
+    ),
+    (
+        "a constraint is checked when the data are read: it compares the inputs of its measure, sub-item, item or rule",
+        "校验在读取数据时进行：只能比较同一指标、子项、事项或规则中的填报项",
+    ),
+    (
+        "`require` uses `{function}`, which needs the unit's whole class",
+        "`require`（校验）使用了 `{function}`，它需要全类别的数据",
+    ),
+    ("a constraint is checked for each unit's data alone", "校验逐个单位地检查该单位自己的数据"),
+    ("a constraint", "校验条件"),
+    ("`{name}` is a built-in function", "`{name}` 是内置函数"),
+    ("give the function a name of its own", "给函数另起一个名字"),
+    ("the parameter `{param}` of `{name}` is named twice", "`{name}` 的参数 `{param}` 重名"),
+    ("name each parameter once", "每个参数只命名一次"),
+    ("`{name}` is not a parameter of `{function}`", "`{name}` 不是 `{function}` 的参数"),
+    (
+        "a function reads only its parameters: pass the value as an argument",
+        "函数只能读取自己的参数：请把这个值作为参数传入",
+    ),
+    (
+        "`{name}` needs the unit's whole class, but function `{function}` is computed from its arguments alone",
+        "`{name}` 需要全类别的数据，但函数 `{function}` 只由它的参数计算",
+    ),
+    ("pass the class-wide value as an argument where the function is called", "在调用函数之处把全类别的值作为参数传入"),
+    ("function `{name}` calls itself: {names}", "函数 `{name}` 调用了自己：{names}"),
+    (
+        "a function may call others, never itself (there is no recursion)",
+        "函数可以调用别的函数，但不能调用自己（没有递归）",
+    ),
+    ("function {signature}", "函数 {signature}"),
+    ("the call of `{name}` is too large: {reason}", "对 `{name}` 的调用展开后过大：{reason}"),
+    ("its expansion exceeds {count:d} terms", "展开后超过 {count} 项"),
+    ("it nests more than {count:d} levels once expanded", "展开后嵌套超过 {count} 层"),
+    ("call fewer functions inside one another", "减少函数之间的层层调用"),
 )
 
 # The built-in functions, as a help line shows them (functions.py)
@@ -1304,6 +1342,14 @@ DATA: tuple[tuple[str, str], ...] = (
     (
         "expected one of the words of `{name}` ({words}), found {found:t}",
         "此处应为 `{name}` 的可选词之一（{words}），却是{found}",
+    ),
+    (
+        "the data do not meet `require {text}` (line {line}): {values}",
+        "数据不满足 `require {text}`（第 {line} 行）：{values}",
+    ),
+    (
+        "`require {text}` (line {line}) cannot be decided ({reason}): {values}",
+        "无法判断 `require {text}`（第 {line} 行）是否满足（{reason}）：{values}",
     ),
 )
 

@@ -105,6 +105,8 @@ class ExpressionChecker:
 
     def __init__(self, diagnostics: list[Diagnostic]):
         self.diagnostics = diagnostics
+        # user-defined functions by name, as the checker found them: None for one it refused
+        self.functions: dict[str, n.Function | None] = {}
 
     def resolve_lets(self, scope: Scope) -> None:
         """Give every let in `scope` a kind, in dependency order, reporting cycles and chains nested too deeply."""
@@ -223,8 +225,12 @@ class ExpressionChecker:
                 return Kind.DATE
             case n.Name(name=name):
                 return self._name(expr, name, scope)
+            case n.Call() if expr.function in self.functions:
+                return self._defined(expr, scope)
             case n.Call():
                 return self._call(expr, scope)
+            case n.Applied(body=body):
+                return self.infer(body, scope)
             case n.Unary(op="not", operand=operand):
                 self.expect(operand, scope, Kind.BOOL, "the operand of `not`")
                 return Kind.BOOL
@@ -278,6 +284,43 @@ class ExpressionChecker:
         kind, owner = found
         owner.used.add(name)
         return kind
+
+    # -- user-defined functions
+
+    def _defined(self, expr: n.Call, scope: Scope) -> Kind:
+        """A call of a user-defined function: its arity, then the kind of its body with the arguments in
+        place of the parameters (a function is typed at each call, as its expansion evaluates)."""
+        from targetdsl.expansion import ExpansionError, apply
+
+        definition = self.functions[expr.function]
+        kinds = [self.infer(arg, scope) for arg in expr.args]
+        if definition is None or Kind.ERROR in kinds:
+            return Kind.ERROR
+        count, wanted = len(expr.args), len(definition.params)
+        if count != wanted:
+            self.diagnostics.append(
+                error(
+                    "check.arity",
+                    f"`{expr.function}` takes {wanted} argument{'s' if wanted != 1 else ''}, not {count}",
+                    expr.span,
+                    f"function {expr.function}({', '.join(definition.params)})",
+                )
+            )
+            return Kind.ERROR
+        sound = {name: f for name, f in self.functions.items() if f is not None}
+        try:
+            applied = apply(expr, sound)
+        except ExpansionError as exc:
+            self.diagnostics.append(
+                error(
+                    "check.too-deep",
+                    f"the call of `{expr.function}` is too large: {exc}",
+                    expr.span,
+                    "call fewer functions inside one another",
+                )
+            )
+            return Kind.ERROR
+        return self.infer(applied.body, scope)
 
     def _call(self, expr: n.Call, scope: Scope) -> Kind:
         if expr.function in n.REFERENCES:  # `score(1 + x)`, `score()`: not a reference's shape
@@ -603,6 +646,8 @@ def children(expr: n.Expr) -> list[n.Expr]:
     match expr:
         case n.Call(args=args):
             return list(args)
+        case n.Applied(body=body):
+            return [body]
         case n.Unary(operand=operand):
             return [operand]
         case n.Binary(left=left, right=right):
@@ -623,6 +668,8 @@ def walk(expr: n.Expr) -> Iterator[n.Expr]:
         case n.Call(args=args):
             for arg in args:
                 yield from walk(arg)
+        case n.Applied(body=body):  # the body holds what the arguments read
+            yield from walk(body)
         case n.Unary(operand=operand):
             yield from walk(operand)
         case n.Binary(left=left, right=right):
