@@ -140,7 +140,7 @@ def statement_key(statement: object) -> tuple[str, ...]:
             return ("subitem", name)
         case n.Reduce(expr=expr):
             return ("reduce", show(n.When(expr)))
-        case n.Money():
+        case n.Money() | n.MoneyFormula():  # a table by grade replaced by a formula is a change of the money
             return ("money",)
     return (type(statement).__name__.lower(),)
 
@@ -167,6 +167,7 @@ STATEMENT_NAMES = {
     "eligible": "eligibility",
     "factor": "factor",
     "applies": "applies to",
+    "bonuspoints": "computed points",
 }
 
 

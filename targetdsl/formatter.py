@@ -347,6 +347,11 @@ class Printer:
                 self.block(depth, self.word("money"), statement.span, list(amounts))
             case n.GradeMoney(grade=grade, amount=amount):
                 self.emit(depth, f"{grade} {number(amount)}", line)
+            # computed bonuses and money
+            case n.BonusPoints(expr=expr):
+                self.doc(depth, self.word("points") + " ", self.expression(expr), line)
+            case n.MoneyFormula(expr=expr):
+                self.doc(depth, self.word("money") + " ", self.expression(expr), line)
             case n.Reduce(percent=percent, expr=expr):
                 self.doc(
                     depth,

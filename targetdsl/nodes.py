@@ -288,6 +288,22 @@ class Money:
     span: Span = _span()
 
 
+# computed bonuses and money: a bonus's points (`points bands place {…}`) and an award's money
+# (`money 20000 * total / 100`) as expressions
+
+
+@attrs.frozen
+class BonusPoints:
+    expr: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class MoneyFormula:
+    expr: Expr
+    span: Span = _span()
+
+
 @attrs.frozen
 class Reduce:
     percent: Decimal
@@ -335,6 +351,8 @@ Statement = Union[  # noqa: UP007 (holds forward references)
     Eligible,
     Factor,
     Applies,
+    BonusPoints,
+    MoneyFormula,
     "Measure",
     "Scale",
 ]

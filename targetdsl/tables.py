@@ -56,7 +56,12 @@ def yes_no(eligible: bool | None) -> str:
 
 
 def award_cell(unit: UnitResult) -> str:
-    return "not eligible" if unit.eligible is False else "—" if unit.money is None else money(unit.money)
+    """The money, or `not eligible`; `won` where the class's awards pay no money (目标奖: won or not)."""
+    if unit.eligible is False:
+        return "not eligible"
+    if unit.money is None:
+        return "won" if unit.eligible else "—"
+    return money(unit.money)
 
 
 def money(value: Decimal) -> str:

@@ -400,6 +400,14 @@ class ToNodes(Transformer[Token, Any]):
     def amount(self, c: list[Any]) -> n.Amount:
         return n.Amount(c[0], span=span_of(c))
 
+    # -- computed bonuses and money
+
+    def bonus_points(self, c: list[Any]) -> n.BonusPoints:
+        return n.BonusPoints(c[0], span=span_of(c))
+
+    def money_formula(self, c: list[Any]) -> n.MoneyFormula:
+        return n.MoneyFormula(c[1], span=span_of(c))
+
     def money(self, c: list[Any]) -> n.Money:
         span, c = span_of(c), _inner(c)
         return n.Money(tuple(c[1:]), span=span)
