@@ -56,6 +56,7 @@ REQUIRED: dict[str, tuple[type, ...]] = {
     "award": (),  # an award without `money` is an outcome without money (目标奖: yes or no)
     "coefficient": (n.Factor,),
     "commendation": (n.When,),
+    "limit": (n.Cap, n.LimitOver),
 }
 AT_MOST_ONCE = (
     n.Score,
@@ -75,6 +76,7 @@ AT_MOST_ONCE = (
     n.DropExtremes,
     n.BonusPoints,
     n.MoneyFormula,
+    n.LimitOver,
 )
 
 STATEMENT_WORDS = {
@@ -95,6 +97,7 @@ STATEMENT_WORDS = {
     n.DropExtremes: "drop extremes",
     n.BonusPoints: "points",
     n.MoneyFormula: "money",
+    n.LimitOver: "on",
 }
 
 
@@ -794,6 +797,8 @@ class Checker:
                         self.check_grade_name(amount.grade, amount.span)
                         if amount.amount < 0:
                             self.report("check.bad-value", "an award amount cannot be negative", amount.span)
+                case n.LimitOver():
+                    self.check_limit(rule, statement)
                 case n.BonusPoints(expr=expr):
                     expect(expr, scope, Kind.NUMBER, "a bonus's points", statement.span)
                 case n.MoneyFormula(expr=expr):
@@ -818,6 +823,32 @@ class Checker:
         if rule.kind == "bonus":
             self.check_bonus_form(rule, levels)
         self.check_unused(scope, [s for s in rule.body if isinstance(s, n.Input)], "input")
+
+    # -- a shared cap: over bonuses only, or deductions only, each named once
+
+    def check_limit(self, rule: n.Rule, over: n.LimitOver) -> None:
+        kinds = {r.name: r.kind for r in self.rules if r.kind in ("bonus", "deduction")}
+        both = {r.name for r in self.rules if r.kind == "bonus"} & {r.name for r in self.rules if r.kind == "deduction"}
+        seen: set[str] = set()
+        for name in over.names:
+            if name in seen:
+                self.report("check.duplicate-name", f"`{name}` is named twice in limit `{rule.name}`", over.span)
+            seen.add(name)
+            if name not in kinds:
+                self.report(
+                    "check.unknown-name",
+                    f"limit `{rule.name}` caps `{name}`, which is no bonus or deduction",
+                    over.span,
+                    suggest(name, list(kinds)) or "bonuses and deductions: " + ", ".join(sorted(kinds)),
+                )
+        found = {kinds[name] for name in over.names if name in kinds}
+        if len(found) > 1 or any(name in both for name in over.names):
+            self.report(
+                "check.limit-mixed",
+                f"limit `{rule.name}` caps bonuses and deductions together",
+                over.span,
+                "a limit caps the sum of bonuses, or the sum of deductions: make it two limits",
+            )
 
     # -- computed bonuses: award levels, or points computed by a formula, gated by `when`
 

@@ -168,6 +168,7 @@ STATEMENT_NAMES = {
     "factor": "factor",
     "applies": "applies to",
     "bonuspoints": "computed points",
+    "limitover": "capped together",
 }
 
 
@@ -219,6 +220,7 @@ class Differ:
             "award",
             "coefficient",
             "commendation",
+            "limit",
             "grades",
             "ties",
             "periods",

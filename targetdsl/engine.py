@@ -351,16 +351,23 @@ class Engine:
                     f"bonus {rule.label or rule.name}", text(result.points), self.schema.where(rule.span), tuple(notes)
                 )
             )
+        limits = spec.rules_of("limit")
+        if limits:
+            bonus -= self.limited(limits, {b.name: b.points for b in bonuses}, steps)
         deductions = ZERO
+        deducted: dict[str, Decimal] = {}
         for rule in spec.rules_of("deduction"):
             amount = self.deduction(rule, unit, traced)
             deductions += amount
+            deducted[rule.name] = amount
             if self.explain:
                 steps.append(
                     traced.pop(rule.name)
                     if rule.name in traced
                     else Step(f"deduction {rule.label or rule.name}", text(amount), self.schema.where(rule.span))
                 )
+        if limits:
+            deductions -= self.limited(limits, deducted, steps)
         total = self.rounded(CONTEXT.subtract(CONTEXT.add(raw, bonus), deductions), "total")
         if not plausible(total):  # coefficients multiply: each plausible, the product may not be
             self.fail(
@@ -538,6 +545,32 @@ class Engine:
         if isinstance(cap, n.Cap):
             amount = min(amount, cap.value)
         return amount
+
+    # -------------------------------------- a shared cap over several bonuses or deductions
+
+    def limited(self, limits: tuple[RuleSpec, ...], amounts: dict[str, Decimal], steps: list[Step]) -> Decimal:
+        """How much the shared caps (`limit`) over the rules in `amounts` take off their sum: each
+        limit's excess over its cap, explained as a step."""
+        excess = ZERO
+        for rule in limits:
+            over = rule.first(n.LimitOver)
+            cap = rule.first(n.Cap)
+            if not isinstance(over, n.LimitOver) or not isinstance(cap, n.Cap):
+                continue
+            if not any(name in amounts for name in over.names):
+                continue  # a limit over the other kind (bonuses, deductions), or over rules of another class
+            summed = sum((amounts.get(name, ZERO) for name in over.names), ZERO)
+            cover.hit(rule.span, f"limit {rule.name} {'applied' if summed > cap.value else 'not reached'}")
+            if summed > cap.value:
+                excess += summed - cap.value
+            if self.explain:
+                parts = " + ".join(f"{name} {text(amounts.get(name, ZERO))}" for name in over.names)
+                kept = min(summed, cap.value)
+                note = f"{parts} = {text(summed)}" + (f", capped at {text(cap.value)}" if summed > cap.value else "")
+                steps.append(
+                    Step(f"limit {rule.label or rule.name}", text(kept), self.schema.where(rule.span), (note,))
+                )
+        return excess
 
     # -------------------------------------- computed bonuses, gated deductions
 

@@ -352,6 +352,9 @@ class Printer:
                 self.doc(depth, self.word("points") + " ", self.expression(expr), line)
             case n.MoneyFormula(expr=expr):
                 self.doc(depth, self.word("money") + " ", self.expression(expr), line)
+            # a shared cap
+            case n.LimitOver(names=names):
+                self.emit(depth, f"{self.word('on')} " + ", ".join(names), line)
             case n.Reduce(percent=percent, expr=expr):
                 self.doc(
                     depth,

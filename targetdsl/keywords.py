@@ -114,6 +114,7 @@ KEYWORDS: tuple[Keyword, ...] = (
     _k("factor", "乘以", "the coefficient's value"),
     _k("on", "作用于", "what the coefficient multiplies"),
     _k("commendation", "嘉奖", "units named for meeting a condition", declaration=True),
+    _k("limit", "合计封顶", "one cap over the sum of several bonuses or deductions", declaration=True),
     # grades and periods
     _k("grades", "等次", "the grade bands", declaration=True),
     _k("otherwise", "其余", "every other score"),

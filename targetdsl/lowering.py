@@ -52,6 +52,7 @@ class Kind(enum.Enum):
     COEFFICIENT = "coefficient"
     BONUS = "bonus"
     DEDUCTION = "deduction"
+    LIMIT = "limit"  # a shared cap over several bonuses or deductions
     TOTAL = "total"
     VETO = "veto"
     REPORTED = "reported"
@@ -262,7 +263,7 @@ def _reads(expr: n.Expr, found: list[n.Name | n.Call]) -> None:
 # sub-item named with one of them is written in backticks (`veto`.n.input.x), so that no two quantities
 # can have one name: a name in the language has no backtick.
 STRUCTURE = frozenset(
-    {"input", "const", "category", "veto", "bonus", "deduction", "award", "coefficient", "commendation"}
+    {"input", "const", "category", "veto", "bonus", "deduction", "award", "coefficient", "commendation", "limit"}
     | {"let", "score", "completion", "given", "ratings", "scored", "class_average", "argument"}
     | {name for name, function in FUNCTIONS.items() if function.peer}
 )
@@ -349,11 +350,12 @@ class _Lowering:
             expressions = [amount.expr] if isinstance(amount, n.Amount) else []
             expressions += [s.expr for s in rule.all(n.When)]  # a gated deduction reads its condition too
             deductions.append(self.rule(rule, expressions, Kind.DEDUCTION))
+        limits = self.limits(bonuses + deductions)
         total = self.add(
             Quantity(
                 "total",
                 Kind.TOTAL,
-                (*subtotals, *factors.get("total", ()), *bonuses, *deductions),
+                (*subtotals, *factors.get("total", ()), *bonuses, *deductions, *limits),
                 spec.span,
                 detail="subtotals, reweighted when a category does not apply, + bonus − deductions",
             )
@@ -609,6 +611,21 @@ class _Lowering:
                 + ([f"cap {cap.value}"] if isinstance(cap, n.Cap) else [])
             )
             names.append(self.add(Quantity(f"bonus.{rule.name}", Kind.BONUS, (awards,), rule.span, detail=detail)))
+        return names
+
+    # -- shared caps
+
+    def limits(self, capped: list[str]) -> list[str]:
+        """Each shared cap (`limit.加分合计`), over the bonuses or deductions of the class it names."""
+        names = []
+        for rule in self.spec.rules_of("limit"):
+            over = rule.first(n.LimitOver)
+            cap = rule.first(n.Cap)
+            kinds = ("bonus", "deduction")
+            reads = [f"{k}.{name}" for name in (over.names if isinstance(over, n.LimitOver) else ()) for k in kinds]
+            depends = tuple(q for q in reads if q in capped)
+            detail = f"the sum capped at {cap.value}" if isinstance(cap, n.Cap) else "the sum capped"
+            names.append(self.add(Quantity(f"limit.{rule.name}", Kind.LIMIT, depends, rule.span, detail=detail)))
         return names
 
     # -- computed bonuses

@@ -331,6 +331,14 @@ class Applies:
     span: Span = _span()
 
 
+@attrs.frozen
+class LimitOver:
+    """The bonuses, or the deductions, a shared cap (`limit`) applies to together."""
+
+    names: tuple[str, ...]
+    span: Span = _span()
+
+
 Statement = Union[  # noqa: UP007 (holds forward references)
     Input,
     Let,
@@ -353,6 +361,7 @@ Statement = Union[  # noqa: UP007 (holds forward references)
     Applies,
     BonusPoints,
     MoneyFormula,
+    LimitOver,
     "Measure",
     "Scale",
 ]

@@ -144,7 +144,7 @@ class _Planner:
         if rule.kind == "veto" and self.survey.measures and self.survey.vetoes is None:
             return Evaluator.KERNEL, None
         computed = rule.kind == "bonus" and rule.first(n.BonusPoints) is not None
-        if rule.kind in ("bonus", "award", "commendation") and not computed:
+        if rule.kind in ("bonus", "award", "commendation", "limit") and not computed:
             return Evaluator.REFERENCE, None  # the engine's, on every path
         statement: Any = {"veto": n.When, "coefficient": n.Factor, "deduction": n.Amount, "bonus": n.BonusPoints}
         found = rule.first(statement[rule.kind])

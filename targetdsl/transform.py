@@ -363,6 +363,14 @@ class ToNodes(Transformer[Token, Any]):
     def commendation(self, c: list[Any]) -> n.Rule:
         return self._build_rule("commendation", c)
 
+    # -- a shared cap over several bonuses or deductions
+
+    def limit(self, c: list[Any]) -> n.Rule:
+        return self._build_rule("limit", c)
+
+    def limit_over(self, c: list[Any]) -> n.LimitOver:
+        return n.LimitOver(tuple(str(t) for t in c[0]), span=span_of(c))
+
     def when(self, c: list[Any]) -> n.When:
         return n.When(c[0], span=span_of(c))
 

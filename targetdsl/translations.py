@@ -515,6 +515,18 @@ CHECK: tuple[tuple[str, str], ...] = (
         "`carry over after` belongs to a bonus that counts award levels: delete it here",
         "`carry over after` 只用于按获奖级别计分的加分：请在此删去",
     ),
+    # a shared cap
+    ("`{name}` is named twice in limit `{limit}`", "`{name}` 在合计封顶 `{limit}` 中列了两次"),
+    (
+        "limit `{limit}` caps `{name}`, which is no bonus or deduction",
+        "合计封顶 `{limit}` 所列的 `{name}` 不是加分或扣分",
+    ),
+    ("bonuses and deductions: {words}", "加分和扣分：{words}"),
+    ("limit `{limit}` caps bonuses and deductions together", "合计封顶 `{limit}` 把加分和扣分合在一起封顶"),
+    (
+        "a limit caps the sum of bonuses, or the sum of deductions: make it two limits",
+        "合计封顶只合计加分，或只合计扣分：请分成两项",
+    ),
     # quota forms
     ("a quota head count of {count} is not a whole number of 1 or more", "名额人数 {count} 不是不小于 1 的整数"),
     ("`{form}` takes a whole number of units, such as `{form} 1`", "`{form}` 应为整数个单位，如 `{form} 1`"),

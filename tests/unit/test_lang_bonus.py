@@ -350,3 +350,93 @@ def test_a_failing_formula_names_the_unit_and_the_rule() -> None:
     assert "division by zero" in problems[0]
     with pytest.raises(targetdsl.EvaluationError):
         reference(policy, units)
+
+
+# ---------------------------------------------------------------- one cap over several bonuses or deductions
+
+SHARED = "bonus-shared-cap.yaml"
+
+
+def test_a_shared_cap_is_the_same_on_every_path_and_explained() -> None:
+    document = case(SHARED)
+    policy = targetdsl.parse_policy(document["policy"], name=SHARED)
+    fast = policy.evaluate(document["units"], explain=False)
+    slow = reference(policy, document["units"])
+    assert fast.to_json() == slow.to_json()
+    with policy.stream(iter(document["units"])) as stream:
+        assert [unit_json(u) for u in stream] == fast.to_json()["units"]
+    capped = steps(slow, "A", "limit 各项加分合计不超过 5 分")
+    assert (capped.value, capped.notes) == ("5", ("获奖 5 + 招商 2 = 7, capped at 5",))
+    assert steps(slow, "B", "limit 各项扣分合计最多扣 6 分").notes == ("批评 4 + 事故 3 = 7, capped at 6",)
+    # each rule keeps its own points; the unit's bonus is the capped sum
+    assert {b.name: b.points for b in slow.unit("A").bonuses} == {"获奖": 5, "招商": 2}
+    assert slow.unit("A").bonus == 5
+
+
+LIMITED = """policy "p" { year 2012 status draft }
+class c { a 100 }
+class d { a 100 }
+category a { indicator s points 100 { input s: number score s } }
+input n: count missing zero
+bonus b1 { points n }
+bonus b2 for c { points 2 * n }
+deduction d1 { amount n }
+%s
+"""
+
+
+@pytest.mark.parametrize(
+    ("limit", "expected"),
+    [
+        ("limit l { on b1, b2 cap 3 }", []),
+        ("limit l { on b1, d1 cap 3 }", ["check.limit-mixed"]),
+        ("limit l { on b1, b3 cap 3 }", ["check.unknown-name"]),
+        ("limit l { on b1, b1 cap 3 }", ["check.duplicate-name"]),
+        ("limit l { on b1 }", ["check.missing-statement"]),
+        ("limit l { cap 3 }", ["check.missing-statement"]),
+        ("limit l { on b1 cap 0 }", ["check.bad-value"]),
+        ("limit l for x { on b1 cap 3 }", ["check.unknown-name"]),
+        ("deduction b1 { amount 1 }\nlimit l { on b1 cap 3 }", ["check.limit-mixed"]),
+    ],
+)
+def test_a_shared_cap_is_checked(limit: str, expected: list[str]) -> None:
+    assert codes(LIMITED % limit) == expected
+
+
+def test_a_shared_cap_over_rules_of_another_class_caps_what_applies() -> None:
+    policy = targetdsl.parse_policy(LIMITED % "limit l { on b1, b2 cap 3 }", name="p.tdsl")
+    units = [
+        {"id": "C", "class": "c", "indicators": {"s": {"s": 50}}, "inputs": {"n": 2}},  # 2 + 4 = 6 → 3
+        {"id": "D", "class": "d", "indicators": {"s": {"s": 50}}, "inputs": {"n": 2}},  # b2 is not d's: 2
+    ]
+    assessment = policy.evaluate(units)
+    assert (assessment.unit("C").bonus, assessment.unit("D").bonus) == (3, 2)
+    assert (assessment.unit("C").total, assessment.unit("D").total) == (Decimal("51"), Decimal("50"))
+    assert reference(policy, units).to_json() == assessment.to_json()
+
+
+def test_a_shared_cap_keeps_its_layout_and_its_changes_are_seen() -> None:
+    text = LIMITED % 'limit l "合计" { on b1, b2 cap 3 }'
+    english = format_policy(text)
+    chinese = format_policy(english, keywords=Language.CHINESE)
+    assert '合计封顶 l "合计" {\n    作用于 b1, b2\n    封顶 3\n}' in chinese
+    assert format_policy(chinese, keywords=Language.ENGLISH) == english
+    before = targetdsl.parse_policy(text, name="a.tdsl")
+    for changed, seen in (("cap 3", "cap 4"), ("on b1, b2", "on b1")):
+        after = targetdsl.parse_policy(text.replace(changed, seen), name="b.tdsl")
+        difference = targetdsl.diff_policies(before, after)
+        assert not difference.equivalent and seen in difference.render()
+    shown = render_text(plan(before.schema, "p"), before.schema.where)
+    assert "← bonus.b1, bonus.b2" in quantity(shown, "limit.l")
+    assert "limit.l" in quantity(shown, "total")
+
+
+def test_a_removed_or_overridden_limit_follows_the_extends_chain(tmp_path: Path) -> None:
+    (tmp_path / "base.tdsl").write_text(LIMITED % "limit l { on b1, b2 cap 3 }", encoding="utf-8")
+    (tmp_path / "loose.tdsl").write_text('extends "base.tdsl"\nremove limit l\n', encoding="utf-8")
+    (tmp_path / "tight.tdsl").write_text(
+        'extends "base.tdsl"\noverride limit l { on b1, b2 cap 1 }\n', encoding="utf-8"
+    )
+    units = [{"id": "C", "class": "c", "indicators": {"s": {"s": 50}}, "inputs": {"n": 2}}]
+    assert targetdsl.load_policy(tmp_path / "loose.tdsl").evaluate(units).unit("C").bonus == 6
+    assert targetdsl.load_policy(tmp_path / "tight.tdsl").evaluate(units).unit("C").bonus == 1
