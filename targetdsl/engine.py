@@ -759,6 +759,14 @@ class Engine:
             last = below == spec.name
             holders = [d for d in ordered if d.grade == spec.name and (last or not _withheld(d))]
             passed_over = [] if last else [d for d in ordered if d.grade == spec.name and _withheld(d)]
+            if band_spec.quota_ties and 0 < allowed < len(holders):
+                # units tied with the last place kept share the grade: the quota is exceeded by them
+                boundary = holders[allowed - 1].total
+                while allowed < len(holders) and holders[allowed].total == boundary:
+                    tied = holders[allowed]
+                    base = tied.reason or self.reason(tied)
+                    tied.reason = base + f"; tied with the last place of the {spec.name} quota, it shares it"
+                    allowed += 1
             if holders[allowed:]:
                 cover.hit(band_spec.span, f"grade {spec.name}: quota applied")
             below_band = next(g.band for g in self.schema.grades if g.name == below)

@@ -422,6 +422,8 @@ def _band(band: n.Band, kw: KeywordSet) -> str:
         quota = f" {kw.word('quota')} {number(band.quota_count)}"
     if band.quota_floor is not None:
         quota += f" {kw.word('at least')} {number(band.quota_floor)}"
+    if band.quota_ties:
+        quota += f" {kw.word('with ties')}"
     return f"{band.name}{_label(band.label)} {rule}{quota}"
 
 

@@ -121,6 +121,7 @@ KEYWORDS: tuple[Keyword, ...] = (
     _k("quota", "名额", "the most a grade may hold, as a share of the class"),
     _k("round", "取整", "how a quota's head count is rounded"),
     _k("at least", "不少于", "the fewest units a grade's quota keeps"),
+    _k("with ties", "含并列", "units tied with a quota's last place share the grade"),
     _k("ties", "同分", "how units with equal totals are ordered", declaration=True),
     _k("periods", "考核期", "monthly, quarterly or half-year checks", declaration=True),
     _k("through month", "截至月", "the last month of a period"),

@@ -684,10 +684,11 @@ def _unique(names: list[str]) -> tuple[str, ...]:
 
 def _quota(band: n.Band) -> str:
     """A quota as the plan shows it: `30%`, `20% at least 1`, `3 units`."""
+    tied = " with ties" if band.quota_ties else ""
     if band.quota_count is not None:
-        return f"{band.quota_count} units"
+        return f"{band.quota_count} units{tied}"
     floor = f" at least {band.quota_floor}" if band.quota_floor is not None else ""
-    return f"{band.quota}%{floor}"
+    return f"{band.quota}%{floor}{tied}"
 
 
 def _pays(rule: RuleSpec) -> bool:

@@ -500,6 +500,7 @@ class Band:
     # share keeps (`quota 20% at least 1`)
     quota_count: Decimal | None = None
     quota_floor: Decimal | None = None
+    quota_ties: bool = False  # units tied with the last place the quota keeps share the grade
     span: Span = _span()
 
 

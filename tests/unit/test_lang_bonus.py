@@ -57,6 +57,11 @@ def graded(band: str, totals: list[int]) -> targetdsl.Assessment:
         ("优秀 >= 90 quota 2", [99, 98, 97, 96, 95], 2),  # a fixed top-N
         ("优秀 >= 90 quota 2", [99, 60, 50], 1),  # top-N holds no one the band does not give
         ("优秀 >= 90 quota 9", [99, 98], 2),
+        ("优秀 >= 90 quota 2 with ties", [99, 98, 98, 98, 97], 4),  # the 98s tied with place 2 share it
+        ("优秀 >= 90 quota 2 with ties", [99, 99, 99, 97], 3),  # a tie at the last place kept, from above
+        ("优秀 >= 90 quota 2", [99, 98, 98, 98, 97], 2),  # without: a head count, ties broken by id
+        ("优秀 >= 90 quota 20% with ties", [95, 95, 70], 0),  # a quota of none shares nothing
+        ("优秀 >= 90 quota 20% at least 1 with ties", [95, 95, 70], 2),
     ],
 )
 def test_a_quota_keeps_its_head_count_in_rank_order(band: str, totals: list[int], kept: int) -> None:
@@ -440,3 +445,19 @@ def test_a_removed_or_overridden_limit_follows_the_extends_chain(tmp_path: Path)
     units = [{"id": "C", "class": "c", "indicators": {"s": {"s": 50}}, "inputs": {"n": 2}}]
     assert targetdsl.load_policy(tmp_path / "loose.tdsl").evaluate(units).unit("C").bonus == 6
     assert targetdsl.load_policy(tmp_path / "tight.tdsl").evaluate(units).unit("C").bonus == 1
+
+
+def test_tied_units_share_a_grade_and_say_why() -> None:
+    assessment = graded("优秀 >= 90 quota 2 with ties", [99, 98, 98, 97])
+    assert assessment.unit("U03").grade == "优秀"
+    assert assessment.unit("U03").grade_reason.endswith("; tied with the last place of the 优秀 quota, it shares it")
+    assert assessment.unit("U04").grade == "合格"
+    text = GRADED % "优秀 >= 90 quota 20% round up at least 1 with ties"
+    chinese = format_policy(text, keywords=Language.CHINESE)
+    assert "名额 20% 取整 进一 不少于 1 含并列" in chinese
+    assert format_policy(chinese, keywords=Language.ENGLISH) == format_policy(text)
+    before = targetdsl.parse_policy(GRADED % "优秀 >= 90 quota 2", name="a.tdsl")
+    after = targetdsl.parse_policy(GRADED % "优秀 >= 90 quota 2 with ties", name="b.tdsl")
+    assert "with ties" in targetdsl.diff_policies(before, after).render()
+    shown = render_text(plan(after.schema, "p"), after.schema.where)
+    assert "quotas 优秀 2 units with ties" in shown
