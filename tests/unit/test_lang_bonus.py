@@ -461,3 +461,13 @@ def test_tied_units_share_a_grade_and_say_why() -> None:
     assert "with ties" in targetdsl.diff_policies(before, after).render()
     shown = render_text(plan(after.schema, "p"), after.schema.where)
     assert "quotas 优秀 2 units with ties" in shown
+
+
+def test_coverage_lists_the_conditions_and_limits_it_can_see_decided() -> None:
+    from targetdsl.cover import points
+
+    document = case(SHARED)
+    text = document["policy"] + "deduction 事故2 { amount 1 when projects > 9 }\n"
+    found = {what for _, _, _, what in points(targetdsl.parse_policy(text, name="p.tdsl").effective)}
+    assert {"limit 加分合计 applied", "limit 加分合计 not reached"} <= found
+    assert {"deduction 事故2: applies", "deduction 事故2: does not apply"} <= found
