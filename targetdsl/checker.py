@@ -53,9 +53,10 @@ REQUIRED: dict[str, tuple[type, ...]] = {
     "veto": (n.When, n.Effects),
     "bonus": (),
     "deduction": (n.Amount,),
-    "award": (n.Money,),
+    "award": (),  # an award without `money` is an outcome without money (目标奖: yes or no)
     "coefficient": (n.Factor,),
     "commendation": (n.When,),
+    "limit": (n.Cap, n.LimitOver),
 }
 AT_MOST_ONCE = (
     n.Score,
@@ -73,6 +74,9 @@ AT_MOST_ONCE = (
     n.Applies,
     n.Scale,
     n.DropExtremes,
+    n.BonusPoints,
+    n.MoneyFormula,
+    n.LimitOver,
 )
 
 STATEMENT_WORDS = {
@@ -91,6 +95,9 @@ STATEMENT_WORDS = {
     n.Applies: "on",
     n.Scale: "scale",
     n.DropExtremes: "drop extremes",
+    n.BonusPoints: "points",
+    n.MoneyFormula: "money",
+    n.LimitOver: "on",
 }
 
 
@@ -643,6 +650,13 @@ class Checker:
                     _span(statement, span),
                     "keep one; a rule must say one thing once",
                 )
+            elif isinstance(statement, n.MoneyFormula | n.Money) and ({n.Money, n.MoneyFormula} & seen):
+                self.report(
+                    "check.duplicate-statement",
+                    f"a second `money` in {kind} `{name}`",
+                    _span(statement, span),
+                    "an award's money is a table by grade or a formula, not both",
+                )
             seen.add(type(statement))
         for required in REQUIRED.get(kind, ()):
             if required not in counts:
@@ -975,6 +989,12 @@ class Checker:
                         self.check_grade_name(amount.grade, amount.span)
                         if amount.amount < 0:
                             self.report("check.bad-value", "an award amount cannot be negative", amount.span)
+                case n.LimitOver():
+                    self.check_limit(rule, statement)
+                case n.BonusPoints(expr=expr):
+                    expect(expr, scope, Kind.NUMBER, "a bonus's points", statement.span)
+                case n.MoneyFormula(expr=expr):
+                    expect(expr, scope, Kind.NUMBER, "the award money", statement.span)
                 case n.Reduce(percent=percent, expr=expr):
                     if not 0 < percent <= 100:
                         self.report("check.bad-value", "a reduction is more than 0% and at most 100%", statement.span)
@@ -992,14 +1012,62 @@ class Checker:
                             suggest(target, ["total", *self.categories]),
                         )
         self.check_per_unit(rule, scope)
-        if rule.kind == "bonus" and not levels:
+        if rule.kind == "bonus":
+            self.check_bonus_form(rule, levels)
+        self.check_unused(scope, [s for s in rule.body if isinstance(s, n.Input)], "input")
+
+    # -- a shared cap: over bonuses only, or deductions only, each named once
+
+    def check_limit(self, rule: n.Rule, over: n.LimitOver) -> None:
+        kinds = {r.name: r.kind for r in self.rules if r.kind in ("bonus", "deduction")}
+        both = {r.name for r in self.rules if r.kind == "bonus"} & {r.name for r in self.rules if r.kind == "deduction"}
+        seen: set[str] = set()
+        for name in over.names:
+            if name in seen:
+                self.report("check.duplicate-name", f"`{name}` is named twice in limit `{rule.name}`", over.span)
+            seen.add(name)
+            if name not in kinds:
+                self.report(
+                    "check.unknown-name",
+                    f"limit `{rule.name}` caps `{name}`, which is no bonus or deduction",
+                    over.span,
+                    suggest(name, list(kinds)) or "bonuses and deductions: " + ", ".join(sorted(kinds)),
+                )
+        found = {kinds[name] for name in over.names if name in kinds}
+        if len(found) > 1 or any(name in both for name in over.names):
+            self.report(
+                "check.limit-mixed",
+                f"limit `{rule.name}` caps bonuses and deductions together",
+                over.span,
+                "a limit caps the sum of bonuses, or the sum of deductions: make it two limits",
+            )
+
+    # -- computed bonuses: award levels, or points computed by a formula, gated by `when`
+
+    def check_bonus_form(self, rule: n.Rule, levels: set[str]) -> None:
+        computed = [s for s in rule.body if isinstance(s, n.BonusPoints | n.When)]
+        if not levels and not any(isinstance(s, n.BonusPoints) for s in computed):
             self.report(
                 "check.missing-statement",
                 f"bonus `{rule.name}` has no award level",
                 rule.span,
-                'add e.g. `level provincial "省级" 2`',
+                'add e.g. `level provincial "省级" 2`, or compute the bonus with `points …`',
             )
-        self.check_unused(scope, [s for s in rule.body if isinstance(s, n.Input)], "input")
+        elif levels and computed:
+            self.report(
+                "check.bonus-form",
+                f"bonus `{rule.name}` both counts award levels and computes its points",
+                _span(computed[0], rule.span),
+                "a bonus counts the awards won by level, or computes `points` (with a `when`): make them two bonuses",
+            )
+        carry = next((s for s in rule.body if isinstance(s, n.CarryOver)), None)
+        if carry is not None and not levels:
+            self.report(
+                "check.bonus-form",
+                f"bonus `{rule.name}` carries awards over but counts none",
+                carry.span,
+                "`carry over after` belongs to a bonus that counts award levels: delete it here",
+            )
 
     def check_per_unit(self, rule: n.Rule, scope: Scope) -> None:
         """A rule is decided for each unit alone: a class-wide function, or a value missing and

@@ -96,6 +96,13 @@ def points(effective: Effective) -> list[Point]:
                         found.append(_point(statement.span, "not eligible"))
             elif rule.kind == "commendation":
                 found.append(_point(rule.span, f"commendation {rule.name} given"))
+            elif rule.kind == "limit":  # a shared cap
+                found.append(_point(rule.span, f"limit {rule.name} applied"))
+                found.append(_point(rule.span, f"limit {rule.name} not reached"))
+            if rule.kind in ("bonus", "deduction"):  # a computed bonus's or a deduction's condition
+                for gate in (s for s in rule.body if isinstance(s, n.When)):
+                    found.append(_point(gate.span, f"{rule.kind} {rule.name}: applies"))
+                    found.append(_point(gate.span, f"{rule.kind} {rule.name}: does not apply"))
         elif isinstance(declaration, n.Grades):
             for band in declaration.bands:
                 found.append(_point(band.span, f"grade {band.name} given"))

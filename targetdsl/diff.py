@@ -156,7 +156,7 @@ def statement_key(statement: object) -> tuple[str, ...]:
             return ("subitem", name)
         case n.Reduce(expr=expr):
             return ("reduce", show(n.When(expr)))
-        case n.Money():
+        case n.Money() | n.MoneyFormula():  # a table by grade replaced by a formula is a change of the money
             return ("money",)
         case n.Require():  # a body may hold several constraints: each is known by what it says
             return ("require", show(statement))
@@ -186,6 +186,8 @@ STATEMENT_NAMES = {
     "factor": "factor",
     "applies": "applies to",
     "require": "data constraint",
+    "bonuspoints": "computed points",
+    "limitover": "capped together",
 }
 
 
@@ -238,6 +240,7 @@ class Differ:
             "award",
             "coefficient",
             "commendation",
+            "limit",
             "grades",
             "ties",
             "periods",

@@ -34,6 +34,7 @@ from targetdsl.interpreter import (
 )
 from targetdsl.kernel import WIDTH, Bail, Cells, Kernel
 from targetdsl.kernel import build as build_kernel
+from targetdsl.lowering import describe as expression_text
 from targetdsl.measures import MeasureFigures, MeasureScorer
 from targetdsl.nodes import EffectKind
 from targetdsl.numeric import (
@@ -356,9 +357,13 @@ class Engine:
                     Step("coefficient on the total", text(coefficient), None, (f"{text(raw)} × {text(coefficient)}",))
                 )
             raw = CONTEXT.multiply(raw, coefficient)
-        bonuses = self.bonuses(spec, unit)
+        traced: dict[str, Step] = {}  # computed bonuses and gated deductions explain themselves
+        bonuses = self.bonuses(spec, unit, traced)
         bonus = sum((b.points for b in bonuses), ZERO)
         for result, rule in zip(bonuses, spec.rules_of("bonus"), strict=True) if self.explain else ():
+            if rule.name in traced:
+                steps.append(traced[rule.name])
+                continue
             notes = [f"counted: {c}" for c in result.counted] + [
                 f"carried to next year: {c}" for c in result.carried_out
             ]
@@ -367,12 +372,23 @@ class Engine:
                     f"bonus {rule.label or rule.name}", text(result.points), self.schema.where(rule.span), tuple(notes)
                 )
             )
+        limits = spec.rules_of("limit")
+        if limits:
+            bonus -= self.limited(limits, {b.name: b.points for b in bonuses}, steps)
         deductions = ZERO
+        deducted: dict[str, Decimal] = {}
         for rule in spec.rules_of("deduction"):
-            amount = self.deduction(rule, unit)
+            amount = self.deduction(rule, unit, traced)
             deductions += amount
+            deducted[rule.name] = amount
             if self.explain:
-                steps.append(Step(f"deduction {rule.label or rule.name}", text(amount), self.schema.where(rule.span)))
+                steps.append(
+                    traced.pop(rule.name)
+                    if rule.name in traced
+                    else Step(f"deduction {rule.label or rule.name}", text(amount), self.schema.where(rule.span))
+                )
+        if limits:
+            deductions -= self.limited(limits, deducted, steps)
         total = self.rounded(CONTEXT.subtract(CONTEXT.add(raw, bonus), deductions), "total")
         if not plausible(total):  # coefficients multiply: each plausible, the product may not be
             self.fail(
@@ -469,15 +485,19 @@ class Engine:
             factors[target] = CONTEXT.multiply(factors.get(target, ONE), value)
         return factors
 
-    def bonuses(self, spec: ClassSpec, unit: Unit) -> tuple[BonusResult, ...]:
+    def bonuses(self, spec: ClassSpec, unit: Unit, traced: dict[str, Step] | None = None) -> tuple[BonusResult, ...]:
         rules = spec.rules_of("bonus")
         if not rules:
             return ()
-        if not unit.awards and unit.id not in self.carried_in:
+        computing = self.computes_bonus(spec)
+        if not unit.awards and unit.id not in self.carried_in and not computing:
             return tuple(self.nothing_won(rule) for rule in rules)
         results = []
         recording = cover.current.get() is not None
         for rule in rules:
+            if computing and isinstance(rule.first(n.BonusPoints), n.BonusPoints):
+                results.append(self.computed_bonus(rule, unit, traced))
+                continue
             won = [a for a in unit.awards if a.bonus == rule.name]
             if unit.id in self.carried_in:
                 won += [a for a in self.carried_in[unit.id] if a.bonus == rule.name]
@@ -533,9 +553,12 @@ class Engine:
         result: BonusResult = self.schema.compiled[key]
         return result
 
-    def deduction(self, rule: RuleSpec, unit: Unit) -> Decimal:
+    def deduction(self, rule: RuleSpec, unit: Unit, traced: dict[str, Step] | None = None) -> Decimal:
         amount_stmt = rule.first(n.Amount)
         cap = rule.first(n.Cap)
+        gate = rule.first(n.When)
+        if isinstance(gate, n.When):  # a gated deduction: computed below, with its trace
+            return self.computed_amount(rule, unit, amount_stmt, gate, traced)
         try:
             amount = self.rule_number(rule, amount_stmt.expr, unit) if isinstance(amount_stmt, n.Amount) else ZERO
         except Failure as failure:
@@ -545,6 +568,100 @@ class Engine:
         if isinstance(cap, n.Cap):
             amount = min(amount, cap.value)
         return amount
+
+    # -------------------------------------- a shared cap over several bonuses or deductions
+
+    def limited(self, limits: tuple[RuleSpec, ...], amounts: dict[str, Decimal], steps: list[Step]) -> Decimal:
+        """How much the shared caps (`limit`) over the rules in `amounts` take off their sum: each
+        limit's excess over its cap, explained as a step."""
+        excess = ZERO
+        for rule in limits:
+            over = rule.first(n.LimitOver)
+            cap = rule.first(n.Cap)
+            if not isinstance(over, n.LimitOver) or not isinstance(cap, n.Cap):
+                continue
+            if not any(name in amounts for name in over.names):
+                continue  # a limit over the other kind (bonuses, deductions), or over rules of another class
+            summed = sum((amounts.get(name, ZERO) for name in over.names), ZERO)
+            cover.hit(rule.span, f"limit {rule.name} {'applied' if summed > cap.value else 'not reached'}")
+            if summed > cap.value:
+                excess += summed - cap.value
+            if self.explain:
+                parts = " + ".join(f"{name} {text(amounts.get(name, ZERO))}" for name in over.names)
+                kept = min(summed, cap.value)
+                note = f"{parts} = {text(summed)}" + (f", capped at {text(cap.value)}" if summed > cap.value else "")
+                steps.append(
+                    Step(f"limit {rule.label or rule.name}", text(kept), self.schema.where(rule.span), (note,))
+                )
+        return excess
+
+    # -------------------------------------- computed bonuses, gated deductions
+
+    def computes_bonus(self, spec: ClassSpec) -> bool:
+        """Whether a bonus of the class computes its points (`points …`), read once per evaluation."""
+        key = ("computes bonus", spec.name)
+        if key not in self.schema.compiled:
+            self.schema.compiled[key] = any(r.first(n.BonusPoints) is not None for r in spec.rules_of("bonus"))
+        found: bool = self.schema.compiled[key]
+        return found
+
+    def computed_bonus(self, rule: RuleSpec, unit: Unit, traced: dict[str, Step] | None) -> BonusResult:
+        points = self.computed_amount(rule, unit, rule.first(n.BonusPoints), rule.first(n.When), traced)
+        return BonusResult(rule.name, (), (), points)
+
+    def computed_amount(
+        self,
+        rule: RuleSpec,
+        unit: Unit,
+        formula: n.BonusPoints | n.Amount | None,
+        gate: n.When | None,
+        traced: dict[str, Step] | None,
+    ) -> Decimal:
+        """A computed bonus's points or a gated deduction's amount: nothing when its `when` does not hold,
+        else its formula's value, never below 0, at most its `cap`. Explained as one step with the
+        inputs and lets it read."""
+        cap = rule.first(n.Cap)
+        notes: list[str] = []
+        frame = self.rule_frame(rule, unit) if self.explain else None
+        try:
+            held = True
+            if gate is not None:
+                held = condition(gate.expr, frame) if frame is not None else self.rule_condition(rule, gate.expr, unit)
+                cover.hit(gate.span, f"{rule.kind} {rule.name}: {'applies' if held else 'does not apply'}")
+                notes.append(f"when {expression_text(gate.expr)}: {'holds' if held else 'does not hold'}")
+            amount = ZERO
+            if held and formula is not None:
+                amount = (
+                    number(formula.expr, frame) if frame is not None else self.rule_number(rule, formula.expr, unit)
+                )
+                if not plausible(amount):
+                    raise Failure(
+                        f"the value {show(amount)} is outside the range of plausible values (below 10¹⁶ in size)",
+                        formula.expr.span,
+                    )
+                notes.append(f"{expression_text(formula.expr)} = {text(amount)}")
+                if amount < ZERO:
+                    notes.append("below 0: counts 0")
+                    amount = ZERO
+                if isinstance(cap, n.Cap) and amount > cap.value:
+                    notes.append(f"capped at {text(cap.value)}")
+                    amount = cap.value
+        except Failure as failure:
+            self.fail(unit, f"{rule.kind} {rule.name}", failure)
+            return ZERO
+        if frame is not None and traced is not None:
+            notes = [f"{name} = {_shown(value)}" for name, value in frame.computed.items()] + notes
+            notes += frame.notes or []
+            inputs = tuple((name, _shown(value, self.input_type(rule, name))) for name, value in frame.used.items())
+            where = self.schema.where(rule.span)
+            traced[rule.name] = Step(
+                f"{rule.kind} {rule.label or rule.name}", text(amount), where, tuple(notes), inputs
+            )
+        return amount
+
+    def input_type(self, rule: RuleSpec, name: str) -> str | None:
+        spec = rule.inputs.get(name) or self.schema.unit_inputs.get(name)
+        return spec.type if spec is not None else None
 
     def vetoes(self, spec: ClassSpec, unit: Unit, flags: Cells | None = None) -> tuple[VetoResult, ...]:
         """The vetoes that fired; `flags` are the kernel's findings, when it evaluated the conditions."""
@@ -665,6 +782,14 @@ class Engine:
             last = below == spec.name
             holders = [d for d in ordered if d.grade == spec.name and (last or not _withheld(d))]
             passed_over = [] if last else [d for d in ordered if d.grade == spec.name and _withheld(d)]
+            if band_spec.quota_ties and 0 < allowed < len(holders):
+                # units tied with the last place kept share the grade: the quota is exceeded by them
+                boundary = holders[allowed - 1].total
+                while allowed < len(holders) and holders[allowed].total == boundary:
+                    tied = holders[allowed]
+                    base = tied.reason or self.reason(tied)
+                    tied.reason = base + f"; tied with the last place of the {spec.name} quota, it shares it"
+                    allowed += 1
             if holders[allowed:]:
                 cover.hit(band_spec.span, f"grade {spec.name}: quota applied")
             below_band = next(g.band for g in self.schema.grades if g.name == below)
@@ -725,9 +850,12 @@ class Engine:
                     admitted = False
                     notes.append("a veto withholds the award")
                 amounts = rule.first(n.Money)
+                formula = rule.first(n.MoneyFormula)
                 base = ZERO
                 if isinstance(amounts, n.Money):
                     base = next((a.amount for a in amounts.amounts if a.grade == draft.grade), ZERO)
+                elif isinstance(formula, n.MoneyFormula) and admitted:
+                    base = self.computed_money(formula, rule_frame, notes)
                 reduction = ZERO
                 for reduce in rule.all(n.Reduce):
                     if _decided(rule, reduce.expr, rule_frame):
@@ -736,16 +864,20 @@ class Engine:
                         notes.append(f"reduced by {text(reduce.percent)}% (line {reduce.span.line})")
                 amount = CONTEXT.multiply(base, max(ZERO, HUNDRED - reduction)) / HUNDRED if admitted else ZERO
                 amount = self.rounded(amount, "money")
-                if amount > ZERO:
+                if amount > ZERO or (admitted and not self.pays(rule)):
                     cover.hit(rule.span, f"award {rule.name} paid")
             except Failure as failure:
                 self.fail(unit, f"award {rule.name}", failure)
                 amount = ZERO
-            money = amount if money is None else money + amount
             eligible = bool(eligible) or admitted
-            steps.append(
-                Step(f"award {rule.label or rule.name}", text(amount), self.schema.where(rule.span), tuple(notes))
-            )
+            where = self.schema.where(rule.span)
+            if not self.pays(rule):  # an award without money (目标奖): won or not
+                steps.append(Step(f"award {rule.label or rule.name}", "yes" if admitted else "no", where, tuple(notes)))
+                continue
+            money = amount if money is None else money + amount
+            read = rule_frame.used.items() if isinstance(rule.first(n.MoneyFormula), n.MoneyFormula) else ()
+            inputs = tuple((name, _shown(value, self.input_type(rule, name))) for name, value in read)
+            steps.append(Step(f"award {rule.label or rule.name}", text(amount), where, tuple(notes), inputs))
         commendations = []
         for rule in spec.rules_of("commendation"):
             when = rule.first(n.When)
@@ -780,6 +912,26 @@ class Engine:
             tuple(draft.bonuses),
             Trace(tuple(steps)) if self.explain else Trace((), self.explainer, unit.id) if self.explainer else NO_TRACE,
         )
+
+    # -------------------------------------------------- computed money, awards without money
+
+    def pays(self, rule: RuleSpec) -> bool:
+        """Whether an award pays money (by grade or by formula); one without is won or not (目标奖)."""
+        return rule.first(n.Money) is not None or rule.first(n.MoneyFormula) is not None
+
+    def computed_money(self, formula: n.MoneyFormula, frame: Frame, notes: list[str]) -> Decimal:
+        """An award's money by its formula (of the total, the rank, inputs): never below 0."""
+        amount = number(formula.expr, frame)
+        if not plausible(amount):
+            raise Failure(
+                f"the value {show(amount)} is outside the range of plausible values (below 10¹⁶ in size)",
+                formula.expr.span,
+            )
+        notes.append(f"money {expression_text(formula.expr)} = {text(amount)}")
+        if amount < ZERO:
+            notes.append("below 0: pays 0")
+            return ZERO
+        return amount
 
     def completion(self, spec: ClassSpec, drafts: list[Draft]) -> list[CompletionRow]:
         rows = []
@@ -897,6 +1049,18 @@ def quota_words(band: n.Band, size: int, allowed: int) -> str:
     share = whole(percent_of(band.quota, size), band.quota_rounding or "down")  # type: ignore[arg-type]
     said = f"{text(band.quota)}% of {size} units = {share}"  # type: ignore[arg-type]
     return said if allowed == share else f"{said}, at least {allowed}"
+
+
+def _shown(value: Value, kind: str | None = None) -> str:
+    """A value a computed bonus, deduction or money read, for its explanation: percentages as the data
+    wrote them."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        if kind in ("percent", "pp"):
+            return show(value * HUNDRED) + ("%" if kind == "percent" else "pp")
+        return show(value)
+    return str(value)
 
 
 def _band(band: n.Band) -> str:

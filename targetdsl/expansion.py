@@ -81,7 +81,7 @@ class _Expander:
                 return self.measure(statement)
             case n.Let() | n.Score() | n.Completed() | n.When() | n.Amount() | n.Eligible() | n.Factor():
                 return attrs.evolve(statement, expr=self.top(statement.expr))
-            case n.Reduce() | n.Require():
+            case n.Reduce() | n.Require() | n.BonusPoints() | n.MoneyFormula():
                 return attrs.evolve(statement, expr=self.top(statement.expr))
             case n.Tally(done=done, total=total):
                 return attrs.evolve(statement, done=self.top(done), total=self.top(total))

@@ -358,6 +358,14 @@ class Printer:
                 self.block(depth, self.word("money"), statement.span, list(amounts))
             case n.GradeMoney(grade=grade, amount=amount):
                 self.emit(depth, f"{grade} {number(amount)}", line)
+            # computed bonuses and money
+            case n.BonusPoints(expr=expr):
+                self.doc(depth, self.word("points") + " ", self.expression(expr), line)
+            case n.MoneyFormula(expr=expr):
+                self.doc(depth, self.word("money") + " ", self.expression(expr), line)
+            # a shared cap
+            case n.LimitOver(names=names):
+                self.emit(depth, f"{self.word('on')} " + ", ".join(names), line)
             case n.Reduce(percent=percent, expr=expr):
                 self.doc(
                     depth,
@@ -442,6 +450,8 @@ def _band(band: n.Band, kw: KeywordSet) -> str:
         quota = f" {kw.word('quota')} {number(band.quota_count)}"
     if band.quota_floor is not None:
         quota += f" {kw.word('at least')} {number(band.quota_floor)}"
+    if band.quota_ties:
+        quota += f" {kw.word('with ties')}"
     return f"{band.name}{_label(band.label)} {rule}{quota}"
 
 

@@ -144,6 +144,7 @@ def class_section(unit_class: str, units: Sequence[UnitResult], issue: Edition) 
     say, show = issue.say, issue.figure_text
     categories = [c.label or c.name for c in units[0].categories]
     awards = any(u.eligible is not None for u in units)
+    paid = any(u.money is not None for u in units)  # an award without money (目标奖) shows won or not
     head = "".join(f'<th class="num">{escape(c)}</th>' for c in categories)
     rows = []
     for unit in units:
@@ -153,8 +154,10 @@ def class_section(unit_class: str, units: Sequence[UnitResult], issue: Edition) 
         veto = issue.semicolon.join(issue.veto_cause(v) for v in unit.vetoes) or "—"
         reasons = issue.semicolon.join(issue.grade_reasons(unit))
         money = ""
-        if awards:
+        if awards and paid:
             money = f'<td class="num">{_money(unit.money)}</td>'
+        elif awards:
+            money = f'<td class="words">{say("yes" if unit.eligible else "no")}</td>'
         rows.append(
             f'<tr class="{css}" data-unit="{escape(unit.id)}"><td class="num">{unit.rank}</td>'
             f'<td class="name"><a href="#unit-{escape(unit.id)}">{escape(unit.name)}</a></td>'
@@ -162,7 +165,9 @@ def class_section(unit_class: str, units: Sequence[UnitResult], issue: Edition) 
             f'<td class="num">{show(unit.deductions)}</td><td class="words">{escape(veto)}</td>'
             f'<td class="grade">{escape(unit.grade or "—")}</td><td class="words">{escape(reasons)}</td>{money}</tr>'
         )
-    award_head = f'<th class="num">{say("award")}</th>' if awards else ""
+    award_head = f'<th class="num">{say("award")}</th>' if awards and paid else ""
+    if awards and not paid:
+        award_head = f"<th>{say('eligible')}</th>"
     table = (
         f'<table class="ranking" data-class="{escape(unit_class)}"><thead><tr><th class="num">{say("rank")}</th>'
         f'<th>{say("unit")}</th><th class="num">{say("total")}</th>{head}<th class="num">{say("bonus")}</th>'

@@ -52,6 +52,7 @@ class Kind(enum.Enum):
     COEFFICIENT = "coefficient"
     BONUS = "bonus"
     DEDUCTION = "deduction"
+    LIMIT = "limit"  # a shared cap over several bonuses or deductions
     TOTAL = "total"
     VETO = "veto"
     REPORTED = "reported"
@@ -264,7 +265,7 @@ def _reads(expr: n.Expr, found: list[n.Name | n.Call | n.Reference]) -> None:
 # sub-item named with one of them is written in backticks (`veto`.n.input.x), so that no two quantities
 # can have one name: a name in the language has no backtick.
 STRUCTURE = frozenset(
-    {"input", "const", "category", "veto", "bonus", "deduction", "award", "coefficient", "commendation"}
+    {"input", "const", "category", "veto", "bonus", "deduction", "award", "coefficient", "commendation", "limit"}
     | {"let", "score", "completion", "given", "ratings", "scored", "class_average", "argument"}
     | {name for name, function in FUNCTIONS.items() if function.peer}
 )
@@ -350,12 +351,15 @@ class _Lowering:
         deductions = []
         for rule in spec.rules_of("deduction"):
             amount = rule.first(n.Amount)
-            deductions.append(self.rule(rule, [amount.expr] if isinstance(amount, n.Amount) else [], Kind.DEDUCTION))
+            expressions = [amount.expr] if isinstance(amount, n.Amount) else []
+            expressions += [s.expr for s in rule.all(n.When)]  # a gated deduction reads its condition too
+            deductions.append(self.rule(rule, expressions, Kind.DEDUCTION))
+        limits = self.limits(bonuses + deductions)
         total = self.add(
             Quantity(
                 "total",
                 Kind.TOTAL,
-                (*subtotals, *factors.get("total", ()), *bonuses, *deductions),
+                (*subtotals, *factors.get("total", ()), *bonuses, *deductions, *limits),
                 spec.span,
                 detail="subtotals, reweighted when a category does not apply, + bonus − deductions",
             )
@@ -373,8 +377,10 @@ class _Lowering:
         if schema.grades:
             self.grade(ranked, vetoes)
         awards = [self.award(rule, vetoes) for rule in spec.rules_of("award")]
-        if awards:
-            self.add(Quantity("money", Kind.MONEY, tuple(awards), spec.span, detail="the sum of the awards"))
+        # an award without money (目标奖) is won or not: it adds nothing to the money
+        paying = [name for name, rule in zip(awards, spec.rules_of("award"), strict=True) if _pays(rule)]
+        if paying:
+            self.add(Quantity("money", Kind.MONEY, tuple(paying), spec.span, detail="the sum of the awards"))
         for rule in spec.rules_of("commendation"):
             when = rule.first(n.When)
             self.rule(rule, [when.expr] if isinstance(when, n.When) else [], Kind.COMMENDATION, vetoes)
@@ -599,11 +605,16 @@ class _Lowering:
         rules = self.spec.rules_of("bonus")
         if not rules:
             return []
+        if all(rule.first(n.BonusPoints) is not None for rule in rules):  # every bonus computed: no awards read
+            return [self.computed_bonus(rule) for rule in rules]
         awards = self.add(
             Quantity("awards", Kind.INPUT, (), self.spec.span, detail="the unit's awards, and those carried in")
         )
         names = []
         for rule in rules:
+            if rule.first(n.BonusPoints) is not None:  # computed: from its formula and its `when`
+                names.append(self.computed_bonus(rule))
+                continue
             cap = rule.first(n.Cap)
             detail = ", ".join(
                 [f"{level.name} {level.points}" for level in rule.all(n.Level)]
@@ -611,6 +622,31 @@ class _Lowering:
             )
             names.append(self.add(Quantity(f"bonus.{rule.name}", Kind.BONUS, (awards,), rule.span, detail=detail)))
         return names
+
+    # -- shared caps
+
+    def limits(self, capped: list[str]) -> list[str]:
+        """Each shared cap (`limit.加分合计`), over the bonuses or deductions of the class it names."""
+        names = []
+        for rule in self.spec.rules_of("limit"):
+            over = rule.first(n.LimitOver)
+            cap = rule.first(n.Cap)
+            kinds = ("bonus", "deduction")
+            reads = [f"{k}.{name}" for name in (over.names if isinstance(over, n.LimitOver) else ()) for k in kinds]
+            depends = tuple(q for q in reads if q in capped)
+            detail = f"the sum capped at {cap.value}" if isinstance(cap, n.Cap) else "the sum capped"
+            names.append(self.add(Quantity(f"limit.{rule.name}", Kind.LIMIT, depends, rule.span, detail=detail)))
+        return names
+
+    # -- computed bonuses
+
+    def computed_bonus(self, rule: RuleSpec) -> str:
+        """A bonus whose points a formula computes: a rule quantity reading the formula's and the
+        condition's names (`bonus.月度前三`)."""
+        formula = rule.first(n.BonusPoints)
+        expressions = [formula.expr] if isinstance(formula, n.BonusPoints) else []
+        expressions += [s.expr for s in rule.all(n.When)]
+        return self.rule(rule, expressions, Kind.BONUS)
 
     def vetoes(self) -> list[tuple[str, set[str]]]:
         found = []
@@ -640,6 +676,7 @@ class _Lowering:
 
     def award(self, rule: RuleSpec, vetoes: list[tuple[str, set[str]]]) -> str:
         expressions = [s.expr for s in rule.all(n.Eligible)] + [s.expr for s in rule.all(n.Reduce)]
+        expressions += [s.expr for s in rule.all(n.MoneyFormula)]  # computed money
         extra = ["grade"] if "grade" in self.names else []
         extra += [name for name, kinds in vetoes if "no_award" in kinds]
         return self.rule(rule, expressions, Kind.AWARD, vetoes, tuple(extra))
@@ -657,7 +694,13 @@ def _unique(names: list[str]) -> tuple[str, ...]:
 
 def _quota(band: n.Band) -> str:
     """A quota as the plan shows it: `30%`, `20% at least 1`, `3 units`."""
+    tied = " with ties" if band.quota_ties else ""
     if band.quota_count is not None:
-        return f"{band.quota_count} units"
+        return f"{band.quota_count} units{tied}"
     floor = f" at least {band.quota_floor}" if band.quota_floor is not None else ""
-    return f"{band.quota}%{floor}"
+    return f"{band.quota}%{floor}{tied}"
+
+
+def _pays(rule: RuleSpec) -> bool:
+    """Whether an award pays money, by grade or by formula."""
+    return rule.first(n.Money) is not None or rule.first(n.MoneyFormula) is not None

@@ -349,6 +349,22 @@ class Money:
     span: Span = _span()
 
 
+# computed bonuses and money: a bonus's points (`points bands place {…}`) and an award's money
+# (`money 20000 * total / 100`) as expressions
+
+
+@attrs.frozen
+class BonusPoints:
+    expr: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class MoneyFormula:
+    expr: Expr
+    span: Span = _span()
+
+
 @attrs.frozen
 class Reduce:
     percent: Decimal
@@ -376,6 +392,14 @@ class Applies:
     span: Span = _span()
 
 
+@attrs.frozen
+class LimitOver:
+    """The bonuses, or the deductions, a shared cap (`limit`) applies to together."""
+
+    names: tuple[str, ...]
+    span: Span = _span()
+
+
 Statement = Union[  # noqa: UP007 (holds forward references)
     Input,
     Require,
@@ -397,6 +421,9 @@ Statement = Union[  # noqa: UP007 (holds forward references)
     Eligible,
     Factor,
     Applies,
+    BonusPoints,
+    MoneyFormula,
+    LimitOver,
     "Measure",
     "Scale",
 ]
@@ -535,6 +562,7 @@ class Band:
     # share keeps (`quota 20% at least 1`)
     quota_count: Decimal | None = None
     quota_floor: Decimal | None = None
+    quota_ties: bool = False  # units tied with the last place the quota keeps share the grade
     span: Span = _span()
 
 

@@ -144,15 +144,19 @@ class _Planner:
     def rule(self, rule: RuleSpec) -> tuple[Evaluator, str | None]:
         if rule.kind == "veto" and self.survey.measures and self.survey.vetoes is None:
             return Evaluator.KERNEL, None
-        if rule.kind in ("bonus", "award", "commendation"):
+        computed = rule.kind == "bonus" and rule.first(n.BonusPoints) is not None
+        if rule.kind in ("bonus", "award", "commendation", "limit") and not computed:
             return Evaluator.REFERENCE, None  # the engine's, on every path
-        statement: Any = {"veto": n.When, "coefficient": n.Factor, "deduction": n.Amount}[rule.kind]
-        found = rule.first(statement)
+        statement: Any = {"veto": n.When, "coefficient": n.Factor, "deduction": n.Amount, "bonus": n.BonusPoints}
+        found = rule.first(statement[rule.kind])
         declined = f"kernel: {self.survey.vetoes}" if rule.kind == "veto" else None
         if found is None:
             return Evaluator.REFERENCE, declined
+        # a computed bonus's or a deduction's `when` is compiled beside its formula
+        gates = [s.expr for s in rule.all(n.When)] if rule.kind in ("bonus", "deduction") else []
         try:
-            Compiler(rule.lets).compile(found.expr)
+            for expr in (found.expr, *gates):
+                Compiler(rule.lets).compile(expr)
         except Uncompilable as reason:
             closures = f"closures: {reason} is not compiled"
             return Evaluator.REFERENCE, f"{declined}; {closures}" if declined else closures

@@ -57,6 +57,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "award": ("奖金（元）", "award (yuan)"),
     "not_eligible": ("不得获奖", "not eligible"),
     "eligible": ("可获奖", "eligible"),
+    "won": ("获奖", "won"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "quota_mark": ("名额限制", "quota"),

@@ -57,7 +57,9 @@ def card(assessment: Assessment, unit: UnitResult, issue: Edition) -> str:
         (say("total"), show(unit.total)),
         (say("grade"), unit.grade or "—"),
     ]
-    if unit.eligible is not None:
+    if unit.eligible is not None and unit.money is None:  # an award without money (目标奖): won or not
+        headline.append((say("eligible"), say("yes" if unit.eligible else "no")))
+    elif unit.eligible is not None:
         money = say("not_eligible") if unit.eligible is False else f"{unit.money or 0:,.0f}"
         if unit.money is not None and unit.money != unit.money.to_integral_value():
             money = f"{unit.money:,.2f}"

@@ -71,9 +71,12 @@ def yes_no(eligible: bool | None, language: Language = Language.ENGLISH) -> str:
 
 
 def award_cell(unit: UnitResult, language: Language = Language.ENGLISH) -> str:
+    """The money, or `not eligible`; `won` where the class's awards pay no money (目标奖: won or not)."""
     if unit.eligible is False:
         return word("not_eligible", "not eligible", language)
-    return "—" if unit.money is None else money(unit.money)
+    if unit.money is None:
+        return word("won", "won", language) if unit.eligible else "—"
+    return money(unit.money)
 
 
 def money(value: Decimal) -> str:

@@ -420,6 +420,14 @@ class ToNodes(Transformer[Token, Any]):
     def commendation(self, c: list[Any]) -> n.Rule:
         return self._build_rule("commendation", c)
 
+    # -- a shared cap over several bonuses or deductions
+
+    def limit(self, c: list[Any]) -> n.Rule:
+        return self._build_rule("limit", c)
+
+    def limit_over(self, c: list[Any]) -> n.LimitOver:
+        return n.LimitOver(tuple(str(t) for t in c[0]), span=span_of(c))
+
     def when(self, c: list[Any]) -> n.When:
         return n.When(c[0], span=span_of(c))
 
@@ -457,6 +465,14 @@ class ToNodes(Transformer[Token, Any]):
     def amount(self, c: list[Any]) -> n.Amount:
         return n.Amount(c[0], span=span_of(c))
 
+    # -- computed bonuses and money
+
+    def bonus_points(self, c: list[Any]) -> n.BonusPoints:
+        return n.BonusPoints(c[0], span=span_of(c))
+
+    def money_formula(self, c: list[Any]) -> n.MoneyFormula:
+        return n.MoneyFormula(c[1], span=span_of(c))
+
     def money(self, c: list[Any]) -> n.Money:
         span, c = span_of(c), _inner(c)
         return n.Money(tuple(c[1:]), span=span)
@@ -484,8 +500,8 @@ class ToNodes(Transformer[Token, Any]):
 
     def band(self, c: list[Any]) -> n.Band:
         name, label, (op, low, high), quota = c
-        share, rounding, floor, count = quota if quota is not None else (None, None, None, None)
-        return n.Band(str(name), _label(label), op, low, high, share, rounding, count, floor, span=span_of(c))
+        share, rounding, floor, count, tied = quota if quota is not None else (None, None, None, None, False)
+        return n.Band(str(name), _label(label), op, low, high, share, rounding, count, floor, tied, span=span_of(c))
 
     def bound(self, c: list[Any]) -> tuple[str, Decimal | None, Decimal | None]:
         op, value = c
@@ -499,14 +515,17 @@ class ToNodes(Transformer[Token, Any]):
     def otherwise(self, c: list[Any]) -> tuple[str, None, None]:
         return ("otherwise", None, None)
 
-    def quota(self, c: list[Any]) -> tuple[Decimal, str | None, Decimal | None, None]:
+    def quota(self, c: list[Any]) -> tuple[Decimal, str | None, Decimal | None, None, bool]:
         rounding = None if c[1] is None else english_term("quota", str(c[1]))
-        return (_decimal(c[0]), rounding, c[2], None)
+        return (_decimal(c[0]), rounding, c[2], None, c[3] is not None)
 
     # -- quota forms: a fixed head count, the fewest a share keeps
 
-    def quota_count(self, c: list[Any]) -> tuple[None, None, None, Decimal]:
-        return (None, None, None, _decimal(c[0]))
+    def quota_count(self, c: list[Any]) -> tuple[None, None, None, Decimal, bool]:
+        return (None, None, None, _decimal(c[0]), c[1] is not None)
+
+    def quota_ties(self, c: list[Any]) -> bool:
+        return True
 
     def quota_floor(self, c: list[Any]) -> Decimal:
         return _decimal(c[0])

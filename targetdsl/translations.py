@@ -59,6 +59,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("a deduction", "扣分"),
     ("the condition of `reduce`", "`reduce`（下浮）的条件"),
     ("the condition of `eligible`", "`eligible when`（享受条件）的条件"),
+    ("a bonus's points", "加分分数"),
+    ("the award money", "奖金金额"),
     ("a coefficient", "系数"),
     ("the operand of `not`", "`not` 的操作数"),
     ("the condition after `if`", "`if` 之后的条件"),
@@ -462,7 +464,10 @@ CHECK: tuple[tuple[str, str], ...] = (
         "系数作用于 `total` 或某个考核内容，不能作用于 `{name}`",
     ),
     ("bonus `{name}` has no award level", "加分 `{name}` 没有奖项级别"),
-    ('add e.g. `level provincial "省级" 2`', '加上如 `level provincial "省级" 2`'),
+    (
+        'add e.g. `level provincial "省级" 2`, or compute the bonus with `points …`',
+        '加上如 `level provincial "省级" 2`，或用 `points …` 计算加分',
+    ),
     ("`missing peer_avg` for `{name}`", "`{name}` 的 `missing peer_avg`"),
     ("unit input `{name}` (missing: the class average)", "单位填报项 `{name}`（缺报时取同类平均）"),
     (
@@ -515,6 +520,34 @@ CHECK: tuple[tuple[str, str], ...] = (
     ("a quota is a share of the class above 0% and at most 100%", "名额是占本类别的比例，大于 0% 且不超过 100%"),
     ("unknown quota rounding `{word}`", "未知的名额取整方式 `{word}`"),
     ("quota rounding: {words}", "名额取整方式：{words}"),
+    # computed bonuses and money
+    ("a second `money` in {kind} `{name}`", "{kind} `{name}` 中出现第二个 `money`"),
+    ("an award's money is a table by grade or a formula, not both", "奖励的奖金按等次列表或用公式计算，二者取其一"),
+    (
+        "bonus `{name}` both counts award levels and computes its points",
+        "加分 `{name}` 既按奖项级别计分又用公式计算分数",
+    ),
+    (
+        "a bonus counts the awards won by level, or computes `points` (with a `when`): make them two bonuses",
+        "一项加分或按获奖级别计分，或用 `points` 公式计算（可带 `when` 条件）：请拆成两项加分",
+    ),
+    ("bonus `{name}` carries awards over but counts none", "加分 `{name}` 结转奖项，却不计任何奖项"),
+    (
+        "`carry over after` belongs to a bonus that counts award levels: delete it here",
+        "`carry over after` 只用于按获奖级别计分的加分：请在此删去",
+    ),
+    # a shared cap
+    ("`{name}` is named twice in limit `{limit}`", "`{name}` 在合计封顶 `{limit}` 中列了两次"),
+    (
+        "limit `{limit}` caps `{name}`, which is no bonus or deduction",
+        "合计封顶 `{limit}` 所列的 `{name}` 不是加分或扣分",
+    ),
+    ("bonuses and deductions: {words}", "加分和扣分：{words}"),
+    ("limit `{limit}` caps bonuses and deductions together", "合计封顶 `{limit}` 把加分和扣分合在一起封顶"),
+    (
+        "a limit caps the sum of bonuses, or the sum of deductions: make it two limits",
+        "合计封顶只合计加分，或只合计扣分：请分成两项",
+    ),
     # quota forms
     ("a quota head count of {count} is not a whole number of 1 or more", "名额人数 {count} 不是不小于 1 的整数"),
     ("`{form}` takes a whole number of units, such as `{form} 1`", "`{form}` 应为整数个单位，如 `{form} 1`"),
@@ -1685,6 +1718,19 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("interpolate: {x} at or below the first point → {y}", "插值：{x} 不高于第一个点 → {y}"),
     ("interpolate: {x} between {low} and {high} → {y}", "插值：{x} 在 {low} 与 {high} 之间 → {y}"),
     ("interpolate: {x} at or above the last point → {y}", "插值：{x} 不低于最后一个点 → {y}"),
+    # computed and conditional bonuses, deductions and money; shared caps; ties sharing a quota place
+    ("when {condition}: holds", "条件 {condition}：成立"),
+    ("when {condition}: does not hold", "条件 {condition}：不成立"),
+    ("capped at {cap}", "封顶 {cap}"),
+    ("below 0: counts 0", "低于 0，计 0"),
+    ("below 0: pays 0", "低于 0，不发奖金"),
+    ("money {formula} = {value}", "奖金 {formula} = {value}"),
+    ("limit {name}", "合计封顶 {name}"),
+    ("{parts} = {summed}, capped at {cap}", "{parts} = {summed}，封顶 {cap}"),
+    (
+        "tied with the last place of the {grade} quota, it shares it",
+        "与{grade}名额的最后一名同分，并列享有该等次",
+    ),
 )
 
 CATALOG: tuple[tuple[str, str], ...] = (

@@ -85,6 +85,7 @@ def _ranking_sheet(
     say, figure = issue.say, issue.number_format
     categories = [c.label or c.name for c in units[0].categories]
     awards = any(unit.eligible is not None for unit in units)
+    paid = any(unit.money is not None for unit in units)  # an award without money is won or not: 可获奖 says it
     quotas = any(g.limited for g in issue.grades)
     columns = [
         _Column(say("rank"), "0"),
@@ -99,7 +100,8 @@ def _ranking_sheet(
         *([_Column(say("quota_mark"))] if quotas else []),
         _Column(say("grade_reason"), wrap=True),
         *(
-            [_Column(say("eligible")), _Column(say("award"), issue.money_format([u.money for u in units]))]
+            [_Column(say("eligible"))]
+            + ([_Column(say("award"), issue.money_format([u.money for u in units]))] if paid else [])
             if awards
             else []
         ),
@@ -121,7 +123,8 @@ def _ranking_sheet(
                 unit.grade or "",
                 *([limited or ""] if quotas else []),
                 issue.semicolon.join(issue.grade_reasons(unit)),
-                *([_yes_no(issue, unit.eligible), unit.money] if awards else []),
+                *([_yes_no(issue, unit.eligible)] if awards else []),
+                *([unit.money] if awards and paid else []),
             ]
         )
         fills.append(VETO_FILL if unit.vetoes else QUOTA_FILL if limited else None)
