@@ -377,6 +377,7 @@ class Differ:
             ("kind", before.kind, after.kind),
             ("label", before.label, after.label),
             ("points", before.points, after.points),
+            ("share", _percent(before.share), _percent(after.share)),
             ("classes", ", ".join(sorted(before.classes)) or "all", ", ".join(sorted(after.classes)) or "all"),
         ):
             if a != b:
@@ -497,10 +498,16 @@ def _ordered(old: dict[Any, Any], new: dict[Any, Any]) -> list[Any]:
     return list(new) + [k for k in old if k not in new]
 
 
+def _percent(share: Decimal | None) -> str | None:
+    """A measure's share as written (`35%`), for a change an auditor reads."""
+    return None if share is None else f"{number(share)}%"
+
+
 def _same_definition(a: n.Measure, b: n.Measure) -> bool:
-    return (a.kind, a.points, tuple(sorted(a.classes)), _body_set(a.body)) == (
+    return (a.kind, a.points, a.share, tuple(sorted(a.classes)), _body_set(a.body)) == (
         b.kind,
         b.points,
+        b.share,
         tuple(sorted(b.classes)),
         _body_set(b.body),
     )

@@ -277,6 +277,8 @@ class Printer:
 
     def measure(self, depth: int, measure: n.Measure) -> None:
         points = f" {self.word('points')} {number(measure.points)}" if measure.points is not None else ""
+        if measure.share is not None:  # indicator weights as shares
+            points = f" {self.word('share')} {number(measure.share)}%"
         head = (
             f"{self.word(measure.kind)} {measure.name}{_label(measure.label)}{points}{_for(measure.classes, self.kw)}"
         )

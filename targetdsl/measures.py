@@ -575,6 +575,8 @@ class MeasureScorer:
         if self.explain:
             value = f"{show(earned)} of {text(available)}" if applicable else "not applicable"
             notes = [f"{name} = {_show(v)}" for name, v in outcome.lets.items()] + outcome.notes
+            if spec.node.share is not None:  # indicator weights as shares
+                notes.insert(0, f"{text(spec.node.share)}% of category {spec.category}: {text(spec.points)} points")
             step = Step(
                 spec.label or spec.name,
                 value,

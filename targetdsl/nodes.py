@@ -435,6 +435,9 @@ class Measure:
     points: Decimal | None
     classes: tuple[str, ...]
     body: tuple[Statement, ...]
+    # indicator weights as shares (`share 35%`): the measure is worth this percentage of its category's
+    # points in each class, instead of fixed `points`
+    share: Decimal | None = None
     span: Span = _span()
 
 

@@ -108,6 +108,13 @@ class Closing:
 
 
 @attrs.frozen
+class _MeasureShare:
+    """A measure's `share 35%`: the percentage of its category's points it is worth in each class."""
+
+    percent: Decimal
+
+
+@attrs.frozen
 class _Prorated:
     """An input's `prorated` option, with the input that exempts a value from it (`unless level`)."""
 
@@ -270,7 +277,10 @@ class ToNodes(Transformer[Token, Any]):
     def _build_measure(
         self, kind: str, c: list[Any], points: Any, classes: Any, body: list[Any], span: Span
     ) -> n.Measure:
-        return n.Measure(kind, str(c[0]), _label(c[1]), points, tuple(classes or ()), tuple(body), span=span)
+        share = points.percent if isinstance(points, _MeasureShare) else None
+        if share is not None:
+            points = None
+        return n.Measure(kind, str(c[0]), _label(c[1]), points, tuple(classes or ()), tuple(body), share, span=span)
 
     def indicator(self, c: list[Any]) -> n.Measure:
         span, c = span_of(c), _inner(c)
@@ -290,6 +300,11 @@ class ToNodes(Transformer[Token, Any]):
 
     def points(self, c: list[Any]) -> Decimal:
         return _decimal(c[0])
+
+    # -- indicator weights as shares
+
+    def points_share(self, c: list[Any]) -> _MeasureShare:
+        return _MeasureShare(_decimal(c[0]))
 
     def for_classes(self, c: list[Any]) -> tuple[str, ...]:
         return _names(c[0])

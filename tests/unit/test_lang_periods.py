@@ -16,6 +16,8 @@ import pytest
 import targetdsl
 from targetdsl import nodes as n
 from targetdsl.diff import diff_effective
+from targetdsl.documents import parse_yaml
+from targetdsl.engine import by_reference
 from targetdsl.formatter import canonical_text, layout
 from targetdsl.keywords import Language
 from targetdsl.lowering import lower
@@ -139,8 +141,6 @@ UNITS: list[dict[str, Any]] = [
 @pytest.mark.parametrize("period", [None, "一季度", "Q2", "2003-05"])
 def test_fast_reference_and_streamed_evaluations_agree(period: str | None) -> None:
     policy = targetdsl.parse_policy(LEVELS, name="levels.tdsl")
-    from targetdsl.engine import by_reference
-
     with by_reference():
         traced = policy.evaluate(UNITS, period=period)
     fast = policy.evaluate(UNITS, period=period, explain=False)
@@ -190,3 +190,101 @@ def test_the_seed_year_is_unchanged_by_the_levels() -> None:
     policy = targetdsl.load_policy(P2002)
     year = policy.evaluate(D2002, explain=False)
     assert year.unit("C01").total == Decimal("100.63")
+
+
+# ------------------------------------------------------------ indicator weights as shares
+
+SHARES = (ROOT / "tests/cases/share-category-points.yaml").read_text(encoding="utf-8")
+SHARED = parse_yaml(SHARES)
+
+
+def test_a_share_parses_formats_and_round_trips_in_both_keyword_languages() -> None:
+    text = SHARED["policy"]
+    parsed = parse(text)
+    english = layout(parsed.file, parsed.comments, text)
+    assert 'indicator E1 "地区生产总值增速" share 35% {' in english
+    chinese = layout(parsed.file, parsed.comments, text, keywords=Language.CHINESE)
+    assert '指标 E1 "地区生产总值增速" 占比 35% {' in chinese
+    assert parse(chinese).file == parsed.file
+    again = parse(chinese)
+    assert layout(again.file, again.comments, chinese, keywords=Language.ENGLISH) == english
+
+
+def test_share_is_still_a_name_where_a_name_is_read() -> None:
+    text = SHARED["policy"].replace("input ok: bool", "input share: bool").replace("if ok", "if share")
+    assert errors(text) == []
+
+
+def test_each_measures_points_are_its_share_of_the_category_in_the_units_class() -> None:
+    policy = targetdsl.parse_policy(SHARED["policy"], name="shares.tdsl")
+    assessment = policy.evaluate(SHARED["units"])
+    points = {(u.id, m.name): m.points for u in assessment.units for m in u.measures}
+    assert points == {
+        ("A", "E1"): Decimal(175),
+        ("A", "E2"): Decimal(325),
+        ("A", "S1"): Decimal(200),
+        ("A", "S2"): Decimal(300),
+        ("B", "E1"): Decimal(140),
+        ("B", "E2"): Decimal(260),
+        ("B", "S1"): Decimal(240),
+        ("B", "S2"): Decimal(360),
+    }
+    step = next(m for m in assessment.unit("B").measures if m.name == "E1").step
+    assert "35% of category 经济: 140 points" in step.notes
+
+
+def test_shares_stream_and_explain_as_they_evaluate() -> None:
+    policy = targetdsl.parse_policy(SHARED["policy"], name="shares.tdsl")
+    with by_reference():
+        traced = policy.evaluate(SHARED["units"])
+    fast = policy.evaluate(SHARED["units"], explain=False)
+    assert fast.to_json() == traced.to_json()
+    with policy.stream(iter(SHARED["units"])) as results:
+        streamed = sorted((unit_json(u) for u in results), key=lambda u: str(u["id"]))
+    assert streamed == sorted((unit_json(u) for u in fast.units), key=lambda u: str(u["id"]))
+
+
+def test_the_plan_shows_a_measures_share_and_its_points_in_the_class() -> None:
+    policy = targetdsl.parse_policy(SHARED["policy"], name="shares.tdsl")
+    graphs = lower(policy.schema)
+    assert graphs["县"].quantity("经济.E1.score").detail.startswith("indicator, 175 points (35% of category 经济)")
+    assert graphs["区"].quantity("经济.E1.score").detail.startswith("indicator, 140 points (35% of category 经济)")
+
+
+@pytest.mark.parametrize(
+    ("change", "found"),
+    [
+        (("share 65%", "share 60%"), ("check.points-mismatch", 5)),
+        (
+            ('indicator E2 "一般公共预算收入" share 65%', 'indicator E2 "一般公共预算收入" points 10'),
+            ("check.points-mismatch", 11),
+        ),
+        (("share 40%", "share 0%"), ("check.bad-value", 18)),
+        (("share 40%", "share 140%"), ("check.bad-value", 18)),
+        (("score if ok then points else 0", "subitem x share 5% { score 1 }"), ("check.bad-value", 20)),
+    ],
+)
+def test_shares_are_parts_of_the_category_adding_up_to_100(change: tuple[str, str], found: tuple[str, int]) -> None:
+    text = SHARED["policy"].replace(*change)
+    assert found in errors(text)
+
+
+def test_shares_are_checked_per_class_for_measures_of_some_classes() -> None:
+    text = SHARED["policy"].replace(
+        'indicator E2 "一般公共预算收入" share 65%', 'indicator E2 "一般公共预算收入" share 65% for 县'
+    )
+    assert errors(text) == [("check.points-mismatch", 5)]  # in 区, E1 alone is 35%
+
+
+def test_a_change_of_share_is_a_change_an_auditor_sees() -> None:
+    old = targetdsl.parse_policy(SHARED["policy"], name="old.tdsl")
+    text = SHARED["policy"].replace("share 35%", "share 30%").replace("share 65%", "share 70%")
+    new = targetdsl.parse_policy(text, name="new.tdsl")
+    found = {(c.group, c.kind, c.what, c.old, c.new) for c in diff_effective(old.effective, new.effective).changes}
+    assert ("category 经济", "changed", "indicator `E1`: share", "35%", "30%") in found
+    assert ("category 经济", "changed", "indicator `E2`: share", "65%", "70%") in found
+    text = SHARED["policy"].replace("share 35%", "points 35").replace("share 65%", "points 65")
+    fixed = targetdsl.parse_policy(text, name="new.tdsl")
+    found = {(c.what, c.old, c.new) for c in diff_effective(old.effective, fixed.effective).changes}
+    assert ("indicator `E1`: points", None, "35") in found, found
+    assert ("indicator `E1`: share", "35%", None) in found, found
