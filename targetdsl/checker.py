@@ -1136,6 +1136,14 @@ class Checker:
             names.add(period.name)
             if not 1 <= period.through <= 12:
                 self.report("check.bad-value", f"month {period.through} does not exist", period.span)
+            elif period.start is not None and not 1 <= period.start <= period.through:
+                # non-cumulative periods
+                self.report(
+                    "check.bad-value",
+                    f"period `{period.name}` runs from month {period.start} through month {period.through}",
+                    period.span,
+                    "a period starts in a month from 1 to its last month",
+                )
             elif period.through <= previous:
                 self.report("check.period-order", "periods must end in increasing months", period.span)
             previous = max(previous, period.through)

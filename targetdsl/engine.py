@@ -67,12 +67,14 @@ class PeriodError(ValueError):
 
 
 def period_months(schema: Schema, period: str | None) -> int:
-    """Months elapsed at the end of `period`: a policy period name, Q1–Q4, H1/H2 or YYYY-MM."""
+    """The months `period`'s data cover, which pro-rated inputs are scaled by: the months elapsed at its
+    end for a policy period name, Q1–Q4, H1/H2 or YYYY-MM; a policy period `from month` m covers its own
+    months only (non-cumulative: a quarter's data are that quarter's)."""
     if period is None:
         return 12
     for declared in schema.periods:
         if declared.name == period:
-            return declared.through
+            return declared.through - (declared.start - 1 if declared.start is not None else 0)
     if period.upper() in QUARTERS:
         return QUARTERS[period.upper()]
     year, _, month = period.partition("-")

@@ -368,9 +368,13 @@ class Printer:
                 self.emit(depth, f"{category} {number(amount, 'percent' if percent else '')}", line)
             case n.Band():
                 self.emit(depth, _band(statement, self.kw), line)
-            case n.Period(name=name, label=label, through=through, weight=weight):
+            case n.Period(name=name, label=label, through=through, weight=weight, start=start):
                 weighted = f" {self.word('weight')} {number(weight, 'percent')}" if weight is not None else ""
-                self.emit(depth, f"{name}{_label(label)} {self.word('through month')} {through}{weighted}", line)
+                # non-cumulative periods
+                begins = f" {self.word('from month')} {start}" if start is not None else ""
+                self.emit(
+                    depth, f"{name}{_label(label)}{begins} {self.word('through month')} {through}{weighted}", line
+                )
             case _:
                 raise TypeError(f"not a statement: {statement!r}")
 

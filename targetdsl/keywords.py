@@ -124,6 +124,7 @@ KEYWORDS: tuple[Keyword, ...] = (
     _k("ties", "同分", "how units with equal totals are ordered", declaration=True),
     _k("periods", "考核期", "monthly, quarterly or half-year checks", declaration=True),
     _k("through month", "截至月", "the last month of a period"),
+    _k("from month", "起始月", "the first month of a period whose data are its own months', not the year's to date"),
     # expressions
     _k("if", "如果", "a conditional value"),
     _k("then", "则", "the value when the condition holds"),

@@ -503,6 +503,9 @@ class Period:
     label: str | None
     through: int
     weight: Decimal | None = None
+    # non-cumulative periods (`from month 4 through month 6`): the first month the period's data cover;
+    # None for a period from the start of the year (its data are the year's to date)
+    start: int | None = None
     span: Span = _span()
 
 

@@ -493,14 +493,20 @@ class ToNodes(Transformer[Token, Any]):
         return n.Periods(tuple(c[1:]), span=span)
 
     def period(self, c: list[Any]) -> n.Period:
-        name, label, through, weight = c
+        name, label, start, through, weight = c
         return n.Period(
             str(name),
             _label(label),
             _integer(through),
             None if weight is None else _decimal(weight),
+            start,
             span=span_of(c),
         )
+
+    # -- non-cumulative periods
+
+    def period_start(self, c: list[Any]) -> int:
+        return _integer(c[0])
 
     def const(self, c: list[Any]) -> n.Const:
         return n.Const(str(c[0]), c[1], span=span_of(c))

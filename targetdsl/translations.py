@@ -361,6 +361,12 @@ CHECK: tuple[tuple[str, str], ...] = (
         "the shares of category `{category}` add up to {total}%, not 100%, in class `{unit_class}`",
         "在类别 `{unit_class}` 中，考核内容 `{category}` 的占比合计 {total}%，不是 100%",
     ),
+    # non-cumulative periods (`from month 4 through month 6`)
+    (
+        "period `{name}` runs from month {start} through month {through}",
+        "考核期 `{name}` 从 {start} 月起至 {through} 月止",
+    ),
+    ("a period starts in a month from 1 to its last month", "考核期的起始月应在 1 月至其截至月之间"),
     # pro-rating by kind (`prorated unless level`)
     (
         "`unless` names a yes/no input of the same measure that marks a rate, intensity or share",

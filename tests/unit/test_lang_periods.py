@@ -288,3 +288,72 @@ def test_a_change_of_share_is_a_change_an_auditor_sees() -> None:
     found = {(c.what, c.old, c.new) for c in diff_effective(old.effective, fixed.effective).changes}
     assert ("indicator `E1`: points", None, "35") in found, found
     assert ("indicator `E1`: share", "35%", None) in found, found
+
+
+# ------------------------------------------------------------ non-cumulative periods
+
+QUARTERS = parse_yaml((ROOT / "tests/cases/period-quarters.yaml").read_text(encoding="utf-8"))
+
+
+def test_a_period_start_parses_formats_and_round_trips_in_both_keyword_languages() -> None:
+    text = QUARTERS["policy"]
+    parsed = parse(text)
+    english = layout(parsed.file, parsed.comments, text)
+    assert "二季度 from month 4 through month 6 weight 25%" in english
+    chinese = layout(parsed.file, parsed.comments, text, keywords=Language.CHINESE)
+    assert "二季度 起始月 4 截至月 6 权重 25%" in chinese
+    assert parse(chinese).file == parsed.file
+    again = parse(chinese)
+    assert layout(again.file, again.comments, chinese, keywords=Language.ENGLISH) == english
+
+
+@pytest.mark.parametrize("start", ["0", "7", "13"])
+def test_a_period_starts_in_a_month_from_1_to_its_last(start: str) -> None:
+    text = QUARTERS["policy"].replace("from month 4 through month 6", f"from month {start} through month 6")
+    assert ("check.bad-value", 12) in errors(text)
+
+
+def test_a_change_of_start_is_a_change_an_auditor_sees() -> None:
+    old = targetdsl.parse_policy(QUARTERS["policy"], name="old.tdsl")
+    new = targetdsl.parse_policy(QUARTERS["policy"].replace("二季度 from month 4 ", "二季度 "), name="new.tdsl")
+    found = [(c.group, c.kind, c.what, c.old, c.new) for c in diff_effective(old.effective, new.effective).changes]
+    assert found == [
+        (
+            "periods",
+            "changed",
+            "period 二季度",
+            "二季度 from month 4 through month 6 weight 25%",
+            "二季度 through month 6 weight 25%",
+        )
+    ]
+
+
+def quarter(actual: int) -> list[dict[str, Any]]:
+    return [{"id": "A", "class": "c", "indicators": {"投资": {"target": 120, "actual": actual}}}]
+
+
+def test_quarters_on_their_own_figures_weighted_15_25_25_35() -> None:
+    policy = targetdsl.parse_policy(QUARTERS["policy"], name="quarters.tdsl")
+    combined = policy.evaluate_periods(
+        {"一季度": quarter(24), "二季度": quarter(27), "三季度": quarter(33), "四季度": quarter(30)}
+    )
+    # each quarter's target is 120 × 3/12 = 30: 24/30 → 80, 27/30 → 90, 33/30 capped → 100, 30/30 → 100;
+    # 15% × 80 + 25% × 90 + 25% × 100 + 35% × 100 = 12 + 22.5 + 25 + 35 = 94.50
+    (unit,) = combined.units
+    assert unit.totals == (
+        ("一季度", Decimal("80.00")),
+        ("二季度", Decimal("90.00")),
+        ("三季度", Decimal("100.00")),
+        ("四季度", Decimal("100.00")),
+    )
+    assert unit.score == Decimal("94.50")
+
+
+def test_a_quarter_streams_as_it_evaluates() -> None:
+    policy = targetdsl.parse_policy(QUARTERS["policy"], name="quarters.tdsl")
+    units = quarter(27) + [{"id": "B", "class": "c", "indicators": {"投资": {"target": 80, "actual": 19}}}]
+    fast = policy.evaluate(units, period="三季度", explain=False)
+    with policy.stream(iter(units), period="三季度") as results:
+        streamed = [unit_json(u) for u in results]
+    assert streamed == [unit_json(u) for u in fast.units]
+    assert fast.unit("B").total == Decimal("95.00")  # 19 / (80 × 3/12 = 20)
