@@ -1163,6 +1163,38 @@ class Checker:
             )
 
 
+# ------------------------------------------------------------ assumptions
+
+
+@attrs.frozen
+class Stated:
+    """An assumption the policy states, with what it belongs to (`veto 安全`, `indicator 增速`)."""
+
+    owner: str
+    assumption: n.Assumption
+
+
+def assumptions(effective: Effective) -> list[Stated]:
+    """Every `assume` of the effective policy, in declaration order: what `check` lists, so that a reader
+    sees each decision the method's source left open."""
+    found: list[Stated] = []
+
+    def body(owner: str, statements: tuple[object, ...]) -> None:
+        for statement in statements:
+            if isinstance(statement, n.Assumption):
+                found.append(Stated(owner, statement))
+            elif isinstance(statement, n.Measure):
+                body(f"{statement.kind} {statement.name}", statement.body)
+
+    for declaration in effective.declarations:
+        if isinstance(declaration, n.Category):
+            for measure in declaration.measures:
+                body(f"{measure.kind} {measure.name}", measure.body)
+        elif isinstance(declaration, n.Rule):
+            body(f"{declaration.kind} {declaration.name}", declaration.body)
+    return found
+
+
 def _literal(expr: n.Expr) -> bool:
     """A value written out (what data.literal reads): a number, maybe negative, a boolean or a date."""
     match expr:

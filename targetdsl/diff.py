@@ -142,6 +142,8 @@ def statement_key(statement: object) -> tuple[str, ...]:
             return ("reduce", show(n.When(expr)))
         case n.Money():
             return ("money",)
+        case n.Assumption(text=said):  # assumptions: a changed text is one withdrawn and one made
+            return ("assumption", said)
     return (type(statement).__name__.lower(),)
 
 
@@ -167,6 +169,7 @@ STATEMENT_NAMES = {
     "eligible": "eligibility",
     "factor": "factor",
     "applies": "applies to",
+    "assumption": "assumption",
 }
 
 
@@ -174,6 +177,8 @@ def _what(key: tuple[str, ...]) -> str:
     word = STATEMENT_NAMES.get(key[0], key[0])
     if key[0] in ("input", "let", "by", "level", "subitem"):
         return f"{word} `{key[1]}`"
+    if key[0] == "assumption":
+        return f"{word} “{key[1]}”"
     return word
 
 

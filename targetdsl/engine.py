@@ -376,7 +376,9 @@ class Engine:
         reported = ZERO if any(v.zeroes_score for v in vetoes) else total
         if self.explain:
             for veto in vetoes:
-                steps.append(Step(f"veto {veto.label or veto.name}", ", ".join(veto.effects), veto.rule))
+                rule = next(r for r in spec.rules_of("veto") if r.name == veto.name)
+                stated = tuple(f"assumption: {a.text}" for a in rule.all(n.Assumption))  # assumptions
+                steps.append(Step(f"veto {veto.label or veto.name}", ", ".join(veto.effects), veto.rule, stated))
         if reported != total and self.explain:
             steps.append(
                 Step(

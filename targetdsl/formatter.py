@@ -328,6 +328,8 @@ class Printer:
                 )
             case n.Given(assessors=assessors):
                 self.emit(depth, self.word("given by") + " " + ", ".join(assessors), line)
+            case n.Assumption(text=said):  # assumptions
+                self.emit(depth, f"{self.word('assume')} {quote(said)}", line)
             case n.Rater(assessor=assessor, weight=weight):
                 self.emit(depth, f"{self.word('by')} {assessor} {self.word('weight')} {number(weight)}", line)
             case n.DropExtremes():

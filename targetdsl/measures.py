@@ -577,6 +577,7 @@ class MeasureScorer:
             notes = [f"{name} = {_show(v)}" for name, v in outcome.lets.items()] + outcome.notes
             if spec.node.share is not None:  # indicator weights as shares
                 notes.insert(0, f"{text(spec.node.share)}% of category {spec.category}: {text(spec.points)} points")
+            notes += [f"assumption: {s.text}" for s in spec.node.body if isinstance(s, n.Assumption)]  # assumptions
             step = Step(
                 spec.label or spec.name,
                 value,

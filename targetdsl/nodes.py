@@ -340,7 +340,20 @@ Statement = Union[  # noqa: UP007 (holds forward references)
     Applies,
     "Measure",
     "Scale",
+    "Assumption",
 ]
+
+# ------------------------------------------------------------ assumptions
+
+
+@attrs.frozen
+class Assumption:
+    """`assume "…"`: what the method's source leaves open and the policy decided, in words; it changes no
+    number, and `check` and explanations show it."""
+
+    text: str
+    span: Span = _span()
+
 
 # ----------------------------------------------------------------- header
 

@@ -254,6 +254,11 @@ class ToNodes(Transformer[Token, Any]):
     def source(self, c: list[Any]) -> n.Source:
         return n.Source(unquote(c[0]), span=span_of(c))
 
+    # -- assumptions
+
+    def assumption(self, c: list[Any]) -> n.Assumption:
+        return n.Assumption(unquote(c[0]), span=span_of(c))
+
     def name_list(self, c: list[Any]) -> list[Token]:
         return c  # tokens, so that the statement using them keeps their positions
 

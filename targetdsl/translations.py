@@ -361,6 +361,9 @@ CHECK: tuple[tuple[str, str], ...] = (
         "the shares of category `{category}` add up to {total}%, not 100%, in class `{unit_class}`",
         "在类别 `{unit_class}` 中，考核内容 `{category}` 的占比合计 {total}%，不是 100%",
     ),
+    # assumptions (`assume "…"`)
+    ("{file}:{line}:{column}: assumption in {owner}:", "{file}:{line}:{column}：{owner} 的假定："),
+    ("assumption: {text}", "假定：{text}"),
     # non-cumulative periods (`from month 4 through month 6`)
     (
         "period `{name}` runs from month {start} through month {through}",

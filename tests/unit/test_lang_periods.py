@@ -7,6 +7,7 @@ case: before, 城镇化率 stood at 491 % of a quarter of its annual target and 
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import pytest
 
 import targetdsl
 from targetdsl import nodes as n
+from targetdsl.cli import main
 from targetdsl.diff import diff_effective
 from targetdsl.documents import parse_yaml
 from targetdsl.engine import by_reference
@@ -357,3 +359,103 @@ def test_a_quarter_streams_as_it_evaluates() -> None:
         streamed = [unit_json(u) for u in results]
     assert streamed == [unit_json(u) for u in fast.units]
     assert fast.unit("B").total == Decimal("95.00")  # 19 / (80 × 3/12 = 20)
+
+
+# ------------------------------------------------------------ assumptions
+
+ASSUMED = """policy "a" { year 2003 status draft }
+class c { all 100 }
+category all {
+    indicator x points 10 {
+        input v: number
+        score points * min(v, 1)
+        assume "over-completion is not counted"
+    }
+}
+veto 安全 {
+    input failed: bool missing default false
+    when failed
+    effect cap grade 良好, no award
+    assume "一票否优: the speech does not say whether the veto forces the lowest grade"
+}
+grades {
+    优秀 >= 90
+    良好 otherwise
+}
+"""
+
+
+def test_an_assumption_parses_formats_and_round_trips_in_both_keyword_languages() -> None:
+    parsed = parse(ASSUMED)
+    english = layout(parsed.file, parsed.comments, ASSUMED)
+    assert '        assume "over-completion is not counted"\n' in english
+    chinese = layout(parsed.file, parsed.comments, ASSUMED, keywords=Language.CHINESE)
+    assert '    假定 "over-completion is not counted"' in chinese
+    again = parse(chinese)
+    assert again.file == parsed.file
+    assert layout(again.file, again.comments, chinese, keywords=Language.ENGLISH) == english
+
+
+def test_check_lists_every_assumption_with_its_place_and_owner(capsys: pytest.CaptureFixture[str]) -> None:
+    report = targetdsl.check_text(ASSUMED, name="a.tdsl")
+    assert [(s.owner, s.assumption.text, s.assumption.span.line) for s in report.assumptions] == [
+        ("indicator x", "over-completion is not counted", 7),
+        ("veto 安全", "一票否优: the speech does not say whether the veto forces the lowest grade", 14),
+    ]
+    assert report.diagnostics == ()
+
+
+def test_the_seed_vetoes_state_their_effect_as_an_assumption(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(P2002)]) == 0
+    out = capsys.readouterr().out
+    assert out.count(": assumption in veto ") == 5
+    assert "一票否优" in out and out.endswith("checked 1 file: 0 errors, 0 warnings\n")
+    assert main(["check", "--format", "json", str(P2002)]) == 0
+    (document,) = json.loads(capsys.readouterr().out)["files"]
+    assert [a["in"] for a in document["assumptions"]] == [
+        "veto 计划生育",
+        "veto 社会治安",
+        "veto 环境保护",
+        "veto 利用外资",
+        "veto 安全生产",
+    ]
+
+
+def test_an_explanation_shows_the_assumption_under_its_measure_and_the_fired_veto() -> None:
+    policy = targetdsl.parse_policy(ASSUMED, name="a.tdsl")
+    units = [{"id": "A", "class": "c", "indicators": {"x": {"v": "0.95"}}, "vetoes": {"安全": {"failed": True}}}]
+    unit = policy.evaluate(units).unit("A")
+    text = "\n".join(str(step) for step in unit.explanation)
+    notes = [note for step in _steps(unit.explanation) for note in step.notes]
+    assert "assumption: over-completion is not counted" in notes, text
+    assert "assumption: 一票否优: the speech does not say whether the veto forces the lowest grade" in notes
+    with by_reference():
+        traced = policy.evaluate(units)
+    assert traced.to_json() == policy.evaluate(units, explain=False).to_json()
+
+
+def _steps(steps: Any) -> Any:
+    for step in steps:
+        yield step
+        yield from _steps(step.children)
+
+
+def test_an_assumption_made_withdrawn_or_reworded_is_a_change_an_auditor_sees() -> None:
+    old = targetdsl.parse_policy(ASSUMED, name="old.tdsl")
+    new = targetdsl.parse_policy(ASSUMED.replace("over-completion is not counted", "no cap"), name="new.tdsl")
+    found = {(c.group, c.kind, c.what) for c in diff_effective(old.effective, new.effective).changes}
+    assert found == {
+        ("category all", "removed", "indicator `x`: assumption “over-completion is not counted”"),
+        ("category all", "added", "indicator `x`: assumption “no cap”"),
+    }
+
+
+def test_a_given_item_needs_no_sub_item_counts() -> None:
+    """The 2003 method: an item the people's congress scores carries its given score, not `subs`/`done`."""
+    policy = targetdsl.load_policy(ROOT / "policies/lianyungang-2003.tdsl")
+    data = parse_yaml((ROOT / "examples/lianyungang-2003/units.yaml").read_text(encoding="utf-8"))
+    county = next(u for u in data["units"] if u["id"] == "C01")
+    county["indicators"]["重点项目"] = [{"name": "人大专项", "given": {"by": "人大", "score": 90}}]
+    result = policy.evaluate([county], explain=False).unit("C01")
+    measure = next(m for m in result.measures if m.name == "重点项目")
+    assert (measure.earned, measure.points) == (Decimal("0.9"), Decimal(1))
