@@ -459,3 +459,15 @@ def test_a_given_item_needs_no_sub_item_counts() -> None:
     result = policy.evaluate([county], explain=False).unit("C01")
     measure = next(m for m in result.measures if m.name == "重点项目")
     assert (measure.earned, measure.points) == (Decimal("0.9"), Decimal(1))
+
+
+def test_the_html_report_lists_the_methods_assumptions(tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    data = ROOT / "examples/lianyungang-2003/units.yaml"
+    ledger = ROOT / "examples/lianyungang-2003/carried-in.yaml"
+    policy = ROOT / "policies/lianyungang-2003.tdsl"
+    args = ["report", str(policy), str(data), "--carry-in", str(ledger), "-o", str(out), "-q", "--lang", "zh"]
+    assert main(args) == 0
+    html = out.read_text(encoding="utf-8")
+    assert '<div id="assumptions"><p class="meta">本办法的假定</p>' in html
+    assert html.count("<li>veto ") == 5 and "按一票否优处理" in html
