@@ -17,7 +17,7 @@ from typing import Any, Union
 import attrs
 
 from targetdsl import __version__
-from targetdsl.checker import check
+from targetdsl.checker import Stated, assumptions, check
 from targetdsl.data import load_units
 from targetdsl.diagnostics import Diagnostic, PolicyError, render_all, sort_key
 from targetdsl.diff import PolicyDiff, diff_effective
@@ -84,6 +84,11 @@ class Report:
     def render(self, *, language: Language = Language.ENGLISH) -> str:
         """Every diagnostic as text, in `language` (codes and locations are the same in every language)."""
         return render_all(self.diagnostics, self.sources, language=language)
+
+    @property
+    def assumptions(self) -> list[Stated]:
+        """The policy's `assume` statements (none when it did not parse), in declaration order."""
+        return assumptions(self.effective) if self.effective is not None else []
 
 
 @attrs.frozen(slots=True)

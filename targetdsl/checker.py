@@ -136,6 +136,7 @@ class Checker:
         self.global_scope = self.build_global_scope()
         self.check_classes()
         self.check_categories()
+        self.check_measure_shares()
         for rule in self.rules:
             self.check_rule(rule)
         self.check_grades()
@@ -755,6 +756,59 @@ class Checker:
                 _ratio(shares) + "; change a category's points or the header's `scale`",
             )
 
+    # ------------------------------------------------ indicator weights as shares
+
+    def check_share_value(self, measure: n.Measure) -> None:
+        """`share P%` is a part of the category's points: above 0 and at most 100 %, and only for a measure
+        of a category (a sub-item's weight is its points within its indicator)."""
+        assert measure.share is not None
+        if measure.kind == "subitem":
+            self.report(
+                "check.bad-value",
+                f"sub-item `{measure.name}` has a share: a sub-item is weighted by its points within its indicator",
+                measure.span,
+                "write `points` on the sub-item; a share applies to a measure of a category",
+            )
+        elif not 0 < measure.share <= 100:
+            self.report(
+                "check.bad-value",
+                f"the share of `{measure.name}` is {_fmt(measure.share)}%: a share lies above 0% and at most 100%",
+                measure.span,
+            )
+
+    def check_measure_shares(self) -> None:
+        """In each class, the measures of a category that has shares all have one, and their shares add up
+        to 100 %: a share is a part of the category's points, so a measure with fixed points beside them, or
+        shares adding up to another total, would make `35%` mean something else once reweighted."""
+        for unit_class in self.classes.values():
+            for weight in unit_class.shares:
+                category = self.categories.get(weight.category)
+                if category is None:
+                    continue
+                applicable = [m for m in category.measures if not m.classes or unit_class.name in m.classes]
+                shared = [m for m in applicable if m.share is not None]
+                if not shared:
+                    continue
+                fixed = [m for m in applicable if m.share is None]
+                if fixed:
+                    self.report(
+                        "check.points-mismatch",
+                        f"category `{category.name}` gives `{shared[0].name}` a share but `{fixed[0].name}` "
+                        f"points, in class `{unit_class.name}`",
+                        fixed[0].span,
+                        "give every measure of the category a share (`share 20%`), or every one points",
+                    )
+                    continue
+                total = sum((m.share for m in shared if m.share is not None), Decimal(0))
+                if total != 100:
+                    self.report(
+                        "check.points-mismatch",
+                        f"the shares of category `{category.name}` add up to {_fmt(total)}%, not 100%, "
+                        f"in class `{unit_class.name}`",
+                        category.span,
+                        ", ".join(f"{m.name} {_fmt(m.share)}%" for m in shared if m.share is not None),
+                    )
+
     # ---------------------------------------------------------- categories
 
     def check_categories(self) -> None:
@@ -783,6 +837,8 @@ class Checker:
         self.check_statements(measure.kind, measure.name, measure.body, measure.span)
         if measure.points is not None and measure.points <= 0:
             self.report("check.bad-value", "points must be positive", measure.span)
+        if measure.share is not None:
+            self.check_share_value(measure)
         self.check_classes_exist(measure.classes, measure.span)
         for class_name in measure.classes:
             unit_class = self.classes.get(class_name)
@@ -1314,6 +1370,14 @@ class Checker:
             names.add(period.name)
             if not 1 <= period.through <= 12:
                 self.report("check.bad-value", f"month {period.through} does not exist", period.span)
+            elif period.start is not None and not 1 <= period.start <= period.through:
+                # non-cumulative periods
+                self.report(
+                    "check.bad-value",
+                    f"period `{period.name}` runs from month {period.start} through month {period.through}",
+                    period.span,
+                    "a period starts in a month from 1 to its last month",
+                )
             elif period.through <= previous:
                 self.report("check.period-order", "periods must end in increasing months", period.span)
             previous = max(previous, period.through)
@@ -1482,6 +1546,38 @@ def _statement_expressions(body: Iterable[n.Statement]) -> Iterator[tuple[n.Expr
 
 def _references(expr: n.Expr) -> list[n.Reference]:
     return [node for node in walk(expr) if isinstance(node, n.Reference)]
+
+
+# ------------------------------------------------------------ assumptions
+
+
+@attrs.frozen
+class Stated:
+    """An assumption the policy states, with what it belongs to (`veto 安全`, `indicator 增速`)."""
+
+    owner: str
+    assumption: n.Assumption
+
+
+def assumptions(effective: Effective) -> list[Stated]:
+    """Every `assume` of the effective policy, in declaration order: what `check` lists, so that a reader
+    sees each decision the method's source left open."""
+    found: list[Stated] = []
+
+    def body(owner: str, statements: tuple[object, ...]) -> None:
+        for statement in statements:
+            if isinstance(statement, n.Assumption):
+                found.append(Stated(owner, statement))
+            elif isinstance(statement, n.Measure):
+                body(f"{statement.kind} {statement.name}", statement.body)
+
+    for declaration in effective.declarations:
+        if isinstance(declaration, n.Category):
+            for measure in declaration.measures:
+                body(f"{measure.kind} {measure.name}", measure.body)
+        elif isinstance(declaration, n.Rule):
+            body(f"{declaration.kind} {declaration.name}", declaration.body)
+    return found
 
 
 def _literal(expr: n.Expr) -> bool:

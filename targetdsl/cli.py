@@ -33,6 +33,7 @@ from typing import IO, Any, NoReturn
 
 from targetdsl import __version__, tester
 from targetdsl.api import Policy, Report, check_path, check_text, diff_policies, impact, load_policy, verify_record
+from targetdsl.checker import Stated
 from targetdsl.data import nearest
 from targetdsl.diagnostics import PolicyError
 from targetdsl.engine import PeriodError, period_months
@@ -596,7 +597,12 @@ def run_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         document = {
             "files": [
-                {"file": path, "ok": report.ok, "diagnostics": [d.to_json() for d in report.diagnostics]}
+                {
+                    "file": path,
+                    "ok": report.ok,
+                    "diagnostics": [d.to_json() for d in report.diagnostics],
+                    "assumptions": [_assumption_json(stated) for stated in report.assumptions],
+                }
                 for path, report in reports
             ],
             "errors": errors,
@@ -607,6 +613,10 @@ def run_check(args: argparse.Namespace) -> int:
         for _, report in reports:
             if report.diagnostics:
                 _emit(report.render(language=_LANGUAGE.get()) + "\n\n")
+            for stated in report.assumptions:  # what the method's source left open, decided by the policy
+                where = stated.assumption.span
+                said = _say(f"{where.file}:{where.line}:{where.column}: assumption in {stated.owner}:")
+                _emit(f"{said}{'' if said.endswith('：') else ' '}{stated.assumption.text}\n")
         noun = "file" if len(reports) == 1 else "files"
         summary = (
             f"checked {len(reports)} {noun}: {errors} error{'s' * (errors != 1)}, "
@@ -614,6 +624,17 @@ def run_check(args: argparse.Namespace) -> int:
         )
         sys.stdout.write(_say(summary) + "\n")
     return EXIT_FAILED if errors else EXIT_OK
+
+
+def _assumption_json(stated: Stated) -> dict[str, Any]:
+    where = stated.assumption.span
+    return {
+        "file": where.file,
+        "line": where.line,
+        "column": where.column,
+        "in": stated.owner,
+        "text": stated.assumption.text,
+    }
 
 
 def _data_paths(args: argparse.Namespace) -> list[str]:

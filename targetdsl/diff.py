@@ -160,6 +160,8 @@ def statement_key(statement: object) -> tuple[str, ...]:
             return ("money",)
         case n.Require():  # a body may hold several constraints: each is known by what it says
             return ("require", show(statement))
+        case n.Assumption(text=said):  # assumptions: a changed text is one withdrawn and one made
+            return ("assumption", said)
     return (type(statement).__name__.lower(),)
 
 
@@ -188,6 +190,7 @@ STATEMENT_NAMES = {
     "require": "data constraint",
     "bonuspoints": "computed points",
     "limitover": "capped together",
+    "assumption": "assumption",
 }
 
 
@@ -195,6 +198,8 @@ def _what(key: tuple[str, ...]) -> str:
     word = STATEMENT_NAMES.get(key[0], key[0])
     if key[0] in ("input", "let", "by", "level", "subitem", "require"):
         return f"{word} `{key[1]}`"
+    if key[0] == "assumption":
+        return f"{word} “{key[1]}”"
     return word
 
 
@@ -400,6 +405,7 @@ class Differ:
             ("kind", before.kind, after.kind),
             ("label", before.label, after.label),
             ("points", before.points, after.points),
+            ("share", _percent(before.share), _percent(after.share)),
             ("classes", ", ".join(sorted(before.classes)) or "all", ", ".join(sorted(after.classes)) or "all"),
         ):
             if a != b:
@@ -520,10 +526,16 @@ def _ordered(old: dict[Any, Any], new: dict[Any, Any]) -> list[Any]:
     return list(new) + [k for k in old if k not in new]
 
 
+def _percent(share: Decimal | None) -> str | None:
+    """A measure's share as written (`35%`), for a change an auditor reads."""
+    return None if share is None else f"{number(share)}%"
+
+
 def _same_definition(a: n.Measure, b: n.Measure) -> bool:
-    return (a.kind, a.points, tuple(sorted(a.classes)), _body_set(a.body)) == (
+    return (a.kind, a.points, a.share, tuple(sorted(a.classes)), _body_set(a.body)) == (
         b.kind,
         b.points,
+        b.share,
         tuple(sorted(b.classes)),
         _body_set(b.body),
     )

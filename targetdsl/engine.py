@@ -76,12 +76,14 @@ class PeriodError(ValueError):
 
 
 def period_months(schema: Schema, period: str | None) -> int:
-    """Months elapsed at the end of `period`: a policy period name, Q1–Q4, H1/H2 or YYYY-MM."""
+    """The months `period`'s data cover, which pro-rated inputs are scaled by: the months elapsed at its
+    end for a policy period name, Q1–Q4, H1/H2 or YYYY-MM; a policy period `from month` m covers its own
+    months only (non-cumulative: a quarter's data are that quarter's)."""
     if period is None:
         return 12
     for declared in schema.periods:
         if declared.name == period:
-            return declared.through
+            return declared.through - (declared.start - 1 if declared.start is not None else 0)
     if period.upper() in QUARTERS:
         return QUARTERS[period.upper()]
     year, _, month = period.partition("-")
@@ -411,7 +413,9 @@ class Engine:
         reported = ZERO if any(v.zeroes_score for v in vetoes) else total
         if self.explain:
             for veto in vetoes:
-                steps.append(Step(f"veto {veto.label or veto.name}", ", ".join(veto.effects), veto.rule))
+                rule = next(r for r in spec.rules_of("veto") if r.name == veto.name)
+                stated = tuple(f"assumption: {a.text}" for a in rule.all(n.Assumption))  # assumptions
+                steps.append(Step(f"veto {veto.label or veto.name}", ", ".join(veto.effects), veto.rule, stated))
         if reported != total and self.explain:
             steps.append(
                 Step(

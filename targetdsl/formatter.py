@@ -283,6 +283,8 @@ class Printer:
 
     def measure(self, depth: int, measure: n.Measure) -> None:
         points = f" {self.word('points')} {number(measure.points)}" if measure.points is not None else ""
+        if measure.share is not None:  # indicator weights as shares
+            points = f" {self.word('share')} {number(measure.share)}%"
         head = (
             f"{self.word(measure.kind)} {measure.name}{_label(measure.label)}{points}{_for(measure.classes, self.kw)}"
         )
@@ -333,6 +335,8 @@ class Printer:
                 )
             case n.Given(assessors=assessors):
                 self.emit(depth, self.word("given by") + " " + ", ".join(assessors), line)
+            case n.Assumption(text=said):  # assumptions
+                self.emit(depth, f"{self.word('assume')} {quote(said)}", line)
             case n.Rater(assessor=assessor, weight=weight):
                 self.emit(depth, f"{self.word('by')} {assessor} {self.word('weight')} {number(weight)}", line)
             case n.DropExtremes():
@@ -383,9 +387,13 @@ class Printer:
                 self.emit(depth, f"{category} {number(amount, 'percent' if percent else '')}", line)
             case n.Band():
                 self.emit(depth, _band(statement, self.kw), line)
-            case n.Period(name=name, label=label, through=through, weight=weight):
+            case n.Period(name=name, label=label, through=through, weight=weight, start=start):
                 weighted = f" {self.word('weight')} {number(weight, 'percent')}" if weight is not None else ""
-                self.emit(depth, f"{name}{_label(label)} {self.word('through month')} {through}{weighted}", line)
+                # non-cumulative periods
+                begins = f" {self.word('from month')} {start}" if start is not None else ""
+                self.emit(
+                    depth, f"{name}{_label(label)}{begins} {self.word('through month')} {through}{weighted}", line
+                )
             case _:
                 raise TypeError(f"not a statement: {statement!r}")
 

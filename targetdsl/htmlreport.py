@@ -122,6 +122,9 @@ def masthead(assessment: Assessment, issue: Edition) -> list[str]:
     if issue.date:
         facts.append(say("date", date=issue.date))
     lines.append(f'<p class="meta" id="masthead">{" · ".join(escape(f) for f in facts)}</p>')
+    if issue.assumptions:  # a reader of the results sees what the method assumed
+        items = "".join(f"<li>{escape(owner)}{issue.colon}{escape(said)}</li>" for owner, said in issue.assumptions)
+        lines.append(f'<div id="assumptions"><p class="meta">{escape(say("assumptions"))}</p><ul>{items}</ul></div>')
     return lines
 
 

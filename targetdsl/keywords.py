@@ -77,6 +77,7 @@ KEYWORDS: tuple[Keyword, ...] = (
     _k("subitem", "子项", "a part of an indicator"),
     _k("assessed", "评议", "a measure scored by assessors"),
     _k("points", "分值", "the points a measure is worth"),
+    _k("share", "占比", "a measure worth this share of its category's points in each class"),
     _k("for", "适用", "the classes a measure or rule applies to"),
     _k("missing", "缺报", "what a missing value means"),
     _k("default", "默认", "the value taken when the data gives none"),
@@ -95,6 +96,7 @@ KEYWORDS: tuple[Keyword, ...] = (
     _k("by", "由", "an assessor and the weight of its score"),
     _k("weight", "权重", "the weight of an assessor's score or of a period"),
     _k("drop extremes", "去极值", "discard the highest and lowest assessor score"),
+    _k("assume", "假定", "an assumption: what the method's source leaves open, shown by check and explain"),
     # rules
     _k("veto", "一票否决", "a one-vote veto: a condition and its effects", declaration=True),
     _k("when", "条件", "the condition of a veto, commendation or reduction"),
@@ -129,6 +131,7 @@ KEYWORDS: tuple[Keyword, ...] = (
     _k("ties", "同分", "how units with equal totals are ordered", declaration=True),
     _k("periods", "考核期", "monthly, quarterly or half-year checks", declaration=True),
     _k("through month", "截至月", "the last month of a period"),
+    _k("from month", "起始月", "the first month of a period whose data are its own months', not the year's to date"),
     # expressions
     _k("if", "如果", "a conditional value"),
     _k("then", "则", "the value when the condition holds"),

@@ -34,6 +34,7 @@ from targetdsl import nodes as n
 from targetdsl.diagnostics import PolicyError, error
 from targetdsl.formatter import expression
 from targetdsl.functions import FUNCTIONS
+from targetdsl.numeric import text
 from targetdsl.schema import ClassSpec, MeasureSpec, RuleSpec, Schema
 from targetdsl.source import Span
 
@@ -439,6 +440,8 @@ class _Lowering:
         if measure.score is not None:
             depends += self.expression_names(measure.score, local, base)
         detail = f"{measure.kind}, {measure.points} points" if measure.kind != "items" else "items, points each"
+        if measure.node.share is not None:  # indicator weights as shares
+            detail += f" ({text(measure.node.share)}% of category {measure.category})"
         if measure.score is not None:
             detail += ": " + describe(measure.score)
         averaged = self.class_average(measure)

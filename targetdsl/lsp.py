@@ -550,6 +550,8 @@ def describe(
     elif what in ("indicator", "items", "assessed"):
         category, measure = node
         points = f"points {measure.points}" if measure.points is not None else "points 1"
+        if measure.share is not None:  # indicator weights as shares
+            points = f"share {measure.share}% of the category's points in each class"
         classes = ", ".join(measure.classes) or "every class with this category"
         lines.append(f"**{what} {name}**{_label(measure.label)}{origin}")
         lines.append(f"- category {category.name}; {points}; for {classes}")

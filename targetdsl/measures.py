@@ -575,6 +575,9 @@ class MeasureScorer:
         if self.explain:
             value = f"{show(earned)} of {text(available)}" if applicable else "not applicable"
             notes = [f"{name} = {_show(v)}" for name, v in outcome.lets.items()] + outcome.notes
+            if spec.node.share is not None:  # indicator weights as shares
+                notes.insert(0, f"{text(spec.node.share)}% of category {spec.category}: {text(spec.points)} points")
+            notes += [f"assumption: {s.text}" for s in spec.node.body if isinstance(s, n.Assumption)]  # assumptions
             step = Step(
                 spec.label or spec.name,
                 value,

@@ -426,7 +426,20 @@ Statement = Union[  # noqa: UP007 (holds forward references)
     LimitOver,
     "Measure",
     "Scale",
+    "Assumption",
 ]
+
+# ------------------------------------------------------------ assumptions
+
+
+@attrs.frozen
+class Assumption:
+    """`assume "…"`: what the method's source leaves open and the policy decided, in words; it changes no
+    number, and `check` and explanations show it."""
+
+    text: str
+    span: Span = _span()
+
 
 # ----------------------------------------------------------------- header
 
@@ -521,6 +534,9 @@ class Measure:
     points: Decimal | None
     classes: tuple[str, ...]
     body: tuple[Statement, ...]
+    # indicator weights as shares (`share 35%`): the measure is worth this percentage of its category's
+    # points in each class, instead of fixed `points`
+    share: Decimal | None = None
     span: Span = _span()
 
 
@@ -591,6 +607,9 @@ class Period:
     label: str | None
     through: int
     weight: Decimal | None = None
+    # non-cumulative periods (`from month 4 through month 6`): the first month the period's data cover;
+    # None for a period from the start of the year (its data are the year's to date)
+    start: int | None = None
     span: Span = _span()
 
 

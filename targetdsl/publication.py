@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from targetdsl.checker import assumptions
 from targetdsl.engine import in_band
 from targetdsl.nodes import Band, EffectKind
 from targetdsl.numeric import CONTEXT, quantize
@@ -38,6 +39,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "period": ("期间：{period}", "period: {period}"),
     "status.draft": ("征求意见稿", "draft for comment"),
     "status.adopted": ("正式稿", "adopted"),
+    "assumptions": ("本办法的假定", "assumptions of the method"),
     "status.unknown": ("未注明状态", "status not given"),
     "office": ("发布单位：{office}", "issued by {office}"),
     "date": ("日期：{date}", "date: {date}"),
@@ -167,6 +169,8 @@ class Edition:
     date: str | None = None
     lang: str = "zh"
     bands: tuple[tuple[str, Band], ...] = attrs.field(default=(), eq=False, repr=False)
+    # what the method's source left open and the policy decided (`assume "…"`): (what it belongs to, text)
+    assumptions: tuple[tuple[str, str], ...] = ()
 
     def say(self, key: str, **values: object) -> str:
         """The label `key` in this edition's language, with `values` filled in."""
@@ -309,4 +313,5 @@ def edition(
         date=date,
         lang=lang,
         bands=tuple((g.name, g.band) for g in schema.grades),
+        assumptions=tuple((s.owner, s.assumption.text) for s in assumptions(policy.effective)),
     )

@@ -268,7 +268,7 @@ def build(effective: Effective, names: dict[str, str] | None = None) -> Schema:
             category = categories[share.category]
             points = scale * share.amount / HUNDRED if share.percent else share.amount
             measures = tuple(
-                measure_spec(m, category.name)
+                measure_spec(m, category.name, points * m.share / HUNDRED if m.share is not None else None)
                 for m in category.measures
                 if not m.classes or unit_class.name in m.classes
             )
@@ -367,13 +367,15 @@ def _choice_value(choice: n.Choice) -> Decimal:
     return choice.value.value
 
 
-def measure_spec(measure: n.Measure, category: str) -> MeasureSpec:
+def measure_spec(measure: n.Measure, category: str, share_points: Decimal | None = None) -> MeasureSpec:
+    """`share_points`: a measure with a `share` is worth that share of its category's points in the class
+    being built (indicator weights as shares)."""
     body = measure.body
     divisors = _divisors(_expressions(body))
     subitems = tuple(measure_spec(s, category) for s in body if isinstance(s, n.Measure))
     scale = next((s.points for s in body if isinstance(s, n.Scale)), HUNDRED)
     given = next((s for s in body if isinstance(s, n.Given)), None)
-    points = measure.points
+    points = measure.points if share_points is None else share_points
     if points is None:
         points = sum((s.points for s in subitems), Decimal(0)) if subitems else ONE
     return MeasureSpec(

@@ -108,6 +108,13 @@ class Closing:
 
 
 @attrs.frozen
+class _MeasureShare:
+    """A measure's `share 35%`: the percentage of its category's points it is worth in each class."""
+
+    percent: Decimal
+
+
+@attrs.frozen
 class _Prorated:
     """An input's `prorated` option, with the input that exempts a value from it (`unless level`)."""
 
@@ -247,6 +254,11 @@ class ToNodes(Transformer[Token, Any]):
     def source(self, c: list[Any]) -> n.Source:
         return n.Source(unquote(c[0]), span=span_of(c))
 
+    # -- assumptions
+
+    def assumption(self, c: list[Any]) -> n.Assumption:
+        return n.Assumption(unquote(c[0]), span=span_of(c))
+
     def name_list(self, c: list[Any]) -> list[Token]:
         return c  # tokens, so that the statement using them keeps their positions
 
@@ -270,7 +282,10 @@ class ToNodes(Transformer[Token, Any]):
     def _build_measure(
         self, kind: str, c: list[Any], points: Any, classes: Any, body: list[Any], span: Span
     ) -> n.Measure:
-        return n.Measure(kind, str(c[0]), _label(c[1]), points, tuple(classes or ()), tuple(body), span=span)
+        share = points.percent if isinstance(points, _MeasureShare) else None
+        if share is not None:
+            points = None
+        return n.Measure(kind, str(c[0]), _label(c[1]), points, tuple(classes or ()), tuple(body), share, span=span)
 
     def indicator(self, c: list[Any]) -> n.Measure:
         span, c = span_of(c), _inner(c)
@@ -290,6 +305,11 @@ class ToNodes(Transformer[Token, Any]):
 
     def points(self, c: list[Any]) -> Decimal:
         return _decimal(c[0])
+
+    # -- indicator weights as shares
+
+    def points_share(self, c: list[Any]) -> _MeasureShare:
+        return _MeasureShare(_decimal(c[0]))
 
     def for_classes(self, c: list[Any]) -> tuple[str, ...]:
         return _names(c[0])
@@ -541,14 +561,20 @@ class ToNodes(Transformer[Token, Any]):
         return n.Periods(tuple(c[1:]), span=span)
 
     def period(self, c: list[Any]) -> n.Period:
-        name, label, through, weight = c
+        name, label, start, through, weight = c
         return n.Period(
             str(name),
             _label(label),
             _integer(through),
             None if weight is None else _decimal(weight),
+            start,
             span=span_of(c),
         )
+
+    # -- non-cumulative periods
+
+    def period_start(self, c: list[Any]) -> int:
+        return _integer(c[0])
 
     def const(self, c: list[Any]) -> n.Const:
         return n.Const(str(c[0]), c[1], span=span_of(c))

@@ -338,6 +338,40 @@ CHECK: tuple[tuple[str, str], ...] = (
         "缺报的值取默认值：请给一个数据本身可能取到的值",
     ),
     ("`{end}` is not an input declared beside `{name}`", "`{end}` 不是与 `{name}` 并列声明的填报项"),
+    # indicator weights as shares (`share 35%`)
+    (
+        "sub-item `{name}` has a share: a sub-item is weighted by its points within its indicator",
+        "子项 `{name}` 写了占比：子项按其在指标内的分值计权",
+    ),
+    (
+        "write `points` on the sub-item; a share applies to a measure of a category",
+        "请为子项写 `points`；占比只用于考核内容下的指标",
+    ),
+    (
+        "the share of `{name}` is {share}%: a share lies above 0% and at most 100%",
+        "`{name}` 的占比是 {share}%：占比应大于 0% 且不超过 100%",
+    ),
+    (
+        "category `{category}` gives `{first}` a share but `{other}` points, in class `{unit_class}`",
+        "在类别 `{unit_class}` 中，考核内容 `{category}` 给 `{first}` 写了占比，却给 `{other}` 写了分值",
+    ),
+    (
+        "give every measure of the category a share (`share 20%`), or every one points",
+        "请给该考核内容的每个指标都写占比（`share 20%`），或都写分值",
+    ),
+    (
+        "the shares of category `{category}` add up to {total}%, not 100%, in class `{unit_class}`",
+        "在类别 `{unit_class}` 中，考核内容 `{category}` 的占比合计 {total}%，不是 100%",
+    ),
+    # assumptions (`assume "…"`)
+    ("{file}:{line}:{column}: assumption in {owner:t}:", "{file}:{line}:{column}：{owner}的假定："),
+    ("assumption: {text}", "假定：{text}"),
+    # non-cumulative periods (`from month 4 through month 6`)
+    (
+        "period `{name}` runs from month {start} through month {through}",
+        "考核期 `{name}` 从 {start} 月起至 {through} 月止",
+    ),
+    ("a period starts in a month from 1 to its last month", "考核期的起始月应在 1 月至其截至月之间"),
     # pro-rating by kind (`prorated unless level`)
     (
         "`unless` names a yes/no input of the same measure that marks a rate, intensity or share",

@@ -90,7 +90,7 @@ def test_explain_the_vetoed_county(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", str(P2003), str(D2003), "C04", "--carry-in", str(LEDGER)]) == 0
     out = capsys.readouterr().out
     assert "vetoed: 环境保护" in out
-    assert "lianyungang-2002.tdsl:134" in out  # the veto's rule
+    assert "lianyungang-2002.tdsl:136" in out  # the veto's rule
     assert "caps the grade at 良好" in out
     assert "a veto withholds the award" in out
     assert "inputs: " in out

@@ -75,14 +75,15 @@ MUTATIONS = [
     ),
     (
         "veto condition",
-        "    when failed\n    effect cap grade 良好, no award\n}\n\nveto 社会治安",
-        "    when failed and true\n    effect cap grade 良好, no award\n}\n\nveto 社会治安",
+        "    when failed\n    effect cap grade 良好, no award\n",  # the first veto's
+        "    when failed and true\n    effect cap grade 良好, no award\n",
         ("veto 计划生育", "changed", "condition"),
     ),
     (
         "veto removed",
         'veto 安全生产 "安全生产" for 县区 {\n    input failed "安全生产目标未完成": bool missing default false\n'
-        "    when failed\n    effect cap grade 良好, no award\n}",
+        "    when failed\n    effect cap grade 良好, no award\n"
+        '    assume "讲话未说明一票否决是定为不达标还是限定等次：按一票否优处理，不得评为优秀、不予奖励"\n}',
         "",
         ("veto 安全生产", "removed", "veto"),
     ),

@@ -7,6 +7,7 @@ case: before, 城镇化率 stood at 491 % of a quarter of its annual target and 
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,10 @@ import pytest
 
 import targetdsl
 from targetdsl import nodes as n
+from targetdsl.cli import main
 from targetdsl.diff import diff_effective
+from targetdsl.documents import parse_yaml
+from targetdsl.engine import by_reference
 from targetdsl.formatter import canonical_text, layout
 from targetdsl.keywords import Language
 from targetdsl.lowering import lower
@@ -139,8 +143,6 @@ UNITS: list[dict[str, Any]] = [
 @pytest.mark.parametrize("period", [None, "一季度", "Q2", "2003-05"])
 def test_fast_reference_and_streamed_evaluations_agree(period: str | None) -> None:
     policy = targetdsl.parse_policy(LEVELS, name="levels.tdsl")
-    from targetdsl.engine import by_reference
-
     with by_reference():
         traced = policy.evaluate(UNITS, period=period)
     fast = policy.evaluate(UNITS, period=period, explain=False)
@@ -190,3 +192,282 @@ def test_the_seed_year_is_unchanged_by_the_levels() -> None:
     policy = targetdsl.load_policy(P2002)
     year = policy.evaluate(D2002, explain=False)
     assert year.unit("C01").total == Decimal("100.63")
+
+
+# ------------------------------------------------------------ indicator weights as shares
+
+SHARES = (ROOT / "tests/cases/share-category-points.yaml").read_text(encoding="utf-8")
+SHARED = parse_yaml(SHARES)
+
+
+def test_a_share_parses_formats_and_round_trips_in_both_keyword_languages() -> None:
+    text = SHARED["policy"]
+    parsed = parse(text)
+    english = layout(parsed.file, parsed.comments, text)
+    assert 'indicator E1 "地区生产总值增速" share 35% {' in english
+    chinese = layout(parsed.file, parsed.comments, text, keywords=Language.CHINESE)
+    assert '指标 E1 "地区生产总值增速" 占比 35% {' in chinese
+    assert parse(chinese).file == parsed.file
+    again = parse(chinese)
+    assert layout(again.file, again.comments, chinese, keywords=Language.ENGLISH) == english
+
+
+def test_share_is_still_a_name_where_a_name_is_read() -> None:
+    text = SHARED["policy"].replace("input ok: bool", "input share: bool").replace("if ok", "if share")
+    assert errors(text) == []
+
+
+def test_each_measures_points_are_its_share_of_the_category_in_the_units_class() -> None:
+    policy = targetdsl.parse_policy(SHARED["policy"], name="shares.tdsl")
+    assessment = policy.evaluate(SHARED["units"])
+    points = {(u.id, m.name): m.points for u in assessment.units for m in u.measures}
+    assert points == {
+        ("A", "E1"): Decimal(175),
+        ("A", "E2"): Decimal(325),
+        ("A", "S1"): Decimal(200),
+        ("A", "S2"): Decimal(300),
+        ("B", "E1"): Decimal(140),
+        ("B", "E2"): Decimal(260),
+        ("B", "S1"): Decimal(240),
+        ("B", "S2"): Decimal(360),
+    }
+    step = next(m for m in assessment.unit("B").measures if m.name == "E1").step
+    assert "35% of category 经济: 140 points" in step.notes
+
+
+def test_shares_stream_and_explain_as_they_evaluate() -> None:
+    policy = targetdsl.parse_policy(SHARED["policy"], name="shares.tdsl")
+    with by_reference():
+        traced = policy.evaluate(SHARED["units"])
+    fast = policy.evaluate(SHARED["units"], explain=False)
+    assert fast.to_json() == traced.to_json()
+    with policy.stream(iter(SHARED["units"])) as results:
+        streamed = sorted((unit_json(u) for u in results), key=lambda u: str(u["id"]))
+    assert streamed == sorted((unit_json(u) for u in fast.units), key=lambda u: str(u["id"]))
+
+
+def test_the_plan_shows_a_measures_share_and_its_points_in_the_class() -> None:
+    policy = targetdsl.parse_policy(SHARED["policy"], name="shares.tdsl")
+    graphs = lower(policy.schema)
+    assert graphs["县"].quantity("经济.E1.score").detail.startswith("indicator, 175 points (35% of category 经济)")
+    assert graphs["区"].quantity("经济.E1.score").detail.startswith("indicator, 140 points (35% of category 经济)")
+
+
+@pytest.mark.parametrize(
+    ("change", "found"),
+    [
+        (("share 65%", "share 60%"), ("check.points-mismatch", 5)),
+        (
+            ('indicator E2 "一般公共预算收入" share 65%', 'indicator E2 "一般公共预算收入" points 10'),
+            ("check.points-mismatch", 11),
+        ),
+        (("share 40%", "share 0%"), ("check.bad-value", 18)),
+        (("share 40%", "share 140%"), ("check.bad-value", 18)),
+        (("score if ok then points else 0", "subitem x share 5% { score 1 }"), ("check.bad-value", 20)),
+    ],
+)
+def test_shares_are_parts_of_the_category_adding_up_to_100(change: tuple[str, str], found: tuple[str, int]) -> None:
+    text = SHARED["policy"].replace(*change)
+    assert found in errors(text)
+
+
+def test_shares_are_checked_per_class_for_measures_of_some_classes() -> None:
+    text = SHARED["policy"].replace(
+        'indicator E2 "一般公共预算收入" share 65%', 'indicator E2 "一般公共预算收入" share 65% for 县'
+    )
+    assert errors(text) == [("check.points-mismatch", 5)]  # in 区, E1 alone is 35%
+
+
+def test_a_change_of_share_is_a_change_an_auditor_sees() -> None:
+    old = targetdsl.parse_policy(SHARED["policy"], name="old.tdsl")
+    text = SHARED["policy"].replace("share 35%", "share 30%").replace("share 65%", "share 70%")
+    new = targetdsl.parse_policy(text, name="new.tdsl")
+    found = {(c.group, c.kind, c.what, c.old, c.new) for c in diff_effective(old.effective, new.effective).changes}
+    assert ("category 经济", "changed", "indicator `E1`: share", "35%", "30%") in found
+    assert ("category 经济", "changed", "indicator `E2`: share", "65%", "70%") in found
+    text = SHARED["policy"].replace("share 35%", "points 35").replace("share 65%", "points 65")
+    fixed = targetdsl.parse_policy(text, name="new.tdsl")
+    found = {(c.what, c.old, c.new) for c in diff_effective(old.effective, fixed.effective).changes}
+    assert ("indicator `E1`: points", None, "35") in found, found
+    assert ("indicator `E1`: share", "35%", None) in found, found
+
+
+# ------------------------------------------------------------ non-cumulative periods
+
+QUARTERS = parse_yaml((ROOT / "tests/cases/period-quarters.yaml").read_text(encoding="utf-8"))
+
+
+def test_a_period_start_parses_formats_and_round_trips_in_both_keyword_languages() -> None:
+    text = QUARTERS["policy"]
+    parsed = parse(text)
+    english = layout(parsed.file, parsed.comments, text)
+    assert "二季度 from month 4 through month 6 weight 25%" in english
+    chinese = layout(parsed.file, parsed.comments, text, keywords=Language.CHINESE)
+    assert "二季度 起始月 4 截至月 6 权重 25%" in chinese
+    assert parse(chinese).file == parsed.file
+    again = parse(chinese)
+    assert layout(again.file, again.comments, chinese, keywords=Language.ENGLISH) == english
+
+
+@pytest.mark.parametrize("start", ["0", "7", "13"])
+def test_a_period_starts_in_a_month_from_1_to_its_last(start: str) -> None:
+    text = QUARTERS["policy"].replace("from month 4 through month 6", f"from month {start} through month 6")
+    assert ("check.bad-value", 12) in errors(text)
+
+
+def test_a_change_of_start_is_a_change_an_auditor_sees() -> None:
+    old = targetdsl.parse_policy(QUARTERS["policy"], name="old.tdsl")
+    new = targetdsl.parse_policy(QUARTERS["policy"].replace("二季度 from month 4 ", "二季度 "), name="new.tdsl")
+    found = [(c.group, c.kind, c.what, c.old, c.new) for c in diff_effective(old.effective, new.effective).changes]
+    assert found == [
+        (
+            "periods",
+            "changed",
+            "period 二季度",
+            "二季度 from month 4 through month 6 weight 25%",
+            "二季度 through month 6 weight 25%",
+        )
+    ]
+
+
+def quarter(actual: int) -> list[dict[str, Any]]:
+    return [{"id": "A", "class": "c", "indicators": {"投资": {"target": 120, "actual": actual}}}]
+
+
+def test_quarters_on_their_own_figures_weighted_15_25_25_35() -> None:
+    policy = targetdsl.parse_policy(QUARTERS["policy"], name="quarters.tdsl")
+    combined = policy.evaluate_periods(
+        {"一季度": quarter(24), "二季度": quarter(27), "三季度": quarter(33), "四季度": quarter(30)}
+    )
+    # each quarter's target is 120 × 3/12 = 30: 24/30 → 80, 27/30 → 90, 33/30 capped → 100, 30/30 → 100;
+    # 15% × 80 + 25% × 90 + 25% × 100 + 35% × 100 = 12 + 22.5 + 25 + 35 = 94.50
+    (unit,) = combined.units
+    assert unit.totals == (
+        ("一季度", Decimal("80.00")),
+        ("二季度", Decimal("90.00")),
+        ("三季度", Decimal("100.00")),
+        ("四季度", Decimal("100.00")),
+    )
+    assert unit.score == Decimal("94.50")
+
+
+def test_a_quarter_streams_as_it_evaluates() -> None:
+    policy = targetdsl.parse_policy(QUARTERS["policy"], name="quarters.tdsl")
+    units = quarter(27) + [{"id": "B", "class": "c", "indicators": {"投资": {"target": 80, "actual": 19}}}]
+    fast = policy.evaluate(units, period="三季度", explain=False)
+    with policy.stream(iter(units), period="三季度") as results:
+        streamed = [unit_json(u) for u in results]
+    assert streamed == [unit_json(u) for u in fast.units]
+    assert fast.unit("B").total == Decimal("95.00")  # 19 / (80 × 3/12 = 20)
+
+
+# ------------------------------------------------------------ assumptions
+
+ASSUMED = """policy "a" { year 2003 status draft }
+class c { all 100 }
+category all {
+    indicator x points 10 {
+        input v: number
+        score points * min(v, 1)
+        assume "over-completion is not counted"
+    }
+}
+veto 安全 {
+    input failed: bool missing default false
+    when failed
+    effect cap grade 良好, no award
+    assume "一票否优: the speech does not say whether the veto forces the lowest grade"
+}
+grades {
+    优秀 >= 90
+    良好 otherwise
+}
+"""
+
+
+def test_an_assumption_parses_formats_and_round_trips_in_both_keyword_languages() -> None:
+    parsed = parse(ASSUMED)
+    english = layout(parsed.file, parsed.comments, ASSUMED)
+    assert '        assume "over-completion is not counted"\n' in english
+    chinese = layout(parsed.file, parsed.comments, ASSUMED, keywords=Language.CHINESE)
+    assert '    假定 "over-completion is not counted"' in chinese
+    again = parse(chinese)
+    assert again.file == parsed.file
+    assert layout(again.file, again.comments, chinese, keywords=Language.ENGLISH) == english
+
+
+def test_check_lists_every_assumption_with_its_place_and_owner(capsys: pytest.CaptureFixture[str]) -> None:
+    report = targetdsl.check_text(ASSUMED, name="a.tdsl")
+    assert [(s.owner, s.assumption.text, s.assumption.span.line) for s in report.assumptions] == [
+        ("indicator x", "over-completion is not counted", 7),
+        ("veto 安全", "一票否优: the speech does not say whether the veto forces the lowest grade", 14),
+    ]
+    assert report.diagnostics == ()
+
+
+def test_the_seed_vetoes_state_their_effect_as_an_assumption(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(P2002)]) == 0
+    out = capsys.readouterr().out
+    assert out.count(": assumption in veto ") == 5
+    assert "一票否优" in out and out.endswith("checked 1 file: 0 errors, 0 warnings\n")
+    assert main(["check", "--format", "json", str(P2002)]) == 0
+    (document,) = json.loads(capsys.readouterr().out)["files"]
+    assert [a["in"] for a in document["assumptions"]] == [
+        "veto 计划生育",
+        "veto 社会治安",
+        "veto 环境保护",
+        "veto 利用外资",
+        "veto 安全生产",
+    ]
+
+
+def test_an_explanation_shows_the_assumption_under_its_measure_and_the_fired_veto() -> None:
+    policy = targetdsl.parse_policy(ASSUMED, name="a.tdsl")
+    units = [{"id": "A", "class": "c", "indicators": {"x": {"v": "0.95"}}, "vetoes": {"安全": {"failed": True}}}]
+    unit = policy.evaluate(units).unit("A")
+    text = "\n".join(str(step) for step in unit.explanation)
+    notes = [note for step in _steps(unit.explanation) for note in step.notes]
+    assert "assumption: over-completion is not counted" in notes, text
+    assert "assumption: 一票否优: the speech does not say whether the veto forces the lowest grade" in notes
+    with by_reference():
+        traced = policy.evaluate(units)
+    assert traced.to_json() == policy.evaluate(units, explain=False).to_json()
+
+
+def _steps(steps: Any) -> Any:
+    for step in steps:
+        yield step
+        yield from _steps(step.children)
+
+
+def test_an_assumption_made_withdrawn_or_reworded_is_a_change_an_auditor_sees() -> None:
+    old = targetdsl.parse_policy(ASSUMED, name="old.tdsl")
+    new = targetdsl.parse_policy(ASSUMED.replace("over-completion is not counted", "no cap"), name="new.tdsl")
+    found = {(c.group, c.kind, c.what) for c in diff_effective(old.effective, new.effective).changes}
+    assert found == {
+        ("category all", "removed", "indicator `x`: assumption “over-completion is not counted”"),
+        ("category all", "added", "indicator `x`: assumption “no cap”"),
+    }
+
+
+def test_a_given_item_needs_no_sub_item_counts() -> None:
+    """The 2003 method: an item the people's congress scores carries its given score, not `subs`/`done`."""
+    policy = targetdsl.load_policy(ROOT / "policies/lianyungang-2003.tdsl")
+    data = parse_yaml((ROOT / "examples/lianyungang-2003/units.yaml").read_text(encoding="utf-8"))
+    county = next(u for u in data["units"] if u["id"] == "C01")
+    county["indicators"]["重点项目"] = [{"name": "人大专项", "given": {"by": "人大", "score": 90}}]
+    result = policy.evaluate([county], explain=False).unit("C01")
+    measure = next(m for m in result.measures if m.name == "重点项目")
+    assert (measure.earned, measure.points) == (Decimal("0.9"), Decimal(1))
+
+
+def test_the_html_report_lists_the_methods_assumptions(tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    data = ROOT / "examples/lianyungang-2003/units.yaml"
+    ledger = ROOT / "examples/lianyungang-2003/carried-in.yaml"
+    policy = ROOT / "policies/lianyungang-2003.tdsl"
+    args = ["report", str(policy), str(data), "--carry-in", str(ledger), "-o", str(out), "-q", "--lang", "zh"]
+    assert main(args) == 0
+    html = out.read_text(encoding="utf-8")
+    assert '<div id="assumptions"><p class="meta">本办法的假定</p>' in html
+    assert html.count("<li>veto ") == 5 and "按一票否优处理" in html
