@@ -30,6 +30,10 @@ ROUNDING_STAGES = ("indicator", "category", "total", "money")
 MISSING_RULES = ("error", "zero", "na", "peer_avg")
 QUOTA_ROUNDING = ("down", "up", "half_up")
 UNIT_NAMES = ("id", "name", "total", "rank")
+# Rules that may call a class-wide function: decided before the total, so that the class's values of
+# their arguments are known when each unit's rule is decided. Awards and commendations are decided
+# after the ranking, for each unit alone (check.peer-in-rule).
+COMPARING_RULES = ("veto", "deduction", "coefficient")
 
 # Names a rule body can read besides its own inputs, by rule kind.
 RESULT_NAMES: dict[str, dict[str, Kind]] = {
@@ -826,7 +830,7 @@ class Checker:
                 f"{what}{via} needs the unit's whole class, but {rule.kind} "
                 f"`{rule.name}` is decided for each unit alone",
                 span,
-                "compare units in an `indicator`; a rule compares with fixed values"
+                "compare units in an `indicator`, a veto, a deduction or a coefficient"
                 + (" (an award can read the unit's `rank` and `total`)" if rule.kind == "award" else ""),
             )
 
@@ -840,6 +844,8 @@ class Checker:
                 expressions.append(expression)
         for expression in expressions:
             for node, via in self.class_wide(expression, scope, (), None):
+                if isinstance(node, n.Call) and rule.kind in COMPARING_RULES:
+                    continue  # decided before the total, over the class's values (docs/semantics.md)
                 what = (
                     f"`{node.function}`"
                     if isinstance(node, n.Call)
@@ -1109,8 +1115,9 @@ class Checker:
             for name, targets in edges.items():
                 if not comparing[name] and any(comparing.get(t, False) for t in targets):
                     comparing[name] = pending = True
-        for _, measure in measures.values():
-            for expr, _ in _statement_expressions(measure.body):
+        bodies = [m.body for _, m in measures.values()] + [r.body for r in self.rules]
+        for body in bodies:
+            for expr, _ in _statement_expressions(body):
                 for node in walk(expr):
                     if not (isinstance(node, n.Call) and node.function in FUNCTIONS and FUNCTIONS[node.function].peer):
                         continue

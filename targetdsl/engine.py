@@ -20,16 +20,20 @@ from typing import Any
 
 from targetdsl import cover
 from targetdsl import nodes as n
-from targetdsl.compiler import Compiler, Uncompilable
+from targetdsl.compiler import Uncompilable, compile_rule, uses_peers
 from targetdsl.data import collector_paused
 from targetdsl.drafts import NO_FACTORS, NO_GRADES, SUMS, Draft, Ranked, Standing, categories_of, measures_of
+from targetdsl.functions import ClassValues
 from targetdsl.interpreter import (
     EvaluationError,
     EvaluationProblem,
     Failure,
     Frame,
+    NeedsPeerAverage,
     NotApplicable,
+    Peers,
     condition,
+    evaluate,
     number,
 )
 from targetdsl.kernel import WIDTH, Bail, Cells, Kernel
@@ -144,6 +148,8 @@ class Engine:
         # A class scored in parts (a stream): each measure's class-wide figures, by class and measure,
         # gathered over the whole class first; None when each class is scored whole.
         self.figures: dict[str, dict[str, MeasureFigures]] | None = None
+        # The class-wide values a veto, deduction or coefficient of the class being scored reads, by rule.
+        self.rule_peers: dict[tuple[str, str], Peers] = {}
 
     def fail(self, unit: Unit, where: str, failure: Failure) -> None:
         self.problems.append(EvaluationProblem(unit.id, where, failure.message, failure.span))
@@ -225,6 +231,13 @@ class Engine:
             by_measure[measure.name] = scorer.run()
             if measure.name in referenced:
                 record_scores(frames, measure.name, by_measure[measure.name])
+        self.rule_peers = {}
+        for rule in spec.rules:
+            if rule.kind in COMPARING_RULES and uses_peers(rule.expressions):
+                if self.figures is not None:
+                    self.rule_peers[(rule.kind, rule.name)] = self.figures[spec.name][rule_key(rule)].class_values
+                else:
+                    self.rule_peers[(rule.kind, rule.name)] = _RulePeers(self, rule, members)
         return [self.assess_unit(spec, unit, by_measure, cells.get(unit.id), kernel) for unit in members]
 
     def gather(self, spec: ClassSpec, members: list[Unit]) -> None:
@@ -233,7 +246,7 @@ class Engine:
         skips it: the unit's own evaluation reports it when it is scored)."""
         assert self.figures is not None
         frames = self.frames = _Frames(self, members)
-        referenced = spec.referenced
+        referenced = spec.gathered_scores
         for measure in spec.scoring_order():
             figures = self.figures[spec.name][measure.name]
             if measure.name in referenced:
@@ -247,6 +260,17 @@ class Engine:
                 scorer = MeasureScorer(measure, members, frames, self.fraction, self.schema.rounding, self.fail)
                 scorer.explain = self.explain
                 scorer.gather(figures)
+        self.rule_peers = {}
+        for rule in spec.rules:
+            gathered = self.figures[spec.name].get(rule_key(rule))
+            if gathered is None or not gathered.arguments:
+                continue
+            values: dict[int, list[Decimal | None]] = {}
+            for expr in gathered.arguments:
+                column = values[id(expr)] = [None] * len(members)
+                for at, value in rule_values(self, rule, members, expr):
+                    column[at] = value
+            gathered.gather([unit.id for unit in members], values)
 
     def kernel(self, spec: ClassSpec) -> Kernel | None:
         """The class's generated scorer, for evaluations that keep no trace and record no coverage."""
@@ -419,7 +443,8 @@ class Engine:
     def rule_frame(self, rule: RuleSpec, unit: Unit, extra: dict[str, Value] | None = None) -> Frame:
         values = dict(unit.rules.get((rule.kind, rule.name), {}))
         values.update(extra or {})
-        return Frame(values, rule.lets, parent=self.frames[unit.id], explain=self.explain)
+        peers = self.rule_peers.get((rule.kind, rule.name))
+        return Frame(values, rule.lets, parent=self.frames[unit.id], peers=peers, explain=self.explain)
 
     def rule_number(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> Decimal:
         """A coefficient's or a deduction's value; refused, like every score, when it is not below 10¹⁶ in
@@ -447,7 +472,7 @@ class Engine:
         key = ("rule", rule.kind, rule.name, id(expr))
         if key not in self.schema.compiled:
             try:
-                self.schema.compiled[key] = Compiler(rule.lets).compile(expr)
+                self.schema.compiled[key] = compile_rule(rule.lets, expr)
             except Uncompilable:
                 self.schema.compiled[key] = None
         closure = self.schema.compiled[key]
@@ -811,6 +836,50 @@ def _applicable(rule: RuleSpec) -> Iterator[None]:
         raise Failure(
             f"`{missing}` does not apply to this unit, so {rule.kind} `{rule.name}` cannot be decided", rule.span
         ) from None
+
+
+# The rules that may compare a unit with its class (`rank`, `peer_max`, … in their expressions): those
+# decided before the total. Awards and commendations come after the ranking (check.peer-in-rule).
+COMPARING_RULES = ("veto", "deduction", "coefficient")
+
+
+def rule_key(rule: RuleSpec) -> str:
+    """A rule's place among its class's figures (beside the measures, by name): its quantity's name in
+    the lowered graph, `veto.安全`, which no measure's name can be."""
+    return f"{rule.kind}.{rule.name}"
+
+
+def rule_values(engine: Engine, rule: RuleSpec, units: list[Unit], expr: n.Expr) -> Iterator[tuple[int, Decimal]]:
+    """`expr`'s value in the rule for each of `units` that has one, with the unit's position; a unit
+    whose value cannot be computed is left out, as a measure's class-wide argument leaves it out (its
+    own evaluation of the rule reports it)."""
+    for at, unit in enumerate(units):
+        try:
+            value = evaluate(expr, engine.rule_frame(rule, unit))
+        except (NotApplicable, NeedsPeerAverage, Failure):
+            continue
+        if isinstance(value, Decimal):
+            yield at, value
+
+
+class _RulePeers:
+    """A rule's class-wide values over the whole class being scored, each argument evaluated in every
+    unit's rule frame once; it reaches its engine weakly, as the frames do."""
+
+    def __init__(self, engine: Engine, rule: RuleSpec, units: list[Unit]):
+        self.engine = weakref.ref(engine)
+        self.rule = rule
+        self.units = units
+        self.cache: dict[int, ClassValues] = {}
+
+    def __call__(self, expr: n.Expr) -> ClassValues:
+        key = id(expr)
+        if key not in self.cache:
+            engine = self.engine()
+            if engine is None:
+                raise RuntimeError("a rule's class was read after its evaluation ended")
+            self.cache[key] = ClassValues.of([v for _, v in rule_values(engine, self.rule, self.units, expr)])
+        return self.cache[key]
 
 
 def _decided(rule: RuleSpec, expr: n.Expr, frame: Frame) -> bool:

@@ -583,7 +583,7 @@ class _Lowering:
 
     def rule_names(self, expr: n.Expr, local: dict[str, str], vetoes: list[tuple[str, set[str]]] | None) -> list[str]:
         found: list[str] = []
-        for name in self.expression_names(expr, local, "rule"):
+        for name in self.expression_names(expr, local, self.owner):  # a class-wide call: `veto.末位.rank`
             if name == "\0vetoed":
                 found += [veto for veto, _ in vetoes or ()]
             else:

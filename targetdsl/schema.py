@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import attrs
 
 from targetdsl import nodes as n
+from targetdsl.functions import FUNCTIONS
 from targetdsl.inheritance import Effective
 from targetdsl.numeric import HUNDRED, ONE, in_context
 from targetdsl.source import Span
@@ -23,6 +24,7 @@ from targetdsl.typecheck import walk
 
 T = TypeVar("T")
 
+PEER_FUNCTIONS = frozenset(name for name, function in FUNCTIONS.items() if function.peer)
 RULE_KINDS = ("veto", "bonus", "deduction", "award", "coefficient", "commendation")
 
 
@@ -87,6 +89,11 @@ class MeasureSpec:
     def reads(self) -> tuple[str, ...]:
         """The measures whose scores it reads (`score(M)`), in the order written."""
         return references(self.expressions)
+
+
+def _compares(expressions: list[n.Expr]) -> bool:
+    """Whether the expressions call a class-wide function."""
+    return any(isinstance(node, n.Call) and node.function in PEER_FUNCTIONS for e in expressions for node in walk(e))
 
 
 def references(expressions: list[n.Expr]) -> tuple[str, ...]:
@@ -176,6 +183,23 @@ class ClassSpec:
                 place(measure)
             self._order.extend(placed.values())
         return list(self._order)
+
+    @property
+    def gathered_scores(self) -> frozenset[str]:
+        """The measures a stream scores while it gathers the class's figures: those read (`score(M)`,
+        directly or through the measures they read) by a measure or a rule that calls a class-wide
+        function, unless they compare units themselves — the checker refuses a class-wide function over
+        those (check.nested-peer), so no argument reads them."""
+        readers = [m.expressions for m in self.measures()] + [r.expressions for r in self.rules]
+        wanted = set(references([e for exprs in readers if _compares(exprs) for e in exprs]))
+        by_name = {m.name: m for m in self.measures()}
+        pending = list(wanted)
+        while pending:
+            for read in by_name[pending.pop()].reads:
+                if read not in wanted:
+                    wanted.add(read)
+                    pending.append(read)
+        return frozenset(name for name in wanted if not _compares(by_name[name].expressions))
 
     @property
     def referenced(self) -> frozenset[str]:

@@ -50,7 +50,7 @@ from targetdsl import nodes as n
 from targetdsl.data import Validator, collector_paused, no_units
 from targetdsl.documents import json_problem, not_utf8, parse_json, wrong_format
 from targetdsl.drafts import NO_SUMS, SUMS, Draft, Standing
-from targetdsl.engine import Engine
+from targetdsl.engine import COMPARING_RULES, Engine, rule_key
 from targetdsl.files import FileReadError, open_regular
 from targetdsl.functions import FUNCTIONS
 from targetdsl.interpreter import EVERY_UNIT, EvaluationError
@@ -102,6 +102,18 @@ def class_figures(schema: Schema) -> dict[str, dict[str, MeasureFigures]]:
             figures[name][measure.name] = MeasureFigures(
                 tuple(arguments.values()), {k: frozenset(v) for k, v in readers.items()}, averaged
             )
+        for rule in spec.rules:  # a veto, deduction or coefficient comparing the unit with its class
+            if rule.kind not in COMPARING_RULES:
+                continue
+            arguments, readers = {}, {}
+            for call in _class_wide_calls(rule.expressions):
+                argument = EVERY_UNIT if call.function == "peer_count" else call.args[0]
+                arguments[id(argument)] = argument
+                readers.setdefault(id(argument), set()).add(call.function)
+            if arguments:
+                figures[name][rule_key(rule)] = MeasureFigures(
+                    tuple(arguments.values()), {k: frozenset(v) for k, v in readers.items()}, False
+                )
     return figures
 
 

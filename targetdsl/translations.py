@@ -245,8 +245,8 @@ CHECK: tuple[tuple[str, str], ...] = (
     ),
     (" (an award can read the unit's `rank` and `total`)", "（奖励可以读取单位的 `rank` 和 `total`）"),
     (
-        "compare units in an `indicator`; a rule compares with fixed values{award:t}",
-        "请在 `indicator` 中比较单位；规则只与固定值比较{award}",
+        "compare units in an `indicator`, a veto, a deduction or a coefficient{award:t}",
+        "请在 `indicator`、一票否决、扣分或系数中比较单位{award}",
     ),
     (
         "if the award season closes before the year ends, keep it; otherwise {fix:t}",

@@ -400,3 +400,105 @@ def test_a_changed_reference_is_a_change_an_auditor_sees() -> None:
     assert [(c.group, c.kind) for c in changes] == [("veto 超编", "changed")]
     assert "score(领导职数)" in str(changes[0].new)
     assert diff_effective(old.effective, old.effective).changes == ()
+
+
+# ------------------------------------------------------------------ class-wide functions in rules
+
+COMPARING = (
+    HEAD
+    + """
+class 县 { 经济 100 }
+category 经济 {
+    indicator 增长 points 60 {
+        input 目标: number
+        input 完成: number
+        score points * min(完成 / 目标, 1.2)
+    }
+    indicator 效益 points 40 {
+        input x: number
+        score points * efficacy(x) / 100
+    }
+}
+veto 末位 "增长得分末位" {
+    when rank(score(增长)) == peer_count() and peer_count() >= 3
+    effect cap grade 良好
+}
+deduction 低于平均 {
+    input 事故: count missing zero
+    let 差距 = peer_avg(score(增长)) - score(增长)
+    amount if 差距 > 0 then min(差距 / 10, 3) else 0
+}
+coefficient 难度 {
+    input 规模: number missing default 1
+    factor 0.9 + 0.2 * (规模 - peer_min(规模)) / max(peer_max(规模) - peer_min(规模), 1)
+    on 经济
+}
+grades {
+    优秀 >= 90
+    良好 70 to 90
+    合格 < 70
+}
+"""
+)
+
+
+def comparing_units(count: int, seed: int) -> list[dict[str, Any]]:
+    chance = random.Random(seed)
+    units = []
+    for index in range(count):
+        unit: dict[str, Any] = {
+            "id": f"X{index:02d}",
+            "class": "县",
+            "indicators": {
+                "增长": {"目标": 100, "完成": chance.choice([60, 80, 95, 100, 130])},
+                "效益": {"x": chance.choice([1, 2, 3, 5, 8])},
+            },
+        }
+        if chance.random() < 0.7:
+            unit["coefficients"] = {"难度": {"规模": chance.choice([1, 2, 3, 4])}}
+        units.append(unit)
+    return units
+
+
+def test_vetoes_deductions_and_coefficients_may_compare_a_unit_with_its_class() -> None:
+    assert codes(COMPARING) == []
+    graph = lower(policy_of(COMPARING).schema)["县"]
+    assert graph.quantity("veto.末位.rank").aggregate
+    assert "veto.末位.rank" in graph.quantity("veto.末位").dependencies
+    assert graph.phases["veto.末位"].number == 2  # after the class's scores are settled
+    assert "coefficient.难度.peer_min" in graph.quantity("coefficient.难度").dependencies
+
+
+def test_a_comparing_rule_by_hand() -> None:
+    units = [
+        {"id": "a", "class": "县", "indicators": {"增长": {"目标": 100, "完成": 100}, "效益": {"x": 10}}},
+        {"id": "b", "class": "县", "indicators": {"增长": {"目标": 100, "完成": 80}, "效益": {"x": 5}}},
+        {
+            "id": "c",
+            "class": "县",
+            "indicators": {"增长": {"目标": 100, "完成": 50}, "效益": {"x": 0}},
+            "coefficients": {"难度": {"规模": 3}},
+        },
+    ]
+    result = {u.id: u for u in policy_of(COMPARING).evaluate(units, explain=False).units}
+    # 增长: a 60, b 48, c 30 (mean 46); 效益 by efficacy over 0..10: a 40, b 32, c 24
+    # 难度: 规模 a 1, b 1, c 3 → a, b 0.9; c 0.9 + 0.2 × 2 / 2 = 1.1
+    assert result["a"].total == Decimal("90.00")  # 100 × 0.9, nothing deducted (above the mean)
+    assert result["b"].total == Decimal("72.00")  # 80 × 0.9
+    # c: 54 × 1.1 = 59.4, less min((46 − 30) / 10, 3) = 1.6 → 57.8; last of three: 一票否优
+    assert result["c"].total == Decimal("57.80")
+    assert [v.name for v in result["c"].vetoes] == ["末位"]
+    assert not result["a"].vetoes and not result["b"].vetoes
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_comparing_rules_agree_every_way(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(streaming, "BATCH", 2)
+    units = comparing_units(9, seed)
+    fast, reference, explained, streamed = evaluations(policy_of(COMPARING), units)
+    assert fast == reference == explained == streamed
+
+
+def test_awards_and_commendations_still_decide_for_each_unit_alone() -> None:
+    text = COMPARING + "commendation 先进 { when rank(score(增长)) <= 2 }\n"
+    assert codes(text) == [("check.peer-in-rule", text.count("\n"))]
