@@ -150,6 +150,8 @@ class Engine:
         self.figures: dict[str, dict[str, MeasureFigures]] | None = None
         # The class-wide values a veto, deduction or coefficient of the class being scored reads, by rule.
         self.rule_peers: dict[tuple[str, str], Peers] = {}
+        # Those an award or commendation reads, over the class once it is ranked (set by whoever ranks it).
+        self.finishing_peers: dict[tuple[str, str], Peers] = {}
 
     def fail(self, unit: Unit, where: str, failure: Failure) -> None:
         self.problems.append(EvaluationProblem(unit.id, where, failure.message, failure.span))
@@ -191,6 +193,11 @@ class Engine:
         drafts = self.score_class(spec, members)
         ordered = self.rank(drafts)
         self.grade(ordered)
+        self.finishing_peers = {}
+        contexts = {draft.unit.id: result_context(draft, rank) for rank, draft in enumerate(ordered, 1)}
+        for rule in spec.rules:
+            if rule.kind in FINISHING_RULES and uses_peers(rule.expressions):
+                self.finishing_peers[(rule.kind, rule.name)] = _RulePeers(self, rule, members, contexts)
         finished = []
         for rank, draft in enumerate(ordered, 1):
             finished.append(self.finish(spec, draft, rank))
@@ -309,6 +316,7 @@ class Engine:
         factors = self.coefficients(spec, unit) if spec.rules_of("coefficient") else NO_FACTORS
         raw = applicable_points = all_points = ZERO
         round_categories = "category" in self.round_at
+        subtotals_read = spec.subtotals_read
         for category in spec.categories:
             if category.name in summed:  # summed by the kernel
                 at = summed[category.name]
@@ -337,6 +345,10 @@ class Engine:
                 subtotal = CONTEXT.multiply(subtotal, factor)
             if round_categories:
                 subtotal = self.rounded(subtotal, "category")
+            if category.name in subtotals_read:  # `subtotal(C)` in a rule of the class
+                quantities = self.frames[unit.id].quantities
+                assert quantities is not None
+                quantities[("subtotal", category.name)] = subtotal if applicable else NOT_APPLICABLE
             sums += (earned, available, subtotal, applicable, counted, completed)
             raw += subtotal
             all_points += category.points
@@ -443,7 +455,8 @@ class Engine:
     def rule_frame(self, rule: RuleSpec, unit: Unit, extra: dict[str, Value] | None = None) -> Frame:
         values = dict(unit.rules.get((rule.kind, rule.name), {}))
         values.update(extra or {})
-        peers = self.rule_peers.get((rule.kind, rule.name))
+        key = (rule.kind, rule.name)
+        peers = self.finishing_peers.get(key) if rule.kind in FINISHING_RULES else self.rule_peers.get(key)
         return Frame(values, rule.lets, parent=self.frames[unit.id], peers=peers, explain=self.explain)
 
     def rule_number(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> Decimal:
@@ -718,13 +731,7 @@ class Engine:
         vetoes = draft.vetoes
         context: dict[str, Value] = {}
         if spec.rules_of("award") or spec.rules_of("commendation"):
-            context = {
-                "total": draft.total,
-                "rank": Decimal(rank),
-                "items": Decimal(draft.items),
-                "completed_items": Decimal(draft.completed),
-                "vetoed": bool(vetoes),
-            }
+            context = result_context(draft, rank)
         reason = self.reason(draft)
         if self.explain:
             steps.append(Step("rank in class", str(rank), None))
@@ -839,8 +846,21 @@ def _applicable(rule: RuleSpec) -> Iterator[None]:
 
 
 # The rules that may compare a unit with its class (`rank`, `peer_max`, … in their expressions): those
-# decided before the total. Awards and commendations come after the ranking (check.peer-in-rule).
+# decided before the total, over the class's values after the measures; and those decided after the
+# ranking, over the class's values with each unit's result so far (`total`, `rank`, …).
 COMPARING_RULES = ("veto", "deduction", "coefficient")
+FINISHING_RULES = ("award", "commendation")
+
+
+def result_context(draft: Draft, rank: int) -> dict[str, Value]:
+    """The names an award or a commendation reads of the unit's result so far."""
+    return {
+        "total": draft.total,
+        "rank": Decimal(rank),
+        "items": Decimal(draft.items),
+        "completed_items": Decimal(draft.completed),
+        "vetoed": bool(draft.vetoes),
+    }
 
 
 def rule_key(rule: RuleSpec) -> str:
@@ -849,13 +869,19 @@ def rule_key(rule: RuleSpec) -> str:
     return f"{rule.kind}.{rule.name}"
 
 
-def rule_values(engine: Engine, rule: RuleSpec, units: list[Unit], expr: n.Expr) -> Iterator[tuple[int, Decimal]]:
-    """`expr`'s value in the rule for each of `units` that has one, with the unit's position; a unit
-    whose value cannot be computed is left out, as a measure's class-wide argument leaves it out (its
-    own evaluation of the rule reports it)."""
+def rule_values(
+    engine: Engine,
+    rule: RuleSpec,
+    units: list[Unit],
+    expr: n.Expr,
+    contexts: dict[str, dict[str, Value]] | None = None,
+) -> Iterator[tuple[int, Decimal]]:
+    """`expr`'s value in the rule for each of `units` that has one, with the unit's position (and, for an
+    award or a commendation, the unit's result so far); a unit whose value cannot be computed is left
+    out, as a measure's class-wide argument leaves it out (its own evaluation of the rule reports it)."""
     for at, unit in enumerate(units):
         try:
-            value = evaluate(expr, engine.rule_frame(rule, unit))
+            value = evaluate(expr, engine.rule_frame(rule, unit, contexts[unit.id] if contexts else None))
         except (NotApplicable, NeedsPeerAverage, Failure):
             continue
         if isinstance(value, Decimal):
@@ -866,10 +892,17 @@ class _RulePeers:
     """A rule's class-wide values over the whole class being scored, each argument evaluated in every
     unit's rule frame once; it reaches its engine weakly, as the frames do."""
 
-    def __init__(self, engine: Engine, rule: RuleSpec, units: list[Unit]):
+    def __init__(
+        self,
+        engine: Engine,
+        rule: RuleSpec,
+        units: list[Unit],
+        contexts: dict[str, dict[str, Value]] | None = None,
+    ):
         self.engine = weakref.ref(engine)
         self.rule = rule
         self.units = units
+        self.contexts = contexts
         self.cache: dict[int, ClassValues] = {}
 
     def __call__(self, expr: n.Expr) -> ClassValues:
@@ -878,7 +911,8 @@ class _RulePeers:
             engine = self.engine()
             if engine is None:
                 raise RuntimeError("a rule's class was read after its evaluation ended")
-            self.cache[key] = ClassValues.of([v for _, v in rule_values(engine, self.rule, self.units, expr)])
+            values = rule_values(engine, self.rule, self.units, expr, self.contexts)
+            self.cache[key] = ClassValues.of([value for _, value in values])
         return self.cache[key]
 
 

@@ -507,8 +507,8 @@ class _Lowering:
             if isinstance(read, n.Name):
                 found += self.resolve(read.name, local)
                 continue
-            if isinstance(read, n.Reference):
-                found.append(self.scores[read.target])  # the checker has made sure the class scores it
+            if isinstance(read, n.Reference):  # the checker has made sure the class computes it
+                found.append(self.scores[read.target] if read.quantity == "score" else f"category.{read.target}")
                 continue
             argument: list[str] = []
             detail = f"{read.function}({', '.join(describe(a) for a in read.args)})"

@@ -10,6 +10,7 @@ walks the raw declarations again. It assumes a policy the checker passed.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -96,9 +97,14 @@ def _compares(expressions: list[n.Expr]) -> bool:
     return any(isinstance(node, n.Call) and node.function in PEER_FUNCTIONS for e in expressions for node in walk(e))
 
 
-def references(expressions: list[n.Expr]) -> tuple[str, ...]:
-    """The measures `score(M)` names in `expressions`, each once, in the order written."""
-    return tuple(dict.fromkeys(r.target for e in expressions for r in walk(e) if isinstance(r, n.Reference)))
+def references(expressions: list[n.Expr], quantity: str = "score") -> tuple[str, ...]:
+    """The measures `score(M)` (or what another reference word) names in `expressions`, each once, in
+    the order written."""
+    return tuple(
+        dict.fromkeys(
+            r.target for e in expressions for r in walk(e) if isinstance(r, n.Reference) and r.quantity == quantity
+        )
+    )
 
 
 @attrs.frozen
@@ -184,7 +190,7 @@ class ClassSpec:
             self._order.extend(placed.values())
         return list(self._order)
 
-    @property
+    @functools.cached_property
     def gathered_scores(self) -> frozenset[str]:
         """The measures a stream scores while it gathers the class's figures: those read (`score(M)`,
         directly or through the measures they read) by a measure or a rule that calls a class-wide
@@ -201,7 +207,12 @@ class ClassSpec:
                     pending.append(read)
         return frozenset(name for name in wanted if not _compares(by_name[name].expressions))
 
-    @property
+    @functools.cached_property
+    def subtotals_read(self) -> frozenset[str]:
+        """The categories whose subtotals a rule of the class reads (`subtotal(C)`)."""
+        return frozenset(references([e for r in self.rules for e in r.expressions], "subtotal"))
+
+    @functools.cached_property
     def referenced(self) -> frozenset[str]:
         """The measures some measure or rule of the class reads the score of."""
         expressions = [e for m in self.measures() for e in m.expressions]

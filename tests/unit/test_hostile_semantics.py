@@ -205,12 +205,16 @@ COMPARING_RULES = [
     "veto v { input x: number missing zero let r = rank_asc(x) when r > 2 effect no award }",
     "coefficient k { input x: number missing zero factor 1 + peer_avg(x) / 1000 on total }",
     "deduction d { input x: number missing zero amount efficacy(x) / 100 }",
+    "commendation m { input x: number missing zero when efficacy_reverse(x) == 100 }",
+    "award a { money { } eligible when rank(total) <= 2 }",
+    "award a { money { } reduce 10% when peer_min(total) > total }",
 ]
 
 
 @pytest.mark.parametrize("rule", COMPARING_RULES)
-def test_vetoes_deductions_and_coefficients_compare_with_the_class_alike_on_every_path(rule: str) -> None:
-    """Decided before the total, these rules may read the class's values (docs/semantics.md, step 1)."""
+def test_rules_compare_with_the_class_alike_on_every_path(rule: str) -> None:
+    """Vetoes, deductions and coefficients read the class's values before the total, awards and
+    commendations after the ranking (docs/semantics.md, steps 1 and 10)."""
     text = PEER_BASE + rule + "\n"
     report = targetdsl.check_text(text)
     assert not report.errors, report.render()
@@ -224,16 +228,15 @@ def test_vetoes_deductions_and_coefficients_compare_with_the_class_alike_on_ever
 
 def _rule_data(rule: str, i: int) -> dict[str, Any]:
     kind, name = rule.split()[:2]
-    section = {"veto": "vetoes", "coefficient": "coefficients", "deduction": "deductions"}[kind]
+    if kind == "award":
+        return {}
+    section = {"veto": "vetoes", "coefficient": "coefficients", "deduction": "deductions"}.get(kind, "commendations")
     return {section: {name: {"x": (i * 7) % 5}}} if i % 4 else {}
 
 
 @pytest.mark.parametrize(
     "rule",
     [
-        "commendation m { input x: number missing zero when efficacy_reverse(x) == 100 }",
-        "award a { money { } eligible when rank(total) <= 2 }",
-        "award a { money { } reduce 10% when peer_min(total) > total }",
         "input u: number missing peer_avg\nconst k = u * 2\nveto v { when k > 2 effect no award }",
         "veto v { input x: number missing peer_avg when x > 2 effect no award }",
         "input u: number missing peer_avg\nveto v { when u > 2 effect no award }",
