@@ -152,6 +152,8 @@ class Engine:
         self.rule_peers: dict[tuple[str, str], Peers] = {}
         # Those an award or commendation reads, over the class once it is ranked (set by whoever ranks it).
         self.finishing_peers: dict[tuple[str, str], Peers] = {}
+        # For the explanation of the unit being assessed: each rule's notes and what it read, by rule.
+        self.noted: dict[tuple[str, str], tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
 
     def fail(self, unit: Unit, where: str, failure: Failure) -> None:
         self.problems.append(EvaluationProblem(unit.id, where, failure.message, failure.span))
@@ -309,6 +311,7 @@ class Engine:
         kernel: Kernel | None,
     ) -> Draft:
         steps: list[Step] = []
+        self.noted = {}
         sums: list[Any] = []  # per category: SUMS values (see Draft)
         taken = kernel is not None and cells is not None
         positions = kernel.positions if taken else {}  # type: ignore[union-attr]
@@ -408,7 +411,9 @@ class Engine:
             amount = self.deduction(rule, unit)
             deductions += amount
             if self.explain:
-                steps.append(Step(f"deduction {rule.label or rule.name}", text(amount), self.schema.where(rule.span)))
+                found, used = self.noted.get(("deduction", rule.name), ((), ()))
+                where = self.schema.where(rule.span)
+                steps.append(Step(f"deduction {rule.label or rule.name}", text(amount), where, found, used))
         total = self.rounded(CONTEXT.subtract(CONTEXT.add(raw, bonus), deductions), "total")
         if not plausible(total):  # coefficients multiply: each plausible, the product may not be
             self.fail(
@@ -431,7 +436,8 @@ class Engine:
         reported = ZERO if any(v.zeroes_score for v in vetoes) else total
         if self.explain:
             for veto in vetoes:
-                steps.append(Step(f"veto {veto.label or veto.name}", ", ".join(veto.effects), veto.rule))
+                found, used = self.noted.get(("veto", veto.name), ((), ()))
+                steps.append(Step(f"veto {veto.label or veto.name}", ", ".join(veto.effects), veto.rule, found, used))
         if reported != total and self.explain:
             steps.append(
                 Step(
@@ -465,7 +471,9 @@ class Engine:
         with _applicable(rule):
             value = self.compiled_rule(rule, expr, unit)
             if type(value) is not Decimal:
-                value = number(expr, self.rule_frame(rule, unit))
+                frame = self.rule_frame(rule, unit)
+                value = number(expr, frame)
+                self.note(rule, frame)
         if not plausible(value):
             raise Failure(
                 f"the value {show(value)} is outside the range of plausible values (below 10¹⁶ in size)", expr.span
@@ -475,7 +483,18 @@ class Engine:
     def rule_condition(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> bool:
         with _applicable(rule):
             value = self.compiled_rule(rule, expr, unit)
-            return value if type(value) is bool else condition(expr, self.rule_frame(rule, unit))
+            if type(value) is bool:
+                return value
+            frame = self.rule_frame(rule, unit)
+            decided = condition(expr, frame)
+            self.note(rule, frame)
+            return decided
+
+    def note(self, rule: RuleSpec, frame: Frame) -> None:
+        """What a rule read and the class statistics it took, for its step of the explanation."""
+        if self.explain:
+            used = tuple((name, show(v) if isinstance(v, Decimal) else str(v)) for name, v in frame.used.items())
+            self.noted[(rule.kind, rule.name)] = (tuple(frame.notes or ()), used)
 
     def compiled_rule(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> object:
         """A rule expression's value by its compiled closure, when there is no trace or coverage to keep;

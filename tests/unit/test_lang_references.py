@@ -642,3 +642,16 @@ def test_a_stream_counts_the_pass_that_gathers_its_awards_and_commendations(tmp_
     # scored, gathered for the awards and commendations once ranked, finished
     assert counted[-1] == (30, 30), counted
     assert all(a[0] <= b[0] for a, b in zip(counted, counted[1:], strict=False)), counted
+
+
+def test_a_rules_explanation_shows_the_scores_it_read_and_the_class_statistics() -> None:
+    units = [
+        {"id": "a", "class": "县", "indicators": {"增长": {"目标": 100, "完成": 100}, "效益": {"x": 10}}},
+        {"id": "b", "class": "县", "indicators": {"增长": {"目标": 100, "完成": 80}, "效益": {"x": 5}}},
+        {"id": "c", "class": "县", "indicators": {"增长": {"目标": 100, "完成": 50}, "效益": {"x": 0}}},
+    ]
+    unit = policy_of(COMPARING).evaluate(units).unit("c")
+    steps = {step.what: step for step in unit.trace.read(unit)}
+    assert steps["deduction 低于平均"].inputs == (("score(增长)", "30"),)
+    assert steps["deduction 低于平均"].notes == ("peer_avg: class of 3, min 30, max 60 → 46 (line 21)",)
+    assert steps["veto 增长得分末位"].notes == ("rank: class of 3, min 30, max 60 → 3 (line 16)",)
