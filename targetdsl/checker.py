@@ -40,7 +40,7 @@ RESULT_NAMES: dict[str, dict[str, Kind]] = {
         "completed_items": Kind.NUMBER,
         "vetoed": Kind.BOOL,
     },
-    "commendation": {"total": Kind.NUMBER, "rank": Kind.NUMBER},
+    "commendation": {"total": Kind.NUMBER, "rank": Kind.NUMBER, "vetoed": Kind.BOOL},
 }
 
 # Which statements each declaration kind must have exactly once (required)
@@ -1141,8 +1141,8 @@ class Checker:
                 f"{what}{via} needs the unit's whole class, but {rule.kind} "
                 f"`{rule.name}` is decided for each unit alone",
                 span,
-                "compare units in an `indicator`; a rule compares with fixed values"
-                + (" (an award can read the unit's `rank` and `total`)" if rule.kind == "award" else ""),
+                "give the input `missing zero` or a `missing default`; "
+                "to compare with the class, say so: `peer_avg(x)`",
             )
 
         expressions: list[n.Expr] = []
@@ -1155,6 +1155,8 @@ class Checker:
                 expressions.append(expression)
         for expression in expressions:
             for node, via in self.class_wide(expression, scope, (), None):
+                if isinstance(node, n.Call):
+                    continue  # decided over the class's values (docs/semantics.md, steps 1 and 10)
                 what = (
                     f"`{node.function}`"
                     if isinstance(node, n.Call)
@@ -1416,14 +1418,24 @@ class Checker:
             comparing[name] = any(self.class_wide_statement(s) for s in _bodies(measure))
             for expr, allowed in _statement_expressions(measure.body):
                 for ref in _references(expr):
+                    if ref.quantity == "subtotal":
+                        self.refuse_subtotal(
+                            ref, f"a measure cannot read `subtotal({ref.target})`: a subtotal is summed from the scores"
+                        )
+                        continue
                     if self.check_reference(ref, allowed, classes, name, measures, subitems):
                         edges[name].append(ref.target)
                         first.setdefault((name, ref.target), ref)
         for rule in self.rules:
             classes = set(rule.classes) if rule.classes else set(self.classes)
+            lets = {s.name: s.expr for s in rule.body if isinstance(s, n.Let)}
+            compared = {id(r) for e, _ in _statement_expressions(rule.body) for r in _compared_references(e, lets)}
             for expr, allowed in _statement_expressions(rule.body):
                 for ref in _references(expr):
-                    self.check_reference(ref, allowed, classes, rule.name, measures, subitems)
+                    if ref.quantity == "subtotal":
+                        self.check_subtotal(ref, rule, classes, id(ref) in compared)
+                    else:
+                        self.check_reference(ref, allowed, classes, rule.name, measures, subitems)
         before = [c.expr for c in self.consts.values()]  # these hold before anything is scored
         before += [i.missing.default for i in self.unit_inputs.values() if i.missing and i.missing.default]
         for expr in before:
@@ -1445,14 +1457,15 @@ class Checker:
             for name, targets in edges.items():
                 if not comparing[name] and any(comparing.get(t, False) for t in targets):
                     comparing[name] = pending = True
-        for _, measure in measures.values():
-            for expr, _ in _statement_expressions(measure.body):
+        bodies = [m.body for _, m in measures.values()] + [r.body for r in self.rules]
+        for body in bodies:
+            for expr, _ in _statement_expressions(body):
                 for node in walk(expr):
                     if not (isinstance(node, n.Call) and node.function in FUNCTIONS and FUNCTIONS[node.function].peer):
                         continue
                     for arg in node.args:
                         for ref in _references(arg):
-                            if comparing.get(ref.target, False):
+                            if ref.quantity == "score" and comparing.get(ref.target, False):
                                 self.report(
                                     "check.nested-peer",
                                     f"`{node.function}` over `score({ref.target})`: `{ref.target}` already compares "
@@ -1500,6 +1513,46 @@ class Checker:
             return False
         return True
 
+    def check_subtotal(self, ref: n.Reference, rule: n.Rule, classes: set[str], compared: bool) -> None:
+        """`subtotal(C)` in a rule: C is a category weighted in every class the rule applies to, and the
+        subtotals are known where the rule reads it."""
+        if rule.kind == "coefficient":
+            self.refuse_subtotal(
+                ref, f"a coefficient cannot read `subtotal({ref.target})`: a coefficient is applied to the subtotals"
+            )
+            return
+        if compared and rule.kind in ("veto", "deduction"):
+            self.report(
+                "check.reference-scope",
+                f"`subtotal({ref.target})` cannot be compared across the class in {rule.kind} `{rule.name}`: "
+                "the class's subtotals are not known before its totals",
+                ref.span,
+                "compare subtotals in an award or a commendation, decided after the ranking",
+            )
+            return
+        if ref.target not in self.categories:
+            help_text = suggest(ref.target, list(self.categories)) or "name a category"
+            self.report("check.unknown-name", f"no category is named `{ref.target}`", ref.span, help_text)
+            return
+        for class_name in sorted(classes):
+            unit_class = self.classes.get(class_name)
+            if unit_class is not None and ref.target not in {s.category for s in unit_class.shares}:
+                self.report(
+                    "check.reference-scope",
+                    f"`{ref.target}` is not scored for class `{class_name}`, where `{rule.name}` reads its score",
+                    ref.span,
+                    f"limit `{rule.name}` with `for` to the classes `{ref.target}` is scored for",
+                )
+                return
+
+    def refuse_subtotal(self, ref: n.Reference, message: str) -> None:
+        self.report(
+            "check.reference-scope",
+            message,
+            ref.span,
+            "read a category's subtotal in a veto, a deduction, an award or a commendation",
+        )
+
     def measure_classes(self, category: n.Category, measure: n.Measure) -> set[str]:
         """The classes a measure is scored for: its category is weighted in them, and its `for` names them."""
         return {
@@ -1542,6 +1595,22 @@ def _statement_expressions(body: Iterable[n.Statement]) -> Iterator[tuple[n.Expr
                 yield total, True
             case n.Let() | n.Score() | n.Completed() | n.When() | n.Amount() | n.Reduce() | n.Eligible() | n.Factor():
                 yield statement.expr, True
+
+
+def _compared_references(expr: n.Expr, lets: dict[str, n.Expr]) -> list[n.Reference]:
+    """The references inside the arguments of class-wide calls in `expr`, following the rule's lets."""
+    found: list[n.Reference] = []
+    for node in walk(expr):
+        if isinstance(node, n.Call) and node.function in FUNCTIONS and FUNCTIONS[node.function].peer:
+            pending, seen = list(node.args), set()
+            while pending:
+                for inner in walk(pending.pop()):
+                    if isinstance(inner, n.Reference):
+                        found.append(inner)
+                    elif isinstance(inner, n.Name) and inner.name in lets and inner.name not in seen:
+                        seen.add(inner.name)
+                        pending.append(lets[inner.name])
+    return found
 
 
 def _references(expr: n.Expr) -> list[n.Reference]:

@@ -55,6 +55,22 @@ def uses_peers(expressions: list[n.Expr]) -> bool:
     )
 
 
+def compile_rule(lets: dict[str, n.Let], expr: n.Expr) -> Closure:
+    """A rule's expression as a closure, declined (Uncompilable) when it or one of the rule's lets calls a
+    class-wide function: lets are compiled when first read, so the decision is taken here, once."""
+    for let in lets.values():
+        for node in walk_calls(let.expr):
+            if FUNCTIONS[node.function].peer:
+                raise Uncompilable(node.function)
+    return Compiler(lets).compile(expr)
+
+
+def walk_calls(expr: n.Expr) -> list[n.Call]:
+    from targetdsl.typecheck import walk
+
+    return [node for node in walk(expr) if isinstance(node, n.Call) and node.function in FUNCTIONS]
+
+
 class Compiler:
     """Compiles the expressions of one scope (a measure's inputs and lets)."""
 

@@ -20,16 +20,20 @@ from typing import Any
 
 from targetdsl import cover
 from targetdsl import nodes as n
-from targetdsl.compiler import Compiler, Uncompilable
+from targetdsl.compiler import Uncompilable, compile_rule, uses_peers
 from targetdsl.data import collector_paused
 from targetdsl.drafts import NO_FACTORS, NO_GRADES, SUMS, Draft, Ranked, Standing, categories_of, measures_of
+from targetdsl.functions import ClassValues
 from targetdsl.interpreter import (
     EvaluationError,
     EvaluationProblem,
     Failure,
     Frame,
+    NeedsPeerAverage,
     NotApplicable,
+    Peers,
     condition,
+    evaluate,
     number,
 )
 from targetdsl.kernel import WIDTH, Bail, Cells, Kernel
@@ -147,6 +151,12 @@ class Engine:
         # A class scored in parts (a stream): each measure's class-wide figures, by class and measure,
         # gathered over the whole class first; None when each class is scored whole.
         self.figures: dict[str, dict[str, MeasureFigures]] | None = None
+        # The class-wide values a veto, deduction or coefficient of the class being scored reads, by rule.
+        self.rule_peers: dict[tuple[str, str], Peers] = {}
+        # Those an award or commendation reads, over the class once it is ranked (set by whoever ranks it).
+        self.finishing_peers: dict[tuple[str, str], Peers] = {}
+        # For the explanation of the unit being assessed: each rule's notes and what it read, by rule.
+        self.noted: dict[tuple[str, str], tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
 
     def fail(self, unit: Unit, where: str, failure: Failure) -> None:
         self.problems.append(EvaluationProblem(unit.id, where, failure.message, failure.span))
@@ -188,6 +198,11 @@ class Engine:
         drafts = self.score_class(spec, members)
         ordered = self.rank(drafts)
         self.grade(ordered)
+        self.finishing_peers = {}
+        contexts = {draft.unit.id: result_context(draft, rank) for rank, draft in enumerate(ordered, 1)}
+        for rule in spec.rules:
+            if rule.kind in FINISHING_RULES and uses_peers(rule.expressions):
+                self.finishing_peers[(rule.kind, rule.name)] = _RulePeers(self, rule, members, contexts)
         finished = []
         for rank, draft in enumerate(ordered, 1):
             finished.append(self.finish(spec, draft, rank))
@@ -228,6 +243,13 @@ class Engine:
             by_measure[measure.name] = scorer.run()
             if measure.name in referenced:
                 record_scores(frames, measure.name, by_measure[measure.name])
+        self.rule_peers = {}
+        for rule in spec.rules:
+            if rule.kind in COMPARING_RULES and uses_peers(rule.expressions):
+                if self.figures is not None:
+                    self.rule_peers[(rule.kind, rule.name)] = self.figures[spec.name][rule_key(rule)].class_values
+                else:
+                    self.rule_peers[(rule.kind, rule.name)] = _RulePeers(self, rule, members)
         return [self.assess_unit(spec, unit, by_measure, cells.get(unit.id), kernel) for unit in members]
 
     def gather(self, spec: ClassSpec, members: list[Unit]) -> None:
@@ -236,7 +258,7 @@ class Engine:
         skips it: the unit's own evaluation reports it when it is scored)."""
         assert self.figures is not None
         frames = self.frames = _Frames(self, members)
-        referenced = spec.referenced
+        referenced = spec.gathered_scores
         for measure in spec.scoring_order():
             figures = self.figures[spec.name][measure.name]
             if measure.name in referenced:
@@ -250,6 +272,17 @@ class Engine:
                 scorer = MeasureScorer(measure, members, frames, self.fraction, self.schema.rounding, self.fail)
                 scorer.explain = self.explain
                 scorer.gather(figures)
+        self.rule_peers = {}
+        for rule in spec.rules:
+            gathered = self.figures[spec.name].get(rule_key(rule))
+            if gathered is None or not gathered.arguments:
+                continue
+            values: dict[int, list[Decimal | None]] = {}
+            for expr in gathered.arguments:
+                column = values[id(expr)] = [None] * len(members)
+                for at, value in rule_values(self, rule, members, expr):
+                    column[at] = value
+            gathered.gather([unit.id for unit in members], values)
 
     def kernel(self, spec: ClassSpec) -> Kernel | None:
         """The class's generated scorer, for evaluations that keep no trace and record no coverage."""
@@ -281,6 +314,7 @@ class Engine:
         kernel: Kernel | None,
     ) -> Draft:
         steps: list[Step] = []
+        self.noted = {}
         sums: list[Any] = []  # per category: SUMS values (see Draft)
         taken = kernel is not None and cells is not None
         positions = kernel.positions if taken else {}  # type: ignore[union-attr]
@@ -288,6 +322,7 @@ class Engine:
         factors = self.coefficients(spec, unit) if spec.rules_of("coefficient") else NO_FACTORS
         raw = applicable_points = all_points = ZERO
         round_categories = "category" in self.round_at
+        subtotals_read = spec.subtotals_read
         for category in spec.categories:
             if category.name in summed:  # summed by the kernel
                 at = summed[category.name]
@@ -316,6 +351,10 @@ class Engine:
                 subtotal = CONTEXT.multiply(subtotal, factor)
             if round_categories:
                 subtotal = self.rounded(subtotal, "category")
+            if category.name in subtotals_read:  # `subtotal(C)` in a rule of the class
+                quantities = self.frames[unit.id].quantities
+                assert quantities is not None
+                quantities[("subtotal", category.name)] = subtotal if applicable else NOT_APPLICABLE
             sums += (earned, available, subtotal, applicable, counted, completed)
             raw += subtotal
             all_points += category.points
@@ -384,10 +423,12 @@ class Engine:
             deductions += amount
             deducted[rule.name] = amount
             if self.explain:
+                found, used = self.noted.get(("deduction", rule.name), ((), ()))
+                where = self.schema.where(rule.span)
                 steps.append(
-                    traced.pop(rule.name)
+                    traced.pop(rule.name)  # a gated or computed deduction: its step holds what it read
                     if rule.name in traced
-                    else Step(f"deduction {rule.label or rule.name}", text(amount), self.schema.where(rule.span))
+                    else Step(f"deduction {rule.label or rule.name}", text(amount), where, found, used)
                 )
         if limits:
             deductions -= self.limited(limits, deducted, steps)
@@ -415,7 +456,10 @@ class Engine:
             for veto in vetoes:
                 rule = next(r for r in spec.rules_of("veto") if r.name == veto.name)
                 stated = tuple(f"assumption: {a.text}" for a in rule.all(n.Assumption))  # assumptions
-                steps.append(Step(f"veto {veto.label or veto.name}", ", ".join(veto.effects), veto.rule, stated))
+                found, used = self.noted.get(("veto", veto.name), ((), ()))
+                steps.append(
+                    Step(f"veto {veto.label or veto.name}", ", ".join(veto.effects), veto.rule, found + stated, used)
+                )
         if reported != total and self.explain:
             steps.append(
                 Step(
@@ -439,7 +483,9 @@ class Engine:
     def rule_frame(self, rule: RuleSpec, unit: Unit, extra: dict[str, Value] | None = None) -> Frame:
         values = dict(unit.rules.get((rule.kind, rule.name), {}))
         values.update(extra or {})
-        return Frame(values, rule.lets, parent=self.frames[unit.id], explain=self.explain)
+        key = (rule.kind, rule.name)
+        peers = self.finishing_peers.get(key) if rule.kind in FINISHING_RULES else self.rule_peers.get(key)
+        return Frame(values, rule.lets, parent=self.frames[unit.id], peers=peers, explain=self.explain)
 
     def rule_number(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> Decimal:
         """A coefficient's or a deduction's value; refused, like every score, when it is not below 10¹⁶ in
@@ -447,7 +493,9 @@ class Engine:
         with _applicable(rule):
             value = self.compiled_rule(rule, expr, unit)
             if type(value) is not Decimal:
-                value = number(expr, self.rule_frame(rule, unit))
+                frame = self.rule_frame(rule, unit)
+                value = number(expr, frame)
+                self.note(rule, frame)
         if not plausible(value):
             raise Failure(
                 f"the value {show(value)} is outside the range of plausible values (below 10¹⁶ in size)", expr.span
@@ -457,7 +505,18 @@ class Engine:
     def rule_condition(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> bool:
         with _applicable(rule):
             value = self.compiled_rule(rule, expr, unit)
-            return value if type(value) is bool else condition(expr, self.rule_frame(rule, unit))
+            if type(value) is bool:
+                return value
+            frame = self.rule_frame(rule, unit)
+            decided = condition(expr, frame)
+            self.note(rule, frame)
+            return decided
+
+    def note(self, rule: RuleSpec, frame: Frame) -> None:
+        """What a rule read and the class statistics it took, for its step of the explanation."""
+        if self.explain:
+            used = tuple((name, _shown(v, self.input_type(rule, name))) for name, v in frame.used.items())
+            self.noted[(rule.kind, rule.name)] = (tuple(frame.notes or ()), used)
 
     def compiled_rule(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> object:
         """A rule expression's value by its compiled closure, when there is no trace or coverage to keep;
@@ -467,7 +526,7 @@ class Engine:
         key = ("rule", rule.kind, rule.name, id(expr))
         if key not in self.schema.compiled:
             try:
-                self.schema.compiled[key] = Compiler(rule.lets).compile(expr)
+                self.schema.compiled[key] = compile_rule(rule.lets, expr)
             except Uncompilable:
                 self.schema.compiled[key] = None
         closure = self.schema.compiled[key]
@@ -823,13 +882,7 @@ class Engine:
         vetoes = draft.vetoes
         context: dict[str, Value] = {}
         if spec.rules_of("award") or spec.rules_of("commendation"):
-            context = {
-                "total": draft.total,
-                "rank": Decimal(rank),
-                "items": Decimal(draft.items),
-                "completed_items": Decimal(draft.completed),
-                "vetoed": bool(vetoes),
-            }
+            context = result_context(draft, rank)
         reason = self.reason(draft)
         if self.explain:
             steps.append(Step("rank in class", str(rank), None))
@@ -968,6 +1021,77 @@ def _applicable(rule: RuleSpec) -> Iterator[None]:
         raise Failure(
             f"`{missing}` does not apply to this unit, so {rule.kind} `{rule.name}` cannot be decided", rule.span
         ) from None
+
+
+# The rules that may compare a unit with its class (`rank`, `peer_max`, … in their expressions): those
+# decided before the total, over the class's values after the measures; and those decided after the
+# ranking, over the class's values with each unit's result so far (`total`, `rank`, …).
+COMPARING_RULES = ("veto", "bonus", "deduction", "coefficient")
+FINISHING_RULES = ("award", "commendation")
+
+
+def result_context(draft: Draft, rank: int) -> dict[str, Value]:
+    """The names an award or a commendation reads of the unit's result so far."""
+    return {
+        "total": draft.total,
+        "rank": Decimal(rank),
+        "items": Decimal(draft.items),
+        "completed_items": Decimal(draft.completed),
+        "vetoed": bool(draft.vetoes),
+    }
+
+
+def rule_key(rule: RuleSpec) -> str:
+    """A rule's place among its class's figures (beside the measures, by name): its quantity's name in
+    the lowered graph, `veto.安全`, which no measure's name can be."""
+    return f"{rule.kind}.{rule.name}"
+
+
+def rule_values(
+    engine: Engine,
+    rule: RuleSpec,
+    units: list[Unit],
+    expr: n.Expr,
+    contexts: dict[str, dict[str, Value]] | None = None,
+) -> Iterator[tuple[int, Decimal]]:
+    """`expr`'s value in the rule for each of `units` that has one, with the unit's position (and, for an
+    award or a commendation, the unit's result so far); a unit whose value cannot be computed is left
+    out, as a measure's class-wide argument leaves it out (its own evaluation of the rule reports it)."""
+    for at, unit in enumerate(units):
+        try:
+            value = evaluate(expr, engine.rule_frame(rule, unit, contexts[unit.id] if contexts else None))
+        except (NotApplicable, NeedsPeerAverage, Failure):
+            continue
+        if isinstance(value, Decimal):
+            yield at, value
+
+
+class _RulePeers:
+    """A rule's class-wide values over the whole class being scored, each argument evaluated in every
+    unit's rule frame once; it reaches its engine weakly, as the frames do."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        rule: RuleSpec,
+        units: list[Unit],
+        contexts: dict[str, dict[str, Value]] | None = None,
+    ):
+        self.engine = weakref.ref(engine)
+        self.rule = rule
+        self.units = units
+        self.contexts = contexts
+        self.cache: dict[int, ClassValues] = {}
+
+    def __call__(self, expr: n.Expr) -> ClassValues:
+        key = id(expr)
+        if key not in self.cache:
+            engine = self.engine()
+            if engine is None:
+                raise RuntimeError("a rule's class was read after its evaluation ended")
+            values = rule_values(engine, self.rule, self.units, expr, self.contexts)
+            self.cache[key] = ClassValues.of([value for _, value in values])
+        return self.cache[key]
 
 
 def _decided(rule: RuleSpec, expr: n.Expr, frame: Frame) -> bool:

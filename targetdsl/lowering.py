@@ -521,8 +521,8 @@ class _Lowering:
             if isinstance(read, n.Name):
                 found += self.resolve(read.name, local)
                 continue
-            if isinstance(read, n.Reference):
-                found.append(self.scores[read.target])  # the checker has made sure the class scores it
+            if isinstance(read, n.Reference):  # the checker has made sure the class computes it
+                found.append(self.scores[read.target] if read.quantity == "score" else f"category.{read.target}")
                 continue
             argument: list[str] = []
             detail = f"{read.function}({', '.join(describe(a) for a in read.args)})"
@@ -597,7 +597,7 @@ class _Lowering:
 
     def rule_names(self, expr: n.Expr, local: dict[str, str], vetoes: list[tuple[str, set[str]]] | None) -> list[str]:
         found: list[str] = []
-        for name in self.expression_names(expr, local, "rule"):
+        for name in self.expression_names(expr, local, self.owner):  # a class-wide call: `veto.末位.rank`
             if name == "\0vetoed":
                 found += [veto for veto, _ in vetoes or ()]
             else:

@@ -141,13 +141,14 @@ class Interpolate:
 # no name an expression could mean otherwise, and its argument is looked up among the measures alone.
 REFERENCES: dict[str, str] = {
     "score": "the points a measure earned for the unit (after the `indicator` rounding), e.g. `score(重要项目)`",
+    "subtotal": "a category's subtotal for the unit, as its results show it, e.g. `subtotal(经济发展)`",
 }
 
 
 @attrs.frozen
 class Reference:
-    """`score(M)`: a quantity of the unit's result computed elsewhere in the policy (`quantity` is a word
-    of REFERENCES, `target` the declaration's name)."""
+    """`score(M)`, `subtotal(C)`: a quantity of the unit's result computed elsewhere in the policy
+    (`quantity` is a word of REFERENCES, `target` the declaration's name)."""
 
     quantity: str
     target: str

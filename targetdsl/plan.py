@@ -9,7 +9,7 @@ of the steps (subtotals the kernel does not sum, bonus, total, rank,
 grades, awards, money) are the engine's, on every path. Each of those
 decisions is made when the policy is compiled, and this module asks the
 same code that makes them (`kernel.survey`, `FastMeasure.attempt`,
-`Compiler.compile`) — it does not restate their rules. It lays them over
+`compile_rule`) — it does not restate their rules. It lays them over
 the lowered graph (`lowering.py`) in evaluation order, with the pass of a
 partitioned evaluation each quantity belongs to.
 
@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 
 from targetdsl import nodes as n
-from targetdsl.compiler import Compiler, Uncompilable
+from targetdsl.compiler import Uncompilable, compile_rule
 from targetdsl.engine import period_months
 from targetdsl.kernel import Survey, survey
 from targetdsl.lowering import Graph, Kind, Phase, Quantity, lower
@@ -156,7 +156,7 @@ class _Planner:
         gates = [s.expr for s in rule.all(n.When)] if rule.kind in ("bonus", "deduction") else []
         try:
             for expr in (found.expr, *gates):
-                Compiler(rule.lets).compile(expr)
+                compile_rule(rule.lets, expr)
         except Uncompilable as reason:
             closures = f"closures: {reason} is not compiled"
             return Evaluator.REFERENCE, f"{declined}; {closures}" if declined else closures

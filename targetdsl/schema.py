@@ -10,12 +10,14 @@ walks the raw declarations again. It assumes a policy the checker passed.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any, TypeVar
 
 import attrs
 
 from targetdsl import nodes as n
+from targetdsl.functions import FUNCTIONS
 from targetdsl.inheritance import Effective
 from targetdsl.numeric import HUNDRED, ONE, in_context
 from targetdsl.source import Span
@@ -23,6 +25,7 @@ from targetdsl.typecheck import walk
 
 T = TypeVar("T")
 
+PEER_FUNCTIONS = frozenset(name for name, function in FUNCTIONS.items() if function.peer)
 RULE_KINDS = ("veto", "bonus", "deduction", "award", "coefficient", "commendation")
 
 
@@ -96,9 +99,19 @@ class MeasureSpec:
         return references(self.expressions)
 
 
-def references(expressions: list[n.Expr]) -> tuple[str, ...]:
-    """The measures `score(M)` names in `expressions`, each once, in the order written."""
-    return tuple(dict.fromkeys(r.target for e in expressions for r in walk(e) if isinstance(r, n.Reference)))
+def _compares(expressions: list[n.Expr]) -> bool:
+    """Whether the expressions call a class-wide function."""
+    return any(isinstance(node, n.Call) and node.function in PEER_FUNCTIONS for e in expressions for node in walk(e))
+
+
+def references(expressions: list[n.Expr], quantity: str = "score") -> tuple[str, ...]:
+    """The measures `score(M)` (or what another reference word) names in `expressions`, each once, in
+    the order written."""
+    return tuple(
+        dict.fromkeys(
+            r.target for e in expressions for r in walk(e) if isinstance(r, n.Reference) and r.quantity == quantity
+        )
+    )
 
 
 @attrs.frozen
@@ -184,7 +197,29 @@ class ClassSpec:
             self._order.extend(placed.values())
         return list(self._order)
 
-    @property
+    @functools.cached_property
+    def gathered_scores(self) -> frozenset[str]:
+        """The measures a stream scores while it gathers the class's figures: those read (`score(M)`,
+        directly or through the measures they read) by a measure or a rule that calls a class-wide
+        function, unless they compare units themselves — the checker refuses a class-wide function over
+        those (check.nested-peer), so no argument reads them."""
+        readers = [m.expressions for m in self.measures()] + [r.expressions for r in self.rules]
+        wanted = set(references([e for exprs in readers if _compares(exprs) for e in exprs]))
+        by_name = {m.name: m for m in self.measures()}
+        pending = list(wanted)
+        while pending:
+            for read in by_name[pending.pop()].reads:
+                if read not in wanted:
+                    wanted.add(read)
+                    pending.append(read)
+        return frozenset(name for name in wanted if not _compares(by_name[name].expressions))
+
+    @functools.cached_property
+    def subtotals_read(self) -> frozenset[str]:
+        """The categories whose subtotals a rule of the class reads (`subtotal(C)`)."""
+        return frozenset(references([e for r in self.rules for e in r.expressions], "subtotal"))
+
+    @functools.cached_property
     def referenced(self) -> frozenset[str]:
         """The measures some measure or rule of the class reads the score of."""
         expressions = [e for m in self.measures() for e in m.expressions]

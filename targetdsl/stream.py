@@ -41,6 +41,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -50,7 +51,7 @@ from targetdsl import nodes as n
 from targetdsl.data import Validator, collector_paused, no_units
 from targetdsl.documents import json_problem, not_utf8, parse_json, wrong_format
 from targetdsl.drafts import NO_SUMS, SUMS, Draft, Standing
-from targetdsl.engine import Engine
+from targetdsl.engine import COMPARING_RULES, FINISHING_RULES, Engine, result_context, rule_key, rule_values
 from targetdsl.files import FileReadError, open_regular
 from targetdsl.functions import FUNCTIONS
 from targetdsl.interpreter import EVERY_UNIT, EvaluationError
@@ -70,11 +71,43 @@ MAX_LINE_BYTES = 1 << 20  # one unit's line; a stream has no size limit, but eac
 
 def stream_passes(schema: Schema, figures: dict[str, dict[str, MeasureFigures]] | None = None) -> int:
     """How many times a stream goes over its units: read and score, finish; with peer functions, a pass
-    to gather each class's figures first; with a class average a unit may score, one more."""
+    to gather each class's figures first; with a class average a unit may score, one more; with an award
+    or a commendation comparing units, one more after the ranking."""
     figures = class_figures(schema) if figures is None else figures
     compares = any(f.arguments for measures in figures.values() for f in measures.values())
     averages = any(f.averaged for measures in figures.values() for f in measures.values())
-    return 2 + compares + averages
+    return 2 + compares + averages + _finishes_compare(finishing_figures(schema))
+
+
+def finishing_figures(schema: Schema) -> dict[str, dict[str, MeasureFigures]]:
+    """What a stream gathers of each ranked class before finishing any of its units: the arguments of the
+    class-wide functions of its awards and commendations, by rule (`engine.rule_key`)."""
+    figures: dict[str, dict[str, MeasureFigures]] = {}
+    for name, spec in schema.classes.items():
+        figures[name] = {}
+        for rule in spec.rules:
+            if rule.kind in FINISHING_RULES:
+                found = _rule_figures(rule.expressions)
+                if found is not None:
+                    figures[name][rule_key(rule)] = found
+    return figures
+
+
+def _finishes_compare(figures: dict[str, dict[str, MeasureFigures]]) -> bool:
+    return any(rules for rules in figures.values())
+
+
+def _rule_figures(expressions: list[n.Expr]) -> MeasureFigures | None:
+    """The figures of a rule's class-wide calls; None when it makes none."""
+    arguments: dict[int, n.Expr] = {}
+    readers: dict[int, set[str]] = {}
+    for call in _class_wide_calls(expressions):
+        argument = EVERY_UNIT if call.function == "peer_count" else call.args[0]
+        arguments[id(argument)] = argument
+        readers.setdefault(id(argument), set()).add(call.function)
+    if not arguments:
+        return None
+    return MeasureFigures(tuple(arguments.values()), {k: frozenset(v) for k, v in readers.items()}, False)
 
 
 def class_figures(schema: Schema) -> dict[str, dict[str, MeasureFigures]]:
@@ -102,6 +135,11 @@ def class_figures(schema: Schema) -> dict[str, dict[str, MeasureFigures]]:
             figures[name][measure.name] = MeasureFigures(
                 tuple(arguments.values()), {k: frozenset(v) for k, v in readers.items()}, averaged
             )
+        for rule in spec.rules:  # a veto, deduction or coefficient comparing the unit with its class
+            if rule.kind in COMPARING_RULES:
+                found = _rule_figures(rule.expressions)
+                if found is not None:
+                    figures[name][rule_key(rule)] = found
     return figures
 
 
@@ -265,6 +303,7 @@ class Stream:
         self.seen: list[Seen] = []  # units read while the figures are gathered (before any is scored)
         self.figures = class_figures(schema)
         self.compares = any(f.arguments for measures in self.figures.values() for f in measures.values())
+        self.finishing = finishing_figures(schema)  # gathered after the ranking, before any unit is finished
         self._passes = stream_passes(schema, self.figures)  # over every unit; a pass not needed is counted done
         self.offsets = array.array("q", [0])  # where each spooled unit starts (and the last ends)
         self.counts: dict[str, list[int]] = {
@@ -432,9 +471,11 @@ class Stream:
 
     def __iter__(self) -> Iterator[UnitResult]:
         engine = self._engine()
-        self._done = (self._passes - 1) * self.count
+        self._done = (self._passes - 1 - _finishes_compare(self.finishing)) * self.count
         for name, spec in self.schema.classes.items():
             ordered = self.standings[name]
+            if self.finishing[name]:  # gathered afresh each time the stream is read
+                self._gather_finishing(engine, spec, finishing_figures(self.schema)[name], ordered)
             for start in range(0, len(ordered), BATCH):
                 # computed in the policy's context; yielded outside it, so the caller's context is its own
                 yield from self._finish(engine, spec, ordered[start : start + BATCH], start)
@@ -453,6 +494,33 @@ class Stream:
             raise EvaluationError(engine.problems)
         self._tick(len(results))
         return results
+
+    def _gather_finishing(
+        self, engine: Engine, spec: ClassSpec, figures: dict[str, MeasureFigures], ordered: list[Standing]
+    ) -> None:
+        """The class-wide values a class's awards and commendations read, over the class ranked: each unit
+        read back and scored again, its result so far (total, rank) as finishing it gives it."""
+        rules = [r for r in spec.rules if rule_key(r) in figures]
+        with collector_paused(), _decimal_context():
+            for start in range(0, len(ordered), BATCH):
+                standings = ordered[start : start + BATCH]
+                units = [self._read(s) for s in standings]
+                drafts = engine.score_class(spec, units)
+                contexts = {d.unit.id: result_context(d, rank) for rank, d in enumerate(drafts, start=start + 1)}
+                for rule in rules:
+                    gathered = figures[rule_key(rule)]
+                    values: dict[int, list[Decimal | None]] = {}
+                    for expr in gathered.arguments:
+                        column = values[id(expr)] = [None] * len(units)
+                        for at, value in rule_values(engine, rule, units, expr, contexts):
+                            column[at] = value
+                    gathered.gather([u.id for u in units], values)
+                self._tick(len(units))
+            engine.finishing_peers = {}
+            for rule in rules:
+                gathered = figures[rule_key(rule)]
+                gathered.settle_peers()
+                engine.finishing_peers[(rule.kind, rule.name)] = gathered.class_values
 
     def _read(self, standing: Standing) -> Unit:
         at = self.offsets[standing.index]

@@ -245,10 +245,9 @@ CHECK: tuple[tuple[str, str], ...] = (
         "{shares:t}; change a category's points or the header's `scale`",
         "{shares}；请修改某个考核内容的分值或头部的 `scale`",
     ),
-    (" (an award can read the unit's `rank` and `total`)", "（奖励可以读取单位的 `rank` 和 `total`）"),
     (
-        "compare units in an `indicator`; a rule compares with fixed values{award:t}",
-        "请在 `indicator` 中比较单位；规则只与固定值比较{award}",
+        "give the input `missing zero` or a `missing default`; to compare with the class, say so: `peer_avg(x)`",
+        "请给该填报项写 `missing zero` 或 `missing default`；若要与同类比较，请明写，如 `peer_avg(x)`",
     ),
     (
         "if the award season closes before the year ends, keep it; otherwise {fix:t}",
@@ -686,9 +685,34 @@ CHECK: tuple[tuple[str, str], ...] = (
     ("these quantities depend on each other in a circle: {cycle}", "这些量互相依赖，形成循环：{cycle}"),
     # quantity references (`score(M)`)
     (
-        "`{function}(…)` takes the name of one measure, not an expression",
-        "`{function}(…)` 只接受一个考核项目的名称，而不是表达式",
+        "a measure cannot read `subtotal({target})`: a subtotal is summed from the scores",
+        "考核项目不能读取 `subtotal({target})`：小计是由各项目得分汇总而来的",
     ),
+    (
+        "a coefficient cannot read `subtotal({target})`: a coefficient is applied to the subtotals",
+        "系数不能读取 `subtotal({target})`：系数是作用于小计的",
+    ),
+    (
+        "`subtotal({target})` cannot be compared across the class in {kind:t} `{rule}`: "
+        "the class's subtotals are not known before its totals",
+        "{kind} `{rule}` 中不能在全类别内比较 `subtotal({target})`：在算出总分之前，全类别的小计尚未可知",
+    ),
+    (
+        "compare subtotals in an award or a commendation, decided after the ranking",
+        "请在排名之后判定的奖励或嘉奖中比较小计",
+    ),
+    (
+        "read a category's subtotal in a veto, a deduction, an award or a commendation",
+        "请在一票否决、扣分、奖励或嘉奖中读取考核内容的小计",
+    ),
+    ("no category is named `{name}`", "没有名为 `{name}` 的考核内容"),
+    ("name a category", "请写考核内容的名称"),
+    (
+        "`{function}(…)` takes the name of one {what:t}, not an expression",
+        "`{function}(…)` 只接受一个{what}的名称，而不是表达式",
+    ),
+    ("measure", "考核项目"),
+    ("write e.g. `{function}(经济发展)`, naming a category", "写成如 `{function}(经济发展)`，括号内是考核内容的名称"),
     (
         "write e.g. `{function}(重要项目)`, naming an indicator, items or assessed measure",
         "写成如 `{function}(重要项目)`，括号内是指标、事项或评议项目的名称",

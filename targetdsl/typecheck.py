@@ -324,12 +324,15 @@ class ExpressionChecker:
 
     def _call(self, expr: n.Call, scope: Scope) -> Kind:
         if expr.function in n.REFERENCES:  # `score(1 + x)`, `score()`: not a reference's shape
+            what = "category" if expr.function == "subtotal" else "measure"
             self.diagnostics.append(
                 error(
                     "check.bad-reference",
-                    f"`{expr.function}(…)` takes the name of one measure, not an expression",
+                    f"`{expr.function}(…)` takes the name of one {what}, not an expression",
                     expr.span,
-                    f"write e.g. `{expr.function}(重要项目)`, naming an indicator, items or assessed measure",
+                    f"write e.g. `{expr.function}(经济发展)`, naming a category"
+                    if expr.function == "subtotal"
+                    else f"write e.g. `{expr.function}(重要项目)`, naming an indicator, items or assessed measure",
                 )
             )
             return Kind.ERROR

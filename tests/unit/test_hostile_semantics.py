@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 import targetdsl
+from targetdsl.results import unit_json
 from targetdsl.values import DataError
 from tests.support import reference as by_reference_path
 
@@ -199,16 +200,43 @@ category all { indicator s points 100 { input s: number score s } }
 """
 
 
+COMPARING_RULES = [
+    "veto v { input x: number missing zero when rank(x) > 2 effect no award }",
+    "veto v { input x: number missing zero let r = rank_asc(x) when r > 2 effect no award }",
+    "coefficient k { input x: number missing zero factor 1 + peer_avg(x) / 1000 on total }",
+    "deduction d { input x: number missing zero amount efficacy(x) / 100 }",
+    "commendation m { input x: number missing zero when efficacy_reverse(x) == 100 }",
+    "award a { money { } eligible when rank(total) <= 2 }",
+    "award a { money { } reduce 10% when peer_min(total) > total }",
+]
+
+
+@pytest.mark.parametrize("rule", COMPARING_RULES)
+def test_rules_compare_with_the_class_alike_on_every_path(rule: str) -> None:
+    """Vetoes, deductions and coefficients read the class's values before the total, awards and
+    commendations after the ranking (docs/semantics.md, steps 1 and 10)."""
+    text = PEER_BASE + rule + "\n"
+    report = targetdsl.check_text(text)
+    assert not report.errors, report.render()
+    policy = targetdsl.parse_policy(text)
+    units = [{"id": f"U{i}", "class": "c", "indicators": {"s": {"s": 50 + i}}, **_rule_data(rule, i)} for i in range(5)]
+    traced = [unit_json(u) for u in by_reference_path(policy, units).units]
+    assert [unit_json(u) for u in policy.evaluate(units, explain=False).units] == traced
+    with policy.stream(iter(units)) as streamed:
+        assert sorted((unit_json(u) for u in streamed), key=lambda u: u["id"]) == sorted(traced, key=lambda u: u["id"])
+
+
+def _rule_data(rule: str, i: int) -> dict[str, Any]:
+    kind, name = rule.split()[:2]
+    if kind == "award":
+        return {}
+    section = {"veto": "vetoes", "coefficient": "coefficients", "deduction": "deductions"}.get(kind, "commendations")
+    return {section: {name: {"x": (i * 7) % 5}}} if i % 4 else {}
+
+
 @pytest.mark.parametrize(
     "rule",
     [
-        "veto v { input x: number missing zero when rank(x) > 2 effect no award }",
-        "veto v { input x: number missing zero let r = rank_asc(x) when r > 2 effect no award }",
-        "coefficient k { input x: number missing zero factor 1 + peer_avg(x) / 1000 on total }",
-        "deduction d { input x: number missing zero amount efficacy(x) / 100 }",
-        "commendation m { input x: number missing zero when efficacy_reverse(x) == 100 }",
-        "award a { money { } eligible when rank(total) <= 2 }",
-        "award a { money { } reduce 10% when peer_min(total) > total }",
         "input u: number missing peer_avg\nconst k = u * 2\nveto v { when k > 2 effect no award }",
         "veto v { input x: number missing peer_avg when x > 2 effect no award }",
         "input u: number missing peer_avg\nveto v { when u > 2 effect no award }",

@@ -6,6 +6,7 @@ engine and the lowered graph, declined by the kernel with a reason, read by the 
 interpreter; in-memory, reference-path, explained and streamed evaluations agree field by field.
 """
 
+import json
 import random
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,7 @@ from targetdsl.engine import by_reference
 from targetdsl.formatter import format_policy
 from targetdsl.keywords import Language
 from targetdsl.lowering import lower
+from targetdsl.numeric import show
 from targetdsl.parser import parse
 from targetdsl.results import unit_json
 
@@ -264,12 +266,11 @@ def test_explanations_show_each_score_read() -> None:
     result = policy_of(STAFFING).evaluate(units)
     unit = result.units[0]
     step = next(m.step for m in unit.measures if m.name == "总量排名")
-    shown = " ".join(step.inputs if isinstance(step.inputs[0], str) else [f"{k} = {v}" for k, v in step.inputs])
+    read = dict(step.inputs)
     by_name = {m.name: m for m in unit.measures}
-    assert f"score(编制总量) = {by_name['编制总量'].earned.normalize():f}".replace(".0 ", " ") in shown or (
-        "score(编制总量)" in shown
-    )
-    assert "score(领导职数)" in shown
+    assert set(read) == {"score(编制总量)", "score(领导职数)"}
+    for name in ("编制总量", "领导职数"):
+        assert read[f"score({name})"] == show(by_name[name].earned)  # as every value read is shown
     assert any("rank: class of" in note for note in step.notes)
 
 
@@ -400,3 +401,257 @@ def test_a_changed_reference_is_a_change_an_auditor_sees() -> None:
     assert [(c.group, c.kind) for c in changes] == [("veto 超编", "changed")]
     assert "score(领导职数)" in str(changes[0].new)
     assert diff_effective(old.effective, old.effective).changes == ()
+
+
+# ------------------------------------------------------------------ class-wide functions in rules
+
+COMPARING = (
+    HEAD
+    + """
+class 县 { 经济 100 }
+category 经济 {
+    indicator 增长 points 60 {
+        input 目标: number
+        input 完成: number
+        score points * min(完成 / 目标, 1.2)
+    }
+    indicator 效益 points 40 {
+        input x: number
+        score points * efficacy(x) / 100
+    }
+}
+veto 末位 "增长得分末位" {
+    when rank(score(增长)) == peer_count() and peer_count() >= 3
+    effect cap grade 良好
+}
+deduction 低于平均 {
+    input 事故: count missing zero
+    let 差距 = peer_avg(score(增长)) - score(增长)
+    amount if 差距 > 0 then min(差距 / 10, 3) else 0
+}
+coefficient 难度 {
+    input 规模: number missing default 1
+    factor 0.9 + 0.2 * (规模 - peer_min(规模)) / max(peer_max(规模) - peer_min(规模), 1)
+    on 经济
+}
+grades {
+    优秀 >= 90
+    良好 70 to 90
+    合格 < 70
+}
+"""
+)
+
+
+def comparing_units(count: int, seed: int) -> list[dict[str, Any]]:
+    chance = random.Random(seed)
+    units = []
+    for index in range(count):
+        unit: dict[str, Any] = {
+            "id": f"X{index:02d}",
+            "class": "县",
+            "indicators": {
+                "增长": {"目标": 100, "完成": chance.choice([60, 80, 95, 100, 130])},
+                "效益": {"x": chance.choice([1, 2, 3, 5, 8])},
+            },
+        }
+        if chance.random() < 0.7:
+            unit["coefficients"] = {"难度": {"规模": chance.choice([1, 2, 3, 4])}}
+        units.append(unit)
+    return units
+
+
+def test_vetoes_deductions_and_coefficients_may_compare_a_unit_with_its_class() -> None:
+    assert codes(COMPARING) == []
+    graph = lower(policy_of(COMPARING).schema)["县"]
+    assert graph.quantity("veto.末位.rank").aggregate
+    assert "veto.末位.rank" in graph.quantity("veto.末位").dependencies
+    assert graph.phases["veto.末位"].number == 2  # after the class's scores are settled
+    assert "coefficient.难度.peer_min" in graph.quantity("coefficient.难度").dependencies
+
+
+def test_a_comparing_rule_by_hand() -> None:
+    units = [
+        {"id": "a", "class": "县", "indicators": {"增长": {"目标": 100, "完成": 100}, "效益": {"x": 10}}},
+        {"id": "b", "class": "县", "indicators": {"增长": {"目标": 100, "完成": 80}, "效益": {"x": 5}}},
+        {
+            "id": "c",
+            "class": "县",
+            "indicators": {"增长": {"目标": 100, "完成": 50}, "效益": {"x": 0}},
+            "coefficients": {"难度": {"规模": 3}},
+        },
+    ]
+    result = {u.id: u for u in policy_of(COMPARING).evaluate(units, explain=False).units}
+    # 增长: a 60, b 48, c 30 (mean 46); 效益 by efficacy over 0..10: a 40, b 32, c 24
+    # 难度: 规模 a 1, b 1, c 3 → a, b 0.9; c 0.9 + 0.2 × 2 / 2 = 1.1
+    assert result["a"].total == Decimal("90.00")  # 100 × 0.9, nothing deducted (above the mean)
+    assert result["b"].total == Decimal("72.00")  # 80 × 0.9
+    # c: 54 × 1.1 = 59.4, less min((46 − 30) / 10, 3) = 1.6 → 57.8; last of three: 一票否优
+    assert result["c"].total == Decimal("57.80")
+    assert [v.name for v in result["c"].vetoes] == ["末位"]
+    assert not result["a"].vetoes and not result["b"].vetoes
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_comparing_rules_agree_every_way(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(streaming, "BATCH", 2)
+    units = comparing_units(9, seed)
+    fast, reference, explained, streamed = evaluations(policy_of(COMPARING), units)
+    assert fast == reference == explained == streamed
+
+
+def test_a_rules_missing_value_has_no_class_average() -> None:
+    text = COMPARING + "commendation 先进 { input x: number missing peer_avg when x > 2 }\n"
+    assert codes(text) == [("check.peer-in-rule", text.count("\n"))]
+
+
+# ------------------------------------------------------------------ subtotals, awards and commendations
+
+MERIT = (
+    HEAD
+    + """
+class 乡镇 { 经济 60  社会 40 }
+class 街道 { 经济 40  社会 60 }
+category 经济 {
+    indicator 收入 points 30 {
+        input 目标: number
+        input 完成: number
+        score points * min(完成 / 目标, 1.2)
+    }
+    indicator 投资 points 30 {
+        input 完成率: percent
+        score points * min(完成率, 100%)
+    }
+}
+category 社会 {
+    indicator 民生 points 40 {
+        input 完成率: percent
+        score points * min(完成率, 100%)
+    }
+}
+veto 经济滑坡 {
+    when subtotal(经济) < 20
+    effect cap grade 良好
+}
+deduction 社会短板 {
+    amount if subtotal(社会) < score(民生) / 2 then 1 else 0
+}
+commendation 经济先进 "经济专项先进" {
+    let 经济名次 = rank(subtotal(经济))
+    when 经济名次 <= 2 and not vetoed
+}
+award 进步奖 {
+    money {
+        优秀 10000
+        良好 5000
+    }
+    eligible when total >= peer_avg(total)
+    reduce 50% when rank(subtotal(社会)) > peer_count() / 2
+}
+grades {
+    优秀 >= 85
+    良好 70 to 85
+    合格 < 70
+}
+"""
+)
+
+
+def merit_units(count: int, seed: int) -> list[dict[str, Any]]:
+    chance = random.Random(seed)
+    return [
+        {
+            "id": f"M{index:02d}",
+            "class": chance.choice(["乡镇", "街道"]),
+            "indicators": {
+                "收入": {"目标": 100, "完成": chance.choice([20, 50, 90, 100, 130])},
+                "投资": {"完成率": chance.choice([30, 60, 95, 100])},
+                "民生": {"完成率": chance.choice([40, 70, 95, 100])},
+            },
+        }
+        for index in range(count)
+    ]
+
+
+def test_subtotals_and_class_wide_awards_and_commendations_check_clean() -> None:
+    assert codes(MERIT) == []
+    graph = lower(policy_of(MERIT).schema)["乡镇"]
+    assert "category.经济" in graph.quantity("veto.经济滑坡").dependencies
+    statistic = graph.quantity("commendation.经济先进.rank")
+    assert statistic.aggregate and "category.经济" in graph.quantity(f"{statistic.name}.argument").dependencies
+    assert graph.phases["commendation.经济先进"].number > graph.phases["rank"].number  # decided once ranked
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_subtotals_awards_and_commendations_agree_every_way(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(streaming, "BATCH", 2)
+    units = merit_units(11, seed)
+    fast, reference, explained, streamed = evaluations(policy_of(MERIT), units)
+    assert fast == reference == explained == streamed
+
+
+def test_the_economic_commendation_goes_to_the_top_two_subtotals_by_hand() -> None:
+    units = merit_units(12, seed=7)
+    result = policy_of(MERIT).evaluate(units)
+    for unit_class in ("乡镇", "街道"):
+        members = [u for u in result.units if u.unit_class == unit_class]
+        subtotal = {u.id: next(c.subtotal for c in u.categories if c.name == "经济") for u in members}
+        for unit in members:
+            place = 1 + sum(1 for other in subtotal.values() if other > subtotal[unit.id])
+            assert ("经济先进" in unit.commendations) == (place <= 2 and not unit.vetoes)
+            assert bool(unit.vetoes) == (subtotal[unit.id] < 20)
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("coefficient k { factor 1 + subtotal(经济) / 1000 on total }", "a coefficient cannot read"),
+        ("veto v { when rank(subtotal(经济)) > 3 effect no award }", "cannot be compared across the class"),
+        (
+            "deduction d { let s = subtotal(经济) let r = rank(s) amount if r > 3 then 1 else 0 }",
+            "cannot be compared across the class",
+        ),
+        ("commendation c { when subtotal(经济s) > 3 }", "no category is named `经济s`"),
+    ],
+)
+def test_a_subtotal_read_where_it_is_not_known_is_refused(rule: str, message: str) -> None:
+    text = MERIT + rule + "\n"
+    report = targetdsl.check_text(text, name="ref.tdsl")
+    errors = [d for d in report.diagnostics if d.severity.value == "error"]
+    assert len(errors) == 1 and message in errors[0].message, report.render()
+    assert "考核内容" in report.render(language=Language.CHINESE) or "小计" in report.render(language=Language.CHINESE)
+
+
+def test_a_measure_cannot_read_a_subtotal() -> None:
+    text = MERIT.replace(
+        "score points * min(完成率, 100%)\n    }\n}\ncategory 社会",
+        "score subtotal(社会) / 10\n    }\n}\ncategory 社会",
+    )
+    assert codes(text) == [("check.reference-scope", text[: text.index("subtotal(社会) / 10")].count("\n") + 1)]
+
+
+def test_a_stream_counts_the_pass_that_gathers_its_awards_and_commendations(tmp_path: Any) -> None:
+    units = merit_units(10, seed=3)
+    path = tmp_path / "units.jsonl"
+    path.write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in units), encoding="utf-8")
+    calls: list[tuple[int, int]] = []
+    with policy_of(MERIT).stream(path, progress=lambda done, total: calls.append((done, total))) as results:
+        first = [unit_json(u) for u in results]
+        counted = list(calls)
+        assert [unit_json(u) for u in results] == first  # read again: gathered afresh, the same
+    # scored, gathered for the awards and commendations once ranked, finished
+    assert counted[-1] == (30, 30), counted
+    assert all(a[0] <= b[0] for a, b in zip(counted, counted[1:], strict=False)), counted
+
+
+def test_a_rules_explanation_shows_the_scores_it_read_and_the_class_statistics() -> None:
+    units = [
+        {"id": "a", "class": "县", "indicators": {"增长": {"目标": 100, "完成": 100}, "效益": {"x": 10}}},
+        {"id": "b", "class": "县", "indicators": {"增长": {"目标": 100, "完成": 80}, "效益": {"x": 5}}},
+        {"id": "c", "class": "县", "indicators": {"增长": {"目标": 100, "完成": 50}, "效益": {"x": 0}}},
+    ]
+    unit = policy_of(COMPARING).evaluate(units).unit("c")
+    steps = {step.what: step for step in unit.trace.read(unit)}
+    assert steps["deduction 低于平均"].inputs == (("score(增长)", "30"),)
+    assert steps["deduction 低于平均"].notes == ("peer_avg: class of 3, min 30, max 60 → 46 (line 21)",)
+    assert steps["veto 增长得分末位"].notes == ("rank: class of 3, min 30, max 60 → 3 (line 16)",)
