@@ -109,6 +109,11 @@ def evaluate_file(
         return _evaluate(policy, path, connected, None, period, carried_in, render)
 
 
+def connected(scheduler: str | None, workers: int) -> contextlib.AbstractContextManager[Any]:
+    """A client of the scheduler at `scheduler`, else of a cluster of `workers` processes started here."""
+    return _client(None, scheduler, workers)
+
+
 @contextlib.contextmanager
 def _client(client: Any, scheduler: str | None, workers: int | None) -> Iterator[Any]:
     if client is not None:
