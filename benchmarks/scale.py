@@ -69,9 +69,8 @@ def compare(count: int, *, peers: bool, jobs: int) -> None:
         ]
         name = "the peer-relative policy" if peers else "the workload policy"
         print(f"\n{count:,} units by {name}, JSON Lines in, CSV out ({data.stat().st_size / 1e6:,.0f} MB of data)")
-        print(
-            f"{'contender':<32} {'wall s':>8} {'CPU s':>8} {'units/s':>9} {'× one':>6} {'main MB':>8} {'worker MB':>9}  output"
-        )
+        columns = ("wall s", 8), ("CPU s", 8), ("units/s", 9), ("× one", 6), ("main MB", 8), ("worker MB", 9)
+        print(f"{'contender':<32} " + " ".join(f"{name:>{width}}" for name, width in columns) + "  output")
         first: bytes | None = None
         one_wall = 0.0
         for label, options in contenders:

@@ -134,7 +134,7 @@ def _client(client: Any, scheduler: str | None, workers: int | None) -> Iterator
             n_workers=count,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
             silence_logs=logging.ERROR,
         ) as cluster,
         Client(cluster) as connected,
