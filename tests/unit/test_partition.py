@@ -313,3 +313,14 @@ def test_a_sweep_finds_the_grade_changes_impact_finds(tmp_path: Path, capsys: py
     assert [v["grade_changes"] for v in document["variants"]] == [v.grades for v in found]
     text = run_cli(command, capsys)[1]
     assert f"w1.tdsl: of 150 units, {found[0].grades} change grade" in text
+
+
+@pytest.mark.parametrize("year", ["2002", "2003"])
+def test_the_shipped_policies_evaluate_their_examples_in_parts_as_one_stream(year: str) -> None:
+    from targetdsl.documents import read_document
+
+    policy = targetdsl.load_policy(ROOT / "policies" / f"lianyungang-{year}.tdsl")
+    units = read_document(ROOT / "examples" / f"lianyungang-{year}" / "units.yaml")["units"]
+    carried = ROOT / "examples" / "lianyungang-2003" / "carried-in.yaml" if year == "2003" else None
+    results, _, _ = assert_alike(policy, units, (1, 7, 31), carried_in=carried)
+    assert len(results) == len(units)
