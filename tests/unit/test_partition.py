@@ -324,3 +324,27 @@ def test_the_shipped_policies_evaluate_their_examples_in_parts_as_one_stream(yea
     carried = ROOT / "examples" / "lianyungang-2003" / "carried-in.yaml" if year == "2003" else None
     results, _, _ = assert_alike(policy, units, (1, 7, 31), carried_in=carried)
     assert len(results) == len(units)
+
+
+PLAIN = """policy "plain" { year 2003 status draft }
+class 县 { k 100 }
+class 区 { k 100 }
+category k { indicator a points 100 { input s: number score s } }
+grades { 优 >= 90 quota 20% 良 60 to 90 差 otherwise }
+"""
+
+
+@pytest.mark.parametrize("text", [PLAIN, QUOTAS], ids=["plain", "peers"])
+def test_an_id_three_times_in_two_classes_and_three_parts_is_reported_as_one_stream(text: str) -> None:
+    """The messages of an id given three times follow the order one stream keeps its units in (class by
+    class, or in the order read while a class's figures are gathered), not the order of the parts."""
+    policy = targetdsl.parse_policy(text, name="p.tdsl")
+    units = quota_units(30, seed=1) if text is QUOTAS else []
+    if not units:
+        units = [
+            {"id": f"U{i:02d}", "class": "县" if i % 2 else "区", "indicators": {"a": {"s": str(i)}}} for i in range(30)
+        ]
+    for position, name in ((2, "a"), (14, "b"), (27, "c")):
+        units[position] = {**units[position], "id": "TWICE", "name": name, "class": "区" if position == 14 else "县"}
+    kind, problems = assert_alike(policy, units, (1, 3, 7))
+    assert kind == "DataError" and sum("duplicate unit id" in p for p in problems) == 2
