@@ -268,7 +268,7 @@ class Part:
             return self.spool
         if self.offsets[-1] == 0:  # nothing spooled: an empty file cannot be mapped
             return b""
-        with open(self.spool, "rb") as handle:
+        with open_regular(self.spool) as handle:  # the part's own spool file, written by read_part
             return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
 
 
