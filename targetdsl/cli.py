@@ -60,6 +60,8 @@ from targetdsl.record import RecordError, make_record
 from targetdsl.results import Assessment, to_json, unit_json
 from targetdsl.source import decode, first_surrogate, printable
 from targetdsl.stream import STREAMED, stream_passes
+from targetdsl.sweep import placing, sweep
+from targetdsl.sweep import render_text as render_sweep
 from targetdsl.tables import csv_header, csv_line, csv_row, jsonl_line, render_assessment, render_csv
 from targetdsl.values import DataError
 from targetdsl.workbook import results_workbook
@@ -104,6 +106,7 @@ EXAMPLES = {
     "diff": [
         "targetdsl diff policies/lianyungang-2002.tdsl policies/lianyungang-2003.tdsl",
         "targetdsl diff old.tdsl new.tdsl --data units.yaml   # who gains, who loses",
+        "targetdsl diff base.tdsl w1.tdsl w2.tdsl --data units.jsonl --jobs 2   # a sweep of variants",
     ],
     "verify": ["targetdsl evaluate policy.tdsl units.yaml --record record.json", "targetdsl verify record.json"],
     "test": [
@@ -270,16 +273,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="semantic difference between two policies, and its impact on units",
         description="Compare the effective policies (after `extends`) in the domain's terms; layout, comments "
         "and declaration order are not changes. With --data, evaluate both on the same units and report "
-        "who gains or loses. Exit 0 when equivalent, 1 when different, 2 on error.",
+        "who gains or loses. Several NEW policies (variants, such as a grid of category weights) with --data "
+        "sweep: each is evaluated on the same .jsonl or .csv units and compared with OLD, listing who changes "
+        "grade, rank or money (--jobs N processes, or --engine dask). "
+        "Exit 0 when equivalent, 1 when different, 2 on error.",
     )
-    diff.add_argument("old", metavar="OLD", help="the earlier policy")
-    diff.add_argument("new", metavar="NEW", help="the later policy")
+    diff.add_argument("old", metavar="OLD", help="the earlier policy (of a sweep: the base)")
+    diff.add_argument("new", metavar="NEW", nargs="+", help="the later policy; several: variants to sweep")
     diff.add_argument(
         "--data", metavar="UNITS", help="unit data (a file or a folder of them) to evaluate both policies on"
     )
     diff.add_argument("--period", help="progress check for the impact report")
     diff.add_argument("--carry-in", metavar="LEDGER", help="carry-over ledger for the impact report")
     diff.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    diff.add_argument("--jobs", metavar="N", type=_jobs, default=1, help="a sweep: evaluate each policy in N processes")
+    diff.add_argument(
+        "--engine", choices=("local", "dask"), default="local", help="a sweep: dask evaluates on a Dask cluster"
+    )
+    diff.add_argument("--scheduler", metavar="ADDRESS", help="a sweep with --engine dask: the scheduler's address")
     _root_argument(diff)
     diff.set_defaults(run=run_diff)
 
@@ -899,6 +910,9 @@ def _as_text(raw: IO[bytes], emit: Callable[[Any], None], start: str = "") -> No
 
 
 def run_diff(args: argparse.Namespace) -> int:
+    if len(args.new) > 1 or args.jobs > 1 or args.engine == "dask" or args.scheduler:
+        return _sweep(args)
+    args.new = args.new[0]
     if not args.data and (args.period or args.carry_in):
         option = "--period" if args.period else "--carry-in"
         raise UsageError(f"{option} is for the impact on units: give the units with --data, or leave {option} out")
@@ -927,6 +941,53 @@ def run_diff(args: argparse.Namespace) -> int:
         if effect is not None:
             _emit("\n" + effect.render(language=_LANGUAGE.get()))
     return EXIT_OK if difference.equivalent else EXIT_FAILED
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    """diff OLD NEW… --data UNITS: every variant against the base, unit by unit."""
+    if not args.data or Path(args.data).suffix.lower() not in STREAMED:
+        raise UsageError(
+            "a sweep (several NEW policies, --jobs or --engine) evaluates one .jsonl or .csv file given with --data"
+        )
+    if args.scheduler and args.engine != "dask":
+        raise UsageError("--scheduler is the address of a Dask scheduler: give --engine dask too")
+    inputs = [args.old, *args.new, args.data] + ([args.carry_in] if args.carry_in else [])
+    refuse_misplaced([args.old, *args.new], [p for p in (args.data, args.carry_in) if p])
+    if _missing_files(inputs):
+        return EXIT_USAGE
+    try:
+        base = load_policy(args.old, root=args.root)
+        variants = [(name, load_policy(name, root=args.root)) for name in args.new]
+        _check_period([base, *(policy for _, policy in variants)], args.period)
+        with contextlib.ExitStack() as stack:
+            if args.engine == "dask":
+                from targetdsl import dask as on_dask
+
+                if on_dask.missing_extra() is not None:
+                    raise UsageError(str(on_dask.missing_extra()))
+                client = stack.enter_context(on_dask.connected(args.scheduler, args.jobs))
+
+                def evaluate(policy: Policy) -> Any:
+                    return on_dask.evaluate(
+                        policy, args.data, client=client, period=args.period, carried_in=args.carry_in, render=placing
+                    ).results
+
+            else:
+
+                def evaluate(policy: Policy) -> Any:
+                    return policy.evaluate_parts(
+                        args.data, jobs=args.jobs, period=args.period, carried_in=args.carry_in, render=placing
+                    ).results
+
+            found = sweep(base, variants, evaluate)
+    except (PolicyError, DataError, EvaluationError) as exc:
+        _report(exc)
+        return EXIT_FAILED
+    if args.format == "json":
+        sys.stdout.write(_json({"base": args.old, "variants": [v.to_json() for v in found]}))
+    else:
+        _emit(render_sweep(found))
+    return EXIT_FAILED if any(v.changes for v in found) else EXIT_OK
 
 
 def run_verify(args: argparse.Namespace) -> int:

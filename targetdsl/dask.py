@@ -20,7 +20,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from targetdsl.api import LedgerSource, Policy, _ledger_name
+from targetdsl.api import LedgerSource, Policy, _ledger_name, load_policy
 from targetdsl.engine import PeriodError, period_months
 from targetdsl.partition import (
     Job,
@@ -74,7 +74,7 @@ class DaskRunner:
 
 
 def evaluate(
-    policy: Policy,
+    policy: Policy | str | os.PathLike[str],
     source: str | os.PathLike[str] | Any,
     *,
     client: Any = None,
@@ -84,12 +84,16 @@ def evaluate(
     render: Render | None = None,
 ) -> Outcome:
     """Evaluate `source` on a Dask cluster: `client` (a `distributed.Client`), else a cluster started on
-    this machine for the call. `partitions`: how many parts a file is cut into (default: two per worker);
-    a bag keeps its own. Raises DataError or EvaluationError exactly as `Policy.stream` does, and
-    MissingExtraError without Dask."""
+    this machine for the call. `policy`: a Policy, or the path of a policy file. `partitions`: how many
+    parts a file is cut into (default: two per worker); a bag keeps its own. The result's `results` are
+    `Policy.stream`'s UnitResults in its order (or what `render` makes of each, where it is finished).
+    Raises DataError or EvaluationError exactly as `Policy.stream` does, and MissingExtraError without
+    Dask."""
     missing = missing_extra()
     if missing is not None:
         raise missing
+    if not isinstance(policy, Policy):
+        policy = load_policy(policy)
     with _client(client, None, None) as connected:
         return _evaluate(policy, source, connected, partitions, period, carried_in, render)
 
@@ -107,6 +111,11 @@ def evaluate_file(
     """The command line's `--engine dask`: a scheduler's address, or a cluster of `workers` here."""
     with _client(None, scheduler, workers) as connected:
         return _evaluate(policy, path, connected, None, period, carried_in, render)
+
+
+def connected(scheduler: str | None, workers: int) -> contextlib.AbstractContextManager[Any]:
+    """A client of the scheduler at `scheduler`, else of a cluster of `workers` processes started here."""
+    return _client(None, scheduler, workers)
 
 
 @contextlib.contextmanager
@@ -129,7 +138,7 @@ def _client(client: Any, scheduler: str | None, workers: int | None) -> Iterator
             n_workers=count,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
             silence_logs=logging.ERROR,
         ) as cluster,
         Client(cluster) as connected,

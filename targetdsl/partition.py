@@ -27,6 +27,7 @@ import datetime
 import decimal
 import heapq
 import io
+import mmap
 import os
 import pickle
 import tempfile
@@ -258,15 +259,17 @@ class Part:
             if end > start:
                 yield _unit(data[start:end]), first + index
 
-    def unit(self, data: bytes, index: int) -> Unit:
+    def unit(self, data: bytes | mmap.mmap, index: int) -> Unit:
         local = index - self.summary.first
         return _unit(data[self.offsets[local] : self.offsets[local + 1]])
 
-    def _data(self) -> bytes:
+    def _data(self) -> bytes | mmap.mmap:
         if isinstance(self.spool, bytes):
             return self.spool
-        with open(self.spool, "rb") as handle:
-            return handle.read()
+        if self.offsets[-1] == 0:  # nothing spooled: an empty file cannot be mapped
+            return b""
+        with open_regular(self.spool) as handle:  # the part's own spool file, written by read_part
+            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def _unit(blob: bytes) -> Unit:
@@ -367,9 +370,9 @@ def read_part(parcel: Parcel, job: Job, chunk: Chunk, number: int, first: int, c
         engine = _engine(parcel, job, NOTHING_SETTLED)
         carried = engine.carried_in
         spool, offsets = _spool(job)
-        units: list[tuple[Unit, int]] = []
+        scoring = _Scoring(schema, engine, compares)
+        batch: list[tuple[Unit, int]] = []
         unscored: list[Seen] = []
-        seen: list[Seen] = []
         twice: list[DataProblem] = []
         reader: list[DataProblem] = []
         count = 0
@@ -384,29 +387,23 @@ def read_part(parcel: Parcel, job: Job, chunk: Chunk, number: int, first: int, c
                 spool.write(blob)
                 offsets.append(offsets[-1] + len(blob))
                 if unit is not None and valid:
-                    units.append((unit, index - 1))
+                    batch.append((unit, index - 1))
                     if carried and unit.awards and unit.id in carried:
                         twice += carried_again(unit, carried, job.ledger_file)
                 elif unit is not None:
                     unscored.append(Seen(unit.id, unit.name, index - 1))
+                if len(batch) >= BATCH:  # as a stream takes them: a batch at a time, none kept after
+                    scoring.take(batch)
+                    batch = []
         except DataError as exc:
             reader = list(exc.problems)
         finally:
             close()
+        scoring.take(batch)
         found = Summary(
-            number, first, count, len(reader), validator.problems, reader, twice, unscored, seen, {}, {}, {}, [], []
+            number, first, count, len(reader), validator.problems, reader, twice, unscored, [], {}, {}, {}, [], []
         )
-        if compares:
-            seen += [Seen(unit.id, unit.name, index, unit.unit_class) for unit, index in units]
-            for start in range(0, len(units), BATCH):  # as a stream takes them: a batch at a time
-                by_class: dict[str, list[Unit]] = {}
-                for unit, _ in units[start : start + BATCH]:
-                    by_class.setdefault(unit.unit_class, []).append(unit)
-                for name, members in by_class.items():
-                    engine.gather(schema.classes[name], members)
-            found.figures = _portable(engine.figures or {})
-        else:
-            _score(schema, engine, units, found)
+        scoring.into(found)
         return Part(_close(spool, job), offsets, found)
 
 
@@ -416,7 +413,15 @@ def score_part(parcel: Parcel, job: Job, part: Part, settled: Settled) -> Part:
     with collector_paused(), decimal.localcontext(CONTEXT):
         engine = _engine(parcel, job, settled)
         found = attrs.evolve(part.summary, standings={}, counts={}, figures={}, failures=[], ledger=[], seen=[])
-        _score(schema, engine, list(part.units()), found)
+        scoring = _Scoring(schema, engine, compares=False)
+        batch: list[tuple[Unit, int]] = []
+        for entry in part.units():
+            batch.append(entry)
+            if len(batch) >= BATCH:
+                scoring.take(batch)
+                batch = []
+        scoring.take(batch)
+        scoring.into(found)
         return Part(part.spool, part.offsets, found)
 
 
@@ -481,26 +486,44 @@ def _engine(parcel: Parcel, job: Job, settled: Settled) -> Engine:
     return engine
 
 
-def _score(schema: Schema, engine: Engine, units: list[tuple[Unit, int]], found: Summary) -> None:
-    keys = tie_categories(schema)
-    found.standings = {name: [] for name in schema.classes}
-    found.counts = {name: [0] * (2 * len(spec.categories)) for name, spec in schema.classes.items()}
-    for start in range(0, len(units), BATCH):
+class _Scoring:
+    """A part's units taken a batch at a time: scored (their standings and completion counts kept), or,
+    when the class figures are still to be gathered, their share of the figures taken."""
+
+    def __init__(self, schema: Schema, engine: Engine, compares: bool):
+        self.schema, self.engine, self.compares = schema, engine, compares
+        self.keys = tie_categories(schema)
+        self.standings: dict[str, list[Standing]] = {name: [] for name in schema.classes}
+        self.counts = {name: [0] * (2 * len(spec.categories)) for name, spec in schema.classes.items()}
+        self.seen: list[Seen] = []
+
+    def take(self, batch: list[tuple[Unit, int]]) -> None:
+        if self.compares:  # in the order read, as a stream keeps them (the duplicate check reads this order)
+            self.seen += [Seen(unit.id, unit.name, index, unit.unit_class) for unit, index in batch]
         by_class: dict[str, list[tuple[Unit, int]]] = {}
-        for entry in units[start : start + BATCH]:
+        for entry in batch:
             by_class.setdefault(entry[0].unit_class, []).append(entry)
         for name, entries in by_class.items():
-            spec = schema.classes[name]
-            drafts = engine.score_class(spec, [unit for unit, _ in entries])
-            counts = found.counts[name]
+            spec = self.schema.classes[name]
+            if self.compares:
+                self.engine.gather(spec, [unit for unit, _ in entries])
+                continue
+            drafts = self.engine.score_class(spec, [unit for unit, _ in entries])
+            counts = self.counts[name]
             for draft, (_, index) in zip(drafts, entries, strict=True):
-                found.standings[name].append(standing(draft, index, keys))
+                self.standings[name].append(standing(draft, index, self.keys))
                 for i in range(len(spec.categories)):
                     counts[2 * i] += draft.sums[SUMS.width * i + SUMS.counted]
                     counts[2 * i + 1] += draft.sums[SUMS.width * i + SUMS.completed]
-    found.figures = _portable(engine.figures or {})
-    found.failures = list(engine.problems)
-    found.ledger = list(engine.ledger)
+
+    def into(self, found: Summary) -> None:
+        found.figures = _portable(self.engine.figures or {})
+        if self.compares:  # nothing scored: only what the duplicate check reads
+            found.seen = self.seen
+            return
+        found.standings, found.counts = self.standings, self.counts
+        found.failures = list(self.engine.problems)
+        found.ledger = list(self.engine.ledger)
 
 
 def _spool(job: Job) -> tuple[IO[bytes], array.array[int]]:
@@ -725,7 +748,8 @@ def _refuse(schema: Schema, job: Job, found: list[Summary]) -> None:
     """Every problem of the data, in the order one stream reports them; raised when there is any."""
     problems = [p for s in found for p in s.problems]
     problems += [p for s in found for p in s.reader]
-    everyone: list[Standing | Seen] = [st for s in found for standings in s.standings.values() for st in standings]
+    # class by class, each in the order of the data, as one stream keeps them
+    everyone: list[Standing | Seen] = [st for name in schema.classes for s in found for st in s.standings.get(name, ())]
     everyone += [u for s in found for u in s.unscored]
     seen = [u for s in found for u in s.seen]
     problems += duplicates([*everyone, *seen], job.file)

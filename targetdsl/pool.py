@@ -12,6 +12,7 @@ This module must not decide anything about the evaluation: it only runs what par
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -20,11 +21,19 @@ from typing import Any
 from targetdsl.partition import Summary, summary
 
 
+def _leave_interrupts() -> None:
+    """In a worker of the pool (a process of its own): Ctrl-C is the main process's to handle — it stops
+    the pool — and must not print a worker's traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class Pool:
     """A pool of `jobs` processes as a `partition.Runner`; use it in a `with` block."""
 
     def __init__(self, jobs: int):
-        self.executor = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+        self.executor = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_leave_interrupts
+        )
         self._folder = tempfile.TemporaryDirectory(prefix="targetdsl-parts-")
         self.folder = self._folder.name
 

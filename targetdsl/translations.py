@@ -944,6 +944,10 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
     ),
     ("{given} is not a number of processes from 1 to 1024", "{given} 不是 1 到 1024 之间的进程数"),
     (
+        "a sweep (several NEW policies, --jobs or --engine) evaluates one .jsonl or .csv file given with --data",
+        "多方案比较（多个 NEW 考核办法、`--jobs` 或 `--engine`）只评估用 `--data` 给出的一个 .jsonl 或 .csv 文件",
+    ),
+    (
         "--engine dask needs Dask, which is not installed ({name}): {command}",
         "`--engine dask` 需要 `Dask`，但未安装（{name}）：{command}",
     ),

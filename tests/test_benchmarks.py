@@ -31,8 +31,10 @@ def test_workload_policy_matches_the_hand_written_rules() -> None:
         ["benchmarks/evaluate.py", "--units", "60"],
         ["benchmarks/parse_check.py", "--lines", "200", "--runs", "2"],
         ["-m", "benchmarks.workload.run", "--units", "100", "--runs", "1", "--stream", "200", "--office"],
+        # one process, --jobs 2 and a Dask LocalCluster: three evaluations and a cluster's start-up
+        pytest.param(["-m", "benchmarks.scale", "--units", "120"], marks=pytest.mark.slow),
     ],
-    ids=["evaluate", "parse_check", "workload"],
+    ids=["evaluate", "parse_check", "workload", "scale"],
 )
 def test_benchmark_commands_run(command: list[str]) -> None:
     """The benchmark commands keep working (their figures are for people, not assertions)."""

@@ -19,6 +19,7 @@ import targetdsl
 from targetdsl.cli import main
 from targetdsl.documents import parse_yaml
 from targetdsl.results import unit_json
+from targetdsl.tables import csv_line
 from tests.unit.test_partition import QUOTAS, outcome, quota_units, streamed
 from tests.unit.test_stream_peers import write_files
 
@@ -40,7 +41,7 @@ PARTS = (1, 7, 31)
 def client() -> Iterator[Any]:
     with (
         LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.ERROR
         ) as cluster,
         Client(cluster) as connected,
     ):
@@ -128,6 +129,9 @@ def test_the_command_line_on_a_scheduler_writes_what_one_process_writes(
         command = ["evaluate", str(tmp_path / "p.tdsl"), str(jsonl), "-q", "-o", str(many)]
         code, _, err = run_cli([*command, "--engine", "dask", "--scheduler", address], capsys)
         assert (code, err) == (0, "") and many.read_bytes() == one.read_bytes()
+    # the API, given the policy's path and a renderer: the lines of the file one process wrote
+    done = on_dask.evaluate(tmp_path / "p.tdsl", jsonl, client=client, render=csv_line)
+    assert "".join(done.results) == (tmp_path / "one.csv").read_text(encoding="utf-8-sig").split("\n", 1)[1]
 
 
 def test_without_dask_the_engine_is_a_usage_error_that_says_how_to_install_it(

@@ -275,3 +275,76 @@ def test_jobs_where_they_cannot_apply_are_a_usage_error(
     jsonl, _ = write_files(tmp_path, quota_units(5))
     code, out, err = run_cli(["evaluate", str(tmp_path / "p.tdsl"), str(jsonl), *options], capsys)
     assert code == 2 and wanted in err and out == ""
+
+
+# -- sweeps: many variants on the same units
+
+
+def test_a_sweep_finds_the_grade_changes_impact_finds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Weight variants of the two-class policy against the base: the units whose grade changes are those
+    `impact` (both versions in memory) lists; ranks and money as evaluate gives them; --jobs 2 the same."""
+    from targetdsl.sweep import placing, sweep
+
+    base = targetdsl.parse_policy(QUOTAS, name="base.tdsl")
+    texts = {
+        "w1.tdsl": QUOTAS.replace("class 县 { 经济 60 社会 40 }", "class 县 { 经济 50 社会 50 }"),
+        "w2.tdsl": QUOTAS.replace("quota 20%", "quota 10%"),
+        "same.tdsl": QUOTAS,
+    }
+    for name, text in {"base.tdsl": QUOTAS, **texts}.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    units = quota_units(150, seed=21)
+    jsonl, _ = write_files(tmp_path, units)
+    variants = [(name, targetdsl.parse_policy(text, name=name)) for name, text in texts.items()]
+    found = sweep(base, variants, lambda p: p.evaluate_parts(jsonl, parts=3, render=placing).results)
+    for (name, policy), variant in zip(variants, found, strict=True):
+        effect = targetdsl.impact(base, policy, str(jsonl))
+        assert {c.before.id for c in variant.changes if c.grade} == {u.id for u in effect.grade_changes}, name
+        assert {c.before.id for c in variant.changes if c.rank} == {
+            u.id for u in effect.units if u.old_rank != u.new_rank
+        }
+        assert variant.units == len(units)
+    assert found[0].grades > 0 and found[1].grades > 0 and not found[2].changes
+    command = ["diff", str(tmp_path / "base.tdsl"), *(str(tmp_path / n) for n in texts), "--data", str(jsonl)]
+    one = run_cli([*command, "--format", "json"], capsys)
+    two = run_cli([*command, "--format", "json", "--jobs", "2"], capsys)
+    assert one[0] == two[0] == 1 and one[1] == two[1] and one[2] == two[2] == ""
+    document = json.loads(one[1])
+    assert [v["grade_changes"] for v in document["variants"]] == [v.grades for v in found]
+    text = run_cli(command, capsys)[1]
+    assert f"w1.tdsl: of 150 units, {found[0].grades} change grade" in text
+
+
+@pytest.mark.parametrize("year", ["2002", "2003"])
+def test_the_shipped_policies_evaluate_their_examples_in_parts_as_one_stream(year: str) -> None:
+    from targetdsl.documents import read_document
+
+    policy = targetdsl.load_policy(ROOT / "policies" / f"lianyungang-{year}.tdsl")
+    units = read_document(ROOT / "examples" / f"lianyungang-{year}" / "units.yaml")["units"]
+    carried = ROOT / "examples" / "lianyungang-2003" / "carried-in.yaml" if year == "2003" else None
+    results, _, _ = assert_alike(policy, units, (1, 7, 31), carried_in=carried)
+    assert len(results) == len(units)
+
+
+PLAIN = """policy "plain" { year 2003 status draft }
+class 县 { k 100 }
+class 区 { k 100 }
+category k { indicator a points 100 { input s: number score s } }
+grades { 优 >= 90 quota 20% 良 60 to 90 差 otherwise }
+"""
+
+
+@pytest.mark.parametrize("text", [PLAIN, QUOTAS], ids=["plain", "peers"])
+def test_an_id_three_times_in_two_classes_and_three_parts_is_reported_as_one_stream(text: str) -> None:
+    """The messages of an id given three times follow the order one stream keeps its units in (class by
+    class, or in the order read while a class's figures are gathered), not the order of the parts."""
+    policy = targetdsl.parse_policy(text, name="p.tdsl")
+    units = quota_units(30, seed=1) if text is QUOTAS else []
+    if not units:
+        units = [
+            {"id": f"U{i:02d}", "class": "县" if i % 2 else "区", "indicators": {"a": {"s": str(i)}}} for i in range(30)
+        ]
+    for position, name in ((2, "a"), (14, "b"), (27, "c")):
+        units[position] = {**units[position], "id": "TWICE", "name": name, "class": "区" if position == 14 else "县"}
+    kind, problems = assert_alike(policy, units, (1, 3, 7))
+    assert kind == "DataError" and sum("duplicate unit id" in p for p in problems) == 2
