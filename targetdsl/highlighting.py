@@ -32,6 +32,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from targetdsl.files import FileReadError, read_limited
 from targetdsl.functions import FUNCTIONS
 from targetdsl.keywords import BY_CONCEPT, KEYWORDS, NAME_PATTERN, TERMS
 
@@ -270,6 +271,9 @@ def vim_plugin() -> str:
     )
 
 
+# A generated file is a few kilobytes; a committed one larger than this is out of step without being read whole.
+_LIMIT = 1 << 20
+
 # What this module writes, relative to the root of a checkout.
 OUTPUTS = {
     "editors/vscode/syntaxes/targetdsl.tmLanguage.json": textmate,
@@ -284,8 +288,12 @@ def stale(root: Path) -> list[str]:
     """The generated files under `root` that differ from what this module writes (or are missing)."""
     found = []
     for relative, write in OUTPUTS.items():
-        path = root / relative
-        if not path.is_file() or path.read_text(encoding="utf-8") != write():
+        try:
+            committed = read_limited(root / relative, limit=_LIMIT)
+        except FileReadError:  # missing, not a regular file, or far too large: out of step all the same
+            found.append(relative)
+            continue
+        if committed != write().encode("utf-8"):
             found.append(relative)
     return found
 
