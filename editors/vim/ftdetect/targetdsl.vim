@@ -1,0 +1,2 @@
+" targetdsl policy files
+autocmd BufRead,BufNewFile *.tdsl setfiletype targetdsl
