@@ -408,6 +408,11 @@ class MeasureScorer:
             results.append(ItemResult(item.index, item.name, item.points, earned, done, total, step))
         if available == ZERO:
             return Scored(None, ZERO, items=results, notes=["no applicable items"])
+        if spec.node.points is not None or spec.node.share is not None:
+            # an items measure weighted among indicators: the items' share of their points, at its own points
+            scaled = self.round_indicator(CONTEXT.divide(CONTEXT.multiply(earned_total, spec.points), available))
+            note = f"items {text(earned_total)} of {text(available)}, scaled to {text(spec.points)}"
+            return Scored(scaled, spec.points, completed, counted, items=results, notes=[note])
         return Scored(earned_total, available, completed, counted, items=results)
 
     def score_item(self, unit: Unit, item: Item) -> tuple[Decimal, int, int, Step]:

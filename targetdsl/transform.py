@@ -293,7 +293,7 @@ class ToNodes(Transformer[Token, Any]):
 
     def items(self, c: list[Any]) -> n.Measure:
         span, c = span_of(c), _inner(c)
-        return self._build_measure("items", c, None, c[2], c[3:], span)
+        return self._build_measure("items", c, c[2], c[3], c[4:], span)
 
     def subitem(self, c: list[Any]) -> n.Measure:
         span, c = span_of(c), _inner(c)
