@@ -16,7 +16,9 @@ This module rewrites nodes only; it must not judge names or kinds (the checker d
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -27,6 +29,9 @@ from targetdsl.inheritance import Effective
 # refused (`check.too-deep`) rather than evaluated.
 MAX_NODES = 20_000
 MAX_DEPTH = 128
+
+
+EXPRESSIONS = typing.get_args(n.Expr)  # the node classes an expression is made of
 
 
 class ExpansionError(Exception):
@@ -76,16 +81,16 @@ class _Expander:
         return attrs.evolve(measure, body=tuple(self.statement(s) for s in measure.body))
 
     def statement(self, statement: n.Statement) -> n.Statement:
-        match statement:
-            case n.Measure():
-                return self.measure(statement)
-            case n.Let() | n.Score() | n.Completed() | n.When() | n.Amount() | n.Eligible() | n.Factor():
-                return attrs.evolve(statement, expr=self.top(statement.expr))
-            case n.Reduce() | n.Require() | n.BonusPoints() | n.MoneyFormula():
-                return attrs.evolve(statement, expr=self.top(statement.expr))
-            case n.Tally(done=done, total=total):
-                return attrs.evolve(statement, done=self.top(done), total=self.top(total))
-        return statement
+        """Every expression a statement holds, whatever the statement (`score`, `tally`, `when`, a
+        construct added later): a call left unexpanded would reach an evaluator that knows none."""
+        if isinstance(statement, n.Measure):
+            return self.measure(statement)
+        changes: dict[str, Any] = {
+            field.name: self.top(value)
+            for field in attrs.fields(type(statement))
+            if isinstance(value := getattr(statement, field.name), EXPRESSIONS)
+        }
+        return attrs.evolve(statement, **changes) if changes else statement
 
     def top(self, expr: n.Expr) -> n.Expr:
         return self.rewrite(expr, {})

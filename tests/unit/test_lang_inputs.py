@@ -559,3 +559,21 @@ def test_the_usual_path_judges_words_everywhere_as_the_general_path() -> None:
     usual, general = both(schema, records)
     assert usual == general
     assert general.count("data.bad-value") > 20
+
+
+def test_words_excel_cannot_list_inline_go_on_the_lists_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    from targetdsl import template
+
+    text = WORDS.replace('"差（含）": 0', '"差, 含": 0')
+    workbook = tmp_path / "template.xlsx"
+    template.write(policy(text), workbook, rows=3)
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["乡镇"]
+    header = [cell.value for cell in sheet[1]]
+    letter = "ABCDEFGHIJ"[header.index("综合.等次")]
+    (validation,) = [v for v in sheet.data_validations.dataValidation if str(v.sqref).startswith(letter)]
+    assert validation.type == "list" and not validation.formula1.startswith('"')
+    lists = book[template.LISTS_SHEET]
+    assert "差, 含" in [cell.value for row in lists.iter_rows() for cell in row]
