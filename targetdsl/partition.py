@@ -38,7 +38,7 @@ import attrs
 
 from targetdsl.data import Validator, collector_paused, no_units
 from targetdsl.drafts import SUMS, Standing
-from targetdsl.engine import Engine
+from targetdsl.engine import Engine, result_context, rule_key, rule_values
 from targetdsl.files import FileReadError, open_regular
 from targetdsl.functions import ClassValues
 from targetdsl.inheritance import Effective
@@ -48,7 +48,7 @@ from targetdsl.measures import MeasureFigures, _Extremes
 from targetdsl.numeric import CONTEXT
 from targetdsl.record import canonical_policy, sha256_text
 from targetdsl.results import CarryOver, CompletionRow, UnitResult
-from targetdsl.schema import Schema
+from targetdsl.schema import ClassSpec, Schema
 from targetdsl.schema import build as build_schema
 from targetdsl.stream import (
     BATCH,
@@ -56,6 +56,8 @@ from targetdsl.stream import (
     class_figures,
     duplicates,
     file_records,
+    finishes_compare,
+    finishing_figures,
     json_lines,
     standing,
     tie_categories,
@@ -293,6 +295,9 @@ class Settled:
 
     peers: dict[str, dict[str, list[ClassValues] | None]]
     averages: dict[str, dict[str, tuple[int, decimal.Decimal | None] | None]]
+    # per class and rule, each argument's values over the class ranked: what an award or a commendation
+    # that compares units reads (gathered after the ranking, before any unit is finished)
+    finishing: dict[str, dict[str, list[ClassValues] | None]] = attrs.field(factory=dict)
 
 
 NOTHING_SETTLED = Settled({}, {})
@@ -461,6 +466,7 @@ def finish_part(
     data = part._data()
     with collector_paused(), decimal.localcontext(CONTEXT):
         engine = _engine(parcel, job, settled)
+        peers: dict[int, dict[tuple[str, str], Any]] = {}  # by class position
         ordered = sorted(places, key=lambda p: (p.order, p.rank))
         for start in range(0, len(ordered), BATCH):
             batch = ordered[start : start + BATCH]
@@ -470,6 +476,8 @@ def finish_part(
             for order, members in by_class.items():
                 spec = schema.classes[classes[order]]
                 drafts = engine.score_class(spec, [part.unit(data, p.index) for p in members])
+                if settled.finishing:  # after score_class, which a class's comparing rules do not outlive
+                    engine.finishing_peers = peers.setdefault(order, _finishing_peers(schema, spec, settled))
                 for draft, place in zip(drafts, members, strict=True):
                     draft.grade, draft.reason = place.grade, place.reason
                     known = len(engine.problems)
@@ -477,6 +485,81 @@ def finish_part(
                     done.failures += [(order, place.rank, p) for p in engine.problems[known:]]
                     done.results.append((order, place.rank, result if render is None else render(result, categories)))
     return done
+
+
+def gather_finishing_part(
+    parcel: Parcel, job: Job, part: Part, settled: Settled, places: list[Place]
+) -> dict[str, dict[str, Gathered]]:
+    """Between the ranking and the last pass, for a policy whose awards or commendations compare units:
+    a part's units scored again and given their rank, and their values of those rules' class-wide
+    arguments gathered (`stream.finishing_figures`), as a stream gathers them over the ranked class."""
+    schema = parcel.schema()
+    classes = list(schema.classes)
+    figures = finishing_figures(schema)
+    data = part._data()
+    with collector_paused(), decimal.localcontext(CONTEXT):
+        engine = _engine(parcel, job, settled)
+        ordered = sorted(places, key=lambda p: (p.order, p.rank))
+        for start in range(0, len(ordered), BATCH):
+            by_class: dict[int, list[Place]] = {}
+            for place in ordered[start : start + BATCH]:
+                by_class.setdefault(place.order, []).append(place)
+            for order, members in by_class.items():
+                name = classes[order]
+                if not figures[name]:
+                    continue
+                spec = schema.classes[name]
+                units = [part.unit(data, p.index) for p in members]
+                drafts = engine.score_class(spec, units)
+                contexts = {d.unit.id: result_context(d, p.rank) for d, p in zip(drafts, members, strict=True)}
+                for rule in spec.rules:
+                    gathered = figures[name].get(rule_key(rule))
+                    if gathered is None:
+                        continue
+                    values: dict[int, list[decimal.Decimal | None]] = {}
+                    for expr in gathered.arguments:
+                        column = values[id(expr)] = [None] * len(units)
+                        for at, value in rule_values(engine, rule, units, expr, contexts):
+                            column[at] = value
+                    gathered.gather([u.id for u in units], values)
+    return _portable(figures)
+
+
+def _combined_finishing(schema: Schema, gathered: list[dict[str, dict[str, Gathered]]]) -> Settled | None:
+    """The parts' finishing figures merged and settled, by argument position; None when none is needed."""
+    figures = finishing_figures(schema)
+    if not finishes_compare(figures):
+        return None
+    settled: dict[str, dict[str, list[ClassValues] | None]] = {}
+    for name, rules in figures.items():
+        for key, figure in rules.items():
+            for part in gathered:
+                found = part[name][key]
+                figure.ids += found.ids
+                for expr, values, extremes in zip(figure.arguments, found.values, found.extremes, strict=True):
+                    if values is not None:
+                        figure.values.setdefault(id(expr), []).extend(values)
+                    if extremes is not None:
+                        _merge_extremes(figure.extremes[id(expr)], extremes)
+            figure.settle_peers()
+            assert figure.peers is not None
+            settled.setdefault(name, {})[key] = [figure.peers[id(expr)] for expr in figure.arguments]
+    return Settled({}, {}, settled)
+
+
+def _finishing_peers(schema: Schema, spec: ClassSpec, settled: Settled) -> dict[tuple[str, str], Any]:
+    """`Engine.finishing_peers` for one class: each comparing award's or commendation's class values,
+    keyed by this process's own expressions."""
+    peers: dict[tuple[str, str], Any] = {}
+    figures = finishing_figures(schema)[spec.name]
+    for rule in spec.rules:
+        key = rule_key(rule)
+        values = settled.finishing.get(spec.name, {}).get(key)
+        if key in figures and values is not None:
+            figure = figures[key]
+            figure.peers = {id(expr): v for expr, v in zip(figure.arguments, values, strict=True)}
+            peers[(rule.kind, rule.name)] = figure.class_values
+    return peers
 
 
 def _engine(parcel: Parcel, job: Job, settled: Settled) -> Engine:
@@ -686,6 +769,22 @@ def evaluate(
                 if any(m.counted for m in category.measures)
             ]
     categories = tuple(dict.fromkeys(c.name for name in assessed for c in schema.classes[name].categories))
+    if finishes_compare(finishing_figures(schema)):  # awards or commendations compare units: one more pass
+        finishing = _combined_finishing(
+            schema,
+            runner.gather(
+                runner.map(
+                    gather_finishing_part,
+                    [shipped] * len(parts),
+                    [job] * len(parts),
+                    parts,
+                    [settled] * len(parts),
+                    places,
+                )
+            ),
+        )
+        if finishing is not None:
+            settled = attrs.evolve(settled, finishing=finishing.finishing)
     finished: list[Finished] = runner.gather(
         runner.map(
             finish_part,

@@ -76,7 +76,7 @@ def stream_passes(schema: Schema, figures: dict[str, dict[str, MeasureFigures]] 
     figures = class_figures(schema) if figures is None else figures
     compares = any(f.arguments for measures in figures.values() for f in measures.values())
     averages = any(f.averaged for measures in figures.values() for f in measures.values())
-    return 2 + compares + averages + _finishes_compare(finishing_figures(schema))
+    return 2 + compares + averages + finishes_compare(finishing_figures(schema))
 
 
 def finishing_figures(schema: Schema) -> dict[str, dict[str, MeasureFigures]]:
@@ -93,7 +93,7 @@ def finishing_figures(schema: Schema) -> dict[str, dict[str, MeasureFigures]]:
     return figures
 
 
-def _finishes_compare(figures: dict[str, dict[str, MeasureFigures]]) -> bool:
+def finishes_compare(figures: dict[str, dict[str, MeasureFigures]]) -> bool:
     return any(rules for rules in figures.values())
 
 
@@ -471,7 +471,7 @@ class Stream:
 
     def __iter__(self) -> Iterator[UnitResult]:
         engine = self._engine()
-        self._done = (self._passes - 1 - _finishes_compare(self.finishing)) * self.count
+        self._done = (self._passes - 1 - finishes_compare(self.finishing)) * self.count
         for name, spec in self.schema.classes.items():
             ordered = self.standings[name]
             if self.finishing[name]:  # gathered afresh each time the stream is read

@@ -12,6 +12,7 @@ import pytest
 
 import targetdsl
 from targetdsl import stream as streaming
+from targetdsl.results import unit_json
 from tests.unit.test_lang_references import evaluations
 
 TOP_THREE = """policy "月度前三" { year 2003 status draft }
@@ -112,3 +113,18 @@ def test_shares_of_the_best_are_the_same_on_every_path(seed: int, monkeypatch: p
     units = [unit(f"U{i:02}", str(draw.choice([8, 9, 12])), str(draw.choice([80, 90, 100]))) for i in range(7)]
     fast, reference, explained, streamed = evaluations(targetdsl.parse_policy(SHARE_OF_BEST, name="s.tdsl"), units)
     assert fast == reference == explained == streamed
+
+
+@pytest.mark.parametrize("policy_text", [TOP_THREE, SHARE_OF_BEST], ids=["bonus-by-rank", "money-by-best-total"])
+def test_an_evaluation_in_parts_equals_one_stream(policy_text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rules that compare units, before the total (a bonus) or once the class is ranked (an award's
+    money): evaluated in 1, 3 and 5 parts, in this process and on two processes, as one stream."""
+    monkeypatch.setattr(streaming, "BATCH", 2)
+    draw = random.Random(7)
+    units = [unit(f"U{i:02}", str(draw.choice([8, 9, 12])), str(draw.choice([80, 90, 100]))) for i in range(9)]
+    policy = targetdsl.parse_policy(policy_text, name="p.tdsl")
+    with policy.stream(iter(units)) as results:
+        streamed = [unit_json(u) for u in results]
+    for parts in (1, 3, 5):
+        assert [unit_json(u) for u in policy.evaluate_parts(units, parts=parts).results] == streamed, parts
+    assert [unit_json(u) for u in policy.evaluate_parts(units, jobs=2, parts=3).results] == streamed
