@@ -1793,6 +1793,12 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
         "tied with the last place of the {grade} quota, it shares it",
         "与{grade}名额的最后一名同分，并列享有该等次",
     ),
+    # a user-defined function's value, and a measure worth a share of its category
+    ("{function}(…) = {value} (line {line:d})", "{function}(…) = {value}（第 {line} 行）"),
+    (
+        "{share}% of category {category}: {points} points",
+        "考核内容 {category} 的 {share}%：{points} 分",
+    ),
 )
 
 CATALOG: tuple[tuple[str, str], ...] = (

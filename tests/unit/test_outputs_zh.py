@@ -597,3 +597,17 @@ def test_an_unknown_unit_to_explain_is_said_in_chinese(
     assert "中没有单位 `c04`；是不是 `C04`？（单位有：" in capsys.readouterr().err
     assert main([*args, "灌南县"]) == 2
     assert "；灌南县 是单位 C04 的名称：请给出它的编号（单位有：" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        # a generic template (`{grade} ({op} {bound})`, `{earned} of {points}`) must not take these
+        ("得票率(…) = 0.84 (line 36)", "得票率(…) = 0.84（第 36 行）"),
+        ("60% of category 经济: 36 points", "考核内容 经济 的 60%：36 分"),
+        ("capped at 5", "封顶 5"),
+        ("when 批次 > 2: holds", "条件 批次 > 2：成立"),
+    ],
+)
+def test_notes_of_the_new_constructs_read_in_chinese(english: str, chinese: str) -> None:
+    assert translate(english, ZH) == chinese
