@@ -791,8 +791,8 @@ def evaluate(
             [shipped] * len(parts),
             [job] * len(parts),
             parts,
-            [settled] * len(parts),
-            places,
+            [runner.share(settled)] * len(parts),
+            [runner.share(entries) for entries in places],  # sent once each, not inside every task
             [render] * len(parts),
             [categories] * len(parts),
         )
@@ -829,7 +829,8 @@ def count_records(job: Job, chunk: Chunk) -> int:
 def _rescore(
     runner: Runner, shipped: Any, job: Job, parts: list[Any], settled: Settled
 ) -> tuple[list[Any], list[Summary]]:
-    rescored = runner.map(score_part, [shipped] * len(parts), [job] * len(parts), parts, [settled] * len(parts))
+    shared = runner.share(settled)  # a rank's values are one per unit: sent once, not inside every task
+    rescored = runner.map(score_part, [shipped] * len(parts), [job] * len(parts), parts, [shared] * len(parts))
     return rescored, runner.summaries(rescored)
 
 
