@@ -778,8 +778,8 @@ def evaluate(
                     [shipped] * len(parts),
                     [job] * len(parts),
                     parts,
-                    [settled] * len(parts),
-                    places,
+                    [runner.share(settled)] * len(parts),
+                    [runner.share(entries) for entries in places],
                 )
             ),
         )

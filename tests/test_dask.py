@@ -147,3 +147,13 @@ def test_without_dask_the_engine_is_a_usage_error_that_says_how_to_install_it(
     policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
     with pytest.raises(on_dask.MissingExtraError, match=r"targetdsl\[dask\]"):
         on_dask.evaluate(policy, jsonl)
+
+
+def test_rules_that_compare_units_before_and_after_the_ranking_evaluate_as_one_stream(client: Any) -> None:
+    """A computed bonus ranking a measure's score, and award money as a share of the best total: the
+    second needs the class ranked first, gathered on the workers in a pass of its own."""
+    from tests.unit.test_lang_together import SHARE_OF_BEST, TOP_THREE, unit
+
+    units = [unit(f"U{i:02}", str(8 + i % 5), str(80 + (i * 7) % 25)) for i in range(13)]
+    for text in (TOP_THREE, SHARE_OF_BEST):
+        assert_alike(targetdsl.parse_policy(text, name="p.tdsl"), units, client)
