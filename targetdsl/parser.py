@@ -12,6 +12,7 @@ import contextvars
 import difflib
 import functools
 import gc
+import hashlib
 import os
 import re
 from collections.abc import Iterator
@@ -164,8 +165,9 @@ def grammar_text(language: Language = Language.ENGLISH) -> str:
     return english if language is Language.ENGLISH else chinese_grammar(english)
 
 
-def cache_file(language: Language = Language.ENGLISH) -> str | None:
-    """Where the analysed grammar is cached: a directory only this user can write.
+def cache_file(language: Language = Language.ENGLISH, grammar: str = "") -> str | None:
+    """Where the analysed grammar is cached: a directory only this user can write, a file named by the
+    grammar's own hash, so that two installed versions of targetdsl never take turns rebuilding it.
 
     Building the LALR tables takes 0.15 s (seconds when the optional
     `interegular` package is installed, as Lark then checks every pair of
@@ -183,7 +185,8 @@ def cache_file(language: Language = Language.ENGLISH) -> str | None:
     if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
         return None
     suffix = "" if language is Language.ENGLISH else f"-{language.value}"
-    return os.path.join(directory, f"policy-grammar{suffix}-{lark.__version__}.cache")
+    version = hashlib.sha256(grammar.encode("utf-8")).hexdigest()[:16]
+    return os.path.join(directory, f"policy-grammar{suffix}-{lark.__version__}-{version}.cache")
 
 
 @functools.cache
@@ -196,7 +199,7 @@ def lark_parser(language: Language = Language.ENGLISH) -> Lark:
         postlex=_Apart(),
     )
     grammar = grammar_text(language)
-    cache = cache_file(language)
+    cache = cache_file(language, grammar)
     if cache is not None:
         try:
             return Lark(grammar, cache=cache, **options)

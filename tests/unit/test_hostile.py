@@ -153,3 +153,12 @@ def test_grammar_cache_is_never_read_from_a_shared_directory(tmp_path: Path, mon
     assert private is not None and Path(private).parent == tmp_path / "targetdsl"
     (tmp_path / "targetdsl").chmod(0o777)  # another user could plant a pickle here
     assert cache_file() is None
+
+
+def test_two_versions_of_the_grammar_are_cached_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # two installed versions (two environments, an upgrade) would otherwise rebuild one file in turn
+    from targetdsl.parser import cache_file
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_file(grammar="start: A") != cache_file(grammar="start: B")
+    assert cache_file(grammar="start: A") == cache_file(grammar="start: A")
