@@ -351,16 +351,21 @@ def _combined(schema: Schema, summaries: list[Summary]) -> dict[str, dict[str, M
     for name, measures in figures.items():
         for measure, figure in measures.items():
             for part in summaries:
-                gathered = part.figures[name][measure]
-                figure.ids += gathered.ids
-                for expr, values, extremes in zip(figure.arguments, gathered.values, gathered.extremes, strict=True):
-                    if values is not None:
-                        figure.values.setdefault(id(expr), []).extend(values)
-                    if extremes is not None:
-                        _merge_extremes(figure.extremes[id(expr)], extremes)
-                figure.earned += gathered.earned
-                figure.pending += gathered.pending
+                _take(figure, part.figures[name][measure])
     return figures
+
+
+def _take(figure: MeasureFigures, gathered: Gathered) -> None:
+    """A part's share of a class's figures added to `figure`, as if one stream had read it after the
+    parts before it."""
+    figure.ids += gathered.ids
+    for expr, values, extremes in zip(figure.arguments, gathered.values, gathered.extremes, strict=True):
+        if values is not None:
+            figure.values.setdefault(id(expr), []).extend(values)
+        if extremes is not None:
+            _merge_extremes(figure.extremes[id(expr)], extremes)
+    figure.earned += gathered.earned
+    figure.pending += gathered.pending
 
 
 # -- the passes, as tasks
@@ -534,13 +539,7 @@ def _combined_finishing(schema: Schema, gathered: list[dict[str, dict[str, Gathe
     for name, rules in figures.items():
         for key, figure in rules.items():
             for part in gathered:
-                found = part[name][key]
-                figure.ids += found.ids
-                for expr, values, extremes in zip(figure.arguments, found.values, found.extremes, strict=True):
-                    if values is not None:
-                        figure.values.setdefault(id(expr), []).extend(values)
-                    if extremes is not None:
-                        _merge_extremes(figure.extremes[id(expr)], extremes)
+                _take(figure, part[name][key])
             figure.settle_peers()
             assert figure.peers is not None
             settled.setdefault(name, {})[key] = [figure.peers[id(expr)] for expr in figure.arguments]

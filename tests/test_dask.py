@@ -1,6 +1,6 @@
 """targetdsl on Dask: the partitioned evaluation on a real cluster of processes, held to one stream.
 
-One cluster for the session — two worker processes of one thread each, so that every task's policy,
+One cluster for this file — two worker processes of one thread each, so that every task's policy,
 parts and figures are really pickled — runs every case, a generated two-class policy with quotas and
 peer functions (600 units; 3,000 with -m slow), duplicate ids in different partitions and an error
 in one partition through 1, 7 and 31 partitions, from records, a JSON Lines file, a CSV file and a Dask bag; and the
