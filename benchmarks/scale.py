@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from benchmarks.workload import generate, peer_policy, policy
-from benchmarks.workload.run import FIELDS, outcome, reference, verdict
+from benchmarks.workload.run import FIELDS, csv_outcome, outcome, reference, verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,20 +91,7 @@ def compare(count: int, *, peers: bool, jobs: int) -> None:
 
 
 def check(output: Path, count: int, *, peers: bool) -> str:
-    import csv
-    from decimal import Decimal
-
-    with open(output, encoding="utf-8-sig", newline="") as handle:
-        got = {
-            row["id"]: (
-                Decimal(row["bonus"]),
-                Decimal(row["total"]),
-                row["vetoes"] != "",
-                row["grade"],
-                int(row["rank"]),
-            )
-            for row in csv.DictReader(handle)
-        }
+    got = csv_outcome(output)
     want = {key: value[3:] for key, value in outcome(reference(count, peers=peers)).items()}
     return "bonus, total, veto, grade, rank " + verdict(got, want, FIELDS[3:])
 

@@ -27,7 +27,7 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
@@ -808,14 +808,7 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
                         for unit in results:
                             output.write(_json(unit_json(unit), indent=None))
 
-                if args.output is None:
-                    sys.stdout.write(_bom(args))
-                    emit(_VisibleText(sys.stdout))
-                else:
-                    write_with(args.output, lambda raw: _as_text(raw, emit, _bom(args)))
-                if args.ledger:
-                    ledger = {"year": policy.schema.year, "carry_over": [to_json(entry) for entry in results.ledger]}
-                    _write(_json(ledger), args.ledger)
+                _deliver(args, emit, policy.schema.year, results.ledger)
         finally:
             if bar is not None:
                 bar.close()
@@ -878,15 +871,20 @@ def _evaluate_in_parts(args: argparse.Namespace) -> int:
         for line in outcome.results:
             output.write(line)
 
+    _deliver(args, emit, policy.schema.year, outcome.ledger)
+    return EXIT_OK
+
+
+def _deliver(args: argparse.Namespace, emit: Callable[[Any], None], year: int | None, ledger: Iterable[Any]) -> None:
+    """Results written as they are finished, to standard output or the file `-o` names (whole, or not
+    at all), then the carry-over ledger `--ledger` asks for."""
     if args.output is None:
         sys.stdout.write(_bom(args))
         emit(_VisibleText(sys.stdout))
     else:
         write_with(args.output, lambda raw: _as_text(raw, emit, _bom(args)))
     if args.ledger:
-        ledger = {"year": policy.schema.year, "carry_over": [to_json(entry) for entry in outcome.ledger]}
-        _write(_json(ledger), args.ledger)
-    return EXIT_OK
+        _write(_json({"year": year, "carry_over": [to_json(entry) for entry in ledger]}), args.ledger)
 
 
 class _VisibleText:

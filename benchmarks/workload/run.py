@@ -216,6 +216,22 @@ def parse_and_check(lines: int = 1000, runs: int = 9) -> None:
     )
 
 
+def csv_outcome(path: Path) -> dict[str, tuple[Any, ...]]:
+    """The fields a results CSV holds of the outcome (no category subtotals): bonus, total, vetoed,
+    grade, rank, by unit id."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return {
+            row["id"]: (
+                Decimal(row["bonus"]),
+                Decimal(row["total"]),
+                row["vetoes"] != "",
+                row["grade"],
+                int(row["rank"]),
+            )
+            for row in csv.DictReader(handle)
+        }
+
+
 def reference(count: int, *, peers: bool) -> list[dict[str, Any]]:
     """The hand-written results for the first `count` generated units, reading them one at a time (the
     peer-relative rules twice: the class's statistics, then each unit)."""
@@ -253,17 +269,7 @@ def streamed(count: int, *, office: bool = False, peers: bool = False) -> None:
         subprocess.run(command, check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
         seconds = time.perf_counter() - started
         peak_mb = float(peak.read_text(encoding="utf-8"))
-        with open(output, encoding="utf-8", newline="") as handle:
-            got = {
-                row["id"]: (
-                    Decimal(row["bonus"]),
-                    Decimal(row["total"]),
-                    row["vetoes"] != "",
-                    row["grade"],
-                    int(row["rank"]),
-                )
-                for row in csv.DictReader(handle)
-            }
+        got = csv_outcome(output)
         # The CSV holds no category subtotals: the rest of the fields are checked
         want = {key: value[3:] for key, value in outcome(reference(count, peers=peers)).items()}
         kind = "values as an office writes them" if office else "plain values"
