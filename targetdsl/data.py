@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import gc
 import math
 import re
@@ -186,12 +187,17 @@ class Validator:
 
     def locate(self, records: Records, index: int, since: int) -> None:
         """Give the problems found in a spreadsheet's row from `since` on the cell of their field."""
+        self.place(functools.partial(records.cell, index), since)
+
+    def place(self, cell: Callable[[str], str | None], since: int) -> None:
+        """Give the problems found in one record from `since` on the place of their field, `cell(field)`:
+        its cell in a spreadsheet, its line and column in a CSV file, its line in JSON Lines."""
         for at in range(since, len(self.problems)):
             problem = self.problems[at]
             if problem.field is not None and problem.cell is None:
-                cell = records.cell(index, problem.field)
-                if cell is not None:
-                    self.problems[at] = attrs.evolve(problem, cell=cell)
+                where = cell(problem.field)
+                if where is not None:
+                    self.problems[at] = attrs.evolve(problem, cell=where)
 
     def unit(self, record: Any, index: int) -> Unit | None:
         self.read += 1

@@ -62,7 +62,7 @@ from targetdsl.stream import (
     standing,
     tie_categories,
 )
-from targetdsl.values import AwardWon, DataError, DataProblem, Unit
+from targetdsl.values import AwardWon, DataError, DataProblem, Located, Unit
 
 # -- the policy as it travels
 
@@ -111,12 +111,22 @@ class Records:
 
     records: Sequence[Any]
     trailing: tuple[DataProblem, ...] = ()  # what the reader found wrong after them (it stopped there)
+    # read from a file: each record's line, and where a field of a record at a line is (CsvPlaces)
+    lines: Sequence[int] | None = None
+    place: Callable[[int, str], str | None] | None = None
 
     def read(self, job: Job) -> tuple[Iterator[Any], Callable[[], None]]:
+        if self.lines is not None and self.place is not None:
+            return Located(self._located(self.lines), self.place), _nothing
         return self._records(), _nothing
 
     def _records(self) -> Iterator[Any]:
         yield from self.records
+        if self.trailing:
+            raise DataError(list(self.trailing))
+
+    def _located(self, lines: Sequence[int]) -> Iterator[tuple[Any, int]]:
+        yield from zip(self.records, lines, strict=True)
         if self.trailing:
             raise DataError(list(self.trailing))
 
@@ -196,14 +206,20 @@ def line_ranges(path: str, shown: str, parts: int) -> tuple[list[Lines], list[in
         handle.close()
 
 
-def record_runs(records: Sequence[Any], parts: int) -> list[Records]:
-    """Records cut into `parts` runs of nearly equal length (at least one run, none empty but the only one)."""
+def record_runs(
+    records: Sequence[Any],
+    parts: int,
+    lines: Sequence[int] | None = None,
+    place: Callable[[int, str], str | None] | None = None,
+) -> list[Records]:
+    """Records cut into `parts` runs of nearly equal length (at least one run, none empty but the only one);
+    read from a file, each run keeps its records' `lines` and how to `place` a field at a line."""
     parts = max(1, min(parts, len(records))) if records else 1
     size, extra = divmod(len(records), parts)
     runs, at = [], 0
     for number in range(parts):
         length = size + (number < extra)
-        runs.append(Records(records[at : at + length]))
+        runs.append(Records(records[at : at + length], (), None if lines is None else lines[at : at + length], place))
         at += length
     return runs
 
@@ -393,6 +409,8 @@ def read_part(parcel: Parcel, job: Job, chunk: Chunk, number: int, first: int, c
                 known = len(validator.problems)
                 unit = validator.unit(record, index)
                 valid = unit is not None and len(validator.problems) == known
+                if not valid and isinstance(records, Located):
+                    validator.place(records.cell, known)
                 blob = pickle.dumps(unit, pickle.HIGHEST_PROTOCOL) if valid else b""
                 spool.write(blob)
                 offsets.append(offsets[-1] + len(blob))
@@ -901,17 +919,21 @@ def chunks_of(source: str | os.PathLike[str] | Iterable[Any], shown: str, parts:
         ranges, before = line_ranges(path, shown, parts)
         return list(ranges), before
     read: list[Any] = []
+    located = records if isinstance(records, Located) else None
+    lines: list[int] | None = None if located is None else []
     trailing: tuple[DataProblem, ...] = ()
     try:
         for record in records:
             read.append(record)
+            if located is not None and lines is not None:
+                lines.append(located.at)
     except DataError as exc:
         trailing = tuple(exc.problems)
     finally:
         close()
-    runs = record_runs(read, parts)
+    runs = record_runs(read, parts, lines, None if located is None else located.place)
     if trailing:
-        runs[-1] = Records(runs[-1].records, trailing)
+        runs[-1] = attrs.evolve(runs[-1], trailing=trailing)
     return list(runs), _firsts(runs)
 
 

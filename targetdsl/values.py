@@ -12,7 +12,7 @@ does, for the readers in `documents.py`, `tabular.py` and `sheets.py`.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -133,6 +133,36 @@ class Records(list[Any]):
         )
 
 
+class Located(Iterator[Any]):
+    """Records read one at a time (a stream of JSON Lines or CSV), knowing where the one given last was
+    read: `cell(field)` is the place of its field (`line 5, column `x`` in a CSV file, `line 5` in JSON
+    Lines), for the problems found in it, as `Records.cell` is for records read whole."""
+
+    def __init__(self, records: Iterator[tuple[Any, int]], place: Callable[[int, str], str | None]) -> None:
+        self._records = records
+        self._place = place
+        self._at = 0
+
+    def __iter__(self) -> Located:
+        return self
+
+    def __next__(self) -> Any:
+        record, self._at = next(self._records)
+        return record
+
+    def cell(self, field: str) -> str | None:
+        return self._place(self._at, field)
+
+    @property
+    def at(self) -> int:
+        """Where the record given last was read (its line)."""
+        return self._at
+
+    @property
+    def place(self) -> Callable[[int, str], str | None]:
+        return self._place
+
+
 @attrs.frozen
 class Segment:
     """Consecutive records read from one place: the first's index, and how to say where each was read."""
@@ -178,7 +208,7 @@ class DataProblem:
         """`file: unit U: field: message`, the words in `language` (file, unit and field as they are)."""
         where = [self.file]
         if self.cell is not None:
-            where.append(self.cell)
+            where.append(translate(self.cell, language))
         if self.unit is not None:
             where.append(f"{UNIT_WORDS[language]}{self.unit}")
         if self.field is not None:
