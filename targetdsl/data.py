@@ -183,6 +183,8 @@ class Validator:
             units.append(unit)
         self.unit_label = None
         self.file = file
+        if placed is not None:  # the rows that are no unit, as a stream reports them: after the units
+            self.problems.extend(placed.refused)
         return units
 
     def locate(self, records: Records, index: int, since: int) -> None:

@@ -210,7 +210,7 @@ def read_xlsx(path: Path, raw: bytes) -> dict[str, Any]:
             refused.extend(exc.problems)
     if problems or refused:
         # the workbook's own problems (formulas never calculated…) come first
-        raise DataError(problems + refused)
+        raise DataError(problems + refused + units.refused)
     return {"units": units}
 
 
@@ -289,8 +289,7 @@ def document(
         if unit:
             units.append(unit)
             positions.append(position)
-    if problems:
-        raise DataError(problems)
+    units.refused.extend(problems)
     return {"units": units}
 
 

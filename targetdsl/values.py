@@ -90,6 +90,9 @@ class Records(list[Any]):
         super().__init__(records)
         # the records from `start` on: where each was read, the cell of a field, the file (when gathered)
         self.segments: list[Segment] = [] if place is None else [Segment(0, place, cell, None)]
+        # the rows read that are no unit (a total, a note, a row wider than the header): reported with the
+        # problems validation finds in the units, so that one run names every problem of the file
+        self.refused: list[DataProblem] = []
 
     def _segment(self, index: int) -> Segment | None:
         for segment in reversed(self.segments):
@@ -126,6 +129,7 @@ class Records(list[Any]):
         """Append `other`'s records, keeping their places; `file` names the file they were read from."""
         start = len(self)
         self.extend(other)
+        self.refused.extend(other.refused)
         if file is not None and not other.segments:
             self.segments.append(Segment(start, lambda index: f"unit #{index + 1}", None, file))
         self.segments.extend(
