@@ -786,10 +786,20 @@ class Checker:
                 if category is None:
                     continue
                 applicable = [m for m in category.measures if not m.classes or unit_class.name in m.classes]
+                if applicable and all(_adjustment(m) for m in applicable):
+                    self.report(
+                        "check.adjustment",
+                        f"category `{category.name}` has only adjustment items (`points 0`) in class "
+                        f"`{unit_class.name}`: its {_fmt(weight.amount)} points weigh nothing",
+                        category.span,
+                        "put the adjustment items in a category with weighted measures, "
+                        "or write them as `bonus` and `deduction` rules",
+                    )
+                    continue
                 shared = [m for m in applicable if m.share is not None]
                 if not shared:
                     continue
-                fixed = [m for m in applicable if m.share is None]
+                fixed = [m for m in applicable if m.share is None and not _adjustment(m)]
                 if fixed:
                     self.report(
                         "check.points-mismatch",
@@ -808,6 +818,29 @@ class Checker:
                         category.span,
                         ", ".join(f"{m.name} {_fmt(m.share)}%" for m in shared if m.share is not None),
                     )
+
+    # ---------------------------------------------------- adjustment items
+
+    def check_adjustment(self, measure: n.Measure) -> None:
+        """An indicator with `points 0` is an adjustment item (加扣分项): its score, of either sign, is added
+        to its category's subtotal as it is, weighed by nothing. So it has a score of its own (not sub-items'
+        or a given one, which are shares of its points), and no formula of it reads `points`, which is 0."""
+        if any(isinstance(s, n.Measure) for s in measure.body):
+            why = "its sub-items' points would be scaled to 0"
+        elif any(isinstance(s, n.Given) for s in measure.body):
+            why = "a score given out of 100 is a share of its points, 0"
+        else:
+            read = next((r for e, _ in _statement_expressions(measure.body) for r in _names(e) if r == "points"), None)
+            if read is None:
+                return
+            why = "its formula reads `points`, which is 0"
+        self.report(
+            "check.adjustment",
+            f"`{measure.name}` has `points 0`, an adjustment item, but {why}",
+            measure.span,
+            "score the adjustment in points of the total (`score 1 * tasks`, `score -2 * times`), "
+            "or give the indicator positive points",
+        )
 
     # ---------------------------------------------------------- categories
 
@@ -836,7 +869,10 @@ class Checker:
     def check_measure(self, measure: n.Measure, category: n.Category, parent: Scope | None = None) -> None:
         self.check_statements(measure.kind, measure.name, measure.body, measure.span)
         if measure.points is not None and measure.points <= 0:
-            self.report("check.bad-value", "points must be positive", measure.span)
+            if measure.points == 0 and measure.kind == "indicator":
+                self.check_adjustment(measure)
+            else:
+                self.report("check.bad-value", "points must be positive", measure.span)
         if measure.share is not None:
             self.check_share_value(measure)
         self.check_classes_exist(measure.classes, measure.span)
@@ -1611,6 +1647,15 @@ def _compared_references(expr: n.Expr, lets: dict[str, n.Expr]) -> list[n.Refere
                         seen.add(inner.name)
                         pending.append(lets[inner.name])
     return found
+
+
+def _adjustment(measure: n.Measure) -> bool:
+    """An adjustment item (加扣分项): an indicator of `points 0`, whose score is added as it is."""
+    return measure.kind == "indicator" and measure.points is not None and measure.points == 0
+
+
+def _names(expr: n.Expr) -> list[str]:
+    return [node.name for node in walk(expr) if isinstance(node, n.Name)]
 
 
 def _references(expr: n.Expr) -> list[n.Reference]:

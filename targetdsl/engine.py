@@ -46,6 +46,7 @@ from targetdsl.numeric import (
     HUNDRED,
     ONE,
     ZERO,
+    exact_sum,
     in_context,
     percent_of,
     plausible,
@@ -69,7 +70,7 @@ from targetdsl.results import (
     VetoEffect,
     VetoResult,
 )
-from targetdsl.schema import ClassSpec, RuleSpec, Schema
+from targetdsl.schema import ClassSpec, MeasureSpec, RuleSpec, Schema
 from targetdsl.values import NOT_APPLICABLE, AwardWon, Unit, Value
 
 QUARTERS = {"Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12, "H1": 6, "H2": 12}
@@ -324,6 +325,7 @@ class Engine:
         round_categories = "category" in self.round_at
         subtotals_read = spec.subtotals_read
         for category in spec.categories:
+            adjusted: list[tuple[MeasureSpec, Decimal]] = []  # adjustment items that apply, with their scores
             if category.name in summed:  # summed by the kernel
                 at = summed[category.name]
                 earned, available, completed, counted = cells[at : at + WIDTH]  # type: ignore[index]
@@ -333,19 +335,40 @@ class Engine:
                 for measure in category.measures:
                     if measure.name in positions:
                         at = positions[measure.name]
-                        earned += cells[at]  # type: ignore[index]
-                        available += cells[at + 1]  # type: ignore[index]
+                        if measure.adjustment:
+                            adjusted.append((measure, cells[at]))  # type: ignore[index]
+                        else:
+                            earned += cells[at]  # type: ignore[index]
+                            available += cells[at + 1]  # type: ignore[index]
                         completed += cells[at + 2]  # type: ignore[index]
                         counted += cells[at + 3]  # type: ignore[index]
                         continue
                     measured = by_measure[measure.name][unit.id]
                     if measured.applicable:
-                        earned += measured.earned
-                        available += measured.points
+                        if measure.adjustment:
+                            adjusted.append((measure, measured.earned))
+                        else:
+                            earned += measured.earned
+                            available += measured.points
                     completed += measured.completed
                     counted += measured.counted
             applicable = available > ZERO
             subtotal = CONTEXT.divide(CONTEXT.multiply(category.points, earned), available) if applicable else ZERO
+            adjustment = ZERO
+            if adjusted:  # adjustment items (`points 0`): added as they are, weighed by nothing
+                adjustment = exact_sum([amount for _, amount in adjusted])
+                if not applicable and adjustment != ZERO:
+                    self.fail(
+                        unit,
+                        adjusted[0][0].name,
+                        Failure(
+                            f"adjustment item `{adjusted[0][0].name}` scored {show(adjusted[0][1])}, but no weighted "
+                            f"measure of category `{category.name}` applies to the unit: the adjustment has no "
+                            "subtotal to be added to",
+                            adjusted[0][0].span,
+                        ),
+                    )
+                subtotal = CONTEXT.add(subtotal, adjustment)
             factor = factors.get(category.name, ONE)
             if factor != ONE:
                 subtotal = CONTEXT.multiply(subtotal, factor)
@@ -366,6 +389,10 @@ class Engine:
                     if applicable
                     else "no applicable measure"
                 )
+                if adjusted:
+                    how = f"{how} + adjustments {show(adjustment)}"
+                    if factor != ONE:
+                        how = f"({how})"
                 if factor != ONE:
                     how += f" × coefficient {text(factor)}"
                 children = tuple(by_measure[m.name][unit.id].step for m in category.measures)

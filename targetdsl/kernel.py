@@ -143,8 +143,8 @@ def _lay_out(schema: Schema, spec: ClassSpec, fraction: Decimal) -> _Layout:
     categories: dict[str, int] = {}
     index = {m.name: i for i, m in enumerate(taken)}
     for category in spec.categories:
-        if not category.measures or any(m.name not in index for m in category.measures):
-            continue
+        if not category.measures or any(m.name not in index or m.adjustment for m in category.measures):
+            continue  # an adjustment item is added to the subtotal apart from the weighted sum: the engine sums it
         members = [index[m.name] for m in category.measures]
         # Summed in the engine's order, from the same starting zero, so every digit is the same. The points
         # available are the same for every unit the kernel keeps (all its measures apply): summed once, here.

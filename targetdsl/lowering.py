@@ -442,6 +442,8 @@ class _Lowering:
         detail = f"{measure.kind}, {measure.points} points" if measure.kind != "items" else "items, points each"
         if measure.kind == "items" and (measure.node.points is not None or measure.node.share is not None):
             detail = f"items, scaled to {measure.points} points"  # an items measure weighted among indicators
+        if measure.adjustment:
+            detail = "adjustment item, added to the subtotal as it is"
         if measure.node.share is not None:  # indicator weights as shares
             detail += f" ({text(measure.node.share)}% of category {measure.category})"
         if measure.score is not None:

@@ -78,6 +78,12 @@ class MeasureSpec:
         return self.node.span
 
     @property
+    def adjustment(self) -> bool:
+        """An adjustment item (加扣分项, `points 0`): its score, of either sign, is added to its category's
+        subtotal as it is, after the weighted measures are scaled to the category's points."""
+        return self.kind == "indicator" and self.points == 0
+
+    @property
     def counted(self) -> bool:
         """Whether the measure appears in the completion table."""
         return self.completed is not None or self.tally is not None

@@ -362,6 +362,25 @@ CHECK: tuple[tuple[str, str], ...] = (
         "the shares of category `{category}` add up to {total}%, not 100%, in class `{unit_class}`",
         "在类别 `{unit_class}` 中，考核内容 `{category}` 的占比合计 {total}%，不是 100%",
     ),
+    # adjustment items (`points 0`, 加扣分项)
+    (
+        "category `{category}` has only adjustment items (`points 0`) in class `{unit_class}`: "
+        "its {points} points weigh nothing",
+        "在类别 `{unit_class}` 中，考核内容 `{category}` 只有加扣分项（`points 0`）：它的 {points} 分无所计权",
+    ),
+    (
+        "put the adjustment items in a category with weighted measures, or write them as `bonus` and `deduction` rules",
+        "请把加扣分项放进有计权指标的考核内容，或改写为 `bonus` 和 `deduction` 规则",
+    ),
+    ("`{name}` has `points 0`, an adjustment item, but {why:t}", "`{name}` 的分值为 0，是加扣分项，但{why}"),
+    ("its sub-items' points would be scaled to 0", "其子项的得分会被折算为 0"),
+    ("a score given out of 100 is a share of its points, 0", "按百分制给定的分数是其分值的比例，即 0"),
+    ("its formula reads `points`, which is 0", "其公式读取了 `points`，而它为 0"),
+    (
+        "score the adjustment in points of the total (`score 1 * tasks`, `score -2 * times`), "
+        "or give the indicator positive points",
+        "请按计入总分的分数写加扣分（`score 1 * tasks`、`score -2 * times`），或给该指标正的分值",
+    ),
     # assumptions (`assume "…"`)
     ("{file}:{line}:{column}: assumption in {owner:t}:", "{file}:{line}:{column}：{owner}的假定："),
     ("assumption: {text}", "假定：{text}"),
@@ -1523,6 +1542,11 @@ EVALUATION: tuple[tuple[str, str], ...] = (
         "事项 {index}：缺少 `{name}`，而单个事项没有同类平均",
     ),
     ("{value} is negative, and the formula divides by `{name}`", "{value} 是负数，而公式要除以 `{name}`"),
+    (
+        "adjustment item `{name}` scored {value}, but no weighted measure of category `{category}` applies to "
+        "the unit: the adjustment has no subtotal to be added to",
+        "加扣分项 `{name}` 得 {value} 分，但考核内容 `{category}` 没有适用于本单位的计权指标：加扣分无小计可加",
+    ),
 )
 
 # Outputs: the words of explanations (trace steps and their notes, written in engine.py, measures.py
@@ -1550,6 +1574,9 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("category {name}", "考核内容 {name}"),
     ("no applicable measure", "没有适用的指标"),
     ("{how:t} × coefficient {factor}", "{how} × 系数 {factor}"),
+    ("{how:t} + adjustments {adjustment}", "{how} + 加扣分 {adjustment}"),
+    ("({how:t} + adjustments {adjustment})", "（{how} + 加扣分 {adjustment}）"),
+    ("adjustment {value}", "加扣分 {value}"),
     ("reweighted for categories that do not apply", "按适用的考核内容折算"),
     ("coefficient on the total", "总分系数"),
     ("bonus {name}", "加分 {name}"),
