@@ -1454,6 +1454,9 @@ class Checker:
             comparing[name] = any(self.class_wide_statement(s) for s in _bodies(measure))
             for expr, allowed in _statement_expressions(measure.body):
                 for ref in _references(expr):
+                    if _result_reference(ref) and allowed:
+                        self.refuse_result(ref, f"measure `{name}`")
+                        continue
                     if ref.quantity == "subtotal":
                         self.refuse_subtotal(
                             ref, f"a measure cannot read `subtotal({ref.target})`: a subtotal is summed from the scores"
@@ -1462,13 +1465,16 @@ class Checker:
                     if self.check_reference(ref, allowed, classes, name, measures, subitems):
                         edges[name].append(ref.target)
                         first.setdefault((name, ref.target), ref)
+        rule_edges: dict[str, list[tuple[str, n.Reference]]] = {}  # a rule → the rules of its kind it reads
         for rule in self.rules:
             classes = set(rule.classes) if rule.classes else set(self.classes)
             lets = {s.name: s.expr for s in rule.body if isinstance(s, n.Let)}
             compared = {id(r) for e, _ in _statement_expressions(rule.body) for r in _compared_references(e, lets)}
             for expr, allowed in _statement_expressions(rule.body):
                 for ref in _references(expr):
-                    if ref.quantity == "subtotal":
+                    if _result_reference(ref) and allowed:
+                        self.check_result_reference(ref, rule, classes, id(ref) in compared, rule_edges)
+                    elif ref.quantity == "subtotal":
                         self.check_subtotal(ref, rule, classes, id(ref) in compared)
                     else:
                         self.check_reference(ref, allowed, classes, rule.name, measures, subitems)
@@ -1477,6 +1483,7 @@ class Checker:
         for expr in before:
             for ref in _references(expr):
                 self.check_reference(ref, False, set(), "", measures, subitems)
+        self.check_rule_circles(rule_edges)
         circle = _circle(edges)
         if circle:
             self.report(
@@ -1548,6 +1555,87 @@ class Checker:
             )
             return False
         return True
+
+    def check_result_reference(
+        self,
+        ref: n.Reference,
+        rule: n.Rule,
+        classes: set[str],
+        compared: bool,
+        edges: dict[str, list[tuple[str, n.Reference]]],
+    ) -> None:
+        """`subtotal()`, `bonus(B)`, `bonus()`, `deduction(D)`, `deduction()`, `vetoed(V)` in a rule: the
+        rule is decided once the quantity is known (the engine's order: coefficients, bonuses, deductions,
+        vetoes, then awards and commendations), it compares the quantity across the class only once the
+        class is ranked, and what it names is a rule of that kind applying wherever the reader does. Rules
+        of one kind reading each other are ordered by what they read; `check_rule_circles` refuses circles."""
+        written = f"{ref.quantity}({ref.target})"
+        if rule.kind not in _RESULT_READERS[ref.quantity]:
+            self.refuse_result(ref, f"{rule.kind} `{rule.name}`")
+            return
+        if compared and rule.kind not in ("award", "commendation"):
+            self.report(
+                "check.reference-scope",
+                f"`{written}` cannot be compared across the class in {rule.kind} `{rule.name}`: "
+                "the class's values are not known before it is ranked",
+                ref.span,
+                "compare it in an award or a commendation, decided after the ranking",
+            )
+            return
+        kind = _RESULT_KINDS[ref.quantity]
+        if not ref.target:
+            if kind == rule.kind:
+                self.report(
+                    "check.quantity-cycle",
+                    f"{rule.kind} `{rule.name}` reads `{written}`, the sum of every {kind}, its own included",
+                    ref.span,
+                    f"name the other {kind}s it depends on, e.g. `{ref.quantity}(…)`",
+                )
+            return
+        targets = {r.name: r for r in self.rules if r.kind == kind}
+        target = targets.get(ref.target)
+        if target is None:
+            help_text = suggest(ref.target, list(targets)) or f"name a {kind} of the policy"
+            self.report("check.unknown-name", f"no {kind} is named `{ref.target}`", ref.span, help_text)
+            return
+        applies = set(target.classes) if target.classes else set(self.classes)
+        for class_name in sorted(classes - applies):
+            self.report(
+                "check.reference-scope",
+                f"{kind} `{ref.target}` does not apply to class `{class_name}`, where `{rule.name}` reads it",
+                ref.span,
+                f"limit `{rule.name}` with `for` to the classes `{ref.target}` applies to",
+            )
+            return
+        if kind == rule.kind:
+            edges.setdefault(rule.name, []).append((ref.target, ref))
+
+    def check_rule_circles(self, edges: dict[str, list[tuple[str, n.Reference]]]) -> None:
+        """Bonuses (deductions, vetoes) that read each other in a circle have no order to be decided in."""
+        for kind in ("bonus", "deduction", "veto"):
+            names = [r.name for r in self.rules if r.kind == kind]
+            graph = {name: [t for t, _ in edges.get(name, ())] for name in names}
+            circle = _circle(graph)
+            if circle:
+                first = next(ref for t, ref in edges[circle[0]] if t == circle[1])
+                self.report(
+                    "check.quantity-cycle",
+                    f"these {kind} rules read each other in a circle: " + " → ".join(circle),
+                    first.span,
+                    "a rule cannot be decided from itself; read what the other rule reads instead",
+                )
+
+    def refuse_result(self, ref: n.Reference, reader: str) -> None:
+        """A quantity read where it is not known yet: a measure or a coefficient reads no bonus, a bonus no
+        deduction, a deduction no veto."""
+        written = f"{ref.quantity}({ref.target})"
+        what = _RESULT_WHAT[ref.quantity]
+        self.report(
+            "check.reference-scope",
+            f"{reader} cannot read `{written}`: it is decided before {what}",
+            ref.span,
+            f"read `{written}` in {_RESULT_WHERE[ref.quantity]}",
+        )
 
     def check_subtotal(self, ref: n.Reference, rule: n.Rule, classes: set[str], compared: bool) -> None:
         """`subtotal(C)` in a rule: C is a category weighted in every class the rule applies to, and the
@@ -1629,7 +1717,18 @@ def _statement_expressions(body: Iterable[n.Statement]) -> Iterator[tuple[n.Expr
             case n.Tally(done=done, total=total):
                 yield done, True
                 yield total, True
-            case n.Let() | n.Score() | n.Completed() | n.When() | n.Amount() | n.Reduce() | n.Eligible() | n.Factor():
+            case (
+                n.Let()
+                | n.Score()
+                | n.Completed()
+                | n.When()
+                | n.Amount()
+                | n.Reduce()
+                | n.Eligible()
+                | n.Factor()
+                | n.BonusPoints()
+                | n.MoneyFormula()
+            ):
                 yield statement.expr, True
 
 
@@ -1647,6 +1746,34 @@ def _compared_references(expr: n.Expr, lets: dict[str, n.Expr]) -> list[n.Refere
                         seen.add(inner.name)
                         pending.append(lets[inner.name])
     return found
+
+
+# The references to quantities of the unit's result beyond the measures and categories: the total before
+# bonus and deductions (`subtotal()`), a bonus's or deduction's points (or the whole of them), a veto fired.
+_RESULT_REFERENCES = frozenset({"bonus", "deduction", "vetoed"})
+_RESULT_READERS = {
+    "subtotal": ("bonus", "deduction", "veto", "award", "commendation"),
+    "bonus": ("bonus", "deduction", "veto", "award", "commendation"),
+    "deduction": ("deduction", "veto", "award", "commendation"),
+    "vetoed": ("veto", "award", "commendation"),
+}
+_RESULT_KINDS = {"subtotal": "", "bonus": "bonus", "deduction": "deduction", "vetoed": "veto"}
+_RESULT_WHAT = {
+    "subtotal": "the subtotals are summed",
+    "bonus": "the bonuses are counted",
+    "deduction": "the deductions are taken",
+    "vetoed": "any veto is tested",
+}
+_RESULT_WHERE = {
+    "subtotal": "a bonus, a deduction, a veto, an award or a commendation",
+    "bonus": "a bonus, a deduction, a veto, an award or a commendation",
+    "deduction": "a deduction, a veto, an award or a commendation",
+    "vetoed": "a veto, an award or a commendation",
+}
+
+
+def _result_reference(ref: n.Reference) -> bool:
+    return ref.quantity in _RESULT_REFERENCES or (ref.quantity == "subtotal" and not ref.target)
 
 
 def _adjustment(measure: n.Measure) -> bool:

@@ -361,6 +361,9 @@ class _Writer:
             raise Unsupported(f"veto {rule.name} uses a class-wide function")
         if references(rule.expressions):
             raise Unsupported(f"veto {rule.name} reads a measure's score (`score(…)`)")
+        read = next((r for e in rule.expressions for r in walk(e) if isinstance(r, n.Reference)), None)
+        if read is not None:  # `subtotal(C)`, `bonus()`, `vetoed(V)`: decided by the engine after the scores
+            raise Unsupported(f"veto {rule.name} reads `{read.quantity}({read.target})`, known after the scores")
         scope = _Scope(self, rule.inputs, rule.lets, None, f"r{index}")
         test = scope.expr(when.expr)
         return [
