@@ -1645,7 +1645,7 @@ class Checker:
                 ref, f"a coefficient cannot read `subtotal({ref.target})`: a coefficient is applied to the subtotals"
             )
             return
-        if compared and rule.kind in ("veto", "deduction"):
+        if compared and rule.kind not in ("award", "commendation"):  # a bonus, a veto, a deduction
             self.report(
                 "check.reference-scope",
                 f"`subtotal({ref.target})` cannot be compared across the class in {rule.kind} `{rule.name}`: "

@@ -228,3 +228,9 @@ def test_a_changed_reference_is_a_change_an_auditor_sees() -> None:
     new = policy_of(POLICY.replace("when vetoed(安全) and", "when not vetoed(安全) and"))
     changes = diff_effective(old.effective, new.effective).changes
     assert [(c.group, c.kind) for c in changes] == [("veto 连带", "changed")]
+
+
+def test_a_bonus_comparing_subtotals_across_the_class_is_refused_not_a_crash() -> None:
+    found = errors(HEAD + MEASURE + "bonus b { points if rank(subtotal(q)) == 1 then 1 else 0 }\n")
+    assert [c for c, _, _ in found] == ["check.reference-scope"]
+    assert "cannot be compared across the class in bonus `b`" in found[0][2]
