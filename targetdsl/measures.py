@@ -579,6 +579,8 @@ class MeasureScorer:
         step = NO_STEP
         if self.explain:
             value = f"{show(earned)} of {text(available)}" if applicable else "not applicable"
+            if applicable and spec.adjustment:  # 加扣分项: no points of its own
+                value = f"adjustment {show(earned)}"
             notes = [f"{name} = {_show(v)}" for name, v in outcome.lets.items()] + outcome.notes
             if spec.node.share is not None:  # indicator weights as shares
                 notes.insert(0, f"{text(spec.node.share)}% of category {spec.category}: {text(spec.points)} points")

@@ -651,6 +651,8 @@ class ToNodes(Transformer[Token, Any]):
         # other shape stays a call, for the checker to explain.
         if str(function) in n.REFERENCES and len(real) == 1 and isinstance(real[0], n.Name):
             return n.Reference(str(function), real[0].name, span=span_of(c))
+        if str(function) in n.WHOLE_REFERENCES and not real:  # `bonus()`: the unit's whole bonus
+            return n.Reference(str(function), "", span=span_of(c))
         return _deep(n.Call(str(function), real, span=span_of(c), depth=_depth(*real)), c)
 
     def bands(self, c: list[Any]) -> n.Bands:

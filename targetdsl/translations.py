@@ -362,6 +362,25 @@ CHECK: tuple[tuple[str, str], ...] = (
         "the shares of category `{category}` add up to {total}%, not 100%, in class `{unit_class}`",
         "在类别 `{unit_class}` 中，考核内容 `{category}` 的占比合计 {total}%，不是 100%",
     ),
+    # adjustment items (`points 0`, 加扣分项)
+    (
+        "category `{category}` has only adjustment items (`points 0`) in class `{unit_class}`: "
+        "its {points} points weigh nothing",
+        "在类别 `{unit_class}` 中，考核内容 `{category}` 只有加扣分项（`points 0`）：它的 {points} 分无所计权",
+    ),
+    (
+        "put the adjustment items in a category with weighted measures, or write them as `bonus` and `deduction` rules",
+        "请把加扣分项放进有计权指标的考核内容，或改写为 `bonus` 和 `deduction` 规则",
+    ),
+    ("`{name}` has `points 0`, an adjustment item, but {why:t}", "`{name}` 的分值为 0，是加扣分项，但{why}"),
+    ("its sub-items' points would be scaled to 0", "其子项的得分会被折算为 0"),
+    ("a score given out of 100 is a share of its points, 0", "按百分制给定的分数是其分值的比例，即 0"),
+    ("its formula reads `points`, which is 0", "其公式读取了 `points`，而它为 0"),
+    (
+        "score the adjustment in points of the total (`score 1 * tasks`, `score -2 * times`), "
+        "or give the indicator positive points",
+        "请按计入总分的分数写加扣分（`score 1 * tasks`、`score -2 * times`），或给该指标正的分值",
+    ),
     # assumptions (`assume "…"`)
     ("{file}:{line}:{column}: assumption in {owner:t}:", "{file}:{line}:{column}：{owner}的假定："),
     ("assumption: {text}", "假定：{text}"),
@@ -706,17 +725,69 @@ CHECK: tuple[tuple[str, str], ...] = (
         "请在一票否决、扣分、奖励或嘉奖中读取考核内容的小计",
     ),
     ("no category is named `{name}`", "没有名为 `{name}` 的考核内容"),
+    # references to the total before bonus, the bonus, the deductions, a veto (`subtotal()`, `bonus(B)`, …)
+    (
+        "{reader:t} cannot read `{written}`: it is decided before {what:t}",
+        "{reader} 不能读取 `{written}`：它在{what}之前判定",
+    ),
+    ("measure `{name}`", "考核项目 `{name}`"),
+    ("the subtotals are summed", "各小计相加"),
+    ("the bonuses are counted", "计算加分"),
+    ("the deductions are taken", "计算扣分"),
+    ("any veto is tested", "判定一票否决"),
+    ("read `{written}` in {where:t}", "请在{where}中读取 `{written}`"),
+    ("a bonus, a deduction, a veto, an award or a commendation", "加分、扣分、一票否决、奖励或嘉奖"),
+    ("a deduction, a veto, an award or a commendation", "扣分、一票否决、奖励或嘉奖"),
+    ("a veto, an award or a commendation", "一票否决、奖励或嘉奖"),
+    (
+        "`{written}` cannot be compared across the class in {kind:t} `{rule}`: "
+        "the class's values are not known before it is ranked",
+        "{kind} `{rule}` 中不能在全类别内比较 `{written}`：在排名之前，全类别的这些值尚未可知",
+    ),
+    ("compare it in an award or a commendation, decided after the ranking", "请在排名之后判定的奖励或嘉奖中比较"),
+    (
+        "{kind:t} `{rule}` reads `{written}`, the sum of every {what:t}, its own included",
+        "{kind} `{rule}` 读取 `{written}`，即所有{what}之和，其中包括它自己",
+    ),
+    ("name the other {kind:t}s it depends on, e.g. `{word}(…)`", "请写出它依赖的其他{kind}，如 `{word}(…)`"),
+    ("no {kind:t} is named `{name}`", "没有名为 `{name}` 的{kind}"),
+    ("name a {kind:t} of the policy", "请写考核办法中某项{kind}的名称"),
+    (
+        "{kind:t} `{target}` does not apply to class `{unit_class}`, where `{rule}` reads it",
+        "{kind} `{target}` 不适用于类别 `{unit_class}`，而 `{rule}` 在该类别读取它",
+    ),
+    (
+        "limit `{rule}` with `for` to the classes `{target}` applies to",
+        "请用 `for` 把 `{rule}` 限定在 `{target}` 适用的类别",
+    ),
+    ("these {kind:t} rules read each other in a circle: {cycle}", "这些{kind}规则互相读取，形成循环：{cycle}"),
+    (
+        "a rule cannot be decided from itself; read what the other rule reads instead",
+        "规则不能由它自己判定；请改为读取另一条规则所读取的内容",
+    ),
     ("name a category", "请写考核内容的名称"),
     (
         "`{function}(…)` takes the name of one {what:t}, not an expression",
         "`{function}(…)` 只接受一个{what}的名称，而不是表达式",
     ),
     ("measure", "考核项目"),
-    ("write e.g. `{function}(经济发展)`, naming a category", "写成如 `{function}(经济发展)`，括号内是考核内容的名称"),
     (
-        "write e.g. `{function}(重要项目)`, naming an indicator, items or assessed measure",
-        "写成如 `{function}(重要项目)`，括号内是指标、事项或评议项目的名称",
+        "write e.g. `score(重要项目)`, naming an indicator, items or assessed measure",
+        "写成如 `score(重要项目)`，括号内是指标、事项或评议项目的名称",
     ),
+    (
+        "write e.g. `subtotal(经济发展)`, naming a category, or `subtotal()`",
+        "写成如 `subtotal(经济发展)`，括号内是考核内容的名称，或写 `subtotal()`",
+    ),
+    (
+        "write e.g. `bonus(获奖加分)`, naming a bonus, or `bonus()` for the whole bonus",
+        "写成如 `bonus(获奖加分)`，括号内是加分的名称，或写 `bonus()` 表示全部加分",
+    ),
+    (
+        "write e.g. `deduction(通报批评)`, naming a deduction, or `deduction()`",
+        "写成如 `deduction(通报批评)`，括号内是扣分的名称，或写 `deduction()`",
+    ),
+    ("write e.g. `vetoed(安全生产)`, naming a veto", "写成如 `vetoed(安全生产)`，括号内是一票否决的名称"),
     (
         "`{written}` cannot be read here: a constant or an input's default holds before any measure is scored",
         "这里不能读取 `{written}`：常量和填报项的默认值在任何项目计分之前就已确定",
@@ -1523,6 +1594,11 @@ EVALUATION: tuple[tuple[str, str], ...] = (
         "事项 {index}：缺少 `{name}`，而单个事项没有同类平均",
     ),
     ("{value} is negative, and the formula divides by `{name}`", "{value} 是负数，而公式要除以 `{name}`"),
+    (
+        "adjustment item `{name}` scored {value}, but no weighted measure of category `{category}` applies to "
+        "the unit: the adjustment has no subtotal to be added to",
+        "加扣分项 `{name}` 得 {value} 分，但考核内容 `{category}` 没有适用于本单位的计权指标：加扣分无小计可加",
+    ),
 )
 
 # Outputs: the words of explanations (trace steps and their notes, written in engine.py, measures.py
@@ -1550,6 +1626,9 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("category {name}", "考核内容 {name}"),
     ("no applicable measure", "没有适用的指标"),
     ("{how:t} × coefficient {factor}", "{how} × 系数 {factor}"),
+    ("{how:t} + adjustments {adjustment}", "{how} + 加扣分 {adjustment}"),
+    ("({how:t} + adjustments {adjustment})", "（{how} + 加扣分 {adjustment}）"),
+    ("adjustment {value}", "加扣分 {value}"),
     ("reweighted for categories that do not apply", "按适用的考核内容折算"),
     ("coefficient on the total", "总分系数"),
     ("bonus {name}", "加分 {name}"),
