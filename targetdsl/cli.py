@@ -621,11 +621,16 @@ def run_check(args: argparse.Namespace) -> int:
         }
         sys.stdout.write(_json(document))
     else:
+        shown: set[tuple[str, int, int, str]] = set()
         for _, report in reports:
             if report.diagnostics:
                 _emit(report.render(language=_LANGUAGE.get()) + "\n\n")
             for stated in report.assumptions:  # what the method's source left open, decided by the policy
                 where = stated.assumption.span
+                place = (where.file, where.line, where.column, stated.owner)
+                if place in shown:  # stated once in a policy several checked files extend
+                    continue
+                shown.add(place)
                 said = _say(f"{where.file}:{where.line}:{where.column}: assumption in {stated.owner}:")
                 _emit(f"{said}{'' if said.endswith('：') else ' '}{stated.assumption.text}\n")
         noun = "file" if len(reports) == 1 else "files"
