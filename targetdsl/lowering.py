@@ -32,7 +32,6 @@ import attrs
 
 from targetdsl import nodes as n
 from targetdsl.diagnostics import PolicyError, error
-from targetdsl.formatter import expression
 from targetdsl.functions import FUNCTIONS
 from targetdsl.numeric import text
 from targetdsl.schema import ClassSpec, MeasureSpec, RuleSpec, Schema
@@ -214,11 +213,6 @@ def _cycle(quantities: list[Quantity], by_name: dict[str, int], ordered: set[str
             )
         ]
     )
-
-
-def describe(expr: n.Expr) -> str:
-    """An expression on one line, as the formatter writes it."""
-    return " ".join(text.strip() for _, text, _ in expression(expr))
 
 
 def reads(expr: n.Expr) -> list[n.Name | n.Call | n.Reference]:
@@ -445,7 +439,7 @@ class _Lowering:
         if measure.node.share is not None:  # indicator weights as shares
             detail += f" ({text(measure.node.share)}% of category {measure.category})"
         if measure.score is not None:
-            detail += ": " + describe(measure.score)
+            detail += ": " + self.schema.quote(measure.score)
         averaged = self.class_average(measure)
         name = f"{base}.score"
         if averaged:
@@ -527,7 +521,7 @@ class _Lowering:
                 found.append(self.scores[read.target] if read.quantity == "score" else f"category.{read.target}")
                 continue
             argument: list[str] = []
-            detail = f"{read.function}({', '.join(describe(a) for a in read.args)})"
+            detail = f"{read.function}({', '.join(self.schema.quote(a) for a in read.args)})"
             name = f"{base}.{read.function}"
             self.calls[name] = count = self.calls.get(name, 0) + 1
             if count > 1:
@@ -541,7 +535,7 @@ class _Lowering:
                             Kind.ARGUMENT,
                             _unique(argument_depends),
                             read.args[0].span,
-                            detail=describe(read.args[0]),
+                            detail=self.schema.quote(read.args[0]),
                         )
                     )
                 )
@@ -592,7 +586,7 @@ class _Lowering:
         depends: list[str] = list(extra)
         for expr in expressions:
             depends += self.rule_names(expr, local, vetoes)
-        detail = "; ".join(describe(e) for e in expressions)
+        detail = "; ".join(self.schema.quote(e) for e in expressions)
         name = self.add(Quantity(base, kind, _unique(depends), rule.span, detail=detail))
         self.owner = ""
         return name

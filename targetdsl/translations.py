@@ -1439,12 +1439,12 @@ DATA: tuple[tuple[str, str], ...] = (
         "此处应为 `{name}` 的可选词之一（{words}），却是{found}",
     ),
     (
-        "the data do not meet `require {text}` (line {line}): {values}",
-        "数据不满足 `require {text}`（第 {line} 行）：{values}",
+        "the data do not meet `{condition}` (line {line}): {values}",
+        "数据不满足 `{condition}`（第 {line} 行）：{values}",
     ),
     (
-        "`require {text}` (line {line}) cannot be decided ({reason}): {values}",
-        "无法判断 `require {text}`（第 {line} 行）是否满足（{reason}）：{values}",
+        "`{condition}` (line {line}) cannot be decided ({reason}): {values}",
+        "无法判断 `{condition}`（第 {line} 行）是否满足（{reason}）：{values}",
     ),
 )
 
