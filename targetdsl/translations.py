@@ -1481,6 +1481,11 @@ EVALUATION: tuple[tuple[str, str], ...] = (
     ("veto {name}", "一票否决 {name}"),
     ("award {name}", "奖励 {name}"),
     ("commendation {name}", "嘉奖 {name}"),
+    # what an assumption belongs to (`check`, the report): a measure by its kind, or a rule
+    ("indicator {name}", "指标 {name}"),
+    ("items {name}", "事项 {name}"),
+    ("assessed {name}", "评议 {name}"),
+    ("subitem {name}", "子项 {name}"),
     ("`{name}` has no value", "`{name}` 没有值"),
     ("the expression on line {line}", "第 {line} 行的表达式"),
     ("division by zero in {what:t}", "{what}中除以零"),

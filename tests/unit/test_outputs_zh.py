@@ -612,3 +612,19 @@ def test_an_unknown_unit_to_explain_is_said_in_chinese(
 )
 def test_notes_of_the_new_constructs_read_in_chinese(english: str, chinese: str) -> None:
     assert translate(english, ZH) == chinese
+
+
+def test_the_reports_assumptions_name_their_owner_in_chinese() -> None:
+    """The HTML report lists what the method assumed under its title, each with what it belongs to, in
+    the report's language (`一票否决 计划生育`, not `veto 计划生育`); a measure's kind too."""
+    from targetdsl.htmlreport import render
+    from targetdsl.publication import edition
+
+    policy = targetdsl.load_policy(POLICIES / "lianyungang-2003.zh.tdsl")
+    assessment = policy.evaluate(EXAMPLES / "lianyungang-2003" / "units.yaml")
+    chinese = render(assessment, edition(policy, lang="zh"))
+    assert "<li>一票否决 计划生育：" in chinese and "<li>veto " not in chinese
+    assert "<li>veto 计划生育" in render(assessment, edition(policy, lang="en"))
+    for kind, word in (("indicator", "指标"), ("items", "事项"), ("assessed", "评议"), ("subitem", "子项")):
+        assert translate(f"x.tdsl:3:5: assumption in {kind} 增速:", ZH) == f"x.tdsl:3:5：{word} 增速的假定："
+        assert translate(f"{kind} 增速", ZH) == f"{word} 增速"
