@@ -27,6 +27,7 @@ import attrs
 from targetdsl import nodes as n
 from targetdsl.intake import Intake, intakes
 from targetdsl.interpreter import Failure
+from targetdsl.keywords import Language, keyword_set
 from targetdsl.numeric import CONTEXT, HUNDRED, PRECISION, ZERO
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
 from targetdsl.values import (
@@ -608,17 +609,17 @@ class Validator:
                 holds, reason = False, failure.message
             if holds is True:
                 continue
-            from targetdsl.formatter import expression  # the condition as the policy says it, for the message
-
             read = {name: values[name] for name in names}
             shown = ", ".join(f"{field}.{name} = {_value_text(value, specs[name])}" for name, value in read.items())
-            text = " ".join(part for _, part, _ in expression(require.expr))
+            # the condition as the policy says it, in the keywords of the file it is written in
+            language = self.schema.keywords.get(require.span.file, Language.ENGLISH)
+            condition = f"{keyword_set(language).word('require')} {self.schema.quote(require.expr)}"
             at = f"{field}.{names[0]}" if names else field  # the first field it names: in a workbook, its cell
             self.problem(
                 at,
-                f"the data do not meet `require {text}` (line {require.span.line}): {shown}"
+                f"the data do not meet `{condition}` (line {require.span.line}): {shown}"
                 if reason is None
-                else f"`require {text}` (line {require.span.line}) cannot be decided ({reason}): {shown}",
+                else f"`{condition}` (line {require.span.line}) cannot be decided ({reason}): {shown}",
                 code="data.constraint",
             )
 

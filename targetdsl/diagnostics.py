@@ -9,11 +9,13 @@ example and its fix, in docs/errors.md; a test keeps the two in step.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
+from targetdsl.keywords import detect, names_of, quoted_in
 from targetdsl.messages import Language, translate
 from targetdsl.source import NO_SPAN, Span, display_width
 from targetdsl.source import source_lines as lines_of
@@ -108,9 +110,9 @@ def render(diagnostic: Diagnostic, sources: Mapping[str, str], *, language: Lang
     the words in `language` (the code and location are the same in every language)."""
     span = diagnostic.span
     severity = SEVERITY_WORDS[language][diagnostic.severity]
-    head = f"{span}: {severity}[{diagnostic.code}]: {translate(diagnostic.message, language)}"
-    lines = [head]
     text = sources.get(span.file)
+    head = f"{span}: {severity}[{diagnostic.code}]: {worded(diagnostic.message, language, text)}"
+    lines = [head]
     if text is not None and span is not NO_SPAN and span.line > 0:
         source_lines = lines_of(text)
         if span.line <= len(source_lines):
@@ -129,8 +131,23 @@ def render(diagnostic: Diagnostic, sources: Mapping[str, str], *, language: Lang
             lines.append(f"{gutter} | {line}")
             lines.append(f"{pad} | {' ' * caret_at}{'^' * caret_len}")
     if diagnostic.help:
-        lines.append(f"  {HELP_WORDS[language]}{translate(diagnostic.help, language)}")
+        lines.append(f"  {HELP_WORDS[language]}{worded(diagnostic.help, language, text)}")
     return "\n".join(lines)
+
+
+def worded(text: str, language: Language, source: str | None) -> str:
+    """A diagnostic's message or help in `language`, the policy code it quotes written with the keywords
+    of the file it is about (`source`: `status draft` is `状态 征求意见稿` in a file written in Chinese)."""
+    said = translate(text, language)
+    if source is None or "`" not in said:
+        return said
+    keywords, names = _file_words(source)
+    return quoted_in(said, keywords, names)
+
+
+@functools.lru_cache(maxsize=8)
+def _file_words(source: str) -> tuple[Language, frozenset[str]]:
+    return detect(source), names_of(source)
 
 
 def render_all(

@@ -38,7 +38,6 @@ from targetdsl.interpreter import (
 )
 from targetdsl.kernel import WIDTH, Bail, Cells, Kernel
 from targetdsl.kernel import build as build_kernel
-from targetdsl.lowering import describe as expression_text
 from targetdsl.measures import MeasureFigures, MeasureScorer
 from targetdsl.nodes import EffectKind
 from targetdsl.numeric import (
@@ -728,7 +727,7 @@ class Engine:
             if gate is not None:
                 held = condition(gate.expr, frame) if frame is not None else self.rule_condition(rule, gate.expr, unit)
                 cover.hit(gate.span, f"{rule.kind} {rule.name}: {'applies' if held else 'does not apply'}")
-                notes.append(f"when {expression_text(gate.expr)}: {'holds' if held else 'does not hold'}")
+                notes.append(f"when {self.schema.quote(gate.expr)}: {'holds' if held else 'does not hold'}")
             amount = ZERO
             if held and formula is not None:
                 amount = (
@@ -739,7 +738,7 @@ class Engine:
                         f"the value {show(amount)} is outside the range of plausible values (below 10¹⁶ in size)",
                         formula.expr.span,
                     )
-                notes.append(f"{expression_text(formula.expr)} = {text(amount)}")
+                notes.append(f"{self.schema.quote(formula.expr)} = {text(amount)}")
                 if amount < ZERO:
                     notes.append("below 0: counts 0")
                     amount = ZERO
@@ -1035,7 +1034,7 @@ class Engine:
                 f"the value {show(amount)} is outside the range of plausible values (below 10¹⁶ in size)",
                 formula.expr.span,
             )
-        notes.append(f"money {expression_text(formula.expr)} = {text(amount)}")
+        notes.append(f"money {self.schema.quote(formula.expr)} = {text(amount)}")
         if amount < ZERO:
             notes.append("below 0: pays 0")
             return ZERO

@@ -97,6 +97,11 @@ def expression(expr: n.Expr, minimum: int = CONDITIONAL, kw: KeywordSet = ENGLIS
     return doc
 
 
+def one_line(expr: n.Expr, language: Language = Language.ENGLISH) -> str:
+    """`expr` on one line, written with `language`'s keywords: how a message or an explanation quotes it."""
+    return " ".join(text.strip() for _, text, _ in expression(expr, kw=keyword_set(language)))
+
+
 def _expression(expr: n.Expr, kw: KeywordSet) -> Doc:
     line = expr.span.line
     word = kw.word

@@ -18,7 +18,7 @@ from decimal import Decimal
 from html import escape
 
 from targetdsl.explain import render_text
-from targetdsl.messages import Language
+from targetdsl.messages import Language, translate
 from targetdsl.numeric import CONTEXT, ZERO, in_context
 from targetdsl.publication import Edition, edition
 from targetdsl.results import Assessment, UnitResult
@@ -123,7 +123,11 @@ def masthead(assessment: Assessment, issue: Edition) -> list[str]:
         facts.append(say("date", date=issue.date))
     lines.append(f'<p class="meta" id="masthead">{" · ".join(escape(f) for f in facts)}</p>')
     if issue.assumptions:  # a reader of the results sees what the method assumed
-        items = "".join(f"<li>{escape(owner)}{issue.colon}{escape(said)}</li>" for owner, said in issue.assumptions)
+        owners = [translate(owner, Language(issue.lang)) for owner, _ in issue.assumptions]  # `veto 安全`
+        items = "".join(
+            f"<li>{escape(owner)}{issue.colon}{escape(said)}</li>"
+            for owner, (_, said) in zip(owners, issue.assumptions, strict=True)
+        )
         lines.append(f'<div id="assumptions"><p class="meta">{escape(say("assumptions"))}</p><ul>{items}</ul></div>')
     return lines
 

@@ -21,6 +21,7 @@ import attrs
 from targetdsl import nodes as n
 from targetdsl.diagnostics import Diagnostic, PolicyError, error
 from targetdsl.files import FileProblem, FileReadError, read_limited, resolve
+from targetdsl.keywords import Language, detect
 from targetdsl.parser import Comment, parse
 from targetdsl.source import Span, decode, printable
 
@@ -37,6 +38,12 @@ class Effective:
     declarations: tuple[n.Declaration, ...]
     origins: dict[tuple[str, str], str] = attrs.field(eq=False)
     files: tuple[str, ...] = attrs.field(eq=False)
+    # each file's keyword language: what the policy's own words are quoted in (a help line, an explanation)
+    keywords: dict[str, Language] = attrs.field(eq=False, factory=dict)
+
+    def keyword_language(self, span: Span) -> Language:
+        """The keyword language of the file `span` is in (English for a file not read here)."""
+        return self.keywords.get(span.file, Language.ENGLISH)
 
     def find(self, kind: str, name: str) -> n.Declaration | None:
         for declaration in self.declarations:
@@ -86,7 +93,7 @@ def load_path(
         return loaded
     chain = _read_chain(target, loaded, root=top, referenced=referenced)
     if chain is not None:
-        loaded.effective = merge(chain, loaded.diagnostics)
+        loaded.effective = merge(chain, loaded.diagnostics, loaded.sources)
     return loaded
 
 
@@ -130,7 +137,7 @@ def load_text(
         if parent is None:
             return loaded
         chain = parent + [parsed]
-    loaded.effective = merge(chain, loaded.diagnostics)
+    loaded.effective = merge(chain, loaded.diagnostics, loaded.sources)
     return loaded
 
 
@@ -309,8 +316,11 @@ def _unread(exc: FileReadError, shown: str, span: Span, via: n.Extends | None) -
     return error("load.unreadable", f"policy file `{shown}` {exc.reason}", span)
 
 
-def merge(chain: list[n.PolicyFile], diagnostics: list[Diagnostic]) -> Effective:
-    """Apply each file's declarations, overrides and removals in order."""
+def merge(
+    chain: list[n.PolicyFile], diagnostics: list[Diagnostic], sources: Mapping[str, str] | None = None
+) -> Effective:
+    """Apply each file's declarations, overrides and removals in order; `sources` (each file's text)
+    tell each file's keyword language."""
     header: n.Header | None = None
     table: dict[tuple[str, str], n.Declaration] = {}
     origins: dict[tuple[str, str], str] = {}
@@ -372,7 +382,8 @@ def merge(chain: list[n.PolicyFile], diagnostics: list[Diagnostic]) -> Effective
             table[key] = declaration
             origins[key] = declaration.span.file
     files = tuple(f.span.file for f in chain)
-    return Effective(header, tuple(table.values()), origins, files)
+    keywords = {f: detect(sources[f]) for f in files if sources is not None and f in sources}
+    return Effective(header, tuple(table.values()), origins, files, keywords)
 
 
 def _header_in(declared: dict[tuple[str, str], n.Declaration]) -> bool:

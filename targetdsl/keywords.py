@@ -332,3 +332,90 @@ def grammar_words(grammar: str) -> list[str]:
         code = line.split("//", 1)[0]
         words += _LITERAL.findall(code)
     return words
+
+
+# Built-in functions whose names are also keywords or terms (`round(x, 2)`, `peer_avg(x)`): a function
+# is written the same in every file, so quoted alone such a word is left as it is
+# (`tests/unit/test_keywords.py` holds this to `functions.FUNCTIONS`).
+FUNCTION_WORDS: frozenset[str] = frozenset({"round", "peer_avg"})
+
+# The terms a keyword introduces: `status draft`, `missing zero`, `input x: money`.
+_TERM_AFTER = {"status": "status", "missing": "missing", ":": "type", "rounding": "rounding", "round": "quota"}
+_QUOTED = re.compile(r"`([^`\n]+)`")
+_PIECE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\s+|[^\sA-Za-z_]+")
+
+
+def names_of(source: str) -> frozenset[str]:
+    """The words a policy's text uses outside labels and comments: its names (and its keywords)."""
+    return frozenset(_WORD.findall(_LABELS_AND_COMMENTS.sub(" ", source)))
+
+
+def quoted_in(text: str, language: Language, names: frozenset[str] = frozenset()) -> str:
+    """`text` (a message or help line, in either language) with the policy code it quotes in backticks
+    written with `language`'s keywords: `status draft` → `状态 征求意见稿` for a file written in Chinese.
+    A quote is rewritten only when every English word in it is a keyword, a term in its place or one of
+    `names` (the file's own words, kept as they are: in a Chinese file `score` is a name); a quote of
+    anything else (`targetdsl verify`, a data field) is left as it is, and so is a lone built-in
+    function's name. A gloss that follows a quote and now repeats its last word (`完成条件`（完成条件）)
+    is dropped."""
+    if language is Language.ENGLISH or "`" not in text:
+        return text
+
+    def rewrite(match: re.Match[str]) -> str:
+        written = _written(match.group(1), names)
+        return match.group(0) if written is None else f"`{written}`"
+
+    rewritten = _QUOTED.sub(rewrite, text)
+    return re.sub(r"`((?:[^`\n]+ )?([^`\s]+))`（\2）", r"`\1`", rewritten)
+
+
+def _written(code: str, names: frozenset[str]) -> str | None:
+    """`code` with Chinese keywords, or None when it quotes something that is not policy code."""
+    pieces = _PIECE.findall(code)
+    words = [p for p in pieces if _WORD.fullmatch(p)]
+    if len(words) == 1 and words[0] in FUNCTION_WORDS:
+        return None
+    out: list[str] = []
+    changed = False
+    previous = ""  # the last word or punctuation before this piece, spaces aside
+    index = 0
+    while index < len(pieces):
+        piece = pieces[index]
+        if not _WORD.fullmatch(piece) or not piece.isascii():
+            out.append(piece)
+            previous = piece.strip() or previous
+            index += 1
+            continue
+        keyword, length = _phrase_at(pieces, index)
+        position = _TERM_AFTER.get(previous)
+        term = _TERM_TO_CHINESE.get((position, piece)) if position else None
+        called = index + 1 < len(pieces) and pieces[index + 1].startswith("(")
+        if term is not None:
+            out.append(term)
+        elif piece in names or called:
+            out.append(piece)
+        elif keyword is not None:
+            out.append(keyword.chinese)
+            index += length - 1
+        elif len(words) == 1 and len({t.chinese for t in TERMS if t.english == piece}) == 1:
+            out.append(next(t.chinese for t in TERMS if t.english == piece))
+        else:
+            return None
+        changed = changed or out[-1] != piece
+        previous = keyword.concept.split()[-1] if keyword is not None and out[-1] == keyword.chinese else piece
+        index += 1
+    return "".join(out) if changed else None
+
+
+def _phrase_at(pieces: list[str], index: int) -> tuple[Keyword | None, int]:
+    """The longest English keyword phrase starting at `pieces[index]`, and how many pieces it spans."""
+    best: tuple[Keyword | None, int] = (None, 0)
+    for keyword in KEYWORDS:
+        if keyword.english[0] != pieces[index]:
+            continue
+        span = 2 * len(keyword.english) - 1  # words with the spaces between them
+        words = pieces[index : index + span : 2]
+        gaps = pieces[index + 1 : index + span : 2]
+        if tuple(words) == keyword.english and all(g.isspace() for g in gaps) and span > best[1]:
+            best = (keyword, span)
+    return best

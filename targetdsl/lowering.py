@@ -32,10 +32,10 @@ import attrs
 
 from targetdsl import nodes as n
 from targetdsl.diagnostics import PolicyError, error
-from targetdsl.formatter import expression
 from targetdsl.functions import FUNCTIONS
+from targetdsl.keywords import KeywordSet, Language, keyword_set
 from targetdsl.numeric import text
-from targetdsl.schema import ClassSpec, MeasureSpec, RuleSpec, Schema
+from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
 from targetdsl.source import Span
 
 
@@ -216,11 +216,6 @@ def _cycle(quantities: list[Quantity], by_name: dict[str, int], ordered: set[str
     )
 
 
-def describe(expr: n.Expr) -> str:
-    """An expression on one line, as the formatter writes it."""
-    return " ".join(text.strip() for _, text, _ in expression(expr))
-
-
 def reads(expr: n.Expr) -> list[n.Name | n.Call | n.Reference]:
     """The names `expr` reads and the class-wide calls in it, in source order; a class-wide call's
     argument belongs to its statistic, not to the expression that uses the statistic."""
@@ -311,7 +306,7 @@ class _Lowering:
                     Kind.INPUT,
                     tuple(self.unit_names(default)) if default is not None else (),
                     unit_input.span,
-                    detail=f"{unit_input.type}, missing {unit_input.missing}",
+                    detail=self.input_words(unit_input, unit_input.span, missing=True),
                 )
             )
         for const in schema.consts.values():
@@ -403,11 +398,12 @@ class _Lowering:
             local[name] = f"{base}.let.{name}"
         for name, spec in measure.inputs.items():
             default = self.expression_names(spec.default, local, base) if spec.default is not None else []
-            per = (" per item" if measure.kind == "items" else "") + (", prorated" if spec.prorated else "")
             if spec.prorated_unless is not None and spec.prorated_unless in local:  # pro-rating by kind
                 default.append(local[spec.prorated_unless])
-                per += f" unless {spec.prorated_unless}"
-            self.add(Quantity(local[name], Kind.INPUT, tuple(default), spec.span, detail=f"{spec.type}{per}"))
+            detail = self.input_words(
+                spec, spec.span, per_item=measure.kind == "items", unless=spec.prorated_unless in local
+            )
+            self.add(Quantity(local[name], Kind.INPUT, tuple(default), spec.span, detail=detail))
         for name, let in measure.lets.items():
             self.add(Quantity(local[name], Kind.LET, tuple(self.expression_names(let.expr, local, base)), let.span))
         depends: list[str] = []
@@ -431,7 +427,7 @@ class _Lowering:
                         Kind.INPUT,
                         (),
                         measure.span,
-                        detail="by " + ", ".join(r.assessor for r in measure.raters),
+                        detail="scored by " + ", ".join(r.assessor for r in measure.raters),
                     )
                 )
             )
@@ -439,15 +435,16 @@ class _Lowering:
             depends.append(self.measure(sub, base, nested=True)[0])
         if measure.score is not None:
             depends += self.expression_names(measure.score, local, base)
-        detail = f"{measure.kind}, {measure.points} points" if measure.kind != "items" else "items, points each"
+        kind = keyword_set(self.schema.keywords.get(measure.span.file, Language.ENGLISH)).word(measure.kind)
+        detail = f"{kind}, {measure.points} points" if measure.kind != "items" else f"{kind}, points each"
         if measure.kind == "items" and (measure.node.points is not None or measure.node.share is not None):
-            detail = f"items, scaled to {measure.points} points"  # an items measure weighted among indicators
+            detail = f"{kind}, scaled to {measure.points} points"  # an items measure weighted among indicators
         if measure.adjustment:
             detail = "adjustment item, added to the subtotal as it is"
         if measure.node.share is not None:  # indicator weights as shares
             detail += f" ({text(measure.node.share)}% of category {measure.category})"
         if measure.score is not None:
-            detail += ": " + describe(measure.score)
+            detail += ": " + self.schema.quote(measure.score)
         averaged = self.class_average(measure)
         name = f"{base}.score"
         if averaged:
@@ -480,7 +477,7 @@ class _Lowering:
                     Kind.COMPLETION,
                     _unique(counted),
                     measure.tally.span if measure.tally is not None else measure.span,
-                    detail="tally" if measure.tally is not None else "completed when",
+                    detail=self.words(measure.span).word("tally" if measure.tally is not None else "completed when"),
                 )
             )
         elif measure.subitems and any(s.counted for s in measure.subitems):
@@ -494,6 +491,23 @@ class _Lowering:
                 )
             )
         return name, completion
+
+    def words(self, span: Span) -> KeywordSet:
+        """The keywords of the file `span` is in: the plan quotes the policy in them."""
+        return keyword_set(self.schema.keywords.get(span.file, Language.ENGLISH))
+
+    def input_words(
+        self, spec: InputSpec, span: Span, *, missing: bool = False, per_item: bool = False, unless: bool = False
+    ) -> str:
+        """An input as the policy declares it: `number, prorated`, `数值, 缺报 计零`."""
+        kw = self.words(span)
+        words = [kw.term("type", spec.type) + (" per item" if per_item else "")]
+        if missing:
+            rule = kw.term("missing", spec.missing) if spec.missing != "default" else kw.word("default")
+            words.append(f"{kw.word('missing')} {rule}")
+        if spec.prorated:
+            words.append(kw.word("prorated") + (f" {kw.word('unless')} {spec.prorated_unless}" if unless else ""))
+        return ", ".join(words)
 
     def class_average(self, measure: MeasureSpec) -> bool:
         """Whether the measure may score its class's average: an input of its own, or a unit input it
@@ -529,7 +543,7 @@ class _Lowering:
                 found += self.reference(read)
                 continue
             argument: list[str] = []
-            detail = f"{read.function}({', '.join(describe(a) for a in read.args)})"
+            detail = f"{read.function}({', '.join(self.schema.quote(a) for a in read.args)})"
             name = f"{base}.{read.function}"
             self.calls[name] = count = self.calls.get(name, 0) + 1
             if count > 1:
@@ -543,7 +557,7 @@ class _Lowering:
                             Kind.ARGUMENT,
                             _unique(argument_depends),
                             read.args[0].span,
-                            detail=describe(read.args[0]),
+                            detail=self.schema.quote(read.args[0]),
                         )
                     )
                 )
@@ -611,13 +625,15 @@ class _Lowering:
                 local["vetoed"] = "\0vetoed"
         for name, spec in rule.inputs.items():
             default = self.rule_names(spec.default, local, vetoes) if spec.default is not None else []
-            self.add(Quantity(local[name], Kind.INPUT, tuple(default), spec.span, detail=spec.type))
+            self.add(
+                Quantity(local[name], Kind.INPUT, tuple(default), spec.span, detail=self.input_words(spec, spec.span))
+            )
         for name, let in rule.lets.items():
             self.add(Quantity(local[name], Kind.LET, tuple(self.rule_names(let.expr, local, vetoes)), let.span))
         depends: list[str] = list(extra)
         for expr in expressions:
             depends += self.rule_names(expr, local, vetoes)
-        detail = "; ".join(describe(e) for e in expressions)
+        detail = "; ".join(self.schema.quote(e) for e in expressions)
         name = self.add(Quantity(base, kind, _unique(depends), rule.span, detail=detail))
         self.owner = ""
         return name
@@ -648,7 +664,7 @@ class _Lowering:
             cap = rule.first(n.Cap)
             detail = ", ".join(
                 [f"{level.name} {level.points}" for level in rule.all(n.Level)]
-                + ([f"cap {cap.value}"] if isinstance(cap, n.Cap) else [])
+                + ([f"{self.words(cap.span).word('cap')} {cap.value}"] if isinstance(cap, n.Cap) else [])
             )
             names.append(self.add(Quantity(f"bonus.{rule.name}", Kind.BONUS, (awards,), rule.span, detail=detail)))
         return names
@@ -689,8 +705,11 @@ class _Lowering:
         return found
 
     def ties(self) -> str:
-        keys = [f"{k.key} {k.direction}" if k.direction else k.key for k in self.schema.ties]
-        return "by " + ", ".join(keys) + ("" if any(k.key == "id" for k in self.schema.ties) else ", id")
+        keys = [
+            f"{k.key} {self.words(k.span).term('direction', k.direction)}" if k.direction else k.key
+            for k in self.schema.ties
+        ]
+        return "ordered by " + ", ".join(keys) + ("" if any(k.key == "id" for k in self.schema.ties) else ", id")
 
     def grade(self, ranked: str, vetoes: list[tuple[str, set[str]]]) -> None:
         depends = [ranked] + [name for name, kinds in vetoes if kinds & {"grade", "cap_grade"}]
@@ -698,7 +717,8 @@ class _Lowering:
         if quotas:
             # a quota keeps a head count of the class in rank order; a `no award` veto gives up its place
             depends += ["rank"] + [name for name, kinds in vetoes if "no_award" in kinds]
-            detail = "bands, veto effects, quotas " + ", ".join(f"{g.name} {_quota(g.band)}" for g in quotas)
+            shown = ", ".join(f"{g.name} {_quota(g.band, self.words(g.band.span))}" for g in quotas)
+            detail = "bands, veto effects, quotas " + shown
             self.add(Quantity("grade", Kind.GRADE, _unique(depends), quotas[0].band.span, Scope.CLASS, detail))
         else:
             span = self.schema.grades[0].band.span
@@ -734,12 +754,12 @@ def _unique(names: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def _quota(band: n.Band) -> str:
-    """A quota as the plan shows it: `30%`, `20% at least 1`, `3 units`."""
-    tied = " with ties" if band.quota_ties else ""
+def _quota(band: n.Band, kw: KeywordSet) -> str:
+    """A quota as the plan shows it, in the file's keywords: `30%`, `20% at least 1`, `3 units`."""
+    tied = f" {kw.word('with ties')}" if band.quota_ties else ""
     if band.quota_count is not None:
         return f"{band.quota_count} units{tied}"
-    floor = f" at least {band.quota_floor}" if band.quota_floor is not None else ""
+    floor = f" {kw.word('at least')} {band.quota_floor}" if band.quota_floor is not None else ""
     return f"{band.quota}%{floor}{tied}"
 
 

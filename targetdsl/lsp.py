@@ -44,7 +44,7 @@ from pygls.lsp.server import LanguageServer
 from targetdsl import __version__
 from targetdsl import nodes as n
 from targetdsl.api import Report, check_text
-from targetdsl.diagnostics import HELP_WORDS, Diagnostic, PolicyError, Severity
+from targetdsl.diagnostics import HELP_WORDS, Diagnostic, PolicyError, Severity, worded
 from targetdsl.files import FileReadError, resolve
 from targetdsl.formatter import INDENT, FormatError, Printer, format_policy
 from targetdsl.functions import FUNCTIONS
@@ -61,7 +61,6 @@ from targetdsl.keywords import (
     keyword_of,
     keyword_set,
 )
-from targetdsl.messages import translate
 from targetdsl.source import Span
 
 NAME_CHARS = re.compile(r"[A-Za-z0-9_\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]")
@@ -223,9 +222,10 @@ class PolicyServer(LanguageServer):
     ) -> lsp.Diagnostic:
         """One diagnostic for the editor; a problem in a file this one extends is shown on its `extends`
         line (`at`, 1-based), or else on the first, naming where it is."""
-        message = translate(diagnostic.message, language)
+        source = "\n".join(lines) if lines is not None and diagnostic.span.file == own else None
+        message = worded(diagnostic.message, language, source)
         if diagnostic.help:
-            message += f"\n{HELP_WORDS[language]}{translate(diagnostic.help, language)}"
+            message += f"\n{HELP_WORDS[language]}{worded(diagnostic.help, language, source)}"
         span = diagnostic.span
         if span.file != own:
             # A problem in a file this one extends: shown at the top, naming where it is.

@@ -68,11 +68,22 @@ class Template:
 
     english: str
     chinese: str
-    pattern: re.Pattern[str]
+    source: str  # the regular expression `pattern` is compiled from, on first use
     translated: frozenset[str]  # placeholders whose value is itself looked up
     listed: frozenset[str]  # placeholders whose value is a list, each item looked up
+    prefix: str  # the literal text before the first placeholder: a message matching starts with it
+    suffix: str  # the literal text after the last placeholder: a message matching ends with it
     anchor: str  # the longest literal piece of the English: a message without it cannot match
     weight: int  # how much literal text the English holds: more specific templates are tried first
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _pattern(self.source)
+
+
+@functools.cache
+def _pattern(source: str) -> re.Pattern[str]:
+    return re.compile(source, re.DOTALL)
 
 
 def _compile(english: str, chinese: str) -> Template:
@@ -103,9 +114,11 @@ def _compile(english: str, chinese: str) -> Template:
     return Template(
         english,
         chinese,
-        re.compile("".join(parts), re.DOTALL),
+        "".join(parts),
         frozenset(translated),
         frozenset(listed),
+        literals[0],
+        literals[-1] if len(literals) > 1 else "",
         max(literals, key=len),
         sum(len(literal) for literal in literals),
     )
@@ -114,7 +127,54 @@ def _compile(english: str, chinese: str) -> Template:
 TEMPLATES: tuple[Template, ...] = tuple(
     sorted((_compile(english, chinese) for english, chinese in CATALOG), key=lambda t: -t.weight)
 )
-_EXACT: dict[str, str] = {t.english: t.chinese for t in TEMPLATES if not t.pattern.groupindex}
+_EXACT: dict[str, str] = {t.english: t.chinese for t in TEMPLATES if not _PLACEHOLDER.search(t.english)}
+
+
+class _Index:
+    """The templates with placeholders, filed by the literal text a matching message must start with
+    (its first `KEY` characters) or, for one that starts with a value, end with: a message is tried
+    only against the few templates filed under its own first and last characters, and the handful
+    that begin and end with a value. A template's pattern is compiled the first time it is tried."""
+
+    KEY = 4
+
+    def __init__(self, templates: tuple[Template, ...]) -> None:
+        self.starts: dict[str, list[int]] = {}  # a prefix's first KEY characters, or all of a shorter one
+        self.ends: dict[str, list[int]] = {}  # likewise a suffix's last characters
+        self.rest: list[int] = []  # templates that begin and end with a value
+        self.templates = templates
+        for order, template in enumerate(templates):
+            if template.english in _EXACT:
+                continue
+            if template.prefix:
+                self.starts.setdefault(template.prefix[: self.KEY], []).append(order)
+            elif template.suffix:
+                self.ends.setdefault(template.suffix[-self.KEY :], []).append(order)
+            else:
+                self.rest.append(order)
+
+    def candidates(self, text: str) -> list[Template]:
+        """The templates `text` may match, most specific first (the order of `TEMPLATES`)."""
+        found: list[int] = list(self.rest)
+        for length in range(1, self.KEY + 1):
+            found += self.starts.get(text[:length], ())
+            found += self.ends.get(text[-length:], ())
+        found.sort()
+        return [self.templates[order] for order in found]
+
+
+_INDEX = _Index(TEMPLATES)
+
+
+def _match(text: str) -> tuple[Template, dict[str, str]] | None:
+    """The most specific template `text` is an instance of, with the values found in its places."""
+    for template in _INDEX.candidates(text):
+        if template.anchor not in text or not text.endswith(template.suffix):
+            continue
+        match = template.pattern.fullmatch(text)
+        if match is not None:
+            return template, match.groupdict()
+    return None
 
 
 def translate(text: str, language: Language) -> str:
@@ -137,14 +197,11 @@ def _chinese(text: str) -> str:
     exact = _EXACT.get(text)
     if exact is not None:
         return exact
-    for template in TEMPLATES:
-        if template.anchor not in text:
-            continue
-        match = template.pattern.fullmatch(text)
-        if match is None:
-            continue
-        return _fill(template, {name: _value(template, name, value) for name, value in match.groupdict().items()})
-    return text
+    found = _match(text)
+    if found is None:
+        return text
+    template, values = found
+    return _fill(template, {name: _value(template, name, value) for name, value in values.items()})
 
 
 def _fill(template: Template, values: dict[str, str]) -> str:
@@ -170,17 +227,14 @@ def untranslated(text: str) -> list[str]:
     values rather than phrases (code in backticks, field paths, numbers): what the tests look for."""
     if not text or _EXACT.get(text) is not None:
         return []
-    for template in TEMPLATES:
-        if template.anchor not in text:
-            continue
-        match = template.pattern.fullmatch(text)
-        if match is None:
-            continue
-        found: list[str] = []
-        for name, value in match.groupdict().items():
-            if name in template.translated and _WORDS.search(_VALUES.sub(" ", value)):
-                found.extend(untranslated(value))
-            elif name in template.listed:
-                found.extend(item for item in value.split(", ") if untranslated(item))
-        return found
-    return [text]
+    found = _match(text)
+    if found is None:
+        return [text]
+    template, values = found
+    missing: list[str] = []
+    for name, value in values.items():
+        if name in template.translated and _WORDS.search(_VALUES.sub(" ", value)):
+            missing.extend(untranslated(value))
+        elif name in template.listed:
+            missing.extend(item for item in value.split(", ") if untranslated(item))
+    return missing

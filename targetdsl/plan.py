@@ -32,7 +32,7 @@ from targetdsl.engine import period_months
 from targetdsl.kernel import Survey, survey
 from targetdsl.lowering import Graph, Kind, Phase, Quantity, lower
 from targetdsl.measures import FastMeasure
-from targetdsl.messages import Language, translate
+from targetdsl.messages import Language, translate, translate_clauses
 from targetdsl.numeric import CONTEXT
 from targetdsl.schema import ClassSpec, MeasureSpec, RuleSpec, Schema
 
@@ -196,12 +196,13 @@ def to_json(made: Plan, where: Any) -> dict[str, Any]:
 
 
 def render_text(made: Plan, where: Any, *, language: Language = Language.ENGLISH) -> str:
-    """The plan for a reader: per class, each phase, each quantity with what it reads and who takes it.
-    The frame is said in `language`; names, kinds, evaluators, details and reasons are as they are."""
+    """The plan for a reader: per class, each phase, each quantity with what it reads and who takes it,
+    said in `language`; names, and the policy's own words (its expressions, types, keywords), as written."""
 
     def say(words: str) -> str:
         return translate(words, language)
 
+    gap = " " if language is Language.ENGLISH else ""  # after "why:", not after "原因："
     lines = [say(f"plan of {made.title}" + (f", period {made.period}" if made.period else ", the whole year"))]
     for unit_class in made.classes:
         noun = "pass" if unit_class.passes == 1 else "passes"
@@ -214,13 +215,22 @@ def render_text(made: Plan, where: Any, *, language: Language = Language.ENGLISH
                 what = "over the whole class" if phase.settle else "per unit"
                 lines.append(f"  {say(f'{phase} ({what})')}")
             quantity = step.quantity
-            lines.append(
-                f"    {quantity.name}  {quantity.kind.value} · {step.evaluator.value} · {where(quantity.span)}"
-            )
+            kind, evaluator = say(quantity.kind.value), say(step.evaluator.value)
+            lines.append(f"    {quantity.name}  {kind} · {evaluator} · {where(quantity.span)}")
             if quantity.detail:
-                lines.append(f"      = {quantity.detail}")
+                lines.append(f"      = {_detail(quantity.detail, language)}")
             if quantity.dependencies:
                 lines.append(f"      ← {', '.join(quantity.dependencies)}")
             if step.reason:
-                lines.append(f"      {say('why:')} {step.reason}")
+                lines.append(f"      {say('why:')}{gap}{translate_clauses(step.reason, language)}")
     return "\n".join(lines) + "\n"
+
+
+def _detail(detail: str, language: Language) -> str:
+    """What a quantity is, in `language`: its words before the `: ` that introduces an expression
+    (`indicator, 60 points: points * …`); the expression, a policy's own text, as it is."""
+    if language is Language.ENGLISH:
+        return detail
+    head, colon, expression = detail.partition(": ")
+    said = translate(head, language)
+    return f"{said}：{expression}" if colon and said != head else translate(detail, language)

@@ -19,6 +19,7 @@ import attrs
 from targetdsl import nodes as n
 from targetdsl.functions import FUNCTIONS
 from targetdsl.inheritance import Effective
+from targetdsl.keywords import Language
 from targetdsl.numeric import HUNDRED, ONE, in_context
 from targetdsl.source import Span
 from targetdsl.typecheck import walk
@@ -301,6 +302,8 @@ class Schema:
     year: int | None
     # Source file names as results show them: relative to the entry policy, whatever the working directory.
     names: dict[str, str] = attrs.field(factory=dict)
+    # Each source file's keyword language, by the name its spans carry: expressions are quoted in it.
+    keywords: dict[str, Language] = attrs.field(factory=dict)
     # What is built from the layout on first use, once per policy: each class's generated scorer and
     # validation path, each measure's and rule's closures…, by a key naming what it is: ("kernel", class,
     # fraction), ("measure", name), ("intake",)…
@@ -322,6 +325,12 @@ class Schema:
     def where(self, span: Span) -> str:
         """A rule's location for results and explanations: `file:line:col`, the file named stably."""
         return f"{self.names.get(span.file, span.file)}:{span.line}:{span.column}"
+
+    def quote(self, expr: n.Expr) -> str:
+        """`expr` on one line, in the keyword language of the file it is written in."""
+        from targetdsl.formatter import one_line  # an output stage: needed only when an expression is quoted
+
+        return one_line(expr, self.keywords.get(expr.span.file, Language.ENGLISH))
 
     def measure(self, name: str) -> MeasureSpec | None:
         for unit_class in self.classes.values():
@@ -377,6 +386,7 @@ def build(effective: Effective, names: dict[str, str] | None = None) -> Schema:
         scale=scale,
         year=header.year.value if header and header.year else None,
         names=dict(names or {}),
+        keywords=dict(effective.keywords),
     )
 
 

@@ -14,6 +14,7 @@ from targetdsl.cli import main
 from targetdsl.formatter import format_policy
 from targetdsl.keywords import Language
 from targetdsl.parser import parse
+from targetdsl.results import to_json
 from tests.test_lsp import Client
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -188,6 +189,9 @@ def test_every_case_evaluates_alike_with_chinese_keywords(path: Path, document: 
     chinese_text = format_policy(document["policy"], name=path.name, keywords=Language.CHINESE)
     chinese = targetdsl.parse_policy(chinese_text, name=path.name)
     assert english.sha256 == chinese.sha256
+    # explanations and messages quote the policy's expressions in its own keywords (below): compared
+    # here as if it were written in English, every other word and number must be the same
+    chinese.schema.keywords.clear()
     options = {"period": run.get("period"), "carried_in": document.get("carried_in")}
     outcomes = []
     for policy in (english, chinese):
@@ -208,3 +212,27 @@ def test_the_library_converts_too() -> None:
     chinese = targetdsl.format_policy(text, keywords=targetdsl.Language.CHINESE)
     assert chinese == '考核办法 "x" {\n    年度 2003\n    状态 征求意见稿\n}\n'
     assert targetdsl.format_policy(chinese, keywords=targetdsl.Language.ENGLISH) == text
+
+
+def test_explanations_and_messages_quote_expressions_in_the_files_keywords() -> None:
+    """A Chinese-keyword policy is quoted in its own keywords: a bonus's condition in its explanation,
+    a constraint the data break in the data error; the English-keyword one in English."""
+    text = (
+        'policy "x" {\n    year 2003\n    status draft\n}\n\nclass 县区 {\n    经济 100\n}\n\n'
+        "category 经济 {\n    indicator 编制 points 100 {\n        input 实有: number\n        input 核定: number\n"
+        "        require 实有 <= 核定 and 核定 > 0\n        score if 实有 > 0 then points else 0\n    }\n}\n\n"
+        "input 获奖: bool missing default false\n\nbonus 创新 {\n    points if 获奖 then 2 else 0\n"
+        "    when 获奖 and not false\n}\n"
+    )
+    units = [{"id": "A", "name": "甲", "class": "县区", "indicators": {"编制": {"实有": 48, "核定": 50}}}]
+    broken = [{"id": "A", "name": "甲", "class": "县区", "indicators": {"编制": {"实有": 52, "核定": 50}}}]
+    for keywords, condition, constraint in (
+        (Language.ENGLISH, "when 获奖 and not false: does not hold", "`require 实有 <= 核定 and 核定 > 0`"),
+        (Language.CHINESE, "when 获奖 且 非 否: does not hold", "`校验 实有 <= 核定 且 核定 > 0`"),
+    ):
+        policy = targetdsl.parse_policy(format_policy(text, keywords=keywords), name="x.tdsl")
+        bonus = policy.evaluate(units).units[0].explanation
+        assert condition in json.dumps(to_json(bonus), ensure_ascii=False)
+        with pytest.raises(targetdsl.DataError) as refused:
+            policy.evaluate(broken)
+        assert constraint in str(refused.value.problems[0])

@@ -179,6 +179,40 @@ def test_plan_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert "      why: kernel: a list of items is scored item by item\n" in out
 
 
+@pytest.mark.parametrize(
+    "policy",
+    ["policies/lianyungang-2003.zh.tdsl", "policies/lianyungang-2003.tdsl", "examples/plan/small.tdsl"],
+)
+def test_plan_in_chinese_leaves_no_english(capsys: pytest.CaptureFixture[str], policy: str) -> None:
+    """Under `--lang zh` every word of the plan is Chinese but the policy's own: its names and, in a file
+    written with English keywords, its keywords and terms, as the file writes them."""
+    import re
+
+    from targetdsl.keywords import VOCABULARY, WORDS, Language, names_of
+
+    code, out, err = run(capsys, "--lang", "zh", "plan", str(ROOT / policy))
+    assert code == 0 and err == ""
+    sources = [ROOT / policy] + ([ROOT / "policies/lianyungang-2002.tdsl"] if "2003" in policy else [])
+    own = set().union(*(names_of(path.read_text(encoding="utf-8")) for path in sources))
+    if ".zh." in policy:
+        sources = [ROOT / "policies/lianyungang-2002.zh.tdsl", *sources]
+        own = set().union(*(names_of(path.read_text(encoding="utf-8")) for path in sources))
+    else:
+        own |= WORDS[Language.ENGLISH] | VOCABULARY
+    left = set()
+    for line in out.splitlines():
+        if line.lstrip().startswith("←"):
+            continue  # the names of quantities
+        said = re.sub(r"^\s+\S+  ", " ", line)  # a quantity's name
+        said = re.sub(r"\S+\.tdsl:\d+:\d+", " ", said)  # where it is
+        left |= {w for w in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", said) if w not in own}
+    # the result names an award reads, and the tie keys every policy has
+    assert left <= {"total", "id", "completed_items", "items", "rank"}, sorted(left)
+    if ".zh." in policy:
+        assert "= 事项，按每项分值：如果 rate < 60% 则 0 否则 points * min(rate, 120%)" in out
+        assert "原因：内核：事项清单逐项计分" in out
+
+
 def test_plan_json_and_one_class(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "plan", str(ROOT / "policies/lianyungang-2003.tdsl"), "--format", "json")
     assert code == 0

@@ -381,3 +381,35 @@ def test_the_points_keyword_in_an_expression_names_the_value_to_write() -> None:
     (found,) = targetdsl.check_text(text, name="p.tdsl").errors
     assert found.code == "check.unknown-name"
     assert found.help == "`分值` is a keyword; in an expression the value is written `points`"
+
+
+def test_function_words_are_the_functions_spelled_like_keywords() -> None:
+    from targetdsl.functions import FUNCTIONS
+    from targetdsl.keywords import FUNCTION_WORDS, VOCABULARY
+
+    assert set(FUNCTION_WORDS) == set(FUNCTIONS) & (WORDS[Language.ENGLISH] | VOCABULARY)
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("加上 `status draft`（征求意见）或 `status adopted`", "加上 `状态 征求意见稿`（征求意见）或 `状态 正式`"),
+        ("请先用 `input`、`let` 或 `const` 声明它", "请先用 `填报`、`设` 或 `常量` 声明它"),
+        ("写 `completed when`（完成条件）", "写 `完成条件`"),
+        ("`input level: bool missing default false`", "`填报 level: 是否 缺报 默认 否`"),
+        ("`score points * done / subs`", "`得分 points * done / subs`"),  # `points` is a name in expressions
+        ("`override category 经济 …`", "`覆盖 考核内容 经济 …`"),
+        ("the header's `scale`", "the header's `满分`"),
+        # not policy code, a built-in function, or a name the file uses: as it is
+        ("`targetdsl verify`", "`targetdsl verify`"),
+        ("`round` keeps 0 to 2 decimal places", "`round` keeps 0 to 2 decimal places"),
+        ("`peer_avg(done)`", "`peer_avg(done)`"),
+        ("did you mean `level`?", "did you mean `level`?"),  # `level` is a keyword, and a name of this file
+    ],
+)
+def test_quoted_code_is_written_in_the_files_keywords(text: str, written: str) -> None:
+    from targetdsl.keywords import quoted_in
+
+    names = frozenset({"points", "done", "subs", "level"})
+    assert quoted_in(text, Language.CHINESE, names) == written
+    assert quoted_in(text, Language.ENGLISH, names) == text

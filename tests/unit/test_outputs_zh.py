@@ -455,7 +455,8 @@ def test_the_plan_frame_in_chinese(capsys: pytest.CaptureFixture[str], monkeypat
     assert main(["plan", "examples/plan/small.tdsl", "--lang", "zh"]) == 0
     chinese = capsys.readouterr().out
     assert chinese.startswith("小例 的评估计划，全年\n\n类别 县区：对各单位 2 遍\n  第 1 遍（逐单位）\n")
-    assert "\n  第 1 次汇总（全类别）\n" in chinese and "\n      原因： kernel: " in chinese
+    assert "\n  第 1 次汇总（全类别）\n" in chinese
+    assert "\n      原因：内核：全类别函数 efficacy() 需要本类别的每个单位；闭包：" in chinese
     assert main(["plan", "examples/plan/small.tdsl", "--lang", "en"]) == 0
     english = capsys.readouterr().out
     assert english.startswith("plan of 小例, the whole year\n\nclass 县区: 2 passes over the units\n")
@@ -611,3 +612,19 @@ def test_an_unknown_unit_to_explain_is_said_in_chinese(
 )
 def test_notes_of_the_new_constructs_read_in_chinese(english: str, chinese: str) -> None:
     assert translate(english, ZH) == chinese
+
+
+def test_the_reports_assumptions_name_their_owner_in_chinese() -> None:
+    """The HTML report lists what the method assumed under its title, each with what it belongs to, in
+    the report's language (`一票否决 计划生育`, not `veto 计划生育`); a measure's kind too."""
+    from targetdsl.htmlreport import render
+    from targetdsl.publication import edition
+
+    policy = targetdsl.load_policy(POLICIES / "lianyungang-2003.zh.tdsl")
+    assessment = policy.evaluate(EXAMPLES / "lianyungang-2003" / "units.yaml")
+    chinese = render(assessment, edition(policy, lang="zh"))
+    assert "<li>一票否决 计划生育：" in chinese and "<li>veto " not in chinese
+    assert "<li>veto 计划生育" in render(assessment, edition(policy, lang="en"))
+    for kind, word in (("indicator", "指标"), ("items", "事项"), ("assessed", "评议"), ("subitem", "子项")):
+        assert translate(f"x.tdsl:3:5: assumption in {kind} 增速:", ZH) == f"x.tdsl:3:5：{word} 增速的假定："
+        assert translate(f"{kind} 增速", ZH) == f"{word} 增速"
