@@ -10,6 +10,11 @@ sheet. The two header rows are locked. An
 instructions sheet explains how to fill it in. A filled workbook is read
 back by `targetdsl evaluate` unchanged.
 
+An item list (`items 定量任务`) gets a column group per item slot: as many
+as asked by name, else as many as last year's data needs (`listed_items`:
+the longest list one unit of the class gave, and room for a fifth more),
+else the number asked for every list.
+
 Every word the workbook prints is in one language when one is asked for (`language=`: the command
 line passes its own), Chinese or English; without one, the workbook says each in both, as it always
 has. Names from the policy (classes, measures, labels) are shown as they are.
@@ -17,6 +22,7 @@ has. Names from the policy (classes, measures, labels) are shown as they are.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -104,6 +110,45 @@ class Column:
     bound_by: str | None = None  # the column whose value is this one's upper end (`range 0 to subs`)
 
 
+@attrs.frozen
+class Listed:
+    """The longest list of items a unit gave last year for one list of one class, and where."""
+
+    count: int
+    unit: str  # its id
+    file: str  # the file it was read from
+
+    @property
+    def slots(self) -> int:
+        """The slots for this year: last year's longest list and room for a fifth more, at least two."""
+        return self.count + max(2, math.ceil(self.count / 5))
+
+
+def listed_items(policy: Policy, document: Any) -> dict[tuple[str, str], Listed]:
+    """The longest list of items one unit gave, by class and item list of `policy`, in `document`: a data
+    document of last year as read (`gathering.gather`), not validated (last year's policy was another,
+    its inputs may differ). Only the number of entries is read; a list this policy has not got, a unit of
+    a class it has not got and whatever is not a list are passed by."""
+    from targetdsl.values import Records
+
+    lists = {(c.name, m.name) for c in policy.schema.classes.values() for m in c.measures() if m.kind == "items"}
+    records = document.get("units") if isinstance(document, Mapping) else document
+    found: dict[tuple[str, str], Listed] = {}
+    for index, record in enumerate(records if isinstance(records, list) else []):
+        if not isinstance(record, Mapping) or not isinstance(record.get("indicators"), Mapping):
+            continue
+        unit_class = str(record.get("class", ""))
+        for name, entries in record["indicators"].items():
+            key = (unit_class, str(name))
+            if key not in lists or not isinstance(entries, list):
+                continue
+            count = sum(1 for entry in entries if entry is not None)
+            if count > (found[key].count if key in found else 0):
+                file = records.file(index) if isinstance(records, Records) else None
+                found[key] = Listed(count, str(record.get("id", "")), file or "")
+    return found
+
+
 def columns(
     policy: Policy,
     unit_class: ClassSpec,
@@ -114,7 +159,7 @@ def columns(
     language: Language | None = None,
 ) -> list[Column]:
     """The template's columns for one class: `items` slots for each item list, or as many as `slots`
-    gives for it by name (a county with 28 quantitative targets needs 28)."""
+    gives for it by name (a county with 28 quantitative targets needs 28; `item_slots` gives them)."""
     colon = say(COLON, language)
 
     def word(chinese: str, english: str) -> str:
@@ -213,6 +258,27 @@ def columns(
     return result
 
 
+def item_slots(
+    policy: Policy,
+    unit_class: ClassSpec,
+    *,
+    items: int,
+    slots: Mapping[str, int] | None = None,
+    listed: Mapping[tuple[str, str], Listed] | None = None,
+    limit: int | None = None,
+) -> dict[str, int]:
+    """The slots of each item list of a class: as `slots` asks by name, else as last year's data needs
+    (`listed`, at most `limit`), else `items`."""
+    found: dict[str, int] = {}
+    for measure in unit_class.measures():
+        if measure.kind != "items":
+            continue
+        before = (listed or {}).get((unit_class.name, measure.name))
+        sized = items if before is None else before.slots if limit is None else min(before.slots, limit)
+        found[measure.name] = (slots or {}).get(measure.name, sized)
+    return found
+
+
 def _given(path: str, measure: MeasureSpec, title: str, language: Language | None = None) -> list[Column]:
     """Where a score may be given (`given by 人大, 政协`): who gave it and the score, out of 100. With a
     given score the other cells of the item may stay empty."""
@@ -252,9 +318,12 @@ def write(
     rows: int = 100,
     items: int = 10,
     slots: Mapping[str, int] | None = None,
+    listed: Mapping[tuple[str, str], Listed] | None = None,
     awards: int = 3,
     language: Language | None = None,
 ) -> None:
+    """Write the template: `items` slots for every item list, `slots` by list name, and for a list
+    last year's data held (`listed`, from `listed_items`) as many as it needs, unless named in `slots`."""
     import openpyxl
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
@@ -276,7 +345,8 @@ def write(
     lists = _Lists(book, say(LISTS_SHEET_NAMES, language))
     for unit_class in classes:
         sheet = book.create_sheet(unit_class.name)
-        cols = columns(policy, unit_class, items=items, awards=awards, slots=slots, language=language)
+        sized = item_slots(policy, unit_class, items=items, slots=slots, listed=listed, limit=MAX_ITEMS)
+        cols = columns(policy, unit_class, items=items, awards=awards, slots=sized, language=language)
         letters = {c.path: get_column_letter(i) for i, c in enumerate(cols, start=1)}
         sheet.append([sheet_text(c.path) for c in cols])
         sheet.append([sheet_text(c.label) for c in cols])
@@ -341,6 +411,9 @@ def _print_setup(sheet: Any, *, landscape: bool, language: Language | None = Non
         sheet.print_title_cols = "A:B"
     sheet.oddFooter.center.text = "page &P of &N" if language is Language.ENGLISH else "第 &P 页，共 &N 页"
 
+
+# The most item slots a list gets: more is never an office's intent, and Excel stops at 16,384 columns.
+MAX_ITEMS = 200
 
 # Excel's limits on a data validation: longer text, or a list formula longer than 255 characters, makes
 # Excel call the whole workbook damaged and drop the validations when it "repairs" it.

@@ -899,6 +899,10 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
     ("no *.test.yaml files found", "没有找到 *.test.yaml 文件"),
     ("write each period as PERIOD=DATA, not {given}", "每个考核期写作 考核期=数据文件，而不是 {given}"),
     ("--rows is 1 to {rows} and --items 1 to {items}", "--rows 取 1 到 {rows}，--items 取 1 到 {items}"),
+    (
+        "{name} of {unit_class}: {slots} item slots; the longest list last year had {most} items, unit {unit} in {file}",
+        "{unit_class}的{name}：{slots} 个事项栏；去年最长的清单有 {most} 项（单位 {unit}，{file}）",
+    ),
     ("no unit `{unit}` in {path} (units: {known}, …)", "{path} 中没有单位 `{unit}`（单位有：{known}，…）"),
     (
         "no unit `{unit}` in {path}; did you mean `{near}`? (units: {known}, …)",

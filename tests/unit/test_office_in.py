@@ -430,6 +430,58 @@ def test_item_slots_by_list(office: Path, tmp_path: Path, capsys: pytest.Capture
     assert main(["template", policy, "-o", out, "--items", "重点项目=201"]) == 2
 
 
+def test_item_slots_from_last_years_workbooks(office: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Next year's template sized from the workbooks returned this year: the longest list of items one
+    unit gave (C07: two items and one given by 人大) and room for a fifth more, at least two."""
+    policy, out = str(office / "policy.tdsl"), str(tmp_path / "next.xlsx")
+    assert main(["template", policy, "-o", out, "--items-from", str(office / "returned"), "--lang", "zh"]) == 0
+    header = [cell.value for cell in openpyxl.load_workbook(out)["县区"][1]]
+    assert "重点项目.5.given.score" in header and "重点项目.6.name" not in header
+    err = capsys.readouterr().err
+    assert "县区的重点项目：5 个事项栏；去年最长的清单有 3 项（单位 C07，" in err and "units-C07.xlsx" in err
+    # a list named with --items keeps its number, and no note
+    argv = ["template", policy, "-o", out, "--items-from", str(office / "units.yaml"), "--items", "重点项目=2"]
+    assert main(argv) == 0
+    header = [cell.value for cell in openpyxl.load_workbook(out)["县区"][1]]
+    assert "重点项目.2.name" in header and "重点项目.3.name" not in header
+    assert "item slots" not in capsys.readouterr().err
+    # last year's data that cannot be read is named, and nothing is written
+    (tmp_path / "last").mkdir()
+    (tmp_path / "last" / "notes.docx").write_bytes(b"PK")
+    (tmp_path / "next.xlsx").unlink()
+    assert main(["template", policy, "-o", out, "--items-from", str(tmp_path / "last")]) == 1
+    assert "notes.docx" in capsys.readouterr().err and not (tmp_path / "next.xlsx").exists()
+    assert main(["template", policy, "-o", out, "--items-from", str(tmp_path / "absent.yaml")]) == 2
+
+
+def test_last_years_lists_are_counted_for_this_years_classes_and_lists() -> None:
+    from targetdsl.template import Listed, item_slots, listed_items
+
+    policy = targetdsl.parse_policy(POLICY)
+    document = {
+        "units": [
+            {"id": "C1", "class": "县区", "indicators": {"重点项目": [{"name": "a"}] * 28, "旧清单": [{}] * 40}},
+            {"id": "C2", "class": "县区", "indicators": {"重点项目": [{"name": "a"}] * 30}},
+            {"id": "C3", "class": "县区", "indicators": {"重点项目": [{"name": "a"}] * 30}},  # as long: C2 stays
+            {"id": "D1", "class": "市直部门", "indicators": {"重点项目": [{}] * 50}},  # no such class this year
+            {"id": "C4", "class": "县区", "indicators": {"重点项目": {"name": "not a list"}}},
+            "not a record",
+            {"id": "C5", "class": "县区", "indicators": "none"},
+        ]
+    }
+    assert listed_items(policy, document) == {("县区", "重点项目"): Listed(30, "C2", "")}
+    county = policy.schema.classes["县区"]
+    assert item_slots(policy, county, items=10, listed=listed_items(policy, document)) == {"重点项目": 36}
+    assert item_slots(policy, county, items=10, listed={("县区", "重点项目"): Listed(1, "C1", "")}) == {"重点项目": 3}
+    assert item_slots(policy, county, items=10, listed={("县区", "重点项目"): Listed(300, "C1", "")}, limit=200) == {
+        "重点项目": 200
+    }
+    assert item_slots(policy, county, items=10) == {"重点项目": 10}
+    assert item_slots(policy, county, items=10, slots={"重点项目": 4}, listed=listed_items(policy, document)) == {
+        "重点项目": 4
+    }
+
+
 def test_a_problem_with_a_whole_item_list_points_at_its_first_cell(office: Path, tmp_path: Path) -> None:
     book = openpyxl.load_workbook(office / "returned" / "units-C05.xlsx")
     sheet = book["县区"]
