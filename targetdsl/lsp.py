@@ -15,7 +15,7 @@ alone.
 
 Positions: LSP counts lines by `\r\n`, `\r` and `\n`, and columns in the
 code units of the encoding the editor and server agreed on at start (UTF-16
-unless the editor offers another: Neovim offers UTF-8 first, where a Chinese
+unless the editor offers another: recent Neovim offers UTF-8 first, where a Chinese
 character is three units); targetdsl counts columns in code points. Every
 position crossing the boundary goes through pygls's position codec for the
 session (`column_of`, `client_column`) with the line's text, so names after

@@ -1,6 +1,6 @@
 """Positions and paths between targetdsl and LSP. targetdsl counts columns in code points and ends lines
 at `\\n`; LSP ends lines at `\\r\\n`, `\\r`, `\\n` and counts columns in the code units the editor and the
-server agreed on (UTF-16 unless the editor offers another; Neovim offers UTF-8). A name after a character
+server agreed on (UTF-16 unless the editor offers another; recent Neovim offers UTF-8). A name after a character
 beyond the Basic Multilingual Plane, or after Chinese in UTF-8, is still found; a Windows URI names a
 Windows path."""
 
@@ -126,7 +126,7 @@ def test_uris_of_posix_paths_and_other_schemes() -> None:
 
 
 def test_the_server_speaks_utf8_to_an_editor_that_offers_it(tmp_path: Path) -> None:
-    """Neovim offers UTF-8 first: the server agrees to it, and its ranges and the positions it reads are
+    """Recent Neovim offers UTF-8 first: the server agrees to it, and its ranges and the positions it reads are
     in bytes. A name after Chinese, an emoji and 𠀀 on its line is found, hovered and underlined there."""
     text = policy(f'"{EMOJI}{RARE}财政收入"', f"{RARE}{EMOJI}考核")
     broken = text.replace("score 完成", "score 完陈")
