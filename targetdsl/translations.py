@@ -1107,7 +1107,11 @@ DATA: tuple[tuple[str, str], ...] = (
     ),
     ("unknown class `{name}`; the policy's classes are {classes}", "未知的类别 `{name}`；考核办法的类别有 {classes}"),
     ("expected a name, found {found:t}", "此处应为名称，却是{found}"),
-    ("expected true or false, found {found:t}", "此处应为 true 或 false，却是{found}"),
+    ("expected true or false, found {found:t}", "此处应为是或否（true 或 false），却是{found}"),
+    (
+        "expected a date such as 2003-12-05, 2003/12/05 or 2003年12月5日, found {found:t}",
+        "此处应为日期（如 2003-12-05、2003/12/05 或 2003年12月5日），却是{found}",
+    ),
     ("expected a whole number of at least 0, found {found}", "此处应为不小于 0 的整数，却是 {found}"),
     ("expected a number, found {found:t}", "此处应为数，却是{found}"),
     ("expected a date YYYY-MM-DD, found {found:t}", "此处应为 YYYY-MM-DD 格式的日期，却是{found}"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,7 @@ import yaml
 
 import targetdsl
 from targetdsl.cli import main
+from targetdsl.keywords import Language
 from targetdsl.results import unit_json
 
 POLICY = """policy "示例" {
@@ -351,6 +353,16 @@ def test_ambiguous_and_impossible_dates_are_refused(office: Path, typed: str, wh
         targetdsl.load_policy(office / "policy.tdsl").load_units({"units": [_complete(unit)]})
     (problem,) = caught.value.problems
     assert problem.code == "data.bad-date" and why in problem.message
+    # in Chinese, every word of it: no English phrase left inside a Chinese sentence
+    chinese = caught.value.render(language=Language.CHINESE)
+    assert re.search(r"\b(a|such|expected|found|has|there|month)\b", chinese) is None, chinese
+
+
+def test_a_yes_no_cell_refused_in_chinese_says_what_to_type(office: Path) -> None:
+    unit = {"id": "C01", "class": "县区", "vetoes": {"环境保护": {"failed": "√"}}}
+    with pytest.raises(targetdsl.DataError) as caught:
+        targetdsl.load_policy(office / "policy.tdsl").load_units({"units": [_complete(unit)]})
+    assert "此处应为是或否（true 或 false），却是`√`" in caught.value.render(language=Language.CHINESE)
 
 
 def _complete(unit: dict[str, Any]) -> dict[str, Any]:
