@@ -424,10 +424,35 @@ def test_the_template_fits_the_office(office: Path) -> None:
     protection = sheet.protection
     assert protection.sheet and not protection.insertRows and not protection.deleteRows
     assert not protection.sort and not protection.autoFilter and sheet.auto_filter.ref.startswith("A2:")
-    # printed landscape on A4, as wide as a page, the id and name and the header rows on every page
+    # printed landscape on A4, as many pages across as keep the type at 70 % or more (numbered across,
+    # then down), the id and name and the header rows on every page, a line to sign and stamp below
     assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    widths = [sheet.column_dimensions[openpyxl.utils.get_column_letter(i)].width for i in range(1, len(header) + 1)]
+    across = sheet.page_setup.fitToWidth
+    assert (sum(widths) - sum(widths[:2])) / across <= 986 / 7 / 0.7 - sum(widths[:2])  # at 70 % or more
+    assert across == 1 or (sum(widths) - sum(widths[:2])) / (across - 1) > 986 / 7 / 0.7 - sum(widths[:2])
+    assert across > 1 and sheet.page_setup.fitToHeight == 0 and sheet.page_setup.pageOrder == "overThenDown"
     assert sheet.print_title_rows == "$1:$2" and sheet.print_title_cols == "$A:$B"
+    assert "填表人：" in sheet.oddFooter.left.text and "&P" in sheet.oddFooter.center.text
+
+
+def test_who_filled_it_in_has_its_place_and_the_workbook_still_reads(office: Path, tmp_path: Path) -> None:
+    """The instructions sheet asks for the unit, the person, a phone number, the date: filled in, the
+    workbook is read as before; the same words under the units are refused as no unit."""
+    book = openpyxl.load_workbook(office / "returned" / "units-C12.xlsx")
+    guide = book["填表说明"]
+    labels = {row[0].value: row[0].row for row in guide.iter_rows(max_col=1) if row[0].value}
+    assert labels["填报信息"] < labels["填表人"] < labels["填写说明"]
+    for label, value in (("填报单位（盖章）", "第12县"), ("填表人", "张三"), ("联系电话", "0518-1234567")):
+        guide.cell(row=labels[label], column=2, value=value)
+    guide.cell(row=labels["填报日期"], column=2, value=datetime.date(2004, 1, 5))
+    book.save(tmp_path / "signed.xlsx")
+    policy = targetdsl.load_policy(office / "policy.tdsl")
+    signed = policy.evaluate(tmp_path / "signed.xlsx", explain=False)
+    assert results(signed) == results(policy.evaluate(office / "returned" / "units-C12.xlsx", explain=False))
+    small = tmp_path / "small.xlsx"  # a sheet of few columns prints one page wide
+    assert main(["template", str(office / "policy.tdsl"), "-o", str(small), "--items", "1", "-q"]) == 0
+    assert openpyxl.load_workbook(small)["县区"].page_setup.fitToWidth in (1, 2)
 
 
 def test_item_slots_by_list(office: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
