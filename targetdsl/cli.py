@@ -29,7 +29,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from targetdsl import __version__, tester
 from targetdsl.api import Policy, Report, check_path, check_text, diff_policies, impact, load_policy, verify_record
@@ -64,6 +64,9 @@ from targetdsl.sweep import placing, sweep
 from targetdsl.sweep import render_text as render_sweep
 from targetdsl.tables import csv_header, csv_line, csv_row, jsonl_line, render_assessment, render_csv
 from targetdsl.values import DataError
+
+if TYPE_CHECKING:
+    from targetdsl.template import Listed
 from targetdsl.workbook import results_workbook
 
 EXIT_OK = 0
@@ -125,6 +128,7 @@ EXAMPLES = {
     "template": [
         "targetdsl template policy.tdsl -o units.xlsx",
         "targetdsl template policy.tdsl -o counties.xlsx --class 县区 --rows 20 --items 定量任务=30",
+        "targetdsl template policy-2004.tdsl -o units-2004.xlsx --items-from returned-2003/",
     ],
     "lsp": [
         "targetdsl lsp                               # started by the editor (docs/editors.md)",
@@ -378,6 +382,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="item slots: N for every item list, LIST=N for one (repeat it: --items 10 --items 定量任务=30); "
         "1 to 200, default 10",
     )
+    template.add_argument(
+        "--items-from",
+        action="append",
+        default=[],
+        metavar="DATA",
+        help="last year's data (files, or a folder of returned workbooks): each item list gets the slots its "
+        "longest list there needs, and room for a fifth more (at least 2); --items LIST=N still decides a list",
+    )
+    template.add_argument("-q", "--quiet", action="store_true", help="no notes on standard error")
     _root_argument(template)
     template.set_defaults(run=run_template)
 
@@ -1127,24 +1140,52 @@ def run_template(args: argparse.Namespace) -> int:
     if not 1 <= args.rows <= MAX_TEMPLATE_ROWS or not all(1 <= count <= MAX_TEMPLATE_ITEMS for count in counts):
         _error(f"--rows is 1 to {MAX_TEMPLATE_ROWS:,} and --items 1 to {MAX_TEMPLATE_ITEMS}")
         return EXIT_USAGE
+    if _missing_files(args.items_from, folders=args.items_from):
+        return EXIT_USAGE
     try:
+        policy = load_policy(args.policy, root=args.root)
+        listed = _items_listed(policy, args.items_from) if args.items_from else None
         write(
-            load_policy(args.policy, root=args.root),
+            policy,
             args.output,
             only=args.unit_class,
             rows=args.rows,
             items=items,
             slots=slots,
+            listed=listed,
             language=_LANGUAGE.get(),
         )
-    except PolicyError as exc:
+    except (PolicyError, DataError) as exc:
         _report(exc)
         return EXIT_FAILED
     except ValueError as exc:
         _error(str(exc))
         return EXIT_USAGE
-    sys.stderr.write(_say(f"wrote {visible(args.output)}") + "\n")
+    if not args.quiet:
+        for (unit_class, name), found in sorted((listed or {}).items()):
+            if name in slots or (args.unit_class is not None and unit_class != args.unit_class):
+                continue
+            shown = min(found.slots, MAX_TEMPLATE_ITEMS)
+            sys.stderr.write(
+                _say(
+                    f"{name} of {unit_class}: {shown} item slots; the longest list last year had {found.count} "
+                    f"items, unit {visible_inline(found.unit)} in {visible_inline(found.file)}"
+                )
+                + "\n"
+            )
+        sys.stderr.write(_say(f"wrote {visible(args.output)}") + "\n")
     return EXIT_OK
+
+
+def _items_listed(policy: Policy, paths: Sequence[str]) -> dict[tuple[str, str], Listed]:
+    """The longest item lists of last year's data (`--items-from`); DataError if a file cannot be read."""
+    from targetdsl.gathering import gather
+    from targetdsl.template import listed_items
+
+    document, problems = gather(paths)
+    if problems:
+        raise DataError(problems)
+    return listed_items(policy, document)
 
 
 def _item_slots(given: Sequence[str]) -> tuple[int, dict[str, int]]:

@@ -970,6 +970,10 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
     ("no *.test.yaml files found", "没有找到 *.test.yaml 文件"),
     ("write each period as PERIOD=DATA, not {given}", "每个考核期写作 考核期=数据文件，而不是 {given}"),
     ("--rows is 1 to {rows} and --items 1 to {items}", "--rows 取 1 到 {rows}，--items 取 1 到 {items}"),
+    (
+        "{name} of {unit_class}: {slots} item slots; the longest list last year had {most} items, unit {unit} in {file}",
+        "{unit_class}的{name}：{slots} 个事项栏；去年最长的清单有 {most} 项（单位 {unit}，{file}）",
+    ),
     ("no unit `{unit}` in {path} (units: {known}, …)", "{path} 中没有单位 `{unit}`（单位有：{known}，…）"),
     (
         "no unit `{unit}` in {path}; did you mean `{near}`? (units: {known}, …)",
@@ -1174,7 +1178,11 @@ DATA: tuple[tuple[str, str], ...] = (
     ),
     ("unknown class `{name}`; the policy's classes are {classes}", "未知的类别 `{name}`；考核办法的类别有 {classes}"),
     ("expected a name, found {found:t}", "此处应为名称，却是{found}"),
-    ("expected true or false, found {found:t}", "此处应为 true 或 false，却是{found}"),
+    ("expected true or false, found {found:t}", "此处应为是或否（true 或 false），却是{found}"),
+    (
+        "expected a date such as 2003-12-05, 2003/12/05 or 2003年12月5日, found {found:t}",
+        "此处应为日期（如 2003-12-05、2003/12/05 或 2003年12月5日），却是{found}",
+    ),
     ("expected a whole number of at least 0, found {found}", "此处应为不小于 0 的整数，却是 {found}"),
     ("expected a number, found {found:t}", "此处应为数，却是{found}"),
     ("expected a date YYYY-MM-DD, found {found:t}", "此处应为 YYYY-MM-DD 格式的日期，却是{found}"),
