@@ -1691,6 +1691,10 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("no applicable sub-item", "没有适用的子项"),
     ("no applicable items", "没有适用的事项"),
     (
+        "items {earned} of {available}, scaled to {points}",
+        "各事项合计 {earned}（满分 {available}），折算为满分 {points}",
+    ),
+    (
         "sum of sub-items {earned} of {points}, scaled to {total}",
         "子项合计 {earned}（满分 {points}），折算为满分 {total}",
     ),
