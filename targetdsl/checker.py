@@ -1812,12 +1812,16 @@ def assumptions(effective: Effective) -> list[Stated]:
             elif isinstance(statement, n.Measure):
                 body(f"{statement.kind} {statement.name}", statement.body)
 
+    if effective.header is not None:
+        body("policy", effective.header.assumptions)
     for declaration in effective.declarations:
         if isinstance(declaration, n.Category):
             for measure in declaration.measures:
                 body(f"{measure.kind} {measure.name}", measure.body)
         elif isinstance(declaration, n.Rule):
             body(f"{declaration.kind} {declaration.name}", declaration.body)
+        elif isinstance(declaration, n.Grades):
+            body("grades", declaration.assumptions)
     return found
 
 

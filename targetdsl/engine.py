@@ -936,7 +936,8 @@ class Engine:
         reason = self.reason(draft)
         if self.explain:
             steps.append(Step("rank in class", str(rank), None))
-            steps.append(Step("grade", draft.grade or "—", None, (reason,)))
+            assumed = tuple(f"assumption: {said}" for said in self.schema.grades_assumed)
+            steps.append(Step("grade", draft.grade or "—", None, (reason, *assumed)))
         # Eligibility is each award's own: a unit an award's `eligible when` excludes may still be paid
         # another award. The unit is eligible when at least one award of its class admits it, and
         # neither (None) when its class has no award.

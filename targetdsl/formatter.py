@@ -238,8 +238,8 @@ class Printer:
                 )
             case n.Rule():
                 self.rule(0, declaration, prefix)
-            case n.Grades(bands=bands):
-                self.block(0, f"{prefix}{self.word('grades')}", declaration.span, list(bands))
+            case n.Grades(bands=bands, assumptions=assumed):
+                self.block(0, f"{prefix}{self.word('grades')}", declaration.span, [*assumed, *bands])
             case n.Ties(keys=keys):
                 self.emit(
                     0,
@@ -280,6 +280,8 @@ class Printer:
         )
         for source in header.sources:
             self.emit(1, f"{self.word('source')} {quote(source.text)}", source.span.line or last)
+        for assumption in header.assumptions:
+            self.statement(1, assumption)
         self.emit(0, "}", header.span.end_line, closing=True)
 
     def rule(self, depth: int, rule: n.Rule, prefix: str) -> None:

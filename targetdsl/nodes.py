@@ -500,6 +500,7 @@ class Header:
     scale: Scale | None = None
     rounding: Rounding | None = None
     sources: tuple[Source, ...] = ()
+    assumptions: tuple[Assumption, ...] = ()  # what the method's source leaves open (`assume "…"`)
     span: Span = _span()
 
 
@@ -597,6 +598,7 @@ class Band:
 @attrs.frozen
 class Grades:
     bands: tuple[Band, ...]
+    assumptions: tuple[Assumption, ...] = ()  # what the method's source leaves open about its grades
     span: Span = _span()
 
 

@@ -324,4 +324,4 @@ def _owner(owner: str, lang: str) -> str:
     kind, _, name = owner.partition(" ")
     if lang != "zh" or kind not in BY_CONCEPT:
         return owner
-    return f"{CHINESE.word(kind)} {name}"
+    return f"{CHINESE.word(kind)} {name}".rstrip()  # the header's and the grades' own: no name

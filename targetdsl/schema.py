@@ -302,6 +302,8 @@ class Schema:
     year: int | None
     # Source file names as results show them: relative to the entry policy, whatever the working directory.
     names: dict[str, str] = attrs.field(factory=dict)
+    # What the method's source leaves open about its grades (`assume` in `grades`): a grade's explanation says it
+    grades_assumed: tuple[str, ...] = ()
     # Each source file's keyword language, by the name its spans carry: expressions are quoted in it.
     keywords: dict[str, Language] = attrs.field(factory=dict)
     # What is built from the layout on first use, once per policy: each class's generated scorer and
@@ -380,6 +382,7 @@ def build(effective: Effective, names: dict[str, str] | None = None) -> Schema:
         unit_inputs=unit_inputs,
         consts=consts,
         grades=grade_ladder(grades_node.bands if grades_node else ()),
+        grades_assumed=tuple(a.text for a in grades_node.assumptions) if grades_node else (),
         ties=ties_node.keys if ties_node else DEFAULT_TIES,
         periods=periods_node.periods if periods_node else (),
         rounding=header.rounding if header and header.rounding else DEFAULT_ROUNDING,

@@ -220,9 +220,12 @@ class ToNodes(Transformer[Token, Any]):
         title = unquote(c[0])
         fields: dict[str, Any] = {}
         sources: list[n.Source] = []
+        assumed: list[n.Assumption] = []
         for item in c[1:]:
             if isinstance(item, n.Source):
                 sources.append(item)
+            elif isinstance(item, n.Assumption):
+                assumed.append(item)
             elif isinstance(item, tuple):
                 fields[item[0]] = item[1]
             else:
@@ -234,6 +237,7 @@ class ToNodes(Transformer[Token, Any]):
             scale=fields.get("scale"),
             rounding=fields.get("rounding"),
             sources=tuple(sources),
+            assumptions=tuple(assumed),
             span=span,
         )
 
@@ -516,7 +520,8 @@ class ToNodes(Transformer[Token, Any]):
 
     def grades(self, c: list[Any]) -> n.Grades:
         span, c = span_of(c), _inner(c)
-        return n.Grades(tuple(c[1:]), span=span)
+        bands = tuple(item for item in c[1:] if isinstance(item, n.Band))
+        return n.Grades(bands, tuple(item for item in c[1:] if isinstance(item, n.Assumption)), span=span)
 
     def band(self, c: list[Any]) -> n.Band:
         name, label, (op, low, high), quota = c
