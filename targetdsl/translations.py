@@ -1239,6 +1239,17 @@ DATA: tuple[tuple[str, str], ...] = (
     ),
     ("no date", "无日期"),
     ("the same award as {other}: each award is carried over once", "与 {other} 是同一个奖项：每个奖项只结转一次"),
+    # points carried in (上年度结转加分)
+    ("an entry carries points or an award's level, not both", "一条记录结转的是分数或奖项级别，不能两者都有"),
+    (
+        "unknown key; carried points have unit, bonus, name, points and date",
+        "未知的键；结转分数的记录有 `unit`、`bonus`、`name`、`points` 和 `date`",
+    ),
+    (
+        "{points} points cannot be carried in: carried points are above 0",
+        "不能结转 {points} 分：结转的分数应大于 0",
+    ),
+    ("missing: say what earned the points carried in", "缺失：请写明结转的分数因何而得"),
     ("duplicate unit id (also unit #{index} in the file)", "单位编号重复（文件中第 {index} 个单位也是它）"),
     (
         "duplicate unit id: {first:t} and {second:t} both give `{id}`; each unit is listed once, under its own id",
@@ -1634,6 +1645,8 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("bonus {name}", "加分 {name}"),
     ("counted: {award}", "计入：{award}"),
     ("counted: {award} — carried in from last year", "计入：{award}——上年度结转"),
+    ("counted: {award}: {points} points carried in from last year", "计入：{award}：上年度结转 {points} 分"),
+    ("{award}: {points} points carried in from last year", "{award}：上年度结转 {points} 分"),
     ("carried to next year: {award}", "结转下一年度：{award}"),
     ("{raw} + bonus {bonus} − deductions {deductions}", "{raw} + 加分 {bonus} − 扣分 {deductions}"),
     ("reported total", "公布总分"),

@@ -252,13 +252,16 @@ class MeasureData:
 @attrs.frozen
 class AwardWon:
     bonus: str
-    level: str
+    level: str  # "" for points carried in
     name: str | None
     date: datetime.date | None
     carried_in: bool = False
+    # Points carried in from last year's ledger (上年度结转加分): counted as they are under `bonus`, with
+    # no level; None for an award counted by its level.
+    points: Decimal | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return AwardWon, (self.bonus, self.level, self.name, self.date, self.carried_in)
+        return AwardWon, (self.bonus, self.level, self.name, self.date, self.carried_in, self.points)
 
 
 @attrs.frozen
