@@ -503,6 +503,22 @@ CHECK: tuple[tuple[str, str], ...] = (
     ("assessor `{name}` is listed twice", "评议方 `{name}` 列了两次"),
     ("an assessor's weight must be positive", "评议方的权重必须为正数"),
     ("dropping the highest and lowest score needs at least three assessors", "去掉最高分和最低分至少需要三个评议方"),
+    # ballots (`ballots`, 评分票) and `drop extremes above n`
+    (
+        "`drop extremes above {above}`: a whole number of at least 2 "
+        "(the highest and the lowest are dropped, and one score at least is kept)",
+        "`drop extremes above {above}`：应为不小于 2 的整数（去掉最高分和最低分后至少保留一个分数）",
+    ),
+    (
+        "assessed `{name}` takes ballots and assessors: a unit's ballots are not any assessor's score",
+        "评议 `{name}` 既有评分票又有评议方：单位的评分票不是任何评议方的评分",
+    ),
+    ("delete the `by` lines, or `ballots`", "请删去 `by` 各行，或删去 `ballots`"),
+    (
+        "`drop extremes above {above}` never drops a score: `{name}` has {count:d} assessors",
+        "`drop extremes above {above}` 永远不会去掉分数：`{name}` 只有 {count} 个评议方",
+    ),
+    ("lower the number, or list each unit's ballots (`ballots`)", "请改小该数，或让各单位列出评分票（`ballots`）"),
     ("the assessors' scale must be positive", "评议方的满分必须为正数"),
     ("unknown assessor `{name}`", "未知的评议方 `{name}`"),
     ('declare it with `assessor {name} "…"`', '请用 `assessor {name} "…"` 声明它'),
@@ -1120,6 +1136,14 @@ DATA: tuple[tuple[str, str], ...] = (
     ("scores are given only by {given}, not {other:t}", "只有 {given} 给出得分，而不是{other}"),
     ("a given score is out of 100, not {value}", "给定的得分以 100 为满分，而不是 {value}"),
     ("assessor score {value} is outside 0 to {scale}", "评议得分 {value} 超出 0 至 {scale}"),
+    ("ballot score {value} is outside 0 to {scale}", "评分票分数 {value} 超出 0 至 {scale}"),
+    ("missing: list this unit's ballots", "缺失：请列出本单位的评分票"),
+    ("expected a list of ballots, each a score or `invalid`", "此处应为评分票的列表，每张为分数或 `invalid`（废票）"),
+    (
+        "no valid ballot ({invalid:d} invalid): `{name}` cannot be scored",
+        "没有有效票（废票 {invalid} 张）：`{name}` 无法计分",
+    ),
+    ("no ballot: `{name}` cannot be scored", "没有评分票：`{name}` 无法计分"),
     ("{what:t}; levels are {levels}", "{what}；级别有 {levels}"),
     ("missing award level", "缺少奖项级别"),
     ("unknown award level `{level}`", "未知的奖项级别 `{level}`"),
@@ -1703,6 +1727,12 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
         "按一项计，未完成：给定分数低于 100",
     ),
     ("dropped the highest ({high}) and the lowest ({low})", "去掉最高分（{high}）和最低分（{low}）"),
+    ("valid ballots: {ballots}", "有效票：{ballots}"),
+    ("{valid:d} valid ballots, {invalid:d} invalid", "有效票 {valid} 张，废票 {invalid} 张"),
+    (
+        "kept the highest and the lowest: {count:d} scores, not more than {above}",
+        "保留最高分和最低分：{count} 个分数，未超过 {above} 个",
+    ),
     ("no assessor scores", "没有评议分"),
     ("weighted mean {mean} of {scale}", "加权平均 {mean}（满分 {scale}）"),
     ("no unit in the class has a value: not applicable", "本类别没有单位有值：不适用"),

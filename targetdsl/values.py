@@ -244,9 +244,12 @@ class MeasureData:
     subitems: dict[str, dict[str, Value]] = attrs.field(factory=dict)
     ratings: dict[str, Decimal] = attrs.field(factory=dict)
     given: GivenScore | None = None
+    # an assessed measure's ballots (`ballots`, 评分票) in the order given: a score, or None for an
+    # invalid ballot (废票)
+    ballots: tuple[Decimal | None, ...] = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return MeasureData, (self.values, self.items, self.subitems, self.ratings, self.given)
+        return MeasureData, (self.values, self.items, self.subitems, self.ratings, self.given, self.ballots)
 
 
 @attrs.frozen
