@@ -459,6 +459,14 @@ class Validator:
                 continue
             if isinstance(value, str) and not value.strip():
                 continue
+            if isinstance(value, str) and not any(c.isdigit() for c in value):  # a word, not a score
+                self.problem(
+                    at,
+                    f"`{excerpt(value)}` is not a ballot: write its score (0 to {spec.scale}), or 废票 (invalid)",
+                    code="data.bad-number",
+                )
+                refused = True
+                continue
             score = self.number(value, at)
             if score is None:
                 refused = True

@@ -1137,6 +1137,10 @@ DATA: tuple[tuple[str, str], ...] = (
     ("a given score is out of 100, not {value}", "给定的得分以 100 为满分，而不是 {value}"),
     ("assessor score {value} is outside 0 to {scale}", "评议得分 {value} 超出 0 至 {scale}"),
     ("ballot score {value} is outside 0 to {scale}", "评分票分数 {value} 超出 0 至 {scale}"),
+    (
+        "`{value}` is not a ballot: write its score (0 to {scale}), or 废票 (invalid)",
+        "`{value}` 不是评分票：请填分数（0 至 {scale}），或填 废票",
+    ),
     ("missing: list this unit's ballots", "缺失：请列出本单位的评分票"),
     ("expected a list of ballots, each a score or `invalid`", "此处应为评分票的列表，每张为分数或 `invalid`（废票）"),
     (

@@ -130,7 +130,8 @@ def test_extremes_are_dropped_only_above_the_threshold_with_ties_and_invalid_bal
         ([], "data.missing-value", "indicators.民主测评: no ballot: `民主测评` cannot be scored"),
         (["废票", "invalid"], "data.missing-value", "no valid ballot (2 invalid)"),
         ([90, 101], "data.out-of-range", "indicators.民主测评[2]: ballot score 101 is outside 0 to 100"),
-        ([90, "九十"], "data.bad-number", "indicators.民主测评[2]: expected a number, found `九十`"),
+        ([90, "九十"], "data.bad-number", "indicators.民主测评[2]: `九十` is not a ballot: write its score (0 to 100)"),
+        ([90, "9O"], "data.bad-number", "indicators.民主测评[2]: expected a number, found `9O`"),
         ({"a": 90}, "data.bad-shape", "expected a list of ballots"),
         ([90, True], "data.bad-number", "expected a number, found true"),
     ],
@@ -165,7 +166,7 @@ def test_a_csv_and_the_template_s_workbook_are_read_with_problems_located_by_cel
     with pytest.raises(DataError) as caught:
         policy_of().evaluate(targetdsl.parse_policy(POLICY).load_units(csv))
     assert [str(p) for p in caught.value.problems] == [
-        f"{csv}: line 3, column `民主测评.1`: unit B: indicators.民主测评[1]: expected a number, found `abc`"
+        f"{csv}: line 3, column `民主测评.1`: unit B: indicators.民主测评[1]: `abc` is not a ballot: write its score (0 to 100), or 废票 (invalid)"
     ]
     workbook = tmp_path / "template.xlsx"
     assert main(["template", str(policy_path), "-o", str(workbook), "--items", "民主测评=7", "--lang", "zh"]) == 0
