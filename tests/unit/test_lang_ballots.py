@@ -166,7 +166,8 @@ def test_a_csv_and_the_template_s_workbook_are_read_with_problems_located_by_cel
     with pytest.raises(DataError) as caught:
         policy_of().evaluate(targetdsl.parse_policy(POLICY).load_units(csv))
     assert [str(p) for p in caught.value.problems] == [
-        f"{csv}: line 3, column `民主测评.1`: unit B: indicators.民主测评[1]: `abc` is not a ballot: write its score (0 to 100), or 废票 (invalid)"
+        f"{csv}: line 3, column `民主测评.1`: unit B: indicators.民主测评[1]: "
+        "`abc` is not a ballot: write its score (0 to 100), or 废票 (invalid)"
     ]
     workbook = tmp_path / "template.xlsx"
     assert main(["template", str(policy_path), "-o", str(workbook), "--items", "民主测评=7", "--lang", "zh"]) == 0
