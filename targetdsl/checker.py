@@ -363,6 +363,13 @@ class Checker:
                     function.span,
                     "give the function a name of its own",
                 )
+            elif function.name in n.REFERENCES:  # `bonus(x)` reads a bonus: a function so named is never called
+                self.report(
+                    "check.duplicate-name",
+                    f"`{function.name}(…)` reads a quantity of the unit's result",
+                    function.span,
+                    "give the function a name of its own",
+                )
             seen: set[str] = set()
             for param in function.params:
                 if param in seen:

@@ -905,6 +905,7 @@ CHECK: tuple[tuple[str, str], ...] = (
     ("a constraint is checked for each unit's data alone", "校验逐个单位地检查该单位自己的数据"),
     ("a constraint", "校验条件"),
     ("`{name}` is a built-in function", "`{name}` 是内置函数"),
+    ("`{name}(…)` reads a quantity of the unit's result", "`{name}(…)` 读取的是本单位结果中的量"),
     ("give the function a name of its own", "给函数另起一个名字"),
     ("the parameter `{param}` of `{name}` is named twice", "`{name}` 的参数 `{param}` 重名"),
     ("name each parameter once", "每个参数只命名一次"),

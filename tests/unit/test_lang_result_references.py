@@ -268,3 +268,9 @@ def test_awards_read_the_vetoes_the_kernel_decided(monkeypatch: pytest.MonkeyPat
         assert policy.evaluate(data).to_json() == fast.to_json()
     with policy.stream(iter(data)) as streamed:
         assert [unit_json(u) for u in streamed] == fast.to_json()["units"]
+
+
+@pytest.mark.parametrize("word", ["score", "subtotal", "bonus", "deduction", "vetoed"])
+def test_a_function_named_as_a_reference_is_refused(word: str) -> None:
+    found = errors(HEAD + MEASURE + f"function {word}(x) = x * 2\n")
+    assert ("check.duplicate-name", 5, f"`{word}(…)` reads a quantity of the unit's result") in found
