@@ -74,6 +74,7 @@ AT_MOST_ONCE = (
     n.Applies,
     n.Scale,
     n.DropExtremes,
+    n.Ballots,
     n.BonusPoints,
     n.MoneyFormula,
     n.LimitOver,
@@ -95,6 +96,7 @@ STATEMENT_WORDS = {
     n.Applies: "on",
     n.Scale: "scale",
     n.DropExtremes: "drop extremes",
+    n.Ballots: "ballots",
     n.BonusPoints: "points",
     n.MoneyFormula: "money",
     n.LimitOver: "on",
@@ -358,6 +360,13 @@ class Checker:
                 self.report(
                     "check.duplicate-name",
                     f"`{function.name}` is a built-in function",
+                    function.span,
+                    "give the function a name of its own",
+                )
+            elif function.name in n.REFERENCES:  # `bonus(x)` reads a bonus: a function so named is never called
+                self.report(
+                    "check.duplicate-name",
+                    f"`{function.name}(…)` reads a quantity of the unit's result",
                     function.span,
                     "give the function a name of its own",
                 )
@@ -1004,6 +1013,34 @@ class Checker:
 
     def check_assessed(self, measure: n.Measure) -> None:
         raters = [s for s in measure.body if isinstance(s, n.Rater)]
+        ballots = next((s for s in measure.body if isinstance(s, n.Ballots)), None)
+        drop = next((s for s in measure.body if isinstance(s, n.DropExtremes)), None)
+        if drop is not None and drop.above is not None and (drop.above != int(drop.above) or drop.above < 2):
+            self.report(
+                "check.bad-value",
+                f"`drop extremes above {_fmt(drop.above)}`: a whole number of at least 2 "
+                "(the highest and the lowest are dropped, and one score at least is kept)",
+                drop.span,
+            )
+        if ballots is not None:  # each unit lists its own ballots: no assessor is declared
+            if raters:
+                self.report(
+                    "check.bad-value",
+                    f"assessed `{measure.name}` takes ballots and assessors: a unit's ballots are not "
+                    "any assessor's score",
+                    raters[0].span,
+                    "delete the `by` lines, or `ballots`",
+                )
+            self.check_scale(measure)
+            return
+        if drop is not None and drop.above is not None and len(raters) <= drop.above:
+            self.report(
+                "check.bad-value",
+                f"`drop extremes above {_fmt(drop.above)}` never drops a score: `{measure.name}` has "
+                f"{len(raters)} assessors",
+                drop.span,
+                "lower the number, or list each unit's ballots (`ballots`)",
+            )
         if not raters:
             self.report(
                 "check.missing-statement",
@@ -1019,10 +1056,13 @@ class Checker:
             seen.add(rater.assessor)
             if rater.weight <= 0:
                 self.report("check.bad-value", "an assessor's weight must be positive", rater.span)
-        if any(isinstance(s, n.DropExtremes) for s in measure.body) and len(raters) < 3:
+        if drop is not None and drop.above is None and len(raters) < 3:
             self.report(
                 "check.bad-value", "dropping the highest and lowest score needs at least three assessors", measure.span
             )
+        self.check_scale(measure)
+
+    def check_scale(self, measure: n.Measure) -> None:
         for statement in measure.body:
             if isinstance(statement, n.Scale) and statement.points <= 0:
                 self.report("check.bad-value", "the assessors' scale must be positive", statement.span)

@@ -178,6 +178,7 @@ STATEMENT_NAMES = {
     "tally": "tally",
     "given": "given scores",
     "dropextremes": "drop extremes",
+    "ballots": "ballots",
     "scale": "assessor scale",
     "when": "condition",
     "effects": "effect",

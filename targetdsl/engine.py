@@ -597,21 +597,25 @@ class Engine:
     def bonus(self, rule: RuleSpec, unit: Unit, computing: bool, traced: dict[str, Step] | None) -> BonusResult:
         """One bonus rule's points for the unit: its formula's, or the awards it counts by level."""
         recording = cover.current.get() is not None
+        carried = [a for a in self.carried_in.get(unit.id, ()) if a.bonus == rule.name]
         if computing and isinstance(rule.first(n.BonusPoints), n.BonusPoints):
-            return self.computed_bonus(rule, unit, traced)
-        won = [a for a in unit.awards if a.bonus == rule.name]
-        if unit.id in self.carried_in:
-            won += [a for a in self.carried_in[unit.id] if a.bonus == rule.name]
+            return self.computed_bonus(rule, unit, traced, [a for a in carried if a.points is not None])
+        won = [a for a in unit.awards if a.bonus == rule.name] + carried
         if not won:
             return self.nothing_won(rule)
         levels, cap, cutoff = self.bonus_rule(rule)
         counted: list[str] = []
         carried_out: list[str] = []
         by_level: dict[str, Decimal] = {}
+        carried_points = ZERO  # points carried in from last year's ledger, counted as they are
         if len(won) > 1:
             won.sort(key=_award_order)
         for award in won:
             described = _award(award)
+            if award.points is not None:
+                carried_points += award.points
+                counted.append(f"{described}: {text(award.points)} points carried in from last year")
+                continue
             if cutoff is not None and not award.carried_in and award.date is not None and award.date > cutoff:
                 cover.hit(rule.span, f"bonus {rule.name}: award carried over")
                 carried_out.append(described)
@@ -626,6 +630,7 @@ class Engine:
         for name, amount in by_level.items():
             limit = levels[name].limit
             points += min(amount, limit) if limit is not None else amount
+        points += carried_points
         if cap is not None:
             points = min(points, cap)
         return BonusResult(rule.name, tuple(counted), tuple(carried_out), points)
@@ -704,9 +709,13 @@ class Engine:
         found: bool = self.schema.compiled[key]
         return found
 
-    def computed_bonus(self, rule: RuleSpec, unit: Unit, traced: dict[str, Step] | None) -> BonusResult:
-        points = self.computed_amount(rule, unit, rule.first(n.BonusPoints), rule.first(n.When), traced)
-        return BonusResult(rule.name, (), (), points)
+    def computed_bonus(
+        self, rule: RuleSpec, unit: Unit, traced: dict[str, Step] | None, carried: list[AwardWon]
+    ) -> BonusResult:
+        """A bonus computed by its formula, plus the points carried in for it from last year's ledger."""
+        points = self.computed_amount(rule, unit, rule.first(n.BonusPoints), rule.first(n.When), traced, carried)
+        counted = tuple(f"{_award(a)}: {text(a.points)} points carried in from last year" for a in carried if a.points)
+        return BonusResult(rule.name, counted, (), points)
 
     def computed_amount(
         self,
@@ -715,6 +724,7 @@ class Engine:
         formula: n.BonusPoints | n.Amount | None,
         gate: n.When | None,
         traced: dict[str, Step] | None,
+        carried: list[AwardWon] = [],  # noqa: B006 (never changed)
     ) -> Decimal:
         """A computed bonus's points or a gated deduction's amount: nothing when its `when` does not hold,
         else its formula's value, never below 0, at most its `cap`. Explained as one step with the
@@ -742,9 +752,13 @@ class Engine:
                 if amount < ZERO:
                     notes.append("below 0: counts 0")
                     amount = ZERO
-                if isinstance(cap, n.Cap) and amount > cap.value:
-                    notes.append(f"capped at {text(cap.value)}")
-                    amount = cap.value
+            for award in carried:  # earned last year: counted whether or not this year's `when` holds
+                assert award.points is not None
+                amount += award.points
+                notes.append(f"{_award(award)}: {text(award.points)} points carried in from last year")
+            if isinstance(cap, n.Cap) and amount > cap.value:
+                notes.append(f"capped at {text(cap.value)}")
+                amount = cap.value
         except Failure as failure:
             self.fail(unit, f"{rule.kind} {rule.name}", failure)
             return ZERO
@@ -1261,7 +1275,7 @@ def _award_order(award: AwardWon) -> tuple[datetime.date, str, str]:
 
 
 def _award(award: AwardWon) -> str:
-    parts = [award.level] + ([award.date.isoformat()] if award.date else [])
+    parts = ([award.level] if award.level else []) + ([award.date.isoformat()] if award.date else [])
     return f"{award.name or 'award'} ({', '.join(parts)})"
 
 

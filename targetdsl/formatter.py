@@ -346,8 +346,13 @@ class Printer:
                 self.emit(depth, f"{self.word('assume')} {quote(said)}", line)
             case n.Rater(assessor=assessor, weight=weight):
                 self.emit(depth, f"{self.word('by')} {assessor} {self.word('weight')} {number(weight)}", line)
-            case n.DropExtremes():
+            case n.DropExtremes(above=None):
                 self.emit(depth, self.word("drop extremes"), self._previous_origin())
+            case n.DropExtremes(above=above):  # only with more than `above` scores
+                assert above is not None
+                self.emit(depth, f"{self.word('drop extremes')} {self.word('above')} {number(above)}", line)
+            case n.Ballots():  # each unit lists its own ballots
+                self.emit(depth, self.word("ballots"), line)
             case n.Scale(points=points):
                 self.emit(depth, f"{self.word('scale')} {number(points)}", line)
             case n.When(expr=expr):

@@ -301,6 +301,8 @@ class _Writer:
     def measure(self, spec: MeasureSpec, index: int) -> list[str]:
         if spec.name in self.referenced:
             raise Unsupported("its score is read by another measure or rule (`score(…)`)")
+        if spec.ballots:
+            raise Unsupported("a list of ballots is counted ballot by ballot")
         if spec.kind == "assessed" and not spec.drop_extremes:
             return self.assessed(spec, index)
         if spec.kind == "assessed":

@@ -419,6 +419,14 @@ class _Lowering:
                     )
                 )
             )
+        if measure.ballots:  # each unit's own list of ballots
+            depends.append(
+                self.add(
+                    Quantity(
+                        f"{base}.ballots", Kind.INPUT, (), measure.span, detail="the unit's ballots, equally weighted"
+                    )
+                )
+            )
         if measure.raters:
             depends.append(
                 self.add(

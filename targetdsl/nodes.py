@@ -274,6 +274,18 @@ class Rater:
 
 @attrs.frozen
 class DropExtremes:
+    """`drop extremes`: the highest and the lowest score are left out (with `above n`, only when more than
+    n scores are counted; else when there are at least three)."""
+
+    above: Decimal | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Ballots:
+    """`ballots` in an `assessed` measure: each unit gives its own list of ballots (评分票), each a score or
+    an invalid ballot, averaged with equal weights in place of declared assessors."""
+
     span: Span = _span()
 
 
@@ -422,6 +434,7 @@ Statement = Union[  # noqa: UP007 (holds forward references)
     Given,
     Rater,
     DropExtremes,
+    Ballots,
     When,
     Effects,
     Level,

@@ -73,6 +73,9 @@ class MeasureSpec:
     drop_extremes: bool
     # cross-field constraints over the inputs, checked when the data are read (for items: each item's)
     requires: tuple[n.Require, ...] = ()
+    # an assessed measure whose units list their own ballots (`ballots`), and `drop extremes above n`
+    ballots: bool = False
+    drop_above: Decimal | None = None
 
     @property
     def span(self) -> Span:
@@ -493,6 +496,8 @@ def measure_spec(measure: n.Measure, category: str, share_points: Decimal | None
         scale=scale,
         drop_extremes=any(isinstance(s, n.DropExtremes) for s in body),
         requires=tuple(s for s in body if isinstance(s, n.Require)),
+        ballots=any(isinstance(s, n.Ballots) for s in body),
+        drop_above=next((s.above for s in body if isinstance(s, n.DropExtremes)), None),
     )
 
 

@@ -102,6 +102,11 @@ MISSING_WORDS: dict[str, Words] = {
 ID_NOTE: Words = ("必填 required: each unit's own code", "必填：本单位的编号", "required: each unit's own code")
 NAME_LABEL: Words = pair("单位名称", "name")
 ITEM_POINTS_NOTE: Words = ("分值 points; 空为1分 empty = 1 point", "分值；空为1分", "points; empty = 1 point")
+BALLOT_NOTE: Words = (
+    "评分票 ballot; 废票 = invalid; 空为无票 empty = no ballot",
+    "评分票；无效票填 废票；空为无票",
+    "a ballot; an invalid one: invalid; empty = no ballot",
+)
 GIVEN_NOTE: Words = pair("给定分数时其他格可空", "with a given score the item's other cells may stay empty")
 COLON: Words = ("：", "：", ": ")  # between a measure's title and what its column holds
 # Who returns the workbook: asked for on the instructions sheet (which evaluate passes by), so that nobody
@@ -126,12 +131,13 @@ SIGN_FOOTER: Words = (
 class Column:
     path: str
     label: str
-    kind: str  # number, count, bool, date, score, points, level, assessor, word (an input of words), text
+    kind: str  # number, count, bool, date, score, points, level, assessor, word (an input of words), ballot, text
     low: str | None = None
     high: str | None = None
     choices: tuple[str, ...] = ()
     note: str = ""
     bound_by: str | None = None  # the column whose value is this one's upper end (`range 0 to subs`)
+    at: str | None = None  # the column's first cell, for a validation formula that reads it (a ballot's)
 
 
 @attrs.frozen
@@ -202,7 +208,19 @@ def columns(
     for category in unit_class.categories:
         for measure in category.measures:
             title = measure.label or measure.name
-            if measure.kind == "assessed":
+            if measure.kind == "assessed" and measure.ballots:  # a slot per ballot, as for items
+                for slot in range(1, (slots or {}).get(measure.name, items) + 1):
+                    result.append(
+                        Column(
+                            f"{measure.name}.{slot}",
+                            f"{title} {slot}{colon}{word('评分票', 'ballot')}",
+                            "ballot",
+                            "0",
+                            str(measure.scale),
+                            note=say(BALLOT_NOTE, language),
+                        )
+                    )
+            elif measure.kind == "assessed":
                 for rater in measure.raters:
                     result.append(
                         Column(
@@ -364,7 +382,9 @@ def write(
     guide = book.create_sheet(say(INSTRUCTIONS_SHEET, language))
     classes = [c for c in policy.schema.classes.values() if only is None or c.name == only]
     if slots:
-        item_lists = {m.name for c in policy.schema.classes.values() for m in c.measures() if m.kind == "items"}
+        item_lists = {
+            m.name for c in policy.schema.classes.values() for m in c.measures() if m.kind == "items" or m.ballots
+        }
         for name in slots:
             if name not in item_lists:
                 known = ", ".join(sorted(item_lists)) or "none"
@@ -392,6 +412,8 @@ def write(
             if column.bound_by in letters and column.high is None:
                 # a relative reference: on each row, at most that row's value of the other column
                 checked = attrs.evolve(column, high=f"{letters[column.bound_by]}3")
+            if column.kind == "ballot":
+                checked = attrs.evolve(column, at=f"{letter}3")
             validation = _validation(checked, DataValidation, lists, language)
             if validation is not None:
                 sheet.add_data_validation(validation)
@@ -518,6 +540,18 @@ def _rule(column: Column, language: Language | None = None) -> Rule | None:
             pair("日期", "date"),
             "请填日期，如 2003-12-05、2003/12/05 或 2003年12月5日。",
             "Enter a date, year first: 2003-12-05.",
+        )
+    if column.kind == "ballot" and column.at is not None:  # a score, or an invalid ballot
+        cell = column.at
+        return told(
+            {
+                "type": "custom",
+                "formula1": f"OR(AND(ISNUMBER({cell}),{cell}>={column.low},{cell}<={column.high}),"
+                f'{cell}="废票",{cell}="invalid")',
+            },
+            pair("评分票", "ballot"),
+            f"请填 {column.low} 到 {column.high} 之间的分数，无效票填 废票。",
+            f"Enter a score from {column.low} to {column.high}, or invalid.",
         )
     if column.kind == "points":
         return told(

@@ -418,7 +418,13 @@ class ToNodes(Transformer[Token, Any]):
         return n.Rater(str(c[0]), _decimal(c[1]), span=span_of(c))
 
     def drop_extremes(self, c: list[Any]) -> n.DropExtremes:
-        return n.DropExtremes(span=NO_SPAN)
+        above = c[0] if c else None
+        if above is None:
+            return n.DropExtremes(span=NO_SPAN)
+        return n.DropExtremes(_decimal(above), span=span_of(c))
+
+    def ballots(self, c: list[Any]) -> n.Ballots:
+        return n.Ballots(span=span_of(c))
 
     # -- rules
 

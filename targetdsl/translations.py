@@ -503,6 +503,22 @@ CHECK: tuple[tuple[str, str], ...] = (
     ("assessor `{name}` is listed twice", "评议方 `{name}` 列了两次"),
     ("an assessor's weight must be positive", "评议方的权重必须为正数"),
     ("dropping the highest and lowest score needs at least three assessors", "去掉最高分和最低分至少需要三个评议方"),
+    # ballots (`ballots`, 评分票) and `drop extremes above n`
+    (
+        "`drop extremes above {above}`: a whole number of at least 2 "
+        "(the highest and the lowest are dropped, and one score at least is kept)",
+        "`drop extremes above {above}`：应为不小于 2 的整数（去掉最高分和最低分后至少保留一个分数）",
+    ),
+    (
+        "assessed `{name}` takes ballots and assessors: a unit's ballots are not any assessor's score",
+        "评议 `{name}` 既有评分票又有评议方：单位的评分票不是任何评议方的评分",
+    ),
+    ("delete the `by` lines, or `ballots`", "请删去 `by` 各行，或删去 `ballots`"),
+    (
+        "`drop extremes above {above}` never drops a score: `{name}` has {count:d} assessors",
+        "`drop extremes above {above}` 永远不会去掉分数：`{name}` 只有 {count} 个评议方",
+    ),
+    ("lower the number, or list each unit's ballots (`ballots`)", "请改小该数，或让各单位列出评分票（`ballots`）"),
     ("the assessors' scale must be positive", "评议方的满分必须为正数"),
     ("unknown assessor `{name}`", "未知的评议方 `{name}`"),
     ('declare it with `assessor {name} "…"`', '请用 `assessor {name} "…"` 声明它'),
@@ -889,6 +905,7 @@ CHECK: tuple[tuple[str, str], ...] = (
     ("a constraint is checked for each unit's data alone", "校验逐个单位地检查该单位自己的数据"),
     ("a constraint", "校验条件"),
     ("`{name}` is a built-in function", "`{name}` 是内置函数"),
+    ("`{name}(…)` reads a quantity of the unit's result", "`{name}(…)` 读取的是本单位结果中的量"),
     ("give the function a name of its own", "给函数另起一个名字"),
     ("the parameter `{param}` of `{name}` is named twice", "`{name}` 的参数 `{param}` 重名"),
     ("name each parameter once", "每个参数只命名一次"),
@@ -1124,6 +1141,18 @@ DATA: tuple[tuple[str, str], ...] = (
     ("scores are given only by {given}, not {other:t}", "只有 {given} 给出得分，而不是{other}"),
     ("a given score is out of 100, not {value}", "给定的得分以 100 为满分，而不是 {value}"),
     ("assessor score {value} is outside 0 to {scale}", "评议得分 {value} 超出 0 至 {scale}"),
+    ("ballot score {value} is outside 0 to {scale}", "评分票分数 {value} 超出 0 至 {scale}"),
+    (
+        "`{value}` is not a ballot: write its score (0 to {scale}), or 废票 (invalid)",
+        "`{value}` 不是评分票：请填分数（0 至 {scale}），或填 废票",
+    ),
+    ("missing: list this unit's ballots", "缺失：请列出本单位的评分票"),
+    ("expected a list of ballots, each a score or `invalid`", "此处应为评分票的列表，每张为分数或 `invalid`（废票）"),
+    (
+        "no valid ballot ({invalid:d} invalid): `{name}` cannot be scored",
+        "没有有效票（废票 {invalid} 张）：`{name}` 无法计分",
+    ),
+    ("no ballot: `{name}` cannot be scored", "没有评分票：`{name}` 无法计分"),
     ("{what:t}; levels are {levels}", "{what}；级别有 {levels}"),
     ("missing award level", "缺少奖项级别"),
     ("unknown award level `{level}`", "未知的奖项级别 `{level}`"),
@@ -1247,6 +1276,17 @@ DATA: tuple[tuple[str, str], ...] = (
     ),
     ("no date", "无日期"),
     ("the same award as {other}: each award is carried over once", "与 {other} 是同一个奖项：每个奖项只结转一次"),
+    # points carried in (上年度结转加分)
+    ("an entry carries points or an award's level, not both", "一条记录结转的是分数或奖项级别，不能两者都有"),
+    (
+        "unknown key; carried points have unit, bonus, name, points and date",
+        "未知的键；结转分数的记录有 `unit`、`bonus`、`name`、`points` 和 `date`",
+    ),
+    (
+        "{points} points cannot be carried in: carried points are above 0",
+        "不能结转 {points} 分：结转的分数应大于 0",
+    ),
+    ("missing: say what earned the points carried in", "缺失：请写明结转的分数因何而得"),
     ("duplicate unit id (also unit #{index} in the file)", "单位编号重复（文件中第 {index} 个单位也是它）"),
     (
         "duplicate unit id: {first:t} and {second:t} both give `{id}`; each unit is listed once, under its own id",
@@ -1647,6 +1687,8 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("bonus {name}", "加分 {name}"),
     ("counted: {award}", "计入：{award}"),
     ("counted: {award} — carried in from last year", "计入：{award}——上年度结转"),
+    ("counted: {award}: {points} points carried in from last year", "计入：{award}：上年度结转 {points} 分"),
+    ("{award}: {points} points carried in from last year", "{award}：上年度结转 {points} 分"),
     ("carried to next year: {award}", "结转下一年度：{award}"),
     ("{raw} + bonus {bonus} − deductions {deductions}", "{raw} + 加分 {bonus} − 扣分 {deductions}"),
     ("reported total", "公布总分"),
@@ -1707,6 +1749,12 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
         "按一项计，未完成：给定分数低于 100",
     ),
     ("dropped the highest ({high}) and the lowest ({low})", "去掉最高分（{high}）和最低分（{low}）"),
+    ("valid ballots: {ballots}", "有效票：{ballots}"),
+    ("{valid:d} valid ballots, {invalid:d} invalid", "有效票 {valid} 张，废票 {invalid} 张"),
+    (
+        "kept the highest and the lowest: {count:d} scores, not more than {above}",
+        "保留最高分和最低分：{count} 个分数，未超过 {above} 个",
+    ),
     ("no assessor scores", "没有评议分"),
     ("weighted mean {mean} of {scale}", "加权平均 {mean}（满分 {scale}）"),
     ("no unit in the class has a value: not applicable", "本类别没有单位有值：不适用"),

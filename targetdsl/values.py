@@ -278,21 +278,27 @@ class MeasureData:
     subitems: dict[str, dict[str, Value]] = attrs.field(factory=dict)
     ratings: dict[str, Decimal] = attrs.field(factory=dict)
     given: GivenScore | None = None
+    # an assessed measure's ballots (`ballots`, 评分票) in the order given: a score, or None for an
+    # invalid ballot (废票)
+    ballots: tuple[Decimal | None, ...] = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return MeasureData, (self.values, self.items, self.subitems, self.ratings, self.given)
+        return MeasureData, (self.values, self.items, self.subitems, self.ratings, self.given, self.ballots)
 
 
 @attrs.frozen
 class AwardWon:
     bonus: str
-    level: str
+    level: str  # "" for points carried in
     name: str | None
     date: datetime.date | None
     carried_in: bool = False
+    # Points carried in from last year's ledger (上年度结转加分): counted as they are under `bonus`, with
+    # no level; None for an award counted by its level.
+    points: Decimal | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return AwardWon, (self.bonus, self.level, self.name, self.date, self.carried_in)
+        return AwardWon, (self.bonus, self.level, self.name, self.date, self.carried_in, self.points)
 
 
 @attrs.frozen

@@ -234,3 +234,43 @@ def test_a_bonus_comparing_subtotals_across_the_class_is_refused_not_a_crash() -
     found = errors(HEAD + MEASURE + "bonus b { points if rank(subtotal(q)) == 1 then 1 else 0 }\n")
     assert [c for c, _, _ in found] == ["check.reference-scope"]
     assert "cannot be compared across the class in bonus `b`" in found[0][2]
+
+
+KERNEL_VETOES = """policy "p" { year 2023 status draft }
+class 县 { 经济 100 }
+category 经济 { indicator 增长 points 100 { input s: number  score points * s / 100 } }
+input 事故: bool missing default false
+veto 安全 { when 事故  effect no award }
+veto 环保 { input bad: bool missing default false  when bad  effect cap grade 良好 }
+grades { 优秀 >= 90  良好 80 to 90  合格 otherwise }
+award 奖 { money if vetoed(环保) then 500 else 1000  eligible when not vetoed(安全) }
+commendation 清白 { when not vetoed(环保) and not vetoed(安全) }
+"""
+
+
+def test_awards_read_the_vetoes_the_kernel_decided(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(streaming, "BATCH", 1)
+    policy = policy_of(KERNEL_VETOES)
+    steps = {s.quantity.name: s for c in policy.plan().classes for s in c.steps}
+    assert steps["veto.安全"].evaluator.value == "kernel" and steps["veto.环保"].evaluator.value == "kernel"
+    data = [
+        {"id": "A", "class": "县", "indicators": {"增长": {"s": 95}}},
+        {"id": "B", "class": "县", "inputs": {"事故": True}, "indicators": {"增长": {"s": 92}}},
+        {"id": "C", "class": "县", "indicators": {"增长": {"s": 85}}, "vetoes": {"环保": {"bad": True}}},
+    ]
+    fast = policy.evaluate(data, explain=False)
+    assert [(u.id, u.money, u.commendations) for u in fast.units] == [
+        ("A", Decimal(1000), ("清白",)),
+        ("B", Decimal(0), ()),
+        ("C", Decimal(500), ()),
+    ]
+    with by_reference():
+        assert policy.evaluate(data).to_json() == fast.to_json()
+    with policy.stream(iter(data)) as streamed:
+        assert [unit_json(u) for u in streamed] == fast.to_json()["units"]
+
+
+@pytest.mark.parametrize("word", ["score", "subtotal", "bonus", "deduction", "vetoed"])
+def test_a_function_named_as_a_reference_is_refused(word: str) -> None:
+    found = errors(HEAD + MEASURE + f"function {word}(x) = x * 2\n")
+    assert ("check.duplicate-name", 5, f"`{word}(…)` reads a quantity of the unit's result") in found
