@@ -161,7 +161,9 @@ def listed_items(policy: Policy, document: Any) -> dict[tuple[str, str], Listed]
     a class it has not got and whatever is not a list are passed by."""
     from targetdsl.values import Records
 
-    lists = {(c.name, m.name) for c in policy.schema.classes.values() for m in c.measures() if m.kind == "items"}
+    lists = {
+        (c.name, m.name) for c in policy.schema.classes.values() for m in c.measures() if m.kind == "items" or m.ballots
+    }
     records = document.get("units") if isinstance(document, Mapping) else document
     found: dict[tuple[str, str], Listed] = {}
     for index, record in enumerate(records if isinstance(records, list) else []):
@@ -313,7 +315,7 @@ def item_slots(
     (`listed`, at most `limit`), else `items`."""
     found: dict[str, int] = {}
     for measure in unit_class.measures():
-        if measure.kind != "items":
+        if measure.kind != "items" and not measure.ballots:  # item lists, and lists of ballots
             continue
         before = (listed or {}).get((unit_class.name, measure.name))
         sized = items if before is None else before.slots if limit is None else min(before.slots, limit)

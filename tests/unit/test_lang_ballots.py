@@ -238,3 +238,16 @@ def test_a_changed_threshold_is_a_change_an_auditor_sees() -> None:
     assert [(c.what, c.old, c.new) for c in changes] == [
         ("assessed `民主测评`: drop extremes", "drop extremes above 5", "drop extremes above 7")
     ]
+
+
+def test_the_template_sizes_a_list_of_ballots_from_last_years_data(tmp_path: Path) -> None:
+    """`--items-from`: as many ballot slots as last year's longest list of ballots, and a fifth more."""
+    policy_path = tmp_path / "p.tdsl"
+    policy_path.write_text(POLICY, encoding="utf-8")
+    last = tmp_path / "last.yaml"
+    ballots = ", ".join(["90"] * 10)
+    last.write_text(f"units:\n  - {{id: A, class: 乡镇, indicators: {{民主测评: [{ballots}]}}}}\n", encoding="utf-8")
+    workbook = tmp_path / "template.xlsx"
+    assert main(["template", str(policy_path), "-o", str(workbook), "--items-from", str(last)]) == 0
+    header = [c.value for c in openpyxl.load_workbook(workbook)["乡镇"][1]]
+    assert len([h for h in header if str(h).startswith("民主测评.")]) == 12
