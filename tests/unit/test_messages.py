@@ -474,6 +474,36 @@ def test_argument_errors_in_english_are_argparses(capsys: pytest.CaptureFixture[
     assert capsys.readouterr().err.endswith("targetdsl check: error: the following arguments are required: FILE\n")
 
 
+COMMANDS = ["check", "evaluate", "diff", "verify", "test", "periods", "report", "template", "lsp", "fmt", "explain"]
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS, "plan"])
+def test_every_help_is_in_chinese(command: str | None, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--help` in Chinese: the descriptions, every argument, the comments of the examples, the exit
+    statuses and argparse's own headings; the command lines of the examples, options, metavars and
+    choices stay as they are typed."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["--lang", "zh", *([command] if command else []), "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("用法：targetdsl")
+    left = []
+    example = False
+    for line in out.splitlines():
+        example = (example or line == "示例：") and not line.startswith("退出码")
+        if example or line.startswith(("用法：", " " * 10)) and "[" in line:
+            line = line.split("# ", 1)[1] if "# " in line else ""  # usage, and an example's command line
+        line = re.sub(r"^ {4}[a-z]+ ", " ", line)  # a command's name, in the list of commands
+        line = re.sub(r"-{1,2}[a-z][\w-]*|\{[a-z,]+\}|\S+://\S+", " ", line)  # options, choices, an address
+        words = english_left(line)
+        programs = {"text", "table", "junit", "local", "dask", "pip", "install", "Dask", "Windows"}
+        left += [w for w in words if w not in programs]
+    assert not left, left
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", *([command] if command else []), "--help"])
+    assert capsys.readouterr().out.startswith("usage: targetdsl")
+
+
 def test_language_server_diagnostics_in_chinese() -> None:
     from targetdsl.lsp import PolicyServer
 
