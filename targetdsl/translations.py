@@ -1103,7 +1103,7 @@ HELP: tuple[tuple[str, str], ...] = (
         "policy files (.tdsl), directories (every .tdsl under them) or - (stdin)",
         "考核办法文件（.tdsl）、目录（其下的每个 .tdsl）或 -（标准输入）",
     ),
-    ("output format (default: text)", "输出格式（默认：text）"),
+    ("output format (default: text)", "输出格式（默认：`text`）"),
     (
         "policies may extend files under DIR only (default: the directory of the policy named, with everything "
         "below it)",
@@ -1136,7 +1136,7 @@ HELP: tuple[tuple[str, str], ...] = (
     (
         "output format (default: from the extension of -o, else table; xlsx needs -o; jsonl is one unit's results "
         "per line). csv and jsonl from .jsonl or .csv data are streamed: any number of units, in bounded memory",
-        "输出格式（默认：按 -o 的扩展名，否则为 table；xlsx 需要 -o；jsonl 每行一个单位的结果）。"
+        "输出格式（默认：按 -o 的扩展名，否则为 `table`；`xlsx` 需要 `-o`；jsonl 每行一个单位的结果）。"
         "由 .jsonl 或 .csv 数据输出 csv 和 jsonl 时逐条处理：单位数不限，内存有限",
     ),
     ("with --format json or jsonl: include every explanation", "与 --format json 或 jsonl 一起：包含每一条说明"),
@@ -1160,13 +1160,13 @@ HELP: tuple[tuple[str, str], ...] = (
     (
         "dask: evaluate on a Dask cluster (needs the dask extra: pip install 'targetdsl[dask]'); csv or jsonl results "
         "from one .jsonl or .csv file or URL; the same result (default: local)",
-        "dask：在 Dask 集群上评估（需要 dask 附加组件：pip install 'targetdsl[dask]'）；由一个 .jsonl 或 .csv 文件"
-        "或 URL 输出 csv 或 jsonl 结果；结果相同（默认：local，本机）",
+        "`dask`：在 Dask 集群上评估（需要 `dask` 附加组件：`pip install 'targetdsl[dask]'`）；由一个 .jsonl 或 .csv 文件"
+        "或 URL 输出 csv 或 jsonl 结果；结果相同（默认：`local`，本机）",
     ),
     (
         "with --engine dask: the scheduler's address (tcp://host:8786); default: a cluster on this machine with "
         "--jobs workers",
-        "与 --engine dask 一起：调度器的地址（tcp://host:8786）；默认：本机上有 --jobs 个工作进程的集群",
+        "与 `--engine dask` 一起：调度器的地址（`tcp://host:8786`）；默认：本机上有 `--jobs` 个工作进程的集群",
     ),
     (
         "Compare the effective policies (after `extends`) in the domain's terms; layout, comments and declaration "
@@ -1176,8 +1176,8 @@ HELP: tuple[tuple[str, str], ...] = (
         "processes, or --engine dask). Exit 0 when equivalent, 1 when different, 2 on error.",
         "按考核的术语比较两个生效的考核办法（处理 `extends` 之后）；排版、注释和声明顺序不算变化。带 --data 时，"
         "用同一批单位评估两者，报告谁得谁失。多个 NEW 考核办法（变体，如一组考核内容权重）带 --data 时逐一试算："
-        "每个都用同一批 .jsonl 或 .csv 单位评估并与 OLD 比较，列出等次、名次或奖金有变化的单位（--jobs N 个进程，"
-        "或 --engine dask）。含义相同时退出码为 0，不同时为 1，出错时为 2。",
+        "每个都用同一批 .jsonl 或 .csv 单位评估并与 OLD 比较，列出等次、名次或奖金有变化的单位（`--jobs N` 个进程，"
+        "或 `--engine dask`）。含义相同时退出码为 0，不同时为 1，出错时为 2。",
     ),
     ("who gains, who loses", "谁得谁失"),
     ("a sweep of variants", "逐一试算各个变体"),
@@ -1191,8 +1191,8 @@ HELP: tuple[tuple[str, str], ...] = (
     ("carry-over ledger for the impact report", "影响报告的结转台账"),
     ("output format", "输出格式"),
     ("a sweep: evaluate each policy in N processes", "试算：每个考核办法用 N 个进程评估"),
-    ("a sweep: dask evaluates on a Dask cluster", "试算：dask 在 Dask 集群上评估"),
-    ("a sweep with --engine dask: the scheduler's address", "带 --engine dask 的试算：调度器的地址"),
+    ("a sweep: dask evaluates on a Dask cluster", "试算：`dask` 在 Dask 集群上评估"),
+    ("a sweep with --engine dask: the scheduler's address", "带 `--engine dask` 的试算：调度器的地址"),
     (
         "Check the recorded policy and data files against their SHA-256, evaluate again, and compare the result. "
         "Exit 0 when verified, 1 when anything differs (each difference is listed).",
@@ -1225,7 +1225,7 @@ HELP: tuple[tuple[str, str], ...] = (
         "network to view and prints on A4. With --cards: a score card per unit, one A4 page each.",
         "评估并写出一个静态 HTML 页面：考核办法的状态（以及所给的发布单位和日期）、汇总数字、每个类别的排名"
         "（每个单位一条与总分等长的条形，分为考核内容、加分、扣分）、按考核办法顺序的等次、一票否决及其原因、"
-        "完成情况表和每个单位的说明。查看时不需要网络，可按 A4 打印。带 --cards 时：每个单位一张成绩单，各占一页 A4。",
+        "完成情况表和每个单位的说明。查看时不需要网络，可按 A4 打印。带 `--cards` 时：每个单位一张成绩单，各占一页 A4。",
     ),
     ("the page to write", "要写出的页面"),
     ("write a score card (成绩单) per unit instead, one A4 page each", "改为每个单位写一张成绩单，各占一页 A4"),
@@ -1265,7 +1265,7 @@ HELP: tuple[tuple[str, str], ...] = (
     (
         "Rewrite each file in the canonical layout, keeping every comment. The result is re-parsed and compared "
         "before anything is written. With --check or --diff nothing is written; exit 1 when a file is not formatted.",
-        "把每个文件改写为规范格式，保留所有注释。写出之前重新解析结果并比较。带 --check 或 --diff 时不写任何文件；"
+        "把每个文件改写为规范格式，保留所有注释。写出之前重新解析结果并比较。带 `--check` 或 `--diff` 时不写任何文件；"
         "有文件格式未规范时退出码为 1。",
     ),
     ("exit 1: a file would change; 2: one cannot be parsed", "退出码 1：有文件会改变；2：有文件无法解析"),
