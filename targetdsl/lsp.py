@@ -61,6 +61,7 @@ from targetdsl.keywords import (
     keyword_of,
     keyword_set,
 )
+from targetdsl.messages import translate
 from targetdsl.source import Span
 
 NAME_CHARS = re.compile(r"[A-Za-z0-9_\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]")
@@ -459,7 +460,9 @@ def _globals(effective: Effective | None) -> list[tuple[str, str]]:
     ]
 
 
-def candidates(text: str, position: lsp.Position, effective: Effective | None) -> list[lsp.CompletionItem]:
+def candidates(
+    text: str, position: lsp.Position, effective: Effective | None, *, language: Language = Language.ENGLISH
+) -> list[lsp.CompletionItem]:
     """What may be written at `position`: names by context, from the buffer as it is and from
     `effective`, the last version of it that parsed."""
     context = context_at(text, offset_of(text, position))
@@ -490,22 +493,26 @@ def candidates(text: str, position: lsp.Position, effective: Effective | None) -
     if context.place is not Place.ANYWHERE and context.place is not Place.BODY:
         return [lsp.CompletionItem(label=k, kind=lsp.CompletionItemKind.Reference, detail=v) for k, v in names.items()]
 
-    language = detect(text)
+    keywords = detect(text)  # the file's; `language` is the one the meanings are said in
+
+    def said(meaning: str) -> str:
+        return translate(meaning, language)
+
     items = [
-        lsp.CompletionItem(label=k.written(language), kind=lsp.CompletionItemKind.Keyword, detail=k.meaning)
+        lsp.CompletionItem(label=k.written(keywords), kind=lsp.CompletionItemKind.Keyword, detail=said(k.meaning))
         for k in KEYWORDS
     ]
-    terms = {(t.chinese if language is Language.CHINESE else t.english): t.meaning for t in TERMS}
+    terms = {(t.chinese if keywords is Language.CHINESE else t.english): t.meaning for t in TERMS}
     items += [
-        lsp.CompletionItem(label=w, kind=lsp.CompletionItemKind.Constant, detail=meaning)
+        lsp.CompletionItem(label=w, kind=lsp.CompletionItemKind.Constant, detail=said(meaning))
         for w, meaning in sorted(terms.items())
     ]
     items += [
-        lsp.CompletionItem(label=f, kind=lsp.CompletionItemKind.Function, detail=FUNCTIONS[f].summary)
+        lsp.CompletionItem(label=f, kind=lsp.CompletionItemKind.Function, detail=said(FUNCTIONS[f].summary))
         for f in sorted(FUNCTIONS)
     ]
     items += [  # quantity references: `score(重要项目)`
-        lsp.CompletionItem(label=f"{word}()", kind=lsp.CompletionItemKind.Function, detail=meaning)
+        lsp.CompletionItem(label=f"{word}()", kind=lsp.CompletionItemKind.Function, detail=said(meaning))
         for word, meaning in n.REFERENCES.items()
     ]
     if context.place is Place.BODY:
@@ -680,20 +687,17 @@ def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
     if target is None:  # a policy with errors still explains its keywords
         text = _opened(ls, uri)
         word = word_at(text, params.position) if text is not None else None
-        return _keyword_hover(text or "", word) if word is not None else None
+        return _keyword_hover(text or "", word, ls.language) if word is not None else None
     name, effective = target
     found = definitions(effective).get(name)
     own = str(uri_to_path(uri) or uri)
     if not found:
-        keyword = _keyword_hover(_opened(ls, uri) or "", name)
+        keyword = _keyword_hover(_opened(ls, uri) or "", name, ls.language)
         if keyword is not None:
             return keyword
         if name in FUNCTIONS:
-            return lsp.Hover(
-                contents=lsp.MarkupContent(
-                    kind=lsp.MarkupKind.Markdown, value=f"**{name}** — {FUNCTIONS[name].summary}"
-                )
-            )
+            summary = translate(FUNCTIONS[name].summary, ls.language)
+            return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=f"**{name}** — {summary}"))
         return None
     source = _opened(ls, uri) or ""
     scope = scope_of(effective, open_blocks(source, offset_of(source, params.position)))
@@ -707,14 +711,16 @@ def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
 
 
-def _keyword_hover(text: str, word: str) -> lsp.Hover | None:
-    """A keyword of the file's keyword language, with its twin in the other language and its meaning."""
+def _keyword_hover(text: str, word: str, said: Language = Language.ENGLISH) -> lsp.Hover | None:
+    """A keyword of the file's keyword language, with its twin in the other language and its meaning, said
+    in `said` (the server's language)."""
     language = detect(text)
     keyword = keyword_of(word, language)
     if keyword is None:
         return None
     other = Language.ENGLISH if language is Language.CHINESE else Language.CHINESE
-    value = f"**{keyword.written(language)}** ({keyword.written(other)}) — keyword: {keyword.meaning}"
+    meaning = translate(f"keyword: {keyword.meaning}", said)
+    value = f"**{keyword.written(language)}** ({keyword.written(other)}) — {meaning}"
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=value))
 
 
@@ -743,7 +749,9 @@ def completion(ls: PolicyServer, params: lsp.CompletionParams) -> lsp.Completion
     if text is None:
         return lsp.CompletionList(is_incomplete=False, items=[])
     effective = report.effective if report is not None and report.effective is not None else ls.last_good.get(uri)
-    return lsp.CompletionList(is_incomplete=False, items=candidates(text, params.position, effective))
+    return lsp.CompletionList(
+        is_incomplete=False, items=candidates(text, params.position, effective, language=ls.language)
+    )
 
 
 @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)

@@ -2,7 +2,8 @@
 
 Each entry is (English, Chinese). The English is the text exactly as the code that reports the
 problem writes it, with `{name}` where a value goes (`{name:t}`: a value that is itself a phrase of
-this catalog; `{name:l}`: a list joined by ", ", each item a phrase); the Chinese uses the same
+this catalog; `{name:l}`: a list joined by ", ", each item a phrase; `{name:d}`, `{name:n}`, `{name:w}`:
+a whole number, a number, one word); the Chinese uses the same
 names. Entries follow the order of docs/errors.md. This module must not import anything.
 """
 
@@ -1846,8 +1847,8 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     # grade reasons, clause by clause (joined by "; ")
     ("total {total} is in band {band:t}", "总分 {total} 属{band}"),
     ("{grade} (otherwise)", "{grade}档（其余）"),
-    ("{grade} ({op} {bound})", "{grade}档（{op} {bound}）"),
-    ("{grade} [{low}, {high})", "{grade}档 [{low}, {high})"),
+    ("{grade:w} ({op:w} {bound:n})", "{grade}档（{op} {bound}）"),
+    ("{grade:w} [{low:n}, {high:n})", "{grade}档 [{low}, {high})"),
     ("veto {name} forces {grade}", "一票否决 {name} 将等次定为{grade}"),
     ("veto {name} caps the grade at {grade}", "一票否决 {name} 使等次最高为{grade}"),
     (
@@ -1869,7 +1870,7 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ),
     ("the policy declares no grades", "考核办法未设等次"),
     # the measures' steps
-    ("{earned} of {points}", "{earned}（满分 {points}）"),
+    ("{earned:n} of {points:n}", "{earned}（满分 {points}）"),
     ("not applicable", "不适用"),
     ("not scored: the score is given", "不计分：已给定分数"),
     ("score given by {assessor}: {score} of 100", "{assessor}给定分数：{score}（满分 100）"),
@@ -1966,7 +1967,7 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("was {at}", "原在 {at}"),
     ("not in {at}", "不在 {at}"),
     ("{prefix:t} sub-item `{name}`", "{prefix} 子项 `{name}`"),
-    ("{what:t} for {grade}", "{grade}的{what}"),
+    ("{what:t} for {grade:w}", "{grade}的{what}"),
     ("let", "中间值"),
     ("award level", "奖项级别"),
     ("sub-item", "子项"),
@@ -2169,6 +2170,147 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ),
 )
 
+
+# What each keyword and term means (keywords.py, `meaning`): the language server's completion and hover
+MEANINGS: tuple[tuple[str, str], ...] = (
+    ("keyword: {meaning:t}", "关键字：{meaning}"),
+    ("this file amends another policy file", "本文件修订另一个考核办法文件"),
+    ("drop an inherited declaration", "去掉继承来的声明"),
+    ("the year the policy assesses", "考核办法考核的年度"),
+    ("draft or adopted", "征求意见稿或正式"),
+    ("how results are rounded", "结果怎样舍入"),
+    ("the stages a rounding applies to", "舍入适用的环节"),
+    ("the document the policy is taken from", "考核办法所依据的文件"),
+    ("a named constant", "有名称的常量"),
+    ("a named formula with parameters, called like a built-in function", "带参数的有名称公式，像内置函数一样调用"),
+    ("a value the unit's data supplies", "由单位数据填报的值"),
+    ("a measure whose items each unit lists itself", "由各单位自己列出事项的考核项"),
+    ("a measure scored by assessors", "由评议方打分的考核项"),
+    ("the points a measure is worth", "考核项的分值"),
+    ("the classes a measure or rule applies to", "考核项或规则适用的类别"),
+    ("what a missing value means", "缺报的值怎样处理"),
+    ("the value taken when the data gives none", "数据没有给出时所取的值"),
+    ("the values the data may hold", "数据允许的取值"),
+    ("a cumulative target pro-rated over a period", "按考核期进度折算的累计目标"),
+    ("a condition the data must meet, checked when they are read", "数据必须满足的条件，在读取数据时检查"),
+    ("a named intermediate value", "有名称的中间值"),
+    ("the points earned", "所得分数"),
+    ("when the item counts as completed", "事项算作完成的条件"),
+    ("completed sub-items counted at once", "一次计入若干完成的子项"),
+    ("the total a tally counts against", "完成项数所对应的总数"),
+    ("scores taken as given from these assessors", "采信这些评议方给定的分数"),
+    ("discard the highest and lowest assessor score", "去掉评议方的最高分和最低分"),
+    ("what a veto does", "一票否决的处理"),
+    ("the veto forces this grade", "一票否决把等次定为这个等次"),
+    ("the veto caps the grade", "一票否决限定最高等次"),
+    ("the veto withholds the award and a quota place", "一票否决取消奖励，也不占名额"),
+    ("the veto reports the total as 0", "一票否决使总分计为 0"),
+    ("the most a level adds", "一个级别最多加的分"),
+    ("the most a bonus or deduction adds up to", "加分或扣分合计最多的分"),
+    ("awards dated after this day count next year", "此日之后颁发的奖项计入下一年度"),
+    ("points deducted", "扣减的分数"),
+    ("the points a deduction takes", "一项扣分扣减的分数"),
+    ("the money each grade receives", "各等次的奖金"),
+    ("lower the award by a percentage", "把奖金下调一个百分比"),
+    ("which units receive the award", "哪些单位享受奖励"),
+    ("a factor on the total or a category", "乘在总分或某项考核内容上的系数"),
+    ("the coefficient's value", "系数的值"),
+    ("what the coefficient multiplies", "系数乘的对象"),
+    ("the grade bands", "各等次的分档"),
+    ("every other score", "其余所有分数"),
+    ("how a quota's head count is rounded", "名额人数怎样取整"),
+    ("the fewest units a grade's quota keeps", "一个等次的名额至少保留的单位数"),
+    ("units tied with a quota's last place share the grade", "与名额最后一名同分的单位并列这个等次"),
+    ("how units with equal totals are ordered", "总分相同的单位怎样排序"),
+    ("monthly, quarterly or half-year checks", "月度、季度或半年考核"),
+    ("a conditional value", "按条件取值"),
+    ("the value when the condition holds", "条件成立时的值"),
+    ("the value when it does not", "条件不成立时的值"),
+    ("either condition", "两个条件之一"),
+    ("both conditions", "两个条件都成立"),
+    ("the condition does not hold", "条件不成立"),
+    ("piecewise linear between anchors", "在各锚点之间按直线插值"),
+    ("any decimal", "任意小数"),
+    ("a whole number, at least 0", "不小于 0 的整数"),
+    ("an assessor's score", "评议方的评分"),
+    ("yuan", "元"),
+    ("a missing value is an error", "缺报是错误"),
+    ("a missing value counts as 0", "缺报计为 0"),
+    ("the measure drops out and the category is reweighted", "这一项不计，考核内容按其余项折算"),
+    ("adopted", "正式"),
+    ("round half up", "四舍五入"),
+    ("round half to even", "四舍六入五成双"),
+    ("round towards zero", "向零舍去"),
+    ("round away from zero", "远离零进位"),
+    ("each measure's score", "每个考核项的得分"),
+    ("each category's subtotal", "每项考核内容的小计"),
+    ("the total", "总分"),
+    ("round the head count down", "名额人数向下取整"),
+    ("round the head count up (进一法)", "名额人数向上取整（进一法）"),
+    ("round the head count half up", "名额人数四舍五入"),
+    ("lowest first", "从低到高"),
+    ("highest first", "从高到低"),
+    (
+        "the points a measure earned for the unit (after the `indicator` rounding), e.g. `score(重要项目)`",
+        "单位在某个考核项上所得的分数（按 `indicator` 舍入之后），如 `score(重要项目)`",
+    ),
+    (
+        "a category's subtotal for the unit, as its results show it, e.g. `subtotal(经济发展)`",
+        "单位某项考核内容的小计，与结果显示的相同，如 `subtotal(经济发展)`",
+    ),
+    ("replace an inherited declaration of the same name", "替换继承来的同名声明"),
+    ("the header: title, year, status, sources", "头部：标题、年度、状态、依据"),
+    ("the full score (of the policy, or of assessors' scores)", "满分（考核办法的，或评议方评分的）"),
+    ("a class of assessed units and its category weights", "一类被考核单位及其各考核内容的权重"),
+    ("a body that gives scores (people's congress, CPPCC, …)", "打分的机关（人大、政协……）"),
+    ("a category of measures, weighted per class", "一组考核项，按类别定权重"),
+    ("a measure every unit of the class has", "本类别每个单位都有的考核项"),
+    ("a part of an indicator", "指标的组成部分"),
+    (
+        "a measure worth this share of its category's points in each class",
+        "在每个类别中占其考核内容分值这一比例的考核项",
+    ),
+    ("the upper end of a range or band", "范围或分档的上端"),
+    (
+        "not pro-rated when this input is true: a rate, an intensity or a share",
+        "该填报项为是时不按进度折算：比率、强度或占比",
+    ),
+    ("an assessor and the weight of its score", "评议方及其评分的权重"),
+    ("the weight of an assessor's score or of a period", "评议方评分或考核期的权重"),
+    (
+        "an assumption: what the method's source leaves open, shown by check and explain",
+        "假定：考核办法的依据没有说清楚的地方，由 `check` 和 `explain` 显示",
+    ),
+    ("a one-vote veto: a condition and its effects", "一票否决：条件及其处理"),
+    ("the condition of a veto, commendation or reduction", "一票否决、嘉奖或下浮的条件"),
+    ("bonus points by award level", "按奖项级别加分"),
+    ("an award level and its points", "奖项级别及其分数"),
+    ("award money by grade", "按等次发放的奖金"),
+    ("units named for meeting a condition", "符合条件而受到表彰的单位"),
+    ("one cap over the sum of several bonuses or deductions", "几项加分或扣分之和的合计封顶"),
+    ("the most a grade may hold, as a share of the class", "一个等次最多容纳的单位，按占本类别的比例"),
+    ("the last month of a period", "考核期的最后一个月"),
+    (
+        "the first month of a period whose data are its own months', not the year's to date",
+        "考核期的第一个月：该考核期的数据只是它自己这几个月的，而不是年初至今的累计",
+    ),
+    ("stepped bands: the first arm that holds", "分档：取第一个成立的档"),
+    ("a percentage: 8.5 in the data is 8.5%", "百分比：数据中的 8.5 即 8.5%"),
+    ("the average of the class's units that have it", "本类别有此值的单位的平均"),
+    ("issued for comment", "征求意见"),
+)
+
 CATALOG: tuple[tuple[str, str], ...] = (
-    PHRASES + SYNTAX + LOADING + CHECK + FUNCTIONS + COMMAND_LINE + HELP + DATA + EVALUATION + RECORDS + OUTPUTS
+    PHRASES
+    + SYNTAX
+    + LOADING
+    + CHECK
+    + FUNCTIONS
+    + COMMAND_LINE
+    + HELP
+    + DATA
+    + EVALUATION
+    + RECORDS
+    + OUTPUTS
+    + MEANINGS
 )

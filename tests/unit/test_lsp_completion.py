@@ -273,3 +273,23 @@ def test_closing_a_document_forgets_its_last_good_version() -> None:
     assert uri in ls.last_good and ls.reports[uri].effective is None  # kept while the buffer is broken
     did_close(ls, lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
     assert uri not in ls.last_good and uri not in ls.reports
+
+
+def test_completion_and_keyword_hover_speak_the_servers_language() -> None:
+    """In a Chinese session each keyword, term and function is offered with its meaning in Chinese; the
+    words offered are the file's keywords whatever the session's language."""
+    from targetdsl.keywords import Language
+    from targetdsl.lsp import _keyword_hover
+
+    path = POLICIES / "lianyungang-2002.zh.tdsl"
+    text = path.read_text(encoding="utf-8") + "\n"
+    effective = effective_of(path)
+    position = position_of(text, len(text))
+    chinese = {i.label: i.detail for i in candidates(text, position, effective, language=Language.CHINESE)}
+    english = {i.label: i.detail for i in candidates(text, position, effective)}
+    assert chinese.keys() == english.keys()
+    assert chinese["校验"] == "数据必须满足的条件，在读取数据时检查"
+    assert english["校验"] == "a condition the data must meet, checked when they are read"
+    assert chinese["计零"] == "缺报计为 0" and chinese["efficacy"] != english["efficacy"]
+    hover = _keyword_hover(text, "校验", Language.CHINESE)
+    assert hover is not None and "**校验** (require) — 关键字：数据必须满足的条件" in str(hover.contents)

@@ -88,7 +88,7 @@ def test_catalog_entries_are_unique_and_chinese() -> None:
     english = [e for e, _ in CATALOG]
     assert len(english) == len(set(english)), "an English text is in the catalog twice"
     for entry, chinese in CATALOG:
-        if re.search("[a-z]{3}", re.sub(r"\{\w+(:[tl])?\}|--[a-z-]+", "", entry)):  # words to translate
+        if re.search("[a-z]{3}", re.sub(r"\{\w+(:[tlnw])?\}|--[a-z-]+", "", entry)):  # words to translate
             assert re.search(r"[\u4e00-\u9fff]", chinese), entry
 
 
@@ -115,7 +115,7 @@ def test_placeholders_carry_values_verbatim() -> None:
 
 def test_every_template_matches_its_own_english() -> None:
     for template in TEMPLATES:
-        sample = re.sub(r"\{\w+(?::[tl])?\}", "Q", re.sub(r"\{\w+:d\}", "1", template.english))
+        sample = re.sub(r"\{\w+(?::[tlw])?\}", "Q", re.sub(r"\{\w+:[dn]\}", "1", template.english))
         if template.pattern.groupindex:
             assert template.pattern.fullmatch(sample) or "(?P=" in template.pattern.pattern, template.english
 
@@ -566,3 +566,13 @@ def test_the_system_locale_is_asked_only_on_windows(monkeypatch: pytest.MonkeyPa
     assert from_locale({}) is Language.ENGLISH
     monkeypatch.setattr(sys, "platform", "win32")
     assert from_locale({}) is Language.CHINESE
+
+
+def test_every_keyword_and_term_is_explained_in_chinese() -> None:
+    """What the language server says a keyword or a term means, in a Chinese session (a meaning with no
+    word to translate, such as YYYY-MM-DD, stays as it is)."""
+    from targetdsl.keywords import TERMS
+
+    for meaning in [k.meaning for k in KEYWORDS] + [t.meaning for t in TERMS]:
+        if re.search("[a-z]{3}", meaning):
+            assert untranslated(meaning) == [], meaning
