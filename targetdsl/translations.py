@@ -2174,6 +2174,12 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
 # What each keyword and term means (keywords.py, `meaning`): the language server's completion and hover
 MEANINGS: tuple[tuple[str, str], ...] = (
     ("keyword: {meaning:t}", "关键字：{meaning}"),
+    # a hover on a name (lsp.describe): the words around the policy's own
+    ("inherited from `{file}`", "继承自 `{file}`"),
+    ("{share} of the category's points in each class", "{share}，按每个类别中该考核内容的分值计"),
+    ("every class with this category", "有这项考核内容的每个类别"),
+    ("category weight in {name}: {amount:t}", "在 {name} 中的考核内容权重：{amount}"),
+    ("declared at `{where}`", "声明于 `{where}`"),
     ("this file amends another policy file", "本文件修订另一个考核办法文件"),
     ("drop an inherited declaration", "去掉继承来的声明"),
     ("the year the policy assesses", "考核办法考核的年度"),
