@@ -20,6 +20,7 @@ from targetdsl import nodes as n
 from targetdsl.diagnostics import Diagnostic, error, sort_key, warning
 from targetdsl.functions import FUNCTIONS
 from targetdsl.inheritance import Effective
+from targetdsl.keywords import keyword_set
 from targetdsl.numeric import in_context
 from targetdsl.source import NO_SPAN, Span
 from targetdsl.typecheck import INPUT_KINDS, ExpressionChecker, Kind, Scope, suggest, walk
@@ -195,7 +196,7 @@ class Checker:
                     "check.bad-value",
                     f"unknown rounding mode `{rounding.mode}`",
                     rounding.span,
-                    suggest(rounding.mode, list(ROUNDING_MODES)) or "rounding modes: " + ", ".join(ROUNDING_MODES),
+                    self.terms_hint("rounding", rounding.mode, ROUNDING_MODES, rounding.span, "rounding modes: "),
                 )
             if not 0 <= rounding.places <= 6:
                 self.report("check.bad-value", f"rounding to {rounding.places} places; use 0 to 6", rounding.span)
@@ -205,8 +206,15 @@ class Checker:
                         "check.bad-value",
                         f"unknown rounding stage `{stage}`",
                         rounding.span,
-                        suggest(stage, list(ROUNDING_STAGES)) or "stages: " + ", ".join(ROUNDING_STAGES),
+                        self.terms_hint("stage", stage, ROUNDING_STAGES, rounding.span, "stages: "),
                     )
+
+    def terms_hint(self, position: str, given: str, known: Iterable[str], span: Span, heading: str) -> str:
+        """The help for an unknown term: the nearest known one, else all of them, as the file at `span`
+        writes them (`百分比` and `数值` in a file written with Chinese keywords)."""
+        kw = keyword_set(self.policy.keyword_language(span))
+        written = [kw.term(position, word) for word in known]
+        return suggest(given, written) or heading + ", ".join(written)
 
     @property
     def scale(self) -> Decimal:
@@ -285,7 +293,7 @@ class Checker:
                 "check.unknown-type",
                 f"unknown input type `{declaration.type}`",
                 declaration.span,
-                suggest(declaration.type, list(INPUT_KINDS)) or "types: " + ", ".join(INPUT_KINDS),
+                self.terms_hint("type", declaration.type, INPUT_KINDS, declaration.span, "types: "),
             )
             kind = Kind.ERROR
         scope.names[declaration.name] = kind

@@ -24,6 +24,7 @@ import difflib
 import io
 import json
 import os
+import re
 import signal
 import sys
 import traceback
@@ -58,7 +59,7 @@ from targetdsl.progress import ProgressBar
 from targetdsl.publication import edition
 from targetdsl.record import RecordError, make_record
 from targetdsl.results import Assessment, to_json, unit_json
-from targetdsl.source import decode, first_surrogate, printable
+from targetdsl.source import decode, display_width, first_surrogate, printable
 from targetdsl.stream import STREAMED, stream_passes
 from targetdsl.sweep import placing, sweep
 from targetdsl.sweep import render_text as render_sweep
@@ -149,16 +150,71 @@ EXAMPLES = {
 
 class _HelpFormatter(argparse.HelpFormatter):
     """Wraps each paragraph of a description or epilog on its own, and keeps example lines (indented
-    by two spaces) as they are written."""
+    by two spaces) as they are written, their comments aside; every word in this run's language (a
+    Chinese text is wrapped by display width: it has no spaces to break at)."""
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         paragraphs = []
         for paragraph in text.split("\n\n"):
             if paragraph.startswith("  "):
-                paragraphs.append("\n".join(indent + line for line in paragraph.splitlines()))
+                paragraphs.append("\n".join(indent + _example(line) for line in paragraph.splitlines()))
+                continue
+            said = _say(paragraph)
+            if _LANGUAGE.get() is Language.ENGLISH:
+                paragraphs.append(super()._fill_text(said, width, indent))
             else:
-                paragraphs.append(super()._fill_text(paragraph, width, indent))
+                paragraphs.append("\n".join(indent + line for line in _wrap_wide(said, width - len(indent))))
         return "\n\n".join(paragraphs)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return super()._split_lines(text, width) if _LANGUAGE.get() is Language.ENGLISH else _wrap_wide(text, width)
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        return _say(action.help) if action.help else action.help
+
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(_say(heading) if heading else heading)
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        if _LANGUAGE.get() is Language.ENGLISH:
+            return text
+        return re.sub(r"^(\S[^\n:]*):\n", r"\1：\n", text, flags=re.M)  # a heading ends in a full-width colon
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, _say("usage: ") if prefix is None else prefix)
+
+
+def _example(line: str) -> str:
+    """An example line of a --help, its comment (after `# `) in this run's language."""
+    command, mark, comment = line.partition("# ")
+    return f"{command}{mark}{_say(comment)}" if mark else line
+
+
+# Punctuation a Chinese line never starts with: it stays at the end of the line before, a column over;
+_NO_LINE_START = frozenset("，。、；：？！）】》」』”’")
+_NO_LINE_END = frozenset("（【《「『“‘")  # and one it never ends with: it goes with what it opens
+
+
+def _wrap_wide(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` columns, a wide (CJK) character counting two; broken between
+    wide characters or at a space, never inside a run of ASCII nor before closing punctuation."""
+    text = " ".join(text.split())
+    lines: list[str] = []
+    line, used = "", 0
+    for piece in re.findall(r"[\x21-\x7e]+|\s+|.", text):
+        size = display_width(piece)
+        if used + size > width and line.strip() and piece not in _NO_LINE_START:
+            carried = line[-1] if line[-1] in _NO_LINE_END and line[:-1].strip() else ""  # `（` opens the next line
+            lines.append(line[: len(line) - len(carried)].rstrip())
+            line, used = carried, display_width(carried)
+            if piece.isspace():
+                continue
+        line += piece
+        used += size
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
 
 
 def _exits(command: str) -> str:

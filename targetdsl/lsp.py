@@ -56,6 +56,7 @@ from targetdsl.formatter import INDENT, FormatError, Printer, format_policy
 from targetdsl.functions import FUNCTIONS
 from targetdsl.inheritance import MAX_FILE_BYTES, Effective
 from targetdsl.keywords import (
+    BY_CONCEPT,
     CHINESE,
     ENGLISH,
     KEYWORDS,
@@ -67,6 +68,7 @@ from targetdsl.keywords import (
     keyword_of,
     keyword_set,
 )
+from targetdsl.messages import translate
 from targetdsl.source import Span
 
 NAME_CHARS = re.compile(r"[A-Za-z0-9_\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]")
@@ -481,7 +483,12 @@ def _globals(effective: Effective | None) -> list[tuple[str, str]]:
 
 
 def candidates(
-    text: str, position: lsp.Position, effective: Effective | None, codec: PositionCodec = UTF16
+    text: str,
+    position: lsp.Position,
+    effective: Effective | None,
+    codec: PositionCodec = UTF16,
+    *,
+    language: Language = Language.ENGLISH,
 ) -> list[lsp.CompletionItem]:
     """What may be written at `position`: names by context, from the buffer as it is and from
     `effective`, the last version of it that parsed."""
@@ -513,22 +520,26 @@ def candidates(
     if context.place is not Place.ANYWHERE and context.place is not Place.BODY:
         return [lsp.CompletionItem(label=k, kind=lsp.CompletionItemKind.Reference, detail=v) for k, v in names.items()]
 
-    language = detect(text)
+    keywords = detect(text)  # the file's; `language` is the one the meanings are said in
+
+    def said(meaning: str) -> str:
+        return translate(meaning, language)
+
     items = [
-        lsp.CompletionItem(label=k.written(language), kind=lsp.CompletionItemKind.Keyword, detail=k.meaning)
+        lsp.CompletionItem(label=k.written(keywords), kind=lsp.CompletionItemKind.Keyword, detail=said(k.meaning))
         for k in KEYWORDS
     ]
-    terms = {(t.chinese if language is Language.CHINESE else t.english): t.meaning for t in TERMS}
+    terms = {(t.chinese if keywords is Language.CHINESE else t.english): t.meaning for t in TERMS}
     items += [
-        lsp.CompletionItem(label=w, kind=lsp.CompletionItemKind.Constant, detail=meaning)
+        lsp.CompletionItem(label=w, kind=lsp.CompletionItemKind.Constant, detail=said(meaning))
         for w, meaning in sorted(terms.items())
     ]
     items += [
-        lsp.CompletionItem(label=f, kind=lsp.CompletionItemKind.Function, detail=FUNCTIONS[f].summary)
+        lsp.CompletionItem(label=f, kind=lsp.CompletionItemKind.Function, detail=said(FUNCTIONS[f].summary))
         for f in sorted(FUNCTIONS)
     ]
     items += [  # quantity references: `score(重要项目)`
-        lsp.CompletionItem(label=f"{word}()", kind=lsp.CompletionItemKind.Function, detail=meaning)
+        lsp.CompletionItem(label=f"{word}()", kind=lsp.CompletionItemKind.Function, detail=said(meaning))
         for word, meaning in n.REFERENCES.items()
     ]
     if context.place is Place.BODY:
@@ -558,60 +569,81 @@ def describe(
     own: str,
     *,
     language: Language = Language.ENGLISH,
+    said: Language = Language.ENGLISH,
 ) -> str:
+    """What a name is, for a hover: the policy's words in the file's keyword language (`language`), the
+    words around them in the session's (`said`)."""
+    kw = keyword_set(language)
+
+    def say(text: str) -> str:
+        return translate(text, said)
+
+    def kind(word: str) -> str:  # `category`, or `考核内容` in a file written in Chinese
+        if language is Language.ENGLISH:
+            return word
+        concept = _HOVER_CONCEPTS.get(word, word)
+        return kw.word(concept) if concept in BY_CONCEPT else say(word)
+
     lines: list[str] = []
-    origin = "" if Path(span.file).resolve() == Path(own).resolve() else f" — inherited from `{Path(span.file).name}`"
+    inherited = say(f"inherited from `{Path(span.file).name}`")
+    origin = "" if Path(span.file).resolve() == Path(own).resolve() else f" — {inherited}"
     if what == "category":
-        lines.append(f"**category {name}**{_label(node.label)}{origin}")
+        lines.append(f"**{kind('category')} {name}**{_label(node.label)}{origin}")
         for unit_class in (d for d in effective.declarations if isinstance(d, n.UnitClass)):
             for share in unit_class.shares:
                 if share.category == name:
-                    lines.append(f"- {unit_class.name}: {_amount(share)}")
+                    lines.append(f"- {unit_class.name}: {say(_amount(share))}")
     elif what == "class":
-        shares = " : ".join(f"{s.category} {_amount(s)}" for s in node.shares)
-        lines.append(f"**class {name}**{_label(node.label)}{origin}\n\n{shares}")
+        shares = " : ".join(f"{s.category} {say(_amount(s))}" for s in node.shares)
+        lines.append(f"**{kind('class')} {name}**{_label(node.label)}{origin}\n\n{shares}")
     elif what in ("indicator", "items", "assessed"):
         category, measure = node
-        points = f"points {measure.points}" if measure.points is not None else "points 1"
+        points = f"{kw.word('points')} {measure.points if measure.points is not None else 1}"
         if measure.share is not None:  # indicator weights as shares
-            points = f"share {measure.share}% of the category's points in each class"
-        classes = ", ".join(measure.classes) or "every class with this category"
-        lines.append(f"**{what} {name}**{_label(measure.label)}{origin}")
-        lines.append(f"- category {category.name}; {points}; for {classes}")
+            points = say(f"{kw.word('share')} {measure.share}% of the category's points in each class")
+        classes = ", ".join(measure.classes) or say("every class with this category")
+        lines.append(f"**{kind(what)} {name}**{_label(measure.label)}{origin}")
+        lines.append(f"- {kind('category')} {category.name}; {points}; {kw.word('for')} {classes}")
         for unit_class in (d for d in effective.declarations if isinstance(d, n.UnitClass)):
             weight = next((s for s in unit_class.shares if s.category == category.name), None)
             if weight is not None:
-                lines.append(f"- category weight in {unit_class.name}: {_amount(weight)}")
+                lines.append(f"- {say(f'category weight in {unit_class.name}: {_amount(weight)}')}")
         score = next((s for s in measure.body if isinstance(s, n.Score)), None)
         if score is not None:
-            from targetdsl.diff import show
-
-            lines.append(f"\n```\n{show(score)}\n```")
+            lines.append(f"\n```\n{canonical(score, language)}\n```")
     elif what in ("input", "unit input"):
-        missing = f", missing {node.missing.rule}" if node.missing else ""
-        lines.append(f"**input {name}**{_label(node.label)}: {node.type}{missing}{origin}")
+        missing = ""
+        if node.missing:
+            rule = node.missing.rule
+            missing = f", {kw.word('missing')} {kw.word('default') if rule == 'default' else kw.term('missing', rule)}"
+        lines.append(f"**{kind('input')} {name}**{_label(node.label)}: {kw.term('type', node.type)}{missing}{origin}")
         lines.append(f"\n```\n{canonical(node, language)}\n```")
     elif what in ("let", "level"):
-        lines.append(f"**{what} {name}**{_label(getattr(node, 'label', None))}{origin}")
+        lines.append(f"**{kind(what)} {name}**{_label(getattr(node, 'label', None))}{origin}")
         lines.append(f"\n```\n{canonical(node, language)}\n```")
     elif what == "function":
-        from targetdsl.diff import show
-
-        lines.append(f"**function {name}**({', '.join(node.params)}){origin}")
-        lines.append(f"\n```\n{show(node)}\n```")
+        lines.append(f"**{kind('function')} {name}**({', '.join(node.params)}){origin}")
+        lines.append(f"\n```\n{canonical(node, language)}\n```")
     else:
         label = getattr(node, "label", None)
-        lines.append(f"**{what} {name}**{_label(label)}{origin}")
-    lines.append(f"\ndeclared at `{Path(span.file).name}:{span.line}`")
+        lines.append(f"**{kind(what)} {name}**{_label(label)}{origin}")
+    lines.append("\n" + say(f"declared at `{Path(span.file).name}:{span.line}`"))
     return "\n".join(lines)
 
 
-def canonical(statement: n.Input | n.Let | n.Level, language: Language) -> str:
+# The keyword a hover names a kind of declaration by, in a file written in Chinese (a grade is one of
+# `等次`; a unit input is declared with `填报`).
+_HOVER_CONCEPTS = {"grade": "grades", "unit input": "input"}
+
+
+def canonical(statement: n.Input | n.Let | n.Level | n.Score | n.Function, language: Language) -> str:
     """A statement as `targetdsl fmt` writes it, in the file's keyword language: an input's type, range and
-    what a missing value means (its default), a level's points and limit."""
+    what a missing value means (its default), a level's points and limit, a measure's score, a function."""
     printer = Printer(keyword_set(language))
     if isinstance(statement, n.Input):
         printer.input(0, statement)
+    elif isinstance(statement, n.Function):
+        printer.declaration(statement, "")
     else:
         printer.statement(0, statement)
     return "\n".join(INDENT * line.depth + line.text for line in printer.lines)
@@ -703,20 +735,17 @@ def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
     if target is None:  # a policy with errors still explains its keywords
         text = _opened(ls, uri)
         word = word_at(text, params.position, ls.codec) if text is not None else None
-        return _keyword_hover(text or "", word) if word is not None else None
+        return _keyword_hover(text or "", word, ls.language) if word is not None else None
     name, effective = target
     found = definitions(effective).get(name)
     own = str(uri_to_path(uri) or uri)
     if not found:
-        keyword = _keyword_hover(_opened(ls, uri) or "", name)
+        keyword = _keyword_hover(_opened(ls, uri) or "", name, ls.language)
         if keyword is not None:
             return keyword
         if name in FUNCTIONS:
-            return lsp.Hover(
-                contents=lsp.MarkupContent(
-                    kind=lsp.MarkupKind.Markdown, value=f"**{name}** — {FUNCTIONS[name].summary}"
-                )
-            )
+            summary = translate(FUNCTIONS[name].summary, ls.language)
+            return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=f"**{name}** — {summary}"))
         return None
     source = _opened(ls, uri) or ""
     scope = scope_of(effective, open_blocks(source, offset_of(source, params.position, ls.codec)))
@@ -725,19 +754,22 @@ def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
         found = local
     language = detect(source)
     text = "\n\n---\n\n".join(
-        describe(name, what, node, span, effective, own, language=language) for what, node, span in found
+        describe(name, what, node, span, effective, own, language=language, said=ls.language)
+        for what, node, span in found
     )
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
 
 
-def _keyword_hover(text: str, word: str) -> lsp.Hover | None:
-    """A keyword of the file's keyword language, with its twin in the other language and its meaning."""
+def _keyword_hover(text: str, word: str, said: Language = Language.ENGLISH) -> lsp.Hover | None:
+    """A keyword of the file's keyword language, with its twin in the other language and its meaning, said
+    in `said` (the server's language)."""
     language = detect(text)
     keyword = keyword_of(word, language)
     if keyword is None:
         return None
     other = Language.ENGLISH if language is Language.CHINESE else Language.CHINESE
-    value = f"**{keyword.written(language)}** ({keyword.written(other)}) — keyword: {keyword.meaning}"
+    meaning = translate(f"keyword: {keyword.meaning}", said)
+    value = f"**{keyword.written(language)}** ({keyword.written(other)}) — {meaning}"
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=value))
 
 
@@ -772,7 +804,9 @@ def completion(ls: PolicyServer, params: lsp.CompletionParams) -> lsp.Completion
     if text is None:
         return lsp.CompletionList(is_incomplete=False, items=[])
     effective = report.effective if report is not None and report.effective is not None else ls.last_good.get(uri)
-    return lsp.CompletionList(is_incomplete=False, items=candidates(text, params.position, effective, ls.codec))
+    return lsp.CompletionList(
+        is_incomplete=False, items=candidates(text, params.position, effective, ls.codec, language=ls.language)
+    )
 
 
 @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)

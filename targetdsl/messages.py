@@ -8,7 +8,8 @@ way gettext looks up its msgid, and writes it in the language asked for. The Eng
 template with named placeholders (`unknown class {name}`); the values found in their places
 are carried over verbatim, or, for a placeholder marked `:t`, looked up in turn (a phrase such as
 "a constant" that a message is built from), or for one marked `:l`, looked up item by item (a
-list joined by ", "); one marked `:d` is a whole number. A plain value never spans "; ", which
+list joined by ", "); one marked `:d` is a whole number, `:n` a number, `:w` one word (a name), so
+that a template made mostly of values cannot take any sentence for them. A plain value never spans "; ", which
 joins a message to its advice. A text the catalog does not know is shown as it is,
 in English: never lost, and a test renders every broken policy and data fixture in Chinese to
 prove none is left.
@@ -31,7 +32,8 @@ from targetdsl.translations import CATALOG
 
 __all__ = ["Language", "choose", "from_locale", "translate", "translate_clauses", "Template", "TEMPLATES"]
 
-_PLACEHOLDER = re.compile(r"\{(\w+)(?::([tld]))?\}")
+_NUMBER = r"[-+]?\d[\d,]*(?:\.\d+)?…?%?"
+_PLACEHOLDER = re.compile(r"\{(\w+)(?::([tldnw]))?\}")
 
 
 def from_locale(environ: Mapping[str, str], system: str | None = None) -> Language:
@@ -101,8 +103,9 @@ def _compile(english: str, chinese: str) -> Template:
         if kind in ("t", "l"):
             (translated if kind == "t" else listed).add(name)
         # a plain value never spans a "; " (which joins a message to its advice) or a line; a message
-        # (`:t`) may; `:d` is a whole number
-        value = {"d": r"\d+", "t": r".*?"}.get(kind or "", r"(?:(?!; )[^\n])*?")
+        # (`:t`) may; `:d` is a whole number, `:n` a number as results show it (`-3`, `1.150881…`, `95%`),
+        # `:w` one word (a name): such a template cannot take a sentence for its values
+        value = {"d": r"\d+", "t": r".*?", "n": _NUMBER, "w": r"[^\s;]+?"}.get(kind or "", r"(?:(?!; )[^\n])*?")
         parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>{value})")
         seen.add(name)
         position = match.end()

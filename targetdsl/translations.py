@@ -2,7 +2,8 @@
 
 Each entry is (English, Chinese). The English is the text exactly as the code that reports the
 problem writes it, with `{name}` where a value goes (`{name:t}`: a value that is itself a phrase of
-this catalog; `{name:l}`: a list joined by ", ", each item a phrase); the Chinese uses the same
+this catalog; `{name:l}`: a list joined by ", ", each item a phrase; `{name:d}`, `{name:n}`, `{name:w}`:
+a whole number, a number, one word); the Chinese uses the same
 names. Entries follow the order of docs/errors.md. This module must not import anything.
 """
 
@@ -1118,6 +1119,278 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
     ),
 )
 
+
+# `--help`: the words of every command's help (cli.py): descriptions, arguments, the comments of its
+# examples, its exit statuses; argparse's own headings
+HELP: tuple[tuple[str, str], ...] = (
+    ("usage: ", "用法："),
+    ("positional arguments", "位置参数"),
+    ("options", "选项"),
+    ("examples:", "示例："),
+    ("show this help message and exit", "显示本帮助并退出"),
+    ("show program's version number and exit", "显示程序的版本号并退出"),
+    (
+        "exit status: 0 success; 1 {failure:t}; 2 usage error (bad arguments, unreadable input, an output path that "
+        "cannot be written); 3 internal error (a bug: please report it); 130 interrupted (143 terminated). Results go "
+        "to standard output, errors and warnings to standard error.",
+        "退出码：0 成功；1 {failure}；2 用法错误（参数有误、输入无法读取、输出路径无法写入）；3 内部错误（程序缺陷：请报告）；"
+        "130 被中断（143 被终止）。结果写到标准输出，错误和警告写到标准错误。",
+    ),
+    ("a file has errors", "有文件含错误"),
+    (
+        "the policy, the data or the ledger has errors (all are listed; nothing is written)",
+        "考核办法、数据或台账有错误（全部列出；不写任何文件）",
+    ),
+    ("the policies differ, or one has errors", "两个考核办法不同，或其中一个有错误"),
+    ("the record does not reproduce, or is not a record", "结果记录不能重现，或不是结果记录"),
+    ("a test fails or a policy has errors", "有测试未通过，或考核办法有错误"),
+    ("the policy or a period's data has errors", "考核办法或某个考核期的数据有错误"),
+    (
+        "the policy, the data or the ledger has errors (nothing is written)",
+        "考核办法、数据或台账有错误（不写任何文件）",
+    ),
+    ("the policy has errors (nothing is written)", "考核办法有错误（不写任何文件）"),
+    ("never (the server runs until the editor closes it)", "不会出现（服务一直运行，直到编辑器关闭它）"),
+    (
+        "a file is not formatted (with --check or --diff); a file that cannot be read or parsed exits 2",
+        "有文件格式未规范（带 `--check` 或 `--diff` 时）；文件无法读取或解析时退出码为 2",
+    ),
+    ("the policy, the data or the ledger has errors", "考核办法、数据或台账有错误"),
+    ("the policy has errors", "考核办法有错误"),
+    ("Target-management assessment methods as checked policy files.", "目标管理考核办法，写成经过检查的考核办法文件。"),
+    (
+        "the language of messages: zh (Chinese) or en (English); default: the locale's (LC_ALL, LC_MESSAGES, LANG "
+        "starting with zh: Chinese; otherwise English)",
+        "信息的语言：zh（中文）或 en（英文）；默认按语言环境（LC_ALL、LC_MESSAGES、LANG 以 zh 开头为中文，否则为英文）",
+    ),
+    ("check policy files and report every problem", "检查考核办法文件，报告每一个问题"),
+    ("evaluate a policy against unit data", "按考核办法评估各单位的数据"),
+    (
+        "semantic difference between two policies, and its impact on units",
+        "两个考核办法在含义上的差别，及其对各单位的影响",
+    ),
+    ("re-run a result record and confirm it byte for byte", "重新运行结果记录，逐字节核对"),
+    ("run the tests written beside policies (*.test.yaml)", "运行写在考核办法旁边的测试（*.test.yaml）"),
+    (
+        "combine period results into the annual score by the policy's period weights",
+        "按考核办法的考核期权重，把各考核期的结果合成为全年得分",
+    ),
+    ("a self-contained HTML report with charts", "带图表的独立 HTML 报告"),
+    ("generate an Excel data-entry workbook from a policy", "按考核办法生成 Excel 数据填报工作簿"),
+    ("run the language server over stdio (for editors)", "通过标准输入输出运行语言服务（供编辑器使用）"),
+    ("rewrite policy files in the canonical layout", "把考核办法文件改写为规范格式"),
+    ("trace one unit's result back to rules and inputs", "把一个单位的结果追溯到规则和填报数据"),
+    (
+        "show the policy's quantities in evaluation order and which evaluator takes each",
+        "按计算顺序列出考核办法的各个量，以及由哪个求值器计算",
+    ),
+    (
+        "Parse, resolve `extends` and check each policy file. Exit 0 when clean (warnings allowed), 1 when any file "
+        "has errors. The diagnostics are this command's result: they go to standard output.",
+        "解析每个考核办法文件，处理 `extends`（继承）并检查。没有错误时退出码为 0（可以有警告），有文件含错误时为 1。"
+        "诊断信息就是这个命令的结果：写到标准输出。",
+    ),
+    ("every .tdsl under the directory", "目录下的每个 .tdsl"),
+    ("standard input; extends relative to here", "标准输入；继承的路径相对于当前目录"),
+    (
+        "policy files (.tdsl), directories (every .tdsl under them) or - (stdin)",
+        "考核办法文件（.tdsl）、目录（其下的每个 .tdsl）或 -（标准输入）",
+    ),
+    ("output format (default: text)", "输出格式（默认：`text`）"),
+    (
+        "policies may extend files under DIR only (default: the directory of the policy named, with everything "
+        "below it)",
+        "考核办法只能继承 DIR 之下的文件（默认：所给考核办法所在的目录及其下的一切）",
+    ),
+    (
+        "Score every unit: each class ranked with its category subtotals, bonus, veto and grade, then the completion "
+        "table. Exit 1 when the policy or the data has errors (all are listed).",
+        "为每个单位计分：每个类别按名次列出各考核内容小计、加分、一票否决和等次，然后是完成情况表。"
+        "考核办法或数据有错误时退出码为 1（全部列出）。",
+    ),
+    ("the workbooks the units sent back", "各单位交回的工作簿"),
+    ("policy file (.tdsl)", "考核办法文件（.tdsl）"),
+    (
+        "unit data (.yaml, .yml, .json, .jsonl, .csv or .xlsx), or a folder of such files; several files (the "
+        "workbooks returned by the units) are evaluated together, a unit listed twice refused with both places",
+        "单位数据（.yaml、.yml、.json、.jsonl、.csv 或 .xlsx），或存放这些文件的文件夹；多个文件（各单位交回的工作簿）"
+        "一起评估，同一单位出现两次时拒收并指出两处",
+    ),
+    (
+        "progress check: a policy period, Q1–Q4, H1, H2 or YYYY-MM",
+        "进度考核：考核办法的考核期，Q1–Q4、H1、H2 或 YYYY-MM",
+    ),
+    (
+        "a progress check: a policy period, Q1–Q4, H1, H2 or YYYY-MM",
+        "进度考核：考核办法的考核期，Q1–Q4、H1、H2 或 YYYY-MM",
+    ),
+    ("last year's carry-over ledger", "上一年度的结转台账"),
+    ("no progress line and no `wrote FILE` note on standard error", "标准错误上不显示进度，也不显示“已写入 文件”"),
+    (
+        "output format (default: from the extension of -o, else table; xlsx needs -o; jsonl is one unit's results "
+        "per line). csv and jsonl from .jsonl or .csv data are streamed: any number of units, in bounded memory",
+        "输出格式（默认：按 -o 的扩展名，否则为 `table`；`xlsx` 需要 `-o`；jsonl 每行一个单位的结果）。"
+        "由 .jsonl 或 .csv 数据输出 csv 和 jsonl 时逐条处理：单位数不限，内存有限",
+    ),
+    ("with --format json or jsonl: include every explanation", "与 --format json 或 jsonl 一起：包含每一条说明"),
+    (
+        "CSV: begin with a UTF-8 byte order mark, which Excel on a Chinese Windows needs to read the file as UTF-8 "
+        "(default: on when -o writes a .csv file, off on standard output)",
+        "CSV：以 UTF-8 字节顺序标记开头，中文 Windows 上的 Excel 需要它才能按 UTF-8 读取文件"
+        "（默认：-o 写 .csv 文件时加上，写到标准输出时不加）",
+    ),
+    ("also write the carry-over ledger for next year", "同时写出下一年度的结转台账"),
+    (
+        "write to FILE instead of standard output; its extension picks the format",
+        "写到 FILE 而不是标准输出；由扩展名决定格式",
+    ),
+    ("also write a record that `targetdsl verify` re-checks", "同时写出一份可由 `targetdsl verify` 复核的结果记录"),
+    (
+        "evaluate in N processes of this machine (csv or jsonl results from one .jsonl or .csv file); the result is "
+        "the same, byte for byte (default: 1)",
+        "在本机用 N 个进程评估（由一个 .jsonl 或 .csv 文件输出 csv 或 jsonl 结果）；结果逐字节相同（默认：1）",
+    ),
+    (
+        "dask: evaluate on a Dask cluster (needs the dask extra: pip install 'targetdsl[dask]'); csv or jsonl results "
+        "from one .jsonl or .csv file or URL; the same result (default: local)",
+        "`dask`：在 Dask 集群上评估（需要 `dask` 附加组件：`pip install 'targetdsl[dask]'`）；由一个 .jsonl 或 .csv 文件"
+        "或 URL 输出 csv 或 jsonl 结果；结果相同（默认：`local`，本机）",
+    ),
+    (
+        "with --engine dask: the scheduler's address (tcp://host:8786); default: a cluster on this machine with "
+        "--jobs workers",
+        "与 `--engine dask` 一起：调度器的地址（`tcp://host:8786`）；默认：本机上有 `--jobs` 个工作进程的集群",
+    ),
+    (
+        "Compare the effective policies (after `extends`) in the domain's terms; layout, comments and declaration "
+        "order are not changes. With --data, evaluate both on the same units and report who gains or loses. "
+        "Several NEW policies (variants, such as a grid of category weights) with --data sweep: each is evaluated on "
+        "the same .jsonl or .csv units and compared with OLD, listing who changes grade, rank or money (--jobs N "
+        "processes, or --engine dask). Exit 0 when equivalent, 1 when different, 2 on error.",
+        "按考核的术语比较两个生效的考核办法（处理 `extends` 之后）；排版、注释和声明顺序不算变化。带 --data 时，"
+        "用同一批单位评估两者，报告谁得谁失。多个 NEW 考核办法（变体，如一组考核内容权重）带 --data 时逐一试算："
+        "每个都用同一批 .jsonl 或 .csv 单位评估并与 OLD 比较，列出等次、名次或奖金有变化的单位（`--jobs N` 个进程，"
+        "或 `--engine dask`）。含义相同时退出码为 0，不同时为 1，出错时为 2。",
+    ),
+    ("who gains, who loses", "谁得谁失"),
+    ("a sweep of variants", "逐一试算各个变体"),
+    ("the earlier policy (of a sweep: the base)", "较早的考核办法（试算时：基准）"),
+    ("the later policy; several: variants to sweep", "较新的考核办法；多个时：逐一试算的变体"),
+    (
+        "unit data (a file or a folder of them) to evaluate both policies on",
+        "用来评估两个考核办法的单位数据（文件或文件夹）",
+    ),
+    ("progress check for the impact report", "影响报告的进度考核期"),
+    ("carry-over ledger for the impact report", "影响报告的结转台账"),
+    ("output format", "输出格式"),
+    ("a sweep: evaluate each policy in N processes", "试算：每个考核办法用 N 个进程评估"),
+    ("a sweep: dask evaluates on a Dask cluster", "试算：`dask` 在 Dask 集群上评估"),
+    ("a sweep with --engine dask: the scheduler's address", "带 `--engine dask` 的试算：调度器的地址"),
+    (
+        "Check the recorded policy and data files against their SHA-256, evaluate again, and compare the result. "
+        "Exit 0 when verified, 1 when anything differs (each difference is listed).",
+        "按 SHA-256 核对记录中的考核办法和数据文件，重新评估并比较结果。核验通过时退出码为 0，"
+        "有任何不同时为 1（逐项列出）。",
+    ),
+    ("a record written by `evaluate --record`", "由 `evaluate --record` 写出的结果记录"),
+    (
+        "Run every *.test.yaml under the given paths (default: the current directory). A failure shows expected "
+        "against actual and the explanation of the actual value. Exit 1 when any test fails.",
+        "运行所给路径下的每个 *.test.yaml（默认：当前目录）。未通过的测试列出应为与实为，以及实际值的说明。"
+        "有测试未通过时退出码为 1。",
+    ),
+    ("every *.test.yaml under the current directory", "当前目录下的每个 *.test.yaml"),
+    ("test files, directories or - (a test file on stdin)", "测试文件、目录或 -（从标准输入读一个测试文件）"),
+    (
+        "report which rules, branches, bands and vetoes the tests exercised, and which not",
+        "报告测试覆盖了哪些规则、分支、分档和一票否决，哪些没有覆盖",
+    ),
+    (
+        "Evaluate each weighted period on its own data (targets pro-rated) and rank units on the weighted sum of "
+        "their period totals.",
+        "用各自的数据评估每个有权重的考核期（目标按进度折算），按各考核期总分的加权和给单位排名。",
+    ),
+    ("each weighted period's unit data", "每个有权重的考核期的单位数据"),
+    (
+        "Evaluate and write one static HTML page: the policy's status (and the office and date given), summary "
+        "figures, each class ranked with a bar per unit as long as its total (categories, bonus, deductions), grades "
+        "in the policy's order, vetoes and causes, the completion table and every unit's explanation. It needs no "
+        "network to view and prints on A4. With --cards: a score card per unit, one A4 page each.",
+        "评估并写出一个静态 HTML 页面：考核办法的状态（以及所给的发布单位和日期）、汇总数字、每个类别的排名"
+        "（每个单位一条与总分等长的条形，分为考核内容、加分、扣分）、按考核办法顺序的等次、一票否决及其原因、"
+        "完成情况表和每个单位的说明。查看时不需要网络，可按 A4 打印。带 `--cards` 时：每个单位一张成绩单，各占一页 A4。",
+    ),
+    ("the page to write", "要写出的页面"),
+    ("write a score card (成绩单) per unit instead, one A4 page each", "改为每个单位写一张成绩单，各占一页 A4"),
+    ("the issuing office, printed on the first page", "发布单位，印在第一页"),
+    (
+        "the date printed on the first page, as given (default: none, never today's)",
+        "印在第一页的日期，照所给的印（默认：不印，从不取当天日期）",
+    ),
+    (
+        "One sheet per unit class, a row per unit, a column per declared input with its display name, type and "
+        "allowed range (Excel data validation), locked header rows and an instructions sheet. A filled workbook is "
+        "read by `targetdsl evaluate` as it is.",
+        "每个单位类别一张工作表，每个单位一行，每个声明的填报项一列，带显示名称、类型和允许范围（Excel 数据验证），"
+        "表头行锁定，另有一张填表说明。填好的工作簿可以直接由 `targetdsl evaluate` 读取。",
+    ),
+    ("the workbook to write", "要写出的工作簿"),
+    ("only this unit class", "只生成这个单位类别"),
+    ("rows per sheet, 1 to 5,000 (default 100)", "每张工作表的行数，1 到 5,000（默认 100）"),
+    (
+        "item slots: N for every item list, LIST=N for one (repeat it: --items 10 --items 定量任务=30); 1 to 200, "
+        "default 10",
+        "事项栏数：N 用于每个事项清单，清单=N 用于其中一个（可重复：--items 10 --items 定量任务=30）；1 到 200，默认 10",
+    ),
+    (
+        "A Language Server Protocol server over standard input and output: diagnostics, hover, go to definition, "
+        "completion, formatting and an outline. See docs/editors.md.",
+        "通过标准输入输出运行的语言服务协议（LSP）服务：诊断、悬停提示、跳转到定义、补全、格式化和大纲。"
+        "见 docs/editors.md。",
+    ),
+    ("started by the editor (docs/editors.md)", "由编辑器启动（docs/editors.md）"),
+    ("extends may reach any file under ~/policies", "继承可以用到 ~/policies 之下的任何文件"),
+    (
+        "policies may extend files under DIR (default: the editor's workspace folder holding the policy, else the "
+        "policy's own directory)",
+        "考核办法可以继承 DIR 之下的文件（默认：编辑器中包含该考核办法的工作区文件夹，否则为考核办法自己的目录）",
+    ),
+    (
+        "Rewrite each file in the canonical layout, keeping every comment. The result is re-parsed and compared "
+        "before anything is written. With --check or --diff nothing is written; exit 1 when a file is not formatted.",
+        "把每个文件改写为规范格式，保留所有注释。写出之前重新解析结果并比较。带 `--check` 或 `--diff` 时不写任何文件；"
+        "有文件格式未规范时退出码为 1。",
+    ),
+    ("exit 1: a file would change; 2: one cannot be parsed", "退出码 1：有文件会改变；2：有文件无法解析"),
+    (
+        "policy files (.tdsl), directories (every .tdsl under them) or - (read standard input, write the formatted "
+        "text to standard output)",
+        "考核办法文件（.tdsl）、目录（其下的每个 .tdsl）或 -（读标准输入，把规范后的文本写到标准输出）",
+    ),
+    ("only report files that are not formatted", "只报告格式未规范的文件"),
+    ("print what would change as a unified diff", "以统一差异格式显示会改变什么"),
+    (
+        "write the keywords in Chinese (zh) or English (en); by default each file keeps its own",
+        "用中文（zh）或英文（en）书写关键字；默认每个文件保持自己的",
+    ),
+    (
+        "Every number of one unit's result with the rule (file:line) that produced it, the inputs used, intermediate "
+        "values, caps, the veto that fired and why the grade is what it is.",
+        "一个单位结果中的每个数，以及得出它的规则（文件:行）、用到的填报数据、中间值、封顶、触发的一票否决，"
+        "以及等次为什么是这个等次。",
+    ),
+    ("the unit's id", "单位编号"),
+    (
+        "Lower the policy to its named quantities and print them per class in evaluation order: what each depends on, "
+        "the pass of a partitioned evaluation it belongs to (per unit, or settled over the whole class), and which "
+        "evaluator takes it when nothing is explained — the generated kernel, the compiled closures or the reference "
+        "path — with the reason a faster one declines it.",
+        "把考核办法展开为一个个有名称的量，按类别以计算顺序列出：每个量依赖什么，属于分块评估的哪一遍（逐单位，"
+        "或在全类别汇总），以及不需要说明时由哪个求值器计算——生成的内核、编译的闭包或参考路径——"
+        "并说明更快的求值器为什么不计算它。",
+    ),
+)
+
 # data.*: reading and validating unit data (documents, tabular, sheets, data, ledger, stream, periods)
 DATA: tuple[tuple[str, str], ...] = (
     ("{kind:t}, not a regular file", "{kind}，不是普通文件"),
@@ -1703,8 +1976,8 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     # grade reasons, clause by clause (joined by "; ")
     ("total {total} is in band {band:t}", "总分 {total} 属{band}"),
     ("{grade} (otherwise)", "{grade}档（其余）"),
-    ("{grade} ({op} {bound})", "{grade}档（{op} {bound}）"),
-    ("{grade} [{low}, {high})", "{grade}档 [{low}, {high})"),
+    ("{grade:w} ({op:w} {bound:n})", "{grade}档（{op} {bound}）"),
+    ("{grade:w} [{low:n}, {high:n})", "{grade}档 [{low}, {high})"),
     ("veto {name} forces {grade}", "一票否决 {name} 将等次定为{grade}"),
     ("veto {name} caps the grade at {grade}", "一票否决 {name} 使等次最高为{grade}"),
     (
@@ -1726,7 +1999,7 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ),
     ("the policy declares no grades", "考核办法未设等次"),
     # the measures' steps
-    ("{earned} of {points}", "{earned}（满分 {points}）"),
+    ("{earned:n} of {points:n}", "{earned}（满分 {points}）"),
     ("not applicable", "不适用"),
     ("not scored: the score is given", "不计分：已给定分数"),
     ("score given by {assessor}: {score} of 100", "{assessor}给定分数：{score}（满分 100）"),
@@ -1833,7 +2106,7 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("was {at}", "原在 {at}"),
     ("not in {at}", "不在 {at}"),
     ("{prefix:t} sub-item `{name}`", "{prefix} 子项 `{name}`"),
-    ("{what:t} for {grade}", "{grade}的{what}"),
+    ("{what:t} for {grade:w}", "{grade}的{what}"),
     ("let", "中间值"),
     ("award level", "奖项级别"),
     ("sub-item", "子项"),
@@ -2036,6 +2309,153 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ),
 )
 
+
+# What each keyword and term means (keywords.py, `meaning`): the language server's completion and hover
+MEANINGS: tuple[tuple[str, str], ...] = (
+    ("keyword: {meaning:t}", "关键字：{meaning}"),
+    # a hover on a name (lsp.describe): the words around the policy's own
+    ("inherited from `{file}`", "继承自 `{file}`"),
+    ("{share} of the category's points in each class", "{share}，按每个类别中该考核内容的分值计"),
+    ("every class with this category", "有这项考核内容的每个类别"),
+    ("category weight in {name}: {amount:t}", "在 {name} 中的考核内容权重：{amount}"),
+    ("declared at `{where}`", "声明于 `{where}`"),
+    ("this file amends another policy file", "本文件修订另一个考核办法文件"),
+    ("drop an inherited declaration", "去掉继承来的声明"),
+    ("the year the policy assesses", "考核办法考核的年度"),
+    ("draft or adopted", "征求意见稿或正式"),
+    ("how results are rounded", "结果怎样舍入"),
+    ("the stages a rounding applies to", "舍入适用的环节"),
+    ("the document the policy is taken from", "考核办法所依据的文件"),
+    ("a named constant", "有名称的常量"),
+    ("a named formula with parameters, called like a built-in function", "带参数的有名称公式，像内置函数一样调用"),
+    ("a value the unit's data supplies", "由单位数据填报的值"),
+    ("a measure whose items each unit lists itself", "由各单位自己列出事项的考核项"),
+    ("a measure scored by assessors", "由评议方打分的考核项"),
+    ("the points a measure is worth", "考核项的分值"),
+    ("the classes a measure or rule applies to", "考核项或规则适用的类别"),
+    ("what a missing value means", "缺报的值怎样处理"),
+    ("the value taken when the data gives none", "数据没有给出时所取的值"),
+    ("the values the data may hold", "数据允许的取值"),
+    ("a cumulative target pro-rated over a period", "按考核期进度折算的累计目标"),
+    ("a condition the data must meet, checked when they are read", "数据必须满足的条件，在读取数据时检查"),
+    ("a named intermediate value", "有名称的中间值"),
+    ("the points earned", "所得分数"),
+    ("when the item counts as completed", "事项算作完成的条件"),
+    ("completed sub-items counted at once", "一次计入若干完成的子项"),
+    ("the total a tally counts against", "完成项数所对应的总数"),
+    ("scores taken as given from these assessors", "采信这些评议方给定的分数"),
+    ("discard the highest and lowest assessor score", "去掉评议方的最高分和最低分"),
+    ("what a veto does", "一票否决的处理"),
+    ("the veto forces this grade", "一票否决把等次定为这个等次"),
+    ("the veto caps the grade", "一票否决限定最高等次"),
+    ("the veto withholds the award and a quota place", "一票否决取消奖励，也不占名额"),
+    ("the veto reports the total as 0", "一票否决使总分计为 0"),
+    ("the most a level adds", "一个级别最多加的分"),
+    ("the most a bonus or deduction adds up to", "加分或扣分合计最多的分"),
+    ("awards dated after this day count next year", "此日之后颁发的奖项计入下一年度"),
+    ("points deducted", "扣减的分数"),
+    ("the points a deduction takes", "一项扣分扣减的分数"),
+    ("the money each grade receives", "各等次的奖金"),
+    ("lower the award by a percentage", "把奖金下调一个百分比"),
+    ("which units receive the award", "哪些单位享受奖励"),
+    ("a factor on the total or a category", "乘在总分或某项考核内容上的系数"),
+    ("the coefficient's value", "系数的值"),
+    ("what the coefficient multiplies", "系数乘的对象"),
+    ("the grade bands", "各等次的分档"),
+    ("every other score", "其余所有分数"),
+    ("how a quota's head count is rounded", "名额人数怎样取整"),
+    ("the fewest units a grade's quota keeps", "一个等次的名额至少保留的单位数"),
+    ("units tied with a quota's last place share the grade", "与名额最后一名同分的单位并列这个等次"),
+    ("how units with equal totals are ordered", "总分相同的单位怎样排序"),
+    ("monthly, quarterly or half-year checks", "月度、季度或半年考核"),
+    ("a conditional value", "按条件取值"),
+    ("the value when the condition holds", "条件成立时的值"),
+    ("the value when it does not", "条件不成立时的值"),
+    ("either condition", "两个条件之一"),
+    ("both conditions", "两个条件都成立"),
+    ("the condition does not hold", "条件不成立"),
+    ("piecewise linear between anchors", "在各锚点之间按直线插值"),
+    ("any decimal", "任意小数"),
+    ("a whole number, at least 0", "不小于 0 的整数"),
+    ("an assessor's score", "评议方的评分"),
+    ("yuan", "元"),
+    ("a missing value is an error", "缺报是错误"),
+    ("a missing value counts as 0", "缺报计为 0"),
+    ("the measure drops out and the category is reweighted", "这一项不计，考核内容按其余项折算"),
+    ("adopted", "正式"),
+    ("round half up", "四舍五入"),
+    ("round half to even", "四舍六入五成双"),
+    ("round towards zero", "向零舍去"),
+    ("round away from zero", "远离零进位"),
+    ("each measure's score", "每个考核项的得分"),
+    ("each category's subtotal", "每项考核内容的小计"),
+    ("the total", "总分"),
+    ("round the head count down", "名额人数向下取整"),
+    ("round the head count up (进一法)", "名额人数向上取整（进一法）"),
+    ("round the head count half up", "名额人数四舍五入"),
+    ("lowest first", "从低到高"),
+    ("highest first", "从高到低"),
+    (
+        "the points a measure earned for the unit (after the `indicator` rounding), e.g. `score(重要项目)`",
+        "单位在某个考核项上所得的分数（按 `indicator` 舍入之后），如 `score(重要项目)`",
+    ),
+    (
+        "a category's subtotal for the unit, as its results show it, e.g. `subtotal(经济发展)`",
+        "单位某项考核内容的小计，与结果显示的相同，如 `subtotal(经济发展)`",
+    ),
+    ("replace an inherited declaration of the same name", "替换继承来的同名声明"),
+    ("the header: title, year, status, sources", "头部：标题、年度、状态、依据"),
+    ("the full score (of the policy, or of assessors' scores)", "满分（考核办法的，或评议方评分的）"),
+    ("a class of assessed units and its category weights", "一类被考核单位及其各考核内容的权重"),
+    ("a body that gives scores (people's congress, CPPCC, …)", "打分的机关（人大、政协……）"),
+    ("a category of measures, weighted per class", "一组考核项，按类别定权重"),
+    ("a measure every unit of the class has", "本类别每个单位都有的考核项"),
+    ("a part of an indicator", "指标的组成部分"),
+    (
+        "a measure worth this share of its category's points in each class",
+        "在每个类别中占其考核内容分值这一比例的考核项",
+    ),
+    ("the upper end of a range or band", "范围或分档的上端"),
+    (
+        "not pro-rated when this input is true: a rate, an intensity or a share",
+        "该填报项为是时不按进度折算：比率、强度或占比",
+    ),
+    ("an assessor and the weight of its score", "评议方及其评分的权重"),
+    ("the weight of an assessor's score or of a period", "评议方评分或考核期的权重"),
+    (
+        "an assumption: what the method's source leaves open, shown by check and explain",
+        "假定：考核办法的依据没有说清楚的地方，由 `check` 和 `explain` 显示",
+    ),
+    ("a one-vote veto: a condition and its effects", "一票否决：条件及其处理"),
+    ("the condition of a veto, commendation or reduction", "一票否决、嘉奖或下浮的条件"),
+    ("bonus points by award level", "按奖项级别加分"),
+    ("an award level and its points", "奖项级别及其分数"),
+    ("award money by grade", "按等次发放的奖金"),
+    ("units named for meeting a condition", "符合条件而受到表彰的单位"),
+    ("one cap over the sum of several bonuses or deductions", "几项加分或扣分之和的合计封顶"),
+    ("the most a grade may hold, as a share of the class", "一个等次最多容纳的单位，按占本类别的比例"),
+    ("the last month of a period", "考核期的最后一个月"),
+    (
+        "the first month of a period whose data are its own months', not the year's to date",
+        "考核期的第一个月：该考核期的数据只是它自己这几个月的，而不是年初至今的累计",
+    ),
+    ("stepped bands: the first arm that holds", "分档：取第一个成立的档"),
+    ("a percentage: 8.5 in the data is 8.5%", "百分比：数据中的 8.5 即 8.5%"),
+    ("the average of the class's units that have it", "本类别有此值的单位的平均"),
+    ("issued for comment", "征求意见"),
+)
+
 CATALOG: tuple[tuple[str, str], ...] = (
-    PHRASES + SYNTAX + LOADING + CHECK + FUNCTIONS + COMMAND_LINE + DATA + EVALUATION + RECORDS + OUTPUTS
+    PHRASES
+    + SYNTAX
+    + LOADING
+    + CHECK
+    + FUNCTIONS
+    + COMMAND_LINE
+    + HELP
+    + DATA
+    + EVALUATION
+    + RECORDS
+    + OUTPUTS
+    + MEANINGS
 )

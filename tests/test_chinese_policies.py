@@ -236,3 +236,21 @@ def test_explanations_and_messages_quote_expressions_in_the_files_keywords() -> 
         with pytest.raises(targetdsl.DataError) as refused:
             policy.evaluate(broken)
         assert constraint in str(refused.value.problems[0])
+
+
+def test_a_help_names_terms_as_the_file_writes_them() -> None:
+    """An unknown type, rounding mode or stage: the nearest term, or the list of them, in the keywords
+    of the file (`数值` in a file written in Chinese, `number` in one written in English)."""
+    text = 'policy "x" {\n    year 2003\n    status draft\n    rounding half_up 2 at total, 小计\n}\n\n'
+    text += "class 县区 {\n    经济 100\n}\n\ncategory 经济 {\n    indicator 增长 points 100 {\n"
+    text += "        input x: 文本\n        score points\n    }\n}\n"
+    for keywords, type_help, stage_help in (
+        (Language.ENGLISH, "types: number, count, score, percent", "stages: indicator, category, total, money"),
+        (Language.CHINESE, "类型：数值, 个数, 评分, 百分比", "环节：指标, 考核内容, 总分, 奖金"),
+    ):
+        written = format_policy(text, keywords=keywords)
+        report = targetdsl.check_text(written, name="x.tdsl")
+        shown = report.render(language=Language.CHINESE if keywords is Language.CHINESE else Language.ENGLISH)
+        assert type_help in shown and stage_help in shown, shown
+    chinese = format_policy(text.replace("文本", "数据"), keywords=Language.CHINESE)
+    assert "是否想写 `数值`？" in targetdsl.check_text(chinese, name="x.tdsl").render(language=Language.CHINESE)

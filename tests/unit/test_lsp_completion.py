@@ -273,3 +273,46 @@ def test_closing_a_document_forgets_its_last_good_version() -> None:
     assert uri in ls.last_good and ls.reports[uri].effective is None  # kept while the buffer is broken
     did_close(ls, lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
     assert uri not in ls.last_good and uri not in ls.reports
+
+
+def test_completion_and_keyword_hover_speak_the_servers_language() -> None:
+    """In a Chinese session each keyword, term and function is offered with its meaning in Chinese; the
+    words offered are the file's keywords whatever the session's language."""
+    from targetdsl.keywords import Language
+    from targetdsl.lsp import _keyword_hover
+
+    path = POLICIES / "lianyungang-2002.zh.tdsl"
+    text = path.read_text(encoding="utf-8") + "\n"
+    effective = effective_of(path)
+    position = position_of(text, len(text))
+    chinese = {i.label: i.detail for i in candidates(text, position, effective, language=Language.CHINESE)}
+    english = {i.label: i.detail for i in candidates(text, position, effective)}
+    assert chinese.keys() == english.keys()
+    assert chinese["校验"] == "数据必须满足的条件，在读取数据时检查"
+    assert english["校验"] == "a condition the data must meet, checked when they are read"
+    assert chinese["计零"] == "缺报计为 0" and chinese["efficacy"] != english["efficacy"]
+    hover = _keyword_hover(text, "校验", Language.CHINESE)
+    assert hover is not None and "**校验** (require) — 关键字：数据必须满足的条件" in str(hover.contents)
+
+
+def test_a_hover_in_a_chinese_session_on_a_chinese_file_is_chinese() -> None:
+    """The kind, keywords and formula of a hover in the file's keywords, the words around them in the
+    session's language: no English word but the policy's names."""
+    from targetdsl.keywords import Language
+    from targetdsl.lsp import definitions, describe
+
+    path = POLICIES / "lianyungang-2003.zh.tdsl"
+    effective = effective_of(path)
+    found = definitions(effective)
+    said = {
+        word: describe(word, *found[word][0], effective, str(path), language=Language.CHINESE, said=Language.CHINESE)
+        for word in ("定量任务", "县区", "承担市级目标", "优秀", "计划生育")
+    }
+    assert said["定量任务"].startswith("**事项 定量任务** “定量任务指标” — 继承自 `lianyungang-2002.zh.tdsl`")
+    assert "- 在 县区 中的考核内容权重：50 分" in said["定量任务"]
+    assert "得分 如果 rate < 60% 则 0 否则 points * min(rate, 120%)" in said["定量任务"]
+    assert said["承担市级目标"].startswith("**填报 承担市级目标** “承担市一级目标任务”: 是否, 缺报 默认")
+    assert said["优秀"].startswith("**等次 优秀**") and said["计划生育"].startswith("**一票否决 计划生育**")
+    names = {"rate", "points", "min", "lianyungang", "zh", "tdsl"}
+    for text in said.values():
+        assert set(re.findall(r"[A-Za-z_]{3,}", text)) <= names, text

@@ -38,7 +38,7 @@ ALLOWED = (
     | {"rows", "items", "data", "lang", "period", "carry", "class", "unit", "output", "policy"}
     | set(FUNCTIONS)
     | {"low", "high", "places"}  # the parameters of built-in functions, as their signatures name them
-    | {"Excel", "Word", "OpenDocument", "Decimal", "Unicode"}  # names of programs and types
+    | {"Excel", "Word", "OpenDocument", "Decimal", "Unicode", "Windows", "Dask"}  # names of programs and types
 )
 ENGLISH_WORD = re.compile(r"[A-Za-z_][A-Za-z_]{2,}")
 
@@ -88,7 +88,7 @@ def test_catalog_entries_are_unique_and_chinese() -> None:
     english = [e for e, _ in CATALOG]
     assert len(english) == len(set(english)), "an English text is in the catalog twice"
     for entry, chinese in CATALOG:
-        if re.search("[a-z]{3}", re.sub(r"\{\w+(:[tl])?\}|--[a-z-]+", "", entry)):  # words to translate
+        if re.search("[a-z]{3}", re.sub(r"\{\w+(:[tlnw])?\}|--[a-z-]+", "", entry)):  # words to translate
             assert re.search(r"[\u4e00-\u9fff]", chinese), entry
 
 
@@ -115,7 +115,7 @@ def test_placeholders_carry_values_verbatim() -> None:
 
 def test_every_template_matches_its_own_english() -> None:
     for template in TEMPLATES:
-        sample = re.sub(r"\{\w+(?::[tl])?\}", "Q", re.sub(r"\{\w+:d\}", "1", template.english))
+        sample = re.sub(r"\{\w+(?::[tlw])?\}", "Q", re.sub(r"\{\w+:[dn]\}", "1", template.english))
         if template.pattern.groupindex:
             assert template.pattern.fullmatch(sample) or "(?P=" in template.pattern.pattern, template.english
 
@@ -474,6 +474,37 @@ def test_argument_errors_in_english_are_argparses(capsys: pytest.CaptureFixture[
     assert capsys.readouterr().err.endswith("targetdsl check: error: the following arguments are required: FILE\n")
 
 
+COMMANDS = ["check", "evaluate", "diff", "verify", "test", "periods", "report", "template", "lsp", "fmt", "explain"]
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS, "plan"])
+def test_every_help_is_in_chinese(command: str | None, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--help` in Chinese: the descriptions, every argument, the comments of the examples, the exit
+    statuses and argparse's own headings; the command lines of the examples, options, metavars and
+    choices stay as they are typed."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["--lang", "zh", *([command] if command else []), "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("用法：targetdsl")
+    left = []
+    example = False
+    for printed in out.splitlines():
+        example = (example or printed == "示例：") and not printed.startswith("退出码")
+        said = printed
+        if example or printed.startswith(("用法：", " " * 10)) and "[" in printed:
+            said = printed.split("# ", 1)[1] if "# " in printed else ""  # usage, and an example's command line
+        said = re.sub(r"^ {4}[a-z]+ ", " ", said)  # a command's name, in the list of commands
+        said = re.sub(r"-{1,2}[a-z][\w-]*|\{[a-z,]+\}|\S+://\S+", " ", said)  # options, choices, an address
+        words = english_left(said)
+        programs = {"text", "table", "junit", "local", "dask", "pip", "install"}
+        left += [w for w in words if w not in programs]
+    assert not left, left
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", *([command] if command else []), "--help"])
+    assert capsys.readouterr().out.startswith("usage: targetdsl")
+
+
 def test_language_server_diagnostics_in_chinese() -> None:
     from targetdsl.lsp import PolicyServer
 
@@ -535,3 +566,13 @@ def test_the_system_locale_is_asked_only_on_windows(monkeypatch: pytest.MonkeyPa
     assert from_locale({}) is Language.ENGLISH
     monkeypatch.setattr(sys, "platform", "win32")
     assert from_locale({}) is Language.CHINESE
+
+
+def test_every_keyword_and_term_is_explained_in_chinese() -> None:
+    """What the language server says a keyword or a term means, in a Chinese session (a meaning with no
+    word to translate, such as YYYY-MM-DD, stays as it is)."""
+    from targetdsl.keywords import TERMS
+
+    for meaning in [k.meaning for k in KEYWORDS] + [t.meaning for t in TERMS]:
+        if re.search("[a-z]{3}", meaning):
+            assert untranslated(meaning) == [], meaning
