@@ -132,6 +132,10 @@ def test_every_sheet_prints_with_title_borders_fonts_and_page_numbers(book: Any)
         assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
         for cell in sheet[FIRST_ROW]:
             assert cell.font.name == "宋体" and cell.border.left.style == "thin"
+    # a class's ranking prints on one page (48 departments too), one page wide; the long sheets run on down
+    for name in ("县区", "市直部门", "驻连部省属单位"):
+        assert (book[name].page_setup.fitToWidth, book[name].page_setup.fitToHeight) == (1, 1), name
+    assert (book["明细"].page_setup.fitToWidth, book["明细"].page_setup.fitToHeight) == (1, 0)
     ranked = book["县区"]
     header, _ = table(ranked)
     assert ranked.cell(row=FIRST_ROW, column=header.index("奖金（元）") + 1).number_format == "#,##0"
