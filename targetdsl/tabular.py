@@ -283,6 +283,8 @@ def document(
         the first of them: where the person filling in the row looks."""
         key = field_key(field)
         column = by_field.get(key)
+        if column is None and key == "class":
+            column = at_id  # the class is the sheet's name: the unit's row shows where (which sheet) it is
         if column is None:
             column = next((at for name, at in by_field.items() if name.startswith(key + ".")), None)
         return None if column is None else place(positions[index], column)
