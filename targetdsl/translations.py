@@ -1189,6 +1189,9 @@ DATA: tuple[tuple[str, str], ...] = (
     ("line {line:d}, column `{column}`", "第 {line} 行 `{column}` 列"),
     ("line {line:d}", "第 {line} 行"),
     ("sheet {sheet}, cell {cell}", "工作表 {sheet} 的 {cell} 单元格"),
+    # a record's place among gathered files: its file, then its place in it (a duplicate id's two places)
+    ("{file}, sheet {sheet}, cell {cell}", "{file} 工作表 {sheet} 的 {cell} 单元格"),
+    ("{file}, line {line:d}", "{file} 第 {line} 行"),
     ("a control character ({code}) in the {what:t}: retype it", "{what}中有控制字符（{code}）：请重新输入"),
     ("an invisible character ({code}) in the {what:t}: retype it", "{what}中有不可见字符（{code}）：请重新输入"),
     ("half of a character ({code}) in the {what:t}: retype it", "{what}中有半个字符（{code}）：请重新输入"),

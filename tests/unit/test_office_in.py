@@ -265,6 +265,8 @@ def test_errors_name_workbook_sheet_and_cell(office: Path, tmp_path: Path) -> No
     assert Path(duplicate.file).name == "units-C30.xlsx"
     assert "units-C30.xlsx, sheet 县区, cell A3 and " in duplicate.message
     assert "units-C03.xlsx, sheet 县区, cell A3 both give `C03`" in duplicate.message
+    chinese = caught.value.render(language=Language.CHINESE)
+    assert "units-C03.xlsx 工作表 县区 的 A3 单元格 都是 `C03`" in chinese and ", cell " not in chinese
     footer = at["data.not-a-unit"]
     assert (Path(footer.file).name, footer.field) == ("units-C12.xlsx", "sheet 县区, cell A5")
     dates = sorted((Path(p.file).name, p.cell, p.message) for p in caught.value.problems if p.code == "data.bad-date")
