@@ -900,6 +900,10 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
     ("write each period as PERIOD=DATA, not {given}", "每个考核期写作 考核期=数据文件，而不是 {given}"),
     ("--rows is 1 to {rows} and --items 1 to {items}", "--rows 取 1 到 {rows}，--items 取 1 到 {items}"),
     (
+        "--office and --date are printed on the results workbook: write it with -o FILE.xlsx",
+        "--office 和 --date 印在考核结果工作簿上：请用 -o 文件.xlsx 写出工作簿",
+    ),
+    (
         "{name} of {unit_class}: {slots} item slots; the longest list last year had {most} items, unit {unit} in {file}",
         "{unit_class}的{name}：{slots} 个事项栏；去年最长的清单有 {most} 项（单位 {unit}，{file}）",
     ),

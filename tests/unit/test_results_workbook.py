@@ -157,6 +157,24 @@ def test_the_workbook_is_the_same_bytes_for_the_same_results(
     assert not any("<f>" in s for s in sheets)
 
 
+def test_the_command_line_prints_the_office_and_date_under_the_titles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from targetdsl.cli import main
+
+    out = tmp_path / "results.xlsx"
+    issued = ["--office", "连云港市目标管理考核办公室", "--date", "2004年1月15日"]
+    arguments = ["evaluate", str(POLICY), str(UNITS), "--carry-in", str(CARRIED), "-q", "--lang", "zh"]
+    assert main([*arguments, "-o", str(out), *issued]) == 0
+    book = openpyxl.load_workbook(out)
+    for name in ("县区", "市直部门", "驻连部省属单位", "完成情况"):  # the sheets a leader is handed
+        said = book[name]["A2"].value
+        assert "发布单位：连云港市目标管理考核办公室" in said and "日期：2004年1月15日" in said, name
+    # they are printed on the workbook only: on a table or CSV they would be lost, so they are refused
+    assert main([*arguments, "--format", "csv", *issued]) == 2
+    assert "--office 和 --date 印在考核结果工作簿上" in capsys.readouterr().err
+
+
 def test_english_labels(evaluated: tuple[targetdsl.Policy, Assessment]) -> None:
     policy, assessment = evaluated
     book = results_workbook(assessment, edition(policy, lang="en"))
