@@ -102,8 +102,7 @@ EXAMPLES = {
     ],
     "evaluate": [
         "targetdsl evaluate policy.tdsl units.yaml",
-        "targetdsl evaluate policy.tdsl returned/ -o results.xlsx   # the workbooks the units sent back",
-        "targetdsl evaluate policy.tdsl units.yaml -o results.xlsx --office 市目标办 --date 2004年1月15日",
+        "targetdsl evaluate policy.tdsl returned/ -o results.xlsx --office 市目标办   # the returned workbooks",
         "targetdsl evaluate policy.tdsl units.yaml --carry-in ledger-2002.json -o results.csv --bom",
         "targetdsl evaluate policy.tdsl units.yaml --format json --explain",
     ],

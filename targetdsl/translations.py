@@ -901,7 +901,7 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
     ("--rows is 1 to {rows} and --items 1 to {items}", "--rows 取 1 到 {rows}，--items 取 1 到 {items}"),
     (
         "--office and --date are printed on the results workbook: write it with -o FILE.xlsx",
-        "--office 和 --date 印在考核结果工作簿上：请用 -o 文件.xlsx 写出工作簿",
+        "`--office` 和 `--date` 印在考核结果工作簿上：请用 `-o 文件.xlsx` 写出工作簿",
     ),
     (
         "{name} of {unit_class}: {slots} item slots; the longest list last year had {most} items, unit {unit} in {file}",

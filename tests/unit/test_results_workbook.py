@@ -172,7 +172,7 @@ def test_the_command_line_prints_the_office_and_date_under_the_titles(
         assert "发布单位：连云港市目标管理考核办公室" in said and "日期：2004年1月15日" in said, name
     # they are printed on the workbook only: on a table or CSV they would be lost, so they are refused
     assert main([*arguments, "--format", "csv", *issued]) == 2
-    assert "--office 和 --date 印在考核结果工作簿上" in capsys.readouterr().err
+    assert "`--office` 和 `--date` 印在考核结果工作簿上" in capsys.readouterr().err
 
 
 def test_english_labels(evaluated: tuple[targetdsl.Policy, Assessment]) -> None:
