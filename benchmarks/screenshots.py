@@ -52,7 +52,7 @@ def targetdsl(*arguments: str) -> None:
 def workbook_pdf(work: Path) -> Path:
     """The results workbook, printed by LibreOffice."""
     book = work / "results.xlsx"
-    targetdsl("evaluate", str(POLICY), str(UNITS), "--carry-in", str(CARRIED_IN), "-o", str(book), "-q")
+    targetdsl("evaluate", str(POLICY), str(UNITS), "--carry-in", str(CARRIED_IN), "-o", str(book), "-q", *ISSUED)
     # a profile of its own: an office suite the user has open is neither used nor disturbed
     profile = (work / "soffice-profile").as_uri()
     subprocess.run(

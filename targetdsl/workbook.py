@@ -334,6 +334,10 @@ def _fill(
     sheet.oddHeader.left.size = 8
     sheet.oddFooter.center.text = issue.say("page")
     sheet.oddFooter.center.size = 8
+    # the first page has the title in large type: the running title starts on the second
+    sheet.HeaderFooter.differentFirst = True
+    sheet.firstFooter.center.text = issue.say("page")
+    sheet.firstFooter.center.size = 8
 
 
 def _shown(value: Any) -> str:

@@ -130,6 +130,9 @@ def test_every_sheet_prints_with_title_borders_fonts_and_page_numbers(book: Any)
         assert sheet.print_title_rows == "$3:$3" and sheet.freeze_panes == f"A{FIRST_ROW}"
         assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9  # A4
         assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
+        # the running title from the second page on: the first has the title in large type
+        assert sheet.HeaderFooter.differentFirst and not sheet.firstHeader.left.text
+        assert sheet.firstFooter.center.text == sheet.oddFooter.center.text
         for cell in sheet[FIRST_ROW]:
             assert cell.font.name == "宋体" and cell.border.left.style == "thin"
     # a class's ranking prints on one page (48 departments too), one page wide; the long sheets run on down
