@@ -11,8 +11,8 @@ text above the page's footer (an A4 page holding a short table is mostly white):
 
 It needs Debian's `libreoffice-calc-nogui`, `poppler-utils`, `chromium` and `fonts-noto-cjk` (the
 Chinese text is drawn with the fonts installed: another machine gives other pixels). The test suite
-never runs it; the pictures are committed. `--keep DIR` also keeps the PDFs and the files they were
-printed from.
+runs it only with `-m slow` (into a folder of its own); the pictures are committed. `--keep DIR` also
+keeps the PDFs and the files they were printed from; `--out DIR` writes the pictures elsewhere.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def targetdsl(*arguments: str) -> None:
 def workbook_pdf(work: Path) -> Path:
     """The results workbook, printed by LibreOffice."""
     book = work / "results.xlsx"
-    targetdsl("evaluate", str(POLICY), str(UNITS), "--carry-in", str(CARRIED_IN), "-o", str(book), "-q")
+    targetdsl("evaluate", str(POLICY), str(UNITS), "--carry-in", str(CARRIED_IN), "-o", str(book), "-q", *ISSUED)
     # a profile of its own: an office suite the user has open is neither used nor disturbed
     profile = (work / "soffice-profile").as_uri()
     subprocess.run(
@@ -117,12 +117,14 @@ def picture(pdf: Path, page: int, target: Path) -> None:
         + [str(pdf), str(stem)],
         check=True,
     )
-    print(f"wrote {target.relative_to(ROOT)} (page {page} of {pdf.name})")
+    shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
+    print(f"wrote {shown} (page {page} of {pdf.name})")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--keep", metavar="DIR", type=Path, help="keep the PDFs and what they were printed from")
+    parser.add_argument("--out", metavar="DIR", type=Path, default=IMAGES, help="where the pictures go (docs/images)")
     args = parser.parse_args(argv)
     missing = sorted({package for tool, package in TOOLS.items() if shutil.which(tool) is None})
     if missing:
@@ -131,9 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="targetdsl-screenshots-") as temporary:
         work = args.keep or Path(temporary)
         work.mkdir(parents=True, exist_ok=True)
-        picture(workbook_pdf(work), 1, IMAGES / "results-workbook.png")
-        picture(chromium_pdf(work, "report", *ISSUED), 2, IMAGES / "report-printed.png")
-        picture(chromium_pdf(work, "cards", "--cards", *ISSUED), 1, IMAGES / "score-card.png")
+        args.out.mkdir(parents=True, exist_ok=True)
+        picture(workbook_pdf(work), 1, args.out / "results-workbook.png")
+        picture(chromium_pdf(work, "report", *ISSUED), 2, args.out / "report-printed.png")
+        picture(chromium_pdf(work, "cards", "--cards", *ISSUED), 1, args.out / "score-card.png")
     return 0
 
 

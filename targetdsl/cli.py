@@ -103,7 +103,7 @@ EXAMPLES = {
     ],
     "evaluate": [
         "targetdsl evaluate policy.tdsl units.yaml",
-        "targetdsl evaluate policy.tdsl returned/ -o results.xlsx   # the workbooks the units sent back",
+        "targetdsl evaluate policy.tdsl returned/ -o results.xlsx --office 市目标办   # the returned workbooks",
         "targetdsl evaluate policy.tdsl units.yaml --carry-in ledger-2002.json -o results.csv --bom",
         "targetdsl evaluate policy.tdsl units.yaml --format json --explain",
     ],
@@ -295,6 +295,12 @@ def build_parser() -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction,
         help="CSV: begin with a UTF-8 byte order mark, which Excel on a Chinese Windows needs to read the file "
         "as UTF-8 (default: on when -o writes a .csv file, off on standard output)",
+    )
+    evaluate.add_argument(
+        "--office", metavar="NAME", help="the issuing office, printed under the title of the results workbook (.xlsx)"
+    )
+    evaluate.add_argument(
+        "--date", metavar="DATE", help="the date printed under the workbook's title, as given (never today's)"
     )
     evaluate.add_argument("--ledger", metavar="FILE", help="also write the carry-over ledger for next year")
     evaluate.add_argument(
@@ -780,6 +786,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if args.record and (len(args.data) != 1 or os.path.isdir(args.data[0])):
         raise UsageError("--record records one data file: gather the units into one file, or leave --record out")
     args.format = output_format(args.format, args.output)
+    if (args.office or args.date) and args.format != "xlsx":
+        raise UsageError("--office and --date are printed on the results workbook: write it with -o FILE.xlsx")
     refuse_unwritable(
         [("-o", args.output), ("--ledger", args.ledger), ("--record", args.record)], [args.policy, *_data_paths(args)]
     )
@@ -796,7 +804,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
     result: str | bytes
     language = _LANGUAGE.get()
     if args.format == "xlsx":
-        result = workbook_bytes(results_workbook(assessment, edition(policy, lang=language.value)))
+        issue = edition(policy, office=args.office, date=args.date, lang=language.value)
+        result = workbook_bytes(results_workbook(assessment, issue))
     elif args.format == "json":
         result = _json(assessment.to_json(explanations=args.explain))
     elif args.format == "jsonl":

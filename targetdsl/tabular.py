@@ -281,6 +281,8 @@ def document(
 
     def cell(index: int, field: str) -> str | None:
         column = column_of(field)
+        if column is None and field_key(field) == "class":
+            column = at_id  # the class is the sheet's name: the unit's row shows where (which sheet) it is
         return None if column is None else place(positions[index], column)
 
     units = Records(place=lambda index: place(positions[index], at_id), cell=cell)

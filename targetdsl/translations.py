@@ -989,6 +989,10 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
     ("write each period as PERIOD=DATA, not {given}", "每个考核期写作 考核期=数据文件，而不是 {given}"),
     ("--rows is 1 to {rows} and --items 1 to {items}", "--rows 取 1 到 {rows}，--items 取 1 到 {items}"),
     (
+        "--office and --date are printed on the results workbook: write it with -o FILE.xlsx",
+        "`--office` 和 `--date` 印在考核结果工作簿上：请用 `-o 文件.xlsx` 写出工作簿",
+    ),
+    (
         "{name} of {unit_class}: {slots} item slots; the longest list last year had {most} items, unit {unit} in {file}",
         "{unit_class}的{name}：{slots} 个事项栏；去年最长的清单有 {most} 项（单位 {unit}，{file}）",
     ),
@@ -1573,6 +1577,9 @@ DATA: tuple[tuple[str, str], ...] = (
     ("line {line:d}, column `{column}`", "第 {line} 行 `{column}` 列"),
     ("line {line:d}", "第 {line} 行"),
     ("sheet {sheet}, cell {cell}", "工作表 {sheet} 的 {cell} 单元格"),
+    # a record's place among gathered files: its file, then its place in it (a duplicate id's two places)
+    ("{file}, sheet {sheet}, cell {cell}", "{file} 工作表 {sheet} 的 {cell} 单元格"),
+    ("{file}, line {line:d}", "{file} 第 {line} 行"),
     ("a control character ({code}) in the {what:t}: retype it", "{what}中有控制字符（{code}）：请重新输入"),
     ("an invisible character ({code}) in the {what:t}: retype it", "{what}中有不可见字符（{code}）：请重新输入"),
     ("half of a character ({code}) in the {what:t}: retype it", "{what}中有半个字符（{code}）：请重新输入"),

@@ -212,7 +212,7 @@ class DataProblem:
         """`file: unit U: field: message`, the words in `language` (file, unit and field as they are)."""
         where = [self.file]
         if self.cell is not None:
-            where.append(translate(self.cell, language))
+            where.append(translate(self.cell, language))  # `sheet 县区, cell C2` in words
         if self.unit is not None:
             where.append(f"{UNIT_WORDS[language]}{self.unit}")
         if self.field is not None:

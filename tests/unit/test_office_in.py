@@ -265,12 +265,27 @@ def test_errors_name_workbook_sheet_and_cell(office: Path, tmp_path: Path) -> No
     assert Path(duplicate.file).name == "units-C30.xlsx"
     assert "units-C30.xlsx, sheet 县区, cell A3 and " in duplicate.message
     assert "units-C03.xlsx, sheet 县区, cell A3 both give `C03`" in duplicate.message
+    chinese = caught.value.render(language=Language.CHINESE)
+    assert "units-C03.xlsx 工作表 县区 的 A3 单元格 都是 `C03`" in chinese and ", cell " not in chinese
     footer = at["data.not-a-unit"]
     assert (Path(footer.file).name, footer.field) == ("units-C12.xlsx", "sheet 县区, cell A5")
     dates = sorted((Path(p.file).name, p.cell, p.message) for p in caught.value.problems if p.code == "data.bad-date")
     cell = f"sheet 县区, cell {openpyxl.utils.get_column_letter(column(template, 'bonuses.获奖加分.1.date'))}3"
     assert [d[:2] for d in dates] == [("units-C40.xlsx", cell), ("units-C41.xlsx", cell)]
     assert "expected a date such as 2003-12-05" in dates[0][2] and "February 2003 has 28 days" in dates[1][2]
+
+
+def test_a_renamed_sheet_is_named_and_the_cell_is_said_in_chinese(office: Path, tmp_path: Path) -> None:
+    """A unit renamed its sheet (the sheet's name is the class): the problem names the sheet and the row;
+    in Chinese the place is said in Chinese too."""
+    book = openpyxl.load_workbook(office / "returned" / "units-C05.xlsx")
+    book["县区"].title = "县区（第5县）"
+    book.save(tmp_path / "renamed.xlsx")
+    with pytest.raises(targetdsl.DataError) as caught:
+        targetdsl.load_policy(office / "policy.tdsl").evaluate(tmp_path / "renamed.xlsx")
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.cell) == ("data.unknown-class", "sheet 县区（第5县）, cell A3")
+    assert "renamed.xlsx: 工作表 县区（第5县） 的 A3 单元格: 单位 C05" in caught.value.render(language=Language.CHINESE)
 
 
 def test_a_folder_passes_nothing_by_silently(office: Path, tmp_path: Path) -> None:
