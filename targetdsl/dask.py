@@ -70,7 +70,9 @@ class DaskRunner:
         return list(self.client.gather(handles))
 
     def share(self, value: Any) -> Any:
-        return self.client.scatter(value, broadcast=True, hash=False)
+        # Scattered inside a list of one: a list scattered as it is becomes a future per element, and
+        # a part's places are one per unit (each a task the scheduler, in this process, would keep).
+        return self.client.scatter([value], broadcast=True, hash=False)[0]
 
 
 def evaluate(

@@ -157,3 +157,11 @@ def test_rules_that_compare_units_before_and_after_the_ranking_evaluate_as_one_s
     units = [unit(f"U{i:02}", str(8 + i % 5), str(80 + (i * 7) % 25)) for i in range(13)]
     for text in (TOP_THREE, SHARE_OF_BEST):
         assert_alike(targetdsl.parse_policy(text, name="p.tdsl"), units, client)
+
+
+def test_a_list_is_shared_as_one_value_not_a_task_per_element(client: Any) -> None:
+    """A part's places are one per unit: scattered element by element, each would be a task the
+    scheduler keeps (in the driver's process, for a cluster of this machine)."""
+    shared = on_dask.DaskRunner(client).share(list(range(1000)))
+    assert shared.result() == list(range(1000))
+    assert len(client.who_has()) < 100
