@@ -21,6 +21,7 @@ import contextlib
 import contextvars
 import csv
 import difflib
+import functools
 import io
 import json
 import os
@@ -35,6 +36,8 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 from targetdsl import __version__, tester
 from targetdsl.api import Policy, Report, check_path, check_text, diff_policies, impact, load_policy, verify_record
 from targetdsl.checker import Stated
+from targetdsl.cutting import UncutFileError
+from targetdsl.cutting import several as cut_files
 from targetdsl.data import nearest
 from targetdsl.diagnostics import PolicyError
 from targetdsl.engine import PeriodError, period_months
@@ -315,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         type=_jobs,
         default=1,
-        help="evaluate in N processes of this machine (csv or jsonl results from one .jsonl or .csv file); "
+        help="evaluate in N processes of this machine (csv or jsonl results from .jsonl or .csv files or a folder); "
         "the result is the same, byte for byte (default: 1)",
     )
     evaluate.add_argument(
@@ -323,7 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("local", "dask"),
         default="local",
         help="dask: evaluate on a Dask cluster (needs the dask extra: pip install 'targetdsl[dask]'); "
-        "csv or jsonl results from one .jsonl or .csv file or URL; the same result (default: local)",
+        "csv or jsonl results from .jsonl or .csv files, a folder or a URL; the same result (default: local)",
     )
     evaluate.add_argument(
         "--scheduler",
@@ -632,6 +635,7 @@ def _missing_files(paths: Sequence[str], *, folders: Sequence[str] = ()) -> int:
 _LANGUAGE: contextvars.ContextVar[Language] = contextvars.ContextVar("language", default=Language.ENGLISH)
 _ERROR_WORDS = {Language.ENGLISH: "error: ", Language.CHINESE: "错误："}
 _WARNING_WORDS = {Language.ENGLISH: "warning: ", Language.CHINESE: "警告："}
+_NOTE_WORDS = {Language.ENGLISH: "note: ", Language.CHINESE: "说明："}
 
 
 def _say(text: str) -> str:
@@ -907,23 +911,27 @@ def _evaluate_in_parts(args: argparse.Namespace) -> int:
     option = "--engine dask" if args.engine == "dask" else "--jobs"
     if args.scheduler and args.engine != "dask":
         raise UsageError("--scheduler is the address of a Dask scheduler: give --engine dask too")
-    url = args.engine == "dask" and "://" in args.data[0]
+    url = args.engine == "dask" and len(args.data) == 1 and "://" in args.data[0]
+    several = len(args.data) > 1 or os.path.isdir(args.data[0])
     if (
         args.format not in ("csv", "jsonl")
-        or len(args.data) != 1
-        or Path(args.data[0]).suffix.lower() not in STREAMED
+        or (not several and Path(args.data[0]).suffix.lower() not in STREAMED)
         or args.record
         or args.explain
     ):
         raise UsageError(
-            f"{option} writes csv or jsonl results (-o FILE.csv, FILE.jsonl or --format) from one .jsonl or .csv "
-            "data file, without --record or --explain; leave it out for the others"
+            f"{option} writes csv or jsonl results (-o FILE.csv, FILE.jsonl or --format) from .jsonl or .csv data "
+            "files (or a folder of them), without --record or --explain; leave it out for the others"
         )
     inputs = [args.policy] + ([] if url else args.data) + ([args.carry_in] if args.carry_in else [])
-    if _missing_files(inputs):
+    if _missing_files(inputs, folders=args.data):
         return EXIT_USAGE
-    render = csv_line if args.format == "csv" else jsonl_line
+    language = _LANGUAGE.get()
+    render = functools.partial(csv_line, language=language) if args.format == "csv" else jsonl_line
+    bar = None
     try:
+        if several:  # before a cluster is started for nothing
+            cut_files(_units(args))
         policy = load_policy(args.policy, root=args.root)
         _check_period([policy], args.period)
         if args.engine == "dask":
@@ -933,7 +941,7 @@ def _evaluate_in_parts(args: argparse.Namespace) -> int:
                 raise UsageError(str(missing_extra()))
             outcome = evaluate_file(
                 policy,
-                args.data[0],
+                _units(args),
                 scheduler=args.scheduler,
                 workers=args.jobs,
                 period=args.period,
@@ -941,16 +949,29 @@ def _evaluate_in_parts(args: argparse.Namespace) -> int:
                 render=render,
             )
         else:
+            bar = _progress(args, passes=stream_passes(policy.schema))
             outcome = policy.evaluate_parts(
-                args.data[0], jobs=args.jobs, period=args.period, carried_in=args.carry_in, render=render
+                _units(args), jobs=args.jobs, period=args.period, carried_in=args.carry_in, render=render, progress=bar
             )
+    except UncutFileError as exc:
+        raise UsageError(
+            f"{option} reads .jsonl and .csv data files, not {printable(exc.file)}; leave {option} out to evaluate "
+            "it in one process"
+        ) from None
     except (PolicyError, DataError, EvaluationError) as exc:
         _report(exc)
         return EXIT_FAILED
+    finally:
+        if bar is not None:
+            bar.close()
+    if not args.quiet:
+        for note in outcome.notes:
+            sys.stderr.write(visible_inline(f"targetdsl: {_NOTE_WORDS[_LANGUAGE.get()]}{_say(note)}") + "\n")
 
     def emit(output: Any) -> None:
         if args.format == "csv":
-            csv.writer(output, lineterminator="\n").writerow(csv_cell(c) for c in csv_header(outcome.categories))
+            header = csv_header(outcome.categories, language=language)
+            csv.writer(output, lineterminator="\n").writerow(csv_cell(c) for c in header)
         for line in outcome.results:
             output.write(line)
 

@@ -98,14 +98,15 @@ def _csv_place(line: int, header: list[str | None], column: int) -> str:
     return f"line {line}, column `{name}`" if name else f"line {line}, cell {column + 1}"
 
 
-def _csv_rows(file: str, lines: Iterable[str]) -> Iterator[tuple[int, list[str | None]]]:
-    """(line where the row starts, its cells: empty ones None) for every row of a CSV text."""
+def _csv_rows(file: str, lines: Iterable[str], first: int = 1) -> Iterator[tuple[int, list[str | None]]]:
+    """(line where the row starts, its cells: empty ones None) for every row of a CSV text whose first
+    line is line `first` of the file."""
     reader = csv.reader(lines)
-    start = 1
+    start = first
     try:
         for cells in reader:
             yield start, [cell if cell.strip() != "" else None for cell in cells]
-            start = reader.line_num + 1
+            start = reader.line_num + first
     except csv.Error as exc:
         message = (
             f"a cell longer than {csv.field_size_limit() // 1024} KB: is a quotation mark left open?"
@@ -516,19 +517,23 @@ def record(
     return unit
 
 
-def csv_records(path: Path, lines: Iterator[str]) -> Located:
+def csv_records(path: Path | str, lines: Iterator[str], *, header: str | None = None, first: int = 1) -> Located:
     """The unit records of a CSV file, one row at a time (for streaming evaluation), each knowing the line
     and column of its fields. Rows that are no unit are reported together, in a DataError, after the last
-    record."""
+    record. A part of a file (its lines from line `first` on, each row on a line of its own) is read under
+    its file's `header` line."""
     file = str(path)
-    rows = _csv_rows(file, lines)
-    first = next(itertools.dropwhile(_blank, rows), None)
-    if first is None:
-        raise DataError([DataProblem(file, None, None, "the file is empty")])
-    header = first[1]
-    columns = header_columns(file, [c or "" for c in header])
+    rows = _csv_rows(file, lines, first)
+    if header is None:
+        found = next(itertools.dropwhile(_blank, rows), None)
+        if found is None:
+            raise DataError([DataProblem(file, None, None, "the file is empty")])
+        cells = found[1]
+    else:
+        cells = next(_csv_rows(file, [header]))[1]
+    columns = header_columns(file, [c or "" for c in cells])
     paths = _paths(columns)
-    return Located(_csv_units(file, rows, columns, paths, header), CsvPlaces(tuple(header), _column_of(columns, paths)))
+    return Located(_csv_units(file, rows, columns, paths, cells), CsvPlaces(tuple(cells), _column_of(columns, paths)))
 
 
 @attrs.frozen
@@ -549,11 +554,11 @@ def _csv_units(
     rows: Iterator[tuple[int, list[str | None]]],
     columns: list[str],
     paths: list[tuple[str, ...] | None],
-    header: list[str | None],
+    cells: list[str | None],
 ) -> Iterator[tuple[dict[str, Any], int]]:
     problems: list[DataProblem] = []
-    for line, cells in rows:
-        unit = _row(file, columns, cells, None, functools.partial(_csv_place, line, header), problems, paths)
+    for line, row in rows:
+        unit = _row(file, columns, row, None, functools.partial(_csv_place, line, cells), problems, paths)
         if unit:
             yield unit, line
     if problems:

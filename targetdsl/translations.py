@@ -1030,11 +1030,26 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
         "{option} 用于评估对各单位的影响：请用 --data 给出单位数据，或去掉 {option}",
     ),
     (
-        "{option} writes csv or jsonl results (-o FILE.csv, FILE.jsonl or --format) from one .jsonl or .csv data "
-        "file, without --record or --explain; leave it out for the others",
-        "{option} 只从一个 .jsonl 或 .csv 数据文件输出 csv 或 jsonl 结果（-o FILE.csv、FILE.jsonl 或 --format），"
-        "且不带 `--record` 或 `--explain`；其他情形请去掉它",
+        "{option} writes csv or jsonl results (-o FILE.csv, FILE.jsonl or --format) from .jsonl or .csv data "
+        "files (or a folder of them), without --record or --explain; leave it out for the others",
+        "{option} 只从 .jsonl 或 .csv 数据文件（或存放它们的文件夹）输出 csv 或 jsonl 结果（-o FILE.csv、FILE.jsonl "
+        "或 --format），且不带 `--record` 或 `--explain`；其他情形请去掉它",
     ),
+    (
+        "{option} reads .jsonl and .csv data files, not {file}; leave {option} out to evaluate it in one process",
+        "{option} 只读取 .jsonl 和 .csv 数据文件，不读 {file}；去掉 {option} 即由一个进程评估",
+    ),
+    (
+        "{file}: not cut by bytes ({why:t}): read by this process and sent to the parts in runs of records",
+        "{file}：未按字节切分（{why}）：由本进程读取，再按记录分批发给各部分",
+    ),
+    ("a quoted cell on line {line} goes on past the line's end", "第 {line} 行的带引号单元格延续到行尾之后"),
+    ("line {line} ends in a lone carriage return", "第 {line} 行以单独的回车符结尾"),
+    ("line {line} holds a NUL byte", "第 {line} 行含有 NUL 字节"),
+    ("line {line} is longer than a cell may be", "第 {line} 行超过单元格的最大长度"),
+    ("line {line} is not UTF-8 text", "第 {line} 行不是 UTF-8 文本"),
+    ("its header has a problem", "它的表头有问题"),
+    ("a CSV file at a URL is read here", "网址上的 CSV 文件在本进程读取"),
     (
         "--scheduler is the address of a Dask scheduler: give --engine dask too",
         "`--scheduler` 是 `Dask` 调度器的地址：请同时给出 `--engine dask`",
