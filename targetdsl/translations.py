@@ -1265,15 +1265,29 @@ HELP: tuple[tuple[str, str], ...] = (
     ),
     ("also write a record that `targetdsl verify` re-checks", "同时写出一份可由 `targetdsl verify` 复核的结果记录"),
     (
-        "evaluate in N processes of this machine (csv or jsonl results from one .jsonl or .csv file); the result is "
-        "the same, byte for byte (default: 1)",
-        "在本机用 N 个进程评估（由一个 .jsonl 或 .csv 文件输出 csv 或 jsonl 结果）；结果逐字节相同（默认：1）",
+        "evaluate in N processes of this machine (csv or jsonl results from .jsonl or .csv files or a folder); "
+        "the result is the same, byte for byte (default: 1)",
+        "在本机用 N 个进程评估（由 .jsonl 或 .csv 文件或文件夹输出 csv 或 jsonl 结果）；结果逐字节相同（默认：1）",
     ),
     (
         "dask: evaluate on a Dask cluster (needs the dask extra: pip install 'targetdsl[dask]'); csv or jsonl results "
-        "from one .jsonl or .csv file or URL; the same result (default: local)",
-        "`dask`：在 Dask 集群上评估（需要 `dask` 附加组件：`pip install 'targetdsl[dask]'`）；由一个 .jsonl 或 .csv 文件"
-        "或 URL 输出 csv 或 jsonl 结果；结果相同（默认：`local`，本机）",
+        "from .jsonl or .csv files, a folder or a URL; the same result (default: local)",
+        "`dask`：在 Dask 集群上评估（需要 `dask` 附加组件：`pip install 'targetdsl[dask]'`）；由 .jsonl 或 .csv 文件、"
+        "文件夹或 URL 输出 csv 或 jsonl 结果；结果相同（默认：`local`，本机）",
+    ),
+    (
+        "the issuing office, printed under the title of the results workbook (.xlsx)",
+        "发布单位，印在结果工作簿（.xlsx）的标题下",
+    ),
+    (
+        "the date printed under the workbook's title, as given (never today's)",
+        "印在工作簿标题下的日期，照写（从不取当天）",
+    ),
+    (
+        "last year's data (files, or a folder of returned workbooks): each item list gets the slots its longest list "
+        "there needs, and room for a fifth more (at least 2); --items LIST=N still decides a list",
+        "上年度的数据（文件，或交回的工作簿所在文件夹）：每个事项列表按其中最长的列表留出栏位，另加五分之一"
+        "（至少 2 个）；`--items 列表=N` 仍可指定某个列表",
     ),
     (
         "with --engine dask: the scheduler's address (tcp://host:8786); default: a cluster on this machine with "
@@ -2139,6 +2153,16 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("tally", "完成项数"),
     ("given scores", "采信分数"),
     ("drop extremes", "去极值"),
+    (
+        "each unit lists its own ballots, each a score or invalid (民主测评)",
+        "各单位列出自己的评分票，每张是一个分数或废票（民主测评）",
+    ),
+    ("no notes on standard error", "标准错误上不显示说明"),
+    ("the returned workbooks", "各单位交回的工作簿"),
+    (
+        "drop the extremes only when more than this many scores are counted",
+        "计入的评分多于这个数时才去掉最高分和最低分",
+    ),
     ("assessor scale", "评议满分"),
     ("condition", "条件"),
     ("effect", "处理"),
