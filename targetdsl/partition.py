@@ -40,7 +40,7 @@ from targetdsl.cutting import Chunk, Records
 from targetdsl.data import Validator, collector_paused, no_units
 from targetdsl.drafts import SUMS, Standing
 from targetdsl.engine import Engine, result_context, rule_key, rule_values
-from targetdsl.files import open_regular
+from targetdsl.files import FileReadError, open_regular
 from targetdsl.functions import ClassValues
 from targetdsl.inheritance import Effective
 from targetdsl.interpreter import EvaluationError, EvaluationProblem
@@ -121,9 +121,9 @@ class Tally:
     def _read(self) -> int:
         assert self.path is not None
         try:
-            with open(self.path, "rb") as handle:
+            with open_regular(self.path) as handle:
                 return int.from_bytes(handle.read(8), "little")
-        except FileNotFoundError:
+        except FileReadError:  # not written yet
             return 0
 
     def _write(self, count: int) -> None:
@@ -141,9 +141,9 @@ def tallied(folder: str) -> int:
     for entry in os.scandir(folder):
         if entry.name.startswith(TALLY):
             try:
-                with open(entry.path, "rb") as handle:
+                with open_regular(entry.path) as handle:
                     done += int.from_bytes(handle.read(8), "little")
-            except OSError:  # written at this moment: counted at the next look
+            except (FileReadError, OSError):  # written at this moment: counted at the next look
                 continue
     return done
 
