@@ -576,3 +576,11 @@ def test_every_keyword_and_term_is_explained_in_chinese() -> None:
     for meaning in [k.meaning for k in KEYWORDS] + [t.meaning for t in TERMS]:
         if re.search("[a-z]{3}", meaning):
             assert untranslated(meaning) == [], meaning
+
+
+def test_a_units_name_is_in_full_width_parentheses_in_chinese() -> None:
+    from targetdsl.values import DataProblem
+
+    problem = DataProblem("u.yaml", "T2 (青口镇)", "indicators.a.b", "missing value", code="data.missing-value")
+    assert problem.render(language=Language.CHINESE) == "u.yaml: 单位 T2（青口镇）: indicators.a.b: 缺少数值"
+    assert problem.render() == "u.yaml: unit T2 (青口镇): indicators.a.b: missing value"
