@@ -470,4 +470,4 @@ def test_the_html_report_lists_the_methods_assumptions(tmp_path: Path) -> None:
     assert main(args) == 0
     html = out.read_text(encoding="utf-8")
     assert '<div id="assumptions"><p class="meta">本办法的假定</p>' in html
-    assert html.count("<li>veto ") == 5 and "按一票否优处理" in html
+    assert html.count("<li>一票否决 ") == 5 and "按一票否优处理" in html
