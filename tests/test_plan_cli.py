@@ -187,8 +187,6 @@ def test_plan_text(capsys: pytest.CaptureFixture[str]) -> None:
 def test_plan_in_chinese_leaves_no_english(capsys: pytest.CaptureFixture[str], policy: str) -> None:
     """Under `--lang zh` every word of the plan is Chinese but the policy's own: its names and, in a file
     written with English keywords, its keywords and terms, as the file writes them."""
-    import re
-
     from targetdsl.keywords import VOCABULARY, WORDS, Language, names_of
 
     code, out, err = run(capsys, "--lang", "zh", "plan", str(ROOT / policy))
