@@ -18,6 +18,7 @@ import attrs
 
 from targetdsl import __version__
 from targetdsl.checker import Stated, assumptions, check
+from targetdsl.cutting import Cut, chunks_of, files_cut, several
 from targetdsl.data import load_units
 from targetdsl.diagnostics import Diagnostic, PolicyError, render_all, sort_key
 from targetdsl.diff import PolicyDiff, diff_effective
@@ -32,7 +33,7 @@ from targetdsl.keywords import Language
 from targetdsl.ledger import carried_again, carried_problems, load_ledger
 from targetdsl.numeric import in_context
 from targetdsl.parser import Comment
-from targetdsl.partition import InProcess, Job, Outcome, Parcel, Render, chunks_of
+from targetdsl.partition import InProcess, Job, Outcome, Parcel, Render
 from targetdsl.partition import evaluate as evaluate_in_parts
 from targetdsl.periods import PeriodCombination, combine, unweighted
 from targetdsl.plan import Plan
@@ -52,7 +53,7 @@ from targetdsl.results import Assessment, CarryOver, Provenance, to_json
 from targetdsl.schema import Schema
 from targetdsl.schema import build as build_schema
 from targetdsl.source import printable
-from targetdsl.stream import Stream, file_records
+from targetdsl.stream import Stream, file_records, stream_passes
 from targetdsl.values import AwardWon, DataError, DataProblem, Unit
 
 UnitsSource = Union[str, os.PathLike[str], Mapping[str, Any], Sequence[Any]]  # noqa: UP007
@@ -261,38 +262,85 @@ class Policy:
 
     def evaluate_parts(
         self,
-        units: str | os.PathLike[str] | Iterable[Mapping[str, Any]],
+        units: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | Iterable[Mapping[str, Any]],
         *,
         jobs: int = 1,
         parts: int | None = None,
         period: str | None = None,
         carried_in: LedgerSource | None = None,
         render: Render | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Outcome:
         """Evaluate as `stream` does, the data cut into `parts` (by default `jobs`) run by `jobs` processes.
 
-        `units` is a JSON Lines file (cut by byte ranges), a CSV file or an iterable of unit mappings
-        (cut into runs of records). The results are `stream`'s, in the same order, and so are the
-        problems raised (DataError, EvaluationError), whatever the number of parts or processes.
-        `render`, a picklable function of a UnitResult and the categories of the classes assessed, is
-        applied where each unit is finished (the results are then what it returns).
+        `units` is a JSON Lines or CSV file (cut by byte ranges; a CSV file whose rows may span lines is
+        read here and cut into runs of records, as `Outcome.notes` says), several of them or a folder of
+        them (cut one after another), or an iterable of unit mappings (cut into runs of records). The
+        results are those of one process — `stream`'s for one file, `evaluate`'s for several — in the
+        same order, and so are the problems raised (DataError, EvaluationError), whatever the number of
+        parts or processes: for several files, a problem is reported as one process reading them all
+        reports it. `render`, a picklable function of a UnitResult and the categories of the classes
+        assessed, is applied where each unit is finished (the results are then what it returns).
+        `progress(done, total)` is called a few times a second with the units done over every pass
+        (with `jobs` > 1).
         """
         ledger = self._carried_in(carried_in)
-        name = os.fspath(units) if isinstance(units, (str, os.PathLike)) else "<data>"
         count = max(1, parts if parts is not None else jobs)
-        chunks, before = chunks_of(units, printable(name), count)
+        cut, name, files = self._cut(units, count, period=period, carried_in=carried_in)
+        job = Job(name, period, tuple(ledger), _ledger_name(carried_in))
+        try:
+            if jobs <= 1:
+                outcome = evaluate_in_parts(
+                    self.parcel(), self.schema, job, cut.chunks, InProcess(), before=cut.before, render=render
+                )
+            else:
+                outcome = self._in_processes(job, cut, jobs, render, progress)
+        except (DataError, EvaluationError):
+            if files is not None:  # reported as one process reports them, reading every file
+                self._as_one_process(files, period=period, carried_in=carried_in)
+            raise
+        outcome.notes = cut.notes
+        return outcome
+
+    def _cut(
+        self, units: Any, count: int, *, period: str | None, carried_in: LedgerSource | None
+    ) -> tuple[Cut, str, list[str | os.PathLike[str]] | None]:
+        """The data cut into `count` parts, the name messages give them, and their files when several;
+        the data's problems first, then the period's, as a stream reports them."""
+        files = several(units)
+        if files is None:
+            name = printable(os.fspath(units)) if isinstance(units, (str, os.PathLike)) else "<data>"
+            cut = chunks_of(units, name, count)
+        elif not files.clean:  # a folder holding what is no data, a file given twice
+            self._as_one_process(files.given, period=period, carried_in=carried_in)
+            raise RuntimeError("one process reading the data files found nothing wrong where the cutting did")
+        else:
+            shown = [printable(f) for f in files.files]
+            cut, name = files_cut(files.files, shown, count, named=True), ", ".join(shown)
         try:
             period_months(self.schema, period)
         except PeriodError as exc:
             raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
-        job = Job(printable(name), period, tuple(ledger), _ledger_name(carried_in))
-        if jobs <= 1:
-            return evaluate_in_parts(self.parcel(), self.schema, job, chunks, InProcess(), before=before, render=render)
-        from targetdsl.pool import Pool
+        return cut, name, None if files is None else files.given
+
+    def _in_processes(
+        self, job: Job, cut: Cut, jobs: int, render: Render | None, progress: Callable[[int, int], None] | None
+    ) -> Outcome:
+        from targetdsl.pool import Pool, watched
 
         with Pool(jobs) as pool:
-            job = attrs.evolve(job, spool_dir=pool.folder)
-            return evaluate_in_parts(self.parcel(), self.schema, job, chunks, pool, before=before, render=render)
+            job = attrs.evolve(job, spool_dir=pool.folder, counted=progress is not None)
+            with watched(pool.folder, cut.count * stream_passes(self.schema), progress):
+                return evaluate_in_parts(
+                    self.parcel(), self.schema, job, cut.chunks, pool, before=cut.before, render=render
+                )
+
+    def _as_one_process(
+        self, files: list[str | os.PathLike[str]], *, period: str | None, carried_in: LedgerSource | None
+    ) -> None:
+        """Raise several files' problems as one process reports them, reading them all and evaluating
+        (nothing is raised when it finds none)."""
+        self.evaluate(files, period=period, carried_in=carried_in, explain=False)
 
     @in_context
     def evaluate_periods(self, data: Mapping[str, UnitsSource]) -> PeriodCombination:

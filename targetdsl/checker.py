@@ -75,6 +75,7 @@ AT_MOST_ONCE = (
     n.Applies,
     n.Scale,
     n.DropExtremes,
+    n.Ballots,
     n.BonusPoints,
     n.MoneyFormula,
     n.LimitOver,
@@ -96,6 +97,7 @@ STATEMENT_WORDS = {
     n.Applies: "on",
     n.Scale: "scale",
     n.DropExtremes: "drop extremes",
+    n.Ballots: "ballots",
     n.BonusPoints: "points",
     n.MoneyFormula: "money",
     n.LimitOver: "on",
@@ -366,6 +368,13 @@ class Checker:
                 self.report(
                     "check.duplicate-name",
                     f"`{function.name}` is a built-in function",
+                    function.span,
+                    "give the function a name of its own",
+                )
+            elif function.name in n.REFERENCES:  # `bonus(x)` reads a bonus: a function so named is never called
+                self.report(
+                    "check.duplicate-name",
+                    f"`{function.name}(…)` reads a quantity of the unit's result",
                     function.span,
                     "give the function a name of its own",
                 )
@@ -794,10 +803,20 @@ class Checker:
                 if category is None:
                     continue
                 applicable = [m for m in category.measures if not m.classes or unit_class.name in m.classes]
+                if applicable and all(_adjustment(m) for m in applicable):
+                    self.report(
+                        "check.adjustment",
+                        f"category `{category.name}` has only adjustment items (`points 0`) in class "
+                        f"`{unit_class.name}`: its {_fmt(weight.amount)} points weigh nothing",
+                        category.span,
+                        "put the adjustment items in a category with weighted measures, "
+                        "or write them as `bonus` and `deduction` rules",
+                    )
+                    continue
                 shared = [m for m in applicable if m.share is not None]
                 if not shared:
                     continue
-                fixed = [m for m in applicable if m.share is None]
+                fixed = [m for m in applicable if m.share is None and not _adjustment(m)]
                 if fixed:
                     self.report(
                         "check.points-mismatch",
@@ -816,6 +835,29 @@ class Checker:
                         category.span,
                         ", ".join(f"{m.name} {_fmt(m.share)}%" for m in shared if m.share is not None),
                     )
+
+    # ---------------------------------------------------- adjustment items
+
+    def check_adjustment(self, measure: n.Measure) -> None:
+        """An indicator with `points 0` is an adjustment item (加扣分项): its score, of either sign, is added
+        to its category's subtotal as it is, weighed by nothing. So it has a score of its own (not sub-items'
+        or a given one, which are shares of its points), and no formula of it reads `points`, which is 0."""
+        if any(isinstance(s, n.Measure) for s in measure.body):
+            why = "its sub-items' points would be scaled to 0"
+        elif any(isinstance(s, n.Given) for s in measure.body):
+            why = "a score given out of 100 is a share of its points, 0"
+        else:
+            read = next((r for e, _ in _statement_expressions(measure.body) for r in _names(e) if r == "points"), None)
+            if read is None:
+                return
+            why = "its formula reads `points`, which is 0"
+        self.report(
+            "check.adjustment",
+            f"`{measure.name}` has `points 0`, an adjustment item, but {why}",
+            measure.span,
+            "score the adjustment in points of the total (`score 1 * tasks`, `score -2 * times`), "
+            "or give the indicator positive points",
+        )
 
     # ---------------------------------------------------------- categories
 
@@ -844,7 +886,10 @@ class Checker:
     def check_measure(self, measure: n.Measure, category: n.Category, parent: Scope | None = None) -> None:
         self.check_statements(measure.kind, measure.name, measure.body, measure.span)
         if measure.points is not None and measure.points <= 0:
-            self.report("check.bad-value", "points must be positive", measure.span)
+            if measure.points == 0 and measure.kind == "indicator":
+                self.check_adjustment(measure)
+            else:
+                self.report("check.bad-value", "points must be positive", measure.span)
         if measure.share is not None:
             self.check_share_value(measure)
         self.check_classes_exist(measure.classes, measure.span)
@@ -976,6 +1021,34 @@ class Checker:
 
     def check_assessed(self, measure: n.Measure) -> None:
         raters = [s for s in measure.body if isinstance(s, n.Rater)]
+        ballots = next((s for s in measure.body if isinstance(s, n.Ballots)), None)
+        drop = next((s for s in measure.body if isinstance(s, n.DropExtremes)), None)
+        if drop is not None and drop.above is not None and (drop.above != int(drop.above) or drop.above < 2):
+            self.report(
+                "check.bad-value",
+                f"`drop extremes above {_fmt(drop.above)}`: a whole number of at least 2 "
+                "(the highest and the lowest are dropped, and one score at least is kept)",
+                drop.span,
+            )
+        if ballots is not None:  # each unit lists its own ballots: no assessor is declared
+            if raters:
+                self.report(
+                    "check.bad-value",
+                    f"assessed `{measure.name}` takes ballots and assessors: a unit's ballots are not "
+                    "any assessor's score",
+                    raters[0].span,
+                    "delete the `by` lines, or `ballots`",
+                )
+            self.check_scale(measure)
+            return
+        if drop is not None and drop.above is not None and len(raters) <= drop.above:
+            self.report(
+                "check.bad-value",
+                f"`drop extremes above {_fmt(drop.above)}` never drops a score: `{measure.name}` has "
+                f"{len(raters)} assessors",
+                drop.span,
+                "lower the number, or list each unit's ballots (`ballots`)",
+            )
         if not raters:
             self.report(
                 "check.missing-statement",
@@ -991,10 +1064,13 @@ class Checker:
             seen.add(rater.assessor)
             if rater.weight <= 0:
                 self.report("check.bad-value", "an assessor's weight must be positive", rater.span)
-        if any(isinstance(s, n.DropExtremes) for s in measure.body) and len(raters) < 3:
+        if drop is not None and drop.above is None and len(raters) < 3:
             self.report(
                 "check.bad-value", "dropping the highest and lowest score needs at least three assessors", measure.span
             )
+        self.check_scale(measure)
+
+    def check_scale(self, measure: n.Measure) -> None:
         for statement in measure.body:
             if isinstance(statement, n.Scale) and statement.points <= 0:
                 self.report("check.bad-value", "the assessors' scale must be positive", statement.span)
@@ -1426,6 +1502,9 @@ class Checker:
             comparing[name] = any(self.class_wide_statement(s) for s in _bodies(measure))
             for expr, allowed in _statement_expressions(measure.body):
                 for ref in _references(expr):
+                    if _result_reference(ref) and allowed:
+                        self.refuse_result(ref, f"measure `{name}`")
+                        continue
                     if ref.quantity == "subtotal":
                         self.refuse_subtotal(
                             ref, f"a measure cannot read `subtotal({ref.target})`: a subtotal is summed from the scores"
@@ -1434,13 +1513,16 @@ class Checker:
                     if self.check_reference(ref, allowed, classes, name, measures, subitems):
                         edges[name].append(ref.target)
                         first.setdefault((name, ref.target), ref)
+        rule_edges: dict[str, list[tuple[str, n.Reference]]] = {}  # a rule → the rules of its kind it reads
         for rule in self.rules:
             classes = set(rule.classes) if rule.classes else set(self.classes)
             lets = {s.name: s.expr for s in rule.body if isinstance(s, n.Let)}
             compared = {id(r) for e, _ in _statement_expressions(rule.body) for r in _compared_references(e, lets)}
             for expr, allowed in _statement_expressions(rule.body):
                 for ref in _references(expr):
-                    if ref.quantity == "subtotal":
+                    if _result_reference(ref) and allowed:
+                        self.check_result_reference(ref, rule, classes, id(ref) in compared, rule_edges)
+                    elif ref.quantity == "subtotal":
                         self.check_subtotal(ref, rule, classes, id(ref) in compared)
                     else:
                         self.check_reference(ref, allowed, classes, rule.name, measures, subitems)
@@ -1449,6 +1531,7 @@ class Checker:
         for expr in before:
             for ref in _references(expr):
                 self.check_reference(ref, False, set(), "", measures, subitems)
+        self.check_rule_circles(rule_edges)
         circle = _circle(edges)
         if circle:
             self.report(
@@ -1521,6 +1604,87 @@ class Checker:
             return False
         return True
 
+    def check_result_reference(
+        self,
+        ref: n.Reference,
+        rule: n.Rule,
+        classes: set[str],
+        compared: bool,
+        edges: dict[str, list[tuple[str, n.Reference]]],
+    ) -> None:
+        """`subtotal()`, `bonus(B)`, `bonus()`, `deduction(D)`, `deduction()`, `vetoed(V)` in a rule: the
+        rule is decided once the quantity is known (the engine's order: coefficients, bonuses, deductions,
+        vetoes, then awards and commendations), it compares the quantity across the class only once the
+        class is ranked, and what it names is a rule of that kind applying wherever the reader does. Rules
+        of one kind reading each other are ordered by what they read; `check_rule_circles` refuses circles."""
+        written = f"{ref.quantity}({ref.target})"
+        if rule.kind not in _RESULT_READERS[ref.quantity]:
+            self.refuse_result(ref, f"{rule.kind} `{rule.name}`")
+            return
+        if compared and rule.kind not in ("award", "commendation"):
+            self.report(
+                "check.reference-scope",
+                f"`{written}` cannot be compared across the class in {rule.kind} `{rule.name}`: "
+                "the class's values are not known before it is ranked",
+                ref.span,
+                "compare it in an award or a commendation, decided after the ranking",
+            )
+            return
+        kind = _RESULT_KINDS[ref.quantity]
+        if not ref.target:
+            if kind == rule.kind:
+                self.report(
+                    "check.quantity-cycle",
+                    f"{rule.kind} `{rule.name}` reads `{written}`, the sum of every {kind}, its own included",
+                    ref.span,
+                    f"name the other {kind}s it depends on, e.g. `{ref.quantity}(…)`",
+                )
+            return
+        targets = {r.name: r for r in self.rules if r.kind == kind}
+        target = targets.get(ref.target)
+        if target is None:
+            help_text = suggest(ref.target, list(targets)) or f"name a {kind} of the policy"
+            self.report("check.unknown-name", f"no {kind} is named `{ref.target}`", ref.span, help_text)
+            return
+        applies = set(target.classes) if target.classes else set(self.classes)
+        for class_name in sorted(classes - applies):
+            self.report(
+                "check.reference-scope",
+                f"{kind} `{ref.target}` does not apply to class `{class_name}`, where `{rule.name}` reads it",
+                ref.span,
+                f"limit `{rule.name}` with `for` to the classes `{ref.target}` applies to",
+            )
+            return
+        if kind == rule.kind:
+            edges.setdefault(rule.name, []).append((ref.target, ref))
+
+    def check_rule_circles(self, edges: dict[str, list[tuple[str, n.Reference]]]) -> None:
+        """Bonuses (deductions, vetoes) that read each other in a circle have no order to be decided in."""
+        for kind in ("bonus", "deduction", "veto"):
+            names = [r.name for r in self.rules if r.kind == kind]
+            graph = {name: [t for t, _ in edges.get(name, ())] for name in names}
+            circle = _circle(graph)
+            if circle:
+                first = next(ref for t, ref in edges[circle[0]] if t == circle[1])
+                self.report(
+                    "check.quantity-cycle",
+                    f"these {kind} rules read each other in a circle: " + " → ".join(circle),
+                    first.span,
+                    "a rule cannot be decided from itself; read what the other rule reads instead",
+                )
+
+    def refuse_result(self, ref: n.Reference, reader: str) -> None:
+        """A quantity read where it is not known yet: a measure or a coefficient reads no bonus, a bonus no
+        deduction, a deduction no veto."""
+        written = f"{ref.quantity}({ref.target})"
+        what = _RESULT_WHAT[ref.quantity]
+        self.report(
+            "check.reference-scope",
+            f"{reader} cannot read `{written}`: it is decided before {what}",
+            ref.span,
+            f"read `{written}` in {_RESULT_WHERE[ref.quantity]}",
+        )
+
     def check_subtotal(self, ref: n.Reference, rule: n.Rule, classes: set[str], compared: bool) -> None:
         """`subtotal(C)` in a rule: C is a category weighted in every class the rule applies to, and the
         subtotals are known where the rule reads it."""
@@ -1529,7 +1693,7 @@ class Checker:
                 ref, f"a coefficient cannot read `subtotal({ref.target})`: a coefficient is applied to the subtotals"
             )
             return
-        if compared and rule.kind in ("veto", "deduction"):
+        if compared and rule.kind not in ("award", "commendation"):  # a bonus, a veto, a deduction
             self.report(
                 "check.reference-scope",
                 f"`subtotal({ref.target})` cannot be compared across the class in {rule.kind} `{rule.name}`: "
@@ -1601,7 +1765,18 @@ def _statement_expressions(body: Iterable[n.Statement]) -> Iterator[tuple[n.Expr
             case n.Tally(done=done, total=total):
                 yield done, True
                 yield total, True
-            case n.Let() | n.Score() | n.Completed() | n.When() | n.Amount() | n.Reduce() | n.Eligible() | n.Factor():
+            case (
+                n.Let()
+                | n.Score()
+                | n.Completed()
+                | n.When()
+                | n.Amount()
+                | n.Reduce()
+                | n.Eligible()
+                | n.Factor()
+                | n.BonusPoints()
+                | n.MoneyFormula()
+            ):
                 yield statement.expr, True
 
 
@@ -1619,6 +1794,43 @@ def _compared_references(expr: n.Expr, lets: dict[str, n.Expr]) -> list[n.Refere
                         seen.add(inner.name)
                         pending.append(lets[inner.name])
     return found
+
+
+# The references to quantities of the unit's result beyond the measures and categories: the total before
+# bonus and deductions (`subtotal()`), a bonus's or deduction's points (or the whole of them), a veto fired.
+_RESULT_REFERENCES = frozenset({"bonus", "deduction", "vetoed"})
+_RESULT_READERS = {
+    "subtotal": ("bonus", "deduction", "veto", "award", "commendation"),
+    "bonus": ("bonus", "deduction", "veto", "award", "commendation"),
+    "deduction": ("deduction", "veto", "award", "commendation"),
+    "vetoed": ("veto", "award", "commendation"),
+}
+_RESULT_KINDS = {"subtotal": "", "bonus": "bonus", "deduction": "deduction", "vetoed": "veto"}
+_RESULT_WHAT = {
+    "subtotal": "the subtotals are summed",
+    "bonus": "the bonuses are counted",
+    "deduction": "the deductions are taken",
+    "vetoed": "any veto is tested",
+}
+_RESULT_WHERE = {
+    "subtotal": "a bonus, a deduction, a veto, an award or a commendation",
+    "bonus": "a bonus, a deduction, a veto, an award or a commendation",
+    "deduction": "a deduction, a veto, an award or a commendation",
+    "vetoed": "a veto, an award or a commendation",
+}
+
+
+def _result_reference(ref: n.Reference) -> bool:
+    return ref.quantity in _RESULT_REFERENCES or (ref.quantity == "subtotal" and not ref.target)
+
+
+def _adjustment(measure: n.Measure) -> bool:
+    """An adjustment item (加扣分项): an indicator of `points 0`, whose score is added as it is."""
+    return measure.kind == "indicator" and measure.points is not None and measure.points == 0
+
+
+def _names(expr: n.Expr) -> list[str]:
+    return [node.name for node in walk(expr) if isinstance(node, n.Name)]
 
 
 def _references(expr: n.Expr) -> list[n.Reference]:
@@ -1648,12 +1860,16 @@ def assumptions(effective: Effective) -> list[Stated]:
             elif isinstance(statement, n.Measure):
                 body(f"{statement.kind} {statement.name}", statement.body)
 
+    if effective.header is not None:
+        body("policy", effective.header.assumptions)
     for declaration in effective.declarations:
         if isinstance(declaration, n.Category):
             for measure in declaration.measures:
                 body(f"{measure.kind} {measure.name}", measure.body)
         elif isinstance(declaration, n.Rule):
             body(f"{declaration.kind} {declaration.name}", declaration.body)
+        elif isinstance(declaration, n.Grades):
+            body("grades", declaration.assumptions)
     return found
 
 

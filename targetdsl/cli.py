@@ -21,6 +21,7 @@ import contextlib
 import contextvars
 import csv
 import difflib
+import functools
 import io
 import json
 import os
@@ -30,11 +31,13 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from targetdsl import __version__, tester
 from targetdsl.api import Policy, Report, check_path, check_text, diff_policies, impact, load_policy, verify_record
 from targetdsl.checker import Stated
+from targetdsl.cutting import UncutFileError
+from targetdsl.cutting import several as cut_files
 from targetdsl.data import nearest
 from targetdsl.diagnostics import PolicyError
 from targetdsl.engine import PeriodError, period_months
@@ -65,6 +68,9 @@ from targetdsl.sweep import placing, sweep
 from targetdsl.sweep import render_text as render_sweep
 from targetdsl.tables import csv_header, csv_line, csv_row, jsonl_line, render_assessment, render_csv
 from targetdsl.values import DataError
+
+if TYPE_CHECKING:
+    from targetdsl.template import Listed
 from targetdsl.workbook import results_workbook
 
 EXIT_OK = 0
@@ -100,7 +106,7 @@ EXAMPLES = {
     ],
     "evaluate": [
         "targetdsl evaluate policy.tdsl units.yaml",
-        "targetdsl evaluate policy.tdsl returned/ -o results.xlsx   # the workbooks the units sent back",
+        "targetdsl evaluate policy.tdsl returned/ -o results.xlsx --office 市目标办   # the returned workbooks",
         "targetdsl evaluate policy.tdsl units.yaml --carry-in ledger-2002.json -o results.csv --bom",
         "targetdsl evaluate policy.tdsl units.yaml --format json --explain",
     ],
@@ -126,6 +132,7 @@ EXAMPLES = {
     "template": [
         "targetdsl template policy.tdsl -o units.xlsx",
         "targetdsl template policy.tdsl -o counties.xlsx --class 县区 --rows 20 --items 定量任务=30",
+        "targetdsl template policy-2004.tdsl -o units-2004.xlsx --items-from returned-2003/",
     ],
     "lsp": [
         "targetdsl lsp                               # started by the editor (docs/editors.md)",
@@ -292,6 +299,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="CSV: begin with a UTF-8 byte order mark, which Excel on a Chinese Windows needs to read the file "
         "as UTF-8 (default: on when -o writes a .csv file, off on standard output)",
     )
+    evaluate.add_argument(
+        "--office", metavar="NAME", help="the issuing office, printed under the title of the results workbook (.xlsx)"
+    )
+    evaluate.add_argument(
+        "--date", metavar="DATE", help="the date printed under the workbook's title, as given (never today's)"
+    )
     evaluate.add_argument("--ledger", metavar="FILE", help="also write the carry-over ledger for next year")
     evaluate.add_argument(
         "-o",
@@ -305,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         type=_jobs,
         default=1,
-        help="evaluate in N processes of this machine (csv or jsonl results from one .jsonl or .csv file); "
+        help="evaluate in N processes of this machine (csv or jsonl results from .jsonl or .csv files or a folder); "
         "the result is the same, byte for byte (default: 1)",
     )
     evaluate.add_argument(
@@ -313,7 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("local", "dask"),
         default="local",
         help="dask: evaluate on a Dask cluster (needs the dask extra: pip install 'targetdsl[dask]'); "
-        "csv or jsonl results from one .jsonl or .csv file or URL; the same result (default: local)",
+        "csv or jsonl results from .jsonl or .csv files, a folder or a URL; the same result (default: local)",
     )
     evaluate.add_argument(
         "--scheduler",
@@ -434,6 +447,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="item slots: N for every item list, LIST=N for one (repeat it: --items 10 --items 定量任务=30); "
         "1 to 200, default 10",
     )
+    template.add_argument(
+        "--items-from",
+        action="append",
+        default=[],
+        metavar="DATA",
+        help="last year's data (files, or a folder of returned workbooks): each item list gets the slots its "
+        "longest list there needs, and room for a fifth more (at least 2); --items LIST=N still decides a list",
+    )
+    template.add_argument("-q", "--quiet", action="store_true", help="no notes on standard error")
     _root_argument(template)
     template.set_defaults(run=run_template)
 
@@ -613,6 +635,7 @@ def _missing_files(paths: Sequence[str], *, folders: Sequence[str] = ()) -> int:
 _LANGUAGE: contextvars.ContextVar[Language] = contextvars.ContextVar("language", default=Language.ENGLISH)
 _ERROR_WORDS = {Language.ENGLISH: "error: ", Language.CHINESE: "错误："}
 _WARNING_WORDS = {Language.ENGLISH: "warning: ", Language.CHINESE: "警告："}
+_NOTE_WORDS = {Language.ENGLISH: "note: ", Language.CHINESE: "说明："}
 
 
 def _say(text: str) -> str:
@@ -677,11 +700,16 @@ def run_check(args: argparse.Namespace) -> int:
         }
         sys.stdout.write(_json(document))
     else:
+        shown: set[tuple[str, int, int, str]] = set()
         for _, report in reports:
             if report.diagnostics:
                 _emit(report.render(language=_LANGUAGE.get()) + "\n\n")
             for stated in report.assumptions:  # what the method's source left open, decided by the policy
                 where = stated.assumption.span
+                place = (where.file, where.line, where.column, stated.owner)
+                if place in shown:  # stated once in a policy several checked files extend
+                    continue
+                shown.add(place)
                 said = _say(f"{where.file}:{where.line}:{where.column}: assumption in {stated.owner}:")
                 _emit(f"{said}{'' if said.endswith('：') else ' '}{stated.assumption.text}\n")
         noun = "file" if len(reports) == 1 else "files"
@@ -762,6 +790,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if args.record and (len(args.data) != 1 or os.path.isdir(args.data[0])):
         raise UsageError("--record records one data file: gather the units into one file, or leave --record out")
     args.format = output_format(args.format, args.output)
+    if (args.office or args.date) and args.format != "xlsx":
+        raise UsageError("--office and --date are printed on the results workbook: write it with -o FILE.xlsx")
     refuse_unwritable(
         [("-o", args.output), ("--ledger", args.ledger), ("--record", args.record)], [args.policy, *_data_paths(args)]
     )
@@ -778,7 +808,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
     result: str | bytes
     language = _LANGUAGE.get()
     if args.format == "xlsx":
-        result = workbook_bytes(results_workbook(assessment, edition(policy, lang=language.value)))
+        issue = edition(policy, office=args.office, date=args.date, lang=language.value)
+        result = workbook_bytes(results_workbook(assessment, issue))
     elif args.format == "json":
         result = _json(assessment.to_json(explanations=args.explain))
     elif args.format == "jsonl":
@@ -880,23 +911,27 @@ def _evaluate_in_parts(args: argparse.Namespace) -> int:
     option = "--engine dask" if args.engine == "dask" else "--jobs"
     if args.scheduler and args.engine != "dask":
         raise UsageError("--scheduler is the address of a Dask scheduler: give --engine dask too")
-    url = args.engine == "dask" and "://" in args.data[0]
+    url = args.engine == "dask" and len(args.data) == 1 and "://" in args.data[0]
+    several = len(args.data) > 1 or os.path.isdir(args.data[0])
     if (
         args.format not in ("csv", "jsonl")
-        or len(args.data) != 1
-        or Path(args.data[0]).suffix.lower() not in STREAMED
+        or (not several and Path(args.data[0]).suffix.lower() not in STREAMED)
         or args.record
         or args.explain
     ):
         raise UsageError(
-            f"{option} writes csv or jsonl results (-o FILE.csv, FILE.jsonl or --format) from one .jsonl or .csv "
-            "data file, without --record or --explain; leave it out for the others"
+            f"{option} writes csv or jsonl results (-o FILE.csv, FILE.jsonl or --format) from .jsonl or .csv data "
+            "files (or a folder of them), without --record or --explain; leave it out for the others"
         )
     inputs = [args.policy] + ([] if url else args.data) + ([args.carry_in] if args.carry_in else [])
-    if _missing_files(inputs):
+    if _missing_files(inputs, folders=args.data):
         return EXIT_USAGE
-    render = csv_line if args.format == "csv" else jsonl_line
+    language = _LANGUAGE.get()
+    render = functools.partial(csv_line, language=language) if args.format == "csv" else jsonl_line
+    bar = None
     try:
+        if several:  # before a cluster is started for nothing
+            cut_files(_units(args))
         policy = load_policy(args.policy, root=args.root)
         _check_period([policy], args.period)
         if args.engine == "dask":
@@ -906,7 +941,7 @@ def _evaluate_in_parts(args: argparse.Namespace) -> int:
                 raise UsageError(str(missing_extra()))
             outcome = evaluate_file(
                 policy,
-                args.data[0],
+                _units(args),
                 scheduler=args.scheduler,
                 workers=args.jobs,
                 period=args.period,
@@ -914,16 +949,29 @@ def _evaluate_in_parts(args: argparse.Namespace) -> int:
                 render=render,
             )
         else:
+            bar = _progress(args, passes=stream_passes(policy.schema))
             outcome = policy.evaluate_parts(
-                args.data[0], jobs=args.jobs, period=args.period, carried_in=args.carry_in, render=render
+                _units(args), jobs=args.jobs, period=args.period, carried_in=args.carry_in, render=render, progress=bar
             )
+    except UncutFileError as exc:
+        raise UsageError(
+            f"{option} reads .jsonl and .csv data files, not {printable(exc.file)}; leave {option} out to evaluate "
+            "it in one process"
+        ) from None
     except (PolicyError, DataError, EvaluationError) as exc:
         _report(exc)
         return EXIT_FAILED
+    finally:
+        if bar is not None:
+            bar.close()
+    if not args.quiet:
+        for note in outcome.notes:
+            sys.stderr.write(visible_inline(f"targetdsl: {_NOTE_WORDS[_LANGUAGE.get()]}{_say(note)}") + "\n")
 
     def emit(output: Any) -> None:
         if args.format == "csv":
-            csv.writer(output, lineterminator="\n").writerow(csv_cell(c) for c in csv_header(outcome.categories))
+            header = csv_header(outcome.categories, language=language)
+            csv.writer(output, lineterminator="\n").writerow(csv_cell(c) for c in header)
         for line in outcome.results:
             output.write(line)
 
@@ -1178,24 +1226,52 @@ def run_template(args: argparse.Namespace) -> int:
     if not 1 <= args.rows <= MAX_TEMPLATE_ROWS or not all(1 <= count <= MAX_TEMPLATE_ITEMS for count in counts):
         _error(f"--rows is 1 to {MAX_TEMPLATE_ROWS:,} and --items 1 to {MAX_TEMPLATE_ITEMS}")
         return EXIT_USAGE
+    if _missing_files(args.items_from, folders=args.items_from):
+        return EXIT_USAGE
     try:
+        policy = load_policy(args.policy, root=args.root)
+        listed = _items_listed(policy, args.items_from) if args.items_from else None
         write(
-            load_policy(args.policy, root=args.root),
+            policy,
             args.output,
             only=args.unit_class,
             rows=args.rows,
             items=items,
             slots=slots,
+            listed=listed,
             language=_LANGUAGE.get(),
         )
-    except PolicyError as exc:
+    except (PolicyError, DataError) as exc:
         _report(exc)
         return EXIT_FAILED
     except ValueError as exc:
         _error(str(exc))
         return EXIT_USAGE
-    sys.stderr.write(_say(f"wrote {visible(args.output)}") + "\n")
+    if not args.quiet:
+        for (unit_class, name), found in sorted((listed or {}).items()):
+            if name in slots or (args.unit_class is not None and unit_class != args.unit_class):
+                continue
+            shown = min(found.slots, MAX_TEMPLATE_ITEMS)
+            sys.stderr.write(
+                _say(
+                    f"{name} of {unit_class}: {shown} item slots; the longest list last year had {found.count} "
+                    f"items, unit {visible_inline(found.unit)} in {visible_inline(found.file)}"
+                )
+                + "\n"
+            )
+        sys.stderr.write(_say(f"wrote {visible(args.output)}") + "\n")
     return EXIT_OK
+
+
+def _items_listed(policy: Policy, paths: Sequence[str]) -> dict[tuple[str, str], Listed]:
+    """The longest item lists of last year's data (`--items-from`); DataError if a file cannot be read."""
+    from targetdsl.gathering import gather
+    from targetdsl.template import listed_items
+
+    document, problems = gather(paths)
+    if problems:
+        raise DataError(problems)
+    return listed_items(policy, document)
 
 
 def _item_slots(given: Sequence[str]) -> tuple[int, dict[str, int]]:

@@ -9,32 +9,38 @@ a dataframe's fixed-scale decimal type.
 `evaluate(policy, source, …)` reads one JSON Lines or CSV file — a path, or a URL any fsspec file system
 opens (JSON Lines is cut into byte ranges that each worker reads itself; CSV is read here, since a
 quoted field may hold a line break, and sent in runs of records) — or a Dask bag of unit mappings,
-and gives `Policy.stream`'s results, in its order, byte for byte.
+and gives `Policy.stream`'s results, in its order, byte for byte: gathered here one after another, or,
+asked for a collection, as a Dask bag computed later where the parts are (its partitions, each a
+slice of the results in class and rank order, merged on the workers from every part's finished units).
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
+import heapq
 import logging
 import os
 from collections.abc import Iterator
 from typing import Any
 
 from targetdsl.api import LedgerSource, Policy, _ledger_name, load_policy
+from targetdsl.cutting import Cut, Records
 from targetdsl.engine import PeriodError, period_months
+from targetdsl.interpreter import EvaluationError
 from targetdsl.partition import (
+    Finished,
     Job,
     Outcome,
-    Records,
+    Ranked,
     Render,
     Summary,
-    chunks_of,
+    finish,
+    finish_part,
+    rank,
+    refuse_finishing,
     summary,
 )
-from targetdsl.partition import (
-    evaluate as evaluate_in_parts,
-)
-from targetdsl.source import printable
 from targetdsl.values import DataError, DataProblem
 
 EXTRA = "pip install 'targetdsl[dask]'"
@@ -70,7 +76,9 @@ class DaskRunner:
         return list(self.client.gather(handles))
 
     def share(self, value: Any) -> Any:
-        return self.client.scatter(value, broadcast=True, hash=False)
+        # Scattered inside a list of one: a list scattered as it is becomes a future per element, and
+        # a part's places are one per unit (each a task the scheduler, in this process, would keep).
+        return self.client.scatter([value], broadcast=True, hash=False)[0]
 
 
 def evaluate(
@@ -82,25 +90,30 @@ def evaluate(
     period: str | None = None,
     carried_in: LedgerSource | None = None,
     render: Render | None = None,
+    collection: bool = False,
 ) -> Outcome:
     """Evaluate `source` on a Dask cluster: `client` (a `distributed.Client`), else a cluster started on
     this machine for the call. `policy`: a Policy, or the path of a policy file. `partitions`: how many
     parts a file is cut into (default: two per worker); a bag keeps its own. The result's `results` are
-    `Policy.stream`'s UnitResults in its order (or what `render` makes of each, where it is finished).
-    Raises DataError or EvaluationError exactly as `Policy.stream` does, and MissingExtraError without
-    Dask."""
+    `Policy.stream`'s UnitResults in its order (or what `render` makes of each, where it is finished);
+    with `collection`, they are a `dask.bag.Bag` of them, in the same order, not yet computed (the last
+    pass runs when it is; `client` is then required, and must outlive the bag).
+    Raises DataError or EvaluationError exactly as `Policy.stream` does (a bag's computation raises the
+    EvaluationError finishing meets), and MissingExtraError without Dask."""
     missing = missing_extra()
     if missing is not None:
         raise missing
+    if collection and client is None:
+        raise ValueError("a collection is computed after the call, on a cluster that outlives it: give `client`")
     if not isinstance(policy, Policy):
         policy = load_policy(policy)
     with _client(client, None, None) as connected:
-        return _evaluate(policy, source, connected, partitions, period, carried_in, render)
+        return _evaluate(policy, source, connected, partitions, period, carried_in, render, collection)
 
 
 def evaluate_file(
     policy: Policy,
-    path: str,
+    path: str | list[str],
     *,
     scheduler: str | None,
     workers: int,
@@ -110,7 +123,7 @@ def evaluate_file(
 ) -> Outcome:
     """The command line's `--engine dask`: a scheduler's address, or a cluster of `workers` here."""
     with _client(None, scheduler, workers) as connected:
-        return _evaluate(policy, path, connected, None, period, carried_in, render)
+        return _evaluate(policy, path, connected, None, period, carried_in, render, False)
 
 
 def connected(scheduler: str | None, workers: int) -> contextlib.AbstractContextManager[Any]:
@@ -154,17 +167,15 @@ def _evaluate(
     period: str | None,
     carried_in: LedgerSource | None,
     render: Render | None,
+    collection: bool,
 ) -> Outcome:
     ledger = policy._carried_in(carried_in)
     workers = max(1, len(client.scheduler_info().get("workers", {})))
     parts = partitions if partitions is not None else 2 * workers
     from dask.bag import Bag
 
-    if not isinstance(source, Bag):  # a file, or records in memory
-        name = printable(os.fspath(source)) if isinstance(source, (str, os.PathLike)) else "<data>"
-        chunks, before = chunks_of(source, name, parts)
-    else:  # a Dask bag of unit mappings: its partitions are the parts, counted where they are
-        name = "<data>"
+    runner = DaskRunner(client)
+    if isinstance(source, Bag):  # a Dask bag of unit mappings: its partitions are the parts, counted where they are
         import importlib
 
         bag: Any = source
@@ -174,12 +185,68 @@ def _evaluate(
         for count in client.gather(client.map(len, futures, pure=False)):
             before.append(first)
             first += count
-        chunks = list(client.map(Records, futures, pure=False))
-    try:
-        period_months(policy.schema, period)
-    except PeriodError as exc:
-        raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
+        cut, files = Cut(list(client.map(Records, futures, pure=False)), before), None
+        try:
+            period_months(policy.schema, period)
+        except PeriodError as exc:
+            raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
+        name = "<data>"
+    else:  # a file, several, a folder, or records in memory
+        cut, name, files = policy._cut(source, parts, period=period, carried_in=carried_in)
     job = Job(name, period, tuple(ledger), _ledger_name(carried_in))
-    return evaluate_in_parts(
-        policy.parcel(), policy.schema, job, chunks, DaskRunner(client), before=before, render=render
-    )
+    try:
+        ranked = rank(policy.parcel(), policy.schema, job, cut.chunks, runner, before=cut.before)
+        if collection:
+            outcome = ranked.outcome(_bag(runner, ranked, render))
+        else:
+            outcome = finish(ranked, runner, render=render)
+    except (DataError, EvaluationError):
+        if files is not None:  # reported as one process reports them, reading every file
+            policy._as_one_process(files, period=period, carried_in=carried_in)
+        raise
+    outcome.notes = cut.notes
+    return outcome
+
+
+def _bag(runner: DaskRunner, ranked: Ranked, render: Render | None) -> Any:
+    """The last pass as a Dask bag, not computed: each part finished where it is, and cut into slices of
+    the results in class and rank order (a unit's place in the results is known from its class's size
+    and its rank); a partition of the bag merges one slice of every part. Every partition first waits
+    for the problems of every part's finishing, so that computing any of it raises what a stream raises."""
+    import importlib
+
+    delayed: Any = importlib.import_module("dask").delayed  # untyped: an optional dependency
+    bags: Any = importlib.import_module("dask.bag")
+    sizes = [0] * (max((p.order for places in ranked.places for p in places), default=0) + 1)
+    for places in ranked.places:
+        for place in places:
+            sizes[place.order] += 1
+    offsets = [sum(sizes[:order]) for order in range(len(sizes))]
+    count = len(ranked.parts)
+    starts = [ranked.count * i // count for i in range(count)]
+    settled = runner.share(ranked.settled)
+    finished = [
+        delayed(finish_part)(ranked.shipped, ranked.job, part, settled, runner.share(places), render, ranked.categories)
+        for part, places in zip(ranked.parts, ranked.places, strict=True)
+    ]
+    checked = delayed(refuse_finishing)([delayed(_failures)(f) for f in finished])
+    sliced = [delayed(_slices, nout=count)(f, offsets, starts) for f in finished]
+    return bags.from_delayed([delayed(_merged)(checked, [s[i] for s in sliced]) for i in range(count)])
+
+
+def _failures(finished: Finished) -> list[Any]:
+    return finished.failures
+
+
+def _slices(finished: Finished, offsets: list[int], starts: list[int]) -> tuple[list[Any], ...]:
+    """A part's finished units cut where each slice of the results starts (by place in the results)."""
+    cut: list[list[Any]] = [[] for _ in starts]
+    for entry in finished.results:
+        place = offsets[entry[0]] + entry[1] - 1
+        cut[bisect.bisect_right(starts, place) - 1].append(entry)
+    return tuple(cut)
+
+
+def _merged(checked: None, slices: list[list[Any]]) -> list[Any]:
+    """One partition of the results: the same slice of every part, merged in class and rank order."""
+    return [result for _, _, result in heapq.merge(*slices, key=lambda entry: (entry[0], entry[1]))]

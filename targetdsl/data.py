@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import gc
 import math
 import re
@@ -183,16 +184,23 @@ class Validator:
             units.append(unit)
         self.unit_label = None
         self.file = file
+        if placed is not None:  # the rows that are no unit, as a stream reports them: after the units
+            self.problems.extend(placed.refused)
         return units
 
     def locate(self, records: Records, index: int, since: int) -> None:
         """Give the problems found in a spreadsheet's row from `since` on the cell of their field."""
+        self.place(functools.partial(records.cell, index), since)
+
+    def place(self, cell: Callable[[str], str | None], since: int) -> None:
+        """Give the problems found in one record from `since` on the place of their field, `cell(field)`:
+        its cell in a spreadsheet, its line and column in a CSV file, its line in JSON Lines."""
         for at in range(since, len(self.problems)):
             problem = self.problems[at]
             if problem.field is not None and problem.cell is None:
-                cell = records.cell(index, problem.field)
-                if cell is not None:
-                    self.problems[at] = attrs.evolve(problem, cell=cell)
+                where = cell(problem.field)
+                if where is not None:
+                    self.problems[at] = attrs.evolve(problem, cell=where)
 
     def unit(self, record: Any, index: int) -> Unit | None:
         self.read += 1
@@ -326,6 +334,8 @@ class Validator:
                 return MeasureData()
             return MeasureData(items=tuple(self.item(spec, r, i, f"{field}[{i}]") for i, r in enumerate(raw, 1)))
         if spec.kind == "assessed":
+            if spec.ballots:  # each unit lists its own ballots
+                return MeasureData(ballots=self.ballots(spec, raw, field))
             return MeasureData(ratings=self.ratings(spec, raw, field))
         mapping = _mapping(raw, field, self)
         if spec.name not in self.allowed:
@@ -437,6 +447,53 @@ class Validator:
             if score is not None:
                 ratings[rater.assessor] = score
         return ratings
+
+    def ballots(self, spec: MeasureSpec, raw: Any, field: str) -> tuple[Decimal | None, ...]:
+        """A unit's ballots (评分票), in order: each a score from 0 to the measure's scale, or an invalid
+        ballot (`invalid`, `废票`, `无效`: counted, not scored); a blank is no ballot. At least one valid."""
+        if raw is None:
+            self.problem(field, "missing: list this unit's ballots", code="data.missing-value")
+            return ()
+        if not isinstance(raw, list):
+            self.problem(field, "expected a list of ballots, each a score or `invalid`", code="data.bad-shape")
+            return ()
+        ballots: list[Decimal | None] = []
+        refused = False
+        for index, value in enumerate(raw, 1):
+            at = f"{field}[{index}]"
+            if value is None:
+                continue  # a blank cell: no ballot
+            if isinstance(value, str) and value.strip().lower() in INVALID_BALLOT:
+                ballots.append(None)
+                continue
+            if isinstance(value, str) and not value.strip():
+                continue
+            if isinstance(value, str) and not any(c.isdigit() for c in value):  # a word, not a score
+                self.problem(
+                    at,
+                    f"`{excerpt(value)}` is not a ballot: write its score (0 to {spec.scale}), or 废票 (invalid)",
+                    code="data.bad-number",
+                )
+                refused = True
+                continue
+            score = self.number(value, at)
+            if score is None:
+                refused = True
+            elif not ZERO <= score <= spec.scale:
+                self.problem(at, f"ballot score {score} is outside 0 to {spec.scale}", code="data.out-of-range")
+                refused = True
+            else:
+                ballots.append(score)
+        if not refused and all(b is None for b in ballots):
+            invalid = len(ballots)
+            self.problem(
+                field,
+                f"no valid ballot ({invalid} invalid): `{spec.name}` cannot be scored"
+                if invalid
+                else f"no ballot: `{spec.name}` cannot be scored",
+                code="data.missing-value",
+            )
+        return tuple(ballots)
 
     def rating(self, spec: MeasureSpec, value: Any, field: str) -> Decimal | None:
         """One assessor's score, between 0 and the measure's scale."""
@@ -1051,6 +1108,10 @@ def same_award(one: AwardWon, other: AwardWon) -> bool:
         and award_name(one.name) == award_name(other.name)
         and (one.date is None or other.date is None or one.date == other.date)
     )
+
+
+# The words an invalid ballot (废票) is written with in a list of ballots.
+INVALID_BALLOT = frozenset({"invalid", "废票", "无效", "无效票"})
 
 
 def text_of(value: Any) -> str | None:

@@ -178,6 +178,7 @@ STATEMENT_NAMES = {
     "tally": "tally",
     "given": "given scores",
     "dropextremes": "drop extremes",
+    "ballots": "ballots",
     "scale": "assessor scale",
     "when": "condition",
     "effects": "effect",
@@ -306,6 +307,24 @@ class Differ:
         for source in new.sources:
             if source.text not in old_texts:
                 self.add(group, "added", "source", None, source.text, old_list or old.span, _span(source) or new.span)
+        self.assumptions(group, old.assumptions, new.assumptions, old.span, new.span)
+
+    def assumptions(
+        self,
+        group: str,
+        old: tuple[n.Assumption, ...],
+        new: tuple[n.Assumption, ...],
+        old_span: Span,
+        new_span: Span,
+    ) -> None:
+        """A header's or a grade ladder's assumptions: a changed text is one withdrawn and one made."""
+        old_texts, new_texts = {a.text for a in old}, {a.text for a in new}
+        for assumption in old:
+            if assumption.text not in new_texts:
+                self.add(group, "removed", "assumption", assumption.text, None, _span(assumption) or old_span, new_span)
+        for assumption in new:
+            if assumption.text not in old_texts:
+                self.add(group, "added", "assumption", None, assumption.text, old_span, _span(assumption) or new_span)
 
     def classes(self, old: dict[str, Any], new: dict[str, Any]) -> None:
         for name in _ordered(old, new):
@@ -483,6 +502,7 @@ class Differ:
                     )
                 self.bodies(group, "", before.body, after.body, before.span, after.span)
             elif isinstance(before, n.Grades) and isinstance(after, n.Grades):
+                self.assumptions(group, before.assumptions, after.assumptions, before.span, after.span)
                 self.keyed(
                     group,
                     "grade",

@@ -461,7 +461,7 @@ def json_problem(shown: str, line: int, exc: json.JSONDecodeError) -> DataProble
 def _json_lines(text: str, shown: str) -> list[Any]:
     """One unit per line (JSON Lines); every malformed line is reported."""
     lines: list[int] = []
-    records = Records(place=lambda index: f"line {lines[index]}")
+    records = Records(place=lambda index: f"line {lines[index]}", cell=lambda index, field: f"line {lines[index]}")
     problems: list[DataProblem] = []
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():

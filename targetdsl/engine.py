@@ -45,6 +45,7 @@ from targetdsl.numeric import (
     HUNDRED,
     ONE,
     ZERO,
+    exact_sum,
     in_context,
     percent_of,
     plausible,
@@ -68,7 +69,7 @@ from targetdsl.results import (
     VetoEffect,
     VetoResult,
 )
-from targetdsl.schema import ClassSpec, RuleSpec, Schema
+from targetdsl.schema import ClassSpec, MeasureSpec, RuleSpec, Schema
 from targetdsl.values import NOT_APPLICABLE, AwardWon, Unit, Value
 
 QUARTERS = {"Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12, "H1": 6, "H2": 12}
@@ -323,6 +324,7 @@ class Engine:
         round_categories = "category" in self.round_at
         subtotals_read = spec.subtotals_read
         for category in spec.categories:
+            adjusted: list[tuple[MeasureSpec, Decimal]] = []  # adjustment items that apply, with their scores
             if category.name in summed:  # summed by the kernel
                 at = summed[category.name]
                 earned, available, completed, counted = cells[at : at + WIDTH]  # type: ignore[index]
@@ -332,19 +334,40 @@ class Engine:
                 for measure in category.measures:
                     if measure.name in positions:
                         at = positions[measure.name]
-                        earned += cells[at]  # type: ignore[index]
-                        available += cells[at + 1]  # type: ignore[index]
+                        if measure.adjustment:
+                            adjusted.append((measure, cells[at]))  # type: ignore[index]
+                        else:
+                            earned += cells[at]  # type: ignore[index]
+                            available += cells[at + 1]  # type: ignore[index]
                         completed += cells[at + 2]  # type: ignore[index]
                         counted += cells[at + 3]  # type: ignore[index]
                         continue
                     measured = by_measure[measure.name][unit.id]
                     if measured.applicable:
-                        earned += measured.earned
-                        available += measured.points
+                        if measure.adjustment:
+                            adjusted.append((measure, measured.earned))
+                        else:
+                            earned += measured.earned
+                            available += measured.points
                     completed += measured.completed
                     counted += measured.counted
             applicable = available > ZERO
             subtotal = CONTEXT.divide(CONTEXT.multiply(category.points, earned), available) if applicable else ZERO
+            adjustment = ZERO
+            if adjusted:  # adjustment items (`points 0`): added as they are, weighed by nothing
+                adjustment = exact_sum([amount for _, amount in adjusted])
+                if not applicable and adjustment != ZERO:
+                    self.fail(
+                        unit,
+                        adjusted[0][0].name,
+                        Failure(
+                            f"adjustment item `{adjusted[0][0].name}` scored {show(adjusted[0][1])}, but no weighted "
+                            f"measure of category `{category.name}` applies to the unit: the adjustment has no "
+                            "subtotal to be added to",
+                            adjusted[0][0].span,
+                        ),
+                    )
+                subtotal = CONTEXT.add(subtotal, adjustment)
             factor = factors.get(category.name, ONE)
             if factor != ONE:
                 subtotal = CONTEXT.multiply(subtotal, factor)
@@ -365,6 +388,10 @@ class Engine:
                     if applicable
                     else "no applicable measure"
                 )
+                if adjusted:
+                    how = f"{how} + adjustments {show(adjustment)}"
+                    if factor != ONE:
+                        how = f"({how})"
                 if factor != ONE:
                     how += f" × coefficient {text(factor)}"
                 children = tuple(by_measure[m.name][unit.id].step for m in category.measures)
@@ -397,6 +424,7 @@ class Engine:
                     Step("coefficient on the total", text(coefficient), None, (f"{text(raw)} × {text(coefficient)}",))
                 )
             raw = CONTEXT.multiply(raw, coefficient)
+        self.keep(spec, unit, ("subtotal", ""), raw)  # `subtotal()`: the total before bonus and deductions
         traced: dict[str, Step] = {}  # computed bonuses and gated deductions explain themselves
         bonuses = self.bonuses(spec, unit, traced)
         bonus = sum((b.points for b in bonuses), ZERO)
@@ -415,12 +443,15 @@ class Engine:
         limits = spec.rules_of("limit")
         if limits:
             bonus -= self.limited(limits, {b.name: b.points for b in bonuses}, steps)
+        self.keep(spec, unit, ("bonus", ""), bonus)
         deductions = ZERO
         deducted: dict[str, Decimal] = {}
+        for rule in spec.decision_order("deduction"):  # a deduction after those it reads (`deduction(D)`)
+            deducted[rule.name] = self.deduction(rule, unit, traced)
+            self.keep(spec, unit, ("deduction", rule.name), deducted[rule.name])
         for rule in spec.rules_of("deduction"):
-            amount = self.deduction(rule, unit, traced)
+            amount = deducted[rule.name]
             deductions += amount
-            deducted[rule.name] = amount
             if self.explain:
                 found, used = self.noted.get(("deduction", rule.name), ((), ()))
                 where = self.schema.where(rule.span)
@@ -431,6 +462,7 @@ class Engine:
                 )
         if limits:
             deductions -= self.limited(limits, deducted, steps)
+        self.keep(spec, unit, ("deduction", ""), deductions)
         total = self.rounded(CONTEXT.subtract(CONTEXT.add(raw, bonus), deductions), "total")
         if not plausible(total):  # coefficients multiply: each plausible, the product may not be
             self.fail(
@@ -553,45 +585,55 @@ class Engine:
             return ()
         computing = self.computes_bonus(spec)
         if not unit.awards and unit.id not in self.carried_in and not computing:
+            for rule in rules:
+                self.keep(spec, unit, ("bonus", rule.name), ZERO)
             return tuple(self.nothing_won(rule) for rule in rules)
-        results = []
+        decided: dict[str, BonusResult] = {}
+        for rule in spec.decision_order("bonus"):  # a bonus after those it reads (`bonus(B)`)
+            decided[rule.name] = self.bonus(rule, unit, computing, traced)
+            self.keep(spec, unit, ("bonus", rule.name), decided[rule.name].points)
+        return tuple(decided[rule.name] for rule in rules)
+
+    def bonus(self, rule: RuleSpec, unit: Unit, computing: bool, traced: dict[str, Step] | None) -> BonusResult:
+        """One bonus rule's points for the unit: its formula's, or the awards it counts by level."""
         recording = cover.current.get() is not None
-        for rule in rules:
-            if computing and isinstance(rule.first(n.BonusPoints), n.BonusPoints):
-                results.append(self.computed_bonus(rule, unit, traced))
+        carried = [a for a in self.carried_in.get(unit.id, ()) if a.bonus == rule.name]
+        if computing and isinstance(rule.first(n.BonusPoints), n.BonusPoints):
+            return self.computed_bonus(rule, unit, traced, [a for a in carried if a.points is not None])
+        won = [a for a in unit.awards if a.bonus == rule.name] + carried
+        if not won:
+            return self.nothing_won(rule)
+        levels, cap, cutoff = self.bonus_rule(rule)
+        counted: list[str] = []
+        carried_out: list[str] = []
+        by_level: dict[str, Decimal] = {}
+        carried_points = ZERO  # points carried in from last year's ledger, counted as they are
+        if len(won) > 1:
+            won.sort(key=_award_order)
+        for award in won:
+            described = _award(award)
+            if award.points is not None:
+                carried_points += award.points
+                counted.append(f"{described}: {text(award.points)} points carried in from last year")
                 continue
-            won = [a for a in unit.awards if a.bonus == rule.name]
-            if unit.id in self.carried_in:
-                won += [a for a in self.carried_in[unit.id] if a.bonus == rule.name]
-            if not won:
-                results.append(self.nothing_won(rule))
+            if cutoff is not None and not award.carried_in and award.date is not None and award.date > cutoff:
+                cover.hit(rule.span, f"bonus {rule.name}: award carried over")
+                carried_out.append(described)
+                self.ledger.append(CarryOver(unit.id, rule.name, award.level, award.name, award.date))
                 continue
-            levels, cap, cutoff = self.bonus_rule(rule)
-            counted: list[str] = []
-            carried_out: list[str] = []
-            by_level: dict[str, Decimal] = {}
-            if len(won) > 1:
-                won.sort(key=_award_order)
-            for award in won:
-                described = _award(award)
-                if cutoff is not None and not award.carried_in and award.date is not None and award.date > cutoff:
-                    cover.hit(rule.span, f"bonus {rule.name}: award carried over")
-                    carried_out.append(described)
-                    self.ledger.append(CarryOver(unit.id, rule.name, award.level, award.name, award.date))
-                    continue
-                level = levels[award.level]
-                if recording:
-                    cover.hit(level.span, f"award level {level.name} counted")
-                by_level[award.level] = by_level.get(award.level, ZERO) + level.points
-                counted.append(described + (" — carried in from last year" if award.carried_in else ""))
-            points = ZERO
-            for name, amount in by_level.items():
-                limit = levels[name].limit
-                points += min(amount, limit) if limit is not None else amount
-            if cap is not None:
-                points = min(points, cap)
-            results.append(BonusResult(rule.name, tuple(counted), tuple(carried_out), points))
-        return tuple(results)
+            level = levels[award.level]
+            if recording:
+                cover.hit(level.span, f"award level {level.name} counted")
+            by_level[award.level] = by_level.get(award.level, ZERO) + level.points
+            counted.append(described + (" — carried in from last year" if award.carried_in else ""))
+        points = ZERO
+        for name, amount in by_level.items():
+            limit = levels[name].limit
+            points += min(amount, limit) if limit is not None else amount
+        points += carried_points
+        if cap is not None:
+            points = min(points, cap)
+        return BonusResult(rule.name, tuple(counted), tuple(carried_out), points)
 
     def bonus_rule(self, rule: RuleSpec) -> tuple[dict[str, n.Level], Decimal | None, datetime.date | None]:
         """A bonus rule's levels by name, its cap and its carry-over cutoff, read once per evaluation."""
@@ -667,9 +709,13 @@ class Engine:
         found: bool = self.schema.compiled[key]
         return found
 
-    def computed_bonus(self, rule: RuleSpec, unit: Unit, traced: dict[str, Step] | None) -> BonusResult:
-        points = self.computed_amount(rule, unit, rule.first(n.BonusPoints), rule.first(n.When), traced)
-        return BonusResult(rule.name, (), (), points)
+    def computed_bonus(
+        self, rule: RuleSpec, unit: Unit, traced: dict[str, Step] | None, carried: list[AwardWon]
+    ) -> BonusResult:
+        """A bonus computed by its formula, plus the points carried in for it from last year's ledger."""
+        points = self.computed_amount(rule, unit, rule.first(n.BonusPoints), rule.first(n.When), traced, carried)
+        counted = tuple(f"{_award(a)}: {text(a.points)} points carried in from last year" for a in carried if a.points)
+        return BonusResult(rule.name, counted, (), points)
 
     def computed_amount(
         self,
@@ -678,6 +724,7 @@ class Engine:
         formula: n.BonusPoints | n.Amount | None,
         gate: n.When | None,
         traced: dict[str, Step] | None,
+        carried: list[AwardWon] = [],  # noqa: B006 (never changed)
     ) -> Decimal:
         """A computed bonus's points or a gated deduction's amount: nothing when its `when` does not hold,
         else its formula's value, never below 0, at most its `cap`. Explained as one step with the
@@ -705,9 +752,13 @@ class Engine:
                 if amount < ZERO:
                     notes.append("below 0: counts 0")
                     amount = ZERO
-                if isinstance(cap, n.Cap) and amount > cap.value:
-                    notes.append(f"capped at {text(cap.value)}")
-                    amount = cap.value
+            for award in carried:  # earned last year: counted whether or not this year's `when` holds
+                assert award.points is not None
+                amount += award.points
+                notes.append(f"{_award(award)}: {text(award.points)} points carried in from last year")
+            if isinstance(cap, n.Cap) and amount > cap.value:
+                notes.append(f"capped at {text(cap.value)}")
+                amount = cap.value
         except Failure as failure:
             self.fail(unit, f"{rule.kind} {rule.name}", failure)
             return ZERO
@@ -727,15 +778,19 @@ class Engine:
 
     def vetoes(self, spec: ClassSpec, unit: Unit, flags: Cells | None = None) -> tuple[VetoResult, ...]:
         """The vetoes that fired; `flags` are the kernel's findings, when it evaluated the conditions."""
-        if flags is not None and not any(flags):
-            return ()
-        fired = []
-        for index, rule in enumerate(spec.rules_of("veto")):
+        rules = spec.rules_of("veto")
+        if flags is not None:  # the kernel decided every veto: none reads another (`vetoed(V)`)
+            for index, rule in enumerate(rules):
+                self.keep(spec, unit, ("vetoed", rule.name), bool(flags[index]))
+            if not any(flags):
+                return ()
+        fired: dict[str, VetoResult] = {}
+        for index, rule in enumerate(rules if flags is not None else spec.decision_order("veto")):
             if flags is not None:
                 if flags[index]:
                     effects = rule.first(n.Effects)
                     if isinstance(effects, n.Effects):
-                        fired.append(self.fired(rule, effects))
+                        fired[rule.name] = self.fired(rule, effects)
                 continue
             when = rule.first(n.When)
             effects = rule.first(n.Effects)
@@ -743,11 +798,21 @@ class Engine:
                 hit = self.rule_condition(rule, when.expr, unit) if isinstance(when, n.When) else False
             except Failure as failure:
                 self.fail(unit, f"veto {rule.name}", failure)
-                continue
-            cover.hit(rule.span, f"veto {rule.name} {'fired' if hit else 'did not fire'}")
+                hit = False
+            else:
+                cover.hit(rule.span, f"veto {rule.name} {'fired' if hit else 'did not fire'}")
+            self.keep(spec, unit, ("vetoed", rule.name), hit)
             if hit and isinstance(effects, n.Effects):
-                fired.append(self.fired(rule, effects))
-        return tuple(fired)
+                fired[rule.name] = self.fired(rule, effects)
+        return tuple(fired[rule.name] for rule in rules if rule.name in fired)
+
+    def keep(self, spec: ClassSpec, unit: Unit, key: tuple[str, str], value: Value) -> None:
+        """A quantity of the unit's result a rule of the class reads (`bonus(B)`, `vetoed(V)`, …), put in
+        the unit's frame as soon as it is decided, before any rule that reads it."""
+        if key in spec.results_read:
+            quantities = self.frames[unit.id].quantities
+            assert quantities is not None
+            quantities[key] = value
 
     def fired(self, rule: RuleSpec, effects: n.Effects) -> VetoResult:
         actions = tuple(VetoEffect(e.kind, e.grade) for e in effects.effects)
@@ -885,7 +950,8 @@ class Engine:
         reason = self.reason(draft)
         if self.explain:
             steps.append(Step("rank in class", str(rank), None))
-            steps.append(Step("grade", draft.grade or "—", None, (reason,)))
+            assumed = tuple(f"assumption: {said}" for said in self.schema.grades_assumed)
+            steps.append(Step("grade", draft.grade or "—", None, (reason, *assumed)))
         # Eligibility is each award's own: a unit an award's `eligible when` excludes may still be paid
         # another award. The unit is eligible when at least one award of its class admits it, and
         # neither (None) when its class has no award.
@@ -1209,7 +1275,7 @@ def _award_order(award: AwardWon) -> tuple[datetime.date, str, str]:
 
 
 def _award(award: AwardWon) -> str:
-    parts = [award.level] + ([award.date.isoformat()] if award.date else [])
+    parts = ([award.level] if award.level else []) + ([award.date.isoformat()] if award.date else [])
     return f"{award.name or 'award'} ({', '.join(parts)})"
 
 

@@ -238,8 +238,8 @@ class Printer:
                 )
             case n.Rule():
                 self.rule(0, declaration, prefix)
-            case n.Grades(bands=bands):
-                self.block(0, f"{prefix}{self.word('grades')}", declaration.span, list(bands))
+            case n.Grades(bands=bands, assumptions=assumed):
+                self.block(0, f"{prefix}{self.word('grades')}", declaration.span, [*assumed, *bands])
             case n.Ties(keys=keys):
                 self.emit(
                     0,
@@ -280,6 +280,8 @@ class Printer:
         )
         for source in header.sources:
             self.emit(1, f"{self.word('source')} {quote(source.text)}", source.span.line or last)
+        for assumption in header.assumptions:
+            self.statement(1, assumption)
         self.emit(0, "}", header.span.end_line, closing=True)
 
     def rule(self, depth: int, rule: n.Rule, prefix: str) -> None:
@@ -344,8 +346,13 @@ class Printer:
                 self.emit(depth, f"{self.word('assume')} {quote(said)}", line)
             case n.Rater(assessor=assessor, weight=weight):
                 self.emit(depth, f"{self.word('by')} {assessor} {self.word('weight')} {number(weight)}", line)
-            case n.DropExtremes():
+            case n.DropExtremes(above=None):
                 self.emit(depth, self.word("drop extremes"), self._previous_origin())
+            case n.DropExtremes(above=above):  # only with more than `above` scores
+                assert above is not None
+                self.emit(depth, f"{self.word('drop extremes')} {self.word('above')} {number(above)}", line)
+            case n.Ballots():  # each unit lists its own ballots
+                self.emit(depth, self.word("ballots"), line)
             case n.Scale(points=points):
                 self.emit(depth, f"{self.word('scale')} {number(points)}", line)
             case n.When(expr=expr):

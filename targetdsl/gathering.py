@@ -140,7 +140,7 @@ def gather(
                         continue
                     first = first or (shown, value)
                 document.setdefault(key, value)
-        if not records:
+        if not records and not (isinstance(records, Records) and records.refused):
             problems.append(
                 DataProblem(
                     shown,

@@ -400,6 +400,7 @@ def _merge_header(parent: n.Header | None, child: n.Header) -> n.Header:
         scale=child.scale if child.scale is not None else parent.scale,
         rounding=child.rounding if child.rounding is not None else parent.rounding,
         sources=child.sources or parent.sources,
+        assumptions=child.assumptions or parent.assumptions,
         span=child.span,
     )
 

@@ -302,7 +302,7 @@ class _Writer:
         name, shown, measure = self.constant(spec.name), self.constant(field), self.constant(spec)
         general = f"M[{name}] = V.measure({measure}, m, {shown})"
         self.emit(1, f"m = I.get({name})")
-        if spec.kind == "assessed":
+        if spec.kind == "assessed" and not spec.ballots:
             self.ratings(spec, name, measure, field)
             return
         if spec.kind != "indicator":

@@ -143,8 +143,8 @@ def _lay_out(schema: Schema, spec: ClassSpec, fraction: Decimal) -> _Layout:
     categories: dict[str, int] = {}
     index = {m.name: i for i, m in enumerate(taken)}
     for category in spec.categories:
-        if not category.measures or any(m.name not in index for m in category.measures):
-            continue
+        if not category.measures or any(m.name not in index or m.adjustment for m in category.measures):
+            continue  # an adjustment item is added to the subtotal apart from the weighted sum: the engine sums it
         members = [index[m.name] for m in category.measures]
         # Summed in the engine's order, from the same starting zero, so every digit is the same. The points
         # available are the same for every unit the kernel keeps (all its measures apply): summed once, here.
@@ -301,6 +301,8 @@ class _Writer:
     def measure(self, spec: MeasureSpec, index: int) -> list[str]:
         if spec.name in self.referenced:
             raise Unsupported("its score is read by another measure or rule (`score(…)`)")
+        if spec.ballots:
+            raise Unsupported("a list of ballots is counted ballot by ballot")
         if spec.kind == "assessed" and not spec.drop_extremes:
             return self.assessed(spec, index)
         if spec.kind == "assessed":
@@ -361,6 +363,9 @@ class _Writer:
             raise Unsupported(f"veto {rule.name} uses a class-wide function")
         if references(rule.expressions):
             raise Unsupported(f"veto {rule.name} reads a measure's score (`score(…)`)")
+        read = next((r for e in rule.expressions for r in walk(e) if isinstance(r, n.Reference)), None)
+        if read is not None:  # `subtotal(C)`, `bonus()`, `vetoed(V)`: decided by the engine after the scores
+            raise Unsupported(f"veto {rule.name} reads `{read.quantity}({read.target})`, known after the scores")
         scope = _Scope(self, rule.inputs, rule.lets, None, f"r{index}")
         test = scope.expr(when.expr)
         return [

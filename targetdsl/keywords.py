@@ -96,6 +96,8 @@ KEYWORDS: tuple[Keyword, ...] = (
     _k("by", "由", "an assessor and the weight of its score"),
     _k("weight", "权重", "the weight of an assessor's score or of a period"),
     _k("drop extremes", "去极值", "discard the highest and lowest assessor score"),
+    _k("above", "超过", "drop the extremes only when more than this many scores are counted"),
+    _k("ballots", "评分票", "each unit lists its own ballots, each a score or invalid (民主测评)"),
     _k("assume", "假定", "an assumption: what the method's source leaves open, shown by check and explain"),
     # rules
     _k("veto", "一票否决", "a one-vote veto: a condition and its effects", declaration=True),

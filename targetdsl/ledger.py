@@ -78,7 +78,10 @@ def load_ledger(schema: Schema, document: Any, file: str, *, year: int | None = 
                 f"{field}.date", "missing: an award is carried over because of its date", code="data.ledger-date"
             )
             continue
-        award = validator.award(spec, details, field, carried_in=True)
+        if "points" in details:  # points carried in (上年度结转加分), not an award counted by its level
+            award = _carried_points(validator, details, field, spec.name)
+        else:
+            award = validator.award(spec, details, field, carried_in=True)
         if award is None or award.date is None:
             continue
         if year is not None and not year <= award.date.year <= year + 1:
@@ -89,7 +92,7 @@ def load_ledger(schema: Schema, document: Any, file: str, *, year: int | None = 
                 code="data.ledger-date",
             )
             continue
-        identity = (unit_id, award.bonus, award.level, award_name(award.name), award.date)
+        identity = (unit_id, award.bonus, award.level or f"{award.points} points", award_name(award.name), award.date)
         if identity in seen:
             validator.problem(
                 field,
@@ -102,6 +105,35 @@ def load_ledger(schema: Schema, document: Any, file: str, *, year: int | None = 
     if validator.problems:
         raise DataError(validator.problems)
     return result
+
+
+def _carried_points(validator: Validator, details: Mapping[str, Any], field: str, bonus: str) -> AwardWon | None:
+    """An entry carrying points rather than an award (`{unit, bonus, name, points, date}`): points earned
+    last year under the bonus and counted this year, added to what the bonus counts before its cap.
+    Named (the name says what earned them), above 0 and exact, dated as an award is."""
+    found = len(validator.problems)
+    for key in sorted(set(map(str, details)) - {"name", "points", "date"}):
+        validator.problem(
+            f"{field}.{key}",
+            "an entry carries points or an award's level, not both"
+            if key == "level"
+            else "unknown key; carried points have unit, bonus, name, points and date",
+            code="data.ledger-shape",
+        )
+    points = validator.number(details["points"], f"{field}.points")
+    if points is not None and points <= 0:
+        validator.problem(
+            f"{field}.points",
+            f"{points} points cannot be carried in: carried points are above 0",
+            code="data.out-of-range",
+        )
+    date = validator.date(details["date"], f"{field}.date")
+    name = validator.text(details.get("name"), f"{field}.name")
+    if name is None:
+        validator.problem(f"{field}.name", "missing: say what earned the points carried in", code="data.ledger-shape")
+    if len(validator.problems) > found or points is None or date is None or not name:
+        return None
+    return AwardWon(bonus, "", name, date, True, points)
 
 
 def carried_again(

@@ -419,6 +419,14 @@ class _Lowering:
                     )
                 )
             )
+        if measure.ballots:  # each unit's own list of ballots
+            depends.append(
+                self.add(
+                    Quantity(
+                        f"{base}.ballots", Kind.INPUT, (), measure.span, detail="the unit's ballots, equally weighted"
+                    )
+                )
+            )
         if measure.raters:
             depends.append(
                 self.add(
@@ -439,6 +447,8 @@ class _Lowering:
         detail = f"{kind}, {measure.points} points" if measure.kind != "items" else f"{kind}, points each"
         if measure.kind == "items" and (measure.node.points is not None or measure.node.share is not None):
             detail = f"{kind}, scaled to {measure.points} points"  # an items measure weighted among indicators
+        if measure.adjustment:
+            detail = "adjustment item, added to the subtotal as it is"
         if measure.node.share is not None:  # indicator weights as shares
             detail += f" ({text(measure.node.share)}% of category {measure.category})"
         if measure.score is not None:
@@ -538,7 +548,7 @@ class _Lowering:
                 found += self.resolve(read.name, local)
                 continue
             if isinstance(read, n.Reference):  # the checker has made sure the class computes it
-                found.append(self.scores[read.target] if read.quantity == "score" else f"category.{read.target}")
+                found += self.reference(read)
                 continue
             argument: list[str] = []
             detail = f"{read.function}({', '.join(self.schema.quote(a) for a in read.args)})"
@@ -562,6 +572,29 @@ class _Lowering:
             found.append(self.add(Quantity(name, Kind.STATISTIC, tuple(argument), read.span, Scope.CLASS, detail)))
             found += argument  # the unit's own value too: its rank, its place between the class's ends
         return found
+
+    def reference(self, read: n.Reference) -> list[str]:
+        """The quantities a reference reads: a measure's score, a category's subtotal, a rule's quantity
+        (`bonus.获奖`, `veto.安全`), or for the unit's whole bonus (deductions, total before them) every
+        quantity it is summed from."""
+        spec = self.spec
+        match read.quantity, read.target:
+            case "score", target:
+                return [self.scores[target]]
+            case "subtotal", "":
+                return [f"category.{c.name}" for c in spec.categories] + [
+                    f"coefficient.{r.name}" for r in spec.rules_of("coefficient") if _on_total(r)
+                ]
+            case "subtotal", target:
+                return [f"category.{target}"]
+            case ("bonus" | "deduction") as kind, "":
+                return [f"{kind}.{r.name}" for r in spec.rules_of(kind)] + [
+                    f"limit.{r.name}" for r in spec.rules_of("limit") if _limits(r, spec.rules_of(kind))
+                ]
+            case "vetoed", target:
+                return [f"veto.{target}"]
+            case kind, target:
+                return [f"{kind}.{target}"]
 
     def resolve(self, name: str, local: dict[str, str]) -> list[str]:
         if name in local:
@@ -705,6 +738,18 @@ class _Lowering:
         extra = ["grade"] if "grade" in self.names else []
         extra += [name for name, kinds in vetoes if "no_award" in kinds]
         return self.rule(rule, expressions, Kind.AWARD, vetoes, tuple(extra))
+
+
+def _on_total(rule: RuleSpec) -> bool:
+    """Whether a coefficient multiplies the total (`on total`, the default), not one category."""
+    applies = rule.first(n.Applies)
+    return not isinstance(applies, n.Applies) or applies.target == "total"
+
+
+def _limits(rule: RuleSpec, over: tuple[RuleSpec, ...]) -> bool:
+    """Whether a `limit` caps some of the rules `over`."""
+    names = rule.first(n.LimitOver)
+    return isinstance(names, n.LimitOver) and any(r.name in names.names for r in over)
 
 
 def _all_names(expr: n.Expr) -> list[str]:

@@ -13,12 +13,16 @@ answer from the last version of the document that parsed, and read the
 context (the blocks open at the cursor, the words before it) from the text
 alone.
 
-Positions: LSP counts lines by `\r\n`, `\r` and `\n`, and columns in UTF-16
-code units; targetdsl counts columns in code points. The two differ on a
-character outside the Basic Multilingual Plane (the rarer CJK ideographs of
-Extension B and after, found in some place names): every position crossing
-the boundary is converted through the line's text (`utf16_column`,
-`code_point_index`).
+Positions: LSP counts lines by `\r\n`, `\r` and `\n`, and columns in the
+code units of the encoding the editor and server agreed on at start (UTF-16
+unless the editor offers another: recent Neovim offers UTF-8 first, where a Chinese
+character is three units); targetdsl counts columns in code points. Every
+position crossing the boundary goes through pygls's position codec for the
+session (`column_of`, `client_column`) with the line's text, so names after
+a CJK character or one outside the Basic Multilingual Plane (the rarer
+ideographs of Extension B, found in some place names) are where the editor
+points. URIs and paths are converted by pygls's helpers (`pygls.uris`):
+Windows drive letters (`file:///c%3A/…`) and UNC shares included.
 
 Standard input is read through `BoundedInput`: a message may not claim more
 than MAX_MESSAGE_BYTES, nor a header line run on without end. A message
@@ -36,11 +40,13 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote
 
 import attrs
 from lsprotocol import types as lsp
+from pygls import uris
 from pygls.lsp.server import LanguageServer
+from pygls.workspace import PositionCodec
 
 from targetdsl import __version__
 from targetdsl import nodes as n
@@ -69,15 +75,20 @@ from targetdsl.source import Span
 NAME_CHARS = re.compile(r"[A-Za-z0-9_\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]")
 
 
+UTF16 = PositionCodec()  # the encoding of LSP positions when the editor offers no other
+
+
 def uri_to_path(uri: str) -> Path | None:
-    parsed = urlparse(uri)
-    if parsed.scheme != "file":
-        return None
-    return Path(unquote(parsed.path))
+    """The file a `file:` URI names (a Windows drive or share as Windows writes it); None for any other."""
+    path = uris.to_fs_path(uri)
+    return Path(path) if path else None
 
 
 def path_to_uri(path: str) -> str:
-    return Path(path).resolve().as_uri()
+    uri = uris.from_fs_path(os.path.abspath(path))
+    if uri is None:  # pygls returns None for what is no path; a span's file always is one
+        raise ValueError(f"not a path: {path!r}")
+    return str(uri)
 
 
 _EXTENDS = re.compile(
@@ -99,30 +110,28 @@ def lines_of(text: str) -> list[str]:
     return _LINE_END.split(text)
 
 
-def utf16_column(line: str, index: int) -> int:
-    """The UTF-16 column of code point `index` in `line`."""
-    head = line[:index]
-    return len(head) + sum(1 for char in head if char > "\uffff")
+def client_column(line: str, index: int, codec: PositionCodec = UTF16) -> int:
+    """The editor's column (in the session's code units) of code point `index` in `line`."""
+    return int(codec.client_num_units(line[:index]))
 
 
-def code_point_index(line: str, units: int) -> int:
-    """The code point index of UTF-16 column `units` in `line` (inside a surrogate pair: its character)."""
-    if line.isascii() or not any(char > "\uffff" for char in line):
-        return min(units, len(line))
-    index = count = 0
-    while index < len(line) and count < units:
-        count += 2 if line[index] > "\uffff" else 1
-        index += 1
-    return index
+def column_of(line: str, character: int, codec: PositionCodec = UTF16) -> int:
+    """The code point index of the editor's column `character` in `line`: past the end, the end; inside
+    the units of one character, after it."""
+    if character >= codec.client_num_units(line):
+        return len(line)
+    # the codec clamps a column past the end by changing the position it is given: it gets its own
+    return codec.position_from_client_units([line], lsp.Position(line=0, character=character)).character
 
 
-def to_range(span: Span, lines: list[str] | None = None) -> lsp.Range:
-    """A span as LSP counts it; `lines`, the document's, put its columns in UTF-16 units."""
+def to_range(span: Span, lines: list[str] | None = None, codec: PositionCodec = UTF16) -> lsp.Range:
+    """A span as LSP counts it; `lines`, the document's, put its columns in the session's code units
+    (without them, columns stay code points)."""
 
     def position(line: int, column: int) -> lsp.Position:
         line, column = max(line - 1, 0), max(column - 1, 0)
         if lines is not None and line < len(lines):
-            column = utf16_column(lines[line], column)
+            column = client_column(lines[line], column, codec)
         return lsp.Position(line=line, character=column)
 
     start = position(span.line, span.column)
@@ -195,6 +204,14 @@ class PolicyServer(LanguageServer):
             return directory
         return next((folder for folder in folders if here.is_relative_to(folder)), directory)
 
+    @property
+    def codec(self) -> PositionCodec:
+        """How the editor counts columns: the position encoding agreed at start (UTF-16 before)."""
+        try:
+            return self.workspace.position_codec
+        except RuntimeError:  # not initialised yet
+            return UTF16
+
     def workspace_folders(self) -> list[Path]:
         try:
             workspace = self.workspace
@@ -212,7 +229,7 @@ class PolicyServer(LanguageServer):
         lines = lines_of(text) if text is not None else None
         at = extends_line(lines) if lines is not None else None
         items = [
-            self.convert(d, own, language=self.language, lines=lines, at=at, sources=report.sources)
+            self.convert(d, own, language=self.language, lines=lines, at=at, codec=self.codec, sources=report.sources)
             for d in report.diagnostics
         ]
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=items))
@@ -225,6 +242,7 @@ class PolicyServer(LanguageServer):
         language: Language = Language.ENGLISH,
         lines: list[str] | None = None,
         at: int | None = None,
+        codec: PositionCodec = UTF16,
         sources: Mapping[str, str] | None = None,
     ) -> lsp.Diagnostic:
         """One diagnostic for the editor; a problem in a file this one extends is shown on its `extends`
@@ -245,7 +263,7 @@ class PolicyServer(LanguageServer):
             width = len(lines[line - 1]) if lines is not None and line <= len(lines) else 1
             span = Span(own, line, 1, line, max(width, 1) + 1)
         return lsp.Diagnostic(
-            range=to_range(span, lines),
+            range=to_range(span, lines, codec),
             message=message,
             severity=lsp.DiagnosticSeverity.Error
             if diagnostic.severity is Severity.ERROR
@@ -258,12 +276,12 @@ class PolicyServer(LanguageServer):
 server = PolicyServer()
 
 
-def word_at(text: str, position: lsp.Position) -> str | None:
+def word_at(text: str, position: lsp.Position, codec: PositionCodec = UTF16) -> str | None:
     lines = lines_of(text)
     if position.line >= len(lines):
         return None
     line = lines[position.line]
-    start = end = code_point_index(line, position.character)
+    start = end = column_of(line, position.character, codec)
     while start > 0 and NAME_CHARS.match(line[start - 1]):
         start -= 1
     while end < len(line) and NAME_CHARS.match(line[end]):
@@ -360,7 +378,7 @@ _BRACES = re.compile(r'"(?:\\.|[^"\\\n])*"?|#[^\n]*|[{}\n]')  # a label or a com
 _LINE_END = re.compile(r"\r\n|\r|\n")  # as LSP counts lines
 
 
-def offset_of(text: str, position: lsp.Position) -> int:
+def offset_of(text: str, position: lsp.Position, codec: PositionCodec = UTF16) -> int:
     """The offset in `text` of an LSP position (a line past the end is the end)."""
     offset = 0
     for _ in range(position.line):
@@ -370,7 +388,7 @@ def offset_of(text: str, position: lsp.Position) -> int:
         offset = match.end()
     end = _LINE_END.search(text, offset)
     line = text[offset : end.start() if end is not None else len(text)]
-    return offset + code_point_index(line, position.character)
+    return offset + column_of(line, position.character, codec)
 
 
 def open_blocks(text: str, offset: int) -> tuple[Block, ...]:
@@ -471,11 +489,16 @@ def _globals(effective: Effective | None) -> list[tuple[str, str]]:
 
 
 def candidates(
-    text: str, position: lsp.Position, effective: Effective | None, *, language: Language = Language.ENGLISH
+    text: str,
+    position: lsp.Position,
+    effective: Effective | None,
+    codec: PositionCodec = UTF16,
+    *,
+    language: Language = Language.ENGLISH,
 ) -> list[lsp.CompletionItem]:
     """What may be written at `position`: names by context, from the buffer as it is and from
     `effective`, the last version of it that parsed."""
-    context = context_at(text, offset_of(text, position))
+    context = context_at(text, offset_of(text, position, codec))
     names: dict[str, str] = {}  # name → what it is, first found first
 
     def offer(found: Any, what: str) -> None:
@@ -696,7 +719,7 @@ def _name_under_cursor(
     report = _report(ls, uri)
     if text is None or report is None:
         return None
-    name = word_at(text, position)
+    name = word_at(text, position, ls.codec)
     effective = report.effective
     if effective is None and last_good:
         effective = ls.last_good.get(uri)
@@ -717,7 +740,7 @@ def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
     target = _name_under_cursor(ls, uri, params.position, last_good=True)
     if target is None:  # a policy with errors still explains its keywords
         text = _opened(ls, uri)
-        word = word_at(text, params.position) if text is not None else None
+        word = word_at(text, params.position, ls.codec) if text is not None else None
         return _keyword_hover(text or "", word, ls.language) if word is not None else None
     name, effective = target
     found = definitions(effective).get(name)
@@ -731,7 +754,7 @@ def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
             return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=f"**{name}** — {summary}"))
         return None
     source = _opened(ls, uri) or ""
-    scope = scope_of(effective, open_blocks(source, offset_of(source, params.position)))
+    scope = scope_of(effective, open_blocks(source, offset_of(source, params.position, ls.codec)))
     local = [entry for entry in found if any(entry[1] is statement for statement in scope)]
     if local:  # `done` inside a measure is that measure's input, not another's of the same name
         found = local
@@ -763,14 +786,20 @@ def definition(ls: PolicyServer, params: lsp.DefinitionParams) -> list[lsp.Locat
         return None
     name, effective = target
     found = definitions(effective).get(name, [])
-    own = uri_to_path(params.text_document.uri)
-    text = _opened(ls, params.text_document.uri)
+    uri = params.text_document.uri
+    own = uri_to_path(uri)
+    text = _opened(ls, uri)
     lines = lines_of(text) if text is not None else None
 
-    def where(span: Span) -> lsp.Range:  # columns in UTF-16 units for the open document
-        return to_range(span, lines if own is not None and Path(span.file).resolve() == own.resolve() else None)
+    def location(span: Span) -> lsp.Location:
+        # in the document itself: its own URI as the editor wrote it, columns in the editor's units
+        if own is not None and (span.file == str(own) or os.path.abspath(span.file) == os.path.abspath(own)):
+            return lsp.Location(uri=uri, range=to_range(span, lines, ls.codec))
+        other = path_to_uri(span.file)
+        opened = _opened(ls, other)  # another open document: its columns in the editor's units too
+        return lsp.Location(uri=other, range=to_range(span, lines_of(opened) if opened else None, ls.codec))
 
-    return [lsp.Location(uri=path_to_uri(span.file), range=where(span)) for _, _, span in found] or None
+    return [location(span) for _, _, span in found] or None
 
 
 @server.feature(lsp.TEXT_DOCUMENT_COMPLETION)
@@ -782,7 +811,7 @@ def completion(ls: PolicyServer, params: lsp.CompletionParams) -> lsp.Completion
         return lsp.CompletionList(is_incomplete=False, items=[])
     effective = report.effective if report is not None and report.effective is not None else ls.last_good.get(uri)
     return lsp.CompletionList(
-        is_incomplete=False, items=candidates(text, params.position, effective, language=ls.language)
+        is_incomplete=False, items=candidates(text, params.position, effective, ls.codec, language=ls.language)
     )
 
 
@@ -817,7 +846,7 @@ def symbols(ls: PolicyServer, params: lsp.DocumentSymbolParams) -> list[lsp.Docu
     def _symbol(
         name: str, kind: lsp.SymbolKind, span: Span, children: list[lsp.DocumentSymbol] | None = None
     ) -> lsp.DocumentSymbol:
-        where = to_range(span, lines)
+        where = to_range(span, lines, ls.codec)
         return lsp.DocumentSymbol(name=name, kind=kind, range=where, selection_range=where, children=children or None)
 
     result: list[lsp.DocumentSymbol] = []

@@ -31,7 +31,7 @@ from targetdsl.interpreter import (
     evaluate,
     number,
 )
-from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, plausible, quantize, show, text
+from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, plausible, quantize, show, text
 from targetdsl.results import NO_STEP, ItemResult, MeasureResult, Step
 from targetdsl.schema import InputSpec, MeasureSpec
 from targetdsl.source import NO_SPAN, Span
@@ -453,15 +453,30 @@ class MeasureScorer:
 
     def score_assessed(self, data: MeasureData) -> Scored:
         spec = self.spec
-        ratings = [(r.assessor, r.weight, data.ratings[r.assessor]) for r in spec.raters if r.assessor in data.ratings]
         notes: list[str] = []
-        if spec.drop_extremes and len(ratings) >= 3:
+        if spec.ballots:  # each unit's own ballots, equally weighted; invalid ones counted, not scored
+            valid = [b for b in data.ballots if b is not None]
+            invalid = len(data.ballots) - len(valid)
+            notes.append("valid ballots: " + ", ".join(text(b) for b in valid))
+            notes.append(f"{len(valid)} valid ballots, {invalid} invalid")
+            ratings = [(f"#{i}", ONE, b) for i, b in enumerate(valid, 1)]
+        else:
+            ratings = [
+                (r.assessor, r.weight, data.ratings[r.assessor]) for r in spec.raters if r.assessor in data.ratings
+            ]
+        threshold = spec.drop_above
+        if spec.drop_extremes and threshold is not None and len(ratings) <= threshold:
+            notes.append(f"kept the highest and the lowest: {len(ratings)} scores, not more than {text(threshold)}")
+        elif spec.drop_extremes and len(ratings) >= 3:
             high = max(range(len(ratings)), key=lambda i: (ratings[i][2], -i))
             low = min(range(len(ratings)), key=lambda i: (ratings[i][2], i))
-            notes.append(
-                f"dropped the highest ({ratings[high][0]} {text(ratings[high][2])}) and the lowest "
-                f"({ratings[low][0]} {text(ratings[low][2])})"
-            )
+            if spec.ballots:
+                notes.append(f"dropped the highest ({text(ratings[high][2])}) and the lowest ({text(ratings[low][2])})")
+            else:
+                notes.append(
+                    f"dropped the highest ({ratings[high][0]} {text(ratings[high][2])}) and the lowest "
+                    f"({ratings[low][0]} {text(ratings[low][2])})"
+                )
             ratings = [r for i, r in enumerate(ratings) if i not in (high, low)]
         weight = sum((w for _, w, _ in ratings), ZERO)
         if weight == ZERO:
@@ -469,7 +484,7 @@ class MeasureScorer:
         mean = CONTEXT.divide(sum((w * s for _, w, s in ratings), ZERO), weight)
         earned = CONTEXT.divide(CONTEXT.multiply(spec.points, mean), spec.scale)
         notes.append(f"weighted mean {text(quantize(mean, 4))} of {text(spec.scale)}")
-        inputs: dict[str, Value] = {a: s for a, _, s in ratings}
+        inputs: dict[str, Value] = {} if spec.ballots else {a: s for a, _, s in ratings}
         return Scored(self.round_indicator(earned), spec.points, notes=notes, inputs=inputs)
 
     def counted_by_inputs(self, values: dict[str, Value], given: GivenScore | None) -> bool:
@@ -579,6 +594,8 @@ class MeasureScorer:
         step = NO_STEP
         if self.explain:
             value = f"{show(earned)} of {text(available)}" if applicable else "not applicable"
+            if applicable and spec.adjustment:  # 加扣分项: no points of its own
+                value = f"adjustment {show(earned)}"
             notes = [f"{name} = {_show(v)}" for name, v in outcome.lets.items()] + outcome.notes
             if spec.node.share is not None:  # indicator weights as shares
                 notes.insert(0, f"{text(spec.node.share)}% of category {spec.category}: {text(spec.points)} points")

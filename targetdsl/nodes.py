@@ -141,14 +141,25 @@ class Interpolate:
 # no name an expression could mean otherwise, and its argument is looked up among the measures alone.
 REFERENCES: dict[str, str] = {
     "score": "the points a measure earned for the unit (after the `indicator` rounding), e.g. `score(重要项目)`",
-    "subtotal": "a category's subtotal for the unit, as its results show it, e.g. `subtotal(经济发展)`",
+    "subtotal": "a category's subtotal for the unit, as its results show it, e.g. `subtotal(经济发展)`; "
+    "`subtotal()`: the total before bonus and deductions",
+    "bonus": "the points a bonus gave the unit (its own cap applied), e.g. `bonus(获奖加分)`; "
+    "`bonus()`: the unit's whole bonus, after every `limit`",
+    "deduction": "the points a deduction took from the unit (its own cap applied), e.g. `deduction(通报批评)`; "
+    "`deduction()`: the unit's whole deductions, after every `limit`",
+    "vetoed": "whether a veto fired for the unit, e.g. `vetoed(安全生产)`",
 }
+
+# The reference words that may also be written with nothing in the parentheses, for the unit's whole
+# quantity: `subtotal()` (the total before bonus and deductions), `bonus()`, `deduction()`.
+WHOLE_REFERENCES = frozenset({"subtotal", "bonus", "deduction"})
 
 
 @attrs.frozen
 class Reference:
-    """`score(M)`, `subtotal(C)`: a quantity of the unit's result computed elsewhere in the policy
-    (`quantity` is a word of REFERENCES, `target` the declaration's name)."""
+    """`score(M)`, `subtotal(C)`, `bonus(B)`, `vetoed(V)`…: a quantity of the unit's result computed elsewhere
+    in the policy (`quantity` is a word of REFERENCES, `target` the declaration's name, or "" for the unit's
+    whole quantity: `subtotal()`, `bonus()`, `deduction()`)."""
 
     quantity: str
     target: str
@@ -263,6 +274,18 @@ class Rater:
 
 @attrs.frozen
 class DropExtremes:
+    """`drop extremes`: the highest and the lowest score are left out (with `above n`, only when more than
+    n scores are counted; else when there are at least three)."""
+
+    above: Decimal | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Ballots:
+    """`ballots` in an `assessed` measure: each unit gives its own list of ballots (评分票), each a score or
+    an invalid ballot, averaged with equal weights in place of declared assessors."""
+
     span: Span = _span()
 
 
@@ -411,6 +434,7 @@ Statement = Union[  # noqa: UP007 (holds forward references)
     Given,
     Rater,
     DropExtremes,
+    Ballots,
     When,
     Effects,
     Level,
@@ -489,6 +513,7 @@ class Header:
     scale: Scale | None = None
     rounding: Rounding | None = None
     sources: tuple[Source, ...] = ()
+    assumptions: tuple[Assumption, ...] = ()  # what the method's source leaves open (`assume "…"`)
     span: Span = _span()
 
 
@@ -586,6 +611,7 @@ class Band:
 @attrs.frozen
 class Grades:
     bands: tuple[Band, ...]
+    assumptions: tuple[Assumption, ...] = ()  # what the method's source leaves open about its grades
     span: Span = _span()
 
 

@@ -1,7 +1,7 @@
 """A partitioned evaluation: a stream's passes run on parts of the data, wherever, combined in one place.
 
-The data are cut into parts (a byte range of a JSON Lines file, or a run of records), each holding the
-records that follow one another in the data. Every part goes through the passes `stream.py` makes over
+The data are cut into parts (`cutting.py`: byte ranges of JSON Lines or CSV files, or runs of records),
+each holding records that follow one another in the data. Every part goes through the passes `stream.py` makes over
 the whole data — read and validate, then score (or, for a policy that compares units across a class,
 gather the class figures first and score once they are settled), then finish — and between the passes
 one place (the driver) combines what the parts found: the class figures (`measures.MeasureFigures`,
@@ -31,15 +31,16 @@ import mmap
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any, Protocol
 
 import attrs
 
+from targetdsl.cutting import Chunk, Records
 from targetdsl.data import Validator, collector_paused, no_units
 from targetdsl.drafts import SUMS, Standing
 from targetdsl.engine import Engine, result_context, rule_key, rule_values
-from targetdsl.files import FileReadError, open_regular
+from targetdsl.files import open_regular
 from targetdsl.functions import ClassValues
 from targetdsl.inheritance import Effective
 from targetdsl.interpreter import EvaluationError, EvaluationProblem
@@ -55,14 +56,12 @@ from targetdsl.stream import (
     Seen,
     class_figures,
     duplicates,
-    file_records,
     finishes_compare,
     finishing_figures,
-    json_lines,
     standing,
     tie_categories,
 )
-from targetdsl.values import AwardWon, DataError, DataProblem, Unit
+from targetdsl.values import AwardWon, DataError, DataProblem, Located, Unit
 
 # -- the policy as it travels
 
@@ -100,112 +99,53 @@ class Job:
     carried_in: tuple[tuple[str, AwardWon], ...]
     ledger_file: str
     spool_dir: str | None = None  # parts keep their units in a file there, else in memory
+    counted: bool = False  # parts count the units they are done with in files there (`Tally`)
 
 
-# -- parts of the data
+class Tally:
+    """The units a part is done with, over every pass, in a file of the job's spool folder, for a
+    progress line (`tallied` adds them up): a file per part, so that no two processes write one file,
+    and a part's tasks never run at once. Nothing when the job is not counted."""
+
+    def __init__(self, job: Job, number: int | str, *, fresh: bool = False):
+        self.path = None
+        if job.counted and job.spool_dir is not None:
+            self.path = os.path.join(job.spool_dir, f"{TALLY}{number}")
+            if fresh:  # a part read again (renumbered) counts its first pass once
+                self._write(0)
+
+    def add(self, count: int) -> None:
+        if self.path is not None and count:
+            self._write(self._read() + count)
+
+    def _read(self) -> int:
+        assert self.path is not None
+        try:
+            with open(self.path, "rb") as handle:
+                return int.from_bytes(handle.read(8), "little")
+        except FileNotFoundError:
+            return 0
+
+    def _write(self, count: int) -> None:
+        assert self.path is not None
+        with open(self.path, "wb") as handle:
+            handle.write(count.to_bytes(8, "little"))
 
 
-@attrs.frozen
-class Records:
-    """Records already read, one after another in the data."""
-
-    records: Sequence[Any]
-    trailing: tuple[DataProblem, ...] = ()  # what the reader found wrong after them (it stopped there)
-
-    def read(self, job: Job) -> tuple[Iterator[Any], Callable[[], None]]:
-        return self._records(), _nothing
-
-    def _records(self) -> Iterator[Any]:
-        yield from self.records
-        if self.trailing:
-            raise DataError(list(self.trailing))
+TALLY = "done-"
 
 
-@attrs.frozen
-class Lines:
-    """The lines of a JSON Lines file that start in the byte range [start, end); `line` is the first's number."""
-
-    path: str
-    start: int
-    end: int
-    line: int
-
-    def read(self, job: Job) -> tuple[Iterator[Any], Callable[[], None]]:
-        handle = _open(self.path, job.file)
-        handle.seek(self.start)
-        return json_lines(_range(handle, self.start, self.end), job.file, self.line), handle.close
-
-
-def _open(path: str, shown: str) -> IO[bytes]:
-    if "://" in path:  # a URL any fsspec file system reads (s3://, gs://, hdfs://…)
-        import fsspec  # type: ignore[import-untyped]  # an optional dependency, of the dask extra
-
-        opened: IO[bytes] = fsspec.open(path, "rb").open()
-        return opened
-    try:
-        return open_regular(path)
-    except FileReadError as exc:
-        raise DataError([DataProblem(shown, None, None, exc.reason)]) from None
-
-
-def _range(handle: IO[bytes], start: int, end: int) -> Iterator[bytes]:
-    at = start
-    for line in handle:
-        if at >= end:
-            return
-        at += len(line)
-        yield line
-
-
-def _nothing() -> None:
-    pass
-
-
-Chunk = Records | Lines
-
-
-def line_ranges(path: str, shown: str, parts: int) -> tuple[list[Lines], list[int]]:
-    """A JSON Lines file cut at line starts into about `parts` ranges of equal size, with the number of
-    non-blank lines before each (the records before it, unless a line is refused: see `evaluate`)."""
-    handle = _open(path, shown)
-    try:
-        handle.seek(0, io.SEEK_END)
-        size = handle.tell()
-        handle.seek(0)
-        step = max(1, -(-size // max(1, parts)))
-        ranges: list[Lines] = []
-        before: list[int] = []
-        at = start = 0
-        line = counted = 0
-        first_line = 1
-        first_counted = 0
-        for read in handle:
-            line += 1
-            if at >= start + step and at > start:
-                ranges.append(Lines(path, start, at, first_line))
-                before.append(first_counted)
-                start, first_line, first_counted = at, line, counted
-            text = read[3:] if line == 1 and read.startswith(b"\xef\xbb\xbf") else read
-            if text.strip():
-                counted += 1
-            at += len(read)
-        ranges.append(Lines(path, start, max(at, start), first_line))
-        before.append(first_counted)
-        return ranges, before
-    finally:
-        handle.close()
-
-
-def record_runs(records: Sequence[Any], parts: int) -> list[Records]:
-    """Records cut into `parts` runs of nearly equal length (at least one run, none empty but the only one)."""
-    parts = max(1, min(parts, len(records))) if records else 1
-    size, extra = divmod(len(records), parts)
-    runs, at = [], 0
-    for number in range(parts):
-        length = size + (number < extra)
-        runs.append(Records(records[at : at + length]))
-        at += length
-    return runs
+def tallied(folder: str) -> int:
+    """The units every part of a counted job is done with, over every pass, so far."""
+    done = 0
+    for entry in os.scandir(folder):
+        if entry.name.startswith(TALLY):
+            try:
+                with open(entry.path, "rb") as handle:
+                    done += int.from_bytes(handle.read(8), "little")
+            except OSError:  # written at this moment: counted at the next look
+                continue
+    return done
 
 
 # -- what a part found, and what the driver needs of it
@@ -376,7 +316,8 @@ def read_part(parcel: Parcel, job: Job, chunk: Chunk, number: int, first: int, c
     policy compares units across a class, gather their share of the class figures."""
     schema = parcel.schema()
     with collector_paused(), decimal.localcontext(CONTEXT):
-        validator = Validator(schema, job.file)
+        shown = chunk.shown or job.file
+        validator = Validator(schema, shown)
         engine = _engine(parcel, job, NOTHING_SETTLED)
         carried = engine.carried_in
         spool, offsets = _spool(job)
@@ -386,13 +327,16 @@ def read_part(parcel: Parcel, job: Job, chunk: Chunk, number: int, first: int, c
         twice: list[DataProblem] = []
         reader: list[DataProblem] = []
         count = 0
-        records, close = chunk.read(job)
+        records, close = chunk.read(shown)
+        tally = Tally(job, number, fresh=True)
         try:
             for index, record in enumerate(records, start=first + 1):
                 count += 1
                 known = len(validator.problems)
                 unit = validator.unit(record, index)
                 valid = unit is not None and len(validator.problems) == known
+                if not valid and isinstance(records, Located):
+                    validator.place(records.cell, known)
                 blob = pickle.dumps(unit, pickle.HIGHEST_PROTOCOL) if valid else b""
                 spool.write(blob)
                 offsets.append(offsets[-1] + len(blob))
@@ -404,12 +348,14 @@ def read_part(parcel: Parcel, job: Job, chunk: Chunk, number: int, first: int, c
                     unscored.append(Seen(unit.id, unit.name, index - 1))
                 if len(batch) >= BATCH:  # as a stream takes them: a batch at a time, none kept after
                     scoring.take(batch)
+                    tally.add(len(batch))
                     batch = []
         except DataError as exc:
             reader = list(exc.problems)
         finally:
             close()
         scoring.take(batch)
+        tally.add(len(batch))
         found = Summary(
             number, first, count, len(reader), validator.problems, reader, twice, unscored, [], {}, {}, {}, [], []
         )
@@ -424,13 +370,16 @@ def score_part(parcel: Parcel, job: Job, part: Part, settled: Settled) -> Part:
         engine = _engine(parcel, job, settled)
         found = attrs.evolve(part.summary, standings={}, counts={}, figures={}, failures=[], ledger=[], seen=[])
         scoring = _Scoring(schema, engine, compares=False)
+        tally = Tally(job, part.summary.number)
         batch: list[tuple[Unit, int]] = []
         for entry in part.units():
             batch.append(entry)
             if len(batch) >= BATCH:
                 scoring.take(batch)
+                tally.add(len(batch))
                 batch = []
         scoring.take(batch)
+        tally.add(len(batch))
         scoring.into(found)
         return Part(part.spool, part.offsets, found)
 
@@ -469,6 +418,7 @@ def finish_part(
     classes = list(schema.classes)
     done = Finished([], [])
     data = part._data()
+    tally = Tally(job, part.summary.number)
     with collector_paused(), decimal.localcontext(CONTEXT):
         engine = _engine(parcel, job, settled)
         peers: dict[int, dict[tuple[str, str], Any]] = {}  # by class position
@@ -489,6 +439,7 @@ def finish_part(
                     result = engine.finish(spec, draft, place.rank)
                     done.failures += [(order, place.rank, p) for p in engine.problems[known:]]
                     done.results.append((order, place.rank, result if render is None else render(result, categories)))
+            tally.add(len(batch))
     return done
 
 
@@ -502,6 +453,7 @@ def gather_finishing_part(
     classes = list(schema.classes)
     figures = finishing_figures(schema)
     data = part._data()
+    tally = Tally(job, part.summary.number)
     with collector_paused(), decimal.localcontext(CONTEXT):
         engine = _engine(parcel, job, settled)
         ordered = sorted(places, key=lambda p: (p.order, p.rank))
@@ -527,6 +479,7 @@ def gather_finishing_part(
                         for at, value in rule_values(engine, rule, units, expr, contexts):
                             column[at] = value
                     gathered.gather([u.id for u in units], values)
+            tally.add(sum(len(members) for members in by_class.values()))
     return _portable(figures)
 
 
@@ -666,6 +619,7 @@ class Outcome:
     assessed: tuple[str, ...]
     categories: tuple[str, ...]  # of the classes assessed, as the CSV's header names them
     count: int
+    notes: tuple[str, ...] = ()  # how the data were cut, where it was not as asked (`cutting.Cut.notes`)
 
 
 def evaluate(
@@ -684,6 +638,60 @@ def evaluate(
     non-blank lines); otherwise every part is read once, counted, and numbered from the counts. Raises
     DataError or EvaluationError with exactly the problems, in exactly the order, one stream reports.
     """
+    return finish(rank(parcel, schema, job, chunks, runner, before=before), runner, render=render)
+
+
+@attrs.define
+class Ranked:
+    """An evaluation in parts with every class ranked and graded, its parts still to be finished: what
+    `finish` (or an engine's own last pass, such as a Dask bag's) needs."""
+
+    shipped: Any  # the parcel, as the runner shares it
+    job: Job
+    parts: list[Any]  # as the runner holds them
+    settled: Settled
+    places: list[list[Place]]  # per part, its units' places
+    ledger: tuple[CarryOver, ...]
+    completion: tuple[CompletionRow, ...]
+    assessed: tuple[str, ...]
+    categories: tuple[str, ...]
+    count: int
+
+    def outcome(self, results: Any) -> Outcome:
+        return Outcome(results, self.ledger, self.completion, self.assessed, self.categories, self.count)
+
+
+def finish(ranked: Ranked, runner: Runner, *, render: Render | None = None) -> Outcome:
+    """The last pass: every part finished where it is, the results merged in class and rank order."""
+    shared = runner.share(ranked.settled)
+    finished: list[Finished] = runner.gather(
+        runner.map(
+            finish_part,
+            [ranked.shipped] * len(ranked.parts),
+            [ranked.job] * len(ranked.parts),
+            ranked.parts,
+            [shared] * len(ranked.parts),
+            [runner.share(entries) for entries in ranked.places],  # sent once each, not inside every task
+            [render] * len(ranked.parts),
+            [ranked.categories] * len(ranked.parts),
+        )
+    )
+    refuse_finishing([f.failures for f in finished])
+    merged = heapq.merge(*(f.results for f in finished), key=lambda entry: (entry[0], entry[1]))
+    return ranked.outcome(result for _, _, result in merged)
+
+
+def rank(
+    parcel: Parcel,
+    schema: Schema,
+    job: Job,
+    chunks: Sequence[Chunk],
+    runner: Runner,
+    *,
+    before: Sequence[int] | None = None,
+) -> Ranked:
+    """Every pass but the last: the parts read, scored and refused as one stream refuses its data, and
+    every class ranked and graded. Raises as `evaluate` does."""
     figures = class_figures(schema)
     compares = any(f.arguments for measures in figures.values() for f in measures.values())
     averaged = any(f.averaged for measures in figures.values() for f in measures.values())
@@ -694,15 +702,15 @@ def evaluate(
         read_part, [shipped] * len(chunks), [job] * len(chunks), chunks, numbers, firsts, [compares] * len(chunks)
     )
     found = runner.summaries(parts)
-    # A line a reader refused is no record: the parts after it were numbered one too far; read them again.
-    refused = next((i for i, s in enumerate(found) if s.rejected), None)
-    if refused is not None and refused + 1 < len(chunks):
-        again = list(range(refused + 1, len(chunks)))
-        first = found[refused].first + found[refused].count
-        renumbered = []
-        for i in again:
+    # A part's records were counted as its lines (the non-blank ones); a line a reader refused, or a CSV
+    # row of nothing, is no record: the parts after it were numbered too far; they are read again.
+    again, renumbered, first = [], [], 0
+    for i, read in enumerate(found):
+        if read.first != first:
+            again.append(i)
             renumbered.append(first)
-            first += found[i].count
+        first += read.count
+    if again:
         redone = runner.map(
             read_part,
             [shipped] * len(again),
@@ -733,6 +741,8 @@ def evaluate(
         settled = Settled(settled.peers, {c: {m: f.average for m, f in ms.items()} for c, ms in combined.items()})
         if pending:
             parts, found = _rescore(runner, shipped, job, parts, settled)
+        else:  # a pass a stream counts done
+            Tally(job, "skipped").add(sum(s.count for s in found))
     failures = [p for s in found for p in s.failures]
     if failures:
         raise EvaluationError(sorted(failures, key=lambda p: (p.unit, str(p.span))))
@@ -784,21 +794,7 @@ def evaluate(
         )
         if finishing is not None:
             settled = attrs.evolve(settled, finishing=finishing.finishing)
-    finished: list[Finished] = runner.gather(
-        runner.map(
-            finish_part,
-            [shipped] * len(parts),
-            [job] * len(parts),
-            parts,
-            [runner.share(settled)] * len(parts),
-            [runner.share(entries) for entries in places],  # sent once each, not inside every task
-            [render] * len(parts),
-            [categories] * len(parts),
-        )
-    )
-    _refuse_finishing(finished)
-    merged = heapq.merge(*(f.results for f in finished), key=lambda entry: (entry[0], entry[1]))
-    return Outcome((result for _, _, result in merged), ledger, tuple(rows), tuple(assessed), categories, count)
+    return Ranked(shipped, job, parts, settled, places, ledger, tuple(rows), tuple(assessed), categories, count)
 
 
 def _counted(runner: Runner, shipped: Any, job: Job, chunks: Sequence[Chunk]) -> list[int]:
@@ -813,7 +809,7 @@ def _counted(runner: Runner, shipped: Any, job: Job, chunks: Sequence[Chunk]) ->
 def count_records(job: Job, chunk: Chunk) -> int:
     if isinstance(chunk, Records):
         return len(chunk.records)
-    records, close = chunk.read(job)
+    records, close = chunk.read(chunk.shown or job.file)
     counted = 0
     try:
         for _ in records:
@@ -866,9 +862,10 @@ def _refuse(schema: Schema, job: Job, found: list[Summary]) -> None:
         raise DataError(problems)
 
 
-def _refuse_finishing(finished: list[Finished]) -> None:
-    """Problems met while finishing: those of the first batch a stream finishes that has any."""
-    failures = sorted((f for part in finished for f in part.failures), key=lambda f: (f[0], f[1]))
+def refuse_finishing(failed: Sequence[list[tuple[int, int, EvaluationProblem]]]) -> None:
+    """Problems the parts met while finishing (each part's `Finished.failures`): raised as those of the
+    first batch a stream finishes that has any."""
+    failures = sorted((f for part in failed for f in part), key=lambda f: (f[0], f[1]))
     if failures:
         order, rank, _ = failures[0]
         batch = (rank - 1) // BATCH
@@ -882,42 +879,3 @@ def spool_folder() -> tempfile.TemporaryDirectory[str]:
 
 def parcel_of(effective: Effective, names: dict[str, str], title: str, sha256: str) -> Parcel:
     return Parcel(effective, tuple(sorted(names.items())), title, sha256)
-
-
-def chunks_of(source: str | os.PathLike[str] | Iterable[Any], shown: str, parts: int) -> tuple[list[Chunk], list[int]]:
-    """The data cut into about `parts` chunks, with the records before each: a JSON Lines file by byte
-    ranges at line starts, a CSV file or records by runs of records (CSV cannot be cut by bytes: a
-    quoted field may hold a line break). Raises DataError for a file that cannot be read at all."""
-    if not isinstance(source, (str, os.PathLike)):
-        runs = record_runs(list(source), parts)
-        return list(runs), _firsts(runs)
-    path = os.fspath(source)
-    local = "://" not in path
-    if local:  # the checks a stream makes before reading: a regular file, of the format its name says
-        records, close = file_records(path)
-        if path.lower().endswith(".jsonl"):
-            close()
-    if path.lower().endswith(".jsonl"):
-        ranges, before = line_ranges(path, shown, parts)
-        return list(ranges), before
-    read: list[Any] = []
-    trailing: tuple[DataProblem, ...] = ()
-    try:
-        for record in records:
-            read.append(record)
-    except DataError as exc:
-        trailing = tuple(exc.problems)
-    finally:
-        close()
-    runs = record_runs(read, parts)
-    if trailing:
-        runs[-1] = Records(runs[-1].records, trailing)
-    return list(runs), _firsts(runs)
-
-
-def _firsts(runs: list[Records]) -> list[int]:
-    firsts, first = [], 0
-    for run in runs:
-        firsts.append(first)
-        first += len(run.records)
-    return firsts

@@ -137,6 +137,9 @@ class _Planner:
             for m in c.measures
             if m.name not in self.survey.measures
         ]
+        adjustments = [m.name for c in self.spec.categories if c.name == name for m in c.measures if m.adjustment]
+        if adjustments:
+            return "summed by the engine: adjustment items are added apart (" + ", ".join(adjustments) + ")"
         if not outside:
             return "summed by the engine: the category has no measure"
         return "summed by the engine: not every measure is in the kernel (" + ", ".join(outside) + ")"

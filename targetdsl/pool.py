@@ -11,14 +11,18 @@ This module must not decide anything about the evaluation: it only runs what par
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import signal
 import tempfile
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from targetdsl.partition import Summary, summary
+from targetdsl.partition import Summary, summary, tallied
+
+LOOK_SECONDS = 0.25  # how often the progress line looks at the parts' tallies
 
 
 def _leave_interrupts() -> None:
@@ -55,3 +59,26 @@ class Pool:
 
     def share(self, value: Any) -> Any:
         return value
+
+
+@contextlib.contextmanager
+def watched(folder: str, total: int, progress: Callable[[int, int], None] | None) -> Iterator[None]:
+    """`progress(done, total)` a few times a second while the block runs, from the tallies the parts of
+    a counted job keep in `folder` (`partition.Tally`); and once more, all done, when it ends well."""
+    if progress is None or total <= 0:
+        yield
+        return
+    stop = threading.Event()
+
+    def look() -> None:
+        while not stop.wait(LOOK_SECONDS):
+            progress(min(tallied(folder), total), total)
+
+    watcher = threading.Thread(target=look, name="targetdsl-progress", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join()
+    progress(total, total)

@@ -22,6 +22,7 @@ import attrs
 
 from targetdsl.checker import assumptions
 from targetdsl.engine import in_band
+from targetdsl.keywords import BY_CONCEPT, CHINESE
 from targetdsl.nodes import Band, EffectKind
 from targetdsl.numeric import CONTEXT, quantize
 from targetdsl.results import Assessment, UnitResult, VetoEffect, VetoResult
@@ -313,5 +314,14 @@ def edition(
         date=date,
         lang=lang,
         bands=tuple((g.name, g.band) for g in schema.grades),
-        assumptions=tuple((s.owner, s.assumption.text) for s in assumptions(policy.effective)),
+        assumptions=tuple((_owner(s.owner, lang), s.assumption.text) for s in assumptions(policy.effective)),
     )
+
+
+def _owner(owner: str, lang: str) -> str:
+    """What an assumption belongs to (`veto 计划生育`) with its keyword in the edition's language
+    (`一票否决 计划生育`): a Chinese page says no English keyword."""
+    kind, _, name = owner.partition(" ")
+    if lang != "zh" or kind not in BY_CONCEPT:
+        return owner
+    return f"{CHINESE.word(kind)} {name}".rstrip()  # the header's and the grades' own: no name

@@ -31,7 +31,7 @@ from targetdsl.messages import translate
 from targetdsl.numeric import text
 from targetdsl.results import to_json
 from targetdsl.source import decode, printable
-from targetdsl.values import ERROR_WORDS, Unit
+from targetdsl.values import ERROR_WORDS, AwardWon, MeasureData, Unit
 
 RECORD_VERSION = 1
 MAX_RECORD_BYTES = 256 * 1024 * 1024
@@ -92,6 +92,12 @@ def _encode(value: Any) -> Any:
         fields = {a.name: getattr(value, a.name) for a in attrs.fields(Unit)}
         fields["rules"] = {f"{rule_kind}/{name}": inputs for (rule_kind, name), inputs in value.rules.items()}
         return fields
+    # Fields added since records were first made are written only when they hold something, so that the
+    # digest of data without them is what it was: an award's carried points, a measure's ballots.
+    if kind is AwardWon and value.points is None:
+        return {a.name: getattr(value, a.name) for a in attrs.fields(kind) if a.name != "points"}
+    if kind is MeasureData and not value.ballots:
+        return {a.name: getattr(value, a.name) for a in attrs.fields(kind) if a.name != "ballots"}
     if attrs.has(kind):
         return {a.name: getattr(value, a.name) for a in attrs.fields(kind)}
     return to_json(value)

@@ -363,7 +363,7 @@ class Trace:
     def read(self, result: UnitResult) -> tuple[Step, ...]:
         if self._explainer is not None:
             reference = self._explainer.reference(self._unit)
-            if reference.json_value(explanations=False) != result.json_value(explanations=False):
+            if _numbers(reference, reference.measures) != _numbers(result, result.breakdown.computed()):
                 raise Disagreement(f"unit {self._unit}: the explaining path computed other results")
             self._steps = reference.trace.read(reference)
             self._explainer = None
@@ -387,12 +387,31 @@ class Trace:
 
 
 NO_TRACE = Trace()
+_UNIT_FIELDS = tuple(f.name for f in attrs.fields(UnitResult) if f.name not in ("breakdown", "trace"))
+_MEASURE_FIELDS = tuple(f.name for f in attrs.fields(MeasureResult) if f.name not in ("items", "step"))
+_ITEM_FIELDS = tuple(f.name for f in attrs.fields(ItemResult) if f.name != "step")
+_CATEGORY_FIELDS = tuple(f.name for f in attrs.fields(CategoryResult))
 
 
-def _stepless(measures: tuple[MeasureResult, ...]) -> tuple[MeasureResult, ...]:
-    """Measures as compared between the two paths: without their explanations."""
+def _stepless(measures: tuple[MeasureResult, ...]) -> tuple[Any, ...]:
+    """Measures as compared between the two paths: every field but their explanations, each value with its
+    type (as their JSON would tell an integer from a decimal), read without building anything."""
     return tuple(
-        attrs.evolve(m, step=NO_STEP, items=tuple(attrs.evolve(i, step=NO_STEP) for i in m.items)) for m in measures
+        (
+            tuple((type(v), v) for v in map(m.__getattribute__, _MEASURE_FIELDS)),
+            tuple(tuple((type(v), v) for v in map(i.__getattribute__, _ITEM_FIELDS)) for i in m.items),
+        )
+        for m in measures
+    )
+
+
+def _numbers(unit: UnitResult, measures: tuple[MeasureResult, ...]) -> tuple[Any, ...]:
+    """What the evaluation and the path explaining it must agree on: the unit's JSON without its
+    explanations (`json_value(explanations=False)`), compared without building it."""
+    return (
+        tuple((type(v), v) for v in map(unit.__getattribute__, _UNIT_FIELDS)),
+        tuple(tuple((type(v), v) for v in map(c.__getattribute__, _CATEGORY_FIELDS)) for c in unit.categories),
+        _stepless(measures),
     )
 
 

@@ -73,10 +73,19 @@ class MeasureSpec:
     drop_extremes: bool
     # cross-field constraints over the inputs, checked when the data are read (for items: each item's)
     requires: tuple[n.Require, ...] = ()
+    # an assessed measure whose units list their own ballots (`ballots`), and `drop extremes above n`
+    ballots: bool = False
+    drop_above: Decimal | None = None
 
     @property
     def span(self) -> Span:
         return self.node.span
+
+    @property
+    def adjustment(self) -> bool:
+        """An adjustment item (加扣分项, `points 0`): its score, of either sign, is added to its category's
+        subtotal as it is, after the weighted measures are scaled to the category's points."""
+        return self.kind == "indicator" and self.points == 0
 
     @property
     def counted(self) -> bool:
@@ -103,6 +112,12 @@ class MeasureSpec:
 def _compares(expressions: list[n.Expr]) -> bool:
     """Whether the expressions call a class-wide function."""
     return any(isinstance(node, n.Call) and node.function in PEER_FUNCTIONS for e in expressions for node in walk(e))
+
+
+# The reference words that read a quantity of the unit's result decided by its rules, and the word that
+# reads a rule of each kind (`bonus(B)`, `deduction(D)`, `vetoed(V)`).
+RESULT_WORDS = frozenset({"subtotal", "bonus", "deduction", "vetoed"})
+RESULT_WORDS_BY_KIND = {"bonus": "bonus", "deduction": "deduction", "veto": "vetoed"}
 
 
 def references(expressions: list[n.Expr], quantity: str = "score") -> tuple[str, ...]:
@@ -227,6 +242,43 @@ class ClassSpec:
         expressions += [e for r in self.rules for e in r.expressions]
         return frozenset(references(expressions))
 
+    @functools.cached_property
+    def results_read(self) -> frozenset[tuple[str, str]]:
+        """What a rule of the class reads of the unit's result beyond scores and subtotals, by (word,
+        target): `subtotal()` ("subtotal", ""), `bonus(B)`, `bonus()`, `deduction(D)`, `deduction()`,
+        `vetoed(V)`. The engine keeps these in the unit's frame as it decides them."""
+        return frozenset(
+            (r.quantity, r.target)
+            for rule in self.rules
+            for e in rule.expressions
+            for r in walk(e)
+            if isinstance(r, n.Reference) and r.quantity in RESULT_WORDS and (r.quantity != "subtotal" or not r.target)
+        )
+
+    def decision_order(self, kind: str) -> tuple[RuleSpec, ...]:
+        """The bonuses (deductions, vetoes) of the class in the order they are decided: each after the rules
+        of its kind it reads (`bonus(B)` in a bonus), otherwise in declaration order. The checker has
+        refused circles."""
+        key = f"order of {kind}"
+        if key not in self._by_kind:
+            rules = self.rules_of(kind)
+            word = RESULT_WORDS_BY_KIND.get(kind)
+            reads = {r.name: references(r.expressions, word) if word else () for r in rules}
+            by_name = {r.name: r for r in rules}
+            placed: dict[str, RuleSpec] = {}
+            for rule in rules:
+                pending = [(rule, iter(reads[rule.name]))]
+                while pending:
+                    current, following = pending[-1]
+                    after = next((t for t in following if t in by_name and t not in placed), None)
+                    if after is None:
+                        pending.pop()
+                        placed.setdefault(current.name, current)
+                    elif all(after != r.name for r, _ in pending):
+                        pending.append((by_name[after], iter(reads[after])))
+            self._by_kind[key] = tuple(placed.values())
+        return self._by_kind[key]
+
     def rules_of(self, kind: str) -> tuple[RuleSpec, ...]:
         if kind not in self._by_kind:
             self._by_kind[kind] = tuple(r for r in self.rules if r.kind == kind)
@@ -253,6 +305,8 @@ class Schema:
     year: int | None
     # Source file names as results show them: relative to the entry policy, whatever the working directory.
     names: dict[str, str] = attrs.field(factory=dict)
+    # What the method's source leaves open about its grades (`assume` in `grades`): a grade's explanation says it
+    grades_assumed: tuple[str, ...] = ()
     # Each source file's keyword language, by the name its spans carry: expressions are quoted in it.
     keywords: dict[str, Language] = attrs.field(factory=dict)
     # What is built from the layout on first use, once per policy: each class's generated scorer and
@@ -331,6 +385,7 @@ def build(effective: Effective, names: dict[str, str] | None = None) -> Schema:
         unit_inputs=unit_inputs,
         consts=consts,
         grades=grade_ladder(grades_node.bands if grades_node else ()),
+        grades_assumed=tuple(a.text for a in grades_node.assumptions) if grades_node else (),
         ties=ties_node.keys if ties_node else DEFAULT_TIES,
         periods=periods_node.periods if periods_node else (),
         rounding=header.rounding if header and header.rounding else DEFAULT_ROUNDING,
@@ -441,6 +496,8 @@ def measure_spec(measure: n.Measure, category: str, share_points: Decimal | None
         scale=scale,
         drop_extremes=any(isinstance(s, n.DropExtremes) for s in body),
         requires=tuple(s for s in body if isinstance(s, n.Require)),
+        ballots=any(isinstance(s, n.Ballots) for s in body),
+        drop_above=next((s.above for s in body if isinstance(s, n.DropExtremes)), None),
     )
 
 

@@ -29,6 +29,7 @@ table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.9em; width: 100
 th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; } th { background: #eef3f8; text-align: left; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 ul.reasons { margin: 0.3em 0; padding-left: 1.4em; }
+#assumptions ul { margin: 0.1em 0 0.3em; padding-left: 1.4em; color: #444; font-size: 0.85em; }
 @media print {
   @page { size: A4 portrait; margin: 14mm; }
   body { margin: 0; max-width: none; font-size: 9.5pt; }

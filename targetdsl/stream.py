@@ -62,7 +62,7 @@ from targetdsl.results import CarryOver, CompletionRow, UnitResult
 from targetdsl.schema import ClassSpec, Schema
 from targetdsl.source import printable
 from targetdsl.typecheck import walk
-from targetdsl.values import AwardWon, DataError, DataProblem, Unit
+from targetdsl.values import AwardWon, DataError, DataProblem, Located, Unit
 
 BATCH = 500  # units scored together: large enough to amortise, small enough to stay in memory
 STREAMED = (".jsonl", ".csv")  # unit data files that can be read one unit at a time
@@ -184,9 +184,18 @@ def _text_lines(handle: IO[str], shown: str) -> Iterator[str]:
         raise not_utf8(shown, ".csv") from None  # only CSV files are read as text lines
 
 
-def json_lines(lines: Iterable[bytes], shown: str, first_line: int = 1) -> Iterator[Any]:
-    """The records of JSON Lines, the first of `lines` being line `first_line` of the file; a line that
-    is no record is reported by its number, all of them together once every line is read."""
+def json_lines(lines: Iterable[bytes], shown: str, first_line: int = 1) -> Located:
+    """The records of JSON Lines, the first of `lines` being line `first_line` of the file, each knowing
+    its line; a line that is no record is reported by its number, all of them together once every line
+    is read."""
+    return Located(_json_records(lines, shown, first_line), _json_place)
+
+
+def _json_place(line: int, field: str) -> str:
+    return f"line {line}"
+
+
+def _json_records(lines: Iterable[bytes], shown: str, first_line: int) -> Iterator[tuple[Any, int]]:
     problems: list[DataProblem] = []
     for number, read in enumerate(lines, start=first_line):
         line = read[3:] if number == 1 and read.startswith(b"\xef\xbb\xbf") else read
@@ -206,7 +215,7 @@ def json_lines(lines: Iterable[bytes], shown: str, first_line: int = 1) -> Itera
         except RecursionError:
             problems.append(DataProblem(shown, None, f"line {number}", "nested too deeply"))
             continue
-        yield record
+        yield record, number
     if problems:
         raise DataError(problems)
 
@@ -347,6 +356,8 @@ class Stream:
                 known = len(validator.problems)
                 unit = validator.unit(record, index)
                 valid = unit is not None and len(validator.problems) == known
+                if not valid and isinstance(records, Located):
+                    validator.place(records.cell, known)
                 # Every record has its place in the spool, so that a unit's index there is its place in the
                 # data: a unit spooled as validated (read back, it is not validated again), a record with a
                 # problem as nothing (never read back: the data are refused).

@@ -270,10 +270,10 @@ def csv_row(unit: UnitResult, categories: Sequence[str], *, language: Language =
     ]
 
 
-def csv_line(unit: UnitResult, categories: Sequence[str]) -> str:
+def csv_line(unit: UnitResult, categories: Sequence[str], *, language: Language = Language.ENGLISH) -> str:
     """One unit's CSV line as `evaluate` writes it (before control characters are made visible)."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(csv_row(unit, categories))
+    csv.writer(out, lineterminator="\n").writerow(csv_row(unit, categories, language=language))
     return out.getvalue()
 
 

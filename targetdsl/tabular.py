@@ -37,8 +37,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from targetdsl.data import RULE_SECTIONS, SheetClass
-from targetdsl.values import EXCEL_ERRORS, DataError, DataProblem, ErrorCell, Records
+from targetdsl.values import EXCEL_ERRORS, DataError, DataProblem, ErrorCell, Located, Records
 
 if TYPE_CHECKING:
     from targetdsl.sheets import Sheet
@@ -96,14 +98,15 @@ def _csv_place(line: int, header: list[str | None], column: int) -> str:
     return f"line {line}, column `{name}`" if name else f"line {line}, cell {column + 1}"
 
 
-def _csv_rows(file: str, lines: Iterable[str]) -> Iterator[tuple[int, list[str | None]]]:
-    """(line where the row starts, its cells: empty ones None) for every row of a CSV text."""
+def _csv_rows(file: str, lines: Iterable[str], first: int = 1) -> Iterator[tuple[int, list[str | None]]]:
+    """(line where the row starts, its cells: empty ones None) for every row of a CSV text whose first
+    line is line `first` of the file."""
     reader = csv.reader(lines)
-    start = 1
+    start = first
     try:
         for cells in reader:
             yield start, [cell if cell.strip() != "" else None for cell in cells]
-            start = reader.line_num + 1
+            start = reader.line_num + first
     except csv.Error as exc:
         message = (
             f"a cell longer than {csv.field_size_limit() // 1024} KB: is a quotation mark left open?"
@@ -208,7 +211,7 @@ def read_xlsx(path: Path, raw: bytes) -> dict[str, Any]:
             refused.extend(exc.problems)
     if problems or refused:
         # the workbook's own problems (formulas never calculated…) come first
-        raise DataError(problems + refused)
+        raise DataError(problems + refused + units.refused)
     return {"units": units}
 
 
@@ -275,16 +278,12 @@ def document(
     at_id = columns.index("id")
     positions: list[int] = []
     paths = _paths(columns)
-    by_field = {".".join(path): index for index, path in enumerate(paths) if path is not None}
-    by_field.update((column, index) for index, column in enumerate(columns) if column in FIXED)
+    column_of = _column_of(columns, paths)
 
     def cell(index: int, field: str) -> str | None:
-        """The cell of the field's column, or for a field that spans columns (an item list, an item)
-        the first of them: where the person filling in the row looks."""
-        key = field_key(field)
-        column = by_field.get(key)
-        if column is None:
-            column = next((at for name, at in by_field.items() if name.startswith(key + ".")), None)
+        column = column_of(field)
+        if column is None and field_key(field) == "class":
+            column = at_id  # the class is the sheet's name: the unit's row shows where (which sheet) it is
         return None if column is None else place(positions[index], column)
 
     units = Records(place=lambda index: place(positions[index], at_id), cell=cell)
@@ -293,8 +292,7 @@ def document(
         if unit:
             units.append(unit)
             positions.append(position)
-    if problems:
-        raise DataError(problems)
+    units.refused.extend(problems)
     return {"units": units}
 
 
@@ -519,24 +517,73 @@ def record(
     return unit
 
 
-def csv_records(path: Path, lines: Iterator[str]) -> Iterator[dict[str, Any]]:
-    """The unit records of a CSV file, one row at a time (for streaming evaluation). Rows that are no
-    unit are reported together, in a DataError, after the last record."""
+def csv_records(path: Path | str, lines: Iterator[str], *, header: str | None = None, first: int = 1) -> Located:
+    """The unit records of a CSV file, one row at a time (for streaming evaluation), each knowing the line
+    and column of its fields. Rows that are no unit are reported together, in a DataError, after the last
+    record. A part of a file (its lines from line `first` on, each row on a line of its own) is read under
+    its file's `header` line."""
     file = str(path)
-    rows = _csv_rows(file, lines)
-    first = next(itertools.dropwhile(_blank, rows), None)
-    if first is None:
-        raise DataError([DataProblem(file, None, None, "the file is empty")])
-    header = first[1]
-    columns = header_columns(file, [c or "" for c in header])
+    rows = _csv_rows(file, lines, first)
+    if header is None:
+        found = next(itertools.dropwhile(_blank, rows), None)
+        if found is None:
+            raise DataError([DataProblem(file, None, None, "the file is empty")])
+        cells = found[1]
+    else:
+        cells = next(_csv_rows(file, [header]))[1]
+    columns = header_columns(file, [c or "" for c in cells])
     paths = _paths(columns)
+    return Located(_csv_units(file, rows, columns, paths, cells), CsvPlaces(tuple(cells), _column_of(columns, paths)))
+
+
+@attrs.frozen
+class CsvPlaces:
+    """Where a field of a CSV record is: `line 5, column `x``, from the record's line (picklable: the parts
+    of an evaluation in processes carry it with their records)."""
+
+    header: tuple[str | None, ...]
+    column_of: ColumnOf
+
+    def __call__(self, line: int, field: str) -> str | None:
+        column = self.column_of(field)
+        return None if column is None else _csv_place(line, list(self.header), column)
+
+
+def _csv_units(
+    file: str,
+    rows: Iterator[tuple[int, list[str | None]]],
+    columns: list[str],
+    paths: list[tuple[str, ...] | None],
+    cells: list[str | None],
+) -> Iterator[tuple[dict[str, Any], int]]:
     problems: list[DataProblem] = []
-    for line, cells in rows:
-        unit = _row(file, columns, cells, None, functools.partial(_csv_place, line, header), problems, paths)
+    for line, row in rows:
+        unit = _row(file, columns, row, None, functools.partial(_csv_place, line, cells), problems, paths)
         if unit:
-            yield unit
+            yield unit, line
     if problems:
         raise DataError(problems)
+
+
+def _column_of(columns: list[str], paths: list[tuple[str, ...] | None]) -> ColumnOf:
+    by_field = {".".join(path): index for index, path in enumerate(paths) if path is not None}
+    by_field.update((column, index) for index, column in enumerate(columns) if column in FIXED)
+    return ColumnOf(by_field)
+
+
+@attrs.frozen
+class ColumnOf:
+    """The column of a field (`indicators.项目[2].done`), or for a field that spans columns (an item list,
+    an item) the first of them: where the person filling in the row looks."""
+
+    by_field: dict[str, int]
+
+    def __call__(self, field: str) -> int | None:
+        key = field_key(field)
+        column = self.by_field.get(key)
+        if column is None:
+            column = next((at for name, at in self.by_field.items() if name.startswith(key + ".")), None)
+        return column
 
 
 def _place(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:

@@ -10,6 +10,11 @@ sheet. The two header rows are locked. An
 instructions sheet explains how to fill it in. A filled workbook is read
 back by `targetdsl evaluate` unchanged.
 
+An item list (`items 定量任务`) gets a column group per item slot: as many
+as asked by name, else as many as last year's data needs (`listed_items`:
+the longest list one unit of the class gave, and room for a fifth more),
+else the number asked for every list.
+
 Every word the workbook prints is in one language when one is asked for (`language=`: the command
 line passes its own), Chinese or English; without one, the workbook says each in both, as it always
 has. Names from the policy (classes, measures, labels) are shown as they are.
@@ -17,6 +22,7 @@ has. Names from the policy (classes, measures, labels) are shown as they are.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -28,6 +34,7 @@ from targetdsl.api import Policy
 from targetdsl.messages import Language
 from targetdsl.outputs import save_workbook, sheet_text, text_only
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec
+from targetdsl.source import display_width
 from targetdsl.tabular import LABEL_ROW_MARK, LABEL_ROW_MARK_ENGLISH
 
 Words = tuple[str, str, str]  # a text in both languages (as a workbook without a language says it), Chinese, English
@@ -74,6 +81,13 @@ GUIDE = (
     ),
     ("请勿使用公式，直接填写数值。", "Do not use formulas: type the values."),
     (
+        "填报单位、填表人、联系电话和日期填在本表上方的“填报信息”中；单位行下方不要写备注、合计或签字"
+        "（那里的文字会被当作单位而拒收）。打印时每页页脚留有签字盖章处。",
+        "Who filled it in, a phone number and the date go under “Filled in by” above; write no note, total or "
+        "signature under the units (a line there is refused as no unit). Printed, each page's footer has room "
+        "to sign and stamp.",
+    ),
+    (
         "填好后交目标办，用 targetdsl evaluate 直接读取本表。",
         "Return the workbook: `targetdsl evaluate POLICY WORKBOOK.xlsx` reads it as it is.",
     ),
@@ -88,20 +102,83 @@ MISSING_WORDS: dict[str, Words] = {
 ID_NOTE: Words = ("必填 required: each unit's own code", "必填：本单位的编号", "required: each unit's own code")
 NAME_LABEL: Words = pair("单位名称", "name")
 ITEM_POINTS_NOTE: Words = ("分值 points; 空为1分 empty = 1 point", "分值；空为1分", "points; empty = 1 point")
+BALLOT_NOTE: Words = (
+    "评分票 ballot; 废票 = invalid; 空为无票 empty = no ballot",
+    "评分票；无效票填 废票；空为无票",
+    "a ballot; an invalid one: invalid; empty = no ballot",
+)
 GIVEN_NOTE: Words = pair("给定分数时其他格可空", "with a given score the item's other cells may stay empty")
 COLON: Words = ("：", "：", ": ")  # between a measure's title and what its column holds
+# Who returns the workbook: asked for on the instructions sheet (which evaluate passes by), so that nobody
+# writes it under the units, where it would be refused as a row that is no unit (data.not-a-unit)
+FILLED_IN_BY: Words = pair("填报信息", "Filled in by")
+SIGNATURE_FIELDS: tuple[Words, ...] = (
+    pair("填报单位（盖章）", "unit (stamp)"),
+    pair("填表人", "filled in by"),
+    pair("联系电话", "phone"),
+    pair("填报日期", "date"),
+    pair("单位负责人（签字）", "head of unit (signature)"),
+)
+# The same on every printed page of a class's sheet, where the paper copy is signed and stamped
+SIGN_FOOTER: Words = (
+    "填报单位（盖章）unit：          填表人 by：          电话 phone：",
+    "填报单位（盖章）：            填表人：            联系电话：",
+    "Unit (stamp):            Filled in by:            Phone:",
+)
 
 
 @attrs.frozen
 class Column:
     path: str
     label: str
-    kind: str  # number, count, bool, date, score, points, level, assessor, word (an input of words), text
+    kind: str  # number, count, bool, date, score, points, level, assessor, word (an input of words), ballot, text
     low: str | None = None
     high: str | None = None
     choices: tuple[str, ...] = ()
     note: str = ""
     bound_by: str | None = None  # the column whose value is this one's upper end (`range 0 to subs`)
+    at: str | None = None  # the column's first cell, for a validation formula that reads it (a ballot's)
+
+
+@attrs.frozen
+class Listed:
+    """The longest list of items a unit gave last year for one list of one class, and where."""
+
+    count: int
+    unit: str  # its id
+    file: str  # the file it was read from
+
+    @property
+    def slots(self) -> int:
+        """The slots for this year: last year's longest list and room for a fifth more, at least two."""
+        return self.count + max(2, math.ceil(self.count / 5))
+
+
+def listed_items(policy: Policy, document: Any) -> dict[tuple[str, str], Listed]:
+    """The longest list of items one unit gave, by class and item list of `policy`, in `document`: a data
+    document of last year as read (`gathering.gather`), not validated (last year's policy was another,
+    its inputs may differ). Only the number of entries is read; a list this policy has not got, a unit of
+    a class it has not got and whatever is not a list are passed by."""
+    from targetdsl.values import Records
+
+    lists = {
+        (c.name, m.name) for c in policy.schema.classes.values() for m in c.measures() if m.kind == "items" or m.ballots
+    }
+    records = document.get("units") if isinstance(document, Mapping) else document
+    found: dict[tuple[str, str], Listed] = {}
+    for index, record in enumerate(records if isinstance(records, list) else []):
+        if not isinstance(record, Mapping) or not isinstance(record.get("indicators"), Mapping):
+            continue
+        unit_class = str(record.get("class", ""))
+        for name, entries in record["indicators"].items():
+            key = (unit_class, str(name))
+            if key not in lists or not isinstance(entries, list):
+                continue
+            count = sum(1 for entry in entries if entry is not None)
+            if count > (found[key].count if key in found else 0):
+                file = records.file(index) if isinstance(records, Records) else None
+                found[key] = Listed(count, str(record.get("id", "")), file or "")
+    return found
 
 
 def columns(
@@ -114,7 +191,7 @@ def columns(
     language: Language | None = None,
 ) -> list[Column]:
     """The template's columns for one class: `items` slots for each item list, or as many as `slots`
-    gives for it by name (a county with 28 quantitative targets needs 28)."""
+    gives for it by name (a county with 28 quantitative targets needs 28; `item_slots` gives them)."""
     colon = say(COLON, language)
 
     def word(chinese: str, english: str) -> str:
@@ -133,7 +210,19 @@ def columns(
     for category in unit_class.categories:
         for measure in category.measures:
             title = measure.label or measure.name
-            if measure.kind == "assessed":
+            if measure.kind == "assessed" and measure.ballots:  # a slot per ballot, as for items
+                for slot in range(1, (slots or {}).get(measure.name, items) + 1):
+                    result.append(
+                        Column(
+                            f"{measure.name}.{slot}",
+                            f"{title} {slot}{colon}{word('评分票', 'ballot')}",
+                            "ballot",
+                            "0",
+                            str(measure.scale),
+                            note=say(BALLOT_NOTE, language),
+                        )
+                    )
+            elif measure.kind == "assessed":
                 for rater in measure.raters:
                     result.append(
                         Column(
@@ -213,6 +302,33 @@ def columns(
     return result
 
 
+def item_slots(
+    policy: Policy,
+    unit_class: ClassSpec,
+    *,
+    items: int,
+    slots: Mapping[str, int] | None = None,
+    listed: Mapping[tuple[str, str], Listed] | None = None,
+    limit: int | None = None,
+) -> dict[str, int]:
+    """The slots of each item list of a class: as `slots` asks by name, else as last year's data needs
+    (`listed`, at most `limit`), else `items`."""
+    found: dict[str, int] = {}
+    for measure in unit_class.measures():
+        if measure.kind != "items" and not measure.ballots:  # item lists, and lists of ballots
+            continue
+        before = (listed or {}).get((unit_class.name, measure.name))
+        sized = items if before is None else before.slots if limit is None else min(before.slots, limit)
+        found[measure.name] = (slots or {}).get(measure.name, sized)
+    return found
+
+
+def column_width(column: Column) -> float:
+    """A column's width in Excel's units (a character of the default font; a Chinese character takes
+    two): its display name wraps to at most three lines of row 2, and a number or a date fits."""
+    return float(max(12, min(24, math.ceil(display_width(column.label) / 2) + 3)))
+
+
 def _given(path: str, measure: MeasureSpec, title: str, language: Language | None = None) -> list[Column]:
     """Where a score may be given (`given by 人大, 政协`): who gave it and the score, out of 100. With a
     given score the other cells of the item may stay empty."""
@@ -252,9 +368,12 @@ def write(
     rows: int = 100,
     items: int = 10,
     slots: Mapping[str, int] | None = None,
+    listed: Mapping[tuple[str, str], Listed] | None = None,
     awards: int = 3,
     language: Language | None = None,
 ) -> None:
+    """Write the template: `items` slots for every item list, `slots` by list name, and for a list
+    last year's data held (`listed`, from `listed_items`) as many as it needs, unless named in `slots`."""
     import openpyxl
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
@@ -265,7 +384,9 @@ def write(
     guide = book.create_sheet(say(INSTRUCTIONS_SHEET, language))
     classes = [c for c in policy.schema.classes.values() if only is None or c.name == only]
     if slots:
-        item_lists = {m.name for c in policy.schema.classes.values() for m in c.measures() if m.kind == "items"}
+        item_lists = {
+            m.name for c in policy.schema.classes.values() for m in c.measures() if m.kind == "items" or m.ballots
+        }
         for name in slots:
             if name not in item_lists:
                 known = ", ".join(sorted(item_lists)) or "none"
@@ -276,13 +397,14 @@ def write(
     lists = _Lists(book, say(LISTS_SHEET_NAMES, language))
     for unit_class in classes:
         sheet = book.create_sheet(unit_class.name)
-        cols = columns(policy, unit_class, items=items, awards=awards, slots=slots, language=language)
+        sized = item_slots(policy, unit_class, items=items, slots=slots, listed=listed, limit=MAX_ITEMS)
+        cols = columns(policy, unit_class, items=items, awards=awards, slots=sized, language=language)
         letters = {c.path: get_column_letter(i) for i, c in enumerate(cols, start=1)}
         sheet.append([sheet_text(c.path) for c in cols])
         sheet.append([sheet_text(c.label) for c in cols])
         for index, column in enumerate(cols, start=1):
             letter = get_column_letter(index)
-            sheet.column_dimensions[letter].width = max(12, min(40, len(column.label) * 2 + 2))
+            sheet.column_dimensions[letter].width = column_width(column)
             for row in (1, 2):
                 cell = sheet.cell(row=row, column=index)
                 cell.font = Font(bold=row == 2, color="666666" if row == 1 else "000000", size=9 if row == 1 else 11)
@@ -292,15 +414,20 @@ def write(
             if column.bound_by in letters and column.high is None:
                 # a relative reference: on each row, at most that row's value of the other column
                 checked = attrs.evolve(column, high=f"{letters[column.bound_by]}3")
+            if column.kind == "ballot":
+                checked = attrs.evolve(column, at=f"{letter}3")
             validation = _validation(checked, DataValidation, lists, language)
             if validation is not None:
                 sheet.add_data_validation(validation)
                 validation.add(f"{letter}3:{letter}{rows + 2}")
             for row in range(3, rows + 3):
                 sheet.cell(row=row, column=index).protection = Protection(locked=False)
+        # the names wrap within their columns: row 1 (small type) in two lines, row 2 in three
+        sheet.row_dimensions[1].height = 26
+        sheet.row_dimensions[2].height = 45
         sheet.freeze_panes = "C3"
         _protect(sheet, len(cols), rows)
-        _print_setup(sheet, landscape=True, language=language)
+        _print_setup(sheet, landscape=True, language=language, across=pages_across(sheet, len(cols)))
     _instructions(guide, policy, classes, language)
     _print_setup(guide, landscape=False, language=language)
     if lists.sheet is not None:
@@ -328,19 +455,43 @@ def _protect(sheet: Any, width: int, rows: int) -> None:
     sheet.auto_filter.ref = f"A2:{get_column_letter(width)}{rows + 2}"
 
 
-def _print_setup(sheet: Any, *, landscape: bool, language: Language | None = None) -> None:
-    """A4, as wide as the page (as many pages down as it takes), the header rows and the id and name
-    columns on every page, and the page number in the footer."""
+# What an A4 landscape page holds across, in Excel's column width units (a character of the default font,
+# about 7 pixels): 261 mm inside Excel's default margins is 986 pixels; printed at no less than 70 %
+PAGE_ACROSS = 986 / 7 / 0.70
+
+
+def pages_across(sheet: Any, width: int) -> int:
+    """How many A4 landscape pages a class's sheet is printed across so that its type stays at 70 % or
+    more: one for a sheet of a few dozen columns; for one with many item slots, as many as it takes,
+    each repeating the id and name (a sheet of 80 columns fitted on one page prints at 8 %, unreadable)."""
+    from openpyxl.utils import get_column_letter
+
+    widths = [sheet.column_dimensions[get_column_letter(i)].width or 8.43 for i in range(1, width + 1)]
+    repeated = sum(widths[:2])  # the id and name, printed again on every page
+    return max(1, math.ceil((sum(widths) - repeated) / (PAGE_ACROSS - repeated)))
+
+
+def _print_setup(sheet: Any, *, landscape: bool, language: Language | None = None, across: int = 1) -> None:
+    """A4, `across` pages wide (as many pages down as it takes; pages numbered across, then down), the
+    header rows and the id and name columns on every page, and the page number in the footer."""
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
-    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToWidth = across
+    if across > 1:
+        sheet.page_setup.pageOrder = "overThenDown"  # a unit's row is read page after page
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     if landscape:
         sheet.print_title_rows = "1:2"
         sheet.print_title_cols = "A:B"
     sheet.oddFooter.center.text = "page &P of &N" if language is Language.ENGLISH else "第 &P 页，共 &N 页"
+    if landscape:  # a class's sheet: signed and stamped on paper
+        sheet.oddFooter.left.text = say(SIGN_FOOTER, language)
+        sheet.oddFooter.left.size = 9
 
+
+# The most item slots a list gets: more is never an office's intent, and Excel stops at 16,384 columns.
+MAX_ITEMS = 200
 
 # Excel's limits on a data validation: longer text, or a list formula longer than 255 characters, makes
 # Excel call the whole workbook damaged and drop the validations when it "repairs" it.
@@ -391,6 +542,18 @@ def _rule(column: Column, language: Language | None = None) -> Rule | None:
             pair("日期", "date"),
             "请填日期，如 2003-12-05、2003/12/05 或 2003年12月5日。",
             "Enter a date, year first: 2003-12-05.",
+        )
+    if column.kind == "ballot" and column.at is not None:  # a score, or an invalid ballot
+        cell = column.at
+        return told(
+            {
+                "type": "custom",
+                "formula1": f"OR(AND(ISNUMBER({cell}),{cell}>={column.low},{cell}<={column.high}),"
+                f'{cell}="废票",{cell}="invalid")',
+            },
+            pair("评分票", "ballot"),
+            f"请填 {column.low} 到 {column.high} 之间的分数，无效票填 废票。",
+            f"Enter a score from {column.low} to {column.high}, or invalid.",
         )
     if column.kind == "points":
         return told(
@@ -523,7 +686,7 @@ class _Lists:
 
 
 def _instructions(sheet: object, policy: Policy, classes: list[ClassSpec], language: Language | None = None) -> None:
-    from openpyxl.styles import Font
+    from openpyxl.styles import Border, Font, PatternFill, Side
 
     year = policy.year
     lines = [
@@ -539,8 +702,11 @@ def _instructions(sheet: object, policy: Policy, classes: list[ClassSpec], langu
             )
         ],
         [""],
-        [say(pair("填写说明", "How to fill it in"), language)],
     ]
+    lines += [[say(FILLED_IN_BY, language)]]
+    sign_rows = range(len(lines) + 1, len(lines) + 1 + len(SIGNATURE_FIELDS))
+    lines += [[say(field, language)] for field in SIGNATURE_FIELDS]
+    lines += [[""], [say(pair("填写说明", "How to fill it in"), language)]]
     for index, (chinese, english) in enumerate(GUIDE, start=1):
         if language is None:
             lines.append([f"{index}. {chinese}", f"   {english}"])
@@ -555,6 +721,11 @@ def _instructions(sheet: object, policy: Policy, classes: list[ClassSpec], langu
         for column in columns(policy, unit_class, items=1, awards=1, language=language):
             sheet.append([sheet_text(column.path), sheet_text(column.label), sheet_text(column.note)])  # type: ignore[attr-defined]
     sheet["A1"].font = Font(bold=True, size=14)  # type: ignore[index]
+    sheet.cell(row=sign_rows.start - 1, column=1).font = Font(bold=True)  # type: ignore[attr-defined]
+    for row in sign_rows:  # the cells to fill in, boxed beside their labels
+        cell = sheet.cell(row=row, column=2)  # type: ignore[attr-defined]
+        cell.border = Border(**{edge: Side(style="thin") for edge in ("left", "right", "top", "bottom")})
+        cell.fill = PatternFill("solid", fgColor="FFF9E5")
     sheet.column_dimensions["A"].width = 40  # type: ignore[attr-defined]
     sheet.column_dimensions["B"].width = 40  # type: ignore[attr-defined]
     sheet.column_dimensions["C"].width = 50  # type: ignore[attr-defined]

@@ -220,9 +220,12 @@ class ToNodes(Transformer[Token, Any]):
         title = unquote(c[0])
         fields: dict[str, Any] = {}
         sources: list[n.Source] = []
+        assumed: list[n.Assumption] = []
         for item in c[1:]:
             if isinstance(item, n.Source):
                 sources.append(item)
+            elif isinstance(item, n.Assumption):
+                assumed.append(item)
             elif isinstance(item, tuple):
                 fields[item[0]] = item[1]
             else:
@@ -234,6 +237,7 @@ class ToNodes(Transformer[Token, Any]):
             scale=fields.get("scale"),
             rounding=fields.get("rounding"),
             sources=tuple(sources),
+            assumptions=tuple(assumed),
             span=span,
         )
 
@@ -414,7 +418,13 @@ class ToNodes(Transformer[Token, Any]):
         return n.Rater(str(c[0]), _decimal(c[1]), span=span_of(c))
 
     def drop_extremes(self, c: list[Any]) -> n.DropExtremes:
-        return n.DropExtremes(span=NO_SPAN)
+        above = c[0] if c else None
+        if above is None:
+            return n.DropExtremes(span=NO_SPAN)
+        return n.DropExtremes(_decimal(above), span=span_of(c))
+
+    def ballots(self, c: list[Any]) -> n.Ballots:
+        return n.Ballots(span=span_of(c))
 
     # -- rules
 
@@ -516,7 +526,8 @@ class ToNodes(Transformer[Token, Any]):
 
     def grades(self, c: list[Any]) -> n.Grades:
         span, c = span_of(c), _inner(c)
-        return n.Grades(tuple(c[1:]), span=span)
+        bands = tuple(item for item in c[1:] if isinstance(item, n.Band))
+        return n.Grades(bands, tuple(item for item in c[1:] if isinstance(item, n.Assumption)), span=span)
 
     def band(self, c: list[Any]) -> n.Band:
         name, label, (op, low, high), quota = c
@@ -651,6 +662,8 @@ class ToNodes(Transformer[Token, Any]):
         # other shape stays a call, for the checker to explain.
         if str(function) in n.REFERENCES and len(real) == 1 and isinstance(real[0], n.Name):
             return n.Reference(str(function), real[0].name, span=span_of(c))
+        if str(function) in n.WHOLE_REFERENCES and not real:  # `bonus()`: the unit's whole bonus
+            return n.Reference(str(function), "", span=span_of(c))
         return _deep(n.Call(str(function), real, span=span_of(c), depth=_depth(*real)), c)
 
     def bands(self, c: list[Any]) -> n.Bands:

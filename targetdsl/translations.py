@@ -363,6 +363,25 @@ CHECK: tuple[tuple[str, str], ...] = (
         "the shares of category `{category}` add up to {total}%, not 100%, in class `{unit_class}`",
         "在类别 `{unit_class}` 中，考核内容 `{category}` 的占比合计 {total}%，不是 100%",
     ),
+    # adjustment items (`points 0`, 加扣分项)
+    (
+        "category `{category}` has only adjustment items (`points 0`) in class `{unit_class}`: "
+        "its {points} points weigh nothing",
+        "在类别 `{unit_class}` 中，考核内容 `{category}` 只有加扣分项（`points 0`）：它的 {points} 分无所计权",
+    ),
+    (
+        "put the adjustment items in a category with weighted measures, or write them as `bonus` and `deduction` rules",
+        "请把加扣分项放进有计权指标的考核内容，或改写为 `bonus` 和 `deduction` 规则",
+    ),
+    ("`{name}` has `points 0`, an adjustment item, but {why:t}", "`{name}` 的分值为 0，是加扣分项，但{why}"),
+    ("its sub-items' points would be scaled to 0", "其子项的得分会被折算为 0"),
+    ("a score given out of 100 is a share of its points, 0", "按百分制给定的分数是其分值的比例，即 0"),
+    ("its formula reads `points`, which is 0", "其公式读取了 `points`，而它为 0"),
+    (
+        "score the adjustment in points of the total (`score 1 * tasks`, `score -2 * times`), "
+        "or give the indicator positive points",
+        "请按计入总分的分数写加扣分（`score 1 * tasks`、`score -2 * times`），或给该指标正的分值",
+    ),
     # assumptions (`assume "…"`)
     ("{file}:{line}:{column}: assumption in {owner:t}:", "{file}:{line}:{column}：{owner}的假定："),
     ("assumption: {text}", "假定：{text}"),
@@ -485,6 +504,22 @@ CHECK: tuple[tuple[str, str], ...] = (
     ("assessor `{name}` is listed twice", "评议方 `{name}` 列了两次"),
     ("an assessor's weight must be positive", "评议方的权重必须为正数"),
     ("dropping the highest and lowest score needs at least three assessors", "去掉最高分和最低分至少需要三个评议方"),
+    # ballots (`ballots`, 评分票) and `drop extremes above n`
+    (
+        "`drop extremes above {above}`: a whole number of at least 2 "
+        "(the highest and the lowest are dropped, and one score at least is kept)",
+        "`drop extremes above {above}`：应为不小于 2 的整数（去掉最高分和最低分后至少保留一个分数）",
+    ),
+    (
+        "assessed `{name}` takes ballots and assessors: a unit's ballots are not any assessor's score",
+        "评议 `{name}` 既有评分票又有评议方：单位的评分票不是任何评议方的评分",
+    ),
+    ("delete the `by` lines, or `ballots`", "请删去 `by` 各行，或删去 `ballots`"),
+    (
+        "`drop extremes above {above}` never drops a score: `{name}` has {count:d} assessors",
+        "`drop extremes above {above}` 永远不会去掉分数：`{name}` 只有 {count} 个评议方",
+    ),
+    ("lower the number, or list each unit's ballots (`ballots`)", "请改小该数，或让各单位列出评分票（`ballots`）"),
     ("the assessors' scale must be positive", "评议方的满分必须为正数"),
     ("unknown assessor `{name}`", "未知的评议方 `{name}`"),
     ('declare it with `assessor {name} "…"`', '请用 `assessor {name} "…"` 声明它'),
@@ -707,17 +742,69 @@ CHECK: tuple[tuple[str, str], ...] = (
         "请在一票否决、扣分、奖励或嘉奖中读取考核内容的小计",
     ),
     ("no category is named `{name}`", "没有名为 `{name}` 的考核内容"),
+    # references to the total before bonus, the bonus, the deductions, a veto (`subtotal()`, `bonus(B)`, …)
+    (
+        "{reader:t} cannot read `{written}`: it is decided before {what:t}",
+        "{reader} 不能读取 `{written}`：它在{what}之前判定",
+    ),
+    ("measure `{name}`", "考核项目 `{name}`"),
+    ("the subtotals are summed", "各小计相加"),
+    ("the bonuses are counted", "计算加分"),
+    ("the deductions are taken", "计算扣分"),
+    ("any veto is tested", "判定一票否决"),
+    ("read `{written}` in {where:t}", "请在{where}中读取 `{written}`"),
+    ("a bonus, a deduction, a veto, an award or a commendation", "加分、扣分、一票否决、奖励或嘉奖"),
+    ("a deduction, a veto, an award or a commendation", "扣分、一票否决、奖励或嘉奖"),
+    ("a veto, an award or a commendation", "一票否决、奖励或嘉奖"),
+    (
+        "`{written}` cannot be compared across the class in {kind:t} `{rule}`: "
+        "the class's values are not known before it is ranked",
+        "{kind} `{rule}` 中不能在全类别内比较 `{written}`：在排名之前，全类别的这些值尚未可知",
+    ),
+    ("compare it in an award or a commendation, decided after the ranking", "请在排名之后判定的奖励或嘉奖中比较"),
+    (
+        "{kind:t} `{rule}` reads `{written}`, the sum of every {what:t}, its own included",
+        "{kind} `{rule}` 读取 `{written}`，即所有{what}之和，其中包括它自己",
+    ),
+    ("name the other {kind:t}s it depends on, e.g. `{word}(…)`", "请写出它依赖的其他{kind}，如 `{word}(…)`"),
+    ("no {kind:t} is named `{name}`", "没有名为 `{name}` 的{kind}"),
+    ("name a {kind:t} of the policy", "请写考核办法中某项{kind}的名称"),
+    (
+        "{kind:t} `{target}` does not apply to class `{unit_class}`, where `{rule}` reads it",
+        "{kind} `{target}` 不适用于类别 `{unit_class}`，而 `{rule}` 在该类别读取它",
+    ),
+    (
+        "limit `{rule}` with `for` to the classes `{target}` applies to",
+        "请用 `for` 把 `{rule}` 限定在 `{target}` 适用的类别",
+    ),
+    ("these {kind:t} rules read each other in a circle: {cycle}", "这些{kind}规则互相读取，形成循环：{cycle}"),
+    (
+        "a rule cannot be decided from itself; read what the other rule reads instead",
+        "规则不能由它自己判定；请改为读取另一条规则所读取的内容",
+    ),
     ("name a category", "请写考核内容的名称"),
     (
         "`{function}(…)` takes the name of one {what:t}, not an expression",
         "`{function}(…)` 只接受一个{what}的名称，而不是表达式",
     ),
     ("measure", "考核项目"),
-    ("write e.g. `{function}(经济发展)`, naming a category", "写成如 `{function}(经济发展)`，括号内是考核内容的名称"),
     (
-        "write e.g. `{function}(重要项目)`, naming an indicator, items or assessed measure",
-        "写成如 `{function}(重要项目)`，括号内是指标、事项或评议项目的名称",
+        "write e.g. `score(重要项目)`, naming an indicator, items or assessed measure",
+        "写成如 `score(重要项目)`，括号内是指标、事项或评议项目的名称",
     ),
+    (
+        "write e.g. `subtotal(经济发展)`, naming a category, or `subtotal()`",
+        "写成如 `subtotal(经济发展)`，括号内是考核内容的名称，或写 `subtotal()`",
+    ),
+    (
+        "write e.g. `bonus(获奖加分)`, naming a bonus, or `bonus()` for the whole bonus",
+        "写成如 `bonus(获奖加分)`，括号内是加分的名称，或写 `bonus()` 表示全部加分",
+    ),
+    (
+        "write e.g. `deduction(通报批评)`, naming a deduction, or `deduction()`",
+        "写成如 `deduction(通报批评)`，括号内是扣分的名称，或写 `deduction()`",
+    ),
+    ("write e.g. `vetoed(安全生产)`, naming a veto", "写成如 `vetoed(安全生产)`，括号内是一票否决的名称"),
     (
         "`{written}` cannot be read here: a constant or an input's default holds before any measure is scored",
         "这里不能读取 `{written}`：常量和填报项的默认值在任何项目计分之前就已确定",
@@ -819,6 +906,7 @@ CHECK: tuple[tuple[str, str], ...] = (
     ("a constraint is checked for each unit's data alone", "校验逐个单位地检查该单位自己的数据"),
     ("a constraint", "校验条件"),
     ("`{name}` is a built-in function", "`{name}` 是内置函数"),
+    ("`{name}(…)` reads a quantity of the unit's result", "`{name}(…)` 读取的是本单位结果中的量"),
     ("give the function a name of its own", "给函数另起一个名字"),
     ("the parameter `{param}` of `{name}` is named twice", "`{name}` 的参数 `{param}` 重名"),
     ("name each parameter once", "每个参数只命名一次"),
@@ -900,6 +988,14 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
     ("no *.test.yaml files found", "没有找到 *.test.yaml 文件"),
     ("write each period as PERIOD=DATA, not {given}", "每个考核期写作 考核期=数据文件，而不是 {given}"),
     ("--rows is 1 to {rows} and --items 1 to {items}", "--rows 取 1 到 {rows}，--items 取 1 到 {items}"),
+    (
+        "--office and --date are printed on the results workbook: write it with -o FILE.xlsx",
+        "`--office` 和 `--date` 印在考核结果工作簿上：请用 `-o 文件.xlsx` 写出工作簿",
+    ),
+    (
+        "{name} of {unit_class}: {slots} item slots; the longest list last year had {most} items, unit {unit} in {file}",
+        "{unit_class}的{name}：{slots} 个事项栏；去年最长的清单有 {most} 项（单位 {unit}，{file}）",
+    ),
     ("no unit `{unit}` in {path} (units: {known}, …)", "{path} 中没有单位 `{unit}`（单位有：{known}，…）"),
     (
         "no unit `{unit}` in {path}; did you mean `{near}`? (units: {known}, …)",
@@ -934,11 +1030,26 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
         "{option} 用于评估对各单位的影响：请用 --data 给出单位数据，或去掉 {option}",
     ),
     (
-        "{option} writes csv or jsonl results (-o FILE.csv, FILE.jsonl or --format) from one .jsonl or .csv data "
-        "file, without --record or --explain; leave it out for the others",
-        "{option} 只从一个 .jsonl 或 .csv 数据文件输出 csv 或 jsonl 结果（-o FILE.csv、FILE.jsonl 或 --format），"
-        "且不带 `--record` 或 `--explain`；其他情形请去掉它",
+        "{option} writes csv or jsonl results (-o FILE.csv, FILE.jsonl or --format) from .jsonl or .csv data "
+        "files (or a folder of them), without --record or --explain; leave it out for the others",
+        "{option} 只从 .jsonl 或 .csv 数据文件（或存放它们的文件夹）输出 csv 或 jsonl 结果（-o FILE.csv、FILE.jsonl "
+        "或 --format），且不带 `--record` 或 `--explain`；其他情形请去掉它",
     ),
+    (
+        "{option} reads .jsonl and .csv data files, not {file}; leave {option} out to evaluate it in one process",
+        "{option} 只读取 .jsonl 和 .csv 数据文件，不读 {file}；去掉 {option} 即由一个进程评估",
+    ),
+    (
+        "{file}: not cut by bytes ({why:t}): read by this process and sent to the parts in runs of records",
+        "{file}：未按字节切分（{why}）：由本进程读取，再按记录分批发给各部分",
+    ),
+    ("a quoted cell on line {line} goes on past the line's end", "第 {line} 行的带引号单元格延续到行尾之后"),
+    ("line {line} ends in a lone carriage return", "第 {line} 行以单独的回车符结尾"),
+    ("line {line} holds a NUL byte", "第 {line} 行含有 NUL 字节"),
+    ("line {line} is longer than a cell may be", "第 {line} 行超过单元格的最大长度"),
+    ("line {line} is not UTF-8 text", "第 {line} 行不是 UTF-8 文本"),
+    ("its header has a problem", "它的表头有问题"),
+    ("a CSV file at a URL is read here", "网址上的 CSV 文件在本进程读取"),
     (
         "--scheduler is the address of a Dask scheduler: give --engine dask too",
         "`--scheduler` 是 `Dask` 调度器的地址：请同时给出 `--engine dask`",
@@ -1154,15 +1265,29 @@ HELP: tuple[tuple[str, str], ...] = (
     ),
     ("also write a record that `targetdsl verify` re-checks", "同时写出一份可由 `targetdsl verify` 复核的结果记录"),
     (
-        "evaluate in N processes of this machine (csv or jsonl results from one .jsonl or .csv file); the result is "
-        "the same, byte for byte (default: 1)",
-        "在本机用 N 个进程评估（由一个 .jsonl 或 .csv 文件输出 csv 或 jsonl 结果）；结果逐字节相同（默认：1）",
+        "evaluate in N processes of this machine (csv or jsonl results from .jsonl or .csv files or a folder); "
+        "the result is the same, byte for byte (default: 1)",
+        "在本机用 N 个进程评估（由 .jsonl 或 .csv 文件或文件夹输出 csv 或 jsonl 结果）；结果逐字节相同（默认：1）",
     ),
     (
         "dask: evaluate on a Dask cluster (needs the dask extra: pip install 'targetdsl[dask]'); csv or jsonl results "
-        "from one .jsonl or .csv file or URL; the same result (default: local)",
-        "`dask`：在 Dask 集群上评估（需要 `dask` 附加组件：`pip install 'targetdsl[dask]'`）；由一个 .jsonl 或 .csv 文件"
-        "或 URL 输出 csv 或 jsonl 结果；结果相同（默认：`local`，本机）",
+        "from .jsonl or .csv files, a folder or a URL; the same result (default: local)",
+        "`dask`：在 Dask 集群上评估（需要 `dask` 附加组件：`pip install 'targetdsl[dask]'`）；由 .jsonl 或 .csv 文件、"
+        "文件夹或 URL 输出 csv 或 jsonl 结果；结果相同（默认：`local`，本机）",
+    ),
+    (
+        "the issuing office, printed under the title of the results workbook (.xlsx)",
+        "发布单位，印在结果工作簿（.xlsx）的标题下",
+    ),
+    (
+        "the date printed under the workbook's title, as given (never today's)",
+        "印在工作簿标题下的日期，照写（从不取当天）",
+    ),
+    (
+        "last year's data (files, or a folder of returned workbooks): each item list gets the slots its longest list "
+        "there needs, and room for a fifth more (at least 2); --items LIST=N still decides a list",
+        "上年度的数据（文件，或交回的工作簿所在文件夹）：每个事项列表按其中最长的列表留出栏位，另加五分之一"
+        "（至少 2 个）；`--items 列表=N` 仍可指定某个列表",
     ),
     (
         "with --engine dask: the scheduler's address (tcp://host:8786); default: a cluster on this machine with "
@@ -1322,6 +1447,18 @@ DATA: tuple[tuple[str, str], ...] = (
     ("scores are given only by {given}, not {other:t}", "只有 {given} 给出得分，而不是{other}"),
     ("a given score is out of 100, not {value}", "给定的得分以 100 为满分，而不是 {value}"),
     ("assessor score {value} is outside 0 to {scale}", "评议得分 {value} 超出 0 至 {scale}"),
+    ("ballot score {value} is outside 0 to {scale}", "评分票分数 {value} 超出 0 至 {scale}"),
+    (
+        "`{value}` is not a ballot: write its score (0 to {scale}), or 废票 (invalid)",
+        "`{value}` 不是评分票：请填分数（0 至 {scale}），或填 废票",
+    ),
+    ("missing: list this unit's ballots", "缺失：请列出本单位的评分票"),
+    ("expected a list of ballots, each a score or `invalid`", "此处应为评分票的列表，每张为分数或 `invalid`（废票）"),
+    (
+        "no valid ballot ({invalid:d} invalid): `{name}` cannot be scored",
+        "没有有效票（废票 {invalid} 张）：`{name}` 无法计分",
+    ),
+    ("no ballot: `{name}` cannot be scored", "没有评分票：`{name}` 无法计分"),
     ("{what:t}; levels are {levels}", "{what}；级别有 {levels}"),
     ("missing award level", "缺少奖项级别"),
     ("unknown award level `{level}`", "未知的奖项级别 `{level}`"),
@@ -1376,7 +1513,11 @@ DATA: tuple[tuple[str, str], ...] = (
     ),
     ("unknown class `{name}`; the policy's classes are {classes}", "未知的类别 `{name}`；考核办法的类别有 {classes}"),
     ("expected a name, found {found:t}", "此处应为名称，却是{found}"),
-    ("expected true or false, found {found:t}", "此处应为 true 或 false，却是{found}"),
+    ("expected true or false, found {found:t}", "此处应为是或否（true 或 false），却是{found}"),
+    (
+        "expected a date such as 2003-12-05, 2003/12/05 or 2003年12月5日, found {found:t}",
+        "此处应为日期（如 2003-12-05、2003/12/05 或 2003年12月5日），却是{found}",
+    ),
     ("expected a whole number of at least 0, found {found}", "此处应为不小于 0 的整数，却是 {found}"),
     ("expected a number, found {found:t}", "此处应为数，却是{found}"),
     ("expected a date YYYY-MM-DD, found {found:t}", "此处应为 YYYY-MM-DD 格式的日期，却是{found}"),
@@ -1441,6 +1582,17 @@ DATA: tuple[tuple[str, str], ...] = (
     ),
     ("no date", "无日期"),
     ("the same award as {other}: each award is carried over once", "与 {other} 是同一个奖项：每个奖项只结转一次"),
+    # points carried in (上年度结转加分)
+    ("an entry carries points or an award's level, not both", "一条记录结转的是分数或奖项级别，不能两者都有"),
+    (
+        "unknown key; carried points have unit, bonus, name, points and date",
+        "未知的键；结转分数的记录有 `unit`、`bonus`、`name`、`points` 和 `date`",
+    ),
+    (
+        "{points} points cannot be carried in: carried points are above 0",
+        "不能结转 {points} 分：结转的分数应大于 0",
+    ),
+    ("missing: say what earned the points carried in", "缺失：请写明结转的分数因何而得"),
     ("duplicate unit id (also unit #{index} in the file)", "单位编号重复（文件中第 {index} 个单位也是它）"),
     (
         "duplicate unit id: {first:t} and {second:t} both give `{id}`; each unit is listed once, under its own id",
@@ -1454,6 +1606,9 @@ DATA: tuple[tuple[str, str], ...] = (
     ("line {line:d}, column `{column}`", "第 {line} 行 `{column}` 列"),
     ("line {line:d}", "第 {line} 行"),
     ("sheet {sheet}, cell {cell}", "工作表 {sheet} 的 {cell} 单元格"),
+    # a record's place among gathered files: its file, then its place in it (a duplicate id's two places)
+    ("{file}, sheet {sheet}, cell {cell}", "{file} 工作表 {sheet} 的 {cell} 单元格"),
+    ("{file}, line {line:d}", "{file} 第 {line} 行"),
     ("a control character ({code}) in the {what:t}: retype it", "{what}中有控制字符（{code}）：请重新输入"),
     ("an invisible character ({code}) in the {what:t}: retype it", "{what}中有不可见字符（{code}）：请重新输入"),
     ("half of a character ({code}) in the {what:t}: retype it", "{what}中有半个字符（{code}）：请重新输入"),
@@ -1801,6 +1956,11 @@ EVALUATION: tuple[tuple[str, str], ...] = (
         "事项 {index}：缺少 `{name}`，而单个事项没有同类平均",
     ),
     ("{value} is negative, and the formula divides by `{name}`", "{value} 是负数，而公式要除以 `{name}`"),
+    (
+        "adjustment item `{name}` scored {value}, but no weighted measure of category `{category}` applies to "
+        "the unit: the adjustment has no subtotal to be added to",
+        "加扣分项 `{name}` 得 {value} 分，但考核内容 `{category}` 没有适用于本单位的计权指标：加扣分无小计可加",
+    ),
 )
 
 # Outputs: the words of explanations (trace steps and their notes, written in engine.py, measures.py
@@ -1828,11 +1988,16 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("category {name}", "考核内容 {name}"),
     ("no applicable measure", "没有适用的指标"),
     ("{how:t} × coefficient {factor}", "{how} × 系数 {factor}"),
+    ("{how:t} + adjustments {adjustment}", "{how} + 加扣分 {adjustment}"),
+    ("({how:t} + adjustments {adjustment})", "（{how} + 加扣分 {adjustment}）"),
+    ("adjustment {value}", "加扣分 {value}"),
     ("reweighted for categories that do not apply", "按适用的考核内容折算"),
     ("coefficient on the total", "总分系数"),
     ("bonus {name}", "加分 {name}"),
     ("counted: {award}", "计入：{award}"),
     ("counted: {award} — carried in from last year", "计入：{award}——上年度结转"),
+    ("counted: {award}: {points} points carried in from last year", "计入：{award}：上年度结转 {points} 分"),
+    ("{award}: {points} points carried in from last year", "{award}：上年度结转 {points} 分"),
     ("carried to next year: {award}", "结转下一年度：{award}"),
     ("{raw} + bonus {bonus} − deductions {deductions}", "{raw} + 加分 {bonus} − 扣分 {deductions}"),
     ("reported total", "公布总分"),
@@ -1877,6 +2042,10 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("no applicable sub-item", "没有适用的子项"),
     ("no applicable items", "没有适用的事项"),
     (
+        "items {earned} of {available}, scaled to {points}",
+        "各事项合计 {earned}（满分 {available}），折算为满分 {points}",
+    ),
+    (
         "sum of sub-items {earned} of {points}, scaled to {total}",
         "子项合计 {earned}（满分 {points}），折算为满分 {total}",
     ),
@@ -1889,6 +2058,12 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
         "按一项计，未完成：给定分数低于 100",
     ),
     ("dropped the highest ({high}) and the lowest ({low})", "去掉最高分（{high}）和最低分（{low}）"),
+    ("valid ballots: {ballots}", "有效票：{ballots}"),
+    ("{valid:d} valid ballots, {invalid:d} invalid", "有效票 {valid} 张，废票 {invalid} 张"),
+    (
+        "kept the highest and the lowest: {count:d} scores, not more than {above}",
+        "保留最高分和最低分：{count} 个分数，未超过 {above} 个",
+    ),
     ("no assessor scores", "没有评议分"),
     ("weighted mean {mean} of {scale}", "加权平均 {mean}（满分 {scale}）"),
     ("no unit in the class has a value: not applicable", "本类别没有单位有值：不适用"),
@@ -1978,6 +2153,16 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("tally", "完成项数"),
     ("given scores", "采信分数"),
     ("drop extremes", "去极值"),
+    (
+        "each unit lists its own ballots, each a score or invalid (民主测评)",
+        "各单位列出自己的评分票，每张是一个分数或废票（民主测评）",
+    ),
+    ("no notes on standard error", "标准错误上不显示说明"),
+    ("the returned workbooks", "各单位交回的工作簿"),
+    (
+        "drop the extremes only when more than this many scores are counted",
+        "计入的评分多于这个数时才去掉最高分和最低分",
+    ),
     ("assessor scale", "评议满分"),
     ("condition", "条件"),
     ("effect", "处理"),
@@ -2097,6 +2282,7 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("its score is read by another measure or rule (`score(…)`)", "它的得分被另一考核项或规则读取（`score(…)`）"),
     ("`drop extremes` is not generated", "`drop extremes` 不生成代码"),
     ("a list of items is scored item by item", "事项清单逐项计分"),
+    ("a list of ballots is counted ballot by ballot", "选票清单逐张计票"),
     ("an indicator with sub-items is not generated", "含子项的指标不生成代码"),
     ("an indicator without a score of its own", "指标没有自己的得分"),
     ("it reads the score of {measures}, scored before it by the engine", "它读取 {measures} 的得分，由引擎先行计分"),

@@ -54,6 +54,15 @@ NUMERIC = {Kind.NUMBER, Kind.LITERAL, Kind.PERCENT}
 # most five Python frames a level: 128 keeps them well inside Python's default limit of 1,000 frames, and a
 # chain of 50 steps `let a2 = a1 + 1` nests 100.
 MAX_NESTING = 128
+
+# What each reference word names, and the help of a reference written in another shape (`score(x + 1)`).
+_REFERENCE_SHAPES = {
+    "score": ("measure", "write e.g. `score(重要项目)`, naming an indicator, items or assessed measure"),
+    "subtotal": ("category", "write e.g. `subtotal(经济发展)`, naming a category, or `subtotal()`"),
+    "bonus": ("bonus", "write e.g. `bonus(获奖加分)`, naming a bonus, or `bonus()` for the whole bonus"),
+    "deduction": ("deduction", "write e.g. `deduction(通报批评)`, naming a deduction, or `deduction()`"),
+    "vetoed": ("veto", "write e.g. `vetoed(安全生产)`, naming a veto"),
+}
 MAX_PLACES = 15  # decimal places `round` may keep: as many as a value in the data may have
 
 
@@ -253,8 +262,9 @@ class ExpressionChecker:
                 return self._bands(expr, scope)
             case n.Interpolate():
                 return self._interpolate(expr, scope)
-            case n.Reference():
-                return Kind.NUMBER  # points; that its target exists and may be read there is the checker's pass
+            case n.Reference(quantity=quantity):
+                # points, or whether a veto fired; that its target exists and may be read there is the checker's
+                return Kind.BOOL if quantity == "vetoed" else Kind.NUMBER
         raise TypeError(f"not an expression: {expr!r}")
 
     # -- pieces
@@ -324,15 +334,13 @@ class ExpressionChecker:
 
     def _call(self, expr: n.Call, scope: Scope) -> Kind:
         if expr.function in n.REFERENCES:  # `score(1 + x)`, `score()`: not a reference's shape
-            what = "category" if expr.function == "subtotal" else "measure"
+            what, example = _REFERENCE_SHAPES[expr.function]
             self.diagnostics.append(
                 error(
                     "check.bad-reference",
                     f"`{expr.function}(…)` takes the name of one {what}, not an expression",
                     expr.span,
-                    f"write e.g. `{expr.function}(经济发展)`, naming a category"
-                    if expr.function == "subtotal"
-                    else f"write e.g. `{expr.function}(重要项目)`, naming an indicator, items or assessed measure",
+                    example,
                 )
             )
             return Kind.ERROR

@@ -12,7 +12,7 @@ does, for the readers in `documents.py`, `tabular.py` and `sheets.py`.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -90,6 +90,9 @@ class Records(list[Any]):
         super().__init__(records)
         # the records from `start` on: where each was read, the cell of a field, the file (when gathered)
         self.segments: list[Segment] = [] if place is None else [Segment(0, place, cell, None)]
+        # the rows read that are no unit (a total, a note, a row wider than the header): reported with the
+        # problems validation finds in the units, so that one run names every problem of the file
+        self.refused: list[DataProblem] = []
 
     def _segment(self, index: int) -> Segment | None:
         for segment in reversed(self.segments):
@@ -126,11 +129,42 @@ class Records(list[Any]):
         """Append `other`'s records, keeping their places; `file` names the file they were read from."""
         start = len(self)
         self.extend(other)
+        self.refused.extend(other.refused)
         if file is not None and not other.segments:
             self.segments.append(Segment(start, lambda index: f"unit #{index + 1}", None, file))
         self.segments.extend(
             Segment(start + s.start, s.place, s.cell, file if file is not None else s.file) for s in other.segments
         )
+
+
+class Located(Iterator[Any]):
+    """Records read one at a time (a stream of JSON Lines or CSV), knowing where the one given last was
+    read: `cell(field)` is the place of its field (`line 5, column `x`` in a CSV file, `line 5` in JSON
+    Lines), for the problems found in it, as `Records.cell` is for records read whole."""
+
+    def __init__(self, records: Iterator[tuple[Any, int]], place: Callable[[int, str], str | None]) -> None:
+        self._records = records
+        self._place = place
+        self._at = 0
+
+    def __iter__(self) -> Located:
+        return self
+
+    def __next__(self) -> Any:
+        record, self._at = next(self._records)
+        return record
+
+    def cell(self, field: str) -> str | None:
+        return self._place(self._at, field)
+
+    @property
+    def at(self) -> int:
+        """Where the record given last was read (its line)."""
+        return self._at
+
+    @property
+    def place(self) -> Callable[[int, str], str | None]:
+        return self._place
 
 
 @attrs.frozen
@@ -178,7 +212,7 @@ class DataProblem:
         """`file: unit U: field: message`, the words in `language` (file, unit and field as they are)."""
         where = [self.file]
         if self.cell is not None:
-            where.append(self.cell)
+            where.append(translate(self.cell, language))  # `sheet 县区, cell C2` in words
         if self.unit is not None:
             unit = self.unit
             if language is Language.CHINESE and unit.endswith(")") and " (" in unit:  # `C04 (灌南县)`
@@ -248,21 +282,27 @@ class MeasureData:
     subitems: dict[str, dict[str, Value]] = attrs.field(factory=dict)
     ratings: dict[str, Decimal] = attrs.field(factory=dict)
     given: GivenScore | None = None
+    # an assessed measure's ballots (`ballots`, 评分票) in the order given: a score, or None for an
+    # invalid ballot (废票)
+    ballots: tuple[Decimal | None, ...] = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return MeasureData, (self.values, self.items, self.subitems, self.ratings, self.given)
+        return MeasureData, (self.values, self.items, self.subitems, self.ratings, self.given, self.ballots)
 
 
 @attrs.frozen
 class AwardWon:
     bonus: str
-    level: str
+    level: str  # "" for points carried in
     name: str | None
     date: datetime.date | None
     carried_in: bool = False
+    # Points carried in from last year's ledger (上年度结转加分): counted as they are under `bonus`, with
+    # no level; None for an award counted by its level.
+    points: Decimal | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return AwardWon, (self.bonus, self.level, self.name, self.date, self.carried_in)
+        return AwardWon, (self.bonus, self.level, self.name, self.date, self.carried_in, self.points)
 
 
 @attrs.frozen

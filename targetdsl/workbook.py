@@ -131,7 +131,7 @@ def _ranking_sheet(
     subtitle = [f"{unit_class} · {say('units', count=len(units))}", *_issued(issue)]
     if any(c.subtotal != issue.figure(c.subtotal) for u in units for c in u.categories):
         subtitle.append(say("rounding_note", mode=say(f"mode.{issue.mode}"), places=issue.places, sheet=say("exact")))
-    _sheets(book, unit_class, assessment, issue, "　".join(subtitle), columns, rows, fills)
+    _sheets(book, unit_class, assessment, issue, "　".join(subtitle), columns, rows, fills, one_page=True)
 
 
 def _completion_sheet(book: Any, assessment: Assessment, issue: Edition) -> None:
@@ -234,13 +234,23 @@ def _sheets(
     columns: Sequence[_Column],
     rows: Sequence[Sequence[Any]],
     fills: Sequence[str | None],
+    *,
+    one_page: bool = False,
 ) -> None:
     """`rows` on a sheet named `name`, continued on `name~2`, `name~3`… beyond the rows a sheet holds:
-    Excel refuses a workbook with a row past its last, so none is ever written there."""
+    Excel refuses a workbook with a row past its last, so none is ever written there. With `one_page`
+    (a class's ranking), a sheet of at most ONE_PAGE_ROWS rows is printed on one page."""
     for start in range(0, max(len(rows), 1), SHEET_ROWS):
         sheet = book.create_sheet(sheet_title(name, book.sheetnames))
         part = slice(start, start + SHEET_ROWS)
         _fill(sheet, assessment, issue, subtitle, columns, rows[part], fills[part])
+        if one_page and len(rows[part]) <= ONE_PAGE_ROWS:
+            # a class's ranking read at a glance: not 44 units on one page and the last 4 on the next
+            sheet.page_setup.fitToHeight = 1
+
+
+# The most units a ranking sheet prints on one page (A4 landscape; 60 rows print at about two thirds)
+ONE_PAGE_ROWS = 60
 
 
 def _issued(issue: Edition) -> list[str]:
@@ -324,6 +334,10 @@ def _fill(
     sheet.oddHeader.left.size = 8
     sheet.oddFooter.center.text = issue.say("page")
     sheet.oddFooter.center.size = 8
+    # the first page has the title in large type: the running title starts on the second
+    sheet.HeaderFooter.differentFirst = True
+    sheet.firstFooter.center.text = issue.say("page")
+    sheet.firstFooter.center.size = 8
 
 
 def _shown(value: Any) -> str:

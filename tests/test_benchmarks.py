@@ -46,6 +46,27 @@ def test_benchmark_commands_run(command: list[str]) -> None:
     assert "MISMATCH" not in result.stdout
 
 
+@pytest.mark.slow
+def test_the_readme_pictures_can_be_made_again(tmp_path: Path) -> None:
+    """`python -m benchmarks.screenshots` still makes the README's three pictures (where LibreOffice,
+    poppler and Chromium are installed): PNGs as wide as a page, cut below their text."""
+    import shutil
+
+    if not all(shutil.which(tool) for tool in ("soffice", "pdftoppm", "pdftotext", "pdfinfo", "chromium")):
+        pytest.skip("LibreOffice, poppler-utils or Chromium is not installed")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "benchmarks.screenshots", "--out", str(tmp_path), "--keep", str(tmp_path / "pdf")]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=600)
+    assert result.returncode == 0, result.stderr
+    for name, page in (("results-workbook", 1), ("report-printed", 2), ("score-card", 1)):
+        png = (tmp_path / f"{name}.png").read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n", name
+        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+        assert 800 < width < 1400 and 100 < height < width * 1.5, (name, width, height)
+        assert f"wrote {tmp_path / name}.png (page {page} of" in result.stdout
+    assert (ROOT / "docs/images/results-workbook.png").exists()  # what the README shows
+
+
 def test_peer_policy_matches_its_hand_written_rules() -> None:
     """The peer-relative variant (efficacy coefficients, a rank, a grade quota) and its hand-written
     reference agree on every unit, in memory and streamed; the quota decides some grades."""

@@ -96,6 +96,29 @@ def test_a_dask_bag_of_records_evaluates_as_one_stream(client: Any) -> None:
     assert outcome(lambda: on_cluster(policy, bags.from_sequence(units, npartitions=7), client, 0)) == expected
 
 
+def test_a_folder_of_json_lines_and_csv_files_evaluates_as_one_process(client: Any, tmp_path: Path) -> None:
+    """Cut file after file (the CSV file by bytes too); an id in two files is reported as one process
+    reading the folder reports it."""
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    units = quota_units(300, seed=27)
+    first, _ = write_files(tmp_path, units[:100])
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    first.rename(folder / "a.jsonl")
+    write_files(folder, units[100:])
+    (folder / "units.jsonl").unlink()
+    expected = outcome(lambda: [unit_json(u) for u in policy.evaluate(folder, explain=False).units])
+    for count in (2, 7):
+        done = on_dask.evaluate(policy, folder, client=client, partitions=count)
+        assert [unit_json(u) for u in done.results] == expected and done.notes == ()
+    units[250]["id"] = units[20]["id"]
+    write_files(folder, units[100:])
+    (folder / "units.jsonl").unlink()
+    expected = outcome(lambda: policy.evaluate(folder, explain=False))
+    assert expected[0] == "DataError" and "a.jsonl, line 21 both give" in expected[1][0]
+    assert outcome(lambda: on_dask.evaluate(policy, folder, client=client, partitions=7)) == expected
+
+
 def test_duplicate_ids_across_partitions_and_an_error_in_one_partition(client: Any, tmp_path: Path) -> None:
     policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
     units = quota_units(300, seed=8)
@@ -157,3 +180,44 @@ def test_rules_that_compare_units_before_and_after_the_ranking_evaluate_as_one_s
     units = [unit(f"U{i:02}", str(8 + i % 5), str(80 + (i * 7) % 25)) for i in range(13)]
     for text in (TOP_THREE, SHARE_OF_BEST):
         assert_alike(targetdsl.parse_policy(text, name="p.tdsl"), units, client)
+
+
+def test_a_list_is_shared_as_one_value_not_a_task_per_element(client: Any) -> None:
+    """A part's places are one per unit: scattered element by element, each would be a task the
+    scheduler keeps (in the driver's process, for a cluster of this machine)."""
+    shared = on_dask.DaskRunner(client).share(list(range(1000)))
+    assert shared.result() == list(range(1000))
+    assert len(client.who_has()) < 100
+
+
+def test_a_collection_is_a_bag_computed_later_in_class_and_rank_order(client: Any, tmp_path: Path) -> None:
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    (tmp_path / "p.tdsl").write_text(QUOTAS, encoding="utf-8")
+    jsonl, _ = write_files(tmp_path, quota_units(400, seed=21))
+    expected = streamed(policy, jsonl)
+    for count in (1, 7):
+        done = on_dask.evaluate(policy, jsonl, client=client, partitions=count, collection=True)
+        assert isinstance(done.results, bags.Bag) and done.results.npartitions == count
+        assert ([unit_json(u) for u in done.results.compute()], done.ledger, done.completion) == expected
+    # written by the workers, a file per partition: together, the lines one process writes
+    one = tmp_path / "one.csv"
+    assert main(["evaluate", str(tmp_path / "p.tdsl"), str(jsonl), "-q", "--no-bom", "-o", str(one)]) == 0
+    done = on_dask.evaluate(policy, jsonl, client=client, partitions=3, collection=True, render=csv_line)
+    done.results.map(lambda line: line[:-1]).to_textfiles(str(tmp_path / "parts" / "*.csv"), last_endline=True)
+    written = "".join((tmp_path / "parts" / f"{i}.csv").read_text(encoding="utf-8") for i in range(3))
+    assert written == one.read_text(encoding="utf-8").split("\n", 1)[1]
+    with pytest.raises(ValueError, match="client"):
+        on_dask.evaluate(policy, jsonl, collection=True)
+
+
+def test_computing_a_collection_raises_what_finishing_meets_as_one_stream(client: Any) -> None:
+    """Money as a share of the best total, every total 0: each unit's award divides by zero, found only
+    in the last pass, which a bag runs when it is computed."""
+    from tests.unit.test_lang_together import SHARE_OF_BEST, unit
+
+    policy = targetdsl.parse_policy(SHARE_OF_BEST, name="share.tdsl")
+    units = [unit(f"U{i:03}", "0", "0") for i in range(1200)]  # finished in three batches
+    expected = outcome(lambda: streamed(policy, units))
+    assert expected[0] == "EvaluationError"
+    done = on_dask.evaluate(policy, units, client=client, partitions=5, collection=True)
+    assert outcome(lambda: (done.results.compute(), (), ())) == expected

@@ -692,7 +692,7 @@ vim.cmd("qall!")
 @pytest.mark.skipif(NVIM is None, reason="nvim is not installed")
 def test_the_neovim_07_setup_of_the_guide_checks_and_formats(tmp_path: Path) -> None:
     """Debian 12's Neovim (0.7.2) with the guide's lines: a broken policy shows the checker's problem, a saved one
-    is formatted. Runs where nvim is installed (not in CI, whose machine has Vim only)."""
+    is formatted. Runs where nvim is installed: .ci/run installs Debian's."""
     assert NVIM is not None
     (setup,) = [block for block in blocks("lua") if block.startswith("-- targetdsl: Neovim 0.7\n")]
     bin_folder = tmp_path / "bin"

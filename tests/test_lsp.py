@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+ANSWER_WITHIN = 180  # seconds: how long a silent server is waited for before the test fails
 
 
 class Client:
@@ -66,7 +67,9 @@ class Client:
     def wait(self, method: str | None = None) -> dict[str, Any]:
         while True:
             try:
-                message = self.messages.get(timeout=30)
+                # a bound on a hang, not on speed: a server starting on a loaded machine builds its
+                # parsers first, which can take a while
+                message = self.messages.get(timeout=ANSWER_WITHIN)
             except Empty:
                 raise AssertionError("the language server did not answer") from None
             if method is None or message.get("method") == method:
@@ -75,8 +78,8 @@ class Client:
     def close(self) -> None:
         self.request("shutdown", None)
         self.notify("exit", None)
-        self.process.wait(timeout=10)
-        self.reader.join(timeout=10)
+        self.process.wait(timeout=ANSWER_WITHIN)
+        self.reader.join(timeout=ANSWER_WITHIN)
         for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
             if stream is not None:
                 stream.close()

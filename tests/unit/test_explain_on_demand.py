@@ -4,14 +4,16 @@ against the numbers they explain."""
 from __future__ import annotations
 
 import pickle
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import targetdsl
 from targetdsl import cover, engine, kernel
-from targetdsl.results import Disagreement
+from targetdsl.results import NO_STEP, Disagreement, _numbers
 from tests.support import reference
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,3 +100,19 @@ def test_no_explanation_when_none_was_asked_for(monkeypatch: pytest.MonkeyPatch)
     assert all(u.explanation == () for u in assessment.units)
     assert all(m.step.what == "" for u in assessment.units for m in u.measures)
     assert runs == []
+
+
+def test_the_comparison_with_the_explaining_path_is_as_strict_as_the_json() -> None:
+    """The two paths are compared field by field without building their JSON, but no less strictly: an
+    integer where the other has a decimal (JSON `3` against `"3"`) or a step-less field that differs is a
+    difference; only the explanations are left out."""
+    unit = reference(targetdsl.load_policy(POLICY), UNITS, carried_in=CARRIED).units[0]
+    same = _numbers(unit, unit.measures)
+    measures = tuple(attrs.evolve(m, step=NO_STEP) for m in unit.measures)
+    assert _numbers(unit, measures) == same
+    assert unit.json_value(explanations=False) == attrs.evolve(unit).json_value(explanations=False)
+    whole = Decimal(int(unit.total))
+    as_integer = attrs.evolve(unit, total=int(whole))
+    assert _numbers(attrs.evolve(unit, total=whole), measures) != _numbers(as_integer, measures)
+    changed = (attrs.evolve(measures[0], earned=measures[0].earned + 1), *measures[1:])
+    assert _numbers(unit, changed) != same

@@ -470,4 +470,7 @@ def test_the_html_report_lists_the_methods_assumptions(tmp_path: Path) -> None:
     assert main(args) == 0
     html = out.read_text(encoding="utf-8")
     assert '<div id="assumptions"><p class="meta">本办法的假定</p>' in html
-    assert html.count("<li>一票否决 ") == 5 and "按一票否优处理" in html
+    # what each belongs to in the report's language: no English keyword on a Chinese page
+    assert html.count("<li>一票否决 ") == 5 and "按一票否优处理" in html and "<li>veto " not in html
+    assert main([*args[:-2], "--lang", "en"]) == 0
+    assert out.read_text(encoding="utf-8").count("<li>veto ") == 5

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,7 @@ import yaml
 
 import targetdsl
 from targetdsl.cli import main
+from targetdsl.keywords import Language
 from targetdsl.results import unit_json
 
 POLICY = """policy "示例" {
@@ -263,12 +265,27 @@ def test_errors_name_workbook_sheet_and_cell(office: Path, tmp_path: Path) -> No
     assert Path(duplicate.file).name == "units-C30.xlsx"
     assert "units-C30.xlsx, sheet 县区, cell A3 and " in duplicate.message
     assert "units-C03.xlsx, sheet 县区, cell A3 both give `C03`" in duplicate.message
+    chinese = caught.value.render(language=Language.CHINESE)
+    assert "units-C03.xlsx 工作表 县区 的 A3 单元格 都是 `C03`" in chinese and ", cell " not in chinese
     footer = at["data.not-a-unit"]
     assert (Path(footer.file).name, footer.field) == ("units-C12.xlsx", "sheet 县区, cell A5")
     dates = sorted((Path(p.file).name, p.cell, p.message) for p in caught.value.problems if p.code == "data.bad-date")
     cell = f"sheet 县区, cell {openpyxl.utils.get_column_letter(column(template, 'bonuses.获奖加分.1.date'))}3"
     assert [d[:2] for d in dates] == [("units-C40.xlsx", cell), ("units-C41.xlsx", cell)]
     assert "expected a date such as 2003-12-05" in dates[0][2] and "February 2003 has 28 days" in dates[1][2]
+
+
+def test_a_renamed_sheet_is_named_and_the_cell_is_said_in_chinese(office: Path, tmp_path: Path) -> None:
+    """A unit renamed its sheet (the sheet's name is the class): the problem names the sheet and the row;
+    in Chinese the place is said in Chinese too."""
+    book = openpyxl.load_workbook(office / "returned" / "units-C05.xlsx")
+    book["县区"].title = "县区（第5县）"
+    book.save(tmp_path / "renamed.xlsx")
+    with pytest.raises(targetdsl.DataError) as caught:
+        targetdsl.load_policy(office / "policy.tdsl").evaluate(tmp_path / "renamed.xlsx")
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.cell) == ("data.unknown-class", "sheet 县区（第5县）, cell A3")
+    assert "renamed.xlsx: 工作表 县区（第5县） 的 A3 单元格: 单位 C05" in caught.value.render(language=Language.CHINESE)
 
 
 def test_a_folder_passes_nothing_by_silently(office: Path, tmp_path: Path) -> None:
@@ -351,6 +368,16 @@ def test_ambiguous_and_impossible_dates_are_refused(office: Path, typed: str, wh
         targetdsl.load_policy(office / "policy.tdsl").load_units({"units": [_complete(unit)]})
     (problem,) = caught.value.problems
     assert problem.code == "data.bad-date" and why in problem.message
+    # in Chinese, every word of it: no English phrase left inside a Chinese sentence
+    chinese = caught.value.render(language=Language.CHINESE)
+    assert re.search(r"\b(a|such|expected|found|has|there|month)\b", chinese) is None, chinese
+
+
+def test_a_yes_no_cell_refused_in_chinese_says_what_to_type(office: Path) -> None:
+    unit = {"id": "C01", "class": "县区", "vetoes": {"环境保护": {"failed": "√"}}}
+    with pytest.raises(targetdsl.DataError) as caught:
+        targetdsl.load_policy(office / "policy.tdsl").load_units({"units": [_complete(unit)]})
+    assert "此处应为是或否（true 或 false），却是`√`" in caught.value.render(language=Language.CHINESE)
 
 
 def _complete(unit: dict[str, Any]) -> dict[str, Any]:
@@ -412,10 +439,35 @@ def test_the_template_fits_the_office(office: Path) -> None:
     protection = sheet.protection
     assert protection.sheet and not protection.insertRows and not protection.deleteRows
     assert not protection.sort and not protection.autoFilter and sheet.auto_filter.ref.startswith("A2:")
-    # printed landscape on A4, as wide as a page, the id and name and the header rows on every page
+    # printed landscape on A4, as many pages across as keep the type at 70 % or more (numbered across,
+    # then down), the id and name and the header rows on every page, a line to sign and stamp below
     assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    widths = [sheet.column_dimensions[openpyxl.utils.get_column_letter(i)].width for i in range(1, len(header) + 1)]
+    across = sheet.page_setup.fitToWidth
+    assert (sum(widths) - sum(widths[:2])) / across <= 986 / 7 / 0.7 - sum(widths[:2])  # at 70 % or more
+    assert across == 1 or (sum(widths) - sum(widths[:2])) / (across - 1) > 986 / 7 / 0.7 - sum(widths[:2])
+    assert across > 1 and sheet.page_setup.fitToHeight == 0 and sheet.page_setup.pageOrder == "overThenDown"
     assert sheet.print_title_rows == "$1:$2" and sheet.print_title_cols == "$A:$B"
+    assert "填表人：" in sheet.oddFooter.left.text and "&P" in sheet.oddFooter.center.text
+
+
+def test_who_filled_it_in_has_its_place_and_the_workbook_still_reads(office: Path, tmp_path: Path) -> None:
+    """The instructions sheet asks for the unit, the person, a phone number, the date: filled in, the
+    workbook is read as before; the same words under the units are refused as no unit."""
+    book = openpyxl.load_workbook(office / "returned" / "units-C12.xlsx")
+    guide = book["填表说明"]
+    labels = {row[0].value: row[0].row for row in guide.iter_rows(max_col=1) if row[0].value}
+    assert labels["填报信息"] < labels["填表人"] < labels["填写说明"]
+    for label, value in (("填报单位（盖章）", "第12县"), ("填表人", "张三"), ("联系电话", "0518-1234567")):
+        guide.cell(row=labels[label], column=2, value=value)
+    guide.cell(row=labels["填报日期"], column=2, value=datetime.date(2004, 1, 5))
+    book.save(tmp_path / "signed.xlsx")
+    policy = targetdsl.load_policy(office / "policy.tdsl")
+    signed = policy.evaluate(tmp_path / "signed.xlsx", explain=False)
+    assert results(signed) == results(policy.evaluate(office / "returned" / "units-C12.xlsx", explain=False))
+    small = tmp_path / "small.xlsx"  # a sheet of few columns prints one page wide
+    assert main(["template", str(office / "policy.tdsl"), "-o", str(small), "--items", "1", "-q"]) == 0
+    assert openpyxl.load_workbook(small)["县区"].page_setup.fitToWidth in (1, 2)
 
 
 def test_item_slots_by_list(office: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -428,6 +480,58 @@ def test_item_slots_by_list(office: Path, tmp_path: Path, capsys: pytest.Capture
     assert "no item list `重点` (its item lists: 重点项目)" in capsys.readouterr().err
     assert main(["template", policy, "-o", out, "--items", "many"]) == 2
     assert main(["template", policy, "-o", out, "--items", "重点项目=201"]) == 2
+
+
+def test_item_slots_from_last_years_workbooks(office: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Next year's template sized from the workbooks returned this year: the longest list of items one
+    unit gave (C07: two items and one given by 人大) and room for a fifth more, at least two."""
+    policy, out = str(office / "policy.tdsl"), str(tmp_path / "next.xlsx")
+    assert main(["template", policy, "-o", out, "--items-from", str(office / "returned"), "--lang", "zh"]) == 0
+    header = [cell.value for cell in openpyxl.load_workbook(out)["县区"][1]]
+    assert "重点项目.5.given.score" in header and "重点项目.6.name" not in header
+    err = capsys.readouterr().err
+    assert "县区的重点项目：5 个事项栏；去年最长的清单有 3 项（单位 C07，" in err and "units-C07.xlsx" in err
+    # a list named with --items keeps its number, and no note
+    argv = ["template", policy, "-o", out, "--items-from", str(office / "units.yaml"), "--items", "重点项目=2"]
+    assert main(argv) == 0
+    header = [cell.value for cell in openpyxl.load_workbook(out)["县区"][1]]
+    assert "重点项目.2.name" in header and "重点项目.3.name" not in header
+    assert "item slots" not in capsys.readouterr().err
+    # last year's data that cannot be read is named, and nothing is written
+    (tmp_path / "last").mkdir()
+    (tmp_path / "last" / "notes.docx").write_bytes(b"PK")
+    (tmp_path / "next.xlsx").unlink()
+    assert main(["template", policy, "-o", out, "--items-from", str(tmp_path / "last")]) == 1
+    assert "notes.docx" in capsys.readouterr().err and not (tmp_path / "next.xlsx").exists()
+    assert main(["template", policy, "-o", out, "--items-from", str(tmp_path / "absent.yaml")]) == 2
+
+
+def test_last_years_lists_are_counted_for_this_years_classes_and_lists() -> None:
+    from targetdsl.template import Listed, item_slots, listed_items
+
+    policy = targetdsl.parse_policy(POLICY)
+    document = {
+        "units": [
+            {"id": "C1", "class": "县区", "indicators": {"重点项目": [{"name": "a"}] * 28, "旧清单": [{}] * 40}},
+            {"id": "C2", "class": "县区", "indicators": {"重点项目": [{"name": "a"}] * 30}},
+            {"id": "C3", "class": "县区", "indicators": {"重点项目": [{"name": "a"}] * 30}},  # as long: C2 stays
+            {"id": "D1", "class": "市直部门", "indicators": {"重点项目": [{}] * 50}},  # no such class this year
+            {"id": "C4", "class": "县区", "indicators": {"重点项目": {"name": "not a list"}}},
+            "not a record",
+            {"id": "C5", "class": "县区", "indicators": "none"},
+        ]
+    }
+    assert listed_items(policy, document) == {("县区", "重点项目"): Listed(30, "C2", "")}
+    county = policy.schema.classes["县区"]
+    assert item_slots(policy, county, items=10, listed=listed_items(policy, document)) == {"重点项目": 36}
+    assert item_slots(policy, county, items=10, listed={("县区", "重点项目"): Listed(1, "C1", "")}) == {"重点项目": 3}
+    assert item_slots(policy, county, items=10, listed={("县区", "重点项目"): Listed(300, "C1", "")}, limit=200) == {
+        "重点项目": 200
+    }
+    assert item_slots(policy, county, items=10) == {"重点项目": 10}
+    assert item_slots(policy, county, items=10, slots={"重点项目": 4}, listed=listed_items(policy, document)) == {
+        "重点项目": 4
+    }
 
 
 def test_a_problem_with_a_whole_item_list_points_at_its_first_cell(office: Path, tmp_path: Path) -> None:

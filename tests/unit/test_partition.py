@@ -19,10 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import targetdsl
-from targetdsl import partition
+from targetdsl import cutting, partition
 from targetdsl.cli import main
 from targetdsl.documents import parse_yaml
 from targetdsl.results import unit_json
+from targetdsl.stream import stream_passes
 from tests.fuzz.strategies import policies
 from tests.unit.test_stream_peers import peer_policies, records_for, write_files
 
@@ -184,6 +185,115 @@ def test_csv_with_a_line_break_in_a_quoted_name_is_cut_by_records(tmp_path: Path
     assert kind == "DataError" and "U+000A" in problems[0] and "also unit #9" in problems[1]
 
 
+def test_csv_cut_by_bytes_numbers_its_lines_and_units_as_one_stream(tmp_path: Path) -> None:
+    """A byte-order mark, blank lines above the header, CRLF line ends, blank rows and rows of nothing but
+    commas (no records: the parts after them were numbered too far, and are read again), then a bad value
+    and a duplicate id in later parts: the same results, or the same problems naming the same lines."""
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    units = quota_units(60, seed=6)
+    _, table = write_files(tmp_path, units)
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    width = lines[0].count(",")
+    lines[12:12] = ["\n", "," * width + "\n"]
+    lines[30:30] = ["  \n"]
+    text = "\ufeff\n\n" + "".join(lines).replace("\n", "\r\n")
+    path = tmp_path / "units.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    cut = cutting.chunks_of(path, "units.csv", 5)
+    assert {type(c) for c in cut.chunks} == {cutting.Rows} and cut.notes == ()
+    assert_alike(policy, path, (1, 2, 5, 7, 31))
+    broken = text.split("\r\n")
+    broken[50] = broken[50].replace("U0", "U9", 1).replace(",", ",x", 3)
+    broken[55] = broken[20]  # the same unit again, in another part
+    path.write_text("\r\n".join(broken), encoding="utf-8", newline="")
+    kind, problems = assert_alike(policy, path, (1, 3, 7))
+    assert kind == "DataError" and "unknown class `x区`" in problems[0] and "also unit #18 " in problems[1]
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        ('U1,"a ""quoted"" name\n', "goes on past the line's end"),
+        ("U1,name\rU2,other\n", "lone carriage return"),
+        ("U1,na\x00me\n", "NUL byte"),
+    ],
+)
+def test_csv_that_cannot_be_cut_by_bytes_is_read_whole_and_says_why(line: str, why: str, tmp_path: Path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text("id,name,class\n" + "U0,zero,县\n" * 3 + line + "U3,three,县\n", encoding="utf-8", newline="")
+    cut = cutting.chunks_of(path, "units.csv", 3)
+    assert {type(c) for c in cut.chunks} == {cutting.Records}
+    assert len(cut.notes) == 1 and why in cut.notes[0] and cut.notes[0].startswith("units.csv: not cut by bytes")
+    assert cutting.chunks_of(path, "units.csv", 1).notes == ()  # one part: nothing is cut
+
+
+def one_process(policy: targetdsl.Policy, data: Any) -> Any:
+    return [unit_json(u) for u in policy.evaluate(data, explain=False).units]
+
+
+def test_several_files_and_a_folder_evaluate_in_parts_as_one_process(tmp_path: Path) -> None:
+    """JSON Lines and CSV files together, or a folder of them: one process's results; and its problems,
+    word for word, for a bad value in the second file, an id in two files, a file given twice, a
+    folder holding a document that is no data."""
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    units = quota_units(90, seed=31)
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    first, _ = write_files(tmp_path, units[:40])
+    _, second = write_files(folder, units[40:])
+    (folder / "units.jsonl").unlink()
+    first.rename(folder / "a.jsonl")
+    files = [folder / "a.jsonl", folder / "units.csv"]
+    expected = outcome(lambda: one_process(policy, files))
+    assert expected == outcome(lambda: one_process(policy, folder)) and len(expected) == 90
+    for data in (files, folder):
+        for count in (1, 2, 7):
+            got = outcome(lambda d=data, c=count: [unit_json(u) for u in policy.evaluate_parts(d, parts=c).results])  # type: ignore[misc]
+            assert got == expected, (data, count)
+    broken = [dict(u) for u in units]
+    broken[70] = {**units[70], "indicators": {"增长": {"target": "5", "actual": "x"}}}
+    broken[80] = {**units[80], "id": units[5]["id"]}
+    write_files(folder, broken[40:])
+    (folder / "units.jsonl").unlink()
+    wrong = outcome(lambda: one_process(policy, files))
+    assert wrong[0] == "DataError" and "a.jsonl, line 6 both give" in wrong[1][-1]
+    assert outcome(lambda: list(policy.evaluate_parts(files, parts=5).results)) == wrong
+    twice = [folder / "a.jsonl", folder / "a.jsonl"]
+    assert outcome(lambda: list(policy.evaluate_parts(twice, parts=2).results)) == outcome(
+        lambda: one_process(policy, twice)
+    )
+    (folder / "notes.docx").write_bytes(b"PK")
+    assert outcome(lambda: list(policy.evaluate_parts(folder, parts=2).results)) == outcome(
+        lambda: one_process(policy, folder)
+    )
+    (folder / "notes.docx").unlink()
+    (folder / "more.yaml").write_text("units: []\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"\.jsonl and \.csv files, not .*more\.yaml"):
+        policy.evaluate_parts(folder, parts=2)
+
+
+def test_the_parts_tally_every_pass_of_every_unit(tmp_path: Path) -> None:
+    """What the progress line of --jobs counts: each unit once a pass, a part read again counted once."""
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    units = quota_units(120, seed=2)
+    path = tmp_path / "units.jsonl"
+    path.write_text("".join(lines_of(units[:50])) + "not json\n" + "".join(lines_of(units[50:])), encoding="utf-8")
+    cut = cutting.chunks_of(path, "units.jsonl", 4)
+    job = partition.Job("units.jsonl", None, (), "<carry-in>", spool_dir=str(tmp_path), counted=True)
+    with pytest.raises(targetdsl.DataError):  # the line that is no JSON
+        partition.evaluate(policy.parcel(), policy.schema, job, cut.chunks, partition.InProcess(), before=cut.before)
+    path.write_text("".join(lines_of(units)), encoding="utf-8")
+    for entry in tmp_path.glob("done-*"):
+        entry.unlink()
+    cut = cutting.chunks_of(path, "units.jsonl", 4)
+    done = partition.evaluate(policy.parcel(), policy.schema, job, cut.chunks, partition.InProcess(), before=cut.before)
+    assert done.count == cut.count == 120
+    assert partition.tallied(str(tmp_path)) == 120 * stream_passes(policy.schema)
+    calls: list[tuple[int, int]] = []
+    policy.evaluate_parts(path, jobs=2, progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (120 * stream_passes(policy.schema),) * 2 and all(d <= t for d, t in calls)
+
+
 def test_duplicate_ids_in_different_parts_and_an_error_in_one_part_are_reported_as_one_stream() -> None:
     policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
     units = quota_units(70, seed=3)
@@ -257,6 +367,41 @@ def test_jobs_write_the_same_bytes_as_one_process(tmp_path: Path, capsys: pytest
     jobs = run_cli(["evaluate", str(tmp_path / "p.tdsl"), str(jsonl), "--jobs", "2", "-o", str(out)], capsys)
     assert single[0] == jobs[0] == 1 and single[2] == jobs[2] and "duplicate unit id" in jobs[2]
     assert not out.exists()
+
+
+def test_jobs_on_several_files_and_a_folder_write_what_one_process_writes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In both languages; a CSV file with a stray quotation mark (a name of 5" screens, unquoted: a
+    quoted cell might hold a line break) is read whole, and a note says so; a workbook among the files
+    is a usage error naming it."""
+    (tmp_path / "p.tdsl").write_text(QUOTAS, encoding="utf-8")
+    units = quota_units(200, seed=23)
+    units[150]["name"] = "NAME"
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    first, _ = write_files(tmp_path, units[:40])
+    first.rename(folder / "a.jsonl")
+    _, table = write_files(folder, units[40:])
+    table.write_text(table.read_text(encoding="utf-8").replace("NAME", '5" screens'), encoding="utf-8")
+    (folder / "units.jsonl").unlink()
+    files = [str(folder / "a.jsonl"), str(folder / "units.csv")]
+    policy = str(tmp_path / "p.tdsl")
+    for lang in ("en", "zh"):
+        for data in (files, [str(folder)]):
+            one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+            assert run_cli(["evaluate", policy, *data, "-o", str(one), "-q"], capsys)[0] == 0
+            code, _, err = run_cli(["--lang", lang, "evaluate", policy, *data, "-o", str(two), "--jobs", "4"], capsys)
+            note = {
+                "en": "units.csv: not cut by bytes (a quoted cell on line 112 goes on past",
+                "zh": "第 112 行的带引号",
+            }
+            assert code == 0 and note[lang] in err
+            assert run_cli(["--lang", lang, "evaluate", policy, *data, "-o", str(one), "-q"], capsys)[0] == 0
+            assert two.read_bytes() == one.read_bytes(), (lang, data)
+    (folder / "late.xlsx").write_bytes(b"PK")
+    code, out, err = run_cli(["evaluate", policy, str(folder), "--jobs", "2", "--format", "csv"], capsys)
+    assert code == 2 and "reads .jsonl and .csv data files, not " in err and "late.xlsx" in err
 
 
 @pytest.mark.parametrize(

@@ -130,8 +130,15 @@ def test_every_sheet_prints_with_title_borders_fonts_and_page_numbers(book: Any)
         assert sheet.print_title_rows == "$3:$3" and sheet.freeze_panes == f"A{FIRST_ROW}"
         assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9  # A4
         assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
+        # the running title from the second page on: the first has the title in large type
+        assert sheet.HeaderFooter.differentFirst and not sheet.firstHeader.left.text
+        assert sheet.firstFooter.center.text == sheet.oddFooter.center.text
         for cell in sheet[FIRST_ROW]:
             assert cell.font.name == "宋体" and cell.border.left.style == "thin"
+    # a class's ranking prints on one page (48 departments too), one page wide; the long sheets run on down
+    for name in ("县区", "市直部门", "驻连部省属单位"):
+        assert (book[name].page_setup.fitToWidth, book[name].page_setup.fitToHeight) == (1, 1), name
+    assert (book["明细"].page_setup.fitToWidth, book["明细"].page_setup.fitToHeight) == (1, 0)
     ranked = book["县区"]
     header, _ = table(ranked)
     assert ranked.cell(row=FIRST_ROW, column=header.index("奖金（元）") + 1).number_format == "#,##0"
@@ -151,6 +158,24 @@ def test_the_workbook_is_the_same_bytes_for_the_same_results(
     with zipfile.ZipFile(out) as archive:
         sheets = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")]
     assert not any("<f>" in s for s in sheets)
+
+
+def test_the_command_line_prints_the_office_and_date_under_the_titles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from targetdsl.cli import main
+
+    out = tmp_path / "results.xlsx"
+    issued = ["--office", "连云港市目标管理考核办公室", "--date", "2004年1月15日"]
+    arguments = ["evaluate", str(POLICY), str(UNITS), "--carry-in", str(CARRIED), "-q", "--lang", "zh"]
+    assert main([*arguments, "-o", str(out), *issued]) == 0
+    book = openpyxl.load_workbook(out)
+    for name in ("县区", "市直部门", "驻连部省属单位", "完成情况"):  # the sheets a leader is handed
+        said = book[name]["A2"].value
+        assert "发布单位：连云港市目标管理考核办公室" in said and "日期：2004年1月15日" in said, name
+    # they are printed on the workbook only: on a table or CSV they would be lost, so they are refused
+    assert main([*arguments, "--format", "csv", *issued]) == 2
+    assert "`--office` 和 `--date` 印在考核结果工作簿上" in capsys.readouterr().err
 
 
 def test_english_labels(evaluated: tuple[targetdsl.Policy, Assessment]) -> None:

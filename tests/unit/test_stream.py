@@ -68,8 +68,38 @@ def test_every_problem_in_a_stream_is_reported_with_its_line_unit_and_field(tmp_
         workload().stream(tmp_path / "units.jsonl")
     problems = [str(p) for p in caught.value.problems]
     assert any("line 4" in p and "invalid JSON" in p for p in problems), problems
-    assert any("U000003" in p and "indicators.q01.actual" in p and "lots" in p for p in problems), problems
+    assert any("units.jsonl: line 3: unit U000003: indicators.q01.actual" in p for p in problems), problems
     assert any("U000001" in p and "duplicate unit id" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("streamed", [True, False])
+def test_a_problem_in_a_csv_or_jsonl_file_names_its_line_and_column(tmp_path: Path, streamed: bool) -> None:
+    """Read whole or streamed, a value's problem names where it is: the line (and in CSV the column)."""
+    records = generate.units(4)
+    records[1]["indicators"]["q02"]["target"] = "0x10"
+    records[3]["indicators"]["other"]["npc"] = "一百"
+    write_jsonl(tmp_path / "units.jsonl", records)
+    rows = [flat(r) for r in records]
+    with (tmp_path / "units.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(dict.fromkeys(k for row in rows for k in row)))
+        writer.writeheader()
+        writer.writerows(rows)
+    for name, first, second in [
+        ("units.jsonl", "line 2", "line 4"),
+        ("units.csv", "line 3, column `indicators.q02.target`", "line 5, column `indicators.other.npc`"),
+    ]:
+        with pytest.raises(targetdsl.DataError) as caught:
+            if streamed:
+                workload().stream(tmp_path / name)
+            else:
+                workload().evaluate(tmp_path / name)
+        problems = [(p.cell, p.unit, p.field) for p in caught.value.problems]
+        assert problems == [
+            (first, "U000002", "indicators.q02.target"),
+            (second, "U000004", "indicators.other.npc"),
+        ], (name, problems)
+        rendered = caught.value.problems[0].render(language=targetdsl.Language.CHINESE)
+        assert (f"{name}: 第 2 行: 单位" if name.endswith("jsonl") else f"{name}: 第 3 行 `") in rendered, rendered
 
 
 def test_a_policy_comparing_units_across_the_class_streams(tmp_path: Path) -> None:

@@ -96,6 +96,45 @@ def test_xlsx(tmp_path: Path, policy: targetdsl.Policy) -> None:
     assert assessment.unit("B").completed_items == 0
 
 
+def test_a_total_row_does_not_hide_the_other_problems_of_the_file(tmp_path: Path, policy: targetdsl.Policy) -> None:
+    """One run names every problem: a total under the units and a bad value above it, read whole or
+    streamed, in a CSV file, a workbook, or a folder of them."""
+    rows: list[list[object]] = [
+        ["id", "class", "gdp.target", "gdp.actual", "项目.1.done"],
+        ["A", "县区", "100", "abc", "是"],
+        ["B", "县区", "100", "90", "否"],
+        ["合计", None, "200", None, None],
+    ]
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    (folder / "a.csv").write_text("\n".join(",".join("" if c is None else str(c) for c in r) for r in rows), "utf-8")
+    workbook(folder / "b.xlsx", [[{"A": "C", "B": "D"}.get(str(c), c) for c in r] for r in rows])
+    with pytest.raises(targetdsl.DataError) as caught:
+        policy.evaluate(folder / "a.csv")
+    assert [(p.code, p.cell or p.field) for p in caught.value.problems] == [
+        ("data.bad-number", "line 2, column `gdp.actual`"),
+        ("data.not-a-unit", "line 4, column `id`"),
+    ]
+    with pytest.raises(targetdsl.DataError) as streamed:
+        policy.stream(folder / "a.csv")
+    assert [str(p) for p in streamed.value.problems] == [str(p) for p in caught.value.problems]
+    with pytest.raises(targetdsl.DataError) as caught:
+        policy.evaluate(folder / "b.xlsx")
+    assert [(p.code, p.cell or p.field) for p in caught.value.problems] == [
+        ("data.bad-number", "sheet 县区, cell D2"),
+        ("data.not-a-unit", "sheet 县区, cell A4"),
+    ]
+    with pytest.raises(targetdsl.DataError) as caught:
+        policy.evaluate(folder)
+    codes = sorted((p.code, p.unit) for p in caught.value.problems)
+    assert codes == [
+        ("data.bad-number", "A"),
+        ("data.bad-number", "C"),
+        ("data.not-a-unit", None),
+        ("data.not-a-unit", None),
+    ]
+
+
 def test_xlsx_error_cells_and_uncalculated_formulas(tmp_path: Path, policy: targetdsl.Policy) -> None:
     path = tmp_path / "units.xlsx"
     workbook(
