@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from targetdsl.keywords import detect, names_of, quoted_in
+from targetdsl.keywords import VOCABULARY, WORDS, detect, names_of, quoted_in
 from targetdsl.messages import Language, translate
 from targetdsl.source import NO_SPAN, Span, display_width
 from targetdsl.source import source_lines as lines_of
@@ -111,7 +111,7 @@ def render(diagnostic: Diagnostic, sources: Mapping[str, str], *, language: Lang
     span = diagnostic.span
     severity = SEVERITY_WORDS[language][diagnostic.severity]
     text = sources.get(span.file)
-    head = f"{span}: {severity}[{diagnostic.code}]: {worded(diagnostic.message, language, text)}"
+    head = f"{span}: {severity}[{diagnostic.code}]: {worded(diagnostic.message, language, text, sources.values())}"
     lines = [head]
     if text is not None and span is not NO_SPAN and span.line > 0:
         source_lines = lines_of(text)
@@ -131,23 +131,29 @@ def render(diagnostic: Diagnostic, sources: Mapping[str, str], *, language: Lang
             lines.append(f"{gutter} | {line}")
             lines.append(f"{pad} | {' ' * caret_at}{'^' * caret_len}")
     if diagnostic.help:
-        lines.append(f"  {HELP_WORDS[language]}{worded(diagnostic.help, language, text)}")
+        lines.append(f"  {HELP_WORDS[language]}{worded(diagnostic.help, language, text, sources.values())}")
     return "\n".join(lines)
 
 
-def worded(text: str, language: Language, source: str | None) -> str:
+def worded(text: str, language: Language, source: str | None, others: Iterable[str] = ()) -> str:
     """A diagnostic's message or help in `language`, the policy code it quotes written with the keywords
-    of the file it is about (`source`: `status draft` is `状态 征求意见稿` in a file written in Chinese)."""
+    of the file it is about (`source`: `status draft` is `状态 征求意见稿` in a file written in Chinese).
+    A word any of the policy's files (`source`, `others`) uses as a name stays as it is."""
     said = translate(text, language)
     if source is None or "`" not in said:
         return said
     keywords, names = _file_words(source)
+    for other in others:
+        names |= _file_words(other)[1]
     return quoted_in(said, keywords, names)
 
 
 @functools.lru_cache(maxsize=8)
 def _file_words(source: str) -> tuple[Language, frozenset[str]]:
-    return detect(source), names_of(source)
+    """A file's keyword language, and the words it uses as names: not its own keywords and terms."""
+    language = detect(source)
+    own = WORDS[language] | (VOCABULARY if language is Language.ENGLISH else frozenset())
+    return language, names_of(source) - own
 
 
 def render_all(

@@ -37,6 +37,7 @@ import enum
 import os
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import unquote
@@ -228,7 +229,7 @@ class PolicyServer(LanguageServer):
         lines = lines_of(text) if text is not None else None
         at = extends_line(lines) if lines is not None else None
         items = [
-            self.convert(d, own, language=self.language, lines=lines, at=at, codec=self.codec)
+            self.convert(d, own, language=self.language, lines=lines, at=at, codec=self.codec, sources=report.sources)
             for d in report.diagnostics
         ]
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=items))
@@ -242,13 +243,18 @@ class PolicyServer(LanguageServer):
         lines: list[str] | None = None,
         at: int | None = None,
         codec: PositionCodec = UTF16,
+        sources: Mapping[str, str] | None = None,
     ) -> lsp.Diagnostic:
         """One diagnostic for the editor; a problem in a file this one extends is shown on its `extends`
-        line (`at`, 1-based), or else on the first, naming where it is."""
-        source = "\n".join(lines) if lines is not None and diagnostic.span.file == own else None
-        message = worded(diagnostic.message, language, source)
+        line (`at`, 1-based), or else on the first, naming where it is. The code it quotes is written in
+        the keywords of the file it is about (`sources`: the policy's texts by file; without them, `lines`
+        are the text of `own`)."""
+        if sources is None:
+            sources = {own: "\n".join(lines)} if lines is not None else {}
+        source = sources.get(diagnostic.span.file)
+        message = worded(diagnostic.message, language, source, sources.values())
         if diagnostic.help:
-            message += f"\n{HELP_WORDS[language]}{worded(diagnostic.help, language, source)}"
+            message += f"\n{HELP_WORDS[language]}{worded(diagnostic.help, language, source, sources.values())}"
         span = diagnostic.span
         if span.file != own:
             # A problem in a file this one extends: shown at the top, naming where it is.

@@ -2282,6 +2282,7 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("its score is read by another measure or rule (`score(…)`)", "它的得分被另一考核项或规则读取（`score(…)`）"),
     ("`drop extremes` is not generated", "`drop extremes` 不生成代码"),
     ("a list of items is scored item by item", "事项清单逐项计分"),
+    ("a list of ballots is counted ballot by ballot", "选票清单逐张计票"),
     ("an indicator with sub-items is not generated", "含子项的指标不生成代码"),
     ("an indicator without a score of its own", "指标没有自己的得分"),
     ("it reads the score of {measures}, scored before it by the engine", "它读取 {measures} 的得分，由引擎先行计分"),

@@ -214,7 +214,11 @@ class DataProblem:
         if self.cell is not None:
             where.append(translate(self.cell, language))  # `sheet 县区, cell C2` in words
         if self.unit is not None:
-            where.append(f"{UNIT_WORDS[language]}{self.unit}")
+            unit = self.unit
+            if language is Language.CHINESE and unit.endswith(")") and " (" in unit:  # `C04 (灌南县)`
+                identifier, name = unit[:-1].split(" (", 1)
+                unit = f"{identifier}（{name}）"
+            where.append(f"{UNIT_WORDS[language]}{unit}")
         if self.field is not None:
             # a place in a file is put in words (`line 3`, `sheet 县区, cell C2`); a field path is shown as the
             # data names it, whatever it means in English (`id`, `class`)

@@ -3,6 +3,7 @@ the plan agrees with what an evaluation without explanations really does (the en
 compiled closures, observed after the evaluation)."""
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -186,8 +187,6 @@ def test_plan_text(capsys: pytest.CaptureFixture[str]) -> None:
 def test_plan_in_chinese_leaves_no_english(capsys: pytest.CaptureFixture[str], policy: str) -> None:
     """Under `--lang zh` every word of the plan is Chinese but the policy's own: its names and, in a file
     written with English keywords, its keywords and terms, as the file writes them."""
-    import re
-
     from targetdsl.keywords import VOCABULARY, WORDS, Language, names_of
 
     code, out, err = run(capsys, "--lang", "zh", "plan", str(ROOT / policy))
@@ -266,3 +265,36 @@ def test_the_plan_of_every_measure_is_printed(capsys: pytest.CaptureFixture[str]
         scores = [s for s in class_plan.steps if s.quantity.kind is Kind.SCORE]
         assert len(scores) == len(policy.schema.classes[class_plan.unit_class].measures())
         assert all(s.evaluator is Evaluator.KERNEL for s in scores)  # the benchmark takes the kernel throughout
+
+
+def _declines() -> list[tuple[str, str]]:
+    """Every reason a faster evaluator gives for declining, as the source writes it (Q for a value):
+    the kernel's `Unsupported(…)`, and the reasons `plan.py` and `FastMeasure.attempt` return."""
+    import ast
+
+    from tests.unit.test_messages import _samples, source_messages
+
+    found = source_messages(["kernel"], {"Unsupported"})
+    for module, functions in (("plan", {"assign", "category", "measure", "rule"}), ("measures", {"attempt"})):
+        tree = ast.parse((ROOT / "targetdsl" / f"{module}.py").read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if isinstance(function, ast.FunctionDef) and function.name in functions:
+                for node in ast.walk(function):
+                    value = node.value if isinstance(node, ast.Return) else None
+                    reason = value.elts[-1] if isinstance(value, ast.Tuple) else value
+                    for sample in _samples(reason) if reason is not None else []:
+                        if " " in sample.strip():
+                            found.append((f"{module}.py:{node.lineno}", sample))
+    return found
+
+
+@pytest.mark.parametrize(("where", "english"), _declines())
+def test_every_reason_a_faster_evaluator_declines_has_chinese(where: str, english: str) -> None:
+    from targetdsl.messages import Language, translate
+
+    for clause in english.split("; "):  # clauses are said one by one
+        if not re.search("[A-Za-z]", clause.replace("Q", "")):
+            continue  # only a value: a reason of its own
+        numbered = clause.replace("Q", "1")  # a place that takes a whole number
+        said = translate(clause, Language.CHINESE) != clause or translate(numbered, Language.CHINESE) != numbered
+        assert said, f"{where}: no Chinese for {clause!r}"

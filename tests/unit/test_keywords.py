@@ -413,3 +413,17 @@ def test_quoted_code_is_written_in_the_files_keywords(text: str, written: str) -
     names = frozenset({"points", "done", "subs", "level"})
     assert quoted_in(text, Language.CHINESE, names) == written
     assert quoted_in(text, Language.ENGLISH, names) == text
+
+
+def test_a_name_of_another_file_of_the_policy_is_kept() -> None:
+    """A help about a Chinese child may quote a name its parent declares (`level`, an input): kept, not
+    taken for the keyword `级别`; an English parent's keywords are no names."""
+    from targetdsl.diagnostics import worded
+    from targetdsl.messages import Language as Said
+
+    child = '继承 "parent.tdsl"\n\n考核办法 "x" {\n    年度 2003\n}\n'
+    parent = '考核办法 "p" {\n    年度 2003\n}\n\n填报 level: 是否\n'
+    english = 'policy "p" {\n    year 2003\n}\n\ninput flag: bool missing default false\n'
+    assert worded("did you mean `level`?", Said.ENGLISH, child) == "did you mean `级别`?"
+    assert worded("did you mean `level`?", Said.ENGLISH, child, [child, parent]) == "did you mean `level`?"
+    assert worded("add `missing default`", Said.ENGLISH, child, [child, english]) == "add `缺报 默认`"

@@ -576,3 +576,25 @@ def test_every_keyword_and_term_is_explained_in_chinese() -> None:
     for meaning in [k.meaning for k in KEYWORDS] + [t.meaning for t in TERMS]:
         if re.search("[a-z]{3}", meaning):
             assert untranslated(meaning) == [], meaning
+
+
+def test_a_units_name_is_in_full_width_parentheses_in_chinese() -> None:
+    from targetdsl.values import DataProblem
+
+    problem = DataProblem("u.yaml", "T2 (青口镇)", "indicators.a.b", "missing value", code="data.missing-value")
+    assert problem.render(language=Language.CHINESE) == "u.yaml: 单位 T2（青口镇）: indicators.a.b: 缺少数值"
+    assert problem.render() == "u.yaml: unit T2 (青口镇): indicators.a.b: missing value"
+
+
+def test_the_language_server_quotes_code_in_the_files_keywords() -> None:
+    from targetdsl.lsp import PolicyServer
+    from targetdsl.source import source_lines
+
+    text = '考核办法 "x" {\n    年度 2003\n}\n'
+    report = targetdsl.check_text(text, name="x.tdsl")
+    (missing,) = [d for d in report.diagnostics if d.code == "check.missing-field"]
+    said = PolicyServer.convert(missing, "x.tdsl", language=Language.CHINESE, lines=source_lines(text)).message
+    assert said.endswith("提示：加上 `状态 征求意见稿`（征求意见）或 `状态 正式`"), said
+    english = PolicyServer.convert(missing, "x.tdsl", lines=source_lines(text)).message
+    assert english.endswith("help: add `状态 征求意见稿` (for comment) or `状态 正式`"), english
+    assert missing.help == "add `status draft` (for comment) or `status adopted`"  # what tools read
