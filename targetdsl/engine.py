@@ -585,8 +585,9 @@ class Engine:
             return ()
         computing = self.computes_bonus(spec)
         if not unit.awards and unit.id not in self.carried_in and not computing:
-            for rule in rules:
-                self.keep(spec, unit, ("bonus", rule.name), ZERO)
+            if spec.results_read:
+                for rule in rules:
+                    self.keep(spec, unit, ("bonus", rule.name), ZERO)
             return tuple(self.nothing_won(rule) for rule in rules)
         decided: dict[str, BonusResult] = {}
         for rule in spec.decision_order("bonus"):  # a bonus after those it reads (`bonus(B)`)
@@ -780,8 +781,9 @@ class Engine:
         """The vetoes that fired; `flags` are the kernel's findings, when it evaluated the conditions."""
         rules = spec.rules_of("veto")
         if flags is not None:  # the kernel decided every veto: none reads another (`vetoed(V)`)
-            for index, rule in enumerate(rules):
-                self.keep(spec, unit, ("vetoed", rule.name), bool(flags[index]))
+            if spec.results_read:
+                for index, rule in enumerate(rules):
+                    self.keep(spec, unit, ("vetoed", rule.name), bool(flags[index]))
             if not any(flags):
                 return ()
         fired: dict[str, VetoResult] = {}
