@@ -464,6 +464,7 @@ class MeasureScorer:
             ratings = [
                 (r.assessor, r.weight, data.ratings[r.assessor]) for r in spec.raters if r.assessor in data.ratings
             ]
+        given: dict[str, Value] = {} if spec.ballots else {a: s for a, _, s in ratings}  # all, dropped ones too
         threshold = spec.drop_above
         if spec.drop_extremes and threshold is not None and len(ratings) <= threshold:
             notes.append(f"kept the highest and the lowest: {len(ratings)} scores, not more than {text(threshold)}")
@@ -484,8 +485,7 @@ class MeasureScorer:
         mean = CONTEXT.divide(sum((w * s for _, w, s in ratings), ZERO), weight)
         earned = CONTEXT.divide(CONTEXT.multiply(spec.points, mean), spec.scale)
         notes.append(f"weighted mean {text(quantize(mean, 4))} of {text(spec.scale)}")
-        inputs: dict[str, Value] = {} if spec.ballots else {a: s for a, _, s in ratings}
-        return Scored(self.round_indicator(earned), spec.points, notes=notes, inputs=inputs)
+        return Scored(self.round_indicator(earned), spec.points, notes=notes, inputs=given)
 
     def counted_by_inputs(self, values: dict[str, Value], given: GivenScore | None) -> bool:
         """Whether completion is counted from the inputs (`tally`, `completed when`): always, unless

@@ -116,3 +116,26 @@ def test_the_comparison_with_the_explaining_path_is_as_strict_as_the_json() -> N
     assert _numbers(attrs.evolve(unit, total=whole), measures) != _numbers(as_integer, measures)
     changed = (attrs.evolve(measures[0], earned=measures[0].earned + 1), *measures[1:])
     assert _numbers(unit, changed) != same
+
+
+def test_an_assessed_measure_is_explained_with_every_score_it_was_given() -> None:
+    """The highest and the lowest are dropped from the mean, not from what the explanation says was given."""
+    text = """policy "p" { year 2003 status draft }
+assessor 人大
+assessor 政协
+assessor 组织部
+class c { k 100 }
+category k {
+    assessed 满意度 points 100 {
+        by 人大 weight 1
+        by 政协 weight 1
+        by 组织部 weight 1
+        drop extremes
+    }
+}
+"""
+    units = [{"id": "A", "class": "c", "indicators": {"满意度": {"人大": 92, "政协": 88, "组织部": 95}}}]
+    for explained in (targetdsl.parse_policy(text).evaluate(units), reference(targetdsl.parse_policy(text), units)):
+        (measure,) = explained.unit("A").measures
+        assert measure.earned == Decimal("92")
+        assert dict(measure.step.inputs) == {"人大": "92", "政协": "88", "组织部": "95"}
