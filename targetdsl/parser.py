@@ -317,15 +317,21 @@ def _unexpected_character(exc: UnexpectedCharacters, text: str, name: str, langu
     )
 
 
+# Declaration keywords also written inside blocks: met inside a block that does not take them, they are
+# out of place there, not the start of the next declaration
+STATEMENT_WORDS = frozenset({BY_CONCEPT["input"].english[0], BY_CONCEPT["input"].chinese})
+
+
 def _unexpected_token(exc: UnexpectedToken, text: str, name: str, language: Language) -> Diagnostic:
     token = exc.token
     span = token_span(token)
     accepts = set(exc.accepts or exc.expected or ())
     shown = str(token)
     if "RBRACE" in accepts and shown in DECLARATION_WORDS:
-        # A new declaration starts while a block is still open.
+        # A new declaration starts while a block is still open: unless every `{` of the file is closed, and
+        # the word is one written inside a block (`input` in a `bonus`), where it is only not allowed here.
         opener = unclosed_brace(text[: token.start_pos])
-        if opener is not None:
+        if opener is not None and (shown not in STATEMENT_WORDS or unclosed_brace(text) is not None):
             return error(
                 "syntax.unclosed-brace",
                 "this `{` is never closed",
@@ -342,6 +348,11 @@ def _unexpected_token(exc: UnexpectedToken, text: str, name: str, language: Lang
     else:
         what = f"`{shown}`"
     help_text = _expected_help(accepts, language)
+    if shown in STATEMENT_WORDS and token.type != "NAME":
+        help_text = (
+            f"`{shown}` is not written in this block: declare the input at the top level, outside every block, "
+            f"where the block can read it; {help_text}"
+        )
     if token.type == "NAME":
         keywords = [w.strip("`") for w in (_terminal_word(t, language) for t in accepts) if w.startswith("`")]
         glued = [k for k in keywords if len(k) < len(shown) and shown.startswith(k) and not k.isascii()]

@@ -85,6 +85,11 @@ SYNTAX: tuple[tuple[str, str], ...] = (
     ("expected {word:t}", "此处应为{word}"),
     ("expected `{word}`", "此处应为 `{word}`"),
     ("did you mean `{word}`? {rest:t}", "是否想写 `{word}`？{rest}"),
+    (
+        "`{word}` is not written in this block: declare the input at the top level, outside every block, where the "
+        "block can read it; {rest:t}",
+        "此处的块中不能写 `{word}`：请在顶层、所有块之外声明这个填报项，块中即可读取；{rest}",
+    ),
     ("did you mean `{word}`?", "是否想写 `{word}`？"),
     # the nearest-name hint (data.nearest) after any message
     ("{message:t}; did you mean `{word}`?", "{message}；是否想写 `{word}`？"),

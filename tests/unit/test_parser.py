@@ -165,3 +165,23 @@ def test_grammar_is_conflict_free() -> None:
     from targetdsl.parser import grammar_text
 
     Lark(grammar_text(), parser="lalr", strict=True)  # raises on any shift/reduce conflict
+
+
+def test_an_input_inside_a_block_that_takes_none_is_out_of_place_not_an_unclosed_brace() -> None:
+    """A bonus reads the unit's inputs declared at the top level: `input` written inside it is said to be
+    out of place, with where to declare it, not taken for the start of a declaration after a lost `}`."""
+    text = (
+        'policy "p" { year 2003 status draft }\nclass c { k 100 }\n'
+        "category k {\n    indicator a points 100 {\n        input x: number\n"
+        "        score points * min(x, 1)\n    }\n}\n"
+        "bonus 创新 {\n    input n: count\n    points 0.5 * n\n}\n"
+    )
+    with pytest.raises(PolicyError) as caught:
+        parse(text, "b.tdsl")
+    (found,) = caught.value.diagnostics
+    assert (found.code, found.span.line, found.span.column) == ("syntax.unexpected-token", 10, 5)
+    assert found.help is not None and "declare the input at the top level" in found.help
+    unclosed = text.replace("        score points * min(x, 1)\n    }\n}\n", "        score points * min(x, 1)\n    }\n")
+    with pytest.raises(PolicyError) as caught:
+        parse(unclosed, "b.tdsl")
+    assert caught.value.diagnostics[0].code == "syntax.unclosed-brace"
