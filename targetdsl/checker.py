@@ -316,12 +316,14 @@ class Checker:
                     missing.default, Scope({}), kind, f"the default of `{declaration.name}`", missing.span
                 )
             elif missing.rule not in MISSING_RULES and missing.rule != "default":
+                written = keyword_set(self.policy.keyword_language(missing.span))
                 self.report(
                     "check.bad-value",
                     f"unknown missing-value rule `{missing.rule}`",
                     missing.span,
-                    suggest(missing.rule, list(MISSING_RULES))
-                    or "write `missing error`, `zero`, `na`, `peer_avg` or `default <value>`",
+                    suggest(missing.rule, [written.term("missing", rule) for rule in MISSING_RULES])
+                    or "write `missing error`, `missing zero`, `missing na`, `missing peer_avg` "
+                    "or `missing default <value>`",
                 )
             elif missing.rule == "zero" and kind in (Kind.BOOL, Kind.DATE):
                 self.report(

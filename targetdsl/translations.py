@@ -311,8 +311,8 @@ CHECK: tuple[tuple[str, str], ...] = (
     ),
     ("unknown missing-value rule `{word}`", "未知的缺报规则 `{word}`"),
     (
-        "write `missing error`, `zero`, `na`, `peer_avg` or `default <value>`",
-        "写 `missing error`、`zero`、`na`、`peer_avg` 或 `default <值>`",
+        "write `missing error`, `missing zero`, `missing na`, `missing peer_avg` or `missing default <value>`",
+        "写 `missing error`、`missing zero`、`missing na`、`missing peer_avg` 或 `missing default <值>`",
     ),
     ("`missing zero` does not fit a {type} input", "`missing zero` 不适用于 `{type}` 类型的填报项"),
     ("use `missing default false` or `missing error`", "请用 `missing default false` 或 `missing error`"),

@@ -254,3 +254,21 @@ def test_a_help_names_terms_as_the_file_writes_them() -> None:
         assert type_help in shown and stage_help in shown, shown
     chinese = format_policy(text.replace("文本", "数据"), keywords=Language.CHINESE)
     assert "是否想写 `数值`？" in targetdsl.check_text(chinese, name="x.tdsl").render(language=Language.CHINESE)
+
+
+def test_an_unknown_missing_rule_is_answered_in_the_files_terms() -> None:
+    """A misspelt `missing` rule: the nearest rule as the file writes them (`计零` for `记零` in a file
+    written in Chinese), else every rule, each quoted whole so that it is written in the file's keywords."""
+    source = (ROOT / "policies" / "lianyungang-2002.zh.tdsl").read_text(encoding="utf-8")
+    assert "个数 缺报 计零" in source
+    for written, expected in (
+        ("记零", "是否想写 `计零`？"),
+        ("同类均值", "是否想写 `同类平均`？"),
+        ("xyz", "写 `缺报 报错`、`缺报 计零`、`缺报 不适用`、`缺报 同类平均` 或 `缺报 默认 <值>`"),
+    ):
+        report = targetdsl.check_text(source.replace("个数 缺报 计零", f"个数 缺报 {written}"), name="x.tdsl")
+        assert expected in report.render(language=Language.CHINESE), written
+    english = (ROOT / "policies" / "lianyungang-2002.tdsl").read_text(encoding="utf-8")
+    assert "missing zero" in english
+    report = targetdsl.check_text(english.replace("missing zero", "missing zer", 1), name="x.tdsl")
+    assert "did you mean `zero`?" in report.render(language=Language.ENGLISH)
