@@ -658,7 +658,9 @@ class Checker:
                     "use it in a rule, or delete it so units are not asked to supply it",
                 )
 
-    def check_statements(self, kind: str, name: str, body: tuple[n.Statement, ...], span: Span) -> None:
+    def check_statements(
+        self, kind: str, name: str, body: tuple[n.Statement, ...], span: Span, *, pooled: bool = False
+    ) -> None:
         counts = Counter(type(s) for s in body)
         seen: set[type] = set()
         for statement in body:
@@ -678,11 +680,31 @@ class Checker:
                     "an award's money is a table by grade or a formula, not both",
                 )
             seen.add(type(statement))
-        for required in REQUIRED.get(kind, ()):
+        # pooled items score by their tallies, so a tally is what they need (check_pooled), not a score
+        for required in (n.Tally,) if pooled else REQUIRED.get(kind, ()):
             if required not in counts:
                 word = STATEMENT_WORDS[required]
                 self.report(
                     "check.missing-statement", f"{kind} `{name}` has no `{word}`", span, f"add a `{word}` statement"
+                )
+
+    def check_pooled(self, measure: n.Measure) -> None:
+        """Pooled items earn their points × the sub-items done across the items ÷ all of them: they need
+        points of their own to scale, and a score of each item would never be read."""
+        if measure.points is None and measure.share is None:
+            self.report(
+                "check.pooled",
+                f"pooled items `{measure.name}` have no points of their own",
+                measure.span,
+                f"write the points the items are worth together: `items {measure.name} points 40 pooled`",
+            )
+        for statement in measure.body:
+            if isinstance(statement, n.Score):
+                self.report(
+                    "check.pooled",
+                    f"pooled items `{measure.name}` score by their `tally`; this `score` would never be read",
+                    _span(statement, measure.span),
+                    "remove the `score`, or remove `pooled` to score item by item",
                 )
 
     def check_classes_exist(self, classes: tuple[str, ...], span: Span) -> None:
@@ -886,7 +908,9 @@ class Checker:
                 self.check_measure(measure, category)
 
     def check_measure(self, measure: n.Measure, category: n.Category, parent: Scope | None = None) -> None:
-        self.check_statements(measure.kind, measure.name, measure.body, measure.span)
+        self.check_statements(measure.kind, measure.name, measure.body, measure.span, pooled=measure.pooled)
+        if measure.pooled:
+            self.check_pooled(measure)
         if measure.points is not None and measure.points <= 0:
             if measure.points == 0 and measure.kind == "indicator":
                 self.check_adjustment(measure)

@@ -430,7 +430,13 @@ class Differ:
             if a != b:
                 value_a = number(a) if isinstance(a, Decimal) else _text(a)
                 value_b = number(b) if isinstance(b, Decimal) else _text(b)
-                self.add(group, "changed", f"{prefix}: {what}", value_a, value_b, before.span, after.span)
+                # written in one version only (`share` in place of `points`): added or removed, not "None →"
+                how = "added" if value_a is None else "removed" if value_b is None else "changed"
+                self.add(group, how, f"{prefix}: {what}", value_a, value_b, before.span, after.span)
+        if before.pooled != after.pooled:  # pooled items: a word of the measure's head
+            word = _KEYWORDS.get().word("pooled")
+            how, old, new = ("added", None, word) if after.pooled else ("removed", word, None)
+            self.add(group, how, prefix, old, new, before.span, after.span)
         self.bodies(group, prefix, before.body, after.body, before.span, after.span)
 
     def bodies(
@@ -552,10 +558,11 @@ def _percent(share: Decimal | None) -> str | None:
 
 
 def _same_definition(a: n.Measure, b: n.Measure) -> bool:
-    return (a.kind, a.points, a.share, tuple(sorted(a.classes)), _body_set(a.body)) == (
+    return (a.kind, a.points, a.share, a.pooled, tuple(sorted(a.classes)), _body_set(a.body)) == (
         b.kind,
         b.points,
         b.share,
+        b.pooled,
         tuple(sorted(b.classes)),
         _body_set(b.body),
     )

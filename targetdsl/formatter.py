@@ -292,6 +292,8 @@ class Printer:
         points = f" {self.word('points')} {number(measure.points)}" if measure.points is not None else ""
         if measure.share is not None:  # indicator weights as shares
             points = f" {self.word('share')} {number(measure.share)}%"
+        if measure.pooled:  # pooled items
+            points += f" {self.word('pooled')}"
         head = (
             f"{self.word(measure.kind)} {measure.name}{_label(measure.label)}{points}{_for(measure.classes, self.kw)}"
         )

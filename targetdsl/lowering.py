@@ -447,6 +447,8 @@ class _Lowering:
         detail = f"{kind}, {measure.points} points" if measure.kind != "items" else f"{kind}, points each"
         if measure.kind == "items" and (measure.node.points is not None or measure.node.share is not None):
             detail = f"{kind}, scaled to {measure.points} points"  # an items measure weighted among indicators
+            if measure.node.pooled:  # pooled items
+                detail = f"{kind}, pooled: the sub-items done across the items, scaled to {measure.points} points"
         if measure.adjustment:
             detail = "adjustment item, added to the subtotal as it is"
         if measure.node.share is not None:  # indicator weights as shares

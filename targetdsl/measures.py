@@ -406,6 +406,8 @@ class MeasureScorer:
             completed += done
             counted += total
             results.append(ItemResult(item.index, item.name, item.points, earned, done, total, step))
+        if spec.node.pooled:
+            return self.pooled(results, completed, counted)
         if available == ZERO:
             return Scored(None, ZERO, items=results, notes=["no applicable items"])
         if spec.node.points is not None or spec.node.share is not None:
@@ -414,6 +416,30 @@ class MeasureScorer:
             note = f"items {text(earned_total)} of {text(available)}, scaled to {text(spec.points)}"
             return Scored(scaled, spec.points, completed, counted, items=results, notes=[note])
         return Scored(earned_total, available, completed, counted, items=results)
+
+    def pooled(self, results: list[ItemResult], completed: int, counted: int) -> Scored:
+        """Pooled items: the measure's points × the sub-items done across the items ÷ all of them. Each
+        item is shown with its part of that: its points, the measure's in proportion to its sub-items,
+        earned in proportion to those it did (the parts add up to the score before it is rounded)."""
+        spec = self.spec
+        if counted == 0:
+            return Scored(None, ZERO, items=results, notes=["no sub-items to count"])
+        whole, done = Decimal(counted), Decimal(completed)
+        shared: list[ItemResult] = []
+        for item in results:
+            if item.earned is None:  # not applicable: no part
+                shared.append(item)
+                continue
+            points = CONTEXT.divide(CONTEXT.multiply(spec.points, Decimal(item.counted)), whole)
+            earned = CONTEXT.divide(CONTEXT.multiply(spec.points, Decimal(item.completed)), whole)
+            step = item.step
+            if self.explain:
+                notes = (*step.notes, f"{item.completed} of {item.counted} sub-items done")
+                step = attrs.evolve(step, value=f"{show(earned)} of {show(points)}", notes=notes)
+            shared.append(attrs.evolve(item, points=points, earned=earned, step=step))
+        score = self.round_indicator(CONTEXT.divide(CONTEXT.multiply(spec.points, done), whole))
+        note = f"pooled: {completed} of {counted} sub-items done across the items, scaled to {text(spec.points)}"
+        return Scored(score, spec.points, completed, counted, items=shared, notes=[note])
 
     def score_item(self, unit: Unit, item: Item) -> tuple[Decimal, int, int, Step]:
         """One item's earned points, completion and trace step: compiled when possible, else interpreted."""

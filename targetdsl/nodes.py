@@ -563,6 +563,9 @@ class Measure:
     # indicator weights as shares (`share 35%`): the measure is worth this percentage of its category's
     # points in each class, instead of fixed `points`
     share: Decimal | None = None
+    # pooled items (`items 项目 points 40 pooled`): scored by the sub-items done across all of a unit's
+    # items, points × Σ done ÷ Σ of their `tally`, not item by item
+    pooled: bool = False
     span: Span = _span()
 
 

@@ -284,12 +284,14 @@ class ToNodes(Transformer[Token, Any]):
         return n.Category(str(c[0]), _label(c[1]), tuple(c[2:]), span=span)
 
     def _build_measure(
-        self, kind: str, c: list[Any], points: Any, classes: Any, body: list[Any], span: Span
+        self, kind: str, c: list[Any], points: Any, classes: Any, body: list[Any], span: Span, pooled: bool = False
     ) -> n.Measure:
         share = points.percent if isinstance(points, _MeasureShare) else None
         if share is not None:
             points = None
-        return n.Measure(kind, str(c[0]), _label(c[1]), points, tuple(classes or ()), tuple(body), share, span=span)
+        return n.Measure(
+            kind, str(c[0]), _label(c[1]), points, tuple(classes or ()), tuple(body), share, pooled, span=span
+        )
 
     def indicator(self, c: list[Any]) -> n.Measure:
         span, c = span_of(c), _inner(c)
@@ -297,7 +299,10 @@ class ToNodes(Transformer[Token, Any]):
 
     def items(self, c: list[Any]) -> n.Measure:
         span, c = span_of(c), _inner(c)
-        return self._build_measure("items", c, c[2], c[3], c[4:], span)
+        return self._build_measure("items", c, c[2], c[4], c[5:], span, pooled=c[3] is not None)
+
+    def pooled(self, c: list[Any]) -> bool:
+        return True
 
     def subitem(self, c: list[Any]) -> n.Measure:
         span, c = span_of(c), _inner(c)

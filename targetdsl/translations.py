@@ -471,6 +471,16 @@ CHECK: tuple[tuple[str, str], ...] = (
         "第一次在 {where}；指标名称在考核办法中必须唯一（各单位的数据按名称引用指标）",
     ),
     ("points must be positive", "分值必须为正数"),
+    ("pooled items `{name}` have no points of their own", "合并计分的事项 `{name}` 没有自己的分值"),
+    (
+        "write the points the items are worth together: `items {name} points 40 pooled`",
+        "写出这些事项合计的分值：`items {name} points 40 pooled`",
+    ),
+    (
+        "pooled items `{name}` score by their `tally`; this `score` would never be read",
+        "合并计分的事项按其 `tally` 计分；这条 `score` 永远不会被读取",
+    ),
+    ("remove the `score`, or remove `pooled` to score item by item", "删去 `score`，或删去 `pooled` 改为逐项计分"),
     (
         "class `{unit_class}` does not include category `{name}`, so this indicator never applies to it",
         "类别 `{unit_class}` 不含考核内容 `{name}`，这个指标对它永远不适用",
@@ -2046,6 +2056,12 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("score given by {assessor}: {score} of 100", "{assessor}给定分数：{score}（满分 100）"),
     ("no applicable sub-item", "没有适用的子项"),
     ("no applicable items", "没有适用的事项"),
+    ("no sub-items to count", "没有可计数的子项"),
+    (
+        "pooled: {completed} of {counted} sub-items done across the items, scaled to {points}",
+        "合并计分：全部事项共 {counted} 个子项，完成 {completed} 个，折算为满分 {points}",
+    ),
+    ("{completed} of {counted} sub-items done", "{counted} 个子项完成 {completed} 个"),
     (
         "items {earned} of {available}, scaled to {points}",
         "各事项合计 {earned}（满分 {available}），折算为满分 {points}",
@@ -2139,6 +2155,8 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("kind", "种类"),
     ("points", "分值"),
     ("classes", "适用类别"),
+    ("pooled", "合并计分"),
+    ("item by item", "逐项计分"),
     ("award level `{name}`", "奖项级别 `{name}`"),
     ("award money for {grade}", "{grade}的奖金"),
     ("renamed", "改名"),
@@ -2246,6 +2264,15 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ),
     ("{kind:t}, points each", "{kind}，按每项分值"),
     ("{kind:t}, scaled to {points} points", "{kind}，折算为 {points} 分"),
+    (
+        "{kind:t}, pooled: the sub-items done across the items, scaled to {points} points",
+        "{kind}，合并计分：全部事项的子项完成数，折算为 {points} 分",
+    ),
+    (
+        "{kind:t}, pooled: the sub-items done across the items, scaled to {points} points "
+        "({share}% of category {category})",
+        "{kind}，合并计分：全部事项的子项完成数，折算为 {points} 分（占考核内容 {category} 的 {share}%）",
+    ),
     (
         "{kind:t}, scaled to {points} points ({share}% of category {category})",
         "{kind}，折算为 {points} 分（占考核内容 {category} 的 {share}%）",

@@ -28,16 +28,16 @@ syn keyword targetdslType pp 百分点 money 金额 bool 是否 date 日期
 syn keyword targetdslKeyword extends 继承 override 覆盖 remove 取消 policy 考核办法
 syn keyword targetdslKeyword year 年度 status 状态 scale 满分 rounding 舍入
 syn keyword targetdslKeyword at 用于 source 依据 points 分值 share 占比
-syn keyword targetdslKeyword for 适用 missing 缺报 default 默认 range 范围
-syn keyword targetdslKeyword to 至 prorated 按进度 unless 除非 require 校验
-syn keyword targetdslKeyword 得分 tally 完成项数 of 共 given by 采信
-syn keyword targetdslKeyword 由 weight 权重 drop extremes 去极值 above 超过
-syn keyword targetdslKeyword ballots 评分票 assume 假定 effect 处理 grade 定为
-syn keyword targetdslKeyword cap 最高等次 no 不予奖励 得分清零 最多 封顶 carry
-syn keyword targetdslKeyword over after 结转截止日 amount 扣减 reduce 下浮 factor
-syn keyword targetdslKeyword 乘以 on 作用于 grades 等次 quota 名额 round
-syn keyword targetdslKeyword 取整 least 不少于 with ties 含并列 同分 periods
-syn keyword targetdslKeyword 考核期 through month 截至月 from 起始月
+syn keyword targetdslKeyword pooled 合并计分 for 适用 missing 缺报 default 默认
+syn keyword targetdslKeyword range 范围 to 至 prorated 按进度 unless 除非
+syn keyword targetdslKeyword require 校验 得分 tally 完成项数 of 共 given
+syn keyword targetdslKeyword by 采信 由 weight 权重 drop extremes 去极值
+syn keyword targetdslKeyword above 超过 ballots 评分票 assume 假定 effect 处理
+syn keyword targetdslKeyword grade 定为 cap 最高等次 no 不予奖励 得分清零 最多
+syn keyword targetdslKeyword 封顶 carry over after 结转截止日 amount 扣减 reduce
+syn keyword targetdslKeyword 下浮 factor 乘以 on 作用于 grades 等次 quota
+syn keyword targetdslKeyword 名额 round 取整 least 不少于 with ties 含并列
+syn keyword targetdslKeyword 同分 periods 考核期 through month 截至月 from 起始月
 
 syn match targetdslFunction /\<\%(min\|max\|clamp\|abs\|round\|floor\|ceil\|peer_min\|peer_max\|peer_avg\|peer_count\|rank\|rank_asc\|efficacy\|efficacy_reverse\)\ze\s*(/
 syn match targetdslNumber /\<\d\+\%(\.\d\+\)\=\%(%\|pp\>\)\=/
