@@ -234,7 +234,26 @@ class MeasureScorer:
     def frame(self, unit: Unit, values: dict[str, Value], points: Decimal, spec: MeasureSpec) -> Frame:
         bound = {name: self.prorate(spec.inputs.get(name), value, values) for name, value in values.items()}
         bound["points"] = points
-        return Frame(bound, spec.lets, parent=self.unit_frames[unit.id], peers=self.peers, explain=self.explain)
+        frame = Frame(bound, spec.lets, parent=self.unit_frames[unit.id], peers=self.peers, explain=self.explain)
+        if frame.notes is not None and self.fraction != 1:
+            frame.notes.extend(self.prorating(spec, values, bound))
+        return frame
+
+    def prorating(self, spec: MeasureSpec, values: dict[str, Value], bound: dict[str, Value]) -> list[str]:
+        """What a progress check did to each pro-rated input: the year's value scaled to the months the
+        period covers, or, for a level (`prorated unless level`), kept as it is."""
+        notes = []
+        months = CONTEXT.multiply(self.fraction, Decimal(12)).to_integral_value()  # a whole number of months
+        for name, value in values.items():
+            input_spec = spec.inputs.get(name)
+            if input_spec is None or not input_spec.prorated or not isinstance(value, Decimal):
+                continue
+            scaled = bound[name]
+            if input_spec.prorated_unless is not None and values.get(input_spec.prorated_unless) is True:
+                notes.append(f"{name} not pro-rated: {input_spec.prorated_unless} is true (a level keeps its value)")
+            elif isinstance(scaled, Decimal):
+                notes.append(f"{name} pro-rated to the period: {text(value)} × {months}/12 = {show(scaled)}")
+        return notes
 
     def prorate(self, spec: InputSpec | None, value: Value, values: dict[str, Value]) -> Value:
         if spec is not None and spec.prorated and isinstance(value, Decimal) and self.fraction != 1:

@@ -2070,6 +2070,14 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
         "sum of sub-items {earned} of {points}, scaled to {total}",
         "子项合计 {earned}（满分 {points}），折算为满分 {total}",
     ),
+    (
+        "{name} pro-rated to the period: {value} × {months:d}/12 = {result}",
+        "{name} 按进度折算：{value} × {months}/12 = {result}",
+    ),
+    (
+        "{name} not pro-rated: {level} is true (a level keeps its value)",
+        "{name} 不按进度折算：{level} 为是（水平类指标保持原值）",
+    ),
     ("not applicable: `{name}` is missing", "不适用：缺少 `{name}`"),
     ("`{name}` is missing: scored the class average", "缺少 `{name}`：按同类平均计分"),
     ("`{name}` is missing", "缺少 `{name}`"),
