@@ -69,16 +69,21 @@ from targetdsl.values import AwardWon, DataError, DataProblem, Located, Unit
 @attrs.frozen
 class Parcel:
     """A checked policy on its way to a worker: its effective tree (with spans), the stable names of its
-    files, its title, and the SHA-256 of its canonical text, which the rebuilt policy must have."""
+    files, its title, the SHA-256 of its canonical text, which the rebuilt policy must have, and the SHA-256
+    of each of its files' text."""
 
     effective: Effective
     names: tuple[tuple[str, str], ...]
     title: str
     sha256: str
+    # Two policies of one canonical text may still differ where the canonical text does not look: the
+    # order of their classes (the class positions every part and the driver share) and the places their
+    # explanations cite. Their files' own texts tell them apart.
+    sources: tuple[tuple[str, str], ...]
 
     def schema(self) -> Schema:
         """The policy's schema, rebuilt once per process (kernels compiled in it stay in it)."""
-        key = (self.sha256, self.names)
+        key = (self.sha256, self.names, self.sources)
         built = _REBUILT.get(key)
         if built is None:
             if sha256_text(canonical_policy(self.effective)) != self.sha256:
@@ -87,7 +92,7 @@ class Parcel:
         return built
 
 
-_REBUILT: dict[tuple[str, tuple[tuple[str, str], ...]], Schema] = {}
+_REBUILT: dict[tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]], Schema] = {}
 
 
 @attrs.frozen
@@ -875,7 +880,3 @@ def refuse_finishing(failed: Sequence[list[tuple[int, int, EvaluationProblem]]])
 def spool_folder() -> tempfile.TemporaryDirectory[str]:
     """A private folder for the parts' spools when they are run by processes of this machine."""
     return tempfile.TemporaryDirectory(prefix="targetdsl-parts-")
-
-
-def parcel_of(effective: Effective, names: dict[str, str], title: str, sha256: str) -> Parcel:
-    return Parcel(effective, tuple(sorted(names.items())), title, sha256)

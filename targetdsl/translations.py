@@ -1312,11 +1312,12 @@ HELP: tuple[tuple[str, str], ...] = (
     (
         "Compare the effective policies (after `extends`) in the domain's terms; layout, comments and declaration "
         "order are not changes. With --data, evaluate both on the same units and report who gains or loses. "
-        "Several NEW policies (variants, such as a grid of category weights) with --data sweep: each is evaluated on "
-        "the same .jsonl or .csv units and compared with OLD, listing who changes grade, rank or money (--jobs N "
-        "processes, or --engine dask). Exit 0 when equivalent, 1 when different, 2 on error.",
+        "Several NEW policies (variants), or a grid of OLD's category weights (--weights), with --data sweep: each "
+        "is evaluated on the same .jsonl or .csv units and compared with OLD, listing who changes grade, rank or "
+        "money (--jobs N processes, or --engine dask). Exit 0 when equivalent, 1 when different, 2 on error.",
         "按考核的术语比较两个生效的考核办法（处理 `extends` 之后）；排版、注释和声明顺序不算变化。带 --data 时，"
-        "用同一批单位评估两者，报告谁得谁失。多个 NEW 考核办法（变体，如一组考核内容权重）带 --data 时逐一试算："
+        "用同一批单位评估两者，报告谁得谁失。多个 NEW 考核办法（变体），或 OLD 的一组考核内容权重（`--weights`），"
+        "带 --data 时逐一试算："
         "每个都用同一批 .jsonl 或 .csv 单位评估并与 OLD 比较，列出等次、名次或奖金有变化的单位（`--jobs N` 个进程，"
         "或 `--engine dask`）。含义相同时退出码为 0，不同时为 1，出错时为 2。",
     ),
@@ -1324,6 +1325,33 @@ HELP: tuple[tuple[str, str], ...] = (
     ("a sweep of variants", "逐一试算各个变体"),
     ("the earlier policy (of a sweep: the base)", "较早的考核办法（试算时：基准）"),
     ("the later policy; several: variants to sweep", "较新的考核办法；多个时：逐一试算的变体"),
+    (
+        "a sweep of OLD's category weights: a class's candidate weights, one per category in the order the class "
+        "lists them (县区=40:50:10,50:40:10); repeated for other classes, every combination is a variant",
+        "试算 OLD 的考核内容权重：一个类别的候选权重，按该类别列出考核内容的顺序每项一个"
+        "（县区=40:50:10,50:40:10）；对其他类别重复此选项，每种组合都是一个变体",
+    ),
+    ("a weight grid", "一组权重"),
+    (
+        "give the later policy NEW (several for a sweep), or --weights for a sweep of OLD's weights",
+        "请给出较新的考核办法 NEW（试算时给多个），或用 `--weights` 试算 OLD 的权重",
+    ),
+    ("--weights: {message:t}", "`--weights`：{message}"),
+    ("expected CLASS=A:B[:C…][,A:B…], got {value}", "应写作 类别=A:B[:C…][,A:B…]，实际为 {value}"),
+    (
+        "expected weights such as 40:50:10 for class {name}, got {value}",
+        "类别 {name} 的权重应写作 40:50:10 这样，实际为 {value}",
+    ),
+    ("a weight is a number, 0 or more: {value} for class {name}", "权重是不小于 0 的数：类别 {name} 的 {value}"),
+    ("no class `{name}` in the base policy (classes: {known})", "基准考核办法中没有类别 `{name}`（类别有：{known}）"),
+    (
+        "the weights of class `{name}` are given twice: list its candidates once, by commas",
+        "类别 `{name}` 的权重给了两次：请在一处用逗号列出全部候选",
+    ),
+    (
+        "class `{name}` weighs {count} categories ({categories}), not {given}: {weights}",
+        "类别 `{name}` 有 {count} 项考核内容（{categories}），不是 {given} 项：{weights}",
+    ),
     (
         "unit data (a file or a folder of them) to evaluate both policies on",
         "用来评估两个考核办法的单位数据（文件或文件夹）",
