@@ -144,6 +144,7 @@ class Checker:
             self.check_rule(rule)
         self.check_grades()
         self.check_ties()
+        self.check_rankings()
         self.check_periods()
         self.check_inherited_dates()
         self.check_references()
@@ -1469,6 +1470,40 @@ class Checker:
                 self.report(
                     "check.bad-value", f"unknown direction `{key.direction}`", key.span, "write `asc` or `desc`"
                 )
+
+    # -- rankings across classes (统一排序), classes not graded
+
+    def check_rankings(self) -> None:
+        ranked_in: dict[str, str] = {}
+        for ranking in (d for d in self.policy.declarations if isinstance(d, n.Ranking)):
+            self.check_classes_exist(ranking.classes, ranking.span)
+            named: set[str] = set()
+            for name in ranking.classes:
+                if name in named:
+                    self.report(
+                        "check.ranking-overlap",
+                        f"class `{name}` is named twice in ranking `{ranking.name}`",
+                        ranking.span,
+                        "name each class once",
+                    )
+                elif name in ranked_in:
+                    self.report(
+                        "check.ranking-overlap",
+                        f"class `{name}` is already ranked in ranking `{ranked_in[name]}`",
+                        ranking.span,
+                        "a class has one rank: name it in one ranking, or merge the two rankings",
+                    )
+                named.add(name)
+                ranked_in.setdefault(name, ranking.name)
+            if len(named) == 1:
+                self.report(
+                    "check.ranking-single",
+                    f"ranking `{ranking.name}` names one class",
+                    ranking.span,
+                    "a class is ranked on its own without a `ranking`: name two classes or more, or remove it",
+                )
+        for ungraded in self.grades.not_graded if self.grades else ():
+            self.check_classes_exist(ungraded.classes, ungraded.span)
 
     def check_periods(self) -> None:
         periods = next((d for d in self.policy.declarations if isinstance(d, n.Periods)), None)

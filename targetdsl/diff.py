@@ -129,7 +129,19 @@ def show(statement: object) -> str:
         printer.measure(0, statement)
     elif isinstance(
         statement,
-        (n.UnitClass, n.Category, n.Rule, n.Grades, n.Periods, n.Header, n.Ties, n.Const, n.Assessor, n.Function),
+        (
+            n.UnitClass,
+            n.Category,
+            n.Rule,
+            n.Grades,
+            n.Periods,
+            n.Header,
+            n.Ties,
+            n.Ranking,
+            n.Const,
+            n.Assessor,
+            n.Function,
+        ),
     ):
         printer.declaration(statement, "")
     elif isinstance(statement, n.Input):
@@ -249,6 +261,7 @@ class Differ:
             "limit",
             "grades",
             "ties",
+            "ranking",
             "periods",
         ):
             old_of = {k[1]: d for k, d in old_decls.items() if k[0] == kind}
@@ -509,6 +522,18 @@ class Differ:
                 self.bodies(group, "", before.body, after.body, before.span, after.span)
             elif isinstance(before, n.Grades) and isinstance(after, n.Grades):
                 self.assumptions(group, before.assumptions, after.assumptions, before.span, after.span)
+                was = sorted(c for g in before.not_graded for c in g.classes)
+                now = sorted(c for g in after.not_graded for c in g.classes)
+                if was != now:  # units not graded
+                    self.add(
+                        group,
+                        "changed",
+                        "not graded",
+                        ", ".join(was) or "none",
+                        ", ".join(now) or "none",
+                        before.span,
+                        after.span,
+                    )
                 self.keyed(
                     group,
                     "grade",
@@ -517,6 +542,9 @@ class Differ:
                     before.span,
                     after.span,
                 )
+            elif isinstance(before, n.Ranking) and isinstance(after, n.Ranking):  # a class more or less ranked
+                if before.label != after.label or sorted(before.classes) != sorted(after.classes):
+                    self.add(group, "changed", kind, show(before), show(after), before.span, after.span)
             elif isinstance(before, n.Periods) and isinstance(after, n.Periods):
                 self.keyed(
                     group,

@@ -238,12 +238,18 @@ class Printer:
                 )
             case n.Rule():
                 self.rule(0, declaration, prefix)
-            case n.Grades(bands=bands, assumptions=assumed):
-                self.block(0, f"{prefix}{self.word('grades')}", declaration.span, [*assumed, *bands])
+            case n.Grades(bands=bands, assumptions=assumed, not_graded=ungraded):
+                self.block(0, f"{prefix}{self.word('grades')}", declaration.span, [*assumed, *ungraded, *bands])
             case n.Ties(keys=keys):
                 self.emit(
                     0,
                     f"{prefix}{self.word('ties')} " + ", ".join(_tie(k, self.kw) for k in keys),
+                    declaration.span.line,
+                )
+            case n.Ranking(name=name, label=label, classes=classes):  # ranking across classes
+                self.emit(
+                    0,
+                    f"{prefix}{self.word('ranking')} {name}{_label(label)}{_for(classes, self.kw)}",
                     declaration.span.line,
                 )
             case n.Periods(periods=periods):
@@ -401,6 +407,8 @@ class Printer:
                 self.emit(depth, f"{category} {number(amount, 'percent' if percent else '')}", line)
             case n.Band():
                 self.emit(depth, _band(statement, self.kw), line)
+            case n.NotGraded(classes=classes):  # units not graded
+                self.emit(depth, f"{self.word('not graded')}{_for(classes, self.kw)}", line)
             case n.Period(name=name, label=label, through=through, weight=weight, start=start):
                 weighted = f" {self.word('weight')} {number(weight, 'percent')}" if weight is not None else ""
                 # non-cumulative periods

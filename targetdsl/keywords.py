@@ -132,6 +132,13 @@ KEYWORDS: tuple[Keyword, ...] = (
     _k("at least", "不少于", "the fewest units a grade's quota keeps"),
     _k("with ties", "含并列", "units tied with a quota's last place share the grade"),
     _k("ties", "同分", "how units with equal totals are ordered", declaration=True),
+    _k(
+        "ranking",
+        "统一排序",
+        "classes ranked together: one rank, grade ladder and quotas across them",
+        declaration=True,
+    ),
+    _k("not graded", "不定等次", "units of these classes are ranked but given no grade"),
     _k("periods", "考核期", "monthly, quarterly or half-year checks", declaration=True),
     _k("through month", "截至月", "the last month of a period"),
     _k("from month", "起始月", "the first month of a period whose data are its own months', not the year's to date"),

@@ -533,6 +533,7 @@ class _Scoring:
     def __init__(self, schema: Schema, engine: Engine, compares: bool):
         self.schema, self.engine, self.compares = schema, engine, compares
         self.keys = tie_categories(schema)
+        self.classed = schema.kept_class()
         self.standings: dict[str, list[Standing]] = {name: [] for name in schema.classes}
         self.counts = {name: [0] * (2 * len(spec.categories)) for name, spec in schema.classes.items()}
         self.seen: list[Seen] = []
@@ -551,7 +552,7 @@ class _Scoring:
             drafts = self.engine.score_class(spec, [unit for unit, _ in entries])
             counts = self.counts[name]
             for draft, (_, index) in zip(drafts, entries, strict=True):
-                self.standings[name].append(standing(draft, index, self.keys))
+                self.standings[name].append(standing(draft, index, self.keys, name in self.classed))
                 for i in range(len(spec.categories)):
                     counts[2 * i] += draft.sums[SUMS.width * i + SUMS.counted]
                     counts[2 * i + 1] += draft.sums[SUMS.width * i + SUMS.completed]
@@ -765,17 +766,21 @@ def rank(
     assessed = []
     grader = Engine(schema, parcel.title, period=job.period, carried_in=list(job.carried_in), explain=False)
     count = 0
+    positions = {name: order for order, name in enumerate(schema.classes)}
     with decimal.localcontext(CONTEXT):
-        for order, (name, spec) in enumerate(schema.classes.items()):
-            standings = [st for s in found for st in s.standings[name]]
-            if not standings:
-                continue
-            assessed.append(name)
-            count += len(standings)
+        for ranking in schema.groups():  # a class, or classes ranked together (their places shared)
+            standings = [st for name in ranking.classes for s in found for st in s.standings[name]]
             ranked = grader.rank(standings)
             grader.grade(ranked)
             for rank, st in enumerate(ranked, start=1):
+                order = positions[st.unit_class] if ranking.shared else positions[ranking.name]
                 places[owner[st.index]].append(Place(st.index, order, rank, st.grade, st.reason))
+        for name, spec in schema.classes.items():
+            count_of = sum(len(s.standings[name]) for s in found)
+            if not count_of:
+                continue
+            assessed.append(name)
+            count += count_of
             counts = [sum(column) for column in zip(*(s.counts[name] for s in found), strict=True)]
             rows += [
                 CompletionRow(name, category.name, counts[2 * i], counts[2 * i + 1])

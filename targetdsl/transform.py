@@ -532,7 +532,12 @@ class ToNodes(Transformer[Token, Any]):
     def grades(self, c: list[Any]) -> n.Grades:
         span, c = span_of(c), _inner(c)
         bands = tuple(item for item in c[1:] if isinstance(item, n.Band))
-        return n.Grades(bands, tuple(item for item in c[1:] if isinstance(item, n.Assumption)), span=span)
+        assumed = tuple(item for item in c[1:] if isinstance(item, n.Assumption))
+        ungraded = tuple(item for item in c[1:] if isinstance(item, n.NotGraded))
+        return n.Grades(bands, assumed, ungraded, span=span)
+
+    def not_graded(self, c: list[Any]) -> n.NotGraded:
+        return n.NotGraded(_names(c[0]), span=span_of(c[0]))
 
     def band(self, c: list[Any]) -> n.Band:
         name, label, (op, low, high), quota = c
@@ -568,6 +573,9 @@ class ToNodes(Transformer[Token, Any]):
 
     def ties(self, c: list[Any]) -> n.Ties:
         return n.Ties(tuple(c), span=span_of(c))
+
+    def ranking(self, c: list[Any]) -> n.Ranking:
+        return n.Ranking(str(c[0]), _label(c[1]), _names(c[2]), span=span_of([c[0], *c[2]]))
 
     def tie_key(self, c: list[Any]) -> n.TieKey:
         return n.TieKey(str(c[0]), None if c[1] is None else english_term("direction", str(c[1])), span=span_of(c))

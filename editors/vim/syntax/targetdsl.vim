@@ -14,7 +14,7 @@ syn keyword targetdslDeclaration class 类别 assessor 评议方 category 考核
 syn keyword targetdslDeclaration function 函数 input 填报 indicator 指标 items 事项 nextgroup=targetdslDeclaredName skipwhite
 syn keyword targetdslDeclaration subitem 子项 assessed 评议 let 设 veto 一票否决 nextgroup=targetdslDeclaredName skipwhite
 syn keyword targetdslDeclaration bonus 加分 level 级别 deduction 扣分 award 奖励 nextgroup=targetdslDeclaredName skipwhite
-syn keyword targetdslDeclaration coefficient 系数 commendation 嘉奖 limit 合计封顶 nextgroup=targetdslDeclaredName skipwhite
+syn keyword targetdslDeclaration coefficient 系数 commendation 嘉奖 limit 合计封顶 ranking 统一排序 nextgroup=targetdslDeclaredName skipwhite
 syn match targetdslDeclaredName /[A-Za-z_\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF][A-Za-z0-9_\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]*/ contained
 syn keyword targetdslControl if 如果 then 则 else 否则 and 且
 syn keyword targetdslControl or 或 not 非 bands 分档 interpolate 插值
@@ -37,7 +37,8 @@ syn keyword targetdslKeyword grade 定为 cap 最高等次 no 不予奖励 得�
 syn keyword targetdslKeyword 封顶 carry over after 结转截止日 amount 扣减 reduce
 syn keyword targetdslKeyword 下浮 factor 乘以 on 作用于 grades 等次 quota
 syn keyword targetdslKeyword 名额 round 取整 least 不少于 with ties 含并列
-syn keyword targetdslKeyword 同分 periods 考核期 through month 截至月 from 起始月
+syn keyword targetdslKeyword 同分 graded 不定等次 periods 考核期 through month 截至月
+syn keyword targetdslKeyword from 起始月
 
 syn match targetdslFunction /\<\%(min\|max\|clamp\|abs\|round\|floor\|ceil\|peer_min\|peer_max\|peer_avg\|peer_count\|rank\|rank_asc\|efficacy\|efficacy_reverse\)\ze\s*(/
 syn match targetdslNumber /\<\d\+\%(\.\d\+\)\=\%(%\|pp\>\)\=/
