@@ -2556,6 +2556,7 @@ MEANINGS: tuple[tuple[str, str], ...] = (
         "a measure worth this share of its category's points in each class",
         "在每个类别中占其考核内容分值这一比例的考核项",
     ),
+    ("items scored by the sub-items done across all of them", "按全部事项的子项总完成率计分的事项"),
     ("the upper end of a range or band", "范围或分档的上端"),
     (
         "not pro-rated when this input is true: a rate, an intensity or a share",
