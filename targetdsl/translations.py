@@ -97,8 +97,22 @@ SYNTAX: tuple[tuple[str, str], ...] = (
     ("write a space after the keyword: `{words}`", "在关键字后加一个空格：`{words}`"),
     ("use `{word}`", "请用 `{word}`"),
     (
-        "`{word}` is a keyword; in an expression the value is written `{english}`",
-        "`{word}` 是关键字；在表达式中，这个值写作 `{english}`",
+        "`{word}` is written `{english}` in a file written with English keywords",
+        "在用英文关键字书写的文件中，`{word}` 写作 `{english}`",
+    ),
+    ("`points` is read only in a measure: the points it is worth", "`points` 只能在考核项中读取：它的分值"),
+    (
+        "`{word}` is a unit's result, read only in an award or a commendation",
+        "`{word}` 是单位的考核结果，只能在奖励或嘉奖中读取",
+    ),
+    (
+        "`{word}` is a built-in name in a file written with Chinese keywords (in English, {english})",
+        "在用中文关键字书写的文件中，`{word}` 是内置名称（英文为 {english}）",
+    ),
+    (
+        "rename it (`{example}`, say) where it is declared and wherever it is used: a file written with Chinese "
+        "keywords reads `{word}` as the built-in",
+        "在声明和使用它的每一处改名（如 `{example}`）：用中文关键字书写的文件把 `{word}` 读作内置名称",
     ),
     (
         "the text holds a lone surrogate (half of a UTF-16 pair), which is not a character",
@@ -868,6 +882,11 @@ CHECK: tuple[tuple[str, str], ...] = (
         "this policy cannot be written with {language:t} keywords: the name `{name}` is spelled like the "
         "keyword `{word}`",
         "这个考核办法不能用{language}关键字书写：名称 `{name}` 与关键字 `{word}` 写法相同",
+    ),
+    (
+        "this policy cannot be written with {language:t} keywords: the name `{name}` is spelled like the "
+        "built-in name `{word}`",
+        "这个考核办法不能用{language}关键字书写：名称 `{name}` 与内置名称 `{word}` 写法相同",
     ),
     ("this policy cannot be written with {language:t} keywords", "这个考核办法不能用{language}关键字书写"),
     (

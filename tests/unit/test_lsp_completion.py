@@ -310,7 +310,7 @@ def test_a_hover_in_a_chinese_session_on_a_chinese_file_is_chinese() -> None:
     }
     assert said["定量任务"].startswith("**事项 定量任务** “定量任务指标” — 继承自 `lianyungang-2002.zh.tdsl`")
     assert "- 在 县区 中的考核内容权重：50 分" in said["定量任务"]
-    assert "得分 如果 rate < 60% 则 0 否则 points * min(rate, 120%)" in said["定量任务"]
+    assert "得分 如果 rate < 60% 则 0 否则 分值 * 最小(rate, 120%)" in said["定量任务"]
     assert said["承担市级目标"].startswith("**填报 承担市级目标** “承担市一级目标任务”: 是否, 缺报 默认")
     assert said["优秀"].startswith("**等次 优秀**") and said["计划生育"].startswith("**一票否决 计划生育**")
     names = {"rate", "points", "min", "lianyungang", "zh", "tdsl"}
