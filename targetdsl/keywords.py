@@ -413,8 +413,8 @@ def grammar_words(grammar: str) -> list[str]:
     return words
 
 
-# Built-in functions whose names are also keywords or terms (`round(x, 2)`, `peer_avg(x)`): a function
-# is written the same in every file, so quoted alone such a word is left as it is
+# Built-in functions whose names are also keywords or terms (`round(x, 2)`, `peer_avg(x)`): quoted alone,
+# such a word is the function a message speaks of (`四舍五入`), not the keyword (`取整`)
 # (`tests/unit/test_keywords.py` holds this to `functions.FUNCTIONS`).
 FUNCTION_WORDS: frozenset[str] = frozenset({"round", "peer_avg"})
 
@@ -433,10 +433,10 @@ def quoted_in(text: str, language: Language, names: frozenset[str] = frozenset()
     """`text` (a message or help line, in either language) with the policy code it quotes in backticks
     written with `language`'s keywords: `status draft` → `状态 征求意见稿` for a file written in Chinese.
     A quote is rewritten only when every English word in it is a keyword, a term in its place or one of
-    `names` (the file's own words, kept as they are: in a Chinese file `score` is a name); a quote of
-    anything else (`targetdsl verify`, a data field) is left as it is, and so is a lone built-in
-    function's name. A gloss that follows a quote and now repeats its last word (`完成条件`（完成条件）)
-    is dropped."""
+    `names` (the file's own words, kept as they are: in a Chinese file `score` is a name) or a built-in
+    (`min(x, 1)` → `最小(x, 1)`, `total` → `总分`; alone, a function's name is the function: `round` →
+    `四舍五入`); a quote of anything else (`targetdsl verify`, a data field) is left as it is. A gloss that
+    follows a quote and now repeats its last word (`完成条件`（完成条件）) is dropped."""
     if language is Language.ENGLISH or "`" not in text:
         return text
 
@@ -452,8 +452,7 @@ def _written(code: str, names: frozenset[str]) -> str | None:
     """`code` with Chinese keywords, or None when it quotes something that is not policy code."""
     pieces = _PIECE.findall(code)
     words = [p for p in pieces if _WORD.fullmatch(p)]
-    if len(words) == 1 and words[0] in FUNCTION_WORDS:
-        return None
+    alone = len(words) == 1
     out: list[str] = []
     changed = False
     previous = ""  # the last word or punctuation before this piece, spaces aside
@@ -469,14 +468,19 @@ def _written(code: str, names: frozenset[str]) -> str | None:
         position = _TERM_AFTER.get(previous)
         term = _TERM_TO_CHINESE.get((position, piece)) if position else None
         called = index + 1 < len(pieces) and pieces[index + 1].startswith("(")
+        value = _BUILTIN_TO_CHINESE.get(("value", piece))
         if term is not None:
             out.append(term)
-        elif piece in names or called:
+        elif piece in names:
             out.append(piece)
+        elif called or (alone and piece in FUNCTION_WORDS):
+            out.append(_BUILTIN_TO_CHINESE.get(("call", piece), piece))
         elif keyword is not None:
             out.append(keyword.chinese)
             index += length - 1
-        elif len(words) == 1 and len({t.chinese for t in TERMS if t.english == piece}) == 1:
+        elif value is not None or (alone and ("call", piece) in _BUILTIN_TO_CHINESE):
+            out.append(value or _BUILTIN_TO_CHINESE[("call", piece)])
+        elif alone and len({t.chinese for t in TERMS if t.english == piece}) == 1:
             out.append(next(t.chinese for t in TERMS if t.english == piece))
         else:
             return None

@@ -2514,6 +2514,31 @@ MEANINGS: tuple[tuple[str, str], ...] = (
     ("a percentage: 8.5 in the data is 8.5%", "百分比：数据中的 8.5 即 8.5%"),
     ("the average of the class's units that have it", "本类别有此值的单位的平均"),
     ("issued for comment", "征求意见"),
+    (
+        "a category's subtotal for the unit, as its results show it, e.g. `subtotal(经济发展)`; `subtotal()`: the "
+        "total before bonus and deductions",
+        "单位某项考核内容的小计，与结果显示的相同，如 `subtotal(经济发展)`；`subtotal()`：加分和扣分之前的得分",
+    ),
+    (
+        "the points a bonus gave the unit (its own cap applied), e.g. `bonus(获奖加分)`; `bonus()`: the unit's "
+        "whole bonus, after every `limit`",
+        "某项加分给单位的分数（按它自己的封顶），如 `bonus(获奖加分)`；`bonus()`：单位的全部加分，在每个 `limit` 之后",
+    ),
+    (
+        "the points a deduction took from the unit (its own cap applied), e.g. `deduction(通报批评)`; `deduction()`: "
+        "the unit's whole deductions, after every `limit`",
+        "某项扣分从单位扣减的分数（按它自己的封顶），如 `deduction(通报批评)`；`deduction()`：单位的全部扣分，"
+        "在每个 `limit` 之后",
+    ),
+    ("whether a veto fired for the unit, e.g. `vetoed(安全生产)`", "某项一票否决对单位是否成立，如 `vetoed(安全生产)`"),
+    # built-in values and keys (keywords.BUILTINS)
+    ("the points the measure is worth", "本考核项的分值"),
+    ("the unit's total", "单位的总分"),
+    ("the unit's rank in its class", "单位在本类别的名次"),
+    ("how many items the unit has (the completion table)", "单位的目标项数（完成情况表）"),
+    ("how many of the unit's items are completed", "单位已完成的目标项数"),
+    ("whether any veto fired for the unit", "单位是否被一票否决"),
+    ("the unit's name", "单位名称"),
 )
 
 CATALOG: tuple[tuple[str, str], ...] = (

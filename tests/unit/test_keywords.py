@@ -525,13 +525,17 @@ def test_function_words_are_the_functions_spelled_like_keywords() -> None:
         ("请先用 `input`、`let` 或 `const` 声明它", "请先用 `填报`、`设` 或 `常量` 声明它"),
         ("写 `completed when`（完成条件）", "写 `完成条件`"),
         ("`input level: bool missing default false`", "`填报 level: 是否 缺报 默认 否`"),
-        ("`score points * done / subs`", "`得分 points * done / subs`"),  # `points` is a name in expressions
+        ("`score points * done / subs`", "`得分 points * done / subs`"),  # the file writes `points`
+        ("`score score(甲) * min(done, 1)`", "`得分 得分(甲) * 最小(done, 1)`"),
+        ("read only in an award: `total`, `completed_items`", "read only in an award: `总分`, `完成项数`"),
+        ("`efficacy` needs a number", "`功效系数` needs a number"),
+        ("`round` keeps 0 to 2 decimal places", "`四舍五入` keeps 0 to 2 decimal places"),  # the function
+        ("`quota 30% round up`", "`名额 30% 取整 进一`"),
+        ("`peer_avg(done)`", "`同类平均(done)`"),
         ("`override category 经济 …`", "`覆盖 考核内容 经济 …`"),
         ("the header's `scale`", "the header's `满分`"),
-        # not policy code, a built-in function, or a name the file uses: as it is
+        # not policy code, or a name the file uses: as it is
         ("`targetdsl verify`", "`targetdsl verify`"),
-        ("`round` keeps 0 to 2 decimal places", "`round` keeps 0 to 2 decimal places"),
-        ("`peer_avg(done)`", "`peer_avg(done)`"),
         ("did you mean `level`?", "did you mean `level`?"),  # `level` is a keyword, and a name of this file
     ],
 )
