@@ -551,7 +551,7 @@ class _Lowering:
                 found += self.reference(read)
                 continue
             argument: list[str] = []
-            detail = f"{read.function}({', '.join(self.schema.quote(a) for a in read.args)})"
+            detail = self.schema.quote(read)
             name = f"{base}.{read.function}"
             self.calls[name] = count = self.calls.get(name, 0) + 1
             if count > 1:

@@ -2347,8 +2347,8 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
         "{function}(…) 将 {value} 保底为 {result}（第 {line} 行）",
     ),
     (
-        "clamp(…) raised {value} to the floor {low} (line {line:d})",
-        "clamp(…) 将 {value} 提高到下限 {low}（第 {line} 行）",
+        "{function}(…) raised {value} to the floor {low} (line {line:d})",
+        "{function}(…) 将 {value} 提高到下限 {low}（第 {line} 行）",
     ),
     (
         "{function}: class of {count:d}, min {low}, max {high} → {result} (line {line:d})",
