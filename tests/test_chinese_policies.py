@@ -288,3 +288,83 @@ def test_an_unknown_missing_rule_is_answered_in_the_files_terms() -> None:
     assert "missing zero" in english
     report = targetdsl.check_text(english.replace("missing zero", "missing zer", 1), name="x.tdsl")
     assert "did you mean `zero`?" in report.render(language=Language.ENGLISH)
+
+
+ONLY_CHINESE = """考核办法 "某县乡镇目标管理考核办法" {
+    年度 2023
+    状态 正式
+}
+
+类别 乡镇 "乡镇" {
+    经济发展 100
+}
+
+考核内容 经济发展 "经济发展" {
+    指标 财政收入 "一般公共预算收入" 分值 60 {
+        填报 目标值: 金额
+        填报 完成值: 金额
+        设 完成率 = 完成值 / 目标值
+        得分 如果 完成率 < 60% 则 0 否则 四舍五入(分值 * 最小(完成率, 120%), 2)
+        完成条件 完成率 >= 100%
+    }
+    指标 招商引资 "招商引资" 分值 40 {
+        填报 到位资金: 金额
+        得分 分值 * 功效系数(到位资金) / 100
+    }
+}
+
+奖励 目标奖 "目标管理奖" {
+    奖金 {
+        优秀 10000
+        合格 5000
+    }
+    下浮 20% 条件 完成项数 < 目标项数
+}
+
+等次 {
+    优秀 >= 80 名额 50%
+    合格 其余
+}
+
+同分 总分 降序, 单位编号
+"""
+
+ONLY_CHINESE_UNITS = """year: 2023
+units:
+  - {id: A, name: 甲镇, class: 乡镇, indicators: {财政收入: {目标值: 1000, 完成值: 1300}, 招商引资: {到位资金: 500}}}
+  - {id: B, name: 乙镇, class: 乡镇, indicators: {财政收入: {目标值: 1000, 完成值: 900}, 招商引资: {到位资金: 200}}}
+"""
+
+
+def test_a_policy_written_only_in_chinese_checks_formats_evaluates_explains_and_diffs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keywords, names and built-ins all Chinese: the command line, in a Chinese locale, says everything in
+    Chinese, and the policy is the English-keyword one in other words."""
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    for variable in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    policy, units, english = tmp_path / "乡镇.tdsl", tmp_path / "units.yaml", tmp_path / "en.tdsl"
+    policy.write_text(ONLY_CHINESE, encoding="utf-8")
+    units.write_text(ONLY_CHINESE_UNITS, encoding="utf-8")
+    english.write_text(format_policy(ONLY_CHINESE, keywords=Language.ENGLISH), encoding="utf-8")
+    assert "score points * efficacy(到位资金) / 100" in english.read_text(encoding="utf-8")
+    assert main(["check", str(policy)]) == 0
+    assert main(["fmt", "--check", str(policy)]) == 0
+    assert main(["diff", str(english), str(policy)]) == 0
+    assert main(["evaluate", str(policy), str(units)]) == 0
+    assert main(["explain", str(policy), str(units), "B"]) == 0
+    out = capsys.readouterr().out
+    assert "乙镇（B），类别 乡镇\n总分 78，等次 合格" in out
+    assert "功效系数：本类别 2 个单位，最小 200，最大 500 → 60（第 20 行）" in out
+    said = re.sub(r"\S+\.(?:tdsl|yaml)(?::\d+)*", "", out)
+    assert set(re.findall(r"[A-Za-z]+", said)) <= {"B"}, said  # no English, but the unit's id
+    documents = []
+    for path in (policy, english):
+        assert main(["evaluate", str(path), str(units), "--format", "json", "--explain"]) == 0
+        document = json.loads(capsys.readouterr().out)
+        document["provenance"]["sources"] = []
+        documents.append(LOCATION.sub('"rule": ""', json.dumps(document, ensure_ascii=False)))
+    # the same results; a note names a built-in function as each file writes it
+    written = documents[0].replace("功效系数: class", "efficacy: class").replace('"最小(…) ', '"min(…) ')
+    assert written == documents[1]
