@@ -20,6 +20,12 @@ English and a Chinese form each; either form is read in any file (the
 transform keeps the English one in the tree), and the formatter writes
 the file's language.
 
+The built-in names and functions (`points`, `total`, `min`, `score(M)`, the
+tie key `id`…) have a Chinese form too (`BUILTINS`: `分值`, `总分`, `最小`,
+`得分(M)`, `单位编号`), read as the built-in only in a file written with
+Chinese keywords, where the built-in is read (a value, a call, a key); the
+checker refuses a name declared like one in such a policy.
+
 This module knows words only; it must not import the parser or any later
 stage.
 """
