@@ -20,7 +20,7 @@ from targetdsl import nodes as n
 from targetdsl.diagnostics import Diagnostic, error, sort_key, warning
 from targetdsl.functions import FUNCTIONS
 from targetdsl.inheritance import Effective
-from targetdsl.keywords import keyword_set
+from targetdsl.keywords import Language, english_builtin, keyword_set
 from targetdsl.numeric import in_context
 from targetdsl.source import NO_SPAN, Span
 from targetdsl.typecheck import INPUT_KINDS, ExpressionChecker, Kind, Scope, suggest, walk
@@ -135,6 +135,7 @@ class Checker:
 
     def run(self) -> None:
         self.check_header()
+        self.check_builtin_names()
         self.check_functions()
         self.global_scope = self.build_global_scope()
         self.check_classes()
@@ -354,6 +355,45 @@ class Checker:
                 declaration.span,
                 "rates and percentages are not pro-rated over the year",
             )
+
+    # -- names spelled like a built-in's Chinese form
+
+    def check_builtin_names(self) -> None:
+        """In a policy a file of which is written with Chinese keywords, no name is declared where that file
+        would read a built-in's Chinese form in its place: an input, let, constant or parameter named like
+        a value (`总分`), a function like a function (`最小`), a category like a key of `ties` or a
+        coefficient's `on` (`单位编号`). Each file of a policy may read what another declares."""
+        if Language.CHINESE not in self.policy.keywords.values():
+            return
+        declared: list[tuple[str, str, Span]] = []  # name, where a Chinese file would read it, where declared
+        for declaration in self.policy.declarations:
+            match declaration:
+                case n.Input() | n.Const():
+                    declared.append((declaration.name, "value", _name_span(declaration)))
+                case n.Function():
+                    declared.append((declaration.name, "call", _name_span(declaration)))
+                    declared += [(param, "value", declaration.span) for param in declaration.params]
+                case n.Category():
+                    declared.append((declaration.name, "key", _name_span(declaration)))
+                    for measure in declaration.measures:
+                        declared += [
+                            (s.name, "value", _name_span(s))
+                            for s in _bodies(measure)
+                            if isinstance(s, (n.Input, n.Let))
+                        ]
+                case n.Rule():
+                    body = declaration.body
+                    declared += [(s.name, "value", _name_span(s)) for s in body if isinstance(s, (n.Input, n.Let))]
+        for name, place, span in declared:
+            english = english_builtin(place, name)
+            if english != name:
+                self.report(
+                    "check.builtin-name",
+                    f"`{name}` is a built-in name in a file written with Chinese keywords (in English, {english})",
+                    span,
+                    f"rename it (`{name}项`, say) where it is declared and wherever it is used: "
+                    f"a file written with Chinese keywords reads `{name}` as the built-in",
+                )
 
     # -- user-defined functions
 
@@ -1812,6 +1852,12 @@ def _bodies(measure: n.Measure) -> Iterator[n.Statement]:
             yield from _bodies(statement)
         else:
             yield statement
+
+
+def _name_span(declaration: n.Input | n.Let | n.Const | n.Function | n.Category) -> Span:
+    """The name a declaration's span starts with."""
+    span = declaration.span
+    return Span(span.file, span.line, span.column, span.line, span.column + len(declaration.name))
 
 
 def _statement_expressions(body: Iterable[n.Statement]) -> Iterator[tuple[n.Expr, bool]]:

@@ -318,7 +318,7 @@ class Engine:
         return kernel
 
     def unit_frame(self, unit: Unit) -> Frame:
-        frame = Frame(dict(unit.values), self.consts, explain=self.explain)
+        frame = Frame(dict(unit.values), self.consts, explain=self.explain, keywords=self.schema.keywords)
         frame.quantities = {}  # `score(M)`, as the measures are scored (record_scores)
         return frame
 

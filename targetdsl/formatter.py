@@ -19,7 +19,7 @@ import attrs
 
 from targetdsl import nodes as n
 from targetdsl.diagnostics import Diagnostic, PolicyError, TargetdslError, error
-from targetdsl.keywords import ENGLISH, NAME_PATTERN, WORDS, KeywordSet, Language, keyword_set
+from targetdsl.keywords import BUILTINS, ENGLISH, NAME_PATTERN, WORDS, KeywordSet, Language, keyword_set
 from targetdsl.parser import Comment, parse
 from targetdsl.source import NO_SPAN, Span, display_width
 from targetdsl.source import source_lines as lines_of
@@ -113,12 +113,13 @@ def _expression(expr: n.Expr, kw: KeywordSet) -> Doc:
         case n.Date(value=value):
             return [(0, value.isoformat(), line)]
         case n.Name(name=name):
-            return [(0, name, line)]
+            return [(0, kw.builtin("value", name), line)]
         case n.Reference(quantity=quantity, target=target):
-            return [(0, f"{quantity}({target})", line)]
+            return [(0, f"{kw.builtin('call', quantity)}({target})", line)]
         case n.Call(function=function, args=args) | n.Applied(function=function, args=args):
             # an expanded call of a user-defined function (a plan, an explanation) reads as it was written
-            doc: Doc = [(0, function + "(", line)]
+            written = function if isinstance(expr, n.Applied) else kw.builtin("call", function)
+            doc: Doc = [(0, written + "(", line)]
             for index, arg in enumerate(args):
                 doc = _join(doc, ", " if index else "", expression(arg, kw=kw))
             return _join(doc, "", [(0, ")", line)])
@@ -402,7 +403,7 @@ class Printer:
             case n.Factor(expr=expr):
                 self.doc(depth, self.word("factor") + " ", self.expression(expr), line)
             case n.Applies(target=target):
-                self.emit(depth, f"{self.word('on')} {target}", line)
+                self.emit(depth, f"{self.word('on')} {self.kw.builtin('key', target)}", line)
             case n.Share(category=category, amount=amount, percent=percent):
                 self.emit(depth, f"{category} {number(amount, 'percent' if percent else '')}", line)
             case n.Band():
@@ -449,7 +450,7 @@ def _for(classes: tuple[str, ...], kw: KeywordSet) -> str:
 
 
 def _tie(key: n.TieKey, kw: KeywordSet) -> str:
-    return key.key + (f" {kw.term('direction', key.direction)}" if key.direction else "")
+    return kw.builtin("key", key.key) + (f" {kw.term('direction', key.direction)}" if key.direction else "")
 
 
 def _effect(effect: n.Effect, kw: KeywordSet) -> str:
@@ -640,7 +641,8 @@ def format_policy(text: str, *, name: str = "<policy>", keywords: Language | Non
         raise PolicyError([_unconvertible(exc.diagnostics, formatted, text, language, name)], {name: text}) from None
     if again.file != parsed.file:
         if language is not parsed.language:  # a name read back as a keyword (`是` as `true`)
-            raise PolicyError([_unconvertible((), formatted, text, language, name)], {name: text})
+            misread = frozenset(_strings(again.file) - _strings(parsed.file))  # `total` where `总分` was a name
+            raise PolicyError([_unconvertible((), formatted, text, language, name, misread)], {name: text})
         raise FormatError(f"{name}: formatting would change the policy's meaning; the file was left as it is")
     if [c.text for c in again.comments] != [c.text for c in parsed.comments]:
         raise FormatError(f"{name}: formatting would lose or reorder comments; the file was left as it is")
@@ -651,15 +653,34 @@ def _range_end(end: n.Number | n.Name) -> str:
     return end.name if isinstance(end, n.Name) else number(end.value, end.unit)
 
 
+def _strings(node: object) -> set[str]:
+    """Every word a tree holds: names, keys, terms."""
+    if isinstance(node, str):
+        return {node}
+    if isinstance(node, tuple):
+        return set().union(*(_strings(item) for item in node))
+    if attrs.has(type(node)):
+        fields = attrs.fields(type(node))  # type: ignore[arg-type]
+        return set().union(*(_strings(getattr(node, f.name)) for f in fields if f.eq))
+    return set()
+
+
 def _unconvertible(
-    failures: tuple[Diagnostic, ...], formatted: str, source: str, language: Language, name: str
+    failures: tuple[Diagnostic, ...],
+    formatted: str,
+    source: str,
+    language: Language,
+    name: str,
+    misread: frozenset[str] = frozenset(),
 ) -> Diagnostic:
-    """Why a policy cannot be written with `language`'s keywords: a name spelled like one of them.
+    """Why a policy cannot be written with `language`'s keywords: a name spelled like one of them, or
+    like a built-in's Chinese form (`misread`: the built-ins the converted text read in its place).
 
     The name is the word the converted text failed at, when that is such a
-    name; otherwise the first name of the source spelled like a keyword.
+    name; otherwise the first name of the source spelled like a keyword or such a built-in.
     """
-    words = WORDS[language]
+    builtins = {b.chinese for b in BUILTINS if b.english in misread} if language is Language.CHINESE else set()
+    words = WORDS[language] | builtins
     converted = source_words(formatted)
     failed = {(d.span.line, d.span.column) for d in failures}
     at_failure = [word for word, line, column in converted if (line, column) in failed and word in words]
@@ -674,10 +695,11 @@ def _unconvertible(
             "a name is spelled like one of that language's keywords: rename it, then convert again",
         )
     word, line, column = candidates[0]
+    like = "keyword" if word in WORDS[language] else "built-in name"
     return error(
         "fmt.keyword-name",
         f"this policy cannot be written with {_LANGUAGE_NAMES[language]} keywords: "
-        f"the name `{word}` is spelled like the keyword `{word}`",
+        f"the name `{word}` is spelled like the {like} `{word}`",
         Span(name, line, column, line, column + len(word)),
         f"rename `{word}` (for example `{word}项`) where it is declared and wherever it is used, then convert again",
     )

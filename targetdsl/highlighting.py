@@ -2,7 +2,7 @@
 
 `keywords.py` is the one place keywords are defined; the TextMate grammar
 of the VS Code extension and the Vim syntax file (which Neovim reads too)
-are written from it and from the built-in functions, never by hand
+are written from it and from the built-in functions (both their names), never by hand
 (with the two small Vim files that go with the syntax file):
 
     python -m targetdsl.highlighting            # rewrite both under editors/
@@ -34,7 +34,7 @@ from pathlib import Path
 
 from targetdsl.files import FileReadError, read_limited
 from targetdsl.functions import FUNCTIONS
-from targetdsl.keywords import BY_CONCEPT, KEYWORDS, NAME_PATTERN, TERMS
+from targetdsl.keywords import BUILTINS, BY_CONCEPT, KEYWORDS, NAME_PATTERN, TERMS
 
 # Keywords followed by the name they declare (`indicator 招商引资`): the name is coloured as one.
 _NAMING = (
@@ -118,6 +118,12 @@ def word_groups() -> dict[str, list[str]]:
     return groups
 
 
+def function_words() -> list[str]:
+    """The built-in functions' names, in English and in Chinese (`min`, `最小`), coloured before a `(`."""
+    chinese = {b.english: b.chinese for b in BUILTINS}
+    return [word for name in FUNCTIONS for word in (name, chinese[name])]
+
+
 def _alternatives(words: Iterable[str]) -> str:
     """Words joined by `|`, longer first so that no word hides a longer one it begins."""
     return "|".join(sorted(set(words), key=lambda w: (-len(w), w)))
@@ -131,7 +137,7 @@ def _oniguruma(pattern: str) -> str:
 def textmate() -> str:
     """The TextMate grammar of the VS Code extension, as JSON text."""
     groups = word_groups()
-    functions = "|".join(FUNCTIONS)
+    functions = _alternatives(function_words())
     grammar = {
         "$schema": "https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json",
         "name": "targetdsl",
@@ -192,7 +198,7 @@ def vim() -> str:
     # Vim's `[]` reads `\uXXXX` as a code point, as Python does; only the repetition is spelled differently.
     first, rest = re.fullmatch(r"(\[[^]]*\])(\[[^]]*\])\*", NAME_PATTERN).groups()  # type: ignore[union-attr]
     name = f"{first}{rest}*"
-    functions = r"\|".join(FUNCTIONS)
+    functions = r"\|".join(sorted(function_words(), key=lambda w: (-len(w), w)))
     lines = [
         '" Vim syntax file',
         '" Language: targetdsl policy (.tdsl), keywords in English and in Chinese',

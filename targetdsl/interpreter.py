@@ -25,7 +25,7 @@ from targetdsl import cover
 from targetdsl import nodes as n
 from targetdsl.diagnostics import TargetdslError
 from targetdsl.functions import FUNCTIONS, ClassValues, EmptyClassError, OverClass, TooWideError
-from targetdsl.keywords import Language
+from targetdsl.keywords import Language, keyword_set
 from targetdsl.messages import translate
 from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, show, text
 from targetdsl.source import Span
@@ -94,11 +94,15 @@ class Frame:
         parent: Frame | None = None,
         peers: Peers | None = None,
         explain: bool = True,
+        keywords: dict[str, Language] | None = None,
     ):
         self.values = values
         self.lets = lets or {}
         self.parent = parent
         self.peers = peers
+        # each file's keyword language (a unit's frame; the others read their parent's): a note names a
+        # built-in function as the file writes it, `最小(…)` in a file written with Chinese keywords
+        self.keywords: dict[str, Language] = keywords if keywords is not None else parent.keywords if parent else {}
         self.computed: dict[str, Value] = {}
         self.used: dict[str, Value] = {}
         # A unit's frame: the quantities of its result referred to by `score(M)`, by (quantity, target),
@@ -313,22 +317,27 @@ def _call(expr: n.Call, frame: Frame) -> Value:
 
 def _note_limit(expr: n.Call, args: list[Decimal], result: Decimal, frame: Frame, notes: list[str]) -> None:
     """The explanation of a cap or a floor that applied (`min`, `max`, `clamp`)."""
-    name = expr.function
+    name, written = expr.function, _written(expr, frame)
     if name in ("min", "max"):
         value = args[_limited(expr.args, frame)]
         if value != result:
             line = expr.span.line
             notes.append(
-                f"{name}(…) capped {text(value)} at {text(result)} (line {line})"
+                f"{written}(…) capped {text(value)} at {text(result)} (line {line})"
                 if name == "min"
-                else f"{name}(…) floored {text(value)} at {text(result)} (line {line})"
+                else f"{written}(…) floored {text(value)} at {text(result)} (line {line})"
             )
     elif name == "clamp":
         value, low, high = args
         if value < low:
-            notes.append(f"clamp(…) raised {text(value)} to the floor {text(low)} (line {expr.span.line})")
+            notes.append(f"{written}(…) raised {text(value)} to the floor {text(low)} (line {expr.span.line})")
         elif value > high:
-            notes.append(f"clamp(…) capped {text(value)} at {text(high)} (line {expr.span.line})")
+            notes.append(f"{written}(…) capped {text(value)} at {text(high)} (line {expr.span.line})")
+
+
+def _written(expr: n.Call, frame: Frame) -> str:
+    """A built-in function's name as the file of `expr` writes it (`min`, or `最小`)."""
+    return keyword_set(frame.keywords.get(expr.span.file, Language.ENGLISH)).builtin("call", expr.function)
 
 
 def _peer_call(expr: n.Call, over_class: OverClass, frame: Frame) -> Value:
@@ -349,7 +358,7 @@ def _peer_call(expr: n.Call, over_class: OverClass, frame: Frame) -> Value:
         ) from None
     if frame.notes is not None:
         frame.notes.append(
-            f"{expr.function}: class of {values.count}, min {show(values.low)}, max {show(values.high)} → "  # type: ignore[arg-type]
+            f"{_written(expr, frame)}: class of {values.count}, min {show(values.low)}, max {show(values.high)} → "  # type: ignore[arg-type]
             f"{show(result)} (line {expr.span.line})"
         )
     return result

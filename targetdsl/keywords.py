@@ -20,6 +20,12 @@ English and a Chinese form each; either form is read in any file (the
 transform keeps the English one in the tree), and the formatter writes
 the file's language.
 
+The built-in names and functions (`points`, `total`, `min`, `score(M)`, the
+tie key `id`…) have a Chinese form too (`BUILTINS`: `分值`, `总分`, `最小`,
+`得分(M)`, `单位编号`), read as the built-in only in a file written with
+Chinese keywords, where the built-in is read (a value, a call, a key); the
+checker refuses a name declared like one in such a policy.
+
 This module knows words only; it must not import the parser or any later
 stage.
 """
@@ -200,6 +206,76 @@ TERMS: tuple[Term, ...] = (
     _t("direction", "desc", "降序", "highest first"),
 )
 
+
+@attrs.frozen(slots=True)
+class Builtin:
+    """A built-in name of expressions, in English and in Chinese: a value a body reads (`points`), a
+    function or a reference called with parentheses (`min(…)`, `score(M)`), or a key of `ties` (`id`).
+
+    The tree holds the English form. In a file written with Chinese keywords the Chinese form is read
+    as the built-in where it is read (`reads`), and the formatter writes it there; in a file written
+    with English keywords a Chinese form is a name like any other.
+    """
+
+    english: str
+    chinese: str
+    reads: frozenset[str]  # "value" (a bare name), "call" (a function or a reference), "key" (`ties`, `on`)
+    meaning: str = ""  # what the value or key is; a function's or a reference's is said where it is defined
+
+
+def _b(english: str, chinese: str, reads: str, meaning: str = "") -> Builtin:
+    return Builtin(english, chinese, frozenset(reads.split()), meaning)
+
+
+BUILTINS: tuple[Builtin, ...] = (
+    # values: `points` in a measure, the unit's results in an award or a commendation
+    _b("points", "分值", "value", "the points the measure is worth"),
+    _b("total", "总分", "value key", "the unit's total"),
+    _b("rank", "名次", "value call key", "the unit's rank in its class"),
+    _b("items", "目标项数", "value", "how many items the unit has (the completion table)"),
+    _b("completed_items", "完成项数", "value", "how many of the unit's items are completed"),
+    _b("vetoed", "被否决", "value call", "whether any veto fired for the unit"),
+    # keys units are ordered by when their totals are equal
+    _b("id", "单位编号", "key", "the unit's id"),
+    _b("name", "单位名称", "key", "the unit's name"),
+    # functions
+    _b("min", "最小", "call"),
+    _b("max", "最大", "call"),
+    _b("clamp", "限定", "call"),
+    _b("abs", "绝对值", "call"),
+    _b("round", "四舍五入", "call"),
+    _b("floor", "向下取整", "call"),
+    _b("ceil", "向上取整", "call"),
+    _b("peer_min", "同类最小", "call"),
+    _b("peer_max", "同类最大", "call"),
+    _b("peer_avg", "同类平均", "call"),
+    _b("peer_count", "同类单位数", "call"),
+    _b("rank_asc", "升序名次", "call"),
+    _b("efficacy", "功效系数", "call"),
+    _b("efficacy_reverse", "逆向功效系数", "call"),
+    # references to quantities of the unit's result: `score(重要项目)`
+    _b("score", "得分", "call"),
+    _b("subtotal", "小计", "call"),
+    _b("bonus", "加分", "call"),
+    _b("deduction", "扣分", "call"),
+)
+
+_BUILTIN_TO_ENGLISH: dict[tuple[str, str], str] = {(place, b.chinese): b.english for b in BUILTINS for place in b.reads}
+_BUILTIN_TO_CHINESE: dict[tuple[str, str], str] = {(place, b.english): b.chinese for b in BUILTINS for place in b.reads}
+BUILTIN_WORDS: frozenset[str] = frozenset(b.chinese for b in BUILTINS)  # the Chinese forms
+
+
+def english_builtin(place: str, word: str) -> str:
+    """A built-in's Chinese form read at `place` ("value", "call", "key"), in English (`最小` called →
+    `min`); any other word unchanged."""
+    return _BUILTIN_TO_ENGLISH.get((place, word), word)
+
+
+def builtin_of(word: str) -> Builtin | None:
+    """The built-in whose Chinese form `word` is, wherever it is read."""
+    return next((b for b in BUILTINS if b.chinese == word), None)
+
+
 _TERM_TO_ENGLISH: dict[tuple[str, str], str] = {(t.position, t.chinese): t.english for t in TERMS}
 _TERM_TO_CHINESE: dict[tuple[str, str], str] = {(t.position, t.english): t.chinese for t in TERMS}
 
@@ -241,6 +317,13 @@ class KeywordSet:
     def word(self, concept: str) -> str:
         """The keyword for `concept` (an English phrase from the table) in this language."""
         return BY_CONCEPT[concept].written(self.language)
+
+    def builtin(self, place: str, english: str) -> str:
+        """A built-in name read at `place` ("value", "call", "key") in this language; any other name
+        unchanged."""
+        if self.language is Language.ENGLISH:
+            return english
+        return _BUILTIN_TO_CHINESE.get((place, english), english)
 
     def term(self, position: str, english: str) -> str:
         """A term (an input type, a missing rule, …) in this language; a word that is none, unchanged."""
@@ -344,8 +427,8 @@ def grammar_words(grammar: str) -> list[str]:
     return words
 
 
-# Built-in functions whose names are also keywords or terms (`round(x, 2)`, `peer_avg(x)`): a function
-# is written the same in every file, so quoted alone such a word is left as it is
+# Built-in functions whose names are also keywords or terms (`round(x, 2)`, `peer_avg(x)`): quoted alone,
+# such a word is the function a message speaks of (`四舍五入`), not the keyword (`取整`)
 # (`tests/unit/test_keywords.py` holds this to `functions.FUNCTIONS`).
 FUNCTION_WORDS: frozenset[str] = frozenset({"round", "peer_avg"})
 
@@ -364,10 +447,10 @@ def quoted_in(text: str, language: Language, names: frozenset[str] = frozenset()
     """`text` (a message or help line, in either language) with the policy code it quotes in backticks
     written with `language`'s keywords: `status draft` → `状态 征求意见稿` for a file written in Chinese.
     A quote is rewritten only when every English word in it is a keyword, a term in its place or one of
-    `names` (the file's own words, kept as they are: in a Chinese file `score` is a name); a quote of
-    anything else (`targetdsl verify`, a data field) is left as it is, and so is a lone built-in
-    function's name. A gloss that follows a quote and now repeats its last word (`完成条件`（完成条件）)
-    is dropped."""
+    `names` (the file's own words, kept as they are: in a Chinese file `score` is a name) or a built-in
+    (`min(x, 1)` → `最小(x, 1)`, `total` → `总分`; alone, a function's name is the function: `round` →
+    `四舍五入`); a quote of anything else (`targetdsl verify`, a data field) is left as it is. A gloss that
+    follows a quote and now repeats its last word (`完成条件`（完成条件）) is dropped."""
     if language is Language.ENGLISH or "`" not in text:
         return text
 
@@ -383,8 +466,7 @@ def _written(code: str, names: frozenset[str]) -> str | None:
     """`code` with Chinese keywords, or None when it quotes something that is not policy code."""
     pieces = _PIECE.findall(code)
     words = [p for p in pieces if _WORD.fullmatch(p)]
-    if len(words) == 1 and words[0] in FUNCTION_WORDS:
-        return None
+    alone = len(words) == 1
     out: list[str] = []
     changed = False
     previous = ""  # the last word or punctuation before this piece, spaces aside
@@ -400,14 +482,19 @@ def _written(code: str, names: frozenset[str]) -> str | None:
         position = _TERM_AFTER.get(previous)
         term = _TERM_TO_CHINESE.get((position, piece)) if position else None
         called = index + 1 < len(pieces) and pieces[index + 1].startswith("(")
+        value = _BUILTIN_TO_CHINESE.get(("value", piece))
         if term is not None:
             out.append(term)
-        elif piece in names or called:
+        elif piece in names:
             out.append(piece)
+        elif called or (alone and piece in FUNCTION_WORDS):
+            out.append(_BUILTIN_TO_CHINESE.get(("call", piece), piece))
         elif keyword is not None:
             out.append(keyword.chinese)
             index += length - 1
-        elif len(words) == 1 and len({t.chinese for t in TERMS if t.english == piece}) == 1:
+        elif value is not None or (alone and ("call", piece) in _BUILTIN_TO_CHINESE):
+            out.append(value or _BUILTIN_TO_CHINESE[("call", piece)])
+        elif alone and len({t.chinese for t in TERMS if t.english == piece}) == 1:
             out.append(next(t.chinese for t in TERMS if t.english == piece))
         else:
             return None

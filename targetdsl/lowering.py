@@ -36,7 +36,7 @@ from targetdsl.functions import FUNCTIONS
 from targetdsl.keywords import KeywordSet, Language, keyword_set
 from targetdsl.numeric import text
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
-from targetdsl.source import Span
+from targetdsl.source import NO_SPAN, Span
 
 
 class Kind(enum.Enum):
@@ -557,7 +557,7 @@ class _Lowering:
                 found += self.reference(read)
                 continue
             argument: list[str] = []
-            detail = f"{read.function}({', '.join(self.schema.quote(a) for a in read.args)})"
+            detail = self.schema.quote(read)
             name = f"{base}.{read.function}"
             self.calls[name] = count = self.calls.get(name, 0) + 1
             if count > 1:
@@ -720,10 +720,12 @@ class _Lowering:
 
     def ties(self) -> str:
         keys = [
-            f"{k.key} {self.words(k.span).term('direction', k.direction)}" if k.direction else k.key
+            self.words(k.span).builtin("key", k.key)
+            + (f" {self.words(k.span).term('direction', k.direction)}" if k.direction else "")
             for k in self.schema.ties
         ]
-        return "ordered by " + ", ".join(keys) + ("" if any(k.key == "id" for k in self.schema.ties) else ", id")
+        last = self.words(self.schema.ties[-1].span if self.schema.ties else NO_SPAN).builtin("key", "id")
+        return "ordered by " + ", ".join(keys) + ("" if any(k.key == "id" for k in self.schema.ties) else f", {last}")
 
     def grade(self, ranked: str, vetoes: list[tuple[str, set[str]]]) -> None:
         depends = [ranked] + [name for name, kinds in vetoes if kinds & {"grade", "cap_grade"}]

@@ -57,6 +57,7 @@ from targetdsl.formatter import INDENT, FormatError, Printer, format_policy
 from targetdsl.functions import FUNCTIONS
 from targetdsl.inheritance import MAX_FILE_BYTES, Effective
 from targetdsl.keywords import (
+    BUILTINS,
     BY_CONCEPT,
     CHINESE,
     ENGLISH,
@@ -64,10 +65,13 @@ from targetdsl.keywords import (
     NAME_PATTERN,
     TERMS,
     Language,
+    builtin_of,
     detect,
     english_word,
     keyword_of,
     keyword_set,
+    names_of,
+    quoted_in,
 )
 from targetdsl.messages import translate
 from targetdsl.source import Span
@@ -527,9 +531,10 @@ def candidates(
         return [lsp.CompletionItem(label=k, kind=lsp.CompletionItemKind.Reference, detail=v) for k, v in names.items()]
 
     keywords = detect(text)  # the file's; `language` is the one the meanings are said in
+    words = names_of(text)
 
-    def said(meaning: str) -> str:
-        return translate(meaning, language)
+    def said(meaning: str) -> str:  # the code it quotes in the file's keywords: `subtotal()` as `小计()`
+        return quoted_in(translate(meaning, language), keywords, words)
 
     items = [
         lsp.CompletionItem(label=k.written(keywords), kind=lsp.CompletionItemKind.Keyword, detail=said(k.meaning))
@@ -540,13 +545,25 @@ def candidates(
         lsp.CompletionItem(label=w, kind=lsp.CompletionItemKind.Constant, detail=said(meaning))
         for w, meaning in sorted(terms.items())
     ]
+    written = keyword_set(keywords).builtin  # a built-in as the file writes it: `最小` in a Chinese file
     items += [
-        lsp.CompletionItem(label=f, kind=lsp.CompletionItemKind.Function, detail=said(FUNCTIONS[f].summary))
+        lsp.CompletionItem(
+            label=written("call", f), kind=lsp.CompletionItemKind.Function, detail=said(FUNCTIONS[f].summary)
+        )
         for f in sorted(FUNCTIONS)
     ]
     items += [  # quantity references: `score(重要项目)`
-        lsp.CompletionItem(label=f"{word}()", kind=lsp.CompletionItemKind.Function, detail=said(meaning))
+        lsp.CompletionItem(
+            label=f"{written('call', word)}()", kind=lsp.CompletionItemKind.Function, detail=said(meaning)
+        )
         for word, meaning in n.REFERENCES.items()
+    ]
+    items += [  # the values a body reads: `points`, and the unit's results in an award
+        lsp.CompletionItem(
+            label=written("value", b.english), kind=lsp.CompletionItemKind.Variable, detail=said(b.meaning)
+        )
+        for b in BUILTINS
+        if "value" in b.reads
     ]
     if context.place is Place.BODY:
         body = context.innermost(MEASURE_KINDS | RULE_KINDS)
@@ -749,10 +766,7 @@ def hover(ls: PolicyServer, params: lsp.HoverParams) -> lsp.Hover | None:
         keyword = _keyword_hover(_opened(ls, uri) or "", name, ls.language)
         if keyword is not None:
             return keyword
-        if name in FUNCTIONS:
-            summary = translate(FUNCTIONS[name].summary, ls.language)
-            return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=f"**{name}** — {summary}"))
-        return None
+        return _builtin_hover(_opened(ls, uri) or "", name, ls.language)
     source = _opened(ls, uri) or ""
     scope = scope_of(effective, open_blocks(source, offset_of(source, params.position, ls.codec)))
     local = [entry for entry in found if any(entry[1] is statement for statement in scope)]
@@ -777,6 +791,21 @@ def _keyword_hover(text: str, word: str, said: Language = Language.ENGLISH) -> l
     meaning = translate(f"keyword: {keyword.meaning}", said)
     value = f"**{keyword.written(language)}** ({keyword.written(other)}) — {meaning}"
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=value))
+
+
+def _builtin_hover(text: str, word: str, said: Language = Language.ENGLISH) -> lsp.Hover | None:
+    """A built-in function, reference or value: `min`, or in a file written with Chinese keywords `最小`
+    with its English form, and what it computes, said in `said`."""
+    builtin = builtin_of(word) if detect(text) is Language.CHINESE else None
+    english = builtin.english if builtin is not None else word
+    meanings = [FUNCTIONS[english].summary] if english in FUNCTIONS else []
+    meanings += [n.REFERENCES[english]] if english in n.REFERENCES else []
+    meanings += [builtin.meaning] if builtin is not None and builtin.meaning else []
+    if not meanings:
+        return None
+    written = f"**{word}** ({english})" if builtin is not None else f"**{word}**"
+    summary = "; ".join(quoted_in(translate(m, said), detect(text), names_of(text)) for m in meanings)
+    return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=f"{written} — {summary}"))
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)

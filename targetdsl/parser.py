@@ -194,7 +194,7 @@ def lark_parser(language: Language = Language.ENGLISH) -> Lark:
     """The parser for files written with `language`'s keywords, built on first use."""
     options = dict(
         parser="lalr",
-        transformer=ToNodes(),
+        transformer=ToNodes(language),
         lexer_callbacks={"COMMENT": _collect_comment},
         postlex=_Apart(),
     )

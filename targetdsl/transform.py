@@ -19,7 +19,7 @@ import attrs
 from lark import Token, Transformer
 
 from targetdsl import nodes as n
-from targetdsl.keywords import english_term, english_word
+from targetdsl.keywords import CHINESE, Language, english_builtin, english_term, english_word
 from targetdsl.numeric import MAGNITUDE, PRECISION
 from targetdsl.source import NO_SPAN, Span
 
@@ -182,12 +182,35 @@ def _integer(token: Token) -> int:
     return int(_decimal(token))
 
 
+def _as_written(name: n.Name) -> str:
+    """A name as the file writes it. `name` reads a built-in value's Chinese form as the built-in (`总分`
+    as `total`), but the argument of a reference names a declaration (`得分(总分)`, a measure so named):
+    a name whose span is not as long as it was written in its Chinese form (a built-in's two forms never
+    have the same length, `tests/unit/test_keywords.py` holds it)."""
+    span = name.span
+    if span.line == span.end_line and span.end_column - span.column != len(name.name):
+        return CHINESE.builtin("value", name.name)
+    return name.name
+
+
 def _names(children: list[Any]) -> tuple[str, ...]:
     return tuple(str(c) for c in children)
 
 
 class ToNodes(Transformer[Token, Any]):
-    """One method per grammar rule; each returns a node (or a plain value)."""
+    """One method per grammar rule; each returns a node (or a plain value).
+
+    For a file written with Chinese keywords, a built-in's Chinese form is read as the built-in where
+    it is read (`分值` as the name `points`, `最小(…)` as `min(…)`, `同分 单位编号` as the key `id`): the
+    tree holds the English form, its span what was written."""
+
+    def __init__(self, language: Language = Language.ENGLISH) -> None:
+        super().__init__()
+        self.chinese = language is Language.CHINESE
+
+    def builtin(self, place: str, token: Token) -> str:
+        """The word of `token`, in English if it is a built-in's Chinese form read at `place`."""
+        return english_builtin(place, str(token)) if self.chinese else str(token)
 
     def RBRACE(self, token: Token) -> Closing:  # noqa: N802 (called for the terminal of that name)
         return Closing(token_span(token))
@@ -525,7 +548,7 @@ class ToNodes(Transformer[Token, Any]):
         return n.Factor(c[0], span=span_of(c))
 
     def applies(self, c: list[Any]) -> n.Applies:
-        return n.Applies(str(c[0]), span=span_of(c))
+        return n.Applies(self.builtin("key", c[0]), span=span_of(c))
 
     # -- grades, ties, periods, constants
 
@@ -578,7 +601,8 @@ class ToNodes(Transformer[Token, Any]):
         return n.Ranking(str(c[0]), _label(c[1]), _names(c[2]), span=span_of([c[0], *c[2]]))
 
     def tie_key(self, c: list[Any]) -> n.TieKey:
-        return n.TieKey(str(c[0]), None if c[1] is None else english_term("direction", str(c[1])), span=span_of(c))
+        direction = None if c[1] is None else english_term("direction", str(c[1]))
+        return n.TieKey(self.builtin("key", c[0]), direction, span=span_of(c))
 
     def periods(self, c: list[Any]) -> n.Periods:
         span, c = span_of(c), _inner(c)
@@ -666,18 +690,19 @@ class ToNodes(Transformer[Token, Any]):
         return n.Boolean(False, span=span_of(c))
 
     def name(self, c: list[Any]) -> n.Name:
-        return n.Name(str(c[0]), span=span_of(c))
+        return n.Name(self.builtin("value", c[0]), span=span_of(c))
 
     def call(self, c: list[Any]) -> n.Call | n.Reference:
-        function, *args = c
+        token, *args = c
+        function = self.builtin("call", token)
         real = tuple(a for a in args if a is not None)
         # A quantity reference (`score(重要项目)`) is written as a call whose one argument is a name; any
         # other shape stays a call, for the checker to explain.
-        if str(function) in n.REFERENCES and len(real) == 1 and isinstance(real[0], n.Name):
-            return n.Reference(str(function), real[0].name, span=span_of(c))
-        if str(function) in n.WHOLE_REFERENCES and not real:  # `bonus()`: the unit's whole bonus
-            return n.Reference(str(function), "", span=span_of(c))
-        return _deep(n.Call(str(function), real, span=span_of(c), depth=_depth(*real)), c)
+        if function in n.REFERENCES and len(real) == 1 and isinstance(real[0], n.Name):
+            return n.Reference(function, _as_written(real[0]), span=span_of(c))
+        if function in n.WHOLE_REFERENCES and not real:  # `bonus()`: the unit's whole bonus
+            return n.Reference(function, "", span=span_of(c))
+        return _deep(n.Call(function, real, span=span_of(c), depth=_depth(*real)), c)
 
     def bands(self, c: list[Any]) -> n.Bands:
         span, (subject, *arms) = span_of(c), _inner(c)

@@ -97,8 +97,22 @@ SYNTAX: tuple[tuple[str, str], ...] = (
     ("write a space after the keyword: `{words}`", "在关键字后加一个空格：`{words}`"),
     ("use `{word}`", "请用 `{word}`"),
     (
-        "`{word}` is a keyword; in an expression the value is written `{english}`",
-        "`{word}` 是关键字；在表达式中，这个值写作 `{english}`",
+        "`{word}` is written `{english}` in a file written with English keywords",
+        "在用英文关键字书写的文件中，`{word}` 写作 `{english}`",
+    ),
+    ("`points` is read only in a measure: the points it is worth", "`points` 只能在考核项中读取：它的分值"),
+    (
+        "`{word}` is a unit's result, read only in an award or a commendation",
+        "`{word}` 是单位的考核结果，只能在奖励或嘉奖中读取",
+    ),
+    (
+        "`{word}` is a built-in name in a file written with Chinese keywords (in English, {english})",
+        "在用中文关键字书写的文件中，`{word}` 是内置名称（英文为 {english}）",
+    ),
+    (
+        "rename it (`{example}`, say) where it is declared and wherever it is used: a file written with Chinese "
+        "keywords reads `{word}` as the built-in",
+        "在声明和使用它的每一处改名（如 `{example}`）：用中文关键字书写的文件把 `{word}` 读作内置名称",
     ),
     (
         "the text holds a lone surrogate (half of a UTF-16 pair), which is not a character",
@@ -894,6 +908,11 @@ CHECK: tuple[tuple[str, str], ...] = (
         "this policy cannot be written with {language:t} keywords: the name `{name}` is spelled like the "
         "keyword `{word}`",
         "这个考核办法不能用{language}关键字书写：名称 `{name}` 与关键字 `{word}` 写法相同",
+    ),
+    (
+        "this policy cannot be written with {language:t} keywords: the name `{name}` is spelled like the "
+        "built-in name `{word}`",
+        "这个考核办法不能用{language}关键字书写：名称 `{name}` 与内置名称 `{word}` 写法相同",
     ),
     ("this policy cannot be written with {language:t} keywords", "这个考核办法不能用{language}关键字书写"),
     (
@@ -2412,8 +2431,8 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
         "{function}(…) 将 {value} 保底为 {result}（第 {line} 行）",
     ),
     (
-        "clamp(…) raised {value} to the floor {low} (line {line:d})",
-        "clamp(…) 将 {value} 提高到下限 {low}（第 {line} 行）",
+        "{function}(…) raised {value} to the floor {low} (line {line:d})",
+        "{function}(…) 将 {value} 提高到下限 {low}（第 {line} 行）",
     ),
     (
         "{function}: class of {count:d}, min {low}, max {high} → {result} (line {line:d})",
@@ -2585,6 +2604,31 @@ MEANINGS: tuple[tuple[str, str], ...] = (
     ("a percentage: 8.5 in the data is 8.5%", "百分比：数据中的 8.5 即 8.5%"),
     ("the average of the class's units that have it", "本类别有此值的单位的平均"),
     ("issued for comment", "征求意见"),
+    (
+        "a category's subtotal for the unit, as its results show it, e.g. `subtotal(经济发展)`; `subtotal()`: the "
+        "total before bonus and deductions",
+        "单位某项考核内容的小计，与结果显示的相同，如 `subtotal(经济发展)`；`subtotal()`：加分和扣分之前的得分",
+    ),
+    (
+        "the points a bonus gave the unit (its own cap applied), e.g. `bonus(获奖加分)`; `bonus()`: the unit's "
+        "whole bonus, after every `limit`",
+        "某项加分给单位的分数（按它自己的封顶），如 `bonus(获奖加分)`；`bonus()`：单位的全部加分，在每个 `limit` 之后",
+    ),
+    (
+        "the points a deduction took from the unit (its own cap applied), e.g. `deduction(通报批评)`; `deduction()`: "
+        "the unit's whole deductions, after every `limit`",
+        "某项扣分从单位扣减的分数（按它自己的封顶），如 `deduction(通报批评)`；`deduction()`：单位的全部扣分，"
+        "在每个 `limit` 之后",
+    ),
+    ("whether a veto fired for the unit, e.g. `vetoed(安全生产)`", "某项一票否决对单位是否成立，如 `vetoed(安全生产)`"),
+    # built-in values and keys (keywords.BUILTINS)
+    ("the points the measure is worth", "本考核项的分值"),
+    ("the unit's total", "单位的总分"),
+    ("the unit's rank in its class", "单位在本类别的名次"),
+    ("how many items the unit has (the completion table)", "单位的目标项数（完成情况表）"),
+    ("how many of the unit's items are completed", "单位已完成的目标项数"),
+    ("whether any veto fired for the unit", "单位是否被一票否决"),
+    ("the unit's name", "单位名称"),
 )
 
 CATALOG: tuple[tuple[str, str], ...] = (

@@ -21,7 +21,7 @@ import attrs
 from targetdsl import nodes as n
 from targetdsl.diagnostics import Diagnostic, error
 from targetdsl.functions import FUNCTIONS
-from targetdsl.keywords import Language, keyword_of
+from targetdsl.keywords import BUILTINS, english_builtin
 from targetdsl.source import NO_SPAN, Span
 
 
@@ -63,6 +63,8 @@ _REFERENCE_SHAPES = {
     "deduction": ("deduction", "write e.g. `deduction(通报批评)`, naming a deduction, or `deduction()`"),
     "vetoed": ("veto", "write e.g. `vetoed(安全生产)`, naming a veto"),
 }
+# The unit's results an award or a commendation reads (`checker.RESULT_NAMES`), as built-in values.
+RESULT_VALUES = frozenset(b.english for b in BUILTINS if "value" in b.reads) - {"points"}
 MAX_PLACES = 15  # decimal places `round` may keep: as many as a value in the data may have
 
 
@@ -284,9 +286,13 @@ class ExpressionChecker:
             while owner is not None:
                 candidates.extend(owner.lets)
                 owner = owner.parent
-            keyword = keyword_of(name, Language.CHINESE)
-            if keyword is not None and keyword.concept in candidates:  # `得分 分值 * 2`
-                help_text = f"`{name}` is a keyword; in an expression the value is written `{keyword.concept}`"
+            english = english_builtin("value", name)
+            if english != name:  # `score 分值 * 2` in a file written with English keywords
+                help_text = f"`{name}` is written `{english}` in a file written with English keywords"
+            elif name == "points":
+                help_text = "`points` is read only in a measure: the points it is worth"
+            elif name in RESULT_VALUES:
+                help_text = f"`{name}` is a unit's result, read only in an award or a commendation"
             else:
                 help_text = suggest(name, candidates) or "declare it with `input`, `let` or `const` first"
             self.diagnostics.append(error("check.unknown-name", f"unknown name `{name}`", expr.span, help_text))
@@ -347,13 +353,13 @@ class ExpressionChecker:
         function = FUNCTIONS.get(expr.function)
         kinds = [self.infer(arg, scope) for arg in expr.args]
         if function is None:
+            english = english_builtin("call", expr.function)
+            if english != expr.function:  # `最小(a, b)` in a file written with English keywords
+                help_text = f"`{expr.function}` is written `{english}` in a file written with English keywords"
+            else:
+                help_text = suggest(expr.function, list(FUNCTIONS)) or "see the list of functions in docs/language.md"
             self.diagnostics.append(
-                error(
-                    "check.unknown-function",
-                    f"unknown function `{expr.function}`",
-                    expr.span,
-                    suggest(expr.function, list(FUNCTIONS)) or "see the list of functions in docs/language.md",
-                )
+                error("check.unknown-function", f"unknown function `{expr.function}`", expr.span, help_text)
             )
             return Kind.ERROR
         count = len(expr.args)

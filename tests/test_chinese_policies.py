@@ -12,7 +12,7 @@ import pytest
 import targetdsl
 from targetdsl.cli import main
 from targetdsl.formatter import format_policy
-from targetdsl.keywords import Language
+from targetdsl.keywords import BUILTINS, Language
 from targetdsl.parser import parse
 from targetdsl.results import to_json
 from tests.test_lsp import Client
@@ -43,14 +43,26 @@ def test_the_chinese_version_is_the_english_one_in_other_words(year: str) -> Non
     else:
         zh_file = zh.file
     assert zh_file == en.file
-    # the comments are the English file's, then a note at the end saying what this file is
-    assert [c.text for c in zh.comments][: len(en.comments)] == [c.text for c in en.comments]
-    # converting either way gives the other file's formatted text, but for the note
+    # the comments are the English file's, said in Chinese: no English left in them but names and paths
+    assert sum(bool(re.search("[\u4e00-\u9fff]", c.text)) for c in zh.comments) > 5
+    for comment in zh.comments:
+        said = re.sub(r"[\w/.-]+\.(?:tdsl|py)|GDP", "", comment.text)
+        assert not re.search("[A-Za-z]", said), comment.text
+    # converting either way gives the other file's code, line for line; only the comments differ
     converted = format_policy(en_text, name="en", keywords=Language.CHINESE)
-    note = zh_text.index("\n\n# 本文件是")
-    assert converted.replace("lianyungang-2002.tdsl", "lianyungang-2002.zh.tdsl") == zh_text[: note + 1]
+    assert _code(converted.replace("lianyungang-2002.tdsl", "lianyungang-2002.zh.tdsl")) == _code(zh_text)
     back = format_policy(zh_text, name="zh", keywords=Language.ENGLISH)
-    assert back[: back.index("\n\n# 本文件是") + 1].replace(".zh.tdsl", ".tdsl") == en_text
+    assert _code(back.replace(".zh.tdsl", ".tdsl")) == _code(en_text)
+
+
+def _code(text: str) -> list[str]:
+    """A policy's lines without its comments and blank lines."""
+    parsed = parse(text, "p")
+    lines = text.splitlines()
+    for comment in sorted(parsed.comments, key=lambda c: (c.span.line, -c.span.column)):
+        line = lines[comment.span.line - 1]
+        lines[comment.span.line - 1] = line[: comment.span.column - 1].rstrip()
+    return [line for line in lines if line.strip()]
 
 
 @pytest.mark.parametrize("year", YEARS)
@@ -93,6 +105,10 @@ def test_both_versions_evaluate_byte_for_byte_alike(year: str, capsys: pytest.Ca
     for document in (en_doc, zh_doc):
         document["provenance"]["sources"] = []
     same = [LOCATION.sub('"rule": ""', json.dumps(d, ensure_ascii=False, indent=2)) for d in (en_doc, zh_doc)]
+    # a note names a built-in function as the file writes it (`最小(…) capped 1.5 at 1.2`)
+    assert "最小(…) capped" in same[1] and "min(…)" not in same[1]
+    for builtin in BUILTINS:
+        same[1] = same[1].replace(f'"{builtin.chinese}(…) ', f'"{builtin.english}(…) ')
     assert same[0] == same[1]
     assert en_doc["units"] and en_doc["provenance"]["policy_sha256"] == zh_doc["provenance"]["policy_sha256"]
 
@@ -272,3 +288,83 @@ def test_an_unknown_missing_rule_is_answered_in_the_files_terms() -> None:
     assert "missing zero" in english
     report = targetdsl.check_text(english.replace("missing zero", "missing zer", 1), name="x.tdsl")
     assert "did you mean `zero`?" in report.render(language=Language.ENGLISH)
+
+
+ONLY_CHINESE = """考核办法 "某县乡镇目标管理考核办法" {
+    年度 2023
+    状态 正式
+}
+
+类别 乡镇 "乡镇" {
+    经济发展 100
+}
+
+考核内容 经济发展 "经济发展" {
+    指标 财政收入 "一般公共预算收入" 分值 60 {
+        填报 目标值: 金额
+        填报 完成值: 金额
+        设 完成率 = 完成值 / 目标值
+        得分 如果 完成率 < 60% 则 0 否则 四舍五入(分值 * 最小(完成率, 120%), 2)
+        完成条件 完成率 >= 100%
+    }
+    指标 招商引资 "招商引资" 分值 40 {
+        填报 到位资金: 金额
+        得分 分值 * 功效系数(到位资金) / 100
+    }
+}
+
+奖励 目标奖 "目标管理奖" {
+    奖金 {
+        优秀 10000
+        合格 5000
+    }
+    下浮 20% 条件 完成项数 < 目标项数
+}
+
+等次 {
+    优秀 >= 80 名额 50%
+    合格 其余
+}
+
+同分 总分 降序, 单位编号
+"""
+
+ONLY_CHINESE_UNITS = """year: 2023
+units:
+  - {id: A, name: 甲镇, class: 乡镇, indicators: {财政收入: {目标值: 1000, 完成值: 1300}, 招商引资: {到位资金: 500}}}
+  - {id: B, name: 乙镇, class: 乡镇, indicators: {财政收入: {目标值: 1000, 完成值: 900}, 招商引资: {到位资金: 200}}}
+"""
+
+
+def test_a_policy_written_only_in_chinese_checks_formats_evaluates_explains_and_diffs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keywords, names and built-ins all Chinese: the command line, in a Chinese locale, says everything in
+    Chinese, and the policy is the English-keyword one in other words."""
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    for variable in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    policy, units, english = tmp_path / "乡镇.tdsl", tmp_path / "units.yaml", tmp_path / "en.tdsl"
+    policy.write_text(ONLY_CHINESE, encoding="utf-8")
+    units.write_text(ONLY_CHINESE_UNITS, encoding="utf-8")
+    english.write_text(format_policy(ONLY_CHINESE, keywords=Language.ENGLISH), encoding="utf-8")
+    assert "score points * efficacy(到位资金) / 100" in english.read_text(encoding="utf-8")
+    assert main(["check", str(policy)]) == 0
+    assert main(["fmt", "--check", str(policy)]) == 0
+    assert main(["diff", str(english), str(policy)]) == 0
+    assert main(["evaluate", str(policy), str(units)]) == 0
+    assert main(["explain", str(policy), str(units), "B"]) == 0
+    out = capsys.readouterr().out
+    assert "乙镇（B），类别 乡镇\n总分 78，等次 合格" in out
+    assert "功效系数：本类别 2 个单位，最小 200，最大 500 → 60（第 20 行）" in out
+    said = re.sub(r"\S+\.(?:tdsl|yaml)(?::\d+)*", "", out)
+    assert set(re.findall(r"[A-Za-z]+", said)) <= {"B"}, said  # no English, but the unit's id
+    documents = []
+    for path in (policy, english):
+        assert main(["evaluate", str(path), str(units), "--format", "json", "--explain"]) == 0
+        document = json.loads(capsys.readouterr().out)
+        document["provenance"]["sources"] = []
+        documents.append(LOCATION.sub('"rule": ""', json.dumps(document, ensure_ascii=False)))
+    # the same results; a note names a built-in function as each file writes it
+    written = documents[0].replace("功效系数: class", "efficacy: class").replace('"最小(…) ', '"min(…) ')
+    assert written == documents[1]

@@ -31,7 +31,6 @@ from lark.lexer import LexerThread
 
 from targetdsl import highlighting
 from targetdsl.formatter import format_policy
-from targetdsl.functions import FUNCTIONS
 from targetdsl.keywords import BY_CONCEPT, KEYWORDS, NAME_PATTERN, TERMS, WORDS, Language, detect
 from targetdsl.parser import lark_parser
 
@@ -142,6 +141,7 @@ TERM_WORDS = {w for t in TERMS for w in (t.english, t.chinese)}
 ALL_WORDS = WORDS[Language.ENGLISH] | WORDS[Language.CHINESE] | TERM_WORDS
 NAMING = set(highlighting.word_groups()["declaration"])
 NUMBERS = {"NUMBER", "PERCENT", "POINTS_PP", "DATE", "GROUPED"}
+CALLED = set(highlighting.function_words())  # the built-in functions, `min` and `最小`
 
 # A colour, as the checks below name it.
 Category = str  # "comment", "string", "number", "keyword", "declared", "function", "plain", "operator"
@@ -170,7 +170,7 @@ def expected_colours(text: str) -> list[tuple[int, int, str, set[Category]]]:
             continue  # braces and operators
         elif value in ALL_WORDS:
             continue  # a term, or a name spelled like a keyword of the other language: either colour will do
-        elif value in FUNCTIONS and after == "(":
+        elif value in CALLED and after == "(":
             allowed = {"function"}
         elif before in NAMING and tokens[index - 1].line == token.line:
             allowed = {"declared"}

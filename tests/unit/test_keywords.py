@@ -92,8 +92,8 @@ def test_terms_are_read_in_either_language_and_written_in_the_file_language() ->
         '考核办法 "x" {\n    年度 2003\n    状态 征求意见稿\n    舍入 四舍五入 2 用于 考核内容, 总分\n}\n\n'
         "类别 县区 {\n    甲 100\n}\n\n"
         '考核内容 甲 {\n    指标 乙 分值 10 {\n        填报 x "完成值": 金额 缺报 计零 范围 0 至 100\n'
-        "        填报 y: 百分比 缺报 同类平均\n        得分 如果 x > 0 则 points 否则 0\n    }\n}\n\n"
-        "等次 {\n    优秀 >= 90 名额 30% 取整 进一\n    合格 其余\n}\n\n同分 total 降序, 甲 升序\n"
+        "        填报 y: 百分比 缺报 同类平均\n        得分 如果 x > 0 则 分值 否则 0\n    }\n}\n\n"
+        "等次 {\n    优秀 >= 90 名额 30% 取整 进一\n    合格 其余\n}\n\n同分 总分 降序, 甲 升序\n"
     )
     english = (
         'policy "x" {\n    year 2003\n    status draft\n    rounding half_up 2 at category, total\n}\n\n'
@@ -373,14 +373,142 @@ def test_a_chinese_policy_formats_the_same_however_it_is_laid_out(data: st.DataO
     assert parse(format_policy(formatted, keywords=Language.ENGLISH)).file == parse(english).file
 
 
-def test_the_points_keyword_in_an_expression_names_the_value_to_write() -> None:
+def test_the_chinese_form_of_a_builtin_in_a_file_written_in_english_names_the_english_one() -> None:
     text = (
-        '考核办法 "x" {\n    年度 2003\n    状态 征求意见稿\n}\n\n类别 县区 {\n    甲 100\n}\n\n'
-        "考核内容 甲 {\n    指标 乙 分值 10 {\n        得分 分值 * 0.5\n    }\n}\n"
+        'policy "x" {\n    year 2003\n    status draft\n}\n\nclass 县区 {\n    甲 100\n}\n\n'
+        "category 甲 {\n    indicator 乙 points 10 {\n        score 分值 * 最小(0.5, 1)\n    }\n}\n"
     )
-    (found,) = targetdsl.check_text(text, name="p.tdsl").errors
-    assert found.code == "check.unknown-name"
-    assert found.help == "`分值` is a keyword; in an expression the value is written `points`"
+    found = targetdsl.check_text(text, name="p.tdsl").errors
+    assert [(d.code, d.help) for d in found] == [
+        ("check.unknown-name", "`分值` is written `points` in a file written with English keywords"),
+        ("check.unknown-function", "`最小` is written `min` in a file written with English keywords"),
+    ]
+
+
+def test_the_builtins_are_the_languages_own_each_with_one_chinese_form() -> None:
+    from targetdsl.checker import RESULT_NAMES, UNIT_NAMES
+    from targetdsl.functions import FUNCTIONS
+    from targetdsl.keywords import BUILTINS
+    from targetdsl.nodes import REFERENCES
+
+    def read(place: str) -> set[str]:
+        return {b.english for b in BUILTINS if place in b.reads}
+
+    assert read("value") == {"points"} | {name for names in RESULT_NAMES.values() for name in names}
+    assert read("call") == set(FUNCTIONS) | set(REFERENCES)
+    assert read("key") == set(UNIT_NAMES)
+    assert {b.reads for b in BUILTINS} <= {
+        frozenset(p.split()) for p in ("value", "call", "key", "value key", "value call", "value call key")
+    }
+    for place in ("value", "call", "key"):
+        chinese = [b.chinese for b in BUILTINS if place in b.reads]
+        assert len(set(chinese)) == len(chinese), place
+    assert len({b.english for b in BUILTINS}) == len({b.chinese for b in BUILTINS}) == len(BUILTINS)
+    for builtin in BUILTINS:
+        assert re.fullmatch(NAME_PATTERN, builtin.chinese) and not builtin.chinese.isascii(), builtin
+        # a reference's argument is told from a value by the length of what was written (transform._as_written)
+        assert "value" not in builtin.reads or len(builtin.chinese) != len(builtin.english), builtin
+        assert builtin.meaning or "call" in builtin.reads, builtin
+        # a keyword is a built-in's Chinese form only where the keyword means that very thing
+        keyword = BY_CONCEPT.get(builtin.english)
+        assert builtin.chinese not in WORDS[Language.CHINESE] or builtin.chinese in (
+            keyword.chinese if keyword else "",
+            BY_CONCEPT["tally"].chinese,  # `完成项数`: the completed items the tally counts, and a unit's count
+        ), builtin
+        assert builtin.chinese not in VOCABULARY
+
+
+CHINESE_BUILTINS = (
+    '考核办法 "x" {\n    年度 2003\n    状态 征求意见稿\n}\n\n类别 县区 {\n    甲 100\n}\n\n'
+    "考核内容 甲 {\n    指标 总分 分值 10 {\n        填报 x: 数值\n"
+    "        得分 限定(分值 * 最小(x, 1.2), 0, 最大(绝对值(x), 四舍五入(x, 2)))\n    }\n"
+    "    指标 乙 分值 10 {\n        填报 y: 数值\n"
+    "        得分 如果 得分(总分) > 0 则 向下取整(y) + 向上取整(y) 否则 同类最小(y) + 同类最大(y)\n"
+    "    }\n    指标 丙 分值 10 {\n        填报 z: 数值\n"
+    "        得分 同类平均(z) + 同类单位数() + 名次(z) + 升序名次(z) + 功效系数(z) + 逆向功效系数(z)\n    }\n}\n\n"
+    "一票否决 安全 {\n    填报 failed: 是否\n    条件 failed\n    处理 不予奖励\n}\n\n"
+    "加分 奖项 {\n    分值 1\n    条件 是\n}\n\n扣分 通报 {\n    扣减 1\n}\n\n"
+    "奖励 奖 {\n    奖金 {\n        优秀 100\n    }\n"
+    "    下浮 20% 条件 完成项数 < 目标项数 或 被否决 或 被否决(安全)"
+    " 或 加分() + 扣分(通报) > 名次 + 总分 + 小计(甲)\n}\n\n"
+    "系数 系 {\n    乘以 1\n    作用于 总分\n}\n\n"
+    "等次 {\n    优秀 >= 90\n    合格 其余\n}\n\n同分 总分 降序, 名次, 单位编号, 单位名称 降序\n"
+)
+
+
+def test_a_policy_written_only_in_chinese_reads_the_builtins_as_the_english_one_does() -> None:
+    english = format_policy(CHINESE_BUILTINS, keywords=Language.ENGLISH)
+    for word in (
+        "score clamp(points * min(x, 1.2), 0, max(abs(x), round(x, 2)))",
+        "clamp(",
+        "abs(x)",
+        "round(x, 2)",
+        "score(总分)",
+        "subtotal(甲)",
+        "floor(y) + ceil(y)",
+        "peer_min(y) + peer_max(y)",
+        "peer_avg(z) + peer_count() + rank(z)",
+        "rank_asc(z) + efficacy(z) + efficacy_reverse(z)",
+        "completed_items < items or vetoed",
+        "vetoed(安全)",
+        "bonus() + deduction(通报) > rank + total + subtotal(甲)",
+        "on total",
+        "ties total desc, rank, id, name desc",
+    ):
+        assert word in english, word
+    assert parse(english).file == parse(CHINESE_BUILTINS).file  # so `diff` between the two is empty
+    assert format_policy(CHINESE_BUILTINS) == CHINESE_BUILTINS
+    assert format_policy(english, keywords=Language.CHINESE) == CHINESE_BUILTINS
+    assert targetdsl.check_text(CHINESE_BUILTINS, name="zh.tdsl").errors == ()
+    en, zh = targetdsl.parse_policy(english, name="en.tdsl"), targetdsl.parse_policy(CHINESE_BUILTINS, name="zh.tdsl")
+    assert not targetdsl.diff_policies(en, zh).changes
+    # the English forms keep working in a file written with Chinese keywords; `fmt` writes the Chinese ones
+    mixed = CHINESE_BUILTINS.replace("分值 * 最小(x", "points * min(x").replace("同分 总分", "同分 total")
+    assert parse(mixed).file == parse(CHINESE_BUILTINS).file
+    assert format_policy(mixed) == CHINESE_BUILTINS
+
+
+def test_a_builtins_chinese_form_is_what_the_spans_point_at() -> None:
+    parsed = parse(CHINESE_BUILTINS, "zh.tdsl")
+    lines = CHINESE_BUILTINS.splitlines()
+    measure = parsed.file.items[2].measures[0]
+    score = measure.body[1].expr
+    points = score.args[0].left
+    shown = lines[points.span.line - 1][points.span.column - 1 : points.span.end_column - 1]
+    assert (points.name, shown) == ("points", "分值")
+    call = score.args[0].right
+    assert call.function == "min"
+    assert lines[call.span.line - 1][call.span.column - 1 :].startswith("最小(x, 1.2)")
+
+
+def test_a_name_declared_like_a_builtin_in_a_chinese_file_is_refused_where_it_is_declared() -> None:
+    text = CHINESE_BUILTINS.replace("填报 x: 数值", "填报 x: 数值\n        设 名次 = x").replace(
+        "类别 县区 {", "常量 被否决 = 1\n\n函数 最小(a) = a\n\n函数 f(分值) = 分值\n\n类别 县区 {"
+    )
+    found = [(d.code, d.span.line, d.span.column) for d in targetdsl.check_text(text, name="zh.tdsl").errors]
+    assert ("check.builtin-name", 6, 4) in found  # 常量 被否决
+    assert ("check.builtin-name", 8, 4) in found  # 函数 最小
+    assert ("check.builtin-name", 10, 4) in found  # 函数 f(分值): the parameter
+    assert sum(code == "check.builtin-name" for code, _, _ in found) == 4  # and 设 名次
+    # written with English keywords, the same names are plain names
+    english = format_policy(CHINESE_BUILTINS, keywords=Language.ENGLISH).replace(
+        "input x: number", "input x: number\n        let 名次 = x\n        let 最小 = 名次"
+    )
+    assert "check.builtin-name" not in [d.code for d in targetdsl.check_text(english, name="en.tdsl").errors]
+
+
+def test_a_conversion_that_would_read_a_name_as_a_builtin_is_refused() -> None:
+    text = (
+        'policy "x" {\n    year 2003\n    status draft\n}\n\nclass 县区 {\n    甲 100\n}\n\n'
+        "category 甲 {\n    indicator 乙 points 10 {\n        input 最小: number\n        input 总分: number\n"
+        "        score points * 最小 * 总分\n    }\n}\n"
+    )
+    with pytest.raises(PolicyError) as refused:
+        format_policy(text, name="p.tdsl", keywords=Language.CHINESE)
+    (found,) = refused.value.diagnostics
+    assert found.code == "fmt.keyword-name"
+    assert "`总分` is spelled like the built-in name `总分`" in found.message
+    assert (found.span.line, found.span.column) == (13, 15)  # `最小` is read as a name there too: kept
 
 
 def test_function_words_are_the_functions_spelled_like_keywords() -> None:
@@ -397,13 +525,17 @@ def test_function_words_are_the_functions_spelled_like_keywords() -> None:
         ("请先用 `input`、`let` 或 `const` 声明它", "请先用 `填报`、`设` 或 `常量` 声明它"),
         ("写 `completed when`（完成条件）", "写 `完成条件`"),
         ("`input level: bool missing default false`", "`填报 level: 是否 缺报 默认 否`"),
-        ("`score points * done / subs`", "`得分 points * done / subs`"),  # `points` is a name in expressions
+        ("`score points * done / subs`", "`得分 points * done / subs`"),  # the file writes `points`
+        ("`score score(甲) * min(done, 1)`", "`得分 得分(甲) * 最小(done, 1)`"),
+        ("read only in an award: `total`, `completed_items`", "read only in an award: `总分`, `完成项数`"),
+        ("`efficacy` needs a number", "`功效系数` needs a number"),
+        ("`round` keeps 0 to 2 decimal places", "`四舍五入` keeps 0 to 2 decimal places"),  # the function
+        ("`quota 30% round up`", "`名额 30% 取整 进一`"),
+        ("`peer_avg(done)`", "`同类平均(done)`"),
         ("`override category 经济 …`", "`覆盖 考核内容 经济 …`"),
         ("the header's `scale`", "the header's `满分`"),
-        # not policy code, a built-in function, or a name the file uses: as it is
+        # not policy code, or a name the file uses: as it is
         ("`targetdsl verify`", "`targetdsl verify`"),
-        ("`round` keeps 0 to 2 decimal places", "`round` keeps 0 to 2 decimal places"),
-        ("`peer_avg(done)`", "`peer_avg(done)`"),
         ("did you mean `level`?", "did you mean `level`?"),  # `level` is a keyword, and a name of this file
     ],
 )
@@ -427,3 +559,29 @@ def test_a_name_of_another_file_of_the_policy_is_kept() -> None:
     assert worded("did you mean `level`?", Said.ENGLISH, child) == "did you mean `级别`?"
     assert worded("did you mean `level`?", Said.ENGLISH, child, [child, parent]) == "did you mean `level`?"
     assert worded("add `missing default`", Said.ENGLISH, child, [child, english]) == "add `缺报 默认`"
+
+
+def test_both_language_references_list_every_builtin() -> None:
+    from targetdsl.keywords import BUILTINS
+
+    english = (ROOT / "docs/language.md").read_text(encoding="utf-8")
+    chinese = (ROOT / "docs/language.zh-CN.md").read_text(encoding="utf-8")
+    for builtin in BUILTINS:
+        assert f"| `{builtin.english}` | `{builtin.chinese}` | " in english, builtin
+        assert f"| `{builtin.chinese}` | `{builtin.english}` | " in chinese, builtin
+
+
+def test_a_name_declared_like_a_builtin_in_an_english_parent_is_refused_for_a_chinese_child(tmp_path: Path) -> None:
+    """The child, written with Chinese keywords, would read `总分` as the unit's total: the parent's constant
+    of that name is refused where it is declared; alone, the parent is a sound English policy."""
+    parent = tmp_path / "parent.tdsl"
+    parent.write_text(
+        'policy "p" {\n    year 2003\n    status draft\n}\n\nclass 县区 {\n    甲 100\n}\n\nconst 总分 = 1\n\n'
+        "category 甲 {\n    indicator 乙 points 10 {\n        score points * 总分\n    }\n}\n",
+        encoding="utf-8",
+    )
+    child = tmp_path / "child.tdsl"
+    child.write_text('继承 "parent.tdsl"\n\n考核办法 "c" {\n    年度 2004\n}\n', encoding="utf-8")
+    assert targetdsl.check_path(parent).errors == ()
+    found = [(d.code, Path(d.span.file).name, d.span.line) for d in targetdsl.check_path(child).errors]
+    assert ("check.builtin-name", "parent.tdsl", 10) in found

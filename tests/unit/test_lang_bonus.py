@@ -285,7 +285,7 @@ def test_computed_rules_keep_their_layout_in_both_keyword_languages() -> None:
     english = format_policy(COMPUTED_TEXT)
     chinese = format_policy(english, keywords=Language.CHINESE)
     assert "分值 base * (4 - place) / 3" in chinese and "条件 growth >= 8% 且 place <= 3" in chinese
-    assert "奖金 1000 * total" in chinese and "条件 t > 2" in chinese
+    assert "奖金 1000 * 总分" in chinese and "条件 t > 2" in chinese
     assert format_policy(chinese, keywords=Language.ENGLISH) == english
     assert format_policy(english) == english
     assert (

@@ -463,7 +463,7 @@ def test_functions_print_canonically_and_read_alike_in_both_languages() -> None:
     english = format_policy(VOTES, name="votes.tdsl")
     assert "function 得票率(好, 较好, 一般, 票数) = (好 + 0.8 * 较好 + 0.6 * 一般) / 票数\n" in english
     chinese = format_policy(VOTES, name="votes.tdsl", keywords=Language.CHINESE)
-    assert "函数 分(率, 满) = 满 * min(率, 1)\n" in chinese
+    assert "函数 分(率, 满) = 满 * 最小(率, 1)\n" in chinese
     assert parse(chinese, "zh.tdsl").file == parse(VOTES, "en.tdsl").file
     assert format_policy("function  k ( ) = 1", name="k.tdsl") == "function k() = 1\n"
 

@@ -126,7 +126,7 @@ def test_an_input_named_score_still_reads_as_a_name_beside_a_reference() -> None
 
 def test_the_formatter_keeps_a_reference_in_both_keyword_languages() -> None:
     chinese = format_policy(STAFFING, keywords=Language.CHINESE)
-    assert "score(编制总量) + score(领导职数)" in chinese
+    assert "得分(编制总量) + 得分(领导职数)" in chinese
     english = format_policy(chinese, keywords=Language.ENGLISH)
     assert format_policy(english) == english
     assert policy_of(english).effective.declarations == policy_of(chinese).effective.declarations

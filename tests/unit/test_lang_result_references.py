@@ -85,7 +85,7 @@ def test_the_words_are_references_with_or_without_a_target() -> None:
 def test_the_policy_checks_clean_and_formats_in_both_keyword_languages() -> None:
     assert errors(POLICY) == []
     chinese = format_policy(POLICY, keywords=Language.CHINESE)
-    assert "subtotal() >= 90 且 bonus(创新) > 0" in chinese and "vetoed(安全)" in chinese
+    assert "小计() >= 90 且 加分(创新) > 0" in chinese and "被否决(安全)" in chinese
     english = format_policy(chinese, keywords=Language.ENGLISH)
     assert format_policy(english) == english
     assert policy_of(english).effective.declarations == policy_of(POLICY).effective.declarations

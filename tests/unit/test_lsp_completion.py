@@ -279,7 +279,7 @@ def test_completion_and_keyword_hover_speak_the_servers_language() -> None:
     """In a Chinese session each keyword, term and function is offered with its meaning in Chinese; the
     words offered are the file's keywords whatever the session's language."""
     from targetdsl.keywords import Language
-    from targetdsl.lsp import _keyword_hover
+    from targetdsl.lsp import _builtin_hover, _keyword_hover
 
     path = POLICIES / "lianyungang-2002.zh.tdsl"
     text = path.read_text(encoding="utf-8") + "\n"
@@ -290,7 +290,19 @@ def test_completion_and_keyword_hover_speak_the_servers_language() -> None:
     assert chinese.keys() == english.keys()
     assert chinese["校验"] == "数据必须满足的条件，在读取数据时检查"
     assert english["校验"] == "a condition the data must meet, checked when they are read"
-    assert chinese["计零"] == "缺报计为 0" and chinese["efficacy"] != english["efficacy"]
+    assert chinese["计零"] == "缺报计为 0" and chinese["功效系数"] != english["功效系数"]
+    # the built-ins as the file writes them, and the code their meanings quote too
+    assert {"最小", "四舍五入", "同类平均", "得分()", "小计()", "总分", "目标项数", "被否决"} <= chinese.keys()
+    assert not {"min", "round", "peer_avg", "score()", "total", "items"} & chinese.keys()
+    assert "`小计()`：加分和扣分之前的得分" in chinese["小计()"]
+    english_file = 'policy "x" {\n    year 2003\n}\n'
+    labels = {i.label for i in candidates(english_file, position_of(english_file, len(english_file)), None)}
+    assert {"min", "round", "score()", "subtotal()", "points", "total"} <= labels and "最小" not in labels
+    hover = _builtin_hover(text, "最小", Language.CHINESE)
+    assert hover is not None and str(hover.contents.value).startswith("**最小** (min) — ")
+    hover = _builtin_hover(text, "总分", Language.ENGLISH)
+    assert hover is not None and "**总分** (total) — the unit's total" in str(hover.contents.value)
+    assert _builtin_hover(english_file, "最小") is None
     hover = _keyword_hover(text, "校验", Language.CHINESE)
     assert hover is not None and "**校验** (require) — 关键字：数据必须满足的条件" in str(hover.contents)
 
@@ -310,9 +322,9 @@ def test_a_hover_in_a_chinese_session_on_a_chinese_file_is_chinese() -> None:
     }
     assert said["定量任务"].startswith("**事项 定量任务** “定量任务指标” — 继承自 `lianyungang-2002.zh.tdsl`")
     assert "- 在 县区 中的考核内容权重：50 分" in said["定量任务"]
-    assert "得分 如果 rate < 60% 则 0 否则 points * min(rate, 120%)" in said["定量任务"]
+    assert "得分 如果 rate < 60% 则 0 否则 分值 * 最小(rate, 120%)" in said["定量任务"]
     assert said["承担市级目标"].startswith("**填报 承担市级目标** “承担市一级目标任务”: 是否, 缺报 默认")
     assert said["优秀"].startswith("**等次 优秀**") and said["计划生育"].startswith("**一票否决 计划生育**")
-    names = {"rate", "points", "min", "lianyungang", "zh", "tdsl"}
+    names = {"rate", "lianyungang", "zh", "tdsl"}
     for text in said.values():
         assert set(re.findall(r"[A-Za-z_]{3,}", text)) <= names, text

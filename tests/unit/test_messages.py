@@ -568,12 +568,16 @@ def test_the_system_locale_is_asked_only_on_windows(monkeypatch: pytest.MonkeyPa
     assert from_locale({}) is Language.CHINESE
 
 
-def test_every_keyword_and_term_is_explained_in_chinese() -> None:
-    """What the language server says a keyword or a term means, in a Chinese session (a meaning with no
+def test_every_keyword_term_and_builtin_is_explained_in_chinese() -> None:
+    """What the language server says a keyword, a term or a built-in means, in a Chinese session (a meaning with no
     word to translate, such as YYYY-MM-DD, stays as it is)."""
-    from targetdsl.keywords import TERMS
+    from targetdsl.functions import FUNCTIONS
+    from targetdsl.keywords import BUILTINS, TERMS
+    from targetdsl.nodes import REFERENCES
 
-    for meaning in [k.meaning for k in KEYWORDS] + [t.meaning for t in TERMS]:
+    meanings = [k.meaning for k in KEYWORDS] + [t.meaning for t in TERMS] + [b.meaning for b in BUILTINS]
+    meanings += [f.summary for f in FUNCTIONS.values()] + list(REFERENCES.values())
+    for meaning in meanings:
         if re.search("[a-z]{3}", meaning):
             assert untranslated(meaning) == [], meaning
 

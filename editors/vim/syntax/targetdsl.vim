@@ -40,7 +40,7 @@ syn keyword targetdslKeyword 名额 round 取整 least 不少于 with ties 含�
 syn keyword targetdslKeyword 同分 graded 不定等次 periods 考核期 through month 截至月
 syn keyword targetdslKeyword from 起始月
 
-syn match targetdslFunction /\<\%(min\|max\|clamp\|abs\|round\|floor\|ceil\|peer_min\|peer_max\|peer_avg\|peer_count\|rank\|rank_asc\|efficacy\|efficacy_reverse\)\ze\s*(/
+syn match targetdslFunction /\<\%(efficacy_reverse\|peer_count\|efficacy\|peer_avg\|peer_max\|peer_min\|rank_asc\|逆向功效系数\|clamp\|floor\|round\|同类单位数\|ceil\|rank\|功效系数\|升序名次\|同类平均\|同类最大\|同类最小\|向上取整\|向下取整\|四舍五入\|abs\|max\|min\|绝对值\|名次\|最大\|最小\|限定\)\ze\s*(/
 syn match targetdslNumber /\<\d\+\%(\.\d\+\)\=\%(%\|pp\>\)\=/
 syn match targetdslDate /\<\d\{4}-\d\{2}-\d\{2}\>/
 syn match targetdslOperator /[-+*/<>=:,]\|[<>=!]=/
