@@ -27,7 +27,6 @@ import datetime
 import decimal
 import heapq
 import io
-import mmap
 import os
 import pickle
 import tempfile
@@ -206,17 +205,32 @@ class Part:
             if end > start:
                 yield _unit(data[start:end]), first + index
 
-    def unit(self, data: bytes | mmap.mmap, index: int) -> Unit:
+    def unit(self, data: bytes | SpoolFile, index: int) -> Unit:
         local = index - self.summary.first
         return _unit(data[self.offsets[local] : self.offsets[local + 1]])
 
-    def _data(self) -> bytes | mmap.mmap:
+    def _data(self) -> bytes | SpoolFile:
         if isinstance(self.spool, bytes):
             return self.spool
-        if self.offsets[-1] == 0:  # nothing spooled: an empty file cannot be mapped
-            return b""
-        with open_regular(self.spool) as handle:  # the part's own spool file, written by read_part
-            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        return SpoolFile(self.spool)
+
+
+class SpoolFile:
+    """A part's spool file, read back a unit at a time (`spool[start:end]`). Not mapped into memory:
+    every page of a mapping read would count as the process's own memory, a part of 500,000 units then
+    holding some 1.8 GB of it by the end of the last pass, where reading holds one unit."""
+
+    def __init__(self, path: str):
+        self.handle = open_regular(path)  # the part's own spool file, written by read_part
+
+    def __getitem__(self, window: slice) -> bytes:
+        self.handle.seek(window.start)
+        return self.handle.read(window.stop - window.start)
+
+    def __del__(self) -> None:
+        handle = getattr(self, "handle", None)  # None when the file could not be opened
+        if handle is not None:
+            handle.close()
 
 
 def _unit(blob: bytes) -> Unit:
