@@ -29,15 +29,16 @@ syn keyword targetdslKeyword extends 继承 override 覆盖 remove 取消 policy
 syn keyword targetdslKeyword year 年度 status 状态 scale 满分 rounding 舍入
 syn keyword targetdslKeyword at 用于 source 依据 points 分值 share 占比
 syn keyword targetdslKeyword for 适用 missing 缺报 default 默认 range 范围
-syn keyword targetdslKeyword to 至 prorated 按进度 unless 除非 require 校验
-syn keyword targetdslKeyword 得分 tally 完成项数 of 共 given by 采信
-syn keyword targetdslKeyword 由 weight 权重 drop extremes 去极值 above 超过
-syn keyword targetdslKeyword ballots 评分票 assume 假定 effect 处理 grade 定为
-syn keyword targetdslKeyword cap 最高等次 no 不予奖励 得分清零 最多 封顶 carry
-syn keyword targetdslKeyword over after 结转截止日 amount 扣减 reduce 下浮 factor
-syn keyword targetdslKeyword 乘以 on 作用于 grades 等次 quota 名额 round
-syn keyword targetdslKeyword 取整 least 不少于 with ties 含并列 同分 graded
-syn keyword targetdslKeyword 不定等次 periods 考核期 through month 截至月 from 起始月
+syn keyword targetdslKeyword to 至 prorated 按进度 unless 除非 from last
+syn keyword targetdslKeyword 取上年 require 校验 得分 tally 完成项数 of 共
+syn keyword targetdslKeyword given by 采信 由 weight 权重 drop extremes
+syn keyword targetdslKeyword 去极值 above 超过 ballots 评分票 assume 假定 effect
+syn keyword targetdslKeyword 处理 grade 定为 cap 最高等次 no 不予奖励 得分清零
+syn keyword targetdslKeyword 最多 封顶 carry over after 结转截止日 amount 扣减
+syn keyword targetdslKeyword reduce 下浮 factor 乘以 on 作用于 grades 等次
+syn keyword targetdslKeyword quota 名额 round 取整 least 不少于 with ties
+syn keyword targetdslKeyword 含并列 同分 graded 不定等次 periods 考核期 through month
+syn keyword targetdslKeyword 截至月 起始月
 
 syn match targetdslFunction /\<\%(min\|max\|clamp\|abs\|round\|floor\|ceil\|peer_min\|peer_max\|peer_avg\|peer_count\|rank\|rank_asc\|efficacy\|efficacy_reverse\)\ze\s*(/
 syn match targetdslNumber /\<\d\+\%(\.\d\+\)\=\%(%\|pp\>\)\=/
