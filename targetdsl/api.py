@@ -30,6 +30,7 @@ from targetdsl.impact import Impact, compare
 from targetdsl.inheritance import Effective, Loaded, load_path, load_text
 from targetdsl.interpreter import EvaluationError
 from targetdsl.keywords import Language
+from targetdsl.lastyear import LastYear, LastYearSource, Result, load_last_year
 from targetdsl.ledger import carried_again, carried_problems, load_ledger
 from targetdsl.numeric import in_context
 from targetdsl.parser import Comment
@@ -117,6 +118,7 @@ class Policy:
         name: str = "<data>",
         lenient: bool = False,
         ignored: list[DataProblem] | None = None,
+        last_year: LastYear | None = None,
     ) -> list[Unit]:
         """Validate unit data (a YAML/JSON/CSV/XLSX path, a folder of such files, a list of paths, a
         document, or a list of unit mappings).
@@ -124,19 +126,29 @@ class Policy:
         Several files (a list, or the data files in a folder) are one set of units: a unit listed in two
         is refused with both places. Raises DataError listing every problem, each naming file, unit and
         field, and for a spreadsheet the sheet and cell that holds the value.
-        With `lenient`, data this policy does not declare is ignored and listed in `ignored`.
+        With `lenient`, data this policy does not declare is ignored and listed in `ignored`. The inputs
+        read from last year's results (`from last year rank`) are taken from `last_year`.
         """
+        results = last_year.results if last_year is not None else None
         paths = data_paths(data)
         if paths is not None:
-            return self._gathered(paths, lenient=lenient, ignored=ignored)
+            return self._gathered(paths, lenient=lenient, ignored=ignored, last_year=results)
         if isinstance(data, (str, os.PathLike)):
-            return load_units(self.schema, read_document(data), os.fspath(data), lenient=lenient, ignored=ignored)
+            document = read_document(data)
+            return load_units(
+                self.schema, document, os.fspath(data), lenient=lenient, ignored=ignored, last_year=results
+            )
         if isinstance(data, list) and data and all(isinstance(u, Unit) for u in data):
             return list(data)
-        return load_units(self.schema, data, name, lenient=lenient, ignored=ignored)
+        return load_units(self.schema, data, name, lenient=lenient, ignored=ignored, last_year=results)
 
     def _gathered(
-        self, paths: list[str | os.PathLike[str]], *, lenient: bool, ignored: list[DataProblem] | None
+        self,
+        paths: list[str | os.PathLike[str]],
+        *,
+        lenient: bool,
+        ignored: list[DataProblem] | None,
+        last_year: Mapping[str, Result] | None = None,
     ) -> list[Unit]:
         """The units of several files, or of the files in a folder: every file read and every unit
         validated before any problem is raised, each naming its own file (and sheet and cell)."""
@@ -145,7 +157,7 @@ class Policy:
         units: list[Unit] = []
         if document["units"] or not problems:
             try:
-                units = load_units(self.schema, document, name, lenient=lenient, ignored=ignored)
+                units = load_units(self.schema, document, name, lenient=lenient, ignored=ignored, last_year=last_year)
             except DataError as exc:
                 problems += exc.problems
         if problems:
@@ -161,6 +173,7 @@ class Policy:
         carried_in: LedgerSource | None = None,
         progress: Callable[[int, int], None] | None = None,
         explain: bool = True,
+        last_year: LastYearSource | None = None,
     ) -> Assessment:
         """Evaluate every unit: scores, vetoes, bonuses, grades, ranks, money, explanations.
 
@@ -171,10 +184,18 @@ class Policy:
         in either case nothing is returned. `progress(done, total)` is called as units finish.
         With `explain=False` no explanation trace is built; every other result is identical. Otherwise
         a class's explanations are built when the first of them (or of its measures) is read, and
-        checked against the numbers they explain.
+        checked against the numbers they explain. `last_year` is last year's results (the .jsonl or .json
+        file `evaluate` wrote, an Assessment, or its JSON), which the inputs declared `from last year`
+        read.
         """
+        previous = self._last_year(last_year)
         return self._evaluate(
-            self.load_units(units), period=period, carried_in=carried_in, progress=progress, explain=explain
+            self.load_units(units, last_year=previous),
+            period=period,
+            carried_in=carried_in,
+            progress=progress,
+            explain=explain,
+            last_year=previous,
         )
 
     def _evaluate(
@@ -186,6 +207,7 @@ class Policy:
         progress: Callable[[int, int], None] | None = None,
         explain: bool = True,
         year: int | None = None,
+        last_year: LastYear | None = None,
     ) -> Assessment:
         ledger = self._carried_in(carried_in, year=year)
         if ledger:
@@ -199,6 +221,10 @@ class Policy:
                     lost += carried_again(unit, by_unit, where)
             if lost:
                 raise DataError(lost)
+        if last_year is not None:  # a result last year for a unit not in this year's data, or of another class
+            unmatched = last_year.problems({unit.id: unit.unit_class for unit in loaded})
+            if unmatched:
+                raise DataError(unmatched)
         try:
             engine = Engine(
                 self.schema, self.title, period=period, carried_in=ledger, progress=progress, explain=explain
@@ -219,6 +245,7 @@ class Policy:
         carried_in: LedgerSource | None = None,
         progress: Callable[[int, int], None] | None = None,
         name: str = "<data>",
+        last_year: LastYearSource | None = None,
     ) -> Stream:
         """Evaluate units read one at a time, for more units than fit in memory.
 
@@ -232,6 +259,7 @@ class Policy:
         class (peer functions, `missing peer_avg`) reads the spool once or twice more.
         """
         ledger = self._carried_in(carried_in)
+        previous = self._last_year(last_year)
         expected = None
         if isinstance(units, (str, os.PathLike)):
             records, close = file_records(units)
@@ -251,6 +279,7 @@ class Policy:
                 ledger_file=_ledger_name(carried_in),
                 progress=progress,
                 expected=expected,
+                last_year=previous,
             )
         except PeriodError as exc:
             raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
@@ -272,6 +301,7 @@ class Policy:
         carried_in: LedgerSource | None = None,
         render: Render | None = None,
         progress: Callable[[int, int], None] | None = None,
+        last_year: LastYearSource | None = None,
     ) -> Outcome:
         """Evaluate as `stream` does, the data cut into `parts` (by default `jobs`) run by `jobs` processes.
 
@@ -287,9 +317,10 @@ class Policy:
         (with `jobs` > 1).
         """
         ledger = self._carried_in(carried_in)
+        previous = self._last_year(last_year)
         count = max(1, parts if parts is not None else jobs)
-        cut, name, files = self._cut(units, count, period=period, carried_in=carried_in)
-        job = Job(name, period, tuple(ledger), _ledger_name(carried_in))
+        cut, name, files = self._cut(units, count, period=period, carried_in=carried_in, last_year=last_year)
+        job = Job(name, period, tuple(ledger), _ledger_name(carried_in), last_year=previous)
         try:
             if jobs <= 1:
                 outcome = evaluate_in_parts(
@@ -299,13 +330,19 @@ class Policy:
                 outcome = self._in_processes(job, cut, jobs, render, progress)
         except (DataError, EvaluationError):
             if files is not None:  # reported as one process reports them, reading every file
-                self._as_one_process(files, period=period, carried_in=carried_in)
+                self._as_one_process(files, period=period, carried_in=carried_in, last_year=last_year)
             raise
         outcome.notes = cut.notes
         return outcome
 
     def _cut(
-        self, units: Any, count: int, *, period: str | None, carried_in: LedgerSource | None
+        self,
+        units: Any,
+        count: int,
+        *,
+        period: str | None,
+        carried_in: LedgerSource | None,
+        last_year: LastYearSource | None = None,
     ) -> tuple[Cut, str, list[str | os.PathLike[str]] | None]:
         """The data cut into `count` parts, the name messages give them, and their files when several;
         the data's problems first, then the period's, as a stream reports them."""
@@ -314,7 +351,7 @@ class Policy:
             name = printable(os.fspath(units)) if isinstance(units, (str, os.PathLike)) else "<data>"
             cut = chunks_of(units, name, count)
         elif not files.clean:  # a folder holding what is no data, a file given twice
-            self._as_one_process(files.given, period=period, carried_in=carried_in)
+            self._as_one_process(files.given, period=period, carried_in=carried_in, last_year=last_year)
             raise RuntimeError("one process reading the data files found nothing wrong where the cutting did")
         else:
             shown = [printable(f) for f in files.files]
@@ -338,11 +375,16 @@ class Policy:
                 )
 
     def _as_one_process(
-        self, files: list[str | os.PathLike[str]], *, period: str | None, carried_in: LedgerSource | None
+        self,
+        files: list[str | os.PathLike[str]],
+        *,
+        period: str | None,
+        carried_in: LedgerSource | None,
+        last_year: LastYearSource | None = None,
     ) -> None:
         """Raise several files' problems as one process reports them, reading them all and evaluating
         (nothing is raised when it finds none)."""
-        self.evaluate(files, period=period, carried_in=carried_in, explain=False)
+        self.evaluate(files, period=period, carried_in=carried_in, explain=False, last_year=last_year)
 
     @in_context
     def evaluate_periods(self, data: Mapping[str, UnitsSource]) -> PeriodCombination:
@@ -379,6 +421,32 @@ class Policy:
         elif isinstance(source, (list, tuple)):
             document = {"year": None if year is None else year - 1, "carry_over": [to_json(entry) for entry in source]}
         return load_ledger(self.schema, document, "<ledger>", year=year)
+
+    def _last_year(self, source: LastYearSource | None) -> LastYear | None:
+        """Last year's results, checked; none given is an error when an input must read them (one declared
+        `from last year` whose missing rule is `error`)."""
+        if source is not None:
+            return load_last_year(self.schema, source)
+        needed = [
+            name
+            for name, spec in self.schema.unit_inputs.items()
+            if spec.last_year is not None and spec.missing == "error"
+        ]
+        if needed:
+            names = ", ".join(needed)
+            raise DataError(
+                [
+                    DataProblem(
+                        "<last year>",
+                        None,
+                        None,
+                        f"the policy reads last year's results ({names}) and none were given: "
+                        "give the results file last year's evaluation wrote (--last-year)",
+                        code="data.last-year",
+                    )
+                ]
+            )
+        return None
 
     def plan(self, *, period: str | None = None, unit_class: str | None = None) -> Plan:
         """The policy lowered to named quantities, per class in evaluation order, each with the pass of a

@@ -112,6 +112,11 @@ def check(effective: Effective) -> list[Diagnostic]:
     return sorted(checker.diagnostics, key=sort_key)
 
 
+# What an input may read of a unit's results last year (`from last year rank`), and the types that hold it
+# (a grade is read as an input of words, checked apart).
+LAST_YEAR_FIELDS = {"rank": ("count", "number"), "total": ("number", "score"), "grade": ()}
+
+
 class Checker:
     def __init__(self, effective: Effective):
         self.policy = effective
@@ -354,6 +359,39 @@ class Checker:
                 f"only amounts can be pro-rated, not a {declaration.type}",
                 declaration.span,
                 "rates and percentages are not pro-rated over the year",
+            )
+        if declaration.last_year is not None:
+            self.check_last_year(declaration, declaration.last_year)
+
+    # -- last year's results as an input
+
+    def check_last_year(self, declaration: n.Input, read: n.LastYear) -> None:
+        """`from last year rank`: a unit input (never pro-rated, as no unit input is), of a type that holds what
+        it reads."""
+        if self.unit_inputs.get(declaration.name) is not declaration:
+            self.report(
+                "check.last-year",
+                f"`{declaration.name}` reads last year's results but is not a unit input",
+                read.span,
+                "declare it at the top level, beside the unit's other inputs, and read it where it is needed",
+            )
+            return
+        if read.field not in LAST_YEAR_FIELDS:
+            self.report(
+                "check.last-year",
+                f"last year's results have no `{read.field}`",
+                read.span,
+                suggest(read.field, list(LAST_YEAR_FIELDS)) or "read `rank`, `total` or `grade`",
+            )
+            return
+        wanted = LAST_YEAR_FIELDS[read.field]
+        fits = bool(declaration.choices) if read.field == "grade" else declaration.type in wanted
+        if not fits:
+            self.report(
+                "check.last-year",
+                f"last year's {read.field} does not fit the {declaration.type} input `{declaration.name}`",
+                read.span,
+                "a rank is a `count`, a total a `number`, a grade an input of words (`{优秀: 1, 良好: 0, 合格: 0}`)",
             )
 
     # -- names spelled like a built-in's Chinese form

@@ -584,6 +584,11 @@ def _evaluation_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--period", help="progress check: a policy period, Q1–Q4, H1, H2 or YYYY-MM")
     command.add_argument("--carry-in", metavar="LEDGER", help="last year's carry-over ledger")
     command.add_argument(
+        "--last-year",
+        metavar="RESULTS",
+        help="last year's results (the .jsonl or .json file evaluate wrote), read by inputs `from last year`",
+    )
+    command.add_argument(
         "-q", "--quiet", action="store_true", help="no progress line and no `wrote FILE` note on standard error"
     )
     _root_argument(command)
@@ -753,8 +758,9 @@ def _assumption_json(stated: Stated) -> dict[str, Any]:
 
 
 def _data_paths(args: argparse.Namespace) -> list[str]:
-    """DATA and, when given, the carry-over ledger: the files an evaluation reads besides the policy."""
-    return [*args.data] + ([args.carry_in] if args.carry_in else [])
+    """DATA and, when given, the carry-over ledger and last year's results: the files an evaluation reads
+    besides the policy."""
+    return [*args.data] + [path for path in (args.carry_in, getattr(args, "last_year", None)) if path]
 
 
 def _units(args: argparse.Namespace) -> str | list[str]:
@@ -780,7 +786,12 @@ def _assess_by_policy(args: argparse.Namespace, *, explain: bool = True) -> tupl
             if bar is not None:
                 bar.reading(args.data)
             return policy, policy.evaluate(
-                _units(args), period=args.period, carried_in=args.carry_in, progress=bar, explain=explain
+                _units(args),
+                period=args.period,
+                carried_in=args.carry_in,
+                progress=bar,
+                explain=explain,
+                last_year=args.last_year,
             )
         finally:
             if bar is not None:
@@ -809,6 +820,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
     refuse_misplaced([args.policy], _data_paths(args))
     if args.record and (len(args.data) != 1 or os.path.isdir(args.data[0])):
         raise UsageError("--record records one data file: gather the units into one file, or leave --record out")
+    if args.record and args.last_year:  # a record names the policy, the data and the ledger: verify could not redo it
+        raise UsageError("--record does not record last year's results (--last-year): leave one of them out")
     args.format = output_format(args.format, args.output)
     if (args.office or args.date) and args.format != "xlsx":
         raise UsageError("--office and --date are printed on the results workbook: write it with -o FILE.xlsx")
@@ -886,7 +899,7 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
         or args.explain
     ):
         return None
-    inputs = [args.policy, *args.data] + ([args.carry_in] if args.carry_in else [])
+    inputs = [args.policy, *args.data] + [p for p in (args.carry_in, args.last_year) if p]
     if _missing_files(inputs):
         return EXIT_USAGE
     try:
@@ -894,7 +907,9 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
         _check_period([policy], args.period)
         bar = _progress(args, passes=stream_passes(policy.schema))
         try:
-            with policy.stream(args.data[0], period=args.period, carried_in=args.carry_in, progress=bar) as results:
+            with policy.stream(
+                args.data[0], period=args.period, carried_in=args.carry_in, progress=bar, last_year=args.last_year
+            ) as results:
 
                 def emit(output: Any) -> None:
                     if args.format == "csv":
@@ -943,7 +958,7 @@ def _evaluate_in_parts(args: argparse.Namespace) -> int:
             f"{option} writes csv or jsonl results (-o FILE.csv, FILE.jsonl or --format) from .jsonl or .csv data "
             "files (or a folder of them), without --record or --explain; leave it out for the others"
         )
-    inputs = [args.policy] + ([] if url else args.data) + ([args.carry_in] if args.carry_in else [])
+    inputs = [args.policy] + ([] if url else args.data) + [p for p in (args.carry_in, args.last_year) if p]
     if _missing_files(inputs, folders=args.data):
         return EXIT_USAGE
     language = _LANGUAGE.get()
@@ -967,11 +982,18 @@ def _evaluate_in_parts(args: argparse.Namespace) -> int:
                 period=args.period,
                 carried_in=args.carry_in,
                 render=render,
+                last_year=args.last_year,
             )
         else:
             bar = _progress(args, passes=stream_passes(policy.schema))
             outcome = policy.evaluate_parts(
-                _units(args), jobs=args.jobs, period=args.period, carried_in=args.carry_in, render=render, progress=bar
+                _units(args),
+                jobs=args.jobs,
+                period=args.period,
+                carried_in=args.carry_in,
+                render=render,
+                progress=bar,
+                last_year=args.last_year,
             )
     except UncutFileError as exc:
         raise UsageError(

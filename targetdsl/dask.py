@@ -28,6 +28,7 @@ from targetdsl.api import LedgerSource, Policy, _ledger_name, load_policy
 from targetdsl.cutting import Cut, Records
 from targetdsl.engine import PeriodError, period_months
 from targetdsl.interpreter import EvaluationError
+from targetdsl.lastyear import LastYearSource
 from targetdsl.partition import (
     Finished,
     Job,
@@ -91,13 +92,15 @@ def evaluate(
     carried_in: LedgerSource | None = None,
     render: Render | None = None,
     collection: bool = False,
+    last_year: LastYearSource | None = None,
 ) -> Outcome:
     """Evaluate `source` on a Dask cluster: `client` (a `distributed.Client`), else a cluster started on
     this machine for the call. `policy`: a Policy, or the path of a policy file. `partitions`: how many
     parts a file is cut into (default: two per worker); a bag keeps its own. The result's `results` are
     `Policy.stream`'s UnitResults in its order (or what `render` makes of each, where it is finished);
     with `collection`, they are a `dask.bag.Bag` of them, in the same order, not yet computed (the last
-    pass runs when it is; `client` is then required, and must outlive the bag).
+    pass runs when it is; `client` is then required, and must outlive the bag). `last_year`: last year's
+    results, as `Policy.evaluate` takes them.
     Raises DataError or EvaluationError exactly as `Policy.stream` does (a bag's computation raises the
     EvaluationError finishing meets), and MissingExtraError without Dask."""
     missing = missing_extra()
@@ -108,7 +111,7 @@ def evaluate(
     if not isinstance(policy, Policy):
         policy = load_policy(policy)
     with _client(client, None, None) as connected:
-        return _evaluate(policy, source, connected, partitions, period, carried_in, render, collection)
+        return _evaluate(policy, source, connected, partitions, period, carried_in, render, collection, last_year)
 
 
 def evaluate_file(
@@ -120,10 +123,11 @@ def evaluate_file(
     period: str | None,
     carried_in: LedgerSource | None,
     render: Render | None,
+    last_year: LastYearSource | None = None,
 ) -> Outcome:
     """The command line's `--engine dask`: a scheduler's address, or a cluster of `workers` here."""
     with _client(None, scheduler, workers) as connected:
-        return _evaluate(policy, path, connected, None, period, carried_in, render, False)
+        return _evaluate(policy, path, connected, None, period, carried_in, render, False, last_year)
 
 
 def connected(scheduler: str | None, workers: int) -> contextlib.AbstractContextManager[Any]:
@@ -168,8 +172,10 @@ def _evaluate(
     carried_in: LedgerSource | None,
     render: Render | None,
     collection: bool,
+    last_year: LastYearSource | None = None,
 ) -> Outcome:
     ledger = policy._carried_in(carried_in)
+    previous = policy._last_year(last_year)
     workers = max(1, len(client.scheduler_info().get("workers", {})))
     parts = partitions if partitions is not None else 2 * workers
     from dask.bag import Bag
@@ -192,8 +198,8 @@ def _evaluate(
             raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
         name = "<data>"
     else:  # a file, several, a folder, or records in memory
-        cut, name, files = policy._cut(source, parts, period=period, carried_in=carried_in)
-    job = Job(name, period, tuple(ledger), _ledger_name(carried_in))
+        cut, name, files = policy._cut(source, parts, period=period, carried_in=carried_in, last_year=last_year)
+    job = Job(name, period, tuple(ledger), _ledger_name(carried_in), last_year=previous)
     try:
         ranked = rank(policy.parcel(), policy.schema, job, cut.chunks, runner, before=cut.before)
         if collection:
@@ -202,7 +208,7 @@ def _evaluate(
             outcome = finish(ranked, runner, render=render)
     except (DataError, EvaluationError):
         if files is not None:  # reported as one process reports them, reading every file
-            policy._as_one_process(files, period=period, carried_in=carried_in)
+            policy._as_one_process(files, period=period, carried_in=carried_in, last_year=last_year)
         raise
     outcome.notes = cut.notes
     return outcome
@@ -242,7 +248,7 @@ def _slices(finished: Finished, offsets: list[int], starts: list[int]) -> tuple[
     """A part's finished units cut where each slice of the results starts (by place in the results)."""
     cut: list[list[Any]] = [[] for _ in starts]
     for entry in finished.results:
-        place = offsets[entry[0]] + entry[1] - 1
+        place = offsets[entry[0]] + entry[1] - 1  # the class's offset and the unit's seat in its class
         cut[bisect.bisect_right(starts, place) - 1].append(entry)
     return tuple(cut)
 

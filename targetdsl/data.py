@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -30,6 +30,10 @@ from targetdsl.interpreter import Failure
 from targetdsl.keywords import Language, keyword_set
 from targetdsl.numeric import CONTEXT, HUNDRED, PRECISION, ZERO
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
+
+if TYPE_CHECKING:  # lastyear.py reads results with this module's helpers: imported for types only
+    from targetdsl.lastyear import Result
+
 from targetdsl.values import (
     NOT_APPLICABLE,
     PEER_AVERAGE,
@@ -90,8 +94,19 @@ USUAL_AFTER = 200  # records read by the general path before the usual path is b
 class Validator:
     """Turns a raw document into typed units, collecting every problem."""
 
-    def __init__(self, schema: Schema, file: str, *, lenient: bool = False, usual_after: int | None = USUAL_AFTER):
+    def __init__(
+        self,
+        schema: Schema,
+        file: str,
+        *,
+        lenient: bool = False,
+        usual_after: int | None = USUAL_AFTER,
+        last_year: Mapping[str, Result] | None = None,
+    ):
         self.schema = schema
+        # last year's results by unit id (lastyear.Result), and the unit inputs read from them
+        self.last_year = last_year
+        self.from_last_year = schema.last_year_inputs()
         self.file = file
         self.lenient = lenient
         self.problems: list[DataProblem] = []
@@ -204,6 +219,8 @@ class Validator:
 
     def unit(self, record: Any, index: int) -> Unit | None:
         self.read += 1
+        if self.from_last_year and type(record) is dict:
+            record = self.with_last_year(record)
         if self.read == self.usual_after:
             self.usual = intakes(self.schema)
         if type(record) is dict:
@@ -272,6 +289,33 @@ class Validator:
                     self.required(spec.all(n.Require), spec.inputs, rules[(kind, spec.name)], f"{section}.{spec.name}")
         awards = self.awards(record.get("bonuses"), unit_class)
         return Unit(unit_id, name, unit_class.name, values, measures, rules, awards)
+
+    def with_last_year(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The record with the unit's results last year where the inputs read from them go (`from last
+        year rank`), as if the data gave them; a unit without a result last year leaves them missing, for
+        their `missing` rule. The data may not give them themselves."""
+        typed = text_of(record.get("id"))
+        inputs = record.get("inputs")
+        if typed is None or not typed.strip() or not isinstance(inputs, Mapping | None):
+            return record  # the general path reports what is wrong
+        unit_id = identifier(typed)
+        inputs = inputs or {}
+        for name in self.from_last_year:
+            if name in inputs:
+                self.unit_label = unit_id
+                self.problem(
+                    f"inputs.{name}",
+                    "is read from last year's results (`from last year`), not from the data: remove it from the data",
+                    code="data.last-year",
+                )
+        result = self.last_year.get(unit_id) if self.last_year is not None else None
+        given = {k: v for k, v in inputs.items() if k not in self.from_last_year}
+        if result is not None:
+            for name, field in self.from_last_year.items():
+                value = result.value(field)
+                if value is not None:
+                    given[name] = value
+        return {**record, "inputs": given}
 
     def unit_class(self, raw: Any) -> ClassSpec | None:
         """The class a record names, trimmed like an id (a sheet named `县区 ` is class 县区)."""
@@ -756,6 +800,14 @@ class Validator:
             return PEER_AVERAGE
         if spec.missing == "default" and spec.default is not None:
             return literal(spec.default, spec.type)
+        if spec.last_year is not None:  # read from last year's results, which have none for this unit
+            self.problem(
+                field,
+                f"no {spec.last_year} last year for this unit in last year's results: it is new, or declare "
+                f"what `{spec.name}` is without one (`missing na`, `missing default …`)",
+                code="data.last-year",
+            )
+            return None
         self.problem(field, "missing value" + (f" ({spec.label})" if spec.label else ""), code="data.missing-value")
         return None
 
@@ -1255,7 +1307,13 @@ def no_units(file: str) -> DataProblem:
 
 
 def load_units(
-    schema: Schema, document: Any, file: str, *, lenient: bool = False, ignored: list[DataProblem] | None = None
+    schema: Schema,
+    document: Any,
+    file: str,
+    *,
+    lenient: bool = False,
+    ignored: list[DataProblem] | None = None,
+    last_year: Mapping[str, Result] | None = None,
 ) -> list[Unit]:
     """Validate a raw document; raise DataError listing every problem.
 
@@ -1263,7 +1321,7 @@ def load_units(
     in `ignored`) instead of refused: for evaluating two versions of a policy
     on data written for one of them.
     """
-    validator = Validator(schema, file, lenient=lenient)
+    validator = Validator(schema, file, lenient=lenient, last_year=last_year)
     with collector_paused():
         units = validator.units(document)
     if not units and not validator.problems:

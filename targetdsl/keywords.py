@@ -92,6 +92,11 @@ KEYWORDS: tuple[Keyword, ...] = (
     _k("to", "至", "the upper end of a range or band"),
     _k("prorated", "按进度", "a cumulative target pro-rated over a period"),
     _k("unless", "除非", "not pro-rated when this input is true: a rate, an intensity or a share"),
+    _k(
+        "from last year",
+        "取上年",
+        "the unit's own result last year (rank, total or grade), read from last year's results file",
+    ),
     # cross-field constraints
     _k("require", "校验", "a condition the data must meet, checked when they are read"),
     _k("let", "设", "a named intermediate value"),

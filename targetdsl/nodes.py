@@ -222,6 +222,17 @@ class Input:
     # pro-rating by kind (`prorated unless level`): a bool input of the same measure that, when true,
     # marks this value as a level (a rate, an intensity, a share), which a period does not pro-rate
     prorated_unless: Name | None = None
+    # last year's results as an input (`from last year rank`): read from the results file given with
+    # the data, not from the data
+    last_year: LastYear | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class LastYear:
+    """`from last year rank`: which of the unit's own results last year (rank, total, grade) an input is."""
+
+    field: str
     span: Span = _span()
 
 

@@ -43,6 +43,7 @@ from targetdsl.files import FileReadError, open_regular
 from targetdsl.functions import ClassValues
 from targetdsl.inheritance import Effective
 from targetdsl.interpreter import EvaluationError, EvaluationProblem
+from targetdsl.lastyear import LastYear
 from targetdsl.ledger import carried_again, carried_problems
 from targetdsl.measures import MeasureFigures, _Extremes
 from targetdsl.numeric import CONTEXT
@@ -104,6 +105,7 @@ class Job:
     ledger_file: str
     spool_dir: str | None = None  # parts keep their units in a file there, else in memory
     counted: bool = False  # parts count the units they are done with in files there (`Tally`)
+    last_year: LastYear | None = None  # last year's results, which inputs `from last year` read
 
 
 class Tally:
@@ -336,7 +338,7 @@ def read_part(parcel: Parcel, job: Job, chunk: Chunk, number: int, first: int, c
     schema = parcel.schema()
     with collector_paused(), decimal.localcontext(CONTEXT):
         shown = chunk.shown or job.file
-        validator = Validator(schema, shown)
+        validator = Validator(schema, shown, last_year=job.last_year.results if job.last_year else None)
         engine = _engine(parcel, job, NOTHING_SETTLED)
         carried = engine.carried_in
         spool, offsets = _spool(job)
@@ -405,19 +407,21 @@ def score_part(parcel: Parcel, job: Job, part: Part, settled: Settled) -> Part:
 
 @attrs.frozen
 class Place:
-    """A unit's place once its class is ranked: class position, rank, grade and its reason."""
+    """A unit's place once its class is ranked: class position, rank, grade and its reason, and its seat:
+    its place among the results of its class (its rank, unless its class is ranked with others)."""
 
     index: int
     order: int
     rank: int
     grade: str | None
     reason: str | None
+    seat: int
 
 
 @attrs.define
 class Finished:
-    """A part's units finished: (class position, rank, result or rendered line), in that order; and the
-    problems finishing met, each with its unit's class position and rank."""
+    """A part's units finished: (class position, seat, result or rendered line), in that order; and the
+    problems finishing met, each with its unit's class position and seat (`Place.seat`)."""
 
     results: list[tuple[int, int, Any]]
     failures: list[tuple[int, int, EvaluationProblem]]
@@ -456,8 +460,8 @@ def finish_part(
                     draft.grade, draft.reason = place.grade, place.reason
                     known = len(engine.problems)
                     result = engine.finish(spec, draft, place.rank)
-                    done.failures += [(order, place.rank, p) for p in engine.problems[known:]]
-                    done.results.append((order, place.rank, result if render is None else render(result, categories)))
+                    done.failures += [(order, place.seat, p) for p in engine.problems[known:]]
+                    done.results.append((order, place.seat, result if render is None else render(result, categories)))
             tally.add(len(batch))
     return done
 
@@ -786,9 +790,11 @@ def rank(
             standings = [st for name in ranking.classes for s in found for st in s.standings[name]]
             ranked = grader.rank(standings)
             grader.grade(ranked)
+            seats = dict.fromkeys(ranking.classes, 0)
             for rank, st in enumerate(ranked, start=1):
-                order = positions[st.unit_class] if ranking.shared else positions[ranking.name]
-                places[owner[st.index]].append(Place(st.index, order, rank, st.grade, st.reason))
+                name = st.unit_class if ranking.shared else ranking.name
+                seats[name] += 1
+                places[owner[st.index]].append(Place(st.index, positions[name], rank, st.grade, st.reason, seats[name]))
         for name, spec in schema.classes.items():
             count_of = sum(len(s.standings[name]) for s in found)
             if not count_of:
@@ -880,6 +886,20 @@ def _refuse(schema: Schema, job: Job, found: list[Summary]) -> None:
         classes.update((u.id, u.unit_class) for u in seen if u.id in wanted)
         problems += carried_problems(schema, list(job.carried_in), classes, job.ledger_file)
         problems += [p for s in found for p in s.carried_twice]
+    if job.last_year is not None and not problems:
+        # a result last year for a unit not in this year's data, or of another class (once the data are good,
+        # as `Policy.evaluate` reports them)
+        results = job.last_year.results
+        present: dict[str, str | None] = {u.id: None for s in found for u in s.unscored if u.id in results}
+        present.update(
+            (st.id, name)
+            for s in found
+            for name, standings in s.standings.items()
+            for st in standings
+            if st.id in results
+        )
+        present.update((u.id, u.unit_class) for s in found for u in s.seen if u.id in results)
+        problems += job.last_year.problems(present)
     if not problems and not any(s.standings.get(name) for s in found for name in schema.classes) and not seen:
         problems.append(no_units(job.file))
     if problems:
@@ -891,9 +911,9 @@ def refuse_finishing(failed: Sequence[list[tuple[int, int, EvaluationProblem]]])
     first batch a stream finishes that has any."""
     failures = sorted((f for part in failed for f in part), key=lambda f: (f[0], f[1]))
     if failures:
-        order, rank, _ = failures[0]
-        batch = (rank - 1) // BATCH
-        raise EvaluationError([p for o, r, p in failures if o == order and (r - 1) // BATCH == batch])
+        order, seat, _ = failures[0]
+        batch = (seat - 1) // BATCH
+        raise EvaluationError([p for o, s, p in failures if o == order and (s - 1) // BATCH == batch])
 
 
 def spool_folder() -> tempfile.TemporaryDirectory[str]:

@@ -51,6 +51,9 @@ class InputSpec:
     # pro-rating by kind: a bool input of the same measure; when true, this value is a level (a rate,
     # an intensity, a share) and is not pro-rated
     prorated_unless: str | None = None
+    # last year's results as an input: the result it reads (rank, total, grade), from the results file
+    # given with the data
+    last_year: str | None = None
 
 
 @attrs.frozen
@@ -368,6 +371,10 @@ class Schema:
                 groups.append(ranking)
         return groups
 
+    def last_year_inputs(self) -> dict[str, str]:
+        """The unit inputs read from last year's results (`from last year rank`): name → the result read."""
+        return {name: spec.last_year for name, spec in self.unit_inputs.items() if spec.last_year is not None}
+
     def ranking_of(self, class_name: str) -> RankingSpec | None:
         """The ranking across classes that ranks `class_name`, or None when it is ranked alone."""
         return next((r for r in self.rankings if class_name in r.classes), None)
@@ -509,6 +516,7 @@ def input_spec(node: n.Input, divisors: tuple[str, ...] | set[str]) -> InputSpec
         high_input=node.high.name if isinstance(node.high, n.Name) else None,
         choices=choices,
         prorated_unless=node.prorated_unless.name if node.prorated_unless is not None else None,
+        last_year=node.last_year.field if node.last_year is not None else None,
     )
 
 

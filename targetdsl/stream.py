@@ -55,6 +55,7 @@ from targetdsl.engine import COMPARING_RULES, FINISHING_RULES, Engine, result_co
 from targetdsl.files import FileReadError, open_regular
 from targetdsl.functions import FUNCTIONS
 from targetdsl.interpreter import EVERY_UNIT, EvaluationError
+from targetdsl.lastyear import LastYear
 from targetdsl.ledger import carried_again, carried_problems
 from targetdsl.measures import MeasureFigures
 from targetdsl.numeric import CONTEXT
@@ -298,7 +299,9 @@ class Stream:
         progress: Callable[[int, int], None] | None = None,
         expected: int | None = None,
         ledger_file: str = "<carry-in>",
+        last_year: LastYear | None = None,
     ):
+        self.last_year = last_year
         self.schema = schema
         self.title = title
         self.year = schema.year
@@ -354,7 +357,7 @@ class Stream:
         return engine
 
     def _first_pass(self, records: Iterable[Any], file: str) -> None:
-        validator = Validator(self.schema, file)
+        validator = Validator(self.schema, file, last_year=self.last_year.results if self.last_year else None)
         self.engine = self._engine()
         batch: list[tuple[Unit, int]] = []
         try:
@@ -388,6 +391,14 @@ class Stream:
             classes.update((s.id, s.unit_class) for s in self.seen if s.id in wanted)
             validator.problems += carried_problems(self.schema, self.carried_in, classes, self.ledger_file)
             validator.problems += self.carried_twice
+        if self.last_year is not None and not validator.problems:
+            # a result last year for a unit not in this year's data, or of another class (once the data are
+            # good, as `Policy.evaluate` reports them)
+            results = self.last_year.results
+            present: dict[str, str | None] = {u.id: None for u in self.unscored if u.id in results}
+            present.update((s.id, name) for name, kept in self.standings.items() for s in kept if s.id in results)
+            present.update((s.id, s.unit_class) for s in self.seen if s.id in results)
+            validator.problems += self.last_year.problems(present)
         if not validator.problems and not any(self.standings.values()) and not self.seen:
             validator.problems.append(no_units(file))
         if validator.problems:

@@ -354,6 +354,7 @@ class ToNodes(Transformer[Token, Any]):
         bounds = next((o for o in options if isinstance(o, tuple)), (None, None))
         prorated = next((o for o in options if isinstance(o, _Prorated)), None)
         unless = prorated.unless if prorated is not None else None
+        last_year = next((o for o in options if isinstance(o, n.LastYear)), None)
         if isinstance(type_, tuple):  # an input of words: a number, read from the word the data give
             return n.Input(
                 str(name),
@@ -365,6 +366,7 @@ class ToNodes(Transformer[Token, Any]):
                 prorated is not None,
                 choices=type_,
                 prorated_unless=unless,
+                last_year=last_year,
                 span=span_of(c),
             )
         kind = english_term("type", str(type_))
@@ -377,8 +379,12 @@ class ToNodes(Transformer[Token, Any]):
             bounds[1],
             prorated is not None,
             prorated_unless=unless,
+            last_year=last_year,
             span=span_of(c),
         )
+
+    def last_year(self, c: list[Any]) -> n.LastYear:
+        return n.LastYear(str(c[0]), span=span_of(c))
 
     # -- user-defined functions
 

@@ -674,6 +674,25 @@ CHECK: tuple[tuple[str, str], ...] = (
         "a class is ranked on its own without a `ranking`: name two classes or more, or remove it",
         "不写 `ranking`（统一排序），类别也在本类别内排名：写两个或更多类别，或删去它",
     ),
+    # last year's results as an input
+    (
+        "`{name}` reads last year's results but is not a unit input",
+        "`{name}` 取上年结果，但不是单位填报项",
+    ),
+    (
+        "declare it at the top level, beside the unit's other inputs, and read it where it is needed",
+        "在顶层与单位的其他填报项一起声明，在需要的地方引用它",
+    ),
+    ("last year's results have no `{field}`", "上年结果中没有 `{field}`"),
+    ("read `rank`, `total` or `grade`", "可取 `rank`、`total` 或 `grade`"),
+    (
+        "last year's {field:w} does not fit the {type:w} input `{name}`",
+        "上年的 {field} 与 {type} 类型的填报项 `{name}` 不相符",
+    ),
+    (
+        "a rank is a `count`, a total a `number`, a grade an input of words (`{优秀: 1, 良好: 0, 合格: 0}`)",
+        "名次是 `count`（个数），总分是 `number`（数值），等次是文字填报项（`{优秀: 1, 良好: 0, 合格: 0}`）",
+    ),
     ("cannot break ties by `{key}`", "不能按 `{key}` 排定同分顺序"),
     ("tie keys: total, a category, id, name", "同分排序依据：`total`、某个考核内容、`id`、`name`"),
     ("unknown direction `{word}`", "未知的排序方向 `{word}`"),
@@ -1294,6 +1313,14 @@ HELP: tuple[tuple[str, str], ...] = (
         "进度考核：考核办法的考核期，Q1–Q4、H1、H2 或 YYYY-MM",
     ),
     ("last year's carry-over ledger", "上一年度的结转台账"),
+    (
+        "--record does not record last year's results (--last-year): leave one of them out",
+        "`--record` 不记录上年结果（`--last-year`）：请去掉其中一个",
+    ),
+    (
+        "last year's results (the .jsonl or .json file evaluate wrote), read by inputs `from last year`",
+        "上年结果（evaluate 写出的 .jsonl 或 .json 文件），供 `from last year`（取上年）的填报项读取",
+    ),
     ("no progress line and no `wrote FILE` note on standard error", "标准错误上不显示进度，也不显示“已写入 文件”"),
     (
         "output format (default: from the extension of -o, else table; xlsx needs -o; jsonl is one unit's results "
@@ -1607,6 +1634,48 @@ DATA: tuple[tuple[str, str], ...] = (
     ("expected a list of awards won", "此处应为所获奖项的列表"),
     ("expected a list of carried-over awards", "此处应为结转奖项的列表"),
     ("expected a ledger: a mapping with `year` and `carry_over`", "此处应为结转台账：含 `year` 和 `carry_over` 的映射"),
+    # data.last-year: last year's results
+    (
+        "is read from last year's results (`from last year`), not from the data: remove it from the data",
+        "取自上年结果（`from last year`），不由数据填报：请从数据中删去",
+    ),
+    (
+        "no {field:w} last year for this unit in last year's results: it is new, or declare what `{name}` is "
+        "without one (`missing na`, `missing default …`)",
+        "上年结果中没有本单位上年的 {field}：它是新单位，或请声明没有时 `{name}` 取什么（`missing na`、`missing default …`）",
+    ),
+    (
+        "the policy reads last year's results ({names}) and none were given: give the results file last year's "
+        "evaluation wrote (--last-year)",
+        "考核办法要取上年结果（{names}），但没有给出：请给出上年评估写出的结果文件（--last-year）",
+    ),
+    (
+        "last year's results are the .jsonl or .json file `targetdsl evaluate` wrote",
+        "上年结果是 `targetdsl evaluate` 写出的 .jsonl 或 .json 文件",
+    ),
+    (
+        "these are the results of {said:d}, not of the year before {wanted:d}",
+        "这是 {said} 年的结果，不是 {wanted} 年的上一年的结果",
+    ),
+    (
+        "expected the results of an evaluation: its units, each with id, class, rank, total and grade",
+        "此处应为一次评估的结果：各单位，每个含编号、类别、名次、总分和等次",
+    ),
+    ("listed twice (also {first:t})", "重复列出（又见{first}）"),
+    (
+        "expected a unit's result: id, class, rank, total and grade",
+        "此处应为一个单位的结果：编号、类别、名次、总分和等次",
+    ),
+    ("a unit's result without its id", "单位结果缺少编号"),
+    ("a unit's result without its class (`unit_class`)", "单位结果缺少类别（`unit_class`）"),
+    ("a unit's result without its rank, a whole number from 1", "单位结果缺少名次（从 1 起的整数）"),
+    ("a unit's result without its total", "单位结果缺少总分"),
+    ("a unit's grade is a word, or `null` when it had none", "单位的等次是一个词，没有等次时为 `null`"),
+    ("a result last year for a unit that is not in this year's data", "上年有结果的单位不在本年度数据中"),
+    (
+        "last year's result is of class {old}, this year the unit is of class {now}",
+        "上年结果属类别 {old}，本年度该单位属类别 {now}",
+    ),
     ("each entry needs unit, bonus, level, name and date", "每一条都需要 `unit`、`bonus`、`level`、`name` 和 `date`"),
     (
         "{value} is a binary float that is not a number of at most {digits} significant digits (the result of a "
@@ -2527,6 +2596,10 @@ MEANINGS: tuple[tuple[str, str], ...] = (
         "几个类别统一排序：共用一个名次、等次和名额",
     ),
     ("units of these classes are ranked but given no grade", "这些类别的单位参加排名，但不定等次"),
+    (
+        "the unit's own result last year (rank, total or grade), read from last year's results file",
+        "本单位上年的结果（名次、总分或等次），取自上年结果文件",
+    ),
     ("monthly, quarterly or half-year checks", "月度、季度或半年考核"),
     ("a conditional value", "按条件取值"),
     ("the value when the condition holds", "条件成立时的值"),

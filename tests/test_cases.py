@@ -32,7 +32,11 @@ def decimal(value: Any) -> Decimal:
 def test_case(path: Path, document: dict[str, Any], run: dict[str, Any]) -> None:
     policy = targetdsl.parse_policy(document["policy"], name=path.name)
     expect = run["expect"]
-    options = {"period": run.get("period"), "carried_in": document.get("carried_in")}
+    options = {
+        "period": run.get("period"),
+        "carried_in": document.get("carried_in"),
+        "last_year": document.get("last_year"),
+    }
     for key, error in (("data_errors", targetdsl.DataError), ("evaluation_errors", targetdsl.EvaluationError)):
         if key in expect:
             with pytest.raises(error) as caught:
@@ -89,7 +93,11 @@ def test_without_explanations_results_are_identical(path: Path, document: dict[s
     if "data_errors" in run["expect"]:
         return
     policy = targetdsl.parse_policy(document["policy"], name=path.name)
-    options = {"period": run.get("period"), "carried_in": document.get("carried_in")}
+    options = {
+        "period": run.get("period"),
+        "carried_in": document.get("carried_in"),
+        "last_year": document.get("last_year"),
+    }
     if "evaluation_errors" in run["expect"]:
         with pytest.raises(targetdsl.EvaluationError) as traced_error, by_reference():
             policy.evaluate(document["units"], **options)
@@ -112,7 +120,11 @@ def test_streamed_results_are_identical(path: Path, document: dict[str, Any], ru
     """Streaming (passes over a spool) gives the in-memory results, ledger and completion, or the same errors:
     every policy streams, those comparing units across their class included."""
     policy = targetdsl.parse_policy(document["policy"], name=path.name)
-    options = {"period": run.get("period"), "carried_in": document.get("carried_in")}
+    options = {
+        "period": run.get("period"),
+        "carried_in": document.get("carried_in"),
+        "last_year": document.get("last_year"),
+    }
     units = document["units"]
     for key, error in (("data_errors", targetdsl.DataError), ("evaluation_errors", targetdsl.EvaluationError)):
         if key in run["expect"]:

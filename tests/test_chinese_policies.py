@@ -208,7 +208,11 @@ def test_every_case_evaluates_alike_with_chinese_keywords(path: Path, document: 
     # explanations and messages quote the policy's expressions in its own keywords (below): compared
     # here as if it were written in English, every other word and number must be the same
     chinese.schema.keywords.clear()
-    options = {"period": run.get("period"), "carried_in": document.get("carried_in")}
+    options = {
+        "period": run.get("period"),
+        "carried_in": document.get("carried_in"),
+        "last_year": document.get("last_year"),
+    }
     outcomes = []
     for policy in (english, chinese):
         try:

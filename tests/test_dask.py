@@ -68,7 +68,11 @@ def test_every_case_evaluates_on_the_cluster_as_one_stream(client: Any) -> None:
         document = parse_yaml(path.read_text(encoding="utf-8"))
         policy = targetdsl.parse_policy(document["policy"], name=path.name)
         for run in document.get("cases") or [{}]:
-            options = {"period": run.get("period"), "carried_in": document.get("carried_in")}
+            options = {
+                "period": run.get("period"),
+                "carried_in": document.get("carried_in"),
+                "last_year": document.get("last_year"),
+            }
             assert_alike(policy, document["units"], client, **options)
 
 

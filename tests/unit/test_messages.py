@@ -333,7 +333,11 @@ def assert_chinese_problems(error: targetdsl.DataError | targetdsl.EvaluationErr
 @pytest.mark.parametrize(("path", "document", "run"), _problem_cases())
 def test_case_problems_render_in_chinese(path: Path, document: dict[str, object], run: dict[str, object]) -> None:
     policy = targetdsl.parse_policy(str(document["policy"]), name=path.name)
-    options = {"period": run.get("period"), "carried_in": document.get("carried_in")}
+    options = {
+        "period": run.get("period"),
+        "carried_in": document.get("carried_in"),
+        "last_year": document.get("last_year"),
+    }
     with pytest.raises((targetdsl.DataError, targetdsl.EvaluationError)) as caught:
         policy.evaluate(document["units"], **options)  # type: ignore[arg-type]
     assert_chinese_problems(caught.value)

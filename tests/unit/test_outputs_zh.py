@@ -61,7 +61,12 @@ def case_assessments() -> Iterator[tuple[str, Assessment]]:
                 continue
             yield (
                 f"{path.stem}[{index}]",
-                policy.evaluate(document["units"], period=run.get("period"), carried_in=document.get("carried_in")),
+                policy.evaluate(
+                    document["units"],
+                    period=run.get("period"),
+                    carried_in=document.get("carried_in"),
+                    last_year=document.get("last_year"),
+                ),
             )
 
 

@@ -67,7 +67,11 @@ def cases() -> list[Any]:
 @pytest.mark.parametrize(("name", "document", "run"), cases())
 def test_every_case_evaluates_in_parts_as_one_stream(name: str, document: dict[str, Any], run: dict[str, Any]) -> None:
     policy = targetdsl.parse_policy(document["policy"], name=name)
-    options = {"period": run.get("period"), "carried_in": document.get("carried_in")}
+    options = {
+        "period": run.get("period"),
+        "carried_in": document.get("carried_in"),
+        "last_year": document.get("last_year"),
+    }
     assert_alike(policy, document["units"], (1, 2, 3, 7, 31), **options)
 
 

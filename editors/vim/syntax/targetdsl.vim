@@ -30,15 +30,15 @@ syn keyword targetdslKeyword year 年度 status 状态 scale 满分 rounding 舍
 syn keyword targetdslKeyword at 用于 source 依据 points 分值 share 占比
 syn keyword targetdslKeyword pooled 合并计分 for 适用 missing 缺报 default 默认
 syn keyword targetdslKeyword range 范围 to 至 prorated 按进度 unless 除非
-syn keyword targetdslKeyword require 校验 得分 tally 完成项数 of 共 given
-syn keyword targetdslKeyword by 采信 由 weight 权重 drop extremes 去极值
-syn keyword targetdslKeyword above 超过 ballots 评分票 assume 假定 effect 处理
-syn keyword targetdslKeyword grade 定为 cap 最高等次 no 不予奖励 得分清零 最多
-syn keyword targetdslKeyword 封顶 carry over after 结转截止日 amount 扣减 reduce
-syn keyword targetdslKeyword 下浮 factor 乘以 on 作用于 grades 等次 quota
-syn keyword targetdslKeyword 名额 round 取整 least 不少于 with ties 含并列
-syn keyword targetdslKeyword 同分 graded 不定等次 periods 考核期 through month 截至月
-syn keyword targetdslKeyword from 起始月
+syn keyword targetdslKeyword from last 取上年 require 校验 得分 tally 完成项数
+syn keyword targetdslKeyword of 共 given by 采信 由 weight 权重
+syn keyword targetdslKeyword drop extremes 去极值 above 超过 ballots 评分票 assume
+syn keyword targetdslKeyword 假定 effect 处理 grade 定为 cap 最高等次 no
+syn keyword targetdslKeyword 不予奖励 得分清零 最多 封顶 carry over after 结转截止日
+syn keyword targetdslKeyword amount 扣减 reduce 下浮 factor 乘以 on 作用于
+syn keyword targetdslKeyword grades 等次 quota 名额 round 取整 least 不少于
+syn keyword targetdslKeyword with ties 含并列 同分 graded 不定等次 periods 考核期
+syn keyword targetdslKeyword through month 截至月 起始月
 
 syn match targetdslFunction /\<\%(efficacy_reverse\|peer_count\|efficacy\|peer_avg\|peer_max\|peer_min\|rank_asc\|逆向功效系数\|clamp\|floor\|round\|同类单位数\|ceil\|rank\|功效系数\|升序名次\|同类平均\|同类最大\|同类最小\|向上取整\|向下取整\|四舍五入\|abs\|max\|min\|绝对值\|名次\|最大\|最小\|限定\)\ze\s*(/
 syn match targetdslNumber /\<\d\+\%(\.\d\+\)\=\%(%\|pp\>\)\=/
