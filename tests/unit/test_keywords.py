@@ -14,6 +14,7 @@ import targetdsl
 from targetdsl.diagnostics import PolicyError
 from targetdsl.formatter import format_policy
 from targetdsl.keywords import (
+    BUILTINS,
     BY_CONCEPT,
     KEYWORDS,
     NAME_PATTERN,
@@ -336,6 +337,7 @@ def test_the_language_reference_lists_every_keyword() -> None:
 FRAGMENTS = [k.chinese for k in KEYWORDS] + [w for k in KEYWORDS for w in k.english] + [t.chinese for t in TERMS]
 FRAGMENTS += ['"办法"', "{", "}", ":", "=", ",", ">=", "<", "+", "*", "(", ")", "1.5", "30%", "2pp", "2004-01-15"]
 FRAGMENTS += ["县区", "定量", "x", "points", "min", "#", "\n", "：", "如果完成", "分档x"]
+FRAGMENTS += [b.chinese for b in BUILTINS] + ["total", "score", "rank", "id"]  # built-ins, in both forms
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
