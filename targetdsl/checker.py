@@ -1479,7 +1479,7 @@ class Checker:
                     "check.unknown-name",
                     f"cannot break ties by `{key.key}`",
                     key.span,
-                    suggest(key.key, known) or "tie keys: total, a category, id, name",
+                    suggest(key.key, known, "key") or "tie keys: `total`, a category, `id`, `name`",
                 )
             if key.direction not in (None, "asc", "desc"):
                 self.report(

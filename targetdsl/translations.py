@@ -649,7 +649,7 @@ CHECK: tuple[tuple[str, str], ...] = (
     ("scores of {low} and above get no grade", "{low} 分及以上的得分没有等次"),
     ("add a grade `>= {low}`", "加一个等次 `>= {low}`"),
     ("cannot break ties by `{key}`", "不能按 `{key}` 排定同分顺序"),
-    ("tie keys: total, a category, id, name", "同分排序依据：`total`、某个考核内容、`id`、`name`"),
+    ("tie keys: `total`, a category, `id`, `name`", "同分排序依据：`total`、某个考核内容、`id`、`name`"),
     ("unknown direction `{word}`", "未知的排序方向 `{word}`"),
     ("write `asc` or `desc`", "写 `asc` 或 `desc`"),
     ("period `{name}` is declared twice", "考核期 `{name}` 声明了两次"),

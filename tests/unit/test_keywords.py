@@ -531,6 +531,7 @@ def test_function_words_are_the_functions_spelled_like_keywords() -> None:
         ("`score score(甲) * min(done, 1)`", "`得分 得分(甲) * 最小(done, 1)`"),
         ("read only in an award: `total`, `completed_items`", "read only in an award: `总分`, `完成项数`"),
         ("`efficacy` needs a number", "`功效系数` needs a number"),
+        ("tie keys: `total`, a category, `id`, `name`", "tie keys: `总分`, a category, `单位编号`, `单位名称`"),
         ("`round` keeps 0 to 2 decimal places", "`四舍五入` keeps 0 to 2 decimal places"),  # the function
         ("`quota 30% round up`", "`名额 30% 取整 进一`"),
         ("`peer_avg(done)`", "`同类平均(done)`"),
