@@ -1191,7 +1191,7 @@ class Checker:
                             "check.unknown-name",
                             f"a coefficient applies to `total` or a category, not `{target}`",
                             statement.span,
-                            suggest(target, ["total", *self.categories]),
+                            suggest(target, ["total", *self.categories], "key"),
                         )
         self.check_per_unit(rule, scope)
         if rule.kind == "bonus":
