@@ -54,6 +54,7 @@ from targetdsl.schema import Schema
 from targetdsl.schema import build as build_schema
 from targetdsl.source import printable
 from targetdsl.stream import Stream, file_records, stream_passes
+from targetdsl.sweep import Weights, weight_grid
 from targetdsl.values import AwardWon, DataError, DataProblem, Unit
 
 UnitsSource = Union[str, os.PathLike[str], Mapping[str, Any], Sequence[Any]]  # noqa: UP007
@@ -258,7 +259,8 @@ class Policy:
 
     def parcel(self) -> Parcel:
         """The policy as a task of a partitioned evaluation carries it to another process or machine."""
-        return Parcel(self.effective, tuple(sorted(self.schema.names.items())), self.title, self.sha256)
+        names = tuple(sorted(self.schema.names.items()))
+        return Parcel(self.effective, names, self.title, self.sha256, self.source_hashes)
 
     def evaluate_parts(
         self,
@@ -493,6 +495,18 @@ def parse_policy(
 ) -> Policy:
     """Parse and check policy text (`base` and `root` as for `check_text`). Raises PolicyError if it has errors."""
     return _policy(check_text(text, name=name, base=base, root=root))
+
+
+def weight_variants(base: Policy, grid: Sequence[Weights]) -> list[tuple[str, Policy]]:
+    """The variants of `base` a grid of category weights gives (`sweep.weight_grid`: each class's candidate
+    weights crossed with the other classes'), each named by its weights and checked as any policy: a
+    variant whose weights do not add up is a PolicyError naming it. Raises GridError for a grid that names
+    no class of the policy or gives a class the wrong number of weights."""
+    variants = []
+    for name, declarations in weight_grid(base.effective.declarations, grid):
+        varied = attrs.evolve(base.effective, declarations=tuple(declarations))
+        variants.append((name, parse_policy(canonical_policy(varied), name=name)))
+    return variants
 
 
 def _as_policy(policy: Policy | str | os.PathLike[str], root: str | os.PathLike[str] | None) -> Policy:

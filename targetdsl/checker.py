@@ -145,6 +145,7 @@ class Checker:
             self.check_rule(rule)
         self.check_grades()
         self.check_ties()
+        self.check_rankings()
         self.check_periods()
         self.check_inherited_dates()
         self.check_references()
@@ -698,7 +699,9 @@ class Checker:
                     "use it in a rule, or delete it so units are not asked to supply it",
                 )
 
-    def check_statements(self, kind: str, name: str, body: tuple[n.Statement, ...], span: Span) -> None:
+    def check_statements(
+        self, kind: str, name: str, body: tuple[n.Statement, ...], span: Span, *, pooled: bool = False
+    ) -> None:
         counts = Counter(type(s) for s in body)
         seen: set[type] = set()
         for statement in body:
@@ -718,11 +721,31 @@ class Checker:
                     "an award's money is a table by grade or a formula, not both",
                 )
             seen.add(type(statement))
-        for required in REQUIRED.get(kind, ()):
+        # pooled items score by their tallies, so a tally is what they need (check_pooled), not a score
+        for required in (n.Tally,) if pooled else REQUIRED.get(kind, ()):
             if required not in counts:
                 word = STATEMENT_WORDS[required]
                 self.report(
                     "check.missing-statement", f"{kind} `{name}` has no `{word}`", span, f"add a `{word}` statement"
+                )
+
+    def check_pooled(self, measure: n.Measure) -> None:
+        """Pooled items earn their points × the sub-items done across the items ÷ all of them: they need
+        points of their own to scale, and a score of each item would never be read."""
+        if measure.points is None and measure.share is None:
+            self.report(
+                "check.pooled",
+                f"pooled items `{measure.name}` have no points of their own",
+                measure.span,
+                f"write the points the items are worth together: `items {measure.name} points 40 pooled`",
+            )
+        for statement in measure.body:
+            if isinstance(statement, n.Score):
+                self.report(
+                    "check.pooled",
+                    f"pooled items `{measure.name}` score by their `tally`; this `score` would never be read",
+                    _span(statement, measure.span),
+                    "remove the `score`, or remove `pooled` to score item by item",
                 )
 
     def check_classes_exist(self, classes: tuple[str, ...], span: Span) -> None:
@@ -926,7 +949,9 @@ class Checker:
                 self.check_measure(measure, category)
 
     def check_measure(self, measure: n.Measure, category: n.Category, parent: Scope | None = None) -> None:
-        self.check_statements(measure.kind, measure.name, measure.body, measure.span)
+        self.check_statements(measure.kind, measure.name, measure.body, measure.span, pooled=measure.pooled)
+        if measure.pooled:
+            self.check_pooled(measure)
         if measure.points is not None and measure.points <= 0:
             if measure.points == 0 and measure.kind == "indicator":
                 self.check_adjustment(measure)
@@ -1485,6 +1510,40 @@ class Checker:
                 self.report(
                     "check.bad-value", f"unknown direction `{key.direction}`", key.span, "write `asc` or `desc`"
                 )
+
+    # -- rankings across classes (统一排序), classes not graded
+
+    def check_rankings(self) -> None:
+        ranked_in: dict[str, str] = {}
+        for ranking in (d for d in self.policy.declarations if isinstance(d, n.Ranking)):
+            self.check_classes_exist(ranking.classes, ranking.span)
+            named: set[str] = set()
+            for name in ranking.classes:
+                if name in named:
+                    self.report(
+                        "check.ranking-overlap",
+                        f"class `{name}` is named twice in ranking `{ranking.name}`",
+                        ranking.span,
+                        "name each class once",
+                    )
+                elif name in ranked_in:
+                    self.report(
+                        "check.ranking-overlap",
+                        f"class `{name}` is already ranked in ranking `{ranked_in[name]}`",
+                        ranking.span,
+                        "a class has one rank: name it in one ranking, or merge the two rankings",
+                    )
+                named.add(name)
+                ranked_in.setdefault(name, ranking.name)
+            if len(named) == 1:
+                self.report(
+                    "check.ranking-single",
+                    f"ranking `{ranking.name}` names one class",
+                    ranking.span,
+                    "a class is ranked on its own without a `ranking`: name two classes or more, or remove it",
+                )
+        for ungraded in self.grades.not_graded if self.grades else ():
+            self.check_classes_exist(ungraded.classes, ungraded.span)
 
     def check_periods(self) -> None:
         periods = next((d for d in self.policy.declarations if isinstance(d, n.Periods)), None)

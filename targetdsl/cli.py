@@ -34,7 +34,17 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from targetdsl import __version__, tester
-from targetdsl.api import Policy, Report, check_path, check_text, diff_policies, impact, load_policy, verify_record
+from targetdsl.api import (
+    Policy,
+    Report,
+    check_path,
+    check_text,
+    diff_policies,
+    impact,
+    load_policy,
+    verify_record,
+    weight_variants,
+)
 from targetdsl.checker import Stated
 from targetdsl.cutting import UncutFileError
 from targetdsl.cutting import several as cut_files
@@ -64,7 +74,7 @@ from targetdsl.record import RecordError, make_record
 from targetdsl.results import Assessment, to_json, unit_json
 from targetdsl.source import decode, display_width, first_surrogate, printable
 from targetdsl.stream import STREAMED, stream_passes
-from targetdsl.sweep import placing, sweep
+from targetdsl.sweep import GridError, parse_weights, placing, sweep
 from targetdsl.sweep import render_text as render_sweep
 from targetdsl.tables import csv_header, csv_line, csv_row, jsonl_line, render_assessment, render_csv
 from targetdsl.values import DataError
@@ -114,6 +124,7 @@ EXAMPLES = {
         "targetdsl diff policies/lianyungang-2002.tdsl policies/lianyungang-2003.tdsl",
         "targetdsl diff old.tdsl new.tdsl --data units.yaml   # who gains, who loses",
         "targetdsl diff base.tdsl w1.tdsl w2.tdsl --data units.jsonl --jobs 2   # a sweep of variants",
+        "targetdsl diff base.tdsl --weights 县区=40:50:10,50:40:10,30:60:10 --data units.jsonl   # a weight grid",
     ],
     "verify": ["targetdsl evaluate policy.tdsl units.yaml --record record.json", "targetdsl verify record.json"],
     "test": [
@@ -342,13 +353,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="semantic difference between two policies, and its impact on units",
         description="Compare the effective policies (after `extends`) in the domain's terms; layout, comments "
         "and declaration order are not changes. With --data, evaluate both on the same units and report "
-        "who gains or loses. Several NEW policies (variants, such as a grid of category weights) with --data "
-        "sweep: each is evaluated on the same .jsonl or .csv units and compared with OLD, listing who changes "
-        "grade, rank or money (--jobs N processes, or --engine dask). "
+        "who gains or loses. Several NEW policies (variants), or a grid of OLD's category weights (--weights), "
+        "with --data sweep: each is evaluated on the same .jsonl or .csv units and compared with OLD, listing who "
+        "changes grade, rank or money (--jobs N processes, or --engine dask). "
         "Exit 0 when equivalent, 1 when different, 2 on error.",
     )
     diff.add_argument("old", metavar="OLD", help="the earlier policy (of a sweep: the base)")
-    diff.add_argument("new", metavar="NEW", nargs="+", help="the later policy; several: variants to sweep")
+    diff.add_argument("new", metavar="NEW", nargs="*", help="the later policy; several: variants to sweep")
+    diff.add_argument(
+        "--weights",
+        metavar="CLASS=A:B[,A:B…]",
+        action="append",
+        default=[],
+        help="a sweep of OLD's category weights: a class's candidate weights, one per category in the order "
+        "the class lists them (县区=40:50:10,50:40:10); repeated for other classes, every combination is a "
+        "variant",
+    )
     diff.add_argument(
         "--data", metavar="UNITS", help="unit data (a file or a folder of them) to evaluate both policies on"
     )
@@ -1012,7 +1032,9 @@ def _as_text(raw: IO[bytes], emit: Callable[[Any], None], start: str = "") -> No
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    if len(args.new) > 1 or args.jobs > 1 or args.engine == "dask" or args.scheduler:
+    if not args.new and not args.weights:
+        raise UsageError("give the later policy NEW (several for a sweep), or --weights for a sweep of OLD's weights")
+    if len(args.new) > 1 or args.weights or args.jobs > 1 or args.engine == "dask" or args.scheduler:
         return _sweep(args)
     args.new = args.new[0]
     if not args.data and (args.period or args.carry_in):
@@ -1060,6 +1082,11 @@ def _sweep(args: argparse.Namespace) -> int:
     try:
         base = load_policy(args.old, root=args.root)
         variants = [(name, load_policy(name, root=args.root)) for name in args.new]
+        if args.weights:
+            try:
+                variants += weight_variants(base, [parse_weights(w) for w in args.weights])
+            except GridError as exc:
+                raise UsageError(f"--weights: {exc}") from None
         _check_period([base, *(policy for _, policy in variants)], args.period)
         with contextlib.ExitStack() as stack:
             if args.engine == "dask":

@@ -367,7 +367,8 @@ class Validator:
 
     def item(self, spec: MeasureSpec, raw: Any, index: int, field: str) -> Item:
         mapping = _mapping(raw, field, self)
-        allowed = set(spec.inputs) | ITEM_KEYS
+        # pooled items weigh by their sub-items: an item has no points of its own to give
+        allowed = set(spec.inputs) | (ITEM_KEYS - {"points"} if spec.node.pooled else ITEM_KEYS)
         for key in sorted(set(map(str, mapping)) - allowed):
             self.unknown(
                 f"{field}.{key}",

@@ -129,7 +129,19 @@ def show(statement: object) -> str:
         printer.measure(0, statement)
     elif isinstance(
         statement,
-        (n.UnitClass, n.Category, n.Rule, n.Grades, n.Periods, n.Header, n.Ties, n.Const, n.Assessor, n.Function),
+        (
+            n.UnitClass,
+            n.Category,
+            n.Rule,
+            n.Grades,
+            n.Periods,
+            n.Header,
+            n.Ties,
+            n.Ranking,
+            n.Const,
+            n.Assessor,
+            n.Function,
+        ),
     ):
         printer.declaration(statement, "")
     elif isinstance(statement, n.Input):
@@ -249,6 +261,7 @@ class Differ:
             "limit",
             "grades",
             "ties",
+            "ranking",
             "periods",
         ):
             old_of = {k[1]: d for k, d in old_decls.items() if k[0] == kind}
@@ -430,7 +443,13 @@ class Differ:
             if a != b:
                 value_a = number(a) if isinstance(a, Decimal) else _text(a)
                 value_b = number(b) if isinstance(b, Decimal) else _text(b)
-                self.add(group, "changed", f"{prefix}: {what}", value_a, value_b, before.span, after.span)
+                # written in one version only (`share` in place of `points`): added or removed, not "None →"
+                how = "added" if value_a is None else "removed" if value_b is None else "changed"
+                self.add(group, how, f"{prefix}: {what}", value_a, value_b, before.span, after.span)
+        if before.pooled != after.pooled:  # pooled items: a word of the measure's head
+            word = _KEYWORDS.get().word("pooled")
+            how, old, new = ("added", None, word) if after.pooled else ("removed", word, None)
+            self.add(group, how, prefix, old, new, before.span, after.span)
         self.bodies(group, prefix, before.body, after.body, before.span, after.span)
 
     def bodies(
@@ -503,6 +522,18 @@ class Differ:
                 self.bodies(group, "", before.body, after.body, before.span, after.span)
             elif isinstance(before, n.Grades) and isinstance(after, n.Grades):
                 self.assumptions(group, before.assumptions, after.assumptions, before.span, after.span)
+                was = sorted(c for g in before.not_graded for c in g.classes)
+                now = sorted(c for g in after.not_graded for c in g.classes)
+                if was != now:  # units not graded
+                    self.add(
+                        group,
+                        "changed",
+                        "not graded",
+                        ", ".join(was) or "none",
+                        ", ".join(now) or "none",
+                        before.span,
+                        after.span,
+                    )
                 self.keyed(
                     group,
                     "grade",
@@ -511,6 +542,9 @@ class Differ:
                     before.span,
                     after.span,
                 )
+            elif isinstance(before, n.Ranking) and isinstance(after, n.Ranking):  # a class more or less ranked
+                if before.label != after.label or sorted(before.classes) != sorted(after.classes):
+                    self.add(group, "changed", kind, show(before), show(after), before.span, after.span)
             elif isinstance(before, n.Periods) and isinstance(after, n.Periods):
                 self.keyed(
                     group,
@@ -552,10 +586,11 @@ def _percent(share: Decimal | None) -> str | None:
 
 
 def _same_definition(a: n.Measure, b: n.Measure) -> bool:
-    return (a.kind, a.points, a.share, tuple(sorted(a.classes)), _body_set(a.body)) == (
+    return (a.kind, a.points, a.share, a.pooled, tuple(sorted(a.classes)), _body_set(a.body)) == (
         b.kind,
         b.points,
         b.share,
+        b.pooled,
         tuple(sorted(b.classes)),
         _body_set(b.body),
     )

@@ -54,13 +54,16 @@ class Standing:
         vetoes: tuple[VetoResult, ...],
         sums: dict[int, Decimal],
         index: int,
+        keep_class: bool = False,
     ):
         self.id, self.name, self.index = unit_id, name, index
         hundredths = total.scaleb(2, CONTEXT)
         self._total: int | Decimal = int(hundredths) if hundredths == hundredths.to_integral_value() else total
         self.grade: str | None = None
         # unit class, vetoes, tie-breaking subtotals, reason: None when there are no vetoes, no subtotals
-        self._rest: list[Any] | None = [unit_class, vetoes, sums, None] if vetoes or sums else None
+        # (the class is kept too when the ranking or the grading needs it: a ranking across classes, a class
+        # not graded)
+        self._rest: list[Any] | None = [unit_class, vetoes, sums, None] if vetoes or sums or keep_class else None
 
     @property
     def total(self) -> Decimal:

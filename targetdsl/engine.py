@@ -68,6 +68,7 @@ from targetdsl.results import (
     UnitResult,
     VetoEffect,
     VetoResult,
+    not_graded_reason,
 )
 from targetdsl.schema import ClassSpec, MeasureSpec, RuleSpec, Schema
 from targetdsl.values import NOT_APPLICABLE, AwardWon, Unit, Value
@@ -167,19 +168,25 @@ class Engine:
             return self._run(units)
 
     def _run(self, units: list[Unit]) -> Assessment:
-        results: list[UnitResult] = []
-        completion: list[CompletionRow] = []
+        by_class: dict[str, tuple[list[UnitResult], list[CompletionRow]]] = {}
         self.count = len(units)
-        for class_name, spec in self.schema.classes.items():
-            members = sorted((u for u in units if u.unit_class == class_name), key=lambda u: u.id)
+        for ranking in self.schema.groups():
+            classes = [
+                (self.schema.classes[name], sorted((u for u in units if u.unit_class == name), key=lambda u: u.id))
+                for name in ranking.classes
+            ]
             if self.on_demand:
-                self.explainer = OnDemand(self.schema, self.title, self.period, self.carried, spec, members)
-            class_results, rows = self.assess_class(spec, members)
-            results.extend(class_results)
-            completion.extend(rows)
+                self.explainer = OnDemand(self.schema, self.title, self.period, self.carried, classes)
+            by_class.update(self.assess_ranking(classes))
         if self.problems:
             raise EvaluationError(sorted(self.problems, key=lambda p: (p.unit, str(p.span))))
         self.ledger.sort(key=lambda c: (c.unit, c.bonus, c.date or datetime.date.min, c.name or ""))
+        results: list[UnitResult] = []
+        completion: list[CompletionRow] = []
+        for name in self.schema.classes:  # in class order, each class in rank order
+            class_results, rows = by_class.get(name, ([], []))
+            results.extend(class_results)
+            completion.extend(rows)
         return Assessment(
             self.title,
             self.schema.year,
@@ -193,23 +200,39 @@ class Engine:
     # ------------------------------------------------------------ one class
 
     def assess_class(self, spec: ClassSpec, members: list[Unit]) -> tuple[list[UnitResult], list[CompletionRow]]:
-        if not members:
-            return [], []
-        drafts = self.score_class(spec, members)
-        ordered = self.rank(drafts)
+        return self.assess_ranking([(spec, members)]).get(spec.name, ([], []))
+
+    def assess_ranking(
+        self, classes: list[tuple[ClassSpec, list[Unit]]]
+    ) -> dict[str, tuple[list[UnitResult], list[CompletionRow]]]:
+        """The classes of one ranking (one class, or several ranked together): each scored, then ranked and
+        graded together, then each finished in rank order with its place in the shared ranking."""
+        scored: dict[str, tuple[list[Draft], _Frames]] = {}
+        for spec, members in classes:
+            if members:
+                scored[spec.name] = (self.score_class(spec, members), self.frames)
+        ordered = self.rank([d for drafts, _ in scored.values() for d in drafts])
         self.grade(ordered)
-        self.finishing_peers = {}
-        contexts = {draft.unit.id: result_context(draft, rank) for rank, draft in enumerate(ordered, 1)}
-        for rule in spec.rules:
-            if rule.kind in FINISHING_RULES and uses_peers(rule.expressions):
-                self.finishing_peers[(rule.kind, rule.name)] = _RulePeers(self, rule, members, contexts)
-        finished = []
-        for rank, draft in enumerate(ordered, 1):
-            finished.append(self.finish(spec, draft, rank))
-            self.done += 1
-            if self.progress is not None:
-                self.progress(self.done, self.count)
-        return finished, self.completion(spec, drafts)
+        ranks = {draft.unit.id: rank for rank, draft in enumerate(ordered, 1)}
+        done: dict[str, tuple[list[UnitResult], list[CompletionRow]]] = {}
+        for spec, members in classes:
+            if spec.name not in scored:
+                continue
+            drafts, self.frames = scored[spec.name]  # the frames its scoring filled, which its rules read
+            in_order = sorted(drafts, key=lambda d: ranks[d.unit.id])
+            self.finishing_peers = {}
+            contexts = {draft.unit.id: result_context(draft, ranks[draft.unit.id]) for draft in in_order}
+            for rule in spec.rules:
+                if rule.kind in FINISHING_RULES and uses_peers(rule.expressions):
+                    self.finishing_peers[(rule.kind, rule.name)] = _RulePeers(self, rule, members, contexts)
+            finished = []
+            for draft in in_order:
+                finished.append(self.finish(spec, draft, ranks[draft.unit.id]))
+                self.done += 1
+                if self.progress is not None:
+                    self.progress(self.done, self.count)
+            done[spec.name] = (finished, self.completion(spec, drafts))
+        return done
 
     @in_context
     def score_class(self, spec: ClassSpec, members: list[Unit]) -> list[Draft]:
@@ -880,6 +903,13 @@ class Engine:
             for draft in ordered:
                 draft.grade, draft.reason = None, None
             return
+        ungraded = self.schema.ungraded
+        if ungraded:  # units not graded: ranked, given no grade, holding no quota place
+            for draft in ordered:
+                if draft.unit.unit_class in ungraded:
+                    draft.grade = None
+                    draft.reason = not_graded_reason(draft.unit.unit_class)
+            ordered = [d for d in ordered if d.unit.unit_class not in ungraded]  # type: ignore[assignment]
         bands = self.bands
         for draft in ordered:
             total = draft.total
@@ -951,9 +981,15 @@ class Engine:
             context = result_context(draft, rank)
         reason = self.reason(draft)
         if self.explain:
-            steps.append(Step("rank in class", str(rank), None))
+            ranking = self.schema.ranking_of(spec.name)
+            if ranking is None or ranking.span is None:
+                steps.append(Step("rank in class", str(rank), None))
+            else:  # ranked with other classes: the place in the shared ranking
+                shared = f"ranking {ranking.name}: classes {', '.join(ranking.classes)}"
+                steps.append(Step("rank in ranking", str(rank), self.schema.where(ranking.span), (shared,)))
             assumed = tuple(f"assumption: {said}" for said in self.schema.grades_assumed)
-            steps.append(Step("grade", draft.grade or "—", None, (reason, *assumed)))
+            shown = "not graded" if spec.name in self.schema.ungraded else draft.grade or "—"
+            steps.append(Step("grade", shown, None, (reason, *assumed)))
         # Eligibility is each award's own: a unit an award's `eligible when` excludes may still be paid
         # another award. The unit is eligible when at least one award of its class admits it, and
         # neither (None) when its class has no award.
@@ -1282,9 +1318,10 @@ def _award(award: AwardWon) -> str:
 
 
 class OnDemand:
-    """The explanations of one class's units, built when the first of them is read: the class evaluated
-    again by an engine that explains (the reference path), in the policy's decimal context. Each unit's
-    explanation is then checked against the numbers it explains (results.Trace, results.Breakdown)."""
+    """The explanations of one ranking's units (a class, or classes ranked together), built when the first
+    of them is read: the ranking evaluated again by an engine that explains (the reference path), in the
+    policy's decimal context. Each unit's explanation is then checked against the numbers it explains
+    (results.Trace, results.Breakdown)."""
 
     def __init__(
         self,
@@ -1292,11 +1329,10 @@ class OnDemand:
         title: str,
         period: str | None,
         carried_in: list[tuple[str, AwardWon]],
-        spec: ClassSpec,
-        members: list[Unit],
+        classes: list[tuple[ClassSpec, list[Unit]]],
     ):
         self.schema, self.title, self.period, self.carried_in = schema, title, period, carried_in
-        self.spec, self.members = spec, members
+        self.classes = classes
         self.results: dict[str, UnitResult] | None = None
 
     def reference(self, unit: str) -> UnitResult:
@@ -1304,9 +1340,9 @@ class OnDemand:
             engine = Engine(self.schema, self.title, period=self.period, carried_in=self.carried_in, explain=True)
             engine.on_demand, engine.explain = False, True
             with collector_paused(), decimal.localcontext(CONTEXT):
-                results, _ = engine.assess_class(self.spec, self.members)
+                done = engine.assess_ranking(self.classes)
             if engine.problems:
                 raise Disagreement(f"the explaining path failed where the evaluation did not: {engine.problems[0]}")
-            self.results = {r.id: r for r in results}
-            self.members = []
+            self.results = {r.id: r for results, _ in done.values() for r in results}
+            self.classes = []
         return self.results[unit]

@@ -239,12 +239,18 @@ class Printer:
                 )
             case n.Rule():
                 self.rule(0, declaration, prefix)
-            case n.Grades(bands=bands, assumptions=assumed):
-                self.block(0, f"{prefix}{self.word('grades')}", declaration.span, [*assumed, *bands])
+            case n.Grades(bands=bands, assumptions=assumed, not_graded=ungraded):
+                self.block(0, f"{prefix}{self.word('grades')}", declaration.span, [*assumed, *ungraded, *bands])
             case n.Ties(keys=keys):
                 self.emit(
                     0,
                     f"{prefix}{self.word('ties')} " + ", ".join(_tie(k, self.kw) for k in keys),
+                    declaration.span.line,
+                )
+            case n.Ranking(name=name, label=label, classes=classes):  # ranking across classes
+                self.emit(
+                    0,
+                    f"{prefix}{self.word('ranking')} {name}{_label(label)}{_for(classes, self.kw)}",
                     declaration.span.line,
                 )
             case n.Periods(periods=periods):
@@ -293,6 +299,8 @@ class Printer:
         points = f" {self.word('points')} {number(measure.points)}" if measure.points is not None else ""
         if measure.share is not None:  # indicator weights as shares
             points = f" {self.word('share')} {number(measure.share)}%"
+        if measure.pooled:  # pooled items
+            points += f" {self.word('pooled')}"
         head = (
             f"{self.word(measure.kind)} {measure.name}{_label(measure.label)}{points}{_for(measure.classes, self.kw)}"
         )
@@ -400,6 +408,8 @@ class Printer:
                 self.emit(depth, f"{category} {number(amount, 'percent' if percent else '')}", line)
             case n.Band():
                 self.emit(depth, _band(statement, self.kw), line)
+            case n.NotGraded(classes=classes):  # units not graded
+                self.emit(depth, f"{self.word('not graded')}{_for(classes, self.kw)}", line)
             case n.Period(name=name, label=label, through=through, weight=weight, start=start):
                 weighted = f" {self.word('weight')} {number(weight, 'percent')}" if weight is not None else ""
                 # non-cumulative periods

@@ -57,6 +57,7 @@ _NAMING = (
     "coefficient",
     "commendation",
     "limit",
+    "ranking",
 )
 # Keywords that decide which value or branch counts.
 _CONTROL = (

@@ -170,7 +170,8 @@ def class_section(unit_class: str, units: Sequence[UnitResult], issue: Edition) 
             f'<td class="name"><a href="#unit-{escape(unit.id)}">{escape(unit.name)}</a></td>'
             f'<td class="num">{show(unit.total)}</td>{subtotals}<td class="num">{show(unit.bonus)}</td>'
             f'<td class="num">{show(unit.deductions)}</td><td class="words">{escape(veto)}</td>'
-            f'<td class="grade">{escape(unit.grade or "—")}</td><td class="words">{escape(reasons)}</td>{money}</tr>'
+            f'<td class="grade">{escape(issue.grade_cell(unit))}</td>'
+            f'<td class="words">{escape(reasons)}</td>{money}</tr>'
         )
     award_head = f'<th class="num">{say("award")}</th>' if awards and paid else ""
     if awards and not paid:
@@ -352,7 +353,7 @@ def veto_section(assessment: Assessment, issue: Edition) -> str:
                 f'<li class="veto" data-unit="{escape(unit.id)}"><b>{escape(unit.name)}</b>'
                 f"{escape(issue.aside(unit.unit_class))}{issue.colon}{escape(issue.veto_cause(veto))}"
                 f"{issue.semicolon}{say('raw_total')} {issue.figure_text(unit.raw_total)}{issue.semicolon}"
-                f"{say('grade')} {escape(unit.grade or '—')}</li>"
+                f"{say('grade')} {escape(issue.grade_cell(unit))}</li>"
             )
     body = f'<ul id="vetoes">{"".join(items)}</ul>' if items else f'<p id="vetoes">{say("none")}</p>'
     return f'<section class="part" id="veto-part"><h2 class="lead">{say("vetoes")}</h2>\n{body}</section>'

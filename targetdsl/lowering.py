@@ -369,8 +369,12 @@ class _Lowering:
         for key in schema.ties:
             if key.key in categories and f"category.{key.key}" not in keys:
                 keys.append(f"category.{key.key}")
-        self.add(Quantity("rank", Kind.RANK, tuple(keys), spec.span, Scope.CLASS, self.ties()))
-        if schema.grades:
+        ranking = schema.ranking_of(spec.name)
+        across = f", across {', '.join(ranking.classes)} (ranking {ranking.name})" if ranking is not None else ""
+        self.add(Quantity("rank", Kind.RANK, tuple(keys), spec.span, Scope.CLASS, self.ties() + across))
+        if spec.name in schema.ungraded:  # ranked, given no grade
+            self.add(Quantity("grade", Kind.GRADE, (), schema.ungraded[spec.name], detail="not graded"))
+        elif schema.grades:
             self.grade(ranked, vetoes)
         awards = [self.award(rule, vetoes) for rule in spec.rules_of("award")]
         # an award without money (目标奖) is won or not: it adds nothing to the money
@@ -447,6 +451,8 @@ class _Lowering:
         detail = f"{kind}, {measure.points} points" if measure.kind != "items" else f"{kind}, points each"
         if measure.kind == "items" and (measure.node.points is not None or measure.node.share is not None):
             detail = f"{kind}, scaled to {measure.points} points"  # an items measure weighted among indicators
+            if measure.node.pooled:  # pooled items
+                detail = f"{kind}, pooled: the sub-items done across the items, scaled to {measure.points} points"
         if measure.adjustment:
             detail = "adjustment item, added to the subtotal as it is"
         if measure.node.share is not None:  # indicator weights as shares

@@ -234,7 +234,26 @@ class MeasureScorer:
     def frame(self, unit: Unit, values: dict[str, Value], points: Decimal, spec: MeasureSpec) -> Frame:
         bound = {name: self.prorate(spec.inputs.get(name), value, values) for name, value in values.items()}
         bound["points"] = points
-        return Frame(bound, spec.lets, parent=self.unit_frames[unit.id], peers=self.peers, explain=self.explain)
+        frame = Frame(bound, spec.lets, parent=self.unit_frames[unit.id], peers=self.peers, explain=self.explain)
+        if frame.notes is not None and self.fraction != 1:
+            frame.notes.extend(self.prorating(spec, values, bound))
+        return frame
+
+    def prorating(self, spec: MeasureSpec, values: dict[str, Value], bound: dict[str, Value]) -> list[str]:
+        """What a progress check did to each pro-rated input: the year's value scaled to the months the
+        period covers, or, for a level (`prorated unless level`), kept as it is."""
+        notes = []
+        months = CONTEXT.multiply(self.fraction, Decimal(12)).to_integral_value()  # a whole number of months
+        for name, value in values.items():
+            input_spec = spec.inputs.get(name)
+            if input_spec is None or not input_spec.prorated or not isinstance(value, Decimal):
+                continue
+            scaled = bound[name]
+            if input_spec.prorated_unless is not None and values.get(input_spec.prorated_unless) is True:
+                notes.append(f"{name} not pro-rated: {input_spec.prorated_unless} is true (a level keeps its value)")
+            elif isinstance(scaled, Decimal):
+                notes.append(f"{name} pro-rated to the period: {text(value)} × {months}/12 = {show(scaled)}")
+        return notes
 
     def prorate(self, spec: InputSpec | None, value: Value, values: dict[str, Value]) -> Value:
         if spec is not None and spec.prorated and isinstance(value, Decimal) and self.fraction != 1:
@@ -406,6 +425,8 @@ class MeasureScorer:
             completed += done
             counted += total
             results.append(ItemResult(item.index, item.name, item.points, earned, done, total, step))
+        if spec.node.pooled:
+            return self.pooled(results, completed, counted)
         if available == ZERO:
             return Scored(None, ZERO, items=results, notes=["no applicable items"])
         if spec.node.points is not None or spec.node.share is not None:
@@ -414,6 +435,30 @@ class MeasureScorer:
             note = f"items {text(earned_total)} of {text(available)}, scaled to {text(spec.points)}"
             return Scored(scaled, spec.points, completed, counted, items=results, notes=[note])
         return Scored(earned_total, available, completed, counted, items=results)
+
+    def pooled(self, results: list[ItemResult], completed: int, counted: int) -> Scored:
+        """Pooled items: the measure's points × the sub-items done across the items ÷ all of them. Each
+        item is shown with its part of that: its points, the measure's in proportion to its sub-items,
+        earned in proportion to those it did (the parts add up to the score before it is rounded)."""
+        spec = self.spec
+        if counted == 0:
+            return Scored(None, ZERO, items=results, notes=["no sub-items to count"])
+        whole, done = Decimal(counted), Decimal(completed)
+        shared: list[ItemResult] = []
+        for item in results:
+            if item.earned is None:  # not applicable: no part
+                shared.append(item)
+                continue
+            points = CONTEXT.divide(CONTEXT.multiply(spec.points, Decimal(item.counted)), whole)
+            earned = CONTEXT.divide(CONTEXT.multiply(spec.points, Decimal(item.completed)), whole)
+            step = item.step
+            if self.explain:
+                notes = (*step.notes, f"{item.completed} of {item.counted} sub-items done")
+                step = attrs.evolve(step, value=f"{show(earned)} of {show(points)}", notes=notes)
+            shared.append(attrs.evolve(item, points=points, earned=earned, step=step))
+        score = self.round_indicator(CONTEXT.divide(CONTEXT.multiply(spec.points, done), whole))
+        note = f"pooled: {completed} of {counted} sub-items done across the items, scaled to {text(spec.points)}"
+        return Scored(score, spec.points, completed, counted, items=shared, notes=[note])
 
     def score_item(self, unit: Unit, item: Item) -> tuple[Decimal, int, int, Step]:
         """One item's earned points, completion and trace step: compiled when possible, else interpreted."""

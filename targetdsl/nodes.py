@@ -563,6 +563,9 @@ class Measure:
     # indicator weights as shares (`share 35%`): the measure is worth this percentage of its category's
     # points in each class, instead of fixed `points`
     share: Decimal | None = None
+    # pooled items (`items 项目 points 40 pooled`): scored by the sub-items done across all of a unit's
+    # items, points × Σ done ÷ Σ of their `tally`, not item by item
+    pooled: bool = False
     span: Span = _span()
 
 
@@ -609,9 +612,19 @@ class Band:
 
 
 @attrs.frozen
+class NotGraded:
+    """`not graded for 新设单位`: units of these classes are assessed and ranked but given no grade."""
+
+    classes: tuple[str, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
 class Grades:
     bands: tuple[Band, ...]
     assumptions: tuple[Assumption, ...] = ()  # what the method's source leaves open about its grades
+    # classes ranked but given no grade (units not graded: they hold no quota place)
+    not_graded: tuple[NotGraded, ...] = ()
     span: Span = _span()
 
 
@@ -625,6 +638,17 @@ class TieKey:
 @attrs.frozen
 class Ties:
     keys: tuple[TieKey, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class Ranking:
+    """`ranking 全市 for 县区, 市直部门` (分类评分、统一排序): classes scored with their own weights and
+    ranked together, sharing one rank, grade ladder and quotas."""
+
+    name: str
+    label: str | None
+    classes: tuple[str, ...]
     span: Span = _span()
 
 
@@ -664,7 +688,7 @@ class Function:
 
 
 Declaration = Union[  # noqa: UP007
-    Header, UnitClass, Assessor, Category, Rule, Grades, Ties, Periods, Const, Input, Function
+    Header, UnitClass, Assessor, Category, Rule, Grades, Ties, Ranking, Periods, Const, Input, Function
 ]
 
 
@@ -716,6 +740,8 @@ def declaration_key(declaration: Declaration) -> tuple[str, str]:
             return ("grades", "grades")
         case Ties():
             return ("ties", "ties")
+        case Ranking(name=name):
+            return ("ranking", name)
         case Periods():
             return ("periods", "periods")
         case Const(name=name):

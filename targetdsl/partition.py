@@ -69,16 +69,21 @@ from targetdsl.values import AwardWon, DataError, DataProblem, Located, Unit
 @attrs.frozen
 class Parcel:
     """A checked policy on its way to a worker: its effective tree (with spans), the stable names of its
-    files, its title, and the SHA-256 of its canonical text, which the rebuilt policy must have."""
+    files, its title, the SHA-256 of its canonical text, which the rebuilt policy must have, and the SHA-256
+    of each of its files' text."""
 
     effective: Effective
     names: tuple[tuple[str, str], ...]
     title: str
     sha256: str
+    # Two policies of one canonical text may still differ where the canonical text does not look: the
+    # order of their classes (the class positions every part and the driver share) and the places their
+    # explanations cite. Their files' own texts tell them apart.
+    sources: tuple[tuple[str, str], ...]
 
     def schema(self) -> Schema:
         """The policy's schema, rebuilt once per process (kernels compiled in it stay in it)."""
-        key = (self.sha256, self.names)
+        key = (self.sha256, self.names, self.sources)
         built = _REBUILT.get(key)
         if built is None:
             if sha256_text(canonical_policy(self.effective)) != self.sha256:
@@ -87,7 +92,7 @@ class Parcel:
         return built
 
 
-_REBUILT: dict[tuple[str, tuple[tuple[str, str], ...]], Schema] = {}
+_REBUILT: dict[tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]], Schema] = {}
 
 
 @attrs.frozen
@@ -528,6 +533,7 @@ class _Scoring:
     def __init__(self, schema: Schema, engine: Engine, compares: bool):
         self.schema, self.engine, self.compares = schema, engine, compares
         self.keys = tie_categories(schema)
+        self.classed = schema.kept_class()
         self.standings: dict[str, list[Standing]] = {name: [] for name in schema.classes}
         self.counts = {name: [0] * (2 * len(spec.categories)) for name, spec in schema.classes.items()}
         self.seen: list[Seen] = []
@@ -546,7 +552,7 @@ class _Scoring:
             drafts = self.engine.score_class(spec, [unit for unit, _ in entries])
             counts = self.counts[name]
             for draft, (_, index) in zip(drafts, entries, strict=True):
-                self.standings[name].append(standing(draft, index, self.keys))
+                self.standings[name].append(standing(draft, index, self.keys, name in self.classed))
                 for i in range(len(spec.categories)):
                     counts[2 * i] += draft.sums[SUMS.width * i + SUMS.counted]
                     counts[2 * i + 1] += draft.sums[SUMS.width * i + SUMS.completed]
@@ -760,17 +766,21 @@ def rank(
     assessed = []
     grader = Engine(schema, parcel.title, period=job.period, carried_in=list(job.carried_in), explain=False)
     count = 0
+    positions = {name: order for order, name in enumerate(schema.classes)}
     with decimal.localcontext(CONTEXT):
-        for order, (name, spec) in enumerate(schema.classes.items()):
-            standings = [st for s in found for st in s.standings[name]]
-            if not standings:
-                continue
-            assessed.append(name)
-            count += len(standings)
+        for ranking in schema.groups():  # a class, or classes ranked together (their places shared)
+            standings = [st for name in ranking.classes for s in found for st in s.standings[name]]
             ranked = grader.rank(standings)
             grader.grade(ranked)
             for rank, st in enumerate(ranked, start=1):
+                order = positions[st.unit_class] if ranking.shared else positions[ranking.name]
                 places[owner[st.index]].append(Place(st.index, order, rank, st.grade, st.reason))
+        for name, spec in schema.classes.items():
+            count_of = sum(len(s.standings[name]) for s in found)
+            if not count_of:
+                continue
+            assessed.append(name)
+            count += count_of
             counts = [sum(column) for column in zip(*(s.counts[name] for s in found), strict=True)]
             rows += [
                 CompletionRow(name, category.name, counts[2 * i], counts[2 * i + 1])
@@ -875,7 +885,3 @@ def refuse_finishing(failed: Sequence[list[tuple[int, int, EvaluationProblem]]])
 def spool_folder() -> tempfile.TemporaryDirectory[str]:
     """A private folder for the parts' spools when they are run by processes of this machine."""
     return tempfile.TemporaryDirectory(prefix="targetdsl-parts-")
-
-
-def parcel_of(effective: Effective, names: dict[str, str], title: str, sha256: str) -> Parcel:
-    return Parcel(effective, tuple(sorted(names.items())), title, sha256)

@@ -57,6 +57,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "veto": ("一票否决", "one-vote veto"),
     "grade": ("等次", "grade"),
     "grade_reason": ("等次说明", "why this grade"),
+    "not_graded": ("不定等次", "not graded"),
     "award": ("奖金（元）", "award (yuan)"),
     "not_eligible": ("不得获奖", "not eligible"),
     "eligible": ("可获奖", "eligible"),
@@ -114,6 +115,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "effect.cap_grade": ("等次最高为{grade}", "grade at most {grade}"),
     "effect.no_award": ("不得获奖", "no award"),
     "effect.zero_score": ("总分计零", "total counted as 0"),
+    "reason.not_graded": ("{name}不定等次", "{name} is not graded"),
     "reason.band": ("总分 {total} 在{grade}档", "total {total} is in the {grade} band"),
     "reason.veto": ("{veto}一票否决：{effect}", "{veto} veto: {effect}"),
     "reason.quota": (
@@ -256,9 +258,17 @@ class Edition:
                         expected = action.grade
         return expected if ladder.index(unit.grade) > ladder.index(expected) else None
 
+    def grade_cell(self, unit: UnitResult, none: str = "—") -> str:
+        """The unit's grade as a table shows it: `不定等次` for a unit not graded, `none` for no grade."""
+        if unit.not_graded:
+            return self.say("not_graded")
+        return unit.grade or none
+
     def grade_reasons(self, unit: UnitResult) -> list[str]:
         """Why the unit has its grade, in words: the vetoes that set or capped it, a quota that lowered
         it. Empty when the band of its total alone decided."""
+        if unit.not_graded:  # units not graded
+            return [self.say("reason.not_graded", name=unit.unit_class)]
         reasons = [
             self.veto_cause(v)
             for v in unit.vetoes

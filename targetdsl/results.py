@@ -35,6 +35,11 @@ class Step:
     children: tuple[Step, ...] = ()
 
 
+def not_graded_reason(unit_class: str) -> str:
+    """The grade reason of a unit of a class ranked without a grade: what results keep, and read back."""
+    return f"class {unit_class} is not graded"
+
+
 NO_STEP = Step("", "")  # what results carry in place of explanations when none were asked for
 
 
@@ -229,6 +234,11 @@ class UnitResult:
     @property
     def vetoed(self) -> bool:
         return bool(self.vetoes)
+
+    @property
+    def not_graded(self) -> bool:
+        """Whether the unit's class is ranked without a grade (`not graded for …`)."""
+        return self.grade is None and self.grade_reason == not_graded_reason(self.unit_class)
 
     def json_value(self, *, explanations: bool = True) -> dict[str, Any]:
         document: dict[str, Any] = {}

@@ -293,6 +293,21 @@ class GradeSpec:
 
 
 @attrs.frozen
+class RankingSpec:
+    """Classes ranked together (分类评分、统一排序): one rank, grade ladder and quotas across them, in the
+    order the classes are declared. A class no `ranking` names is ranked alone, under its own name."""
+
+    name: str
+    label: str | None
+    classes: tuple[str, ...]
+    span: Span | None = None  # None for a class ranked alone
+
+    @property
+    def shared(self) -> bool:
+        return len(self.classes) > 1
+
+
+@attrs.frozen
 class Schema:
     classes: dict[str, ClassSpec]
     unit_inputs: dict[str, InputSpec]
@@ -309,6 +324,9 @@ class Schema:
     grades_assumed: tuple[str, ...] = ()
     # Each source file's keyword language, by the name its spans carry: expressions are quoted in it.
     keywords: dict[str, Language] = attrs.field(factory=dict)
+    # Rankings across classes (`ranking`), and the classes whose units are ranked but not graded.
+    rankings: tuple[RankingSpec, ...] = ()
+    ungraded: dict[str, Span] = attrs.field(factory=dict)
     # What is built from the layout on first use, once per policy: each class's generated scorer and
     # validation path, each measure's and rule's closures…, by a key naming what it is: ("kernel", class,
     # fraction), ("measure", name), ("intake",)…
@@ -336,6 +354,28 @@ class Schema:
         from targetdsl.formatter import one_line  # an output stage: needed only when an expression is quoted
 
         return one_line(expr, self.keywords.get(expr.span.file, Language.ENGLISH))
+
+    def groups(self) -> list[RankingSpec]:
+        """Every class's ranking, in the order of their first classes: a `ranking` across classes, or the
+        class ranked alone."""
+        shared = {c: r for r in self.rankings for c in r.classes}
+        groups: list[RankingSpec] = []
+        for name, spec in self.classes.items():
+            ranking = shared.get(name)
+            if ranking is None:
+                groups.append(RankingSpec(name, spec.label, (name,)))
+            elif ranking.classes[0] == name:
+                groups.append(ranking)
+        return groups
+
+    def ranking_of(self, class_name: str) -> RankingSpec | None:
+        """The ranking across classes that ranks `class_name`, or None when it is ranked alone."""
+        return next((r for r in self.rankings if class_name in r.classes), None)
+
+    def kept_class(self) -> frozenset[str]:
+        """The classes whose units' standings must remember their class: ranked with another class (the
+        ranked list is split back into classes) or not graded."""
+        return frozenset(c for r in self.rankings for c in r.classes) | frozenset(self.ungraded)
 
     def measure(self, name: str) -> MeasureSpec | None:
         for unit_class in self.classes.values():
@@ -380,6 +420,13 @@ def build(effective: Effective, names: dict[str, str] | None = None) -> Schema:
     grades_node = next((d for d in declarations if isinstance(d, n.Grades)), None)
     ties_node = next((d for d in declarations if isinstance(d, n.Ties)), None)
     periods_node = next((d for d in declarations if isinstance(d, n.Periods)), None)
+    order = list(classes)
+    rankings = tuple(
+        RankingSpec(d.name, d.label, tuple(sorted(d.classes, key=order.index)), d.span)
+        for d in declarations
+        if isinstance(d, n.Ranking)
+    )
+    ungraded = {c: g.span for g in (grades_node.not_graded if grades_node else ()) for c in g.classes}
     return Schema(
         classes=classes,
         unit_inputs=unit_inputs,
@@ -393,6 +440,8 @@ def build(effective: Effective, names: dict[str, str] | None = None) -> Schema:
         year=header.year.value if header and header.year else None,
         names=dict(names or {}),
         keywords=dict(effective.keywords),
+        rankings=rankings,
+        ungraded=ungraded,
     )
 
 

@@ -56,7 +56,7 @@ def card(assessment: Assessment, unit: UnitResult, issue: Edition) -> str:
     headline = [
         (say("rank"), say("card.rank", rank=unit.rank, size=size)),
         (say("total"), show(unit.total)),
-        (say("grade"), unit.grade or "—"),
+        (say("grade"), issue.grade_cell(unit)),
     ]
     if unit.eligible is not None and unit.money is None:  # an award without money (目标奖): won or not
         headline.append((say("eligible"), say("yes" if unit.eligible else "no")))

@@ -40,7 +40,7 @@ import json
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -256,8 +256,9 @@ def duplicates(everyone: list[Standing | Seen], file: str) -> list[DataProblem]:
     return problems
 
 
-def standing(draft: Draft, index: int, keys: list[int]) -> Standing:
-    """What a stream keeps of a scored unit: `keys` are the category positions tie-breaking reads."""
+def standing(draft: Draft, index: int, keys: list[int], classed: bool = False) -> Standing:
+    """What a stream keeps of a scored unit: `keys` are the category positions tie-breaking reads; `classed`,
+    whether its class is kept (ranked with other classes, or not graded)."""
     kept = {SUMS.width * i + SUMS.subtotal: draft.sums[SUMS.width * i + SUMS.subtotal] for i in keys}
     return Standing(
         draft.unit.id,
@@ -267,6 +268,7 @@ def standing(draft: Draft, index: int, keys: list[int]) -> Standing:
         tuple(draft.vetoes) if draft.vetoes else (),
         kept or NO_SUMS,
         index,
+        classed,
     )
 
 
@@ -324,6 +326,10 @@ class Stream:
         self._expected = expected
         self._done = 0
         self._keys = tie_categories(schema)
+        self._classed = schema.kept_class()
+        # each class's places in its ranking, beside its standings in rank order (shared with other classes
+        # when a `ranking` names it)
+        self.ranks: dict[str, Sequence[int]] = {}
         try:
             with collector_paused(), _decimal_context():
                 self._first_pass(records, file)
@@ -409,9 +415,23 @@ class Stream:
             sorted(self.engine.ledger, key=lambda c: (c.unit, c.bonus, c.date or datetime.date.min, c.name or ""))
         )
         rows = []
-        for name, spec in self.schema.classes.items():
-            ordered = self.standings[name] = self.engine.rank(self.standings[name])
+        for ranking in self.schema.groups():
+            ordered = self.engine.rank([s for name in ranking.classes for s in self.standings[name]])
             self.engine.grade(ordered)
+            if not ranking.shared:
+                self.standings[ranking.name] = ordered
+                self.ranks[ranking.name] = range(1, len(ordered) + 1)
+                continue
+            # ranked with other classes: each class in its shared rank order, with its places
+            places: dict[str, array.array[int]] = {}
+            for name in ranking.classes:
+                self.standings[name], places[name] = [], array.array("q")
+            for rank, kept in enumerate(ordered, 1):
+                self.standings[kept.unit_class].append(kept)
+                places[kept.unit_class].append(rank)
+            self.ranks.update(places)
+        for name, spec in self.schema.classes.items():
+            ordered = self.standings[name]
             counts = self.counts[name]
             if ordered:
                 rows += [
@@ -466,7 +486,7 @@ class Stream:
             drafts = self.engine.score_class(spec, [unit for unit, _ in entries])
             counts = self.counts[name]
             for draft, (_, index) in zip(drafts, entries, strict=True):
-                self.standings[name].append(standing(draft, index, self._keys))
+                self.standings[name].append(standing(draft, index, self._keys, name in self._classed))
                 for i in range(len(spec.categories)):
                     counts[2 * i] += draft.sums[SUMS.width * i + SUMS.counted]
                     counts[2 * i + 1] += draft.sums[SUMS.width * i + SUMS.completed]
@@ -489,14 +509,17 @@ class Stream:
                 self._gather_finishing(engine, spec, finishing_figures(self.schema)[name], ordered)
             for start in range(0, len(ordered), BATCH):
                 # computed in the policy's context; yielded outside it, so the caller's context is its own
-                yield from self._finish(engine, spec, ordered[start : start + BATCH], start)
+                ranks = self.ranks[name][start : start + BATCH]
+                yield from self._finish(engine, spec, ordered[start : start + BATCH], ranks)
 
-    def _finish(self, engine: Engine, spec: ClassSpec, standings: list[Standing], start: int) -> list[UnitResult]:
+    def _finish(
+        self, engine: Engine, spec: ClassSpec, standings: list[Standing], ranks: Sequence[int]
+    ) -> list[UnitResult]:
         with collector_paused(), _decimal_context():
             units = [self._read(s) for s in standings]
             drafts = engine.score_class(spec, units)
             results = []
-            for rank, (draft, standing) in enumerate(zip(drafts, standings, strict=True), start=start + 1):
+            for rank, draft, standing in zip(ranks, drafts, standings, strict=True):
                 if draft.total != standing.total or draft.unit.id != standing.id:
                     raise RuntimeError(f"unit {standing.id} scored differently in the second pass")
                 draft.grade, draft.reason = standing.grade, standing.reason
@@ -517,7 +540,8 @@ class Stream:
                 standings = ordered[start : start + BATCH]
                 units = [self._read(s) for s in standings]
                 drafts = engine.score_class(spec, units)
-                contexts = {d.unit.id: result_context(d, rank) for rank, d in enumerate(drafts, start=start + 1)}
+                ranks = self.ranks[spec.name][start : start + BATCH]
+                contexts = {d.unit.id: result_context(d, rank) for rank, d in zip(ranks, drafts, strict=True)}
                 for rule in rules:
                     gathered = figures[rule_key(rule)]
                     values: dict[int, list[Decimal | None]] = {}

@@ -12,12 +12,14 @@ This module must not evaluate by itself: it is handed a function that does.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Sequence
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import attrs
 
+from targetdsl import nodes as n
 from targetdsl.numeric import text
 from targetdsl.outputs import visible_inline
 from targetdsl.results import UnitResult
@@ -130,6 +132,74 @@ def sweep(
     """Every variant against the base; `evaluate` gives a policy's placings in class and rank order."""
     before = list(evaluate(base))
     return [compare(name, before, evaluate(policy)) for name, policy in variants]
+
+
+class GridError(ValueError):
+    """A grid of weights that names no class of the policy, or gives a class the wrong number of weights."""
+
+
+# One class's candidate weights: its name and, per candidate, a weight for each of its categories in order.
+Weights = tuple[str, tuple[tuple[Decimal, ...], ...]]
+
+
+def parse_weights(written: str) -> Weights:
+    """`县区=40:50:10,50:40:10`: a class and its candidate weights, one per category in the order the class
+    declares them."""
+    name, equals, rest = written.partition("=")
+    if not equals or not name.strip() or not rest.strip():
+        raise GridError(f"expected CLASS=A:B[:C…][,A:B…], got {written!r}")
+    candidates = []
+    for candidate in rest.split(","):
+        try:
+            weights = tuple(Decimal(part.strip()) for part in candidate.split(":"))
+        except InvalidOperation:
+            raise GridError(f"expected weights such as 40:50:10 for class {name.strip()}, got {candidate!r}") from None
+        if any(not w.is_finite() or w < 0 for w in weights):
+            raise GridError(f"a weight is a number, 0 or more: {candidate!r} for class {name.strip()}")
+        candidates.append(weights)
+    return name.strip(), tuple(candidates)
+
+
+def weight_grid(declarations: Sequence[n.Declaration], grid: Sequence[Weights]) -> list[tuple[str, list[Any]]]:
+    """Every combination of the classes' candidate weights (each class's candidates, crossed with the
+    other classes'), as a name (`县区 40:50:10; 市直 50:40:10`) and the declarations with those weights in
+    place of the classes' own. The checker then judges each variant as any policy (weights that do not add
+    up to the scale are its errors)."""
+    if not grid:
+        return []
+    classes = {d.name: d for d in declarations if isinstance(d, n.UnitClass)}
+    seen: set[str] = set()
+    for name, candidates in grid:
+        unit_class = classes.get(name)
+        if unit_class is None:
+            raise GridError(f"no class `{name}` in the base policy (classes: {', '.join(classes)})")
+        if name in seen:
+            raise GridError(f"the weights of class `{name}` are given twice: list its candidates once, by commas")
+        seen.add(name)
+        categories = [share.category for share in unit_class.shares]
+        for candidate in candidates:
+            if len(candidate) != len(categories):
+                raise GridError(
+                    f"class `{name}` weighs {len(categories)} categories ({':'.join(categories)}), "
+                    f"not {len(candidate)}: {':'.join(text(w) for w in candidate)}"
+                )
+    variants = []
+    for combination in itertools.product(*(candidates for _, candidates in grid)):
+        chosen = {name: weights for (name, _), weights in zip(grid, combination, strict=True)}
+        changed = [
+            attrs.evolve(
+                d,
+                shares=tuple(
+                    attrs.evolve(share, amount=weight) for share, weight in zip(d.shares, chosen[d.name], strict=True)
+                ),
+            )
+            if isinstance(d, n.UnitClass) and d.name in chosen
+            else d
+            for d in declarations
+        ]
+        name = "; ".join(f"{cls} {':'.join(text(w) for w in weights)}" for cls, weights in chosen.items())
+        variants.append((name, changed))
+    return variants
 
 
 def render_text(variants: Sequence[Variant], *, limit: int = 20) -> str:

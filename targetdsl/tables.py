@@ -122,7 +122,8 @@ def class_table(assessment: Assessment, unit_class: str, *, language: Language =
                 *(two(c.subtotal) for c in unit.categories),
                 two(unit.bonus),
                 veto_cell(unit),
-                (unit.grade or "—") + ("*" if grade_note(unit) else ""),
+                (word("not_graded", "not graded", language) if unit.not_graded else unit.grade or "—")
+                + ("*" if grade_note(unit) else ""),
                 *([award_cell(unit, language)] if awards else []),
             ]
         )

@@ -240,14 +240,15 @@ def columns(
                     result.append(
                         Column(f"{measure.name}.{slot}.name", f"{title} {slot}{colon}{word('名称', 'name')}", "text")
                     )
-                    result.append(
-                        Column(
-                            f"{measure.name}.{slot}.points",
-                            f"{title} {slot}{colon}{word('分值', 'points')}",
-                            "points",
-                            note=say(ITEM_POINTS_NOTE, language),
+                    if not measure.node.pooled:  # pooled items have no points of their own
+                        result.append(
+                            Column(
+                                f"{measure.name}.{slot}.points",
+                                f"{title} {slot}{colon}{word('分值', 'points')}",
+                                "points",
+                                note=say(ITEM_POINTS_NOTE, language),
+                            )
                         )
-                    )
                     for spec in measure.inputs.values():
                         result.append(
                             _input(

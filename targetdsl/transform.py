@@ -307,12 +307,14 @@ class ToNodes(Transformer[Token, Any]):
         return n.Category(str(c[0]), _label(c[1]), tuple(c[2:]), span=span)
 
     def _build_measure(
-        self, kind: str, c: list[Any], points: Any, classes: Any, body: list[Any], span: Span
+        self, kind: str, c: list[Any], points: Any, classes: Any, body: list[Any], span: Span, pooled: bool = False
     ) -> n.Measure:
         share = points.percent if isinstance(points, _MeasureShare) else None
         if share is not None:
             points = None
-        return n.Measure(kind, str(c[0]), _label(c[1]), points, tuple(classes or ()), tuple(body), share, span=span)
+        return n.Measure(
+            kind, str(c[0]), _label(c[1]), points, tuple(classes or ()), tuple(body), share, pooled, span=span
+        )
 
     def indicator(self, c: list[Any]) -> n.Measure:
         span, c = span_of(c), _inner(c)
@@ -320,7 +322,10 @@ class ToNodes(Transformer[Token, Any]):
 
     def items(self, c: list[Any]) -> n.Measure:
         span, c = span_of(c), _inner(c)
-        return self._build_measure("items", c, c[2], c[3], c[4:], span)
+        return self._build_measure("items", c, c[2], c[4], c[5:], span, pooled=c[3] is not None)
+
+    def pooled(self, c: list[Any]) -> bool:
+        return True
 
     def subitem(self, c: list[Any]) -> n.Measure:
         span, c = span_of(c), _inner(c)
@@ -550,7 +555,12 @@ class ToNodes(Transformer[Token, Any]):
     def grades(self, c: list[Any]) -> n.Grades:
         span, c = span_of(c), _inner(c)
         bands = tuple(item for item in c[1:] if isinstance(item, n.Band))
-        return n.Grades(bands, tuple(item for item in c[1:] if isinstance(item, n.Assumption)), span=span)
+        assumed = tuple(item for item in c[1:] if isinstance(item, n.Assumption))
+        ungraded = tuple(item for item in c[1:] if isinstance(item, n.NotGraded))
+        return n.Grades(bands, assumed, ungraded, span=span)
+
+    def not_graded(self, c: list[Any]) -> n.NotGraded:
+        return n.NotGraded(_names(c[0]), span=span_of(c[0]))
 
     def band(self, c: list[Any]) -> n.Band:
         name, label, (op, low, high), quota = c
@@ -586,6 +596,9 @@ class ToNodes(Transformer[Token, Any]):
 
     def ties(self, c: list[Any]) -> n.Ties:
         return n.Ties(tuple(c), span=span_of(c))
+
+    def ranking(self, c: list[Any]) -> n.Ranking:
+        return n.Ranking(str(c[0]), _label(c[1]), _names(c[2]), span=span_of([c[0], *c[2]]))
 
     def tie_key(self, c: list[Any]) -> n.TieKey:
         direction = None if c[1] is None else english_term("direction", str(c[1]))

@@ -485,6 +485,16 @@ CHECK: tuple[tuple[str, str], ...] = (
         "第一次在 {where}；指标名称在考核办法中必须唯一（各单位的数据按名称引用指标）",
     ),
     ("points must be positive", "分值必须为正数"),
+    ("pooled items `{name}` have no points of their own", "合并计分的事项 `{name}` 没有自己的分值"),
+    (
+        "write the points the items are worth together: `items {name} points 40 pooled`",
+        "写出这些事项合计的分值：`items {name} points 40 pooled`",
+    ),
+    (
+        "pooled items `{name}` score by their `tally`; this `score` would never be read",
+        "合并计分的事项按其 `tally` 计分；这条 `score` 永远不会被读取",
+    ),
+    ("remove the `score`, or remove `pooled` to score item by item", "删去 `score`，或删去 `pooled` 改为逐项计分"),
     (
         "class `{unit_class}` does not include category `{name}`, so this indicator never applies to it",
         "类别 `{unit_class}` 不含考核内容 `{name}`，这个指标对它永远不适用",
@@ -648,6 +658,22 @@ CHECK: tuple[tuple[str, str], ...] = (
     ("make the bands meet, or add a grade `otherwise`", "让各区间首尾相接，或加一个 `otherwise` 等次"),
     ("scores of {low} and above get no grade", "{low} 分及以上的得分没有等次"),
     ("add a grade `>= {low}`", "加一个等次 `>= {low}`"),
+    # rankings across classes (统一排序), classes not graded
+    ("class `{name}` is named twice in ranking `{ranking}`", "类别 `{name}` 在统一排序 `{ranking}` 中写了两次"),
+    ("name each class once", "每个类别只写一次"),
+    (
+        "class `{name}` is already ranked in ranking `{ranking}`",
+        "类别 `{name}` 已在统一排序 `{ranking}` 中排名",
+    ),
+    (
+        "a class has one rank: name it in one ranking, or merge the two rankings",
+        "一个类别只有一个名次：只在一个统一排序中写它，或把两个统一排序合并",
+    ),
+    ("ranking `{ranking}` names one class", "统一排序 `{ranking}` 只有一个类别"),
+    (
+        "a class is ranked on its own without a `ranking`: name two classes or more, or remove it",
+        "不写 `ranking`（统一排序），类别也在本类别内排名：写两个或更多类别，或删去它",
+    ),
     ("cannot break ties by `{key}`", "不能按 `{key}` 排定同分顺序"),
     ("tie keys: `total`, a category, `id`, `name`", "同分排序依据：`total`、某个考核内容、`id`、`name`"),
     ("unknown direction `{word}`", "未知的排序方向 `{word}`"),
@@ -1321,11 +1347,12 @@ HELP: tuple[tuple[str, str], ...] = (
     (
         "Compare the effective policies (after `extends`) in the domain's terms; layout, comments and declaration "
         "order are not changes. With --data, evaluate both on the same units and report who gains or loses. "
-        "Several NEW policies (variants, such as a grid of category weights) with --data sweep: each is evaluated on "
-        "the same .jsonl or .csv units and compared with OLD, listing who changes grade, rank or money (--jobs N "
-        "processes, or --engine dask). Exit 0 when equivalent, 1 when different, 2 on error.",
+        "Several NEW policies (variants), or a grid of OLD's category weights (--weights), with --data sweep: each "
+        "is evaluated on the same .jsonl or .csv units and compared with OLD, listing who changes grade, rank or "
+        "money (--jobs N processes, or --engine dask). Exit 0 when equivalent, 1 when different, 2 on error.",
         "按考核的术语比较两个生效的考核办法（处理 `extends` 之后）；排版、注释和声明顺序不算变化。带 --data 时，"
-        "用同一批单位评估两者，报告谁得谁失。多个 NEW 考核办法（变体，如一组考核内容权重）带 --data 时逐一试算："
+        "用同一批单位评估两者，报告谁得谁失。多个 NEW 考核办法（变体），或 OLD 的一组考核内容权重（`--weights`），"
+        "带 --data 时逐一试算："
         "每个都用同一批 .jsonl 或 .csv 单位评估并与 OLD 比较，列出等次、名次或奖金有变化的单位（`--jobs N` 个进程，"
         "或 `--engine dask`）。含义相同时退出码为 0，不同时为 1，出错时为 2。",
     ),
@@ -1333,6 +1360,33 @@ HELP: tuple[tuple[str, str], ...] = (
     ("a sweep of variants", "逐一试算各个变体"),
     ("the earlier policy (of a sweep: the base)", "较早的考核办法（试算时：基准）"),
     ("the later policy; several: variants to sweep", "较新的考核办法；多个时：逐一试算的变体"),
+    (
+        "a sweep of OLD's category weights: a class's candidate weights, one per category in the order the class "
+        "lists them (县区=40:50:10,50:40:10); repeated for other classes, every combination is a variant",
+        "试算 OLD 的考核内容权重：一个类别的候选权重，按该类别列出考核内容的顺序每项一个"
+        "（县区=40:50:10,50:40:10）；对其他类别重复此选项，每种组合都是一个变体",
+    ),
+    ("a weight grid", "一组权重"),
+    (
+        "give the later policy NEW (several for a sweep), or --weights for a sweep of OLD's weights",
+        "请给出较新的考核办法 NEW（试算时给多个），或用 `--weights` 试算 OLD 的权重",
+    ),
+    ("--weights: {message:t}", "`--weights`：{message}"),
+    ("expected CLASS=A:B[:C…][,A:B…], got {value}", "应写作 类别=A:B[:C…][,A:B…]，实际为 {value}"),
+    (
+        "expected weights such as 40:50:10 for class {name}, got {value}",
+        "类别 {name} 的权重应写作 40:50:10 这样，实际为 {value}",
+    ),
+    ("a weight is a number, 0 or more: {value} for class {name}", "权重是不小于 0 的数：类别 {name} 的 {value}"),
+    ("no class `{name}` in the base policy (classes: {known})", "基准考核办法中没有类别 `{name}`（类别有：{known}）"),
+    (
+        "the weights of class `{name}` are given twice: list its candidates once, by commas",
+        "类别 `{name}` 的权重给了两次：请在一处用逗号列出全部候选",
+    ),
+    (
+        "class `{name}` weighs {count} categories ({categories}), not {given}: {weights}",
+        "类别 `{name}` 有 {count} 项考核内容（{categories}），不是 {given} 项：{weights}",
+    ),
     (
         "unit data (a file or a folder of them) to evaluate both policies on",
         "用来评估两个考核办法的单位数据（文件或文件夹）",
@@ -2027,6 +2081,8 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("reported total", "公布总分"),
     ("a veto zeroes the score; raw total {total} is kept", "一票否决使总分计零；原总分 {total} 保留备查"),
     ("rank in class", "类别内名次"),
+    ("rank in ranking", "统一排序名次"),
+    ("ranking {ranking}: classes {classes}", "统一排序 {ranking}：类别 {classes}"),
     ("grade", "等次"),
     ("not eligible (line {line:d})", "不符合享受条件（第 {line} 行）"),
     ("a veto withholds the award", "一票否决，不得获奖"),
@@ -2039,6 +2095,7 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("{grade:w} ({op:w} {bound:n})", "{grade}档（{op} {bound}）"),
     ("{grade:w} [{low:n}, {high:n})", "{grade}档 [{low}, {high})"),
     ("veto {name} forces {grade}", "一票否决 {name} 将等次定为{grade}"),
+    ("class {name} is not graded", "类别 {name} 不定等次"),
     ("veto {name} caps the grade at {grade}", "一票否决 {name} 使等次最高为{grade}"),
     (
         "a veto withholds the award, so it takes no place in the {grade} quota and gets {below}",
@@ -2065,6 +2122,12 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("score given by {assessor}: {score} of 100", "{assessor}给定分数：{score}（满分 100）"),
     ("no applicable sub-item", "没有适用的子项"),
     ("no applicable items", "没有适用的事项"),
+    ("no sub-items to count", "没有可计数的子项"),
+    (
+        "pooled: {completed} of {counted} sub-items done across the items, scaled to {points}",
+        "合并计分：全部事项共 {counted} 个子项，完成 {completed} 个，折算为满分 {points}",
+    ),
+    ("{completed} of {counted} sub-items done", "{counted} 个子项完成 {completed} 个"),
     (
         "items {earned} of {available}, scaled to {points}",
         "各事项合计 {earned}（满分 {available}），折算为满分 {points}",
@@ -2072,6 +2135,14 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     (
         "sum of sub-items {earned} of {points}, scaled to {total}",
         "子项合计 {earned}（满分 {points}），折算为满分 {total}",
+    ),
+    (
+        "{name} pro-rated to the period: {value} × {months:d}/12 = {result}",
+        "{name} 按进度折算：{value} × {months}/12 = {result}",
+    ),
+    (
+        "{name} not pro-rated: {level} is true (a level keeps its value)",
+        "{name} 不按进度折算：{level} 为是（水平类指标保持原值）",
     ),
     ("not applicable: `{name}` is missing", "不适用：缺少 `{name}`"),
     ("`{name}` is missing: scored the class average", "缺少 `{name}`：按同类平均计分"),
@@ -2158,6 +2229,8 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("kind", "种类"),
     ("points", "分值"),
     ("classes", "适用类别"),
+    ("pooled", "合并计分"),
+    ("item by item", "逐项计分"),
     ("award level `{name}`", "奖项级别 `{name}`"),
     ("award money for {grade}", "{grade}的奖金"),
     ("renamed", "改名"),
@@ -2266,6 +2339,15 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("{kind:t}, points each", "{kind}，按每项分值"),
     ("{kind:t}, scaled to {points} points", "{kind}，折算为 {points} 分"),
     (
+        "{kind:t}, pooled: the sub-items done across the items, scaled to {points} points",
+        "{kind}，合并计分：全部事项的子项完成数，折算为 {points} 分",
+    ),
+    (
+        "{kind:t}, pooled: the sub-items done across the items, scaled to {points} points "
+        "({share}% of category {category})",
+        "{kind}，合并计分：全部事项的子项完成数，折算为 {points} 分（占考核内容 {category} 的 {share}%）",
+    ),
+    (
         "{kind:t}, scaled to {points} points ({share}% of category {category})",
         "{kind}，折算为 {points} 分（占考核内容 {category} 的 {share}%）",
     ),
@@ -2286,6 +2368,8 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("the sum capped at {cap}", "合计封顶 {cap}"),
     ("the sum capped", "合计封顶"),
     ("ordered by {keys}", "按 {keys} 排序"),
+    ("ordered by {keys}, across {classes} (ranking {ranking})", "按 {keys} 排序，统一排序 {ranking}：{classes}"),
+    ("not graded", "不定等次"),
     ("per category, summed", "按考核内容汇总"),
     ("bands, veto effects, quotas {quotas}", "分档、一票否决的处理、名额 {quotas}"),
     ("bands and veto effects", "分档和一票否决的处理"),
@@ -2438,6 +2522,11 @@ MEANINGS: tuple[tuple[str, str], ...] = (
     ("the fewest units a grade's quota keeps", "一个等次的名额至少保留的单位数"),
     ("units tied with a quota's last place share the grade", "与名额最后一名同分的单位并列这个等次"),
     ("how units with equal totals are ordered", "总分相同的单位怎样排序"),
+    (
+        "classes ranked together: one rank, grade ladder and quotas across them",
+        "几个类别统一排序：共用一个名次、等次和名额",
+    ),
+    ("units of these classes are ranked but given no grade", "这些类别的单位参加排名，但不定等次"),
     ("monthly, quarterly or half-year checks", "月度、季度或半年考核"),
     ("a conditional value", "按条件取值"),
     ("the value when the condition holds", "条件成立时的值"),
@@ -2486,6 +2575,7 @@ MEANINGS: tuple[tuple[str, str], ...] = (
         "a measure worth this share of its category's points in each class",
         "在每个类别中占其考核内容分值这一比例的考核项",
     ),
+    ("items scored by the sub-items done across all of them", "按全部事项的子项总完成率计分的事项"),
     ("the upper end of a range or band", "范围或分档的上端"),
     (
         "not pro-rated when this input is true: a rate, an intensity or a share",

@@ -120,7 +120,7 @@ def _ranking_sheet(
                 issue.figure(unit.bonus),
                 issue.figure(unit.deductions),
                 issue.semicolon.join(issue.veto_cause(v) for v in unit.vetoes),
-                unit.grade or "",
+                issue.grade_cell(unit, ""),
                 *([limited or ""] if quotas else []),
                 issue.semicolon.join(issue.grade_reasons(unit)),
                 *([_yes_no(issue, unit.eligible)] if awards else []),

@@ -76,7 +76,7 @@ def check_field(unit: targetdsl.UnitResult, field: str, wanted: Any) -> None:
         assert [v.name for v in unit.vetoes] == wanted
     elif field == "commendations":
         assert list(unit.commendations) == wanted
-    elif field in ("grade", "rank", "eligible", "items", "completed_items"):
+    elif field in ("grade", "grade_reason", "rank", "eligible", "items", "completed_items"):
         assert getattr(unit, field) == wanted, (unit.id, field, getattr(unit, field))
     else:
         actual = getattr(unit, field)

@@ -188,6 +188,19 @@ def test_the_seed_first_quarter_scores_levels_against_their_annual_targets() -> 
     assert quarter.unit("C01").total == Decimal("103.90")
 
 
+def test_the_explanation_says_how_each_target_was_taken_in_the_period() -> None:
+    policy = targetdsl.load_policy(P2002)
+    with by_reference():
+        unit = policy.evaluate(D2002, period="一季度").unit("C01")
+    measure = next(m for m in unit.measures if m.name == "定量任务")
+    notes = {str(i.name): i.step.notes for i in measure.items}
+    assert "target pro-rated to the period: 318.44 × 3/12 = 79.61" in notes["地区生产总值"]
+    assert "target not pro-rated: level is true (a level keeps its value)" in notes["城镇化率"]
+    year = policy.evaluate(D2002, explain=True).unit("C01")
+    items = next(m for m in year.measures if m.name == "定量任务").items
+    assert not [note for i in items for note in i.step.notes if "pro-rated" in note]  # the year is the year
+
+
 def test_the_seed_year_is_unchanged_by_the_levels() -> None:
     policy = targetdsl.load_policy(P2002)
     year = policy.evaluate(D2002, explain=False)

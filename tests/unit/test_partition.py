@@ -328,10 +328,27 @@ def test_a_parcel_pickles_after_an_evaluation_and_rebuilds_the_same_policy() -> 
     assert parcel.schema() is rebuilt  # once per process
 
 
+def test_two_policies_of_one_canonical_text_keep_their_own_class_order() -> None:
+    """The canonical text sorts declarations, so a policy and its canonical form hash alike while their
+    classes come in another order (县, 区 written; 区, 县 canonical). Each part must score a unit by its
+    own policy's class at that position, never by a schema rebuilt for the other: results as one stream."""
+    from targetdsl.record import canonical_policy
+
+    written = targetdsl.parse_policy(QUOTAS, name="same.tdsl")
+    canonical = targetdsl.parse_policy(canonical_policy(written.effective), name="same.tdsl")
+    assert written.sha256 == canonical.sha256 and list(written.schema.classes) != list(canonical.schema.classes)
+    units = quota_units(40, seed=8)
+    for policy in (written, canonical, written):
+        with policy.stream(iter(units)) as streamed:
+            expected = [unit_json(u) for u in streamed]
+        assert [unit_json(u) for u in policy.evaluate_parts(units, parts=2).results] == expected
+
+
 def test_a_parcel_whose_policy_changed_on_the_way_is_refused() -> None:
     policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
     other = targetdsl.parse_policy(QUOTAS.replace("quota 20%", "quota 30%"), name="quotas.tdsl")
-    forged = partition.Parcel(other.effective, policy.parcel().names, policy.title, policy.sha256)
+    parcel = policy.parcel()
+    forged = partition.Parcel(other.effective, parcel.names, policy.title, policy.sha256, parcel.sources)
     partition._REBUILT.clear()  # a process that rebuilt the policy of this hash already uses its own
     with pytest.raises(RuntimeError, match="changed"):
         forged.schema()
@@ -458,6 +475,61 @@ def test_a_sweep_finds_the_grade_changes_impact_finds(tmp_path: Path, capsys: py
     assert [v["grade_changes"] for v in document["variants"]] == [v.grades for v in found]
     text = run_cli(command, capsys)[1]
     assert f"w1.tdsl: of 150 units, {found[0].grades} change grade" in text
+
+
+def test_a_weight_grid_sweeps_the_variants_written_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--weights 县=50:50,70:30 --weights 区=100`: every combination is a variant, named by its weights,
+    whose results are those of the same policy with the weights written into it."""
+    from targetdsl.sweep import placing, sweep
+
+    (tmp_path / "base.tdsl").write_text(QUOTAS, encoding="utf-8")
+    jsonl, _ = write_files(tmp_path, quota_units(60, seed=5))
+    base = targetdsl.parse_policy(QUOTAS, name="base.tdsl")
+    written = [
+        (name, targetdsl.parse_policy(QUOTAS.replace("经济 60 社会 40", weights), name=name))
+        for name, weights in (("县 50:50; 区 100", "经济 50 社会 50"), ("县 70:30; 区 100", "经济 70 社会 30"))
+    ]
+    evaluate = lambda p: p.evaluate_parts(jsonl, parts=2, render=placing).results  # noqa: E731
+    expected = sweep(base, written, evaluate)
+    command = ["diff", str(tmp_path / "base.tdsl"), "--data", str(jsonl), "--format", "json"]
+    code, out, err = run_cli([*command, "--weights", "县=50:50,70:30", "--weights", "区=100"], capsys)
+    assert code == 1 and err == "", err
+    document = json.loads(out)
+    assert [v["variant"] for v in document["variants"]] == ["县 50:50; 区 100", "县 70:30; 区 100"]
+    assert [v["changes"] for v in document["variants"]] == [v.to_json()["changes"] for v in expected]
+    assert expected[0].grades > 0
+
+
+@pytest.mark.parametrize(
+    ("weights", "wanted"),
+    [
+        (["县=60:40:10"], "class `县` weighs 2 categories (经济:社会), not 3: 60:40:10"),
+        (["市=50:50"], "no class `市` in the base policy (classes: 县, 区)"),
+        (["县=50:50", "县=70:30"], "the weights of class `县` are given twice"),
+        (["县=5O:50"], "expected weights such as 40:50:10 for class 县, got '5O:50'"),
+        (["县"], "expected CLASS=A:B[:C…][,A:B…], got '县'"),
+    ],
+)
+def test_a_weight_grid_that_does_not_fit_the_policy_is_a_usage_error(
+    weights: list[str], wanted: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "base.tdsl").write_text(QUOTAS, encoding="utf-8")
+    jsonl, _ = write_files(tmp_path, quota_units(5))
+    options = [option for w in weights for option in ("--weights", w)]
+    code, out, err = run_cli(["diff", str(tmp_path / "base.tdsl"), "--data", str(jsonl), *options], capsys)
+    assert code == 2 and wanted in err and out == ""
+
+
+def test_a_weight_variant_that_does_not_add_up_is_the_checkers_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "base.tdsl").write_text(QUOTAS, encoding="utf-8")
+    jsonl, _ = write_files(tmp_path, quota_units(5))
+    code, out, err = run_cli(
+        ["diff", str(tmp_path / "base.tdsl"), "--data", str(jsonl), "--weights", "县=50:40"], capsys
+    )
+    assert code == 1 and out == ""
+    assert "县 50:40" in err and "check.points-mismatch" in err and "add up to 90" in err
 
 
 @pytest.mark.parametrize("year", ["2002", "2003"])

@@ -14,7 +14,7 @@ syn keyword targetdslDeclaration class 类别 assessor 评议方 category 考核
 syn keyword targetdslDeclaration function 函数 input 填报 indicator 指标 items 事项 nextgroup=targetdslDeclaredName skipwhite
 syn keyword targetdslDeclaration subitem 子项 assessed 评议 let 设 veto 一票否决 nextgroup=targetdslDeclaredName skipwhite
 syn keyword targetdslDeclaration bonus 加分 level 级别 deduction 扣分 award 奖励 nextgroup=targetdslDeclaredName skipwhite
-syn keyword targetdslDeclaration coefficient 系数 commendation 嘉奖 limit 合计封顶 nextgroup=targetdslDeclaredName skipwhite
+syn keyword targetdslDeclaration coefficient 系数 commendation 嘉奖 limit 合计封顶 ranking 统一排序 nextgroup=targetdslDeclaredName skipwhite
 syn match targetdslDeclaredName /[A-Za-z_\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF][A-Za-z0-9_\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]*/ contained
 syn keyword targetdslControl if 如果 then 则 else 否则 and 且
 syn keyword targetdslControl or 或 not 非 bands 分档 interpolate 插值
@@ -28,16 +28,17 @@ syn keyword targetdslType pp 百分点 money 金额 bool 是否 date 日期
 syn keyword targetdslKeyword extends 继承 override 覆盖 remove 取消 policy 考核办法
 syn keyword targetdslKeyword year 年度 status 状态 scale 满分 rounding 舍入
 syn keyword targetdslKeyword at 用于 source 依据 points 分值 share 占比
-syn keyword targetdslKeyword for 适用 missing 缺报 default 默认 range 范围
-syn keyword targetdslKeyword to 至 prorated 按进度 unless 除非 require 校验
-syn keyword targetdslKeyword 得分 tally 完成项数 of 共 given by 采信
-syn keyword targetdslKeyword 由 weight 权重 drop extremes 去极值 above 超过
-syn keyword targetdslKeyword ballots 评分票 assume 假定 effect 处理 grade 定为
-syn keyword targetdslKeyword cap 最高等次 no 不予奖励 得分清零 最多 封顶 carry
-syn keyword targetdslKeyword over after 结转截止日 amount 扣减 reduce 下浮 factor
-syn keyword targetdslKeyword 乘以 on 作用于 grades 等次 quota 名额 round
-syn keyword targetdslKeyword 取整 least 不少于 with ties 含并列 同分 periods
-syn keyword targetdslKeyword 考核期 through month 截至月 from 起始月
+syn keyword targetdslKeyword pooled 合并计分 for 适用 missing 缺报 default 默认
+syn keyword targetdslKeyword range 范围 to 至 prorated 按进度 unless 除非
+syn keyword targetdslKeyword require 校验 得分 tally 完成项数 of 共 given
+syn keyword targetdslKeyword by 采信 由 weight 权重 drop extremes 去极值
+syn keyword targetdslKeyword above 超过 ballots 评分票 assume 假定 effect 处理
+syn keyword targetdslKeyword grade 定为 cap 最高等次 no 不予奖励 得分清零 最多
+syn keyword targetdslKeyword 封顶 carry over after 结转截止日 amount 扣减 reduce
+syn keyword targetdslKeyword 下浮 factor 乘以 on 作用于 grades 等次 quota
+syn keyword targetdslKeyword 名额 round 取整 least 不少于 with ties 含并列
+syn keyword targetdslKeyword 同分 graded 不定等次 periods 考核期 through month 截至月
+syn keyword targetdslKeyword from 起始月
 
 syn match targetdslFunction /\<\%(efficacy_reverse\|peer_count\|efficacy\|peer_avg\|peer_max\|peer_min\|rank_asc\|逆向功效系数\|clamp\|floor\|round\|同类单位数\|ceil\|rank\|功效系数\|升序名次\|同类平均\|同类最大\|同类最小\|向上取整\|向下取整\|四舍五入\|abs\|max\|min\|绝对值\|名次\|最大\|最小\|限定\)\ze\s*(/
 syn match targetdslNumber /\<\d\+\%(\.\d\+\)\=\%(%\|pp\>\)\=/
