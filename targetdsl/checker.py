@@ -397,32 +397,33 @@ class Checker:
     # -- names spelled like a built-in's Chinese form
 
     def check_builtin_names(self) -> None:
-        """In a policy a file of which is written with Chinese keywords, no name is declared where that file
-        would read a built-in's Chinese form in its place: an input, let, constant or parameter named like
-        a value (`总分`), a function like a function (`最小`), a category like a key of `ties` or a
-        coefficient's `on` (`单位编号`). Each file of a policy may read what another declares."""
+        """In a policy a file of which is written with Chinese keywords, no name is declared where such a
+        file would read a built-in's Chinese form in its place: a unit input or constant named like a value
+        (`总分`), a function like a function (`最小`), a category like a key of `ties` or a coefficient's
+        `on` (`单位编号`), which any file of the policy may read; and, in a file written with Chinese
+        keywords, a measure's or rule's own input or let, or a function's parameter, named like a value
+        (read only in the declaration's own file)."""
         if Language.CHINESE not in self.policy.keywords.values():
             return
         declared: list[tuple[str, str, Span]] = []  # name, where a Chinese file would read it, where declared
+        local: list[tuple[str, Span]] = []  # names read only in their own file
         for declaration in self.policy.declarations:
             match declaration:
                 case n.Input() | n.Const():
                     declared.append((declaration.name, "value", _name_span(declaration)))
                 case n.Function():
                     declared.append((declaration.name, "call", _name_span(declaration)))
-                    declared += [(param, "value", declaration.span) for param in declaration.params]
+                    local += [(param, declaration.span) for param in declaration.params]
                 case n.Category():
                     declared.append((declaration.name, "key", _name_span(declaration)))
                     for measure in declaration.measures:
-                        declared += [
-                            (s.name, "value", _name_span(s))
-                            for s in _bodies(measure)
-                            if isinstance(s, (n.Input, n.Let))
-                        ]
+                        local += [(s.name, _name_span(s)) for s in _bodies(measure) if isinstance(s, (n.Input, n.Let))]
                 case n.Rule():
-                    body = declaration.body
-                    declared += [(s.name, "value", _name_span(s)) for s in body if isinstance(s, (n.Input, n.Let))]
-        for name, place, span in declared:
+                    local += [(s.name, _name_span(s)) for s in declaration.body if isinstance(s, (n.Input, n.Let))]
+        chinese = [
+            (name, "value", span) for name, span in local if self.policy.keyword_language(span) is Language.CHINESE
+        ]
+        for name, place, span in declared + chinese:
             english = english_builtin(place, name)
             if english != name:
                 self.report(
@@ -1254,7 +1255,7 @@ class Checker:
                             "check.unknown-name",
                             f"a coefficient applies to `total` or a category, not `{target}`",
                             statement.span,
-                            suggest(target, ["total", *self.categories]),
+                            suggest(target, ["total", *self.categories], "key"),
                         )
         self.check_per_unit(rule, scope)
         if rule.kind == "bonus":
@@ -1542,7 +1543,7 @@ class Checker:
                     "check.unknown-name",
                     f"cannot break ties by `{key.key}`",
                     key.span,
-                    suggest(key.key, known) or "tie keys: total, a category, id, name",
+                    suggest(key.key, known, "key") or "tie keys: `total`, a category, `id`, `name`",
                 )
             if key.direction not in (None, "asc", "desc"):
                 self.report(

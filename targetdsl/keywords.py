@@ -487,7 +487,10 @@ def _written(code: str, names: frozenset[str]) -> str | None:
         position = _TERM_AFTER.get(previous)
         term = _TERM_TO_CHINESE.get((position, piece)) if position else None
         called = index + 1 < len(pieces) and pieces[index + 1].startswith("(")
-        value = _BUILTIN_TO_CHINESE.get(("value", piece))
+        # a built-in value anywhere; alone, a function or a key of `ties` too (`efficacy`, `id`)
+        builtin = _BUILTIN_TO_CHINESE.get(("value", piece))
+        if builtin is None and alone:
+            builtin = _BUILTIN_TO_CHINESE.get(("call", piece)) or _BUILTIN_TO_CHINESE.get(("key", piece))
         if term is not None:
             out.append(term)
         elif piece in names:
@@ -497,8 +500,8 @@ def _written(code: str, names: frozenset[str]) -> str | None:
         elif keyword is not None:
             out.append(keyword.chinese)
             index += length - 1
-        elif value is not None or (alone and ("call", piece) in _BUILTIN_TO_CHINESE):
-            out.append(value or _BUILTIN_TO_CHINESE[("call", piece)])
+        elif builtin is not None:
+            out.append(builtin)
         elif alone and len({t.chinese for t in TERMS if t.english == piece}) == 1:
             out.append(next(t.chinese for t in TERMS if t.english == piece))
         else:

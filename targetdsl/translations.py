@@ -694,7 +694,7 @@ CHECK: tuple[tuple[str, str], ...] = (
         "名次是 `count`（个数），总分是 `number`（数值），等次是文字填报项（`{优秀: 1, 良好: 0, 合格: 0}`）",
     ),
     ("cannot break ties by `{key}`", "不能按 `{key}` 排定同分顺序"),
-    ("tie keys: total, a category, id, name", "同分排序依据：`total`、某个考核内容、`id`、`name`"),
+    ("tie keys: `total`, a category, `id`, `name`", "同分排序依据：`total`、某个考核内容、`id`、`name`"),
     ("unknown direction `{word}`", "未知的排序方向 `{word}`"),
     ("write `asc` or `desc`", "写 `asc` 或 `desc`"),
     ("period `{name}` is declared twice", "考核期 `{name}` 声明了两次"),

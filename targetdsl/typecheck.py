@@ -106,9 +106,15 @@ class Scope:
             scope = scope.parent
 
 
-def suggest(name: str, candidates: Iterator[str] | list[str]) -> str | None:
-    matches = difflib.get_close_matches(name, list(dict.fromkeys(candidates)), n=1, cutoff=0.5)
-    return f"did you mean `{matches[0]}`?" if matches else None
+def suggest(name: str, candidates: Iterator[str] | list[str], place: str = "") -> str | None:
+    """ "did you mean" the candidate closest to `name`; with `place` ("value", "call"), a built-in read there
+    is a candidate in its Chinese form too (`最少` → `min`), and is named in English, which a message about
+    a Chinese file writes in Chinese."""
+    options = list(dict.fromkeys(candidates))
+    if place and not name.isascii():
+        options += [b.chinese for b in BUILTINS if place in b.reads and b.english in options]
+    matches = difflib.get_close_matches(name, options, n=1, cutoff=0.5)
+    return f"did you mean `{english_builtin(place, matches[0]) if place else matches[0]}`?" if matches else None
 
 
 class ExpressionChecker:
@@ -294,7 +300,7 @@ class ExpressionChecker:
             elif name in RESULT_VALUES:
                 help_text = f"`{name}` is a unit's result, read only in an award or a commendation"
             else:
-                help_text = suggest(name, candidates) or "declare it with `input`, `let` or `const` first"
+                help_text = suggest(name, candidates, "value") or "declare it with `input`, `let` or `const` first"
             self.diagnostics.append(error("check.unknown-name", f"unknown name `{name}`", expr.span, help_text))
             return Kind.ERROR
         kind, owner = found
@@ -357,7 +363,9 @@ class ExpressionChecker:
             if english != expr.function:  # `最小(a, b)` in a file written with English keywords
                 help_text = f"`{expr.function}` is written `{english}` in a file written with English keywords"
             else:
-                help_text = suggest(expr.function, list(FUNCTIONS)) or "see the list of functions in docs/language.md"
+                help_text = (
+                    suggest(expr.function, list(FUNCTIONS), "call") or "see the list of functions in docs/language.md"
+                )
             self.diagnostics.append(
                 error("check.unknown-function", f"unknown function `{expr.function}`", expr.span, help_text)
             )

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 import targetdsl
 from targetdsl.cli import main
 from targetdsl.formatter import format_policy
+from targetdsl.keywords import Language
 from targetdsl.parser import parse
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -152,3 +153,40 @@ def test_fmt_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     broken.write_text("class {", encoding="utf-8")
     assert main(["fmt", str(broken)]) == 2  # cannot be parsed: 2, as black and ruff; 1 is "would reformat"
     assert broken.read_text(encoding="utf-8") == "class {"
+
+
+def _builtin_expressions() -> st.SearchStrategy[str]:
+    """Expressions over the built-ins, written in English: values, functions and references."""
+    from targetdsl.functions import FUNCTIONS
+
+    leaves = st.sampled_from(["x", "1", "points", "total", "rank", "items", "completed_items", "vetoed"])
+    calls = sorted(f for f in FUNCTIONS if f not in ("peer_count", "round"))
+
+    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        return st.one_of(
+            st.tuples(inner, st.sampled_from(["+", "*", "-"]), inner).map(" ".join),
+            st.tuples(st.sampled_from(calls), inner, inner).map(lambda c: f"{c[0]}({c[1]}, {c[2]})"),
+            st.sampled_from(["score(总分)", "subtotal(丙)", "bonus()", "deduction(扣)", "peer_count()"]),
+            inner.map(lambda e: f"round({e}, 2)"),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_builtin_expressions())
+def test_builtins_read_alike_in_both_keyword_languages(expression: str) -> None:
+    """Written with Chinese keywords, every built-in is written in its Chinese form and read back as the
+    same built-in; a measure named `总分` keeps its name inside a reference."""
+    text = (
+        'policy "p" {\n    year 2003\n    status draft\n}\n\nclass c {\n    丙 100\n}\n\n'
+        "category 丙 {\n    indicator 总分 points 10 {\n        input x: number\n        score x\n    }\n}\n\n"
+        f"deduction 扣 {{\n    amount 1\n}}\n\naward a {{\n    money {expression}\n}}\n"
+    )
+    english = parse(text).file
+    chinese = format_policy(text, keywords=Language.CHINESE)
+    assert parse(chinese).file == english
+    english_words = r"\b(points|total|rank|items|completed_items|vetoed|min|max|clamp|efficacy|score|bonus)\b"
+    assert not re.search(english_words, chinese)
+    assert format_policy(chinese, keywords=Language.ENGLISH) == format_policy(text)
+    assert "得分(总分)" in chinese or "score(" not in expression

@@ -14,6 +14,7 @@ import targetdsl
 from targetdsl.diagnostics import PolicyError
 from targetdsl.formatter import format_policy
 from targetdsl.keywords import (
+    BUILTINS,
     BY_CONCEPT,
     KEYWORDS,
     NAME_PATTERN,
@@ -336,6 +337,7 @@ def test_the_language_reference_lists_every_keyword() -> None:
 FRAGMENTS = [k.chinese for k in KEYWORDS] + [w for k in KEYWORDS for w in k.english] + [t.chinese for t in TERMS]
 FRAGMENTS += ['"办法"', "{", "}", ":", "=", ",", ">=", "<", "+", "*", "(", ")", "1.5", "30%", "2pp", "2004-01-15"]
 FRAGMENTS += ["县区", "定量", "x", "points", "min", "#", "\n", "：", "如果完成", "分档x"]
+FRAGMENTS += [b.chinese for b in BUILTINS] + ["total", "score", "rank", "id"]  # built-ins, in both forms
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -529,6 +531,7 @@ def test_function_words_are_the_functions_spelled_like_keywords() -> None:
         ("`score score(甲) * min(done, 1)`", "`得分 得分(甲) * 最小(done, 1)`"),
         ("read only in an award: `total`, `completed_items`", "read only in an award: `总分`, `完成项数`"),
         ("`efficacy` needs a number", "`功效系数` needs a number"),
+        ("tie keys: `total`, a category, `id`, `name`", "tie keys: `总分`, a category, `单位编号`, `单位名称`"),
         ("`round` keeps 0 to 2 decimal places", "`四舍五入` keeps 0 to 2 decimal places"),  # the function
         ("`quota 30% round up`", "`名额 30% 取整 进一`"),
         ("`peer_avg(done)`", "`同类平均(done)`"),
@@ -573,11 +576,13 @@ def test_both_language_references_list_every_builtin() -> None:
 
 def test_a_name_declared_like_a_builtin_in_an_english_parent_is_refused_for_a_chinese_child(tmp_path: Path) -> None:
     """The child, written with Chinese keywords, would read `总分` as the unit's total: the parent's constant
-    of that name is refused where it is declared; alone, the parent is a sound English policy."""
+    of that name is refused where it is declared; alone, the parent is a sound English policy. A measure's
+    own `let` is read only where the measure is written, so the parent keeps it."""
     parent = tmp_path / "parent.tdsl"
     parent.write_text(
         'policy "p" {\n    year 2003\n    status draft\n}\n\nclass 县区 {\n    甲 100\n}\n\nconst 总分 = 1\n\n'
-        "category 甲 {\n    indicator 乙 points 10 {\n        score points * 总分\n    }\n}\n",
+        "category 甲 {\n    indicator 乙 points 10 {\n        let 名次 = 2\n"
+        "        score points * 总分 * 名次\n    }\n}\n",
         encoding="utf-8",
     )
     child = tmp_path / "child.tdsl"
@@ -585,3 +590,5 @@ def test_a_name_declared_like_a_builtin_in_an_english_parent_is_refused_for_a_ch
     assert targetdsl.check_path(parent).errors == ()
     found = [(d.code, Path(d.span.file).name, d.span.line) for d in targetdsl.check_path(child).errors]
     assert ("check.builtin-name", "parent.tdsl", 10) in found
+    # the measure's own `let 名次` is read only in the parent, written with English keywords: kept
+    assert [code for code, _, _ in found].count("check.builtin-name") == 1

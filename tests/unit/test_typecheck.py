@@ -77,3 +77,22 @@ def test_constants_and_unit_inputs_are_visible_everywhere() -> None:
 def test_constant_cycles_are_reported() -> None:
     text = HEADER + "const a = b + 1\nconst b = a\ncategory q { indicator i points 1 { score points } }"
     assert [d.code for d in targetdsl.check_text(text).diagnostics] == ["check.cycle"]
+
+
+def test_a_misspelt_builtin_is_answered_with_the_nearest_builtin_as_the_file_writes_it() -> None:
+    """`分数` near `分值`, `最少` near `最小`: named in English in the diagnostic, written in the file's own
+    keywords when shown (`points` in a file written with English keywords, `分值` in one written in Chinese)."""
+    from targetdsl.keywords import Language
+
+    body = "指标 乙 分值 10 {\n        填报 x: 数值\n        得分 分数 * 最少(x, 1)\n    }"
+    text = (
+        '考核办法 "x" {\n    年度 2003\n    状态 征求意见稿\n}\n\n类别 县区 {\n    甲 100\n}\n\n'
+        f"考核内容 甲 {{\n    {body}\n}}\n"
+    )
+    report = targetdsl.check_text(text, name="p.tdsl")
+    assert [(d.code, d.help) for d in report.errors] == [
+        ("check.unknown-name", "did you mean `points`?"),
+        ("check.unknown-function", "did you mean `min`?"),
+    ]
+    shown = report.render(language=Language.CHINESE)
+    assert "是否想写 `分值`？" in shown and "是否想写 `最小`？" in shown
