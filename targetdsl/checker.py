@@ -381,7 +381,7 @@ class Checker:
                 "check.last-year",
                 f"last year's results have no `{read.field}`",
                 read.span,
-                suggest(read.field, list(LAST_YEAR_FIELDS)) or "read `rank`, `total` or `grade`",
+                self.terms_hint("last year", read.field, LAST_YEAR_FIELDS, read.span, "last year's results give: "),
             )
             return
         wanted = LAST_YEAR_FIELDS[read.field]

@@ -310,7 +310,7 @@ class Printer:
         kind = _choices(node.choices) if node.choices else self.kw.term("type", node.type)
         text = f"{prefix}{self.word('input')} {node.name}{_label(node.label)}: {kind}"
         if node.last_year is not None:  # last year's results as an input
-            text += f" {self.word('from last year')} {node.last_year.field}"
+            text += f" {self.word('from last year')} {self.kw.term('last year', node.last_year.field)}"
         doc: Doc = [(0, text, node.span.line)]
         if node.missing is not None:
             if node.missing.rule == "default" and node.missing.default is not None:

@@ -76,7 +76,7 @@ _CONTROL = (
 )
 _LITERALS = ("true", "false")
 # Terms read as fixed values (`missing zero`, `status adopted`), as opposed to input types.
-_VALUE_TERMS = ("status", "rounding", "missing", "quota", "direction", "stage")
+_VALUE_TERMS = ("status", "rounding", "missing", "quota", "direction", "stage", "last year")
 
 GENERATED = "Generated from targetdsl/keywords.py by `python -m targetdsl.highlighting`; do not edit."
 

@@ -209,6 +209,9 @@ TERMS: tuple[Term, ...] = (
     _t("quota", "half_up", "四舍五入", "round the head count half up"),
     _t("direction", "asc", "升序", "lowest first"),
     _t("direction", "desc", "降序", "highest first"),
+    _t("last year", "rank", "名次", "the unit's rank in last year's results"),
+    _t("last year", "total", "总分", "the unit's total in last year's results"),
+    _t("last year", "grade", "等次", "the unit's grade in last year's results"),
 )
 
 
@@ -435,10 +438,17 @@ def grammar_words(grammar: str) -> list[str]:
 # Built-in functions whose names are also keywords or terms (`round(x, 2)`, `peer_avg(x)`): quoted alone,
 # such a word is the function a message speaks of (`四舍五入`), not the keyword (`取整`)
 # (`tests/unit/test_keywords.py` holds this to `functions.FUNCTIONS`).
-FUNCTION_WORDS: frozenset[str] = frozenset({"round", "peer_avg"})
+FUNCTION_WORDS: frozenset[str] = frozenset({"round", "peer_avg", "rank"})
 
 # The terms a keyword introduces: `status draft`, `missing zero`, `input x: money`.
-_TERM_AFTER = {"status": "status", "missing": "missing", ":": "type", "rounding": "rounding", "round": "quota"}
+_TERM_AFTER = {
+    "status": "status",
+    "missing": "missing",
+    ":": "type",
+    "rounding": "rounding",
+    "round": "quota",
+    "year": "last year",  # `from last year rank`
+}
 _QUOTED = re.compile(r"`([^`\n]+)`")
 _PIECE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\s+|[^\sA-Za-z_]+")
 

@@ -384,7 +384,7 @@ class ToNodes(Transformer[Token, Any]):
         )
 
     def last_year(self, c: list[Any]) -> n.LastYear:
-        return n.LastYear(str(c[0]), span=span_of(c))
+        return n.LastYear(english_term("last year", str(c[0])), span=span_of(c))
 
     # -- user-defined functions
 

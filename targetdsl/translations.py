@@ -684,7 +684,7 @@ CHECK: tuple[tuple[str, str], ...] = (
         "在顶层与单位的其他填报项一起声明，在需要的地方引用它",
     ),
     ("last year's results have no `{field}`", "上年结果中没有 `{field}`"),
-    ("read `rank`, `total` or `grade`", "可取 `rank`、`total` 或 `grade`"),
+    ("last year's results give: {words}", "上年结果可取：{words}"),
     (
         "last year's {field:w} does not fit the {type:w} input `{name}`",
         "上年的 {field} 与 {type} 类型的填报项 `{name}` 不相符",
@@ -2649,6 +2649,9 @@ MEANINGS: tuple[tuple[str, str], ...] = (
         "在每个类别中占其考核内容分值这一比例的考核项",
     ),
     ("items scored by the sub-items done across all of them", "按全部事项的子项总完成率计分的事项"),
+    ("the unit's rank in last year's results", "单位上年结果中的名次"),
+    ("the unit's total in last year's results", "单位上年结果中的总分"),
+    ("the unit's grade in last year's results", "单位上年结果中的等次"),
     ("the upper end of a range or band", "范围或分档的上端"),
     (
         "not pro-rated when this input is true: a rate, an intensity or a share",

@@ -102,10 +102,15 @@ def test_a_misspelt_result_is_answered_with_the_nearest() -> None:
 def test_an_input_from_last_year_keeps_its_layout_in_both_keyword_languages() -> None:
     text = POLICY % (RANK + " missing default 0")
     chinese = format_policy(text, keywords=Language.CHINESE)
-    assert "填报 上年: 个数 取上年 rank 缺报 默认 0" in chinese
+    assert "填报 上年: 个数 取上年 名次 缺报 默认 0" in chinese
     assert format_policy(chinese, keywords=Language.ENGLISH) == format_policy(text)
     assert format_policy(format_policy(text)) == format_policy(text)
     assert targetdsl.parse_policy(chinese, name="p.tdsl").effective == policy(RANK + " missing default 0").effective
+    # what is read is said in either language in either file, and a word that is none is answered in the file's
+    mixed = chinese.replace("取上年 名次", "取上年 rank")
+    assert targetdsl.parse_policy(mixed, name="p.tdsl").effective == policy(RANK + " missing default 0").effective
+    report = targetdsl.check_text(chinese.replace("取上年 名次", "取上年 名词"), name="p.tdsl")
+    assert [d.help for d in report.errors] == ["did you mean `名次`?"]
 
 
 def test_reading_last_year_instead_of_the_data_is_a_change_an_auditor_sees() -> None:

@@ -22,7 +22,8 @@ syn keyword targetdslControl otherwise 其余 when 条件 completed 完成条件
 syn keyword targetdslConstant true 是 false 否 error 报错 zero 计零
 syn keyword targetdslConstant na 不适用 peer_avg 同类平均 draft 征求意见稿 adopted 正式
 syn keyword targetdslConstant half_up 四舍五入 half_even 四舍六入 down 去尾 up 进一
-syn keyword targetdslConstant total 总分 奖金 asc 升序 desc 降序
+syn keyword targetdslConstant total 总分 奖金 asc 升序 desc 降序 rank
+syn keyword targetdslConstant 名次 grade 等次
 syn keyword targetdslType number 数值 count 个数 score 评分 percent 百分比
 syn keyword targetdslType pp 百分点 money 金额 bool 是否 date 日期
 syn keyword targetdslKeyword extends 继承 override 覆盖 remove 取消 policy 考核办法
@@ -33,12 +34,12 @@ syn keyword targetdslKeyword range 范围 to 至 prorated 按进度 unless 除�
 syn keyword targetdslKeyword from last 取上年 require 校验 得分 tally 完成项数
 syn keyword targetdslKeyword of 共 given by 采信 由 weight 权重
 syn keyword targetdslKeyword drop extremes 去极值 above 超过 ballots 评分票 assume
-syn keyword targetdslKeyword 假定 effect 处理 grade 定为 cap 最高等次 no
-syn keyword targetdslKeyword 不予奖励 得分清零 最多 封顶 carry over after 结转截止日
-syn keyword targetdslKeyword amount 扣减 reduce 下浮 factor 乘以 on 作用于
-syn keyword targetdslKeyword grades 等次 quota 名额 round 取整 least 不少于
-syn keyword targetdslKeyword with ties 含并列 同分 graded 不定等次 periods 考核期
-syn keyword targetdslKeyword through month 截至月 起始月
+syn keyword targetdslKeyword 假定 effect 处理 定为 cap 最高等次 no 不予奖励
+syn keyword targetdslKeyword 得分清零 最多 封顶 carry over after 结转截止日 amount
+syn keyword targetdslKeyword 扣减 reduce 下浮 factor 乘以 on 作用于 grades
+syn keyword targetdslKeyword quota 名额 round 取整 least 不少于 with ties
+syn keyword targetdslKeyword 含并列 同分 graded 不定等次 periods 考核期 through month
+syn keyword targetdslKeyword 截至月 起始月
 
 syn match targetdslFunction /\<\%(efficacy_reverse\|peer_count\|efficacy\|peer_avg\|peer_max\|peer_min\|rank_asc\|逆向功效系数\|clamp\|floor\|round\|同类单位数\|ceil\|rank\|功效系数\|升序名次\|同类平均\|同类最大\|同类最小\|向上取整\|向下取整\|四舍五入\|abs\|max\|min\|绝对值\|名次\|最大\|最小\|限定\)\ze\s*(/
 syn match targetdslNumber /\<\d\+\%(\.\d\+\)\=\%(%\|pp\>\)\=/
