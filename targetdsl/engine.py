@@ -63,6 +63,7 @@ from targetdsl.results import (
     CompletionRow,
     Disagreement,
     MeasureResult,
+    SharedRanking,
     Step,
     Trace,
     UnitResult,
@@ -195,6 +196,7 @@ class Engine:
             tuple(results),
             tuple(self.ledger),
             tuple(completion),
+            rankings=tuple(SharedRanking(r.name, r.label, r.classes) for r in self.schema.rankings),
         )
 
     # ------------------------------------------------------------ one class

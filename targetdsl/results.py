@@ -312,6 +312,15 @@ class Provenance:
 
 
 @attrs.frozen
+class SharedRanking:
+    """Classes ranked together (`ranking 全市 for 县区, 市直部门`): their units' ranks are of one ranking."""
+
+    name: str
+    label: str | None
+    classes: tuple[str, ...]
+
+
+@attrs.frozen
 class Assessment:
     title: str
     year: int | None
@@ -321,6 +330,11 @@ class Assessment:
     ledger: tuple[CarryOver, ...]
     completion: tuple[CompletionRow, ...]
     provenance: Provenance | None = None
+    rankings: tuple[SharedRanking, ...] = ()  # only those across classes; in JSON only when there are some
+
+    def ranking_of(self, unit_class: str) -> SharedRanking | None:
+        """The ranking across classes `unit_class` is ranked in, or None when it is ranked alone."""
+        return next((r for r in self.rankings if unit_class in r.classes), None)
 
     def unit(self, unit_id: str) -> UnitResult:
         for unit in self.units:
@@ -345,6 +359,8 @@ class Assessment:
             value = getattr(self, field.name)
             if field.name == "units":
                 document["units"] = [unit.json_value(explanations=explanations) for unit in value]
+            elif field.name == "rankings" and not value:  # the JSON of a policy without them, as it always was
+                continue
             else:
                 document[field.name] = to_json(value)
         return document

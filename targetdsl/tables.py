@@ -170,9 +170,18 @@ def render_assessment(assessment: Assessment, *, language: Language = Language.E
         if not units:
             continue
         count = f"（{len(units)} 个单位）" if chinese else f" ({len(units)} units)"
-        parts.append(
-            f"\n{visible_inline(unit_class)}{count}\n" + class_table(assessment, unit_class, language=language)
-        )
+        parts.append(f"\n{visible_inline(unit_class)}{count}")
+        shared = assessment.ranking_of(unit_class)
+        if shared is not None:  # its ranks are of a ranking across classes: say so above them
+            everyone = sum(len(assessment.in_class(c)) for c in shared.classes)
+            ranking = visible_inline(shared.label or shared.name)
+            classes = ("、" if chinese else ", ").join(visible_inline(c) for c in shared.classes)
+            parts.append(
+                f"名次为{ranking}（{classes}，共 {everyone} 个单位）"
+                if chinese
+                else f"ranked in {ranking} ({classes}: {everyone} units)"
+            )
+        parts.append(class_table(assessment, unit_class, language=language))
     parts.append(f"\n{word('completion', 'completion', language)}\n" + completion_table(assessment, language=language))
     if assessment.ledger:
         rows = [

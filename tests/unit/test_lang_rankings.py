@@ -231,3 +231,20 @@ def test_classes_not_graded_keep_their_layout_and_a_change_is_seen() -> None:
     assert "not graded: 部门 → 园区, 部门" in changed.render()
     shown = render_text(plan(before.schema, "p"), before.schema.where)
     assert "not graded" in shown
+
+
+def test_a_table_says_its_ranks_are_of_the_ranking_across_classes() -> None:
+    """A class's table under a shared ranking shows ranks 1, 3, 5 of 5: the line above it says whose."""
+    from targetdsl.tables import render_assessment
+
+    root = Path(__file__).resolve().parents[2]
+    case = yaml.safe_load((root / "tests" / "cases" / "ranking-across-classes.yaml").read_text(encoding="utf-8"))
+    assessment = targetdsl.parse_policy(case["policy"], name="r.tdsl").evaluate(case["units"])
+    assert [r.name for r in assessment.rankings] == ["全市"]
+    english, chinese = render_assessment(assessment), render_assessment(assessment, language=Language.CHINESE)
+    assert english.count("ranked in 全市统一排序 (县区, 市直部门: 5 units)") == 2
+    assert chinese.count("名次为全市统一排序（县区、市直部门，共 5 个单位）") == 2
+    assert "开发区 (1 unit" in english and english.count("ranked in") == 2  # a class ranked alone: no line
+    assert assessment.to_json()["rankings"] == [
+        {"name": "全市", "label": "全市统一排序", "classes": ["县区", "市直部门"]}
+    ]
