@@ -23,13 +23,13 @@ CARRIED = ROOT / "examples" / "lianyungang-2003" / "carried-in.yaml"
 
 
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The classes the explaining path evaluates, in order."""
+    """The rankings the explaining path evaluates (each a class, or the classes ranked together), in order."""
     runs: list[str] = []
     real = engine.OnDemand.reference
 
     def reference(self: engine.OnDemand, unit: str) -> Any:
         if self.results is None:
-            runs.append(self.spec.name)
+            runs.append(", ".join(spec.name for spec, _ in self.classes))
         return real(self, unit)
 
     monkeypatch.setattr(engine.OnDemand, "reference", reference)
