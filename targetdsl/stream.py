@@ -259,8 +259,15 @@ def duplicates(everyone: list[Standing | Seen], file: str) -> list[DataProblem]:
 
 def standing(draft: Draft, index: int, keys: list[int], classed: bool = False) -> Standing:
     """What a stream keeps of a scored unit: `keys` are the category positions tie-breaking reads; `classed`,
-    whether its class is kept (ranked with other classes, or not graded)."""
-    kept = {SUMS.width * i + SUMS.subtotal: draft.sums[SUMS.width * i + SUMS.subtotal] for i in keys}
+    whether its class is kept (ranked with other classes, or not graded). A class without a category the
+    ties read has fewer sums than another: only the positions its own sums have are kept, and its class
+    with them, for the ranking to find that the category is not the class's (it counts as 0 there)."""
+    width = len(draft.sums)
+    kept = {
+        SUMS.width * i + SUMS.subtotal: draft.sums[SUMS.width * i + SUMS.subtotal]
+        for i in keys
+        if SUMS.width * i + SUMS.subtotal < width
+    }
     return Standing(
         draft.unit.id,
         draft.unit.name,
@@ -269,7 +276,7 @@ def standing(draft: Draft, index: int, keys: list[int], classed: bool = False) -
         tuple(draft.vetoes) if draft.vetoes else (),
         kept or NO_SUMS,
         index,
-        classed,
+        classed or bool(keys),
     )
 
 
