@@ -78,7 +78,11 @@ KEYWORDS: tuple[Keyword, ...] = (
     _k("assessed", "评议", "a measure scored by assessors"),
     _k("points", "分值", "the points a measure is worth"),
     _k("share", "占比", "a measure worth this share of its category's points in each class"),
-    _k("for", "适用", "the classes a measure or rule applies to"),
+    _k(
+        "for",
+        "适用",
+        "the classes a measure or rule applies to; in `periods`, the measures the period weights apply to",
+    ),
     _k("missing", "缺报", "what a missing value means"),
     _k("default", "默认", "the value taken when the data gives none"),
     _k("range", "范围", "the values the data may hold"),

@@ -2460,7 +2460,10 @@ MEANINGS: tuple[tuple[str, str], ...] = (
     ("a measure whose items each unit lists itself", "由各单位自己列出事项的考核项"),
     ("a measure scored by assessors", "由评议方打分的考核项"),
     ("the points a measure is worth", "考核项的分值"),
-    ("the classes a measure or rule applies to", "考核项或规则适用的类别"),
+    (
+        "the classes a measure or rule applies to; in `periods`, the measures the period weights apply to",
+        "考核项或规则适用的类别；在 `考核期` 中，考核期权重所适用的指标",
+    ),
     ("what a missing value means", "缺报的值怎样处理"),
     ("the value taken when the data gives none", "数据没有给出时所取的值"),
     ("the values the data may hold", "数据允许的取值"),
