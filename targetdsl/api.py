@@ -36,7 +36,7 @@ from targetdsl.numeric import in_context
 from targetdsl.parser import Comment
 from targetdsl.partition import InProcess, Job, Outcome, Parcel, Render
 from targetdsl.partition import evaluate as evaluate_in_parts
-from targetdsl.periods import PeriodCombination, combine, unweighted
+from targetdsl.periods import OverPeriods, PeriodCombination, PeriodResult, combine, unweighted
 from targetdsl.plan import Plan
 from targetdsl.plan import plan as make_plan
 from targetdsl.record import (
@@ -119,6 +119,7 @@ class Policy:
         lenient: bool = False,
         ignored: list[DataProblem] | None = None,
         last_year: LastYear | None = None,
+        only: frozenset[str] | None = None,
     ) -> list[Unit]:
         """Validate unit data (a YAML/JSON/CSV/XLSX path, a folder of such files, a list of paths, a
         document, or a list of unit mappings).
@@ -127,20 +128,28 @@ class Policy:
         is refused with both places. Raises DataError listing every problem, each naming file, unit and
         field, and for a spreadsheet the sheet and cell that holds the value.
         With `lenient`, data this policy does not declare is ignored and listed in `ignored`. The inputs
-        read from last year's results (`from last year rank`) are taken from `last_year`.
+        read from last year's results (`from last year rank`) are taken from `last_year`. With `only`,
+        the data are a period's before the last of a policy weighting these measures over its periods:
+        they give these measures and the unit inputs alone.
         """
         results = last_year.results if last_year is not None else None
         paths = data_paths(data)
         if paths is not None:
-            return self._gathered(paths, lenient=lenient, ignored=ignored, last_year=results)
+            return self._gathered(paths, lenient=lenient, ignored=ignored, last_year=results, only=only)
         if isinstance(data, (str, os.PathLike)):
             document = read_document(data)
             return load_units(
-                self.schema, document, os.fspath(data), lenient=lenient, ignored=ignored, last_year=results
+                self.schema,
+                document,
+                os.fspath(data),
+                lenient=lenient,
+                ignored=ignored,
+                last_year=results,
+                only=only,
             )
         if isinstance(data, list) and data and all(isinstance(u, Unit) for u in data):
             return list(data)
-        return load_units(self.schema, data, name, lenient=lenient, ignored=ignored, last_year=results)
+        return load_units(self.schema, data, name, lenient=lenient, ignored=ignored, last_year=results, only=only)
 
     def _gathered(
         self,
@@ -149,6 +158,7 @@ class Policy:
         lenient: bool,
         ignored: list[DataProblem] | None,
         last_year: Mapping[str, Result] | None = None,
+        only: frozenset[str] | None = None,
     ) -> list[Unit]:
         """The units of several files, or of the files in a folder: every file read and every unit
         validated before any problem is raised, each naming its own file (and sheet and cell)."""
@@ -157,7 +167,9 @@ class Policy:
         units: list[Unit] = []
         if document["units"] or not problems:
             try:
-                units = load_units(self.schema, document, name, lenient=lenient, ignored=ignored, last_year=last_year)
+                units = load_units(
+                    self.schema, document, name, lenient=lenient, ignored=ignored, last_year=last_year, only=only
+                )
             except DataError as exc:
                 problems += exc.problems
         if problems:
@@ -397,12 +409,77 @@ class Policy:
         weights = [(p.name, p.weight) for p in self.schema.periods if p.weight is not None]
         if not weights:
             raise DataError([DataProblem("<periods>", None, None, "the policy gives its periods no weights")])
+        if self.schema.weighted:
+            raise DataError(
+                [
+                    DataProblem(
+                        "<periods>",
+                        None,
+                        None,
+                        "the policy weights measures over its periods, not their totals: `evaluate_over_periods` "
+                        "gives the year's result",
+                    )
+                ]
+            )
         problems = unweighted(weights, data)
         if problems:  # before any period is evaluated
             raise DataError(problems)
         assessments = {name: self.evaluate(units, period=name) for name, units in data.items()}
         rounding = self.schema.rounding
         return combine(weights, assessments, places=rounding.places, mode=rounding.mode)
+
+    @in_context
+    def evaluate_over_periods(
+        self, data: Mapping[str, UnitsSource], *, carried_in: LedgerSource | None = None, explain: bool = True
+    ) -> Assessment:
+        """Weights per indicator (`for M, …` in `periods`): the year's result, each measure the periods weight
+        scored on every period's data and given the weighted sum of its period scores, everything else
+        decided on the last period's data.
+
+        `data` maps every period the policy weights, and nothing else, to that period's unit data; the
+        data of a period before the last give the units, their inputs and the weighted measures alone.
+        Raises DataError when a period is missing or unknown (before anything is evaluated), when a unit
+        is missing from a period or changes class, or when the policy weights no measures over its periods.
+        """
+        weights = [(p.name, p.weight) for p in self.schema.periods if p.weight is not None]
+        if not weights or not self.schema.weighted:
+            raise DataError(
+                [DataProblem("<periods>", None, None, "the policy weights no measures over its periods (`for …`)")]
+            )
+        problems = unweighted(weights, data)
+        if problems:  # before any period is evaluated
+            raise DataError(problems)
+        only = frozenset(self.schema.weighted)
+        (last, last_weight), earlier_periods = weights[-1], weights[:-1]
+        final = self.load_units(data[last])
+        classes = {unit.id: unit.unit_class for unit in final}
+        earlier: dict[str, dict[str, list[PeriodResult]]] = {name: {} for name in only}
+        for name, weight in earlier_periods:
+            units = self.load_units(data[name], only=only)
+            problems += _period_members(name, last, units, classes)
+            if problems:
+                continue
+            engine = Engine(self.schema, self.title, period=name, carried_in=[], explain=True)
+            engine.on_demand, engine.explain = False, True
+            for spec in self.schema.classes.values():
+                members = sorted((u for u in units if u.unit_class == spec.name), key=lambda u: u.id)
+                for measure, results in engine.score_measures(spec, members, only).items():
+                    for unit_id, result in results.items():
+                        earlier[measure].setdefault(unit_id, []).append(PeriodResult(name, weight, result))
+            if engine.problems:
+                raise EvaluationError(sorted(engine.problems, key=lambda p: (p.unit, str(p.span))))
+        if problems:
+            raise DataError(problems)
+        over = OverPeriods(
+            last, last_weight, {m: {u: tuple(r) for u, r in by_unit.items()} for m, by_unit in earlier.items()}
+        )
+        ledger = self._carried_in(carried_in)
+        engine = Engine(self.schema, self.title, period=last, carried_in=ledger, explain=explain)
+        engine.over_periods = over
+        provenance = Provenance(
+            __version__, self.sha256, self.source_hashes, partial(units_sha256, final), last, len(ledger)
+        )
+        return attrs.evolve(engine.run(final), provenance=provenance)
 
     def _carried_in(self, source: LedgerSource | None, *, year: int | None = None) -> list[tuple[str, AwardWon]]:
         """Last year's ledger, checked; `year` is the assessment's when it is not the policy's."""
@@ -703,3 +780,34 @@ def _count_records(path: str | os.PathLike[str]) -> int | None:
     except FileReadError:
         return None
     return lines - 1 if Path(path).suffix.lower() == ".csv" else lines
+
+
+def _period_members(period: str, last: str, units: list[Unit], classes: dict[str, str]) -> list[DataProblem]:
+    """Weights per indicator: the units of a period before the last are those of the last, in the same classes."""
+    problems = []
+    ids = {unit.id for unit in units}
+    for unit in units:
+        if unit.id not in classes:
+            problems.append(
+                DataProblem(
+                    "<periods>",
+                    unit.id,
+                    period,
+                    f"the unit is in the data of {period} but not of {last}: a unit must be in every period",
+                )
+            )
+        elif classes[unit.id] != unit.unit_class:
+            problems.append(
+                DataProblem(
+                    "<periods>",
+                    unit.id,
+                    period,
+                    f"the unit is in class {unit.unit_class} here but in {classes[unit.id]} in {last}: "
+                    "it is ranked within one class",
+                )
+            )
+    problems += [
+        DataProblem("<periods>", unit_id, period, "the unit has no data for this period")
+        for unit_id in sorted(set(classes) - ids)
+    ]
+    return problems

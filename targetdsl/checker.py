@@ -1621,6 +1621,57 @@ class Checker:
                 f"period weights add up to {_fmt(sum(weights, Decimal(0)))}%, not 100%",
                 periods.span,
             )
+        if periods.weighted is not None:
+            self.check_weighted_measures(periods.weighted, has_weights=bool(weights))
+
+    def check_weighted_measures(self, weighted: n.WeightedMeasures, *, has_weights: bool) -> None:
+        """Weights per indicator (`for M, …` in `periods`): the periods have weights; each name is a measure,
+        named once, with points of its own (its score in every period is a share of the same points), that
+        reads no measure's score (the measures it could read are not scored in the earlier periods, or are
+        themselves combined)."""
+        if not has_weights:
+            self.report(
+                "check.period-weights",
+                "`for` names the measures the period weights apply to, but no period has a weight",
+                weighted.span,
+                "weight every period, adding up to 100%: `一季度 through month 3 weight 15%`",
+            )
+        measures = {m.name: m for category in self.categories.values() for m in category.measures}
+        seen: set[str] = set()
+        for name in weighted.names:
+            if name.name in seen:
+                self.report("check.duplicate-name", f"`{name.name}` is weighted over the periods twice", name.span)
+                continue
+            seen.add(name.name)
+            measure = measures.get(name.name)
+            if measure is None:
+                self.report(
+                    "check.unknown-name",
+                    f"the periods weight `{name.name}`, which is no measure",
+                    name.span,
+                    suggest(name.name, list(measures)) or "name indicators, items or assessed measures",
+                )
+                continue
+            if measure.kind == "items" and measure.points is None and measure.share is None:
+                self.report(
+                    "check.bad-value",
+                    f"items `{measure.name}` is weighted over the periods but has no points of its own",
+                    name.span,
+                    "its items may differ from period to period: give the list its points, "
+                    f"`items {measure.name} points 20 {{`, so that every period scores a share of the same points",
+                )
+            read = next(
+                (r for e, _ in _statement_expressions(measure.body) for r in _references(e) if r.quantity == "score"),
+                None,
+            )
+            if read is not None:
+                self.report(
+                    "check.reference-scope",
+                    f"`{measure.name}` is weighted over the periods and reads `score({read.target})`",
+                    read.span,
+                    "a measure weighted over the periods is scored in each period on its own inputs: "
+                    "read the inputs the other measure reads instead",
+                )
 
     # ------------------------------------------------- quantity references
 

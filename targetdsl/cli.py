@@ -418,11 +418,18 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_exits("periods"),
         help="combine period results into the annual score by the policy's period weights",
         description="Evaluate each weighted period on its own data (targets pro-rated) and rank units on "
-        "the weighted sum of their period totals.",
+        "the weighted sum of their period totals; when the policy weights measures over its periods (`for …` in "
+        "`periods`), give each of those measures the weighted sum of its period scores and decide the rest on the "
+        "last period's data: the year's result.",
     )
     periods.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
     periods.add_argument("data", nargs="+", metavar="PERIOD=DATA", help="each weighted period's unit data")
     periods.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    periods.add_argument(
+        "--explain",
+        metavar="UNIT_ID",
+        help="explain this unit's result, each measure weighted over the periods period by period",
+    )
     _root_argument(periods)
     periods.set_defaults(run=run_periods)
 
@@ -1205,6 +1212,13 @@ def run_periods(args: argparse.Namespace) -> int:
                 usage = " ".join(f"{name}=DATA" for name, _ in weights)
                 raise UsageError(f"{problem}; give each weighted period once: {usage}")
         _same_files(given)
+        if policy.schema.weighted:  # weights per indicator: the year's result
+            return _over_periods(args, policy, given)
+        if args.explain is not None:
+            raise UsageError(
+                "--explain: the policy weights the periods' totals; explain a unit of one period with "
+                "`targetdsl explain POLICY DATA UNIT_ID --period PERIOD`"
+            )
         combined = policy.evaluate_periods(given)
     except (PolicyError, DataError, EvaluationError) as exc:
         _report(exc)
@@ -1213,6 +1227,28 @@ def run_periods(args: argparse.Namespace) -> int:
         sys.stdout.write(_json(combined.to_json()))
     else:
         _emit(combined.render(language=_LANGUAGE.get()))
+    return EXIT_OK
+
+
+def _over_periods(args: argparse.Namespace, policy: Any, given: dict[str, str]) -> int:
+    """`periods` for a policy weighting measures over its periods: the year's result, as `evaluate` shows it,
+    or one unit's explanation."""
+    assessment = policy.evaluate_over_periods(given)
+    language = _LANGUAGE.get()
+    if args.explain is not None:
+        try:
+            unit = assessment.unit(args.explain)
+        except KeyError:
+            known = ", ".join(u.id for u in assessment.units[:10])
+            raise UsageError(f"--explain: no unit `{args.explain}` in the data (units: {known}, …)") from None
+        if args.format == "json":
+            sys.stdout.write(_json(render_json(unit)))
+        else:
+            _emit(render_text(unit, len(assessment.in_class(unit.unit_class)), language=language))
+    elif args.format == "json":
+        sys.stdout.write(_json(assessment.to_json()))
+    else:
+        _emit(visible(render_assessment(assessment, language=language)))
     return EXIT_OK
 
 

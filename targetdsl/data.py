@@ -102,6 +102,7 @@ class Validator:
         lenient: bool = False,
         usual_after: int | None = USUAL_AFTER,
         last_year: Mapping[str, Result] | None = None,
+        only: frozenset[str] | None = None,
     ):
         self.schema = schema
         # last year's results by unit id (lastyear.Result), and the unit inputs read from them
@@ -109,6 +110,11 @@ class Validator:
         self.from_last_year = schema.last_year_inputs()
         self.file = file
         self.lenient = lenient
+        # weights per indicator: an earlier period's data give only the measures weighted over the periods
+        # (and the unit inputs), read by the general path alone; None for the data of a whole evaluation
+        self.only = only
+        if only is not None:
+            usual_after = None
         self.problems: list[DataProblem] = []
         self.ignored: list[DataProblem] = []
         self.unit_label: str | None = None
@@ -276,6 +282,15 @@ class Validator:
             return None
         values = self.values(_mapping(record.get("inputs"), "inputs", self), self.schema.unit_inputs, "inputs")
         measures = self.measures(record.get("indicators"), unit_class)
+        if self.only is not None:  # an earlier period of a policy weighting some measures over the periods
+            for section in (*RULE_SECTIONS.values(), "bonuses"):
+                if record.get(section):
+                    self.problem(
+                        section,
+                        f"`{section}` are decided on the last period's data alone; leave them out of this period's",
+                        code="data.unknown-field",
+                    )
+            return Unit(unit_id, name, unit_class.name, values, measures, {}, ())
         rules: dict[tuple[str, str], dict[str, Value]] = {}
         for kind, section in RULE_SECTIONS.items():
             given = _mapping(record.get(section), section, self)
@@ -355,6 +370,16 @@ class Validator:
     def measures(self, raw: Any, unit_class: ClassSpec) -> dict[str, MeasureData]:
         given = _mapping(raw, "indicators", self)
         specs = {m.name: m for m in unit_class.measures()}
+        if self.only is not None:  # weights per indicator: an earlier period's data
+            for name in sorted(set(map(str, given)) & set(specs) - self.only):
+                self.problem(
+                    f"indicators.{name}",
+                    f"`{name}` is not weighted over the periods: it is scored on the last period's data alone; "
+                    "leave it out of this period's",
+                    code="data.unknown-field",
+                )
+            given = {k: v for k, v in given.items() if k not in specs or k in self.only}
+            specs = {k: v for k, v in specs.items() if k in self.only}
         for name in sorted(set(map(str, given)) - set(specs)):
             hint = "" if self.schema.measure(name) is None else f" (it does not apply to class {unit_class.name})"
             # a spreadsheet column `vetos.环境保护.failed` reads as the indicator `vetos`: the section is meant
@@ -1314,14 +1339,17 @@ def load_units(
     lenient: bool = False,
     ignored: list[DataProblem] | None = None,
     last_year: Mapping[str, Result] | None = None,
+    only: frozenset[str] | None = None,
 ) -> list[Unit]:
     """Validate a raw document; raise DataError listing every problem.
 
     With `lenient`, data the policy does not declare is ignored (and listed
     in `ignored`) instead of refused: for evaluating two versions of a policy
-    on data written for one of them.
+    on data written for one of them. With `only`, the data are an earlier
+    period's of a policy weighting these measures over the periods: they give
+    these measures and the unit inputs, nothing else.
     """
-    validator = Validator(schema, file, lenient=lenient, last_year=last_year)
+    validator = Validator(schema, file, lenient=lenient, last_year=last_year, only=only)
     with collector_paused():
         units = validator.units(document)
     if not units and not validator.problems:

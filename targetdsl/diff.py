@@ -554,6 +554,14 @@ class Differ:
                     before.span,
                     after.span,
                 )
+                # weights per indicator: the measures the period weights combine (`for …`)
+                old_for, new_for = before.weighted, after.weighted
+                if old_for is None and new_for is not None:
+                    self.add(group, "added", "periods for", None, show(new_for), before.span, new_for.span)
+                elif old_for is not None and new_for is None:
+                    self.add(group, "removed", "periods for", show(old_for), None, old_for.span, after.span)
+                elif old_for is not None and new_for is not None and old_for != new_for:
+                    self.add(group, "changed", "periods for", show(old_for), show(new_for), old_for.span, new_for.span)
             elif before != after:
                 self.add(group, "changed", kind, show(before), show(after), before.span, after.span)
 

@@ -54,6 +54,7 @@ from targetdsl.numeric import (
     text,
     whole,
 )
+from targetdsl.periods import OverPeriods
 from targetdsl.results import (
     NO_TRACE,
     Assessment,
@@ -159,6 +160,9 @@ class Engine:
         self.finishing_peers: dict[tuple[str, str], Peers] = {}
         # For the explanation of the unit being assessed: each rule's notes and what it read, by rule.
         self.noted: dict[tuple[str, str], tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
+        # Weights per indicator: the earlier periods' scores of the measures weighted over the periods, which
+        # this evaluation of the last period combines with its own (None: every measure is this period's).
+        self.over_periods: OverPeriods | None = None
 
     def fail(self, unit: Unit, where: str, failure: Failure) -> None:
         self.problems.append(EvaluationProblem(unit.id, where, failure.message, failure.span))
@@ -178,6 +182,7 @@ class Engine:
             ]
             if self.on_demand:
                 self.explainer = OnDemand(self.schema, self.title, self.period, self.carried, classes)
+                self.explainer.over_periods = self.over_periods
             by_class.update(self.assess_ranking(classes))
         if self.problems:
             raise EvaluationError(sorted(self.problems, key=lambda p: (p.unit, str(p.span))))
@@ -266,6 +271,15 @@ class Engine:
             if not self.explain:
                 scorer.use_compiled(self.schema.compiled)
             by_measure[measure.name] = scorer.run()
+            if self.over_periods is not None and measure.name in self.over_periods.earlier:
+                rounding = self.schema.rounding
+                by_measure[measure.name] = self.over_periods.combine(
+                    measure.name,
+                    by_measure[measure.name],
+                    explain=self.explain,
+                    places=rounding.places if "indicator" in rounding.stages else None,
+                    mode=rounding.mode,
+                )
             if measure.name in referenced:
                 record_scores(frames, measure.name, by_measure[measure.name])
         self.rule_peers = {}
@@ -276,6 +290,23 @@ class Engine:
                 else:
                     self.rule_peers[(rule.kind, rule.name)] = _RulePeers(self, rule, members)
         return [self.assess_unit(spec, unit, by_measure, cells.get(unit.id), kernel) for unit in members]
+
+    def score_measures(
+        self, spec: ClassSpec, members: list[Unit], names: frozenset[str]
+    ) -> dict[str, dict[str, MeasureResult]]:
+        """Weights per indicator: the scores of the measures `names` of one class in a period before the last,
+        by the reference path, explained (the last period's evaluation shows them under each measure)."""
+        with collector_paused(), decimal.localcontext(CONTEXT):
+            frames = self.frames = _Frames(self, members)
+            scored: dict[str, dict[str, MeasureResult]] = {}
+            for measure in spec.scoring_order():
+                if measure.name not in names:
+                    continue
+                scorer = MeasureScorer(measure, members, frames, self.fraction, self.schema.rounding, self.fail)
+                scorer.where = self.schema.where
+                scorer.explain = True
+                scored[measure.name] = scorer.run()
+            return scored
 
     def gather(self, spec: ClassSpec, members: list[Unit]) -> None:
         """Pass 1 of a stream: some units' values of the arguments of each class-wide function, into
@@ -310,8 +341,9 @@ class Engine:
             gathered.gather([unit.id for unit in members], values)
 
     def kernel(self, spec: ClassSpec) -> Kernel | None:
-        """The class's generated scorer, for evaluations that keep no trace and record no coverage."""
-        if self.explain or cover.current.get() is not None:
+        """The class's generated scorer, for evaluations that keep no trace and record no coverage, and
+        combine no measure's scores over the periods (the kernel sums categories from its own scores)."""
+        if self.explain or cover.current.get() is not None or self.over_periods is not None:
             return None
         key = ("kernel", spec.name, self.fraction)
         if key not in self.schema.compiled:
@@ -1336,11 +1368,13 @@ class OnDemand:
         self.schema, self.title, self.period, self.carried_in = schema, title, period, carried_in
         self.classes = classes
         self.results: dict[str, UnitResult] | None = None
+        self.over_periods: OverPeriods | None = None  # as the evaluation explained had them
 
     def reference(self, unit: str) -> UnitResult:
         if self.results is None:
             engine = Engine(self.schema, self.title, period=self.period, carried_in=self.carried_in, explain=True)
             engine.on_demand, engine.explain = False, True
+            engine.over_periods = self.over_periods
             with collector_paused(), decimal.localcontext(CONTEXT):
                 done = engine.assess_ranking(self.classes)
             if engine.problems:

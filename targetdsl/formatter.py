@@ -253,8 +253,9 @@ class Printer:
                     f"{prefix}{self.word('ranking')} {name}{_label(label)}{_for(classes, self.kw)}",
                     declaration.span.line,
                 )
-            case n.Periods(periods=periods):
-                self.block(0, f"{prefix}{self.word('periods')}", declaration.span, list(periods))
+            case n.Periods(periods=periods, weighted=weighted):
+                body: list[object] = [*periods, *([weighted] if weighted is not None else [])]
+                self.block(0, f"{prefix}{self.word('periods')}", declaration.span, body)
             case n.Const(name=name, expr=expr):
                 self.doc(0, f"{prefix}{self.word('const')} {name} = ", self.expression(expr), declaration.span.line)
             case n.Function(name=name, params=params, expr=expr):  # a user-defined function
@@ -419,6 +420,8 @@ class Printer:
                 self.emit(
                     depth, f"{name}{_label(label)}{begins} {self.word('through month')} {through}{weighted}", line
                 )
+            case n.WeightedMeasures(names=names):  # weights per indicator
+                self.emit(depth, f"{self.word('for')} " + ", ".join(name.name for name in names), line)
             case _:
                 raise TypeError(f"not a statement: {statement!r}")
 

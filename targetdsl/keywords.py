@@ -85,7 +85,11 @@ KEYWORDS: tuple[Keyword, ...] = (
     _k("points", "分值", "the points a measure is worth"),
     _k("share", "占比", "a measure worth this share of its category's points in each class"),
     _k("pooled", "合并计分", "items scored by the sub-items done across all of them"),
-    _k("for", "适用", "the classes a measure or rule applies to"),
+    _k(
+        "for",
+        "适用",
+        "the classes a measure or rule applies to; in `periods`, the measures the period weights apply to",
+    ),
     _k("missing", "缺报", "what a missing value means"),
     _k("default", "默认", "the value taken when the data gives none"),
     _k("range", "范围", "the values the data may hold"),

@@ -676,8 +676,19 @@ class Period:
 
 
 @attrs.frozen
+class WeightedMeasures:
+    """`for 地区生产总值, 固定资产投资` in `periods`: the measures whose scores the period weights
+    combine; every other measure is scored on the last period's data alone."""
+
+    names: tuple[Name, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
 class Periods:
     periods: tuple[Period, ...]
+    # weights per indicator: None when the weights combine the periods' totals
+    weighted: WeightedMeasures | None = None
     span: Span = _span()
 
 

@@ -7,6 +7,11 @@ are ranked within their class on it (ties by id). Every period the policy
 weights must be given, once, and nothing else; a unit must appear in every
 period, in the same class: a unit missing from one period is refused, never
 left out of the ranking.
+
+A policy may instead weight some measures over its periods (`for 地区生产总值, …` in `periods`:
+weights per indicator): each of them is scored on every period's data and earns the weighted sum of
+its period scores; everything else is decided on the last period's data, whose evaluation (with these
+measures' scores combined, `OverPeriods`) is the year's result.
 """
 
 from __future__ import annotations
@@ -18,8 +23,8 @@ from typing import Any
 import attrs
 
 from targetdsl.messages import Language
-from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, in_context, quantize, text
-from targetdsl.results import Assessment
+from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, in_context, quantize, show, text
+from targetdsl.results import Assessment, MeasureResult, Step
 from targetdsl.tables import render_table, two
 from targetdsl.values import DataError, DataProblem
 
@@ -145,3 +150,85 @@ def combine(
         members = sorted((s for s in scores if s.unit_class == unit_class), key=lambda s: (-s.score, s.id))
         ranked.extend(attrs.evolve(s, rank=rank) for rank, s in enumerate(members, start=1))
     return PeriodCombination(tuple(weights), tuple(ranked))
+
+
+# ------------------------------------------------------------ weights per indicator
+
+
+@attrs.frozen
+class PeriodResult:
+    """A measure weighted over the periods: one unit's score in one period before the last."""
+
+    period: str
+    weight: Decimal  # %
+    result: MeasureResult
+
+
+@attrs.frozen
+class OverPeriods:
+    """What the last period's evaluation needs to combine the measures weighted over the periods: the
+    last period and its weight, and each measure's earlier scores by unit id."""
+
+    last: str
+    weight: Decimal  # %
+    earlier: dict[str, dict[str, tuple[PeriodResult, ...]]]  # measure → unit id → its earlier periods
+
+    def combine(
+        self, measure: str, results: dict[str, MeasureResult], *, explain: bool, places: int | None, mode: str
+    ) -> dict[str, MeasureResult]:
+        """Each unit's score of `measure` as the weighted sum of its period scores, `Σ weight × earned /
+        Σ weight` over the periods in which it applies (a period where it does not is left out, the others'
+        weights taken in proportion, as a category reweights a measure that does not apply); not applicable
+        when it applies in none. Rounded as a measure's score is, when the policy rounds them (`places`)."""
+        combined = {}
+        for unit_id, last in results.items():
+            parts = (*self.earlier[measure][unit_id], PeriodResult(self.last, self.weight, last))
+            applying = [p for p in parts if p.result.applicable]
+            if not applying:
+                combined[unit_id] = attrs.evolve(last, step=_period_step(last, parts, None) if explain else last.step)
+                continue
+            weights = ZERO
+            earned = ZERO
+            for part in applying:  # in the policy's order of periods
+                weights = CONTEXT.add(weights, part.weight)
+                earned = CONTEXT.add(earned, CONTEXT.multiply(part.result.earned, part.weight))
+            earned = CONTEXT.divide(earned, weights)
+            if places is not None:
+                earned = quantize(earned, places, mode)
+            points = last.points if last.applicable else applying[-1].result.points
+            combined[unit_id] = attrs.evolve(
+                last,
+                points=points,
+                earned=earned,
+                applicable=True,
+                step=_period_step(last, parts, (earned, points, weights)) if explain else last.step,
+            )
+        return combined
+
+
+def _period_step(
+    last: MeasureResult, parts: tuple[PeriodResult, ...], outcome: tuple[Decimal, Decimal, Decimal] | None
+) -> Step:
+    """The explanation of a measure weighted over the periods: the sum, then each period's own step."""
+    terms = " + ".join(f"{p.period} {show(p.result.earned)} × {text(p.weight)}%" for p in parts if p.result.applicable)
+    if outcome is None:
+        return attrs.evolve(
+            last.step,
+            value="not applicable",
+            notes=("not applicable in any period",),
+            inputs=(),
+            children=tuple(attrs.evolve(p.result.step, what=p.period) for p in parts),
+        )
+    earned, points, weights = outcome
+    notes = [f"weighted over the periods: {terms} = {show(earned)}"]
+    if weights != HUNDRED:
+        left_out = ", ".join(p.period for p in parts if not p.result.applicable)
+        notes.append(f"not applicable in {left_out}: divided by the weights of the others, {text(weights)}%")
+    return Step(
+        last.step.what,
+        f"{show(earned)} of {text(points)}",
+        last.step.rule,
+        tuple(notes),
+        (),
+        tuple(attrs.evolve(p.result.step, what=p.period) for p in parts),
+    )

@@ -325,6 +325,8 @@ class Schema:
     names: dict[str, str] = attrs.field(factory=dict)
     # What the method's source leaves open about its grades (`assume` in `grades`): a grade's explanation says it
     grades_assumed: tuple[str, ...] = ()
+    # Weights per indicator: the measures the period weights combine (`for …` in `periods`), in order
+    weighted: tuple[str, ...] = ()
     # Each source file's keyword language, by the name its spans carry: expressions are quoted in it.
     keywords: dict[str, Language] = attrs.field(factory=dict)
     # Rankings across classes (`ranking`), and the classes whose units are ranked but not graded.
@@ -442,6 +444,7 @@ def build(effective: Effective, names: dict[str, str] | None = None) -> Schema:
         grades_assumed=tuple(a.text for a in grades_node.assumptions) if grades_node else (),
         ties=ties_node.keys if ties_node else DEFAULT_TIES,
         periods=periods_node.periods if periods_node else (),
+        weighted=tuple(m.name for m in periods_node.weighted.names) if periods_node and periods_node.weighted else (),
         rounding=header.rounding if header and header.rounding else DEFAULT_ROUNDING,
         scale=scale,
         year=header.year.value if header and header.year else None,

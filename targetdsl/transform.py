@@ -612,7 +612,12 @@ class ToNodes(Transformer[Token, Any]):
 
     def periods(self, c: list[Any]) -> n.Periods:
         span, c = span_of(c), _inner(c)
-        return n.Periods(tuple(c[1:]), span=span)
+        weighted = c[-1] if c and isinstance(c[-1], n.WeightedMeasures) else None
+        return n.Periods(tuple(p for p in c[1:] if isinstance(p, n.Period)), weighted, span=span)
+
+    def period_measures(self, c: list[Any]) -> n.WeightedMeasures:  # weights per indicator
+        names = tuple(n.Name(str(t), span=token_span(t)) for t in c[0])
+        return n.WeightedMeasures(names, span=span_of(c))
 
     def period(self, c: list[Any]) -> n.Period:
         name, label, start, through, weight = c

@@ -703,6 +703,36 @@ CHECK: tuple[tuple[str, str], ...] = (
     ("some periods have a weight and others do not", "有的考核期有权重，有的没有"),
     ("weight every period, or none", "要么每个考核期都给权重，要么都不给"),
     ("period weights add up to {total}%, not 100%", "考核期权重合计为 {total}%，而不是 100%"),
+    # weights per indicator
+    (
+        "`for` names the measures the period weights apply to, but no period has a weight",
+        "`for` 列出了考核期权重所适用的指标，但没有一个考核期有权重",
+    ),
+    (
+        "weight every period, adding up to 100%: `一季度 through month 3 weight 15%`",
+        "给每个考核期权重，合计 100%：`一季度 through month 3 weight 15%`",
+    ),
+    ("`{name}` is weighted over the periods twice", "`{name}` 按考核期加权列了两次"),
+    ("the periods weight `{name}`, which is no measure", "考核期加权的 `{name}` 不是考核指标"),
+    ("name indicators, items or assessed measures", "请列出指标、事项或评议项目"),
+    (
+        "items `{name}` is weighted over the periods but has no points of its own",
+        "事项 `{name}` 按考核期加权，却没有自己的分值",
+    ),
+    (
+        "its items may differ from period to period: give the list its points, `items {name} points 20 {{`, "
+        "so that every period scores a share of the same points",
+        "各考核期的事项可能不同：请给这份清单定分值，`items {name} points 20 {{`，使每个考核期都按同一分值的比例计分",
+    ),
+    (
+        "`{name}` is weighted over the periods and reads `score({target})`",
+        "`{name}` 按考核期加权，却读取了 `score({target})`",
+    ),
+    (
+        "a measure weighted over the periods is scored in each period on its own inputs: "
+        "read the inputs the other measure reads instead",
+        "按考核期加权的指标在每个考核期只按自己的填报数据计分：请改为读取另一个指标所读的填报数据",
+    ),
     # the type checker
     (
         "definitions refer to each other in a cycle: {cycle}",
@@ -1445,8 +1475,16 @@ HELP: tuple[tuple[str, str], ...] = (
     ),
     (
         "Evaluate each weighted period on its own data (targets pro-rated) and rank units on the weighted sum of "
-        "their period totals.",
-        "用各自的数据评估每个有权重的考核期（目标按进度折算），按各考核期总分的加权和给单位排名。",
+        "their period totals; when the policy weights measures over its periods (`for …` in `periods`), give each "
+        "of those measures the weighted sum of its period scores and decide the rest on the last period's data: "
+        "the year's result.",
+        "用各自的数据评估每个有权重的考核期（目标按进度折算），按各考核期总分的加权和给单位排名；考核办法对部分"
+        "指标按考核期加权时（`考核期` 中的 `适用 …`），这些指标各得其各考核期得分的加权和，其余按最后一个考核期的"
+        "数据评定：即全年结果。",
+    ),
+    (
+        "explain this unit's result, each measure weighted over the periods period by period",
+        "说明这个单位的结果，按考核期加权的指标逐期列出",
     ),
     ("each weighted period's unit data", "每个有权重的考核期的单位数据"),
     (
@@ -2000,6 +2038,29 @@ DATA: tuple[tuple[str, str], ...] = (
     ("no data given for this weighted period", "这个有权重的考核期没有给出数据"),
     ("the policy gives its periods no weights", "考核办法没有给考核期权重"),
     ("the unit has no data for this period", "这个单位在本考核期没有数据"),
+    # weights per indicator
+    (
+        "the policy weights measures over its periods, not their totals: `evaluate_over_periods` gives the year's result",
+        "考核办法按考核期加权的是部分指标，不是总分：`evaluate_over_periods` 给出全年结果",
+    ),
+    ("the policy weights no measures over its periods (`for …`)", "考核办法没有按考核期加权的指标（`for …`）"),
+    (
+        "the unit is in the data of {period} but not of {last}: a unit must be in every period",
+        "这个单位在 {period} 的数据中，却不在 {last} 中：每个单位都必须出现在每个考核期",
+    ),
+    (
+        "the unit is in class {here} here but in {there} in {last}: it is ranked within one class",
+        "这个单位在这里属于类别 {here}，在 {last} 中却属于 {there}：排名只能在一个类别之内",
+    ),
+    (
+        "`{section}` are decided on the last period's data alone; leave them out of this period's",
+        "`{section}` 只按最后一个考核期的数据评定；请从本考核期的数据中删去",
+    ),
+    (
+        "`{name}` is not weighted over the periods: it is scored on the last period's data alone; "
+        "leave it out of this period's",
+        "`{name}` 不按考核期加权：只按最后一个考核期的数据计分；请从本考核期的数据中删去",
+    ),
     (
         "the unit is in the data of {period} but not of this period: a unit must be in every period",
         "这个单位在 {period} 的数据中，却不在本考核期中：每个单位都必须出现在每个考核期",
@@ -2214,6 +2275,12 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
         "{name} 不按进度折算：{level} 为是（水平类指标保持原值）",
     ),
     ("not applicable: `{name}` is missing", "不适用：缺少 `{name}`"),
+    ("weighted over the periods: {terms} = {earned}", "按考核期加权：{terms} = {earned}"),
+    ("not applicable in any period", "各考核期均不适用"),
+    (
+        "not applicable in {periods}: divided by the weights of the others, {weights}%",
+        "{periods} 不适用：除以其余考核期的权重之和 {weights}%",
+    ),
     ("`{name}` is missing: scored the class average", "缺少 `{name}`：按同类平均计分"),
     ("`{name}` is missing", "缺少 `{name}`"),
     ("counted as one item, completed: full marks", "按一项计，已完成：满分"),
@@ -2287,6 +2354,7 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("const {name}", "常量 {name}"),
     ("grade {name}", "等次 {name}"),
     ("period {name}", "考核期 {name}"),
+    ("periods for", "按考核期加权的指标"),
     ("level {name}", "级别 {name}"),
     ("title", "标题"),
     ("year", "年度"),
@@ -2556,7 +2624,10 @@ MEANINGS: tuple[tuple[str, str], ...] = (
     ("a measure whose items each unit lists itself", "由各单位自己列出事项的考核项"),
     ("a measure scored by assessors", "由评议方打分的考核项"),
     ("the points a measure is worth", "考核项的分值"),
-    ("the classes a measure or rule applies to", "考核项或规则适用的类别"),
+    (
+        "the classes a measure or rule applies to; in `periods`, the measures the period weights apply to",
+        "考核项或规则适用的类别；在 `考核期` 中，考核期权重所适用的指标",
+    ),
     ("what a missing value means", "缺报的值怎样处理"),
     ("the value taken when the data gives none", "数据没有给出时所取的值"),
     ("the values the data may hold", "数据允许的取值"),

@@ -487,3 +487,116 @@ def test_the_html_report_lists_the_methods_assumptions(tmp_path: Path) -> None:
     assert html.count("<li>一票否决 ") == 5 and "按一票否优处理" in html and "<li>veto " not in html
     assert main([*args[:-2], "--lang", "en"]) == 0
     assert out.read_text(encoding="utf-8").count("<li>veto ") == 5
+
+
+# ------------------------------------------------------------ weights per indicator
+
+BY_MEASURE = """policy "季度" { year 2024 status draft }
+class 县 { 经济 100 }
+category 经济 {
+    indicator GDP "地区生产总值" points 60 {
+        input target: number prorated
+        input actual: number
+        score points * min(actual / target, 120%)
+    }
+    indicator 能耗 points 40 {
+        input rate: number
+        score if rate <= 1 then points else 0
+    }
+}
+periods {
+    一季度 through month 3 weight 15%
+    上半年 through month 6 weight 25%
+    前三季度 through month 9 weight 25%
+    全年 through month 12 weight 35%
+    for GDP
+}
+"""
+
+
+def gdp(a: str, b: str) -> dict[str, Any]:
+    return {
+        "units": [
+            {"id": "A", "name": "甲", "class": "县", "indicators": {"GDP": {"target": 400, "actual": a}}},
+            {"id": "B", "name": "乙", "class": "县", "indicators": {"GDP": {"target": 400, "actual": b}}},
+        ]
+    }
+
+
+YEAR = {
+    "units": [
+        {
+            "id": "A",
+            "name": "甲",
+            "class": "县",
+            "indicators": {"GDP": {"target": 400, "actual": 400}, "能耗": {"rate": "0.9"}},
+        },
+        {
+            "id": "B",
+            "name": "乙",
+            "class": "县",
+            "indicators": {"GDP": {"target": 400, "actual": 380}, "能耗": {"rate": "1.1"}},
+        },
+    ]
+}
+BY_PERIOD = {"一季度": gdp("100", "90"), "上半年": gdp("180", "200"), "前三季度": gdp("285", "300"), "全年": YEAR}
+
+
+def test_a_measure_weighted_over_the_periods_by_hand() -> None:
+    policy = targetdsl.parse_policy(BY_MEASURE, name="q.tdsl")
+    year = policy.evaluate_over_periods(BY_PERIOD)
+    # A: 60 × (100/100) · 15% + 60 × (180/200) · 25% + 60 × (285/300) · 25% + 60 × (400/400) · 35%
+    #    = 9 + 13.5 + 14.25 + 21 = 57.75; 能耗 on the year's data alone: 40
+    a, b = year.unit("A"), year.unit("B")
+    assert [m.earned for m in a.measures] == [Decimal("57.75"), Decimal("40")]
+    assert a.total == Decimal("97.75") and a.rank == 1
+    # B: 54 · 15% + 60 · 25% + 60 · 25% + 57 · 35% = 8.1 + 15 + 15 + 19.95 = 58.05; 能耗 0
+    assert b.total == Decimal("58.05") and b.rank == 2
+    note = "weighted over the periods: 一季度 60 × 15% + 上半年 54 × 25% + 前三季度 57 × 25% + 全年 60 × 35% = 57.75"
+    assert note in a.measures[0].step.notes
+    assert [s.what for s in a.measures[0].step.children] == ["一季度", "上半年", "前三季度", "全年"]
+    fast = policy.evaluate_over_periods(BY_PERIOD, explain=False)
+    assert fast.to_json() == year.to_json()
+
+
+def test_an_earlier_period_gives_the_weighted_measures_alone() -> None:
+    policy = targetdsl.parse_policy(BY_MEASURE, name="q.tdsl")
+    given = dict(BY_PERIOD, 一季度=YEAR)
+    with pytest.raises(targetdsl.DataError) as caught:
+        policy.evaluate_over_periods(given)
+    assert "`能耗` is not weighted over the periods" in str(caught.value)
+    with pytest.raises(targetdsl.DataError):
+        policy.evaluate_periods(BY_PERIOD)  # the totals are not what the policy weights
+
+
+def test_the_measures_weighted_parse_format_and_round_trip_in_both_keyword_languages() -> None:
+    parsed = parse(BY_MEASURE, "q.tdsl")
+    english = canonical_text(parsed.file)
+    chinese = layout(parsed.file, parsed.comments, BY_MEASURE, keywords=Language.CHINESE)
+    assert "    适用 GDP\n" in chinese
+    assert parse(chinese).file == parsed.file
+    assert "    for GDP\n" in english
+
+
+@pytest.mark.parametrize(
+    ("change", "found"),
+    [
+        (("for GDP", "for GDQ"), ("check.unknown-name", 19)),
+        (("for GDP", "for GDP, GDP"), ("check.duplicate-name", 19)),
+        (("then points", "then score(GDP)"), ("check.reference-scope", 11)),
+    ],
+)
+def test_the_measures_weighted_are_checked(change: tuple[str, str], found: tuple[str, int]) -> None:
+    text = BY_MEASURE.replace(*change)
+    if "score(GDP)" in text:
+        text = text.replace("for GDP", "for GDP, 能耗")
+    assert found in errors(text)
+    unweighted = BY_MEASURE.replace(" weight 15%", "").replace(" weight 25%", "").replace(" weight 35%", "")
+    assert ("check.period-weights", 19) in errors(unweighted)
+
+
+def test_a_change_of_the_measures_weighted_is_a_change_an_auditor_sees() -> None:
+    old = targetdsl.parse_policy(BY_MEASURE, name="old.tdsl")
+    new = targetdsl.parse_policy(BY_MEASURE.replace("for GDP", "for GDP, 能耗"), name="new.tdsl")
+    found = [(c.group, c.kind, c.what, c.old, c.new) for c in diff_effective(old.effective, new.effective).changes]
+    assert found == [("periods", "changed", "periods for", "for GDP", "for GDP, 能耗")]
