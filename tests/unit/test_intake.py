@@ -99,10 +99,10 @@ def test_source_holds_no_policy_text() -> None:
         "STR", "DICT", "EMPTY", "UNUSUAL", "UNIT", "MEASURE", "UNIT_KEYS", "INVISIBLE", "IDENTIFIER",
         "PRECISION", "MATCH", "PLAIN", "DECIMAL_OF", "ADD", "ZERO", "INT", "DECIMAL", "MAGNITUDE", "DIVIDE",
         "HUNDRED", "FLOAT", "FLOAT_DECIMAL", "__class__", "id", "name", "inputs", "indicators", "bonuses",
-        "values", "subitems", "ratings",
+        "values", "subitems", "ratings", "while", "True", "break", "ys", "read",
     }  # fmt: skip
     for word in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", source):
-        assert word in allowed or re.fullmatch(r"[kgrsvp]\d+|si\d+", word), word
+        assert word in allowed or re.fullmatch(r"[kgrsvpm]\d+|si\d+", word), word
 
 
 # -- mutated records
@@ -213,3 +213,121 @@ def test_the_usual_path_is_built_once_enough_records_are_read() -> None:
     assert few.usual == {}
     many.units(generate.units(USUAL_AFTER + 1))
     assert set(many.usual) == {"county"}
+
+
+# -- the block that reads a usual record at once (intake._Bulk, intake.reader)
+
+FORMS = """policy "forms" { year 2003 status draft }
+class c { all 100 }
+assessor a "A"
+assessor b "B"
+input population: count
+input area: number range 1 to 5000
+category all {
+    indicator rate points 20 {
+        input target: percent range 0 to 100
+        input actual: percent
+        score points * min(actual / target, 1)
+    }
+    indicator growth points 20 {
+        input base: pp
+        input now: pp
+        input per: count
+        score points * min(now / base, 1) + per / (per + 1) - population / (population + area)
+    }
+    indicator parts points 20 {
+        subitem first points 10 {
+            input done: count
+            input of: count
+            score points * done / of
+        }
+        subitem second points 10 {
+            input share: number range 0 to 200
+            score points * share / 200
+        }
+    }
+    assessed peers points 20 {
+        scale 100
+        by a weight 1
+        by b weight 1
+    }
+    indicator flag points 20 {
+        input ok: bool
+        score if ok then points else 0
+    }
+}
+deduction late {
+    input days: count
+    amount days * 0.5
+}
+"""
+FORMS_SCHEMA = targetdsl.parse_policy(FORMS, name="forms.tdsl").schema
+USUAL_FORMS = st.one_of(
+    st.sampled_from(["0", "1", "7", "50", "99.5", "100", "101", "12.25", "5.", ".5", "007.50", "3.0"]),
+    st.integers(0, 120),
+    st.sampled_from([0.5, 2.0, 12.25, 99.99, 100.0]),
+)
+NUMBER_FORMS = st.one_of(
+    USUAL_FORMS,
+    st.sampled_from(["-2", "1e1", " 7", "1234567890123456", "12345678901234567"]),
+    st.integers(-3, 6000),
+    st.sampled_from([0.1 + 0.2, -1.0, 1e16, -0.0]),
+    st.decimals(min_value=0, max_value=200, places=2),
+    HOSTILE,
+)
+
+
+@st.composite
+def forms_record(draw: st.DrawFn, index: int) -> dict[str, Any]:
+    forms = USUAL_FORMS if draw(st.booleans()) else NUMBER_FORMS
+    value = lambda: draw(forms)  # noqa: E731
+    return {
+        "id": f"U{index}",
+        "class": "c",
+        "inputs": {"population": value(), "area": value()},
+        "indicators": {
+            "rate": {"target": value(), "actual": value()},
+            "growth": {"base": value(), "now": value(), "per": value()},
+            "parts": {"first": {"done": value(), "of": value()}, "second": {"share": value()}},
+            "peers": {"a": value(), "b": value()},
+            "flag": {"ok": draw(st.sampled_from([True, False, "是", None]))},
+        },
+        "deductions": {"late": {"days": value()}},
+    }
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=st.lists(st.integers(1, 999), min_size=1, max_size=4, unique=True).flatmap(
+    lambda ids: st.tuples(*(forms_record(i) for i in ids))
+))  # fmt: skip
+def test_every_form_of_number_reads_the_same_both_ways(records: tuple[dict[str, Any], ...]) -> None:
+    """Percentages, bounded inputs, counts, divisors, sub-items, assessor scores, unit inputs and a rule's
+    input, each given as text, an integer, a float or a decimal: the block that reads a record at once
+    gives what the value-by-value lines give, or leaves the record to them."""
+    usual, general = both(FORMS_SCHEMA, list(records))
+    assert usual == general
+
+
+def test_the_usual_records_are_read_at_once() -> None:
+    """The block is not one that leaves every record to the value-by-value lines: the benchmark's records
+    (numbers as text, counts as integers, awards by level) and the same with floats are read at once."""
+    schema = compiled(policy.text()).schema
+    records = generate.units(50)
+    floats = copy.deepcopy(records)
+    for record in floats:
+        for values in record["indicators"].values():
+            for key, value in values.items():
+                if isinstance(value, str):
+                    values[key] = float(value)
+    readers = intakes(schema)["county"].readers  # type: ignore[attr-defined]
+    original = readers.read
+    for document in (records, floats):
+        taken: list[Any] = []
+        readers.read = lambda raw, taken=taken: taken.append(original(raw)) or taken[-1]
+        try:
+            validator = Validator(schema, "data.yaml", usual_after=1)
+            validator.units(document)
+        finally:
+            del readers.read
+        assert validator.problems == []
+        assert len(taken) == len(document) and None not in taken
