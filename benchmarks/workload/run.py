@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import csv
 import functools
+import gc
 import os
 import statistics
 import subprocess
@@ -153,42 +154,54 @@ def side_by_side(sizes: list[int], runs: int) -> None:
     rows: dict[str, list[str]] = {}
     for count in sizes:
         records = generate.units(count)
+        float_records = [as_floats(r) for r in records]
+        units = compiled.load_units(records)
         hand_s, reference = timed(functools.partial(handwritten.evaluate, records), runs)
         want = outcome(reference)
-        float_s, floats = timed(functools.partial(handfloat.evaluate, records), runs)
-        api_s, api = timed(functools.partial(compiled.evaluate, records, explain=False), runs)
-        float_records = [as_floats(r) for r in records]
-        api_float_s, api_float = timed(functools.partial(compiled.evaluate, float_records, explain=False), runs)
-        del float_records
-        units = compiled.load_units(records)
-        fast_s, fast = timed(functools.partial(compiled.evaluate, units, explain=False), runs)
-        default_s, default = timed(functools.partial(compiled.evaluate, records), runs)
-        traced_s, traced = timed(functools.partial(explained, compiled, records), 1)
+        del reference
+        gc.collect()
+
+        def run(
+            function: Callable[[], Any], judge: Callable[[Any], Outcome], times: int = runs, want: Outcome = want
+        ) -> tuple[float, str]:
+            """Timed, then verified and let go: every contender runs beside the same objects in memory (a
+            result kept alive would make the cycle collector slower for the ones after it)."""
+            seconds, result = timed(function, times)
+            check = verdict(judge(result), want)
+            del result
+            gc.collect()
+            return seconds, check
+
         measured = {
-            "hand-written Python, floats (wrong on rounding ties)": (float_s, verdict(outcome(floats), want)),
+            "hand-written Python, floats (wrong on rounding ties)": run(
+                functools.partial(handfloat.evaluate, records), outcome
+            ),
             "hand-written Python, exact Decimal": (hand_s, "reference"),
-            "targetdsl, public API from the records (a user's path)": (api_s, verdict(assessed(api), want)),
-            "targetdsl, public API from records holding floats": (api_float_s, verdict(assessed(api_float), want)),
-            "  of which evaluation alone (validated units; no user's path)": (
-                fast_s,
-                verdict(assessed(fast), want),
+            "targetdsl, public API from the records (a user's path)": run(
+                functools.partial(compiled.evaluate, records, explain=False), assessed
             ),
-            "targetdsl, default evaluate (explanations built when read; none read)": (
-                default_s,
-                verdict(assessed(default), want),
+            "targetdsl, public API from records holding floats": run(
+                functools.partial(compiled.evaluate, float_records, explain=False), assessed
             ),
-            "targetdsl with every explanation read, from the records (1 run)": (
-                traced_s,
-                verdict(assessed(traced), want),
+            "  of which evaluation alone (validated units; no user's path)": run(
+                functools.partial(compiled.evaluate, units, explain=False), assessed
+            ),
+            "targetdsl, default evaluate (explanations built when read; none read)": run(
+                functools.partial(compiled.evaluate, records), assessed
+            ),
+            "targetdsl with every explanation read, from the records (1 run)": run(
+                functools.partial(explained, compiled, records), assessed, 1
             ),
         }
+        del float_records, units
         if zen.available():
             for label, convert in (("numbers, converted here", True), ("text, ZEN's number()", False)):
-                zen_s, zen_results = timed(functools.partial(zen.evaluate, records, rules, convert=convert), runs)
-                measured[f"zen-engine, ZenEngine.evaluate on {label}"] = (zen_s, verdict(outcome(zen_results), want))
+                measured[f"zen-engine, ZenEngine.evaluate on {label}"] = run(
+                    functools.partial(zen.evaluate, records, rules, convert=convert), outcome
+                )
         for name, (seconds, check) in measured.items():
             rows.setdefault(name, []).append(f"{count / seconds:>9,.0f}  {hand_s / seconds:5.2f}×  {check:<10}")
-        del records, units, api, api_float, fast, traced, floats, default
+        del records
     width = max(len(name) for name in rows)
     print(
         f"\n{'units per second (median of ' + str(runs) + ' runs)':<{width}}  "
