@@ -275,8 +275,12 @@ class Item:
         return Item, (self.index, self.name, self.points, self.values, self.given)
 
 
-@attrs.frozen
+@attrs.define(hash=False)
 class MeasureData:
+    """One measure's data for one unit, as validation read it. Not frozen (a unit holds dozens of these,
+    and a frozen class's constructor costs three times a plain one's), but never changed once read:
+    like every value of a `Unit`, it is read only."""
+
     values: dict[str, Value] = attrs.field(factory=dict)
     items: tuple[Item, ...] = ()
     subitems: dict[str, dict[str, Value]] = attrs.field(factory=dict)
