@@ -13,6 +13,7 @@ have always shown (`cap grade 良好`, `no award`), worded in one place
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Protocol
@@ -420,15 +421,21 @@ _CATEGORY_FIELDS = tuple(f.name for f in attrs.fields(CategoryResult))
 
 
 def _stepless(measures: tuple[MeasureResult, ...]) -> tuple[Any, ...]:
-    """Measures as compared between the two paths: every field but their explanations, each value with its
+    """Measures as compared between the two paths: every field but their explanations, with each value's
     type (as their JSON would tell an integer from a decimal), read without building anything."""
-    return tuple(
-        (
-            tuple((type(v), v) for v in map(m.__getattribute__, _MEASURE_FIELDS)),
-            tuple(tuple((type(v), v) for v in map(i.__getattribute__, _ITEM_FIELDS)) for i in m.items),
-        )
-        for m in measures
-    )
+    seen: list[Any] = []
+    for measure in measures:
+        values = _MEASURE_VALUES(measure)
+        seen.append((values, tuple(map(type, values))))
+        for item in measure.items:
+            values = _ITEM_VALUES(item)
+            seen.append((values, tuple(map(type, values))))
+        seen.append(len(measure.items))
+    return tuple(seen)
+
+
+_MEASURE_VALUES = operator.attrgetter(*_MEASURE_FIELDS)
+_ITEM_VALUES = operator.attrgetter(*_ITEM_FIELDS)
 
 
 def _numbers(unit: UnitResult, measures: tuple[MeasureResult, ...]) -> tuple[Any, ...]:
