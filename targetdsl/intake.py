@@ -594,11 +594,13 @@ def awards_reader(spec: ClassSpec) -> Callable[[Any], tuple[AwardWon, ...] | Non
     """A unit's awards in their most usual form — for each bonus counted by level and carrying nothing over,
     a list of `{level: …}` with a level exactly as the policy names it — read as `Validator.awards` reads
     them (no name, no date: never the same award twice), or None for anything else."""
+    from targetdsl.data import identifier
+
     bonuses = []
     for rule in spec.rules_of("bonus"):
-        levels = frozenset(level.name for level in rule.all(n.Level) if level.name.strip() == level.name)
-        usual = rule.first(n.CarryOver) is None and all(level.isascii() for level in levels)
-        bonuses.append((rule.name, levels, usual))
+        # a level the data name exactly as declared, which reading it as a person would (`identifier`) keeps
+        levels = frozenset(level.name for level in rule.all(n.Level) if identifier(level.name) == level.name)
+        bonuses.append((rule.name, levels, rule.first(n.CarryOver) is None))
     names = frozenset(name for name, _levels, _usual in bonuses)
 
     def read(raw: Any) -> tuple[AwardWon, ...] | None:

@@ -331,3 +331,50 @@ def test_the_usual_records_are_read_at_once() -> None:
             del readers.read
         assert validator.problems == []
         assert len(taken) == len(document) and None not in taken
+
+
+AWARDS = """policy "awards" { year 2003 status draft }
+class c { all 100 }
+category all {
+    indicator x points 100 {
+        input v: number
+        score min(v, points)
+    }
+}
+bonus 获奖 "获奖加分" {
+    level 国家级 "国家级" 3
+    level 省级 "省级" 2 up to 4
+    cap 5
+}
+bonus late "late awards" {
+    level city "city" 1
+    carry over after 2004-01-15
+}
+"""
+AWARDS_SCHEMA = targetdsl.parse_policy(AWARDS, name="awards.tdsl").schema
+ENTRIES = st.one_of(
+    st.fixed_dictionaries({"level": st.sampled_from(["国家级", "省级", " 国家级", "国家级 ", "市级", "", "city"])}),
+    st.fixed_dictionaries(
+        {"level": st.sampled_from(["国家级", "省级"])},
+        optional={"name": st.sampled_from(["一等奖", "一等奖 ", 3]), "date": st.sampled_from(["2003-05-01", "x"])},
+    ),
+    HOSTILE,
+)
+AWARDS_GIVEN = st.one_of(
+    st.none(),
+    st.fixed_dictionaries({}, optional={"获奖": st.lists(ENTRIES, max_size=4), "late": st.lists(ENTRIES, max_size=2)}),
+    st.dictionaries(st.sampled_from(["获奖", "late", "other"]), st.one_of(st.lists(ENTRIES, max_size=3), HOSTILE)),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bonuses=st.lists(AWARDS_GIVEN, min_size=1, max_size=3))
+def test_awards_read_at_once_read_the_same_both_ways(bonuses: list[Any]) -> None:
+    """Awards named by a level in Chinese, with spaces around it, with a name or a date, under a bonus that
+    carries awards over, or in another shape: read at once only as `Validator.awards` reads them."""
+    records = [
+        {"id": f"U{i}", "class": "c", "indicators": {"x": {"v": "50"}}, **({} if b is None else {"bonuses": b})}
+        for i, b in enumerate(bonuses)
+    ]
+    usual, general = both(AWARDS_SCHEMA, records)
+    assert usual == general
