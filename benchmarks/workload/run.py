@@ -230,14 +230,14 @@ def parse_and_check(lines: int = 1000, runs: int = 9) -> None:
 
 
 def csv_outcome(path: Path) -> dict[str, tuple[Any, ...]]:
-    """The fields a results CSV holds of the outcome (no category subtotals): bonus, total, vetoed,
-    grade, rank, by unit id."""
+    """The fields checked in a results CSV: bonus, total, vetoed, grade, rank, by unit id (targetdsl's
+    CSV, or a hand-written script's, whose floats are read as the decimals they show)."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
         return {
             row["id"]: (
                 Decimal(row["bonus"]),
                 Decimal(row["total"]),
-                row["vetoes"] != "",
+                row["vetoed"] == "True" if "vetoed" in row else row["vetoes"] != "",
                 row["grade"],
                 int(row["rank"]),
             )
@@ -263,37 +263,42 @@ def streamed(count: int, *, office: bool = False, peers: bool = False) -> None:
         data, rules, output = Path(folder, "units.jsonl"), Path(folder, "workload.tdsl"), Path(folder, "out.csv")
         rules.write_text(peer_policy.text() if peers else policy.text(), encoding="utf-8")
         generate.write_jsonl(str(data), count, office=office)
-        peak = Path(folder, "peak.txt")
-        command = [
-            sys.executable,
-            "-m",
-            "benchmarks.peak",
-            str(peak),
-            "targetdsl",
-            "evaluate",
-            str(rules),
-            str(data),
-            "--format",
-            "csv",
-            "-o",
-            str(output),
-        ]
-        started = time.perf_counter()
-        subprocess.run(command, check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
-        seconds = time.perf_counter() - started
-        peak_mb = float(peak.read_text(encoding="utf-8"))
-        got = csv_outcome(output)
-        # The CSV holds no category subtotals: the rest of the fields are checked
         want = {key: value[3:] for key, value in outcome(reference(count, peers=peers)).items()}
         kind = "values as an office writes them" if office else "plain values"
         rules_name = "the peer-relative policy" if peers else "the workload policy"
         print(
-            f"\nstreamed evaluation of {count:,} units by {rules_name} ({kind}; JSON Lines in, CSV out, "
-            "validation included): "
-            f"{seconds:.0f} s, {count / seconds:,.0f} units/s, peak memory {peak_mb:,.0f} MB, "
-            f"{data.stat().st_size / 1e6:,.0f} MB of data; bonus, total, veto, grade and rank "
-            f"{verdict(got, want, FIELDS[3:])}"
+            f"\nfrom a file: {count:,} units by {rules_name} ({kind}; JSON Lines in, CSV out, validation "
+            f"included; {data.stat().st_size / 1e6:,.0f} MB of data), each in a process of its own"
         )
+        contenders = {"targetdsl evaluate (streamed)": ["targetdsl", "evaluate", str(rules), str(data), "-o"]}
+        if not peers and not office:  # the hand-written scripts read the plain values of the workload policy
+            contenders["hand-written script, floats (json.loads, sort, csv)"] = [
+                "benchmarks.workload.handfile",
+                "float",
+                str(data),
+            ]
+            contenders["hand-written script, exact Decimal"] = ["benchmarks.workload.handfile", "exact", str(data)]
+        rows = []
+        for name, command in contenders.items():
+            peak = Path(folder, "peak.txt")
+            started = time.perf_counter()
+            before = os.times()
+            subprocess.run(
+                [sys.executable, "-m", "benchmarks.peak", str(peak), *command, str(output)],
+                check=True,
+                cwd=ROOT,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+            )
+            seconds = time.perf_counter() - started
+            after = os.times()
+            cpu = after.children_user + after.children_system - before.children_user - before.children_system
+            got = csv_outcome(output)
+            rows.append((name, seconds, cpu, float(peak.read_text(encoding="utf-8")), verdict(got, want, FIELDS[3:])))
+        float_cpu = next((cpu for name, _, cpu, _, _ in rows if "floats" in name), None)
+        print(f"  {'':<52} {'wall s':>7} {'CPU s':>7} {'units/s (CPU)':>14} {'× floats':>9} {'peak MB':>8}  results")
+        for name, seconds, cpu, peak_mb, check in rows:
+            ratio = f"{float_cpu / cpu:8.2f}×" if float_cpu else f"{'':>9}"
+            print(f"  {name:<52} {seconds:7.1f} {cpu:7.1f} {count / cpu:14,.0f} {ratio} {peak_mb:8,.0f}  {check}")
 
 
 def main() -> None:
