@@ -165,3 +165,32 @@ def test_evaluate_xlsx_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("class,rank,id,name,total,raw_total")
     assert len(lines) == 76
+
+
+QUARTERS = ROOT / "examples/quarters"
+
+
+def test_four_quarters_95_percent_and_the_leadership_evaluation_5_percent() -> None:
+    """Quarter results plus another component: the quarterly measures (95 points) weighted 25 % in each
+    quarter, each quarter on its own figures, and the leadership's evaluation (5 points) given once."""
+    policy = targetdsl.load_policy(QUARTERS / "policy.tdsl")
+    data = {name: QUARTERS / f"q{n}.yaml" for n, name in enumerate(("一季度", "二季度", "三季度", "四季度"), 1)}
+    year = policy.evaluate_over_periods(data)
+    # 甲镇: each quarter's revenue target is 200 × 3/12 = 50: 45 → 45, 50 → 50, 55 → 50 (capped), 40 → 40;
+    #   (45 + 50 + 50 + 40) × 25% = 46.25. Projects 3/4, 4/4, 2/4, 4/4 of 45: (33.75 + 45 + 22.5 + 45) × 25%
+    #   = 36.5625. The quarters' own results (of 95): 78.75, 95, 72.5, 85, whose mean is 82.8125.
+    #   Evaluation 90 of 100 → 4.5. Total 87.3125 → 87.31.
+    # 乙镇: target 160 × 3/12 = 40: 36 → 45, 30 → 37.5, 44 → 50, 38 → 47.5: 180 × 25% = 45. Projects 4/5, 5/5,
+    #   5/5, 3/5 of 45: (36 + 45 + 45 + 27) × 25% = 38.25. Evaluation 70 → 3.5. Total 86.75.
+    t1, t2 = year.unit("T1"), year.unit("T2")
+    assert [(m.name, m.earned) for m in t1.measures] == [
+        ("财政收入", Decimal("46.25")),
+        ("项目推进", Decimal("36.5625")),
+        ("班子评价", Decimal("4.5")),
+    ]
+    assert [c.earned for c in t1.categories] == [Decimal("82.8125"), Decimal("4.5")]
+    assert (t1.total, t1.rank) == (Decimal("87.31"), 1)
+    assert [m.earned for m in t2.measures] == [Decimal("45"), Decimal("38.25"), Decimal("3.5")]
+    assert (t2.total, t2.rank) == (Decimal("86.75"), 2)
+    # the quarterly part alone would rank 乙镇 first (83.25 against 82.8125): the evaluation decides
+    assert policy.evaluate_over_periods(data, explain=False).to_json() == year.to_json()
