@@ -270,6 +270,38 @@ class Policy:
         remove its spool file. Every policy streams; one whose measures compare units across their
         class (peer functions, `missing peer_avg`) reads the spool once or twice more.
         """
+        return self._stream(
+            units, period=period, carried_in=carried_in, progress=progress, name=name, last_year=last_year
+        )
+
+    @in_context
+    def stream_over_periods(
+        self,
+        data: Mapping[str, UnitsSource],
+        *,
+        carried_in: LedgerSource | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Stream:
+        """`evaluate_over_periods` with the last period's data streamed, as `stream` streams them (a JSON
+        Lines or CSV file, or an iterable of unit mappings): results identical to
+        `evaluate_over_periods(data, explain=False)`, and the same problems. The data of the periods before
+        the last give the weighted measures alone: they are read whole, and the weighted measures' earlier
+        scores kept for every unit (without their explanations).
+        """
+        over, last = self._earlier_periods(data, explain=False)
+        return self._stream(data[last], period=last, carried_in=carried_in, progress=progress, over_periods=over)
+
+    def _stream(
+        self,
+        units: Any,
+        *,
+        period: str | None,
+        carried_in: LedgerSource | None,
+        progress: Callable[[int, int], None] | None,
+        name: str = "<data>",
+        last_year: LastYearSource | None = None,
+        over_periods: OverPeriods | None = None,
+    ) -> Stream:
         ledger = self._carried_in(carried_in)
         previous = self._last_year(last_year)
         expected = None
@@ -292,6 +324,7 @@ class Policy:
                 progress=progress,
                 expected=expected,
                 last_year=previous,
+                over_periods=over_periods,
             )
         except PeriodError as exc:
             raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
@@ -328,11 +361,62 @@ class Policy:
         `progress(done, total)` is called a few times a second with the units done over every pass
         (with `jobs` > 1).
         """
+        return self._parts(
+            units,
+            jobs=jobs,
+            parts=parts,
+            period=period,
+            carried_in=carried_in,
+            render=render,
+            progress=progress,
+            last_year=last_year,
+        )
+
+    @in_context
+    def evaluate_parts_over_periods(
+        self,
+        data: Mapping[str, Any],
+        *,
+        jobs: int = 1,
+        parts: int | None = None,
+        carried_in: LedgerSource | None = None,
+        render: Render | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Outcome:
+        """`evaluate_over_periods` with the last period's data cut into parts, as `evaluate_parts` cuts them:
+        results identical to `stream_over_periods` (and to `evaluate_over_periods(data, explain=False)`), and
+        the same problems. The periods before the last are read whole, and the weighted measures' earlier
+        scores go to every part."""
+        over, last = self._earlier_periods(data, explain=False)
+        return self._parts(
+            data[last],
+            jobs=jobs,
+            parts=parts,
+            period=last,
+            carried_in=carried_in,
+            render=render,
+            progress=progress,
+            over_periods=over,
+        )
+
+    def _parts(
+        self,
+        units: Any,
+        *,
+        jobs: int,
+        parts: int | None,
+        period: str | None,
+        carried_in: LedgerSource | None,
+        render: Render | None,
+        progress: Callable[[int, int], None] | None,
+        last_year: LastYearSource | None = None,
+        over_periods: OverPeriods | None = None,
+    ) -> Outcome:
         ledger = self._carried_in(carried_in)
         previous = self._last_year(last_year)
         count = max(1, parts if parts is not None else jobs)
         cut, name, files = self._cut(units, count, period=period, carried_in=carried_in, last_year=last_year)
-        job = Job(name, period, tuple(ledger), _ledger_name(carried_in), last_year=previous)
+        job = Job(name, period, tuple(ledger), _ledger_name(carried_in), last_year=previous, over_periods=over_periods)
         try:
             if jobs <= 1:
                 outcome = evaluate_in_parts(
@@ -342,7 +426,9 @@ class Policy:
                 outcome = self._in_processes(job, cut, jobs, render, progress)
         except (DataError, EvaluationError):
             if files is not None:  # reported as one process reports them, reading every file
-                self._as_one_process(files, period=period, carried_in=carried_in, last_year=last_year)
+                self._as_one_process(
+                    files, period=period, carried_in=carried_in, last_year=last_year, over_periods=over_periods
+                )
             raise
         outcome.notes = cut.notes
         return outcome
@@ -393,10 +479,15 @@ class Policy:
         period: str | None,
         carried_in: LedgerSource | None,
         last_year: LastYearSource | None = None,
+        over_periods: OverPeriods | None = None,
     ) -> None:
         """Raise several files' problems as one process reports them, reading them all and evaluating
         (nothing is raised when it finds none)."""
-        self.evaluate(files, period=period, carried_in=carried_in, explain=False, last_year=last_year)
+        if over_periods is None:
+            self.evaluate(files, period=period, carried_in=carried_in, explain=False, last_year=last_year)
+            return
+        # the last period's, of a policy weighting measures over the periods
+        self._last_period(self.load_units(files), over_periods, carried_in=carried_in, explain=False)
 
     @in_context
     def evaluate_periods(self, data: Mapping[str, UnitsSource]) -> PeriodCombination:
@@ -441,6 +532,31 @@ class Policy:
         Raises DataError when a period is missing or unknown (before anything is evaluated), when a unit
         is missing from a period or changes class, or when the policy weights no measures over its periods.
         """
+        over, last = self._earlier_periods(data, explain=explain)
+        return self._last_period(self.load_units(data[last]), over, carried_in=carried_in, explain=explain)
+
+    def _last_period(
+        self, final: list[Unit], over: OverPeriods, *, carried_in: LedgerSource | None, explain: bool
+    ) -> Assessment:
+        """Weights per indicator: the last period's units evaluated, every unit in every period."""
+        problems = over.problems({unit.id: unit.unit_class for unit in final})
+        if problems:
+            raise DataError(problems)
+        ledger = self._carried_in(carried_in)
+        engine = Engine(self.schema, self.title, period=over.last, carried_in=ledger, explain=explain)
+        engine.over_periods = over
+        provenance = Provenance(
+            __version__, self.sha256, self.source_hashes, partial(units_sha256, final), over.last, len(ledger)
+        )
+        return attrs.evolve(engine.run(final), provenance=provenance)
+
+    def _earlier_periods(self, data: Mapping[str, UnitsSource], *, explain: bool) -> tuple[OverPeriods, str]:
+        """Weights per indicator: the weighted measures scored on the data of every period before the last,
+        period after period (each period's problems raised at once), and the last period's name.
+
+        Every path reads the periods in this order: the earlier periods (their data, then their scores),
+        then the last period's data, then whether every unit is in every period (`OverPeriods.problems`),
+        then the last period's evaluation."""
         weights = [(p.name, p.weight) for p in self.schema.periods if p.weight is not None]
         if not weights or not self.schema.weighted:
             raise DataError(
@@ -451,35 +567,22 @@ class Policy:
             raise DataError(problems)
         only = frozenset(self.schema.weighted)
         (last, last_weight), earlier_periods = weights[-1], weights[:-1]
-        final = self.load_units(data[last])
-        classes = {unit.id: unit.unit_class for unit in final}
         earlier: dict[str, dict[str, list[PeriodResult]]] = {name: {} for name in only}
+        members = []
         for name, weight in earlier_periods:
             units = self.load_units(data[name], only=only)
-            problems += _period_members(name, last, units, classes)
-            if problems:
-                continue
+            members.append((name, tuple((unit.id, unit.unit_class) for unit in units)))
             engine = Engine(self.schema, self.title, period=name, carried_in=[], explain=True)
             engine.on_demand, engine.explain = False, True
             for spec in self.schema.classes.values():
-                members = sorted((u for u in units if u.unit_class == spec.name), key=lambda u: u.id)
-                for measure, results in engine.score_measures(spec, members, only).items():
+                ranked = sorted((u for u in units if u.unit_class == spec.name), key=lambda u: u.id)
+                for measure, results in engine.score_measures(spec, ranked, only, explain=explain).items():
                     for unit_id, result in results.items():
                         earlier[measure].setdefault(unit_id, []).append(PeriodResult(name, weight, result))
             if engine.problems:
                 raise EvaluationError(sorted(engine.problems, key=lambda p: (p.unit, str(p.span))))
-        if problems:
-            raise DataError(problems)
-        over = OverPeriods(
-            last, last_weight, {m: {u: tuple(r) for u, r in by_unit.items()} for m, by_unit in earlier.items()}
-        )
-        ledger = self._carried_in(carried_in)
-        engine = Engine(self.schema, self.title, period=last, carried_in=ledger, explain=explain)
-        engine.over_periods = over
-        provenance = Provenance(
-            __version__, self.sha256, self.source_hashes, partial(units_sha256, final), last, len(ledger)
-        )
-        return attrs.evolve(engine.run(final), provenance=provenance)
+        scores = {m: {u: tuple(r) for u, r in by_unit.items()} for m, by_unit in earlier.items()}
+        return OverPeriods(last, last_weight, scores, tuple(members)), last
 
     def _carried_in(self, source: LedgerSource | None, *, year: int | None = None) -> list[tuple[str, AwardWon]]:
         """Last year's ledger, checked; `year` is the assessment's when it is not the policy's."""
@@ -780,34 +883,3 @@ def _count_records(path: str | os.PathLike[str]) -> int | None:
     except FileReadError:
         return None
     return lines - 1 if Path(path).suffix.lower() == ".csv" else lines
-
-
-def _period_members(period: str, last: str, units: list[Unit], classes: dict[str, str]) -> list[DataProblem]:
-    """Weights per indicator: the units of a period before the last are those of the last, in the same classes."""
-    problems = []
-    ids = {unit.id for unit in units}
-    for unit in units:
-        if unit.id not in classes:
-            problems.append(
-                DataProblem(
-                    "<periods>",
-                    unit.id,
-                    period,
-                    f"the unit is in the data of {period} but not of {last}: a unit must be in every period",
-                )
-            )
-        elif classes[unit.id] != unit.unit_class:
-            problems.append(
-                DataProblem(
-                    "<periods>",
-                    unit.id,
-                    period,
-                    f"the unit is in class {unit.unit_class} here but in {classes[unit.id]} in {last}: "
-                    "it is ranked within one class",
-                )
-            )
-    problems += [
-        DataProblem("<periods>", unit_id, period, "the unit has no data for this period")
-        for unit_id in sorted(set(classes) - ids)
-    ]
-    return problems

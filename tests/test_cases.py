@@ -141,7 +141,7 @@ def test_streamed_results_are_identical(path: Path, document: dict[str, Any], ru
     }
     units = document["units"]
     if run.get("over_periods"):
-        return  # the streamed year over the periods: below
+        return  # streamed and in parts: tests/unit/test_periods_streamed.py
     for key, error in (("data_errors", targetdsl.DataError), ("evaluation_errors", targetdsl.EvaluationError)):
         if key in run["expect"]:
             with pytest.raises(error) as caught:
