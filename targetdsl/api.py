@@ -827,7 +827,7 @@ def verify_record(path: str | os.PathLike[str], *, root: str | os.PathLike[str] 
     if record["record"] != RECORD_VERSION:
         return [f"unknown record version {record['record']!r}"]
     base = resolve(path).parent
-    data, carry = record["data"], record["carry_in"]
+    data, carry, previous = record["data"], record["carry_in"], record.get("last_year")
     problems: list[str] = []
     try:
         allowed = None if root is None else resolve(root)
@@ -835,14 +835,17 @@ def verify_record(path: str | os.PathLike[str], *, root: str | os.PathLike[str] 
         return [f"the allowed directory `{printable(os.fspath(root or ''))}` {exc.reason}"]
     for entry in record["policy"]["files"]:
         problems.extend(_file_changes(entry, base, sha256_policy_file, allowed))
-    for entry in [data, *([carry] if carry else [])]:
+    for entry in [data, *([carry] if carry else []), *([previous] if previous else [])]:
         problems.extend(_file_changes(entry, base, sha256_file, allowed))
     if problems:
         return problems
     try:
         policy = load_referenced_policy(base / record["policy"]["path"], root=root)
         assessment = policy.evaluate(
-            base / data["path"], period=record["period"], carried_in=base / carry["path"] if carry else None
+            base / data["path"],
+            period=record["period"],
+            carried_in=base / carry["path"] if carry else None,
+            last_year=base / previous["path"] if previous else None,
         )
     except (PolicyError, DataError, EvaluationError) as exc:
         return [f"the recorded evaluation no longer runs: {exc}"]

@@ -847,8 +847,6 @@ def run_evaluate(args: argparse.Namespace) -> int:
     refuse_misplaced([args.policy], _data_paths(args))
     if args.record and (len(args.data) != 1 or os.path.isdir(args.data[0])):
         raise UsageError("--record records one data file: gather the units into one file, or leave --record out")
-    if args.record and args.last_year:  # a record names the policy, the data and the ledger: verify could not redo it
-        raise UsageError("--record does not record last year's results (--last-year): leave one of them out")
     args.format = output_format(args.format, args.output)
     if (args.office or args.date) and args.format != "xlsx":
         raise UsageError("--office and --date are printed on the results workbook: write it with -o FILE.xlsx")
@@ -889,6 +887,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
                 carry_in=args.carry_in,
                 period=args.period,
                 result=assessment.to_json(),
+                last_year=args.last_year,
             ),
             indent=1,
         )

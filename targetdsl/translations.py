@@ -1374,10 +1374,6 @@ HELP: tuple[tuple[str, str], ...] = (
     ),
     ("last year's carry-over ledger", "上一年度的结转台账"),
     (
-        "--record does not record last year's results (--last-year): leave one of them out",
-        "`--record` 不记录上年结果（`--last-year`）：请去掉其中一个",
-    ),
-    (
         "last year's results (the .jsonl or .json file evaluate wrote), read by inputs `from last year`",
         "上年结果（evaluate 写出的 .jsonl 或 .json 文件），供 `from last year`（取上年）的填报项读取",
     ),
