@@ -1284,9 +1284,7 @@ def _over_periods(args: argparse.Namespace, policy: Any, given: dict[str, str]) 
         if args.format == "json":
             _write(_json(render_json(unit)), args.output)
         else:
-            _write(
-                visible(render_text(unit, len(assessment.in_class(unit.unit_class)), language=language)), args.output
-            )
+            _write(visible(render_text(unit, assessment.ranked_with(unit.unit_class), language=language)), args.output)
     elif args.format == "json":
         _write(_json(assessment.to_json()), args.output)
     else:
@@ -1478,7 +1476,7 @@ def run_explain(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(_json(render_json(unit)))
     else:
-        _emit(render_text(unit, len(assessment.in_class(unit.unit_class)), language=_LANGUAGE.get()))
+        _emit(render_text(unit, assessment.ranked_with(unit.unit_class), language=_LANGUAGE.get()))
     return EXIT_OK
 
 
