@@ -2219,7 +2219,7 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("{name} ({id}), class {unit_class}", "{name}（{id}），类别 {unit_class}"),
     (
         "total {total}, grade {grade}, rank {rank} of {size}",
-        "总分 {total}，等次 {grade}，类别内第 {rank} 名（共 {size} 个单位）",
+        "总分 {total}，等次 {grade}，第 {rank} 名（共 {size} 个单位）",
     ),
     ("vetoed: {vetoes}", "一票否决：{vetoes}"),
     ("{veto} ({effects:l}) at {rule}", "{veto}（{effects}），规则见 {rule}"),

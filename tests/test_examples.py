@@ -237,3 +237,14 @@ def test_places_gained_in_a_ranking_across_classes() -> None:
 def test_the_tutorial_shows_the_quarters_policy_as_it_is() -> None:
     tutorial = (ROOT / "docs/tutorial.md").read_text(encoding="utf-8")
     assert "```tdsl\n" + (QUARTERS / "policy.tdsl").read_text(encoding="utf-8") + "```" in tutorial
+
+
+def test_the_chinese_tutorial_shows_the_quarters_policy_in_chinese_keywords() -> None:
+    """The same policy, keyword for keyword: its tree is the English file's."""
+    from targetdsl.parser import parse
+
+    tutorial = (ROOT / "docs/tutorial.zh-CN.md").read_text(encoding="utf-8")
+    block = tutorial[tutorial.index("```tdsl\n# 四个季度占 95%") + len("```tdsl\n") :]
+    block = block[: block.index("```")]
+    english = parse((QUARTERS / "policy.tdsl").read_text(encoding="utf-8"), "policy.tdsl").file
+    assert parse(block, "tutorial.zh-CN.md").file == english
