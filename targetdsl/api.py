@@ -220,6 +220,7 @@ class Policy:
         explain: bool = True,
         year: int | None = None,
         last_year: LastYear | None = None,
+        over_periods: OverPeriods | None = None,
     ) -> Assessment:
         ledger = self._carried_in(carried_in, year=year)
         if ledger:
@@ -233,6 +234,10 @@ class Policy:
                     lost += carried_again(unit, by_unit, where)
             if lost:
                 raise DataError(lost)
+        if over_periods is not None:  # weights per indicator: every unit in every period, in one class
+            unmatched = over_periods.problems({unit.id: unit.unit_class for unit in loaded})
+            if unmatched:
+                raise DataError(unmatched)
         if last_year is not None:  # a result last year for a unit not in this year's data, or of another class
             unmatched = last_year.problems({unit.id: unit.unit_class for unit in loaded})
             if unmatched:
@@ -243,6 +248,7 @@ class Policy:
             )
         except PeriodError as exc:
             raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
+        engine.over_periods = over_periods
         provenance = Provenance(
             __version__, self.sha256, self.source_hashes, partial(units_sha256, loaded), period, len(ledger)
         )
@@ -281,6 +287,7 @@ class Policy:
         *,
         carried_in: LedgerSource | None = None,
         progress: Callable[[int, int], None] | None = None,
+        last_year: LastYearSource | None = None,
     ) -> Stream:
         """`evaluate_over_periods` with the last period's data streamed, as `stream` streams them (a JSON
         Lines or CSV file, or an iterable of unit mappings): results identical to
@@ -288,8 +295,11 @@ class Policy:
         the last give the weighted measures alone: they are read whole, and the weighted measures' earlier
         scores kept for every unit (without their explanations).
         """
-        over, last = self._earlier_periods(data, explain=False)
-        return self._stream(data[last], period=last, carried_in=carried_in, progress=progress, over_periods=over)
+        previous = self._last_year(last_year)
+        over, last = self._earlier_periods(data, explain=False, last_year=previous)
+        return self._stream(
+            data[last], period=last, carried_in=carried_in, progress=progress, last_year=previous, over_periods=over
+        )
 
     def _stream(
         self,
@@ -382,12 +392,14 @@ class Policy:
         carried_in: LedgerSource | None = None,
         render: Render | None = None,
         progress: Callable[[int, int], None] | None = None,
+        last_year: LastYearSource | None = None,
     ) -> Outcome:
         """`evaluate_over_periods` with the last period's data cut into parts, as `evaluate_parts` cuts them:
         results identical to `stream_over_periods` (and to `evaluate_over_periods(data, explain=False)`), and
         the same problems. The periods before the last are read whole, and the weighted measures' earlier
         scores go to every part."""
-        over, last = self._earlier_periods(data, explain=False)
+        previous = self._last_year(last_year)
+        over, last = self._earlier_periods(data, explain=False, last_year=previous)
         return self._parts(
             data[last],
             jobs=jobs,
@@ -396,6 +408,7 @@ class Policy:
             carried_in=carried_in,
             render=render,
             progress=progress,
+            last_year=previous,
             over_periods=over,
         )
 
@@ -487,7 +500,11 @@ class Policy:
             self.evaluate(files, period=period, carried_in=carried_in, explain=False, last_year=last_year)
             return
         # the last period's, of a policy weighting measures over the periods
-        self._last_period(self.load_units(files), over_periods, carried_in=carried_in, explain=False)
+        previous = self._last_year(last_year)
+        final = self.load_units(files, last_year=previous)
+        self._evaluate(
+            final, period=period, carried_in=carried_in, explain=False, last_year=previous, over_periods=over_periods
+        )
 
     @in_context
     def evaluate_periods(self, data: Mapping[str, UnitsSource]) -> PeriodCombination:
@@ -521,7 +538,12 @@ class Policy:
 
     @in_context
     def evaluate_over_periods(
-        self, data: Mapping[str, UnitsSource], *, carried_in: LedgerSource | None = None, explain: bool = True
+        self,
+        data: Mapping[str, UnitsSource],
+        *,
+        carried_in: LedgerSource | None = None,
+        explain: bool = True,
+        last_year: LastYearSource | None = None,
     ) -> Assessment:
         """Weights per indicator (`for M, …` in `periods`): the year's result, each measure the periods weight
         scored on every period's data and given the weighted sum of its period scores, everything else
@@ -531,26 +553,19 @@ class Policy:
         data of a period before the last give the units, their inputs and the weighted measures alone.
         Raises DataError when a period is missing or unknown (before anything is evaluated), when a unit
         is missing from a period or changes class, or when the policy weights no measures over its periods.
+        `carried_in` (last year's ledger) and `last_year` (last year's results) are as for `evaluate`: the
+        ledger is the last period's, the results are read by every period's inputs `from last year`.
         """
-        over, last = self._earlier_periods(data, explain=explain)
-        return self._last_period(self.load_units(data[last]), over, carried_in=carried_in, explain=explain)
-
-    def _last_period(
-        self, final: list[Unit], over: OverPeriods, *, carried_in: LedgerSource | None, explain: bool
-    ) -> Assessment:
-        """Weights per indicator: the last period's units evaluated, every unit in every period."""
-        problems = over.problems({unit.id: unit.unit_class for unit in final})
-        if problems:
-            raise DataError(problems)
-        ledger = self._carried_in(carried_in)
-        engine = Engine(self.schema, self.title, period=over.last, carried_in=ledger, explain=explain)
-        engine.over_periods = over
-        provenance = Provenance(
-            __version__, self.sha256, self.source_hashes, partial(units_sha256, final), over.last, len(ledger)
+        previous = self._last_year(last_year)
+        over, last = self._earlier_periods(data, explain=explain, last_year=previous)
+        final = self.load_units(data[last], last_year=previous)
+        return self._evaluate(
+            final, period=last, carried_in=carried_in, explain=explain, last_year=previous, over_periods=over
         )
-        return attrs.evolve(engine.run(final), provenance=provenance)
 
-    def _earlier_periods(self, data: Mapping[str, UnitsSource], *, explain: bool) -> tuple[OverPeriods, str]:
+    def _earlier_periods(
+        self, data: Mapping[str, UnitsSource], *, explain: bool, last_year: LastYear | None
+    ) -> tuple[OverPeriods, str]:
         """Weights per indicator: the weighted measures scored on the data of every period before the last,
         period after period (each period's problems raised at once), and the last period's name.
 
@@ -570,7 +585,7 @@ class Policy:
         earlier: dict[str, dict[str, list[PeriodResult]]] = {name: {} for name in only}
         members = []
         for name, weight in earlier_periods:
-            units = self.load_units(data[name], only=only)
+            units = self.load_units(data[name], only=only, last_year=last_year)
             members.append((name, tuple((unit.id, unit.unit_class) for unit in units)))
             engine = Engine(self.schema, self.title, period=name, carried_in=[], explain=True)
             engine.on_demand, engine.explain = False, True

@@ -446,6 +446,14 @@ def build_parser() -> argparse.ArgumentParser:
         ".jsonl or .csv file or a folder of them); the result is the same, byte for byte (default: 1)",
     )
     periods.add_argument(
+        "--carry-in", metavar="LEDGER", help="last year's carry-over ledger (with the last period's data)"
+    )
+    periods.add_argument(
+        "--last-year",
+        metavar="RESULTS",
+        help="last year's results (the .jsonl or .json file evaluate wrote), read by inputs `from last year`",
+    )
+    periods.add_argument(
         "--explain",
         metavar="UNIT_ID",
         help="explain this unit's result, each measure weighted over the periods period by period",
@@ -1219,12 +1227,13 @@ def run_periods(args: argparse.Namespace) -> int:
         if name in given:
             raise UsageError(f"period {name} given twice ({name}={given[name]}, {name}={path}): give each period once")
         given[name] = path
-    refuse_misplaced([args.policy], list(given.values()))
+    read = [*given.values()] + [path for path in (args.carry_in, args.last_year) if path]
+    refuse_misplaced([args.policy], read)
     args.format = output_format(args.format, args.output)
     if args.format == "xlsx":
         raise UsageError("periods writes a table, json, jsonl or csv; `targetdsl evaluate` writes a workbook")
-    refuse_unwritable([("-o", args.output)], [args.policy, *given.values()])
-    if _missing_files([args.policy, *given.values()], folders=list(given.values())):
+    refuse_unwritable([("-o", args.output)], [args.policy, *read])
+    if _missing_files([args.policy, *read], folders=list(given.values())):
         return EXIT_USAGE
     try:
         policy = load_policy(args.policy, root=args.root)
@@ -1246,6 +1255,11 @@ def run_periods(args: argparse.Namespace) -> int:
             raise UsageError(
                 "--explain: the policy weights the periods' totals; explain a unit of one period with "
                 "`targetdsl explain POLICY DATA UNIT_ID --period PERIOD`"
+            )
+        if args.carry_in or args.last_year:
+            raise UsageError(
+                "--carry-in and --last-year go with the last period's data of a policy weighting measures over its "
+                "periods (`for …` in `periods`); this policy weights the periods' totals"
             )
         if args.format in ("jsonl", "csv") or args.jobs > 1:
             raise UsageError(
@@ -1274,7 +1288,7 @@ def _over_periods(args: argparse.Namespace, policy: Any, given: dict[str, str]) 
         return _over_periods_lines(args, policy, given)
     if args.jobs > 1:
         raise UsageError("--jobs writes csv or jsonl results (-o FILE.csv, FILE.jsonl or --format)")
-    assessment = policy.evaluate_over_periods(given)
+    assessment = policy.evaluate_over_periods(given, carried_in=args.carry_in, last_year=args.last_year)
     if args.explain is not None:
         try:
             unit = assessment.unit(args.explain)
@@ -1306,13 +1320,17 @@ def _over_periods_lines(args: argparse.Namespace, policy: Any, given: dict[str, 
                 f"not {printable(data)}; leave --jobs out to evaluate it in one process"
             )
         render = functools.partial(csv_line, language=language) if args.format == "csv" else jsonl_line
-        outcome = policy.evaluate_parts_over_periods(given, jobs=args.jobs, render=render)
+        outcome = policy.evaluate_parts_over_periods(
+            given, jobs=args.jobs, render=render, carried_in=args.carry_in, last_year=args.last_year
+        )
         _deliver(args, functools.partial(_emit_outcome, args, outcome), policy.schema.year, ())
     elif streamed and not os.path.isdir(data):
-        with policy.stream_over_periods(given) as results:
+        with policy.stream_over_periods(given, carried_in=args.carry_in, last_year=args.last_year) as results:
             _deliver(args, functools.partial(_emit_stream, args, policy, results), policy.schema.year, ())
     else:
-        assessment = policy.evaluate_over_periods(given, explain=False)
+        assessment = policy.evaluate_over_periods(
+            given, explain=False, carried_in=args.carry_in, last_year=args.last_year
+        )
         if args.format == "csv":
             _write(_bom(args) + visible(render_csv(assessment, language=language)), args.output)
         else:

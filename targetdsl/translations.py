@@ -1151,6 +1151,12 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
         "`targetdsl explain POLICY DATA UNIT_ID --period PERIOD`",
     ),
     (
+        "--carry-in and --last-year go with the last period's data of a policy weighting measures over its periods "
+        "(`for …` in `periods`); this policy weights the periods' totals",
+        "`--carry-in` 和 `--last-year` 用于对部分指标按考核期加权的考核办法，随最后一个考核期的数据读入"
+        "（`考核期` 中的 `适用 …`）；这个考核办法按考核期总分加权",
+    ),
+    (
         "--explain shows one unit: give it with --format table or json",
         "`--explain` 说明一个单位：请与 `--format table` 或 `json` 一起使用",
     ),
@@ -1508,6 +1514,7 @@ HELP: tuple[tuple[str, str], ...] = (
         "指标按考核期加权时（`考核期` 中的 `适用 …`），这些指标各得其各考核期得分的加权和，其余按最后一个考核期的"
         "数据评定：即全年结果。",
     ),
+    ("last year's carry-over ledger (with the last period's data)", "上年结转台账（随最后一个考核期的数据读入）"),
     (
         "explain this unit's result, each measure weighted over the periods period by period",
         "说明这个单位的结果，按考核期加权的指标逐期列出",

@@ -237,3 +237,111 @@ def test_what_periods_refuses(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         capsys,
     )
     assert code == 2 and "this policy weights the periods' totals" in err
+
+
+LAST_YEAR_POLICY = """policy "进步" { year 2024 status draft }
+class 县 { 经济 100 }
+input 上年总分 "上年度总分": number from last year total missing default 0
+input 上年名次 "上年度名次": count from last year rank missing default 0
+category 经济 {
+    indicator 增长 points 60 {
+        input target: number prorated
+        input actual: number
+        score points * min(actual / target, 1)
+    }
+    indicator 进步 points 40 {
+        input x: number
+        score if 上年总分 > 0 and x >= 上年总分 then points else points / 2
+    }
+}
+periods {
+    上半年 through month 6 weight 40%
+    全年 through month 12 weight 60%
+    for 增长, 进步
+}
+commendation 进位 { when 上年名次 > 0 and 上年名次 - rank >= 1 }
+"""
+RESULTS_2023 = {
+    "year": 2023,
+    "units": [
+        {"id": "A", "unit_class": "县", "rank": 1, "total": "90", "grade": None},
+        {"id": "B", "unit_class": "县", "rank": 2, "total": "80", "grade": None},
+        {"id": "C", "unit_class": "县", "rank": 3, "total": "70", "grade": None},
+    ],
+}
+
+
+def progress_units(actuals: tuple[int, int, int], xs: tuple[int, int, int]) -> list[dict[str, Any]]:
+    return [
+        {"id": i, "class": "县", "indicators": {"增长": {"target": 100, "actual": a}, "进步": {"x": x}}}
+        for i, a, x in zip("ABC", actuals, xs, strict=True)
+    ]
+
+
+def test_last_years_results_are_read_by_every_period_on_every_path() -> None:
+    """A weighted measure reads last year's total in the earlier period too (not the input's default), and
+    the year's rank is compared with last year's."""
+    policy = targetdsl.parse_policy(LAST_YEAR_POLICY, name="p.tdsl")
+    periods = {
+        "上半年": progress_units((40, 50, 50), (85, 81, 75)),
+        "全年": progress_units((100, 95, 100), (92, 82, 71)),
+    }
+    year = policy.evaluate_over_periods(periods, last_year=RESULTS_2023)
+    # 增长 (H1 target 50): A 48 · 40% + 60 · 60% = 55.2; B 60 · 40% + 57 · 60% = 58.2; C 60
+    # 进步 (last year's total 90, 80, 70): A 85 < 90 → 20, 92 → 40: 8 + 24 = 32; B and C 40 in both: 40
+    # totals A 87.2, B 98.2, C 100: C rose from 3rd to 1st
+    assert [(u.id, u.total, u.rank, u.commendations) for u in year.units] == [
+        ("C", Decimal("100.00"), 1, ("进位",)),
+        ("B", Decimal("98.20"), 2, ()),
+        ("A", Decimal("87.20"), 3, ()),
+    ]
+    expected = year.to_json()["units"]
+    with policy.stream_over_periods(periods, last_year=RESULTS_2023) as results:
+        assert [unit_json(u) for u in results] == expected
+    for count in (1, 2):
+        parts = policy.evaluate_parts_over_periods(periods, parts=count, last_year=RESULTS_2023)
+        assert [unit_json(u) for u in parts.results] == expected
+    # a result for a unit in no period's data: the same problem on every path
+    extra = dict(RESULTS_2023, units=[*RESULTS_2023["units"], {"id": "Z", "unit_class": "县", "rank": 4, "total": "1"}])
+    found = outcome(lambda: policy.evaluate_over_periods(periods, last_year=extra, explain=False))
+    assert found[0] == "DataError" and "Z" in found[1][0], found
+
+    def streamed() -> Any:
+        with policy.stream_over_periods(periods, last_year=extra) as results:
+            return [unit_json(u) for u in results]
+
+    assert outcome(streamed) == found
+    parts_found = outcome(lambda: policy.evaluate_parts_over_periods(periods, parts=2, last_year=extra).results)
+    assert parts_found == found
+
+
+def test_periods_takes_last_years_results(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    policy = tmp_path / "p.tdsl"
+    policy.write_text(LAST_YEAR_POLICY, encoding="utf-8")
+    periods = {
+        "上半年": progress_units((40, 50, 50), (85, 81, 75)),
+        "全年": progress_units((100, 95, 100), (92, 82, 71)),
+    }
+    _, lines = write_periods(tmp_path, periods)
+    results = tmp_path / "2023.json"
+    results.write_text(json.dumps(RESULTS_2023, ensure_ascii=False), encoding="utf-8")
+    outputs = set()
+    for extra in ([], ["--jobs", "2"]):
+        code, out, err = run_cli(
+            ["periods", str(policy), *lines, "--last-year", str(results), "--format", "csv", *extra], capsys
+        )
+        assert (code, err) == (0, "")
+        outputs.add(out)
+    (out,) = outputs
+    rows = [row.split(",")[2:5] for row in out.splitlines()[1:]]
+    assert rows == [["C", "C", "100"], ["B", "B", "98.2"], ["A", "A", "87.2"]]
+    code, _, err = run_cli(["periods", str(policy), *lines], capsys)
+    assert code == 0  # without them each unit has none: missing default 0
+    quarters = tmp_path / "q.tdsl"
+    quarters.write_text(
+        parse_yaml((ROOT / "tests/cases/period-quarters.yaml").read_text(encoding="utf-8"))["policy"], "utf-8"
+    )
+    data = lines[0].split("=")[1]
+    given = [f"{q}={data}" for q in ("一季度", "二季度", "三季度", "四季度")]
+    code, _, err = run_cli(["periods", str(quarters), *given, "--last-year", str(results)], capsys)
+    assert code == 2 and "--carry-in and --last-year go with the last period's data" in err
