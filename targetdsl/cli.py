@@ -816,6 +816,7 @@ def _assess_by_policy(args: argparse.Namespace, *, explain: bool = True) -> tupl
     try:
         policy = load_policy(args.policy, root=args.root)
         _check_period([policy], args.period)
+        _note_one_period(args, policy)
         bar = _progress(args)
         try:
             if bar is not None:
@@ -939,6 +940,7 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
     try:
         policy = load_policy(args.policy, root=args.root)
         _check_period([policy], args.period)
+        _note_one_period(args, policy)
         bar = _progress(args, passes=stream_passes(policy.schema))
         try:
             with policy.stream(
@@ -985,6 +987,7 @@ def _evaluate_in_parts(args: argparse.Namespace) -> int:
             cut_files(_units(args))
         policy = load_policy(args.policy, root=args.root)
         _check_period([policy], args.period)
+        _note_one_period(args, policy)
         if args.engine == "dask":
             from targetdsl.dask import evaluate_file, missing_extra
 
@@ -1354,6 +1357,19 @@ def _same_files(given: dict[str, str]) -> None:
                 + "\n"
             )
         seen.setdefault(key, name)
+
+
+def _note_one_period(args: argparse.Namespace, policy: Any) -> None:
+    """A note (unless -q) when the policy weights measures over its periods: what an evaluation of one set
+    of data gives is that period's result, not the year's, which `targetdsl periods` gives."""
+    if not policy.schema.weighted or getattr(args, "quiet", False):
+        return
+    names = ", ".join(policy.schema.weighted)
+    note = (
+        f"the policy weights {names} over its periods: this is one period's evaluation of these data; "
+        "`targetdsl periods POLICY PERIOD=DATA …` gives the year's result"
+    )
+    sys.stderr.write(visible_inline(f"targetdsl: {_NOTE_WORDS[_LANGUAGE.get()]}{_say(note)}") + "\n")
 
 
 def _check_period(policies: Sequence[Any], period: str | None) -> None:

@@ -1157,6 +1157,12 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
         "（`考核期` 中的 `适用 …`）；这个考核办法按考核期总分加权",
     ),
     (
+        "the policy weights {names} over its periods: this is one period's evaluation of these data; "
+        "`targetdsl periods POLICY PERIOD=DATA …` gives the year's result",
+        "考核办法对 {names} 按考核期加权：这是对这些数据单独一个考核期的评估；全年结果请用 "
+        "`targetdsl periods POLICY PERIOD=DATA …`",
+    ),
+    (
         "--explain shows one unit: give it with --format table or json",
         "`--explain` 说明一个单位：请与 `--format table` 或 `json` 一起使用",
     ),

@@ -345,3 +345,20 @@ def test_periods_takes_last_years_results(tmp_path: Path, capsys: pytest.Capture
     given = [f"{q}={data}" for q in ("一季度", "二季度", "三季度", "四季度")]
     code, _, err = run_cli(["periods", str(quarters), *given, "--last-year", str(results)], capsys)
     assert code == 2 and "--carry-in and --last-year go with the last period's data" in err
+
+
+def test_evaluating_one_periods_data_says_it_is_not_the_year(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`evaluate` of a policy weighting measures over its periods gives one period's own result, on every path:
+    a note says so, and names the command that gives the year's (none with -q)."""
+    policy = tmp_path / "p.tdsl"
+    policy.write_text(CASE["policy"], encoding="utf-8")
+    _, lines = write_periods(tmp_path, CASE["periods"])
+    year = lines[-1].split("=")[1]
+    note = "note: the policy weights 地区生产总值, 财政收入, 能耗 over its periods: this is one period's evaluation"
+    for extra in ([], ["--format", "jsonl"], ["--format", "jsonl", "--jobs", "2"]):
+        code, out, err = run_cli(["evaluate", str(policy), year, *extra], capsys)
+        assert code == 0 and out and note in err, err
+        code, out, err = run_cli(["evaluate", str(policy), year, "-q", *extra], capsys)
+        assert (code, err) == (0, "")
