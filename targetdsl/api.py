@@ -220,6 +220,7 @@ class Policy:
         explain: bool = True,
         year: int | None = None,
         last_year: LastYear | None = None,
+        over_periods: OverPeriods | None = None,
     ) -> Assessment:
         ledger = self._carried_in(carried_in, year=year)
         if ledger:
@@ -233,6 +234,10 @@ class Policy:
                     lost += carried_again(unit, by_unit, where)
             if lost:
                 raise DataError(lost)
+        if over_periods is not None:  # weights per indicator: every unit in every period, in one class
+            unmatched = over_periods.problems({unit.id: unit.unit_class for unit in loaded})
+            if unmatched:
+                raise DataError(unmatched)
         if last_year is not None:  # a result last year for a unit not in this year's data, or of another class
             unmatched = last_year.problems({unit.id: unit.unit_class for unit in loaded})
             if unmatched:
@@ -243,6 +248,7 @@ class Policy:
             )
         except PeriodError as exc:
             raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
+        engine.over_periods = over_periods
         provenance = Provenance(
             __version__, self.sha256, self.source_hashes, partial(units_sha256, loaded), period, len(ledger)
         )
@@ -270,6 +276,42 @@ class Policy:
         remove its spool file. Every policy streams; one whose measures compare units across their
         class (peer functions, `missing peer_avg`) reads the spool once or twice more.
         """
+        return self._stream(
+            units, period=period, carried_in=carried_in, progress=progress, name=name, last_year=last_year
+        )
+
+    @in_context
+    def stream_over_periods(
+        self,
+        data: Mapping[str, UnitsSource],
+        *,
+        carried_in: LedgerSource | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        last_year: LastYearSource | None = None,
+    ) -> Stream:
+        """`evaluate_over_periods` with the last period's data streamed, as `stream` streams them (a JSON
+        Lines or CSV file, or an iterable of unit mappings): results identical to
+        `evaluate_over_periods(data, explain=False)`, and the same problems. The data of the periods before
+        the last give the weighted measures alone: they are read whole, and the weighted measures' earlier
+        scores kept for every unit (without their explanations).
+        """
+        previous = self._last_year(last_year)
+        over, last = self._earlier_periods(data, explain=False, last_year=previous)
+        return self._stream(
+            data[last], period=last, carried_in=carried_in, progress=progress, last_year=previous, over_periods=over
+        )
+
+    def _stream(
+        self,
+        units: Any,
+        *,
+        period: str | None,
+        carried_in: LedgerSource | None,
+        progress: Callable[[int, int], None] | None,
+        name: str = "<data>",
+        last_year: LastYearSource | None = None,
+        over_periods: OverPeriods | None = None,
+    ) -> Stream:
         ledger = self._carried_in(carried_in)
         previous = self._last_year(last_year)
         expected = None
@@ -292,6 +334,7 @@ class Policy:
                 progress=progress,
                 expected=expected,
                 last_year=previous,
+                over_periods=over_periods,
             )
         except PeriodError as exc:
             raise DataError([DataProblem("<period>", None, None, str(exc))]) from None
@@ -328,11 +371,65 @@ class Policy:
         `progress(done, total)` is called a few times a second with the units done over every pass
         (with `jobs` > 1).
         """
+        return self._parts(
+            units,
+            jobs=jobs,
+            parts=parts,
+            period=period,
+            carried_in=carried_in,
+            render=render,
+            progress=progress,
+            last_year=last_year,
+        )
+
+    @in_context
+    def evaluate_parts_over_periods(
+        self,
+        data: Mapping[str, Any],
+        *,
+        jobs: int = 1,
+        parts: int | None = None,
+        carried_in: LedgerSource | None = None,
+        render: Render | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        last_year: LastYearSource | None = None,
+    ) -> Outcome:
+        """`evaluate_over_periods` with the last period's data cut into parts, as `evaluate_parts` cuts them:
+        results identical to `stream_over_periods` (and to `evaluate_over_periods(data, explain=False)`), and
+        the same problems. The periods before the last are read whole, and the weighted measures' earlier
+        scores go to every part."""
+        previous = self._last_year(last_year)
+        over, last = self._earlier_periods(data, explain=False, last_year=previous)
+        return self._parts(
+            data[last],
+            jobs=jobs,
+            parts=parts,
+            period=last,
+            carried_in=carried_in,
+            render=render,
+            progress=progress,
+            last_year=previous,
+            over_periods=over,
+        )
+
+    def _parts(
+        self,
+        units: Any,
+        *,
+        jobs: int,
+        parts: int | None,
+        period: str | None,
+        carried_in: LedgerSource | None,
+        render: Render | None,
+        progress: Callable[[int, int], None] | None,
+        last_year: LastYearSource | None = None,
+        over_periods: OverPeriods | None = None,
+    ) -> Outcome:
         ledger = self._carried_in(carried_in)
         previous = self._last_year(last_year)
         count = max(1, parts if parts is not None else jobs)
         cut, name, files = self._cut(units, count, period=period, carried_in=carried_in, last_year=last_year)
-        job = Job(name, period, tuple(ledger), _ledger_name(carried_in), last_year=previous)
+        job = Job(name, period, tuple(ledger), _ledger_name(carried_in), last_year=previous, over_periods=over_periods)
         try:
             if jobs <= 1:
                 outcome = evaluate_in_parts(
@@ -342,7 +439,9 @@ class Policy:
                 outcome = self._in_processes(job, cut, jobs, render, progress)
         except (DataError, EvaluationError):
             if files is not None:  # reported as one process reports them, reading every file
-                self._as_one_process(files, period=period, carried_in=carried_in, last_year=last_year)
+                self._as_one_process(
+                    files, period=period, carried_in=carried_in, last_year=last_year, over_periods=over_periods
+                )
             raise
         outcome.notes = cut.notes
         return outcome
@@ -393,10 +492,19 @@ class Policy:
         period: str | None,
         carried_in: LedgerSource | None,
         last_year: LastYearSource | None = None,
+        over_periods: OverPeriods | None = None,
     ) -> None:
         """Raise several files' problems as one process reports them, reading them all and evaluating
         (nothing is raised when it finds none)."""
-        self.evaluate(files, period=period, carried_in=carried_in, explain=False, last_year=last_year)
+        if over_periods is None:
+            self.evaluate(files, period=period, carried_in=carried_in, explain=False, last_year=last_year)
+            return
+        # the last period's, of a policy weighting measures over the periods
+        previous = self._last_year(last_year)
+        final = self.load_units(files, last_year=previous)
+        self._evaluate(
+            final, period=period, carried_in=carried_in, explain=False, last_year=previous, over_periods=over_periods
+        )
 
     @in_context
     def evaluate_periods(self, data: Mapping[str, UnitsSource]) -> PeriodCombination:
@@ -430,7 +538,12 @@ class Policy:
 
     @in_context
     def evaluate_over_periods(
-        self, data: Mapping[str, UnitsSource], *, carried_in: LedgerSource | None = None, explain: bool = True
+        self,
+        data: Mapping[str, UnitsSource],
+        *,
+        carried_in: LedgerSource | None = None,
+        explain: bool = True,
+        last_year: LastYearSource | None = None,
     ) -> Assessment:
         """Weights per indicator (`for M, …` in `periods`): the year's result, each measure the periods weight
         scored on every period's data and given the weighted sum of its period scores, everything else
@@ -440,7 +553,25 @@ class Policy:
         data of a period before the last give the units, their inputs and the weighted measures alone.
         Raises DataError when a period is missing or unknown (before anything is evaluated), when a unit
         is missing from a period or changes class, or when the policy weights no measures over its periods.
+        `carried_in` (last year's ledger) and `last_year` (last year's results) are as for `evaluate`: the
+        ledger is the last period's, the results are read by every period's inputs `from last year`.
         """
+        previous = self._last_year(last_year)
+        over, last = self._earlier_periods(data, explain=explain, last_year=previous)
+        final = self.load_units(data[last], last_year=previous)
+        return self._evaluate(
+            final, period=last, carried_in=carried_in, explain=explain, last_year=previous, over_periods=over
+        )
+
+    def _earlier_periods(
+        self, data: Mapping[str, UnitsSource], *, explain: bool, last_year: LastYear | None
+    ) -> tuple[OverPeriods, str]:
+        """Weights per indicator: the weighted measures scored on the data of every period before the last,
+        period after period (each period's problems raised at once), and the last period's name.
+
+        Every path reads the periods in this order: the earlier periods (their data, then their scores),
+        then the last period's data, then whether every unit is in every period (`OverPeriods.problems`),
+        then the last period's evaluation."""
         weights = [(p.name, p.weight) for p in self.schema.periods if p.weight is not None]
         if not weights or not self.schema.weighted:
             raise DataError(
@@ -451,35 +582,22 @@ class Policy:
             raise DataError(problems)
         only = frozenset(self.schema.weighted)
         (last, last_weight), earlier_periods = weights[-1], weights[:-1]
-        final = self.load_units(data[last])
-        classes = {unit.id: unit.unit_class for unit in final}
         earlier: dict[str, dict[str, list[PeriodResult]]] = {name: {} for name in only}
+        members = []
         for name, weight in earlier_periods:
-            units = self.load_units(data[name], only=only)
-            problems += _period_members(name, last, units, classes)
-            if problems:
-                continue
+            units = self.load_units(data[name], only=only, last_year=last_year)
+            members.append((name, tuple((unit.id, unit.unit_class) for unit in units)))
             engine = Engine(self.schema, self.title, period=name, carried_in=[], explain=True)
             engine.on_demand, engine.explain = False, True
             for spec in self.schema.classes.values():
-                members = sorted((u for u in units if u.unit_class == spec.name), key=lambda u: u.id)
-                for measure, results in engine.score_measures(spec, members, only).items():
+                ranked = sorted((u for u in units if u.unit_class == spec.name), key=lambda u: u.id)
+                for measure, results in engine.score_measures(spec, ranked, only, explain=explain).items():
                     for unit_id, result in results.items():
                         earlier[measure].setdefault(unit_id, []).append(PeriodResult(name, weight, result))
             if engine.problems:
                 raise EvaluationError(sorted(engine.problems, key=lambda p: (p.unit, str(p.span))))
-        if problems:
-            raise DataError(problems)
-        over = OverPeriods(
-            last, last_weight, {m: {u: tuple(r) for u, r in by_unit.items()} for m, by_unit in earlier.items()}
-        )
-        ledger = self._carried_in(carried_in)
-        engine = Engine(self.schema, self.title, period=last, carried_in=ledger, explain=explain)
-        engine.over_periods = over
-        provenance = Provenance(
-            __version__, self.sha256, self.source_hashes, partial(units_sha256, final), last, len(ledger)
-        )
-        return attrs.evolve(engine.run(final), provenance=provenance)
+        scores = {m: {u: tuple(r) for u, r in by_unit.items()} for m, by_unit in earlier.items()}
+        return OverPeriods(last, last_weight, scores, tuple(members)), last
 
     def _carried_in(self, source: LedgerSource | None, *, year: int | None = None) -> list[tuple[str, AwardWon]]:
         """Last year's ledger, checked; `year` is the assessment's when it is not the policy's."""
@@ -724,7 +842,7 @@ def verify_record(path: str | os.PathLike[str], *, root: str | os.PathLike[str] 
     if record["record"] != RECORD_VERSION:
         return [f"unknown record version {record['record']!r}"]
     base = resolve(path).parent
-    data, carry = record["data"], record["carry_in"]
+    data, carry, previous = record["data"], record["carry_in"], record.get("last_year")
     problems: list[str] = []
     try:
         allowed = None if root is None else resolve(root)
@@ -732,14 +850,17 @@ def verify_record(path: str | os.PathLike[str], *, root: str | os.PathLike[str] 
         return [f"the allowed directory `{printable(os.fspath(root or ''))}` {exc.reason}"]
     for entry in record["policy"]["files"]:
         problems.extend(_file_changes(entry, base, sha256_policy_file, allowed))
-    for entry in [data, *([carry] if carry else [])]:
+    for entry in [data, *([carry] if carry else []), *([previous] if previous else [])]:
         problems.extend(_file_changes(entry, base, sha256_file, allowed))
     if problems:
         return problems
     try:
         policy = load_referenced_policy(base / record["policy"]["path"], root=root)
         assessment = policy.evaluate(
-            base / data["path"], period=record["period"], carried_in=base / carry["path"] if carry else None
+            base / data["path"],
+            period=record["period"],
+            carried_in=base / carry["path"] if carry else None,
+            last_year=base / previous["path"] if previous else None,
         )
     except (PolicyError, DataError, EvaluationError) as exc:
         return [f"the recorded evaluation no longer runs: {exc}"]
@@ -780,34 +901,3 @@ def _count_records(path: str | os.PathLike[str]) -> int | None:
     except FileReadError:
         return None
     return lines - 1 if Path(path).suffix.lower() == ".csv" else lines
-
-
-def _period_members(period: str, last: str, units: list[Unit], classes: dict[str, str]) -> list[DataProblem]:
-    """Weights per indicator: the units of a period before the last are those of the last, in the same classes."""
-    problems = []
-    ids = {unit.id for unit in units}
-    for unit in units:
-        if unit.id not in classes:
-            problems.append(
-                DataProblem(
-                    "<periods>",
-                    unit.id,
-                    period,
-                    f"the unit is in the data of {period} but not of {last}: a unit must be in every period",
-                )
-            )
-        elif classes[unit.id] != unit.unit_class:
-            problems.append(
-                DataProblem(
-                    "<periods>",
-                    unit.id,
-                    period,
-                    f"the unit is in class {unit.unit_class} here but in {classes[unit.id]} in {last}: "
-                    "it is ranked within one class",
-                )
-            )
-    problems += [
-        DataProblem("<periods>", unit_id, period, "the unit has no data for this period")
-        for unit_id in sorted(set(classes) - ids)
-    ]
-    return problems

@@ -424,14 +424,42 @@ def build_parser() -> argparse.ArgumentParser:
     )
     periods.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
     periods.add_argument("data", nargs="+", metavar="PERIOD=DATA", help="each weighted period's unit data")
-    periods.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    periods.add_argument(
+        "--format",
+        choices=("table", "json", "jsonl", "csv"),
+        help="output format (default: from the extension of -o, else table); jsonl and csv give the year's "
+        "result of a policy weighting measures over its periods, streamed when the last period's data are a "
+        ".jsonl or .csv file",
+    )
+    periods.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE instead of standard output; its extension picks the format",
+    )
+    periods.add_argument(
+        "--jobs",
+        metavar="N",
+        type=_jobs,
+        default=1,
+        help="with --format jsonl or csv: evaluate the last period in N processes of this machine (its data a "
+        ".jsonl or .csv file or a folder of them); the result is the same, byte for byte (default: 1)",
+    )
+    periods.add_argument(
+        "--carry-in", metavar="LEDGER", help="last year's carry-over ledger (with the last period's data)"
+    )
+    periods.add_argument(
+        "--last-year",
+        metavar="RESULTS",
+        help="last year's results (the .jsonl or .json file evaluate wrote), read by inputs `from last year`",
+    )
     periods.add_argument(
         "--explain",
         metavar="UNIT_ID",
         help="explain this unit's result, each measure weighted over the periods period by period",
     )
     _root_argument(periods)
-    periods.set_defaults(run=run_periods)
+    periods.set_defaults(run=run_periods, ledger=None, bom=None)
 
     report = commands.add_parser(
         "report",
@@ -788,6 +816,7 @@ def _assess_by_policy(args: argparse.Namespace, *, explain: bool = True) -> tupl
     try:
         policy = load_policy(args.policy, root=args.root)
         _check_period([policy], args.period)
+        _note_one_period(args, policy)
         bar = _progress(args)
         try:
             if bar is not None:
@@ -827,8 +856,6 @@ def run_evaluate(args: argparse.Namespace) -> int:
     refuse_misplaced([args.policy], _data_paths(args))
     if args.record and (len(args.data) != 1 or os.path.isdir(args.data[0])):
         raise UsageError("--record records one data file: gather the units into one file, or leave --record out")
-    if args.record and args.last_year:  # a record names the policy, the data and the ledger: verify could not redo it
-        raise UsageError("--record does not record last year's results (--last-year): leave one of them out")
     args.format = output_format(args.format, args.output)
     if (args.office or args.date) and args.format != "xlsx":
         raise UsageError("--office and --date are printed on the results workbook: write it with -o FILE.xlsx")
@@ -869,6 +896,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
                 carry_in=args.carry_in,
                 period=args.period,
                 result=assessment.to_json(),
+                last_year=args.last_year,
             ),
             indent=1,
         )
@@ -912,32 +940,15 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
     try:
         policy = load_policy(args.policy, root=args.root)
         _check_period([policy], args.period)
+        _note_one_period(args, policy)
         bar = _progress(args, passes=stream_passes(policy.schema))
         try:
             with policy.stream(
                 args.data[0], period=args.period, carried_in=args.carry_in, progress=bar, last_year=args.last_year
             ) as results:
-
-                def emit(output: Any) -> None:
-                    if args.format == "csv":
-                        categories = list(
-                            dict.fromkeys(
-                                c.name
-                                for name, spec in policy.schema.classes.items()
-                                if results.standings[name]
-                                for c in spec.categories
-                            )
-                        )
-                        writer = csv.writer(output, lineterminator="\n")
-                        language = _LANGUAGE.get()
-                        writer.writerow(csv_cell(c) for c in csv_header(categories, language=language))
-                        for unit in results:
-                            writer.writerow(csv_row(unit, categories, language=language))
-                    else:
-                        for unit in results:
-                            output.write(_json(unit_json(unit), indent=None))
-
-                _deliver(args, emit, policy.schema.year, results.ledger)
+                _deliver(
+                    args, functools.partial(_emit_stream, args, policy, results), policy.schema.year, results.ledger
+                )
         finally:
             if bar is not None:
                 bar.close()
@@ -976,6 +987,7 @@ def _evaluate_in_parts(args: argparse.Namespace) -> int:
             cut_files(_units(args))
         policy = load_policy(args.policy, root=args.root)
         _check_period([policy], args.period)
+        _note_one_period(args, policy)
         if args.engine == "dask":
             from targetdsl.dask import evaluate_file, missing_extra
 
@@ -1017,15 +1029,38 @@ def _evaluate_in_parts(args: argparse.Namespace) -> int:
         for note in outcome.notes:
             sys.stderr.write(visible_inline(f"targetdsl: {_NOTE_WORDS[_LANGUAGE.get()]}{_say(note)}") + "\n")
 
-    def emit(output: Any) -> None:
-        if args.format == "csv":
-            header = csv_header(outcome.categories, language=language)
-            csv.writer(output, lineterminator="\n").writerow(csv_cell(c) for c in header)
-        for line in outcome.results:
-            output.write(line)
-
-    _deliver(args, emit, policy.schema.year, outcome.ledger)
+    _deliver(args, functools.partial(_emit_outcome, args, outcome), policy.schema.year, outcome.ledger)
     return EXIT_OK
+
+
+def _emit_stream(args: argparse.Namespace, policy: Any, results: Any, output: Any) -> None:
+    """A stream's results as csv (a column per category of the classes assessed) or jsonl."""
+    if args.format == "csv":
+        categories = list(
+            dict.fromkeys(
+                c.name
+                for name, spec in policy.schema.classes.items()
+                if results.standings[name]
+                for c in spec.categories
+            )
+        )
+        writer = csv.writer(output, lineterminator="\n")
+        language = _LANGUAGE.get()
+        writer.writerow(csv_cell(c) for c in csv_header(categories, language=language))
+        for unit in results:
+            writer.writerow(csv_row(unit, categories, language=language))
+    else:
+        for unit in results:
+            output.write(_json(unit_json(unit), indent=None))
+
+
+def _emit_outcome(args: argparse.Namespace, outcome: Any, output: Any) -> None:
+    """A partitioned evaluation's lines, rendered where each unit was finished, under csv's header."""
+    if args.format == "csv":
+        header = csv_header(outcome.categories, language=_LANGUAGE.get())
+        csv.writer(output, lineterminator="\n").writerow(csv_cell(c) for c in header)
+    for line in outcome.results:
+        output.write(line)
 
 
 def _deliver(args: argparse.Namespace, emit: Callable[[Any], None], year: int | None, ledger: Iterable[Any]) -> None:
@@ -1195,8 +1230,13 @@ def run_periods(args: argparse.Namespace) -> int:
         if name in given:
             raise UsageError(f"period {name} given twice ({name}={given[name]}, {name}={path}): give each period once")
         given[name] = path
-    refuse_misplaced([args.policy], list(given.values()))
-    if _missing_files([args.policy, *given.values()], folders=list(given.values())):
+    read = [*given.values()] + [path for path in (args.carry_in, args.last_year) if path]
+    refuse_misplaced([args.policy], read)
+    args.format = output_format(args.format, args.output)
+    if args.format == "xlsx":
+        raise UsageError("periods writes a table, json, jsonl or csv; `targetdsl evaluate` writes a workbook")
+    refuse_unwritable([("-o", args.output)], [args.policy, *read])
+    if _missing_files([args.policy, *read], folders=list(given.values())):
         return EXIT_USAGE
     try:
         policy = load_policy(args.policy, root=args.root)
@@ -1219,22 +1259,39 @@ def run_periods(args: argparse.Namespace) -> int:
                 "--explain: the policy weights the periods' totals; explain a unit of one period with "
                 "`targetdsl explain POLICY DATA UNIT_ID --period PERIOD`"
             )
+        if args.carry_in or args.last_year:
+            raise UsageError(
+                "--carry-in and --last-year go with the last period's data of a policy weighting measures over its "
+                "periods (`for …` in `periods`); this policy weights the periods' totals"
+            )
+        if args.format in ("jsonl", "csv") or args.jobs > 1:
+            raise UsageError(
+                "--format jsonl, csv and --jobs give the year's result of a policy weighting measures over its "
+                "periods (`for …` in `periods`); this policy weights the periods' totals: use table or json"
+            )
         combined = policy.evaluate_periods(given)
     except (PolicyError, DataError, EvaluationError) as exc:
         _report(exc)
         return EXIT_FAILED
     if args.format == "json":
-        sys.stdout.write(_json(combined.to_json()))
+        _write(_json(combined.to_json()), args.output)
     else:
-        _emit(combined.render(language=_LANGUAGE.get()))
+        _write(visible(combined.render(language=_LANGUAGE.get())), args.output)
     return EXIT_OK
 
 
 def _over_periods(args: argparse.Namespace, policy: Any, given: dict[str, str]) -> int:
     """`periods` for a policy weighting measures over its periods: the year's result, as `evaluate` shows it,
-    or one unit's explanation."""
-    assessment = policy.evaluate_over_periods(given)
+    or one unit's explanation; jsonl and csv streamed (the last period's data a .jsonl or .csv file) or in
+    parts (--jobs N), as `evaluate` writes them."""
     language = _LANGUAGE.get()
+    if args.format in ("jsonl", "csv"):
+        if args.explain is not None:
+            raise UsageError("--explain shows one unit: give it with --format table or json")
+        return _over_periods_lines(args, policy, given)
+    if args.jobs > 1:
+        raise UsageError("--jobs writes csv or jsonl results (-o FILE.csv, FILE.jsonl or --format)")
+    assessment = policy.evaluate_over_periods(given, carried_in=args.carry_in, last_year=args.last_year)
     if args.explain is not None:
         try:
             unit = assessment.unit(args.explain)
@@ -1242,13 +1299,46 @@ def _over_periods(args: argparse.Namespace, policy: Any, given: dict[str, str]) 
             known = ", ".join(u.id for u in assessment.units[:10])
             raise UsageError(f"--explain: no unit `{args.explain}` in the data (units: {known}, …)") from None
         if args.format == "json":
-            sys.stdout.write(_json(render_json(unit)))
+            _write(_json(render_json(unit)), args.output)
         else:
-            _emit(render_text(unit, len(assessment.in_class(unit.unit_class)), language=language))
+            _write(visible(render_text(unit, assessment.ranked_with(unit.unit_class), language=language)), args.output)
     elif args.format == "json":
-        sys.stdout.write(_json(assessment.to_json()))
+        _write(_json(assessment.to_json()), args.output)
     else:
-        _emit(visible(render_assessment(assessment, language=language)))
+        _write(visible(render_assessment(assessment, language=language)), args.output)
+    return EXIT_OK
+
+
+def _over_periods_lines(args: argparse.Namespace, policy: Any, given: dict[str, str]) -> int:
+    """The year's result of a policy weighting measures over its periods as jsonl or csv: the last period's
+    data streamed or cut into parts when they are .jsonl or .csv, else evaluated in memory; the same bytes."""
+    language = _LANGUAGE.get()
+    last = next(p.name for p in reversed(policy.schema.periods) if p.weight is not None)
+    data = given[last]
+    streamed = os.path.isdir(data) or Path(data).suffix.lower() in STREAMED
+    if args.jobs > 1:
+        if not streamed:
+            raise UsageError(
+                f"--jobs reads the last period's data ({last}) from .jsonl or .csv files (or a folder of them), "
+                f"not {printable(data)}; leave --jobs out to evaluate it in one process"
+            )
+        render = functools.partial(csv_line, language=language) if args.format == "csv" else jsonl_line
+        outcome = policy.evaluate_parts_over_periods(
+            given, jobs=args.jobs, render=render, carried_in=args.carry_in, last_year=args.last_year
+        )
+        _deliver(args, functools.partial(_emit_outcome, args, outcome), policy.schema.year, ())
+    elif streamed and not os.path.isdir(data):
+        with policy.stream_over_periods(given, carried_in=args.carry_in, last_year=args.last_year) as results:
+            _deliver(args, functools.partial(_emit_stream, args, policy, results), policy.schema.year, ())
+    else:
+        assessment = policy.evaluate_over_periods(
+            given, explain=False, carried_in=args.carry_in, last_year=args.last_year
+        )
+        if args.format == "csv":
+            _write(_bom(args) + visible(render_csv(assessment, language=language)), args.output)
+        else:
+            lines = "".join(_json(unit_json(unit), indent=None) for unit in assessment.units)
+            _write(lines, args.output)
     return EXIT_OK
 
 
@@ -1267,6 +1357,19 @@ def _same_files(given: dict[str, str]) -> None:
                 + "\n"
             )
         seen.setdefault(key, name)
+
+
+def _note_one_period(args: argparse.Namespace, policy: Any) -> None:
+    """A note (unless -q) when the policy weights measures over its periods: what an evaluation of one set
+    of data gives is that period's result, not the year's, which `targetdsl periods` gives."""
+    if not policy.schema.weighted or getattr(args, "quiet", False):
+        return
+    names = ", ".join(policy.schema.weighted)
+    note = (
+        f"the policy weights {names} over its periods: this is one period's evaluation of these data; "
+        "`targetdsl periods POLICY PERIOD=DATA …` gives the year's result"
+    )
+    sys.stderr.write(visible_inline(f"targetdsl: {_NOTE_WORDS[_LANGUAGE.get()]}{_say(note)}") + "\n")
 
 
 def _check_period(policies: Sequence[Any], period: str | None) -> None:
@@ -1407,7 +1510,7 @@ def run_explain(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(_json(render_json(unit)))
     else:
-        _emit(render_text(unit, len(assessment.in_class(unit.unit_class)), language=_LANGUAGE.get()))
+        _emit(render_text(unit, assessment.ranked_with(unit.unit_class), language=_LANGUAGE.get()))
     return EXIT_OK
 
 

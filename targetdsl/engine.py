@@ -292,10 +292,11 @@ class Engine:
         return [self.assess_unit(spec, unit, by_measure, cells.get(unit.id), kernel) for unit in members]
 
     def score_measures(
-        self, spec: ClassSpec, members: list[Unit], names: frozenset[str]
+        self, spec: ClassSpec, members: list[Unit], names: frozenset[str], *, explain: bool = True
     ) -> dict[str, dict[str, MeasureResult]]:
         """Weights per indicator: the scores of the measures `names` of one class in a period before the last,
-        by the reference path, explained (the last period's evaluation shows them under each measure)."""
+        by the reference path, explained (the last period's evaluation shows them under each measure) unless
+        nothing will be (a stream, parts): the same numbers, without their steps."""
         with collector_paused(), decimal.localcontext(CONTEXT):
             frames = self.frames = _Frames(self, members)
             scored: dict[str, dict[str, MeasureResult]] = {}
@@ -304,7 +305,7 @@ class Engine:
                     continue
                 scorer = MeasureScorer(measure, members, frames, self.fraction, self.schema.rounding, self.fail)
                 scorer.where = self.schema.where
-                scorer.explain = True
+                scorer.explain = explain
                 scored[measure.name] = scorer.run()
             return scored
 

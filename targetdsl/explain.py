@@ -22,13 +22,13 @@ from targetdsl.outputs import visible_inline
 from targetdsl.results import Step, UnitResult, VetoResult, to_json
 
 
-def render_text(unit: UnitResult, class_size: int, *, language: Language = Language.ENGLISH) -> str:
+def render_text(unit: UnitResult, ranked_with: int, *, language: Language = Language.ENGLISH) -> str:
     def say(words: str) -> str:
         return translate(words, language)
 
     lines = [
         say(f"{unit.name} ({unit.id}), class {unit.unit_class}"),
-        say(f"total {text(unit.total)}, grade {unit.grade or '—'}, rank {unit.rank} of {class_size}"),
+        say(f"total {text(unit.total)}, grade {unit.grade or '—'}, rank {unit.rank} of {ranked_with}"),
     ]
     if unit.vetoes:
         joiner = "; " if language is Language.ENGLISH else "；"

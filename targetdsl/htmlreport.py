@@ -385,7 +385,7 @@ def drill_down(assessment: Assessment, issue: Edition) -> str:
         '<div class="columns">',
     ]
     for unit in assessment.units:
-        size = len(assessment.in_class(unit.unit_class))
+        size = assessment.ranked_with(unit.unit_class)
         parts.append(
             f'<details id="unit-{escape(unit.id)}"><summary>{escape(unit.unit_class)} · {unit.rank}. '
             f"{escape(unit.name)} — {issue.figure_text(unit.total)} {escape(unit.grade or '')}</summary>"

@@ -72,13 +72,16 @@ class LastYear:
         return found
 
 
-LastYearSource = str | os.PathLike[str] | Mapping[str, Any] | list[Any]
+LastYearSource = str | os.PathLike[str] | Mapping[str, Any] | list[Any] | LastYear  # a LastYear: already read
 
 
 def load_last_year(schema: Schema, source: Any, *, year: int | None = None) -> LastYear:
     """Last year's results from a results file (.jsonl or .json), an Assessment, its JSON or a list of its
     units. `year`, the assessment's, is the policy's when not given: a results file that says its year
-    must say the year before. Raises DataError listing every problem."""
+    must say the year before. Raises DataError listing every problem. Results already read are
+    returned as they are (a period's data and the last period's read them alike)."""
+    if isinstance(source, LastYear):
+        return source
     file = "<last year>"
     if isinstance(source, (str, os.PathLike)):
         file = os.fspath(source)

@@ -47,6 +47,7 @@ from targetdsl.lastyear import LastYear
 from targetdsl.ledger import carried_again, carried_problems
 from targetdsl.measures import MeasureFigures, _Extremes
 from targetdsl.numeric import CONTEXT
+from targetdsl.periods import OverPeriods
 from targetdsl.record import canonical_policy, sha256_text
 from targetdsl.results import CarryOver, CompletionRow, UnitResult
 from targetdsl.schema import ClassSpec, Schema
@@ -106,6 +107,9 @@ class Job:
     spool_dir: str | None = None  # parts keep their units in a file there, else in memory
     counted: bool = False  # parts count the units they are done with in files there (`Tally`)
     last_year: LastYear | None = None  # last year's results, which inputs `from last year` read
+    # weights per indicator: the earlier periods' scores of the measures weighted over them (the data are
+    # the last period's)
+    over_periods: OverPeriods | None = None
 
 
 class Tally:
@@ -541,6 +545,7 @@ def _engine(parcel: Parcel, job: Job, settled: Settled) -> Engine:
     schema = parcel.schema()
     engine = Engine(schema, parcel.title, period=job.period, carried_in=list(job.carried_in), explain=False)
     engine.figures = _figures(schema, settled)
+    engine.over_periods = job.over_periods
     return engine
 
 
@@ -886,6 +891,11 @@ def _refuse(schema: Schema, job: Job, found: list[Summary]) -> None:
         classes.update((u.id, u.unit_class) for u in seen if u.id in wanted)
         problems += carried_problems(schema, list(job.carried_in), classes, job.ledger_file)
         problems += [p for s in found for p in s.carried_twice]
+    if job.over_periods is not None and not problems:
+        # every unit in every period, in one class (once the data are good, as one stream reports it)
+        every = {st.id: name for s in found for name, standings in s.standings.items() for st in standings}
+        every.update((u.id, u.unit_class) for s in found for u in s.seen)
+        problems += job.over_periods.problems(every)
     if job.last_year is not None and not problems:
         # a result last year for a unit not in this year's data, or of another class (once the data are good,
         # as `Policy.evaluate` reports them)

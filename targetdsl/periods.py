@@ -16,7 +16,7 @@ measures' scores combined, `OverPeriods`) is the year's result.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -172,6 +172,17 @@ class OverPeriods:
     last: str
     weight: Decimal  # %
     earlier: dict[str, dict[str, tuple[PeriodResult, ...]]]  # measure → unit id → its earlier periods
+    # each earlier period's units, (id, class) in the order of its data: a unit must be in every period
+    members: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    def problems(self, classes: Mapping[str, str]) -> list[DataProblem]:
+        """The units of the periods before the last against those of the last (`classes`: id → class):
+        a unit in one and not the other, or in another class, period after period. Checked once the last
+        period's data are read (in memory, streamed or in parts) and before any result is given."""
+        problems = []
+        for period, units in self.members:
+            problems += _period_members(period, self.last, units, classes)
+        return problems
 
     def combine(
         self, measure: str, results: dict[str, MeasureResult], *, explain: bool, places: int | None, mode: str
@@ -182,7 +193,8 @@ class OverPeriods:
         when it applies in none. Rounded as a measure's score is, when the policy rounds them (`places`)."""
         combined = {}
         for unit_id, last in results.items():
-            parts = (*self.earlier[measure][unit_id], PeriodResult(self.last, self.weight, last))
+            # a unit of the last period alone is refused before any result is given (`problems`)
+            parts = (*self.earlier[measure].get(unit_id, ()), PeriodResult(self.last, self.weight, last))
             applying = [p for p in parts if p.result.applicable]
             if not applying:
                 combined[unit_id] = attrs.evolve(last, step=_period_step(last, parts, None) if explain else last.step)
@@ -232,3 +244,36 @@ def _period_step(
         (),
         tuple(attrs.evolve(p.result.step, what=p.period) for p in parts),
     )
+
+
+def _period_members(
+    period: str, last: str, units: Sequence[tuple[str, str]], classes: Mapping[str, str]
+) -> list[DataProblem]:
+    """Weights per indicator: the units of a period before the last are those of the last, in the same classes."""
+    problems = []
+    ids = {unit_id for unit_id, _ in units}
+    for unit_id, unit_class in units:
+        if unit_id not in classes:
+            problems.append(
+                DataProblem(
+                    "<periods>",
+                    unit_id,
+                    period,
+                    f"the unit is in the data of {period} but not of {last}: a unit must be in every period",
+                )
+            )
+        elif classes[unit_id] != unit_class:
+            problems.append(
+                DataProblem(
+                    "<periods>",
+                    unit_id,
+                    period,
+                    f"the unit is in class {unit_class} here but in {classes[unit_id]} in {last}: "
+                    "it is ranked within one class",
+                )
+            )
+    problems += [
+        DataProblem("<periods>", unit_id, period, "the unit has no data for this period")
+        for unit_id in sorted(set(classes) - ids)
+    ]
+    return problems

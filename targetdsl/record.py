@@ -115,11 +115,15 @@ def make_record(
     carry_in: str | None,
     period: str | None,
     result: dict[str, Any],
+    last_year: str | None = None,
 ) -> dict[str, Any]:
+    """A record of one evaluation: each file it read, relative to the record, with its SHA-256, and the result.
+    Last year's results (`--last-year`), which inputs `from last year` read, are a file it read too: named
+    only when given, so that a record without them is what it always was."""
     base = record_path.resolve().parent
     policy_dir = Path(policy_path).resolve().parent
     files = [{"file": policy_dir / f["file"], "sha256": f["sha256"]} for f in result["provenance"]["sources"]]
-    return {
+    record = {
         "record": RECORD_VERSION,
         "policy": {
             "path": relative(policy_path, base),
@@ -128,6 +132,10 @@ def make_record(
         },
         "data": {"path": relative(data_path, base), "sha256": sha256_file(data_path)},
         "carry_in": None if carry_in is None else {"path": relative(carry_in, base), "sha256": sha256_file(carry_in)},
+    }
+    if last_year is not None:
+        record["last_year"] = {"path": relative(last_year, base), "sha256": sha256_file(last_year)}
+    return record | {
         "period": period,
         "result_sha256": sha256_text(canonical_json(result)),
         "result": result,
@@ -204,6 +212,7 @@ _RECORD_FIELDS: dict[str, Any] = {
     "result_sha256": str,
     "result": dict,
 }
+_OPTIONAL_FIELDS: dict[str, Any] = {"last_year": _FILE_FIELDS}  # present only when the evaluation read them
 _TYPE_NAMES = {int: "a whole number", str: "a string", dict: "an object", list: "a list"}
 
 
@@ -253,6 +262,9 @@ def _check_fields(document: Any, shown: str) -> None:
     if document["record"] != RECORD_VERSION:
         return  # another version's fields are its own; `verify` says which version it is
     walk(document, _RECORD_FIELDS, "$")
+    for key, shape in _OPTIONAL_FIELDS.items():
+        if key in document:
+            walk(document[key], shape, f"$.{key}")
 
 
 def _json_kind(value: Any) -> str:

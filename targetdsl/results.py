@@ -346,6 +346,13 @@ class Assessment:
     def in_class(self, unit_class: str) -> tuple[UnitResult, ...]:
         return tuple(u for u in self.units if u.unit_class == unit_class)
 
+    def ranked_with(self, unit_class: str) -> int:
+        """How many units a unit of `unit_class` is ranked among: its class's, or those of every class of
+        its ranking across classes (a rank 3 of 7, not of its class's 3)."""
+        shared = self.ranking_of(unit_class)
+        classes = (unit_class,) if shared is None else shared.classes
+        return sum(1 for u in self.units if u.unit_class in classes)
+
     @property
     def total_items(self) -> int:
         return sum(row.items for row in self.completion)

@@ -52,7 +52,7 @@ def render_cards(assessment: Assessment, issue: Edition | None = None) -> str:
 
 def card(assessment: Assessment, unit: UnitResult, issue: Edition) -> str:
     say, show = issue.say, issue.figure_text
-    size = len(assessment.in_class(unit.unit_class))
+    size = assessment.ranked_with(unit.unit_class)
     headline = [
         (say("rank"), say("card.rank", rank=unit.rank, size=size)),
         (say("total"), show(unit.total)),

@@ -59,6 +59,7 @@ from targetdsl.lastyear import LastYear
 from targetdsl.ledger import carried_again, carried_problems
 from targetdsl.measures import MeasureFigures
 from targetdsl.numeric import CONTEXT
+from targetdsl.periods import OverPeriods
 from targetdsl.results import CarryOver, CompletionRow, UnitResult
 from targetdsl.schema import ClassSpec, Schema
 from targetdsl.source import printable
@@ -307,8 +308,12 @@ class Stream:
         expected: int | None = None,
         ledger_file: str = "<carry-in>",
         last_year: LastYear | None = None,
+        over_periods: OverPeriods | None = None,
     ):
         self.last_year = last_year
+        # weights per indicator: the earlier periods' scores of the measures weighted over the periods, and
+        # their units (this stream is the last period's evaluation)
+        self.over_periods = over_periods
         self.schema = schema
         self.title = title
         self.year = schema.year
@@ -361,6 +366,7 @@ class Stream:
     def _engine(self) -> Engine:
         engine = Engine(self.schema, self.title, period=self.period, carried_in=self.carried_in, explain=False)
         engine.figures = self.figures
+        engine.over_periods = self.over_periods
         return engine
 
     def _first_pass(self, records: Iterable[Any], file: str) -> None:
@@ -398,6 +404,12 @@ class Stream:
             classes.update((s.id, s.unit_class) for s in self.seen if s.id in wanted)
             validator.problems += carried_problems(self.schema, self.carried_in, classes, self.ledger_file)
             validator.problems += self.carried_twice
+        if self.over_periods is not None and not validator.problems:
+            # every unit in every period, in one class (once the data are good, as `evaluate_over_periods`
+            # reports them)
+            every = {s.id: name for name, kept in self.standings.items() for s in kept}
+            every.update((s.id, s.unit_class) for s in self.seen)
+            validator.problems += self.over_periods.problems(every)
         if self.last_year is not None and not validator.problems:
             # a result last year for a unit not in this year's data, or of another class (once the data are
             # good, as `Policy.evaluate` reports them)

@@ -1135,6 +1135,48 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
         "或 --format），且不带 `--record` 或 `--explain`；其他情形请去掉它",
     ),
     (
+        "periods writes a table, json, jsonl or csv; `targetdsl evaluate` writes a workbook",
+        "periods 输出表格、json、jsonl 或 csv；工作簿请用 `targetdsl evaluate` 输出",
+    ),
+    (
+        "--format jsonl, csv and --jobs give the year's result of a policy weighting measures over its periods "
+        "(`for …` in `periods`); this policy weights the periods' totals: use table or json",
+        "`--format jsonl`、`csv` 和 `--jobs` 用于对部分指标按考核期加权的考核办法（`考核期` 中的 `适用 …`），"
+        "给出全年结果；这个考核办法按考核期总分加权：请用 `table` 或 `json`",
+    ),
+    (
+        "--explain: the policy weights the periods' totals; explain a unit of one period with "
+        "`targetdsl explain POLICY DATA UNIT_ID --period PERIOD`",
+        "`--explain`：考核办法按考核期总分加权；说明某一考核期的单位请用 "
+        "`targetdsl explain POLICY DATA UNIT_ID --period PERIOD`",
+    ),
+    (
+        "--carry-in and --last-year go with the last period's data of a policy weighting measures over its periods "
+        "(`for …` in `periods`); this policy weights the periods' totals",
+        "`--carry-in` 和 `--last-year` 用于对部分指标按考核期加权的考核办法，随最后一个考核期的数据读入"
+        "（`考核期` 中的 `适用 …`）；这个考核办法按考核期总分加权",
+    ),
+    (
+        "the policy weights {names} over its periods: this is one period's evaluation of these data; "
+        "`targetdsl periods POLICY PERIOD=DATA …` gives the year's result",
+        "考核办法对 {names} 按考核期加权：这是对这些数据单独一个考核期的评估；全年结果请用 "
+        "`targetdsl periods POLICY PERIOD=DATA …`",
+    ),
+    (
+        "--explain shows one unit: give it with --format table or json",
+        "`--explain` 说明一个单位：请与 `--format table` 或 `json` 一起使用",
+    ),
+    (
+        "--jobs writes csv or jsonl results (-o FILE.csv, FILE.jsonl or --format)",
+        "`--jobs` 输出 csv 或 jsonl 结果（`-o FILE.csv`、`FILE.jsonl` 或 `--format`）",
+    ),
+    (
+        "--jobs reads the last period's data ({period}) from .jsonl or .csv files (or a folder of them), not "
+        "{file}; leave --jobs out to evaluate it in one process",
+        "`--jobs` 从 .jsonl 或 .csv 文件（或存放它们的文件夹）读取最后一个考核期（{period}）的数据，不能读取 {file}；"
+        "去掉 `--jobs` 即在一个进程中评估",
+    ),
+    (
         "{option} reads .jsonl and .csv data files, not {file}; leave {option} out to evaluate it in one process",
         "{option} 只读取 .jsonl 和 .csv 数据文件，不读 {file}；去掉 {option} 即由一个进程评估",
     ),
@@ -1344,10 +1386,6 @@ HELP: tuple[tuple[str, str], ...] = (
     ),
     ("last year's carry-over ledger", "上一年度的结转台账"),
     (
-        "--record does not record last year's results (--last-year): leave one of them out",
-        "`--record` 不记录上年结果（`--last-year`）：请去掉其中一个",
-    ),
-    (
         "last year's results (the .jsonl or .json file evaluate wrote), read by inputs `from last year`",
         "上年结果（evaluate 写出的 .jsonl 或 .json 文件），供 `from last year`（取上年）的填报项读取",
     ),
@@ -1482,9 +1520,22 @@ HELP: tuple[tuple[str, str], ...] = (
         "指标按考核期加权时（`考核期` 中的 `适用 …`），这些指标各得其各考核期得分的加权和，其余按最后一个考核期的"
         "数据评定：即全年结果。",
     ),
+    ("last year's carry-over ledger (with the last period's data)", "上年结转台账（随最后一个考核期的数据读入）"),
     (
         "explain this unit's result, each measure weighted over the periods period by period",
         "说明这个单位的结果，按考核期加权的指标逐期列出",
+    ),
+    (
+        "output format (default: from the extension of -o, else table); jsonl and csv give the year's result of a "
+        "policy weighting measures over its periods, streamed when the last period's data are a .jsonl or .csv file",
+        "输出格式（默认：按 `-o` 的扩展名，否则为表格）；jsonl 和 csv 给出对部分指标按考核期加权的考核办法的全年结果，"
+        "最后一个考核期的数据是 .jsonl 或 .csv 文件时逐条流式处理",
+    ),
+    (
+        "with --format jsonl or csv: evaluate the last period in N processes of this machine (its data a .jsonl or "
+        ".csv file or a folder of them); the result is the same, byte for byte (default: 1)",
+        "与 `--format jsonl` 或 `csv` 一起使用：在本机用 N 个进程评估最后一个考核期（其数据为 .jsonl 或 .csv 文件或存放"
+        "它们的文件夹）；结果逐字节相同（默认：1）",
     ),
     ("each weighted period's unit data", "每个有权重的考核期的单位数据"),
     (
@@ -2181,7 +2232,7 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("{name} ({id}), class {unit_class}", "{name}（{id}），类别 {unit_class}"),
     (
         "total {total}, grade {grade}, rank {rank} of {size}",
-        "总分 {total}，等次 {grade}，类别内第 {rank} 名（共 {size} 个单位）",
+        "总分 {total}，等次 {grade}，第 {rank} 名（共 {size} 个单位）",
     ),
     ("vetoed: {vetoes}", "一票否决：{vetoes}"),
     ("{veto} ({effects:l}) at {rule}", "{veto}（{effects}），规则见 {rule}"),

@@ -1,5 +1,9 @@
 """Data-driven evaluation cases (tests/cases/*.yaml): a policy, units and
-the expected results, worked out by hand in each file's comments."""
+the expected results, worked out by hand in each file's comments.
+
+A case whose policy weights measures over its periods (`for …` in `periods`) gives each period's units
+under `periods`; a run with `over_periods: true` evaluates them all into the year's result
+(`Policy.evaluate_over_periods`), the others evaluate `units` as any case does."""
 
 from decimal import Decimal
 from pathlib import Path
@@ -46,7 +50,10 @@ def test_case(path: Path, document: dict[str, Any], run: dict[str, Any]) -> None
                 assert any(expected in p for p in problems), f"{expected!r} not in {problems}"
             assert len(problems) == len(expect[key]), problems
             return
-    assessment = policy.evaluate(document["units"], **options)
+    if run.get("over_periods"):
+        assessment = policy.evaluate_over_periods(document["periods"], carried_in=document.get("carried_in"))
+    else:
+        assessment = policy.evaluate(document["units"], **options)
     for unit_id, fields in expect.get("units", {}).items():
         unit = assessment.unit(unit_id)
         for field, wanted in fields.items():
@@ -105,6 +112,13 @@ def test_without_explanations_results_are_identical(path: Path, document: dict[s
             policy.evaluate(document["units"], explain=False, **options)
         assert fast_error.value.problems == traced_error.value.problems
         return
+    if run.get("over_periods"):
+        with by_reference():
+            traced = policy.evaluate_over_periods(document["periods"], carried_in=document.get("carried_in"))
+        fast = policy.evaluate_over_periods(document["periods"], carried_in=document.get("carried_in"), explain=False)
+        assert fast.to_json() == traced.to_json()
+        assert all(unit.explanation == () for unit in fast.units)
+        return
     with by_reference():
         traced = policy.evaluate(document["units"], **options)
     fast = policy.evaluate(document["units"], explain=False, **options)
@@ -126,6 +140,8 @@ def test_streamed_results_are_identical(path: Path, document: dict[str, Any], ru
         "last_year": document.get("last_year"),
     }
     units = document["units"]
+    if run.get("over_periods"):
+        return  # streamed and in parts: tests/unit/test_periods_streamed.py
     for key, error in (("data_errors", targetdsl.DataError), ("evaluation_errors", targetdsl.EvaluationError)):
         if key in run["expect"]:
             with pytest.raises(error) as caught:

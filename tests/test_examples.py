@@ -165,3 +165,86 @@ def test_evaluate_xlsx_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("class,rank,id,name,total,raw_total")
     assert len(lines) == 76
+
+
+QUARTERS = ROOT / "examples/quarters"
+
+
+def test_four_quarters_95_percent_and_the_leadership_evaluation_5_percent() -> None:
+    """Quarter results plus another component: the quarterly measures (95 points) weighted 25 % in each
+    quarter, each quarter on its own figures, and the leadership's evaluation (5 points) given once."""
+    policy = targetdsl.load_policy(QUARTERS / "policy.tdsl")
+    data = {name: QUARTERS / f"q{n}.yaml" for n, name in enumerate(("一季度", "二季度", "三季度", "四季度"), 1)}
+    year = policy.evaluate_over_periods(data)
+    # 甲镇: each quarter's revenue target is 200 × 3/12 = 50: 45 → 45, 50 → 50, 55 → 50 (capped), 40 → 40;
+    #   (45 + 50 + 50 + 40) × 25% = 46.25. Projects 3/4, 4/4, 2/4, 4/4 of 45: (33.75 + 45 + 22.5 + 45) × 25%
+    #   = 36.5625. The quarters' own results (of 95): 78.75, 95, 72.5, 85, whose mean is 82.8125.
+    #   Evaluation 90 of 100 → 4.5. Total 87.3125 → 87.31.
+    # 乙镇: target 160 × 3/12 = 40: 36 → 45, 30 → 37.5, 44 → 50, 38 → 47.5: 180 × 25% = 45. Projects 4/5, 5/5,
+    #   5/5, 3/5 of 45: (36 + 45 + 45 + 27) × 25% = 38.25. Evaluation 70 → 3.5. Total 86.75.
+    t1, t2 = year.unit("T1"), year.unit("T2")
+    assert [(m.name, m.earned) for m in t1.measures] == [
+        ("财政收入", Decimal("46.25")),
+        ("项目推进", Decimal("36.5625")),
+        ("班子评价", Decimal("4.5")),
+    ]
+    assert [c.earned for c in t1.categories] == [Decimal("82.8125"), Decimal("4.5")]
+    assert (t1.total, t1.rank) == (Decimal("87.31"), 1)
+    assert [m.earned for m in t2.measures] == [Decimal("45"), Decimal("38.25"), Decimal("3.5")]
+    assert (t2.total, t2.rank) == (Decimal("86.75"), 2)
+    # the quarterly part alone would rank 乙镇 first (83.25 against 82.8125): the evaluation decides
+    assert policy.evaluate_over_periods(data, explain=False).to_json() == year.to_json()
+
+
+PROGRESS = ROOT / "examples/progress"
+
+
+def test_last_years_results_are_what_last_years_evaluation_wrote(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "results-2023.jsonl"
+    args = ["evaluate", str(PROGRESS / "2023.tdsl"), str(PROGRESS / "2023.yaml"), "--format", "jsonl", "-q"]
+    assert main([*args, "-o", str(out)]) == 0
+    assert out.read_bytes() == (PROGRESS / "results-2023.jsonl").read_bytes()
+
+
+def test_places_gained_in_a_ranking_across_classes() -> None:
+    """Counties and departments scored by their own weights and ranked in one list; 2024 commends the
+    units that rose two places or more in it."""
+    policy = targetdsl.load_policy(PROGRESS / "2024.tdsl")
+    year = policy.evaluate(PROGRESS / "2024.yaml", last_year=PROGRESS / "results-2023.jsonl")
+    # 2023, one list: 发改委 D1 50 + 44 = 94, 东县 C1 57 + 36 = 93, 交通局 D3 46 + 45 = 91, 西县 C2 54 + 32 = 86,
+    #   南区 C3 48 + 34 = 82, 财政局 D2 42.5 + 35 = 77.5
+    # 2024: C2 60 + 38 = 98, D2 48 + 46 = 94, C3 57 + 36 = 93, D4 40 + 50 = 90 (new), C1 54 + 34 = 88,
+    #   D3 44 + 42 = 86, D1 45 + 40 = 85. Places gained: C2 4 → 1, D2 6 → 2, C3 5 → 3 (two or more);
+    #   C1 2 → 5, D3 3 → 6, D1 1 → 7 lost places; D4 has no rank last year (missing default 0)
+    ranks = {u.id: (u.total, u.rank, u.commendations) for u in year.units}
+    assert ranks == {
+        "C2": (Decimal("98.00"), 1, ("进位",)),
+        "D2": (Decimal("94.00"), 2, ("进位",)),
+        "C3": (Decimal("93.00"), 3, ("进位",)),
+        "D4": (Decimal("90.00"), 4, ()),
+        "C1": (Decimal("88.00"), 5, ()),
+        "D3": (Decimal("86.00"), 6, ()),
+        "D1": (Decimal("85.00"), 7, ()),
+    }
+    # 优秀 quota 2 of the one list: C2 and D2; C3 and D4 (≥ 90) fall to 良好
+    assert [u.grade for u in year.in_class("县区")] == ["优秀", "良好", "良好"]
+    assert [u.grade for u in year.in_class("市直部门")] == ["优秀", "良好", "良好", "良好"]
+    assert year.ranked_with("县区") == year.ranked_with("市直部门") == 7  # an explanation's `rank 3 of 7`
+
+
+def test_the_tutorial_shows_the_quarters_policy_as_it_is() -> None:
+    tutorial = (ROOT / "docs/tutorial.md").read_text(encoding="utf-8")
+    assert "```tdsl\n" + (QUARTERS / "policy.tdsl").read_text(encoding="utf-8") + "```" in tutorial
+
+
+def test_the_chinese_tutorial_shows_the_quarters_policy_in_chinese_keywords() -> None:
+    """The same policy, keyword for keyword: its tree is the English file's."""
+    from targetdsl.parser import parse
+
+    tutorial = (ROOT / "docs/tutorial.zh-CN.md").read_text(encoding="utf-8")
+    block = tutorial[tutorial.index("```tdsl\n# 四个季度占 95%") + len("```tdsl\n") :]
+    block = block[: block.index("```")]
+    english = parse((QUARTERS / "policy.tdsl").read_text(encoding="utf-8"), "policy.tdsl").file
+    assert parse(block, "tutorial.zh-CN.md").file == english

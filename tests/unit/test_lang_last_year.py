@@ -274,3 +274,64 @@ def test_every_path_refuses_what_memory_refuses() -> None:
     assert problems(lambda: policy().stream(iter(THIS_YEAR), last_year=given)) == expected
     for parts in (1, 2):
         assert problems(lambda p=parts: policy().evaluate_parts(THIS_YEAR, parts=p, last_year=given)) == expected
+
+
+# ---------------------------------------------------------------- records: `--record` with `--last-year`, `verify`
+
+
+def test_a_record_made_with_last_years_results_verifies(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The record names last year's results file with its SHA-256, as it names the data; `verify` checks it
+    and evaluates with it, byte for byte; a record without them is written as it always was."""
+    old = write(
+        tmp_path,
+        "2022.tdsl",
+        (POLICY % "").replace("2023", "2022").replace("commendation 进位 { when 上年 - rank > 0 }", ""),
+    )
+    new = write(tmp_path, "2023.tdsl", POLICY % RANK)
+    data_2022 = write(tmp_path, "2022.yaml", json.dumps({"units": units(("A", "县区", 95), ("B", "县区", 85))}))
+    data_2023 = write(tmp_path, "2023.yaml", json.dumps({"units": THIS_YEAR}, ensure_ascii=False))
+    results = tmp_path / "results-2022.json"
+    assert main(["evaluate", str(old), str(data_2022), "--format", "json", "-o", str(results), "-q"]) == 0
+    record = tmp_path / "records" / "2023.json"
+    record.parent.mkdir()
+    args = ["evaluate", str(new), str(data_2023), "--last-year", str(results), "--format", "json", "-q"]
+    assert main([*args, "--record", str(record)]) == 0
+    written = json.loads(capsys.readouterr().out)
+    document = json.loads(record.read_text(encoding="utf-8"))
+    assert list(document) == ["record", "policy", "data", "carry_in", "last_year", "period", "result_sha256", "result"]
+    assert document["last_year"]["path"] == "../results-2022.json"
+    assert document["result"] == written
+    assert [u["commendations"] for u in written["units"]] == [["进位"], []]  # B gained a place
+    assert main(["verify", str(record)]) == 0
+    assert "reproduces byte for byte" in capsys.readouterr().out
+    assert targetdsl.verify_record(record) == []
+
+    # last year's results changed, or gone: verify says which file, before evaluating anything
+    results.write_text(results.read_text(encoding="utf-8").replace('"rank": 2', '"rank": 1', 1), encoding="utf-8")
+    assert targetdsl.verify_record(record) == [
+        "../results-2022.json: changed since the record was written (SHA-256 differs)"
+    ]
+    results.unlink()
+    assert main(["verify", str(record)]) == 1
+    assert "../results-2022.json: missing" in capsys.readouterr().out
+
+    # without --last-year the record is as it was: no `last_year` field
+    plain = tmp_path / "records" / "2022.json"
+    assert main(["evaluate", str(old), str(data_2022), "--format", "json", "-q", "--record", str(plain)]) == 0
+    capsys.readouterr()
+    assert "last_year" not in json.loads(plain.read_text(encoding="utf-8"))
+    assert targetdsl.verify_record(plain) == []
+
+
+def test_a_record_whose_last_year_field_is_malformed_is_refused(tmp_path: Path) -> None:
+    new = write(tmp_path, "2023.tdsl", POLICY % RANK)
+    data = write(tmp_path, "2023.yaml", json.dumps({"units": THIS_YEAR}, ensure_ascii=False))
+    last = write(tmp_path, "2022.json", json.dumps(LAST_YEAR, ensure_ascii=False))
+    record = tmp_path / "r.json"
+    assert main(["evaluate", str(new), str(data), "--last-year", str(last), "-q", "--record", str(record)]) == 0
+    document = json.loads(record.read_text(encoding="utf-8"))
+    document["last_year"] = {"path": "2022.json"}
+    record.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(targetdsl.RecordError) as caught:
+        targetdsl.verify_record(record)
+    assert caught.value.code == "record.malformed" and "field `last_year.sha256` is missing" in str(caught.value)

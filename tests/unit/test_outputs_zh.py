@@ -266,7 +266,7 @@ def test_a_vetoed_unit_is_explained_in_chinese() -> None:
     text = render_text(unit, 9, language=ZH)
     lines = text.splitlines()
     assert lines[0] == "灌南县（C04），类别 县区"
-    assert lines[1] == f"总分 102.46，等次 良好，类别内第 {unit.rank} 名（共 9 个单位）"
+    assert lines[1] == f"总分 102.46，等次 良好，第 {unit.rank} 名（共 9 个单位）"
     assert lines[2].startswith("一票否决：环境保护（等次最高为良好、不得获奖），规则见 lianyungang-2002.zh.tdsl:")
     assert "一票否决 环境保护 = 等次最高为良好，不得获奖" in text
     assert f"类别内名次 = {unit.rank}" in text and "等次 = 良好" in text
