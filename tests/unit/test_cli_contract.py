@@ -366,10 +366,15 @@ def test_ctrl_c_is_one_line_and_exit_130(
 
 
 def test_the_library_installs_no_signal_handler(w: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE)}
-    assert main(["evaluate", "p.tdsl", "units.yaml", "--format", "csv"]) == 0
-    assert {s: signal.getsignal(s) for s in before} == before
-    assert before[signal.SIGINT] is signal.default_int_handler
+    # Python's own Ctrl-C handler, whatever a test run before this one in the same process left there
+    found = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE)}
+        assert main(["evaluate", "p.tdsl", "units.yaml", "--format", "csv"]) == 0
+        assert {s: signal.getsignal(s) for s in before} == before
+        assert before[signal.SIGINT] is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, found)
 
 
 @pytest.mark.slow
