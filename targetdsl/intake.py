@@ -552,13 +552,16 @@ def reader(kinds: tuple[str, ...], shape: tuple[type, ...]) -> Read:
     """The function that checks and converts a record's gathered values of this shape exactly as the
     value-by-value lines would read them, or gives None (the record is then read value by value): its
     texts and its floats' reprs matched by one pattern (joined by a character no piece matches), its
-    integers' range taken by min and max, and every value made a `Decimal` by one call."""
-    if not set(shape) <= {str, int, float}:
+    integers' range taken by min and max, its decimals (from YAML or a workbook) checked and made exact
+    in the policy's context as the validator's converter does, and every value made a `Decimal` by one
+    call."""
+    if not set(shape) <= {str, int, float, Decimal}:
         return _never
     texts = [i for i, kind in enumerate(shape) if kind is str]
     floats = [i for i, kind in enumerate(shape) if kind is float]
     integers = [i for i, kind in enumerate(shape) if kind is int]
     unsigned = [i for i in integers if kinds[i] != "number"]
+    decimals = [(i, kinds[i]) for i, kind in enumerate(shape) if kind is Decimal]
     pieces = [_TEXT[kinds[i]] for i in texts] + [_FLOAT[kinds[i]] for i in floats]
     pattern = re.compile(SEPARATOR.join(pieces)).fullmatch if pieces else None
     pick_texts = _picker(texts) if texts else lambda raw: ()
@@ -567,6 +570,7 @@ def reader(kinds: tuple[str, ...], shape: tuple[type, ...]) -> Read:
     pick_unsigned = _picker(unsigned) if unsigned else None
     join = SEPARATOR.join
     magnitude = 10**16
+    add = CONTEXT.add
 
     def read(raw: tuple[Any, ...]) -> tuple[Decimal, ...] | None:
         written: tuple[Any, ...] | list[Any] = raw
@@ -585,6 +589,21 @@ def reader(kinds: tuple[str, ...], shape: tuple[type, ...]) -> Read:
                 return None
             if pick_unsigned is not None and min(pick_unsigned(raw)) < 0:
                 return None
+        if decimals:
+            if written is raw:
+                written = list(raw)
+            for i, kind in decimals:
+                number: Decimal = raw[i]
+                if not number.is_finite() or not -15 <= number.adjusted() <= 15:
+                    return None
+                if len(number.as_tuple().digits) > PRECISION:
+                    return None
+                number = add(number, ZERO)
+                if kind != "number" and number < ZERO:
+                    return None
+                if kind == "count" and number != number.to_integral_value():
+                    return None
+                written[i] = number  # type: ignore[index]
         return tuple(map(Decimal, written))
 
     return read

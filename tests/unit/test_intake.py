@@ -266,6 +266,7 @@ USUAL_FORMS = st.one_of(
     st.sampled_from(["0", "1", "7", "50", "99.5", "100", "101", "12.25", "5.", ".5", "007.50", "3.0"]),
     st.integers(0, 120),
     st.sampled_from([0.5, 2.0, 12.25, 99.99, 100.0]),
+    st.sampled_from([Decimal("0"), Decimal("7"), Decimal("2.50"), Decimal("3.0"), Decimal("99.99"), Decimal("1E+1")]),
 )
 NUMBER_FORMS = st.one_of(
     USUAL_FORMS,
@@ -273,6 +274,10 @@ NUMBER_FORMS = st.one_of(
     st.integers(-3, 6000),
     st.sampled_from([0.1 + 0.2, -1.0, 1e16, -0.0]),
     st.decimals(min_value=0, max_value=200, places=2),
+    st.sampled_from(
+        [Decimal("-0"), Decimal("-0.0"), Decimal("-2"), Decimal("1E+16"), Decimal("1E-16"), Decimal("sNaN")]
+    ),
+    st.sampled_from([Decimal("1." + "0" * 40), Decimal("0.000000000000001"), Decimal("12345678901234567")]),
     HOSTILE,
 )
 
