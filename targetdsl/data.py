@@ -393,10 +393,19 @@ class Validator:
 
     def measure(self, spec: MeasureSpec, raw: Any, field: str) -> MeasureData:
         if spec.kind == "items":
-            if raw is None:
-                self.problem(
-                    field, "missing: list this unit's items (an empty list if it has none)", code="data.missing-value"
-                )
+            if raw is None or raw == []:
+                # No items is missing data, as a missing value is: the measure would drop out and its points
+                # go to the unit's other measures, so that a unit listing nothing could rank above one that
+                # listed its work and failed some of it. Only the policy may say that a unit without items
+                # is not assessed on the measure: `missing na` on an input of the items. Absent and empty
+                # are one (a sheet cannot write an empty list).
+                if not _items_may_be_missing(spec):
+                    self.problem(
+                        field,
+                        "no items listed: list this unit's items, or, if a unit without items is not assessed "
+                        "on this measure, declare `missing na` on an input of the items",
+                        code="data.missing-value",
+                    )
                 return MeasureData()
             if not isinstance(raw, list):
                 self.problem(field, "expected a list of items", code="data.bad-shape")
@@ -1105,6 +1114,12 @@ def collector_paused() -> Iterator[None]:
             gc.unfreeze()
         if collecting:
             gc.enable()
+
+
+def _items_may_be_missing(spec: MeasureSpec) -> bool:
+    """Whether the policy says a unit without items is not assessed on an items measure: `missing na`
+    on one of the items' inputs."""
+    return any(input_spec.missing == "na" for input_spec in spec.inputs.values())
 
 
 def _needed(spec: MeasureSpec, mapping: Mapping[str, Any], given: GivenScore | None) -> Mapping[str, InputSpec]:

@@ -394,6 +394,8 @@ class MeasureScorer:
 
     def score_items(self, unit: Unit, data: MeasureData) -> Scored:
         spec = self.spec
+        if not data.items:  # the data validated it: the policy says a unit without items is not assessed
+            return Scored(None, ZERO, notes=["no items listed: not applicable (`missing na`)"])
         earned_total = available = ZERO
         completed = counted = 0
         results: list[ItemResult] = []

@@ -1727,7 +1727,11 @@ DATA: tuple[tuple[str, str], ...] = (
     ("missing assessor score", "缺少评议得分"),
     ("missing value", "缺少数值"),
     ("missing value ({label})", "缺少数值（{label}）"),
-    ("missing: list this unit's items (an empty list if it has none)", "缺少：请列出本单位的事项（没有就写空列表）"),
+    (
+        "no items listed: list this unit's items, or, if a unit without items is not assessed on this measure, "
+        "declare `missing na` on an input of the items",
+        "未列出任何事项：请列出本单位的事项；如果没有事项的单位不参加这项考核，请在事项的某个填报项上声明 `missing na`",
+    ),
     ("missing: the year whose assessment wrote this ledger", "缺少：写出这份台账的考核年度"),
     ("missing: an award is carried over because of its date", "缺少：奖项按日期结转"),
     (
@@ -2252,6 +2256,7 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("score given by {assessor}: {score} of 100", "{assessor}给定分数：{score}（满分 100）"),
     ("no applicable sub-item", "没有适用的子项"),
     ("no applicable items", "没有适用的事项"),
+    ("no items listed: not applicable (`missing na`)", "未列出事项：不适用（缺报规则为不适用）"),
     ("no sub-items to count", "没有可计数的子项"),
     (
         "pooled: {completed} of {counted} sub-items done across the items, scaled to {points}",
