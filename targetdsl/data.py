@@ -29,6 +29,7 @@ from targetdsl.intake import Intake, intakes
 from targetdsl.interpreter import Failure
 from targetdsl.keywords import Language, keyword_set
 from targetdsl.numeric import CONTEXT, HUNDRED, PRECISION, ZERO
+from targetdsl.percentages import Columns, columns, reasons
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
 
 if TYPE_CHECKING:  # lastyear.py reads results with this module's helpers: imported for types only
@@ -131,6 +132,8 @@ class Validator:
         self.usual: dict[str, Intake] = {}
         self.usual_after = usual_after
         self.read = 0
+        # the percent inputs' columns, judged once every unit is read (a fraction for a percentage)
+        self.percents: Columns | None = columns(schema, _default_of)
 
     def problem(self, field: str | None, message: str, *, code: str | None = None) -> None:
         self.problems.append(DataProblem(self.file, self.unit_label, field, message, code=code))
@@ -207,6 +210,7 @@ class Validator:
         self.file = file
         if placed is not None:  # the rows that are no unit, as a stream reports them: after the units
             self.problems.extend(placed.refused)
+        self.problems += self.percent_problems()
         return units
 
     def locate(self, records: Records, index: int, since: int) -> None:
@@ -224,6 +228,17 @@ class Validator:
                     self.problems[at] = attrs.evolve(problem, cell=where)
 
     def unit(self, record: Any, index: int) -> Unit | None:
+        """One record validated: its unit (None after a problem that leaves none), its percent values counted."""
+        unit = self.read_unit(record, index)
+        if unit is not None and self.percents is not None:
+            self.percents.take(unit, self.unit_label or unit.id)
+        return unit
+
+    def percent_problems(self) -> list[DataProblem]:
+        """Once every unit is read: the percent inputs whose every value looks like a fraction."""
+        return [] if self.percents is None else self.percents.problems(self.file, reasons(self.schema))
+
+    def read_unit(self, record: Any, index: int) -> Unit | None:
         self.read += 1
         if self.from_last_year and type(record) is dict:
             record = self.with_last_year(record)
@@ -760,8 +775,13 @@ class Validator:
             # `11.5%` (a cell formatted as a percentage, or the text) is 11.5 where the input is a percentage
             if isinstance(raw, PercentCell):
                 raw = raw.shown
+                if self.percents is not None and spec.type == "percent":
+                    self.percents.mark(field, self.unit_label, raw)
             elif isinstance(raw, str) and raw.rstrip().endswith(("%", "％")):
                 raw = raw.rstrip()[:-1]
+                shown = _decimal(raw.strip()) if self.percents is not None and spec.type == "percent" else None
+                if shown is not None and self.percents is not None:
+                    self.percents.mark(field, self.unit_label, shown)
         elif isinstance(raw, PercentCell):
             self.problem(
                 field,
@@ -1114,6 +1134,14 @@ def collector_paused() -> Iterator[None]:
             gc.unfreeze()
         if collecting:
             gc.enable()
+
+
+def _default_of(spec: InputSpec) -> Decimal | None:
+    """An input's `missing default`, as validation holds it (a percentage as its fraction)."""
+    if spec.default is None:
+        return None
+    value = literal(spec.default, spec.type)
+    return value if type(value) is Decimal else None
 
 
 def _items_may_be_missing(spec: MeasureSpec) -> bool:

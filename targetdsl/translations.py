@@ -1959,6 +1959,22 @@ DATA: tuple[tuple[str, str], ...] = (
         "the cell shows {shown}, but this is not a percentage: type the value itself in a cell without the % format",
         "单元格显示 {shown}，但这不是百分比：请在不带 % 格式的单元格中直接输入数值",
     ),
+    (
+        "every one of its {count:d} values is a bare number from -1 to 1 (unit {unit}: {value:n}), yet the policy "
+        "compares it with percentages above 1 % ({constants}): a fraction (0.085 for 8.5 %) is read as that percent "
+        "(0.085 %); write percentages as the percent, 8.5 or 8.5%, and one truly below 1 % with its sign, 0.085%",
+        "它的 {count} 个值全是 -1 到 1 之间不带 % 号的数（单位 {unit}：{value}），而考核办法把它与高于 1% 的百分数相比"
+        "（{constants}）：小数形式（8.5% 写成 0.085）会被读成同样数值的百分数（0.085%）；百分数请写百分数本身，"
+        "8.5 或 8.5%，确实低于 1% 的请带上 % 号，如 0.085%",
+    ),
+    (
+        "every one of its {count:d} values is a bare number from -1 to 1 (unit {unit}: {value:n}), yet `{other}` "
+        "gives percentages above 1 %: a fraction (0.085 for 8.5 %) is read as that percent (0.085 %); write "
+        "percentages as the percent, 8.5 or 8.5%, and one truly below 1 % with its sign, 0.085%",
+        "它的 {count} 个值全是 -1 到 1 之间不带 % 号的数（单位 {unit}：{value}），而 `{other}` 给出的百分数高于 1%："
+        "小数形式（8.5% 写成 0.085）会被读成同样数值的百分数（0.085%）；百分数请写百分数本身，8.5 或 8.5%，"
+        "确实低于 1% 的请带上 % 号，如 0.085%",
+    ),
     ("a count", "个数"),
     ("true or false", "是否值"),
     ("an amount of money", "金额"),
