@@ -165,7 +165,7 @@ class Engine:
         self.over_periods: OverPeriods | None = None
 
     def fail(self, unit: Unit, where: str, failure: Failure) -> None:
-        self.problems.append(EvaluationProblem(unit.id, where, failure.message, failure.span))
+        self.problems.append(EvaluationProblem(unit.id, where, failure.message, failure.span, code=failure.code))
 
     def run(self, units: list[Unit]) -> Assessment:
         # Every operator on decimals below runs in the policy's context, whatever the caller's is.
@@ -264,6 +264,7 @@ class Engine:
             if not scored:
                 continue
             scorer = MeasureScorer(measure, scored, frames, self.fraction, self.schema.rounding, self.fail)
+            scorer.unbounded = self.schema.unbounded(measure)
             scorer.where = self.schema.where
             scorer.explain = self.explain
             if self.figures is not None:
@@ -303,6 +304,7 @@ class Engine:
                 if measure.name not in names:
                     continue
                 scorer = MeasureScorer(measure, members, frames, self.fraction, self.schema.rounding, self.fail)
+                scorer.unbounded = self.schema.unbounded(measure)
                 scorer.where = self.schema.where
                 scorer.explain = True
                 scored[measure.name] = scorer.run()
@@ -322,10 +324,12 @@ class Engine:
                 # for these units alone, by the reference path, which the checker allows only for a measure
                 # that compares no units itself; a failure is reported when the unit is scored
                 scorer = MeasureScorer(measure, members, frames, self.fraction, self.schema.rounding, _ignore)
+                scorer.unbounded = self.schema.unbounded(measure)
                 scorer.explain = False
                 record_scores(frames, measure.name, scorer.run())
             if figures.arguments:
                 scorer = MeasureScorer(measure, members, frames, self.fraction, self.schema.rounding, self.fail)
+                scorer.unbounded = self.schema.unbounded(measure)
                 scorer.explain = self.explain
                 scorer.gather(figures)
         self.rule_peers = {}

@@ -2173,6 +2173,12 @@ EVALUATION: tuple[tuple[str, str], ...] = (
         "the {what:t} {value} is outside the range of plausible values (below 10¹⁶ in size): check this unit's inputs",
         "{what} {value} 超出合理取值范围（绝对值应小于 10¹⁶）：请检查本单位的填报数据",
     ),
+    (
+        "the score {value:n} is more than twice its {points:n} points, and the formula sets no upper bound: check "
+        "this unit's inputs, or cap the formula (`min(…, points)`, `points * min(actual / target, 120%)`)",
+        "得分 {value} 超过其分值 {points} 的两倍，而计分公式没有上限：请检查本单位的填报数据，或给公式设上限"
+        "（`min(…, points)`、`points * min(actual / target, 120%)`）",
+    ),
     ("value", "值"),
     ("score", "得分"),
     ("count", "计数"),
