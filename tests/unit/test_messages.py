@@ -606,3 +606,19 @@ def test_the_language_server_quotes_code_in_the_files_keywords() -> None:
     english = PolicyServer.convert(missing, "x.tdsl", lines=source_lines(text)).message
     assert english.endswith("help: add `状态 征求意见稿` (for comment) or `状态 正式`"), english
     assert missing.help == "add `status draft` (for comment) or `status adopted`"  # what tools read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cap grade 良好, no award",  # `cap grade {grade}` would say 等次最高为良好, no award
+        "unknown indicator (it does not apply to class c) and more words here",
+    ],
+)
+def test_a_template_that_takes_an_english_phrase_for_a_value_is_no_translation(text: str) -> None:
+    """A plain placeholder holds a name, a number, a path or code; English words in a row in it are a
+    sentence the catalog lacks, which the Chinese would carry over."""
+    assert untranslated(text)
+    assert not untranslated("cap grade 良好") and not untranslated("unknown class `county`; the policy's classes are c")
+    # a label in English is a name: shown as it is, given as one of the names
+    assert not untranslated("veto caps the grade", {"caps the grade"}) and untranslated("veto caps the grade")
