@@ -572,14 +572,16 @@ class MeasureScorer:
         (`round_indicator` says why beyond)."""
         key = "" if spec is self.spec else spec.name
         if key in self.unbounded and earned > FAR_ABOVE * points and plausible(earned):
-            subitem = f"sub-item {spec.name}: " if key else ""
-            raise Failure(
-                f"{subitem}the score {show(earned)} is more than twice its {show(points)} points, and the formula "
+            failure = Failure(
+                f"the score {show(earned)} is more than twice its {show(points)} points, and the formula "
                 "sets no upper bound: check this unit's inputs, or cap the formula (`min(…, points)`, "
                 "`points * min(actual / target, 120%)`)",
                 spec.span,
                 code="eval.unbounded-score",
             )
+            if key:
+                raise Failure(f"sub-item {spec.name}: {failure.message}", spec.span, code=failure.code)
+            raise failure
         return earned
 
     def round_indicator(self, value: Decimal) -> Decimal:

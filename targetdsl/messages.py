@@ -223,7 +223,7 @@ def _value(template: Template, name: str, value: str) -> str:
 _VALUES = re.compile(r"`[^`]*`|\S*[.\[]\S*|[-+0-9.,]+")
 _WORDS = re.compile(r"[A-Za-z]{2,}")
 # two English words in a row, outside code: a phrase (names are joined by ", ", never by a space alone)
-_PHRASE = re.compile(r"\b[A-Za-z]{2,} [A-Za-z]{2,}\b")
+_PHRASE = re.compile(r"\b[a-z]{2,} [a-z]{2,}\b")  # lower case: a Unicode name (ZERO WIDTH SPACE) is a name
 _CODE = re.compile(r"`[^`]*`")
 
 

@@ -720,9 +720,9 @@ CHECK: tuple[tuple[str, str], ...] = (
         "事项 `{name}` 按考核期加权，却没有自己的分值",
     ),
     (
-        "its items may differ from period to period: give the list its points, `items {name} points 20 {{`, "
+        "its items may differ from period to period: give the list its points, `items {name} points 20 {`, "
         "so that every period scores a share of the same points",
-        "各考核期的事项可能不同：请给这份清单定分值，`items {name} points 20 {{`，使每个考核期都按同一分值的比例计分",
+        "各考核期的事项可能不同：请给这份清单定分值，`items {name} points 20 {`，使每个考核期都按同一分值的比例计分",
     ),
     (
         "`{name}` is weighted over the periods and reads `score({target})`",
@@ -1344,6 +1344,25 @@ HELP: tuple[tuple[str, str], ...] = (
     ),
     ("last year's carry-over ledger", "上一年度的结转台账"),
     (
+        "--record records one data file: gather the units into one file, or leave --record out",
+        "`--record` 只记录一个数据文件：请把各单位合到一个文件中，或去掉 `--record`",
+    ),
+    ("{path}: no policy files (.tdsl) in this directory", "{path}：这个目录中没有考核办法文件（.tdsl）"),
+    (
+        "--explain: the policy weights the periods' totals; explain a unit of one period with "
+        "`targetdsl explain POLICY DATA UNIT_ID --period PERIOD`",
+        "`--explain`：这个考核办法按考核期加权总分；请用 `targetdsl explain POLICY DATA UNIT_ID --period PERIOD` "
+        "解释某一考核期的单位",
+    ),
+    (
+        "--explain: no unit `{unit}` in the data (units: {known}, …)",
+        "`--explain`：数据中没有单位 `{unit}`（单位有：{known}，…）",
+    ),
+    (
+        "--items {text}: give a number of slots, N or LIST=N (--items 定量任务=30)",
+        "`--items {text}`：请给出空位数，N 或 清单=N（`--items 定量任务=30`）",
+    ),
+    (
         "--record does not record last year's results (--last-year): leave one of them out",
         "`--record` 不记录上年结果（`--last-year`）：请去掉其中一个",
     ),
@@ -1665,6 +1684,7 @@ DATA: tuple[tuple[str, str], ...] = (
     ("expected a number, found {found:t}", "此处应为数，却是{found}"),
     ("expected a date YYYY-MM-DD, found {found:t}", "此处应为 YYYY-MM-DD 格式的日期，却是{found}"),
     ("expected a year such as 2002, found {found:t}", "此处应为年份（如 2002），却是{found}"),
+    ("expected a year such as 2003, found `{found}`", "此处应为年份（如 2003），却是 `{found}`"),
     ("expected a mapping of names to values", "此处应为名称到值的映射"),
     ("expected a mapping with id, name, class and inputs", "此处应为含 `id`、`name`、`class` 和各填报项的映射"),
     ("expected a list of units", "此处应为单位列表"),
@@ -1794,6 +1814,7 @@ DATA: tuple[tuple[str, str], ...] = (
     ),
     ("line {line:d}, column `{column}`", "第 {line} 行 `{column}` 列"),
     ("line {line:d}", "第 {line} 行"),
+    ("unit #{index:d}", "第 {index} 个单位"),
     ("sheet {sheet}, cell {cell}", "工作表 {sheet} 的 {cell} 单元格"),
     # a record's place among gathered files: its file, then its place in it (a duplicate id's two places)
     ("{file}, sheet {sheet}, cell {cell}", "{file} 工作表 {sheet} 的 {cell} 单元格"),
@@ -1979,8 +2000,12 @@ DATA: tuple[tuple[str, str], ...] = (
     ("true or false", "是否值"),
     ("an amount of money", "金额"),
     (
-        "the columns are separated by `;`, not commas: save the file as “CSV UTF-8 (comma delimited)”",
-        "各列用 `;` 而不是逗号分隔：请把文件存为“CSV UTF-8（逗号分隔）”",
+        "the columns are separated by `{separator}`, not commas: save the file as “CSV UTF-8 (comma delimited)”",
+        "各列用 `{separator}` 而不是逗号分隔：请把文件存为“CSV UTF-8（逗号分隔）”",
+    ),
+    (
+        "the columns are separated by tab, not commas: save the file as “CSV UTF-8 (comma delimited)”",
+        "各列用制表符而不是逗号分隔：请把文件存为“CSV UTF-8（逗号分隔）”",
     ),
     (
         "the sheet is {state} and holds rows of units nobody sees: unhide it (right-click a sheet tab, Unhide) to "
@@ -2108,7 +2133,14 @@ DATA: tuple[tuple[str, str], ...] = (
 RECORDS: tuple[tuple[str, str], ...] = (
     ("the record {reason:t}", "结果记录{reason}"),
     ("the record is not UTF-8 text (byte {byte:d})", "结果记录不是 UTF-8 文本（第 {byte} 字节）"),
-    ("the record is not valid JSON: {detail}", "结果记录不是有效的 JSON：{detail}"),
+    ("the record is not valid JSON: {detail:t}", "结果记录不是有效的 JSON：{detail}"),
+    ("the key `{key}` appears twice in one object", "同一个对象中键 `{key}` 出现了两次"),
+    ("`{name}` is not a JSON number", "`{name}` 不是 JSON 数值"),
+    # the JSON reader's own words (`Expecting value`) are not said again: where is what a reader needs
+    (
+        "the record is not valid JSON: {detail} at line {line:d}, column {column:d}",
+        "结果记录不是有效的 JSON：第 {line} 行第 {column} 列有误",
+    ),
     (
         "records are written by `targetdsl evaluate --record`; write it again",
         "结果记录由 `targetdsl evaluate --record` 写出；请重新写出",
