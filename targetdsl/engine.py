@@ -957,12 +957,12 @@ class Engine:
                 for effect in veto.actions:
                     if effect.kind is EffectKind.GRADE:
                         forced = effect.grade
-                        notes += f"; veto {veto.name} forces {forced}"
+                        notes += f"; veto {veto.label or veto.name} forces {forced}"  # as results show a veto
                         grade = next(g for g in self.schema.grades if g.name == forced)
                     elif effect.kind is EffectKind.CAP_GRADE:
                         cap = effect.grade
                         if ladder.index(grade.name) < ladder.index(cap):  # type: ignore[arg-type]
-                            notes += f"; veto {veto.name} caps the grade at {cap}"
+                            notes += f"; veto {veto.label or veto.name} caps the grade at {cap}"
                             grade = next(g for g in self.schema.grades if g.name == cap)
             draft.grade = grade.name
             draft.reason = f"total {text(total)} is in band {bands[band.name]}{notes}" if notes else None
