@@ -478,7 +478,7 @@ CHECK: tuple[tuple[str, str], ...] = (
     ),
     ("the categories are {shares}", "各考核内容为 {shares}"),
     ("category `{name}` has nothing to score", "考核内容 `{name}` 没有可计分的内容"),
-    ("add an `indicator`, `items` or `assessed` block", "加上 `indicator`、`items` 或 `assessed` 块"),
+    ("add an `indicator …`, `items …` or `assessed …` block", "加上 `indicator …`、`items …` 或 `assessed …` 块"),
     ("`{name}` is declared twice", "`{name}` 声明了两次"),
     (
         "the first is at {where}; indicator names must be unique in a policy (units' data refer to them)",
