@@ -82,6 +82,12 @@ BOOLEAN_WORDS = {"true": True, "false": False, "yes": True, "no": False, "是": 
 # A number as text: digits with an optional point and exponent; nothing Python's Decimal also takes
 # (`8_0`, `Infinity`, other scripts' digits), no comma. `[0-9]`, because `\d` is any script's digits.
 NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# A number without an exponent: the usual case, read in fewer steps (one with an exponent is judged by
+# Validator.number, which refuses the numbers Excel rounds when it saves a CSV file)
+PLAIN_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+# Excel's General format shows a number of 12 digits or more, or below 0.0001, as `1.23457E+11`: rounded to
+# 6 significant digits, and a CSV file saves what is shown
+EXCEL_ROUNDED = re.compile(r"[+-]?[0-9](?:\.[0-9]{1,5})?[eE][+-]?[0-9]{2,}")
 # Commas are thousands separators only where they separate thousands: 1,200 and -1,234,567.50.
 GROUPED_TEXT = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 NOT_FINITE = {"nan", "snan", "inf", "infinity"}
@@ -866,7 +872,7 @@ class Validator:
         return None
 
     def number(self, raw: Any, field: str) -> Decimal | None:
-        if type(raw) is str and len(raw) <= PRECISION and NUMBER_TEXT.fullmatch(raw):
+        if type(raw) is str and len(raw) <= PRECISION and PLAIN_TEXT.fullmatch(raw):
             # the common case, checked as below but in fewer steps
             number = _decimal(raw)
             if number is not None and -15 <= number.adjusted() <= 15:
@@ -919,6 +925,16 @@ class Validator:
             if parsed is None:  # an exponent beyond what a decimal can hold
                 self.problem(field, f"{raw} is outside the range of plausible values", code="data.bad-number")
                 return None
+            if EXCEL_ROUNDED.fullmatch(text) and (parsed.adjusted() >= 11 or parsed.adjusted() <= -5):
+                if -15 <= parsed.adjusted() <= 15:
+                    self.problem(
+                        field,
+                        f"`{excerpt(raw)}` is how Excel shows a number of 12 digits or more, or below 0.0001, "
+                        "rounded to 6 significant digits, and a CSV file keeps only what is shown: format the "
+                        "column as Number in Excel and save again, or write the number in full",
+                        code="data.bad-number",
+                    )
+                    return None
             number = parsed
         elif isinstance(raw, float):
             parsed = float_decimal(raw)
@@ -1081,7 +1097,7 @@ def _converter(spec: InputSpec) -> Callable[[Any], Value | _Unusual]:
     def number(raw: Any) -> Value | _Unusual:
         kind = type(raw)
         if kind is str:
-            if len(raw) > PRECISION or not NUMBER_TEXT.fullmatch(raw):
+            if len(raw) > PRECISION or not PLAIN_TEXT.fullmatch(raw):
                 return UNUSUAL
             parsed = _decimal(raw)
             if parsed is None:

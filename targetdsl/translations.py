@@ -1741,6 +1741,13 @@ DATA: tuple[tuple[str, str], ...] = (
         "{value} 是二进制浮点数，不是最多 {digits} 位有效数字的数（计算的结果？）：请舍入，或以 Decimal 或文本传入",
     ),
     ("{value} has more than 34 significant digits", "{value} 超过 34 位有效数字"),
+    (
+        "`{raw}` is how Excel shows a number of 12 digits or more, or below 0.0001, rounded to 6 significant "
+        "digits, and a CSV file keeps only what is shown: format the column as Number in Excel and save again, "
+        "or write the number in full",
+        "`{raw}` 是 Excel 显示 12 位以上（或小于 0.0001）的数的方式，只保留 6 位有效数字，而 CSV 文件只保存显示的"
+        "内容：请在 Excel 中把这一列设为“数值”格式后重新保存，或写出完整的数",
+    ),
     ("{value} is outside the range of plausible values", "{value} 超出合理取值范围"),
     ("{value} is outside the declared range {low} to {high}", "{value} 超出声明的范围 {low} 至 {high}"),
     ("{field} (missing, so taken as 0)", "{field}（缺报，按 0 计）"),
