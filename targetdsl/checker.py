@@ -973,7 +973,7 @@ class Checker:
                     "check.empty-category",
                     f"category `{category.name}` has nothing to score",
                     category.span,
-                    "add an `indicator`, `items` or `assessed` block",
+                    "add an `indicator …`, `items …` or `assessed …` block",
                 )
             for measure in category.measures:
                 if measure.name in seen:

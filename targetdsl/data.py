@@ -29,6 +29,7 @@ from targetdsl.intake import Intake, intakes
 from targetdsl.interpreter import Failure
 from targetdsl.keywords import Language, keyword_set
 from targetdsl.numeric import CONTEXT, HUNDRED, PRECISION, ZERO
+from targetdsl.percentages import Columns, columns, reasons
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
 
 if TYPE_CHECKING:  # lastyear.py reads results with this module's helpers: imported for types only
@@ -81,6 +82,12 @@ BOOLEAN_WORDS = {"true": True, "false": False, "yes": True, "no": False, "是": 
 # A number as text: digits with an optional point and exponent; nothing Python's Decimal also takes
 # (`8_0`, `Infinity`, other scripts' digits), no comma. `[0-9]`, because `\d` is any script's digits.
 NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# A number without an exponent: the usual case, read in fewer steps (one with an exponent is judged by
+# Validator.number, which refuses the numbers Excel rounds when it saves a CSV file)
+PLAIN_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+# Excel's General format shows a number of 12 digits or more, or below 0.0001, as `1.23457E+11`: rounded to
+# 6 significant digits, and a CSV file saves what is shown
+EXCEL_ROUNDED = re.compile(r"[+-]?[0-9](?:\.[0-9]{1,5})?[eE][+-]?[0-9]{2,}")
 # Commas are thousands separators only where they separate thousands: 1,200 and -1,234,567.50.
 GROUPED_TEXT = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 NOT_FINITE = {"nan", "snan", "inf", "infinity"}
@@ -131,6 +138,8 @@ class Validator:
         self.usual: dict[str, Intake] = {}
         self.usual_after = usual_after
         self.read = 0
+        # the percent inputs' columns, judged once every unit is read (a fraction for a percentage)
+        self.percents: Columns | None = columns(schema, _default_of)
 
     def problem(self, field: str | None, message: str, *, code: str | None = None) -> None:
         self.problems.append(DataProblem(self.file, self.unit_label, field, message, code=code))
@@ -207,6 +216,7 @@ class Validator:
         self.file = file
         if placed is not None:  # the rows that are no unit, as a stream reports them: after the units
             self.problems.extend(placed.refused)
+        self.problems += self.percent_problems()
         return units
 
     def locate(self, records: Records, index: int, since: int) -> None:
@@ -224,6 +234,17 @@ class Validator:
                     self.problems[at] = attrs.evolve(problem, cell=where)
 
     def unit(self, record: Any, index: int) -> Unit | None:
+        """One record validated: its unit (None after a problem that leaves none), its percent values counted."""
+        unit = self.read_unit(record, index)
+        if unit is not None and self.percents is not None:
+            self.percents.take(unit, self.unit_label or unit.id)
+        return unit
+
+    def percent_problems(self) -> list[DataProblem]:
+        """Once every unit is read: the percent inputs whose every value looks like a fraction."""
+        return [] if self.percents is None else self.percents.problems(self.file, reasons(self.schema))
+
+    def read_unit(self, record: Any, index: int) -> Unit | None:
         self.read += 1
         if self.from_last_year and type(record) is dict:
             record = self.with_last_year(record)
@@ -393,10 +414,19 @@ class Validator:
 
     def measure(self, spec: MeasureSpec, raw: Any, field: str) -> MeasureData:
         if spec.kind == "items":
-            if raw is None:
-                self.problem(
-                    field, "missing: list this unit's items (an empty list if it has none)", code="data.missing-value"
-                )
+            if raw is None or raw == []:
+                # No items is missing data, as a missing value is: the measure would drop out and its points
+                # go to the unit's other measures, so that a unit listing nothing could rank above one that
+                # listed its work and failed some of it. Only the policy may say that a unit without items
+                # is not assessed on the measure: `missing na` on an input of the items. Absent and empty
+                # are one (a sheet cannot write an empty list).
+                if not _items_may_be_missing(spec):
+                    self.problem(
+                        field,
+                        "no items listed: list this unit's items, or, if a unit without items is not assessed "
+                        "on this measure, declare `missing na` on an input of the items",
+                        code="data.missing-value",
+                    )
                 return MeasureData()
             if not isinstance(raw, list):
                 self.problem(field, "expected a list of items", code="data.bad-shape")
@@ -751,8 +781,13 @@ class Validator:
             # `11.5%` (a cell formatted as a percentage, or the text) is 11.5 where the input is a percentage
             if isinstance(raw, PercentCell):
                 raw = raw.shown
+                if self.percents is not None and spec.type == "percent":
+                    self.percents.mark(field, self.unit_label, raw)
             elif isinstance(raw, str) and raw.rstrip().endswith(("%", "％")):
                 raw = raw.rstrip()[:-1]
+                shown = _decimal(raw.strip()) if self.percents is not None and spec.type == "percent" else None
+                if shown is not None and self.percents is not None:
+                    self.percents.mark(field, self.unit_label, shown)
         elif isinstance(raw, PercentCell):
             self.problem(
                 field,
@@ -837,7 +872,7 @@ class Validator:
         return None
 
     def number(self, raw: Any, field: str) -> Decimal | None:
-        if type(raw) is str and len(raw) <= PRECISION and NUMBER_TEXT.fullmatch(raw):
+        if type(raw) is str and len(raw) <= PRECISION and PLAIN_TEXT.fullmatch(raw):
             # the common case, checked as below but in fewer steps
             number = _decimal(raw)
             if number is not None and -15 <= number.adjusted() <= 15:
@@ -890,6 +925,16 @@ class Validator:
             if parsed is None:  # an exponent beyond what a decimal can hold
                 self.problem(field, f"{raw} is outside the range of plausible values", code="data.bad-number")
                 return None
+            if EXCEL_ROUNDED.fullmatch(text) and (parsed.adjusted() >= 11 or parsed.adjusted() <= -5):
+                if -15 <= parsed.adjusted() <= 15:
+                    self.problem(
+                        field,
+                        f"`{excerpt(raw)}` is how Excel shows a number of 12 digits or more, or below 0.0001, "
+                        "rounded to 6 significant digits, and a CSV file keeps only what is shown: format the "
+                        "column as Number in Excel and save again, or write the number in full",
+                        code="data.bad-number",
+                    )
+                    return None
             number = parsed
         elif isinstance(raw, float):
             parsed = float_decimal(raw)
@@ -1052,7 +1097,7 @@ def _converter(spec: InputSpec) -> Callable[[Any], Value | _Unusual]:
     def number(raw: Any) -> Value | _Unusual:
         kind = type(raw)
         if kind is str:
-            if len(raw) > PRECISION or not NUMBER_TEXT.fullmatch(raw):
+            if len(raw) > PRECISION or not PLAIN_TEXT.fullmatch(raw):
                 return UNUSUAL
             parsed = _decimal(raw)
             if parsed is None:
@@ -1105,6 +1150,20 @@ def collector_paused() -> Iterator[None]:
             gc.unfreeze()
         if collecting:
             gc.enable()
+
+
+def _default_of(spec: InputSpec) -> Decimal | None:
+    """An input's `missing default`, as validation holds it (a percentage as its fraction)."""
+    if spec.default is None:
+        return None
+    value = literal(spec.default, spec.type)
+    return value if type(value) is Decimal else None
+
+
+def _items_may_be_missing(spec: MeasureSpec) -> bool:
+    """Whether the policy says a unit without items is not assessed on an items measure: `missing na`
+    on one of the items' inputs."""
+    return any(input_spec.missing == "na" for input_spec in spec.inputs.values())
 
 
 def _needed(spec: MeasureSpec, mapping: Mapping[str, Any], given: GivenScore | None) -> Mapping[str, InputSpec]:

@@ -165,7 +165,7 @@ class Engine:
         self.over_periods: OverPeriods | None = None
 
     def fail(self, unit: Unit, where: str, failure: Failure) -> None:
-        self.problems.append(EvaluationProblem(unit.id, where, failure.message, failure.span))
+        self.problems.append(EvaluationProblem(unit.id, where, failure.message, failure.span, code=failure.code))
 
     def run(self, units: list[Unit]) -> Assessment:
         # Every operator on decimals below runs in the policy's context, whatever the caller's is.
@@ -264,6 +264,7 @@ class Engine:
             if not scored:
                 continue
             scorer = MeasureScorer(measure, scored, frames, self.fraction, self.schema.rounding, self.fail)
+            scorer.unbounded = self.schema.unbounded(measure)
             scorer.where = self.schema.where
             scorer.explain = self.explain
             if self.figures is not None:
@@ -304,6 +305,7 @@ class Engine:
                 if measure.name not in names:
                     continue
                 scorer = MeasureScorer(measure, members, frames, self.fraction, self.schema.rounding, self.fail)
+                scorer.unbounded = self.schema.unbounded(measure)
                 scorer.where = self.schema.where
                 scorer.explain = explain
                 scored[measure.name] = scorer.run()
@@ -323,10 +325,12 @@ class Engine:
                 # for these units alone, by the reference path, which the checker allows only for a measure
                 # that compares no units itself; a failure is reported when the unit is scored
                 scorer = MeasureScorer(measure, members, frames, self.fraction, self.schema.rounding, _ignore)
+                scorer.unbounded = self.schema.unbounded(measure)
                 scorer.explain = False
                 record_scores(frames, measure.name, scorer.run())
             if figures.arguments:
                 scorer = MeasureScorer(measure, members, frames, self.fraction, self.schema.rounding, self.fail)
+                scorer.unbounded = self.schema.unbounded(measure)
                 scorer.explain = self.explain
                 scorer.gather(figures)
         self.rule_peers = {}
@@ -954,12 +958,12 @@ class Engine:
                 for effect in veto.actions:
                     if effect.kind is EffectKind.GRADE:
                         forced = effect.grade
-                        notes += f"; veto {veto.name} forces {forced}"
+                        notes += f"; veto {veto.label or veto.name} forces {forced}"  # as results show a veto
                         grade = next(g for g in self.schema.grades if g.name == forced)
                     elif effect.kind is EffectKind.CAP_GRADE:
                         cap = effect.grade
                         if ladder.index(grade.name) < ladder.index(cap):  # type: ignore[arg-type]
-                            notes += f"; veto {veto.name} caps the grade at {cap}"
+                            notes += f"; veto {veto.label or veto.name} caps the grade at {cap}"
                             grade = next(g for g in self.schema.grades if g.name == cap)
             draft.grade = grade.name
             draft.reason = f"total {text(total)} is in band {bands[band.name]}{notes}" if notes else None

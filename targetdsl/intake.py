@@ -94,7 +94,7 @@ class _Writer:
             "INVISIBLE": data._invisible,
             "IDENTIFIER": data.identifier,
             "PRECISION": PRECISION,
-            "MATCH": data.NUMBER_TEXT.fullmatch,
+            "MATCH": data.PLAIN_TEXT.fullmatch,
             "PLAIN": PLAIN_NUMBER.fullmatch,
             "DECIMAL_OF": data._decimal,
             "ADD": CONTEXT.add,

@@ -46,6 +46,7 @@ class EvaluationProblem:
     where: str
     message: str
     span: Span
+    code: str | None = attrs.field(default=None, kw_only=True)  # a stable code (`eval.*`, docs/errors.md)
 
     def __str__(self) -> str:
         return self.render()
@@ -68,16 +69,19 @@ class EvaluationError(TargetdslError):
 
     def render(self, *, language: Language = Language.ENGLISH) -> str:
         word = ERROR_WORDS[language]
-        return "\n".join(f"{word}: {p.render(language=language)}" for p in self.problems)
+        return "\n".join(
+            f"{word}{'' if p.code is None else f'[{p.code}]'}: {p.render(language=language)}" for p in self.problems
+        )
 
 
 class Failure(Exception):
     """An expression cannot be evaluated for this unit; caught and reported by the engine."""
 
-    def __init__(self, message: str, span: Span):
+    def __init__(self, message: str, span: Span, *, code: str | None = None):
         super().__init__(message)
         self.message = message
         self.span = span
+        self.code = code
 
 
 Peers = Callable[[n.Expr], ClassValues]

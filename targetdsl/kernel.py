@@ -36,6 +36,7 @@ from typing import Any
 import attrs
 
 from targetdsl import nodes as n
+from targetdsl.bounds import FAR_ABOVE
 from targetdsl.compiler import interpolated, uses_peers
 from targetdsl.functions import FUNCTIONS
 from targetdsl.interpreter import ARITHMETIC_ERRORS, Frame
@@ -347,6 +348,8 @@ class _Writer:
         lines += scope.reads + scope.lets
         lines.append(f"e{index} = {score}")
         lines.append(f"if e{index}.__class__ is not DECIMAL: raise BAIL")
+        if "" in self.schema.unbounded(spec):  # far above its points, with no bound: the reference reports it
+            lines.append(f"if e{index} > {self.constant(FAR_ABOVE * spec.points)}: raise BAIL")
         lines += self.rounded(index)
         lines.append(f"p{index} = {self.constant(spec.points)}")
         lines.append(f"d{index} = {done}")

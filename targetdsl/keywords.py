@@ -511,6 +511,11 @@ def _written(code: str, names: frozenset[str]) -> str | None:
             out.append(piece)
         elif called or (alone and piece in FUNCTION_WORDS):
             out.append(_BUILTIN_TO_CHINESE.get(("call", piece), piece))
+        elif builtin is not None and ("value", piece) in _BUILTIN_TO_CHINESE and not _declares(pieces, index):
+            # a word that is a keyword and a value (`items`: 事项, a list of items; 目标项数, how many a unit
+            # has) is the keyword only where it declares something, before a name (`items 重点项目 …`,
+            # `items …`); by itself or in an expression (`completed_items < items`) it is the value
+            out.append(builtin)
         elif keyword is not None:
             out.append(keyword.chinese)
             index += length - 1
@@ -524,6 +529,15 @@ def _written(code: str, names: frozenset[str]) -> str | None:
         previous = keyword.concept.split()[-1] if keyword is not None and out[-1] == keyword.chinese else piece
         index += 1
     return "".join(out) if changed else None
+
+
+def _declares(pieces: list[str], index: int) -> bool:
+    """Whether the word at `pieces[index]` is followed by a space and a name (or `…`, a name left out)."""
+    return (
+        index + 2 < len(pieces)
+        and pieces[index + 1].isspace()
+        and (pieces[index + 2] == "…" or _WORD.fullmatch(pieces[index + 2]) is not None)
+    )
 
 
 def _phrase_at(pieces: list[str], index: int) -> tuple[Keyword | None, int]:

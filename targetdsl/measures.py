@@ -20,6 +20,7 @@ import attrs
 
 from targetdsl import cover
 from targetdsl import nodes as n
+from targetdsl.bounds import FAR_ABOVE
 from targetdsl.compiler import Compiler, Uncompilable, uses_peers
 from targetdsl.functions import ClassValues
 from targetdsl.interpreter import (
@@ -187,6 +188,8 @@ class MeasureScorer:
         self.explain = True
         self.fast: FastMeasure | None = None
         self.figures: MeasureFigures | None = None  # the class's figures, when these units are a part of it
+        # the score formulas with no upper bound ("" the measure's own, a sub-item's name): Schema.unbounded
+        self.unbounded: frozenset[str] = frozenset()
 
     def use_compiled(self, cache: dict[tuple[Any, ...], Any]) -> None:
         """Take the compiled path (no explanation) when the measure allows it."""
@@ -299,9 +302,10 @@ class MeasureScorer:
         unit_frame = self.unit_frames[unit.id]
         env = self.env(data.values, spec.points)
         try:
-            earned = (
-                self.given_points(spec.points, data.given) if data.given is not None else fast.score(env, unit_frame)
-            )
+            if data.given is not None:
+                earned = self.given_points(spec.points, data.given)
+            else:
+                earned = self.within_points(fast.score(env, unit_frame), spec.points, spec)
             done, total = (
                 fast.completion(env, unit_frame)
                 if self.counted_by_inputs(data.values, data.given)
@@ -336,6 +340,7 @@ class MeasureScorer:
             sub_frame = self.frame(unit, sub_values, sub.points, sub)
             try:
                 earned = number(sub.score, sub_frame) if sub.score is not None else ZERO
+                self.within_points(earned, sub.points, sub)
                 if not plausible(earned):
                     raise Failure(
                         f"sub-item {sub.name}: the score {show(earned)} is outside the range of plausible "
@@ -357,7 +362,7 @@ class MeasureScorer:
                 earned = self.given_points(spec.points, data.given)
                 notes = [f"score given by {data.given.assessor}: {text(data.given.score)} of 100"]
             elif spec.score is not None:
-                earned = number(spec.score, frame)
+                earned = self.within_points(number(spec.score, frame), spec.points, spec)
                 notes = []
             elif sub_points == ZERO:
                 return Scored(None, ZERO, children=children, notes=["no applicable sub-item"])
@@ -394,6 +399,8 @@ class MeasureScorer:
 
     def score_items(self, unit: Unit, data: MeasureData) -> Scored:
         spec = self.spec
+        if not data.items:  # the data validated it: the policy says a unit without items is not assessed
+            return Scored(None, ZERO, notes=["no items listed: not applicable (`missing na`)"])
         earned_total = available = ZERO
         completed = counted = 0
         results: list[ItemResult] = []
@@ -418,7 +425,9 @@ class MeasureScorer:
                 ) from None
             except Failure as failure:
                 raise Failure(
-                    f"item {item.index}{f' ({item.name})' if item.name else ''}: {failure.message}", failure.span
+                    f"item {item.index}{f' ({item.name})' if item.name else ''}: {failure.message}",
+                    failure.span,
+                    code=failure.code,
                 ) from None
             earned_total += earned
             available += item.points
@@ -469,7 +478,7 @@ class MeasureScorer:
             earned = (
                 self.given_points(item.points, item.given)
                 if item.given is not None
-                else self.fast.score(env, unit_frame)
+                else self.within_points(self.fast.score(env, unit_frame), item.points, spec)
             )
             done, total = (
                 self.fast.completion(env, unit_frame)
@@ -483,7 +492,9 @@ class MeasureScorer:
             if frame.notes is not None:
                 frame.notes.append(f"score given by {item.given.assessor}: {text(item.given.score)} of 100")
         else:
-            earned = number(spec.score, frame) if spec.score is not None else ZERO
+            earned = (
+                self.within_points(number(spec.score, frame), item.points, spec) if spec.score is not None else ZERO
+            )
         earned = self.round_indicator(earned)
         if self.counted_by_inputs(item.values, item.given):
             done, total = self.completion(spec, frame)
@@ -552,6 +563,26 @@ class MeasureScorer:
         if spec.completed is not None:
             return (1 if condition(spec.completed, frame) else 0), 1
         return 0, 0
+
+    def within_points(self, earned: Decimal, points: Decimal, spec: MeasureSpec) -> Decimal:
+        """A score its formula computed, refused when it is more than twice its points and the formula has no
+        upper bound (`points * actual / target`, with a target mistyped as 0.01): over-completion goes as
+        far as a formula states (`min(…, 120%)`), or, where it states nothing, to no more than twice the
+        points (a unit that did 250 % of its target is rare enough to be checked). Plausible sizes only
+        (`round_indicator` says why beyond)."""
+        key = "" if spec is self.spec else spec.name
+        if key in self.unbounded and earned > FAR_ABOVE * points and plausible(earned):
+            failure = Failure(
+                f"the score {show(earned)} is more than twice its {show(points)} points, and the formula "
+                "sets no upper bound: check this unit's inputs, or cap the formula (`min(…, points)`, "
+                "`points * min(actual / target, 120%)`)",
+                spec.span,
+                code="eval.unbounded-score",
+            )
+            if key:
+                raise Failure(f"sub-item {spec.name}: {failure.message}", spec.span, code=failure.code)
+            raise failure
+        return earned
 
     def round_indicator(self, value: Decimal) -> Decimal:
         """A measure's score, rounded where the policy says; refused when it is not below 10¹⁶ in size, as

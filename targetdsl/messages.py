@@ -23,7 +23,7 @@ import functools
 import locale
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import attrs
 
@@ -222,12 +222,19 @@ def _value(template: Template, name: str, value: str) -> str:
 # What a `:t` place may hold that is a value, not a phrase: code in backticks, a field path, a number.
 _VALUES = re.compile(r"`[^`]*`|\S*[.\[]\S*|[-+0-9.,]+")
 _WORDS = re.compile(r"[A-Za-z]{2,}")
+# two English words in a row, outside code: a phrase (names are joined by ", ", never by a space alone)
+_PHRASE = re.compile(r"\b[a-z]{2,} [a-z]{2,}\b")  # lower case: a Unicode name (ZERO WIDTH SPACE) is a name
+_CODE = re.compile(r"`[^`]*`")
 
 
-def untranslated(text: str) -> list[str]:
+def untranslated(text: str, names: Collection[str] = ()) -> list[str]:
     """The parts of `text` the catalog has no Chinese for: the text itself when no template matches it,
     else the values of its `:t` and `:l` placeholders that none matches, leaving out those that are
-    values rather than phrases (code in backticks, field paths, numbers): what the tests look for."""
+    values rather than phrases (code in backticks, field paths, numbers), and the values of its plain
+    placeholders that hold an English phrase (two words in a row) rather than a value: a template that
+    took a longer English sentence for a name, whose Chinese would carry that English over. `names` are
+    the names and labels of the policy and the data, which a Chinese text shows as they are, English or
+    not. What the tests look for."""
     if not text or _EXACT.get(text) is not None:
         return []
     found = _match(text)
@@ -237,7 +244,20 @@ def untranslated(text: str) -> list[str]:
     missing: list[str] = []
     for name, value in values.items():
         if name in template.translated and _WORDS.search(_VALUES.sub(" ", value)):
-            missing.extend(untranslated(value))
+            missing.extend(untranslated(value, names))
         elif name in template.listed:
-            missing.extend(item for item in value.split(", ") if untranslated(item))
+            missing.extend(item for item in value.split(", ") if untranslated(item, names))
+        elif _PHRASE.search(_without(_CODE.sub(" ", value), names)):
+            # a plain value holds a name, a number, a path, code: English words in a row are a sentence the
+            # template took for a value (`unknown class {name}` matching a longer English message), which
+            # the Chinese would carry over untranslated
+            missing.append(value)
     return missing
+
+
+def _without(text: str, names: Collection[str]) -> str:
+    """`text` with each of `names` in it blanked out, the longest first."""
+    for name in sorted(names, key=len, reverse=True):
+        if name and name in text:
+            text = text.replace(name, " ")
+    return text

@@ -47,6 +47,7 @@ from targetdsl.lastyear import LastYear
 from targetdsl.ledger import carried_again, carried_problems
 from targetdsl.measures import MeasureFigures, _Extremes
 from targetdsl.numeric import CONTEXT
+from targetdsl.percentages import Columns, reasons
 from targetdsl.periods import OverPeriods
 from targetdsl.record import canonical_policy, sha256_text
 from targetdsl.results import CarryOver, CompletionRow, UnitResult
@@ -191,6 +192,8 @@ class Summary:
     figures: dict[str, dict[str, Gathered]]
     failures: list[EvaluationProblem]
     ledger: list[CarryOver]
+    # the percent inputs' columns in this part (data.Validator.percents), merged in the driver
+    percents: Columns | None = None
 
 
 @attrs.define
@@ -384,6 +387,7 @@ def read_part(parcel: Parcel, job: Job, chunk: Chunk, number: int, first: int, c
         found = Summary(
             number, first, count, len(reader), validator.problems, reader, twice, unscored, [], {}, {}, {}, [], []
         )
+        found.percents = validator.percents
         scoring.into(found)
         return Part(_close(spool, job), offsets, found)
 
@@ -883,6 +887,12 @@ def _refuse(schema: Schema, job: Job, found: list[Summary]) -> None:
     everyone += [u for s in found for u in s.unscored]
     seen = [u for s in found for u in s.seen]
     problems += duplicates([*everyone, *seen], job.file)
+    tallied = [s.percents for s in found if s.percents is not None]
+    if tallied:  # every part's columns, in the order of the data
+        merged = Columns(tallied[0].places)
+        for columns in tallied:
+            merged.merge(columns)
+        problems += merged.problems(job.file, reasons(schema))
     if job.carried_in:
         wanted = {unit_id for unit_id, _ in job.carried_in}
         classes = {

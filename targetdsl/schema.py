@@ -338,6 +338,8 @@ class Schema:
     compiled: dict[tuple[Any, ...], Any] = attrs.field(factory=dict, eq=False, repr=False)
     # Each class's graph of named quantities (lowering.Graph), built on first use; plain data, it pickles.
     lowered: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    # whether a measure's (or its sub-items') score formulas have no upper bound, by measure name (bounds.py)
+    unbounded_scores: dict[str, frozenset[str]] = attrs.field(factory=dict, eq=False, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled without what was compiled (generated functions do not pickle): a copy in another
@@ -349,6 +351,24 @@ class Schema:
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():
             object.__setattr__(self, name, value)
+
+    def unbounded(self, measure: MeasureSpec) -> frozenset[str]:
+        """Which of a weighted measure's score formulas have no upper bound (bounds.py): "" for its own,
+        a sub-item's name for the sub-item's; a score of theirs above its points is an error for the unit.
+        None for an adjustment item (`points 0`), whose score is added as it is."""
+        found = self.unbounded_scores.get(measure.name)
+        if found is None:
+            from targetdsl.bounds import bounded_above  # beside this module: it judges the formulas alone
+
+            found = frozenset(
+                "" if spec is measure else spec.name
+                for spec in (measure, *measure.subitems)
+                if spec.score is not None
+                and not measure.adjustment
+                and not bounded_above(spec.score, spec.inputs, spec.lets, self.unit_inputs, self.consts)
+            )
+            self.unbounded_scores[measure.name] = found
+        return found
 
     def where(self, span: Span) -> str:
         """A rule's location for results and explanations: `file:line:col`, the file named stably."""

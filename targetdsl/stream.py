@@ -398,6 +398,7 @@ class Stream:
         self._take(batch)
         del batch
         validator.problems += self._duplicates(file)
+        validator.problems += validator.percent_problems()
         if self.carried_in:
             wanted = {unit_id for unit_id, _ in self.carried_in}
             classes = {s.id: name for name, standings in self.standings.items() for s in standings if s.id in wanted}

@@ -478,7 +478,7 @@ CHECK: tuple[tuple[str, str], ...] = (
     ),
     ("the categories are {shares}", "各考核内容为 {shares}"),
     ("category `{name}` has nothing to score", "考核内容 `{name}` 没有可计分的内容"),
-    ("add an `indicator`, `items` or `assessed` block", "加上 `indicator`、`items` 或 `assessed` 块"),
+    ("add an `indicator …`, `items …` or `assessed …` block", "加上 `indicator …`、`items …` 或 `assessed …` 块"),
     ("`{name}` is declared twice", "`{name}` 声明了两次"),
     (
         "the first is at {where}; indicator names must be unique in a policy (units' data refer to them)",
@@ -720,9 +720,9 @@ CHECK: tuple[tuple[str, str], ...] = (
         "事项 `{name}` 按考核期加权，却没有自己的分值",
     ),
     (
-        "its items may differ from period to period: give the list its points, `items {name} points 20 {{`, "
+        "its items may differ from period to period: give the list its points, `items {name} points 20 {`, "
         "so that every period scores a share of the same points",
-        "各考核期的事项可能不同：请给这份清单定分值，`items {name} points 20 {{`，使每个考核期都按同一分值的比例计分",
+        "各考核期的事项可能不同：请给这份清单定分值，`items {name} points 20 {`，使每个考核期都按同一分值的比例计分",
     ),
     (
         "`{name}` is weighted over the periods and reads `score({target})`",
@@ -1386,6 +1386,19 @@ HELP: tuple[tuple[str, str], ...] = (
     ),
     ("last year's carry-over ledger", "上一年度的结转台账"),
     (
+        "--record records one data file: gather the units into one file, or leave --record out",
+        "`--record` 只记录一个数据文件：请把各单位合到一个文件中，或去掉 `--record`",
+    ),
+    ("{path}: no policy files (.tdsl) in this directory", "{path}：这个目录中没有考核办法文件（.tdsl）"),
+    (
+        "--explain: no unit `{unit}` in the data (units: {known}, …)",
+        "`--explain`：数据中没有单位 `{unit}`（单位有：{known}，…）",
+    ),
+    (
+        "--items {text}: give a number of slots, N or LIST=N (--items 定量任务=30)",
+        "`--items {text}`：请给出空位数，N 或 清单=N（`--items 定量任务=30`）",
+    ),
+    (
         "last year's results (the .jsonl or .json file evaluate wrote), read by inputs `from last year`",
         "上年结果（evaluate 写出的 .jsonl 或 .json 文件），供 `from last year`（取上年）的填报项读取",
     ),
@@ -1716,6 +1729,7 @@ DATA: tuple[tuple[str, str], ...] = (
     ("expected a number, found {found:t}", "此处应为数，却是{found}"),
     ("expected a date YYYY-MM-DD, found {found:t}", "此处应为 YYYY-MM-DD 格式的日期，却是{found}"),
     ("expected a year such as 2002, found {found:t}", "此处应为年份（如 2002），却是{found}"),
+    ("expected a year such as 2003, found `{found}`", "此处应为年份（如 2003），却是 `{found}`"),
     ("expected a mapping of names to values", "此处应为名称到值的映射"),
     ("expected a mapping with id, name, class and inputs", "此处应为含 `id`、`name`、`class` 和各填报项的映射"),
     ("expected a list of units", "此处应为单位列表"),
@@ -1772,13 +1786,24 @@ DATA: tuple[tuple[str, str], ...] = (
         "{value} 是二进制浮点数，不是最多 {digits} 位有效数字的数（计算的结果？）：请舍入，或以 Decimal 或文本传入",
     ),
     ("{value} has more than 34 significant digits", "{value} 超过 34 位有效数字"),
+    (
+        "`{raw}` is how Excel shows a number of 12 digits or more, or below 0.0001, rounded to 6 significant "
+        "digits, and a CSV file keeps only what is shown: format the column as Number in Excel and save again, "
+        "or write the number in full",
+        "`{raw}` 是 Excel 显示 12 位以上（或小于 0.0001）的数的方式，只保留 6 位有效数字，而 CSV 文件只保存显示的"
+        "内容：请在 Excel 中把这一列设为“数值”格式后重新保存，或写出完整的数",
+    ),
     ("{value} is outside the range of plausible values", "{value} 超出合理取值范围"),
     ("{value} is outside the declared range {low} to {high}", "{value} 超出声明的范围 {low} 至 {high}"),
     ("{field} (missing, so taken as 0)", "{field}（缺报，按 0 计）"),
     ("missing assessor score", "缺少评议得分"),
     ("missing value", "缺少数值"),
     ("missing value ({label})", "缺少数值（{label}）"),
-    ("missing: list this unit's items (an empty list if it has none)", "缺少：请列出本单位的事项（没有就写空列表）"),
+    (
+        "no items listed: list this unit's items, or, if a unit without items is not assessed on this measure, "
+        "declare `missing na` on an input of the items",
+        "未列出任何事项：请列出本单位的事项；如果没有事项的单位不参加这项考核，请在事项的某个填报项上声明 `missing na`",
+    ),
     ("missing: the year whose assessment wrote this ledger", "缺少：写出这份台账的考核年度"),
     ("missing: an award is carried over because of its date", "缺少：奖项按日期结转"),
     (
@@ -1841,6 +1866,7 @@ DATA: tuple[tuple[str, str], ...] = (
     ),
     ("line {line:d}, column `{column}`", "第 {line} 行 `{column}` 列"),
     ("line {line:d}", "第 {line} 行"),
+    ("unit #{index:d}", "第 {index} 个单位"),
     ("sheet {sheet}, cell {cell}", "工作表 {sheet} 的 {cell} 单元格"),
     # a record's place among gathered files: its file, then its place in it (a duplicate id's two places)
     ("{file}, sheet {sheet}, cell {cell}", "{file} 工作表 {sheet} 的 {cell} 单元格"),
@@ -2006,12 +2032,32 @@ DATA: tuple[tuple[str, str], ...] = (
         "the cell shows {shown}, but this is not a percentage: type the value itself in a cell without the % format",
         "单元格显示 {shown}，但这不是百分比：请在不带 % 格式的单元格中直接输入数值",
     ),
+    (
+        "every one of its {count:d} values is a bare number from -1 to 1 (unit {unit}: {value:n}), yet the policy "
+        "compares it with percentages above 1 % ({constants}): a fraction (0.085 for 8.5 %) is read as that percent "
+        "(0.085 %); write percentages as the percent, 8.5 or 8.5%, and one truly below 1 % with its sign, 0.085%",
+        "它的 {count} 个值全是 -1 到 1 之间不带 % 号的数（单位 {unit}：{value}），而考核办法把它与高于 1% 的百分数相比"
+        "（{constants}）：小数形式（8.5% 写成 0.085）会被读成同样数值的百分数（0.085%）；百分数请写百分数本身，"
+        "8.5 或 8.5%，确实低于 1% 的请带上 % 号，如 0.085%",
+    ),
+    (
+        "every one of its {count:d} values is a bare number from -1 to 1 (unit {unit}: {value:n}), yet `{other}` "
+        "gives percentages above 1 %: a fraction (0.085 for 8.5 %) is read as that percent (0.085 %); write "
+        "percentages as the percent, 8.5 or 8.5%, and one truly below 1 % with its sign, 0.085%",
+        "它的 {count} 个值全是 -1 到 1 之间不带 % 号的数（单位 {unit}：{value}），而 `{other}` 给出的百分数高于 1%："
+        "小数形式（8.5% 写成 0.085）会被读成同样数值的百分数（0.085%）；百分数请写百分数本身，8.5 或 8.5%，"
+        "确实低于 1% 的请带上 % 号，如 0.085%",
+    ),
     ("a count", "个数"),
     ("true or false", "是否值"),
     ("an amount of money", "金额"),
     (
-        "the columns are separated by `;`, not commas: save the file as “CSV UTF-8 (comma delimited)”",
-        "各列用 `;` 而不是逗号分隔：请把文件存为“CSV UTF-8（逗号分隔）”",
+        "the columns are separated by `{separator}`, not commas: save the file as “CSV UTF-8 (comma delimited)”",
+        "各列用 `{separator}` 而不是逗号分隔：请把文件存为“CSV UTF-8（逗号分隔）”",
+    ),
+    (
+        "the columns are separated by tab, not commas: save the file as “CSV UTF-8 (comma delimited)”",
+        "各列用制表符而不是逗号分隔：请把文件存为“CSV UTF-8（逗号分隔）”",
     ),
     (
         "the sheet is {state} and holds rows of units nobody sees: unhide it (right-click a sheet tab, Unhide) to "
@@ -2139,7 +2185,14 @@ DATA: tuple[tuple[str, str], ...] = (
 RECORDS: tuple[tuple[str, str], ...] = (
     ("the record {reason:t}", "结果记录{reason}"),
     ("the record is not UTF-8 text (byte {byte:d})", "结果记录不是 UTF-8 文本（第 {byte} 字节）"),
-    ("the record is not valid JSON: {detail}", "结果记录不是有效的 JSON：{detail}"),
+    ("the record is not valid JSON: {detail:t}", "结果记录不是有效的 JSON：{detail}"),
+    ("the key `{key}` appears twice in one object", "同一个对象中键 `{key}` 出现了两次"),
+    ("`{name}` is not a JSON number", "`{name}` 不是 JSON 数值"),
+    # the JSON reader's own words (`Expecting value`) are not said again: where is what a reader needs
+    (
+        "the record is not valid JSON: {detail} at line {line:d}, column {column:d}",
+        "结果记录不是有效的 JSON：第 {line} 行第 {column} 列有误",
+    ),
     (
         "records are written by `targetdsl evaluate --record`; write it again",
         "结果记录由 `targetdsl evaluate --record` 写出；请重新写出",
@@ -2203,6 +2256,12 @@ EVALUATION: tuple[tuple[str, str], ...] = (
     (
         "the {what:t} {value} is outside the range of plausible values (below 10¹⁶ in size): check this unit's inputs",
         "{what} {value} 超出合理取值范围（绝对值应小于 10¹⁶）：请检查本单位的填报数据",
+    ),
+    (
+        "the score {value:n} is more than twice its {points:n} points, and the formula sets no upper bound: check "
+        "this unit's inputs, or cap the formula (`min(…, points)`, `points * min(actual / target, 120%)`)",
+        "得分 {value} 超过其分值 {points} 的两倍，而计分公式没有上限：请检查本单位的填报数据，或给公式设上限"
+        "（`min(…, points)`、`points * min(actual / target, 120%)`）",
     ),
     ("value", "值"),
     ("score", "得分"),
@@ -2303,6 +2362,7 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("score given by {assessor}: {score} of 100", "{assessor}给定分数：{score}（满分 100）"),
     ("no applicable sub-item", "没有适用的子项"),
     ("no applicable items", "没有适用的事项"),
+    ("no items listed: not applicable (`missing na`)", "未列出事项：不适用（缺报规则为不适用）"),
     ("no sub-items to count", "没有可计数的子项"),
     (
         "pooled: {completed} of {counted} sub-items done across the items, scaled to {points}",

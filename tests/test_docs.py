@@ -103,7 +103,7 @@ def test_doc_data_example(page: Path, mode: str, body: str) -> None:
 
 
 def emitted_codes() -> set[str]:
-    pattern = re.compile(r'"((?:syntax|check|extends|load|data|record|fmt)\.[a-z-]+)"')
+    pattern = re.compile(r'"((?:syntax|check|extends|load|data|record|fmt|eval)\.[a-z-]+)"')
     codes: set[str] = set()
     for module in (ROOT / "targetdsl").rglob("*.py"):
         codes.update(pattern.findall(module.read_text(encoding="utf-8")))

@@ -84,7 +84,8 @@ def unit(actual: object) -> dict[str, object]:
 )
 def test_hostile_values(policy: targetdsl.Policy, value: object, message: str | None) -> None:
     if message is None:
-        assert policy.evaluate([unit(value)]).units[0].measures[0].earned == 123
+        hundred = {**unit(value), "indicators": {"gdp": {"target": "100", "actual": value}}}
+        assert policy.evaluate([hundred]).units[0].measures[0].earned == Decimal("1.23")  # 1 × 123 / 100
         return
     with pytest.raises(targetdsl.DataError) as caught:
         policy.evaluate([unit(value)])

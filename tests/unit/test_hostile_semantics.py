@@ -718,7 +718,7 @@ PLACES = {
     "indicator": "category more {{ indicator t points 50 {{ input x: number missing zero score {e} }} }}",
     "indicator-let": "category more {{ indicator t points 50 {{ input x: number missing zero let l = {e} score l }} }}",
     "items": "category more {{ items t {{ input x: number missing zero score {e} }} }}",
-    "subitem": "category more {{ indicator t points 50 {{ subitem a points 1 {{ input x: number missing zero "
+    "subitem": "category more {{ indicator t points 50 {{ subitem a points 5 {{ input x: number missing zero "
     "score {e} }} }} }}",
     "tally": "category more {{ items t {{ input x: number missing zero score x tally {e} of 5 }} }}",
     "const": "const k = {constant}\ncategory more {{ indicator t points 50 {{ input x: number missing zero "
@@ -743,7 +743,7 @@ def sweep_units(place: str) -> list[dict[str, Any]]:
     for i, unit_id in enumerate("ABC"):
         measure: Any = {"q": 10}
         if place in ("items", "tally"):
-            measure = [{"x": i + 1}]
+            measure = [{"x": i + 1, "points": 5}]  # within twice its points: the formula states no bound
         elif place == "subitem":
             measure = {"a": {"x": i + 1}}
         elif place in ("indicator", "indicator-let", "const"):

@@ -537,6 +537,13 @@ def test_function_words_are_the_functions_spelled_like_keywords() -> None:
         ("`peer_avg(done)`", "`同类平均(done)`"),
         ("`override category 经济 …`", "`覆盖 考核内容 经济 …`"),
         ("the header's `scale`", "the header's `满分`"),
+        # `items` is a keyword (事项, before a name) and a unit's result (目标项数): by itself or in an
+        # expression, the result
+        ("unknown name `items`", "unknown name `目标项数`"),
+        ("`reduce 20% when completed_items < items`", "`下浮 20% 条件 完成项数 < 目标项数`"),
+        ("`min(items, 3)`", "`最小(目标项数, 3)`"),
+        ("`items 重点项目 points 40 pooled`", "`事项 重点项目 points 40 合并计分`"),  # `points`: a name here
+        ("add an `indicator …`, `items …` or `assessed …` block", "add an `指标 …`, `事项 …` or `评议 …` block"),
         # not policy code, or a name the file uses: as it is
         ("`targetdsl verify`", "`targetdsl verify`"),
         ("did you mean `level`?", "did you mean `level`?"),  # `level` is a keyword, and a name of this file
@@ -592,3 +599,17 @@ def test_a_name_declared_like_a_builtin_in_an_english_parent_is_refused_for_a_ch
     assert ("check.builtin-name", "parent.tdsl", 10) in found
     # the measure's own `let 名次` is read only in the parent, written with English keywords: kept
     assert [code for code, _, _ in found].count("check.builtin-name") == 1
+
+
+def test_a_result_read_outside_an_award_is_named_as_the_file_writes_it() -> None:
+    """`目标项数` read in a veto of a file written in Chinese: the problem quotes `目标项数`, in both
+    languages, never the keyword `事项` that `items` also is."""
+    text = (
+        '考核办法 "测" { 年度 2003 状态 征求意见稿 }\n类别 县区 { 重点 100 }\n'
+        "考核内容 重点 {\n    指标 增长 分值 10 {\n        填报 r: 数值\n        得分 分值 * r\n    }\n}\n"
+        "一票否决 安全 {\n    条件 目标项数 > 0\n    处理 得分清零\n}\n"
+    )
+    report = targetdsl.check_text(text, name="p.tdsl")
+    for language in (Language.CHINESE, Language.ENGLISH):
+        rendered = report.render(language=language)
+        assert "`目标项数`" in rendered and "`事项`" not in rendered, rendered

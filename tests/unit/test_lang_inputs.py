@@ -539,13 +539,13 @@ def test_words_in_unit_inputs_items_and_rules_score_by_hand() -> None:
             "vetoes": {"安全": {"事故": "重大"}},
         },
         {"id": "B", "class": "乡镇", "indicators": {"综合": {"等次": 1}, "任务": [{"完成": "未完成"}]}},
-        {"id": "C", "class": "乡镇", "indicators": {"综合": {}, "任务": []}},
+        {"id": "C", "class": "乡镇", "indicators": {"综合": {}, "任务": [{"完成": "完成"}]}},
     ]
     assessment = policy(WORDS_EVERYWHERE).evaluate({"units": units})
     # A: (8 + 1 + 0.5) / 12 → 79.17, vetoed (重大 = 2): reported 0; B: the word "1" given as a number = 6,
-    # (6 + 0) / 11 → 54.55; C: 综合 the class average (8 + 6) / 2 = 7, no items: 7 / 10 → 70
+    # (6 + 0) / 11 → 54.55; C: 综合 the class average (8 + 6) / 2 = 7, one item done: (7 + 1) / 11 → 72.73
     assert [(u.id, u.raw_total, u.total) for u in assessment.units] == [
-        ("C", Decimal("70.00"), Decimal("70.00")),
+        ("C", Decimal("72.73"), Decimal("72.73")),
         ("B", Decimal("54.55"), Decimal("54.55")),
         ("A", Decimal("79.17"), Decimal("0.00")),
     ]

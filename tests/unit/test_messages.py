@@ -208,13 +208,41 @@ def source_messages(modules: list[str] = SOURCES, calls: set[str] = CALLS) -> li
     return found
 
 
+# Messages whose values stand for words or code the sample's Q cannot (an optional clause, a place in a
+# sheet, a date): an instance as the source writes it, checked in their stead
+INSTANCES = {
+    "numbers in a policy have no thousands separators and a decimal point, never a comma: write the number "
+    "itselfQ": "numbers in a policy have no thousands separators and a decimal point, never a comma: write the "
+    "number itself",
+    "Q: override the bonus in this file with its own `carry over after Q-…`": "awards dated after the cutoff "
+    "count next year, so a 2003 policy needs a cutoff such as 2004-01-15: override the bonus in this file with "
+    "its own `carry over after 2004-…`",
+    "this policy cannot be written with Q keywords: the name `Q` is spelled like the Q `Q`": "this policy cannot "
+    "be written with Chinese keywords: the name `等次` is spelled like the keyword `等次`",
+    "the columns are separated by Q, not commas: save the file as “CSV UTF-8 (comma delimited)”": "the columns "
+    "are separated by tab, not commas: save the file as “CSV UTF-8 (comma delimited)”",
+    "Q: empty; give Q": "UNIT: empty; give a unit id",
+    "Q in the name: retype it": "a control character (U+0000) in the name: retype it",
+    "Q in the Q: retype it": "an invisible character (U+200B ZERO WIDTH SPACE) in the id: retype it",
+    "`Q`Q is not a day of the calendar: Q": "`2004-02-30` (line 3) is not a day of the calendar: February 2004 "
+    "has 29 days",
+    "duplicate unit idQ: Q and Q both give `Q`; each unit is listed once, under its own id": "duplicate unit id "
+    "(`Ｃ01` reads as `C01`): unit #3 and unit #1 both give `C01`; each unit is listed once, under its own id",
+    "Q: the class column says Q, but the row is on sheet Q, which is the class Q: move the row to its class's "
+    "sheet, or correct the class": "sheet 县区, cell C3: the class column says `市直部门`, but the row is on "
+    "sheet 县区, which is the class 县区: move the row to its class's sheet, or correct the class",
+}
+
+
 @pytest.mark.parametrize(("where", "english"), source_messages() + source_messages(DATA_SOURCES, DATA_CALLS))
 def test_every_message_in_the_source_has_chinese(where: str, english: str) -> None:
     if not re.search("[A-Za-z]", english.replace("Q", "")):
         return  # only values: each is a message of its own
     numbered = english.replace("Q", "1")  # a place that takes a whole number (`line {line:d}`)
-    assert translate(english, Language.CHINESE) != english or translate(numbered, Language.CHINESE) != numbered, (
-        f"{where}: no Chinese for {english!r}"
+    # translated, and wholly: no template that took part of the English for a value
+    candidates = (english, numbered, INSTANCES.get(english, english))
+    assert any(translate(t, Language.CHINESE) != t and not untranslated(t) for t in candidates), (
+        f"{where}: no Chinese for {english!r}: {untranslated(english)}"
     )
 
 
@@ -300,6 +328,33 @@ def test_usage_errors_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["evaluate", "--lang", "zh", policy, data, "-o", str(tmp_path / "none" / "r.csv")]) == 2
     err = capsys.readouterr().err
     assert "没有目录" in err and not english_left(err.split("：", 1)[1]), err
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        (
+            ["--record", "r.json", "--last-year", "last.jsonl"],
+            "`--record` 不记录上年结果（`--last-year`）：请去掉其中一个",
+        ),
+        (["DATA2", "--record", "r.json"], "`--record` 只记录一个数据文件：请把各单位合到一个文件中，或去掉 `--record`"),
+        (["--items", "x"], None),
+    ],
+)
+def test_record_usage_errors_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], said: str | None
+) -> None:
+    policy = str(ROOT / "policies/lianyungang-2002.tdsl")
+    data = str(ROOT / "examples/lianyungang-2002/units.yaml")
+    if said is None:  # `--items` belongs to `template`
+        assert main(["template", "--lang", "zh", policy, "-o", str(tmp_path / "t.xlsx"), *extra]) == 2
+        said = "`--items x`：请给出空位数"
+    else:
+        extra = [data if a == "DATA2" else str(tmp_path / a) if a.endswith(("json", "jsonl")) else a for a in extra]
+        (tmp_path / "last.jsonl").write_text("", encoding="utf-8")
+        assert main(["evaluate", "--lang", "zh", policy, data, *extra]) == 2
+    err = capsys.readouterr().err
+    assert said in err and not english_left(err.split("：", 1)[1]), err
 
 
 # ------------------------------------------------------------------ data and evaluation problems
@@ -606,3 +661,19 @@ def test_the_language_server_quotes_code_in_the_files_keywords() -> None:
     english = PolicyServer.convert(missing, "x.tdsl", lines=source_lines(text)).message
     assert english.endswith("help: add `状态 征求意见稿` (for comment) or `状态 正式`"), english
     assert missing.help == "add `status draft` (for comment) or `status adopted`"  # what tools read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cap grade 良好, no award",  # `cap grade {grade}` would say 等次最高为良好, no award
+        "unknown indicator (it does not apply to class c) and more words here",
+    ],
+)
+def test_a_template_that_takes_an_english_phrase_for_a_value_is_no_translation(text: str) -> None:
+    """A plain placeholder holds a name, a number, a path or code; English words in a row in it are a
+    sentence the catalog lacks, which the Chinese would carry over."""
+    assert untranslated(text)
+    assert not untranslated("cap grade 良好") and not untranslated("unknown class `county`; the policy's classes are c")
+    # a label in English is a name: shown as it is, given as one of the names
+    assert not untranslated("veto caps the grade", {"caps the grade"}) and untranslated("veto caps the grade")

@@ -384,7 +384,7 @@ def _complete(unit: dict[str, Any]) -> dict[str, Any]:
     return {
         **unit,
         "indicators": {
-            "重点项目": [],
+            "重点项目": [{"subs": 1, "done": 1}],
             "地区生产总值": {"target": 1, "actual": 1},
             "增速": {"target": 1, "actual": 1},
             "满意度": {"人大": 90, "政协": 90},

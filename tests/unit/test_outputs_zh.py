@@ -74,7 +74,9 @@ def wording(step: Step, depth: int = 0) -> Iterator[tuple[str, str]]:
     """Every English text of a step that the reader should see in Chinese, with where it is."""
     if depth == 0:
         yield "step", step.what
-    if not (depth == 0 and step.what == "grade"):  # a grade step's value is the grade's name
+    if depth == 0 and step.what.startswith("veto "):  # its effects, each said alone (explain._effects)
+        yield from (("value", effect) for effect in step.value.split(", "))
+    elif not (depth == 0 and step.what == "grade"):  # a grade step's value is the grade's name
         yield "value", step.value
     for note in step.notes:
         if depth == 0 and step.what == "grade":
@@ -145,9 +147,10 @@ def test_every_step_of_a_seed_policy_has_its_chinese(index: int) -> None:
 def test_every_step_of_every_case_has_its_chinese() -> None:
     missing = set()
     for name, assessment in case_assessments():
+        shown = names_of(assessment)  # a label in English (`veto cap "caps the grade"`) is a name
         for unit in assessment.units:
             for step in unit.explanation:
-                missing |= {(name, kind, text) for kind, text in wording(step) if untranslated(text)}
+                missing |= {(name, kind, text) for kind, text in wording(step) if untranslated(text, shown)}
     # a value or note that is a name of the case's data (an item's name, a let's value) is no wording
     missing = {m for m in missing if ENGLISH_WORD.search(m[2].split(" = ")[-1])}
     assert not missing, sorted(missing)

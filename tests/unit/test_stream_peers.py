@@ -290,7 +290,7 @@ category k {
         input y: number missing na
         score points * efficacy(x / y) / 100
     }
-    indicator b points 10 { input z: number missing peer_avg score rank(z) }
+    indicator b points 10 { input z: number missing peer_avg score min(rank(z), points) }
 }
 grades { 优 >= 90 quota 20% 良 60 to 90 差 otherwise }
 """
@@ -361,7 +361,7 @@ def test_class_figures_are_taken_in_class_order_not_the_order_read() -> None:
     policy = targetdsl.parse_policy(
         """policy "p" { year 2003 status draft }
 class c { k 100 }
-category k { indicator a points 100 { input x: number score peer_min(x) * 1 + peer_avg(x / 7) } }
+category k { indicator a points 1000000 { input x: number score peer_min(x) * 1 + peer_avg(x / 7) } }
 """,
         name="p.tdsl",
     )

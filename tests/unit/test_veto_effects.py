@@ -108,3 +108,25 @@ def test_no_module_reads_an_effect_back_from_its_words() -> None:
         source = inspect.getsource(module)
         for words in ('"grade ', '"cap grade', '"no award"', '"zero score"'):
             assert f"startswith({words}" not in source and f"{words} in " not in source, (module.__name__, words)
+
+
+@pytest.mark.parametrize("explain", [True, False])
+def test_a_grade_reason_names_a_veto_by_its_label(explain: bool) -> None:
+    """A veto with a label is shown by it everywhere — its step, the published cause — and so in the grade
+    reason too, in both languages, and in the note under a class table; one without is named."""
+    from targetdsl.keywords import Language
+    from targetdsl.messages import translate_clauses
+    from targetdsl.publication import edition
+    from targetdsl.tables import class_table, grade_note
+
+    policy = targetdsl.parse_policy(POLICY)
+    assessment = policy.evaluate(UNITS, explain=explain)
+    c, a = assessment.unit("C"), assessment.unit("A")
+    assert c.grade_reason.endswith("; veto 强制 forces 不合格") and "forced" not in c.grade_reason
+    assert translate_clauses(c.grade_reason, Language.CHINESE).endswith("一票否决 强制 将等次定为不合格")
+    assert a.grade_reason.endswith("; veto capped caps the grade at 良好")  # no label: its name
+    assert grade_note(c) == "veto 强制 forces 不合格"
+    assert "强制" in class_table(assessment, "c", language=Language.CHINESE)
+    assert edition(policy).grade_reasons(c) == ["强制一票否决：等次定为不合格"]
+    with policy.stream(iter(UNITS)) as streamed:
+        assert {u.id: u.grade_reason for u in streamed}["C"] == c.grade_reason
