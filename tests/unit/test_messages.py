@@ -333,10 +333,6 @@ def test_usage_errors_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[s
 @pytest.mark.parametrize(
     ("extra", "said"),
     [
-        (
-            ["--record", "r.json", "--last-year", "last.jsonl"],
-            "`--record` 不记录上年结果（`--last-year`）：请去掉其中一个",
-        ),
         (["DATA2", "--record", "r.json"], "`--record` 只记录一个数据文件：请把各单位合到一个文件中，或去掉 `--record`"),
         (["--items", "x"], None),
     ],
