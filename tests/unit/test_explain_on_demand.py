@@ -23,20 +23,28 @@ CARRIED = ROOT / "examples" / "lianyungang-2003" / "carried-in.yaml"
 
 
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The rankings the explaining path evaluates (each a class, or the classes ranked together), in order."""
+    """The rankings the explaining path evaluates whole (each a class, or the classes ranked together), in
+    order, and each unit it explains alone (`unit U`)."""
     runs: list[str] = []
-    real = engine.OnDemand.reference
+    real, alone = engine.OnDemand.reference, engine.OnDemand._alone
 
     def reference(self: engine.OnDemand, unit: str) -> Any:
-        if self.results is None:
-            runs.append(", ".join(spec.name for spec, _ in self.classes))
-        return real(self, unit)
+        before = self.results
+        found = real(self, unit)
+        if before is None and self.results is not None:
+            runs.append(", ".join(sorted({r.unit_class for r in self.results.values()})))
+        return found
+
+    def explained_alone(self: engine.OnDemand, unit: str) -> Any:
+        runs.append(f"unit {unit}")
+        return alone(self, unit)
 
     monkeypatch.setattr(engine.OnDemand, "reference", reference)
+    monkeypatch.setattr(engine.OnDemand, "_alone", explained_alone)
     return runs
 
 
-def test_nothing_is_explained_until_read_and_each_class_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nothing_is_explained_until_read_then_a_unit_alone_or_its_class_once(monkeypatch: pytest.MonkeyPatch) -> None:
     runs = counted(monkeypatch)
     policy = targetdsl.load_policy(POLICY)
     assessment = policy.evaluate(UNITS, carried_in=CARRIED)
@@ -44,11 +52,42 @@ def test_nothing_is_explained_until_read_and_each_class_once(monkeypatch: pytest
     assert assessment.to_json()["units"]  # …and written without explanations
     assert runs == []
     counties, departments = (assessment.in_class(name) for name in assessment.classes[:2])
+    # the first units read are explained alone (nothing in this policy compares units while scoring)…
     assert counties[0].explanation
     assert counties[-1].measures[0].step.what
-    assert runs == [counties[0].unit_class]
+    assert runs == [f"unit {counties[0].id}", f"unit {counties[-1].id}"]
+    # …then, past a few, the whole class once
+    runs.clear()
     assert all(u.explanation for u in departments)
-    assert runs == [counties[0].unit_class, departments[0].unit_class]
+    alone = min(len(departments), engine.OnDemand.ALONE)
+    assert runs[:alone] == [f"unit {u.id}" for u in departments[:alone]]
+    assert runs[alone:] == ([departments[0].unit_class] if len(departments) > alone else [])
+
+
+@pytest.mark.parametrize("alone", [0, 3, 1000])
+def test_units_explained_alone_and_with_their_class_are_explained_alike(
+    alone: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However many units are explained alone before their class is, every explanation is the reference's."""
+    monkeypatch.setattr(engine.OnDemand, "ALONE", alone)
+    policy = targetdsl.load_policy(POLICY)
+    expected = reference(policy, UNITS, carried_in=CARRIED).to_json(explanations=True)
+    assert policy.evaluate(UNITS, carried_in=CARRIED).to_json(explanations=True) == expected
+
+
+def test_a_class_whose_units_compare_is_explained_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A peer function makes a unit's score depend on its class: its explanation comes from the class."""
+    runs = counted(monkeypatch)
+    text = (
+        'policy "p" { year 2003 status draft }\nclass c { all 100 }\ncategory all {\n'
+        "    indicator x points 100 {\n        input v: number\n        score points * efficacy(v) / 100\n    }\n}\n"
+    )
+    policy = targetdsl.parse_policy(text, name="p.tdsl")
+    units = [{"id": f"U{i}", "class": "c", "indicators": {"x": {"v": str(i)}}} for i in range(1, 6)]
+    assessment = policy.evaluate(units)
+    assert assessment.units[0].explanation
+    assert runs == ["c"]
+    assert assessment.to_json(explanations=True) == reference(policy, units).to_json(explanations=True)
 
 
 def test_explanations_read_later_are_the_reference_paths() -> None:
