@@ -71,7 +71,7 @@ from targetdsl.outputs import csv_cell, json_visible, visible, visible_inline, w
 from targetdsl.progress import ProgressBar
 from targetdsl.publication import edition
 from targetdsl.record import RecordError, make_record
-from targetdsl.results import Assessment, to_json, unit_json
+from targetdsl.results import Assessment, UnitResult, to_json, unit_json
 from targetdsl.source import decode, display_width, first_surrogate, printable
 from targetdsl.stream import STREAMED, stream_passes
 from targetdsl.sweep import GridError, parse_weights, placing, sweep
@@ -1493,25 +1493,66 @@ def run_lsp(args: argparse.Namespace) -> int:
 
 
 def run_explain(args: argparse.Namespace) -> int:
+    if len(args.data) == 1 and Path(args.data[0]).suffix.lower() in STREAMED:
+        return _explain_streamed(args)
     assessment = _assess(args)
     if isinstance(assessment, int):
         return assessment
     try:
         unit = assessment.unit(args.unit)
     except KeyError:
-        named = [u.id for u in assessment.units if u.name == args.unit]
-        if named:
-            hint = f"; {args.unit} is the name of unit {named[0]}: give its id"
-        else:  # ids keep their case (c01 and C01 are two), but a reader means the one that exists
-            hint = nearest(args.unit, [u.id for u in assessment.units], cutoff=0.8)
-        known = ", ".join(u.id for u in assessment.units[:10])
-        _error(f"no unit `{args.unit}` in {', '.join(args.data)}{hint} (units: {known}, …)")
+        return _no_unit(args, [(u.id, u.name) for u in assessment.units])
+    _show_explained(args, unit, assessment.ranked_with(unit.unit_class))
+    return EXIT_OK
+
+
+def _explain_streamed(args: argparse.Namespace) -> int:
+    """One unit of a .jsonl or .csv file explained from a stream: memory bounded by the stream's, not by
+    every unit's results, the rest of the units evaluated without explanations."""
+    refuse_misplaced([args.policy], _data_paths(args))
+    inputs = [args.policy, *args.data] + [p for p in (args.carry_in, args.last_year) if p]
+    if _missing_files(inputs):
         return EXIT_USAGE
+    try:
+        policy = load_policy(args.policy, root=args.root)
+        _check_period([policy], args.period)
+        _note_one_period(args, policy)
+        bar = _progress(args, passes=stream_passes(policy.schema))
+        try:
+            with policy.stream(
+                args.data[0], period=args.period, carried_in=args.carry_in, progress=bar, last_year=args.last_year
+            ) as results:
+                try:
+                    unit = results.explain(args.unit)
+                except KeyError:
+                    return _no_unit(args, [(unit_id, name) for unit_id, name, _ in results.units()])
+                ranked_with = results.ranked_with(unit.unit_class)
+        finally:
+            if bar is not None:
+                bar.close()
+    except (PolicyError, DataError, EvaluationError) as exc:
+        _report(exc)
+        return EXIT_FAILED
+    _show_explained(args, unit, ranked_with)
+    return EXIT_OK
+
+
+def _no_unit(args: argparse.Namespace, units: list[tuple[str, str]]) -> int:
+    named = [unit_id for unit_id, name in units if name == args.unit]
+    if named:
+        hint = f"; {args.unit} is the name of unit {named[0]}: give its id"
+    else:  # ids keep their case (c01 and C01 are two), but a reader means the one that exists
+        hint = nearest(args.unit, [unit_id for unit_id, _ in units], cutoff=0.8)
+    known = ", ".join(unit_id for unit_id, _ in units[:10])
+    _error(f"no unit `{args.unit}` in {', '.join(args.data)}{hint} (units: {known}, …)")
+    return EXIT_USAGE
+
+
+def _show_explained(args: argparse.Namespace, unit: UnitResult, ranked_with: int) -> None:
     if args.format == "json":
         sys.stdout.write(_json(render_json(unit)))
     else:
-        _emit(render_text(unit, assessment.ranked_with(unit.unit_class), language=_LANGUAGE.get()))
-    return EXIT_OK
+        _emit(render_text(unit, ranked_with, language=_LANGUAGE.get()))
 
 
 def run_plan(args: argparse.Namespace) -> int:

@@ -560,6 +560,58 @@ class Stream:
         self._tick(len(results))
         return results
 
+    # -- one unit explained
+
+    def units(self) -> Iterator[tuple[str, str, str]]:
+        """Every unit scored, as (id, name, class), in class order, then by rank."""
+        for name in self.schema.classes:
+            for kept in self.standings[name]:
+                yield kept.id, kept.name, name
+
+    def ranked_with(self, unit_class: str) -> int:
+        """How many units a unit of `unit_class` is ranked among (its class's, or its ranking's)."""
+        ranking = self.schema.ranking_of(unit_class)
+        classes = (unit_class,) if ranking is None else ranking.classes
+        return sum(len(self.standings[name]) for name in classes)
+
+    def explain(self, unit_id: str) -> UnitResult:
+        """One unit's result with its explanation, as `Policy.evaluate` explains it: read back from the
+        spool, scored by the reference path with the class figures this stream settled, finished with the
+        rank and grade it was given, and checked against the result iterating the stream gives it (a
+        `results.Disagreement` otherwise). KeyError when no unit has that id."""
+        from targetdsl.results import Disagreement, _numbers
+
+        found = next(
+            (
+                (name, at)
+                for name in self.schema.classes
+                for at, s in enumerate(self.standings[name])
+                if s.id == unit_id
+            ),
+            None,
+        )
+        if found is None:
+            raise KeyError(unit_id)
+        name, at = found
+        spec, kept, rank = self.schema.classes[name], self.standings[name][at], self.ranks[name][at]
+        plain = self._engine()
+        if self.finishing[name]:  # what the class's awards and commendations compare, over the class ranked
+            self._gather_finishing(plain, spec, finishing_figures(self.schema)[name], self.standings[name])
+        (computed,) = self._finish(plain, spec, [kept], [rank])
+        engine = Engine(self.schema, self.title, period=self.period, carried_in=self.carried_in, explain=True)
+        engine.on_demand, engine.explain = False, True
+        engine.figures, engine.over_periods = self.figures, self.over_periods
+        engine.finishing_peers = plain.finishing_peers
+        with collector_paused(), _decimal_context():
+            (draft,) = engine.score_class(spec, [self._read(kept)])
+            draft.grade, draft.reason = kept.grade, kept.reason
+            explained = engine.finish(spec, draft, rank)
+        if engine.problems:
+            raise Disagreement(f"the explaining path failed where the evaluation did not: {engine.problems[0]}")
+        if _numbers(explained, explained.measures) != _numbers(computed, computed.breakdown.computed()):
+            raise Disagreement(f"unit {unit_id}: the explanation's numbers differ from the ones computed")
+        return explained
+
     def _gather_finishing(
         self, engine: Engine, spec: ClassSpec, figures: dict[str, MeasureFigures], ordered: list[Standing]
     ) -> None:

@@ -156,3 +156,28 @@ def test_streamed_results_are_identical(path: Path, document: dict[str, Any], ru
         assert stream.ledger == assessment.ledger
         assert stream.completion == assessment.completion
         assert [unit_json(u) for u in stream] == assessment.to_json()["units"]  # again: the spool is kept
+
+
+@pytest.mark.parametrize(("path", "document", "run"), runs())
+def test_a_unit_explained_from_a_stream_is_explained_as_in_memory(
+    path: Path, document: dict[str, Any], run: dict[str, Any]
+) -> None:
+    """`Stream.explain` (what `targetdsl explain` does with a .jsonl or .csv file): every unit's explanation
+    and numbers as `Policy.evaluate` gives them, peer functions, rankings across classes, awards comparing
+    units and last year's results included."""
+    if "data_errors" in run["expect"] or "evaluation_errors" in run["expect"] or run.get("over_periods"):
+        return
+    policy = targetdsl.parse_policy(document["policy"], name=path.name)
+    options = {
+        "period": run.get("period"),
+        "carried_in": document.get("carried_in"),
+        "last_year": document.get("last_year"),
+    }
+    assessment = policy.evaluate(document["units"], **options)
+    with policy.stream(iter(document["units"]), **options) as stream:
+        for unit in assessment.units:
+            explained = stream.explain(unit.id)
+            assert unit_json(explained, explanations=True) == unit_json(unit, explanations=True)
+            assert stream.ranked_with(unit.unit_class) == assessment.ranked_with(unit.unit_class)
+        with pytest.raises(KeyError):
+            stream.explain("no such unit")

@@ -316,3 +316,27 @@ def test_diff_and_periods_take_a_data_folder(tmp_path: Path, capsys: pytest.Capt
     periods = [f"上半年={tmp_path / 'h1'}", f"全年={tmp_path / 'year'}"]
     assert main(["periods", str(tmp_path / "periods.tdsl"), *periods, "--format", "json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["units"]) == 2
+
+
+def test_explain_reads_a_large_file_as_a_stream(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A .jsonl or .csv file is streamed to explain one unit (memory bounded by the stream's), with the
+    same explanation, in text and JSON, and the same help for a unit not found, as the data in memory."""
+    import targetdsl
+    from targetdsl.documents import read_document
+
+    units = read_document(UNITS_2003)["units"]
+    jsonl = tmp_path / "units.jsonl"
+    jsonl.write_text("".join(json.dumps(u, ensure_ascii=False, default=str) + "\n" for u in units), encoding="utf-8")
+    assert targetdsl.load_policy(P2003).evaluate(jsonl, carried_in=CARRIED).to_json() == (
+        targetdsl.load_policy(P2003).evaluate(UNITS_2003, carried_in=CARRIED).to_json()
+    )
+    for options in ([], ["--format", "json"], ["--lang", "zh"]):
+        shown = []
+        for data in (UNITS_2003, jsonl):
+            assert main(["explain", str(P2003), str(data), "C04", "--carry-in", str(CARRIED), *options]) == 0
+            shown.append(capsys.readouterr().out)
+        assert shown[0] == shown[1] and shown[0]
+    assert main(["explain", str(P2003), str(jsonl), "--carry-in", str(CARRIED), "灌南县"]) == 2
+    assert "灌南县 is the name of unit C04: give its id" in capsys.readouterr().err
+    assert main(["explain", str(P2003), str(jsonl), "--carry-in", str(CARRIED), "c04"]) == 2
+    assert "did you mean `C04`?" in capsys.readouterr().err
