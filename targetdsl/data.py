@@ -48,6 +48,7 @@ from targetdsl.values import (
     MeasureData,
     PercentCell,
     Records,
+    ShownNumber,
     Unit,
     Value,
 )
@@ -83,11 +84,8 @@ BOOLEAN_WORDS = {"true": True, "false": False, "yes": True, "no": False, "是": 
 # (`8_0`, `Infinity`, other scripts' digits), no comma. `[0-9]`, because `\d` is any script's digits.
 NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 # A number without an exponent: the usual case, read in fewer steps (one with an exponent is judged by
-# Validator.number, which refuses the numbers Excel rounds when it saves a CSV file)
+# Validator.number, which refuses a CSV cell holding a number as Excel shows it rounded: values.ShownNumber)
 PLAIN_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
-# Excel's General format shows a number of 12 digits or more, or below 0.0001, as `1.23457E+11`: rounded to
-# 6 significant digits, and a CSV file saves what is shown
-EXCEL_ROUNDED = re.compile(r"[+-]?[0-9](?:\.[0-9]{1,5})?[eE][+-]?[0-9]{2,}")
 # Commas are thousands separators only where they separate thousands: 1,200 and -1,234,567.50.
 GROUPED_TEXT = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 NOT_FINITE = {"nan", "snan", "inf", "infinity"}
@@ -925,7 +923,7 @@ class Validator:
             if parsed is None:  # an exponent beyond what a decimal can hold
                 self.problem(field, f"{raw} is outside the range of plausible values", code="data.bad-number")
                 return None
-            if EXCEL_ROUNDED.fullmatch(text) and (parsed.adjusted() >= 11 or parsed.adjusted() <= -5):
+            if isinstance(raw, ShownNumber) and (parsed.adjusted() >= 11 or parsed.adjusted() <= -5):
                 if -15 <= parsed.adjusted() <= 15:
                     self.problem(
                         field,
