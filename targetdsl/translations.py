@@ -1996,6 +1996,13 @@ DATA: tuple[tuple[str, str], ...] = (
         "8.5 或 8.5%，确实低于 1% 的请带上 % 号，如 0.085%",
     ),
     (
+        "every one of its {count:d} values is a number from -1 to 1 (unit {unit}: {value:n}), yet it is a score "
+        "out of {scale:n}: a fraction (0.95 for 95 %) is read as that many points out of {scale}; write it out "
+        "of {scale}",
+        "它的 {count} 个值全是 -1 到 1 之间的数（单位 {unit}：{value}），而它是满分 {scale} 的得分：小数形式"
+        "（95% 写成 0.95）会被读成满分 {scale} 中的 0.95 分；请按满分 {scale} 填写",
+    ),
+    (
         "every one of its {count:d} values is a bare number from -1 to 1 (unit {unit}: {value:n}), yet `{other}` "
         "gives percentages above 1 %: a fraction (0.085 for 8.5 %) is read as that percent (0.085 %); write "
         "percentages as the percent, 8.5 or 8.5%, and one truly below 1 % with its sign, 0.085%",
