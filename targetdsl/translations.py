@@ -1742,6 +1742,12 @@ DATA: tuple[tuple[str, str], ...] = (
     ),
     ("{value} has more than 34 significant digits", "{value} 超过 34 位有效数字"),
     (
+        "the sheet has no column `{column}`: every unit in it would take `missing {rule}` without a word; add the "
+        "column (this year's template has it) and leave its cells blank where that is meant",
+        "表中没有 `{column}` 列：表中每个单位都会不声不响地按 `missing {rule}` 处理；请加上这一列（今年的模板中有），"
+        "需要按缺报规则处理的单元格留空",
+    ),
+    (
         "`{raw}` is how Excel shows a number of 12 digits or more, or below 0.0001, rounded to 6 significant "
         "digits, and a CSV file keeps only what is shown: format the column as Number in Excel and save again, "
         "or write the number in full",
