@@ -48,6 +48,7 @@ from targetdsl.values import (
     MeasureData,
     PercentCell,
     Records,
+    ShownNumber,
     Unit,
     Value,
 )
@@ -83,11 +84,8 @@ BOOLEAN_WORDS = {"true": True, "false": False, "yes": True, "no": False, "是": 
 # (`8_0`, `Infinity`, other scripts' digits), no comma. `[0-9]`, because `\d` is any script's digits.
 NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 # A number without an exponent: the usual case, read in fewer steps (one with an exponent is judged by
-# Validator.number, which refuses the numbers Excel rounds when it saves a CSV file)
+# Validator.number, which refuses a CSV cell holding a number as Excel shows it rounded: values.ShownNumber)
 PLAIN_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
-# Excel's General format shows a number of 12 digits or more, or below 0.0001, as `1.23457E+11`: rounded to
-# 6 significant digits, and a CSV file saves what is shown
-EXCEL_ROUNDED = re.compile(r"[+-]?[0-9](?:\.[0-9]{1,5})?[eE][+-]?[0-9]{2,}")
 # Commas are thousands separators only where they separate thousands: 1,200 and -1,234,567.50.
 GROUPED_TEXT = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 NOT_FINITE = {"nan", "snan", "inf", "infinity"}
@@ -140,6 +138,7 @@ class Validator:
         self.read = 0
         # the percent inputs' columns, judged once every unit is read (a fraction for a percentage)
         self.percents: Columns | None = columns(schema, _default_of)
+        self.classes_read: set[str] = set()  # the classes of the units read
 
     def problem(self, field: str | None, message: str, *, code: str | None = None) -> None:
         self.problems.append(DataProblem(self.file, self.unit_label, field, message, code=code))
@@ -183,11 +182,13 @@ class Validator:
         place = placed.place if placed is not None else None
         file = self.file
         gathered = placed is not None and any(s.file is not None for s in placed.segments)
+        classes: list[str | None] = []  # each record's class, as read (None: no unit)
         for index, record in enumerate(records, start=1):
             before = len(self.problems)
             if gathered and placed is not None:
                 self.file = placed.file(index - 1) or file
             unit = self.unit(record, index)
+            classes.append(unit.unit_class if unit is not None else None)
             if placed is not None and len(self.problems) > before:
                 self.locate(placed, index - 1, before)
             if unit is None:
@@ -216,8 +217,22 @@ class Validator:
         self.file = file
         if placed is not None:  # the rows that are no unit, as a stream reports them: after the units
             self.problems.extend(placed.refused)
+            self.problems += self.sheet_problems(placed, classes, file)
         self.problems += self.percent_problems()
         return units
+
+    def sheet_problems(self, records: Records, classes: list[str | None], file: str) -> list[DataProblem]:
+        """`column_problems` for each sheet or file of spreadsheet records (each returned workbook that
+        lacks a column is named; a sheet split in parts of one file, once)."""
+        found: list[DataProblem] = []
+        for at, segment in enumerate(records.segments):
+            end = records.segments[at + 1].start if at + 1 < len(records.segments) else len(records)
+            cell = segment.cell
+            if cell is None or end <= segment.start:
+                continue
+            read = [c for c in classes[segment.start : end] if c is not None]
+            found += self.column_problems(functools.partial(_has_column, cell), read, segment.file or file)
+        return list(dict.fromkeys(found))
 
     def locate(self, records: Records, index: int, since: int) -> None:
         """Give the problems found in a spreadsheet's row from `since` on the cell of their field."""
@@ -236,9 +251,27 @@ class Validator:
     def unit(self, record: Any, index: int) -> Unit | None:
         """One record validated: its unit (None after a problem that leaves none), its percent values counted."""
         unit = self.read_unit(record, index)
-        if unit is not None and self.percents is not None:
-            self.percents.take(unit, self.unit_label or unit.id)
+        if unit is not None:
+            self.classes_read.add(unit.unit_class)
+            if self.percents is not None:
+                self.percents.take(unit, self.unit_label or unit.id)
         return unit
+
+    def column_problems(
+        self, has_column: Callable[[str], bool], classes: Iterable[str], file: str
+    ) -> list[DataProblem]:
+        """The inputs a spreadsheet has no column for (`has_column`, by field), among those units of
+        `classes` give: see `absent_columns`. None when comparing policies on another version's data
+        (lenient) or reading an earlier period's data."""
+        read = set(classes)
+        return [problem for needing, problem in self.absent_columns(has_column, file) if needing & read]
+
+    def absent_columns(self, has_column: Callable[[str], bool], file: str) -> list[tuple[frozenset[str], DataProblem]]:
+        """`absent_columns` for this validation: none when comparing policies on another version's data
+        (lenient) or reading an earlier period's data."""
+        if self.lenient or self.only is not None:
+            return []
+        return absent_columns(self.schema, has_column, file)
 
     def percent_problems(self) -> list[DataProblem]:
         """Once every unit is read: the percent inputs whose every value looks like a fraction."""
@@ -925,7 +958,7 @@ class Validator:
             if parsed is None:  # an exponent beyond what a decimal can hold
                 self.problem(field, f"{raw} is outside the range of plausible values", code="data.bad-number")
                 return None
-            if EXCEL_ROUNDED.fullmatch(text) and (parsed.adjusted() >= 11 or parsed.adjusted() <= -5):
+            if isinstance(raw, ShownNumber) and (parsed.adjusted() >= 11 or parsed.adjusted() <= -5):
                 if -15 <= parsed.adjusted() <= 15:
                     self.problem(
                         field,
@@ -1150,6 +1183,67 @@ def collector_paused() -> Iterator[None]:
             gc.unfreeze()
         if collecting:
             gc.enable()
+
+
+def _has_column(cell: Callable[[int, str], str | None], field: str) -> bool:
+    """Whether the sheet whose first record's cells `cell` gives has a column for `field`."""
+    return cell(0, field) is not None
+
+
+def absent_columns(
+    schema: Schema, has_column: Callable[[str], bool], file: str
+) -> list[tuple[frozenset[str], DataProblem]]:
+    """The inputs of `classes` that may be missing (`missing zero`, `default`, `na`) and that a spreadsheet
+    has no column for: every unit of it would take the missing rule without a word — a new veto of this
+    year, say, on a sheet made from last year's template, and nobody vetoed. Refused
+    (`data.missing-column`), naming the field; a blank cell under the column is the rule at work. An item
+    list is judged only where the sheet has columns for it (none is its own problem: no items listed).
+    Each problem comes with the classes whose units give the field: it concerns a sheet of those."""
+    found: dict[str, tuple[set[str], DataProblem]] = {}
+
+    def check(name: str, field: str, spec: InputSpec) -> None:
+        if spec.missing not in ("zero", "default", "na") or spec.last_year is not None:
+            return
+        if field in found:
+            found[field][0].add(name)
+            return
+        if has_column(field):
+            return
+        rule = "default …" if spec.missing == "default" else spec.missing
+        column = field.removeprefix("indicators.").replace("[1]", ".1")
+        found[field] = (
+            {name},
+            DataProblem(
+                file,
+                None,
+                field,
+                f"the sheet has no column `{column}`: every unit in it would take `missing {rule}` without a word; "
+                "add the column (this year's template has it) and leave its cells blank where that is meant",
+                code="data.missing-column",
+            ),
+        )
+
+    for name, spec in schema.classes.items():
+        for input_name, input_spec in schema.unit_inputs.items():
+            check(name, f"inputs.{input_name}", input_spec)
+        for measure in spec.measures():
+            field = f"indicators.{measure.name}"
+            if measure.kind == "items":
+                if has_column(field):
+                    for input_name, input_spec in measure.inputs.items():
+                        check(name, f"{field}[1].{input_name}", input_spec)
+                continue
+            for input_name, input_spec in measure.inputs.items():
+                check(name, f"{field}.{input_name}", input_spec)
+            for sub in measure.subitems:
+                for input_name, input_spec in sub.inputs.items():
+                    check(name, f"{field}.{sub.name}.{input_name}", input_spec)
+        for rule in spec.rules:
+            section = RULE_SECTIONS.get(rule.kind)
+            if section is not None:
+                for input_name, input_spec in rule.inputs.items():
+                    check(name, f"{section}.{rule.name}.{input_name}", input_spec)
+    return [(frozenset(needing), problem) for needing, problem in found.values()]
 
 
 def _default_of(spec: InputSpec) -> Decimal | None:

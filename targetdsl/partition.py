@@ -194,6 +194,10 @@ class Summary:
     ledger: list[CarryOver]
     # the percent inputs' columns in this part (data.Validator.percents), merged in the driver
     percents: Columns | None = None
+    # the inputs its CSV header has no column for, with the classes giving each (data.absent_columns: every
+    # part of one file finds the same), and the classes of the units it read
+    missing_columns: list[tuple[frozenset[str], DataProblem]] = attrs.field(factory=list)
+    classes_read: set[str] = attrs.field(factory=set)
 
 
 @attrs.define
@@ -388,6 +392,12 @@ def read_part(parcel: Parcel, job: Job, chunk: Chunk, number: int, first: int, c
             number, first, count, len(reader), validator.problems, reader, twice, unscored, [], {}, {}, {}, [], []
         )
         found.percents = validator.percents
+        found.classes_read = validator.classes_read
+        if isinstance(records, Located):
+            located = records
+            found.missing_columns = validator.absent_columns(
+                lambda field: located.place(located.at, field) is not None, job.file
+            )
         scoring.into(found)
         return Part(_close(spool, job), offsets, found)
 
@@ -887,6 +897,9 @@ def _refuse(schema: Schema, job: Job, found: list[Summary]) -> None:
     everyone += [u for s in found for u in s.unscored]
     seen = [u for s in found for u in s.seen]
     problems += duplicates([*everyone, *seen], job.file)
+    read = set().union(*(s.classes_read for s in found))
+    missing = next((s.missing_columns for s in found if s.missing_columns), [])  # each part finds the same
+    problems += [problem for needing, problem in missing if needing & read]
     tallied = [s.percents for s in found if s.percents is not None]
     if tallied:  # every part's columns, in the order of the data
         merged = Columns(tallied[0].places)

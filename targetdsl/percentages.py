@@ -25,7 +25,7 @@ from decimal import Decimal
 import attrs
 
 from targetdsl import nodes as n
-from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, text
+from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, text
 from targetdsl.schema import InputSpec, MeasureSpec, RuleSpec, Schema
 from targetdsl.typecheck import walk
 from targetdsl.values import DataProblem, Unit
@@ -74,9 +74,11 @@ class Column:
             self.example = later.example
 
 
-# Where a percent input's values are in a validated unit: (field, default, and the path: unit inputs,
-# a measure's, its items', a sub-item's, a rule's).
-_Place = tuple[str, Decimal | None, tuple[str, ...]]
+# Where a percent input's values are in a validated unit: (field, default, the path — unit inputs, a
+# measure's, its items', a sub-item's, a rule's, an assessor's ratings, the ballots, the given scores —,
+# and None for a percentage, or the scale of a score out of it: a number input `range 0 to 100`, an
+# assessor's score, a ballot, a given score).
+_Place = tuple[str, Decimal | None, tuple[str, ...], Decimal | None]
 
 
 @attrs.define
@@ -90,17 +92,17 @@ class Columns:
 
     def take(self, unit: Unit, label: str) -> None:
         """Count a validated unit's percent values (`label`: the unit as problems name it)."""
-        for field, default, path in self.places.get(unit.unit_class, ()):
+        for field, default, path, scale in self.places.get(unit.unit_class, ()):
             for value in _values(unit, path):
                 if type(value) is not Decimal or value in (ZERO, default):
                     continue  # missing (0, a default, not applicable, the class average): nothing typed
                 column = self.columns.get(field)
                 if column is None:
                     column = self.columns[field] = Column()
-                if abs(value) <= ONE_PERCENT:
+                if abs(value) <= (ONE_PERCENT if scale is None else ONE):
                     column.small += 1
                     if column.example is None and (label, field) not in self.marked:
-                        column.example = (unit.id, CONTEXT.multiply(value, HUNDRED))
+                        column.example = (unit.id, CONTEXT.multiply(value, HUNDRED) if scale is None else value)
                 else:
                     column.large += 1
 
@@ -157,6 +159,23 @@ class Columns:
                     code="data.percent-fraction",
                 )
             )
+        scales = {field: scale for places in self.places.values() for field, _, _, scale in places if scale}
+        for field, scale in scales.items():
+            column = self.columns.get(field)
+            if column is None or column.example is None or column.small < AT_LEAST or column.large > 0:
+                continue
+            unit, value = column.example
+            found.append(
+                DataProblem(
+                    file,
+                    None,
+                    field,
+                    f"every one of its {column.small} values is a number from -1 to 1 (unit {unit}: {text(value)}), "
+                    f"yet it is a score out of {text(scale)}: a fraction (0.95 for 95 %) is read as that many points "
+                    f"out of {text(scale)}; write it out of {text(scale)}",
+                    code="data.percent-fraction",
+                )
+            )
         return found
 
     def _large(self, field: str) -> bool:
@@ -170,7 +189,8 @@ def columns(schema: Schema, default_of: Callable[[InputSpec], Decimal | None]) -
     for name in schema.classes:
         found: list[_Place] = []
         for field, _, input_spec, path in _inputs(schema, name):
-            found.append((field, default_of(input_spec) if input_spec.missing == "default" else None, path))
+            found.append((field, default_of(input_spec) if input_spec.missing == "default" else None, path, None))
+        found += _scored(schema, name, default_of)
         if found:
             places[name] = tuple(found)
     return Columns(places) if places else None
@@ -200,6 +220,48 @@ def reasons(schema: Schema) -> dict[str, Reason]:
 
 
 _Owner = MeasureSpec | RuleSpec | None  # None: the unit inputs
+OUT_OF = Decimal(100)  # a number input `range … to 100` is a score or a rate out of 100
+SCALE_AT_LEAST = Decimal(10)  # an assessed measure's scale from which a fraction is told from a score
+
+
+def _scored(schema: Schema, class_name: str, default_of: Callable[[InputSpec], Decimal | None]) -> list[_Place]:
+    """The places of the scores out of a scale a unit of the class gives: number inputs `range … to 100`
+    (a satisfaction score, a rate written as a number), assessors' scores and ballots, given scores."""
+    spec = schema.classes[class_name]
+    found: list[_Place] = []
+
+    def numbers(inputs: dict[str, InputSpec], prefix: str, path: tuple[str, ...]) -> None:
+        for name, input_spec in inputs.items():
+            high = input_spec.high.value if input_spec.high is not None else None
+            low = input_spec.low.value if input_spec.low is not None else None
+            if input_spec.type == "number" and high == OUT_OF and (low is None or low >= 0):
+                default = default_of(input_spec) if input_spec.missing == "default" else None
+                found.append((f"{prefix}.{name}", default, (*path, name), OUT_OF))
+
+    numbers(schema.unit_inputs, "inputs", ("unit",))
+    for measure in spec.measures():
+        field = f"indicators.{measure.name}"
+        if measure.kind == "items":
+            numbers(measure.inputs, f"{field}[*]", ("items", measure.name))
+        else:
+            numbers(measure.inputs, field, ("measure", measure.name))
+        for sub in measure.subitems:
+            numbers(sub.inputs, f"{field}.{sub.name}", ("sub", measure.name, sub.name))
+        if measure.kind == "assessed" and measure.scale >= SCALE_AT_LEAST:
+            if measure.ballots:
+                found.append((f"{field}[*]", None, ("ballots", measure.name), measure.scale))
+            for rater in measure.raters:
+                found.append(
+                    (f"{field}.{rater.assessor}", None, ("rating", measure.name, rater.assessor), measure.scale)
+                )
+        if measure.given_by:
+            given = f"{field}[*].given.score" if measure.kind == "items" else f"{field}.given.score"
+            found.append((given, None, ("given", measure.name), OUT_OF))
+    for rule in spec.rules:
+        section = _SECTIONS.get(rule.kind)
+        if section is not None:
+            numbers(rule.inputs, f"{section}.{rule.name}", ("rule", rule.kind, rule.name))
+    return found
 
 
 def _inputs(schema: Schema, class_name: str) -> Iterator[tuple[str, _Owner, InputSpec, tuple[str, ...]]]:
@@ -297,4 +359,11 @@ def _values(unit: Unit, path: tuple[str, ...]) -> Iterable[object]:
         return (data.values.get(path[2]),)
     if kind == "items":
         return (item.values.get(path[2]) for item in data.items)
+    if kind == "rating":
+        return (data.ratings.get(path[2]),)
+    if kind == "ballots":
+        return data.ballots
+    if kind == "given":
+        given = [data.given] if data.given is not None else [i.given for i in data.items if i.given is not None]
+        return (g.score for g in given if g is not None)
     return (data.subitems.get(path[2], {}).get(path[3]),)

@@ -398,6 +398,11 @@ class Stream:
         self._take(batch)
         del batch
         validator.problems += self._duplicates(file)
+        if isinstance(records, Located):  # a CSV file: the columns its header lacks
+            located = records
+            validator.problems += validator.column_problems(
+                lambda field: located.place(located.at, field) is not None, validator.classes_read, file
+            )
         validator.problems += validator.percent_problems()
         if self.carried_in:
             wanted = {unit_id for unit_id, _ in self.carried_in}

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from targetdsl.data import RULE_SECTIONS, SheetClass
-from targetdsl.values import EXCEL_ERRORS, DataError, DataProblem, ErrorCell, Located, Records
+from targetdsl.values import EXCEL_ERRORS, DataError, DataProblem, ErrorCell, Located, Records, ShownNumber
 
 if TYPE_CHECKING:
     from targetdsl.sheets import Sheet
@@ -98,6 +98,18 @@ def _csv_place(line: int, header: list[str | None], column: int) -> str:
     return f"line {line}, column `{name}`" if name else f"line {line}, cell {column + 1}"
 
 
+# How Excel's General format shows a number of 12 digits or more, or below 0.0001, rounded to 6 significant
+# digits (`1.23457E+11`, `3.16E+11`, `1E-05`): a CSV file Excel saved keeps what is shown
+EXCEL_SHOWN = re.compile(r"\s*[+-]?[0-9](?:\.[0-9]{1,5})?E[+-][0-9]{2,}\s*")
+
+
+def _cell(cell: str) -> str:
+    """A CSV cell as read: marked when it is a number as Excel shows it rounded (validation judges it)."""
+    if "E" in cell and EXCEL_SHOWN.fullmatch(cell):
+        return ShownNumber(cell)
+    return cell
+
+
 def _csv_rows(file: str, lines: Iterable[str], first: int = 1) -> Iterator[tuple[int, list[str | None]]]:
     """(line where the row starts, its cells: empty ones None) for every row of a CSV text whose first
     line is line `first` of the file."""
@@ -105,7 +117,7 @@ def _csv_rows(file: str, lines: Iterable[str], first: int = 1) -> Iterator[tuple
     start = first
     try:
         for cells in reader:
-            yield start, [cell if cell.strip() != "" else None for cell in cells]
+            yield start, [_cell(cell) if cell.strip() != "" else None for cell in cells]
             start = reader.line_num + first
     except csv.Error as exc:
         message = (

@@ -1787,6 +1787,12 @@ DATA: tuple[tuple[str, str], ...] = (
     ),
     ("{value} has more than 34 significant digits", "{value} 超过 34 位有效数字"),
     (
+        "the sheet has no column `{column}`: every unit in it would take `missing {rule}` without a word; add the "
+        "column (this year's template has it) and leave its cells blank where that is meant",
+        "表中没有 `{column}` 列：表中每个单位都会不声不响地按 `missing {rule}` 处理；请加上这一列（今年的模板中有），"
+        "需要按缺报规则处理的单元格留空",
+    ),
+    (
         "`{raw}` is how Excel shows a number of 12 digits or more, or below 0.0001, rounded to 6 significant "
         "digits, and a CSV file keeps only what is shown: format the column as Number in Excel and save again, "
         "or write the number in full",
@@ -2039,6 +2045,13 @@ DATA: tuple[tuple[str, str], ...] = (
         "它的 {count} 个值全是 -1 到 1 之间不带 % 号的数（单位 {unit}：{value}），而考核办法把它与高于 1% 的百分数相比"
         "（{constants}）：小数形式（8.5% 写成 0.085）会被读成同样数值的百分数（0.085%）；百分数请写百分数本身，"
         "8.5 或 8.5%，确实低于 1% 的请带上 % 号，如 0.085%",
+    ),
+    (
+        "every one of its {count:d} values is a number from -1 to 1 (unit {unit}: {value:n}), yet it is a score "
+        "out of {scale:n}: a fraction (0.95 for 95 %) is read as that many points out of {scale}; write it out "
+        "of {scale}",
+        "它的 {count} 个值全是 -1 到 1 之间的数（单位 {unit}：{value}），而它是满分 {scale} 的得分：小数形式"
+        "（95% 写成 0.95）会被读成满分 {scale} 中的 0.95 分；请按满分 {scale} 填写",
     ),
     (
         "every one of its {count:d} values is a bare number from -1 to 1 (unit {unit}: {value:n}), yet `{other}` "

@@ -73,6 +73,15 @@ class DateText(str):
         return str(self), self.line  # pickled (a streamed record's spool) with its line
 
 
+class ShownNumber(str):
+    """A CSV cell in the form Excel's General format shows a number of 12 digits or more, or below 0.0001
+    (`1.23457E+11`: at most 6 significant digits), which a CSV file Excel saved keeps as shown: digits
+    beyond the sixth may be lost. Where a number is meant, validation refuses it (`data.bad-number`);
+    elsewhere (a name) it is the text it is."""
+
+    __slots__ = ()
+
+
 class Records(list[Any]):
     """Unit records that know where each one was read (`line 5`, `sheet 县区, cell A7`), for the problems
     that point at a whole unit (a duplicate id), and, from a spreadsheet, the cell of each field (for

@@ -29,7 +29,7 @@ category 定量指标 {
 HEADER = "id,class,地区生产总值.target,地区生产总值.actual,增速.target,增速.actual\n"
 
 
-@pytest.mark.parametrize("rounded", ["3.16E+11", "1.23457E+11", "-2.5E+12", "1.23457E-05", "4.4e+11"])
+@pytest.mark.parametrize("rounded", ["3.16E+11", "1.23457E+11", "-2.5E+12", "1.23457E-05", " 1E+15"])
 def test_a_number_excel_rounded_when_it_saved_the_csv_is_refused(tmp_path: Path, rounded: str) -> None:
     """Excel shows a number of 12 digits or more as `1.23457E+11` and saves a CSV as shown: 316,000,000,001
     would be read as 316,000,000,000. Refused by its line and column, in memory and streamed."""
@@ -55,6 +55,20 @@ def test_numbers_written_with_an_exponent_that_excel_does_not_round_are_read(tmp
     )
     policy = targetdsl.parse_policy(POLICY, name="p.tdsl")
     assert [u.total for u in policy.evaluate(data).units] == [Decimal("100.00"), Decimal("100.00")]
+    # a program's text (str of a Decimal, lower-case e), and a name that looks like such a number: as written
+    other = write(tmp_path, "v.csv", "id,name," + HEADER[3:] + "C01,1.23457E+11,县区,4.4e+11,4.4e+11,8.5,9\n")
+    assert [(u.name, u.total) for u in policy.evaluate(other).units] == [("1.23457E+11", Decimal("100.00"))]
+    texts = [
+        {
+            "id": "A",
+            "class": "县区",
+            "indicators": {
+                "地区生产总值": {"target": str(Decimal("1E+12")), "actual": "1E+12"},
+                "增速": {"target": "1E-7", "actual": 1},
+            },
+        }
+    ]
+    assert policy.evaluate(texts).units[0].total == Decimal("100.00")
     document = {
         "units": [
             {

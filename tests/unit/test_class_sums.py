@@ -168,7 +168,10 @@ WIDE_APART = """policy "p" { year 2003 status draft }
 const T = 1000000000000000
 class a { 定量 100 }
 category 定量 {
-  indicator k points 50 { input x: number missing peer_avg  score if x > 1 then x else x / T / T / T / T / T / T / T }
+  indicator k points 1000000 {
+    input x: number missing peer_avg
+    score if x > 1 then x else x / T / T / T / T / T / T / T
+  }
   indicator r points 50 {
     input y: number
     let z = if y > 1 then y else y / T / T / T / T / T / T / T

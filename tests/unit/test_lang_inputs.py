@@ -256,7 +256,8 @@ def test_a_constraint_points_at_its_cell_in_a_workbook(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "部门"
-    sheet.append(["id", "编制使用.核定", "编制使用.实有", "子项.甲.a", "子项.甲.b", "deductions.借调.实有"])
+    header = ["id", "编制使用.核定", "编制使用.实有", "子项.甲.a", "子项.甲.b", "deductions.借调.实有"]
+    sheet.append([*header, "编制使用.比例", "deductions.借调.借调"])  # inputs that may be missing: blank
     sheet.append(["A", 10, 12, 1, 2, 12])
     book.save(tmp_path / "units.xlsx")
     with pytest.raises(targetdsl.DataError) as caught:

@@ -166,3 +166,41 @@ def test_every_path_refuses_a_column_of_fractions(tmp_path: Path, capsys: pytest
     jsonl = write(tmp_path, "u.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
     for extra in ([], ["--jobs", "2"]):
         assert run_cli(["evaluate", str(policy_file), str(jsonl), "-q", "--format", "csv", *extra], capsys)[0] == 0
+
+
+SCORES = """policy "评议" { year 2003 status draft }
+assessor 人大 "市人大"
+assessor 政协 "市政协"
+class c { q 100 }
+category q {
+    indicator 满意度 points 50 {
+        input s: number range 0 to 100
+        score points * s / 100
+    }
+    assessed 评议 points 50 {
+        by 人大 weight 1
+        by 政协 weight 1
+    }
+}
+"""
+
+
+def scored(s: object, a: object, b: object, uid: str) -> dict[str, Any]:
+    return {"id": uid, "class": "c", "indicators": {"满意度": {"s": s}, "评议": {"人大": a, "政协": b}}}
+
+
+def test_scores_out_of_100_given_as_fractions_are_refused() -> None:
+    """A satisfaction score `range 0 to 100` and assessors' scores exported as 0.95 for 95: every unit would
+    score under 1 % of the points."""
+    data = {"units": [scored(0.95, 0.9, 0.88, "A"), scored(0.8, 0.85, 0.9, "B"), scored(0.91, 0.7, 1, "C")]}
+    found = refused(targetdsl.parse_policy(SCORES, name="p.tdsl"), data)
+    assert [(p.field, p.code) for p in found] == [
+        ("indicators.满意度.s", "data.percent-fraction"),
+        ("indicators.评议.人大", "data.percent-fraction"),
+        ("indicators.评议.政协", "data.percent-fraction"),
+    ]
+    assert "unit A: 0.95" in found[0].message and "out of 100" in found[0].message
+    assert "满分 100" in found[0].render(language=Language.CHINESE)
+    # as typed: scores out of 100; and one unit of 0.5 among them is read as written
+    typed = {"units": [scored(95, 90, 88, "A"), scored(0.5, 85, 90, "B"), scored(91, 70, 100, "C")]}
+    assert len(targetdsl.parse_policy(SCORES, name="p.tdsl").evaluate(typed).units) == 3

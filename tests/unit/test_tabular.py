@@ -44,7 +44,8 @@ def test_columns_become_the_yaml_shape() -> None:
 def test_csv(tmp_path: Path, policy: targetdsl.Policy) -> None:
     path = tmp_path / "units.csv"
     path.write_text(
-        'id,class,gdp.target,gdp.actual,项目.1.done,项目.2.done\nA,县区,"1,000",1100,true,false\nB,县区,100,50,是,\n',
+        'id,class,gdp.target,gdp.actual,项目.1.done,项目.2.done,inputs.承担\nA,县区,"1,000",1100,true,false,\n'
+        "B,县区,100,50,是,,\n",
         encoding="utf-8-sig",
     )
     assessment = policy.evaluate(path)
@@ -84,9 +85,9 @@ def test_xlsx(tmp_path: Path, policy: targetdsl.Policy) -> None:
     workbook(
         path,
         [
-            ["id", "class", "gdp.target", "gdp.actual", "项目.1.done", "bonuses.获奖.1.level"],
-            ["A", "县区", 31.6, 33.1, True, "省级"],
-            ["B", "县区", 10, 9, False, None],
+            ["id", "class", "gdp.target", "gdp.actual", "项目.1.done", "bonuses.获奖.1.level", "inputs.承担"],
+            ["A", "县区", 31.6, 33.1, True, "省级", None],
+            ["B", "县区", 10, 9, False, None, None],
         ],
     )
     assessment = policy.evaluate(path)
@@ -100,10 +101,10 @@ def test_a_total_row_does_not_hide_the_other_problems_of_the_file(tmp_path: Path
     """One run names every problem: a total under the units and a bad value above it, read whole or
     streamed, in a CSV file, a workbook, or a folder of them."""
     rows: list[list[object]] = [
-        ["id", "class", "gdp.target", "gdp.actual", "项目.1.done"],
-        ["A", "县区", "100", "abc", "是"],
-        ["B", "县区", "100", "90", "否"],
-        ["合计", None, "200", None, None],
+        ["id", "class", "gdp.target", "gdp.actual", "项目.1.done", "inputs.承担"],
+        ["A", "县区", "100", "abc", "是", None],
+        ["B", "县区", "100", "90", "否", None],
+        ["合计", None, "200", None, None, None],
     ]
     folder = tmp_path / "returned"
     folder.mkdir()
@@ -187,3 +188,29 @@ def test_the_advice_for_text_that_is_not_utf8_fits_the_file(
     with pytest.raises(targetdsl.DataError) as caught:
         policy.evaluate(path)
     assert advice in str(caught.value.problems[0]), caught.value.problems[0]
+
+
+def test_a_sheet_without_the_column_of_an_input_that_may_be_missing_is_refused(
+    tmp_path: Path, policy: targetdsl.Policy
+) -> None:
+    """`承担` (missing default true) has no column: every unit would take the default without a word — a
+    sheet made from last year's template, say. Refused naming the field, read whole or streamed, in a CSV
+    file or a workbook; a blank cell under the column is the default at work."""
+    rows: list[list[object]] = [["id", "class", "gdp.target", "gdp.actual", "项目.1.done"], ["A", "县区", 1, 1, "是"]]
+    (tmp_path / "u.csv").write_text("\n".join(",".join(map(str, r)) for r in rows), "utf-8")
+    workbook(tmp_path / "u.xlsx", rows)
+    for path in (tmp_path / "u.csv", tmp_path / "u.xlsx"):
+        with pytest.raises(targetdsl.DataError) as caught:
+            policy.evaluate(path)
+        assert [(p.code, p.field) for p in caught.value.problems] == [("data.missing-column", "inputs.承担")]
+        assert "`inputs.承担`" in caught.value.problems[0].message
+    with pytest.raises(targetdsl.DataError) as streamed:
+        policy.stream(tmp_path / "u.csv")
+    assert [p.code for p in streamed.value.problems] == ["data.missing-column"]
+    with pytest.raises(targetdsl.DataError) as parted:
+        policy.evaluate_parts(tmp_path / "u.csv", parts=2)
+    assert [p.code for p in parted.value.problems] == ["data.missing-column"]
+    rows[0].append("inputs.承担")
+    rows[1].append(None)
+    workbook(tmp_path / "v.xlsx", rows)
+    assert policy.evaluate(tmp_path / "v.xlsx").units[0].total == 100
