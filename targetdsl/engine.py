@@ -14,7 +14,7 @@ import contextvars
 import datetime
 import decimal
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -604,8 +604,7 @@ class Engine:
     def note(self, rule: RuleSpec, frame: Frame) -> None:
         """What a rule read and the class statistics it took, for its step of the explanation."""
         if self.explain:
-            used = tuple((name, _shown(v, self.input_type(rule, name))) for name, v in frame.used.items())
-            self.noted[(rule.kind, rule.name)] = (tuple(frame.notes or ()), used)
+            self.noted[(rule.kind, rule.name)] = (tuple(frame.notes or ()), self.read(rule, frame.used.items()))
 
     def compiled_rule(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> object:
         """A rule expression's value by its compiled closure, when there is no trace or coverage to keep;
@@ -824,12 +823,21 @@ class Engine:
         if frame is not None and traced is not None:
             notes = [f"{name} = {_shown(value)}" for name, value in frame.computed.items()] + notes
             notes += frame.notes or []
-            inputs = tuple((name, _shown(value, self.input_type(rule, name))) for name, value in frame.used.items())
+            inputs = self.read(rule, frame.used.items())
             where = self.schema.where(rule.span)
             traced[rule.name] = Step(
                 f"{rule.kind} {rule.label or rule.name}", text(amount), where, tuple(notes), inputs
             )
         return amount
+
+    def read(self, rule: RuleSpec, used: Iterable[tuple[str, Value]]) -> tuple[tuple[str, str], ...]:
+        """The values a rule read, for its step: each named as its file writes it (`名次` for `rank` in a
+        file written with Chinese keywords), shown as the data wrote it."""
+        declared = rule.inputs.keys() | rule.lets.keys() | self.schema.unit_inputs.keys()
+        return tuple(
+            (self.schema.written(name, rule.span, declared), _shown(value, self.input_type(rule, name)))
+            for name, value in used
+        )
 
     def input_type(self, rule: RuleSpec, name: str) -> str | None:
         spec = rule.inputs.get(name) or self.schema.unit_inputs.get(name)
@@ -1071,18 +1079,22 @@ class Engine:
                 continue
             money = amount if money is None else money + amount
             read = rule_frame.used.items() if isinstance(rule.first(n.MoneyFormula), n.MoneyFormula) else ()
-            inputs = tuple((name, _shown(value, self.input_type(rule, name))) for name, value in read)
+            inputs = self.read(rule, read)
             steps.append(Step(f"award {rule.label or rule.name}", text(amount), where, tuple(notes), inputs))
         commendations = []
         for rule in spec.rules_of("commendation"):
             when = rule.first(n.When)
             try:
+                frame = self.rule_frame(rule, unit, context)
                 with _applicable(rule):
-                    given = isinstance(when, n.When) and condition(when.expr, self.rule_frame(rule, unit, context))
+                    given = isinstance(when, n.When) and condition(when.expr, frame)
                 if given:
                     commendations.append(rule.name)
                     cover.hit(rule.span, f"commendation {rule.name} given")
-                    steps.append(Step(f"commendation {rule.label or rule.name}", "yes", self.schema.where(rule.span)))
+                    # what its condition read: an input (上年名次 = 5), a `let`, the unit's rank or total
+                    inputs = self.read(rule, frame.used.items())
+                    where = self.schema.where(rule.span)
+                    steps.append(Step(f"commendation {rule.label or rule.name}", "yes", where, (), inputs))
             except Failure as failure:
                 self.fail(unit, f"commendation {rule.name}", failure)
         return UnitResult(
