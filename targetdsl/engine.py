@@ -14,7 +14,7 @@ import contextvars
 import datetime
 import decimal
 import weakref
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -222,16 +222,24 @@ class Engine:
         self.grade(ordered)
         ranks = {draft.unit.id: rank for rank, draft in enumerate(ordered, 1)}
         done: dict[str, tuple[list[UnitResult], list[CompletionRow]]] = {}
+        # the class-wide values each class's awards and commendations read, over the class ranked (read
+        # in its own frames, whichever class is being finished), merged across a ranking of classes
+        peers: dict[str, dict[tuple[str, str], Peers]] = {}
         for spec, members in classes:
+            if spec.name in scored:
+                drafts, frames = scored[spec.name]
+                contexts = {draft.unit.id: result_context(draft, ranks[draft.unit.id]) for draft in drafts}
+                peers[spec.name] = {
+                    (rule.kind, rule.name): _RulePeers(self, rule, members, contexts, frames)
+                    for rule in spec.rules
+                    if rule.kind in FINISHING_RULES and uses_peers(rule.expressions)
+                }
+        for spec, _ in classes:
             if spec.name not in scored:
                 continue
             drafts, self.frames = scored[spec.name]  # the frames its scoring filled, which its rules read
             in_order = sorted(drafts, key=lambda d: ranks[d.unit.id])
-            self.finishing_peers = {}
-            contexts = {draft.unit.id: result_context(draft, ranks[draft.unit.id]) for draft in in_order}
-            for rule in spec.rules:
-                if rule.kind in FINISHING_RULES and uses_peers(rule.expressions):
-                    self.finishing_peers[(rule.kind, rule.name)] = _RulePeers(self, rule, members, contexts)
+            self.finishing_peers = across_ranking(self.schema, spec.name, peers)
             finished = []
             for draft in in_order:
                 finished.append(self.finish(spec, draft, ranks[draft.unit.id]))
@@ -1226,11 +1234,13 @@ class _RulePeers:
         rule: RuleSpec,
         units: list[Unit],
         contexts: dict[str, dict[str, Value]] | None = None,
+        frames: _Frames | None = None,
     ):
         self.engine = weakref.ref(engine)
         self.rule = rule
         self.units = units
         self.contexts = contexts
+        self.frames = frames  # the class's own frames, when it may be read while another class is finished
         self.cache: dict[int, ClassValues] = {}
 
     def __call__(self, expr: n.Expr) -> ClassValues:
@@ -1239,8 +1249,46 @@ class _RulePeers:
             engine = self.engine()
             if engine is None:
                 raise RuntimeError("a rule's class was read after its evaluation ended")
-            values = rule_values(engine, self.rule, self.units, expr, self.contexts)
-            self.cache[key] = ClassValues.of([value for _, value in values])
+            current = engine.frames
+            if self.frames is not None:
+                engine.frames = self.frames
+            try:
+                values = rule_values(engine, self.rule, self.units, expr, self.contexts)
+                self.cache[key] = ClassValues.of([value for _, value in values])
+            finally:
+                engine.frames = current
+        return self.cache[key]
+
+
+def across_ranking(
+    schema: Schema, name: str, peers: Mapping[str, Mapping[tuple[str, str], Peers]]
+) -> dict[tuple[str, str], Peers]:
+    """The class-wide values the awards and commendations of class `name` read (`peers`: each class's own,
+    by rule): its class's, or, for a class ranked with others (`ranking`), those of every class of the
+    ranking the rule applies to, merged in the ranking's order of classes. Decided once the ranking is
+    known, such a rule compares the units ranked together, as its `rank` does; every path merges them
+    in that order, so that each gives the same statistics."""
+    own = peers.get(name, {})
+    ranking = schema.ranking_of(name)
+    if ranking is None:
+        return dict(own)
+    return {key: _Merged([peers[c][key] for c in ranking.classes if key in peers.get(c, {})]) for key in own}
+
+
+class _Merged:
+    """One rule's class-wide values over several classes ranked together: each class's, merged in turn."""
+
+    def __init__(self, parts: list[Peers]):
+        self.parts = parts
+        self.cache: dict[int, ClassValues] = {}
+
+    def __call__(self, expr: n.Expr) -> ClassValues:
+        key = id(expr)
+        if key not in self.cache:
+            merged = self.parts[0](expr)
+            for part in self.parts[1:]:
+                merged = merged.merge(part(expr))
+            self.cache[key] = merged
         return self.cache[key]
 
 
