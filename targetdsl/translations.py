@@ -2567,6 +2567,10 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("{function} is not compiled", "{function} 不编译"),
     ("a constant is evaluated in the unit's frame, on first use", "常量在单位的计算环境中首次用到时求值"),
     ("class-wide: computed once per class over every unit's value", "全类别：每个类别按所有单位的值计算一次"),
+    (
+        "across the ranking: computed once over every unit's value of {classes} (ranking {ranking})",
+        "统一排序：按统一排序 {ranking}（{classes}）所有单位的值计算一次",
+    ),
     ("read for every unit of the class by the class-wide statistic", "为全类别统计量读取本类别每个单位的值"),
     ("summed by the engine: the class has no kernel", "由引擎求和：本类别没有内核"),
     ("summed by the engine: the category has no measure", "由引擎求和：该考核内容没有考核项"),

@@ -158,6 +158,9 @@ def test_awards_and_commendations_compare_the_units_ranked_together_on_every_pat
     for parts in (1, 2, 5):
         done = policy.evaluate_parts(COMPARED, parts=parts)
         assert [unit_json(u) for u in done.results] == fast.to_json()["units"]
+    shown = render_text(plan(policy.schema, "p"), policy.schema.where)
+    assert "why: across the ranking: computed once over every unit's value of 甲, 乙 (ranking 全省)" in shown
+    assert "why: class-wide: computed once per class over every unit's value" in shown  # 丙, ranked alone
 
 
 def test_the_explanation_names_the_shared_rank_and_its_ranking() -> None:
