@@ -248,3 +248,23 @@ def test_the_chinese_tutorial_shows_the_quarters_policy_in_chinese_keywords() ->
     block = block[: block.index("```")]
     english = parse((QUARTERS / "policy.tdsl").read_text(encoding="utf-8"), "policy.tdsl").file
     assert parse(block, "tutorial.zh-CN.md").file == english
+
+
+SHANDONG = ROOT / "examples/shandong-2021"
+
+
+def test_shandong_2021_is_the_hand_worked_case() -> None:
+    """The tutorial's Shandong 2021 county evaluation, on its figures and last year's results, gives the results
+    worked out by hand in tests/cases/method-shandong-2021-counties.yaml (the same method, labelled)."""
+    from targetdsl.documents import parse_yaml
+
+    document = parse_yaml((ROOT / "tests/cases/method-shandong-2021-counties.yaml").read_text(encoding="utf-8"))
+    policy = targetdsl.load_policy(SHANDONG / "2021.tdsl")
+    year = policy.evaluate(SHANDONG / "2021.yaml", last_year=SHANDONG / "results-2020.json")
+    for unit_id, wanted in document["expect"]["units"].items():
+        unit = year.unit(unit_id)
+        assert (unit.rank, unit.total, list(unit.commendations)) == (
+            wanted["rank"],
+            Decimal(wanted["total"]),
+            wanted["commendations"],
+        )
