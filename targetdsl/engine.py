@@ -1102,8 +1102,8 @@ class Engine:
                     # what its condition read: an input (上年名次 = 5), a `let`, the unit's rank or total
                     inputs = self.read(rule, frame.used.items())
                     where = self.schema.where(rule.span)
-                    notes = tuple(frame.notes or ())  # the class statistics it took (rank(x) among …)
-                    steps.append(Step(f"commendation {rule.label or rule.name}", "yes", where, notes, inputs))
+                    taken = tuple(frame.notes or ())  # the class statistics it took (rank(x) among …)
+                    steps.append(Step(f"commendation {rule.label or rule.name}", "yes", where, taken, inputs))
             except Failure as failure:
                 self.fail(unit, f"commendation {rule.name}", failure)
         return UnitResult(

@@ -160,10 +160,11 @@ def completion_table(assessment: Assessment, *, language: Language = Language.EN
 def render_assessment(assessment: Assessment, *, language: Language = Language.ENGLISH) -> str:
     chinese = language is Language.CHINESE
     period = ""
-    if assessment.period:
-        period = (
-            f"（{visible_inline(assessment.period)}）" if chinese else f" — period {visible_inline(assessment.period)}"
-        )
+    shown = assessment.period_shown(chinese=chinese)
+    if assessment.weighted and shown:
+        period = f"（{visible_inline(shown)}）" if chinese else f" — {visible_inline(shown)}"
+    elif shown:
+        period = f"（{visible_inline(shown)}）" if chinese else f" — period {visible_inline(shown)}"
     parts = [visible_inline(assessment.title) + period]
     for unit_class in assessment.classes:
         units = assessment.in_class(unit_class)

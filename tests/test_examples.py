@@ -268,3 +268,23 @@ def test_shandong_2021_is_the_hand_worked_case() -> None:
             Decimal(wanted["total"]),
             wanted["commendations"],
         )
+
+
+def test_the_years_result_over_the_periods_is_titled_as_the_year_not_its_last_period(tmp_path: Path) -> None:
+    """The year's result of measures weighted over the quarters is no result of 四季度: its table, workbook
+    and report say the year and the periods weighted; JSON keeps `period` (the last period's data decided
+    the rest)."""
+    from targetdsl.keywords import Language
+    from targetdsl.publication import Edition
+    from targetdsl.tables import render_assessment
+
+    policy = targetdsl.load_policy(QUARTERS / "policy.tdsl")
+    data = {name: QUARTERS / f"q{n}.yaml" for n, name in enumerate(("一季度", "二季度", "三季度", "四季度"), 1)}
+    year = policy.evaluate_over_periods(data, explain=False)
+    assert year.weighted == ("一季度", "二季度", "三季度", "四季度") and year.to_json()["period"] == "四季度"
+    assert render_assessment(year).startswith("乡镇季度考核办法 — the year, 一季度, 二季度, 三季度, 四季度 weighted\n")
+    chinese = render_assessment(year, language=Language.CHINESE)
+    assert chinese.startswith("乡镇季度考核办法（全年，一季度、二季度、三季度、四季度加权）\n")
+    assert "期间：全年，一季度、二季度、三季度、四季度加权" in Edition(lang="zh").heading(year)
+    quarter = policy.evaluate(data["四季度"], period="四季度", explain=False)
+    assert quarter.weighted == () and render_assessment(quarter).startswith("乡镇季度考核办法 — period 四季度\n")
