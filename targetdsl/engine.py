@@ -1273,14 +1273,17 @@ def across_ranking(
     ranking = schema.ranking_of(name)
     if ranking is None:
         return dict(own)
-    return {key: _Merged([peers[c][key] for c in ranking.classes if key in peers.get(c, {})]) for key in own}
+    return {
+        key: _Merged([peers[c][key] for c in ranking.classes if key in peers.get(c, {})], ranking.name) for key in own
+    }
 
 
 class _Merged:
     """One rule's class-wide values over several classes ranked together: each class's, merged in turn."""
 
-    def __init__(self, parts: list[Peers]):
+    def __init__(self, parts: list[Peers], ranking: str):
         self.parts = parts
+        self.ranking = ranking  # its name, which the explanation of a class-wide call gives
         self.cache: dict[int, ClassValues] = {}
 
     def __call__(self, expr: n.Expr) -> ClassValues:

@@ -2630,6 +2630,10 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
         "{function}: class of {count:d}, min {low}, max {high} → {result} (line {line:d})",
         "{function}：本类别 {count} 个单位，最小 {low}，最大 {high} → {result}（第 {line} 行）",
     ),
+    (
+        "{function}: ranking {ranking} of {count:d}, min {low}, max {high} → {result} (line {line:d})",
+        "{function}：统一排序 {ranking} 共 {count} 个单位，最小 {low}，最大 {high} → {result}（第 {line} 行）",
+    ),
     ("bands: otherwise (line {line:d})", "分档：其余（第 {line} 行）"),
     ("bands: {subject} {op} {bound} (line {line:d})", "分档：{subject} {op} {bound}（第 {line} 行）"),
     ("interpolate: {x} at or below the first point → {y}", "插值：{x} 不高于第一个点 → {y}"),

@@ -150,6 +150,8 @@ def test_awards_and_commendations_compare_the_units_ranked_together_on_every_pat
     explained = policy.evaluate(COMPARED)
     slow = reference(policy, COMPARED)
     assert fast.to_json() == explained.to_json() == slow.to_json()
+    step = next(s for s in explained.unit("A").explanation if s.what == "commendation 进步")
+    assert step.notes == ("rank: ranking 全省 of 4, min -2, max 2 → 1 (line 9)",)  # the 4 units ranked together
     with policy.stream(iter(COMPARED)) as stream:
         assert [unit_json(u) for u in stream] == fast.to_json()["units"]
     monkeypatch.setattr(streaming, "BATCH", 1)
