@@ -641,7 +641,9 @@ def describe(
         if node.missing:
             rule = node.missing.rule
             missing = f", {kw.word('missing')} {kw.word('default') if rule == 'default' else kw.term('missing', rule)}"
-        lines.append(f"**{kind('input')} {name}**{_label(node.label)}: {kw.term('type', node.type)}{missing}{origin}")
+        # an input of words is one of its words (好/较好/一般/差), each standing for a number
+        typed = "/".join(c.word for c in node.choices) if node.choices else kw.term("type", node.type)
+        lines.append(f"**{kind('input')} {name}**{_label(node.label)}: {typed}{missing}{origin}")
         lines.append(f"\n```\n{canonical(node, language)}\n```")
     elif what in ("let", "level"):
         lines.append(f"**{kind(what)} {name}**{_label(getattr(node, 'label', None))}{origin}")

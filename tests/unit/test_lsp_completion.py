@@ -355,3 +355,16 @@ def test_hover_shows_a_rules_condition_and_amount_and_a_rankings_classes() -> No
     assert "points 0.5\n    when growth >= 8%\n    cap 2" in said["增速"]
     chinese = describe("全省", *found["全省"][0], report.effective, "p.tdsl", language=Language.CHINESE)
     assert "统一排序 全省" in chinese
+
+
+def test_hover_names_an_input_of_words_by_its_words() -> None:
+    from targetdsl.lsp import definitions, describe
+
+    text = (
+        'policy "p" { year 2023 status draft }\nclass c { a 100 }\n'
+        "category a { indicator s points 10 { input 等次: {好: 10, 较好: 8, 一般: 6, 差: 0} score 等次 } }\n"
+    )
+    report = check_text(text, name="p.tdsl")
+    assert report.effective is not None and report.ok, report.render()
+    said = describe("等次", *definitions(report.effective)["等次"][0], report.effective, "p.tdsl")
+    assert said.startswith("**input 等次**: 好/较好/一般/差")
