@@ -288,3 +288,15 @@ def test_the_years_result_over_the_periods_is_titled_as_the_year_not_its_last_pe
     assert "期间：全年，一季度、二季度、三季度、四季度加权" in Edition(lang="zh").heading(year)
     quarter = policy.evaluate(data["四季度"], period="四季度", explain=False)
     assert quarter.weighted == () and render_assessment(quarter).startswith("乡镇季度考核办法 — period 四季度\n")
+
+
+def test_the_table_lists_who_each_commendation_names_in_the_order_of_the_shared_rank() -> None:
+    from targetdsl.keywords import Language
+    from targetdsl.tables import render_assessment
+
+    policy = targetdsl.load_policy(SHANDONG / "2021.tdsl")
+    year = policy.evaluate(SHANDONG / "2021.yaml", last_year=SHANDONG / "results-2020.json", explain=False)
+    english = render_assessment(year)
+    assert "\ncommendations\n先进县 (3 units): 甲县, 庚县, 丁市\n进步县 (2 units): 戊市, 丙县\n" in english
+    chinese = render_assessment(year, language=Language.CHINESE)
+    assert "\n嘉奖\n先进县（3 个单位）：甲县、庚县、丁市\n进步县（2 个单位）：戊市、丙县\n" in chinese
