@@ -559,9 +559,10 @@ class Policy:
         previous = self._last_year(last_year)
         over, last = self._earlier_periods(data, explain=explain, last_year=previous)
         final = self.load_units(data[last], last_year=previous)
-        return self._evaluate(
+        year = self._evaluate(
             final, period=last, carried_in=carried_in, explain=explain, last_year=previous, over_periods=over
         )
+        return attrs.evolve(year, weighted=tuple(p.name for p in self.schema.periods if p.weight is not None))
 
     def _earlier_periods(
         self, data: Mapping[str, UnitsSource], *, explain: bool, last_year: LastYear | None

@@ -14,7 +14,7 @@ import contextvars
 import datetime
 import decimal
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -224,16 +224,24 @@ class Engine:
         if self.explainer is not None:
             self.explainer.placed(ordered, ranks)
         done: dict[str, tuple[list[UnitResult], list[CompletionRow]]] = {}
+        # the class-wide values each class's awards and commendations read, over the class ranked (read
+        # in its own frames, whichever class is being finished), merged across a ranking of classes
+        peers: dict[str, dict[tuple[str, str], Peers]] = {}
         for spec, members in classes:
+            if spec.name in scored:
+                drafts, frames = scored[spec.name]
+                contexts = {draft.unit.id: result_context(draft, ranks[draft.unit.id]) for draft in drafts}
+                peers[spec.name] = {
+                    (rule.kind, rule.name): _RulePeers(self, rule, members, contexts, frames)
+                    for rule in spec.rules
+                    if rule.kind in FINISHING_RULES and uses_peers(rule.expressions)
+                }
+        for spec, _ in classes:
             if spec.name not in scored:
                 continue
             drafts, self.frames = scored[spec.name]  # the frames its scoring filled, which its rules read
             in_order = sorted(drafts, key=lambda d: ranks[d.unit.id])
-            self.finishing_peers = {}
-            contexts = {draft.unit.id: result_context(draft, ranks[draft.unit.id]) for draft in in_order}
-            for rule in spec.rules:
-                if rule.kind in FINISHING_RULES and uses_peers(rule.expressions):
-                    self.finishing_peers[(rule.kind, rule.name)] = _RulePeers(self, rule, members, contexts)
+            self.finishing_peers = across_ranking(self.schema, spec.name, peers)
             finished = []
             for draft in in_order:
                 finished.append(self.finish(spec, draft, ranks[draft.unit.id]))
@@ -610,8 +618,7 @@ class Engine:
     def note(self, rule: RuleSpec, frame: Frame) -> None:
         """What a rule read and the class statistics it took, for its step of the explanation."""
         if self.explain:
-            used = tuple((name, _shown(v, self.input_type(rule, name))) for name, v in frame.used.items())
-            self.noted[(rule.kind, rule.name)] = (tuple(frame.notes or ()), used)
+            self.noted[(rule.kind, rule.name)] = (tuple(frame.notes or ()), self.read(rule, frame.used.items()))
 
     def compiled_rule(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> object:
         """A rule expression's value by its compiled closure, when there is no trace or coverage to keep;
@@ -830,12 +837,21 @@ class Engine:
         if frame is not None and traced is not None:
             notes = [f"{name} = {_shown(value)}" for name, value in frame.computed.items()] + notes
             notes += frame.notes or []
-            inputs = tuple((name, _shown(value, self.input_type(rule, name))) for name, value in frame.used.items())
+            inputs = self.read(rule, frame.used.items())
             where = self.schema.where(rule.span)
             traced[rule.name] = Step(
                 f"{rule.kind} {rule.label or rule.name}", text(amount), where, tuple(notes), inputs
             )
         return amount
+
+    def read(self, rule: RuleSpec, used: Iterable[tuple[str, Value]]) -> tuple[tuple[str, str], ...]:
+        """The values a rule read, for its step: each named as its file writes it (`名次` for `rank` in a
+        file written with Chinese keywords), shown as the data wrote it."""
+        declared = rule.inputs.keys() | rule.lets.keys() | self.schema.unit_inputs.keys()
+        return tuple(
+            (self.schema.written(name, rule.span, declared), _shown(value, self.input_type(rule, name)))
+            for name, value in used
+        )
 
     def input_type(self, rule: RuleSpec, name: str) -> str | None:
         spec = rule.inputs.get(name) or self.schema.unit_inputs.get(name)
@@ -1077,18 +1093,23 @@ class Engine:
                 continue
             money = amount if money is None else money + amount
             read = rule_frame.used.items() if isinstance(rule.first(n.MoneyFormula), n.MoneyFormula) else ()
-            inputs = tuple((name, _shown(value, self.input_type(rule, name))) for name, value in read)
+            inputs = self.read(rule, read)
             steps.append(Step(f"award {rule.label or rule.name}", text(amount), where, tuple(notes), inputs))
         commendations = []
         for rule in spec.rules_of("commendation"):
             when = rule.first(n.When)
             try:
+                frame = self.rule_frame(rule, unit, context)
                 with _applicable(rule):
-                    given = isinstance(when, n.When) and condition(when.expr, self.rule_frame(rule, unit, context))
+                    given = isinstance(when, n.When) and condition(when.expr, frame)
                 if given:
                     commendations.append(rule.name)
                     cover.hit(rule.span, f"commendation {rule.name} given")
-                    steps.append(Step(f"commendation {rule.label or rule.name}", "yes", self.schema.where(rule.span)))
+                    # what its condition read: an input (上年名次 = 5), a `let`, the unit's rank or total
+                    inputs = self.read(rule, frame.used.items())
+                    where = self.schema.where(rule.span)
+                    taken = tuple(frame.notes or ())  # the class statistics it took (rank(x) among …)
+                    steps.append(Step(f"commendation {rule.label or rule.name}", "yes", where, taken, inputs))
             except Failure as failure:
                 self.fail(unit, f"commendation {rule.name}", failure)
         return UnitResult(
@@ -1220,11 +1241,13 @@ class _RulePeers:
         rule: RuleSpec,
         units: list[Unit],
         contexts: dict[str, dict[str, Value]] | None = None,
+        frames: _Frames | None = None,
     ):
         self.engine = weakref.ref(engine)
         self.rule = rule
         self.units = units
         self.contexts = contexts
+        self.frames = frames  # the class's own frames, when it may be read while another class is finished
         self.cache: dict[int, ClassValues] = {}
 
     def __call__(self, expr: n.Expr) -> ClassValues:
@@ -1233,8 +1256,49 @@ class _RulePeers:
             engine = self.engine()
             if engine is None:
                 raise RuntimeError("a rule's class was read after its evaluation ended")
-            values = rule_values(engine, self.rule, self.units, expr, self.contexts)
-            self.cache[key] = ClassValues.of([value for _, value in values])
+            current = engine.frames
+            if self.frames is not None:
+                engine.frames = self.frames
+            try:
+                values = rule_values(engine, self.rule, self.units, expr, self.contexts)
+                self.cache[key] = ClassValues.of([value for _, value in values])
+            finally:
+                engine.frames = current
+        return self.cache[key]
+
+
+def across_ranking(
+    schema: Schema, name: str, peers: Mapping[str, Mapping[tuple[str, str], Peers]]
+) -> dict[tuple[str, str], Peers]:
+    """The class-wide values the awards and commendations of class `name` read (`peers`: each class's own,
+    by rule): its class's, or, for a class ranked with others (`ranking`), those of every class of the
+    ranking the rule applies to, merged in the ranking's order of classes. Decided once the ranking is
+    known, such a rule compares the units ranked together, as its `rank` does; every path merges them
+    in that order, so that each gives the same statistics."""
+    own = peers.get(name, {})
+    ranking = schema.ranking_of(name)
+    if ranking is None:
+        return dict(own)
+    return {
+        key: _Merged([peers[c][key] for c in ranking.classes if key in peers.get(c, {})], ranking.name) for key in own
+    }
+
+
+class _Merged:
+    """One rule's class-wide values over several classes ranked together: each class's, merged in turn."""
+
+    def __init__(self, parts: list[Peers], ranking: str):
+        self.parts = parts
+        self.ranking = ranking  # its name, which the explanation of a class-wide call gives
+        self.cache: dict[int, ClassValues] = {}
+
+    def __call__(self, expr: n.Expr) -> ClassValues:
+        key = id(expr)
+        if key not in self.cache:
+            merged = self.parts[0](expr)
+            for part in self.parts[1:]:
+                merged = merged.merge(part(expr))
+            self.cache[key] = merged
         return self.cache[key]
 
 

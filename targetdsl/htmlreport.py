@@ -115,8 +115,9 @@ def masthead(assessment: Assessment, issue: Edition) -> list[str]:
     say = issue.say
     lines = [f"<h1>{escape(issue.heading(assessment))}</h1>"]
     facts = [say("status." + issue.status) if issue.status in ("draft", "adopted") else say("status.unknown")]
-    if assessment.period:
-        facts.append(say("period", period=assessment.period))
+    shown = assessment.period_shown(chinese=issue.lang == "zh")
+    if shown:
+        facts.append(say("period", period=shown))
     if issue.office:
         facts.append(say("office", office=issue.office))
     if issue.date:

@@ -361,10 +361,18 @@ def _peer_call(expr: n.Call, over_class: OverClass, frame: Frame) -> Value:
             f"the values of {_describe(expr.args[0])} in the class are too far apart in size to average", expr.span
         ) from None
     if frame.notes is not None:
-        frame.notes.append(
-            f"{_written(expr, frame)}: class of {values.count}, min {show(values.low)}, max {show(values.high)} → "  # type: ignore[arg-type]
-            f"{show(result)} (line {expr.span.line})"
-        )
+        ranking = getattr(peers, "ranking", None)  # the units of classes ranked together, not of one class
+        low, high, line = show(values.low), show(values.high), expr.span.line  # type: ignore[arg-type]
+        if ranking is not None:
+            frame.notes.append(
+                f"{_written(expr, frame)}: ranking {ranking} of {values.count}, min {low}, max {high} → "
+                f"{show(result)} (line {line})"
+            )
+        else:
+            frame.notes.append(
+                f"{_written(expr, frame)}: class of {values.count}, min {low}, max {high} → "
+                f"{show(result)} (line {line})"
+            )
     return result
 
 

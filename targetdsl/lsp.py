@@ -332,6 +332,8 @@ def definitions(effective: Effective) -> dict[str, list[tuple[str, Any, Span]]]:
                 add(name, "const" if isinstance(declaration, n.Const) else "unit input", declaration, declaration.span)
             case n.Function(name=name):  # a user-defined function: hover shows its parameters and formula
                 add(name, "function", declaration, declaration.span)
+            case n.Ranking(name=name):  # classes ranked together: hover names them
+                add(name, "ranking", declaration, declaration.span)
     return found
 
 
@@ -639,13 +641,19 @@ def describe(
         if node.missing:
             rule = node.missing.rule
             missing = f", {kw.word('missing')} {kw.word('default') if rule == 'default' else kw.term('missing', rule)}"
-        lines.append(f"**{kind('input')} {name}**{_label(node.label)}: {kw.term('type', node.type)}{missing}{origin}")
+        # an input of words is one of its words (好/较好/一般/差), each standing for a number
+        typed = "/".join(c.word for c in node.choices) if node.choices else kw.term("type", node.type)
+        lines.append(f"**{kind('input')} {name}**{_label(node.label)}: {typed}{missing}{origin}")
         lines.append(f"\n```\n{canonical(node, language)}\n```")
     elif what in ("let", "level"):
         lines.append(f"**{kind(what)} {name}**{_label(getattr(node, 'label', None))}{origin}")
         lines.append(f"\n```\n{canonical(node, language)}\n```")
     elif what == "function":
         lines.append(f"**{kind('function')} {name}**({', '.join(node.params)}){origin}")
+        lines.append(f"\n```\n{canonical(node, language)}\n```")
+    elif what in RULE_KINDS or what in ("limit", "ranking"):
+        # the whole rule as written: its condition, computed amount, money, cap or classes ranked together
+        lines.append(f"**{kind(what)} {name}**{_label(node.label)}{origin}")
         lines.append(f"\n```\n{canonical(node, language)}\n```")
     else:
         label = getattr(node, "label", None)
@@ -659,13 +667,16 @@ def describe(
 _HOVER_CONCEPTS = {"grade": "grades", "unit input": "input"}
 
 
-def canonical(statement: n.Input | n.Let | n.Level | n.Score | n.Function, language: Language) -> str:
+def canonical(
+    statement: n.Input | n.Let | n.Level | n.Score | n.Function | n.Rule | n.Ranking, language: Language
+) -> str:
     """A statement as `targetdsl fmt` writes it, in the file's keyword language: an input's type, range and
-    what a missing value means (its default), a level's points and limit, a measure's score, a function."""
+    what a missing value means (its default), a level's points and limit, a measure's score, a function, a
+    rule (its condition, amount, money) or a ranking across classes."""
     printer = Printer(keyword_set(language))
     if isinstance(statement, n.Input):
         printer.input(0, statement)
-    elif isinstance(statement, n.Function):
+    elif isinstance(statement, (n.Function, n.Rule, n.Ranking)):
         printer.declaration(statement, "")
     else:
         printer.statement(0, statement)

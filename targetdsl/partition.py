@@ -38,11 +38,11 @@ import attrs
 from targetdsl.cutting import Chunk, Records
 from targetdsl.data import Validator, collector_paused, no_units
 from targetdsl.drafts import SUMS, Standing
-from targetdsl.engine import Engine, result_context, rule_key, rule_values
+from targetdsl.engine import Engine, across_ranking, result_context, rule_key, rule_values
 from targetdsl.files import FileReadError, open_regular
 from targetdsl.functions import ClassValues
 from targetdsl.inheritance import Effective
-from targetdsl.interpreter import EvaluationError, EvaluationProblem
+from targetdsl.interpreter import EvaluationError, EvaluationProblem, Peers
 from targetdsl.lastyear import LastYear
 from targetdsl.ledger import carried_again, carried_problems
 from targetdsl.measures import MeasureFigures, _Extremes
@@ -542,12 +542,20 @@ def _combined_finishing(schema: Schema, gathered: list[dict[str, dict[str, Gathe
 
 def _finishing_peers(schema: Schema, spec: ClassSpec, settled: Settled) -> dict[tuple[str, str], Any]:
     """`Engine.finishing_peers` for one class: each comparing award's or commendation's class values,
-    keyed by this process's own expressions."""
-    peers: dict[tuple[str, str], Any] = {}
-    figures = finishing_figures(schema)[spec.name]
-    for rule in spec.rules:
+    keyed by this process's own expressions; for a class ranked with others, merged over the classes of
+    its ranking (`engine.across_ranking`)."""
+    ranking = schema.ranking_of(spec.name)
+    names = ranking.classes if ranking is not None else (spec.name,)
+    return across_ranking(schema, spec.name, {name: _class_finishing_peers(schema, name, settled) for name in names})
+
+
+def _class_finishing_peers(schema: Schema, name: str, settled: Settled) -> dict[tuple[str, str], Peers]:
+    """One class's own values of its comparing awards and commendations, by rule."""
+    peers: dict[tuple[str, str], Peers] = {}
+    figures = finishing_figures(schema)[name]
+    for rule in schema.classes[name].rules:
         key = rule_key(rule)
-        values = settled.finishing.get(spec.name, {}).get(key)
+        values = settled.finishing.get(name, {}).get(key)
         if key in figures and values is not None:
             figure = figures[key]
             figure.peers = {id(expr): v for expr, v in zip(figure.arguments, values, strict=True)}

@@ -113,6 +113,12 @@ class _Planner:
         if kind is Kind.CONST:
             return Evaluator.REFERENCE, "a constant is evaluated in the unit's frame, on first use"
         if kind is Kind.STATISTIC:
+            ranking = self.schema.ranking_of(self.spec.name)
+            if ranking is not None and quantity.owner.startswith(("award.", "commendation.")):
+                return Evaluator.REFERENCE, (
+                    f"across the ranking: computed once over every unit's value of {', '.join(ranking.classes)}"
+                    f" (ranking {ranking.name})"
+                )
             return Evaluator.REFERENCE, "class-wide: computed once per class over every unit's value"
         if kind is Kind.ARGUMENT:
             return Evaluator.REFERENCE, "read for every unit of the class by the class-wide statistic"

@@ -212,7 +212,8 @@ class Edition:
         title = assessment.title
         year = assessment.year
         shown_year = f" {self.say('year', year=year)}" if year is not None and str(year) not in title else ""
-        period = f" {self.say('period', period=assessment.period)}" if assessment.period else ""
+        shown = assessment.period_shown(chinese=self.lang == "zh")
+        period = f" {self.say('period', period=shown)}" if shown else ""
         status = self.status_text()
         shown_status = "" if status in title else self.aside(status)
         return f"{title}{shown_year}{period} {self.say('results')}{shown_status}"

@@ -332,6 +332,18 @@ class Assessment:
     completion: tuple[CompletionRow, ...]
     provenance: Provenance | None = None
     rankings: tuple[SharedRanking, ...] = ()  # only those across classes; in JSON only when there are some
+    # the year's result of a policy weighting measures over its periods (`targetdsl periods`): the periods
+    # weighted, its `period` being the last one, whose data decided the rest; not in JSON
+    weighted: tuple[str, ...] = ()
+
+    def period_shown(self, *, chinese: bool = False) -> str | None:
+        """What the result is of, for a title: its period, or, for the year's result weighting measures
+        over the periods, the year and the periods weighted (not the last period's name alone)."""
+        if self.weighted:
+            if chinese:
+                return f"全年，{'、'.join(self.weighted)}加权"
+            return f"the year, {', '.join(self.weighted)} weighted"
+        return self.period
 
     def ranking_of(self, unit_class: str) -> SharedRanking | None:
         """The ranking across classes `unit_class` is ranked in, or None when it is ranked alone."""
@@ -368,6 +380,8 @@ class Assessment:
             if field.name == "units":
                 document["units"] = [unit.json_value(explanations=explanations) for unit in value]
             elif field.name == "rankings" and not value:  # the JSON of a policy without them, as it always was
+                continue
+            elif field.name == "weighted":  # said in titles; the JSON's `period` and units are the same
                 continue
             else:
                 document[field.name] = to_json(value)

@@ -11,6 +11,7 @@ walks the raw declarations again. It assumes a policy the checker passed.
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -19,7 +20,7 @@ import attrs
 from targetdsl import nodes as n
 from targetdsl.functions import FUNCTIONS
 from targetdsl.inheritance import Effective
-from targetdsl.keywords import Language
+from targetdsl.keywords import Language, keyword_set
 from targetdsl.numeric import HUNDRED, ONE, in_context
 from targetdsl.source import Span
 from targetdsl.typecheck import walk
@@ -379,6 +380,16 @@ class Schema:
         from targetdsl.formatter import one_line  # an output stage: needed only when an expression is quoted
 
         return one_line(expr, self.keywords.get(expr.span.file, Language.ENGLISH))
+
+    def written(self, name: str, span: Span, declared: Collection[str] = ()) -> str:
+        """A name an expression read, as the file at `span` writes it: a result or a reference (`rank`,
+        `subtotal(经济)`) is `名次`, `小计(经济)` in a file written with Chinese keywords; a name the
+        rule declares (`declared`: its inputs and lets, the unit inputs) stays as it is."""
+        language = self.keywords.get(span.file, Language.ENGLISH)
+        if language is Language.ENGLISH or name in declared:
+            return name
+        head, paren, rest = name.partition("(")
+        return keyword_set(language).builtin("call" if paren else "value", head) + paren + rest
 
     def groups(self) -> list[RankingSpec]:
         """Every class's ranking, in the order of their first classes: a `ranking` across classes, or the

@@ -51,10 +51,18 @@ from targetdsl import nodes as n
 from targetdsl.data import Validator, collector_paused, no_units
 from targetdsl.documents import json_problem, not_utf8, parse_json, wrong_format
 from targetdsl.drafts import NO_SUMS, SUMS, Draft, Standing
-from targetdsl.engine import COMPARING_RULES, FINISHING_RULES, Engine, result_context, rule_key, rule_values
+from targetdsl.engine import (
+    COMPARING_RULES,
+    FINISHING_RULES,
+    Engine,
+    across_ranking,
+    result_context,
+    rule_key,
+    rule_values,
+)
 from targetdsl.files import FileReadError, open_regular
 from targetdsl.functions import FUNCTIONS
-from targetdsl.interpreter import EVERY_UNIT, EvaluationError
+from targetdsl.interpreter import EVERY_UNIT, EvaluationError, Peers
 from targetdsl.lastyear import LastYear
 from targetdsl.ledger import carried_again, carried_problems
 from targetdsl.measures import MeasureFigures
@@ -539,10 +547,21 @@ class Stream:
     def __iter__(self) -> Iterator[UnitResult]:
         engine = self._engine()
         self._done = (self._passes - 1 - finishes_compare(self.finishing)) * self.count
+        gathered: dict[str, dict[tuple[str, str], Peers]] = {}  # each class's, by rule
         for name, spec in self.schema.classes.items():
             ordered = self.standings[name]
             if self.finishing[name]:  # gathered afresh each time the stream is read
-                self._gather_finishing(engine, spec, finishing_figures(self.schema)[name], ordered)
+                ranking = self.schema.ranking_of(name)
+                # a class ranked with others: every class of the ranking gathered before any is finished
+                for other in ranking.classes if ranking is not None else (name,):
+                    if self.finishing[other] and other not in gathered:
+                        gathered[other] = self._gather_finishing(
+                            engine,
+                            self.schema.classes[other],
+                            finishing_figures(self.schema)[other],
+                            self.standings[other],
+                        )
+                engine.finishing_peers = across_ranking(self.schema, name, gathered)
             for start in range(0, len(ordered), BATCH):
                 # computed in the policy's context; yielded outside it, so the caller's context is its own
                 ranks = self.ranks[name][start : start + BATCH]
@@ -619,9 +638,9 @@ class Stream:
 
     def _gather_finishing(
         self, engine: Engine, spec: ClassSpec, figures: dict[str, MeasureFigures], ordered: list[Standing]
-    ) -> None:
-        """The class-wide values a class's awards and commendations read, over the class ranked: each unit
-        read back and scored again, its result so far (total, rank) as finishing it gives it."""
+    ) -> dict[tuple[str, str], Peers]:
+        """The class-wide values a class's awards and commendations read, over the class ranked, by rule:
+        each unit read back and scored again, its result so far (total, rank) as finishing it gives it."""
         rules = [r for r in spec.rules if rule_key(r) in figures]
         with collector_paused(), _decimal_context():
             for start in range(0, len(ordered), BATCH):
@@ -639,11 +658,12 @@ class Stream:
                             column[at] = value
                     gathered.gather([u.id for u in units], values)
                 self._tick(len(units))
-            engine.finishing_peers = {}
+            peers: dict[tuple[str, str], Peers] = {}
             for rule in rules:
                 gathered = figures[rule_key(rule)]
                 gathered.settle_peers()
-                engine.finishing_peers[(rule.kind, rule.name)] = gathered.class_values
+                peers[(rule.kind, rule.name)] = gathered.class_values
+        return peers
 
     def _read(self, standing: Standing) -> Unit:
         at = self.offsets[standing.index]

@@ -160,10 +160,11 @@ def completion_table(assessment: Assessment, *, language: Language = Language.EN
 def render_assessment(assessment: Assessment, *, language: Language = Language.ENGLISH) -> str:
     chinese = language is Language.CHINESE
     period = ""
-    if assessment.period:
-        period = (
-            f"（{visible_inline(assessment.period)}）" if chinese else f" — period {visible_inline(assessment.period)}"
-        )
+    shown = assessment.period_shown(chinese=chinese)
+    if assessment.weighted and shown:
+        period = f"（{visible_inline(shown)}）" if chinese else f" — {visible_inline(shown)}"
+    elif shown:
+        period = f"（{visible_inline(shown)}）" if chinese else f" — period {visible_inline(shown)}"
     parts = [visible_inline(assessment.title) + period]
     for unit_class in assessment.classes:
         units = assessment.in_class(unit_class)
@@ -182,6 +183,9 @@ def render_assessment(assessment: Assessment, *, language: Language = Language.E
                 else f"ranked in {ranking} ({classes}: {everyone} units)"
             )
         parts.append(class_table(assessment, unit_class, language=language))
+    commended = commendation_lines(assessment, chinese=chinese)
+    if commended:  # who each commendation names: an honour the office publishes, as the score card says
+        parts.append(f"\n{word('commendations', 'commendations', language)}\n" + "\n".join(commended))
     parts.append(f"\n{word('completion', 'completion', language)}\n" + completion_table(assessment, language=language))
     if assessment.ledger:
         rows = [
@@ -193,6 +197,24 @@ def render_assessment(assessment: Assessment, *, language: Language = Language.E
         title = "结转下一年度" if chinese else "carried over to next year"
         parts.append(f"\n{title}\n" + render_table(headers, rows, set()))
     return "\n".join(parts) + "\n"
+
+
+def commendation_lines(assessment: Assessment, *, chinese: bool = False) -> list[str]:
+    """Each commendation given, with the units it names (by name, in class and rank order; the classes
+    of a ranking across classes together, in the order of their shared rank)."""
+    order = {name: index for index, name in enumerate(assessment.classes)}
+
+    def group(unit_class: str) -> int:
+        shared = assessment.ranking_of(unit_class)
+        return order.get(shared.classes[0] if shared is not None else unit_class, 0)
+
+    named: dict[str, list[str]] = {}
+    for unit in sorted(assessment.units, key=lambda u: (group(u.unit_class), u.rank or 0)):
+        for commendation in unit.commendations:
+            named.setdefault(commendation, []).append(visible_inline(unit.name or unit.id))
+    if chinese:
+        return [f"{visible_inline(c)}（{len(units)} 个单位）：{'、'.join(units)}" for c, units in named.items()]
+    return [f"{visible_inline(c)} ({len(units)} units): {', '.join(units)}" for c, units in named.items()]
 
 
 def render_csv(assessment: Assessment, *, language: Language = Language.ENGLISH) -> str:

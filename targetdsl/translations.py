@@ -2640,6 +2640,10 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("{function} is not compiled", "{function} 不编译"),
     ("a constant is evaluated in the unit's frame, on first use", "常量在单位的计算环境中首次用到时求值"),
     ("class-wide: computed once per class over every unit's value", "全类别：每个类别按所有单位的值计算一次"),
+    (
+        "across the ranking: computed once over every unit's value of {classes} (ranking {ranking})",
+        "统一排序：按统一排序 {ranking}（{classes}）所有单位的值计算一次",
+    ),
     ("read for every unit of the class by the class-wide statistic", "为全类别统计量读取本类别每个单位的值"),
     ("summed by the engine: the class has no kernel", "由引擎求和：本类别没有内核"),
     ("summed by the engine: the category has no measure", "由引擎求和：该考核内容没有考核项"),
@@ -2698,6 +2702,10 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     (
         "{function}: class of {count:d}, min {low}, max {high} → {result} (line {line:d})",
         "{function}：本类别 {count} 个单位，最小 {low}，最大 {high} → {result}（第 {line} 行）",
+    ),
+    (
+        "{function}: ranking {ranking} of {count:d}, min {low}, max {high} → {result} (line {line:d})",
+        "{function}：统一排序 {ranking} 共 {count} 个单位，最小 {low}，最大 {high} → {result}（第 {line} 行）",
     ),
     ("bands: otherwise (line {line:d})", "分档：其余（第 {line} 行）"),
     ("bands: {subject} {op} {bound} (line {line:d})", "分档：{subject} {op} {bound}（第 {line} 行）"),

@@ -248,3 +248,55 @@ def test_the_chinese_tutorial_shows_the_quarters_policy_in_chinese_keywords() ->
     block = block[: block.index("```")]
     english = parse((QUARTERS / "policy.tdsl").read_text(encoding="utf-8"), "policy.tdsl").file
     assert parse(block, "tutorial.zh-CN.md").file == english
+
+
+SHANDONG = ROOT / "examples/shandong-2021"
+
+
+def test_shandong_2021_is_the_hand_worked_case() -> None:
+    """The tutorial's Shandong 2021 county evaluation, on its figures and last year's results, gives the results
+    worked out by hand in tests/cases/method-shandong-2021-counties.yaml (the same method, labelled)."""
+    from targetdsl.documents import parse_yaml
+
+    document = parse_yaml((ROOT / "tests/cases/method-shandong-2021-counties.yaml").read_text(encoding="utf-8"))
+    policy = targetdsl.load_policy(SHANDONG / "2021.tdsl")
+    year = policy.evaluate(SHANDONG / "2021.yaml", last_year=SHANDONG / "results-2020.json")
+    for unit_id, wanted in document["expect"]["units"].items():
+        unit = year.unit(unit_id)
+        assert (unit.rank, unit.total, list(unit.commendations)) == (
+            wanted["rank"],
+            Decimal(wanted["total"]),
+            wanted["commendations"],
+        )
+
+
+def test_the_years_result_over_the_periods_is_titled_as_the_year_not_its_last_period(tmp_path: Path) -> None:
+    """The year's result of measures weighted over the quarters is no result of 四季度: its table, workbook
+    and report say the year and the periods weighted; JSON keeps `period` (the last period's data decided
+    the rest)."""
+    from targetdsl.keywords import Language
+    from targetdsl.publication import Edition
+    from targetdsl.tables import render_assessment
+
+    policy = targetdsl.load_policy(QUARTERS / "policy.tdsl")
+    data = {name: QUARTERS / f"q{n}.yaml" for n, name in enumerate(("一季度", "二季度", "三季度", "四季度"), 1)}
+    year = policy.evaluate_over_periods(data, explain=False)
+    assert year.weighted == ("一季度", "二季度", "三季度", "四季度") and year.to_json()["period"] == "四季度"
+    assert render_assessment(year).startswith("乡镇季度考核办法 — the year, 一季度, 二季度, 三季度, 四季度 weighted\n")
+    chinese = render_assessment(year, language=Language.CHINESE)
+    assert chinese.startswith("乡镇季度考核办法（全年，一季度、二季度、三季度、四季度加权）\n")
+    assert "期间：全年，一季度、二季度、三季度、四季度加权" in Edition(lang="zh").heading(year)
+    quarter = policy.evaluate(data["四季度"], period="四季度", explain=False)
+    assert quarter.weighted == () and render_assessment(quarter).startswith("乡镇季度考核办法 — period 四季度\n")
+
+
+def test_the_table_lists_who_each_commendation_names_in_the_order_of_the_shared_rank() -> None:
+    from targetdsl.keywords import Language
+    from targetdsl.tables import render_assessment
+
+    policy = targetdsl.load_policy(SHANDONG / "2021.tdsl")
+    year = policy.evaluate(SHANDONG / "2021.yaml", last_year=SHANDONG / "results-2020.json", explain=False)
+    english = render_assessment(year)
+    assert "\ncommendations\n先进县 (3 units): 甲县, 庚县, 丁市\n进步县 (2 units): 戊市, 丙县\n" in english
+    chinese = render_assessment(year, language=Language.CHINESE)
+    assert "\n嘉奖\n先进县（3 个单位）：甲县、庚县、丁市\n进步县（2 个单位）：戊市、丙县\n" in chinese

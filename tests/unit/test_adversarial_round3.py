@@ -108,5 +108,6 @@ def test_result_references_limits_and_a_ranking_across_classes_agree_with_the_ar
         "B": (4, "85", "0.5", "4", "合格", "0"),
         "E": (5, "80", "0", "0", "良好", "8000"),
     }
-    # rank(subtotal()) within the unit's own class, and no deduction: A in 县区, C in 部门 (D deducted)
-    assert {i for i, u in results.items() if u["commendations"]} == {"A", "C"}
+    # a commendation, decided after the ranking, compares the units ranked together: rank(subtotal()) over
+    # all five (D 92, A 91, C 89.5, B 88.5, E 80), the first two without a deduction: A (D was deducted)
+    assert {i for i, u in results.items() if u["commendations"]} == {"A"}

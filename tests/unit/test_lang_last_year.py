@@ -141,6 +141,22 @@ def test_last_years_results_score_places_gained_on_every_path() -> None:
         assert [unit_json(u) for u in done.results] == fast.to_json()["units"]
 
 
+def test_a_commendation_explains_what_its_condition_read() -> None:
+    """A commendation given shows the values its condition read: last year's rank beside this year's."""
+    from targetdsl.explain import render_text
+
+    b = policy().evaluate(THIS_YEAR, last_year=LAST_YEAR).unit("B")
+    assert b.commendations == ("进位",)
+    step = next(s for s in b.explanation if s.what.startswith("commendation"))
+    assert dict(step.inputs) == {"上年": "2", "rank": "1"}
+    assert "commendation 进位 = yes    [p.tdsl:7:14]\n    inputs: 上年 = 2, rank = 1" in render_text(b, 2)
+    # in a file written with Chinese keywords, the results read are named as the file names them
+    chinese = format_policy(POLICY % RANK, name="p.tdsl", keywords=Language.CHINESE)
+    b = targetdsl.parse_policy(chinese, name="p.tdsl").evaluate(THIS_YEAR, last_year=LAST_YEAR).unit("B")
+    text = render_text(b, 2, language=Language.CHINESE)
+    assert "嘉奖 进位 = 是" in text and "上年 = 2, 名次 = 1" in text
+
+
 def test_an_assessment_is_last_years_results_as_its_file_is(tmp_path: Path) -> None:
     last = targetdsl.parse_policy(
         (POLICY % "").replace("2023", "2022").replace("commendation 进位 { when 上年 - rank > 0 }", ""), name="old.tdsl"

@@ -2,6 +2,7 @@
 form's text, checks, canonical layout in both keyword languages, diff, plan, explanation and results
 on every path."""
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 import yaml
 
 import targetdsl
+from targetdsl import stream as streaming
 from targetdsl.formatter import format_policy
 from targetdsl.keywords import Language
 from targetdsl.plan import plan, render_text
@@ -106,6 +108,61 @@ def test_a_ranking_is_the_same_on_every_path() -> None:
     for parts in (1, 2, 5):
         done = policy.evaluate_parts(document["units"], parts=parts)
         assert [unit_json(u) for u in done.results] == fast.to_json()["units"]
+
+
+COMPARING = """policy "p" { year 2021 status draft }
+class 甲 { a 60 b 40 }
+class 乙 { a 50 b 50 }
+class 丙 { a 100 }
+ranking 全省 for 甲, 乙
+category a { indicator s points 100 { input s: number score s } }
+category b { indicator t points 100 { input s: number score s } }
+input 上年: count missing default 0
+commendation 进步 { let 上升 = 上年 - rank when 上升 > 0 and rank(上升) <= 1 }
+commendation 专项 { when rank(subtotal(a)) <= 1 }
+commendation 乙类最佳 for 乙 { when total == peer_max(total) }
+award 奖金 { money 1000 * total / peer_max(total) }
+"""
+
+COMPARED = [
+    {"id": "A", "class": "甲", "inputs": {"上年": 4}, "indicators": {"s": {"s": 90}, "t": {"s": 80}}},  # 86, 2nd
+    {"id": "B", "class": "甲", "inputs": {"上年": 1}, "indicators": {"s": {"s": 80}, "t": {"s": 70}}},  # 76, 3rd
+    {"id": "C", "class": "乙", "inputs": {"上年": 2}, "indicators": {"s": {"s": 95}, "t": {"s": 95}}},  # 95, 1st
+    {"id": "D", "class": "乙", "inputs": {"上年": 3}, "indicators": {"s": {"s": 60}, "t": {"s": 70}}},  # 65, 4th
+    {"id": "E", "class": "丙", "inputs": {"上年": 3}, "indicators": {"s": {"s": 50}}},  # ranked alone
+]
+
+
+def test_awards_and_commendations_compare_the_units_ranked_together_on_every_path(monkeypatch: Any) -> None:
+    """After the ranking, a class-wide function compares the units of the ranking, as `rank` does: the
+    unit that rose most of the four (A: 4th → 2nd; C, 2nd → 1st, rose most of its class only), the best 类 a subtotal of
+    the four (A: 60 × 90% = 54 against C's 50 × 95% = 47.5), money against the best total of the four
+    (C's 95); a rule of one class (乙类最佳) compares what it applies to; a class ranked alone, its own."""
+    policy = targetdsl.parse_policy(COMPARING, name="p.tdsl")
+    fast = policy.evaluate(COMPARED, explain=False)
+    got = {u.id: (u.rank, u.commendations, u.money) for u in fast.units}
+    assert got["A"][:2] == (2, ("进步", "专项"))
+    assert got["C"][:2] == (1, ("乙类最佳",))
+    assert got["B"][1] == () and got["D"][1] == ()
+    assert got["E"][:2] == (1, ("进步", "专项"))  # alone in its class: it compares with itself
+    # 1000 × 86 / 95 and 1000 × 65 / 95: against C's 95, not against 甲's best (A's own 86)
+    assert [round(got[u][2], 4) for u in "ABCD"] == [Decimal(x) for x in ("905.2632", "800", "1000", "684.2105")]
+    explained = policy.evaluate(COMPARED)
+    slow = reference(policy, COMPARED)
+    assert fast.to_json() == explained.to_json() == slow.to_json()
+    step = next(s for s in explained.unit("A").explanation if s.what == "commendation 进步")
+    assert step.notes == ("rank: ranking 全省 of 4, min -2, max 2 → 1 (line 9)",)  # the 4 units ranked together
+    with policy.stream(iter(COMPARED)) as stream:
+        assert [unit_json(u) for u in stream] == fast.to_json()["units"]
+    monkeypatch.setattr(streaming, "BATCH", 1)
+    with policy.stream(iter(COMPARED)) as stream:
+        assert [unit_json(u) for u in stream] == fast.to_json()["units"]
+    for parts in (1, 2, 5):
+        done = policy.evaluate_parts(COMPARED, parts=parts)
+        assert [unit_json(u) for u in done.results] == fast.to_json()["units"]
+    shown = render_text(plan(policy.schema, "p"), policy.schema.where)
+    assert "why: across the ranking: computed once over every unit's value of 甲, 乙 (ranking 全省)" in shown
+    assert "why: class-wide: computed once per class over every unit's value" in shown  # 丙, ranked alone
 
 
 def test_the_explanation_names_the_shared_rank_and_its_ranking() -> None:

@@ -325,6 +325,46 @@ def test_a_hover_in_a_chinese_session_on_a_chinese_file_is_chinese() -> None:
     assert "得分 如果 rate < 60% 则 0 否则 分值 * 最小(rate, 120%)" in said["定量任务"]
     assert said["承担市级目标"].startswith("**填报 承担市级目标** “承担市一级目标任务”: 是否, 缺报 默认")
     assert said["优秀"].startswith("**等次 优秀**") and said["计划生育"].startswith("**一票否决 计划生育**")
-    names = {"rate", "lianyungang", "zh", "tdsl"}
+    names = {"rate", "failed", "lianyungang", "zh", "tdsl"}  # names the policy declares
     for text in said.values():
         assert set(re.findall(r"[A-Za-z_]{3,}", text)) <= names, text
+
+
+def test_hover_shows_a_rules_condition_and_amount_and_a_rankings_classes() -> None:
+    """A rule shows what decides it (its condition, computed amount, money), a ranking the classes it
+    ranks together, as `targetdsl fmt` writes them in the file's keywords."""
+    from targetdsl.keywords import Language
+    from targetdsl.lsp import definitions, describe
+
+    text = (
+        'policy "p" { year 2021 status draft }\n'
+        "class 甲 { a 100 }\nclass 乙 { a 100 }\n"
+        "ranking 全省 for 甲, 乙\n"
+        "category a { indicator s points 100 { input s: number score s } }\n"
+        "input 上年名次: count missing default 0\n"
+        "commendation 进步 { let 进位数 = 上年名次 - rank when 上年名次 > 0 and 进位数 >= 2 }\n"
+        "input growth: percent\n"
+        "bonus 增速 { points 0.5 when growth >= 8% cap 2 }\n"
+    )
+    report = check_text(text, name="p.tdsl")
+    assert report.effective is not None and report.ok, report.render()
+    found = definitions(report.effective)
+    said = {word: describe(word, *found[word][0], report.effective, "p.tdsl") for word in ("全省", "进步", "增速")}
+    assert said["全省"].startswith("**ranking 全省**") and "```\nranking 全省 for 甲, 乙\n```" in said["全省"]
+    assert "let 进位数 = 上年名次 - rank\n    when 上年名次 > 0 and 进位数 >= 2" in said["进步"]
+    assert "points 0.5\n    when growth >= 8%\n    cap 2" in said["增速"]
+    chinese = describe("全省", *found["全省"][0], report.effective, "p.tdsl", language=Language.CHINESE)
+    assert "统一排序 全省" in chinese
+
+
+def test_hover_names_an_input_of_words_by_its_words() -> None:
+    from targetdsl.lsp import definitions, describe
+
+    text = (
+        'policy "p" { year 2023 status draft }\nclass c { a 100 }\n'
+        "category a { indicator s points 10 { input 等次: {好: 10, 较好: 8, 一般: 6, 差: 0} score 等次 } }\n"
+    )
+    report = check_text(text, name="p.tdsl")
+    assert report.effective is not None and report.ok, report.render()
+    said = describe("等次", *definitions(report.effective)["等次"][0], report.effective, "p.tdsl")
+    assert said.startswith("**input 等次**: 好/较好/一般/差")

@@ -143,7 +143,8 @@ def records_for(policy: targetdsl.Policy, count: int, seed: int) -> list[dict[st
         inputs = {
             s.name: value(s, rng, schema.year)
             for s in schema.unit_inputs.values()
-            if rng.random() < 0.7 and s.last_year is None  # last year's results are read from them, not the data
+            # last year's results are read from them, not the data; a value without a missing rule is given
+            if (s.missing == "error" or rng.random() < 0.7) and s.last_year is None
         }
         if inputs:
             unit["inputs"] = inputs
@@ -203,9 +204,26 @@ def test_every_docs_example_comparing_units_streams_as_in_memory(text: str, tmp_
     policy = targetdsl.parse_policy(text, name="example.tdsl")
     for seed in range(3):
         units = records_for(policy, 30, seed)
-        result = assert_streams_alike(policy, units)
+        result = assert_streams_alike(policy, units, last_year=last_year_for(policy, units))
         assert isinstance(result[0], list), result  # the data are good: results are compared, not only errors
-    assert_files_stream_alike(policy, tmp_path, records_for(policy, 25, 7))
+    if not policy.schema.last_year_inputs():
+        assert_files_stream_alike(policy, tmp_path, records_for(policy, 25, 7))
+
+
+def last_year_for(policy: targetdsl.Policy, units: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Last year's results for `units`, for a policy with inputs `from last year`: each unit ranked in
+    the reverse of the order given, with a total, in its own class."""
+    if not policy.schema.last_year_inputs():
+        return None
+    year = (policy.schema.year or 2024) - 1
+    ranked = list(reversed(units))
+    return {
+        "year": year,
+        "units": [
+            {"id": u["id"], "unit_class": u["class"], "rank": place, "total": str(100 - place % 50)}
+            for place, u in enumerate(ranked, 1)
+        ],
+    }
 
 
 # -- generated policies
