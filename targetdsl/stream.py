@@ -619,8 +619,16 @@ class Stream:
         name, at = found
         spec, kept, rank = self.schema.classes[name], self.standings[name][at], self.ranks[name][at]
         plain = self._engine()
-        if self.finishing[name]:  # what the class's awards and commendations compare, over the class ranked
-            self._gather_finishing(plain, spec, finishing_figures(self.schema)[name], self.standings[name])
+        if self.finishing[name]:  # what the class's awards and commendations compare, over the ranking
+            ranking = self.schema.ranking_of(name)
+            gathered = {
+                other: self._gather_finishing(
+                    plain, self.schema.classes[other], finishing_figures(self.schema)[other], self.standings[other]
+                )
+                for other in (ranking.classes if ranking is not None else (name,))
+                if self.finishing[other]
+            }
+            plain.finishing_peers = across_ranking(self.schema, name, gathered)
         (computed,) = self._finish(plain, spec, [kept], [rank])
         engine = Engine(self.schema, self.title, period=self.period, carried_in=self.carried_in, explain=True)
         engine.on_demand, engine.explain = False, True
