@@ -68,6 +68,7 @@ from targetdsl.invocation import (
 from targetdsl.keywords import Language
 from targetdsl.messages import choose, from_locale, translate
 from targetdsl.outputs import csv_cell, json_visible, visible, visible_inline, workbook_bytes, write_text, write_with
+from targetdsl.partition import LostPartError
 from targetdsl.progress import ProgressBar
 from targetdsl.publication import edition
 from targetdsl.record import RecordError, make_record
@@ -1022,6 +1023,9 @@ def _evaluate_in_parts(args: argparse.Namespace) -> int:
     except (PolicyError, DataError, EvaluationError) as exc:
         _report(exc)
         return EXIT_FAILED
+    except LostPartError as exc:  # a worker or a spool file lost between passes: nothing written
+        _error(str(exc))
+        return EXIT_FAILED
     finally:
         if bar is not None:
             bar.close()
@@ -1175,6 +1179,9 @@ def _sweep(args: argparse.Namespace) -> int:
             found = sweep(base, variants, evaluate)
     except (PolicyError, DataError, EvaluationError) as exc:
         _report(exc)
+        return EXIT_FAILED
+    except LostPartError as exc:
+        _error(str(exc))
         return EXIT_FAILED
     if args.format == "json":
         sys.stdout.write(_json({"base": args.old, "variants": [v.to_json() for v in found]}))

@@ -19,10 +19,15 @@ from __future__ import annotations
 import bisect
 import contextlib
 import heapq
+import importlib
 import logging
 import os
+import shutil
+import uuid
 from collections.abc import Iterator
 from typing import Any
+
+import attrs
 
 from targetdsl.api import LedgerSource, Policy, _ledger_name, load_policy
 from targetdsl.cutting import Cut, Records
@@ -32,6 +37,7 @@ from targetdsl.lastyear import LastYearSource
 from targetdsl.partition import (
     Finished,
     Job,
+    LostPartError,
     Outcome,
     Ranked,
     Render,
@@ -62,24 +68,118 @@ def missing_extra() -> MissingExtraError | None:
 
 
 class DaskRunner:
-    """A `partition.Runner` on a `distributed.Client`."""
+    """A `partition.Runner` on a `distributed.Client`.
 
-    def __init__(self, client: Any):
+    `spooled`: each part's units wait between passes in a spool file in the local directory of the
+    worker that read them (a folder of this evaluation's there, removed by `close`), not in its memory;
+    every later task of the part is then bound to that worker (`workers=`, no other allowed: neither
+    the scheduler nor work stealing moves it), and its places are sent there alone. Should that worker
+    leave the cluster, the tasks bound to it could never run: the wait for them notices and raises
+    `LostPartError` (a part's spool checks its file too: gone or changed, it raises the same)."""
+
+    def __init__(self, client: Any, *, spooled: bool = False):
         self.client = client
+        self.folder = f"targetdsl-parts-{uuid.uuid4().hex}" if spooled else None
+        self.homes: dict[str, str] = {}  # a part's key: the worker that holds it and its spool file
+        self.numbers: dict[str, int] = {}  # a part's key: its number
+        self.bound: dict[str, tuple[str, int]] = {}  # a task's key: the worker it is bound to, its part's number
 
     def map(self, task: Any, *arguments: Any) -> list[Any]:
-        return list(self.client.map(task, *arguments, pure=False))
+        if self.folder is None:
+            return list(self.client.map(task, *arguments, pure=False))
+        futures = []
+        for given in zip(*arguments, strict=True):
+            part = next((a for a in given if getattr(a, "key", None) in self.homes), None)
+            key = f"{task.__name__}-{uuid.uuid4().hex}"
+            if part is None:
+                futures.append(self.client.submit(_spooling, self.folder, task, *given, key=key, pure=False))
+                continue
+            home = self.homes[part.key]
+            futures.append(
+                self.client.submit(
+                    _spooling, self.folder, task, *given, key=key, workers=[home], allow_other_workers=False
+                )
+            )
+            self.bound[key] = (home, self.numbers.get(part.key, -1))
+        return futures
 
     def summaries(self, parts: list[Any]) -> list[Summary]:
-        return list(self.client.gather(self.client.map(summary, parts, pure=False)))
+        if self.folder is not None:  # where each part is: its spool file is there
+            self._wait(parts)
+            holders = self.client.who_has(parts)
+            for part in parts:
+                if holders.get(part.key):  # none for a part whose task failed: gathering raises its error
+                    self.homes[part.key] = sorted(holders[part.key])[0]
+        found: list[Summary] = self.gather(self.map(summary, parts))
+        for part, read in zip(parts, found, strict=True):
+            self.numbers[part.key] = read.number
+        return found
 
     def gather(self, handles: list[Any]) -> list[Any]:
+        self._wait(handles)
         return list(self.client.gather(handles))
 
-    def share(self, value: Any) -> Any:
+    def share(self, value: Any, beside: Any = None) -> Any:
+        key = getattr(beside, "key", None) or ""
+        home = self.homes.get(key)
+        if home is not None:  # to the worker of the part it is for, alone
+            if home not in workers_of(self.client):
+                raise self._lost(home, self.numbers.get(key, -1))
+            return self.client.scatter([value], workers=[home], hash=False)[0]
         # Scattered inside a list of one: a list scattered as it is becomes a future per element, and
         # a part's places are one per unit (each a task the scheduler, in this process, would keep).
         return self.client.scatter([value], broadcast=True, hash=False)[0]
+
+    def close(self) -> None:
+        """Every part's spool file removed from the workers."""
+        if self.folder is not None:
+            self.client.run(_remove_spools, self.folder, on_error="return")
+
+    def _wait(self, futures: list[Any]) -> None:
+        """Until every future is done; raises LostPartError as soon as a task's worker has left."""
+        wait: Any = importlib.import_module("distributed").wait
+        while True:
+            try:
+                wait(futures, timeout=WATCH_SECONDS)
+                return
+            except TimeoutError:
+                pass
+            present = workers_of(self.client)
+            for future in futures:
+                bound = self.bound.get(future.key)
+                if bound is not None and not future.done() and bound[0] not in present:
+                    raise self._lost(*bound)
+
+    @staticmethod
+    def _lost(home: str, number: int) -> LostPartError:
+        return LostPartError(
+            f"the worker that holds part {number}'s units ({home}) left the cluster before the evaluation was "
+            "done; evaluate again"
+        )
+
+
+def workers_of(client: Any) -> set[str]:
+    """The addresses of the cluster's workers, asked of the scheduler now. (Not `Client.scheduler_info()`:
+    what it returns is what the client last heard, which its own periodic update, asking for no workers,
+    may have replaced a moment before.)"""
+    identity: dict[str, Any] = client.sync(client.scheduler.identity, n_workers=-1)
+    return set(identity.get("workers", {}))
+
+
+WATCH_SECONDS = 2.0  # how often a wait looks whether the workers its tasks are bound to are still there
+
+
+def _spooling(folder: str, task: Any, *given: Any) -> Any:
+    """`task` on a worker, its part's spool in `folder` of the worker's local directory."""
+    worker: Any = importlib.import_module("distributed").get_worker()
+    where = os.path.join(worker.local_directory, folder)
+    os.makedirs(where, exist_ok=True)
+    return task(*(attrs.evolve(a, spool_dir=where) if isinstance(a, Job) else a for a in given))
+
+
+def _remove_spools(folder: str, dask_worker: Any = None) -> None:
+    if dask_worker is not None:
+        shutil.rmtree(os.path.join(dask_worker.local_directory, folder), ignore_errors=True)
 
 
 def evaluate(
@@ -176,14 +276,14 @@ def _evaluate(
 ) -> Outcome:
     ledger = policy._carried_in(carried_in)
     previous = policy._last_year(last_year)
-    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    workers = max(1, len(workers_of(client)))
     parts = partitions if partitions is not None else 2 * workers
     from dask.bag import Bag
 
-    runner = DaskRunner(client)
+    # A collection is computed after the call, maybe more than once: its parts stay in the workers' memory,
+    # for as long as it does (a spool file would have no one to remove it).
+    runner = DaskRunner(client, spooled=not collection)
     if isinstance(source, Bag):  # a Dask bag of unit mappings: its partitions are the parts, counted where they are
-        import importlib
-
         bag: Any = source
         persisted = bag.persist()
         futures = importlib.import_module("distributed").futures_of(persisted)
@@ -210,6 +310,8 @@ def _evaluate(
         if files is not None:  # reported as one process reports them, reading every file
             policy._as_one_process(files, period=period, carried_in=carried_in, last_year=last_year)
         raise
+    finally:
+        runner.close()  # every result gathered (or the evaluation stopped): the spool files are done with
     outcome.notes = cut.notes
     return outcome
 
@@ -219,8 +321,6 @@ def _bag(runner: DaskRunner, ranked: Ranked, render: Render | None) -> Any:
     the results in class and rank order (a unit's place in the results is known from its class's size
     and its rank); a partition of the bag merges one slice of every part. Every partition first waits
     for the problems of every part's finishing, so that computing any of it raises what a stream raises."""
-    import importlib
-
     delayed: Any = importlib.import_module("dask").delayed  # untyped: an optional dependency
     bags: Any = importlib.import_module("dask.bag")
     sizes = [0] * (max((p.order for places in ranked.places for p in places), default=0) + 1)

@@ -37,6 +37,7 @@ import attrs
 
 from targetdsl.cutting import Chunk, Records
 from targetdsl.data import Validator, collector_paused, no_units
+from targetdsl.diagnostics import TargetdslError
 from targetdsl.drafts import SUMS, Standing
 from targetdsl.engine import Engine, across_ranking, result_context, rule_key, rule_values
 from targetdsl.files import FileReadError, open_regular
@@ -203,11 +204,13 @@ class Summary:
 @attrs.define
 class Part:
     """A part of the data after a pass: its validated units (pickled, one after another, in a spool in
-    memory or in a file) and its summary."""
+    memory or in a file) and its summary. A spool file starts with a mark of its own (`mark`), which the
+    part checks whenever it reads the file back."""
 
     spool: bytes | str
     offsets: array.array[int]
     summary: Summary
+    mark: bytes = b""
 
     def units(self) -> Iterator[tuple[Unit, int]]:
         """Every unit with its place in the data."""
@@ -225,18 +228,32 @@ class Part:
     def _data(self) -> bytes | SpoolFile:
         if isinstance(self.spool, bytes):
             return self.spool
-        return SpoolFile(self.spool)
+        return SpoolFile(self.spool, self.mark, self.offsets[-1], self.summary.number)
+
+
+class LostPartError(TargetdslError):
+    """A part's units are not where its first pass left them: its spool file removed or changed, or the
+    worker that holds it gone. The evaluation stops: it never finishes without them."""
 
 
 class SpoolFile:
     """A part's spool file, read back a unit at a time (`spool[start:end]`). Not mapped into memory:
     every page of a mapping read would count as the process's own memory, a part of 500,000 units then
-    holding some 1.8 GB of it by the end of the last pass, where reading holds one unit."""
+    holding some 1.8 GB of it by the end of the last pass, where reading holds one unit. Opened, it must
+    be the file the part wrote: its mark first, and its length."""
 
-    def __init__(self, path: str):
-        self.handle = open_regular(path)  # the part's own spool file, written by read_part
+    def __init__(self, path: str, mark: bytes, size: int, number: int):
+        self.handle = None
+        lost = f"part {number}'s units are no longer where its first pass left them: {path}"
+        try:
+            self.handle = open_regular(path)  # the part's own spool file, written by read_part
+        except FileReadError:
+            raise LostPartError(f"{lost} is gone; evaluate again") from None
+        if self.handle.read(len(mark)) != mark or os.fstat(self.handle.fileno()).st_size != size:
+            raise LostPartError(f"{lost} was changed; evaluate again")
 
     def __getitem__(self, window: slice) -> bytes:
+        assert self.handle is not None
         self.handle.seek(window.start)
         return self.handle.read(window.stop - window.start)
 
@@ -352,7 +369,7 @@ def read_part(parcel: Parcel, job: Job, chunk: Chunk, number: int, first: int, c
         validator = Validator(schema, shown, last_year=job.last_year.results if job.last_year else None)
         engine = _engine(parcel, job, NOTHING_SETTLED)
         carried = engine.carried_in
-        spool, offsets = _spool(job)
+        spool, offsets, mark = _spool(job)
         scoring = _Scoring(schema, engine, compares)
         batch: list[tuple[Unit, int]] = []
         unscored: list[Seen] = []
@@ -399,7 +416,7 @@ def read_part(parcel: Parcel, job: Job, chunk: Chunk, number: int, first: int, c
                 lambda field: located.place(located.at, field) is not None, job.file
             )
         scoring.into(found)
-        return Part(_close(spool, job), offsets, found)
+        return Part(_close(spool, job), offsets, found, mark)
 
 
 def score_part(parcel: Parcel, job: Job, part: Part, settled: Settled) -> Part:
@@ -420,7 +437,7 @@ def score_part(parcel: Parcel, job: Job, part: Part, settled: Settled) -> Part:
         scoring.take(batch)
         tally.add(len(batch))
         scoring.into(found)
-        return Part(part.spool, part.offsets, found)
+        return Part(part.spool, part.offsets, found, part.mark)
 
 
 @attrs.frozen
@@ -612,10 +629,16 @@ class _Scoring:
         found.ledger = list(self.engine.ledger)
 
 
-def _spool(job: Job) -> tuple[IO[bytes], array.array[int]]:
+def _spool(job: Job) -> tuple[IO[bytes], array.array[int], bytes]:
     if job.spool_dir is None:
-        return io.BytesIO(), array.array("q", [0])
-    return tempfile.NamedTemporaryFile(dir=job.spool_dir, prefix="part-", delete=False), array.array("q", [0])  # noqa: SIM115
+        return io.BytesIO(), array.array("q", [0]), b""
+    spool = tempfile.NamedTemporaryFile(dir=job.spool_dir, prefix="part-", delete=False)  # noqa: SIM115
+    mark = os.urandom(MARK)  # this file's own: a file put in its place is told apart
+    spool.write(mark)
+    return spool, array.array("q", [MARK]), mark
+
+
+MARK = 16  # bytes of a spool file's mark
 
 
 def _close(spool: IO[bytes], job: Job) -> bytes | str:
@@ -640,7 +663,8 @@ class Runner(Protocol):
 
     def gather(self, handles: list[Any]) -> list[Any]: ...
 
-    def share(self, value: Any) -> Any: ...
+    def share(self, value: Any, beside: Any = None) -> Any:
+        """`value` where the tasks given it run: beside one part (a part's own places), else everywhere."""
 
 
 class InProcess:
@@ -655,7 +679,7 @@ class InProcess:
     def gather(self, handles: list[Any]) -> list[Any]:
         return list(handles)
 
-    def share(self, value: Any) -> Any:
+    def share(self, value: Any, beside: Any = None) -> Any:
         return value
 
 
@@ -715,6 +739,7 @@ class Ranked:
 def finish(ranked: Ranked, runner: Runner, *, render: Render | None = None) -> Outcome:
     """The last pass: every part finished where it is, the results merged in class and rank order."""
     shared = runner.share(ranked.settled)
+    places = [runner.share(entries, part) for entries, part in zip(ranked.places, ranked.parts, strict=True)]
     finished: list[Finished] = runner.gather(
         runner.map(
             finish_part,
@@ -722,7 +747,7 @@ def finish(ranked: Ranked, runner: Runner, *, render: Render | None = None) -> O
             [ranked.job] * len(ranked.parts),
             ranked.parts,
             [shared] * len(ranked.parts),
-            [runner.share(entries) for entries in ranked.places],  # sent once each, not inside every task
+            places,  # each sent once, beside its part, not inside every task
             [render] * len(ranked.parts),
             [ranked.categories] * len(ranked.parts),
         )
@@ -845,7 +870,7 @@ def rank(
                     [job] * len(parts),
                     parts,
                     [runner.share(settled)] * len(parts),
-                    [runner.share(entries) for entries in places],
+                    [runner.share(entries, part) for entries, part in zip(places, parts, strict=True)],
                 )
             ),
         )

@@ -57,7 +57,7 @@ class Pool:
     def gather(self, handles: list[Any]) -> list[Any]:
         return list(handles)
 
-    def share(self, value: Any) -> Any:
+    def share(self, value: Any, beside: Any = None) -> Any:
         return value
 
 

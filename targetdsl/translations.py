@@ -1192,6 +1192,19 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
     ("its header has a problem", "它的表头有问题"),
     ("a CSV file at a URL is read here", "网址上的 CSV 文件在本进程读取"),
     (
+        "part {number}'s units are no longer where its first pass left them: {path} is gone; evaluate again",
+        "第 {number} 部分的单位已不在第一遍处理存放它们的位置：{path} 已不存在；请重新评估",
+    ),
+    (
+        "part {number}'s units are no longer where its first pass left them: {path} was changed; evaluate again",
+        "第 {number} 部分的单位已不在第一遍处理存放它们的位置：{path} 已被改动；请重新评估",
+    ),
+    (
+        "the worker that holds part {number}'s units ({worker}) left the cluster before the evaluation was done; "
+        "evaluate again",
+        "存放第 {number} 部分单位的工作进程（{worker}）在评估完成前离开了集群；请重新评估",
+    ),
+    (
         "--scheduler is the address of a Dask scheduler: give --engine dask too",
         "`--scheduler` 是 `Dask` 调度器的地址：请同时给出 `--engine dask`",
     ),

@@ -8,7 +8,10 @@ command line's `--engine dask` writes the bytes one process writes.
 """
 
 import logging
+import os
+import signal
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -225,3 +228,109 @@ def test_computing_a_collection_raises_what_finishing_meets_as_one_stream(client
     assert expected[0] == "EvaluationError"
     done = on_dask.evaluate(policy, units, client=client, partitions=5, collection=True)
     assert outcome(lambda: (done.results.compute(), (), ())) == expected
+
+
+def ranked_on(client: Any, jsonl: Path, parts: int) -> tuple[Any, Any]:
+    """The passes before the last, run as `evaluate` runs them, with the parts spooled on the workers."""
+    from targetdsl.partition import Job, rank
+
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    cut, name, _ = policy._cut(jsonl, parts, period=None, carried_in=None)
+    runner = on_dask.DaskRunner(client, spooled=True)
+    job = Job(name, None, (), "<ledger>")
+    return runner, rank(policy.parcel(), policy.schema, job, cut.chunks, runner, before=cut.before)
+
+
+def spools(dask_worker: Any) -> list[str]:
+    """The spool files in a worker's local directory."""
+    return sorted(
+        os.path.join(folder, name)
+        for folder, _, names in os.walk(dask_worker.local_directory)
+        if "targetdsl-parts-" in folder
+        for name in names
+    )
+
+
+def test_parts_wait_between_passes_in_files_on_the_worker_that_read_them(client: Any, tmp_path: Path) -> None:
+    """A part's units are spooled to a file in its worker's local directory, not kept in its memory, and
+    every later task of the part runs on that worker; the files are removed once the results are in."""
+    from targetdsl.partition import finish
+
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    jsonl, _ = write_files(tmp_path, quota_units(600, seed=5))
+    runner, ranked = ranked_on(client, jsonl, 5)
+    held = client.gather(client.map(lambda part: (part.spool, len(part.mark)), ranked.parts, pure=False))
+    files = client.run(spools)
+    assert all(isinstance(spool, str) and mark == 16 for spool, mark in held)
+    assert sorted(spool for spool, _ in held) == sorted(f for found in files.values() for f in found)
+    homes = client.who_has(ranked.parts)
+    for part, (spool, _) in zip(ranked.parts, held, strict=True):
+        (home,) = homes[part.key]
+        assert spool in files[home]  # on the worker that holds the part: its tasks are bound there
+    done = finish(ranked, runner)
+    assert ([unit_json(u) for u in done.results], done.ledger, done.completion) == streamed(policy, jsonl)
+    runner.close()
+    assert not any(client.run(spools).values())
+    on_dask.evaluate(policy, jsonl, client=client, partitions=3)
+    assert not any(client.run(spools).values())  # evaluate removes them itself
+
+
+def test_a_spool_file_gone_or_changed_between_passes_stops_the_evaluation(client: Any, tmp_path: Path) -> None:
+    from targetdsl.partition import LostPartError, finish
+
+    jsonl, _ = write_files(tmp_path, quota_units(300, seed=6))
+    runner, ranked = ranked_on(client, jsonl, 3)
+    first = client.run(spools)
+
+    def overwrite(dask_worker: Any) -> None:
+        for spool in spools(dask_worker):
+            with open(spool, "r+b") as handle:
+                handle.write(b"\0" * 16)
+
+    client.run(overwrite)
+    with pytest.raises(LostPartError, match=r"part \d's units are no longer where .* was changed; evaluate again"):
+        finish(ranked, runner)
+    runner.close()
+    assert any(first.values()) and not any(client.run(spools).values())
+    with pytest.raises(LostPartError, match=r"part \d's units are no longer where .* is gone; evaluate again"):
+        finish(ranked, runner)
+
+
+def test_a_worker_lost_between_passes_stops_the_evaluation_with_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tasks of a part are bound to the worker that holds its spool file: when it leaves, they could
+    never run, and the wait for them says so instead of waiting for ever (or finishing without them)."""
+    from targetdsl.partition import LostPartError, finish
+
+    monkeypatch.setattr(on_dask, "WATCH_SECONDS", 0.2)
+    jsonl, _ = write_files(tmp_path, quota_units(300, seed=7))
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.CRITICAL
+        ) as cluster,
+        Client(cluster) as own,
+    ):
+        runner, ranked = ranked_on(own, jsonl, 4)
+        (home,) = own.who_has(ranked.parts[0])[ranked.parts[0].key]
+        os.kill(own.run(os.getpid, workers=[home])[home], signal.SIGKILL)  # as a machine lost
+        while home in own.scheduler_info()["workers"]:
+            time.sleep(0.1)
+        with pytest.raises(LostPartError, match=r"the worker that holds part \d's units \(tcp://.*\) left the cluster"):
+            finish(ranked, runner)
+        runner.close()
+
+
+def test_a_task_bound_to_a_worker_no_longer_there_is_not_waited_for_for_ever(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from targetdsl.partition import LostPartError
+
+    monkeypatch.setattr(on_dask, "WATCH_SECONDS", 0.2)
+    runner = on_dask.DaskRunner(client, spooled=True)
+    gone = "tcp://127.0.0.1:9"  # no worker of the cluster
+    future = client.submit(len, [1, 2], workers=[gone], allow_other_workers=False, pure=False)
+    runner.bound[future.key] = (gone, 4)
+    with pytest.raises(LostPartError, match=r"part 4's units \(tcp://127.0.0.1:9\) left the cluster"):
+        runner.gather([future])
+    client.cancel(future)
