@@ -23,13 +23,16 @@ This module must not read any file but the data part it is given, nor know which
 from __future__ import annotations
 
 import array
+import contextlib
 import datetime
 import decimal
 import heapq
 import io
 import os
 import pickle
+import shutil
 import tempfile
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any, Protocol
 
@@ -455,10 +458,11 @@ class Place:
 
 @attrs.define
 class Finished:
-    """A part's units finished: (class position, seat, result or rendered line), in that order; and the
-    problems finishing met, each with its unit's class position and seat (`Place.seat`)."""
+    """A part's units finished: (class position, seat, result or rendered line), in that order — or the
+    file they were written to, one pickle after another, when the driver reads the workers' files; and
+    the problems finishing met, each with its unit's class position and seat (`Place.seat`)."""
 
-    results: list[tuple[int, int, Any]]
+    results: list[tuple[int, int, Any]] | str
     failures: list[tuple[int, int, EvaluationProblem]]
 
 
@@ -470,14 +474,20 @@ def finish_part(
     places: list[Place],
     render: Render | None = None,
     categories: tuple[str, ...] = (),
+    into: str | None = None,
 ) -> Finished:
-    """The last pass: a part's units scored again, given their rank and grade, and finished."""
+    """The last pass: a part's units scored again, given their rank and grade, and finished; kept, or,
+    given a folder the driver reads (`into`), written to a file of it as they are finished."""
     schema = parcel.schema()
     classes = list(schema.classes)
     done = Finished([], [])
     data = part._data()
     tally = Tally(job, part.summary.number)
-    with collector_paused(), decimal.localcontext(CONTEXT):
+    with contextlib.ExitStack() as stack, collector_paused(), decimal.localcontext(CONTEXT):
+        results: Any = done.results
+        if into is not None:
+            descriptor, done.results = tempfile.mkstemp(dir=into, prefix="finished-")
+            results = _Written(stack.enter_context(os.fdopen(descriptor, "wb")))
         engine = _engine(parcel, job, settled)
         peers: dict[int, dict[tuple[str, str], Any]] = {}  # by class position
         ordered = sorted(places, key=lambda p: (p.order, p.rank))
@@ -496,9 +506,60 @@ def finish_part(
                     known = len(engine.problems)
                     result = engine.finish(spec, draft, place.rank)
                     done.failures += [(order, place.seat, p) for p in engine.problems[known:]]
-                    done.results.append((order, place.seat, result if render is None else render(result, categories)))
+                    results.append((order, place.seat, result if render is None else render(result, categories)))
             tally.add(len(batch))
     return done
+
+
+class _Written:
+    """A part's finished units written to its file as they come, each entry a pickle of its own."""
+
+    def __init__(self, handle: IO[bytes]):
+        self.handle = handle
+
+    def append(self, entry: tuple[int, int, Any]) -> None:
+        self.handle.write(pickle.dumps(entry, pickle.HIGHEST_PROTOCOL))
+
+
+class _ReadBack:
+    """The results the parts wrote to their files, merged in class and rank order as they are read. The
+    folder is removed once they have all been read, when the reading is given up (`close`), or when
+    nothing refers to the results any more."""
+
+    def __init__(self, folder: str, files: list[str]):
+        self.handles: list[IO[bytes]] = []
+        self._done = weakref.finalize(self, _removed, self.handles, folder)
+        for path in files:
+            self.handles.append(open_regular(path))  # a file finish_part wrote to this evaluation's folder
+        merged = heapq.merge(*(_entries(h) for h in self.handles), key=lambda entry: (entry[0], entry[1]))
+        self.merged = (result for _, _, result in merged)
+
+    def __iter__(self) -> Iterator[Any]:
+        return self
+
+    def __next__(self) -> Any:
+        try:
+            return next(self.merged)
+        except StopIteration:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        self._done()
+
+
+def _removed(handles: list[IO[bytes]], folder: str) -> None:
+    for handle in handles:
+        handle.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _entries(handle: IO[bytes]) -> Iterator[tuple[int, int, Any]]:
+    while True:
+        try:
+            yield pickle.load(handle)  # noqa: S301 (written by finish_part, in this evaluation's folder)
+        except EOFError:
+            return
 
 
 def gather_finishing_part(
@@ -655,7 +716,9 @@ Render = Callable[[UnitResult, Sequence[str]], Any]  # a unit's result, the cate
 
 class Runner(Protocol):
     """Runs the tasks of one pass, one per part, somewhere; what it returns for each stays opaque to the
-    driver but for `summaries` and `gather`."""
+    driver but for `summaries` and `gather`. A runner whose tasks write files this process can read (its
+    processes are of this machine) says so with a true `same_machine`: the finished units then come back
+    as files."""
 
     def map(self, task: Callable[..., Any], *arguments: Sequence[Any]) -> list[Any]: ...
 
@@ -737,23 +800,37 @@ class Ranked:
 
 
 def finish(ranked: Ranked, runner: Runner, *, render: Render | None = None) -> Outcome:
-    """The last pass: every part finished where it is, the results merged in class and rank order."""
+    """The last pass: every part finished where it is, the results merged in class and rank order.
+
+    Processes of this machine (`Runner.same_machine`) write their finished units to files of a private
+    folder, which the results read as they are taken, then remove: neither a worker nor this process
+    holds every result at once, nor are they sent back through a pipe."""
     shared = runner.share(ranked.settled)
     places = [runner.share(entries, part) for entries, part in zip(ranked.places, ranked.parts, strict=True)]
-    finished: list[Finished] = runner.gather(
-        runner.map(
-            finish_part,
-            [ranked.shipped] * len(ranked.parts),
-            [ranked.job] * len(ranked.parts),
-            ranked.parts,
-            [shared] * len(ranked.parts),
-            places,  # each sent once, beside its part, not inside every task
-            [render] * len(ranked.parts),
-            [ranked.categories] * len(ranked.parts),
+    folder = tempfile.mkdtemp(prefix="targetdsl-finished-") if getattr(runner, "same_machine", False) else None
+    try:
+        finished: list[Finished] = runner.gather(
+            runner.map(
+                finish_part,
+                [ranked.shipped] * len(ranked.parts),
+                [ranked.job] * len(ranked.parts),
+                ranked.parts,
+                [shared] * len(ranked.parts),
+                places,  # each sent once, beside its part, not inside every task
+                [render] * len(ranked.parts),
+                [ranked.categories] * len(ranked.parts),
+                [folder] * len(ranked.parts),
+            )
         )
-    )
-    refuse_finishing([f.failures for f in finished])
-    merged = heapq.merge(*(f.results for f in finished), key=lambda entry: (entry[0], entry[1]))
+        refuse_finishing([f.failures for f in finished])
+    except BaseException:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    if folder is not None:
+        return ranked.outcome(_ReadBack(folder, [str(f.results) for f in finished]))
+    lists = [f.results for f in finished if not isinstance(f.results, str)]
+    merged = heapq.merge(*lists, key=lambda entry: (entry[0], entry[1]))
     return ranked.outcome(result for _, _, result in merged)
 
 
@@ -860,6 +937,7 @@ def rank(
                 if any(m.counted for m in category.measures)
             ]
     categories = tuple(dict.fromkeys(c.name for name in assessed for c in schema.classes[name].categories))
+    parts = [_bare(p) for p in parts]  # their summaries read: what the last passes are sent
     if finishes_compare(finishing_figures(schema)):  # awards or commendations compare units: one more pass
         finishing = _combined_finishing(
             schema,
@@ -907,8 +985,21 @@ def _rescore(
     runner: Runner, shipped: Any, job: Job, parts: list[Any], settled: Settled
 ) -> tuple[list[Any], list[Summary]]:
     shared = runner.share(settled)  # a rank's values are one per unit: sent once, not inside every task
-    rescored = runner.map(score_part, [shipped] * len(parts), [job] * len(parts), parts, [shared] * len(parts))
+    rescored = runner.map(
+        score_part, [shipped] * len(parts), [job] * len(parts), [_bare(p) for p in parts], [shared] * len(parts)
+    )
     return rescored, runner.summaries(rescored)
+
+
+def _bare(part: Any) -> Any:
+    """A part as the driver sends it to a later pass: without what the driver has read of its summary
+    (a standing per unit, the figures), which a later pass makes afresh; sent back to a process, they
+    would double its memory for nothing (some 300 MB for a part of 500,000 units). A part held elsewhere
+    (a Dask future) is left as it is."""
+    if not isinstance(part, Part):
+        return part
+    summary = attrs.evolve(part.summary, standings={}, counts={}, figures={}, failures=[], ledger=[], seen=[])
+    return Part(part.spool, part.offsets, summary, part.mark)
 
 
 def _peers(figures: dict[str, dict[str, MeasureFigures]]) -> dict[str, dict[str, list[ClassValues] | None]]:

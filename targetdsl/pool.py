@@ -34,6 +34,8 @@ def _leave_interrupts() -> None:
 class Pool:
     """A pool of `jobs` processes as a `partition.Runner`; use it in a `with` block."""
 
+    same_machine = True  # the finished units come back as files (`partition.finish`)
+
     def __init__(self, jobs: int):
         self.executor = ProcessPoolExecutor(
             max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_leave_interrupts

@@ -569,3 +569,65 @@ def test_an_id_three_times_in_two_classes_and_three_parts_is_reported_as_one_str
         units[position] = {**units[position], "id": "TWICE", "name": name, "class": "区" if position == 14 else "县"}
     kind, problems = assert_alike(policy, units, (1, 3, 7))
     assert kind == "DataError" and sum("duplicate unit id" in p for p in problems) == 2
+
+
+# -- processes of this machine: the finished units come back as files, read as they are taken
+
+
+class _Local(partition.InProcess):
+    """Every task in this process, as a pool of this machine's processes asks them: finished to files."""
+
+    same_machine = True
+
+
+def _csv_lines(unit: Any, categories: Any) -> str:
+    return f"{unit.id},{unit.rank},{unit.total},{unit.grade}\n"
+
+
+def test_parts_of_this_machine_write_their_finished_units_to_files_read_back_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The results read from the parts' files are those kept in memory, in class and rank order, lines
+    and UnitResults alike; the folder is removed once they are read, given up, or no longer referred to;
+    and a problem while finishing leaves no folder behind."""
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    path = tmp_path / "units.jsonl"
+    path.write_text("".join(lines_of(quota_units(150, seed=5))), encoding="utf-8")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(temporary))
+    job = partition.Job("units.jsonl", None, (), "<carry-in>")
+
+    def run(runner: partition.Runner, render: Any = None) -> partition.Outcome:
+        cut = cutting.chunks_of(path, "units.jsonl", 4)
+        return partition.evaluate(
+            policy.parcel(), policy.schema, job, cut.chunks, runner, before=cut.before, render=render
+        )
+
+    kept = list(run(partition.InProcess(), _csv_lines).results)
+    with policy.stream(str(path)) as one:
+        assert len(kept) == 150 and kept == [_csv_lines(u, ()) for u in one]
+    written = run(_Local(), _csv_lines)
+    assert len(list(temporary.iterdir())) == 1  # the folder of the parts' files, until they are read
+    assert list(written.results) == kept
+    assert list(temporary.iterdir()) == []
+    results = run(_Local()).results
+    assert [unit_json(u) for u in results] == [unit_json(u) for u in run(partition.InProcess()).results]
+    assert list(temporary.iterdir()) == []
+    taken = run(_Local(), _csv_lines).results
+    assert next(iter(taken)) == kept[0]
+    taken.close()  # type: ignore[attr-defined]
+    assert list(temporary.iterdir()) == []
+    unread = run(_Local(), _csv_lines)
+    assert len(list(temporary.iterdir())) == 1
+    del unread
+    assert list(temporary.iterdir()) == []
+
+    def failing(unit: Any, categories: Any) -> str:
+        raise ZeroDivisionError("a defect while rendering")
+
+    with pytest.raises(ZeroDivisionError):
+        run(_Local(), failing)
+    assert list(temporary.iterdir()) == []
+    assert list(policy.evaluate_parts(path, jobs=2, render=_csv_lines).results) == kept
+    assert list(temporary.iterdir()) == []
