@@ -458,12 +458,13 @@ class Place:
 
 @attrs.define
 class Finished:
-    """A part's units finished: (class position, seat, result or rendered line), in that order — or the
-    file they were written to, one pickle after another, when the driver reads the workers' files; and
-    the problems finishing met, each with its unit's class position and seat (`Place.seat`)."""
+    """A part's units finished: (class position, seat, result or rendered line), in that order, kept in
+    `results` or, when the driver reads the workers' files, written one pickle after another to `file`;
+    and the problems finishing met, each with its unit's class position and seat (`Place.seat`)."""
 
-    results: list[tuple[int, int, Any]] | str
+    results: list[tuple[int, int, Any]]
     failures: list[tuple[int, int, EvaluationProblem]]
+    file: str | None = None
 
 
 def finish_part(
@@ -486,7 +487,7 @@ def finish_part(
     with contextlib.ExitStack() as stack, collector_paused(), decimal.localcontext(CONTEXT):
         results: Any = done.results
         if into is not None:
-            descriptor, done.results = tempfile.mkstemp(dir=into, prefix="finished-")
+            descriptor, done.file = tempfile.mkstemp(dir=into, prefix="finished-")
             results = _Written(stack.enter_context(os.fdopen(descriptor, "wb")))
         engine = _engine(parcel, job, settled)
         peers: dict[int, dict[tuple[str, str], Any]] = {}  # by class position
@@ -828,9 +829,8 @@ def finish(ranked: Ranked, runner: Runner, *, render: Render | None = None) -> O
             shutil.rmtree(folder, ignore_errors=True)
         raise
     if folder is not None:
-        return ranked.outcome(_ReadBack(folder, [str(f.results) for f in finished]))
-    lists = [f.results for f in finished if not isinstance(f.results, str)]
-    merged = heapq.merge(*lists, key=lambda entry: (entry[0], entry[1]))
+        return ranked.outcome(_ReadBack(folder, [f.file for f in finished if f.file is not None]))
+    merged = heapq.merge(*(f.results for f in finished), key=lambda entry: (entry[0], entry[1]))
     return ranked.outcome(result for _, _, result in merged)
 
 
