@@ -323,10 +323,10 @@ def _bag(runner: DaskRunner, ranked: Ranked, render: Render | None) -> Any:
     for the problems of every part's finishing, so that computing any of it raises what a stream raises."""
     delayed: Any = importlib.import_module("dask").delayed  # untyped: an optional dependency
     bags: Any = importlib.import_module("dask.bag")
-    sizes = [0] * (max((p.order for places in ranked.places for p in places), default=0) + 1)
+    sizes = [0] * (max((max(places.columns[1], default=0) for places in ranked.places), default=0) + 1)
     for places in ranked.places:
-        for place in places:
-            sizes[place.order] += 1
+        for order in places.columns[1]:
+            sizes[order] += 1
     offsets = [sum(sizes[:order]) for order in range(len(sizes))]
     count = len(ranked.parts)
     starts = [ranked.count * i // count for i in range(count)]

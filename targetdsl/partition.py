@@ -456,6 +456,49 @@ class Place:
     seat: int
 
 
+class Places:
+    """A part's units' places, a few numbers a unit (a `Place` object would take some 190 bytes, and
+    a million of them, in the driver and again in the workers they are sent to): each field a column,
+    the grades and reasons, which few units differ in, as numbers into a table of them."""
+
+    def __init__(self) -> None:
+        self.columns = [array.array("q") for _ in range(5)]  # index, order, rank, seat, (grade, reason)
+        self.words: list[tuple[str | None, str | None]] = []
+        self._codes: dict[tuple[str | None, str | None], int] = {}
+
+    def add(self, index: int, order: int, rank: int, grade: str | None, reason: str | None, seat: int) -> None:
+        code = self._codes.setdefault((grade, reason), len(self.words))
+        if code == len(self.words):
+            self.words.append((grade, reason))
+        for column, value in zip(self.columns, (index, order, rank, seat, code), strict=True):
+            column.append(value)
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    def __iter__(self) -> Iterator[Place]:
+        return (self._place(i) for i in range(len(self)))
+
+    def in_order(self) -> Iterator[list[Place]]:
+        """Every place by class position then rank, a batch at a time."""
+        _, orders, ranks, _, _ = self.columns
+        ordered = sorted(range(len(self)), key=lambda i: (orders[i], ranks[i]))
+        for start in range(0, len(ordered), BATCH):
+            yield [self._place(i) for i in ordered[start : start + BATCH]]
+
+    def _place(self, i: int) -> Place:
+        index, order, rank, seat, code = (column[i] for column in self.columns)
+        grade, reason = self.words[code]
+        return Place(index, order, rank, grade, reason, seat)
+
+    def __getstate__(self) -> tuple[list[array.array[int]], list[tuple[str | None, str | None]]]:
+        return self.columns, self.words
+
+    def __setstate__(self, state: tuple[list[array.array[int]], list[tuple[str | None, str | None]]]) -> None:
+        self.columns, self.words = state
+        self._codes = {pair: code for code, pair in enumerate(self.words)}
+
+
 @attrs.define
 class Finished:
     """A part's units finished: (class position, seat, result or rendered line), in that order, kept in
@@ -472,7 +515,7 @@ def finish_part(
     job: Job,
     part: Part,
     settled: Settled,
-    places: list[Place],
+    places: Places,
     render: Render | None = None,
     categories: tuple[str, ...] = (),
     into: str | None = None,
@@ -491,9 +534,7 @@ def finish_part(
             results = _Written(stack.enter_context(os.fdopen(descriptor, "wb")))
         engine = _engine(parcel, job, settled)
         peers: dict[int, dict[tuple[str, str], Any]] = {}  # by class position
-        ordered = sorted(places, key=lambda p: (p.order, p.rank))
-        for start in range(0, len(ordered), BATCH):
-            batch = ordered[start : start + BATCH]
+        for batch in places.in_order():
             by_class: dict[int, list[Place]] = {}
             for place in batch:
                 by_class.setdefault(place.order, []).append(place)
@@ -564,7 +605,7 @@ def _entries(handle: IO[bytes]) -> Iterator[tuple[int, int, Any]]:
 
 
 def gather_finishing_part(
-    parcel: Parcel, job: Job, part: Part, settled: Settled, places: list[Place]
+    parcel: Parcel, job: Job, part: Part, settled: Settled, places: Places
 ) -> dict[str, dict[str, Gathered]]:
     """Between the ranking and the last pass, for a policy whose awards or commendations compare units:
     a part's units scored again and given their rank, and their values of those rules' class-wide
@@ -576,10 +617,9 @@ def gather_finishing_part(
     tally = Tally(job, part.summary.number)
     with collector_paused(), decimal.localcontext(CONTEXT):
         engine = _engine(parcel, job, settled)
-        ordered = sorted(places, key=lambda p: (p.order, p.rank))
-        for start in range(0, len(ordered), BATCH):
+        for batch in places.in_order():
             by_class: dict[int, list[Place]] = {}
-            for place in ordered[start : start + BATCH]:
+            for place in batch:
                 by_class.setdefault(place.order, []).append(place)
             for order, members in by_class.items():
                 name = classes[order]
@@ -789,7 +829,7 @@ class Ranked:
     job: Job
     parts: list[Any]  # as the runner holds them
     settled: Settled
-    places: list[list[Place]]  # per part, its units' places
+    places: list[Places]  # per part, its units' places
     ledger: tuple[CarryOver, ...]
     completion: tuple[CompletionRow, ...]
     assessed: tuple[str, ...]
@@ -905,7 +945,7 @@ def rank(
             key=lambda c: (c.unit, c.bonus, c.date or datetime.date.min, c.name or ""),
         )
     )
-    places: list[list[Place]] = [[] for _ in parts]
+    places = [Places() for _ in parts]
     owner = [0] * (sum(s.count for s in found) + 1)
     for i, s in enumerate(found):
         owner[s.first : s.first + s.count] = [i] * s.count
@@ -923,7 +963,7 @@ def rank(
             for rank, st in enumerate(ranked, start=1):
                 name = st.unit_class if ranking.shared else ranking.name
                 seats[name] += 1
-                places[owner[st.index]].append(Place(st.index, positions[name], rank, st.grade, st.reason, seats[name]))
+                places[owner[st.index]].add(st.index, positions[name], rank, st.grade, st.reason, seats[name])
         for name, spec in schema.classes.items():
             count_of = sum(len(s.standings[name]) for s in found)
             if not count_of:

@@ -631,3 +631,24 @@ def test_parts_of_this_machine_write_their_finished_units_to_files_read_back_in_
     assert list(temporary.iterdir()) == []
     assert list(policy.evaluate_parts(path, jobs=2, render=_csv_lines).results) == kept
     assert list(temporary.iterdir()) == []
+
+
+def test_places_are_columns_that_give_back_each_place_in_class_and_rank_order() -> None:
+    """A part's places as the driver sends them: the same places back, pickled or not, in class position
+    then rank order a batch at a time; grades and reasons kept per unit (a reason is rare)."""
+    places = partition.Places()
+    given = [
+        partition.Place(
+            i, (i * 7) % 3, 1 + (i * 11) % 1000, "优秀" if i % 4 else None, "否决" if i % 97 == 0 else None, i
+        )
+        for i in range(2500)
+    ]
+    for place in given:
+        places.add(place.index, place.order, place.rank, place.grade, place.reason, place.seat)
+    back = pickle.loads(pickle.dumps(places))
+    assert len(back) == 2500 and list(back) == list(places) == given
+    batches = list(back.in_order())
+    assert [len(b) for b in batches] == [len(b) for b in list(places.in_order())] and len(batches) > 1
+    assert [p for b in batches for p in b] == sorted(given, key=lambda p: (p.order, p.rank, p.index))
+    back.add(9999, 0, 1, "合格", "新的", 9999)  # the table of words kept whole after pickling
+    assert list(back)[-1] == partition.Place(9999, 0, 1, "合格", "新的", 9999) and list(back)[:2500] == given
