@@ -77,6 +77,8 @@ class DaskRunner:
     leave the cluster, the tasks bound to it could never run: the wait for them notices and raises
     `LostPartError` (a part's spool checks its file too: gone or changed, it raises the same)."""
 
+    same_machine = False  # its workers' files may be on other machines: the finished units are sent back
+
     def __init__(self, client: Any, *, spooled: bool = False):
         self.client = client
         self.folder = f"targetdsl-parts-{uuid.uuid4().hex}" if spooled else None
@@ -323,9 +325,9 @@ def _bag(runner: DaskRunner, ranked: Ranked, render: Render | None) -> Any:
     for the problems of every part's finishing, so that computing any of it raises what a stream raises."""
     delayed: Any = importlib.import_module("dask").delayed  # untyped: an optional dependency
     bags: Any = importlib.import_module("dask.bag")
-    sizes = [0] * (max((max(places.columns[1], default=0) for places in ranked.places), default=0) + 1)
+    sizes = [0] * (max((max(places.orders, default=0) for places in ranked.places), default=0) + 1)
     for places in ranked.places:
-        for order in places.columns[1]:
+        for order in places.orders:
             sizes[order] += 1
     offsets = [sum(sizes[:order]) for order in range(len(sizes))]
     count = len(ranked.parts)

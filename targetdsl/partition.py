@@ -476,6 +476,11 @@ class Places:
     def __len__(self) -> int:
         return len(self.columns[0])
 
+    @property
+    def orders(self) -> array.array[int]:
+        """Each unit's class position."""
+        return self.columns[1]
+
     def __iter__(self) -> Iterator[Place]:
         return (self._place(i) for i in range(len(self)))
 
@@ -761,6 +766,8 @@ class Runner(Protocol):
     processes are of this machine) says so with a true `same_machine`: the finished units then come back
     as files."""
 
+    same_machine: bool
+
     def map(self, task: Callable[..., Any], *arguments: Sequence[Any]) -> list[Any]: ...
 
     def summaries(self, parts: list[Any]) -> list[Summary]: ...
@@ -773,6 +780,8 @@ class Runner(Protocol):
 
 class InProcess:
     """Every task in this process, one after another."""
+
+    same_machine = False  # the finished units are kept: they are here already
 
     def map(self, task: Callable[..., Any], *arguments: Sequence[Any]) -> list[Any]:
         return [task(*given) for given in zip(*arguments, strict=True)]
@@ -848,7 +857,7 @@ def finish(ranked: Ranked, runner: Runner, *, render: Render | None = None) -> O
     holds every result at once, nor are they sent back through a pipe."""
     shared = runner.share(ranked.settled)
     places = [runner.share(entries, part) for entries, part in zip(ranked.places, ranked.parts, strict=True)]
-    folder = tempfile.mkdtemp(prefix="targetdsl-finished-") if getattr(runner, "same_machine", False) else None
+    folder = tempfile.mkdtemp(prefix="targetdsl-finished-") if runner.same_machine else None
     try:
         finished: list[Finished] = runner.gather(
             runner.map(
