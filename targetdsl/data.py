@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import decimal
 import functools
 import gc
 import math
@@ -1384,14 +1385,24 @@ def _constraint(
     require: n.Require,
 ) -> tuple[tuple[str, ...], Callable[[dict[str, Any], Any], Any], Any]:
     """A constraint as validation checks it, built once per validation: the names it reads, its condition
-    compiled into a closure (the fast path's, which the differential tests hold to the interpreter's), and
-    the frame it is called with (never read: every name it reads is in the values it is given)."""
-    from targetdsl.compiler import Compiler
-    from targetdsl.interpreter import Frame
+    as generated code (`kernel.expression`, which the differential tests hold to the interpreter) called
+    in the policy's decimal context, and the frame it is called with (never read: every name it reads is in
+    the values it is given)."""
+    from targetdsl.interpreter import Frame, evaluate
+    from targetdsl.kernel import Unsupported, expression
     from targetdsl.typecheck import walk
 
     names = tuple(dict.fromkeys(node.name for node in walk(require.expr) if isinstance(node, n.Name)))
-    return names, Compiler({}).compile(require.expr), Frame({}, explain=False)
+    try:
+        generated: Callable[[dict[str, Any], Any], Any] = expression({}, require.expr, frozenset(names))
+    except Unsupported:  # nothing the checker lets a constraint say; the reference would still decide it
+        generated = lambda values, frame: evaluate(require.expr, Frame(dict(values), parent=frame, explain=False))  # noqa: E731
+
+    def holds(values: dict[str, Any], frame: Any) -> Any:
+        with decimal.localcontext(CONTEXT):
+            return generated(values, frame)
+
+    return names, holds, Frame({}, explain=False)
 
 
 def _value_text(value: Value, spec: InputSpec) -> str:

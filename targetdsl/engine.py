@@ -20,7 +20,6 @@ from typing import Any
 
 from targetdsl import cover
 from targetdsl import nodes as n
-from targetdsl.compiler import Uncompilable, compile_rule, uses_peers
 from targetdsl.data import collector_paused
 from targetdsl.drafts import NO_FACTORS, NO_GRADES, SUMS, Draft, Ranked, Standing, categories_of, measures_of
 from targetdsl.functions import ClassValues
@@ -36,7 +35,7 @@ from targetdsl.interpreter import (
     evaluate,
     number,
 )
-from targetdsl.kernel import WIDTH, Bail, Cells, Kernel
+from targetdsl.kernel import WIDTH, Bail, Cells, Kernel, Unsupported, expression, uses_peers
 from targetdsl.kernel import build as build_kernel
 from targetdsl.measures import MeasureFigures, MeasureScorer
 from targetdsl.nodes import EffectKind
@@ -75,6 +74,7 @@ from targetdsl.results import (
 from targetdsl.schema import ClassSpec, MeasureSpec, RuleSpec, Schema
 from targetdsl.values import NOT_APPLICABLE, AwardWon, Unit, Value
 
+NO_VALUES: dict[str, Value] = {}  # a rule without inputs of its own (read, never written)
 QUARTERS = {"Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12, "H1": 6, "H2": 12}
 
 
@@ -621,20 +621,20 @@ class Engine:
             self.noted[(rule.kind, rule.name)] = (tuple(frame.notes or ()), self.read(rule, frame.used.items()))
 
     def compiled_rule(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> object:
-        """A rule expression's value by its compiled closure, when there is no trace or coverage to keep;
-        None when the interpreter must give it (a failure, a missing value: the reference reports them)."""
+        """A rule expression's value by its generated code (`kernel.expression`), when there is no trace or
+        coverage to keep; None when the reference interpreter gives it (the expression needs the class)."""
         if self.explain or cover.current.get() is not None:
             return None
         key = ("rule", rule.kind, rule.name, id(expr))
         if key not in self.schema.compiled:
             try:
-                self.schema.compiled[key] = compile_rule(rule.lets, expr)
-            except Uncompilable:
+                self.schema.compiled[key] = expression(rule.lets, expr, frozenset(rule.inputs))
+            except Unsupported:
                 self.schema.compiled[key] = None
-        closure = self.schema.compiled[key]
-        if closure is None:
+        generated = self.schema.compiled[key]
+        if generated is None:
             return None
-        return closure(dict(unit.rules.get((rule.kind, rule.name), ())), self.frames[unit.id])
+        return generated(unit.rules.get((rule.kind, rule.name), NO_VALUES), self.frames[unit.id])
 
     def coefficients(self, spec: ClassSpec, unit: Unit) -> dict[str, Decimal]:
         factors: dict[str, Decimal] = {}

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -37,13 +37,13 @@ import attrs
 
 from targetdsl import nodes as n
 from targetdsl.bounds import FAR_ABOVE
-from targetdsl.compiler import interpolated, uses_peers
 from targetdsl.functions import FUNCTIONS
-from targetdsl.interpreter import ARITHMETIC_ERRORS, Frame
+from targetdsl.interpreter import ARITHMETIC_ERRORS, Failure, Frame, NeedsPeerAverage, NotApplicable, evaluate
 from targetdsl.numeric import CONTEXT, HUNDRED, MAGNITUDE, MODES, ZERO, plausible
 from targetdsl.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema, references
+from targetdsl.source import NO_SPAN, Span
 from targetdsl.typecheck import walk
-from targetdsl.values import Marker, Unit
+from targetdsl.values import NOT_APPLICABLE, Marker, Unit
 
 # A unit's cells: per measure, earned (rounded as the policy says), available points, completed, counted.
 Cells = tuple[Any, ...]
@@ -202,6 +202,73 @@ def build(schema: Schema, spec: ClassSpec, fraction: Decimal) -> Kernel | None:
     return Kernel(tuple(taken), categories, vetoes, namespace["score"], source)
 
 
+@attrs.frozen
+class Expression:
+    """One expression of a measure's or a rule's scope as generated code, for an evaluation that builds
+    no explanation: called with the scope's values (`points` too, for a measure) and the unit's frame, it
+    gives what the reference interpreter gives. Its `let`s are computed before it, the names it reads of
+    the unit (constants, unit inputs, `score(M)`) read from the frame first; a turn it declares — a
+    missing value, a failure in a `let` or a function, a decimal trap, no band matched — hands the call to
+    the reference interpreter, which gives the same value or the located error, lazily as written. Nothing
+    else is caught."""
+
+    function: Callable[[Mapping[str, Any], Frame], Any]
+    expr: n.Expr
+    lets: dict[str, n.Let]
+    source: str
+
+    def __call__(self, values: Mapping[str, Any], frame: Frame) -> Any:
+        try:
+            return self.function(values, frame)
+        except (Bail, Failure, NotApplicable, NeedsPeerAverage, *ARITHMETIC_ERRORS):
+            pass
+        return evaluate(self.expr, Frame(dict(values), self.lets, parent=frame, explain=False))
+
+
+def expression(lets: dict[str, n.Let], expr: n.Expr, names: frozenset[str]) -> Expression:
+    """`expr` (with the `lets` of its scope) generated; `names` are those its values hold (a measure's
+    inputs and `points`, a rule's inputs). Raises Unsupported for what needs the whole class (a class-wide
+    function, here or in a `let` it reads): the reference interpreter takes that expression."""
+    code = _Expressions()
+    scope = _Scope(code, dict.fromkeys(names), lets, None, "x")
+    value = scope.expr(expr)
+    source = (
+        "\n".join(
+            [
+                "def value(v, FR):",
+                *("    " + line for line in code.prelude),
+                *("    " + line for line in scope.reads + scope.lets),
+                f"    return {value}",
+            ]
+        )
+        + "\n"
+    )
+    namespace = dict(code.constants)
+    exec(compile(source, "<targetdsl expression>", "exec"), namespace)  # noqa: S102 (source built from fixed fragments)
+    return Expression(namespace["value"], expr, lets, source)
+
+
+def _lookup(frame: Frame, name: str, span: Span) -> Any:
+    """A name of the unit (a constant, a unit input) from its frame; missing, or failing, it hands the call
+    back to the reference interpreter."""
+    try:
+        value = frame.lookup(name, span)
+    except (Failure, NotApplicable, NeedsPeerAverage, *ARITHMETIC_ERRORS):
+        raise Bail(name) from None
+    if type(value) is Marker:
+        raise Bail(name)
+    return value
+
+
+def _quantity(frame: Frame, reference: n.Reference) -> Any:
+    """`score(M)` (or another quantity of the unit's result) from the unit's frame; not applicable, it
+    hands the call back."""
+    value = frame.quantity(reference)
+    if value is NOT_APPLICABLE:
+        raise Bail(f"{reference.quantity}({reference.target})")
+    return value
+
+
 # Terms per line of a generated sum, and arms of `bands` written as one conditional expression. Python's
 # compiler recurses once per term of `a + b + …` and per arm of `x if … else y if … else …`: a category of
 # thousands of indicators, or bands of thousands of arms, exceeded its limit. Sums are written in lines of
@@ -216,6 +283,26 @@ def _sum(target: str, start: str, terms: list[str]) -> list[str]:
     for first in range(0, len(terms), SUM_TERMS):
         lines.append(f"{target} = {target} + " + " + ".join(terms[first : first + SUM_TERMS]))
     return lines
+
+
+def uses_peers(expressions: list[n.Expr]) -> bool:
+    """Whether the expressions call a class-wide function (which reads every unit of the class)."""
+    return any(
+        isinstance(node, n.Call) and FUNCTIONS.get(node.function) is not None and FUNCTIONS[node.function].peer
+        for expr in expressions
+        for node in walk(expr)
+    )
+
+
+def interpolated(x: Decimal, points: Sequence[tuple[Decimal, Decimal]]) -> Decimal:
+    """Piecewise-linear through `points` (ascending), flat beyond the first and the last, as the
+    reference interpreter computes `interpolate` (which also notes the segment it took)."""
+    if x <= points[0][0]:
+        return points[0][1]
+    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        if x <= x1:
+            return y0 + CONTEXT.divide((y1 - y0) * (x - x0), x1 - x0)
+    return points[-1][1]
 
 
 def _peer_function(expressions: list[n.Expr]) -> str:
@@ -256,9 +343,12 @@ def _constant(frames: Mapping[str, Frame], unit: str, name: str, span: Any) -> A
     return value
 
 
+ABSENT = Marker("absent")  # a name an expression reads that its values do not hold
+
 HELPERS: dict[str, Any] = {
     "BAIL": Bail,
     "MARKER": Marker,
+    "ABSENT": ABSENT,
     "ZERO": ZERO,
     "DECIMAL": Decimal,
     "INT": _count,
@@ -266,6 +356,8 @@ HELPERS: dict[str, Any] = {
     "BANDS": _bands,
     "INTERP": interpolated,
     "CONST": _constant,
+    "LOOKUP": _lookup,
+    "QUANTITY": _quantity,
 }
 
 _COMPARE = {"==", "!=", ">=", ">", "<=", "<"}
@@ -280,24 +372,41 @@ _OPERATORS = {
 _ARITHMETIC = {"+", "-", "*", "/"}
 
 
-class _Writer:
-    """Builds the function's source; policy values go into `constants`, never into the text."""
+class _Code:
+    """What the expressions of one generated function share: the constants they are passed (policy
+    values never go into the text), the numbering of temporaries, and how a name that is neither an
+    input nor a `let` of the scope is read."""
 
-    def __init__(self, schema: Schema, fraction: Decimal):
-        self.schema = schema
-        self.fraction = fraction
+    def __init__(self) -> None:
         self.constants: dict[str, Any] = dict(HELPERS)
-        self.prelude: list[str] = []  # unit-level names, read once per unit
+        self.prelude: list[str] = []  # names read once per call, before the body
         self.unit_names: dict[str, str] = {}
-        self.body: list[str] = []
         self.temporaries = 0
-        self.counting: set[int] = set()  # measures that count completed items
-        self.referenced: frozenset[str] = frozenset()  # measures whose scores `score(…)` reads
 
     def constant(self, value: Any) -> str:
         name = f"c{len(self.constants)}"
         self.constants[name] = value
         return name
+
+    def unit_name(self, name: str) -> str:
+        raise NotImplementedError
+
+    def reference(self, expr: n.Reference) -> str:
+        """`score(M)`, `subtotal(C)`…: the class kernel reads none (the measures and rules that do are
+        declined before their expressions are written)."""
+        raise Unsupported(f"`{expr.quantity}({expr.target})` is not generated in the class kernel")
+
+
+class _Writer(_Code):
+    """Builds the source of a class's kernel."""
+
+    def __init__(self, schema: Schema, fraction: Decimal):
+        super().__init__()
+        self.schema = schema
+        self.fraction = fraction
+        self.body: list[str] = []
+        self.counting: set[int] = set()  # measures that count completed items
+        self.referenced: frozenset[str] = frozenset()  # measures whose scores `score(…)` reads
 
     def measure(self, spec: MeasureSpec, index: int) -> list[str]:
         if spec.name in self.referenced:
@@ -438,10 +547,17 @@ class _Writer:
 
 
 class _Scope:
-    """The names one measure's or rule's expressions see, as local variables of the generated function."""
+    """The names one measure's or rule's expressions see, as local variables of the generated function.
+    An input is read from `v` (the kernel's measure or rule values, or the values an expression is called
+    with); one that may be a marker (missing) hands the call back."""
 
     def __init__(
-        self, writer: _Writer, inputs: dict[str, InputSpec], lets: dict[str, n.Let], points: Decimal | None, prefix: str
+        self,
+        writer: _Code,
+        inputs: Mapping[str, InputSpec | None],
+        lets: dict[str, n.Let],
+        points: Decimal | None,
+        prefix: str,
     ):
         self.writer = writer
         self.inputs = inputs
@@ -465,9 +581,14 @@ class _Scope:
             return self.writer.constant(self.points)
         if name in self.inputs:
             local = self.fresh()
-            self.reads.append(f"{local} = v[{self.writer.constant(name)}]")
-            if self.inputs[name].missing in ("na", "peer_avg"):
+            spec = self.inputs[name]
+            if spec is None:  # an expression's values: any of them may be absent or a marker
+                self.reads.append(f"{local} = v.get({self.writer.constant(name)}, ABSENT)")
                 self.reads.append(f"if {local}.__class__ is MARKER: raise BAIL")
+            else:
+                self.reads.append(f"{local} = v[{self.writer.constant(name)}]")
+                if spec.missing in ("na", "peer_avg"):
+                    self.reads.append(f"if {local}.__class__ is MARKER: raise BAIL")
         elif name in self.lets_of:
             if name in self.pending:
                 raise Unsupported(f"let {name} depends on itself")  # the checker rejects these: never generate one
@@ -512,8 +633,12 @@ class _Scope:
                 beyond = ">" if function == "min" else "<"
                 return f"({b} if ({a} := {self.expr(one)}) {beyond} ({b} := {self.expr(other)}) else {a})"
             case n.Call(function=function, args=args) if FUNCTIONS[function].apply is not None:
-                # the implementation the interpreter and the closures call (functions.py), passed as a constant
+                # the implementation the interpreter calls (functions.py), passed as a constant
                 return f"{constant(FUNCTIONS[function].apply)}({', '.join(self.expr(a) for a in args)})"
+            case n.Call(function=function):
+                raise Unsupported(f"the class-wide function {function}() needs every unit of the class")
+            case n.Reference():
+                return self.writer.reference(expr)
             case n.Bands(subject=subject, arms=arms) if len(arms) > INLINE_ARMS:
                 entries: list[str] = []
                 for arm in arms:
@@ -544,3 +669,17 @@ class _Scope:
                 points = ", ".join(f"({self.expr(a.at)}, {self.expr(a.value)})" for a in anchors)
                 return f"INTERP({self.expr(subject)}, ({points},))"
         raise Unsupported(f"{type(expr).__name__.lower()} expressions are not generated")
+
+
+class _Expressions(_Code):
+    """Builds the source of one expression: the unit's names are read from the frame it is called with."""
+
+    def unit_name(self, name: str) -> str:
+        if name not in self.unit_names:
+            local = f"u{len(self.unit_names)}"
+            self.prelude.append(f"{local} = LOOKUP(FR, {self.constant(name)}, {self.constant(NO_SPAN)})")
+            self.unit_names[name] = local
+        return self.unit_names[name]
+
+    def reference(self, expr: n.Reference) -> str:
+        return f"QUANTITY(FR, {self.constant(expr)})"

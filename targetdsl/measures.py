@@ -21,7 +21,6 @@ import attrs
 from targetdsl import cover
 from targetdsl import nodes as n
 from targetdsl.bounds import FAR_ABOVE
-from targetdsl.compiler import Compiler, Uncompilable, uses_peers
 from targetdsl.functions import ClassValues
 from targetdsl.interpreter import (
     Failure,
@@ -32,6 +31,7 @@ from targetdsl.interpreter import (
     evaluate,
     number,
 )
+from targetdsl.kernel import Expression, Unsupported, expression, uses_peers
 from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, plausible, quantize, show, text
 from targetdsl.results import NO_STEP, ItemResult, MeasureResult, Step
 from targetdsl.schema import InputSpec, MeasureSpec
@@ -701,11 +701,13 @@ class MeasureScorer:
 
 @attrs.frozen
 class FastMeasure:
-    """A measure's expressions compiled to closures (see compiler.py)."""
+    """A measure's expressions as generated code (`kernel.expression`), for a measure the class kernel
+    does not take: items (called item by item), a measure reading another's score. What the measure
+    does with them (the score's bound, a tally's counts) is what the reference path does."""
 
-    score_closure: Any
-    completed: Any
-    tally: tuple[Any, Any] | None
+    score_closure: Expression
+    completed: Expression | None
+    tally: tuple[Expression, Expression] | None
     tally_span: Span = NO_SPAN
 
     @staticmethod
@@ -715,7 +717,7 @@ class FastMeasure:
 
     @staticmethod
     def attempt(spec: MeasureSpec) -> tuple[FastMeasure | None, str]:
-        """The compiled measure, or None and why the closures decline it (`targetdsl plan` shows it)."""
+        """The generated measure, or None and why it is declined (`targetdsl plan` shows it)."""
         if spec.kind not in ("indicator", "items"):
             return None, f"an {spec.kind} measure is scored by the reference path"
         if spec.subitems:
@@ -728,16 +730,20 @@ class FastMeasure:
             expressions += [spec.tally.done, spec.tally.total]
         if uses_peers(expressions):
             return None, "a class-wide function reads the class's values"
-        compiler = Compiler(spec.lets)
+        names = frozenset([*spec.inputs, "points"])
+
+        def generated(expr: n.Expr) -> Expression:
+            return expression(spec.lets, expr, names)
+
         try:
             built = FastMeasure(
-                compiler.compile(spec.score),
-                compiler.compile(spec.completed) if spec.completed is not None else None,
-                (compiler.compile(spec.tally.done), compiler.compile(spec.tally.total)) if spec.tally else None,
+                generated(spec.score),
+                generated(spec.completed) if spec.completed is not None else None,
+                (generated(spec.tally.done), generated(spec.tally.total)) if spec.tally else None,
                 spec.tally.span if spec.tally else NO_SPAN,
             )
-        except Uncompilable as reason:
-            return None, f"{reason} is not compiled"
+        except Unsupported as reason:
+            return None, str(reason)
         return built, ""
 
     def score(self, env: dict[str, Any], frame: Frame) -> Decimal:

@@ -1,15 +1,19 @@
 """Which evaluator takes each quantity of a policy, and why a faster one declines it.
 
-For evaluations that build no explanation, a measure is scored by the
-generated kernel (`kernel.py`) when it takes it, else by the compiled
-closures (`measures.FastMeasure`, `compiler.py`), else by the reference
-path (`measures.py`, `interpreter.py`); vetoes go to the kernel or to
-compiled rule closures; coefficients and deductions to closures; the rest
-of the steps (subtotals the kernel does not sum, bonus, total, rank,
-grades, awards, money) are the engine's, on every path. Each of those
-decisions is made when the policy is compiled, and this module asks the
-same code that makes them (`kernel.survey`, `FastMeasure.attempt`,
-`compile_rule`) — it does not restate their rules. It lays them over
+There are two evaluators: the reference interpreter (`measures.py`,
+`interpreter.py`), which explains, and generated code (`kernel.py`). For
+evaluations that build no explanation, a measure is scored by the class's
+kernel (one generated function for the measures of a class it takes) when
+it takes it, else by generated code expression by expression
+(`kernel.expression`, through `measures.FastMeasure`: items item by item, a
+measure reading another's score), else by the reference path; vetoes go to
+the kernel or to generated rule expressions; coefficients, deductions and
+computed bonuses to generated rule expressions; the rest of the steps
+(subtotals the kernel does not sum, bonus, total, rank, grades, awards,
+money) are the engine's, on every path. Each of those decisions is made
+when the policy is compiled, and this module asks the same code that makes
+them (`kernel.survey`, `FastMeasure.attempt`, `kernel.expression`) — it
+does not restate their rules. It lays them over
 the lowered graph (`lowering.py`) in evaluation order, with the pass of a
 partitioned evaluation each quantity belongs to.
 
@@ -27,9 +31,8 @@ from typing import Any
 import attrs
 
 from targetdsl import nodes as n
-from targetdsl.compiler import Uncompilable, compile_rule
 from targetdsl.engine import period_months
-from targetdsl.kernel import Survey, survey
+from targetdsl.kernel import Survey, Unsupported, expression, survey
 from targetdsl.lowering import Graph, Kind, Phase, Quantity, lower
 from targetdsl.measures import FastMeasure
 from targetdsl.messages import Language, translate, translate_clauses
@@ -39,8 +42,8 @@ from targetdsl.schema import ClassSpec, MeasureSpec, RuleSpec, Schema
 
 class Evaluator(enum.Enum):
     DATA = "data"  # read and validated, not computed
-    KERNEL = "kernel"
-    CLOSURES = "closures"
+    KERNEL = "kernel"  # the class's generated function
+    EXPRESSIONS = "generated expressions"  # generated code, expression by expression
     REFERENCE = "reference"
 
 
@@ -103,8 +106,8 @@ class _Planner:
         declined = f"kernel: {self.survey.declined[measure.name]}"
         built, why = FastMeasure.attempt(measure)
         if built is not None:
-            return Evaluator.CLOSURES, declined
-        return Evaluator.REFERENCE, f"{declined}; closures: {why}"
+            return Evaluator.EXPRESSIONS, declined
+        return Evaluator.REFERENCE, f"{declined}; generated expressions: {why}"
 
     def assign(self, quantity: Quantity) -> tuple[Evaluator, str | None]:
         kind = quantity.kind
@@ -161,15 +164,15 @@ class _Planner:
         declined = f"kernel: {self.survey.vetoes}" if rule.kind == "veto" else None
         if found is None:
             return Evaluator.REFERENCE, declined
-        # a computed bonus's or a deduction's `when` is compiled beside its formula
+        # a computed bonus's or a deduction's `when` is generated beside its formula
         gates = [s.expr for s in rule.all(n.When)] if rule.kind in ("bonus", "deduction") else []
         try:
             for expr in (found.expr, *gates):
-                compile_rule(rule.lets, expr)
-        except Uncompilable as reason:
-            closures = f"closures: {reason} is not compiled"
-            return Evaluator.REFERENCE, f"{declined}; {closures}" if declined else closures
-        return Evaluator.CLOSURES, declined
+                expression(rule.lets, expr, frozenset(rule.inputs))
+        except Unsupported as reason:
+            generated = f"generated expressions: {reason}"
+            return Evaluator.REFERENCE, f"{declined}; {generated}" if declined else generated
+        return Evaluator.EXPRESSIONS, declined
 
 
 def to_json(made: Plan, where: Any) -> dict[str, Any]:

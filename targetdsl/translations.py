@@ -2239,7 +2239,7 @@ RECORDS: tuple[tuple[str, str], ...] = (
     ("an object", "对象"),
 )
 
-# evaluation problems (interpreter, compiler, measures, engine): where, and what failed
+# evaluation problems (interpreter, generated code, measures, engine): where, and what failed
 EVALUATION: tuple[tuple[str, str], ...] = (
     ("total", "总分"),
     ("coefficient {name}", "系数 {name}"),
@@ -2603,7 +2603,7 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("completion table", "完成情况表"),
     ("data", "数据"),
     ("kernel", "内核"),
-    ("closures", "闭包"),
+    ("generated expressions", "逐式生成代码"),
     ("reference", "参考路径"),
     ("{kind:t}, {points} points", "{kind}，{points} 分"),
     (
@@ -2649,8 +2649,8 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("bands and veto effects", "分档和一票否决的处理"),
     ("{count} units", "{count} 个单位"),
     ("kernel: {why:t}", "内核：{why}"),
-    ("closures: {why:t}", "闭包：{why}"),
-    ("{function} is not compiled", "{function} 不编译"),
+    ("generated expressions: {why:t}", "逐式生成代码：{why}"),
+    ("`{quantity}({target})` is not generated in the class kernel", "`{quantity}({target})` 不在类别内核中生成"),
     ("a constant is evaluated in the unit's frame, on first use", "常量在单位的计算环境中首次用到时求值"),
     ("class-wide: computed once per class over every unit's value", "全类别：每个类别按所有单位的值计算一次"),
     (

@@ -1,6 +1,6 @@
 """`targetdsl plan`: the lowered quantities in evaluation order and the evaluator that takes each — and
 the plan agrees with what an evaluation without explanations really does (the engine's kernels and
-compiled closures, observed after the evaluation)."""
+generated expressions, observed after the evaluation)."""
 
 import json
 import re
@@ -114,9 +114,9 @@ def test_the_plan_agrees_with_what_the_engine_does(source: Any, units: Any, peri
                 continue
             assert measure.name not in in_kernel, measure.name
             assert step.reason, measure.name  # a decline is always said, with its reason
-            # every unit the kernel does not take: the engine asked for closures
+            # every unit the kernel does not take: the engine asked for generated expressions
             fast = compiled[("measure", measure.name)]
-            if step.evaluator is Evaluator.CLOSURES:
+            if step.evaluator is Evaluator.EXPRESSIONS:
                 assert isinstance(fast, FastMeasure), measure.name
             else:
                 assert step.evaluator is Evaluator.REFERENCE and fast is None, measure.name
@@ -141,10 +141,10 @@ def test_every_kind_of_decline_is_named() -> None:
     assert steps["k.a.score"].evaluator is Evaluator.REFERENCE
     assert steps["k.a.score"].reason == (
         "kernel: the class-wide function efficacy() needs every unit of the class; "
-        "closures: a class-wide function reads the class's values"
+        "generated expressions: a class-wide function reads the class's values"
     )
     assert steps["k.a.let.rate"].evaluator is Evaluator.REFERENCE  # a let goes where its measure goes
-    assert steps["j.c.scored"].evaluator is Evaluator.CLOSURES
+    assert steps["j.c.scored"].evaluator is Evaluator.EXPRESSIONS
     assert "missing peer_avg" in (steps["j.c.scored"].reason or "")
     assert steps["k.a.efficacy"].evaluator is Evaluator.REFERENCE
     assert steps["category.k"].reason == "summed by the engine: the class has no kernel"

@@ -73,7 +73,7 @@ def exercise_policy(text: str, units: list[dict[str, object]]) -> None:
         assert first[0] == second[0]  # type: ignore[index]
     else:
         assert first == second
-    # The fast path (generated kernel, compiled closures) gives the reference's results, or its errors.
+    # The fast path (generated kernel, generated expressions) gives the reference's results, or its errors.
     with by_reference():
         explained = outcome(lambda: policy.evaluate(units).to_json(explanations=True))
         reference = outcome(lambda: policy.evaluate(units).to_json())

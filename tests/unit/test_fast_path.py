@@ -1,8 +1,8 @@
 """The fast path is taken where it should be, and a defect in it is never hidden.
 
-Evaluations without explanations score measures by the generated kernel (kernel.py) and by compiled
-closures (compiler.py). Each declines a construct when it is built, visibly, and a unit at run time
-only for the turns it declares (`Bail`). These tests fail if the real policies or the benchmark's
+Evaluations without explanations score measures by generated code (kernel.py): a class's kernel, and
+expressions generated one by one (items, rules). Each declines a construct when it is built, visibly,
+and a unit at run time only for the turns it declares (`Bail`). These tests fail if the real policies or the benchmark's
 stop taking the fast path, or if an exception inside it is quietly answered by the reference path.
 """
 
@@ -16,7 +16,6 @@ import targetdsl
 from benchmarks.workload import generate
 from benchmarks.workload import policy as workload
 from targetdsl import kernel
-from targetdsl.compiler import Compiler
 from targetdsl.measures import FastMeasure
 from tests.support import reference as by_reference_path
 
@@ -48,14 +47,14 @@ def test_every_measure_and_veto_of_the_real_policies_is_compiled(name: str) -> N
         assert built is not None, spec.name
         assert built.vetoes is not None or not spec.rules_of("veto"), f"{spec.name}: vetoes left to the engine"
         for measure in spec.measures():
-            # what the kernel leaves (lists of items) the compiled closures take
+            # what the kernel leaves (lists of items) generated expressions take
             assert measure in built.measures or FastMeasure.build(measure) is not None, (spec.name, measure.name)
         for kind in ("coefficient", "deduction", "bonus", "award", "commendation"):
             for rule in spec.rules_of(kind):
                 for statement in rule.node.body:
                     expr = getattr(statement, "expr", None)
-                    if expr is not None:  # raises Uncompilable if the rule left the fast path
-                        Compiler(rule.lets).compile(expr)
+                    if expr is not None:  # raises Unsupported if the rule left the fast path
+                        kernel.expression(rule.lets, expr, frozenset(rule.inputs))
 
 
 def counting_kernel(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
@@ -104,7 +103,7 @@ def test_a_defect_in_the_kernel_is_not_answered_by_the_reference(monkeypatch: py
         policy.evaluate(generate.units(5), explain=False)
 
 
-def test_a_defect_in_a_compiled_closure_is_not_answered_by_the_reference(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_defect_in_a_generated_expression_is_not_answered_by_the_reference(monkeypatch: pytest.MonkeyPatch) -> None:
     policy = seed("lianyungang-2003")
     monkeypatch.setattr(FastMeasure, "score", broken)
     with pytest.raises(Defect):

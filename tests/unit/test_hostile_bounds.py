@@ -264,7 +264,8 @@ def test_the_deepest_chain_check_accepts_evaluates_explains_formats_and_diffs(sh
 
 
 def fast_paths(policy: targetdsl.Policy, units: list[dict[str, Any]]) -> None:
-    """The generated kernel and the compiled closures, called directly (the engine may take another path)."""
+    """The generated kernel and the generated expressions, called directly (the engine may take another
+    path)."""
     from targetdsl import kernel
     from targetdsl.measures import FastMeasure
 
@@ -471,7 +472,7 @@ def test_the_kernel_hands_arithmetic_surprises_back_as_declared(extra: str, data
 
 
 @pytest.mark.parametrize("data", [TINY_TARGET, {"target": "0", "actual": "1"}, {"target": "0", "actual": "0"}])
-def test_the_compiled_closures_report_located_failures(data: dict[str, str]) -> None:
+def test_generated_expressions_report_located_failures(data: dict[str, str]) -> None:
     from targetdsl.measures import FastMeasure, MeasureScorer
 
     policy = targetdsl.parse_policy(ratio_policy(), name="p.tdsl")

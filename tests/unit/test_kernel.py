@@ -4,6 +4,8 @@ import decimal
 import keyword
 import re
 
+import pytest
+
 import targetdsl
 from benchmarks.workload import generate, policy
 from targetdsl import kernel
@@ -150,3 +152,123 @@ category k {
     assert fast.to_json() == by_reference_path(compiled, units).to_json()
     # x = 2, y = 3: r = 1.5, q = 6, r > 1: r + q + x + y = 12.5
     assert fast.unit("0").measures[0].earned == decimal.Decimal("12.5")
+
+
+# ---------------------------------------------------------------- expressions generated one by one
+
+ITEMS = """policy "p" { year 2003 status draft }
+class c { __import__ 60 FR 40 }
+input LOOKUP: number missing na
+const ABSENT = 2
+category __import__ {
+    items v {
+        input x_1: number
+        input QUANTITY: number missing na
+        let u0 = x_1 / QUANTITY
+        score if x_1 > 0 then min(points, u0 * ABSENT + LOOKUP) else 0
+        completed when x_1 >= QUANTITY
+    }
+}
+category FR {
+    indicator 甲 points 40 {
+        input a: number
+        score min(points, a + score(v) / 10)
+    }
+}
+deduction 扣 { input d: number missing zero  amount d / LOOKUP  when d > 0 }
+"""
+ITEM_UNITS = [
+    {
+        "id": "A",
+        "class": "c",
+        "inputs": {"LOOKUP": "1"},
+        "indicators": {
+            "v": [{"points": "10", "x_1": "3", "QUANTITY": "2"}, {"points": "10", "x_1": "0", "QUANTITY": "0"}],
+            "甲": {"a": "30"},
+        },
+        "deductions": {"扣": {"d": "1"}},
+    },
+    {  # LOOKUP missing: the score is not applicable through the unit's input, item by item
+        "id": "B",
+        "class": "c",
+        "indicators": {
+            "v": [{"points": "10", "x_1": "1", "QUANTITY": "4"}, {"points": "10", "x_1": "2"}],
+            "甲": {"a": "38"},
+        },
+    },
+    {  # QUANTITY 0 with x_1 > 0: a division by zero the reference reports, located
+        "id": "C",
+        "class": "c",
+        "inputs": {"LOOKUP": "1"},
+        "indicators": {"v": [{"points": "10", "x_1": "1", "QUANTITY": "0"}], "甲": {"a": "1"}},
+    },
+]
+EXPRESSION_ALLOWED = {"value", "v", "FR", "get", "ABSENT", "LOOKUP", "QUANTITY", "__class__", "MARKER", "BAIL"}
+EXPRESSION_NUMBERED = re.compile(r"(?:[cuab]\d+|x_\d+)$")
+
+
+def generated_sources(compiled: targetdsl.Policy) -> list[str]:
+    return [
+        e.source
+        for value in compiled.schema.compiled.values()
+        for e in (
+            [value]
+            if isinstance(value, kernel.Expression)
+            else [value.score_closure, value.completed]
+            if hasattr(value, "score_closure")
+            else []
+        )
+        if e is not None
+    ]
+
+
+def test_policy_names_never_become_code_in_a_generated_expression() -> None:
+    compiled = targetdsl.parse_policy(ITEMS, name="p.tdsl")
+    compiled.evaluate(ITEM_UNITS[:2], explain=False)
+    sources = generated_sources(compiled)
+    assert len(sources) >= 4  # the items' score and completion, 甲's score, the deduction's amount and `when`
+    for source in sources:
+        assert "'" not in source and '"' not in source
+        for word in re.findall(r"[^\W\d]\w*", source):
+            assert keyword.iskeyword(word) or word in EXPRESSION_ALLOWED or EXPRESSION_NUMBERED.match(word), word
+
+
+def test_generated_expressions_give_the_reference_results_and_errors() -> None:
+    compiled = targetdsl.parse_policy(ITEMS, name="p.tdsl")
+    fast = compiled.evaluate(ITEM_UNITS[:2], explain=False)
+    assert fast.to_json() == by_reference_path(compiled, ITEM_UNITS[:2]).to_json()
+    a = fast.unit("A")  # item 1: min(10, 3/2 × 2 + 1) = 4; item 2: x_1 = 0 → 0; 甲: min(40, 30 + 4/10)
+    assert [i.earned for i in a.measures[0].items] == [decimal.Decimal(4), decimal.Decimal(0)]
+    assert a.measures[1].earned == decimal.Decimal("30.4") and a.deductions == decimal.Decimal(1)
+    assert not fast.unit("B").measures[0].applicable  # LOOKUP missing (na) in every item
+    errors = []
+    for explain in (True, False):
+        with pytest.raises(targetdsl.EvaluationError) as caught:
+            compiled.evaluate(ITEM_UNITS, explain=explain)
+        errors.append(caught.value.problems)
+    assert errors[0] == errors[1] and "division by zero" in errors[0][0].message
+
+
+def test_a_generated_expression_hands_declared_turns_to_the_reference() -> None:
+    """The generated function itself bails on a missing value or a trap; the Expression answers by the
+    reference interpreter, lazily: an unused let failing changes nothing."""
+    from targetdsl import interpreter
+    from targetdsl import nodes as n
+    from targetdsl.values import NOT_APPLICABLE
+
+    compiled = targetdsl.parse_policy(ITEMS, name="p.tdsl")
+    spec = next(m for m in compiled.schema.classes["c"].measures() if m.name == "v")
+    assert spec.score is not None
+    made = kernel.expression(spec.lets, spec.score, frozenset([*spec.inputs, "points"]))
+    unit = interpreter.Frame({"LOOKUP": decimal.Decimal(1), "ABSENT": decimal.Decimal(2)}, explain=False)
+    values = {"x_1": decimal.Decimal(0), "QUANTITY": decimal.Decimal(0), "points": decimal.Decimal(10)}
+    with decimal.localcontext(targetdsl.numeric.CONTEXT):
+        with pytest.raises(interpreter.ARITHMETIC_ERRORS):  # the let, computed first, divides 0 by 0...
+            made.function(values, unit)
+        assert made(values, unit) == 0  # ...but the score never reads it when x_1 is 0
+        with pytest.raises(kernel.Bail):
+            made.function({**values, "QUANTITY": NOT_APPLICABLE}, unit)
+        with pytest.raises(interpreter.NotApplicable):  # the reference's own answer: not applicable
+            made({"x_1": decimal.Decimal(1), "QUANTITY": NOT_APPLICABLE, "points": decimal.Decimal(10)}, unit)
+        with pytest.raises(kernel.Unsupported, match="class-wide function efficacy"):
+            kernel.expression({}, n.Call("efficacy", (n.Name("x_1"),)), frozenset({"x_1"}))

@@ -331,13 +331,13 @@ def test_the_plan_shows_what_a_computed_amount_depends_on() -> None:
     policy = targetdsl.parse_policy(COMPUTED_TEXT, name="p.tdsl")
     shown = render_text(plan(policy.schema, "p"), policy.schema.where)
     bonus = quantity(shown, "bonus.月度前三")
-    assert "bonus.月度前三  bonus · closures" in bonus
+    assert "bonus.月度前三  bonus · generated expressions" in bonus
     assert "← bonus.月度前三.let.base, input.place, input.growth" in bonus
     assert "← deduction.d.input.t" in quantity(shown, "deduction.d")
     assert "← total" in quantity(shown, "award.m")
     assert "← award.m" in quantity(shown, "money")  # an award without money adds nothing to it
     assert "    awards  " not in shown  # no bonus counts awards
-    # the closures the plan announces are the ones the engine builds and calls
+    # the generated expressions the plan announces are the ones the engine builds and calls
     units = [{"id": "A", "class": "c", "indicators": {"s": {"s": 90}}, "inputs": {"place": 1, "growth": 9}}]
     assert policy.evaluate(units, explain=False).unit("A").bonus == Decimal("0.5")
     built = [k for k, v in policy.schema.compiled.items() if k[:3] == ("rule", "bonus", "月度前三") and v is not None]

@@ -2,8 +2,8 @@
 
 The reference is parsed as its own node (never a name), checked (the measure exists, is scored wherever
 it is read, no circle, no class-wide value over a measure that compares units itself), ordered by the
-engine and the lowered graph, declined by the kernel with a reason, read by the closures as by the
-interpreter; in-memory, reference-path, explained and streamed evaluations agree field by field.
+engine and the lowered graph, declined by the class kernel with a reason, read by generated expressions as by
+the interpreter; in-memory, reference-path, explained and streamed evaluations agree field by field.
 """
 
 import json

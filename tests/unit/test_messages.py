@@ -158,7 +158,7 @@ DATA_SOURCES = [
     "engine",
     "measures",
     "interpreter",
-    "compiler",
+    "kernel",
     "record",
 ]
 DATA_CALLS = {
