@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import targetdsl
-from targetdsl.documents import parse_yaml
+from targetdsl.units.documents import parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ import statistics
 import time
 
 from targetdsl.api import check_text
-from targetdsl.parser import lark_parser
+from targetdsl.language.parser import lark_parser
 
 INDICATOR = """    indicator 指标{i} "第{i}项指标" points {points} {{
         input target{i} "目标值": money prorated

@@ -19,12 +19,12 @@ from targetdsl.api import (  # noqa: E402 (the version is read by api)
     parse_policy,
     verify_record,
 )
+from targetdsl.audit.record import RecordError
 from targetdsl.diagnostics import Diagnostic, PolicyError, Severity, TargetdslError
-from targetdsl.formatter import FormatError, format_policy
-from targetdsl.interpreter import EvaluationError
+from targetdsl.evaluation.interpreter import EvaluationError
+from targetdsl.evaluation.results import Assessment, CarryOver, CategoryResult, MeasureResult, Step, UnitResult
 from targetdsl.keywords import Language
-from targetdsl.record import RecordError
-from targetdsl.results import Assessment, CarryOver, CategoryResult, MeasureResult, Step, UnitResult
+from targetdsl.language.formatter import FormatError, format_policy
 from targetdsl.source import Span
 from targetdsl.values import DataError, DataProblem
 

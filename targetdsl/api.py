@@ -17,45 +17,44 @@ from typing import Any, Union
 import attrs
 
 from targetdsl import __version__
-from targetdsl.checker import Stated, assumptions, check
-from targetdsl.cutting import Cut, chunks_of, files_cut, several
-from targetdsl.data import load_units
-from targetdsl.diagnostics import Diagnostic, PolicyError, render_all, sort_key
-from targetdsl.diff import PolicyDiff, diff_effective
-from targetdsl.documents import read_document
-from targetdsl.engine import Engine, PeriodError, period_months
-from targetdsl.files import FileProblem, FileReadError, chunks, resolve
-from targetdsl.gathering import gather
-from targetdsl.impact import Impact, compare
-from targetdsl.inheritance import Effective, Loaded, load_path, load_text
-from targetdsl.interpreter import EvaluationError
-from targetdsl.keywords import Language
-from targetdsl.lastyear import LastYear, LastYearSource, Result, load_last_year
-from targetdsl.ledger import carried_again, carried_problems, load_ledger
-from targetdsl.numeric import in_context
-from targetdsl.parser import Comment
-from targetdsl.partition import InProcess, Job, Outcome, Parcel, Render
-from targetdsl.partition import evaluate as evaluate_in_parts
-from targetdsl.periods import OverPeriods, PeriodCombination, PeriodResult, combine, unweighted
-from targetdsl.plan import Plan
-from targetdsl.plan import plan as make_plan
-from targetdsl.record import (
+from targetdsl.audit.diff import PolicyDiff, diff_effective
+from targetdsl.audit.impact import Impact, compare
+from targetdsl.audit.record import (
     RECORD_VERSION,
     canonical_json,
-    canonical_policy,
     differences,
     read_record,
     sha256_file,
     sha256_policy_file,
-    sha256_text,
     units_sha256,
 )
-from targetdsl.results import Assessment, CarryOver, Provenance, to_json
-from targetdsl.schema import Schema
-from targetdsl.schema import build as build_schema
-from targetdsl.source import printable
-from targetdsl.stream import Stream, file_records, stream_passes
-from targetdsl.sweep import Weights, weight_grid
+from targetdsl.audit.sweep import Weights, weight_grid
+from targetdsl.diagnostics import Diagnostic, PolicyError, render_all, sort_key
+from targetdsl.evaluation.engine import Engine, PeriodError, period_months
+from targetdsl.evaluation.interpreter import EvaluationError
+from targetdsl.evaluation.periods import OverPeriods, PeriodCombination, PeriodResult, combine, unweighted
+from targetdsl.evaluation.plan import Plan
+from targetdsl.evaluation.plan import plan as make_plan
+from targetdsl.evaluation.results import Assessment, CarryOver, Provenance, to_json
+from targetdsl.files import FileProblem, FileReadError, chunks, resolve
+from targetdsl.keywords import Language
+from targetdsl.language.checker import Stated, assumptions, check
+from targetdsl.language.formatter import canonical_policy
+from targetdsl.language.inheritance import Effective, Loaded, load_path, load_text
+from targetdsl.language.parser import Comment
+from targetdsl.language.schema import Schema
+from targetdsl.language.schema import build as build_schema
+from targetdsl.numeric import in_context
+from targetdsl.scaling.cutting import Cut, chunks_of, files_cut, several
+from targetdsl.scaling.partition import InProcess, Job, Outcome, Parcel, Render
+from targetdsl.scaling.partition import evaluate as evaluate_in_parts
+from targetdsl.scaling.stream import Stream, file_records, stream_passes
+from targetdsl.source import printable, sha256_text
+from targetdsl.units.data import load_units
+from targetdsl.units.documents import read_document
+from targetdsl.units.gathering import gather
+from targetdsl.units.lastyear import LastYear, LastYearSource, Result, load_last_year
+from targetdsl.units.ledger import carried_again, carried_problems, load_ledger
 from targetdsl.values import AwardWon, DataError, DataProblem, Unit
 
 UnitsSource = Union[str, os.PathLike[str], Mapping[str, Any], Sequence[Any]]  # noqa: UP007
@@ -476,7 +475,7 @@ class Policy:
     def _in_processes(
         self, job: Job, cut: Cut, jobs: int, render: Render | None, progress: Callable[[int, int], None] | None
     ) -> Outcome:
-        from targetdsl.pool import Pool, watched
+        from targetdsl.scaling.pool import Pool, watched
 
         with Pool(jobs) as pool:
             job = attrs.evolve(job, spool_dir=pool.folder, counted=progress is not None)

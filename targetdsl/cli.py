@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
-from targetdsl import __version__, tester
+from targetdsl import __version__
 from targetdsl.api import (
     Policy,
     Report,
@@ -45,17 +45,16 @@ from targetdsl.api import (
     verify_record,
     weight_variants,
 )
-from targetdsl.checker import Stated
-from targetdsl.cutting import UncutFileError
-from targetdsl.cutting import several as cut_files
-from targetdsl.data import nearest
+from targetdsl.audit.explain import render_json, render_text
+from targetdsl.audit.record import RecordError, make_record
+from targetdsl.audit.sweep import GridError, parse_weights, placing, sweep
+from targetdsl.audit.sweep import render_text as render_sweep
+from targetdsl.authoring import tester
 from targetdsl.diagnostics import PolicyError
-from targetdsl.engine import PeriodError, period_months
-from targetdsl.explain import render_json, render_text
+from targetdsl.evaluation.engine import PeriodError, period_months
+from targetdsl.evaluation.interpreter import EvaluationError
+from targetdsl.evaluation.results import Assessment, UnitResult, to_json, unit_json
 from targetdsl.files import FileProblem, FileReadError, open_regular, read_limited
-from targetdsl.formatter import FormatError, format_policy
-from targetdsl.inheritance import MAX_FILE_BYTES
-from targetdsl.interpreter import EvaluationError
 from targetdsl.invocation import (
     UsageError,
     output_format,
@@ -66,23 +65,33 @@ from targetdsl.invocation import (
     special,
 )
 from targetdsl.keywords import Language
+from targetdsl.language.checker import Stated
+from targetdsl.language.formatter import FormatError, format_policy
+from targetdsl.language.inheritance import MAX_FILE_BYTES
 from targetdsl.messages import choose, from_locale, translate
+from targetdsl.office.publication import edition
+from targetdsl.office.tables import (
+    csv_header,
+    csv_line,
+    csv_row,
+    jsonl_line,
+    period_table,
+    render_assessment,
+    render_csv,
+)
 from targetdsl.outputs import csv_cell, json_visible, visible, visible_inline, workbook_bytes, write_text, write_with
-from targetdsl.partition import LostPartError
 from targetdsl.progress import ProgressBar
-from targetdsl.publication import edition
-from targetdsl.record import RecordError, make_record
-from targetdsl.results import Assessment, UnitResult, to_json, unit_json
+from targetdsl.scaling.cutting import UncutFileError
+from targetdsl.scaling.cutting import several as cut_files
+from targetdsl.scaling.partition import LostPartError
+from targetdsl.scaling.stream import STREAMED, stream_passes
 from targetdsl.source import decode, display_width, first_surrogate, printable
-from targetdsl.stream import STREAMED, stream_passes
-from targetdsl.sweep import GridError, parse_weights, placing, sweep
-from targetdsl.sweep import render_text as render_sweep
-from targetdsl.tables import csv_header, csv_line, csv_row, jsonl_line, render_assessment, render_csv
+from targetdsl.units.data import nearest
 from targetdsl.values import DataError
 
 if TYPE_CHECKING:
-    from targetdsl.template import Listed
-from targetdsl.workbook import results_workbook
+    from targetdsl.office.template import Listed
+from targetdsl.office.workbook import results_workbook
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -1283,7 +1292,7 @@ def run_periods(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write(_json(combined.to_json()), args.output)
     else:
-        _write(visible(combined.render(language=_LANGUAGE.get())), args.output)
+        _write(visible(period_table(combined, language=_LANGUAGE.get())), args.output)
     return EXIT_OK
 
 
@@ -1391,8 +1400,8 @@ def _check_period(policies: Sequence[Any], period: str | None) -> None:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from targetdsl.htmlreport import render
-    from targetdsl.scorecards import render_cards
+    from targetdsl.office.htmlreport import render
+    from targetdsl.office.scorecards import render_cards
 
     refuse_misplaced([args.policy], _data_paths(args))
     refuse_suffix("-o", args.output, (".html", ".htm"), "the report")
@@ -1409,7 +1418,7 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def run_template(args: argparse.Namespace) -> int:
-    from targetdsl.template import write
+    from targetdsl.office.template import write
 
     refuse_misplaced([args.policy])
     if _missing_files([args.policy]):
@@ -1460,8 +1469,8 @@ def run_template(args: argparse.Namespace) -> int:
 
 def _items_listed(policy: Policy, paths: Sequence[str]) -> dict[tuple[str, str], Listed]:
     """The longest item lists of last year's data (`--items-from`); DataError if a file cannot be read."""
-    from targetdsl.gathering import gather
-    from targetdsl.template import listed_items
+    from targetdsl.office.template import listed_items
+    from targetdsl.units.gathering import gather
 
     document, problems = gather(paths)
     if problems:
@@ -1493,7 +1502,7 @@ MAX_TEMPLATE_ITEMS = 200
 
 
 def run_lsp(args: argparse.Namespace) -> int:
-    from targetdsl.lsp import main as serve
+    from targetdsl.authoring.lsp import main as serve
 
     serve(root=args.root, language=_LANGUAGE.get())
     return EXIT_OK
@@ -1563,7 +1572,7 @@ def _show_explained(args: argparse.Namespace, unit: UnitResult, ranked_with: int
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    from targetdsl.plan import render_text, to_json
+    from targetdsl.evaluation.plan import render_text, to_json
 
     refuse_misplaced([args.policy])
     if _missing_files([args.policy]):

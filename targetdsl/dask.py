@@ -30,11 +30,10 @@ from typing import Any
 import attrs
 
 from targetdsl.api import LedgerSource, Policy, _ledger_name, load_policy
-from targetdsl.cutting import Cut, Records
-from targetdsl.engine import PeriodError, period_months
-from targetdsl.interpreter import EvaluationError
-from targetdsl.lastyear import LastYearSource
-from targetdsl.partition import (
+from targetdsl.evaluation.engine import PeriodError, period_months
+from targetdsl.evaluation.interpreter import EvaluationError
+from targetdsl.scaling.cutting import Cut, Records
+from targetdsl.scaling.partition import (
     Finished,
     Job,
     LostPartError,
@@ -48,6 +47,7 @@ from targetdsl.partition import (
     refuse_finishing,
     summary,
 )
+from targetdsl.units.lastyear import LastYearSource
 from targetdsl.values import DataError, DataProblem
 
 EXTRA = "pip install 'targetdsl[dask]'"

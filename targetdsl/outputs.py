@@ -15,8 +15,12 @@ import os
 import re
 import secrets
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import IO, Any
+
+from targetdsl.numeric import quantize
+from targetdsl.source import display_width
 
 # Characters a terminal acts on or a reader cannot see: C0 controls (tab and newline are kept in
 # running text), DEL, C1 controls; the invisible format characters (soft hyphen, zero-width
@@ -171,3 +175,28 @@ def save_workbook(book: Any, path: str | os.PathLike[str]) -> None:
     """Save an openpyxl workbook reproducibly and atomically."""
     data = workbook_bytes(book)
     write_with(path, lambda handle: handle.write(data))
+
+
+def two(value: Decimal) -> str:
+    """A figure with two decimals, as the tables print it."""
+    return format(quantize(value, 2), "f")
+
+
+def pad(cell: str, width: int, right: bool) -> str:
+    gap = " " * max(width - display_width(cell), 0)
+    return gap + cell if right else cell + gap
+
+
+def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:
+    """A text table aligned by display width (CJK takes two columns), the columns in `right` aligned right."""
+    headers = [visible_inline(h) for h in headers]
+    rows = [[visible_inline(c) for c in row] for row in rows]
+    widths = [display_width(h) for h in headers]
+    for row in rows:
+        for index, cell in enumerate(row):
+            widths[index] = max(widths[index], display_width(cell))
+    lines = ["  ".join(pad(h, widths[i], i in right) for i, h in enumerate(headers)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append("  ".join(pad(c, widths[i], i in right) for i, c in enumerate(row)).rstrip())
+    return "\n".join(lines)

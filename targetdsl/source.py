@@ -8,6 +8,7 @@ takes two. This module knows nothing about the language itself.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -114,3 +115,10 @@ def display_width(text: str) -> int:
             continue
         width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
     return width
+
+
+def sha256_text(text: str) -> str:
+    """The SHA-256 of a text, as records and parcels name a policy or a file by it."""
+    # surrogatepass: a lone surrogate in a name (JSON data may spell one) is hashed, not a crash;
+    # for every other text this is plain UTF-8
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

@@ -2693,6 +2693,7 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
         "function {function} nests too deeply once expanded to be generated",
         "函数 {function} 展开后嵌套太深，不生成代码",
     ),
+    ("it nests more than {levels:d} levels deep once generated", "生成后嵌套超过 {levels} 层，不生成代码"),
     ("a band `{op}` is not generated", "分档 `{op}` 不生成代码"),
     ("{kind} expressions are not generated", "{kind} 表达式不生成代码"),
     ("an {kind:t} measure is scored by the reference path", "{kind}考核项由参考路径计分"),

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 import targetdsl
-from targetdsl.engine import by_reference
+from targetdsl.evaluation.engine import by_reference
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -46,3 +46,13 @@ periods {
     全年 through month 12 weight 60%
 }
 """
+
+
+PACKAGE = Path(__file__).resolve().parent.parent / "targetdsl"
+
+
+def module_source(module: str) -> Path:
+    """The source file of a module of the package named without its folder (`engine`, `engine.py`)."""
+    name = module if module.endswith(".py") else f"{module}.py"
+    (found,) = [path for path in PACKAGE.rglob(name) if path.name == name]
+    return found

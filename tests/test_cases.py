@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 import targetdsl
-from targetdsl.documents import parse_yaml
-from targetdsl.engine import by_reference
-from targetdsl.results import unit_json
+from targetdsl.evaluation.engine import by_reference
+from targetdsl.evaluation.results import unit_json
+from targetdsl.units.documents import parse_yaml
 
 CASES = Path(__file__).parent / "cases"
 

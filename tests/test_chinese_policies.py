@@ -11,10 +11,10 @@ import pytest
 
 import targetdsl
 from targetdsl.cli import main
-from targetdsl.formatter import format_policy
+from targetdsl.evaluation.results import to_json
 from targetdsl.keywords import BUILTINS, Language
-from targetdsl.parser import parse
-from targetdsl.results import to_json
+from targetdsl.language.formatter import format_policy
+from targetdsl.language.parser import parse
 from tests.test_lsp import Client
 
 ROOT = Path(__file__).resolve().parent.parent

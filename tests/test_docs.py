@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import targetdsl
-from targetdsl.parser import parse
+from targetdsl.language.parser import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -70,14 +70,14 @@ DATA_CASES = [
 @pytest.mark.parametrize(("page", "mode", "body"), DATA_CASES)
 def test_doc_data_example(page: Path, mode: str, body: str) -> None:
     """YAML data examples are evaluated against the page's policy."""
-    from targetdsl.documents import parse_yaml
+    from targetdsl.units.documents import parse_yaml
 
     policy = targetdsl.parse_policy(prelude(page), name=page.name)
     document = parse_yaml(body)
     if mode == "tests":
         import tempfile
 
-        from targetdsl import tester
+        from targetdsl.authoring import tester
 
         with tempfile.TemporaryDirectory() as directory:
             (Path(directory) / "policy.tdsl").write_text(prelude(page), encoding="utf-8")
@@ -152,7 +152,7 @@ def test_documented_code_has_example_and_fix(code: str) -> None:
 def test_doc_example_is_formatted(page: Path, mode: str, body: str) -> None:
     """Examples are shown as `targetdsl fmt` writes them. The failing examples
     of docs/errors.md are exempt: they show what an author typed."""
-    from targetdsl.formatter import format_policy
+    from targetdsl.language.formatter import format_policy
 
     if mode.startswith("expect "):
         return

@@ -29,10 +29,10 @@ import pytest
 from lark import Token
 from lark.lexer import LexerThread
 
-from targetdsl import highlighting
-from targetdsl.formatter import format_policy
+from targetdsl.authoring import highlighting
 from targetdsl.keywords import BY_CONCEPT, KEYWORDS, NAME_PATTERN, TERMS, WORDS, Language, detect
-from targetdsl.parser import lark_parser
+from targetdsl.language.formatter import format_policy
+from targetdsl.language.parser import lark_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 VSCODE = ROOT / "editors" / "vscode"
@@ -49,7 +49,7 @@ needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 
 def test_the_committed_grammars_are_what_the_keyword_table_generates() -> None:
-    """Regenerate with `python -m targetdsl.highlighting` after changing targetdsl/keywords.py."""
+    """Regenerate with `python -m targetdsl.authoring.highlighting` after changing targetdsl/keywords.py."""
     assert highlighting.stale(ROOT) == []
     assert highlighting.main(["--check", "--root", str(ROOT)]) == 0
 
@@ -309,8 +309,9 @@ VIM_GROUPS = {
 
 
 def vim_colours(paths: list[Path], tmp_path: Path) -> dict[Path, tuple[str, list[list[Category]]]]:
-    """Vim opens the files with the Vim files installed as the guide says (`python -m targetdsl.highlighting --vim
-    DIR`): for each, the file type and options the filetype plugin set, and the syntax group under each code point."""
+    """Vim opens the files with the Vim files installed as the guide says
+    (`python -m targetdsl.authoring.highlighting --vim DIR`): for each, the file type and options the
+    filetype plugin set, and the syntax group under each code point."""
     assert VIM_PROGRAM is not None
     runtime = tmp_path / "vimfiles"
     assert highlighting.main(["--vim", str(runtime)]) == 0
@@ -341,7 +342,7 @@ def vim_colours(paths: list[Path], tmp_path: Path) -> dict[Path, tuple[str, list
 def corpus() -> dict[str, str]:
     """Every policy the suite has: the seed policies, the data-driven cases' and the broken corpus's, each also
     in the other keyword language where it can be converted, and one that uses what the others do not."""
-    from targetdsl.documents import parse_yaml
+    from targetdsl.units.documents import parse_yaml
 
     texts = {name: policy(name) for name in SOURCES}
     written: dict[str, str] = {}
@@ -665,7 +666,7 @@ def test_the_guide_names_the_commands_and_files_that_exist() -> None:
     text = DOC.read_text(encoding="utf-8")
     assert "npm ci" in text and "npm run package" in text
     assert f"targetdsl-{manifest()['version']}.vsix" in text
-    assert "python -m targetdsl.highlighting" in text
+    assert "python -m targetdsl.authoring.highlighting" in text
     for path in re.findall(r"`(editors/[^`*]+)`", text):
         assert (ROOT / path).exists(), path
     for setting in manifest()["contributes"]["configuration"]["properties"]:

@@ -10,7 +10,7 @@ import pytest
 
 import targetdsl
 from targetdsl.cli import main
-from targetdsl.ledger import load_ledger
+from targetdsl.units.ledger import load_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 P2002 = ROOT / "policies/lianyungang-2002.tdsl"
@@ -241,7 +241,7 @@ def test_the_tutorial_shows_the_quarters_policy_as_it_is() -> None:
 
 def test_the_chinese_tutorial_shows_the_quarters_policy_in_chinese_keywords() -> None:
     """The same policy, keyword for keyword: its tree is the English file's."""
-    from targetdsl.parser import parse
+    from targetdsl.language.parser import parse
 
     tutorial = (ROOT / "docs/tutorial.zh-CN.md").read_text(encoding="utf-8")
     block = tutorial[tutorial.index("```tdsl\n# 四个季度占 95%") + len("```tdsl\n") :]
@@ -256,7 +256,7 @@ SHANDONG = ROOT / "examples/shandong-2021"
 def test_shandong_2021_is_the_hand_worked_case() -> None:
     """The tutorial's Shandong 2021 county evaluation, on its figures and last year's results, gives the results
     worked out by hand in tests/cases/method-shandong-2021-counties.yaml (the same method, labelled)."""
-    from targetdsl.documents import parse_yaml
+    from targetdsl.units.documents import parse_yaml
 
     document = parse_yaml((ROOT / "tests/cases/method-shandong-2021-counties.yaml").read_text(encoding="utf-8"))
     policy = targetdsl.load_policy(SHANDONG / "2021.tdsl")
@@ -275,8 +275,8 @@ def test_the_years_result_over_the_periods_is_titled_as_the_year_not_its_last_pe
     and report say the year and the periods weighted; JSON keeps `period` (the last period's data decided
     the rest)."""
     from targetdsl.keywords import Language
-    from targetdsl.publication import Edition
-    from targetdsl.tables import render_assessment
+    from targetdsl.office.publication import Edition
+    from targetdsl.office.tables import render_assessment
 
     policy = targetdsl.load_policy(QUARTERS / "policy.tdsl")
     data = {name: QUARTERS / f"q{n}.yaml" for n, name in enumerate(("一季度", "二季度", "三季度", "四季度"), 1)}
@@ -292,7 +292,7 @@ def test_the_years_result_over_the_periods_is_titled_as_the_year_not_its_last_pe
 
 def test_the_table_lists_who_each_commendation_names_in_the_order_of_the_shared_rank() -> None:
     from targetdsl.keywords import Language
-    from targetdsl.tables import render_assessment
+    from targetdsl.office.tables import render_assessment
 
     policy = targetdsl.load_policy(SHANDONG / "2021.tdsl")
     year = policy.evaluate(SHANDONG / "2021.yaml", last_year=SHANDONG / "results-2020.json", explain=False)

@@ -14,13 +14,14 @@ import targetdsl
 from benchmarks.workload import generate
 from benchmarks.workload import policy as workload
 from targetdsl.cli import main
-from targetdsl.documents import parse_yaml
-from targetdsl.engine import period_months
-from targetdsl.kernel import Kernel
-from targetdsl.lowering import Kind, part
-from targetdsl.measures import FastMeasure
+from targetdsl.evaluation.engine import period_months
+from targetdsl.evaluation.kernel import Kernel
+from targetdsl.evaluation.lowering import Kind, part
+from targetdsl.evaluation.measures import FastMeasure
+from targetdsl.evaluation.plan import Evaluator, Plan
 from targetdsl.numeric import CONTEXT
-from targetdsl.plan import Evaluator, Plan
+from targetdsl.units.documents import parse_yaml
+from tests.support import module_source
 from tests.unit.test_lowering import PEERS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -277,7 +278,7 @@ def _declines() -> list[tuple[str, str]]:
 
     found = source_messages(["kernel"], {"Unsupported"})
     for module, functions in (("plan", {"assign", "category", "measure", "rule"}), ("measures", {"attempt"})):
-        tree = ast.parse((ROOT / "targetdsl" / f"{module}.py").read_text(encoding="utf-8"))
+        tree = ast.parse(module_source(module).read_text(encoding="utf-8"))
         for function in ast.walk(tree):
             if isinstance(function, ast.FunctionDef) and function.name in functions:
                 for node in ast.walk(function):

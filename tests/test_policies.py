@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import targetdsl
-from targetdsl import nodes as n
+from targetdsl.language import nodes as n
 
 POLICIES = sorted((Path(__file__).resolve().parent.parent / "policies").glob("*.tdsl"))
 

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import targetdsl
 from targetdsl.diagnostics import PolicyError
-from targetdsl.parser import parse
+from targetdsl.language.parser import parse
 
 # Fragments of the language, so that generated text reaches deep into the
 # grammar instead of failing at the first character.

@@ -16,7 +16,7 @@ import atheris
 
 with atheris.instrument_imports():
     import targetdsl
-    from targetdsl.formatter import format_policy
+    from targetdsl.language.formatter import format_policy
 
 UNITS = [{"id": "U1", "class": "县区", "indicators": {}}]
 

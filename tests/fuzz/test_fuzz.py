@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import targetdsl
-from targetdsl.diff import diff_effective
-from targetdsl.engine import by_reference
-from targetdsl.formatter import format_policy
-from targetdsl.parser import parse
+from targetdsl.audit.diff import diff_effective
+from targetdsl.evaluation.engine import by_reference
+from targetdsl.language.formatter import format_policy
+from targetdsl.language.parser import parse
 from tests.fuzz.strategies import policies
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 import targetdsl
-from targetdsl.documents import parse_yaml
+from targetdsl.units.documents import parse_yaml
 from tests.support import refused, write
 
 POLICY = """policy "数据" { year 2003 status draft }
@@ -193,7 +193,7 @@ def test_dates_are_written_yyyy_mm_dd(policy: targetdsl.Policy, written: str) ->
 
 
 def test_an_impossible_date_in_a_test_file_is_reported_by_the_test(tmp_path: Path) -> None:
-    from targetdsl.tester import run_file
+    from targetdsl.authoring.tester import run_file
 
     write(tmp_path, "p.tdsl", POLICY)
     write(
@@ -494,7 +494,7 @@ def wide_workbook(path: Path, rows: int) -> Path:
 
 
 def test_a_sheets_rows_are_flat_tuples_of_present_cells(tmp_path: Path) -> None:
-    from targetdsl.sheets import read_workbook
+    from targetdsl.units.sheets import read_workbook
 
     path = book(tmp_path / "units.xlsx", {"县区": [["id", None, "gdp.actual"], ["C01", None, 5]]})
     (sheet,) = read_workbook(path, path.read_bytes())
@@ -507,7 +507,7 @@ def test_reading_a_workbook_costs_less_than_3_kb_a_row(tmp_path: Path) -> None:
     tuples of the cells present, read into records one at a time, with repeated numbers shared."""
     import tracemalloc
 
-    from targetdsl.tabular import read_xlsx
+    from targetdsl.units.tabular import read_xlsx
 
     rows = 2000
     path = wide_workbook(tmp_path / "units.xlsx", rows)

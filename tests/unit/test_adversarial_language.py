@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import targetdsl
-from targetdsl import kernel
+from targetdsl.evaluation import kernel
 from tests.support import reference as by_reference_path
 
 HEADER = 'policy "t" { year 2003 status draft }\nclass 乡镇 { 指标 100 }\n'

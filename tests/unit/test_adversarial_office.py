@@ -141,7 +141,7 @@ def test_diff_refuses_period_without_data(period_files: Path, capsys: pytest.Cap
 def test_bounded_input_skips_a_message_claiming_too_much() -> None:
     import io
 
-    from targetdsl.lsp import BoundedInput
+    from targetdsl.authoring.lsp import BoundedInput
 
     body = b'{"jsonrpc": "2.0", "id": 1, "method": "shutdown"}'
     raw = (
@@ -311,7 +311,7 @@ def test_a_choice_with_a_comma_or_a_quote_is_never_split() -> None:
     import openpyxl
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from targetdsl.template import Column, _Lists, _validation
+    from targetdsl.office.template import Column, _Lists, _validation
 
     book = openpyxl.Workbook()
     lists = _Lists(book)

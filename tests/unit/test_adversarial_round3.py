@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 import targetdsl
-from targetdsl.results import unit_json
+from targetdsl.evaluation.results import unit_json
 from tests.support import reference
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 import targetdsl
+from targetdsl.audit.diff import diff_effective
 from targetdsl.cli import main
-from targetdsl.diff import diff_effective
-from targetdsl.formatter import layout
 from targetdsl.keywords import Language
-from targetdsl.parser import parse
+from targetdsl.language.formatter import layout
+from targetdsl.language.parser import parse
 
 ROUNDING = "the speech does not say how totals are rounded: to cents, half up"
 CUT_OFF = "the speech names no cut-off for 优秀: 90, as in 2002"

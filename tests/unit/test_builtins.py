@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 import targetdsl
-from targetdsl import interpreter, kernel
-from targetdsl import nodes as n
-from targetdsl.functions import FUNCTIONS, ClassValues, Function
+from targetdsl.evaluation import interpreter, kernel
+from targetdsl.language import nodes as n
+from targetdsl.language.functions import FUNCTIONS, ClassValues, Function
 from targetdsl.numeric import CONTEXT, ONE
 
 GRID = [

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import targetdsl
 from targetdsl import numeric
-from targetdsl.functions import ClassValues
+from targetdsl.language.functions import ClassValues
 from targetdsl.numeric import CONTEXT, SUM_DIGITS, SumTooWideError, exact_sum, percent_of
 
 HUGE = decimal.Context(prec=100_000, Emin=-999_999_999, Emax=999_999_999, traps=[decimal.Inexact, decimal.Rounded])

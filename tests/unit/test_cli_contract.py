@@ -16,7 +16,7 @@ import pytest
 
 from targetdsl import cli
 from targetdsl.cli import EXITS, main
-from targetdsl.formatter import format_policy
+from targetdsl.language.formatter import format_policy
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BROKEN = ROOT / "tests/broken/check-cycle.tdsl"

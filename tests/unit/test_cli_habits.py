@@ -322,7 +322,7 @@ def test_explain_reads_a_large_file_as_a_stream(tmp_path: Path, capsys: pytest.C
     """A .jsonl or .csv file is streamed to explain one unit (memory bounded by the stream's), with the
     same explanation, in text and JSON, and the same help for a unit not found, as the data in memory."""
     import targetdsl
-    from targetdsl.documents import read_document
+    from targetdsl.units.documents import read_document
 
     units = read_document(UNITS_2003)["units"]
     jsonl = tmp_path / "units.jsonl"

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 import targetdsl
-from targetdsl.documents import parse_yaml, read_document
+from targetdsl.units.documents import parse_yaml, read_document
 
 POLICY = """policy "数据" { year 2003 status draft }
 class 县区 { 定量 100 }

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 import targetdsl
-from targetdsl import explain, htmlreport
-from targetdsl.engine import Engine
+from targetdsl.audit import explain
+from targetdsl.evaluation.engine import Engine
 from targetdsl.numeric import CONTEXT
+from targetdsl.office import htmlreport
 
 POLICY = """policy "p" { year 2003 status draft }
 class a { 定量 60%  定性 40% }
@@ -76,7 +77,7 @@ def outputs(policy: targetdsl.Policy) -> str:
     quick = policy.evaluate(data, explain=False)
     streaming = targetdsl.parse_policy(STREAMED)
     with streaming.stream(data) as stream:
-        streamed = [targetdsl.results.unit_json(u) for u in stream]
+        streamed = [targetdsl.evaluation.results.unit_json(u) for u in stream]
     streamed.append(streaming.evaluate(data, explain=False).to_json())
     periods = policy.evaluate_periods({"一季度": data, "上半年": data})
     engine = Engine(policy.schema, policy.title, period=None, carried_in=[], explain=False)

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import targetdsl
-from targetdsl.diff import diff_effective
-from targetdsl.parser import parse
+from targetdsl.audit.diff import diff_effective
+from targetdsl.language.parser import parse
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 P2002 = ROOT / "policies/lianyungang-2002.tdsl"

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 import targetdsl
+from targetdsl.audit.explain import render_text
 from targetdsl.cli import main
-from targetdsl.explain import render_text
 from tests.support import refused, write
 
 POLICY = """policy "事项" { year 2003 status draft }

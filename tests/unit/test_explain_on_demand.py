@@ -12,8 +12,8 @@ import attrs
 import pytest
 
 import targetdsl
-from targetdsl import cover, engine, kernel
-from targetdsl.results import NO_STEP, Disagreement, _numbers
+from targetdsl.evaluation import cover, engine, kernel
+from targetdsl.evaluation.results import NO_STEP, Disagreement, _numbers
 from tests.support import reference
 
 ROOT = Path(__file__).resolve().parents[2]

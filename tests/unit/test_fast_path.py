@@ -15,8 +15,8 @@ import pytest
 import targetdsl
 from benchmarks.workload import generate
 from benchmarks.workload import policy as workload
-from targetdsl import kernel
-from targetdsl.measures import FastMeasure
+from targetdsl.evaluation import kernel
+from targetdsl.evaluation.measures import FastMeasure
 from tests.support import reference as by_reference_path
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 
 import targetdsl
 from targetdsl.cli import main
-from targetdsl.formatter import format_policy
 from targetdsl.keywords import Language
-from targetdsl.parser import parse
+from targetdsl.language.formatter import format_policy
+from targetdsl.language.parser import parse
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 POLICIES = sorted((ROOT / "policies").glob("*.tdsl"))
@@ -157,7 +157,7 @@ def test_fmt_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 def _builtin_expressions() -> st.SearchStrategy[str]:
     """Expressions over the built-ins, written in English: values, functions and references."""
-    from targetdsl.functions import FUNCTIONS
+    from targetdsl.language.functions import FUNCTIONS
 
     leaves = st.sampled_from(["x", "1", "points", "total", "rank", "items", "completed_items", "vetoed"])
     calls = sorted(f for f in FUNCTIONS if f not in ("peer_count", "round"))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import targetdsl
-from targetdsl.formatter import format_policy
+from targetdsl.language.formatter import format_policy
 
 POLICY = """policy "数据" { year 2003 status draft }
 class 县区 { 定量 100 }
@@ -147,7 +147,7 @@ def test_huge_data_file_is_refused(tmp_path: Path, policy: targetdsl.Policy) -> 
 
 
 def test_grammar_cache_is_never_read_from_a_shared_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from targetdsl.parser import cache_file
+    from targetdsl.language.parser import cache_file
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     private = cache_file()
@@ -158,7 +158,7 @@ def test_grammar_cache_is_never_read_from_a_shared_directory(tmp_path: Path, mon
 
 def test_two_versions_of_the_grammar_are_cached_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # two installed versions (two environments, an upgrade) would otherwise rebuild one file in turn
-    from targetdsl.parser import cache_file
+    from targetdsl.language.parser import cache_file
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache_file(grammar="start: A") != cache_file(grammar="start: B")

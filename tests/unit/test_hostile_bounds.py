@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 
 import targetdsl
-from targetdsl import interpreter
-from targetdsl import nodes as n
-from targetdsl.formatter import format_policy
-from targetdsl.functions import ClassValues
+from targetdsl.evaluation import interpreter
+from targetdsl.language import nodes as n
+from targetdsl.language.formatter import format_policy
+from targetdsl.language.functions import ClassValues
 from targetdsl.numeric import CONTEXT
 
 PEERS = """policy "p" { year 2003 status draft }
@@ -266,8 +266,8 @@ def test_the_deepest_chain_check_accepts_evaluates_explains_formats_and_diffs(sh
 def fast_paths(policy: targetdsl.Policy, units: list[dict[str, Any]]) -> None:
     """The generated kernel and the generated expressions, called directly (the engine may take another
     path)."""
-    from targetdsl import kernel
-    from targetdsl.measures import FastMeasure
+    from targetdsl.evaluation import kernel
+    from targetdsl.evaluation.measures import FastMeasure
 
     schema = policy.schema
     spec = schema.classes["c"]
@@ -311,7 +311,7 @@ def test_a_long_cycle_is_refused_without_recursion() -> None:
 def test_lets_that_share_lets_are_searched_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """`let a2 = a1 + a1` sixteen times: 2¹⁶ paths to the input, sixteen lets to search for a class-wide
     call inside `rank(…)` (forty such lets never finished checking)."""
-    from targetdsl import typecheck
+    from targetdsl.language import typecheck
 
     walked: list[object] = []
     original = typecheck.walk
@@ -441,7 +441,7 @@ def test_a_count_beyond_plausible_values_is_an_error(explain: bool) -> None:
 
 
 def kernel_and_unit(text: str, data: dict[str, Any]) -> tuple[Any, Any, dict[str, interpreter.Frame]]:
-    from targetdsl import kernel
+    from targetdsl.evaluation import kernel
 
     policy = targetdsl.parse_policy(text)
     built = kernel.build(policy.schema, policy.schema.classes["c"], Decimal(1))
@@ -462,7 +462,7 @@ def kernel_and_unit(text: str, data: dict[str, Any]) -> tuple[Any, Any, dict[str
 def test_the_kernel_hands_arithmetic_surprises_back_as_declared(extra: str, data: dict[str, str]) -> None:
     """The kernel signals `Bail` (the unit goes by the reference path, which reports the located error),
     never a bare decimal signal that only a catch-all would turn into the right outcome."""
-    from targetdsl.kernel import Bail
+    from targetdsl.evaluation.kernel import Bail
 
     built, unit, frames = kernel_and_unit(ratio_policy(extra=extra), data)
     with pytest.raises(Bail):
@@ -473,7 +473,7 @@ def test_the_kernel_hands_arithmetic_surprises_back_as_declared(extra: str, data
 
 @pytest.mark.parametrize("data", [TINY_TARGET, {"target": "0", "actual": "1"}, {"target": "0", "actual": "0"}])
 def test_generated_expressions_report_located_failures(data: dict[str, str]) -> None:
-    from targetdsl.measures import FastMeasure, MeasureScorer
+    from targetdsl.evaluation.measures import FastMeasure, MeasureScorer
 
     policy = targetdsl.parse_policy(ratio_policy(), name="p.tdsl")
     spec = next(iter(policy.schema.classes["c"].measures()))
@@ -541,7 +541,7 @@ def test_rounding_a_value_with_more_digits_than_the_places_allow_is_exact() -> N
 
 def test_the_class_average_for_missing_values_is_computed_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """`missing peer_avg`: the class average was recomputed for every unit missing the value (N²)."""
-    from targetdsl import measures
+    from targetdsl.evaluation import measures
 
     divisions: list[object] = []
     original = ClassValues.of

@@ -19,13 +19,13 @@ from typing import Any
 import pytest
 
 import targetdsl
-from targetdsl import tester
+from targetdsl.authoring import tester
+from targetdsl.authoring.lsp import PolicyServer
 from targetdsl.cli import main
-from targetdsl.documents import read_document
 from targetdsl.files import FileProblem, FileReadError, chunks, open_regular, read_limited, resolve
-from targetdsl.inheritance import load_path, load_text
-from targetdsl.lsp import PolicyServer
-from targetdsl.stream import file_records
+from targetdsl.language.inheritance import load_path, load_text
+from targetdsl.scaling.stream import file_records
+from targetdsl.units.documents import read_document
 
 BASE = """policy "基础" { year 2003 status draft }
 class 县区 { 定量 100 }
@@ -306,7 +306,7 @@ def test_the_language_server_confines_extends() -> None:
 
 
 def test_lsp_root_reaches_the_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from targetdsl import lsp
+    from targetdsl.authoring import lsp
 
     monkeypatch.setattr(lsp.server, "start_io", lambda **_: None)  # given the bounded standard input
     monkeypatch.setattr(lsp.server, "root", None)
@@ -509,10 +509,10 @@ def test_data_from_a_device_is_refused(tmp_path: Path, policy: targetdsl.Policy)
 def test_data_larger_than_the_limit_is_refused_while_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, policy: targetdsl.Policy
 ) -> None:
-    import targetdsl.documents
+    import targetdsl.units.documents
 
     units = write(tmp_path / "units.yaml", UNITS)
-    monkeypatch.setattr(targetdsl.documents, "MAX_DATA_BYTES", 20)
+    monkeypatch.setattr(targetdsl.units.documents, "MAX_DATA_BYTES", 20)
     with pytest.raises(targetdsl.DataError, match="larger than 20 bytes"):
         policy.evaluate(units)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import targetdsl
-from targetdsl.documents import parse_json, parse_yaml
+from targetdsl.units.documents import parse_json, parse_yaml
 from tests.support import refused, write
 
 POLICY = """policy "数据" { year 2003 status draft }
@@ -263,7 +263,7 @@ def test_yaml_recursive_alias_is_refused(tmp_path: Path, policy: targetdsl.Polic
 
 
 def test_test_files_and_ledgers_refuse_bombs(tmp_path: Path, policy: targetdsl.Policy) -> None:
-    from targetdsl import tester
+    from targetdsl.authoring import tester
 
     write(tmp_path, "p.tdsl", POLICY)
     write(tmp_path, "p.test.yaml", "policy: p.tdsl\n" + bomb("tests"))
@@ -569,7 +569,7 @@ def test_excel_value_far_away_does_not_spin(tmp_path: Path, policy: targetdsl.Po
 
 def test_excel_inflating_beyond_the_limit_is_refused(tmp_path: Path, policy: targetdsl.Policy) -> None:
     """The 413 KB workbook that inflates to 1.25 GB, in small: a sheet part beyond the limit."""
-    from targetdsl import sheets
+    from targetdsl.units import sheets
 
     rows: list[list[object]] = [HEADER, ["A", 100, 90, 5, 6]]
     padding = '<row r="3"/>' * (sheets.MAX_INFLATED // 12 + 1)
@@ -649,7 +649,7 @@ def test_excel_written_by_openpyxl(tmp_path: Path, policy: targetdsl.Policy) -> 
 def test_excel_cells_beyond_the_limit_are_refused(
     tmp_path: Path, policy: targetdsl.Policy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from targetdsl import sheets
+    from targetdsl.units import sheets
 
     monkeypatch.setattr(sheets, "MAX_CELLS", 9)
     rows: list[list[object]] = [HEADER, ["A", 100, 90, 5, 6]]
@@ -715,7 +715,7 @@ def test_excel_dates_in_chinese_formats(tmp_path: Path) -> None:
 
 
 def test_test_files_refuse_duplicate_keys(tmp_path: Path) -> None:
-    from targetdsl import tester
+    from targetdsl.authoring import tester
 
     write(tmp_path, "p.tdsl", POLICY)
     write(tmp_path, "p.test.yaml", "policy: p.tdsl\ntests:\n  - name: a\n    name: b\n")

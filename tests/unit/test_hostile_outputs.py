@@ -15,11 +15,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from targetdsl import data as data_module
-from targetdsl import documents, stream
 from targetdsl.cli import main
 from targetdsl.outputs import FIXED_TIME, csv_cell, json_visible, visible, write_with
+from targetdsl.scaling import stream
 from targetdsl.source import display_width
+from targetdsl.units import data as data_module
+from targetdsl.units import documents
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -340,7 +341,7 @@ def test_every_output_format_is_byte_reproducible_across_processes(hostile: tupl
     """Two processes with different hash seeds (set and dict-of-set order) give the same bytes in every format."""
     policy, data = hostile
     script = (
-        "import json, re, sys\nfrom decimal import Decimal\nfrom targetdsl import data, documents\n"
+        "import json, re, sys\nfrom decimal import Decimal\nfrom targetdsl.units import data, documents\n"
         "from targetdsl.cli import main\n"
         "data.CONTROL = data.INVISIBLE = re.compile('(?!)')  # as the fixture: the names reach every output\n"
         "documents.parse_json = lambda text: json.loads(text, parse_float=Decimal)\n"

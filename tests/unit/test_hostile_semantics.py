@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import targetdsl
-from targetdsl.results import unit_json
+from targetdsl.evaluation.results import unit_json
 from targetdsl.values import DataError
 from tests.support import reference as by_reference_path
 
@@ -472,7 +472,7 @@ def test_done_above_subs_is_refused_in_memory_and_streamed(tmp_path: Path) -> No
 
 
 def test_a_range_naming_an_input_formats_and_diffs() -> None:
-    from targetdsl.formatter import format_policy
+    from targetdsl.language.formatter import format_policy
 
     text = RANGE_POLICY.format(inputs=GOOD_INPUTS)
     formatted = format_policy(text)
@@ -600,7 +600,7 @@ category all {
 def test_the_template_bounds_done_by_the_same_rows_subs(tmp_path: Path) -> None:
     import openpyxl
 
-    from targetdsl.template import write
+    from targetdsl.office.template import write
 
     root = Path(__file__).resolve().parents[2]
     write(targetdsl.load_policy(root / "policies/lianyungang-2003.tdsl"), tmp_path / "t.xlsx", only="县区", items=2)
@@ -684,8 +684,8 @@ category all { indicator s points 10 { input x: number score x * k } }
 def test_a_range_end_parses_as_a_name_or_a_number() -> None:
     from decimal import Decimal as D
 
-    from targetdsl import nodes as n
-    from targetdsl.parser import parse
+    from targetdsl.language import nodes as n
+    from targetdsl.language.parser import parse
 
     category = next(d for d in parse(RANGE_POLICY.format(inputs=GOOD_INPUTS)).file.items if isinstance(d, n.Category))
     inputs = [s for s in category.measures[0].body if isinstance(s, n.Input)]
@@ -783,7 +783,7 @@ def test_a_policy_that_checks_clean_evaluates_alike_on_every_path(place: str, ex
 def test_the_template_takes_given_scores_and_the_item_needs_nothing_else(tmp_path: Path) -> None:
     import openpyxl
 
-    from targetdsl.template import write
+    from targetdsl.office.template import write
 
     policy = targetdsl.parse_policy("""policy "g" { year 2003 status draft }
 assessor 人大 "市人大"

@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 
 import targetdsl
-from targetdsl import nodes as n
-from targetdsl.inheritance import load_path, load_text
+from targetdsl.language import nodes as n
+from targetdsl.language.inheritance import load_path, load_text
 from tests.support import write
 
 BASE = """policy "基础" { year 2002 status adopted rounding half_up 2 source "甲" }

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 import targetdsl
 from benchmarks.workload import generate, policy
-from targetdsl.data import USUAL_AFTER, Validator
-from targetdsl.documents import parse_yaml, read_document
-from targetdsl.intake import intakes
+from targetdsl.units.data import USUAL_AFTER, Validator
+from targetdsl.units.documents import parse_yaml, read_document
+from targetdsl.units.intake import intakes
 from targetdsl.values import PercentCell
 
 ROOT = Path(__file__).resolve().parents[2]

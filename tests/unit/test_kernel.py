@@ -8,7 +8,7 @@ import pytest
 
 import targetdsl
 from benchmarks.workload import generate, policy
-from targetdsl import kernel
+from targetdsl.evaluation import kernel
 from tests.support import reference as by_reference_path
 
 HOSTILE = """policy "p" { year 2003 status draft rounding half_up 2 at indicator, total }
@@ -252,8 +252,8 @@ def test_generated_expressions_give_the_reference_results_and_errors() -> None:
 def test_a_generated_expression_hands_declared_turns_to_the_reference() -> None:
     """The generated function itself bails on a missing value or a trap; the Expression answers by the
     reference interpreter, lazily: an unused let failing changes nothing."""
-    from targetdsl import interpreter
-    from targetdsl import nodes as n
+    from targetdsl.evaluation import interpreter
+    from targetdsl.language import nodes as n
     from targetdsl.values import NOT_APPLICABLE
 
     compiled = targetdsl.parse_policy(ITEMS, name="p.tdsl")

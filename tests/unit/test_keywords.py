@@ -12,7 +12,6 @@ from lark import Lark
 
 import targetdsl
 from targetdsl.diagnostics import PolicyError
-from targetdsl.formatter import format_policy
 from targetdsl.keywords import (
     BUILTINS,
     BY_CONCEPT,
@@ -26,7 +25,8 @@ from targetdsl.keywords import (
     detect,
     grammar_words,
 )
-from targetdsl.parser import grammar_text, parse
+from targetdsl.language.formatter import format_policy
+from targetdsl.language.parser import grammar_text, parse
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -73,8 +73,8 @@ def test_every_term_has_one_chinese_form_per_position() -> None:
         assert len({t.english for t in terms}) == len({t.chinese for t in terms}) == len(terms), position
     for term in TERMS:
         assert re.fullmatch(NAME_PATTERN, term.chinese) and not term.chinese.isascii(), term
-    from targetdsl.checker import MISSING_RULES, QUOTA_ROUNDING, ROUNDING_MODES, ROUNDING_STAGES, STATUSES
-    from targetdsl.typecheck import INPUT_KINDS
+    from targetdsl.language.checker import MISSING_RULES, QUOTA_ROUNDING, ROUNDING_MODES, ROUNDING_STAGES, STATUSES
+    from targetdsl.language.typecheck import INPUT_KINDS
 
     def english(position: str) -> set[str]:
         return {t.english for t in TERMS if t.position == position}
@@ -294,7 +294,7 @@ def test_every_case_policy_converts_both_ways_without_changing_meaning(path: Pat
     """Every policy of the data-driven cases (all with Chinese names) is
     written with Chinese keywords and back: the tree is the same, the
     formatting idempotent in both languages."""
-    from targetdsl.documents import parse_yaml
+    from targetdsl.units.documents import parse_yaml
 
     document = parse_yaml(path.read_text(encoding="utf-8"))
     policies = [document.get("policy")] + [c.get("policy") for c in document.get("cases", []) or []]
@@ -388,10 +388,10 @@ def test_the_chinese_form_of_a_builtin_in_a_file_written_in_english_names_the_en
 
 
 def test_the_builtins_are_the_languages_own_each_with_one_chinese_form() -> None:
-    from targetdsl.checker import RESULT_NAMES, UNIT_NAMES
-    from targetdsl.functions import FUNCTIONS
     from targetdsl.keywords import BUILTINS
-    from targetdsl.nodes import REFERENCES
+    from targetdsl.language.checker import RESULT_NAMES, UNIT_NAMES
+    from targetdsl.language.functions import FUNCTIONS
+    from targetdsl.language.nodes import REFERENCES
 
     def read(place: str) -> set[str]:
         return {b.english for b in BUILTINS if place in b.reads}
@@ -514,8 +514,8 @@ def test_a_conversion_that_would_read_a_name_as_a_builtin_is_refused() -> None:
 
 
 def test_function_words_are_the_functions_spelled_like_keywords() -> None:
-    from targetdsl.functions import FUNCTIONS
     from targetdsl.keywords import FUNCTION_WORDS, VOCABULARY
+    from targetdsl.language.functions import FUNCTIONS
 
     assert set(FUNCTION_WORDS) == set(FUNCTIONS) & (WORDS[Language.ENGLISH] | VOCABULARY)
 

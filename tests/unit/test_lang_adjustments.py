@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 
 import targetdsl
-from targetdsl import stream as streaming
-from targetdsl.diff import diff_effective
-from targetdsl.engine import by_reference
-from targetdsl.explain import render_text
-from targetdsl.formatter import format_policy
+from targetdsl.audit.diff import diff_effective
+from targetdsl.audit.explain import render_text
+from targetdsl.evaluation.engine import by_reference
+from targetdsl.evaluation.results import unit_json
 from targetdsl.keywords import Language
-from targetdsl.results import unit_json
+from targetdsl.language.formatter import format_policy
+from targetdsl.scaling import stream as streaming
 
 BASE_100 = """policy "加扣分" { year 2012 status draft }
 class 乡镇 { 工作 80  评价 20 }

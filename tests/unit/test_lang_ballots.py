@@ -17,16 +17,16 @@ import openpyxl
 import pytest
 
 import targetdsl
-from targetdsl import nodes as n
-from targetdsl import stream as streaming
+from targetdsl.audit.diff import diff_effective
+from targetdsl.audit.explain import render_text
 from targetdsl.cli import main
-from targetdsl.diff import diff_effective
-from targetdsl.engine import by_reference
-from targetdsl.explain import render_text
-from targetdsl.formatter import format_policy
+from targetdsl.evaluation.engine import by_reference
+from targetdsl.evaluation.results import unit_json
 from targetdsl.keywords import Language
-from targetdsl.parser import parse
-from targetdsl.results import unit_json
+from targetdsl.language import nodes as n
+from targetdsl.language.formatter import format_policy
+from targetdsl.language.parser import parse
+from targetdsl.scaling import stream as streaming
 from targetdsl.values import DataError
 
 POLICY = """policy "民主测评" { year 2023 status draft }

@@ -9,11 +9,11 @@ import pytest
 import yaml
 
 import targetdsl
-from targetdsl.formatter import format_policy
+from targetdsl.evaluation.plan import plan, render_text
+from targetdsl.evaluation.results import unit_json
 from targetdsl.keywords import Language
-from targetdsl.plan import plan, render_text
-from targetdsl.publication import edition
-from targetdsl.results import unit_json
+from targetdsl.language.formatter import format_policy
+from targetdsl.office.publication import edition
 from tests.support import reference
 
 CASES = Path(__file__).parent.parent / "cases"
@@ -213,10 +213,10 @@ def test_an_award_without_money_is_won_or_not() -> None:
 
 
 def test_the_outputs_show_an_award_without_money_as_won_or_not(tmp_path: Path) -> None:
-    from targetdsl.htmlreport import render
-    from targetdsl.sheets import read_workbook
-    from targetdsl.tables import class_table
-    from targetdsl.workbook import write_xlsx
+    from targetdsl.office.htmlreport import render
+    from targetdsl.office.tables import class_table
+    from targetdsl.office.workbook import write_xlsx
+    from targetdsl.units.sheets import read_workbook
 
     document = case(MONEY)
     policy = targetdsl.parse_policy(document["policy"], name="p.tdsl")
@@ -464,7 +464,7 @@ def test_tied_units_share_a_grade_and_say_why() -> None:
 
 
 def test_coverage_lists_the_conditions_and_limits_it_can_see_decided() -> None:
-    from targetdsl.cover import points
+    from targetdsl.evaluation.cover import points
 
     document = case(SHARED)
     text = document["policy"] + "deduction 事故2 { amount 1 when projects > 9 }\n"

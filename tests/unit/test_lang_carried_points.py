@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 import targetdsl
-from targetdsl import stream as streaming
-from targetdsl.explain import render_text
+from targetdsl.audit.explain import render_text
+from targetdsl.evaluation.results import unit_json
 from targetdsl.keywords import Language
-from targetdsl.results import unit_json
+from targetdsl.scaling import stream as streaming
 from targetdsl.values import DataError
 
 POLICY = """policy "结转" { year 2012 status draft }

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 import targetdsl
-from targetdsl.data import Validator
-from targetdsl.diff import diff_effective
-from targetdsl.formatter import format_policy
+from targetdsl.audit.diff import diff_effective
 from targetdsl.keywords import Language
-from targetdsl.parser import parse
+from targetdsl.language.formatter import format_policy
+from targetdsl.language.parser import parse
+from targetdsl.units.data import Validator
 from targetdsl.values import PercentCell
 
 HEAD = 'policy "inputs" { year 2023 status draft }\nclass 乡镇 { 评价 100 }\n'
@@ -154,7 +154,7 @@ def test_a_change_of_a_word_is_a_change_an_auditor_sees() -> None:
 def test_the_template_offers_the_words_as_a_dropdown(tmp_path: Path) -> None:
     import openpyxl
 
-    from targetdsl import template
+    from targetdsl.office import template
 
     workbook = tmp_path / "template.xlsx"
     template.write(policy(WORDS), workbook, rows=3)
@@ -404,7 +404,7 @@ def test_a_division_by_zero_in_a_function_points_at_its_body() -> None:
 
 
 def test_the_fast_paths_take_a_function_and_the_plan_shows_its_inputs() -> None:
-    from targetdsl.plan import Evaluator
+    from targetdsl.evaluation.plan import Evaluator
 
     (made,) = policy(VOTES).plan().classes
     steps = {s.quantity.name: s for s in made.steps}
@@ -489,7 +489,7 @@ def test_an_extending_policy_overrides_or_removes_a_function(tmp_path: Path) -> 
 
 
 def test_the_language_server_shows_a_function_on_hover() -> None:
-    from targetdsl.lsp import definitions, describe
+    from targetdsl.authoring.lsp import definitions, describe
 
     effective = policy(VOTES).effective
     ((what, node, span),) = definitions(effective)["得票率"]
@@ -565,7 +565,7 @@ def test_the_usual_path_judges_words_everywhere_as_the_general_path() -> None:
 def test_words_excel_cannot_list_inline_go_on_the_lists_sheet(tmp_path: Path) -> None:
     import openpyxl
 
-    from targetdsl import template
+    from targetdsl.office import template
 
     text = WORDS.replace('"差（含）": 0', '"差, 含": 0')
     workbook = tmp_path / "template.xlsx"

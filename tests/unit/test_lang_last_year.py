@@ -12,9 +12,9 @@ import yaml
 
 import targetdsl
 from targetdsl.cli import main
-from targetdsl.formatter import format_policy
+from targetdsl.evaluation.results import unit_json
 from targetdsl.keywords import Language
-from targetdsl.results import unit_json
+from targetdsl.language.formatter import format_policy
 from tests.support import reference, write
 
 CASES = Path(__file__).parent.parent / "cases"
@@ -143,7 +143,7 @@ def test_last_years_results_score_places_gained_on_every_path() -> None:
 
 def test_a_commendation_explains_what_its_condition_read() -> None:
     """A commendation given shows the values its condition read: last year's rank beside this year's."""
-    from targetdsl.explain import render_text
+    from targetdsl.audit.explain import render_text
 
     b = policy().evaluate(THIS_YEAR, last_year=LAST_YEAR).unit("B")
     assert b.commendations == ("进位",)

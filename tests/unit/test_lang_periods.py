@@ -15,17 +15,17 @@ from typing import Any
 import pytest
 
 import targetdsl
-from targetdsl import nodes as n
+from targetdsl.audit.diff import diff_effective
 from targetdsl.cli import main
-from targetdsl.diff import diff_effective
-from targetdsl.documents import parse_yaml
-from targetdsl.engine import by_reference
-from targetdsl.formatter import canonical_text, layout
+from targetdsl.evaluation.engine import by_reference
+from targetdsl.evaluation.lowering import lower
+from targetdsl.evaluation.results import unit_json
 from targetdsl.keywords import Language
-from targetdsl.lowering import lower
+from targetdsl.language import nodes as n
+from targetdsl.language.formatter import canonical_text, layout
+from targetdsl.language.parser import parse
 from targetdsl.numeric import CONTEXT
-from targetdsl.parser import parse
-from targetdsl.results import unit_json
+from targetdsl.units.documents import parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 P2002 = ROOT / "policies/lianyungang-2002.tdsl"

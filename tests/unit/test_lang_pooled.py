@@ -11,13 +11,13 @@ from decimal import Decimal
 import pytest
 
 import targetdsl
-from targetdsl.diff import diff_effective
-from targetdsl.engine import by_reference
-from targetdsl.explain import render_text
-from targetdsl.formatter import format_policy
+from targetdsl.audit.diff import diff_effective
+from targetdsl.audit.explain import render_text
+from targetdsl.evaluation.engine import by_reference
+from targetdsl.evaluation.results import unit_json
 from targetdsl.keywords import Language
-from targetdsl.results import unit_json
-from targetdsl.template import columns
+from targetdsl.language.formatter import format_policy
+from targetdsl.office.template import columns
 
 POOLED = """policy "合并计分" { year 2021 status draft }
 class 县区 { 重点 100 }

@@ -10,11 +10,11 @@ import pytest
 import yaml
 
 import targetdsl
-from targetdsl import stream as streaming
-from targetdsl.formatter import format_policy
+from targetdsl.evaluation.plan import plan, render_text
+from targetdsl.evaluation.results import unit_json
 from targetdsl.keywords import Language
-from targetdsl.plan import plan, render_text
-from targetdsl.results import unit_json
+from targetdsl.language.formatter import format_policy
+from targetdsl.scaling import stream as streaming
 from tests.support import reference
 
 CASES = Path(__file__).parent.parent / "cases"
@@ -256,10 +256,10 @@ def test_a_unit_not_graded_is_the_same_on_every_path() -> None:
 
 
 def test_tables_workbook_and_report_say_not_graded(tmp_path: Path) -> None:
-    from targetdsl.htmlreport import render as render_report
-    from targetdsl.publication import edition
-    from targetdsl.tables import class_table
-    from targetdsl.workbook import results_workbook
+    from targetdsl.office.htmlreport import render as render_report
+    from targetdsl.office.publication import edition
+    from targetdsl.office.tables import class_table
+    from targetdsl.office.workbook import results_workbook
 
     policy, assessment = not_graded()
     assert "not graded" in class_table(assessment, "新设")
@@ -292,7 +292,7 @@ def test_classes_not_graded_keep_their_layout_and_a_change_is_seen() -> None:
 
 def test_a_table_says_its_ranks_are_of_the_ranking_across_classes() -> None:
     """A class's table under a shared ranking shows ranks 1, 3, 5 of 5: the line above it says whose."""
-    from targetdsl.tables import render_assessment
+    from targetdsl.office.tables import render_assessment
 
     root = Path(__file__).resolve().parents[2]
     case = yaml.safe_load((root / "tests" / "cases" / "ranking-across-classes.yaml").read_text(encoding="utf-8"))

@@ -14,16 +14,16 @@ from typing import Any
 import pytest
 
 import targetdsl
-from targetdsl import nodes as n
-from targetdsl import stream as streaming
-from targetdsl.diff import diff_effective
-from targetdsl.engine import by_reference
-from targetdsl.formatter import format_policy
+from targetdsl.audit.diff import diff_effective
+from targetdsl.evaluation.engine import by_reference
+from targetdsl.evaluation.lowering import lower
+from targetdsl.evaluation.results import unit_json
 from targetdsl.keywords import Language
-from targetdsl.lowering import lower
+from targetdsl.language import nodes as n
+from targetdsl.language.formatter import format_policy
+from targetdsl.language.parser import parse
 from targetdsl.numeric import show
-from targetdsl.parser import parse
-from targetdsl.results import unit_json
+from targetdsl.scaling import stream as streaming
 
 HEAD = 'policy "引用" { year 2023 status draft }\n'
 

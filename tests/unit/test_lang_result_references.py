@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 
 import targetdsl
-from targetdsl import nodes as n
-from targetdsl import stream as streaming
-from targetdsl.diff import diff_effective
-from targetdsl.engine import by_reference
-from targetdsl.formatter import format_policy
+from targetdsl.audit.diff import diff_effective
+from targetdsl.evaluation.engine import by_reference
+from targetdsl.evaluation.results import unit_json
 from targetdsl.keywords import Language
-from targetdsl.parser import parse
-from targetdsl.results import unit_json
+from targetdsl.language import nodes as n
+from targetdsl.language.formatter import format_policy
+from targetdsl.language.parser import parse
+from targetdsl.scaling import stream as streaming
 
 POLICY = """policy "引用结果" { year 2023 status draft }
 class 县 { 经济 100 }

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 import targetdsl
-from targetdsl import stream as streaming
-from targetdsl.results import unit_json
+from targetdsl.evaluation.results import unit_json
+from targetdsl.scaling import stream as streaming
 from tests.unit.test_lang_references import evaluations
 
 TOP_THREE = """policy "月度前三" { year 2003 status draft }

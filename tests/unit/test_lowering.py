@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 import targetdsl
 from benchmarks.workload import policy as workload
 from targetdsl.diagnostics import PolicyError
-from targetdsl.documents import parse_yaml
-from targetdsl.lowering import Graph, Kind, Phase, Quantity, Scope, graph, lower, part
+from targetdsl.evaluation.lowering import Graph, Kind, Phase, Quantity, Scope, graph, lower, part
 from targetdsl.source import Span
+from targetdsl.units.documents import parse_yaml
 from tests.fuzz.strategies import policies
 
 ROOT = Path(__file__).resolve().parents[2]

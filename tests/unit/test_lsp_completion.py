@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from lsprotocol import types as lsp
 
-from targetdsl import nodes as n
 from targetdsl.api import check_text
-from targetdsl.inheritance import Effective
-from targetdsl.lsp import Place, candidates, context_at, offset_of, open_blocks, scope_of
+from targetdsl.authoring.lsp import Place, candidates, context_at, offset_of, open_blocks, scope_of
+from targetdsl.language import nodes as n
+from targetdsl.language.inheritance import Effective
 from tests.test_lsp import Client
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -246,8 +246,8 @@ def test_over_stdio_a_broken_buffer_completes_and_hovers_by_scope(tmp_path: Path
     ],
 )
 def test_hover_shows_an_inputs_default_and_a_levels_points(name: str, language: str, shown: list[str]) -> None:
+    from targetdsl.authoring.lsp import definitions, describe
     from targetdsl.keywords import Language
-    from targetdsl.lsp import definitions, describe
 
     path = POLICIES / name
     effective = effective_of(path)
@@ -263,7 +263,7 @@ def test_hover_shows_an_inputs_default_and_a_levels_points(name: str, language: 
 
 
 def test_closing_a_document_forgets_its_last_good_version() -> None:
-    from targetdsl.lsp import PolicyServer, did_close
+    from targetdsl.authoring.lsp import PolicyServer, did_close
 
     ls = PolicyServer()
     uri = "untitled:a.tdsl"
@@ -278,8 +278,8 @@ def test_closing_a_document_forgets_its_last_good_version() -> None:
 def test_completion_and_keyword_hover_speak_the_servers_language() -> None:
     """In a Chinese session each keyword, term and function is offered with its meaning in Chinese; the
     words offered are the file's keywords whatever the session's language."""
+    from targetdsl.authoring.lsp import _builtin_hover, _keyword_hover
     from targetdsl.keywords import Language
-    from targetdsl.lsp import _builtin_hover, _keyword_hover
 
     path = POLICIES / "lianyungang-2002.zh.tdsl"
     text = path.read_text(encoding="utf-8") + "\n"
@@ -310,8 +310,8 @@ def test_completion_and_keyword_hover_speak_the_servers_language() -> None:
 def test_a_hover_in_a_chinese_session_on_a_chinese_file_is_chinese() -> None:
     """The kind, keywords and formula of a hover in the file's keywords, the words around them in the
     session's language: no English word but the policy's names."""
+    from targetdsl.authoring.lsp import definitions, describe
     from targetdsl.keywords import Language
-    from targetdsl.lsp import definitions, describe
 
     path = POLICIES / "lianyungang-2003.zh.tdsl"
     effective = effective_of(path)
@@ -333,8 +333,8 @@ def test_a_hover_in_a_chinese_session_on_a_chinese_file_is_chinese() -> None:
 def test_hover_shows_a_rules_condition_and_amount_and_a_rankings_classes() -> None:
     """A rule shows what decides it (its condition, computed amount, money), a ranking the classes it
     ranks together, as `targetdsl fmt` writes them in the file's keywords."""
+    from targetdsl.authoring.lsp import definitions, describe
     from targetdsl.keywords import Language
-    from targetdsl.lsp import definitions, describe
 
     text = (
         'policy "p" { year 2021 status draft }\n'
@@ -358,7 +358,7 @@ def test_hover_shows_a_rules_condition_and_amount_and_a_rankings_classes() -> No
 
 
 def test_hover_names_an_input_of_words_by_its_words() -> None:
-    from targetdsl.lsp import definitions, describe
+    from targetdsl.authoring.lsp import definitions, describe
 
     text = (
         'policy "p" { year 2023 status draft }\nclass c { a 100 }\n'

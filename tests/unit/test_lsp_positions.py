@@ -12,7 +12,7 @@ import pytest
 from lsprotocol import types as lsp
 from pygls.workspace import PositionCodec
 
-from targetdsl.lsp import (
+from targetdsl.authoring.lsp import (
     PolicyServer,
     client_column,
     column_of,

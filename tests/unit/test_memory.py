@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 import targetdsl
-from targetdsl.documents import read_document
+from targetdsl.units.documents import read_document
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "policies" / "lianyungang-2003.tdsl"

@@ -19,10 +19,11 @@ import pytest
 
 import targetdsl
 from targetdsl.cli import main
-from targetdsl.functions import FUNCTIONS
 from targetdsl.keywords import KEYWORDS, VOCABULARY, Language
+from targetdsl.language.functions import FUNCTIONS
 from targetdsl.messages import TEMPLATES, choose, from_locale, translate, untranslated
 from targetdsl.translations import CATALOG
+from tests.support import module_source
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BROKEN = ROOT / "tests" / "broken"
@@ -191,7 +192,7 @@ def _samples(node: ast.expr) -> list[str]:
 def source_messages(modules: list[str] = SOURCES, calls: set[str] = CALLS) -> list[tuple[str, str]]:
     found = []
     for module in modules:
-        path = ROOT / "targetdsl" / f"{module}.py"
+        path = module_source(module)
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
@@ -357,7 +358,7 @@ def test_record_usage_errors_in_chinese(
 
 
 def _problem_cases() -> list[object]:
-    from targetdsl.documents import parse_yaml
+    from targetdsl.units.documents import parse_yaml
 
     cases = []
     for path in sorted((ROOT / "tests" / "cases").glob("*.yaml")):
@@ -561,7 +562,7 @@ def test_every_help_is_in_chinese(command: str | None, capsys: pytest.CaptureFix
 
 
 def test_language_server_diagnostics_in_chinese() -> None:
-    from targetdsl.lsp import PolicyServer
+    from targetdsl.authoring.lsp import PolicyServer
 
     report = targetdsl.check_path(BROKEN / "check-unknown-name-input.tdsl")
     own = str(BROKEN / "check-unknown-name-input.tdsl")
@@ -578,7 +579,7 @@ def test_language_server_diagnostics_in_chinese() -> None:
 def test_names_and_field_paths_are_never_translated() -> None:
     """A field path or a measure named like an English phrase of the catalog stays as the data and the
     policy name it; only places in a file and the kinds of rules are put in words."""
-    from targetdsl.interpreter import EvaluationProblem
+    from targetdsl.evaluation.interpreter import EvaluationProblem
     from targetdsl.source import Span
     from targetdsl.values import DataProblem
 
@@ -626,9 +627,9 @@ def test_the_system_locale_is_asked_only_on_windows(monkeypatch: pytest.MonkeyPa
 def test_every_keyword_term_and_builtin_is_explained_in_chinese() -> None:
     """What the language server says a keyword, a term or a built-in means, in a Chinese session (a meaning with no
     word to translate, such as YYYY-MM-DD, stays as it is)."""
-    from targetdsl.functions import FUNCTIONS
     from targetdsl.keywords import BUILTINS, TERMS
-    from targetdsl.nodes import REFERENCES
+    from targetdsl.language.functions import FUNCTIONS
+    from targetdsl.language.nodes import REFERENCES
 
     meanings = [k.meaning for k in KEYWORDS] + [t.meaning for t in TERMS] + [b.meaning for b in BUILTINS]
     meanings += [f.summary for f in FUNCTIONS.values()] + list(REFERENCES.values())
@@ -646,7 +647,7 @@ def test_a_units_name_is_in_full_width_parentheses_in_chinese() -> None:
 
 
 def test_the_language_server_quotes_code_in_the_files_keywords() -> None:
-    from targetdsl.lsp import PolicyServer
+    from targetdsl.authoring.lsp import PolicyServer
     from targetdsl.source import source_lines
 
     text = '考核办法 "x" {\n    年度 2003\n}\n'

@@ -23,8 +23,8 @@ import yaml
 
 import targetdsl
 from targetdsl.cli import main
+from targetdsl.evaluation.results import unit_json
 from targetdsl.keywords import Language
-from targetdsl.results import unit_json
 
 POLICY = """policy "示例" {
     year 2003
@@ -507,7 +507,7 @@ def test_item_slots_from_last_years_workbooks(office: Path, tmp_path: Path, caps
 
 
 def test_last_years_lists_are_counted_for_this_years_classes_and_lists() -> None:
-    from targetdsl.template import Listed, item_slots, listed_items
+    from targetdsl.office.template import Listed, item_slots, listed_items
 
     policy = targetdsl.parse_policy(POLICY)
     document = {

@@ -23,13 +23,14 @@ from typing import Any
 import pytest
 
 import targetdsl
+from targetdsl.audit.explain import render_step, render_text
 from targetdsl.cli import main
-from targetdsl.documents import parse_yaml
-from targetdsl.explain import render_step, render_text
-from targetdsl.functions import FUNCTIONS
+from targetdsl.evaluation.results import Assessment, Step
+from targetdsl.language.functions import FUNCTIONS
 from targetdsl.messages import Language, translate, translate_clauses, untranslated
-from targetdsl.results import Assessment, Step
-from targetdsl.tables import csv_header, render_assessment, render_csv
+from targetdsl.office.tables import csv_header, render_assessment, render_csv
+from targetdsl.units.documents import parse_yaml
+from tests.support import module_source
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICIES = ROOT / "policies"
@@ -201,7 +202,7 @@ def recorded_wordings() -> Iterator[tuple[str, int, str]]:
             yield node
 
     for module in ("engine.py", "measures.py", "interpreter.py"):
-        tree = ast.parse((ROOT / "targetdsl" / module).read_text(encoding="utf-8"))
+        tree = ast.parse(module_source(module).read_text(encoding="utf-8"))
         notes = {  # a note made first and then passed on: `note = f"…"`
             node.targets[0].id: node.value
             for node in ast.walk(tree)
@@ -409,7 +410,7 @@ SMALL = """\
 def test_a_failing_test_is_reported_in_chinese(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from targetdsl import tester
+    from targetdsl.authoring import tester
 
     (tmp_path / "p.tdsl").write_text(SMALL, encoding="utf-8")
     (tmp_path / "p.test.yaml").write_text(FAILING_TESTS, encoding="utf-8")
@@ -496,13 +497,14 @@ def test_the_plan_frame_in_chinese(capsys: pytest.CaptureFixture[str], monkeypat
 
 
 def test_the_periods_table_in_chinese() -> None:
-    from targetdsl.periods import PeriodCombination, PeriodScore
+    from targetdsl.evaluation.periods import PeriodCombination, PeriodScore
+    from targetdsl.office.tables import period_table
 
     combined = PeriodCombination(
         (("上半年", Decimal(40)), ("全年", Decimal(60))),
         (PeriodScore("A", "甲", "县区", (("上半年", Decimal(80)), ("全年", Decimal(90))), Decimal(86), 1),),
     )
-    assert combined.render(language=ZH).splitlines()[0].split() == [
+    assert period_table(combined, language=ZH).splitlines()[0].split() == [
         "类别",
         "名次",
         "单位",
@@ -512,8 +514,8 @@ def test_the_periods_table_in_chinese() -> None:
         "(60%)",
         "加权得分",
     ]
-    assert combined.render().splitlines()[0].split()[:3] == ["class", "rank", "unit"]
-    assert combined.render() == combined.render(language=EN)
+    assert period_table(combined).splitlines()[0].split()[:3] == ["class", "rank", "unit"]
+    assert period_table(combined) == period_table(combined, language=EN)
 
 
 def test_a_record_that_no_longer_reproduces_is_said_in_chinese(
@@ -649,8 +651,8 @@ def test_notes_of_the_new_constructs_read_in_chinese(english: str, chinese: str)
 def test_the_reports_assumptions_name_their_owner_in_chinese() -> None:
     """The HTML report lists what the method assumed under its title, each with what it belongs to, in
     the report's language (`一票否决 计划生育`, not `veto 计划生育`); a measure's kind too."""
-    from targetdsl.htmlreport import render
-    from targetdsl.publication import edition
+    from targetdsl.office.htmlreport import render
+    from targetdsl.office.publication import edition
 
     policy = targetdsl.load_policy(POLICIES / "lianyungang-2003.zh.tdsl")
     assessment = policy.evaluate(EXAMPLES / "lianyungang-2003" / "units.yaml")

@@ -2,9 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from targetdsl import nodes as n
 from targetdsl.diagnostics import PolicyError
-from targetdsl.parser import parse, unclosed_brace
+from targetdsl.language import nodes as n
+from targetdsl.language.parser import parse, unclosed_brace
 
 
 def only(text: str) -> object:
@@ -162,7 +162,7 @@ def test_unclosed_brace_uses_indentation() -> None:
 def test_grammar_is_conflict_free() -> None:
     from lark import Lark
 
-    from targetdsl.parser import grammar_text
+    from targetdsl.language.parser import grammar_text
 
     Lark(grammar_text(), parser="lalr", strict=True)  # raises on any shift/reduce conflict
 

@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import targetdsl
-from targetdsl import cutting, partition
 from targetdsl.cli import main
-from targetdsl.documents import parse_yaml
-from targetdsl.results import unit_json
-from targetdsl.stream import stream_passes
+from targetdsl.evaluation.results import unit_json
+from targetdsl.scaling import cutting, partition
+from targetdsl.scaling.stream import stream_passes
+from targetdsl.units.documents import parse_yaml
 from tests.fuzz.strategies import policies
 from tests.unit.test_stream_peers import peer_policies, records_for, write_files
 
@@ -336,7 +336,7 @@ def test_two_policies_of_one_canonical_text_keep_their_own_class_order() -> None
     """The canonical text sorts declarations, so a policy and its canonical form hash alike while their
     classes come in another order (县, 区 written; 区, 县 canonical). Each part must score a unit by its
     own policy's class at that position, never by a schema rebuilt for the other: results as one stream."""
-    from targetdsl.record import canonical_policy
+    from targetdsl.language.formatter import canonical_policy
 
     written = targetdsl.parse_policy(QUOTAS, name="same.tdsl")
     canonical = targetdsl.parse_policy(canonical_policy(written.effective), name="same.tdsl")
@@ -449,7 +449,7 @@ def test_jobs_where_they_cannot_apply_are_a_usage_error(
 def test_a_sweep_finds_the_grade_changes_impact_finds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Weight variants of the two-class policy against the base: the units whose grade changes are those
     `impact` (both versions in memory) lists; ranks and money as evaluate gives them; --jobs 2 the same."""
-    from targetdsl.sweep import placing, sweep
+    from targetdsl.audit.sweep import placing, sweep
 
     base = targetdsl.parse_policy(QUOTAS, name="base.tdsl")
     texts = {
@@ -484,7 +484,7 @@ def test_a_sweep_finds_the_grade_changes_impact_finds(tmp_path: Path, capsys: py
 def test_a_weight_grid_sweeps_the_variants_written_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`--weights 县=50:50,70:30 --weights 区=100`: every combination is a variant, named by its weights,
     whose results are those of the same policy with the weights written into it."""
-    from targetdsl.sweep import placing, sweep
+    from targetdsl.audit.sweep import placing, sweep
 
     (tmp_path / "base.tdsl").write_text(QUOTAS, encoding="utf-8")
     jsonl, _ = write_files(tmp_path, quota_units(60, seed=5))
@@ -538,7 +538,7 @@ def test_a_weight_variant_that_does_not_add_up_is_the_checkers_error(
 
 @pytest.mark.parametrize("year", ["2002", "2003"])
 def test_the_shipped_policies_evaluate_their_examples_in_parts_as_one_stream(year: str) -> None:
-    from targetdsl.documents import read_document
+    from targetdsl.units.documents import read_document
 
     policy = targetdsl.load_policy(ROOT / "policies" / f"lianyungang-{year}.tdsl")
     units = read_document(ROOT / "examples" / f"lianyungang-{year}" / "units.yaml")["units"]

@@ -15,8 +15,8 @@ import pytest
 
 import targetdsl
 from targetdsl.cli import main
-from targetdsl.documents import parse_yaml
-from targetdsl.results import unit_json
+from targetdsl.evaluation.results import unit_json
+from targetdsl.units.documents import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 

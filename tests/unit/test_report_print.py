@@ -13,10 +13,10 @@ import pytest
 
 import targetdsl
 from targetdsl.cli import main
-from targetdsl.htmlreport import CHART_ROWS, render
-from targetdsl.publication import LABELS, edition
-from targetdsl.results import Assessment
-from targetdsl.scorecards import render_cards
+from targetdsl.evaluation.results import Assessment
+from targetdsl.office.htmlreport import CHART_ROWS, render
+from targetdsl.office.publication import LABELS, edition
+from targetdsl.office.scorecards import render_cards
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "policies/lianyungang-2003.tdsl"

@@ -16,12 +16,12 @@ from openpyxl.utils import get_column_letter
 
 import targetdsl
 from targetdsl.cli import main
-from targetdsl.documents import parse_yaml
+from targetdsl.evaluation.results import Assessment
 from targetdsl.numeric import quantize, text
+from targetdsl.office.publication import LABELS, LANGUAGES, edition
+from targetdsl.office.workbook import FIRST_ROW, results_workbook
 from targetdsl.outputs import workbook_bytes
-from targetdsl.publication import LABELS, LANGUAGES, edition
-from targetdsl.results import Assessment
-from targetdsl.workbook import FIRST_ROW, results_workbook
+from targetdsl.units.documents import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "policies/lianyungang-2003.tdsl"
@@ -274,7 +274,7 @@ def test_the_workbook_agrees_with_the_csv_field_by_field(
     import csv
     import io
 
-    from targetdsl.tables import render_csv
+    from targetdsl.office.tables import render_csv
 
     _, assessment = evaluated
     rows = list(csv.DictReader(io.StringIO(render_csv(assessment))))
@@ -300,7 +300,7 @@ def test_rows_beyond_a_sheet_continue_on_the_next(
 ) -> None:
     """Excel holds 1,048,576 rows a sheet: a longer breakdown (131,073 units of 8 measures) continues
     on `明细~2`, `明细~3`…, nothing lost. Shown here with sheets of 250 rows."""
-    from targetdsl import workbook
+    from targetdsl.office import workbook
 
     policy, assessment = evaluated
     monkeypatch.setattr(workbook, "SHEET_ROWS", 250)

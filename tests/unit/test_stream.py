@@ -12,7 +12,7 @@ import pytest
 import targetdsl
 from benchmarks.workload import generate, policy
 from targetdsl.cli import main
-from targetdsl.results import unit_json
+from targetdsl.evaluation.results import unit_json
 
 PEERS = """policy "p" { year 2003 status draft }
 class c { k 100 }

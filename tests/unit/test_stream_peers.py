@@ -21,13 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import targetdsl
-from targetdsl import stream as streaming
 from targetdsl.cli import main
-from targetdsl.documents import parse_yaml
-from targetdsl.functions import FUNCTIONS
+from targetdsl.evaluation.results import unit_json
+from targetdsl.language.functions import FUNCTIONS
+from targetdsl.language.schema import InputSpec
 from targetdsl.numeric import CONTEXT
-from targetdsl.results import unit_json
-from targetdsl.schema import InputSpec
+from targetdsl.scaling import stream as streaming
+from targetdsl.units.documents import parse_yaml
 from targetdsl.values import Unit
 from tests.fuzz.strategies import expressions, policies
 

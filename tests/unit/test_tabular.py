@@ -7,7 +7,7 @@ import pytest
 
 import targetdsl
 from targetdsl.numeric import CONTEXT
-from targetdsl.tabular import document
+from targetdsl.units.tabular import document
 
 POLICY = """policy "表格" { year 2003 status draft }
 class 县区 { 定量 100 }

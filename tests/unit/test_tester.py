@@ -4,7 +4,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from targetdsl import tester
+from targetdsl.authoring import tester
 from targetdsl.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent.parent

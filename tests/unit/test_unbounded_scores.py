@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 
 import targetdsl
-from targetdsl import nodes as n
-from targetdsl.bounds import bounded_above
 from targetdsl.cli import main
-from targetdsl.engine import by_reference
-from targetdsl.interpreter import EvaluationError
+from targetdsl.evaluation.engine import by_reference
+from targetdsl.evaluation.interpreter import EvaluationError
 from targetdsl.keywords import Language
-from targetdsl.schema import InputSpec
+from targetdsl.language import nodes as n
+from targetdsl.language.bounds import bounded_above
+from targetdsl.language.schema import InputSpec
 from targetdsl.source import Span
 from tests.support import write
 

@@ -9,9 +9,11 @@ import pickle
 import pytest
 
 import targetdsl
-from targetdsl import drafts, engine, formatter, results, stream
-from targetdsl.nodes import EffectKind, effect_words
-from targetdsl.results import VetoEffect, VetoResult
+from targetdsl.evaluation import drafts, engine, results
+from targetdsl.evaluation.results import VetoEffect, VetoResult
+from targetdsl.language import formatter
+from targetdsl.language.nodes import EffectKind, effect_words
+from targetdsl.scaling import stream
 
 POLICY = """policy "p" { year 2003 status draft }
 class c { q 100 }
@@ -116,8 +118,8 @@ def test_a_grade_reason_names_a_veto_by_its_label(explain: bool) -> None:
     reason too, in both languages, and in the note under a class table; one without is named."""
     from targetdsl.keywords import Language
     from targetdsl.messages import translate_clauses
-    from targetdsl.publication import edition
-    from targetdsl.tables import class_table, grade_note
+    from targetdsl.office.publication import edition
+    from targetdsl.office.tables import class_table, grade_note
 
     policy = targetdsl.parse_policy(POLICY)
     assessment = policy.evaluate(UNITS, explain=explain)

@@ -1,6 +1,6 @@
 " Vim syntax file
 " Language: targetdsl policy (.tdsl), keywords in English and in Chinese
-" Generated from targetdsl/keywords.py by `python -m targetdsl.highlighting`; do not edit.
+" Generated from targetdsl/keywords.py by `python -m targetdsl.authoring.highlighting`; do not edit.
 
 if exists("b:current_syntax")
   finish

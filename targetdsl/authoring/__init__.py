@@ -1,0 +1,3 @@
+"""What a policy author works with: policy tests, the language server, the editors' highlighting
+grammars.
+"""

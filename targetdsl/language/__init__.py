@@ -1,0 +1,3 @@
+"""The language: policy text parsed, inherited, checked and laid out per class (the schema), and
+formatted.
+"""

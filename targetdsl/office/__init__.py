@@ -1,0 +1,3 @@
+"""What the target office prints and fills in: text and CSV tables, the results workbook, the HTML
+report, score cards, the data-entry template.
+"""

@@ -1,0 +1,1129 @@
+"""A partitioned evaluation: a stream's passes run on parts of the data, wherever, combined in one place.
+
+The data are cut into parts (`cutting.py`: byte ranges of JSON Lines or CSV files, or runs of records),
+each holding records that follow one another in the data. Every part goes through the passes `stream.py` makes over
+the whole data — read and validate, then score (or, for a policy that compares units across a class,
+gather the class figures first and score once they are settled), then finish — and between the passes
+one place (the driver) combines what the parts found: the class figures (`measures.MeasureFigures`,
+merged part after part, so they are those of the whole class), the standings every rank, grade and
+quota is decided from, the duplicate ids across parts, every problem in the order one process reports
+them. The finished units are merged in class and rank order. The result is that of `Policy.stream`,
+byte for byte, whatever the number of parts and wherever they ran: a part is numbered by the records
+before it (`first`), so every message names the unit and line a single run names.
+
+What runs a part is an engine's business (`Runner`): here, one process (`InProcess`); a pool of
+processes (`--jobs N`, `pool.py`); a Dask cluster (`targetdsl.dask`). A task receives the policy as a
+`Parcel` — its checked tree, every span included so that messages name the policy's own lines, and the
+SHA-256 of its canonical text, checked when the worker rebuilds it — never a compiled policy (compiled
+kernels are code made in one process), and runs in the policy's decimal context.
+
+This module must not read any file but the data part it is given, nor know which engine runs it.
+"""
+
+from __future__ import annotations
+
+import array
+import contextlib
+import datetime
+import decimal
+import heapq
+import io
+import os
+import pickle
+import shutil
+import tempfile
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from typing import IO, Any, Protocol
+
+import attrs
+
+from targetdsl.diagnostics import TargetdslError
+from targetdsl.evaluation.collector import collector_paused
+from targetdsl.evaluation.drafts import SUMS, Standing
+from targetdsl.evaluation.engine import Engine, across_ranking, result_context, rule_key, rule_values
+from targetdsl.evaluation.interpreter import EvaluationError, EvaluationProblem, Peers
+from targetdsl.evaluation.measures import MeasureFigures, _Extremes
+from targetdsl.evaluation.periods import OverPeriods
+from targetdsl.evaluation.results import CarryOver, CompletionRow, UnitResult
+from targetdsl.files import FileReadError, open_regular
+from targetdsl.language.formatter import canonical_policy
+from targetdsl.language.functions import ClassValues
+from targetdsl.language.inheritance import Effective
+from targetdsl.language.schema import ClassSpec, Schema
+from targetdsl.language.schema import build as build_schema
+from targetdsl.numeric import CONTEXT
+from targetdsl.scaling.cutting import Chunk, Records
+from targetdsl.scaling.stream import (
+    BATCH,
+    Seen,
+    class_figures,
+    duplicates,
+    finishes_compare,
+    finishing_figures,
+    standing,
+    tie_categories,
+)
+from targetdsl.source import sha256_text
+from targetdsl.units.data import Validator, no_units
+from targetdsl.units.lastyear import LastYear
+from targetdsl.units.ledger import carried_again, carried_problems
+from targetdsl.units.percentages import Columns, reasons
+from targetdsl.values import AwardWon, DataError, DataProblem, Located, Unit
+
+# -- the policy as it travels
+
+
+@attrs.frozen
+class Parcel:
+    """A checked policy on its way to a worker: its effective tree (with spans), the stable names of its
+    files, its title, the SHA-256 of its canonical text, which the rebuilt policy must have, and the SHA-256
+    of each of its files' text."""
+
+    effective: Effective
+    names: tuple[tuple[str, str], ...]
+    title: str
+    sha256: str
+    # Two policies of one canonical text may still differ where the canonical text does not look: the
+    # order of their classes (the class positions every part and the driver share) and the places their
+    # explanations cite. Their files' own texts tell them apart.
+    sources: tuple[tuple[str, str], ...]
+
+    def schema(self) -> Schema:
+        """The policy's schema, rebuilt once per process (kernels compiled in it stay in it)."""
+        key = (self.sha256, self.names, self.sources)
+        built = _REBUILT.get(key)
+        if built is None:
+            if sha256_text(canonical_policy(self.effective)) != self.sha256:
+                raise RuntimeError("the policy arrived changed: its canonical text has another SHA-256")
+            built = _REBUILT[key] = build_schema(self.effective, dict(self.names))
+        return built
+
+
+_REBUILT: dict[tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]], Schema] = {}
+
+
+@attrs.frozen
+class Job:
+    """What every part of one evaluation shares besides the policy."""
+
+    file: str  # the data as messages name them
+    period: str | None
+    carried_in: tuple[tuple[str, AwardWon], ...]
+    ledger_file: str
+    spool_dir: str | None = None  # parts keep their units in a file there, else in memory
+    counted: bool = False  # parts count the units they are done with in files there (`Tally`)
+    last_year: LastYear | None = None  # last year's results, which inputs `from last year` read
+    # weights per indicator: the earlier periods' scores of the measures weighted over them (the data are
+    # the last period's)
+    over_periods: OverPeriods | None = None
+
+
+class Tally:
+    """The units a part is done with, over every pass, in a file of the job's spool folder, for a
+    progress line (`tallied` adds them up): a file per part, so that no two processes write one file,
+    and a part's tasks never run at once. Nothing when the job is not counted."""
+
+    def __init__(self, job: Job, number: int | str, *, fresh: bool = False):
+        self.path = None
+        if job.counted and job.spool_dir is not None:
+            self.path = os.path.join(job.spool_dir, f"{TALLY}{number}")
+            if fresh:  # a part read again (renumbered) counts its first pass once
+                self._write(0)
+
+    def add(self, count: int) -> None:
+        if self.path is not None and count:
+            self._write(self._read() + count)
+
+    def _read(self) -> int:
+        assert self.path is not None
+        try:
+            with open_regular(self.path) as handle:
+                return int.from_bytes(handle.read(8), "little")
+        except FileReadError:  # not written yet
+            return 0
+
+    def _write(self, count: int) -> None:
+        assert self.path is not None
+        with open(self.path, "wb") as handle:
+            handle.write(count.to_bytes(8, "little"))
+
+
+TALLY = "done-"
+
+
+def tallied(folder: str) -> int:
+    """The units every part of a counted job is done with, over every pass, so far."""
+    done = 0
+    for entry in os.scandir(folder):
+        if entry.name.startswith(TALLY):
+            try:
+                with open_regular(entry.path) as handle:
+                    done += int.from_bytes(handle.read(8), "little")
+            except (FileReadError, OSError):  # written at this moment: counted at the next look
+                continue
+    return done
+
+
+# -- what a part found, and what the driver needs of it
+
+
+@attrs.define
+class Gathered:
+    """One measure's class figures as a part gathered them, by the position of each argument (the
+    expressions themselves differ from process to process)."""
+
+    ids: list[str]
+    values: list[list[Any] | None]
+    extremes: list[_Extremes | None]
+    earned: list[tuple[str, decimal.Decimal]]
+    pending: int
+
+
+@attrs.define
+class Summary:
+    """What the driver reads of a part after a pass."""
+
+    number: int
+    first: int  # records before this part in the data
+    count: int  # records in it
+    rejected: int  # lines the reader refused (no record: the records after it are numbered one less)
+    problems: list[DataProblem]  # the validator's, in record order
+    reader: list[DataProblem]  # the reader's (malformed lines), reported after every record's
+    carried_twice: list[DataProblem]
+    unscored: list[Seen]
+    seen: list[Seen]
+    standings: dict[str, list[Standing]]
+    counts: dict[str, list[int]]
+    figures: dict[str, dict[str, Gathered]]
+    failures: list[EvaluationProblem]
+    ledger: list[CarryOver]
+    # the percent inputs' columns in this part (data.Validator.percents), merged in the driver
+    percents: Columns | None = None
+    # the inputs its CSV header has no column for, with the classes giving each (data.absent_columns: every
+    # part of one file finds the same), and the classes of the units it read
+    missing_columns: list[tuple[frozenset[str], DataProblem]] = attrs.field(factory=list)
+    classes_read: set[str] = attrs.field(factory=set)
+
+
+@attrs.define
+class Part:
+    """A part of the data after a pass: its validated units (pickled, one after another, in a spool in
+    memory or in a file) and its summary. A spool file starts with a mark of its own (`mark`), which the
+    part checks whenever it reads the file back."""
+
+    spool: bytes | str
+    offsets: array.array[int]
+    summary: Summary
+    mark: bytes = b""
+
+    def units(self) -> Iterator[tuple[Unit, int]]:
+        """Every unit with its place in the data."""
+        data = self._data()
+        first = self.summary.first
+        for index in range(len(self.offsets) - 1):
+            start, end = self.offsets[index], self.offsets[index + 1]
+            if end > start:
+                yield _unit(data[start:end]), first + index
+
+    def unit(self, data: bytes | SpoolFile, index: int) -> Unit:
+        local = index - self.summary.first
+        return _unit(data[self.offsets[local] : self.offsets[local + 1]])
+
+    def _data(self) -> bytes | SpoolFile:
+        if isinstance(self.spool, bytes):
+            return self.spool
+        return SpoolFile(self.spool, self.mark, self.offsets[-1], self.summary.number)
+
+
+class LostPartError(TargetdslError):
+    """A part's units are not where its first pass left them: its spool file removed or changed, or the
+    worker that holds it gone. The evaluation stops: it never finishes without them."""
+
+
+class SpoolFile:
+    """A part's spool file, read back a unit at a time (`spool[start:end]`). Not mapped into memory:
+    every page of a mapping read would count as the process's own memory, a part of 500,000 units then
+    holding some 1.8 GB of it by the end of the last pass, where reading holds one unit. Opened, it must
+    be the file the part wrote: its mark first, and its length."""
+
+    def __init__(self, path: str, mark: bytes, size: int, number: int):
+        self.handle = None
+        lost = f"part {number}'s units are no longer where its first pass left them: {path}"
+        try:
+            self.handle = open_regular(path)  # the part's own spool file, written by read_part
+        except FileReadError:
+            raise LostPartError(f"{lost} is gone; evaluate again") from None
+        if self.handle.read(len(mark)) != mark or os.fstat(self.handle.fileno()).st_size != size:
+            raise LostPartError(f"{lost} was changed; evaluate again")
+
+    def __getitem__(self, window: slice) -> bytes:
+        assert self.handle is not None
+        self.handle.seek(window.start)
+        return self.handle.read(window.stop - window.start)
+
+    def __del__(self) -> None:
+        handle = getattr(self, "handle", None)  # None when the file could not be opened
+        if handle is not None:
+            handle.close()
+
+
+def _unit(blob: bytes) -> Unit:
+    unit = pickle.loads(blob)  # noqa: S301 (a spool this module wrote)
+    if not isinstance(unit, Unit):
+        raise RuntimeError("a part's spool no longer holds the units read in its first pass")
+    return unit
+
+
+def summary(part: Part) -> Summary:
+    return part.summary
+
+
+# -- the class figures, portable
+
+
+@attrs.frozen
+class Settled:
+    """The class figures every part scores with: per class and measure, each argument's values over
+    the class (by position) and the class average (`missing peer_avg`)."""
+
+    peers: dict[str, dict[str, list[ClassValues] | None]]
+    averages: dict[str, dict[str, tuple[int, decimal.Decimal | None] | None]]
+    # per class and rule, each argument's values over the class ranked: what an award or a commendation
+    # that compares units reads (gathered after the ranking, before any unit is finished)
+    finishing: dict[str, dict[str, list[ClassValues] | None]] = attrs.field(factory=dict)
+
+
+NOTHING_SETTLED = Settled({}, {})
+
+
+def _figures(schema: Schema, settled: Settled) -> dict[str, dict[str, MeasureFigures]]:
+    figures = class_figures(schema)
+    for name, measures in figures.items():
+        for measure, figure in measures.items():
+            peers = settled.peers.get(name, {}).get(measure)
+            if peers is not None:
+                figure.peers = {id(expr): values for expr, values in zip(figure.arguments, peers, strict=True)}
+            figure.average = settled.averages.get(name, {}).get(measure)
+    return figures
+
+
+def _portable(figures: dict[str, dict[str, MeasureFigures]]) -> dict[str, dict[str, Gathered]]:
+    return {
+        name: {
+            measure: Gathered(
+                f.ids,
+                [f.values.get(id(expr)) for expr in f.arguments],
+                [f.extremes.get(id(expr)) for expr in f.arguments],
+                f.earned,
+                f.pending,
+            )
+            for measure, f in measures.items()
+        }
+        for name, measures in figures.items()
+    }
+
+
+def _merge_extremes(into: _Extremes, later: _Extremes) -> None:
+    """`later`'s units added to `into`'s, as if `into` had read them one by one after its own."""
+    into.count += later.count
+    into.total = CONTEXT.add(into.total, later.total)
+    if later.low is not None and (
+        into.low is None or later.low < into.low or (later.low == into.low and later.low_id < into.low_id)
+    ):
+        into.low, into.low_id = later.low, later.low_id
+    if later.high is not None and (
+        into.high is None or later.high > into.high or (later.high == into.high and later.high_id < into.high_id)
+    ):
+        into.high, into.high_id = later.high, later.high_id
+    into.values += later.values
+
+
+def _combined(schema: Schema, summaries: list[Summary]) -> dict[str, dict[str, MeasureFigures]]:
+    """The parts' gathered figures as one stream would have gathered them, reading the parts in order."""
+    figures = class_figures(schema)
+    for name, measures in figures.items():
+        for measure, figure in measures.items():
+            for part in summaries:
+                _take(figure, part.figures[name][measure])
+    return figures
+
+
+def _take(figure: MeasureFigures, gathered: Gathered) -> None:
+    """A part's share of a class's figures added to `figure`, as if one stream had read it after the
+    parts before it."""
+    figure.ids += gathered.ids
+    for expr, values, extremes in zip(figure.arguments, gathered.values, gathered.extremes, strict=True):
+        if values is not None:
+            figure.values.setdefault(id(expr), []).extend(values)
+        if extremes is not None:
+            _merge_extremes(figure.extremes[id(expr)], extremes)
+    figure.earned += gathered.earned
+    figure.pending += gathered.pending
+
+
+# -- the passes, as tasks
+
+
+def read_part(parcel: Parcel, job: Job, chunk: Chunk, number: int, first: int, compares: bool) -> Part:
+    """Pass 1: read, validate and spool a part's records, numbered from `first`; score them, or, when the
+    policy compares units across a class, gather their share of the class figures."""
+    schema = parcel.schema()
+    with collector_paused(), decimal.localcontext(CONTEXT):
+        shown = chunk.shown or job.file
+        validator = Validator(schema, shown, last_year=job.last_year.results if job.last_year else None)
+        engine = _engine(parcel, job, NOTHING_SETTLED)
+        carried = engine.carried_in
+        spool, offsets, mark = _spool(job)
+        scoring = _Scoring(schema, engine, compares)
+        batch: list[tuple[Unit, int]] = []
+        unscored: list[Seen] = []
+        twice: list[DataProblem] = []
+        reader: list[DataProblem] = []
+        count = 0
+        records, close = chunk.read(shown)
+        tally = Tally(job, number, fresh=True)
+        try:
+            for index, record in enumerate(records, start=first + 1):
+                count += 1
+                known = len(validator.problems)
+                unit = validator.unit(record, index)
+                valid = unit is not None and len(validator.problems) == known
+                if not valid and isinstance(records, Located):
+                    validator.place(records.cell, known)
+                blob = pickle.dumps(unit, pickle.HIGHEST_PROTOCOL) if valid else b""
+                spool.write(blob)
+                offsets.append(offsets[-1] + len(blob))
+                if unit is not None and valid:
+                    batch.append((unit, index - 1))
+                    if carried and unit.awards and unit.id in carried:
+                        twice += carried_again(unit, carried, job.ledger_file)
+                elif unit is not None:
+                    unscored.append(Seen(unit.id, unit.name, index - 1))
+                if len(batch) >= BATCH:  # as a stream takes them: a batch at a time, none kept after
+                    scoring.take(batch)
+                    tally.add(len(batch))
+                    batch = []
+        except DataError as exc:
+            reader = list(exc.problems)
+        finally:
+            close()
+        scoring.take(batch)
+        tally.add(len(batch))
+        found = Summary(
+            number, first, count, len(reader), validator.problems, reader, twice, unscored, [], {}, {}, {}, [], []
+        )
+        found.percents = validator.percents
+        found.classes_read = validator.classes_read
+        if isinstance(records, Located):
+            located = records
+            found.missing_columns = validator.absent_columns(
+                lambda field: located.place(located.at, field) is not None, job.file
+            )
+        scoring.into(found)
+        return Part(_close(spool, job), offsets, found, mark)
+
+
+def score_part(parcel: Parcel, job: Job, part: Part, settled: Settled) -> Part:
+    """A scoring pass over a part's spool with the class figures settled."""
+    schema = parcel.schema()
+    with collector_paused(), decimal.localcontext(CONTEXT):
+        engine = _engine(parcel, job, settled)
+        found = attrs.evolve(part.summary, standings={}, counts={}, figures={}, failures=[], ledger=[], seen=[])
+        scoring = _Scoring(schema, engine, compares=False)
+        tally = Tally(job, part.summary.number)
+        batch: list[tuple[Unit, int]] = []
+        for entry in part.units():
+            batch.append(entry)
+            if len(batch) >= BATCH:
+                scoring.take(batch)
+                tally.add(len(batch))
+                batch = []
+        scoring.take(batch)
+        tally.add(len(batch))
+        scoring.into(found)
+        return Part(part.spool, part.offsets, found, part.mark)
+
+
+@attrs.frozen
+class Place:
+    """A unit's place once its class is ranked: class position, rank, grade and its reason, and its seat:
+    its place among the results of its class (its rank, unless its class is ranked with others)."""
+
+    index: int
+    order: int
+    rank: int
+    grade: str | None
+    reason: str | None
+    seat: int
+
+
+class Places:
+    """A part's units' places, a few numbers a unit (a `Place` object would take some 190 bytes, and
+    a million of them, in the driver and again in the workers they are sent to): each field a column,
+    the grades and reasons, which few units differ in, as numbers into a table of them."""
+
+    def __init__(self) -> None:
+        self.columns = [array.array("q") for _ in range(5)]  # index, order, rank, seat, (grade, reason)
+        self.words: list[tuple[str | None, str | None]] = []
+        self._codes: dict[tuple[str | None, str | None], int] = {}
+
+    def add(self, index: int, order: int, rank: int, grade: str | None, reason: str | None, seat: int) -> None:
+        code = self._codes.setdefault((grade, reason), len(self.words))
+        if code == len(self.words):
+            self.words.append((grade, reason))
+        for column, value in zip(self.columns, (index, order, rank, seat, code), strict=True):
+            column.append(value)
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    @property
+    def orders(self) -> array.array[int]:
+        """Each unit's class position."""
+        return self.columns[1]
+
+    def __iter__(self) -> Iterator[Place]:
+        return (self._place(i) for i in range(len(self)))
+
+    def in_order(self) -> Iterator[list[Place]]:
+        """Every place by class position then rank, a batch at a time."""
+        _, orders, ranks, _, _ = self.columns
+        ordered = sorted(range(len(self)), key=lambda i: (orders[i], ranks[i]))
+        for start in range(0, len(ordered), BATCH):
+            yield [self._place(i) for i in ordered[start : start + BATCH]]
+
+    def _place(self, i: int) -> Place:
+        index, order, rank, seat, code = (column[i] for column in self.columns)
+        grade, reason = self.words[code]
+        return Place(index, order, rank, grade, reason, seat)
+
+    def __getstate__(self) -> tuple[list[array.array[int]], list[tuple[str | None, str | None]]]:
+        return self.columns, self.words
+
+    def __setstate__(self, state: tuple[list[array.array[int]], list[tuple[str | None, str | None]]]) -> None:
+        self.columns, self.words = state
+        self._codes = {pair: code for code, pair in enumerate(self.words)}
+
+
+@attrs.define
+class Finished:
+    """A part's units finished: (class position, seat, result or rendered line), in that order, kept in
+    `results` or, when the driver reads the workers' files, written one pickle after another to `file`;
+    and the problems finishing met, each with its unit's class position and seat (`Place.seat`)."""
+
+    results: list[tuple[int, int, Any]]
+    failures: list[tuple[int, int, EvaluationProblem]]
+    file: str | None = None
+
+
+def finish_part(
+    parcel: Parcel,
+    job: Job,
+    part: Part,
+    settled: Settled,
+    places: Places,
+    render: Render | None = None,
+    categories: tuple[str, ...] = (),
+    into: str | None = None,
+) -> Finished:
+    """The last pass: a part's units scored again, given their rank and grade, and finished; kept, or,
+    given a folder the driver reads (`into`), written to a file of it as they are finished."""
+    schema = parcel.schema()
+    classes = list(schema.classes)
+    done = Finished([], [])
+    data = part._data()
+    tally = Tally(job, part.summary.number)
+    with contextlib.ExitStack() as stack, collector_paused(), decimal.localcontext(CONTEXT):
+        results: Any = done.results
+        if into is not None:
+            descriptor, done.file = tempfile.mkstemp(dir=into, prefix="finished-")
+            results = _Written(stack.enter_context(os.fdopen(descriptor, "wb")))
+        engine = _engine(parcel, job, settled)
+        peers: dict[int, dict[tuple[str, str], Any]] = {}  # by class position
+        for batch in places.in_order():
+            by_class: dict[int, list[Place]] = {}
+            for place in batch:
+                by_class.setdefault(place.order, []).append(place)
+            for order, members in by_class.items():
+                spec = schema.classes[classes[order]]
+                drafts = engine.score_class(spec, [part.unit(data, p.index) for p in members])
+                if settled.finishing:  # after score_class, which a class's comparing rules do not outlive
+                    engine.finishing_peers = peers.setdefault(order, _finishing_peers(schema, spec, settled))
+                for draft, place in zip(drafts, members, strict=True):
+                    draft.grade, draft.reason = place.grade, place.reason
+                    known = len(engine.problems)
+                    result = engine.finish(spec, draft, place.rank)
+                    done.failures += [(order, place.seat, p) for p in engine.problems[known:]]
+                    results.append((order, place.seat, result if render is None else render(result, categories)))
+            tally.add(len(batch))
+    return done
+
+
+class _Written:
+    """A part's finished units written to its file as they come, each entry a pickle of its own."""
+
+    def __init__(self, handle: IO[bytes]):
+        self.handle = handle
+
+    def append(self, entry: tuple[int, int, Any]) -> None:
+        self.handle.write(pickle.dumps(entry, pickle.HIGHEST_PROTOCOL))
+
+
+class _ReadBack:
+    """The results the parts wrote to their files, merged in class and rank order as they are read. The
+    folder is removed once they have all been read, when the reading is given up (`close`), or when
+    nothing refers to the results any more."""
+
+    def __init__(self, folder: str, files: list[str]):
+        self.handles: list[IO[bytes]] = []
+        self._done = weakref.finalize(self, _removed, self.handles, folder)
+        for path in files:
+            self.handles.append(open_regular(path))  # a file finish_part wrote to this evaluation's folder
+        merged = heapq.merge(*(_entries(h) for h in self.handles), key=lambda entry: (entry[0], entry[1]))
+        self.merged = (result for _, _, result in merged)
+
+    def __iter__(self) -> Iterator[Any]:
+        return self
+
+    def __next__(self) -> Any:
+        try:
+            return next(self.merged)
+        except StopIteration:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        self._done()
+
+
+def _removed(handles: list[IO[bytes]], folder: str) -> None:
+    for handle in handles:
+        handle.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _entries(handle: IO[bytes]) -> Iterator[tuple[int, int, Any]]:
+    while True:
+        try:
+            yield pickle.load(handle)  # noqa: S301 (written by finish_part, in this evaluation's folder)
+        except EOFError:
+            return
+
+
+def gather_finishing_part(
+    parcel: Parcel, job: Job, part: Part, settled: Settled, places: Places
+) -> dict[str, dict[str, Gathered]]:
+    """Between the ranking and the last pass, for a policy whose awards or commendations compare units:
+    a part's units scored again and given their rank, and their values of those rules' class-wide
+    arguments gathered (`stream.finishing_figures`), as a stream gathers them over the ranked class."""
+    schema = parcel.schema()
+    classes = list(schema.classes)
+    figures = finishing_figures(schema)
+    data = part._data()
+    tally = Tally(job, part.summary.number)
+    with collector_paused(), decimal.localcontext(CONTEXT):
+        engine = _engine(parcel, job, settled)
+        for batch in places.in_order():
+            by_class: dict[int, list[Place]] = {}
+            for place in batch:
+                by_class.setdefault(place.order, []).append(place)
+            for order, members in by_class.items():
+                name = classes[order]
+                if not figures[name]:
+                    continue
+                spec = schema.classes[name]
+                units = [part.unit(data, p.index) for p in members]
+                drafts = engine.score_class(spec, units)
+                contexts = {d.unit.id: result_context(d, p.rank) for d, p in zip(drafts, members, strict=True)}
+                for rule in spec.rules:
+                    gathered = figures[name].get(rule_key(rule))
+                    if gathered is None:
+                        continue
+                    values: dict[int, list[decimal.Decimal | None]] = {}
+                    for expr in gathered.arguments:
+                        column = values[id(expr)] = [None] * len(units)
+                        for at, value in rule_values(engine, rule, units, expr, contexts):
+                            column[at] = value
+                    gathered.gather([u.id for u in units], values)
+            tally.add(sum(len(members) for members in by_class.values()))
+    return _portable(figures)
+
+
+def _combined_finishing(schema: Schema, gathered: list[dict[str, dict[str, Gathered]]]) -> Settled | None:
+    """The parts' finishing figures merged and settled, by argument position; None when none is needed."""
+    figures = finishing_figures(schema)
+    if not finishes_compare(figures):
+        return None
+    settled: dict[str, dict[str, list[ClassValues] | None]] = {}
+    for name, rules in figures.items():
+        for key, figure in rules.items():
+            for part in gathered:
+                _take(figure, part[name][key])
+            figure.settle_peers()
+            assert figure.peers is not None
+            settled.setdefault(name, {})[key] = [figure.peers[id(expr)] for expr in figure.arguments]
+    return Settled({}, {}, settled)
+
+
+def _finishing_peers(schema: Schema, spec: ClassSpec, settled: Settled) -> dict[tuple[str, str], Any]:
+    """`Engine.finishing_peers` for one class: each comparing award's or commendation's class values,
+    keyed by this process's own expressions; for a class ranked with others, merged over the classes of
+    its ranking (`engine.across_ranking`)."""
+    ranking = schema.ranking_of(spec.name)
+    names = ranking.classes if ranking is not None else (spec.name,)
+    return across_ranking(schema, spec.name, {name: _class_finishing_peers(schema, name, settled) for name in names})
+
+
+def _class_finishing_peers(schema: Schema, name: str, settled: Settled) -> dict[tuple[str, str], Peers]:
+    """One class's own values of its comparing awards and commendations, by rule."""
+    peers: dict[tuple[str, str], Peers] = {}
+    figures = finishing_figures(schema)[name]
+    for rule in schema.classes[name].rules:
+        key = rule_key(rule)
+        values = settled.finishing.get(name, {}).get(key)
+        if key in figures and values is not None:
+            figure = figures[key]
+            figure.peers = {id(expr): v for expr, v in zip(figure.arguments, values, strict=True)}
+            peers[(rule.kind, rule.name)] = figure.class_values
+    return peers
+
+
+def _engine(parcel: Parcel, job: Job, settled: Settled) -> Engine:
+    schema = parcel.schema()
+    engine = Engine(schema, parcel.title, period=job.period, carried_in=list(job.carried_in), explain=False)
+    engine.figures = _figures(schema, settled)
+    engine.over_periods = job.over_periods
+    return engine
+
+
+class _Scoring:
+    """A part's units taken a batch at a time: scored (their standings and completion counts kept), or,
+    when the class figures are still to be gathered, their share of the figures taken."""
+
+    def __init__(self, schema: Schema, engine: Engine, compares: bool):
+        self.schema, self.engine, self.compares = schema, engine, compares
+        self.keys = tie_categories(schema)
+        self.classed = schema.kept_class()
+        self.standings: dict[str, list[Standing]] = {name: [] for name in schema.classes}
+        self.counts = {name: [0] * (2 * len(spec.categories)) for name, spec in schema.classes.items()}
+        self.seen: list[Seen] = []
+
+    def take(self, batch: list[tuple[Unit, int]]) -> None:
+        if self.compares:  # in the order read, as a stream keeps them (the duplicate check reads this order)
+            self.seen += [Seen(unit.id, unit.name, index, unit.unit_class) for unit, index in batch]
+        by_class: dict[str, list[tuple[Unit, int]]] = {}
+        for entry in batch:
+            by_class.setdefault(entry[0].unit_class, []).append(entry)
+        for name, entries in by_class.items():
+            spec = self.schema.classes[name]
+            if self.compares:
+                self.engine.gather(spec, [unit for unit, _ in entries])
+                continue
+            drafts = self.engine.score_class(spec, [unit for unit, _ in entries])
+            counts = self.counts[name]
+            for draft, (_, index) in zip(drafts, entries, strict=True):
+                self.standings[name].append(standing(draft, index, self.keys, name in self.classed))
+                for i in range(len(spec.categories)):
+                    counts[2 * i] += draft.sums[SUMS.width * i + SUMS.counted]
+                    counts[2 * i + 1] += draft.sums[SUMS.width * i + SUMS.completed]
+
+    def into(self, found: Summary) -> None:
+        found.figures = _portable(self.engine.figures or {})
+        if self.compares:  # nothing scored: only what the duplicate check reads
+            found.seen = self.seen
+            return
+        found.standings, found.counts = self.standings, self.counts
+        found.failures = list(self.engine.problems)
+        found.ledger = list(self.engine.ledger)
+
+
+def _spool(job: Job) -> tuple[IO[bytes], array.array[int], bytes]:
+    if job.spool_dir is None:
+        return io.BytesIO(), array.array("q", [0]), b""
+    spool = tempfile.NamedTemporaryFile(dir=job.spool_dir, prefix="part-", delete=False)  # noqa: SIM115
+    mark = os.urandom(MARK)  # this file's own: a file put in its place is told apart
+    spool.write(mark)
+    return spool, array.array("q", [MARK]), mark
+
+
+MARK = 16  # bytes of a spool file's mark
+
+
+def _close(spool: IO[bytes], job: Job) -> bytes | str:
+    if isinstance(spool, io.BytesIO):
+        return spool.getvalue()
+    spool.close()
+    return str(spool.name)
+
+
+# -- the driver
+
+Render = Callable[[UnitResult, Sequence[str]], Any]  # a unit's result, the categories of the classes assessed
+
+
+class Runner(Protocol):
+    """Runs the tasks of one pass, one per part, somewhere; what it returns for each stays opaque to the
+    driver but for `summaries` and `gather`. A runner whose tasks write files this process can read (its
+    processes are of this machine) says so with a true `same_machine`: the finished units then come back
+    as files."""
+
+    same_machine: bool
+
+    def map(self, task: Callable[..., Any], *arguments: Sequence[Any]) -> list[Any]: ...
+
+    def summaries(self, parts: list[Any]) -> list[Summary]: ...
+
+    def gather(self, handles: list[Any]) -> list[Any]: ...
+
+    def share(self, value: Any, beside: Any = None) -> Any:
+        """`value` where the tasks given it run: beside one part (a part's own places), else everywhere."""
+
+
+class InProcess:
+    """Every task in this process, one after another."""
+
+    same_machine = False  # the finished units are kept: they are here already
+
+    def map(self, task: Callable[..., Any], *arguments: Sequence[Any]) -> list[Any]:
+        return [task(*given) for given in zip(*arguments, strict=True)]
+
+    def summaries(self, parts: list[Any]) -> list[Summary]:
+        return [summary(part) for part in parts]
+
+    def gather(self, handles: list[Any]) -> list[Any]:
+        return list(handles)
+
+    def share(self, value: Any, beside: Any = None) -> Any:
+        return value
+
+
+@attrs.define
+class Outcome:
+    """A partitioned evaluation's results: `results` in class then rank order (UnitResults, or what
+    `render` made of each), the carry-over ledger, the completion table, the classes that have units."""
+
+    results: Iterator[Any]
+    ledger: tuple[CarryOver, ...]
+    completion: tuple[CompletionRow, ...]
+    assessed: tuple[str, ...]
+    categories: tuple[str, ...]  # of the classes assessed, as the CSV's header names them
+    count: int
+    notes: tuple[str, ...] = ()  # how the data were cut, where it was not as asked (`cutting.Cut.notes`)
+
+
+def evaluate(
+    parcel: Parcel,
+    schema: Schema,
+    job: Job,
+    chunks: Sequence[Chunk],
+    runner: Runner,
+    *,
+    before: Sequence[int] | None = None,
+    render: Render | None = None,
+) -> Outcome:
+    """Evaluate the data cut into `chunks` (in the order of the data), each part's tasks run by `runner`.
+
+    `before`: the records before each chunk when known without reading it (a chunk of lines counts its
+    non-blank lines); otherwise every part is read once, counted, and numbered from the counts. Raises
+    DataError or EvaluationError with exactly the problems, in exactly the order, one stream reports.
+    """
+    return finish(rank(parcel, schema, job, chunks, runner, before=before), runner, render=render)
+
+
+@attrs.define
+class Ranked:
+    """An evaluation in parts with every class ranked and graded, its parts still to be finished: what
+    `finish` (or an engine's own last pass, such as a Dask bag's) needs."""
+
+    shipped: Any  # the parcel, as the runner shares it
+    job: Job
+    parts: list[Any]  # as the runner holds them
+    settled: Settled
+    places: list[Places]  # per part, its units' places
+    ledger: tuple[CarryOver, ...]
+    completion: tuple[CompletionRow, ...]
+    assessed: tuple[str, ...]
+    categories: tuple[str, ...]
+    count: int
+
+    def outcome(self, results: Any) -> Outcome:
+        return Outcome(results, self.ledger, self.completion, self.assessed, self.categories, self.count)
+
+
+def finish(ranked: Ranked, runner: Runner, *, render: Render | None = None) -> Outcome:
+    """The last pass: every part finished where it is, the results merged in class and rank order.
+
+    Processes of this machine (`Runner.same_machine`) write their finished units to files of a private
+    folder, which the results read as they are taken, then remove: neither a worker nor this process
+    holds every result at once, nor are they sent back through a pipe."""
+    shared = runner.share(ranked.settled)
+    places = [runner.share(entries, part) for entries, part in zip(ranked.places, ranked.parts, strict=True)]
+    folder = tempfile.mkdtemp(prefix="targetdsl-finished-") if runner.same_machine else None
+    try:
+        finished: list[Finished] = runner.gather(
+            runner.map(
+                finish_part,
+                [ranked.shipped] * len(ranked.parts),
+                [ranked.job] * len(ranked.parts),
+                ranked.parts,
+                [shared] * len(ranked.parts),
+                places,  # each sent once, beside its part, not inside every task
+                [render] * len(ranked.parts),
+                [ranked.categories] * len(ranked.parts),
+                [folder] * len(ranked.parts),
+            )
+        )
+        refuse_finishing([f.failures for f in finished])
+    except BaseException:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    if folder is not None:
+        return ranked.outcome(_ReadBack(folder, [f.file for f in finished if f.file is not None]))
+    merged = heapq.merge(*(f.results for f in finished), key=lambda entry: (entry[0], entry[1]))
+    return ranked.outcome(result for _, _, result in merged)
+
+
+def rank(
+    parcel: Parcel,
+    schema: Schema,
+    job: Job,
+    chunks: Sequence[Chunk],
+    runner: Runner,
+    *,
+    before: Sequence[int] | None = None,
+) -> Ranked:
+    """Every pass but the last: the parts read, scored and refused as one stream refuses its data, and
+    every class ranked and graded. Raises as `evaluate` does."""
+    figures = class_figures(schema)
+    compares = any(f.arguments for measures in figures.values() for f in measures.values())
+    averaged = any(f.averaged for measures in figures.values() for f in measures.values())
+    shipped = runner.share(parcel)
+    numbers = list(range(len(chunks)))
+    firsts = list(before) if before is not None else _counted(runner, shipped, job, chunks)
+    parts = runner.map(
+        read_part, [shipped] * len(chunks), [job] * len(chunks), chunks, numbers, firsts, [compares] * len(chunks)
+    )
+    found = runner.summaries(parts)
+    # A part's records were counted as its lines (the non-blank ones); a line a reader refused, or a CSV
+    # row of nothing, is no record: the parts after it were numbered too far; they are read again.
+    again, renumbered, first = [], [], 0
+    for i, read in enumerate(found):
+        if read.first != first:
+            again.append(i)
+            renumbered.append(first)
+        first += read.count
+    if again:
+        redone = runner.map(
+            read_part,
+            [shipped] * len(again),
+            [job] * len(again),
+            [chunks[i] for i in again],
+            again,
+            renumbered,
+            [compares] * len(again),
+        )
+        for i, part, redone_summary in zip(again, redone, runner.summaries(redone), strict=True):
+            parts[i], found[i] = part, redone_summary
+    _refuse(schema, job, found)
+    settled = NOTHING_SETTLED
+    if compares:
+        combined = _combined(schema, found)
+        for measures in combined.values():
+            for figure in measures.values():
+                figure.settle_peers()
+        settled = Settled(_peers(combined), {})
+        parts, found = _rescore(runner, shipped, job, parts, settled)
+    if averaged:
+        combined = _combined(schema, found)
+        pending = any(f.pending for measures in combined.values() for f in measures.values())
+        for measures in combined.values():
+            for figure in measures.values():
+                if figure.averaged:
+                    figure.settle_average()
+        settled = Settled(settled.peers, {c: {m: f.average for m, f in ms.items()} for c, ms in combined.items()})
+        if pending:
+            parts, found = _rescore(runner, shipped, job, parts, settled)
+        else:  # a pass a stream counts done
+            Tally(job, "skipped").add(sum(s.count for s in found))
+    failures = [p for s in found for p in s.failures]
+    if failures:
+        raise EvaluationError(sorted(failures, key=lambda p: (p.unit, str(p.span))))
+    ledger = tuple(
+        sorted(
+            (c for s in found for c in s.ledger),
+            key=lambda c: (c.unit, c.bonus, c.date or datetime.date.min, c.name or ""),
+        )
+    )
+    places = [Places() for _ in parts]
+    owner = [0] * (sum(s.count for s in found) + 1)
+    for i, s in enumerate(found):
+        owner[s.first : s.first + s.count] = [i] * s.count
+    rows = []
+    assessed = []
+    grader = Engine(schema, parcel.title, period=job.period, carried_in=list(job.carried_in), explain=False)
+    count = 0
+    positions = {name: order for order, name in enumerate(schema.classes)}
+    with decimal.localcontext(CONTEXT):
+        for ranking in schema.groups():  # a class, or classes ranked together (their places shared)
+            standings = [st for name in ranking.classes for s in found for st in s.standings[name]]
+            ranked = grader.rank(standings)
+            grader.grade(ranked)
+            seats = dict.fromkeys(ranking.classes, 0)
+            for rank, st in enumerate(ranked, start=1):
+                name = st.unit_class if ranking.shared else ranking.name
+                seats[name] += 1
+                places[owner[st.index]].add(st.index, positions[name], rank, st.grade, st.reason, seats[name])
+        for name, spec in schema.classes.items():
+            count_of = sum(len(s.standings[name]) for s in found)
+            if not count_of:
+                continue
+            assessed.append(name)
+            count += count_of
+            counts = [sum(column) for column in zip(*(s.counts[name] for s in found), strict=True)]
+            rows += [
+                CompletionRow(name, category.name, counts[2 * i], counts[2 * i + 1])
+                for i, category in enumerate(spec.categories)
+                if any(m.counted for m in category.measures)
+            ]
+    categories = tuple(dict.fromkeys(c.name for name in assessed for c in schema.classes[name].categories))
+    parts = [_bare(p) for p in parts]  # their summaries read: what the last passes are sent
+    if finishes_compare(finishing_figures(schema)):  # awards or commendations compare units: one more pass
+        finishing = _combined_finishing(
+            schema,
+            runner.gather(
+                runner.map(
+                    gather_finishing_part,
+                    [shipped] * len(parts),
+                    [job] * len(parts),
+                    parts,
+                    [runner.share(settled)] * len(parts),
+                    [runner.share(entries, part) for entries, part in zip(places, parts, strict=True)],
+                )
+            ),
+        )
+        if finishing is not None:
+            settled = attrs.evolve(settled, finishing=finishing.finishing)
+    return Ranked(shipped, job, parts, settled, places, ledger, tuple(rows), tuple(assessed), categories, count)
+
+
+def _counted(runner: Runner, shipped: Any, job: Job, chunks: Sequence[Chunk]) -> list[int]:
+    counts = runner.gather(runner.map(count_records, [job] * len(chunks), chunks))
+    firsts, first = [], 0
+    for counted in counts:
+        firsts.append(first)
+        first += counted
+    return firsts
+
+
+def count_records(job: Job, chunk: Chunk) -> int:
+    if isinstance(chunk, Records):
+        return len(chunk.records)
+    records, close = chunk.read(chunk.shown or job.file)
+    counted = 0
+    try:
+        for _ in records:
+            counted += 1
+    except DataError:
+        pass
+    finally:
+        close()
+    return counted
+
+
+def _rescore(
+    runner: Runner, shipped: Any, job: Job, parts: list[Any], settled: Settled
+) -> tuple[list[Any], list[Summary]]:
+    shared = runner.share(settled)  # a rank's values are one per unit: sent once, not inside every task
+    rescored = runner.map(
+        score_part, [shipped] * len(parts), [job] * len(parts), [_bare(p) for p in parts], [shared] * len(parts)
+    )
+    return rescored, runner.summaries(rescored)
+
+
+def _bare(part: Any) -> Any:
+    """A part as the driver sends it to a later pass: without what the driver has read of its summary
+    (a standing per unit, the figures), which a later pass makes afresh; sent back to a process, they
+    would double its memory for nothing (some 300 MB for a part of 500,000 units). A part held elsewhere
+    (a Dask future) is left as it is."""
+    if not isinstance(part, Part):
+        return part
+    summary = attrs.evolve(part.summary, standings={}, counts={}, figures={}, failures=[], ledger=[], seen=[])
+    return Part(part.spool, part.offsets, summary, part.mark)
+
+
+def _peers(figures: dict[str, dict[str, MeasureFigures]]) -> dict[str, dict[str, list[ClassValues] | None]]:
+    return {
+        name: {
+            measure: [f.class_values(expr) for expr in f.arguments] if f.arguments else None
+            for measure, f in measures.items()
+        }
+        for name, measures in figures.items()
+    }
+
+
+def _refuse(schema: Schema, job: Job, found: list[Summary]) -> None:
+    """Every problem of the data, in the order one stream reports them; raised when there is any."""
+    problems = [p for s in found for p in s.problems]
+    problems += [p for s in found for p in s.reader]
+    # class by class, each in the order of the data, as one stream keeps them
+    everyone: list[Standing | Seen] = [st for name in schema.classes for s in found for st in s.standings.get(name, ())]
+    everyone += [u for s in found for u in s.unscored]
+    seen = [u for s in found for u in s.seen]
+    problems += duplicates([*everyone, *seen], job.file)
+    read = set().union(*(s.classes_read for s in found))
+    missing = next((s.missing_columns for s in found if s.missing_columns), [])  # each part finds the same
+    problems += [problem for needing, problem in missing if needing & read]
+    tallied = [s.percents for s in found if s.percents is not None]
+    if tallied:  # every part's columns, in the order of the data
+        merged = Columns(tallied[0].places)
+        for columns in tallied:
+            merged.merge(columns)
+        problems += merged.problems(job.file, reasons(schema))
+    if job.carried_in:
+        wanted = {unit_id for unit_id, _ in job.carried_in}
+        classes = {
+            st.id: name for s in found for name, standings in s.standings.items() for st in standings if st.id in wanted
+        }
+        classes.update((u.id, u.unit_class) for u in seen if u.id in wanted)
+        problems += carried_problems(schema, list(job.carried_in), classes, job.ledger_file)
+        problems += [p for s in found for p in s.carried_twice]
+    if job.over_periods is not None and not problems:
+        # every unit in every period, in one class (once the data are good, as one stream reports it)
+        every = {st.id: name for s in found for name, standings in s.standings.items() for st in standings}
+        every.update((u.id, u.unit_class) for s in found for u in s.seen)
+        problems += job.over_periods.problems(every)
+    if job.last_year is not None and not problems:
+        # a result last year for a unit not in this year's data, or of another class (once the data are good,
+        # as `Policy.evaluate` reports them)
+        results = job.last_year.results
+        present: dict[str, str | None] = {u.id: None for s in found for u in s.unscored if u.id in results}
+        present.update(
+            (st.id, name)
+            for s in found
+            for name, standings in s.standings.items()
+            for st in standings
+            if st.id in results
+        )
+        present.update((u.id, u.unit_class) for s in found for u in s.seen if u.id in results)
+        problems += job.last_year.problems(present)
+    if not problems and not any(s.standings.get(name) for s in found for name in schema.classes) and not seen:
+        problems.append(no_units(job.file))
+    if problems:
+        raise DataError(problems)
+
+
+def refuse_finishing(failed: Sequence[list[tuple[int, int, EvaluationProblem]]]) -> None:
+    """Problems the parts met while finishing (each part's `Finished.failures`): raised as those of the
+    first batch a stream finishes that has any."""
+    failures = sorted((f for part in failed for f in part), key=lambda f: (f[0], f[1]))
+    if failures:
+        order, seat, _ = failures[0]
+        batch = (seat - 1) // BATCH
+        raise EvaluationError([p for o, s, p in failures if o == order and (s - 1) // BATCH == batch])
+
+
+def spool_folder() -> tempfile.TemporaryDirectory[str]:
+    """A private folder for the parts' spools when they are run by processes of this machine."""
+    return tempfile.TemporaryDirectory(prefix="targetdsl-parts-")
