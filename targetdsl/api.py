@@ -46,7 +46,8 @@ from targetdsl.language.schema import Schema
 from targetdsl.language.schema import build as build_schema
 from targetdsl.numeric import in_context
 from targetdsl.scaling.cutting import Cut, chunks_of, files_cut, several
-from targetdsl.scaling.partition import InProcess, Job, Outcome, Parcel, Render
+from targetdsl.scaling.parcels import Job, Parcel
+from targetdsl.scaling.partition import InProcess, Outcome, Render
 from targetdsl.scaling.partition import evaluate as evaluate_in_parts
 from targetdsl.scaling.stream import Stream, file_records, stream_passes
 from targetdsl.source import printable, sha256_text

@@ -83,7 +83,7 @@ from targetdsl.outputs import csv_cell, json_visible, visible, visible_inline, w
 from targetdsl.progress import ProgressBar
 from targetdsl.scaling.cutting import UncutFileError
 from targetdsl.scaling.cutting import several as cut_files
-from targetdsl.scaling.partition import LostPartError
+from targetdsl.scaling.parcels import LostPartError
 from targetdsl.scaling.stream import STREAMED, stream_passes
 from targetdsl.source import decode, display_width, first_surrogate, printable
 from targetdsl.units.data import nearest

@@ -33,20 +33,8 @@ from targetdsl.api import LedgerSource, Policy, _ledger_name, load_policy
 from targetdsl.evaluation.engine import PeriodError, period_months
 from targetdsl.evaluation.interpreter import EvaluationError
 from targetdsl.scaling.cutting import Cut, Records
-from targetdsl.scaling.partition import (
-    Finished,
-    Job,
-    LostPartError,
-    Outcome,
-    Ranked,
-    Render,
-    Summary,
-    finish,
-    finish_part,
-    rank,
-    refuse_finishing,
-    summary,
-)
+from targetdsl.scaling.parcels import Finished, Job, LostPartError, Summary, summary
+from targetdsl.scaling.partition import Outcome, Ranked, Render, finish, finish_part, rank, refuse_finishing
 from targetdsl.units.lastyear import LastYearSource
 from targetdsl.values import DataError, DataProblem
 

@@ -232,7 +232,8 @@ def test_computing_a_collection_raises_what_finishing_meets_as_one_stream(client
 
 def ranked_on(client: Any, jsonl: Path, parts: int) -> tuple[Any, Any]:
     """The passes before the last, run as `evaluate` runs them, with the parts spooled on the workers."""
-    from targetdsl.scaling.partition import Job, rank
+    from targetdsl.scaling.parcels import Job
+    from targetdsl.scaling.partition import rank
 
     policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
     cut, name, _ = policy._cut(jsonl, parts, period=None, carried_in=None)
@@ -276,7 +277,8 @@ def test_parts_wait_between_passes_in_files_on_the_worker_that_read_them(client:
 
 
 def test_a_spool_file_gone_or_changed_between_passes_stops_the_evaluation(client: Any, tmp_path: Path) -> None:
-    from targetdsl.scaling.partition import LostPartError, finish
+    from targetdsl.scaling.parcels import LostPartError
+    from targetdsl.scaling.partition import finish
 
     jsonl, _ = write_files(tmp_path, quota_units(300, seed=6))
     runner, ranked = ranked_on(client, jsonl, 3)
@@ -301,7 +303,8 @@ def test_a_worker_lost_between_passes_stops_the_evaluation_with_a_clear_error(
 ) -> None:
     """The tasks of a part are bound to the worker that holds its spool file: when it leaves, they could
     never run, and the wait for them says so instead of waiting for ever (or finishing without them)."""
-    from targetdsl.scaling.partition import LostPartError, finish
+    from targetdsl.scaling.parcels import LostPartError
+    from targetdsl.scaling.partition import finish
 
     monkeypatch.setattr(on_dask, "WATCH_SECONDS", 0.2)
     jsonl, _ = write_files(tmp_path, quota_units(300, seed=7))
@@ -324,7 +327,7 @@ def test_a_worker_lost_between_passes_stops_the_evaluation_with_a_clear_error(
 def test_a_task_bound_to_a_worker_no_longer_there_is_not_waited_for_for_ever(
     client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from targetdsl.scaling.partition import LostPartError
+    from targetdsl.scaling.parcels import LostPartError
 
     monkeypatch.setattr(on_dask, "WATCH_SECONDS", 0.2)
     runner = on_dask.DaskRunner(client, spooled=True)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from targetdsl.scaling.partition import Summary, summary, tallied
+from targetdsl.scaling.parcels import Summary, summary, tallied
 
 LOOK_SECONDS = 0.25  # how often the progress line looks at the parts' tallies
 
@@ -66,7 +66,7 @@ class Pool:
 @contextlib.contextmanager
 def watched(folder: str, total: int, progress: Callable[[int, int], None] | None) -> Iterator[None]:
     """`progress(done, total)` a few times a second while the block runs, from the tallies the parts of
-    a counted job keep in `folder` (`partition.Tally`); and once more, all done, when it ends well."""
+    a counted job keep in `folder` (`parcels.Tally`); and once more, all done, when it ends well."""
     if progress is None or total <= 0:
         yield
         return

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import targetdsl
 from targetdsl.cli import main
 from targetdsl.evaluation.results import unit_json
-from targetdsl.scaling import cutting, partition
+from targetdsl.scaling import cutting, parcels, partition
 from targetdsl.scaling.stream import stream_passes
 from targetdsl.units.documents import parse_yaml
 from tests.fuzz.strategies import policies
@@ -283,7 +283,7 @@ def test_the_parts_tally_every_pass_of_every_unit(tmp_path: Path) -> None:
     path = tmp_path / "units.jsonl"
     path.write_text("".join(lines_of(units[:50])) + "not json\n" + "".join(lines_of(units[50:])), encoding="utf-8")
     cut = cutting.chunks_of(path, "units.jsonl", 4)
-    job = partition.Job("units.jsonl", None, (), "<carry-in>", spool_dir=str(tmp_path), counted=True)
+    job = parcels.Job("units.jsonl", None, (), "<carry-in>", spool_dir=str(tmp_path), counted=True)
     with pytest.raises(targetdsl.DataError):  # the line that is no JSON
         partition.evaluate(policy.parcel(), policy.schema, job, cut.chunks, partition.InProcess(), before=cut.before)
     path.write_text("".join(lines_of(units)), encoding="utf-8")
@@ -292,7 +292,7 @@ def test_the_parts_tally_every_pass_of_every_unit(tmp_path: Path) -> None:
     cut = cutting.chunks_of(path, "units.jsonl", 4)
     done = partition.evaluate(policy.parcel(), policy.schema, job, cut.chunks, partition.InProcess(), before=cut.before)
     assert done.count == cut.count == 120
-    assert partition.tallied(str(tmp_path)) == 120 * stream_passes(policy.schema)
+    assert parcels.tallied(str(tmp_path)) == 120 * stream_passes(policy.schema)
     calls: list[tuple[int, int]] = []
     policy.evaluate_parts(path, jobs=2, progress=lambda done, total: calls.append((done, total)))
     assert calls[-1] == (120 * stream_passes(policy.schema),) * 2 and all(d <= t for d, t in calls)
@@ -326,7 +326,7 @@ def test_a_parcel_pickles_after_an_evaluation_and_rebuilds_the_same_policy() -> 
     policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
     policy.evaluate(quota_units(20), explain=False)  # compiled kernels now sit in the schema
     parcel = pickle.loads(pickle.dumps(policy.parcel()))
-    partition._REBUILT.clear()
+    parcels._REBUILT.clear()
     rebuilt = parcel.schema()
     assert rebuilt is not policy.schema and rebuilt.names == policy.schema.names
     assert parcel.schema() is rebuilt  # once per process
@@ -352,8 +352,8 @@ def test_a_parcel_whose_policy_changed_on_the_way_is_refused() -> None:
     policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
     other = targetdsl.parse_policy(QUOTAS.replace("quota 20%", "quota 30%"), name="quotas.tdsl")
     parcel = policy.parcel()
-    forged = partition.Parcel(other.effective, parcel.names, policy.title, policy.sha256, parcel.sources)
-    partition._REBUILT.clear()  # a process that rebuilt the policy of this hash already uses its own
+    forged = parcels.Parcel(other.effective, parcel.names, policy.title, policy.sha256, parcel.sources)
+    parcels._REBUILT.clear()  # a process that rebuilt the policy of this hash already uses its own
     with pytest.raises(RuntimeError, match="changed"):
         forged.schema()
 
@@ -596,7 +596,7 @@ def test_parts_of_this_machine_write_their_finished_units_to_files_read_back_in_
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     monkeypatch.setattr("tempfile.tempdir", str(temporary))
-    job = partition.Job("units.jsonl", None, (), "<carry-in>")
+    job = parcels.Job("units.jsonl", None, (), "<carry-in>")
 
     def run(runner: partition.Runner, render: Any = None) -> partition.Outcome:
         cut = cutting.chunks_of(path, "units.jsonl", 4)
@@ -636,9 +636,9 @@ def test_parts_of_this_machine_write_their_finished_units_to_files_read_back_in_
 def test_places_are_columns_that_give_back_each_place_in_class_and_rank_order() -> None:
     """A part's places as the driver sends them: the same places back, pickled or not, in class position
     then rank order a batch at a time; grades and reasons kept per unit (a reason is rare)."""
-    places = partition.Places()
+    places = parcels.Places()
     given = [
-        partition.Place(
+        parcels.Place(
             i, (i * 7) % 3, 1 + (i * 11) % 1000, "优秀" if i % 4 else None, "否决" if i % 97 == 0 else None, i
         )
         for i in range(2500)
@@ -651,4 +651,4 @@ def test_places_are_columns_that_give_back_each_place_in_class_and_rank_order() 
     assert [len(b) for b in batches] == [len(b) for b in list(places.in_order())] and len(batches) > 1
     assert [p for b in batches for p in b] == sorted(given, key=lambda p: (p.order, p.rank, p.index))
     back.add(9999, 0, 1, "合格", "新的", 9999)  # the table of words kept whole after pickling
-    assert list(back)[-1] == partition.Place(9999, 0, 1, "合格", "新的", 9999) and list(back)[:2500] == given
+    assert list(back)[-1] == parcels.Place(9999, 0, 1, "合格", "新的", 9999) and list(back)[:2500] == given
