@@ -581,8 +581,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="show the policy's quantities in evaluation order and which evaluator takes each",
         description="Lower the policy to its named quantities and print them per class in evaluation order: "
         "what each depends on, the pass of a partitioned evaluation it belongs to (per unit, or settled over "
-        "the whole class), and which evaluator takes it when nothing is explained — the generated kernel, "
-        "the compiled closures or the reference path — with the reason a faster one declines it.",
+        "the whole class), and which evaluator takes it when nothing is explained — the class's generated kernel, "
+        "generated expressions or the reference path — with the reason a faster one declines it.",
     )
     plan.add_argument("policy", metavar="POLICY", help="policy file (.tdsl)")
     plan.add_argument("--class", dest="unit_class", metavar="C", help="only this unit class")

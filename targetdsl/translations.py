@@ -1636,10 +1636,10 @@ HELP: tuple[tuple[str, str], ...] = (
     (
         "Lower the policy to its named quantities and print them per class in evaluation order: what each depends on, "
         "the pass of a partitioned evaluation it belongs to (per unit, or settled over the whole class), and which "
-        "evaluator takes it when nothing is explained — the generated kernel, the compiled closures or the reference "
-        "path — with the reason a faster one declines it.",
+        "evaluator takes it when nothing is explained — the class's generated kernel, generated expressions or the "
+        "reference path — with the reason a faster one declines it.",
         "把考核办法展开为一个个有名称的量，按类别以计算顺序列出：每个量依赖什么，属于分块评估的哪一遍（逐单位，"
-        "或在全类别汇总），以及不需要说明时由哪个求值器计算——生成的内核、编译的闭包或参考路径——"
+        "或在全类别汇总），以及不需要说明时由哪个求值器计算——类别的生成内核、逐式生成代码或参考路径——"
         "并说明更快的求值器为什么不计算它。",
     ),
 )

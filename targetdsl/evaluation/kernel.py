@@ -1,24 +1,28 @@
-"""One class's measures lowered to generated Python: the inner loop of evaluation.
+"""Generated Python: the evaluator beside the reference interpreter, for evaluations that explain nothing.
 
-For evaluations that build no explanation, the measures of a class that
-need nothing class-wide (indicators without sub-items or peer functions,
-assessor scores) are compiled into the source of one Python function,
-compiled once per policy and class, that scores every such measure of a
-unit in straight-line code: inputs and `let`s become local variables,
-arithmetic runs on `Decimal` operators under the policy's 34-digit context
-(`numeric.CONTEXT`, which the engine makes current), and the function
-returns one flat tuple — earned, available, completed, counted per measure.
+The measures of a class that need nothing class-wide (indicators without
+sub-items or peer functions, assessor scores) are compiled into the source
+of one Python function, the class kernel, compiled once per policy and
+class, that scores every such measure of a unit in straight-line code:
+inputs and `let`s become local variables, arithmetic runs on `Decimal`
+operators under the policy's 34-digit context (`numeric.CONTEXT`, which
+the engine makes current), and the function returns one flat tuple —
+earned, available, completed, counted per measure. What the class kernel
+leaves that needs nothing class-wide (an item's score, a measure reading
+another's score, a rule's formula or condition, a data constraint) is
+generated one expression at a time by the same expression writer
+(`expression`).
 
-The kernel covers the common case only and hands everything else back:
+Generated code covers the common case only and hands everything else back:
 for the unusual turns it declares (a missing value, a given score, no band
 matched, a value of another type, a decimal trap such as a division by
-zero) it raises `Bail`, and the engine scores that unit by the
-reference path (`measures.py` and `interpreter.py`), which produces the
-same numbers or the located error. A `let` is computed before the score
-rather than on first use; when that matters (it failed, or it read a
-missing value), the unit takes the reference path, so laziness stays the
-reference semantics. The differential suite runs both on every test case
-and on generated policies.
+zero) it raises `Bail`, and the unit (the class kernel) or the expression
+(`Expression`) is evaluated by the reference path (`measures.py` and
+`interpreter.py`), which produces the same numbers or the located error.
+A `let` is computed before what reads it rather than on first use; when
+that matters (it failed, or it read a missing value), the reference path
+decides, so laziness stays the reference semantics. The differential suite
+runs both on every test case and on generated policies.
 
 Policy text never becomes code: names, labels and literals are passed to
 the generated function as constants (`k3`, `c5`), and local variables are
@@ -123,7 +127,7 @@ class Survey:
     """What the kernel of a class takes and why it declines the rest, decided when it is built."""
 
     measures: tuple[str, ...]  # the measures it scores, in class order
-    declined: dict[str, str]  # measure → why it stays with the closures or the reference path
+    declined: dict[str, str]  # measure → why it stays with generated expressions or the reference path
     categories: tuple[str, ...]  # the categories it sums (all their measures are its own)
     vetoes: str | None  # why the vetoes are left to the engine; None when it tests them (or there are none)
 

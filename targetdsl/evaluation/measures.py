@@ -705,7 +705,7 @@ class FastMeasure:
     does not take: items (called item by item), a measure reading another's score. What the measure
     does with them (the score's bound, a tally's counts) is what the reference path does."""
 
-    score_closure: Expression
+    score_expression: Expression
     completed: Expression | None
     tally: tuple[Expression, Expression] | None
     tally_span: Span = NO_SPAN
@@ -747,7 +747,7 @@ class FastMeasure:
         return built, ""
 
     def score(self, env: dict[str, Any], frame: Frame) -> Decimal:
-        value = self.score_closure(env, frame)
+        value = self.score_expression(env, frame)
         if type(value) is not Decimal:
             raise Failure(f"expected a number, got {value!r}", NO_SPAN)
         return value

@@ -4,8 +4,8 @@
 with each parameter replaced by the argument's expression. The checker types a call through its
 expansion (`apply`), and the schema is built from the effective policy with every call expanded
 (`expand`), each into an `n.Applied` node that keeps the function's name and arguments: every
-evaluator (the interpreter, which notes the function's value in the explanation, the closures, the
-kernel) evaluates the body as written, and the lowered graph sees the inputs the arguments read.
+evaluator (the interpreter, which notes the function's value in the explanation, and the generated
+code) evaluates the body as written, and the lowered graph sees the inputs the arguments read.
 
 A function reads only its parameters and calls no class-wide function and, directly or through
 others, never itself (the checker refuses each); `apply` bounds how large and how deep an expansion

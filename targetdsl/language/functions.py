@@ -1,8 +1,8 @@
 """The built-in functions of the expression language, declared and implemented once: name, arity,
 whether they read the unit's whole class, and what they compute.
 
-The checker reads this table to validate calls; the reference interpreter, the compiled closures and
-the generated kernel all call the implementations here, so what `round` does with a negative number,
+The checker reads this table to validate calls; the reference interpreter and the generated code both
+call the implementations here, so what `round` does with a negative number,
 the order of `clamp`'s arguments or `efficacy` when every unit is equal is written once. A function of
 the unit's own values (`apply`) takes the arguments' values; a class-wide one (`over_class`) takes the
 class's statistics (`ClassValues`, built once per expression and class) and the unit's own value.

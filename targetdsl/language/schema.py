@@ -334,7 +334,7 @@ class Schema:
     rankings: tuple[RankingSpec, ...] = ()
     ungraded: dict[str, Span] = attrs.field(factory=dict)
     # What is built from the layout on first use, once per policy: each class's generated scorer and
-    # validation path, each measure's and rule's closures…, by a key naming what it is: ("kernel", class,
+    # validation path, each measure's and rule's generated expressions…, by a key naming what it is: ("kernel", class,
     # fraction), ("measure", name), ("intake",)…
     compiled: dict[tuple[Any, ...], Any] = attrs.field(factory=dict, eq=False, repr=False)
     # Each class's graph of named quantities (lowering.Graph), built on first use; plain data, it pickles.

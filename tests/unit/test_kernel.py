@@ -214,8 +214,8 @@ def generated_sources(compiled: targetdsl.Policy) -> list[str]:
         for e in (
             [value]
             if isinstance(value, kernel.Expression)
-            else [value.score_closure, value.completed]
-            if hasattr(value, "score_closure")
+            else [value.score_expression, value.completed]
+            if hasattr(value, "score_expression")
             else []
         )
         if e is not None
