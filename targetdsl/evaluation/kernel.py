@@ -361,10 +361,8 @@ def _count(value: Any) -> int:
 
 
 def _constant(frames: Mapping[str, Frame], unit: str, name: str, span: Any) -> Any:
-    value = frames[unit].lookup(name, span)
-    if type(value) is Marker:
-        raise Bail(name)
-    return value
+    """A unit's name in the class kernel, read as a generated expression reads it (`_lookup`)."""
+    return _lookup(frames[unit], name, span)
 
 
 ABSENT = Marker("absent")  # a name an expression reads that its values do not hold
