@@ -51,7 +51,7 @@ from targetdsl.audit.sweep import GridError, parse_weights, placing, sweep
 from targetdsl.audit.sweep import render_text as render_sweep
 from targetdsl.authoring import tester
 from targetdsl.diagnostics import PolicyError
-from targetdsl.evaluation.engine import PeriodError, period_months
+from targetdsl.evaluation.engine import PeriodError, commending, period_months
 from targetdsl.evaluation.interpreter import EvaluationError
 from targetdsl.evaluation.results import Assessment, UnitResult, to_json, unit_json
 from targetdsl.files import FileProblem, FileReadError, open_regular, read_limited
@@ -989,8 +989,6 @@ def _evaluate_in_parts(args: argparse.Namespace) -> int:
     inputs = [args.policy] + ([] if url else args.data) + [p for p in (args.carry_in, args.last_year) if p]
     if _missing_files(inputs, folders=args.data):
         return EXIT_USAGE
-    language = _LANGUAGE.get()
-    render = functools.partial(csv_line, language=language) if args.format == "csv" else jsonl_line
     bar = None
     try:
         if several:  # before a cluster is started for nothing
@@ -998,6 +996,7 @@ def _evaluate_in_parts(args: argparse.Namespace) -> int:
         policy = load_policy(args.policy, root=args.root)
         _check_period([policy], args.period)
         _note_one_period(args, policy)
+        render = _renderer(args, policy)
         if args.engine == "dask":
             from targetdsl.dask import evaluate_file, missing_extra
 
@@ -1042,8 +1041,20 @@ def _evaluate_in_parts(args: argparse.Namespace) -> int:
         for note in outcome.notes:
             sys.stderr.write(visible_inline(f"targetdsl: {_NOTE_WORDS[_LANGUAGE.get()]}{_say(note)}") + "\n")
 
-    _deliver(args, functools.partial(_emit_outcome, args, outcome), policy.schema.year, outcome.ledger)
+    _deliver(args, functools.partial(_emit_outcome, args, policy, outcome), policy.schema.year, outcome.ledger)
     return EXIT_OK
+
+
+def _commends(policy: Any) -> bool:
+    """Whether the policy declares a commendation: then CSV has a column naming each unit's."""
+    return bool(commending(policy.schema))
+
+
+def _renderer(args: argparse.Namespace, policy: Any) -> Callable[..., str]:
+    """How a part renders each unit it finishes: a CSV line (with the policy's columns), or a JSON line."""
+    if args.format == "csv":
+        return functools.partial(csv_line, language=_LANGUAGE.get(), commendations=_commends(policy))
+    return jsonl_line
 
 
 def _emit_stream(args: argparse.Namespace, policy: Any, results: Any, output: Any) -> None:
@@ -1059,18 +1070,19 @@ def _emit_stream(args: argparse.Namespace, policy: Any, results: Any, output: An
         )
         writer = csv.writer(output, lineterminator="\n")
         language = _LANGUAGE.get()
-        writer.writerow(csv_cell(c) for c in csv_header(categories, language=language))
+        commended = _commends(policy)
+        writer.writerow(csv_cell(c) for c in csv_header(categories, language=language, commendations=commended))
         for unit in results:
-            writer.writerow(csv_row(unit, categories, language=language))
+            writer.writerow(csv_row(unit, categories, language=language, commendations=commended))
     else:
         for unit in results:
             output.write(_json(unit_json(unit), indent=None))
 
 
-def _emit_outcome(args: argparse.Namespace, outcome: Any, output: Any) -> None:
+def _emit_outcome(args: argparse.Namespace, policy: Any, outcome: Any, output: Any) -> None:
     """A partitioned evaluation's lines, rendered where each unit was finished, under csv's header."""
     if args.format == "csv":
-        header = csv_header(outcome.categories, language=_LANGUAGE.get())
+        header = csv_header(outcome.categories, language=_LANGUAGE.get(), commendations=_commends(policy))
         csv.writer(output, lineterminator="\n").writerow(csv_cell(c) for c in header)
     for line in outcome.results:
         output.write(line)
@@ -1338,11 +1350,11 @@ def _over_periods_lines(args: argparse.Namespace, policy: Any, given: dict[str, 
                 f"--jobs reads the last period's data ({last}) from .jsonl or .csv files (or a folder of them), "
                 f"not {printable(data)}; leave --jobs out to evaluate it in one process"
             )
-        render = functools.partial(csv_line, language=language) if args.format == "csv" else jsonl_line
+        render = _renderer(args, policy)
         outcome = policy.evaluate_parts_over_periods(
             given, jobs=args.jobs, render=render, carried_in=args.carry_in, last_year=args.last_year
         )
-        _deliver(args, functools.partial(_emit_outcome, args, outcome), policy.schema.year, ())
+        _deliver(args, functools.partial(_emit_outcome, args, policy, outcome), policy.schema.year, ())
     elif streamed and not os.path.isdir(data):
         with policy.stream_over_periods(given, carried_in=args.carry_in, last_year=args.last_year) as results:
             _deliver(args, functools.partial(_emit_stream, args, policy, results), policy.schema.year, ())

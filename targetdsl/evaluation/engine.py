@@ -202,6 +202,7 @@ class Engine:
             tuple(self.ledger),
             tuple(completion),
             rankings=tuple(SharedRanking(r.name, r.label, r.classes) for r in self.schema.rankings),
+            commending=commending(self.schema),
         )
 
     # ------------------------------------------------------------ one class
@@ -1164,6 +1165,11 @@ class Engine:
             done = sum(d.sums[SUMS.width * index + SUMS.completed] for d in drafts)
             rows.append(CompletionRow(spec.name, category.name, items, done))
         return rows
+
+
+def commending(schema: Schema) -> tuple[str, ...]:
+    """The classes that declare a commendation, in policy order."""
+    return tuple(name for name, spec in schema.classes.items() if spec.rules_of("commendation"))
 
 
 def record_scores(frames: dict[str, Frame], measure: str, results: dict[str, MeasureResult]) -> None:

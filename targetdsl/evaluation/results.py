@@ -335,6 +335,9 @@ class Assessment:
     # the year's result of a policy weighting measures over its periods (`targetdsl periods`): the periods
     # weighted, its `period` being the last one, whose data decided the rest; not in JSON
     weighted: tuple[str, ...] = ()
+    # the classes whose policy declares a commendation (嘉奖): their tables have a column naming each
+    # unit's, given or not (CSV has it when any class does); not in JSON, whose units list theirs
+    commending: tuple[str, ...] = ()
 
     def period_shown(self, *, chinese: bool = False) -> str | None:
         """What the result is of, for a title: its period, or, for the year's result weighting measures
@@ -381,7 +384,7 @@ class Assessment:
                 document["units"] = [unit.json_value(explanations=explanations) for unit in value]
             elif field.name == "rankings" and not value:  # the JSON of a policy without them, as it always was
                 continue
-            elif field.name == "weighted":  # said in titles; the JSON's `period` and units are the same
+            elif field.name in ("weighted", "commending"):  # said in titles and tables; the units say the rest
                 continue
             else:
                 document[field.name] = to_json(value)

@@ -87,7 +87,7 @@ def render(assessment: Assessment, issue: Edition | None = None) -> str:
     for unit_class in assessment.classes:
         units = assessment.in_class(unit_class)
         if units:
-            parts.append(class_section(unit_class, units, issue))
+            parts.append(class_section(unit_class, units, issue, commended=unit_class in assessment.commending))
     parts.append(grade_section(assessment, issue))
     parts.append(veto_section(assessment, issue))
     parts.append(completion_section(assessment, issue))
@@ -148,7 +148,9 @@ def summary(assessment: Assessment, issue: Edition) -> str:
     return f'<div class="figures" id="summary">{cells}</div>'
 
 
-def class_section(unit_class: str, units: Sequence[UnitResult], issue: Edition) -> str:
+def class_section(unit_class: str, units: Sequence[UnitResult], issue: Edition, *, commended: bool = False) -> str:
+    """The class's ranking: charts, then a row per unit; with `commended` (the class declares a commendation)
+    a last column naming each unit's commendations."""
     say, show = issue.say, issue.figure_text
     categories = [c.label or c.name for c in units[0].categories]
     awards = any(u.eligible is not None for u in units)
@@ -166,14 +168,18 @@ def class_section(unit_class: str, units: Sequence[UnitResult], issue: Edition) 
             money = f'<td class="num">{_money(unit.money)}</td>'
         elif awards:
             money = f'<td class="words">{say("yes" if unit.eligible else "no")}</td>'
+        commendations = (
+            f'<td class="words">{escape(issue.semicolon.join(unit.commendations))}</td>' if commended else ""
+        )
         rows.append(
             f'<tr class="{css}" data-unit="{escape(unit.id)}"><td class="num">{unit.rank}</td>'
             f'<td class="name"><a href="#unit-{escape(unit.id)}">{escape(unit.name)}</a></td>'
             f'<td class="num">{show(unit.total)}</td>{subtotals}<td class="num">{show(unit.bonus)}</td>'
             f'<td class="num">{show(unit.deductions)}</td><td class="words">{escape(veto)}</td>'
             f'<td class="grade">{escape(issue.grade_cell(unit))}</td>'
-            f'<td class="words">{escape(reasons)}</td>{money}</tr>'
+            f'<td class="words">{escape(reasons)}</td>{money}{commendations}</tr>'
         )
+    commend_head = f"<th>{say('commendations')}</th>" if commended else ""
     award_head = f'<th class="num">{say("award")}</th>' if awards and paid else ""
     if awards and not paid:
         award_head = f"<th>{say('eligible')}</th>"
@@ -181,7 +187,7 @@ def class_section(unit_class: str, units: Sequence[UnitResult], issue: Edition) 
         f'<table class="ranking" data-class="{escape(unit_class)}"><thead><tr><th class="num">{say("rank")}</th>'
         f'<th>{say("unit")}</th><th class="num">{say("total")}</th>{head}<th class="num">{say("bonus")}</th>'
         f'<th class="num">{say("deductions")}</th><th>{say("veto")}</th><th>{say("grade")}</th>'
-        f"<th>{say('grade_reason')}</th>{award_head}"
+        f"<th>{say('grade_reason')}</th>{award_head}{commend_head}"
         f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
     heading = unit_class + issue.aside(say("units", count=len(units)))

@@ -195,7 +195,8 @@ def commendation_lines(assessment: Assessment, *, chinese: bool = False) -> list
 
 
 def render_csv(assessment: Assessment, *, language: Language = Language.ENGLISH) -> str:
-    """One row per unit: every category subtotal, bonus, deductions, veto, grade, rank, money."""
+    """One row per unit: every category subtotal, bonus, deductions, veto, grade, rank, money, and the
+    commendations given when the policy declares any."""
     categories: list[str] = []
     for unit in assessment.units:
         for category in unit.categories:
@@ -203,9 +204,10 @@ def render_csv(assessment: Assessment, *, language: Language = Language.ENGLISH)
                 categories.append(category.name)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([csv_cell(c) for c in csv_header(categories, language=language)])
+    commended = bool(assessment.commending)
+    writer.writerow([csv_cell(c) for c in csv_header(categories, language=language, commendations=commended)])
     for unit in assessment.units:
-        writer.writerow(csv_row(unit, categories, language=language))
+        writer.writerow(csv_row(unit, categories, language=language, commendations=commended))
     return out.getvalue()
 
 
@@ -225,11 +227,16 @@ CSV_CHINESE = {
     "money": "奖金",
     "items": "目标项数",
     "completed_items": "完成项数",
+    "commendations": "嘉奖",
 }
 
 
-def csv_header(categories: Sequence[str], *, language: Language = Language.ENGLISH) -> list[str]:
-    names = _csv_names(categories)
+def csv_header(
+    categories: Sequence[str], *, language: Language = Language.ENGLISH, commendations: bool = False
+) -> list[str]:
+    """The CSV's column names: a column per category, and `commendations` last when the policy declares
+    a commendation (`commendations`), so that no result the policy gives is left out of the file."""
+    names = _csv_names(categories) + (["commendations"] if commendations else [])
     if language is Language.ENGLISH:
         return names
     # a category keeps its name, even one spelled like a column
@@ -257,8 +264,11 @@ def _csv_names(categories: Sequence[str]) -> list[str]:
     ]
 
 
-def csv_row(unit: UnitResult, categories: Sequence[str], *, language: Language = Language.ENGLISH) -> list[Any]:
-    """The numbers as they are (a negative total stays a number); every name through `csv_cell`."""
+def csv_row(
+    unit: UnitResult, categories: Sequence[str], *, language: Language = Language.ENGLISH, commendations: bool = False
+) -> list[Any]:
+    """The numbers as they are (a negative total stays a number); every name through `csv_cell`. With
+    `commendations`, the names of the unit's commendations last, joined by `;` as its vetoes are."""
     subtotals = [text(s) if (s := unit.subtotal(c)) is not None else "" for c in categories]
     return [
         csv_cell(unit.unit_class),
@@ -276,13 +286,17 @@ def csv_row(unit: UnitResult, categories: Sequence[str], *, language: Language =
         "" if unit.money is None else text(unit.money),
         unit.items,
         unit.completed_items,
+        *([csv_cell(";".join(unit.commendations))] if commendations else []),
     ]
 
 
-def csv_line(unit: UnitResult, categories: Sequence[str], *, language: Language = Language.ENGLISH) -> str:
+def csv_line(
+    unit: UnitResult, categories: Sequence[str], *, language: Language = Language.ENGLISH, commendations: bool = False
+) -> str:
     """One unit's CSV line as `evaluate` writes it (before control characters are made visible)."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(csv_row(unit, categories, language=language))
+    row = csv_row(unit, categories, language=language, commendations=commendations)
+    csv.writer(out, lineterminator="\n").writerow(row)
     return out.getvalue()
 
 

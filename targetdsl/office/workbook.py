@@ -87,6 +87,7 @@ def _ranking_sheet(
     awards = any(unit.eligible is not None for unit in units)
     paid = any(unit.money is not None for unit in units)  # an award without money is won or not: 可获奖 says it
     quotas = any(g.limited for g in issue.grades)
+    commended = unit_class in assessment.commending  # the class declares a commendation: who was given one
     columns = [
         _Column(say("rank"), "0"),
         _Column(say("id")),
@@ -105,6 +106,7 @@ def _ranking_sheet(
             if awards
             else []
         ),
+        *([_Column(say("commendations"), wrap=True)] if commended else []),
     ]
     rows: list[list[Any]] = []
     fills: list[str | None] = []
@@ -125,6 +127,7 @@ def _ranking_sheet(
                 issue.semicolon.join(issue.grade_reasons(unit)),
                 *([_yes_no(issue, unit.eligible)] if awards else []),
                 *([unit.money] if awards and paid else []),
+                *([issue.semicolon.join(unit.commendations)] if commended else []),
             ]
         )
         fills.append(VETO_FILL if unit.vetoes else QUOTA_FILL if limited else None)

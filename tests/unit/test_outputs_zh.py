@@ -328,7 +328,7 @@ def test_csv_in_chinese_keeps_its_columns_and_numbers() -> None:
     english = list(csv.reader(io.StringIO(render_csv(assessment))))
     chinese = list(csv.reader(io.StringIO(render_csv(assessment, language=ZH))))
     assert chinese[0][:6] == ["类别", "名次", "单位编号", "单位名称", "总分", "否决前总分"]
-    assert chinese[0][-2:] == ["目标项数", "完成项数"]
+    assert chinese[0][-3:] == ["目标项数", "完成项数", "嘉奖"]  # the policy commends units: who, last
     assert len(chinese) == len(english) and all(len(a) == len(b) for a, b in zip(chinese, english, strict=True))
     eligible = english[0].index("eligible")
     for zh_row, en_row in zip(chinese[1:], english[1:], strict=True):
