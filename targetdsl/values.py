@@ -12,7 +12,7 @@ does, for the readers in `documents.py`, `tabular.py` and `sheets.py`.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -322,6 +322,62 @@ class MeasureData:
         return MeasureData, (self.values, self.items, self.subitems, self.ratings, self.given, self.ballots)
 
 
+# Where each number of a row stands: (measure, input or assessor) → its index in the row.
+RowLayout = dict[tuple[str, str], int]
+
+
+class MeasureRows(Mapping[str, MeasureData]):
+    """A unit's measures as validation read them from a record in its usual form: every measure's numbers
+    in one row (in `layout`'s places), made into `MeasureData` — by `build`, the very lines validation
+    runs for a record read value by value — only when one is first read. An evaluation that reads the
+    row itself (the class kernel) makes none: a unit holds one tuple instead of a dictionary and a
+    `MeasureData` per measure. It is what `dict(self)` is: equal to it, pickled as it."""
+
+    __slots__ = ("_built", "build", "layout", "row")
+
+    def __init__(
+        self, row: tuple[Any, ...], build: Callable[[tuple[Any, ...]], dict[str, MeasureData]], layout: RowLayout
+    ):
+        self.row = row
+        self.build = build
+        self.layout = layout
+        self._built: dict[str, MeasureData] | None = None
+
+    def _measures(self) -> dict[str, MeasureData]:
+        built = self._built
+        if built is None:
+            built = self._built = self.build(self.row)
+        return built
+
+    def __getitem__(self, name: str) -> MeasureData:
+        return self._measures()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._measures())
+
+    def __len__(self) -> int:
+        return len(self._measures())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._measures()
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self._measures().get(name, default)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        return self._measures() == (other if isinstance(other, dict) else dict(other))
+
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as the dict it stands for
+
+    def __repr__(self) -> str:
+        return repr(self._measures())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return dict, (list(self._measures().items()),)
+
+
 @attrs.frozen
 class AwardWon:
     bonus: str
@@ -343,7 +399,7 @@ class Unit:
     name: str
     unit_class: str
     values: dict[str, Value]
-    measures: dict[str, MeasureData]
+    measures: Mapping[str, MeasureData]  # a dict, or the row it is made from (`MeasureRows`)
     rules: dict[tuple[str, str], dict[str, Value]]
     awards: tuple[AwardWon, ...]
 

@@ -29,7 +29,7 @@ from targetdsl.messages import translate
 from targetdsl.numeric import text
 from targetdsl.source import decode, printable, sha256_text
 from targetdsl.units.documents import MAX_DATA_BYTES
-from targetdsl.values import ERROR_WORDS, AwardWon, MeasureData, Unit
+from targetdsl.values import ERROR_WORDS, AwardWon, MeasureData, MeasureRows, Unit
 
 RECORD_VERSION = 1
 MAX_RECORD_BYTES = 256 * 1024 * 1024
@@ -70,6 +70,8 @@ def _encode(value: Any) -> Any:
         return text(value)
     if kind is datetime.date:
         return value.isoformat()
+    if kind is MeasureRows:  # a unit's measures, still in their row: the dict they stand for
+        return dict(value)
     if kind is Unit:
         fields = {a.name: getattr(value, a.name) for a in attrs.fields(Unit)}
         fields["rules"] = {f"{rule_kind}/{name}": inputs for (rule_kind, name), inputs in value.rules.items()}

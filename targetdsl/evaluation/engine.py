@@ -72,7 +72,7 @@ from targetdsl.numeric import (
     text,
     whole,
 )
-from targetdsl.values import NOT_APPLICABLE, AwardWon, Unit, Value
+from targetdsl.values import NOT_APPLICABLE, AwardWon, MeasureRows, Unit, Value
 
 NO_VALUES: dict[str, Value] = {}  # a rule without inputs of its own (read, never written)
 QUARTERS = {"Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12, "H1": 6, "H2": 12}
@@ -257,7 +257,7 @@ class Engine:
         """Measures, categories, bonus, deductions, total and vetoes of some units of one class: every step
         that needs no other unit (unless a measure compares units across the class, then all of them)."""
         frames = self.frames = _Frames(self, members)
-        kernel = self.kernel(spec)
+        kernel = self.kernel(spec, members)
         cells: dict[str, Cells] = {}
         by_reference = members
         if kernel is not None:
@@ -356,14 +356,17 @@ class Engine:
                     column[at] = value
             gathered.gather([unit.id for unit in members], values)
 
-    def kernel(self, spec: ClassSpec) -> Kernel | None:
+    def kernel(self, spec: ClassSpec, members: list[Unit]) -> Kernel | None:
         """The class's generated scorer, for evaluations that keep no trace and record no coverage, and
-        combine no measure's scores over the periods (the kernel sums categories from its own scores)."""
+        combine no measure's scores over the periods (the kernel sums categories from its own scores).
+        It reads the numbers of the members' rows where validation left them (`MeasureRows`)."""
         if self.explain or cover.current.get() is not None or self.over_periods is not None:
             return None
-        key = ("kernel", spec.name, self.fraction)
+        rows = next((m.measures.layout for m in members if type(m.measures) is MeasureRows), None)
+        # a kernel holds the layout it reads: while it is kept, no other layout can have its id
+        key = ("kernel", spec.name, self.fraction, None if rows is None else id(rows))
         if key not in self.schema.compiled:
-            self.schema.compiled[key] = build_kernel(self.schema, spec, self.fraction)
+            self.schema.compiled[key] = build_kernel(self.schema, spec, self.fraction, rows)
         kernel: Kernel | None = self.schema.compiled[key]
         return kernel
 

@@ -54,7 +54,7 @@ from targetdsl.language.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpe
 from targetdsl.language.typecheck import walk
 from targetdsl.numeric import CONTEXT, HUNDRED, MAGNITUDE, MODES, ZERO, plausible
 from targetdsl.source import NO_SPAN, Span
-from targetdsl.values import NOT_APPLICABLE, Marker, Unit
+from targetdsl.values import NOT_APPLICABLE, Marker, MeasureData, MeasureRows, RowLayout, Unit
 
 # A unit's cells: per measure, earned (rounded as the policy says), available points, completed, counted.
 Cells = tuple[Any, ...]
@@ -102,8 +102,10 @@ class Kernel:
     measures: tuple[MeasureSpec, ...]  # in class order; positions in Cells are 4 × their index
     categories: dict[str, int]  # category → position of its earned, available, completed, counted sums
     vetoes: int | None  # position of one flag per veto rule of the class (None: vetoes are left to the engine)
-    function: Callable[[dict[str, Any], dict[str, Any], Mapping[str, Frame], str, dict[Any, Any]], Cells]
+    function: Callable[[Any, dict[str, Any], Mapping[str, Frame], str, dict[Any, Any]], Cells]
     source: str
+    layout: RowLayout  # where the numbers its measures read stand in a unit's row (`MeasureRows`)
+    row_of: Callable[[Mapping[str, MeasureData]], dict[int, Any]]  # those numbers of measures held as a dict
 
     @functools.cached_property
     def positions(self) -> dict[str, int]:
@@ -116,8 +118,13 @@ class Kernel:
         (division by zero…), which the reference locates — or finds in a `let` it never needs. Any other
         exception is a defect of the kernel and propagates. `frames` gives units' frames (made on
         demand), for the policy's constants."""
+        measures = unit.measures
         try:
-            return self.function(unit.measures, unit.values, frames, unit.id, unit.rules)
+            if type(measures) is MeasureRows and measures.layout is self.layout:
+                row: Any = measures.row  # the numbers as validation read them: no MeasureData made
+            else:
+                row = self.row_of(measures)
+            return self.function(row, unit.values, frames, unit.id, unit.rules)
         except ARITHMETIC_ERRORS as trap:
             raise Bail(type(trap).__name__) from None
 
@@ -157,9 +164,20 @@ class _Layout:
     vetoes_declined: str | None
 
 
-def _lay_out(schema: Schema, spec: ClassSpec, fraction: Decimal) -> _Layout:
-    """The generated function's lines and outputs, and every construct declined, with its reason."""
-    writer = _Writer(schema, fraction)
+def _lay_out(schema: Schema, spec: ClassSpec, fraction: Decimal, layout: RowLayout | None = None) -> _Layout:
+    """The generated function's lines and outputs, and every construct declined, with its reason. The
+    numbers its measures read are taken from a row in `layout`'s places (validation's), when it has a
+    place for each of them; else in places of its own, in a row made from the unit's measures."""
+    if layout is not None:
+        laid = _lay_out(schema, spec, fraction)
+        if laid.writer.reading.keys() <= layout.keys():
+            return _lay_out_in(schema, spec, fraction, layout)
+        return laid
+    return _lay_out_in(schema, spec, fraction, None)
+
+
+def _lay_out_in(schema: Schema, spec: ClassSpec, fraction: Decimal, layout: RowLayout | None) -> _Layout:
+    writer = _Writer(schema, fraction, layout)
     writer.referenced = spec.referenced
     taken: list[MeasureSpec] = []
     declined: dict[str, str] = {}
@@ -206,9 +224,10 @@ def _lay_out(schema: Schema, spec: ClassSpec, fraction: Decimal) -> _Layout:
     return _Layout(writer, taken, declined, outputs, categories, vetoes, vetoes_declined)
 
 
-def build(schema: Schema, spec: ClassSpec, fraction: Decimal) -> Kernel | None:
-    """The kernel of `spec`'s measures that allow one, or None when none does."""
-    layout = _lay_out(schema, spec, fraction)
+def build(schema: Schema, spec: ClassSpec, fraction: Decimal, rows: RowLayout | None = None) -> Kernel | None:
+    """The kernel of `spec`'s measures that allow one, or None when none does; `rows`: where the numbers
+    of the class's units stand in their rows, as validation read them (`MeasureRows.layout`)."""
+    layout = _lay_out(schema, spec, fraction, rows)
     writer, taken, outputs, categories, vetoes = (
         layout.writer,
         layout.taken,
@@ -221,7 +240,7 @@ def build(schema: Schema, spec: ClassSpec, fraction: Decimal) -> Kernel | None:
     source = (
         "\n".join(
             [
-                "def score(M, UV, F, I, R):",
+                "def score(Y, UV, F, I, R):",
                 *("    " + line for line in writer.prelude),
                 *("    " + line for line in writer.body),
                 f"    return ({', '.join(outputs)},)",
@@ -229,9 +248,11 @@ def build(schema: Schema, spec: ClassSpec, fraction: Decimal) -> Kernel | None:
         )
         + "\n"
     )
+    source += writer.row_of()
     namespace = dict(writer.constants)
     exec(compile(source, "<targetdsl kernel>", "exec"), namespace)  # noqa: S102 (source built from fixed fragments)
-    return Kernel(tuple(taken), categories, vetoes, namespace["score"], source)
+    row_layout = rows if rows is not None and writer.layout is rows else {}
+    return Kernel(tuple(taken), categories, vetoes, namespace["score"], source, row_layout, namespace["row_of"])
 
 
 @attrs.frozen
@@ -422,13 +443,41 @@ class _Code:
 class _Writer(_Code):
     """Builds the source of a class's kernel."""
 
-    def __init__(self, schema: Schema, fraction: Decimal):
+    def __init__(self, schema: Schema, fraction: Decimal, layout: RowLayout | None = None):
         super().__init__()
         self.schema = schema
         self.fraction = fraction
+        self.layout: RowLayout = layout if layout is not None else {}
+        self.reading: dict[tuple[str, str], tuple[int, str]] = {}  # (measure, name) → place, what it is
+        self.given: list[str] = []  # measures a score may be given for: a row of those is not made
         self.body: list[str] = []
         self.counting: set[int] = set()  # measures that count completed items
         self.referenced: frozenset[str] = frozenset()  # measures whose scores `score(…)` reads
+
+    def place(self, measure: str, name: str, kind: str) -> str:
+        """`Y[i]`: the number `name` of `measure` (an input's value, or an assessor's score) in the row."""
+        key = (measure, name)
+        if key not in self.reading:
+            at = self.layout.get(key)
+            if at is None:  # a place of its own, past validation's (a row made by `row_of`)
+                at = max([*self.layout.values(), *(i for i, _ in self.reading.values()), -1]) + 1
+            self.reading[key] = (at, kind)
+        return f"Y[{self.reading[key][0]}]"
+
+    def row_of(self) -> str:
+        """The source of `row_of(M)`: the numbers the kernel reads, from a unit's measures held as a dict
+        (read from another source, or back from a spool); a measure given a score is the reference's."""
+        lines = ["def row_of(M):"]
+        for name in self.given:
+            lines.append(f"    if M[{self.constant(name)}].given is not None: raise BAIL")
+        pairs = []
+        for (measure, name), (at, kind) in self.reading.items():
+            if kind == "rating":
+                pairs.append(f"{at}: M[{self.constant(measure)}].ratings.get({self.constant(name)}, ABSENT)")
+            else:
+                pairs.append(f"{at}: M[{self.constant(measure)}].values[{self.constant(name)}]")
+        lines.append(f"    return {{{', '.join(pairs)}}}")
+        return "\n".join(lines) + "\n"
 
     def measure(self, spec: MeasureSpec, index: int) -> list[str]:
         if spec.name in self.referenced:
@@ -463,6 +512,7 @@ class _Writer(_Code):
         if self.fraction != 1 and any(i.prorated for i in spec.inputs.values()):
             raise Unsupported("a `prorated` input in a progress check is not generated")
         scope = _Scope(self, spec.inputs, spec.lets, spec.points, f"m{index}")
+        scope.row = functools.partial(self.place, spec.name, kind="value")
         score = scope.expr(spec.score)
         if spec.tally is not None or spec.completed is not None:
             self.counting.add(index)
@@ -472,11 +522,9 @@ class _Writer(_Code):
             done, total = f"(1 if {scope.expr(spec.completed)} else 0)", "1"
         else:
             done, total = "0", "0"
-        lines = [f"m = M[{self.constant(spec.name)}]"]
         if spec.given_by:
-            lines.append("if m.given is not None: raise BAIL")
-        lines.append("v = m.values")
-        lines += scope.reads + scope.lets
+            self.given.append(spec.name)
+        lines = [*scope.reads, *scope.lets]
         lines.append(f"e{index} = {score}")
         lines.append(f"if e{index}.__class__ is not DECIMAL: raise BAIL")
         if "" in self.schema.unbounded(spec):  # far above its points, with no bound: the reference reports it
@@ -513,10 +561,10 @@ class _Writer(_Code):
         )
 
     def assessed(self, spec: MeasureSpec, index: int) -> list[str]:
-        lines = [f"r = M[{self.constant(spec.name)}].ratings", "w = s = 0"]
+        lines = ["w = s = 0"]
         for rater in spec.raters:
-            key, weight = self.constant(rater.assessor), self.constant(rater.weight)
-            lines.append(f"if {key} in r: w += {weight}; s += {weight} * r[{key}]")
+            score, weight = self.place(spec.name, rater.assessor, "rating"), self.constant(rater.weight)
+            lines.append(f"if {score} is not ABSENT: w += {weight}; s += {weight} * {score}")
         lines.append("if not w: raise BAIL")  # no assessor scores: not applicable
         lines.append(f"e{index} = {self.constant(spec.points)} * (s / w) / {self.constant(spec.scale)}")
         lines += self.rounded(index)
@@ -589,6 +637,7 @@ class _Scope:
         self.points = points
         self.prefix = prefix
         self.locals: dict[str, str] = {}
+        self.row: Callable[[str], str] | None = None  # an input's place in the class kernel's row (`Y[i]`)
         self.reads: list[str] = []  # inputs, in the order first used
         self.lets: list[str] = []  # lets, each after the lets it uses
         self.pending: set[str] = set()
@@ -610,7 +659,8 @@ class _Scope:
                 self.reads.append(f"{local} = v.get({self.writer.constant(name)}, ABSENT)")
                 self.reads.append(f"if {local}.__class__ is MARKER: raise BAIL")
             else:
-                self.reads.append(f"{local} = v[{self.writer.constant(name)}]")
+                read = self.row(name) if self.row is not None else f"v[{self.writer.constant(name)}]"
+                self.reads.append(f"{local} = {read}")
                 if spec.missing in ("na", "peer_avg"):
                     self.reads.append(f"if {local}.__class__ is MARKER: raise BAIL")
         elif name in self.lets_of:

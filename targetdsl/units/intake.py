@@ -36,7 +36,7 @@ from typing import Any
 from targetdsl.language import nodes as n
 from targetdsl.language.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
 from targetdsl.numeric import CONTEXT, HUNDRED, PRECISION, ZERO
-from targetdsl.values import AwardWon, MeasureData, Unit
+from targetdsl.values import AwardWon, MeasureData, MeasureRows, RowLayout, Unit
 
 PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")  # digits, and a point
 # Beyond this many values a record, the function's compilation (about 16 lines and 0.45 ms a value) would cost
@@ -90,6 +90,7 @@ class _Writer:
             "UNUSUAL": data.UNUSUAL,
             "UNIT": Unit,
             "MEASURE": MeasureData,
+            "ROWS": MeasureRows,
             "UNIT_KEYS": frozenset(data.UNIT_KEYS),
             "INVISIBLE": data._invisible,
             "IDENTIFIER": data.identifier,
@@ -110,6 +111,8 @@ class _Writer:
         self.lines: list[str] = []
         self.temporaries = 0
         self.readers: Readers | None = None  # the block's readers (`_Bulk`), when it has one
+        self.builder: list[str] = []  # the function making a row's measures (`MeasureRows`), when there is one
+        self.layout: RowLayout | None = None  # where each measure's numbers stand in that row
 
     def constant(self, value: Any) -> str:
         name = f"k{len(self.constants)}"
@@ -178,11 +181,14 @@ class _Writer:
             f"return UNIT(u, nm, {self.constant(spec.name)}, UV, M, RL, A)",
         )
         source = "def intake(V, R):\n" + "\n".join(self.lines) + "\n"
+        if self.builder:
+            source = "def measures(ys):\n" + "\n".join(self.builder) + "\n" + source
         namespace = dict(self.constants)
         exec(compile(source, "<targetdsl intake>", "exec"), namespace)  # noqa: S102 (built from fixed fragments)
         function: Intake = namespace["intake"]
         function.source = source  # type: ignore[attr-defined]
         function.readers = self.readers  # type: ignore[attr-defined]
+        function.layout = self.layout  # type: ignore[attr-defined]
         return function
 
     def section(self, indent: int, read: str, inputs: dict[str, InputSpec]) -> str:
@@ -400,6 +406,7 @@ class _Bulk:
         self.gathered: list[str] = []  # the expression reading each slot's raw value
         self.kinds: list[str] = []  # each slot's kind of number (see `reader`)
         self.slots: dict[str, dict[str, str]] = {}  # mapping → input name → the expression of its value
+        self.places: dict[str, dict[str, int]] = {}  # mapping → input name → its index in `ys`, unscaled
         self.checks: list[str] = []  # conditions on the converted values that send the record on
 
     def slot(self, mapping: str, spec: InputSpec, kind: str | None = None) -> None:
@@ -423,6 +430,8 @@ class _Bulk:
         self.slots.setdefault(mapping, {})[spec.name] = (
             f"DIVIDE({value}, HUNDRED)" if spec.type in ("percent", "pp") else value
         )
+        if spec.type not in ("percent", "pp"):
+            self.places.setdefault(mapping, {})[spec.name] = index
 
     def block(self, schema: Schema, spec: ClassSpec, section: str, rules: list[tuple[str, RuleSpec, str, str]]) -> None:
         w = self.writer
@@ -447,6 +456,7 @@ class _Bulk:
                     value = f"ys[{len(self.gathered) - 1}]"
                     self.checks.append(f"{value} > {w.constant(measure.scale)}")
                     self.slots.setdefault(mapping, {})[rater.assessor] = value
+                    self.places.setdefault(mapping, {})[rater.assessor] = len(self.gathered) - 1
                 measures[measure.name] = (mapping, [])
             elif measure.kind == "indicator":
                 mapping = w.temporary("m")
@@ -481,21 +491,61 @@ class _Bulk:
             "if A is None: break",
         )
         w.values(2, section, "UV", schema.unit_inputs, "inputs", self.slots.get(section))
-        w.emit(2, "M = {}")
+        layout = self.layout(spec, measures)
+        if layout is None:
+            self.measures(2, spec, measures)
+        else:  # every measure made of the row alone: made when first read (`MeasureRows`)
+            body = w.lines
+            w.lines = w.builder
+            self.measures(1, spec, measures)
+            w.emit(1, "return M")
+            w.lines = body
+            w.layout = layout
+            w.emit(2, f"M = ROWS(ys, measures, {w.constant(layout)})")
+        w.rules(2, rules, self.slots)
+        w.emit(2, f"return UNIT(u, nm, {w.constant(spec.name)}, UV, M, RL, A)")
+
+    def measures(
+        self, indent: int, spec: ClassSpec, measures: dict[str, tuple[str, list[tuple[MeasureSpec, str]]]]
+    ) -> None:
+        """Lines setting M, the measures of the usual record, as the value-by-value lines would."""
+        w = self.writer
+        w.emit(indent, "M = {}")
         for measure in spec.measures():
             if measure.name not in measures:
-                w.measure(2, measure)
+                w.measure(indent, measure)
                 continue
             mapping, parts = measures[measure.name]
             name = w.constant(measure.name)
             if measure.kind == "assessed":
                 ratings = self.slots.get(mapping, {})
                 pairs = ", ".join(f"{w.constant(rater)}: {value}" for rater, value in ratings.items())
-                w.emit(2, f"M[{name}] = MEASURE(ratings={{{pairs}}})")
+                w.emit(indent, f"M[{name}] = MEASURE(ratings={{{pairs}}})")
             else:
-                w.indicator(2, measure, name, mapping, parts, self.slots)
-        w.rules(2, rules, self.slots)
-        w.emit(2, f"return UNIT(u, nm, {w.constant(spec.name)}, UV, M, RL, A)")
+                w.indicator(indent, measure, name, mapping, parts, self.slots)
+
+    def layout(
+        self, spec: ClassSpec, measures: dict[str, tuple[str, list[tuple[MeasureSpec, str]]]]
+    ) -> RowLayout | None:
+        """Where each measure's numbers stand in `ys`, when the measures are made of them alone (assessor
+        scores; indicators without sub-items, constraints or percentages, every input a gathered number);
+        else None, and the measures are made as the record is read."""
+        layout: RowLayout = {}
+        for measure in spec.measures():
+            if measure.name not in measures:
+                return None
+            mapping, parts = measures[measure.name]
+            places = self.places.get(mapping, {})
+            if measure.kind == "assessed":
+                names = [rater.assessor for rater in measure.raters]
+            elif parts or measure.requires:
+                return None
+            else:
+                names = list(measure.inputs)
+            if not all(name in places for name in names):
+                return None
+            layout.update({(measure.name, name): places[name] for name in names})
+        return layout
 
 
 # What a gathered value may be written as to be read at once, by the kind of its slot: "number" (any plain

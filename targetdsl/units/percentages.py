@@ -28,7 +28,7 @@ from targetdsl.language import nodes as n
 from targetdsl.language.schema import InputSpec, MeasureSpec, RuleSpec, Schema
 from targetdsl.language.typecheck import walk
 from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, text
-from targetdsl.values import DataProblem, Unit
+from targetdsl.values import DataProblem, MeasureRows, Unit
 
 # The sections of a record that hold the inputs of rules, by the kind of rule (as data.RULE_SECTIONS).
 _SECTIONS = {
@@ -352,7 +352,12 @@ def _values(unit: Unit, path: tuple[str, ...]) -> Iterable[object]:
         return (unit.values.get(path[1]),)
     if kind == "rule":
         return (unit.rules.get((path[1], path[2]), {}).get(path[3]),)
-    data = unit.measures.get(path[1])
+    measures = unit.measures
+    if type(measures) is MeasureRows and kind in ("measure", "rating"):  # read in its row: nothing made
+        at = measures.layout.get((path[1], path[2]))
+        if at is not None:
+            return (measures.row[at],)
+    data = measures.get(path[1])
     if data is None:
         return ()
     if kind == "measure":

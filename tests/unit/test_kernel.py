@@ -70,6 +70,9 @@ ALLOWED = {
     "ROUND",
     "FLOOR",
     "CEIL",
+    "Y",
+    "row_of",
+    "ABSENT",
 }
 NUMBERED = re.compile(r"(?:[cekpdtuilbmrha]|s[epdt])\d+(_\d+)?$")
 
