@@ -19,7 +19,7 @@ import pickle
 import shutil
 import tempfile
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 import attrs
@@ -39,8 +39,10 @@ from targetdsl.language.schema import build as build_schema
 from targetdsl.scaling.stream import (
     BATCH,
     Seen,
+    unspooled,
 )
 from targetdsl.source import sha256_text
+from targetdsl.units.intake import RowShape
 from targetdsl.units.lastyear import LastYear
 from targetdsl.units.percentages import Columns
 from targetdsl.values import AwardWon, DataProblem, Unit
@@ -186,18 +188,18 @@ class Part:
     summary: Summary
     mark: bytes = b""
 
-    def units(self) -> Iterator[tuple[Unit, int]]:
-        """Every unit with its place in the data."""
+    def units(self, shape: Callable[[str], RowShape | None]) -> Iterator[tuple[Unit, int]]:
+        """Every unit with its place in the data (`shape`: how validation keeps a class's measures in a row)."""
         data = self._data()
         first = self.summary.first
         for index in range(len(self.offsets) - 1):
             start, end = self.offsets[index], self.offsets[index + 1]
             if end > start:
-                yield _unit(data[start:end]), first + index
+                yield _unit(data[start:end], shape), first + index
 
-    def unit(self, data: bytes | SpoolFile, index: int) -> Unit:
+    def unit(self, data: bytes | SpoolFile, index: int, shape: Callable[[str], RowShape | None]) -> Unit:
         local = index - self.summary.first
-        return _unit(data[self.offsets[local] : self.offsets[local + 1]])
+        return _unit(data[self.offsets[local] : self.offsets[local + 1]], shape)
 
     def _data(self) -> bytes | SpoolFile:
         if isinstance(self.spool, bytes):
@@ -237,11 +239,8 @@ class SpoolFile:
             handle.close()
 
 
-def _unit(blob: bytes) -> Unit:
-    unit = pickle.loads(blob)  # noqa: S301 (a spool this module wrote)
-    if not isinstance(unit, Unit):
-        raise RuntimeError("a part's spool no longer holds the units read in its first pass")
-    return unit
+def _unit(blob: bytes, shape: Callable[[str], RowShape | None]) -> Unit:
+    return unspooled(blob, shape, "a part's spool no longer holds the units read in its first pass")
 
 
 def summary(part: Part) -> Summary:

@@ -25,9 +25,9 @@ from __future__ import annotations
 import contextlib
 import datetime
 import decimal
+import functools
 import heapq
 import os
-import pickle
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -70,10 +70,12 @@ from targetdsl.scaling.stream import (
     duplicates,
     finishes_compare,
     finishing_figures,
+    spooled,
     standing,
     tie_categories,
 )
 from targetdsl.units.data import Validator, no_units
+from targetdsl.units.intake import row_shape
 from targetdsl.units.ledger import carried_again, carried_problems
 from targetdsl.units.percentages import Columns, reasons
 from targetdsl.values import DataError, DataProblem, Located, Unit
@@ -181,7 +183,7 @@ def read_part(parcel: Parcel, job: Job, chunk: Chunk, number: int, first: int, c
                 valid = unit is not None and len(validator.problems) == known
                 if not valid and isinstance(records, Located):
                     validator.place(records.cell, known)
-                blob = pickle.dumps(unit, pickle.HIGHEST_PROTOCOL) if valid else b""
+                blob = spooled(unit) if valid and unit is not None else b""
                 spool.write(blob)
                 offsets.append(offsets[-1] + len(blob))
                 if unit is not None and valid:
@@ -223,7 +225,7 @@ def score_part(parcel: Parcel, job: Job, part: Part, settled: Settled) -> Part:
         scoring = _Scoring(schema, engine, compares=False)
         tally = Tally(job, part.summary.number)
         batch: list[tuple[Unit, int]] = []
-        for entry in part.units():
+        for entry in part.units(functools.partial(row_shape, schema)):
             batch.append(entry)
             if len(batch) >= BATCH:
                 scoring.take(batch)
@@ -251,6 +253,7 @@ def finish_part(
     classes = list(schema.classes)
     done = Finished([], [])
     data = part._data()
+    shape = functools.partial(row_shape, schema)
     tally = Tally(job, part.summary.number)
     with contextlib.ExitStack() as stack, collector_paused(), decimal.localcontext(CONTEXT):
         results: Any = done.results
@@ -265,7 +268,7 @@ def finish_part(
                 by_class.setdefault(place.order, []).append(place)
             for order, members in by_class.items():
                 spec = schema.classes[classes[order]]
-                drafts = engine.score_class(spec, [part.unit(data, p.index) for p in members])
+                drafts = engine.score_class(spec, [part.unit(data, p.index, shape) for p in members])
                 if settled.finishing:  # after score_class, which a class's comparing rules do not outlive
                     engine.finishing_peers = peers.setdefault(order, _finishing_peers(schema, spec, settled))
                 for draft, place in zip(drafts, members, strict=True):
@@ -288,6 +291,7 @@ def gather_finishing_part(
     classes = list(schema.classes)
     figures = finishing_figures(schema)
     data = part._data()
+    shape = functools.partial(row_shape, schema)
     tally = Tally(job, part.summary.number)
     with collector_paused(), decimal.localcontext(CONTEXT):
         engine = _engine(parcel, job, settled)
@@ -300,7 +304,7 @@ def gather_finishing_part(
                 if not figures[name]:
                     continue
                 spec = schema.classes[name]
-                units = [part.unit(data, p.index) for p in members]
+                units = [part.unit(data, p.index, shape) for p in members]
                 drafts = engine.score_class(spec, units)
                 contexts = {d.unit.id: result_context(d, p.rank) for d, p in zip(drafts, members, strict=True)}
                 for rule in spec.rules:

@@ -64,6 +64,18 @@ def intakes(schema: Schema) -> dict[str, Intake]:
     return table
 
 
+RowShape = tuple[Callable[[tuple[Any, ...]], dict[str, MeasureData]], RowLayout, int]
+
+
+def row_shape(schema: Schema, unit_class: str) -> RowShape | None:
+    """How validation keeps the measures of a unit of `unit_class` in a row (`MeasureRows`): the function
+    making them, each number's place, how many numbers; None when it keeps them in a dict."""
+    function = intakes(schema).get(unit_class)
+    if function is None or getattr(function, "layout", None) is None:
+        return None
+    return function.build, function.layout, function.width  # type: ignore[attr-defined]
+
+
 def _inputs(schema: Schema, spec: ClassSpec) -> int:
     """How many values a record of the class gives at most: what the function's length grows with."""
     count = len(schema.unit_inputs) + sum(len(r.inputs) for kind in RULE_KINDS for r in spec.rules_of(kind))
@@ -113,6 +125,7 @@ class _Writer:
         self.readers: Readers | None = None  # the block's readers (`_Bulk`), when it has one
         self.builder: list[str] = []  # the function making a row's measures (`MeasureRows`), when there is one
         self.layout: RowLayout | None = None  # where each measure's numbers stand in that row
+        self.width = 0  # how many numbers the row holds
 
     def constant(self, value: Any) -> str:
         name = f"k{len(self.constants)}"
@@ -189,6 +202,8 @@ class _Writer:
         function.source = source  # type: ignore[attr-defined]
         function.readers = self.readers  # type: ignore[attr-defined]
         function.layout = self.layout  # type: ignore[attr-defined]
+        function.build = namespace.get("measures")  # type: ignore[attr-defined]
+        function.width = self.width  # type: ignore[attr-defined]
         return function
 
     def section(self, indent: int, read: str, inputs: dict[str, InputSpec]) -> str:
@@ -500,7 +515,7 @@ class _Bulk:
             self.measures(1, spec, measures)
             w.emit(1, "return M")
             w.lines = body
-            w.layout = layout
+            w.layout, w.width = layout, len(self.gathered)
             w.emit(2, f"M = ROWS(ys, measures, {w.constant(layout)})")
         w.rules(2, rules, self.slots)
         w.emit(2, f"return UNIT(u, nm, {w.constant(spec.name)}, UV, M, RL, A)")

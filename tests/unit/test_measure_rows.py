@@ -5,16 +5,23 @@ from the same measures held as a dict."""
 
 from __future__ import annotations
 
+import functools
+import json
 import pickle
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 
 import targetdsl
 from benchmarks.workload import generate, policy
 from targetdsl.audit.record import units_sha256
+from targetdsl.evaluation.results import unit_json
+from targetdsl.scaling.stream import spooled, unspooled
 from targetdsl.units.data import Validator
+from targetdsl.units.intake import row_shape
 from targetdsl.values import MeasureData, MeasureRows, Unit
 
 PERCENT = """policy "percent" { year 2003 status draft }
@@ -93,3 +100,45 @@ def test_a_percent_input_keeps_its_measures_in_a_dict() -> None:
     assert all(type(u.measures) is dict for u in units)
     result = targetdsl.parse_policy(PERCENT, name="p.tdsl").evaluate(units, explain=False)
     assert [u.total for u in result.units] == [Decimal("87.5")] * 3
+
+
+def test_a_spool_gives_back_every_number_exactly() -> None:
+    schema = targetdsl.parse_policy(policy.text(), name="w.tdsl").schema
+    records = generate.units(4)
+    forms = ["1.50", "0", "100", "0.000001", "123456789012345.6", "7.00"]  # digits and exponents as written
+    for record, form in zip(records, forms, strict=False):
+        record["indicators"]["q01"]["target"] = form
+    validator = Validator(schema, "data.yaml", usual_after=1)
+    units = validator.units(records)
+    for unit in units:
+        assert isinstance(unit.measures, MeasureRows)
+        assert all(type(x) is Decimal for x in unit.measures.row)
+        back = unspooled(spooled(unit), functools.partial(row_shape, schema), "lost")
+        assert type(back.measures) is MeasureRows and back == unit
+        assert [x.as_tuple() for x in back.measures.row] == [x.as_tuple() for x in unit.measures.row]
+    plain = as_dicts(units)[0]
+    assert unspooled(spooled(plain), functools.partial(row_shape, schema), "lost") == plain
+
+
+def test_a_spool_that_does_not_fit_the_policy_is_lost() -> None:
+    schema = targetdsl.parse_policy(policy.text(), name="w.tdsl").schema
+    unit = read(policy.text(), generate.units(1))[0]
+    blob = spooled(unit)
+    with pytest.raises(RuntimeError, match="lost"):
+        unspooled(blob, lambda unit_class: None, "lost")  # the class keeps no row
+    shape = row_shape(schema, "county")
+    assert shape is not None
+    with pytest.raises(RuntimeError, match="lost"):
+        unspooled(blob, lambda unit_class: (shape[0], shape[1], shape[2] + 1), "lost")  # another width
+    with pytest.raises(RuntimeError, match="lost"):
+        unspooled(pickle.dumps(["not", "a", "unit"]), lambda unit_class: shape, "lost")
+
+
+def test_a_streamed_evaluation_reads_rows_back(tmp_path: Path) -> None:
+    compiled = targetdsl.parse_policy(policy.text(), name="w.tdsl")
+    records = generate.units(250)  # past the count after which the usual path is taken
+    path = tmp_path / "units.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    with compiled.stream(path) as results:
+        streamed = [unit_json(u) for u in results]
+    assert streamed == [unit_json(u) for u in compiled.evaluate(records, explain=False).units]
