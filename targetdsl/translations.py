@@ -2699,7 +2699,7 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("an {kind:t} measure is scored by the reference path", "{kind}考核项由参考路径计分"),
     ("sub-items are scored by the reference path", "子项由参考路径计分"),
     ("no score of its own", "没有自己的得分"),
-    ("a class-wide function reads the class's values", "全类别函数读取本类别的值"),
+    ("a class-wide function reads the class's values item by item", "全类别函数逐项读取本类别的值"),
     # the interpreter's notes
     (
         "{function}(…) capped {value} at {result} (line {line:d})",

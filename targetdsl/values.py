@@ -324,45 +324,52 @@ class MeasureData:
 
 # Where each number of a row stands: (measure, input or assessor) → its index in the row.
 RowLayout = dict[tuple[str, str], int]
+# How each measure is made of a row: whether its numbers are assessors' scores (else inputs' values), and
+# each one's name and index, in the order validation reads them.
+RowParts = dict[str, tuple[bool, tuple[tuple[str, int], ...]]]
 
 
 class MeasureRows(Mapping[str, MeasureData]):
     """A unit's measures as validation read them from a record in its usual form: every measure's numbers
-    in one row (in `layout`'s places), made into `MeasureData` — by `build`, the very lines validation
-    runs for a record read value by value — only when one is first read. An evaluation that reads the
-    row itself (the class kernel) makes none: a unit holds one tuple instead of a dictionary and a
-    `MeasureData` per measure. It is what `dict(self)` is: equal to it, pickled as it."""
+    in one row (in `layout`'s places), a measure's `MeasureData` made (`parts`) only when it is first read.
+    An evaluation that reads the row itself (the class kernel) makes none: a unit holds one tuple instead
+    of a dictionary and a `MeasureData` per measure. It is what `dict(self)` is: equal to it, pickled as
+    it. Its numbers are `Decimal`s: validation's usual path converts every one."""
 
-    __slots__ = ("_built", "build", "layout", "row")
+    __slots__ = ("_made", "layout", "parts", "row")
 
-    def __init__(
-        self, row: tuple[Any, ...], build: Callable[[tuple[Any, ...]], dict[str, MeasureData]], layout: RowLayout
-    ):
+    def __init__(self, row: tuple[Any, ...], layout: RowLayout, parts: RowParts):
         self.row = row
-        self.build = build
         self.layout = layout
-        self._built: dict[str, MeasureData] | None = None
+        self.parts = parts
+        self._made: dict[str, MeasureData] = {}
+
+    def _make(self, name: str) -> MeasureData:
+        made = self._made.get(name)
+        if made is None:
+            ratings, numbers = self.parts[name]
+            row = self.row
+            values = {key: row[at] for key, at in numbers}
+            made = self._made[name] = MeasureData(ratings=values) if ratings else MeasureData(values)
+        return made
 
     def _measures(self) -> dict[str, MeasureData]:
-        built = self._built
-        if built is None:
-            built = self._built = self.build(self.row)
-        return built
+        return {name: self._make(name) for name in self.parts}
 
     def __getitem__(self, name: str) -> MeasureData:
-        return self._measures()[name]
+        return self._make(name)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._measures())
+        return iter(self.parts)
 
     def __len__(self) -> int:
-        return len(self._measures())
+        return len(self.parts)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._measures()
+        return name in self.parts
 
     def get(self, name: str, default: Any = None) -> Any:
-        return self._measures().get(name, default)
+        return self._make(name) if name in self.parts else default
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Mapping):

@@ -140,12 +140,11 @@ def test_the_plan_agrees_with_what_the_engine_does(source: Any, units: Any, peri
 def test_every_kind_of_decline_is_named() -> None:
     policy = targetdsl.parse_policy(PEERS, name="peers.tdsl")
     steps = {s.quantity.name: s for s in policy.plan().classes[0].steps}
-    assert steps["k.a.score"].evaluator is Evaluator.REFERENCE
-    assert steps["k.a.score"].reason == (
-        "kernel: the class-wide function efficacy() needs every unit of the class; "
-        "generated expressions: a class-wide function reads the class's values"
-    )
-    assert steps["k.a.let.rate"].evaluator is Evaluator.REFERENCE  # a let goes where its measure goes
+    # a measure comparing units: generated expressions, its class-wide function read of the class's values
+    assert steps["k.a.score"].evaluator is Evaluator.EXPRESSIONS
+    assert steps["k.a.score"].reason == "kernel: the class-wide function efficacy() needs every unit of the class"
+    assert steps["k.a.let.rate"].evaluator is Evaluator.EXPRESSIONS  # a let goes where its measure goes
+    assert steps["k.a.efficacy.argument"].evaluator is Evaluator.EXPRESSIONS  # so does the statistic's argument
     assert steps["j.c.scored"].evaluator is Evaluator.EXPRESSIONS
     assert "missing peer_avg" in (steps["j.c.scored"].reason or "")
     assert steps["k.a.efficacy"].evaluator is Evaluator.REFERENCE

@@ -343,6 +343,8 @@ class Engine:
                 scorer = MeasureScorer(measure, members, frames, self.fraction, self.schema.rounding, self.fail)
                 scorer.unbounded = self.schema.unbounded(measure)
                 scorer.explain = self.explain
+                if not self.explain:
+                    scorer.use_compiled(self.schema.compiled)  # its arguments by generated code
                 scorer.gather(figures)
         self.rule_peers = {}
         for rule in spec.rules:

@@ -41,6 +41,7 @@ import attrs
 
 from targetdsl.evaluation.interpreter import (
     ARITHMETIC_ERRORS,
+    EVERY_UNIT,
     Failure,
     Frame,
     NeedsPeerAverage,
@@ -49,10 +50,10 @@ from targetdsl.evaluation.interpreter import (
 )
 from targetdsl.language import nodes as n
 from targetdsl.language.bounds import FAR_ABOVE
-from targetdsl.language.functions import FUNCTIONS
+from targetdsl.language.functions import FUNCTIONS, EmptyClassError, OverClass, TooWideError
 from targetdsl.language.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema, references
 from targetdsl.language.typecheck import walk
-from targetdsl.numeric import CONTEXT, HUNDRED, MAGNITUDE, MODES, ZERO, plausible
+from targetdsl.numeric import CONTEXT, HUNDRED, MAGNITUDE, MODES, ONE, ZERO, plausible
 from targetdsl.source import NO_SPAN, Span
 from targetdsl.values import NOT_APPLICABLE, Marker, MeasureData, MeasureRows, RowLayout, Unit
 
@@ -278,12 +279,14 @@ class Expression:
         return evaluate(self.expr, Frame(dict(values), self.lets, parent=frame, explain=False))
 
 
-def expression(lets: dict[str, n.Let], expr: n.Expr, names: frozenset[str]) -> Expression:
+def expression(lets: dict[str, n.Let], expr: n.Expr, names: frozenset[str], *, peers: bool = False) -> Expression:
     """`expr` (with the `lets` of its scope) generated; `names` are those its values hold (a measure's
-    inputs and `points`, a rule's inputs). Raises Unsupported for what needs the whole class (a class-wide
-    function, here or in a `let` it reads; one that nests too deeply to compile): the reference interpreter
-    takes that expression."""
+    inputs and `points`, a rule's inputs). With `peers`, a class-wide function reads the class of the frame
+    it is called with (`Frame.peer_values`): the caller gives a frame of the class (a measure's scorer
+    does). Raises Unsupported for a class-wide function otherwise, here or in a `let` it reads, and for an
+    expression that nests too deeply to compile: the reference interpreter takes that expression."""
     code = _Expressions()
+    code.peers = peers
     scope = _Scope(code, dict.fromkeys(names), lets, None, "x")
     value = scope.expr(expr)
     body = _within_nesting([*code.prelude, *scope.reads, *scope.lets, f"return {value}"])
@@ -381,6 +384,24 @@ def _count(value: Any) -> int:
     return int(value)
 
 
+def _peer(frame: Frame, call: n.Call, over_class: OverClass, own: Any) -> Any:
+    """A class-wide function (`efficacy(x)`, `rank(x)`, `peer_count()`) as the reference computes it
+    (`interpreter._peer_call`, without its note): the unit's own value against the class's values of the
+    argument, which the frame's class gives (`Frame.peer_values`); no class, a value that is no number, an
+    empty class or one too wide to average hands the call back."""
+    peers = frame.peer_values()
+    if peers is None:
+        raise Bail(call.function)
+    if not call.args:
+        return over_class(peers(EVERY_UNIT), ONE)
+    if own.__class__ is not Decimal:
+        raise Bail(call.function)
+    try:
+        return over_class(peers(call.args[0]), own)
+    except (EmptyClassError, TooWideError):
+        raise Bail(call.function) from None
+
+
 def _constant(frames: Mapping[str, Frame], unit: str, name: str, span: Any) -> Any:
     """A unit's name in the class kernel, read as a generated expression reads it (`_lookup`)."""
     return _lookup(frames[unit], name, span)
@@ -401,6 +422,7 @@ HELPERS: dict[str, Any] = {
     "CONST": _constant,
     "LOOKUP": _lookup,
     "QUANTITY": _quantity,
+    "PEER": _peer,
 }
 
 _COMPARE = {"==", "!=", ">=", ">", "<=", "<"}
@@ -438,6 +460,10 @@ class _Code:
         """`score(M)`, `subtotal(C)`…: the class kernel reads none (the measures and rules that do are
         declined before their expressions are written)."""
         raise Unsupported(f"`{expr.quantity}({expr.target})` is not generated in the class kernel")
+
+    def peer(self, expr: n.Call, own: str) -> str:
+        """A class-wide function, `own` the unit's argument: the class kernel scores a unit alone."""
+        raise Unsupported(f"the class-wide function {expr.function}() needs every unit of the class")
 
 
 class _Writer(_Code):
@@ -709,8 +735,8 @@ class _Scope:
             case n.Call(function=function, args=args) if FUNCTIONS[function].apply is not None:
                 # the implementation the interpreter calls (functions.py), passed as a constant
                 return f"{constant(FUNCTIONS[function].apply)}({', '.join(self.expr(a) for a in args)})"
-            case n.Call(function=function):
-                raise Unsupported(f"the class-wide function {function}() needs every unit of the class")
+            case n.Call(args=args):  # a class-wide function: its argument is the unit's own value
+                return self.writer.peer(expr, self.expr(args[0]) if args else "None")
             case n.Reference():
                 return self.writer.reference(expr)
             case n.Bands(subject=subject, arms=arms) if len(arms) > INLINE_ARMS:
@@ -757,3 +783,12 @@ class _Expressions(_Code):
 
     def reference(self, expr: n.Reference) -> str:
         return f"QUANTITY(FR, {self.constant(expr)})"
+
+    peers = False  # whether the frames it is called with belong to a class (`expression(peers=...)`)
+
+    def peer(self, expr: n.Call, own: str) -> str:
+        """A class-wide function, read of the class the frame it is called with belongs to (`PEER`)."""
+        if not self.peers:
+            return super().peer(expr, own)
+        over_class = FUNCTIONS[expr.function].over_class
+        return f"PEER(FR, {self.constant(expr)}, {self.constant(over_class)}, {own})"

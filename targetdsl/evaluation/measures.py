@@ -20,6 +20,7 @@ import attrs
 
 from targetdsl.evaluation import cover
 from targetdsl.evaluation.interpreter import (
+    EVERY_UNIT,
     Failure,
     Frame,
     NeedsPeerAverage,
@@ -32,8 +33,9 @@ from targetdsl.evaluation.kernel import Expression, Unsupported, expression, use
 from targetdsl.evaluation.results import NO_STEP, ItemResult, MeasureResult, Step
 from targetdsl.language import nodes as n
 from targetdsl.language.bounds import FAR_ABOVE
-from targetdsl.language.functions import ClassValues
+from targetdsl.language.functions import FUNCTIONS, ClassValues
 from targetdsl.language.schema import InputSpec, MeasureSpec
+from targetdsl.language.typecheck import walk
 from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, plausible, quantize, show, text
 from targetdsl.source import NO_SPAN, Span
 from targetdsl.values import NOT_APPLICABLE, PEER_AVERAGE, GivenScore, Item, MeasureData, Unit, Value
@@ -216,14 +218,14 @@ class MeasureScorer:
 
     def gather(self, figures: MeasureFigures) -> None:
         """Pass 1 of a stream: these units' values of the measure's class-wide arguments, for `figures`."""
-        if self.spec.kind == "indicator":  # as `run` makes them: other kinds read no frames
-            self.make_frames()
+        if self.spec.kind == "indicator" and (self.fast is None or self.fast.arguments is None):
+            self.make_frames()  # as `run` makes them (other kinds read none; generated arguments need none)
         values: dict[int, list[Decimal | None]] = {}
         for expr in figures.arguments:
-            column = values[id(expr)] = [None] * len(self.frames)
+            column = values[id(expr)] = [None] * len(self.units)
             for at, value in self.peer_values(expr):
                 column[at] = value
-        figures.gather(list(self.frames), values)
+        figures.gather([unit.id for unit in self.units], values)
         self.frames = {}  # as in `run`
 
     # -- frames
@@ -275,10 +277,32 @@ class MeasureScorer:
         return self._peer_cache[key]
 
     def peer_values(self, expr: n.Expr) -> Iterator[tuple[int, Decimal]]:
-        """`expr`'s value for each unit of these frames that has one, with the frame's position."""
+        """`expr`'s value for each unit of these frames that has one, with the frame's position (with no
+        frames made, for a generated measure: each unit's, by its generated argument)."""
+        if not self.frames and self.spec.kind == "indicator":
+            arguments = self.fast.arguments if self.fast is not None else None
+            generated = arguments.get(id(expr)) if arguments is not None else None
+            if generated is not None:
+                yield from self.generated_values(generated)
+                return
+            self.make_frames()  # an argument it has no code for: read of the frames, as the reference reads it
         for at, frame in enumerate(self.frames.values()):
             try:
                 value = evaluate(expr, frame)
+            except (NotApplicable, NeedsPeerAverage, Failure):
+                continue
+            if isinstance(value, Decimal):
+                yield at, value
+
+    def generated_values(self, argument: Expression) -> Iterator[tuple[int, Decimal]]:
+        """A class-wide argument's value for each unit that has one, by its generated code, read as
+        `peer_values` reads it of the units' frames: the same values, names and class."""
+        spec = self.spec
+        for at, unit in enumerate(self.units):
+            data = unit.measures.get(spec.name, NO_DATA)
+            frame = Frame({}, parent=self.unit_frames[unit.id], peers=self.peers, explain=False)
+            try:
+                value = argument(self.env(data.values, spec.points), frame)
             except (NotApplicable, NeedsPeerAverage, Failure):
                 continue
             if isinstance(value, Decimal):
@@ -300,6 +324,8 @@ class MeasureScorer:
         """The compiled path for an indicator: the outcome of score_indicator, without a trace."""
         spec = self.spec
         unit_frame = self.unit_frames[unit.id]
+        if fast.arguments is not None:  # its class-wide calls read the class through this scorer
+            unit_frame = Frame({}, parent=unit_frame, peers=self.peers, explain=False)
         env = self.env(data.values, spec.points)
         try:
             if data.given is not None:
@@ -709,6 +735,8 @@ class FastMeasure:
     completed: Expression | None
     tally: tuple[Expression, Expression] | None
     tally_span: Span = NO_SPAN
+    # a measure comparing units: each class-wide call's argument (`peer_count`: EVERY_UNIT), by node id
+    arguments: dict[int, Expression] | None = None
 
     @staticmethod
     def build(spec: MeasureSpec) -> FastMeasure | None:
@@ -728,12 +756,13 @@ class FastMeasure:
         expressions += [e for e in (spec.completed,) if e is not None]
         if spec.tally is not None:
             expressions += [spec.tally.done, spec.tally.total]
-        if uses_peers(expressions):
-            return None, "a class-wide function reads the class's values"
+        peers = uses_peers(expressions)
+        if peers and spec.kind != "indicator":
+            return None, "a class-wide function reads the class's values item by item"
         names = frozenset([*spec.inputs, "points"])
 
         def generated(expr: n.Expr) -> Expression:
-            return expression(spec.lets, expr, names)
+            return expression(spec.lets, expr, names, peers=peers)
 
         try:
             built = FastMeasure(
@@ -741,6 +770,8 @@ class FastMeasure:
                 generated(spec.completed) if spec.completed is not None else None,
                 (generated(spec.tally.done), generated(spec.tally.total)) if spec.tally else None,
                 spec.tally.span if spec.tally else NO_SPAN,
+                # the arguments of its class-wide calls, which the class's values are made of
+                {id(a): generated(a) for a in _class_arguments(expressions)} if peers else None,
             )
         except Unsupported as reason:
             return None, str(reason)
@@ -764,6 +795,16 @@ class FastMeasure:
                 raise Failure(f"expected true or false, got {outcome!r}", NO_SPAN)
             return (1 if outcome else 0), 1
         return 0, 0
+
+
+def _class_arguments(expressions: list[n.Expr]) -> list[n.Expr]:
+    """The argument of every class-wide call in the expressions (`peer_count()`: EVERY_UNIT, one per unit)."""
+    found: list[n.Expr] = []
+    for expr in expressions:
+        for node in walk(expr):
+            if isinstance(node, n.Call) and FUNCTIONS[node.function].peer:
+                found.append(node.args[0] if node.args else EVERY_UNIT)
+    return found
 
 
 def tallied(done: Decimal, total: Decimal, span: Span) -> tuple[int, int]:

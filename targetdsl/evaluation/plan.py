@@ -124,6 +124,9 @@ class _Planner:
                 )
             return Evaluator.REFERENCE, "class-wide: computed once per class over every unit's value"
         if kind is Kind.ARGUMENT:
+            measured = self.measures.get(quantity.owner)
+            if measured is not None and measured[0] is Evaluator.EXPRESSIONS:  # generated with its measure
+                return Evaluator.EXPRESSIONS, "read for every unit of the class by the class-wide statistic"
             return Evaluator.REFERENCE, "read for every unit of the class by the class-wide statistic"
         if quantity.owner in self.measures:
             return self.measures[quantity.owner]

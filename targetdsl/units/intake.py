@@ -36,7 +36,7 @@ from typing import Any
 from targetdsl.language import nodes as n
 from targetdsl.language.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema
 from targetdsl.numeric import CONTEXT, HUNDRED, PRECISION, ZERO
-from targetdsl.values import AwardWon, MeasureData, MeasureRows, RowLayout, Unit
+from targetdsl.values import AwardWon, MeasureData, MeasureRows, RowLayout, RowParts, Unit
 
 PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")  # digits, and a point
 # Beyond this many values a record, the function's compilation (about 16 lines and 0.45 ms a value) would cost
@@ -64,16 +64,16 @@ def intakes(schema: Schema) -> dict[str, Intake]:
     return table
 
 
-RowShape = tuple[Callable[[tuple[Any, ...]], dict[str, MeasureData]], RowLayout, int]
+RowShape = tuple[RowLayout, RowParts, int]
 
 
 def row_shape(schema: Schema, unit_class: str) -> RowShape | None:
-    """How validation keeps the measures of a unit of `unit_class` in a row (`MeasureRows`): the function
-    making them, each number's place, how many numbers; None when it keeps them in a dict."""
+    """How validation keeps the measures of a unit of `unit_class` in a row (`MeasureRows`): each number's
+    place, how each measure is made, how many numbers; None when it keeps them in a dict."""
     function = intakes(schema).get(unit_class)
     if function is None or getattr(function, "layout", None) is None:
         return None
-    return function.build, function.layout, function.width  # type: ignore[attr-defined]
+    return function.layout, function.parts, function.width  # type: ignore[attr-defined]
 
 
 def _inputs(schema: Schema, spec: ClassSpec) -> int:
@@ -123,8 +123,8 @@ class _Writer:
         self.lines: list[str] = []
         self.temporaries = 0
         self.readers: Readers | None = None  # the block's readers (`_Bulk`), when it has one
-        self.builder: list[str] = []  # the function making a row's measures (`MeasureRows`), when there is one
-        self.layout: RowLayout | None = None  # where each measure's numbers stand in that row
+        self.layout: RowLayout | None = None  # where each measure's numbers stand in the row (`MeasureRows`)
+        self.parts: RowParts = {}  # how each measure is made of the row
         self.width = 0  # how many numbers the row holds
 
     def constant(self, value: Any) -> str:
@@ -194,15 +194,13 @@ class _Writer:
             f"return UNIT(u, nm, {self.constant(spec.name)}, UV, M, RL, A)",
         )
         source = "def intake(V, R):\n" + "\n".join(self.lines) + "\n"
-        if self.builder:
-            source = "def measures(ys):\n" + "\n".join(self.builder) + "\n" + source
         namespace = dict(self.constants)
         exec(compile(source, "<targetdsl intake>", "exec"), namespace)  # noqa: S102 (built from fixed fragments)
         function: Intake = namespace["intake"]
         function.source = source  # type: ignore[attr-defined]
         function.readers = self.readers  # type: ignore[attr-defined]
         function.layout = self.layout  # type: ignore[attr-defined]
-        function.build = namespace.get("measures")  # type: ignore[attr-defined]
+        function.parts = self.parts  # type: ignore[attr-defined]
         function.width = self.width  # type: ignore[attr-defined]
         return function
 
@@ -506,17 +504,13 @@ class _Bulk:
             "if A is None: break",
         )
         w.values(2, section, "UV", schema.unit_inputs, "inputs", self.slots.get(section))
-        layout = self.layout(spec, measures)
-        if layout is None:
+        shaped = self.layout(spec, measures)
+        if shaped is None:
             self.measures(2, spec, measures)
         else:  # every measure made of the row alone: made when first read (`MeasureRows`)
-            body = w.lines
-            w.lines = w.builder
-            self.measures(1, spec, measures)
-            w.emit(1, "return M")
-            w.lines = body
-            w.layout, w.width = layout, len(self.gathered)
-            w.emit(2, f"M = ROWS(ys, measures, {w.constant(layout)})")
+            w.layout, w.parts = shaped
+            w.width = len(self.gathered)
+            w.emit(2, f"M = ROWS(ys, {w.constant(w.layout)}, {w.constant(w.parts)})")
         w.rules(2, rules, self.slots)
         w.emit(2, f"return UNIT(u, nm, {w.constant(spec.name)}, UV, M, RL, A)")
 
@@ -541,11 +535,13 @@ class _Bulk:
 
     def layout(
         self, spec: ClassSpec, measures: dict[str, tuple[str, list[tuple[MeasureSpec, str]]]]
-    ) -> RowLayout | None:
-        """Where each measure's numbers stand in `ys`, when the measures are made of them alone (assessor
-        scores; indicators without sub-items, constraints or percentages, every input a gathered number);
-        else None, and the measures are made as the record is read."""
+    ) -> tuple[RowLayout, RowParts] | None:
+        """Where each measure's numbers stand in `ys`, and how each measure is made of them, when the
+        measures are made of them alone (assessor scores; indicators without sub-items, constraints or
+        percentages, every input a gathered number), as the lines reading the record make them; else None,
+        and the measures are made as the record is read."""
         layout: RowLayout = {}
+        made: RowParts = {}
         for measure in spec.measures():
             if measure.name not in measures:
                 return None
@@ -560,7 +556,8 @@ class _Bulk:
             if not all(name in places for name in names):
                 return None
             layout.update({(measure.name, name): places[name] for name in names})
-        return layout
+            made[measure.name] = (measure.kind == "assessed", tuple((name, places[name]) for name in names))
+        return layout, made
 
 
 # What a gathered value may be written as to be read at once, by the kind of its slot: "number" (any plain

@@ -50,7 +50,7 @@ def as_dicts(units: list[Unit]) -> list[Unit]:
 def test_a_plain_class_keeps_its_measures_in_a_row() -> None:
     units = read(policy.text(), generate.units(30))
     assert all(type(u.measures) is MeasureRows for u in units)
-    assert all(u.measures._built is None for u in units)  # nothing made yet
+    assert all(not u.measures._made for u in units)  # nothing made yet
 
 
 def test_a_row_is_the_dict_it_stands_for() -> None:
@@ -80,7 +80,7 @@ def test_the_kernel_reads_the_row_and_makes_no_measure() -> None:
     units = read(policy.text(), generate.units(40))
     assessment = compiled.evaluate(units, explain=False)
     assert len(assessment.units) == 40
-    assert all(u.measures._built is None for u in units)  # type: ignore[attr-defined]
+    assert all(not u.measures._made for u in units)  # type: ignore[attr-defined]
 
 
 def test_a_row_and_a_dict_give_the_same_results() -> None:
