@@ -10,20 +10,16 @@ from collections.abc import Iterator
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause Python's cycle collector while many objects and no cycles are made (validating or
-    evaluating units): a collection pass every few hundred objects would cost a third of the time.
+    evaluating units): a full collection every time the long-lived objects grow by a quarter would
+    traverse every unit and result made so far, again and again.
 
-    What is made here (the units, the results) is long-lived: at the end it joins the oldest
-    generation directly (`gc.freeze` then `gc.unfreeze`, which also leaves the objects the caller
-    had there), instead of being traversed by a young collection first; that would cost a tenth of
-    an evaluation. A program that freezes objects itself is left to do so: then only the pause."""
+    The collector is left as it was found: enabled again at the end when it was enabled, nothing
+    collected, frozen or moved between generations, so the objects of the program calling are
+    untouched (what was made here is collected as the program's own objects are, from then on)."""
     collecting = gc.isenabled()
-    promote = collecting and gc.get_freeze_count() == 0
     gc.disable()
     try:
         yield
     finally:
-        if promote:
-            gc.freeze()
-            gc.unfreeze()
         if collecting:
             gc.enable()

@@ -144,3 +144,43 @@ def test_an_evaluation_leaves_no_cycles_behind(explain: bool) -> None:
         gc.garbage.clear()
         if was:
             gc.enable()
+
+
+def test_a_pause_of_the_collector_moves_none_of_the_callers_objects() -> None:
+    """The collector paused around an evaluation is enabled again as it was, with nothing frozen: an
+    object the program made just before is not moved to the oldest generation with what was made
+    meanwhile (at most one young collection, when the collector runs again, takes it a generation up)."""
+    from targetdsl.evaluation.collector import collector_paused
+
+    was = gc.isenabled()
+    try:
+        gc.collect()
+        gc.enable()
+        mine = [{"made": "by the program"}]
+        with collector_paused():
+            assert not gc.isenabled()
+            made = [[index] for index in range(100_000)]
+        assert gc.isenabled() and gc.get_freeze_count() == 0
+        assert not any(o is mine for o in gc.get_objects(generation=2))
+        del made
+        gc.disable()
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # a program that disabled it finds it disabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_an_evaluation_with_the_collector_disabled_leaves_the_callers_objects_where_they_were() -> None:
+    policy = targetdsl.load_policy(POLICY)
+    data = ROOT / "examples" / "lianyungang-2003"
+    was = gc.isenabled()
+    try:
+        gc.collect()
+        gc.disable()
+        mine = [{"made": "by the program"}]
+        policy.evaluate(data / "units.yaml", carried_in=data / "carried-in.yaml", explain=False)
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+        assert any(o is mine for o in gc.get_objects(generation=0))
+    finally:
+        (gc.enable if was else gc.disable)()
