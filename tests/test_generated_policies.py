@@ -1,8 +1,9 @@
 """Policies and data drawn by hypothesis, evaluated by both evaluators, compared field by field.
 
 Each example is a policy of one class (two categories, a few indicators whose scores are drawn from
-arithmetic, `min`/`max`/`clamp`, conditionals, `let`s and the class-wide functions, every `missing`
-rule) and a few units (values missing, zero, negative, large, tied). It is evaluated by the reference
+arithmetic, `min`/`max`/`clamp`, conditionals, `let`s, the class-wide functions, a unit input and
+another measure's score, every `missing` rule; a bonus, a deduction and a veto reading the unit's result)
+and a few units (values missing, zero, negative, large, tied). It is evaluated by the reference
 path, which explains, by the generated code (`explain=False`: the class kernel, generated
 expressions, generated class-wide calls), streamed in batches of two units, and in up to three parts
 (the class's figures merged part after part): the four give the same results, every field of every
@@ -71,7 +72,9 @@ def indicator(draw: st.DrawFn, name: str) -> str:
     missing = [draw(st.sampled_from(MISSING)) for _ in INPUTS]
     lines = [f"    indicator {name} points {draw(st.sampled_from(('10', '20', '25.5')))} {{"]
     lines += [f"        input {i}: number{rule}" for i, rule in zip(INPUTS, missing, strict=True)]
-    names: tuple[str, ...] = (*INPUTS, "points")
+    names: tuple[str, ...] = (*INPUTS, "points", "u")  # `u`: an input of the unit
+    if name.startswith("b") and draw(st.booleans()):
+        names = (*names, "score(a0)")  # a measure reading another's score
     if draw(st.booleans()):
         lines.append(f"        let r = {draw(expression(names, 1))}")
         names = (*names, "r")
@@ -91,6 +94,19 @@ def policies(draw: st.DrawFn) -> str:
         text.append(f"category {category} {{")
         text += [draw(indicator(f"{category}{i}")) for i in range(count)]
         text.append("}")
+    text.append("input u: number missing zero")
+    # rules reading the unit's input and its result: a bonus, a deduction, a veto (each or not)
+    facts = ("u", "subtotal()", "score(a0)", "1", "2", "10")
+    rule = peer_free(facts, 1)
+    if draw(st.booleans()):
+        text.append(f"bonus extra {{ points max(0, {draw(rule)})  cap 5 }}")
+    if draw(st.booleans()):
+        text.append(f"deduction minus {{ amount {draw(rule)} }}")
+    if draw(st.booleans()):
+        effect = draw(st.sampled_from(("cap grade fair", "zero score", "no award")))
+        text.append(
+            f"veto v {{ when {draw(rule)} {draw(st.sampled_from(COMPARISONS))} {draw(rule)}  effect {effect} }}"
+        )
     return "\n".join(text) + "\n"
 
 
@@ -117,7 +133,11 @@ def units(draw: st.DrawFn, policy: targetdsl.Policy) -> list[dict[str, Any]]:
                 if value is not None:
                     values[name] = value
             indicators[measure.name] = values
-        found.append({"id": f"U{index}", "class": "c", "indicators": indicators})
+        record = {"id": f"U{index}", "class": "c", "indicators": indicators}
+        unit_input = draw(VALUES)
+        if unit_input is not None:
+            record["inputs"] = {"u": unit_input}
+        found.append(record)
     return found
 
 
