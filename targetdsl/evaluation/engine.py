@@ -811,32 +811,35 @@ class Engine:
         notes: list[str] = []
         frame = self.rule_frame(rule, unit) if self.explain else None
         try:
-            held = True
-            if gate is not None:
-                held = condition(gate.expr, frame) if frame is not None else self.rule_condition(rule, gate.expr, unit)
-                cover.hit(gate.span, f"{rule.kind} {rule.name}: {'applies' if held else 'does not apply'}")
-                notes.append(f"when {self.schema.quote(gate.expr)}: {'holds' if held else 'does not hold'}")
-            amount = ZERO
-            if held and formula is not None:
-                amount = (
-                    number(formula.expr, frame) if frame is not None else self.rule_number(rule, formula.expr, unit)
-                )
-                if not plausible(amount):
-                    raise Failure(
-                        f"the value {show(amount)} is outside the range of plausible values (below 10¹⁶ in size)",
-                        formula.expr.span,
+            with _applicable(rule):  # explained or not, `score(M)` of a measure that does not apply fails
+                held = True
+                if gate is not None:
+                    held = (
+                        condition(gate.expr, frame) if frame is not None else self.rule_condition(rule, gate.expr, unit)
                     )
-                notes.append(f"{self.schema.quote(formula.expr)} = {text(amount)}")
-                if amount < ZERO:
-                    notes.append("below 0: counts 0")
-                    amount = ZERO
-            for award in carried:  # earned last year: counted whether or not this year's `when` holds
-                assert award.points is not None
-                amount += award.points
-                notes.append(f"{_award(award)}: {text(award.points)} points carried in from last year")
-            if isinstance(cap, n.Cap) and amount > cap.value:
-                notes.append(f"capped at {text(cap.value)}")
-                amount = cap.value
+                    cover.hit(gate.span, f"{rule.kind} {rule.name}: {'applies' if held else 'does not apply'}")
+                    notes.append(f"when {self.schema.quote(gate.expr)}: {'holds' if held else 'does not hold'}")
+                amount = ZERO
+                if held and formula is not None:
+                    amount = (
+                        number(formula.expr, frame) if frame is not None else self.rule_number(rule, formula.expr, unit)
+                    )
+                    if not plausible(amount):
+                        raise Failure(
+                            f"the value {show(amount)} is outside the range of plausible values (below 10¹⁶ in size)",
+                            formula.expr.span,
+                        )
+                    notes.append(f"{self.schema.quote(formula.expr)} = {text(amount)}")
+                    if amount < ZERO:
+                        notes.append("below 0: counts 0")
+                        amount = ZERO
+                for award in carried:  # earned last year: counted whether or not this year's `when` holds
+                    assert award.points is not None
+                    amount += award.points
+                    notes.append(f"{_award(award)}: {text(award.points)} points carried in from last year")
+                if isinstance(cap, n.Cap) and amount > cap.value:
+                    notes.append(f"capped at {text(cap.value)}")
+                    amount = cap.value
         except Failure as failure:
             self.fail(unit, f"{rule.kind} {rule.name}", failure)
             return ZERO
@@ -1078,7 +1081,8 @@ class Engine:
                 if isinstance(amounts, n.Money):
                     base = next((a.amount for a in amounts.amounts if a.grade == draft.grade), ZERO)
                 elif isinstance(formula, n.MoneyFormula) and admitted:
-                    base = self.computed_money(formula, rule_frame, notes)
+                    with _applicable(rule):
+                        base = self.computed_money(formula, rule_frame, notes)
                 reduction = ZERO
                 for reduce in rule.all(n.Reduce):
                     if _decided(rule, reduce.expr, rule_frame):

@@ -192,6 +192,35 @@ veto v { when h and score(m) > 10  effect zero score }
     assert got[0] == "evaluation"
 
 
+@pytest.mark.parametrize(
+    ("rule", "named"),
+    [
+        ("bonus b { points max(0, score(m)) cap 5 }", "bonus `b`"),
+        ("deduction d { when score(m) > 1 amount 1 }", "deduction `d`"),
+        ("award w { money 10 * score(m) }", "award `w`"),
+    ],
+)
+def test_a_computed_bonus_a_gated_deduction_and_money_reading_a_measure_that_does_not_apply(
+    rule: str, named: str
+) -> None:
+    """Explained or not, the rule cannot be decided: an error for the unit naming the rule (it was an
+    internal error where the explaining path read the score without the rule's guard)."""
+    text = f"""class c {{ k 100 }}
+category k {{
+    indicator m points 50 {{ input a: number missing na  score min(points, a) }}
+    indicator o points 50 {{ input a: number  score min(points, a) }}
+}}
+grades {{ good >= 50  poor < 50 }}
+{rule}
+"""
+    got = same(text, [unit("A", indicators={"m": {}, "o": {"a": "30"}})])
+    assert got[0] == "evaluation"
+    assert f"`score(m)` does not apply to this unit, so {named} cannot be decided" in str(got[1])
+    policy = targetdsl.parse_policy(HEAD + text, name="p.tdsl")
+    with pytest.raises(targetdsl.EvaluationError, match="cannot be decided"):
+        [u.explanation for u in policy.evaluate([unit("A", indicators={"m": {}, "o": {"a": "30"}})]).units]
+
+
 # ---------------------------------------------------------------- names
 
 
