@@ -2,8 +2,9 @@
 
 Each example is a policy of one class (two categories, a few indicators whose scores are drawn from
 arithmetic, `min`/`max`/`clamp`, conditionals, `let`s, the class-wide functions, a unit input and
-another measure's score, every `missing` rule; a bonus, a deduction and a veto reading the unit's result)
-and a few units (values missing, zero, negative, large, tied). It is evaluated by the reference
+another measure's score, every `missing` rule; assessors' scores; bonuses by formula and by award level,
+a deduction, a coefficient, a veto, an award's money and a commendation reading the unit's result; grade
+quotas) and a few units (values missing, zero, negative, large, tied). It is evaluated by the reference
 path, which explains, by the generated code (`explain=False`: the class kernel, generated
 expressions, generated class-wide calls), streamed in batches of two units, and in up to three parts
 (the class's figures merged part after part): the four give the same results, every field of every
@@ -85,14 +86,21 @@ def indicator(draw: st.DrawFn, name: str) -> str:
 
 @st.composite
 def policies(draw: st.DrawFn) -> str:
+    quota = draw(st.sampled_from(("", " quota 50%", " quota 1")))
     text = [
         'policy "drawn" {\n    year 2003\n    status draft\n    rounding half_up 2 at total\n}',
+        "assessor p\nassessor q",
         "class c { a 60 b 40 }",
-        "grades { good >= 50  fair 20 to 50  poor < 20 }",
+        f"grades {{ good >= 50{quota}  fair 20 to 50  poor < 20 }}",
     ]
     for category, count in (("a", draw(st.integers(1, 3))), ("b", draw(st.integers(1, 2)))):
         text.append(f"category {category} {{")
         text += [draw(indicator(f"{category}{i}")) for i in range(count)]
+        if category == "b" and draw(st.booleans()):  # assessors' scores, weighted
+            text.append(
+                "    assessed rated points 10 {\n        scale 100\n        by p weight 60\n        by q weight 40"
+            )
+            text.append("    }")
         text.append("}")
     text.append("input u: number missing zero")
     # rules reading the unit's input and its result: a bonus, a deduction, a veto (each or not)
@@ -102,6 +110,17 @@ def policies(draw: st.DrawFn) -> str:
         text.append(f"bonus extra {{ points max(0, {draw(rule)})  cap 5 }}")
     if draw(st.booleans()):
         text.append(f"deduction minus {{ amount {draw(rule)} }}")
+    if draw(st.booleans()):
+        text.append("bonus levels {\n    level high 2\n    level low 0.5\n    cap 3\n}")
+    if draw(st.booleans()):
+        text.append(
+            f"coefficient k {{ factor {draw(st.sampled_from(('1.1', '0.9', 'if u > 1 then 1.2 else 1')))}  on a }}"
+        )
+    if draw(st.booleans()):
+        money = draw(st.sampled_from(("10 * total", "100 * subtotal() + 5 * rank", "max(0, 1000 - 10 * rank)")))
+        text.append(f"award m {{ money {money} }}")
+    if draw(st.booleans()):
+        text.append(f"commendation first {{ when rank(total) <= {draw(st.integers(1, 3))} }}")
     if draw(st.booleans()):
         effect = draw(st.sampled_from(("cap grade fair", "zero score", "no award")))
         text.append(
@@ -121,7 +140,10 @@ VALUES = st.one_of(st.none(), PRESENT)  # None: missing
 def units(draw: st.DrawFn, policy: targetdsl.Policy) -> list[dict[str, Any]]:
     """A few units; a value is left out mostly where its input has a `missing` rule (else the data are
     refused, which the comparison covers too, though less often)."""
-    measures = policy.schema.classes["c"].measures()
+    spec = policy.schema.classes["c"]
+    measures = [m for m in spec.measures() if m.kind == "indicator"]
+    names = {m.name for m in spec.measures()}
+    bonuses = {rule.name for rule in spec.rules_of("bonus")}
     found = []
     for index in range(draw(st.integers(1, 6))):
         indicators = {}
@@ -129,7 +151,7 @@ def units(draw: st.DrawFn, policy: targetdsl.Policy) -> list[dict[str, Any]]:
             values = {}
             for name in INPUTS:
                 may_miss = measure.inputs[name].missing != "error"
-                value = draw(VALUES if may_miss or draw(st.integers(0, 19)) == 0 else PRESENT)
+                value = draw(VALUES if may_miss or draw(st.integers(0, 199)) == 0 else PRESENT)
                 if value is not None:
                     values[name] = value
             indicators[measure.name] = values
@@ -137,6 +159,14 @@ def units(draw: st.DrawFn, policy: targetdsl.Policy) -> list[dict[str, Any]]:
         unit_input = draw(VALUES)
         if unit_input is not None:
             record["inputs"] = {"u": unit_input}
+        if "rated" in names:
+            fewer = draw(st.integers(0, 9)) == 0  # a score missing, now and then: the data are refused
+            scores = draw(st.lists(st.sampled_from(("0", "55.5", "80", "100")), min_size=0 if fewer else 2, max_size=2))
+            indicators["rated"] = dict(zip(("p", "q"), scores, strict=False))
+        if "levels" in bonuses and draw(st.booleans()):
+            record["bonuses"] = {
+                "levels": [{"level": level} for level in draw(st.lists(st.sampled_from(("high", "low")), max_size=3))]
+            }
         found.append(record)
     return found
 
