@@ -44,9 +44,9 @@ FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
 
 
 def as_an_office_writes(record: dict[str, Any]) -> dict[str, Any]:
-    """The same unit as an office's export writes it: every value takes validation's slow path, and
-    means the same — numbers padded with spaces or in full-width digits, counts as text, vetoes as
-    是/否, and an assessor's score left out where the policy cannot take that (none here)."""
+    """The same unit as an office's export writes it, meaning the same: numbers padded with spaces or in
+    full-width digits, counts as text, vetoes as 是/否 (validation reads such records at once, as it reads
+    each of their values), and an assessor's score left out where the policy cannot take that (none here)."""
     indicators: dict[str, Any] = {}
     for name, values in record["indicators"].items():
         written = {}

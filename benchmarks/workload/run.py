@@ -257,7 +257,7 @@ def reference(count: int, *, peers: bool) -> list[dict[str, Any]]:
 def streamed(count: int, *, office: bool = False, peers: bool = False) -> None:
     """`targetdsl evaluate` streaming `count` units from JSON Lines to CSV, in a child process whose peak
     memory is measured; its results are checked against the hand-written rules. With `office`, every
-    value is written as an office's export writes it (padded, full-width, 是/否): the slow paths. With
+    value is written as an office's export writes it (padded, full-width, 是/否). With
     `peers`, the peer-relative variant of the policy (efficacy coefficients, a rank, a grade quota)."""
     with tempfile.TemporaryDirectory(prefix="targetdsl-bench-") as folder:
         data, rules, output = Path(folder, "units.jsonl"), Path(folder, "workload.tdsl"), Path(folder, "out.csv")
@@ -276,7 +276,7 @@ def streamed(count: int, *, office: bool = False, peers: bool = False) -> None:
             "targetdsl evaluate --jobs 1 (in parts)": [*evaluate, "--jobs", "1", "-o"],
             "targetdsl evaluate --jobs 2 (in parts, 2 processes)": [*evaluate, "--jobs", "2", "-o"],
         }
-        if office:  # the slow paths' cost is the question, not the parts'
+        if office:  # the cost of the values' forms is the question, not the parts'
             del contenders["targetdsl evaluate --jobs 1 (in parts)"]
             del contenders["targetdsl evaluate --jobs 2 (in parts, 2 processes)"]
         if not peers and not office:  # the hand-written scripts read the plain values of the workload policy
@@ -333,7 +333,7 @@ def main() -> None:
     options.add_argument(
         "--office",
         action="store_true",
-        help="stream a second time with every value written as an office's export writes it (slow paths)",
+        help="stream again with every value written as an office's export writes it (padded, full-width, 是/否)",
     )
     args = options.parse_args()
     side_by_side(args.units, args.runs)

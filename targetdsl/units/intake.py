@@ -613,7 +613,9 @@ def _picker(indexes: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
 def reader(kinds: tuple[str, ...], shape: tuple[type, ...]) -> Read:
     """The function that checks and converts a record's gathered values of this shape exactly as the
     value-by-value lines would read them, or gives None (the record is then read value by value): its
-    texts and its floats' reprs matched by one pattern (joined by a character no piece matches), its
+    texts and its floats' reprs matched by one pattern (joined by a character no piece matches; texts
+    an office's export pads with spaces or writes in full-width digits matched, and read, as the validator
+    reads them: stripped, in ASCII digits), its
     integers' range taken by min and max, its decimals (from YAML or a workbook) checked and made exact
     in the policy's context as the validator's converter does, and every value made a `Decimal` by one
     call."""
@@ -633,18 +635,37 @@ def reader(kinds: tuple[str, ...], shape: tuple[type, ...]) -> Read:
     join = SEPARATOR.join
     magnitude = 10**16
     add = CONTEXT.add
+    from targetdsl.units.data import FULL_WIDTH_DIGITS
+
+    def as_read(texts: tuple[Any, ...]) -> list[str] | None:
+        """The texts as `Validator.number` reads a number's text first — spaces around it dropped,
+        full-width digits and point as ASCII (an office's export) —, or None when that changes none."""
+        found = []
+        for text in texts:
+            plain = text.strip()
+            if not plain.isascii():
+                plain = plain.translate(FULL_WIDTH_DIGITS)
+            found.append(plain)
+        return found if found != list(texts) else None
 
     def read(raw: tuple[Any, ...]) -> tuple[Decimal, ...] | None:
         written: tuple[Any, ...] | list[Any] = raw
-        if pick_floats is not None:
-            shown = list(map(repr, pick_floats(raw)))
-            if pattern is None or pattern(join((*pick_texts(raw), *shown))) is None:
-                return None
-            written = list(raw)
-            for i, text in zip(floats, shown, strict=True):
-                written[i] = text
-        elif pattern is not None and pattern(join(pick_texts(raw))) is None:
-            return None
+        if pattern is not None:  # texts or floats to match
+            given = pick_texts(raw)
+            shown = list(map(repr, pick_floats(raw))) if pick_floats is not None else []
+            if pattern(join((*given, *shown))) is None:
+                plain = as_read(given)  # then matched as the validator reads them, or not at all
+                if plain is None or pattern(join((*plain, *shown))) is None:
+                    return None
+                changed = list(raw)
+                for i, text in zip(texts, plain, strict=True):
+                    changed[i] = text
+                written = changed
+            if shown:
+                changed = list(written)
+                for i, text in zip(floats, shown, strict=True):
+                    changed[i] = text
+                written = changed
         if pick_integers is not None:
             chosen = pick_integers(raw)
             if not (-magnitude < min(chosen) and max(chosen) < magnitude):
