@@ -1,15 +1,15 @@
 """Policies and data drawn by hypothesis, evaluated by both evaluators, compared field by field.
 
-Each example is a policy of one class (two categories, a few indicators whose scores are drawn from
-arithmetic, `min`/`max`/`clamp`, conditionals, `let`s, the class-wide functions, a unit input and
-another measure's score, every `missing` rule; assessors' scores; bonuses by formula and by award level,
-a deduction, a coefficient, a veto, an award's money and a commendation reading the unit's result; grade
-quotas) and a few units (values missing, zero, negative, large, tied). It is evaluated by the reference
-path, which explains, by the generated code (`explain=False`: the class kernel, generated
-expressions, generated class-wide calls), streamed in batches of two units, and in up to three parts
-(the class's figures merged part after part): the four give the same results, every field of every
-unit, or refuse the data with the same problems. The test also asserts that the generated path was
-built for most drawn policies: a comparison of the reference with itself would prove nothing."""
+Each example is a policy of one class (two categories; indicators whose scores are drawn from arithmetic,
+`min`/`max`/`clamp`, conditionals, bands, `let`s, the class-wide functions, a unit input and another
+measure's score, with every `missing` rule; items, one by one or pooled; assessors' scores; bonuses by
+formula and by award level, a deduction, a coefficient, a veto, an award's money and a commendation
+reading the unit's result; grade quotas) and a few units (values missing, zero, negative, large, tied).
+It is evaluated by the reference path, which explains, by the generated code (`explain=False`: the class
+kernel, generated expressions, generated class-wide calls), streamed in batches of two units, and in up
+to three parts (the class's figures merged part after part): the four give the same results, every field
+of every unit, or refuse the data with the same problems. The test also asserts that the generated path
+was built for most drawn policies: a comparison of the reference with itself would prove nothing."""
 
 from __future__ import annotations
 
@@ -79,9 +79,26 @@ def indicator(draw: st.DrawFn, name: str) -> str:
     if draw(st.booleans()):
         lines.append(f"        let r = {draw(expression(names, 1))}")
         names = (*names, "r")
-    lines.append(f"        score min(points, max(0, {draw(expression(names, 2))}))")
+    if draw(st.integers(0, 3)) == 0:  # bands over a drawn value, first match wins
+        subject, high, low = draw(expression(names, 1)), draw(leaf(names)), draw(leaf(names))
+        lines.append(f"        score bands {subject} {{ >= {high}: points, >= {low}: points * 0.6, otherwise: 0 }}")
+    else:
+        lines.append(f"        score min(points, max(0, {draw(expression(names, 2))}))")
     lines.append("    }")
     return "\n".join(lines)
+
+
+ITEMS = """    items tasks points 10 {
+        input done: number missing zero
+        input of: number missing default 1
+        score points * min(done, of) / max(of, 1)
+        completed when done >= of
+    }"""
+POOLED = """    items tasks points 10 pooled {
+        input of: count range 1 to 50 missing default 3
+        input done: count range 0 to of missing zero
+        tally done of of
+    }"""
 
 
 @st.composite
@@ -96,6 +113,8 @@ def policies(draw: st.DrawFn) -> str:
     for category, count in (("a", draw(st.integers(1, 3))), ("b", draw(st.integers(1, 2)))):
         text.append(f"category {category} {{")
         text += [draw(indicator(f"{category}{i}")) for i in range(count)]
+        if category == "a" and draw(st.booleans()):  # a list of items, scored one by one or pooled
+            text.append(draw(st.sampled_from((ITEMS, POOLED))))
         if category == "b" and draw(st.booleans()):  # assessors' scores, weighted
             text.append(
                 "    assessed rated points 10 {\n        scale 100\n        by p weight 60\n        by q weight 40"
@@ -134,6 +153,7 @@ PRESENT = st.one_of(
     st.decimals(min_value=-50, max_value=500, places=2, allow_nan=False, allow_infinity=False).map(str),
 )
 VALUES = st.one_of(st.none(), PRESENT)  # None: missing
+COUNTS = st.one_of(st.none(), st.sampled_from(("0", "1", "2", "3", "50")), st.integers(0, 4))
 
 
 @st.composite
@@ -159,6 +179,12 @@ def units(draw: st.DrawFn, policy: targetdsl.Policy) -> list[dict[str, Any]]:
         unit_input = draw(VALUES)
         if unit_input is not None:
             record["inputs"] = {"u": unit_input}
+        if "tasks" in names:
+            count = draw(st.integers(0 if draw(st.integers(0, 9)) == 0 else 1, 3))  # none listed, now and then
+            indicators["tasks"] = [
+                {key: value for key, value in (("done", draw(COUNTS)), ("of", draw(COUNTS))) if value is not None}
+                for _ in range(count)
+            ]
         if "rated" in names:
             fewer = draw(st.integers(0, 9)) == 0  # a score missing, now and then: the data are refused
             scores = draw(st.lists(st.sampled_from(("0", "55.5", "80", "100")), min_size=0 if fewer else 2, max_size=2))
