@@ -166,7 +166,7 @@ def units(draw: st.DrawFn, policy: targetdsl.Policy) -> list[dict[str, Any]]:
     bonuses = {rule.name for rule in spec.rules_of("bonus")}
     found = []
     for index in range(draw(st.integers(1, 6))):
-        indicators = {}
+        indicators: dict[str, Any] = {}
         for measure in measures:
             values = {}
             for name in INPUTS:
