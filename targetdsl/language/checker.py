@@ -1741,12 +1741,13 @@ class Checker:
                     comparing[name] = pending = True
         bodies = [m.body for _, m in measures.values()] + [r.body for r in self.rules]
         for body in bodies:
+            lets = _lets(body)
             for expr, _ in _statement_expressions(body):
                 for node in walk(expr):
                     if not (isinstance(node, n.Call) and node.function in FUNCTIONS and FUNCTIONS[node.function].peer):
                         continue
                     for arg in node.args:
-                        for ref in _references(arg):
+                        for ref in _references_through(arg, lets):
                             if ref.quantity == "score" and comparing.get(ref.target, False):
                                 self.report(
                                     "check.nested-peer",
@@ -2032,6 +2033,33 @@ def _names(expr: n.Expr) -> list[str]:
 
 def _references(expr: n.Expr) -> list[n.Reference]:
     return [node for node in walk(expr) if isinstance(node, n.Reference)]
+
+
+def _lets(body: Iterable[n.Statement]) -> dict[str, n.Expr]:
+    """The `let`s of a body (a sub-item's included, as `_statement_expressions` reads them), by name."""
+    found: dict[str, n.Expr] = {}
+    for statement in body:
+        if isinstance(statement, n.Measure):
+            found.update(_lets(statement.body))
+        elif isinstance(statement, n.Let):
+            found[statement.name] = statement.expr
+    return found
+
+
+def _references_through(expr: n.Expr, lets: dict[str, n.Expr]) -> list[n.Reference]:
+    """The quantities `expr` reads (`score(M)`, …), directly or through the `let`s of its body it reads:
+    what a class-wide call over it depends on."""
+    found: list[n.Reference] = []
+    pending, seen = [expr], set()
+    while pending:
+        current = pending.pop()
+        for node in walk(current):
+            if isinstance(node, n.Reference):
+                found.append(node)
+            elif isinstance(node, n.Name) and node.name in lets and node.name not in seen:
+                seen.add(node.name)
+                pending.append(lets[node.name])
+    return found
 
 
 # ------------------------------------------------------------ assumptions

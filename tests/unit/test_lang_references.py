@@ -151,6 +151,9 @@ def test_the_staffing_policy_checks_clean() -> None:
         ("score min(points, score(甲))", ("check.quantity-cycle", "a score cannot be computed from itself")),
         ("score points * efficacy(score(比较)) / 100", ("check.nested-peer", "take `efficacy`")),
         ("score points * rank(score(读比较)) / 100", ("check.nested-peer", "already compares units")),
+        # through a `let` of its own: the same dependency, which a stream could not gather in one pass
+        ("let s = score(比较) score points * efficacy(s) / 100", ("check.nested-peer", "already compares units")),
+        ("let s = score(比较) * 2 let t = s + 1 score rank(t)", ("check.nested-peer", "take `rank`")),
     ],
 )
 def test_a_reference_that_cannot_be_read_is_refused(body: str, expected: tuple[str, str]) -> None:
