@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -28,7 +29,7 @@ from targetdsl.language import nodes as n
 from targetdsl.language.schema import InputSpec, MeasureSpec, RuleSpec, Schema
 from targetdsl.language.typecheck import walk
 from targetdsl.numeric import CONTEXT, HUNDRED, ONE, ZERO, text
-from targetdsl.values import DataProblem, MeasureRows, Unit
+from targetdsl.values import DataProblem, MeasureRows, RowLayout, Unit
 
 # The sections of a record that hold the inputs of rules, by the kind of rule (as data.RULE_SECTIONS).
 _SECTIONS = {
@@ -79,6 +80,8 @@ class Column:
 # and None for a percentage, or the scale of a score out of it: a number input `range 0 to 100`, an
 # assessor's score, a ballot, a given score).
 _Place = tuple[str, Decimal | None, tuple[str, ...], Decimal | None]
+# A place a unit's row holds (`MeasureRows`): the field, its default, its index in the row, its scale.
+_InRow = tuple[str, Decimal | None, int, Decimal | None]
 
 
 @attrs.define
@@ -89,22 +92,65 @@ class Columns:
     places: dict[str, tuple[_Place, ...]]  # by class
     columns: dict[str, Column] = attrs.field(factory=dict)
     marked: set[tuple[str | None, str]] = attrs.field(factory=set)  # (unit, field) written with a % sign
+    # by class: the places a unit's row holds (with the row's layout they were found in), and the rest
+    _in_rows: dict[str, tuple[RowLayout, tuple[_InRow, ...], tuple[_Place, ...]]] = attrs.field(
+        factory=dict, eq=False, repr=False
+    )
 
     def take(self, unit: Unit, label: str) -> None:
         """Count a validated unit's percent values (`label`: the unit as problems name it)."""
-        for field, default, path, scale in self.places.get(unit.unit_class, ()):
-            for value in _values(unit, path):
+        places = self.places.get(unit.unit_class, ())
+        if not places:
+            return
+        measures = unit.measures
+        if type(measures) is MeasureRows:  # the values its row holds read by their place in it
+            in_row, places = self._row_places(unit.unit_class, places, measures.layout)
+            row = measures.row
+            columns = self.columns
+            for field, default, at, scale in in_row:
+                value = row[at]
                 if type(value) is not Decimal or value in (ZERO, default):
-                    continue  # missing (0, a default, not applicable, the class average): nothing typed
-                column = self.columns.get(field)
-                if column is None:
-                    column = self.columns[field] = Column()
-                if abs(value) <= (ONE_PERCENT if scale is None else ONE):
-                    column.small += 1
-                    if column.example is None and (label, field) not in self.marked:
-                        column.example = (unit.id, CONTEXT.multiply(value, HUNDRED) if scale is None else value)
+                    continue
+                column = columns.get(field)
+                if column is not None and abs(value) > (ONE_PERCENT if scale is None else ONE):
+                    column.large += 1  # the usual value, counted at once; any other as every value is
                 else:
-                    column.large += 1
+                    self._count(unit, label, field, default, scale, value)
+        for field, default, path, scale in places:
+            for value in _values(unit, path):
+                self._count(unit, label, field, default, scale, value)
+
+    def _count(self, unit: Unit, label: str, field: str, default: Decimal | None, scale: Any, value: Any) -> None:
+        if type(value) is not Decimal or value in (ZERO, default):
+            return  # missing (0, a default, not applicable, the class average): nothing typed
+        column = self.columns.get(field)
+        if column is None:
+            column = self.columns[field] = Column()
+        if abs(value) <= (ONE_PERCENT if scale is None else ONE):
+            column.small += 1
+            if column.example is None and (label, field) not in self.marked:
+                column.example = (unit.id, CONTEXT.multiply(value, HUNDRED) if scale is None else value)
+        else:
+            column.large += 1
+
+    def _row_places(
+        self, unit_class: str, places: tuple[_Place, ...], layout: RowLayout
+    ) -> tuple[tuple[_InRow, ...], tuple[_Place, ...]]:
+        """The places of `unit_class` a row in `layout` holds (a measure's input, an assessor's score), with
+        their index in it, and the places it does not; found once per class and layout."""
+        found = self._in_rows.get(unit_class)
+        if found is None or found[0] is not layout:
+            in_row: list[_InRow] = []
+            rest: list[_Place] = []
+            for place in places:
+                field, default, path, scale = place
+                at = layout.get((path[1], path[2])) if path[0] in ("measure", "rating") else None
+                if at is None:
+                    rest.append(place)
+                else:
+                    in_row.append((field, default, at, scale))
+            found = self._in_rows[unit_class] = (layout, tuple(in_row), tuple(rest))
+        return found[1], found[2]
 
     def mark(self, field: str, label: str | None, shown: Decimal) -> None:
         """A value written with its % sign (`8.5%`, a percentage cell): what it means is never in doubt."""

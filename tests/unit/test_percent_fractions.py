@@ -204,3 +204,25 @@ def test_scores_out_of_100_given_as_fractions_are_refused() -> None:
     # as typed: scores out of 100; and one unit of 0.5 among them is read as written
     typed = {"units": [scored(95, 90, 88, "A"), scored(0.5, 85, 90, "B"), scored(91, 70, 100, "C")]}
     assert len(targetdsl.parse_policy(SCORES, name="p.tdsl").evaluate(typed).units) == 3
+
+
+@pytest.mark.parametrize("fractions", [True, False])
+def test_scores_read_at_once_into_rows_are_judged_as_scores_read_value_by_value(fractions: bool) -> None:
+    """Enough units for the usual path, whose units keep their numbers in a row: their columns are counted
+    from the row, to the same problems (or none) as the values read one by one give."""
+    from targetdsl.units.data import Validator
+    from targetdsl.values import MeasureRows
+
+    schema = targetdsl.parse_policy(SCORES, name="p.tdsl").schema
+    shown = ("0.9", "0.85", "0.7") if fractions else ("90", "85", "70")
+    units = [scored(*shown, uid=f"U{i:03d}") for i in range(250)]
+    units[7] = scored("0", "0.1", "100" if not fractions else "0.2", uid="U007")
+    seen = []
+    for usual in (1, None):
+        validator = Validator(schema, "data.yaml", usual_after=usual)
+        read = validator.units({"units": units})
+        assert (type(read[-1].measures) is MeasureRows) == (usual == 1)
+        seen.append([(p.field, p.code, p.message) for p in validator.problems])
+    assert seen[0] == seen[1]
+    codes = {code for _, code, _ in seen[0]}
+    assert codes == ({"data.percent-fraction"} if fractions else set())
