@@ -1,10 +1,11 @@
 """Policies and data drawn by hypothesis, evaluated by both evaluators, compared field by field.
 
-Each example is a policy of one class (two categories; indicators whose scores are drawn from arithmetic,
+Each example is a policy of a class (two categories; indicators whose scores are drawn from arithmetic,
 `min`/`max`/`clamp`, conditionals, bands, `let`s, the class-wide functions, a unit input and another
-measure's score, with every `missing` rule; items, one by one or pooled; assessors' scores; bonuses by
-formula and by award level, a deduction, a coefficient, a veto, an award's money and a commendation
-reading the unit's result; grade quotas) and a few units (values missing, zero, negative, large, tied).
+measure's score, with every `missing` rule; sub-items; items, one by one or pooled; assessors' scores;
+unit inputs, one a percentage; bonuses by formula and by award level, a deduction, a coefficient, a veto,
+an award's money and a commendation reading the unit's result; grade quotas; a second class, ranked with
+the first or alone) and a few units (values missing, zero, negative, large, tied).
 It is evaluated by the reference path, which explains, by the generated code (`explain=False`: the class
 kernel, generated expressions, generated class-wide calls), streamed in batches of two units, and in up
 to three parts (the class's figures merged part after part): the four give the same results, every field
@@ -94,6 +95,17 @@ ITEMS = """    items tasks points 10 {
         score points * min(done, of) / max(of, 1)
         completed when done >= of
     }"""
+SUBITEMS = """    indicator parts points 10 {
+        subitem first points 4 {
+            input ok: bool missing default false
+            score if ok then points else 0
+            completed when ok
+        }
+        subitem second points 6 {
+            input share: number missing na
+            score points * min(max(share, 0), 1)
+        }
+    }"""
 POOLED = """    items tasks points 10 pooled {
         input of: count range 1 to 50 missing default 3
         input done: count range 0 to of missing zero
@@ -110,11 +122,17 @@ def policies(draw: st.DrawFn) -> str:
         "class c { a 60 b 40 }",
         f"grades {{ good >= 50{quota}  fair 20 to 50  poor < 20 }}",
     ]
+    if draw(st.booleans()):  # a second class, ranked and graded with the first or alone
+        text.append("class d { a 50 b 50 }")
+        if draw(st.booleans()):
+            text.append("ranking all for c, d")
     for category, count in (("a", draw(st.integers(1, 3))), ("b", draw(st.integers(1, 2)))):
         text.append(f"category {category} {{")
         text += [draw(indicator(f"{category}{i}")) for i in range(count)]
         if category == "a" and draw(st.booleans()):  # a list of items, scored one by one or pooled
             text.append(draw(st.sampled_from((ITEMS, POOLED))))
+        if category == "a" and draw(st.booleans()):  # sub-items
+            text.append(SUBITEMS)
         if category == "b" and draw(st.booleans()):  # assessors' scores, weighted
             text.append(
                 "    assessed rated points 10 {\n        scale 100\n        by p weight 60\n        by q weight 40"
@@ -122,8 +140,9 @@ def policies(draw: st.DrawFn) -> str:
             text.append("    }")
         text.append("}")
     text.append("input u: number missing zero")
-    # rules reading the unit's input and its result: a bonus, a deduction, a veto (each or not)
-    facts = ("u", "subtotal()", "score(a0)", "1", "2", "10")
+    text.append("input g: percent missing zero")
+    # rules reading the unit's inputs and its result: a bonus, a deduction, a veto (each or not)
+    facts = ("u", "g", "subtotal()", "score(a0)", "1", "2", "10", "5%")
     rule = peer_free(facts, 1)
     if draw(st.booleans()):
         text.append(f"bonus extra {{ points max(0, {draw(rule)})  cap 5 }}")
@@ -153,7 +172,8 @@ PRESENT = st.one_of(
     st.decimals(min_value=-50, max_value=500, places=2, allow_nan=False, allow_infinity=False).map(str),
 )
 VALUES = st.one_of(st.none(), PRESENT)  # None: missing
-COUNTS = st.one_of(st.none(), st.sampled_from(("0", "1", "2", "3", "50")), st.integers(0, 4))
+COUNTS = st.one_of(st.none(), st.sampled_from(("2", "3", "50")), st.integers(2, 4))
+DONE = st.one_of(st.none(), st.sampled_from(("0", "1", "2", "50")), st.integers(0, 2))  # 50: above, now and then
 
 
 @st.composite
@@ -161,9 +181,10 @@ def units(draw: st.DrawFn, policy: targetdsl.Policy) -> list[dict[str, Any]]:
     """A few units; a value is left out mostly where its input has a `missing` rule (else the data are
     refused, which the comparison covers too, though less often)."""
     spec = policy.schema.classes["c"]
-    measures = [m for m in spec.measures() if m.kind == "indicator"]
+    measures = [m for m in spec.measures() if m.kind == "indicator" and not m.subitems]
     names = {m.name for m in spec.measures()}
     bonuses = {rule.name for rule in spec.rules_of("bonus")}
+    classes = list(policy.schema.classes)
     found = []
     for index in range(draw(st.integers(1, 6))):
         indicators: dict[str, Any] = {}
@@ -175,14 +196,20 @@ def units(draw: st.DrawFn, policy: targetdsl.Policy) -> list[dict[str, Any]]:
                 if value is not None:
                     values[name] = value
             indicators[measure.name] = values
-        record = {"id": f"U{index}", "class": "c", "indicators": indicators}
-        unit_input = draw(VALUES)
-        if unit_input is not None:
-            record["inputs"] = {"u": unit_input}
+        record = {"id": f"U{index}", "class": draw(st.sampled_from(classes)), "indicators": indicators}
+        given = {"u": draw(VALUES), "g": draw(st.one_of(VALUES, st.sampled_from(("5%", "12.5%", "0.3"))))}
+        if any(value is not None for value in given.values()):
+            record["inputs"] = {name: value for name, value in given.items() if value is not None}
+        if "parts" in names:
+            share = draw(VALUES)
+            indicators["parts"] = {
+                "first": {"ok": draw(st.sampled_from((True, False, "是")))},
+                "second": {} if share is None else {"share": share},
+            }
         if "tasks" in names:
             count = draw(st.integers(0 if draw(st.integers(0, 9)) == 0 else 1, 3))  # none listed, now and then
             indicators["tasks"] = [
-                {key: value for key, value in (("done", draw(COUNTS)), ("of", draw(COUNTS))) if value is not None}
+                {key: value for key, value in (("done", draw(DONE)), ("of", draw(COUNTS))) if value is not None}
                 for _ in range(count)
             ]
         if "rated" in names:
