@@ -1707,7 +1707,7 @@ class Checker:
         rule_edges: dict[str, list[tuple[str, n.Reference]]] = {}  # a rule → the rules of its kind it reads
         for rule in self.rules:
             classes = set(rule.classes) if rule.classes else set(self.classes)
-            lets = {s.name: s.expr for s in rule.body if isinstance(s, n.Let)}
+            lets = _lets(rule.body)
             compared = {id(r) for e, _ in _statement_expressions(rule.body) for r in _compared_references(e, lets)}
             for expr, allowed in _statement_expressions(rule.body):
                 for ref in _references(expr):
@@ -1980,18 +1980,13 @@ def _statement_expressions(body: Iterable[n.Statement]) -> Iterator[tuple[n.Expr
 
 def _compared_references(expr: n.Expr, lets: dict[str, n.Expr]) -> list[n.Reference]:
     """The references inside the arguments of class-wide calls in `expr`, following the rule's lets."""
-    found: list[n.Reference] = []
-    for node in walk(expr):
-        if isinstance(node, n.Call) and node.function in FUNCTIONS and FUNCTIONS[node.function].peer:
-            pending, seen = list(node.args), set()
-            while pending:
-                for inner in walk(pending.pop()):
-                    if isinstance(inner, n.Reference):
-                        found.append(inner)
-                    elif isinstance(inner, n.Name) and inner.name in lets and inner.name not in seen:
-                        seen.add(inner.name)
-                        pending.append(lets[inner.name])
-    return found
+    return [
+        ref
+        for node in walk(expr)
+        if isinstance(node, n.Call) and node.function in FUNCTIONS and FUNCTIONS[node.function].peer
+        for arg in node.args
+        for ref in _references_through(arg, lets)
+    ]
 
 
 # The references to quantities of the unit's result beyond the measures and categories: the total before
