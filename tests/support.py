@@ -1,6 +1,8 @@
-"""What several test files share: writing a file, the problems a policy refuses data with, and a
-policy weighting two periods."""
+"""What several test files share: writing a file, the problems a policy refuses data with, the cases of
+tests/cases, and a policy weighting two periods."""
 
+import copy
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -8,6 +10,9 @@ import pytest
 
 import targetdsl
 from targetdsl.evaluation.engine import by_reference
+from targetdsl.units.documents import parse_yaml
+
+CASES = Path(__file__).resolve().parent / "cases"
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -29,6 +34,18 @@ def refused(policy: targetdsl.Policy, data: Any) -> list[targetdsl.DataProblem]:
     with pytest.raises(targetdsl.DataError) as caught:
         policy.evaluate(data)
     return list(caught.value.problems)
+
+
+@functools.cache
+def _case_documents() -> tuple[tuple[Path, Any], ...]:
+    return tuple((path, parse_yaml(path.read_text(encoding="utf-8"))) for path in sorted(CASES.glob("*.yaml")))
+
+
+def case_documents() -> list[tuple[Path, Any]]:
+    """Every case of tests/cases (`*.yaml`) with its document, in the order of their names: each file read
+    once a process (several test files parametrize over them when collected), each caller given a copy of
+    its own to change."""
+    return [(path, copy.deepcopy(document)) for path, document in _case_documents()]
 
 
 # Two periods, the half year weighted 40% and the year 60%; the target of 投资 is pro-rated.

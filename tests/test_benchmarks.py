@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import targetdsl
-from benchmarks.workload import generate, handwritten, policy
+from benchmarks.workload import generate, handwritten, policy, run, zen
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,7 +30,20 @@ def test_workload_policy_matches_the_hand_written_rules() -> None:
     [
         ["benchmarks/evaluate.py", "--units", "60"],
         ["benchmarks/parse_check.py", "--lines", "200", "--runs", "2"],
-        ["-m", "benchmarks.workload.run", "--units", "100", "--runs", "1", "--stream", "200", "--office"],
+        # every in-memory contender is run by the test below, in this process
+        [
+            "-m",
+            "benchmarks.workload.run",
+            "--units",
+            "100",
+            "--runs",
+            "1",
+            "--only",
+            "api",
+            "--stream",
+            "200",
+            "--office",
+        ],
         # one process, --jobs 2 and a Dask LocalCluster: three evaluations and a cluster's start-up
         pytest.param(["-m", "benchmarks.scale", "--units", "120"], marks=pytest.mark.slow),
     ],
@@ -44,6 +57,17 @@ def test_benchmark_commands_run(command: list[str]) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "MISMATCH" not in result.stdout
+
+
+@pytest.mark.parametrize("key", list(run.CONTENDERS))
+def test_every_in_memory_contender_gives_the_references_results(key: str) -> None:
+    """What the benchmark's child process for one contender does, here on a few units: timed, then
+    checked field by field against the hand-written exact reference (ZEN where it is installed)."""
+    if key.startswith("zen") and not zen.available():
+        pytest.skip("zen-engine is not installed")
+    done = run.contender(key, 30, 1)
+    assert done["check"] == ("reference" if key == "exact" else "identical")
+    assert done["seconds"] > 0
 
 
 @pytest.mark.slow

@@ -14,15 +14,14 @@ import pytest
 import targetdsl
 from targetdsl.evaluation.engine import by_reference
 from targetdsl.evaluation.results import unit_json
-from targetdsl.units.documents import parse_yaml
+from tests.support import case_documents
 
 CASES = Path(__file__).parent / "cases"
 
 
 def runs() -> list[Any]:
     params = []
-    for path in sorted(CASES.glob("*.yaml")):
-        document = parse_yaml(path.read_text(encoding="utf-8"))
+    for path, document in case_documents():
         for index, run in enumerate(document.get("cases") or [{"expect": document["expect"]}]):
             params.append(pytest.param(path, document, run, id=f"{path.stem}[{index}]"))
     return params

@@ -22,7 +22,7 @@ import targetdsl
 from targetdsl.cli import main
 from targetdsl.evaluation.results import unit_json
 from targetdsl.office.tables import csv_line
-from targetdsl.units.documents import parse_yaml
+from tests.support import case_documents
 from tests.unit.test_partition import QUOTAS, outcome, quota_units, streamed
 from tests.unit.test_stream_peers import write_files
 
@@ -66,9 +66,11 @@ def assert_alike(
     return expected
 
 
-def test_every_case_evaluates_on_the_cluster_as_one_stream(client: Any) -> None:
-    for path in sorted((ROOT / "tests" / "cases").glob("*.yaml")):
-        document = parse_yaml(path.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("parts", [(7,), pytest.param((1, 31), marks=pytest.mark.slow)], ids=["7", "1-31"])
+def test_every_case_evaluates_on_the_cluster_as_one_stream(client: Any, parts: tuple[int, ...]) -> None:
+    """Every case in parts on the cluster: the driver's passes themselves are held to one stream for every
+    case and count of parts in tests/unit/test_partition.py; here the cluster's runner carries them."""
+    for path, document in case_documents():
         policy = targetdsl.parse_policy(document["policy"], name=path.name)
         for run in document.get("cases") or [{}]:
             options = {
@@ -76,7 +78,7 @@ def test_every_case_evaluates_on_the_cluster_as_one_stream(client: Any) -> None:
                 "carried_in": document.get("carried_in"),
                 "last_year": document.get("last_year"),
             }
-            assert_alike(policy, document["units"], client, **options)
+            assert_alike(policy, document["units"], client, parts, **options)
 
 
 @pytest.mark.parametrize("count", [600, pytest.param(3000, marks=pytest.mark.slow)])

@@ -20,8 +20,7 @@ from targetdsl.evaluation.lowering import Kind, part
 from targetdsl.evaluation.measures import FastMeasure
 from targetdsl.evaluation.plan import Evaluator, Plan
 from targetdsl.numeric import CONTEXT
-from targetdsl.units.documents import parse_yaml
-from tests.support import module_source
+from tests.support import case_documents, module_source
 from tests.unit.test_lowering import PEERS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,8 +66,7 @@ def evaluations() -> list[Any]:
         pytest.param(ROOT / "examples/plan/small.tdsl", SMALL_UNITS, None, None, id="plan-example"),
         pytest.param(ROOT / "examples/plan/small.tdsl", SMALL_UNITS, "Q1", None, id="plan-example[Q1]"),
     ]
-    for path in sorted((ROOT / "tests/cases").glob("*.yaml")):
-        document = parse_yaml(path.read_text(encoding="utf-8"))
+    for path, document in case_documents():
         for index, run in enumerate(document.get("cases") or [{"expect": document["expect"]}]):
             if "data_errors" in run["expect"] or "evaluation_errors" in run["expect"]:
                 continue

@@ -17,7 +17,10 @@ Then parse + check per 1,000 policy lines and, with --stream N, a streamed
 memory, for the workload policy and for its peer-relative variant
 (`peer_policy.py`: efficacy coefficients, a rank, a grade quota), each
 checked against its hand-written reference.
-Data is generated beforehand and not timed; setup is reported separately.
+Each in-memory contender runs in a process of its own, with only its own data
+in memory (in one process, the cycle collector's passes after a contender
+would traverse every other contender's data too). Data is generated
+beforehand and not timed; setup is reported separately.
 
 Run from the repository root:
     python -m benchmarks.workload.run --units 10000 100000 --stream 1000000
@@ -29,6 +32,7 @@ import argparse
 import csv
 import functools
 import gc
+import json
 import os
 import statistics
 import subprocess
@@ -136,9 +140,60 @@ def verdict(got: Outcome, want: Outcome, names: tuple[str, ...] = FIELDS) -> str
     return f"{wrong} MISMATCHES (" + ", ".join(f"{name} {n}" for name, n in fields.items()) + ")"
 
 
-def side_by_side(sizes: list[int], runs: int) -> None:
-    started = time.perf_counter()
+# The in-memory contenders, each timed in a process of its own: (label, what it is given, its call, the
+# judge of its results). A contender run after others in one process would pay for their heap: the cycle
+# collector's passes traverse every object alive, the other contenders' data included.
+CONTENDERS: dict[str, str] = {
+    "floats": "hand-written Python, floats (wrong on rounding ties)",
+    "exact": "hand-written Python, exact Decimal",
+    "api": "targetdsl, public API from the records (a user's path)",
+    "api-floats": "targetdsl, public API from records holding floats",
+    "units": "  of which evaluation alone (validated units; no user's path)",
+    "default": "targetdsl, default evaluate (explanations built when read; none read)",
+    "explained": "targetdsl with every explanation read, from the records (1 run)",
+    "zen-numbers": "zen-engine, ZenEngine.evaluate on numbers, converted here",
+    "zen-text": "zen-engine, ZenEngine.evaluate on text, ZEN's number()",
+}
+
+
+def contender(key: str, count: int, runs: int) -> dict[str, Any]:
+    """Time one contender on `count` generated records in this process, then check its results against
+    the hand-written exact reference (computed afterwards, untimed)."""
+    records = generate.units(count)
     compiled = targetdsl.parse_policy(policy.text(), name="workload.tdsl")
+    judge: Callable[[Any], Outcome] = assessed
+    if key in ("floats", "exact"):
+        function = functools.partial((handfloat if key == "floats" else handwritten).evaluate, records)
+        judge = outcome
+    elif key == "api":
+        function = functools.partial(compiled.evaluate, records, explain=False)
+    elif key == "api-floats":
+        function = functools.partial(compiled.evaluate, [as_floats(r) for r in records], explain=False)
+    elif key == "units":
+        function = functools.partial(compiled.evaluate, compiled.load_units(records), explain=False)
+    elif key == "default":
+        function = functools.partial(compiled.evaluate, records)
+    elif key == "explained":
+        function, runs = functools.partial(explained, compiled, records), 1
+    else:
+        rules = zen.engine()
+        rules.evaluate("numeric", zen.numeric(records[0]))  # the graphs are loaded on first use
+        rules.evaluate("text", records[0])
+        function = functools.partial(zen.evaluate, records, rules, convert=key == "zen-numbers")
+        judge = outcome
+    if key not in ("floats", "exact") and not key.startswith("zen"):
+        compiled.evaluate(records[:300], explain=False)  # what a policy builds once: its generated code
+    gc.collect()
+    seconds, result = timed(function, runs)
+    got = judge(result)
+    del result
+    check = "reference" if key == "exact" else verdict(got, outcome(handwritten.evaluate(records)))
+    return {"seconds": seconds, "check": check}
+
+
+def side_by_side(sizes: list[int], runs: int, only: list[str] | None = None) -> None:
+    started = time.perf_counter()
+    targetdsl.parse_policy(policy.text(), name="workload.tdsl")
     setup = {"targetdsl": time.perf_counter() - started}
     if zen.available():
         started = time.perf_counter()
@@ -151,62 +206,31 @@ def side_by_side(sizes: list[int], runs: int) -> None:
         + ", ".join(f"{name} {1000 * seconds:.0f} ms" for name, seconds in setup.items())
         + " (parse, check / build the rules; not in the figures below)"
     )
+    keys = [key for key in only or CONTENDERS if zen.available() or not key.startswith("zen")]
+    keys = ["exact", *(key for key in keys if key != "exact")]  # the reference: every ratio is to it
     rows: dict[str, list[str]] = {}
     for count in sizes:
-        records = generate.units(count)
-        float_records = [as_floats(r) for r in records]
-        units = compiled.load_units(records)
-        hand_s, reference = timed(functools.partial(handwritten.evaluate, records), runs)
-        want = outcome(reference)
-        del reference
-        gc.collect()
-
-        def run(
-            function: Callable[[], Any], judge: Callable[[Any], Outcome], times: int = runs, want: Outcome = want
-        ) -> tuple[float, str]:
-            """Timed, then verified and let go: every contender runs beside the same objects in memory (a
-            result kept alive would make the cycle collector slower for the ones after it)."""
-            seconds, result = timed(function, times)
-            check = verdict(judge(result), want)
-            del result
-            gc.collect()
-            return seconds, check
-
-        measured = {
-            "hand-written Python, floats (wrong on rounding ties)": run(
-                functools.partial(handfloat.evaluate, records), outcome
-            ),
-            "hand-written Python, exact Decimal": (hand_s, "reference"),
-            "targetdsl, public API from the records (a user's path)": run(
-                functools.partial(compiled.evaluate, records, explain=False), assessed
-            ),
-            "targetdsl, public API from records holding floats": run(
-                functools.partial(compiled.evaluate, float_records, explain=False), assessed
-            ),
-            "  of which evaluation alone (validated units; no user's path)": run(
-                functools.partial(compiled.evaluate, units, explain=False), assessed
-            ),
-            "targetdsl, default evaluate (explanations built when read; none read)": run(
-                functools.partial(compiled.evaluate, records), assessed
-            ),
-            "targetdsl with every explanation read, from the records (1 run)": run(
-                functools.partial(explained, compiled, records), assessed, 1
-            ),
-        }
-        del float_records, units
-        if zen.available():
-            for label, convert in (("numbers, converted here", True), ("text, ZEN's number()", False)):
-                measured[f"zen-engine, ZenEngine.evaluate on {label}"] = run(
-                    functools.partial(zen.evaluate, records, rules, convert=convert), outcome
-                )
-        for name, (seconds, check) in measured.items():
-            rows.setdefault(name, []).append(f"{count / seconds:>9,.0f}  {hand_s / seconds:5.2f}×  {check:<10}")
-        del records
+        measured = {}
+        for key in keys:
+            command = [sys.executable, "-m", "benchmarks.workload.run", "--contender", key, "--units", str(count)]
+            done = subprocess.run(
+                [*command, "--runs", str(runs)],
+                check=True,
+                cwd=ROOT,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+                capture_output=True,
+                text=True,
+            )
+            measured[key] = json.loads(done.stdout.splitlines()[-1])
+        hand_s = measured["exact"]["seconds"]
+        for key, figures in measured.items():
+            seconds = figures["seconds"]
+            rows.setdefault(CONTENDERS[key], []).append(
+                f"{count / seconds:>9,.0f}  {hand_s / seconds:5.2f}×  {figures['check']:<10}"
+            )
     width = max(len(name) for name in rows)
-    print(
-        f"\n{'units per second (median of ' + str(runs) + ' runs)':<{width}}  "
-        + "  ".join(f"{'N = ' + format(c, ','):<28}" for c in sizes)
-    )
+    print(f"\n{'units per second (median of ' + str(runs) + ' runs, each contender in a process of its own)':<{width}}")
+    print(f"{'':<{width}}  " + "  ".join(f"{'N = ' + format(c, ','):<28}" for c in sizes))
     print(f"{'':<{width}}  " + "  ".join(f"{'u/s':>9}  {'× hand':>6}  {'results':<10}" for _ in sizes))
     for name, cells in rows.items():
         print(f"{name:<{width}}  " + "  ".join(cells))
@@ -335,8 +359,19 @@ def main() -> None:
         action="store_true",
         help="stream again with every value written as an office's export writes it (padded, full-width, 是/否)",
     )
+    options.add_argument(
+        "--only",
+        nargs="+",
+        choices=CONTENDERS,
+        metavar="KEY",
+        help="these in-memory contenders: " + ", ".join(CONTENDERS),
+    )
+    options.add_argument("--contender", choices=CONTENDERS, help=argparse.SUPPRESS)  # one, in this process
     args = options.parse_args()
-    side_by_side(args.units, args.runs)
+    if args.contender:
+        print(json.dumps(contender(args.contender, args.units[0], args.runs)))
+        return
+    side_by_side(args.units, args.runs, args.only)
     parse_and_check()
     if args.stream:
         streamed(args.stream)

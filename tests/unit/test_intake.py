@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 import targetdsl
 from benchmarks.workload import generate, policy
 from targetdsl.units.data import USUAL_AFTER, Validator
-from targetdsl.units.documents import parse_yaml, read_document
+from targetdsl.units.documents import read_document
 from targetdsl.units.intake import intakes
 from targetdsl.values import PercentCell
+from tests.support import case_documents
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "tests" / "cases"
@@ -39,8 +40,7 @@ def both(schema: Any, document: Any, *, lenient: bool = False) -> tuple[str, str
 
 def shipped() -> list[Any]:
     params = []
-    for path in sorted(CASES.glob("*.yaml")):
-        document = parse_yaml(path.read_text(encoding="utf-8"))
+    for path, document in case_documents():
         params.append(pytest.param(document["policy"], document["units"], id=path.stem))
     for year in ("2002", "2003"):
         data = read_document(ROOT / "examples" / f"lianyungang-{year}" / "units.yaml")

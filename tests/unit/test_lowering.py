@@ -12,8 +12,8 @@ from benchmarks.workload import policy as workload
 from targetdsl.diagnostics import PolicyError
 from targetdsl.evaluation.lowering import Graph, Kind, Phase, Quantity, Scope, graph, lower, part
 from targetdsl.source import Span
-from targetdsl.units.documents import parse_yaml
 from tests.fuzz.strategies import policies
+from tests.support import case_documents
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,8 +52,7 @@ award 奖 {
 
 def every_policy() -> list[tuple[str, targetdsl.Policy]]:
     found = [(p.name, targetdsl.load_policy(p)) for p in sorted((ROOT / "policies").glob("*.tdsl"))]
-    for path in sorted((ROOT / "tests/cases").glob("*.yaml")):
-        document = parse_yaml(path.read_text(encoding="utf-8"))
+    for path, document in case_documents():
         found.append((path.name, targetdsl.parse_policy(document["policy"], name=path.name)))
     found.append(("workload", targetdsl.parse_policy(workload.text(), name="workload.tdsl")))
     found.append(("peers", targetdsl.parse_policy(PEERS, name="peers.tdsl")))

@@ -107,7 +107,7 @@ def test_a_stream_of_slow_path_units_holds_memory_independent_of_its_length(tmp_
 
         return run
 
-    small, large = held_after(stream(300), 2), held_after(stream(3_000), 2)
+    small, large = held_after(stream(200), 2), held_after(stream(2_000), 2)
     assert large < 200_000 and small < 200_000, (small, large)
 
 

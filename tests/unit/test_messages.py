@@ -23,7 +23,7 @@ from targetdsl.keywords import KEYWORDS, VOCABULARY, Language
 from targetdsl.language.functions import FUNCTIONS
 from targetdsl.messages import TEMPLATES, choose, from_locale, translate, untranslated
 from targetdsl.translations import CATALOG
-from tests.support import module_source
+from tests.support import case_documents, module_source
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BROKEN = ROOT / "tests" / "broken"
@@ -358,11 +358,9 @@ def test_record_usage_errors_in_chinese(
 
 
 def _problem_cases() -> list[object]:
-    from targetdsl.units.documents import parse_yaml
 
     cases = []
-    for path in sorted((ROOT / "tests" / "cases").glob("*.yaml")):
-        document = parse_yaml(path.read_text(encoding="utf-8"))
+    for path, document in case_documents():
         for index, run in enumerate(document.get("cases") or [{"expect": document["expect"]}]):
             if "data_errors" in run["expect"] or "evaluation_errors" in run["expect"]:
                 cases.append(pytest.param(path, document, run, id=f"{path.stem}[{index}]"))

@@ -23,8 +23,8 @@ from targetdsl.cli import main
 from targetdsl.evaluation.results import unit_json
 from targetdsl.scaling import cutting, parcels, partition
 from targetdsl.scaling.stream import stream_passes
-from targetdsl.units.documents import parse_yaml
 from tests.fuzz.strategies import policies
+from tests.support import case_documents
 from tests.unit.test_stream_peers import peer_policies, records_for, write_files
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,8 +57,7 @@ def assert_alike(policy: targetdsl.Policy, units: Any, parts: tuple[int, ...] = 
 
 def cases() -> list[Any]:
     params = []
-    for path in sorted((ROOT / "tests" / "cases").glob("*.yaml")):
-        document = parse_yaml(path.read_text(encoding="utf-8"))
+    for path, document in case_documents():
         for index, run in enumerate(document.get("cases") or [{}]):
             params.append(pytest.param(path.name, document, run, id=f"{path.stem}[{index}]"))
     return params

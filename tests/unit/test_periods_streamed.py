@@ -17,14 +17,14 @@ import targetdsl
 from targetdsl.cli import main
 from targetdsl.evaluation.results import unit_json
 from targetdsl.units.documents import parse_yaml
+from tests.support import case_documents
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def over_cases() -> list[Any]:
     params = []
-    for path in sorted((ROOT / "tests/cases").glob("*.yaml")):
-        document = parse_yaml(path.read_text(encoding="utf-8"))
+    for path, document in case_documents():
         if "periods" in document:
             params.append(pytest.param(path.name, document, id=path.stem))
     return params

@@ -30,6 +30,7 @@ from targetdsl.scaling import stream as streaming
 from targetdsl.units.documents import parse_yaml
 from targetdsl.values import Unit
 from tests.fuzz.strategies import expressions, policies
+from tests.support import case_documents
 
 ROOT = Path(__file__).resolve().parents[2]
 PEER_CALL = re.compile(r"\b(" + "|".join(name for name, f in FUNCTIONS.items() if f.peer) + r")\(|missing peer_avg")
@@ -156,8 +157,7 @@ def records_for(policy: targetdsl.Policy, count: int, seed: int) -> list[dict[st
 
 
 def peer_cases() -> Iterator[Any]:
-    for path in sorted((ROOT / "tests" / "cases").glob("*.yaml")):
-        document = parse_yaml(path.read_text(encoding="utf-8"))
+    for path, document in case_documents():
         if not PEER_CALL.search(document["policy"]):
             continue
         for index, run in enumerate(document.get("cases") or [{}]):
