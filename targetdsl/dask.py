@@ -9,7 +9,8 @@ a dataframe's fixed-scale decimal type.
 `evaluate(policy, source, …)` reads one JSON Lines or CSV file — a path, or a URL any fsspec file system
 opens (JSON Lines is cut into byte ranges that each worker reads itself; CSV is read here, since a
 quoted field may hold a line break, and sent in runs of records) — or a Dask bag of unit mappings,
-and gives `Policy.stream`'s results, in its order, byte for byte: gathered here one after another, or,
+and gives `Policy.stream`'s results, in its order, byte for byte: taken from the workers a slice of the
+results at a time as they are read (this process never holds them all), or,
 asked for a collection, as a Dask bag computed later where the parts are (its partitions, each a
 slice of the results in class and rank order, merged on the workers from every part's finished units).
 """
@@ -17,10 +18,12 @@ slice of the results in class and rank order, merged on the workers from every p
 from __future__ import annotations
 
 import bisect
+import concurrent.futures
 import contextlib
 import heapq
 import importlib
 import logging
+import operator
 import os
 import shutil
 import uuid
@@ -34,7 +37,7 @@ from targetdsl.evaluation.engine import PeriodError, period_months
 from targetdsl.evaluation.interpreter import EvaluationError
 from targetdsl.scaling.cutting import Cut, Records
 from targetdsl.scaling.parcels import Finished, Job, LostPartError, Summary, summary
-from targetdsl.scaling.partition import Outcome, Ranked, Render, finish, finish_part, rank, refuse_finishing
+from targetdsl.scaling.partition import Outcome, Ranked, Render, finish_part, rank, refuse_finishing
 from targetdsl.units.lastyear import LastYearSource
 from targetdsl.values import DataError, DataProblem
 
@@ -189,8 +192,10 @@ def evaluate(
     parts a file is cut into (default: two per worker); a bag keeps its own. The result's `results` are
     `Policy.stream`'s UnitResults in its order (or what `render` makes of each, where it is finished);
     with `collection`, they are a `dask.bag.Bag` of them, in the same order, not yet computed (the last
-    pass runs when it is; `client` is then required, and must outlive the bag). `last_year`: last year's
-    results, as `Policy.evaluate` takes them.
+    pass runs when it is; `client` is then required, and must outlive the bag). The results are taken
+    from the workers as they are read: read them while `client` is open (`results.close()` lets go of
+    those not read); a cluster started for the call is closed once they have been read or given up.
+    `last_year`: last year's results, as `Policy.evaluate` takes them.
     Raises DataError or EvaluationError exactly as `Policy.stream` does (a bag's computation raises the
     EvaluationError finishing meets), and MissingExtraError without Dask."""
     missing = missing_extra()
@@ -200,8 +205,12 @@ def evaluate(
         raise ValueError("a collection is computed after the call, on a cluster that outlives it: give `client`")
     if not isinstance(policy, Policy):
         policy = load_policy(policy)
-    with _client(client, None, None) as connected:
-        return _evaluate(policy, source, connected, partitions, period, carried_in, render, collection, last_year)
+    return _held(
+        _client(client, None, None),
+        lambda connected: _evaluate(
+            policy, source, connected, partitions, period, carried_in, render, collection, last_year
+        ),
+    )
 
 
 def evaluate_file(
@@ -216,8 +225,27 @@ def evaluate_file(
     last_year: LastYearSource | None = None,
 ) -> Outcome:
     """The command line's `--engine dask`: a scheduler's address, or a cluster of `workers` here."""
-    with _client(None, scheduler, workers) as connected:
-        return _evaluate(policy, path, connected, None, period, carried_in, render, False, last_year)
+    return _held(
+        _client(None, scheduler, workers),
+        lambda connected: _evaluate(policy, path, connected, None, period, carried_in, render, False, last_year),
+    )
+
+
+def _held(client: contextlib.AbstractContextManager[Any], evaluation: Any) -> Outcome:
+    """`evaluation` run with the client `client` gives; the client (and the cluster started for it) kept
+    until its results have been read, given up, or let go: they are taken from the workers as they are
+    read."""
+    stack = contextlib.ExitStack()
+    try:
+        outcome: Outcome = evaluation(stack.enter_context(client))
+    except BaseException:
+        stack.close()
+        raise
+    if not isinstance(outcome.results, _Pulled):  # a collection: the caller's client outlives it
+        stack.close()
+        return outcome
+    outcome.results.stack = stack
+    return outcome
 
 
 def connected(scheduler: str | None, workers: int) -> contextlib.AbstractContextManager[Any]:
@@ -295,7 +323,7 @@ def _evaluate(
         if collection:
             outcome = ranked.outcome(_bag(runner, ranked, render))
         else:
-            outcome = finish(ranked, runner, render=render)
+            outcome = ranked.outcome(_finished(runner, ranked, render))
     except (DataError, EvaluationError):
         if files is not None:  # reported as one process reports them, reading every file
             policy._as_one_process(files, period=period, carried_in=carried_in, last_year=last_year)
@@ -306,20 +334,108 @@ def _evaluate(
     return outcome
 
 
-def _bag(runner: DaskRunner, ranked: Ranked, render: Render | None) -> Any:
-    """The last pass as a Dask bag, not computed: each part finished where it is, and cut into slices of
-    the results in class and rank order (a unit's place in the results is known from its class's size
-    and its rank); a partition of the bag merges one slice of every part. Every partition first waits
-    for the problems of every part's finishing, so that computing any of it raises what a stream raises."""
-    delayed: Any = importlib.import_module("dask").delayed  # untyped: an optional dependency
-    bags: Any = importlib.import_module("dask.bag")
+SLICE = 10_000  # results taken from the workers at a time, at most (from every part together)
+
+
+def _cuts(ranked: Ranked, count: int) -> tuple[list[int], list[int]]:
+    """Where each class starts in the results, and where each of `count` slices of them starts: a unit's
+    place in the results is known from its class's size and its rank."""
     sizes = [0] * (max((max(places.orders, default=0) for places in ranked.places), default=0) + 1)
     for places in ranked.places:
         for order in places.orders:
             sizes[order] += 1
     offsets = [sum(sizes[:order]) for order in range(len(sizes))]
+    return offsets, [ranked.count * i // count for i in range(count)]
+
+
+class _Pulled:
+    """The results of an evaluation finished on the workers, in class and rank order: every part's
+    finished units wait where they were finished, cut into slices of the results, and one slice of every
+    part at a time is taken from them and merged (so this process never holds more than one slice), then
+    let go there. The client (`stack`) is closed once they have all been read, when the reading is given
+    up (`close`), or when nothing refers to them any more. The next slice is taken while this one is read
+    (one thread), so that this process does not wait for it."""
+
+    def __init__(self, client: Any, slices: list[list[Any]]):
+        self.client = client
+        self.slices = slices  # by slice, the futures of each part's share of it
+        self.stack: contextlib.ExitStack | None = None
+        self.merged: Iterator[Any] = iter(())
+        self.taking = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="targetdsl-results")
+        self.next: concurrent.futures.Future[list[Any]] | None = self._take()
+
+    def _take(self) -> concurrent.futures.Future[list[Any]] | None:
+        if not self.slices:
+            return None
+        return self.taking.submit(self.client.gather, self.slices.pop(0))  # the futures let go once taken
+
+    def __iter__(self) -> _Pulled:
+        return self
+
+    def __next__(self) -> Any:
+        while True:
+            found = next(self.merged, _END)
+            if found is not _END:
+                return found
+            if self.next is None:
+                self.close()
+                raise StopIteration
+            pieces = self.next.result()
+            self.next = self._take()
+            self.merged = (result for _, _, result in heapq.merge(*pieces, key=lambda entry: (entry[0], entry[1])))
+
+    def close(self) -> None:
+        self.slices = []
+        self.merged = iter(())
+        taken, self.next = self.next, None
+        if taken is not None:
+            taken.cancel()
+        self.taking.shutdown(wait=True)
+        stack, self.stack = self.stack, None
+        if stack is not None:
+            stack.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+
+_END = object()
+
+
+def _finished(runner: DaskRunner, ranked: Ranked, render: Render | None) -> _Pulled:
+    """The last pass: every part finished where it is and cut into slices of the results, waited for (the
+    problems finishing met raised as a stream raises them), the slices left on the workers to be read."""
+    client = runner.client
+    parts = len(ranked.parts)
+    offsets, starts = _cuts(ranked, max(parts, -(-ranked.count // SLICE)))
+    shared = runner.share(ranked.settled)
+    finished = runner.map(
+        finish_part,
+        [ranked.shipped] * parts,
+        [ranked.job] * parts,
+        ranked.parts,
+        [shared] * parts,
+        [runner.share(entries, part) for entries, part in zip(ranked.places, ranked.parts, strict=True)],
+        [render] * parts,
+        [ranked.categories] * parts,
+    )
+    refuse_finishing(runner.gather([client.submit(_failures, f, pure=False) for f in finished]))
+    cut = [client.submit(_slices, f, offsets, starts, pure=False) for f in finished]
+    slices = [[client.submit(operator.getitem, c, i, pure=False) for c in cut] for i in range(len(starts))]
+    runner._wait([s for sliced in slices for s in sliced])  # every slice made: the parts' whole results let go
+    del finished, cut
+    return _Pulled(client, slices)
+
+
+def _bag(runner: DaskRunner, ranked: Ranked, render: Render | None) -> Any:
+    """The last pass as a Dask bag, not computed: each part finished where it is, and cut into slices of
+    the results in class and rank order; a partition of the bag merges one slice of every part. Every
+    partition first waits for the problems of every part's finishing, so that computing any of it raises
+    what a stream raises."""
+    delayed: Any = importlib.import_module("dask").delayed  # untyped: an optional dependency
+    bags: Any = importlib.import_module("dask.bag")
     count = len(ranked.parts)
-    starts = [ranked.count * i // count for i in range(count)]
+    offsets, starts = _cuts(ranked, count)
     settled = runner.share(ranked.settled)
     finished = [
         delayed(finish_part)(ranked.shipped, ranked.job, part, settled, runner.share(places), render, ranked.categories)

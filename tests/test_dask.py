@@ -92,6 +92,38 @@ def test_units_of_two_classes_with_quotas(count: int, client: Any, tmp_path: Pat
     assert_alike(policy, table, client, (7,))
 
 
+def test_the_results_are_taken_from_the_workers_a_slice_at_a_time(
+    client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This process never holds every finished unit: they wait on the workers, cut into slices of the
+    results in class and rank order, and one slice of every part is taken at a time (the next while this
+    one is read). Giving the reading up lets the rest go."""
+    monkeypatch.setattr(on_dask, "SLICE", 100)
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    jsonl, _ = write_files(tmp_path, quota_units(600, seed=11))
+    expected = streamed(policy, jsonl)[0]
+    done = on_dask.evaluate(policy, jsonl, client=client, partitions=3)
+    results = done.results
+    first = next(results)
+    assert len(results.slices) == 4  # of 6: one read, the next being taken, these four still on the workers
+    assert [unit_json(first), *(unit_json(u) for u in results)] == expected
+    assert results.stack is None and results.next is None
+    given_up = on_dask.evaluate(policy, jsonl, client=client, partitions=3).results
+    next(given_up)
+    given_up.close()
+    assert given_up.slices == [] and list(given_up) == []
+
+
+def test_a_cluster_started_for_the_call_is_closed_once_its_results_are_read(tmp_path: Path) -> None:
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    jsonl, _ = write_files(tmp_path, quota_units(60, seed=12))
+    done = on_dask.evaluate(policy, jsonl, partitions=2)
+    stack = done.results.stack
+    assert stack is not None
+    assert [unit_json(u) for u in done.results] == streamed(policy, jsonl)[0]
+    assert done.results.stack is None
+
+
 def test_a_dask_bag_of_records_evaluates_as_one_stream(client: Any) -> None:
     policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
     units = quota_units(200, seed=4)
