@@ -396,7 +396,8 @@ class _Pulled:
             stack.close()
 
     def __del__(self) -> None:
-        self.close()
+        if hasattr(self, "next"):  # made whole
+            self.close()
 
 
 _END = object()
@@ -419,6 +420,7 @@ def _finished(runner: DaskRunner, ranked: Ranked, render: Render | None) -> _Pul
         [render] * parts,
         [ranked.categories] * parts,
     )
+    runner._wait(finished)  # each bound to its part's worker: one that left the cluster is noticed here
     refuse_finishing(runner.gather([client.submit(_failures, f, pure=False) for f in finished]))
     cut = [client.submit(_slices, f, offsets, starts, pure=False) for f in finished]
     slices = [[client.submit(operator.getitem, c, i, pure=False) for c in cut] for i in range(len(starts))]
