@@ -46,6 +46,7 @@ from typing import Any
 
 import targetdsl
 from benchmarks import parse_check
+from benchmarks.peak import peak_mb
 from benchmarks.workload import generate, handfloat, handwritten, peer_handwritten, peer_policy, policy, zen
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -140,9 +141,9 @@ def verdict(got: Outcome, want: Outcome, names: tuple[str, ...] = FIELDS) -> str
     return f"{wrong} MISMATCHES (" + ", ".join(f"{name} {n}" for name, n in fields.items()) + ")"
 
 
-# The in-memory contenders, each timed in a process of its own: (label, what it is given, its call, the
-# judge of its results). A contender run after others in one process would pay for their heap: the cycle
-# collector's passes traverse every object alive, the other contenders' data included.
+# The in-memory contenders by key, with their labels, each timed in a process of its own: a contender run
+# after others in one process would pay for their heap (the cycle collector's passes traverse every object
+# alive, the other contenders' data included).
 CONTENDERS: dict[str, str] = {
     "floats": "hand-written Python, floats (wrong on rounding ties)",
     "exact": "hand-written Python, exact Decimal",
@@ -187,8 +188,9 @@ def contender(key: str, count: int, runs: int) -> dict[str, Any]:
     seconds, result = timed(function, runs)
     got = judge(result)
     del result
+    peak = peak_mb()  # the records, the contender's own objects and its results: before the reference is made
     check = "reference" if key == "exact" else verdict(got, outcome(handwritten.evaluate(records)))
-    return {"seconds": seconds, "check": check}
+    return {"seconds": seconds, "check": check, "peak": peak}
 
 
 def side_by_side(sizes: list[int], runs: int, only: list[str] | None = None) -> None:
@@ -226,12 +228,12 @@ def side_by_side(sizes: list[int], runs: int, only: list[str] | None = None) -> 
         for key, figures in measured.items():
             seconds = figures["seconds"]
             rows.setdefault(CONTENDERS[key], []).append(
-                f"{count / seconds:>9,.0f}  {hand_s / seconds:5.2f}×  {figures['check']:<10}"
+                f"{count / seconds:>9,.0f}  {hand_s / seconds:5.2f}×  {figures['peak']:>7,.0f}  {figures['check']:<10}"
             )
     width = max(len(name) for name in rows)
     print(f"\n{'units per second (median of ' + str(runs) + ' runs, each contender in a process of its own)':<{width}}")
-    print(f"{'':<{width}}  " + "  ".join(f"{'N = ' + format(c, ','):<28}" for c in sizes))
-    print(f"{'':<{width}}  " + "  ".join(f"{'u/s':>9}  {'× hand':>6}  {'results':<10}" for _ in sizes))
+    print(f"{'':<{width}}  " + "  ".join(f"{'N = ' + format(c, ','):<37}" for c in sizes))
+    print(f"{'':<{width}}  " + "  ".join(f"{'u/s':>9}  {'× hand':>6}  {'peak MB':>7}  {'results':<10}" for _ in sizes))
     for name, cells in rows.items():
         print(f"{name:<{width}}  " + "  ".join(cells))
     if not zen.available():
@@ -364,7 +366,7 @@ def main() -> None:
         nargs="+",
         choices=CONTENDERS,
         metavar="KEY",
-        help="these in-memory contenders: " + ", ".join(CONTENDERS),
+        help="only these in-memory contenders, beside the reference (exact): " + ", ".join(CONTENDERS),
     )
     options.add_argument("--contender", choices=CONTENDERS, help=argparse.SUPPRESS)  # one, in this process
     args = options.parse_args()
