@@ -31,19 +31,7 @@ def test_workload_policy_matches_the_hand_written_rules() -> None:
         ["benchmarks/evaluate.py", "--units", "60"],
         ["benchmarks/parse_check.py", "--lines", "200", "--runs", "2"],
         # every in-memory contender is run by the test below, in this process
-        [
-            "-m",
-            "benchmarks.workload.run",
-            "--units",
-            "100",
-            "--runs",
-            "1",
-            "--only",
-            "api",
-            "--stream",
-            "200",
-            "--office",
-        ],
+        ["-m", "benchmarks.workload.run", *"--units 100 --runs 1 --only api --stream 200 --office".split()],
         # one process, --jobs 2 and a Dask LocalCluster: three evaluations and a cluster's start-up
         pytest.param(["-m", "benchmarks.scale", "--units", "120"], marks=pytest.mark.slow),
     ],
