@@ -68,7 +68,7 @@ class DaskRunner:
     leave the cluster, the tasks bound to it could never run: the wait for them notices and raises
     `LostPartError` (a part's spool checks its file too: gone or changed, it raises the same)."""
 
-    same_machine = False  # its workers' files may be on other machines: the finished units are sent back
+    same_machine = False  # its workers' files may be on other machines: the finished units wait there (`_finished`)
 
     def __init__(self, client: Any, *, spooled: bool = False):
         self.client = client
