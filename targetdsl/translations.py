@@ -1050,7 +1050,7 @@ FUNCTIONS: tuple[tuple[str, str], ...] = (
     ("60 + 40·(max − x)/(max − min): lower is better", "反向功效系数：60 + 40·(max − x)/(max − min)，越低越好"),
 )
 
-# The command line's own messages: usage errors (invocation.py, cli.py), summaries, progress
+# The command line's own messages: usage errors (invocation.py, cli/), summaries, progress
 COMMAND_LINE: tuple[tuple[str, str], ...] = (
     ("- (standard input) is given twice; it can be read once", "-（标准输入）给了两次；标准输入只能读一次"),
     ("standard input is larger than {size} MB", "标准输入大于 {size} MB"),
@@ -1293,7 +1293,7 @@ COMMAND_LINE: tuple[tuple[str, str], ...] = (
 )
 
 
-# `--help`: the words of every command's help (cli.py): descriptions, arguments, the comments of its
+# `--help`: the words of every command's help (cli/): descriptions, arguments, the comments of its
 # examples, its exit statuses; argparse's own headings
 HELP: tuple[tuple[str, str], ...] = (
     ("usage: ", "用法："),
@@ -2658,6 +2658,10 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
         "统一排序：按统一排序 {ranking}（{classes}）所有单位的值计算一次",
     ),
     ("read for every unit of the class by the class-wide statistic", "为全类别统计量读取本类别每个单位的值"),
+    (
+        "read for every unit of the class by the class-wide statistic, before the kernel runs",
+        "在内核运行之前，为全类别统计量读取本类别每个单位的值",
+    ),
     ("summed by the engine: the class has no kernel", "由引擎求和：本类别没有内核"),
     ("summed by the engine: the category has no measure", "由引擎求和：该考核内容没有考核项"),
     (

@@ -138,15 +138,18 @@ def test_the_plan_agrees_with_what_the_engine_does(source: Any, units: Any, peri
 def test_every_kind_of_decline_is_named() -> None:
     policy = targetdsl.parse_policy(PEERS, name="peers.tdsl")
     steps = {s.quantity.name: s for s in policy.plan().classes[0].steps}
-    # a measure comparing units: generated expressions, its class-wide function read of the class's values
-    assert steps["k.a.score"].evaluator is Evaluator.EXPRESSIONS
-    assert steps["k.a.score"].reason == "kernel: the class-wide function efficacy() needs every unit of the class"
-    assert steps["k.a.let.rate"].evaluator is Evaluator.EXPRESSIONS  # a let goes where its measure goes
-    assert steps["k.a.efficacy.argument"].evaluator is Evaluator.EXPRESSIONS  # so does the statistic's argument
+    # a measure comparing units: in the kernel, which is given the class's values of its argument, read
+    # for every unit before it runs by the measure's generated expressions
+    assert (steps["k.a.score"].evaluator, steps["k.a.score"].reason) == (Evaluator.KERNEL, None)
+    assert steps["k.a.let.rate"].evaluator is Evaluator.KERNEL  # a let goes where its measure goes
+    argument = steps["k.a.efficacy.argument"]
+    assert argument.evaluator is Evaluator.EXPRESSIONS
+    assert argument.reason == "read for every unit of the class by the class-wide statistic, before the kernel runs"
     assert steps["j.c.scored"].evaluator is Evaluator.EXPRESSIONS
     assert "missing peer_avg" in (steps["j.c.scored"].reason or "")
     assert steps["k.a.efficacy"].evaluator is Evaluator.REFERENCE
-    assert steps["category.k"].reason == "summed by the engine: the class has no kernel"
+    assert steps["category.k"].evaluator is Evaluator.KERNEL
+    assert steps["category.j"].reason == "summed by the engine: not every measure is in the kernel (c)"
     assert steps["input.规模"].evaluator is Evaluator.DATA
     assert steps["rank"].evaluator is Evaluator.REFERENCE and steps["rank"].reason is None
 

@@ -33,7 +33,7 @@ from targetdsl.evaluation.interpreter import (
     evaluate,
     number,
 )
-from targetdsl.evaluation.kernel import WIDTH, Bail, Cells, Kernel, Unsupported, expression, uses_peers
+from targetdsl.evaluation.kernel import WIDTH, Bail, Cells, ClassArguments, Kernel, Unsupported, expression, uses_peers
 from targetdsl.evaluation.kernel import build as build_kernel
 from targetdsl.evaluation.measures import MeasureFigures, MeasureScorer
 from targetdsl.evaluation.periods import OverPeriods
@@ -260,11 +260,17 @@ class Engine:
         kernel = self.kernel(spec, members)
         cells: dict[str, Cells] = {}
         by_reference = members
+        whole: dict[str, MeasureScorer] = {}  # a kernel's measure comparing units: its scorer of the class
         if kernel is not None:
+            classes: ClassArguments = ()
+            for measure, argument in kernel.arguments:  # the class's values its class-wide calls read
+                if measure.name not in whole:
+                    whole[measure.name] = self.scorer(spec, measure, members)
+                classes += (whole[measure.name].peers(argument),)
             by_reference = []
             for unit in members:
                 try:
-                    cells[unit.id] = kernel.score(unit, frames)
+                    cells[unit.id] = kernel.score(unit, frames, classes)
                 except Bail:  # a turn the kernel declares it does not take (see kernel.py)
                     by_reference.append(unit)
         in_kernel = {m.name for m in kernel.measures} if kernel is not None else set()
@@ -274,14 +280,8 @@ class Engine:
             scored = by_reference if measure.name in in_kernel else members
             if not scored:
                 continue
-            scorer = MeasureScorer(measure, scored, frames, self.fraction, self.schema.rounding, self.fail)
-            scorer.unbounded = self.schema.unbounded(measure)
-            scorer.where = self.schema.where
-            scorer.explain = self.explain
-            if self.figures is not None:
-                scorer.figures = self.figures[spec.name][measure.name]
-            if not self.explain:
-                scorer.use_compiled(self.schema.compiled)
+            scorer = self.scorer(spec, measure, scored)
+            scorer.whole = whole.get(measure.name)  # the units the kernel handed back compare with the class
             by_measure[measure.name] = scorer.run()
             if self.over_periods is not None and measure.name in self.over_periods.earlier:
                 rounding = self.schema.rounding
@@ -294,6 +294,8 @@ class Engine:
                 )
             if measure.name in referenced:
                 record_scores(frames, measure.name, by_measure[measure.name])
+        for scorer in whole.values():
+            scorer.frames = {}  # as `MeasureScorer.run` lets its frames go: no cycle may outlive the scoring
         self.rule_peers = {}
         for rule in spec.rules:
             if rule.kind in COMPARING_RULES and uses_peers(rule.expressions):
@@ -302,6 +304,18 @@ class Engine:
                 else:
                     self.rule_peers[(rule.kind, rule.name)] = _RulePeers(self, rule, members)
         return [self.assess_unit(spec, unit, by_measure, cells.get(unit.id), kernel) for unit in members]
+
+    def scorer(self, spec: ClassSpec, measure: MeasureSpec, units: list[Unit]) -> MeasureScorer:
+        """The scorer of one measure for some units of a class scored now (`frames`)."""
+        scorer = MeasureScorer(measure, units, self.frames, self.fraction, self.schema.rounding, self.fail)
+        scorer.unbounded = self.schema.unbounded(measure)
+        scorer.where = self.schema.where
+        scorer.explain = self.explain
+        if self.figures is not None:
+            scorer.figures = self.figures[spec.name][measure.name]
+        if not self.explain:
+            scorer.use_compiled(self.schema.compiled)
+        return scorer
 
     def score_measures(
         self, spec: ClassSpec, members: list[Unit], names: frozenset[str], *, explain: bool = True

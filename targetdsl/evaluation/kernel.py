@@ -1,13 +1,17 @@
 """Generated Python: the evaluator beside the reference interpreter, for evaluations that explain nothing.
 
-The measures of a class that need nothing class-wide (indicators without
-sub-items or peer functions, assessor scores) are compiled into the source
+The measures of a class that it can score unit by unit (indicators without
+sub-items, assessor scores) are compiled into the source
 of one Python function, the class kernel, compiled once per policy and
 class, that scores every such measure of a unit in straight-line code:
 inputs and `let`s become local variables, arithmetic runs on `Decimal`
 operators under the policy's 34-digit context (`numeric.CONTEXT`, which
 the engine makes current), and the function returns one flat tuple —
-earned, available, completed, counted per measure. What the class kernel
+earned, available, completed, counted per measure. A class-wide function
+(`efficacy(x)`, `rank(x)`, `peer_count()`) reads the class's values of its
+argument, which the engine computes once per class before the kernel runs
+(`Kernel.arguments`: the values the reference path would read) and passes in
+(`ClassArguments`). What the class kernel
 leaves that needs nothing class-wide (an item's score, a measure reading
 another's score, a rule's formula or condition, a data constraint) is
 generated one expression at a time by the same expression writer
@@ -50,7 +54,7 @@ from targetdsl.evaluation.interpreter import (
 )
 from targetdsl.language import nodes as n
 from targetdsl.language.bounds import FAR_ABOVE
-from targetdsl.language.functions import FUNCTIONS, EmptyClassError, OverClass, TooWideError
+from targetdsl.language.functions import FUNCTIONS, ClassValues, EmptyClassError, OverClass, TooWideError
 from targetdsl.language.schema import ClassSpec, InputSpec, MeasureSpec, RuleSpec, Schema, references
 from targetdsl.language.typecheck import walk
 from targetdsl.numeric import CONTEXT, HUNDRED, MAGNITUDE, MODES, ONE, ZERO, plausible
@@ -59,6 +63,8 @@ from targetdsl.values import NOT_APPLICABLE, Marker, MeasureData, MeasureRows, R
 
 # A unit's cells: per measure, earned (rounded as the policy says), available points, completed, counted.
 Cells = tuple[Any, ...]
+# The class's values of each class-wide call's argument, as `Kernel.arguments` orders them.
+ClassArguments = tuple[ClassValues, ...]
 WIDTH = 4  # values per measure in Cells
 
 
@@ -103,29 +109,32 @@ class Kernel:
     measures: tuple[MeasureSpec, ...]  # in class order; positions in Cells are 4 × their index
     categories: dict[str, int]  # category → position of its earned, available, completed, counted sums
     vetoes: int | None  # position of one flag per veto rule of the class (None: vetoes are left to the engine)
-    function: Callable[[Any, dict[str, Any], Mapping[str, Frame], str, dict[Any, Any]], Cells]
+    function: Callable[[Any, dict[str, Any], Mapping[str, Frame], str, dict[Any, Any], ClassArguments], Cells]
     source: str
     layout: RowLayout  # where the numbers its measures read stand in a unit's row (`MeasureRows`)
     row_of: Callable[[Mapping[str, MeasureData]], dict[int, Any]]  # those numbers of measures held as a dict
+    # the argument of each class-wide call its measures make (`peer_count()`: EVERY_UNIT), with its measure:
+    # the engine gives the class's values of each, in this order
+    arguments: tuple[tuple[MeasureSpec, n.Expr], ...] = ()
 
     @functools.cached_property
     def positions(self) -> dict[str, int]:
         """Where each measure's cells start in Cells."""
         return {m.name: WIDTH * i for i, m in enumerate(self.measures)}
 
-    def score(self, unit: Unit, frames: Mapping[str, Frame]) -> Cells:
+    def score(self, unit: Unit, frames: Mapping[str, Frame], classes: ClassArguments = ()) -> Cells:
         """One unit's cells; raises Bail when the unit needs the reference path: a turn the generated code
         tests for (a missing value, a given score, no band, a result of another type), or a decimal trap
         (division by zero…), which the reference locates — or finds in a `let` it never needs. Any other
         exception is a defect of the kernel and propagates. `frames` gives units' frames (made on
-        demand), for the policy's constants."""
+        demand), for the policy's constants; `classes` the class's values of each of `arguments`."""
         measures = unit.measures
         try:
             if type(measures) is MeasureRows and measures.layout is self.layout:
                 row: Any = measures.row  # the numbers as validation read them: no MeasureData made
             else:
                 row = self.row_of(measures)
-            return self.function(row, unit.values, frames, unit.id, unit.rules)
+            return self.function(row, unit.values, frames, unit.id, unit.rules, classes)
         except ARITHMETIC_ERRORS as trap:
             raise Bail(type(trap).__name__) from None
 
@@ -183,10 +192,12 @@ def _lay_out_in(schema: Schema, spec: ClassSpec, fraction: Decimal, layout: RowL
     taken: list[MeasureSpec] = []
     declined: dict[str, str] = {}
     for measure in spec.measures():
+        arguments = len(writer.arguments)
         try:
             lines = writer.measure(measure, len(taken))
         except Unsupported as reason:
             declined[measure.name] = str(reason)
+            del writer.arguments[arguments:]  # a declined measure's class-wide calls are not the kernel's
             continue
         writer.body.extend(lines)
         taken.append(measure)
@@ -241,7 +252,7 @@ def build(schema: Schema, spec: ClassSpec, fraction: Decimal, rows: RowLayout | 
     source = (
         "\n".join(
             [
-                "def score(Y, UV, F, I, R):",
+                "def score(Y, UV, F, I, R, C):",
                 *("    " + line for line in writer.prelude),
                 *("    " + line for line in writer.body),
                 f"    return ({', '.join(outputs)},)",
@@ -253,7 +264,16 @@ def build(schema: Schema, spec: ClassSpec, fraction: Decimal, rows: RowLayout | 
     namespace = dict(writer.constants)
     exec(compile(source, "<targetdsl kernel>", "exec"), namespace)  # noqa: S102 (source built from fixed fragments)
     row_layout = rows if rows is not None and writer.layout is rows else {}
-    return Kernel(tuple(taken), categories, vetoes, namespace["score"], source, row_layout, namespace["row_of"])
+    return Kernel(
+        tuple(taken),
+        categories,
+        vetoes,
+        namespace["score"],
+        source,
+        row_layout,
+        namespace["row_of"],
+        tuple(writer.arguments),
+    )
 
 
 @attrs.frozen
@@ -353,16 +373,6 @@ def interpolated(x: Decimal, points: Sequence[tuple[Decimal, Decimal]]) -> Decim
     return points[-1][1]
 
 
-def _peer_function(expressions: list[n.Expr]) -> str:
-    """The first class-wide function the expressions call."""
-    return next(
-        node.function
-        for expr in expressions
-        for node in walk(expr)
-        if isinstance(node, n.Call) and FUNCTIONS[node.function].peer
-    )
-
-
 def _no_band() -> Any:
     raise Bail("no band matched")
 
@@ -402,6 +412,19 @@ def _peer(frame: Frame, call: n.Call, over_class: OverClass, own: Any) -> Any:
         raise Bail(call.function) from None
 
 
+def _class_peer(values: ClassValues, over_class: OverClass, own: Any) -> Any:
+    """A class-wide function in the class kernel, as `_peer` computes it, of the class's values the engine
+    computed before the kernel ran (`own` None: `peer_count()`)."""
+    if own is None:
+        return over_class(values, ONE)
+    if own.__class__ is not Decimal:
+        raise Bail("class-wide function")
+    try:
+        return over_class(values, own)
+    except (EmptyClassError, TooWideError):
+        raise Bail("class-wide function") from None
+
+
 def _constant(frames: Mapping[str, Frame], unit: str, name: str, span: Any) -> Any:
     """A unit's name in the class kernel, read as a generated expression reads it (`_lookup`)."""
     return _lookup(frames[unit], name, span)
@@ -423,6 +446,7 @@ HELPERS: dict[str, Any] = {
     "LOOKUP": _lookup,
     "QUANTITY": _quantity,
     "PEER": _peer,
+    "CLASS_PEER": _class_peer,
 }
 
 _COMPARE = {"==", "!=", ">=", ">", "<=", "<"}
@@ -479,6 +503,8 @@ class _Writer(_Code):
         self.body: list[str] = []
         self.counting: set[int] = set()  # measures that count completed items
         self.referenced: frozenset[str] = frozenset()  # measures whose scores `score(…)` reads
+        self.arguments: list[tuple[MeasureSpec, n.Expr]] = []  # class-wide calls' arguments (Kernel.arguments)
+        self.measuring: MeasureSpec | None = None  # the measure whose lines are being written
 
     def place(self, measure: str, name: str, kind: str) -> str:
         """`Y[i]`: the number `name` of `measure` (an input's value, or an assessor's score) in the row."""
@@ -489,6 +515,14 @@ class _Writer(_Code):
                 at = max([*self.layout.values(), *(i for i, _ in self.reading.values()), -1]) + 1
             self.reading[key] = (at, kind)
         return f"Y[{self.reading[key][0]}]"
+
+    def peer(self, expr: n.Call, own: str) -> str:
+        """A class-wide function of a measure: the class's values of its argument are the kernel's `C[j]`."""
+        if self.measuring is None:
+            return super().peer(expr, own)
+        self.arguments.append((self.measuring, expr.args[0] if expr.args else EVERY_UNIT))
+        over_class = FUNCTIONS[expr.function].over_class
+        return f"CLASS_PEER(C[{len(self.arguments) - 1}], {self.constant(over_class)}, {own})"
 
     def row_of(self) -> str:
         """The source of `row_of(M)`: the numbers the kernel reads, from a unit's measures held as a dict
@@ -526,8 +560,6 @@ class _Writer(_Code):
         expressions += [e for e in (spec.completed,) if e is not None]
         if spec.tally is not None:
             expressions += [spec.tally.done, spec.tally.total]
-        if uses_peers(expressions):
-            raise Unsupported(f"the class-wide function {_peer_function(expressions)}() needs every unit of the class")
         missing = next((i.name for i in spec.inputs.values() if i.missing == "peer_avg"), None)
         if missing is not None:
             raise Unsupported(f"input {missing} is `missing peer_avg`: the score may be the class's average")
@@ -539,15 +571,19 @@ class _Writer(_Code):
             raise Unsupported("a `prorated` input in a progress check is not generated")
         scope = _Scope(self, spec.inputs, spec.lets, spec.points, f"m{index}")
         scope.row = functools.partial(self.place, spec.name, kind="value")
-        score = scope.expr(spec.score)
+        self.measuring = spec
+        try:
+            score = scope.expr(spec.score)
+            if spec.tally is not None:
+                done, total = f"INT({scope.expr(spec.tally.done)})", f"INT({scope.expr(spec.tally.total)})"
+            elif spec.completed is not None:
+                done, total = f"(1 if {scope.expr(spec.completed)} else 0)", "1"
+            else:
+                done, total = "0", "0"
+        finally:
+            self.measuring = None
         if spec.tally is not None or spec.completed is not None:
             self.counting.add(index)
-        if spec.tally is not None:
-            done, total = f"INT({scope.expr(spec.tally.done)})", f"INT({scope.expr(spec.tally.total)})"
-        elif spec.completed is not None:
-            done, total = f"(1 if {scope.expr(spec.completed)} else 0)", "1"
-        else:
-            done, total = "0", "0"
         if spec.given_by:
             self.given.append(spec.name)
         lines = [*scope.reads, *scope.lets]

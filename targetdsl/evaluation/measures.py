@@ -190,6 +190,9 @@ class MeasureScorer:
         self.explain = True
         self.fast: FastMeasure | None = None
         self.figures: MeasureFigures | None = None  # the class's figures, when these units are a part of it
+        # the scorer of every unit of the class, when these units are some of them (the others scored by
+        # the class kernel): class-wide functions read its values
+        self.whole: MeasureScorer | None = None
         # the score formulas with no upper bound ("" the measure's own, a sub-item's name): Schema.unbounded
         self.unbounded: frozenset[str] = frozenset()
 
@@ -271,6 +274,8 @@ class MeasureScorer:
         """`expr`'s values over the class, evaluated, summed and sorted once per expression."""
         if self.figures is not None:
             return self.figures.class_values(expr)
+        if self.whole is not None:  # these units are some of the class: its values are the whole class's
+            return self.whole.peers(expr)
         key = id(expr)
         if key not in self._peer_cache:
             self._peer_cache[key] = ClassValues.of([value for _, value in self.peer_values(expr)])

@@ -42,6 +42,8 @@ ALLOWED = {
     "UV",
     "F",
     "I",
+    "C",
+    "CLASS_PEER",
     "R",
     "ZERO",
     "m",
@@ -275,3 +277,58 @@ def test_a_generated_expression_hands_declared_turns_to_the_reference() -> None:
             made({"x_1": decimal.Decimal(1), "QUANTITY": NOT_APPLICABLE, "points": decimal.Decimal(10)}, unit)
         with pytest.raises(kernel.Unsupported, match="class-wide function efficacy"):
             kernel.expression({}, n.Call("efficacy", (n.Name("x_1"),)), frozenset({"x_1"}))
+
+
+COMPARING = """policy "p" { year 2003 status draft }
+class c { k 100 }
+category k {
+    indicator a points 10 {
+        input target: number
+        input actual: number
+        let rate = actual / target
+        score points * efficacy(rate) / 100
+    }
+    indicator b points 10 {
+        input x: number missing na
+        score if rank(x) * 2 <= peer_count() then points else points / 2
+    }
+    indicator c points 10 {
+        input y: number missing na
+        score y
+    }
+}
+grades { A >= 15 B otherwise }
+"""
+
+
+def comparing_units(count: int) -> list[dict[str, object]]:
+    """Units of one class, every third without `y` (the kernel hands those back: `c` is not applicable)
+    and every fifth without `x` (no value of `rank(x)`'s argument: the class's values skip it)."""
+    units: list[dict[str, object]] = []
+    for i in range(count):
+        indicators: dict[str, object] = {"a": {"target": str(50 + i % 7), "actual": str(40 + (i * 13) % 29)}}
+        indicators["b"] = {"x": str((i * 7) % 11)} if i % 5 else {}
+        indicators["c"] = {"y": str(i % 9)} if i % 3 else {}
+        units.append({"id": f"U{i:03d}", "class": "c", "indicators": indicators})
+    return units
+
+
+def test_a_comparing_measure_in_the_kernel_reads_the_whole_class() -> None:
+    """The class kernel scores `efficacy` and `rank` with the class's values of their arguments; a unit
+    it hands back is scored by the reference path against the whole class too, not against the other
+    units handed back: every path gives the reference's results."""
+    compiled = targetdsl.parse_policy(COMPARING, name="p.tdsl")
+    built = kernel_of(COMPARING)
+    assert [m.name for m in built.measures] == ["a", "b", "c"]
+    assert [(m.name, type(a).__name__) for m, a in built.arguments] == [("a", "Name"), ("b", "Name"), ("b", "Number")]
+    units = comparing_units(40)
+    expected = by_reference_path(compiled, units)
+    fast = compiled.evaluate(units, explain=False)
+    assert fast.to_json() == expected.to_json()
+    handed_back = fast.unit("U000")  # no `y`: scored by the reference path, efficacy over all 40 units
+    assert handed_back.measures[0].earned == expected.unit("U000").measures[0].earned
+    wanted = [unit.json_value(explanations=False) for unit in expected.units]
+    with compiled.stream(units) as streamed:
+        assert [unit.json_value(explanations=False) for unit in streamed] == wanted
+    parted = compiled.evaluate_parts(units, parts=3)
+    assert [unit.json_value(explanations=False) for unit in parted.results] == wanted
