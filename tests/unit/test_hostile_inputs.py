@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import targetdsl
 from targetdsl.units.documents import parse_json, parse_yaml
@@ -100,6 +102,50 @@ def test_json_duplicate_key_in_a_streamed_file(tmp_path: Path, policy: targetdsl
     with pytest.raises(targetdsl.DataError, match="duplicate key `id`") as caught:
         list(policy.stream(write(tmp_path, "units.jsonl", line)))
     assert [(p.code, p.field) for p in caught.value.problems] == [("data.duplicate-key", "line 1")]
+
+
+def _pairs_checked(text: str) -> object:
+    """The document as read with every object's keys checked as it is read: what parse_json must give."""
+    import json
+
+    def unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        if len({key for key, _ in pairs}) != len(pairs):
+            raise ValueError("duplicate")
+        return dict(pairs)
+
+    return json.loads(text, parse_float=Decimal, object_pairs_hook=unique)
+
+
+_KEYS = st.sampled_from(["a", "b", "a:b", "c", ":", r"\u003a", r"d\"", "时间 10:30"])
+_SCALARS = st.one_of(st.integers(-5, 5), st.sampled_from(['"x"', '"1:2"', '":"', r'"\u003a"', "1.5", "null"]))
+
+
+@st.composite
+def _json_texts(draw: st.DrawFn, depth: int = 0) -> str:
+    """JSON texts with keys written twice now and then, and colons (plain or escaped) inside texts."""
+    if depth > 2 or draw(st.booleans()):
+        scalar = draw(_SCALARS)
+        return str(scalar)
+    if draw(st.booleans()):
+        items = draw(st.lists(_json_texts(depth + 1), max_size=3))
+        return "[" + ", ".join(items) + "]"
+    keys = draw(st.lists(_KEYS, max_size=4))
+    return "{" + ", ".join(f'"{key}": {draw(_json_texts(depth + 1))}' for key in keys) + "}"
+
+
+@given(_json_texts())
+@settings(max_examples=300, deadline=None)
+def test_json_is_read_as_when_every_object_is_checked(text: str) -> None:
+    """parse_json checks keys by counting (a text's colons against the keys read), and reads again
+    object by object only when they differ: it refuses exactly the texts with a key written twice in
+    one object, and reads every other text as the object-by-object reading does."""
+    try:
+        want = _pairs_checked(text)
+    except ValueError:
+        with pytest.raises(ValueError, match="duplicate key"):
+            parse_json(text)
+        return
+    assert parse_json(text) == want
 
 
 # ------------------------------------------------------------------ numbers
