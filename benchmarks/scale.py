@@ -35,7 +35,9 @@ SPEEDUP = 1.7  # issue 13's target for --jobs 2 against one process
 
 def measured(command: list[str]) -> tuple[float, float, float, list[float]]:
     """Wall seconds, CPU seconds of every process, the driver's peak MB and every other process's."""
-    import psutil  # distributed's dependency: the dask extra brings it
+    # distributed's dependency: the dask extra brings it. psutil ships no types (types-psutil would
+    # add them, hence unused-ignore): its few calls here are unchecked
+    import psutil  # type: ignore[import-untyped, unused-ignore]
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()

@@ -36,7 +36,7 @@ def key_other_bonus(record: dict[str, Any]) -> tuple[Decimal, Decimal, Decimal]:
         values = indicators[f"k{k:02d}"]
         key += 4 * Decimal(values["done"]) / Decimal(values["subs"])
     other_scores = indicators["other"]
-    mean = sum(WEIGHTS[a] * Decimal(other_scores[a]) for a in WEIGHTS)
+    mean = sum((WEIGHTS[a] * Decimal(other_scores[a]) for a in WEIGHTS), Decimal(0))
     other = 10 * mean / 100
     bonus = min(sum((LEVELS[a["level"]] for a in record["bonuses"]["awards"]), Decimal(0)), Decimal(3))
     return key, other, bonus
