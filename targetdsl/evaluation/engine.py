@@ -266,6 +266,7 @@ class Engine:
             for measure, argument in kernel.arguments:  # the class's values its class-wide calls read
                 if measure.name not in whole:
                     whole[measure.name] = self.scorer(spec, measure, members)
+                    whole[measure.name].columns = self.columns(kernel, measure, members)
                 classes += (whole[measure.name].peers(argument),)
             by_reference = []
             for unit in members:
@@ -304,6 +305,20 @@ class Engine:
                 else:
                     self.rule_peers[(rule.kind, rule.name)] = _RulePeers(self, rule, members)
         return [self.assess_unit(spec, unit, by_measure, cells.get(unit.id), kernel) for unit in members]
+
+    def columns(
+        self, kernel: Kernel, measure: MeasureSpec, units: list[Unit]
+    ) -> Callable[[n.Expr], list[Decimal] | None]:
+        """The units' values of each class-wide call's argument in `measure`, by the class kernel: for a
+        class-wide statistic, which a unit's value that takes a declared turn leaves to the reference."""
+        at = {id(argument): i for i, (owner, argument) in enumerate(kernel.arguments) if owner.name == measure.name}
+        frames = self.frames
+
+        def column(expr: n.Expr) -> list[Decimal] | None:
+            i = at.get(id(expr))
+            return None if i is None else kernel.column(units, frames, i)
+
+        return column
 
     def scorer(self, spec: ClassSpec, measure: MeasureSpec, units: list[Unit]) -> MeasureScorer:
         """The scorer of one measure for some units of a class scored now (`frames`)."""
@@ -359,6 +374,9 @@ class Engine:
                 scorer.explain = self.explain
                 if not self.explain:
                     scorer.use_compiled(self.schema.compiled)  # its arguments by generated code
+                    kernel = self.kernel(spec, members)
+                    if kernel is not None and measure.name in {m.name for m in kernel.measures}:  # all at once
+                        scorer.columns = self.columns(kernel, measure, members)
                 scorer.gather(figures)
         self.rule_peers = {}
         for rule in spec.rules:

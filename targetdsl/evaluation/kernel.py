@@ -11,7 +11,10 @@ earned, available, completed, counted per measure. A class-wide function
 (`efficacy(x)`, `rank(x)`, `peer_count()`) reads the class's values of its
 argument, which the engine computes once per class before the kernel runs
 (`Kernel.arguments`: the values the reference path would read) and passes in
-(`ClassArguments`). What the class kernel
+(`ClassArguments`). Each argument is generated too, as a function of its own
+that `Kernel.column` calls for every unit of the class (or of a stream's
+batch); when one unit's value takes a declared turn, the whole argument is
+left to the reference path, which skips what it skips. What the class kernel
 leaves that needs nothing class-wide (an item's score, a measure reading
 another's score, a rule's formula or condition, a data constraint) is
 generated one expression at a time by the same expression writer
@@ -116,6 +119,8 @@ class Kernel:
     # the argument of each class-wide call its measures make (`peer_count()`: EVERY_UNIT), with its measure:
     # the engine gives the class's values of each, in this order
     arguments: tuple[tuple[MeasureSpec, n.Expr], ...] = ()
+    # each argument's value for a unit, generated as the measure's expressions are (called as `function`)
+    argument_functions: tuple[Callable[..., Any], ...] = ()
 
     @functools.cached_property
     def positions(self) -> dict[str, int]:
@@ -137,6 +142,29 @@ class Kernel:
             return self.function(row, unit.values, frames, unit.id, unit.rules, classes)
         except ARITHMETIC_ERRORS as trap:
             raise Bail(type(trap).__name__) from None
+
+    def column(self, units: Sequence[Unit], frames: Mapping[str, Frame], at: int) -> list[Decimal] | None:
+        """The units' values of argument `at`, for the class-wide statistic that reads it; None when any
+        unit's value takes a turn the generated code declares (a missing value, a failure, a decimal trap,
+        a value that is no number): the reference path then reads the whole argument, and skips what it
+        skips."""
+        function = self.argument_functions[at]
+        layout = self.layout
+        values = []
+        try:
+            for unit in units:
+                measures = unit.measures
+                if type(measures) is MeasureRows and measures.layout is layout:
+                    row: Any = measures.row
+                else:
+                    row = self.row_of(measures)
+                value = function(row, unit.values, frames, unit.id, unit.rules)
+                if value.__class__ is not Decimal:
+                    return None
+                values.append(value)
+        except (Bail, *ARITHMETIC_ERRORS):
+            return None
+        return values
 
 
 @attrs.frozen
@@ -198,6 +226,7 @@ def _lay_out_in(schema: Schema, spec: ClassSpec, fraction: Decimal, layout: RowL
         except Unsupported as reason:
             declined[measure.name] = str(reason)
             del writer.arguments[arguments:]  # a declined measure's class-wide calls are not the kernel's
+            del writer.argument_lines[arguments:]
             continue
         writer.body.extend(lines)
         taken.append(measure)
@@ -261,6 +290,9 @@ def build(schema: Schema, spec: ClassSpec, fraction: Decimal, rows: RowLayout | 
         + "\n"
     )
     source += writer.row_of()
+    for at, lines in enumerate(writer.argument_lines):  # each argument alone, with the names units read
+        body = [*writer.prelude, *lines]
+        source += "\n".join([f"def k{at}(Y, UV, F, I, R):", *("    " + line for line in body)]) + "\n"
     namespace = dict(writer.constants)
     exec(compile(source, "<targetdsl kernel>", "exec"), namespace)  # noqa: S102 (source built from fixed fragments)
     row_layout = rows if rows is not None and writer.layout is rows else {}
@@ -273,6 +305,7 @@ def build(schema: Schema, spec: ClassSpec, fraction: Decimal, rows: RowLayout | 
         row_layout,
         namespace["row_of"],
         tuple(writer.arguments),
+        tuple(namespace[f"k{at}"] for at in range(len(writer.arguments))),
     )
 
 
@@ -504,6 +537,7 @@ class _Writer(_Code):
         self.counting: set[int] = set()  # measures that count completed items
         self.referenced: frozenset[str] = frozenset()  # measures whose scores `score(…)` reads
         self.arguments: list[tuple[MeasureSpec, n.Expr]] = []  # class-wide calls' arguments (Kernel.arguments)
+        self.argument_lines: list[list[str]] = []  # the lines computing each argument (`k{j}`), as `arguments`
         self.measuring: MeasureSpec | None = None  # the measure whose lines are being written
 
     def place(self, measure: str, name: str, kind: str) -> str:
@@ -520,9 +554,19 @@ class _Writer(_Code):
         """A class-wide function of a measure: the class's values of its argument are the kernel's `C[j]`."""
         if self.measuring is None:
             return super().peer(expr, own)
-        self.arguments.append((self.measuring, expr.args[0] if expr.args else EVERY_UNIT))
+        measure, argument = self.measuring, expr.args[0] if expr.args else EVERY_UNIT
+        at = len(self.arguments)
+        self.arguments.append((measure, argument))
+        scope = _Scope(self, measure.inputs, measure.lets, measure.points, f"k{at}")
+        scope.row = functools.partial(self.place, measure.name, kind="value")
+        self.measuring = None  # a class-wide call inside the argument: the checker refuses one
+        try:
+            value = scope.expr(argument)
+        finally:
+            self.measuring = measure
+        self.argument_lines.append(_within_nesting([*scope.reads, *scope.lets, f"return {value}"]))
         over_class = FUNCTIONS[expr.function].over_class
-        return f"CLASS_PEER(C[{len(self.arguments) - 1}], {self.constant(over_class)}, {own})"
+        return f"CLASS_PEER(C[{at}], {self.constant(over_class)}, {own})"
 
     def row_of(self) -> str:
         """The source of `row_of(M)`: the numbers the kernel reads, from a unit's measures held as a dict

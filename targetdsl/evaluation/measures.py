@@ -193,6 +193,9 @@ class MeasureScorer:
         # the scorer of every unit of the class, when these units are some of them (the others scored by
         # the class kernel): class-wide functions read its values
         self.whole: MeasureScorer | None = None
+        # a class-wide call's argument for every one of these units at once, by the class kernel (`Kernel.column`),
+        # or None: then read unit by unit
+        self.columns: Callable[[n.Expr], list[Decimal] | None] | None = None
         # the score formulas with no upper bound ("" the measure's own, a sub-item's name): Schema.unbounded
         self.unbounded: frozenset[str] = frozenset()
 
@@ -284,6 +287,11 @@ class MeasureScorer:
     def peer_values(self, expr: n.Expr) -> Iterator[tuple[int, Decimal]]:
         """`expr`'s value for each unit of these frames that has one, with the frame's position (with no
         frames made, for a generated measure: each unit's, by its generated argument)."""
+        if self.columns is not None:
+            column = self.columns(expr)
+            if column is not None:  # every unit has a value: the class kernel computed them
+                yield from enumerate(column)
+                return
         if not self.frames and self.spec.kind == "indicator":
             arguments = self.fast.arguments if self.fast is not None else None
             generated = arguments.get(id(expr)) if arguments is not None else None

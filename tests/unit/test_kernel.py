@@ -9,6 +9,7 @@ import pytest
 import targetdsl
 from benchmarks.workload import generate, policy
 from targetdsl.evaluation import kernel
+from targetdsl.numeric import CONTEXT
 from tests.support import reference as by_reference_path
 
 HOSTILE = """policy "p" { year 2003 status draft rounding half_up 2 at indicator, total }
@@ -322,6 +323,12 @@ def test_a_comparing_measure_in_the_kernel_reads_the_whole_class() -> None:
     assert [m.name for m in built.measures] == ["a", "b", "c"]
     assert [(m.name, type(a).__name__) for m, a in built.arguments] == [("a", "Name"), ("b", "Name"), ("b", "Number")]
     units = comparing_units(40)
+    loaded = compiled.load_units(units)
+    with decimal.localcontext(CONTEXT):  # the policy's context, which the engine makes current
+        rates = built.column(loaded, {}, 0)  # every unit has a rate: the kernel computes them all
+        assert built.column(loaded, {}, 1) is None  # some units have no x: the reference reads it, skips them
+    given = [u["indicators"]["a"] for u in units]  # type: ignore[index]
+    assert rates == [CONTEXT.divide(decimal.Decimal(a["actual"]), decimal.Decimal(a["target"])) for a in given]
     expected = by_reference_path(compiled, units)
     fast = compiled.evaluate(units, explain=False)
     assert fast.to_json() == expected.to_json()
