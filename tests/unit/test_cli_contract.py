@@ -2,8 +2,10 @@
 and results alone on stdout, output paths checked before any work and written whole, the format
 taken from -o, swapped arguments named, Ctrl-C and internal errors ended in one line."""
 
+import importlib
 import json
 import os
+import pkgutil
 import signal
 import stat
 import subprocess
@@ -42,6 +44,16 @@ TESTS = (
     "policy: p.tdsl\ntests:\n  - name: t\n    units: [{id: A, class: c, indicators: {a: {x: 50}}}]\n"
     '    expect: {units: {A: {total: "%s"}}}\n'
 )
+
+
+def patch_cli(monkeypatch: pytest.MonkeyPatch, name: str, value: object) -> None:
+    """`name` replaced wherever the command line reads it: in each module of `targetdsl/cli/` that holds it."""
+    names = [m.name for m in pkgutil.iter_modules(cli.__path__) if m.name != "__main__"]
+    modules = [importlib.import_module(f"targetdsl.cli.{name}") for name in names]
+    holders = [module for module in modules if name in vars(module)]
+    assert holders, f"no module of the command line reads {name}"
+    for module in holders:
+        monkeypatch.setattr(module, name, value)
 
 
 @pytest.fixture
@@ -215,7 +227,7 @@ def test_output_paths_are_checked_before_any_work(
     def no_work(*args: object, **kwargs: object) -> None:
         raise AssertionError("the policy was loaded before the outputs were checked")
 
-    monkeypatch.setattr(cli, "load_policy", no_work)
+    patch_cli(monkeypatch, "load_policy", no_work)
     assert main(argv) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.startswith("targetdsl: error: ") and captured.err.count("\n") == 1
@@ -332,7 +344,7 @@ def test_an_internal_error_is_one_line_and_exit_3(
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(cli, "load_policy", broken)
+    patch_cli(monkeypatch, "load_policy", broken)
     monkeypatch.delenv("TARGETDSL_TRACEBACK", raising=False)
     assert main(["evaluate", "p.tdsl", "units.yaml"]) == 3
     captured = capsys.readouterr()
@@ -347,7 +359,7 @@ def test_an_unwritable_output_is_a_usage_error(
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device", "r.csv")
 
-    monkeypatch.setattr(cli, "write_text", full)
+    patch_cli(monkeypatch, "write_text", full)
     assert main(["evaluate", "p.tdsl", "units.yaml", "-o", "r.csv"]) == 2
     assert capsys.readouterr().err == "targetdsl: error: r.csv: No space left on device\n"
 
@@ -358,7 +370,7 @@ def test_ctrl_c_is_one_line_and_exit_130(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "load_policy", interrupted)
+    patch_cli(monkeypatch, "load_policy", interrupted)
     assert main(["evaluate", "p.tdsl", "units.yaml", "-o", "r.csv"]) == 130
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == "targetdsl: interrupted\n"
@@ -482,7 +494,7 @@ def test_every_output_is_rendered_before_the_first_is_written(
     def unreadable(**kwargs: object) -> None:
         raise PermissionError(13, "Permission denied", "units.yaml")
 
-    monkeypatch.setattr(cli, "make_record", unreadable)
+    patch_cli(monkeypatch, "make_record", unreadable)
     assert main(["evaluate", "p.tdsl", "units.yaml", "-o", "r.xlsx", "--ledger", "l.json", "--record", "rec.json"]) == 2
     assert capsys.readouterr().err == "targetdsl: error: units.yaml: Permission denied\n"
     assert not [p for p in w.iterdir() if p.name.startswith(("r.", "l.", "rec.", ".targetdsl"))]
@@ -525,7 +537,7 @@ def test_an_internal_error_in_any_command_is_exit_3(
     def broken(args: object) -> int:
         raise KeyError("surprise")
 
-    monkeypatch.setattr(cli, f"run_{line.split(maxsplit=1)[0]}", broken)
+    patch_cli(monkeypatch, f"run_{line.split(maxsplit=1)[0]}", broken)
     assert main(line.split()) == 3
     captured = capsys.readouterr()
     assert captured.err.startswith("targetdsl: error: internal error: KeyError: 'surprise'\n")

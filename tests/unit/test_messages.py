@@ -140,7 +140,13 @@ SOURCES = [
     "formatter",
     "lowering",
     "invocation",
-    "cli",
+    "arguments",
+    "inputs",
+    "output",
+    "evaluating",
+    "auditing",
+    "authoring",
+    "program",
 ]
 CALLS = {
     "report",
