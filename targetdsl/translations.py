@@ -2658,10 +2658,6 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
         "统一排序：按统一排序 {ranking}（{classes}）所有单位的值计算一次",
     ),
     ("read for every unit of the class by the class-wide statistic", "为全类别统计量读取本类别每个单位的值"),
-    (
-        "read for every unit of the class by the class-wide statistic, before the kernel runs",
-        "在内核运行之前，为全类别统计量读取本类别每个单位的值",
-    ),
     ("summed by the engine: the class has no kernel", "由引擎求和：本类别没有内核"),
     ("summed by the engine: the category has no measure", "由引擎求和：该考核内容没有考核项"),
     (

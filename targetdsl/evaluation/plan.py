@@ -127,13 +127,8 @@ class _Planner:
             measured = self.measures.get(quantity.owner)
             if measured is not None and measured[0] is Evaluator.EXPRESSIONS:  # generated with its measure
                 return Evaluator.EXPRESSIONS, "read for every unit of the class by the class-wide statistic"
-            if measured is not None and measured[0] is Evaluator.KERNEL:  # read before the kernel runs
-                spec = next(m for m in self.spec.measures() if m.name == quantity.owner)
-                built, why = FastMeasure.attempt(spec)
-                before = "read for every unit of the class by the class-wide statistic, before the kernel runs"
-                if built is not None:
-                    return Evaluator.EXPRESSIONS, before
-                return Evaluator.REFERENCE, f"{before}; generated expressions: {why}"
+            if measured is not None and measured[0] is Evaluator.KERNEL:  # for every unit, before it scores them
+                return Evaluator.KERNEL, None
             return Evaluator.REFERENCE, "read for every unit of the class by the class-wide statistic"
         if quantity.owner in self.measures:
             return self.measures[quantity.owner]

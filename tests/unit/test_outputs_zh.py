@@ -489,9 +489,10 @@ def test_the_plan_frame_in_chinese(capsys: pytest.CaptureFixture[str], monkeypat
     chinese = capsys.readouterr().out
     assert chinese.startswith("小例 的评估计划，全年\n\n类别 县区：对各单位 2 遍\n  第 1 遍（逐单位）\n")
     assert "\n  第 1 次汇总（全类别）\n" in chinese
-    # the measure comparing units: generated expressions, once the kernel declines it
-    assert "经济.效率.score  得分 · 逐式生成代码 · small.tdsl:17:15\n" in chinese
-    assert "\n      原因：内核：全类别函数 efficacy() 需要本类别的每个单位\n" in chinese
+    # the measure comparing units: in the kernel, its argument computed for every unit before it
+    assert "经济.效率.score  得分 · 内核 · small.tdsl:17:15\n" in chinese
+    assert "经济.效率.efficacy.argument  参数 · 内核 · small.tdsl:19:33\n" in chinese
+    assert "\n      原因：全类别：每个类别按所有单位的值计算一次\n" in chinese
     assert main(["plan", "examples/plan/small.tdsl", "--lang", "en"]) == 0
     english = capsys.readouterr().out
     assert english.startswith("plan of 小例, the whole year\n\nclass 县区: 2 passes over the units\n")
