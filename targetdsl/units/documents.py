@@ -295,10 +295,10 @@ def _keys(document: Any) -> int:
     parsed keys, no key was written twice (and no text holds a colon). Counting costs less than half a
     parse; checking each object as it is read (`object_pairs_hook`) costs most of a parse again."""
     count = 0
-    pending = [document] if document.__class__ is dict or document.__class__ is list else []
+    pending: list[Any] = [document] if document.__class__ is dict or document.__class__ is list else []
     pop, push = pending.pop, pending.append
     while pending:
-        value = pop()
+        value: Any = pop()
         if value.__class__ is dict:
             count += len(value)
             value = value.values()
