@@ -127,7 +127,7 @@ class Kernel:
         """Where each measure's cells start in Cells."""
         return {m.name: WIDTH * i for i, m in enumerate(self.measures)}
 
-    def score(self, unit: Unit, frames: Mapping[str, Frame], classes: ClassArguments = ()) -> Cells:
+    def score(self, unit: Unit, frames: Mapping[str, Frame], classes: ClassArguments) -> Cells:
         """One unit's cells; raises Bail when the unit needs the reference path: a turn the generated code
         tests for (a missing value, a given score, no band, a result of another type), or a decimal trap
         (division by zero…), which the reference locates — or finds in a `let` it never needs. Any other

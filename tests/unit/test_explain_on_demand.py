@@ -100,8 +100,8 @@ def test_an_explanation_that_would_explain_other_numbers_is_refused(monkeypatch:
     """A defect that made the fast path compute another number shows when the unit is explained."""
     real = kernel.Kernel.score
 
-    def off_by_one(self: kernel.Kernel, unit: Any, frames: Any) -> Any:
-        cells = real(self, unit, frames)
+    def off_by_one(self: kernel.Kernel, unit: Any, frames: Any, classes: Any) -> Any:
+        cells = real(self, unit, frames, classes)
         return (cells[0] + 1, *cells[1:])
 
     monkeypatch.setattr(kernel.Kernel, "score", off_by_one)

@@ -61,7 +61,7 @@ def counting_kernel(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]
     counts: collections.Counter[str] = collections.Counter()
     score = kernel.Kernel.score
 
-    def counted(self: kernel.Kernel, unit: Any, frames: Any, classes: Any = ()) -> Any:
+    def counted(self: kernel.Kernel, unit: Any, frames: Any, classes: Any) -> Any:
         try:
             cells = score(self, unit, frames, classes)
         except kernel.Bail:

@@ -280,8 +280,15 @@ def fast_paths(policy: targetdsl.Policy, units: list[dict[str, Any]]) -> None:
     consts = {name: n.Let(name, const.expr) for name, const in schema.consts.items()}
     frames = {u.id: interpreter.Frame(dict(u.values), consts) for u in loaded}
     if built is not None:
+        # the class's values of each class-wide call's argument, as the engine gives them to the kernel
+        classes = tuple(
+            MeasureScorer(owner, loaded, frames, Decimal(1), schema.rounding, raise_failure).peers(argument)
+            for owner, argument in built.arguments
+        )
+        for at in range(len(built.arguments)):
+            built.column(loaded, frames, at)
         for unit in loaded:
-            built.score(unit, frames)
+            built.score(unit, frames, classes)
     measure = next(iter(spec.measures()))
     fast = FastMeasure.build(measure)
     if fast is not None and fast.arguments is None:
@@ -475,9 +482,9 @@ def test_the_kernel_hands_arithmetic_surprises_back_as_declared(extra: str, data
 
     built, unit, frames = kernel_and_unit(ratio_policy(extra=extra), data)
     with pytest.raises(Bail):
-        built.score(unit, frames)
+        built.score(unit, frames, ())
     ok, ok_unit, ok_frames = kernel_and_unit(ratio_policy(extra=extra), {"target": "4", "actual": "2"})
-    assert ok.score(ok_unit, ok_frames)[0] == Decimal(5)
+    assert ok.score(ok_unit, ok_frames, ())[0] == Decimal(5)
 
 
 @pytest.mark.parametrize("data", [TINY_TARGET, {"target": "0", "actual": "1"}, {"target": "0", "actual": "0"}])
