@@ -1,8 +1,9 @@
 """What several test files share: writing a file, the problems a policy refuses data with, the cases of
-tests/cases, and a policy weighting two periods."""
+tests/cases, a policy weighting two periods, and the grammars' conflict check."""
 
 import copy
 import functools
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -73,3 +74,32 @@ def module_source(module: str) -> Path:
     name = module if module.endswith(".py") else f"{module}.py"
     (found,) = [path for path in PACKAGE.rglob(name) if path.name == name]
     return found
+
+
+def lalr_conflicts(grammar: str) -> None:
+    """Raise lark's GrammarError on any shift/reduce or reduce/reduce conflict in `grammar`, as
+    `Lark(grammar, parser="lalr", strict=True)` would, without building its lexer: the check of every pair
+    of terminals for collisions, which takes most of that build's time, is left to the strict build (the
+    slow tests, held to these grammars by `GRAMMARS_CHECKED`)."""
+    from lark.common import ParserConf
+    from lark.load_grammar import load_grammar
+    from lark.parsers.lalr_analysis import LALR_Analyzer
+
+    loaded, _ = load_grammar(grammar, "<policy>", None, False)
+    _terminals, rules, _ignored = loaded.compile(["start"], set())
+    LALR_Analyzer(ParserConf(rules, {}, ["start"]), strict=True).compute_lalr()
+
+
+# The SHA-256 of the English and the Chinese grammar (joined by a NUL) as they last passed the strict
+# build (`Lark(..., strict=True)` with interegular: no conflict and no two terminals that collide), which
+# the slow tests run. A default test fails when the grammars differ from it: run
+# `pytest -m slow -k strict -s tests/unit/test_parser.py`, then set it to the digest that test prints.
+GRAMMARS_CHECKED = "bbab46ec3eab34b8da67410471a91f1de7aa6695929ded4722a1ebbf1d5f74b7"
+
+
+def grammars_digest() -> str:
+    from targetdsl.keywords import Language
+    from targetdsl.language.parser import grammar_text
+
+    text = grammar_text(Language.ENGLISH) + "\0" + grammar_text(Language.CHINESE)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

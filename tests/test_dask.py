@@ -81,12 +81,16 @@ def test_every_case_evaluates_on_the_cluster_as_one_stream(client: Any, parts: t
             assert_alike(policy, document["units"], client, parts, **options)
 
 
-@pytest.mark.parametrize("count", [600, pytest.param(3000, marks=pytest.mark.slow)])
-def test_units_of_two_classes_with_quotas(count: int, client: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("count", "parts"), [(600, (3,)), pytest.param(3000, PARTS, marks=pytest.mark.slow)], ids=["600", "3000"]
+)
+def test_units_of_two_classes_with_quotas(count: int, parts: tuple[int, ...], client: Any, tmp_path: Path) -> None:
+    """Two classes ranked with quotas, from JSON Lines cut into parts (1, 7 and 31 parts with the slow
+    tests; every case of tests/cases runs in 7 parts by default) and from CSV in 7."""
     policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
     units = quota_units(count, seed=2026)
     jsonl, table = write_files(tmp_path, units)
-    results, ledger, _ = assert_alike(policy, jsonl, client)
+    results, ledger, _ = assert_alike(policy, jsonl, client, parts)
     assert {u["unit_class"] for u in results} == {"县", "区"} and ledger
     assert [u["grade"] for u in results].count("优秀") > 0
     assert_alike(policy, table, client, (7,))

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lark import Lark
 
 import targetdsl
 from targetdsl.diagnostics import PolicyError
@@ -27,6 +26,7 @@ from targetdsl.keywords import (
 )
 from targetdsl.language.formatter import format_policy
 from targetdsl.language.parser import grammar_text, parse
+from tests.support import lalr_conflicts
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -50,7 +50,7 @@ def test_the_chinese_grammar_has_no_english_keyword_left() -> None:
 
 
 def test_the_chinese_grammar_is_lalr_without_conflicts() -> None:
-    Lark(grammar_text(Language.CHINESE), parser="lalr", strict=True)
+    lalr_conflicts(grammar_text(Language.CHINESE))  # its terminals: tests/unit/test_parser.py, strictly
 
 
 def test_the_table_is_one_to_one() -> None:

@@ -5,6 +5,7 @@ import pytest
 from targetdsl.diagnostics import PolicyError
 from targetdsl.language import nodes as n
 from targetdsl.language.parser import parse, unclosed_brace
+from tests.support import GRAMMARS_CHECKED, grammars_digest, lalr_conflicts
 
 
 def only(text: str) -> object:
@@ -160,11 +161,31 @@ def test_unclosed_brace_uses_indentation() -> None:
 
 
 def test_grammar_is_conflict_free() -> None:
-    from lark import Lark
-
     from targetdsl.language.parser import grammar_text
 
-    Lark(grammar_text(), parser="lalr", strict=True)  # raises on any shift/reduce conflict
+    lalr_conflicts(grammar_text())  # raises on any shift/reduce conflict
+
+
+def test_the_grammars_are_the_ones_built_strictly() -> None:
+    """The strict build (no conflict, no two terminals that collide, both languages) takes half a minute
+    and runs with the slow tests; the grammars must be the ones it last passed."""
+    assert grammars_digest() == GRAMMARS_CHECKED, (
+        "the grammar changed since it was last built with strict=True: run "
+        "`pytest -m slow -k strict -s tests/unit/test_parser.py`, then set "
+        f"GRAMMARS_CHECKED in tests/support.py to {grammars_digest()}"
+    )
+
+
+@pytest.mark.slow
+def test_the_grammars_build_strictly() -> None:
+    from lark import Lark
+
+    from targetdsl.keywords import Language
+    from targetdsl.language.parser import grammar_text
+
+    for language in (Language.ENGLISH, Language.CHINESE):
+        Lark(grammar_text(language), parser="lalr", strict=True)  # conflicts, and terminals that collide
+    print(f"GRAMMARS_CHECKED = {grammars_digest()!r}")
 
 
 def test_an_input_inside_a_block_that_takes_none_is_out_of_place_not_an_unclosed_brace() -> None:
