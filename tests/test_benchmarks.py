@@ -31,11 +31,16 @@ def test_workload_policy_matches_the_hand_written_rules() -> None:
         ["benchmarks/evaluate.py", "--units", "60"],
         ["benchmarks/parse_check.py", "--lines", "200", "--runs", "2"],
         # every in-memory contender is run by the test below, in this process
-        ["-m", "benchmarks.workload.run", *"--units 100 --runs 1 --only api --stream 200 --office".split()],
+        ["-m", "benchmarks.workload.run", *"--units 100 --runs 1 --only api".split()],
+        # the file rows: both policies streamed, --jobs 1 and 2, the scripts; the office's outputs
+        pytest.param(
+            ["-m", "benchmarks.workload.run", *"--units 100 --runs 1 --only api --stream 200 --office".split()],
+            marks=pytest.mark.slow,
+        ),
         # one process, --jobs 2 and a Dask LocalCluster: three evaluations and a cluster's start-up
         pytest.param(["-m", "benchmarks.scale", "--units", "120"], marks=pytest.mark.slow),
     ],
-    ids=["evaluate", "parse_check", "workload", "scale"],
+    ids=["evaluate", "parse_check", "workload", "workload-files", "scale"],
 )
 def test_benchmark_commands_run(command: list[str]) -> None:
     """The benchmark commands keep working (their figures are for people, not assertions)."""
