@@ -111,15 +111,18 @@ def test_record_and_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
             "--carry-in",
             "examples/lianyungang-2003/carried-in.yaml",
         ],
-        [
-            "diff",
-            "policies/lianyungang-2002.tdsl",
-            "policies/lianyungang-2003.tdsl",
-            "--data",
-            "examples/lianyungang-2003/units.yaml",
-            "--format",
-            "json",
-        ],
+        pytest.param(
+            [
+                "diff",
+                "policies/lianyungang-2002.tdsl",
+                "policies/lianyungang-2003.tdsl",
+                "--data",
+                "examples/lianyungang-2003/units.yaml",
+                "--format",
+                "json",
+            ],
+            marks=pytest.mark.slow,
+        ),
     ],
     ids=["evaluate", "diff"],
 )

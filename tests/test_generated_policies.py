@@ -258,7 +258,7 @@ def generated(policy: targetdsl.Policy) -> bool:
 TAKEN: list[bool] = []  # for each policy the checker accepted: whether generated code was built
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def drawn_policies_agree(data: st.DataObject) -> None:
     text = data.draw(policies(), label="policy")

@@ -99,7 +99,7 @@ def run_check(bindir: Path, workdir: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("editable", [False, True], ids=["wheel", "editable"])
+@pytest.mark.parametrize("editable", [False, pytest.param(True, marks=pytest.mark.slow)], ids=["wheel", "editable"])
 def test_install_and_check_from_elsewhere(tmp_path: Path, editable: bool) -> None:
     bindir = make_env(tmp_path)
     install(bindir, *(["-e", str(ROOT)] if editable else [str(build_wheel(tmp_path / "dist"))]))

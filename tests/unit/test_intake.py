@@ -186,7 +186,7 @@ def test_a_declined_record_is_reported_once() -> None:
 @pytest.mark.parametrize(
     ("schema", "record"),
     [
-        pytest.param(WORKLOAD, generate.units(1)[0], id="workload"),
+        pytest.param(WORKLOAD, generate.units(1)[0], id="workload", marks=pytest.mark.slow),
         pytest.param(SEED.schema, SEED_UNITS["units"][1], id="seed-county", marks=pytest.mark.slow),
         pytest.param(SEED.schema, SEED_UNITS["units"][12], id="seed-department"),
     ],
