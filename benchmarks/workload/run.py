@@ -58,6 +58,7 @@ Outcome = dict[str, tuple[Any, ...]]  # id → the FIELDS
 def timed(function: Callable[[], Any], runs: int) -> tuple[float, Any]:
     times, result = [], None
     for _ in range(runs):
+        result = None  # the last run's results go first: the peak is one run's, as a user's call has it
         started = time.perf_counter()
         result = function()
         times.append(time.perf_counter() - started)
