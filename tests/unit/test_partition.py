@@ -407,18 +407,17 @@ def test_jobs_on_several_files_and_a_folder_write_what_one_process_writes(
     (folder / "units.jsonl").unlink()
     files = [str(folder / "a.jsonl"), str(folder / "units.csv")]
     policy = str(tmp_path / "p.tdsl")
-    for lang in ("en", "zh"):
-        for data in (files, [str(folder)]):
-            one, two = tmp_path / "one.csv", tmp_path / "two.csv"
-            assert run_cli(["evaluate", policy, *data, "-o", str(one), "-q"], capsys)[0] == 0
-            code, _, err = run_cli(["--lang", lang, "evaluate", policy, *data, "-o", str(two), "--jobs", "4"], capsys)
-            note = {
-                "en": "units.csv: not cut by bytes (a quoted cell on line 112 goes on past",
-                "zh": "第 112 行的带引号",
-            }
-            assert code == 0 and note[lang] in err
-            assert run_cli(["--lang", lang, "evaluate", policy, *data, "-o", str(one), "-q"], capsys)[0] == 0
-            assert two.read_bytes() == one.read_bytes(), (lang, data)
+    for lang, data in (("en", files), ("zh", [str(folder)])):  # the files, then the folder holding them
+        one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+        assert run_cli(["evaluate", policy, *data, "-o", str(one), "-q"], capsys)[0] == 0
+        code, _, err = run_cli(["--lang", lang, "evaluate", policy, *data, "-o", str(two), "--jobs", "4"], capsys)
+        note = {
+            "en": "units.csv: not cut by bytes (a quoted cell on line 112 goes on past",
+            "zh": "第 112 行的带引号",
+        }
+        assert code == 0 and note[lang] in err
+        assert run_cli(["--lang", lang, "evaluate", policy, *data, "-o", str(one), "-q"], capsys)[0] == 0
+        assert two.read_bytes() == one.read_bytes(), (lang, data)
     (folder / "late.xlsx").write_bytes(b"PK")
     code, out, err = run_cli(["evaluate", policy, str(folder), "--jobs", "2", "--format", "csv"], capsys)
     assert code == 2 and "reads .jsonl and .csv data files, not " in err and "late.xlsx" in err
