@@ -5,6 +5,11 @@ deductions → total → vetoes → rank → grades → quotas → eligibility a
 money → commendations; then the carry-over ledger and the completion
 table (docs/semantics.md). Every failure is collected; if any unit
 cannot be evaluated, no result is returned.
+
+`Engine` coordinates the steps; its parts are modules of their own: a
+unit's rules read (rules.py), bonus and deductions (bonuses.py), rank,
+grades and quotas (grading.py), a unit finished (finishing.py), and the
+explanations built on demand (ondemand.py).
 """
 
 from __future__ import annotations
@@ -14,67 +19,69 @@ import contextvars
 import datetime
 import decimal
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
 from targetdsl.evaluation import cover
+from targetdsl.evaluation.bonuses import Bonuses
 from targetdsl.evaluation.collector import collector_paused
-from targetdsl.evaluation.drafts import NO_FACTORS, NO_GRADES, SUMS, Draft, Ranked, Standing, categories_of, measures_of
-from targetdsl.evaluation.interpreter import (
-    EvaluationError,
-    EvaluationProblem,
-    Failure,
-    Frame,
-    NeedsPeerAverage,
-    NotApplicable,
-    Peers,
-    condition,
-    evaluate,
-    number,
-)
-from targetdsl.evaluation.kernel import WIDTH, Bail, Cells, ClassArguments, Kernel, Unsupported, expression, uses_peers
+from targetdsl.evaluation.drafts import NO_FACTORS, SUMS, Draft, categories_of, measures_of
+from targetdsl.evaluation.finishing import Finishing
+from targetdsl.evaluation.grading import _band, head_count, in_band, quota_words
+from targetdsl.evaluation.interpreter import EvaluationError, EvaluationProblem, Failure, Frame, Peers
+from targetdsl.evaluation.kernel import WIDTH, Bail, Cells, ClassArguments, Kernel, uses_peers
 from targetdsl.evaluation.kernel import build as build_kernel
 from targetdsl.evaluation.measures import MeasureFigures, MeasureScorer
+from targetdsl.evaluation.ondemand import OnDemand
 from targetdsl.evaluation.periods import OverPeriods
 from targetdsl.evaluation.results import (
-    NO_TRACE,
     Assessment,
-    BonusResult,
     Breakdown,
     CarryOver,
     CompletionRow,
-    Disagreement,
     MeasureResult,
     SharedRanking,
     Step,
-    Trace,
     UnitResult,
     VetoEffect,
     VetoResult,
-    not_graded_reason,
+)
+from targetdsl.evaluation.rules import (
+    COMPARING_RULES,
+    FINISHING_RULES,
+    _RulePeers,
+    across_ranking,
+    result_context,
+    rule_key,
+    rule_values,
 )
 from targetdsl.language import nodes as n
-from targetdsl.language.functions import ClassValues
-from targetdsl.language.nodes import EffectKind
 from targetdsl.language.schema import ClassSpec, MeasureSpec, RuleSpec, Schema
-from targetdsl.numeric import (
-    CONTEXT,
-    HUNDRED,
-    ONE,
-    ZERO,
-    exact_sum,
-    in_context,
-    percent_of,
-    plausible,
-    quantize,
-    show,
-    text,
-    whole,
-)
-from targetdsl.values import NOT_APPLICABLE, AwardWon, MeasureRows, Unit, Value
+from targetdsl.numeric import CONTEXT, ONE, ZERO, exact_sum, in_context, plausible, show, text
+from targetdsl.values import NOT_APPLICABLE, AwardWon, MeasureRows, Unit
 
-NO_VALUES: dict[str, Value] = {}  # a rule without inputs of its own (read, never written)
+# Engine's surface, with what the modules of its parts hold that other modules import from here
+__all__ = [
+    "COMPARING_RULES",
+    "FINISHING_RULES",
+    "QUARTERS",
+    "Engine",
+    "OnDemand",
+    "PeriodError",
+    "across_ranking",
+    "by_reference",
+    "commending",
+    "head_count",
+    "in_band",
+    "period_months",
+    "quota_words",
+    "record_scores",
+    "result_context",
+    "rule_key",
+    "rule_values",
+]
+
 QUARTERS = {"Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12, "H1": 6, "H2": 12}
 
 
@@ -116,7 +123,14 @@ def by_reference() -> Iterator[None]:
         _REFERENCE.reset(token)
 
 
-class Engine:
+class Engine(Bonuses, Finishing):
+    """One assessment, which coordinates its parts: each class scored (its measures, by the kernel or the
+    reference path; categories and the total per unit, `assess_unit`; bonus and deductions,
+    `bonuses.Bonuses`; vetoes), each ranking ranked and graded (`grading.Grading`), each unit finished in
+    rank order (`finishing.Finishing`), and the completion table."""
+
+    frames: _Frames  # the frames of the units of the class being scored
+
     def __init__(
         self,
         schema: Schema,
@@ -163,9 +177,6 @@ class Engine:
         # Weights per indicator: the earlier periods' scores of the measures weighted over the periods, which
         # this evaluation of the last period combines with its own (None: every measure is this period's).
         self.over_periods: OverPeriods | None = None
-
-    def fail(self, unit: Unit, where: str, failure: Failure) -> None:
-        self.problems.append(EvaluationProblem(unit.id, where, failure.message, failure.span, code=failure.code))
 
     def run(self, units: list[Unit]) -> Assessment:
         # Every operator on decimals below runs in the policy's context, whatever the caller's is.
@@ -409,12 +420,6 @@ class Engine:
         frame.quantities = {}  # `score(M)`, as the measures are scored (record_scores)
         return frame
 
-    def rounded(self, value: Decimal, stage: str) -> Decimal:
-        if stage in self.round_at:
-            rounding = self.schema.rounding
-            return quantize(value, rounding.places, rounding.mode)
-        return value
-
     def assess_unit(
         self,
         spec: ClassSpec,
@@ -619,60 +624,7 @@ class Engine:
             unit, sums, breakdown, total, reported, coefficient, bonus, deductions, vetoes, bonuses, steps, items, done
         )
 
-    # ------------------------------------------------------- unit-level rules
-
-    def rule_frame(self, rule: RuleSpec, unit: Unit, extra: dict[str, Value] | None = None) -> Frame:
-        values = dict(unit.rules.get((rule.kind, rule.name), {}))
-        values.update(extra or {})
-        key = (rule.kind, rule.name)
-        peers = self.finishing_peers.get(key) if rule.kind in FINISHING_RULES else self.rule_peers.get(key)
-        return Frame(values, rule.lets, parent=self.frames[unit.id], peers=peers, explain=self.explain)
-
-    def rule_number(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> Decimal:
-        """A coefficient's or a deduction's value; refused, like every score, when it is not below 10¹⁶ in
-        size (a deduction of 10⁴⁵ would make a total no assessment can have)."""
-        with _applicable(rule):
-            value = self.compiled_rule(rule, expr, unit)
-            if type(value) is not Decimal:
-                frame = self.rule_frame(rule, unit)
-                value = number(expr, frame)
-                self.note(rule, frame)
-        if not plausible(value):
-            raise Failure(
-                f"the value {show(value)} is outside the range of plausible values (below 10¹⁶ in size)", expr.span
-            )
-        return value
-
-    def rule_condition(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> bool:
-        with _applicable(rule):
-            value = self.compiled_rule(rule, expr, unit)
-            if type(value) is bool:
-                return value
-            frame = self.rule_frame(rule, unit)
-            decided = condition(expr, frame)
-            self.note(rule, frame)
-            return decided
-
-    def note(self, rule: RuleSpec, frame: Frame) -> None:
-        """What a rule read and the class statistics it took, for its step of the explanation."""
-        if self.explain:
-            self.noted[(rule.kind, rule.name)] = (tuple(frame.notes or ()), self.read(rule, frame.used.items()))
-
-    def compiled_rule(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> object:
-        """A rule expression's value by its generated code (`kernel.expression`), when there is no trace or
-        coverage to keep; None when the reference interpreter gives it (the expression needs the class)."""
-        if self.explain or cover.current.get() is not None:
-            return None
-        key = ("rule", rule.kind, rule.name, id(expr))
-        if key not in self.schema.compiled:
-            try:
-                self.schema.compiled[key] = expression(rule.lets, expr, frozenset(rule.inputs))
-            except Unsupported:
-                self.schema.compiled[key] = None
-        generated = self.schema.compiled[key]
-        if generated is None:
-            return None
-        return generated(unit.rules.get((rule.kind, rule.name), NO_VALUES), self.frames[unit.id])
+    # ------------------------------------------- unit-level rules: coefficients, vetoes
 
     def coefficients(self, spec: ClassSpec, unit: Unit) -> dict[str, Decimal]:
         factors: dict[str, Decimal] = {}
@@ -687,216 +639,6 @@ class Engine:
                 value = ONE
             factors[target] = CONTEXT.multiply(factors.get(target, ONE), value)
         return factors
-
-    def bonuses(self, spec: ClassSpec, unit: Unit, traced: dict[str, Step] | None = None) -> tuple[BonusResult, ...]:
-        rules = spec.rules_of("bonus")
-        if not rules:
-            return ()
-        computing = self.computes_bonus(spec)
-        if not unit.awards and unit.id not in self.carried_in and not computing:
-            if spec.results_read:
-                for rule in rules:
-                    self.keep(spec, unit, ("bonus", rule.name), ZERO)
-            return tuple(self.nothing_won(rule) for rule in rules)
-        decided: dict[str, BonusResult] = {}
-        for rule in spec.decision_order("bonus"):  # a bonus after those it reads (`bonus(B)`)
-            decided[rule.name] = self.bonus(rule, unit, computing, traced)
-            self.keep(spec, unit, ("bonus", rule.name), decided[rule.name].points)
-        return tuple(decided[rule.name] for rule in rules)
-
-    def bonus(self, rule: RuleSpec, unit: Unit, computing: bool, traced: dict[str, Step] | None) -> BonusResult:
-        """One bonus rule's points for the unit: its formula's, or the awards it counts by level."""
-        recording = cover.current.get() is not None
-        carried = [a for a in self.carried_in.get(unit.id, ()) if a.bonus == rule.name]
-        if computing and isinstance(rule.first(n.BonusPoints), n.BonusPoints):
-            return self.computed_bonus(rule, unit, traced, [a for a in carried if a.points is not None])
-        won = [a for a in unit.awards if a.bonus == rule.name] + carried
-        if not won:
-            return self.nothing_won(rule)
-        levels, cap, cutoff = self.bonus_rule(rule)
-        counted: list[str] = []
-        carried_out: list[str] = []
-        by_level: dict[str, Decimal] = {}
-        carried_points = ZERO  # points carried in from last year's ledger, counted as they are
-        if len(won) > 1:
-            won.sort(key=_award_order)
-        for award in won:
-            described = _award(award)
-            if award.points is not None:
-                carried_points += award.points
-                counted.append(f"{described}: {text(award.points)} points carried in from last year")
-                continue
-            if cutoff is not None and not award.carried_in and award.date is not None and award.date > cutoff:
-                cover.hit(rule.span, f"bonus {rule.name}: award carried over")
-                carried_out.append(described)
-                self.ledger.append(CarryOver(unit.id, rule.name, award.level, award.name, award.date))
-                continue
-            level = levels[award.level]
-            if recording:
-                cover.hit(level.span, f"award level {level.name} counted")
-            by_level[award.level] = by_level.get(award.level, ZERO) + level.points
-            counted.append(described + (" — carried in from last year" if award.carried_in else ""))
-        points = ZERO
-        for name, amount in by_level.items():
-            limit = levels[name].limit
-            points += min(amount, limit) if limit is not None else amount
-        points += carried_points
-        if cap is not None:
-            points = min(points, cap)
-        return BonusResult(rule.name, tuple(counted), tuple(carried_out), points)
-
-    def bonus_rule(self, rule: RuleSpec) -> tuple[dict[str, n.Level], Decimal | None, datetime.date | None]:
-        """A bonus rule's levels by name, its cap and its carry-over cutoff, read once per evaluation."""
-        key = ("bonus", rule.name)
-        if key not in self.schema.compiled:
-            cap = rule.first(n.Cap)
-            carry = rule.first(n.CarryOver)
-            self.schema.compiled[key] = (
-                {s.name: s for s in rule.all(n.Level)},
-                cap.value if isinstance(cap, n.Cap) else None,
-                carry.after if isinstance(carry, n.CarryOver) else None,
-            )
-        found: tuple[dict[str, n.Level], Decimal | None, datetime.date | None] = self.schema.compiled[key]
-        return found
-
-    def nothing_won(self, rule: RuleSpec) -> BonusResult:
-        """The result of a bonus rule for a unit that won none of its awards (one object, shared)."""
-        key = ("nothing", rule.name)
-        if key not in self.schema.compiled:
-            self.schema.compiled[key] = BonusResult(rule.name, (), (), ZERO)
-        result: BonusResult = self.schema.compiled[key]
-        return result
-
-    def deduction(self, rule: RuleSpec, unit: Unit, traced: dict[str, Step] | None = None) -> Decimal:
-        amount_stmt = rule.first(n.Amount)
-        cap = rule.first(n.Cap)
-        gate = rule.first(n.When)
-        if isinstance(gate, n.When):  # a gated deduction: computed below, with its trace
-            return self.computed_amount(rule, unit, amount_stmt, gate, traced)
-        try:
-            amount = self.rule_number(rule, amount_stmt.expr, unit) if isinstance(amount_stmt, n.Amount) else ZERO
-        except Failure as failure:
-            self.fail(unit, f"deduction {rule.name}", failure)
-            return ZERO
-        amount = max(amount, ZERO)
-        if isinstance(cap, n.Cap):
-            amount = min(amount, cap.value)
-        return amount
-
-    # -------------------------------------- a shared cap over several bonuses or deductions
-
-    def limited(self, limits: tuple[RuleSpec, ...], amounts: dict[str, Decimal], steps: list[Step]) -> Decimal:
-        """How much the shared caps (`limit`) over the rules in `amounts` take off their sum: each
-        limit's excess over its cap, explained as a step."""
-        excess = ZERO
-        for rule in limits:
-            over = rule.first(n.LimitOver)
-            cap = rule.first(n.Cap)
-            if not isinstance(over, n.LimitOver) or not isinstance(cap, n.Cap):
-                continue
-            if not any(name in amounts for name in over.names):
-                continue  # a limit over the other kind (bonuses, deductions), or over rules of another class
-            summed = sum((amounts.get(name, ZERO) for name in over.names), ZERO)
-            cover.hit(rule.span, f"limit {rule.name} {'applied' if summed > cap.value else 'not reached'}")
-            if summed > cap.value:
-                excess += summed - cap.value
-            if self.explain:
-                parts = " + ".join(f"{name} {text(amounts.get(name, ZERO))}" for name in over.names)
-                kept = min(summed, cap.value)
-                note = f"{parts} = {text(summed)}" + (f", capped at {text(cap.value)}" if summed > cap.value else "")
-                steps.append(
-                    Step(f"limit {rule.label or rule.name}", text(kept), self.schema.where(rule.span), (note,))
-                )
-        return excess
-
-    # -------------------------------------- computed bonuses, gated deductions
-
-    def computes_bonus(self, spec: ClassSpec) -> bool:
-        """Whether a bonus of the class computes its points (`points …`), read once per evaluation."""
-        key = ("computes bonus", spec.name)
-        if key not in self.schema.compiled:
-            self.schema.compiled[key] = any(r.first(n.BonusPoints) is not None for r in spec.rules_of("bonus"))
-        found: bool = self.schema.compiled[key]
-        return found
-
-    def computed_bonus(
-        self, rule: RuleSpec, unit: Unit, traced: dict[str, Step] | None, carried: list[AwardWon]
-    ) -> BonusResult:
-        """A bonus computed by its formula, plus the points carried in for it from last year's ledger."""
-        points = self.computed_amount(rule, unit, rule.first(n.BonusPoints), rule.first(n.When), traced, carried)
-        counted = tuple(f"{_award(a)}: {text(a.points)} points carried in from last year" for a in carried if a.points)
-        return BonusResult(rule.name, counted, (), points)
-
-    def computed_amount(
-        self,
-        rule: RuleSpec,
-        unit: Unit,
-        formula: n.BonusPoints | n.Amount | None,
-        gate: n.When | None,
-        traced: dict[str, Step] | None,
-        carried: list[AwardWon] = [],  # noqa: B006 (never changed)
-    ) -> Decimal:
-        """A computed bonus's points or a gated deduction's amount: nothing when its `when` does not hold,
-        else its formula's value, never below 0, at most its `cap`. Explained as one step with the
-        inputs and lets it read."""
-        cap = rule.first(n.Cap)
-        notes: list[str] = []
-        frame = self.rule_frame(rule, unit) if self.explain else None
-        try:
-            with _applicable(rule):  # explained or not, `score(M)` of a measure that does not apply fails
-                held = True
-                if gate is not None:
-                    held = (
-                        condition(gate.expr, frame) if frame is not None else self.rule_condition(rule, gate.expr, unit)
-                    )
-                    cover.hit(gate.span, f"{rule.kind} {rule.name}: {'applies' if held else 'does not apply'}")
-                    notes.append(f"when {self.schema.quote(gate.expr)}: {'holds' if held else 'does not hold'}")
-                amount = ZERO
-                if held and formula is not None:
-                    amount = (
-                        number(formula.expr, frame) if frame is not None else self.rule_number(rule, formula.expr, unit)
-                    )
-                    if not plausible(amount):
-                        raise Failure(
-                            f"the value {show(amount)} is outside the range of plausible values (below 10¹⁶ in size)",
-                            formula.expr.span,
-                        )
-                    notes.append(f"{self.schema.quote(formula.expr)} = {text(amount)}")
-                    if amount < ZERO:
-                        notes.append("below 0: counts 0")
-                        amount = ZERO
-                for award in carried:  # earned last year: counted whether or not this year's `when` holds
-                    assert award.points is not None
-                    amount += award.points
-                    notes.append(f"{_award(award)}: {text(award.points)} points carried in from last year")
-                if isinstance(cap, n.Cap) and amount > cap.value:
-                    notes.append(f"capped at {text(cap.value)}")
-                    amount = cap.value
-        except Failure as failure:
-            self.fail(unit, f"{rule.kind} {rule.name}", failure)
-            return ZERO
-        if frame is not None and traced is not None:
-            notes = [f"{name} = {_shown(value)}" for name, value in frame.computed.items()] + notes
-            notes += frame.notes or []
-            inputs = self.read(rule, frame.used.items())
-            where = self.schema.where(rule.span)
-            traced[rule.name] = Step(
-                f"{rule.kind} {rule.label or rule.name}", text(amount), where, tuple(notes), inputs
-            )
-        return amount
-
-    def read(self, rule: RuleSpec, used: Iterable[tuple[str, Value]]) -> tuple[tuple[str, str], ...]:
-        """The values a rule read, for its step: each named as its file writes it (`名次` for `rank` in a
-        file written with Chinese keywords), shown as the data wrote it."""
-        declared = rule.inputs.keys() | rule.lets.keys() | self.schema.unit_inputs.keys()
-        return tuple(
-            (self.schema.written(name, rule.span, declared), _shown(value, self.input_type(rule, name)))
-            for name, value in used
-        )
-
-    def input_type(self, rule: RuleSpec, name: str) -> str | None:
-        spec = rule.inputs.get(name) or self.schema.unit_inputs.get(name)
-        return spec.type if spec is not None else None
 
     def vetoes(self, spec: ClassSpec, unit: Unit, flags: Cells | None = None) -> tuple[VetoResult, ...]:
         """The vetoes that fired; `flags` are the kernel's findings, when it evaluated the conditions."""
@@ -929,273 +671,11 @@ class Engine:
                 fired[rule.name] = self.fired(rule, effects)
         return tuple(fired[rule.name] for rule in rules if rule.name in fired)
 
-    def keep(self, spec: ClassSpec, unit: Unit, key: tuple[str, str], value: Value) -> None:
-        """A quantity of the unit's result a rule of the class reads (`bonus(B)`, `vetoed(V)`, …), put in
-        the unit's frame as soon as it is decided, before any rule that reads it."""
-        if key in spec.results_read:
-            quantities = self.frames[unit.id].quantities
-            assert quantities is not None
-            quantities[key] = value
-
     def fired(self, rule: RuleSpec, effects: n.Effects) -> VetoResult:
         actions = tuple(VetoEffect(e.kind, e.grade) for e in effects.effects)
         return VetoResult(rule.name, rule.label, actions, self.schema.where(rule.span))
 
-    # ------------------------------------------------------ ranking, grades
-
-    @in_context
-    def rank(self, drafts: list[Ranked]) -> list[Ranked]:
-        keys = list(self.schema.ties)
-        if not any(k.key == "id" for k in keys):
-            keys.append(n.TieKey("id", "asc"))
-
-        if [(k.key, k.direction or "desc") for k in keys[:-1]] == [("total", "desc")] and (
-            keys[-1].key,
-            keys[-1].direction or "asc",
-        ) == ("id", "asc"):
-            # the usual order, by two stable sorts that make no key objects (a million units: no copies)
-            ordered = sorted(drafts, key=lambda d: d.unit.id)
-            ordered.sort(key=lambda d: d.total, reverse=True)  # stable: ids stay ascending among equal totals
-            return ordered
-
-        def sort_key(draft: Ranked) -> tuple[object, ...]:
-            parts: list[object] = []
-            for key in keys:
-                descending = (key.direction or ("asc" if key.key in ("id", "name") else "desc")) == "desc"
-                if key.key in ("total", "rank"):
-                    value: object = draft.total
-                elif key.key == "id":
-                    value = draft.unit.id
-                elif key.key == "name":
-                    value = draft.unit.name
-                else:
-                    index = next(
-                        (
-                            i
-                            for i, c in enumerate(self.schema.classes[draft.unit.unit_class].categories)
-                            if c.name == key.key
-                        ),
-                        None,
-                    )
-                    value = draft.sums[SUMS.width * index + SUMS.subtotal] if index is not None else ZERO
-                parts.append(_Descending(value) if descending else value)
-            return tuple(parts)
-
-        return sorted(drafts, key=sort_key)
-
-    def reason(self, ranked: Draft | Standing) -> str:
-        """Why a unit has its grade: the reason grading kept, or, when nothing but the total decided,
-        the band the total is in."""
-        if ranked.reason is not None:
-            return ranked.reason
-        if not self.schema.grades:
-            return NO_GRADES
-        return f"total {text(ranked.total)} is in band {self.bands[ranked.grade]}"  # type: ignore[index]
-
-    @in_context
-    def grade(self, ordered: list[Draft] | list[Standing]) -> None:
-        """Grades by band, veto effects and quotas, in rank order. A unit's reason is left None when it
-        would say only which band the total is in (`reason` says it when it is needed)."""
-        ladder = [g.name for g in self.schema.grades]
-        if not ladder:
-            for draft in ordered:
-                draft.grade, draft.reason = None, None
-            return
-        ungraded = self.schema.ungraded
-        if ungraded:  # units not graded: ranked, given no grade, holding no quota place
-            for draft in ordered:
-                if draft.unit.unit_class in ungraded:
-                    draft.grade = None
-                    draft.reason = not_graded_reason(draft.unit.unit_class)
-            ordered = [d for d in ordered if d.unit.unit_class not in ungraded]  # type: ignore[assignment]
-        bands = self.bands
-        for draft in ordered:
-            total = draft.total
-            band = next((g for g in self.schema.grades if in_band(g.band, total)), self.schema.grades[-1])
-            grade, notes = band, ""
-            for veto in draft.vetoes:
-                for effect in veto.actions:
-                    if effect.kind is EffectKind.GRADE:
-                        forced = effect.grade
-                        notes += f"; veto {veto.label or veto.name} forces {forced}"  # as results show a veto
-                        grade = next(g for g in self.schema.grades if g.name == forced)
-                    elif effect.kind is EffectKind.CAP_GRADE:
-                        cap = effect.grade
-                        if ladder.index(grade.name) < ladder.index(cap):  # type: ignore[arg-type]
-                            notes += f"; veto {veto.label or veto.name} caps the grade at {cap}"
-                            grade = next(g for g in self.schema.grades if g.name == cap)
-            draft.grade = grade.name
-            draft.reason = f"total {text(total)} is in band {bands[band.name]}{notes}" if notes else None
-            cover.hit(grade.band.span, f"grade {grade.name} given")
-        size = len(ordered)
-        for index, spec in enumerate(self.schema.grades):
-            band_spec = spec.band
-            if band_spec.quota is None and band_spec.quota_count is None:
-                continue
-            allowed = head_count(band_spec, size)
-            below = ladder[index + 1] if index + 1 < len(ladder) else spec.name
-            # A unit whose veto withholds the award takes no place in a quota: it is passed over, and
-            # the next unit in rank order has the place (in the last grade there is nowhere to pass it).
-            last = below == spec.name
-            holders = [d for d in ordered if d.grade == spec.name and (last or not _withheld(d))]
-            passed_over = [] if last else [d for d in ordered if d.grade == spec.name and _withheld(d)]
-            if band_spec.quota_ties and 0 < allowed < len(holders):
-                # units tied with the last place kept share the grade: the quota is exceeded by them
-                boundary = holders[allowed - 1].total
-                while allowed < len(holders) and holders[allowed].total == boundary:
-                    tied = holders[allowed]
-                    base = tied.reason or self.reason(tied)
-                    tied.reason = base + f"; tied with the last place of the {spec.name} quota, it shares it"
-                    allowed += 1
-            if holders[allowed:]:
-                cover.hit(band_spec.span, f"grade {spec.name}: quota applied")
-            below_band = next(g.band for g in self.schema.grades if g.name == below)
-            for draft in passed_over:
-                cover.hit(below_band.span, f"grade {below} given")
-                base = draft.reason if draft.reason is not None else self.reason(draft)
-                draft.grade = below
-                draft.reason = base + (
-                    f"; a veto withholds the award, so it takes no place in the {spec.name} quota and gets {below}"
-                )
-            for draft in holders[allowed:]:
-                cover.hit(below_band.span, f"grade {below} given")
-                base = draft.reason if draft.reason is not None else self.reason(draft)
-                draft.grade = below
-                draft.reason = (
-                    base
-                    + f"; {spec.name} is limited to {quota_words(band_spec, size, allowed)}, "
-                    + (f"so ranked below the quota it gets {below}")
-                )
-
-    # ---------------------------------------------------- money, commendation
-
-    @in_context
-    def finish(self, spec: ClassSpec, draft: Draft, rank: int) -> UnitResult:
-        unit = draft.unit
-        steps = draft.steps
-        vetoes = draft.vetoes
-        context: dict[str, Value] = {}
-        if spec.rules_of("award") or spec.rules_of("commendation"):
-            context = result_context(draft, rank)
-        reason = self.reason(draft)
-        if self.explain:
-            ranking = self.schema.ranking_of(spec.name)
-            if ranking is None or ranking.span is None:
-                steps.append(Step("rank in class", str(rank), None))
-            else:  # ranked with other classes: the place in the shared ranking
-                shared = f"ranking {ranking.name}: classes {', '.join(ranking.classes)}"
-                steps.append(Step("rank in ranking", str(rank), self.schema.where(ranking.span), (shared,)))
-            assumed = tuple(f"assumption: {said}" for said in self.schema.grades_assumed)
-            shown = "not graded" if spec.name in self.schema.ungraded else draft.grade or "—"
-            steps.append(Step("grade", shown, None, (reason, *assumed)))
-        # Eligibility is each award's own: a unit an award's `eligible when` excludes may still be paid
-        # another award. The unit is eligible when at least one award of its class admits it, and
-        # neither (None) when its class has no award.
-        eligible: bool | None = None
-        withheld = any(v.withholds_award for v in vetoes)
-        money: Decimal | None = None
-        for rule in spec.rules_of("award"):
-            rule_frame = self.rule_frame(rule, unit, context)
-            notes: list[str] = []
-            admitted = True
-            try:
-                eligible_stmt = rule.first(n.Eligible)
-                if isinstance(eligible_stmt, n.Eligible) and not _decided(rule, eligible_stmt.expr, rule_frame):
-                    cover.hit(eligible_stmt.span, "not eligible")
-                    admitted = False
-                    notes.append(f"not eligible (line {eligible_stmt.span.line})")
-                if withheld:
-                    admitted = False
-                    notes.append("a veto withholds the award")
-                amounts = rule.first(n.Money)
-                formula = rule.first(n.MoneyFormula)
-                base = ZERO
-                if isinstance(amounts, n.Money):
-                    base = next((a.amount for a in amounts.amounts if a.grade == draft.grade), ZERO)
-                elif isinstance(formula, n.MoneyFormula) and admitted:
-                    with _applicable(rule):
-                        base = self.computed_money(formula, rule_frame, notes)
-                reduction = ZERO
-                for reduce in rule.all(n.Reduce):
-                    if _decided(rule, reduce.expr, rule_frame):
-                        cover.hit(reduce.span, "reduction applied")
-                        reduction += reduce.percent
-                        notes.append(f"reduced by {text(reduce.percent)}% (line {reduce.span.line})")
-                amount = CONTEXT.multiply(base, max(ZERO, HUNDRED - reduction)) / HUNDRED if admitted else ZERO
-                amount = self.rounded(amount, "money")
-                if amount > ZERO or (admitted and not self.pays(rule)):
-                    cover.hit(rule.span, f"award {rule.name} paid")
-            except Failure as failure:
-                self.fail(unit, f"award {rule.name}", failure)
-                amount = ZERO
-            eligible = bool(eligible) or admitted
-            where = self.schema.where(rule.span)
-            if not self.pays(rule):  # an award without money (目标奖): won or not
-                steps.append(Step(f"award {rule.label or rule.name}", "yes" if admitted else "no", where, tuple(notes)))
-                continue
-            money = amount if money is None else money + amount
-            read = rule_frame.used.items() if isinstance(rule.first(n.MoneyFormula), n.MoneyFormula) else ()
-            inputs = self.read(rule, read)
-            steps.append(Step(f"award {rule.label or rule.name}", text(amount), where, tuple(notes), inputs))
-        commendations = []
-        for rule in spec.rules_of("commendation"):
-            when = rule.first(n.When)
-            try:
-                frame = self.rule_frame(rule, unit, context)
-                with _applicable(rule):
-                    given = isinstance(when, n.When) and condition(when.expr, frame)
-                if given:
-                    commendations.append(rule.name)
-                    cover.hit(rule.span, f"commendation {rule.name} given")
-                    # what its condition read: an input (上年名次 = 5), a `let`, the unit's rank or total
-                    inputs = self.read(rule, frame.used.items())
-                    where = self.schema.where(rule.span)
-                    taken = tuple(frame.notes or ())  # the class statistics it took (rank(x) among …)
-                    steps.append(Step(f"commendation {rule.label or rule.name}", "yes", where, taken, inputs))
-            except Failure as failure:
-                self.fail(unit, f"commendation {rule.name}", failure)
-        return UnitResult(
-            unit.id,
-            unit.name,
-            unit.unit_class,
-            draft.breakdown,
-            draft.raw,
-            draft.coefficient,
-            draft.bonus,
-            draft.deductions,
-            draft.total,
-            tuple(vetoes),
-            draft.grade,
-            reason,
-            rank,
-            eligible,
-            money,
-            tuple(commendations),
-            draft.items,
-            draft.completed,
-            tuple(draft.bonuses),
-            Trace(tuple(steps)) if self.explain else Trace((), self.explainer, unit.id) if self.explainer else NO_TRACE,
-        )
-
-    # -------------------------------------------------- computed money, awards without money
-
-    def pays(self, rule: RuleSpec) -> bool:
-        """Whether an award pays money (by grade or by formula); one without is won or not (目标奖)."""
-        return rule.first(n.Money) is not None or rule.first(n.MoneyFormula) is not None
-
-    def computed_money(self, formula: n.MoneyFormula, frame: Frame, notes: list[str]) -> Decimal:
-        """An award's money by its formula (of the total, the rank, inputs): never below 0."""
-        amount = number(formula.expr, frame)
-        if not plausible(amount):
-            raise Failure(
-                f"the value {show(amount)} is outside the range of plausible values (below 10¹⁶ in size)",
-                formula.expr.span,
-            )
-        notes.append(f"money {self.schema.quote(formula.expr)} = {text(amount)}")
-        if amount < ZERO:
-            notes.append("below 0: pays 0")
-            return ZERO
-        return amount
+    # ------------------------------------------------------ completion
 
     def completion(self, spec: ClassSpec, drafts: list[Draft]) -> list[CompletionRow]:
         rows = []
@@ -1223,138 +703,6 @@ def record_scores(frames: dict[str, Frame], measure: str, results: dict[str, Mea
         quantities[key] = result.earned if result.applicable else NOT_APPLICABLE
 
 
-@contextlib.contextmanager
-def _applicable(rule: RuleSpec) -> Iterator[None]:
-    """A rule reading the score of a measure that does not apply to the unit (`score(M)`, M `missing
-    na`) cannot be decided: an error for the unit, never a silent zero."""
-    try:
-        yield
-    except NotApplicable as missing:
-        raise Failure(
-            f"`{missing}` does not apply to this unit, so {rule.kind} `{rule.name}` cannot be decided", rule.span
-        ) from None
-
-
-# The rules that may compare a unit with its class (`rank`, `peer_max`, … in their expressions): those
-# decided before the total, over the class's values after the measures; and those decided after the
-# ranking, over the class's values with each unit's result so far (`total`, `rank`, …).
-COMPARING_RULES = ("veto", "bonus", "deduction", "coefficient")
-FINISHING_RULES = ("award", "commendation")
-
-
-def result_context(draft: Draft, rank: int) -> dict[str, Value]:
-    """The names an award or a commendation reads of the unit's result so far."""
-    return {
-        "total": draft.total,
-        "rank": Decimal(rank),
-        "items": Decimal(draft.items),
-        "completed_items": Decimal(draft.completed),
-        "vetoed": bool(draft.vetoes),
-    }
-
-
-def rule_key(rule: RuleSpec) -> str:
-    """A rule's place among its class's figures (beside the measures, by name): its quantity's name in
-    the lowered graph, `veto.安全`, which no measure's name can be."""
-    return f"{rule.kind}.{rule.name}"
-
-
-def rule_values(
-    engine: Engine,
-    rule: RuleSpec,
-    units: list[Unit],
-    expr: n.Expr,
-    contexts: dict[str, dict[str, Value]] | None = None,
-) -> Iterator[tuple[int, Decimal]]:
-    """`expr`'s value in the rule for each of `units` that has one, with the unit's position (and, for an
-    award or a commendation, the unit's result so far); a unit whose value cannot be computed is left
-    out, as a measure's class-wide argument leaves it out (its own evaluation of the rule reports it)."""
-    for at, unit in enumerate(units):
-        try:
-            value = evaluate(expr, engine.rule_frame(rule, unit, contexts[unit.id] if contexts else None))
-        except (NotApplicable, NeedsPeerAverage, Failure):
-            continue
-        if isinstance(value, Decimal):
-            yield at, value
-
-
-class _RulePeers:
-    """A rule's class-wide values over the whole class being scored, each argument evaluated in every
-    unit's rule frame once; it reaches its engine weakly, as the frames do."""
-
-    def __init__(
-        self,
-        engine: Engine,
-        rule: RuleSpec,
-        units: list[Unit],
-        contexts: dict[str, dict[str, Value]] | None = None,
-        frames: _Frames | None = None,
-    ):
-        self.engine = weakref.ref(engine)
-        self.rule = rule
-        self.units = units
-        self.contexts = contexts
-        self.frames = frames  # the class's own frames, when it may be read while another class is finished
-        self.cache: dict[int, ClassValues] = {}
-
-    def __call__(self, expr: n.Expr) -> ClassValues:
-        key = id(expr)
-        if key not in self.cache:
-            engine = self.engine()
-            if engine is None:
-                raise RuntimeError("a rule's class was read after its evaluation ended")
-            current = engine.frames
-            if self.frames is not None:
-                engine.frames = self.frames
-            try:
-                values = rule_values(engine, self.rule, self.units, expr, self.contexts)
-                self.cache[key] = ClassValues.of([value for _, value in values])
-            finally:
-                engine.frames = current
-        return self.cache[key]
-
-
-def across_ranking(
-    schema: Schema, name: str, peers: Mapping[str, Mapping[tuple[str, str], Peers]]
-) -> dict[tuple[str, str], Peers]:
-    """The class-wide values the awards and commendations of class `name` read (`peers`: each class's own,
-    by rule): its class's, or, for a class ranked with others (`ranking`), those of every class of the
-    ranking the rule applies to, merged in the ranking's order of classes. Decided once the ranking is
-    known, such a rule compares the units ranked together, as its `rank` does; every path merges them
-    in that order, so that each gives the same statistics."""
-    own = peers.get(name, {})
-    ranking = schema.ranking_of(name)
-    if ranking is None:
-        return dict(own)
-    return {
-        key: _Merged([peers[c][key] for c in ranking.classes if key in peers.get(c, {})], ranking.name) for key in own
-    }
-
-
-class _Merged:
-    """One rule's class-wide values over several classes ranked together: each class's, merged in turn."""
-
-    def __init__(self, parts: list[Peers], ranking: str):
-        self.parts = parts
-        self.ranking = ranking  # its name, which the explanation of a class-wide call gives
-        self.cache: dict[int, ClassValues] = {}
-
-    def __call__(self, expr: n.Expr) -> ClassValues:
-        key = id(expr)
-        if key not in self.cache:
-            merged = self.parts[0](expr)
-            for part in self.parts[1:]:
-                merged = merged.merge(part(expr))
-            self.cache[key] = merged
-        return self.cache[key]
-
-
-def _decided(rule: RuleSpec, expr: n.Expr, frame: Frame) -> bool:
-    """A condition of an award, by the reference path."""
-    with _applicable(rule):
-        return condition(expr, frame)
-
-
 def _ignore(unit: Unit, where: str, failure: Failure) -> None:
     """Failures while a stream gathers: the unit's own scoring reports them."""
 
@@ -1375,176 +723,3 @@ class _Frames(dict[str, Frame]):
             raise RuntimeError("a unit's frame was asked for after its evaluation ended")
         frame = self[unit_id] = engine.unit_frame(self.units[unit_id])
         return frame
-
-
-class _Descending:
-    """Wraps a value so that sorting puts larger values first."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: object):
-        self.value = value
-
-    def __lt__(self, other: _Descending) -> bool:
-        return self.value > other.value  # type: ignore[operator,no-any-return]
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Descending) and self.value == other.value
-
-    def __hash__(self) -> int:
-        return hash(self.value)
-
-
-def in_band(band: n.Band, total: Decimal) -> bool:
-    """Whether `total` lies in a grade's band (what the engine grades by, and publications read)."""
-    if band.op == ">=":
-        return total >= band.low  # type: ignore[operator]
-    if band.op == ">":
-        return total > band.low  # type: ignore[operator]
-    if band.op == "<":
-        return total < band.high  # type: ignore[operator]
-    if band.op == "<=":
-        return total <= band.high  # type: ignore[operator]
-    if band.op == "to":
-        return band.low <= total < band.high  # type: ignore[operator]
-    return band.op == "otherwise"
-
-
-# ------------------------------------------------------------ quota forms
-
-
-def head_count(band: n.Band, size: int) -> int:
-    """How many units of a class of `size` a grade's quota keeps: a fixed head count (`quota 3`), or the
-    share of the class rounded as the band says, raised to its `at least`."""
-    if band.quota_count is not None:
-        return int(band.quota_count)
-    allowed = whole(percent_of(band.quota, size), band.quota_rounding or "down")  # type: ignore[arg-type]
-    if band.quota_floor is not None:
-        allowed = max(allowed, int(band.quota_floor))
-    return allowed
-
-
-def quota_words(band: n.Band, size: int, allowed: int) -> str:
-    """What a quota allows, as a reason says it: `3 units`, `30% of 9 units = 2`, `20% of 3 units = 0,
-    at least 1`."""
-    if band.quota_count is not None:
-        return f"{allowed} units"
-    share = whole(percent_of(band.quota, size), band.quota_rounding or "down")  # type: ignore[arg-type]
-    said = f"{text(band.quota)}% of {size} units = {share}"  # type: ignore[arg-type]
-    return said if allowed == share else f"{said}, at least {allowed}"
-
-
-def _shown(value: Value, kind: str | None = None) -> str:
-    """A value a computed bonus, deduction or money read, for its explanation: percentages as the data
-    wrote them."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        if kind in ("percent", "pp"):
-            return show(value * HUNDRED) + ("%" if kind == "percent" else "pp")
-        return show(value)
-    return str(value)
-
-
-def _band(band: n.Band) -> str:
-    if band.op == "to":
-        return f"{band.name} [{text(band.low)}, {text(band.high)})"  # type: ignore[arg-type]
-    if band.op == "otherwise":
-        return f"{band.name} (otherwise)"
-    bound = band.low if band.low is not None else band.high
-    return f"{band.name} ({band.op} {text(bound)})"  # type: ignore[arg-type]
-
-
-def _withheld(ranked: Draft | Standing) -> bool:
-    """Whether a veto with `no award` fired for the unit."""
-    return any(v.withholds_award for v in ranked.vetoes)
-
-
-def _award_order(award: AwardWon) -> tuple[datetime.date, str, str]:
-    return award.date or datetime.date.min, award.level, award.name or ""
-
-
-def _award(award: AwardWon) -> str:
-    parts = ([award.level] if award.level else []) + ([award.date.isoformat()] if award.date else [])
-    return f"{award.name or 'award'} ({', '.join(parts)})"
-
-
-class OnDemand:
-    """The explanations of one ranking's units (a class, or classes ranked together), built when read by an
-    engine that explains (the reference path), in the policy's decimal context. Each unit's explanation is
-    then checked against the numbers it explains (results.Trace, results.Breakdown).
-
-    Where nothing a unit is scored by compares it with other units (no class statistic in its class's
-    lowered graph: no peer function, no class average; only its rank and grade are the ranking's), the first
-    units read are explained alone: scored by the reference path, then finished with the rank and grade
-    the evaluation gave them, as a stream finishes a unit (`targetdsl explain` of one unit among 100,000
-    need not explain the 99,999 others). Past `ALONE` units, or for a ranking whose units compare, the
-    whole ranking is evaluated again once."""
-
-    ALONE = 16  # units explained one by one before the whole ranking is explained at once
-
-    def __init__(
-        self,
-        schema: Schema,
-        title: str,
-        period: str | None,
-        carried_in: list[tuple[str, AwardWon]],
-        classes: list[tuple[ClassSpec, list[Unit]]],
-    ):
-        self.schema, self.title, self.period, self.carried_in = schema, title, period, carried_in
-        self.classes = classes
-        self.results: dict[str, UnitResult] | None = None
-        self.over_periods: OverPeriods | None = None  # as the evaluation explained had them
-        # each unit's rank, grade and the reason grading kept, as the evaluation decided them (`placed`)
-        self.places: dict[str, tuple[int, str | None, str | None]] = {}
-        self.alone: dict[str, UnitResult] = {}
-
-    def placed(self, ordered: list[Draft], ranks: dict[str, int]) -> None:
-        """The evaluation's ranks and grades, kept to finish a unit explained alone."""
-        if self._comparing():
-            return
-        for draft in ordered:
-            self.places[draft.unit.id] = (ranks[draft.unit.id], draft.grade, draft.reason)
-
-    def _comparing(self) -> bool:
-        """Whether a unit's scores depend on other units of its class (a class statistic in the graph)."""
-        from targetdsl.evaluation.lowering import Kind, lower
-
-        graphs = lower(self.schema)
-        return (
-            self.over_periods is not None
-            or any(q.kind is Kind.STATISTIC for spec, _ in self.classes for q in graphs[spec.name].quantities)
-            or any(uses_peers(rule.expressions) for spec, _ in self.classes for rule in spec.rules)
-        )
-
-    def reference(self, unit: str) -> UnitResult:
-        if self.results is None:
-            if unit in self.alone:
-                return self.alone[unit]
-            if unit in self.places and len(self.alone) < self.ALONE:
-                self.alone[unit] = self._alone(unit)
-                return self.alone[unit]
-            engine = Engine(self.schema, self.title, period=self.period, carried_in=self.carried_in, explain=True)
-            engine.on_demand, engine.explain = False, True
-            engine.over_periods = self.over_periods
-            with collector_paused(), decimal.localcontext(CONTEXT):
-                done = engine.assess_ranking(self.classes)
-            if engine.problems:
-                raise Disagreement(f"the explaining path failed where the evaluation did not: {engine.problems[0]}")
-            self.results = {r.id: r for results, _ in done.values() for r in results}
-            self.classes, self.places, self.alone = [], {}, {}
-        return self.results[unit]
-
-    def _alone(self, unit: str) -> UnitResult:
-        """One unit explained by itself: scored, given the evaluation's rank and grade, finished."""
-        spec, member = next((spec, u) for spec, members in self.classes for u in members if u.id == unit)
-        rank, grade, reason = self.places[unit]
-        engine = Engine(self.schema, self.title, period=self.period, carried_in=self.carried_in, explain=True)
-        engine.on_demand, engine.explain = False, True
-        with collector_paused(), decimal.localcontext(CONTEXT):
-            (draft,) = engine.score_class(spec, [member])
-            draft.grade, draft.reason = grade, reason
-            result = engine.finish(spec, draft, rank)
-        if engine.problems:
-            raise Disagreement(f"the explaining path failed where the evaluation did not: {engine.problems[0]}")
-        return result

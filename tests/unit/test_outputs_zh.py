@@ -159,8 +159,8 @@ def test_every_step_of_every_case_has_its_chinese() -> None:
 
 def recorded_wordings() -> Iterator[tuple[str, int, str]]:
     """Every wording the evaluators can record: the text of each `Step(...)`'s `what`, `value` and notes,
-    and each string appended to a list of notes, in engine.py, measures.py and interpreter.py; an
-    f-string's values stood for by `1`."""
+    and each string appended to a list of notes, in engine.py (and bonuses.py, finishing.py, its parts that
+    record steps), measures.py and interpreter.py; an f-string's values stood for by `1`."""
 
     def sample(node: ast.expr) -> str | None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -201,7 +201,7 @@ def recorded_wordings() -> Iterator[tuple[str, int, str]]:
         else:
             yield node
 
-    for module in ("engine.py", "measures.py", "interpreter.py"):
+    for module in ("engine.py", "bonuses.py", "finishing.py", "measures.py", "interpreter.py"):
         tree = ast.parse(module_source(module).read_text(encoding="utf-8"))
         notes = {  # a note made first and then passed on: `note = f"…"`
             node.targets[0].id: node.value
