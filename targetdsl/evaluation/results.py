@@ -125,7 +125,7 @@ class BonusResult:
 
 
 class Explainer(Protocol):
-    """Explains, on first read, the units of one class evaluated without a trace (engine.OnDemand)."""
+    """Explains, on first read, the units of one class evaluated without a trace (ondemand.OnDemand)."""
 
     def reference(self, unit: str) -> UnitResult:
         """The unit's result as the explaining path computes it, with every step."""

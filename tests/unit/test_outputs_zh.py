@@ -2,7 +2,7 @@
 are Chinese under `--lang zh` (or a Chinese locale), with no English word left over, and English output
 is what it always was.
 
-A trace step's wording is written in English where it is recorded (engine.py, measures.py,
+A trace step's wording is written in English where it is recorded (engine.py, bonuses.py, finishing.py, measures.py,
 interpreter.py) and put into Chinese when shown, through the catalog. Two guards keep it so: every
 step of every shipped policy and evaluation case, explained, has its Chinese; and every wording the
 source can record (a `Step(...)` or a note appended to `notes`) has a catalog entry, found by reading
