@@ -192,7 +192,7 @@ class Engine(Bonuses, Finishing):
                 for name in ranking.classes
             ]
             if self.on_demand:
-                self.explainer = OnDemand(self.schema, self.title, self.period, self.carried, classes)
+                self.explainer = OnDemand(self.schema, self.title, self.period, self.carried, classes, Engine)
                 self.explainer.over_periods = self.over_periods
             by_class.update(self.assess_ranking(classes))
         if self.problems:

@@ -4,6 +4,7 @@ is first read, by an engine that explains (the reference path)."""
 from __future__ import annotations
 
 import decimal
+from typing import TYPE_CHECKING
 
 from targetdsl.evaluation.collector import collector_paused
 from targetdsl.evaluation.drafts import Draft
@@ -13,6 +14,9 @@ from targetdsl.evaluation.results import Disagreement, UnitResult
 from targetdsl.language.schema import ClassSpec, Schema
 from targetdsl.numeric import CONTEXT
 from targetdsl.values import AwardWon, Unit
+
+if TYPE_CHECKING:
+    from targetdsl.evaluation.engine import Engine
 
 
 class OnDemand:
@@ -36,8 +40,10 @@ class OnDemand:
         period: str | None,
         carried_in: list[tuple[str, AwardWon]],
         classes: list[tuple[ClassSpec, list[Unit]]],
+        engine: type[Engine],
     ):
         self.schema, self.title, self.period, self.carried_in = schema, title, period, carried_in
+        self.engine = engine  # the engine that evaluated them, made again to explain them
         self.classes = classes
         self.results: dict[str, UnitResult] | None = None
         self.over_periods: OverPeriods | None = None  # as the evaluation explained had them
@@ -70,9 +76,7 @@ class OnDemand:
             if unit in self.places and len(self.alone) < self.ALONE:
                 self.alone[unit] = self._alone(unit)
                 return self.alone[unit]
-            from targetdsl.evaluation.engine import Engine  # which uses this module
-
-            engine = Engine(self.schema, self.title, period=self.period, carried_in=self.carried_in, explain=True)
+            engine = self.engine(self.schema, self.title, period=self.period, carried_in=self.carried_in, explain=True)
             engine.on_demand, engine.explain = False, True
             engine.over_periods = self.over_periods
             with collector_paused(), decimal.localcontext(CONTEXT):
@@ -85,11 +89,9 @@ class OnDemand:
 
     def _alone(self, unit: str) -> UnitResult:
         """One unit explained by itself: scored, given the evaluation's rank and grade, finished."""
-        from targetdsl.evaluation.engine import Engine  # which uses this module
-
         spec, member = next((spec, u) for spec, members in self.classes for u in members if u.id == unit)
         rank, grade, reason = self.places[unit]
-        engine = Engine(self.schema, self.title, period=self.period, carried_in=self.carried_in, explain=True)
+        engine = self.engine(self.schema, self.title, period=self.period, carried_in=self.carried_in, explain=True)
         engine.on_demand, engine.explain = False, True
         with collector_paused(), decimal.localcontext(CONTEXT):
             (draft,) = engine.score_class(spec, [member])
