@@ -369,6 +369,8 @@ class Engine(Bonuses, Finishing):
         assert self.figures is not None
         frames = self.frames = _Frames(self, members)
         referenced = spec.gathered_scores
+        kernel = self.kernel(spec, members)  # a measure of the kernel's: its arguments all at once, by the kernel
+        in_kernel = {m.name for m in kernel.measures} if kernel is not None else set()
         for measure in spec.scoring_order():
             figures = self.figures[spec.name][measure.name]
             if measure.name in referenced:
@@ -385,8 +387,7 @@ class Engine(Bonuses, Finishing):
                 scorer.explain = self.explain
                 if not self.explain:
                     scorer.use_compiled(self.schema.compiled)  # its arguments by generated code
-                    kernel = self.kernel(spec, members)
-                    if kernel is not None and measure.name in {m.name for m in kernel.measures}:  # all at once
+                    if kernel is not None and measure.name in in_kernel:
                         scorer.columns = self.columns(kernel, measure, members)
                 scorer.gather(figures)
         self.rule_peers = {}
