@@ -481,12 +481,32 @@ def _drop_explanations(unit: dict[str, Any]) -> dict[str, Any]:
     return unit
 
 
+# the field names of each attrs class without a json_value of its own, as `to_json` meets them
+_RECORD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def to_json(value: Any) -> Any:
     """attrs results → plain JSON values; decimals as exact strings."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is Decimal:
+        return text(value)
+    if kind is tuple or kind is list:
+        return [to_json(v) for v in value]
+    names = _RECORD_FIELDS.get(kind)
+    if names is not None:  # an attrs class without json_value of its own, seen before
+        return {name: to_json(getattr(value, name)) for name in names}
+    return _to_json(value)
+
+
+def _to_json(value: Any) -> Any:
+    """`to_json` for any other value (what the exact types above are not: subclasses included)."""
     if hasattr(value, "json_value"):
         return value.json_value()
     if attrs.has(type(value)):
-        return {field.name: to_json(getattr(value, field.name)) for field in attrs.fields(type(value))}
+        names = _RECORD_FIELDS[type(value)] = tuple(field.name for field in attrs.fields(type(value)))
+        return {name: to_json(getattr(value, name)) for name in names}
     if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
         return value
     if isinstance(value, Decimal):
