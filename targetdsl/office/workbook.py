@@ -15,6 +15,7 @@ out: every figure is the Assessment's, rounded for display.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -310,15 +311,27 @@ def _fill(
     for cell in sheet[3]:
         cell.font, cell.fill, cell.border = bold, header_fill, border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    # A cell's style is set once per look (its style so far, bold, format, wrapping, fill) and copied to
+    # the cells that share it: openpyxl looks each font, border and fill it is given up in the book's
+    # tables by hashing it, which took most of a workbook's time. The tables, hence the bytes, are the
+    # same either way.
+    looks: dict[tuple[Any, ...], Any] = {}
     for offset, (row, fill) in enumerate(zip(sheet.iter_rows(min_row=FIRST_ROW, max_col=width), fills, strict=True)):
         strong = bold_last and offset == len(fills) - 1
         for column, cell in zip(columns, row, strict=True):
+            formatted = column.number_format is not None and not isinstance(cell.value, str)
+            # the cell's style so far (a date's format, a text's quote prefix) and what is set on it here
+            look = (tuple(cell._style or ()), strong, column.number_format if formatted else None, column.wrap, fill)
+            if look in looks:
+                cell._style = copy.copy(looks[look])
+                continue
             cell.font, cell.border = (bold if strong else body), border
-            if column.number_format is not None and not isinstance(cell.value, str):
+            if formatted:
                 cell.number_format = column.number_format
             cell.alignment = Alignment(vertical="top", wrap_text=column.wrap)
             if fill is not None:
                 cell.fill = PatternFill("solid", fgColor=fill)
+            looks[look] = cell._style
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         shown = [display_width(column.header)]
