@@ -246,8 +246,10 @@ class UnitResult:
         for field in attrs.fields(UnitResult):
             if field.name == "breakdown":
                 document["categories"] = to_json(self.categories)
-                measures = self.measures if explanations else self.breakdown.computed()
-                document["measures"] = to_json(measures)
+                if explanations:
+                    document["measures"] = to_json(self.measures)
+                else:  # as their JSON reads once the steps are dropped, without writing the steps first
+                    document["measures"] = [_stepless_json(m) for m in self.breakdown.computed()]
             elif field.name == "trace":
                 if explanations:
                     document["explanation"] = to_json(self.explanation)
@@ -470,6 +472,22 @@ def _numbers(unit: UnitResult, measures: tuple[MeasureResult, ...]) -> tuple[Any
         tuple(tuple((type(v), v) for v in map(c.__getattribute__, _CATEGORY_FIELDS)) for c in unit.categories),
         _stepless(measures),
     )
+
+
+_MEASURE_JSON = tuple(f.name for f in attrs.fields(MeasureResult) if f.name != "step")
+
+
+def _stepless_json(measure: MeasureResult) -> dict[str, Any]:
+    """A measure's JSON without its explanation: `to_json(measure)` with each "step" dropped."""
+    document: dict[str, Any] = {}
+    for name in _MEASURE_JSON:
+        if name == "items":
+            document[name] = [
+                {field: to_json(getattr(item, field)) for field in _ITEM_FIELDS} for item in measure.items
+            ]
+        else:
+            document[name] = to_json(getattr(measure, name))
+    return document
 
 
 def _drop_explanations(unit: dict[str, Any]) -> dict[str, Any]:
