@@ -532,6 +532,7 @@ class _Writer(_Code):
         self.fraction = fraction
         self.layout: RowLayout = layout if layout is not None else {}
         self.reading: dict[tuple[str, str], tuple[int, str]] = {}  # (measure, name) → place, what it is
+        self.next_place: int | None = None  # the next place of its own, past validation's and those given
         self.given: list[str] = []  # measures a score may be given for: a row of those is not made
         self.body: list[str] = []
         self.counting: set[int] = set()  # measures that count completed items
@@ -546,7 +547,9 @@ class _Writer(_Code):
         if key not in self.reading:
             at = self.layout.get(key)
             if at is None:  # a place of its own, past validation's (a row made by `row_of`)
-                at = max([*self.layout.values(), *(i for i, _ in self.reading.values()), -1]) + 1
+                if self.next_place is None:
+                    self.next_place = max(self.layout.values(), default=-1) + 1
+                at, self.next_place = self.next_place, self.next_place + 1
             self.reading[key] = (at, kind)
         return f"Y[{self.reading[key][0]}]"
 
