@@ -179,12 +179,12 @@ class _CDataLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: igno
 
 # What libyaml and the pure reader were found to read differently (a differential test draws texts of
 # every YAML indicator, tests/unit/test_yaml_reader.py): tabs, the tag `!` alone (`!!str` is read
-# alike), a block scalar's header with a comment and no space (`|#`), `?` where a flow collection
-# (`[`, `{`) may hold it, the line breaks of YAML 1.1 beyond \r and \n, a byte-order mark inside the
-# text, and what the pure reader refuses as unprintable. A text with any of them is read by the pure
-# reader alone.
+# alike), a tag holding `%`, `,`, `[` or `]` (`[!!str,a]`, `!!str%00x`), a directive (`%YAML 1.1#`), a
+# block scalar's header with a comment and no space (`|#`), `?` where a flow collection (`[`, `{`) may
+# hold it, the line breaks of YAML 1.1 beyond \r and \n, a byte-order mark inside the text, and what
+# the pure reader refuses as unprintable. A text with any of them is read by the pure reader alone.
 _C_UNSURE = re.compile(
-    r"[|>][-+0-9]*#|(?:^|[\s\[{,])!(?:[\s\]},]|$)|[\t\x85\u2028\u2029\ufeff]|"
+    r"[|>][-+0-9]*#|(?:^|[\s\[{,])!(?:[\s\]},]|$)|!\S*[%,\[\]]|(?m:^%)|[\t\x85\u2028\u2029\ufeff]|"
     + yaml.reader.Reader.NON_PRINTABLE.pattern
 )
 _C_READS = getattr(yaml, "__with_libyaml__", False)

@@ -55,6 +55,11 @@ PIECES = (
     "!!float ",
     "!!int ",
     "! ",
+    "!!str,",
+    "!%00 ",
+    "%TAG !e! tag:yaml.org,2002:\n",
+    "!e!str ",
+    "%YAML 1.1#\n",
     "---",
     "...",
     "%YAML 1.1\n",
@@ -72,6 +77,12 @@ READ_OTHERWISE_BY_LIBYAML = (
     "!",  # the tag `!` alone: null for the pure reader, "" for libyaml
     "- !",
     "! : x",
+    "[!!str,a]",  # a tag ended by `,` for libyaml, not for the pure reader
+    "[!<tag:yaml.org,2002:str>,a]",
+    "!%00 5",  # `%00` in a tag: libyaml cuts the tag there
+    "a: !!int%00 010",
+    "%TAG !e! tag:yaml.org,2002:%00junk\n--- !e!str 5",
+    "%YAML 1.1#\n--- a",  # a directive's comment without a space
     "|#",  # a block scalar's header with a comment and no space
     ">#\n  text",
     "[a?]",  # `?` in a flow collection
