@@ -402,11 +402,11 @@ def test_long_bands_compute_only_the_chosen_arms_value_as_the_reference_does() -
     assert "BANDS(" in source and "BANDS(" not in kernel_of_first_class(HEADER_BANDS).source
 
 
-def test_a_category_of_three_thousand_indicators_evaluates_on_both_paths() -> None:
-    result = evaluated_both_ways(*many_indicators(3000))
-    done = {f"U{u}": sum(1 for k in range(1, 3000, 2) if (k + u) % 3 >= 1) for u in range(3)}
+def test_a_category_of_two_thousand_indicators_evaluates_on_both_paths() -> None:
+    result = evaluated_both_ways(*many_indicators(2000))  # 5,000 with the slow tests, below
+    done = {f"U{u}": sum(1 for k in range(1, 2000, 2) if (k + u) % 3 >= 1) for u in range(3)}
     assert {u.id: u.completed_items for u in result.units} == done
-    assert {u.id: u.items for u in result.units} == {f"U{u}": 1500 for u in range(3)}
+    assert {u.id: u.items for u in result.units} == {f"U{u}": 1000 for u in range(3)}
 
 
 @pytest.mark.slow
