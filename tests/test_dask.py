@@ -87,7 +87,7 @@ def test_every_case_evaluates_on_the_cluster_as_one_stream(client: Any, parts: t
 
 
 @pytest.mark.parametrize(
-    ("count", "parts"), [(600, (3,)), pytest.param(3000, PARTS, marks=pytest.mark.slow)], ids=["600", "3000"]
+    ("count", "parts"), [(300, (3,)), pytest.param(3000, PARTS, marks=pytest.mark.slow)], ids=["300", "3000"]
 )
 def test_units_of_two_classes_with_quotas(count: int, parts: tuple[int, ...], client: Any, tmp_path: Path) -> None:
     """Two classes ranked with quotas, from JSON Lines cut into parts (1, 7 and 31 parts with the slow
@@ -107,9 +107,9 @@ def test_the_results_are_taken_from_the_workers_a_slice_at_a_time(
     """This process never holds every finished unit: they wait on the workers, cut into slices of the
     results in class and rank order, and one slice of every part is taken at a time (the next while this
     one is read). Giving the reading up lets the rest go."""
-    monkeypatch.setattr(on_dask, "SLICE", 100)
+    monkeypatch.setattr(on_dask, "SLICE", 50)
     policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
-    jsonl, _ = write_files(tmp_path, quota_units(600, seed=11))
+    jsonl, _ = write_files(tmp_path, quota_units(300, seed=11))
     expected = streamed(policy, jsonl)[0]
     done = on_dask.evaluate(policy, jsonl, client=client, partitions=3)
     results = done.results
@@ -243,7 +243,7 @@ def test_a_list_is_shared_as_one_value_not_a_task_per_element(client: Any) -> No
 def test_a_collection_is_a_bag_computed_later_in_class_and_rank_order(client: Any, tmp_path: Path) -> None:
     policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
     (tmp_path / "p.tdsl").write_text(QUOTAS, encoding="utf-8")
-    jsonl, _ = write_files(tmp_path, quota_units(400, seed=21))
+    jsonl, _ = write_files(tmp_path, quota_units(200, seed=21))
     expected = streamed(policy, jsonl)
     for count in (1, 7):
         done = on_dask.evaluate(policy, jsonl, client=client, partitions=count, collection=True)

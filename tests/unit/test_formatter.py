@@ -124,7 +124,7 @@ def without_comments_or_blank_lines(text: str) -> str:
     return "\n".join(line.rstrip() for line in lines if line.strip()) + "\n"
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(st.data())
 def test_formatting_ignores_layout(data: st.DataObject) -> None:
     """Re-spacing and re-breaking a policy (no blank lines added) formats to the same text."""

@@ -362,7 +362,7 @@ def test_mixed_fragments_parse_or_raise_a_policy_error(pieces: list[str]) -> Non
         assert format_policy(converted) == converted
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.data())
 def test_a_chinese_policy_formats_the_same_however_it_is_laid_out(data: st.DataObject) -> None:
     original = (ROOT / "policies/lianyungang-2002.zh.tdsl").read_text(encoding="utf-8")
