@@ -78,7 +78,9 @@ def normalize(value: Decimal) -> Decimal:
 
 def text(value: Decimal) -> str:
     """A decimal as plain text without trailing zeros, never in exponent notation (2.50 → 2.5)."""
-    plain = format(value, "f")
+    plain = str(value)  # the same as format(value, "f") without an exponent, in less than half the time
+    if "E" in plain or "e" in plain:  # `e` where the caller's context writes it small (capitals=0)
+        plain = format(value, "f")
     if "." in plain:
         plain = plain.rstrip("0").rstrip(".")
     return "0" if plain == "-0" else plain

@@ -10,11 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import targetdsl
 from targetdsl.audit import explain
 from targetdsl.evaluation.engine import Engine
-from targetdsl.numeric import CONTEXT
+from targetdsl.numeric import CONTEXT, text
 from targetdsl.office import htmlreport
 
 POLICY = """policy "p" { year 2003 status draft }
@@ -188,3 +190,19 @@ def test_the_engine_scores_a_class_in_the_policy_context_when_called_alone() -> 
         expected = drafts()
     for prepare in (fresh, wide, narrow):
         assert in_thread(drafts, prepare)[0] == expected
+
+
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False)
+    | st.sampled_from([Decimal(s) for s in ("NaN", "-Infinity", "0E-10", "-0E+5", "1E-7", "1.000E-7", "123E+3")])
+)
+@settings(max_examples=500)
+def test_a_decimal_is_written_as_the_f_format_writes_it_without_trailing_zeros(value: Decimal) -> None:
+    """`text` takes `str` where it has no exponent, in whatever context the caller set (one writing `e`)."""
+    plain = format(value, "f")
+    expected = plain.rstrip("0").rstrip(".") if "." in plain else plain
+    expected = "0" if expected == "-0" else expected
+    assert text(value) == expected
+    with decimal.localcontext() as small:
+        small.capitals = 0
+        assert text(value) == expected
