@@ -37,6 +37,7 @@ from targetdsl.evaluation.ondemand import OnDemand
 from targetdsl.evaluation.periods import OverPeriods
 from targetdsl.evaluation.results import (
     Assessment,
+    BonusResult,
     Breakdown,
     CarryOver,
     CompletionRow,
@@ -429,6 +430,7 @@ class Engine(Bonuses, Finishing):
         cells: Cells | None,
         kernel: Kernel | None,
     ) -> Draft:
+        """A unit's draft: its category subtotals, total, bonus, deductions and vetoes, with their steps."""
         steps: list[Step] = []
         self.noted = {}
         sums: list[Any] = []  # per category: SUMS values (see Draft)
@@ -436,6 +438,45 @@ class Engine(Bonuses, Finishing):
         positions = kernel.positions if taken else {}  # type: ignore[union-attr]
         summed = kernel.categories if taken else {}  # type: ignore[union-attr]
         factors = self.coefficients(spec, unit) if spec.rules_of("coefficient") else NO_FACTORS
+        raw = self.subtotals(spec, unit, by_measure, cells, positions, summed, factors, sums, steps)
+        coefficient = factors.get("total", ONE)
+        raw = self.on_total(raw, coefficient, steps)
+        self.keep(spec, unit, ("subtotal", ""), raw)  # `subtotal()`: the total before bonus and deductions
+        traced: dict[str, Step] = {}  # computed bonuses and gated deductions explain themselves
+        bonuses = self.bonuses(spec, unit, traced)
+        limits = spec.rules_of("limit")
+        bonus = self.bonus_points(spec, unit, bonuses, limits, traced, steps)
+        deductions = self.deductions(spec, unit, limits, traced, steps)
+        total = self.unit_total(spec, unit, raw, bonus, deductions, steps)
+        flags = (
+            cells[kernel.vetoes :] if kernel is not None and cells is not None and kernel.vetoes is not None else None
+        )
+        vetoes = self.vetoes(spec, unit, flags)
+        reported = self.reported(spec, total, vetoes, steps)
+        items = sum(sums[SUMS.counted :: SUMS.width])
+        done = sum(sums[SUMS.completed :: SUMS.width])
+        breakdown = Breakdown(
+            categories_of, measures_of, (spec, sums, cells, positions, by_measure, unit.id), self.explainer, unit.id
+        )
+        return Draft(
+            unit, sums, breakdown, total, reported, coefficient, bonus, deductions, vetoes, bonuses, steps, items, done
+        )
+
+    # ------------------------------------------- a unit's categories, total, bonus and deductions
+
+    def subtotals(
+        self,
+        spec: ClassSpec,
+        unit: Unit,
+        by_measure: dict[str, dict[str, MeasureResult]],
+        cells: Cells | None,
+        positions: dict[str, int],
+        summed: dict[str, int],
+        factors: dict[str, Decimal],
+        sums: list[Any],
+        steps: list[Step],
+    ) -> Decimal:
+        """The sum of the unit's category subtotals (each kept in `sums`), reweighted when categories do not apply."""
         raw = applicable_points = all_points = ZERO
         round_categories = "category" in self.round_at
         subtotals_read = spec.subtotals_read
@@ -521,6 +562,10 @@ class Engine(Bonuses, Finishing):
                         children,
                     )
                 )
+        return self.reweighted(raw, applicable_points, all_points, steps)
+
+    def reweighted(self, raw: Decimal, applicable_points: Decimal, all_points: Decimal, steps: list[Step]) -> Decimal:
+        """The subtotals' sum scaled up to the full scale when some categories do not apply to the unit."""
         if ZERO < applicable_points < all_points:
             scaled = CONTEXT.divide(CONTEXT.multiply(raw, self.schema.scale), applicable_points)
             if self.explain:
@@ -533,16 +578,28 @@ class Engine(Bonuses, Finishing):
                     )
                 )
             raw = scaled
-        coefficient = factors.get("total", ONE)
+        return raw
+
+    def on_total(self, raw: Decimal, coefficient: Decimal, steps: list[Step]) -> Decimal:
+        """The unit's total before bonus and deductions, multiplied by the coefficient on the total."""
         if coefficient != ONE:
             if self.explain:
                 steps.append(
                     Step("coefficient on the total", text(coefficient), None, (f"{text(raw)} × {text(coefficient)}",))
                 )
             raw = CONTEXT.multiply(raw, coefficient)
-        self.keep(spec, unit, ("subtotal", ""), raw)  # `subtotal()`: the total before bonus and deductions
-        traced: dict[str, Step] = {}  # computed bonuses and gated deductions explain themselves
-        bonuses = self.bonuses(spec, unit, traced)
+        return raw
+
+    def bonus_points(
+        self,
+        spec: ClassSpec,
+        unit: Unit,
+        bonuses: tuple[BonusResult, ...],
+        limits: tuple[RuleSpec, ...],
+        traced: dict[str, Step],
+        steps: list[Step],
+    ) -> Decimal:
+        """The unit's bonus: the points of its bonuses, each with its step, less what the limits hold back."""
         bonus = sum((b.points for b in bonuses), ZERO)
         for result, rule in zip(bonuses, spec.rules_of("bonus"), strict=True) if self.explain else ():
             if rule.name in traced:
@@ -556,10 +613,20 @@ class Engine(Bonuses, Finishing):
                     f"bonus {rule.label or rule.name}", text(result.points), self.schema.where(rule.span), tuple(notes)
                 )
             )
-        limits = spec.rules_of("limit")
         if limits:
             bonus -= self.limited(limits, {b.name: b.points for b in bonuses}, steps)
         self.keep(spec, unit, ("bonus", ""), bonus)
+        return bonus
+
+    def deductions(
+        self,
+        spec: ClassSpec,
+        unit: Unit,
+        limits: tuple[RuleSpec, ...],
+        traced: dict[str, Step],
+        steps: list[Step],
+    ) -> Decimal:
+        """The unit's deductions: each deduction rule's amount, with its step, less what the limits hold back."""
         deductions = ZERO
         deducted: dict[str, Decimal] = {}
         for rule in spec.decision_order("deduction"):  # a deduction after those it reads (`deduction(D)`)
@@ -579,6 +646,12 @@ class Engine(Bonuses, Finishing):
         if limits:
             deductions -= self.limited(limits, deducted, steps)
         self.keep(spec, unit, ("deduction", ""), deductions)
+        return deductions
+
+    def unit_total(
+        self, spec: ClassSpec, unit: Unit, raw: Decimal, bonus: Decimal, deductions: Decimal, steps: list[Step]
+    ) -> Decimal:
+        """The unit's total, rounded: its total before bonus and deductions, plus the bonus, less the deductions."""
         total = self.rounded(CONTEXT.subtract(CONTEXT.add(raw, bonus), deductions), "total")
         if not plausible(total):  # coefficients multiply: each plausible, the product may not be
             self.fail(
@@ -594,10 +667,10 @@ class Engine(Bonuses, Finishing):
                     "total", text(total), None, (f"{text(raw)} + bonus {text(bonus)} − deductions {text(deductions)}",)
                 )
             )
-        flags = (
-            cells[kernel.vetoes :] if kernel is not None and cells is not None and kernel.vetoes is not None else None
-        )
-        vetoes = self.vetoes(spec, unit, flags)
+        return total
+
+    def reported(self, spec: ClassSpec, total: Decimal, vetoes: tuple[VetoResult, ...], steps: list[Step]) -> Decimal:
+        """The total the unit reports (zero when a veto zeroes its score), after the steps of its vetoes."""
         reported = ZERO if any(v.zeroes_score for v in vetoes) else total
         if self.explain:
             for veto in vetoes:
@@ -616,14 +689,7 @@ class Engine(Bonuses, Finishing):
                     (f"a veto zeroes the score; raw total {text(total)} is kept",),
                 )
             )
-        items = sum(sums[SUMS.counted :: SUMS.width])
-        done = sum(sums[SUMS.completed :: SUMS.width])
-        breakdown = Breakdown(
-            categories_of, measures_of, (spec, sums, cells, positions, by_measure, unit.id), self.explainer, unit.id
-        )
-        return Draft(
-            unit, sums, breakdown, total, reported, coefficient, bonus, deductions, vetoes, bonuses, steps, items, done
-        )
+        return reported
 
     # ------------------------------------------- unit-level rules: coefficients, vetoes
 
