@@ -11,10 +11,10 @@ from decimal import Decimal
 from targetdsl.evaluation import cover
 from targetdsl.evaluation.interpreter import Failure, condition, number
 from targetdsl.evaluation.results import BonusResult, CarryOver, Step
-from targetdsl.evaluation.rules import RuleReader, _applicable, _shown
+from targetdsl.evaluation.rules import RuleReader, _applicable, _shown, plausible_value
 from targetdsl.language import nodes as n
 from targetdsl.language.schema import ClassSpec, RuleSpec
-from targetdsl.numeric import ZERO, plausible, show, text
+from targetdsl.numeric import ZERO, text
 from targetdsl.values import AwardWon, Unit
 
 
@@ -190,13 +190,10 @@ class Bonuses(RuleReader):
                 amount = ZERO
                 if held and formula is not None:
                     amount = (
-                        number(formula.expr, frame) if frame is not None else self.rule_number(rule, formula.expr, unit)
+                        plausible_value(number(formula.expr, frame), formula.expr)
+                        if frame is not None
+                        else self.rule_number(rule, formula.expr, unit)
                     )
-                    if not plausible(amount):
-                        raise Failure(
-                            f"the value {show(amount)} is outside the range of plausible values (below 10¹⁶ in size)",
-                            formula.expr.span,
-                        )
                     notes.append(f"{self.schema.quote(formula.expr)} = {text(amount)}")
                     if amount < ZERO:
                         notes.append("below 0: counts 0")

@@ -12,10 +12,10 @@ from targetdsl.evaluation.grading import Grading
 from targetdsl.evaluation.interpreter import Failure, Frame, condition, number
 from targetdsl.evaluation.ondemand import OnDemand
 from targetdsl.evaluation.results import NO_TRACE, Step, Trace, UnitResult
-from targetdsl.evaluation.rules import RuleReader, _applicable, _decided, result_context
+from targetdsl.evaluation.rules import RuleReader, _applicable, _decided, plausible_value, result_context
 from targetdsl.language import nodes as n
 from targetdsl.language.schema import ClassSpec, RuleSpec
-from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, in_context, plausible, show, text
+from targetdsl.numeric import CONTEXT, HUNDRED, ZERO, in_context, text
 from targetdsl.values import Value
 
 
@@ -140,12 +140,7 @@ class Finishing(Grading, RuleReader):
 
     def computed_money(self, formula: n.MoneyFormula, frame: Frame, notes: list[str]) -> Decimal:
         """An award's money by its formula (of the total, the rank, inputs): never below 0."""
-        amount = number(formula.expr, frame)
-        if not plausible(amount):
-            raise Failure(
-                f"the value {show(amount)} is outside the range of plausible values (below 10¹⁶ in size)",
-                formula.expr.span,
-            )
+        amount = plausible_value(number(formula.expr, frame), formula.expr)
         notes.append(f"money {self.schema.quote(formula.expr)} = {text(amount)}")
         if amount < ZERO:
             notes.append("below 0: pays 0")

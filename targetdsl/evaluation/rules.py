@@ -82,11 +82,7 @@ class RuleReader:
                 frame = self.rule_frame(rule, unit)
                 value = number(expr, frame)
                 self.note(rule, frame)
-        if not plausible(value):
-            raise Failure(
-                f"the value {show(value)} is outside the range of plausible values (below 10¹⁶ in size)", expr.span
-            )
-        return value
+        return plausible_value(value, expr)
 
     def rule_condition(self, rule: RuleSpec, expr: n.Expr, unit: Unit) -> bool:
         with _applicable(rule):
@@ -139,6 +135,16 @@ class RuleReader:
             quantities = self.frames[unit.id].quantities
             assert quantities is not None
             quantities[key] = value
+
+
+def plausible_value(value: Decimal, expr: n.Expr) -> Decimal:
+    """A rule's value (a coefficient, a deduction, a bonus, money), refused at `expr` when it is not below
+    10¹⁶ in size, as every score is."""
+    if not plausible(value):
+        raise Failure(
+            f"the value {show(value)} is outside the range of plausible values (below 10¹⁶ in size)", expr.span
+        )
+    return value
 
 
 @contextlib.contextmanager
