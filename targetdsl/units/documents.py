@@ -65,13 +65,6 @@ class _DataLoader(yaml.SafeLoader):
     the text means for the input it fills (the id `010` stays "010"; `0110` as a number is 110)."""
 
     yaml_implicit_resolvers: dict[Any, Any] = {}
-    anchored = True  # whether the text may define anchors (`&name`), hence aliases to expand
-
-    def compose_document(self) -> Any:
-        node = super().compose_document()
-        if self.anchored:
-            _check_expansion(node)
-        return node
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         _refuse_duplicate_keys(self, node)
@@ -267,17 +260,15 @@ def parse_yaml(text: str) -> Any:
 
 
 def _parse(loader: Any, text: str) -> Any:
-    anchored = "&" in text  # without an anchor there is no alias: nothing to count
-    loader.anchored = anchored
+    """The text composed and checked (aliases' expansion; the C reader's depth), then constructed."""
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        if not isinstance(loader, _DataLoader):
-            if anchored:
-                _check_expansion(node)  # the C composer does not call compose_document
-            if _deeper(node, MAX_C_DEPTH):
-                raise RecursionError  # as deep as the pure reader may refuse: it decides
+        if "&" in text:  # without an anchor there is no alias: nothing to count
+            _check_expansion(node)
+        if not isinstance(loader, _DataLoader) and _deeper(node, MAX_C_DEPTH):
+            raise RecursionError  # as deep as the pure reader may refuse: it decides
         return _placed(node, loader.construct_document(node))
     finally:
         loader.dispose()
