@@ -44,7 +44,7 @@ from targetdsl.language.inheritance import Effective, Loaded, load_path, load_te
 from targetdsl.language.parser import Comment
 from targetdsl.language.schema import Schema
 from targetdsl.language.schema import build as build_schema
-from targetdsl.numeric import in_context
+from targetdsl.numeric import Shown, in_context
 from targetdsl.scaling.cutting import Cut, chunks_of, files_cut, several
 from targetdsl.scaling.parcels import Job, Parcel
 from targetdsl.scaling.partition import InProcess, Outcome, Render
@@ -664,6 +664,14 @@ class Policy:
     def files(self) -> tuple[str, ...]:
         """The files of the `extends` chain, the root ancestor first."""
         return self.effective.files
+
+    @property
+    def shown(self) -> Shown:
+        """How `targetdsl evaluate` writes computed figures in CSV and JSON Lines: to this policy's places,
+        by its mode (`rounding`), where they have more decimals. Give it to `csv_line`, `jsonl_line`,
+        `render_csv` or `unit_json` to write the same bytes."""
+        rounding = self.schema.rounding
+        return Shown(rounding.places, rounding.mode)
 
 
 def data_paths(data: Any) -> list[str | os.PathLike[str]] | None:

@@ -15,7 +15,7 @@ import decimal
 import functools
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import ParamSpec, TypeVar
+from typing import NamedTuple, ParamSpec, TypeVar
 
 CONTEXT = decimal.Context(
     prec=34,
@@ -84,6 +84,35 @@ def text(value: Decimal) -> str:
     if "." in plain:
         plain = plain.rstrip("0").rstrip(".")
     return "0" if plain == "-0" else plain
+
+
+class Shown(NamedTuple):
+    """How CSV and JSON Lines show a computed figure (a measure's or a category's score, a bonus, the
+    deductions): to the policy's places, by its mode, when it has more decimals than that (the 34 digits of
+    a quotient); as it is when it has no more (`3` stays `3`). The figures themselves stay exact: the API,
+    JSON, explanations and the workbook's exact sheet give every digit. `Shown(None)` shows them exact."""
+
+    places: int | None
+    mode: str = "half_up"
+
+    def __call__(self, value: Decimal) -> str:
+        plain = text(value)
+        if self.places is None:
+            return plain
+        point = plain.find(".")
+        if point < 0 or len(plain) - point - 1 <= self.places:
+            return plain
+        return text(quantize(value, self.places, self.mode))
+
+    def of(self, written: str) -> str:
+        """A figure already written as text (`text`'s form) shown as `__call__` shows its value."""
+        point = written.find(".")
+        if self.places is None or point < 0 or len(written) - point - 1 <= self.places:
+            return written
+        return text(quantize(Decimal(written), self.places, self.mode))
+
+
+EXACT = Shown(None)
 
 
 def show(value: Decimal, places: int = 6) -> str:

@@ -7,6 +7,7 @@ in one partition through 1, 7 and 31 partitions, from records, a JSON Lines file
 command line's `--engine dask` writes the bytes one process writes.
 """
 
+import functools
 import logging
 import os
 import signal
@@ -203,7 +204,8 @@ def test_the_command_line_on_a_scheduler_writes_what_one_process_writes(
         code, _, err = run_cli([*command, "--engine", "dask", "--scheduler", address], capsys)
         assert (code, err) == (0, "") and many.read_bytes() == one.read_bytes()
     # the API, given the policy's path and a renderer: the lines of the file one process wrote
-    done = on_dask.evaluate(tmp_path / "p.tdsl", jsonl, client=client, render=csv_line)
+    render = functools.partial(csv_line, shown=targetdsl.load_policy(tmp_path / "p.tdsl").shown)
+    done = on_dask.evaluate(tmp_path / "p.tdsl", jsonl, client=client, render=render)
     assert "".join(done.results) == (tmp_path / "one.csv").read_text(encoding="utf-8-sig").split("\n", 1)[1]
 
 
@@ -252,7 +254,8 @@ def test_a_collection_is_a_bag_computed_later_in_class_and_rank_order(client: An
     # written by the workers, a file per partition: together, the lines one process writes
     one = tmp_path / "one.csv"
     assert main(["evaluate", str(tmp_path / "p.tdsl"), str(jsonl), "-q", "--no-bom", "-o", str(one)]) == 0
-    done = on_dask.evaluate(policy, jsonl, client=client, partitions=3, collection=True, render=csv_line)
+    render = functools.partial(csv_line, shown=policy.shown)  # the figures as `evaluate` writes them
+    done = on_dask.evaluate(policy, jsonl, client=client, partitions=3, collection=True, render=render)
     done.results.map(lambda line: line[:-1]).to_textfiles(str(tmp_path / "parts" / "*.csv"), last_endline=True)
     written = "".join((tmp_path / "parts" / f"{i}.csv").read_text(encoding="utf-8") for i in range(3))
     assert written == one.read_text(encoding="utf-8").split("\n", 1)[1]

@@ -126,9 +126,12 @@ def run_evaluate(args: argparse.Namespace) -> int:
     elif args.format == "json":
         result = _json(assessment.to_json(explanations=args.explain))
     elif args.format == "jsonl":
-        result = "".join(_json(unit_json(unit, explanations=args.explain), indent=None) for unit in assessment.units)
+        shown = policy.shown
+        result = "".join(
+            _json(unit_json(unit, explanations=args.explain, shown=shown), indent=None) for unit in assessment.units
+        )
     elif args.format == "csv":
-        result = _bom(args) + visible(render_csv(assessment, language=language))
+        result = _bom(args) + visible(render_csv(assessment, language=language, shown=policy.shown))
     else:
         result = visible(render_assessment(assessment, language=language))
     ledger = _json(assessment.ledger_json()) if args.ledger else None
@@ -276,8 +279,10 @@ def _commends(policy: Any) -> bool:
 def _renderer(args: argparse.Namespace, policy: Any) -> Callable[..., str]:
     """How a part renders each unit it finishes: a CSV line (with the policy's columns), or a JSON line."""
     if args.format == "csv":
-        return functools.partial(csv_line, language=_LANGUAGE.get(), commendations=_commends(policy))
-    return jsonl_line
+        return functools.partial(
+            csv_line, language=_LANGUAGE.get(), commendations=_commends(policy), shown=policy.shown
+        )
+    return functools.partial(jsonl_line, shown=policy.shown)
 
 
 def _emit_stream(args: argparse.Namespace, policy: Any, results: Any, output: Any) -> None:
@@ -295,11 +300,13 @@ def _emit_stream(args: argparse.Namespace, policy: Any, results: Any, output: An
         language = _LANGUAGE.get()
         commended = _commends(policy)
         writer.writerow(csv_cell(c) for c in csv_header(categories, language=language, commendations=commended))
+        shown = policy.shown
         for unit in results:
-            writer.writerow(csv_row(unit, categories, language=language, commendations=commended))
+            writer.writerow(csv_row(unit, categories, language=language, commendations=commended, shown=shown))
     else:
+        shown = policy.shown
         for unit in results:
-            output.write(_json(unit_json(unit), indent=None))
+            output.write(_json(unit_json(unit, shown=shown), indent=None))
 
 
 def _emit_outcome(args: argparse.Namespace, policy: Any, outcome: Any, output: Any) -> None:
@@ -490,9 +497,9 @@ def _over_periods_lines(args: argparse.Namespace, policy: Any, given: dict[str, 
             given, explain=False, carried_in=args.carry_in, last_year=args.last_year
         )
         if args.format == "csv":
-            _write(_bom(args) + visible(render_csv(assessment, language=language)), args.output)
+            _write(_bom(args) + visible(render_csv(assessment, language=language, shown=policy.shown)), args.output)
         else:
-            lines = "".join(_json(unit_json(unit), indent=None) for unit in assessment.units)
+            lines = "".join(_json(unit_json(unit, shown=policy.shown), indent=None) for unit in assessment.units)
             _write(lines, args.output)
     return EXIT_OK
 

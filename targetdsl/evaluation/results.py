@@ -21,7 +21,7 @@ from typing import Any, Protocol
 import attrs
 
 from targetdsl.language.nodes import EffectKind, effect_words
-from targetdsl.numeric import text
+from targetdsl.numeric import EXACT, Shown, text
 
 
 @attrs.frozen
@@ -396,9 +396,24 @@ class Assessment:
         return {"year": self.year, "carry_over": [to_json(entry) for entry in self.ledger]}
 
 
-def unit_json(unit: UnitResult, *, explanations: bool = False) -> dict[str, Any]:
-    """One unit's results as in `Assessment.to_json()["units"]`."""
-    return unit.json_value(explanations=explanations)
+def unit_json(unit: UnitResult, *, explanations: bool = False, shown: Shown = EXACT) -> dict[str, Any]:
+    """One unit's results as in `Assessment.to_json()["units"]`; with `shown` (`Policy.shown`), its computed
+    figures as JSON Lines shows them: each measure's, item's and category's earned points, each subtotal,
+    bonus and the deductions to the policy's places (the explanation's steps stay exact)."""
+    document = unit.json_value(explanations=explanations)
+    if shown.places is not None:
+        show = shown.of
+        for category in document["categories"]:
+            category["earned"], category["subtotal"] = show(category["earned"]), show(category["subtotal"])
+        for measure in document["measures"]:
+            measure["earned"] = show(measure["earned"])
+            for item in measure["items"]:
+                if item["earned"] is not None:
+                    item["earned"] = show(item["earned"])
+        for bonus in document["bonuses"]:
+            bonus["points"] = show(bonus["points"])
+        document["bonus"], document["deductions"] = show(document["bonus"]), show(document["deductions"])
+    return document
 
 
 class Trace:

@@ -23,7 +23,7 @@ from typing import Any
 from targetdsl.evaluation.periods import PeriodCombination
 from targetdsl.evaluation.results import Assessment, UnitResult, unit_json
 from targetdsl.messages import Language, translate_clauses
-from targetdsl.numeric import CONTEXT, HUNDRED, quantize, text
+from targetdsl.numeric import CONTEXT, EXACT, HUNDRED, Shown, quantize, text
 from targetdsl.outputs import csv_cell, json_visible, render_table, two, visible_inline
 
 
@@ -194,9 +194,10 @@ def commendation_lines(assessment: Assessment, *, chinese: bool = False) -> list
     return [f"{visible_inline(c)} ({len(units)} units): {', '.join(units)}" for c, units in named.items()]
 
 
-def render_csv(assessment: Assessment, *, language: Language = Language.ENGLISH) -> str:
+def render_csv(assessment: Assessment, *, language: Language = Language.ENGLISH, shown: Shown = EXACT) -> str:
     """One row per unit: every category subtotal, bonus, deductions, veto, grade, rank, money, and the
-    commendations given when the policy declares any."""
+    commendations given when the policy declares any; the subtotals, bonus and deductions as `shown`
+    shows them (`Policy.shown`: the policy's places, as `targetdsl evaluate` writes them)."""
     categories: list[str] = []
     for unit in assessment.units:
         for category in unit.categories:
@@ -207,7 +208,7 @@ def render_csv(assessment: Assessment, *, language: Language = Language.ENGLISH)
     commended = bool(assessment.commending)
     writer.writerow([csv_cell(c) for c in csv_header(categories, language=language, commendations=commended)])
     for unit in assessment.units:
-        writer.writerow(csv_row(unit, categories, language=language, commendations=commended))
+        writer.writerow(csv_row(unit, categories, language=language, commendations=commended, shown=shown))
     return out.getvalue()
 
 
@@ -265,11 +266,18 @@ def _csv_names(categories: Sequence[str]) -> list[str]:
 
 
 def csv_row(
-    unit: UnitResult, categories: Sequence[str], *, language: Language = Language.ENGLISH, commendations: bool = False
+    unit: UnitResult,
+    categories: Sequence[str],
+    *,
+    language: Language = Language.ENGLISH,
+    commendations: bool = False,
+    shown: Shown = EXACT,
 ) -> list[Any]:
-    """The numbers as they are (a negative total stays a number); every name through `csv_cell`. With
-    `commendations`, the names of the unit's commendations last, joined by `;` as its vetoes are."""
-    subtotals = [text(s) if (s := unit.subtotal(c)) is not None else "" for c in categories]
+    """The numbers as numbers (a negative total stays one): the total, the total before vetoes and the money
+    as computed (the policy's stages round them), the subtotals, bonus and deductions as `shown` shows them;
+    every name through `csv_cell`. With `commendations`, the names of the unit's commendations last, joined
+    by `;` as its vetoes are."""
+    subtotals = [shown(s) if (s := unit.subtotal(c)) is not None else "" for c in categories]
     return [
         csv_cell(unit.unit_class),
         unit.rank,
@@ -278,8 +286,8 @@ def csv_row(
         text(unit.total),
         text(unit.raw_total),
         *subtotals,
-        text(unit.bonus),
-        text(unit.deductions),
+        shown(unit.bonus),
+        shown(unit.deductions),
         csv_cell(";".join(v.name for v in unit.vetoes)),
         csv_cell(unit.grade or ""),
         yes_no(unit.eligible, language),
@@ -291,18 +299,25 @@ def csv_row(
 
 
 def csv_line(
-    unit: UnitResult, categories: Sequence[str], *, language: Language = Language.ENGLISH, commendations: bool = False
+    unit: UnitResult,
+    categories: Sequence[str],
+    *,
+    language: Language = Language.ENGLISH,
+    commendations: bool = False,
+    shown: Shown = EXACT,
 ) -> str:
-    """One unit's CSV line as `evaluate` writes it (before control characters are made visible)."""
+    """One unit's CSV line as `evaluate` writes it (before control characters are made visible), with
+    `shown=policy.shown`."""
     out = io.StringIO()
-    row = csv_row(unit, categories, language=language, commendations=commendations)
+    row = csv_row(unit, categories, language=language, commendations=commendations, shown=shown)
     csv.writer(out, lineterminator="\n").writerow(row)
     return out.getvalue()
 
 
-def jsonl_line(unit: UnitResult, categories: Sequence[str]) -> str:
-    """One unit's JSON Lines line as `evaluate` writes it (before control characters are made visible)."""
-    return json_visible(json.dumps(unit_json(unit), ensure_ascii=False)) + "\n"
+def jsonl_line(unit: UnitResult, categories: Sequence[str], *, shown: Shown = EXACT) -> str:
+    """One unit's JSON Lines line as `evaluate` writes it (before control characters are made visible),
+    with `shown=policy.shown`."""
+    return json_visible(json.dumps(unit_json(unit, shown=shown), ensure_ascii=False)) + "\n"
 
 
 def period_table(combined: PeriodCombination, *, language: Language = Language.ENGLISH) -> str:
