@@ -26,6 +26,10 @@ from tests.support import case_documents
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "tests" / "cases"
 
+# Records drawn: 100 of each kind in the default suite, 1,000 in the twins marked slow (`pytest -m slow`).
+FEW = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+MANY = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
 
 def both(schema: Any, document: Any, *, lenient: bool = False) -> tuple[str, str]:
     """What validation gives with and without the usual path: units (their repr shows each decimal's
@@ -159,16 +163,32 @@ SEED = targetdsl.load_policy(ROOT / "policies" / "lianyungang-2003.tdsl")
 SEED_UNITS = read_document(ROOT / "examples" / "lianyungang-2003" / "units.yaml")
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@FEW
 @given(records=mutated(generate.units(3)), lenient=st.booleans())
 def test_mutated_workload_records_read_the_same_both_ways(records: list[Any], lenient: bool) -> None:
     usual, general = both(WORKLOAD, records, lenient=lenient)
     assert usual == general
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@MANY
+@given(records=mutated(generate.units(3)), lenient=st.booleans())
+def test_many_mutated_workload_records_read_the_same_both_ways(records: list[Any], lenient: bool) -> None:
+    usual, general = both(WORKLOAD, records, lenient=lenient)
+    assert usual == general
+
+
+@FEW
 @given(records=mutated(SEED_UNITS["units"][:4]), lenient=st.booleans())
 def test_mutated_seed_records_read_the_same_both_ways(records: list[Any], lenient: bool) -> None:
+    usual, general = both(SEED.schema, {**SEED_UNITS, "units": records}, lenient=lenient)
+    assert usual == general
+
+
+@pytest.mark.slow
+@MANY
+@given(records=mutated(SEED_UNITS["units"][:4]), lenient=st.booleans())
+def test_many_mutated_seed_records_read_the_same_both_ways(records: list[Any], lenient: bool) -> None:
     usual, general = both(SEED.schema, {**SEED_UNITS, "units": records}, lenient=lenient)
     assert usual == general
 
@@ -304,14 +324,25 @@ def forms_record(draw: st.DrawFn, index: int) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(records=st.lists(st.integers(1, 999), min_size=1, max_size=4, unique=True).flatmap(
+FORMS_RECORDS = st.lists(st.integers(1, 999), min_size=1, max_size=4, unique=True).flatmap(
     lambda ids: st.tuples(*(forms_record(i) for i in ids))
-))  # fmt: skip
+)
+
+
+@FEW
+@given(records=FORMS_RECORDS)
 def test_every_form_of_number_reads_the_same_both_ways(records: tuple[dict[str, Any], ...]) -> None:
     """Percentages, bounded inputs, counts, divisors, sub-items, assessor scores, unit inputs and a rule's
     input, each given as text, an integer, a float or a decimal: the block that reads a record at once
     gives what the value-by-value lines give, or leaves the record to them."""
+    usual, general = both(FORMS_SCHEMA, list(records))
+    assert usual == general
+
+
+@pytest.mark.slow
+@MANY
+@given(records=FORMS_RECORDS)
+def test_many_forms_of_number_read_the_same_both_ways(records: tuple[dict[str, Any], ...]) -> None:
     usual, general = both(FORMS_SCHEMA, list(records))
     assert usual == general
 
@@ -396,11 +427,23 @@ AWARDS_GIVEN = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@FEW
 @given(bonuses=st.lists(AWARDS_GIVEN, min_size=1, max_size=3))
 def test_awards_read_at_once_read_the_same_both_ways(bonuses: list[Any]) -> None:
     """Awards named by a level in Chinese, with spaces around it, with a name or a date, under a bonus that
     carries awards over, or in another shape: read at once only as `Validator.awards` reads them."""
+    records = [
+        {"id": f"U{i}", "class": "c", "indicators": {"x": {"v": "50"}}, **({} if b is None else {"bonuses": b})}
+        for i, b in enumerate(bonuses)
+    ]
+    usual, general = both(AWARDS_SCHEMA, records)
+    assert usual == general
+
+
+@pytest.mark.slow
+@MANY
+@given(bonuses=st.lists(AWARDS_GIVEN, min_size=1, max_size=3))
+def test_many_awards_read_at_once_read_the_same_both_ways(bonuses: list[Any]) -> None:
     records = [
         {"id": f"U{i}", "class": "c", "indicators": {"x": {"v": "50"}}, **({} if b is None else {"bonuses": b})}
         for i, b in enumerate(bonuses)
