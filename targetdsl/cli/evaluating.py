@@ -301,7 +301,7 @@ def _emit_stream(args: argparse.Namespace, policy: Any, results: Any, output: An
         commended = _commends(policy)
         writer.writerow(csv_cell(c) for c in csv_header(categories, language=language, commendations=commended))
         shown = policy.shown
-        for unit in results:
+        for unit in results.rows():  # what each row shows: kept from scoring where nothing else is decided
             writer.writerow(csv_row(unit, categories, language=language, commendations=commended, shown=shown))
     else:
         shown = policy.shown

@@ -25,6 +25,7 @@ from targetdsl.evaluation.results import Assessment, UnitResult, unit_json
 from targetdsl.messages import Language, translate_clauses
 from targetdsl.numeric import CONTEXT, EXACT, HUNDRED, Shown, quantize, text
 from targetdsl.outputs import csv_cell, json_visible, render_table, two, visible_inline
+from targetdsl.scaling.stream import Brief
 
 
 def word(key: str, english: str, language: Language) -> str:
@@ -266,7 +267,7 @@ def _csv_names(categories: Sequence[str]) -> list[str]:
 
 
 def csv_row(
-    unit: UnitResult,
+    unit: UnitResult | Brief,
     categories: Sequence[str],
     *,
     language: Language = Language.ENGLISH,

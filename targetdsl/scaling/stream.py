@@ -13,6 +13,11 @@ reads the units back in class and rank order, in batches, scores them
 again (the same inputs give the same numbers; this is checked) and
 finishes each unit — money, commendations — yielding complete
 `UnitResult`s one by one, in the order `Policy.evaluate` gives them.
+What a table row shows of a unit whose class has no award and no
+commendation is known as soon as it is scored, but for its rank and grade:
+pass 1 keeps it in a second spool (`briefed`), and `Stream.rows` reads it
+back in that order (a `Brief`) instead of reading the unit and scoring it
+again.
 
 A measure that compares units across the class while scoring (peer
 functions) needs class-wide figures first: pass 1 then scores nothing, but
@@ -342,6 +347,12 @@ class Stream:
         self.finishing = finishing_figures(schema)  # gathered after the ranking, before any unit is finished
         self._passes = stream_passes(schema, self.figures)  # over every unit; a pass not needed is counted done
         self.offsets = array.array("q", [0])  # where each spooled unit starts (and the last ends)
+        # what a table row shows of each unit of a class without awards and commendations, as its last scoring
+        # gave it (`briefed`), for `rows` to write without scoring it again: where it starts in `briefs`, by
+        # the unit's index (-1: none kept), and its length
+        self.briefs: IO[bytes] = tempfile.TemporaryFile(prefix="targetdsl-")  # noqa: SIM115 (closed by close())
+        self.brief_at = array.array("q")
+        self.brief_length = array.array("L")
         self.shapes: dict[str, RowShape | None] = {}  # how validation keeps each class's measures in a row
         self.counts: dict[str, list[int]] = {
             name: [0] * (2 * len(spec.categories)) for name, spec in schema.classes.items()
@@ -371,6 +382,7 @@ class Stream:
 
     def close(self) -> None:
         self.spool.close()
+        self.briefs.close()
 
     # -- pass 1: validate, score, keep standings
 
@@ -516,6 +528,9 @@ class Stream:
         self.standings = {name: [] for name in self.schema.classes}
         self.counts = {name: [0] * (2 * len(spec.categories)) for name, spec in self.schema.classes.items()}
         self.spool.seek(0)
+        self.briefs.seek(0)  # every unit is scored again: what an earlier scoring kept is not read
+        self.briefs.truncate()
+        self.brief_at, self.brief_length = array.array("q"), array.array("L")
         batch: list[tuple[Unit, int]] = []
         for index in range(len(self.offsets) - 1):
             batch.append((self._unit(self.spool.read(self.offsets[index + 1] - self.offsets[index])), index))
@@ -532,12 +547,26 @@ class Stream:
             spec = self.schema.classes[name]
             drafts = self.engine.score_class(spec, [unit for unit, _ in entries])
             counts = self.counts[name]
+            brief = briefed_class(spec)
             for draft, (_, index) in zip(drafts, entries, strict=True):
                 self.standings[name].append(standing(draft, index, self._keys, name in self._classed))
+                if brief:
+                    self._brief(spec, draft, index)
                 for i in range(len(spec.categories)):
                     counts[2 * i] += draft.sums[SUMS.width * i + SUMS.counted]
                     counts[2 * i + 1] += draft.sums[SUMS.width * i + SUMS.completed]
         self._tick(len(batch))
+
+    def _brief(self, spec: ClassSpec, draft: Draft, index: int) -> None:
+        missing = index + 1 - len(self.brief_at)
+        if missing > 0:
+            self.brief_at.extend([-1] * missing)
+            self.brief_length.extend([0] * missing)
+        blob = briefed(spec, draft)
+        self.briefs.seek(0, os.SEEK_END)
+        self.brief_at[index] = self.briefs.tell()
+        self.brief_length[index] = len(blob)
+        self.briefs.write(blob)
 
     def _tick(self, done: int) -> None:
         self._done += done
@@ -548,11 +577,30 @@ class Stream:
     # -- pass 2: read back in rank order, finish
 
     def __iter__(self) -> Iterator[UnitResult]:
+        return self._results(briefly=False)  # type: ignore[return-value]  # briefly=False: UnitResults only
+
+    def rows(self) -> Iterator[UnitResult | Brief]:
+        """Each unit in the order iterating gives them, as a table row reads it (`office.tables.csv_row`):
+        a unit of a class without awards and commendations as the `Brief` its scoring kept (its figures,
+        given its rank and grade: nothing is read back or scored again), any other unit as its `UnitResult`."""
+        return self._results(briefly=True)
+
+    def _results(self, *, briefly: bool) -> Iterator[UnitResult | Brief]:
         engine = self._engine()
         self._done = (self._passes - 1 - finishes_compare(self.finishing)) * self.count
         gathered: dict[str, dict[tuple[str, str], Peers]] = {}  # each class's, by rule
         for name, spec in self.schema.classes.items():
             ordered = self.standings[name]
+            if briefly and briefed_class(spec):
+                for start in range(0, len(ordered), BATCH):
+                    ranks = self.ranks[name][start : start + BATCH]
+                    rows = [
+                        self._brief_of(s, name, rank, engine)
+                        for s, rank in zip(ordered[start : start + BATCH], ranks, strict=True)
+                    ]
+                    self._tick(len(rows))
+                    yield from rows
+                continue
             if self.finishing[name]:  # gathered afresh each time the stream is read
                 ranking = self.schema.ranking_of(name)
                 # a class ranked with others: every class of the ranking gathered before any is finished
@@ -569,6 +617,15 @@ class Stream:
                 # computed in the policy's context; yielded outside it, so the caller's context is its own
                 ranks = self.ranks[name][start : start + BATCH]
                 yield from self._finish(engine, spec, ordered[start : start + BATCH], ranks)
+
+    def _brief_of(self, standing: Standing, name: str, rank: int, engine: Engine) -> Brief:
+        index = standing.index
+        if index >= len(self.brief_at) or self.brief_at[index] < 0:
+            raise RuntimeError(f"unit {standing.id} was scored without its row being kept")
+        self.briefs.seek(self.brief_at[index])
+        fields = pickle.loads(self.briefs.read(self.brief_length[index]))  # noqa: S301 (written by `briefed`)
+        with _decimal_context():
+            return Brief(standing, name, rank, engine.reason(standing), fields)
 
     def _finish(
         self, engine: Engine, spec: ClassSpec, standings: list[Standing], ranks: Sequence[int]
@@ -688,6 +745,59 @@ class Stream:
         if unit_class not in self.shapes:
             self.shapes[unit_class] = row_shape(self.schema, unit_class)
         return self.shapes[unit_class]
+
+
+class Brief:
+    """What a table row shows of a unit of a class without awards and commendations (`Stream.rows`): its
+    id, name, class, rank, grade and reason, totals, subtotals, bonus, deductions, vetoes and item counts,
+    under the names a `UnitResult` gives them; no money, no eligibility, no commendation (its class has
+    none). Its categories and measures are not kept: read the stream's `UnitResult`s for them."""
+
+    __slots__ = (
+        "id",
+        "name",
+        "unit_class",
+        "rank",
+        "grade",
+        "grade_reason",
+        "total",
+        "raw_total",
+        "bonus",
+        "deductions",
+        "vetoes",
+        "items",
+        "completed_items",
+        "_subtotals",
+    )
+    eligible = None
+    money = None
+    commendations: tuple[str, ...] = ()
+
+    def __init__(self, standing: Standing, unit_class: str, rank: int, reason: str, fields: tuple[Any, ...]):
+        numbers, subtotals, self.vetoes, self.items, self.completed_items = fields
+        self.total, self.raw_total, self.bonus, self.deductions = map(Decimal, numbers.split(ROW_SEPARATOR))
+        self._subtotals = {name: Decimal(value) for name, value in subtotals}
+        self.id, self.name, self.unit_class, self.rank = standing.id, standing.name, unit_class, rank
+        self.grade, self.grade_reason = standing.grade, reason
+
+    def subtotal(self, category: str) -> Decimal | None:
+        return self._subtotals.get(category)
+
+
+def briefed_class(spec: ClassSpec) -> bool:
+    """Whether a class's units are finished by their rank and grade alone (no award, no commendation): what
+    a table row shows of them is known once they are scored (`Brief`)."""
+    return not spec.rules_of("award") and not spec.rules_of("commendation")
+
+
+def briefed(spec: ClassSpec, draft: Draft) -> bytes:
+    """What `Brief` reads of a scored unit of `spec`, as the stream keeps it: its decimals as their text
+    (which gives each back exactly: its digits and exponent)."""
+    subtotals = tuple(
+        (category.name, str(draft.sums[SUMS.width * i + SUMS.subtotal])) for i, category in enumerate(spec.categories)
+    )
+    numbers = ROW_SEPARATOR.join(map(str, (draft.total, draft.raw, draft.bonus, draft.deductions)))
+    return pickle.dumps((numbers, subtotals, draft.vetoes, draft.items, draft.completed), pickle.HIGHEST_PROTOCOL)
 
 
 # Between the numbers of a row, as a spool writes them: no number's text holds it.

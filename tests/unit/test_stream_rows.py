@@ -1,0 +1,128 @@
+"""`Stream.rows`: what a table row shows of each unit, kept when the unit was scored (a `Brief`, for a
+class without awards and commendations), against the stream's `UnitResult`s, field by field and as the
+CSV bytes `csv_row` writes: every case, generated policies (peer functions, quotas, `missing peer_avg`,
+which score the units again after the first pass), small batches, the shipped policies."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import targetdsl
+from targetdsl.numeric import EXACT
+from targetdsl.office.tables import csv_row
+from targetdsl.scaling import stream
+from targetdsl.scaling.stream import Brief
+from tests.fuzz.strategies import policies
+from tests.unit.test_partition import QUOTAS, cases, quota_units
+from tests.unit.test_stream_peers import peer_policies, records_for
+
+ROOT = Path(__file__).resolve().parents[2]
+FIELDS = (
+    "id",
+    "name",
+    "unit_class",
+    "rank",
+    "grade",
+    "grade_reason",
+    "total",
+    "raw_total",
+    "bonus",
+    "deductions",
+    "vetoes",
+    "items",
+    "completed_items",
+    "eligible",
+    "money",
+    "commendations",
+)
+
+
+def rows_alike(policy: targetdsl.Policy, units: Any, **options: Any) -> int:
+    """Checks a stream's rows against its results; how many rows were briefs (0 when the data are refused)."""
+    try:
+        with policy.stream(units, **options) as results:
+            every = list(results)
+            rows = list(results.rows())
+            again = list(results.rows())  # read again, as a stream is
+    except (targetdsl.DataError, targetdsl.EvaluationError):
+        return 0
+    assert [type(r) for r in rows] == [type(r) for r in again]
+    categories = list(dict.fromkeys(c.name for spec in policy.schema.classes.values() for c in spec.categories))
+    briefs = 0
+    assert len(rows) == len(every)
+    for row, result in zip(rows, every, strict=True):
+        if isinstance(row, Brief):
+            briefs += 1
+            for name in FIELDS:
+                value, expected = getattr(row, name), getattr(result, name)
+                assert (type(value), value) == (type(expected), expected), (row.id, name)
+            for category in categories:
+                assert row.subtotal(category) == result.subtotal(category), (row.id, category)
+        else:
+            assert row == result
+        for shown in (EXACT, policy.shown):
+            assert csv_row(row, categories, shown=shown) == csv_row(result, categories, shown=shown)
+    return briefs
+
+
+@pytest.mark.parametrize(("name", "document", "run"), cases())
+def test_every_case_rows_are_its_results(name: str, document: dict[str, Any], run: dict[str, Any]) -> None:
+    policy = targetdsl.parse_policy(document["policy"], name=name)
+    options = {
+        "period": run.get("period"),
+        "carried_in": document.get("carried_in"),
+        "last_year": document.get("last_year"),
+    }
+    rows_alike(policy, document["units"], **options)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(peer_policies(), st.integers(1, 40))
+def test_generated_peer_policies_rows_are_their_results(case: tuple[str, int, int], batch: int) -> None:
+    text, count, seed = case
+    if targetdsl.check_text(text).errors:
+        return
+    policy = targetdsl.parse_policy(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(stream, "BATCH", batch)  # scored, and rows read back, in batches of any size
+        rows_alike(policy, records_for(policy, count, seed))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(policies())
+def test_generated_policies_rows_are_their_results(case: tuple[str, list[Any]]) -> None:
+    text, units = case
+    rows_alike(targetdsl.parse_policy(text), units)
+
+
+def test_a_policy_with_quotas_and_a_class_average_rows_are_its_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stream, "BATCH", 7)
+    policy = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl")
+    assert rows_alike(policy, quota_units(120, seed=5)) == 120  # every unit a brief: no award, no commendation
+
+
+@pytest.mark.parametrize("year", ["2002", "2003"])
+def test_the_shipped_policies_rows_are_their_results(year: str) -> None:
+    policy = targetdsl.load_policy(ROOT / "policies" / f"lianyungang-{year}.tdsl")
+    rows_alike(policy, ROOT / "examples" / f"lianyungang-{year}" / "units.yaml")
+
+
+def test_a_class_with_an_award_is_read_as_its_results() -> None:
+    text = """policy "p" { year 2003 status draft }
+class a { 经济 100 }
+class b { 经济 100 }
+category 经济 { indicator x points 100 { input v: number score points * min(v / 10, 1) } }
+award 目标奖 for b { money { 优秀 1000 } }
+veto 安全 { input failed: bool missing default false  when failed  effect zero score }
+grades { 优秀 >= 60  不合格 < 60 }
+"""
+    policy = targetdsl.parse_policy(text)
+    units = [{"id": f"{c}{i}", "class": c, "indicators": {"x": {"v": str(i)}}} for c in "ab" for i in range(1, 9)]
+    for unit in units[3:5] + units[11:12]:
+        unit["vetoes"] = {"安全": {"failed": True}}  # reported 0, its total before the veto kept
+    assert rows_alike(policy, units) == 8  # class a's; class b's units are their results, money and all
+    with policy.stream(units) as results:
+        assert [type(r).__name__ for r in results.rows()] == ["Brief"] * 8 + ["UnitResult"] * 8
