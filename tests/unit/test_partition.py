@@ -74,7 +74,7 @@ def test_every_case_evaluates_in_parts_as_one_stream(name: str, document: dict[s
     assert_alike(policy, document["units"], (1, 2, 3, 7, 31), **options)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @given(peer_policies(), st.integers(1, 9))
 def test_generated_peer_policies_evaluate_in_parts_as_one_stream(case: tuple[str, int, int], parts: int) -> None:
     text, count, seed = case
@@ -84,11 +84,25 @@ def test_generated_peer_policies_evaluate_in_parts_as_one_stream(case: tuple[str
     assert_alike(policy, records_for(policy, count, seed), (parts,))
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(peer_policies(), st.integers(1, 9))
+def test_many_generated_peer_policies_evaluate_in_parts_as_one_stream(case: tuple[str, int, int], parts: int) -> None:
+    test_generated_peer_policies_evaluate_in_parts_as_one_stream.hypothesis.inner_test(case, parts)  # type: ignore[attr-defined]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
 @given(policies(), st.integers(1, 9))
 def test_generated_policies_evaluate_in_parts_as_one_stream(case: tuple[str, list[Any]], parts: int) -> None:
     text, units = case
     assert_alike(targetdsl.parse_policy(text), units, (parts,))
+
+
+@pytest.mark.slow
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@given(policies(), st.integers(1, 9))
+def test_many_generated_policies_evaluate_in_parts_as_one_stream(case: tuple[str, list[Any]], parts: int) -> None:
+    test_generated_policies_evaluate_in_parts_as_one_stream.hypothesis.inner_test(case, parts)  # type: ignore[attr-defined]
 
 
 # -- a two-class policy with quotas, peer functions and a class average, on generated units

@@ -278,7 +278,7 @@ def peer_policies(draw: st.DrawFn) -> tuple[str, int, int]:
     return "\n".join(lines) + "\n", draw(st.integers(0, 30)), draw(st.integers(0, 10**6))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 @given(peer_policies())
 def test_generated_peer_policies_stream_as_in_memory(case: tuple[str, int, int]) -> None:
     text, count, seed = case
@@ -289,12 +289,26 @@ def test_generated_peer_policies_stream_as_in_memory(case: tuple[str, int, int])
     assert_streams_alike(policy, records_for(policy, count, seed))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.slow
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(peer_policies())
+def test_many_generated_peer_policies_stream_as_in_memory(case: tuple[str, int, int]) -> None:
+    test_generated_peer_policies_stream_as_in_memory.hypothesis.inner_test(case)  # type: ignore[attr-defined]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @given(policies())
 def test_generated_policies_stream_as_in_memory(case: tuple[str, list[dict[str, Any]]]) -> None:
     """The general generator's policies (`missing peer_avg` among others), on its own data."""
     text, units = case
     assert_streams_alike(targetdsl.parse_policy(text), units)
+
+
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(policies())
+def test_many_generated_policies_stream_as_in_memory(case: tuple[str, list[dict[str, Any]]]) -> None:
+    test_generated_policies_stream_as_in_memory.hypothesis.inner_test(case)  # type: ignore[attr-defined]
 
 
 # -- errors, the command line, progress
