@@ -20,8 +20,9 @@ OWN = ("targetdsl", "_targetdsl", "__editable__")  # the project's own entries i
 def make_env(tmp_path: Path) -> Path:
     """A virtual environment of its own, without the base interpreter's packages, that sees this
     environment's installed dependencies (lark, attrs, the build backend…) but not targetdsl itself:
-    the install needs no network and no package the base Python happens to have."""
-    venv.create(tmp_path / "env", system_site_packages=False, with_pip=True)
+    the install needs no network and no package the base Python happens to have. It holds no pip: this
+    environment's pip installs into it (`--python`), without the seconds `ensurepip` takes."""
+    venv.create(tmp_path / "env", system_site_packages=False, with_pip=False)
     deps = tmp_path / "deps"
     deps.mkdir()
     for folder in dict.fromkeys(site.getsitepackages() + [sysconfig.get_path("purelib")]):
@@ -70,9 +71,11 @@ def build_wheel(into: Path) -> Path:
 def install(bindir: Path, *args: str) -> None:
     subprocess.run(
         [
-            str(bindir / "python"),
+            sys.executable,
             "-m",
             "pip",
+            "--python",
+            str(bindir / "python"),
             "install",
             "--quiet",
             "--no-deps",
