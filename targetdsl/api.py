@@ -367,7 +367,9 @@ class Policy:
         same order, and so are the problems raised (DataError, EvaluationError), whatever the number of
         parts or processes: for several files, a problem is reported as one process reading them all
         reports it. `render`, a picklable function of a UnitResult and the categories of the classes
-        assessed, is applied where each unit is finished (the results are then what it returns).
+        assessed, is applied where each unit is finished (the results are then what it returns); one that
+        reads only what a table row shows (with a true `rows`: `office.tables.CsvLine`) is given the row the
+        first pass kept of a unit whose class has no award and no commendation, which is not scored again.
         `progress(done, total)` is called a few times a second with the units done over every pass
         (with `jobs` > 1).
         """

@@ -45,8 +45,8 @@ from targetdsl.evaluation.results import Assessment, UnitResult, unit_json
 from targetdsl.invocation import UsageError, output_format, refuse_misplaced, refuse_suffix, refuse_unwritable
 from targetdsl.office.publication import edition
 from targetdsl.office.tables import (
+    CsvLine,
     csv_header,
-    csv_line,
     csv_row,
     jsonl_line,
     period_table,
@@ -279,9 +279,7 @@ def _commends(policy: Any) -> bool:
 def _renderer(args: argparse.Namespace, policy: Any) -> Callable[..., str]:
     """How a part renders each unit it finishes: a CSV line (with the policy's columns), or a JSON line."""
     if args.format == "csv":
-        return functools.partial(
-            csv_line, language=_LANGUAGE.get(), commendations=_commends(policy), shown=policy.shown
-        )
+        return CsvLine(_LANGUAGE.get(), _commends(policy), policy.shown)
     return functools.partial(jsonl_line, shown=policy.shown)
 
 

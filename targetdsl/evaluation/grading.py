@@ -6,6 +6,7 @@ has its grade; the bands and quota forms publications read as well (`in_band`, `
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Protocol
 
 from targetdsl.evaluation import cover
 from targetdsl.evaluation.drafts import NO_GRADES, SUMS, Draft, Ranked, Standing
@@ -14,6 +15,17 @@ from targetdsl.language import nodes as n
 from targetdsl.language.nodes import EffectKind
 from targetdsl.language.schema import Schema
 from targetdsl.numeric import ZERO, in_context, percent_of, text, whole
+
+
+class Graded(Protocol):
+    """What the reason for a grade reads of a unit: a draft, a standing, a row kept of it."""
+
+    @property
+    def reason(self) -> str | None: ...
+    @property
+    def total(self) -> Decimal: ...
+    @property
+    def grade(self) -> str | None: ...
 
 
 class Grading:
@@ -62,7 +74,7 @@ class Grading:
 
         return sorted(drafts, key=sort_key)
 
-    def reason(self, ranked: Draft | Standing) -> str:
+    def reason(self, ranked: Graded) -> str:
         """Why a unit has its grade: the reason grading kept, or, when nothing but the total decided,
         the band the total is in."""
         if ranked.reason is not None:

@@ -18,7 +18,9 @@ import io
 import json
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
+
+import attrs
 
 from targetdsl.evaluation.periods import PeriodCombination
 from targetdsl.evaluation.results import Assessment, UnitResult, unit_json
@@ -300,7 +302,7 @@ def csv_row(
 
 
 def csv_line(
-    unit: UnitResult,
+    unit: UnitResult | Brief,
     categories: Sequence[str],
     *,
     language: Language = Language.ENGLISH,
@@ -313,6 +315,21 @@ def csv_line(
     row = csv_row(unit, categories, language=language, commendations=commendations, shown=shown)
     csv.writer(out, lineterminator="\n").writerow(row)
     return out.getvalue()
+
+
+@attrs.frozen
+class CsvLine:
+    """`csv_line` with its options, as an evaluation in parts renders each unit it finishes (`render`):
+    it reads only what a table row shows (`rows`), so a part may give it the row its first pass kept of a
+    unit (`scaling.stream.Brief`) instead of scoring the unit again."""
+
+    language: Language = Language.ENGLISH
+    commendations: bool = False
+    shown: Shown = EXACT
+    rows: ClassVar[bool] = True
+
+    def __call__(self, unit: UnitResult | Brief, categories: Sequence[str]) -> str:
+        return csv_line(unit, categories, language=self.language, commendations=self.commendations, shown=self.shown)
 
 
 def jsonl_line(unit: UnitResult, categories: Sequence[str], *, shown: Shown = EXACT) -> str:

@@ -187,6 +187,12 @@ class Part:
     offsets: array.array[int]
     summary: Summary
     mark: bytes = b""
+    # what a table row shows of each unit of a class without awards and commendations, as the first pass
+    # scored it (`stream.briefed`), after the units in the spool: where each starts, by the unit's place in
+    # the part (-1: none), and its length; the spool's length with them
+    briefs: array.array[int] | None = None
+    brief_lengths: array.array[int] | None = None
+    end: int | None = None
 
     def units(self, shape: Callable[[str], RowShape | None]) -> Iterator[tuple[Unit, int]]:
         """Every unit with its place in the data (`shape`: how validation keeps a class's measures in a row)."""
@@ -201,10 +207,18 @@ class Part:
         local = index - self.summary.first
         return _unit(data[self.offsets[local] : self.offsets[local + 1]], shape)
 
+    def brief(self, data: bytes | SpoolFile, index: int) -> bytes | None:
+        """The row the first pass kept of the unit at `index` of the data (`stream.Brief`), or None."""
+        local = index - self.summary.first
+        if self.briefs is None or self.brief_lengths is None or local >= len(self.briefs) or self.briefs[local] < 0:
+            return None
+        at = self.briefs[local]
+        return data[at : at + self.brief_lengths[local]]
+
     def _data(self) -> bytes | SpoolFile:
         if isinstance(self.spool, bytes):
             return self.spool
-        return SpoolFile(self.spool, self.mark, self.offsets[-1], self.summary.number)
+        return SpoolFile(self.spool, self.mark, self.offsets[-1] if self.end is None else self.end, self.summary.number)
 
 
 class LostPartError(TargetdslError):

@@ -22,16 +22,18 @@ This module must not read any file but the data part it is given, nor know which
 
 from __future__ import annotations
 
+import array
 import contextlib
 import datetime
 import decimal
 import functools
 import heapq
+import io
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Protocol
+from typing import IO, Any, Protocol, cast
 
 import attrs
 
@@ -65,7 +67,10 @@ from targetdsl.scaling.parcels import (
 )
 from targetdsl.scaling.stream import (
     BATCH,
+    Brief,
     Seen,
+    briefed,
+    briefed_class,
     class_figures,
     duplicates,
     finishes_compare,
@@ -202,6 +207,7 @@ def read_part(parcel: Parcel, job: Job, chunk: Chunk, number: int, first: int, c
             close()
         scoring.take(batch)
         tally.add(len(batch))
+        briefs, lengths, end = scoring.append_briefs(spool, offsets[-1], first)
         found = Summary(
             number, first, count, len(reader), validator.problems, reader, twice, unscored, [], {}, {}, {}, [], []
         )
@@ -213,7 +219,7 @@ def read_part(parcel: Parcel, job: Job, chunk: Chunk, number: int, first: int, c
                 lambda field: located.place(located.at, field) is not None, job.file
             )
         scoring.into(found)
-        return Part(close_spool(spool, job), offsets, found, mark)
+        return Part(close_spool(spool, job), offsets, found, mark, briefs, lengths, end)
 
 
 def score_part(parcel: Parcel, job: Job, part: Part, settled: Settled) -> Part:
@@ -222,7 +228,7 @@ def score_part(parcel: Parcel, job: Job, part: Part, settled: Settled) -> Part:
     with collector_paused(), decimal.localcontext(CONTEXT):
         engine = _engine(parcel, job, settled)
         found = attrs.evolve(part.summary, standings={}, counts={}, figures={}, failures=[], ledger=[], seen=[])
-        scoring = _Scoring(schema, engine, compares=False)
+        scoring = _Scoring(schema, engine, compares=False, rows=False)  # its spool is written: nothing kept
         tally = Tally(job, part.summary.number)
         batch: list[tuple[Unit, int]] = []
         for entry in part.units(functools.partial(row_shape, schema)):
@@ -234,7 +240,9 @@ def score_part(parcel: Parcel, job: Job, part: Part, settled: Settled) -> Part:
         scoring.take(batch)
         tally.add(len(batch))
         scoring.into(found)
-        return Part(part.spool, part.offsets, found, part.mark)
+        # the rows the first pass kept are of its scoring (before the class figures, or the class average,
+        # were known): none is read, each unit is scored again when it is finished
+        return attrs.evolve(part, summary=found, briefs=None, brief_lengths=None)
 
 
 def finish_part(
@@ -248,7 +256,9 @@ def finish_part(
     into: str | None = None,
 ) -> Finished:
     """The last pass: a part's units scored again, given their rank and grade, and finished; kept, or,
-    given a folder the driver reads (`into`), written to a file of it as they are finished."""
+    given a folder the driver reads (`into`), written to a file of it as they are finished. A `render` that
+    reads only what a table row shows (`rows`: `office.tables.CsvLine`) is given the row the first pass
+    kept of a unit whose class has no award and no commendation (`stream.Brief`), which is not scored again."""
     schema = parcel.schema()
     classes = list(schema.classes)
     done = Finished([], [])
@@ -262,16 +272,27 @@ def finish_part(
             results = Written(stack.enter_context(os.fdopen(descriptor, "wb")))
         engine = _engine(parcel, job, settled)
         peers: dict[int, dict[tuple[str, str], Any]] = {}  # by class position
+        rows = render is not None and getattr(render, "rows", False)
         for batch in places.in_order():
             by_class: dict[int, list[Place]] = {}
             for place in batch:
                 by_class.setdefault(place.order, []).append(place)
             for order, members in by_class.items():
                 spec = schema.classes[classes[order]]
-                drafts = engine.score_class(spec, [part.unit(data, p.index, shape) for p in members])
+                kept = [part.brief(data, p.index) if rows else None for p in members]
+                again = [p for p, blob in zip(members, kept, strict=True) if blob is None]
+                drafts = iter(engine.score_class(spec, [part.unit(data, p.index, shape) for p in again]))
                 if settled.finishing:  # after score_class, which a class's comparing rules do not outlive
                     engine.finishing_peers = peers.setdefault(order, _finishing_peers(schema, spec, settled))
-                for draft, place in zip(drafts, members, strict=True):
+                for place, blob in zip(members, kept, strict=True):
+                    if blob is not None:
+                        assert render is not None
+                        brief = Brief(blob, spec.name, place.rank, place.grade, place.reason)
+                        brief.grade_reason = engine.reason(brief)
+                        # a render that says it reads rows reads a brief as it reads a result
+                        results.append((order, place.seat, cast(Any, render)(brief, categories)))
+                        continue
+                    draft = next(drafts)
                     draft.grade, draft.reason = place.grade, place.reason
                     known = len(engine.problems)
                     result = engine.finish(spec, draft, place.rank)
@@ -372,13 +393,16 @@ class _Scoring:
     """A part's units taken a batch at a time: scored (their standings and completion counts kept), or,
     when the class figures are still to be gathered, their share of the figures taken."""
 
-    def __init__(self, schema: Schema, engine: Engine, compares: bool):
+    def __init__(self, schema: Schema, engine: Engine, compares: bool, rows: bool = True):
         self.schema, self.engine, self.compares = schema, engine, compares
+        self.rows = rows  # whether to keep what a table row shows of each unit scored (`briefed`)
         self.keys = tie_categories(schema)
         self.classed = schema.kept_class()
         self.standings: dict[str, list[Standing]] = {name: [] for name in schema.classes}
         self.counts = {name: [0] * (2 * len(spec.categories)) for name, spec in schema.classes.items()}
         self.seen: list[Seen] = []
+        self.briefs = io.BytesIO()  # each scored unit's row (`stream.briefed`), as scored
+        self.kept: list[tuple[int, int]] = []  # where each unit's row is in `briefs`: (its index, its length)
 
     def take(self, batch: list[tuple[Unit, int]]) -> None:
         if self.compares:  # in the order read, as a stream keeps them (the duplicate check reads this order)
@@ -393,11 +417,34 @@ class _Scoring:
                 continue
             drafts = self.engine.score_class(spec, [unit for unit, _ in entries])
             counts = self.counts[name]
+            brief = self.rows and briefed_class(spec)
             for draft, (_, index) in zip(drafts, entries, strict=True):
                 self.standings[name].append(standing(draft, index, self.keys, name in self.classed))
+                if brief:
+                    blob = briefed(spec, draft)
+                    self.briefs.write(blob)
+                    self.kept.append((index, len(blob)))
                 for i in range(len(spec.categories)):
                     counts[2 * i] += draft.sums[SUMS.width * i + SUMS.counted]
                     counts[2 * i + 1] += draft.sums[SUMS.width * i + SUMS.completed]
+
+    def append_briefs(
+        self, spool: IO[bytes], start: int, first: int
+    ) -> tuple[array.array[int] | None, array.array[int] | None, int | None]:
+        """The rows kept, written to the part's spool after its units (which end at `start`): where each
+        unit's starts and its length, by its place in the part (the data's index less `first`), and the
+        spool's length with them; None for each when none was kept."""
+        if not self.kept:
+            return None, None, None
+        count = max(index for index, _ in self.kept) - first + 1
+        at, lengths = array.array("q", [-1]) * count, array.array("L", [0]) * count
+        offset = start
+        for index, length in self.kept:
+            at[index - first], lengths[index - first] = offset, length
+            offset += length
+        spool.write(self.briefs.getvalue())
+        self.briefs, self.kept = io.BytesIO(), []
+        return at, lengths, offset
 
     def into(self, found: Summary) -> None:
         found.figures = _portable(self.engine.figures or {})
@@ -702,7 +749,7 @@ def _bare(part: Any) -> Any:
     if not isinstance(part, Part):
         return part
     summary = attrs.evolve(part.summary, standings={}, counts={}, figures={}, failures=[], ledger=[], seen=[])
-    return Part(part.spool, part.offsets, summary, part.mark)
+    return attrs.evolve(part, summary=summary)
 
 
 def _peers(figures: dict[str, dict[str, MeasureFigures]]) -> dict[str, dict[str, list[ClassValues] | None]]:

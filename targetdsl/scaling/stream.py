@@ -623,9 +623,12 @@ class Stream:
         if index >= len(self.brief_at) or self.brief_at[index] < 0:
             raise RuntimeError(f"unit {standing.id} was scored without its row being kept")
         self.briefs.seek(self.brief_at[index])
-        fields = pickle.loads(self.briefs.read(self.brief_length[index]))  # noqa: S301 (written by `briefed`)
+        blob = self.briefs.read(self.brief_length[index])
         with _decimal_context():
-            return Brief(standing, name, rank, engine.reason(standing), fields)
+            brief = Brief(blob, name, rank, standing.grade, engine.reason(standing))
+        if brief.id != standing.id:
+            raise RuntimeError(f"the row kept for unit {standing.id} is another unit's")
+        return brief
 
     def _finish(
         self, engine: Engine, spec: ClassSpec, standings: list[Standing], ranks: Sequence[int]
@@ -773,12 +776,20 @@ class Brief:
     money = None
     commendations: tuple[str, ...] = ()
 
-    def __init__(self, standing: Standing, unit_class: str, rank: int, reason: str, fields: tuple[Any, ...]):
-        numbers, subtotals, self.vetoes, self.items, self.completed_items = fields
+    def __init__(self, blob: bytes, unit_class: str, rank: int, grade: str | None, reason: str | None):
+        """The unit `briefed` wrote in `blob`, given its class, rank, grade and the reason grading kept
+        (None: the band its total is in, which `grade_reason` then says)."""
+        fields = pickle.loads(blob)  # noqa: S301 (a private spool, written by `briefed` in this evaluation)
+        self.id, self.name, numbers, subtotals, self.vetoes, self.items, self.completed_items = fields
         self.total, self.raw_total, self.bonus, self.deductions = map(Decimal, numbers.split(ROW_SEPARATOR))
         self._subtotals = {name: Decimal(value) for name, value in subtotals}
-        self.id, self.name, self.unit_class, self.rank = standing.id, standing.name, unit_class, rank
-        self.grade, self.grade_reason = standing.grade, reason
+        self.unit_class, self.rank, self.grade = unit_class, rank, grade
+        self.grade_reason = reason
+
+    @property
+    def reason(self) -> str | None:
+        """The reason grading kept, before `grade_reason` is given (what `Grading.reason` reads)."""
+        return self.grade_reason
 
     def subtotal(self, category: str) -> Decimal | None:
         return self._subtotals.get(category)
@@ -797,7 +808,8 @@ def briefed(spec: ClassSpec, draft: Draft) -> bytes:
         (category.name, str(draft.sums[SUMS.width * i + SUMS.subtotal])) for i, category in enumerate(spec.categories)
     )
     numbers = ROW_SEPARATOR.join(map(str, (draft.total, draft.raw, draft.bonus, draft.deductions)))
-    return pickle.dumps((numbers, subtotals, draft.vetoes, draft.items, draft.completed), pickle.HIGHEST_PROTOCOL)
+    fields = (draft.unit.id, draft.unit.name, numbers, subtotals, draft.vetoes, draft.items, draft.completed)
+    return pickle.dumps(fields, pickle.HIGHEST_PROTOCOL)
 
 
 # Between the numbers of a row, as a spool writes them: no number's text holds it.

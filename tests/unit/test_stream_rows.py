@@ -1,8 +1,10 @@
 """`Stream.rows`: what a table row shows of each unit, kept when the unit was scored (a `Brief`, for a
 class without awards and commendations), against the stream's `UnitResult`s, field by field and as the
 CSV bytes `csv_row` writes: every case, generated policies (peer functions, quotas, `missing peer_avg`,
-which score the units again after the first pass), small batches, the shipped policies."""
+which score the units again after the first pass), small batches, the shipped policies. And the same rows
+kept by the parts of an evaluation in parts, rendered by `CsvLine`, in memory and in spool files."""
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,7 @@ from hypothesis import strategies as st
 
 import targetdsl
 from targetdsl.numeric import EXACT
-from targetdsl.office.tables import csv_row
+from targetdsl.office.tables import CsvLine, csv_line, csv_row
 from targetdsl.scaling import stream
 from targetdsl.scaling.stream import Brief
 from tests.fuzz.strategies import policies
@@ -65,6 +67,9 @@ def rows_alike(policy: targetdsl.Policy, units: Any, **options: Any) -> int:
             assert row == result
         for shown in (EXACT, policy.shown):
             assert csv_row(row, categories, shown=shown) == csv_row(result, categories, shown=shown)
+    for parts in (1, 3):  # the rows the parts keep (in memory here), rendered where they are finished
+        done = policy.evaluate_parts(units, parts=parts, render=CsvLine(shown=policy.shown), **options)
+        assert list(done.results) == [csv_line(r, done.categories, shown=policy.shown) for r in every]
     return briefs
 
 
@@ -126,3 +131,14 @@ grades { 优秀 >= 60  不合格 < 60 }
     assert rows_alike(policy, units) == 8  # class a's; class b's units are their results, money and all
     with policy.stream(units) as results:
         assert [type(r).__name__ for r in results.rows()] == ["Brief"] * 8 + ["UnitResult"] * 8
+
+
+def test_parts_in_processes_write_the_rows_they_kept(tmp_path: Path) -> None:
+    policy = targetdsl.parse_policy(QUOTAS.replace("missing peer_avg", "missing zero"), name="quotas.tdsl")
+    data = tmp_path / "units.jsonl"
+    data.write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in quota_units(300, seed=9)), "utf-8")
+    with policy.stream(data) as results:
+        every = list(results)
+    render = CsvLine(shown=policy.shown)
+    done = policy.evaluate_parts(data, jobs=2, parts=3, render=render)  # each part's rows in its spool file
+    assert list(done.results) == [csv_line(r, done.categories, shown=policy.shown) for r in every]
