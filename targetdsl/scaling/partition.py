@@ -228,7 +228,7 @@ def score_part(parcel: Parcel, job: Job, part: Part, settled: Settled) -> Part:
     with collector_paused(), decimal.localcontext(CONTEXT):
         engine = _engine(parcel, job, settled)
         found = attrs.evolve(part.summary, standings={}, counts={}, figures={}, failures=[], ledger=[], seen=[])
-        scoring = _Scoring(schema, engine, compares=False, rows=False)  # its spool is written: nothing kept
+        scoring = _Scoring(schema, engine, compares=False)
         tally = Tally(job, part.summary.number)
         batch: list[tuple[Unit, int]] = []
         for entry in part.units(functools.partial(row_shape, schema)):
@@ -240,9 +240,20 @@ def score_part(parcel: Parcel, job: Job, part: Part, settled: Settled) -> Part:
         scoring.take(batch)
         tally.add(len(batch))
         scoring.into(found)
-        # the rows the first pass kept are of its scoring (before the class figures, or the class average,
-        # were known): none is read, each unit is scored again when it is finished
-        return attrs.evolve(part, summary=found, briefs=None, brief_lengths=None)
+        # the rows of this scoring, after what the spool holds (the rows of an earlier one, scored before the
+        # class figures or the class average were known, are left unread)
+        start = part.offsets[-1] if part.end is None else part.end
+        if isinstance(part.spool, bytes):
+            buffer = io.BytesIO(part.spool)
+            buffer.seek(start)
+            briefs, lengths, end = scoring.append_briefs(buffer, start, part.summary.first)
+            spool: bytes | str = buffer.getvalue()
+        else:
+            part._data()  # the part's own file, as its first pass left it (else LostPartError)
+            with open(part.spool, "ab") as handle:
+                briefs, lengths, end = scoring.append_briefs(handle, start, part.summary.first)
+            spool = part.spool
+        return attrs.evolve(part, spool=spool, summary=found, briefs=briefs, brief_lengths=lengths, end=end or start)
 
 
 def finish_part(
@@ -393,9 +404,8 @@ class _Scoring:
     """A part's units taken a batch at a time: scored (their standings and completion counts kept), or,
     when the class figures are still to be gathered, their share of the figures taken."""
 
-    def __init__(self, schema: Schema, engine: Engine, compares: bool, rows: bool = True):
+    def __init__(self, schema: Schema, engine: Engine, compares: bool):
         self.schema, self.engine, self.compares = schema, engine, compares
-        self.rows = rows  # whether to keep what a table row shows of each unit scored (`briefed`)
         self.keys = tie_categories(schema)
         self.classed = schema.kept_class()
         self.standings: dict[str, list[Standing]] = {name: [] for name in schema.classes}
@@ -417,7 +427,7 @@ class _Scoring:
                 continue
             drafts = self.engine.score_class(spec, [unit for unit, _ in entries])
             counts = self.counts[name]
-            brief = self.rows and briefed_class(spec)
+            brief = briefed_class(spec)
             for draft, (_, index) in zip(drafts, entries, strict=True):
                 self.standings[name].append(standing(draft, index, self.keys, name in self.classed))
                 if brief:

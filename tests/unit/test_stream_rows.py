@@ -133,8 +133,9 @@ grades { 优秀 >= 60  不合格 < 60 }
         assert [type(r).__name__ for r in results.rows()] == ["Brief"] * 8 + ["UnitResult"] * 8
 
 
-def test_parts_in_processes_write_the_rows_they_kept(tmp_path: Path) -> None:
-    policy = targetdsl.parse_policy(QUOTAS.replace("missing peer_avg", "missing zero"), name="quotas.tdsl")
+@pytest.mark.parametrize("missing", ["missing zero", "missing peer_avg"])  # scored once, or again with the average
+def test_parts_in_processes_write_the_rows_they_kept(missing: str, tmp_path: Path) -> None:
+    policy = targetdsl.parse_policy(QUOTAS.replace("missing peer_avg", missing), name="quotas.tdsl")
     data = tmp_path / "units.jsonl"
     data.write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in quota_units(300, seed=9)), "utf-8")
     with policy.stream(data) as results:
