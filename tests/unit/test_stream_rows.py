@@ -22,24 +22,8 @@ from tests.unit.test_partition import QUOTAS, cases, quota_units
 from tests.unit.test_stream_peers import peer_policies, records_for
 
 ROOT = Path(__file__).resolve().parents[2]
-FIELDS = (
-    "id",
-    "name",
-    "unit_class",
-    "rank",
-    "grade",
-    "grade_reason",
-    "total",
-    "raw_total",
-    "bonus",
-    "deductions",
-    "vetoes",
-    "items",
-    "completed_items",
-    "eligible",
-    "money",
-    "commendations",
-)
+# every field a brief gives (those a class without awards and commendations never has included)
+FIELDS = (*(name for name in Brief.__slots__ if not name.startswith("_")), "eligible", "money", "commendations")
 
 
 def rows_alike(policy: targetdsl.Policy, units: Any, **options: Any) -> int:
