@@ -173,6 +173,7 @@ def read_part(parcel: Parcel, job: Job, chunk: Chunk, number: int, first: int, c
         carried = engine.carried_in
         spool, offsets, mark = open_spool(job)
         scoring = _Scoring(schema, engine, compares)
+        scoring.keep_rows_in(job.spool_dir)
         batch: list[tuple[Unit, int]] = []
         unscored: list[Seen] = []
         twice: list[DataProblem] = []
@@ -229,6 +230,7 @@ def score_part(parcel: Parcel, job: Job, part: Part, settled: Settled) -> Part:
         engine = _engine(parcel, job, settled)
         found = attrs.evolve(part.summary, standings={}, counts={}, figures={}, failures=[], ledger=[], seen=[])
         scoring = _Scoring(schema, engine, compares=False)
+        scoring.keep_rows_in(job.spool_dir)
         tally = Tally(job, part.summary.number)
         batch: list[tuple[Unit, int]] = []
         for entry in part.units(functools.partial(row_shape, schema)):
@@ -411,7 +413,9 @@ class _Scoring:
         self.standings: dict[str, list[Standing]] = {name: [] for name in schema.classes}
         self.counts = {name: [0] * (2 * len(spec.categories)) for name, spec in schema.classes.items()}
         self.seen: list[Seen] = []
-        self.briefs = io.BytesIO()  # each scored unit's row (`stream.briefed`), as scored
+        # each scored unit's row (`stream.briefed`), as scored, until they follow the units in the part's spool:
+        # in memory, or in a file beside the spool (`keep_rows_in`), so that a part holds no row in memory
+        self.briefs: IO[bytes] = io.BytesIO()
         self.kept: list[tuple[int, int]] = []  # where each unit's row is in `briefs`: (its index, its length)
 
     def take(self, batch: list[tuple[Unit, int]]) -> None:
@@ -445,6 +449,8 @@ class _Scoring:
         unit's starts and its length, by its place in the part (the data's index less `first`), and the
         spool's length with them; None for each when none was kept."""
         if not self.kept:
+            self.briefs.close()
+            self.briefs = io.BytesIO()
             return None, None, None
         count = max(index for index, _ in self.kept) - first + 1
         at, lengths = array.array("q", [-1]) * count, array.array("L", [0]) * count
@@ -452,9 +458,16 @@ class _Scoring:
         for index, length in self.kept:
             at[index - first], lengths[index - first] = offset, length
             offset += length
-        spool.write(self.briefs.getvalue())
+        self.briefs.seek(0)
+        shutil.copyfileobj(self.briefs, spool)
+        self.briefs.close()
         self.briefs, self.kept = io.BytesIO(), []
         return at, lengths, offset
+
+    def keep_rows_in(self, folder: str | None) -> None:
+        """The rows kept in a temporary file of `folder` (the part's spool folder), when it has one."""
+        if folder is not None:
+            self.briefs = tempfile.TemporaryFile(dir=folder, prefix="rows-")  # noqa: SIM115 (closed when appended)
 
     def into(self, found: Summary) -> None:
         found.figures = _portable(self.engine.figures or {})

@@ -353,6 +353,7 @@ class Stream:
         self.briefs: IO[bytes] = tempfile.TemporaryFile(prefix="targetdsl-")  # noqa: SIM115 (closed by close())
         self.brief_at = array.array("q")
         self.brief_length = array.array("L")
+        self.brief_end = 0  # where the next row goes: pass 1 only appends to `briefs` (and reads nothing back)
         self.shapes: dict[str, RowShape | None] = {}  # how validation keeps each class's measures in a row
         self.counts: dict[str, list[int]] = {
             name: [0] * (2 * len(spec.categories)) for name, spec in schema.classes.items()
@@ -530,7 +531,7 @@ class Stream:
         self.spool.seek(0)
         self.briefs.seek(0)  # every unit is scored again: what an earlier scoring kept is not read
         self.briefs.truncate()
-        self.brief_at, self.brief_length = array.array("q"), array.array("L")
+        self.brief_at, self.brief_length, self.brief_end = array.array("q"), array.array("L"), 0
         batch: list[tuple[Unit, int]] = []
         for index in range(len(self.offsets) - 1):
             batch.append((self._unit(self.spool.read(self.offsets[index + 1] - self.offsets[index])), index))
@@ -563,10 +564,8 @@ class Stream:
             self.brief_at.extend([-1] * missing)
             self.brief_length.extend([0] * missing)
         blob = briefed(spec, draft)
-        self.briefs.seek(0, os.SEEK_END)
-        self.brief_at[index] = self.briefs.tell()
-        self.brief_length[index] = len(blob)
-        self.briefs.write(blob)
+        self.brief_at[index], self.brief_length[index] = self.brief_end, len(blob)
+        self.brief_end += self.briefs.write(blob)
 
     def _tick(self, done: int) -> None:
         self._done += done
