@@ -1,7 +1,7 @@
 """CSV and JSON Lines show a computed figure to the policy's places, by its mode, where it has more
 decimals than that (a quotient's 34 digits); the total, the money and every figure of the API, of
-JSON and of the explanations stay exact. Every path that writes them (in memory, streamed, in parts)
-writes the same bytes."""
+JSON and of the explanations stay exact. Every path that writes them (in memory, streamed; in parts in
+test_partition.py and test_stream_rows.py) writes the same bytes."""
 
 import csv
 import io
@@ -157,14 +157,12 @@ def test_every_path_writes_the_same_figures(tmp_path: Path) -> None:
         lines = "".join(render(u, categories, shown=policy.shown) for u in assessment.units)
         if whole is not None:
             assert lines == whole
-        written = {}
-        for how in ([], ["--jobs", "2"]):  # streamed from JSON Lines, and in parts
-            out = tmp_path / f"out{len(how)}.{suffix}"
-            assert main(["evaluate", str(rules), str(data), "-q", "--no-bom", *how, "-o", str(out)]) == 0
-            written[len(how)] = out.read_text(encoding="utf-8")
-        in_memory = tmp_path / f"memory.{suffix}"
+        # streamed from JSON Lines (in parts, the same bytes: test_partition.py, test_stream_rows.py)
+        streamed, in_memory = tmp_path / f"streamed.{suffix}", tmp_path / f"memory.{suffix}"
+        assert main(["evaluate", str(rules), str(data), "-q", "--no-bom", "-o", str(streamed)]) == 0
         yaml_data = tmp_path / "units.yaml"
         yaml_data.write_text(json.dumps({"units": records()}), encoding="utf-8")
         assert main(["evaluate", str(rules), str(yaml_data), "-q", "--no-bom", "-o", str(in_memory)]) == 0
-        body = written[0].split("\n", 1)[1] if suffix == "csv" else written[0]
-        assert written[0] == written[2] == in_memory.read_text(encoding="utf-8") and body == lines
+        written = streamed.read_text(encoding="utf-8")
+        body = written.split("\n", 1)[1] if suffix == "csv" else written
+        assert written == in_memory.read_text(encoding="utf-8") and body == lines

@@ -5,9 +5,11 @@ which score the units again after the first pass), small batches, the shipped po
 kept by the parts of an evaluation in parts, rendered by `CsvLine`, in memory and in spool files."""
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -99,8 +101,7 @@ def test_the_shipped_policies_rows_are_their_results(year: str) -> None:
     rows_alike(policy, ROOT / "examples" / f"lianyungang-{year}" / "units.yaml")
 
 
-def test_a_class_with_an_award_is_read_as_its_results() -> None:
-    text = """policy "p" { year 2003 status draft }
+AWARDED = """policy "p" { year 2003 status draft }
 class a { 经济 100 }
 class b { 经济 100 }
 category 经济 { indicator x points 100 { input v: number score points * min(v / 10, 1) } }
@@ -108,22 +109,50 @@ award 目标奖 for b { money { 优秀 1000 } }
 veto 安全 { input failed: bool missing default false  when failed  effect zero score }
 grades { 优秀 >= 60  不合格 < 60 }
 """
-    policy = targetdsl.parse_policy(text)
-    units = [{"id": f"{c}{i}", "class": c, "indicators": {"x": {"v": str(i)}}} for c in "ab" for i in range(1, 9)]
-    for unit in units[3:5] + units[11:12]:
-        unit["vetoes"] = {"安全": {"failed": True}}  # reported 0, its total before the veto kept
+
+
+def awarded_units(count: int) -> list[dict[str, Any]]:
+    """Units of both classes of AWARDED; every fourth vetoed (reported 0, its total before the veto kept)."""
+    units: list[dict[str, Any]] = []
+    for c in "ab":
+        for i in range(1, count + 1):
+            units.append({"id": f"{c}{i}", "class": c, "indicators": {"x": {"v": str(i % 13)}}})
+            if i % 4 == 0:
+                units[-1]["vetoes"] = {"安全": {"failed": True}}
+    return units
+
+
+def test_a_class_with_an_award_is_read_as_its_results() -> None:
+    policy = targetdsl.parse_policy(AWARDED)
+    units = awarded_units(8)
     assert rows_alike(policy, units) == 8  # class a's; class b's units are their results, money and all
     with policy.stream(units) as results:
         assert [type(r).__name__ for r in results.rows()] == ["Brief"] * 8 + ["UnitResult"] * 8
 
 
-@pytest.mark.parametrize("missing", ["missing zero", "missing peer_avg"])  # scored once, or again with the average
-def test_parts_in_processes_write_the_rows_they_kept(missing: str, tmp_path: Path) -> None:
-    policy = targetdsl.parse_policy(QUOTAS.replace("missing peer_avg", missing), name="quotas.tdsl")
+@attrs.frozen
+class Marked(CsvLine):
+    """A CSV line marked with what it was made from: the row a pass kept (B) or a unit scored again (U)."""
+
+    def __call__(self, unit: Any, categories: Sequence[str]) -> str:
+        return ("B" if isinstance(unit, Brief) else "U") + super().__call__(unit, categories)
+
+
+@pytest.mark.parametrize("kind", ["first pass", "a scoring pass after it"])
+def test_parts_in_processes_write_the_rows_they_kept(kind: str, tmp_path: Path) -> None:
+    """In files beside each part's spool: the rows its first pass kept, or those of the pass that scores a
+    policy comparing units (efficacy, a rank, the class average) once the class figures are known."""
+    if kind == "first pass":
+        policy, units = targetdsl.parse_policy(AWARDED), awarded_units(150)
+    else:
+        policy, units = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl"), quota_units(300, seed=9)
     data = tmp_path / "units.jsonl"
-    data.write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in quota_units(300, seed=9)), "utf-8")
+    data.write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in units), "utf-8")
     with policy.stream(data) as results:
         every = list(results)
-    render = CsvLine(shown=policy.shown)
+    render = Marked(shown=policy.shown)
     done = policy.evaluate_parts(data, jobs=2, parts=3, render=render)  # each part's rows in its spool file
-    assert list(done.results) == [csv_line(r, done.categories, shown=policy.shown) for r in every]
+    lines = list(done.results)
+    assert [line[1:] for line in lines] == [csv_line(r, done.categories, shown=policy.shown) for r in every]
+    # every unit of a class without an award from its kept row; the others scored again
+    assert [line[0] for line in lines] == ["B" if r.unit_class != "b" else "U" for r in every]
