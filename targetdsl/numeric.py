@@ -40,6 +40,9 @@ ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
 
+_STEPS: dict[int, Decimal] = {}  # 10^-places, by places
+
+
 def quantize(value: Decimal, places: int, mode: str = "half_up") -> Decimal:
     """`value` rounded to `places` decimals by the named mode (四舍五入 = half_up), exactly.
 
@@ -47,7 +50,9 @@ def quantize(value: Decimal, places: int, mode: str = "half_up") -> Decimal:
     digits there to round (at most the last one carries): it is rounded with the digits it needs instead
     of raising. Where such a value is a mistake (a measure's score) the caller refuses it first (`plausible`).
     """
-    exponent = Decimal(1).scaleb(-places)
+    exponent = _STEPS.get(places)
+    if exponent is None:
+        exponent = _STEPS[places] = Decimal(1).scaleb(-places)
     rounding = MODES[mode]
     try:
         return value.quantize(exponent, rounding=rounding, context=CONTEXT)
