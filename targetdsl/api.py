@@ -272,7 +272,9 @@ class Policy:
         problem raised as DataError or EvaluationError, as `evaluate` does; only what ranking and
         quotas need stays in memory. Iterate the returned Stream for each unit's UnitResult, in the
         order `evaluate` gives them (class, then rank), identical to `evaluate(..., explain=False)`;
-        its `ledger` and `completion` are known at once. Close it, or use it in a `with` block, to
+        its `rows()` gives the same units as a CSV row reads them (`office.tables.csv_row`), a unit whose
+        class has no award and no commendation as what its scoring kept (`Brief`: nothing is scored
+        again); its `ledger` and `completion` are known at once. Close it, or use it in a `with` block, to
         remove its spool file. Every policy streams; one whose measures compare units across their
         class (peer functions, `missing peer_avg`) reads the spool once or twice more.
         """
