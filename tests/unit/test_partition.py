@@ -63,15 +63,19 @@ def cases() -> list[Any]:
     return params
 
 
-@pytest.mark.parametrize(("name", "document", "run"), cases())
-def test_every_case_evaluates_in_parts_as_one_stream(name: str, document: dict[str, Any], run: dict[str, Any]) -> None:
-    policy = targetdsl.parse_policy(document["policy"], name=name)
-    options = {
+def case_options(document: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
+    """What a case's run gives an evaluation beside its units: its period, carry-over ledger, last year."""
+    return {
         "period": run.get("period"),
         "carried_in": document.get("carried_in"),
         "last_year": document.get("last_year"),
     }
-    assert_alike(policy, document["units"], (1, 2, 3, 7, 31), **options)
+
+
+@pytest.mark.parametrize(("name", "document", "run"), cases())
+def test_every_case_evaluates_in_parts_as_one_stream(name: str, document: dict[str, Any], run: dict[str, Any]) -> None:
+    policy = targetdsl.parse_policy(document["policy"], name=name)
+    assert_alike(policy, document["units"], (1, 2, 3, 7, 31), **case_options(document, run))
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))

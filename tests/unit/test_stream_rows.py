@@ -20,7 +20,7 @@ from targetdsl.office.tables import CsvLine, csv_line, csv_row
 from targetdsl.scaling import stream
 from targetdsl.scaling.stream import Brief
 from tests.fuzz.strategies import policies
-from tests.unit.test_partition import QUOTAS, cases, quota_units
+from tests.unit.test_partition import QUOTAS, case_options, cases, quota_units
 from tests.unit.test_stream_peers import peer_policies, records_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,12 +62,7 @@ def rows_alike(policy: targetdsl.Policy, units: Any, **options: Any) -> int:
 @pytest.mark.parametrize(("name", "document", "run"), cases())
 def test_every_case_rows_are_its_results(name: str, document: dict[str, Any], run: dict[str, Any]) -> None:
     policy = targetdsl.parse_policy(document["policy"], name=name)
-    options = {
-        "period": run.get("period"),
-        "carried_in": document.get("carried_in"),
-        "last_year": document.get("last_year"),
-    }
-    rows_alike(policy, document["units"], **options)
+    rows_alike(policy, document["units"], **case_options(document, run))
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
