@@ -4,11 +4,15 @@ unit's category and measure results built from what its draft kept.
 The engine scores each unit into a `Draft` (its totals, category values,
 vetoes, bonuses and lazily built breakdown); ranking and grading read and
 write the same few names on a draft or on a `Standing`, the few hundred
-bytes a streamed evaluation keeps per unit until its rank is known.
+bytes a streamed evaluation keeps per unit until its rank is known. What a
+table row shows of a unit whose class has no award and no commendation is
+known once it is scored: a stream or a part keeps it (`briefed`) and gives it
+back as a `Brief` in rank order, without scoring the unit again.
 """
 
 from __future__ import annotations
 
+import pickle
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -183,3 +187,69 @@ def _cell_result(spec: MeasureSpec, cells: Cells, at: int) -> MeasureResult:
         (),
         NO_STEP,
     )
+
+
+# Between the numbers of a row, as a spool writes them: no number's text holds it.
+ROW_SEPARATOR = "\x00"
+
+
+class Brief:
+    """What a table row shows of a unit of a class without awards and commendations (`scaling.stream.Stream.rows`): its
+    id, name, class, rank, grade and reason, totals, subtotals, bonus, deductions, vetoes and item counts,
+    under the names a `UnitResult` gives them; no money, no eligibility, no commendation (its class has
+    none). Its categories and measures are not kept: read the stream's `UnitResult`s for them."""
+
+    __slots__ = (
+        "id",
+        "name",
+        "unit_class",
+        "rank",
+        "grade",
+        "grade_reason",
+        "total",
+        "raw_total",
+        "bonus",
+        "deductions",
+        "vetoes",
+        "items",
+        "completed_items",
+        "_subtotals",
+    )
+    eligible = None
+    money = None
+    commendations: tuple[str, ...] = ()
+
+    def __init__(self, blob: bytes, unit_class: str, rank: int, grade: str | None, reason: str | None):
+        """The unit `briefed` wrote in `blob`, given its class, rank, grade and the reason grading kept
+        (None: the band its total is in, which `grade_reason` then says)."""
+        fields = pickle.loads(blob)  # noqa: S301 (a private spool, written by `briefed` in this evaluation)
+        self.id, self.name, numbers, subtotals, self.vetoes, self.items, self.completed_items = fields
+        self.total, self.raw_total, self.bonus, self.deductions = map(Decimal, numbers.split(ROW_SEPARATOR))
+        self._subtotals = {name: Decimal(value) for name, value in subtotals}
+        self.unit_class, self.rank, self.grade = unit_class, rank, grade
+        self.grade_reason = reason
+
+    @property
+    def reason(self) -> str | None:
+        """The reason grading kept, before `grade_reason` is given (what `Grading.reason` reads)."""
+        return self.grade_reason
+
+    def subtotal(self, category: str) -> Decimal | None:
+        return self._subtotals.get(category)
+
+
+def briefed_class(spec: ClassSpec) -> bool:
+    """Whether a class's units are finished by their rank and grade alone (no award, no commendation): what
+    a table row shows of them is known once they are scored (`Brief`)."""
+    return not spec.rules_of("award") and not spec.rules_of("commendation")
+
+
+def briefed(spec: ClassSpec, draft: Draft) -> bytes:
+    """What `Brief` reads of a scored unit of `spec`, as the stream keeps it: its decimals as their text
+    (which gives each back exactly: its digits and exponent)."""
+    subtotals = tuple(
+        (category.name, str(draft.sums[SUMS.width * i + SUMS.subtotal])) for i, category in enumerate(spec.categories)
+    )
+    numbers = ROW_SEPARATOR.join(map(str, (draft.total, draft.raw, draft.bonus, draft.deductions)))
+    fields = (draft.unit.id, draft.unit.name, numbers, subtotals, draft.vetoes, draft.items, draft.completed)
+    return pickle.dumps(fields, pickle.HIGHEST_PROTOCOL)

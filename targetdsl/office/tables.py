@@ -22,12 +22,12 @@ from typing import Any, ClassVar
 
 import attrs
 
+from targetdsl.evaluation.drafts import Brief
 from targetdsl.evaluation.periods import PeriodCombination
 from targetdsl.evaluation.results import Assessment, UnitResult, unit_json
 from targetdsl.messages import Language, translate_clauses
 from targetdsl.numeric import CONTEXT, EXACT, HUNDRED, Shown, quantize, text
 from targetdsl.outputs import csv_cell, json_visible, render_table, two, visible_inline
-from targetdsl.scaling.stream import Brief
 
 
 def word(key: str, english: str, language: Language) -> str:
@@ -321,7 +321,7 @@ def csv_line(
 class CsvLine:
     """`csv_line` with its options, as an evaluation in parts renders each unit it finishes (`render`):
     it reads only what a table row shows (`rows`), so a part may give it the row its first pass kept of a
-    unit (`scaling.stream.Brief`) instead of scoring the unit again."""
+    unit (`evaluation.drafts.Brief`) instead of scoring the unit again."""
 
     language: Language = Language.ENGLISH
     commendations: bool = False

@@ -188,7 +188,7 @@ class Part:
     summary: Summary
     mark: bytes = b""
     # what a table row shows of each unit of a class without awards and commendations, as the first pass
-    # scored it (`stream.briefed`), after the units in the spool: where each starts, by the unit's place in
+    # scored it (`drafts.briefed`), after the units in the spool: where each starts, by the unit's place in
     # the part (-1: none), and its length; the spool's length with them
     briefs: array.array[int] | None = None
     brief_lengths: array.array[int] | None = None
@@ -208,7 +208,7 @@ class Part:
         return _unit(data[self.offsets[local] : self.offsets[local + 1]], shape)
 
     def brief(self, data: bytes | SpoolFile, index: int) -> bytes | None:
-        """The row the first pass kept of the unit at `index` of the data (`stream.Brief`), or None."""
+        """The row the first pass kept of the unit at `index` of the data (`drafts.Brief`), or None."""
         local = index - self.summary.first
         if self.briefs is None or self.brief_lengths is None or local >= len(self.briefs) or self.briefs[local] < 0:
             return None

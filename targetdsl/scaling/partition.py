@@ -38,7 +38,7 @@ from typing import IO, Any, Protocol, cast
 import attrs
 
 from targetdsl.evaluation.collector import collector_paused
-from targetdsl.evaluation.drafts import SUMS, Standing
+from targetdsl.evaluation.drafts import SUMS, Brief, Standing, briefed, briefed_class
 from targetdsl.evaluation.engine import Engine, across_ranking, result_context, rule_key, rule_values
 from targetdsl.evaluation.interpreter import EvaluationError, EvaluationProblem, Peers
 from targetdsl.evaluation.measures import MeasureFigures, _Extremes
@@ -67,10 +67,7 @@ from targetdsl.scaling.parcels import (
 )
 from targetdsl.scaling.stream import (
     BATCH,
-    Brief,
     Seen,
-    briefed,
-    briefed_class,
     class_figures,
     duplicates,
     finishes_compare,
@@ -271,7 +268,7 @@ def finish_part(
     """The last pass: a part's units scored again, given their rank and grade, and finished; kept, or,
     given a folder the driver reads (`into`), written to a file of it as they are finished. A `render` that
     reads only what a table row shows (`rows`: `office.tables.CsvLine`) is given the row the first pass
-    kept of a unit whose class has no award and no commendation (`stream.Brief`), which is not scored again."""
+    kept of a unit whose class has no award and no commendation (`drafts.Brief`), which is not scored again."""
     schema = parcel.schema()
     classes = list(schema.classes)
     done = Finished([], [])
@@ -413,7 +410,7 @@ class _Scoring:
         self.standings: dict[str, list[Standing]] = {name: [] for name in schema.classes}
         self.counts = {name: [0] * (2 * len(spec.categories)) for name, spec in schema.classes.items()}
         self.seen: list[Seen] = []
-        # each scored unit's row (`stream.briefed`), as scored, until they follow the units in the part's spool:
+        # each scored unit's row (`drafts.briefed`), as scored, until they follow the units in the part's spool:
         # in memory, or in a file beside the spool (`keep_rows_in`), so that a part holds no row in memory
         self.briefs: IO[bytes] = io.BytesIO()
         self.kept: list[tuple[int, int]] = []  # where each unit's row is in `briefs`: (its index, its length)

@@ -53,7 +53,7 @@ from typing import IO, Any
 import attrs
 
 from targetdsl.evaluation.collector import collector_paused
-from targetdsl.evaluation.drafts import NO_SUMS, SUMS, Draft, Standing
+from targetdsl.evaluation.drafts import NO_SUMS, ROW_SEPARATOR, SUMS, Brief, Draft, Standing, briefed, briefed_class
 from targetdsl.evaluation.engine import (
     COMPARING_RULES,
     FINISHING_RULES,
@@ -747,72 +747,6 @@ class Stream:
         if unit_class not in self.shapes:
             self.shapes[unit_class] = row_shape(self.schema, unit_class)
         return self.shapes[unit_class]
-
-
-class Brief:
-    """What a table row shows of a unit of a class without awards and commendations (`Stream.rows`): its
-    id, name, class, rank, grade and reason, totals, subtotals, bonus, deductions, vetoes and item counts,
-    under the names a `UnitResult` gives them; no money, no eligibility, no commendation (its class has
-    none). Its categories and measures are not kept: read the stream's `UnitResult`s for them."""
-
-    __slots__ = (
-        "id",
-        "name",
-        "unit_class",
-        "rank",
-        "grade",
-        "grade_reason",
-        "total",
-        "raw_total",
-        "bonus",
-        "deductions",
-        "vetoes",
-        "items",
-        "completed_items",
-        "_subtotals",
-    )
-    eligible = None
-    money = None
-    commendations: tuple[str, ...] = ()
-
-    def __init__(self, blob: bytes, unit_class: str, rank: int, grade: str | None, reason: str | None):
-        """The unit `briefed` wrote in `blob`, given its class, rank, grade and the reason grading kept
-        (None: the band its total is in, which `grade_reason` then says)."""
-        fields = pickle.loads(blob)  # noqa: S301 (a private spool, written by `briefed` in this evaluation)
-        self.id, self.name, numbers, subtotals, self.vetoes, self.items, self.completed_items = fields
-        self.total, self.raw_total, self.bonus, self.deductions = map(Decimal, numbers.split(ROW_SEPARATOR))
-        self._subtotals = {name: Decimal(value) for name, value in subtotals}
-        self.unit_class, self.rank, self.grade = unit_class, rank, grade
-        self.grade_reason = reason
-
-    @property
-    def reason(self) -> str | None:
-        """The reason grading kept, before `grade_reason` is given (what `Grading.reason` reads)."""
-        return self.grade_reason
-
-    def subtotal(self, category: str) -> Decimal | None:
-        return self._subtotals.get(category)
-
-
-def briefed_class(spec: ClassSpec) -> bool:
-    """Whether a class's units are finished by their rank and grade alone (no award, no commendation): what
-    a table row shows of them is known once they are scored (`Brief`)."""
-    return not spec.rules_of("award") and not spec.rules_of("commendation")
-
-
-def briefed(spec: ClassSpec, draft: Draft) -> bytes:
-    """What `Brief` reads of a scored unit of `spec`, as the stream keeps it: its decimals as their text
-    (which gives each back exactly: its digits and exponent)."""
-    subtotals = tuple(
-        (category.name, str(draft.sums[SUMS.width * i + SUMS.subtotal])) for i, category in enumerate(spec.categories)
-    )
-    numbers = ROW_SEPARATOR.join(map(str, (draft.total, draft.raw, draft.bonus, draft.deductions)))
-    fields = (draft.unit.id, draft.unit.name, numbers, subtotals, draft.vetoes, draft.items, draft.completed)
-    return pickle.dumps(fields, pickle.HIGHEST_PROTOCOL)
-
-
-# Between the numbers of a row, as a spool writes them: no number's text holds it.
-ROW_SEPARATOR = "\x00"
 
 
 def spooled(unit: Unit) -> bytes:

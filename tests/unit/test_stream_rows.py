@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import targetdsl
+from targetdsl.evaluation.drafts import Brief
 from targetdsl.numeric import EXACT
 from targetdsl.office.tables import CsvLine, csv_line, csv_row
 from targetdsl.scaling import stream
-from targetdsl.scaling.stream import Brief
 from tests.fuzz.strategies import policies
 from tests.unit.test_partition import QUOTAS, case_options, cases, quota_units
 from tests.unit.test_stream_peers import peer_policies, records_for
