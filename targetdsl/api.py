@@ -264,6 +264,7 @@ class Policy:
         progress: Callable[[int, int], None] | None = None,
         name: str = "<data>",
         last_year: LastYearSource | None = None,
+        rows_only: bool = False,
     ) -> Stream:
         """Evaluate units read one at a time, for more units than fit in memory.
 
@@ -277,9 +278,20 @@ class Policy:
         again); its `ledger` and `completion` are known at once. Close it, or use it in a `with` block, to
         remove its spool file. Every policy streams; one whose measures compare units across their
         class (peer functions, `missing peer_avg`) reads the spool once or twice more.
+
+        With `rows_only=True` the stream will be read by `rows()` alone (as `targetdsl evaluate` writes a
+        CSV): where no unit is read back after it is scored (nothing compared across a class, no award or
+        commendation), the validated units are not written to the spool at all, which saves the time and
+        the disk space they take; iterating the stream or `explain` then raise ValueError.
         """
         return self._stream(
-            units, period=period, carried_in=carried_in, progress=progress, name=name, last_year=last_year
+            units,
+            period=period,
+            carried_in=carried_in,
+            progress=progress,
+            name=name,
+            last_year=last_year,
+            rows_only=rows_only,
         )
 
     @in_context
@@ -313,6 +325,7 @@ class Policy:
         name: str = "<data>",
         last_year: LastYearSource | None = None,
         over_periods: OverPeriods | None = None,
+        rows_only: bool = False,
     ) -> Stream:
         ledger = self._carried_in(carried_in)
         previous = self._last_year(last_year)
@@ -337,6 +350,7 @@ class Policy:
                 expected=expected,
                 last_year=previous,
                 over_periods=over_periods,
+                rows_only=rows_only,
             )
         except PeriodError as exc:
             raise DataError([DataProblem("<period>", None, None, str(exc))]) from None

@@ -180,7 +180,12 @@ def _evaluate_streamed(args: argparse.Namespace) -> int | None:
         bar = _progress(args, passes=stream_passes(policy.schema))
         try:
             with policy.stream(
-                args.data[0], period=args.period, carried_in=args.carry_in, progress=bar, last_year=args.last_year
+                args.data[0],
+                period=args.period,
+                carried_in=args.carry_in,
+                progress=bar,
+                last_year=args.last_year,
+                rows_only=args.format == "csv",  # a CSV is written from `rows()` alone
             ) as results:
                 _deliver(
                     args, functools.partial(_emit_stream, args, policy, results), policy.schema.year, results.ledger

@@ -324,6 +324,7 @@ class Stream:
         ledger_file: str = "<carry-in>",
         last_year: LastYear | None = None,
         over_periods: OverPeriods | None = None,
+        rows_only: bool = False,
     ):
         self.last_year = last_year
         # weights per indicator: the earlier periods' scores of the measures weighted over the periods, and
@@ -346,6 +347,16 @@ class Stream:
         self.compares = any(f.arguments for measures in self.figures.values() for f in measures.values())
         self.finishing = finishing_figures(schema)  # gathered after the ranking, before any unit is finished
         self._passes = stream_passes(schema, self.figures)  # over every unit; a pass not needed is counted done
+        # the validated units are spooled unless the stream is read by `rows` alone and nothing reads them
+        # back: no class compares units or may score its average (then they are scored again), and every
+        # class is finished from its rows (no award, no commendation)
+        self.keeps_units = not (
+            rows_only
+            and not self.compares
+            and not any(f.averaged for measures in self.figures.values() for f in measures.values())
+            and not finishes_compare(self.finishing)
+            and all(briefed_class(spec) for spec in schema.classes.values())
+        )
         self.offsets = array.array("q", [0])  # where each spooled unit starts (and the last ends)
         # what a table row shows of each unit of a class without awards and commendations, as its last scoring
         # gave it (`briefed`), for `rows` to write without scoring it again: where it starts in `briefs`, by
@@ -407,7 +418,7 @@ class Stream:
                 # Every record has its place in the spool, so that a unit's index there is its place in the
                 # data: a unit spooled as validated (read back, it is not validated again), a record with a
                 # problem as nothing (never read back: the data are refused).
-                blob = spooled(unit) if valid and unit is not None else b""
+                blob = spooled(unit) if valid and unit is not None and self.keeps_units else b""
                 self.spool.write(blob)
                 self.offsets.append(self.offsets[-1] + len(blob))
                 if unit is not None and valid:
@@ -576,7 +587,15 @@ class Stream:
     # -- pass 2: read back in rank order, finish
 
     def __iter__(self) -> Iterator[UnitResult]:
+        self._needs_units("iterated for its results")
         return self._results(briefly=False)  # type: ignore[return-value]  # briefly=False: UnitResults only
+
+    def _needs_units(self, what: str) -> None:
+        if not self.keeps_units:
+            raise ValueError(
+                f"this stream cannot be {what}: it was made with rows_only=True and kept no units; "
+                "read it with rows(), or make it without rows_only"
+            )
 
     def rows(self) -> Iterator[UnitResult | Brief]:
         """Each unit in the order iterating gives them, as a table row reads it (`office.tables.csv_row`):
@@ -678,6 +697,7 @@ class Stream:
         )
         if found is None:
             raise KeyError(unit_id)
+        self._needs_units("asked to explain a unit")
         name, at = found
         spec, kept, rank = self.schema.classes[name], self.standings[name][at], self.ranks[name][at]
         plain = self._engine()

@@ -53,10 +53,27 @@ def rows_alike(policy: targetdsl.Policy, units: Any, **options: Any) -> int:
             assert row == result
         for shown in (EXACT, policy.shown):
             assert csv_row(row, categories, shown=shown) == csv_row(result, categories, shown=shown)
+    alone_alike(policy, units, [csv_row(r, categories, shown=policy.shown) for r in every], categories, **options)
     for parts in (1, 3):  # the rows the parts keep (in memory here), rendered where they are finished
         done = policy.evaluate_parts(units, parts=parts, render=CsvLine(shown=policy.shown), **options)
         assert list(done.results) == [csv_line(r, done.categories, shown=policy.shown) for r in every]
     return briefs
+
+
+def alone_alike(policy: targetdsl.Policy, units: Any, lines: list[Any], categories: list[str], **options: Any) -> None:
+    """A stream made to be read by `rows` alone writes the same rows; where nothing reads a unit back after
+    it is scored, it spools none, and it refuses to be iterated or to explain."""
+    with policy.stream(units, rows_only=True, **options) as alone:
+        assert [csv_row(r, categories, shown=policy.shown) for r in alone.rows()] == lines
+        alone.spool.seek(0, 2)
+        if not alone.keeps_units:
+            assert alone.spool.tell() == 0
+            with pytest.raises(ValueError, match="rows_only"):
+                list(alone)
+            for unit_id, _name, _class in alone.units():
+                with pytest.raises(ValueError, match="rows_only"):
+                    alone.explain(unit_id)
+                break
 
 
 @pytest.mark.parametrize(("name", "document", "run"), cases())
@@ -115,6 +132,22 @@ def awarded_units(count: int) -> list[dict[str, Any]]:
             if i % 4 == 0:
                 units[-1]["vetoes"] = {"安全": {"failed": True}}
     return units
+
+
+def test_a_stream_read_by_rows_alone_spools_units_only_when_it_reads_them_back() -> None:
+    plain = targetdsl.parse_policy(AWARDED.replace("award 目标奖 for b { money { 优秀 1000 } }", ""))
+    with plain.stream(awarded_units(30), rows_only=True) as results:
+        assert not results.keeps_units
+        assert sum(1 for _ in results.rows()) == 60
+    with plain.stream(awarded_units(30)) as results:  # iterated or explained: every unit spooled
+        assert results.keeps_units
+    for policy, units in (
+        (targetdsl.parse_policy(AWARDED), awarded_units(30)),  # an award: class b's units are finished again
+        (targetdsl.parse_policy(QUOTAS, name="quotas.tdsl"), quota_units(40, seed=3)),  # scored again
+    ):
+        with policy.stream(units, rows_only=True) as results:
+            assert results.keeps_units
+            assert sum(1 for _ in results.rows()) == len(units)
 
 
 def test_a_class_with_an_award_is_read_as_its_results() -> None:
