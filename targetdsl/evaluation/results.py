@@ -490,18 +490,24 @@ def _numbers(unit: UnitResult, measures: tuple[MeasureResult, ...]) -> tuple[Any
 
 
 _MEASURE_JSON = tuple(f.name for f in attrs.fields(MeasureResult) if f.name != "step")
+if _MEASURE_JSON != (*_MEASURE_FIELDS, "items"):
+    raise ImportError("MeasureResult's fields are no longer in the order its JSON is written in")
+
+
+def _plain(value: Any) -> Any:
+    """`to_json` of a field that holds a text, a whole number, a truth value, None or a decimal."""
+    return text(value) if value.__class__ is Decimal else value
 
 
 def _stepless_json(measure: MeasureResult) -> dict[str, Any]:
-    """A measure's JSON without its explanation: `to_json(measure)` with each "step" dropped."""
-    document: dict[str, Any] = {}
-    for name in _MEASURE_JSON:
-        if name == "items":
-            document[name] = [
-                {field: to_json(getattr(item, field)) for field in _ITEM_FIELDS} for item in measure.items
-            ]
-        else:
-            document[name] = to_json(getattr(measure, name))
+    """A measure's JSON without its explanation: `to_json(measure)` with each "step" dropped. Each field
+    is a plain value (a text, a number, a truth value, None, a decimal) but its items, each of plain
+    values too but their step."""
+    document = dict(zip(_MEASURE_FIELDS, map(_plain, _MEASURE_VALUES(measure)), strict=True))
+    # last, as to_json writes it (the order of the fields: `items` the last but the step)
+    document["items"] = [
+        dict(zip(_ITEM_FIELDS, map(_plain, _ITEM_VALUES(item)), strict=True)) for item in measure.items
+    ]
     return document
 
 

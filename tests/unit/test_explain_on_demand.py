@@ -3,6 +3,7 @@ against the numbers they explain."""
 
 from __future__ import annotations
 
+import json
 import pickle
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +16,7 @@ import targetdsl
 from targetdsl.evaluation import cover, engine, kernel
 from targetdsl.evaluation.results import NO_STEP, Disagreement, _numbers
 from tests.support import reference
+from tests.unit.test_partition import case_options, cases
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "policies" / "lianyungang-2003.tdsl"
@@ -178,3 +180,24 @@ category k {
         (measure,) = explained.unit("A").measures
         assert measure.earned == Decimal("92")
         assert dict(measure.step.inputs) == {"人大": "92", "政协": "88", "组织部": "95"}
+
+
+@pytest.mark.parametrize(("name", "document", "run"), cases())
+def test_a_units_json_without_explanations_is_its_json_with_them_left_out(
+    name: str, document: dict[str, Any], run: dict[str, Any]
+) -> None:
+    """Written without building the explanations, a unit's JSON is its JSON with every step dropped: the same
+    values, types and order of keys (the bytes), whatever its measures, items and results hold."""
+    policy = targetdsl.parse_policy(document["policy"], name=name)
+    try:
+        assessment = policy.evaluate(document["units"], **case_options(document, run))
+    except (targetdsl.DataError, targetdsl.EvaluationError):
+        return
+    for unit in assessment.units:
+        whole = unit.json_value()
+        whole.pop("explanation")
+        for measure in whole["measures"]:
+            measure.pop("step")
+            for item in measure["items"]:
+                item.pop("step")
+        assert json.dumps(unit.json_value(explanations=False)) == json.dumps(whole)

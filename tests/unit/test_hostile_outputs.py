@@ -14,7 +14,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from targetdsl import outputs
 from targetdsl.cli import main
 from targetdsl.outputs import FIXED_TIME, csv_cell, json_visible, visible, write_with
 from targetdsl.scaling import stream
@@ -298,8 +301,18 @@ def test_the_escapes_themselves() -> None:
     assert visible("a\tb\nc\x1b\x7f\x9b\u202e\ud800") == "a\tb\nc\\x1b\\x7f\\x9b\\u202e\\ud800"
     assert visible(visible("\x1b")) == "\\x1b"
     assert json.loads(json_visible(json.dumps(["\u009b\u202e\ud800"], ensure_ascii=False))) == ["\u009b\u202e\ud800"]
+    assert json_visible('["a\x7fb"]') == '["a\\u007fb"]'  # ASCII but for DEL: escaped as any other
     assert csv_cell("=1") == "'=1" and csv_cell("a=1") == "a=1" and csv_cell(-3) == -3
     assert csv_cell("") == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text() | st.text(alphabet=st.characters(max_codepoint=0x7F)))
+def test_json_escapes_whatever_the_text(value: str) -> None:
+    """The ASCII short cut changes nothing: every text (ASCII, DEL, controls, anything) escaped alike."""
+    document = json.dumps([value], ensure_ascii=False)
+    assert json_visible(document) == outputs._UNSAFE_IN_JSON.sub(outputs._json_escape, document)
+    assert json.loads(json_visible(document)) == [value]
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_litter(tmp_path: Path) -> None:
