@@ -193,11 +193,16 @@ def test_a_units_json_without_explanations_is_its_json_with_them_left_out(
         assessment = policy.evaluate(document["units"], **case_options(document, run))
     except (targetdsl.DataError, targetdsl.EvaluationError):
         return
+    with policy.stream(document["units"], **case_options(document, run)) as results:
+        streamed = {u.id: u for u in results}
     for unit in assessment.units:
+        plain = json.dumps(unit.json_value(explanations=False))  # first: written before any is built
+        assert json.dumps(streamed[unit.id].json_value(explanations=False)) == plain
         whole = unit.json_value()
         whole.pop("explanation")
         for measure in whole["measures"]:
             measure.pop("step")
             for item in measure["items"]:
                 item.pop("step")
-        assert json.dumps(unit.json_value(explanations=False)) == json.dumps(whole)
+        assert plain == json.dumps(whole)
+        assert json.dumps(unit.json_value(explanations=False)) == plain  # and once they are built
