@@ -317,7 +317,8 @@ def _evaluate(
         name = "<data>"
     else:  # a file, several, a folder, or records in memory
         cut, name, files = policy._cut(source, parts, period=period, carried_in=carried_in, last_year=last_year)
-    job = Job(name, period, tuple(ledger), _ledger_name(carried_in), last_year=previous)
+    rows_only = render is not None and getattr(render, "rows", False)  # a part then spools only what it reads back
+    job = Job(name, period, tuple(ledger), _ledger_name(carried_in), last_year=previous, rows_only=rows_only)
     try:
         ranked = rank(policy.parcel(), policy.schema, job, cut.chunks, runner, before=cut.before)
         if collection:

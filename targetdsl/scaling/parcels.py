@@ -91,6 +91,9 @@ class Job:
     # weights per indicator: the earlier periods' scores of the measures weighted over them (the data are
     # the last period's)
     over_periods: OverPeriods | None = None
+    # the last pass renders table rows (`office.tables.CsvLine`): a part spools no unit where the policy
+    # reads none back (`stream.reads_units_back`)
+    rows_only: bool = False
 
 
 class Tally:

@@ -72,6 +72,7 @@ from targetdsl.scaling.stream import (
     duplicates,
     finishes_compare,
     finishing_figures,
+    reads_units_back,
     spooled,
     standing,
     tie_categories,
@@ -169,6 +170,7 @@ def read_part(parcel: Parcel, job: Job, chunk: Chunk, number: int, first: int, c
         engine = _engine(parcel, job, NOTHING_SETTLED)
         carried = engine.carried_in
         spool, offsets, mark = open_spool(job)
+        keep = not job.rows_only or reads_units_back(schema)
         scoring = _Scoring(schema, engine, compares)
         scoring.keep_rows_in(job.spool_dir)
         batch: list[tuple[Unit, int]] = []
@@ -186,7 +188,7 @@ def read_part(parcel: Parcel, job: Job, chunk: Chunk, number: int, first: int, c
                 valid = unit is not None and len(validator.problems) == known
                 if not valid and isinstance(records, Located):
                     validator.place(records.cell, known)
-                blob = spooled(unit) if valid and unit is not None else b""
+                blob = spooled(unit) if valid and unit is not None and keep else b""
                 spool.write(blob)
                 offsets.append(offsets[-1] + len(blob))
                 if unit is not None and valid:
@@ -547,6 +549,8 @@ def evaluate(
     non-blank lines); otherwise every part is read once, counted, and numbered from the counts. Raises
     DataError or EvaluationError with exactly the problems, in exactly the order, one stream reports.
     """
+    if render is not None and getattr(render, "rows", False):
+        job = attrs.evolve(job, rows_only=True)
     return finish(rank(parcel, schema, job, chunks, runner, before=before), runner, render=render)
 
 

@@ -110,6 +110,19 @@ def finishing_figures(schema: Schema) -> dict[str, dict[str, MeasureFigures]]:
     return figures
 
 
+def reads_units_back(schema: Schema) -> bool:
+    """Whether an evaluation whose results are written as table rows (`Stream.rows`, a render that reads
+    rows) reads a unit back once it is scored: to score it again (a class compares units or may score its
+    average), to gather what its awards and commendations compare, or to finish a unit of a class with an
+    award or a commendation. When it does not, the validated units need not be spooled at all."""
+    figures = class_figures(schema)
+    return (
+        any(f.arguments or f.averaged for measures in figures.values() for f in measures.values())
+        or finishes_compare(finishing_figures(schema))
+        or not all(briefed_class(spec) for spec in schema.classes.values())
+    )
+
+
 def finishes_compare(figures: dict[str, dict[str, MeasureFigures]]) -> bool:
     return any(rules for rules in figures.values())
 
@@ -347,16 +360,8 @@ class Stream:
         self.compares = any(f.arguments for measures in self.figures.values() for f in measures.values())
         self.finishing = finishing_figures(schema)  # gathered after the ranking, before any unit is finished
         self._passes = stream_passes(schema, self.figures)  # over every unit; a pass not needed is counted done
-        # the validated units are spooled unless the stream is read by `rows` alone and nothing reads them
-        # back: no class compares units or may score its average (then they are scored again), and every
-        # class is finished from its rows (no award, no commendation)
-        self.keeps_units = not (
-            rows_only
-            and not self.compares
-            and not any(f.averaged for measures in self.figures.values() for f in measures.values())
-            and not finishes_compare(self.finishing)
-            and all(briefed_class(spec) for spec in schema.classes.values())
-        )
+        # the validated units are spooled unless the stream is read by `rows` alone and nothing reads them back
+        self.keeps_units = not rows_only or reads_units_back(schema)
         self.offsets = array.array("q", [0])  # where each spooled unit starts (and the last ends)
         # what a table row shows of each unit of a class without awards and commendations, as its last scoring
         # gave it (`briefed`), for `rows` to write without scoring it again: where it starts in `briefs`, by
@@ -783,7 +788,10 @@ def spooled(unit: Unit) -> bytes:
 
 def unspooled(blob: bytes, shape: Callable[[str], RowShape | None], lost: str) -> Unit:
     """The unit `spooled` wrote; `shape` gives how validation keeps a class's measures in a row. A spool
-    that holds anything else is `lost` (a RuntimeError: never a unit read wrongly)."""
+    that holds anything else is `lost` (a RuntimeError: never a unit read wrongly), nothing included (the
+    place of a unit not spooled)."""
+    if not blob:
+        raise RuntimeError(lost)
     value = pickle.loads(blob)  # noqa: S301 (a private spool, written by `spooled` in this evaluation)
     if type(value) is tuple and len(value) == 7:
         unit_id, name, unit_class, values, numbers, rules, awards = value

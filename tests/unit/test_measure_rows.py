@@ -132,6 +132,8 @@ def test_a_spool_that_does_not_fit_the_policy_is_lost() -> None:
         unspooled(blob, lambda unit_class: (shape[0], shape[1], shape[2] + 1), "lost")  # another width
     with pytest.raises(RuntimeError, match="lost"):
         unspooled(pickle.dumps(["not", "a", "unit"]), lambda unit_class: shape, "lost")
+    with pytest.raises(RuntimeError, match="lost"):
+        unspooled(b"", lambda unit_class: shape, "lost")  # the place of a unit that was not spooled
 
 
 def test_a_streamed_evaluation_reads_rows_back(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ CSV bytes `csv_row` writes: every case, generated policies (peer functions, quot
 which score the units again after the first pass), small batches, the shipped policies. And the same rows
 kept by the parts of an evaluation in parts, rendered by `CsvLine`, in memory and in spool files."""
 
+import functools
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,8 +18,8 @@ from hypothesis import strategies as st
 import targetdsl
 from targetdsl.evaluation.drafts import Brief
 from targetdsl.numeric import EXACT
-from targetdsl.office.tables import CsvLine, csv_line, csv_row
-from targetdsl.scaling import stream
+from targetdsl.office.tables import CsvLine, csv_line, csv_row, jsonl_line
+from targetdsl.scaling import partition, stream
 from tests.fuzz.strategies import policies
 from tests.unit.test_partition import QUOTAS, case_options, cases, quota_units
 from tests.unit.test_stream_peers import peer_policies, records_for
@@ -121,6 +122,7 @@ award 目标奖 for b { money { 优秀 1000 } }
 veto 安全 { input failed: bool missing default false  when failed  effect zero score }
 grades { 优秀 >= 60  不合格 < 60 }
 """
+PLAIN = AWARDED.replace("award 目标奖 for b { money { 优秀 1000 } }", "")  # no unit read back once scored
 
 
 def awarded_units(count: int) -> list[dict[str, Any]]:
@@ -135,7 +137,7 @@ def awarded_units(count: int) -> list[dict[str, Any]]:
 
 
 def test_a_stream_read_by_rows_alone_spools_units_only_when_it_reads_them_back() -> None:
-    plain = targetdsl.parse_policy(AWARDED.replace("award 目标奖 for b { money { 优秀 1000 } }", ""))
+    plain = targetdsl.parse_policy(PLAIN)
     with plain.stream(awarded_units(30), rows_only=True) as results:
         assert not results.keeps_units
         assert sum(1 for _ in results.rows()) == 60
@@ -148,6 +150,28 @@ def test_a_stream_read_by_rows_alone_spools_units_only_when_it_reads_them_back()
         with policy.stream(units, rows_only=True) as results:
             assert results.keeps_units
             assert sum(1 for _ in results.rows()) == len(units)
+
+
+def test_parts_rendering_rows_spool_units_only_when_they_read_them_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    spooled: list[str] = []
+    real = partition.spooled
+
+    def counted(unit: Any) -> bytes:
+        spooled.append(unit.id)
+        return real(unit)
+
+    monkeypatch.setattr(partition, "spooled", counted)
+    plain = targetdsl.parse_policy(PLAIN)
+    units = awarded_units(20)
+    with plain.stream(units) as results:
+        wanted = [csv_line(r, ["经济"], shown=plain.shown) for r in results]
+    done = plain.evaluate_parts(units, parts=3, render=CsvLine(shown=plain.shown))
+    assert list(done.results) == wanted and spooled == []  # rows alone: nothing read back, nothing spooled
+    plain.evaluate_parts(units, parts=3, render=functools.partial(jsonl_line, shown=plain.shown))
+    assert len(spooled) == 40  # a JSON line is finished from the unit, read back
+    spooled.clear()
+    targetdsl.parse_policy(AWARDED).evaluate_parts(units, parts=3, render=CsvLine())
+    assert len(spooled) == 40  # class b's units, with an award, are finished from the unit
 
 
 def test_a_class_with_an_award_is_read_as_its_results() -> None:
@@ -166,12 +190,15 @@ class Marked(CsvLine):
         return ("B" if isinstance(unit, Brief) else "U") + super().__call__(unit, categories)
 
 
-@pytest.mark.parametrize("kind", ["first pass", "a scoring pass after it"])
+@pytest.mark.parametrize("kind", ["first pass", "a scoring pass after it", "nothing read back"])
 def test_parts_in_processes_write_the_rows_they_kept(kind: str, tmp_path: Path) -> None:
     """In files beside each part's spool: the rows its first pass kept, or those of the pass that scores a
     policy comparing units (efficacy, a rank, the class average) once the class figures are known."""
     if kind == "first pass":
         policy, units = targetdsl.parse_policy(AWARDED), awarded_units(150)
+    elif kind == "nothing read back":  # no unit spooled: every line from its row
+        policy = targetdsl.parse_policy(PLAIN)
+        units = awarded_units(150)
     else:
         policy, units = targetdsl.parse_policy(QUOTAS, name="quotas.tdsl"), quota_units(300, seed=9)
     data = tmp_path / "units.jsonl"
@@ -183,4 +210,4 @@ def test_parts_in_processes_write_the_rows_they_kept(kind: str, tmp_path: Path) 
     lines = list(done.results)
     assert [line[1:] for line in lines] == [csv_line(r, done.categories, shown=policy.shown) for r in every]
     # every unit of a class without an award from its kept row; the others scored again
-    assert [line[0] for line in lines] == ["B" if r.unit_class != "b" else "U" for r in every]
+    assert [line[0] for line in lines] == ["B" if r.unit_class != "b" or kind != "first pass" else "U" for r in every]
