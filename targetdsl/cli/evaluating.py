@@ -128,7 +128,10 @@ def run_evaluate(args: argparse.Namespace) -> int:
     elif args.format == "jsonl":
         shown = policy.shown
         result = "".join(
-            _json(unit_json(unit, explanations=args.explain, shown=shown), indent=None) for unit in assessment.units
+            _json(unit_json(unit, explanations=True, shown=shown), indent=None)
+            if args.explain
+            else jsonl_line(unit, shown=shown)
+            for unit in assessment.units
         )
     elif args.format == "csv":
         result = _bom(args) + visible(render_csv(assessment, language=language, shown=policy.shown))
@@ -309,7 +312,7 @@ def _emit_stream(args: argparse.Namespace, policy: Any, results: Any, output: An
     else:
         shown = policy.shown
         for unit in results:
-            output.write(_json(unit_json(unit, shown=shown), indent=None))
+            output.write(jsonl_line(unit, shown=shown))
 
 
 def _emit_outcome(args: argparse.Namespace, policy: Any, outcome: Any, output: Any) -> None:
@@ -502,7 +505,7 @@ def _over_periods_lines(args: argparse.Namespace, policy: Any, given: dict[str, 
         if args.format == "csv":
             _write(_bom(args) + visible(render_csv(assessment, language=language, shown=policy.shown)), args.output)
         else:
-            lines = "".join(_json(unit_json(unit, shown=policy.shown), indent=None) for unit in assessment.units)
+            lines = "".join(jsonl_line(unit, shown=policy.shown) for unit in assessment.units)
             _write(lines, args.output)
     return EXIT_OK
 

@@ -241,12 +241,16 @@ class UnitResult:
         """Whether the unit's class is ranked without a grade (`not graded for …`)."""
         return self.grade is None and self.grade_reason == not_graded_reason(self.unit_class)
 
-    def json_value(self, *, explanations: bool = True) -> dict[str, Any]:
+    def json_value(self, *, explanations: bool = True, measures: bool = True) -> dict[str, Any]:
+        """The unit's JSON (`measures=False`: an empty list in place of its measures, for a writer that
+        writes them itself)."""
         document: dict[str, Any] = {}
         for field in attrs.fields(UnitResult):
             if field.name == "breakdown":
                 document["categories"] = to_json(self.categories)
-                if explanations:
+                if not measures:
+                    document["measures"] = []
+                elif explanations:
                     document["measures"] = to_json(self.measures)
                 else:  # as their JSON reads once the steps are dropped, without writing the steps first
                     document["measures"] = [_stepless_json(m) for m in self.breakdown.computed()]
@@ -396,24 +400,39 @@ class Assessment:
         return {"year": self.year, "carry_over": [to_json(entry) for entry in self.ledger]}
 
 
-def unit_json(unit: UnitResult, *, explanations: bool = False, shown: Shown = EXACT) -> dict[str, Any]:
+def unit_json(
+    unit: UnitResult, *, explanations: bool = False, shown: Shown = EXACT, measures: bool = True
+) -> dict[str, Any]:
     """One unit's results as in `Assessment.to_json()["units"]`; with `shown` (`Policy.shown`), its computed
     figures as JSON Lines shows them: each measure's, item's and category's earned points, each subtotal,
-    bonus and the deductions to the policy's places (the explanation's steps stay exact)."""
-    document = unit.json_value(explanations=explanations)
+    bonus and the deductions to the policy's places (the explanation's steps stay exact). `measures=False`:
+    an empty list in place of the measures (`shown_measure` writes each as it would be)."""
+    document = unit.json_value(explanations=explanations, measures=measures)
     if shown.places is not None:
         show = shown.of
         for category in document["categories"]:
             category["earned"], category["subtotal"] = show(category["earned"]), show(category["subtotal"])
         for measure in document["measures"]:
-            measure["earned"] = show(measure["earned"])
-            for item in measure["items"]:
-                if item["earned"] is not None:
-                    item["earned"] = show(item["earned"])
+            _show_measure(measure, show)
         for bonus in document["bonuses"]:
             bonus["points"] = show(bonus["points"])
         document["bonus"], document["deductions"] = show(document["bonus"]), show(document["deductions"])
     return document
+
+
+def shown_measure(measure: MeasureResult, shown: Shown) -> dict[str, Any]:
+    """One measure's JSON without its steps as `unit_json` writes it, given `shown`."""
+    document = _stepless_json(measure)
+    if shown.places is not None:
+        _show_measure(document, shown.of)
+    return document
+
+
+def _show_measure(measure: dict[str, Any], show: Callable[[str], str]) -> None:
+    measure["earned"] = show(measure["earned"])
+    for item in measure["items"]:
+        if item["earned"] is not None:
+            item["earned"] = show(item["earned"])
 
 
 class Trace:

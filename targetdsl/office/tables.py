@@ -24,7 +24,7 @@ import attrs
 
 from targetdsl.evaluation.drafts import Brief
 from targetdsl.evaluation.periods import PeriodCombination
-from targetdsl.evaluation.results import Assessment, UnitResult, unit_json
+from targetdsl.evaluation.results import Assessment, MeasureResult, UnitResult, shown_measure, unit_json
 from targetdsl.messages import Language, translate_clauses
 from targetdsl.numeric import CONTEXT, EXACT, HUNDRED, Shown, quantize, text
 from targetdsl.outputs import csv_cell, json_visible, render_table, two, visible_inline
@@ -332,10 +332,52 @@ class CsvLine:
         return csv_line(unit, categories, language=self.language, commendations=self.commendations, shown=self.shown)
 
 
-def jsonl_line(unit: UnitResult, categories: Sequence[str], *, shown: Shown = EXACT) -> str:
-    """One unit's JSON Lines line as `evaluate` writes it (before control characters are made visible),
-    with `shown=policy.shown`."""
-    return json_visible(json.dumps(unit_json(unit, shown=shown), ensure_ascii=False)) + "\n"
+def jsonl_line(unit: UnitResult, categories: Sequence[str] = (), *, shown: Shown = EXACT) -> str:
+    """One unit's JSON Lines line as `evaluate` writes it, with `shown=policy.shown`: the JSON text of
+    `unit_json(unit, shown=shown)`, control characters made visible. Its measures, the most of it, are
+    written one by one from pieces kept for every unit (`_measure_line`) rather than walked as a whole."""
+    whole = json.dumps(unit_json(unit, shown=shown, measures=False), ensure_ascii=False)
+    # "measures" is a key of the unit alone, and no text holds a bare quote: the one place of its list
+    before, marker, after = whole.partition(_NO_MEASURES)
+    if not marker or _NO_MEASURES in after:
+        raise RuntimeError(f"unit {unit.id}: its JSON line has no one place for its measures")
+    measures = ", ".join([_measure_line(m, shown) for m in unit.breakdown.computed()])
+    return json_visible(f"{before}{_MEASURES_AT}{measures}]{after}") + "\n"
+
+
+_NO_MEASURES = '"measures": []'
+_MEASURES_AT = '"measures": ['
+# each measure's name, label, category and kind as its JSON writes them, by those values (from the policy)
+_MEASURE_HEADS: dict[tuple[Any, ...], str] = {}
+
+
+def _measure_line(measure: MeasureResult, shown: Shown) -> str:
+    """`json.dumps(shown_measure(measure, shown), ensure_ascii=False)`, from its parts: a measure without
+    items and with fields of their usual types (else written so)."""
+    points, earned, applicable = measure.points, measure.earned, measure.applicable
+    completed, counted = measure.completed, measure.counted
+    if (
+        measure.items
+        or points.__class__ is not Decimal
+        or earned.__class__ is not Decimal
+        or applicable.__class__ is not bool
+        or completed.__class__ is not int
+        or counted.__class__ is not int
+    ):
+        return json.dumps(shown_measure(measure, shown), ensure_ascii=False)
+    key = (measure.name, measure.label, measure.category, measure.kind)
+    head = _MEASURE_HEADS.get(key)
+    if head is None:
+        head = json.dumps(dict(zip(("name", "label", "category", "kind"), key, strict=True)), ensure_ascii=False)
+        if len(_MEASURE_HEADS) >= 4096:  # a long-lived process evaluating many policies: kept bounded
+            _MEASURE_HEADS.clear()
+        head = _MEASURE_HEADS[key] = head[:-1]  # without its closing brace
+    shown_earned = shown.of(text(earned)) if shown.places is not None else text(earned)
+    return (
+        f'{head}, "points": "{text(points)}", "earned": "{shown_earned}", '
+        f'"applicable": {"true" if applicable else "false"}, "completed": {completed}, '
+        f'"counted": {counted}, "items": []}}'
+    )
 
 
 def period_table(combined: PeriodCombination, *, language: Language = Language.ENGLISH) -> str:

@@ -19,6 +19,9 @@ from targetdsl.cli import main
 from targetdsl.evaluation.results import unit_json
 from targetdsl.numeric import EXACT, MODES, Shown, quantize, text
 from targetdsl.office.tables import csv_line, jsonl_line, render_csv
+from targetdsl.outputs import json_visible
+from tests.fuzz.strategies import policies
+from tests.unit.test_partition import case_options, cases
 
 POLICY = """policy "shown" {{ year 2003 status draft rounding {mode} {places} at total }}
 class county {{ quant 60 key 40 }}
@@ -166,3 +169,54 @@ def test_every_path_writes_the_same_figures(tmp_path: Path) -> None:
         written = streamed.read_text(encoding="utf-8")
         body = written.split("\n", 1)[1] if suffix == "csv" else written
         assert written == in_memory.read_text(encoding="utf-8") and body == lines
+
+
+def generic_line(unit: Any, shown: Shown) -> str:
+    """A JSON Lines line written by walking the unit's whole JSON, as `jsonl_line` must write it."""
+    return json_visible(json.dumps(unit_json(unit, shown=shown), ensure_ascii=False)) + "\n"
+
+
+@pytest.mark.parametrize(("name", "document", "run"), cases())
+def test_a_json_line_is_the_units_json_whatever_the_case(name: str, document: dict[str, Any], run: Any) -> None:
+    """Every case's units (items, sub-items, measures not applicable, given scores, vetoes, bonuses),
+    exact and to the places of every mode."""
+    policy = targetdsl.parse_policy(document["policy"], name=name)
+    try:
+        assessment = policy.evaluate(document["units"], explain=False, **case_options(document, run))
+    except (targetdsl.DataError, targetdsl.EvaluationError):
+        return
+    for unit in assessment.units:
+        for shown in (EXACT, policy.shown, Shown(1, "half_even"), Shown(0, "down")):
+            assert jsonl_line(unit, shown=shown) == generic_line(unit, shown), (unit.id, shown)
+
+
+@settings(max_examples=25, deadline=None)
+@given(policies())
+def test_a_json_line_is_the_units_json_whatever_the_policy(case: tuple[str, list[Any]]) -> None:
+    text_, units = case
+    policy = targetdsl.parse_policy(text_)
+    try:
+        assessment = policy.evaluate(units, explain=False)
+    except (targetdsl.DataError, targetdsl.EvaluationError):
+        return
+    for unit in assessment.units:
+        assert jsonl_line(unit, shown=policy.shown) == generic_line(unit, policy.shown)
+
+
+def test_a_json_line_with_names_that_need_escapes() -> None:
+    """Quotes, backslashes, CJK and characters beyond the BMP in names and labels: escaped as the whole JSON
+    escapes them (the data refuse controls and bidirectional marks in names)."""
+    label = "“实际/目标”比 <甲> &"
+    text_ = POLICY.format(mode="half_up", places=2).replace(
+        "indicator ratio points 30 {", f'indicator ratio "{label}" points 30 {{'
+    )
+    policy = targetdsl.parse_policy(text_)
+    units = records()
+    units[0]["name"] = tricky = 'a"b\\c 中 \U0001d538'  # a quote, a backslash, CJK, beyond the BMP
+    seen = 0
+    for unit in policy.evaluate(units, explain=False).units:
+        line = jsonl_line(unit, shown=policy.shown)
+        assert line == generic_line(unit, policy.shown)
+        assert json.loads(line)["measures"][0]["label"] == label
+        seen += json.loads(line)["name"] == tricky
+    assert seen == 1
