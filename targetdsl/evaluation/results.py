@@ -180,6 +180,11 @@ class Breakdown:
             self._built_measures = computed
         return self._built_measures
 
+    def adopt(self, explained: tuple[MeasureResult, ...]) -> None:
+        """The explained measures, checked against the computed ones by the caller (`Trace.read`), kept as
+        the measures (nothing left to check when they are read)."""
+        self._built_measures, self._explainer = explained, None
+
     def computed(self) -> tuple[MeasureResult, ...]:
         """The measures without building their explanations: read when no explanation is shown."""
         if self._built_measures is not None:
@@ -450,8 +455,14 @@ class Trace:
     def read(self, result: UnitResult) -> tuple[Step, ...]:
         if self._explainer is not None:
             reference = self._explainer.reference(self._unit)
-            if _numbers(reference, reference.measures) != _numbers(result, result.breakdown.computed()):
+            computed = result.breakdown.computed()
+            if computed is reference.measures:  # the unit's measures are the explained ones, already checked
+                if _numbers(reference, ()) != _numbers(result, ()):
+                    raise Disagreement(f"unit {self._unit}: the explaining path computed other results")
+            elif _numbers(reference, reference.measures) != _numbers(result, computed):
                 raise Disagreement(f"unit {self._unit}: the explaining path computed other results")
+            else:  # checked with the rest: the unit's measures are the explained ones from now on
+                result.breakdown.adopt(reference.measures)
             self._steps = reference.trace.read(reference)
             self._explainer = None
         return self._steps

@@ -13,7 +13,7 @@ import attrs
 import pytest
 
 import targetdsl
-from targetdsl.evaluation import cover, engine, kernel
+from targetdsl.evaluation import cover, engine, kernel, results
 from targetdsl.evaluation.results import NO_STEP, Disagreement, _numbers
 from tests.support import reference
 from tests.unit.test_partition import case_options, cases
@@ -113,6 +113,28 @@ def test_an_explanation_that_would_explain_other_numbers_is_refused(monkeypatch:
         assessment.in_class(assessment.classes[0])[0].explanation  # noqa: B018
     with pytest.raises(Disagreement):
         assessment.in_class(assessment.classes[0])[1].measures  # noqa: B018
+
+
+@pytest.mark.parametrize("first", ["explanation", "measures"])
+def test_a_units_measures_are_checked_against_the_explaining_path_once(
+    first: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read in either order, a unit's explanation and measures compare its measures with the explaining
+    path's once (a pair of walks), and the measures read are the explained ones."""
+    walks: list[int] = []
+    real = results._stepless
+
+    def counted(measures: Any) -> Any:
+        walks.append(len(measures))
+        return real(measures)
+
+    monkeypatch.setattr(results, "_stepless", counted)
+    unit = targetdsl.load_policy(POLICY).evaluate(UNITS, carried_in=CARRIED).units[0]
+    second = "measures" if first == "explanation" else "explanation"
+    getattr(unit, first)
+    getattr(unit, second)
+    assert len([w for w in walks if w]) == 2  # the computed measures and the explained ones, walked once each
+    assert unit.explanation and all(m.step.what for m in unit.measures)
 
 
 def test_coverage_is_recorded_by_the_explaining_path_as_it_goes(monkeypatch: pytest.MonkeyPatch) -> None:
